@@ -1,0 +1,173 @@
+package parley
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+)
+
+// ActionKind is what a party does on its turn.
+type ActionKind uint8
+
+const (
+	// Offer puts a new outcome on the table (a counter-offer).
+	Offer ActionKind = iota
+	// Accept accepts the offer on the table.
+	Accept
+	// End walks away: the negotiation ends without agreement.
+	End
+)
+
+// String returns "offer", "accept" or "end".
+func (k ActionKind) String() string {
+	switch k {
+	case Offer:
+		return "offer"
+	case Accept:
+		return "accept"
+	case End:
+		return "end"
+	}
+	return fmt.Sprintf("ActionKind(%d)", uint8(k))
+}
+
+// MarshalText writes the kind's name.
+func (k ActionKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Action is a party's move. Outcome is the offer for Offer and ignored
+// otherwise.
+type Action struct {
+	Kind    ActionKind
+	Outcome Outcome
+}
+
+// OfferOf returns an Offer action for o.
+func OfferOf(o Outcome) Action { return Action{Kind: Offer, Outcome: o} }
+
+// AcceptAction is the Accept action.
+var AcceptAction = Action{Kind: Accept, Outcome: NoOutcome}
+
+// EndAction is the End action.
+var EndAction = Action{Kind: End, Outcome: NoOutcome}
+
+// OfferRecord is one offer made during a negotiation.
+type OfferRecord struct {
+	Party   int     // who made it
+	Outcome Outcome // what was offered
+	Step    int     // the step (turn) it was made in, from 0
+	Round   int     // the round it was made in, from 0
+	Time    float64 // normalised time when it was made
+}
+
+// State is what a party sees on its turn. The mechanism owns and reuses it:
+// a negotiator reads it during Act and must not keep it or its slices.
+type State struct {
+	Step     int     // turns taken so far, from 0
+	Round    int     // current round, from 0; a round is one turn of every party
+	Time     float64 // normalised time in [0,1]
+	Deadline int     // rounds allowed (0: only a wall-time limit)
+	Parties  int     // number of parties at the table
+	Me       int     // the acting party's position in the turn order
+
+	Standing Outcome // the offer on the table, or NoOutcome
+	Proposer int     // who made the standing offer, or -1
+	Accepts  int     // how many parties have accepted the standing offer so far
+
+	Offers []OfferRecord // every offer made so far, oldest first
+}
+
+// LastOfferBy returns the most recent offer made by party p.
+func (s *State) LastOfferBy(p int) (OfferRecord, bool) {
+	for i := len(s.Offers) - 1; i >= 0; i-- {
+		if s.Offers[i].Party == p {
+			return s.Offers[i], true
+		}
+	}
+	return OfferRecord{}, false
+}
+
+// Session is what a negotiator learns when it joins: its own profile and the
+// shape of the negotiation. It never holds another party's preferences.
+type Session struct {
+	Party    int        // position in the turn order, from 0
+	Names    []string   // every party's name, in turn order (names are public)
+	Profile  *Profile   // the party's own preferences
+	Deadline int        // rounds allowed (0: only a wall-time limit)
+	Protocol string     // e.g. "sao"
+	Rand     *rand.Rand // the party's own seeded random stream
+}
+
+// Negotiator is a seat at the table: an in-process strategy, a remote agent
+// or a person. The protocol calls Init once before the first turn and Act on
+// each of the party's turns, from one goroutine. ctx carries the per-turn
+// deadline for slow (remote, human) negotiators; in-process strategies may
+// ignore it. Act must return quickly, must not keep st, and must return
+// an error rather than panic.
+type Negotiator interface {
+	Init(ctx context.Context, s *Session) error
+	Act(ctx context.Context, st *State) (Action, error)
+}
+
+// Finisher is implemented by negotiators that want to hear how the
+// negotiation ended (remote agents and people, mostly).
+type Finisher interface {
+	Finish(ctx context.Context, r *Result)
+}
+
+// Reason says why a negotiation ended.
+type Reason uint8
+
+const (
+	// ReasonAgreement: every party accepted one outcome.
+	ReasonAgreement Reason = iota
+	// ReasonDeadline: the round or time limit passed without agreement.
+	ReasonDeadline
+	// ReasonWalkAway: a party ended the negotiation.
+	ReasonWalkAway
+	// ReasonError: a party failed (invalid action, error, panic, timeout).
+	ReasonError
+)
+
+// String returns "agreement", "deadline", "walked_away" or "error".
+func (r Reason) String() string {
+	switch r {
+	case ReasonAgreement:
+		return "agreement"
+	case ReasonDeadline:
+		return "deadline"
+	case ReasonWalkAway:
+		return "walked_away"
+	case ReasonError:
+		return "error"
+	}
+	return fmt.Sprintf("Reason(%d)", uint8(r))
+}
+
+// MarshalText writes the reason's name.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Result is how a negotiation ended.
+type Result struct {
+	Agreement  Outcome   // the agreed outcome, or NoOutcome
+	Reason     Reason    // why it ended
+	Rounds     int       // rounds begun, from 1 (the round in which it ended)
+	Steps      int       // turns taken
+	Time       float64   // normalised time at the end
+	Utilities  []float64 // per party: utility of the agreement, or the reservation value
+	Discounted []float64 // the same, discounted at Time
+	Party      int       // who accepted last, walked away or failed; -1 at the deadline
+	Err        error     // what went wrong, for ReasonError
+}
+
+// Agreed reports whether the negotiation ended in agreement.
+func (r *Result) Agreed() bool { return r.Reason == ReasonAgreement && r.Agreement != NoOutcome }
+
+// Event is one action in a negotiation's trace.
+type Event struct {
+	Step    int
+	Round   int
+	Time    float64
+	Party   int
+	Action  ActionKind
+	Outcome Outcome // the offer, or the accepted outcome
+}

@@ -1,0 +1,139 @@
+// Package scenario defines a negotiation scenario (an outcome space and the
+// parties' private profiles) and reads and writes Parley's own YAML and JSON
+// scenario format. GENIUS XML and GeniusWeb JSON live in scenario/genius and
+// scenario/geniusweb.
+package scenario
+
+import (
+	"fmt"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/ufun"
+)
+
+// Role is a party's place in the negotiation.
+type Role string
+
+const (
+	// Negotiator is a party that makes and accepts offers (the default).
+	Negotiator Role = "negotiator"
+	// Mediator is a party that proposes texts in mediated protocols. In
+	// alternating offers it sits at the table like any negotiator.
+	Mediator Role = "mediator"
+)
+
+// Party is one party of a scenario.
+type Party struct {
+	Name    string
+	Role    Role
+	Profile *parley.Profile
+}
+
+// Scenario is an outcome space and the parties' profiles, in turn order.
+type Scenario struct {
+	Name        string
+	Description string
+	Source      string // the file or folder it was read from, or "builtin:NAME"
+	Space       *parley.OutcomeSpace
+	Parties     []Party
+	// Deadline is the scenario's suggested number of rounds (0: none given).
+	Deadline int
+	// References are named outcomes worth looking at (published texts, ...),
+	// in file order.
+	References []Reference
+}
+
+// Reference is a named outcome of a scenario.
+type Reference struct {
+	Name    string
+	Outcome parley.Outcome
+}
+
+// Validate checks the scenario: at least two parties with distinct names,
+// each with a valid profile over the scenario's space.
+func (s *Scenario) Validate() error {
+	if s.Space == nil {
+		return fmt.Errorf("scenario %s: no outcome space", s.Name)
+	}
+	if len(s.Parties) < 2 {
+		return fmt.Errorf("scenario %s: %d parties, need at least 2", s.Name, len(s.Parties))
+	}
+	seen := map[string]bool{}
+	for i, p := range s.Parties {
+		if p.Name == "" {
+			return fmt.Errorf("scenario %s: party %d has no name", s.Name, i+1)
+		}
+		if seen[p.Name] {
+			return fmt.Errorf("scenario %s: party %q appears twice", s.Name, p.Name)
+		}
+		seen[p.Name] = true
+		if p.Profile == nil {
+			return fmt.Errorf("scenario %s: party %q has no profile", s.Name, p.Name)
+		}
+		if p.Profile.Space != s.Space {
+			return fmt.Errorf("scenario %s: party %q: profile over another outcome space", s.Name, p.Name)
+		}
+		if err := p.Profile.Validate(); err != nil {
+			return fmt.Errorf("scenario %s: party %q: %w", s.Name, p.Name, err)
+		}
+	}
+	return nil
+}
+
+// Names returns the party names in order.
+func (s *Scenario) Names() []string {
+	n := make([]string, len(s.Parties))
+	for i, p := range s.Parties {
+		n[i] = p.Name
+	}
+	return n
+}
+
+// Party returns the index of the party called name, or -1.
+func (s *Scenario) Party(name string) int {
+	for i, p := range s.Parties {
+		if p.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Profiles returns the parties' profiles in order.
+func (s *Scenario) Profiles() []*parley.Profile {
+	ps := make([]*parley.Profile, len(s.Parties))
+	for i, p := range s.Parties {
+		ps[i] = p.Profile
+	}
+	return ps
+}
+
+// Prepare replaces every profile's utility function by a precomputed
+// ufun.Table when the space is enumerable, so that utilities cost one
+// lookup and sorted indices are built once and shared. It is idempotent.
+func (s *Scenario) Prepare() error {
+	if !s.Space.Enumerable() {
+		return nil
+	}
+	for _, p := range s.Parties {
+		if _, ok := p.Profile.Utility.(*ufun.Table); ok {
+			continue
+		}
+		t, err := ufun.NewTable(s.Space, p.Profile.Utility)
+		if err != nil {
+			return fmt.Errorf("scenario %s: party %q: %w", s.Name, p.Name, err)
+		}
+		p.Profile.Utility = t
+	}
+	return nil
+}
+
+// Base returns the utility function behind u: the source of a precomputed
+// table, or u itself. Writers use it to recover the model (linear-additive,
+// constraint) a profile was read as.
+func Base(u parley.UtilityFunction) parley.UtilityFunction {
+	if t, ok := u.(*ufun.Table); ok && t.Source() != nil {
+		return t.Source()
+	}
+	return u
+}

@@ -1,0 +1,143 @@
+package ufun
+
+import (
+	"cmp"
+	"fmt"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/parley-dev/parley"
+)
+
+// Table holds a utility function's value for every outcome of an enumerable
+// space, so that Utility is one slice lookup. Its sorted Index is built on
+// first use and shared by every user of the table.
+type Table struct {
+	U []float64
+
+	source parley.UtilityFunction
+	once   sync.Once
+	index  *Index
+}
+
+var _ parley.UtilityFunction = (*Table)(nil)
+
+// NewTable evaluates f on every outcome of space, in parallel.
+func NewTable(space *parley.OutcomeSpace, f parley.UtilityFunction) (*Table, error) {
+	if !space.Enumerable() {
+		return nil, fmt.Errorf("ufun: %d outcomes exceed the table limit of %d", space.Size(), parley.MaxEnumerable)
+	}
+	if t, ok := f.(*Table); ok {
+		return t, nil
+	}
+	n := space.Size()
+	u := make([]float64, n)
+	workers := runtime.GOMAXPROCS(0)
+	if n < 1<<15 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for o := lo; o < hi; o++ {
+				u[o] = f.Utility(parley.Outcome(o))
+			}
+		}()
+	}
+	wg.Wait()
+	return &Table{U: u, source: f}, nil
+}
+
+// Utility returns the precomputed U(o).
+func (t *Table) Utility(o parley.Outcome) float64 { return t.U[o] }
+
+// Source returns the utility function the table was computed from.
+func (t *Table) Source() parley.UtilityFunction { return t.source }
+
+// Index returns the table's sorted index, building it on first call.
+func (t *Table) Index() *Index {
+	t.once.Do(func() { t.index = NewIndex(t.U) })
+	return t.index
+}
+
+// Index lists outcomes in ascending order of utility (ties by outcome), so
+// that the outcomes nearest to a utility are found by binary search.
+type Index struct {
+	Util     []float64        // ascending
+	Outcomes []parley.Outcome // Outcomes[i] has utility Util[i]
+}
+
+// NewIndex sorts the outcomes 0..len(u)-1 by utility.
+func NewIndex(u []float64) *Index {
+	type pair struct {
+		u float64
+		o int32
+	}
+	ps := make([]pair, len(u))
+	for i, x := range u {
+		ps[i] = pair{x, int32(i)}
+	}
+	slices.SortFunc(ps, func(a, b pair) int {
+		if c := cmp.Compare(a.u, b.u); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.o, b.o)
+	})
+	x := &Index{Util: make([]float64, len(u)), Outcomes: make([]parley.Outcome, len(u))}
+	for i, p := range ps {
+		x.Util[i] = p.u
+		x.Outcomes[i] = parley.Outcome(p.o)
+	}
+	return x
+}
+
+// Len returns the number of outcomes.
+func (x *Index) Len() int { return len(x.Util) }
+
+// Best returns an outcome of maximal utility.
+func (x *Index) Best() parley.Outcome { return x.Outcomes[len(x.Outcomes)-1] }
+
+// Worst returns an outcome of minimal utility.
+func (x *Index) Worst() parley.Outcome { return x.Outcomes[0] }
+
+// Max returns the highest utility.
+func (x *Index) Max() float64 { return x.Util[len(x.Util)-1] }
+
+// Min returns the lowest utility.
+func (x *Index) Min() float64 { return x.Util[0] }
+
+// Search returns the first position whose utility is at least u-Eps
+// (Len() if none).
+func (x *Index) Search(u float64) int {
+	lo := u - parley.Eps
+	return sort.SearchFloat64s(x.Util, lo)
+}
+
+// AtLeast returns the outcome of lowest utility that is still at least u
+// (within Eps), and false when no outcome reaches u.
+func (x *Index) AtLeast(u float64) (parley.Outcome, bool) {
+	i := x.Search(u)
+	if i == len(x.Util) {
+		return parley.NoOutcome, false
+	}
+	return x.Outcomes[i], true
+}
+
+// Nearest returns the position of the outcome whose utility is closest to
+// u; on a tie it prefers the higher utility.
+func (x *Index) Nearest(u float64) int {
+	i := sort.SearchFloat64s(x.Util, u)
+	if i == len(x.Util) {
+		return i - 1
+	}
+	if i > 0 && u-x.Util[i-1] < x.Util[i]-u {
+		return i - 1
+	}
+	return i
+}

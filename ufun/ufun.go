@@ -1,0 +1,166 @@
+// Package ufun provides utility functions over a parley.OutcomeSpace: the
+// linear-additive model of GENIUS and GeniusWeb, the ANAC 2014 non-linear
+// hyper-rectangle (constraint) model, precomputed tables, and a sorted index
+// that answers "the outcome nearest to utility x" in O(log n).
+package ufun
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/parley-dev/parley"
+)
+
+// LinearAdditive is U(o) = Bonus + (1-Bonus)·Σ_i W[i]·Eval[i][o_i]: each
+// issue's value index is looked up in its evaluation table. GENIUS
+// (AdditiveUtilitySpace) and GeniusWeb (LinearAdditiveUtilitySpace) profiles
+// both reduce to this form once numeric evaluators are sampled on the issue's
+// values.
+type LinearAdditive struct {
+	Space   *parley.OutcomeSpace
+	Weights []float64   // per issue, summing to 1
+	Evals   [][]float64 // per issue, per value index, in [0,1]
+	Bonus   float64     // utility of any agreement (a mediator's "agreement bonus"), in [0,1)
+
+	strides []int
+	sizes   []int
+}
+
+var _ parley.UtilityFunction = (*LinearAdditive)(nil)
+
+// NewLinearAdditive checks the weights and evaluation tables against the
+// space and returns the utility function. Weights must be non-negative and
+// sum to 1 within 1e-6; evaluations must lie in [0,1].
+func NewLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]float64, bonus float64) (*LinearAdditive, error) {
+	n := len(space.Issues)
+	if len(weights) != n || len(evals) != n {
+		return nil, fmt.Errorf("ufun: %d weights and %d evaluation tables for %d issues", len(weights), len(evals), n)
+	}
+	sum := 0.0
+	for i, w := range weights {
+		if math.IsNaN(w) || w < 0 {
+			return nil, fmt.Errorf("ufun: issue %q: weight %v is negative", space.Issues[i].Name, w)
+		}
+		sum += w
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return nil, fmt.Errorf("ufun: weights sum to %v, not 1", sum)
+	}
+	if math.IsNaN(bonus) || bonus < 0 || bonus >= 1 {
+		return nil, fmt.Errorf("ufun: agreement bonus %v outside [0,1)", bonus)
+	}
+	u := &LinearAdditive{Space: space, Weights: weights, Evals: evals, Bonus: bonus,
+		strides: make([]int, n), sizes: make([]int, n)}
+	stride := 1
+	for i := n - 1; i >= 0; i-- {
+		is := &space.Issues[i]
+		if len(evals[i]) != is.Size() {
+			return nil, fmt.Errorf("ufun: issue %q: %d evaluations for %d values", is.Name, len(evals[i]), is.Size())
+		}
+		for k, e := range evals[i] {
+			if math.IsNaN(e) || e < -1e-9 || e > 1+1e-9 {
+				return nil, fmt.Errorf("ufun: issue %q: value %q: evaluation %v outside [0,1]", is.Name, is.Value(k), e)
+			}
+		}
+		u.strides[i] = stride
+		u.sizes[i] = is.Size()
+		stride *= is.Size()
+	}
+	return u, nil
+}
+
+// Utility returns U(o). It allocates nothing.
+func (u *LinearAdditive) Utility(o parley.Outcome) float64 {
+	x := int(o)
+	s := 0.0
+	for i, w := range u.Weights {
+		s += w * u.Evals[i][(x/u.strides[i])%u.sizes[i]]
+	}
+	if u.Bonus != 0 {
+		return u.Bonus + (1-u.Bonus)*s
+	}
+	return s
+}
+
+// Contribution returns the weighted contribution W[i]·Eval[i][k] of value k
+// of issue i (before the bonus is applied).
+func (u *LinearAdditive) Contribution(i, k int) float64 { return u.Weights[i] * u.Evals[i][k] }
+
+// Cond restricts one issue to the value indices Lo..Hi (inclusive).
+type Cond struct {
+	Issue  int
+	Lo, Hi int
+}
+
+// Rect is one hyper-rectangle constraint of a non-linear profile: it adds
+// Utility when the outcome lies inside every Cond (or, for an exclusive
+// rectangle, outside at least one).
+type Rect struct {
+	Utility   float64
+	Exclusive bool
+	Conds     []Cond
+}
+
+// Constraint is the ANAC 2014 non-linear model (GENIUS
+// NonlinearUtilitySpace with Inclusive/ExclusiveHyperRectangle): U(o) is the
+// sum of the utilities of the satisfied rectangles divided by Max.
+type Constraint struct {
+	Space *parley.OutcomeSpace
+	Rects []Rect
+	Max   float64
+
+	strides []int
+	sizes   []int
+}
+
+var _ parley.UtilityFunction = (*Constraint)(nil)
+
+// NewConstraint validates the rectangles against the space.
+func NewConstraint(space *parley.OutcomeSpace, rects []Rect, max float64) (*Constraint, error) {
+	if !(max > 0) || math.IsInf(max, 0) {
+		return nil, fmt.Errorf("ufun: maximum utility %v must be positive", max)
+	}
+	n := len(space.Issues)
+	c := &Constraint{Space: space, Rects: rects, Max: max, strides: make([]int, n), sizes: make([]int, n)}
+	stride := 1
+	for i := n - 1; i >= 0; i-- {
+		c.strides[i] = stride
+		c.sizes[i] = space.Issues[i].Size()
+		stride *= c.sizes[i]
+	}
+	for r, rect := range rects {
+		if math.IsNaN(rect.Utility) || math.IsInf(rect.Utility, 0) {
+			return nil, fmt.Errorf("ufun: rectangle %d: utility %v is not a number", r+1, rect.Utility)
+		}
+		for _, cd := range rect.Conds {
+			if cd.Issue < 0 || cd.Issue >= n {
+				return nil, fmt.Errorf("ufun: rectangle %d: no issue %d", r+1, cd.Issue)
+			}
+			if cd.Lo > cd.Hi {
+				return nil, fmt.Errorf("ufun: rectangle %d: issue %q: empty range [%d, %d]", r+1, space.Issues[cd.Issue].Name, cd.Lo, cd.Hi)
+			}
+		}
+	}
+	return c, nil
+}
+
+// Utility returns U(o).
+func (c *Constraint) Utility(o parley.Outcome) float64 {
+	x := int(o)
+	s := 0.0
+	for r := range c.Rects {
+		rect := &c.Rects[r]
+		inside := true
+		for _, cd := range rect.Conds {
+			v := (x / c.strides[cd.Issue]) % c.sizes[cd.Issue]
+			if v < cd.Lo || v > cd.Hi {
+				inside = false
+				break
+			}
+		}
+		if inside != rect.Exclusive {
+			s += rect.Utility
+		}
+	}
+	return s / c.Max
+}
