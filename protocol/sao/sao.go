@@ -1,0 +1,269 @@
+// Package sao implements the stacked alternating offers protocol (SAOP) for
+// two or more parties, as in GeniusWeb's geniusweb.protocol.session.saop:
+// parties act in a fixed turn order; on its turn a party accepts the offer on
+// the table, makes a counter-offer or ends the negotiation; there is an
+// agreement when every party other than the proposer has accepted the
+// standing offer in turn.
+//
+// One Mechanism drives any parley.Negotiator (an in-process strategy, a
+// remote agent or a person). For in-process strategies a run allocates only
+// when it starts: the rounds themselves allocate nothing.
+package sao
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/rng"
+)
+
+// Options configure a Mechanism. The zero value is not valid: a Deadline
+// (rounds) or a TimeLimit is required.
+type Options struct {
+	// Deadline is the number of rounds; a round is one turn of every party.
+	Deadline int
+	// TimeLimit optionally ends the negotiation after this much wall time;
+	// normalised time is then the larger of the round and wall-clock
+	// fractions. Wall time makes runs depend on speed: leave it zero for
+	// reproducible runs.
+	TimeLimit time.Duration
+	// TurnTimeout, when positive, gives each turn a context with this
+	// deadline (for remote agents and people); a party that has not acted
+	// by then fails with a timeout.
+	TurnTimeout time.Duration
+	// Trace, when set, is called with every action.
+	Trace func(parley.Event)
+	// Now is the clock for TimeLimit and TurnTimeout (default time.Now).
+	Now func() time.Time
+}
+
+// Validate names the first bad option.
+func (o *Options) Validate() error {
+	if o.Deadline < 0 {
+		return fmt.Errorf("sao: deadline %d rounds is negative", o.Deadline)
+	}
+	if o.Deadline == 0 && o.TimeLimit <= 0 {
+		return errors.New("sao: no deadline: set rounds or a time limit")
+	}
+	if o.TimeLimit < 0 || o.TurnTimeout < 0 {
+		return errors.New("sao: negative time limit")
+	}
+	return nil
+}
+
+// Mechanism runs alternating-offers negotiations between fixed profiles. It
+// keeps its buffers between runs; it is not safe for concurrent use (use one
+// Mechanism per goroutine).
+type Mechanism struct {
+	opts     Options
+	profiles []*parley.Profile
+	names    []string
+	space    *parley.OutcomeSpace
+
+	state    parley.State
+	sessions []parley.Session
+	pcgs     []rand.PCG
+	rands    []*rand.Rand
+}
+
+// New returns a mechanism for the given profiles, in turn order.
+func New(profiles []*parley.Profile, names []string, opts Options) (*Mechanism, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if len(profiles) < 2 {
+		return nil, fmt.Errorf("sao: %d parties, need at least 2", len(profiles))
+	}
+	if len(names) != len(profiles) {
+		return nil, fmt.Errorf("sao: %d names for %d parties", len(names), len(profiles))
+	}
+	for i, p := range profiles {
+		if p == nil || p.Utility == nil || p.Space == nil {
+			return nil, fmt.Errorf("sao: party %q: %w", names[i], parley.ErrNoProfile)
+		}
+		if p.Space != profiles[0].Space {
+			return nil, fmt.Errorf("sao: party %q: profile over another outcome space", names[i])
+		}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	n := len(profiles)
+	m := &Mechanism{opts: opts, profiles: profiles, names: names, space: profiles[0].Space,
+		sessions: make([]parley.Session, n), pcgs: make([]rand.PCG, n), rands: make([]*rand.Rand, n)}
+	for i := range m.rands {
+		m.rands[i] = rand.New(&m.pcgs[i])
+	}
+	m.state.Offers = make([]parley.OfferRecord, 0, opts.Deadline*n)
+	return m, nil
+}
+
+// Run negotiates once with the given seats (one per profile, in turn order)
+// and returns the result. Every random choice of the negotiators comes from
+// Session.Rand, derived from seed: the same seed gives the same run. Run
+// returns an error only for a misuse (wrong number of seats, cancelled ctx);
+// a failing negotiator ends the negotiation with parley.ReasonError.
+func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint64) (*parley.Result, error) {
+	n := len(m.profiles)
+	if len(negs) != n {
+		return nil, fmt.Errorf("sao: %d negotiators for %d parties", len(negs), n)
+	}
+	res := &parley.Result{Agreement: parley.NoOutcome, Party: -1,
+		Utilities: make([]float64, n), Discounted: make([]float64, n)}
+	for i := range negs {
+		rng.Reseed(&m.pcgs[i], seed, uint64(i))
+		m.sessions[i] = parley.Session{Party: i, Names: m.names, Profile: m.profiles[i],
+			Deadline: m.opts.Deadline, Protocol: "sao", Rand: m.rands[i]}
+		if err := m.init(ctx, negs[i], &m.sessions[i]); err != nil {
+			res.Reason, res.Party, res.Err = parley.ReasonError, i, fmt.Errorf("sao: party %q: init: %w", m.names[i], err)
+			m.finish(ctx, negs, res)
+			return res, nil
+		}
+	}
+	st := &m.state
+	*st = parley.State{Deadline: m.opts.Deadline, Parties: n, Standing: parley.NoOutcome, Proposer: -1,
+		Offers: st.Offers[:0]}
+	var start time.Time
+	if m.opts.TimeLimit > 0 {
+		start = m.opts.Now()
+	}
+	total := float64(m.opts.Deadline * n)
+	for step := 0; ; step++ {
+		round := step / n
+		p := step % n
+		t := 0.0
+		if m.opts.Deadline > 0 {
+			if round >= m.opts.Deadline {
+				m.end(res, parley.ReasonDeadline, -1, step, 1)
+				break
+			}
+			t = float64(step) / total
+		}
+		if m.opts.TimeLimit > 0 {
+			wt := float64(m.opts.Now().Sub(start)) / float64(m.opts.TimeLimit)
+			if wt >= 1 {
+				m.end(res, parley.ReasonDeadline, -1, step, 1)
+				break
+			}
+			t = max(t, wt)
+		}
+		if step&255 == 255 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("sao: %w", err)
+			}
+		}
+		st.Step, st.Round, st.Time, st.Me = step, round, t, p
+		a, err := m.act(ctx, negs[p], st)
+		if err != nil {
+			m.end(res, parley.ReasonError, p, step+1, t)
+			res.Err = fmt.Errorf("sao: party %q: %w", m.names[p], err)
+			break
+		}
+		switch a.Kind {
+		case parley.Offer:
+			if !m.space.Valid(a.Outcome) {
+				m.end(res, parley.ReasonError, p, step+1, t)
+				res.Err = fmt.Errorf("sao: party %q: invalid offer: %w", m.names[p], m.space.Check(a.Outcome))
+				break
+			}
+			st.Standing, st.Proposer, st.Accepts = a.Outcome, p, 0
+			st.Offers = append(st.Offers, parley.OfferRecord{Party: p, Outcome: a.Outcome, Step: step, Round: round, Time: t})
+		case parley.Accept:
+			if st.Standing == parley.NoOutcome {
+				m.end(res, parley.ReasonError, p, step+1, t)
+				res.Err = fmt.Errorf("sao: party %q: accepted with no offer on the table", m.names[p])
+				break
+			}
+			st.Accepts++
+		case parley.End:
+		default:
+			m.end(res, parley.ReasonError, p, step+1, t)
+			res.Err = fmt.Errorf("sao: party %q: unknown action %v", m.names[p], a.Kind)
+		}
+		if res.Err != nil {
+			break
+		}
+		if m.opts.Trace != nil {
+			o := a.Outcome
+			if a.Kind == parley.Accept {
+				o = st.Standing
+			}
+			m.opts.Trace(parley.Event{Step: step, Round: round, Time: t, Party: p, Action: a.Kind, Outcome: o})
+		}
+		if a.Kind == parley.End {
+			m.end(res, parley.ReasonWalkAway, p, step+1, t)
+			break
+		}
+		if a.Kind == parley.Accept && st.Accepts == n-1 {
+			res.Agreement = st.Standing
+			m.end(res, parley.ReasonAgreement, p, step+1, t)
+			break
+		}
+	}
+	m.finish(ctx, negs, res)
+	return res, nil
+}
+
+// end fills in res for a negotiation that ended after steps turns at time t.
+func (m *Mechanism) end(res *parley.Result, why parley.Reason, party, steps int, t float64) {
+	n := len(m.profiles)
+	res.Reason, res.Party, res.Steps, res.Time = why, party, steps, t
+	res.Rounds = (max(steps, 1)-1)/n + 1
+	for i, p := range m.profiles {
+		u := p.Reservation
+		if why == parley.ReasonAgreement {
+			u = p.Utility.Utility(res.Agreement)
+		}
+		res.Utilities[i] = u
+		res.Discounted[i] = p.Discounted(u, t)
+	}
+}
+
+func (m *Mechanism) init(ctx context.Context, n parley.Negotiator, s *parley.Session) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	if m.opts.TurnTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, m.opts.TurnTimeout)
+		defer cancel()
+	}
+	return n.Init(ctx, s)
+}
+
+// act asks n for its action, turning a panic or an overrun turn into an
+// error.
+func (m *Mechanism) act(ctx context.Context, n parley.Negotiator, st *parley.State) (a parley.Action, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	if m.opts.TurnTimeout <= 0 {
+		return n.Act(ctx, st)
+	}
+	tctx, cancel := context.WithDeadline(ctx, m.opts.Now().Add(m.opts.TurnTimeout))
+	defer cancel()
+	a, err = n.Act(tctx, st)
+	if err == nil && tctx.Err() != nil {
+		err = fmt.Errorf("turn timed out after %v", m.opts.TurnTimeout)
+	}
+	return a, err
+}
+
+func (m *Mechanism) finish(ctx context.Context, negs []parley.Negotiator, res *parley.Result) {
+	for _, n := range negs {
+		if f, ok := n.(parley.Finisher); ok {
+			func() {
+				defer func() { _ = recover() }()
+				f.Finish(ctx, res)
+			}()
+		}
+	}
+}

@@ -1,0 +1,181 @@
+package ufun_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/ufun"
+)
+
+func space(t testing.TB, sizes ...int) *parley.OutcomeSpace {
+	t.Helper()
+	issues := make([]parley.Issue, len(sizes))
+	for i, n := range sizes {
+		issues[i] = parley.Issue{Name: fmt.Sprint("i", i), Kind: parley.Integer, Min: 0, Max: float64(n - 1)}
+	}
+	s, err := parley.NewOutcomeSpace(issues)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestLinearAdditive(t *testing.T) {
+	s := space(t, 2, 3)
+	u, err := ufun.NewLinearAdditive(s, []float64{0.25, 0.75}, [][]float64{{1, 0}, {0, 0.5, 1}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// outcome = 3*a + b
+	want := []float64{0.25, 0.625, 1, 0, 0.375, 0.75}
+	for o, w := range want {
+		if got := u.Utility(parley.Outcome(o)); math.Abs(got-w) > 1e-15 {
+			t.Errorf("U(%d) = %v, want %v", o, got, w)
+		}
+	}
+	b, _ := ufun.NewLinearAdditive(s, []float64{0.25, 0.75}, [][]float64{{1, 0}, {0, 0.5, 1}}, 0.4)
+	if got := b.Utility(3); got != 0.4 {
+		t.Errorf("bonus: U(worst) = %v, want 0.4", got)
+	}
+	if got := b.Utility(2); math.Abs(got-1) > 1e-15 {
+		t.Errorf("bonus: U(best) = %v, want 1", got)
+	}
+}
+
+func TestLinearAdditiveErrors(t *testing.T) {
+	s := space(t, 2, 3)
+	tests := []struct {
+		w    []float64
+		e    [][]float64
+		b    float64
+		want string
+	}{
+		{[]float64{0.5}, [][]float64{{1, 0}}, 0, "1 weights"},
+		{[]float64{-0.5, 1.5}, [][]float64{{1, 0}, {0, 0, 1}}, 0, "negative"},
+		{[]float64{0.5, 0.6}, [][]float64{{1, 0}, {0, 0, 1}}, 0, "sum to"},
+		{[]float64{0.5, 0.5}, [][]float64{{1, 0}, {0, 1}}, 0, "2 evaluations for 3 values"},
+		{[]float64{0.5, 0.5}, [][]float64{{1, 0}, {0, 2, 1}}, 0, "outside [0,1]"},
+		{[]float64{0.5, 0.5}, [][]float64{{1, 0}, {0, 1, 1}}, 1, "bonus"},
+	}
+	for _, tc := range tests {
+		if _, err := ufun.NewLinearAdditive(s, tc.w, tc.e, tc.b); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v %v: error %v, want %q", tc.w, tc.e, err, tc.want)
+		}
+	}
+}
+
+func TestConstraint(t *testing.T) {
+	s := space(t, 10, 10)
+	c, err := ufun.NewConstraint(s, []ufun.Rect{
+		{Utility: 30, Conds: []ufun.Cond{{Issue: 0, Lo: 0, Hi: 4}}},
+		{Utility: 10, Conds: []ufun.Cond{{Issue: 0, Lo: 2, Hi: 3}, {Issue: 1, Lo: 5, Hi: 9}}},
+		{Utility: 60, Exclusive: true, Conds: []ufun.Cond{{Issue: 1, Lo: 0, Hi: 1}}},
+	}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		a, b int
+		want float64
+	}{
+		{0, 0, 0.3}, // first only; inside the exclusive rectangle
+		{2, 5, 1.0}, // all three
+		{9, 9, 0.6}, // exclusive only
+		{3, 1, 0.3}, // first; second fails on issue 1; inside exclusive
+	}
+	for _, tc := range tests {
+		if got := c.Utility(parley.Outcome(tc.a*10 + tc.b)); math.Abs(got-tc.want) > 1e-15 {
+			t.Errorf("U(%d,%d) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestIndex(t *testing.T) {
+	u := []float64{0.5, 0.1, 0.9, 0.5, 0.3}
+	x := ufun.NewIndex(u)
+	wantOrder := []parley.Outcome{1, 4, 0, 3, 2}
+	for i, o := range wantOrder {
+		if x.Outcomes[i] != o {
+			t.Fatalf("order %v, want %v", x.Outcomes, wantOrder)
+		}
+	}
+	if x.Best() != 2 || x.Worst() != 1 || x.Max() != 0.9 || x.Min() != 0.1 {
+		t.Fatal("best/worst wrong")
+	}
+	if o, ok := x.AtLeast(0.4); !ok || o != 0 {
+		t.Fatalf("AtLeast(0.4) = %d %v", o, ok)
+	}
+	if _, ok := x.AtLeast(0.95); ok {
+		t.Fatal("AtLeast above max found something")
+	}
+	// one ulp below 0.5 still counts as reaching 0.5
+	if o, ok := x.AtLeast(math.Nextafter(0.5, 1)); !ok || o != 0 {
+		t.Fatalf("AtLeast(0.5+ulp) = %d %v", o, ok)
+	}
+	for _, tc := range []struct {
+		u    float64
+		want int
+	}{{0, 0}, {0.19, 0}, {0.21, 1}, {0.4, 2}, {0.7, 4}, {2, 4}} {
+		if got := x.Nearest(tc.u); got != tc.want {
+			t.Errorf("Nearest(%v) = %d, want %d", tc.u, got, tc.want)
+		}
+	}
+}
+
+func TestTable(t *testing.T) {
+	s := space(t, 50, 40, 30)
+	r := rand.New(rand.NewPCG(1, 2))
+	evals := [][]float64{make([]float64, 50), make([]float64, 40), make([]float64, 30)}
+	for _, e := range evals {
+		for k := range e {
+			e[k] = r.Float64()
+		}
+	}
+	la, err := ufun.NewLinearAdditive(s, []float64{0.2, 0.3, 0.5}, evals, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := ufun.NewTable(s, la)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for o := 0; o < s.Size(); o += 7 {
+		if tb.Utility(parley.Outcome(o)) != la.Utility(parley.Outcome(o)) {
+			t.Fatalf("table differs at %d", o)
+		}
+	}
+	if tb.Index() != tb.Index() {
+		t.Fatal("index rebuilt")
+	}
+	if tb.Source() != parley.UtilityFunction(la) {
+		t.Fatal("source lost")
+	}
+}
+
+func BenchmarkLinearAdditive(b *testing.B) {
+	s := space(b, 5, 5, 5, 5, 5, 5, 5, 5)
+	e := make([][]float64, 8)
+	w := make([]float64, 8)
+	for i := range e {
+		e[i] = []float64{1, 0.75, 0.5, 0.25, 0}
+		w[i] = 0.125
+	}
+	u, _ := ufun.NewLinearAdditive(s, w, e, 0)
+	b.ReportAllocs()
+	o := 0
+	for b.Loop() {
+		_ = u.Utility(parley.Outcome(o))
+		o = (o + 7919) % s.Size()
+	}
+}
+
+func ExampleIndex_Nearest() {
+	x := ufun.NewIndex([]float64{0.2, 0.9, 0.6})
+	i := x.Nearest(0.7)
+	fmt.Println(x.Outcomes[i], x.Util[i])
+	// Output: 2 0.6
+}
