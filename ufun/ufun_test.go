@@ -119,7 +119,7 @@ func TestIndex(t *testing.T) {
 	for _, tc := range []struct {
 		u    float64
 		want int
-	}{{0, 0}, {0.19, 0}, {0.21, 1}, {0.4, 2}, {0.7, 4}, {2, 4}} {
+	}{{0, 0}, {0.19, 0}, {0.21, 1}, {0.4, 2}, {0.75, 4}, {0.65, 3}, {2, 4}} {
 		if got := x.Nearest(tc.u); got != tc.want {
 			t.Errorf("Nearest(%v) = %d, want %d", tc.u, got, tc.want)
 		}
