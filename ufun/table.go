@@ -141,3 +141,7 @@ func (x *Index) Nearest(u float64) int {
 	}
 	return i
 }
+
+// Values returns the table's utilities, indexed by outcome. The caller must
+// not modify them.
+func (t *Table) Values() []float64 { return t.U }

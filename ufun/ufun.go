@@ -103,7 +103,7 @@ type Rect struct {
 
 // Constraint is the ANAC 2014 non-linear model (GENIUS
 // NonlinearUtilitySpace with Inclusive/ExclusiveHyperRectangle): U(o) is the
-// sum of the utilities of the satisfied rectangles divided by Max.
+// sum of the utilities of the satisfied rectangles divided by Max, capped at 1.
 type Constraint struct {
 	Space *parley.OutcomeSpace
 	Rects []Rect
@@ -162,5 +162,9 @@ func (c *Constraint) Utility(o parley.Outcome) float64 {
 			s += rect.Utility
 		}
 	}
-	return s / c.Max
+	// GENIUS NonlinearUtilitySpace.getUtility caps the normalised sum at 1.
+	return min(1, s/c.Max)
 }
+
+// AgreementBonus returns Bonus (analysis uses it to sum contributions).
+func (u *LinearAdditive) AgreementBonus() float64 { return u.Bonus }

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/scenario"
+)
+
+// AnalyzeJSON is the --json output of 'parley analyze': exactly these keys,
+// parties in scenario order and utilities in that order (docs/cli.md).
+type AnalyzeJSON struct {
+	Scenario         string         `json:"scenario"`
+	Parties          []string       `json:"parties"`
+	Outcomes         int            `json:"outcomes"`
+	Reservation      []float64      `json:"reservation"`
+	Pareto           ParetoJSON     `json:"pareto"`
+	Nash             *NashJSON      `json:"nash"`
+	KalaiSmorodinsky *UtilitiesJSON `json:"kalai_smorodinsky"`
+	MaxWelfare       WelfareJSON    `json:"max_welfare"`
+	Opposition       float64        `json:"opposition"`
+}
+
+// ParetoJSON is the frontier: its size and every point's utilities.
+type ParetoJSON struct {
+	Size   int         `json:"size"`
+	Points [][]float64 `json:"points"`
+}
+
+// NashJSON is the Nash point: utilities and the outcome (issue to value).
+type NashJSON struct {
+	Utilities []float64         `json:"utilities"`
+	Outcome   map[string]string `json:"outcome"`
+}
+
+// UtilitiesJSON is a point given by its utilities.
+type UtilitiesJSON struct {
+	Utilities []float64 `json:"utilities"`
+}
+
+// WelfareJSON is the maximal social welfare and a point reaching it.
+type WelfareJSON struct {
+	Value     float64   `json:"value"`
+	Utilities []float64 `json:"utilities"`
+}
+
+func newAnalyzeCmd() *cobra.Command {
+	var asJSON, points bool
+	var profiles, only []string
+	c := &cobra.Command{
+		Use:   "analyze SCENARIO",
+		Short: "Analyse a scenario: Pareto frontier, Nash, Kalai-Smorodinsky, welfare, opposition",
+		Long: `Analyse a scenario with every party's (undiscounted) preferences:
+the outcome count, the exact Pareto frontier, the Nash point (disagreement
+point = reservation values, among outcomes every party finds at least as good
+as its reservation value), the Kalai-Smorodinsky point, the maximal social
+welfare and the opposition (GENIUS: the distance from (1,...,1) to the nearest
+outcome).
+
+Linear-additive scenarios are solved without enumerating the outcome space
+(per-issue Minkowski sums); others are enumerated when they have at most
+20 million outcomes.`,
+		Example: `  parley analyze ceasefire
+  parley analyze ceasefire --parties RU,UA --json
+  parley analyze ../shared/scenarios/genius/Energy_anac2012_A`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			s, err := openScenario(args[0], profiles)
+			if err != nil {
+				return err
+			}
+			parties, err := selectParties(s, only)
+			if err != nil {
+				return err
+			}
+			profs := make([]*parley.Profile, len(parties))
+			names := make([]string, len(parties))
+			for k, i := range parties {
+				profs[k], names[k] = s.Parties[i].Profile, s.Parties[i].Name
+			}
+			rep, err := analysis.Analyze(s.Space, profs)
+			if err != nil {
+				return err
+			}
+			j := analyzeJSON(s, names, rep)
+			if asJSON {
+				e := json.NewEncoder(c.OutOrStdout())
+				e.SetIndent("", "  ")
+				return e.Encode(j)
+			}
+			printAnalysis(c.OutOrStdout(), s, rep, j, points)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON (schema in docs/cli.md)")
+	c.Flags().BoolVar(&points, "points", false, "list every Pareto point")
+	c.Flags().StringSliceVar(&only, "parties", nil, "analyse only these parties (default: all), e.g. RU,UA")
+	c.Flags().StringSliceVar(&profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO, in party order")
+	return c
+}
+
+func selectParties(s *scenario.Scenario, only []string) ([]int, error) {
+	if len(only) == 0 {
+		idx := make([]int, len(s.Parties))
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx, nil
+	}
+	var idx []int
+	for _, n := range only {
+		i := s.Party(strings.TrimSpace(n))
+		if i < 0 {
+			return nil, usageError{fmt.Errorf("--parties: scenario %s has no party %q (have %s)", s.Name, n, strings.Join(s.Names(), ", "))}
+		}
+		idx = append(idx, i)
+	}
+	return idx, nil
+}
+
+func analyzeJSON(s *scenario.Scenario, names []string, rep *analysis.Report) *AnalyzeJSON {
+	j := &AnalyzeJSON{Scenario: s.Name, Parties: names, Outcomes: rep.Outcomes, Reservation: rep.Reservation,
+		Pareto:     ParetoJSON{Size: len(rep.Frontier), Points: make([][]float64, len(rep.Frontier))},
+		MaxWelfare: WelfareJSON{Value: rep.Welfare, Utilities: rep.MaxWelfare.U},
+		Opposition: rep.Opposition}
+	for k, p := range rep.Frontier {
+		j.Pareto.Points[k] = p.U
+	}
+	if rep.Nash != nil {
+		j.Nash = &NashJSON{Utilities: rep.Nash.U, Outcome: s.Space.Named(rep.Nash.Outcome)}
+	}
+	if rep.KalaiSmorodinsky != nil {
+		j.KalaiSmorodinsky = &UtilitiesJSON{Utilities: rep.KalaiSmorodinsky.U}
+	}
+	return j
+}
+
+func vec(names []string, u []float64) string {
+	parts := make([]string, len(u))
+	for i := range u {
+		parts[i] = fmt.Sprintf("%s %.3f", names[i], u[i])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func printAnalysis(w io.Writer, s *scenario.Scenario, rep *analysis.Report, j *AnalyzeJSON, points bool) {
+	fmt.Fprintf(w, "Scenario %s: %d issues, %d outcomes\n", s.Name, len(s.Space.Issues), rep.Outcomes)
+	fmt.Fprintf(w, "Parties and reservation values: %s\n", vec(j.Parties, rep.Reservation))
+	fmt.Fprintf(w, "Pareto frontier: %d points (%s)\n", len(rep.Frontier), rep.Method)
+	if points {
+		for _, p := range rep.Frontier {
+			fmt.Fprintf(w, "  %s   %s\n", vec(j.Parties, p.U), s.Space.Format(p.Outcome))
+		}
+	}
+	if rep.Nash != nil {
+		fmt.Fprintf(w, "Nash point: %s\n", vec(j.Parties, rep.Nash.U))
+		for i := range s.Space.Issues {
+			is := &s.Space.Issues[i]
+			fmt.Fprintf(w, "  %-20s %s\n", is.Name, is.Value(s.Space.ValueIndex(rep.Nash.Outcome, i)))
+		}
+	} else {
+		fmt.Fprintln(w, "Nash point: none (no outcome is individually rational for every party)")
+	}
+	if rep.KalaiSmorodinsky != nil {
+		fmt.Fprintf(w, "Kalai-Smorodinsky point: %s\n", vec(j.Parties, rep.KalaiSmorodinsky.U))
+	} else {
+		fmt.Fprintln(w, "Kalai-Smorodinsky point: none")
+	}
+	fmt.Fprintf(w, "Maximal social welfare: %.3f at %s\n", rep.Welfare, vec(j.Parties, rep.MaxWelfare.U))
+	fmt.Fprintf(w, "Opposition: %.3f\n", rep.Opposition)
+}

@@ -1,0 +1,39 @@
+// Package genius reads and writes negotiation scenarios in the XML format of
+// GENIUS, the Java negotiation environment of TU Delft (ANAC 2010-2019).
+//
+// A GENIUS scenario is a folder holding one domain file (root element
+// negotiation_template) and one preference profile per party (root element
+// utility_space). ReadDir reads such a folder; ReadFiles reads explicit
+// files; ParseDomain and ParseProfile work on bytes. Write produces a folder
+// that GENIUS and ReadDir both read back to the same utilities.
+//
+// The semantics follow the GENIUS 9 sources (genius.core.utility and
+// genius.core.issue; the same classes live under negotiator.utility in older
+// copies such as Escheck/NegotiatorGUI):
+//
+//   - Issue weights are normalised to sum 1 (AdditiveUtilitySpace).
+//   - A discrete evaluation is divided by the largest evaluation of its issue;
+//     when that largest evaluation is below 1e-5 every value scores 0
+//     (EvaluatorDiscrete.normalize).
+//   - An integer evaluator is clamp01(slope·(v−lowerbound)+offset), with the
+//     lower bound taken from the profile's issue element
+//     (EvaluatorInteger.getEvaluation).
+//   - A real evaluator is linear clamp01(parameter1·x+parameter0), constant
+//     parameter0, triangular (parameter0 = lower, parameter1 = upper,
+//     parameter2 = top) or triangular_variable_top (parameter3 = the value at
+//     the top) (EvaluatorReal, EVALFUNCTYPE).
+//   - Real issues are enumerated on DefaultRealSteps evenly spaced points, the
+//     number GENIUS itself uses for analysis (IssueReal
+//     fNumberOfDiscretizationSteps = 21); Reader.RealSteps overrides it.
+//   - The discount factor d is read as 1 (no discounting) when d <= 0 or
+//     d > 1 (AbstractUtilitySpace.validateDiscount); the reservation value
+//     defaults to 0.
+//   - Non-linear ANAC 2014 profiles (utility_space type="nonlinear") sum the
+//     utility·weight of every satisfied hyperRectangle and divide by
+//     maxutility (NonlinearUtilitySpace, InclusiveHyperRectangle,
+//     ExclusiveHyperRectangle, UtilityFunction).
+//
+// Where GENIUS prints a stack trace and carries on (a missing evaluation, a
+// weight for no issue, a number that does not parse) this package returns an
+// error naming the file, the line and the issue instead.
+package genius

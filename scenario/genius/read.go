@@ -1,0 +1,146 @@
+package genius
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/parley-dev/parley/scenario"
+)
+
+// ReadDir reads the GENIUS scenario in folder dir with the zero Reader.
+func ReadDir(dir string) (*scenario.Scenario, error) { return Reader{}.ReadDir(dir) }
+
+// ReadFiles reads a GENIUS domain file and profile files with the zero
+// Reader.
+func ReadFiles(domain string, profiles []string) (*scenario.Scenario, error) {
+	return Reader{}.ReadFiles(domain, profiles)
+}
+
+// ReadFS reads the GENIUS scenario in folder dir of fsys with the zero
+// Reader.
+func ReadFS(fsys fs.FS, dir string) (*scenario.Scenario, error) { return Reader{}.ReadFS(fsys, dir) }
+
+// ReadDir reads the GENIUS scenario in folder dir. Of the folder's *.xml
+// files, the one whose root element is negotiation_template is the domain
+// and those whose root is utility_space are the profiles, one party each,
+// named after the file without extension and ordered by file name. Files
+// that are not XML (such as the pareto.xml of ANAC 2014) or have another
+// root are skipped. The scenario is named after the folder.
+func (r Reader) ReadDir(dir string) (*scenario.Scenario, error) {
+	name := filepath.Base(filepath.Clean(dir))
+	if name == "." || name == string(filepath.Separator) {
+		if abs, err := filepath.Abs(dir); err == nil {
+			name = filepath.Base(abs)
+		}
+	}
+	return r.read(os.DirFS(dir), ".", name, dir, func(f string) string { return filepath.Join(dir, f) })
+}
+
+// ReadFS is ReadDir on folder dir of fsys.
+func (r Reader) ReadFS(fsys fs.FS, dir string) (*scenario.Scenario, error) {
+	name := path.Base(dir)
+	return r.read(fsys, dir, name, dir, func(f string) string { return path.Join(dir, f) })
+}
+
+func (r Reader) read(fsys fs.FS, dir, name, source string, display func(string) string) (*scenario.Scenario, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("genius: %w", err)
+	}
+	var (
+		domFile  string
+		domRoot  *node
+		profs    []string
+		profRoot []*node
+	)
+	for _, e := range entries { // fs.ReadDir sorts by file name
+		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".xml") {
+			continue
+		}
+		file := display(e.Name())
+		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("genius: %w", err)
+		}
+		root, err := parseXML(file, data)
+		if errors.Is(err, errNotXML) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch root.name {
+		case "negotiation_template":
+			if domRoot != nil {
+				return nil, &Error{File: file, Err: fmt.Errorf("second domain file (the first is %s)", domFile)}
+			}
+			domFile, domRoot = file, root
+		case "utility_space":
+			profs = append(profs, file)
+			profRoot = append(profRoot, root)
+		}
+	}
+	if domRoot == nil {
+		return nil, fmt.Errorf("genius: %s: no domain file (an XML file with root <negotiation_template>)", source)
+	}
+	d, err := r.domain(domFile, domRoot)
+	if err != nil {
+		return nil, err
+	}
+	s := &scenario.Scenario{Name: name, Source: source, Space: d.Space}
+	if s.Name == "." || s.Name == "" {
+		s.Name = d.Name
+	}
+	for i, f := range profs {
+		p, err := profile(f, profRoot[i], d)
+		if err != nil {
+			return nil, err
+		}
+		s.Parties = append(s.Parties, scenario.Party{Name: p.Name, Role: scenario.Negotiator, Profile: p})
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("genius: %w", err)
+	}
+	return s, nil
+}
+
+// ReadFiles reads the domain file and the given profile files, one party
+// per profile in the given order, each named after its file without
+// extension. The scenario is named after the domain file's folder.
+func (r Reader) ReadFiles(domain string, profiles []string) (*scenario.Scenario, error) {
+	data, err := os.ReadFile(domain)
+	if err != nil {
+		return nil, fmt.Errorf("genius: %w", err)
+	}
+	d, err := r.ParseDomain(domain, data)
+	if err != nil {
+		return nil, err
+	}
+	name := filepath.Base(filepath.Dir(domain))
+	if name == "." || name == string(filepath.Separator) {
+		if abs, err := filepath.Abs(domain); err == nil {
+			name = filepath.Base(filepath.Dir(abs))
+		}
+	}
+	s := &scenario.Scenario{Name: name, Source: domain, Space: d.Space}
+	for _, f := range profiles {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("genius: %w", err)
+		}
+		p, err := ParseProfile(f, data, d)
+		if err != nil {
+			return nil, err
+		}
+		s.Parties = append(s.Parties, scenario.Party{Name: p.Name, Role: scenario.Negotiator, Profile: p})
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("genius: %w", err)
+	}
+	return s, nil
+}

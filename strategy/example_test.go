@@ -1,0 +1,92 @@
+package strategy_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/parleytest"
+	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/strategy"
+)
+
+// Boulware against Conceder on the two-issue scenario, built from specs.
+func Example() {
+	space, profiles := parleytest.TwoIssue()
+	var negs []parley.Negotiator
+	for _, spec := range []string{"boulware", "conceder:ac=combi(t=0.98)"} {
+		f, err := strategy.Parse(spec)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		negs = append(negs, f())
+	}
+	m, err := sao.New(profiles, []string{"buyer", "seller"}, sao.Options{Deadline: 10})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := m.Run(context.Background(), negs, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s in round %d on %s: %v\n", res.Reason, res.Rounds, space.Format(res.Agreement), res.Utilities)
+	// Output:
+	// agreement in round 9 on price=mid, delivery=fast: [0.7 0.4]
+}
+
+func ExampleTarget() {
+	for _, e := range []float64{strategy.BoulwareE, strategy.LinearE, strategy.ConcederE} {
+		fmt.Printf("e=%v:", e)
+		for _, t := range []float64{0, 0.5, 0.9, 1} {
+			fmt.Printf(" %.3f", strategy.Target(t, e, 0, 0.2, 1))
+		}
+		fmt.Println()
+	}
+	// Output:
+	// e=0.2: 1.000 0.975 0.528 0.200
+	// e=1: 1.000 0.600 0.280 0.200
+	// e=2: 1.000 0.434 0.241 0.200
+}
+
+func ExampleParse() {
+	_, err := strategy.Parse("conceder:x=3")
+	fmt.Println(err)
+	f, _ := strategy.Parse("linear:k=0.1,ac=combimax(t=0.98)")
+	fmt.Printf("%T\n", f())
+	// Output:
+	// strategy "conceder:x=3": unknown parameter "x" (want e, k, ac)
+	// *strategy.TimeDependent
+}
+
+func ExampleList() {
+	for _, in := range strategy.List() {
+		fmt.Print(in.Name)
+		for _, p := range in.Params {
+			fmt.Printf(" %s=%s", p.Name, p.Default)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// boulware e=0.2 k=0 ac=next
+	// linear e=1 k=0 ac=next
+	// conceder e=2 k=0 ac=next
+	// timedep e= k=0 ac=next
+	// hardliner
+	// random p=0.1
+	// tft ac=next
+	// micro
+}
+
+// Acceptance conditions compose with any strategy that takes one.
+func ExampleACAny() {
+	ac := strategy.ACAny(strategy.ACNext(1, 0), strategy.ACConst(0.8))
+	st := &parley.State{Time: 0.5}
+	fmt.Println(ac.Accept(strategy.Context{State: st, Offer: 0.85, Next: 0.9}))
+	fmt.Println(ac.Accept(strategy.Context{State: st, Offer: 0.7, Next: 0.9}))
+	// Output:
+	// true
+	// false
+}

@@ -1,0 +1,192 @@
+package strategy_test
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/parleytest"
+	"github.com/parley-dev/parley/strategy"
+)
+
+type specCase struct {
+	spec, err string
+}
+
+// readSpecs reads testdata/specs.txt.
+func readSpecs(tb testing.TB) []specCase {
+	tb.Helper()
+	f, err := os.Open("testdata/specs.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var cases []specCase
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || line == "" {
+			continue
+		}
+		spec, want, _ := strings.Cut(line, " -> ")
+		cases = append(cases, specCase{spec, want})
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return cases
+}
+
+func TestParse(t *testing.T) {
+	for _, tc := range readSpecs(t) {
+		f, err := strategy.Parse(tc.spec)
+		if tc.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
+				t.Errorf("Parse(%q): error %v\nwant %s", tc.spec, err, tc.err)
+			}
+			var se *strategy.SpecError
+			if !errors.As(err, &se) || se.Spec != tc.spec {
+				t.Errorf("Parse(%q): %T does not name the spec", tc.spec, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tc.spec, err)
+			continue
+		}
+		if a, b := f(), f(); a == nil || a == b {
+			t.Errorf("Parse(%q): the factory must return a new negotiator each call", tc.spec)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	_, err := strategy.Parse("conceder:x=3")
+	if !errors.Is(err, strategy.ErrUnknownParameter) {
+		t.Errorf("%v: want ErrUnknownParameter", err)
+	}
+	var se *strategy.SpecError
+	if !errors.As(err, &se) || se.Param != "x" {
+		t.Errorf("%v: want a SpecError for parameter x", err)
+	}
+	if _, err := strategy.Parse("nope"); !errors.Is(err, strategy.ErrUnknownStrategy) {
+		t.Errorf("%v: want ErrUnknownStrategy", err)
+	}
+}
+
+// TestParseValues checks that parameters reach the negotiator: each spec
+// plays the buyer of TwoIssue against a seller offering 4 for 5 rounds.
+func TestParseValues(t *testing.T) {
+	tests := []struct {
+		spec string
+		want []parley.Outcome
+	}{
+		{"boulware", []parley.Outcome{1, 1, 1, 1, 3}},
+		{"timedep:e=1", []parley.Outcome{1, 1, 0, 5, 2}},
+		{"linear:k=0.5", []parley.Outcome{0, 5, 2, 2, 2}}, // targets 0.5, 0.4, 0.3, 0.2, 0.1
+		{"conceder:e=1", []parley.Outcome{1, 1, 0, 5, 2}},
+		{"hardliner", []parley.Outcome{1, 1, 1, 1, 1}},
+	}
+	for _, tc := range tests {
+		f, err := strategy.Parse(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ps := parleytest.TwoIssue()
+		trace, _ := run(t, ps, 5, 1, f(), &parleytest.Scripted{Actions: parleytest.Offers(4)})
+		if got := offersBy(trace, 0); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: offers %v, want %v", tc.spec, got, tc.want)
+		}
+	}
+	// ac=time(t=0.5): the buyer accepts outcome 2 (0.3, above rv 0) at t = 0.6.
+	f, err := strategy.Parse("boulware:ac=time(t=0.5)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ps := parleytest.TwoIssue()
+	_, res := run(t, ps, 5, 1, f(), &parleytest.Scripted{Actions: parleytest.Offers(2)})
+	if !res.Agreed() || res.Time != 0.6 {
+		t.Errorf("boulware:ac=time(t=0.5): %+v, want agreement at t = 0.6", res)
+	}
+}
+
+func TestList(t *testing.T) {
+	infos := strategy.List()
+	names := map[string]bool{}
+	for _, in := range infos {
+		if in.Summary == "" {
+			t.Errorf("%s: no summary", in.Name)
+		}
+		for _, n := range append([]string{in.Name}, in.Aliases...) {
+			if names[n] {
+				t.Errorf("%s listed twice", n)
+			}
+			names[n] = true
+			if _, err := strategy.Parse(n); err != nil && n != "timedep" {
+				t.Errorf("Parse(%q): %v", n, err)
+			}
+		}
+		for _, p := range in.Params {
+			if p.Meaning == "" {
+				t.Errorf("%s: parameter %s has no meaning", in.Name, p.Name)
+			}
+			if p.Default == "" {
+				continue
+			}
+			spec := in.Name + ":" + p.Name + "=" + p.Default
+			if in.Name == "timedep" && p.Name != "e" {
+				spec += ",e=1"
+			}
+			if _, err := strategy.Parse(spec); err != nil {
+				t.Errorf("%s: default of %s: %v", in.Name, p.Name, err)
+			}
+		}
+	}
+	for _, n := range []string{"boulware", "linear", "conceder", "timedep", "hardliner", "random", "tft", "titfortat", "micro"} {
+		if !names[n] {
+			t.Errorf("%s missing from List", n)
+		}
+	}
+	infos[0].Params[0].Name = "changed"
+	if strategy.List()[0].Params[0].Name == "changed" {
+		t.Errorf("List returns the table itself")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, tc := range readSpecs(f) {
+		f.Add(tc.spec)
+	}
+	_, ps := parleytest.TwoIssue()
+	f.Fuzz(func(t *testing.T, spec string) {
+		fac, err := strategy.Parse(spec)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "strategy ") {
+				t.Fatalf("error %q lacks the strategy prefix", err)
+			}
+			return
+		}
+		// A spec that parses must give a working negotiator.
+		_, res := run(t, ps, 5, 1, fac(), &parleytest.Conceder{})
+		if res.Reason == parley.ReasonError {
+			t.Fatalf("%q: %v", spec, res.Err)
+		}
+	})
+}
+
+func FuzzParseAcceptance(f *testing.F) {
+	for _, s := range []string{"next", "next(a=1,b=0)", "const(0.8)", "time(t=0.99)", "combi(t=0.98)", "combimax(0.98)", "x(", "(", ")", "next(=)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		ac, err := strategy.ParseAcceptance(spec)
+		if err != nil {
+			return
+		}
+		_ = ac.Accept(strategy.Context{State: &parley.State{Time: 0.99}, Offer: 0.5, Next: 0.6})
+	})
+}

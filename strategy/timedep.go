@@ -1,0 +1,153 @@
+package strategy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/parley-dev/parley"
+)
+
+// Concession exponents of the named time-dependent presets (GENIUS
+// BoulwareNegotiationParty and ConcederNegotiationParty; Faratin et al.
+// 1998 call e < 1 Boulware and e > 1 Conceder).
+const (
+	HardlinerE = 0.0 // never concedes
+	BoulwareE  = 0.2 // holds firm, concedes near the deadline
+	LinearE    = 1.0 // concedes at a constant rate
+	ConcederE  = 2.0 // concedes early
+)
+
+// TimeDependentOptions configure a TimeDependent negotiator. The zero value
+// is the Hardliner (e = 0) with AC_next.
+type TimeDependentOptions struct {
+	// E is the concession exponent e ≥ 0: 0 never concedes (Hardliner),
+	// e < 1 is Boulware, 1 linear, e > 1 Conceder. See the *E constants.
+	E float64
+	// K is the initial concession k in [0, 1]: f(0) = k. Default 0.
+	K float64
+	// Accept decides on the offer on the table; nil means ACNext(1, 0).
+	// Whatever it says, an offer below the reservation value is refused.
+	Accept Acceptance
+	// Samples is the number of outcomes to sample when the space is too
+	// large to enumerate (default DefaultSamples).
+	Samples int
+}
+
+// Validate names the first bad field.
+func (o *TimeDependentOptions) Validate() error {
+	if math.IsNaN(o.E) || math.IsInf(o.E, 0) || o.E < 0 {
+		return fmt.Errorf("strategy: time-dependent: E = %v, want a finite e ≥ 0", o.E)
+	}
+	if math.IsNaN(o.K) || o.K < 0 || o.K > 1 {
+		return fmt.Errorf("strategy: time-dependent: K = %v outside [0,1]", o.K)
+	}
+	if o.Samples < 0 {
+		return fmt.Errorf("strategy: time-dependent: Samples = %d is negative", o.Samples)
+	}
+	return nil
+}
+
+// Target is the utility-space time-dependent tactic of Faratin, Sierra and
+// Jennings 1998 as in GENIUS TimeDependent_Offering:
+//
+//	target(t) = Pmin + (Pmax − Pmin)·(1 − f(t)),  f(t) = k + (1 − k)·t^(1/e)
+//
+// with f(t) = k for e = 0. t is clamped to [0, 1].
+func Target(t, e, k, pmin, pmax float64) float64 {
+	return pmin + (pmax-pmin)*(1-concession(t, e, k))
+}
+
+func concession(t, e, k float64) float64 {
+	if e == 0 {
+		return k
+	}
+	t = min(max(t, 0), 1)
+	return k + (1-k)*math.Pow(t, 1/e)
+}
+
+// TimeDependent bids the outcome whose utility is the cheapest at or above
+// Target(t, e, k, Pmin, Pmax), where Pmax is its best utility and Pmin the
+// larger of its reservation value and its worst utility (as the old GENIUS
+// TimeDependentAgent; the GENIUS NegotiationParty versions use Pmin = 0,
+// Pmax = 1 and ignore the reservation value). Outcomes tied within
+// parley.Eps are chosen among with Session.Rand. Before countering it asks
+// its Acceptance (default AC_next) about the offer on the table, and never
+// accepts an offer worth less than its reservation value: this is the
+// principled choice, unlike GENIUS, whose time-dependent parties agree
+// below their reservation value. If no outcome reaches the reservation
+// value it ends the negotiation.
+//
+// Init sorts the outcomes by utility (the profile's ufun.Table index, or a
+// table built at Init; a seeded sample of Samples outcomes when the space
+// cannot be enumerated). Act allocates nothing.
+type TimeDependent struct {
+	opts TimeDependentOptions
+	ac   Acceptance
+
+	bids       bids
+	rv         float64
+	pmin, pmax float64
+	rand       *rand.Rand
+	futile     bool // no outcome reaches the reservation value
+}
+
+var _ parley.Negotiator = (*TimeDependent)(nil)
+
+// NewTimeDependent returns a time-dependent negotiator; the options are
+// checked at Init.
+func NewTimeDependent(opts TimeDependentOptions) *TimeDependent {
+	ac := opts.Accept
+	if ac == nil {
+		ac = ACNext(1, 0)
+	}
+	return &TimeDependent{opts: opts, ac: ac}
+}
+
+// NewHardliner returns the Hardliner: a TimeDependent with e = 0, which
+// always offers its best outcome and accepts only an offer as good.
+func NewHardliner() *TimeDependent { return NewTimeDependent(TimeDependentOptions{}) }
+
+// Init sorts the party's outcomes and fixes Pmin and Pmax.
+func (td *TimeDependent) Init(_ context.Context, s *parley.Session) error {
+	if err := td.opts.Validate(); err != nil {
+		return err
+	}
+	if err := td.bids.init(s, td.opts.Samples); err != nil {
+		return err
+	}
+	td.rv = s.Profile.Reservation
+	td.pmax = td.bids.best()
+	td.pmin = max(td.rv, td.bids.worst())
+	td.futile = !parley.AtLeast(td.pmax, td.rv)
+	td.rand = s.Rand
+	return nil
+}
+
+// Target returns the target utility at normalised time t (after Init).
+func (td *TimeDependent) Target(t float64) float64 {
+	return Target(t, td.opts.E, td.opts.K, td.pmin, td.pmax)
+}
+
+// Act accepts the standing offer if the acceptance condition agrees and it
+// is worth the reservation value, and otherwise offers the cheapest outcome
+// at or above the target.
+func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action, error) {
+	if !td.bids.ready() {
+		return parley.Action{}, errors.New("strategy: time-dependent: Act before Init")
+	}
+	if td.futile {
+		return parley.EndAction, nil
+	}
+	i := td.bids.atLeast(td.Target(st.Time))
+	next := td.bids.util[i]
+	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
+		u := td.bids.u.Utility(st.Standing)
+		if parley.AtLeast(u, td.rv) && td.ac.Accept(Context{State: st, Utility: td.bids.u, Offer: u, Next: next}) {
+			return parley.AcceptAction, nil
+		}
+	}
+	return parley.OfferOf(td.bids.pick(i, td.rand)), nil
+}
