@@ -1,0 +1,313 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestMain lets the test binary act as the parley command, so that the
+// end-to-end tests run the real main (exit codes included) without a
+// separate build.
+func TestMain(m *testing.M) {
+	if os.Getenv("PARLEY_TEST_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// parley runs the command in-process and returns stdout.
+func cli(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if err := Run(context.Background(), args, &out, &errb); err != nil {
+		t.Fatalf("parley %s: %v\n%s", strings.Join(args, " "), err, errb.String())
+	}
+	return out.String()
+}
+
+// exe runs the test binary as the parley command and returns its output and
+// exit code.
+func exe(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "PARLEY_TEST_MAIN=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// sharedScenario returns a folder of ../shared/scenarios/genius, skipping
+// the test loudly when the shared data is absent.
+func sharedScenario(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "shared", "scenarios", "genius", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("SKIPPING: shared scenario %s is absent (%v): clone next to ../shared to run this test", name, err)
+	}
+	return p
+}
+
+func keys(m map[string]any) []string {
+	var k []string
+	for x := range m {
+		k = append(k, x)
+	}
+	sort.Strings(k)
+	return k
+}
+
+func TestAnalyzeCeasefireJSON(t *testing.T) {
+	out := cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json")
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"kalai_smorodinsky", "max_welfare", "nash", "opposition", "outcomes", "pareto", "parties", "reservation", "scenario"}
+	if got := keys(raw); !reflect.DeepEqual(got, want) {
+		t.Fatalf("analyze --json keys %v, want exactly %v", got, want)
+	}
+	var j AnalyzeJSON
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	// ceasefire.md §4 (checked there by enumeration and by Minkowski sums):
+	// 58,320 outcomes, a 78-point RU-UA frontier, Nash at (0.652, 0.646) and
+	// opposition 0.497.
+	if j.Outcomes != 58320 || j.Pareto.Size != 78 || len(j.Pareto.Points) != 78 {
+		t.Fatalf("outcomes %d, frontier %d/%d; want 58320 and 78", j.Outcomes, j.Pareto.Size, len(j.Pareto.Points))
+	}
+	if j.Nash == nil || math.Abs(j.Nash.Utilities[0]-0.652) > 5e-4 || math.Abs(j.Nash.Utilities[1]-0.646) > 5e-4 {
+		t.Fatalf("nash %+v, want (0.652, 0.646)", j.Nash)
+	}
+	if j.Nash.Outcome["territory"] != "freeze_line_us_recognition" || j.Nash.Outcome["sanctions"] != "full_lifting_g8" {
+		t.Fatalf("nash outcome %v", j.Nash.Outcome)
+	}
+	if math.Abs(j.Opposition-0.497) > 5e-4 {
+		t.Fatalf("opposition %v, want 0.497", j.Opposition)
+	}
+	if !reflect.DeepEqual(j.Parties, []string{"RU", "UA"}) || !reflect.DeepEqual(j.Reservation, []float64{0.5, 0.5}) {
+		t.Fatalf("parties %v reservation %v", j.Parties, j.Reservation)
+	}
+}
+
+func TestRunJSONAndDeterminism(t *testing.T) {
+	dir := t.TempDir()
+	run := func(seed, trace string) (string, []byte) {
+		tf := filepath.Join(dir, trace)
+		out := cli(t, "run", "ceasefire", "--agents", "boulware,conceder:e=3,random", "--seed", seed, "--json", "--trace", tf)
+		b, err := os.ReadFile(tf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, b
+	}
+	o1, t1 := run("42", "a.jsonl")
+	o2, t2 := run("42", "b.jsonl")
+	_, t3 := run("43", "c.jsonl")
+	if o1 != o2 || !bytes.Equal(t1, t2) {
+		t.Fatal("the same seed gave different output or traces")
+	}
+	if bytes.Equal(t1, t3) {
+		t.Fatal("different seeds gave the same trace (the random agent should differ)")
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(o1), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"agreement", "utilities", "discounted_utilities", "rounds", "reason", "seed", "metrics"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("run --json lacks %q", k)
+		}
+	}
+	var j RunJSON
+	if err := json.Unmarshal([]byte(o1), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, []string{"boulware", "conceder:e=3", "random"}) {
+		t.Fatalf("seed %d deadline %d agents %v", j.Seed, j.Deadline, j.Agents)
+	}
+	lines := bytes.Count(t1, []byte("\n"))
+	if lines != j.Steps {
+		t.Fatalf("trace has %d lines for %d steps", lines, j.Steps)
+	}
+	if j.Reason == "agreement" {
+		if len(j.Agreement) != 9 || j.Metrics == nil {
+			t.Fatalf("agreement %v metrics %v", j.Agreement, j.Metrics)
+		}
+	} else if j.Agreement != nil {
+		t.Fatalf("reason %s with agreement %v", j.Reason, j.Agreement)
+	}
+}
+
+// Hardliners never move: the negotiation must end at the deadline with
+// every party at its reservation value, discounted at t = 1.
+func TestRunDeadline(t *testing.T) {
+	out := cli(t, "run", "ceasefire", "--agents", "hardliner", "--deadline", "10", "--json")
+	var j RunJSON
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Reason != "deadline" || j.Rounds != 10 || j.Agreement != nil {
+		t.Fatalf("reason %s rounds %d agreement %v", j.Reason, j.Rounds, j.Agreement)
+	}
+	for p, d := range map[string]float64{"RU": 0.9, "UA": 0.8, "US": 0.7} {
+		if j.Utilities[p] != j.Reservation[p] || math.Abs(j.DiscountedUtilities[p]-j.Reservation[p]*d) > 1e-12 {
+			t.Errorf("%s: utility %v discounted %v, want reservation %v and %v", p, j.Utilities[p], j.DiscountedUtilities[p], j.Reservation[p], j.Reservation[p]*d)
+		}
+	}
+}
+
+func TestRunReadable(t *testing.T) {
+	out := cli(t, "run", "ceasefire")
+	for _, want := range []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Offers:", "Utilities", "round   1  RU"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestListings(t *testing.T) {
+	if out := cli(t, "scenarios"); !strings.Contains(out, "ceasefire") || !strings.Contains(out, "58320") {
+		t.Errorf("scenarios:\n%s", out)
+	}
+	out := cli(t, "agents")
+	for _, n := range []string{"boulware", "conceder", "linear", "hardliner", "random", "tft", "micro"} {
+		if !strings.Contains(out, n) {
+			t.Errorf("agents lacks %s:\n%s", n, out)
+		}
+	}
+}
+
+func TestSplitAgents(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want []string
+	}{
+		{[]string{"boulware,conceder"}, []string{"boulware", "conceder"}},
+		{[]string{"boulware:e=0.1,ac=next,conceder:e=3"}, []string{"boulware:e=0.1,ac=next", "conceder:e=3"}},
+		{[]string{"linear:ac=combimax(t=0.98),micro"}, []string{"linear:ac=combimax(t=0.98)", "micro"}},
+		{[]string{"boulware", "tft"}, []string{"boulware", "tft"}},
+	}
+	for _, tc := range tests {
+		if got := splitAgents(tc.in); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("splitAgents(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestConvertRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	y := filepath.Join(dir, "cf.yaml")
+	js := filepath.Join(dir, "cf.json")
+	cli(t, "convert", "ceasefire", y)
+	cli(t, "convert", y, js)
+	a := cli(t, "analyze", "ceasefire", "--json")
+	b := cli(t, "analyze", js, "--json")
+	var ja, jb AnalyzeJSON
+	if err := json.Unmarshal([]byte(a), &ja); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(b), &jb); err != nil {
+		t.Fatal(err)
+	}
+	ja.Scenario, jb.Scenario = "", ""
+	if !reflect.DeepEqual(ja, jb) {
+		t.Fatal("analysis changed through YAML and JSON conversion")
+	}
+}
+
+func TestConvertGeniusRoundTrip(t *testing.T) {
+	src := sharedScenario(t, "EnglandZimbabwe_anac2010")
+	dir := t.TempDir()
+	cli(t, "convert", src, filepath.Join(dir, "ez.yaml"))
+	cli(t, "convert", filepath.Join(dir, "ez.yaml"), filepath.Join(dir, "g"), "--to", "genius")
+	a := cli(t, "analyze", src, "--json")
+	b := cli(t, "analyze", filepath.Join(dir, "g"), "--json")
+	var ja, jb AnalyzeJSON
+	_ = json.Unmarshal([]byte(a), &ja)
+	_ = json.Unmarshal([]byte(b), &jb)
+	if ja.Pareto.Size != jb.Pareto.Size || ja.Nash == nil || jb.Nash == nil || !reflect.DeepEqual(ja.Nash.Outcome, jb.Nash.Outcome) {
+		t.Fatalf("GENIUS -> YAML -> GENIUS changed the analysis: %+v vs %+v", ja.Pareto.Size, jb.Pareto.Size)
+	}
+	for k := range ja.Pareto.Points {
+		for i := range ja.Pareto.Points[k] {
+			if math.Abs(ja.Pareto.Points[k][i]-jb.Pareto.Points[k][i]) > 1e-12 {
+				t.Fatalf("frontier point %d differs: %v vs %v", k, ja.Pareto.Points[k], jb.Pareto.Points[k])
+			}
+		}
+	}
+}
+
+func TestRunGeniusDomainWithProfiles(t *testing.T) {
+	dir := sharedScenario(t, "EnglandZimbabwe_anac2010")
+	out := cli(t, "run", filepath.Join(dir, "EnglandZimbabwe_domain.xml"),
+		"--profiles", filepath.Join(dir, "Zimbabwe.xml")+","+filepath.Join(dir, "England.xml"),
+		"--agents", "micro,boulware", "--json")
+	var j RunJSON
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(j.Parties, []string{"Zimbabwe", "England"}) {
+		t.Fatalf("parties %v: --profiles must fix the order", j.Parties)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("name: x\nissues:\n  - name: a\n    values: [p, q]\nparties:\n  - name: A\n    weights: {a: 1}\n    values: {a: {p: 1, q: 0}}\n    reservation: 1.5\n  - name: B\n    weights: {a: 1}\n    values: {a: {p: 0, q: 1}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"run", "ceasefire", "--agents", "nosuch"}, 2, `unknown strategy`},
+		{[]string{"run", "ceasefire", "--agents", "conceder:x=3"}, 2, `unknown parameter "x"`},
+		{[]string{"run"}, 2, "accepts 1 arg"},
+		{[]string{"run", "ceasefire", "--bogus"}, 2, "unknown flag"},
+		{[]string{"run", "no/such/file.yaml"}, 1, "no such file"},
+		{[]string{"run", "nosuchbuiltin"}, 1, `no built-in scenario "nosuchbuiltin"`},
+		{[]string{"analyze", bad}, 1, "bad.yaml:9"},
+		{[]string{"convert", "ceasefire", "out.txt"}, 2, "use --to"},
+	}
+	for _, tc := range tests {
+		_, stderr, code := exe(t, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("parley %s: exit %d stderr %q; want exit %d and %q", strings.Join(tc.args, " "), code, stderr, tc.code, tc.stderr)
+		}
+		if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
+			t.Errorf("parley %s panicked:\n%s", strings.Join(tc.args, " "), stderr)
+		}
+	}
+}
+
+func TestBenchRuns(t *testing.T) {
+	out := cli(t, "bench", "ceasefire", "--duration", "50ms", "--deadline", "50", "--json")
+	var rows []BenchJSON
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Outcomes != 58320 || rows[0].Negotiations == 0 || rows[0].ParetoPoints == 0 {
+		t.Fatalf("bench rows %+v", rows)
+	}
+}
