@@ -1,0 +1,90 @@
+package scenario
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// docFile is the format's documentation, relative to this package.
+var docFile = filepath.Join("..", "docs", "scenario-format.md")
+
+// docBlock returns the first fenced block of the given language after the
+// line heading in the documentation.
+func docBlock(t *testing.T, heading, lang string) string {
+	t.Helper()
+	data, err := os.ReadFile(docFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	i := strings.Index(doc, "\n"+heading+"\n")
+	if i < 0 && !strings.HasPrefix(doc, heading+"\n") {
+		t.Fatalf("%s: no heading %q", docFile, heading)
+	}
+	rest := doc[max(i, 0):]
+	open := "```" + lang + "\n"
+	j := strings.Index(rest, open)
+	if j < 0 {
+		t.Fatalf("%s: no ```%s block after %q", docFile, lang, heading)
+	}
+	body := rest[j+len(open):]
+	k := strings.Index(body, "```\n")
+	if k < 0 {
+		t.Fatalf("%s: unterminated block after %q", docFile, heading)
+	}
+	return body[:k]
+}
+
+// TestDocExample parses the complete example of docs/scenario-format.md
+// and checks the utilities the text after it states.
+func TestDocExample(t *testing.T) {
+	src := docBlock(t, "## Complete example", "yaml")
+	s, err := Parse("supplier.yaml", []byte(src), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Space.Size() != 225 || fmt.Sprint(s.Names()) != "[buyer supplier broker]" || s.Deadline != 60 {
+		t.Errorf("size %d, parties %v, deadline %d", s.Space.Size(), s.Names(), s.Deadline)
+	}
+	split := s.References[1]
+	if split.Name != "split" {
+		t.Fatalf("second reference %q, want split", split.Name)
+	}
+	for i, want := range []float64{0.61, 1, 0.75} {
+		if got := s.Parties[i].Profile.Utility.Utility(split.Outcome); fmt.Sprintf("%.12f", got) != fmt.Sprintf("%.12f", want) {
+			t.Errorf("%s at split: %v, want %v", s.Parties[i].Name, got, want)
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteYAML(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("written.yaml", b.Bytes(), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameUtilities(t, s, back)
+}
+
+// TestDocErrorExample checks that the error shown in the documentation is
+// what Parse reports for the example with a misspelt weight.
+func TestDocErrorExample(t *testing.T) {
+	src := docBlock(t, "## Complete example", "yaml")
+	bad := strings.Replace(src, "price: 4, warranty: 1}", "price: 4, waranty: 1}", 1)
+	if bad == src {
+		t.Fatal("example has no buyer weight for warranty")
+	}
+	_, err := Parse("supplier.yaml", []byte(bad), "yaml")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	want := strings.TrimSpace(docBlock(t, "## Reading rules", "text"))
+	got, _, _ := strings.Cut(err.Error(), "\n")
+	if got != want {
+		t.Errorf("documented error\n  %s\nbut Parse says\n  %s", want, got)
+	}
+}

@@ -1,0 +1,116 @@
+package scenario_test
+
+import (
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/parley-dev/parley/scenario"
+)
+
+func ExampleParse() {
+	src := `
+name: lunch
+issues:
+  - name: place
+    values: [cafe, park]
+  - name: minutes
+    type: integer
+    min: 30
+    max: 60
+parties:
+  - name: ann
+    reservation: 0.4
+    weights: {place: 1, minutes: 1}     # relative: read as 0.5 and 0.5
+    values:
+      place: {cafe: 1, park: 0.2}
+    linear:
+      minutes: {at_min: 0, at_max: 1}
+  - name: bob
+    weights: {place: 3, minutes: 1}
+    values:
+      place: {cafe: 0, park: 1}
+    linear:
+      minutes: {at_min: 1, at_max: 0}
+references:
+  quick_park: {place: park, minutes: 36}
+`
+	s, err := scenario.Parse("lunch.yaml", []byte(src), "yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ref := s.References[0]
+	fmt.Println(s.Name, s.Space.Size(), "outcomes")
+	for _, p := range s.Parties {
+		fmt.Printf("%s: %s %.2f (reservation %.1f)\n", p.Name, ref.Name, p.Profile.Utility.Utility(ref.Outcome), p.Profile.Reservation)
+	}
+	// Output:
+	// lunch 62 outcomes
+	// ann: quick_park 0.20 (reservation 0.4)
+	// bob: quick_park 0.95 (reservation 0.0)
+}
+
+func ExampleParse_error() {
+	src := `
+issues:
+  - name: place
+    values: [cafe, park]
+parties:
+  - name: ann
+    weights: {place: 1, time: 1}
+  - name: bob
+    weights: {place: 1}
+`
+	_, err := scenario.Parse("lunch.yaml", []byte(src), "yaml")
+	fmt.Println(err)
+	// Output:
+	// scenario: lunch.yaml:7:25: parties[0].weights.time: party "ann": weight for unknown issue "time"
+	//    4 |     values: [cafe, park]
+	//    5 | parties:
+	//    6 |   - name: ann
+	// >  7 |     weights: {place: 1, time: 1}
+	//                                ^
+	//    8 |   - name: bob
+	//    9 |     weights: {place: 1}
+}
+
+func ExampleWriteYAML() {
+	s, err := scenario.Parse("deal.json", []byte(`{
+  "issues": [{"name": "price", "type": "real", "min": 0, "max": 10, "steps": 3}],
+  "parties": [
+    {"name": "buyer", "weights": {"price": 1}, "linear": {"price": {"at_min": 1, "at_max": 0}}},
+    {"name": "seller", "discount": 0.9, "weights": {"price": 1}, "values": {"price": {"0": 0, "5": 0.8, "10": 1}}}
+  ]
+}`), "json")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := scenario.WriteYAML(os.Stdout, s); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// name: deal
+	// issues:
+	//   - name: price
+	//     type: real
+	//     min: 0
+	//     max: 10
+	//     steps: 3
+	// parties:
+	//   - name: buyer
+	//     role: negotiator
+	//     reservation: 0
+	//     discount: 1
+	//     weights:
+	//       price: 1
+	//     linear:
+	//       price: {at_min: 1, at_max: 0}
+	//   - name: seller
+	//     role: negotiator
+	//     reservation: 0
+	//     discount: 0.9
+	//     weights:
+	//       price: 1
+	//     values:
+	//       price: {"0": 0, "5": 0.8, "10": 1}
+}

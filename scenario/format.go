@@ -1,0 +1,753 @@
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/ufun"
+)
+
+// MaxValues is the largest number of values the issues of a scenario file
+// may have together (the sum of their sizes, not the size of the outcome
+// space). A linear-additive profile holds one utility per value, so the
+// limit, with MaxCells, keeps a short file from asking for gigabytes.
+const MaxValues = 1_000_000
+
+// MaxCells bounds the number of parties times the number of values (the
+// utilities that linear-additive profiles would hold together).
+const MaxCells = 32 * MaxValues
+
+// maxExactInt bounds integer issues: beyond 2^53 float64 no longer tells
+// neighbouring integers apart.
+const maxExactInt = 1 << 53
+
+// Model names of the utility models a party may use.
+const (
+	ModelLinearAdditive = "linear-additive"
+	ModelConstraint     = "constraint"
+)
+
+// Read reads a scenario file in Parley's format: YAML for names ending in
+// .yaml or .yml, JSON for .json (see docs/scenario-format.md). Errors are
+// *Error values naming the file, the line and the field.
+func Read(path string) (*Scenario, error) {
+	var format string
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		format = "yaml"
+	case ".json":
+		format = "json"
+	default:
+		return nil, fmt.Errorf("scenario: %s: unknown extension %q (want .yaml, .yml or .json)", path, filepath.Ext(path))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	return Parse(path, data, format)
+}
+
+// Parse reads a scenario in Parley's format from data. format is "yaml" (or
+// "yml") or "json"; name is the file name used in errors and as the
+// scenario's Source (and its Name when the file gives none).
+func Parse(name string, data []byte, format string) (*Scenario, error) {
+	x := newIndex(name)
+	var f fileScenario
+	switch strings.ToLower(format) {
+	case "yaml", "yml":
+		if err := decodeYAML(x, data, &f); err != nil {
+			return nil, err
+		}
+	case "json":
+		if err := decodeJSON(x, data, &f); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("scenario: %s: unknown format %q (want yaml or json)", name, format)
+	}
+	l := &loader{x: x}
+	s, err := l.scenario(&f)
+	if err != nil {
+		return nil, err
+	}
+	if s.Name == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	}
+	s.Source = name
+	return s, nil
+}
+
+// The file schema. YAML and JSON share it; pointers tell "absent" from
+// zero where the default is not zero or where zero is invalid.
+type fileScenario struct {
+	Name        string                    `yaml:"name" json:"name"`
+	Description string                    `yaml:"description" json:"description"`
+	Deadline    int                       `yaml:"deadline" json:"deadline"`
+	Issues      []fileIssue               `yaml:"issues" json:"issues"`
+	Parties     []fileParty               `yaml:"parties" json:"parties"`
+	References  map[string]map[string]any `yaml:"references" json:"references"`
+}
+
+type fileIssue struct {
+	Name   string   `yaml:"name" json:"name"`
+	Type   string   `yaml:"type" json:"type"`
+	Values []string `yaml:"values" json:"values"`
+	Min    *float64 `yaml:"min" json:"min"`
+	Max    *float64 `yaml:"max" json:"max"`
+	Steps  *int     `yaml:"steps" json:"steps"`
+}
+
+type fileParty struct {
+	Name           string                         `yaml:"name" json:"name"`
+	Role           string                         `yaml:"role" json:"role"`
+	Reservation    *float64                       `yaml:"reservation" json:"reservation"`
+	Discount       *float64                       `yaml:"discount" json:"discount"`
+	Model          string                         `yaml:"model" json:"model"`
+	Weights        map[string]*float64            `yaml:"weights" json:"weights"`
+	Values         map[string]map[string]*float64 `yaml:"values" json:"values"`
+	Linear         map[string]fileLinear          `yaml:"linear" json:"linear"`
+	AgreementBonus *float64                       `yaml:"agreement_bonus" json:"agreement_bonus"`
+	Max            *float64                       `yaml:"max" json:"max"`
+	Rects          []fileRect                     `yaml:"rects" json:"rects"`
+}
+
+type fileLinear struct {
+	AtMin *float64 `yaml:"at_min" json:"at_min"`
+	AtMax *float64 `yaml:"at_max" json:"at_max"`
+}
+
+type fileRect struct {
+	Utility   *float64         `yaml:"utility" json:"utility"`
+	Exclusive bool             `yaml:"exclusive" json:"exclusive"`
+	Where     map[string][]any `yaml:"where" json:"where"`
+}
+
+// decodeYAML parses data with goccy/go-yaml, indexes the positions of its
+// fields and decodes it strictly (unknown fields and duplicate keys are
+// errors) into f.
+func decodeYAML(x *index, data []byte, f *fileScenario) (err error) {
+	// goccy/go-yaml still panics on some malformed input (for instance
+	// github.com/goccy/go-yaml/issues/735); a scenario reader must not.
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{File: x.file, Msg: fmt.Sprintf("malformed YAML (the YAML library failed: %v)", r)}
+		}
+	}()
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return x.yamlError(err)
+	}
+	docs := 0
+	for _, d := range file.Docs {
+		if d == nil || d.Body == nil {
+			continue
+		}
+		docs++
+		if docs == 1 {
+			x.indexYAML(d.Body, nil, 0)
+			x.root = x.entries[""]
+			if x.root != nil && !x.root.mapping {
+				return x.errorf(nil, "a scenario file must be a mapping (name:, issues:, parties:, ...)")
+			}
+			continue
+		}
+		tk := d.Body.GetToken()
+		e := &Error{File: x.file, Msg: "more than one YAML document"}
+		if tk != nil {
+			e.Line, e.Column, e.Excerpt = tk.Position.Line, tk.Position.Column, excerpt(tk)
+		}
+		return e
+	}
+	if x.root == nil {
+		x.root = &entry{}
+	}
+	if x.root.line == 0 {
+		x.root.line, x.root.col = 1, 1
+	}
+	if tk := x.tag; tk != nil {
+		return &Error{File: x.file, Line: tk.Position.Line, Column: tk.Position.Column,
+			Msg: fmt.Sprintf("YAML tag %s is not supported in scenario files (quote the value instead)", tk.Value), Excerpt: excerpt(tk)}
+	}
+	if err := yaml.UnmarshalWithOptions(data, f, yaml.Strict()); err != nil {
+		return x.yamlError(err)
+	}
+	return nil
+}
+
+// decodeJSON decodes data strictly into f with encoding/json after
+// indexing it (which also rejects duplicate keys) and checking its keys
+// against the schema exactly (encoding/json alone would match keys
+// case-insensitively and not say where an unknown field is).
+func decodeJSON(x *index, data []byte, f *fileScenario) error {
+	if err := x.indexJSON(data); err != nil {
+		return err
+	}
+	if !x.root.mapping {
+		return x.errorf(nil, "a scenario file must be an object")
+	}
+	if p := x.unknownField(reflect.TypeFor[fileScenario](), nil); p != nil {
+		return x.errorf(p, "unknown field %q", strings.TrimPrefix(p[len(p)-1], "."))
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(f); err != nil {
+		return x.jsonError(data, err)
+	}
+	return nil
+}
+
+// loader turns the decoded file into a Scenario, checking every rule of
+// the format and pointing errors at the field through the index.
+type loader struct {
+	x     *index
+	space *parley.OutcomeSpace
+}
+
+func (l *loader) scenario(f *fileScenario) (*Scenario, error) {
+	if err := l.text(path{}.key("name"), "scenario name", f.Name); err != nil {
+		return nil, err
+	}
+	if err := l.text(path{}.key("description"), "description", f.Description); err != nil {
+		return nil, err
+	}
+	if f.Deadline < 0 {
+		return nil, l.x.errorf(path{}.key("deadline"), "deadline %d is negative", f.Deadline)
+	}
+	issues, err := l.issues(f.Issues)
+	if err != nil {
+		return nil, err
+	}
+	space, err := parley.NewOutcomeSpace(issues)
+	if err != nil {
+		return nil, l.x.errorf(path{}.key("issues"), "%v", err)
+	}
+	l.space = space
+	s := &Scenario{Name: f.Name, Description: f.Description, Space: space, Deadline: f.Deadline}
+	pp := path{}.key("parties")
+	if len(f.Parties) < 2 {
+		return nil, l.x.errorf(pp, "%d parties, need at least 2", len(f.Parties))
+	}
+	values := 0
+	for i := range space.Issues {
+		values += space.Issues[i].Size()
+	}
+	if len(f.Parties)*values > MaxCells {
+		return nil, l.x.errorf(pp, "%d parties over %d issue values make more than %d utilities", len(f.Parties), values, MaxCells)
+	}
+	seen := map[string]int{}
+	for i := range f.Parties {
+		fp := &f.Parties[i]
+		q := pp.at(i)
+		if strings.TrimSpace(fp.Name) == "" {
+			return nil, l.x.errorf(q, "party %d has no name", i+1)
+		}
+		if err := l.text(q.key("name"), "party name", fp.Name); err != nil {
+			return nil, err
+		}
+		if j, ok := seen[fp.Name]; ok {
+			return nil, l.x.errorf(q.key("name"), "party %q appears twice (parties %d and %d)", fp.Name, j+1, i+1)
+		}
+		seen[fp.Name] = i
+		p, err := l.party(q, fp)
+		if err != nil {
+			return nil, err
+		}
+		s.Parties = append(s.Parties, p)
+	}
+	refs, err := l.references(f.References)
+	if err != nil {
+		return nil, err
+	}
+	s.References = refs
+	if err := s.Validate(); err != nil {
+		return nil, l.x.errorf(nil, "%v", err)
+	}
+	return s, nil
+}
+
+// text checks that a name or description is valid UTF-8 (the writers
+// could not reproduce it otherwise).
+func (l *loader) text(p path, what, s string) error {
+	if !utf8.ValidString(s) {
+		return l.x.errorf(p, "%s %q is not valid UTF-8", what, s)
+	}
+	return nil
+}
+
+func (l *loader) issues(fis []fileIssue) ([]parley.Issue, error) {
+	ip := path{}.key("issues")
+	if len(fis) == 0 {
+		return nil, l.x.errorf(ip, "no issues")
+	}
+	issues := make([]parley.Issue, len(fis))
+	seen := map[string]int{}
+	total := 0
+	for i := range fis {
+		fi := &fis[i]
+		q := ip.at(i)
+		if strings.TrimSpace(fi.Name) == "" {
+			return nil, l.x.errorf(q, "issue %d has no name", i+1)
+		}
+		if err := l.text(q.key("name"), "issue name", fi.Name); err != nil {
+			return nil, err
+		}
+		if j, ok := seen[fi.Name]; ok {
+			return nil, l.x.errorf(q.key("name"), "issue %q appears twice (issues %d and %d)", fi.Name, j+1, i+1)
+		}
+		seen[fi.Name] = i
+		is, err := l.issue(q, fi)
+		if err != nil {
+			return nil, err
+		}
+		if total += is.Size(); total > MaxValues {
+			return nil, l.x.errorf(q, "the issues up to %q have %d values together, more than the limit of %d", fi.Name, total, MaxValues)
+		}
+		issues[i] = is
+	}
+	return issues, nil
+}
+
+func (l *loader) issue(q path, fi *fileIssue) (parley.Issue, error) {
+	is := parley.Issue{Name: fi.Name}
+	kind, err := parley.ParseIssueKind(fi.Type)
+	if err != nil {
+		return is, l.x.errorf(q.key("type"), "issue %q: %v", fi.Name, err)
+	}
+	is.Kind = kind
+	if kind == parley.Discrete {
+		switch {
+		case fi.Min != nil:
+			return is, l.x.errorf(q.key("min"), "issue %q: min is for integer and real issues (add type: integer or type: real)", fi.Name)
+		case fi.Max != nil:
+			return is, l.x.errorf(q.key("max"), "issue %q: max is for integer and real issues (add type: integer or type: real)", fi.Name)
+		case fi.Steps != nil:
+			return is, l.x.errorf(q.key("steps"), "issue %q: steps is for real issues (add type: real)", fi.Name)
+		case len(fi.Values) == 0:
+			return is, l.x.errorf(q, "issue %q has no values", fi.Name)
+		}
+		vp := q.key("values")
+		seen := make(map[string]int, len(fi.Values))
+		for k, v := range fi.Values {
+			if v == "" {
+				return is, l.x.errorf(vp.at(k), "issue %q: value %d is empty", fi.Name, k+1)
+			}
+			if err := l.text(vp.at(k), "value", v); err != nil {
+				return is, err
+			}
+			if j, ok := seen[v]; ok {
+				return is, l.x.errorf(vp.at(k), "issue %q: value %q listed twice (values %d and %d)", fi.Name, v, j+1, k+1)
+			}
+			seen[v] = k
+		}
+		is.Values = fi.Values
+		return is, nil
+	}
+	if fi.Values != nil {
+		return is, l.x.errorf(q.key("values"), "issue %q: a %s issue takes min and max, not values", fi.Name, kind)
+	}
+	if fi.Min == nil || fi.Max == nil {
+		return is, l.x.errorf(q, "issue %q: a %s issue needs min and max", fi.Name, kind)
+	}
+	is.Min, is.Max = *fi.Min, *fi.Max
+	for _, b := range []struct {
+		name string
+		v    float64
+	}{{"min", is.Min}, {"max", is.Max}} {
+		if math.IsNaN(b.v) || math.IsInf(b.v, 0) {
+			return is, l.x.errorf(q.key(b.name), "issue %q: %s %v is not a finite number", fi.Name, b.name, b.v)
+		}
+	}
+	if kind == parley.Integer {
+		if fi.Steps != nil {
+			return is, l.x.errorf(q.key("steps"), "issue %q: steps is for real issues; an integer issue takes every integer in [min, max]", fi.Name)
+		}
+		for _, b := range []struct {
+			name string
+			v    float64
+		}{{"min", is.Min}, {"max", is.Max}} {
+			if b.v != math.Trunc(b.v) {
+				return is, l.x.errorf(q.key(b.name), "issue %q: %s %v is not an integer", fi.Name, b.name, b.v)
+			}
+			if math.Abs(b.v) > maxExactInt {
+				return is, l.x.errorf(q.key(b.name), "issue %q: %s %v is beyond ±2^53", fi.Name, b.name, b.v)
+			}
+		}
+		if is.Max < is.Min {
+			return is, l.x.errorf(q.key("max"), "issue %q: max %v is below min %v", fi.Name, is.Max, is.Min)
+		}
+		if is.Max-is.Min >= MaxValues {
+			return is, l.x.errorf(q.key("max"), "issue %q: %v values, more than the limit of %d", fi.Name, is.Max-is.Min+1, MaxValues)
+		}
+		return is, nil
+	}
+	// Real.
+	if fi.Steps == nil {
+		return is, l.x.errorf(q, "issue %q: a real issue needs steps (the number of grid points, at least 2)", fi.Name)
+	}
+	is.Steps = *fi.Steps
+	if is.Max <= is.Min {
+		return is, l.x.errorf(q.key("max"), "issue %q: max %v is not above min %v", fi.Name, is.Max, is.Min)
+	}
+	if is.Steps < 2 || is.Steps > MaxValues {
+		return is, l.x.errorf(q.key("steps"), "issue %q: steps %d outside [2, %d]", fi.Name, is.Steps, MaxValues)
+	}
+	// Every grid point must be told apart from its neighbours and read
+	// back as itself, or value tables could not name them.
+	step := (is.Max - is.Min) / float64(is.Steps-1)
+	if math.IsInf(is.Max-is.Min, 0) || !(step > 1e-9*math.Max(math.Abs(is.Min), math.Abs(is.Max))) {
+		return is, l.x.errorf(q.key("steps"), "issue %q: a grid of %d points on [%v, %v] is finer than float64 can tell apart", fi.Name, is.Steps, is.Min, is.Max)
+	}
+	for k := range is.Steps {
+		if j, err := is.IndexOf(is.Number(k)); err != nil || j != k {
+			return is, l.x.errorf(q.key("steps"), "issue %q: a grid of %d points on [%v, %v] is finer than float64 can tell apart", fi.Name, is.Steps, is.Min, is.Max)
+		}
+	}
+	return is, nil
+}
+
+func (l *loader) party(q path, fp *fileParty) (Party, error) {
+	p := Party{Name: fp.Name}
+	switch r := Role(fp.Role); r {
+	case "":
+		p.Role = Negotiator
+	case Negotiator, Mediator:
+		p.Role = r
+	default:
+		return p, l.x.errorf(q.key("role"), "party %q: unknown role %q (want negotiator or mediator)", fp.Name, fp.Role)
+	}
+	prof := &parley.Profile{Name: fp.Name, Space: l.space, Discount: 1}
+	if fp.Reservation != nil {
+		r := *fp.Reservation
+		if math.IsNaN(r) || r < 0 || r > 1 {
+			return p, l.x.errorf(q.key("reservation"), "party %q: reservation %v outside [0,1]", fp.Name, r)
+		}
+		prof.Reservation = r
+	}
+	if fp.Discount != nil {
+		d := *fp.Discount
+		if math.IsNaN(d) || d <= 0 || d > 1 {
+			return p, l.x.errorf(q.key("discount"), "party %q: discount %v outside (0,1]", fp.Name, d)
+		}
+		prof.Discount = d
+	}
+	var err error
+	switch fp.Model {
+	case "", ModelLinearAdditive:
+		prof.Utility, err = l.linearAdditive(q, fp)
+	case ModelConstraint:
+		prof.Utility, err = l.constraint(q, fp)
+	default:
+		return p, l.x.errorf(q.key("model"), "party %q: unknown model %q (want %s or %s)", fp.Name, fp.Model, ModelLinearAdditive, ModelConstraint)
+	}
+	if err != nil {
+		return p, err
+	}
+	p.Profile = prof
+	return p, nil
+}
+
+// unit checks that a utility-like number is in [0,1].
+func unit(v float64) bool { return v >= 0 && v <= 1 }
+
+func (l *loader) linearAdditive(q path, fp *fileParty) (*ufun.LinearAdditive, error) {
+	name := fp.Name
+	switch {
+	case fp.Max != nil:
+		return nil, l.x.errorf(q.key("max"), "party %q: max belongs to model: constraint", name)
+	case fp.Rects != nil:
+		return nil, l.x.errorf(q.key("rects"), "party %q: rects belong to model: constraint", name)
+	}
+	sp := l.space
+	n := len(sp.Issues)
+	wp := q.key("weights")
+	if len(fp.Weights) == 0 {
+		return nil, l.x.errorf(wp, "party %q: no weights (a linear-additive profile needs a weight for every issue)", name)
+	}
+	w := make([]float64, n)
+	has := make([]bool, n)
+	for _, k := range keys(l.x, wp, fp.Weights) {
+		i := sp.Issue(k)
+		if i < 0 {
+			return nil, l.x.errorf(wp.key(k), "party %q: weight for unknown issue %q", name, k)
+		}
+		v := fp.Weights[k]
+		switch {
+		case v == nil:
+			return nil, l.x.errorf(wp.key(k), "party %q: weight for issue %q is empty", name, k)
+		case math.IsNaN(*v) || math.IsInf(*v, 0):
+			return nil, l.x.errorf(wp.key(k), "party %q: weight %v for issue %q is not a finite number", name, *v, k)
+		case *v < 0:
+			return nil, l.x.errorf(wp.key(k), "party %q: weight %v for issue %q is negative", name, *v, k)
+		}
+		w[i], has[i] = *v, true
+	}
+	sum := 0.0
+	for i := range w {
+		if !has[i] {
+			return nil, l.x.errorf(wp, "party %q: no weight for issue %q", name, sp.Issues[i].Name)
+		}
+		sum += w[i]
+	}
+	if sum == 0 {
+		return nil, l.x.errorf(wp, "party %q: weights are all zero", name)
+	}
+	if math.IsInf(sum, 0) {
+		return nil, l.x.errorf(wp, "party %q: weights sum to %v", name, sum)
+	}
+	// The file's weights are relative (docs/scenario-format.md). Weights
+	// that already sum to 1 within the tolerance of ufun.NewLinearAdditive
+	// are kept as written, so that writing any linear-additive profile and
+	// reading it back gives exactly the same numbers.
+	if math.Abs(sum-1) > 1e-6 {
+		for i := range w {
+			w[i] /= sum
+		}
+	}
+
+	vp, lp := q.key("values"), q.key("linear")
+	for _, k := range keys(l.x, vp, fp.Values) {
+		if sp.Issue(k) < 0 {
+			return nil, l.x.errorf(vp.key(k), "party %q: utilities for unknown issue %q", name, k)
+		}
+	}
+	for _, k := range keys(l.x, lp, fp.Linear) {
+		i := sp.Issue(k)
+		switch {
+		case i < 0:
+			return nil, l.x.errorf(lp.key(k), "party %q: linear utilities for unknown issue %q", name, k)
+		case sp.Issues[i].Kind == parley.Discrete:
+			return nil, l.x.errorf(lp.key(k), "party %q: issue %q is discrete: give its values a table under values, not linear", name, k)
+		}
+		if _, ok := fp.Values[k]; ok {
+			return nil, l.x.errorf(lp.key(k), "party %q: issue %q has both a value table and linear utilities", name, k)
+		}
+	}
+	evals := make([][]float64, n)
+	for i := range sp.Issues {
+		is := &sp.Issues[i]
+		evals[i] = make([]float64, is.Size())
+		if tab, ok := fp.Values[is.Name]; ok {
+			if err := l.table(vp.key(is.Name), name, is, tab, evals[i]); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if lin, ok := fp.Linear[is.Name]; ok {
+			lk := lp.key(is.Name)
+			if lin.AtMin == nil || lin.AtMax == nil {
+				return nil, l.x.errorf(lk, "party %q: linear utilities of issue %q need at_min and at_max", name, is.Name)
+			}
+			if !unit(*lin.AtMin) {
+				return nil, l.x.errorf(lk.key("at_min"), "party %q: issue %q: at_min %v outside [0,1]", name, is.Name, *lin.AtMin)
+			}
+			if !unit(*lin.AtMax) {
+				return nil, l.x.errorf(lk.key("at_max"), "party %q: issue %q: at_max %v outside [0,1]", name, is.Name, *lin.AtMax)
+			}
+			for k := range evals[i] {
+				evals[i][k] = lerp(is, k, *lin.AtMin, *lin.AtMax)
+			}
+			continue
+		}
+		if w[i] != 0 {
+			return nil, l.x.errorf(vp, "party %q: no utilities for issue %q (give a table under values or, for a numeric issue, linear)", name, is.Name)
+		}
+	}
+	bonus := 0.0
+	if fp.AgreementBonus != nil {
+		bonus = *fp.AgreementBonus
+		if math.IsNaN(bonus) || bonus < 0 || bonus >= 1 {
+			return nil, l.x.errorf(q.key("agreement_bonus"), "party %q: agreement_bonus %v outside [0,1)", name, bonus)
+		}
+	}
+	u, err := ufun.NewLinearAdditive(sp, w, evals, bonus)
+	if err != nil {
+		return nil, l.x.errorf(q, "party %q: %v", name, err)
+	}
+	return u, nil
+}
+
+// lerp is the utility of value k of numeric issue is when its utility runs
+// linearly from a at Min to b at Max. It is exact at both ends.
+func lerp(is *parley.Issue, k int, a, b float64) float64 {
+	if is.Max == is.Min {
+		return a
+	}
+	t := (is.Number(k) - is.Min) / (is.Max - is.Min)
+	return a*(1-t) + b*t
+}
+
+// table fills evals from a value table: every value of the issue once,
+// each utility in [0,1].
+func (l *loader) table(tp path, party string, is *parley.Issue, tab map[string]*float64, evals []float64) error {
+	set := make([]bool, len(evals))
+	for _, k := range keys(l.x, tp, tab) {
+		j, err := is.Index(k)
+		if err != nil {
+			return l.x.errorf(tp.key(k), "party %q: issue %q has no value %q", party, is.Name, k)
+		}
+		if set[j] {
+			return l.x.errorf(tp.key(k), "party %q: issue %q: value %q listed twice", party, is.Name, is.Value(j))
+		}
+		v := tab[k]
+		if v == nil {
+			return l.x.errorf(tp.key(k), "party %q: issue %q: no utility for value %q", party, is.Name, k)
+		}
+		if !unit(*v) {
+			return l.x.errorf(tp.key(k), "party %q: issue %q: utility %v of value %q outside [0,1]", party, is.Name, *v, k)
+		}
+		evals[j], set[j] = *v, true
+	}
+	for j, ok := range set {
+		if !ok {
+			return l.x.errorf(tp, "party %q: issue %q: no utility for value %q", party, is.Name, is.Value(j))
+		}
+	}
+	return nil
+}
+
+func (l *loader) constraint(q path, fp *fileParty) (*ufun.Constraint, error) {
+	name := fp.Name
+	switch {
+	case fp.Weights != nil:
+		return nil, l.x.errorf(q.key("weights"), "party %q: weights belong to model: %s", name, ModelLinearAdditive)
+	case fp.Values != nil:
+		return nil, l.x.errorf(q.key("values"), "party %q: values belong to model: %s", name, ModelLinearAdditive)
+	case fp.Linear != nil:
+		return nil, l.x.errorf(q.key("linear"), "party %q: linear belongs to model: %s", name, ModelLinearAdditive)
+	case fp.AgreementBonus != nil:
+		return nil, l.x.errorf(q.key("agreement_bonus"), "party %q: agreement_bonus belongs to model: %s", name, ModelLinearAdditive)
+	case fp.Max == nil:
+		return nil, l.x.errorf(q, "party %q: a constraint profile needs max (the utility sum that counts as 1)", name)
+	}
+	m := *fp.Max
+	if !(m > 0) || math.IsInf(m, 0) {
+		return nil, l.x.errorf(q.key("max"), "party %q: max %v must be a positive number", name, m)
+	}
+	rp := q.key("rects")
+	if len(fp.Rects) == 0 {
+		return nil, l.x.errorf(rp, "party %q: a constraint profile needs rects", name)
+	}
+	rects := make([]ufun.Rect, len(fp.Rects))
+	total := 0.0
+	for r := range fp.Rects {
+		fr := &fp.Rects[r]
+		p := rp.at(r)
+		if fr.Utility == nil {
+			return nil, l.x.errorf(p, "party %q: rect %d has no utility", name, r+1)
+		}
+		if u := *fr.Utility; math.IsNaN(u) || math.IsInf(u, 0) {
+			return nil, l.x.errorf(p.key("utility"), "party %q: rect %d: utility %v is not a finite number", name, r+1, u)
+		}
+		if total += math.Abs(*fr.Utility); math.IsInf(total, 0) {
+			return nil, l.x.errorf(p.key("utility"), "party %q: rect utilities up to rect %d overflow when summed", name, r+1)
+		}
+		rects[r] = ufun.Rect{Utility: *fr.Utility, Exclusive: fr.Exclusive}
+		wp := p.key("where")
+		for _, k := range keys(l.x, wp, fr.Where) {
+			i := l.space.Issue(k)
+			if i < 0 {
+				return nil, l.x.errorf(wp.key(k), "party %q: rect %d: unknown issue %q", name, r+1, k)
+			}
+			is := &l.space.Issues[i]
+			b := fr.Where[k]
+			if len(b) != 2 {
+				return nil, l.x.errorf(wp.key(k), "party %q: rect %d: issue %q needs [lo, hi], got %d values", name, r+1, k, len(b))
+			}
+			var idx [2]int
+			for j, v := range b {
+				s, ok := scalarText(v)
+				if !ok {
+					return nil, l.x.errorf(wp.key(k).at(j), "party %q: rect %d: issue %q: bound %v is not a value", name, r+1, k, v)
+				}
+				x, err := is.Index(s)
+				if err != nil {
+					return nil, l.x.errorf(wp.key(k).at(j), "party %q: rect %d: %v", name, r+1, err)
+				}
+				idx[j] = x
+			}
+			if idx[0] > idx[1] {
+				return nil, l.x.errorf(wp.key(k), "party %q: rect %d: issue %q: empty range [%s, %s]", name, r+1, k, is.Value(idx[0]), is.Value(idx[1]))
+			}
+			rects[r].Conds = append(rects[r].Conds, ufun.Cond{Issue: i, Lo: idx[0], Hi: idx[1]})
+		}
+	}
+	c, err := ufun.NewConstraint(l.space, rects, m)
+	if err != nil {
+		return nil, l.x.errorf(q, "party %q: %v", name, err)
+	}
+	return c, nil
+}
+
+// scalarText returns the text of a decoded scalar: a string as is, a
+// number in shortest form. Anything else (lists, mappings, null, booleans)
+// is not an issue value.
+func scalarText(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64), true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case uint64:
+		return strconv.FormatUint(x, 10), true
+	case int:
+		return strconv.Itoa(x), true
+	}
+	return "", false
+}
+
+func (l *loader) references(refs map[string]map[string]any) ([]Reference, error) {
+	rp := path{}.key("references")
+	var out []Reference
+	vals := make([]int, len(l.space.Issues))
+	for _, name := range keys(l.x, rp, refs) {
+		q := rp.key(name)
+		if strings.TrimSpace(name) == "" {
+			return nil, l.x.errorf(q, "reference with an empty name")
+		}
+		if err := l.text(q, "reference name", name); err != nil {
+			return nil, err
+		}
+		m := refs[name]
+		for _, k := range keys(l.x, q, m) {
+			if l.space.Issue(k) < 0 {
+				return nil, l.x.errorf(q.key(k), "reference %q: unknown issue %q", name, k)
+			}
+		}
+		for i := range l.space.Issues {
+			is := &l.space.Issues[i]
+			v, ok := m[is.Name]
+			if !ok {
+				return nil, l.x.errorf(q, "reference %q: no value for issue %q", name, is.Name)
+			}
+			s, ok := scalarText(v)
+			if !ok {
+				return nil, l.x.errorf(q.key(is.Name), "reference %q: issue %q: %v is not a value", name, is.Name, v)
+			}
+			k, err := is.Index(s)
+			if err != nil {
+				return nil, l.x.errorf(q.key(is.Name), "reference %q: %v", name, err)
+			}
+			vals[i] = k
+		}
+		o, err := l.space.Encode(vals)
+		if err != nil {
+			return nil, l.x.errorf(q, "reference %q: %v", name, err)
+		}
+		out = append(out, Reference{Name: name, Outcome: o})
+	}
+	return out, nil
+}

@@ -1,0 +1,439 @@
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/ufun"
+)
+
+// WriteYAML writes s in Parley's YAML format. Every party's utility
+// function must be (or be a table computed from) a *ufun.LinearAdditive or
+// a *ufun.Constraint over s.Space. Numbers are written in shortest form
+// (strconv 'g', -1), so reading the file back gives the same utilities.
+func WriteYAML(w io.Writer, s *Scenario) error {
+	doc, err := encode(s)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	writeBlockMap(&b, doc, 0, "")
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("scenario: write %s: %w", s.Name, err)
+	}
+	return nil
+}
+
+// WriteJSON writes s in Parley's JSON format (the YAML schema as JSON),
+// under the same conditions as WriteYAML.
+func WriteJSON(w io.Writer, s *Scenario) error {
+	doc, err := encode(s)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("scenario: write %s: %w", s.Name, err)
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("scenario: write %s: %w", s.Name, err)
+	}
+	return nil
+}
+
+// omap is an ordered mapping, the tree both writers print. Values are
+// string, float64, int, bool, []any or *omap. A flow mapping or list is
+// written on one line in YAML.
+type omap struct {
+	keys []string
+	vals []any
+	flow bool
+}
+
+func (m *omap) set(k string, v any) {
+	m.keys = append(m.keys, k)
+	m.vals = append(m.vals, v)
+}
+
+// flowList is a list written on one line in YAML.
+type flowList []any
+
+// MarshalJSON writes m as a JSON object in key order.
+func (m *omap) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range m.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(jsonString(k))
+		b.WriteByte(':')
+		v, err := json.Marshal(m.vals[i])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// encode builds the file tree of s.
+func encode(s *Scenario) (*omap, error) {
+	if s == nil || s.Space == nil {
+		return nil, fmt.Errorf("scenario: write: no outcome space")
+	}
+	sp := s.Space
+	if err := checkText("scenario name", s.Name); err != nil {
+		return nil, err
+	}
+	if err := checkText("description", s.Description); err != nil {
+		return nil, err
+	}
+	doc := &omap{}
+	doc.set("name", s.Name)
+	if s.Description != "" {
+		doc.set("description", s.Description)
+	}
+	if s.Deadline != 0 {
+		doc.set("deadline", s.Deadline)
+	}
+	issues := make([]any, len(sp.Issues))
+	for i := range sp.Issues {
+		is := &sp.Issues[i]
+		if err := checkText("issue name", is.Name); err != nil {
+			return nil, err
+		}
+		m := &omap{}
+		m.set("name", is.Name)
+		switch is.Kind {
+		case parley.Discrete:
+			vs := make(flowList, len(is.Values))
+			for k, v := range is.Values {
+				if err := checkText("value", v); err != nil {
+					return nil, err
+				}
+				vs[k] = v
+			}
+			m.set("values", vs)
+		case parley.Integer, parley.Real:
+			m.set("type", is.Kind.String())
+			m.set("min", is.Min)
+			m.set("max", is.Max)
+			if is.Kind == parley.Real {
+				m.set("steps", is.Steps)
+			}
+		default:
+			return nil, fmt.Errorf("scenario: write %s: issue %q: unknown kind %v", s.Name, is.Name, is.Kind)
+		}
+		issues[i] = m
+	}
+	doc.set("issues", issues)
+	parties := make([]any, len(s.Parties))
+	for i, p := range s.Parties {
+		m, err := encodeParty(s, p)
+		if err != nil {
+			return nil, err
+		}
+		parties[i] = m
+	}
+	doc.set("parties", parties)
+	if len(s.References) > 0 {
+		refs := &omap{}
+		dst := make([]int, len(sp.Issues))
+		for _, r := range s.References {
+			if err := checkText("reference name", r.Name); err != nil {
+				return nil, err
+			}
+			if !sp.Valid(r.Outcome) {
+				return nil, fmt.Errorf("scenario: write %s: reference %q: outcome %d outside the space", s.Name, r.Name, r.Outcome)
+			}
+			o := &omap{flow: true}
+			for j, k := range sp.Decode(r.Outcome, dst) {
+				o.set(sp.Issues[j].Name, valueOf(&sp.Issues[j], k))
+			}
+			refs.set(r.Name, o)
+		}
+		doc.set("references", refs)
+	}
+	return doc, nil
+}
+
+// valueOf is value k of an issue as written: a name or a number.
+func valueOf(is *parley.Issue, k int) any {
+	if is.Kind == parley.Discrete {
+		return is.Values[k]
+	}
+	return is.Number(k)
+}
+
+func checkText(what, s string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("scenario: write: %s %q is not valid UTF-8", what, s)
+	}
+	return nil
+}
+
+func encodeParty(s *Scenario, p Party) (*omap, error) {
+	if p.Profile == nil || p.Profile.Utility == nil {
+		return nil, fmt.Errorf("scenario: write %s: party %q has no utility function", s.Name, p.Name)
+	}
+	if err := checkText("party name", p.Name); err != nil {
+		return nil, err
+	}
+	m := &omap{}
+	m.set("name", p.Name)
+	role := p.Role
+	if role == "" {
+		role = Negotiator
+	}
+	m.set("role", string(role))
+	m.set("reservation", p.Profile.Reservation)
+	m.set("discount", p.Profile.DiscountFactor())
+	switch u := Base(p.Profile.Utility).(type) {
+	case *ufun.LinearAdditive:
+		if err := encodeLinear(s, p.Name, u, m); err != nil {
+			return nil, err
+		}
+	case *ufun.Constraint:
+		if err := encodeConstraint(s, p.Name, u, m); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("scenario: write %s: party %q: cannot write a utility function of type %T (want *ufun.LinearAdditive or *ufun.Constraint)", s.Name, p.Name, u)
+	}
+	return m, nil
+}
+
+func encodeLinear(s *Scenario, party string, u *ufun.LinearAdditive, m *omap) error {
+	sp := s.Space
+	if len(u.Weights) != len(sp.Issues) || len(u.Evals) != len(sp.Issues) {
+		return fmt.Errorf("scenario: write %s: party %q: %d weights for %d issues", s.Name, party, len(u.Weights), len(sp.Issues))
+	}
+	weights := &omap{}
+	values := &omap{}
+	linear := &omap{}
+	for i := range sp.Issues {
+		is := &sp.Issues[i]
+		ev := u.Evals[i]
+		if len(ev) != is.Size() {
+			return fmt.Errorf("scenario: write %s: party %q: issue %q: %d utilities for %d values", s.Name, party, is.Name, len(ev), is.Size())
+		}
+		weights.set(is.Name, u.Weights[i])
+		if is.Kind != parley.Discrete && is.Size() >= 2 && isLinear(is, ev) {
+			lm := &omap{flow: true}
+			lm.set("at_min", ev[0])
+			lm.set("at_max", ev[len(ev)-1])
+			linear.set(is.Name, lm)
+			continue
+		}
+		t := &omap{flow: true}
+		for k, e := range ev {
+			t.set(is.Value(k), e)
+		}
+		values.set(is.Name, t)
+	}
+	m.set("weights", weights)
+	if len(values.keys) > 0 {
+		m.set("values", values)
+	}
+	if len(linear.keys) > 0 {
+		m.set("linear", linear)
+	}
+	if u.Bonus != 0 {
+		m.set("agreement_bonus", u.Bonus)
+	}
+	return nil
+}
+
+// isLinear reports whether ev is exactly what lerp gives from its end
+// points, so that writing it as linear loses nothing.
+func isLinear(is *parley.Issue, ev []float64) bool {
+	a, b := ev[0], ev[len(ev)-1]
+	for k, e := range ev {
+		if e != lerp(is, k, a, b) {
+			return false
+		}
+	}
+	return true
+}
+
+func encodeConstraint(s *Scenario, party string, c *ufun.Constraint, m *omap) error {
+	sp := s.Space
+	m.set("model", ModelConstraint)
+	m.set("max", c.Max)
+	rects := make([]any, len(c.Rects))
+	for r, rect := range c.Rects {
+		rm := &omap{}
+		rm.set("utility", rect.Utility)
+		if rect.Exclusive {
+			rm.set("exclusive", true)
+		}
+		// One range per issue: several conditions on one issue intersect.
+		lo := map[int]int{}
+		hi := map[int]int{}
+		var order []int
+		for _, cd := range rect.Conds {
+			if cd.Issue < 0 || cd.Issue >= len(sp.Issues) || cd.Lo < 0 || cd.Hi >= sp.Issues[cd.Issue].Size() {
+				return fmt.Errorf("scenario: write %s: party %q: rect %d: condition %+v outside the space", s.Name, party, r+1, cd)
+			}
+			if _, ok := lo[cd.Issue]; !ok {
+				order = append(order, cd.Issue)
+				lo[cd.Issue], hi[cd.Issue] = cd.Lo, cd.Hi
+				continue
+			}
+			lo[cd.Issue] = max(lo[cd.Issue], cd.Lo)
+			hi[cd.Issue] = min(hi[cd.Issue], cd.Hi)
+		}
+		where := &omap{}
+		for _, i := range order {
+			if lo[i] > hi[i] {
+				return fmt.Errorf("scenario: write %s: party %q: rect %d: issue %q: empty range", s.Name, party, r+1, sp.Issues[i].Name)
+			}
+			is := &sp.Issues[i]
+			where.set(is.Name, flowList{valueOf(is, lo[i]), valueOf(is, hi[i])})
+		}
+		if len(where.keys) > 0 {
+			where.flow = true
+			rm.set("where", where)
+		}
+		rects[r] = rm
+	}
+	m.set("rects", rects)
+	return nil
+}
+
+// The YAML writer. The tree is small and fixed, so printing it directly
+// keeps every scalar's form under control: strings are plain only when
+// they cannot be read as anything else, and are otherwise double-quoted
+// with JSON escapes (a subset of YAML's); numbers are shortest-form.
+
+func writeBlockMap(b *bytes.Buffer, m *omap, indent int, first string) {
+	for i, k := range m.keys {
+		if i == 0 && first != "" {
+			b.WriteString(first)
+		} else {
+			b.WriteString(strings.Repeat(" ", indent))
+		}
+		b.WriteString(yamlString(k))
+		b.WriteByte(':')
+		switch v := m.vals[i].(type) {
+		case *omap:
+			if v.flow || len(v.keys) == 0 {
+				b.WriteByte(' ')
+				writeFlow(b, v)
+				b.WriteByte('\n')
+				continue
+			}
+			b.WriteByte('\n')
+			writeBlockMap(b, v, indent+2, "")
+		case []any:
+			if len(v) == 0 {
+				b.WriteString(" []\n")
+				continue
+			}
+			b.WriteByte('\n')
+			for _, el := range v {
+				pad := strings.Repeat(" ", indent+2)
+				if em, ok := el.(*omap); ok && !em.flow && len(em.keys) > 0 {
+					writeBlockMap(b, em, indent+4, pad+"- ")
+					continue
+				}
+				b.WriteString(pad + "- ")
+				writeFlow(b, el)
+				b.WriteByte('\n')
+			}
+		default:
+			b.WriteByte(' ')
+			writeFlow(b, v)
+			b.WriteByte('\n')
+		}
+	}
+}
+
+func writeFlow(b *bytes.Buffer, v any) {
+	switch v := v.(type) {
+	case *omap:
+		b.WriteByte('{')
+		for i, k := range v.keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(yamlString(k))
+			b.WriteString(": ")
+			writeFlow(b, v.vals[i])
+		}
+		b.WriteByte('}')
+	case flowList:
+		writeFlowList(b, v)
+	case []any:
+		writeFlowList(b, v)
+	case string:
+		b.WriteString(yamlString(v))
+	case float64:
+		b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+	case int:
+		b.WriteString(strconv.Itoa(v))
+	case bool:
+		b.WriteString(strconv.FormatBool(v))
+	default:
+		fmt.Fprintf(b, "%v", v)
+	}
+}
+
+func writeFlowList(b *bytes.Buffer, l []any) {
+	b.WriteByte('[')
+	for i, el := range l {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeFlow(b, el)
+	}
+	b.WriteByte(']')
+}
+
+// yamlString writes s plain when it is a simple word that YAML reads back
+// as the same string, and double-quoted otherwise.
+func yamlString(s string) string {
+	if plainYAML(s) {
+		return s
+	}
+	return jsonString(s)
+}
+
+func plainYAML(s string) bool {
+	if s == "" || len(s) > 200 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_':
+		case (r >= '0' && r <= '9' || r == '-' || r == '.') && i > 0:
+		default:
+			return false
+		}
+	}
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity":
+		return false
+	}
+	return true
+}
+
+// jsonString quotes s as a JSON string without HTML escapes.
+func jsonString(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
+}
