@@ -204,7 +204,7 @@ type OutcomeSpace struct {
 }
 
 // ErrTooLarge is returned when an outcome space cannot be indexed by int.
-var ErrTooLarge = errors.New("outcome space too large to index")
+var ErrTooLarge = errors.New("outcome space too large")
 
 // NewOutcomeSpace validates the issues and builds the space.
 func NewOutcomeSpace(issues []Issue) (*OutcomeSpace, error) {

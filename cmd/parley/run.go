@@ -158,11 +158,11 @@ func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Prepare(); err != nil {
-		return err
-	}
 	factories, specs, err := seats(splitAgents(f.agents), len(s.Parties))
 	if err != nil {
+		return err
+	}
+	if err := s.Prepare(); err != nil {
 		return err
 	}
 	deadline := f.deadline
