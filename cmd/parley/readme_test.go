@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -72,5 +75,51 @@ func TestReadmeTour(t *testing.T) {
 	}
 	if ran < 5 {
 		t.Fatalf("only %d README commands ran", ran)
+	}
+}
+
+// jsonBlock returns the first ```json block after marker in docs/cli.md.
+func jsonBlock(t *testing.T, marker string) string {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "cli.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), marker)
+	if !ok {
+		t.Fatalf("docs/cli.md lacks %q", marker)
+	}
+	_, block, _ := strings.Cut(rest, "```json\n")
+	block, _, _ = strings.Cut(block, "```")
+	return block
+}
+
+// TestDocsRunExample: the run example in docs/cli.md is the real output.
+func TestDocsRunExample(t *testing.T) {
+	want := jsonBlock(t, "`--json` output of `parley run ceasefire --json`")
+	if got := cli(t, "run", "ceasefire", "--json"); got != want {
+		t.Fatalf("docs/cli.md run example is stale; got:\n%s", got)
+	}
+}
+
+// TestDocsAnalyzeExample: the abbreviated analyze example in docs/cli.md
+// has exactly the real keys and the real headline numbers.
+func TestDocsAnalyzeExample(t *testing.T) {
+	var doc, real map[string]any
+	if err := json.Unmarshal([]byte(jsonBlock(t, "## `parley analyze SCENARIO`")), &doc); err != nil {
+		t.Fatalf("docs/cli.md analyze example is not JSON: %v", err)
+	}
+	if err := json.Unmarshal([]byte(cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json")), &real); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(keys(doc), keys(real)) {
+		t.Fatalf("docs keys %v, real keys %v", keys(doc), keys(real))
+	}
+	if doc["outcomes"] != real["outcomes"] || math.Abs(doc["opposition"].(float64)-real["opposition"].(float64)) > 5e-4 {
+		t.Fatalf("docs %v/%v, real %v/%v", doc["outcomes"], doc["opposition"], real["outcomes"], real["opposition"])
+	}
+	dp, rp := doc["pareto"].(map[string]any), real["pareto"].(map[string]any)
+	if dp["size"] != rp["size"] {
+		t.Fatalf("docs frontier size %v, real %v", dp["size"], rp["size"])
 	}
 }
