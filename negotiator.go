@@ -74,6 +74,22 @@ type State struct {
 	Accepts  int     // how many parties have accepted the standing offer so far
 
 	Offers []OfferRecord // every offer made so far, oldest first
+
+	// Mediated protocols only.
+	Text  Outcome // the current single negotiating text, or NoOutcome
+	Votes []Vote  // the votes on the last proposal, by party (for the mediator)
+	Final bool    // the vote is the final, binding vote on Text (Standing == Text)
+}
+
+// Vote is a party's answer to a mediator's proposal (State.Standing) in a
+// mediated protocol, compared with the current text (State.Text).
+type Vote struct {
+	Accept bool
+	// Feedback optionally compares the proposal with the current text for
+	// the voter: -1 worse, 0 the same, +1 better.
+	Feedback int8
+	// Leave walks away from the negotiation.
+	Leave bool
 }
 
 // LastOfferBy returns the most recent offer made by party p.
@@ -95,6 +111,10 @@ type Session struct {
 	Deadline int        // rounds allowed (0: only a wall-time limit)
 	Protocol string     // e.g. "sao"
 	Rand     *rand.Rand // the party's own seeded random stream
+
+	// Declared is what a mediator may know of the parties' preferences,
+	// by party (nil when it sees votes only). Negotiators never get it.
+	Declared []*Profile
 }
 
 // Negotiator is a seat at the table: an in-process strategy, a remote agent

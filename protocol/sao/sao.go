@@ -39,7 +39,38 @@ type Options struct {
 	Trace func(parley.Event)
 	// Now is the clock for TimeLimit and TurnTimeout (default time.Now).
 	Now func() time.Time
+
+	// Timing chooses how normalised time is counted (default TimingSteps).
+	Timing Timing
+	// RoundOffset and TotalRounds place this negotiation on a longer clock
+	// (a stage of a staged protocol): time counts from RoundOffset rounds
+	// out of TotalRounds. TotalRounds 0 means Deadline.
+	RoundOffset, TotalRounds int
+	// Start, when set (not NoOutcome; the zero value 0 is an outcome, so set
+	// NoOutcome or leave HasStart false), is an offer already on the table
+	// when the negotiation opens (carried over from an earlier stage): every
+	// party must accept it for an agreement.
+	Start    parley.Outcome
+	HasStart bool
+	// HazardWindow is the number of rounds without progress after which a
+	// party with a walk-away hazard (Profile.Hazard) may walk away, with
+	// that probability per round (default 5). Progress for a party is an
+	// offer from another party better for it than any before.
+	HazardWindow int
 }
+
+// Timing is a way of counting normalised time.
+type Timing uint8
+
+const (
+	// TimingSteps: after s turns of n parties with a deadline of D rounds,
+	// t = s/(n·D); the deadline is t = 1.
+	TimingSteps Timing = iota
+	// TimingGENIUS: every turn of round R (from 1) sees t = R/(D+1), and a
+	// negotiation without agreement ends at t = D/(D+1), as GENIUS's
+	// DiscreteTimeline does.
+	TimingGENIUS
+)
 
 // Validate names the first bad option.
 func (o *Options) Validate() error {
@@ -51,6 +82,15 @@ func (o *Options) Validate() error {
 	}
 	if o.TimeLimit < 0 || o.TurnTimeout < 0 {
 		return errors.New("sao: negative time limit")
+	}
+	if o.RoundOffset < 0 || o.TotalRounds < 0 || o.HazardWindow < 0 {
+		return errors.New("sao: negative round offset, total or hazard window")
+	}
+	if o.TotalRounds > 0 && o.RoundOffset+o.Deadline > o.TotalRounds {
+		return fmt.Errorf("sao: rounds %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+o.Deadline, o.TotalRounds)
+	}
+	if o.Timing > TimingGENIUS {
+		return fmt.Errorf("sao: unknown timing %d", o.Timing)
 	}
 	return nil
 }
@@ -68,6 +108,13 @@ type Mechanism struct {
 	sessions []parley.Session
 	pcgs     []rand.PCG
 	rands    []*rand.Rand
+
+	hazard    bool     // some party has a walk-away hazard
+	hz        rand.PCG // the mechanism's own stream, for hazards
+	hzRand    *rand.Rand
+	best      []float64 // per party: best utility offered to it so far
+	improved  []int     // per party: the last round with progress
+	hazardWin int
 }
 
 // New returns a mechanism for the given profiles, in turn order.
@@ -92,9 +139,20 @@ func New(profiles []*parley.Profile, names []string, opts Options) (*Mechanism, 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.HasStart && !profiles[0].Space.Valid(opts.Start) {
+		return nil, fmt.Errorf("sao: start offer: %w", profiles[0].Space.Check(opts.Start))
+	}
 	n := len(profiles)
 	m := &Mechanism{opts: opts, profiles: profiles, names: names, space: profiles[0].Space,
-		sessions: make([]parley.Session, n), pcgs: make([]rand.PCG, n), rands: make([]*rand.Rand, n)}
+		sessions: make([]parley.Session, n), pcgs: make([]rand.PCG, n), rands: make([]*rand.Rand, n),
+		best: make([]float64, n), improved: make([]int, n), hazardWin: opts.HazardWindow}
+	m.hzRand = rand.New(&m.hz)
+	if m.hazardWin == 0 {
+		m.hazardWin = 5
+	}
+	for _, p := range profiles {
+		m.hazard = m.hazard || p.Hazard > 0
+	}
 	for i := range m.rands {
 		m.rands[i] = rand.New(&m.pcgs[i])
 	}
@@ -126,22 +184,45 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 	}
 	st := &m.state
 	*st = parley.State{Deadline: m.opts.Deadline, Parties: n, Standing: parley.NoOutcome, Proposer: -1,
-		Offers: st.Offers[:0]}
+		Offers: st.Offers[:0], Text: parley.NoOutcome}
+	need := n - 1 // acceptances that make an agreement
+	if m.opts.HasStart {
+		st.Standing, need = m.opts.Start, n
+	}
+	if m.hazard {
+		rng.Reseed(&m.hz, seed, 1<<32)
+		for i := range m.best {
+			m.best[i], m.improved[i] = -1, 0
+		}
+	}
 	var start time.Time
 	if m.opts.TimeLimit > 0 {
 		start = m.opts.Now()
 	}
-	total := float64(m.opts.Deadline * n)
+	total := m.opts.TotalRounds
+	if total == 0 {
+		total = m.opts.Deadline
+	}
+	off := m.opts.RoundOffset
+	stepsTotal := float64(total * n)
+	endT := float64(off+m.opts.Deadline) / float64(total)
+	if m.opts.Timing == TimingGENIUS {
+		endT = float64(off+m.opts.Deadline) / float64(total+1)
+	}
 	for step := 0; ; step++ {
 		round := step / n
 		p := step % n
 		t := 0.0
 		if m.opts.Deadline > 0 {
 			if round >= m.opts.Deadline {
-				m.end(res, parley.ReasonDeadline, -1, step, 1)
+				m.end(res, parley.ReasonDeadline, -1, step, endT)
 				break
 			}
-			t = float64(step) / total
+			if m.opts.Timing == TimingGENIUS {
+				t = float64(off+round+1) / float64(total+1)
+			} else {
+				t = float64(off*n+step) / stepsTotal
+			}
 		}
 		if m.opts.TimeLimit > 0 {
 			wt := float64(m.opts.Now().Sub(start)) / float64(m.opts.TimeLimit)
@@ -150,6 +231,15 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 				break
 			}
 			t = max(t, wt)
+		}
+		if m.hazard && p == 0 && round > 0 {
+			if w := m.hazardWalk(round); w >= 0 {
+				if m.opts.Trace != nil {
+					m.opts.Trace(parley.Event{Step: step, Round: round, Time: t, Party: w, Action: parley.End, Outcome: parley.NoOutcome})
+				}
+				m.end(res, parley.ReasonWalkAway, w, step, t)
+				break
+			}
 		}
 		if step&255 == 255 {
 			if err := ctx.Err(); err != nil {
@@ -170,12 +260,20 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 				res.Err = fmt.Errorf("sao: party %q: invalid offer: %w", m.names[p], m.space.Check(a.Outcome))
 				break
 			}
-			st.Standing, st.Proposer, st.Accepts = a.Outcome, p, 0
+			st.Standing, st.Proposer, st.Accepts, need = a.Outcome, p, 0, n-1
 			st.Offers = append(st.Offers, parley.OfferRecord{Party: p, Outcome: a.Outcome, Step: step, Round: round, Time: t})
+			if m.hazard {
+				m.progress(p, a.Outcome, round)
+			}
 		case parley.Accept:
 			if st.Standing == parley.NoOutcome {
 				m.end(res, parley.ReasonError, p, step+1, t)
 				res.Err = fmt.Errorf("sao: party %q: accepted with no offer on the table", m.names[p])
+				break
+			}
+			if len(m.profiles[p].Vetoes) > 0 && m.profiles[p].Vetoed(st.Standing) {
+				m.end(res, parley.ReasonError, p, step+1, t)
+				res.Err = fmt.Errorf("sao: party %q: accepted an outcome that crosses its own red line", m.names[p])
 				break
 			}
 			st.Accepts++
@@ -198,7 +296,7 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 			m.end(res, parley.ReasonWalkAway, p, step+1, t)
 			break
 		}
-		if a.Kind == parley.Accept && st.Accepts == n-1 {
+		if a.Kind == parley.Accept && st.Accepts == need {
 			res.Agreement = st.Standing
 			m.end(res, parley.ReasonAgreement, p, step+1, t)
 			break
@@ -214,13 +312,37 @@ func (m *Mechanism) end(res *parley.Result, why parley.Reason, party, steps int,
 	res.Reason, res.Party, res.Steps, res.Time = why, party, steps, t
 	res.Rounds = (max(steps, 1)-1)/n + 1
 	for i, p := range m.profiles {
-		u := p.Reservation
+		u := p.ReservationAt(t)
 		if why == parley.ReasonAgreement {
 			u = p.Utility.Utility(res.Agreement)
 		}
 		res.Utilities[i] = u
 		res.Discounted[i] = p.Discounted(u, t)
 	}
+}
+
+// progress records that party p offered o in round r: every other party
+// for which o beats all earlier offers has made progress.
+func (m *Mechanism) progress(p int, o parley.Outcome, r int) {
+	for i, pr := range m.profiles {
+		if i == p || pr.Hazard == 0 {
+			continue
+		}
+		if u := pr.Utility.Utility(o); u > m.best[i]+parley.Eps {
+			m.best[i], m.improved[i] = u, r
+		}
+	}
+}
+
+// hazardWalk draws, at the start of round r, whether a party that has seen
+// no progress for the hazard window walks away; it returns the party or -1.
+func (m *Mechanism) hazardWalk(r int) int {
+	for i, pr := range m.profiles {
+		if pr.Hazard > 0 && r-m.improved[i] >= m.hazardWin && m.hzRand.Float64() < pr.Hazard {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *Mechanism) init(ctx context.Context, n parley.Negotiator, s *parley.Session) (err error) {
