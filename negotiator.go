@@ -16,6 +16,9 @@ const (
 	Accept
 	// End walks away: the negotiation ends without agreement.
 	End
+	// Reject is a vote against a mediator's proposal (mediated protocols;
+	// traces only).
+	Reject
 )
 
 // String returns "offer", "accept" or "end".
@@ -27,6 +30,8 @@ func (k ActionKind) String() string {
 		return "accept"
 	case End:
 		return "end"
+	case Reject:
+		return "reject"
 	}
 	return fmt.Sprintf("ActionKind(%d)", uint8(k))
 }
@@ -146,9 +151,12 @@ const (
 	ReasonWalkAway
 	// ReasonError: a party failed (invalid action, error, panic, timeout).
 	ReasonError
+	// ReasonMediatorExit: the mediator stepped back (mediated protocols).
+	ReasonMediatorExit
 )
 
-// String returns "agreement", "deadline", "walked_away" or "error".
+// String returns "agreement", "deadline", "walked_away", "error" or
+// "mediator_exit".
 func (r Reason) String() string {
 	switch r {
 	case ReasonAgreement:
@@ -159,6 +167,8 @@ func (r Reason) String() string {
 		return "walked_away"
 	case ReasonError:
 		return "error"
+	case ReasonMediatorExit:
+		return "mediator_exit"
 	}
 	return fmt.Sprintf("Reason(%d)", uint8(r))
 }
