@@ -192,7 +192,7 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 	if m.hazard {
 		rng.Reseed(&m.hz, seed, 1<<32)
 		for i := range m.best {
-			m.best[i], m.improved[i] = -1, 0
+			m.best[i], m.improved[i] = -1, -1
 		}
 	}
 	var start time.Time
@@ -335,10 +335,11 @@ func (m *Mechanism) progress(p int, o parley.Outcome, r int) {
 }
 
 // hazardWalk draws, at the start of round r, whether a party that has seen
-// no progress for the hazard window walks away; it returns the party or -1.
+// no progress in the last HazardWindow completed rounds walks away; it
+// returns the party or -1.
 func (m *Mechanism) hazardWalk(r int) int {
 	for i, pr := range m.profiles {
-		if pr.Hazard > 0 && r-m.improved[i] >= m.hazardWin && m.hzRand.Float64() < pr.Hazard {
+		if pr.Hazard > 0 && r-1-m.improved[i] >= m.hazardWin && m.hzRand.Float64() < pr.Hazard {
 			return i
 		}
 	}
