@@ -238,6 +238,7 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 					m.opts.Trace(parley.Event{Step: step, Round: round, Time: t, Party: w, Action: parley.End, Outcome: parley.NoOutcome})
 				}
 				m.end(res, parley.ReasonWalkAway, w, step, t)
+				res.Rounds = round + 1
 				break
 			}
 		}
