@@ -78,6 +78,10 @@ func ExampleList() {
 	// random p=0.1
 	// tft ac=next
 	// micro
+	// genius-boulware
+	// genius-conceder
+	// genius-linear
+	// genius-hardliner
 }
 
 // Acceptance conditions compose with any strategy that takes one.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/strategy/geniuscompat"
 )
 
 // Factory makes a fresh negotiator for one seat. Each call returns a new
@@ -115,6 +116,21 @@ var strategies = []entry{
 		func(*args) (Factory, error) {
 			return func() parley.Negotiator { return NewMiCRO(MiCROOptions{}) }, nil
 		}},
+	// The GENIUS-compatible family (strategy/geniuscompat), bug for bug;
+	// docs/genius-compatibility.md says how they differ from the above.
+	{Info{Name: "genius-boulware", Summary: "GENIUS 9.1.9 BoulwareNegotiationParty, exactly (e = 0.2; ignores the reservation value)"},
+		plain(func() parley.Negotiator { return geniuscompat.NewBoulware() })},
+	{Info{Name: "genius-conceder", Summary: "GENIUS 9.1.9 ConcederNegotiationParty, exactly (e = 2; ignores the reservation value)"},
+		plain(func() parley.Negotiator { return geniuscompat.NewConceder() })},
+	{Info{Name: "genius-linear", Summary: "GENIUS 9.1.9 time-dependent party with e = 1, exactly (ignores the reservation value)"},
+		plain(func() parley.Negotiator { return geniuscompat.NewLinear() })},
+	{Info{Name: "genius-hardliner", Summary: "GENIUS 9.1.9 TimeDependentAgentHardliner, exactly: always its best bid, accepts one as good"},
+		plain(func() parley.Negotiator { return geniuscompat.NewHardliner() })},
+}
+
+// plain builds a factory for a strategy without parameters.
+func plain(f Factory) func(*args) (Factory, error) {
+	return func(*args) (Factory, error) { return f, nil }
 }
 
 // timeDependent builds a time-dependent factory with exponent e (e < 0:

@@ -146,7 +146,8 @@ func TestList(t *testing.T) {
 			}
 		}
 	}
-	for _, n := range []string{"boulware", "linear", "conceder", "timedep", "hardliner", "random", "tft", "titfortat", "micro"} {
+	for _, n := range []string{"boulware", "linear", "conceder", "timedep", "hardliner", "random", "tft", "titfortat", "micro",
+		"genius-boulware", "genius-conceder", "genius-linear", "genius-hardliner"} {
 		if !names[n] {
 			t.Errorf("%s missing from List", n)
 		}

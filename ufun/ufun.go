@@ -18,7 +18,7 @@ import (
 // values.
 type LinearAdditive struct {
 	Space   *parley.OutcomeSpace
-	Weights []float64   // per issue, summing to 1
+	Weights []float64   // per issue, summing to 1 (within 1e-6)
 	Evals   [][]float64 // per issue, per value index, in [0,1]
 	Bonus   float64     // utility of any agreement (a mediator's "agreement bonus"), in [0,1)
 
@@ -70,14 +70,24 @@ func NewLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]
 }
 
 // Utility returns U(o). It allocates nothing.
+//
+// The sum runs over the issues in order, one rounded product at a time, and
+// a sum above 1 (weights that add up to a hair over 1 in floating point) is
+// clamped to 1, exactly as GENIUS AdditiveUtilitySpace.getUtility computes
+// it, so that utilities of GENIUS profiles are bit-identical to GENIUS's.
 func (u *LinearAdditive) Utility(o parley.Outcome) float64 {
 	x := int(o)
 	s := 0.0
 	for i, w := range u.Weights {
-		s += w * u.Evals[i][(x/u.strides[i])%u.sizes[i]]
+		// The conversion rounds the product, so the compiler may not fuse
+		// it with the addition (an FMA would change the last bit).
+		s += float64(w * u.Evals[i][(x/u.strides[i])%u.sizes[i]])
+	}
+	if s > 1 {
+		s = 1
 	}
 	if u.Bonus != 0 {
-		return u.Bonus + (1-u.Bonus)*s
+		return u.Bonus + float64((1-u.Bonus)*s)
 	}
 	return s
 }

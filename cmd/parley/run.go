@@ -93,6 +93,39 @@ type runFlags struct {
 	asJSON    bool
 	trace     string
 	show      int
+	timing    string
+}
+
+// Values of --timing.
+const (
+	timingSteps  = "steps"
+	timingGenius = "genius"
+)
+
+// isGeniusSpec reports whether spec names one of the GENIUS-compatible
+// agents (strategy/geniuscompat), whose names start with "genius-".
+func isGeniusSpec(spec string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(spec)), "genius-")
+}
+
+// chooseTiming returns the sao timing for --timing (empty: GENIUS timing
+// when every seat is a genius-* agent, as they reproduce GENIUS only with
+// it, and Parley's step timing otherwise).
+func chooseTiming(flag string, specs []string) (sao.Timing, error) {
+	switch strings.ToLower(strings.TrimSpace(flag)) {
+	case timingSteps:
+		return sao.TimingSteps, nil
+	case timingGenius:
+		return sao.TimingGENIUS, nil
+	case "":
+		for _, s := range specs {
+			if !isGeniusSpec(s) {
+				return sao.TimingSteps, nil
+			}
+		}
+		return sao.TimingGENIUS, nil
+	}
+	return 0, usageError{fmt.Errorf("run: --timing %q: want %s or %s", flag, timingSteps, timingGenius)}
 }
 
 func newRunCmd() *cobra.Command {
@@ -110,11 +143,19 @@ order; a shorter list is repeated. A spec is NAME or NAME:key=value,... :
 "boulware,conceder:e=3" gives party 1 Boulware and party 2 a Conceder
 with e=3.
 
+--timing sets how normalised time t runs: "steps" (Parley's default: t =
+turns taken / (parties x rounds)) or "genius" (GENIUS's DiscreteTimeline:
+both turns of round R of D see t = R/(D+1), and a negotiation without
+agreement ends at t = D/(D+1)). When every agent is a genius-* agent, which
+reproduce GENIUS's classic agents exactly, the default is "genius"; see
+docs/genius-compatibility.md.
+
 The same --seed gives the same negotiation, byte for byte.`,
 		Example: `  parley run ceasefire
   parley run ceasefire --agents boulware,conceder,linear --seed 7 --json
   parley run ../shared/scenarios/genius/EnglandZimbabwe_anac2010 --agents micro,boulware --trace ez.jsonl
-  parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml`,
+  parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml
+  parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml --agents genius-boulware,genius-conceder --deadline 100 --json`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			return runOnce(c.Context(), c.OutOrStdout(), args[0], f)
@@ -128,6 +169,7 @@ The same --seed gives the same negotiation, byte for byte.`,
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the result as JSON (schema in docs/cli.md)")
 	c.Flags().StringVar(&f.trace, "trace", "", "write every action as JSON lines to this file")
 	c.Flags().IntVar(&f.show, "show", 6, "offers to list at the start and at the end of the negotiation")
+	c.Flags().StringVar(&f.timing, "timing", "", "how time runs: steps or genius (default: genius when every agent is genius-*, else steps)")
 	return c
 }
 
@@ -138,6 +180,7 @@ type RunJSON struct {
 	Agents              []string           `json:"agents"`
 	Seed                uint64             `json:"seed"`
 	Deadline            int                `json:"deadline"`
+	Timing              string             `json:"timing,omitempty"` // "genius" for GENIUS timing; omitted for steps
 	Agreement           map[string]string  `json:"agreement"`
 	Utilities           map[string]float64 `json:"utilities"`
 	DiscountedUtilities map[string]float64 `json:"discounted_utilities"`
@@ -175,6 +218,10 @@ func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
 	if deadline < 0 {
 		return usageError{fmt.Errorf("run: --deadline %d is negative", deadline)}
 	}
+	timing, err := chooseTiming(f.timing, specs)
+	if err != nil {
+		return err
+	}
 	var events []parley.Event
 	var tr *sao.JSONTrace
 	var traceFile *os.File
@@ -186,7 +233,7 @@ func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
 		defer traceFile.Close()
 		tr = sao.NewJSONTrace(traceFile, s.Space, s.Names())
 	}
-	opts := sao.Options{Deadline: deadline, TimeLimit: f.timeLimit, Trace: func(e parley.Event) {
+	opts := sao.Options{Deadline: deadline, TimeLimit: f.timeLimit, Timing: timing, Trace: func(e parley.Event) {
 		events = append(events, e)
 		if tr != nil {
 			tr.Event(e)
@@ -214,6 +261,9 @@ func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
 	}
 	rep, aerr := analysis.Analyze(s.Space, s.Profiles())
 	j := resultJSON(s, specs, f.seed, deadline, res, rep, aerr)
+	if timing == sao.TimingGENIUS {
+		j.Timing = timingGenius
+	}
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
@@ -257,8 +307,12 @@ func resultJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int,
 
 func printRun(w io.Writer, s *scenario.Scenario, specs []string, deadline int, seed uint64, events []parley.Event, res *parley.Result, j *RunJSON, show int) {
 	names := s.Names()
-	fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; alternating offers, deadline %d rounds, seed %d\n",
-		s.Name, len(names), len(s.Space.Issues), s.Space.Size(), deadline, seed)
+	clock := ""
+	if j.Timing == timingGenius {
+		clock = " (GENIUS timing)"
+	}
+	fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; alternating offers, deadline %d rounds%s, seed %d\n",
+		s.Name, len(names), len(s.Space.Issues), s.Space.Size(), deadline, clock, seed)
 	for i, p := range s.Parties {
 		fmt.Fprintf(w, "  %-10s %-22s reservation %.3f  discount %.2f\n", p.Name, specs[i], p.Profile.Reservation, p.Profile.DiscountFactor())
 	}

@@ -11,7 +11,17 @@
 // genius.core.issue; the same classes live under negotiator.utility in older
 // copies such as Escheck/NegotiatorGUI):
 //
-//   - Issue weights are normalised to sum 1 (AdditiveUtilitySpace).
+//   - Issue weights are used as written, as GENIUS 9 does when it loads a
+//     profile file (AdditiveUtilitySpace.loadTreeRecursive; normalizeWeights
+//     is not called), and U = Σ weight·evaluation is summed over the issues
+//     in GENIUS's order and clamped to 1 (AdditiveUtilitySpace.getUtility),
+//     so utilities are bit-identical to GENIUS's. Weights that do not sum to
+//     1 within 1e-6 are normalised instead (GENIUS would use them as they
+//     are).
+//   - Issues are ordered as GENIUS orders them: preorder of the objective
+//     tree with each objective's sub-objectives before its own issues
+//     (DomainImpl.buildTreeRecursive, Objective.getPreorderIssueEnumeration);
+//     for the usual flat domain this is file order.
 //   - A discrete evaluation is divided by the largest evaluation of its issue;
 //     when that largest evaluation is below 1e-5 every value scores 0
 //     (EvaluatorDiscrete.normalize).
@@ -25,6 +35,8 @@
 //   - Real issues are enumerated on DefaultRealSteps evenly spaced points, the
 //     number GENIUS itself uses for analysis (IssueReal
 //     fNumberOfDiscretizationSteps = 21); Reader.RealSteps overrides it.
+//     Evaluators are sampled at GENIUS's grid points lower + step·k
+//     (BidIterator; see RealValue).
 //   - The discount factor d is read as 1 (no discounting) when d <= 0 or
 //     d > 1 (AbstractUtilitySpace.validateDiscount); the reservation value
 //     defaults to 0.

@@ -98,12 +98,20 @@ func (r Reader) domain(file string, root *node) (*Domain, error) {
 		} else if ok {
 			d.objectives[num] = true
 		}
+		// GENIUS DomainImpl.buildTreeRecursive adds an objective's
+		// sub-objectives before its issues, and GENIUS enumerates bids and
+		// sums utilities over the issues in preorder of that tree
+		// (Objective.getPreorderIssueEnumeration): so the issues of nested
+		// objectives come first, whatever the file order.
 		for _, k := range o.kids {
-			switch k.name {
-			case "objective":
+			if k.name == "objective" {
 				if err := walk(k); err != nil {
 					return err
 				}
+			}
+		}
+		for _, k := range o.kids {
+			switch k.name {
 			case "issue":
 				num, ok, err := intAttr(file, k, "index")
 				if err != nil {

@@ -137,6 +137,10 @@ func profileIssues(file string, obj *node, d *Domain) ([]*node, error) {
 	return out, walk(obj, 0)
 }
 
+// weightSumTolerance is how far from 1 the issue weights of a profile may
+// sum and still be used as written (ufun.NewLinearAdditive's tolerance).
+const weightSumTolerance = 1e-6
+
 // additive builds the linear-additive utility function of a profile
 // (GENIUS AdditiveUtilitySpace).
 func additive(file string, obj *node, d *Domain, issues []*node) (*ufun.LinearAdditive, error) {
@@ -195,10 +199,18 @@ func additive(file string, obj *node, d *Domain, issues []*node) (*ufun.LinearAd
 	if !(sum > 0) || math.IsInf(sum, 0) {
 		return nil, errorf(file, obj, "issue weights sum to %v; need a positive sum", sum)
 	}
-	for i := range weights {
-		weights[i] /= sum
+	// GENIUS 9 uses the weights as written: AdditiveUtilitySpace(domain,
+	// file) loads them in loadTreeRecursive and never calls normalizeWeights
+	// (only the constructor taking a map of evaluators does). Keeping them
+	// makes Parley's utilities bit-identical to GENIUS's, which the
+	// GENIUS-compatible agents need (their sort breaks exact ties by hash).
+	// Weights that are not meant to sum to 1 are normalised instead, since a
+	// Parley utility lies in [0,1]; GENIUS would use them as they are.
+	if math.Abs(sum-1) > weightSumTolerance {
+		for i := range weights {
+			weights[i] /= sum
+		}
 	}
-	capWeights(weights)
 	evals := make([][]float64, n)
 	for i := range space.Issues {
 		is := &space.Issues[i]
@@ -323,7 +335,9 @@ func integerEvals(file string, el *node, is *parley.Issue) ([]float64, error) {
 	}
 	out := make([]float64, is.Size())
 	for k := range out {
-		out[k] = clamp01(slope*(is.Min+float64(k)-lower) + offset)
+		// EVALFUNCTYPE.evalLinear: slope·x + offset, the product rounded
+		// before the sum (no fused multiply-add), as in Java.
+		out[k] = clamp01(float64(slope*(is.Min+float64(k)-lower)) + offset)
 	}
 	return out, nil
 }
@@ -350,7 +364,7 @@ func realEvals(file string, el *node, is *parley.Issue) ([]float64, error) {
 		if err != nil {
 			return nil, err
 		}
-		f = func(x float64) float64 { return clamp01(p1*x + p0) }
+		f = func(x float64) float64 { return clamp01(float64(p1*x) + p0) }
 	case "constant":
 		p0, err := param(0)
 		if err != nil {
@@ -377,13 +391,25 @@ func realEvals(file string, el *node, is *parley.Issue) ([]float64, error) {
 	}
 	out := make([]float64, is.Size())
 	for k := range out {
-		x := is.Number(k)
+		x := RealValue(is, k)
 		out[k] = f(x)
 		if !(out[k] >= 0 && out[k] <= 1) {
 			return nil, errorf(file, ev, "issue %q: evaluation %v of value %v outside [0,1]", is.Name, out[k], x)
 		}
 	}
 	return out, nil
+}
+
+// RealValue returns the k-th grid point of real issue is as GENIUS computes
+// it (BidIterator.next): lower + ((upper−lower)/(steps−1))·k. It can differ
+// from Issue.Number in the last bit (and at the upper bound), and GENIUS
+// evaluates its bids at these points.
+func RealValue(is *parley.Issue, k int) float64 {
+	if is.Steps < 2 {
+		return is.Min
+	}
+	step := (is.Max - is.Min) / float64(is.Steps-1)
+	return is.Min + float64(step*float64(k))
 }
 
 // triangular is EVALFUNCTYPE.evalTriangularVariableTop: 0 below lower,
@@ -541,25 +567,4 @@ func rect(file string, n *node, d *Domain) (r ufun.Rect, keep bool, err error) {
 		r.Exclusive, r.Conds = false, nil
 	}
 	return r, true, nil
-}
-
-// capWeights lowers the largest weight by a few ulps until the weights,
-// added in order, sum to at most 1. Since every evaluation is at most 1, no
-// utility then exceeds 1 by rounding; GENIUS clamps such results to 1
-// instead (AdditiveUtilitySpace.getUtility).
-func capWeights(w []float64) {
-	for range 64 {
-		s := 0.0
-		j := 0
-		for i, x := range w {
-			s += x
-			if x > w[j] {
-				j = i
-			}
-		}
-		if s <= 1 {
-			return
-		}
-		w[j] = math.Nextafter(w[j], 0)
-	}
 }

@@ -283,7 +283,7 @@ func writeAdditive(x *xmlWriter, u *ufun.LinearAdditive, space *parley.OutcomeSp
 			}
 			x.printf("\t\t\t<evaluator ftype=\"linear\" slope=\"%s\" offset=\"%s\"/>\n", num(slope), num(offset))
 		case parley.Real:
-			p1, p0, ok := fitClampedLine(is.Number, ev)
+			p1, p0, ok := fitClampedLine(func(k int) float64 { return RealValue(is, k) }, ev)
 			if !ok {
 				return fmt.Errorf("issue %q: evaluations are not a (clamped) linear function of the value; only linear real evaluators are written", is.Name)
 			}
