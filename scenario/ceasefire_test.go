@@ -40,6 +40,32 @@ func TestCeasefire(t *testing.T) {
 			t.Errorf("%s: reservation %v discount %v, want %v %v", p.Name, p.Reservation, p.Discount, want.res, want.disc)
 		}
 	}
+	// ceasefire.md §2.1-§2.3: drift, hazards, red lines, ratification.
+	for i, want := range []struct {
+		drift, hazard float64
+		vetoes, ratification string
+	}{
+		{0, 0.01, "[{0 0} {2 0} {3 0}]", "[]"},
+		{-0.10, 0, "[{0 4} {1 0}]", "[{{0 3} 0.5}]"},
+		{0, 0.03, "[]", "[]"},
+	} {
+		p := s.Parties[i].Profile
+		if p.Drift != want.drift || p.Hazard != want.hazard || fmt.Sprint(p.Vetoes) != want.vetoes || fmt.Sprint(p.Ratification) != want.ratification {
+			t.Errorf("%s: %v %v %v %v, want %+v", p.Name, p.Drift, p.Hazard, p.Vetoes, p.Ratification, want)
+		}
+	}
+	// The calibration's veto marks (ceasefire.md §4): RU vetoes the E3 text
+	// and the US framework, UA the Russian memorandum; the 28-point plan
+	// needs UA's referendum (p = 0.5).
+	for _, r := range s.References {
+		ru, ua := s.Parties[0].Profile, s.Parties[1].Profile
+		got := fmt.Sprint(ru.Vetoed(r.Outcome), ua.Vetoed(r.Outcome), ua.RatifyProb(r.Outcome))
+		want := map[string]string{"us_28_point_nov2025": "false false 0.5", "e3_counter_nov2025": "true false 1",
+			"ru_memorandum_jun2025": "false true 1", "us_framework_apr2025": "true false 1"}[r.Name]
+		if got != want {
+			t.Errorf("%s: RU vetoed, UA vetoed, UA ratifies = %s, want %s", r.Name, got, want)
+		}
+	}
 	// ceasefire.md §4: the calibration against the four published texts.
 	want := []struct {
 		name       string
@@ -89,6 +115,10 @@ func TestCeasefireMatchesDraft(t *testing.T) {
 			Reservation    float64                       `yaml:"reservation"`
 			Discount       float64                       `yaml:"discount"`
 			AgreementBonus float64                       `yaml:"agreement_bonus"`
+			Drift          float64                       `yaml:"reservation_drift"`
+			Hazard         float64                       `yaml:"walk_away_hazard"`
+			Vetoes         map[string]any                `yaml:"vetoes"`
+			Ratification   map[string]map[string]float64 `yaml:"ratification"`
 		} `yaml:"parties"`
 		References map[string]map[string]string `yaml:"reference_outcomes"`
 	}
@@ -118,6 +148,38 @@ func TestCeasefireMatchesDraft(t *testing.T) {
 		if p.Profile.Reservation != dp.Reservation || p.Profile.Discount != dp.Discount || la.Bonus != dp.AgreementBonus {
 			t.Errorf("%s: reservation/discount/bonus %v %v %v, draft %v %v %v", p.Name,
 				p.Profile.Reservation, p.Profile.Discount, la.Bonus, dp.Reservation, dp.Discount, dp.AgreementBonus)
+		}
+		// Realism (ceasefire.md §2): drift, hazard, hard vetoes, ratification.
+		if p.Profile.Drift != dp.Drift || p.Profile.Hazard != dp.Hazard {
+			t.Errorf("%s: drift/hazard %v %v, draft %v %v", p.Name, p.Profile.Drift, p.Profile.Hazard, dp.Drift, dp.Hazard)
+		}
+		var vetoes, draftVetoes []string
+		for _, v := range p.Profile.Vetoes {
+			vetoes = append(vetoes, s.Space.Issues[v.Issue].Name+"="+s.Space.Issues[v.Issue].Value(v.Value))
+		}
+		for _, is := range s.Space.Issues {
+			vs, _ := dp.Vetoes[is.Name].([]any)
+			for _, v := range vs {
+				draftVetoes = append(draftVetoes, fmt.Sprint(is.Name, "=", v))
+			}
+		}
+		if fmt.Sprint(vetoes) != fmt.Sprint(draftVetoes) {
+			t.Errorf("%s: vetoes %v, draft %v", p.Name, vetoes, draftVetoes)
+		}
+		var rats, draftRats []string
+		for _, r := range p.Profile.Ratification {
+			is := s.Space.Issues[r.Value.Issue]
+			rats = append(rats, fmt.Sprint(is.Name, "=", is.Value(r.Value.Value), ":", r.P))
+		}
+		for _, is := range s.Space.Issues {
+			for _, v := range is.Values {
+				if q, ok := dp.Ratification[is.Name][v]; ok {
+					draftRats = append(draftRats, fmt.Sprint(is.Name, "=", v, ":", q))
+				}
+			}
+		}
+		if fmt.Sprint(rats) != fmt.Sprint(draftRats) {
+			t.Errorf("%s: ratification %v, draft %v", p.Name, rats, draftRats)
 		}
 		for i, is := range s.Space.Issues {
 			if math.Abs(la.Weights[i]-dp.Weights[is.Name]) > 1e-12 {

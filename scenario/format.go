@@ -2,12 +2,14 @@ package scenario
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -98,6 +100,37 @@ type fileScenario struct {
 	Issues      []fileIssue               `yaml:"issues" json:"issues"`
 	Parties     []fileParty               `yaml:"parties" json:"parties"`
 	References  map[string]map[string]any `yaml:"references" json:"references"`
+	Protocol    *fileProtocol             `yaml:"protocol" json:"protocol"`
+}
+
+type fileProtocol struct {
+	Stages   []fileStage                  `yaml:"stages" json:"stages"`
+	Variants map[string][]fileVariantStep `yaml:"variants" json:"variants"`
+}
+
+type fileStage struct {
+	Name           string   `yaml:"name" json:"name"`
+	Participants   []string `yaml:"participants" json:"participants"`
+	Mechanism      string   `yaml:"mechanism" json:"mechanism"`
+	Rounds         *int     `yaml:"rounds" json:"rounds"`
+	Transition     string   `yaml:"transition" json:"transition"`
+	Carry          string   `yaml:"carry" json:"carry"`
+	OnWalkAwayNext *float64 `yaml:"on_walk_away_next" json:"on_walk_away_next"`
+	Start          string   `yaml:"start" json:"start"`
+	Mediator       string   `yaml:"mediator" json:"mediator"`
+	Rule           string   `yaml:"rule" json:"rule"`
+	Info           string   `yaml:"info" json:"info"`
+	Noise          *float64 `yaml:"noise" json:"noise"`
+	MediatorPolicy string   `yaml:"mediator_policy" json:"mediator_policy"`
+	FinalVote      *bool    `yaml:"final_vote" json:"final_vote"`
+}
+
+type fileVariantStep struct {
+	Stage      string `yaml:"stage" json:"stage"`
+	Rounds     *int   `yaml:"rounds" json:"rounds"`
+	Transition string `yaml:"transition" json:"transition"`
+	Carry      string `yaml:"carry" json:"carry"`
+	Start      string `yaml:"start" json:"start"`
 }
 
 type fileIssue struct {
@@ -121,6 +154,11 @@ type fileParty struct {
 	AgreementBonus *float64                       `yaml:"agreement_bonus" json:"agreement_bonus"`
 	Max            *float64                       `yaml:"max" json:"max"`
 	Rects          []fileRect                     `yaml:"rects" json:"rects"`
+
+	ReservationDrift *float64                       `yaml:"reservation_drift" json:"reservation_drift"`
+	WalkAwayHazard   *float64                       `yaml:"walk_away_hazard" json:"walk_away_hazard"`
+	Vetoes           map[string][]any               `yaml:"vetoes" json:"vetoes"`
+	Ratification     map[string]map[string]*float64 `yaml:"ratification" json:"ratification"`
 }
 
 type fileLinear struct {
@@ -273,6 +311,16 @@ func (l *loader) scenario(f *fileScenario) (*Scenario, error) {
 	s.References = refs
 	if err := s.Validate(); err != nil {
 		return nil, l.x.errorf(nil, "%v", err)
+	}
+	if f.Protocol != nil {
+		pr, err := l.protocol(f.Protocol)
+		if err != nil {
+			return nil, err
+		}
+		if fe := pr.check(s); fe != nil {
+			return nil, l.x.errorf(fe.path, "%s", fe.msg)
+		}
+		s.Protocol = pr
 	}
 	return s, nil
 }
@@ -441,6 +489,9 @@ func (l *loader) party(q path, fp *fileParty) (Party, error) {
 			return p, l.x.errorf(q.key("discount"), "party %q: discount %v outside (0,1]", fp.Name, d)
 		}
 		prof.Discount = d
+	}
+	if err := l.realism(q, fp, prof); err != nil {
+		return p, err
 	}
 	var err error
 	switch fp.Model {
@@ -750,4 +801,178 @@ func (l *loader) references(refs map[string]map[string]any) ([]Reference, error)
 		out = append(out, Reference{Name: name, Outcome: o})
 	}
 	return out, nil
+}
+
+// realism reads a party's reservation drift, walk-away hazard, vetoes and
+// ratification risks into prof. Vetoes and ratification risks are sorted
+// by issue and value index, so that writing and reading again gives the
+// same profile.
+func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
+	name := fp.Name
+	if fp.ReservationDrift != nil {
+		d := *fp.ReservationDrift
+		if math.IsNaN(d) || math.IsInf(d, 0) {
+			return l.x.errorf(q.key("reservation_drift"), "party %q: reservation_drift %v is not a finite number", name, d)
+		}
+		prof.Drift = d
+	}
+	if fp.WalkAwayHazard != nil {
+		h := *fp.WalkAwayHazard
+		if math.IsNaN(h) || h < 0 || h > 1 {
+			return l.x.errorf(q.key("walk_away_hazard"), "party %q: walk_away_hazard %v outside [0,1] (a probability per round)", name, h)
+		}
+		prof.Hazard = h
+	}
+	sp := l.space
+	vp := q.key("vetoes")
+	for _, k := range keys(l.x, vp, fp.Vetoes) {
+		i := sp.Issue(k)
+		if i < 0 {
+			return l.x.errorf(vp.key(k), "party %q: veto on unknown issue %q", name, k)
+		}
+		is := &sp.Issues[i]
+		seen := map[int]int{}
+		for j, v := range fp.Vetoes[k] {
+			s, ok := scalarText(v)
+			if !ok {
+				return l.x.errorf(vp.key(k).at(j), "party %q: veto on issue %q: %v is not a value", name, k, v)
+			}
+			x, err := is.Index(s)
+			if err != nil {
+				return l.x.errorf(vp.key(k).at(j), "party %q: veto: issue %q has no value %q", name, k, s)
+			}
+			if jj, dup := seen[x]; dup {
+				return l.x.errorf(vp.key(k).at(j), "party %q: veto on issue %q: value %q listed twice (%d and %d)", name, k, is.Value(x), jj+1, j+1)
+			}
+			seen[x] = j
+			prof.Vetoes = append(prof.Vetoes, parley.ValueRef{Issue: i, Value: x})
+		}
+		if len(seen) == is.Size() {
+			return l.x.errorf(vp.key(k), "party %q: vetoes every value of issue %q: no outcome would be acceptable to it", name, k)
+		}
+	}
+	slices.SortFunc(prof.Vetoes, compareRefs)
+	rp := q.key("ratification")
+	for _, k := range keys(l.x, rp, fp.Ratification) {
+		i := sp.Issue(k)
+		if i < 0 {
+			return l.x.errorf(rp.key(k), "party %q: ratification on unknown issue %q", name, k)
+		}
+		is := &sp.Issues[i]
+		tab := fp.Ratification[k]
+		set := map[int]bool{}
+		for _, v := range keys(l.x, rp.key(k), tab) {
+			x, err := is.Index(v)
+			if err != nil {
+				return l.x.errorf(rp.key(k).key(v), "party %q: ratification: issue %q has no value %q", name, k, v)
+			}
+			if set[x] {
+				return l.x.errorf(rp.key(k).key(v), "party %q: ratification: issue %q: value %q listed twice", name, k, is.Value(x))
+			}
+			set[x] = true
+			pv := tab[v]
+			if pv == nil {
+				return l.x.errorf(rp.key(k).key(v), "party %q: ratification: issue %q: no probability for value %q", name, k, v)
+			}
+			if p := *pv; math.IsNaN(p) || p < 0 || p > 1 {
+				return l.x.errorf(rp.key(k).key(v), "party %q: ratification: issue %q: probability %v of value %q outside [0,1]", name, k, p, v)
+			}
+			prof.Ratification = append(prof.Ratification, parley.Ratification{Value: parley.ValueRef{Issue: i, Value: x}, P: *pv})
+		}
+	}
+	slices.SortFunc(prof.Ratification, func(a, b parley.Ratification) int { return compareRefs(a.Value, b.Value) })
+	return nil
+}
+
+// compareRefs orders value references by issue, then value.
+func compareRefs(a, b parley.ValueRef) int {
+	if c := cmp.Compare(a.Issue, b.Issue); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Value, b.Value)
+}
+
+// protocol converts the file's protocol section; the rules that involve
+// the parties and references are checked afterwards by Protocol.check.
+func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
+	pp := path{}.key("protocol")
+	sp := pp.key("stages")
+	pr := &Protocol{}
+	for i := range fp.Stages {
+		fs := &fp.Stages[i]
+		q := sp.at(i)
+		if err := l.text(q.key("name"), "stage name", fs.Name); err != nil {
+			return nil, err
+		}
+		st := Stage{Name: fs.Name, Participants: fs.Participants, Mechanism: fs.Mechanism,
+			Carry: fs.Carry, Start: fs.Start, Mediator: fs.Mediator, Rule: fs.Rule, Info: fs.Info,
+			MediatorPolicy: fs.MediatorPolicy}
+		if fs.Rounds == nil {
+			return nil, l.x.errorf(q, "stage %q: no rounds (the stage's round budget)", fs.Name)
+		}
+		st.Rounds = *fs.Rounds
+		tr, err := ParseTransition(fs.Transition)
+		if err != nil {
+			return nil, l.x.errorf(q.key("transition"), "stage %q: %v", fs.Name, err)
+		}
+		st.Transition = tr
+		if fs.OnWalkAwayNext != nil {
+			st.OnWalkAwayNext = *fs.OnWalkAwayNext
+		}
+		if fs.Noise != nil {
+			st.Noise = *fs.Noise
+		}
+		if fs.FinalVote != nil {
+			if fs.Mechanism == MechanismAlternatingOffers {
+				return nil, l.x.errorf(q.key("final_vote"), "stage %q: final_vote is for mediated stages", fs.Name)
+			}
+			st.NoFinalVote = !*fs.FinalVote
+		}
+		// Defaults are made explicit, so that a written file states them.
+		if st.Carry == "" {
+			st.Carry = CarryNone
+		}
+		if st.Start == "" {
+			st.Start = StartCarry
+		}
+		if st.Mechanism == MechanismMediated {
+			if st.Rule == "" {
+				st.Rule = RuleUnanimous
+			}
+			if st.Info == "" {
+				st.Info = InfoNone
+			}
+		}
+		pr.Stages = append(pr.Stages, st)
+	}
+	vp := pp.key("variants")
+	for _, name := range keys(l.x, vp, fp.Variants) {
+		if err := l.text(vp.key(name), "variant name", name); err != nil {
+			return nil, err
+		}
+		v := Variant{Name: name}
+		for j, fs := range fp.Variants[name] {
+			q := vp.key(name).at(j)
+			if fs.Stage == "" {
+				return nil, l.x.errorf(q, "variant %q: step %d names no stage", name, j+1)
+			}
+			step := VariantStep{Stage: fs.Stage, Carry: fs.Carry, Start: fs.Start}
+			if fs.Rounds != nil {
+				if *fs.Rounds <= 0 {
+					return nil, l.x.errorf(q.key("rounds"), "variant %q: stage %q: rounds %d, need at least 1", name, fs.Stage, *fs.Rounds)
+				}
+				step.Rounds = *fs.Rounds
+			}
+			if fs.Transition != "" {
+				tr, err := ParseTransition(fs.Transition)
+				if err != nil {
+					return nil, l.x.errorf(q.key("transition"), "variant %q: stage %q: %v", name, fs.Stage, err)
+				}
+				step.Transition = tr
+			}
+			v.Steps = append(v.Steps, step)
+		}
+		pr.Variants = append(pr.Variants, v)
+	}
+	return pr, nil
 }

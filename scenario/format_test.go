@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -98,9 +99,8 @@ func TestParseErrorsYAML(t *testing.T) {
 		want     []string // and contain these
 	}{
 		{"unknown field", "", "vetoes: {UA: [x]}\n", "vetoes", []string{`unknown field "vetoes"`, "> ", "^"}},
-		{"unknown party field", "  - name: B\n", "  - name: B\n    reservation_drift: -0.1\n", "reservation_drift", []string{`unknown field "reservation_drift"`}},
-		{"walk-away hazard not yet", "  - name: B\n", "  - name: B\n    walk_away_hazard: 0.03\n", "walk_away_hazard", []string{`unknown field "walk_away_hazard"`}},
-		{"protocol not yet", "", "protocol: {stages: []}\n", "protocol", []string{`unknown field "protocol"`}},
+		{"unknown party field", "  - name: B\n", "  - name: B\n    reservation_drfit: -0.1\n", "reservation_drfit", []string{`unknown field "reservation_drfit"`}},
+		{"unknown protocol field", "", "protocol: {stages: [], stagez: 1}\n", "stagez", []string{`unknown field "stagez"`}},
 		{"unknown issue field", "    type: integer\n", "    type: integer\n    unit: kg\n", "unit", []string{`unknown field "unit"`}},
 		{"weight for unknown issue", "{colour: 1, size: 1}", "{colour: 1, size: 1, terrtory: 1}", "terrtory",
 			[]string{"parties[0].weights.terrtory", `party "A": weight for unknown issue "terrtory"`}},
@@ -284,8 +284,10 @@ func TestParseErrorsJSON(t *testing.T) {
 		at       string
 		want     []string
 	}{
-		{"unknown field", `"name": "B",`, `"name": "B", "vetoes": {},`, `"vetoes"`,
-			[]string{"parties[1].vetoes", `unknown field "vetoes"`}},
+		{"unknown field", `"name": "B",`, `"name": "B", "vetos": {},`, `"vetos"`,
+			[]string{"parties[1].vetos", `unknown field "vetos"`}},
+		{"veto on an unknown value", `"name": "B",`, `"name": "B", "vetoes": {"colour": ["blue"]},`, `"vetoes"`,
+			[]string{"parties[1].vetoes.colour[0]", `party "B": veto: issue "colour" has no value "blue"`}},
 		{"field in the wrong case", `"name": "t",`, `"Name": "t",`, `"Name"`,
 			[]string{"Name", `unknown field "Name"`}},
 		{"weight for unknown issue", `{"colour": 1, "size": 1}`, `{"colour": 1, "size": 1, "terrtory": 1}`, `"terrtory"`,
@@ -435,12 +437,18 @@ func sameUtilities(t *testing.T, a, b *Scenario) {
 	if fmt.Sprint(a.References) != fmt.Sprint(b.References) {
 		t.Errorf("references %v vs %v", a.References, b.References)
 	}
+	if !reflect.DeepEqual(a.Protocol, b.Protocol) {
+		t.Errorf("protocol %+v vs %+v", a.Protocol, b.Protocol)
+	}
 	for i := range a.Parties {
 		p, q := a.Parties[i], b.Parties[i]
 		if p.Name != q.Name || p.Role != q.Role || p.Profile.Reservation != q.Profile.Reservation ||
 			p.Profile.DiscountFactor() != q.Profile.DiscountFactor() {
 			t.Errorf("party %d: %s %s %v %v vs %s %s %v %v", i, p.Name, p.Role, p.Profile.Reservation, p.Profile.Discount,
 				q.Name, q.Role, q.Profile.Reservation, q.Profile.Discount)
+		}
+		if !sameRealism(p.Profile, q.Profile) {
+			t.Errorf("party %s: realism %s vs %s", p.Name, realism(p.Profile), realism(q.Profile))
 		}
 		for o := range a.Space.Size() {
 			u, v := p.Profile.Utility.Utility(parley.Outcome(o)), q.Profile.Utility.Utility(parley.Outcome(o))

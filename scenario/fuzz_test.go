@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/parley-dev/parley"
@@ -35,7 +37,7 @@ func addSeeds(f *testing.F, ext string, inline ...string) {
 }
 
 func FuzzParseYAML(f *testing.F) {
-	addSeeds(f, ".yaml", base, "", "name: x\n", "issues: [{name: a, values: [x, y]}]\nparties: [{name: p, weights: {a: 1}, values: {a: {x: 1, y: 0}}}, {name: q, model: constraint, max: 1, rects: [{utility: 1}]}]\n")
+	addSeeds(f, ".yaml", base, strings.Replace(realBase, "references:", partyC+"references:", 1)+protocolBlock, "", "name: x\n", "issues: [{name: a, values: [x, y]}]\nparties: [{name: p, weights: {a: 1}, values: {a: {x: 1, y: 0}}}, {name: q, model: constraint, max: 1, rects: [{utility: 1}]}]\n")
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, data, "yaml") })
 }
 
@@ -72,6 +74,9 @@ func checkParse(t *testing.T, data []byte, format string) {
 		if back.Space.Size() != s.Space.Size() || len(back.Parties) != len(s.Parties) || len(back.References) != len(s.References) {
 			t.Fatalf("%s: shape changed\n%s", out, b.String())
 		}
+		if !reflect.DeepEqual(s.Protocol, back.Protocol) {
+			t.Fatalf("%s: protocol %+v became %+v\n%s", out, s.Protocol, back.Protocol, b.String())
+		}
 		if s.Space.Size() > 10000 {
 			continue
 		}
@@ -79,6 +84,9 @@ func checkParse(t *testing.T, data []byte, format string) {
 			p, q := s.Parties[i].Profile, back.Parties[i].Profile
 			if p.Reservation != q.Reservation || p.DiscountFactor() != q.DiscountFactor() {
 				t.Fatalf("%s: party %d reservation/discount changed", out, i)
+			}
+			if !sameRealism(p, q) {
+				t.Fatalf("%s: party %d: realism %s became %s", out, i, realism(p), realism(q))
 			}
 			for o := range s.Space.Size() {
 				u, v := p.Utility.Utility(parley.Outcome(o)), q.Utility.Utility(parley.Outcome(o))

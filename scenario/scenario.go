@@ -41,6 +41,8 @@ type Scenario struct {
 	// References are named outcomes worth looking at (published texts, ...),
 	// in file order.
 	References []Reference
+	// Protocol is the declared protocol (stages and variants), or nil.
+	Protocol *Protocol
 }
 
 // Reference is a named outcome of a scenario.

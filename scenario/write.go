@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -165,6 +167,13 @@ func encode(s *Scenario) (*omap, error) {
 		}
 		doc.set("references", refs)
 	}
+	if s.Protocol != nil {
+		pm, err := encodeProtocol(s, s.Protocol)
+		if err != nil {
+			return nil, err
+		}
+		doc.set("protocol", pm)
+	}
 	return doc, nil
 }
 
@@ -199,6 +208,18 @@ func encodeParty(s *Scenario, p Party) (*omap, error) {
 	m.set("role", string(role))
 	m.set("reservation", p.Profile.Reservation)
 	m.set("discount", p.Profile.DiscountFactor())
+	if d := p.Profile.Drift; d != 0 {
+		if math.IsNaN(d) || math.IsInf(d, 0) {
+			return nil, fmt.Errorf("scenario: write %s: party %q: reservation drift %v is not a finite number", s.Name, p.Name, d)
+		}
+		m.set("reservation_drift", d)
+	}
+	if h := p.Profile.Hazard; h != 0 {
+		if math.IsNaN(h) || h < 0 || h > 1 {
+			return nil, fmt.Errorf("scenario: write %s: party %q: walk-away hazard %v outside [0,1]", s.Name, p.Name, h)
+		}
+		m.set("walk_away_hazard", h)
+	}
 	switch u := Base(p.Profile.Utility).(type) {
 	case *ufun.LinearAdditive:
 		if err := encodeLinear(s, p.Name, u, m); err != nil {
@@ -211,7 +232,157 @@ func encodeParty(s *Scenario, p Party) (*omap, error) {
 	default:
 		return nil, fmt.Errorf("scenario: write %s: party %q: cannot write a utility function of type %T (want *ufun.LinearAdditive or *ufun.Constraint)", s.Name, p.Name, u)
 	}
+	if err := encodeRealism(s, p, m); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// encodeRealism writes a party's vetoes and ratification risks, grouped by
+// issue in the space's order and by value index within an issue.
+func encodeRealism(s *Scenario, p Party, m *omap) error {
+	sp := s.Space
+	check := func(what string, v parley.ValueRef) error {
+		if v.Issue < 0 || v.Issue >= len(sp.Issues) || v.Value < 0 || v.Value >= sp.Issues[v.Issue].Size() {
+			return fmt.Errorf("scenario: write %s: party %q: %s %+v outside the outcome space", s.Name, p.Name, what, v)
+		}
+		return nil
+	}
+	vetoes := slices.Clone(p.Profile.Vetoes)
+	slices.SortFunc(vetoes, compareRefs)
+	if len(vetoes) > 0 {
+		vm := &omap{}
+		for k, v := range vetoes {
+			if err := check("veto", v); err != nil {
+				return err
+			}
+			if k > 0 && vetoes[k-1] == v {
+				return fmt.Errorf("scenario: write %s: party %q: veto on %s listed twice", s.Name, p.Name, sp.Issues[v.Issue].Name)
+			}
+			is := &sp.Issues[v.Issue]
+			if n := len(vm.keys); n > 0 && vm.keys[n-1] == is.Name {
+				vm.vals[n-1] = append(vm.vals[n-1].(flowList), valueOf(is, v.Value))
+				continue
+			}
+			vm.set(is.Name, flowList{valueOf(is, v.Value)})
+		}
+		m.set("vetoes", vm)
+	}
+	rats := slices.Clone(p.Profile.Ratification)
+	slices.SortFunc(rats, func(a, b parley.Ratification) int { return compareRefs(a.Value, b.Value) })
+	if len(rats) > 0 {
+		rm := &omap{}
+		for k, r := range rats {
+			if err := check("ratification value", r.Value); err != nil {
+				return err
+			}
+			if math.IsNaN(r.P) || r.P < 0 || r.P > 1 {
+				return fmt.Errorf("scenario: write %s: party %q: ratification probability %v outside [0,1]", s.Name, p.Name, r.P)
+			}
+			if k > 0 && rats[k-1].Value == r.Value {
+				return fmt.Errorf("scenario: write %s: party %q: ratification of one value listed twice", s.Name, p.Name)
+			}
+			is := &sp.Issues[r.Value.Issue]
+			if n := len(rm.keys); n > 0 && rm.keys[n-1] == is.Name {
+				rm.vals[n-1].(*omap).set(is.Value(r.Value.Value), r.P)
+				continue
+			}
+			t := &omap{flow: true}
+			t.set(is.Value(r.Value.Value), r.P)
+			rm.set(is.Name, t)
+		}
+		m.set("ratification", rm)
+	}
+	return nil
+}
+
+// encodeProtocol writes a protocol. Defaults are written out (transition,
+// carry, start; rule and info for mediated stages); a variant step writes
+// only its overrides.
+func encodeProtocol(s *Scenario, pr *Protocol) (*omap, error) {
+	if err := pr.Validate(s); err != nil {
+		return nil, fmt.Errorf("scenario: write: %w", err)
+	}
+	for _, st := range pr.Stages {
+		if err := checkText("stage name", st.Name); err != nil {
+			return nil, err
+		}
+		if err := checkText("mediator policy", st.MediatorPolicy); err != nil {
+			return nil, err
+		}
+	}
+	or := func(s, def string) string {
+		if s == "" {
+			return def
+		}
+		return s
+	}
+	stages := make([]any, len(pr.Stages))
+	for i, st := range pr.Stages {
+		m := &omap{}
+		m.set("name", st.Name)
+		ps := make(flowList, len(st.Participants))
+		for j, n := range st.Participants {
+			ps[j] = n
+		}
+		m.set("participants", ps)
+		m.set("mechanism", st.Mechanism)
+		if st.Mediator != "" {
+			m.set("mediator", st.Mediator)
+		}
+		m.set("rounds", st.Rounds)
+		m.set("transition", st.Transition.String())
+		m.set("carry", or(st.Carry, CarryNone))
+		if st.OnWalkAwayNext != 0 {
+			m.set("on_walk_away_next", st.OnWalkAwayNext)
+		}
+		m.set("start", or(st.Start, StartCarry))
+		if st.Mechanism == MechanismMediated {
+			m.set("rule", or(st.Rule, RuleUnanimous))
+			m.set("info", or(st.Info, InfoNone))
+			if st.Noise != 0 {
+				m.set("noise", st.Noise)
+			}
+			if st.MediatorPolicy != "" {
+				m.set("mediator_policy", st.MediatorPolicy)
+			}
+			if st.NoFinalVote {
+				m.set("final_vote", false)
+			}
+		}
+		stages[i] = m
+	}
+	doc := &omap{}
+	doc.set("stages", stages)
+	if len(pr.Variants) > 0 {
+		vs := &omap{}
+		for _, v := range pr.Variants {
+			if err := checkText("variant name", v.Name); err != nil {
+				return nil, err
+			}
+			steps := make([]any, len(v.Steps))
+			for j, step := range v.Steps {
+				sm := &omap{flow: true}
+				sm.set("stage", step.Stage)
+				if step.Rounds != 0 {
+					sm.set("rounds", step.Rounds)
+				}
+				if step.Transition.Kind != "" {
+					sm.set("transition", step.Transition.String())
+				}
+				if step.Carry != "" {
+					sm.set("carry", step.Carry)
+				}
+				if step.Start != "" {
+					sm.set("start", step.Start)
+				}
+				steps[j] = sm
+			}
+			vs.set(v.Name, steps)
+		}
+		doc.set("variants", vs)
+	}
+	return doc, nil
 }
 
 func encodeLinear(s *Scenario, party string, u *ufun.LinearAdditive, m *omap) error {

@@ -26,6 +26,11 @@ type Context struct {
 	// Next is u(x_next), the utility of the bid the strategy would send
 	// if it did not accept.
 	Next float64
+	// Reservation is the party's reservation value at State.Time, r(t)
+	// (parley.Profile.ReservationAt). The strategies in this package
+	// refuse an offer below it, or across one of the party's red lines,
+	// whatever the condition says: conditions need not check.
+	Reservation float64
 }
 
 // Acceptance decides whether to accept the offer on the table. Strategies

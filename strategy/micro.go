@@ -45,16 +45,19 @@ func (o *MiCROOptions) Validate() error {
 // any offer worth its reservation value. If no outcome reaches the
 // reservation value it ends the negotiation.
 //
+// With a drifting reservation value the list is cut at r(t)
+// (parley.Profile.ReservationAt) on every turn, and it never holds an
+// outcome across the party's red lines (parley.Profile.Vetoes); an offer
+// is accepted only if it is parley.Profile.Acceptable at the time.
+//
 // Received outcomes are counted in a bitset over the space, allocated at
 // Init; for a space too large to enumerate the list is a seeded sample (as
 // for TimeDependent) and received outcomes go in a map.
 type MiCRO struct {
 	opts MiCROOptions
 
-	bids  bids
-	rv    float64
-	limit int // outcomes worth at least rv
-	rand  *rand.Rand
+	bids bids
+	rand *rand.Rand
 
 	m, n int
 	seen int                         // records of State.Offers already read
@@ -75,8 +78,6 @@ func (mc *MiCRO) Init(_ context.Context, s *parley.Session) error {
 	if err := mc.bids.init(s, mc.opts.Samples); err != nil {
 		return err
 	}
-	mc.rv = s.Profile.Reservation
-	mc.limit = len(mc.bids.util) - mc.bids.firstAtLeast(mc.rv)
 	mc.rand = s.Rand
 	mc.m, mc.n, mc.seen = 0, 0, 0
 	if s.Profile.Space.Enumerable() {
@@ -106,7 +107,9 @@ func (mc *MiCRO) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	if !mc.bids.ready() {
 		return parley.Action{}, errors.New("strategy: micro: Act before Init")
 	}
-	if mc.limit == 0 {
+	rv := mc.bids.reservation(st.Time)
+	limit := len(mc.bids.util) - mc.bids.firstAtLeast(rv) // outcomes worth at least r(t)
+	if limit == 0 {
 		return parley.EndAction, nil
 	}
 	if mc.seen > len(st.Offers) {
@@ -119,19 +122,19 @@ func (mc *MiCRO) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	}
 	mc.seen = len(st.Offers)
 
-	concede := mc.m <= mc.n && mc.m < mc.limit
+	concede := mc.m <= mc.n && mc.m < limit
 	var level float64
 	switch {
 	case concede:
 		_, level = mc.bid(mc.m)
 	case mc.m <= mc.n:
-		level = mc.rv // ready to concede but exhausted: anything rational will do
+		level = rv // ready to concede but exhausted: anything rational will do
 	default:
-		_, level = mc.bid(mc.m - 1)
+		_, level = mc.bid(min(mc.m, limit) - 1)
 	}
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := mc.bids.u.Utility(st.Standing)
-		if parley.AtLeast(u, level) && parley.AtLeast(u, mc.rv) {
+		if parley.AtLeast(u, level) && mc.bids.acceptable(st.Standing, u, st.Time) {
 			return parley.AcceptAction, nil
 		}
 	}
@@ -140,7 +143,8 @@ func (mc *MiCRO) Act(_ context.Context, st *parley.State) (parley.Action, error)
 		mc.m++
 		return parley.OfferOf(o), nil
 	}
-	o, _ := mc.bid(mc.rand.IntN(mc.m))
+	// Repeat a proposal, among those still worth r(t).
+	o, _ := mc.bid(mc.rand.IntN(min(mc.m, limit)))
 	return parley.OfferOf(o), nil
 }
 

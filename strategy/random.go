@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/parley-dev/parley"
 )
@@ -30,9 +31,11 @@ func (o *RandomOptions) Validate() error {
 	return nil
 }
 
-// Random offers outcomes drawn uniformly from the whole space and accepts
-// an offer worth at least its reservation value with probability PAccept,
-// every draw from Session.Rand. It is a baseline: unlike GENIUS
+// Random offers outcomes drawn uniformly from the whole space, less the
+// outcomes across its own red lines (parley.Profile.Vetoes), and accepts an
+// offer that is parley.Profile.Acceptable at the time (within its red lines
+// and worth its reservation value r(t)) with probability PAccept, every
+// draw from Session.Rand. It is a baseline: unlike GENIUS
 // RandomCounterOfferNegotiationParty (which accepts anything after t = 0.9
 // and draws from an unseeded clock), it is reproducible and never accepts
 // below its reservation value.
@@ -40,10 +43,14 @@ type Random struct {
 	opts RandomOptions
 	p    float64
 
-	utility parley.UtilityFunction
+	profile *parley.Profile
 	size    int64
-	rv      float64
 	rand    *rand.Rand
+	// With red lines: per issue, the allowed values times the issue's
+	// stride, so that an outcome is a sum of one draw per issue (uniform
+	// over the outcomes within the red lines, which form a product set).
+	allowed [][]int
+	futile  bool // some issue has every value vetoed
 }
 
 var _ parley.Negotiator = (*Random)(nil)
@@ -71,19 +78,56 @@ func (r *Random) Init(_ context.Context, s *parley.Session) error {
 	if s.Rand == nil {
 		return errors.New("strategy: random: session has no random stream")
 	}
-	r.utility, r.size, r.rv, r.rand = s.Profile.Utility, int64(s.Profile.Space.Size()), s.Profile.Reservation, s.Rand
+	r.profile, r.size, r.rand = s.Profile, int64(s.Profile.Space.Size()), s.Rand
+	r.allowed, r.futile = nil, false
+	if len(s.Profile.Vetoes) > 0 {
+		r.allowed, r.futile = allowedValues(s.Profile)
+	}
 	return nil
 }
 
-// Act accepts with probability PAccept an offer worth the reservation
-// value, and otherwise offers a uniformly random outcome.
+// allowedValues lists, per issue, the contributions value·stride of the
+// values p does not veto (outcomes number their values in mixed radix, the
+// last issue fastest: parley.OutcomeSpace). futile reports an issue with
+// every value vetoed.
+func allowedValues(p *parley.Profile) (allowed [][]int, futile bool) {
+	issues := p.Space.Issues
+	allowed = make([][]int, len(issues))
+	stride := 1
+	for i := len(issues) - 1; i >= 0; i-- {
+		n := issues[i].Size()
+		for k := range n {
+			if !slices.Contains(p.Vetoes, parley.ValueRef{Issue: i, Value: k}) {
+				allowed[i] = append(allowed[i], k*stride)
+			}
+		}
+		if len(allowed[i]) == 0 {
+			futile = true
+		}
+		stride *= n
+	}
+	return allowed, futile
+}
+
+// Act accepts with probability PAccept an acceptable offer, and otherwise
+// offers a uniformly random outcome within its red lines.
 func (r *Random) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	if r.rand == nil {
 		return parley.Action{}, errors.New("strategy: random: Act before Init")
 	}
+	if r.futile {
+		return parley.EndAction, nil // every outcome crosses a red line
+	}
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me && r.p > 0 &&
-		parley.AtLeast(r.utility.Utility(st.Standing), r.rv) && r.rand.Float64() < r.p {
+		r.profile.Acceptable(st.Standing, st.Time) && r.rand.Float64() < r.p {
 		return parley.AcceptAction, nil
 	}
-	return parley.OfferOf(parley.Outcome(r.rand.Int64N(r.size))), nil
+	if r.allowed == nil {
+		return parley.OfferOf(parley.Outcome(r.rand.Int64N(r.size))), nil
+	}
+	o := 0
+	for _, vs := range r.allowed {
+		o += vs[r.rand.IntN(len(vs))]
+	}
+	return parley.OfferOf(parley.Outcome(o)), nil
 }

@@ -13,7 +13,8 @@ import (
 // AC_next.
 type TitForTatOptions struct {
 	// Accept decides on the offer on the table; nil means ACNext(1, 0).
-	// An offer below the reservation value is refused regardless.
+	// An offer below the reservation value r(t), or across a red line, is
+	// refused regardless.
 	Accept Acceptance
 	// Samples is the number of outcomes to sample when the space is too
 	// large to enumerate (default DefaultSamples).
@@ -37,9 +38,13 @@ func (o *TitForTatOptions) Validate() error {
 //	target ← target − (u(opponent's last offer) − u(opponent's previous offer))
 //
 // when that difference is positive (a retraction is not answered), clipped
-// to [max(reservation, worst utility), best utility]. It bids the cheapest
-// outcome at or above its target (ties drawn from Session.Rand) and accepts
-// per its Acceptance (default AC_next), never below its reservation value.
+// to [max(r(t), worst utility), best utility], where r(t) is its drifting
+// reservation value (parley.Profile.ReservationAt). It bids the cheapest
+// outcome at or above its target (ties drawn from Session.Rand), never one
+// across its red lines (parley.Profile.Vetoes; best and worst are over the
+// others), and accepts per its Acceptance (default AC_next), never an
+// offer that is not parley.Profile.Acceptable at the time. If no outcome
+// reaches r(t) it ends the negotiation.
 //
 // With more than two parties the opponent is the party that made the
 // standing offer, or else the party before it in the turn order; each of
@@ -49,11 +54,9 @@ type TitForTat struct {
 	ac   Acceptance
 
 	bids        bids
-	rv          float64
-	floor, best float64
+	worst, best float64
 	target      float64
 	rand        *rand.Rand
-	futile      bool
 
 	seen     int       // records of State.Offers already read
 	last     []float64 // per party: own utility of its last offer
@@ -82,11 +85,11 @@ func (tt *TitForTat) Init(_ context.Context, s *parley.Session) error {
 	if err := tt.bids.init(s, tt.opts.Samples); err != nil {
 		return err
 	}
-	tt.rv = s.Profile.Reservation
-	tt.best = tt.bids.best()
-	tt.floor = max(tt.rv, tt.bids.worst())
+	tt.worst, tt.best = 0, 0
+	if !tt.bids.empty() {
+		tt.worst, tt.best = tt.bids.worst(), tt.bids.best()
+	}
 	tt.target = tt.best
-	tt.futile = !parley.AtLeast(tt.best, tt.rv)
 	tt.rand = s.Rand
 	tt.seen = 0
 	n := max(len(s.Names), 2)
@@ -115,9 +118,11 @@ func (tt *TitForTat) Act(_ context.Context, st *parley.State) (parley.Action, er
 	if !tt.bids.ready() {
 		return parley.Action{}, errors.New("strategy: tit-for-tat: Act before Init")
 	}
-	if tt.futile {
-		return parley.EndAction, nil
+	r := tt.bids.reservation(st.Time)
+	if tt.bids.empty() || !parley.AtLeast(tt.best, r) {
+		return parley.EndAction, nil // nothing within the red lines is worth r(t)
 	}
+	floor := max(r, tt.worst)
 	if tt.seen > len(st.Offers) {
 		tt.seen = 0
 	}
@@ -141,16 +146,17 @@ func (tt *TitForTat) Act(_ context.Context, st *parley.State) (parley.Action, er
 	if c := tt.count[ref]; c > tt.mirrored[ref] {
 		if c >= 2 {
 			if d := tt.last[ref] - tt.prev[ref]; d > 0 {
-				tt.target = min(max(tt.target-d, tt.floor), tt.best)
+				tt.target = min(max(tt.target-d, floor), tt.best)
 			}
 		}
 		tt.mirrored[ref] = c
 	}
-	i := tt.bids.atLeast(tt.target)
+	i := tt.bids.atLeast(max(tt.target, floor)) // r(t) may have risen
 	next := tt.bids.util[i]
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := tt.bids.u.Utility(st.Standing)
-		if parley.AtLeast(u, tt.rv) && tt.ac.Accept(Context{State: st, Utility: tt.bids.u, Offer: u, Next: next}) {
+		if tt.bids.acceptable(st.Standing, u, st.Time) &&
+			tt.ac.Accept(Context{State: st, Utility: tt.bids.u, Offer: u, Next: next, Reservation: r}) {
 			return parley.AcceptAction, nil
 		}
 	}

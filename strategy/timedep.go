@@ -29,7 +29,8 @@ type TimeDependentOptions struct {
 	// K is the initial concession k in [0, 1]: f(0) = k. Default 0.
 	K float64
 	// Accept decides on the offer on the table; nil means ACNext(1, 0).
-	// Whatever it says, an offer below the reservation value is refused.
+	// Whatever it says, an offer below the reservation value r(t) or
+	// across a red line is refused.
 	Accept Acceptance
 	// Samples is the number of outcomes to sample when the space is too
 	// large to enumerate (default DefaultSamples).
@@ -70,15 +71,18 @@ func concession(t, e, k float64) float64 {
 
 // TimeDependent bids the outcome whose utility is the cheapest at or above
 // Target(t, e, k, Pmin, Pmax), where Pmax is its best utility and Pmin the
-// larger of its reservation value and its worst utility (as the old GENIUS
+// larger of its reservation value at time t, r(t) (parley.Profile.ReservationAt:
+// the reservation drifts), and its worst utility (as the old GENIUS
 // TimeDependentAgent; the GENIUS NegotiationParty versions use Pmin = 0,
-// Pmax = 1 and ignore the reservation value). Outcomes tied within
-// parley.Eps are chosen among with Session.Rand. Before countering it asks
-// its Acceptance (default AC_next) about the offer on the table, and never
-// accepts an offer worth less than its reservation value: this is the
-// principled choice, unlike GENIUS, whose time-dependent parties agree
-// below their reservation value. If no outcome reaches the reservation
-// value it ends the negotiation.
+// Pmax = 1 and ignore the reservation value). It never bids an outcome
+// that crosses one of its red lines (parley.Profile.Vetoes): best and worst
+// are over the others. Outcomes tied within parley.Eps are chosen among
+// with Session.Rand. Before countering it asks its Acceptance (default
+// AC_next) about the offer on the table, and never accepts an offer that
+// is not parley.Profile.Acceptable at the time (within its red lines and
+// worth r(t)): this is the principled choice, unlike GENIUS, whose
+// time-dependent parties agree below their reservation value. If no
+// outcome reaches r(t) it ends the negotiation.
 //
 // Init sorts the outcomes by utility (the profile's ufun.Table index, or a
 // table built at Init; a seeded sample of Samples outcomes when the space
@@ -88,10 +92,9 @@ type TimeDependent struct {
 	ac   Acceptance
 
 	bids       bids
-	rv         float64
-	pmin, pmax float64
+	worst      float64
+	pmax       float64
 	rand       *rand.Rand
-	futile     bool // no outcome reaches the reservation value
 }
 
 var _ parley.Negotiator = (*TimeDependent)(nil)
@@ -118,34 +121,37 @@ func (td *TimeDependent) Init(_ context.Context, s *parley.Session) error {
 	if err := td.bids.init(s, td.opts.Samples); err != nil {
 		return err
 	}
-	td.rv = s.Profile.Reservation
-	td.pmax = td.bids.best()
-	td.pmin = max(td.rv, td.bids.worst())
-	td.futile = !parley.AtLeast(td.pmax, td.rv)
+	td.worst, td.pmax = 0, 0
+	if !td.bids.empty() {
+		td.worst, td.pmax = td.bids.worst(), td.bids.best()
+	}
 	td.rand = s.Rand
 	return nil
 }
 
-// Target returns the target utility at normalised time t (after Init).
+// Target returns the target utility at normalised time t (after Init),
+// with Pmin = max(r(t), worst utility).
 func (td *TimeDependent) Target(t float64) float64 {
-	return Target(t, td.opts.E, td.opts.K, td.pmin, td.pmax)
+	return Target(t, td.opts.E, td.opts.K, max(td.bids.reservation(t), td.worst), td.pmax)
 }
 
 // Act accepts the standing offer if the acceptance condition agrees and it
-// is worth the reservation value, and otherwise offers the cheapest outcome
-// at or above the target.
+// is acceptable (within the red lines, worth r(t)), and otherwise offers
+// the cheapest outcome at or above the target.
 func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	if !td.bids.ready() {
 		return parley.Action{}, errors.New("strategy: time-dependent: Act before Init")
 	}
-	if td.futile {
-		return parley.EndAction, nil
+	r := td.bids.reservation(st.Time)
+	if td.bids.empty() || !parley.AtLeast(td.pmax, r) {
+		return parley.EndAction, nil // nothing within the red lines is worth r(t)
 	}
-	i := td.bids.atLeast(td.Target(st.Time))
+	i := td.bids.atLeast(Target(st.Time, td.opts.E, td.opts.K, max(r, td.worst), td.pmax))
 	next := td.bids.util[i]
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := td.bids.u.Utility(st.Standing)
-		if parley.AtLeast(u, td.rv) && td.ac.Accept(Context{State: st, Utility: td.bids.u, Offer: u, Next: next}) {
+		if td.bids.acceptable(st.Standing, u, st.Time) &&
+			td.ac.Accept(Context{State: st, Utility: td.bids.u, Offer: u, Next: next, Reservation: r}) {
 			return parley.AcceptAction, nil
 		}
 	}
