@@ -42,7 +42,7 @@ func TestCeasefire(t *testing.T) {
 	}
 	// ceasefire.md §2.1-§2.3: drift, hazards, red lines, ratification.
 	for i, want := range []struct {
-		drift, hazard float64
+		drift, hazard        float64
 		vetoes, ratification string
 	}{
 		{0, 0.01, "[{0 0} {2 0} {3 0}]", "[]"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -86,5 +87,30 @@ func TestDocErrorExample(t *testing.T) {
 	got, _, _ := strings.Cut(err.Error(), "\n")
 	if got != want {
 		t.Errorf("documented error\n  %s\nbut Parse says\n  %s", want, got)
+	}
+}
+
+// TestDocProtocolExample checks that the protocol example of
+// docs/scenario-format.md is the built-in ceasefire scenario's protocol.
+func TestDocProtocolExample(t *testing.T) {
+	src := docBlock(t, "### Example: the ceasefire protocol", "yaml")
+	data, err := os.ReadFile(ceasefireFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, ok := strings.Cut(string(data), "\nprotocol:\n")
+	if !ok {
+		t.Fatal("ceasefire.yaml has no protocol section")
+	}
+	doc, err := Parse("doc.yaml", []byte(head+"\n"+src), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin, err := Read(ceasefireFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(doc.Protocol, builtin.Protocol) {
+		t.Errorf("documented protocol\n%+v\nbuilt-in\n%+v", doc.Protocol, builtin.Protocol)
 	}
 }

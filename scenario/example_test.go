@@ -114,3 +114,27 @@ func ExampleWriteYAML() {
 	//     values:
 	//       price: {"0": 0, "5": 0.8, "10": 1}
 }
+
+// A scenario's protocol: the stages of a variant, with its overrides.
+func ExampleProtocol_Resolve() {
+	s, err := scenario.Read("../catalog/scenarios/ceasefire.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, v := range []string{"", "mediated_then_bilateral"} {
+		stages, err := s.Protocol.Resolve(v)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%q:", v)
+		for _, st := range stages {
+			fmt.Printf(" %s (%s, %v, %d rounds)", st.Name, st.Mechanism, st.Participants, st.Rounds)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// "": bilateral (alternating_offers, [RU UA], 40 rounds) mediated (mediated, [RU UA], 80 rounds)
+	// "mediated_then_bilateral": mediated (mediated, [RU UA], 40 rounds) bilateral (alternating_offers, [RU UA], 80 rounds)
+}

@@ -91,10 +91,10 @@ type TimeDependent struct {
 	opts TimeDependentOptions
 	ac   Acceptance
 
-	bids       bids
-	worst      float64
-	pmax       float64
-	rand       *rand.Rand
+	bids  bids
+	worst float64
+	pmax  float64
+	rand  *rand.Rand
 }
 
 var _ parley.Negotiator = (*TimeDependent)(nil)

@@ -1,0 +1,618 @@
+// Package staged runs a negotiation whose shape changes mid-run: an ordered
+// list of stages, each an alternating-offers (package sao) or a mediated
+// (package mediated) negotiation among some of the parties, on one global
+// clock. The design follows the Russia–Ukraine ceasefire scenario
+// (project notes shared/reference/ceasefire.md §3): the two sides talk
+// directly first and, if that fails, a mediator with interests of its own
+// takes over.
+//
+// Time. Stage k starts at the global round where stage k−1 ended and runs
+// at most its own Rounds; normalised time is global round / total, where
+// total is the sum of the plan's stage rounds. Discounting, reservation
+// drift and time-dependent strategies all see this one clock, so a deal
+// in the second stage is discounted for the time spent in the first.
+//
+// Transitions. A stage hands over to the next when its rounds run out
+// (TransitionDeadline), when no participant has seen progress for K rounds
+// (TransitionStall; progress is an offer from another participant, or a
+// new text, better for the participant than any before in the stage), or,
+// in alternating offers, when every participant asks to move on in one
+// round (TransitionAllRequest, below). A mediated stage whose final vote
+// fails, or whose mediator steps back, also hands over. A walk-away ends
+// the run, unless the stage's OnWalkAwayNext probability (drawn from the
+// seed) sends it on to the next stage. An agreement ends the run and is put
+// to ratification.
+//
+// Carry-over. CarryBestAcceptable hands the next stage the offer or text,
+// made during the stage, that every participant found acceptable
+// (parley.Profile.Acceptable: within its red lines and worth its drifting
+// reservation value) at the time it was made, with the highest Nash
+// product over those reservation values: a standing offer every party must
+// accept in alternating offers (sao.Options.Start), the starting text of a
+// mediated stage. CarryPartialIssues does the same and also locks the
+// issues on which the participants' latest offers agree (from an
+// alternating-offers stage; a mediated stage locks nothing): a next
+// mediated stage gets them in mediated.Options.Locked, with a starting text
+// that holds them (the best acceptable offer with the locked values set,
+// or else the last offer made); a next alternating-offers stage cannot
+// lock issues, so it gets only the best acceptable offer as its standing
+// offer. Result.Locked lists the locked issues.
+//
+// TransitionAllRequest. In an alternating-offers stage with this rule a
+// participant's End is a request to move on, not a walk-away. When every
+// participant has requested in turn, one full round of turns with nothing
+// else in between, the stage hands over. A request that does not complete
+// such a round stands in for the party's turn as a repeat of its latest
+// offer in the stage (or, with none, of its best outcome within its red
+// lines). Only the walk-away hazard (parley.Profile.Hazard) can then end
+// such a stage by walking away.
+//
+// Ratification. An agreement is ratified by every party with probability
+// parley.Profile.RatifyProb, each drawn from the seed; if any vote fails,
+// the agreement stands in Result.Agreement but every party gets its
+// reservation value and Cause is "ratification_failure".
+package staged
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/protocol/sao"
+)
+
+// Mechanism is the negotiation protocol of a stage.
+type Mechanism string
+
+// Mechanisms.
+const (
+	SAO      Mechanism = "sao"      // alternating offers (package sao)
+	Mediated Mechanism = "mediated" // single-text mediation (package mediated)
+)
+
+// Transition kinds.
+const (
+	Deadline   = "deadline"    // the stage's rounds run out (also "")
+	Stall      = "stall"       // K rounds without progress
+	AllRequest = "all_request" // every participant's End in one round (SAO only)
+)
+
+// Transition is a stage's rule for handing over to the next stage.
+type Transition struct {
+	Kind string // Deadline (default ""), Stall or AllRequest
+	K    int    // Stall: rounds without progress, 1 ≤ K < Rounds
+}
+
+// Carry is what a stage hands over to the next.
+type Carry string
+
+// Carry-over policies.
+const (
+	CarryNone           Carry = "none" // also ""
+	CarryBestAcceptable Carry = "best_acceptable"
+	CarryPartialIssues  Carry = "partial_issues"
+)
+
+// Stage is one stage of a plan.
+type Stage struct {
+	Name         string
+	Participants []int // party indices, in turn (voting) order; at least 2
+	// Mediator is the mediating party's index in a Mediated stage, or -1
+	// for a mediator without interests of its own. SAO stages ignore it.
+	Mediator   int
+	Mechanism  Mechanism
+	Rounds     int // the stage's round budget
+	Transition Transition
+	Carry      Carry
+	// OnWalkAwayNext is the probability that a walk-away in this stage
+	// moves the run on to the next stage instead of ending it.
+	OnWalkAwayNext float64
+	// Mediated holds the options of a Mediated stage: Rule, Info, Noise,
+	// NoFinalVote, HazardWindow and Trace are used; Rounds, RoundOffset,
+	// TotalRounds, Start, HasStart and Locked are set by Run. SAO stages use
+	// its HazardWindow only.
+	Mediated mediated.Options
+	// The starting text or standing offer: the reference outcome when
+	// HasStartReference, else a uniformly random outcome when StartRandom
+	// (Mediated only), else what the previous stage carried (a Mediated
+	// stage with nothing carried starts from a random text, an SAO stage
+	// with an empty table).
+	StartReference    parley.Outcome
+	HasStartReference bool
+	StartRandom       bool
+	// MediatorPolicy is the mediator strategy spec the plan was made with
+	// (e.g. "biased:bias=0.25"); Run ignores it: the caller builds
+	// Seats.Mediator from it.
+	MediatorPolicy string
+}
+
+// Plan is an ordered list of stages. The global clock's total is the sum
+// of the stages' rounds.
+type Plan struct {
+	Stages []Stage
+	// Trace, when set, is called with every event of every stage (as the
+	// stage's mechanism reports it, Party being the stage's own index of
+	// the participant, -1 for the mediator) and the stage's index.
+	Trace func(stage int, e parley.Event)
+}
+
+// Rounds returns the plan's total round budget.
+func (p *Plan) Rounds() int {
+	n := 0
+	for _, st := range p.Stages {
+		n += st.Rounds
+	}
+	return n
+}
+
+// Validate names the first bad stage field for a negotiation among the
+// given number of parties over space (nil: references unchecked).
+func (p *Plan) Validate(parties int, space *parley.OutcomeSpace) error {
+	if len(p.Stages) == 0 {
+		return errors.New("staged: no stages")
+	}
+	for k := range p.Stages {
+		st := &p.Stages[k]
+		where := fmt.Sprintf("staged: stage %d (%q)", k+1, st.Name)
+		mediatedStage := false
+		switch st.Mechanism {
+		case SAO:
+		case Mediated:
+			mediatedStage = true
+		default:
+			return fmt.Errorf("%s: unknown mechanism %q (want sao or mediated)", where, st.Mechanism)
+		}
+		if len(st.Participants) < 2 {
+			return fmt.Errorf("%s: %d participants, need at least 2", where, len(st.Participants))
+		}
+		for j, i := range st.Participants {
+			if i < 0 || i >= parties {
+				return fmt.Errorf("%s: participant %d is party %d, outside the %d parties", where, j+1, i, parties)
+			}
+			if slices.Contains(st.Participants[:j], i) {
+				return fmt.Errorf("%s: party %d listed twice", where, i)
+			}
+		}
+		if st.Rounds <= 0 {
+			return fmt.Errorf("%s: rounds %d, need at least 1", where, st.Rounds)
+		}
+		switch st.Transition.Kind {
+		case "", Deadline:
+		case Stall:
+			if st.Transition.K < 1 || st.Transition.K >= st.Rounds {
+				return fmt.Errorf("%s: stall:%d can never fire in %d rounds (want 1 ≤ K < rounds)", where, st.Transition.K, st.Rounds)
+			}
+		case AllRequest:
+			if mediatedStage {
+				return fmt.Errorf("%s: all_request is for sao stages", where)
+			}
+		default:
+			return fmt.Errorf("%s: unknown transition %q", where, st.Transition.Kind)
+		}
+		switch st.Carry {
+		case "", CarryNone, CarryBestAcceptable, CarryPartialIssues:
+		default:
+			return fmt.Errorf("%s: unknown carry %q", where, st.Carry)
+		}
+		if q := st.OnWalkAwayNext; math.IsNaN(q) || q < 0 || q > 1 {
+			return fmt.Errorf("%s: walk-away continuation probability %v outside [0,1]", where, q)
+		}
+		if st.HasStartReference && space != nil && !space.Valid(st.StartReference) {
+			return fmt.Errorf("%s: start reference: %w", where, space.Check(st.StartReference))
+		}
+		if !mediatedStage {
+			if st.StartRandom {
+				return fmt.Errorf("%s: a random start is for mediated stages", where)
+			}
+			continue
+		}
+		if st.Mediator < -1 || st.Mediator >= parties {
+			return fmt.Errorf("%s: mediator is party %d, outside the %d parties", where, st.Mediator, parties)
+		}
+		if slices.Contains(st.Participants, st.Mediator) {
+			return fmt.Errorf("%s: mediator %d is also a participant", where, st.Mediator)
+		}
+		o := st.Mediated
+		o.Rounds, o.RoundOffset, o.TotalRounds = st.Rounds, 0, 0
+		if err := o.Validate(); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	return nil
+}
+
+// Seats are the parties' seats, by party index: a Negotiator for every
+// party in an SAO stage, a Voter for every participant of a mediated stage,
+// and the Mediator of every mediated stage. Unused entries may be nil. The
+// same seat takes part in every stage it belongs to: Run calls Init at the
+// start of each.
+type Seats struct {
+	Negotiators []parley.Negotiator
+	Voters      []mediated.Voter
+	Mediator    mediated.Mediator
+}
+
+// Causes of a run's end (Result.Cause).
+const (
+	CauseAgreement           = "agreement"
+	CauseDeadline            = "deadline"
+	CauseWalkAway            = "walk_away"
+	CauseMediatorExit        = "mediator_exit"
+	CauseRatificationFailure = "ratification_failure"
+	CauseError               = "error"
+)
+
+// Result is how a staged run ended. The embedded parley.Result is over all
+// parties, by party index: Utilities[i] is party i's utility of a ratified
+// agreement or else its reservation value at the end time r(t) (parties
+// outside the last stage included, such as a mediator), Discounted the
+// same discounted at Time; Rounds and Time are on the global clock, Steps
+// the turns and votes of every stage; Party is the party (by index) that
+// accepted last, walked away, stepped back or failed, or -1.
+type Result struct {
+	parley.Result
+	// Ratified reports an agreement that every party ratified.
+	Ratified bool
+	// Cause is why the run ended: CauseAgreement (a ratified agreement),
+	// CauseDeadline (the last stage ended without agreement; also when it
+	// ended by its transition rule), CauseWalkAway, CauseMediatorExit (the
+	// last stage's mediator stepped back), CauseRatificationFailure or
+	// CauseError.
+	Cause string
+	// Stage is the index of the stage in which the run ended, StageName its
+	// name.
+	Stage     int
+	StageName string
+	// Locked lists the issues locked by CarryPartialIssues during the run,
+	// ascending.
+	Locked []int
+}
+
+// Seeded streams of a run (rng sub-stream indices); stage k's mechanism
+// runs with seed rng.Derive(seed, k).
+const (
+	streamRatify = 1<<40 + iota
+	streamWalk
+	streamStart
+)
+
+// Run negotiates once through plan's stages: profiles and names are every
+// party's, by index; seats holds their seats. Every random choice comes
+// from seed. Run returns an error for a misuse (an invalid plan, a missing
+// seat, a cancelled ctx); a failing seat ends the run with CauseError.
+func Run(ctx context.Context, profiles []*parley.Profile, names []string, plan Plan, seats Seats, seed uint64) (*Result, error) {
+	n := len(profiles)
+	if len(names) != n {
+		return nil, fmt.Errorf("staged: %d names for %d parties", len(names), n)
+	}
+	if n < 2 {
+		return nil, fmt.Errorf("staged: %d parties, need at least 2", n)
+	}
+	for i, p := range profiles {
+		if p == nil || p.Utility == nil || p.Space == nil {
+			return nil, fmt.Errorf("staged: party %q: %w", names[i], parley.ErrNoProfile)
+		}
+		if p.Space != profiles[0].Space {
+			return nil, fmt.Errorf("staged: party %q: profile over another outcome space", names[i])
+		}
+	}
+	space := profiles[0].Space
+	if err := plan.Validate(n, space); err != nil {
+		return nil, err
+	}
+	if err := checkSeats(plan, seats, names); err != nil {
+		return nil, err
+	}
+	r := &runner{profiles: profiles, names: names, plan: plan, seats: seats, seed: seed, space: space,
+		total: plan.Rounds(), walk: rng.New(seed, streamWalk), starts: rng.New(seed, streamStart)}
+	res, err := r.run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.ratify(res)
+	finish(ctx, seats, &res.Result)
+	return res, nil
+}
+
+func checkSeats(plan Plan, seats Seats, names []string) error {
+	for _, st := range plan.Stages {
+		for _, i := range st.Participants {
+			switch st.Mechanism {
+			case SAO:
+				if i >= len(seats.Negotiators) || seats.Negotiators[i] == nil {
+					return fmt.Errorf("staged: stage %q: party %q has no negotiator", st.Name, names[i])
+				}
+			case Mediated:
+				if i >= len(seats.Voters) || seats.Voters[i] == nil {
+					return fmt.Errorf("staged: stage %q: party %q has no voter", st.Name, names[i])
+				}
+			}
+		}
+		if st.Mechanism == Mediated && seats.Mediator == nil {
+			return fmt.Errorf("staged: stage %q: no mediator", st.Name)
+		}
+	}
+	return nil
+}
+
+// runner holds one run's state.
+type runner struct {
+	profiles []*parley.Profile
+	names    []string
+	plan     Plan
+	seats    Seats
+	seed     uint64
+	space    *parley.OutcomeSpace
+	total    int
+	walk     *rand.Rand // walk-away continuation draws
+	starts   *rand.Rand // random starting texts drawn by Run
+
+	elapsed int // global rounds used by the stages so far
+	steps   int
+	locked  []int
+}
+
+// carried is what one stage hands the next.
+type carried struct {
+	start    parley.Outcome
+	has      bool
+	locked   []int          // issue indices
+	lockText parley.Outcome // a text holding the locked values, when locked is not empty
+}
+
+func (r *runner) run(ctx context.Context) (*Result, error) {
+	var c carried
+	for k := range r.plan.Stages {
+		st := &r.plan.Stages[k]
+		tk := newTracker(r, st)
+		var sr *parley.Result
+		var err error
+		if st.Mechanism == SAO {
+			sr, err = r.runSAO(ctx, k, st, tk, c)
+		} else {
+			sr, err = r.runMediated(ctx, k, st, tk, c)
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.steps += sr.Steps
+		end := r.elapsed + sr.Rounds
+		last := k == len(r.plan.Stages)-1
+		res := &Result{Stage: k, StageName: st.Name}
+		res.Result = parley.Result{Agreement: parley.NoOutcome, Reason: sr.Reason, Rounds: end, Steps: r.steps,
+			Time: sr.Time, Party: -1, Err: sr.Err}
+		if sr.Party >= 0 && sr.Party < len(st.Participants) {
+			res.Party = st.Participants[sr.Party]
+		} else if sr.Party == -1 && st.Mechanism == Mediated && (sr.Reason == parley.ReasonMediatorExit || sr.Reason == parley.ReasonError) {
+			res.Party = st.Mediator
+		}
+		next := false
+		switch {
+		case tk.moved: // the stage's transition rule fired
+			res.Reason, res.Party = parley.ReasonDeadline, -1
+			res.Cause, next = CauseDeadline, true
+			end = r.elapsed + tk.movedAt
+			res.Rounds = end
+		case sr.Reason == parley.ReasonAgreement:
+			res.Agreement, res.Cause = sr.Agreement, CauseAgreement
+		case sr.Reason == parley.ReasonDeadline:
+			res.Cause, next = CauseDeadline, true
+		case sr.Reason == parley.ReasonMediatorExit:
+			res.Cause, next = CauseMediatorExit, true
+		case sr.Reason == parley.ReasonWalkAway:
+			res.Cause = CauseWalkAway
+			// One draw per walk-away, so that arms see the same stream.
+			next = !last && st.OnWalkAwayNext > 0 && r.walk.Float64() < st.OnWalkAwayNext
+		default:
+			res.Cause = CauseError
+		}
+		r.elapsed = end
+		if next && !last {
+			c = tk.carry(st.Carry)
+			r.lock(c.locked)
+			continue
+		}
+		res.Locked = r.locked
+		r.utilities(res)
+		return res, nil
+	}
+	panic("unreachable") // the last stage always returns
+}
+
+// lock records locked issues for Result.Locked.
+func (r *runner) lock(issues []int) {
+	for _, i := range issues {
+		if !slices.Contains(r.locked, i) {
+			r.locked = append(r.locked, i)
+		}
+	}
+	slices.Sort(r.locked)
+}
+
+// stageSeed is the seed of stage k's mechanism.
+func (r *runner) stageSeed(k int) uint64 { return rng.Derive(r.seed, uint64(k)) }
+
+func (r *runner) trace(k int, own func(parley.Event)) func(parley.Event) {
+	pt := r.plan.Trace
+	switch {
+	case pt == nil:
+		return own
+	case own == nil:
+		return func(e parley.Event) { pt(k, e) }
+	}
+	return func(e parley.Event) { own(e); pt(k, e) }
+}
+
+func (r *runner) runSAO(ctx context.Context, k int, st *Stage, tk *tracker, c carried) (*parley.Result, error) {
+	ps, ns := r.stageParties(st)
+	opts := sao.Options{Deadline: st.Rounds, RoundOffset: r.elapsed, TotalRounds: r.total,
+		HazardWindow: st.Mediated.HazardWindow}
+	switch {
+	case st.HasStartReference:
+		opts.Start, opts.HasStart = st.StartReference, true
+	case c.has:
+		opts.Start, opts.HasStart = c.start, true
+	}
+	if opts.HasStart {
+		tk.opened(opts.Start, float64(r.elapsed)/float64(r.total))
+	}
+	opts.Trace = r.trace(k, tk.saoEvent)
+	m, err := sao.New(ps, ns, opts)
+	if err != nil {
+		return nil, fmt.Errorf("staged: stage %q: %w", st.Name, err)
+	}
+	negs := make([]parley.Negotiator, len(st.Participants))
+	for j, i := range st.Participants {
+		negs[j] = &seat{Negotiator: r.seats.Negotiators[i], tk: tk, me: j}
+	}
+	res, err := m.Run(ctx, negs, r.stageSeed(k))
+	if err != nil {
+		return nil, fmt.Errorf("staged: stage %q: %w", st.Name, err)
+	}
+	return res, nil
+}
+
+func (r *runner) runMediated(ctx context.Context, k int, st *Stage, tk *tracker, c carried) (*parley.Result, error) {
+	ps, ns := r.stageParties(st)
+	opts := st.Mediated
+	opts.Rounds, opts.RoundOffset, opts.TotalRounds = st.Rounds, r.elapsed, r.total
+	opts.HasStart, opts.Locked = false, nil
+	switch {
+	case st.HasStartReference:
+		opts.Start, opts.HasStart = st.StartReference, true
+	case st.StartRandom:
+		if len(c.locked) > 0 { // draw here, to set the locked values
+			opts.Start, opts.HasStart = parley.Outcome(r.starts.IntN(r.space.Size())), true
+		}
+	case len(c.locked) > 0:
+		opts.Start, opts.HasStart = c.lockText, true
+	case c.has:
+		opts.Start, opts.HasStart = c.start, true
+	}
+	if len(c.locked) > 0 {
+		opts.Start = r.setValues(opts.Start, c.lockText, c.locked)
+		opts.Locked = c.locked
+	}
+	opts.Trace = r.trace(k, st.Mediated.Trace)
+	var med *parley.Profile
+	if st.Mediator >= 0 {
+		med = r.profiles[st.Mediator]
+	}
+	m, err := mediated.New(ps, ns, med, opts)
+	if err != nil {
+		return nil, fmt.Errorf("staged: stage %q: %w", st.Name, err)
+	}
+	voters := make([]mediated.Voter, len(st.Participants))
+	for j, i := range st.Participants {
+		voters[j] = &voter{Voter: r.seats.Voters[i], tk: tk, me: j}
+	}
+	res, err := m.Run(ctx, voters, r.seats.Mediator, r.stageSeed(k))
+	if err != nil {
+		return nil, fmt.Errorf("staged: stage %q: %w", st.Name, err)
+	}
+	return res, nil
+}
+
+// setValues returns o with the values of the given issues taken from src.
+func (r *runner) setValues(o, src parley.Outcome, issues []int) parley.Outcome {
+	vals := r.space.Decode(o, nil)
+	for _, i := range issues {
+		vals[i] = r.space.ValueIndex(src, i)
+	}
+	out, err := r.space.Encode(vals)
+	if err != nil {
+		return o // unreachable: the values come from valid outcomes
+	}
+	return out
+}
+
+func (r *runner) stageParties(st *Stage) ([]*parley.Profile, []string) {
+	ps := make([]*parley.Profile, len(st.Participants))
+	ns := make([]string, len(st.Participants))
+	for j, i := range st.Participants {
+		ps[j], ns[j] = r.profiles[i], r.names[i]
+	}
+	return ps, ns
+}
+
+// utilities fills in every party's utility at the end of the run.
+func (r *runner) utilities(res *Result) {
+	n := len(r.profiles)
+	res.Utilities, res.Discounted = make([]float64, n), make([]float64, n)
+	for i, p := range r.profiles {
+		u := p.ReservationAt(res.Time)
+		if res.Agreement != parley.NoOutcome {
+			u = p.Utility.Utility(res.Agreement)
+		}
+		res.Utilities[i] = u
+		res.Discounted[i] = p.Discounted(u, res.Time)
+	}
+}
+
+// ratify puts an agreement to every party's ratification: one draw per
+// party whose probability is below 1, in party order, all drawn even after
+// a failure so that every run uses the stream alike.
+func (r *runner) ratify(res *Result) {
+	if res.Cause != CauseAgreement {
+		return
+	}
+	rr := rng.New(r.seed, streamRatify)
+	ok := true
+	for _, p := range r.profiles {
+		if q := p.RatifyProb(res.Agreement); q < 1 && rr.Float64() >= q {
+			ok = false
+		}
+	}
+	res.Ratified = ok
+	if ok {
+		return
+	}
+	res.Cause = CauseRatificationFailure
+	for i, p := range r.profiles {
+		u := p.ReservationAt(res.Time)
+		res.Utilities[i] = u
+		res.Discounted[i] = p.Discounted(u, res.Time)
+	}
+}
+
+// finish tells every seat that implements parley.Finisher how the run
+// ended, once per seat.
+func finish(ctx context.Context, seats Seats, res *parley.Result) {
+	var done []any
+	tell := func(x any) {
+		f, ok := x.(parley.Finisher)
+		if !ok {
+			return
+		}
+		if reflect.TypeOf(x).Comparable() {
+			if slices.Contains(done, x) {
+				return
+			}
+			done = append(done, x)
+		}
+		func() {
+			defer func() { _ = recover() }()
+			f.Finish(ctx, res)
+		}()
+	}
+	for _, n := range seats.Negotiators {
+		if n != nil {
+			tell(n)
+		}
+	}
+	for _, v := range seats.Voters {
+		if v != nil {
+			tell(v)
+		}
+	}
+	if seats.Mediator != nil {
+		tell(seats.Mediator)
+	}
+}
