@@ -79,6 +79,11 @@ func (s *Scenario) Validate() error {
 			return fmt.Errorf("scenario %s: party %q: %w", s.Name, p.Name, err)
 		}
 	}
+	if s.Protocol != nil {
+		if err := s.Protocol.Validate(s); err != nil {
+			return fmt.Errorf("scenario %s: %w", s.Name, err)
+		}
+	}
 	return nil
 }
 
@@ -138,4 +143,31 @@ func Base(u parley.UtilityFunction) parley.UtilityFunction {
 		return t.Source()
 	}
 	return u
+}
+
+// Extras lists what the scenario holds beyond plain preferences (red
+// lines, reservation drift, walk-away hazards, ratification, a declared
+// protocol): things the GENIUS and GeniusWeb formats cannot express, so
+// their writers refuse rather than drop them.
+func (s *Scenario) Extras() []string {
+	var x []string
+	for _, p := range s.Parties {
+		pr := p.Profile
+		if len(pr.Vetoes) > 0 {
+			x = append(x, fmt.Sprintf("party %q: red lines (vetoes)", p.Name))
+		}
+		if pr.Drift != 0 {
+			x = append(x, fmt.Sprintf("party %q: reservation drift", p.Name))
+		}
+		if pr.Hazard != 0 {
+			x = append(x, fmt.Sprintf("party %q: walk-away hazard", p.Name))
+		}
+		if len(pr.Ratification) > 0 {
+			x = append(x, fmt.Sprintf("party %q: ratification", p.Name))
+		}
+	}
+	if s.Protocol != nil {
+		x = append(x, "the declared protocol (stages and variants)")
+	}
+	return x
 }

@@ -94,6 +94,10 @@ type runFlags struct {
 	trace     string
 	show      int
 	timing    string
+	protocol  string
+	variant   string
+	voters    []string
+	mediator  string
 }
 
 // Values of --timing.
@@ -132,11 +136,17 @@ func newRunCmd() *cobra.Command {
 	var f runFlags
 	c := &cobra.Command{
 		Use:   "run SCENARIO",
-		Short: "Run one alternating-offers negotiation",
-		Long: `Run one stacked alternating-offers negotiation between automated
-negotiators, one per party in the scenario's order, and print who offered
-what, the agreement, each party's utility and the agreement's distance to the
-Pareto frontier and the Nash point.
+		Short: "Run one negotiation (alternating offers, or the scenario's declared stages)",
+		Long: `Run one negotiation between automated negotiators, one per party in the
+scenario's order, and print who offered what, the agreement, each party's
+utility and the agreement's distance to the Pareto frontier and the Nash
+point.
+
+A scenario that declares a protocol (stages such as the ceasefire's direct
+talks followed by mediation: see docs/mediation.md) runs it, or one of its
+--variant's; --voters and --mediator then choose the strategies of the
+mediated stages. Otherwise, or with --protocol sao, the parties negotiate by
+stacked alternating offers for --deadline rounds.
 
 --agents lists strategy specs (see 'parley agents'), one per party in
 order; a shorter list is repeated. A spec is NAME or NAME:key=value,... :
@@ -152,6 +162,8 @@ docs/genius-compatibility.md.
 
 The same --seed gives the same negotiation, byte for byte.`,
 		Example: `  parley run ceasefire
+  parley run ceasefire --variant mediated_from_start --voters annealer --mediator nash
+  parley run ceasefire --protocol sao --deadline 120
   parley run ceasefire --agents boulware,conceder,linear --seed 7 --json
   parley run ../shared/scenarios/genius/EnglandZimbabwe_anac2010 --agents micro,boulware --trace ez.jsonl
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml
@@ -169,6 +181,10 @@ The same --seed gives the same negotiation, byte for byte.`,
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the result as JSON (schema in docs/cli.md)")
 	c.Flags().StringVar(&f.trace, "trace", "", "write every action as JSON lines to this file")
 	c.Flags().IntVar(&f.show, "show", 6, "offers to list at the start and at the end of the negotiation")
+	c.Flags().StringVar(&f.protocol, "protocol", protocolAuto, "auto, sao or staged: auto runs the scenario's declared protocol when it has one (unless --deadline, --time-limit or --timing ask for plain alternating offers), else alternating offers")
+	c.Flags().StringVar(&f.variant, "variant", "", "a protocol variant the scenario declares (default: its stages in order)")
+	c.Flags().StringArrayVar(&f.voters, "voters", nil, "voter specs for mediated stages, one per party in order (default "+defaultVoter+"; see 'parley agents')")
+	c.Flags().StringVar(&f.mediator, "mediator", "", "mediator spec for mediated stages (default: the stage's mediator_policy)")
 	c.Flags().StringVar(&f.timing, "timing", "", "how time runs: steps or genius (default: genius when every agent is genius-*, else steps)")
 	return c
 }
@@ -200,6 +216,11 @@ func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
 	s, err := openScenario(arg, f.profiles)
 	if err != nil {
 		return err
+	}
+	if st, err := useStaged(f, s); err != nil {
+		return err
+	} else if st {
+		return runStaged(ctx, out, s, f)
 	}
 	factories, specs, err := seats(splitAgents(f.agents), len(s.Parties))
 	if err != nil {
@@ -299,6 +320,8 @@ func resultJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int,
 	}
 	if aerr != nil {
 		j.AnalysisError = aerr.Error()
+	} else if rep == nil {
+		return j
 	} else if m, err := rep.Metrics(res.Utilities); err == nil {
 		j.Metrics = &m
 	}

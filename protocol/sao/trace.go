@@ -21,7 +21,8 @@ type TraceLine struct {
 // JSONTrace writes a negotiation's events as JSON lines (one object per
 // action: step, round, time, party, action, outcome). Use its Event method
 // as Options.Trace and call Flush at the end. The same run gives the same
-// bytes.
+// bytes. Events of party -1 (a mediator, in mediated protocols) are
+// written as party "mediator".
 type JSONTrace struct {
 	w     *bufio.Writer
 	enc   *json.Encoder
@@ -41,7 +42,11 @@ func (t *JSONTrace) Event(e parley.Event) {
 	if t.err != nil {
 		return
 	}
-	l := TraceLine{Step: e.Step, Round: e.Round, Time: e.Time, Action: e.Action.String(), Party: t.names[e.Party]}
+	party := "mediator"
+	if e.Party >= 0 && e.Party < len(t.names) {
+		party = t.names[e.Party]
+	}
+	l := TraceLine{Step: e.Step, Round: e.Round, Time: e.Time, Action: e.Action.String(), Party: party}
 	if e.Outcome != parley.NoOutcome {
 		l.Outcome = t.space.Named(e.Outcome)
 	}

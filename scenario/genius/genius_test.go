@@ -479,3 +479,15 @@ func TestRealEvaluators(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteRefusesExtras(t *testing.T) {
+	s, err := ReadDir(filepath.Join("testdata", "small"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Parties[0].Profile.Vetoes = []parley.ValueRef{{Issue: 0, Value: 0}}
+	err = Write(t.TempDir(), s)
+	if err == nil || !strings.Contains(err.Error(), "red lines") {
+		t.Fatalf("writing red lines to GENIUS: %v", err)
+	}
+}

@@ -39,6 +39,9 @@ func Write(dir string, s *scenario.Scenario) error {
 	if s == nil || s.Space == nil {
 		return errors.New("genius: write: no scenario")
 	}
+	if x := s.Extras(); len(x) > 0 {
+		return fmt.Errorf("genius: write: scenario %s holds what GENIUS cannot express: %s", s.Name, strings.Join(x, "; "))
+	}
 	domName := fileStem(s.Name) + "_domain.xml"
 	files := map[string][]byte{}
 	var buf bytes.Buffer

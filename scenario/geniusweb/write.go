@@ -35,6 +35,9 @@ func Write(dir string, s *scenario.Scenario) error {
 	if s == nil || s.Space == nil {
 		return errors.New("geniusweb: write: no scenario")
 	}
+	if x := s.Extras(); len(x) > 0 {
+		return fmt.Errorf("geniusweb: write: scenario %s holds what GeniusWeb cannot express: %s", s.Name, strings.Join(x, "; "))
+	}
 	files := map[string][]byte{}
 	var names []string
 	for _, p := range s.Parties {

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/mediator"
+)
+
+// experimentFlags are the flags shared by the experiment subcommands.
+type experimentFlags struct {
+	runs        int
+	seed        uint64
+	workers     int
+	asJSON      bool
+	csv         string
+	csvRuns     string
+	plot        string
+	baseline    string
+	variants    []string
+	negotiators []string
+	voters      []string
+	set         []string // sweep only
+}
+
+// newExperimentCmd is `parley experiment`, with the sequencing and sweep
+// subcommands.
+func newExperimentCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "experiment",
+		Short: "Compare protocols and parameters over many seeded runs",
+		Long: `Run a scenario's staged protocol many times and compare arms with honest
+statistics: agreement and ratified-agreement rates with Wilson 95% CIs, the
+causes of breakdown, rounds to agreement, each party's mean utility and
+advantage, distances to the Pareto frontier and the Nash point, welfare and
+the mediator's utility, and paired tests between arms (McNemar on agreement,
+Wilcoxon signed-rank on utilities, Holm-adjusted).
+
+Every arm runs on the same seeds with the same strategy assignment (common
+random numbers): run i uses seed i and the i-th combination of the strategy
+pool in every arm, so arms differ only by their treatment.`,
+		Args: exactArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return usageError{fmt.Errorf("%s: name an experiment: sequencing or sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
+		},
+	}
+	c.AddCommand(newSequencingCmd(), newSweepCmd())
+	return c
+}
+
+func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
+	c.Flags().IntVar(&f.runs, "runs", 200, "runs per arm (seeds 0..runs-1 derived from --seed)")
+	c.Flags().Uint64Var(&f.seed, "seed", 1, "random seed: fixes every run")
+	c.Flags().IntVar(&f.workers, "workers", 0, "parallel workers (default: all cores); results do not depend on it")
+	c.Flags().BoolVar(&f.asJSON, "json", false, "print the report as JSON (schema in docs/mediation.md)")
+	c.Flags().StringVar(&f.csv, "csv", "", "write one CSV row per arm to this file")
+	c.Flags().StringVar(&f.csvRuns, "csv-runs", "", "write one CSV row per run to this file")
+	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars to this PNG file")
+	c.Flags().StringVar(&f.baseline, "baseline", "", "the arm the others are tested against (default: the first)")
+	c.Flags().StringSliceVar(&f.variants, "variants", nil, "protocol variants to run, in order (sequencing default: every declared variant)")
+	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators, ",")+")")
+	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters, ",")+")")
+}
+
+func newSequencingCmd() *cobra.Command {
+	var f experimentFlags
+	c := &cobra.Command{
+		Use:   "sequencing SCENARIO",
+		Short: "Compare the protocol variants a scenario declares (e.g. talks first, then mediation)",
+		Long: `Run every protocol variant the scenario declares (protocol.variants, in file
+order; --variants picks and orders them) as one arm on the same seeds and
+strategy assignments, and compare them. For the built-in ceasefire scenario
+the arms are bilateral_only, mediated_from_start, bilateral_then_mediated
+(the article's design) and mediated_then_bilateral, all on 120 rounds.
+
+The scenario's numbers are modelling judgements to be varied, not
+forecasts: use 'parley experiment sweep' to vary them.`,
+		Example: `  parley experiment sequencing ceasefire --runs 1000 --seed 1
+  parley experiment sequencing ceasefire --runs 200 --json
+  parley experiment sequencing ceasefire --plot sequencing.png --csv arms.csv
+  parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sequencing", args[0], f)
+		},
+	}
+	addExperimentFlags(c, &f)
+	return c
+}
+
+func newSweepCmd() *cobra.Command {
+	var f experimentFlags
+	c := &cobra.Command{
+		Use:   "sweep SCENARIO --set TARGET.NAME=VALUES ...",
+		Short: "Vary scenario and protocol parameters over a grid",
+		Long: `Run every cell of a grid of parameter values (the cross product of the
+--set flags, the last varying fastest) as one arm on the same seeds and
+strategy assignments, and compare the cells with the first (or --baseline).
+Each cell runs the protocol's default stages, or each of --variants.
+
+VALUES is a comma-separated list (0,0.25,0.5) or an inclusive range
+lo:hi:step (0.35:0.65:0.05 gives 7 values; hi is included when it lies on
+the grid). TARGET is a party or a stage of the scenario's protocol:
+
+` + experiment.ParamHelp() + `
+A parameter that names nothing, or a value out of range, is an error before
+anything runs.`,
+		Example: `  parley experiment sweep ceasefire --set US.bias=0,0.25,0.5,1
+  parley experiment sweep ceasefire --set UA.reservation=0.35:0.65:0.05 --set RU.drift=-0.1,0,0.05 --runs 200
+  parley experiment sweep ceasefire --set mediated.info=declared,full --variants bilateral_then_mediated,mediated_from_start`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(f.set) == 0 {
+				return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
+			}
+			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sweep", args[0], f)
+		},
+	}
+	addExperimentFlags(c, &f)
+	c.Flags().StringArrayVar(&f.set, "set", nil, "a swept parameter TARGET.NAME=VALUES (repeatable)")
+	return c
+}
+
+// experimentPool builds the strategy pool from the flags (or the
+// defaults).
+func experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
+	var pool experiment.Pool
+	negs := splitAgents(negSpecs)
+	if len(negs) == 0 {
+		negs = experiment.DefaultNegotiators
+	}
+	for _, spec := range negs {
+		f, err := strategy.Parse(spec)
+		if err != nil {
+			return pool, usageError{fmt.Errorf("--negotiators: %w", err)}
+		}
+		pool.Negotiators = append(pool.Negotiators, experiment.Negotiator{Name: spec, New: f})
+	}
+	voters := splitAgents(voterSpecs)
+	if len(voters) == 0 {
+		voters = experiment.DefaultVoters
+	}
+	for _, spec := range voters {
+		f, err := mediator.ParseVoter(spec)
+		if err != nil {
+			return pool, usageError{fmt.Errorf("--voters: %w", err)}
+		}
+		pool.Voters = append(pool.Voters, experiment.Voter{Name: spec, New: func() mediated.Voter { return f() }})
+	}
+	return pool, nil
+}
+
+// mediatorFactory turns a stage's mediator_policy into a mediator factory
+// (experiment.DefaultMediatorPolicy when the stage names none).
+func mediatorFactory(spec string) (func() mediated.Mediator, error) {
+	if strings.TrimSpace(spec) == "" {
+		spec = experiment.DefaultMediatorPolicy
+	}
+	f, err := mediator.ParseMediator(spec)
+	if err != nil {
+		return nil, err
+	}
+	return func() mediated.Mediator { return f() }, nil
+}
+
+func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experimentFlags) error {
+	if f.runs < 1 {
+		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
+	}
+	if f.workers < 0 {
+		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
+	}
+	if f.plot != "" && !strings.HasSuffix(strings.ToLower(f.plot), ".png") {
+		return usageError{fmt.Errorf("%s: --plot %q: want a .png file", cmd, f.plot)}
+	}
+	s, err := openScenario(arg, nil)
+	if err != nil {
+		return err
+	}
+	if s.Protocol == nil {
+		return fmt.Errorf("%s: scenario %s declares no protocol (see docs/scenario-format.md, \"Protocol\")", cmd, s.Name)
+	}
+	for _, v := range f.variants {
+		if s.Protocol.Variant(v) == nil {
+			return usageError{fmt.Errorf("%s: --variants: scenario %s has no variant %q (have %s)", cmd, s.Name, v, variantNames(s))}
+		}
+	}
+	var params []experiment.Param
+	for _, spec := range f.set {
+		p, err := experiment.ParseParam(s, spec)
+		if err != nil {
+			return usageError{fmt.Errorf("%s: --set: %w", cmd, err)}
+		}
+		params = append(params, p)
+	}
+	if len(params) > 0 {
+		if _, err := experiment.Grid(params); err != nil {
+			return usageError{fmt.Errorf("%s: --set: %w", cmd, err)}
+		}
+	}
+	pool, err := experimentPool(f.negotiators, f.voters)
+	if err != nil {
+		return err
+	}
+	if err := s.Prepare(); err != nil {
+		return err
+	}
+	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
+		Mediator: mediatorFactory, Baseline: f.baseline}
+	var rep *experiment.Report
+	if cmd == "experiment sweep" {
+		rep, err = experiment.Sweep(ctx, s, params, f.variants, cfg)
+	} else {
+		ts := make([]experiment.Treatment, 0, len(s.Protocol.Variants))
+		vs := f.variants
+		if len(vs) == 0 {
+			for _, v := range s.Protocol.Variants {
+				vs = append(vs, v.Name)
+			}
+		}
+		if len(vs) == 0 {
+			return fmt.Errorf("%s: scenario %s declares no protocol variants to compare (protocol.variants)", cmd, s.Name)
+		}
+		for _, v := range vs {
+			ts = append(ts, experiment.Treatment{Name: v, Scenario: s, Variant: v})
+		}
+		rep, err = experiment.Run(ctx, "sequencing", ts, cfg)
+	}
+	if err != nil {
+		if errors.Is(err, experiment.ErrUnknownArm) {
+			return usageError{fmt.Errorf("%s: --baseline: %w", cmd, err)}
+		}
+		return err
+	}
+	if f.csv != "" {
+		if err := writeFile(f.csv, func(w io.Writer) error { return experiment.WriteCSV(w, rep) }); err != nil {
+			return fmt.Errorf("%s: --csv: %w", cmd, err)
+		}
+	}
+	if f.csvRuns != "" {
+		if err := writeFile(f.csvRuns, func(w io.Writer) error { return experiment.WriteRunsCSV(w, rep) }); err != nil {
+			return fmt.Errorf("%s: --csv-runs: %w", cmd, err)
+		}
+	}
+	if f.plot != "" {
+		if err := writeFile(f.plot, func(w io.Writer) error { return experiment.WritePNG(w, rep) }); err != nil {
+			return fmt.Errorf("%s: --plot: %w", cmd, err)
+		}
+	}
+	if f.asJSON {
+		e := json.NewEncoder(out)
+		e.SetIndent("", "  ")
+		return e.Encode(rep)
+	}
+	return experiment.WriteTable(out, rep)
+}
+
+func variantNames(s *scenario.Scenario) string {
+	var ns []string
+	for _, v := range s.Protocol.Variants {
+		ns = append(ns, v.Name)
+	}
+	if len(ns) == 0 {
+		return "none"
+	}
+	return strings.Join(ns, ", ")
+}
+
+// writeFile creates path and writes it with fill, reporting the first
+// error of writing or closing.
+func writeFile(path string, fill func(io.Writer) error) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	w := bufio.NewWriter(f)
+	if err := fill(w); err != nil {
+		return err
+	}
+	return w.Flush()
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// expRun runs the parley command line with the experiment command
+// registered (whether or not newRoot registers it).
+func expRun(args ...string) (string, string, error) {
+	var out, errb bytes.Buffer
+	root := newRoot(&out, &errb)
+	found := false
+	for _, c := range root.Commands() {
+		found = found || c.Name() == "experiment"
+	}
+	if !found {
+		root.AddCommand(newExperimentCmd())
+	}
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	return out.String(), errb.String(), err
+}
+
+func expCLI(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errs, err := expRun(args...)
+	if err != nil {
+		t.Fatalf("parley %s: %v\n%s", strings.Join(args, " "), err, errs)
+	}
+	return out
+}
+
+// TestExperimentSequencingJSON checks the documented --json schema
+// (docs/mediation.md) on a small run, and that the same seed gives the
+// same bytes whatever the number of workers.
+func TestExperimentSequencingJSON(t *testing.T) {
+	out := expCLI(t, "experiment", "sequencing", "ceasefire", "--runs", "20", "--seed", "7", "--json")
+	var raw struct {
+		Arms []map[string]json.RawMessage `json:"arms"`
+	}
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw.Arms) != 4 {
+		t.Fatalf("%d arms, want 4", len(raw.Arms))
+	}
+	for _, k := range []string{"name", "runs", "agreement_rate", "agreement_rate_ci", "ratified_rate", "mean_utility", "welfare", "breakdown"} {
+		for i, a := range raw.Arms {
+			if _, ok := a[k]; !ok {
+				t.Errorf("arm %d lacks %q", i, k)
+			}
+		}
+	}
+	var rep struct {
+		Experiment string `json:"experiment"`
+		Runs       int    `json:"runs"`
+		Baseline   string `json:"baseline"`
+		Arms       []struct {
+			Name            string             `json:"name"`
+			Runs            int                `json:"runs"`
+			AgreementRate   float64            `json:"agreement_rate"`
+			AgreementRateCI []float64          `json:"agreement_rate_ci"`
+			RatifiedRate    float64            `json:"ratified_rate"`
+			MeanUtility     map[string]float64 `json:"mean_utility"`
+			Welfare         float64            `json:"welfare"`
+			Breakdown       map[string]int     `json:"breakdown"`
+		} `json:"arms"`
+		Comparisons []struct {
+			Arm, Metric string
+			P           float64 `json:"p"`
+			PHolm       float64 `json:"p_holm"`
+		} `json:"comparisons"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"}
+	for i, a := range rep.Arms {
+		if a.Name != want[i] || a.Runs != 20 {
+			t.Errorf("arm %d: %q with %d runs", i, a.Name, a.Runs)
+		}
+		if len(a.AgreementRateCI) != 2 || a.AgreementRateCI[0] > a.AgreementRate || a.AgreementRate > a.AgreementRateCI[1] {
+			t.Errorf("arm %s: agreement %v, CI %v", a.Name, a.AgreementRate, a.AgreementRateCI)
+		}
+		if a.RatifiedRate > a.AgreementRate {
+			t.Errorf("arm %s: ratified %v above agreed %v", a.Name, a.RatifiedRate, a.AgreementRate)
+		}
+		if got := sortedKeys(a.MeanUtility); !reflect.DeepEqual(got, []string{"RU", "UA", "US"}) {
+			t.Errorf("arm %s: mean_utility parties %v", a.Name, got)
+		}
+		if math.Abs(a.Welfare-a.MeanUtility["RU"]-a.MeanUtility["UA"]) > 1e-9 {
+			t.Errorf("arm %s: welfare %v is not the negotiators' utility sum", a.Name, a.Welfare)
+		}
+		n := 0
+		for _, c := range a.Breakdown {
+			n += c
+		}
+		if n != 20 || len(a.Breakdown) != 6 {
+			t.Errorf("arm %s: breakdown %v", a.Name, a.Breakdown)
+		}
+		if got := float64(a.Breakdown["agreement"]) / 20; got != a.RatifiedRate {
+			t.Errorf("arm %s: %d ratified agreements, rate %v", a.Name, a.Breakdown["agreement"], a.RatifiedRate)
+		}
+	}
+	if rep.Experiment != "sequencing" || rep.Runs != 20 || rep.Baseline != "bilateral_only" || len(rep.Comparisons) != 3*5 {
+		t.Errorf("experiment %q, runs %d, baseline %q, %d comparisons", rep.Experiment, rep.Runs, rep.Baseline, len(rep.Comparisons))
+	}
+	for _, c := range rep.Comparisons {
+		if c.P < 0 || c.P > 1 || c.PHolm < c.P-1e-15 || c.PHolm > 1 {
+			t.Errorf("comparison %+v", c)
+		}
+	}
+	again := expCLI(t, "experiment", "sequencing", "ceasefire", "--runs", "20", "--seed", "7", "--json", "--workers", "1")
+	if again != out {
+		t.Error("the same seed gave different output (workers 1 vs all)")
+	}
+	other := expCLI(t, "experiment", "sequencing", "ceasefire", "--runs", "20", "--seed", "8", "--json")
+	if other == out {
+		t.Error("a different seed gave the same output")
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var k []string
+	for x := range m {
+		k = append(k, x)
+	}
+	for i := range k {
+		for j := i + 1; j < len(k); j++ {
+			if k[j] < k[i] {
+				k[i], k[j] = k[j], k[i]
+			}
+		}
+	}
+	return k
+}
+
+// TestExperimentTableFiles: the readable table, --csv, --csv-runs and
+// --plot.
+func TestExperimentTableFiles(t *testing.T) {
+	dir := t.TempDir()
+	csvFile, runsFile, png := filepath.Join(dir, "arms.csv"), filepath.Join(dir, "runs.csv"), filepath.Join(dir, "seq.png")
+	out := expCLI(t, "experiment", "sequencing", "ceasefire", "--runs", "12", "--csv", csvFile, "--csv-runs", runsFile,
+		"--plot", png, "--baseline", "bilateral_then_mediated")
+	for _, s := range []string{"sequencing ceasefire: 12 runs per arm", "bilateral_then_mediated", "AGREED", "paired tests against bilateral_then_mediated"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("table lacks %q:\n%s", s, out)
+		}
+	}
+	rows := readCSV(t, csvFile)
+	if len(rows) != 5 || rows[0][0] != "arm" || rows[3][0] != "bilateral_then_mediated" {
+		t.Errorf("arms csv: %v", rows)
+	}
+	if rows := readCSV(t, runsFile); len(rows) != 1+4*12 {
+		t.Errorf("runs csv: %d rows", len(rows))
+	}
+	b, err := os.ReadFile(png)
+	if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG\r\n")) {
+		t.Errorf("plot: %v, %d bytes", err, len(b))
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestExperimentSweep(t *testing.T) {
+	out := expCLI(t, "experiment", "sweep", "ceasefire", "--set", "US.bias=0,1", "--set", "UA.reservation=0.45:0.5:0.05", "--runs", "6", "--json")
+	var rep struct {
+		Experiment string `json:"experiment"`
+		Parameters []struct {
+			Name   string   `json:"name"`
+			Values []string `json:"values"`
+		} `json:"parameters"`
+		Arms []struct {
+			Name   string         `json:"name"`
+			Params map[string]any `json:"params"`
+		} `json:"arms"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Experiment != "sweep" || len(rep.Arms) != 4 || len(rep.Parameters) != 2 {
+		t.Fatalf("%+v", rep)
+	}
+	if rep.Arms[1].Name != "US.bias=0 UA.reservation=0.5" || rep.Arms[1].Params["UA.reservation"] != 0.5 {
+		t.Errorf("arm 1: %+v", rep.Arms[1])
+	}
+}
+
+// TestExperimentBadInput: each mistake is a usage error (exit code 2)
+// naming the flag, and nothing runs.
+func TestExperimentBadInput(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sweep", "ceasefire", "--set", "XX.reservation=0.5"}, `--set: bad sweep parameter "XX.reservation=0.5": no party called "XX"`},
+		{[]string{"sweep", "ceasefire", "--set", "UA.patience=0.5"}, `--set: bad sweep parameter "UA.patience=0.5": unknown parameter "patience"`},
+		{[]string{"sweep", "ceasefire", "--set", "UA.reservation=0.3:1.2:0.1"}, "value 1.1 outside [0, 1]"},
+		{[]string{"sweep", "ceasefire", "--set", "US.bias=0", "--set", "US.bias=1"}, "set twice"},
+		{[]string{"sweep", "ceasefire"}, "no --set"},
+		{[]string{"sequencing", "ceasefire", "--runs", "0"}, "--runs 0"},
+		{[]string{"sequencing", "ceasefire", "--variants", "nope"}, `--variants: scenario ceasefire has no variant "nope"`},
+		{[]string{"sequencing", "ceasefire", "--baseline", "nope", "--runs", "1"}, "--baseline"},
+		{[]string{"sequencing", "ceasefire", "--negotiators", "bogus"}, "--negotiators"},
+		{[]string{"sequencing", "ceasefire", "--voters", "bogus"}, "--voters"},
+		{[]string{"sequencing", "ceasefire", "--plot", "x.svg"}, "--plot"},
+		{[]string{"sequencing"}, "accepts 1 arg"},
+		{nil, "name an experiment"},
+	} {
+		_, _, err := expRun(append([]string{"experiment"}, c.args...)...)
+		var u usageError
+		if err == nil || !errors.As(err, &u) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("experiment %v: error %v, want a usage error containing %q", c.args, err, c.want)
+		}
+	}
+}
+
+// TestDocsMediationExample: the experiment outputs pasted in
+// docs/mediation.md are the real output of the commands quoted with them.
+// Each takes a few seconds (4,000 runs), so -short skips them.
+func TestDocsMediationExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the 1000-run docs examples")
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "mediation.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, part := range strings.Split(string(doc), "`parley experiment ")[1:] {
+		cmdline, rest, _ := strings.Cut(part, "`")
+		// Only commands followed by their output block.
+		intro, after, ok := strings.Cut(rest, "```text\n")
+		if !ok || strings.Contains(intro, "```") || strings.Count(intro, "\n") > 4 {
+			continue
+		}
+		want, _, _ := strings.Cut(after, "```")
+		args := append([]string{"experiment"}, strings.Fields(cmdline)...)
+		if got := expCLI(t, args...); got != want {
+			t.Errorf("docs/mediation.md: the output of `parley %s` is stale; got:\n%s", strings.Join(args, " "), got)
+		}
+		n++
+	}
+	if n < 2 {
+		t.Fatalf("found %d experiment outputs in docs/mediation.md, want 2", n)
+	}
+}

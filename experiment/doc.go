@@ -1,0 +1,22 @@
+// Package experiment runs Parley's experiments: many seeded runs of a
+// scenario's staged protocol (package protocol/staged) per arm, compared
+// with honest statistics (package experiment/stats).
+//
+// An arm is a Treatment: a variant of the scenario's declared protocol
+// (Sequencing runs every declared variant), possibly on a copy of the
+// scenario with some parameters changed (Sweep runs every cell of a grid
+// of Params). Every arm runs Config.Runs times on common random numbers:
+// run i uses the same seed and the same strategies from the Pool in every
+// arm, so a paired test between arms compares like with like. Runs are
+// spread over worker goroutines; results are gathered by run index, so
+// the Report does not depend on the number of workers.
+//
+// Each run yields a Record (algorithms.md §4: agreement, ratification,
+// cause, rounds, utilities, advantage, welfare, distances to the
+// negotiators' Pareto frontier and Nash point), each arm an Arm summary
+// with Wilson and t intervals, and the Report the paired Comparisons of
+// every arm with the baseline (McNemar on agreement, Wilcoxon signed-rank
+// on utilities and welfare, Holm-adjusted). WriteTable, WriteCSV,
+// WriteRunsCSV and WritePNG render a Report; it also encodes as JSON
+// (schema in docs/mediation.md).
+package experiment

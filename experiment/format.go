@@ -1,0 +1,333 @@
+package experiment
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// f3 writes x with three decimals.
+func f3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+
+func ci3(c [2]float64) string { return "[" + f3(c[0]) + ", " + f3(c[1]) + "]" }
+
+func estStr(e Estimate, prec int) string {
+	if e.N == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(e.Mean, 'f', prec, 64)
+}
+
+// pStr writes a p-value: three significant digits, "<1e-6" below.
+func pStr(p float64) string {
+	if p < 1e-6 {
+		return "<1e-6"
+	}
+	return strconv.FormatFloat(p, 'g', 3, 64)
+}
+
+// WriteTable writes the report as readable tables: the outcome per arm, the
+// utilities, the causes of failure and the paired tests.
+func WriteTable(w io.Writer, r *Report) error {
+	fmt.Fprintf(w, "%s %s: %d runs per arm, seed %d (run i uses the same seed and strategies in every arm)\n",
+		r.Experiment, r.Scenario, r.Runs, r.Seed)
+	fmt.Fprintf(w, "negotiators %s cycle through: %s\n", strings.Join(r.Negotiators, ", "), strings.Join(r.Pool.Negotiators, ", "))
+	if len(r.Pool.Voters) > 0 {
+		fmt.Fprintf(w, "mediated-stage voters cycle through: %s\n", strings.Join(r.Pool.Voters, ", "))
+	}
+	if r.Mediator != "" {
+		fmt.Fprintf(w, "mediator: %s\n", r.Mediator)
+	}
+	fmt.Fprintln(w)
+
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	head := []string{"ARM", "AGREED", "95% CI", "RATIFIED", "95% CI", "ROUNDS", "LOCKED", "WELFARE", "PARETO", "NASH"}
+	if r.Mediator != "" {
+		head = append(head, "U("+r.Mediator+")")
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for i := range r.Arms {
+		a := &r.Arms[i]
+		row := []string{a.Name, f3(a.AgreementRate), ci3(a.AgreementRateCI), f3(a.RatifiedRate), ci3(a.RatifiedRateCI),
+			estStr(a.RoundsToAgreement, 1), strconv.FormatFloat(a.IssuesLocked, 'f', 2, 64), f3(a.Welfare), estStr(a.ParetoDistance, 3), estStr(a.NashDistance, 3)}
+		if r.Mediator != "" && a.MediatorUtility != nil {
+			row = append(row, f3(a.MediatorUtility.Mean))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "(AGREED: signed agreements; RATIFIED: also ratified; Wilson 95% CIs; ROUNDS: mean rounds to a signed agreement;")
+	fmt.Fprintln(w, " LOCKED: mean issues locked by a partial_issues carry-over;")
+	fmt.Fprintln(w, " WELFARE, PARETO, NASH: sum of the negotiators' utilities and its distance to their Pareto frontier and Nash point)")
+	fmt.Fprintln(w)
+
+	head = []string{"ARM"}
+	for _, p := range r.Parties {
+		head = append(head, "U("+p+")")
+	}
+	for _, p := range r.Parties {
+		head = append(head, "DISC("+p+")")
+	}
+	for _, p := range r.Parties {
+		head = append(head, "ADV("+p+")")
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for i := range r.Arms {
+		a := &r.Arms[i]
+		row := []string{a.Name}
+		for _, p := range r.Parties {
+			row = append(row, f3(a.MeanUtility[p]))
+		}
+		for _, p := range r.Parties {
+			row = append(row, f3(a.MeanDiscountedUtility[p]))
+		}
+		for _, p := range r.Parties {
+			row = append(row, f3(a.MeanAdvantage[p]))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "(mean utility, discounted utility and advantage (u-r(t))/(max-r(t)) per party; no agreement counts as r(t))")
+	fmt.Fprintln(w)
+
+	head = []string{"ARM"}
+	head = append(head, Causes...)
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for i := range r.Arms {
+		a := &r.Arms[i]
+		row := []string{a.Name}
+		for _, c := range Causes {
+			row = append(row, strconv.Itoa(a.Breakdown[c]))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for i := range r.Arms {
+		if a := &r.Arms[i]; a.FirstError != "" {
+			fmt.Fprintf(w, "note: %d runs of %s failed; the first: %s\n", a.Breakdown[CauseError], a.Name, a.FirstError)
+		}
+	}
+	if len(r.Comparisons) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "paired tests against %s (same seeds; McNemar on agreement, Wilcoxon signed-rank on utility and welfare; Holm over %d tests)\n",
+		r.Baseline, len(r.Comparisons))
+	fmt.Fprintln(tw, "ARM\tMETRIC\tDIFF\t95% CI\tN\tP\tP(HOLM)")
+	for _, c := range r.Comparisons {
+		metric := c.Metric
+		if c.Party != "" {
+			metric += "(" + c.Party + ")"
+		}
+		ci := "-"
+		if c.DifferenceCI != nil {
+			ci = "[" + signed(c.DifferenceCI[0]) + ", " + signed(c.DifferenceCI[1]) + "]"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s%s\n", c.Arm, metric, signed(c.Difference), ci, c.N, pStr(c.P), pStr(c.PHolm), stars(c.PHolm))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, "(DIFF: arm minus baseline; N: discordant pairs (McNemar) or non-zero differences (Wilcoxon); * p<0.05, ** p<0.01, *** p<0.001 after Holm)")
+	return err
+}
+
+func signed(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 3, 64)
+	if x >= 0 && !strings.HasPrefix(s, "-") {
+		s = "+" + s
+	}
+	if s == "-0.000" {
+		s = "+0.000"
+	}
+	return s
+}
+
+func stars(p float64) string {
+	switch {
+	case p < 0.001:
+		return " ***"
+	case p < 0.01:
+		return " **"
+	case p < 0.05:
+		return " *"
+	}
+	return ""
+}
+
+func g(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// WriteCSV writes one row per arm: its parameters (for a sweep), the rates
+// with their intervals, the causes, the means per party, and the p-values
+// of the paired tests against the baseline.
+func WriteCSV(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	var pnames []string
+	for _, p := range r.Parameters {
+		pnames = append(pnames, p.Name)
+	}
+	head := []string{"arm", "variant"}
+	head = append(head, pnames...)
+	head = append(head, "runs", "agreement_rate", "agreement_rate_low", "agreement_rate_high",
+		"ratified_rate", "ratified_rate_low", "ratified_rate_high")
+	for _, c := range Causes {
+		head = append(head, "cause_"+c)
+	}
+	head = append(head, "rounds_to_agreement", "issues_locked")
+	for _, p := range r.Parties {
+		head = append(head, "utility_"+p, "utility_"+p+"_low", "utility_"+p+"_high")
+	}
+	for _, p := range r.Parties {
+		head = append(head, "discounted_"+p)
+	}
+	for _, p := range r.Parties {
+		head = append(head, "advantage_"+p)
+	}
+	head = append(head, "welfare", "welfare_low", "welfare_high", "pareto_distance", "nash_distance", "mediator_utility")
+	// One p-value column per comparison kind against the baseline.
+	type key struct{ metric, party string }
+	var kinds []key
+	seen := map[key]bool{}
+	for _, c := range r.Comparisons {
+		k := key{c.Metric, c.Party}
+		if !seen[k] {
+			seen[k] = true
+			kinds = append(kinds, k)
+		}
+	}
+	for _, k := range kinds {
+		n := k.metric
+		if k.party != "" {
+			n += "_" + k.party
+		}
+		head = append(head, "diff_"+n, "p_"+n, "p_holm_"+n)
+	}
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for i := range r.Arms {
+		a := &r.Arms[i]
+		row := []string{a.Name, a.Variant}
+		for _, p := range r.Parameters {
+			row = append(row, fmt.Sprint(a.Params[p.Name]))
+		}
+		row = append(row, strconv.Itoa(a.Runs), g(a.AgreementRate), g(a.AgreementRateCI[0]), g(a.AgreementRateCI[1]),
+			g(a.RatifiedRate), g(a.RatifiedRateCI[0]), g(a.RatifiedRateCI[1]))
+		for _, c := range Causes {
+			row = append(row, strconv.Itoa(a.Breakdown[c]))
+		}
+		row = append(row, estCSV(a.RoundsToAgreement), g(a.IssuesLocked))
+		for _, p := range r.Parties {
+			ci, ok := a.MeanUtilityCI[p]
+			lo, hi := "", ""
+			if ok {
+				lo, hi = g(ci[0]), g(ci[1])
+			}
+			row = append(row, g(a.MeanUtility[p]), lo, hi)
+		}
+		for _, p := range r.Parties {
+			row = append(row, g(a.MeanDiscountedUtility[p]))
+		}
+		for _, p := range r.Parties {
+			row = append(row, g(a.MeanAdvantage[p]))
+		}
+		med := ""
+		if a.MediatorUtility != nil {
+			med = g(a.MediatorUtility.Mean)
+		}
+		row = append(row, g(a.Welfare), g(a.WelfareCI[0]), g(a.WelfareCI[1]), estCSV(a.ParetoDistance), estCSV(a.NashDistance), med)
+		for _, k := range kinds {
+			d, p, ph := "", "", ""
+			for _, c := range r.Comparisons {
+				if c.Arm == a.Name && c.Metric == k.metric && c.Party == k.party {
+					d, p, ph = g(c.Difference), g(c.P), g(c.PHolm)
+				}
+			}
+			row = append(row, d, p, ph)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func estCSV(e Estimate) string {
+	if e.N == 0 {
+		return ""
+	}
+	return g(e.Mean)
+}
+
+// WriteRunsCSV writes one row per run of every arm: the run's seed and
+// strategies, how it ended, and its utilities and distances.
+func WriteRunsCSV(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	head := []string{"arm", "run", "seed"}
+	for _, p := range r.Negotiators {
+		head = append(head, "negotiator_"+p)
+	}
+	for _, p := range r.Negotiators {
+		head = append(head, "voter_"+p)
+	}
+	head = append(head, "agreed", "ratified", "cause", "stage", "rounds", "time", "locked")
+	for _, p := range r.Parties {
+		head = append(head, "utility_"+p)
+	}
+	for _, p := range r.Parties {
+		head = append(head, "discounted_"+p)
+	}
+	for _, p := range r.Parties {
+		head = append(head, "advantage_"+p)
+	}
+	head = append(head, "welfare", "pareto_distance", "nash_distance", "error")
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for i := range r.Arms {
+		a := &r.Arms[i]
+		for _, rec := range a.records {
+			row := []string{a.Name, strconv.Itoa(rec.Run), strconv.FormatUint(rec.Seed, 10)}
+			row = append(row, pad(rec.Negotiators, len(r.Negotiators))...)
+			row = append(row, pad(rec.Voters, len(r.Negotiators))...)
+			row = append(row, strconv.FormatBool(rec.Agreed), strconv.FormatBool(rec.Ratified), rec.Cause, rec.Stage,
+				strconv.Itoa(rec.Rounds), g(rec.Time), strconv.Itoa(rec.Locked))
+			for _, x := range rec.Utility {
+				row = append(row, g(x))
+			}
+			for _, x := range rec.Discounted {
+				row = append(row, g(x))
+			}
+			for _, x := range rec.Advantage {
+				row = append(row, g(x))
+			}
+			nash := ""
+			if rec.HasNash {
+				nash = g(rec.NashDistance)
+			}
+			row = append(row, g(rec.Welfare), g(rec.ParetoDistance), nash, rec.Err)
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// pad returns s cut or padded with "" to n entries.
+func pad(s []string, n int) []string {
+	out := make([]string, n)
+	copy(out, s)
+	return out
+}

@@ -1,0 +1,370 @@
+package experiment
+
+import (
+	"fmt"
+
+	"github.com/parley-dev/parley/experiment/stats"
+)
+
+// Why a run ended (the Cause of a staged run).
+const (
+	CauseAgreement           = "agreement"            // signed and ratified
+	CauseDeadline            = "deadline"             // the round budget ran out
+	CauseWalkAway            = "walk_away"            // a party walked away
+	CauseMediatorExit        = "mediator_exit"        // the mediator stepped back
+	CauseRatificationFailure = "ratification_failure" // signed, then rejected at home
+	CauseError               = "error"                // a strategy failed
+)
+
+// Causes lists every cause in report order.
+var Causes = []string{CauseAgreement, CauseDeadline, CauseWalkAway, CauseMediatorExit, CauseRatificationFailure, CauseError}
+
+// Record is what one run measured (algorithms.md §4). Utility vectors list
+// every party of the scenario in order, the mediator included.
+type Record struct {
+	Run         int      `json:"run"`         // run index, from 0
+	Seed        uint64   `json:"seed"`        // the run's seed (the same in every arm)
+	Negotiators []string `json:"negotiators"` // strategy of each seated party, in Report.Seated order
+	Voters      []string `json:"voters"`      // voter strategy of each seated party
+	Agreed      bool     `json:"agreed"`      // an agreement was signed (ratified or not)
+	Ratified    bool     `json:"ratified"`    // ... and ratified
+	Cause       string   `json:"cause"`       // one of Causes
+	Stage       string   `json:"stage"`       // the stage in which the run ended
+	Rounds      int      `json:"rounds"`      // rounds on the global clock when it ended
+	Time        float64  `json:"time"`        // normalised time when it ended
+	Locked      int      `json:"locked"`      // issues locked by a partial_issues carry-over
+	// Utility is each party's undiscounted utility: of the agreement when
+	// it was ratified, else what the protocol gives (its reservation value
+	// r(t) at the end).
+	Utility    []float64 `json:"utility"`
+	Discounted []float64 `json:"discounted"` // the same, discounted at Time
+	// Advantage is each party's scale-free gain over its reservation value
+	// at the end, (u − r(t))/(max u − r(t)) (algorithms.md §4); 0 when
+	// max u ≤ r(t).
+	Advantage []float64 `json:"advantage"`
+	// Welfare, ParetoDistance and NashDistance are over the negotiators
+	// only (Report.Negotiators): Σ u_i, the distance to the nearest point
+	// of their Pareto frontier and to their Nash point (undiscounted).
+	Welfare        float64 `json:"welfare"`
+	ParetoDistance float64 `json:"pareto_distance"`
+	NashDistance   float64 `json:"nash_distance"`
+	HasNash        bool    `json:"has_nash"`
+	Err            string  `json:"error,omitempty"`
+}
+
+// Estimate is a mean with its 95% t interval over N values; CI is nil when
+// N < 2 and Mean is 0 when N = 0.
+type Estimate struct {
+	N    int         `json:"n"`
+	Mean float64     `json:"mean"`
+	CI   *[2]float64 `json:"ci"`
+}
+
+func estimate(xs []float64) Estimate {
+	if len(xs) == 0 {
+		return Estimate{}
+	}
+	s, err := stats.Mean(xs, stats.Level95)
+	if err != nil {
+		return Estimate{N: len(xs)}
+	}
+	e := Estimate{N: s.N, Mean: s.Mean}
+	if s.HasCI {
+		e.CI = &[2]float64{s.CI.Low, s.CI.High}
+	}
+	return e
+}
+
+// Arm is the summary of one arm (or sweep cell) over its runs.
+type Arm struct {
+	Name    string         `json:"name"`
+	Variant string         `json:"variant"`          // the protocol variant ("" = the declared default)
+	Params  map[string]any `json:"params,omitempty"` // sweep: parameter → value of this cell
+	Runs    int            `json:"runs"`
+
+	Agreements      int            `json:"agreements"` // signed agreements
+	AgreementRate   float64        `json:"agreement_rate"`
+	AgreementRateCI [2]float64     `json:"agreement_rate_ci"` // Wilson 95%
+	Ratified        int            `json:"ratified"`
+	RatifiedRate    float64        `json:"ratified_rate"`
+	RatifiedRateCI  [2]float64     `json:"ratified_rate_ci"` // Wilson 95%
+	Breakdown       map[string]int `json:"breakdown"`        // cause → runs, every cause listed
+
+	// RoundsToAgreement is over the runs with a signed agreement.
+	RoundsToAgreement Estimate `json:"rounds_to_agreement"`
+	// IssuesLocked is the mean number of issues locked by a
+	// partial_issues carry-over (algorithms.md §4, issues_locked_by_stage).
+	IssuesLocked float64 `json:"issues_locked"`
+
+	MeanUtility           map[string]float64    `json:"mean_utility"`    // party → mean undiscounted utility
+	MeanUtilityCI         map[string][2]float64 `json:"mean_utility_ci"` // party → t 95% CI (runs ≥ 2)
+	MeanDiscountedUtility map[string]float64    `json:"mean_discounted_utility"`
+	MeanAdvantage         map[string]float64    `json:"mean_advantage"`
+
+	Welfare        float64    `json:"welfare"`    // mean Σ u over the negotiators
+	WelfareCI      [2]float64 `json:"welfare_ci"` // t 95%
+	ParetoDistance Estimate   `json:"pareto_distance"`
+	NashDistance   Estimate   `json:"nash_distance"`
+	// MediatorUtility is the mean undiscounted utility of the mediating
+	// party (nil when the protocol has none).
+	MediatorUtility *Estimate `json:"mediator_utility"`
+	// FirstError is the error of the first run (by index) that failed
+	// (cause "error"), to tell a misconfiguration from a strategy's bad
+	// luck; "" when none failed.
+	FirstError string `json:"first_error,omitempty"`
+
+	records []Record
+}
+
+// Records returns the arm's per-run records, by run index.
+func (a *Arm) Records() []Record { return a.records }
+
+// Comparison is one paired test of an arm against the baseline arm on the
+// same seeds and strategy assignments.
+type Comparison struct {
+	Arm      string `json:"arm"`
+	Baseline string `json:"baseline"`
+	// Metric is "agreement" or "ratified" (McNemar) or "utility"
+	// (Wilcoxon, with Party) or "welfare" (Wilcoxon).
+	Metric string `json:"metric"`
+	Party  string `json:"party,omitempty"`
+	Test   string `json:"test"` // "mcnemar" or "wilcoxon"
+	// Difference is arm minus baseline: the difference of rates, or the
+	// mean paired difference; DifferenceCI its t 95% interval (Wilcoxon
+	// rows with at least two runs).
+	Difference   float64     `json:"difference"`
+	DifferenceCI *[2]float64 `json:"difference_ci,omitempty"`
+	// Statistic is McNemar's continuity-corrected chi-square or
+	// Wilcoxon's W+; N the discordant pairs (McNemar) or non-zero
+	// differences (Wilcoxon).
+	Statistic float64 `json:"statistic"`
+	N         int     `json:"n"`
+	P         float64 `json:"p"`
+	PHolm     float64 `json:"p_holm"` // Holm-adjusted over every comparison of the report
+	Exact     bool    `json:"exact"`
+}
+
+// summarize builds the Arm summary from its records. names are the
+// scenario's parties; neg the indices of the negotiators; med the
+// mediator's index or -1.
+func summarize(a *Arm, recs []Record, names []string, med int) error {
+	n := len(recs)
+	a.Runs, a.records = n, recs
+	a.Breakdown = make(map[string]int, len(Causes))
+	for _, c := range Causes {
+		a.Breakdown[c] = 0
+	}
+	var rounds []float64
+	locked := 0
+	for i := range recs {
+		r := &recs[i]
+		locked += r.Locked
+		if r.Agreed {
+			a.Agreements++
+			rounds = append(rounds, float64(r.Rounds))
+		}
+		if r.Ratified {
+			a.Ratified++
+		}
+		if r.Cause == CauseError && a.FirstError == "" {
+			a.FirstError = fmt.Sprintf("run %d: %s", r.Run, r.Err)
+		}
+		a.Breakdown[r.Cause]++
+	}
+	if n == 0 {
+		return fmt.Errorf("experiment: arm %q: no runs", a.Name)
+	}
+	ci, err := stats.Wilson(a.Agreements, n, stats.Level95)
+	if err != nil {
+		return fmt.Errorf("experiment: arm %q: %w", a.Name, err)
+	}
+	a.AgreementRate, a.AgreementRateCI = float64(a.Agreements)/float64(n), [2]float64{ci.Low, ci.High}
+	ci, err = stats.Wilson(a.Ratified, n, stats.Level95)
+	if err != nil {
+		return fmt.Errorf("experiment: arm %q: %w", a.Name, err)
+	}
+	a.RatifiedRate, a.RatifiedRateCI = float64(a.Ratified)/float64(n), [2]float64{ci.Low, ci.High}
+	a.RoundsToAgreement = estimate(rounds)
+	a.IssuesLocked = float64(locked) / float64(n)
+
+	a.MeanUtility = map[string]float64{}
+	a.MeanUtilityCI = map[string][2]float64{}
+	a.MeanDiscountedUtility = map[string]float64{}
+	a.MeanAdvantage = map[string]float64{}
+	xs := make([]float64, n)
+	for p, name := range names {
+		for i := range recs {
+			xs[i] = recs[i].Utility[p]
+		}
+		e := estimate(xs)
+		a.MeanUtility[name] = e.Mean
+		if e.CI != nil {
+			a.MeanUtilityCI[name] = *e.CI
+		}
+		if p == med {
+			a.MediatorUtility = &e
+		}
+		for i := range recs {
+			xs[i] = recs[i].Discounted[p]
+		}
+		a.MeanDiscountedUtility[name] = estimate(xs).Mean
+		for i := range recs {
+			xs[i] = recs[i].Advantage[p]
+		}
+		a.MeanAdvantage[name] = estimate(xs).Mean
+	}
+	for i := range recs {
+		xs[i] = recs[i].Welfare
+	}
+	w := estimate(xs)
+	a.Welfare = w.Mean
+	if w.CI != nil {
+		a.WelfareCI = *w.CI
+	} else {
+		a.WelfareCI = [2]float64{w.Mean, w.Mean}
+	}
+	for i := range recs {
+		xs[i] = recs[i].ParetoDistance
+	}
+	a.ParetoDistance = estimate(xs)
+	var nash []float64
+	for i := range recs {
+		if recs[i].HasNash {
+			nash = append(nash, recs[i].NashDistance)
+		}
+	}
+	a.NashDistance = estimate(nash)
+	return nil
+}
+
+// compare runs the paired tests of arm a against base: McNemar on
+// agreement and ratification, Wilcoxon on each negotiator's utility and on
+// welfare. PHolm is filled in later over the whole report.
+func compare(a, base *Arm, names []string, neg []int) ([]Comparison, error) {
+	ra, rb := a.records, base.records
+	if len(ra) != len(rb) {
+		return nil, fmt.Errorf("experiment: arms %q and %q have %d and %d runs: not paired", a.Name, base.Name, len(ra), len(rb))
+	}
+	n := len(ra)
+	var out []Comparison
+	xa, xb := make([]bool, n), make([]bool, n)
+	for _, metric := range []string{"agreement", "ratified"} {
+		for i := range ra {
+			if metric == "agreement" {
+				xa[i], xb[i] = ra[i].Agreed, rb[i].Agreed
+			} else {
+				xa[i], xb[i] = ra[i].Ratified, rb[i].Ratified
+			}
+		}
+		m, err := stats.McNemar(xa, xb, stats.Auto)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: %s vs %s: %w", a.Name, base.Name, err)
+		}
+		diff := a.AgreementRate - base.AgreementRate
+		if metric == "ratified" {
+			diff = a.RatifiedRate - base.RatifiedRate
+		}
+		out = append(out, Comparison{Arm: a.Name, Baseline: base.Name, Metric: metric, Test: "mcnemar",
+			Difference: diff, Statistic: m.Statistic, N: m.B + m.C, P: m.P, Exact: m.Exact})
+	}
+	ua, ub := make([]float64, n), make([]float64, n)
+	wilcoxon := func(metric, party string) error {
+		w, err := stats.Wilcoxon(ua, ub, stats.Auto)
+		if err != nil {
+			return fmt.Errorf("experiment: %s vs %s: %w", a.Name, base.Name, err)
+		}
+		d := make([]float64, n)
+		for i := range d {
+			d[i] = ua[i] - ub[i]
+		}
+		e := estimate(d)
+		out = append(out, Comparison{Arm: a.Name, Baseline: base.Name, Metric: metric, Party: party, Test: "wilcoxon",
+			Difference: e.Mean, DifferenceCI: e.CI, Statistic: w.WPlus, N: w.N, P: w.P, Exact: w.Exact})
+		return nil
+	}
+	for _, p := range neg {
+		for i := range ra {
+			ua[i], ub[i] = ra[i].Utility[p], rb[i].Utility[p]
+		}
+		if err := wilcoxon("utility", names[p]); err != nil {
+			return nil, err
+		}
+	}
+	for i := range ra {
+		ua[i], ub[i] = ra[i].Welfare, rb[i].Welfare
+	}
+	if err := wilcoxon("welfare", ""); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// holm fills in PHolm over all comparisons.
+func holm(cs []Comparison) {
+	p := make([]float64, len(cs))
+	for i := range cs {
+		p[i] = cs[i].P
+	}
+	for i, q := range stats.Holm(p) {
+		cs[i].PHolm = q
+	}
+}
+
+// Report is the result of an experiment: one Arm per arm or sweep cell, in
+// order, and the paired comparisons of every arm with the baseline.
+type Report struct {
+	Experiment string   `json:"experiment"` // "sequencing" or "sweep"
+	Scenario   string   `json:"scenario"`
+	Runs       int      `json:"runs"` // runs per arm
+	Seed       uint64   `json:"seed"`
+	Parties    []string `json:"parties"` // every party, in scenario order
+	// Negotiators are the parties over which welfare and the Pareto and
+	// Nash distances are computed: every party that takes part in a stage
+	// other than as its mediator.
+	Negotiators []string      `json:"negotiators"`
+	Mediator    string        `json:"mediator,omitempty"` // the mediating party of the mediated stages, if any
+	Pool        PoolNames     `json:"pool"`
+	Parameters  []ParamValues `json:"parameters,omitempty"` // sweep: the grid
+	Baseline    string        `json:"baseline"`
+	Arms        []Arm         `json:"arms"`
+	Comparisons []Comparison  `json:"comparisons"`
+}
+
+// PoolNames names the strategies a report's runs cycled through.
+type PoolNames struct {
+	Negotiators []string `json:"negotiators"`
+	Voters      []string `json:"voters"`
+}
+
+// ParamValues is one swept parameter and its values.
+type ParamValues struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
+}
+
+// aggregate summarises each arm's records (arms[i] gets recs[i]) and
+// compares every arm with the baseline arm (index base), filling r.Arms and
+// r.Comparisons. names are the scenario's parties, neg the negotiators'
+// indices, med the mediator's index or -1.
+func aggregate(r *Report, arms []Arm, recs [][]Record, names []string, neg []int, med, base int) error {
+	for i := range arms {
+		if err := summarize(&arms[i], recs[i], names, med); err != nil {
+			return err
+		}
+	}
+	r.Arms = arms
+	r.Baseline = arms[base].Name
+	r.Comparisons = []Comparison{}
+	for i := range arms {
+		if i == base {
+			continue
+		}
+		cs, err := compare(&arms[i], &arms[base], names, neg)
+		if err != nil {
+			return err
+		}
+		r.Comparisons = append(r.Comparisons, cs...)
+	}
+	holm(r.Comparisons)
+	return nil
+}

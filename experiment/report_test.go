@@ -1,0 +1,221 @@
+package experiment
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// synthRecords makes n runs of a two-negotiator, one-mediator scenario:
+// agreement with probability pAgree, utilities around 0.6 on agreement and
+// 0.5 without; shift is added to party 0's utility on every agreement.
+func synthRecords(seed uint64, n int, pAgree, shift float64) []Record {
+	r := rand.New(rand.NewPCG(seed, 7))
+	recs := make([]Record, n)
+	for i := range recs {
+		agreed := r.Float64() < pAgree
+		u := []float64{0.5, 0.5, 0.2}
+		cause := CauseDeadline
+		rounds := 120
+		if agreed {
+			u = []float64{0.55 + 0.1*r.Float64() + shift, 0.55 + 0.1*r.Float64(), 0.8}
+			cause, rounds = CauseAgreement, 40+r.IntN(80)
+		}
+		recs[i] = Record{Run: i, Agreed: agreed, Ratified: agreed, Cause: cause, Rounds: rounds, Time: float64(rounds) / 120,
+			Utility: u, Discounted: u, Advantage: []float64{u[0] - 0.5, u[1] - 0.5, u[2] - 0.2},
+			Welfare: u[0] + u[1], ParetoDistance: 1.4 - u[0] - u[1], NashDistance: math.Abs(0.65 - u[0]), HasNash: true}
+	}
+	return recs
+}
+
+var synthNames = []string{"RU", "UA", "US"}
+
+func synthReport(t *testing.T, recs ...[]Record) *Report {
+	t.Helper()
+	r := &Report{Experiment: "sequencing", Scenario: "synthetic", Runs: len(recs[0]), Seed: 1, Parties: synthNames,
+		Negotiators: synthNames[:2], Mediator: "US", Pool: PoolNames{Negotiators: []string{"a"}, Voters: []string{"b"}}}
+	arms := make([]Arm, len(recs))
+	for i := range arms {
+		arms[i].Name = []string{"base", "same", "rigged", "fourth"}[i]
+	}
+	if err := aggregate(r, arms, recs, synthNames, []int{0, 1}, 2, 0); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestIdenticalArmsRigged: two arms identical by construction show no
+// difference (every paired test has p = 1); an arm whose agreement rate
+// and party-0 utility are raised is significant after Holm.
+func TestIdenticalArmsRigged(t *testing.T) {
+	base := synthRecords(1, 400, 0.4, 0)
+	same := synthRecords(1, 400, 0.4, 0)
+	rigged := synthRecords(1, 400, 0.7, 0.1) // same stream: agreements are a superset
+	r := synthReport(t, base, same, rigged)
+	if r.Baseline != "base" || len(r.Comparisons) != 2*5 {
+		t.Fatalf("baseline %q, %d comparisons", r.Baseline, len(r.Comparisons))
+	}
+	for _, c := range r.Comparisons {
+		switch c.Arm {
+		case "same":
+			if c.P != 1 || c.PHolm != 1 || c.Difference != 0 || c.N != 0 {
+				t.Errorf("identical arms: %+v", c)
+			}
+		case "rigged":
+			if c.PHolm > 1e-6 {
+				t.Errorf("rigged arm not significant: %+v", c)
+			}
+			if c.Metric == "agreement" && c.Difference <= 0.2 {
+				t.Errorf("rigged agreement difference %v", c.Difference)
+			}
+		}
+	}
+	a := r.Arms[0]
+	if a.Runs != 400 || a.Agreements != a.Breakdown[CauseAgreement] || a.Agreements+a.Breakdown[CauseDeadline] != 400 {
+		t.Errorf("counts: %+v", a)
+	}
+	if !(a.AgreementRateCI[0] < a.AgreementRate && a.AgreementRate < a.AgreementRateCI[1]) {
+		t.Errorf("agreement CI %v around %v", a.AgreementRateCI, a.AgreementRate)
+	}
+	if a.MediatorUtility == nil || a.MediatorUtility.N != 400 {
+		t.Errorf("mediator utility %+v", a.MediatorUtility)
+	}
+	// Mean utility by hand.
+	sum := 0.0
+	for _, rec := range base {
+		sum += rec.Utility[1]
+	}
+	if math.Abs(a.MeanUtility["UA"]-sum/400) > 1e-12 {
+		t.Errorf("mean utility UA %v, want %v", a.MeanUtility["UA"], sum/400)
+	}
+	if a.RoundsToAgreement.N != a.Agreements {
+		t.Errorf("rounds to agreement over %d runs, want %d", a.RoundsToAgreement.N, a.Agreements)
+	}
+}
+
+// TestSummaryHand checks a four-run arm entirely by hand.
+func TestSummaryHand(t *testing.T) {
+	mk := func(agreed bool, cause string, u0, u1 float64) Record {
+		return Record{Agreed: agreed, Ratified: agreed && cause == CauseAgreement, Cause: cause, Rounds: 10,
+			Utility: []float64{u0, u1, 0}, Discounted: []float64{u0, u1, 0}, Advantage: []float64{0, 0, 0}, Welfare: u0 + u1}
+	}
+	recs := []Record{
+		mk(true, CauseAgreement, 0.6, 0.6),
+		mk(true, CauseRatificationFailure, 0.5, 0.5),
+		mk(false, CauseWalkAway, 0.5, 0.5),
+		mk(false, CauseMediatorExit, 0.5, 0.3),
+	}
+	var a Arm
+	if err := summarize(&a, recs, synthNames, -1); err != nil {
+		t.Fatal(err)
+	}
+	if a.Agreements != 2 || a.Ratified != 1 || a.AgreementRate != 0.5 || a.RatifiedRate != 0.25 {
+		t.Errorf("rates: %+v", a)
+	}
+	want := map[string]int{CauseAgreement: 1, CauseRatificationFailure: 1, CauseWalkAway: 1, CauseMediatorExit: 1, CauseDeadline: 0, CauseError: 0}
+	for k, v := range want {
+		if a.Breakdown[k] != v {
+			t.Errorf("breakdown[%s] = %d, want %d", k, a.Breakdown[k], v)
+		}
+	}
+	// Welfare 1.2, 1.0, 1.0, 0.8: mean 1.0, sd √(0.08/3), t(0.975,3) = 3.182446.
+	half := 3.182446 * math.Sqrt(0.08/3) / 2
+	if math.Abs(a.Welfare-1) > 1e-12 || math.Abs(a.WelfareCI[0]-(1-half)) > 1e-6 {
+		t.Errorf("welfare %v %v, want 1 ± %v", a.Welfare, a.WelfareCI, half)
+	}
+	if a.MediatorUtility != nil {
+		t.Errorf("no mediator, got %+v", a.MediatorUtility)
+	}
+}
+
+func TestWriters(t *testing.T) {
+	r := synthReport(t, synthRecords(1, 50, 0.4, 0), synthRecords(2, 50, 0.5, 0), synthRecords(3, 50, 0.7, 0.05), synthRecords(4, 50, 0.2, 0))
+	var b bytes.Buffer
+	if err := WriteTable(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"AGREED", "U(US)", "ratification_failure", "paired tests against base", "welfare"} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("table lacks %q:\n%s", s, b.String())
+		}
+	}
+	b.Reset()
+	if err := WriteCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 5 || rows[0][0] != "arm" || rows[2][0] != "same" {
+		t.Errorf("csv: %d rows, %v", len(rows), rows[0])
+	}
+	for _, row := range rows {
+		if len(row) != len(rows[0]) {
+			t.Fatalf("ragged csv row %v", row)
+		}
+	}
+	b.Reset()
+	if err := WriteRunsCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err = csv.NewReader(&b).ReadAll()
+	if err != nil || len(rows) != 1+4*50 {
+		t.Fatalf("runs csv: %d rows, %v", len(rows), err)
+	}
+	b.Reset()
+	if err := WritePNG(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b.Bytes(), []byte("\x89PNG")) {
+		t.Error("not a PNG")
+	}
+	if dir := os.Getenv("PARLEY_PLOT_DIR"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "synthetic.png"), b.Bytes(), 0o644)
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		n      int
+		want   []string
+	}{
+		{0, 1, 4, []string{"0.00", "0.25", "0.50", "0.75", "1.00"}},
+		{1.08, 1.21, 5, []string{"1.10", "1.15", "1.20"}},
+		{0, 100, 5, []string{"0", "20", "40", "60", "80", "100"}},
+	} {
+		var got []string
+		for _, tk := range niceTicks(c.lo, c.hi, c.n) {
+			got = append(got, tk.Label)
+		}
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("niceTicks(%v, %v, %d) = %v, want %v", c.lo, c.hi, c.n, got, c.want)
+		}
+	}
+}
+
+// TestFirstError: a failing run is counted as "error" and its message kept.
+func TestFirstError(t *testing.T) {
+	recs := synthRecords(1, 4, 0.5, 0)
+	recs[2].Cause, recs[2].Agreed, recs[2].Ratified, recs[2].Err = CauseError, false, false, "mediator: boom"
+	recs[3].Cause, recs[3].Agreed, recs[3].Ratified, recs[3].Err = CauseError, false, false, "later"
+	var a Arm
+	if err := summarize(&a, recs, synthNames, 2); err != nil {
+		t.Fatal(err)
+	}
+	if a.Breakdown[CauseError] != 2 || a.FirstError != "run 2: mediator: boom" {
+		t.Errorf("breakdown %v, first error %q", a.Breakdown, a.FirstError)
+	}
+	var b bytes.Buffer
+	a.Name = "x"
+	r := &Report{Parties: synthNames, Negotiators: synthNames[:2], Arms: []Arm{a}}
+	if err := WriteTable(&b, r); err != nil || !strings.Contains(b.String(), "note: 2 runs of x failed; the first: run 2: mediator: boom") {
+		t.Errorf("table: %v\n%s", err, b.String())
+	}
+}

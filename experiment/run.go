@@ -1,0 +1,501 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/plan"
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/protocol/staged"
+	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/ufun"
+)
+
+// The default strategy pool (issue 3; ceasefire.md §5): time-dependent
+// Boulware (e = 0.2), Linear and Conceder (e = 2) and tit-for-tat for
+// alternating offers; hill-climbing, annealing and reservation-aware
+// voters for the mediated stages. The names are strategy specs (parley
+// agents lists them).
+var (
+	DefaultNegotiators = []string{"boulware", "linear", "conceder:e=2", "tft"}
+	DefaultVoters      = []string{"hillclimber", "annealer", "reservation"}
+)
+
+// DefaultMediatorPolicy is the mediator of a mediated stage that names no
+// mediator_policy: a hill-climbing mediator, which needs nothing but votes.
+const DefaultMediatorPolicy = "hillclimb"
+
+// ErrUnknownArm is wrapped by the error for a baseline that names no arm.
+var ErrUnknownArm = errors.New("no such arm")
+
+// Negotiator is a named alternating-offers strategy of the pool.
+type Negotiator struct {
+	Name string
+	New  func() parley.Negotiator
+}
+
+// Voter is a named mediated-stage voter strategy of the pool.
+type Voter struct {
+	Name string
+	New  func() mediated.Voter
+}
+
+// Pool is the strategies that the runs cycle through. Run i gives seated
+// party j (in Report.Negotiators order) negotiator
+//
+//	Negotiators[(a / |N|^j) mod |N|]   with a = i mod |N|^k
+//
+// and voter
+//
+//	Voters[(b / |V|^j) mod |V|]        with b = (i + ⌊i/L⌋) mod |V|^k
+//
+// for k seated parties and L = lcm(|N|^k, |V|^k): the negotiator tuples
+// cycle with period |N|^k and the voter tuples with period |V|^k, and the
+// ⌊i/L⌋ shift makes every (negotiator tuple, voter tuple) pair appear
+// exactly once in each |N|^k·|V|^k consecutive runs (when the periods are
+// coprime, as 16 and 9 for the default pool with two negotiators, the
+// shift is 0 in the first period and the crossing is the Chinese-remainder
+// one). The same i gives the same strategies in every arm.
+type Pool struct {
+	Negotiators []Negotiator
+	Voters      []Voter
+}
+
+// Config configures an experiment.
+type Config struct {
+	Runs    int    // runs per arm, at least 1
+	Seed    uint64 // run i uses seed rng.Derive(Seed, i) in every arm
+	Workers int    // parallel workers; 0 means runtime.GOMAXPROCS(0)
+	Pool    Pool
+	// Mediator returns a factory for a mediated stage's mediator_policy
+	// spec (required when an arm has a mediated stage).
+	Mediator func(spec string) (func() mediated.Mediator, error)
+	// Baseline is the arm the others are compared with ("" = the first).
+	Baseline string
+}
+
+// Treatment is one arm to run: a variant of a scenario's protocol, on the
+// scenario or on a sweep cell's copy of it.
+type Treatment struct {
+	Name     string
+	Scenario *scenario.Scenario
+	Variant  string         // "" = the protocol's default stages
+	Params   map[string]any // sweep cell values, for the report
+}
+
+// prepared is a treatment ready to run.
+type prepared struct {
+	t        Treatment
+	plan     staged.Plan
+	profiles []*parley.Profile
+	newMed   func() mediated.Mediator
+	front    []analysis.Point // over the negotiators
+	nash     *analysis.Point
+	maxU     []float64 // per party: its best utility
+}
+
+// Sequencing runs every variant declared by s's protocol as one arm, in
+// file order (ceasefire: bilateral_only, mediated_from_start,
+// bilateral_then_mediated, mediated_then_bilateral), on the same seeds.
+func Sequencing(ctx context.Context, s *scenario.Scenario, cfg Config) (*Report, error) {
+	if s.Protocol == nil || len(s.Protocol.Variants) == 0 {
+		return nil, fmt.Errorf("experiment: scenario %s declares no protocol variants to compare (protocol.variants)", s.Name)
+	}
+	ts := make([]Treatment, len(s.Protocol.Variants))
+	for i, v := range s.Protocol.Variants {
+		ts[i] = Treatment{Name: v.Name, Scenario: s, Variant: v.Name}
+	}
+	return Run(ctx, "sequencing", ts, cfg)
+}
+
+// Sweep runs every cell of the parameters' grid (Grid) on the given
+// protocol variants ("" = the declared default stages; none = just ""),
+// one arm per cell and variant, on the same seeds. Arms are named by the
+// cell, followed by "/variant" when more than one variant is swept.
+func Sweep(ctx context.Context, s *scenario.Scenario, params []Param, variants []string, cfg Config) (*Report, error) {
+	cells, err := Grid(params)
+	if err != nil {
+		return nil, err
+	}
+	if len(variants) == 0 {
+		variants = []string{""}
+	}
+	if s.Protocol == nil && (len(variants) > 1 || variants[0] != "") {
+		return nil, fmt.Errorf("experiment: scenario %s declares no protocol, so no variants", s.Name)
+	}
+	for _, v := range variants {
+		if v != "" && s.Protocol.Variant(v) == nil {
+			return nil, fmt.Errorf("experiment: scenario %s has no protocol variant %q", s.Name, v)
+		}
+	}
+	var ts []Treatment
+	for _, c := range cells {
+		cs, err := c.Apply(s)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range variants {
+			name := c.Name()
+			if len(variants) > 1 {
+				vn := v
+				if vn == "" {
+					vn = "default"
+				}
+				name += "/" + vn
+			}
+			ts = append(ts, Treatment{Name: name, Scenario: cs, Variant: v, Params: c.Map()})
+		}
+	}
+	r, err := Run(ctx, "sweep", ts, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range params {
+		r.Parameters = append(r.Parameters, ParamValues{Name: p.Key(), Values: p.Values})
+	}
+	return r, nil
+}
+
+// Run runs every treatment cfg.Runs times on the same seeds and strategy
+// assignments and returns the report. The treatments must be copies of one
+// scenario (the same parties). Runs are spread over cfg.Workers
+// goroutines; the report does not depend on their number.
+func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*Report, error) {
+	if len(ts) == 0 {
+		return nil, errors.New("experiment: no arms")
+	}
+	if cfg.Runs < 1 {
+		return nil, fmt.Errorf("experiment: %d runs per arm, need at least 1", cfg.Runs)
+	}
+	if len(cfg.Pool.Negotiators) == 0 {
+		return nil, errors.New("experiment: the pool has no negotiators")
+	}
+	base := 0
+	if cfg.Baseline != "" {
+		base = slices.IndexFunc(ts, func(t Treatment) bool { return t.Name == cfg.Baseline })
+		if base < 0 {
+			names := make([]string, len(ts))
+			for i, t := range ts {
+				names[i] = t.Name
+			}
+			return nil, fmt.Errorf("experiment: baseline %q: %w (have %s)", cfg.Baseline, ErrUnknownArm, strings.Join(names, ", "))
+		}
+	}
+	s0 := ts[0].Scenario
+	names := s0.Names()
+	arms := make([]*prepared, len(ts))
+	seated := map[int]bool{}
+	med := -1
+	for i, t := range ts {
+		if !slices.Equal(t.Scenario.Names(), names) {
+			return nil, fmt.Errorf("experiment: arm %q: parties %v differ from %v", t.Name, t.Scenario.Names(), names)
+		}
+		if t.Scenario.Protocol == nil {
+			return nil, fmt.Errorf("experiment: arm %q: scenario %s declares no protocol", t.Name, t.Scenario.Name)
+		}
+		if err := t.Scenario.Prepare(); err != nil {
+			return nil, fmt.Errorf("experiment: %w", err)
+		}
+		pl, err := plan.FromScenario(t.Scenario, t.Variant)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: arm %q: %w", t.Name, err)
+		}
+		a := &prepared{t: t, plan: pl, profiles: t.Scenario.Profiles()}
+		spec := ""
+		for _, st := range pl.Stages {
+			for _, p := range st.Participants {
+				seated[p] = true
+			}
+			if st.Mechanism != staged.Mediated {
+				continue
+			}
+			if st.Mediator >= 0 && med < 0 {
+				med = st.Mediator
+			}
+			if spec != "" && st.MediatorPolicy != spec {
+				return nil, fmt.Errorf("experiment: arm %q: mediated stages with different mediator policies (%q, %q) share one mediator seat", t.Name, spec, st.MediatorPolicy)
+			}
+			spec = st.MediatorPolicy
+			if len(cfg.Pool.Voters) == 0 {
+				return nil, fmt.Errorf("experiment: arm %q has a mediated stage (%q) but the pool has no voters", t.Name, st.Name)
+			}
+			if cfg.Mediator == nil {
+				return nil, fmt.Errorf("experiment: arm %q has a mediated stage (%q) but no mediator factory", t.Name, st.Name)
+			}
+			if a.newMed == nil {
+				if a.newMed, err = cfg.Mediator(spec); err != nil {
+					return nil, fmt.Errorf("experiment: arm %q: stage %q: mediator_policy: %w", t.Name, st.Name, err)
+				}
+			}
+		}
+		arms[i] = a
+	}
+	var neg []int
+	for p := range names {
+		if seated[p] {
+			neg = append(neg, p)
+		}
+	}
+	var cache []*prepared
+	for _, a := range arms {
+		if err := a.analyse(neg, cache); err != nil {
+			return nil, fmt.Errorf("experiment: arm %q: %w", a.t.Name, err)
+		}
+		cache = append(cache, a)
+	}
+
+	recs, err := runAll(ctx, arms, neg, names, cfg)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Experiment: experiment, Scenario: s0.Name, Runs: cfg.Runs, Seed: cfg.Seed, Parties: names}
+	for _, p := range neg {
+		rep.Negotiators = append(rep.Negotiators, names[p])
+	}
+	if med >= 0 {
+		rep.Mediator = names[med]
+	}
+	for _, n := range cfg.Pool.Negotiators {
+		rep.Pool.Negotiators = append(rep.Pool.Negotiators, n.Name)
+	}
+	for _, v := range cfg.Pool.Voters {
+		rep.Pool.Voters = append(rep.Pool.Voters, v.Name)
+	}
+	out := make([]Arm, len(arms))
+	for i, a := range arms {
+		out[i] = Arm{Name: a.t.Name, Variant: a.t.Variant, Params: a.t.Params}
+	}
+	if err := aggregate(rep, out, recs, names, neg, med, base); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// analyse computes the negotiators' frontier and Nash point and every
+// party's best utility, reusing an earlier arm's when the profiles agree.
+func (a *prepared) analyse(neg []int, earlier []*prepared) error {
+	for _, e := range earlier {
+		if sameProfiles(a.profiles, e.profiles) {
+			a.front, a.nash, a.maxU = e.front, e.nash, e.maxU
+			return nil
+		}
+	}
+	ps := make([]*parley.Profile, len(neg))
+	for i, p := range neg {
+		ps[i] = a.profiles[p]
+	}
+	rep, err := analysis.Analyze(ps[0].Space, ps)
+	if err != nil {
+		return err
+	}
+	a.front, a.nash = rep.Frontier, rep.Nash
+	a.maxU = make([]float64, len(a.profiles))
+	for i, p := range a.profiles {
+		a.maxU[i] = maxUtility(p)
+	}
+	return nil
+}
+
+// sameProfiles reports whether two arms' profiles give the same analysis:
+// the same utility functions and reservation values.
+func sameProfiles(a, b []*parley.Profile) bool {
+	for i := range a {
+		if a[i].Utility != b[i].Utility || a[i].Reservation != b[i].Reservation {
+			return false
+		}
+	}
+	return true
+}
+
+// maxUtility returns the party's best utility over the space.
+func maxUtility(p *parley.Profile) float64 {
+	if t, ok := p.Utility.(*ufun.Table); ok {
+		return t.Index().Max()
+	}
+	best := math.Inf(-1)
+	if p.Space.Enumerable() {
+		for o := range p.Space.Size() {
+			best = max(best, p.Utility.Utility(parley.Outcome(o)))
+		}
+		return best
+	}
+	return 1
+}
+
+// assignment returns the pool indices of run i's negotiators and voters,
+// one per seated party (see Pool).
+func assignment(i, seats, nn, nv int, negIdx, votIdx []int) {
+	cn, cv := 1, 1
+	for range seats {
+		cn *= nn
+		cv *= max(nv, 1)
+	}
+	l := cn / gcd(cn, cv) * cv
+	a := i % cn
+	b := (i + i/l) % cv
+	for j := range seats {
+		negIdx[j] = a % nn
+		a /= nn
+		if nv > 0 {
+			votIdx[j] = b % nv
+			b /= nv
+		}
+	}
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// worker holds one goroutine's strategy instances, reused across runs:
+// every strategy is re-initialised by the protocol at the start of each
+// stage.
+type worker struct {
+	negs   [][]parley.Negotiator // [seat][pool index]
+	voters [][]mediated.Voter
+	meds   []mediated.Mediator // per arm
+	seats  staged.Seats
+	ni, vi []int
+}
+
+func newWorker(arms int, parties int, neg []int, pool Pool) *worker {
+	w := &worker{negs: make([][]parley.Negotiator, len(neg)), voters: make([][]mediated.Voter, len(neg)),
+		meds: make([]mediated.Mediator, arms), ni: make([]int, len(neg)), vi: make([]int, len(neg)),
+		seats: staged.Seats{Negotiators: make([]parley.Negotiator, parties), Voters: make([]mediated.Voter, parties)}}
+	for j := range neg {
+		w.negs[j] = make([]parley.Negotiator, len(pool.Negotiators))
+		w.voters[j] = make([]mediated.Voter, len(pool.Voters))
+	}
+	return w
+}
+
+// runAll runs every (arm, run) pair on the workers and returns the
+// records by arm and run index.
+func runAll(ctx context.Context, arms []*prepared, neg []int, names []string, cfg Config) ([][]Record, error) {
+	A, N := len(arms), cfg.Runs
+	recs := make([][]Record, A)
+	for i := range recs {
+		recs[i] = make([]Record, N)
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, A*N)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var next atomic.Int64
+	errs := make([]error, workers)
+	errJob := make([]int, workers)
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newWorker(A, len(names), neg, cfg.Pool)
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= A*N || ctx.Err() != nil {
+					return
+				}
+				run, arm := j/A, j%A
+				if err := w.run(ctx, arms[arm], arm, run, neg, cfg, &recs[arm][run]); err != nil {
+					errs[k], errJob[k] = err, j
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// Report the failure of the earliest job, whatever the scheduling.
+	var first error
+	fj := -1
+	for k, err := range errs {
+		if err != nil && (fj < 0 || errJob[k] < fj) {
+			first, fj = err, errJob[k]
+		}
+	}
+	if first != nil {
+		return nil, first
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("experiment: %w", err)
+	}
+	return recs, nil
+}
+
+// run performs run i of arm a into rec.
+func (w *worker) run(ctx context.Context, a *prepared, arm, i int, neg []int, cfg Config, rec *Record) error {
+	pool := cfg.Pool
+	assignment(i, len(neg), len(pool.Negotiators), len(pool.Voters), w.ni, w.vi)
+	rec.Negotiators = make([]string, len(neg))
+	rec.Voters = make([]string, len(neg))
+	for j, p := range neg {
+		k := w.ni[j]
+		if w.negs[j][k] == nil {
+			w.negs[j][k] = pool.Negotiators[k].New()
+		}
+		w.seats.Negotiators[p] = w.negs[j][k]
+		rec.Negotiators[j] = pool.Negotiators[k].Name
+		if len(pool.Voters) > 0 {
+			v := w.vi[j]
+			if w.voters[j][v] == nil {
+				w.voters[j][v] = pool.Voters[v].New()
+			}
+			w.seats.Voters[p] = w.voters[j][v]
+			rec.Voters[j] = pool.Voters[v].Name
+		}
+	}
+	w.seats.Mediator = nil
+	if a.newMed != nil {
+		if w.meds[arm] == nil {
+			w.meds[arm] = a.newMed()
+		}
+		w.seats.Mediator = w.meds[arm]
+	}
+	seed := rng.Derive(cfg.Seed, uint64(i))
+	res, err := staged.Run(ctx, a.profiles, a.t.Scenario.Names(), a.plan, w.seats, seed)
+	if err != nil {
+		return fmt.Errorf("experiment: arm %q, run %d: %w", a.t.Name, i, err)
+	}
+	rec.Run, rec.Seed = i, seed
+	rec.Cause, rec.Ratified = res.Cause, res.Ratified
+	rec.Agreed = res.Agreement != parley.NoOutcome && (res.Cause == staged.CauseAgreement || res.Cause == staged.CauseRatificationFailure)
+	rec.Stage, rec.Rounds, rec.Time, rec.Locked = res.StageName, res.Rounds, res.Time, len(res.Locked)
+	rec.Utility = slices.Clone(res.Utilities)
+	rec.Discounted = slices.Clone(res.Discounted)
+	rec.Advantage = make([]float64, len(a.profiles))
+	for p, prof := range a.profiles {
+		r := prof.ReservationAt(res.Time)
+		if d := a.maxU[p] - r; d > parley.Eps {
+			rec.Advantage[p] = (rec.Utility[p] - r) / d
+		}
+	}
+	u := make([]float64, len(neg))
+	for j, p := range neg {
+		u[j] = rec.Utility[p]
+	}
+	rec.Welfare = analysis.Welfare(u)
+	rec.ParetoDistance, _ = analysis.ParetoDistance(a.front, u)
+	if a.nash != nil {
+		rec.NashDistance, rec.HasNash = analysis.Distance(u, a.nash.U), true
+	}
+	if res.Err != nil {
+		rec.Err = res.Err.Error()
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/mediator"
+)
+
+// testConfig is the default pool built from the strategy registries, as
+// cmd/parley builds it.
+func testConfig(t testing.TB, runs, workers int) Config {
+	t.Helper()
+	cfg := Config{Runs: runs, Seed: 1, Workers: workers}
+	for _, spec := range DefaultNegotiators {
+		f, err := strategy.Parse(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Pool.Negotiators = append(cfg.Pool.Negotiators, Negotiator{Name: spec, New: f})
+	}
+	for _, spec := range DefaultVoters {
+		f, err := mediator.ParseVoter(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Pool.Voters = append(cfg.Pool.Voters, Voter{Name: spec, New: func() mediated.Voter { return f() }})
+	}
+	cfg.Mediator = func(spec string) (func() mediated.Mediator, error) {
+		f, err := mediator.ParseMediator(spec)
+		if err != nil {
+			return nil, err
+		}
+		return func() mediated.Mediator { return f() }, nil
+	}
+	return cfg
+}
+
+// TestSequencingDeterministic: the report does not depend on the number
+// of workers, and the same seed gives the same bytes.
+func TestSequencingDeterministic(t *testing.T) {
+	s := ceasefire(t)
+	var prev []byte
+	for _, w := range []int{1, 3, 0} {
+		r, err := Sequencing(context.Background(), s, testConfig(t, 24, w))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prev != nil && string(b) != string(prev) {
+			t.Fatalf("workers %d gave a different report", w)
+		}
+		prev = b
+	}
+}
+
+// TestCommonRandomNumbers: run i has the same seed and strategies in every
+// arm, and the records are consistent with the summary.
+func TestCommonRandomNumbers(t *testing.T) {
+	s := ceasefire(t)
+	r, err := Sequencing(context.Background(), s, testConfig(t, 30, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"}
+	if len(r.Arms) != len(want) {
+		t.Fatalf("%d arms", len(r.Arms))
+	}
+	for i, a := range r.Arms {
+		if a.Name != want[i] || a.Runs != 30 {
+			t.Errorf("arm %d: %s with %d runs", i, a.Name, a.Runs)
+		}
+	}
+	if !reflect.DeepEqual(r.Negotiators, []string{"RU", "UA"}) || r.Mediator != "US" || r.Baseline != "bilateral_only" {
+		t.Errorf("negotiators %v, mediator %q, baseline %q", r.Negotiators, r.Mediator, r.Baseline)
+	}
+	base := r.Arms[0].Records()
+	for _, a := range r.Arms[1:] {
+		for i, rec := range a.Records() {
+			if rec.Run != i || rec.Seed != base[i].Seed || !reflect.DeepEqual(rec.Negotiators, base[i].Negotiators) || !reflect.DeepEqual(rec.Voters, base[i].Voters) {
+				t.Fatalf("arm %s run %d: seed %d strategies %v %v; baseline %d %v %v", a.Name, i, rec.Seed, rec.Negotiators, rec.Voters,
+					base[i].Seed, base[i].Negotiators, base[i].Voters)
+			}
+		}
+	}
+	for _, a := range r.Arms {
+		n := 0
+		for _, c := range Causes {
+			n += a.Breakdown[c]
+		}
+		if n != a.Runs || a.Breakdown[CauseAgreement] != a.Ratified {
+			t.Errorf("arm %s: breakdown %v for %d runs, %d ratified", a.Name, a.Breakdown, a.Runs, a.Ratified)
+		}
+		for _, rec := range a.Records() {
+			if rec.Ratified && !rec.Agreed {
+				t.Errorf("arm %s run %d ratified without agreement", a.Name, rec.Run)
+			}
+			if len(rec.Utility) != 3 || len(rec.Advantage) != 3 {
+				t.Fatalf("record %+v", rec)
+			}
+			if !rec.Ratified {
+				// Without a ratified agreement each party gets r(t): no
+				// advantage.
+				for _, d := range rec.Advantage {
+					if d > 1e-9 || d < -1e-9 {
+						t.Errorf("arm %s run %d (%s): advantage %v without agreement", a.Name, rec.Run, rec.Cause, rec.Advantage)
+					}
+				}
+			}
+		}
+	}
+	// The negotiators have a Nash point, so every run has a distance.
+	if r.Arms[0].NashDistance.N != 30 {
+		t.Errorf("nash distance over %d runs", r.Arms[0].NashDistance.N)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	s := ceasefire(t)
+	cfg := testConfig(t, 2, 1)
+	cfg.Baseline = "nope"
+	if _, err := Sequencing(context.Background(), s, cfg); !errors.Is(err, ErrUnknownArm) {
+		t.Errorf("unknown baseline: %v", err)
+	}
+	cfg = testConfig(t, 0, 1)
+	if _, err := Sequencing(context.Background(), s, cfg); err == nil {
+		t.Error("0 runs: no error")
+	}
+	cfg = testConfig(t, 2, 1)
+	cfg.Pool.Voters = nil
+	if _, err := Sequencing(context.Background(), s, cfg); err == nil {
+		t.Error("no voters for a mediated stage: no error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Sequencing(ctx, s, testConfig(t, 50, 2)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestSweepSmall runs a two-cell sweep: the cells differ only in the
+// mediator's bias, so the bilateral stage (before the mediator joins) is
+// the same in both.
+func TestSweepSmall(t *testing.T) {
+	s := ceasefire(t)
+	p, err := ParseParam(s, "US.bias=0,1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Sweep(context.Background(), s, []Param{p}, nil, testConfig(t, 12, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Arms) != 2 || r.Arms[0].Name != "US.bias=0" || r.Arms[1].Params["US.bias"] != 1.0 || r.Experiment != "sweep" {
+		t.Fatalf("arms %+v", r.Arms)
+	}
+	if len(r.Parameters) != 1 || r.Parameters[0].Name != "US.bias" {
+		t.Errorf("parameters %+v", r.Parameters)
+	}
+	a, b := r.Arms[0].Records(), r.Arms[1].Records()
+	for i := range a {
+		if a[i].Stage == "bilateral" && a[i].Cause == CauseAgreement && !reflect.DeepEqual(a[i].Utility, b[i].Utility) {
+			t.Errorf("run %d ended in the bilateral stage under both biases but differs: %v vs %v", i, a[i].Utility, b[i].Utility)
+		}
+	}
+	two, err := Sweep(context.Background(), s, []Param{p}, []string{"bilateral_then_mediated", "mediated_from_start"}, testConfig(t, 4, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(two.Arms) != 4 || two.Arms[1].Name != "US.bias=0/mediated_from_start" {
+		t.Errorf("cells × variants: %d arms, second %q", len(two.Arms), two.Arms[1].Name)
+	}
+}
+
+// BenchmarkSequencingCeasefire is the target: 4 arms × 1000 runs ×
+// 120 rounds in at most 5 s on two cores (one op = the whole experiment).
+func BenchmarkSequencingCeasefire(b *testing.B) {
+	s := ceasefire(b)
+	cfg := testConfig(b, 1000, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Sequencing(context.Background(), s, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,713 @@
+// Package mediated implements single-text mediation (Klein, Faratin, Sayama
+// and Bar-Yam, "Negotiating Complex Contracts", Group Decision and
+// Negotiation 12(2), 2003; Raiffa's one-text procedure; project notes
+// shared/reference/mediation.md §1, §4): a mediator holds one negotiating
+// text and proposes changes to it; the parties vote on every proposal, and a
+// proposal the acceptance rule approves becomes the new text. At the end the
+// parties vote once more, on the text itself, and a unanimous final vote
+// makes it the agreement.
+//
+// The package declares the two roles it calls, Voter and Mediator, and three
+// optional mediator capabilities (Adopter, Caller, Locker); strategies
+// satisfy them structurally, without importing this package. For in-process
+// strategies a run allocates only when it starts: rounds allocate nothing.
+package mediated
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/rng"
+)
+
+// Voter is a party's seat in a mediated negotiation. The mechanism calls
+// Init once per run, then Vote once per proposal, from one goroutine.
+// During Vote, st.Standing is the proposal and st.Text the current text;
+// when st.Final is set the vote is the binding final vote on the text
+// (Standing == Text). A voter must not keep st, must return quickly and
+// must return an error rather than panic (a panic is caught and ends the
+// run with parley.ReasonError). Accepting an outcome that crosses the
+// voter's own red line (parley.Profile.Vetoed) is an error.
+type Voter interface {
+	Init(ctx context.Context, s *parley.Session) error
+	Vote(ctx context.Context, st *parley.State) (parley.Vote, error)
+}
+
+// Mediator holds the pen. The mechanism calls Init once per run and Propose
+// once per round, from one goroutine. During Propose, st.Text is the current
+// text, st.Standing the previous proposal (NoOutcome in the first round) and
+// st.Votes the votes on it, by party; st.Me is -1. Propose returns the next
+// proposal, or parley.NoOutcome to step back (the run ends with
+// parley.ReasonMediatorExit). A proposal outside the space, or one that
+// changes a locked issue, is an error. The same rules as for Voter apply to
+// errors, panics and keeping st.
+type Mediator interface {
+	Init(ctx context.Context, s *parley.Session) error
+	Propose(ctx context.Context, st *parley.State) (parley.Outcome, error)
+}
+
+// Adopter is implemented by mediators that decide, under RuleMediator,
+// whether a proposal that not every party accepted becomes the text (an
+// annealing mediator). The mechanism calls Adopt after the votes, with
+// st.Standing the proposal and st.Votes the votes on it; a unanimous
+// proposal is adopted without asking.
+type Adopter interface {
+	Adopt(ctx context.Context, st *parley.State) bool
+}
+
+// Caller is implemented by mediators that may call the final vote early,
+// when they have nothing better to propose. The mechanism asks after every
+// round (st.Votes hold the round's votes, st.Text the text after it); when
+// CallVote returns true every party votes on the text as in the final vote,
+// and a unanimous vote ends the run in agreement at the end of that round.
+// A failed early vote does not end the run. With Options.NoFinalVote the
+// mechanism never asks.
+type Caller interface {
+	CallVote(ctx context.Context, st *parley.State) bool
+}
+
+// Locker is implemented by mediators that want to know which issues are
+// locked (Options.Locked), so as to leave them alone. The mechanism calls
+// Lock before Init in every run; the slice is the mechanism's and must not
+// be modified or kept after the run.
+type Locker interface {
+	Lock(issues []int)
+}
+
+// Rule says which proposals become the text.
+type Rule uint8
+
+const (
+	// RuleUnanimous adopts a proposal every party accepts: any veto blocks
+	// it (Klein et al. 2003; the default).
+	RuleUnanimous Rule = iota
+	// RuleMajority adopts a proposal more than half of the parties accept
+	// (with two parties, that is both).
+	RuleMajority
+	// RuleMediator adopts a unanimous proposal and lets the mediator decide
+	// on the others (Adopter; a mediator without Adopt adopts only unanimous
+	// proposals). Klein, Faratin and Bar-Yam's annealing mediator (AMEC-IV,
+	// LNCS 2531, 2002) needs it.
+	RuleMediator
+)
+
+var ruleNames = [...]string{"unanimous", "majority", "mediator"}
+
+// String returns "unanimous", "majority" or "mediator".
+func (r Rule) String() string {
+	if int(r) < len(ruleNames) {
+		return ruleNames[r]
+	}
+	return fmt.Sprintf("Rule(%d)", uint8(r))
+}
+
+// MarshalText writes the rule's name.
+func (r Rule) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// ParseRule is the inverse of Rule.String ("" means unanimous).
+func ParseRule(s string) (Rule, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return RuleUnanimous, nil
+	}
+	for i, n := range ruleNames {
+		if n == s {
+			return Rule(i), nil
+		}
+	}
+	return 0, fmt.Errorf("mediated: unknown rule %q (want unanimous, majority or mediator)", s)
+}
+
+// Info says what a mediator may see of the parties' preferences
+// (Session.Declared).
+type Info uint8
+
+const (
+	// InfoNone: votes only; Session.Declared is nil (the default).
+	InfoNone Info = iota
+	// InfoDeclared: declared profiles, the true ones perturbed by noise
+	// (Options.Noise; see Options). With zero noise they are the true
+	// profiles.
+	InfoDeclared
+	// InfoFull: the true profiles (a trusted mediator).
+	InfoFull
+)
+
+var infoNames = [...]string{"none", "declared", "full"}
+
+// String returns "none", "declared" or "full".
+func (i Info) String() string {
+	if int(i) < len(infoNames) {
+		return infoNames[i]
+	}
+	return fmt.Sprintf("Info(%d)", uint8(i))
+}
+
+// MarshalText writes the level's name.
+func (i Info) MarshalText() ([]byte, error) { return []byte(i.String()), nil }
+
+// ParseInfo is the inverse of Info.String ("" means none).
+func ParseInfo(s string) (Info, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return InfoNone, nil
+	}
+	for i, n := range infoNames {
+		if n == s {
+			return Info(i), nil
+		}
+	}
+	return 0, fmt.Errorf("mediated: unknown information level %q (want none, declared or full)", s)
+}
+
+// Options configure a Mechanism. Rounds is required; every other zero value
+// is a default.
+type Options struct {
+	// Rounds is the number of proposals in this negotiation (or stage).
+	Rounds int
+	// RoundOffset and TotalRounds place the negotiation on a longer clock
+	// (a stage of a staged protocol): round r, from 0, is at normalised
+	// time t = (RoundOffset + r)/TotalRounds, and the final vote at
+	// (RoundOffset + Rounds)/TotalRounds. TotalRounds 0 means Rounds.
+	RoundOffset, TotalRounds int
+	// Rule says which proposals become the text (default RuleUnanimous).
+	Rule Rule
+	// Info says what the mediator sees of the parties' preferences
+	// (default InfoNone: votes only).
+	Info Info
+	// Noise is the standard deviation of the noise on declared profiles
+	// (InfoDeclared). For a linear-additive profile (ufun.LinearAdditive,
+	// also behind a ufun.Table) every value's evaluation, relative to the
+	// best value of its issue, is perturbed by N(0, Noise) and clipped to
+	// [0,1]; the declared profile is still linear-additive. For any other
+	// profile every outcome's utility is perturbed and clipped. The noise
+	// is drawn afresh in every run from the run's seed.
+	Noise float64
+	// Start, when HasStart is set, is the starting text (carried over from
+	// an earlier stage, or a reference text); otherwise the text starts as
+	// a uniformly random outcome drawn from the run's seed.
+	Start    parley.Outcome
+	HasStart bool
+	// Locked lists issues (indices into the space) fixed to the starting
+	// text's values: a proposal that changes one is a mediator error.
+	Locked []int
+	// NoFinalVote skips the final vote: the text is then the agreement if
+	// some vote adopted it during the run (and it crosses no party's red
+	// line). By default a final unanimous vote (State.Final) decides.
+	NoFinalVote bool
+	// HazardWindow is the number of rounds without the text improving for
+	// a party after which a voter with a walk-away hazard
+	// (Profile.Hazard) walks away, and a mediator with one steps back,
+	// with that probability per round (default 5, as in package sao).
+	HazardWindow int
+	// Trace, when set, is called with every action: a proposal as Party
+	// -1, Action Offer; a vote as Party = the voter, Action Accept or
+	// Reject, Outcome the proposal (or, in a final vote, the text); a
+	// voter leaving as Action End; the mediator stepping back as Party -1,
+	// Action End. The final vote is traced with Round = Rounds, and a vote
+	// called early (Caller) with the round it follows.
+	Trace func(parley.Event)
+}
+
+// Validate names the first bad option (the space-dependent ones, Start and
+// Locked, are checked by New).
+func (o *Options) Validate() error {
+	switch {
+	case o.Rounds <= 0:
+		return fmt.Errorf("mediated: rounds = %d, want at least 1", o.Rounds)
+	case o.RoundOffset < 0 || o.TotalRounds < 0:
+		return errors.New("mediated: negative round offset or total rounds")
+	case o.TotalRounds > 0 && o.RoundOffset+o.Rounds > o.TotalRounds:
+		return fmt.Errorf("mediated: rounds %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+o.Rounds, o.TotalRounds)
+	case o.Rule > RuleMediator:
+		return fmt.Errorf("mediated: unknown rule %d", o.Rule)
+	case o.Info > InfoFull:
+		return fmt.Errorf("mediated: unknown information level %d", o.Info)
+	case math.IsNaN(o.Noise) || math.IsInf(o.Noise, 0) || o.Noise < 0:
+		return fmt.Errorf("mediated: noise %v, want a non-negative number", o.Noise)
+	case o.HazardWindow < 0:
+		return fmt.Errorf("mediated: hazard window %d is negative", o.HazardWindow)
+	}
+	return nil
+}
+
+// Seeded streams (rng sub-stream indices) of a run.
+const (
+	streamVoter    = 1 << 33 // + voter index
+	streamMediator = 1<<33 - 1
+	streamMech     = 1 << 34 // starting text and hazards
+	streamNoise    = 1<<34 + 1
+)
+
+// Mechanism runs single-text mediations between fixed profiles. It keeps
+// its buffers between runs; it is not safe for concurrent use (use one
+// Mechanism per goroutine).
+type Mechanism struct {
+	opts     Options
+	profiles []*parley.Profile
+	names    []string
+	med      *parley.Profile // the mediator's profile, or a no-interest stub
+	space    *parley.OutcomeSpace
+	total    int
+	endT     float64
+
+	state    parley.State
+	votes    []parley.Vote
+	sessions []parley.Session // voters, then the mediator
+	pcgs     []rand.PCG
+	rands    []*rand.Rand
+	mech     rand.PCG
+	mechRand *rand.Rand
+	noise    rand.PCG
+
+	lockVals  []int
+	hazard    bool
+	hazardWin int
+	best      []float64 // per voter, then the mediator: best text utility so far
+	improved  []int     // the last round in which the text improved for it
+
+	truth []*parley.Profile // Declared for InfoFull and noise-free InfoDeclared
+	decl  []declSource      // per voter: how to perturb its profile
+}
+
+// New returns a mechanism for the given voters' profiles (in voting order)
+// and names. mediator is the mediator's own profile (its interests, and its
+// Hazard of stepping back); nil means a mediator without interests, whose
+// session then holds a stub profile over the same space with utility 0
+// everywhere, so that it still learns the space.
+func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, opts Options) (*Mechanism, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if len(profiles) < 2 {
+		return nil, fmt.Errorf("mediated: %d parties, need at least 2", len(profiles))
+	}
+	if len(names) != len(profiles) {
+		return nil, fmt.Errorf("mediated: %d names for %d parties", len(names), len(profiles))
+	}
+	for i, p := range profiles {
+		if p == nil || p.Utility == nil || p.Space == nil {
+			return nil, fmt.Errorf("mediated: party %q: %w", names[i], parley.ErrNoProfile)
+		}
+		if p.Space != profiles[0].Space {
+			return nil, fmt.Errorf("mediated: party %q: profile over another outcome space", names[i])
+		}
+	}
+	space := profiles[0].Space
+	if mediator == nil {
+		mediator = &parley.Profile{Name: "mediator", Space: space,
+			Utility: parley.UtilityFunc(func(parley.Outcome) float64 { return 0 })}
+	} else if mediator.Utility == nil || mediator.Space != space {
+		return nil, errors.New("mediated: mediator profile without utility or over another outcome space")
+	}
+	if opts.HasStart && !space.Valid(opts.Start) {
+		return nil, fmt.Errorf("mediated: start text: %w", space.Check(opts.Start))
+	}
+	seen := make(map[int]bool, len(opts.Locked))
+	for _, i := range opts.Locked {
+		if i < 0 || i >= len(space.Issues) {
+			return nil, fmt.Errorf("mediated: locked issue %d outside the %d issues", i, len(space.Issues))
+		}
+		if seen[i] {
+			return nil, fmt.Errorf("mediated: locked issue %q given twice", space.Issues[i].Name)
+		}
+		seen[i] = true
+	}
+	n := len(profiles)
+	m := &Mechanism{opts: opts, profiles: profiles, names: names, med: mediator, space: space,
+		total: opts.TotalRounds, votes: make([]parley.Vote, n),
+		sessions: make([]parley.Session, n+1), pcgs: make([]rand.PCG, n+1), rands: make([]*rand.Rand, n+1),
+		lockVals: make([]int, len(opts.Locked)), hazardWin: opts.HazardWindow,
+		best: make([]float64, n+1), improved: make([]int, n+1)}
+	if m.total == 0 {
+		m.total = opts.Rounds
+	}
+	m.endT = float64(opts.RoundOffset+opts.Rounds) / float64(m.total)
+	if m.hazardWin == 0 {
+		m.hazardWin = 5
+	}
+	for i := range m.rands {
+		m.rands[i] = rand.New(&m.pcgs[i])
+	}
+	m.mechRand = rand.New(&m.mech)
+	for _, p := range profiles {
+		m.hazard = m.hazard || p.Hazard > 0
+	}
+	m.hazard = m.hazard || mediator.Hazard > 0
+	m.state.Votes = make([]parley.Vote, n)
+	m.state.Offers = make([]parley.OfferRecord, 0, opts.Rounds)
+	if opts.Info != InfoNone {
+		m.truth = profiles
+	}
+	if opts.Info == InfoDeclared && opts.Noise > 0 {
+		m.decl = make([]declSource, n)
+		for i, p := range profiles {
+			m.decl[i] = newDeclSource(space, p.Utility)
+		}
+	}
+	return m, nil
+}
+
+// time returns the normalised time of round r (from 0).
+func (m *Mechanism) time(r int) float64 {
+	return float64(m.opts.RoundOffset+r) / float64(m.total)
+}
+
+// Run mediates once: voters[i] votes for profiles[i], med holds the text.
+// Every random choice (the starting text, hazards, noise, and the seats'
+// Session.Rand streams) comes from seed: the same seed gives the same run.
+// Run returns an error only for a misuse (wrong number of seats, a nil
+// seat, a cancelled ctx); a failing voter or mediator ends the run with
+// parley.ReasonError, Result.Party naming the voter (-1 for the mediator)
+// and Result.Err saying what went wrong.
+//
+// The voters' sessions have Party = their index and Names = the voters'
+// names; the mediator's session has Party = -1, the same Names, Profile =
+// its own profile (see New), and Declared as Options.Info says.
+func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed uint64) (*parley.Result, error) {
+	n := len(m.profiles)
+	if len(voters) != n {
+		return nil, fmt.Errorf("mediated: %d voters for %d parties", len(voters), n)
+	}
+	if med == nil {
+		return nil, errors.New("mediated: no mediator")
+	}
+	for i, v := range voters {
+		if v == nil {
+			return nil, fmt.Errorf("mediated: party %q: no voter", m.names[i])
+		}
+	}
+	res := &parley.Result{Agreement: parley.NoOutcome, Party: -1,
+		Utilities: make([]float64, n), Discounted: make([]float64, n)}
+	st := &m.state
+
+	rng.Reseed(&m.mech, seed, streamMech)
+	start := m.opts.Start
+	if !m.opts.HasStart {
+		start = parley.Outcome(m.mechRand.IntN(m.space.Size()))
+	}
+	for j, i := range m.opts.Locked {
+		m.lockVals[j] = m.space.ValueIndex(start, i)
+	}
+	*st = parley.State{Deadline: m.opts.Rounds, Parties: n, Me: -1, Standing: parley.NoOutcome, Proposer: -1,
+		Text: start, Votes: st.Votes, Offers: st.Offers[:0]}
+	clear(st.Votes)
+
+	// Sessions: the mediator first (Lock, then Init), then the voters.
+	ms := &m.sessions[n]
+	rng.Reseed(&m.pcgs[n], seed, streamMediator)
+	*ms = parley.Session{Party: -1, Names: m.names, Profile: m.med, Deadline: m.opts.Rounds,
+		Protocol: "mediated", Rand: m.rands[n], Declared: m.declared(seed)}
+	if err := m.initMediator(ctx, med, ms); err != nil {
+		res.Err = fmt.Errorf("mediated: mediator: init: %w", err)
+		m.end(res, parley.ReasonError, -1, 0, m.time(0))
+		return res, nil
+	}
+	for i, v := range voters {
+		rng.Reseed(&m.pcgs[i], seed, streamVoter+uint64(i))
+		m.sessions[i] = parley.Session{Party: i, Names: m.names, Profile: m.profiles[i], Deadline: m.opts.Rounds,
+			Protocol: "mediated", Rand: m.rands[i]}
+		if err := protect(func() error { return v.Init(ctx, &m.sessions[i]) }); err != nil {
+			res.Err = fmt.Errorf("mediated: party %q: init: %w", m.names[i], err)
+			m.end(res, parley.ReasonError, i, 0, m.time(0))
+			return res, nil
+		}
+	}
+	if m.hazard {
+		for i, p := range m.profiles {
+			m.best[i], m.improved[i] = p.Utility.Utility(start), 0
+		}
+		m.best[n], m.improved[n] = m.med.Utility.Utility(start), 0
+	}
+	adopter, _ := med.(Adopter)
+	caller, _ := med.(Caller)
+	if m.opts.NoFinalVote {
+		caller = nil
+	}
+	adopted := false // some vote adopted the text (NoFinalVote)
+
+	for r := 0; r < m.opts.Rounds; r++ {
+		t := m.time(r)
+		if r&255 == 255 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("mediated: %w", err)
+			}
+		}
+		st.Round, st.Time, st.Me, st.Final = r, t, -1, false
+		if m.hazard && r > 0 {
+			if w := m.hazardDraw(r); w >= 0 {
+				why := parley.ReasonWalkAway
+				if w == n {
+					w, why = -1, parley.ReasonMediatorExit
+				}
+				m.trace(st, w, parley.End, parley.NoOutcome)
+				m.end(res, why, w, r+1, t)
+				return res, nil
+			}
+		}
+
+		prop, err := m.propose(ctx, med, st)
+		if err == nil && prop != parley.NoOutcome {
+			err = m.checkProposal(prop, start)
+		}
+		if err != nil {
+			res.Err = fmt.Errorf("mediated: mediator: %w", err)
+			m.end(res, parley.ReasonError, -1, r+1, t)
+			return res, nil
+		}
+		if prop == parley.NoOutcome {
+			m.trace(st, -1, parley.End, parley.NoOutcome)
+			m.end(res, parley.ReasonMediatorExit, -1, r+1, t)
+			return res, nil
+		}
+		m.trace(st, -1, parley.Offer, prop)
+		st.Offers = append(st.Offers, parley.OfferRecord{Party: -1, Outcome: prop, Step: st.Step, Round: r, Time: t})
+		st.Step++
+		st.Standing = prop
+
+		accepts, stop := m.poll(ctx, voters, st, res, r)
+		if stop {
+			return res, nil
+		}
+		ok := accepts == n
+		switch {
+		case ok:
+		case m.opts.Rule == RuleMajority:
+			ok = 2*accepts > n
+		case m.opts.Rule == RuleMediator && adopter != nil:
+			ok, err = m.adopt(ctx, adopter, st)
+			if err != nil {
+				res.Err = fmt.Errorf("mediated: mediator: adopt: %w", err)
+				m.end(res, parley.ReasonError, -1, r+1, t)
+				return res, nil
+			}
+		}
+		if ok {
+			st.Text, adopted = prop, true
+			if m.hazard {
+				m.progress(prop, r)
+			}
+		}
+		st.Me = -1
+		if caller != nil {
+			call, err := m.call(ctx, caller, st)
+			if err != nil {
+				res.Err = fmt.Errorf("mediated: mediator: call vote: %w", err)
+				m.end(res, parley.ReasonError, -1, r+1, t)
+				return res, nil
+			}
+			if call && m.finalVote(ctx, voters, st, res, r, m.time(r+1)) {
+				return res, nil
+			}
+		}
+	}
+
+	R := m.opts.Rounds
+	if m.opts.NoFinalVote {
+		if adopted && !m.vetoed(st.Text) {
+			res.Agreement = st.Text
+			m.end(res, parley.ReasonAgreement, -1, R, m.endT)
+		} else {
+			m.end(res, parley.ReasonDeadline, -1, R, m.endT)
+		}
+		return res, nil
+	}
+	if !m.finalVote(ctx, voters, st, res, R, m.endT) {
+		m.end(res, parley.ReasonDeadline, -1, R, m.endT)
+	}
+	return res, nil
+}
+
+// poll collects every voter's vote on st.Standing. It returns the number
+// of accepts, and stop = true when the run ended (res filled in).
+func (m *Mechanism) poll(ctx context.Context, voters []Voter, st *parley.State, res *parley.Result, r int) (accepts int, stop bool) {
+	for i, v := range voters {
+		st.Me = i
+		vote, err := m.vote(ctx, v, st)
+		if err == nil && vote.Accept && m.profiles[i].Vetoed(st.Standing) {
+			err = errors.New("accepted an outcome that crosses its own red line")
+		}
+		if err != nil {
+			res.Err = fmt.Errorf("mediated: party %q: %w", m.names[i], err)
+			m.end(res, parley.ReasonError, i, r+1, st.Time)
+			return 0, true
+		}
+		if vote.Leave {
+			m.trace(st, i, parley.End, parley.NoOutcome)
+			m.end(res, parley.ReasonWalkAway, i, r+1, st.Time)
+			return 0, true
+		}
+		kind := parley.Reject
+		if vote.Accept {
+			kind = parley.Accept
+			accepts++
+		}
+		m.trace(st, i, kind, st.Standing)
+		st.Step++
+		m.votes[i] = vote
+	}
+	copy(st.Votes, m.votes)
+	st.Accepts = accepts
+	return accepts, false
+}
+
+// finalVote puts the text to a binding vote at time t (traced as round r).
+// It returns true when the run ended: in agreement, or because a voter
+// failed or left (res filled in). A vote that simply fails returns false.
+func (m *Mechanism) finalVote(ctx context.Context, voters []Voter, st *parley.State, res *parley.Result, r int, t float64) bool {
+	st.Round, st.Time, st.Final, st.Standing = r, t, true, st.Text
+	accepts, stop := m.poll(ctx, voters, st, res, r)
+	st.Final = false
+	if stop {
+		return true
+	}
+	if accepts < len(voters) {
+		return false
+	}
+	res.Agreement = st.Text
+	m.end(res, parley.ReasonAgreement, -1, min(r+1, m.opts.Rounds), t)
+	return true
+}
+
+// end fills in res for a run that ended in round rounds (from 1) at time t.
+func (m *Mechanism) end(res *parley.Result, why parley.Reason, party, rounds int, t float64) {
+	res.Reason, res.Party, res.Rounds, res.Steps, res.Time = why, party, max(rounds, 1), m.state.Step, t
+	for i, p := range m.profiles {
+		u := p.ReservationAt(t)
+		if why == parley.ReasonAgreement {
+			u = p.Utility.Utility(res.Agreement)
+		}
+		res.Utilities[i] = u
+		res.Discounted[i] = p.Discounted(u, t)
+	}
+}
+
+// checkProposal reports a proposal outside the space or one that changes a
+// locked issue.
+func (m *Mechanism) checkProposal(o, start parley.Outcome) error {
+	if !m.space.Valid(o) {
+		return fmt.Errorf("invalid proposal: %w", m.space.Check(o))
+	}
+	for j, i := range m.opts.Locked {
+		if m.space.ValueIndex(o, i) != m.lockVals[j] {
+			return fmt.Errorf("proposal changes locked issue %q", m.space.Issues[i].Name)
+		}
+	}
+	return nil
+}
+
+// vetoed reports whether o crosses any voter's red line.
+func (m *Mechanism) vetoed(o parley.Outcome) bool {
+	for _, p := range m.profiles {
+		if p.Vetoed(o) {
+			return true
+		}
+	}
+	return false
+}
+
+// progress records that the text became o in round r.
+func (m *Mechanism) progress(o parley.Outcome, r int) {
+	n := len(m.profiles)
+	for i := 0; i <= n; i++ {
+		p := m.med
+		if i < n {
+			p = m.profiles[i]
+		}
+		if p.Hazard == 0 {
+			continue
+		}
+		if u := p.Utility.Utility(o); u > m.best[i]+parley.Eps {
+			m.best[i], m.improved[i] = u, r
+		}
+	}
+}
+
+// hazardDraw draws, at the start of round r, whether a voter (in order)
+// walks away or the mediator (returned as len(profiles)) steps back after
+// the hazard window without progress; it returns -1 when nobody does.
+func (m *Mechanism) hazardDraw(r int) int {
+	n := len(m.profiles)
+	for i := 0; i <= n; i++ {
+		p := m.med
+		if i < n {
+			p = m.profiles[i]
+		}
+		if p.Hazard > 0 && r-m.improved[i] >= m.hazardWin && m.mechRand.Float64() < p.Hazard {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Mechanism) trace(st *parley.State, party int, kind parley.ActionKind, o parley.Outcome) {
+	if m.opts.Trace != nil {
+		m.opts.Trace(parley.Event{Step: st.Step, Round: st.Round, Time: st.Time, Party: party, Action: kind, Outcome: o})
+	}
+}
+
+// protect runs f, turning a panic into an error.
+func protect(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return f()
+}
+
+func (m *Mechanism) initMediator(ctx context.Context, med Mediator, s *parley.Session) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	if l, ok := med.(Locker); ok {
+		l.Lock(m.opts.Locked)
+	}
+	return med.Init(ctx, s)
+}
+
+// The per-round calls are written out (not through protect) so that no
+// closure escapes and rounds stay allocation-free.
+
+func (m *Mechanism) propose(ctx context.Context, med Mediator, st *parley.State) (o parley.Outcome, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return med.Propose(ctx, st)
+}
+
+func (m *Mechanism) vote(ctx context.Context, v Voter, st *parley.State) (vote parley.Vote, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return v.Vote(ctx, st)
+}
+
+func (m *Mechanism) adopt(ctx context.Context, a Adopter, st *parley.State) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return a.Adopt(ctx, st), nil
+}
+
+func (m *Mechanism) call(ctx context.Context, c Caller, st *parley.State) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return c.CallVote(ctx, st), nil
+}

@@ -1,0 +1,105 @@
+package mediator_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/parley-dev/parley/strategy/mediator"
+)
+
+func TestParse(t *testing.T) {
+	good := []struct {
+		spec string
+		want string // the type's name
+	}{
+		{"random", "*mediator.Random"},
+		{"HillClimb:call=true", "*mediator.HillClimb"},
+		{"hillclimbing", "*mediator.HillClimb"},
+		{"anneal:t0=0.2", "*mediator.Anneal"},
+		{"feedback:call=no", "*mediator.Feedback"},
+		{"nash", "*mediator.Seeker"},
+		{"ks:call=false", "*mediator.Seeker"},
+		{"kalai-smorodinsky", "*mediator.Seeker"},
+		{" biased : bias = 0.5 , call=1", "*mediator.Seeker"},
+	}
+	for _, tc := range good {
+		f, err := mediator.ParseMediator(tc.spec)
+		if err != nil {
+			t.Errorf("%q: %v", tc.spec, err)
+			continue
+		}
+		a, b := f(), f()
+		if got := typeName(a); got != tc.want || a == b {
+			t.Errorf("%q: %s (fresh values: %v)", tc.spec, got, a != b)
+		}
+	}
+	for _, spec := range []string{"hillclimber", "hc", "Annealer:t0=0.1", "reservation", "reservation-aware", "exaggerator:gain=0.2"} {
+		f, err := mediator.ParseVoter(spec)
+		if err != nil || f() == nil {
+			t.Errorf("voter %q: %v", spec, err)
+		}
+	}
+	bad := []struct {
+		voter bool
+		spec  string
+		msg   string
+		is    error
+	}{
+		{false, "oracle", `mediator "oracle": unknown strategy "oracle" (want random, hillclimb, anneal, feedback, nash, ks, biased)`, mediator.ErrUnknownStrategy},
+		{false, "random:x=1", `mediator "random:x=1": unknown parameter "x" (want none)`, mediator.ErrUnknownParameter},
+		{false, "anneal:t0=hot", `mediator "anneal:t0=hot": parameter "t0": "hot" is not a number`, nil},
+		{false, "anneal:t0=-1", `parameter "t0": -1 outside`, nil},
+		{false, "biased:bias=1.5", `mediator "biased:bias=1.5": parameter "bias": 1.5 outside [0, 1]`, nil},
+		{false, "biased:bias=0.1,bias=0.2", `parameter "bias": given twice`, nil},
+		{false, "nash:call", `parameter "call" is not key=value`, nil},
+		{false, "nash:call=maybe", `parameter "call": "maybe" is not true or false`, nil},
+		{false, "nash:", `parameter "" is not key=value`, nil},
+		{true, "annealer:gain=1", `voter "annealer:gain=1": unknown parameter "gain" (want t0)`, mediator.ErrUnknownParameter},
+		{true, "exaggerator:gain=NaN", `"NaN" is not a number`, nil},
+		{true, "nash", `voter "nash": unknown strategy`, mediator.ErrUnknownStrategy},
+	}
+	for _, tc := range bad {
+		var err error
+		if tc.voter {
+			_, err = mediator.ParseVoter(tc.spec)
+		} else {
+			_, err = mediator.ParseMediator(tc.spec)
+		}
+		var se *mediator.SpecError
+		if err == nil || !strings.Contains(err.Error(), tc.msg) || !errors.As(err, &se) || (tc.is != nil && !errors.Is(err, tc.is)) {
+			t.Errorf("%q: %v; want %q", tc.spec, err, tc.msg)
+		}
+	}
+}
+
+func TestList(t *testing.T) {
+	var names []string
+	for _, in := range mediator.ListMediators() {
+		names = append(names, in.Name)
+		if in.Summary == "" {
+			t.Errorf("%s: no summary", in.Name)
+		}
+		if _, err := mediator.ParseMediator(in.Name); err != nil {
+			t.Errorf("%s: %v", in.Name, err)
+		}
+	}
+	for _, in := range mediator.ListVoters() {
+		names = append(names, in.Name)
+		if _, err := mediator.ParseVoter(in.Name); err != nil {
+			t.Errorf("%s: %v", in.Name, err)
+		}
+	}
+	want := "random hillclimb anneal feedback nash ks biased hillclimber annealer reservation exaggerator"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("names %q, want %q", got, want)
+	}
+	l := mediator.ListMediators()
+	l[0].Name = "changed"
+	if mediator.ListMediators()[0].Name != "random" {
+		t.Error("List returns the table itself")
+	}
+}
+
+func typeName(v any) string { return fmt.Sprintf("%T", v) }
