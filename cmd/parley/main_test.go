@@ -179,11 +179,53 @@ func TestRunDeadline(t *testing.T) {
 }
 
 func TestRunReadable(t *testing.T) {
-	out := cli(t, "run", "ceasefire")
-	for _, want := range []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Offers:", "Utilities", "round   1  RU"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Offers:", "Utilities", "round   1  RU"}},
+		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"protocol default, 120 rounds in all", "stage 1  bilateral(sao RU+UA, 40 rounds)",
+			"stage 2  mediated(mediated RU+UA, 80 rounds)", `Stage "bilateral" (sao)`, `Stage "mediated" (mediated)`, "US         proposes", "Agreement in stage \"mediated\""}},
+	}
+	for _, tc := range tests {
+		out := cli(t, tc.args...)
+		for _, want := range tc.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("parley %s: output lacks %q:\n%s", strings.Join(tc.args, " "), want, out)
+			}
 		}
+	}
+}
+
+// The staged run: same seed, same bytes (trace included); every variant runs;
+// a variant the scenario lacks is a usage error naming the known ones.
+func TestRunStaged(t *testing.T) {
+	dir := t.TempDir()
+	a := cli(t, "run", "ceasefire", "--seed", "4", "--json", "--trace", filepath.Join(dir, "a.jsonl"))
+	b := cli(t, "run", "ceasefire", "--seed", "4", "--json", "--trace", filepath.Join(dir, "b.jsonl"))
+	ta, _ := os.ReadFile(filepath.Join(dir, "a.jsonl"))
+	tb, _ := os.ReadFile(filepath.Join(dir, "b.jsonl"))
+	if a != b || !bytes.Equal(ta, tb) || len(ta) == 0 {
+		t.Fatal("the same seed gave different staged runs or traces")
+	}
+	if !bytes.Contains(ta, []byte(`"stage":"mediated"`)) || !bytes.Contains(ta, []byte(`"party":"US","action":"offer"`)) {
+		t.Fatalf("trace lacks the mediated stage or the US's proposals:\n%.400s", ta)
+	}
+	for _, v := range []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"} {
+		var j StagedJSON
+		if err := json.Unmarshal([]byte(cli(t, "run", "ceasefire", "--variant", v, "--voters", "hillclimber,annealer", "--mediator", "nash", "--json")), &j); err != nil {
+			t.Fatal(err)
+		}
+		if j.Variant != v || j.Deadline != 120 || j.Mediator != "nash" || j.Cause == "" || j.Cause == "error" {
+			t.Errorf("variant %s: %+v", v, j)
+		}
+		if j.Cause == "agreement" && (!j.Ratified || j.Agreement == nil) {
+			t.Errorf("variant %s: agreement without ratification or outcome", v)
+		}
+	}
+	_, stderr, code := exe(t, "run", "ceasefire", "--variant", "nosuch")
+	if code != 2 || !strings.Contains(stderr, "bilateral_only") {
+		t.Fatalf("unknown variant: exit %d, %s", code, stderr)
 	}
 }
 

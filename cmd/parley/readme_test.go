@@ -94,11 +94,19 @@ func jsonBlock(t *testing.T, marker string) string {
 	return block
 }
 
-// TestDocsRunExample: the run example in docs/cli.md is the real output.
+// TestDocsRunExample: the run examples in docs/cli.md are the real output.
 func TestDocsRunExample(t *testing.T) {
-	want := jsonBlock(t, "`--json` output of `parley run ceasefire --json`")
-	if got := cli(t, "run", "ceasefire", "--json"); got != want {
-		t.Fatalf("docs/cli.md run example is stale; got:\n%s", got)
+	for _, tc := range []struct {
+		marker string
+		args   []string
+	}{
+		{"`--json` output of `parley run ceasefire --protocol sao --json`", []string{"run", "ceasefire", "--protocol", "sao", "--json"}},
+		{"`parley run ceasefire --json` (checked by a test)", []string{"run", "ceasefire", "--json"}},
+	} {
+		want := jsonBlock(t, tc.marker)
+		if got := cli(t, tc.args...); got != want {
+			t.Fatalf("docs/cli.md example %q is stale; got:\n%s", tc.marker, got)
+		}
 	}
 }
 
