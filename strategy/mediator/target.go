@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/parley-dev/parley/internal/rng"
 	"math"
 	"slices"
 	"sort"
@@ -872,7 +873,7 @@ func additiveTable(space *parley.OutcomeSpace, uf parley.UtilityFunction) (tab [
 		case 1:
 			o = size - 1
 		default:
-			x = splitmix(x)
+			x = rng.SplitMix64(x) // a fixed, seed-free sample of outcomes
 			o = x % size
 		}
 		if math.Abs(t.Utility(parley.Outcome(o))-uf.Utility(parley.Outcome(o))) > 1e-9 {
@@ -917,15 +918,6 @@ func (t *tabled) Utility(o parley.Outcome) float64 {
 
 func (t *tabled) Contribution(i, k int) float64 { return t.tab[i][k] }
 func (t *tabled) AgreementBonus() float64       { return t.bonus }
-
-// splitmix is one step of SplitMix64 (Steele, Lea, Flood, OOPSLA 2014),
-// for a fixed, seed-free sample of outcomes.
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
 
 var (
 	_ Mediator          = (*Seeker)(nil)
