@@ -82,6 +82,14 @@ func ExampleList() {
 	// genius-conceder
 	// genius-linear
 	// genius-hardliner
+	// boa bid=boulware om=none ac=next
+	// agentk
+	// hardheaded
+	// nicetft
+	// cuhkagent
+	// atlas3
+	// ponpoko
+	// agentgg
 }
 
 // Acceptance conditions compose with any strategy that takes one.

@@ -3,6 +3,8 @@ package strategy
 import (
 	"errors"
 	"fmt"
+	"github.com/parley-dev/parley/strategy/anac"
+	"github.com/parley-dev/parley/strategy/boa"
 	"strings"
 
 	"github.com/parley-dev/parley"
@@ -75,8 +77,13 @@ func timeParams(e string) []Param {
 	}
 }
 
-// strategies is the table behind Parse and List, in display order.
-var strategies = []entry{
+// strategies is the table behind Parse and List, in display order: the
+// classic strategies, BOA compositions, the competition agents and the
+// GENIUS-compatible family.
+var strategies = append(append(classic, boaEntry), anacEntries()...)
+
+// classic are the strategies of this package and strategy/geniuscompat.
+var classic = []entry{
 	{Info{Name: "boulware", Summary: "time-dependent (Faratin 1998), e = 0.2: holds firm, concedes near the deadline",
 		Params: timeParams("0.2")}, timeDependent(BoulwareE)},
 	{Info{Name: "linear", Summary: "time-dependent (Faratin 1998), e = 1: concedes at a constant rate",
@@ -126,6 +133,25 @@ var strategies = []entry{
 		plain(func() parley.Negotiator { return geniuscompat.NewLinear() })},
 	{Info{Name: "genius-hardliner", Summary: "GENIUS 9.1.9 TimeDependentAgentHardliner, exactly: always its best bid, accepts one as good"},
 		plain(func() parley.Negotiator { return geniuscompat.NewHardliner() })},
+}
+
+// boaEntry composes a negotiator from BOA components (strategy/boa); Parse
+// hands the whole spec to boa.Parse.
+var boaEntry = entry{Info{Name: "boa", Summary: "a negotiator composed of a bidding strategy, an opponent model and an acceptance condition (BOA, Baarslag et al. 2014), e.g. boa:bid=timedep(e=0.2),om=frequency,ac=combi(t=0.98)",
+	Params: []Param{
+		{Name: "bid", Default: "boulware", Meaning: "bidding: timedep(e=,k=,d=), boulware, linear, conceder, hardliner; with an opponent model, the bid best for the opponent within d of the target"},
+		{Name: "om", Default: "none", Meaning: "opponent model: none, frequency(l=,v=) (HardHeaded-style), bayesian(sigma=,c=) (Hindriks and Tykhonov 2008)"},
+		{Name: "ac", Default: "next", Meaning: "acceptance: next(a=,b=), const(c=), time(t=), combi(t=), combimax(t=)"},
+	}}, nil}
+
+// anacEntries lists the competition agents of strategy/anac (no
+// parameters).
+func anacEntries() []entry {
+	var es []entry
+	for _, a := range anac.Agents() {
+		es = append(es, entry{Info{Name: a.Name, Summary: a.Summary}, plain(a.New)})
+	}
+	return es
 }
 
 // plain builds a factory for a strategy without parameters.
@@ -199,6 +225,13 @@ func (a *args) acceptance() (Acceptance, error) {
 func Parse(spec string) (Factory, error) {
 	name, rest, hasParams := strings.Cut(strings.TrimSpace(spec), ":")
 	name = strings.ToLower(strings.TrimSpace(name))
+	if name == boaEntry.Name {
+		f, err := boa.Parse(rest)
+		if err != nil {
+			return nil, &SpecError{Spec: spec, Err: err}
+		}
+		return f, nil
+	}
 	e := lookup(name)
 	if e == nil {
 		names := make([]string, len(strategies))

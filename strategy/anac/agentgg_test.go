@@ -1,0 +1,106 @@
+package anac_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/strategy/anac"
+)
+
+// TestAgentGGLowerBound checks AgentGG's schedule (AgentGG.java
+// getThreshold) at its breakpoints and between them, for an estimated
+// Nash ratio n = 0.6 (so n + k(1 − n) = 0.6 + 0.4k), computed by hand.
+func TestAgentGGLowerBound(t *testing.T) {
+	tests := []struct{ t, rv, want float64 }{
+		{0, 0, 0.9999},
+		{0.005, 0, 0.9999},
+		{0.01, 0, 0.99},
+		{0.02, 0, 0.99},
+		{0.1, 0, 0.95},  // 0.99 − 0.5·0.08
+		{0.2, 0, 0.9},   // 0.9 at the start of the next piece
+		{0.35, 0, 0.81}, // 0.9 − (0.9 − 0.72)/0.3·0.15
+		{0.5, 0, 0.72},  // n + 0.3(1 − n)
+		{0.7, 0, 0.69},  // 0.72 − (0.72 − 0.66)/0.4·0.2
+		{0.9, 0, 0.66},  // n + 0.15(1 − n)
+		{0.95, 0, 0.635},
+		{0.98, 0, 0.62},   // n + 0.05(1 − n)
+		{0.995, 0, 0.6},   // n
+		{0.9989, 0, 0.46}, // n − 0.35(1 − n), reached at 0.9989
+		{0.999, 0, 0.44},  // n − 0.4(1 − n)
+		{1, 0, 0.44},
+		// The floors above the reservation ratio: 0.3 until 0.98, 0.25
+		// until 0.999, then 0.2.
+		{0.9, 0.5, 0.8},
+		{0.95, 0.5, 0.8},
+		{0.98, 0.5, 0.75},
+		{0.9989, 0.5, 0.75},
+		{0.999, 0.5, 0.7},
+		{0.5, 0.5, 0.72}, // no floor before t = 0.9
+	}
+	for _, tc := range tests {
+		if got := anac.AgentGGLowerBound(tc.t, 0.6, tc.rv); !near(got, tc.want) {
+			t.Errorf("AgentGGLowerBound(%v, 0.6, %v) = %.10f, want %v", tc.t, tc.rv, got, tc.want)
+		}
+	}
+	// The Nash estimate from the best early offer r: (1 − r)/1.7 + r.
+	if got := anac.AgentGGNash(0.49); !near(got, 0.79) {
+		t.Errorf("AgentGGNash(0.49) = %v, want 0.79", got)
+	}
+}
+
+// TestAgentGGActs: AgentGG estimates the Nash point from the opponent's
+// first offers, sets its band from it and bids inside the band the
+// outcome the opponent proposed most.
+func TestAgentGGActs(t *testing.T) {
+	// Two issues: utility (k + m)/20 for values k, m in 0..10, so that
+	// the opponent's favourite values can be told apart within a band.
+	u := make([]float64, 121)
+	for o := range u {
+		u[o] = float64(o/11+o%11) / 20
+	}
+	space, err := parley.NewOutcomeSpace([]parley.Issue{
+		{Name: "a", Values: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}},
+		{Name: "b", Values: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &parley.Profile{Name: "me", Space: space, Utility: parley.UtilityFunc(func(o parley.Outcome) float64 { return u[o] })}
+	out := func(k, m int) parley.Outcome { return parley.Outcome(11*k + m) }
+	a := anac.NewAgentGG(anac.AgentGGOptions{})
+	if err := a.Init(context.Background(), session(p, 1, 100)); err != nil {
+		t.Fatal(err)
+	}
+	if got := act(t, a, turn{t: 0}.state(100)); got != parley.OfferOf(out(10, 10)) {
+		t.Fatalf("opening %+v, want the best outcome", got)
+	}
+	// Early offers worth 0.3 and then 0.45 (ratio = utility: the worst
+	// outcome is worth 0 and the best 1), in the window of 0.003 after
+	// the first: the estimate uses the best, 0.45, at the first turn after
+	// the window: (1 − 0.45)/1.7 + 0.45 = 0.7735294.
+	offers := []parley.Outcome{out(6, 0), out(9, 0), out(9, 0)}
+	for i, tm := range []float64{0.1, 0.102, 0.11} {
+		act(t, a, turn{offers: offers[:i+1], t: tm, round: 10 + i}.state(100))
+	}
+	n, ok := a.Nash()
+	if want := (1-0.45)/1.7 + 0.45; !ok || !near(n, want) {
+		t.Fatalf("Nash estimate %v (%v), want %v", n, ok, want)
+	}
+	// At t = 0.5 the lower bound is n + 0.3(1 − n) = 0.8414706 and the
+	// band [0.8414706, 0.9414706] holds the outcomes worth 0.85 and 0.9:
+	// (7, 10), (8, 9), (9, 8), (10, 7), (8, 10), (9, 9), (10, 8). The
+	// opponent model counts the offers before t = 0.3: a = 9 twice, a = 6
+	// once, b = 0 three times; so (9, 8) and (9, 9) score 2, the others 0.
+	got := act(t, a, turn{offers: append(offers, out(9, 0)), t: 0.5, round: 50}.state(100))
+	if want := n + 0.3*(1-n); !near(a.LowerBound(), want) {
+		t.Errorf("lower bound %v, want %v", a.LowerBound(), want)
+	}
+	if got != parley.OfferOf(out(9, 8)) && got != parley.OfferOf(out(9, 9)) {
+		t.Errorf("%+v (%s), want outcome (9, 8) or (9, 9)", got, space.Format(got.Outcome))
+	}
+	// An offer at the previous turn's lower bound is accepted.
+	if got := act(t, a, turn{offers: append(offers, out(9, 0), out(9, 8)), t: 0.51, round: 51}.state(100)); got.Kind != parley.Accept {
+		t.Errorf("%+v, want to accept an offer worth 0.85 ≥ %v", got, n+0.3*(1-n))
+	}
+}

@@ -1,0 +1,356 @@
+package anac
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/strategy/boa"
+)
+
+// HardHeadedOptions configure HardHeaded. The zero value is the ANAC 2011
+// agent (KLH.java constants).
+type HardHeadedOptions struct {
+	// MinUtility is the floor of the concession curve before the
+	// reservation value is taken into account (default 0.585,
+	// MINIMUM_BID_UTILITY).
+	MinUtility float64
+	// Ka is the initial concession of the curve (default 0.05).
+	Ka float64
+	// E is the concession exponent (default 0.05: very Boulware).
+	E float64
+	// Learn is the learning coefficient of the frequency opponent model
+	// (default 0.2, LEARNING_COEF).
+	Learn float64
+	// Samples is the number of outcomes sampled when the space is too
+	// large to enumerate (default boa.DefaultSamples).
+	Samples int
+}
+
+// Validate names the first bad field.
+func (o *HardHeadedOptions) Validate() error {
+	for _, f := range []struct {
+		name   string
+		v      float64
+		lo, hi float64
+	}{{"MinUtility", o.MinUtility, 0, 1}, {"Ka", o.Ka, 0, 1}, {"E", o.E, 0, 100}, {"Learn", o.Learn, 0, 0.999999}} {
+		if math.IsNaN(f.v) || f.v < f.lo || f.v > f.hi {
+			return fmt.Errorf("anac: hardheaded: %s = %v outside [%v, %v]", f.name, f.v, f.lo, f.hi)
+		}
+	}
+	if o.Samples < 0 {
+		return fmt.Errorf("anac: hardheaded: Samples = %d is negative", o.Samples)
+	}
+	return nil
+}
+
+// Constants of KLH.java.
+const (
+	hhMinUtility = 0.585 // MINIMUM_BID_UTILITY
+	hhKa         = 0.05  // Ka
+	hhE          = 0.05  // e
+	hhLearn      = 0.2   // LEARNING_COEF
+	hhTolerance  = 0.01  // UTILITY_TOLORANCE
+	hhTop        = 4     // TOP_SELECTED_BIDS; the selection loop runs while added ≤ 4, so five bids
+	hhIgnoreDisc = 0.9   // ignoreDiscountThreshold
+)
+
+// HardHeadedTarget is HardHeaded's concession curve p(t) (KLH.java get_p,
+// lines 243–273), with step point s = the discount factor d:
+//
+//	s ≥ 0.9:  Fa = Ka + (1 − Ka)·(t/s)^(1/e),  p = min + (1 − Fa)·(max − min)
+//	t ≤ s:    Fa = Ka + (1 − Ka)·(t/s)^(s/e),  min' = min + (max − min)·s,
+//	          p = min' + (1 − Fa)·(max − min')
+//	t > s:    Fa = Ka + (1 − Ka)·((t − s)/(1 − s))^(1/30),
+//	          max' = min + (max − min)·s,  p = min + (1 − Fa)·(max' − min)
+//
+// The Java lets p fall below min when 0.9 ≤ d < 1 and t > d; here p is
+// clamped to [min, max].
+func HardHeadedTarget(t, d, ka, e, lo, hi float64) float64 {
+	if d <= 0 || d > 1 {
+		d = 1
+	}
+	var p float64
+	switch {
+	case d >= hhIgnoreDisc:
+		fa := ka + (1-ka)*math.Pow(t/d, 1/e)
+		p = lo + (1-fa)*(hi-lo)
+	case t <= d:
+		fa := ka + (1-ka)*math.Pow(t/d, d/e)
+		lo2 := lo + math.Abs(hi-lo)*d
+		p = lo2 + (1-fa)*(hi-lo2)
+	default:
+		fa := ka + (1-ka)*math.Pow((t-d)/(1-d), 1.0/30)
+		hi2 := lo + math.Abs(hi-lo)*d
+		p = lo + (1-fa)*(hi2-lo)
+	}
+	return min(max(p, lo), hi)
+}
+
+// hhBid is one bid HardHeaded has queued or made: its position in the
+// sorted outcomes (-1 for the opponent's best bid, which may not be in
+// them), the outcome and its own utility.
+type hhBid struct {
+	pos int
+	o   parley.Outcome
+	u   float64
+}
+
+// HardHeaded is the winner of ANAC 2011 (van Krimpen, Looije and
+// Hajizadeh). It walks down its outcomes sorted by its own utility, never
+// below a very Boulware curve p(t) (HardHeadedTarget with Ka = 0.05,
+// e = 0.05, between its best utility and u_min = max(0.585, r(t))),
+// learning the opponent's preferences with the HardHeaded frequency model
+// (boa.Frequency, learning coefficient 0.2):
+//
+//   - its first bid is its best;
+//   - when its queue of bids is empty it takes the next outcome below its
+//     last bid; if that is below p(t) it takes instead one of its earlier
+//     bids drawn at random, else it adds the outcomes below that are
+//     within 0.01 of it and still at least p(t); four or fewer are queued
+//     in ascending utility, more are queued as the five the model rates
+//     best (TOP_SELECTED_BIDS = 4, but the Java loop runs while added ≤ 4);
+//     if the opponent's best bid so far is better for it than the head of
+//     the queue, that bid goes first;
+//   - it accepts the offer on the table if it is worth more than the
+//     lowest bid it has made, or at least as much as its next bid.
+//
+// Checked against GENIUS agents/anac/y2011/HardHeaded/KLH.java
+// (Escheck/NegotiatorGUI, version 1.2): constants lines 33–41, init
+// 67–128, ReceiveMessage 143–171, updateLearner 180–235, get_p 243–273,
+// chooseAction 283–401; BidSelector.java (every bid, ties kept apart, in
+// utility order); the frequency model also against the BOA port
+// negotiator/boaframework/opponentmodel/HardHeadedFrequencyModel.java.
+// Changes: random choices come from Session.Rand; the curve is clamped at
+// u_min (see HardHeadedTarget) and u_min is max(0.585, r(t)) (the Java
+// sets the reservation value aside after fixing u_min at 0.585); the Java's
+// fallback of a random bid when the queue stays empty cannot happen here
+// and is left out. Parley's red lines: it never offers or accepts a vetoed
+// outcome (nor re-offers a vetoed opponent bid), never accepts or offers
+// an outcome below r(t), and ends the negotiation when no outcome is worth
+// r(t). With several opponents their bids are pooled.
+//
+// Act allocates nothing once its bid history has the room reserved at
+// Init (one entry per round).
+type HardHeaded struct {
+	opts HardHeadedOptions
+	outs boa.Outcomes
+	om   *boa.Frequency
+	rand *rand.Rand
+	d    float64 // discount factor: the step point
+	ok   bool
+
+	queue   [hhTop + 2]hhBid
+	qh, qn  int     // head and length of the queue
+	mine    []hhBid // every bid it made, in order
+	lowest  float64 // lowestYetUtility
+	oppBest hhBid   // the opponent's best bid for it, within its red lines (pos -1)
+	hasBest bool    // oppBest is set
+	seen    int     // records of State.Offers already read
+	pick    [hhTop + 1]int
+	setup   boa.Setup
+	p       float64 // the last p(t)
+}
+
+var _ parley.Negotiator = (*HardHeaded)(nil)
+
+// NewHardHeaded returns HardHeaded; the options are checked at Init.
+func NewHardHeaded(opts HardHeadedOptions) *HardHeaded {
+	return &HardHeaded{opts: opts}
+}
+
+func (h *HardHeaded) minUtility() float64 {
+	if h.opts.MinUtility == 0 {
+		return hhMinUtility
+	}
+	return h.opts.MinUtility
+}
+
+func (h *HardHeaded) ka() float64 {
+	if h.opts.Ka == 0 {
+		return hhKa
+	}
+	return h.opts.Ka
+}
+
+func (h *HardHeaded) e() float64 {
+	if h.opts.E == 0 {
+		return hhE
+	}
+	return h.opts.E
+}
+
+// Init sorts the outcomes and resets the model and the histories.
+func (h *HardHeaded) Init(_ context.Context, s *parley.Session) error {
+	h.ok = false
+	if err := h.opts.Validate(); err != nil {
+		return err
+	}
+	if err := h.outs.Init(s, h.opts.Samples); err != nil {
+		return fmt.Errorf("anac: hardheaded: %w", err)
+	}
+	if h.om == nil {
+		h.om = boa.NewFrequency(boa.FrequencyOptions{Learn: h.opts.Learn})
+	}
+	h.setup = boa.Setup{Session: s, Outcomes: &h.outs}
+	if err := h.om.Init(&h.setup); err != nil {
+		return fmt.Errorf("anac: hardheaded: %w", err)
+	}
+	h.rand = s.Rand
+	h.d = s.Profile.DiscountFactor()
+	h.qh, h.qn = 0, 0
+	hint := 256
+	if s.Deadline > 0 {
+		hint = min(s.Deadline+1, 1<<16)
+	}
+	if cap(h.mine) < hint {
+		h.mine = make([]hhBid, 0, hint)
+	}
+	h.mine = h.mine[:0]
+	h.lowest = math.Inf(1)
+	h.hasBest = false
+	h.seen = 0
+	h.p = 0
+	h.ok = true
+	return nil
+}
+
+// Target returns p(t) as of its last turn.
+func (h *HardHeaded) Target() float64 { return h.p }
+
+// Model returns its opponent model.
+func (h *HardHeaded) Model() *boa.Frequency { return h.om }
+
+// Act learns from the new offers, then accepts or makes the next bid of
+// its queue (see HardHeaded).
+func (h *HardHeaded) Act(_ context.Context, st *parley.State) (parley.Action, error) {
+	if !h.ok {
+		return parley.Action{}, errors.New("anac: hardheaded: Act before Init")
+	}
+	t := st.Time
+	r := h.outs.Reservation(t)
+	if h.outs.Len() == 0 || !parley.AtLeast(h.outs.Best(), r) {
+		return parley.EndAction, nil // nothing within the red lines is worth r(t)
+	}
+	if h.seen > len(st.Offers) {
+		h.seen = 0
+	}
+	u := h.outs.Func()
+	for _, rec := range st.Offers[h.seen:] {
+		if rec.Party == st.Me {
+			continue
+		}
+		h.om.Update(rec)
+		ur := u.Utility(rec.Outcome)
+		if !h.outs.Profile().Vetoed(rec.Outcome) && (!h.hasBest || ur > h.oppBest.u) {
+			h.oppBest, h.hasBest = hhBid{pos: -1, o: rec.Outcome, u: ur}, true
+		}
+	}
+	h.seen = len(st.Offers)
+
+	best := h.outs.Best()
+	lo := min(max(h.minUtility(), r), best)
+	h.p = HardHeadedTarget(t, h.d, h.ka(), h.e(), lo, best)
+	if len(h.mine) == 0 && h.qn == 0 {
+		top := h.outs.Len() - 1
+		h.push(hhBid{pos: top, o: h.outs.Outcome(top), u: h.outs.Utility(top)})
+	} else if h.qn == 0 {
+		h.refill(r)
+	}
+	next := h.queue[h.qh]
+
+	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
+		uo := u.Utility(st.Standing)
+		if (uo > h.lowest || parley.AtLeast(uo, next.u)) && h.outs.Acceptable(st.Standing, uo, t) {
+			return parley.AcceptAction, nil
+		}
+	}
+	h.qh, h.qn = (h.qh+1)%len(h.queue), h.qn-1
+	if next.u < r-parley.Eps { // a queued bid that r(t) has overtaken
+		next = h.below(r)
+	}
+	h.mine = append(h.mine, next)
+	h.lowest = min(h.lowest, next.u)
+	return parley.OfferOf(next.o), nil
+}
+
+// below returns the cheapest outcome worth at least r (there is one: the
+// best is worth r).
+func (h *HardHeaded) below(r float64) hhBid {
+	i := h.outs.AtLeast(r)
+	return hhBid{pos: i, o: h.outs.Outcome(i), u: h.outs.Utility(i)}
+}
+
+// push appends b to the queue.
+func (h *HardHeaded) push(b hhBid) {
+	h.queue[(h.qh+h.qn)%len(h.queue)] = b
+	h.qn++
+}
+
+// refill queues the next bids (KLH.chooseAction, lines 287–350).
+func (h *HardHeaded) refill(r float64) {
+	last := h.mine[len(h.mine)-1]
+	newPos := last.pos - 1 // BidList.lowerEntry(my last bid)
+	if last.pos < 0 {
+		newPos = h.outs.Search(last.u) - 1
+	}
+	first := math.Inf(-1)
+	if newPos >= 0 {
+		first = h.outs.Utility(newPos)
+	}
+	if newPos < 0 || first < h.p {
+		// Below the curve: one of its earlier bids, at random.
+		b := h.mine[int(math.Floor(float64(len(h.mine))*h.rand.Float64()))]
+		if b.u < r-parley.Eps {
+			b = h.below(r)
+		}
+		h.push(b)
+	} else {
+		lo := newPos
+		for lo > 0 && first-h.outs.Utility(lo-1) < hhTolerance && h.outs.Utility(lo-1) >= h.p {
+			lo--
+		}
+		if n := newPos - lo + 1; n <= hhTop {
+			for i := lo; i <= newPos; i++ { // ascending, as the TreeMap iterates
+				h.push(hhBid{pos: i, o: h.outs.Outcome(i), u: h.outs.Utility(i)})
+			}
+		} else {
+			// The five the model rates best, best first; on a tie the
+			// higher own utility (the Java starts from the last entry and
+			// replaces only on a strictly better one).
+			taken := h.pick[:0]
+			for range hhTop + 1 {
+				bi, bu := -1, math.Inf(-1)
+				for i := newPos; i >= lo; i-- {
+					if hhContains(taken, i) {
+						continue
+					}
+					if v := h.om.Utility(h.outs.Outcome(i)); v > bu {
+						bi, bu = i, v
+					}
+				}
+				taken = append(taken, bi)
+				h.push(hhBid{pos: bi, o: h.outs.Outcome(bi), u: h.outs.Utility(bi)})
+			}
+		}
+	}
+	if h.hasBest && h.queue[h.qh].u < h.oppBest.u && parley.AtLeast(h.oppBest.u, r) {
+		// The opponent's best bid goes first.
+		h.qh = (h.qh - 1 + len(h.queue)) % len(h.queue)
+		h.queue[h.qh] = h.oppBest
+		h.qn++
+	}
+}
+
+// hhContains reports whether xs holds x.
+func hhContains(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
