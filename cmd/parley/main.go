@@ -59,7 +59,8 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
 	})
-	root.AddCommand(newRunCmd(), newAnalyzeCmd(), newScenariosCmd(), newAgentsCmd(), newConvertCmd(), newBenchCmd(), newExperimentCmd())
+	root.AddCommand(newRunCmd(), newAnalyzeCmd(), newScenariosCmd(), newAgentsCmd(), newConvertCmd(), newBenchCmd(), newExperimentCmd(),
+		newTournamentCmd(), newReplayCmd(), newReportCmd(), newMergeCmd(), newWorkerCmd())
 	return root
 }
 

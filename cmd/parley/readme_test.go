@@ -65,6 +65,11 @@ func TestReadmeTour(t *testing.T) {
 			if args[0] == "convert" && len(args) >= 3 {
 				skippedOutputs[args[2]] = true
 			}
+			for i, a := range args {
+				if a == "--db" && i+1 < len(args) {
+					skippedOutputs[args[i+1]] = true
+				}
+			}
 			continue
 		}
 		if args[0] == "bench" {
