@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/parley-dev/parley/store/sqlite"
+	"github.com/parley-dev/parley/tournament"
+)
+
+func newReportCmd() *cobra.Command {
+	var asJSON, asCSV bool
+	var plotFile string
+	c := &cobra.Command{
+		Use:   "report DB",
+		Short: "Print the leaderboard and pairwise tests of a tournament database",
+		Long: `Print the leaderboard of the tournament stored in DB: per agent, the mean
+utility it obtained and its advantage over its reservation value with 95%
+t intervals, its agreement rate (Wilson 95% interval), the mean distance of
+its runs' outcomes to the Pareto frontier and to the Nash point, their mean
+welfare and its runs that ended in error. Runs that ended in error count
+at the reservation values.
+
+Then every two agents are compared by a two-sided Wilcoxon signed-rank test
+on utility over paired runs (the same scenario, role, opponents and
+repetition: only agents that met the same opponents in the same role are
+comparable, which for two agents needs --self-play), with Holm's correction
+over all the pairs.
+
+--json prints the report as JSON (planned, runs, errors, agreements,
+leaderboard, pairwise, error_causes, meta: docs/tournaments.md); --csv
+prints the leaderboard as CSV; --plot draws mean utility and advantage per
+agent with their intervals to a PNG file.`,
+		Example: `  parley report results.db
+  parley report results.db --json
+  parley report results.db --csv > leaderboard.csv
+  parley report results.db --plot leaderboard.png`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if asJSON && asCSV {
+				return usageError{fmt.Errorf("%s: --json and --csv exclude each other", c.CommandPath())}
+			}
+			st, err := sqlite.OpenReadOnly(args[0])
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			rep, err := reportOf(c.Context(), st)
+			if err != nil {
+				return err
+			}
+			if plotFile != "" {
+				if err := writeFile(plotFile, func(w io.Writer) error { return writeLeaderboardPNG(w, rep) }); err != nil {
+					return err
+				}
+			}
+			out := c.OutOrStdout()
+			switch {
+			case asJSON:
+				return writeReportJSON(out, rep)
+			case asCSV:
+				return writeLeaderboardCSV(out, rep)
+			}
+			printReport(out, rep)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	c.Flags().BoolVar(&asCSV, "csv", false, "print the leaderboard as CSV")
+	c.Flags().StringVar(&plotFile, "plot", "", "draw mean utility and advantage per agent to this PNG file")
+	return c
+}
+
+// reportOf tallies every stored run of the database's tournament.
+func reportOf(ctx context.Context, st *sqlite.Store) (*tournament.Report, error) {
+	m, ok, err := st.Meta(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("report: %s holds no tournament", st.Path())
+	}
+	t := tournament.NewTally(m)
+	for r, err := range st.Records(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if err := t.Add(&r); err != nil {
+			return nil, err
+		}
+	}
+	return t.Report()
+}
+
+func writeReportJSON(w io.Writer, rep *tournament.Report) error {
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(rep)
+}
+
+// printReport writes the report as text.
+func printReport(w io.Writer, rep *tournament.Report) {
+	m := rep.Meta
+	self := ""
+	if m.SelfPlay {
+		self = ", self-play"
+	}
+	fmt.Fprintf(w, "Tournament: %d agents, %d scenarios, %d reps, deadline %d rounds, seed %d%s\n",
+		len(m.Agents), len(m.Scenarios), m.Reps, m.Deadline, m.Seed, self)
+	rate := 0.0
+	if rep.Runs > 0 {
+		rate = float64(rep.Agreements) / float64(rep.Runs)
+	}
+	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "rank\tagent\tseats\tutility [95% CI]\tadvantage [95% CI]\tagreement [95% CI]\tpareto d\tnash d\twelfare\terrors")
+	for _, s := range rep.Leaderboard {
+		if s.Seats == 0 {
+			fmt.Fprintf(tw, "%d\t%s\t0\t-\t-\t-\t-\t-\t-\t0\n", s.Rank, s.Agent)
+			continue
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%.3f [%.3f, %.3f]\t%.3f\t%.3f\t%.3f\t%d\n", s.Rank, s.Agent, s.Seats,
+			fmtEstimate(s.Utility), fmtEstimate(s.Advantage), s.AgreementRate, s.AgreementLow, s.AgreementHigh,
+			s.ParetoDistance, s.NashDistance, s.Welfare, s.Errors)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	if len(rep.Pairwise) == 0 {
+		fmt.Fprintln(w, "Pairwise: no two agents have paired runs (the same role against the same opponents; two agents need --self-play).")
+	} else {
+		fmt.Fprintln(w, "Pairwise (Wilcoxon signed-rank on utility over runs paired by scenario, role, opponents and rep; Holm-adjusted):")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  a\tb\tpairs\tmean diff\tp\tp (Holm)")
+		for _, c := range rep.Pairwise {
+			sig := ""
+			if c.Significant {
+				sig = "*"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%+.4f\t%s\t%s%s\n", c.A, c.B, c.Pairs, c.MeanDiff, fmtP(c.P), fmtP(c.PHolm), sig)
+		}
+		tw.Flush()
+		fmt.Fprintln(w, "  * significant at 0.05 after Holm's correction")
+	}
+	if len(rep.ErrorCauses) > 0 {
+		fmt.Fprintln(w, "\nErrors by cause:")
+		for _, c := range rep.ErrorCauses {
+			fmt.Fprintf(w, "  %6d  %s\n", c.Count, c.Error)
+		}
+	}
+}
+
+func fmtEstimate(e tournament.Estimate) string {
+	if !e.HasCI {
+		return fmt.Sprintf("%.3f", e.Mean)
+	}
+	return fmt.Sprintf("%.3f [%.3f, %.3f]", e.Mean, e.Low, e.High)
+}
+
+func fmtP(p float64) string {
+	if p < 1e-15 {
+		return "<1e-15" // below the precision of the normal approximation
+	}
+	if p < 1e-4 {
+		return fmt.Sprintf("%.1e", p)
+	}
+	return fmt.Sprintf("%.4f", p)
+}
+
+// writeLeaderboardCSV writes one row per agent.
+func writeLeaderboardCSV(w io.Writer, rep *tournament.Report) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"rank", "agent", "seats", "utility", "utility_low", "utility_high", "advantage", "advantage_low", "advantage_high",
+		"agreement_rate", "agreement_low", "agreement_high", "pareto_distance", "nash_distance", "welfare", "errors"})
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	for _, s := range rep.Leaderboard {
+		cw.Write([]string{strconv.Itoa(s.Rank), s.Agent, strconv.Itoa(s.Seats), f(s.Utility.Mean), f(s.Utility.Low), f(s.Utility.High),
+			f(s.Advantage.Mean), f(s.Advantage.Low), f(s.Advantage.High), f(s.AgreementRate), f(s.AgreementLow), f(s.AgreementHigh),
+			f(s.ParetoDistance), f(s.NashDistance), f(s.Welfare), strconv.Itoa(s.Errors)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// intervalPoints are points with vertical error bars.
+type intervalPoints struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+// writeLeaderboardPNG draws mean utility and advantage per agent (in
+// leaderboard order) with their 95% intervals.
+func writeLeaderboardPNG(w io.Writer, rep *tournament.Report) error {
+	var names []string
+	for _, s := range rep.Leaderboard {
+		if s.Seats > 0 {
+			names = append(names, s.Agent)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("report: plot: no runs stored")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Tournament leaderboard: %d runs, seed %d (95%% CIs)", rep.Runs, rep.Meta.Seed)
+	p.Y.Label.Text = "mean per seat"
+	p.Legend.Top = true
+	colors := []color.Color{color.RGBA{R: 31, G: 119, B: 180, A: 255}, color.RGBA{R: 255, G: 127, B: 14, A: 255}}
+	for k, what := range []string{"utility", "advantage"} {
+		d := intervalPoints{XYs: make(plotter.XYs, len(names)), YErrors: make(plotter.YErrors, len(names))}
+		for i, s := range rep.Leaderboard[:len(names)] {
+			e := s.Utility
+			if k == 1 {
+				e = s.Advantage
+			}
+			d.XYs[i].X, d.XYs[i].Y = float64(i)+0.12*float64(2*k-1), e.Mean
+			d.YErrors[i].Low, d.YErrors[i].High = e.Mean-e.Low, e.High-e.Mean
+		}
+		sc, err := plotter.NewScatter(d)
+		if err != nil {
+			return fmt.Errorf("report: plot: %w", err)
+		}
+		sc.GlyphStyle.Color, sc.GlyphStyle.Radius = colors[k], vg.Points(3.5)
+		sc.GlyphStyle.Shape = draw.CircleGlyph{}
+		if k == 1 {
+			sc.GlyphStyle.Shape = draw.SquareGlyph{}
+		}
+		eb, err := plotter.NewYErrorBars(d)
+		if err != nil {
+			return fmt.Errorf("report: plot: %w", err)
+		}
+		eb.LineStyle.Color, eb.LineStyle.Width = colors[k], vg.Points(1.2)
+		p.Add(eb, sc)
+		p.Legend.Add(what, sc)
+	}
+	p.Add(plotter.NewGrid())
+	p.NominalX(names...)
+	if long := maxLen(names); long > 10 {
+		p.X.Tick.Label.Rotation = 0.6
+		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	}
+	width := vg.Length(max(6, 1+len(names))) * vg.Inch
+	img := vgimg.New(width, 4.5*vg.Inch)
+	p.Draw(draw.New(img))
+	png := vgimg.PngCanvas{Canvas: img}
+	if _, err := png.WriteTo(w); err != nil {
+		return fmt.Errorf("report: plot: %w", err)
+	}
+	return nil
+}
+
+func maxLen(ss []string) int {
+	n := 0
+	for _, s := range ss {
+		n = max(n, len(strings.TrimSpace(s)))
+	}
+	return n
+}

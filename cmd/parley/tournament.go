@@ -1,0 +1,491 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/store/sqlite"
+	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/tournament"
+)
+
+// tournamentSpec is a tournament as given by flags or a YAML file (the
+// file's fields are the flags' names, docs/tournaments.md).
+type tournamentSpec struct {
+	Agents    []string `yaml:"agents"`
+	Scenarios []string `yaml:"scenarios"`
+	Reps      int      `yaml:"reps"`
+	Deadline  int      `yaml:"deadline"`
+	Seed      uint64   `yaml:"seed"`
+	SelfPlay  bool     `yaml:"self_play"`
+	Workers   int      `yaml:"workers"`
+	Limit     string   `yaml:"limit"`
+	DB        string   `yaml:"db"`
+	Shard     string   `yaml:"shard"`
+	Queue     string   `yaml:"queue"`
+
+	// file and data are the YAML file, for positioned errors; fromFile
+	// marks the fields the file set (by YAML key).
+	file     string
+	data     []byte
+	fromFile map[string]bool
+}
+
+// Defaults of 'parley tournament'.
+const (
+	defaultTournamentLimit = time.Minute
+	defaultReps            = 1
+)
+
+func newTournamentCmd() *cobra.Command {
+	spec := tournamentSpec{Reps: defaultReps, Deadline: defaultDeadline, Seed: 1, Limit: defaultTournamentLimit.String()}
+	var asJSON, quiet bool
+	c := &cobra.Command{
+		Use:   "tournament [FILE.yaml]",
+		Short: "Run every agent against every other on many scenarios, resumably, into SQLite",
+		Long: `Run a tournament: every ordered assignment of --agents to the parties of
+every scenario (all role rotations; with --self-play an agent may also meet
+itself), --reps times, each negotiation seeded from --seed and its position
+(its run id), so that 'parley replay DB RUN_ID' re-runs any one alone.
+Negotiations run in parallel on all cores (--workers) and their results go
+to the SQLite database --db in batches.
+
+Resumable: killed at any point (Ctrl-C, kill -9), the same command continues
+where it stopped: runs already stored are skipped, none is run twice. A
+database holds one tournament: reusing it with other settings is an error.
+
+The settings can come from a YAML file instead of flags (fields: agents,
+scenarios, reps, deadline, seed, self_play, workers, limit, db, shard,
+queue; relative paths are relative to the file); flags given as well
+override the file.
+
+--limit bounds the wall time of one negotiation: a strategy that loops or
+stalls gets that run recorded as an error ("exceeded the time limit") and
+the tournament goes on. --shard i/n runs only the runs whose id is i mod n
+(one process of a batch-scheduler array; combine the databases with 'parley
+merge'). --queue sends the runs to 'parley worker' processes over NATS
+JetStream instead of running them here.
+
+At the end it prints the leaderboard ('parley report' prints it again; see
+docs/tournaments.md).`,
+		Example: `  parley tournament --agents boulware,conceder,linear,tft --scenarios ceasefire --reps 10 --db results.db
+  parley tournament --agents boulware,conceder --scenarios ../shared/scenarios/genius/EnglandZimbabwe_anac2010,../shared/scenarios/genius/ItexvsCypress_anac2010 --reps 100 --deadline 100 --seed 7 --db ez.db
+  parley tournament tournament.yaml
+  parley tournament tournament.yaml --shard 3/8 --db shard3.db
+  parley tournament tournament.yaml --queue nats://localhost:4222`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageError{fmt.Errorf("%s: one tournament file at most, got %d arguments (see '%s --help')", c.CommandPath(), len(args), c.CommandPath())}
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			s := spec
+			if len(args) == 1 {
+				f, err := readTournamentFile(args[0])
+				if err != nil {
+					return err
+				}
+				s = mergeSpec(f, spec, c)
+			}
+			return runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), s, asJSON, quiet)
+		},
+	}
+	fl := c.Flags()
+	fl.StringArrayVar(&spec.Agents, "agents", nil, "competing strategy specs, comma-separated (see 'parley agents')")
+	fl.StringSliceVar(&spec.Scenarios, "scenarios", nil, "scenarios: built-in names or paths, comma-separated")
+	fl.IntVar(&spec.Reps, "reps", defaultReps, "repetitions of every pairing and role")
+	fl.IntVar(&spec.Deadline, "deadline", defaultDeadline, "rounds per negotiation")
+	fl.Uint64Var(&spec.Seed, "seed", 1, "tournament seed: fixes every negotiation")
+	fl.BoolVar(&spec.SelfPlay, "self-play", false, "let an agent negotiate against itself")
+	fl.IntVar(&spec.Workers, "workers", 0, "negotiations run in parallel (default: all cores); results do not depend on it")
+	fl.StringVar(&spec.Limit, "limit", defaultTournamentLimit.String(), "wall-time limit of one negotiation (0: none)")
+	fl.StringVar(&spec.DB, "db", "", "SQLite results database (created if missing; required)")
+	fl.StringVar(&spec.Shard, "shard", "", "run only the runs with id = i mod n (i/n)")
+	fl.StringVar(&spec.Queue, "queue", "", "NATS JetStream URL (nats://HOST:4222): publish the runs to 'parley worker' processes")
+	fl.BoolVar(&asJSON, "json", false, "print the final report as JSON (as 'parley report --json')")
+	fl.BoolVar(&quiet, "quiet", false, "print only the summary line, not the leaderboard")
+	return c
+}
+
+// flagKeys maps the YAML keys to their flags.
+var flagKeys = map[string]string{"agents": "agents", "scenarios": "scenarios", "reps": "reps", "deadline": "deadline",
+	"seed": "seed", "self_play": "self-play", "workers": "workers", "limit": "limit", "db": "db", "shard": "shard", "queue": "queue"}
+
+// mergeSpec returns the file's settings overridden by the flags given on
+// the command line, with the flags' defaults for what neither sets.
+func mergeSpec(f *tournamentSpec, flags tournamentSpec, c *cobra.Command) tournamentSpec {
+	s := *f
+	set := func(key string) bool {
+		if c.Flags().Changed(flagKeys[key]) {
+			delete(s.fromFile, key)
+			return true
+		}
+		return !f.fromFile[key]
+	}
+	if set("agents") {
+		s.Agents = flags.Agents
+	}
+	if set("scenarios") {
+		s.Scenarios = flags.Scenarios
+	}
+	if set("reps") {
+		s.Reps = flags.Reps
+	}
+	if set("deadline") {
+		s.Deadline = flags.Deadline
+	}
+	if set("seed") {
+		s.Seed = flags.Seed
+	}
+	if set("self_play") {
+		s.SelfPlay = flags.SelfPlay
+	}
+	if set("workers") {
+		s.Workers = flags.Workers
+	}
+	if set("limit") {
+		s.Limit = flags.Limit
+	}
+	if set("db") {
+		s.DB = flags.DB
+	}
+	if set("shard") {
+		s.Shard = flags.Shard
+	}
+	if set("queue") {
+		s.Queue = flags.Queue
+	}
+	return s
+}
+
+// readTournamentFile reads a tournament YAML file strictly (unknown or
+// repeated fields are errors with their line and column). Relative
+// scenario and database paths are made relative to the file's folder.
+func readTournamentFile(path string) (*tournamentSpec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("tournament: %w", err)}
+	}
+	return parseTournamentFile(path, data)
+}
+
+// parseTournamentFile parses the YAML text of the tournament file path.
+func parseTournamentFile(path string, data []byte) (s *tournamentSpec, err error) {
+	// Tags (!!str, !x) are not part of the format, and some crash the
+	// decoder: refuse them first.
+	for _, tk := range lexer.Tokenize(string(data)) {
+		if tk.Type == token.TagType {
+			return nil, usageError{fmt.Errorf("tournament: %s:%d:%d: YAML tag %s is not supported in tournament files (quote the value instead)",
+				path, tk.Position.Line, tk.Position.Column, tk.Value)}
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil { // a decoder bug on odd input
+			s, err = nil, usageError{fmt.Errorf("tournament: %s: invalid YAML (%v)", path, r)}
+		}
+	}()
+	s = &tournamentSpec{}
+	if err := yaml.UnmarshalWithOptions(data, s, yaml.Strict()); err != nil {
+		var ye yaml.Error
+		if errors.As(err, &ye) && ye.GetToken() != nil {
+			// FormatError gives "[line:col] message" and the source lines
+			// with a caret; put the position after the file name instead.
+			pos := ye.GetToken().Position
+			_, excerpt, _ := strings.Cut(ye.FormatError(false, true), "\n")
+			return nil, usageError{fmt.Errorf("tournament: %s:%d:%d: %s\n%s", path, pos.Line, pos.Column, ye.GetMessage(), strings.TrimRight(excerpt, "\n"))}
+		}
+		return nil, usageError{fmt.Errorf("tournament: %s: %w", path, err)}
+	}
+	s.file, s.data, s.fromFile = path, data, map[string]bool{}
+	var keys map[string]any
+	if err := yaml.Unmarshal(data, &keys); err == nil {
+		for k := range keys {
+			s.fromFile[k] = true
+		}
+	}
+	dir := filepath.Dir(path)
+	for i, ref := range s.Scenarios {
+		s.Scenarios[i] = relativeTo(dir, ref)
+	}
+	if s.DB != "" && !filepath.IsAbs(s.DB) {
+		s.DB = filepath.Join(dir, s.DB)
+	}
+	return s, nil
+}
+
+// relativeTo resolves a scenario reference of a file in dir: a path
+// relative to dir, or a built-in name (no path separator or dot, and no
+// such file in dir) as is.
+func relativeTo(dir, ref string) string {
+	if filepath.IsAbs(ref) || dir == "." {
+		return ref
+	}
+	p := filepath.Join(dir, ref)
+	if _, err := os.Stat(p); err != nil && !strings.ContainsAny(ref, `/\.`) {
+		return ref // a built-in name
+	}
+	return p
+}
+
+// errorAt returns an error about the field at the YAML path (e.g.
+// "$.agents[2]") of the spec's file, with its position and the source
+// line, or a plain error naming the flag when the value came from a flag.
+func (s *tournamentSpec) errorAt(key, path string, err error) error {
+	if s.file == "" || !s.fromFile[key] {
+		return usageError{fmt.Errorf("tournament: --%s: %w", flagKeys[key], err)}
+	}
+	pos := ""
+	excerpt := ""
+	if p, perr := yaml.PathString(path); perr == nil {
+		if f, ferr := parser.ParseBytes(s.data, 0); ferr == nil {
+			if n, nerr := p.FilterFile(f); nerr == nil && n != nil && n.GetToken() != nil {
+				tk := n.GetToken()
+				pos = fmt.Sprintf(":%d:%d", tk.Position.Line, tk.Position.Column)
+			}
+		}
+		if src, aerr := p.AnnotateSource(s.data, false); aerr == nil {
+			excerpt = "\n" + strings.TrimRight(string(src), "\n")
+		}
+	}
+	return usageError{fmt.Errorf("tournament: %s%s: %s: %w%s", s.file, pos, strings.TrimPrefix(path, "$."), err, excerpt)}
+}
+
+// buildTournament checks the spec and builds the tournament: every agent
+// parsed and every scenario loaded before anything runs.
+func buildTournament(s *tournamentSpec) (*tournament.Config, tournament.Shard, error) {
+	var shard tournament.Shard
+	agents := s.Agents
+	if !s.fromFile["agents"] {
+		agents = splitAgents(agents)
+	}
+	if len(agents) == 0 {
+		return nil, shard, usageError{errors.New("tournament: no agents: give --agents a,b,... or agents: in the file")}
+	}
+	if len(s.Scenarios) == 0 {
+		return nil, shard, usageError{errors.New("tournament: no scenarios: give --scenarios NAME,PATH,... or scenarios: in the file")}
+	}
+	if s.DB == "" {
+		return nil, shard, usageError{errors.New("tournament: no results database: give --db FILE.db or db: in the file")}
+	}
+	if s.Reps < 1 {
+		return nil, shard, s.errorAt("reps", "$.reps", fmt.Errorf("%d repetitions: want at least 1", s.Reps))
+	}
+	if s.Deadline < 1 {
+		return nil, shard, s.errorAt("deadline", "$.deadline", fmt.Errorf("%d rounds: want at least 1", s.Deadline))
+	}
+	if s.Workers < 0 {
+		return nil, shard, s.errorAt("workers", "$.workers", fmt.Errorf("%d workers is negative", s.Workers))
+	}
+	limit, err := parseLimit(s.Limit)
+	if err != nil {
+		return nil, shard, s.errorAt("limit", "$.limit", err)
+	}
+	if s.Shard != "" {
+		if shard, err = tournament.ParseShard(s.Shard); err != nil {
+			return nil, shard, s.errorAt("shard", "$.shard", err)
+		}
+	}
+	cfg := &tournament.Config{Reps: s.Reps, Deadline: s.Deadline, Seed: s.Seed, SelfPlay: s.SelfPlay, Workers: s.Workers, Limit: limit}
+	seen := map[string]bool{}
+	for i, spec := range agents {
+		spec = strings.TrimSpace(spec)
+		f, err := strategy.Parse(spec)
+		if err != nil {
+			return nil, shard, s.errorAt("agents", fmt.Sprintf("$.agents[%d]", i), err)
+		}
+		if seen[spec] {
+			return nil, shard, s.errorAt("agents", fmt.Sprintf("$.agents[%d]", i), fmt.Errorf("agent %q is listed twice", spec))
+		}
+		seen[spec] = true
+		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f})
+	}
+	for i, ref := range s.Scenarios {
+		ref = strings.TrimSpace(ref)
+		sc, err := catalog.Open(ref, catalog.Options{})
+		if err != nil {
+			return nil, shard, s.errorAt("scenarios", fmt.Sprintf("$.scenarios[%d]", i), err)
+		}
+		cfg.Scenarios = append(cfg.Scenarios, sc)
+		cfg.ScenarioRefs = append(cfg.ScenarioRefs, ref)
+	}
+	if err := cfg.Prepare(); err != nil {
+		return nil, shard, usageError{err}
+	}
+	return cfg, shard, nil
+}
+
+func parseLimit(s string) (time.Duration, error) {
+	if s == "" || s == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("limit %q: want a duration such as 30s or 2m", s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("limit %v is negative", d)
+	}
+	return d, nil
+}
+
+// configFromMeta rebuilds a stored tournament (replays): agents from their
+// specs, scenarios from their references.
+func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config, error) {
+	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Limit: limit}
+	for _, spec := range m.Agents {
+		f, err := strategy.Parse(spec)
+		if err != nil {
+			return nil, fmt.Errorf("agent %q of the stored tournament: %w", spec, err)
+		}
+		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f})
+	}
+	for _, ref := range m.Scenarios {
+		sc, err := catalog.Open(ref, catalog.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("scenario %q of the stored tournament: %w", ref, err)
+		}
+		cfg.Scenarios = append(cfg.Scenarios, sc)
+		cfg.ScenarioRefs = append(cfg.ScenarioRefs, ref)
+	}
+	if err := cfg.Prepare(); err != nil {
+		return nil, err
+	}
+	if n := tournament.Count(cfg); n != m.Planned {
+		return nil, fmt.Errorf("the stored tournament plans %d runs but its agents and scenarios now give %d (did a scenario change?)", m.Planned, n)
+	}
+	return cfg, nil
+}
+
+func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSpec, asJSON, quiet bool) error {
+	cfg, shard, err := buildTournament(&s)
+	if err != nil {
+		return err
+	}
+	st, err := sqlite.New(s.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// A database of another tournament is an error before anything runs
+	// (Run checks again; Open is idempotent).
+	meta, err := cfg.Meta()
+	if err != nil {
+		return err
+	}
+	if _, err := st.Open(ctx, meta); err != nil {
+		return err
+	}
+	opt := tournament.RunOptions{Shard: shard}
+	if s.Queue != "" {
+		q, err := natsq.Dial(ctx, s.Queue, natsq.Options{})
+		if err != nil {
+			return err
+		}
+		defer q.Close()
+		opt.Queue = q
+	}
+	var bar *progressBar
+	if isTerminal(stdout) && !asJSON {
+		bar = newProgressBar(ctx, stdout)
+		opt.Progress = bar.update
+	}
+	sum, err := tournament.Run(ctx, cfg, st, opt)
+	if bar != nil {
+		bar.finish(err == nil)
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("tournament: interrupted after storing %d runs (%d of %d now stored in %s): run the same command to continue",
+				sum.Ran, sum.Skipped+sum.Ran, sum.Selected, s.DB)
+		}
+		return err
+	}
+	what := fmt.Sprintf("%d runs", sum.Selected)
+	if shard.Count > 1 {
+		what = fmt.Sprintf("%d runs of shard %s (%d in the tournament)", sum.Selected, shard, sum.Planned)
+	}
+	line := fmt.Sprintf("tournament: %s: ran %d in %.2fs (%.0f/s), %d already stored, %d errors; results in %s",
+		what, sum.Ran, sum.Elapsed.Seconds(), sum.Rate(), sum.Skipped, sum.Errors, s.DB)
+	if asJSON {
+		fmt.Fprintln(stderr, line)
+	} else {
+		fmt.Fprintln(stdout, line)
+	}
+	if quiet {
+		return nil
+	}
+	rep, err := reportOf(ctx, st)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeReportJSON(stdout, rep)
+	}
+	fmt.Fprintln(stdout)
+	printReport(stdout, rep)
+	return nil
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar shows done/total with the average-rate ETA (mpb).
+type progressBar struct {
+	p   *mpb.Progress
+	bar *mpb.Bar
+	ctx context.Context
+	w   io.Writer
+}
+
+func newProgressBar(ctx context.Context, w io.Writer) *progressBar {
+	return &progressBar{ctx: ctx, w: w}
+}
+
+// update is the tournament's Progress callback: the bar appears with the
+// first call, which gives the total.
+func (b *progressBar) update(done, total int64) {
+	if b.bar == nil {
+		if total == 0 {
+			return
+		}
+		b.p = mpb.NewWithContext(b.ctx, mpb.WithOutput(b.w), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
+		b.bar = b.p.AddBar(total,
+			mpb.PrependDecorators(decor.Name("negotiations "), decor.CountersNoUnit("%d / %d", decor.WCSyncSpace)),
+			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Name("  ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
+	}
+	b.bar.SetCurrent(done)
+}
+
+func (b *progressBar) finish(ok bool) {
+	if b.bar == nil {
+		return
+	}
+	if !ok {
+		b.bar.Abort(false)
+	}
+	b.p.Wait()
+}

@@ -1,0 +1,347 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-dev/parley/parleytest"
+	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/tournament"
+)
+
+var ctx = context.Background()
+
+func meta() tournament.Meta {
+	return tournament.Meta{Agents: []string{"boulware", "conceder"}, Scenarios: []string{"a", "b"}, Reps: 2, Deadline: 100,
+		Seed: 1<<64 - 1, SelfPlay: true, Planned: 16}
+}
+
+func records() []tournament.Record {
+	return []tournament.Record{
+		{JobID: 3, Scenario: "a", Rep: 1, Agents: []string{"boulware", `con"ceder`}, Agreement: map[string]string{"price": "low", "x": "é"},
+			Utilities: []float64{0.1, 1.0 / 3}, Discounted: []float64{0.1, 0.3}, Advantage: []float64{-0.05, 1e-300},
+			Rounds: 7, Reason: "agreement", Elapsed: 1234 * time.Nanosecond, ParetoDistance: 0.25, NashDistance: 0.5, HasNash: true,
+			Welfare: 0.43, Worker: "host:1"},
+		{JobID: 0, Scenario: "b", Rep: 0, Agents: []string{"conceder", "boulware"},
+			Utilities: []float64{0, 0}, Discounted: []float64{0, 0}, Advantage: []float64{0, 0},
+			Rounds: 100, Reason: "error", Error: "sao: party \"x\": panic: boom", Elapsed: time.Second, Worker: "w"},
+	}
+}
+
+func newStore(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := New(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	s := newStore(t, path)
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 1 {
+		t.Fatalf("version %d, %v", v, err)
+	}
+	if _, ok, err := s.Meta(ctx); ok || err != nil {
+		t.Fatalf("new database has a tournament: %v %v", ok, err)
+	}
+	done, err := s.Open(ctx, meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done(0) || done(3) {
+		t.Fatal("empty store reports done jobs")
+	}
+	if err := s.Write(ctx, records()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	r, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	m, ok, err := r.Meta(ctx)
+	if err != nil || !ok || !reflect.DeepEqual(m, meta()) {
+		t.Fatalf("Meta = %+v %v %v", m, ok, err)
+	}
+	want := records()
+	var got []tournament.Record
+	for rec, err := range r.Records(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, rec)
+	}
+	if !reflect.DeepEqual(got, []tournament.Record{want[1], want[0]}) {
+		t.Fatalf("Records:\n got %+v\nwant %+v", got, []tournament.Record{want[1], want[0]})
+	}
+	one, err := r.Record(ctx, 3)
+	if err != nil || !reflect.DeepEqual(one, want[0]) {
+		t.Fatalf("Record(3) = %+v, %v", one, err)
+	}
+	if _, err := r.Record(ctx, 4); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Record(4) = %v", err)
+	}
+	if n, err := r.Count(ctx); n != 2 || err != nil {
+		t.Fatalf("Count = %d, %v", n, err)
+	}
+	// NULLs where documented.
+	var agreement, errText, nash any
+	if err := r.db.QueryRow(`SELECT agreement, error, nash_distance FROM runs WHERE job_id = 0`).Scan(&agreement, &errText, &nash); err != nil {
+		t.Fatal(err)
+	}
+	if agreement != nil || nash != nil || errText == nil {
+		t.Fatalf("job 0: agreement %v error %v nash %v", agreement, errText, nash)
+	}
+	if err := r.Write(ctx, records()); err == nil {
+		t.Fatal("read-only store accepted a write")
+	}
+}
+
+func TestIdempotentWrites(t *testing.T) {
+	s := newStore(t, ":memory:")
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	rs := records()
+	changed := records()
+	changed[0].Rounds = 99
+	for _, batch := range [][]tournament.Record{rs, changed, append(rs[:1:1], changed[0], rs[0])} {
+		if err := s.Write(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := s.Count(ctx); n != 2 {
+		t.Fatalf("%d rows after repeated writes, want 2", n)
+	}
+	r, err := s.Record(ctx, 3)
+	if err != nil || r.Rounds != 7 {
+		t.Fatalf("the first write must win: %+v %v", r, err)
+	}
+	done, err := s.Open(ctx, meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range int64(16) {
+		if done(id) != (id == 0 || id == 3) {
+			t.Errorf("done(%d) = %v", id, done(id))
+		}
+	}
+}
+
+func TestOpenOtherTournament(t *testing.T) {
+	s := newStore(t, ":memory:")
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		change func(*tournament.Meta)
+		want   string
+	}{
+		{func(m *tournament.Meta) { m.Agents = []string{"boulware"} }, "agents boulware,conceder, not boulware"},
+		{func(m *tournament.Meta) { m.Scenarios[1] = "c" }, "scenarios a,b, not a,c"},
+		{func(m *tournament.Meta) { m.Reps = 3 }, "reps 2, not 3"},
+		{func(m *tournament.Meta) { m.Deadline = 10 }, "deadline 100, not 10"},
+		{func(m *tournament.Meta) { m.Seed = 2 }, "seed 18446744073709551615, not 2"},
+		{func(m *tournament.Meta) { m.SelfPlay = false }, "self-play true, not false"},
+		{func(m *tournament.Meta) { m.Planned = 17 }, "16 planned runs, not 17"},
+	} {
+		m := meta()
+		tt.change(&m)
+		_, err := s.Open(ctx, m)
+		if err == nil || !strings.Contains(err.Error(), "holds another tournament ("+tt.want+")") {
+			t.Errorf("Open = %v, want %q", err, tt.want)
+		}
+	}
+}
+
+func TestSchemaVersions(t *testing.T) {
+	dir := t.TempDir()
+	newer := filepath.Join(dir, "newer.db")
+	s := newStore(t, newer)
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 7`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
+		_, err := open(newer)
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 1") {
+			t.Errorf("open newer = %v", err)
+		}
+	}
+
+	// A database without migrations applied is brought up to date.
+	older := filepath.Join(dir, "older.db")
+	s = newStore(t, older)
+	if _, err := s.db.Exec(`DROP TABLE runs; DROP TABLE meta; UPDATE schema_version SET version = 0`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := OpenReadOnly(older); err == nil || !strings.Contains(err.Error(), "schema version 0, older than") {
+		t.Errorf("read-only open of an old schema = %v", err)
+	}
+	s = newStore(t, older)
+	if v, err := s.Version(ctx); v != SchemaVersion || err != nil {
+		t.Fatalf("after migration: version %d, %v", v, err)
+	}
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+
+	// Files that are not results databases.
+	foreign := filepath.Join(dir, "foreign.db")
+	s = newStore(t, foreign)
+	if _, err := s.db.Exec(`DROP TABLE schema_version`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := New(foreign); err == nil || !strings.Contains(err.Error(), "not a Parley results database") {
+		t.Errorf("open foreign = %v", err)
+	}
+	text := filepath.Join(dir, "text.db")
+	os.WriteFile(text, []byte(strings.Repeat("not a database\n", 100)), 0o644)
+	if _, err := New(text); err == nil || !strings.Contains(err.Error(), "text.db") {
+		t.Errorf("open text = %v", err)
+	}
+	if _, err := OpenReadOnly(filepath.Join(dir, "missing.db")); err == nil || !strings.Contains(err.Error(), "missing.db") {
+		t.Errorf("open missing = %v", err)
+	}
+	empty := filepath.Join(dir, "empty.db")
+	os.WriteFile(empty, nil, 0o644)
+	if _, err := OpenReadOnly(empty); err == nil || !strings.Contains(err.Error(), "not a Parley results database") {
+		t.Errorf("open empty = %v", err)
+	}
+}
+
+// tinyConfig is a small tournament on parleytest scenarios.
+func tinyConfig(t testing.TB) *tournament.Config {
+	t.Helper()
+	var cs []tournament.Competitor
+	for _, spec := range []string{"boulware", "conceder", "random"} {
+		f, err := strategy.Parse(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, tournament.Competitor{Name: spec, New: f})
+	}
+	mk := func(name string, seed uint64) *scenario.Scenario {
+		space, ps := parleytest.Synthetic(t, seed, 4, 5, 3)
+		return &scenario.Scenario{Name: name, Source: name, Space: space, Parties: []scenario.Party{
+			{Name: "a", Profile: ps[0]}, {Name: "b", Profile: ps[1]}}}
+	}
+	return &tournament.Config{Competitors: cs, Scenarios: []*scenario.Scenario{mk("s1", 1), mk("s2", 2)}, Reps: 10, Deadline: 40, Seed: 5}
+}
+
+func allRecords(t *testing.T, s *Store) []tournament.Record {
+	t.Helper()
+	var rs []tournament.Record
+	for r, err := range s.Records(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Elapsed, r.Worker = 0, ""
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+func TestMergeShards(t *testing.T) {
+	dir := t.TempDir()
+	full := newStore(t, filepath.Join(dir, "full.db"))
+	if _, err := tournament.Run(ctx, tinyConfig(t), full, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var shards []string
+	for i := range 3 {
+		p := filepath.Join(dir, "shard"+string(rune('0'+i))+".db")
+		s := newStore(t, p)
+		if _, err := tournament.Run(ctx, tinyConfig(t), s, tournament.RunOptions{Shard: tournament.Shard{Index: i, Count: 3}}); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		shards = append(shards, p)
+	}
+	out := newStore(t, filepath.Join(dir, "out.db"))
+	var added int64
+	for _, p := range append(shards, shards[1]) { // merging a shard twice adds nothing
+		n, err := out.Merge(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		added += n
+	}
+	want := allRecords(t, full)
+	if added != int64(len(want)) || len(want) != 120 {
+		t.Fatalf("added %d runs, want %d", added, len(want))
+	}
+	if !reflect.DeepEqual(allRecords(t, out), want) {
+		t.Fatal("merged shards differ from the unsharded run")
+	}
+	m1, _, _ := out.Meta(ctx)
+	m2, _, _ := full.Meta(ctx)
+	if !reflect.DeepEqual(m1, m2) {
+		t.Fatalf("merged meta %+v, want %+v", m1, m2)
+	}
+
+	// A shard of another tournament is refused.
+	other := filepath.Join(dir, "other.db")
+	cfg := tinyConfig(t)
+	cfg.Seed = 6
+	s := newStore(t, other)
+	if _, err := tournament.Run(ctx, cfg, s, tournament.RunOptions{Shard: tournament.Shard{Index: 0, Count: 50}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := out.Merge(ctx, other); err == nil || !strings.Contains(err.Error(), "seed 5, not 6") {
+		t.Fatalf("merge of another tournament = %v", err)
+	}
+}
+
+// TestResumeWithStore interrupts a tournament and resumes it on the same
+// database file.
+func TestResumeWithStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	s := newStore(t, path)
+	c, cancel := context.WithCancel(ctx)
+	cfg := func() *tournament.Config {
+		c := tinyConfig(t)
+		c.Reps = 500
+		return c
+	}
+	_, err := tournament.Run(c, cfg(), s, tournament.RunOptions{Batch: 10, Progress: func(done, _ int64) {
+		if done >= 30 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v", err)
+	}
+	n, _ := s.Count(ctx)
+	s.Close()
+	if n < 30 || n >= 6000 {
+		t.Fatalf("%d runs stored before the cancel", n)
+	}
+	s = newStore(t, path)
+	sum, err := tournament.Run(ctx, cfg(), s, tournament.RunOptions{})
+	if err != nil || sum.Skipped != n || sum.Ran != 6000-n {
+		t.Fatalf("resume: %+v, %v", sum, err)
+	}
+	full := newStore(t, ":memory:")
+	if _, err := tournament.Run(ctx, cfg(), full, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(allRecords(t, s), allRecords(t, full)) {
+		t.Fatal("resumed results differ from an uninterrupted run")
+	}
+}

@@ -1,0 +1,38 @@
+package tournament_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/tournament"
+)
+
+// benchRunner runs the jobs of a boulware-conceder tournament on a
+// 360-outcome synthetic scenario (100 rounds) one after another on one
+// Runner: the cost of a negotiation with its record and metrics, without
+// storage.
+func benchRunner(b *testing.B, limit time.Duration) {
+	cfg := &tournament.Config{Competitors: competitors(b, "boulware", "conceder"),
+		Scenarios: []*scenario.Scenario{synthetic(b, "syn", 1, 6, 5, 4, 3)}, Reps: 1000, Deadline: 100, Limit: limit}
+	r, err := tournament.NewRunner(cfg, tournament.RunnerOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	n := tournament.Count(cfg)
+	ctx := context.Background()
+	b.ReportAllocs()
+	id := int64(0)
+	for b.Loop() {
+		j, _ := tournament.JobAt(cfg, id%n)
+		if _, err := r.Run(ctx, j); err != nil {
+			b.Fatal(err)
+		}
+		id++
+	}
+}
+
+func BenchmarkRunner(b *testing.B)      { benchRunner(b, 0) }
+func BenchmarkRunnerLimit(b *testing.B) { benchRunner(b, time.Minute) }

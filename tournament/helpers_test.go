@@ -1,0 +1,180 @@
+package tournament_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/parleytest"
+	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/tournament"
+)
+
+// twoIssue returns parleytest.TwoIssue as a scenario (buyer, seller).
+func twoIssue(name string) *scenario.Scenario {
+	space, profiles := parleytest.TwoIssue()
+	return &scenario.Scenario{Name: name, Source: "test:" + name, Space: space, Parties: []scenario.Party{
+		{Name: "buyer", Role: scenario.Negotiator, Profile: profiles[0]},
+		{Name: "seller", Role: scenario.Negotiator, Profile: profiles[1]},
+	}}
+}
+
+// threeParty returns a three-party scenario over TwoIssue's space.
+func threeParty(name string) *scenario.Scenario {
+	s := twoIssue(name)
+	_, profiles := parleytest.TwoIssue()
+	p := *profiles[1]
+	p.Space = s.Space
+	s.Parties = append(s.Parties, scenario.Party{Name: "third", Role: scenario.Negotiator, Profile: &p})
+	return s
+}
+
+// synthetic returns a two-party scenario of the given issue sizes.
+func synthetic(tb testing.TB, name string, seed uint64, sizes ...int) *scenario.Scenario {
+	space, profiles := parleytest.Synthetic(tb, seed, sizes...)
+	return &scenario.Scenario{Name: name, Source: "test:" + name, Space: space, Parties: []scenario.Party{
+		{Name: "a", Role: scenario.Negotiator, Profile: profiles[0]},
+		{Name: "b", Role: scenario.Negotiator, Profile: profiles[1]},
+	}}
+}
+
+// competitors builds competitors from strategy specs.
+func competitors(tb testing.TB, specs ...string) []tournament.Competitor {
+	tb.Helper()
+	var cs []tournament.Competitor
+	for _, s := range specs {
+		f, err := strategy.Parse(s)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cs = append(cs, tournament.Competitor{Name: s, New: f})
+	}
+	return cs
+}
+
+// memStore is an in-memory tournament.Store.
+type memStore struct {
+	mu      sync.Mutex
+	meta    *tournament.Meta
+	recs    map[int64]tournament.Record
+	writes  int
+	batches []int
+	failAt  int // Write fails on this call (1-based), 0 never
+}
+
+func newMemStore() *memStore { return &memStore{recs: map[int64]tournament.Record{}} }
+
+func (m *memStore) Open(_ context.Context, meta tournament.Meta) (func(int64) bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.meta != nil && !reflect.DeepEqual(*m.meta, meta) {
+		return nil, fmt.Errorf("memstore: another tournament: %+v", *m.meta)
+	}
+	m.meta = &meta
+	done := map[int64]bool{}
+	for id := range m.recs {
+		done[id] = true
+	}
+	return func(id int64) bool { return done[id] }, nil
+}
+
+func (m *memStore) Write(_ context.Context, rs []tournament.Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.writes++
+	if m.writes == m.failAt {
+		return errors.New("memstore: disk full")
+	}
+	m.batches = append(m.batches, len(rs))
+	for _, r := range rs {
+		if _, ok := m.recs[r.JobID]; !ok {
+			m.recs[r.JobID] = r
+		}
+	}
+	return nil
+}
+
+func (m *memStore) Close() error { return nil }
+
+// sorted returns the stored records in job order, without the fields that
+// depend on the machine (Elapsed, Worker).
+func (m *memStore) sorted() []tournament.Record {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var rs []tournament.Record
+	for _, r := range m.recs {
+		rs = append(rs, strip(r))
+	}
+	slices.SortFunc(rs, func(a, b tournament.Record) int { return int(a.JobID - b.JobID) })
+	return rs
+}
+
+func strip(r tournament.Record) tournament.Record {
+	r.Elapsed, r.Worker = 0, ""
+	return r
+}
+
+// scripted negotiators for isolation tests.
+
+// yes accepts any standing offer and otherwise offers outcome 3.
+type yes struct{}
+
+func (yes) Init(context.Context, *parley.Session) error { return nil }
+func (yes) Act(_ context.Context, st *parley.State) (parley.Action, error) {
+	if st.Standing != parley.NoOutcome {
+		return parley.AcceptAction, nil
+	}
+	return parley.OfferOf(3), nil
+}
+
+// panicky panics on its second turn.
+type panicky struct{ turns int }
+
+func (p *panicky) Init(context.Context, *parley.Session) error { p.turns = 0; return nil }
+func (p *panicky) Act(context.Context, *parley.State) (parley.Action, error) {
+	p.turns++
+	if p.turns == 2 {
+		panic("boom")
+	}
+	return parley.OfferOf(0), nil // (0.6, 0.2): the hardliner accepts it in neither role
+}
+
+// failing returns an error on its first turn.
+type failing struct{}
+
+func (failing) Init(context.Context, *parley.Session) error { return nil }
+func (failing) Act(context.Context, *parley.State) (parley.Action, error) {
+	return parley.Action{}, errors.New("out of ideas")
+}
+
+// looping never returns from its first Act (it sleeps in a loop, so the
+// abandoned goroutine costs no CPU).
+type looping struct{ stop <-chan struct{} }
+
+func (looping) Init(context.Context, *parley.Session) error { return nil }
+func (l looping) Act(context.Context, *parley.State) (parley.Action, error) {
+	for {
+		select {
+		case <-l.stop:
+			return parley.EndAction, nil
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// slow takes 2ms per turn but returns: a long negotiation that the
+// mechanism stops at the limit.
+type slow struct{}
+
+func (slow) Init(context.Context, *parley.Session) error { return nil }
+func (slow) Act(_ context.Context, st *parley.State) (parley.Action, error) {
+	time.Sleep(2 * time.Millisecond)
+	return parley.OfferOf(0), nil
+}

@@ -1,0 +1,290 @@
+package tournament
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/protocol/sao"
+)
+
+// RunnerOptions configure a Runner.
+type RunnerOptions struct {
+	// Worker is recorded in Record.Worker (default: host:pid).
+	Worker string
+	// Trace, when set, is called with every action of every negotiation
+	// (replays use it).
+	Trace func(parley.Event)
+}
+
+// Runner runs the jobs of one tournament one at a time, reusing one
+// sao.Mechanism per scenario. It is the single way negotiations run: in
+// local tournaments (one Runner per worker goroutine), in remote workers and
+// in replays. A Runner is not safe for concurrent use; Close releases it.
+type Runner struct {
+	cfg    *Config
+	p      *prepared
+	worker string
+	trace  func(parley.Event)
+
+	// Without a Limit the negotiation runs on the caller's goroutine with
+	// these mechanisms; with one it runs on h, which is replaced when a
+	// negotiation overruns.
+	exec  *executor
+	h     *helper
+	timer *time.Timer
+}
+
+// NewRunner returns a Runner for the tournament, preparing it (see
+// Config.Prepare).
+func NewRunner(cfg *Config, opts RunnerOptions) (*Runner, error) {
+	p, err := cfg.prepare()
+	if err != nil {
+		return nil, err
+	}
+	w := opts.Worker
+	if w == "" {
+		w = DefaultWorker()
+	}
+	r := &Runner{cfg: cfg, p: p, worker: w, trace: opts.Trace}
+	if cfg.Limit <= 0 {
+		r.exec = r.newExecutor()
+	}
+	return r, nil
+}
+
+// DefaultWorker names this process: host:pid.
+func DefaultWorker() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		h = "localhost"
+	}
+	return h + ":" + strconv.Itoa(os.Getpid())
+}
+
+// ErrLimit is the cause of a negotiation that exceeded Config.Limit.
+var ErrLimit = errors.New("exceeded the time limit")
+
+// Run runs job j and returns its record. A failing strategy (an error, a
+// panic, an exceeded Limit) gives a record with Reason "error" and the
+// cause in Error, not an error. Run returns an error only when ctx ends
+// before the negotiation does: the record is then not a result and must
+// not be stored.
+func (r *Runner) Run(ctx context.Context, j Job) (Record, error) {
+	if err := r.check(j); err != nil {
+		return Record{}, err
+	}
+	if r.exec != nil {
+		rec := r.exec.run(ctx, j, 0)
+		if err := ctx.Err(); err != nil && rec.Reason == parley.ReasonError.String() {
+			return Record{}, fmt.Errorf("tournament: run %d: %w", j.ID, err)
+		}
+		return rec, nil
+	}
+	if r.h == nil {
+		r.h = r.startHelper()
+	}
+	limit := r.cfg.Limit
+	if r.timer == nil {
+		r.timer = time.NewTimer(limit)
+	} else {
+		r.timer.Reset(limit)
+	}
+	start := time.Now()
+	r.h.jobs <- j
+	select {
+	case rec := <-r.h.out:
+		r.timer.Stop()
+		if err := ctx.Err(); err != nil && rec.Reason == parley.ReasonError.String() {
+			return Record{}, fmt.Errorf("tournament: run %d: %w", j.ID, err)
+		}
+		return rec, nil
+	case <-r.timer.C:
+		// The strategy is stuck: abandon the helper (its goroutine ends
+		// when the stuck call returns) and start afresh next time.
+		r.abandon()
+		rec := r.exec0(j)
+		rec.Elapsed = time.Since(start)
+		rec.Error = fmt.Sprintf("%v of %v", ErrLimit, limit)
+		return rec, nil
+	case <-ctx.Done():
+		r.timer.Stop()
+		r.abandon()
+		return Record{}, fmt.Errorf("tournament: run %d: %w", j.ID, ctx.Err())
+	}
+}
+
+// Close stops the Runner's helper goroutine, if any.
+func (r *Runner) Close() {
+	if r.h != nil {
+		close(r.h.jobs)
+		r.h = nil
+	}
+}
+
+func (r *Runner) abandon() {
+	r.h.cancel()
+	close(r.h.jobs)
+	r.h = nil
+}
+
+// check rejects a job that does not belong to the tournament.
+func (r *Runner) check(j Job) error {
+	if j.Scenario < 0 || j.Scenario >= len(r.p.refs) {
+		return fmt.Errorf("tournament: run %d: scenario %d out of range", j.ID, j.Scenario)
+	}
+	if len(j.Agents) != r.p.parties[j.Scenario] {
+		return fmt.Errorf("tournament: run %d: %d agents for %d parties", j.ID, len(j.Agents), r.p.parties[j.Scenario])
+	}
+	for _, a := range j.Agents {
+		if a < 0 || a >= len(r.cfg.Competitors) {
+			return fmt.Errorf("tournament: run %d: competitor %d out of range", j.ID, a)
+		}
+	}
+	return nil
+}
+
+// exec0 returns the record of a negotiation that produced no result: no
+// agreement, every party at its reservation value.
+func (r *Runner) exec0(j Job) Record {
+	rec := r.base(j)
+	n := len(j.Agents)
+	rec.Utilities, rec.Discounted, rec.Advantage = make([]float64, n), make([]float64, n), make([]float64, n)
+	copy(rec.Utilities, r.p.resv[j.Scenario])
+	copy(rec.Discounted, r.p.resv[j.Scenario])
+	rec.Reason = parley.ReasonError.String()
+	r.metrics(&rec, j.Scenario)
+	return rec
+}
+
+// base returns the record's identity fields.
+func (r *Runner) base(j Job) Record {
+	rec := Record{JobID: j.ID, Scenario: r.p.refs[j.Scenario], Rep: j.Rep, Worker: r.worker,
+		Agents: make([]string, len(j.Agents))}
+	for i, a := range j.Agents {
+		rec.Agents[i] = r.cfg.Competitors[a].Name
+	}
+	return rec
+}
+
+func (r *Runner) metrics(rec *Record, s int) {
+	m, err := r.p.reports[s].Metrics(rec.Utilities)
+	if err != nil {
+		return
+	}
+	rec.ParetoDistance, rec.NashDistance, rec.HasNash, rec.Welfare = m.ParetoDistance, m.NashDistance, m.HasNash, m.Welfare
+}
+
+// executor runs negotiations on one goroutine with its own mechanisms.
+type executor struct {
+	r     *Runner
+	mechs []*sao.Mechanism
+	negs  [][]parley.Negotiator
+}
+
+func (r *Runner) newExecutor() *executor {
+	return &executor{r: r, mechs: make([]*sao.Mechanism, len(r.p.refs)), negs: make([][]parley.Negotiator, len(r.p.refs))}
+}
+
+// run negotiates job j. With a Limit, ctx is the helper's context, which
+// the Runner cancels when the limit passes (the mechanism checks it every
+// 256 turns); limit then names the cause.
+func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Record) {
+	r := e.r
+	start := time.Now()
+	defer func() {
+		if v := recover(); v != nil {
+			rec = r.exec0(j)
+			rec.Error = fmt.Sprintf("panic: %v", v)
+			rec.Elapsed = time.Since(start)
+		}
+	}()
+	s := j.Scenario
+	m := e.mechs[s]
+	if m == nil {
+		sc := r.cfg.Scenarios[s]
+		var err error
+		m, err = sao.New(sc.Profiles(), r.p.names[s], sao.Options{Deadline: r.p.dls[s], Trace: r.trace})
+		if err != nil {
+			rec = r.exec0(j)
+			rec.Error = err.Error()
+			return rec
+		}
+		e.mechs[s], e.negs[s] = m, make([]parley.Negotiator, r.p.parties[s])
+	}
+	negs := e.negs[s]
+	for i, a := range j.Agents {
+		negs[i] = r.cfg.Competitors[a].New()
+		if negs[i] == nil {
+			rec = r.exec0(j)
+			rec.Error = fmt.Sprintf("competitor %q: constructor returned nil", r.cfg.Competitors[a].Name)
+			return rec
+		}
+	}
+	res, err := m.Run(ctx, negs, j.Seed)
+	clear(negs)
+	if err != nil {
+		rec = r.exec0(j)
+		rec.Error = err.Error()
+		if errors.Is(err, context.Canceled) && limit > 0 {
+			rec.Error = fmt.Sprintf("%v of %v", ErrLimit, limit)
+		}
+		rec.Elapsed = time.Since(start)
+		return rec
+	}
+	rec = r.base(j)
+	rec.Elapsed = time.Since(start)
+	rec.Utilities, rec.Discounted = res.Utilities, res.Discounted
+	rec.Rounds, rec.Reason = res.Rounds, res.Reason.String()
+	if res.Err != nil {
+		rec.Error = res.Err.Error()
+	}
+	if res.Agreed() {
+		rec.Agreement = r.cfg.Scenarios[s].Space.Named(res.Agreement)
+	}
+	rec.Advantage = make([]float64, len(res.Utilities))
+	for i, u := range res.Utilities {
+		rec.Advantage[i] = u - r.p.resv[s][i]
+	}
+	r.metrics(&rec, s)
+	return rec
+}
+
+// helper is a goroutine that runs negotiations for a Runner with a Limit,
+// so that the Runner can stop waiting for a stuck strategy.
+type helper struct {
+	jobs   chan Job
+	out    chan Record
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (r *Runner) startHelper() *helper {
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &helper{jobs: make(chan Job), out: make(chan Record, 1), ctx: ctx, cancel: cancel}
+	e := r.newExecutor()
+	limit := r.cfg.Limit
+	go func() {
+		defer cancel()
+		for j := range h.jobs {
+			h.out <- e.run(h.ctx, j, limit)
+		}
+	}()
+	return h
+}
+
+// RunNegotiation runs job j of the tournament alone (a replay, a remote
+// worker's single job) and returns its record; see Runner.Run. Runs of many
+// jobs should reuse a Runner.
+func RunNegotiation(ctx context.Context, cfg *Config, j Job, opts RunnerOptions) (Record, error) {
+	r, err := NewRunner(cfg, opts)
+	if err != nil {
+		return Record{}, err
+	}
+	defer r.Close()
+	return r.Run(ctx, j)
+}

@@ -1,0 +1,117 @@
+// Package tournament runs negotiation tournaments: every competitor against
+// every other (in every role, optionally against itself) on every scenario,
+// several times, each negotiation seeded from the tournament seed and its
+// position, so that any single run can be replayed alone.
+//
+// A tournament is a Config. Its negotiations are Jobs, enumerated in a fixed
+// order without being materialised (Count, JobAt). Run executes them on all
+// cores, or through a Queue of remote workers, and streams the Records to a
+// Store in batches; jobs already in the store are skipped, so an interrupted
+// tournament resumes where it stopped. The package declares the Store and
+// Queue it needs; store/sqlite and distrib/natsq implement them.
+package tournament
+
+import (
+	"context"
+	"time"
+
+	"github.com/parley-dev/parley"
+)
+
+// Competitor is one entrant of a tournament: a name (the strategy spec as
+// given, unique in the tournament) and a constructor of fresh negotiators.
+// New is called once per negotiation and must be safe for concurrent use.
+type Competitor struct {
+	Name string
+	New  func() parley.Negotiator
+}
+
+// Job is one negotiation of a tournament, fully determined by the Config
+// and its ID: the ID is its position in the enumeration (see JobAt).
+type Job struct {
+	ID       int64  `json:"id"`
+	Scenario int    `json:"scenario"` // index into Config.Scenarios
+	Agents   []int  `json:"agents"`   // competitor index per party, in party order
+	Rep      int    `json:"rep"`      // repetition, from 0
+	Seed     uint64 `json:"seed"`     // rng.Derive(Config.Seed, ID)
+}
+
+// Record is the result of one negotiation as stored. Utility vectors list
+// the parties in the scenario's party order.
+type Record struct {
+	JobID    int64    `json:"job_id"`
+	Scenario string   `json:"scenario"` // the scenario's reference (Meta.Scenarios)
+	Rep      int      `json:"rep"`
+	Agents   []string `json:"agents"` // competitor name per party
+	// Agreement is the agreed outcome as issue -> value, nil without
+	// agreement.
+	Agreement map[string]string `json:"agreement,omitempty"`
+	// Utilities are the undiscounted utilities of the agreement, or the
+	// reservation values (at the end time) without one.
+	Utilities []float64 `json:"utilities"`
+	// Discounted are the Utilities discounted at the end time.
+	Discounted []float64 `json:"discounted"`
+	// Advantage is Utilities minus each party's reservation value
+	// (Profile.Reservation).
+	Advantage []float64 `json:"advantage"`
+	Rounds    int       `json:"rounds"`
+	// Reason is why it ended: agreement, deadline, walked_away or error.
+	Reason string `json:"reason"`
+	// Error is the cause of a Reason "error" (a strategy's error or panic,
+	// an exceeded time limit), naming the party.
+	Error   string        `json:"error,omitempty"`
+	Elapsed time.Duration `json:"elapsed"` // wall time of the negotiation
+	// ParetoDistance, NashDistance and Welfare are the analysis.Metrics of
+	// Utilities. NashDistance is meaningful only when HasNash (a scenario
+	// without individually rational outcomes has no Nash point).
+	ParetoDistance float64 `json:"pareto_distance"`
+	NashDistance   float64 `json:"nash_distance"`
+	HasNash        bool    `json:"has_nash"`
+	Welfare        float64 `json:"welfare"`
+	// Worker names where the negotiation ran (host:pid or a worker name).
+	Worker string `json:"worker,omitempty"`
+}
+
+// Meta identifies a tournament: a store holds the results of one Meta, and
+// resuming, merging or replaying requires the same Meta. Scenarios are the
+// references the scenarios are loaded from (paths or built-in names).
+type Meta struct {
+	Agents    []string `json:"agents"`
+	Scenarios []string `json:"scenarios"`
+	Reps      int      `json:"reps"`
+	Deadline  int      `json:"deadline"`
+	Seed      uint64   `json:"seed"`
+	SelfPlay  bool     `json:"self_play"`
+	// Planned is the number of negotiations the tournament defines (Count).
+	Planned int64 `json:"planned"`
+}
+
+// Store keeps the results of a tournament. Run calls Open once, then Write
+// from one goroutine, then leaves Close to the caller.
+type Store interface {
+	// Open prepares the store for the tournament m: a new store records m;
+	// an existing one must hold the same Meta (an error naming the
+	// difference otherwise). done reports whether a job's result is
+	// already stored; it must be safe for concurrent use and reflect the
+	// store as it was at Open.
+	Open(ctx context.Context, m Meta) (done func(id int64) bool, err error)
+	// Write stores the records in one transaction. It is idempotent by
+	// JobID: a record whose job is already stored is ignored.
+	Write(ctx context.Context, rs []Record) error
+	// Close releases the store.
+	Close() error
+}
+
+// Queue hands jobs to remote workers and brings their results back
+// (distrib/natsq implements it on NATS JetStream).
+type Queue interface {
+	// Publish queues the jobs of tournament m. It is idempotent by job
+	// id: publishing a job twice runs it at most once more.
+	Publish(ctx context.Context, m Meta, jobs []Job) error
+	// Results streams the results published by workers. A job's result
+	// may arrive more than once (after a redelivery); the channel closes
+	// when ctx ends or the queue closes.
+	Results(ctx context.Context) (<-chan Record, error)
+	// Close releases the queue.
+	Close() error
+}
