@@ -9,73 +9,21 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
 )
-
-// The tournament tests run the test binary as a parley command that has
-// the tournament commands (main.go registers them in the real binary):
-// PARLEY_TEST_TOURNAMENT=1 makes the binary do that before the tests
-// start.
-func init() {
-	if os.Getenv("PARLEY_TEST_TOURNAMENT") != "1" {
-		return
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := tournamentRoot(os.Stdout, os.Stderr, os.Args[1:]).ExecuteContext(ctx)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "parley:", err)
-		var u usageError
-		if errors.As(err, &u) {
-			os.Exit(2)
-		}
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
-
-// tournamentRoot is the parley root command with the tournament commands
-// added (unless main.go already has them).
-func tournamentRoot(stdout, stderr *os.File, args []string) *cobra.Command {
-	var out, errw = any(stdout), any(stderr)
-	root := newRoot(out.(interface{ Write([]byte) (int, error) }), errw.(interface{ Write([]byte) (int, error) }))
-	have := map[string]bool{}
-	for _, c := range root.Commands() {
-		have[c.Name()] = true
-	}
-	for _, c := range []*cobra.Command{newTournamentCmd(), newReplayCmd(), newReportCmd(), newMergeCmd()} {
-		if !have[c.Name()] {
-			root.AddCommand(c)
-		}
-	}
-	root.SetArgs(args)
-	return root
-}
 
 // trn runs a tournament command in-process and returns stdout, stderr and
 // the error.
 func trn(args ...string) (string, string, error) {
 	var out, errb bytes.Buffer
 	root := newRoot(&out, &errb)
-	have := map[string]bool{}
-	for _, c := range root.Commands() {
-		have[c.Name()] = true
-	}
-	for _, c := range []*cobra.Command{newTournamentCmd(), newReplayCmd(), newReportCmd(), newMergeCmd()} {
-		if !have[c.Name()] {
-			root.AddCommand(c)
-		}
-	}
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
 	return out.String(), errb.String(), err
@@ -90,11 +38,11 @@ func trnOK(t *testing.T, args ...string) string {
 	return out
 }
 
-// trnExe runs the test binary as the parley command.
+// trnExe runs the test binary as the parley command (see TestMain).
 func trnExe(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "PARLEY_TEST_TOURNAMENT=1")
+	cmd.Env = append(os.Environ(), "PARLEY_TEST_MAIN=1")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -425,7 +373,7 @@ func TestResumeAfterKill(t *testing.T) {
 	const planned = 20 * 2 * 1000
 
 	cmd := exec.Command(os.Args[0], append(args, "--db", db)...)
-	cmd.Env = append(os.Environ(), "PARLEY_TEST_TOURNAMENT=1")
+	cmd.Env = append(os.Environ(), "PARLEY_TEST_MAIN=1")
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
@@ -528,7 +476,7 @@ func TestInterruptThenResume(t *testing.T) {
 	args := []string{"tournament", "--agents", "boulware,conceder,linear,tft", "--scenarios", market + "," + hiring,
 		"--reps", "1000", "--deadline", "100", "--workers", "1", "--quiet", "--db", db}
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "PARLEY_TEST_TOURNAMENT=1")
+	cmd.Env = append(os.Environ(), "PARLEY_TEST_MAIN=1")
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -25,28 +24,6 @@ import (
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
 )
-
-// PARLEY_TEST_WORKER=1 makes the test binary run 'parley worker' with its
-// arguments (before the tests start), so that TestWorkerTournament can
-// start and kill worker processes without building parley.
-func init() {
-	if os.Getenv("PARLEY_TEST_WORKER") != "1" {
-		return
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	c := newWorkerCmd()
-	c.SilenceErrors, c.SilenceUsage = true, true
-	c.SetArgs(os.Args[1:])
-	c.SetOut(os.Stdout)
-	c.SetErr(os.Stderr)
-	err := c.ExecuteContext(ctx)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "parley:", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
 
 // command runs one command (as its own root) in-process and returns its
 // stdout, stderr and error.
@@ -164,8 +141,8 @@ type workerProcess struct {
 
 func startWorkerProcess(t *testing.T, args ...string) *workerProcess {
 	t.Helper()
-	p := &workerProcess{cmd: exec.Command(os.Args[0], args...), log: &lockedBuffer{}, done: make(chan error, 1)}
-	p.cmd.Env = append(os.Environ(), "PARLEY_TEST_WORKER=1")
+	p := &workerProcess{cmd: exec.Command(os.Args[0], append([]string{"worker"}, args...)...), log: &lockedBuffer{}, done: make(chan error, 1)}
+	p.cmd.Env = append(os.Environ(), "PARLEY_TEST_MAIN=1") // the test binary runs as parley (TestMain)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
