@@ -48,7 +48,7 @@ var paramKinds = []paramKind{
 	{name: "rounds", stage: true, number: true, integer: true, lo: 1, hi: 1_000_000, meaning: "the stage's round budget (in every variant that uses the stage)"},
 	{name: "noise", stage: true, number: true, lo: 0, hi: 1, meaning: "the noise on declared profiles (info: declared)"},
 	{name: "on_walk_away_next", stage: true, number: true, lo: 0, hi: 1, meaning: "the probability that a walk-away moves on to the next stage"},
-	{name: "info", stage: true, words: []string{scenario.InfoNone, scenario.InfoDeclared, scenario.InfoFull}, meaning: "what the mediator sees (none and full also set the noise to 0)"},
+	{name: "info", stage: true, words: []string{scenario.InfoNone, scenario.InfoDeclared, scenario.InfoFull, scenario.InfoNothing}, meaning: "what the mediator sees (none and full also set the noise to 0)"},
 	{name: "rule", stage: true, words: []string{scenario.RuleUnanimous, scenario.RuleMajority, scenario.RuleMediator}, meaning: "the voting rule"},
 	{name: "carry", stage: true, words: []string{scenario.CarryNone, scenario.CarryBestAcceptable, scenario.CarryPartialIssues}, meaning: "what the stage hands over"},
 }

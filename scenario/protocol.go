@@ -55,6 +55,7 @@ const (
 	InfoNone     = "none"
 	InfoDeclared = "declared"
 	InfoFull     = "full"
+	InfoNothing  = "nothing" // not even the votes
 )
 
 // Start texts. StartReference is a prefix: "reference:NAME".
@@ -84,7 +85,7 @@ type Stage struct {
 	// Mediated stages only.
 	Mediator       string  // the mediating party's name; "" for a mediator without interests
 	Rule           string  // RuleUnanimous (default), RuleMajority or RuleMediator
-	Info           string  // InfoNone (default), InfoDeclared or InfoFull
+	Info           string  // InfoNone (default: votes only), InfoDeclared, InfoFull or InfoNothing
 	Noise          float64 // InfoDeclared: standard deviation of the noise on declared utilities
 	MediatorPolicy string  // a mediator strategy spec, e.g. "biased:bias=0.25"
 	NoFinalVote    bool    // skip the final unanimous vote on the text
@@ -438,9 +439,9 @@ func checkStage(s *Scenario, q path, st *Stage) *fieldError {
 		return ferr(q.key("rule"), "stage %q: unknown rule %q (want unanimous, majority or mediator)", name, st.Rule)
 	}
 	switch st.Info {
-	case "", InfoNone, InfoDeclared, InfoFull:
+	case "", InfoNone, InfoDeclared, InfoFull, InfoNothing:
 	default:
-		return ferr(q.key("info"), "stage %q: unknown info %q (want none, declared or full)", name, st.Info)
+		return ferr(q.key("info"), "stage %q: unknown info %q (want none, declared, full or nothing)", name, st.Info)
 	}
 	if math.IsNaN(st.Noise) || st.Noise < 0 || st.Noise > 1 {
 		return ferr(q.key("noise"), "stage %q: noise %v outside [0,1]", name, st.Noise)

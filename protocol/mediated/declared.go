@@ -105,7 +105,7 @@ func newDeclSource(space *parley.OutcomeSpace, uf parley.UtilityFunction) (d dec
 
 // declared returns the run's Session.Declared for the mediator.
 func (m *Mechanism) declared(seed uint64) []*parley.Profile {
-	if m.opts.Info == InfoNone {
+	if m.opts.Info == InfoNone || m.opts.Info == InfoNothing {
 		return nil
 	}
 	if m.decl == nil {

@@ -136,11 +136,14 @@ const (
 	InfoDeclared
 	// InfoFull: the true profiles (a trusted mediator).
 	InfoFull
+	// InfoNothing: not even the votes: the mediator learns only whether
+	// its proposal became the text (State.Votes stay zero, State.Accepts 0).
+	InfoNothing
 )
 
-var infoNames = [...]string{"none", "declared", "full"}
+var infoNames = [...]string{"none", "declared", "full", "nothing"}
 
-// String returns "none", "declared" or "full".
+// String returns "none", "declared", "full" or "nothing".
 func (i Info) String() string {
 	if int(i) < len(infoNames) {
 		return infoNames[i]
@@ -162,7 +165,7 @@ func ParseInfo(s string) (Info, error) {
 			return Info(i), nil
 		}
 	}
-	return 0, fmt.Errorf("mediated: unknown information level %q (want none, declared or full)", s)
+	return 0, fmt.Errorf("mediated: unknown information level %q (want none, declared, full or nothing)", s)
 }
 
 // Options configure a Mechanism. Rounds is required; every other zero value
@@ -226,7 +229,7 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("mediated: rounds %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+o.Rounds, o.TotalRounds)
 	case o.Rule > RuleMediator:
 		return fmt.Errorf("mediated: unknown rule %d", o.Rule)
-	case o.Info > InfoFull:
+	case o.Info > InfoNothing:
 		return fmt.Errorf("mediated: unknown information level %d", o.Info)
 	case math.IsNaN(o.Noise) || math.IsInf(o.Noise, 0) || o.Noise < 0:
 		return fmt.Errorf("mediated: noise %v, want a non-negative number", o.Noise)
@@ -341,7 +344,7 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 	m.hazard = m.hazard || mediator.Hazard > 0
 	m.state.Votes = make([]parley.Vote, n)
 	m.state.Offers = make([]parley.OfferRecord, 0, opts.Rounds)
-	if opts.Info != InfoNone {
+	if opts.Info == InfoDeclared || opts.Info == InfoFull {
 		m.truth = profiles
 	}
 	if opts.Info == InfoDeclared && opts.Noise > 0 {
@@ -553,6 +556,10 @@ func (m *Mechanism) poll(ctx context.Context, voters []Voter, st *parley.State, 
 	}
 	copy(st.Votes, m.votes)
 	st.Accepts = accepts
+	if m.opts.Info == InfoNothing {
+		clear(st.Votes)
+		st.Accepts = 0
+	}
 	return accepts, false
 }
 

@@ -727,3 +727,48 @@ func TestOptionsAndNew(t *testing.T) {
 		t.Error("ParseInfo(elicited): no error")
 	}
 }
+
+// seenVotes records what the mediator is shown of the votes.
+type seenVotes struct {
+	accepts []int
+}
+
+func (s *seenVotes) Init(context.Context, *parley.Session) error { return nil }
+func (s *seenVotes) Propose(_ context.Context, st *parley.State) (parley.Outcome, error) {
+	n := st.Accepts
+	for _, v := range st.Votes {
+		if v.Accept {
+			n += 100
+		}
+	}
+	s.accepts = append(s.accepts, n)
+	return parley.Outcome(len(s.accepts) % 2), nil
+}
+
+// With InfoNothing the mediator sees no votes; with InfoNone it does.
+func TestInfoNothingHidesVotes(t *testing.T) {
+	for _, tc := range []struct {
+		info mediated.Info
+		seen bool
+	}{{mediated.InfoNone, true}, {mediated.InfoNothing, false}} {
+		_, ps := parleytest.TwoIssue()
+		m, err := mediated.New(ps, []string{"A", "B"}, nil, mediated.Options{Rounds: 5, Info: tc.info, Start: 0, HasStart: true, NoFinalVote: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		med := &seenVotes{}
+		yes := func() mediated.Voter {
+			return &voter{vote: func(*parley.State) (parley.Vote, error) { return parley.Vote{Accept: true}, nil }}
+		}
+		if _, err := m.Run(context.Background(), []mediated.Voter{yes(), yes()}, med, 1); err != nil {
+			t.Fatal(err)
+		}
+		saw := false
+		for _, n := range med.accepts[1:] {
+			saw = saw || n > 0
+		}
+		if saw != tc.seen {
+			t.Errorf("info %v: mediator saw votes %v, want %v (%v)", tc.info, saw, tc.seen, med.accepts)
+		}
+	}
+}
