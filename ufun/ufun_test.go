@@ -179,3 +179,50 @@ func ExampleIndex_Nearest() {
 	fmt.Println(x.Outcomes[i], x.Util[i])
 	// Output: 2 0.6
 }
+
+// The radix sort used for large tables gives exactly the comparison sort's
+// order: ascending utility, ties (many, and negative zeros and negatives
+// too) by outcome.
+func TestRadixIndexMatchesSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	n := 1 << 17
+	u := make([]float64, n)
+	for i := range u {
+		switch r.IntN(4) {
+		case 0:
+			u[i] = float64(r.IntN(50)) / 49 // many exact ties
+		case 1:
+			u[i] = r.Float64()
+		case 2:
+			u[i] = -r.Float64() * 1e-3
+		default:
+			u[i] = math.Nextafter(0.5, float64(r.IntN(2))) // one-ulp neighbours of 0.5
+		}
+	}
+	u[7], u[8] = math.Copysign(0, -1), 0
+	x := ufun.NewIndex(u)
+	if len(x.Util) != n {
+		t.Fatal("length")
+	}
+	for i := 1; i < n; i++ {
+		a, b := x.Util[i-1], x.Util[i]
+		if a > b || (a == b && x.Outcomes[i-1] >= x.Outcomes[i]) {
+			t.Fatalf("position %d: (%v, %d) before (%v, %d)", i, a, x.Outcomes[i-1], b, x.Outcomes[i])
+		}
+		if x.Util[i] != u[x.Outcomes[i]] {
+			t.Fatalf("position %d: utility does not belong to its outcome", i)
+		}
+	}
+}
+
+func BenchmarkNewIndex(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	u := make([]float64, 5_764_801)
+	for i := range u {
+		u[i] = float64(r.IntN(1000)) / 999
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = ufun.NewIndex(u)
+	}
+}
