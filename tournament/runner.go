@@ -182,12 +182,12 @@ func (r *Runner) metrics(rec *Record, s int) {
 // executor runs negotiations on one goroutine with its own mechanisms.
 type executor struct {
 	r     *Runner
-	mechs []*sao.Mechanism
+	mechs [][2]*sao.Mechanism // per scenario: step timing, GENIUS timing
 	negs  [][]parley.Negotiator
 }
 
 func (r *Runner) newExecutor() *executor {
-	return &executor{r: r, mechs: make([]*sao.Mechanism, len(r.p.refs)), negs: make([][]parley.Negotiator, len(r.p.refs))}
+	return &executor{r: r, mechs: make([][2]*sao.Mechanism, len(r.p.refs)), negs: make([][]parley.Negotiator, len(r.p.refs))}
 }
 
 // run negotiates job j. With a Limit, ctx is the helper's context, which
@@ -204,17 +204,26 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 		}
 	}()
 	s := j.Scenario
-	m := e.mechs[s]
+	timing := sao.TimingGENIUS
+	for _, a := range j.Agents {
+		if !r.cfg.Competitors[a].GeniusTiming {
+			timing = sao.TimingSteps
+		}
+	}
+	m := e.mechs[s][timing]
 	if m == nil {
 		sc := r.cfg.Scenarios[s]
 		var err error
-		m, err = sao.New(sc.Profiles(), r.p.names[s], sao.Options{Deadline: r.p.dls[s], Trace: r.trace})
+		m, err = sao.New(sc.Profiles(), r.p.names[s], sao.Options{Deadline: r.p.dls[s], Trace: r.trace, Timing: timing})
 		if err != nil {
 			rec = r.exec0(j)
 			rec.Error = err.Error()
 			return rec
 		}
-		e.mechs[s], e.negs[s] = m, make([]parley.Negotiator, r.p.parties[s])
+		e.mechs[s][timing] = m
+		if e.negs[s] == nil {
+			e.negs[s] = make([]parley.Negotiator, r.p.parties[s])
+		}
 	}
 	negs := e.negs[s]
 	for i, a := range j.Agents {

@@ -24,6 +24,10 @@ import (
 type Competitor struct {
 	Name string
 	New  func() parley.Negotiator
+	// GeniusTiming marks a competitor that expects GENIUS's round timing
+	// (sao.TimingGENIUS, as the genius-* agents do): a negotiation in which
+	// every competitor does runs with it; any other with Parley's steps.
+	GeniusTiming bool
 }
 
 // Job is one negotiation of a tournament, fully determined by the Config

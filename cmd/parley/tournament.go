@@ -314,7 +314,7 @@ func buildTournament(s *tournamentSpec) (*tournament.Config, tournament.Shard, e
 			return nil, shard, s.errorAt("agents", fmt.Sprintf("$.agents[%d]", i), fmt.Errorf("agent %q is listed twice", spec))
 		}
 		seen[spec] = true
-		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f})
+		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f, GeniusTiming: isGeniusSpec(spec)})
 	}
 	for i, ref := range s.Scenarios {
 		ref = strings.TrimSpace(ref)
@@ -354,7 +354,7 @@ func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config,
 		if err != nil {
 			return nil, fmt.Errorf("agent %q of the stored tournament: %w", spec, err)
 		}
-		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f})
+		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f, GeniusTiming: isGeniusSpec(spec)})
 	}
 	for _, ref := range m.Scenarios {
 		sc, err := catalog.Open(ref, catalog.Options{})

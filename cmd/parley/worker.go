@@ -107,6 +107,7 @@ func newResolver() natsq.Resolver {
 		scenarios = map[string]*scenarioEntry{}
 	)
 	return natsq.Resolver{
+		GeniusTiming: isGeniusSpec,
 		Agent: func(spec string) (func() parley.Negotiator, error) {
 			mu.Lock()
 			e := agents[spec]

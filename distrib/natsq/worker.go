@@ -31,6 +31,10 @@ type Resolver struct {
 	// Scenario returns the scenario of a reference (Meta.Scenarios). The
 	// worker may call Prepare on it; it is not modified otherwise.
 	Scenario func(ref string) (*scenario.Scenario, error)
+	// GeniusTiming, when set, tells which specs expect GENIUS's round
+	// timing (tournament.Competitor.GeniusTiming); the coordinator must
+	// agree, which it does when both come from cmd/parley.
+	GeniusTiming func(spec string) bool
 }
 
 // Worker takes jobs from the queue at URL, runs them and publishes their
@@ -437,7 +441,11 @@ func (s *workerState) setup(m tournament.Meta) (*tournament.Config, error) {
 		if f == nil {
 			return nil, fmt.Errorf("natsq: agent %q: no constructor", spec)
 		}
-		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f})
+		c := tournament.Competitor{Name: spec, New: f}
+		if s.w.Resolver.GeniusTiming != nil {
+			c.GeniusTiming = s.w.Resolver.GeniusTiming(spec)
+		}
+		cfg.Competitors = append(cfg.Competitors, c)
 	}
 	for _, ref := range m.Scenarios {
 		sc, err := s.w.Resolver.Scenario(ref)
