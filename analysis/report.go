@@ -12,10 +12,16 @@ import (
 // list the parties in profile order, and outcomes can be named with
 // parley.OutcomeSpace.Named.
 type Report struct {
-	Parties     int       `json:"parties"`     // number of profiles analysed
-	Outcomes    int       `json:"outcomes"`    // size of the outcome space
-	Method      Method    `json:"method"`      // how the frontier was computed
-	Reservation []float64 `json:"reservation"` // undiscounted reservation values, by party
+	Parties  int    `json:"parties"`  // number of profiles analysed
+	Outcomes int    `json:"outcomes"` // size of the outcome space
+	Method   Method `json:"method"`   // how the frontier was computed
+	// Feasible counts the outcomes that cross no party's red line (all of
+	// them without red lines, or with Options.IgnoreRedLines); the
+	// frontier, solutions, welfare and opposition are over those.
+	Feasible int `json:"feasible"`
+	// ExcludedValues counts the issue values some party vetoes.
+	ExcludedValues int       `json:"excluded_values"`
+	Reservation    []float64 `json:"reservation"` // undiscounted reservation values, by party
 
 	// Frontier is the Pareto frontier, ordered as documented on Frontier.
 	Frontier []Point `json:"frontier"`
@@ -41,6 +47,20 @@ type Report struct {
 // is invalid or the frontier cannot be computed (an error wrapping
 // parley.ErrTooLarge for a huge, non-additive space).
 func Analyze(space *parley.OutcomeSpace, profiles []*parley.Profile) (*Report, error) {
+	return AnalyzeWith(space, profiles, Options{})
+}
+
+// Options refine AnalyzeWith.
+type Options struct {
+	// IgnoreRedLines analyses every outcome, including those that cross a
+	// party's red line (parley.Profile.Vetoes). By default such outcomes,
+	// which can never be agreed, are left out of the frontier, the
+	// bargaining solutions, the maximal welfare and the opposition.
+	IgnoreRedLines bool
+}
+
+// AnalyzeWith is Analyze with options.
+func AnalyzeWith(space *parley.OutcomeSpace, profiles []*parley.Profile, opt Options) (*Report, error) {
 	if space == nil {
 		return nil, errors.New("analysis: no outcome space")
 	}
@@ -61,16 +81,41 @@ func Analyze(space *parley.OutcomeSpace, profiles []*parley.Profile) (*Report, e
 		}
 		ufs[a], res[a] = p.Utility, p.Reservation
 	}
-	front, method, err := frontier(space, ufs)
+	var feas *feasible
+	if !opt.IgnoreRedLines {
+		var err error
+		if feas, err = restrict(space, profiles); err != nil {
+			return nil, err
+		}
+	}
+	var front []Point
+	var method Method
+	var err error
+	if feas == nil {
+		front, method, err = frontier(space, ufs)
+	} else {
+		sub := make([]parley.UtilityFunction, len(ufs))
+		for a, uf := range ufs {
+			sub[a] = feas.utility(uf)
+		}
+		front, method, err = frontier(feas.sub, sub)
+		for k := range front {
+			front[k].Outcome = feas.outcome(front[k].Outcome)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	r := &Report{
 		Parties:     len(profiles),
 		Outcomes:    space.Size(),
+		Feasible:    space.Size(),
 		Method:      method,
 		Reservation: res,
 		Frontier:    front,
+	}
+	if feas != nil {
+		r.Feasible, r.ExcludedValues = feas.sub.Size(), feas.excluded
 	}
 	if p, ok := Nash(front, res); ok {
 		r.Nash = &p

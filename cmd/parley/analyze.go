@@ -51,7 +51,7 @@ type WelfareJSON struct {
 }
 
 func newAnalyzeCmd() *cobra.Command {
-	var asJSON, points bool
+	var asJSON, points, ignoreRedLines bool
 	var profiles, only []string
 	c := &cobra.Command{
 		Use:   "analyze SCENARIO",
@@ -62,6 +62,11 @@ point = reservation values, among outcomes every party finds at least as good
 as its reservation value), the Kalai-Smorodinsky point, the maximal social
 welfare and the opposition (GENIUS: the distance from (1,...,1) to the nearest
 outcome).
+
+Outcomes that cross a party's red line (its vetoes) can never be agreed, so
+they are left out of the frontier, the solutions, the welfare and the
+opposition (--ignore-red-lines keeps them); "outcomes" still counts the
+whole space.
 
 Linear-additive scenarios are solved without enumerating the outcome space
 (per-issue Minkowski sums); others are enumerated when they have at most
@@ -84,7 +89,7 @@ Linear-additive scenarios are solved without enumerating the outcome space
 			for k, i := range parties {
 				profs[k], names[k] = s.Parties[i].Profile, s.Parties[i].Name
 			}
-			rep, err := analysis.Analyze(s.Space, profs)
+			rep, err := analysis.AnalyzeWith(s.Space, profs, analysis.Options{IgnoreRedLines: ignoreRedLines})
 			if err != nil {
 				return err
 			}
@@ -100,6 +105,7 @@ Linear-additive scenarios are solved without enumerating the outcome space
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON (schema in docs/cli.md)")
 	c.Flags().BoolVar(&points, "points", false, "list every Pareto point")
+	c.Flags().BoolVar(&ignoreRedLines, "ignore-red-lines", false, "analyse every outcome, also those crossing a party's red line (vetoes)")
 	c.Flags().StringSliceVar(&only, "parties", nil, "analyse only these parties (default: all), e.g. RU,UA")
 	c.Flags().StringSliceVar(&profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO, in party order")
 	return c
@@ -151,6 +157,9 @@ func vec(names []string, u []float64) string {
 
 func printAnalysis(w io.Writer, s *scenario.Scenario, rep *analysis.Report, j *AnalyzeJSON, points bool) {
 	fmt.Fprintf(w, "Scenario %s: %d issues, %d outcomes\n", s.Name, len(s.Space.Issues), rep.Outcomes)
+	if rep.ExcludedValues > 0 {
+		fmt.Fprintf(w, "Red lines: %d values vetoed; %d outcomes cross none (the analysis below is over those)\n", rep.ExcludedValues, rep.Feasible)
+	}
 	fmt.Fprintf(w, "Parties and reservation values: %s\n", vec(j.Parties, rep.Reservation))
 	fmt.Fprintf(w, "Pareto frontier: %d points (%s)\n", len(rep.Frontier), rep.Method)
 	if points {

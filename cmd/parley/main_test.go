@@ -76,7 +76,7 @@ func keys(m map[string]any) []string {
 }
 
 func TestAnalyzeCeasefireJSON(t *testing.T) {
-	out := cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json")
+	out := cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json", "--ignore-red-lines")
 	var raw map[string]any
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
@@ -89,9 +89,9 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
 		t.Fatal(err)
 	}
-	// ceasefire.md §4 (checked there by enumeration and by Minkowski sums):
-	// 58,320 outcomes, a 78-point RU-UA frontier, Nash at (0.652, 0.646) and
-	// opposition 0.497.
+	// ceasefire.md §4 (checked there by enumeration and by Minkowski sums,
+	// without red lines): 58,320 outcomes, a 78-point RU-UA frontier, Nash
+	// at (0.652, 0.646) and opposition 0.497.
 	if j.Outcomes != 58320 || j.Pareto.Size != 78 || len(j.Pareto.Points) != 78 {
 		t.Fatalf("outcomes %d, frontier %d/%d; want 58320 and 78", j.Outcomes, j.Pareto.Size, len(j.Pareto.Points))
 	}
@@ -106,6 +106,23 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	}
 	if !reflect.DeepEqual(j.Parties, []string{"RU", "UA"}) || !reflect.DeepEqual(j.Reservation, []float64{0.5, 0.5}) {
 		t.Fatalf("parties %v reservation %v", j.Parties, j.Reservation)
+	}
+}
+
+// With the red lines (the default), 55 of the 78 points remain: the other
+// 23 hold a value one side vetoes. The Nash point crosses no red line, so
+// it stays.
+func TestAnalyzeCeasefireRedLines(t *testing.T) {
+	var j AnalyzeJSON
+	if err := json.Unmarshal([]byte(cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json")), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Outcomes != 58320 || j.Pareto.Size != 55 || j.Nash == nil || math.Abs(j.Nash.Utilities[0]-0.652) > 5e-4 {
+		t.Fatalf("outcomes %d frontier %d nash %+v", j.Outcomes, j.Pareto.Size, j.Nash)
+	}
+	out := cli(t, "analyze", "ceasefire", "--parties", "RU,UA")
+	if !strings.Contains(out, "Red lines: 5 values vetoed; 11664 outcomes cross none") {
+		t.Fatalf("readable output does not report the red lines:\n%s", out)
 	}
 }
 
