@@ -98,8 +98,13 @@ type NiceTitForTat struct {
 	opts NiceTitForTatOptions
 	outs boa.Outcomes
 	om   boa.OpponentModel
-	rand *rand.Rand
-	ok   bool
+	// the last Nash scan, for a versioned model (see updateNash)
+	memo     bool
+	memoVer  int
+	memoR    float64
+	memoNash float64
+	rand     *rand.Rand
+	ok       bool
 
 	setup boa.Setup
 	size  int     // outcomes in the space (the Java's DOMAINSIZE)
@@ -132,7 +137,7 @@ func NewNiceTitForTat(opts NiceTitForTatOptions) *NiceTitForTat {
 
 // Init sorts the outcomes and starts a fresh opponent model.
 func (n *NiceTitForTat) Init(_ context.Context, s *parley.Session) error {
-	n.ok = false
+	n.ok, n.memo = false, false
 	if err := n.opts.Validate(); err != nil {
 		return err
 	}
@@ -276,12 +281,21 @@ func (n *NiceTitForTat) counter(t, r float64) (parley.Outcome, float64) {
 func (n *NiceTitForTat) updateNash(r float64) {
 	best := n.outs.Best()
 	nash := 0.7
-	if n.size < ntftNashLimit {
+	// The scan below is the agent's main cost on large spaces; a model that
+	// reports a version (boa.Bayesian) has not changed while the version
+	// stays, so neither has the scan's answer for the same r.
+	ver, versioned := n.om.(interface{ Version() int })
+	if versioned && n.memo && ver.Version() == n.memoVer && r == n.memoR {
+		nash = n.memoNash
+	} else if n.size < ntftNashLimit {
 		bp := math.Inf(-1)
 		for i := n.outs.Len() - 1; i >= 0 && n.outs.Utility(i) >= r-parley.Eps; i-- {
 			if p := (n.outs.Utility(i) - r) * n.om.Utility(n.outs.Outcome(i)); p > bp {
 				bp, nash = p, n.outs.Utility(i)
 			}
+		}
+		if versioned {
+			n.memo, n.memoVer, n.memoR, n.memoNash = true, ver.Version(), r, nash
 		}
 	}
 	n.myNash = min(max(nash*max(0, 1.4-0.6*n.initialGap), min(0.5, best)), best)

@@ -342,6 +342,10 @@ func (b *Bayesian) Utility(o parley.Outcome) float64 {
 	return min(max((u-b.lo)/(b.hi-b.lo), 0), 1)
 }
 
+// Version counts the distinct bids learnt from: the estimate changes only
+// when it does, so callers may cache what they derive from it.
+func (b *Bayesian) Version() int { return b.bids }
+
 // Weight returns the estimated weight of issue i (the expected weights sum
 // to 1).
 func (b *Bayesian) Weight(i int) float64 { return b.wn[i] }
