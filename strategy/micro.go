@@ -75,7 +75,7 @@ func (mc *MiCRO) Init(_ context.Context, s *parley.Session) error {
 	if err := mc.opts.Validate(); err != nil {
 		return err
 	}
-	if err := mc.bids.init(s, mc.opts.Samples); err != nil {
+	if err := mc.bids.Init(s, mc.opts.Samples); err != nil {
 		return err
 	}
 	mc.rand = s.Rand
@@ -98,17 +98,17 @@ func (mc *MiCRO) Received() int { return mc.n }
 
 // bid returns the k-th outcome of the descending list and its utility.
 func (mc *MiCRO) bid(k int) (parley.Outcome, float64) {
-	i := len(mc.bids.util) - 1 - k
-	return mc.bids.outs[i], mc.bids.util[i]
+	i := mc.bids.Len() - 1 - k
+	return mc.bids.Outcome(i), mc.bids.Utility(i)
 }
 
 // Act counts the new offers, then accepts or proposes.
 func (mc *MiCRO) Act(_ context.Context, st *parley.State) (parley.Action, error) {
-	if !mc.bids.ready() {
+	if !mc.bids.Ready() {
 		return parley.Action{}, errors.New("strategy: micro: Act before Init")
 	}
-	rv := mc.bids.reservation(st.Time)
-	limit := len(mc.bids.util) - mc.bids.firstAtLeast(rv) // outcomes worth at least r(t)
+	rv := mc.bids.Reservation(st.Time)
+	limit := mc.bids.Len() - mc.bids.Search(rv) // outcomes worth at least r(t)
 	if limit == 0 {
 		return parley.EndAction, nil
 	}
@@ -133,8 +133,8 @@ func (mc *MiCRO) Act(_ context.Context, st *parley.State) (parley.Action, error)
 		_, level = mc.bid(min(mc.m, limit) - 1)
 	}
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
-		u := mc.bids.u.Utility(st.Standing)
-		if parley.AtLeast(u, level) && mc.bids.acceptable(st.Standing, u, st.Time) {
+		u := mc.bids.Func().Utility(st.Standing)
+		if parley.AtLeast(u, level) && mc.bids.Acceptable(st.Standing, u, st.Time) {
 			return parley.AcceptAction, nil
 		}
 	}

@@ -82,12 +82,12 @@ func (tt *TitForTat) Init(_ context.Context, s *parley.Session) error {
 	if err := tt.opts.Validate(); err != nil {
 		return err
 	}
-	if err := tt.bids.init(s, tt.opts.Samples); err != nil {
+	if err := tt.bids.Init(s, tt.opts.Samples); err != nil {
 		return err
 	}
 	tt.worst, tt.best = 0, 0
-	if !tt.bids.empty() {
-		tt.worst, tt.best = tt.bids.worst(), tt.bids.best()
+	if !tt.bids.Empty() {
+		tt.worst, tt.best = tt.bids.Worst(), tt.bids.Best()
 	}
 	tt.target = tt.best
 	tt.rand = s.Rand
@@ -115,11 +115,11 @@ func (tt *TitForTat) Target() float64 { return tt.target }
 
 // Act mirrors the opponent's last concession and then accepts or counters.
 func (tt *TitForTat) Act(_ context.Context, st *parley.State) (parley.Action, error) {
-	if !tt.bids.ready() {
+	if !tt.bids.Ready() {
 		return parley.Action{}, errors.New("strategy: tit-for-tat: Act before Init")
 	}
-	r := tt.bids.reservation(st.Time)
-	if tt.bids.empty() || !parley.AtLeast(tt.best, r) {
+	r := tt.bids.Reservation(st.Time)
+	if tt.bids.Empty() || !parley.AtLeast(tt.best, r) {
 		return parley.EndAction, nil // nothing within the red lines is worth r(t)
 	}
 	floor := max(r, tt.worst)
@@ -134,7 +134,7 @@ func (tt *TitForTat) Act(_ context.Context, st *parley.State) (parley.Action, er
 	}
 	for _, r := range st.Offers[tt.seen:] {
 		if p := r.Party; p != st.Me && p >= 0 && p < len(tt.count) {
-			tt.prev[p], tt.last[p] = tt.last[p], tt.bids.u.Utility(r.Outcome)
+			tt.prev[p], tt.last[p] = tt.last[p], tt.bids.Func().Utility(r.Outcome)
 			tt.count[p]++
 		}
 	}
@@ -151,14 +151,14 @@ func (tt *TitForTat) Act(_ context.Context, st *parley.State) (parley.Action, er
 		}
 		tt.mirrored[ref] = c
 	}
-	i := tt.bids.atLeast(max(tt.target, floor)) // r(t) may have risen
-	next := tt.bids.util[i]
+	i := tt.bids.AtLeast(max(tt.target, floor)) // r(t) may have risen
+	next := tt.bids.Utility(i)
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
-		u := tt.bids.u.Utility(st.Standing)
-		if tt.bids.acceptable(st.Standing, u, st.Time) &&
-			tt.ac.Accept(Context{State: st, Utility: tt.bids.u, Offer: u, Next: next, Reservation: r}) {
+		u := tt.bids.Func().Utility(st.Standing)
+		if tt.bids.Acceptable(st.Standing, u, st.Time) &&
+			tt.ac.Accept(Context{State: st, Utility: tt.bids.Func(), Offer: u, Next: next, Reservation: r}) {
 			return parley.AcceptAction, nil
 		}
 	}
-	return parley.OfferOf(tt.bids.pick(i, tt.rand)), nil
+	return parley.OfferOf(tt.bids.Pick(i, tt.rand)), nil
 }

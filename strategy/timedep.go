@@ -118,12 +118,12 @@ func (td *TimeDependent) Init(_ context.Context, s *parley.Session) error {
 	if err := td.opts.Validate(); err != nil {
 		return err
 	}
-	if err := td.bids.init(s, td.opts.Samples); err != nil {
+	if err := td.bids.Init(s, td.opts.Samples); err != nil {
 		return err
 	}
 	td.worst, td.pmax = 0, 0
-	if !td.bids.empty() {
-		td.worst, td.pmax = td.bids.worst(), td.bids.best()
+	if !td.bids.Empty() {
+		td.worst, td.pmax = td.bids.Worst(), td.bids.Best()
 	}
 	td.rand = s.Rand
 	return nil
@@ -132,28 +132,28 @@ func (td *TimeDependent) Init(_ context.Context, s *parley.Session) error {
 // Target returns the target utility at normalised time t (after Init),
 // with Pmin = max(r(t), worst utility).
 func (td *TimeDependent) Target(t float64) float64 {
-	return Target(t, td.opts.E, td.opts.K, max(td.bids.reservation(t), td.worst), td.pmax)
+	return Target(t, td.opts.E, td.opts.K, max(td.bids.Reservation(t), td.worst), td.pmax)
 }
 
 // Act accepts the standing offer if the acceptance condition agrees and it
 // is acceptable (within the red lines, worth r(t)), and otherwise offers
 // the cheapest outcome at or above the target.
 func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action, error) {
-	if !td.bids.ready() {
+	if !td.bids.Ready() {
 		return parley.Action{}, errors.New("strategy: time-dependent: Act before Init")
 	}
-	r := td.bids.reservation(st.Time)
-	if td.bids.empty() || !parley.AtLeast(td.pmax, r) {
+	r := td.bids.Reservation(st.Time)
+	if td.bids.Empty() || !parley.AtLeast(td.pmax, r) {
 		return parley.EndAction, nil // nothing within the red lines is worth r(t)
 	}
-	i := td.bids.atLeast(Target(st.Time, td.opts.E, td.opts.K, max(r, td.worst), td.pmax))
-	next := td.bids.util[i]
+	i := td.bids.AtLeast(Target(st.Time, td.opts.E, td.opts.K, max(r, td.worst), td.pmax))
+	next := td.bids.Utility(i)
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
-		u := td.bids.u.Utility(st.Standing)
-		if td.bids.acceptable(st.Standing, u, st.Time) &&
-			td.ac.Accept(Context{State: st, Utility: td.bids.u, Offer: u, Next: next, Reservation: r}) {
+		u := td.bids.Func().Utility(st.Standing)
+		if td.bids.Acceptable(st.Standing, u, st.Time) &&
+			td.ac.Accept(Context{State: st, Utility: td.bids.Func(), Offer: u, Next: next, Reservation: r}) {
 			return parley.AcceptAction, nil
 		}
 	}
-	return parley.OfferOf(td.bids.pick(i, td.rand)), nil
+	return parley.OfferOf(td.bids.Pick(i, td.rand)), nil
 }

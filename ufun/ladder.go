@@ -1,0 +1,274 @@
+package ufun
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"weak"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/rng"
+)
+
+// DefaultSamples is how many outcomes a Ladder samples when the outcome
+// space is too large to enumerate.
+const DefaultSamples = 200_000
+
+// Ladder lists a party's own outcomes in ascending order of its utility,
+// leaving out every outcome that crosses one of its red lines
+// (parley.Profile.Vetoes), so that "the cheapest outcome worth at least x"
+// is a binary search. Bidding strategies (package strategy, strategy/boa)
+// share it: for an enumerable space the sorted index of the profile's Table (built at
+// Init when the utility is not a table already); for a larger space a
+// sample of outcomes drawn from a generator seeded by Session.Rand, plus
+// the exact best and worst outcomes of a linear-additive utility.
+//
+// The zero value is ready for Init. Ladder is read-only after Init.
+type Ladder struct {
+	util []float64              // ascending
+	outs []parley.Outcome       // outs[i] has utility util[i]
+	u    parley.UtilityFunction // own utility: the table when there is one
+	p    *parley.Profile
+	done bool
+
+	// What the list was built from, to reuse it on the next Init.
+	source  parley.UtilityFunction
+	space   *parley.OutcomeSpace
+	seed    uint64
+	samples int
+	vetoes  []parley.ValueRef
+}
+
+// Init builds the list for s.Profile, reusing the previous list when the
+// profile (and, for a sample, the seed drawn from s.Rand) is unchanged.
+// samples ≤ 0 means DefaultSamples. For a space too large to enumerate it
+// draws one value from s.Rand, as package strategy does, so both advance
+// the party's stream alike.
+func (x *Ladder) Init(s *parley.Session, samples int) error {
+	if s == nil || s.Profile == nil || s.Profile.Space == nil || s.Profile.Utility == nil {
+		return fmt.Errorf("ufun: %w", parley.ErrNoProfile)
+	}
+	if s.Rand == nil {
+		return errors.New("ufun: session has no random stream")
+	}
+	if samples <= 0 {
+		samples = DefaultSamples
+	}
+	p := s.Profile
+	if p.Space.Enumerable() {
+		if x.done && x.p == p && x.space == p.Space && x.samples == 0 && same(x.source, p.Utility) && slices.Equal(x.vetoes, p.Vetoes) {
+			return nil
+		}
+		t, ok := p.Utility.(*Table)
+		if !ok {
+			var err error
+			if t, err = NewTable(p.Space, p.Utility); err != nil {
+				return fmt.Errorf("ufun: profile %q: %w", p.Name, err)
+			}
+		}
+		if len(t.U) != p.Space.Size() {
+			return fmt.Errorf("ufun: profile %q: utility table has %d entries for %d outcomes", p.Name, len(t.U), p.Space.Size())
+		}
+		idx := t.Index()
+		util, outs := idx.Util, idx.Outcomes
+		if len(p.Vetoes) > 0 {
+			util, outs = unvetoed(idx, p)
+		}
+		*x = Ladder{util: util, outs: outs, u: t, p: p, done: true, source: p.Utility, space: p.Space,
+			vetoes: slices.Clone(p.Vetoes)}
+		return nil
+	}
+	seed := s.Rand.Uint64()
+	if x.done && x.p == p && x.space == p.Space && x.seed == seed && x.samples == samples && same(x.source, p.Utility) && slices.Equal(x.vetoes, p.Vetoes) {
+		return nil
+	}
+	r := rng.New(seed, 0)
+	samp := make([]parley.Outcome, 0, samples+2)
+	if la, ok := p.Utility.(*LinearAdditive); ok {
+		samp = append(samp, extremes(p.Space, la)...)
+	}
+	for len(samp) < cap(samp) {
+		samp = append(samp, parley.Outcome(r.Int64N(int64(p.Space.Size()))))
+	}
+	u := make([]float64, len(samp))
+	for i, o := range samp {
+		u[i] = p.Utility.Utility(o)
+	}
+	idx := NewIndex(u)
+	outs := make([]parley.Outcome, len(samp))
+	for i, k := range idx.Outcomes {
+		outs[i] = samp[k]
+	}
+	util := idx.Util
+	if len(p.Vetoes) > 0 {
+		util, outs = filterVetoed(util, outs, p)
+	}
+	*x = Ladder{util: util, outs: outs, u: p.Utility, p: p, done: true, source: p.Utility, space: p.Space,
+		seed: seed, samples: samples, vetoes: slices.Clone(p.Vetoes)}
+	return nil
+}
+
+// same reports whether a and b are the same utility function; functions
+// (parley.UtilityFunc) and other uncomparable values never are.
+func same(a, b parley.UtilityFunction) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	return ta == tb && ta.Comparable() && a == b
+}
+
+// filterVetoed returns the entries of (util, outs) whose outcomes cross
+// none of p's red lines, in new slices.
+func filterVetoed(util []float64, outs []parley.Outcome, p *parley.Profile) ([]float64, []parley.Outcome) {
+	u := make([]float64, 0, len(util))
+	o := make([]parley.Outcome, 0, len(outs))
+	for i, x := range outs {
+		if !p.Vetoed(x) {
+			u, o = append(u, util[i]), append(o, x)
+		}
+	}
+	return slices.Clip(u), slices.Clip(o)
+}
+
+// extremes returns the best and the worst outcome of a linear-additive
+// utility: the best (worst) value of every issue.
+func extremes(space *parley.OutcomeSpace, la *LinearAdditive) []parley.Outcome {
+	hi := make([]int, len(space.Issues))
+	lo := make([]int, len(space.Issues))
+	for i, ev := range la.Evals {
+		for k, e := range ev {
+			if e > ev[hi[i]] {
+				hi[i] = k
+			}
+			if e < ev[lo[i]] {
+				lo[i] = k
+			}
+		}
+	}
+	var out []parley.Outcome
+	for _, vs := range [][]int{hi, lo} {
+		if o, err := space.Encode(vs); err == nil {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Ready reports whether Init has run.
+func (x *Ladder) Ready() bool { return x.done }
+
+// Len returns the number of outcomes in the list (0 when every outcome
+// crosses a red line).
+func (x *Ladder) Len() int { return len(x.util) }
+
+// Utility returns the utility of position i.
+func (x *Ladder) Utility(i int) float64 { return x.util[i] }
+
+// Outcome returns the outcome at position i.
+func (x *Ladder) Outcome(i int) parley.Outcome { return x.outs[i] }
+
+// Best returns the highest utility in the list; the list must not be
+// empty.
+func (x *Ladder) Best() float64 { return x.util[len(x.util)-1] }
+
+// Worst returns the lowest utility in the list; the list must not be
+// empty.
+func (x *Ladder) Worst() float64 { return x.util[0] }
+
+// Func returns the party's own utility function (its Table when the
+// space is enumerable).
+func (x *Ladder) Func() parley.UtilityFunction { return x.u }
+
+// Profile returns the party's profile.
+func (x *Ladder) Profile() *parley.Profile { return x.p }
+
+// Search returns the position of the cheapest outcome worth at least u
+// (within parley.Eps), or Len() when none is.
+func (x *Ladder) Search(u float64) int { return sort.SearchFloat64s(x.util, u-parley.Eps) }
+
+// AtLeast returns the position of the cheapest outcome worth at least u
+// (within parley.Eps), or of the best outcome when none reaches u. The list
+// must not be empty.
+func (x *Ladder) AtLeast(u float64) int { return min(x.Search(u), len(x.util)-1) }
+
+// Above returns the position just past the last outcome worth at most u
+// (within parley.Eps): the outcomes in [Search(lo), Above(hi)) are those
+// worth lo..hi.
+func (x *Ladder) Above(u float64) int {
+	return sort.Search(len(x.util), func(i int) bool { return x.util[i] > u+parley.Eps })
+}
+
+// Pick returns an outcome with the utility of position i: when several
+// outcomes tie with it (within parley.Eps, from i upwards) it draws one of
+// them from r, so the choice is reproducible from the seed (as
+// package strategy's time-dependent negotiator).
+func (x *Ladder) Pick(i int, r *rand.Rand) parley.Outcome {
+	hi := x.util[i] + parley.Eps
+	n := len(x.util) - i
+	j := sort.Search(n, func(k int) bool { return x.util[i+k] > hi })
+	if j > 1 {
+		i += r.IntN(j)
+	}
+	return x.outs[i]
+}
+
+// Acceptable reports whether the party may agree to o, worth u to it, at
+// time t: o crosses none of its red lines and u ≥ r(t)
+// (parley.Profile.Acceptable with the utility at hand).
+func (x *Ladder) Acceptable(o parley.Outcome, u, t float64) bool {
+	return !x.p.Vetoed(o) && parley.AtLeast(u, x.p.ReservationAt(t))
+}
+
+// Reservation returns the party's reservation value at time t, r(t).
+func (x *Ladder) Reservation(t float64) float64 { return x.p.ReservationAt(t) }
+
+// Empty reports whether every outcome crosses a red line.
+func (x *Ladder) Empty() bool { return len(x.util) == 0 }
+
+// unvetoed returns the sorted index x without the outcomes p vetoes. A
+// table's index is shared by every party with that profile, so the
+// filtered lists are cached too, by index and red lines, for as long as
+// the index lives (a weak key: the cache does not keep tables alive).
+func unvetoed(x *Index, p *parley.Profile) ([]float64, []parley.Outcome) {
+	k := unvetoedKey{idx: weak.Make(x), vetoes: vetoKey(p.Vetoes)}
+	if v, ok := unvetoedCache.Load(k); ok {
+		l := v.(*unvetoedList)
+		return l.util, l.outs
+	}
+	util, outs := filterVetoed(x.Util, x.Outcomes, p)
+	v, loaded := unvetoedCache.LoadOrStore(k, &unvetoedList{util: util, outs: outs})
+	if !loaded {
+		runtime.AddCleanup(x, func(k unvetoedKey) { unvetoedCache.Delete(k) }, k)
+	}
+	l := v.(*unvetoedList)
+	return l.util, l.outs
+}
+
+// vetoKey renders red lines as a cache key.
+func vetoKey(vs []parley.ValueRef) string {
+	var b strings.Builder
+	for _, v := range vs {
+		fmt.Fprintf(&b, "%d:%d,", v.Issue, v.Value)
+	}
+	return b.String()
+}
+
+type unvetoedKey struct {
+	idx    weak.Pointer[Index]
+	vetoes string
+}
+
+type unvetoedList struct {
+	util []float64
+	outs []parley.Outcome
+}
+
+// unvetoedCache maps unvetoedKey to *unvetoedList.
+var unvetoedCache sync.Map
