@@ -153,10 +153,10 @@ func (a *AgentGG) Init(_ context.Context, s *parley.Session) error {
 	if err := a.lad.init(s, a.opts.Samples, "agentgg"); err != nil {
 		return err
 	}
-	a.u, a.space, a.rand = a.lad.u, s.Profile.Space, s.Rand
+	a.u, a.space, a.rand = a.lad.Func(), s.Profile.Space, s.Rand
 	a.umin, a.umax, a.maxBid = 0, 0, parley.NoOutcome
-	if !a.lad.empty() {
-		a.umin, a.umax, a.maxBid = a.lad.worst(), a.lad.best(), a.lad.top()
+	if !a.lad.Empty() {
+		a.umin, a.umax, a.maxBid = a.lad.Worst(), a.lad.Best(), a.lad.top()
 	}
 	a.low, a.high = 1, 1+ggBand
 	a.opp.reset(a.space)
@@ -197,7 +197,7 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 	}
 	ux := a.u.Utility(x)
 	q := a.ratio(ux)
-	if q >= a.low && a.lad.acceptable(x, ux, t) {
+	if q >= a.low && a.lad.Acceptable(x, ux, t) {
 		return parley.AcceptAction, nil
 	}
 	if !a.gotNash {
@@ -211,10 +211,10 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 	if t < ggModelUntil {
 		a.opp.add(a.space, x)
 	}
-	rv := max(a.ratio(a.lad.reservation(t)), 0)
+	rv := max(a.ratio(a.lad.Reservation(t)), 0)
 	a.low = AgentGGLowerBound(t, a.nash, rv)
 	a.high = a.low + ggBand
-	if t >= ggLastCall && q > rv+0.2 && a.lad.acceptable(x, ux, t) {
+	if t >= ggLastCall && q > rv+0.2 && a.lad.Acceptable(x, ux, t) {
 		return parley.AcceptAction, nil
 	}
 	return parley.OfferOf(a.bid(t)), nil
@@ -224,18 +224,18 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 // t = 0.2 and the opponent's favourite afterwards.
 func (a *AgentGG) bid(t float64) parley.Outcome {
 	l := &a.lad
-	lo := max(a.utility(a.low), l.reservation(t))
-	i, j := l.from(lo), l.upTo(a.utility(a.high))
-	if i >= l.len() {
+	lo := max(a.utility(a.low), l.Reservation(t))
+	i, j := l.Search(lo), l.upTo(a.utility(a.high))
+	if i >= l.Len() {
 		return a.maxBid // the band lies above the best outcome
 	}
 	if j < i {
 		// Nothing in the band: a random outcome above the lower bound.
-		return l.outs[i+a.rand.IntN(l.len()-i)]
+		return l.Outcome(i + a.rand.IntN(l.Len()-i))
 	}
 	n := j - i + 1
 	if t < ggRandomUntil {
-		return l.outs[i+a.rand.IntN(n)]
+		return l.Outcome(i + a.rand.IntN(n))
 	}
 	limit := a.opts.Candidates
 	if limit == 0 {
@@ -247,7 +247,7 @@ func (a *AgentGG) bid(t float64) parley.Outcome {
 		if n > limit {
 			c = i + a.rand.IntN(n)
 		}
-		s := a.opp.score(a.space, l.outs[c])
+		s := a.opp.score(a.space, l.Outcome(c))
 		switch {
 		case s > bestScore:
 			best, bestScore, ties = c, s, 1
@@ -258,5 +258,5 @@ func (a *AgentGG) bid(t float64) parley.Outcome {
 			}
 		}
 	}
-	return l.outs[best]
+	return l.Outcome(best)
 }

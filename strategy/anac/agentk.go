@@ -160,7 +160,7 @@ func (a *AgentK) Init(_ context.Context, s *parley.Session) error {
 		return err
 	}
 	a.tremor = a.opts.tremor()
-	a.u, a.space, a.rand = a.lad.u, s.Profile.Space, s.Rand
+	a.u, a.space, a.rand = a.lad.Func(), s.Profile.Space, s.Rand
 	a.target, a.bidTarget = 1, 1
 	a.sum, a.sum2, a.n = 0, 0, 0
 	a.reading = AgentKReading{}
@@ -193,7 +193,7 @@ func (a *AgentK) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	if x, ok := offerOf(st); ok {
 		ux := a.u.Utility(x)
 		p := a.observe(x, ux, t)
-		if p > a.rand.Float64() && a.lad.acceptable(x, ux, t) {
+		if p > a.rand.Float64() && a.lad.Acceptable(x, ux, t) {
 			return parley.AcceptAction, nil
 		}
 	}
@@ -203,7 +203,7 @@ func (a *AgentK) Act(_ context.Context, st *parley.State) (parley.Action, error)
 // observe updates the statistics with an offer x worth ux and returns the
 // probability of accepting it; it also sets the targets.
 func (a *AgentK) observe(x parley.Outcome, ux, t float64) float64 {
-	if !a.lad.p.Vetoed(x) && a.recv.add(x) {
+	if !a.lad.Profile().Vetoed(x) && a.recv.add(x) {
 		a.recvU = append(a.recvU, ux)
 	}
 	a.sum += ux
@@ -222,7 +222,7 @@ func (a *AgentK) observe(x parley.Outcome, ux, t float64) float64 {
 // selectBid re-offers an earlier offer worth more than the target, or
 // searches random outcomes for one worth the bid target.
 func (a *AgentK) selectBid(t float64) parley.Outcome {
-	r := a.lad.reservation(t)
+	r := a.lad.Reservation(t)
 	k := 0
 	for _, u := range a.recvU {
 		if u > a.target && parley.AtLeast(u, r) {
@@ -240,8 +240,8 @@ func (a *AgentK) selectBid(t float64) parley.Outcome {
 			}
 		}
 	}
-	if a.bidTarget > a.lad.best() {
-		a.bidTarget = a.lad.best()
+	if a.bidTarget > a.lad.Best() {
+		a.bidTarget = a.lad.Best()
 	}
 	size := int64(a.space.Size())
 	loop := 0
@@ -251,10 +251,10 @@ func (a *AgentK) selectBid(t float64) parley.Outcome {
 			loop = 0
 		}
 		o := parley.Outcome(a.rand.Int64N(size))
-		if u := a.u.Utility(o); u >= a.bidTarget && parley.AtLeast(u, r) && !a.lad.p.Vetoed(o) {
+		if u := a.u.Utility(o); u >= a.bidTarget && parley.AtLeast(u, r) && !a.lad.Profile().Vetoed(o) {
 			return o
 		}
 		loop++
 	}
-	return a.lad.pick(min(a.lad.from(max(a.bidTarget, r)), a.lad.len()-1), a.rand)
+	return a.lad.Pick(min(a.lad.Search(max(a.bidTarget, r)), a.lad.Len()-1), a.rand)
 }

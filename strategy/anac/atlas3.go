@@ -169,7 +169,7 @@ func (a *Atlas3) Init(_ context.Context, s *parley.Session) error {
 	if err := a.lad.init(s, a.opts.Samples, "atlas3"); err != nil {
 		return err
 	}
-	a.u, a.space, a.rand = a.lad.u, s.Profile.Space, s.Rand
+	a.u, a.space, a.rand = a.lad.Func(), s.Profile.Space, s.Rand
 	a.parties = max(len(s.Names), 2)
 	a.d = s.Profile.DiscountFactor()
 	is := a.space.Issues
@@ -192,8 +192,8 @@ func (a *Atlas3) Init(_ context.Context, s *parley.Session) error {
 		a.targets = make([]parley.Outcome, 0, total)
 	}
 	a.maxBid, a.umax = parley.NoOutcome, 0
-	if !a.lad.empty() {
-		a.maxBid, a.umax = a.lad.top(), a.lad.best()
+	if !a.lad.Empty() {
+		a.maxBid, a.umax = a.lad.top(), a.lad.Best()
 		for i := range is {
 			if len(a.rel[i]) != is[i].Size() {
 				a.rel[i] = make([]float64, is[i].Size())
@@ -228,7 +228,7 @@ func (a *Atlas3) Threshold(t float64) float64 {
 	if a.parties > 2 {
 		c = a.mpbu
 	}
-	return Atlas3Threshold(t, a.d, a.lad.reservation(t), c)
+	return Atlas3Threshold(t, a.d, a.lad.Reservation(t), c)
 }
 
 // Act follows Atlas3.chooseAction.
@@ -248,11 +248,11 @@ func (a *Atlas3) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	if offered {
 		ux = a.u.Utility(x)
 	}
-	r := a.lad.reservation(t)
+	r := a.lad.Reservation(t)
 	if t > 1-scale*float64(len(a.popular)+1) {
 		// The final phase: walk back down the popular bids.
 		if a.cIndex >= len(a.popular) {
-			if offered && a.lad.acceptable(x, ux, t) {
+			if offered && a.lad.Acceptable(x, ux, t) {
 				return parley.AcceptAction, nil
 			}
 			return parley.OfferOf(a.search(t)), nil
@@ -261,16 +261,16 @@ func (a *Atlas3) Act(_ context.Context, st *parley.State) (parley.Action, error)
 			a.cIndex++
 			return parley.OfferOf(c), nil
 		}
-		if offered && ux > r && a.lad.acceptable(x, ux, t) {
+		if offered && ux > r && a.lad.Acceptable(x, ux, t) {
 			return parley.AcceptAction, nil
 		}
 		return parley.OfferOf(a.search(t)), nil
 	}
 	th := a.Threshold(t)
-	if offered && ux >= th && a.lad.acceptable(x, ux, t) {
+	if offered && ux >= th && a.lad.Acceptable(x, ux, t) {
 		return parley.AcceptAction, nil
 	}
-	if a.lad.p.Discounted(r, t) >= th {
+	if a.lad.Profile().Discounted(r, t) >= th {
 		return parley.EndAction, nil
 	}
 	return parley.OfferOf(a.search(t)), nil
@@ -288,12 +288,12 @@ func (a *Atlas3) read(st *parley.State) {
 			continue
 		}
 		a.freq.add(a.space, rec.Outcome)
-		if !a.lad.p.Vetoed(rec.Outcome) {
+		if !a.lad.Profile().Vetoed(rec.Outcome) {
 			a.bou = max(a.bou, a.u.Utility(rec.Outcome))
 		}
 	}
 	a.seen = len(st.Offers)
-	if x, ok := offerOf(st); ok && st.Accepts >= st.Parties-2 && !a.lad.p.Vetoed(x) {
+	if x, ok := offerOf(st); ok && st.Accepts >= st.Parties-2 && !a.lad.Profile().Vetoed(x) {
 		a.addPopular(x)
 	}
 }
@@ -320,18 +320,18 @@ func (a *Atlas3) addPopular(x parley.Outcome) {
 // r(t) when higher, and at most the best utility: Java's profiles reach 1,
 // ours may not).
 func (a *Atlas3) search(t float64) parley.Outcome {
-	th := min(max(a.Threshold(t), a.lad.reservation(t)), a.umax)
+	th := min(max(a.Threshold(t), a.lad.Reservation(t)), a.umax)
 	base := parley.Outcome(a.rand.IntN(a.space.Size()))
 	bid, ok := a.neighbour(base, th)
 	if !ok && a.linear {
 		bid = a.walk(th)
-		if ok = a.u.Utility(bid) >= th && !a.lad.p.Vetoed(bid); !ok {
+		if ok = a.u.Utility(bid) >= th && !a.lad.Profile().Vetoed(bid); !ok {
 			a.linear = false
 		}
 	}
 	if !ok && !a.linear {
-		if i := a.lad.from(th); i < a.lad.len() {
-			bid, ok = a.lad.pick(i, a.rand), true
+		if i := a.lad.Search(th); i < a.lad.Len() {
+			bid, ok = a.lad.Pick(i, a.rand), true
 		}
 	}
 	if !ok {
@@ -350,7 +350,7 @@ func (a *Atlas3) neighbour(base parley.Outcome, th float64) (parley.Outcome, boo
 		for v := range a.space.Issues[i].Size() {
 			o := a.with(base, i, v)
 			u := a.u.Utility(o)
-			if u < th || a.lad.p.Vetoed(o) {
+			if u < th || a.lad.Profile().Vetoed(o) {
 				continue
 			}
 			switch {
@@ -407,7 +407,7 @@ func (a *Atlas3) convert(bid parley.Outcome) parley.Outcome {
 			}
 		}
 		next := a.with(bid, i, best)
-		if u := a.u.Utility(next); u >= cur && !a.lad.p.Vetoed(next) {
+		if u := a.u.Utility(next); u >= cur && !a.lad.Profile().Vetoed(next) {
 			bid, cur = next, u
 		}
 	}

@@ -158,15 +158,15 @@ func (a *CUHK) Init(_ context.Context, s *parley.Session) error {
 	if err := a.lad.init(s, a.opts.Samples, "cuhkagent"); err != nil {
 		return err
 	}
-	a.u, a.space, a.rand = a.lad.u, s.Profile.Space, s.Rand
+	a.u, a.space, a.rand = a.lad.Func(), s.Profile.Space, s.Rand
 	a.d = s.Profile.DiscountFactor()
 	a.tau = CUHKConcedeTime(a.d, 0)
 	n := a.space.Size()
 	a.large = a.d == 1 && n > 3000
 	a.huge = n > 10000
 	a.umax, a.maxBid = 0, parley.NoOutcome
-	if !a.lad.empty() {
-		a.umax, a.maxBid = a.lad.best(), a.lad.top()
+	if !a.lad.Empty() {
+		a.umax, a.maxBid = a.lad.Best(), a.lad.top()
 	}
 	a.threshold = a.umax
 	a.ownBids = 0
@@ -211,7 +211,7 @@ func (a *CUHK) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 		if bid == parley.NoOutcome || (a.bestU < 0.85 && left >= 2) {
 			lo := math.Floor((a.umax-0.15)*100) / 100
 			hi := math.Floor((a.umax-0.02)*100) / 100
-			bid = a.chooseBid(a.lad.from(lo), a.lad.upTo(hi))
+			bid = a.chooseBid(a.lad.Search(lo), a.lad.upTo(hi))
 		}
 	} else {
 		bid = a.bidToOffer(t)
@@ -219,15 +219,15 @@ func (a *CUHK) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	ux := a.u.Utility(x)
 	accept := a.acceptOffer(ux, a.u.Utility(bid), t)
 	end := a.terminate(a.u.Utility(bid), t)
-	r := a.lad.reservation(t)
+	r := a.lad.Reservation(t)
 	switch {
 	case accept && end:
-		if ux > r && a.lad.acceptable(x, ux, t) {
+		if ux > r && a.lad.Acceptable(x, ux, t) {
 			return parley.AcceptAction, nil
 		}
 		return parley.EndAction, nil
 	case accept:
-		if a.lad.acceptable(x, ux, t) {
+		if a.lad.Acceptable(x, ux, t) {
 			return parley.AcceptAction, nil
 		}
 	case end:
@@ -261,7 +261,7 @@ func (a *CUHK) observe(x parley.Outcome) {
 	if len(a.hist.list) <= cuhkStatsLimit {
 		a.freq.add(a.space, x)
 	}
-	if !a.lad.p.Vetoed(x) {
+	if !a.lad.Profile().Vetoed(x) {
 		if u := a.u.Utility(x); u > a.bestU {
 			a.best, a.bestU = x, u
 		}
@@ -305,7 +305,7 @@ func (a *CUHK) bidToOffer(t float64) parley.Outcome {
 	if a.best != parley.NoOutcome && (a.bestU >= a.threshold || a.bestU >= floor) {
 		return a.best
 	}
-	return a.chooseBid(a.lad.from(math.Floor(floor*100)/100), a.lad.len()-1)
+	return a.chooseBid(a.lad.Search(math.Floor(floor*100)/100), a.lad.Len()-1)
 }
 
 // chooseBid is OpponentBidHistory.ChooseBid over the ladder positions
@@ -324,7 +324,7 @@ func (a *CUHK) chooseBid(i, j int) parley.Outcome {
 		if n >= cuhkSearchLimit {
 			c = i + a.rand.IntN(n)
 		}
-		s := a.freq.score(a.space, a.lad.outs[c])
+		s := a.freq.score(a.space, a.lad.Outcome(c))
 		if s > bestScore {
 			best, bestScore = c, s
 		} else if s == bestScore && a.rand.Float64() < 0.5 {
@@ -332,9 +332,9 @@ func (a *CUHK) chooseBid(i, j int) parley.Outcome {
 		}
 	}
 	if best < 0 || a.rand.Float64() >= 0.95 {
-		return a.lad.outs[i+a.rand.IntN(n)]
+		return a.lad.Outcome(i + a.rand.IntN(n))
 	}
-	return a.lad.outs[best]
+	return a.lad.Outcome(best)
 }
 
 // acceptOffer is CUHKAgent.AcceptOpponentOffer for an offer worth ux when
@@ -346,7 +346,7 @@ func (a *CUHK) acceptOffer(ux, next, t float64) bool {
 	if a.best == parley.NoOutcome {
 		return false
 	}
-	bestNow := a.lad.p.Discounted(a.bestU, t)
+	bestNow := a.lad.Profile().Discounted(a.bestU, t)
 	if (bestNow > a.umax*a.d && t > a.tau) || bestNow > a.threshold*math.Pow(a.d, t) {
 		return ux >= a.bestU-0.01
 	}
@@ -356,9 +356,9 @@ func (a *CUHK) acceptOffer(ux, next, t float64) bool {
 // terminate is CUHKAgent.TerminateCurrentNegotiation when the next bid is
 // worth next.
 func (a *CUHK) terminate(next, t float64) bool {
-	r := a.lad.reservation(t)
+	r := a.lad.Reservation(t)
 	if r >= a.threshold || r >= next {
 		return true
 	}
-	return a.lad.p.Discounted(r, t) > a.umax*a.d && t > a.tau
+	return a.lad.Profile().Discounted(r, t) > a.umax*a.d && t > a.tau
 }

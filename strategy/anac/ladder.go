@@ -2,13 +2,8 @@ package anac
 
 import (
 	"fmt"
-	"math/rand/v2"
-	"reflect"
-	"slices"
-	"sort"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/internal/rng"
 	"github.com/parley-dev/parley/ufun"
 )
 
@@ -18,165 +13,38 @@ import (
 // 30,000 random bids, CUHKAgent 20,000 on large domains.
 const DefaultSamples = 100_000
 
-// ladder lists a party's outcomes in ascending order of its own utility,
-// leaving out every outcome that crosses one of its red lines
-// (parley.Profile.Vetoes), so that "the cheapest outcome worth at least x"
-// is a binary search and no agent can pick a vetoed outcome from it.
-//
-// For an enumerable space it is the sorted index of the profile's
-// ufun.Table (shared, not copied, when the party has no red lines). For a
-// space too large to enumerate it is a sample of outcomes drawn from a
-// seed taken from Session.Rand.
+// ladder is the party's own outcomes in ascending order of its utility,
+// without those that cross its red lines: ufun.Ladder (shared with package
+// strategy and strategy/boa), with the few extra questions these agents
+// ask of it.
 type ladder struct {
-	util []float64              // ascending
-	outs []parley.Outcome       // outs[i] has utility util[i]
-	u    parley.UtilityFunction // own utility: the table when there is one
-	p    *parley.Profile
-	done bool
-
-	// What the ladder was built from, to reuse it on the next Init.
-	profile *parley.Profile
-	source  parley.UtilityFunction
-	vetoes  []parley.ValueRef
-	seed    uint64
-	samples int
+	ufun.Ladder
 }
 
 // init builds the ladder for s.Profile (reusing the previous one when the
 // profile is unchanged). who names the agent in errors.
 func (l *ladder) init(s *parley.Session, samples int, who string) error {
-	if s == nil || s.Profile == nil || s.Profile.Space == nil || s.Profile.Utility == nil {
-		return fmt.Errorf("anac: %s: %w", who, parley.ErrNoProfile)
-	}
-	if s.Rand == nil {
-		return fmt.Errorf("anac: %s: session has no random stream", who)
-	}
 	if samples <= 0 {
 		samples = DefaultSamples
 	}
-	p := s.Profile
-	if p.Space.Enumerable() {
-		if l.done && l.profile == p && l.samples == 0 && sameUtility(l.source, p.Utility) && slices.Equal(l.vetoes, p.Vetoes) {
-			return nil
-		}
-		t, ok := p.Utility.(*ufun.Table)
-		if !ok {
-			var err error
-			if t, err = ufun.NewTable(p.Space, p.Utility); err != nil {
-				return fmt.Errorf("anac: %s: profile %q: %w", who, p.Name, err)
-			}
-		}
-		if len(t.U) != p.Space.Size() {
-			return fmt.Errorf("anac: %s: profile %q: utility table has %d entries for %d outcomes", who, p.Name, len(t.U), p.Space.Size())
-		}
-		x := t.Index()
-		util, outs := x.Util, x.Outcomes
-		if len(p.Vetoes) > 0 {
-			util, outs = dropVetoed(util, outs, p)
-		}
-		*l = ladder{util: util, outs: outs, u: t, p: p, done: true, profile: p, source: p.Utility, vetoes: slices.Clone(p.Vetoes)}
-		return nil
+	if err := l.Init(s, samples); err != nil {
+		return fmt.Errorf("anac: %s: %w", who, err)
 	}
-	// Always draw the seed, so the party's stream advances alike whether
-	// or not the sample is reused.
-	seed := s.Rand.Uint64()
-	if l.done && l.profile == p && l.seed == seed && l.samples == samples && sameUtility(l.source, p.Utility) && slices.Equal(l.vetoes, p.Vetoes) {
-		return nil
-	}
-	r := rng.New(seed, 0)
-	samp := make([]parley.Outcome, samples)
-	u := make([]float64, samples)
-	for i := range samp {
-		samp[i] = parley.Outcome(r.Int64N(int64(p.Space.Size())))
-		u[i] = p.Utility.Utility(samp[i])
-	}
-	x := ufun.NewIndex(u)
-	outs := make([]parley.Outcome, samples)
-	for i, k := range x.Outcomes {
-		outs[i] = samp[k]
-	}
-	util := x.Util
-	if len(p.Vetoes) > 0 {
-		util, outs = dropVetoed(util, outs, p)
-	}
-	*l = ladder{util: util, outs: outs, u: p.Utility, p: p, done: true, profile: p, source: p.Utility,
-		vetoes: slices.Clone(p.Vetoes), seed: seed, samples: samples}
 	return nil
 }
 
-// dropVetoed returns the entries of (util, outs) whose outcomes cross none
-// of p's red lines, in new slices.
-func dropVetoed(util []float64, outs []parley.Outcome, p *parley.Profile) ([]float64, []parley.Outcome) {
-	u := make([]float64, 0, len(util))
-	o := make([]parley.Outcome, 0, len(outs))
-	for i, x := range outs {
-		if !p.Vetoed(x) {
-			u, o = append(u, util[i]), append(o, x)
-		}
-	}
-	return slices.Clip(u), slices.Clip(o)
-}
-
-// sameUtility reports whether a and b are the same comparable utility
-// function (functions never are).
-func sameUtility(a, b parley.UtilityFunction) bool {
-	if a == nil || b == nil {
-		return false
-	}
-	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
-	return ta == tb && ta.Comparable() && a == b
-}
-
-// empty reports whether every outcome crosses a red line.
-func (l *ladder) empty() bool { return len(l.util) == 0 }
-
-// len returns the number of outcomes on the ladder.
-func (l *ladder) len() int { return len(l.util) }
-
-// best returns the highest utility.
-func (l *ladder) best() float64 { return l.util[len(l.util)-1] }
-
-// worst returns the lowest utility.
-func (l *ladder) worst() float64 { return l.util[0] }
-
 // top returns an outcome of the highest utility (the last one on the
 // ladder, so the choice is fixed).
-func (l *ladder) top() parley.Outcome { return l.outs[len(l.outs)-1] }
-
-// from returns the position of the cheapest outcome worth at least x
-// (within parley.Eps), or len() when none is.
-func (l *ladder) from(x float64) int { return sort.SearchFloat64s(l.util, x-parley.Eps) }
+func (l *ladder) top() parley.Outcome { return l.Outcome(l.Len() - 1) }
 
 // upTo returns the position of the dearest outcome worth at most x (within
 // parley.Eps), or -1 when every outcome is worth more.
-func (l *ladder) upTo(x float64) int {
-	return sort.Search(len(l.util), func(i int) bool { return l.util[i] > x+parley.Eps }) - 1
-}
-
-// pick returns the outcome at position i or, when outcomes above it tie
-// with it within parley.Eps, one of them drawn from r.
-func (l *ladder) pick(i int, r *rand.Rand) parley.Outcome {
-	hi := l.util[i] + parley.Eps
-	n := sort.Search(len(l.util)-i, func(k int) bool { return l.util[i+k] > hi })
-	if n > 1 {
-		i += r.IntN(n)
-	}
-	return l.outs[i]
-}
-
-// reservation returns the party's reservation value at time t, r(t).
-func (l *ladder) reservation(t float64) float64 { return l.p.ReservationAt(t) }
-
-// acceptable reports whether the party may agree to o, worth u, at time t:
-// parley.Profile.Acceptable with the utility at hand.
-func (l *ladder) acceptable(o parley.Outcome, u, t float64) bool {
-	return !l.p.Vetoed(o) && parley.AtLeast(u, l.p.ReservationAt(t))
-}
+func (l *ladder) upTo(x float64) int { return l.Above(x) - 1 }
 
 // viable reports whether some outcome within the red lines is worth r(t):
 // when none is, the agents end the negotiation.
 func (l *ladder) viable(t float64) bool {
-	return !l.empty() && parley.AtLeast(l.best(), l.reservation(t))
+	return !l.Empty() && parley.AtLeast(l.Best(), l.Reservation(t))
 }
 
 // offerOf returns the offer standing in st made by another party, if any.

@@ -146,7 +146,7 @@ func (a *PonPoko) Act(_ context.Context, st *parley.State) (parley.Action, error
 	}
 	low, high := PonPokoBand(a.pattern, t)
 	if x, ok := offerOf(st); ok {
-		if u := a.lad.u.Utility(x); u > low && a.lad.acceptable(x, u, t) {
+		if u := a.lad.Func().Utility(x); u > low && a.lad.Acceptable(x, u, t) {
 			return parley.AcceptAction, nil
 		}
 	}
@@ -157,17 +157,17 @@ func (a *PonPoko) Act(_ context.Context, st *parley.State) (parley.Action, error
 // of ponPokoStep until the band holds one.
 func (a *PonPoko) bid(low, high, t float64) parley.Outcome {
 	l := &a.lad
-	r := l.reservation(t)
+	r := l.Reservation(t)
 	j := l.upTo(high)
-	if j < 0 || l.util[j] < r-parley.Eps {
+	if j < 0 || l.Utility(j) < r-parley.Eps {
 		// Nothing in the band (every outcome is worth more than high) or
 		// the band lies below r(t): the cheapest outcome worth r(t).
-		return l.pick(l.from(r), a.rand)
+		return l.Pick(l.Search(r), a.rand)
 	}
-	if l.util[j] < low {
-		low -= math.Ceil((low-l.util[j])/ponPokoStep) * ponPokoStep
-		low = min(low, l.util[j])
+	if l.Utility(j) < low {
+		low -= math.Ceil((low-l.Utility(j))/ponPokoStep) * ponPokoStep
+		low = min(low, l.Utility(j))
 	}
-	i := l.from(max(low, r))
-	return l.outs[i+a.rand.IntN(j-i+1)]
+	i := l.Search(max(low, r))
+	return l.Outcome(i + a.rand.IntN(j-i+1))
 }
