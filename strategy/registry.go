@@ -3,6 +3,7 @@ package strategy
 import (
 	"errors"
 	"fmt"
+	ispec "github.com/parley-dev/parley/internal/spec"
 	"github.com/parley-dev/parley/strategy/anac"
 	"github.com/parley-dev/parley/strategy/boa"
 	"strings"
@@ -242,7 +243,7 @@ func Parse(spec string) (Factory, error) {
 	}
 	a := &args{spec: spec, kv: map[string]string{}}
 	if hasParams {
-		items, err := splitTop(rest)
+		items, err := ispec.Split(rest, "parameter")
 		if err != nil {
 			return nil, &SpecError{Spec: spec, Err: err}
 		}
@@ -262,42 +263,6 @@ func Parse(spec string) (Factory, error) {
 		}
 	}
 	return e.build(a)
-}
-
-// splitTop splits s at the commas outside parentheses.
-func splitTop(s string) ([]string, error) {
-	var items []string
-	depth, start := 0, 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) {
-			switch s[i] {
-			case '(':
-				depth++
-				continue
-			case ')':
-				if depth--; depth < 0 {
-					return nil, errors.New("unbalanced ')'")
-				}
-				continue
-			case ',':
-				if depth > 0 {
-					continue
-				}
-			default:
-				continue
-			}
-		}
-		if depth > 0 {
-			return nil, errors.New("unbalanced '('")
-		}
-		it := strings.TrimSpace(s[start:i])
-		if it == "" {
-			return nil, errors.New("empty parameter")
-		}
-		items = append(items, it)
-		start = i + 1
-	}
-	return items, nil
 }
 
 func lookup(name string) *entry {

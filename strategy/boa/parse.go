@@ -3,6 +3,7 @@ package boa
 import (
 	"errors"
 	"fmt"
+	ispec "github.com/parley-dev/parley/internal/spec"
 	"math"
 	"strconv"
 	"strings"
@@ -228,7 +229,7 @@ func Parse(spec string) (func() parley.Negotiator, error) {
 	var ac Acceptance
 	given := map[string]bool{}
 	if strings.TrimSpace(body) != "" {
-		items, err := splitTop(body)
+		items, err := ispec.Split(body, "item")
 		if err != nil {
 			return nil, &SpecError{Spec: spec, Err: err}
 		}
@@ -409,40 +410,4 @@ func splitCall(s string) (string, []string, error) {
 		}
 	}
 	return name, list, nil
-}
-
-// splitTop splits s at the commas outside parentheses.
-func splitTop(s string) ([]string, error) {
-	var items []string
-	depth, start := 0, 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) {
-			switch s[i] {
-			case '(':
-				depth++
-				continue
-			case ')':
-				if depth--; depth < 0 {
-					return nil, errors.New("unbalanced ')'")
-				}
-				continue
-			case ',':
-				if depth > 0 {
-					continue
-				}
-			default:
-				continue
-			}
-		}
-		if depth > 0 {
-			return nil, errors.New("unbalanced '('")
-		}
-		it := strings.TrimSpace(s[start:i])
-		if it == "" {
-			return nil, errors.New("empty item")
-		}
-		items = append(items, it)
-		start = i + 1
-	}
-	return items, nil
 }
