@@ -109,9 +109,11 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	}
 }
 
-// With the red lines (the default), 55 of the 78 points remain: the other
-// 23 hold a value one side vetoes. The Nash point crosses no red line, so
-// it stays.
+// With the red lines (the default) the frontier is over the 11,664
+// outcomes that cross none: 55 of the 78 unrestricted points hold a value
+// one side vetoes, the 23 others stay, and 32 points that those vetoed
+// outcomes dominated join them, 55 in all. The Nash point crosses no red
+// line, so it stays.
 func TestAnalyzeCeasefireRedLines(t *testing.T) {
 	var j AnalyzeJSON
 	if err := json.Unmarshal([]byte(cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json")), &j); err != nil {
