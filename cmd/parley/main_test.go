@@ -203,6 +203,8 @@ func TestRunReadable(t *testing.T) {
 		want []string
 	}{
 		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Offers:", "Utilities", "round   1  RU"}},
+		// The README's account of the demo.
+		{[]string{"run", "ceasefire"}, []string{`RU         leaves`, `No agreement (walk_away) in stage "bilateral", round 20.`}},
 		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"protocol default, 120 rounds in all", "stage 1  bilateral(sao RU+UA, 40 rounds)",
 			"stage 2  mediated(mediated RU+UA, 80 rounds)", `Stage "bilateral" (sao)`, `Stage "mediated" (mediated)`, "US         proposes", "Agreement in stage \"mediated\""}},
 	}
