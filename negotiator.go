@@ -49,11 +49,12 @@ type Action struct {
 // OfferOf returns an Offer action for o.
 func OfferOf(o Outcome) Action { return Action{Kind: Offer, Outcome: o} }
 
-// AcceptAction is the Accept action.
-var AcceptAction = Action{Kind: Accept, Outcome: NoOutcome}
+// AcceptAction returns the Accept action. It is a function, not a variable,
+// so that no caller can change what accepting means for everyone else.
+func AcceptAction() Action { return Action{Kind: Accept, Outcome: NoOutcome} }
 
-// EndAction is the End action.
-var EndAction = Action{Kind: End, Outcome: NoOutcome}
+// EndAction returns the End action (walking away).
+func EndAction() Action { return Action{Kind: End, Outcome: NoOutcome} }
 
 // OfferRecord is one offer made during a negotiation.
 type OfferRecord struct {

@@ -43,7 +43,7 @@ func (c *Conceder) Act(_ context.Context, st *parley.State) (parley.Action, erro
 	}
 	target := c.lo + (c.index.Max()-c.lo)*(1-min(max(st.Time, 0), 1))
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me && parley.AtLeast(c.u.Utility(st.Standing), target) {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	o, ok := c.index.AtLeast(target)
 	if !ok {

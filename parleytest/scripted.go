@@ -43,7 +43,7 @@ func (s *Scripted) Init(context.Context, *parley.Session) error {
 func (s *Scripted) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	s.Seen = append(s.Seen, st.Standing)
 	if len(s.Actions) == 0 {
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	a := s.Actions[min(s.turn, len(s.Actions)-1)]
 	s.turn++

@@ -111,7 +111,7 @@ func (f *offerer) Init(context.Context, *parley.Session) error { return nil }
 
 func (f *offerer) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	if st.Standing == f.o && st.Proposer != st.Me {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	return parley.OfferOf(f.o), nil
 }

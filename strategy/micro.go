@@ -110,7 +110,7 @@ func (mc *MiCRO) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	rv := mc.bids.Reservation(st.Time)
 	limit := mc.bids.Len() - mc.bids.Search(rv) // outcomes worth at least r(t)
 	if limit == 0 {
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	if mc.seen > len(st.Offers) {
 		mc.seen = 0
@@ -135,7 +135,7 @@ func (mc *MiCRO) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := mc.bids.Func().Utility(st.Standing)
 		if parley.AtLeast(u, level) && mc.bids.Acceptable(st.Standing, u, st.Time) {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
 	}
 	if concede {

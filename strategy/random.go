@@ -116,11 +116,11 @@ func (r *Random) Act(_ context.Context, st *parley.State) (parley.Action, error)
 		return parley.Action{}, errors.New("strategy: random: Act before Init")
 	}
 	if r.futile {
-		return parley.EndAction, nil // every outcome crosses a red line
+		return parley.EndAction(), nil // every outcome crosses a red line
 	}
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me && r.p > 0 &&
 		r.profile.Acceptable(st.Standing, st.Time) && r.rand.Float64() < r.p {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	if r.allowed == nil {
 		return parley.OfferOf(parley.Outcome(r.rand.Int64N(r.size))), nil

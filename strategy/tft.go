@@ -120,7 +120,7 @@ func (tt *TitForTat) Act(_ context.Context, st *parley.State) (parley.Action, er
 	}
 	r := tt.bids.Reservation(st.Time)
 	if tt.bids.Empty() || !parley.AtLeast(tt.best, r) {
-		return parley.EndAction, nil // nothing within the red lines is worth r(t)
+		return parley.EndAction(), nil // nothing within the red lines is worth r(t)
 	}
 	floor := max(r, tt.worst)
 	if tt.seen > len(st.Offers) {
@@ -157,7 +157,7 @@ func (tt *TitForTat) Act(_ context.Context, st *parley.State) (parley.Action, er
 		u := tt.bids.Func().Utility(st.Standing)
 		if tt.bids.Acceptable(st.Standing, u, st.Time) &&
 			tt.ac.Accept(Context{State: st, Utility: tt.bids.Func(), Offer: u, Next: next, Reservation: r}) {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
 	}
 	return parley.OfferOf(tt.bids.Pick(i, tt.rand)), nil

@@ -144,7 +144,7 @@ func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action
 	}
 	r := td.bids.Reservation(st.Time)
 	if td.bids.Empty() || !parley.AtLeast(td.pmax, r) {
-		return parley.EndAction, nil // nothing within the red lines is worth r(t)
+		return parley.EndAction(), nil // nothing within the red lines is worth r(t)
 	}
 	i := td.bids.AtLeast(Target(st.Time, td.opts.E, td.opts.K, max(r, td.worst), td.pmax))
 	next := td.bids.Utility(i)
@@ -152,7 +152,7 @@ func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action
 		u := td.bids.Func().Utility(st.Standing)
 		if td.bids.Acceptable(st.Standing, u, st.Time) &&
 			td.ac.Accept(Context{State: st, Utility: td.bids.Func(), Offer: u, Next: next, Reservation: r}) {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
 	}
 	return parley.OfferOf(td.bids.Pick(i, td.rand)), nil

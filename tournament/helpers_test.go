@@ -129,7 +129,7 @@ type yes struct{}
 func (yes) Init(context.Context, *parley.Session) error { return nil }
 func (yes) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	if st.Standing != parley.NoOutcome {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	return parley.OfferOf(3), nil
 }
@@ -163,7 +163,7 @@ func (l looping) Act(context.Context, *parley.State) (parley.Action, error) {
 	for {
 		select {
 		case <-l.stop:
-			return parley.EndAction, nil
+			return parley.EndAction(), nil
 		case <-time.After(time.Millisecond):
 		}
 	}

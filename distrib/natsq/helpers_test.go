@@ -50,7 +50,7 @@ func (a *randomAgent) Act(_ context.Context, st *parley.State) (parley.Action, e
 	}
 	target := 0.9 - 0.6*st.Time
 	if st.Standing != parley.NoOutcome && a.s.Profile.Utility.Utility(st.Standing) >= target-parley.Eps {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	return parley.OfferOf(parley.Outcome(a.s.Rand.IntN(a.s.Profile.Space.Size()))), nil
 }

@@ -18,7 +18,7 @@ type firm struct {
 func (f *firm) Init(context.Context, *parley.Session) error { return nil }
 func (f *firm) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	if st.Round >= f.patience && st.Standing != parley.NoOutcome {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	return parley.OfferOf(f.best), nil
 }

@@ -28,7 +28,7 @@ func (s *script) Act(context.Context, *parley.State) (parley.Action, error) {
 
 func offer(o int) parley.Action { return parley.OfferOf(parley.Outcome(o)) }
 
-var accept, end = parley.AcceptAction, parley.EndAction
+var accept, end = parley.AcceptAction(), parley.EndAction()
 
 // tiny is one issue with four values; party i's utility of value k is
 // listed in us[i].
@@ -191,7 +191,7 @@ type randomOfferer struct{ s *parley.Session }
 func (r *randomOfferer) Init(_ context.Context, s *parley.Session) error { r.s = s; return nil }
 func (r *randomOfferer) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	if st.Standing != parley.NoOutcome && r.s.Rand.Float64() < 0.05 {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	return parley.OfferOf(parley.Outcome(r.s.Rand.IntN(r.s.Profile.Space.Size()))), nil
 }

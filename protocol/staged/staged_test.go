@@ -66,9 +66,9 @@ func offers(os ...int) []parley.Action {
 	for _, o := range os {
 		switch o {
 		case -1:
-			as = append(as, parley.AcceptAction)
+			as = append(as, parley.AcceptAction())
 		case -2:
-			as = append(as, parley.EndAction)
+			as = append(as, parley.EndAction())
 		default:
 			as = append(as, parley.OfferOf(parley.Outcome(o)))
 		}

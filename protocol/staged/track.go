@@ -171,7 +171,7 @@ func (tk *tracker) hold(me int) parley.Action {
 	if tk.own[me] == parley.NoOutcome {
 		p, sp := tk.ps[me], tk.r.space
 		if !sp.Enumerable() {
-			return parley.EndAction
+			return parley.EndAction()
 		}
 		best := -1.0
 		for o := range sp.Size() {
@@ -181,7 +181,7 @@ func (tk *tracker) hold(me int) parley.Action {
 			}
 		}
 		if tk.own[me] == parley.NoOutcome {
-			return parley.EndAction
+			return parley.EndAction()
 		}
 	}
 	return parley.OfferOf(tk.own[me])
@@ -201,7 +201,7 @@ func (s *seat) Act(ctx context.Context, st *parley.State) (parley.Action, error)
 	tk := s.tk
 	if s.me == 0 && tk.stalled(st.Round) {
 		tk.move(st.Round)
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	a, err := s.Negotiator.Act(ctx, st)
 	if err != nil || tk.kind != AllRequest {

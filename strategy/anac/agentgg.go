@@ -189,7 +189,7 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 	}
 	t := st.Time
 	if !a.lad.viable(t) {
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	x, ok := offerOf(st)
 	if !ok {
@@ -198,7 +198,7 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 	ux := a.u.Utility(x)
 	q := a.ratio(ux)
 	if q >= a.low && a.lad.Acceptable(x, ux, t) {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	if !a.gotNash {
 		a.bestOpp = max(a.bestOpp, ux)
@@ -215,7 +215,7 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 	a.low = AgentGGLowerBound(t, a.nash, rv)
 	a.high = a.low + ggBand
 	if t >= ggLastCall && q > rv+0.2 && a.lad.Acceptable(x, ux, t) {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	return parley.OfferOf(a.bid(t)), nil
 }

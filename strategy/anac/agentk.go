@@ -188,13 +188,13 @@ func (a *AgentK) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	}
 	t := st.Time
 	if !a.lad.viable(t) {
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	if x, ok := offerOf(st); ok {
 		ux := a.u.Utility(x)
 		p := a.observe(x, ux, t)
 		if p > a.rand.Float64() && a.lad.Acceptable(x, ux, t) {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
 	}
 	return parley.OfferOf(a.selectBid(t)), nil

@@ -239,7 +239,7 @@ func (a *Atlas3) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	t := st.Time
 	a.read(st)
 	if !a.lad.viable(t) {
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	a.turns++
 	scale := t / float64(a.turns)
@@ -253,7 +253,7 @@ func (a *Atlas3) Act(_ context.Context, st *parley.State) (parley.Action, error)
 		// The final phase: walk back down the popular bids.
 		if a.cIndex >= len(a.popular) {
 			if offered && a.lad.Acceptable(x, ux, t) {
-				return parley.AcceptAction, nil
+				return parley.AcceptAction(), nil
 			}
 			return parley.OfferOf(a.search(t)), nil
 		}
@@ -262,16 +262,16 @@ func (a *Atlas3) Act(_ context.Context, st *parley.State) (parley.Action, error)
 			return parley.OfferOf(c), nil
 		}
 		if offered && ux > r && a.lad.Acceptable(x, ux, t) {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
 		return parley.OfferOf(a.search(t)), nil
 	}
 	th := a.Threshold(t)
 	if offered && ux >= th && a.lad.Acceptable(x, ux, t) {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	if a.lad.Profile().Discounted(r, t) >= th {
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	return parley.OfferOf(a.search(t)), nil
 }

@@ -126,7 +126,7 @@ func TestAtlas3FinalPhase(t *testing.T) {
 			t.Errorf("round %d: %+v, want a bid above the threshold", r, got)
 		}
 	}
-	want := map[int]parley.Action{97: parley.OfferOf(70), 98: parley.OfferOf(60), 99: parley.AcceptAction}
+	want := map[int]parley.Action{97: parley.OfferOf(70), 98: parley.OfferOf(60), 99: parley.AcceptAction()}
 	for r, w := range want {
 		if acts[r] != w {
 			t.Errorf("round %d: %+v, want %+v", r, acts[r], w)

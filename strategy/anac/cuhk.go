@@ -191,7 +191,7 @@ func (a *CUHK) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	}
 	t := st.Time
 	if !a.lad.viable(t) {
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	x, ok := offerOf(st)
 	if !ok {
@@ -223,15 +223,15 @@ func (a *CUHK) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	switch {
 	case accept && end:
 		if ux > r && a.lad.Acceptable(x, ux, t) {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	case accept:
 		if a.lad.Acceptable(x, ux, t) {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
 	case end:
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	return a.offer(bid), nil
 }

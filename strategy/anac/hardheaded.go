@@ -233,7 +233,7 @@ func (h *HardHeaded) Act(_ context.Context, st *parley.State) (parley.Action, er
 	t := st.Time
 	r := h.outs.Reservation(t)
 	if h.outs.Len() == 0 || !parley.AtLeast(h.outs.Best(), r) {
-		return parley.EndAction, nil // nothing within the red lines is worth r(t)
+		return parley.EndAction(), nil // nothing within the red lines is worth r(t)
 	}
 	if h.seen > len(st.Offers) {
 		h.seen = 0
@@ -265,7 +265,7 @@ func (h *HardHeaded) Act(_ context.Context, st *parley.State) (parley.Action, er
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		uo := u.Utility(st.Standing)
 		if (uo > h.lowest || parley.AtLeast(uo, next.u)) && h.outs.Acceptable(st.Standing, uo, t) {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
 	}
 	h.qh, h.qn = (h.qh+1)%len(h.queue), h.qn-1

@@ -190,7 +190,7 @@ func (n *NiceTitForTat) Act(_ context.Context, st *parley.State) (parley.Action,
 	t := st.Time
 	r := n.outs.Reservation(t)
 	if n.outs.Len() == 0 || !parley.AtLeast(n.outs.Best(), r) {
-		return parley.EndAction, nil // nothing within the red lines is worth r(t)
+		return parley.EndAction(), nil // nothing within the red lines is worth r(t)
 	}
 	n.read(st)
 	top := n.outs.Len() - 1
@@ -215,7 +215,7 @@ func (n *NiceTitForTat) Act(_ context.Context, st *parley.State) (parley.Action,
 			n.offered = true
 			return parley.OfferOf(n.best), nil
 		}
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	n.offered = true
 	return parley.OfferOf(plan), nil

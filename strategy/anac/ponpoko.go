@@ -142,12 +142,12 @@ func (a *PonPoko) Act(_ context.Context, st *parley.State) (parley.Action, error
 	}
 	t := st.Time
 	if !a.lad.viable(t) {
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	low, high := PonPokoBand(a.pattern, t)
 	if x, ok := offerOf(st); ok {
 		if u := a.lad.Func().Utility(x); u > low && a.lad.Acceptable(x, u, t) {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
 	}
 	return parley.OfferOf(a.bid(low, high, t)), nil

@@ -179,7 +179,7 @@ func (n *Negotiator) Act(_ context.Context, st *parley.State) (parley.Action, er
 	}
 	r := n.outs.Reservation(st.Time)
 	if n.outs.Len() == 0 || !parley.AtLeast(n.outs.Best(), r) {
-		return parley.EndAction, nil // nothing within the red lines is worth r(t)
+		return parley.EndAction(), nil // nothing within the red lines is worth r(t)
 	}
 	if n.seen > len(st.Offers) {
 		n.seen = 0
@@ -202,7 +202,7 @@ func (n *Negotiator) Act(_ context.Context, st *parley.State) (parley.Action, er
 	next := n.bid.Bid(c)
 	if next == parley.NoOutcome {
 		c.State = nil
-		return parley.EndAction, nil
+		return parley.EndAction(), nil
 	}
 	p := n.outs.Profile()
 	if !p.Space.Valid(next) || p.Vetoed(next) {
@@ -213,7 +213,7 @@ func (n *Negotiator) Act(_ context.Context, st *parley.State) (parley.Action, er
 	accept := c.Offer != parley.NoOutcome && n.outs.Acceptable(c.Offer, c.OfferUtility, st.Time) && n.ac.Accept(c)
 	c.State = nil // do not keep the mechanism's state
 	if accept {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	return parley.OfferOf(next), nil
 }

@@ -113,7 +113,7 @@ func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action
 		last := p.Discounted(p.Utility.Utility(st.Standing), st.Time)
 		next := p.Discounted(td.sorted.Util[i], st.Time)
 		if next < last {
-			return parley.AcceptAction, nil
+			return parley.AcceptAction(), nil
 		}
 	}
 	return parley.OfferOf(td.sorted.Outcomes[i]), nil
@@ -171,7 +171,7 @@ func (h *Hardliner) Act(_ context.Context, st *parley.State) (parley.Action, err
 	}
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me &&
 		h.utility.Utility(st.Standing) >= h.sorted.Util[h.planned] {
-		return parley.AcceptAction, nil
+		return parley.AcceptAction(), nil
 	}
 	return parley.OfferOf(h.sorted.Outcomes[h.planned]), nil
 }

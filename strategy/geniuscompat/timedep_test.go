@@ -77,11 +77,11 @@ func TestTimeDependentAct(t *testing.T) {
 		{2, 4, 1, parley.OfferOf(3)},
 		{2, 3, 1, parley.OfferOf(3)}, // equal to the plan: no accept
 		{2, 3, 0.5, parley.OfferOf(3)},
-		{2, 1, 1, parley.AcceptAction},
-		{3, 3, 1, parley.AcceptAction}, // 0.7 > 0.6
+		{2, 1, 1, parley.AcceptAction()},
+		{3, 3, 1, parley.AcceptAction()}, // 0.7 > 0.6
 		{3, 0, 1, parley.OfferOf(0)},
 		{4, 5, 1, parley.OfferOf(5)},
-		{4, 0, 0.5, parley.AcceptAction},
+		{4, 0, 0.5, parley.AcceptAction()},
 	}
 	for _, tc := range tests {
 		_, ps := parleytest.TwoIssue()
@@ -104,7 +104,7 @@ func TestHardlinerAct(t *testing.T) {
 		{1, parley.NoOutcome, parley.OfferOf(1)},
 		{1, 3, parley.OfferOf(1)},
 		{4, 5, parley.OfferOf(1)},
-		{2, 1, parley.AcceptAction},
+		{2, 1, parley.AcceptAction()},
 	}
 	for _, tc := range tests {
 		_, ps := parleytest.TwoIssue()
