@@ -38,7 +38,7 @@ func TestTimeDependentRealism(t *testing.T) {
 		{0, parley.NoOutcome, parley.OfferOf(3)}, // best within the red lines, not 1
 		{1, parley.NoOutcome, parley.OfferOf(5)}, // target .4
 		{0, 1, parley.OfferOf(3)},                // worth 1, but across a red line
-		{0.5, 2, parley.AcceptAction()},            // .3 ≥ r(.5) = .3
+		{0.5, 2, parley.AcceptAction()},          // .3 ≥ r(.5) = .3
 		{0.6, 2, parley.OfferOf(3)},              // .3 < r(.6) = .32; target .32 + .38·.4 = .472
 	} {
 		st := &parley.State{Time: tc.t, Parties: 2, Me: 0, Standing: tc.standing, Proposer: 1}

@@ -131,7 +131,7 @@ func TestHardHeadedHoldsFirm(t *testing.T) {
 		{0.04, 7, parley.OfferOf(8)},             // 0.95 is refused
 		{0.5, 6, parley.OfferOf(8)},              // still p > 0.95
 		{0.99, 6, parley.OfferOf(7)},             // p = 0.657: one step down
-		{0.992, 7, parley.AcceptAction()},          // 0.95 ≥ its next bid
+		{0.992, 7, parley.AcceptAction()},        // 0.95 ≥ its next bid
 	}
 	for i, w := range want {
 		if a := step(w.t, w.offer); a != w.act {
