@@ -399,6 +399,11 @@ func decodeResults(b []byte) (*resultsMsg, error) {
 	var m resultsMsg
 	m.TID = d.str("tournament id")
 	n := d.count("records", 40)
+	if d.err == nil && n < 0 {
+		// A writer always sends a list, possibly empty: a nil list has
+		// no encoding to round-trip to.
+		d.fail("records: no list (count 0)")
+	}
 	if n > 0 {
 		m.Records = make([]tournament.Record, n)
 	}

@@ -239,6 +239,14 @@ func TestDecodeErrors(t *testing.T) {
 	if _, err := decodeResults(bad); !errors.Is(err, errWire) || !strings.Contains(err.Error(), "keys not sorted") {
 		t.Errorf("unsorted agreement: %v", err)
 	}
+	// A nil record list (count 0) is never written: refused, so that what
+	// decodes encodes back to the same bytes (a fuzz finding).
+	if _, err := decodeResults([]byte("PQR1\x00\x00")); !errors.Is(err, errWire) || !strings.Contains(err.Error(), "records: no list") {
+		t.Errorf("nil record list: %v", err)
+	}
+	if rm, err := decodeResults([]byte("PQR1\x00\x01")); err != nil || len(rm.Records) != 0 {
+		t.Errorf("empty record list: %+v, %v", rm, err)
+	}
 }
 
 // TestCheckURL: only NATS URLs with a host pass.
