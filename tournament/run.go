@@ -77,9 +77,13 @@ type Summary struct {
 	Planned    int64         `json:"planned"`    // negotiations of the tournament (Count)
 	Selected   int64         `json:"selected"`   // of those, in this shard
 	Skipped    int64         `json:"skipped"`    // already stored when Run started
-	Ran        int64         `json:"ran"`        // run and stored now
+	Ran        int64         `json:"ran"`        // run and stored now, by this process
 	Agreements int64         `json:"agreements"` // of Ran, ended in agreement
 	Errors     int64         `json:"errors"`     // of Ran, ended in error
+	// Duplicates are runs this process finished (or received from the
+	// queue) whose results the store already held: another process
+	// writing the same store stored them first. They are not in Ran.
+	Duplicates int64 `json:"duplicates"`
 	Elapsed    time.Duration `json:"elapsed"`
 }
 
@@ -166,10 +170,15 @@ func (w *writer) flush(ctx context.Context) error {
 	if len(w.batch) == 0 {
 		return nil
 	}
-	if err := w.st.Write(ctx, w.batch); err != nil {
+	n, err := w.st.Write(ctx, w.batch)
+	if err != nil {
 		return err
 	}
-	for i := range w.batch {
+	if n < 0 || n > len(w.batch) {
+		return fmt.Errorf("tournament: the store says it stored %d of %d records", n, len(w.batch))
+	}
+	w.sum.Duplicates += int64(len(w.batch) - n)
+	for i := range w.batch[:n] {
 		w.sum.Ran++
 		switch w.batch[i].Reason {
 		case "agreement":
@@ -181,7 +190,7 @@ func (w *writer) flush(ctx context.Context) error {
 	clear(w.batch)
 	w.batch = w.batch[:0]
 	if w.opt.Progress != nil {
-		w.opt.Progress(w.sum.Ran, w.total)
+		w.opt.Progress(w.sum.Ran+w.sum.Duplicates, w.total)
 	}
 	return nil
 }

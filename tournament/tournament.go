@@ -9,6 +9,18 @@
 // Store in batches; jobs already in the store are skipped, so an interrupted
 // tournament resumes where it stopped. The package declares the Store and
 // Queue it needs; store/sqlite and distrib/natsq implement them.
+//
+// # Isolation and its limits
+//
+// A strategy that returns an error, panics in Init, Act or Finish, or
+// exceeds Config.Limit ends its negotiation with Reason "error"; the
+// tournament goes on. That is all the isolation there is: every
+// negotiation runs in this process, so a panic in a goroutine that a
+// strategy starts itself ends the whole process (Go lets no one else
+// recover it), and nothing stops a strategy from exhausting memory,
+// calling os.Exit or reading files. Code that is not trusted belongs in a
+// separate process that plays over the network (remote seats, planned as
+// `parley serve`), not in a Competitor.
 package tournament
 
 import (
@@ -99,9 +111,12 @@ type Store interface {
 	// already stored; it must be safe for concurrent use and reflect the
 	// store as it was at Open.
 	Open(ctx context.Context, m Meta) (done func(id int64) bool, err error)
-	// Write stores the records in one transaction. It is idempotent by
-	// JobID: a record whose job is already stored is ignored.
-	Write(ctx context.Context, rs []Record) error
+	// Write stores the records in one transaction and returns how many
+	// it stored. It is idempotent by JobID: a record whose job is already
+	// stored (by this process or by another writing the same store) is
+	// ignored and not counted. Write moves the records it stored to the
+	// front of rs, in their order: rs[:stored] are they.
+	Write(ctx context.Context, rs []Record) (stored int, err error)
 	// Close releases the store.
 	Close() error
 }

@@ -413,7 +413,7 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("tournament: interrupted after storing %d runs (%d of %d now stored in %s): run the same command to continue",
-				sum.Ran, sum.Skipped+sum.Ran, sum.Selected, s.DB)
+				sum.Ran, sum.Skipped+sum.Ran+sum.Duplicates, sum.Selected, s.DB)
 		}
 		return err
 	}
@@ -421,8 +421,14 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	if shard.Count > 1 {
 		what = fmt.Sprintf("%d runs of shard %s (%d in the tournament)", sum.Selected, shard, sum.Planned)
 	}
-	line := fmt.Sprintf("tournament: %s: ran %d in %.2fs (%.0f/s), %d already stored, %d errors; results in %s",
-		what, sum.Ran, sum.Elapsed.Seconds(), sum.Rate(), sum.Skipped, sum.Errors, s.DB)
+	// Ran counts what this process stored: with another process writing
+	// the same database, its duplicates are counted apart.
+	dups := ""
+	if sum.Duplicates > 0 {
+		dups = fmt.Sprintf(", %d run here but stored first by another process", sum.Duplicates)
+	}
+	line := fmt.Sprintf("tournament: %s: ran %d in %.2fs (%.0f/s), %d already stored%s, %d errors; results in %s",
+		what, sum.Ran, sum.Elapsed.Seconds(), sum.Rate(), sum.Skipped, dups, sum.Errors, s.DB)
 	if asJSON {
 		fmt.Fprintln(stderr, line)
 	} else {

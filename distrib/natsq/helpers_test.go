@@ -137,17 +137,20 @@ func (s *memStore) Open(_ context.Context, m tournament.Meta) (func(int64) bool,
 	return func(id int64) bool { return done[id] }, nil
 }
 
-func (s *memStore) Write(_ context.Context, rs []tournament.Record) error {
+func (s *memStore) Write(_ context.Context, rs []tournament.Record) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, r := range rs {
+	n := 0
+	for i, r := range rs {
 		if _, ok := s.recs[r.JobID]; ok {
 			s.repeats++
 			continue
 		}
 		s.recs[r.JobID] = r
+		rs[n], rs[i] = rs[i], rs[n]
+		n++
 	}
-	return nil
+	return n, nil
 }
 
 func (s *memStore) Close() error { return nil }

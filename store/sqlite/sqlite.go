@@ -321,26 +321,28 @@ func diffMeta(have, want tournament.Meta) string {
 const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker`
 
 // Write stores the records in one transaction, ignoring those whose job
-// is already stored.
-func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
+// is already stored (also by another process writing the same database),
+// and returns how many it stored, moved to the front of rs.
+func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) {
 	if len(rs) == 0 {
-		return nil
+		return 0, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.insert == nil {
 		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
-			return fmt.Errorf("sqlite: %s: %w", s.path, err)
+			return 0, fmt.Errorf("sqlite: %s: %w", s.path, err)
 		}
 		s.insert = st
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: %s: %w", s.path, err)
+		return 0, fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
 	st := tx.StmtContext(ctx, s.insert)
 	var buf []byte
+	var stored []int // indexes of the records inserted
 	for i := range rs {
 		r := &rs[i]
 		var agreement, errText, nash any
@@ -348,7 +350,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
 			b, err := json.Marshal(r.Agreement)
 			if err != nil {
 				tx.Rollback()
-				return fmt.Errorf("sqlite: run %d: agreement: %w", r.JobID, err)
+				return 0, fmt.Errorf("sqlite: run %d: agreement: %w", r.JobID, err)
 			}
 			agreement = string(b)
 		}
@@ -366,16 +368,27 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
 		discounted := string(buf)
 		buf = appendFloats(buf[:0], r.Advantage)
 		advantage := string(buf)
-		if _, err := st.ExecContext(ctx, r.JobID, r.Scenario, r.Rep, agents, agreement, utilities, discounted, advantage,
-			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker); err != nil {
+		res, err := st.ExecContext(ctx, r.JobID, r.Scenario, r.Rep, agents, agreement, utilities, discounted, advantage,
+			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker)
+		var n int64
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err != nil {
 			tx.Rollback()
-			return fmt.Errorf("sqlite: %s: run %d: %w", s.path, r.JobID, err)
+			return 0, fmt.Errorf("sqlite: %s: run %d: %w", s.path, r.JobID, err)
+		}
+		if n > 0 { // inserted, not ignored
+			stored = append(stored, i)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: %s: %w", s.path, err)
+		return 0, fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
-	return nil
+	for k, i := range stored { // k <= i: a stable move to the front
+		rs[k], rs[i] = rs[i], rs[k]
+	}
+	return len(stored), nil
 }
 
 // finite maps NaN and infinities (which SQLite cannot store as REAL) to 0.

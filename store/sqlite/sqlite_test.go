@@ -61,8 +61,8 @@ func TestRoundTrip(t *testing.T) {
 	if done(0) || done(3) {
 		t.Fatal("empty store reports done jobs")
 	}
-	if err := s.Write(ctx, records()); err != nil {
-		t.Fatal(err)
+	if n, err := s.Write(ctx, records()); err != nil || n != 2 {
+		t.Fatalf("Write = %d, %v", n, err)
 	}
 	s.Close()
 
@@ -104,7 +104,7 @@ func TestRoundTrip(t *testing.T) {
 	if agreement != nil || nash != nil || errText == nil {
 		t.Fatalf("job 0: agreement %v error %v nash %v", agreement, errText, nash)
 	}
-	if err := r.Write(ctx, records()); err == nil {
+	if _, err := r.Write(ctx, records()); err == nil {
 		t.Fatal("read-only store accepted a write")
 	}
 }
@@ -118,7 +118,7 @@ func TestIdempotentWrites(t *testing.T) {
 	changed := records()
 	changed[0].Rounds = 99
 	for _, batch := range [][]tournament.Record{rs, changed, append(rs[:1:1], changed[0], rs[0])} {
-		if err := s.Write(ctx, batch); err != nil {
+		if _, err := s.Write(ctx, batch); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -344,4 +344,79 @@ func TestResumeWithStore(t *testing.T) {
 	if !reflect.DeepEqual(allRecords(t, s), allRecords(t, full)) {
 		t.Fatal("resumed results differ from an uninterrupted run")
 	}
+}
+
+// TestWriteCountsStored: Write reports the records it stored, moved to the
+// front, and not those already stored, also by another Store (process) on
+// the same file.
+func TestWriteCountsStored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	a, b := newStore(t, path), newStore(t, path)
+	if _, err := a.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	rs := records() // jobs 3 and 0
+	if n, err := a.Write(ctx, rs[:1]); err != nil || n != 1 {
+		t.Fatalf("first write: %d, %v", n, err)
+	}
+	batch := append(records(), tournament.Record{JobID: 5, Agents: []string{}, Reason: "deadline"})
+	n, err := b.Write(ctx, batch) // job 3 is a's
+	if err != nil || n != 2 {
+		t.Fatalf("second write stored %d, %v; want 2", n, err)
+	}
+	if batch[0].JobID != 0 || batch[1].JobID != 5 || batch[2].JobID != 3 {
+		t.Errorf("stored records not moved to the front in order: jobs %d %d %d", batch[0].JobID, batch[1].JobID, batch[2].JobID)
+	}
+	if n, err := a.Write(ctx, records()); err != nil || n != 0 {
+		t.Errorf("repeated write stored %d, %v; want 0", n, err)
+	}
+}
+
+// TestTwoProcesses: two tournaments writing one database (two Stores, as
+// two processes would) each report the runs they stored, not the runs
+// they ran: here the second finds every run stored by the first after
+// it started, so it stores none.
+func TestTwoProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	first, second := newStore(t, path), newStore(t, path)
+	var sum1 tournament.Summary
+	late := &lateStore{Store: second, before: func() {
+		var err error
+		if sum1, err = tournament.Run(ctx, tinyConfig(t), first, tournament.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}}
+	sum2, err := tournament.Run(ctx, tinyConfig(t), late, tournament.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned := sum1.Planned
+	if sum1.Ran != planned || sum1.Duplicates != 0 {
+		t.Errorf("first: ran %d, %d duplicates; want %d and 0", sum1.Ran, sum1.Duplicates, planned)
+	}
+	if sum2.Ran != 0 || sum2.Agreements != 0 || sum2.Errors != 0 || sum2.Duplicates != planned {
+		t.Errorf("second: ran %d (%d agreements, %d errors), %d duplicates; want 0 and %d duplicates",
+			sum2.Ran, sum2.Agreements, sum2.Errors, sum2.Duplicates, planned)
+	}
+	if n, _ := first.Count(ctx); n != planned {
+		t.Errorf("%d runs stored, want %d", n, planned)
+	}
+}
+
+// lateStore runs before once its Store has been opened: another process
+// writing meanwhile.
+type lateStore struct {
+	*Store
+	before func()
+}
+
+func (s *lateStore) Open(ctx context.Context, m tournament.Meta) (func(int64) bool, error) {
+	done, err := s.Store.Open(ctx, m)
+	if err == nil {
+		s.before()
+	}
+	return done, err
 }
