@@ -70,8 +70,10 @@ func DefaultWorker() string {
 var ErrLimit = errors.New("exceeded the time limit")
 
 // Run runs job j and returns its record. A failing strategy (an error, a
-// panic, an exceeded Limit) gives a record with Reason "error" and the
-// cause in Error, not an error. Run returns an error only when ctx ends
+// panic on the calling goroutine, an exceeded Limit) gives a record with
+// Reason "error" and the cause in Error, not an error. A panic in a
+// goroutine the strategy started ends the process (see the package
+// documentation). Run returns an error only when ctx ends
 // before the negotiation does: the record is then not a result and must
 // not be stored.
 func (r *Runner) Run(ctx context.Context, j Job) (Record, error) {
