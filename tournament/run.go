@@ -74,16 +74,16 @@ type RunOptions struct {
 
 // Summary says what a Run did.
 type Summary struct {
-	Planned    int64         `json:"planned"`    // negotiations of the tournament (Count)
-	Selected   int64         `json:"selected"`   // of those, in this shard
-	Skipped    int64         `json:"skipped"`    // already stored when Run started
-	Ran        int64         `json:"ran"`        // run and stored now, by this process
-	Agreements int64         `json:"agreements"` // of Ran, ended in agreement
-	Errors     int64         `json:"errors"`     // of Ran, ended in error
+	Planned    int64 `json:"planned"`    // negotiations of the tournament (Count)
+	Selected   int64 `json:"selected"`   // of those, in this shard
+	Skipped    int64 `json:"skipped"`    // already stored when Run started
+	Ran        int64 `json:"ran"`        // run and stored now, by this process
+	Agreements int64 `json:"agreements"` // of Ran, ended in agreement
+	Errors     int64 `json:"errors"`     // of Ran, ended in error
 	// Duplicates are runs this process finished (or received from the
 	// queue) whose results the store already held: another process
 	// writing the same store stored them first. They are not in Ran.
-	Duplicates int64 `json:"duplicates"`
+	Duplicates int64         `json:"duplicates"`
 	Elapsed    time.Duration `json:"elapsed"`
 }
 
