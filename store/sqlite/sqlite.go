@@ -30,7 +30,7 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+	driver "modernc.org/sqlite" // the database/sql driver "sqlite"
 
 	"github.com/parley-dev/parley/tournament"
 )
@@ -69,15 +69,46 @@ func New(path string) (*Store, error) {
 }
 
 // OpenReadOnly opens an existing results database without writing to it
-// (reports, replays, merge inputs).
+// (reports, replays, merge inputs). It works on a file nobody may write,
+// in a folder nobody may write: SQLite then cannot create the shared
+// memory file of WAL mode (DB-shm), and the database is read as an
+// immutable file, which is safe as long as no DB-wal file holds changes
+// (when one does, the error says how to fold it in).
 func OpenReadOnly(path string) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	return open(path, true)
+	s, err := open(path, true)
+	if err == nil || !isReadOnlyErr(err) {
+		return s, err
+	}
+	if fi, werr := os.Stat(path + "-wal"); werr == nil && fi.Size() > 0 {
+		return nil, fmt.Errorf("sqlite: %s: read-only, and its write-ahead log %s-wal holds changes that cannot be read without write access: "+
+			"open it once where it is writable (parley report there, or copy the folder): %w", path, path, err)
+	}
+	return openDSN(path, true, true)
+}
+
+// isReadOnlyErr reports an SQLite error of the SQLITE_READONLY family
+// (such as SQLITE_READONLY_DIRECTORY: the folder of a WAL database is not
+// writable) or SQLITE_CANTOPEN.
+func isReadOnlyErr(err error) bool {
+	var e *driver.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	const sqliteReadOnly, sqliteCantOpen = 8, 14
+	return e.Code()&0xff == sqliteReadOnly || e.Code()&0xff == sqliteCantOpen
 }
 
 func open(p string, readOnly bool) (*Store, error) {
+	return openDSN(p, readOnly, false)
+}
+
+// openDSN opens the database at p; immutable (read-only only) tells
+// SQLite that nobody changes the file, so it takes no locks and needs no
+// shared memory file.
+func openDSN(p string, readOnly, immutable bool) (*Store, error) {
 	if p == "" {
 		return nil, errors.New("sqlite: no database path")
 	}
@@ -89,6 +120,9 @@ func open(p string, readOnly bool) (*Store, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	if readOnly {
 		q.Set("mode", "ro")
+		if immutable {
+			q.Set("immutable", "1")
+		}
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")

@@ -420,3 +420,77 @@ func (s *lateStore) Open(ctx context.Context, m tournament.Meta) (func(int64) bo
 	}
 	return done, err
 }
+
+// TestReadOnlyFile: a database in a folder nobody may write, itself not
+// writable, opens read-only (it failed with "attempt to write a readonly
+// database": SQLite could not create the WAL's shared memory file) and is
+// left unchanged.
+func TestReadOnlyFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "r.db")
+	s := newStore(t, path)
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write(ctx, records()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	if f, err := os.Create(filepath.Join(dir, "probe")); err == nil {
+		f.Close()
+		t.Skip("SKIPPED: this user (root?) may write to a read-only folder, so the read-only case cannot be tested here")
+	}
+	r, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("OpenReadOnly: %v", err)
+	}
+	defer r.Close()
+	if m, ok, err := r.Meta(ctx); err != nil || !ok || !reflect.DeepEqual(m, meta()) {
+		t.Fatalf("Meta = %+v %v %v", m, ok, err)
+	}
+	if n, err := r.Count(ctx); n != 2 || err != nil {
+		t.Fatalf("Count = %d, %v", n, err)
+	}
+	after, _ := os.ReadFile(path)
+	if !reflect.DeepEqual(before, after) {
+		t.Error("reading changed the file")
+	}
+}
+
+// TestReadOnlyUnchanged: reading a database read-only changes no byte of
+// it (whoever runs the test).
+func TestReadOnlyUnchanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	s := newStore(t, path)
+	if _, err := tournament.Run(ctx, tinyConfig(t), s, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	before, _ := os.ReadFile(path)
+	r, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(allRecords(t, r)); n != 120 {
+		t.Fatalf("%d records", n)
+	}
+	r.Close()
+	after, _ := os.ReadFile(path)
+	if !reflect.DeepEqual(before, after) {
+		t.Error("reading changed the file")
+	}
+}
