@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/tournament"
 )
 
@@ -481,4 +482,63 @@ func BenchmarkRun(b *testing.B) {
 			b.ReportMetric(sum.Rate(), "negs/s")
 		}
 	})
+}
+
+// TestLoadErrorsStayLocal: a job naming a scenario the worker refuses, with
+// an error quoting the file, is recorded as an error naming the scenario
+// but not quoting the file: the quote goes to the worker's log only.
+func TestLoadErrorsStayLocal(t *testing.T) {
+	srv := startServer(t, true)
+	const secret = "root:x:0:0:root:/root:/bin/bash"
+	coord := testResolver(0)
+	scen := coord.Scenario
+	coord.Scenario = func(ref string) (*scenario.Scenario, error) { return scen("two-issue") }
+	worker := testResolver(0)
+	worker.Scenario = func(ref string) (*scenario.Scenario, error) {
+		return nil, fmt.Errorf("%s:1:5: mapping values are not allowed here\n> 1 | %s", ref, secret)
+	}
+	cfg := testConfig(t, coord, []string{"conceder", "random"}, []string{"/etc/passwd"}, 1, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	q, err := Dial(ctx, srv.ClientURL(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	var logMu sync.Mutex
+	var log strings.Builder
+	wctx, wcancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	w := &Worker{URL: srv.ClientURL(), Resolver: worker, Concurrency: 1, Name: "w0", Options: Options{MaxDeliver: 1}, GiveUp: time.Nanosecond,
+		Logf: func(format string, args ...any) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintf(&log, format+"\n", args...)
+		}}
+	go func() { done <- w.Run(wctx) }()
+	st := newMemStore()
+	_, err = tournament.Run(ctx, cfg, st, tournament.RunOptions{Queue: q})
+	wcancel()
+	if werr := <-done; werr != nil {
+		t.Errorf("worker: %v", werr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(st.len()) != tournament.Count(cfg) {
+		t.Fatalf("stored %d of %d", st.len(), tournament.Count(cfg))
+	}
+	for id, rec := range st.recs {
+		if rec.Reason != "error" || !strings.Contains(rec.Error, `cannot load scenario "/etc/passwd"`) {
+			t.Errorf("job %d: reason %q error %q, want an error naming the scenario", id, rec.Reason, rec.Error)
+		}
+		if strings.Contains(rec.Error, "root:") || strings.Contains(rec.Error, "mapping values") {
+			t.Errorf("job %d: the error sent back quotes the worker's file: %q", id, rec.Error)
+		}
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	if !strings.Contains(log.String(), secret) {
+		t.Errorf("the worker's log does not say why:\n%s", log.String())
+	}
 }
