@@ -2,7 +2,6 @@ package tournament
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -343,7 +342,7 @@ func runQueue(ctx context.Context, cfg *Config, p *prepared, meta Meta, done fun
 				if err := context.Cause(ctx); err != nil {
 					return err
 				}
-				return errors.New("tournament: the queue closed its results before every job was done")
+				return fmt.Errorf("tournament: the queue stopped delivering results after %d of the %d runs to collect (was its server lost for good?)", got, w.total)
 			}
 			id := rec.JobID
 			if id < 0 || id >= total || !opt.Shard.Has(id) || done(id) || seen.has(id) {

@@ -21,8 +21,15 @@ import (
 // with JetStream storing under a test temporary directory.
 func startServer(tb testing.TB, jetStream bool) *server.Server {
 	tb.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT,
+	return startServerWith(tb, &server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT,
 		JetStream: jetStream, StoreDir: tb.TempDir(), NoLog: true, NoSigs: true})
+}
+
+// startServerWith runs an embedded nats-server with the options given,
+// until the test ends.
+func startServerWith(tb testing.TB, opts *server.Options) *server.Server {
+	tb.Helper()
+	s, err := server.NewServer(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

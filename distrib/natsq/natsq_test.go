@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -12,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/scenario"
@@ -193,7 +196,7 @@ func waitPullRequests(t *testing.T, url string, n int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	opt := Options{}.withDefaults()
-	nc, js, err := connect(ctx, url, &opt)
+	nc, js, err := connect(ctx, url, &opt, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -540,5 +543,147 @@ func TestLoadErrorsStayLocal(t *testing.T) {
 	defer logMu.Unlock()
 	if !strings.Contains(log.String(), secret) {
 		t.Errorf("the worker's log does not say why:\n%s", log.String())
+	}
+}
+
+// waitFor waits until cond holds, failing the test after d (a bound on a
+// wait for an event, not an assertion about time).
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not happen within %v", what, d)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestOutage stops the server in the middle of a tournament for longer
+// than the client used to retry (60 reconnection attempts: about two
+// minutes at the old fixed 2s), then restarts it on the same port and
+// store: the worker and the coordinator wait it out and the tournament
+// completes with the results of a local run.
+func TestOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("restarts a NATS server")
+	}
+	opts := &server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}
+	srv := startServerWith(t, opts)
+	url := srv.ClientURL()
+	restart := *opts
+	restart.Port = srv.Addr().(*net.TCPAddr).Port
+
+	r := testResolver(slowDelay)
+	agents, scenarios := []string{"conceder", "slow"}, []string{"two-issue", "two-issue-swapped"}
+	want := localRecords(t, testConfig(t, r, agents, scenarios, 30, 11))
+	planned := int64(len(want))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	const reconnectWait = 10 * time.Millisecond
+	coordLog, workerLog := &syncBuffer{}, &syncBuffer{}
+	logTo := func(b *syncBuffer) func(string, ...any) {
+		return func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
+	}
+	q, err := Dial(ctx, url, Options{Batch: 4, AckWait: time.Second, ReconnectWait: reconnectWait, Logf: logTo(coordLog)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	wctx, stopWorker := context.WithCancel(ctx)
+	defer stopWorker()
+	workerDone := make(chan error, 1)
+	go func() {
+		w := &Worker{URL: url, Resolver: r, Concurrency: 1, Name: "w0", Options: Options{ReconnectWait: reconnectWait}, Logf: logTo(workerLog)}
+		workerDone <- w.Run(wctx)
+	}()
+
+	outage := make(chan struct{})
+	var once sync.Once
+	st := newMemStore()
+	type result struct {
+		sum tournament.Summary
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		sum, err := tournament.Run(ctx, testConfig(t, r, agents, scenarios, 30, 11), st, tournament.RunOptions{Queue: q,
+			Progress: func(done, total int64) {
+				if done >= total/4 {
+					once.Do(func() { close(outage) })
+				}
+			}})
+		res <- result{sum, err}
+	}()
+	select {
+	case <-outage:
+	case <-ctx.Done():
+		t.Fatal("no results before the outage")
+	}
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	// More failed attempts than the 60 after which the client used to
+	// give up, on both sides.
+	const attempts = "after 64 reconnection attempts"
+	alive := func() {
+		select {
+		case err := <-workerDone:
+			t.Fatalf("the worker gave up during the outage: %v\n%s", err, workerLog)
+		case rs := <-res:
+			t.Fatalf("the coordinator gave up during the outage: %v", rs.err)
+		default:
+		}
+	}
+	waitFor(t, 30*time.Second, "64 reconnection attempts of the worker", func() bool {
+		alive()
+		return strings.Contains(workerLog.String(), attempts)
+	})
+	waitFor(t, 30*time.Second, "64 reconnection attempts of the coordinator", func() bool {
+		alive()
+		return strings.Contains(coordLog.String(), attempts)
+	})
+	alive()
+	startServerWith(t, &restart)
+
+	rs := <-res
+	if rs.err != nil {
+		t.Fatalf("run: %v (stored %d of %d)\ncoordinator:\n%s\nworker:\n%s", rs.err, st.len(), planned, coordLog, workerLog)
+	}
+	stopWorker()
+	if err := <-workerDone; err != nil {
+		t.Errorf("worker: %v", err)
+	}
+	sameResults(t, planned, st.recs, want)
+	for _, l := range []*syncBuffer{coordLog, workerLog} {
+		if !strings.Contains(l.String(), "lost the queue at "+url) || !strings.Contains(l.String(), "reconnected to the queue") {
+			t.Errorf("log does not tell of the outage:\n%s", l)
+		}
+	}
+}
+
+// TestGiveUpReconnecting: with ReconnectFor set, a worker whose server
+// stays away returns an error saying so.
+func TestGiveUpReconnecting(t *testing.T) {
+	srv := startServer(t, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	log := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		w := &Worker{URL: srv.ClientURL(), Resolver: testResolver(0), Concurrency: 1,
+			Options: Options{ReconnectWait: 10 * time.Millisecond, ReconnectFor: 50 * time.Millisecond},
+			Logf:    func(format string, args ...any) { fmt.Fprintf(log, format+"\n", args...) }}
+		done <- w.Run(ctx)
+	}()
+	waitFor(t, 20*time.Second, "the worker serving", func() bool { return strings.Contains(log.String(), "serving") })
+	srv.Shutdown()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "gave up reconnecting after 50ms") {
+			t.Errorf("worker: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatalf("the worker did not give up; log:\n%s", log)
 	}
 }

@@ -101,7 +101,9 @@ type tour struct {
 // Run serves the queue. It returns nil when ctx ends (a job in progress is
 // handed back to the queue at once), also while still connecting, or after
 // IdleExit without jobs; and an error when the server cannot be reached
-// (after Options.Attempts attempts) or the connection is lost for good.
+// (after Options.Attempts attempts) or, once connected, stays lost for
+// longer than Options.ReconnectFor (by default it waits for the server
+// however long it takes).
 func (w *Worker) Run(ctx context.Context) error {
 	if w.Resolver.Agent == nil || w.Resolver.Scenario == nil {
 		return errors.New("natsq: worker without a resolver for agents and scenarios")
@@ -113,6 +115,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	opt := w.Options.withDefaults()
+	if opt.Logf == nil {
+		opt.Logf = w.Logf
+	}
 	s, err := w.setup(ctx, &opt)
 	if err != nil {
 		if ctx.Err() != nil { // stopped while connecting
@@ -168,7 +173,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // setup connects to the queue and finds the workers' consumer, creating
 // what is missing.
 func (w *Worker) setup(ctx context.Context, opt *Options) (*workerState, error) {
-	nc, js, err := connect(ctx, w.URL, opt)
+	nc, js, err := connect(ctx, w.URL, opt, opt.Logf)
 	if err != nil {
 		return nil, err
 	}
@@ -266,9 +271,16 @@ func (s *workerState) fetch(ctx context.Context, held chan<- heldMsg) error {
 			switch {
 			case ctx.Err() != nil:
 				return nil
-			case errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, jetstream.ErrNoMessages):
 			case s.nc.IsClosed():
-				return fmt.Errorf("natsq: lost the queue at %s: %w", redact(s.w.URL), err)
+				return fmt.Errorf("natsq: lost the queue at %s and gave up reconnecting after %v: %w", redact(s.w.URL), s.opt.ReconnectFor, err)
+			case !s.nc.IsConnected(): // an outage: the client reconnects (and logs)
+				if werr := waitConnected(ctx, s.nc, s.w.URL); werr != nil {
+					if ctx.Err() != nil {
+						return nil
+					}
+					return fmt.Errorf("%w after %v: %w", werr, s.opt.ReconnectFor, err)
+				}
+			case errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, jetstream.ErrNoMessages):
 			default:
 				s.w.logf("worker %s: fetch: %v", s.name, err)
 				if !sleepCtx(ctx, time.Second) {
