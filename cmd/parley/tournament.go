@@ -45,6 +45,8 @@ type tournamentSpec struct {
 	file     string
 	data     []byte
 	fromFile map[string]bool
+	// queueFlags are the queue's connection flags (flags only).
+	queueFlags *queueFlags
 }
 
 // Defaults of 'parley tournament'.
@@ -56,6 +58,7 @@ const (
 func newTournamentCmd() *cobra.Command {
 	spec := tournamentSpec{Reps: defaultReps, Deadline: defaultDeadline, Seed: 1, Limit: defaultTournamentLimit.String()}
 	var asJSON, quiet bool
+	var qf queueFlags // flags only, not in the file
 	c := &cobra.Command{
 		Use:   "tournament [FILE.yaml]",
 		Short: "Run every agent against every other on many scenarios, resumably, into SQLite",
@@ -104,6 +107,10 @@ docs/tournaments.md).`,
 				}
 				s = mergeSpec(f, spec, c)
 			}
+			if s.Queue == "" && qf.set() {
+				return usageError{errors.New("tournament: --queue-* flags need --queue URL")}
+			}
+			s.queueFlags = &qf
 			return runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), s, asJSON, quiet)
 		},
 	}
@@ -121,6 +128,7 @@ docs/tournaments.md).`,
 	fl.StringVar(&spec.Queue, "queue", "", "NATS JetStream URL (nats://HOST:4222): publish the runs to 'parley worker' processes")
 	fl.BoolVar(&asJSON, "json", false, "print the final report as JSON (as 'parley report --json')")
 	fl.BoolVar(&quiet, "quiet", false, "print only the summary line, not the leaderboard")
+	qf.add(c)
 	return c
 }
 
@@ -394,7 +402,15 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	}
 	opt := tournament.RunOptions{Shard: shard}
 	if s.Queue != "" {
-		q, err := natsq.Dial(ctx, s.Queue, natsq.Options{})
+		var qopt natsq.Options
+		if s.queueFlags != nil {
+			if qopt, err = s.queueFlags.options(func(format string, args ...any) {
+				fmt.Fprintf(stderr, "parley tournament: "+format+"\n", args...)
+			}); err != nil {
+				return err
+			}
+		}
+		q, err := natsq.Dial(ctx, s.Queue, qopt)
 		if err != nil {
 			return err
 		}
@@ -414,6 +430,10 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("tournament: interrupted after storing %d runs (%d of %d now stored in %s): run the same command to continue",
 				sum.Ran, sum.Skipped+sum.Ran+sum.Duplicates, sum.Selected, s.DB)
+		}
+		if sum.Selected > 0 { // it stopped after storing what it had
+			return fmt.Errorf("%w\ntournament: %d of %d runs are stored in %s: run the same command to continue", err,
+				sum.Skipped+sum.Ran+sum.Duplicates, sum.Selected, s.DB)
 		}
 		return err
 	}

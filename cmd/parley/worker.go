@@ -29,6 +29,7 @@ func newWorkerCmd() *cobra.Command {
 		idleExit    time.Duration
 		quiet       bool
 		allowed     []string
+		qf          queueFlags
 	)
 	c := &cobra.Command{
 		Use:   "worker --queue nats://HOST:4222",
@@ -70,10 +71,14 @@ docs/distributed.md.`,
 			if err != nil {
 				return usageError{fmt.Errorf("worker: --scenarios: %w", err)}
 			}
+			opt, err := qf.options(nil) // connection events go to the worker's log
+			if err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(c.Context(), syscall.SIGTERM)
 			defer stop()
 			w := &natsq.Worker{URL: queue, Resolver: newResolver(allow), Concurrency: concurrency, Name: name,
-				Limit: limit, IdleExit: idleExit}
+				Limit: limit, IdleExit: idleExit, Options: opt}
 			if !quiet {
 				errw := c.ErrOrStderr()
 				var mu sync.Mutex
@@ -90,12 +95,13 @@ docs/distributed.md.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&queue, "queue", "", "NATS server URL, nats://HOST:4222 (several comma-separated URLs of one cluster are allowed)")
+	f.StringVar(&queue, "queue", "", "NATS server URL, nats://HOST:4222 (several comma-separated URLs of one cluster are allowed; tls:// for TLS; credentials as nats://USER:PASSWORD@HOST or in $PARLEY_QUEUE_USER, $PARLEY_QUEUE_PASSWORD, $PARLEY_QUEUE_TOKEN)")
 	f.IntVarP(&concurrency, "concurrency", "j", 0, "negotiations run in parallel (0: one per core)")
 	f.StringVar(&name, "name", "", "worker name recorded with each result (default host:pid)")
 	f.DurationVar(&limit, "limit", defaultTournamentLimit, "wall-time limit of one negotiation: a negotiation over it is recorded as an error (0: none)")
 	f.DurationVar(&idleExit, "idle-exit", 0, "exit after the queue has had no job for this long, e.g. 1m (0: run until interrupted)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "log nothing but errors")
+	qf.add(c)
 	f.StringSliceVar(&allowed, "scenarios", nil, "scenario files and folders this worker may load, comma-separated (anything under a folder); built-in scenarios are always allowed")
 	return c
 }

@@ -352,3 +352,49 @@ func TestWorkerAllowList(t *testing.T) {
 		t.Error("a missing --scenarios entry was accepted")
 	}
 }
+
+// TestWorkerQueueAuth: a worker authenticates with a token from the
+// environment; without it the server's refusal is the error, at once.
+func TestWorkerQueueAuth(t *testing.T) {
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true,
+		StoreDir: t.TempDir(), NoLog: true, NoSigs: true, Authorization: "tok-9876"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats-server did not start")
+	}
+	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	url := s.ClientURL()
+	t.Setenv(envQueueToken, "")
+	if _, _, err := command(ctx, newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err == nil || !strings.Contains(err.Error(), "Authorization Violation") {
+		t.Fatalf("worker without the token: %v", err)
+	}
+	t.Setenv(envQueueToken, "tok-9876")
+	if _, errs, err := command(ctx, newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err != nil || !strings.Contains(errs, "no job for 100ms") {
+		t.Fatalf("worker with the token: %v\n%s", err, errs)
+	}
+}
+
+// TestQueueFlagsUsage: inconsistent queue flags, and queue flags without
+// a queue, are usage errors.
+func TestQueueFlagsUsage(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  func() *cobra.Command
+		args []string
+		want string
+	}{
+		{newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-cert", "c.pem"}, "both its certificate and its key"},
+		{newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-reconnect-for", "-1s"}, "must not be negative"},
+		{newTournamentCmd, []string{"--agents", "boulware,conceder", "--scenarios", "ceasefire", "--db", "x.db", "--queue-ca", "ca.pem"}, "need --queue"},
+	} {
+		_, _, err := command(context.Background(), tc.cmd(), tc.args...)
+		var u usageError
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &u) {
+			t.Errorf("%v: %v, want a usage error saying %q", tc.args, err, tc.want)
+		}
+	}
+}
