@@ -687,3 +687,49 @@ func TestGiveUpReconnecting(t *testing.T) {
 		t.Fatalf("the worker did not give up; log:\n%s", log)
 	}
 }
+
+// TestServerWithoutStore: a server restarted without its store has lost
+// the streams; a worker creates them again and serves the next
+// tournament.
+func TestServerWithoutStore(t *testing.T) {
+	opts := &server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}
+	srv := startServerWith(t, opts)
+	url := srv.ClientURL()
+	fresh := *opts
+	fresh.Port = srv.Addr().(*net.TCPAddr).Port
+	fresh.StoreDir = t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	log := &syncBuffer{}
+	r := testResolver(0)
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		w := &Worker{URL: url, Resolver: r, Concurrency: 1, Options: Options{ReconnectWait: 10 * time.Millisecond},
+			Logf: func(format string, args ...any) { fmt.Fprintf(log, format+"\n", args...) }}
+		done <- w.Run(wctx)
+	}()
+	defer func() { stop(); <-done }()
+	waitFor(t, 20*time.Second, "the worker serving", func() bool { return strings.Contains(log.String(), "serving") })
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	srv2 := startServerWith(t, &fresh)
+	// The worker, alone, creates the streams again.
+	waitFor(t, 20*time.Second, "the jobs stream created again", func() bool {
+		jsz, err := srv2.Jsz(&server.JSzOptions{})
+		return err == nil && jsz.Streams >= 2
+	})
+	cfg := testConfig(t, r, []string{"conceder", "random"}, []string{"two-issue"}, 2, 1)
+	q, err := Dial(ctx, url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	st := newMemStore()
+	if _, err := tournament.Run(ctx, cfg, st, tournament.RunOptions{Queue: q}); err != nil {
+		t.Fatalf("run: %v\n%s", err, log)
+	}
+	if int64(st.len()) != tournament.Count(cfg) {
+		t.Errorf("stored %d of %d", st.len(), tournament.Count(cfg))
+	}
+}

@@ -281,6 +281,19 @@ func (s *workerState) fetch(ctx context.Context, held chan<- heldMsg) error {
 					return fmt.Errorf("%w after %v: %w", werr, s.opt.ReconnectFor, err)
 				}
 			case errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, jetstream.ErrNoMessages):
+			case errors.Is(err, nats.ErrNoResponders), errors.Is(err, jetstream.ErrConsumerNotFound), errors.Is(err, jetstream.ErrStreamNotFound):
+				// A server restarted without its store: create the streams
+				// and the consumer again, and wait for jobs.
+				_, eerr := ensureStreams(ctx, s.js, &s.opt)
+				if eerr == nil {
+					eerr = ensureWorkersConsumer(ctx, s.js, &s.opt, false)
+				}
+				if eerr != nil {
+					s.w.logf("worker %s: fetch: %v; creating the queue's streams: %v", s.name, err, eerr)
+				}
+				if !sleepCtx(ctx, time.Second) {
+					return nil
+				}
 			default:
 				s.w.logf("worker %s: fetch: %v", s.name, err)
 				if !sleepCtx(ctx, time.Second) {
