@@ -37,6 +37,22 @@
 // publishes again every job its store lacks; results still on the server
 // from before are read and stored as usual.
 //
+// # Trust, outages
+//
+// Whoever may publish on PREFIX.jobs.> chooses what workers run: the agent
+// specs and scenario references of a job come from the publisher. A
+// worker's Resolver decides what it loads (cmd/parley's loads built-in
+// scenarios and files under an allow-list only), and the records a worker
+// sends back name an agent or scenario it could not load, never the
+// loader's error, which may quote the file: that goes to the worker's log.
+// Servers that others can reach should require credentials (Options.Auth:
+// user and password, token, nkey, creds file, TLS).
+//
+// A client that loses its server reconnects every Options.ReconnectWait
+// until the server is back (or for Options.ReconnectFor): workers and the
+// coordinator wait out an outage and go on, with the streams on the
+// server's disk.
+//
 // Only this package (and its tests, which embed a nats-server) depends on
 // NATS; package tournament sees a tournament.Queue.
 package natsq
