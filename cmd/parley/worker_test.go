@@ -398,3 +398,40 @@ func TestQueueFlagsUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestTournamentQueueLost: a coordinator whose queue stays away longer
+// than --queue-reconnect-for stops and says that running the same command
+// again continues.
+func TestTournamentQueueLost(t *testing.T) {
+	srv := startNATS(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	db := filepath.Join(t.TempDir(), "r.db")
+	res := make(chan error, 1)
+	go func() {
+		_, _, err := command(ctx, newTournamentCmd(), "--agents", "boulware,conceder", "--scenarios", "testdata/tournament/market.yaml",
+			"--db", db, "--queue", srv.ClientURL(), "--queue-reconnect-for", "1ms", "--quiet")
+		res <- err
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		jsz, err := srv.Jsz(&server.JSzOptions{})
+		if err == nil && jsz.Messages > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no jobs published")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	srv.Shutdown()
+	select {
+	case err := <-res:
+		if err == nil || !strings.Contains(err.Error(), "the queue stopped delivering results") ||
+			!strings.Contains(err.Error(), "0 of 2 runs are stored in "+db+": run the same command to continue") {
+			t.Errorf("tournament: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the coordinator did not stop")
+	}
+}

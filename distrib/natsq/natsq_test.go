@@ -733,3 +733,36 @@ func TestServerWithoutStore(t *testing.T) {
 		t.Errorf("stored %d of %d", st.len(), tournament.Count(cfg))
 	}
 }
+
+// TestCoordinatorGivesUp: with ReconnectFor set, a coordinator whose
+// server stays away stops with an error saying the queue stopped, not
+// that it closed.
+func TestCoordinatorGivesUp(t *testing.T) {
+	srv := startServer(t, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	q, err := Dial(ctx, srv.ClientURL(), Options{ReconnectWait: 10 * time.Millisecond, ReconnectFor: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	cfg := testConfig(t, testResolver(0), []string{"conceder", "random"}, []string{"two-issue"}, 3, 1)
+	res := make(chan error, 1)
+	go func() {
+		_, err := tournament.Run(ctx, cfg, newMemStore(), tournament.RunOptions{Queue: q})
+		res <- err
+	}()
+	waitFor(t, 20*time.Second, "the jobs published", func() bool {
+		jsz, err := srv.Jsz(&server.JSzOptions{})
+		return err == nil && jsz.Messages > 0
+	})
+	srv.Shutdown()
+	select {
+	case err := <-res:
+		if err == nil || !strings.Contains(err.Error(), "the queue stopped delivering results after 0 of the 6 runs") {
+			t.Errorf("run: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the coordinator did not give up")
+	}
+}

@@ -244,6 +244,9 @@ func (q *Queue) readResults(ctx context.Context, ch chan<- tournament.Record) {
 		if err == nil {
 			break
 		}
+		if q.nc.IsClosed() { // gave up reconnecting
+			return
+		}
 		if !sleepCtx(ctx, time.Second) {
 			return
 		}
@@ -258,7 +261,7 @@ func (q *Queue) readResults(ctx context.Context, ch chan<- tournament.Record) {
 	for {
 		msg, err := it.Next()
 		if err != nil {
-			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || ctx.Err() != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || ctx.Err() != nil || q.nc.IsClosed() {
 				return
 			}
 			if !sleepCtx(ctx, 100*time.Millisecond) { // a missed heartbeat while reconnecting
