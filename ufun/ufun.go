@@ -18,7 +18,7 @@ import (
 // values.
 type LinearAdditive struct {
 	Space   *parley.OutcomeSpace
-	Weights []float64   // per issue, summing to 1 (within 1e-6)
+	Weights []float64   // per issue; summing to 1 (within 1e-6) unless built by NewLinearAdditiveAsWritten
 	Evals   [][]float64 // per issue, per value index, in [0,1]
 	Bonus   float64     // utility of any agreement (a mediator's "agreement bonus"), in [0,1)
 
@@ -32,6 +32,21 @@ var _ parley.UtilityFunction = (*LinearAdditive)(nil)
 // space and returns the utility function. Weights must be non-negative and
 // sum to 1 within 1e-6; evaluations must lie in [0,1].
 func NewLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]float64, bonus float64) (*LinearAdditive, error) {
+	return newLinearAdditive(space, weights, evals, bonus, true)
+}
+
+// NewLinearAdditiveAsWritten is NewLinearAdditive for weights used as
+// written, as GENIUS uses the weights of a profile file (its
+// AdditiveUtilitySpace never normalises them when it reads a file): the
+// weights must be non-negative with a positive, finite sum, but need not
+// sum to 1. Utility clamps the weighted sum at 1, as GENIUS does, so weights
+// summing to more than 1 cap the best outcomes at 1 and weights summing to
+// less than 1 leave every outcome below 1.
+func NewLinearAdditiveAsWritten(space *parley.OutcomeSpace, weights []float64, evals [][]float64, bonus float64) (*LinearAdditive, error) {
+	return newLinearAdditive(space, weights, evals, bonus, false)
+}
+
+func newLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]float64, bonus float64, sumToOne bool) (*LinearAdditive, error) {
 	n := len(space.Issues)
 	if len(weights) != n || len(evals) != n {
 		return nil, fmt.Errorf("ufun: %d weights and %d evaluation tables for %d issues", len(weights), len(evals), n)
@@ -43,8 +58,11 @@ func NewLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]
 		}
 		sum += w
 	}
-	if math.Abs(sum-1) > 1e-6 {
+	if sumToOne && math.Abs(sum-1) > 1e-6 {
 		return nil, fmt.Errorf("ufun: weights sum to %v, not 1", sum)
+	}
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return nil, fmt.Errorf("ufun: weights sum to %v; need a positive, finite sum", sum)
 	}
 	if math.IsNaN(bonus) || bonus < 0 || bonus >= 1 {
 		return nil, fmt.Errorf("ufun: agreement bonus %v outside [0,1)", bonus)

@@ -226,3 +226,40 @@ func BenchmarkNewIndex(b *testing.B) {
 		_ = ufun.NewIndex(u)
 	}
 }
+
+// TestLinearAdditiveAsWritten: weights that do not sum to 1 are used as
+// written and the weighted sum is clamped at 1 (GENIUS
+// AdditiveUtilitySpace.getUtility); the values are hand-computed.
+func TestLinearAdditiveAsWritten(t *testing.T) {
+	s := space(t, 2, 3)
+	evals := [][]float64{{1, 0}, {0, 0.5, 1}}
+	tests := []struct {
+		name string
+		w    []float64
+		want []float64 // by outcome 3*a + b
+	}{
+		// 0.5·e0 + 0.75·e1: the best outcome sums to 1.25, clamped to 1.
+		{"over", []float64{0.5, 0.75}, []float64{0.5, 0.875, 1, 0, 0.375, 0.75}},
+		// 0.25·e0 + 0.5·e1: never reaches 1.
+		{"under", []float64{0.25, 0.5}, []float64{0.25, 0.5, 0.75, 0, 0.25, 0.5}},
+		{"one", []float64{0.25, 0.75}, []float64{0.25, 0.625, 1, 0, 0.375, 0.75}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			u, err := ufun.NewLinearAdditiveAsWritten(s, tc.w, evals, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for o, w := range tc.want {
+				if got := u.Utility(parley.Outcome(o)); got != w {
+					t.Errorf("U(%d) = %v, want %v", o, got, w)
+				}
+			}
+		})
+	}
+	for _, w := range [][]float64{{0, 0}, {-0.5, 1}, {math.Inf(1), 0}} {
+		if _, err := ufun.NewLinearAdditiveAsWritten(s, w, evals, 0); err == nil {
+			t.Errorf("weights %v: no error", w)
+		}
+	}
+}
