@@ -393,6 +393,15 @@ func encodeLinear(s *Scenario, party string, u *ufun.LinearAdditive, m *omap) er
 	weights := &omap{}
 	values := &omap{}
 	linear := &omap{}
+	sum := 0.0
+	for _, w := range u.Weights {
+		sum += w
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		// Weights as written (a GENIUS profile's): reading them back as
+		// relative weights would change every utility.
+		m.set("normalize_weights", false)
+	}
 	for i := range sp.Issues {
 		is := &sp.Issues[i]
 		ev := u.Evals[i]
