@@ -93,7 +93,7 @@ forecasts: use 'parley experiment sweep' to vary them.`,
   parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sequencing", args[0], f)
+			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
@@ -125,7 +125,7 @@ anything runs.`,
 			if len(f.set) == 0 {
 				return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
 			}
-			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sweep", args[0], f)
+			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sweep", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
@@ -175,7 +175,7 @@ func mediatorFactory(spec string) (func() mediated.Mediator, error) {
 	return func() mediated.Mediator { return f() }, nil
 }
 
-func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experimentFlags) error {
+func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
 	if f.runs < 1 {
 		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
 	}
@@ -185,7 +185,7 @@ func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experi
 	if f.plot != "" && !strings.HasSuffix(strings.ToLower(f.plot), ".png") {
 		return usageError{fmt.Errorf("%s: --plot %q: want a .png file", cmd, f.plot)}
 	}
-	s, err := openScenario(arg, nil)
+	s, err := openScenario(errOut, arg, nil)
 	if err != nil {
 		return err
 	}

@@ -170,7 +170,7 @@ The same --seed gives the same negotiation, byte for byte.`,
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml --agents genius-boulware,genius-conceder --deadline 100 --json`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runOnce(c.Context(), c.OutOrStdout(), args[0], f)
+			return runOnce(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), args[0], f)
 		},
 	}
 	c.Flags().StringArrayVar(&f.agents, "agents", []string{"boulware"}, "strategy specs, one per party in order (comma-separated)")
@@ -212,8 +212,8 @@ type RunJSON struct {
 	AnalysisError       string             `json:"analysis_error,omitempty"`
 }
 
-func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
-	s, err := openScenario(arg, f.profiles)
+func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags) error {
+	s, err := openScenario(errOut, arg, f.profiles)
 	if err != nil {
 		return err
 	}
