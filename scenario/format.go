@@ -143,25 +143,26 @@ type fileIssue struct {
 }
 
 type fileParty struct {
-	Name        string              `yaml:"name" json:"name"`
-	Role        string              `yaml:"role" json:"role"`
-	Reservation *float64            `yaml:"reservation" json:"reservation"`
-	Discount    *float64            `yaml:"discount" json:"discount"`
-	Model       string              `yaml:"model" json:"model"`
-	Weights     map[string]*float64 `yaml:"weights" json:"weights"`
-	// NormalizeWeights false keeps the weights as written, as GENIUS does
-	// (utilities capped at 1); nil or true makes them relative.
-	NormalizeWeights *bool                          `yaml:"normalize_weights" json:"normalize_weights"`
-	Values           map[string]map[string]*float64 `yaml:"values" json:"values"`
-	Linear           map[string]fileLinear          `yaml:"linear" json:"linear"`
-	AgreementBonus   *float64                       `yaml:"agreement_bonus" json:"agreement_bonus"`
-	Max              *float64                       `yaml:"max" json:"max"`
-	Rects            []fileRect                     `yaml:"rects" json:"rects"`
+	Name           string                         `yaml:"name" json:"name"`
+	Role           string                         `yaml:"role" json:"role"`
+	Reservation    *float64                       `yaml:"reservation" json:"reservation"`
+	Discount       *float64                       `yaml:"discount" json:"discount"`
+	Model          string                         `yaml:"model" json:"model"`
+	Weights        map[string]*float64            `yaml:"weights" json:"weights"`
+	Values         map[string]map[string]*float64 `yaml:"values" json:"values"`
+	Linear         map[string]fileLinear          `yaml:"linear" json:"linear"`
+	AgreementBonus *float64                       `yaml:"agreement_bonus" json:"agreement_bonus"`
+	Max            *float64                       `yaml:"max" json:"max"`
+	Rects          []fileRect                     `yaml:"rects" json:"rects"`
 
 	ReservationDrift *float64                       `yaml:"reservation_drift" json:"reservation_drift"`
 	WalkAwayHazard   *float64                       `yaml:"walk_away_hazard" json:"walk_away_hazard"`
 	Vetoes           map[string][]any               `yaml:"vetoes" json:"vetoes"`
 	Ratification     map[string]map[string]*float64 `yaml:"ratification" json:"ratification"`
+
+	// NormalizeWeights false keeps the weights as written, as GENIUS does
+	// (utilities capped at 1); nil or true makes them relative.
+	NormalizeWeights *bool `yaml:"normalize_weights" json:"normalize_weights"`
 }
 
 type fileLinear struct {
