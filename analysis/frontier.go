@@ -63,10 +63,12 @@ const (
 
 // Additive is a linear-additive utility function with an agreement bonus:
 //
-//	U(o) = B + (1-B)·Σ_i Contribution(i, o_i)
+//	U(o) = B + (1-B)·min(1, Σ_i Contribution(i, o_i))
 //
 // where o_i is the value index of issue i in o and B = AgreementBonus() lies
-// in [0,1). Frontier calls Contribution for every issue i and value index k
+// in [0,1). The sum is capped at 1 as GENIUS caps it
+// (AdditiveUtilitySpace.getUtility), which matters only for weights that sum
+// to more than 1, as GENIUS profile files may have. Frontier calls Contribution for every issue i and value index k
 // of the space and must get the same numbers every time. ufun.LinearAdditive
 // satisfies it (Contribution(i, k) = W[i]·Eval[i][k]).
 type Additive interface {
