@@ -399,7 +399,7 @@ func TestWriteErrors(t *testing.T) {
 	}{
 		{"bonus", build(t, [][]float64{{1, 0}, lin(5), lin(21)}, 0.1), `party "x": agreement bonus 0.1`},
 		{"discrete best below 1", build(t, [][]float64{{0.8, 0}, lin(5), lin(21)}, 0), `issue "Café": best evaluation is 0.8`},
-		{"integer not linear", build(t, [][]float64{{1, 0}, bumpy(5), lin(21)}, 0), `issue "Hours": evaluations are not a (clamped) linear function`},
+		{"integer not linear", build(t, [][]float64{{1, 0}, bumpy(5), lin(21)}, 0), `issue "Hours": evaluations are not a (clamped) linear function of the value, and GENIUS integer evaluators are linear (slope and offset) only`},
 		{"real not linear", build(t, [][]float64{{1, 0}, lin(5), bumpy(21)}, 0), `issue "Price": evaluations are not a (clamped) linear function`},
 		{"table without source", &parley.Profile{Name: "x", Space: space, Utility: parley.UtilityFunc(func(parley.Outcome) float64 { return 0 })}, "has no GENIUS form"},
 	}

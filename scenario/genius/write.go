@@ -282,7 +282,7 @@ func writeAdditive(x *xmlWriter, u *ufun.LinearAdditive, space *parley.OutcomeSp
 		case parley.Integer:
 			slope, offset, ok := fitClampedLine(func(k int) float64 { return float64(k) }, ev)
 			if !ok {
-				return fmt.Errorf("issue %q: evaluations are not a (clamped) linear function of the value; GENIUS integer evaluators are", is.Name)
+				return fmt.Errorf("issue %q: evaluations are not a (clamped) linear function of the value, and GENIUS integer evaluators are linear (slope and offset) only", is.Name)
 			}
 			x.printf("\t\t\t<evaluator ftype=\"linear\" slope=\"%s\" offset=\"%s\"/>\n", num(slope), num(offset))
 		case parley.Real:

@@ -305,6 +305,14 @@ func TestWriteErrors(t *testing.T) {
 	}
 	withBonus := a
 	withBonus.Utility = bonus
+	heavy := append([]float64(nil), u.Weights...)
+	heavy[0] += 0.0000518
+	asWritten, err := ufun.NewLinearAdditiveAsWritten(s.Space, heavy, u.Evals, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overweight := a
+	overweight.Utility = asWritten
 	tests := []struct {
 		name string
 		p    *parley.Profile
@@ -314,6 +322,7 @@ func TestWriteErrors(t *testing.T) {
 		{"reservation of no bid", &odd, "reservation value 0.123456789 is the utility of no bid"},
 		{"non-linear number issue", &nonlin, `issue "hours": utilities are not linear`},
 		{"bonus", &withBonus, "agreement bonus 0.2"},
+		{"weights as written", &overweight, "GeniusWeb needs them to sum to 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -120,6 +120,15 @@ func writeProfile(w io.Writer, domain, party string, p *parley.Profile, space *p
 	if len(u.Weights) != len(space.Issues) || len(u.Evals) != len(space.Issues) {
 		return fail("utility function over another outcome space")
 	}
+	wsum := 0.0
+	for _, w := range u.Weights {
+		wsum += w
+	}
+	if math.Abs(wsum-1) > weightTol {
+		// GeniusWeb's LinearAdditiveUtilitySpace refuses such weights, and
+		// normalising them would change every utility.
+		return fail("issue weights sum to %v; GeniusWeb needs them to sum to 1", wsum)
+	}
 	var b strings.Builder
 	b.WriteString(`{"LinearAdditiveUtilitySpace":{"domain":{"name":`)
 	b.WriteString(jstr(simpleName(domain, "domain")))
