@@ -199,6 +199,19 @@ func (w *warner) profileIssues(obj *node, d *Domain) ([]*node, error) {
 // different intent.
 const weightSumTolerance = 1e-9
 
+// short formats x with the fewest significant digits (at least 8) that
+// tell it from 1, so that 1.0000518041717 prints as 1.0000518.
+func short(x float64) string {
+	for p := 8; p < 17; p++ {
+		if s := strconv.FormatFloat(x, 'g', p, 64); s != "1" {
+			if v, _ := strconv.ParseFloat(s, 64); v != 1 {
+				return s
+			}
+		}
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
 // additive builds the linear-additive utility function of a profile
 // (GENIUS AdditiveUtilitySpace).
 func (w *warner) additive(obj *node, d *Domain, issues []*node) (*ufun.LinearAdditive, error) {
@@ -268,7 +281,7 @@ func (w *warner) additive(obj *node, d *Domain, issues []*node) (*ufun.LinearAdd
 	// clamps the weighted sum at 1. So does Parley, whatever the weights sum
 	// to, and says so when they do not sum to 1.
 	if math.Abs(sum-1) > weightSumTolerance {
-		w.add(obj, "issue weights sum to %v, not 1: used as written, with utilities capped at 1, as in GENIUS", sum)
+		w.add(obj, "issue weights sum to %s, not 1: used as written, with utilities capped at 1, as in GENIUS", short(sum))
 	}
 	evals := make([][]float64, n)
 	for i := range space.Issues {
