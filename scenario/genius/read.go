@@ -157,7 +157,8 @@ func numberTable(data []byte) bool {
 
 // ReadFiles reads the domain file and the given profile files, one party
 // per profile in the given order, each named after its file without
-// extension. The scenario is named after the domain file's folder.
+// extension. The scenario is named after the domain file's folder; its
+// Warnings are those of ParseProfile.
 func (r Reader) ReadFiles(domain string, profiles []string) (*scenario.Scenario, error) {
 	data, err := os.ReadFile(domain)
 	if err != nil {
