@@ -118,7 +118,7 @@ func (r Reader) read(fsys fs.FS, dir, name, source string, display func(string) 
 	if err != nil {
 		return nil, err
 	}
-	s := &scenario.Scenario{Name: name, Source: source, Space: d.Space}
+	s := &scenario.Scenario{Name: name, Source: source, Space: d.Space, Warnings: d.Warnings}
 	if s.Name == "." || s.Name == "" {
 		s.Name = d.Name
 	}
@@ -174,7 +174,7 @@ func (r Reader) ReadFiles(domain string, profiles []string) (*scenario.Scenario,
 			name = filepath.Base(filepath.Dir(abs))
 		}
 	}
-	s := &scenario.Scenario{Name: name, Source: domain, Space: d.Space}
+	s := &scenario.Scenario{Name: name, Source: domain, Space: d.Space, Warnings: d.Warnings}
 	for _, f := range profiles {
 		data, err := os.ReadFile(f)
 		if err != nil {

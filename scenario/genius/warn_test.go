@@ -241,3 +241,28 @@ func TestReadDirFolderErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestDomainValueTwice: a domain that lists a value twice loads (GENIUS
+// loads it) with the value once and a warning naming the line.
+func TestDomainValueTwice(t *testing.T) {
+	dom := strings.Replace(smallDomain, `<item value="red"/><item value="blue"/>`, `<item value="red"/><item value="blue"/>`+"\n"+`<item value="red"/>`, 1)
+	dir := writeFolder(t, map[string]string{"d.xml": dom})
+	s, err := ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(s.Space.Issues[0].Values, ","); got != "red,blue" {
+		t.Errorf("Color values %s, want red,blue", got)
+	}
+	want := filepath.Join(dir, "d.xml") + `:6: issue "Color": value "red" listed again (first at line 5): read once`
+	if len(s.Warnings) != 2 || !strings.Contains(s.Warnings[0], want) {
+		t.Errorf("warnings %q, want first %q (then b.xml's weights)", s.Warnings, want)
+	}
+	o, err := s.Space.Parse(map[string]string{"Color": "blue", "Size": "S"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := s.Parties[0].Profile.Utility.Utility(o); !near(u, 0.75) {
+		t.Errorf("a: U(blue, S) = %v, want 0.75", u)
+	}
+}
