@@ -583,10 +583,11 @@ func (r *runner) ratify(res *Result) {
 }
 
 // finish tells every seat that implements parley.Finisher how the run
-// ended, once per seat.
+// ended, once per seat, with what that seat may know (parley.Ending): a
+// party's negotiator or voter hears its own result, the mediator none.
 func finish(ctx context.Context, seats Seats, res *parley.Result) {
 	var done []any
-	tell := func(x any) {
+	tell := func(x any, party int) {
 		f, ok := x.(parley.Finisher)
 		if !ok {
 			return
@@ -599,20 +600,20 @@ func finish(ctx context.Context, seats Seats, res *parley.Result) {
 		}
 		func() {
 			defer func() { _ = recover() }()
-			f.Finish(ctx, res)
+			f.Finish(ctx, res.EndingFor(party))
 		}()
 	}
-	for _, n := range seats.Negotiators {
+	for i, n := range seats.Negotiators {
 		if n != nil {
-			tell(n)
+			tell(n, i)
 		}
 	}
-	for _, v := range seats.Voters {
+	for i, v := range seats.Voters {
 		if v != nil {
-			tell(v)
+			tell(v, i)
 		}
 	}
 	if seats.Mediator != nil {
-		tell(seats.Mediator)
+		tell(seats.Mediator, -1)
 	}
 }
