@@ -547,7 +547,9 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 func (m *Mechanism) poll(ctx context.Context, voters []Voter, st *parley.State, res *parley.Result, r int) (accepts int, stop bool) {
 	for i, v := range voters {
 		st.Me = i
-		vote, err := m.vote(ctx, v, m.views.Of(i, st))
+		view := m.views.Of(i, st)
+		view.Accepts = 0 // a count of the others' votes: the mediator's to know
+		vote, err := m.vote(ctx, v, view)
 		if err == nil && vote.Accept && m.profiles[i].Vetoed(st.Standing) {
 			err = errors.New("accepted an outcome that crosses its own red line")
 		}
