@@ -23,7 +23,9 @@ func (cheater) Init(_ context.Context, s *parley.Session) error {
 	return nil
 }
 
-func (cheater) Act(context.Context, *parley.State) (parley.Action, error) { return parley.EndAction(), nil }
+func (cheater) Act(context.Context, *parley.State) (parley.Action, error) {
+	return parley.EndAction(), nil
+}
 
 // TestCheaterCannotRewriteScoring: a seat that edits its own profile is
 // still paid its true reservation value, and the shared scenario is left
