@@ -21,16 +21,15 @@ import (
 	"github.com/parley-dev/parley/ufun"
 )
 
-// DefaultNegotiators returns the default strategy pool (ceasefire.md §5 of
-// the project's reference notes): time-dependent
-// Boulware (e = 0.2), Linear and Conceder (e = 2) and tit-for-tat for
-// alternating offers; hill-climbing, annealing and reservation-aware
-// voters for the mediated stages. The names are strategy specs (parley
-// agents lists them). They are functions returning fresh slices, so that no caller can change
-// the defaults for everyone else.
+// DefaultNegotiators returns the default strategy pool for alternating
+// offers: time-dependent Boulware (e = 0.2), Linear and Conceder (e = 2),
+// and tit-for-tat. The names are strategy specs (parley agents lists them).
+// The pools are functions returning fresh slices, so that no caller can
+// change the defaults for everyone else.
 func DefaultNegotiators() []string { return []string{"boulware", "linear", "conceder:e=2", "tft"} }
 
-// DefaultVoters returns the default voter pool (see DefaultNegotiators).
+// DefaultVoters returns the default voter pool for mediated stages:
+// hill-climbing, annealing and reservation-aware voters.
 func DefaultVoters() []string { return []string{"hillclimber", "annealer", "reservation"} }
 
 // DefaultMediatorPolicy is the mediator of a mediated stage that names no
