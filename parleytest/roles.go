@@ -211,22 +211,18 @@ func (p *poisonMediator) Propose(ctx context.Context, st *parley.State) (parley.
 
 func (p *poisonMediator) Adopt(ctx context.Context, st *parley.State) bool {
 	a, ok := p.inner.(mediated.Adopter)
-	if !ok {
-		return false
-	}
-	c := privateCopy(st)
-	r := a.Adopt(ctx, c)
-	Vandalize(c)
-	return r
+	return ok && onCopy(st, func(c *parley.State) bool { return a.Adopt(ctx, c) })
 }
 
 func (p *poisonMediator) CallVote(ctx context.Context, st *parley.State) bool {
-	a, ok := p.inner.(mediated.Caller)
-	if !ok {
-		return false
-	}
+	c, ok := p.inner.(mediated.Caller)
+	return ok && onCopy(st, func(s *parley.State) bool { return c.CallVote(ctx, s) })
+}
+
+// onCopy calls f with a private copy of st and vandalises the copy after.
+func onCopy(st *parley.State, f func(*parley.State) bool) bool {
 	c := privateCopy(st)
-	r := a.CallVote(ctx, c)
+	r := f(c)
 	Vandalize(c)
 	return r
 }
