@@ -1,7 +1,6 @@
 // Package mediated implements single-text mediation (Klein, Faratin, Sayama
 // and Bar-Yam, "Negotiating Complex Contracts", Group Decision and
-// Negotiation 12(2), 2003; Raiffa's one-text procedure; project notes
-// shared/reference/mediation.md §1, §4): a mediator holds one negotiating
+// Negotiation 12(2), 2003; Raiffa's one-text procedure): a mediator holds one negotiating
 // text and proposes changes to it; the parties vote on every proposal, and a
 // proposal the acceptance rule approves becomes the new text. At the end the
 // parties vote once more, on the text itself, and a unanimous final vote
