@@ -1,8 +1,8 @@
 // Package staged runs a negotiation whose shape changes mid-run: an ordered
 // list of stages, each an alternating-offers (package sao) or a mediated
 // (package mediated) negotiation among some of the parties, on one global
-// clock. The design follows the Russia–Ukraine ceasefire scenario
-// (project notes shared/reference/ceasefire.md §3): the two sides talk
+// clock. The design follows the Russia–Ukraine ceasefire scenario (the
+// built-in ceasefire, catalog/scenarios/ceasefire.yaml): the two sides talk
 // directly first and, if that fails, a mediator with interests of its own
 // takes over.
 //
