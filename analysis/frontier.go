@@ -9,8 +9,7 @@
 // every party and a_j > b_j + Eps for some party. Real scenarios hold
 // outcomes whose utilities tie in decimal but differ by one ulp in float64;
 // without the tolerance such a tie would add a spurious frontier point
-// (project notes shared/reference/algorithms.md §1, "floating-point
-// pitfall"; GENIUS PartialBidPoint.isDominatedBy uses 1e-13 the same way).
+// (GENIUS PartialBidPoint.isDominatedBy uses 1e-13 the same way).
 // Equality within Eps is not transitive; results are exact whenever values
 // meant to be equal lie within Eps of each other and values meant to differ
 // differ by more, which holds for float64 utilities of real scenarios.
@@ -46,12 +45,12 @@ type Point struct {
 type Method string
 
 const (
-	// Minkowski is the Minkowski-sum method for linear-additive utilities
-	// (algorithms.md §1.3): the frontier of the sum of per-issue contribution
-	// sets, pruned after every partial sum.
+	// Minkowski is the Minkowski-sum method for linear-additive utilities:
+	// the frontier of the sum of per-issue contribution sets, pruned after
+	// every partial sum.
 	Minkowski Method = "minkowski"
-	// Sweep is the two-party sort-and-sweep over enumerated utilities
-	// (algorithms.md §1.1), preceded by a linear bucket filter.
+	// Sweep is the two-party sort-and-sweep over enumerated utilities,
+	// preceded by a linear bucket filter.
 	Sweep Method = "sweep"
 	// Skyline is Sort-Filter-Skyline (Chomicki, Godfrey, Gryz, Liang,
 	// "Skyline with Presorting", ICDE 2003) over enumerated utilities for
@@ -301,7 +300,7 @@ type pt2 struct {
 	id     int
 }
 
-// sweep is the two-party frontier (algorithms.md §1.1) with tolerances t0,
+// sweep is the two-party frontier with tolerances t0,
 // t1: the candidates that may be on the frontier, sorted by (u0 desc, u1
 // desc, code asc) (see sorted2), are swept once. It returns the frontier
 // with u0 descending; a candidate's code is codes[id], or id when codes is

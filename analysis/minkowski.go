@@ -117,7 +117,7 @@ func splitmix(x uint64) uint64 {
 }
 
 // minkowski builds the frontier of additive utilities without enumerating
-// outcomes (algorithms.md §1.3; GENIUS ParetoFrontierF does the same by
+// outcomes (GENIUS ParetoFrontierF does the same by
 // divide and conquer for two parties). The utility vectors of all outcomes
 // are the Minkowski sum C_1 ⊕ … ⊕ C_m of the per-issue contribution sets,
 // and PF(A ⊕ B) ⊆ PF(A) ⊕ PF(B), so

@@ -99,8 +99,8 @@ func TestIndex(t *testing.T) {
 	x := ufun.NewIndex(u)
 	wantOrder := []parley.Outcome{1, 4, 0, 3, 2}
 	for i, o := range wantOrder {
-		if x.Outcomes[i] != o {
-			t.Fatalf("order %v, want %v", x.Outcomes, wantOrder)
+		if x.Outcome(i) != o {
+			t.Fatalf("order %v, want %v", x.Outcomes(), wantOrder)
 		}
 	}
 	if x.Best() != 2 || x.Worst() != 1 || x.Max() != 0.9 || x.Min() != 0.1 {
@@ -176,7 +176,7 @@ func BenchmarkLinearAdditive(b *testing.B) {
 func ExampleIndex_Nearest() {
 	x := ufun.NewIndex([]float64{0.2, 0.9, 0.6})
 	i := x.Nearest(0.7)
-	fmt.Println(x.Outcomes[i], x.Util[i])
+	fmt.Println(x.Outcome(i), x.Util(i))
 	// Output: 2 0.6
 }
 
@@ -201,15 +201,15 @@ func TestRadixIndexMatchesSort(t *testing.T) {
 	}
 	u[7], u[8] = math.Copysign(0, -1), 0
 	x := ufun.NewIndex(u)
-	if len(x.Util) != n {
+	if x.Len() != n {
 		t.Fatal("length")
 	}
 	for i := 1; i < n; i++ {
-		a, b := x.Util[i-1], x.Util[i]
-		if a > b || (a == b && x.Outcomes[i-1] >= x.Outcomes[i]) {
-			t.Fatalf("position %d: (%v, %d) before (%v, %d)", i, a, x.Outcomes[i-1], b, x.Outcomes[i])
+		a, b := x.Util(i-1), x.Util(i)
+		if a > b || (a == b && x.Outcome(i-1) >= x.Outcome(i)) {
+			t.Fatalf("position %d: (%v, %d) before (%v, %d)", i, a, x.Outcome(i-1), b, x.Outcome(i))
 		}
-		if x.Util[i] != u[x.Outcomes[i]] {
+		if x.Util(i) != u[x.Outcome(i)] {
 			t.Fatalf("position %d: utility does not belong to its outcome", i)
 		}
 	}

@@ -288,10 +288,23 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(j)
+		if err := e.Encode(j); err != nil {
+			return err
+		}
+		return runFailure(res)
 	}
 	printRun(out, s, specs, deadline, f.seed, events, res, j, f.show)
-	return nil
+	return runFailure(res)
+}
+
+// runFailure is what a run that ended in error returns after printing its
+// result (every party paid its reservation value), so that the command
+// exits with 1; nil for any other ending.
+func runFailure(r *parley.Result) error {
+	if r.Reason != parley.ReasonError {
+		return nil
+	}
+	return fmt.Errorf("run: the negotiation ended in error: %w", r.Err)
 }
 
 func resultJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int, res *parley.Result, rep *analysis.Report, aerr error) *RunJSON {

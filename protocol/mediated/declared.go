@@ -6,6 +6,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/internal/seat"
 )
 
 // additive is a linear-additive utility function, U(o) = B + (1-B)·Σ_i
@@ -109,14 +110,20 @@ func (m *Mechanism) declared(seed uint64) []*parley.Profile {
 		return nil
 	}
 	if m.decl == nil {
-		return m.truth
+		// The mediator's own copies of the true profiles: it may read them,
+		// but what it writes must not reach the profiles the mechanism
+		// scores with.
+		for i, p := range m.truth {
+			m.declOut[i] = m.declCopy.Profile(i, p)
+		}
+		return m.declOut[:len(m.truth):len(m.truth)]
 	}
 	rng.Reseed(&m.noise, seed, streamNoise)
 	r := rand.New(&m.noise)
 	sigma := m.opts.Noise
 	out := make([]*parley.Profile, len(m.profiles))
 	for i, p := range m.profiles {
-		q := *p
+		q := seat.Clone(p)
 		d := &m.decl[i]
 		if d.tab != nil {
 			a := newDeclaredAdditive(m.space, d.bonus)
@@ -134,7 +141,7 @@ func (m *Mechanism) declared(seed uint64) []*parley.Profile {
 		} else {
 			q.Utility = &declaredNoisy{u: p.Utility, sigma: sigma, key: r.Uint64()}
 		}
-		out[i] = &q
+		out[i] = q
 	}
 	return out
 }

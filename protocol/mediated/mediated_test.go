@@ -3,6 +3,7 @@ package mediated_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -629,8 +630,12 @@ func TestDeclared(t *testing.T) {
 		info  mediated.Info
 		noise float64
 	}{{mediated.InfoFull, 0.3}, {mediated.InfoDeclared, 0}} {
-		if d := get(tc.info, tc.noise, 1, ps); len(d) != 2 || d[0] != ps[0] || d[1] != ps[1] {
+		d := get(tc.info, tc.noise, 1, ps)
+		if len(d) != 2 || !sameProfile(d[0], ps[0]) || !sameProfile(d[1], ps[1]) {
 			t.Errorf("info %v noise %v: not the true profiles", tc.info, tc.noise)
+		}
+		if len(d) == 2 && (d[0] == ps[0] || d[1] == ps[1]) {
+			t.Errorf("info %v noise %v: the mediator got the profiles the mechanism scores with, not copies", tc.info, tc.noise)
 		}
 	}
 	d1, d1b, d2 := get(mediated.InfoDeclared, 0.2, 1, ps), get(mediated.InfoDeclared, 0.2, 1, ps), get(mediated.InfoDeclared, 0.2, 2, ps)
@@ -771,4 +776,12 @@ func TestInfoNothingHidesVotes(t *testing.T) {
 			t.Errorf("info %v: mediator saw votes %v, want %v (%v)", tc.info, saw, tc.seen, med.accepts)
 		}
 	}
+}
+
+// sameProfile reports whether a is a copy of b: the same name, values and
+// (shared, immutable) utility function.
+func sameProfile(a, b *parley.Profile) bool {
+	return a.Name == b.Name && a.Utility == b.Utility && a.Space == b.Space && a.Reservation == b.Reservation &&
+		a.Discount == b.Discount && a.Drift == b.Drift && a.Hazard == b.Hazard &&
+		fmt.Sprint(a.Vetoes, a.Ratification) == fmt.Sprint(b.Vetoes, b.Ratification)
 }

@@ -43,7 +43,7 @@ func TestWeightsAsWrittenAndClamped(t *testing.T) {
 	la := p.Utility.(*ufun.LinearAdditive)
 	want := []float64{0.34794520547945207, 0.07442922374429224, 0.19497716894977168, 0.26438356164383564, 0.1182648401826484}
 	sum := 0.0
-	for i, w := range la.Weights {
+	for i, w := range la.Weights() {
 		if w != want[i] {
 			t.Errorf("weight %d = %v, want %v as written", i+1, w, want[i])
 		}

@@ -291,23 +291,23 @@ func TestWriteErrors(t *testing.T) {
 	odd := a
 	odd.Reservation = 0.123456789
 	u := scenario.Base(a.Utility).(*ufun.LinearAdditive)
-	ev := append([][]float64(nil), u.Evals...)
+	ev := append([][]float64(nil), u.Evals()...)
 	ev[3] = []float64{1, 0.2, 0.9, 0.1, 0}
-	bumpy, err := ufun.NewLinearAdditive(s.Space, u.Weights, ev, 0)
+	bumpy, err := ufun.NewLinearAdditive(s.Space, u.Weights(), ev, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	nonlin := a
 	nonlin.Utility = bumpy
-	bonus, err := ufun.NewLinearAdditive(s.Space, u.Weights, u.Evals, 0.2)
+	bonus, err := ufun.NewLinearAdditive(s.Space, u.Weights(), u.Evals(), 0.2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	withBonus := a
 	withBonus.Utility = bonus
-	heavy := append([]float64(nil), u.Weights...)
+	heavy := u.Weights()
 	heavy[0] += 0.0000518
-	asWritten, err := ufun.NewLinearAdditiveAsWritten(s.Space, heavy, u.Evals, 0)
+	asWritten, err := ufun.NewLinearAdditiveAsWritten(s.Space, heavy, u.Evals(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
