@@ -94,6 +94,7 @@ func newDeclSource(space *parley.OutcomeSpace, uf parley.UtilityFunction) (d dec
 		for i, k := range vals {
 			s += d.tab[i][k]
 		}
+		s = min(s, 1)
 		if d.bonus != 0 {
 			s = d.bonus + (1-d.bonus)*s
 		}
@@ -175,6 +176,9 @@ func (a *declaredAdditive) Utility(o parley.Outcome) float64 {
 	for i, row := range a.tab {
 		s += row[(x/a.strides[i])%a.sizes[i]]
 	}
+	// Capped at 1 as ufun.LinearAdditive is (GENIUS
+	// AdditiveUtilitySpace.getUtility), for weights that sum above 1.
+	s = min(s, 1)
 	if a.bonus != 0 {
 		return a.bonus + (1-a.bonus)*s
 	}

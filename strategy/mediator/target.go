@@ -910,6 +910,9 @@ func (t *tabled) Utility(o parley.Outcome) float64 {
 	for i, row := range t.tab {
 		s += row[(x/t.strides[i])%t.sizes[i]]
 	}
+	// Capped at 1 as ufun.LinearAdditive is (GENIUS
+	// AdditiveUtilitySpace.getUtility), for weights that sum above 1.
+	s = min(s, 1)
 	if t.bonus != 0 {
 		return t.bonus + (1-t.bonus)*s
 	}
