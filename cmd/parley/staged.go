@@ -189,7 +189,10 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(j)
+		if err := e.Encode(j); err != nil {
+			return err
+		}
+		return runFailure(&res.Result)
 	}
 
 	names := s.Names()
@@ -272,7 +275,7 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 		}
 		fmt.Fprintln(out)
 	}
-	return nil
+	return runFailure(&res.Result)
 }
 
 // stagedTraceLine is one line of a staged run's JSON-lines trace.

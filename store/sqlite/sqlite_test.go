@@ -48,7 +48,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 1 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 2 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -155,6 +155,7 @@ func TestOpenOtherTournament(t *testing.T) {
 		{func(m *tournament.Meta) { m.Deadline = 10 }, "deadline 100, not 10"},
 		{func(m *tournament.Meta) { m.Seed = 2 }, "seed 18446744073709551615, not 2"},
 		{func(m *tournament.Meta) { m.SelfPlay = false }, "self-play true, not false"},
+		{func(m *tournament.Meta) { m.Timing = tournament.TimingGENIUS }, "timing auto, not genius"},
 		{func(m *tournament.Meta) { m.Planned = 17 }, "16 planned runs, not 17"},
 	} {
 		m := meta()
@@ -176,7 +177,7 @@ func TestSchemaVersions(t *testing.T) {
 	s.Close()
 	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
 		_, err := open(newer)
-		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 1") {
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 2") {
 			t.Errorf("open newer = %v", err)
 		}
 	}
