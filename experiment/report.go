@@ -4,16 +4,18 @@ import (
 	"fmt"
 
 	"github.com/parley-dev/parley/experiment/stats"
+	"github.com/parley-dev/parley/protocol/staged"
 )
 
-// Why a run ended (the Cause of a staged run).
+// Why a run ended (the Cause of a staged run, named as parley.Reason
+// names it in every output).
 const (
-	CauseAgreement           = "agreement"            // signed and ratified
-	CauseDeadline            = "deadline"             // the round budget ran out
-	CauseWalkAway            = "walk_away"            // a party walked away
-	CauseMediatorExit        = "mediator_exit"        // the mediator stepped back
-	CauseRatificationFailure = "ratification_failure" // signed, then rejected at home
-	CauseError               = "error"                // a strategy failed
+	CauseAgreement           = staged.CauseAgreement           // signed and ratified
+	CauseDeadline            = staged.CauseDeadline            // the round budget ran out
+	CauseWalkAway            = staged.CauseWalkAway            // a party walked away
+	CauseMediatorExit        = staged.CauseMediatorExit        // the mediator stepped back
+	CauseRatificationFailure = staged.CauseRatificationFailure // signed, then rejected at home
+	CauseError               = staged.CauseError               // a strategy failed
 )
 
 // Causes lists every cause in report order.

@@ -161,13 +161,14 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 	if err := json.Unmarshal([]byte(o1), &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, []string{"boulware", "conceder:e=3", "random"}) {
+	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, map[string]string{"RU": "boulware", "UA": "conceder:e=3", "US": "random"}) {
 		t.Fatalf("seed %d deadline %d agents %v", j.Seed, j.Deadline, j.Agents)
 	}
-	lines := bytes.Count(t1, []byte("\n"))
-	// A walk-away through the hazard is traced but is no turn.
-	if lines != j.Steps && !(j.Reason == "walked_away" && lines == j.Steps+1) {
-		t.Fatalf("trace has %d lines for %d steps", lines, j.Steps)
+	// A header line, one line per event, a result line. A walk-away
+	// through the hazard is traced but is no turn.
+	lines := bytes.Count(t1, []byte("\n")) - 2
+	if lines != j.Steps && !(j.Reason == "walk_away" && lines == j.Steps+1) {
+		t.Fatalf("trace has %d event lines for %d steps", lines, j.Steps)
 	}
 	if j.Reason == "agreement" {
 		if len(j.Agreement) != 9 || j.Metrics == nil {
@@ -202,11 +203,12 @@ func TestRunReadable(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Offers:", "Utilities", "round   1  RU"}},
+		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Events:", "PARTY  UTILITY  DISCOUNTED  ADVANTAGE", "  1      RU     offer"}},
 		// The README's account of the demo.
-		{[]string{"run", "ceasefire"}, []string{`RU         leaves`, `No agreement (walk_away) in stage "bilateral", round 20.`}},
-		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"protocol default, 120 rounds in all", "stage 1  bilateral(sao RU+UA, 40 rounds)",
-			"stage 2  mediated(mediated RU+UA, 80 rounds)", `Stage "bilateral" (sao)`, `Stage "mediated" (mediated)`, "US         proposes", "Agreement in stage \"mediated\""}},
+		{[]string{"run", "ceasefire"}, []string{"20     bilateral  20           RU     walk_away", `Result: walk_away in round 20 (stage "bilateral", its round 20), t=0.158, by RU`}},
+		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"staged protocol, variant default, 120 rounds in all",
+			"  1      bilateral  sao        RU+UA         40      1-40           none", "  2      mediated   mediated   RU+UA         80      41-120         US",
+			"mediated   1            US     offer", `Result: agreement in round`, `(stage "mediated", its round`}},
 	}
 	for _, tc := range tests {
 		out := cli(t, tc.args...)
@@ -233,14 +235,14 @@ func TestRunStaged(t *testing.T) {
 		t.Fatalf("trace lacks the mediated stage or the US's proposals:\n%.400s", ta)
 	}
 	for _, v := range []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"} {
-		var j StagedJSON
+		var j RunJSON
 		if err := json.Unmarshal([]byte(cli(t, "run", "ceasefire", "--variant", v, "--voters", "hillclimber,annealer", "--mediator", "nash", "--json")), &j); err != nil {
 			t.Fatal(err)
 		}
-		if j.Variant != v || j.Deadline != 120 || j.Mediator != "nash" || j.Cause == "" || j.Cause == "error" {
+		if j.Variant != v || j.Deadline != 120 || j.Mediator != "nash" || j.Reason == "" || j.Reason == "error" {
 			t.Errorf("variant %s: %+v", v, j)
 		}
-		if j.Cause == "agreement" && (!j.Ratified || j.Agreement == nil) {
+		if j.Reason == "agreement" && (j.Ratified == nil || !*j.Ratified || j.Agreement == nil) {
 			t.Errorf("variant %s: agreement without ratification or outcome", v)
 		}
 	}
