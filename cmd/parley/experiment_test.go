@@ -40,6 +40,13 @@ func expCLI(t *testing.T, args ...string) string {
 	return out
 }
 
+// ciJSON is the one shape of a confidence interval in Parley's JSON.
+type ciJSON struct {
+	Mean      float64
+	Low, High *float64
+	N         int
+}
+
 // TestExperimentSequencingJSON checks the documented --json schema
 // (docs/mediation.md) on a small run, and that the same seed gives the
 // same bytes whatever the number of workers.
@@ -54,7 +61,7 @@ func TestExperimentSequencingJSON(t *testing.T) {
 	if len(raw.Arms) != 4 {
 		t.Fatalf("%d arms, want 4", len(raw.Arms))
 	}
-	for _, k := range []string{"name", "runs", "agreement_rate", "agreement_rate_ci", "ratified_rate", "mean_utility", "welfare", "breakdown"} {
+	for _, k := range []string{"name", "runs", "agreement_rate", "ratified_rate", "utility", "discounted_utility", "advantage", "welfare", "breakdown"} {
 		for i, a := range raw.Arms {
 			if _, ok := a[k]; !ok {
 				t.Errorf("arm %d lacks %q", i, k)
@@ -65,15 +72,17 @@ func TestExperimentSequencingJSON(t *testing.T) {
 		Experiment string `json:"experiment"`
 		Runs       int    `json:"runs"`
 		Baseline   string `json:"baseline"`
+		Schema     string `json:"schema"`
 		Arms       []struct {
-			Name            string             `json:"name"`
-			Runs            int                `json:"runs"`
-			AgreementRate   float64            `json:"agreement_rate"`
-			AgreementRateCI []float64          `json:"agreement_rate_ci"`
-			RatifiedRate    float64            `json:"ratified_rate"`
-			MeanUtility     map[string]float64 `json:"mean_utility"`
-			Welfare         float64            `json:"welfare"`
-			Breakdown       map[string]int     `json:"breakdown"`
+			Name          string            `json:"name"`
+			Runs          int               `json:"runs"`
+			AgreementRate ciJSON            `json:"agreement_rate"`
+			RatifiedRate  ciJSON            `json:"ratified_rate"`
+			Utility       map[string]ciJSON `json:"utility"`
+			Welfare       ciJSON            `json:"welfare"`
+			Breakdown     map[string]int    `json:"breakdown"`
+			Advantage     map[string]ciJSON `json:"advantage"`
+			Discounted    map[string]ciJSON `json:"discounted_utility"`
 		} `json:"arms"`
 		Comparisons []struct {
 			Arm, Metric string
@@ -89,16 +98,19 @@ func TestExperimentSequencingJSON(t *testing.T) {
 		if a.Name != want[i] || a.Runs != 20 {
 			t.Errorf("arm %d: %q with %d runs", i, a.Name, a.Runs)
 		}
-		if len(a.AgreementRateCI) != 2 || a.AgreementRateCI[0] > a.AgreementRate || a.AgreementRate > a.AgreementRateCI[1] {
-			t.Errorf("arm %s: agreement %v, CI %v", a.Name, a.AgreementRate, a.AgreementRateCI)
+		ar := a.AgreementRate
+		if ar.Low == nil || ar.High == nil || *ar.Low > ar.Mean || ar.Mean > *ar.High || ar.N != 20 {
+			t.Errorf("arm %s: agreement rate %+v", a.Name, ar)
 		}
-		if a.RatifiedRate > a.AgreementRate {
+		if a.RatifiedRate.Mean > a.AgreementRate.Mean {
 			t.Errorf("arm %s: ratified %v above agreed %v", a.Name, a.RatifiedRate, a.AgreementRate)
 		}
-		if got := sortedKeys(a.MeanUtility); !reflect.DeepEqual(got, []string{"RU", "UA", "US"}) {
-			t.Errorf("arm %s: mean_utility parties %v", a.Name, got)
+		for _, m := range []map[string]ciJSON{a.Utility, a.Discounted, a.Advantage} {
+			if got := sortedKeys(m); !reflect.DeepEqual(got, []string{"RU", "UA", "US"}) {
+				t.Errorf("arm %s: per-party parties %v", a.Name, got)
+			}
 		}
-		if math.Abs(a.Welfare-a.MeanUtility["RU"]-a.MeanUtility["UA"]) > 1e-9 {
+		if math.Abs(a.Welfare.Mean-a.Utility["RU"].Mean-a.Utility["UA"].Mean) > 1e-9 {
 			t.Errorf("arm %s: welfare %v is not the negotiators' utility sum", a.Name, a.Welfare)
 		}
 		n := 0
@@ -108,11 +120,11 @@ func TestExperimentSequencingJSON(t *testing.T) {
 		if n != 20 || len(a.Breakdown) != 6 {
 			t.Errorf("arm %s: breakdown %v", a.Name, a.Breakdown)
 		}
-		if got := float64(a.Breakdown["agreement"]) / 20; got != a.RatifiedRate {
+		if got := float64(a.Breakdown["agreement"]) / 20; got != a.RatifiedRate.Mean {
 			t.Errorf("arm %s: %d ratified agreements, rate %v", a.Name, a.Breakdown["agreement"], a.RatifiedRate)
 		}
 	}
-	if rep.Experiment != "sequencing" || rep.Runs != 20 || rep.Baseline != "bilateral_only" || len(rep.Comparisons) != 3*5 {
+	if rep.Schema != "parley.experiment/2" || rep.Experiment != "sequencing" || rep.Runs != 20 || rep.Baseline != "bilateral_only" || len(rep.Comparisons) != 3*5 {
 		t.Errorf("experiment %q, runs %d, baseline %q, %d comparisons", rep.Experiment, rep.Runs, rep.Baseline, len(rep.Comparisons))
 	}
 	for _, c := range rep.Comparisons {

@@ -203,7 +203,7 @@ func TestRunReadable(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Events:", "PARTY  UTILITY  DISCOUNTED  ADVANTAGE", "  1      RU     offer"}},
+		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Events:", "PARTY  UTILITY  DISCOUNTED  ADVANTAGE", "  1      RU     offer", "  ... 28 more ..."}},
 		// The README's account of the demo.
 		{[]string{"run", "ceasefire"}, []string{"20     bilateral  20           RU     walk_away", `Result: walk_away in round 20 (stage "bilateral", its round 20), t=0.158, by RU`}},
 		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"staged protocol, variant default, 120 rounds in all",

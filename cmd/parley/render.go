@@ -230,21 +230,26 @@ func advantages(profiles []*parley.Profile, utilities []float64, t float64) []fl
 }
 
 // table writes rows (cells) as aligned columns, each line indented by two
-// spaces, with no trailing blanks; every row should have the same number
-// of cells.
+// spaces, with no trailing blanks.
 func table(w io.Writer, rows [][]string) {
+	for _, l := range tableLines(rows) {
+		io.WriteString(w, l+"\n")
+	}
+}
+
+// tableLines returns the lines table writes, without their newlines.
+func tableLines(rows [][]string) []string {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	for _, r := range rows {
 		fmt.Fprintf(tw, "  %s\t\n", strings.Join(r, "\t"))
 	}
 	tw.Flush()
-	for _, l := range strings.SplitAfter(b.String(), "\n") {
-		if l == "" {
-			continue
-		}
-		io.WriteString(w, strings.TrimRight(l, " \n")+"\n")
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
 	}
+	return lines
 }
 
 // f3 writes x with three decimals.
@@ -454,7 +459,11 @@ func printEvents(w io.Writer, s *scenario.Scenario, j *RunJSON, events []traceEv
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Events: %d offers or proposals in %d rounds", offers, j.Rounds)
+	what := "offers"
+	if staged {
+		what = "offers or proposals"
+	}
+	fmt.Fprintf(w, "Events: %d %s in %d rounds", offers, what, j.Rounds)
 	if staged {
 		fmt.Fprint(w, " (ROUND: global round; STAGE ROUND: the round within the stage; U(party): utility of the outcome to that party)\n")
 	} else {
@@ -471,19 +480,21 @@ func printEvents(w io.Writer, s *scenario.Scenario, j *RunJSON, events []traceEv
 	if staged {
 		head = append(head, "VOTES")
 	}
+	// The first and last show rows, aligned as one table, with a line
+	// saying how many are left out between them.
 	out := [][]string{head}
+	cut := show >= 0 && len(rows) > 2*show
 	for k, r := range rows {
-		if show >= 0 && len(rows) > 2*show && k >= show && k < len(rows)-show {
-			if k == show {
-				gap := make([]string, len(head))
-				gap[0], gap[1] = "...", fmt.Sprintf("(%d more)", len(rows)-2*show)
-				out = append(out, gap)
-			}
-			continue
+		if !cut || k < show || k >= len(rows)-show {
+			out = append(out, r.cells)
 		}
-		out = append(out, r.cells)
 	}
-	table(w, out)
+	for k, l := range tableLines(out) {
+		if cut && k == show+1 {
+			fmt.Fprintf(w, "  ... %d more ...\n", len(rows)-2*show)
+		}
+		fmt.Fprintln(w, l)
+	}
 }
 
 // orNone returns s, or "none" when it is empty.

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,29 @@ const (
 	market = "testdata/tournament/market.yaml"
 	hiring = "testdata/tournament/hiring.yaml"
 )
+
+// jobSeed returns the seed of job id of the tournament stored in db.
+func jobSeed(t *testing.T, db string, id int64) uint64 {
+	t.Helper()
+	st, err := sqlite.OpenReadOnly(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, _, err := st.Meta(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := configFromMeta(m, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := tournament.JobAt(cfg, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j.Seed
+}
 
 // stored returns the records of a database in job order, without the
 // machine-dependent fields.
@@ -126,14 +150,21 @@ func TestTournamentEndToEnd(t *testing.T) {
 		t.Fatalf("leaderboard %v", lb)
 	}
 	row := lb[0].(map[string]any)
-	for _, k := range []string{"rank", "agent", "seats", "utility", "advantage", "agreement_rate", "agreement_low", "agreement_high",
+	for _, k := range []string{"rank", "agent", "seats", "utility", "advantage", "agreement_rate",
 		"pareto_distance", "nash_distance", "welfare", "errors"} {
 		if _, ok := row[k]; !ok {
 			t.Errorf("leaderboard row lacks %q", k)
 		}
 	}
-	if u := row["utility"].(map[string]any); u["n"] != 24.0 || u["low"].(float64) > u["mean"].(float64) {
-		t.Errorf("utility %v", u)
+	// Every interval has the one shape {"mean","low","high","n"}.
+	for _, k := range []string{"utility", "advantage", "agreement_rate"} {
+		u := row[k].(map[string]any)
+		if len(u) != 4 || u["n"] != 24.0 || u["low"].(float64) > u["mean"].(float64) || u["mean"].(float64) > u["high"].(float64) {
+			t.Errorf("%s %v", k, u)
+		}
+	}
+	if rep["schema"] != "parley.report/2" {
+		t.Errorf("report schema %v", rep["schema"])
 	}
 	if pw := rep["pairwise"].([]any); len(pw) != 3 {
 		t.Errorf("pairwise %v", pw)
@@ -149,12 +180,19 @@ func TestTournamentEndToEnd(t *testing.T) {
 		t.Errorf("plot: %v", err)
 	}
 
-	// Replay gives the stored result and prints the trace.
-	out = trnOK(t, "replay", db, "5")
-	for _, want := range []string{"Run 5 of 36: scenario " + market, "round   1", "offer", "Same result as stored in " + db} {
-		if !strings.Contains(out, want) {
-			t.Errorf("replay output lacks %q:\n%s", want, out)
-		}
+	// Replay gives the stored result and prints it as 'parley run' prints
+	// the same negotiation (agents, seed, deadline), line for line.
+	out = trnOK(t, "replay", db, "5", "--show", "-1")
+	head, body, _ := strings.Cut(out, "\n")
+	body, tail, _ := strings.Cut(body, "\n\nSame result as stored in ")
+	if !strings.HasPrefix(head, "Run 5 of 36 (rep ") || !strings.HasSuffix(head, "scenario "+market) || tail != db+".\n" {
+		t.Errorf("replay output:\n%s", out)
+	}
+	j5 := rs[5]
+	runOut := trnOK(t, "run", market, "--agents", strings.Join(j5.Agents, ","), "--seed", strconv.FormatUint(jobSeed(t, db, 5), 10),
+		"--deadline", "40", "--show", "-1")
+	if body+"\n" != runOut {
+		t.Errorf("replay prints\n%s\nrun prints\n%s", body, runOut)
 	}
 	for _, id := range []string{"0", "17", "18", "35"} {
 		trnOK(t, "replay", db, id)
@@ -300,7 +338,7 @@ func TestTournamentExitCodes(t *testing.T) {
 	raw.Exec(`UPDATE schema_version SET version = 42`)
 	raw.Close()
 	_, errs, code = trnExe(t, append(base, "--agents", "boulware,conceder", "--db", db, "--seed", "1")...)
-	if code != 1 || !strings.Contains(errs, "has schema version 42, newer than this parley's 1") {
+	if code != 1 || !strings.Contains(errs, "has schema version 42, newer than this parley's 2") {
 		t.Errorf("newer schema: exit %d, %s", code, errs)
 	}
 	for _, args := range [][]string{{"report", db}, {"replay", db, "0"}} {
