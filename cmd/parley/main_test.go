@@ -81,7 +81,7 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"kalai_smorodinsky", "max_welfare", "nash", "opposition", "outcomes", "pareto", "parties", "reservation", "scenario"}
+	want := []string{"kalai_smorodinsky", "max_welfare", "nash", "opposition", "outcomes", "pareto", "parties", "reservation", "scenario", "schema"}
 	if got := keys(raw); !reflect.DeepEqual(got, want) {
 		t.Fatalf("analyze --json keys %v, want exactly %v", got, want)
 	}
@@ -95,16 +95,22 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	if j.Outcomes != 58320 || j.Pareto.Size != 78 || len(j.Pareto.Points) != 78 {
 		t.Fatalf("outcomes %d, frontier %d/%d; want 58320 and 78", j.Outcomes, j.Pareto.Size, len(j.Pareto.Points))
 	}
-	if j.Nash == nil || math.Abs(j.Nash.Utilities[0]-0.652) > 5e-4 || math.Abs(j.Nash.Utilities[1]-0.646) > 5e-4 {
+	if j.Nash == nil || math.Abs(j.Nash.Utilities["RU"]-0.652) > 5e-4 || math.Abs(j.Nash.Utilities["UA"]-0.646) > 5e-4 {
 		t.Fatalf("nash %+v, want (0.652, 0.646)", j.Nash)
 	}
 	if j.Nash.Outcome["territory"] != "freeze_line_us_recognition" || j.Nash.Outcome["sanctions"] != "full_lifting_g8" {
 		t.Fatalf("nash outcome %v", j.Nash.Outcome)
 	}
+	// Kalai-Smorodinsky and maximal welfare come with their outcomes, as
+	// Nash does.
+	if j.KalaiSmorodinsky == nil || len(j.KalaiSmorodinsky.Outcome) != 9 || len(j.MaxWelfare.Outcome) != 9 ||
+		math.Abs(j.MaxWelfare.Welfare-j.MaxWelfare.Utilities["RU"]-j.MaxWelfare.Utilities["UA"]) > 1e-12 {
+		t.Fatalf("kalai-smorodinsky %+v, max welfare %+v", j.KalaiSmorodinsky, j.MaxWelfare)
+	}
 	if math.Abs(j.Opposition-0.497) > 5e-4 {
 		t.Fatalf("opposition %v, want 0.497", j.Opposition)
 	}
-	if !reflect.DeepEqual(j.Parties, []string{"RU", "UA"}) || !reflect.DeepEqual(j.Reservation, []float64{0.5, 0.5}) {
+	if !reflect.DeepEqual(j.Parties, []string{"RU", "UA"}) || !reflect.DeepEqual(j.Reservation, map[string]float64{"RU": 0.5, "UA": 0.5}) {
 		t.Fatalf("parties %v reservation %v", j.Parties, j.Reservation)
 	}
 }
@@ -119,7 +125,7 @@ func TestAnalyzeCeasefireRedLines(t *testing.T) {
 	if err := json.Unmarshal([]byte(cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json")), &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Outcomes != 58320 || j.Pareto.Size != 55 || j.Nash == nil || math.Abs(j.Nash.Utilities[0]-0.652) > 5e-4 {
+	if j.Outcomes != 58320 || j.Pareto.Size != 55 || j.Nash == nil || math.Abs(j.Nash.Utilities["RU"]-0.652) > 5e-4 {
 		t.Fatalf("outcomes %d frontier %d nash %+v", j.Outcomes, j.Pareto.Size, j.Nash)
 	}
 	out := cli(t, "analyze", "ceasefire", "--parties", "RU,UA")
@@ -206,7 +212,7 @@ func TestRunReadable(t *testing.T) {
 		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Events:", "PARTY  UTILITY  DISCOUNTED  ADVANTAGE", "  1      RU     offer", "  ... 28 more ..."}},
 		// The README's account of the demo.
 		{[]string{"run", "ceasefire"}, []string{"20     bilateral  20           RU     walk_away", `Result: walk_away in round 20 (stage "bilateral", its round 20), t=0.158, by RU`}},
-		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"staged protocol, variant default, 120 rounds in all",
+		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"staged protocol (the declared stages), 120 rounds in all",
 			"  1      bilateral  sao        RU+UA         40      1-40           none", "  2      mediated   mediated   RU+UA         80      41-120         US",
 			"mediated   1            US     offer", `Result: agreement in round`, `(stage "mediated", its round`}},
 	}

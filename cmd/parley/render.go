@@ -34,8 +34,8 @@ type RunJSON struct {
 	Schema   string `json:"schema"`
 	Scenario string `json:"scenario"`
 	// Protocol is "sao" (alternating offers) or "staged" (the scenario's
-	// declared stages); Variant the staged variant ("default": the stages
-	// in order).
+	// declared stages); Variant the --variant that chose the stages
+	// (omitted: the declared stages in order).
 	Protocol string            `json:"protocol"`
 	Variant  string            `json:"variant,omitempty"`
 	Parties  []string          `json:"parties"`
@@ -268,8 +268,12 @@ type traceEvent struct {
 func printSummary(w io.Writer, s *scenario.Scenario, j *RunJSON, events []traceEvent, show int) {
 	names := s.Names()
 	if j.Protocol == protocolStaged {
-		fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; staged protocol, variant %s, %d rounds in all, seed %d\n",
-			s.Name, len(names), len(s.Space.Issues), s.Space.Size(), j.Variant, j.Deadline, j.Seed)
+		variant := "the declared stages"
+		if j.Variant != "" {
+			variant = "variant " + j.Variant
+		}
+		fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; staged protocol (%s), %d rounds in all, seed %d\n",
+			s.Name, len(names), len(s.Space.Issues), s.Space.Size(), variant, j.Deadline, j.Seed)
 		rows := [][]string{{"STAGE", "NAME", "MECHANISM", "PARTICIPANTS", "ROUNDS", "GLOBAL ROUNDS", "MEDIATING PARTY"}}
 		for k, st := range j.Stages {
 			rows = append(rows, []string{strconv.Itoa(k + 1), st.Name, st.Mechanism, strings.Join(st.Participants, "+"),

@@ -80,9 +80,6 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 	medSpec := f.mediator
 	j := newRunJSON(s, protocolStaged, negSpecs, f.seed, pl.Rounds())
 	j.Variant, j.Voters = f.variant, byParty(s.Names(), vspecs)
-	if j.Variant == "" {
-		j.Variant = "default"
-	}
 	participants := map[int]bool{}
 	first := 1
 	for _, sg := range pl.Stages {
