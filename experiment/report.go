@@ -307,15 +307,15 @@ type Report struct {
 	// Negotiators are the parties over which welfare and the Pareto and
 	// Nash distances are computed: every party that takes part in a stage
 	// other than as its mediator.
-	Negotiators []string      `json:"negotiators"`
+	Negotiators []string `json:"negotiators"`
 	// MediatingParty is the mediating party of the mediated stages, if
 	// any (each Arm names its mediator strategy).
 	MediatingParty string        `json:"mediating_party,omitempty"`
-	Pool        PoolNames     `json:"pool"`
-	Parameters  []ParamValues `json:"parameters,omitempty"` // sweep: the grid
-	Baseline    string        `json:"baseline"`
-	Arms        []Arm         `json:"arms"`
-	Comparisons []Comparison  `json:"comparisons"`
+	Pool           PoolNames     `json:"pool"`
+	Parameters     []ParamValues `json:"parameters,omitempty"` // sweep: the grid
+	Baseline       string        `json:"baseline"`
+	Arms           []Arm         `json:"arms"`
+	Comparisons    []Comparison  `json:"comparisons"`
 }
 
 // PoolNames names the strategies a report's runs cycled through.

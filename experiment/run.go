@@ -97,7 +97,7 @@ type prepared struct {
 	plan     staged.Plan
 	profiles []*parley.Profile
 	newMed   func() mediated.Mediator
-	medSpec  string // the mediator strategy spec ("" without a mediated stage)
+	medSpec  string           // the mediator strategy spec ("" without a mediated stage)
 	front    []analysis.Point // over the negotiators
 	nash     *analysis.Point
 }
