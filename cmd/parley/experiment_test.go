@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -278,4 +279,78 @@ func TestDocsMediationExample(t *testing.T) {
 	if n < 2 {
 		t.Fatalf("found %d experiment outputs in docs/mediation.md, want 2", n)
 	}
+}
+
+// docTableFields returns the field names of the n-th table (from 0) after
+// marker in a doc: the backquoted names in each row's first cell.
+func docTableFields(t *testing.T, doc, marker string, n int) []string {
+	t.Helper()
+	_, rest, ok := strings.Cut(doc, marker)
+	if !ok {
+		t.Fatalf("doc lacks %q", marker)
+	}
+	var fields []string
+	table := -1
+	in := false
+	for _, line := range strings.Split(rest, "\n") {
+		switch {
+		case strings.HasPrefix(line, "| field |"):
+			table++
+			in = true
+		case in && strings.HasPrefix(line, "|---"):
+		case in && strings.HasPrefix(line, "| "):
+			if table == n {
+				cell := strings.Split(line, "|")[1]
+				for _, f := range strings.Split(cell, ",") {
+					fields = append(fields, strings.Trim(strings.TrimSpace(f), "`"))
+				}
+			}
+		default:
+			in = false
+		}
+	}
+	sort.Strings(fields)
+	return fields
+}
+
+// TestDocsExperimentSchema: the --json schema tables of docs/mediation.md
+// list exactly the keys a real sequencing report has (optional keys
+// included: a sweep's parameters and params, first_error).
+func TestDocsExperimentSchema(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "mediation.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	var real struct {
+		Top         map[string]json.RawMessage
+		Arms        []map[string]json.RawMessage `json:"arms"`
+		Comparisons []map[string]json.RawMessage `json:"comparisons"`
+	}
+	out := expCLI(t, "experiment", "sequencing", "ceasefire", "--runs", "4", "--seed", "7", "--json")
+	if err := json.Unmarshal([]byte(out), &real.Top); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(out), &real); err != nil {
+		t.Fatal(err)
+	}
+	optional := map[string]bool{"parameters": true, "params": true, "first_error": true, "party": true}
+	check := func(what string, n int, got map[string]json.RawMessage) {
+		keys := map[string]bool{}
+		for k := range got {
+			keys[k] = true
+		}
+		for _, f := range docTableFields(t, doc, "### `--json` schema", n) {
+			if !keys[f] && !optional[f] {
+				t.Errorf("docs list %s field %q, real output lacks it", what, f)
+			}
+			delete(keys, f)
+		}
+		for k := range keys {
+			t.Errorf("real %s field %q is not documented", what, k)
+		}
+	}
+	check("report", 0, real.Top)
+	check("arm", 1, real.Arms[1])
+	check("comparison", 2, real.Comparisons[len(real.Comparisons)-1])
 }
