@@ -175,7 +175,9 @@ func TestTournamentEndToEnd(t *testing.T) {
 		t.Errorf("csv:\n%s", csv)
 	}
 	png := filepath.Join(dir, "lb.png")
-	trnOK(t, "report", db, "--plot", png)
+	if _, errs, err := trn("report", db, "--plot", png); err != nil || !strings.Contains(errs, "report: wrote the plot to "+png) {
+		t.Errorf("report --plot: %v, stderr %q", err, errs)
+	}
 	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Errorf("plot: %v", err)
 	}
