@@ -116,12 +116,18 @@ func section(w io.Writer, title string, list []agentInfo) {
 			name += " (" + strings.Join(in.Aliases, ", ") + ")"
 		}
 		fmt.Fprintf(w, "%s\n    %s\n", name, in.Summary)
+		var rows [][]string
 		for _, p := range in.Params {
 			def := p.text
 			if def == "" {
 				def = "required"
 			}
-			fmt.Fprintf(w, "    %-6s %-10s %s\n", p.Name, "["+def+"]", p.Meaning)
+			rows = append(rows, []string{p.Name, "[" + def + "]", p.Meaning})
+		}
+		if len(rows) > 0 {
+			for _, l := range tableLines(rows) {
+				fmt.Fprintf(w, "  %s\n", l)
+			}
 		}
 	}
 	fmt.Fprintln(w)
