@@ -376,11 +376,15 @@ func TestExitCodes(t *testing.T) {
 
 func TestBenchRuns(t *testing.T) {
 	out := cli(t, "bench", "ceasefire", "--duration", "50ms", "--deadline", "50", "--json")
-	var rows []BenchJSON
-	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+	var b struct {
+		Schema    string      `json:"schema"`
+		Scenarios []BenchJSON `json:"scenarios"`
+	}
+	if err := json.Unmarshal([]byte(out), &b); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].Outcomes != 58320 || rows[0].Negotiations == 0 || rows[0].ParetoPoints == 0 {
+	rows := b.Scenarios
+	if b.Schema != "parley.bench/2" || len(rows) != 1 || rows[0].Outcomes != 58320 || rows[0].Negotiations == 0 || rows[0].ParetoPoints == 0 {
 		t.Fatalf("bench rows %+v", rows)
 	}
 }

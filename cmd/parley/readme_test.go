@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -192,5 +193,33 @@ func TestDocsAgentsExample(t *testing.T) {
 	}
 	if real.Schema != "parley.agents/2" || real.Negotiators[0].Name != "boulware" || !reflect.DeepEqual(real.Negotiators[0].Params[0], doc) {
 		t.Fatalf("docs %v, real %s %s %v", doc, real.Schema, real.Negotiators[0].Name, real.Negotiators[0].Params[0])
+	}
+}
+
+// TestDocsSchemas: every schema a command prints is in docs/cli.md's table,
+// and every key of the scenarios and bench outputs is documented there.
+func TestDocsSchemas(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "cli.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{schemaRun, schemaTrace, schemaAnalyze, schemaAgents, schemaExperiment, schemaReport, schemaScenarios, schemaBench} {
+		if !strings.Contains(string(doc), "| `"+s+"` |") {
+			t.Errorf("docs/cli.md's schema table lacks %s", s)
+		}
+	}
+	for _, args := range [][]string{{"scenarios", "--json"}, {"bench", "ceasefire", "--duration", "20ms", "--deadline", "20", "--json"}} {
+		var top map[string]any
+		if err := json.Unmarshal([]byte(cli(t, args...)), &top); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(doc), fmt.Sprintf("schema `%s`", top["schema"])) {
+			t.Errorf("docs/cli.md does not document %s", top["schema"])
+		}
+		for k := range top["scenarios"].([]any)[0].(map[string]any) {
+			if !strings.Contains(string(doc), "`"+k+"`") && !strings.Contains(string(doc), `"`+k+`"`) {
+				t.Errorf("%s: key %q is not documented in docs/cli.md", args[0], k)
+			}
+		}
 	}
 }

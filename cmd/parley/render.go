@@ -25,6 +25,8 @@ const (
 	schemaAgents     = "parley.agents/2"
 	schemaExperiment = "parley.experiment/2"
 	schemaReport     = "parley.report/2"
+	schemaScenarios  = "parley.scenarios/2"
+	schemaBench      = "parley.bench/2"
 )
 
 // RunJSON is the --json output of 'parley run' (schema parley.run/2,
