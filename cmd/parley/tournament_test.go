@@ -547,3 +547,53 @@ func TestInterruptThenResume(t *testing.T) {
 		t.Fatalf("%d runs stored, want 24000", len(rs))
 	}
 }
+
+// TestDocsReportExample: the report --json example in docs/tournaments.md
+// has the real keys at every level and the real counts of the tournament
+// it quotes.
+func TestDocsReportExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "tournaments.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(b), "### `--json`")
+	_, block, _ := strings.Cut(rest, "```json\n")
+	block, _, _ = strings.Cut(block, "```")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(block), &doc); err != nil {
+		t.Fatalf("docs/tournaments.md report example: %v", err)
+	}
+	db := filepath.Join(t.TempDir(), "r.db")
+	trnOK(t, "tournament", "--agents", "boulware,conceder,tft", "--scenarios", market+","+hiring, "--reps", "10",
+		"--deadline", "50", "--seed", "1", "--self-play", "--db", db, "--quiet")
+	var real map[string]any
+	if err := json.Unmarshal([]byte(trnOK(t, "report", db, "--json")), &real); err != nil {
+		t.Fatal(err)
+	}
+	var same func(path string, d, r any)
+	same = func(path string, d, r any) {
+		switch d := d.(type) {
+		case map[string]any:
+			rm, ok := r.(map[string]any)
+			if !ok || !reflect.DeepEqual(sortedKeys(d), sortedKeys(rm)) {
+				t.Errorf("%s: docs keys %v, real %v", path, sortedKeys(d), r)
+				return
+			}
+			for k := range d {
+				same(path+"."+k, d[k], rm[k])
+			}
+		case []any:
+			if ra, ok := r.([]any); ok && len(d) > 0 && len(ra) > 0 {
+				if _, obj := d[0].(map[string]any); obj {
+					same(path+"[0]", d[0], ra[0])
+				}
+			}
+		}
+	}
+	same("report", doc, real)
+	for _, k := range []string{"schema", "planned", "runs", "errors", "agreements"} {
+		if doc[k] != real[k] {
+			t.Errorf("%s: docs %v, real %v", k, doc[k], real[k])
+		}
+	}
+}
