@@ -137,9 +137,11 @@ func newRunCmd() *cobra.Command {
 		Use:   "run SCENARIO",
 		Short: "Run one negotiation (alternating offers, or the scenario's declared stages)",
 		Long: `Run one negotiation between automated negotiators, one per party in the
-scenario's order, and print who offered what, the agreement, each party's
-utility and the agreement's distance to the Pareto frontier and the Nash
-point.
+scenario's order, and print who offered, accepted or voted what (rounds
+count from 1), how it ended (agreement, deadline, walk_away, error,
+mediator_exit or ratification_failed: the names every output uses), the
+agreement, each party's utility and advantage, and the agreement's distance
+to the Pareto frontier, the Nash and the Kalai-Smorodinsky points.
 
 A scenario that declares a protocol (stages such as the ceasefire's direct
 talks followed by mediation: see docs/mediation.md) runs it, or one of its
@@ -178,8 +180,8 @@ The same --seed gives the same negotiation, byte for byte.`,
 	c.Flags().DurationVar(&f.timeLimit, "time-limit", 0, "also end after this much wall time (makes runs speed-dependent)")
 	c.Flags().Uint64Var(&f.seed, "seed", 1, "random seed: fixes every random choice")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the result as JSON (schema in docs/cli.md)")
-	c.Flags().StringVar(&f.trace, "trace", "", "write every action as JSON lines to this file")
-	c.Flags().IntVar(&f.show, "show", 6, "offers to list at the start and at the end of the negotiation")
+	c.Flags().StringVar(&f.trace, "trace", "", "write the run as JSON lines to this file: a header, every action, the result (docs/cli.md)")
+	c.Flags().IntVar(&f.show, "show", 6, "actions to list at the start and at the end of the negotiation (-1: all)")
 	c.Flags().StringVar(&f.protocol, "protocol", protocolAuto, "auto, sao or staged: auto runs the scenario's declared protocol when it has one (unless --deadline, --time-limit or --timing ask for plain alternating offers), else alternating offers")
 	c.Flags().StringVar(&f.variant, "variant", "", "a protocol variant the scenario declares (default: its stages in order)")
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "voter specs for mediated stages, one per party in order (default "+defaultVoter+"; see 'parley agents')")
