@@ -465,6 +465,10 @@ func printEvents(w io.Writer, s *scenario.Scenario, j *RunJSON, events []traceEv
 		}
 	}
 	fmt.Fprintln(w)
+	if len(rows) == 0 {
+		fmt.Fprintln(w, "Events: none")
+		return
+	}
 	what := "offers"
 	if staged {
 		what = "offers or proposals"

@@ -174,10 +174,13 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(j)
+		if err := e.Encode(j); err != nil {
+			return err
+		}
+		return runFailure(&res.Result)
 	}
 	printSummary(out, s, j, events, f.show)
-	return nil
+	return runFailure(&res.Result)
 }
 
 // stagedTraceLine is one event line of a staged run's JSON-lines trace:
