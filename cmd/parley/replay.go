@@ -84,11 +84,18 @@ func replay(c *cobra.Command, db string, id int64, limit time.Duration, show int
 	if deadline == 0 {
 		deadline = sc.Deadline
 	}
+	// The run's timing, as the tournament's runner chooses it.
 	specs := make([]string, len(j.Agents))
-	genius := true
+	genius := cfg.Timing == tournament.TimingGENIUS
+	auto := cfg.Timing != tournament.TimingGENIUS && cfg.Timing != tournament.TimingSteps
+	if auto {
+		genius = true
+	}
 	for i, a := range j.Agents {
 		specs[i] = m.Agents[a]
-		genius = genius && cfg.Competitors[a].GeniusTiming
+		if auto && !cfg.Competitors[a].GeniusTiming {
+			genius = false
+		}
 	}
 	var events []traceEvent
 	trace := func(e parley.Event) { events = append(events, traceEvent{stage: -1, e: e}) }

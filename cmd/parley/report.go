@@ -127,6 +127,12 @@ func printReport(w io.Writer, rep *tournament.Report) {
 	if m.SelfPlay {
 		self = ", self-play"
 	}
+	switch m.Timing {
+	case tournament.TimingGENIUS:
+		self += ", GENIUS timing"
+	case tournament.TimingSteps:
+		self += ", step timing"
+	}
 	fmt.Fprintf(w, "Tournament: %d agents, %d scenarios, %d reps, deadline %d rounds, seed %d%s\n",
 		len(m.Agents), len(m.Scenarios), m.Reps, m.Deadline, m.Seed, self)
 	rate := 0.0

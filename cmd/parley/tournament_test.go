@@ -311,6 +311,7 @@ func TestTournamentExitCodes(t *testing.T) {
 		{"too few agents", []string{"tournament", "--agents", "boulware,conceder", "--scenarios", "ceasefire", "--db", db}, 2, "3 parties but there are only 2 competitors"},
 		{"two files", []string{"tournament", "a.yaml", "b.yaml"}, 2, "one tournament file at most"},
 		{"bad flag", []string{"tournament", "--reps", "x"}, 2, "invalid argument"},
+		{"bad timing", append(base, "--agents", "boulware,conceder", "--db", db, "--timing", "wall"), 2, `timing: "wall": want auto, steps or genius`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -340,7 +341,7 @@ func TestTournamentExitCodes(t *testing.T) {
 	raw.Exec(`UPDATE schema_version SET version = 42`)
 	raw.Close()
 	_, errs, code = trnExe(t, append(base, "--agents", "boulware,conceder", "--db", db, "--seed", "1")...)
-	if code != 1 || !strings.Contains(errs, "has schema version 42, newer than this parley's 2") {
+	if code != 1 || !strings.Contains(errs, "has schema version 42, newer than this parley's 3") {
 		t.Errorf("newer schema: exit %d, %s", code, errs)
 	}
 	for _, args := range [][]string{{"report", db}, {"replay", db, "0"}} {
@@ -595,5 +596,39 @@ func TestDocsReportExample(t *testing.T) {
 		if doc[k] != real[k] {
 			t.Errorf("%s: docs %v, real %v", k, doc[k], real[k])
 		}
+	}
+}
+
+// TestTournamentTiming: --timing genius runs every negotiation on GENIUS's
+// round clock whatever the agents, is saved with the results and shown in
+// the report, and a database of one timing refuses another. Parley's own
+// boulware against genius-boulware ends otherwise with GENIUS timing than
+// with steps.
+func TestTournamentTiming(t *testing.T) {
+	dir := t.TempDir()
+	results := map[string]string{}
+	for _, timing := range []string{"steps", "genius"} {
+		db := filepath.Join(dir, timing+".db")
+		out := trnOK(t, "tournament", "--agents", "boulware,genius-boulware", "--scenarios", market,
+			"--deadline", "40", "--timing", timing, "--db", db)
+		if want := map[string]string{"steps": ", step timing", "genius": ", GENIUS timing"}[timing]; !strings.Contains(out, want) {
+			t.Errorf("--timing %s: report lacks %q:\n%s", timing, want, out)
+		}
+		m, rs := stored(t, db)
+		if string(m.Timing) != timing {
+			t.Errorf("stored timing %q, want %q", m.Timing, timing)
+		}
+		for _, r := range rs {
+			results[timing] += fmt.Sprintf("%d %v; ", r.Rounds, r.Utilities)
+		}
+		other := map[string]string{"steps": "genius", "genius": "auto"}[timing]
+		_, errs, code := trnExe(t, "tournament", "--agents", "boulware,genius-boulware", "--scenarios", market,
+			"--deadline", "40", "--timing", other, "--db", db, "--quiet")
+		if want := "timing " + timing + ", not " + other; code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("--timing %s on a %s database: exit %d, %s; want 1 and %q", other, timing, code, errs, want)
+		}
+	}
+	if results["steps"] == results["genius"] {
+		t.Errorf("the same results with either timing: %s", results["steps"])
 	}
 }

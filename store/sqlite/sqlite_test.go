@@ -48,7 +48,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 2 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 3 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -155,6 +155,7 @@ func TestOpenOtherTournament(t *testing.T) {
 		{func(m *tournament.Meta) { m.Deadline = 10 }, "deadline 100, not 10"},
 		{func(m *tournament.Meta) { m.Seed = 2 }, "seed 18446744073709551615, not 2"},
 		{func(m *tournament.Meta) { m.SelfPlay = false }, "self-play true, not false"},
+		{func(m *tournament.Meta) { m.Timing = tournament.TimingGENIUS }, "timing auto, not genius"},
 		{func(m *tournament.Meta) { m.Planned = 17 }, "16 planned runs, not 17"},
 	} {
 		m := meta()
@@ -176,7 +177,7 @@ func TestSchemaVersions(t *testing.T) {
 	s.Close()
 	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
 		_, err := open(newer)
-		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 2") {
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 3") {
 			t.Errorf("open newer = %v", err)
 		}
 	}
@@ -224,11 +225,11 @@ func TestSchemaVersions(t *testing.T) {
 	}
 }
 
-// A database of schema version 1 named a walk-out "walked_away";
+// A database of schema version 2 named a walk-out "walked_away";
 // opening it for writing renames it to "walk_away", parley.Reason's name
 // in every output, and leaves the other reasons alone.
 func TestMigrationReasonNames(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v1.db")
+	path := filepath.Join(t.TempDir(), "v2.db")
 	s := newStore(t, path)
 	if _, err := s.Open(ctx, meta()); err != nil {
 		t.Fatal(err)
@@ -238,7 +239,7 @@ func TestMigrationReasonNames(t *testing.T) {
 	if err := s.Write(ctx, rs); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.Exec(`UPDATE schema_version SET version = 1`); err != nil {
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 2`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
