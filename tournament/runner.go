@@ -252,9 +252,11 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	if res.Agreed() {
 		rec.Agreement = r.cfg.Scenarios[s].Space.Named(res.Agreement)
 	}
+	// Advantage: utility minus the reservation value at the end time,
+	// u_i − r_i(t), as every Parley output defines it.
 	rec.Advantage = make([]float64, len(res.Utilities))
 	for i, u := range res.Utilities {
-		rec.Advantage[i] = u - r.p.resv[s][i]
+		rec.Advantage[i] = u - r.cfg.Scenarios[s].Parties[i].Profile.ReservationAt(res.Time)
 	}
 	r.metrics(&rec, s)
 	return rec

@@ -86,11 +86,12 @@ type Record struct {
 	Utilities []float64 `json:"utilities"`
 	// Discounted are the Utilities discounted at the end time.
 	Discounted []float64 `json:"discounted"`
-	// Advantage is Utilities minus each party's reservation value
-	// (Profile.Reservation).
+	// Advantage is Utilities minus each party's reservation value at the
+	// end time (Profile.ReservationAt), u_i − r_i(t): 0 without agreement.
 	Advantage []float64 `json:"advantage"`
 	Rounds    int       `json:"rounds"`
-	// Reason is why it ended: agreement, deadline, walked_away or error.
+	// Reason is why it ended, a parley.Reason name: agreement, deadline,
+	// walk_away or error.
 	Reason string `json:"reason"`
 	// Error is the cause of a Reason "error" (a strategy's error or panic,
 	// an exceeded time limit), naming the party.
