@@ -232,7 +232,8 @@ func (q *Queue) readResults(ctx context.Context, ch chan<- tournament.Record) {
 	var cons jetstream.Consumer
 	for {
 		var err error
-		cons, err = q.js.CreateOrUpdateConsumer(ctx, q.opt.resultsStream(), jetstream.ConsumerConfig{
+		cctx, cancel := context.WithTimeout(ctx, apiTimeout) // a request lost in an outage is not answered
+		cons, err = q.js.CreateOrUpdateConsumer(cctx, q.opt.resultsStream(), jetstream.ConsumerConfig{
 			Durable:           "coordinator-" + tid,
 			Description:       "Parley coordinator of tournament " + tid,
 			FilterSubject:     q.opt.resultsSubject(tid),
@@ -241,6 +242,7 @@ func (q *Queue) readResults(ctx context.Context, ch chan<- tournament.Record) {
 			MaxDeliver:        -1,
 			InactiveThreshold: resultsMaxAge,
 		})
+		cancel()
 		if err == nil {
 			break
 		}

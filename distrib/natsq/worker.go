@@ -208,8 +208,12 @@ func (w *Worker) logf(format string, args ...any) {
 	}
 }
 
-// poll is how long one fetch waits for a job.
-const poll = 5 * time.Second
+// poll is how long one fetch waits for a job; apiTimeout bounds the
+// worker's other requests to the server.
+const (
+	poll       = 5 * time.Second
+	apiTimeout = 5 * time.Second
+)
 
 // heldMsg is a message a worker holds, with the stop of its heartbeat.
 type heldMsg struct {
@@ -253,7 +257,9 @@ func (s *workerState) fetch(ctx context.Context, held chan<- heldMsg) error {
 			return nil
 		}
 		if time.Since(infoAt) > 10*time.Second {
-			_, _ = s.cons.Info(ctx) // refreshes CachedInfo (AckWait)
+			ictx, cancel := context.WithTimeout(ctx, apiTimeout)
+			_, _ = s.cons.Info(ictx) // refreshes CachedInfo (AckWait)
+			cancel()
 			infoAt = time.Now()
 		}
 		if s.w.IdleExit > 0 && time.Since(idleSince) >= s.w.IdleExit {
@@ -284,10 +290,14 @@ func (s *workerState) fetch(ctx context.Context, held chan<- heldMsg) error {
 			case errors.Is(err, nats.ErrNoResponders), errors.Is(err, jetstream.ErrConsumerNotFound), errors.Is(err, jetstream.ErrStreamNotFound):
 				// A server restarted without its store: create the streams
 				// and the consumer again, and wait for jobs.
-				_, eerr := ensureStreams(ctx, s.js, &s.opt)
+				// (Bounded: a request sent while the server comes back may
+				// never be answered.)
+				ectx, cancel := context.WithTimeout(ctx, apiTimeout)
+				_, eerr := ensureStreams(ectx, s.js, &s.opt)
 				if eerr == nil {
-					eerr = ensureWorkersConsumer(ctx, s.js, &s.opt, false)
+					eerr = ensureWorkersConsumer(ectx, s.js, &s.opt, false)
 				}
+				cancel()
 				if eerr != nil {
 					s.w.logf("worker %s: fetch: %v; creating the queue's streams: %v", s.name, err, eerr)
 				}

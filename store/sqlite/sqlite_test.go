@@ -236,7 +236,7 @@ func TestMigrationReasonNames(t *testing.T) {
 	}
 	rs := records()
 	rs[1].Reason, rs[1].Error = "walked_away", ""
-	if err := s.Write(ctx, rs); err != nil {
+	if _, err := s.Write(ctx, rs); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.db.Exec(`UPDATE schema_version SET version = 2`); err != nil {
