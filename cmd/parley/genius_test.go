@@ -102,7 +102,7 @@ func TestRunReplaysGeniusSession(t *testing.T) {
 func TestRunTiming(t *testing.T) {
 	timing := func(args ...string) (string, float64) {
 		var j RunJSON
-		if err := json.Unmarshal([]byte(cli(t, append([]string{"run", "ceasefire", "--deadline", "10", "--json"}, args...)...)), &j); err != nil {
+		if err := json.Unmarshal([]byte(cli(t, append([]string{"run", "ceasefire", "--protocol", "sao", "--deadline", "10", "--json"}, args...)...)), &j); err != nil {
 			t.Fatal(err)
 		}
 		return j.Timing, j.Time
@@ -124,7 +124,7 @@ func TestRunTiming(t *testing.T) {
 			t.Errorf("%v: timing %q at t = %v, want %q at t = %v", tc.args, got, tm, tc.timing, tc.time)
 		}
 	}
-	if _, stderr, code := exe(t, "run", "ceasefire", "--timing", "wall"); code != 2 || !strings.Contains(stderr, `--timing "wall"`) {
+	if _, stderr, code := exe(t, "run", "ceasefire", "--protocol", "sao", "--timing", "wall"); code != 2 || !strings.Contains(stderr, `--timing "wall"`) {
 		t.Errorf("--timing wall: exit %d, stderr %q; want a usage error", code, stderr)
 	}
 }

@@ -132,7 +132,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 	dir := t.TempDir()
 	run := func(seed, trace string) (string, []byte) {
 		tf := filepath.Join(dir, trace)
-		out := cli(t, "run", "ceasefire", "--agents", "boulware,conceder:e=3,random", "--seed", seed, "--json", "--trace", tf)
+		out := cli(t, "run", "ceasefire", "--agents", "boulware,random", "--seed", seed, "--json", "--trace", tf)
 		b, err := os.ReadFile(tf)
 		if err != nil {
 			t.Fatal(err)
@@ -161,7 +161,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 	if err := json.Unmarshal([]byte(o1), &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, []string{"boulware", "conceder:e=3", "random"}) {
+	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, []string{"boulware", "random", "boulware"}) {
 		t.Fatalf("seed %d deadline %d agents %v", j.Seed, j.Deadline, j.Agents)
 	}
 	lines := bytes.Count(t1, []byte("\n"))
@@ -181,7 +181,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 // Hardliners never move: the negotiation must end at the deadline with
 // every party at its reservation value, discounted at t = 1.
 func TestRunDeadline(t *testing.T) {
-	out := cli(t, "run", "ceasefire", "--agents", "hardliner", "--deadline", "10", "--json")
+	out := cli(t, "run", "ceasefire", "--protocol", "sao", "--agents", "hardliner", "--deadline", "10", "--json")
 	var j RunJSON
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
 		t.Fatal(err)
@@ -234,10 +234,16 @@ func TestRunStaged(t *testing.T) {
 	}
 	for _, v := range []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"} {
 		var j StagedJSON
-		if err := json.Unmarshal([]byte(cli(t, "run", "ceasefire", "--variant", v, "--voters", "hillclimber,annealer", "--mediator", "nash", "--json")), &j); err != nil {
+		// bilateral_only has no mediated stage: --voters and --mediator
+		// would do nothing there, which is a usage error.
+		args, med := []string{"run", "ceasefire", "--variant", v, "--json"}, ""
+		if v != "bilateral_only" {
+			args, med = append(args, "--voters", "hillclimber,annealer", "--mediator", "nash"), "nash"
+		}
+		if err := json.Unmarshal([]byte(cli(t, args...)), &j); err != nil {
 			t.Fatal(err)
 		}
-		if j.Variant != v || j.Deadline != 120 || j.Mediator != "nash" || j.Cause == "" || j.Cause == "error" {
+		if j.Variant != v || j.Deadline != 120 || j.Mediator != med || j.Cause == "" || j.Cause == "error" {
 			t.Errorf("variant %s: %+v", v, j)
 		}
 		if j.Cause == "agreement" && (!j.Ratified || j.Agreement == nil) {
@@ -374,5 +380,72 @@ func TestBenchRuns(t *testing.T) {
 	}
 	if len(rows) != 1 || rows[0].Outcomes != 58320 || rows[0].Negotiations == 0 || rows[0].ParetoPoints == 0 {
 		t.Fatalf("bench rows %+v", rows)
+	}
+}
+
+// TestFlagsThatWouldDoNothing: a flag that the chosen protocol would
+// ignore, or that would silently mean something else, is a usage error
+// (exit 2) naming the flag, and so is an unknown command (issue 8, item
+// 14). The allowed forms run.
+func TestFlagsThatWouldDoNothing(t *testing.T) {
+	dir, err := os.MkdirTemp("", "parley-flags")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	plain := filepath.Join(dir, "plain.yaml")
+	cli(t, "convert", "ceasefire", plain)
+	// The same scenario without its protocol section.
+	data, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := bytes.Index(data, []byte("\nprotocol:")); i >= 0 {
+		data = data[:i+1]
+	} else {
+		t.Fatalf("converted ceasefire has no protocol section:\n%.300s", data)
+	}
+	if err := os.WriteFile(plain, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"nosuch"}, `unknown command "nosuch"`},
+		{[]string{"tournement"}, "did you mean tournament"},
+		// Annealing needs rule mediator; the ceasefire's stage is unanimous.
+		{[]string{"run", "ceasefire", "--mediator", "anneal"}, `--mediator: mediator "anneal" adopts rejected proposals only under rule "mediator"`},
+		{[]string{"run", "ceasefire", "--deadline", "0"}, "--deadline 0"},
+		{[]string{"run", "ceasefire", "--protocol", "sao", "--deadline", "0"}, "--deadline 0"},
+		{[]string{"run", plain, "--variant", "bilateral_only"}, "--variant: scenario"},
+		{[]string{"run", plain, "--mediator", "nash"}, "--mediator: scenario"},
+		{[]string{"run", "ceasefire", "--protocol", "sao", "--voters", "annealer"}, "--voters goes with"},
+		// The US mediates: a third negotiator or voter would sit idle.
+		{[]string{"run", "ceasefire", "--agents", "boulware,conceder,micro"}, "--agents: spec 3 (micro) would go to US"},
+		{[]string{"run", "ceasefire", "--voters", "reservation,annealer,hillclimber"}, "--voters: spec 3 (hillclimber) would go to US"},
+		{[]string{"run", "ceasefire", "--variant", "bilateral_only", "--mediator", "nash"}, "--mediator: protocol variant bilateral_only has no mediated stage"},
+		{[]string{"run", "ceasefire", "--variant", "mediated_from_start", "--agents", "conceder"}, "--agents: no party negotiates"},
+		// Alternating-offers flags do not switch protocols silently.
+		{[]string{"run", "ceasefire", "--deadline", "50"}, "--deadline applies to plain alternating offers"},
+		{[]string{"run", "ceasefire", "--timing", "steps"}, "--timing applies to plain alternating offers"},
+		{[]string{"run", "ceasefire", "--time-limit", "1m"}, "--time-limit applies to plain alternating offers"},
+		{[]string{"run", "ceasefire", "--protocol", "staged", "--deadline", "50"}, "--deadline applies to plain alternating offers"},
+	}
+	for _, tc := range tests {
+		_, stderr, code := exe(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("parley %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(tc.args, " "), code, stderr, tc.stderr)
+		}
+	}
+	for _, args := range [][]string{
+		{"run", "ceasefire", "--agents", "boulware,conceder", "--voters", "reservation,annealer"},
+		{"run", "ceasefire", "--protocol", "sao", "--deadline", "5", "--agents", "boulware,conceder,micro"},
+		{"run", plain, "--deadline", "5"},
+		{"run", "ceasefire", "--variant", "mediated_from_start", "--mediator", "hillclimb"},
+	} {
+		if _, stderr, code := exe(t, args...); code != 0 {
+			t.Errorf("parley %s: exit %d, stderr %q", strings.Join(args, " "), code, stderr)
+		}
 	}
 }
