@@ -31,9 +31,15 @@ func newReportCmd() *cobra.Command {
 		Long: `Print the leaderboard of the tournament stored in DB: per agent, the mean
 utility it obtained and its advantage over its reservation value with 95%
 t intervals, its agreement rate (Wilson 95% interval), the mean distance of
-its runs' outcomes to the Pareto frontier and to the Nash point, their mean
-welfare and its runs that ended in error. Runs that ended in error count
-at the reservation values.
+its runs' outcomes to the Pareto frontier and to the Nash point ("n/a" on
+scenarios too large to analyse, which are listed with the reason), their
+mean welfare and its runs that ended in error. Runs that ended in error
+count at the reservation values.
+
+The statistics count distinct runs: when every stored repetition of a
+pairing (a scenario and an agent per party) gave the same record, as a
+deterministic pairing does whatever its seed, the pairing counts once, not
+once per repetition; the report says how many repetitions it collapsed.
 
 Then every two agents are compared by a two-sided Wilcoxon signed-rank test
 on utility over paired runs (the same scenario, role, opponents and
@@ -125,7 +131,15 @@ func printReport(w io.Writer, rep *tournament.Report) {
 	if rep.Runs > 0 {
 		rate = float64(rep.Agreements) / float64(rep.Runs)
 	}
-	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+	if rep.Collapsed > 0 {
+		fmt.Fprintf(w, "Statistics count %d distinct runs: %d repetitions gave the same record as another repetition of their pairing\n"+
+			"(a deterministic pairing ignores its seed) and count once, not as independent samples.\n", rep.Distinct, rep.Collapsed)
+	}
+	for _, n := range rep.MetricsNotes {
+		fmt.Fprintf(w, "Pareto and Nash distances not available on %s: %s\n", n.Scenario, n.Note)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "rank\tagent\tseats\tutility [95% CI]\tadvantage [95% CI]\tagreement [95% CI]\tpareto d\tnash d\twelfare\terrors")
 	for _, s := range rep.Leaderboard {
@@ -133,9 +147,9 @@ func printReport(w io.Writer, rep *tournament.Report) {
 			fmt.Fprintf(tw, "%d\t%s\t0\t-\t-\t-\t-\t-\t-\t0\n", s.Rank, s.Agent)
 			continue
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%.3f [%.3f, %.3f]\t%.3f\t%.3f\t%.3f\t%d\n", s.Rank, s.Agent, s.Seats,
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%.3f [%.3f, %.3f]\t%s\t%s\t%.3f\t%d\n", s.Rank, s.Agent, s.Seats,
 			fmtEstimate(s.Utility), fmtEstimate(s.Advantage), s.AgreementRate, s.AgreementLow, s.AgreementHigh,
-			s.ParetoDistance, s.NashDistance, s.Welfare, s.Errors)
+			fmtMean(s.ParetoDistance, s.MetricsSeats), fmtMean(s.NashDistance, s.NashSeats), s.Welfare, s.Errors)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -163,6 +177,14 @@ func printReport(w io.Writer, rep *tournament.Report) {
 	}
 }
 
+// fmtMean prints a mean over n seats, "n/a" over none.
+func fmtMean(x float64, n int) string {
+	if n == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f", x)
+}
+
 func fmtEstimate(e tournament.Estimate) string {
 	if !e.HasCI {
 		return fmt.Sprintf("%.3f", e.Mean)
@@ -186,10 +208,16 @@ func writeLeaderboardCSV(w io.Writer, rep *tournament.Report) error {
 	cw.Write([]string{"rank", "agent", "seats", "utility", "utility_low", "utility_high", "advantage", "advantage_low", "advantage_high",
 		"agreement_rate", "agreement_low", "agreement_high", "pareto_distance", "nash_distance", "welfare", "errors"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	opt := func(x float64, n int) string { // empty: not available
+		if n == 0 {
+			return ""
+		}
+		return f(x)
+	}
 	for _, s := range rep.Leaderboard {
 		cw.Write([]string{strconv.Itoa(s.Rank), s.Agent, strconv.Itoa(s.Seats), f(s.Utility.Mean), f(s.Utility.Low), f(s.Utility.High),
 			f(s.Advantage.Mean), f(s.Advantage.Low), f(s.Advantage.High), f(s.AgreementRate), f(s.AgreementLow), f(s.AgreementHigh),
-			f(s.ParetoDistance), f(s.NashDistance), f(s.Welfare), strconv.Itoa(s.Errors)})
+			opt(s.ParetoDistance, s.MetricsSeats), opt(s.NashDistance, s.NashSeats), f(s.Welfare), strconv.Itoa(s.Errors)})
 	}
 	cw.Flush()
 	return cw.Error()

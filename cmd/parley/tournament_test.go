@@ -132,8 +132,13 @@ func TestTournamentEndToEnd(t *testing.T) {
 			t.Errorf("leaderboard row lacks %q", k)
 		}
 	}
-	if u := row["utility"].(map[string]any); u["n"] != 24.0 || u["low"].(float64) > u["mean"].(float64) {
-		t.Errorf("utility %v", u)
+	// 24 seats (12 pairings with it x 2 reps), less the repetitions of
+	// pairings that gave the same record twice, which count once.
+	if u := row["utility"].(map[string]any); u["n"] != row["seats"] || u["n"].(float64) < 12 || u["n"].(float64) > 24 || u["low"].(float64) > u["mean"].(float64) {
+		t.Errorf("utility %v, seats %v", u, row["seats"])
+	}
+	if d, c := rep["distinct_runs"].(float64), rep["collapsed_repetitions"].(float64); d+c != 36 || d < 18 {
+		t.Errorf("distinct %v + collapsed %v runs, want 36 with at least 18 distinct", d, c)
 	}
 	if pw := rep["pairwise"].([]any); len(pw) != 3 {
 		t.Errorf("pairwise %v", pw)
@@ -300,7 +305,7 @@ func TestTournamentExitCodes(t *testing.T) {
 	raw.Exec(`UPDATE schema_version SET version = 42`)
 	raw.Close()
 	_, errs, code = trnExe(t, append(base, "--agents", "boulware,conceder", "--db", db, "--seed", "1")...)
-	if code != 1 || !strings.Contains(errs, "has schema version 42, newer than this parley's 1") {
+	if code != 1 || !strings.Contains(errs, fmt.Sprintf("has schema version 42, newer than this parley's %d", sqlite.SchemaVersion)) {
 		t.Errorf("newer schema: exit %d, %s", code, errs)
 	}
 	for _, args := range [][]string{{"report", db}, {"replay", db, "0"}} {
@@ -505,5 +510,57 @@ func TestInterruptThenResume(t *testing.T) {
 	}
 	if _, rs = stored(t, db); len(rs) != 24000 {
 		t.Fatalf("%d runs stored, want 24000", len(rs))
+	}
+}
+
+// TestTournamentCountsDistinctRuns: the hardliner and the conceder meet
+// the same way whatever the seed on these scenarios, so 20 repetitions of
+// their meetings are one sample each: the report must say so and count 4
+// distinct runs (2 scenarios, 2 role assignments), not 80 (issue 8, item
+// 13).
+func TestTournamentCountsDistinctRuns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	out := trnOK(t, "tournament", "--agents", "hardliner,conceder", "--scenarios", market+","+hiring, "--reps", "20", "--deadline", "30", "--db", db)
+	if !strings.Contains(out, "Statistics count 4 distinct runs: 76 repetitions") {
+		t.Errorf("the report does not say that it collapsed the repetitions:\n%s", out)
+	}
+	var rep tournament.Report
+	if err := json.Unmarshal([]byte(trnOK(t, "report", db, "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Runs != 80 || rep.Distinct != 4 || rep.Collapsed != 76 {
+		t.Fatalf("runs %d distinct %d collapsed %d; want 80, 4, 76", rep.Runs, rep.Distinct, rep.Collapsed)
+	}
+	for _, s := range rep.Leaderboard {
+		if s.Seats != 4 || s.Utility.N != 4 {
+			t.Errorf("%s: %d seats, n = %d; want 4", s.Agent, s.Seats, s.Utility.N)
+		}
+	}
+}
+
+// TestTournamentUnanalysableScenario: ANAC 2014's 10¹⁰-outcome non-linear
+// scenario, which 'parley run' plays, is played in a tournament too; the
+// report says its metrics are not available and why (issue 8, item 12).
+func TestTournamentUnanalysableScenario(t *testing.T) {
+	nl := sharedScenario(t, "Nonlinear10issuesDiscRV_anac2014")
+	db := filepath.Join(t.TempDir(), "nl.db")
+	out, stderr, code := trnExe(t, "tournament", "--agents", "boulware,conceder", "--scenarios", nl+","+market, "--deadline", "20", "--db", db)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "Pareto and Nash distances not available on "+nl+": analysis: 10000000000 outcomes") {
+		t.Errorf("the report does not say why the metrics are missing:\n%s", out)
+	}
+	var rep tournament.Report
+	if err := json.Unmarshal([]byte(trnOK(t, "report", db, "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Runs != 4 || len(rep.MetricsNotes) != 1 || rep.MetricsNotes[0].Scenario != nl {
+		t.Fatalf("runs %d, metrics notes %+v", rep.Runs, rep.MetricsNotes)
+	}
+	for _, s := range rep.Leaderboard {
+		if s.Seats != 2+2 || s.MetricsSeats != 2 {
+			t.Errorf("%s: %d seats, %d with metrics; want 4 and 2", s.Agent, s.Seats, s.MetricsSeats)
+		}
 	}
 }

@@ -318,7 +318,7 @@ func diffMeta(have, want tournament.Meta) string {
 	return ""
 }
 
-const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker`
+const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker, metrics_note`
 
 // Write stores the records in one transaction, ignoring those whose job
 // is already stored.
@@ -329,7 +329,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.insert == nil {
-		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return fmt.Errorf("sqlite: %s: %w", s.path, err)
 		}
@@ -343,7 +343,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
 	var buf []byte
 	for i := range rs {
 		r := &rs[i]
-		var agreement, errText, nash any
+		var agreement, errText, nash, note any
 		if r.Agreement != nil {
 			b, err := json.Marshal(r.Agreement)
 			if err != nil {
@@ -358,6 +358,9 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
 		if r.HasNash {
 			nash = r.NashDistance
 		}
+		if r.MetricsNote != "" {
+			note = r.MetricsNote
+		}
 		buf = appendStrings(buf[:0], r.Agents)
 		agents := string(buf)
 		buf = appendFloats(buf[:0], r.Utilities)
@@ -367,7 +370,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
 		buf = appendFloats(buf[:0], r.Advantage)
 		advantage := string(buf)
 		if _, err := st.ExecContext(ctx, r.JobID, r.Scenario, r.Rep, agents, agreement, utilities, discounted, advantage,
-			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker); err != nil {
+			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker, note); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("sqlite: %s: run %d: %w", s.path, r.JobID, err)
 		}
@@ -463,11 +466,11 @@ func (s *Store) Records(ctx context.Context) iter.Seq2[tournament.Record, error]
 func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 	var r tournament.Record
 	var agents, utilities, discounted, advantage string
-	var agreement, errText sql.NullString
+	var agreement, errText, note sql.NullString
 	var nash sql.NullFloat64
 	var elapsed int64
 	if err := rows.Scan(&r.JobID, &r.Scenario, &r.Rep, &agents, &agreement, &utilities, &discounted, &advantage,
-		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker); err != nil {
+		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker, &note); err != nil {
 		return r, fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
 	fail := func(col string, err error) (tournament.Record, error) {
@@ -492,6 +495,7 @@ func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 		return fail("advantage", err)
 	}
 	r.Error = errText.String
+	r.MetricsNote = note.String
 	r.NashDistance, r.HasNash = nash.Float64, nash.Valid
 	r.Elapsed = time.Duration(elapsed)
 	return r, nil
