@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // recordedSession is one session of shared/reference/genius-sessions.json.
@@ -31,7 +33,7 @@ func recordedSessions(t *testing.T) []recordedSession {
 	p := filepath.Join("..", "..", "..", "shared", "reference", "genius-sessions.json")
 	data, err := os.ReadFile(p)
 	if err != nil {
-		t.Skipf("SKIPPING: recorded GENIUS sessions absent (%v): GENIUS compatibility of 'parley run' NOT checked", err)
+		sharedtest.Skipf(t, p, "SKIPPING: recorded GENIUS sessions absent (%v): GENIUS compatibility of 'parley run' NOT checked", err)
 	}
 	var f struct {
 		Sessions []recordedSession `json:"sessions"`

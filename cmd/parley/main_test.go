@@ -13,17 +13,20 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // TestMain lets the test binary act as the parley command, so that the
 // end-to-end tests run the real main (exit codes included) without a
-// separate build.
+// separate build; otherwise it runs the tests and says what was skipped for
+// lack of ../shared.
 func TestMain(m *testing.M) {
 	if os.Getenv("PARLEY_TEST_MAIN") == "1" {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(sharedtest.Main(m, "github.com/parley-dev/parley/cmd/parley"))
 }
 
 // parley runs the command in-process and returns stdout.
@@ -59,11 +62,7 @@ func exe(t *testing.T, args ...string) (string, string, int) {
 // the test loudly when the shared data is absent.
 func sharedScenario(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "scenarios", "genius", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("SKIPPING: shared scenario %s is absent (%v): clone next to ../shared to run this test", name, err)
-	}
-	return p
+	return sharedtest.Path(t, "scenarios/genius/"+name)
 }
 
 func keys(m map[string]any) []string {
