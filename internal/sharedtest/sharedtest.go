@@ -78,13 +78,25 @@ func Skipf(tb testing.TB, path, format string, args ...any) {
 
 // Count records that what (a test, or a step of one, such as a README
 // command) did not run because the shared data at path is absent, without
-// skipping anything.
+// skipping anything. The summary names the outermost absent folder of
+// path.
 func Count(what, path string) {
 	mu.Lock()
 	defer mu.Unlock()
 	skipped[what] = true
 	if a, err := filepath.Abs(path); err == nil {
 		path = a
+	}
+	// Name the outermost absent folder: ../shared itself in a fresh clone.
+	for {
+		up := filepath.Dir(path)
+		if up == path {
+			break
+		}
+		if _, err := os.Stat(up); err == nil {
+			break
+		}
+		path = up
 	}
 	if root, err := Root(); err == nil {
 		if r, err := filepath.Rel(root, path); err == nil {
