@@ -378,6 +378,15 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	if err != nil {
 		return err
 	}
+	// A tournament plays every scenario by plain alternating offers; a
+	// declared protocol (stages, a mediator) is not used: say so rather
+	// than switch silently.
+	for i, sc := range cfg.Scenarios {
+		if sc.Protocol != nil {
+			fmt.Fprintf(stderr, "tournament: scenario %s declares a protocol (stages); a tournament runs it by plain alternating offers among all %d parties for %d rounds (see 'parley experiment' for its protocol)\n",
+				cfg.ScenarioRefs[i], len(sc.Parties), cfg.Deadline)
+		}
+	}
 	st, err := sqlite.New(s.DB)
 	if err != nil {
 		return err

@@ -564,3 +564,20 @@ func TestTournamentUnanalysableScenario(t *testing.T) {
 		}
 	}
 }
+
+// TestTournamentSaysItIgnoresDeclaredProtocols: a tournament plays the
+// ceasefire by plain alternating offers, not by its declared stages, and
+// says so instead of switching silently (issue 8, item 14).
+func TestTournamentSaysItIgnoresDeclaredProtocols(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	_, stderr, err := trn("tournament", "--agents", "boulware,conceder,linear", "--scenarios", "ceasefire,"+market, "--deadline", "10", "--db", db, "--quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "scenario ceasefire declares a protocol (stages); a tournament runs it by plain alternating offers among all 3 parties for 10 rounds") {
+		t.Errorf("stderr does not say the declared protocol is not used:\n%s", stderr)
+	}
+	if strings.Contains(stderr, market) {
+		t.Errorf("a note about a scenario without a protocol:\n%s", stderr)
+	}
+}
