@@ -194,7 +194,7 @@ func fmtEstimate(e tournament.Estimate) string {
 
 func fmtP(p float64) string {
 	if p < 1e-15 {
-		return "<1e-15" // below the precision of the normal approximation
+		return "<1e-15" // JSON has the value; the normal approximation is not accurate that far out
 	}
 	if p < 1e-4 {
 		return fmt.Sprintf("%.1e", p)
