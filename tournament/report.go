@@ -130,9 +130,10 @@ type Cause struct {
 // tournament (in any order), then call Report. Its memory grows with the
 // number of competitors and with the pairing table (one float64 per
 // competitor, scenario, role, opponent tuple and repetition), not with the
-// records themselves, except that the repetitions of a pairing are held
-// until all have been added (to see whether they are identical): in job
-// order, as stores return them, that is one pairing at a time.
+// records themselves, except that a pairing whose repetitions are not all
+// in yet and agree so far keeps its first record (to see whether all will
+// be identical): in job order, as stores return them, that is one pairing
+// at a time for a whole tournament, and one per pairing for a shard.
 type Tally struct {
 	m      Meta
 	agents map[string]int
@@ -154,11 +155,18 @@ type Tally struct {
 	notes     map[string]string // scenario -> Record.MetricsNote
 }
 
-// group holds the records of one pairing (a scenario and a competitor per
-// party) until every repetition is in.
+// group follows the repetitions of one pairing (a scenario and a
+// competitor per party) until all are in. While every record agrees with
+// the first, only the first is kept, with the repetitions it stands for;
+// once one differs, the pairing is not deterministic and every record
+// counts as it comes.
 type group struct {
-	seat []int
-	recs []Record
+	s      int // scenario index
+	seat   []int
+	first  Record // while !varied
+	reps   []int  // repetitions whose record equals first, while !varied
+	n      int    // records added
+	varied bool
 }
 
 type agentTally struct {
@@ -256,13 +264,31 @@ func (t *Tally) Add(r *Record) error {
 		key.WriteString(a)
 	}
 	g := t.pending[key.String()]
-	if g == nil {
-		g = &group{seat: slices.Clone(seat)}
+	switch {
+	case g == nil:
+		g = &group{s: s, seat: slices.Clone(seat), first: clone(r), reps: []int{r.Rep}}
 		t.pending[key.String()] = g
+	case g.varied:
+		t.count(s, g.seat, r, false)
+		t.distinct++
+	case sameResult(&g.first, r):
+		g.reps = append(g.reps, r.Rep)
+	default:
+		// Not deterministic: the records held so far count, each with its
+		// own repetition, and so will the rest.
+		for _, rp := range g.reps {
+			x := g.first
+			x.Rep = rp
+			t.count(s, g.seat, &x, false)
+			t.distinct++
+		}
+		t.count(s, g.seat, r, false)
+		t.distinct++
+		g.varied, g.first, g.reps = true, Record{}, nil
 	}
-	g.recs = append(g.recs, clone(r))
-	if len(g.recs) >= max(t.m.Reps, 1) {
-		t.settle(s, g)
+	g.n++
+	if g.n >= max(t.m.Reps, 1) {
+		t.settle(g)
 		delete(t.pending, key.String())
 	}
 	return nil
@@ -286,26 +312,20 @@ func sameResult(a, b *Record) bool {
 		a.Welfare == b.Welfare && a.MetricsNote == b.MetricsNote
 }
 
-// settle counts the repetitions of one pairing of scenario s: every one,
-// unless there are several and all gave the same record, in which case
-// the pairing is deterministic and its lowest repetition stands for all
-// (the others enter the pairing table marked as repeats).
-func (t *Tally) settle(s int, g *group) {
-	same := len(g.recs) > 1
-	first := 0
-	for i := 1; i < len(g.recs); i++ {
-		same = same && sameResult(&g.recs[0], &g.recs[i])
-		if g.recs[i].Rep < g.recs[first].Rep {
-			first = i
-		}
+// settle ends a pairing: unless its records varied (and are counted
+// already), they are all the same record, which counts once, at its lowest
+// repetition; the other repetitions enter only the pairing table, marked
+// as repeats.
+func (t *Tally) settle(g *group) {
+	if g.varied {
+		return
 	}
-	if !same {
-		first = -1
-	}
-	for i := range g.recs {
-		dup := same && i != first
-		t.count(s, g.seat, &g.recs[i], dup)
-		if dup {
+	slices.Sort(g.reps)
+	for i, rp := range g.reps {
+		x := g.first
+		x.Rep = rp
+		t.count(g.s, g.seat, &x, i > 0)
+		if i > 0 {
 			t.collapsed++
 		} else {
 			t.distinct++
@@ -408,8 +428,7 @@ func finite(x float64) float64 {
 // shard) with the repetitions there are; Add must not be called after it.
 func (t *Tally) Report() (*Report, error) {
 	for _, k := range slices.Sorted(maps.Keys(t.pending)) {
-		g := t.pending[k]
-		t.settle(t.scens[g.recs[0].Scenario], g)
+		t.settle(t.pending[k])
 		delete(t.pending, k)
 	}
 	r := &Report{Meta: t.m, Planned: t.m.Planned, Runs: t.runs, Errors: t.errs, Agreements: t.agreed,
