@@ -448,3 +448,20 @@ func TestFlagsThatWouldDoNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestRunHelpExamples: the examples of 'parley run --help' that need no
+// files run (a flag they give must not be refused as doing nothing).
+func TestRunHelpExamples(t *testing.T) {
+	ran := 0
+	for _, line := range strings.Split(newRunCmd().Example, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[0] != "parley" || f[2] != "ceasefire" {
+			continue
+		}
+		cli(t, append(f[1:], "--json")...)
+		ran++
+	}
+	if ran < 4 {
+		t.Fatalf("only %d examples ran", ran)
+	}
+}

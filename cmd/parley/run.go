@@ -177,7 +177,8 @@ The same --seed gives the same negotiation, byte for byte.`,
 		Example: `  parley run ceasefire
   parley run ceasefire --variant mediated_from_start --voters annealer --mediator nash
   parley run ceasefire --protocol sao --deadline 120
-  parley run ceasefire --agents boulware,conceder,linear --seed 7 --json
+  parley run ceasefire --agents boulware,conceder --seed 7 --json
+  parley run ceasefire --protocol sao --agents boulware,conceder,linear --deadline 120
   parley run ../shared/scenarios/genius/EnglandZimbabwe_anac2010 --agents micro,boulware --trace ez.jsonl
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml --agents genius-boulware,genius-conceder --deadline 100 --json`,
