@@ -135,6 +135,10 @@ func printRecord(w io.Writer, names []string, r *tournament.Record) {
 	for i, n := range names {
 		fmt.Fprintf(w, "  %-12s utility %.4f  discounted %.4f  advantage %+.4f\n", n, r.Utilities[i], r.Discounted[i], r.Advantage[i])
 	}
+	if r.MetricsNote != "" {
+		fmt.Fprintf(w, "Welfare %.4f; distances to the Pareto frontier and the Nash point not available: %s\n", r.Welfare, r.MetricsNote)
+		return
+	}
 	fmt.Fprintf(w, "Welfare %.4f; distance to the Pareto frontier %.4f", r.Welfare, r.ParetoDistance)
 	if r.HasNash {
 		fmt.Fprintf(w, ", to the Nash point %.4f", r.NashDistance)

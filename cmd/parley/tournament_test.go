@@ -563,6 +563,11 @@ func TestTournamentUnanalysableScenario(t *testing.T) {
 			t.Errorf("%s: %d seats, %d with metrics; want 4 and 2", s.Agent, s.Seats, s.MetricsSeats)
 		}
 	}
+	// Run 0 is on the non-linear scenario: its replay says so too.
+	if out := trnOK(t, "replay", db, "0"); !strings.Contains(out, "distances to the Pareto frontier and the Nash point not available: analysis: 10000000000 outcomes") ||
+		!strings.Contains(out, "Same result as stored") {
+		t.Errorf("replay of run 0:\n%s", out)
+	}
 }
 
 // TestTournamentSaysItIgnoresDeclaredProtocols: a tournament plays the
