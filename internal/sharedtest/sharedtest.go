@@ -30,11 +30,19 @@ var (
 	mu      sync.Mutex
 	skipped = map[string]bool{} // test names
 	missing = map[string]bool{} // absent paths, relative to the module root
+	root    string              // set by Main before the tests run (they may change directory)
 )
 
 // Root returns the repository root, the nearest folder above the working
-// directory that holds go.mod (tests run in their package's folder).
+// directory that holds go.mod (tests run in their package's folder); under
+// Main, the one found before the tests ran.
 func Root() (string, error) {
+	mu.Lock()
+	r := root
+	mu.Unlock()
+	if r != "" {
+		return r, nil
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
@@ -81,6 +89,7 @@ func Skipf(tb testing.TB, path, format string, args ...any) {
 // skipping anything. The summary names the outermost absent folder of
 // path.
 func Count(what, path string) {
+	r, rerr := Root()
 	mu.Lock()
 	defer mu.Unlock()
 	skipped[what] = true
@@ -98,9 +107,9 @@ func Count(what, path string) {
 		}
 		path = up
 	}
-	if root, err := Root(); err == nil {
-		if r, err := filepath.Rel(root, path); err == nil {
-			path = r
+	if rerr == nil {
+		if rel, err := filepath.Rel(r, path); err == nil {
+			path = rel
 		}
 	}
 	missing[filepath.ToSlash(path)] = true
@@ -141,6 +150,11 @@ func Summary(pkg string) string {
 // When tests skipped for lack of the shared data it prints the summary to
 // standard error and, without -v, to the go command's standard error too.
 func Main(m *testing.M, pkg string) int {
+	if r, err := Root(); err == nil {
+		mu.Lock()
+		root = r
+		mu.Unlock()
+	}
 	code := m.Run()
 	line := Summary(pkg)
 	if line == "" {
