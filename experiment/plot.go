@@ -65,9 +65,12 @@ func WritePNG(w io.Writer, r *Report) error {
 		a := &r.Arms[i]
 		names[i] = a.Name
 		long = max(long, len(a.Name))
-		agree[i], agreeCI[i] = a.AgreementRate, a.AgreementRateCI
-		ratified[i], ratCI[i] = a.RatifiedRate, a.RatifiedRateCI
-		welfare[i], welCI[i] = a.Welfare, a.WelfareCI
+		agree[i], agreeCI[i] = a.AgreementRate.Mean, [2]float64{a.AgreementRate.Low, a.AgreementRate.High}
+		ratified[i], ratCI[i] = a.RatifiedRate.Mean, [2]float64{a.RatifiedRate.Low, a.RatifiedRate.High}
+		welfare[i], welCI[i] = a.Welfare.Mean, [2]float64{a.Welfare.Low, a.Welfare.High}
+		if !a.Welfare.HasCI {
+			welCI[i] = [2]float64{a.Welfare.Mean, a.Welfare.Mean}
+		}
 	}
 	title := fmt.Sprintf("%s %s, %d runs per arm, seed %d", r.Experiment, r.Scenario, r.Runs, r.Seed)
 

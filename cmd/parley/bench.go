@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"text/tabwriter"
@@ -65,7 +66,10 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 			if asJSON {
 				e := json.NewEncoder(c.OutOrStdout())
 				e.SetIndent("", "  ")
-				return e.Encode(rows)
+				return e.Encode(struct {
+					Schema    string      `json:"schema"`
+					Scenarios []BenchJSON `json:"scenarios"`
+				}{schemaBench, rows})
 			}
 			w := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintln(w, "scenario\toutcomes\tload ms\tprepare ms\tpareto ms\tpareto pts\tnegotiations\trounds/s\tsteps/s\tallocs/round\t")
@@ -80,7 +84,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 	c.Flags().StringSliceVar(&profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO")
 	c.Flags().IntVar(&deadline, "deadline", 1000, "rounds per negotiation")
 	c.Flags().DurationVar(&dur, "duration", 2*time.Second, "how long to run negotiations per scenario")
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, scenarios} (docs/cli.md)")
 	return c
 }
 
@@ -89,13 +93,13 @@ func benchOne(ctx context.Context, arg string, profiles, agents []string, deadli
 	start := time.Now()
 	for len(loads) < 5 || (time.Since(start) < 500*time.Millisecond && len(loads) < 50) {
 		t0 := time.Now()
-		if _, err := openScenario(arg, profiles); err != nil {
+		if _, err := openScenario(io.Discard, arg, profiles); err != nil {
 			return BenchJSON{}, err
 		}
 		loads = append(loads, time.Since(t0))
 	}
 	slices.Sort(loads)
-	s, err := openScenario(arg, profiles)
+	s, err := openScenario(io.Discard, arg, profiles)
 	if err != nil {
 		return BenchJSON{}, err
 	}

@@ -50,7 +50,7 @@ format cannot express (e.g. an agreement bonus in GENIUS) is an error.`,
 					return usageError{fmt.Errorf("convert: cannot tell the format of %q from its extension: use --to yaml|json|genius|geniusweb", out)}
 				}
 			}
-			s, err := openScenario(in, profiles)
+			s, err := openScenario(c.ErrOrStderr(), in, profiles)
 			if err != nil {
 				return err
 			}

@@ -70,8 +70,8 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars to this PNG file")
 	c.Flags().StringVar(&f.baseline, "baseline", "", "the arm the others are tested against (default: the first)")
 	c.Flags().StringSliceVar(&f.variants, "variants", nil, "protocol variants to run, in order (sequencing default: every declared variant)")
-	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators, ",")+")")
-	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters, ",")+")")
+	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
+	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
 }
 
 func newSequencingCmd() *cobra.Command {
@@ -93,7 +93,7 @@ forecasts: use 'parley experiment sweep' to vary them.`,
   parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sequencing", args[0], f)
+			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
@@ -125,7 +125,7 @@ anything runs.`,
 			if len(f.set) == 0 {
 				return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
 			}
-			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sweep", args[0], f)
+			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sweep", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
@@ -139,7 +139,7 @@ func experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
 	var pool experiment.Pool
 	negs := splitAgents(negSpecs)
 	if len(negs) == 0 {
-		negs = experiment.DefaultNegotiators
+		negs = experiment.DefaultNegotiators()
 	}
 	for _, spec := range negs {
 		f, err := strategy.Parse(spec)
@@ -150,7 +150,7 @@ func experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
 	}
 	voters := splitAgents(voterSpecs)
 	if len(voters) == 0 {
-		voters = experiment.DefaultVoters
+		voters = experiment.DefaultVoters()
 	}
 	for _, spec := range voters {
 		f, err := mediator.ParseVoter(spec)
@@ -175,7 +175,7 @@ func mediatorFactory(spec string) (func() mediated.Mediator, error) {
 	return func() mediated.Mediator { return f() }, nil
 }
 
-func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experimentFlags) error {
+func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
 	if f.runs < 1 {
 		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
 	}
@@ -185,7 +185,7 @@ func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experi
 	if f.plot != "" && !strings.HasSuffix(strings.ToLower(f.plot), ".png") {
 		return usageError{fmt.Errorf("%s: --plot %q: want a .png file", cmd, f.plot)}
 	}
-	s, err := openScenario(arg, nil)
+	s, err := openScenario(errOut, arg, nil)
 	if err != nil {
 		return err
 	}
