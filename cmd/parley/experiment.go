@@ -67,7 +67,7 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the report as JSON (schema in docs/mediation.md)")
 	c.Flags().StringVar(&f.csv, "csv", "", "write one CSV row per arm to this file")
 	c.Flags().StringVar(&f.csvRuns, "csv-runs", "", "write one CSV row per run to this file")
-	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars to this PNG file")
+	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars "+plotFlagHelp)
 	c.Flags().StringVar(&f.baseline, "baseline", "", "the arm the others are tested against (default: the first)")
 	c.Flags().StringSliceVar(&f.variants, "variants", nil, "protocol variants to run, in order (sequencing default: every declared variant)")
 	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators, ",")+")")
@@ -182,8 +182,8 @@ func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experi
 	if f.workers < 0 {
 		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
 	}
-	if f.plot != "" && !strings.HasSuffix(strings.ToLower(f.plot), ".png") {
-		return usageError{fmt.Errorf("%s: --plot %q: want a .png file", cmd, f.plot)}
+	if err := checkPlot(cmd, f.plot); err != nil {
+		return err
 	}
 	s, err := openScenario(arg, nil)
 	if err != nil {
@@ -255,7 +255,7 @@ func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experi
 		}
 	}
 	if f.plot != "" {
-		if err := writeFile(f.plot, func(w io.Writer) error { return experiment.WritePNG(w, rep) }); err != nil {
+		if err := saveArmsPlot(f.plot, rep, cmd == "experiment sweep"); err != nil {
 			return fmt.Errorf("%s: --plot: %w", cmd, err)
 		}
 	}

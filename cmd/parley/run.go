@@ -98,6 +98,7 @@ type runFlags struct {
 	variant   string
 	voters    []string
 	mediator  string
+	plot      string
 }
 
 // Values of --timing.
@@ -186,6 +187,7 @@ The same --seed gives the same negotiation, byte for byte.`,
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "voter specs for mediated stages, one per party in order (default "+defaultVoter+"; see 'parley agents')")
 	c.Flags().StringVar(&f.mediator, "mediator", "", "mediator spec for mediated stages (default: the stage's mediator_policy)")
 	c.Flags().StringVar(&f.timing, "timing", "", "how time runs: steps or genius (default: genius when every agent is genius-*, else steps)")
+	c.Flags().StringVar(&f.plot, "plot", "", "draw the offers in the utility plane of every two parties "+plotFlagHelp)
 	return c
 }
 
@@ -213,6 +215,9 @@ type RunJSON struct {
 }
 
 func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
+	if err := checkPlot("run", f.plot); err != nil {
+		return err
+	}
 	s, err := openScenario(arg, f.profiles)
 	if err != nil {
 		return err
@@ -278,6 +283,11 @@ func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
 		}
 		if err := traceFile.Close(); err != nil {
 			return fmt.Errorf("run: trace: %w", err)
+		}
+	}
+	if f.plot != "" {
+		if err := saveRunPlot(f.plot, s, specs, f.seed, nil, saoMoves(events), res, saoEnding(s.Names(), res)); err != nil {
+			return err
 		}
 	}
 	rep, aerr := analysis.Analyze(s.Space, s.Profiles())

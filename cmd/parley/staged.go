@@ -10,6 +10,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/protocol/staged"
@@ -150,6 +151,17 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 	}
 	if traceErr != nil {
 		return fmt.Errorf("run: trace: %w", traceErr)
+	}
+	if f.plot != "" {
+		var moves []chart.Move
+		for _, e := range events {
+			if m, ok := stagedMove(pl, e.stage, e.e); ok {
+				moves = append(moves, m)
+			}
+		}
+		if err := saveRunPlot(f.plot, s, negSpecs, f.seed, planStages(pl), moves, &res.Result, stagedEnding(res)); err != nil {
+			return err
+		}
 	}
 	if traceFile != nil {
 		if err := traceFile.Close(); err != nil {
