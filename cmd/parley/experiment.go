@@ -33,6 +33,7 @@ type experimentFlags struct {
 	negotiators []string
 	voters      []string
 	set         []string // sweep only
+	quiet       bool
 }
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
@@ -72,6 +73,7 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().StringSliceVar(&f.variants, "variants", nil, "protocol variants to run, in order (sequencing default: every declared variant)")
 	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators, ",")+")")
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters, ",")+")")
+	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 }
 
 func newSequencingCmd() *cobra.Command {
@@ -93,7 +95,7 @@ forecasts: use 'parley experiment sweep' to vary them.`,
   parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sequencing", args[0], f)
+			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
@@ -125,7 +127,7 @@ anything runs.`,
 			if len(f.set) == 0 {
 				return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
 			}
-			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sweep", args[0], f)
+			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sweep", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
@@ -175,7 +177,7 @@ func mediatorFactory(spec string) (func() mediated.Mediator, error) {
 	return func() mediated.Mediator { return f() }, nil
 }
 
-func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experimentFlags) error {
+func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
 	if f.runs < 1 {
 		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
 	}
@@ -219,6 +221,10 @@ func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experi
 	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
 		Mediator: mediatorFactory, Baseline: f.baseline}
+	bar := newProgress(ctx, errOut, f.quiet, "runs", "")
+	if bar != nil {
+		cfg.Progress = bar.update
+	}
 	var rep *experiment.Report
 	if cmd == "experiment sweep" {
 		rep, err = experiment.Sweep(ctx, s, params, f.variants, cfg)
@@ -238,6 +244,7 @@ func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experi
 		}
 		rep, err = experiment.Run(ctx, "sequencing", ts, cfg)
 	}
+	bar.finish(err == nil)
 	if err != nil {
 		if errors.Is(err, experiment.ErrUnknownArm) {
 			return usageError{fmt.Errorf("%s: --baseline: %w", cmd, err)}
