@@ -99,9 +99,10 @@ func (a *Arms) layout() (*figure, error) {
 	lw := legendWidth(leg, entries)
 	panelW := categoryWidth(names, 4.2*vg.Inch)
 	w := 2*panelW + lw
-	h := 4.6 * vg.Inch
+	rows := titleRows(w, a.Title)
+	h := 4.3*vg.Inch + titleHeight(rows)
 	return &figure{w: w, h: h, draw: func(dc draw.Canvas) {
-		body := drawTitle(dc, a.Title)
+		body := drawTitle(dc, rows)
 		area := draw.Crop(body, 0, -lw, 0, 0)
 		tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Points(24), PadTop: vg.Points(2),
 			PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(6)}

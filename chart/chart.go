@@ -127,33 +127,64 @@ func font(size float64) draw.TextStyle {
 	return draw.TextStyle{Color: black, Font: f, Handler: plot.DefaultTextHandler}
 }
 
-// drawTitle writes lines centred at the top of dc and returns the canvas
-// below them.
-func drawTitle(dc draw.Canvas, lines ...string) draw.Canvas {
-	y := dc.Max.Y - vg.Points(8)
-	for k, l := range lines {
+// titleRow is one line of a figure's title.
+type titleRow struct {
+	text string
+	sty  draw.TextStyle
+}
+
+// titleRows lays out a title (13 pt) and subtitles (10 pt) centred in
+// width, breaking a line that does not fit after a comma or a space.
+func titleRows(width vg.Length, title string, subs ...string) []titleRow {
+	var rows []titleRow
+	for k, l := range append([]string{title}, subs...) {
 		sty := font(13)
 		if k > 0 {
 			sty = font(10)
 		}
 		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
-		dc.FillText(sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: y}, l)
-		y -= sty.Height(l) + vg.Points(4)
+		for _, part := range wrap(l, width-vg.Points(24), sty) {
+			rows = append(rows, titleRow{part, sty})
+		}
 	}
-	return draw.Crop(dc, 0, 0, 0, y-dc.Max.Y-vg.Points(4))
+	return rows
 }
 
-// titleHeight is the height drawTitle takes for lines.
-func titleHeight(lines ...string) vg.Length {
-	h := vg.Points(12)
-	for k, l := range lines {
-		sty := font(13)
-		if k > 0 {
-			sty = font(10)
+// wrap breaks s into lines no wider than w in sty, after spaces.
+func wrap(s string, w vg.Length, sty draw.TextStyle) []string {
+	if s == "" || sty.Width(s) <= w {
+		return []string{s}
+	}
+	var lines []string
+	line := ""
+	for _, word := range strings.SplitAfter(s, " ") {
+		if line != "" && sty.Width(strings.TrimSpace(line+word)) > w {
+			lines = append(lines, strings.TrimSpace(line))
+			line = ""
 		}
-		h += sty.Height(l) + vg.Points(4)
+		line += word
+	}
+	return append(lines, strings.TrimSpace(line))
+}
+
+// titleHeight is the height drawTitle takes for rows.
+func titleHeight(rows []titleRow) vg.Length {
+	h := vg.Points(12)
+	for _, r := range rows {
+		h += r.sty.Height(r.text) + vg.Points(4)
 	}
 	return h
+}
+
+// drawTitle writes rows centred at the top of dc and returns the canvas
+// below them.
+func drawTitle(dc draw.Canvas, rows []titleRow) draw.Canvas {
+	y := dc.Max.Y - vg.Points(8)
+	for _, r := range rows {
+		dc.FillText(r.sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: y}, r.text)
+		y -= r.sty.Height(r.text) + vg.Points(4)
+	}
+	return draw.Crop(dc, 0, 0, 0, y-dc.Max.Y-vg.Points(4))
 }
 
 // legendWidth is the width a legend's entries take.

@@ -292,3 +292,26 @@ func TestNiceTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleWraps: a title wider than the figure breaks after spaces into
+// lines that fit, and a short one stays whole.
+func TestTitleWraps(t *testing.T) {
+	long := strings.Repeat("party_with_a_long_name boulware, ", 12)
+	rows := titleRows(6*72, long, "subtitle")
+	if len(rows) < 3 || rows[len(rows)-1].text != "subtitle" {
+		t.Fatalf("rows %v", rows)
+	}
+	var joined []string
+	for _, r := range rows[:len(rows)-1] {
+		if w := r.sty.Width(r.text); w > 6*72-24 {
+			t.Errorf("line %q is %v wide, more than the figure", r.text, w)
+		}
+		joined = append(joined, r.text)
+	}
+	if strings.Join(joined, " ") != strings.TrimSpace(long) {
+		t.Errorf("wrapping lost words: %q", strings.Join(joined, " "))
+	}
+	if rows := titleRows(6*72, "short"); len(rows) != 1 || rows[0].text != "short" {
+		t.Errorf("short title: %v", rows)
+	}
+}

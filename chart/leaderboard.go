@@ -71,9 +71,10 @@ func (l *Leaderboard) layout() (*figure, error) {
 	}
 	lw := legendWidth(leg, entries)
 	w := categoryWidth(names, 5*vg.Inch) + lw
-	h := 4.5 * vg.Inch
+	rows := titleRows(w, l.Title)
+	h := 4.2*vg.Inch + titleHeight(rows)
 	return &figure{w: w, h: h, draw: func(dc draw.Canvas) {
-		body := drawTitle(dc, l.Title)
+		body := drawTitle(dc, rows)
 		area := draw.Crop(body, vg.Points(6), -lw, vg.Points(6), 0)
 		p.Draw(area)
 		leg.Draw(draw.Crop(body, body.Max.X-body.Min.X-lw, 0, 0, -vg.Points(10)))

@@ -429,16 +429,17 @@ func (n *Negotiation) layout() (*figure, error) {
 	if len(panels) == 1 {
 		side = 5 * vg.Inch
 	}
-	lines := []string{n.Title}
-	if n.Subtitle != "" {
-		lines = append(lines, n.Subtitle)
-	}
 	lw := legendWidth(leg, names)
-	th := titleHeight(lines...)
 	w := side*vg.Length(cols) + lw
-	h := side*vg.Length(rows) + th
+	var title []titleRow
+	if n.Subtitle != "" {
+		title = titleRows(w, n.Title, n.Subtitle)
+	} else {
+		title = titleRows(w, n.Title)
+	}
+	h := side*vg.Length(rows) + titleHeight(title)
 	return &figure{w: w, h: h, draw: func(dc draw.Canvas) {
-		body := drawTitle(dc, lines...)
+		body := drawTitle(dc, title)
 		plots := make([][]*plot.Plot, rows)
 		for r := range plots {
 			plots[r] = make([]*plot.Plot, cols)
