@@ -10,6 +10,7 @@
 package chart
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image/color"
@@ -17,6 +18,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -74,11 +76,27 @@ func Write(w io.Writer, format Format, f Figure) error {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	fg.draw(dc)
-	if _, err := c.WriteTo(w); err != nil {
+	if format != PDF {
+		if _, err := c.WriteTo(w); err != nil {
+			return fmt.Errorf("chart: %w", err)
+		}
+		return nil
+	}
+	// The PDF writer stamps the wall clock; a fixed date of the same length
+	// (so that the cross-reference offsets hold) makes the same figure the
+	// same bytes.
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return fmt.Errorf("chart: %w", err)
+	}
+	if _, err := w.Write(pdfDate.ReplaceAll(b.Bytes(), []byte("/$1 (D:20000101000000)"))); err != nil {
 		return fmt.Errorf("chart: %w", err)
 	}
 	return nil
 }
+
+// pdfDate matches the dates in a PDF's information dictionary.
+var pdfDate = regexp.MustCompile(`/(CreationDate|ModDate) \(D:[0-9]{14}\)`)
 
 // Save draws f to the file path, in the format its extension names.
 func Save(path string, f Figure) (err error) {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/parleytest"
@@ -314,4 +316,25 @@ func TestTitleWraps(t *testing.T) {
 	if rows := titleRows(6*72, "short"); len(rows) != 1 || rows[0].text != "short" {
 		t.Errorf("short title: %v", rows)
 	}
+}
+
+// TestSameBytes: the same figure gives the same bytes in every format
+// (the PDF writer's clock is overwritten). The fake clock of a synctest
+// bubble moves a second between the two writes.
+func TestSameBytes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, format := range []Format{PNG, SVG, PDF} {
+			var a, b bytes.Buffer
+			if err := Write(&a, format, threeParty(t)); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(1100 * time.Millisecond)
+			if err := Write(&b, format, threeParty(t)); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a.Bytes(), b.Bytes()) {
+				t.Errorf("%s: two writes differ", format)
+			}
+		}
+	})
 }
