@@ -205,13 +205,14 @@ func drawTitle(dc draw.Canvas, rows []titleRow) draw.Canvas {
 	return draw.Crop(dc, 0, 0, 0, y-dc.Max.Y-vg.Points(4))
 }
 
-// legendWidth is the width a legend's entries take.
+// legendWidth is the width a legend's entries take, with a fifth more for
+// the text: an SVG viewer without the font substitutes a wider one.
 func legendWidth(l plot.Legend, names []string) vg.Length {
 	w := vg.Length(0)
 	for _, n := range names {
 		w = max(w, l.TextStyle.Width(n))
 	}
-	return w + l.ThumbnailWidth + l.Padding + vg.Points(16)
+	return w*1.2 + l.ThumbnailWidth + l.Padding + vg.Points(12)
 }
 
 // newLegend returns a legend in the figures' style.
