@@ -21,15 +21,16 @@ import (
 	"github.com/parley-dev/parley/ufun"
 )
 
-// The default strategy pool (issue 3; ceasefire.md §5): time-dependent
-// Boulware (e = 0.2), Linear and Conceder (e = 2) and tit-for-tat for
-// alternating offers; hill-climbing, annealing and reservation-aware
-// voters for the mediated stages. The names are strategy specs (parley
-// agents lists them).
-var (
-	DefaultNegotiators = []string{"boulware", "linear", "conceder:e=2", "tft"}
-	DefaultVoters      = []string{"hillclimber", "annealer", "reservation"}
-)
+// DefaultNegotiators returns the default strategy pool for alternating
+// offers: time-dependent Boulware (e = 0.2), Linear and Conceder (e = 2),
+// and tit-for-tat. The names are strategy specs (parley agents lists them).
+// The pools are functions returning fresh slices, so that no caller can
+// change the defaults for everyone else.
+func DefaultNegotiators() []string { return []string{"boulware", "linear", "conceder:e=2", "tft"} }
+
+// DefaultVoters returns the default voter pool for mediated stages:
+// hill-climbing, annealing and reservation-aware voters.
+func DefaultVoters() []string { return []string{"hillclimber", "annealer", "reservation"} }
 
 // DefaultMediatorPolicy is the mediator of a mediated stage that names no
 // mediator_policy: a hill-climbing mediator, which needs nothing but votes.

@@ -17,14 +17,14 @@ import (
 func testConfig(t testing.TB, runs, workers int) Config {
 	t.Helper()
 	cfg := Config{Runs: runs, Seed: 1, Workers: workers}
-	for _, spec := range DefaultNegotiators {
+	for _, spec := range DefaultNegotiators() {
 		f, err := strategy.Parse(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		cfg.Pool.Negotiators = append(cfg.Pool.Negotiators, Negotiator{Name: spec, New: f})
 	}
-	for _, spec := range DefaultVoters {
+	for _, spec := range DefaultVoters() {
 		f, err := mediator.ParseVoter(spec)
 		if err != nil {
 			t.Fatal(err)

@@ -76,7 +76,7 @@ Linear-additive scenarios are solved without enumerating the outcome space
   parley analyze ../shared/scenarios/genius/Energy_anac2012_A`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			s, err := openScenario(args[0], profiles)
+			s, err := openScenario(c.ErrOrStderr(), args[0], profiles)
 			if err != nil {
 				return err
 			}

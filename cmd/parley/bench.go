@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"text/tabwriter"
@@ -108,13 +109,13 @@ func benchOne(ctx context.Context, arg string, profiles, agents []string, deadli
 	start := time.Now()
 	for len(loads) < 5 || (time.Since(start) < 500*time.Millisecond && len(loads) < 50) {
 		t0 := time.Now()
-		if _, err := openScenario(arg, profiles); err != nil {
+		if _, err := openScenario(io.Discard, arg, profiles); err != nil {
 			return BenchJSON{}, err
 		}
 		loads = append(loads, time.Since(t0))
 	}
 	slices.Sort(loads)
-	s, err := openScenario(arg, profiles)
+	s, err := openScenario(io.Discard, arg, profiles)
 	if err != nil {
 		return BenchJSON{}, err
 	}

@@ -57,7 +57,7 @@ format cannot express (e.g. an agreement bonus in GENIUS) is an error.`,
 			done := false
 			defer func() { bar.finish(done) }()
 			bar.update(0, 2)
-			s, err := openScenario(in, profiles)
+			s, err := openScenario(c.ErrOrStderr(), in, profiles)
 			if err != nil {
 				return err
 			}

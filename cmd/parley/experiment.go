@@ -71,8 +71,8 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars "+plotFlagHelp)
 	c.Flags().StringVar(&f.baseline, "baseline", "", "the arm the others are tested against (default: the first)")
 	c.Flags().StringSliceVar(&f.variants, "variants", nil, "protocol variants to run, in order (sequencing default: every declared variant)")
-	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators, ",")+")")
-	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters, ",")+")")
+	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
+	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
 	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 }
 
@@ -141,7 +141,7 @@ func experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
 	var pool experiment.Pool
 	negs := splitAgents(negSpecs)
 	if len(negs) == 0 {
-		negs = experiment.DefaultNegotiators
+		negs = experiment.DefaultNegotiators()
 	}
 	for _, spec := range negs {
 		f, err := strategy.Parse(spec)
@@ -152,7 +152,7 @@ func experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
 	}
 	voters := splitAgents(voterSpecs)
 	if len(voters) == 0 {
-		voters = experiment.DefaultVoters
+		voters = experiment.DefaultVoters()
 	}
 	for _, spec := range voters {
 		f, err := mediator.ParseVoter(spec)
@@ -187,7 +187,7 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 	if err := checkPlot(cmd, f.plot); err != nil {
 		return err
 	}
-	s, err := openScenario(arg, nil)
+	s, err := openScenario(errOut, arg, nil)
 	if err != nil {
 		return err
 	}

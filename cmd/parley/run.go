@@ -171,7 +171,7 @@ The same --seed gives the same negotiation, byte for byte.`,
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml --agents genius-boulware,genius-conceder --deadline 100 --json`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runOnce(c.Context(), c.OutOrStdout(), args[0], f)
+			return runOnce(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), args[0], f)
 		},
 	}
 	c.Flags().StringArrayVar(&f.agents, "agents", []string{"boulware"}, "strategy specs, one per party in order (comma-separated)")
@@ -214,11 +214,11 @@ type RunJSON struct {
 	AnalysisError       string             `json:"analysis_error,omitempty"`
 }
 
-func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
+func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags) error {
 	if err := checkPlot("run", f.plot); err != nil {
 		return err
 	}
-	s, err := openScenario(arg, f.profiles)
+	s, err := openScenario(errOut, arg, f.profiles)
 	if err != nil {
 		return err
 	}
@@ -298,10 +298,23 @@ func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(j)
+		if err := e.Encode(j); err != nil {
+			return err
+		}
+		return runFailure(res)
 	}
 	printRun(out, s, specs, deadline, f.seed, events, res, j, f.show)
-	return nil
+	return runFailure(res)
+}
+
+// runFailure is what a run that ended in error returns after printing its
+// result (every party paid its reservation value), so that the command
+// exits with 1; nil for any other ending.
+func runFailure(r *parley.Result) error {
+	if r.Reason != parley.ReasonError {
+		return nil
+	}
+	return fmt.Errorf("run: the negotiation ended in error: %w", r.Err)
 }
 
 func resultJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int, res *parley.Result, rep *analysis.Report, aerr error) *RunJSON {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -12,9 +13,23 @@ import (
 	"github.com/parley-dev/parley/scenario"
 )
 
-// openScenario loads a scenario argument (built-in name or path).
-func openScenario(arg string, profiles []string) (*scenario.Scenario, error) {
-	return catalog.Open(arg, catalog.Options{Profiles: profiles})
+// openScenario loads a scenario argument (built-in name or path) and prints
+// the loader's warnings to stderr.
+func openScenario(stderr io.Writer, arg string, profiles []string) (*scenario.Scenario, error) {
+	s, err := catalog.Open(arg, catalog.Options{Profiles: profiles})
+	if err != nil {
+		return nil, err
+	}
+	printWarnings(stderr, s)
+	return s, nil
+}
+
+// printWarnings prints what the reader of s found odd but accepted, one
+// line each.
+func printWarnings(stderr io.Writer, s *scenario.Scenario) {
+	for _, w := range s.Warnings {
+		fmt.Fprintln(stderr, "parley: warning:", w)
+	}
 }
 
 func newScenariosCmd() *cobra.Command {

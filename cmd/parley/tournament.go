@@ -267,7 +267,7 @@ func (s *tournamentSpec) errorAt(key, path string, err error) error {
 
 // buildTournament checks the spec and builds the tournament: every agent
 // parsed and every scenario loaded before anything runs.
-func buildTournament(s *tournamentSpec) (*tournament.Config, tournament.Shard, error) {
+func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, tournament.Shard, error) {
 	var shard tournament.Shard
 	agents := s.Agents
 	if !s.fromFile["agents"] {
@@ -320,6 +320,7 @@ func buildTournament(s *tournamentSpec) (*tournament.Config, tournament.Shard, e
 		if err != nil {
 			return nil, shard, s.errorAt("scenarios", fmt.Sprintf("$.scenarios[%d]", i), err)
 		}
+		printWarnings(stderr, sc)
 		cfg.Scenarios = append(cfg.Scenarios, sc)
 		cfg.ScenarioRefs = append(cfg.ScenarioRefs, ref)
 	}
@@ -372,7 +373,7 @@ func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config,
 }
 
 func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSpec, asJSON, quiet bool) error {
-	cfg, shard, err := buildTournament(&s)
+	cfg, shard, err := buildTournament(&s, stderr)
 	if err != nil {
 		return err
 	}

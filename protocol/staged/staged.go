@@ -1,8 +1,8 @@
 // Package staged runs a negotiation whose shape changes mid-run: an ordered
 // list of stages, each an alternating-offers (package sao) or a mediated
 // (package mediated) negotiation among some of the parties, on one global
-// clock. The design follows the Russia–Ukraine ceasefire scenario
-// (project notes shared/reference/ceasefire.md §3): the two sides talk
+// clock. The design follows the Russia–Ukraine ceasefire scenario (the
+// built-in ceasefire, catalog/scenarios/ceasefire.yaml): the two sides talk
 // directly first and, if that fails, a mediator with interests of its own
 // takes over.
 //
@@ -583,10 +583,11 @@ func (r *runner) ratify(res *Result) {
 }
 
 // finish tells every seat that implements parley.Finisher how the run
-// ended, once per seat.
+// ended, once per seat, with what that seat may know (parley.Ending): a
+// party's negotiator or voter hears its own result, the mediator none.
 func finish(ctx context.Context, seats Seats, res *parley.Result) {
 	var done []any
-	tell := func(x any) {
+	tell := func(x any, party int) {
 		f, ok := x.(parley.Finisher)
 		if !ok {
 			return
@@ -599,20 +600,20 @@ func finish(ctx context.Context, seats Seats, res *parley.Result) {
 		}
 		func() {
 			defer func() { _ = recover() }()
-			f.Finish(ctx, res)
+			f.Finish(ctx, res.EndingFor(party))
 		}()
 	}
-	for _, n := range seats.Negotiators {
+	for i, n := range seats.Negotiators {
 		if n != nil {
-			tell(n)
+			tell(n, i)
 		}
 	}
-	for _, v := range seats.Voters {
+	for i, v := range seats.Voters {
 		if v != nil {
-			tell(v)
+			tell(v, i)
 		}
 	}
 	if seats.Mediator != nil {
-		tell(seats.Mediator)
+		tell(seats.Mediator, -1)
 	}
 }

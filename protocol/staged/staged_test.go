@@ -197,7 +197,7 @@ func TestTwoStages(t *testing.T) {
 	if fmt.Sprint(va.times) != fmt.Sprint(wantTimes) {
 		t.Errorf("A's votes at %v, want %v", va.times, wantTimes)
 	}
-	if fmt.Sprint(med.texts) != "[3 3 3 3]" || med.sess.Profile != ps[2] || fmt.Sprint(med.sess.Names) != "[A B]" {
+	if fmt.Sprint(med.texts) != "[3 3 3 3]" || med.sess.Profile.Name != ps[2].Name || med.sess.Profile == ps[2] || fmt.Sprint(med.sess.Names) != "[A B]" {
 		t.Errorf("mediator saw texts %v, profile %v, names %v", med.texts, med.sess.Profile.Name, med.sess.Names)
 	}
 	if a.inits != 1 || len(a.sess) != 1 || a.sess[0].Deadline != 4 || fmt.Sprint(a.sess[0].Names) != "[A B]" {

@@ -145,7 +145,7 @@ func concedingBids(r *rand.Rand, u *ufun.Table, n int) []parley.OfferRecord {
 		if hi <= lo {
 			hi = lo + 1
 		}
-		bids[k] = parley.OfferRecord{Party: 1, Outcome: x.Outcomes[lo+r.IntN(hi-lo)], Step: 2*k + 1, Round: k, Time: t}
+		bids[k] = parley.OfferRecord{Party: 1, Outcome: x.Outcome(lo + r.IntN(hi-lo)), Step: 2*k + 1, Round: k, Time: t}
 	}
 	return bids
 }
