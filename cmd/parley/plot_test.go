@@ -58,6 +58,34 @@ func TestRunPlot(t *testing.T) {
 	}
 }
 
+// TestRunPlotContent reads the SVG of the staged ceasefire run: a panel
+// per pair of RU, UA and US with labelled axes, and a legend naming the
+// offers, the mediator's proposals, both stages and the agreement.
+func TestRunPlotContent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.svg")
+	out := cli(t, "run", "ceasefire", "--agents", "conceder,linear", "--plot", path)
+	if !strings.Contains(out, "ratified") {
+		t.Fatalf("the run this test reads ended otherwise:\n%s", out)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := strings.ReplaceAll(string(b), "&#39;", "'")
+	for text, n := range map[string]int{
+		">RU and UA<": 1, ">RU and US<": 1, ">UA and US<": 1,
+		">RU's utility (0 to 1)<": 2, ">UA's utility (0 to 1)<": 2, ">US's utility (0 to 1)<": 2,
+		">RU offers<": 1, ">UA offers<": 1, ">US proposals<": 1,
+		">stage 1 bilateral: offers<": 1, ">stage 2 mediated: proposals<": 1,
+		">Pareto frontier<": 1, ">Nash point<": 1, ">Kalai-Smorodinsky point<": 1, ">agreement<": 1,
+		">reservation values (dashed)<": 1,
+	} {
+		if got := strings.Count(svg, text); got != n {
+			t.Errorf("%q appears %d times, want %d", text, got, n)
+		}
+	}
+}
+
 // TestPlotBadExtension: an extension that names no format is a usage error
 // (exit 2) naming the flag, before anything runs or is written.
 func TestPlotBadExtension(t *testing.T) {
