@@ -25,6 +25,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Format is an output format: "png", "svg" or "pdf".
@@ -36,6 +37,10 @@ const (
 	SVG Format = "svg"
 	PDF Format = "pdf"
 )
+
+// pngDPI is the resolution of PNG figures: enough for print at a
+// column's width.
+const pngDPI = 150
 
 // ErrFormat is wrapped by the error for a file name whose extension names no
 // format this package writes.
@@ -68,9 +73,14 @@ func Write(w io.Writer, format Format, f Figure) error {
 	if err != nil {
 		return err
 	}
-	c, err := draw.NewFormattedCanvas(fg.w, fg.h, string(format))
-	if err != nil {
-		return fmt.Errorf("chart: %w", err)
+	var c vg.CanvasWriterTo
+	if format == PNG {
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(fg.w, fg.h), vgimg.UseDPI(pngDPI))}
+	} else {
+		var err error
+		if c, err = draw.NewFormattedCanvas(fg.w, fg.h, string(format)); err != nil {
+			return fmt.Errorf("chart: %w", err)
+		}
 	}
 	dc := draw.New(c)
 	dc.SetColor(color.White)
