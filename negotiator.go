@@ -21,7 +21,9 @@ const (
 	Reject
 )
 
-// String returns "offer", "accept" or "end".
+// String returns "offer", "accept", "walk_away" or "reject": the names
+// traces and summaries use. Walking away is "walk_away", the same name as
+// the Reason it causes.
 func (k ActionKind) String() string {
 	switch k {
 	case Offer:
@@ -29,7 +31,7 @@ func (k ActionKind) String() string {
 	case Accept:
 		return "accept"
 	case End:
-		return "end"
+		return "walk_away"
 	case Reject:
 		return "reject"
 	}
@@ -187,10 +189,14 @@ const (
 	ReasonError
 	// ReasonMediatorExit: the mediator stepped back (mediated protocols).
 	ReasonMediatorExit
+	// ReasonRatificationFailed: an agreement was signed, then a party
+	// failed to ratify it (staged protocols).
+	ReasonRatificationFailed
 )
 
-// String returns "agreement", "deadline", "walked_away", "error" or
-// "mediator_exit".
+// String returns the reason's name: "agreement", "deadline", "walk_away",
+// "error", "mediator_exit" or "ratification_failed". Every output (text,
+// traces, JSON, the results database) uses these names.
 func (r Reason) String() string {
 	switch r {
 	case ReasonAgreement:
@@ -198,17 +204,34 @@ func (r Reason) String() string {
 	case ReasonDeadline:
 		return "deadline"
 	case ReasonWalkAway:
-		return "walked_away"
+		return "walk_away"
 	case ReasonError:
 		return "error"
 	case ReasonMediatorExit:
 		return "mediator_exit"
+	case ReasonRatificationFailed:
+		return "ratification_failed"
 	}
 	return fmt.Sprintf("Reason(%d)", uint8(r))
 }
 
 // MarshalText writes the reason's name.
 func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Reasons returns every Reason, in the order reports list them.
+func Reasons() []Reason {
+	return []Reason{ReasonAgreement, ReasonDeadline, ReasonWalkAway, ReasonMediatorExit, ReasonRatificationFailed, ReasonError}
+}
+
+// ParseReason returns the Reason named s (as written by String).
+func ParseReason(s string) (Reason, error) {
+	for _, r := range Reasons() {
+		if r.String() == s {
+			return r, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown end reason %q", s)
+}
 
 // Result is how a negotiation ended.
 type Result struct {

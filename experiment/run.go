@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
-	"github.com/parley-dev/parley/ufun"
 )
 
 // DefaultNegotiators returns the default strategy pool for alternating
@@ -104,9 +102,9 @@ type prepared struct {
 	plan     staged.Plan
 	profiles []*parley.Profile
 	newMed   func() mediated.Mediator
+	medSpec  string           // the mediator strategy spec ("" without a mediated stage)
 	front    []analysis.Point // over the negotiators
 	nash     *analysis.Point
-	maxU     []float64 // per party: its best utility
 }
 
 // Sequencing runs every variant declared by s's protocol as one arm, in
@@ -237,6 +235,7 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 			if cfg.Mediator == nil {
 				return nil, fmt.Errorf("experiment: arm %q has a mediated stage (%q) but no mediator factory", t.Name, st.Name)
 			}
+			a.medSpec = spec
 			if a.newMed == nil {
 				if a.newMed, err = cfg.Mediator(spec); err != nil {
 					return nil, fmt.Errorf("experiment: arm %q: stage %q: mediator_policy: %w", t.Name, st.Name, err)
@@ -263,12 +262,12 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Experiment: experiment, Scenario: s0.Name, Runs: cfg.Runs, Seed: cfg.Seed, Parties: names}
+	rep := &Report{Schema: ReportSchema, Experiment: experiment, Scenario: s0.Name, Runs: cfg.Runs, Seed: cfg.Seed, Parties: names}
 	for _, p := range neg {
 		rep.Negotiators = append(rep.Negotiators, names[p])
 	}
 	if med >= 0 {
-		rep.Mediator = names[med]
+		rep.MediatingParty = names[med]
 	}
 	for _, n := range cfg.Pool.Negotiators {
 		rep.Pool.Negotiators = append(rep.Pool.Negotiators, n.Name)
@@ -278,7 +277,7 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	}
 	out := make([]Arm, len(arms))
 	for i, a := range arms {
-		out[i] = Arm{Name: a.t.Name, Variant: a.t.Variant, Params: a.t.Params}
+		out[i] = Arm{Name: a.t.Name, Variant: a.t.Variant, Params: a.t.Params, Mediator: a.medSpec}
 	}
 	if err := aggregate(rep, out, recs, names, neg, med, base); err != nil {
 		return nil, err
@@ -286,12 +285,11 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	return rep, nil
 }
 
-// analyse computes the negotiators' frontier and Nash point and every
-// party's best utility, reusing an earlier arm's when the profiles agree.
+// analyse computes the negotiators' frontier and Nash point, reusing an earlier arm's when the profiles agree.
 func (a *prepared) analyse(neg []int, earlier []*prepared) error {
 	for _, e := range earlier {
 		if sameProfiles(a.profiles, e.profiles) {
-			a.front, a.nash, a.maxU = e.front, e.nash, e.maxU
+			a.front, a.nash = e.front, e.nash
 			return nil
 		}
 	}
@@ -304,10 +302,6 @@ func (a *prepared) analyse(neg []int, earlier []*prepared) error {
 		return err
 	}
 	a.front, a.nash = rep.Frontier, rep.Nash
-	a.maxU = make([]float64, len(a.profiles))
-	for i, p := range a.profiles {
-		a.maxU[i] = maxUtility(p)
-	}
 	return nil
 }
 
@@ -320,21 +314,6 @@ func sameProfiles(a, b []*parley.Profile) bool {
 		}
 	}
 	return true
-}
-
-// maxUtility returns the party's best utility over the space.
-func maxUtility(p *parley.Profile) float64 {
-	if t, ok := p.Utility.(*ufun.Table); ok {
-		return t.Index().Max()
-	}
-	best := math.Inf(-1)
-	if p.Space.Enumerable() {
-		for o := range p.Space.Size() {
-			best = max(best, p.Utility.Utility(parley.Outcome(o)))
-		}
-		return best
-	}
-	return 1
 }
 
 // assignment returns the pool indices of run i's negotiators and voters,
@@ -490,17 +469,14 @@ func (w *worker) run(ctx context.Context, a *prepared, arm, i int, neg []int, cf
 		return fmt.Errorf("experiment: arm %q, run %d: %w", a.t.Name, i, err)
 	}
 	rec.Run, rec.Seed = i, seed
-	rec.Cause, rec.Ratified = res.Cause, res.Ratified
+	rec.Reason, rec.Ratified = res.Cause, res.Ratified
 	rec.Agreed = res.Agreement != parley.NoOutcome && (res.Cause == staged.CauseAgreement || res.Cause == staged.CauseRatificationFailure)
 	rec.Stage, rec.Rounds, rec.Time, rec.Locked = res.StageName, res.Rounds, res.Time, len(res.Locked)
 	rec.Utility = slices.Clone(res.Utilities)
 	rec.Discounted = slices.Clone(res.Discounted)
 	rec.Advantage = make([]float64, len(a.profiles))
 	for p, prof := range a.profiles {
-		r := prof.ReservationAt(res.Time)
-		if d := a.maxU[p] - r; d > parley.Eps {
-			rec.Advantage[p] = (rec.Utility[p] - r) / d
-		}
+		rec.Advantage[p] = rec.Utility[p] - prof.ReservationAt(res.Time)
 	}
 	u := make([]float64, len(neg))
 	for j, p := range neg {

@@ -37,6 +37,9 @@ type Config struct {
 	// SelfPlay lets a competitor meet itself (and, with three or more
 	// parties, fill several seats).
 	SelfPlay bool
+	// Timing is how time runs in every negotiation (TimingAuto,
+	// TimingSteps or TimingGENIUS); it is part of the tournament's Meta.
+	Timing Timing
 	// Workers is the number of negotiations run in parallel (0 means
 	// GOMAXPROCS). Results do not depend on it.
 	Workers int
@@ -136,6 +139,8 @@ func (c *Config) layout() (*prepared, error) {
 		return nil, fmt.Errorf("tournament: workers %d is negative", c.Workers)
 	case c.Limit < 0:
 		return nil, fmt.Errorf("tournament: time limit %v is negative", c.Limit)
+	case c.Timing != TimingAuto && c.Timing != TimingSteps && c.Timing != TimingGENIUS:
+		return nil, fmt.Errorf("tournament: timing %q: want %q, %q or empty (auto)", c.Timing, TimingSteps, TimingGENIUS)
 	}
 	p := &prepared{reps: max(c.Reps, 1), offsets: []int64{0}}
 	refs := make(map[string]bool, len(c.Scenarios))
@@ -211,7 +216,7 @@ func (c *Config) Meta() (Meta, error) {
 		return Meta{}, err
 	}
 	m := Meta{Scenarios: append([]string(nil), p.refs...), Reps: p.reps, Deadline: c.Deadline,
-		Seed: c.Seed, SelfPlay: c.SelfPlay, Planned: p.offsets[len(p.offsets)-1]}
+		Seed: c.Seed, SelfPlay: c.SelfPlay, Timing: c.Timing, Planned: p.offsets[len(p.offsets)-1]}
 	for _, cp := range c.Competitors {
 		m.Agents = append(m.Agents, cp.Name)
 	}

@@ -37,14 +37,9 @@ type Report struct {
 	ErrorCauses []Cause `json:"error_causes"`
 }
 
-// Estimate is a sample mean with its 95% t interval (valid when N >= 2).
-type Estimate struct {
-	Mean  float64 `json:"mean"`
-	Low   float64 `json:"low"`
-	High  float64 `json:"high"`
-	N     int     `json:"n"`
-	HasCI bool    `json:"has_ci"`
-}
+// Estimate is a sample mean or a rate with its 95% interval; its JSON
+// form is {"mean","low","high","n"}, as everywhere in Parley.
+type Estimate = stats.Estimate
 
 // Standing is one competitor's line of the leaderboard. A competitor's
 // sample has one value per seat it took: a run in which it played both
@@ -56,14 +51,12 @@ type Standing struct {
 	Seats int `json:"seats"`
 	// Utility is the undiscounted utility it obtained (its reservation
 	// value without agreement, errors included); Advantage the same minus
-	// its reservation value.
+	// its reservation value at the end time, u − r(t).
 	Utility   Estimate `json:"utility"`
 	Advantage Estimate `json:"advantage"`
 	// AgreementRate is the share of its seats that ended in agreement,
 	// with the Wilson 95% interval.
-	AgreementRate float64 `json:"agreement_rate"`
-	AgreementLow  float64 `json:"agreement_low"`
-	AgreementHigh float64 `json:"agreement_high"`
+	AgreementRate Estimate `json:"agreement_rate"`
 	// ParetoDistance, NashDistance and Welfare are means over its runs of
 	// the outcome's distance to the Pareto frontier, to the Nash point
 	// (over runs whose scenario has one) and its social welfare.
@@ -285,12 +278,11 @@ func (t *Tally) Report() (*Report, error) {
 		if a.util.n > 0 {
 			st.Utility, st.Advantage = a.util.estimate(), a.adv.estimate()
 			n := float64(a.util.n)
-			st.AgreementRate = float64(a.agreed) / n
-			ci, err := stats.Wilson(a.agreed, a.util.n, stats.Level95)
+			ar, err := stats.RateEstimate(a.agreed, a.util.n, stats.Level95)
 			if err != nil {
 				return nil, fmt.Errorf("tournament: report: %s: %w", name, err)
 			}
-			st.AgreementLow, st.AgreementHigh = ci.Low, ci.High
+			st.AgreementRate = ar
 			st.ParetoDistance, st.Welfare = a.pareto/n, a.welfare/n
 			if a.nashN > 0 {
 				st.NashDistance = a.nash / float64(a.nashN)

@@ -60,8 +60,8 @@ func TestReportByHand(t *testing.T) {
 	near("hardliner utility", lb[0].Utility.Mean, 0.5)
 	near("yes utility", lb[1].Utility.Mean, 0.275)
 	near("hardliner advantage", lb[0].Advantage.Mean, 0.5)
-	near("hardliner agreement", lb[0].AgreementRate, 0.5)
-	near("yes agreement", lb[1].AgreementRate, 1)
+	near("hardliner agreement", lb[0].AgreementRate.Mean, 0.5)
+	near("yes agreement", lb[1].AgreementRate.Mean, 1)
 	near("yes welfare", lb[1].Welfare, (1+1+1.1+1.1)/4)
 	// t interval of {0,0,1,1}: mean 0.5, sd 1/√3, t(0.975, 3) = 3.182446.
 	half := 3.182446305284263 * (1 / math.Sqrt(3)) / 2

@@ -204,12 +204,7 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 		}
 	}()
 	s := j.Scenario
-	timing := sao.TimingGENIUS
-	for _, a := range j.Agents {
-		if !r.cfg.Competitors[a].GeniusTiming {
-			timing = sao.TimingSteps
-		}
-	}
+	timing := r.timing(j)
 	m := e.mechs[s][timing]
 	if m == nil {
 		sc := r.cfg.Scenarios[s]
@@ -255,9 +250,11 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	if res.Agreed() {
 		rec.Agreement = r.cfg.Scenarios[s].Space.Named(res.Agreement)
 	}
+	// Advantage: utility minus the reservation value at the end time,
+	// u_i − r_i(t), as every Parley output defines it.
 	rec.Advantage = make([]float64, len(res.Utilities))
 	for i, u := range res.Utilities {
-		rec.Advantage[i] = u - r.p.resv[s][i]
+		rec.Advantage[i] = u - r.cfg.Scenarios[s].Parties[i].Profile.ReservationAt(res.Time)
 	}
 	r.metrics(&rec, s)
 	return rec
@@ -296,4 +293,20 @@ func RunNegotiation(ctx context.Context, cfg *Config, j Job, opts RunnerOptions)
 	}
 	defer r.Close()
 	return r.Run(ctx, j)
+}
+
+// timing returns the sao timing of job j (Config.Timing).
+func (r *Runner) timing(j Job) sao.Timing {
+	switch r.cfg.Timing {
+	case TimingGENIUS:
+		return sao.TimingGENIUS
+	case TimingSteps:
+		return sao.TimingSteps
+	}
+	for _, a := range j.Agents {
+		if !r.cfg.Competitors[a].GeniusTiming {
+			return sao.TimingSteps
+		}
+	}
+	return sao.TimingGENIUS
 }

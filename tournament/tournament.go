@@ -25,10 +25,29 @@ type Competitor struct {
 	Name string
 	New  func() parley.Negotiator
 	// GeniusTiming marks a competitor that expects GENIUS's round timing
-	// (sao.TimingGENIUS, as the genius-* agents do): a negotiation in which
-	// every competitor does runs with it; any other with Parley's steps.
+	// (sao.TimingGENIUS, as the genius-* agents do): with TimingAuto, a
+	// negotiation in which every competitor does runs with it; any other
+	// with Parley's steps.
 	GeniusTiming bool
 }
+
+// Timing says how time runs in a tournament's negotiations (Config.Timing,
+// saved in Meta.Timing).
+type Timing string
+
+// The timings of a tournament.
+const (
+	// TimingAuto (the zero value) runs a negotiation with GENIUS's round
+	// timing when every competitor in it has GeniusTiming, and with
+	// Parley's steps otherwise.
+	TimingAuto Timing = ""
+	// TimingSteps runs every negotiation with Parley's step timing
+	// (sao.TimingSteps).
+	TimingSteps Timing = "steps"
+	// TimingGENIUS runs every negotiation with GENIUS's round timing
+	// (sao.TimingGENIUS), whatever the competitors: ANAC-style results.
+	TimingGENIUS Timing = "genius"
+)
 
 // Job is one negotiation of a tournament, fully determined by the Config
 // and its ID: the ID is its position in the enumeration (see JobAt).
@@ -55,11 +74,12 @@ type Record struct {
 	Utilities []float64 `json:"utilities"`
 	// Discounted are the Utilities discounted at the end time.
 	Discounted []float64 `json:"discounted"`
-	// Advantage is Utilities minus each party's reservation value
-	// (Profile.Reservation).
+	// Advantage is Utilities minus each party's reservation value at the
+	// end time (Profile.ReservationAt), u_i − r_i(t): 0 without agreement.
 	Advantage []float64 `json:"advantage"`
 	Rounds    int       `json:"rounds"`
-	// Reason is why it ended: agreement, deadline, walked_away or error.
+	// Reason is why it ended, a parley.Reason name: agreement, deadline,
+	// walk_away or error.
 	Reason string `json:"reason"`
 	// Error is the cause of a Reason "error" (a strategy's error or panic,
 	// an exceeded time limit), naming the party.
@@ -86,6 +106,8 @@ type Meta struct {
 	Deadline  int      `json:"deadline"`
 	Seed      uint64   `json:"seed"`
 	SelfPlay  bool     `json:"self_play"`
+	// Timing is Config.Timing ("" for TimingAuto).
+	Timing Timing `json:"timing,omitempty"`
 	// Planned is the number of negotiations the tournament defines (Count).
 	Planned int64 `json:"planned"`
 }

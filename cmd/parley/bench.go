@@ -77,7 +77,10 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 			if asJSON {
 				e := json.NewEncoder(c.OutOrStdout())
 				e.SetIndent("", "  ")
-				return e.Encode(rows)
+				return e.Encode(struct {
+					Schema    string      `json:"schema"`
+					Scenarios []BenchJSON `json:"scenarios"`
+				}{schemaBench, rows})
 			}
 			w := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintln(w, "scenario\toutcomes\tload ms\tprepare ms\tpareto ms\tpareto pts\tnegotiations\trounds/s\tsteps/s\tallocs/round\t")
@@ -92,7 +95,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 	c.Flags().StringSliceVar(&profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO")
 	c.Flags().IntVar(&deadline, "deadline", 1000, "rounds per negotiation")
 	c.Flags().DurationVar(&dur, "duration", 2*time.Second, "how long to run negotiations per scenario")
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, scenarios} (docs/cli.md)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, quietHelp)
 	return c
 }

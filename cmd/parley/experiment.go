@@ -265,6 +265,7 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 		if err := saveArmsPlot(f.plot, rep, cmd == "experiment sweep"); err != nil {
 			return fmt.Errorf("%s: --plot: %w", cmd, err)
 		}
+		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
 	}
 	if f.asJSON {
 		e := json.NewEncoder(out)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -82,7 +83,11 @@ func TestRunReplaysGeniusSession(t *testing.T) {
 			t.Errorf("%v: timing %q, %s in round %d accepted by %v; want genius timing, agreement in round %d accepted by %s",
 				s.Agents, j.Timing, j.Reason, j.Rounds, j.AcceptedBy, s.Round, wantBy)
 		}
-		if !reflect.DeepEqual(j.Agreement, s.Bid) {
+		got := map[string]string{}
+		for k, v := range j.Agreement {
+			got[k] = fmt.Sprint(v)
+		}
+		if !reflect.DeepEqual(got, s.Bid) {
 			t.Errorf("%v: agreement %v, want %v", s.Agents, j.Agreement, s.Bid)
 		}
 		for i, n := range names {
@@ -115,9 +120,9 @@ func TestRunTiming(t *testing.T) {
 		time   float64
 	}{
 		{[]string{"--agents", "genius-hardliner"}, "genius", 10.0 / 11},
-		{[]string{"--agents", "genius-hardliner", "--timing", "steps"}, "", 1},
+		{[]string{"--agents", "genius-hardliner", "--timing", "steps"}, "steps", 1},
 		{[]string{"--agents", "hardliner", "--timing", "GENIUS"}, "genius", 10.0 / 11},
-		{[]string{"--agents", "hardliner"}, "", 1},
+		{[]string{"--agents", "hardliner"}, "steps", 1},
 	}
 	for _, tc := range tests {
 		if got, tm := timing(tc.args...); got != tc.timing || tm != tc.time {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -53,7 +54,9 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 --profiles, or a GeniusWeb folder of profile .json files.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("parley {{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -62,6 +65,39 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 	root.AddCommand(newRunCmd(), newAnalyzeCmd(), newScenariosCmd(), newAgentsCmd(), newConvertCmd(), newBenchCmd(), newExperimentCmd(),
 		newTournamentCmd(), newReplayCmd(), newReportCmd(), newMergeCmd(), newWorkerCmd())
 	return root
+}
+
+// version describes this build: the module version ("(devel)" for a
+// build from a work tree), the VCS revision and whether the tree had
+// uncommitted changes, and the Go version, as the Go toolchain recorded
+// them in the binary.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown build)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		v += " (commit " + rev + modified + ")"
+	}
+	return v + ", " + bi.GoVersion
 }
 
 // exactArgs is cobra.ExactArgs returning a usageError.

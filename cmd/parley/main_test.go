@@ -81,7 +81,7 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"kalai_smorodinsky", "max_welfare", "nash", "opposition", "outcomes", "pareto", "parties", "reservation", "scenario"}
+	want := []string{"kalai_smorodinsky", "max_welfare", "nash", "opposition", "outcomes", "pareto", "parties", "reservation", "scenario", "schema"}
 	if got := keys(raw); !reflect.DeepEqual(got, want) {
 		t.Fatalf("analyze --json keys %v, want exactly %v", got, want)
 	}
@@ -95,16 +95,22 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	if j.Outcomes != 58320 || j.Pareto.Size != 78 || len(j.Pareto.Points) != 78 {
 		t.Fatalf("outcomes %d, frontier %d/%d; want 58320 and 78", j.Outcomes, j.Pareto.Size, len(j.Pareto.Points))
 	}
-	if j.Nash == nil || math.Abs(j.Nash.Utilities[0]-0.652) > 5e-4 || math.Abs(j.Nash.Utilities[1]-0.646) > 5e-4 {
+	if j.Nash == nil || math.Abs(j.Nash.Utilities["RU"]-0.652) > 5e-4 || math.Abs(j.Nash.Utilities["UA"]-0.646) > 5e-4 {
 		t.Fatalf("nash %+v, want (0.652, 0.646)", j.Nash)
 	}
 	if j.Nash.Outcome["territory"] != "freeze_line_us_recognition" || j.Nash.Outcome["sanctions"] != "full_lifting_g8" {
 		t.Fatalf("nash outcome %v", j.Nash.Outcome)
 	}
+	// Kalai-Smorodinsky and maximal welfare come with their outcomes, as
+	// Nash does.
+	if j.KalaiSmorodinsky == nil || len(j.KalaiSmorodinsky.Outcome) != 9 || len(j.MaxWelfare.Outcome) != 9 ||
+		math.Abs(j.MaxWelfare.Welfare-j.MaxWelfare.Utilities["RU"]-j.MaxWelfare.Utilities["UA"]) > 1e-12 {
+		t.Fatalf("kalai-smorodinsky %+v, max welfare %+v", j.KalaiSmorodinsky, j.MaxWelfare)
+	}
 	if math.Abs(j.Opposition-0.497) > 5e-4 {
 		t.Fatalf("opposition %v, want 0.497", j.Opposition)
 	}
-	if !reflect.DeepEqual(j.Parties, []string{"RU", "UA"}) || !reflect.DeepEqual(j.Reservation, []float64{0.5, 0.5}) {
+	if !reflect.DeepEqual(j.Parties, []string{"RU", "UA"}) || !reflect.DeepEqual(j.Reservation, map[string]float64{"RU": 0.5, "UA": 0.5}) {
 		t.Fatalf("parties %v reservation %v", j.Parties, j.Reservation)
 	}
 }
@@ -119,7 +125,7 @@ func TestAnalyzeCeasefireRedLines(t *testing.T) {
 	if err := json.Unmarshal([]byte(cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json")), &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Outcomes != 58320 || j.Pareto.Size != 55 || j.Nash == nil || math.Abs(j.Nash.Utilities[0]-0.652) > 5e-4 {
+	if j.Outcomes != 58320 || j.Pareto.Size != 55 || j.Nash == nil || math.Abs(j.Nash.Utilities["RU"]-0.652) > 5e-4 {
 		t.Fatalf("outcomes %d frontier %d nash %+v", j.Outcomes, j.Pareto.Size, j.Nash)
 	}
 	out := cli(t, "analyze", "ceasefire", "--parties", "RU,UA")
@@ -161,13 +167,14 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 	if err := json.Unmarshal([]byte(o1), &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, []string{"boulware", "conceder:e=3", "random"}) {
+	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, map[string]string{"RU": "boulware", "UA": "conceder:e=3", "US": "random"}) {
 		t.Fatalf("seed %d deadline %d agents %v", j.Seed, j.Deadline, j.Agents)
 	}
-	lines := bytes.Count(t1, []byte("\n"))
-	// A walk-away through the hazard is traced but is no turn.
-	if lines != j.Steps && !(j.Reason == "walked_away" && lines == j.Steps+1) {
-		t.Fatalf("trace has %d lines for %d steps", lines, j.Steps)
+	// A header line, one line per event, a result line. A walk-away
+	// through the hazard is traced but is no turn.
+	lines := bytes.Count(t1, []byte("\n")) - 2
+	if lines != j.Steps && !(j.Reason == "walk_away" && lines == j.Steps+1) {
+		t.Fatalf("trace has %d event lines for %d steps", lines, j.Steps)
 	}
 	if j.Reason == "agreement" {
 		if len(j.Agreement) != 9 || j.Metrics == nil {
@@ -202,11 +209,12 @@ func TestRunReadable(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Offers:", "Utilities", "round   1  RU"}},
+		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Events:", "PARTY  UTILITY  DISCOUNTED  ADVANTAGE", "  1      RU     offer", "  ... 28 more ..."}},
 		// The README's account of the demo.
-		{[]string{"run", "ceasefire"}, []string{`RU         leaves`, `No agreement (walk_away) in stage "bilateral", round 20.`}},
-		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"protocol default, 120 rounds in all", "stage 1  bilateral(sao RU+UA, 40 rounds)",
-			"stage 2  mediated(mediated RU+UA, 80 rounds)", `Stage "bilateral" (sao)`, `Stage "mediated" (mediated)`, "US         proposes", "Agreement in stage \"mediated\""}},
+		{[]string{"run", "ceasefire"}, []string{"20     bilateral  20           RU     walk_away", `Result: walk_away in round 20 (stage "bilateral", its round 20), t=0.158, by RU`}},
+		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"staged protocol (the declared stages), 120 rounds in all",
+			"  1      bilateral  sao        RU+UA         40      1-40           none", "  2      mediated   mediated   RU+UA         80      41-120         US",
+			"mediated   1            US     offer", `Result: agreement in round`, `(stage "mediated", its round`}},
 	}
 	for _, tc := range tests {
 		out := cli(t, tc.args...)
@@ -233,14 +241,14 @@ func TestRunStaged(t *testing.T) {
 		t.Fatalf("trace lacks the mediated stage or the US's proposals:\n%.400s", ta)
 	}
 	for _, v := range []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"} {
-		var j StagedJSON
+		var j RunJSON
 		if err := json.Unmarshal([]byte(cli(t, "run", "ceasefire", "--variant", v, "--voters", "hillclimber,annealer", "--mediator", "nash", "--json")), &j); err != nil {
 			t.Fatal(err)
 		}
-		if j.Variant != v || j.Deadline != 120 || j.Mediator != "nash" || j.Cause == "" || j.Cause == "error" {
+		if j.Variant != v || j.Deadline != 120 || j.Mediator != "nash" || j.Reason == "" || j.Reason == "error" {
 			t.Errorf("variant %s: %+v", v, j)
 		}
-		if j.Cause == "agreement" && (!j.Ratified || j.Agreement == nil) {
+		if j.Reason == "agreement" && (j.Ratified == nil || !*j.Ratified || j.Agreement == nil) {
 			t.Errorf("variant %s: agreement without ratification or outcome", v)
 		}
 	}
@@ -368,11 +376,15 @@ func TestExitCodes(t *testing.T) {
 
 func TestBenchRuns(t *testing.T) {
 	out := cli(t, "bench", "ceasefire", "--duration", "50ms", "--deadline", "50", "--json")
-	var rows []BenchJSON
-	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+	var b struct {
+		Schema    string      `json:"schema"`
+		Scenarios []BenchJSON `json:"scenarios"`
+	}
+	if err := json.Unmarshal([]byte(out), &b); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].Outcomes != 58320 || rows[0].Negotiations == 0 || rows[0].ParetoPoints == 0 {
+	rows := b.Scenarios
+	if b.Schema != "parley.bench/2" || len(rows) != 1 || rows[0].Outcomes != 58320 || rows[0].Negotiations == 0 || rows[0].ParetoPoints == 0 {
 		t.Fatalf("bench rows %+v", rows)
 	}
 }

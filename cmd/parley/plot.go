@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/experiment/stats"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/tournament"
@@ -27,12 +29,17 @@ func checkPlot(cmd, path string) error {
 	return nil
 }
 
-// saoMoves returns the offers of an alternating-offers run.
-func saoMoves(events []parley.Event) []chart.Move {
+// runMoves returns the offers (and a mediated stage's proposals) of a run's
+// events: of plain alternating offers when pl is nil, else of pl's stages.
+func runMoves(pl *staged.Plan, events []traceEvent) []chart.Move {
 	var ms []chart.Move
 	for _, e := range events {
-		if e.Action == parley.Offer && e.Party >= 0 {
-			ms = append(ms, chart.Move{Party: e.Party, Outcome: e.Outcome})
+		if pl == nil {
+			if e.e.Action == parley.Offer && e.e.Party >= 0 && e.e.Outcome != parley.NoOutcome {
+				ms = append(ms, chart.Move{Party: e.e.Party, Outcome: e.e.Outcome})
+			}
+		} else if m, ok := stagedMove(*pl, e.stage, e.e); ok {
+			ms = append(ms, m)
 		}
 	}
 	return ms
@@ -67,8 +74,8 @@ func planStages(pl staged.Plan) []chart.Stage {
 	return st
 }
 
-// saveRunPlot draws one negotiation of s to path.
-func saveRunPlot(path string, s *scenario.Scenario, specs []string, seed uint64, stages []chart.Stage, moves []chart.Move, res *parley.Result, ended string) error {
+// saveRunPlot draws one negotiation of s to path and says so on errOut.
+func saveRunPlot(errOut io.Writer, path string, s *scenario.Scenario, specs []string, seed uint64, stages []chart.Stage, moves []chart.Move, res *parley.Result, ended string) error {
 	seatsText := make([]string, len(specs))
 	for i, sp := range specs {
 		seatsText[i] = s.Parties[i].Name + " " + sp
@@ -89,6 +96,7 @@ func saveRunPlot(path string, s *scenario.Scenario, specs []string, seed uint64,
 	if err := chart.Save(path, n); err != nil {
 		return fmt.Errorf("run: --plot: %w", err)
 	}
+	fmt.Fprintf(errOut, "run: wrote the plot to %s\n", path)
 	return nil
 }
 
@@ -103,15 +111,17 @@ func saoEnding(names []string, res *parley.Result) string {
 	return fmt.Sprintf("no agreement (%s) after %d rounds", res.Reason, res.Rounds)
 }
 
-// stagedEnding says how a staged run ended, for a plot.
-func stagedEnding(res *staged.Result) string {
+// stagedEnding says how a staged run ended, for a plot; stageRound is the
+// final round counted within its stage, res.Rounds on the run's clock.
+func stagedEnding(res *staged.Result, stageRound int) string {
+	where := fmt.Sprintf("in stage %s, its round %d (round %d of the run)", res.StageName, stageRound, res.Rounds)
 	switch {
 	case res.Agreed() && res.Ratified:
-		return fmt.Sprintf("agreement in stage %s, round %d, ratified", res.StageName, res.Rounds)
+		return "agreement " + where + ", ratified"
 	case res.Agreed():
-		return fmt.Sprintf("agreement signed in stage %s, round %d, not ratified", res.StageName, res.Rounds)
+		return "agreement signed " + where + ", not ratified"
 	}
-	return fmt.Sprintf("no agreement (%s) in stage %s, round %d", res.Cause, res.StageName, res.Rounds)
+	return fmt.Sprintf("no agreement (%s) %s", res.Cause, where)
 }
 
 // saveLeaderboardPlot draws a tournament report's mean utility and
@@ -126,8 +136,7 @@ func saveLeaderboardPlot(path string, rep *tournament.Report) error {
 			continue
 		}
 		lb.Rows = append(lb.Rows, chart.LeaderboardRow{Agent: s.Agent,
-			Utility:   chart.Interval{Mean: s.Utility.Mean, Low: s.Utility.Low, High: s.Utility.High, HasCI: s.Utility.HasCI},
-			Advantage: chart.Interval{Mean: s.Advantage.Mean, Low: s.Advantage.Low, High: s.Advantage.High, HasCI: s.Advantage.HasCI}})
+			Utility: interval(s.Utility), Advantage: interval(s.Advantage)})
 	}
 	if err := chart.Save(path, lb); err != nil {
 		return fmt.Errorf("report: --plot: %w", err)
@@ -148,9 +157,7 @@ func saveArmsPlot(path string, rep *experiment.Report, sweep bool) error {
 	}
 	for _, r := range rep.Arms {
 		a.Rows = append(a.Rows, chart.ArmRow{Name: r.Name,
-			Agreement: chart.Interval{Mean: r.AgreementRate, Low: r.AgreementRateCI[0], High: r.AgreementRateCI[1], HasCI: true},
-			Ratified:  chart.Interval{Mean: r.RatifiedRate, Low: r.RatifiedRateCI[0], High: r.RatifiedRateCI[1], HasCI: true},
-			Welfare:   chart.Interval{Mean: r.Welfare, Low: r.WelfareCI[0], High: r.WelfareCI[1], HasCI: true}})
+			Agreement: interval(r.AgreementRate), Ratified: interval(r.RatifiedRate), Welfare: interval(r.Welfare)})
 	}
 	return chart.Save(path, a)
 }
@@ -161,4 +168,9 @@ func count(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// interval is an estimate as the charts take it.
+func interval(e stats.Estimate) chart.Interval {
+	return chart.Interval{Mean: e.Mean, Low: e.Low, High: e.High, HasCI: e.HasCI}
 }

@@ -199,3 +199,19 @@ func TestIsTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestPlotSaysWhere: every --plot says on stderr where it wrote the file.
+func TestPlotSaysWhere(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"run", "ceasefire", "--plot", filepath.Join(dir, "staged.png")},
+		{"run", "ceasefire", "--protocol", "sao", "--deadline", "10", "--plot", filepath.Join(dir, "sao.png")},
+		{"experiment", "sequencing", "ceasefire", "--runs", "1", "--plot", filepath.Join(dir, "seq.png")},
+	} {
+		_, errs, code := exe(t, args...)
+		want := "wrote the plot to " + args[len(args)-1] + "\n"
+		if code != 0 || !strings.HasSuffix(errs, want) {
+			t.Errorf("parley %s: exit %d, stderr %q, want it to end in %q", strings.Join(args, " "), code, errs, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -86,6 +87,12 @@ func TestReadmeTour(t *testing.T) {
 // jsonBlock returns the first ```json block after marker in docs/cli.md.
 func jsonBlock(t *testing.T, marker string) string {
 	t.Helper()
+	return fenced(t, marker, "json")
+}
+
+// fenced returns the first ```lang block after marker in docs/cli.md.
+func fenced(t *testing.T, marker, lang string) string {
+	t.Helper()
 	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "cli.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +101,7 @@ func jsonBlock(t *testing.T, marker string) string {
 	if !ok {
 		t.Fatalf("docs/cli.md lacks %q", marker)
 	}
-	_, block, _ := strings.Cut(rest, "```json\n")
+	_, block, _ := strings.Cut(rest, "```"+lang+"\n")
 	block, _, _ = strings.Cut(block, "```")
 	return block
 }
@@ -134,5 +141,85 @@ func TestDocsAnalyzeExample(t *testing.T) {
 	dp, rp := doc["pareto"].(map[string]any), real["pareto"].(map[string]any)
 	if dp["size"] != rp["size"] {
 		t.Fatalf("docs frontier size %v, real %v", dp["size"], rp["size"])
+	}
+	if doc["schema"] != real["schema"] || !reflect.DeepEqual(doc["reservation"], real["reservation"]) {
+		t.Fatalf("docs schema %v reservation %v, real %v %v", doc["schema"], doc["reservation"], real["schema"], real["reservation"])
+	}
+	for _, k := range []string{"nash", "kalai_smorodinsky", "max_welfare"} {
+		d, r := doc[k].(map[string]any), real[k].(map[string]any)
+		if !reflect.DeepEqual(keys(d), keys(r)) || !reflect.DeepEqual(keys(d["utilities"].(map[string]any)), keys(r["utilities"].(map[string]any))) {
+			t.Fatalf("docs %s %v, real %v", k, d, r)
+		}
+		for p, u := range d["utilities"].(map[string]any) {
+			if math.Abs(u.(float64)-r["utilities"].(map[string]any)[p].(float64)) > 5e-4 {
+				t.Fatalf("docs %s utility of %s %v, real %v", k, p, u, r["utilities"])
+			}
+		}
+		if d["outcome"].(map[string]any)["territory"] != r["outcome"].(map[string]any)["territory"] {
+			t.Fatalf("docs %s outcome %v, real %v", k, d["outcome"], r["outcome"])
+		}
+	}
+}
+
+// TestDocsTraceExample: the trace example in docs/cli.md is the real file.
+func TestDocsTraceExample(t *testing.T) {
+	tf := filepath.Join(t.TempDir(), "t.jsonl")
+	cli(t, "run", "testdata/tournament/market.yaml", "--agents", "boulware,conceder", "--deadline", "3", "--trace", tf)
+	got, err := os.ReadFile(tf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fenced(t, "### Trace files", "jsonl"); string(got) != want {
+		t.Fatalf("docs/cli.md trace example is stale; got:\n%s", got)
+	}
+}
+
+// TestDocsAgentsExample: the agents --json example in docs/cli.md is
+// boulware's real first parameter.
+func TestDocsAgentsExample(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(jsonBlock(t, "## `parley scenarios`, `parley agents`")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var real struct {
+		Schema      string `json:"schema"`
+		Negotiators []struct {
+			Name   string           `json:"name"`
+			Params []map[string]any `json:"params"`
+		} `json:"negotiators"`
+	}
+	if err := json.Unmarshal([]byte(cli(t, "agents", "--json")), &real); err != nil {
+		t.Fatal(err)
+	}
+	if real.Schema != "parley.agents/2" || real.Negotiators[0].Name != "boulware" || !reflect.DeepEqual(real.Negotiators[0].Params[0], doc) {
+		t.Fatalf("docs %v, real %s %s %v", doc, real.Schema, real.Negotiators[0].Name, real.Negotiators[0].Params[0])
+	}
+}
+
+// TestDocsSchemas: every schema a command prints is in docs/cli.md's table,
+// and every key of the scenarios and bench outputs is documented there.
+func TestDocsSchemas(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "cli.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{schemaRun, schemaTrace, schemaAnalyze, schemaAgents, schemaExperiment, schemaReport, schemaScenarios, schemaBench} {
+		if !strings.Contains(string(doc), "| `"+s+"` |") {
+			t.Errorf("docs/cli.md's schema table lacks %s", s)
+		}
+	}
+	for _, args := range [][]string{{"scenarios", "--json"}, {"bench", "ceasefire", "--duration", "20ms", "--deadline", "20", "--json"}} {
+		var top map[string]any
+		if err := json.Unmarshal([]byte(cli(t, args...)), &top); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(doc), fmt.Sprintf("schema `%s`", top["schema"])) {
+			t.Errorf("docs/cli.md does not document %s", top["schema"])
+		}
+		for k := range top["scenarios"].([]any)[0].(map[string]any) {
+			if !strings.Contains(string(doc), "`"+k+"`") && !strings.Contains(string(doc), `"`+k+`"`) {
+				t.Errorf("%s: key %q is not documented in docs/cli.md", args[0], k)
+			}
+		}
 	}
 }

@@ -63,6 +63,7 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 				if err := saveLeaderboardPlot(plotFile, rep); err != nil {
 					return err
 				}
+				fmt.Fprintf(c.ErrOrStderr(), "report: wrote the plot to %s\n", plotFile)
 			}
 			out := c.OutOrStdout()
 			switch {
@@ -102,10 +103,17 @@ func reportOf(ctx context.Context, st *sqlite.Store) (*tournament.Report, error)
 	return t.Report()
 }
 
+// ReportJSON is the --json output of 'parley report' (schema
+// parley.report/2, docs/tournaments.md).
+type ReportJSON struct {
+	Schema string `json:"schema"`
+	*tournament.Report
+}
+
 func writeReportJSON(w io.Writer, rep *tournament.Report) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
-	return e.Encode(rep)
+	return e.Encode(ReportJSON{Schema: schemaReport, Report: rep})
 }
 
 // printReport writes the report as text.
@@ -114,6 +122,12 @@ func printReport(w io.Writer, rep *tournament.Report) {
 	self := ""
 	if m.SelfPlay {
 		self = ", self-play"
+	}
+	switch m.Timing {
+	case tournament.TimingGENIUS:
+		self += ", GENIUS timing"
+	case tournament.TimingSteps:
+		self += ", step timing"
 	}
 	fmt.Fprintf(w, "Tournament: %d agents, %d scenarios, %d reps, deadline %d rounds, seed %d%s\n",
 		len(m.Agents), len(m.Scenarios), m.Reps, m.Deadline, m.Seed, self)
@@ -129,8 +143,8 @@ func printReport(w io.Writer, rep *tournament.Report) {
 			fmt.Fprintf(tw, "%d\t%s\t0\t-\t-\t-\t-\t-\t-\t0\n", s.Rank, s.Agent)
 			continue
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%.3f [%.3f, %.3f]\t%.3f\t%.3f\t%.3f\t%d\n", s.Rank, s.Agent, s.Seats,
-			fmtEstimate(s.Utility), fmtEstimate(s.Advantage), s.AgreementRate, s.AgreementLow, s.AgreementHigh,
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%d\n", s.Rank, s.Agent, s.Seats,
+			fmtEstimate(s.Utility), fmtEstimate(s.Advantage), fmtEstimate(s.AgreementRate),
 			s.ParetoDistance, s.NashDistance, s.Welfare, s.Errors)
 	}
 	tw.Flush()
@@ -184,7 +198,7 @@ func writeLeaderboardCSV(w io.Writer, rep *tournament.Report) error {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, s := range rep.Leaderboard {
 		cw.Write([]string{strconv.Itoa(s.Rank), s.Agent, strconv.Itoa(s.Seats), f(s.Utility.Mean), f(s.Utility.Low), f(s.Utility.High),
-			f(s.Advantage.Mean), f(s.Advantage.Low), f(s.Advantage.High), f(s.AgreementRate), f(s.AgreementLow), f(s.AgreementHigh),
+			f(s.Advantage.Mean), f(s.Advantage.Low), f(s.Advantage.High), f(s.AgreementRate.Mean), f(s.AgreementRate.Low), f(s.AgreementRate.High),
 			f(s.ParetoDistance), f(s.NashDistance), f(s.Welfare), strconv.Itoa(s.Errors)})
 	}
 	cw.Flush()

@@ -59,7 +59,10 @@ Any other scenario is given by path (see 'parley --help').`,
 			if asJSON {
 				e := json.NewEncoder(c.OutOrStdout())
 				e.SetIndent("", "  ")
-				return e.Encode(rows)
+				return e.Encode(struct {
+					Schema    string `json:"schema"`
+					Scenarios []row  `json:"scenarios"`
+				}{schemaScenarios, rows})
 			}
 			w := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "NAME\tPARTIES\tISSUES\tOUTCOMES\tDESCRIPTION")
@@ -69,7 +72,7 @@ Any other scenario is given by path (see 'parley --help').`,
 			return w.Flush()
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, scenarios} (docs/cli.md)")
 	return c
 }
 

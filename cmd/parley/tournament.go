@@ -32,6 +32,7 @@ type tournamentSpec struct {
 	Deadline  int      `yaml:"deadline"`
 	Seed      uint64   `yaml:"seed"`
 	SelfPlay  bool     `yaml:"self_play"`
+	Timing    string   `yaml:"timing"`
 	Workers   int      `yaml:"workers"`
 	Limit     string   `yaml:"limit"`
 	DB        string   `yaml:"db"`
@@ -69,9 +70,15 @@ where it stopped: runs already stored are skipped, none is run twice. A
 database holds one tournament: reusing it with other settings is an error.
 
 The settings can come from a YAML file instead of flags (fields: agents,
-scenarios, reps, deadline, seed, self_play, workers, limit, db, shard,
-queue; relative paths are relative to the file); flags given as well
-override the file.
+scenarios, reps, deadline, seed, self_play, timing, workers, limit, db,
+shard, queue; relative paths are relative to the file); flags given as
+well override the file.
+
+--timing sets how normalised time t runs in every negotiation: "steps"
+(Parley's: each turn advances the clock), "genius" (GENIUS's round timing,
+t = R/(D+1) in round R, for any agents: use it to reproduce ANAC-style
+results) or "auto" (the default: genius for a negotiation whose agents are
+all genius-*, steps otherwise). It is saved with the results.
 
 --limit bounds the wall time of one negotiation: a strategy that loops or
 stalls gets that run recorded as an error ("exceeded the time limit") and
@@ -112,6 +119,7 @@ docs/tournaments.md).`,
 	fl.IntVar(&spec.Deadline, "deadline", defaultDeadline, "rounds per negotiation")
 	fl.Uint64Var(&spec.Seed, "seed", 1, "tournament seed: fixes every negotiation")
 	fl.BoolVar(&spec.SelfPlay, "self-play", false, "let an agent negotiate against itself")
+	fl.StringVar(&spec.Timing, "timing", timingAuto, "how time runs: auto, steps or genius (auto: genius when every agent of a negotiation is genius-*, else steps)")
 	fl.IntVar(&spec.Workers, "workers", 0, "negotiations run in parallel (default: all cores); results do not depend on it")
 	fl.StringVar(&spec.Limit, "limit", defaultTournamentLimit.String(), "wall-time limit of one negotiation (0: none)")
 	fl.StringVar(&spec.DB, "db", "", "SQLite results database (created if missing; required)")
@@ -124,7 +132,7 @@ docs/tournaments.md).`,
 
 // flagKeys maps the YAML keys to their flags.
 var flagKeys = map[string]string{"agents": "agents", "scenarios": "scenarios", "reps": "reps", "deadline": "deadline",
-	"seed": "seed", "self_play": "self-play", "workers": "workers", "limit": "limit", "db": "db", "shard": "shard", "queue": "queue"}
+	"seed": "seed", "self_play": "self-play", "timing": "timing", "workers": "workers", "limit": "limit", "db": "db", "shard": "shard", "queue": "queue"}
 
 // mergeSpec returns the file's settings overridden by the flags given on
 // the command line, with the flags' defaults for what neither sets.
@@ -154,6 +162,9 @@ func mergeSpec(f *tournamentSpec, flags tournamentSpec, c *cobra.Command) tourna
 	}
 	if set("self_play") {
 		s.SelfPlay = flags.SelfPlay
+	}
+	if set("timing") {
+		s.Timing = flags.Timing
 	}
 	if set("workers") {
 		s.Workers = flags.Workers
@@ -300,7 +311,11 @@ func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, t
 			return nil, shard, s.errorAt("shard", "$.shard", err)
 		}
 	}
-	cfg := &tournament.Config{Reps: s.Reps, Deadline: s.Deadline, Seed: s.Seed, SelfPlay: s.SelfPlay, Workers: s.Workers, Limit: limit}
+	timing, err := tournamentTiming(s.Timing)
+	if err != nil {
+		return nil, shard, s.errorAt("timing", "$.timing", err)
+	}
+	cfg := &tournament.Config{Reps: s.Reps, Deadline: s.Deadline, Seed: s.Seed, SelfPlay: s.SelfPlay, Timing: timing, Workers: s.Workers, Limit: limit}
 	seen := map[string]bool{}
 	for i, spec := range agents {
 		spec = strings.TrimSpace(spec)
@@ -330,6 +345,22 @@ func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, t
 	return cfg, shard, nil
 }
 
+// timingAuto is the default of the tournament's --timing.
+const timingAuto = "auto"
+
+// tournamentTiming parses a tournament's --timing (or timing:).
+func tournamentTiming(s string) (tournament.Timing, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", timingAuto:
+		return tournament.TimingAuto, nil
+	case timingSteps:
+		return tournament.TimingSteps, nil
+	case timingGenius:
+		return tournament.TimingGENIUS, nil
+	}
+	return "", fmt.Errorf("%q: want %s, %s or %s", s, timingAuto, timingSteps, timingGenius)
+}
+
 func parseLimit(s string) (time.Duration, error) {
 	if s == "" || s == "0" {
 		return 0, nil
@@ -347,7 +378,7 @@ func parseLimit(s string) (time.Duration, error) {
 // configFromMeta rebuilds a stored tournament (replays): agents from their
 // specs, scenarios from their references.
 func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config, error) {
-	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Limit: limit}
+	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing, Limit: limit}
 	for _, spec := range m.Agents {
 		f, err := strategy.Parse(spec)
 		if err != nil {

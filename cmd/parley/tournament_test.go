@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,29 @@ const (
 	market = "testdata/tournament/market.yaml"
 	hiring = "testdata/tournament/hiring.yaml"
 )
+
+// jobSeed returns the seed of job id of the tournament stored in db.
+func jobSeed(t *testing.T, db string, id int64) uint64 {
+	t.Helper()
+	st, err := sqlite.OpenReadOnly(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, _, err := st.Meta(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := configFromMeta(m, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := tournament.JobAt(cfg, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j.Seed
+}
 
 // stored returns the records of a database in job order, without the
 // machine-dependent fields.
@@ -126,14 +150,21 @@ func TestTournamentEndToEnd(t *testing.T) {
 		t.Fatalf("leaderboard %v", lb)
 	}
 	row := lb[0].(map[string]any)
-	for _, k := range []string{"rank", "agent", "seats", "utility", "advantage", "agreement_rate", "agreement_low", "agreement_high",
+	for _, k := range []string{"rank", "agent", "seats", "utility", "advantage", "agreement_rate",
 		"pareto_distance", "nash_distance", "welfare", "errors"} {
 		if _, ok := row[k]; !ok {
 			t.Errorf("leaderboard row lacks %q", k)
 		}
 	}
-	if u := row["utility"].(map[string]any); u["n"] != 24.0 || u["low"].(float64) > u["mean"].(float64) {
-		t.Errorf("utility %v", u)
+	// Every interval has the one shape {"mean","low","high","n"}.
+	for _, k := range []string{"utility", "advantage", "agreement_rate"} {
+		u := row[k].(map[string]any)
+		if len(u) != 4 || u["n"] != 24.0 || u["low"].(float64) > u["mean"].(float64) || u["mean"].(float64) > u["high"].(float64) {
+			t.Errorf("%s %v", k, u)
+		}
+	}
+	if rep["schema"] != "parley.report/2" {
+		t.Errorf("report schema %v", rep["schema"])
 	}
 	if pw := rep["pairwise"].([]any); len(pw) != 3 {
 		t.Errorf("pairwise %v", pw)
@@ -144,17 +175,26 @@ func TestTournamentEndToEnd(t *testing.T) {
 		t.Errorf("csv:\n%s", csv)
 	}
 	png := filepath.Join(dir, "lb.png")
-	trnOK(t, "report", db, "--plot", png)
+	if _, errs, err := trn("report", db, "--plot", png); err != nil || !strings.Contains(errs, "report: wrote the plot to "+png) {
+		t.Errorf("report --plot: %v, stderr %q", err, errs)
+	}
 	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Errorf("plot: %v", err)
 	}
 
-	// Replay gives the stored result and prints the trace.
-	out = trnOK(t, "replay", db, "5")
-	for _, want := range []string{"Run 5 of 36: scenario " + market, "round   1", "offer", "Same result as stored in " + db} {
-		if !strings.Contains(out, want) {
-			t.Errorf("replay output lacks %q:\n%s", want, out)
-		}
+	// Replay gives the stored result and prints it as 'parley run' prints
+	// the same negotiation (agents, seed, deadline), line for line.
+	out = trnOK(t, "replay", db, "5", "--show", "-1")
+	head, body, _ := strings.Cut(out, "\n")
+	body, tail, _ := strings.Cut(body, "\n\nSame result as stored in ")
+	if !strings.HasPrefix(head, "Run 5 of 36 (rep ") || !strings.HasSuffix(head, "scenario "+market) || tail != db+".\n" {
+		t.Errorf("replay output:\n%s", out)
+	}
+	j5 := rs[5]
+	runOut := trnOK(t, "run", market, "--agents", strings.Join(j5.Agents, ","), "--seed", strconv.FormatUint(jobSeed(t, db, 5), 10),
+		"--deadline", "40", "--show", "-1")
+	if body+"\n" != runOut {
+		t.Errorf("replay prints\n%s\nrun prints\n%s", body, runOut)
 	}
 	for _, id := range []string{"0", "17", "18", "35"} {
 		trnOK(t, "replay", db, id)
@@ -271,6 +311,7 @@ func TestTournamentExitCodes(t *testing.T) {
 		{"too few agents", []string{"tournament", "--agents", "boulware,conceder", "--scenarios", "ceasefire", "--db", db}, 2, "3 parties but there are only 2 competitors"},
 		{"two files", []string{"tournament", "a.yaml", "b.yaml"}, 2, "one tournament file at most"},
 		{"bad flag", []string{"tournament", "--reps", "x"}, 2, "invalid argument"},
+		{"bad timing", append(base, "--agents", "boulware,conceder", "--db", db, "--timing", "wall"), 2, `timing: "wall": want auto, steps or genius`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -300,7 +341,7 @@ func TestTournamentExitCodes(t *testing.T) {
 	raw.Exec(`UPDATE schema_version SET version = 42`)
 	raw.Close()
 	_, errs, code = trnExe(t, append(base, "--agents", "boulware,conceder", "--db", db, "--seed", "1")...)
-	if code != 1 || !strings.Contains(errs, "has schema version 42, newer than this parley's 1") {
+	if code != 1 || !strings.Contains(errs, "has schema version 42, newer than this parley's 3") {
 		t.Errorf("newer schema: exit %d, %s", code, errs)
 	}
 	for _, args := range [][]string{{"report", db}, {"replay", db, "0"}} {
@@ -505,5 +546,89 @@ func TestInterruptThenResume(t *testing.T) {
 	}
 	if _, rs = stored(t, db); len(rs) != 24000 {
 		t.Fatalf("%d runs stored, want 24000", len(rs))
+	}
+}
+
+// TestDocsReportExample: the report --json example in docs/tournaments.md
+// has the real keys at every level and the real counts of the tournament
+// it quotes.
+func TestDocsReportExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "tournaments.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(b), "### `--json`")
+	_, block, _ := strings.Cut(rest, "```json\n")
+	block, _, _ = strings.Cut(block, "```")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(block), &doc); err != nil {
+		t.Fatalf("docs/tournaments.md report example: %v", err)
+	}
+	db := filepath.Join(t.TempDir(), "r.db")
+	trnOK(t, "tournament", "--agents", "boulware,conceder,tft", "--scenarios", market+","+hiring, "--reps", "10",
+		"--deadline", "50", "--seed", "1", "--self-play", "--db", db, "--quiet")
+	var real map[string]any
+	if err := json.Unmarshal([]byte(trnOK(t, "report", db, "--json")), &real); err != nil {
+		t.Fatal(err)
+	}
+	var same func(path string, d, r any)
+	same = func(path string, d, r any) {
+		switch d := d.(type) {
+		case map[string]any:
+			rm, ok := r.(map[string]any)
+			if !ok || !reflect.DeepEqual(sortedKeys(d), sortedKeys(rm)) {
+				t.Errorf("%s: docs keys %v, real %v", path, sortedKeys(d), r)
+				return
+			}
+			for k := range d {
+				same(path+"."+k, d[k], rm[k])
+			}
+		case []any:
+			if ra, ok := r.([]any); ok && len(d) > 0 && len(ra) > 0 {
+				if _, obj := d[0].(map[string]any); obj {
+					same(path+"[0]", d[0], ra[0])
+				}
+			}
+		}
+	}
+	same("report", doc, real)
+	for _, k := range []string{"schema", "planned", "runs", "errors", "agreements"} {
+		if doc[k] != real[k] {
+			t.Errorf("%s: docs %v, real %v", k, doc[k], real[k])
+		}
+	}
+}
+
+// TestTournamentTiming: --timing genius runs every negotiation on GENIUS's
+// round clock whatever the agents, is saved with the results and shown in
+// the report, and a database of one timing refuses another. Parley's own
+// boulware against genius-boulware ends otherwise with GENIUS timing than
+// with steps.
+func TestTournamentTiming(t *testing.T) {
+	dir := t.TempDir()
+	results := map[string]string{}
+	for _, timing := range []string{"steps", "genius"} {
+		db := filepath.Join(dir, timing+".db")
+		out := trnOK(t, "tournament", "--agents", "boulware,genius-boulware", "--scenarios", market,
+			"--deadline", "40", "--timing", timing, "--db", db)
+		if want := map[string]string{"steps": ", step timing", "genius": ", GENIUS timing"}[timing]; !strings.Contains(out, want) {
+			t.Errorf("--timing %s: report lacks %q:\n%s", timing, want, out)
+		}
+		m, rs := stored(t, db)
+		if string(m.Timing) != timing {
+			t.Errorf("stored timing %q, want %q", m.Timing, timing)
+		}
+		for _, r := range rs {
+			results[timing] += fmt.Sprintf("%d %v; ", r.Rounds, r.Utilities)
+		}
+		other := map[string]string{"steps": "genius", "genius": "auto"}[timing]
+		_, errs, code := trnExe(t, "tournament", "--agents", "boulware,genius-boulware", "--scenarios", market,
+			"--deadline", "40", "--timing", other, "--db", db, "--quiet")
+		if want := "timing " + timing + ", not " + other; code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("--timing %s on a %s database: exit %d, %s; want 1 and %q", other, timing, code, errs, want)
+		}
+	}
+	if results["steps"] == results["genius"] {
+		t.Errorf("the same results with either timing: %s", results["steps"])
 	}
 }

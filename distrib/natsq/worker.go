@@ -431,7 +431,7 @@ func (s *workerState) tour(jm *jobsMsg) *tour {
 // setup rebuilds the tournament of m through the resolver and checks that
 // it has the same identity here as on the coordinator.
 func (s *workerState) setup(m tournament.Meta) (*tournament.Config, error) {
-	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay,
+	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing,
 		ScenarioRefs: m.Scenarios, Limit: s.w.Limit, Workers: 1}
 	for _, spec := range m.Agents {
 		f, err := s.w.Resolver.Agent(spec)

@@ -221,7 +221,7 @@ func TestSameSeedSameTrace(t *testing.T) {
 	if a == c {
 		t.Fatal("different seeds gave the same trace")
 	}
-	if !strings.HasPrefix(a, `{"step":0,"round":0,"time":0,"party":"A","action":"`) {
+	if !strings.HasPrefix(a, `{"type":"event","step":1,"round":1,"time":0,"party":"A","action":"`) {
 		t.Fatalf("unexpected trace start: %.80s", a)
 	}
 }

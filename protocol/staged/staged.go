@@ -50,7 +50,7 @@
 // Ratification. An agreement is ratified by every party with probability
 // parley.Profile.RatifyProb, each drawn from the seed; if any vote fails,
 // the agreement stands in Result.Agreement but every party gets its
-// reservation value and Cause is "ratification_failure".
+// reservation value and Cause is "ratification_failed".
 package staged
 
 import (
@@ -141,6 +141,11 @@ type Plan struct {
 	// stage's mechanism reports it, Party being the stage's own index of
 	// the participant, -1 for the mediator) and the stage's index.
 	Trace func(stage int, e parley.Event)
+	// StageStart, when set, is called as each stage begins with the
+	// stage's index and the global rounds used before it (the stage's
+	// round r, counted from 0 as events count it, is global round
+	// offset+r), so that traces can show both.
+	StageStart func(stage, offset int)
 }
 
 // Rounds returns the plan's total round budget.
@@ -239,13 +244,14 @@ type Seats struct {
 	Mediator    mediated.Mediator
 }
 
-// Causes of a run's end (Result.Cause).
+// Causes of a run's end (Result.Cause): the names of the parley.Reason
+// values (parley.Reason.String), which every output uses.
 const (
 	CauseAgreement           = "agreement"
 	CauseDeadline            = "deadline"
 	CauseWalkAway            = "walk_away"
 	CauseMediatorExit        = "mediator_exit"
-	CauseRatificationFailure = "ratification_failure"
+	CauseRatificationFailure = "ratification_failed"
 	CauseError               = "error"
 )
 
@@ -372,6 +378,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	for k := range r.plan.Stages {
 		st := &r.plan.Stages[k]
 		tk := newTracker(r, st)
+		if r.plan.StageStart != nil {
+			r.plan.StageStart(k, r.elapsed)
+		}
 		var sr *parley.Result
 		var err error
 		if st.Mechanism == SAO {

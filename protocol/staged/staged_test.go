@@ -239,7 +239,7 @@ func TestStallThenSAO(t *testing.T) {
 			t.Errorf("%s: utility %v discounted %v, want %v %v", names[i], res.Utilities[i], res.Discounted[i], w.u, w.d)
 		}
 	}
-	want := "0:0offer0 0:1offer5 0:0offer0 0:1offer5 0:0offer0 0:1offer5 0:0end-1 1:0offer2 1:1accept2"
+	want := "0:0offer0 0:1offer5 0:0offer0 0:1offer5 0:0offer0 0:1offer5 0:0walk_away-1 1:0offer2 1:1accept2"
 	if got := strings.Join(events, " "); got != want {
 		t.Errorf("trace\n%s\nwant\n%s", got, want)
 	}
@@ -403,7 +403,7 @@ func TestAllRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "0:0offer0 0:1offer5 0:0offer1 0:1offer5 0:0offer1 0:1offer4 0:0offer1 0:1end-1 1:0offer2 1:1accept2"
+	want := "0:0offer0 0:1offer5 0:0offer1 0:1offer5 0:0offer1 0:1offer4 0:0offer1 0:1walk_away-1 1:0offer2 1:1accept2"
 	if got := strings.Join(events, " "); got != want {
 		t.Errorf("trace\n%s\nwant\n%s", got, want)
 	}

@@ -220,10 +220,10 @@ func (s *Store) Meta(ctx context.Context) (m tournament.Meta, ok bool, err error
 func readMeta(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, schema, name string) (m tournament.Meta, ok bool, err error) {
-	var agents, scenarios, seed string
+	var agents, scenarios, seed, timing string
 	var self int
-	err = q.QueryRowContext(ctx, `SELECT agents, scenarios, reps, deadline, seed, self_play, planned FROM `+schema+`.meta WHERE id = 1`).
-		Scan(&agents, &scenarios, &m.Reps, &m.Deadline, &seed, &self, &m.Planned)
+	err = q.QueryRowContext(ctx, `SELECT agents, scenarios, reps, deadline, seed, self_play, timing, planned FROM `+schema+`.meta WHERE id = 1`).
+		Scan(&agents, &scenarios, &m.Reps, &m.Deadline, &seed, &self, &timing, &m.Planned)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tournament.Meta{}, false, nil
 	}
@@ -240,6 +240,7 @@ func readMeta(ctx context.Context, q interface {
 		return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.seed: %w", name, err)
 	}
 	m.SelfPlay = self != 0
+	m.Timing = tournament.Timing(timing)
 	return m, true, nil
 }
 
@@ -265,8 +266,8 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 		if m.SelfPlay {
 			self = 1
 		}
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, agents, scenarios, reps, deadline, seed, self_play, planned, created) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			string(agents), string(scenarios), m.Reps, m.Deadline, strconv.FormatUint(m.Seed, 10), self, m.Planned,
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, agents, scenarios, reps, deadline, seed, self_play, timing, planned, created) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			string(agents), string(scenarios), m.Reps, m.Deadline, strconv.FormatUint(m.Seed, 10), self, string(m.Timing), m.Planned,
 			time.Now().UTC().Format(time.RFC3339)); err != nil {
 			return nil, fmt.Errorf("sqlite: %s: recording the tournament: %w", s.path, err)
 		}
@@ -310,6 +311,8 @@ func diffMeta(have, want tournament.Meta) string {
 		return fmt.Sprintf("seed %d, not %d", have.Seed, want.Seed)
 	case have.SelfPlay != want.SelfPlay:
 		return fmt.Sprintf("self-play %v, not %v", have.SelfPlay, want.SelfPlay)
+	case have.Timing != want.Timing:
+		return fmt.Sprintf("timing %s, not %s", timingName(have.Timing), timingName(want.Timing))
 	case have.Planned != want.Planned:
 		return fmt.Sprintf("%d planned runs, not %d", have.Planned, want.Planned)
 	case !reflect.DeepEqual(have, want):
@@ -552,4 +555,12 @@ func (s *Store) Merge(ctx context.Context, src string) (int64, error) {
 		return 0, fmt.Errorf("sqlite: merging %s into %s: %w", src, s.path, err)
 	}
 	return res.RowsAffected()
+}
+
+// timingName names a tournament timing for messages.
+func timingName(t tournament.Timing) string {
+	if t == tournament.TimingAuto {
+		return "auto"
+	}
+	return string(t)
 }

@@ -48,7 +48,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 1 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 3 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -155,6 +155,7 @@ func TestOpenOtherTournament(t *testing.T) {
 		{func(m *tournament.Meta) { m.Deadline = 10 }, "deadline 100, not 10"},
 		{func(m *tournament.Meta) { m.Seed = 2 }, "seed 18446744073709551615, not 2"},
 		{func(m *tournament.Meta) { m.SelfPlay = false }, "self-play true, not false"},
+		{func(m *tournament.Meta) { m.Timing = tournament.TimingGENIUS }, "timing auto, not genius"},
 		{func(m *tournament.Meta) { m.Planned = 17 }, "16 planned runs, not 17"},
 	} {
 		m := meta()
@@ -176,7 +177,7 @@ func TestSchemaVersions(t *testing.T) {
 	s.Close()
 	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
 		_, err := open(newer)
-		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 1") {
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 3") {
 			t.Errorf("open newer = %v", err)
 		}
 	}
@@ -221,6 +222,37 @@ func TestSchemaVersions(t *testing.T) {
 	os.WriteFile(empty, nil, 0o644)
 	if _, err := OpenReadOnly(empty); err == nil || !strings.Contains(err.Error(), "not a Parley results database") {
 		t.Errorf("open empty = %v", err)
+	}
+}
+
+// A database of schema version 2 named a walk-out "walked_away";
+// opening it for writing renames it to "walk_away", parley.Reason's name
+// in every output, and leaves the other reasons alone.
+func TestMigrationReasonNames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v2.db")
+	s := newStore(t, path)
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	rs := records()
+	rs[1].Reason, rs[1].Error = "walked_away", ""
+	if err := s.Write(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = newStore(t, path)
+	got := map[int64]string{}
+	for rec, err := range s.Records(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[rec.JobID] = rec.Reason
+	}
+	if want := map[int64]string{0: "walk_away", 3: "agreement"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("reasons after migration %v, want %v", got, want)
 	}
 }
 
