@@ -107,6 +107,11 @@ func TestNegotiationPanels(t *testing.T) {
 		}
 	}
 
+	n.AgreementLabel = "agreement, not ratified"
+	if _, _, names, _ := n.build(); !slices.Contains(names, "agreement, not ratified") || slices.Contains(names, "agreement") {
+		t.Errorf("legend %q does not use AgreementLabel", names)
+	}
+
 	// Two parties: one panel, without a panel title.
 	n.Parties, n.Profiles, n.Moves, n.Stages = n.Parties[:2], n.Profiles[:2], n.Moves[:4], nil
 	for i := range n.Moves {

@@ -32,8 +32,11 @@ type Negotiation struct {
 	Stages []Stage
 	// Moves are the offers and proposals in the order they were made.
 	Moves []Move
-	// Agreement is the agreed outcome, parley.NoOutcome when none.
-	Agreement parley.Outcome
+	// Agreement is the agreed outcome, parley.NoOutcome when none, and
+	// AgreementLabel its legend entry ("agreement" when empty; e.g.
+	// "agreement, not ratified").
+	Agreement      parley.Outcome
+	AgreementLabel string
 	// Pairs lists the pairs of party indices to draw, one panel each; nil
 	// means every pair.
 	Pairs [][2]int
@@ -353,7 +356,11 @@ func (n *Negotiation) build() ([]panel, plot.Legend, []string, error) {
 				add("Kalai-Smorodinsky point", mark([]float64{0, 0}, thick{draw.SquareGlyph{}}, black, 4.5))
 			}
 			if agreeMark != nil {
-				add("agreement", mark([]float64{0, 0}, starGlyph{}, red, 6))
+				label := n.AgreementLabel
+				if label == "" {
+					label = "agreement"
+				}
+				add(label, mark([]float64{0, 0}, starGlyph{}, red, 6))
 			}
 		}
 		legendDone = true

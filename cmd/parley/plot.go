@@ -76,6 +76,10 @@ func planStages(pl staged.Plan) []chart.Stage {
 
 // saveRunPlot draws one negotiation of s to path and says so on errOut.
 func saveRunPlot(errOut io.Writer, path string, s *scenario.Scenario, specs []string, seed uint64, stages []chart.Stage, moves []chart.Move, res *parley.Result, ended string) error {
+	label := ""
+	if res.Reason == parley.ReasonRatificationFailed {
+		label = "agreement, not ratified"
+	}
 	seatsText := make([]string, len(specs))
 	for i, sp := range specs {
 		seatsText[i] = s.Parties[i].Name + " " + sp
@@ -85,13 +89,14 @@ func saveRunPlot(errOut io.Writer, path string, s *scenario.Scenario, specs []st
 		agreement = res.Agreement
 	}
 	n := &chart.Negotiation{
-		Title:     fmt.Sprintf("%s, seed %d: %s", s.Name, seed, strings.Join(seatsText, ", ")),
-		Subtitle:  ended,
-		Parties:   s.Names(),
-		Profiles:  s.Profiles(),
-		Stages:    stages,
-		Moves:     moves,
-		Agreement: agreement,
+		Title:          fmt.Sprintf("%s, seed %d: %s", s.Name, seed, strings.Join(seatsText, ", ")),
+		Subtitle:       ended,
+		Parties:        s.Names(),
+		Profiles:       s.Profiles(),
+		Stages:         stages,
+		Moves:          moves,
+		Agreement:      agreement,
+		AgreementLabel: label,
 	}
 	if err := chart.Save(path, n); err != nil {
 		return fmt.Errorf("run: --plot: %w", err)
@@ -116,9 +121,9 @@ func saoEnding(names []string, res *parley.Result) string {
 func stagedEnding(res *staged.Result, stageRound int) string {
 	where := fmt.Sprintf("in stage %s, its round %d (round %d of the run)", res.StageName, stageRound, res.Rounds)
 	switch {
-	case res.Agreed() && res.Ratified:
-		return "agreement " + where + ", ratified"
 	case res.Agreed():
+		return "agreement " + where + ", ratified"
+	case res.Agreement != parley.NoOutcome && res.Cause == staged.CauseRatificationFailure:
 		return "agreement signed " + where + ", not ratified"
 	}
 	return fmt.Sprintf("no agreement (%s) %s", res.Cause, where)
