@@ -5,18 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"image/color"
 	"io"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
@@ -50,7 +43,7 @@ over all the pairs.
 --json prints the report as JSON (planned, runs, errors, agreements,
 leaderboard, pairwise, error_causes, meta: docs/tournaments.md); --csv
 prints the leaderboard as CSV; --plot draws mean utility and advantage per
-agent with their intervals to a PNG file.`,
+agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 		Example: `  parley report results.db
   parley report results.db --json
   parley report results.db --csv > leaderboard.csv
@@ -59,6 +52,9 @@ agent with their intervals to a PNG file.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			if asJSON && asCSV {
 				return usageError{fmt.Errorf("%s: --json and --csv exclude each other", c.CommandPath())}
+			}
+			if err := checkPlot("report", plotFile); err != nil {
+				return err
 			}
 			st, err := sqlite.OpenReadOnly(args[0])
 			if err != nil {
@@ -70,7 +66,7 @@ agent with their intervals to a PNG file.`,
 				return err
 			}
 			if plotFile != "" {
-				if err := writeFile(plotFile, func(w io.Writer) error { return writeLeaderboardPNG(w, rep) }); err != nil {
+				if err := saveLeaderboardPlot(plotFile, rep); err != nil {
 					return err
 				}
 				fmt.Fprintf(c.ErrOrStderr(), "report: wrote the plot to %s\n", plotFile)
@@ -88,7 +84,7 @@ agent with their intervals to a PNG file.`,
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	c.Flags().BoolVar(&asCSV, "csv", false, "print the leaderboard as CSV")
-	c.Flags().StringVar(&plotFile, "plot", "", "draw mean utility and advantage per agent to this PNG file")
+	c.Flags().StringVar(&plotFile, "plot", "", "draw mean utility and advantage per agent "+plotFlagHelp)
 	return c
 }
 
@@ -235,78 +231,4 @@ func writeLeaderboardCSV(w io.Writer, rep *tournament.Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// intervalPoints are points with vertical error bars.
-type intervalPoints struct {
-	plotter.XYs
-	plotter.YErrors
-}
-
-// writeLeaderboardPNG draws mean utility and advantage per agent (in
-// leaderboard order) with their 95% intervals.
-func writeLeaderboardPNG(w io.Writer, rep *tournament.Report) error {
-	var names []string
-	for _, s := range rep.Leaderboard {
-		if s.Seats > 0 {
-			names = append(names, s.Agent)
-		}
-	}
-	if len(names) == 0 {
-		return fmt.Errorf("report: plot: no runs stored")
-	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Tournament leaderboard: %d runs, seed %d (95%% CIs)", rep.Runs, rep.Meta.Seed)
-	p.Y.Label.Text = "mean per seat"
-	p.Legend.Top = true
-	colors := []color.Color{color.RGBA{R: 31, G: 119, B: 180, A: 255}, color.RGBA{R: 255, G: 127, B: 14, A: 255}}
-	for k, what := range []string{"utility", "advantage"} {
-		d := intervalPoints{XYs: make(plotter.XYs, len(names)), YErrors: make(plotter.YErrors, len(names))}
-		for i, s := range rep.Leaderboard[:len(names)] {
-			e := s.Utility
-			if k == 1 {
-				e = s.Advantage
-			}
-			d.XYs[i].X, d.XYs[i].Y = float64(i)+0.12*float64(2*k-1), e.Mean
-			d.YErrors[i].Low, d.YErrors[i].High = e.Mean-e.Low, e.High-e.Mean
-		}
-		sc, err := plotter.NewScatter(d)
-		if err != nil {
-			return fmt.Errorf("report: plot: %w", err)
-		}
-		sc.GlyphStyle.Color, sc.GlyphStyle.Radius = colors[k], vg.Points(3.5)
-		sc.GlyphStyle.Shape = draw.CircleGlyph{}
-		if k == 1 {
-			sc.GlyphStyle.Shape = draw.SquareGlyph{}
-		}
-		eb, err := plotter.NewYErrorBars(d)
-		if err != nil {
-			return fmt.Errorf("report: plot: %w", err)
-		}
-		eb.LineStyle.Color, eb.LineStyle.Width = colors[k], vg.Points(1.2)
-		p.Add(eb, sc)
-		p.Legend.Add(what, sc)
-	}
-	p.Add(plotter.NewGrid())
-	p.NominalX(names...)
-	if long := maxLen(names); long > 10 {
-		p.X.Tick.Label.Rotation = 0.6
-		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
-	}
-	width := vg.Length(max(6, 1+len(names))) * vg.Inch
-	img := vgimg.New(width, 4.5*vg.Inch)
-	p.Draw(draw.New(img))
-	png := vgimg.PngCanvas{Canvas: img}
-	if _, err := png.WriteTo(w); err != nil {
-		return fmt.Errorf("report: plot: %w", err)
-	}
-	return nil
-}
-
-func maxLen(ss []string) int {
-	n := 0
-	for _, s := range ss {
-		n = max(n, len(strings.TrimSpace(s)))
-	}
-	return n
 }

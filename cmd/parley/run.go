@@ -97,6 +97,7 @@ type runFlags struct {
 	variant   string
 	voters    []string
 	mediator  string
+	plot      string
 
 	// given reports whether a flag was set on the command line (cobra's
 	// Changed), so that a flag given with its default value is still
@@ -202,6 +203,7 @@ The same --seed gives the same negotiation, byte for byte.`,
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "voter specs for mediated stages, one per party in order (default "+defaultVoter+"; see 'parley agents')")
 	c.Flags().StringVar(&f.mediator, "mediator", "", "mediator spec for mediated stages (default: the stage's mediator_policy)")
 	c.Flags().StringVar(&f.timing, "timing", "", "how time runs: steps or genius (default: genius when every agent is genius-*, else steps)")
+	c.Flags().StringVar(&f.plot, "plot", "", "draw the offers in the utility plane of every two parties "+plotFlagHelp)
 	return c
 }
 
@@ -210,6 +212,9 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 		// 0 would silently mean "the scenario's deadline".
 		return usageError{fmt.Errorf("run: --deadline %d: want at least 1 round (leave it out for the scenario's deadline)", f.deadline)}
 	}
+	if err := checkPlot("run", f.plot); err != nil {
+		return err
+	}
 	s, err := openScenario(errOut, arg, f.profiles)
 	if err != nil {
 		return err
@@ -217,7 +222,7 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 	if st, err := useStaged(f, s); err != nil {
 		return err
 	} else if st {
-		return runStaged(ctx, out, s, f)
+		return runStaged(ctx, out, errOut, s, f)
 	}
 	factories, specs, err := seats(splitAgents(f.agents), len(s.Parties))
 	if err != nil {
@@ -282,6 +287,11 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 		}
 		tf.line(TraceResult{Type: "result", RunJSON: j})
 		if err := tf.close(); err != nil {
+			return err
+		}
+	}
+	if f.plot != "" {
+		if err := saveRunPlot(errOut, f.plot, s, specs, f.seed, nil, runMoves(nil, events), res, saoEnding(s.Names(), res)); err != nil {
 			return err
 		}
 	}

@@ -76,7 +76,7 @@ func useStaged(f runFlags, s *scenario.Scenario) (bool, error) {
 	return false, usageError{fmt.Errorf("run: --protocol %q: want auto, sao or staged", f.protocol)}
 }
 
-func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFlags) error {
+func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario, f runFlags) error {
 	if f.deadline != 0 || f.timeLimit != 0 || (f.timing != "" && f.timing != timingSteps) {
 		return usageError{fmt.Errorf("run: --deadline, --time-limit and --timing apply to plain alternating offers (--protocol sao); the declared protocol's stages set their own rounds")}
 	}
@@ -171,6 +171,12 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 	res, err := staged.Run(ctx, s.Profiles(), s.Names(), pl, st, f.seed)
 	if err != nil {
 		return err
+	}
+	if f.plot != "" {
+		ended := stagedEnding(res, res.Rounds-offsets[res.Stage])
+		if err := saveRunPlot(errOut, f.plot, s, negSpecs, f.seed, planStages(pl), runMoves(&pl, events), &res.Result, ended); err != nil {
+			return err
+		}
 	}
 
 	// Metrics over the parties that negotiate (for ceasefire: RU and UA;
