@@ -5,8 +5,6 @@ import (
 	"encoding/csv"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -167,36 +165,6 @@ func TestWriters(t *testing.T) {
 	rows, err = csv.NewReader(&b).ReadAll()
 	if err != nil || len(rows) != 1+4*50 {
 		t.Fatalf("runs csv: %d rows, %v", len(rows), err)
-	}
-	b.Reset()
-	if err := WritePNG(&b, r); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(b.Bytes(), []byte("\x89PNG")) {
-		t.Error("not a PNG")
-	}
-	if dir := os.Getenv("PARLEY_PLOT_DIR"); dir != "" {
-		_ = os.WriteFile(filepath.Join(dir, "synthetic.png"), b.Bytes(), 0o644)
-	}
-}
-
-func TestNiceTicks(t *testing.T) {
-	for _, c := range []struct {
-		lo, hi float64
-		n      int
-		want   []string
-	}{
-		{0, 1, 4, []string{"0.00", "0.25", "0.50", "0.75", "1.00"}},
-		{1.08, 1.21, 5, []string{"1.10", "1.15", "1.20"}},
-		{0, 100, 5, []string{"0", "20", "40", "60", "80", "100"}},
-	} {
-		var got []string
-		for _, tk := range niceTicks(c.lo, c.hi, c.n) {
-			got = append(got, tk.Label)
-		}
-		if strings.Join(got, " ") != strings.Join(c.want, " ") {
-			t.Errorf("niceTicks(%v, %v, %d) = %v, want %v", c.lo, c.hi, c.n, got, c.want)
-		}
 	}
 }
 

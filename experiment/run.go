@@ -81,6 +81,10 @@ type Config struct {
 	Mediator func(spec string) (func() mediated.Mediator, error)
 	// Baseline is the arm the others are compared with ("" = the first).
 	Baseline string
+	// Progress, when set, is called with the runs done so far (of all
+	// arms) and their total, once with 0 before the first run and after
+	// each run; calls are serialised, with done increasing.
+	Progress func(done, total int64)
 }
 
 // Treatment is one arm to run: a variant of a scenario's protocol, on the
@@ -378,6 +382,12 @@ func runAll(ctx context.Context, arms []*prepared, neg []int, names []string, cf
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var next atomic.Int64
+	var mu sync.Mutex // serialises cfg.Progress
+	var done int64
+	total := int64(A * N)
+	if cfg.Progress != nil {
+		cfg.Progress(0, total)
+	}
 	errs := make([]error, workers)
 	errJob := make([]int, workers)
 	var wg sync.WaitGroup
@@ -396,6 +406,12 @@ func runAll(ctx context.Context, arms []*prepared, neg []int, names []string, cf
 					errs[k], errJob[k] = err, j
 					cancel()
 					return
+				}
+				if cfg.Progress != nil {
+					mu.Lock()
+					done++
+					cfg.Progress(done, total)
+					mu.Unlock()
 				}
 			}
 		}()

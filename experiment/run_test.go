@@ -202,3 +202,28 @@ func BenchmarkSequencingCeasefire(b *testing.B) {
 		}
 	}
 }
+
+// TestProgress: Config.Progress counts every run of every arm once, in
+// increasing order, from 0 to the total.
+func TestProgress(t *testing.T) {
+	s := ceasefire(t)
+	cfg := testConfig(t, 6, 3)
+	var got []int64
+	var totals []int64
+	cfg.Progress = func(done, total int64) {
+		got = append(got, done) // calls are serialised: no lock needed
+		totals = append(totals, total)
+	}
+	if _, err := Sequencing(context.Background(), s, cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := int64(6 * len(s.Protocol.Variants))
+	if len(got) != int(want)+1 {
+		t.Fatalf("%d calls, want %d", len(got), want+1)
+	}
+	for i, d := range got {
+		if d != int64(i) || totals[i] != want {
+			t.Fatalf("call %d: %d of %d, want %d of %d", i, d, totals[i], i, want)
+		}
+	}
+}

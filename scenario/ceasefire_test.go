@@ -10,6 +10,8 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/parley-dev/parley/ufun"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // ceasefireFile is the built-in ceasefire scenario, relative to this
@@ -102,7 +104,7 @@ func TestCeasefireMatchesDraft(t *testing.T) {
 	draftPath := filepath.Join("..", "..", "shared", "reference", "ceasefire-draft.yaml")
 	data, err := os.ReadFile(draftPath)
 	if err != nil {
-		t.Skipf("SKIPPING: %s not found (shared reference material is not part of the repository): %v", draftPath, err)
+		sharedtest.Skipf(t, draftPath, "SKIPPING: %s not found (shared reference material is not part of the repository): %v", draftPath, err)
 	}
 	var draft struct {
 		Issues []struct {

@@ -60,16 +60,20 @@ type prepared struct {
 	tuples  []int64 // ordered competitor tuples per scenario
 	offsets []int64 // first job id of each scenario; offsets[len] = Count
 	parties []int
-	reports []*analysis.Report
-	resv    [][]float64 // reservation values per scenario, by party
-	names   [][]string  // party names per scenario
-	dls     []int       // deadline per scenario
+	reports []*analysis.Report // nil for a scenario that cannot be analysed
+	notes   []string           // why reports[s] is nil ("" when it is not)
+	resv    [][]float64        // reservation values per scenario, by party
+	names   [][]string         // party names per scenario
+	dls     []int              // deadline per scenario
 }
 
 // Prepare checks the configuration, naming the first bad field, and
 // precomputes what every negotiation shares: utility tables
 // (scenario.Prepare) and each scenario's analysis (Pareto frontier, Nash
-// point). It is idempotent and safe for concurrent use.
+// point). A scenario that cannot be analysed (a non-linear space too large
+// to enumerate, such as ANAC 2014's 10¹⁰-outcome ones) is still played, as
+// 'parley run' plays it: its records carry Record.MetricsNote instead of
+// Pareto and Nash distances. It is idempotent and safe for concurrent use.
 func (c *Config) Prepare() error {
 	_, err := c.prepare()
 	return err
@@ -90,10 +94,12 @@ func (c *Config) prepare() (*prepared, error) {
 			return nil, fmt.Errorf("tournament: scenario %s: %w", p.refs[i], err)
 		}
 		rep, err := analysis.Analyze(s.Space, s.Profiles())
+		note := ""
 		if err != nil {
-			return nil, fmt.Errorf("tournament: scenario %s: %w", p.refs[i], err)
+			rep, note = nil, err.Error()
 		}
 		p.reports = append(p.reports, rep)
+		p.notes = append(p.notes, note)
 		r := make([]float64, len(s.Parties))
 		for k, pt := range s.Parties {
 			r[k] = pt.Profile.Reservation

@@ -350,6 +350,11 @@ func runQueue(ctx context.Context, cfg *Config, p *prepared, meta Meta, done fun
 			}
 			seen.set(id)
 			got++
+			// MetricsNote is a property of the scenario, not of the run,
+			// and does not travel on the wire: the coordinator sets it.
+			if j, err := p.job(cfg, id); err == nil {
+				rec.MetricsNote = p.notes[j.Scenario]
+			}
 			w.add(rec)
 			if len(w.batch) >= opt.Batch {
 				if err := w.flush(wctx); err != nil {

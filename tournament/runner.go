@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/protocol/sao"
 )
 
@@ -174,7 +175,13 @@ func (r *Runner) base(j Job) Record {
 }
 
 func (r *Runner) metrics(rec *Record, s int) {
-	m, err := r.p.reports[s].Metrics(rec.Utilities)
+	rep := r.p.reports[s]
+	if rep == nil {
+		rec.Welfare = analysis.Welfare(rec.Utilities)
+		rec.MetricsNote = r.p.notes[s]
+		return
+	}
+	m, err := rep.Metrics(rec.Utilities)
 	if err != nil {
 		return
 	}

@@ -104,6 +104,11 @@ type Record struct {
 	NashDistance   float64 `json:"nash_distance"`
 	HasNash        bool    `json:"has_nash"`
 	Welfare        float64 `json:"welfare"`
+	// MetricsNote, when not empty, says why the scenario could not be
+	// analysed (e.g. a non-linear space too large to enumerate): then
+	// ParetoDistance and NashDistance are not available (0 and HasNash
+	// false), and only Welfare is.
+	MetricsNote string `json:"metrics_note,omitempty"`
 	// Worker names where the negotiation ran (host:pid or a worker name).
 	Worker string `json:"worker,omitempty"`
 }

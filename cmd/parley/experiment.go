@@ -33,6 +33,7 @@ type experimentFlags struct {
 	negotiators []string
 	voters      []string
 	set         []string // sweep only
+	quiet       bool
 }
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
@@ -67,11 +68,12 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the report as JSON (schema in docs/mediation.md)")
 	c.Flags().StringVar(&f.csv, "csv", "", "write one CSV row per arm to this file")
 	c.Flags().StringVar(&f.csvRuns, "csv-runs", "", "write one CSV row per run to this file")
-	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars to this PNG file")
+	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars "+plotFlagHelp)
 	c.Flags().StringVar(&f.baseline, "baseline", "", "the arm the others are tested against (default: the first)")
 	c.Flags().StringSliceVar(&f.variants, "variants", nil, "protocol variants to run, in order (sequencing default: every declared variant)")
 	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
+	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 }
 
 func newSequencingCmd() *cobra.Command {
@@ -182,8 +184,8 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 	if f.workers < 0 {
 		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
 	}
-	if f.plot != "" && !strings.HasSuffix(strings.ToLower(f.plot), ".png") {
-		return usageError{fmt.Errorf("%s: --plot %q: want a .png file", cmd, f.plot)}
+	if err := checkPlot(cmd, f.plot); err != nil {
+		return err
 	}
 	s, err := openScenario(errOut, arg, nil)
 	if err != nil {
@@ -219,6 +221,10 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
 		Mediator: mediatorFactory, Baseline: f.baseline}
+	bar := newProgress(ctx, errOut, f.quiet, "runs", "")
+	if bar != nil {
+		cfg.Progress = bar.update
+	}
 	var rep *experiment.Report
 	if cmd == "experiment sweep" {
 		rep, err = experiment.Sweep(ctx, s, params, f.variants, cfg)
@@ -238,6 +244,7 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 		}
 		rep, err = experiment.Run(ctx, "sequencing", ts, cfg)
 	}
+	bar.finish(err == nil)
 	if err != nil {
 		if errors.Is(err, experiment.ErrUnknownArm) {
 			return usageError{fmt.Errorf("%s: --baseline: %w", cmd, err)}
@@ -255,9 +262,10 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 		}
 	}
 	if f.plot != "" {
-		if err := writeFile(f.plot, func(w io.Writer) error { return experiment.WritePNG(w, rep) }); err != nil {
+		if err := saveArmsPlot(f.plot, rep, cmd == "experiment sweep"); err != nil {
 			return fmt.Errorf("%s: --plot: %w", cmd, err)
 		}
+		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
 	}
 	if f.asJSON {
 		e := json.NewEncoder(out)

@@ -238,7 +238,7 @@ func TestExperimentBadInput(t *testing.T) {
 		{[]string{"sequencing", "ceasefire", "--baseline", "nope", "--runs", "1"}, "--baseline"},
 		{[]string{"sequencing", "ceasefire", "--negotiators", "bogus"}, "--negotiators"},
 		{[]string{"sequencing", "ceasefire", "--voters", "bogus"}, "--voters"},
-		{[]string{"sequencing", "ceasefire", "--plot", "x.svg"}, "--plot"},
+		{[]string{"sequencing", "ceasefire", "--plot", "x.jpg"}, "--plot"},
 		{[]string{"sequencing"}, "accepts 1 arg"},
 		{nil, "name an experiment"},
 	} {

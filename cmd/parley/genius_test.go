@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // recordedSession is one session of shared/reference/genius-sessions.json.
@@ -32,7 +34,7 @@ func recordedSessions(t *testing.T) []recordedSession {
 	p := filepath.Join("..", "..", "..", "shared", "reference", "genius-sessions.json")
 	data, err := os.ReadFile(p)
 	if err != nil {
-		t.Skipf("SKIPPING: recorded GENIUS sessions absent (%v): GENIUS compatibility of 'parley run' NOT checked", err)
+		sharedtest.Skipf(t, p, "SKIPPING: recorded GENIUS sessions absent (%v): GENIUS compatibility of 'parley run' NOT checked", err)
 	}
 	var f struct {
 		Sessions []recordedSession `json:"sessions"`
@@ -107,7 +109,7 @@ func TestRunReplaysGeniusSession(t *testing.T) {
 func TestRunTiming(t *testing.T) {
 	timing := func(args ...string) (string, float64) {
 		var j RunJSON
-		if err := json.Unmarshal([]byte(cli(t, append([]string{"run", "ceasefire", "--deadline", "10", "--json"}, args...)...)), &j); err != nil {
+		if err := json.Unmarshal([]byte(cli(t, append([]string{"run", "ceasefire", "--protocol", "sao", "--deadline", "10", "--json"}, args...)...)), &j); err != nil {
 			t.Fatal(err)
 		}
 		return j.Timing, j.Time
@@ -129,7 +131,7 @@ func TestRunTiming(t *testing.T) {
 			t.Errorf("%v: timing %q at t = %v, want %q at t = %v", tc.args, got, tm, tc.timing, tc.time)
 		}
 	}
-	if _, stderr, code := exe(t, "run", "ceasefire", "--timing", "wall"); code != 2 || !strings.Contains(stderr, `--timing "wall"`) {
+	if _, stderr, code := exe(t, "run", "ceasefire", "--protocol", "sao", "--timing", "wall"); code != 2 || !strings.Contains(stderr, `--timing "wall"`) {
 		t.Errorf("--timing wall: exit %d, stderr %q; want a usage error", code, stderr)
 	}
 }

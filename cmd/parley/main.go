@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -55,6 +56,21 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
+	}
+	// A runnable root, so that an unknown command is a usage error (exit
+	// 2) rather than cobra's plain error; without arguments it prints the
+	// help, as cobra does.
+	root.Args = cobra.ArbitraryArgs
+	root.SuggestionsMinimumDistance = 2
+	root.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		hint := ""
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			hint = "; did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return usageError{fmt.Errorf("unknown command %q%s (see 'parley help')", args[0], hint)}
 	}
 	root.SetVersionTemplate("parley {{.Version}}\n")
 	root.SetOut(stdout)

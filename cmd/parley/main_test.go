@@ -13,17 +13,20 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // TestMain lets the test binary act as the parley command, so that the
 // end-to-end tests run the real main (exit codes included) without a
-// separate build.
+// separate build; otherwise it runs the tests and says what was skipped for
+// lack of ../shared.
 func TestMain(m *testing.M) {
 	if os.Getenv("PARLEY_TEST_MAIN") == "1" {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(sharedtest.Main(m, "github.com/parley-dev/parley/cmd/parley"))
 }
 
 // parley runs the command in-process and returns stdout.
@@ -59,11 +62,7 @@ func exe(t *testing.T, args ...string) (string, string, int) {
 // the test loudly when the shared data is absent.
 func sharedScenario(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "scenarios", "genius", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("SKIPPING: shared scenario %s is absent (%v): clone next to ../shared to run this test", name, err)
-	}
-	return p
+	return sharedtest.Path(t, "scenarios/genius/"+name)
 }
 
 func keys(m map[string]any) []string {
@@ -138,7 +137,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 	dir := t.TempDir()
 	run := func(seed, trace string) (string, []byte) {
 		tf := filepath.Join(dir, trace)
-		out := cli(t, "run", "ceasefire", "--agents", "boulware,conceder:e=3,random", "--seed", seed, "--json", "--trace", tf)
+		out := cli(t, "run", "ceasefire", "--agents", "boulware,random", "--seed", seed, "--json", "--trace", tf)
 		b, err := os.ReadFile(tf)
 		if err != nil {
 			t.Fatal(err)
@@ -167,7 +166,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 	if err := json.Unmarshal([]byte(o1), &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, map[string]string{"RU": "boulware", "UA": "conceder:e=3", "US": "random"}) {
+	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, map[string]string{"RU": "boulware", "UA": "random", "US": "boulware"}) {
 		t.Fatalf("seed %d deadline %d agents %v", j.Seed, j.Deadline, j.Agents)
 	}
 	// A header line, one line per event, a result line. A walk-away
@@ -188,7 +187,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 // Hardliners never move: the negotiation must end at the deadline with
 // every party at its reservation value, discounted at t = 1.
 func TestRunDeadline(t *testing.T) {
-	out := cli(t, "run", "ceasefire", "--agents", "hardliner", "--deadline", "10", "--json")
+	out := cli(t, "run", "ceasefire", "--protocol", "sao", "--agents", "hardliner", "--deadline", "10", "--json")
 	var j RunJSON
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
 		t.Fatal(err)
@@ -242,10 +241,16 @@ func TestRunStaged(t *testing.T) {
 	}
 	for _, v := range []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"} {
 		var j RunJSON
-		if err := json.Unmarshal([]byte(cli(t, "run", "ceasefire", "--variant", v, "--voters", "hillclimber,annealer", "--mediator", "nash", "--json")), &j); err != nil {
+		// bilateral_only has no mediated stage: --voters and --mediator
+		// would do nothing there, which is a usage error.
+		args, med := []string{"run", "ceasefire", "--variant", v, "--json"}, ""
+		if v != "bilateral_only" {
+			args, med = append(args, "--voters", "hillclimber,annealer", "--mediator", "nash"), "nash"
+		}
+		if err := json.Unmarshal([]byte(cli(t, args...)), &j); err != nil {
 			t.Fatal(err)
 		}
-		if j.Variant != v || j.Deadline != 120 || j.Mediator != "nash" || j.Reason == "" || j.Reason == "error" {
+		if j.Variant != v || j.Deadline != 120 || j.Mediator != med || j.Reason == "" || j.Reason == "error" {
 			t.Errorf("variant %s: %+v", v, j)
 		}
 		if j.Reason == "agreement" && (j.Ratified == nil || !*j.Ratified || j.Agreement == nil) {
@@ -386,5 +391,89 @@ func TestBenchRuns(t *testing.T) {
 	rows := b.Scenarios
 	if b.Schema != "parley.bench/2" || len(rows) != 1 || rows[0].Outcomes != 58320 || rows[0].Negotiations == 0 || rows[0].ParetoPoints == 0 {
 		t.Fatalf("bench rows %+v", rows)
+	}
+}
+
+// TestFlagsThatWouldDoNothing: a flag that the chosen protocol would
+// ignore, or that would silently mean something else, is a usage error
+// (exit 2) naming the flag, and so is an unknown command (issue 8, item
+// 14). The allowed forms run.
+func TestFlagsThatWouldDoNothing(t *testing.T) {
+	dir, err := os.MkdirTemp("", "parley-flags")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	plain := filepath.Join(dir, "plain.yaml")
+	cli(t, "convert", "ceasefire", plain)
+	// The same scenario without its protocol section.
+	data, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := bytes.Index(data, []byte("\nprotocol:")); i >= 0 {
+		data = data[:i+1]
+	} else {
+		t.Fatalf("converted ceasefire has no protocol section:\n%.300s", data)
+	}
+	if err := os.WriteFile(plain, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"nosuch"}, `unknown command "nosuch"`},
+		{[]string{"tournement"}, "did you mean tournament"},
+		// Annealing needs rule mediator; the ceasefire's stage is unanimous.
+		{[]string{"run", "ceasefire", "--mediator", "anneal"}, `--mediator: mediator "anneal" adopts rejected proposals only under rule "mediator"`},
+		{[]string{"run", "ceasefire", "--deadline", "0"}, "--deadline 0"},
+		{[]string{"run", "ceasefire", "--protocol", "sao", "--deadline", "0"}, "--deadline 0"},
+		{[]string{"run", plain, "--variant", "bilateral_only"}, "--variant: scenario"},
+		{[]string{"run", plain, "--mediator", "nash"}, "--mediator: scenario"},
+		{[]string{"run", "ceasefire", "--protocol", "sao", "--voters", "annealer"}, "--voters goes with"},
+		// The US mediates: a third negotiator or voter would sit idle.
+		{[]string{"run", "ceasefire", "--agents", "boulware,conceder,micro"}, "--agents: spec 3 (micro) would go to US"},
+		{[]string{"run", "ceasefire", "--voters", "reservation,annealer,hillclimber"}, "--voters: spec 3 (hillclimber) would go to US"},
+		{[]string{"run", "ceasefire", "--variant", "bilateral_only", "--mediator", "nash"}, "--mediator: protocol variant bilateral_only has no mediated stage"},
+		{[]string{"run", "ceasefire", "--variant", "mediated_from_start", "--agents", "conceder"}, "--agents: no party negotiates"},
+		// Alternating-offers flags do not switch protocols silently.
+		{[]string{"run", "ceasefire", "--deadline", "50"}, "--deadline applies to plain alternating offers"},
+		{[]string{"run", "ceasefire", "--timing", "steps"}, "--timing applies to plain alternating offers"},
+		{[]string{"run", "ceasefire", "--time-limit", "1m"}, "--time-limit applies to plain alternating offers"},
+		{[]string{"run", "ceasefire", "--protocol", "staged", "--deadline", "50"}, "--deadline applies to plain alternating offers"},
+	}
+	for _, tc := range tests {
+		_, stderr, code := exe(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("parley %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(tc.args, " "), code, stderr, tc.stderr)
+		}
+	}
+	for _, args := range [][]string{
+		{"run", "ceasefire", "--agents", "boulware,conceder", "--voters", "reservation,annealer"},
+		{"run", "ceasefire", "--protocol", "sao", "--deadline", "5", "--agents", "boulware,conceder,micro"},
+		{"run", plain, "--deadline", "5"},
+		{"run", "ceasefire", "--variant", "mediated_from_start", "--mediator", "hillclimb"},
+	} {
+		if _, stderr, code := exe(t, args...); code != 0 {
+			t.Errorf("parley %s: exit %d, stderr %q", strings.Join(args, " "), code, stderr)
+		}
+	}
+}
+
+// TestRunHelpExamples: the examples of 'parley run --help' that need no
+// files run (a flag they give must not be refused as doing nothing).
+func TestRunHelpExamples(t *testing.T) {
+	ran := 0
+	for _, line := range strings.Split(newRunCmd().Example, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[0] != "parley" || f[2] != "ceasefire" {
+			continue
+		}
+		cli(t, append(f[1:], "--json")...)
+		ran++
+	}
+	if ran < 4 {
+		t.Fatalf("only %d examples ran", ran)
 	}
 }

@@ -9,11 +9,17 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
-// TestReadmeTour runs every parley command of the README's CLI tour, so the
-// README stays true. Commands that need ../shared are skipped (loudly) when
-// it is absent.
+// TestReadmeTour runs every parley command of the README's CLI tour as
+// written (./parley ...), so the README stays true, from a scratch folder
+// with ../shared beside it as beside the clone. Commands that need ../shared
+// are skipped (loudly, and counted in the package's summary line) when it
+// is absent. It also checks that the scenario folders the tour copies into
+// ../shared are the ones the commands (and the tests) use, and that every
+// file the tour writes is listed in .gitignore.
 func TestReadmeTour(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
@@ -23,8 +29,21 @@ func TestReadmeTour(t *testing.T) {
 	if !ok {
 		t.Fatal("README has no CLI tour")
 	}
-	_, block, _ := strings.Cut(tour, "```sh\n")
-	block, _, _ = strings.Cut(block, "```")
+	tour, _, _ = strings.Cut(tour, "\n## ")
+	var lines []string
+	for rest := tour; ; {
+		var block string
+		var found bool
+		if _, rest, found = strings.Cut(rest, "```sh\n"); !found {
+			break
+		}
+		block, rest, _ = strings.Cut(rest, "```")
+		lines = append(lines, strings.Split(block, "\n")...)
+	}
+	gitignore, err := os.ReadFile(filepath.Join("..", "..", ".gitignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	shared, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared"))
 	_, serr := os.Stat(shared)
@@ -41,28 +60,55 @@ func TestReadmeTour(t *testing.T) {
 	}
 	t.Chdir(work)
 	vars := map[string]string{}
+	expand := func(s string) string {
+		for k, v := range vars {
+			s = strings.ReplaceAll(s, "$"+k, v)
+		}
+		return s
+	}
 	skippedOutputs := map[string]bool{} // files a skipped command would have written
-	ran := 0
-	for _, line := range strings.Split(block, "\n") {
+	written := map[string]bool{}        // top-level files the tour writes
+	ran, copied := 0, 0
+	for _, line := range lines {
 		line, _, _ = strings.Cut(line, "#")
 		line = strings.TrimSpace(line)
-		if name, val, ok := strings.Cut(line, "="); ok && !strings.Contains(name, " ") {
-			vars[name] = val
+		if name, val, ok := strings.Cut(line, "="); ok && !strings.ContainsAny(name, " $") {
+			vars[name] = expand(val)
 			continue
 		}
-		if !strings.HasPrefix(line, "parley ") {
+		f := strings.Fields(expand(line))
+		switch {
+		case len(f) == 0:
 			continue
+		case len(f) >= 4 && f[0] == "go" && f[1] == "build" && f[2] == "-o":
+			written[f[3]] = true
+			continue
+		case len(f) == 4 && f[0] == "cp" && f[1] == "-r":
+			// The copy must name a folder of ../shared/scenarios/genius,
+			// where the commands and the tests look.
+			if !strings.HasPrefix(f[3], "../shared/scenarios/genius/") {
+				t.Errorf("README copies scenarios to %s, not into ../shared/scenarios/genius", f[3])
+			}
+			if serr == nil {
+				if _, err := os.Stat(f[3]); err != nil {
+					t.Errorf("README copies a scenario to %s, which ../shared lacks: %v", f[3], err)
+				}
+			}
+			copied++
+			continue
+		case f[0] != "./parley":
+			continue // git clone, mkdir: set-up outside the repository
 		}
-		for k, v := range vars {
-			line = strings.ReplaceAll(line, "$"+k, v)
-		}
-		args := strings.Fields(line)[1:]
+		args := f[1:]
+		line = strings.Join(f, " ")
 		needsSkipped := false
 		for _, a := range args {
 			needsSkipped = needsSkipped || skippedOutputs[a]
 		}
 		if (strings.Contains(line, "../shared") && serr != nil) || needsSkipped {
-			t.Logf("SKIPPING README command (no ../shared): %s", line)
+			t.Run(line, func(t *testing.T) {
+				sharedtest.Skipf(t, shared, "SKIPPING README command (no ../shared): %s", line)
+			})
 			if args[0] == "convert" && len(args) >= 3 {
 				skippedOutputs[args[2]] = true
 			}
@@ -79,9 +125,37 @@ func TestReadmeTour(t *testing.T) {
 		t.Run(line, func(t *testing.T) { cli(t, args...) })
 		ran++
 	}
-	if ran < 5 {
-		t.Fatalf("only %d README commands ran", ran)
+	if ran < 5 || copied < 5 {
+		t.Fatalf("only %d README commands ran and %d copies were checked", ran, copied)
 	}
+	entries, err := os.ReadDir(work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		written[e.Name()] = true
+	}
+	for name := range written {
+		if !ignored(string(gitignore), name) {
+			t.Errorf("the README tour writes %s, which .gitignore does not list", name)
+		}
+	}
+}
+
+// ignored reports whether the top-level file name matches a line of the
+// .gitignore text (patterns "/name", "/dir/" and globs such as "*.db").
+func ignored(gitignore, name string) bool {
+	for _, p := range strings.Split(gitignore, "\n") {
+		p = strings.TrimSpace(p)
+		if p == "" || strings.HasPrefix(p, "#") {
+			continue
+		}
+		p = strings.TrimSuffix(strings.TrimPrefix(p, "/"), "/")
+		if ok, _ := filepath.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // jsonBlock returns the first ```json block after marker in docs/cli.md.

@@ -162,6 +162,11 @@ func recordJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int,
 	j.DiscountedUtilities = byParty(names, r.Discounted)
 	j.Reservation = byParty(names, resv)
 	j.Advantage = byParty(names, r.Advantage)
+	if r.MetricsNote != "" {
+		// The scenario could not be analysed: no distances to report.
+		j.AnalysisError = r.MetricsNote
+		return j
+	}
 	j.Metrics = &analysis.Metrics{Welfare: r.Welfare, ParetoDistance: r.ParetoDistance, NashDistance: r.NashDistance, HasNash: r.HasNash,
 		Rational: analysis.Rational(r.Utilities, resv)}
 	return j

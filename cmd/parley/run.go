@@ -97,7 +97,16 @@ type runFlags struct {
 	variant   string
 	voters    []string
 	mediator  string
+	plot      string
+
+	// given reports whether a flag was set on the command line (cobra's
+	// Changed), so that a flag given with its default value is still
+	// checked; nil means none was.
+	given func(name string) bool
 }
+
+// set reports whether flag name was given on the command line.
+func (f *runFlags) set(name string) bool { return f.given != nil && f.given(name) }
 
 // Values of --timing.
 const (
@@ -147,7 +156,12 @@ A scenario that declares a protocol (stages such as the ceasefire's direct
 talks followed by mediation: see docs/mediation.md) runs it, or one of its
 --variant's; --voters and --mediator then choose the strategies of the
 mediated stages. Otherwise, or with --protocol sao, the parties negotiate by
-stacked alternating offers for --deadline rounds.
+stacked alternating offers for --deadline rounds. A flag the chosen protocol
+would ignore is a usage error (exit 2) naming it: --deadline, --time-limit
+and --timing on a scenario with a declared protocol need --protocol sao;
+--variant, --voters and --mediator need a declared protocol; --agents and
+--voters specs must each fall on a party that negotiates (votes) in some
+stage; the annealing mediator needs a stage with rule mediator.
 
 --agents lists strategy specs (see 'parley agents'), one per party in
 order; a shorter list is repeated. A spec is NAME or NAME:key=value,... :
@@ -165,12 +179,14 @@ The same --seed gives the same negotiation, byte for byte.`,
 		Example: `  parley run ceasefire
   parley run ceasefire --variant mediated_from_start --voters annealer --mediator nash
   parley run ceasefire --protocol sao --deadline 120
-  parley run ceasefire --agents boulware,conceder,linear --seed 7 --json
+  parley run ceasefire --agents boulware,conceder --seed 7 --json
+  parley run ceasefire --protocol sao --agents boulware,conceder,linear --deadline 120
   parley run ../shared/scenarios/genius/EnglandZimbabwe_anac2010 --agents micro,boulware --trace ez.jsonl
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml --agents genius-boulware,genius-conceder --deadline 100 --json`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			f.given = c.Flags().Changed
 			return runOnce(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), args[0], f)
 		},
 	}
@@ -182,15 +198,23 @@ The same --seed gives the same negotiation, byte for byte.`,
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the result as JSON (schema in docs/cli.md)")
 	c.Flags().StringVar(&f.trace, "trace", "", "write the run as JSON lines to this file: a header, every action, the result (docs/cli.md)")
 	c.Flags().IntVar(&f.show, "show", 6, "actions to list at the start and at the end of the negotiation (-1: all)")
-	c.Flags().StringVar(&f.protocol, "protocol", protocolAuto, "auto, sao or staged: auto runs the scenario's declared protocol when it has one (unless --deadline, --time-limit or --timing ask for plain alternating offers), else alternating offers")
+	c.Flags().StringVar(&f.protocol, "protocol", protocolAuto, "auto, sao or staged: auto runs the scenario's declared protocol when it has one, else alternating offers (--deadline, --time-limit and --timing need sao)")
 	c.Flags().StringVar(&f.variant, "variant", "", "a protocol variant the scenario declares (default: its stages in order)")
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "voter specs for mediated stages, one per party in order (default "+defaultVoter+"; see 'parley agents')")
 	c.Flags().StringVar(&f.mediator, "mediator", "", "mediator spec for mediated stages (default: the stage's mediator_policy)")
 	c.Flags().StringVar(&f.timing, "timing", "", "how time runs: steps or genius (default: genius when every agent is genius-*, else steps)")
+	c.Flags().StringVar(&f.plot, "plot", "", "draw the offers in the utility plane of every two parties "+plotFlagHelp)
 	return c
 }
 
 func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags) error {
+	if f.set("deadline") && f.deadline < 1 {
+		// 0 would silently mean "the scenario's deadline".
+		return usageError{fmt.Errorf("run: --deadline %d: want at least 1 round (leave it out for the scenario's deadline)", f.deadline)}
+	}
+	if err := checkPlot("run", f.plot); err != nil {
+		return err
+	}
 	s, err := openScenario(errOut, arg, f.profiles)
 	if err != nil {
 		return err
@@ -198,7 +222,7 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 	if st, err := useStaged(f, s); err != nil {
 		return err
 	} else if st {
-		return runStaged(ctx, out, s, f)
+		return runStaged(ctx, out, errOut, s, f)
 	}
 	factories, specs, err := seats(splitAgents(f.agents), len(s.Parties))
 	if err != nil {
@@ -263,6 +287,11 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 		}
 		tf.line(TraceResult{Type: "result", RunJSON: j})
 		if err := tf.close(); err != nil {
+			return err
+		}
+	}
+	if f.plot != "" {
+		if err := saveRunPlot(errOut, f.plot, s, specs, f.seed, nil, runMoves(nil, events), res, saoEnding(s.Names(), res)); err != nil {
 			return err
 		}
 	}

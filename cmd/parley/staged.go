@@ -26,27 +26,57 @@ const (
 // defaultVoter votes in mediated stages when --voters is not given.
 const defaultVoter = "reservation"
 
+// saoFlags are the flags of plain alternating offers: the declared
+// protocol's stages set their own rounds and clock.
+var saoFlags = []string{"deadline", "time-limit", "timing"}
+
+// stagedFlags are the flags of a declared protocol's stages.
+var stagedFlags = []string{"variant", "voters", "mediator"}
+
 // useStaged decides between plain alternating offers and the scenario's
-// declared (staged) protocol.
+// declared (staged) protocol. A flag of the protocol not chosen is a usage
+// error naming it, never silently ignored; in particular --deadline,
+// --time-limit and --timing do not switch a scenario with a declared
+// protocol to alternating offers unless --protocol sao says so.
 func useStaged(f runFlags, s *scenario.Scenario) (bool, error) {
+	given := func(names []string) string {
+		for _, n := range names {
+			if f.set(n) || n == "variant" && f.variant != "" {
+				return n
+			}
+		}
+		return ""
+	}
 	switch f.protocol {
 	case protocolAuto, "":
-		return s.Protocol != nil && f.variant != "" || s.Protocol != nil && f.deadline == 0 && f.timing == "" && f.timeLimit == 0, nil
+		if s.Protocol == nil {
+			if n := given(stagedFlags); n != "" {
+				return false, usageError{fmt.Errorf("run: --%s: scenario %s declares no protocol (no stages, no variants): it runs by plain alternating offers", n, s.Name)}
+			}
+			return false, nil
+		}
+		if n := given(saoFlags); n != "" {
+			return false, usageError{fmt.Errorf("run: --%s applies to plain alternating offers, but scenario %s declares a protocol whose stages set their own rounds: add --protocol sao to run it by alternating offers, or leave --%s out", n, s.Name, n)}
+		}
+		return true, nil
 	case protocolSAO:
-		if f.variant != "" {
-			return false, usageError{fmt.Errorf("run: --variant goes with the scenario's declared protocol, not --protocol sao")}
+		if n := given(stagedFlags); n != "" {
+			return false, usageError{fmt.Errorf("run: --%s goes with the scenario's declared protocol, not --protocol sao", n)}
 		}
 		return false, nil
 	case protocolStaged:
 		if s.Protocol == nil {
 			return false, usageError{fmt.Errorf("run: --protocol staged: scenario %s declares no protocol", s.Name)}
 		}
+		if n := given(saoFlags); n != "" {
+			return false, usageError{fmt.Errorf("run: --%s applies to plain alternating offers (--protocol sao); the declared protocol's stages set their own rounds", n)}
+		}
 		return true, nil
 	}
 	return false, usageError{fmt.Errorf("run: --protocol %q: want auto, sao or staged", f.protocol)}
 }
 
-func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFlags) error {
+func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario, f runFlags) error {
 	if f.deadline != 0 || f.timeLimit != 0 || (f.timing != "" && f.timing != timingSteps) {
 		return usageError{fmt.Errorf("run: --deadline, --time-limit and --timing apply to plain alternating offers (--protocol sao); the declared protocol's stages set their own rounds")}
 	}
@@ -55,7 +85,8 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 		return usageError{fmt.Errorf("run: %w (variants: %s)", err, strings.Join(plan.Variants(s), ", "))}
 	}
 	n := len(s.Parties)
-	negFactories, negSpecs, err := seats(splitAgents(f.agents), n)
+	agentSpecs := splitAgents(f.agents)
+	negFactories, negSpecs, err := seats(agentSpecs, n)
 	if err != nil {
 		return err
 	}
@@ -65,6 +96,9 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 	}
 	if len(voterSpecs) > n {
 		return usageError{fmt.Errorf("run: %d voters for %d parties", len(voterSpecs), n)}
+	}
+	if err := checkSeats(f, s, pl, agentSpecs, voterSpecs); err != nil {
+		return err
 	}
 	st := staged.Seats{Negotiators: make([]parley.Negotiator, n), Voters: make([]mediated.Voter, n)}
 	vspecs := make([]string, n)
@@ -106,6 +140,9 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 			return usageError{fmt.Errorf("run: mediator %q: %w", medSpec, err)}
 		}
 		st.Mediator = mf()
+		if err := checkMediatorRule(f, pl, medSpec, st.Mediator); err != nil {
+			return err
+		}
 	}
 	if err := s.Prepare(); err != nil {
 		return err
@@ -134,6 +171,12 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 	res, err := staged.Run(ctx, s.Profiles(), s.Names(), pl, st, f.seed)
 	if err != nil {
 		return err
+	}
+	if f.plot != "" {
+		ended := stagedEnding(res, res.Rounds-offsets[res.Stage])
+		if err := saveRunPlot(errOut, f.plot, s, negSpecs, f.seed, planStages(pl), runMoves(&pl, events), &res.Result, ended); err != nil {
+			return err
+		}
 	}
 
 	// Metrics over the parties that negotiate (for ceasefire: RU and UA;
@@ -181,6 +224,94 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 	}
 	printSummary(out, s, j, events, f.show)
 	return runFailure(&res.Result)
+}
+
+// checkSeats rejects strategy specs that no seat would use: --agents
+// specs that fall only on parties that make no offers in any
+// alternating-offers stage of the plan (the ceasefire's US, which
+// mediates), --voters specs that fall only on parties that vote in no
+// mediated stage, and --agents, --voters or --mediator given for a plan
+// without stages of their kind. Party i gets spec i mod len(specs), as
+// seats does.
+func checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, agents, voters []string) error {
+	negotiates, votes := map[int]bool{}, map[int]bool{}
+	mediatedStages := 0
+	for _, sg := range pl.Stages {
+		for _, p := range sg.Participants {
+			if sg.Mechanism == staged.Mediated {
+				votes[p] = true
+			} else {
+				negotiates[p] = true
+			}
+		}
+		if sg.Mechanism == staged.Mediated {
+			mediatedStages++
+		}
+	}
+	variant := f.variant
+	if variant == "" {
+		variant = "default"
+	}
+	who := func(m map[int]bool) string {
+		var ns []string
+		for i, p := range s.Parties {
+			if m[i] {
+				ns = append(ns, p.Name)
+			}
+		}
+		return strings.Join(ns, ", ")
+	}
+	unused := func(flag, role string, specs []string, used map[int]bool) error {
+		if !f.set(flag) {
+			return nil
+		}
+		if len(used) == 0 {
+			return usageError{fmt.Errorf("run: --%s: no party %s in protocol variant %s", flag, role, variant)}
+		}
+		for k, spec := range specs {
+			ok := false
+			for i := k; i < len(s.Parties); i += len(specs) {
+				ok = ok || used[i]
+			}
+			if !ok {
+				return usageError{fmt.Errorf("run: --%s: spec %d (%s) would go to %s, who %s in no stage of protocol variant %s (%s do): give specs for the parties in order, up to the last who %s",
+					flag, k+1, spec, s.Parties[k].Name, role, variant, who(used), role)}
+			}
+		}
+		return nil
+	}
+	if err := unused("agents", "negotiates", agents, negotiates); err != nil {
+		return err
+	}
+	if err := unused("voters", "votes", voters, votes); err != nil {
+		return err
+	}
+	if f.set("mediator") && mediatedStages == 0 {
+		return usageError{fmt.Errorf("run: --mediator: protocol variant %s has no mediated stage", variant)}
+	}
+	return nil
+}
+
+// checkMediatorRule rejects the annealing mediator in a plan where it
+// would never be asked to adopt a rejected proposal: only
+// mediated.RuleMediator consults it, and under any other rule it runs as
+// hill-climbing.
+func checkMediatorRule(f runFlags, pl staged.Plan, spec string, m mediated.Mediator) error {
+	if _, ok := m.(*mediator.Anneal); !ok {
+		return nil
+	}
+	for _, sg := range pl.Stages {
+		if sg.Mechanism != staged.Mediated || sg.Mediated.Rule == mediated.RuleMediator {
+			continue
+		}
+		err := fmt.Errorf("mediator %q adopts rejected proposals only under rule %q, but stage %q has rule %q, under which it would run as hill-climbing (use hillclimb, or a stage with rule: mediator)",
+			spec, mediated.RuleMediator, sg.Name, sg.Mediated.Rule)
+		if f.set("mediator") {
+			return usageError{fmt.Errorf("run: --mediator: %w", err)}
+		}
+		return fmt.Errorf("run: the scenario's mediator_policy: %w", err)
+	}
+	return nil
 }
 
 // stagedTraceLine is one event line of a staged run's JSON-lines trace:

@@ -15,8 +15,6 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 	"github.com/spf13/cobra"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/distrib/natsq"
@@ -135,7 +133,7 @@ docs/tournaments.md).`,
 	fl.StringVar(&spec.Shard, "shard", "", "run only the runs with id = i mod n (i/n)")
 	fl.StringVar(&spec.Queue, "queue", "", "NATS JetStream URL (nats://HOST:4222): publish the runs to 'parley worker' processes")
 	fl.BoolVar(&asJSON, "json", false, "print the final report as JSON (as 'parley report --json')")
-	fl.BoolVar(&quiet, "quiet", false, "print only the summary line, not the leaderboard")
+	fl.BoolVarP(&quiet, "quiet", "q", false, "print only the summary line: no progress bar, no leaderboard")
 	qf.add(c)
 	return c
 }
@@ -418,6 +416,15 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	if err != nil {
 		return err
 	}
+	// A tournament plays every scenario by plain alternating offers; a
+	// declared protocol (stages, a mediator) is not used: say so rather
+	// than switch silently.
+	for i, sc := range cfg.Scenarios {
+		if sc.Protocol != nil {
+			fmt.Fprintf(stderr, "tournament: scenario %s declares a protocol (stages); a tournament runs it by plain alternating offers among all %d parties for %d rounds (see 'parley experiment' for its protocol)\n",
+				cfg.ScenarioRefs[i], len(sc.Parties), cfg.Deadline)
+		}
+	}
 	st, err := sqlite.New(s.DB)
 	if err != nil {
 		return err
@@ -449,15 +456,12 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 		defer q.Close()
 		opt.Queue = q
 	}
-	var bar *progressBar
-	if isTerminal(stdout) && !asJSON {
-		bar = newProgressBar(ctx, stdout)
+	bar := newProgress(ctx, stderr, quiet, "negotiations", "")
+	if bar != nil {
 		opt.Progress = bar.update
 	}
 	sum, err := tournament.Run(ctx, cfg, st, opt)
-	if bar != nil {
-		bar.finish(err == nil)
-	}
+	bar.finish(err == nil)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("tournament: interrupted after storing %d runs (%d of %d now stored in %s): run the same command to continue",
@@ -499,51 +503,4 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	fmt.Fprintln(stdout)
 	printReport(stdout, rep)
 	return nil
-}
-
-// isTerminal reports whether w is a terminal (a character device).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// progressBar shows done/total with the average-rate ETA (mpb).
-type progressBar struct {
-	p   *mpb.Progress
-	bar *mpb.Bar
-	ctx context.Context
-	w   io.Writer
-}
-
-func newProgressBar(ctx context.Context, w io.Writer) *progressBar {
-	return &progressBar{ctx: ctx, w: w}
-}
-
-// update is the tournament's Progress callback: the bar appears with the
-// first call, which gives the total.
-func (b *progressBar) update(done, total int64) {
-	if b.bar == nil {
-		if total == 0 {
-			return
-		}
-		b.p = mpb.NewWithContext(b.ctx, mpb.WithOutput(b.w), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
-		b.bar = b.p.AddBar(total,
-			mpb.PrependDecorators(decor.Name("negotiations "), decor.CountersNoUnit("%d / %d", decor.WCSyncSpace)),
-			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Name("  ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
-	}
-	b.bar.SetCurrent(done)
-}
-
-func (b *progressBar) finish(ok bool) {
-	if b.bar == nil {
-		return
-	}
-	if !ok {
-		b.bar.Abort(false)
-	}
-	b.p.Wait()
 }

@@ -156,12 +156,19 @@ func TestTournamentEndToEnd(t *testing.T) {
 			t.Errorf("leaderboard row lacks %q", k)
 		}
 	}
-	// Every interval has the one shape {"mean","low","high","n"}.
+	// Every interval has the one shape {"mean","low","high","n"}; n is the
+	// seats counted: 24 (12 pairings with it x 2 reps) less the
+	// repetitions of pairings that gave the same record twice, which count
+	// once.
 	for _, k := range []string{"utility", "advantage", "agreement_rate"} {
 		u := row[k].(map[string]any)
-		if len(u) != 4 || u["n"] != 24.0 || u["low"].(float64) > u["mean"].(float64) || u["mean"].(float64) > u["high"].(float64) {
-			t.Errorf("%s %v", k, u)
+		if len(u) != 4 || u["n"] != row["seats"] || u["n"].(float64) < 12 || u["n"].(float64) > 24 ||
+			u["low"].(float64) > u["mean"].(float64) || u["mean"].(float64) > u["high"].(float64) {
+			t.Errorf("%s %v, seats %v", k, u, row["seats"])
 		}
+	}
+	if d, c := rep["distinct_runs"].(float64), rep["collapsed_repetitions"].(float64); d+c != 36 || d < 18 {
+		t.Errorf("distinct %v + collapsed %v runs, want 36 with at least 18 distinct", d, c)
 	}
 	if rep["schema"] != "parley.report/2" {
 		t.Errorf("report schema %v", rep["schema"])
@@ -341,7 +348,7 @@ func TestTournamentExitCodes(t *testing.T) {
 	raw.Exec(`UPDATE schema_version SET version = 42`)
 	raw.Close()
 	_, errs, code = trnExe(t, append(base, "--agents", "boulware,conceder", "--db", db, "--seed", "1")...)
-	if code != 1 || !strings.Contains(errs, "has schema version 42, newer than this parley's 3") {
+	if code != 1 || !strings.Contains(errs, fmt.Sprintf("has schema version 42, newer than this parley's %d", sqlite.SchemaVersion)) {
 		t.Errorf("newer schema: exit %d, %s", code, errs)
 	}
 	for _, args := range [][]string{{"report", db}, {"replay", db, "0"}} {
@@ -546,6 +553,80 @@ func TestInterruptThenResume(t *testing.T) {
 	}
 	if _, rs = stored(t, db); len(rs) != 24000 {
 		t.Fatalf("%d runs stored, want 24000", len(rs))
+	}
+}
+
+// TestTournamentCountsDistinctRuns: the hardliner and the conceder meet
+// the same way whatever the seed on these scenarios, so 20 repetitions of
+// their meetings are one sample each: the report must say so and count 4
+// distinct runs (2 scenarios, 2 role assignments), not 80 (issue 8, item
+// 13).
+func TestTournamentCountsDistinctRuns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	out := trnOK(t, "tournament", "--agents", "hardliner,conceder", "--scenarios", market+","+hiring, "--reps", "20", "--deadline", "30", "--db", db)
+	if !strings.Contains(out, "Statistics count 4 distinct runs: 76 repetitions") {
+		t.Errorf("the report does not say that it collapsed the repetitions:\n%s", out)
+	}
+	var rep tournament.Report
+	if err := json.Unmarshal([]byte(trnOK(t, "report", db, "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Runs != 80 || rep.Distinct != 4 || rep.Collapsed != 76 {
+		t.Fatalf("runs %d distinct %d collapsed %d; want 80, 4, 76", rep.Runs, rep.Distinct, rep.Collapsed)
+	}
+	for _, s := range rep.Leaderboard {
+		if s.Seats != 4 || s.Utility.N != 4 {
+			t.Errorf("%s: %d seats, n = %d; want 4", s.Agent, s.Seats, s.Utility.N)
+		}
+	}
+}
+
+// TestTournamentUnanalysableScenario: ANAC 2014's 10¹⁰-outcome non-linear
+// scenario, which 'parley run' plays, is played in a tournament too; the
+// report says its metrics are not available and why (issue 8, item 12).
+func TestTournamentUnanalysableScenario(t *testing.T) {
+	nl := sharedScenario(t, "Nonlinear10issuesDiscRV_anac2014")
+	db := filepath.Join(t.TempDir(), "nl.db")
+	out, stderr, code := trnExe(t, "tournament", "--agents", "boulware,conceder", "--scenarios", nl+","+market, "--deadline", "20", "--db", db)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "Pareto and Nash distances not available on "+nl+": analysis: 10000000000 outcomes") {
+		t.Errorf("the report does not say why the metrics are missing:\n%s", out)
+	}
+	var rep tournament.Report
+	if err := json.Unmarshal([]byte(trnOK(t, "report", db, "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Runs != 4 || len(rep.MetricsNotes) != 1 || rep.MetricsNotes[0].Scenario != nl {
+		t.Fatalf("runs %d, metrics notes %+v", rep.Runs, rep.MetricsNotes)
+	}
+	for _, s := range rep.Leaderboard {
+		if s.Seats != 2+2 || s.MetricsSeats != 2 {
+			t.Errorf("%s: %d seats, %d with metrics; want 4 and 2", s.Agent, s.Seats, s.MetricsSeats)
+		}
+	}
+	// Run 0 is on the non-linear scenario: its replay says so too.
+	if out := trnOK(t, "replay", db, "0"); !strings.Contains(out, "No agreement metrics: analysis: 10000000000 outcomes") ||
+		!strings.Contains(out, "Same result as stored") {
+		t.Errorf("replay of run 0:\n%s", out)
+	}
+}
+
+// TestTournamentSaysItIgnoresDeclaredProtocols: a tournament plays the
+// ceasefire by plain alternating offers, not by its declared stages, and
+// says so instead of switching silently (issue 8, item 14).
+func TestTournamentSaysItIgnoresDeclaredProtocols(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	_, stderr, err := trn("tournament", "--agents", "boulware,conceder,linear", "--scenarios", "ceasefire,"+market, "--deadline", "10", "--db", db, "--quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "scenario ceasefire declares a protocol (stages); a tournament runs it by plain alternating offers among all 3 parties for 10 rounds") {
+		t.Errorf("stderr does not say the declared protocol is not used:\n%s", stderr)
+	}
+	if strings.Contains(stderr, market) {
+		t.Errorf("a note about a scenario without a protocol:\n%s", stderr)
 	}
 }
 

@@ -70,6 +70,7 @@ func TestWireRoundTrip(t *testing.T) {
 	fill(t, &m)
 	fill(t, &j)
 	fill(t, &r)
+	r.MetricsNote = "" // not on the wire: the coordinator sets it from the scenario (tournament.Run)
 	j.ID = 1
 	m.Planned = 5
 	empty := tournament.Job{ID: 2, Agents: []int{}}

@@ -50,7 +50,7 @@
 // Ratification. An agreement is ratified by every party with probability
 // parley.Profile.RatifyProb, each drawn from the seed; if any vote fails,
 // the agreement stands in Result.Agreement but every party gets its
-// reservation value and Cause is "ratification_failed".
+// reservation value, and Reason (and Cause) is ratification_failed.
 package staged
 
 import (
@@ -583,7 +583,10 @@ func (r *runner) ratify(res *Result) {
 	if ok {
 		return
 	}
-	res.Cause = CauseRatificationFailure
+	// The signed text stays in Agreement, but nobody is bound by it: the
+	// run ends as ratification_failed, so Agreed reports false and every
+	// seat's Ending says so.
+	res.Reason, res.Cause = parley.ReasonRatificationFailed, CauseRatificationFailure
 	for i, p := range r.profiles {
 		u := p.ReservationAt(res.Time)
 		res.Utilities[i] = u

@@ -440,13 +440,15 @@ func TestRatification(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !res.Agreed() || res.Agreement != 2 {
+		// A signed agreement stays in Agreement; only a ratified one is
+		// Agreed.
+		if res.Agreement != 2 || res.Agreed() != res.Ratified {
 			t.Fatalf("seed %d: %+v", seed, res)
 		}
 		switch {
 		case res.Ratified && res.Cause == staged.CauseAgreement && res.Utilities[0] == .6:
 			ok++
-		case !res.Ratified && res.Cause == staged.CauseRatificationFailure && res.Utilities[0] == .4 && res.Utilities[2] == .1:
+		case !res.Ratified && res.Cause == staged.CauseRatificationFailure && res.Reason == parley.ReasonRatificationFailed && res.Utilities[0] == .4 && res.Utilities[2] == .1:
 		default:
 			t.Fatalf("seed %d: ratified %v cause %s utilities %v", seed, res.Ratified, res.Cause, res.Utilities)
 		}

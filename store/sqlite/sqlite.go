@@ -355,7 +355,7 @@ func diffMeta(have, want tournament.Meta) string {
 	return ""
 }
 
-const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker`
+const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker, metrics_note`
 
 // Write stores the records in one transaction, ignoring those whose job
 // is already stored (also by another process writing the same database),
@@ -367,7 +367,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.insert == nil {
-		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return 0, fmt.Errorf("sqlite: %s: %w", s.path, err)
 		}
@@ -382,7 +382,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 	var stored []int // indexes of the records inserted
 	for i := range rs {
 		r := &rs[i]
-		var agreement, errText, nash any
+		var agreement, errText, nash, note any
 		if r.Agreement != nil {
 			b, err := json.Marshal(r.Agreement)
 			if err != nil {
@@ -397,6 +397,9 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 		if r.HasNash {
 			nash = r.NashDistance
 		}
+		if r.MetricsNote != "" {
+			note = r.MetricsNote
+		}
 		buf = appendStrings(buf[:0], r.Agents)
 		agents := string(buf)
 		buf = appendFloats(buf[:0], r.Utilities)
@@ -406,7 +409,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 		buf = appendFloats(buf[:0], r.Advantage)
 		advantage := string(buf)
 		res, err := st.ExecContext(ctx, r.JobID, r.Scenario, r.Rep, agents, agreement, utilities, discounted, advantage,
-			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker)
+			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker, note)
 		var n int64
 		if err == nil {
 			n, err = res.RowsAffected()
@@ -513,11 +516,11 @@ func (s *Store) Records(ctx context.Context) iter.Seq2[tournament.Record, error]
 func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 	var r tournament.Record
 	var agents, utilities, discounted, advantage string
-	var agreement, errText sql.NullString
+	var agreement, errText, note sql.NullString
 	var nash sql.NullFloat64
 	var elapsed int64
 	if err := rows.Scan(&r.JobID, &r.Scenario, &r.Rep, &agents, &agreement, &utilities, &discounted, &advantage,
-		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker); err != nil {
+		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker, &note); err != nil {
 		return r, fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
 	fail := func(col string, err error) (tournament.Record, error) {
@@ -542,6 +545,7 @@ func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 		return fail("advantage", err)
 	}
 	r.Error = errText.String
+	r.MetricsNote = note.String
 	r.NashDistance, r.HasNash = nash.Float64, nash.Valid
 	r.Elapsed = time.Duration(elapsed)
 	return r, nil

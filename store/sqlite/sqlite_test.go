@@ -31,7 +31,8 @@ func records() []tournament.Record {
 			Welfare: 0.43, Worker: "host:1"},
 		{JobID: 0, Scenario: "b", Rep: 0, Agents: []string{"conceder", "boulware"},
 			Utilities: []float64{0, 0}, Discounted: []float64{0, 0}, Advantage: []float64{0, 0},
-			Rounds: 100, Reason: "error", Error: "sao: party \"x\": panic: boom", Elapsed: time.Second, Worker: "w"},
+			Rounds: 100, Reason: "error", Error: "sao: party \"x\": panic: boom", Elapsed: time.Second, Worker: "w",
+			MetricsNote: "analysis: 10000000000 outcomes: outcome space too large"},
 	}
 }
 
@@ -48,7 +49,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 3 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 4 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -103,6 +104,10 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if agreement != nil || nash != nil || errText == nil {
 		t.Fatalf("job 0: agreement %v error %v nash %v", agreement, errText, nash)
+	}
+	var note any
+	if err := r.db.QueryRow(`SELECT metrics_note FROM runs WHERE job_id = 3`).Scan(&note); err != nil || note != nil {
+		t.Fatalf("job 3: metrics_note %v, %v; want NULL", note, err)
 	}
 	if _, err := r.Write(ctx, records()); err == nil {
 		t.Fatal("read-only store accepted a write")
@@ -177,7 +182,7 @@ func TestSchemaVersions(t *testing.T) {
 	s.Close()
 	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
 		_, err := open(newer)
-		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 3") {
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 4") {
 			t.Errorf("open newer = %v", err)
 		}
 	}
@@ -239,7 +244,8 @@ func TestMigrationReasonNames(t *testing.T) {
 	if _, err := s.Write(ctx, rs); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.Exec(`UPDATE schema_version SET version = 2`); err != nil {
+	// Back to version 2: without the columns of later migrations.
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 2; ALTER TABLE runs DROP COLUMN metrics_note`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

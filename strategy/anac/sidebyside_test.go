@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/sharedtest"
 	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/scenario/genius"
@@ -45,13 +46,13 @@ func sharedDir(tb testing.TB, file string) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			tb.Skip("SKIPPED: no go.mod above the test folder, so no shared/ with recorded GENIUS sessions: GENIUS fidelity NOT checked")
+			sharedtest.Skipf(tb, "shared", "SKIPPED: no go.mod above the test folder, so no shared/ with recorded GENIUS sessions: GENIUS fidelity NOT checked")
 		}
 		dir = parent
 	}
 	shared := filepath.Join(filepath.Dir(dir), "shared")
 	if _, err := os.Stat(filepath.Join(shared, file)); err != nil {
-		tb.Skipf("SKIPPED: %s not found under %s (%v): GENIUS fidelity NOT checked", file, shared, err)
+		sharedtest.Skipf(tb, filepath.Join(shared, file), "SKIPPED: %s not found under %s (%v): GENIUS fidelity NOT checked", file, shared, err)
 	}
 	return shared
 }
