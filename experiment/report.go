@@ -27,7 +27,7 @@ func Reasons() []string {
 	return []string{CauseAgreement, CauseDeadline, CauseWalkAway, CauseMediatorExit, CauseRatificationFailure, CauseError}
 }
 
-// Record is what one run measured (algorithms.md §4). Utility vectors list
+// Record is what one run measured. Utility vectors list
 // every party of the scenario in order, the mediator included.
 type Record struct {
 	Run         int      `json:"run"`         // run index, from 0
@@ -93,7 +93,7 @@ type Arm struct {
 	// RoundsToAgreement is over the runs with a signed agreement.
 	RoundsToAgreement Estimate `json:"rounds_to_agreement"`
 	// IssuesLocked is the mean number of issues locked by a
-	// partial_issues carry-over (algorithms.md §4, issues_locked_by_stage).
+	// partial_issues carry-over.
 	IssuesLocked float64 `json:"issues_locked"`
 
 	// Utility, DiscountedUtility and Advantage are per party (t 95%).

@@ -43,8 +43,7 @@ const (
 
 // AgentGGLowerBound returns AgentGG's lower bound on the importance ratio
 // of its bids at time t, given the estimated Nash point n and the
-// reservation ratio rv (AgentGG.java getThreshold, lines 167–210 as
-// strategies.md counts them):
+// reservation ratio rv (AgentGG.java, getThreshold):
 //
 //	t < 0.01        0.9999
 //	t < 0.02        0.99
