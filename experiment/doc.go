@@ -11,8 +11,9 @@
 // spread over worker goroutines; results are gathered by run index, so
 // the Report does not depend on the number of workers.
 //
-// Each run yields a Record (agreement, ratification, reason, rounds, utilities, advantage, welfare, distances to the
-// negotiators' Pareto frontier and Nash point), each arm an Arm summary
+// Each run yields a Record (agreement, ratification, reason, rounds,
+// utilities, advantage, welfare, distances to the negotiators' Pareto
+// frontier and Nash point), each arm an Arm summary
 // with Wilson and t intervals, and the Report the paired Comparisons of
 // every arm with the baseline (McNemar on agreement, Wilcoxon signed-rank
 // on utilities and welfare, Holm-adjusted). WriteTable, WriteCSV and
