@@ -83,13 +83,13 @@ func ExampleList() {
 	// genius-linear
 	// genius-hardliner
 	// boa bid=boulware om=none ac=next
-	// agentk
-	// hardheaded
-	// nicetft
-	// cuhkagent
-	// atlas3
-	// ponpoko
-	// agentgg
+	// agentk guard=false
+	// hardheaded guard=false
+	// nicetft guard=false
+	// cuhkagent guard=false
+	// atlas3 guard=false
+	// ponpoko guard=false
+	// agentgg guard=false
 }
 
 // Acceptance conditions compose with any strategy that takes one.

@@ -145,12 +145,24 @@ var boaEntry = entry{Info{Name: "boa", Summary: "a negotiator composed of a bidd
 		{Name: "ac", Default: "next", Meaning: "acceptance: next(a=,b=), const(c=), time(t=), combi(t=), combimax(t=)"},
 	}}, nil}
 
-// anacEntries lists the competition agents of strategy/anac (no
-// parameters).
+// guardParam is the one parameter of the competition agents: their
+// GuardReservation option (a Parley adaptation, off by default).
+var guardParam = Param{Name: "guard", Default: "false",
+	Meaning: "Parley's reservation-value guard: true never accepts or offers below r(t) and ends when nothing reaches it; false (the GENIUS agent) ignores the reservation value where the original does"}
+
+// anacEntries lists the competition agents of strategy/anac.
 func anacEntries() []entry {
 	var es []entry
 	for _, a := range anac.Agents() {
-		es = append(es, entry{Info{Name: a.Name, Summary: a.Summary}, plain(a.New)})
+		with := a.WithGuard
+		es = append(es, entry{Info{Name: a.Name, Summary: a.Summary, Params: []Param{guardParam}},
+			func(ar *args) (Factory, error) {
+				g, err := ar.boolean("guard", false)
+				if err != nil {
+					return nil, err
+				}
+				return func() parley.Negotiator { return with(g) }, nil
+			}})
 	}
 	return es
 }
@@ -204,6 +216,21 @@ func (a *args) number(name string, def, lo, hi float64) (float64, error) {
 		return 0, &SpecError{Spec: a.spec, Param: name, Err: fmt.Errorf("%v outside [%v, %v]", x, lo, hi)}
 	}
 	return x, nil
+}
+
+// boolean returns parameter name (def when absent): true or false.
+func (a *args) boolean(name string, def bool) (bool, error) {
+	v, ok := a.kv[name]
+	if !ok {
+		return def, nil
+	}
+	switch strings.ToLower(v) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, &SpecError{Spec: a.spec, Param: name, Err: fmt.Errorf("%q is not true or false", v)}
 }
 
 // acceptance returns the "ac" parameter (nil when absent: the default).

@@ -191,3 +191,30 @@ func FuzzParseAcceptance(f *testing.F) {
 		_ = ac.Accept(strategy.Context{State: &parley.State{Time: 0.99}, Offer: 0.5, Next: 0.6})
 	})
 }
+
+// TestParseGuard: the competition agents' guard parameter reaches their
+// GuardReservation option. The party's reservation value (0.95) is above
+// every outcome (worth at most 0.9): with guard=true each agent ends the
+// negotiation on its first turn; by default, or with guard=false, it
+// opens with an offer, as its GENIUS original does.
+func TestParseGuard(t *testing.T) {
+	for _, name := range []string{"agentk", "hardheaded", "nicetft", "cuhkagent", "atlas3", "ponpoko", "agentgg"} {
+		for _, tc := range []struct {
+			spec string
+			want parley.ActionKind
+		}{{name, parley.Offer}, {name + ":guard=false", parley.Offer}, {name + ":guard=true", parley.End}} {
+			f, err := strategy.Parse(tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, ps := parleytest.TwoIssue()
+			u := ps[0].Utility
+			ps[0].Utility = parley.UtilityFunc(func(o parley.Outcome) float64 { return 0.9 * u.Utility(o) })
+			ps[0].Reservation = 0.95
+			trace, _ := run(t, ps, 5, 1, f(), &parleytest.Scripted{Actions: parleytest.Offers(4)})
+			if len(trace) == 0 || trace[0].Party != 0 || trace[0].Action != tc.want {
+				t.Errorf("%s: first event %v, want %v by party 0", tc.spec, trace, tc.want)
+			}
+		}
+	}
+}

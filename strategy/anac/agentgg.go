@@ -19,6 +19,14 @@ type AgentGGOptions struct {
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default DefaultSamples).
 	Samples int
+	// GuardReservation is a Parley adaptation, off by default: the agent
+	// never accepts an outcome worth less than its reservation value r(t),
+	// bids nothing below r(t), and ends the negotiation when no outcome is
+	// worth r(t). AgentGG.java uses its reservation value itself, and the
+	// port always does: as the reservation ratio under its lower bound
+	// (getThreshold) and in its last call (accept from t = 0.9989 an offer
+	// whose ratio is more than 0.2 above it).
+	GuardReservation bool
 }
 
 // Validate names the first bad field.
@@ -114,13 +122,15 @@ func AgentGGNash(r float64) float64 { return (1-r)/1.7 + r }
 // scored; the Nash estimate starts at the first offer received, as the
 // Java reference comparison of bids does; every random choice comes from
 // Session.Rand. Parley's red lines: it never offers or accepts a vetoed
-// outcome, never accepts an offer below its reservation value r(t), bids
-// nothing below r(t), and ends the negotiation when no outcome is worth
-// r(t).
+// outcome, and ends the negotiation when every outcome is vetoed. r(t)
+// stands for the reservation value in the Java's own uses of it (the
+// reservation ratio is that of r(t)); GuardReservation adds Parley's
+// guard.
 //
 // Act allocates nothing.
 type AgentGG struct {
 	opts  AgentGGOptions
+	g     guard
 	lad   ladder
 	u     parley.UtilityFunction
 	space *parley.OutcomeSpace
@@ -155,6 +165,7 @@ func (a *AgentGG) Init(_ context.Context, s *parley.Session) error {
 		return err
 	}
 	a.u, a.space, a.rand = a.lad.Func(), s.Profile.Space, s.Rand
+	a.g = guard(a.opts.GuardReservation)
 	a.umin, a.umax, a.maxBid = 0, 0, parley.NoOutcome
 	if !a.lad.Empty() {
 		a.umin, a.umax, a.maxBid = a.lad.Worst(), a.lad.Best(), a.lad.top()
@@ -189,7 +200,7 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 		return parley.Action{}, errors.New("anac: agentgg: Act before Init")
 	}
 	t := st.Time
-	if !a.lad.viable(t) {
+	if !a.g.viable(&a.lad.Ladder, t) {
 		return parley.EndAction(), nil
 	}
 	x, ok := offerOf(st)
@@ -198,7 +209,7 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 	}
 	ux := a.u.Utility(x)
 	q := a.ratio(ux)
-	if q >= a.low && a.lad.Acceptable(x, ux, t) {
+	if q >= a.low && a.g.acceptable(&a.lad.Ladder, x, ux, t) {
 		return parley.AcceptAction(), nil
 	}
 	if !a.gotNash {
@@ -215,7 +226,7 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 	rv := max(a.ratio(a.lad.Reservation(t)), 0)
 	a.low = AgentGGLowerBound(t, a.nash, rv)
 	a.high = a.low + ggBand
-	if t >= ggLastCall && q > rv+0.2 && a.lad.Acceptable(x, ux, t) {
+	if t >= ggLastCall && q > rv+0.2 && a.g.acceptable(&a.lad.Ladder, x, ux, t) {
 		return parley.AcceptAction(), nil
 	}
 	return parley.OfferOf(a.bid(t)), nil
@@ -226,7 +237,7 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 // above 0; otherwise a random outcome above the lower bound.
 func (a *AgentGG) bid(t float64) parley.Outcome {
 	l := &a.lad
-	lo := max(a.utility(a.low), l.Reservation(t))
+	lo := max(a.utility(a.low), a.g.floor(&l.Ladder, t))
 	i, j := l.Search(lo), l.upTo(a.utility(a.high))
 	if i >= l.Len() {
 		return a.maxBid // the band lies above the best outcome

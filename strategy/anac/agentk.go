@@ -18,6 +18,11 @@ type AgentKOptions struct {
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default DefaultSamples).
 	Samples int
+	// GuardReservation is a Parley adaptation, off by default: the agent
+	// never accepts or offers an outcome worth less than its reservation
+	// value r(t), and ends the negotiation when no outcome is worth r(t).
+	// Agent_K.java never reads its reservation value.
+	GuardReservation bool
 }
 
 // Validate names the first bad field.
@@ -122,15 +127,16 @@ func agentKTarget(t, e, dev, est float64) float64 {
 // iterates a HashMap); the bid target starts the search at most at the
 // best utility the party can offer (Java wastes 500 draws per 0.01 above
 // it) and a search is bounded, falling back to the sorted outcomes.
-// Parley's red lines: it never offers or accepts a vetoed outcome, never
-// accepts an offer below its reservation value r(t) nor offers one, and
-// ends the negotiation when no outcome is worth r(t).
+// Parley's red lines: it never offers or accepts a vetoed outcome (and
+// ends the negotiation when every outcome is vetoed). Like the Java it
+// ignores its reservation value, unless GuardReservation is set.
 //
 // Act allocates nothing once the received-bid history has the room
 // reserved at Init (one entry per offer up to the deadline).
 type AgentK struct {
 	opts   AgentKOptions
 	tremor float64
+	guard  guard
 	lad    ladder
 	u      parley.UtilityFunction
 	space  *parley.OutcomeSpace
@@ -160,6 +166,7 @@ func (a *AgentK) Init(_ context.Context, s *parley.Session) error {
 		return err
 	}
 	a.tremor = a.opts.tremor()
+	a.guard = guard(a.opts.GuardReservation)
 	a.u, a.space, a.rand = a.lad.Func(), s.Profile.Space, s.Rand
 	a.target, a.bidTarget = 1, 1
 	a.sum, a.sum2, a.n = 0, 0, 0
@@ -187,13 +194,13 @@ func (a *AgentK) Act(_ context.Context, st *parley.State) (parley.Action, error)
 		return parley.Action{}, errors.New("anac: agentk: Act before Init")
 	}
 	t := st.Time
-	if !a.lad.viable(t) {
+	if !a.guard.viable(&a.lad.Ladder, t) {
 		return parley.EndAction(), nil
 	}
 	if x, ok := offerOf(st); ok {
 		ux := a.u.Utility(x)
 		p := a.observe(x, ux, t)
-		if p > a.rand.Float64() && a.lad.Acceptable(x, ux, t) {
+		if p > a.rand.Float64() && a.guard.acceptable(&a.lad.Ladder, x, ux, t) {
 			return parley.AcceptAction(), nil
 		}
 	}
@@ -222,7 +229,7 @@ func (a *AgentK) observe(x parley.Outcome, ux, t float64) float64 {
 // selectBid re-offers an earlier offer worth more than the target, or
 // searches random outcomes for one worth the bid target.
 func (a *AgentK) selectBid(t float64) parley.Outcome {
-	r := a.lad.Reservation(t)
+	r := a.guard.floor(&a.lad.Ladder, t)
 	k := 0
 	for _, u := range a.recvU {
 		if u > a.target && parley.AtLeast(u, r) {

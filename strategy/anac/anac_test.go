@@ -148,10 +148,11 @@ func coarse(space *parley.OutcomeSpace, u parley.UtilityFunction) parley.Utility
 	return parley.UtilityFunc(func(o parley.Outcome) float64 { return v[o] })
 }
 
-// TestWinnersRedLines: against every agent of this file, an
-// agent never offers an outcome that crosses its red lines or is worth
-// less than its reservation value at the time (which drifts upwards
-// here), and accepts only what its profile finds acceptable.
+// TestWinnersRedLines: against every agent of this file, an agent never
+// offers or accepts an outcome that crosses its red lines; with its
+// GuardReservation option on (the "-guard" variants) it also never offers
+// or accepts one worth less than its reservation value at the time (which
+// drifts upwards here).
 func TestWinnersRedLines(t *testing.T) {
 	_, ps := parleytest.Synthetic(t, 21, 5, 4, 3)
 	ps[0].Vetoes = []parley.ValueRef{{Issue: 0, Value: 1}, {Issue: 2, Value: 0}}
@@ -159,8 +160,20 @@ func TestWinnersRedLines(t *testing.T) {
 	ps[1].Vetoes = []parley.ValueRef{{Issue: 1, Value: 3}}
 	ps[1].Reservation = 0.35
 	opps := winners // parleytest.Conceder knows no red lines
+	agents := slices.Clone(winners)
+	guarded := map[string]bool{}
+	for _, e := range anac.Agents() {
+		switch e.Name {
+		case "agentk", "cuhkagent", "atlas3", "ponpoko", "agentgg":
+			agents = append(agents, struct {
+				name string
+				new  func() parley.Negotiator
+			}{e.Name + "-guard", func() parley.Negotiator { return e.WithGuard(true) }})
+			guarded[e.Name+"-guard"] = true
+		}
+	}
 	agreements := 0
-	for _, a := range winners {
+	for _, a := range agents {
 		for _, o := range opps {
 			for seat := range 2 {
 				negs := []parley.Negotiator{o.new(), o.new()}
@@ -187,10 +200,10 @@ func TestWinnersRedLines(t *testing.T) {
 						}
 						u := p.Utility.Utility(e.Outcome)
 						switch {
-						case e.Action == parley.Offer && (p.Vetoed(e.Outcome) || !parley.AtLeast(u, p.ReservationAt(e.Time))):
+						case e.Action == parley.Offer && (p.Vetoed(e.Outcome) || guarded[a.name] && !parley.AtLeast(u, p.ReservationAt(e.Time))):
 							t.Fatalf("%s in seat %d vs %s: offered %s worth %v at t = %v (r = %v, vetoed %v)",
 								a.name, seat, o.name, p.Space.Format(e.Outcome), u, e.Time, p.ReservationAt(e.Time), p.Vetoed(e.Outcome))
-						case e.Action == parley.Accept && !p.Acceptable(e.Outcome, e.Time):
+						case e.Action == parley.Accept && (p.Vetoed(e.Outcome) || guarded[a.name] && !p.Acceptable(e.Outcome, e.Time)):
 							t.Fatalf("%s in seat %d vs %s: accepted %s worth %v at t = %v (r = %v)",
 								a.name, seat, o.name, p.Space.Format(e.Outcome), u, e.Time, p.ReservationAt(e.Time))
 						}

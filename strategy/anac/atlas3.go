@@ -16,6 +16,16 @@ type Atlas3Options struct {
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default DefaultSamples).
 	Samples int
+	// GuardReservation is a Parley adaptation, off by default: the agent
+	// never accepts an outcome worth less than its reservation value r(t),
+	// bids nothing below r(t), and ends the negotiation when no outcome is
+	// worth r(t). Atlas3 uses its reservation value itself, and the port
+	// always does: in the final-offer game (its threshold), to end the
+	// negotiation when the discounted reservation value reaches the
+	// threshold, and in the final phase (re-offer a popular bid only if
+	// worth more than it; accept an offer worth more than it, or, once the
+	// popular bids are spent, at least as much).
+	GuardReservation bool
 }
 
 // Validate names the first bad field.
@@ -118,14 +128,16 @@ func Atlas3Threshold(t, d, rv, c float64) float64 {
 // the number of parties comes from the session (Java learns it from an
 // Inform message); every random choice comes from Session.Rand. Parley's
 // red lines: it never offers or accepts a vetoed outcome (vetoed offers
-// count neither as the best offered nor as popular bids), never accepts an
-// offer below its reservation value r(t), bids nothing below r(t), and
-// ends the negotiation when no outcome is worth r(t).
+// count neither as the best offered nor as popular bids), and ends the
+// negotiation when every outcome is vetoed. r(t) stands for the
+// reservation value in the Java's own uses of it; GuardReservation adds
+// Parley's guard.
 //
 // Act allocates nothing once the popular-bid list has the room reserved at
 // Init.
 type Atlas3 struct {
 	opts  Atlas3Options
+	g     guard
 	lad   ladder
 	u     parley.UtilityFunction
 	space *parley.OutcomeSpace
@@ -170,6 +182,7 @@ func (a *Atlas3) Init(_ context.Context, s *parley.Session) error {
 		return err
 	}
 	a.u, a.space, a.rand = a.lad.Func(), s.Profile.Space, s.Rand
+	a.g = guard(a.opts.GuardReservation)
 	a.parties = max(len(s.Names), 2)
 	a.d = s.Profile.DiscountFactor()
 	is := a.space.Issues
@@ -238,7 +251,7 @@ func (a *Atlas3) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	}
 	t := st.Time
 	a.read(st)
-	if !a.lad.viable(t) {
+	if !a.g.viable(&a.lad.Ladder, t) {
 		return parley.EndAction(), nil
 	}
 	a.turns++
@@ -248,10 +261,11 @@ func (a *Atlas3) Act(_ context.Context, st *parley.State) (parley.Action, error)
 	if offered {
 		ux = a.u.Utility(x)
 	}
-	r := a.lad.Reservation(t)
+	r := a.lad.Reservation(t) // the Java's own uses of it, guard or not
 	if t > 1-scale*float64(len(a.popular)+1) {
 		// The final phase: walk back down the popular bids.
 		if a.cIndex >= len(a.popular) {
+			// chooseFinalAction: accept an offer worth at least rv.
 			if offered && a.lad.Acceptable(x, ux, t) {
 				return parley.AcceptAction(), nil
 			}
@@ -267,7 +281,7 @@ func (a *Atlas3) Act(_ context.Context, st *parley.State) (parley.Action, error)
 		return parley.OfferOf(a.search(t)), nil
 	}
 	th := a.Threshold(t)
-	if offered && ux >= th && a.lad.Acceptable(x, ux, t) {
+	if offered && ux >= th && a.g.acceptable(&a.lad.Ladder, x, ux, t) {
 		return parley.AcceptAction(), nil
 	}
 	if a.lad.Profile().Discounted(r, t) >= th {
@@ -316,11 +330,11 @@ func (a *Atlas3) addPopular(x parley.Outcome) {
 	a.popular[k], a.popU[k] = x, u
 }
 
-// search is bidSearch.getBid from a random outcome at the threshold (or
-// r(t) when higher, and at most the best utility: Java's profiles reach 1,
-// ours may not).
+// search is bidSearch.getBid from a random outcome at the threshold (or,
+// with the guard, r(t) when higher; at most the best utility: Java's
+// profiles reach 1, ours may not).
 func (a *Atlas3) search(t float64) parley.Outcome {
-	th := min(max(a.Threshold(t), a.lad.Reservation(t)), a.umax)
+	th := min(max(a.Threshold(t), a.g.floor(&a.lad.Ladder, t)), a.umax)
 	base := parley.Outcome(a.rand.IntN(a.space.Size()))
 	bid, ok := a.neighbour(base, th)
 	if !ok && a.linear {

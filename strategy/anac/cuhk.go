@@ -23,6 +23,14 @@ type CUHKOptions struct {
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default DefaultSamples).
 	Samples int
+	// GuardReservation is a Parley adaptation, off by default: the agent
+	// never accepts an outcome worth less than its reservation value r(t)
+	// (it counters instead), and ends the negotiation when no outcome is
+	// worth r(t), even on its opening turn. CUHKAgent.java uses its
+	// reservation value only to end the negotiation
+	// (TerminateCurrentNegotiation) and, when it would both accept and end,
+	// to accept only an offer worth more than it; the port always does so.
+	GuardReservation bool
 }
 
 // Validate names the first bad field.
@@ -113,15 +121,16 @@ func CUHKThreshold(t, umax, d, tau float64) float64 {
 // branch is left out because it is dead in Java
 // (TerminateCurrentNegotiation resets the flag AcceptOpponentOffer sets
 // before it is read). Every random choice comes from Session.Rand.
-// Parley's red lines: it never offers or accepts a vetoed outcome and
-// never accepts an offer below its reservation value r(t) (it counters
-// instead), and ends the negotiation when no outcome is worth r(t); r(t)
-// stands for the reservation value throughout.
+// Parley's red lines: it never offers or accepts a vetoed outcome, and
+// ends the negotiation when every outcome is vetoed. r(t) stands for the
+// reservation value in the Java's own uses of it; GuardReservation adds
+// Parley's guard.
 //
 // Act allocates nothing once the opponent history has the room reserved
 // at Init.
 type CUHK struct {
 	opts  CUHKOptions
+	g     guard
 	lad   ladder
 	u     parley.UtilityFunction
 	space *parley.OutcomeSpace
@@ -159,6 +168,7 @@ func (a *CUHK) Init(_ context.Context, s *parley.Session) error {
 		return err
 	}
 	a.u, a.space, a.rand = a.lad.Func(), s.Profile.Space, s.Rand
+	a.g = guard(a.opts.GuardReservation)
 	a.d = s.Profile.DiscountFactor()
 	a.tau = CUHKConcedeTime(a.d, 0)
 	n := a.space.Size()
@@ -190,7 +200,7 @@ func (a *CUHK) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 		return parley.Action{}, errors.New("anac: cuhkagent: Act before Init")
 	}
 	t := st.Time
-	if !a.lad.viable(t) {
+	if !a.g.viable(&a.lad.Ladder, t) {
 		return parley.EndAction(), nil
 	}
 	x, ok := offerOf(st)
@@ -222,12 +232,12 @@ func (a *CUHK) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	r := a.lad.Reservation(t)
 	switch {
 	case accept && end:
-		if ux > r && a.lad.Acceptable(x, ux, t) {
+		if ux > r && a.g.acceptable(&a.lad.Ladder, x, ux, t) {
 			return parley.AcceptAction(), nil
 		}
 		return parley.EndAction(), nil
 	case accept:
-		if a.lad.Acceptable(x, ux, t) {
+		if a.g.acceptable(&a.lad.Ladder, x, ux, t) {
 			return parley.AcceptAction(), nil
 		}
 	case end:

@@ -15,10 +15,18 @@
 //     port. AgentGG works on normalised utilities, as its importance ratios
 //     are.
 //   - Red lines: an agent never offers or accepts an outcome that crosses
-//     one of its own red lines (parley.Profile.Vetoes), never accepts an
-//     offer below its reservation value at the time, r(t), and ends the
-//     negotiation when no outcome within its red lines is worth r(t). The
-//     originals know neither red lines nor a drifting reservation value.
+//     one of its own red lines (parley.Profile.Vetoes), and ends the
+//     negotiation when every outcome does. The originals know no red
+//     lines, so this changes nothing on their domains.
+//   - Reservation value: each agent uses it only where its original does
+//     (CUHKAgent, Atlas3 and AgentGG do; AgentK, HardHeaded, Nice
+//     Tit-for-Tat and PonPokoAgent do not), with r(t), the reservation
+//     value at the time, standing for the constant GENIUS value. Like the
+//     originals they may accept or offer an outcome worth less than it.
+//     Each options struct has GuardReservation, a Parley adaptation off by
+//     default: with it the agent never accepts or offers an outcome worth
+//     less than r(t) and ends the negotiation when no outcome within its
+//     red lines is worth r(t).
 //   - The outcomes sorted by the agent's own utility are computed at Init
 //     (the profile's ufun.Table index, or a seeded sample of DefaultSamples
 //     outcomes for a space too large to enumerate), and most searches over

@@ -14,9 +14,8 @@ import (
 // HardHeadedOptions configure HardHeaded. The zero value is the ANAC 2011
 // agent (KLH.java constants).
 type HardHeadedOptions struct {
-	// MinUtility is the floor of the concession curve before the
-	// reservation value is taken into account (default 0.585,
-	// MINIMUM_BID_UTILITY).
+	// MinUtility is the floor of the concession curve (default 0.585,
+	// MINIMUM_BID_UTILITY); with GuardReservation, max(MinUtility, r(t)).
 	MinUtility float64
 	// Ka is the initial concession of the curve (default 0.05).
 	Ka float64
@@ -34,6 +33,14 @@ type HardHeadedOptions struct {
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default boa.DefaultSamples).
 	Samples int
+	// GuardReservation is a Parley adaptation, off by default: the agent
+	// never accepts or offers an outcome worth less than its reservation
+	// value r(t), raises the floor of its concession curve to r(t), and
+	// ends the negotiation when no outcome is worth r(t). KLH.java copies
+	// the reservation value into MINIMUM_BID_UTILITY in init, after the
+	// curve's floor minUtil was set from it (0.585), so the original never
+	// uses it.
+	GuardReservation bool
 }
 
 // Validate names the first bad field.
@@ -108,7 +115,7 @@ type hhBid struct {
 // HardHeaded is the winner of ANAC 2011 (van Krimpen, Looije and
 // Hajizadeh). It walks down its outcomes sorted by its own utility, never
 // below a very Boulware curve p(t) (HardHeadedTarget with Ka = 0.05,
-// e = 0.05, between its best utility and u_min = max(0.585, r(t))),
+// e = 0.05, between its best utility and u_min = 0.585),
 // learning the opponent's preferences with the HardHeaded frequency model
 // (boa.Frequency, learning coefficient 0.2):
 //
@@ -135,13 +142,15 @@ type hhBid struct {
 // each issue's (boa.FrequencyOptions.GENIUSWeights; PlainWeights is the
 // published formula instead). Changes: random choices come from
 // Session.Rand; the curve is clamped at
-// u_min (see HardHeadedTarget) and u_min is max(0.585, r(t)) (the Java
-// sets the reservation value aside after fixing u_min at 0.585); the Java's
+// u_min (see HardHeadedTarget) and at the best utility; the Java's
 // fallback of a random bid when the queue stays empty cannot happen here
 // and is left out. Parley's red lines: it never offers or accepts a vetoed
-// outcome (nor re-offers a vetoed opponent bid), never accepts or offers
-// an outcome below r(t), and ends the negotiation when no outcome is worth
-// r(t). With several opponents their bids are pooled.
+// outcome (nor re-offers a vetoed opponent bid), and ends the negotiation
+// when every outcome is vetoed. Like the Java it ignores its reservation
+// value (KLH.init stores it where nothing reads it), unless
+// GuardReservation is set: then u_min is max(0.585, r(t)), and it never
+// accepts or offers an outcome below r(t) and ends the negotiation when no
+// outcome is worth r(t). With several opponents their bids are pooled.
 //
 // Act allocates nothing once its bid history has the room reserved at
 // Init (one entry per round).
@@ -152,6 +161,7 @@ type HardHeaded struct {
 	rand *rand.Rand
 	d    float64 // discount factor: the step point
 	ok   bool
+	g    guard
 
 	queue   [hhTop + 2]hhBid
 	qh, qn  int     // head and length of the queue
@@ -211,6 +221,7 @@ func (h *HardHeaded) Init(_ context.Context, s *parley.Session) error {
 	}
 	h.rand = s.Rand
 	h.d = s.Profile.DiscountFactor()
+	h.g = guard(h.opts.GuardReservation)
 	h.qh, h.qn = 0, 0
 	hint := 256
 	if s.Deadline > 0 {
@@ -241,10 +252,11 @@ func (h *HardHeaded) Act(_ context.Context, st *parley.State) (parley.Action, er
 		return parley.Action{}, errors.New("anac: hardheaded: Act before Init")
 	}
 	t := st.Time
-	r := h.outs.Reservation(t)
-	if h.outs.Len() == 0 || !parley.AtLeast(h.outs.Best(), r) {
-		return parley.EndAction(), nil // nothing within the red lines is worth r(t)
+	if !h.g.viable(&h.outs, t) {
+		return parley.EndAction(), nil // nothing within the red lines (worth r(t), with the guard)
 	}
+	r := h.g.floor(&h.outs, t) // −∞ without the guard
+
 	if h.seen > len(st.Offers) {
 		h.seen = 0
 	}
@@ -274,12 +286,12 @@ func (h *HardHeaded) Act(_ context.Context, st *parley.State) (parley.Action, er
 
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		uo := u.Utility(st.Standing)
-		if (uo > h.lowest || parley.AtLeast(uo, next.u)) && h.outs.Acceptable(st.Standing, uo, t) {
+		if (uo > h.lowest || parley.AtLeast(uo, next.u)) && h.g.acceptable(&h.outs, st.Standing, uo, t) {
 			return parley.AcceptAction(), nil
 		}
 	}
 	h.qh, h.qn = (h.qh+1)%len(h.queue), h.qn-1
-	if next.u < r-parley.Eps { // a queued bid that r(t) has overtaken
+	if next.u < r-parley.Eps { // with the guard: a queued bid that r(t) has overtaken
 		next = h.below(r)
 	}
 	h.mine = append(h.mine, next)

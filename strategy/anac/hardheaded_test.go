@@ -217,9 +217,9 @@ func ag1Conformance(t *testing.T, f func() parley.Negotiator) {
 }
 
 // ag1RedLines checks that the negotiator from f never offers or accepts
-// an outcome across its red lines nor, with a drifting reservation value,
-// below r(t).
-func ag1RedLines(t *testing.T, f func() parley.Negotiator) {
+// an outcome across its red lines nor, when guarded (its GuardReservation
+// option is on), below its drifting reservation value r(t).
+func ag1RedLines(t *testing.T, f func() parley.Negotiator, guarded bool) {
 	_, ps := parleytest.Synthetic(t, 8, 4, 3, 3)
 	ps[0].Vetoes = []parley.ValueRef{{Issue: 0, Value: 1}, {Issue: 2, Value: 0}}
 	ps[0].Reservation, ps[0].Drift = 0.3, 0.3
@@ -230,7 +230,7 @@ func ag1RedLines(t *testing.T, f func() parley.Negotiator) {
 	for seed := uint64(1); seed <= 5; seed++ {
 		ev, _ := ag1Run(t, ps, []parley.Negotiator{f(), &parleytest.Scripted{Actions: parleytest.Offers(script...)}}, 60, seed)
 		for _, e := range ev {
-			if e.Party == 0 && e.Action != parley.End && !ps[0].Acceptable(e.Outcome, e.Time) {
+			if e.Party == 0 && e.Action != parley.End && (ps[0].Vetoed(e.Outcome) || guarded && !ps[0].Acceptable(e.Outcome, e.Time)) {
 				t.Fatalf("seed %d: %v of %s at t = %.3f: vetoed %v or below r(t)", seed, e.Action, ps[0].Space.Format(e.Outcome), e.Time, ps[0].Vetoed(e.Outcome))
 			}
 		}
@@ -238,7 +238,8 @@ func ag1RedLines(t *testing.T, f func() parley.Negotiator) {
 }
 
 func TestHardHeadedRedLines(t *testing.T) {
-	ag1RedLines(t, func() parley.Negotiator { return anac.NewHardHeaded(anac.HardHeadedOptions{}) })
+	ag1RedLines(t, func() parley.Negotiator { return anac.NewHardHeaded(anac.HardHeadedOptions{}) }, false)
+	ag1RedLines(t, func() parley.Negotiator { return anac.NewHardHeaded(anac.HardHeadedOptions{GuardReservation: true}) }, true)
 }
 
 // ag1Allocs returns the allocations of one Act of n (initialised on a

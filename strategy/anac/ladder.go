@@ -2,6 +2,7 @@ package anac
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/ufun"
@@ -41,10 +42,36 @@ func (l *ladder) top() parley.Outcome { return l.Outcome(l.Len() - 1) }
 // parley.Eps), or -1 when every outcome is worth more.
 func (l *ladder) upTo(x float64) int { return l.Above(x) - 1 }
 
-// viable reports whether some outcome within the red lines is worth r(t):
-// when none is, the agents end the negotiation.
-func (l *ladder) viable(t float64) bool {
-	return !l.Empty() && parley.AtLeast(l.Best(), l.Reservation(t))
+// guard is Parley's reservation-value guard, the GuardReservation option
+// every agent of the package has (off by default). The GENIUS originals
+// know no red lines and, apart from the uses each agent's documentation
+// lists, ignore their reservation value: they accept and offer outcomes
+// worth less than it. With the guard on, an agent never accepts or offers
+// an outcome worth less than r(t) and ends the negotiation when no outcome
+// within its red lines is worth r(t). Red lines (vetoes) are respected
+// whether the guard is on or off.
+type guard bool
+
+// floor returns the utility below which the agent neither accepts nor
+// offers at time t: r(t) with the guard on, −∞ (no floor) with it off.
+func (g guard) floor(l *ufun.Ladder, t float64) float64 {
+	if g {
+		return l.Reservation(t)
+	}
+	return math.Inf(-1)
+}
+
+// viable reports whether the agent may go on negotiating at time t: some
+// outcome is within its red lines and, with the guard on, one of them is
+// worth r(t). When none is, the agents end the negotiation.
+func (g guard) viable(l *ufun.Ladder, t float64) bool {
+	return !l.Empty() && parley.AtLeast(l.Best(), g.floor(l, t))
+}
+
+// acceptable reports whether the agent may agree to o, worth u to it, at
+// time t: o crosses none of its red lines and, with the guard on, u ≥ r(t).
+func (g guard) acceptable(l *ufun.Ladder, o parley.Outcome, u, t float64) bool {
+	return !l.Profile().Vetoed(o) && parley.AtLeast(u, g.floor(l, t))
 }
 
 // offerOf returns the offer standing in st made by another party, if any.

@@ -26,6 +26,13 @@ type NiceTitForTatOptions struct {
 	// second. NiceTitForTat.java answers that bid with its opening bid
 	// (chooseFirstCounterBid) and never shows it to the model.
 	LearnFirstBid bool
+	// GuardReservation is a Parley adaptation, off by default: the agent
+	// never accepts or offers an outcome worth less than its reservation
+	// value r(t) (its bid window starts at r(t) at least), and ends the
+	// negotiation when no outcome is worth r(t). NiceTitForTat.java reads
+	// the reservation value only through the Nash point (BidSpace.getNash
+	// maximises the product of utilities above the reservation values).
+	GuardReservation bool
 }
 
 // Validate names the first bad field.
@@ -96,11 +103,15 @@ const (
 // denominator (the Java divides by it); in large domains the Java takes the
 // first two bids of the window in domain order, we score at most 4,096 of
 // the window, evenly spread. Parley's red lines: it never offers or
-// accepts a vetoed outcome (nor re-offers a vetoed opponent bid), never
-// offers or accepts one below r(t), and ends the negotiation when no
-// outcome is worth r(t). With several opponents their bids are pooled.
+// accepts a vetoed outcome (nor re-offers a vetoed opponent bid), and ends
+// the negotiation when every outcome is vetoed. Like the Java it may offer
+// or accept outcomes below its reservation value, unless GuardReservation
+// is set: then it never offers or accepts one below r(t) and ends the
+// negotiation when no outcome is worth r(t). With several opponents their
+// bids are pooled.
 type NiceTitForTat struct {
 	opts NiceTitForTatOptions
+	g    guard
 	outs boa.Outcomes
 	om   boa.OpponentModel
 	// the last Nash scan, for a versioned model (see updateNash)
@@ -168,6 +179,7 @@ func (n *NiceTitForTat) Init(_ context.Context, s *parley.Session) error {
 	n.offered, n.offeredBest, n.seen = false, 0, 0
 	n.nOpp, n.hasFirst, n.hasBest = 0, false, false
 	n.maxU = math.Inf(-1)
+	n.g = guard(n.opts.GuardReservation)
 	n.ok = true
 	return nil
 }
@@ -193,10 +205,11 @@ func (n *NiceTitForTat) Act(_ context.Context, st *parley.State) (parley.Action,
 		return parley.Action{}, errors.New("anac: nicetft: Act before Init")
 	}
 	t := st.Time
-	r := n.outs.Reservation(t)
-	if n.outs.Len() == 0 || !parley.AtLeast(n.outs.Best(), r) {
-		return parley.EndAction(), nil // nothing within the red lines is worth r(t)
+	if !n.g.viable(&n.outs, t) {
+		return parley.EndAction(), nil // nothing within the red lines (worth r(t), with the guard)
 	}
+	r := n.outs.Reservation(t) // for the Nash point, as the Java
+	floor := n.g.floor(&n.outs, t) // −∞ without the guard
 	n.read(st)
 	top := n.outs.Len() - 1
 	if st.Standing == parley.NoOutcome || st.Proposer == st.Me || n.nOpp == 0 {
@@ -210,12 +223,12 @@ func (n *NiceTitForTat) Act(_ context.Context, st *parley.State) (parley.Action,
 	if !n.offered { // the first counter-bid is the opening bid
 		plan, planU = n.outs.Outcome(top), n.outs.Best()
 	} else {
-		plan, planU = n.counter(t, r)
+		plan, planU = n.counter(t, r, floor)
 	}
-	if n.outs.Acceptable(x, ux, t) && n.acceptable(st, ux, planU) {
+	if n.g.acceptable(&n.outs, x, ux, t) && n.acceptable(st, ux, planU) {
 		// makeAcceptAction: offer the opponent's best once more instead,
 		// while more offers are expected and it was better.
-		if n.hasBest && n.bestU > ux && n.offeredBest <= 3 && n.recent(st) > 1 && parley.AtLeast(n.bestU, r) {
+		if n.hasBest && n.bestU > ux && n.offeredBest <= 3 && n.recent(st) > 1 && parley.AtLeast(n.bestU, floor) {
 			n.offeredBest++
 			n.offered = true
 			return parley.OfferOf(n.best), nil
@@ -259,8 +272,10 @@ func (n *NiceTitForTat) read(st *parley.State) {
 	n.seen = len(st.Offers)
 }
 
-// counter returns the counter-bid at time t (chooseCounterBid).
-func (n *NiceTitForTat) counter(t, r float64) (parley.Outcome, float64) {
+// counter returns the counter-bid at time t (chooseCounterBid): r is the
+// reservation value the Nash point is measured from, floor the lowest
+// utility it may offer (−∞ without the guard).
+func (n *NiceTitForTat) counter(t, r, floor float64) (parley.Outcome, float64) {
 	best := n.outs.Best()
 	if n.canUpdate(t) {
 		n.updateNash(r)
@@ -278,8 +293,8 @@ func (n *NiceTitForTat) counter(t, r float64) (parley.Outcome, float64) {
 	target -= n.bonus(t) * max(0, target-n.myNash)
 	n.target = target
 
-	plan, planU := n.choose(target, r)
-	if n.hasBest && n.bestU >= planU && parley.AtLeast(n.bestU, r) { // makeAppropriate
+	plan, planU := n.choose(target, floor)
+	if n.hasBest && n.bestU >= planU && parley.AtLeast(n.bestU, floor) { // makeAppropriate
 		return n.best, n.bestU
 	}
 	return plan, planU
@@ -328,10 +343,10 @@ func (n *NiceTitForTat) bonus(t float64) float64 {
 
 // choose returns a bid near the target (getBidsOfUtility and
 // getBestBidForOpponent): one of the n the model rates best.
-func (n *NiceTitForTat) choose(target, r float64) (parley.Outcome, float64) {
+func (n *NiceTitForTat) choose(target, floor float64) (parley.Outcome, float64) {
 	x := &n.outs
 	target = min(target, x.Best())
-	lo := x.Search(max(0.98*target, r))
+	lo := x.Search(max(0.98*target, floor))
 	hi := target + 0.04
 	var end int
 	for found := false; !found; {

@@ -158,7 +158,8 @@ func TestNiceTitForTatConformance(t *testing.T) {
 }
 
 func TestNiceTitForTatRedLines(t *testing.T) {
-	ag1RedLines(t, func() parley.Negotiator { return anac.NewNiceTitForTat(anac.NiceTitForTatOptions{}) })
+	ag1RedLines(t, func() parley.Negotiator { return anac.NewNiceTitForTat(anac.NiceTitForTatOptions{}) }, false)
+	ag1RedLines(t, func() parley.Negotiator { return anac.NewNiceTitForTat(anac.NiceTitForTatOptions{GuardReservation: true}) }, true)
 }
 
 func TestNiceTitForTatAllocs(t *testing.T) {

@@ -23,6 +23,13 @@ type PonPokoOptions struct {
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default DefaultSamples).
 	Samples int
+	// GuardReservation is a Parley adaptation, off by default: the agent
+	// never accepts an outcome worth less than its reservation value r(t),
+	// offers nothing below r(t) (taking the cheapest outcome worth r(t)
+	// when the band lies below it), and ends the negotiation when no
+	// outcome is worth r(t). PonPokoAgent.java never reads its reservation
+	// value.
+	GuardReservation bool
 }
 
 // Validate names the first bad field.
@@ -95,13 +102,14 @@ const ponPokoStep = 1e-4
 // (GENIUS profiles have a best utility of 1). When every outcome is worth
 // more than high, which makes the Java loop spin forever, it offers the
 // cheapest outcome. Parley's red lines: it never offers or accepts a
-// vetoed outcome, never accepts below its reservation value r(t), offers
-// nothing below r(t) (taking the cheapest outcome worth r(t) when the band
-// lies below it), and ends the negotiation when no outcome is worth r(t).
+// vetoed outcome, and ends the negotiation when every outcome is vetoed.
+// Like the Java it ignores its reservation value, unless GuardReservation
+// is set.
 //
 // Act allocates nothing.
 type PonPoko struct {
 	opts    PonPokoOptions
+	g       guard
 	lad     ladder
 	rand    *rand.Rand
 	pattern int
@@ -123,6 +131,7 @@ func (a *PonPoko) Init(_ context.Context, s *parley.Session) error {
 		return err
 	}
 	a.rand = s.Rand
+	a.g = guard(a.opts.GuardReservation)
 	if a.opts.Pattern > 0 {
 		a.pattern = a.opts.Pattern - 1
 	} else {
@@ -141,12 +150,12 @@ func (a *PonPoko) Act(_ context.Context, st *parley.State) (parley.Action, error
 		return parley.Action{}, errors.New("anac: ponpoko: Act before Init")
 	}
 	t := st.Time
-	if !a.lad.viable(t) {
+	if !a.g.viable(&a.lad.Ladder, t) {
 		return parley.EndAction(), nil
 	}
 	low, high := PonPokoBand(a.pattern, t)
 	if x, ok := offerOf(st); ok {
-		if u := a.lad.Func().Utility(x); u > low && a.lad.Acceptable(x, u, t) {
+		if u := a.lad.Func().Utility(x); u > low && a.g.acceptable(&a.lad.Ladder, x, u, t) {
 			return parley.AcceptAction(), nil
 		}
 	}
@@ -157,11 +166,12 @@ func (a *PonPoko) Act(_ context.Context, st *parley.State) (parley.Action, error
 // of ponPokoStep until the band holds one.
 func (a *PonPoko) bid(low, high, t float64) parley.Outcome {
 	l := &a.lad
-	r := l.Reservation(t)
+	r := a.g.floor(&l.Ladder, t) // −∞ without the guard
 	j := l.upTo(high)
 	if j < 0 || l.Utility(j) < r-parley.Eps {
-		// Nothing in the band (every outcome is worth more than high) or
-		// the band lies below r(t): the cheapest outcome worth r(t).
+		// Nothing in the band (every outcome is worth more than high) or,
+		// with the guard, the band lies below r(t): the cheapest outcome
+		// (worth r(t)).
 		return l.Pick(l.Search(r), a.rand)
 	}
 	if l.Utility(j) < low {
