@@ -208,7 +208,7 @@ func (n *NiceTitForTat) Act(_ context.Context, st *parley.State) (parley.Action,
 	if !n.g.viable(&n.outs, t) {
 		return parley.EndAction(), nil // nothing within the red lines (worth r(t), with the guard)
 	}
-	r := n.outs.Reservation(t) // for the Nash point, as the Java
+	r := n.outs.Reservation(t)     // for the Nash point, as the Java
 	floor := n.g.floor(&n.outs, t) // −∞ without the guard
 	n.read(st)
 	top := n.outs.Len() - 1

@@ -159,7 +159,9 @@ func TestNiceTitForTatConformance(t *testing.T) {
 
 func TestNiceTitForTatRedLines(t *testing.T) {
 	ag1RedLines(t, func() parley.Negotiator { return anac.NewNiceTitForTat(anac.NiceTitForTatOptions{}) }, false)
-	ag1RedLines(t, func() parley.Negotiator { return anac.NewNiceTitForTat(anac.NiceTitForTatOptions{GuardReservation: true}) }, true)
+	ag1RedLines(t, func() parley.Negotiator {
+		return anac.NewNiceTitForTat(anac.NiceTitForTatOptions{GuardReservation: true})
+	}, true)
 }
 
 func TestNiceTitForTatAllocs(t *testing.T) {
