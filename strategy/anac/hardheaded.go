@@ -1,14 +1,18 @@
 package anac
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"sort"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/strategy/boa"
+	"github.com/parley-dev/parley/ufun"
 )
 
 // HardHeadedOptions configure HardHeaded. The zero value is the ANAC 2011
@@ -103,13 +107,65 @@ func HardHeadedTarget(t, d, ka, e, lo, hi float64) float64 {
 	return min(max(p, lo), hi)
 }
 
-// hhBid is one bid HardHeaded has queued or made: its position in the
-// sorted outcomes (-1 for the opponent's best bid, which may not be in
-// them), the outcome and its own utility.
+// hhBid is one bid HardHeaded has queued or made: its position in its bid
+// list (-1 for a bid not in it), the outcome, its own utility and its key
+// in the list (KLH compares keys where it compares bids of its list).
 type hhBid struct {
-	pos int
-	o   parley.Outcome
-	u   float64
+	pos    int
+	o      parley.Outcome
+	u, key float64
+}
+
+// hhListLimit is the largest outcome space for which HardHeaded builds
+// its bid list as KLH's BidSelector does; beyond it the list is the
+// sorted outcomes, keyed by their utilities.
+const hhListLimit = 1 << 21
+
+// hhBidList returns the outcomes of space in the order of KLH's bid list
+// (BidSelector.java), with their keys. BidSelector starts from the bid
+// with the first value of every issue and, issue by issue in domain
+// order, replaces every bid of its list (in ascending key order) by the
+// bids with each value of that issue (in value order), keyed by their
+// utility plus an offset d that starts at −10⁻⁸ and falls by 10⁻⁸ after
+// every bid of the pass; a key equal to an earlier one replaces that bid
+// (a TreeMap). The offsets reorder bids whose utilities are within about
+// |Ω|·10⁻⁸ of each other, ties included.
+func hhBidList(space *parley.OutcomeSpace, u parley.UtilityFunction) []hhBid {
+	type entry struct {
+		o   parley.Outcome
+		key float64
+	}
+	cur := []entry{{o: 0, key: u.Utility(0)}} // every issue at its first value
+	stride := space.Size()
+	for i := range space.Issues {
+		n := space.Issues[i].Size()
+		stride /= n
+		next := make([]entry, 0, len(cur)*n)
+		d := -0.00000001
+		for _, e := range cur {
+			for v := range n { // issue i still holds its first value in e.o
+				o := e.o + parley.Outcome(v*stride)
+				next = append(next, entry{o: o, key: u.Utility(o) + d})
+				d -= 0.00000001
+			}
+		}
+		// Ascending keys; of equal keys the one put last survives.
+		slices.SortStableFunc(next, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
+		k := 0
+		for j := range next {
+			if k > 0 && next[k-1].key == next[j].key {
+				k--
+			}
+			next[k] = next[j]
+			k++
+		}
+		cur = next[:k]
+	}
+	list := make([]hhBid, len(cur))
+	for j, e := range cur {
+		list[j] = hhBid{pos: j, o: e.o, u: u.Utility(e.o), key: e.key}
+	}
+	return list
 }
 
 // HardHeaded is the winner of ANAC 2011 (van Krimpen, Looije and
@@ -134,8 +190,14 @@ type hhBid struct {
 // Checked against GENIUS agents/anac/y2011/HardHeaded/KLH.java
 // (Escheck/NegotiatorGUI, version 1.2): constants lines 33–41, init
 // 67–128, ReceiveMessage 143–171, updateLearner 180–235, get_p 243–273,
-// chooseAction 283–401; BidSelector.java (every bid, ties kept apart, in
-// utility order); the frequency model also against the BOA port
+// chooseAction 283–401; BidSelector.java (every bid, in the order of its
+// TreeMap, keyed by its utility plus a running offset of −10⁻⁸ per bid
+// generated, which orders ties and near-ties by generation; the queue's
+// thresholds compare these keys, as the Java does; for spaces of more
+// than 2²¹ outcomes, or sampled ones, the outcomes in utility order);
+// among bids its model rates alike it picks as the Java's loop does (the
+// highest if it is one of them, else the lowest); the frequency model
+// also against the BOA port
 // negotiator/boaframework/opponentmodel/HardHeadedFrequencyModel.java.
 // The opponent model sets its issue weights through GENIUS's
 // AdditiveUtilitySpace.setWeight, which renormalises every weight after
@@ -163,6 +225,11 @@ type HardHeaded struct {
 	ok   bool
 	g    guard
 
+	list    []hhBid // KLH's BidList, within the red lines: ascending keys
+	at      []int32 // at[o] is o's position in list, or -1 (nil: look up by key)
+	listFor *ufun.Table
+	listP   *parley.Profile
+	listV   []parley.ValueRef
 	queue   [hhTop + 2]hhBid
 	qh, qn  int     // head and length of the queue
 	mine    []hhBid // every bid it made, in order
@@ -219,6 +286,7 @@ func (h *HardHeaded) Init(_ context.Context, s *parley.Session) error {
 	if err := h.om.Init(&h.setup); err != nil {
 		return fmt.Errorf("anac: hardheaded: %w", err)
 	}
+	h.buildList(s.Profile)
 	h.rand = s.Rand
 	h.d = s.Profile.DiscountFactor()
 	h.g = guard(h.opts.GuardReservation)
@@ -237,6 +305,60 @@ func (h *HardHeaded) Init(_ context.Context, s *parley.Session) error {
 	h.p = 0
 	h.ok = true
 	return nil
+}
+
+// buildList builds the bid list for p, unless it was built for the same
+// profile, utility table and red lines.
+func (h *HardHeaded) buildList(p *parley.Profile) {
+	tab, _ := h.outs.Func().(*ufun.Table) // the ladder's table: an enumerable space
+	if tab != nil && h.listP == p && h.listFor == tab && slices.Equal(h.listV, p.Vetoes) {
+		return
+	}
+	h.listP, h.listFor, h.listV = p, tab, slices.Clone(p.Vetoes)
+	h.list, h.at = h.list[:0], nil
+	if tab != nil && p.Space.Size() <= hhListLimit {
+		all := hhBidList(p.Space, tab)
+		h.at = make([]int32, p.Space.Size())
+		for i := range h.at {
+			h.at[i] = -1
+		}
+		for _, b := range all {
+			if p.Vetoed(b.o) {
+				continue
+			}
+			b.pos = len(h.list)
+			h.at[b.o] = int32(b.pos)
+			h.list = append(h.list, b)
+		}
+		return
+	}
+	h.listFor = nil               // not cached
+	for i := range h.outs.Len() { // the sorted outcomes (a sample, or a very large space)
+		h.list = append(h.list, hhBid{pos: i, o: h.outs.Outcome(i), u: h.outs.Utility(i), key: h.outs.Utility(i)})
+	}
+}
+
+// entry returns the bid at list position i.
+func (h *HardHeaded) entry(i int) hhBid { return h.list[i] }
+
+// find returns o's entry in the list (BidSelector's entry of the
+// opponent's best bid, ReceiveMessage), or a bid keyed by its utility
+// (position -1) when o is not in the list.
+func (h *HardHeaded) find(o parley.Outcome, u float64) hhBid {
+	if h.at != nil && h.space().Valid(o) {
+		if i := h.at[o]; i >= 0 {
+			return h.list[i]
+		}
+	}
+	return hhBid{pos: -1, o: o, u: u, key: u}
+}
+
+func (h *HardHeaded) space() *parley.OutcomeSpace { return h.outs.Profile().Space }
+
+// lower returns the position of BidList.lowerEntry(key): the last entry
+// whose key is below key, or -1.
+func (h *HardHeaded) lower(key float64) int {
+	return sort.Search(len(h.list), func(i int) bool { return h.list[i].key >= key }) - 1
 }
 
 // Target returns p(t) as of its last turn.
@@ -268,7 +390,7 @@ func (h *HardHeaded) Act(_ context.Context, st *parley.State) (parley.Action, er
 		h.om.Update(rec)
 		ur := u.Utility(rec.Outcome)
 		if !h.outs.Profile().Vetoed(rec.Outcome) && (!h.hasBest || ur > h.oppBest.u) {
-			h.oppBest, h.hasBest = hhBid{pos: -1, o: rec.Outcome, u: ur}, true
+			h.oppBest, h.hasBest = h.find(rec.Outcome, ur), true
 		}
 	}
 	h.seen = len(st.Offers)
@@ -277,8 +399,7 @@ func (h *HardHeaded) Act(_ context.Context, st *parley.State) (parley.Action, er
 	lo := min(max(h.minUtility(), r), best)
 	h.p = HardHeadedTarget(t, h.d, h.ka(), h.e(), lo, best)
 	if len(h.mine) == 0 && h.qn == 0 {
-		top := h.outs.Len() - 1
-		h.push(hhBid{pos: top, o: h.outs.Outcome(top), u: h.outs.Utility(top)})
+		h.push(h.entry(len(h.list) - 1)) // BidList.lastEntry()
 	} else if h.qn == 0 {
 		h.refill(r)
 	}
@@ -295,7 +416,9 @@ func (h *HardHeaded) Act(_ context.Context, st *parley.State) (parley.Action, er
 		next = h.below(r)
 	}
 	h.mine = append(h.mine, next)
-	h.lowest = min(h.lowest, next.u)
+	if next.key < h.lowest { // KLH compares the key, then stores the utility
+		h.lowest = next.u
+	}
 	return parley.OfferOf(next.o), nil
 }
 
@@ -303,7 +426,7 @@ func (h *HardHeaded) Act(_ context.Context, st *parley.State) (parley.Action, er
 // best is worth r).
 func (h *HardHeaded) below(r float64) hhBid {
 	i := h.outs.AtLeast(r)
-	return hhBid{pos: i, o: h.outs.Outcome(i), u: h.outs.Utility(i)}
+	return h.find(h.outs.Outcome(i), h.outs.Utility(i))
 }
 
 // push appends b to the queue.
@@ -317,11 +440,11 @@ func (h *HardHeaded) refill(r float64) {
 	last := h.mine[len(h.mine)-1]
 	newPos := last.pos - 1 // BidList.lowerEntry(my last bid)
 	if last.pos < 0 {
-		newPos = h.outs.Search(last.u) - 1
+		newPos = h.lower(last.key)
 	}
 	first := math.Inf(-1)
 	if newPos >= 0 {
-		first = h.outs.Utility(newPos)
+		first = h.list[newPos].key
 	}
 	if newPos < 0 || first < h.p {
 		// Below the curve: one of its earlier bids, at random.
@@ -332,39 +455,51 @@ func (h *HardHeaded) refill(r float64) {
 		h.push(b)
 	} else {
 		lo := newPos
-		for lo > 0 && first-h.outs.Utility(lo-1) < hhTolerance && h.outs.Utility(lo-1) >= h.p {
+		for lo > 0 && first-h.list[lo-1].key < hhTolerance && h.list[lo-1].key >= h.p {
 			lo--
 		}
 		if n := newPos - lo + 1; n <= hhTop {
 			for i := lo; i <= newPos; i++ { // ascending, as the TreeMap iterates
-				h.push(hhBid{pos: i, o: h.outs.Outcome(i), u: h.outs.Utility(i)})
+				h.push(h.list[i])
 			}
 		} else {
-			// The five the model rates best, best first; on a tie the
-			// higher own utility (the Java starts from the last entry and
-			// replaces only on a strictly better one).
+			// The five the model rates best, best first.
 			taken := h.pick[:0]
 			for range hhTop + 1 {
-				bi, bu := -1, math.Inf(-1)
-				for i := newPos; i >= lo; i-- {
-					if hhContains(taken, i) {
-						continue
-					}
-					if v := h.om.Utility(h.outs.Outcome(i)); v > bu {
-						bi, bu = i, v
-					}
-				}
+				bi := hhBest(lo, newPos, taken, func(i int) float64 { return h.om.Utility(h.list[i].o) })
 				taken = append(taken, bi)
-				h.push(hhBid{pos: bi, o: h.outs.Outcome(bi), u: h.outs.Utility(bi)})
+				h.push(h.list[bi])
 			}
 		}
 	}
-	if h.hasBest && h.queue[h.qh].u < h.oppBest.u && parley.AtLeast(h.oppBest.u, r) {
+	if h.hasBest && h.queue[h.qh].key < h.oppBest.key && parley.AtLeast(h.oppBest.u, r) {
 		// The opponent's best bid goes first.
 		h.qh = (h.qh - 1 + len(h.queue)) % len(h.queue)
 		h.queue[h.qh] = h.oppBest
 		h.qn++
 	}
+}
+
+// hhBest returns the position in lo..hi, not in taken, that score rates
+// best, as KLH.chooseAction picks it: it starts from the highest entry
+// left and scans the entries in ascending order, replacing its choice
+// only by a strictly better one. On a tie the highest entry wins if it is
+// among the best, else the lowest of them. Some position must be left.
+func hhBest(lo, hi int, taken []int, score func(int) float64) int {
+	bi := hi
+	for hhContains(taken, bi) {
+		bi--
+	}
+	bu := score(bi)
+	for i := lo; i <= hi; i++ {
+		if hhContains(taken, i) {
+			continue
+		}
+		if v := score(i); v > bu {
+			bi, bu = i, v
+		}
+	}
+	return bi
 }
 
 // hhContains reports whether xs holds x.

@@ -316,7 +316,7 @@ func ExampleNewHardHeaded() {
 	// Output:
 	// hardheaded-conceder: agreement in round 89, utilities [0.950 0.125]
 	// nicetft-conceder: agreement in round 32, utilities [0.575 0.725]
-	// hardheaded-nicetft: agreement in round 99, utilities [0.875 0.050]
+	// hardheaded-nicetft: agreement in round 99, utilities [0.875 0.200]
 }
 
 // ag1Example returns two opposed linear-additive profiles over three
