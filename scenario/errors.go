@@ -14,7 +14,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/printer"
 	"github.com/goccy/go-yaml/token"
 )
 
@@ -105,6 +104,7 @@ type entry struct {
 // line; the loader uses it to keep file order (references, error order).
 type index struct {
 	file    string
+	data    []byte // the file's text, for excerpts
 	entries map[string]*entry
 	byPos   map[[2]int]string // YAML: value token position -> path, for decoder errors
 	spans   []span            // JSON: the byte range of every value, for decoder errors
@@ -118,8 +118,8 @@ type span struct {
 	path       string
 }
 
-func newIndex(file string) *index {
-	return &index{file: file, entries: map[string]*entry{}, byPos: map[[2]int]string{}}
+func newIndex(file string, data []byte) *index {
+	return &index{file: file, data: data, entries: map[string]*entry{}, byPos: map[[2]int]string{}}
 }
 
 // find returns the entry of p or of its nearest recorded ancestor.
@@ -138,7 +138,7 @@ func (x *index) errorf(p path, format string, args ...any) *Error {
 	if n := x.find(p); n != nil {
 		e.Line, e.Column = n.line, n.col
 		if n.tok != nil {
-			e.Excerpt = excerpt(n.tok)
+			e.Excerpt = x.excerpt(n.line, n.col)
 		}
 	}
 	return e
@@ -168,13 +168,6 @@ func keys[V any](x *index, p path, m map[string]V) []string {
 	return ks
 }
 
-// excerpt prints the source lines around tk with a caret, as goccy does
-// for its own errors.
-func excerpt(tk *token.Token) string {
-	var pp printer.Printer
-	return strings.TrimRight(pp.PrintErrorToken(tk, false), "\n")
-}
-
 // yamlError turns an error from the goccy parser or decoder into an
 // *Error, keeping its position and source excerpt and, when the index
 // knows the node, naming the field.
@@ -185,7 +178,7 @@ func (x *index) yamlError(err error) *Error {
 	}
 	tk := ye.GetToken()
 	e := &Error{File: x.file, Line: tk.Position.Line, Column: tk.Position.Column,
-		Msg: ye.GetMessage(), Excerpt: excerpt(tk)}
+		Msg: ye.GetMessage(), Excerpt: x.excerpt(tk.Position.Line, tk.Position.Column)}
 	if p, ok := x.byPos[[2]int{tk.Position.Line, tk.Position.Column}]; ok {
 		e.Path = p
 	}
@@ -388,6 +381,7 @@ func (x *index) indexJSON(data []byte) error {
 		}
 		return lineCol(data, lines, off)
 	}
+	nodes := 0
 	var walk func(p path, depth int) error
 	walk = func(p path, depth int) error {
 		line, col := pos()
@@ -395,6 +389,10 @@ func (x *index) indexJSON(data []byte) error {
 		tok, err := dec.Token()
 		if err != nil {
 			return x.jsonSyntax(data, lines, dec, err)
+		}
+		if nodes++; nodes > MaxNodes {
+			return &Error{File: x.file, Line: line, Column: col, Path: p.String(),
+				Msg: fmt.Sprintf("the file has more than %d values, arrays and objects (the limit, scenario.MaxNodes)", MaxNodes)}
 		}
 		e := x.entry(p, nil)
 		if e.line == 0 {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -14,8 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/ast"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/ufun"
@@ -54,9 +52,9 @@ func Read(path string) (*Scenario, error) {
 	default:
 		return nil, fmt.Errorf("scenario: %s: unknown extension %q (want .yaml, .yml or .json)", path, filepath.Ext(path))
 	}
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
+		return nil, err
 	}
 	return Parse(path, data, format)
 }
@@ -65,11 +63,15 @@ func Read(path string) (*Scenario, error) {
 // "yml") or "json"; name is the file name used in errors and as the
 // scenario's Source (and its Name when the file gives none).
 func Parse(name string, data []byte, format string) (*Scenario, error) {
-	x := newIndex(name)
+	data = bytes.TrimPrefix(data, bom)
+	if len(data) > MaxFileSize {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)}
+	}
+	x := newIndex(name, data)
 	var f fileScenario
 	switch strings.ToLower(format) {
 	case "yaml", "yml":
-		if err := decodeYAML(x, data, &f); err != nil {
+		if err := decodeYAML(x, &f); err != nil {
 			return nil, err
 		}
 	case "json":
@@ -172,41 +174,28 @@ type fileRect struct {
 	Where     map[string][]any `yaml:"where" json:"where"`
 }
 
-// decodeYAML parses data with goccy/go-yaml, indexes the positions of its
-// fields and decodes it strictly (unknown fields and duplicate keys are
-// errors) into f.
-func decodeYAML(x *index, data []byte, f *fileScenario) (err error) {
-	// goccy/go-yaml still panics on some malformed input (for instance
-	// github.com/goccy/go-yaml/issues/735); a scenario reader must not.
-	defer func() {
-		if r := recover(); r != nil {
-			err = &Error{File: x.file, Msg: fmt.Sprintf("malformed YAML (the YAML library failed: %v)", r)}
-		}
-	}()
-	file, err := parser.ParseBytes(data, 0)
+// decodeYAML parses data with goccy/go-yaml under the limits of
+// parseYAML, indexes the positions of its fields and decodes it strictly
+// (unknown fields and duplicate keys are errors) into f.
+func decodeYAML(x *index, f *fileScenario) error {
+	file, err := x.parseYAML()
 	if err != nil {
-		return x.yamlError(err)
+		return err
 	}
-	docs := 0
+	var body ast.Node
 	for _, d := range file.Docs {
 		if d == nil || d.Body == nil {
 			continue
 		}
-		docs++
-		if docs == 1 {
-			x.indexYAML(d.Body, nil, 0)
-			x.root = x.entries[""]
-			if x.root != nil && !x.root.mapping {
-				return x.errorf(nil, "a scenario file must be a mapping (name:, issues:, parties:, ...)")
-			}
-			continue
+		if body != nil {
+			return x.tokenError(d.Body.GetToken(), "more than one YAML document")
 		}
-		tk := d.Body.GetToken()
-		e := &Error{File: x.file, Msg: "more than one YAML document"}
-		if tk != nil {
-			e.Line, e.Column, e.Excerpt = tk.Position.Line, tk.Position.Column, excerpt(tk)
+		body = d.Body
+		x.indexYAML(d.Body, nil, 0)
+		x.root = x.entries[""]
+		if x.root != nil && !x.root.mapping {
+			return x.errorf(nil, "a scenario file must be a mapping (name:, issues:, parties:, ...)")
 		}
-		return e
 	}
 	if x.root == nil {
 		x.root = &entry{}
@@ -214,14 +203,10 @@ func decodeYAML(x *index, data []byte, f *fileScenario) (err error) {
 	if x.root.line == 0 {
 		x.root.line, x.root.col = 1, 1
 	}
-	if tk := x.tag; tk != nil {
-		return &Error{File: x.file, Line: tk.Position.Line, Column: tk.Position.Column,
-			Msg: fmt.Sprintf("YAML tag %s is not supported in scenario files (quote the value instead)", tk.Value), Excerpt: excerpt(tk)}
+	if body == nil {
+		return nil
 	}
-	if err := yaml.UnmarshalWithOptions(data, f, yaml.Strict()); err != nil {
-		return x.yamlError(err)
-	}
-	return nil
+	return x.decodeNode(body, f)
 }
 
 // decodeJSON decodes data strictly into f with encoding/json after
@@ -229,6 +214,9 @@ func decodeYAML(x *index, data []byte, f *fileScenario) (err error) {
 // against the schema exactly (encoding/json alone would match keys
 // case-insensitively and not say where an unknown field is).
 func decodeJSON(x *index, data []byte, f *fileScenario) error {
+	if err := x.checkJSONNodes(); err != nil {
+		return err
+	}
 	if err := x.indexJSON(data); err != nil {
 		return err
 	}

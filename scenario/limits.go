@@ -1,0 +1,471 @@
+package scenario
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/scanner"
+	"github.com/goccy/go-yaml/token"
+)
+
+// MaxFileSize is the largest file, in bytes, that Read, ReadFile and
+// DecodeYAML accept. In YAML it also bounds the text that aliases may
+// stand for: a file whose aliases, expanded, would make it longer is
+// refused.
+const MaxFileSize = 32 << 20
+
+// MaxNodes bounds the nodes of a scenario or configuration file: every
+// scalar, list and mapping (in YAML, an alias counts as all the nodes of
+// what it names). The YAML parser holds about a kilobyte per node, so the
+// limit keeps a file from asking for more than about a gigabyte; it is
+// checked before the file is decoded.
+const MaxNodes = 1_000_000
+
+// MaxBlockKeys bounds the keys of one YAML block mapping (one key per
+// line). The YAML parser's time grows with the square of that number; a
+// flow mapping ({a: 1, b: 2, ...}, as WriteYAML writes value tables) or
+// JSON has no such limit.
+const MaxBlockKeys = 10_000
+
+// bom is the UTF-8 byte order mark, which some editors put at the start
+// of a file. It is skipped, as XML readers do.
+var bom = []byte("\xef\xbb\xbf")
+
+// ReadFile reads the file at path, refusing a file larger than
+// MaxFileSize with an *Error naming it, before reading more than that.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	defer f.Close()
+	tooBig := &Error{File: path, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)}
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if fi.Size() > MaxFileSize {
+			return nil, tooBig
+		}
+		buf.Grow(int(fi.Size()) + 1)
+	}
+	_, err = buf.ReadFrom(io.LimitReader(f, MaxFileSize+1))
+	data := buf.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooBig
+	}
+	return data, nil
+}
+
+// DecodeYAML decodes the YAML document data, read from the file name,
+// strictly into v (unknown fields and repeated keys are errors), under
+// the limits of scenario files: at most MaxFileSize bytes and MaxNodes
+// nodes, counting aliases expanded, and MaxBlockKeys keys in a block
+// mapping. Tags (!x) are refused. A leading UTF-8 byte order mark is
+// skipped. Errors are *Error values with the line, column and excerpt of
+// the problem.
+func DecodeYAML(name string, data []byte, v any) error {
+	x := newIndex(name, bytes.TrimPrefix(data, bom))
+	file, err := x.parseYAML()
+	if err != nil {
+		return err
+	}
+	var body ast.Node
+	for _, d := range file.Docs {
+		if d == nil || d.Body == nil {
+			continue
+		}
+		if body != nil {
+			return x.tokenError(d.Body.GetToken(), "more than one YAML document")
+		}
+		body = d.Body
+	}
+	if body == nil {
+		return nil
+	}
+	return x.decodeNode(body, v)
+}
+
+// parseYAML checks the limits of the file, parses it and checks that its
+// aliases, expanded, stay within them. Nothing large is allocated before
+// the limits on the file's size, nodes and block mappings hold.
+func (x *index) parseYAML() (f *ast.File, err error) {
+	// goccy/go-yaml still panics on some malformed input (for instance
+	// github.com/goccy/go-yaml/issues/735); a reader must not.
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, &Error{File: x.file, Msg: fmt.Sprintf("malformed YAML (the YAML library failed: %v)", r)}
+		}
+	}()
+	if len(x.data) > MaxFileSize {
+		return nil, &Error{File: x.file, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)}
+	}
+	if err := x.scanYAML(); err != nil {
+		return nil, err
+	}
+	f, err = parser.ParseBytes(x.data, 0)
+	if err != nil {
+		return nil, x.yamlError(err)
+	}
+	w := expander{x: x, anchors: map[string]size{}}
+	for _, d := range f.Docs {
+		if d == nil || d.Body == nil {
+			continue
+		}
+		if _, err := w.size(d.Body, 0); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// decodeNode decodes the YAML node n strictly into v.
+func (x *index) decodeNode(n ast.Node, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{File: x.file, Msg: fmt.Sprintf("malformed YAML (the YAML library failed: %v)", r)}
+		}
+	}()
+	if err := yaml.NodeToValue(n, v, yaml.Strict()); err != nil {
+		return x.yamlError(err)
+	}
+	return nil
+}
+
+// scanYAML runs the YAML scanner over the file, keeping no tokens, and
+// refuses tags, more than MaxNodes scalars, aliases and flow collections,
+// and block mappings of more than MaxBlockKeys keys: all before the parser
+// builds its tree, whose size is about a kilobyte per token and whose
+// time is quadratic in the keys of a block mapping.
+func (x *index) scanYAML() error {
+	var s scanner.Scanner
+	s.Init(string(x.data))
+	type block struct{ col, keys int }
+	var blocks []block
+	var prev *token.Token
+	nodes, flow := 0, 0
+	for {
+		tks, err := s.Scan()
+		if err != nil {
+			// io.EOF, or a syntax error the parser reports with its position.
+			return nil
+		}
+		for _, tk := range tks {
+			switch tk.Type {
+			case token.TagType:
+				return x.tokenError(tk, fmt.Sprintf("YAML tag %s is not supported (quote the value instead)", tk.Value))
+			case token.CommentType, token.SpaceType, token.AnchorType:
+				continue
+			case token.SequenceStartType, token.MappingStartType:
+				flow++
+				nodes++
+			case token.SequenceEndType, token.MappingEndType:
+				flow = max(flow-1, 0)
+			case token.DocumentHeaderType, token.DocumentEndType:
+				blocks = blocks[:0]
+			case token.SequenceEntryType:
+				if flow == 0 {
+					c := tk.Position.Column
+					for len(blocks) > 0 && blocks[len(blocks)-1].col > c {
+						blocks = blocks[:len(blocks)-1]
+					}
+				}
+			case token.MappingValueType:
+				if flow == 0 && prev != nil {
+					c := prev.Position.Column
+					for len(blocks) > 0 && blocks[len(blocks)-1].col > c {
+						blocks = blocks[:len(blocks)-1]
+					}
+					if len(blocks) > 0 && blocks[len(blocks)-1].col == c {
+						blocks[len(blocks)-1].keys++
+						if blocks[len(blocks)-1].keys > MaxBlockKeys {
+							return x.tokenError(prev, fmt.Sprintf("more than %d keys in one block mapping (scenario.MaxBlockKeys; the YAML parser slows down with the square of their number): write the mapping in flow style, {key: value, ...}, or use JSON", MaxBlockKeys))
+						}
+					} else {
+						blocks = append(blocks, block{col: c, keys: 1})
+					}
+				}
+			case token.MappingKeyType, token.CollectEntryType, token.DirectiveType, token.MergeKeyType:
+			default: // scalars and aliases
+				nodes++
+			}
+			if nodes > MaxNodes {
+				return x.tokenError(tk, fmt.Sprintf("more than %d values, lists and mappings (the limit, scenario.MaxNodes)", MaxNodes))
+			}
+			prev = tk
+		}
+	}
+}
+
+// size is the expanded size of a YAML node: its nodes, and the bytes of
+// its scalars plus one per node.
+type size struct{ nodes, bytes int64 }
+
+// expander computes the size of a YAML tree with every alias replaced by
+// what it names, remembering the size of each anchor, so that it takes
+// time linear in the tree however deeply aliases nest.
+type expander struct {
+	x       *index
+	anchors map[string]size
+	total   size
+}
+
+// size returns the expanded size of n and adds it to the total, failing
+// as soon as the total passes MaxNodes or MaxFileSize.
+func (w *expander) size(n ast.Node, depth int) (size, error) {
+	if n == nil {
+		return size{}, nil
+	}
+	if depth > 10000 {
+		return size{}, w.x.tokenError(n.GetToken(), "nested too deeply")
+	}
+	var s size
+	add := func(c size) {
+		s.nodes += c.nodes
+		s.bytes += c.bytes
+	}
+	switch v := n.(type) {
+	case *ast.AliasNode:
+		name := ""
+		if v.Value != nil && v.Value.GetToken() != nil {
+			name = v.Value.GetToken().Value
+		}
+		a, ok := w.anchors[name]
+		if !ok {
+			a = size{1, 1}
+		}
+		w.total.nodes += a.nodes
+		w.total.bytes += a.bytes
+		if err := w.check(v.GetToken(), true); err != nil {
+			return s, err
+		}
+		return a, nil
+	case *ast.AnchorNode:
+		name := ""
+		if v.Name != nil && v.Name.GetToken() != nil {
+			name = v.Name.GetToken().Value
+		}
+		c, err := w.size(v.Value, depth+1)
+		if err != nil {
+			return s, err
+		}
+		w.anchors[name] = c
+		return c, nil
+	case *ast.TagNode:
+		return w.size(v.Value, depth+1)
+	case *ast.DocumentNode:
+		return w.size(v.Body, depth+1)
+	case *ast.MappingKeyNode:
+		return w.size(v.Value, depth+1)
+	case *ast.MappingNode:
+		s = size{1, 1}
+		w.total.nodes++
+		w.total.bytes++
+		for _, mv := range v.Values {
+			c, err := w.size(mv, depth+1)
+			if err != nil {
+				return s, err
+			}
+			add(c)
+		}
+	case *ast.MappingValueNode:
+		for _, part := range []ast.Node{v.Key, v.Value} {
+			c, err := w.size(part, depth+1)
+			if err != nil {
+				return s, err
+			}
+			add(c)
+		}
+		return s, nil
+	case *ast.SequenceNode:
+		s = size{1, 1}
+		w.total.nodes++
+		w.total.bytes++
+		for _, el := range v.Values {
+			c, err := w.size(el, depth+1)
+			if err != nil {
+				return s, err
+			}
+			add(c)
+		}
+	case *ast.CommentGroupNode:
+		return s, nil
+	default:
+		s = size{1, 1}
+		if tk := n.GetToken(); tk != nil {
+			s.bytes += int64(len(tk.Value))
+		}
+		if l, ok := n.(*ast.LiteralNode); ok && l.Value != nil {
+			s.bytes += int64(len(l.Value.Value))
+		}
+		w.total.nodes += s.nodes
+		w.total.bytes += s.bytes
+	}
+	return s, w.check(n.GetToken(), false)
+}
+
+// check fails when the expanded total passes a limit; alias says the
+// last node added was an alias.
+func (w *expander) check(tk *token.Token, alias bool) error {
+	what := "the file has"
+	if alias {
+		what = "with its aliases expanded, the file has"
+	}
+	switch {
+	case w.total.nodes > MaxNodes:
+		return w.x.tokenError(tk, fmt.Sprintf("%s more than %d values, lists and mappings (the limit, scenario.MaxNodes)", what, MaxNodes))
+	case w.total.bytes > MaxFileSize:
+		return w.x.tokenError(tk, fmt.Sprintf("%s more than %d bytes (the limit, scenario.MaxFileSize)", what, MaxFileSize))
+	}
+	return nil
+}
+
+// tokenError returns an *Error at tk (which may be nil).
+func (x *index) tokenError(tk *token.Token, msg string) *Error {
+	e := &Error{File: x.file, Msg: msg}
+	if tk != nil {
+		e.Line, e.Column = tk.Position.Line, tk.Position.Column
+		e.Excerpt = x.excerpt(e.Line, e.Column)
+	}
+	return e
+}
+
+// excerptWidth is how many runes of a line an excerpt shows at most;
+// longer lines are cut to a window around the column.
+const excerptWidth = 120
+
+// excerpt returns the lines of the file around line with a caret under
+// col, in goccy/go-yaml's layout:
+//
+//	   4 |     values: [cafe, park]
+//	>  5 |     weights: {place: 1, time: 1}
+//	                                ^
+//
+// Long lines are cut to a window around col, so that an excerpt costs
+// time and space proportional to its width, not to the lines' length.
+func (x *index) excerpt(line, col int) string {
+	return Excerpt(x.data, line, col)
+}
+
+// Excerpt returns the lines of data around line (1-based) with a caret
+// under column col (1-based, in runes), as in Error.Excerpt: up to three
+// lines before and three after, each cut to a window of at most 120
+// characters around the column.
+func Excerpt(data []byte, line, col int) string {
+	if line <= 0 {
+		return ""
+	}
+	col = max(col, 1)
+	// The window of runes shown on every line, around col.
+	from := max(col-excerptWidth/2, 1)
+	var b strings.Builder
+	n, start := 1, 0
+	for start <= len(data) && n <= line+3 {
+		end := bytes.IndexByte(data[start:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += start
+		}
+		if n >= line-3 {
+			if n > line && start == len(data) {
+				break
+			}
+			w, more := window(data[start:end], from, excerptWidth)
+			text := strings.TrimRight(string(w), "\r")
+			if from > 1 && text != "" {
+				text = "..." + text
+			}
+			if more {
+				text += "..."
+			}
+			mark := "  "
+			if n == line {
+				mark = "> "
+			}
+			prefix := fmt.Sprintf("%s%2d | ", mark, n)
+			b.WriteString(strings.TrimRight(prefix+text, " "))
+			b.WriteByte('\n')
+			if n == line {
+				pad := len(prefix) + col - from
+				if from > 1 {
+					pad += 3
+				}
+				b.WriteString(strings.Repeat(" ", pad))
+				b.WriteString("^\n")
+			}
+		}
+		n++
+		start = end + 1
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// window returns the runes [from, from+width) (1-based) of line, reading
+// no further than it needs to, and whether the line goes on after them.
+func window(line []byte, from, width int) ([]byte, bool) {
+	i, r := 0, 1
+	for r < from && i < len(line) {
+		_, n := utf8.DecodeRune(line[i:])
+		i += n
+		r++
+	}
+	j := i
+	for k := 0; k < width && j < len(line); k++ {
+		_, n := utf8.DecodeRune(line[j:])
+		j += n
+	}
+	return line[i:j], j < len(line)
+}
+
+// checkJSONNodes counts the values (scalars, arrays and objects; object
+// keys are not counted) of a JSON text in one pass that allocates
+// nothing, and refuses the file past MaxNodes with the position of the
+// first value over the limit. Syntax is not checked here.
+func (x *index) checkJSONNodes() error {
+	data := x.data
+	nodes := 0
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		start := i
+		switch c {
+		case ' ', '\t', '\r', '\n', ',', ':', ']', '}':
+			continue
+		case '"':
+			// A string: skip it, then see whether it is a key.
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+			j := i + 1
+			for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\r' || data[j] == '\n') {
+				j++
+			}
+			if j < len(data) && data[j] == ':' {
+				continue
+			}
+		case '[', '{':
+		default:
+			// A number or literal: skip to its end.
+			for i+1 < len(data) && strings.IndexByte(" \t\r\n,:]}[{\"", data[i+1]) < 0 {
+				i++
+			}
+		}
+		if nodes++; nodes > MaxNodes {
+			lines := lineStarts(data)
+			l, col := lineCol(data, lines, start)
+			return &Error{File: x.file, Line: l, Column: col,
+				Msg: fmt.Sprintf("the file has more than %d values, arrays and objects (the limit, scenario.MaxNodes)", MaxNodes)}
+		}
+	}
+	return nil
+}
