@@ -91,7 +91,13 @@ func DecodeYAML(name string, data []byte, v any) error {
 	if body == nil {
 		return nil
 	}
-	return x.decodeNode(body, v)
+	err = x.decodeNode(body, v)
+	if se, ok := err.(*Error); ok && se.Line > 0 && se.Path == "" {
+		// Name the field: index the tree only now, on the way out.
+		x.indexYAML(body, nil, 0)
+		se.Path = x.byPos[[2]int{se.Line, se.Column}]
+	}
+	return err
 }
 
 // parseYAML checks the limits of the file, parses it and checks that its

@@ -311,7 +311,7 @@ func TestDecodeYAML(t *testing.T) {
 	}
 	for _, tc := range []struct{ src, want string }{
 		{laughs(9, "agents: LAST\n"), "aliases expanded"},
-		{"agents: [a]\nrepz: 3\n", `t.yaml:2:1: unknown field "repz"`},
+		{"agents: [a]\nrepz: 3\n", `t.yaml:2:1: repz: unknown field "repz"`},
 		{"agents: !!str x\n", "YAML tag !!str is not supported"},
 		{"reps: 1\n---\nreps: 2\n", "more than one YAML document"},
 	} {
