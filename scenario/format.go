@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -54,7 +55,11 @@ func Read(path string) (*Scenario, error) {
 	}
 	data, err := ReadFile(path)
 	if err != nil {
-		return nil, err
+		var se *Error
+		if errors.As(err, &se) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("scenario: %w", err)
 	}
 	return Parse(path, data, format)
 }

@@ -40,10 +40,12 @@ var bom = []byte("\xef\xbb\xbf")
 
 // ReadFile reads the file at path, refusing a file larger than
 // MaxFileSize with an *Error naming it, before reading more than that.
+// Other errors are the file system's (*fs.PathError), for the caller to
+// wrap.
 func ReadFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
+		return nil, err
 	}
 	defer f.Close()
 	tooBig := &Error{File: path, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)}
@@ -57,7 +59,7 @@ func ReadFile(path string) ([]byte, error) {
 	_, err = buf.ReadFrom(io.LimitReader(f, MaxFileSize+1))
 	data := buf.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
+		return nil, err
 	}
 	if len(data) > MaxFileSize {
 		return nil, tooBig

@@ -217,7 +217,7 @@ func parseTournamentFile(path string, data []byte) (*tournamentSpec, error) {
 func tournamentFileError(path string, err error) error {
 	var se *scenario.Error
 	if !errors.As(err, &se) {
-		return fmt.Errorf("tournament: %w", err)
+		return fmt.Errorf("tournament: %w", err) // the file system's, naming the file
 	}
 	pos := ""
 	if se.Line > 0 {

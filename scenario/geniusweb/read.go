@@ -21,7 +21,7 @@ func ReadFiles(profiles []string) (*scenario.Scenario, error) {
 	}
 	var docs []*doc
 	for _, f := range profiles {
-		data, err := os.ReadFile(f)
+		data, err := scenario.ReadFile(f) // bounded by scenario.MaxFileSize
 		if err != nil {
 			return nil, fmt.Errorf("geniusweb: %w", err)
 		}
