@@ -196,6 +196,7 @@ func decodeYAML(x *index, f *fileScenario) error {
 			return x.tokenError(d.Body.GetToken(), "more than one YAML document")
 		}
 		body = d.Body
+		x.light, x.body = true, d.Body
 		x.indexYAML(d.Body, nil, 0)
 		x.root = x.entries[""]
 		if x.root != nil && !x.root.mapping {
@@ -222,6 +223,7 @@ func decodeJSON(x *index, data []byte, f *fileScenario) error {
 	if err := x.checkJSONNodes(); err != nil {
 		return err
 	}
+	x.light = true
 	if err := x.indexJSON(data); err != nil {
 		return err
 	}

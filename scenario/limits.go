@@ -116,10 +116,15 @@ func (x *index) parseYAML() (f *ast.File, err error) {
 	if len(x.data) > MaxFileSize {
 		return nil, &Error{File: x.file, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)}
 	}
-	if err := x.scanYAML(); err != nil {
+	toks, err := x.scanYAML()
+	if err != nil {
 		return nil, err
 	}
-	f, err = parser.ParseBytes(x.data, 0)
+	if toks != nil {
+		f, err = parser.Parse(toks, 0)
+	} else {
+		f, err = parser.ParseBytes(x.data, 0)
+	}
 	if err != nil {
 		return nil, x.yamlError(err)
 	}
@@ -148,12 +153,20 @@ func (x *index) decodeNode(n ast.Node, v any) (err error) {
 	return nil
 }
 
-// scanYAML runs the YAML scanner over the file, keeping no tokens, and
-// refuses tags, more than MaxNodes scalars, aliases and flow collections,
-// and block mappings of more than MaxBlockKeys keys: all before the parser
-// builds its tree, whose size is about a kilobyte per token and whose
-// time is quadratic in the keys of a block mapping.
-func (x *index) scanYAML() error {
+// keepTokens is the size of the largest file whose tokens scanYAML keeps
+// for the parser; larger files are scanned twice, so that a file over the
+// limits is refused before its tokens fill memory.
+const keepTokens = 1 << 20
+
+// scanYAML runs the YAML scanner over the file and refuses tags, more
+// than MaxNodes scalars, aliases and flow collections, and block mappings
+// of more than MaxBlockKeys keys: all before the parser builds its tree,
+// whose size is about a kilobyte per token and whose time is quadratic in
+// the keys of a block mapping. It returns the tokens of a file of up to
+// keepTokens bytes, for the parser, and nil for a larger one.
+func (x *index) scanYAML() (token.Tokens, error) {
+	keep := len(x.data) <= keepTokens
+	var toks token.Tokens
 	var s scanner.Scanner
 	s.Init(string(x.data))
 	type block struct{ col, keys int }
@@ -162,14 +175,21 @@ func (x *index) scanYAML() error {
 	nodes, flow := 0, 0
 	for {
 		tks, err := s.Scan()
-		if err != nil {
-			// io.EOF, or a syntax error the parser reports with its position.
-			return nil
+		if err == io.EOF {
+			if !keep {
+				return nil, nil
+			}
+			return toks, nil
+		}
+		// As lexer.Tokenize, go on after an error: the parser reports the
+		// invalid token with its position.
+		if keep {
+			toks.Add(tks...)
 		}
 		for _, tk := range tks {
 			switch tk.Type {
 			case token.TagType:
-				return x.tokenError(tk, fmt.Sprintf("YAML tag %s is not supported (quote the value instead)", tk.Value))
+				return nil, x.tokenError(tk, fmt.Sprintf("YAML tag %s is not supported (quote the value instead)", tk.Value))
 			case token.CommentType, token.SpaceType, token.AnchorType:
 				continue
 			case token.SequenceStartType, token.MappingStartType:
@@ -195,7 +215,7 @@ func (x *index) scanYAML() error {
 					if len(blocks) > 0 && blocks[len(blocks)-1].col == c {
 						blocks[len(blocks)-1].keys++
 						if blocks[len(blocks)-1].keys > MaxBlockKeys {
-							return x.tokenError(prev, fmt.Sprintf("more than %d keys in one block mapping (scenario.MaxBlockKeys; the YAML parser slows down with the square of their number): write the mapping in flow style, {key: value, ...}, or use JSON", MaxBlockKeys))
+							return nil, x.tokenError(prev, fmt.Sprintf("more than %d keys in one block mapping (scenario.MaxBlockKeys; the YAML parser slows down with the square of their number): write the mapping in flow style, {key: value, ...}, or use JSON", MaxBlockKeys))
 						}
 					} else {
 						blocks = append(blocks, block{col: c, keys: 1})
@@ -206,7 +226,7 @@ func (x *index) scanYAML() error {
 				nodes++
 			}
 			if nodes > MaxNodes {
-				return x.tokenError(tk, fmt.Sprintf("more than %d values, lists and mappings (the limit, scenario.MaxNodes)", MaxNodes))
+				return nil, x.tokenError(tk, fmt.Sprintf("more than %d values, lists and mappings (the limit, scenario.MaxNodes)", MaxNodes))
 			}
 			prev = tk
 		}
