@@ -34,6 +34,12 @@ const MaxNodes = 1_000_000
 // JSON has no such limit.
 const MaxBlockKeys = 10_000
 
+// MaxDepth bounds the nesting of lists and mappings in a file. The
+// scenario format needs about six levels; the YAML parser recurses once
+// per level, and a few bytes a level ("[[[[...") would otherwise ask it
+// for gigabytes.
+const MaxDepth = 100
+
 // bom is the UTF-8 byte order mark, which some editors put at the start
 // of a file. It is skipped, as XML readers do.
 var bom = []byte("\xef\xbb\xbf")
@@ -169,7 +175,16 @@ func (x *index) scanYAML() (token.Tokens, error) {
 	var toks token.Tokens
 	var s scanner.Scanner
 	s.Init(string(x.data))
-	type block struct{ col, keys int }
+	type block struct {
+		col, keys int
+		seq       bool // a block list, else a block mapping
+	}
+	deep := func(tk *token.Token, depth int) error {
+		if depth > MaxDepth {
+			return x.tokenError(tk, fmt.Sprintf("lists and mappings nested more than %d deep (the limit, scenario.MaxDepth)", MaxDepth))
+		}
+		return nil
+	}
 	var blocks []block
 	var prev *token.Token
 	nodes, flow := 0, 0
@@ -195,6 +210,9 @@ func (x *index) scanYAML() (token.Tokens, error) {
 			case token.SequenceStartType, token.MappingStartType:
 				flow++
 				nodes++
+				if err := deep(tk, flow+len(blocks)); err != nil {
+					return nil, err
+				}
 			case token.SequenceEndType, token.MappingEndType:
 				flow = max(flow-1, 0)
 			case token.DocumentHeaderType, token.DocumentEndType:
@@ -205,11 +223,17 @@ func (x *index) scanYAML() (token.Tokens, error) {
 					for len(blocks) > 0 && blocks[len(blocks)-1].col > c {
 						blocks = blocks[:len(blocks)-1]
 					}
+					if len(blocks) == 0 || blocks[len(blocks)-1].col != c || !blocks[len(blocks)-1].seq {
+						blocks = append(blocks, block{col: c, seq: true})
+						if err := deep(tk, len(blocks)); err != nil {
+							return nil, err
+						}
+					}
 				}
 			case token.MappingValueType:
 				if flow == 0 && prev != nil {
 					c := prev.Position.Column
-					for len(blocks) > 0 && blocks[len(blocks)-1].col > c {
+					for len(blocks) > 0 && (blocks[len(blocks)-1].col > c || blocks[len(blocks)-1].col == c && blocks[len(blocks)-1].seq) {
 						blocks = blocks[:len(blocks)-1]
 					}
 					if len(blocks) > 0 && blocks[len(blocks)-1].col == c {
@@ -219,6 +243,9 @@ func (x *index) scanYAML() (token.Tokens, error) {
 						}
 					} else {
 						blocks = append(blocks, block{col: c, keys: 1})
+						if err := deep(prev, len(blocks)); err != nil {
+							return nil, err
+						}
 					}
 				}
 			case token.MappingKeyType, token.CollectEntryType, token.DirectiveType, token.MergeKeyType:
@@ -460,12 +487,15 @@ func window(line []byte, from, width int) ([]byte, bool) {
 // first value over the limit. Syntax is not checked here.
 func (x *index) checkJSONNodes() error {
 	data := x.data
-	nodes := 0
+	nodes, depth := 0, 0
 	for i := 0; i < len(data); i++ {
 		c := data[i]
 		start := i
 		switch c {
-		case ' ', '\t', '\r', '\n', ',', ':', ']', '}':
+		case ' ', '\t', '\r', '\n', ',', ':':
+			continue
+		case ']', '}':
+			depth = max(depth-1, 0)
 			continue
 		case '"':
 			// A string: skip it, then see whether it is a key.
@@ -482,6 +512,11 @@ func (x *index) checkJSONNodes() error {
 				continue
 			}
 		case '[', '{':
+			if depth++; depth > MaxDepth {
+				l, col := lineCol(data, lineStarts(data), start)
+				return &Error{File: x.file, Line: l, Column: col,
+					Msg: fmt.Sprintf("arrays and objects nested more than %d deep (the limit, scenario.MaxDepth)", MaxDepth)}
+			}
 		default:
 			// A number or literal: skip to its end.
 			for i+1 < len(data) && strings.IndexByte(" \t\r\n,:]}[{\"", data[i+1]) < 0 {

@@ -370,3 +370,30 @@ func TestBytesPerValue(t *testing.T) {
 		t.Logf("%s: %d bytes a value", tc.format, got/n)
 	}
 }
+
+// TestDeepNesting checks that lists and mappings nested past MaxDepth are
+// refused before the parser, which recurses once a level: 200,000 "["
+// once took the YAML parser past 2 GB.
+func TestDeepNesting(t *testing.T) {
+	var indented strings.Builder
+	indented.WriteString("name:\n")
+	for i := range 2000 {
+		fmt.Fprintf(&indented, "%sa:\n", strings.Repeat(" ", i+1))
+	}
+	for _, tc := range []struct{ name, format, src string }{
+		{"flow lists", "yaml", "name: " + strings.Repeat("[", 200000) + strings.Repeat("]", 200000) + "\n"},
+		{"flow mappings", "yaml", "name: " + strings.Repeat("{a: ", 100000) + "1" + strings.Repeat("}", 100000) + "\n"},
+		{"block lists", "yaml", "name:\n" + strings.Repeat("- ", 100000) + "x\n"},
+		{"block mappings", "yaml", indented.String()},
+		{"json", "json", `{"name": ` + strings.Repeat("[", 200000) + strings.Repeat("]", 200000) + "}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			boundedAlloc(t, 256<<20, func() { _, err = Parse("deep."+tc.format, []byte(tc.src), tc.format) })
+			var se *Error
+			if !errors.As(err, &se) || !strings.Contains(se.Msg, "scenario.MaxDepth") || se.Line < 1 {
+				t.Fatalf("got %.300v, want the depth limit with a position", err)
+			}
+		})
+	}
+}
