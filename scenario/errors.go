@@ -449,7 +449,7 @@ func (x *index) indexJSON(data []byte) error {
 		}
 		d, ok := tok.(json.Delim)
 		if !ok {
-			if !x.light {
+			if !x.light || len(p) == 0 { // a light index still has its root
 				e := x.entry(p, nil)
 				if e.line == 0 {
 					e.line, e.col = line, col
