@@ -246,6 +246,32 @@ func decodeJSON(x *index, data []byte, f *fileScenario) error {
 type loader struct {
 	x     *index
 	space *parley.OutcomeSpace
+	names map[*parley.Issue]map[string]int // value name -> index, per large discrete issue
+}
+
+// index returns the index of the value named v of the issue is (one of
+// the loader's space), as is.Index does, but through a map for a large
+// discrete issue: looking up each entry of a value table one by one would
+// take time quadratic in the issue's size.
+func (l *loader) index(is *parley.Issue, v string) (int, error) {
+	if is.Kind != parley.Discrete || len(is.Values) < 32 {
+		return is.Index(v)
+	}
+	m, ok := l.names[is]
+	if !ok {
+		m = make(map[string]int, len(is.Values))
+		for k, name := range is.Values {
+			m[name] = k
+		}
+		if l.names == nil {
+			l.names = map[*parley.Issue]map[string]int{}
+		}
+		l.names[is] = m
+	}
+	if k, ok := m[v]; ok {
+		return k, nil
+	}
+	return is.Index(v) // its error
 }
 
 func (l *loader) scenario(f *fileScenario) (*Scenario, error) {
@@ -639,7 +665,7 @@ func lerp(is *parley.Issue, k int, a, b float64) float64 {
 func (l *loader) table(tp path, party string, is *parley.Issue, tab map[string]*float64, evals []float64) error {
 	set := make([]bool, len(evals))
 	for _, k := range keys(l.x, tp, tab) {
-		j, err := is.Index(k)
+		j, err := l.index(is, k)
 		if err != nil {
 			return l.x.errorf(tp.key(k), "party %q: issue %q has no value %q", party, is.Name, k)
 		}
@@ -717,7 +743,7 @@ func (l *loader) constraint(q path, fp *fileParty) (*ufun.Constraint, error) {
 				if !ok {
 					return nil, l.x.errorf(wp.key(k).at(j), "party %q: rect %d: issue %q: bound %v is not a value", name, r+1, k, v)
 				}
-				x, err := is.Index(s)
+				x, err := l.index(is, s)
 				if err != nil {
 					return nil, l.x.errorf(wp.key(k).at(j), "party %q: rect %d: %v", name, r+1, err)
 				}
@@ -783,7 +809,7 @@ func (l *loader) references(refs map[string]map[string]any) ([]Reference, error)
 			if !ok {
 				return nil, l.x.errorf(q.key(is.Name), "reference %q: issue %q: %v is not a value", name, is.Name, v)
 			}
-			k, err := is.Index(s)
+			k, err := l.index(is, s)
 			if err != nil {
 				return nil, l.x.errorf(q.key(is.Name), "reference %q: %v", name, err)
 			}
@@ -832,7 +858,7 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 			if !ok {
 				return l.x.errorf(vp.key(k).at(j), "party %q: veto on issue %q: %v is not a value", name, k, v)
 			}
-			x, err := is.Index(s)
+			x, err := l.index(is, s)
 			if err != nil {
 				return l.x.errorf(vp.key(k).at(j), "party %q: veto: issue %q has no value %q", name, k, s)
 			}
@@ -857,7 +883,7 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 		tab := fp.Ratification[k]
 		set := map[int]bool{}
 		for _, v := range keys(l.x, rp.key(k), tab) {
-			x, err := is.Index(v)
+			x, err := l.index(is, v)
 			if err != nil {
 				return l.x.errorf(rp.key(k).key(v), "party %q: ratification: issue %q has no value %q", name, k, v)
 			}
