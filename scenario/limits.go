@@ -29,9 +29,10 @@ const MaxFileSize = 32 << 20
 const MaxNodes = 1_000_000
 
 // MaxBlockKeys bounds the keys of one YAML block mapping (one key per
-// line). The YAML parser's time grows with the square of that number; a
-// flow mapping ({a: 1, b: 2, ...}, as WriteYAML writes value tables) or
-// JSON has no such limit.
+// line), and the sum of the squares of the keys of all block mappings of
+// a file to MaxBlockKeys². The YAML parser's time grows with the square
+// of the keys of a block mapping; a flow mapping ({a: 1, b: 2, ...}, as
+// WriteYAML writes value tables) or JSON has no such limit.
 const MaxBlockKeys = 10_000
 
 // MaxDepth bounds the nesting of lists and mappings in a file. The
@@ -188,6 +189,7 @@ func (x *index) scanYAML() (token.Tokens, error) {
 	var blocks []block
 	var prev *token.Token
 	nodes, flow := 0, 0
+	var work int64 // the parser's work on block mappings: Σ keys²/2
 	for {
 		tks, err := s.Scan()
 		if err == io.EOF {
@@ -237,9 +239,16 @@ func (x *index) scanYAML() (token.Tokens, error) {
 						blocks = blocks[:len(blocks)-1]
 					}
 					if len(blocks) > 0 && blocks[len(blocks)-1].col == c {
-						blocks[len(blocks)-1].keys++
-						if blocks[len(blocks)-1].keys > MaxBlockKeys {
+						b := &blocks[len(blocks)-1]
+						// The parser copies the keys after each key: the
+						// k-th costs k more, k²/2 for the mapping.
+						work += int64(b.keys)
+						b.keys++
+						if b.keys > MaxBlockKeys {
 							return nil, x.tokenError(prev, fmt.Sprintf("more than %d keys in one block mapping (scenario.MaxBlockKeys; the YAML parser slows down with the square of their number): write the mapping in flow style, {key: value, ...}, or use JSON", MaxBlockKeys))
+						}
+						if work > MaxBlockKeys*MaxBlockKeys/2 {
+							return nil, x.tokenError(prev, fmt.Sprintf("the block mappings of the file have too many keys together: the YAML parser's time grows with the square of each one's keys, and their squares add up to more than %d² (scenario.MaxBlockKeys): write large mappings in flow style, {key: value, ...}, or use JSON", MaxBlockKeys))
 						}
 					} else {
 						blocks = append(blocks, block{col: c, keys: 1})

@@ -397,3 +397,22 @@ func TestDeepNesting(t *testing.T) {
 		})
 	}
 }
+
+// TestBlockMappingsTogether checks that many block mappings, each under
+// MaxBlockKeys but costing the parser MaxBlockKeys² together, are refused.
+func TestBlockMappingsTogether(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("references:\n")
+	for r := range 101 {
+		fmt.Fprintf(&b, "  r%d:\n", r)
+		for k := range 1000 {
+			fmt.Fprintf(&b, "    k%d: x\n", k)
+		}
+	}
+	var err error
+	boundedAlloc(t, 256<<20, func() { _, err = Parse("many.yaml", []byte(b.String()), "yaml") })
+	var se *Error
+	if !errors.As(err, &se) || !strings.Contains(se.Msg, "too many keys together") || se.Line < 100*1001 {
+		t.Fatalf("got %.300v, want the limit on block mappings together", err)
+	}
+}
