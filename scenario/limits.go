@@ -123,6 +123,9 @@ func (x *index) parseYAML() (f *ast.File, err error) {
 	if len(x.data) > MaxFileSize {
 		return nil, &Error{File: x.file, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)}
 	}
+	if err := x.countYAML(); err != nil {
+		return nil, err
+	}
 	toks, err := x.scanYAML()
 	if err != nil {
 		return nil, err
@@ -537,6 +540,113 @@ func (x *index) checkJSONNodes() error {
 			l, col := lineCol(data, lines, start)
 			return &Error{File: x.file, Line: l, Column: col,
 				Msg: fmt.Sprintf("the file has more than %d values, arrays and objects (the limit, scenario.MaxNodes)", MaxNodes)}
+		}
+	}
+	return nil
+}
+
+// countYAML counts the scalars, aliases and flow collections of a YAML
+// text, and all its tokens, in one pass over its bytes that allocates
+// nothing, and refuses the file past MaxNodes nodes, 3·MaxNodes tokens or
+// MaxDepth levels of flow collections. The YAML scanner tokenizes a whole
+// file in one call (about 200 bytes a token), so this comes first. The
+// node count errs on the high side only for multi-line plain and block
+// scalars, whose every line it counts.
+func (x *index) countYAML() error {
+	data := x.data
+	nodes, tokens, flow := 0, 0, 0
+	lineStart := true
+	space := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+	// ends reports whether a plain scalar ends before data[i].
+	ends := func(i int) bool {
+		c := data[i]
+		switch {
+		case c == '\n' || c == '\r':
+			return true
+		case c == ':' && (i+1 == len(data) || space(data[i+1]) || flow > 0 && strings.IndexByte(",[]{}", data[i+1]) >= 0):
+			return true
+		case c == '#' && i > 0 && space(data[i-1]):
+			return true
+		case flow > 0 && strings.IndexByte(",[]{}", c) >= 0:
+			return true
+		}
+		return false
+	}
+	fail := func(off int, msg string) error {
+		line := bytes.Count(data[:off], []byte("\n")) + 1
+		col := utf8.RuneCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off]) + 1
+		return x.tokenError(&token.Token{Position: &token.Position{Line: line, Column: col}}, msg)
+	}
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		start := i
+		wasLineStart := lineStart
+		lineStart = c == '\n'
+		node := true
+		switch {
+		case space(c):
+			continue
+		case c == ',' || c == ']' || c == '}':
+			node = false
+			if c != ',' {
+				flow = max(flow-1, 0)
+			}
+		case c == '#':
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			lineStart = true
+			node = false
+		case wasLineStart && (bytes.HasPrefix(data[i:], []byte("---")) || bytes.HasPrefix(data[i:], []byte("..."))) &&
+			(i+3 == len(data) || space(data[i+3])):
+			i += 2
+			node = false
+		case wasLineStart && c == '%': // a directive
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			lineStart = true
+			node = false
+		case (c == '-' || c == '?' || c == ':') && (i+1 == len(data) || space(data[i+1])):
+			node = false // indicators of block entries, keys and values
+		case c == '[' || c == '{':
+			if flow++; flow > MaxDepth {
+				return fail(start, fmt.Sprintf("lists and mappings nested more than %d deep (the limit, scenario.MaxDepth)", MaxDepth))
+			}
+		case c == '&' || c == '!': // an anchor or tag: not a node itself
+			for i+1 < len(data) && !space(data[i+1]) && (flow == 0 || strings.IndexByte(",[]{}", data[i+1]) < 0) {
+				i++
+			}
+			node = false
+		case c == '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case c == '\'':
+			for i++; i < len(data); i++ {
+				if data[i] == '\'' {
+					if i+1 < len(data) && data[i+1] == '\'' {
+						i++
+						continue
+					}
+					break
+				}
+			}
+		default: // a plain scalar, an alias or a block scalar's line
+			for i+1 < len(data) && !ends(i+1) {
+				i++
+			}
+		}
+		if tokens++; tokens > 3*MaxNodes {
+			return fail(start, fmt.Sprintf("more than %d tokens, scalars and indicators (the limit, 3 × scenario.MaxNodes)", 3*MaxNodes))
+		}
+		if !node {
+			continue
+		}
+		if nodes++; nodes > MaxNodes {
+			return fail(start, fmt.Sprintf("more than %d values, lists and mappings (the limit, scenario.MaxNodes)", MaxNodes))
 		}
 	}
 	return nil

@@ -416,3 +416,26 @@ func TestBlockMappingsTogether(t *testing.T) {
 		t.Fatalf("got %.300v, want the limit on block mappings together", err)
 	}
 }
+
+// TestManyTokens checks that a file of punctuation, which makes tokens
+// but no values, is refused before the YAML scanner tokenizes it (about
+// 200 bytes a token, all at once).
+func TestManyTokens(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 16 MB file")
+	}
+	for name, src := range map[string]string{
+		"commas":  "name: [" + strings.Repeat(",", 8<<20) + "]\n",
+		"entries": "name:\n" + strings.Repeat("- ", 4<<20) + "\n",
+		"anchors": "name: " + strings.Repeat("&a ", 4<<20) + "x\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var err error
+			boundedAlloc(t, 64<<20, func() { _, err = Parse("punct.yaml", []byte(src), "yaml") })
+			var se *Error
+			if !errors.As(err, &se) || !strings.Contains(se.Msg, "scenario.Max") || se.Line < 1 {
+				t.Fatalf("got %.300v, want a limit with a position", err)
+			}
+		})
+	}
+}

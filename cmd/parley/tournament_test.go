@@ -284,6 +284,27 @@ func TestTournamentFileBomb(t *testing.T) {
 	}
 }
 
+// TestTournamentFileManyValues checks that a tournament file of more
+// than scenario.MaxNodes values fails while it is scanned, in bounded
+// memory.
+func TestTournamentFileManyValues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 3 MB file")
+	}
+	data := []byte("agents: [" + strings.Repeat("a, ", scenario.MaxNodes) + "a]\n")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := parseTournamentFile("many.yaml", data)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 400<<20 {
+		t.Errorf("allocated %d MB, want at most 400", got>>20)
+	}
+	if err == nil || !strings.Contains(err.Error(), "many.yaml:1:") || !strings.Contains(err.Error(), "scenario.MaxNodes") {
+		t.Errorf("got %.200v, want the node limit with a position", err)
+	}
+}
+
 // TestTournamentFileLimits checks the size limit and the byte order mark.
 func TestTournamentFileLimits(t *testing.T) {
 	dir := t.TempDir()
