@@ -77,8 +77,8 @@ func ReadFile(path string) ([]byte, error) {
 // DecodeYAML decodes the YAML document data, read from the file name,
 // strictly into v (unknown fields and repeated keys are errors), under
 // the limits of scenario files: at most MaxFileSize bytes and MaxNodes
-// nodes, counting aliases expanded, and MaxBlockKeys keys in a block
-// mapping. Tags (!x) are refused. A leading UTF-8 byte order mark is
+// nodes, counting aliases expanded, MaxDepth levels of nesting and
+// MaxBlockKeys keys in a block mapping. Tags (!x) are refused. A leading UTF-8 byte order mark is
 // skipped. Errors are *Error values with the line, column and excerpt of
 // the problem.
 func DecodeYAML(name string, data []byte, v any) error {
@@ -110,8 +110,9 @@ func DecodeYAML(name string, data []byte, v any) error {
 }
 
 // parseYAML checks the limits of the file, parses it and checks that its
-// aliases, expanded, stay within them. Nothing large is allocated before
-// the limits on the file's size, nodes and block mappings hold.
+// aliases, expanded, stay within them. Nothing is allocated before the
+// limits on the file's size, nodes and tokens hold, and no tree is built
+// before those on nesting and block mappings hold.
 func (x *index) parseYAML() (f *ast.File, err error) {
 	// goccy/go-yaml still panics on some malformed input (for instance
 	// github.com/goccy/go-yaml/issues/735); a reader must not.
@@ -130,11 +131,7 @@ func (x *index) parseYAML() (f *ast.File, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if toks != nil {
-		f, err = parser.Parse(toks, 0)
-	} else {
-		f, err = parser.ParseBytes(x.data, 0)
-	}
+	f, err = parser.Parse(toks, 0)
 	if err != nil {
 		return nil, x.yamlError(err)
 	}
@@ -163,19 +160,14 @@ func (x *index) decodeNode(n ast.Node, v any) (err error) {
 	return nil
 }
 
-// keepTokens is the size of the largest file whose tokens scanYAML keeps
-// for the parser; larger files are scanned twice, so that a file over the
-// limits is refused before its tokens fill memory.
-const keepTokens = 1 << 20
-
-// scanYAML runs the YAML scanner over the file and refuses tags, more
-// than MaxNodes scalars, aliases and flow collections, and block mappings
-// of more than MaxBlockKeys keys: all before the parser builds its tree,
-// whose size is about a kilobyte per token and whose time is quadratic in
-// the keys of a block mapping. It returns the tokens of a file of up to
-// keepTokens bytes, for the parser, and nil for a larger one.
+// scanYAML runs the YAML scanner over the file (countYAML has bounded
+// its tokens) and refuses tags, more than MaxNodes scalars, aliases and
+// flow collections, nesting deeper than MaxDepth and block mappings of
+// more than MaxBlockKeys keys: all before the parser builds its tree,
+// whose size is about a kilobyte per token, whose recursion follows the
+// nesting and whose time is quadratic in the keys of a block mapping. It
+// returns the tokens, for the parser.
 func (x *index) scanYAML() (token.Tokens, error) {
-	keep := len(x.data) <= keepTokens
 	var toks token.Tokens
 	var s scanner.Scanner
 	s.Init(string(x.data))
@@ -196,16 +188,11 @@ func (x *index) scanYAML() (token.Tokens, error) {
 	for {
 		tks, err := s.Scan()
 		if err == io.EOF {
-			if !keep {
-				return nil, nil
-			}
 			return toks, nil
 		}
 		// As lexer.Tokenize, go on after an error: the parser reports the
 		// invalid token with its position.
-		if keep {
-			toks.Add(tks...)
-		}
+		toks.Add(tks...)
 		for _, tk := range tks {
 			switch tk.Type {
 			case token.TagType:

@@ -297,8 +297,8 @@ func TestTournamentFileManyValues(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	_, err := parseTournamentFile("many.yaml", data)
 	runtime.ReadMemStats(&after)
-	if got := after.TotalAlloc - before.TotalAlloc; got > 400<<20 {
-		t.Errorf("allocated %d MB, want at most 400", got>>20)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+		t.Errorf("allocated %d MB, want at most 16", got>>20)
 	}
 	if err == nil || !strings.Contains(err.Error(), "many.yaml:1:") || !strings.Contains(err.Error(), "scenario.MaxNodes") {
 		t.Errorf("got %.200v, want the node limit with a position", err)
