@@ -109,7 +109,6 @@ type index struct {
 	byPos   map[[2]int]string // YAML: value token position -> path, for decoder errors
 	spans   []span            // JSON: the byte range of every value, for decoder errors
 	root    *entry
-	tag     *token.Token // YAML: the first tag (!x) seen, if any
 
 	// light marks an index of the containers only (mappings with their
 	// keys, and lists): what loading a valid file needs, at a fraction of
@@ -290,11 +289,8 @@ func (x *index) indexYAML(n ast.Node, p path, depth int) {
 	case *ast.DocumentNode:
 		x.indexYAML(v.Body, p, depth+1)
 	case *ast.TagNode:
-		// Tags have no use in a scenario file, and goccy/go-yaml v1.19.2
-		// panics decoding some (github.com/goccy/go-yaml/issues/735).
-		if x.tag == nil {
-			x.tag = v.GetToken()
-		}
+		// scanYAML refuses tags: goccy/go-yaml v1.19.2 panics decoding
+		// some (github.com/goccy/go-yaml/issues/735).
 		x.indexYAML(v.Value, p, depth+1)
 	case *ast.AnchorNode:
 		x.indexYAML(v.Value, p, depth+1)
