@@ -21,7 +21,9 @@ const (
 	Reject
 )
 
-// String returns "offer", "accept" or "end".
+// String returns "offer", "accept", "walk_away" or "reject": the names
+// traces and summaries use. Walking away is "walk_away", the same name as
+// the Reason it causes.
 func (k ActionKind) String() string {
 	switch k {
 	case Offer:
@@ -29,7 +31,7 @@ func (k ActionKind) String() string {
 	case Accept:
 		return "accept"
 	case End:
-		return "end"
+		return "walk_away"
 	case Reject:
 		return "reject"
 	}
@@ -65,8 +67,12 @@ type OfferRecord struct {
 	Time    float64 // normalised time when it was made
 }
 
-// State is what a party sees on its turn. The mechanism owns and reuses it:
-// a negotiator reads it during Act and must not keep it or its slices.
+// State is what a seat sees on its turn. Every seat gets its own State from
+// the mechanism, refreshed on every turn: the mechanism keeps the
+// authoritative standing offer, text, votes and history elsewhere, so what
+// a seat writes to its State changes nothing but its own view. The
+// mechanism reuses the seat's State between turns: a seat reads it during
+// its call and must not keep it or its slices.
 type State struct {
 	Step     int     // turns taken so far, from 0
 	Round    int     // current round, from 0; a round is one turn of every party
@@ -83,7 +89,7 @@ type State struct {
 
 	// Mediated protocols only.
 	Text  Outcome // the current single negotiating text, or NoOutcome
-	Votes []Vote  // the votes on the last proposal, by party (for the mediator)
+	Votes []Vote  // the votes on the last proposal, by party (the mediator's view only; nil for voters)
 	Final bool    // the vote is the final, binding vote on Text (Standing == Text)
 }
 
@@ -110,10 +116,14 @@ func (s *State) LastOfferBy(p int) (OfferRecord, bool) {
 
 // Session is what a negotiator learns when it joins: its own profile and the
 // shape of the negotiation. It never holds another party's preferences.
+// Its Names and Profile are the seat's private copies, made for each run:
+// the mechanism scores from its own copies, so changing them (raising one's
+// own reservation value, say) changes nothing but the seat's own view. The
+// utility function is shared and immutable.
 type Session struct {
 	Party    int        // position in the turn order, from 0
 	Names    []string   // every party's name, in turn order (names are public)
-	Profile  *Profile   // the party's own preferences
+	Profile  *Profile   // the party's own preferences (a private copy)
 	Deadline int        // rounds allowed (0: only a wall-time limit)
 	Protocol string     // e.g. "sao"
 	Rand     *rand.Rand // the party's own seeded random stream
@@ -134,10 +144,35 @@ type Negotiator interface {
 	Act(ctx context.Context, st *State) (Action, error)
 }
 
-// Finisher is implemented by negotiators that want to hear how the
-// negotiation ended (remote agents and people, mostly).
+// Finisher is implemented by seats that want to hear how the negotiation
+// ended (remote agents and people, mostly). The mechanism calls Finish once
+// per run, after the end, with what that seat may know: the public facts
+// and its own result, never another party's utility or reservation value.
 type Finisher interface {
-	Finish(ctx context.Context, r *Result)
+	Finish(ctx context.Context, e Ending)
+}
+
+// Ending is how a negotiation ended, as one seat may know it.
+type Ending struct {
+	Agreement  Outcome // the agreed outcome, or NoOutcome
+	Reason     Reason  // why it ended
+	Rounds     int     // rounds begun, from 1
+	Steps      int     // turns taken
+	Time       float64 // normalised time at the end
+	Party      int     // who accepted last, walked away or failed; -1 when nobody did
+	Utility    float64 // the seat's own utility: of the agreement, or its reservation value (0 for a mediator)
+	Discounted float64 // Utility discounted at Time
+}
+
+// EndingFor returns what seat p may know of r: the public facts and, when p
+// is a party (0 ≤ p < len(r.Utilities)), its own utility; other seats (a
+// mediator) get utility 0.
+func (r *Result) EndingFor(p int) Ending {
+	e := Ending{Agreement: r.Agreement, Reason: r.Reason, Rounds: r.Rounds, Steps: r.Steps, Time: r.Time, Party: r.Party}
+	if p >= 0 && p < len(r.Utilities) && p < len(r.Discounted) {
+		e.Utility, e.Discounted = r.Utilities[p], r.Discounted[p]
+	}
+	return e
 }
 
 // Reason says why a negotiation ended.
@@ -154,10 +189,14 @@ const (
 	ReasonError
 	// ReasonMediatorExit: the mediator stepped back (mediated protocols).
 	ReasonMediatorExit
+	// ReasonRatificationFailed: an agreement was signed, then a party
+	// failed to ratify it (staged protocols).
+	ReasonRatificationFailed
 )
 
-// String returns "agreement", "deadline", "walked_away", "error" or
-// "mediator_exit".
+// String returns the reason's name: "agreement", "deadline", "walk_away",
+// "error", "mediator_exit" or "ratification_failed". Every output (text,
+// traces, JSON, the results database) uses these names.
 func (r Reason) String() string {
 	switch r {
 	case ReasonAgreement:
@@ -165,17 +204,34 @@ func (r Reason) String() string {
 	case ReasonDeadline:
 		return "deadline"
 	case ReasonWalkAway:
-		return "walked_away"
+		return "walk_away"
 	case ReasonError:
 		return "error"
 	case ReasonMediatorExit:
 		return "mediator_exit"
+	case ReasonRatificationFailed:
+		return "ratification_failed"
 	}
 	return fmt.Sprintf("Reason(%d)", uint8(r))
 }
 
 // MarshalText writes the reason's name.
 func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Reasons returns every Reason, in the order reports list them.
+func Reasons() []Reason {
+	return []Reason{ReasonAgreement, ReasonDeadline, ReasonWalkAway, ReasonMediatorExit, ReasonRatificationFailed, ReasonError}
+}
+
+// ParseReason returns the Reason named s (as written by String).
+func ParseReason(s string) (Reason, error) {
+	for _, r := range Reasons() {
+		if r.String() == s {
+			return r, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown end reason %q", s)
+}
 
 // Result is how a negotiation ended.
 type Result struct {

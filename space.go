@@ -195,10 +195,15 @@ const NoOutcome Outcome = -1
 const MaxEnumerable = 20_000_000
 
 // OutcomeSpace is the Cartesian product of its issues. Outcomes are numbered
-// 0..Size()-1 in mixed radix. The space is immutable after NewOutcomeSpace.
+// 0..Size()-1 in mixed radix. The space must not be changed after
+// NewOutcomeSpace; the numbering (ValueIndex, Decode, Encode, Valid) uses
+// private copies of the issues' sizes, so a seat that writes to Issues
+// cannot change which values an outcome holds, and so cannot dodge a red
+// line or a ratification vote.
 type OutcomeSpace struct {
 	Issues  []Issue
 	strides []int
+	sizes   []int
 	size    int
 	count   float64
 }
@@ -212,7 +217,7 @@ func NewOutcomeSpace(issues []Issue) (*OutcomeSpace, error) {
 		return nil, errors.New("outcome space: no issues")
 	}
 	names := make(map[string]bool, len(issues))
-	s := &OutcomeSpace{Issues: issues, strides: make([]int, len(issues)), count: 1}
+	s := &OutcomeSpace{Issues: issues, strides: make([]int, len(issues)), sizes: make([]int, len(issues)), count: 1}
 	for i := range issues {
 		if err := issues[i].Validate(); err != nil {
 			return nil, fmt.Errorf("outcome space: %w", err)
@@ -229,7 +234,8 @@ func NewOutcomeSpace(issues []Issue) (*OutcomeSpace, error) {
 	stride := 1
 	for i := len(issues) - 1; i >= 0; i-- {
 		s.strides[i] = stride
-		stride *= issues[i].Size()
+		s.sizes[i] = issues[i].Size()
+		stride *= s.sizes[i]
 	}
 	s.size = stride
 	return s, nil
@@ -254,19 +260,19 @@ func (s *OutcomeSpace) Issue(name string) int {
 
 // ValueIndex returns the value index of issue i in outcome o.
 func (s *OutcomeSpace) ValueIndex(o Outcome, i int) int {
-	return (int(o) / s.strides[i]) % s.Issues[i].Size()
+	return (int(o) / s.strides[i]) % s.sizes[i]
 }
 
 // Decode writes the value index of every issue of o into dst (grown if
 // needed) and returns it.
 func (s *OutcomeSpace) Decode(o Outcome, dst []int) []int {
-	if cap(dst) < len(s.Issues) {
-		dst = make([]int, len(s.Issues))
+	if cap(dst) < len(s.sizes) {
+		dst = make([]int, len(s.sizes))
 	}
-	dst = dst[:len(s.Issues)]
+	dst = dst[:len(s.sizes)]
 	x := int(o)
-	for i := len(s.Issues) - 1; i >= 0; i-- {
-		n := s.Issues[i].Size()
+	for i := len(s.sizes) - 1; i >= 0; i-- {
+		n := s.sizes[i]
 		dst[i] = x % n
 		x /= n
 	}
@@ -275,13 +281,13 @@ func (s *OutcomeSpace) Decode(o Outcome, dst []int) []int {
 
 // Encode returns the outcome with the given value indices, one per issue.
 func (s *OutcomeSpace) Encode(values []int) (Outcome, error) {
-	if len(values) != len(s.Issues) {
-		return NoOutcome, fmt.Errorf("outcome: %d values for %d issues", len(values), len(s.Issues))
+	if len(values) != len(s.sizes) {
+		return NoOutcome, fmt.Errorf("outcome: %d values for %d issues", len(values), len(s.sizes))
 	}
 	o := 0
 	for i, k := range values {
-		if k < 0 || k >= s.Issues[i].Size() {
-			return NoOutcome, fmt.Errorf("outcome: issue %q: value index %d out of range [0, %d)", s.Issues[i].Name, k, s.Issues[i].Size())
+		if k < 0 || k >= s.sizes[i] {
+			return NoOutcome, fmt.Errorf("outcome: issue %q: value index %d out of range [0, %d)", s.Issues[i].Name, k, s.sizes[i])
 		}
 		o += k * s.strides[i]
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/scenario/genius"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // sharedGenius returns the scenario folder name in the shared collection (a
@@ -18,7 +20,7 @@ func sharedGenius(tb testing.TB, name string) *scenario.Scenario {
 	tb.Helper()
 	dir := filepath.Join("..", "..", "shared", "scenarios", "genius", name)
 	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("SKIPPING: shared scenario not found at %s (%v); its checks did not run", dir, err)
+		sharedtest.Skipf(tb, dir, "SKIPPING: shared scenario not found at %s (%v); its checks did not run", dir, err)
 	}
 	s, err := genius.ReadDir(dir)
 	if err != nil {

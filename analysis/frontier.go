@@ -9,8 +9,7 @@
 // every party and a_j > b_j + Eps for some party. Real scenarios hold
 // outcomes whose utilities tie in decimal but differ by one ulp in float64;
 // without the tolerance such a tie would add a spurious frontier point
-// (project notes shared/reference/algorithms.md §1, "floating-point
-// pitfall"; GENIUS PartialBidPoint.isDominatedBy uses 1e-13 the same way).
+// (GENIUS PartialBidPoint.isDominatedBy uses 1e-13 the same way).
 // Equality within Eps is not transitive; results are exact whenever values
 // meant to be equal lie within Eps of each other and values meant to differ
 // differ by more, which holds for float64 utilities of real scenarios.
@@ -46,12 +45,12 @@ type Point struct {
 type Method string
 
 const (
-	// Minkowski is the Minkowski-sum method for linear-additive utilities
-	// (algorithms.md §1.3): the frontier of the sum of per-issue contribution
-	// sets, pruned after every partial sum.
+	// Minkowski is the Minkowski-sum method for linear-additive utilities:
+	// the frontier of the sum of per-issue contribution sets, pruned after
+	// every partial sum.
 	Minkowski Method = "minkowski"
-	// Sweep is the two-party sort-and-sweep over enumerated utilities
-	// (algorithms.md §1.1), preceded by a linear bucket filter.
+	// Sweep is the two-party sort-and-sweep over enumerated utilities,
+	// preceded by a linear bucket filter.
 	Sweep Method = "sweep"
 	// Skyline is Sort-Filter-Skyline (Chomicki, Godfrey, Gryz, Liang,
 	// "Skyline with Presorting", ICDE 2003) over enumerated utilities for
@@ -63,10 +62,12 @@ const (
 
 // Additive is a linear-additive utility function with an agreement bonus:
 //
-//	U(o) = B + (1-B)·Σ_i Contribution(i, o_i)
+//	U(o) = B + (1-B)·min(1, Σ_i Contribution(i, o_i))
 //
 // where o_i is the value index of issue i in o and B = AgreementBonus() lies
-// in [0,1). Frontier calls Contribution for every issue i and value index k
+// in [0,1). The sum is capped at 1 as GENIUS caps it
+// (AdditiveUtilitySpace.getUtility), which matters only for weights that sum
+// to more than 1, as GENIUS profile files may have. Frontier calls Contribution for every issue i and value index k
 // of the space and must get the same numbers every time. ufun.LinearAdditive
 // satisfies it (Contribution(i, k) = W[i]·Eval[i][k]).
 type Additive interface {
@@ -299,7 +300,7 @@ type pt2 struct {
 	id     int
 }
 
-// sweep is the two-party frontier (algorithms.md §1.1) with tolerances t0,
+// sweep is the two-party frontier with tolerances t0,
 // t1: the candidates that may be on the frontier, sorted by (u0 desc, u1
 // desc, code asc) (see sorted2), are swept once. It returns the frontier
 // with u0 descending; a candidate's code is codes[id], or id when codes is

@@ -95,6 +95,7 @@ func probe(space *parley.OutcomeSpace, uf parley.UtilityFunction, add Additive) 
 		for i, k := range vals {
 			s += tab[i][k]
 		}
+		s = min(s, 1)
 		if bonus != 0 {
 			s = bonus + (1-bonus)*s
 		}
@@ -116,7 +117,7 @@ func splitmix(x uint64) uint64 {
 }
 
 // minkowski builds the frontier of additive utilities without enumerating
-// outcomes (algorithms.md §1.3; GENIUS ParetoFrontierF does the same by
+// outcomes (GENIUS ParetoFrontierF does the same by
 // divide and conquer for two parties). The utility vectors of all outcomes
 // are the Minkowski sum C_1 ⊕ … ⊕ C_m of the per-issue contribution sets,
 // and PF(A ⊕ B) ⊆ PF(A) ⊕ PF(B), so
@@ -187,10 +188,14 @@ func minkowski(space *parley.OutcomeSpace, tabs [][][]float64, bonus []float64) 
 		}
 	}
 	for a, b := range bonus {
-		if b != 0 {
-			for j, s := range cols[a] {
-				cols[a][j] = b + (1-b)*s
+		for j, s := range cols[a] {
+			// The cap at 1 (see Additive) can make points equal or
+			// dominated that were not: the last pruning below removes them.
+			s = min(s, 1)
+			if b != 0 {
+				s = b + (1-b)*s
 			}
+			cols[a][j] = s
 		}
 		tol[a] = parley.Eps
 	}

@@ -10,7 +10,7 @@ import (
 // value unacceptable to that party whatever its utility, so such outcomes
 // can never be agreements. Since vetoes name single values, the outcomes
 // that cross nobody's red line form a product space: each issue keeps the
-// values nobody vetoes (algorithms.md §1.3, "hard vetoes on single issue
+// values nobody vetoes ("hard vetoes on single issue
 // values: delete those values before summing"). Analyze works on that
 // sub-space and maps the outcomes back.
 

@@ -131,7 +131,7 @@ func AnalyzeWith(space *parley.OutcomeSpace, profiles []*parley.Profile, opt Opt
 }
 
 // Metrics describes one negotiation result against its scenario
-// (algorithms.md §4, after NegMAS OutcomeOptimality).
+// (after NegMAS OutcomeOptimality).
 type Metrics struct {
 	Welfare        float64 `json:"welfare"`         // Σ u_i
 	ParetoDistance float64 `json:"pareto_distance"` // distance to the nearest frontier point
@@ -149,8 +149,7 @@ type Metrics struct {
 
 // Metrics returns the metrics of the realised utility vector u, one
 // undiscounted utility per party in profile order. For a negotiation
-// without agreement pass the reservation values (algorithms.md §4: "u_i(
-// agreement) else r_i").
+// without agreement pass the reservation values.
 func (r *Report) Metrics(u []float64) (Metrics, error) {
 	if len(u) != r.Parties {
 		return Metrics{}, fmt.Errorf("analysis: metrics: %d utilities for %d parties", len(u), r.Parties)

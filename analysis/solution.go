@@ -122,7 +122,7 @@ func Ideal(front []Point, r []float64) (a []float64, ok bool) {
 // g_a = (u_a - r_a)/(ideal_a - r_a), where ideal is Ideal(front, r). A
 // party whose ideal is within Eps of its reservation value gains nothing
 // anywhere and is left out of the minimum (g_a = 1). The max–min form
-// always picks a frontier point (algorithms.md §2); GENIUS's variant, which
+// always picks a frontier point; GENIUS's variant, which
 // minimises Σ|u_i - u_j| and ignores r and the ideal, is not used. Scores
 // within Eps tie; ties go to the higher welfare, then the lower outcome. ok
 // is false when no point is individually rational.
@@ -182,7 +182,7 @@ func MaxWelfare(front []Point) (p Point, ok bool) {
 // fully satisfied. For utilities in [0,1] the nearest outcome is on the
 // frontier (a dominating point is never farther), so the frontier suffices.
 // 0 means no conflict; a linear zero-sum two-party domain gives √2/2 ≈
-// 0.7071 (algorithms.md §3). ok is false for an empty frontier.
+// 0.7071. ok is false for an empty frontier.
 func Opposition(front []Point) (float64, bool) {
 	best := math.Inf(1)
 	for _, q := range front {

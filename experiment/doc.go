@@ -11,12 +11,12 @@
 // spread over worker goroutines; results are gathered by run index, so
 // the Report does not depend on the number of workers.
 //
-// Each run yields a Record (algorithms.md §4: agreement, ratification,
-// cause, rounds, utilities, advantage, welfare, distances to the
-// negotiators' Pareto frontier and Nash point), each arm an Arm summary
+// Each run yields a Record (agreement, ratification, reason, rounds,
+// utilities, advantage, welfare, distances to the negotiators' Pareto
+// frontier and Nash point), each arm an Arm summary
 // with Wilson and t intervals, and the Report the paired Comparisons of
 // every arm with the baseline (McNemar on agreement, Wilcoxon signed-rank
-// on utilities and welfare, Holm-adjusted). WriteTable, WriteCSV,
-// WriteRunsCSV and WritePNG render a Report; it also encodes as JSON
-// (schema in docs/mediation.md).
+// on utilities and welfare, Holm-adjusted). WriteTable, WriteCSV and
+// WriteRunsCSV render a Report (package chart draws it); it also encodes
+// as JSON (schema in docs/mediation.md).
 package experiment

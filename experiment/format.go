@@ -12,7 +12,13 @@ import (
 // f3 writes x with three decimals.
 func f3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
 
-func ci3(c [2]float64) string { return "[" + f3(c[0]) + ", " + f3(c[1]) + "]" }
+// ci3 writes e's interval, "-" without one.
+func ci3(e Estimate) string {
+	if !e.HasCI {
+		return "-"
+	}
+	return "[" + f3(e.Low) + ", " + f3(e.High) + "]"
+}
 
 func estStr(e Estimate, prec int) string {
 	if e.N == 0 {
@@ -38,22 +44,22 @@ func WriteTable(w io.Writer, r *Report) error {
 	if len(r.Pool.Voters) > 0 {
 		fmt.Fprintf(w, "mediated-stage voters cycle through: %s\n", strings.Join(r.Pool.Voters, ", "))
 	}
-	if r.Mediator != "" {
-		fmt.Fprintf(w, "mediator: %s\n", r.Mediator)
+	if r.MediatingParty != "" {
+		fmt.Fprintf(w, "mediating party: %s\n", r.MediatingParty)
 	}
 	fmt.Fprintln(w)
 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	head := []string{"ARM", "AGREED", "95% CI", "RATIFIED", "95% CI", "ROUNDS", "LOCKED", "WELFARE", "PARETO", "NASH"}
-	if r.Mediator != "" {
-		head = append(head, "U("+r.Mediator+")")
+	if r.MediatingParty != "" {
+		head = append(head, "U("+r.MediatingParty+")")
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for i := range r.Arms {
 		a := &r.Arms[i]
-		row := []string{a.Name, f3(a.AgreementRate), ci3(a.AgreementRateCI), f3(a.RatifiedRate), ci3(a.RatifiedRateCI),
-			estStr(a.RoundsToAgreement, 1), strconv.FormatFloat(a.IssuesLocked, 'f', 2, 64), f3(a.Welfare), estStr(a.ParetoDistance, 3), estStr(a.NashDistance, 3)}
-		if r.Mediator != "" && a.MediatorUtility != nil {
+		row := []string{a.Name, f3(a.AgreementRate.Mean), ci3(a.AgreementRate), f3(a.RatifiedRate.Mean), ci3(a.RatifiedRate),
+			estStr(a.RoundsToAgreement, 1), strconv.FormatFloat(a.IssuesLocked, 'f', 2, 64), f3(a.Welfare.Mean), estStr(a.ParetoDistance, 3), estStr(a.NashDistance, 3)}
+		if r.MediatingParty != "" && a.MediatorUtility != nil {
 			row = append(row, f3(a.MediatorUtility.Mean))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
@@ -81,29 +87,29 @@ func WriteTable(w io.Writer, r *Report) error {
 		a := &r.Arms[i]
 		row := []string{a.Name}
 		for _, p := range r.Parties {
-			row = append(row, f3(a.MeanUtility[p]))
+			row = append(row, f3(a.Utility[p].Mean))
 		}
 		for _, p := range r.Parties {
-			row = append(row, f3(a.MeanDiscountedUtility[p]))
+			row = append(row, f3(a.DiscountedUtility[p].Mean))
 		}
 		for _, p := range r.Parties {
-			row = append(row, f3(a.MeanAdvantage[p]))
+			row = append(row, signed(a.Advantage[p].Mean))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "(mean utility, discounted utility and advantage (u-r(t))/(max-r(t)) per party; no agreement counts as r(t))")
+	fmt.Fprintln(w, "(U, DISC, ADV: mean utility, discounted utility and advantage u-r(t) per party; no agreement counts as r(t))")
 	fmt.Fprintln(w)
 
 	head = []string{"ARM"}
-	head = append(head, Causes...)
+	head = append(head, Reasons()...)
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for i := range r.Arms {
 		a := &r.Arms[i]
 		row := []string{a.Name}
-		for _, c := range Causes {
+		for _, c := range Reasons() {
 			row = append(row, strconv.Itoa(a.Breakdown[c]))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
@@ -129,10 +135,10 @@ func WriteTable(w io.Writer, r *Report) error {
 			metric += "(" + c.Party + ")"
 		}
 		ci := "-"
-		if c.DifferenceCI != nil {
-			ci = "[" + signed(c.DifferenceCI[0]) + ", " + signed(c.DifferenceCI[1]) + "]"
+		if c.Difference.HasCI {
+			ci = "[" + signed(c.Difference.Low) + ", " + signed(c.Difference.High) + "]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s%s\n", c.Arm, metric, signed(c.Difference), ci, c.N, pStr(c.P), pStr(c.PHolm), stars(c.PHolm))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s%s\n", c.Arm, metric, signed(c.Difference.Mean), ci, c.N, pStr(c.P), pStr(c.PHolm), stars(c.PHolm))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -179,8 +185,8 @@ func WriteCSV(w io.Writer, r *Report) error {
 	head = append(head, pnames...)
 	head = append(head, "runs", "agreement_rate", "agreement_rate_low", "agreement_rate_high",
 		"ratified_rate", "ratified_rate_low", "ratified_rate_high")
-	for _, c := range Causes {
-		head = append(head, "cause_"+c)
+	for _, c := range Reasons() {
+		head = append(head, "reason_"+c)
 	}
 	head = append(head, "rounds_to_agreement", "issues_locked")
 	for _, p := range r.Parties {
@@ -220,36 +226,33 @@ func WriteCSV(w io.Writer, r *Report) error {
 		for _, p := range r.Parameters {
 			row = append(row, fmt.Sprint(a.Params[p.Name]))
 		}
-		row = append(row, strconv.Itoa(a.Runs), g(a.AgreementRate), g(a.AgreementRateCI[0]), g(a.AgreementRateCI[1]),
-			g(a.RatifiedRate), g(a.RatifiedRateCI[0]), g(a.RatifiedRateCI[1]))
-		for _, c := range Causes {
+		row = append(row, strconv.Itoa(a.Runs))
+		row = append(row, estCSV3(a.AgreementRate)...)
+		row = append(row, estCSV3(a.RatifiedRate)...)
+		for _, c := range Reasons() {
 			row = append(row, strconv.Itoa(a.Breakdown[c]))
 		}
 		row = append(row, estCSV(a.RoundsToAgreement), g(a.IssuesLocked))
 		for _, p := range r.Parties {
-			ci, ok := a.MeanUtilityCI[p]
-			lo, hi := "", ""
-			if ok {
-				lo, hi = g(ci[0]), g(ci[1])
-			}
-			row = append(row, g(a.MeanUtility[p]), lo, hi)
+			row = append(row, estCSV3(a.Utility[p])...)
 		}
 		for _, p := range r.Parties {
-			row = append(row, g(a.MeanDiscountedUtility[p]))
+			row = append(row, g(a.DiscountedUtility[p].Mean))
 		}
 		for _, p := range r.Parties {
-			row = append(row, g(a.MeanAdvantage[p]))
+			row = append(row, g(a.Advantage[p].Mean))
 		}
 		med := ""
 		if a.MediatorUtility != nil {
 			med = g(a.MediatorUtility.Mean)
 		}
-		row = append(row, g(a.Welfare), g(a.WelfareCI[0]), g(a.WelfareCI[1]), estCSV(a.ParetoDistance), estCSV(a.NashDistance), med)
+		row = append(row, estCSV3(a.Welfare)...)
+		row = append(row, estCSV(a.ParetoDistance), estCSV(a.NashDistance), med)
 		for _, k := range kinds {
 			d, p, ph := "", "", ""
 			for _, c := range r.Comparisons {
 				if c.Arm == a.Name && c.Metric == k.metric && c.Party == k.party {
-					d, p, ph = g(c.Difference), g(c.P), g(c.PHolm)
+					d, p, ph = g(c.Difference.Mean), g(c.P), g(c.PHolm)
 				}
 			}
 			row = append(row, d, p, ph)
@@ -260,6 +263,14 @@ func WriteCSV(w io.Writer, r *Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// estCSV3 writes e's mean, low and high ("" where there is none).
+func estCSV3(e Estimate) []string {
+	if !e.HasCI {
+		return []string{estCSV(e), "", ""}
+	}
+	return []string{g(e.Mean), g(e.Low), g(e.High)}
 }
 
 func estCSV(e Estimate) string {
@@ -280,7 +291,7 @@ func WriteRunsCSV(w io.Writer, r *Report) error {
 	for _, p := range r.Negotiators {
 		head = append(head, "voter_"+p)
 	}
-	head = append(head, "agreed", "ratified", "cause", "stage", "rounds", "time", "locked")
+	head = append(head, "agreed", "ratified", "reason", "stage", "rounds", "time", "locked")
 	for _, p := range r.Parties {
 		head = append(head, "utility_"+p)
 	}
@@ -300,7 +311,7 @@ func WriteRunsCSV(w io.Writer, r *Report) error {
 			row := []string{a.Name, strconv.Itoa(rec.Run), strconv.FormatUint(rec.Seed, 10)}
 			row = append(row, pad(rec.Negotiators, len(r.Negotiators))...)
 			row = append(row, pad(rec.Voters, len(r.Negotiators))...)
-			row = append(row, strconv.FormatBool(rec.Agreed), strconv.FormatBool(rec.Ratified), rec.Cause, rec.Stage,
+			row = append(row, strconv.FormatBool(rec.Agreed), strconv.FormatBool(rec.Ratified), rec.Reason, rec.Stage,
 				strconv.Itoa(rec.Rounds), g(rec.Time), strconv.Itoa(rec.Locked))
 			for _, x := range rec.Utility {
 				row = append(row, g(x))

@@ -4,22 +4,30 @@ import (
 	"fmt"
 
 	"github.com/parley-dev/parley/experiment/stats"
+	"github.com/parley-dev/parley/protocol/staged"
 )
 
-// Why a run ended (the Cause of a staged run).
+// Why a run ended (the Cause of a staged run, named as parley.Reason
+// names it in every output).
 const (
-	CauseAgreement           = "agreement"            // signed and ratified
-	CauseDeadline            = "deadline"             // the round budget ran out
-	CauseWalkAway            = "walk_away"            // a party walked away
-	CauseMediatorExit        = "mediator_exit"        // the mediator stepped back
-	CauseRatificationFailure = "ratification_failure" // signed, then rejected at home
-	CauseError               = "error"                // a strategy failed
+	CauseAgreement           = staged.CauseAgreement           // signed and ratified
+	CauseDeadline            = staged.CauseDeadline            // the round budget ran out
+	CauseWalkAway            = staged.CauseWalkAway            // a party walked away
+	CauseMediatorExit        = staged.CauseMediatorExit        // the mediator stepped back
+	CauseRatificationFailure = staged.CauseRatificationFailure // signed, then rejected at home
+	CauseError               = staged.CauseError               // a strategy failed
 )
 
-// Causes lists every cause in report order.
-var Causes = []string{CauseAgreement, CauseDeadline, CauseWalkAway, CauseMediatorExit, CauseRatificationFailure, CauseError}
+// ReportSchema is the schema name of a Report's JSON (docs/mediation.md).
+const ReportSchema = "parley.experiment/2"
 
-// Record is what one run measured (algorithms.md §4). Utility vectors list
+// Reasons returns every reason a run can end with, in report order: the
+// parley.Reason names.
+func Reasons() []string {
+	return []string{CauseAgreement, CauseDeadline, CauseWalkAway, CauseMediatorExit, CauseRatificationFailure, CauseError}
+}
+
+// Record is what one run measured. Utility vectors list
 // every party of the scenario in order, the mediator included.
 type Record struct {
 	Run         int      `json:"run"`         // run index, from 0
@@ -28,9 +36,9 @@ type Record struct {
 	Voters      []string `json:"voters"`      // voter strategy of each seated party
 	Agreed      bool     `json:"agreed"`      // an agreement was signed (ratified or not)
 	Ratified    bool     `json:"ratified"`    // ... and ratified
-	Cause       string   `json:"cause"`       // one of Causes
+	Reason      string   `json:"reason"`      // why it ended: one of Reasons()
 	Stage       string   `json:"stage"`       // the stage in which the run ended
-	Rounds      int      `json:"rounds"`      // rounds on the global clock when it ended
+	Rounds      int      `json:"rounds"`      // global round in which it ended, from 1
 	Time        float64  `json:"time"`        // normalised time when it ended
 	Locked      int      `json:"locked"`      // issues locked by a partial_issues carry-over
 	// Utility is each party's undiscounted utility: of the agreement when
@@ -38,9 +46,9 @@ type Record struct {
 	// r(t) at the end).
 	Utility    []float64 `json:"utility"`
 	Discounted []float64 `json:"discounted"` // the same, discounted at Time
-	// Advantage is each party's scale-free gain over its reservation value
-	// at the end, (u − r(t))/(max u − r(t)) (algorithms.md §4); 0 when
-	// max u ≤ r(t).
+	// Advantage is each party's utility minus its reservation value at the
+	// end, u − r(t): the one definition of advantage every Parley output
+	// uses (0 without agreement).
 	Advantage []float64 `json:"advantage"`
 	// Welfare, ParetoDistance and NashDistance are over the negotiators
 	// only (Report.Negotiators): Σ u_i, the distance to the nearest point
@@ -52,64 +60,55 @@ type Record struct {
 	Err            string  `json:"error,omitempty"`
 }
 
-// Estimate is a mean with its 95% t interval over N values; CI is nil when
-// N < 2 and Mean is 0 when N = 0.
-type Estimate struct {
-	N    int         `json:"n"`
-	Mean float64     `json:"mean"`
-	CI   *[2]float64 `json:"ci"`
-}
+// Estimate is a mean or rate with its 95% interval; its JSON form is
+// {"mean","low","high","n"}, as everywhere in Parley.
+type Estimate = stats.Estimate
 
 func estimate(xs []float64) Estimate {
-	if len(xs) == 0 {
-		return Estimate{}
-	}
-	s, err := stats.Mean(xs, stats.Level95)
+	e, err := stats.MeanEstimate(xs, stats.Level95)
 	if err != nil {
 		return Estimate{N: len(xs)}
-	}
-	e := Estimate{N: s.N, Mean: s.Mean}
-	if s.HasCI {
-		e.CI = &[2]float64{s.CI.Low, s.CI.High}
 	}
 	return e
 }
 
-// Arm is the summary of one arm (or sweep cell) over its runs.
+// Arm is the summary of one arm (or sweep cell) over its runs. Every
+// estimate is an Estimate ({"mean","low","high","n"} in JSON); per-party
+// values are keyed by party name.
 type Arm struct {
 	Name    string         `json:"name"`
 	Variant string         `json:"variant"`          // the protocol variant ("" = the declared default)
 	Params  map[string]any `json:"params,omitempty"` // sweep: parameter → value of this cell
 	Runs    int            `json:"runs"`
+	// Mediator is the mediator strategy spec of the arm's mediated stages
+	// ("" without one); Report.MediatingParty is the party it mediates as.
+	Mediator string `json:"mediator,omitempty"`
 
-	Agreements      int            `json:"agreements"` // signed agreements
-	AgreementRate   float64        `json:"agreement_rate"`
-	AgreementRateCI [2]float64     `json:"agreement_rate_ci"` // Wilson 95%
-	Ratified        int            `json:"ratified"`
-	RatifiedRate    float64        `json:"ratified_rate"`
-	RatifiedRateCI  [2]float64     `json:"ratified_rate_ci"` // Wilson 95%
-	Breakdown       map[string]int `json:"breakdown"`        // cause → runs, every cause listed
+	Agreements    int            `json:"agreements"`     // signed agreements
+	AgreementRate Estimate       `json:"agreement_rate"` // Wilson 95%
+	Ratified      int            `json:"ratified"`
+	RatifiedRate  Estimate       `json:"ratified_rate"` // Wilson 95%
+	Breakdown     map[string]int `json:"breakdown"`     // reason → runs, every reason listed
 
 	// RoundsToAgreement is over the runs with a signed agreement.
 	RoundsToAgreement Estimate `json:"rounds_to_agreement"`
 	// IssuesLocked is the mean number of issues locked by a
-	// partial_issues carry-over (algorithms.md §4, issues_locked_by_stage).
+	// partial_issues carry-over.
 	IssuesLocked float64 `json:"issues_locked"`
 
-	MeanUtility           map[string]float64    `json:"mean_utility"`    // party → mean undiscounted utility
-	MeanUtilityCI         map[string][2]float64 `json:"mean_utility_ci"` // party → t 95% CI (runs ≥ 2)
-	MeanDiscountedUtility map[string]float64    `json:"mean_discounted_utility"`
-	MeanAdvantage         map[string]float64    `json:"mean_advantage"`
+	// Utility, DiscountedUtility and Advantage are per party (t 95%).
+	Utility           map[string]Estimate `json:"utility"`
+	DiscountedUtility map[string]Estimate `json:"discounted_utility"`
+	Advantage         map[string]Estimate `json:"advantage"`
 
-	Welfare        float64    `json:"welfare"`    // mean Σ u over the negotiators
-	WelfareCI      [2]float64 `json:"welfare_ci"` // t 95%
-	ParetoDistance Estimate   `json:"pareto_distance"`
-	NashDistance   Estimate   `json:"nash_distance"`
-	// MediatorUtility is the mean undiscounted utility of the mediating
-	// party (nil when the protocol has none).
+	Welfare        Estimate `json:"welfare"` // Σ u over the negotiators
+	ParetoDistance Estimate `json:"pareto_distance"`
+	NashDistance   Estimate `json:"nash_distance"`
+	// MediatorUtility is the undiscounted utility of the mediating party
+	// (nil when the protocol has none).
 	MediatorUtility *Estimate `json:"mediator_utility"`
 	// FirstError is the error of the first run (by index) that failed
-	// (cause "error"), to tell a misconfiguration from a strategy's bad
+	// (reason "error"), to tell a misconfiguration from a strategy's bad
 	// luck; "" when none failed.
 	FirstError string `json:"first_error,omitempty"`
 
@@ -130,10 +129,9 @@ type Comparison struct {
 	Party  string `json:"party,omitempty"`
 	Test   string `json:"test"` // "mcnemar" or "wilcoxon"
 	// Difference is arm minus baseline: the difference of rates, or the
-	// mean paired difference; DifferenceCI its t 95% interval (Wilcoxon
-	// rows with at least two runs).
-	Difference   float64     `json:"difference"`
-	DifferenceCI *[2]float64 `json:"difference_ci,omitempty"`
+	// mean paired difference with its t 95% interval (Wilcoxon rows with
+	// at least two runs); its n is the number of pairs.
+	Difference Estimate `json:"difference"`
 	// Statistic is McNemar's continuity-corrected chi-square or
 	// Wilcoxon's W+; N the discordant pairs (McNemar) or non-zero
 	// differences (Wilcoxon).
@@ -150,8 +148,8 @@ type Comparison struct {
 func summarize(a *Arm, recs []Record, names []string, med int) error {
 	n := len(recs)
 	a.Runs, a.records = n, recs
-	a.Breakdown = make(map[string]int, len(Causes))
-	for _, c := range Causes {
+	a.Breakdown = make(map[string]int, len(Reasons()))
+	for _, c := range Reasons() {
 		a.Breakdown[c] = 0
 	}
 	var rounds []float64
@@ -166,63 +164,50 @@ func summarize(a *Arm, recs []Record, names []string, med int) error {
 		if r.Ratified {
 			a.Ratified++
 		}
-		if r.Cause == CauseError && a.FirstError == "" {
+		if r.Reason == CauseError && a.FirstError == "" {
 			a.FirstError = fmt.Sprintf("run %d: %s", r.Run, r.Err)
 		}
-		a.Breakdown[r.Cause]++
+		a.Breakdown[r.Reason]++
 	}
 	if n == 0 {
 		return fmt.Errorf("experiment: arm %q: no runs", a.Name)
 	}
-	ci, err := stats.Wilson(a.Agreements, n, stats.Level95)
-	if err != nil {
+	var err error
+	if a.AgreementRate, err = stats.RateEstimate(a.Agreements, n, stats.Level95); err != nil {
 		return fmt.Errorf("experiment: arm %q: %w", a.Name, err)
 	}
-	a.AgreementRate, a.AgreementRateCI = float64(a.Agreements)/float64(n), [2]float64{ci.Low, ci.High}
-	ci, err = stats.Wilson(a.Ratified, n, stats.Level95)
-	if err != nil {
+	if a.RatifiedRate, err = stats.RateEstimate(a.Ratified, n, stats.Level95); err != nil {
 		return fmt.Errorf("experiment: arm %q: %w", a.Name, err)
 	}
-	a.RatifiedRate, a.RatifiedRateCI = float64(a.Ratified)/float64(n), [2]float64{ci.Low, ci.High}
 	a.RoundsToAgreement = estimate(rounds)
 	a.IssuesLocked = float64(locked) / float64(n)
 
-	a.MeanUtility = map[string]float64{}
-	a.MeanUtilityCI = map[string][2]float64{}
-	a.MeanDiscountedUtility = map[string]float64{}
-	a.MeanAdvantage = map[string]float64{}
+	a.Utility = map[string]Estimate{}
+	a.DiscountedUtility = map[string]Estimate{}
+	a.Advantage = map[string]Estimate{}
 	xs := make([]float64, n)
 	for p, name := range names {
 		for i := range recs {
 			xs[i] = recs[i].Utility[p]
 		}
 		e := estimate(xs)
-		a.MeanUtility[name] = e.Mean
-		if e.CI != nil {
-			a.MeanUtilityCI[name] = *e.CI
-		}
+		a.Utility[name] = e
 		if p == med {
 			a.MediatorUtility = &e
 		}
 		for i := range recs {
 			xs[i] = recs[i].Discounted[p]
 		}
-		a.MeanDiscountedUtility[name] = estimate(xs).Mean
+		a.DiscountedUtility[name] = estimate(xs)
 		for i := range recs {
 			xs[i] = recs[i].Advantage[p]
 		}
-		a.MeanAdvantage[name] = estimate(xs).Mean
+		a.Advantage[name] = estimate(xs)
 	}
 	for i := range recs {
 		xs[i] = recs[i].Welfare
 	}
-	w := estimate(xs)
-	a.Welfare = w.Mean
-	if w.CI != nil {
-		a.WelfareCI = *w.CI
-	} else {
-		a.WelfareCI = [2]float64{w.Mean, w.Mean}
-	}
+	a.Welfare = estimate(xs)
 	for i := range recs {
 		xs[i] = recs[i].ParetoDistance
 	}
@@ -260,12 +245,12 @@ func compare(a, base *Arm, names []string, neg []int) ([]Comparison, error) {
 		if err != nil {
 			return nil, fmt.Errorf("experiment: %s vs %s: %w", a.Name, base.Name, err)
 		}
-		diff := a.AgreementRate - base.AgreementRate
+		diff := a.AgreementRate.Mean - base.AgreementRate.Mean
 		if metric == "ratified" {
-			diff = a.RatifiedRate - base.RatifiedRate
+			diff = a.RatifiedRate.Mean - base.RatifiedRate.Mean
 		}
 		out = append(out, Comparison{Arm: a.Name, Baseline: base.Name, Metric: metric, Test: "mcnemar",
-			Difference: diff, Statistic: m.Statistic, N: m.B + m.C, P: m.P, Exact: m.Exact})
+			Difference: Estimate{Mean: diff, N: n}, Statistic: m.Statistic, N: m.B + m.C, P: m.P, Exact: m.Exact})
 	}
 	ua, ub := make([]float64, n), make([]float64, n)
 	wilcoxon := func(metric, party string) error {
@@ -279,7 +264,7 @@ func compare(a, base *Arm, names []string, neg []int) ([]Comparison, error) {
 		}
 		e := estimate(d)
 		out = append(out, Comparison{Arm: a.Name, Baseline: base.Name, Metric: metric, Party: party, Test: "wilcoxon",
-			Difference: e.Mean, DifferenceCI: e.CI, Statistic: w.WPlus, N: w.N, P: w.P, Exact: w.Exact})
+			Difference: e, Statistic: w.WPlus, N: w.N, P: w.P, Exact: w.Exact})
 		return nil
 	}
 	for _, p := range neg {
@@ -313,6 +298,7 @@ func holm(cs []Comparison) {
 // Report is the result of an experiment: one Arm per arm or sweep cell, in
 // order, and the paired comparisons of every arm with the baseline.
 type Report struct {
+	Schema     string   `json:"schema"`     // ReportSchema
 	Experiment string   `json:"experiment"` // "sequencing" or "sweep"
 	Scenario   string   `json:"scenario"`
 	Runs       int      `json:"runs"` // runs per arm
@@ -321,13 +307,15 @@ type Report struct {
 	// Negotiators are the parties over which welfare and the Pareto and
 	// Nash distances are computed: every party that takes part in a stage
 	// other than as its mediator.
-	Negotiators []string      `json:"negotiators"`
-	Mediator    string        `json:"mediator,omitempty"` // the mediating party of the mediated stages, if any
-	Pool        PoolNames     `json:"pool"`
-	Parameters  []ParamValues `json:"parameters,omitempty"` // sweep: the grid
-	Baseline    string        `json:"baseline"`
-	Arms        []Arm         `json:"arms"`
-	Comparisons []Comparison  `json:"comparisons"`
+	Negotiators []string `json:"negotiators"`
+	// MediatingParty is the mediating party of the mediated stages, if
+	// any (each Arm names its mediator strategy).
+	MediatingParty string        `json:"mediating_party,omitempty"`
+	Pool           PoolNames     `json:"pool"`
+	Parameters     []ParamValues `json:"parameters,omitempty"` // sweep: the grid
+	Baseline       string        `json:"baseline"`
+	Arms           []Arm         `json:"arms"`
+	Comparisons    []Comparison  `json:"comparisons"`
 }
 
 // PoolNames names the strategies a report's runs cycled through.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -18,18 +17,18 @@ import (
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
-	"github.com/parley-dev/parley/ufun"
 )
 
-// The default strategy pool (issue 3; ceasefire.md §5): time-dependent
-// Boulware (e = 0.2), Linear and Conceder (e = 2) and tit-for-tat for
-// alternating offers; hill-climbing, annealing and reservation-aware
-// voters for the mediated stages. The names are strategy specs (parley
-// agents lists them).
-var (
-	DefaultNegotiators = []string{"boulware", "linear", "conceder:e=2", "tft"}
-	DefaultVoters      = []string{"hillclimber", "annealer", "reservation"}
-)
+// DefaultNegotiators returns the default strategy pool for alternating
+// offers: time-dependent Boulware (e = 0.2), Linear and Conceder (e = 2),
+// and tit-for-tat. The names are strategy specs (parley agents lists them).
+// The pools are functions returning fresh slices, so that no caller can
+// change the defaults for everyone else.
+func DefaultNegotiators() []string { return []string{"boulware", "linear", "conceder:e=2", "tft"} }
+
+// DefaultVoters returns the default voter pool for mediated stages:
+// hill-climbing, annealing and reservation-aware voters.
+func DefaultVoters() []string { return []string{"hillclimber", "annealer", "reservation"} }
 
 // DefaultMediatorPolicy is the mediator of a mediated stage that names no
 // mediator_policy: a hill-climbing mediator, which needs nothing but votes.
@@ -82,6 +81,10 @@ type Config struct {
 	Mediator func(spec string) (func() mediated.Mediator, error)
 	// Baseline is the arm the others are compared with ("" = the first).
 	Baseline string
+	// Progress, when set, is called with the runs done so far (of all
+	// arms) and their total, once with 0 before the first run and after
+	// each run; calls are serialised, with done increasing.
+	Progress func(done, total int64)
 }
 
 // Treatment is one arm to run: a variant of a scenario's protocol, on the
@@ -99,9 +102,9 @@ type prepared struct {
 	plan     staged.Plan
 	profiles []*parley.Profile
 	newMed   func() mediated.Mediator
+	medSpec  string           // the mediator strategy spec ("" without a mediated stage)
 	front    []analysis.Point // over the negotiators
 	nash     *analysis.Point
-	maxU     []float64 // per party: its best utility
 }
 
 // Sequencing runs every variant declared by s's protocol as one arm, in
@@ -232,6 +235,7 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 			if cfg.Mediator == nil {
 				return nil, fmt.Errorf("experiment: arm %q has a mediated stage (%q) but no mediator factory", t.Name, st.Name)
 			}
+			a.medSpec = spec
 			if a.newMed == nil {
 				if a.newMed, err = cfg.Mediator(spec); err != nil {
 					return nil, fmt.Errorf("experiment: arm %q: stage %q: mediator_policy: %w", t.Name, st.Name, err)
@@ -258,12 +262,12 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Experiment: experiment, Scenario: s0.Name, Runs: cfg.Runs, Seed: cfg.Seed, Parties: names}
+	rep := &Report{Schema: ReportSchema, Experiment: experiment, Scenario: s0.Name, Runs: cfg.Runs, Seed: cfg.Seed, Parties: names}
 	for _, p := range neg {
 		rep.Negotiators = append(rep.Negotiators, names[p])
 	}
 	if med >= 0 {
-		rep.Mediator = names[med]
+		rep.MediatingParty = names[med]
 	}
 	for _, n := range cfg.Pool.Negotiators {
 		rep.Pool.Negotiators = append(rep.Pool.Negotiators, n.Name)
@@ -273,7 +277,7 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	}
 	out := make([]Arm, len(arms))
 	for i, a := range arms {
-		out[i] = Arm{Name: a.t.Name, Variant: a.t.Variant, Params: a.t.Params}
+		out[i] = Arm{Name: a.t.Name, Variant: a.t.Variant, Params: a.t.Params, Mediator: a.medSpec}
 	}
 	if err := aggregate(rep, out, recs, names, neg, med, base); err != nil {
 		return nil, err
@@ -281,12 +285,11 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	return rep, nil
 }
 
-// analyse computes the negotiators' frontier and Nash point and every
-// party's best utility, reusing an earlier arm's when the profiles agree.
+// analyse computes the negotiators' frontier and Nash point, reusing an earlier arm's when the profiles agree.
 func (a *prepared) analyse(neg []int, earlier []*prepared) error {
 	for _, e := range earlier {
 		if sameProfiles(a.profiles, e.profiles) {
-			a.front, a.nash, a.maxU = e.front, e.nash, e.maxU
+			a.front, a.nash = e.front, e.nash
 			return nil
 		}
 	}
@@ -299,10 +302,6 @@ func (a *prepared) analyse(neg []int, earlier []*prepared) error {
 		return err
 	}
 	a.front, a.nash = rep.Frontier, rep.Nash
-	a.maxU = make([]float64, len(a.profiles))
-	for i, p := range a.profiles {
-		a.maxU[i] = maxUtility(p)
-	}
 	return nil
 }
 
@@ -315,21 +314,6 @@ func sameProfiles(a, b []*parley.Profile) bool {
 		}
 	}
 	return true
-}
-
-// maxUtility returns the party's best utility over the space.
-func maxUtility(p *parley.Profile) float64 {
-	if t, ok := p.Utility.(*ufun.Table); ok {
-		return t.Index().Max()
-	}
-	best := math.Inf(-1)
-	if p.Space.Enumerable() {
-		for o := range p.Space.Size() {
-			best = max(best, p.Utility.Utility(parley.Outcome(o)))
-		}
-		return best
-	}
-	return 1
 }
 
 // assignment returns the pool indices of run i's negotiators and voters,
@@ -398,6 +382,12 @@ func runAll(ctx context.Context, arms []*prepared, neg []int, names []string, cf
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var next atomic.Int64
+	var mu sync.Mutex // serialises cfg.Progress
+	var done int64
+	total := int64(A * N)
+	if cfg.Progress != nil {
+		cfg.Progress(0, total)
+	}
 	errs := make([]error, workers)
 	errJob := make([]int, workers)
 	var wg sync.WaitGroup
@@ -416,6 +406,12 @@ func runAll(ctx context.Context, arms []*prepared, neg []int, names []string, cf
 					errs[k], errJob[k] = err, j
 					cancel()
 					return
+				}
+				if cfg.Progress != nil {
+					mu.Lock()
+					done++
+					cfg.Progress(done, total)
+					mu.Unlock()
 				}
 			}
 		}()
@@ -473,17 +469,14 @@ func (w *worker) run(ctx context.Context, a *prepared, arm, i int, neg []int, cf
 		return fmt.Errorf("experiment: arm %q, run %d: %w", a.t.Name, i, err)
 	}
 	rec.Run, rec.Seed = i, seed
-	rec.Cause, rec.Ratified = res.Cause, res.Ratified
+	rec.Reason, rec.Ratified = res.Cause, res.Ratified
 	rec.Agreed = res.Agreement != parley.NoOutcome && (res.Cause == staged.CauseAgreement || res.Cause == staged.CauseRatificationFailure)
 	rec.Stage, rec.Rounds, rec.Time, rec.Locked = res.StageName, res.Rounds, res.Time, len(res.Locked)
 	rec.Utility = slices.Clone(res.Utilities)
 	rec.Discounted = slices.Clone(res.Discounted)
 	rec.Advantage = make([]float64, len(a.profiles))
 	for p, prof := range a.profiles {
-		r := prof.ReservationAt(res.Time)
-		if d := a.maxU[p] - r; d > parley.Eps {
-			rec.Advantage[p] = (rec.Utility[p] - r) / d
-		}
+		rec.Advantage[p] = rec.Utility[p] - prof.ReservationAt(res.Time)
 	}
 	u := make([]float64, len(neg))
 	for j, p := range neg {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"testing"
 
@@ -17,14 +18,14 @@ import (
 func testConfig(t testing.TB, runs, workers int) Config {
 	t.Helper()
 	cfg := Config{Runs: runs, Seed: 1, Workers: workers}
-	for _, spec := range DefaultNegotiators {
+	for _, spec := range DefaultNegotiators() {
 		f, err := strategy.Parse(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		cfg.Pool.Negotiators = append(cfg.Pool.Negotiators, Negotiator{Name: spec, New: f})
 	}
-	for _, spec := range DefaultVoters {
+	for _, spec := range DefaultVoters() {
 		f, err := mediator.ParseVoter(spec)
 		if err != nil {
 			t.Fatal(err)
@@ -79,8 +80,11 @@ func TestCommonRandomNumbers(t *testing.T) {
 			t.Errorf("arm %d: %s with %d runs", i, a.Name, a.Runs)
 		}
 	}
-	if !reflect.DeepEqual(r.Negotiators, []string{"RU", "UA"}) || r.Mediator != "US" || r.Baseline != "bilateral_only" {
-		t.Errorf("negotiators %v, mediator %q, baseline %q", r.Negotiators, r.Mediator, r.Baseline)
+	if !reflect.DeepEqual(r.Negotiators, []string{"RU", "UA"}) || r.MediatingParty != "US" || r.Baseline != "bilateral_only" {
+		t.Errorf("negotiators %v, mediating party %q, baseline %q", r.Negotiators, r.MediatingParty, r.Baseline)
+	}
+	if r.Schema != "parley.experiment/2" {
+		t.Errorf("schema %q", r.Schema)
 	}
 	base := r.Arms[0].Records()
 	for _, a := range r.Arms[1:] {
@@ -93,7 +97,7 @@ func TestCommonRandomNumbers(t *testing.T) {
 	}
 	for _, a := range r.Arms {
 		n := 0
-		for _, c := range Causes {
+		for _, c := range Reasons() {
 			n += a.Breakdown[c]
 		}
 		if n != a.Runs || a.Breakdown[CauseAgreement] != a.Ratified {
@@ -106,12 +110,18 @@ func TestCommonRandomNumbers(t *testing.T) {
 			if len(rec.Utility) != 3 || len(rec.Advantage) != 3 {
 				t.Fatalf("record %+v", rec)
 			}
+			// Advantage is u − r(t), the one definition every output uses.
+			for p, party := range s.Parties {
+				if want := rec.Utility[p] - party.Profile.ReservationAt(rec.Time); math.Abs(rec.Advantage[p]-want) > 1e-12 {
+					t.Errorf("arm %s run %d: %s's advantage %v, want u - r(t) = %v", a.Name, rec.Run, party.Name, rec.Advantage[p], want)
+				}
+			}
 			if !rec.Ratified {
 				// Without a ratified agreement each party gets r(t): no
 				// advantage.
 				for _, d := range rec.Advantage {
 					if d > 1e-9 || d < -1e-9 {
-						t.Errorf("arm %s run %d (%s): advantage %v without agreement", a.Name, rec.Run, rec.Cause, rec.Advantage)
+						t.Errorf("arm %s run %d (%s): advantage %v without agreement", a.Name, rec.Run, rec.Reason, rec.Advantage)
 					}
 				}
 			}
@@ -167,7 +177,7 @@ func TestSweepSmall(t *testing.T) {
 	}
 	a, b := r.Arms[0].Records(), r.Arms[1].Records()
 	for i := range a {
-		if a[i].Stage == "bilateral" && a[i].Cause == CauseAgreement && !reflect.DeepEqual(a[i].Utility, b[i].Utility) {
+		if a[i].Stage == "bilateral" && a[i].Reason == CauseAgreement && !reflect.DeepEqual(a[i].Utility, b[i].Utility) {
 			t.Errorf("run %d ended in the bilateral stage under both biases but differs: %v vs %v", i, a[i].Utility, b[i].Utility)
 		}
 	}
@@ -189,6 +199,31 @@ func BenchmarkSequencingCeasefire(b *testing.B) {
 	for b.Loop() {
 		if _, err := Sequencing(context.Background(), s, cfg); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestProgress: Config.Progress counts every run of every arm once, in
+// increasing order, from 0 to the total.
+func TestProgress(t *testing.T) {
+	s := ceasefire(t)
+	cfg := testConfig(t, 6, 3)
+	var got []int64
+	var totals []int64
+	cfg.Progress = func(done, total int64) {
+		got = append(got, done) // calls are serialised: no lock needed
+		totals = append(totals, total)
+	}
+	if _, err := Sequencing(context.Background(), s, cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := int64(6 * len(s.Protocol.Variants))
+	if len(got) != int(want)+1 {
+		t.Fatalf("%d calls, want %d", len(got), want+1)
+	}
+	for i, d := range got {
+		if d != int64(i) || totals[i] != want {
+			t.Fatalf("call %d: %d of %d, want %d of %d", i, d, totals[i], i, want)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/protocol/mediated"
 )
 
 // keeper keeps the State of its previous turn and reads it: the bug the
@@ -94,4 +95,69 @@ func TestChecksCatchBugs(t *testing.T) {
 	if errs := checkBadInput(func() parley.Negotiator { return &Conceder{} }); len(errs) != 0 {
 		t.Errorf("Conceder: %v", errs)
 	}
+}
+
+// keepVoter keeps the State it was handed and votes, next time, by the
+// text it saw last time: a bug TestVoter must catch.
+type keepVoter struct {
+	BetterVoter
+	last *parley.State
+}
+
+func (k *keepVoter) Vote(ctx context.Context, st *parley.State) (parley.Vote, error) {
+	if k.last != nil && k.last.Text != st.Text {
+		return parley.Vote{Accept: true}, nil
+	}
+	k.last = st
+	return k.BetterVoter.Vote(ctx, st)
+}
+
+// keepMediator proposes by the round it saw in the previous call.
+type keepMediator struct {
+	RandomMediator
+	last *parley.State
+}
+
+func (k *keepMediator) Propose(ctx context.Context, st *parley.State) (parley.Outcome, error) {
+	if k.last != nil {
+		o := parley.Outcome((k.last.Round + 1) % 2)
+		k.last = st
+		return o, nil
+	}
+	k.last = st
+	return k.RandomMediator.Propose(ctx, st)
+}
+
+func TestRoleChecksCatchBugs(t *testing.T) {
+	_, ps := TwoIssue()
+	voter := func(poisoned bool) ([]mediated.Voter, mediated.Mediator) {
+		var v mediated.Voter = &keepVoter{}
+		if poisoned {
+			v = &poisonVoter{inner: v}
+		}
+		return []mediated.Voter{v, &BetterVoter{}}, &RandomMediator{}
+	}
+	if err := checkRole(ps, mediated.Options{}, voter); err == nil || !strings.Contains(err.Error(), "overwritten") {
+		t.Errorf("a voter that keeps its State: error %v, want one about overwritten states", err)
+	}
+	med := func(poisoned bool) ([]mediated.Voter, mediated.Mediator) {
+		var m mediated.Mediator = &keepMediator{}
+		if poisoned {
+			m = &poisonMediator{inner: m}
+		}
+		return []mediated.Voter{&BetterVoter{}, &BetterVoter{}}, m
+	}
+	if err := checkRole(ps, mediated.Options{}, med); err == nil || !strings.Contains(err.Error(), "overwritten") {
+		t.Errorf("a mediator that keeps its State: error %v, want one about overwritten states", err)
+	}
+}
+
+func (k *keepVoter) Init(ctx context.Context, s *parley.Session) error {
+	k.last = nil
+	return k.BetterVoter.Init(ctx, s)
+}
+
+func (k *keepMediator) Init(ctx context.Context, s *parley.Session) error {
+	k.last = nil
+	return k.RandomMediator.Init(ctx, s)
 }

@@ -117,3 +117,23 @@ func TestConcederConforms(t *testing.T) {
 	three := append(ps, ps[0])
 	parleytest.TestNegotiator(t, func() parley.Negotiator { return &parleytest.Conceder{} }, three...)
 }
+
+// TestMechanismsTreatSeatsAsAdversaries runs the seat checks on Parley's
+// own mechanisms, on the tiny scenario and on one with red lines.
+func TestMechanismsTreatSeatsAsAdversaries(t *testing.T) {
+	_, ps := parleytest.TwoIssue()
+	parleytest.TestSAO(t)
+	parleytest.TestMediated(t)
+	red := make([]*parley.Profile, len(ps))
+	for i, p := range ps {
+		q := *p
+		q.Reservation = 0.3
+		q.Vetoes = []parley.ValueRef{{Issue: 0, Value: i}}
+		q.Ratification = []parley.Ratification{{Value: parley.ValueRef{Issue: 1, Value: 0}, P: 0.5}}
+		red[i] = &q
+	}
+	t.Run("red-lines", func(t *testing.T) {
+		parleytest.TestSAO(t, red...)
+		parleytest.TestMediated(t, red...)
+	})
+}

@@ -161,7 +161,7 @@ func TestCeasefireRatification(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !res.Agreed() || res.Agreement != plan28 {
+			if res.Agreement != plan28 || res.Agreed() != res.Ratified {
 				// In a mediated stage the text stops improving, so the US
 				// may step back (hazard 0.03) and RU walk away (0.01)
 				// before the final vote.

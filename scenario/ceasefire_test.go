@@ -10,6 +10,8 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/parley-dev/parley/ufun"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // ceasefireFile is the built-in ceasefire scenario, relative to this
@@ -102,7 +104,7 @@ func TestCeasefireMatchesDraft(t *testing.T) {
 	draftPath := filepath.Join("..", "..", "shared", "reference", "ceasefire-draft.yaml")
 	data, err := os.ReadFile(draftPath)
 	if err != nil {
-		t.Skipf("SKIPPING: %s not found (shared reference material is not part of the repository): %v", draftPath, err)
+		sharedtest.Skipf(t, draftPath, "SKIPPING: %s not found (shared reference material is not part of the repository): %v", draftPath, err)
 	}
 	var draft struct {
 		Issues []struct {
@@ -145,9 +147,9 @@ func TestCeasefireMatchesDraft(t *testing.T) {
 			continue
 		}
 		la := linearOf(t, p)
-		if p.Profile.Reservation != dp.Reservation || p.Profile.Discount != dp.Discount || la.Bonus != dp.AgreementBonus {
+		if p.Profile.Reservation != dp.Reservation || p.Profile.Discount != dp.Discount || la.AgreementBonus() != dp.AgreementBonus {
 			t.Errorf("%s: reservation/discount/bonus %v %v %v, draft %v %v %v", p.Name,
-				p.Profile.Reservation, p.Profile.Discount, la.Bonus, dp.Reservation, dp.Discount, dp.AgreementBonus)
+				p.Profile.Reservation, p.Profile.Discount, la.AgreementBonus(), dp.Reservation, dp.Discount, dp.AgreementBonus)
 		}
 		// Realism (ceasefire.md §2): drift, hazard, hard vetoes, ratification.
 		if p.Profile.Drift != dp.Drift || p.Profile.Hazard != dp.Hazard {
@@ -182,12 +184,12 @@ func TestCeasefireMatchesDraft(t *testing.T) {
 			t.Errorf("%s: ratification %v, draft %v", p.Name, rats, draftRats)
 		}
 		for i, is := range s.Space.Issues {
-			if math.Abs(la.Weights[i]-dp.Weights[is.Name]) > 1e-12 {
-				t.Errorf("%s: weight of %s %v, draft %v", p.Name, is.Name, la.Weights[i], dp.Weights[is.Name])
+			if math.Abs(la.Weight(i)-dp.Weights[is.Name]) > 1e-12 {
+				t.Errorf("%s: weight of %s %v, draft %v", p.Name, is.Name, la.Weight(i), dp.Weights[is.Name])
 			}
 			for k, v := range is.Values {
-				if la.Evals[i][k] != dp.Values[is.Name][v] {
-					t.Errorf("%s: %s=%s utility %v, draft %v", p.Name, is.Name, v, la.Evals[i][k], dp.Values[is.Name][v])
+				if la.Eval(i, k) != dp.Values[is.Name][v] {
+					t.Errorf("%s: %s=%s utility %v, draft %v", p.Name, is.Name, v, la.Eval(i, k), dp.Values[is.Name][v])
 				}
 			}
 		}

@@ -166,6 +166,10 @@ type fileParty struct {
 	WalkAwayHazard   *float64                       `yaml:"walk_away_hazard" json:"walk_away_hazard"`
 	Vetoes           map[string][]any               `yaml:"vetoes" json:"vetoes"`
 	Ratification     map[string]map[string]*float64 `yaml:"ratification" json:"ratification"`
+
+	// NormalizeWeights false keeps the weights as written, as GENIUS does
+	// (utilities capped at 1); nil or true makes them relative.
+	NormalizeWeights *bool `yaml:"normalize_weights" json:"normalize_weights"`
 }
 
 type fileLinear struct {
@@ -578,11 +582,13 @@ func (l *loader) linearAdditive(q path, fp *fileParty) (*ufun.LinearAdditive, er
 	if math.IsInf(sum, 0) {
 		return nil, l.x.errorf(wp, "party %q: weights sum to %v", name, sum)
 	}
-	// The file's weights are relative (docs/scenario-format.md). Weights
-	// that already sum to 1 within the tolerance of ufun.NewLinearAdditive
-	// are kept as written, so that writing any linear-additive profile and
-	// reading it back gives exactly the same numbers.
-	if math.Abs(sum-1) > 1e-6 {
+	// The file's weights are relative (docs/scenario-format.md) unless
+	// normalize_weights is false. Weights that already sum to 1 within the
+	// tolerance of ufun.NewLinearAdditive are kept as written, so that
+	// writing any linear-additive profile and reading it back gives exactly
+	// the same numbers.
+	asWritten := fp.NormalizeWeights != nil && !*fp.NormalizeWeights
+	if !asWritten && math.Abs(sum-1) > 1e-6 {
 		for i := range w {
 			w[i] /= sum
 		}
@@ -643,7 +649,11 @@ func (l *loader) linearAdditive(q path, fp *fileParty) (*ufun.LinearAdditive, er
 			return nil, l.x.errorf(q.key("agreement_bonus"), "party %q: agreement_bonus %v outside [0,1)", name, bonus)
 		}
 	}
-	u, err := ufun.NewLinearAdditive(sp, w, evals, bonus)
+	newUfun := ufun.NewLinearAdditive
+	if asWritten {
+		newUfun = ufun.NewLinearAdditiveAsWritten
+	}
+	u, err := newUfun(sp, w, evals, bonus)
 	if err != nil {
 		return nil, l.x.errorf(q, "party %q: %v", name, err)
 	}
@@ -692,6 +702,8 @@ func (l *loader) table(tp path, party string, is *parley.Issue, tab map[string]*
 func (l *loader) constraint(q path, fp *fileParty) (*ufun.Constraint, error) {
 	name := fp.Name
 	switch {
+	case fp.NormalizeWeights != nil:
+		return nil, l.x.errorf(q.key("normalize_weights"), "party %q: normalize_weights belongs to model: %s", name, ModelLinearAdditive)
 	case fp.Weights != nil:
 		return nil, l.x.errorf(q.key("weights"), "party %q: weights belong to model: %s", name, ModelLinearAdditive)
 	case fp.Values != nil:

@@ -43,6 +43,11 @@ type Scenario struct {
 	References []Reference
 	// Protocol is the declared protocol (stages and variants), or nil.
 	Protocol *Protocol
+	// Warnings are what the reader found odd but accepted (GENIUS profile
+	// weights that do not sum to 1, a value evaluated twice, ...), one line
+	// each naming the file and, where known, the line. Readers never print
+	// them; the caller shows them to the user.
+	Warnings []string
 }
 
 // Reference is a named outcome of a scenario.

@@ -387,19 +387,29 @@ func encodeProtocol(s *Scenario, pr *Protocol) (*omap, error) {
 
 func encodeLinear(s *Scenario, party string, u *ufun.LinearAdditive, m *omap) error {
 	sp := s.Space
-	if len(u.Weights) != len(sp.Issues) || len(u.Evals) != len(sp.Issues) {
-		return fmt.Errorf("scenario: write %s: party %q: %d weights for %d issues", s.Name, party, len(u.Weights), len(sp.Issues))
+	ws, evs := u.Weights(), u.Evals()
+	if len(ws) != len(sp.Issues) || len(evs) != len(sp.Issues) {
+		return fmt.Errorf("scenario: write %s: party %q: %d weights for %d issues", s.Name, party, len(ws), len(sp.Issues))
 	}
 	weights := &omap{}
 	values := &omap{}
 	linear := &omap{}
+	sum := 0.0
+	for _, w := range ws {
+		sum += w
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		// Weights as written (a GENIUS profile's): reading them back as
+		// relative weights would change every utility.
+		m.set("normalize_weights", false)
+	}
 	for i := range sp.Issues {
 		is := &sp.Issues[i]
-		ev := u.Evals[i]
+		ev := evs[i]
 		if len(ev) != is.Size() {
 			return fmt.Errorf("scenario: write %s: party %q: issue %q: %d utilities for %d values", s.Name, party, is.Name, len(ev), is.Size())
 		}
-		weights.set(is.Name, u.Weights[i])
+		weights.set(is.Name, ws[i])
 		if is.Kind != parley.Discrete && is.Size() >= 2 && isLinear(is, ev) {
 			lm := &omap{flow: true}
 			lm.set("at_min", ev[0])
@@ -420,8 +430,8 @@ func encodeLinear(s *Scenario, party string, u *ufun.LinearAdditive, m *omap) er
 	if len(linear.keys) > 0 {
 		m.set("linear", linear)
 	}
-	if u.Bonus != 0 {
-		m.set("agreement_bonus", u.Bonus)
+	if u.AgreementBonus() != 0 {
+		m.set("agreement_bonus", u.AgreementBonus())
 	}
 	return nil
 }
@@ -441,9 +451,10 @@ func isLinear(is *parley.Issue, ev []float64) bool {
 func encodeConstraint(s *Scenario, party string, c *ufun.Constraint, m *omap) error {
 	sp := s.Space
 	m.set("model", ModelConstraint)
-	m.set("max", c.Max)
-	rects := make([]any, len(c.Rects))
-	for r, rect := range c.Rects {
+	m.set("max", c.Max())
+	crs := c.Rects()
+	rects := make([]any, len(crs))
+	for r, rect := range crs {
 		rm := &omap{}
 		rm.set("utility", rect.Utility)
 		if rect.Exclusive {

@@ -197,11 +197,11 @@ func TestReservationFloor(t *testing.T) {
 }
 
 func scaled(t *ufun.Table, f float64) *ufun.Table {
-	u := make([]float64, len(t.U))
-	for i, x := range t.U {
+	u := make([]float64, t.Len())
+	for i, x := range t.Values() {
 		u[i] = x * f
 	}
-	return &ufun.Table{U: u}
+	return ufun.TableOf(u)
 }
 
 // TestTies: among outcomes of equal utility the choice comes from the
@@ -211,8 +211,8 @@ func TestTies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flat := &ufun.Table{U: []float64{0.5, 1, 0.5, 1, 1}}
-	never := &ufun.Table{U: []float64{1, 0, 1, 0, 0}}
+	flat := ufun.TableOf([]float64{0.5, 1, 0.5, 1, 1})
+	never := ufun.TableOf([]float64{1, 0, 1, 0, 0})
 	ps := []*parley.Profile{{Name: "a", Space: space, Utility: flat}, {Name: "b", Space: space, Utility: never}}
 	offers := func(seed uint64) []parley.Outcome {
 		trace, _ := run(t, ps, 30, seed, strategy.NewHardliner(), &parleytest.Scripted{Actions: parleytest.Offers(0)})
@@ -276,7 +276,7 @@ func TestSampledSpace(t *testing.T) {
 	// of every issue.
 	best := make([]int, 10)
 	la := ps[0].Utility.(*ufun.LinearAdditive)
-	for i, ev := range la.Evals {
+	for i, ev := range la.Evals() {
 		best[i] = slices.Index(ev, slices.Max(ev))
 	}
 	if want, _ := space.Encode(best); a[0].Outcome != want {
@@ -317,7 +317,7 @@ func TestReuseNewUtility(t *testing.T) {
 	if got := offersBy(trace, 0); !slices.Equal(got, []parley.Outcome{1, 1}) {
 		t.Fatalf("offers %v, want [1 1]", got)
 	}
-	ps[0].Utility = &ufun.Table{U: []float64{0, 0.1, 0.2, 0.3, 0.4, 1}}
+	ps[0].Utility = ufun.TableOf([]float64{0, 0.1, 0.2, 0.3, 0.4, 1})
 	trace, _ = run(t, ps, 2, 1, td, seller)
 	if got := offersBy(trace, 0); !slices.Equal(got, []parley.Outcome{5, 5}) {
 		t.Errorf("after replacing the utility: offers %v, want [5 5]", got)

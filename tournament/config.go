@@ -37,6 +37,9 @@ type Config struct {
 	// SelfPlay lets a competitor meet itself (and, with three or more
 	// parties, fill several seats).
 	SelfPlay bool
+	// Timing is how time runs in every negotiation (TimingAuto,
+	// TimingSteps or TimingGENIUS); it is part of the tournament's Meta.
+	Timing Timing
 	// Workers is the number of negotiations run in parallel (0 means
 	// GOMAXPROCS). Results do not depend on it.
 	Workers int
@@ -57,16 +60,20 @@ type prepared struct {
 	tuples  []int64 // ordered competitor tuples per scenario
 	offsets []int64 // first job id of each scenario; offsets[len] = Count
 	parties []int
-	reports []*analysis.Report
-	resv    [][]float64 // reservation values per scenario, by party
-	names   [][]string  // party names per scenario
-	dls     []int       // deadline per scenario
+	reports []*analysis.Report // nil for a scenario that cannot be analysed
+	notes   []string           // why reports[s] is nil ("" when it is not)
+	resv    [][]float64        // reservation values per scenario, by party
+	names   [][]string         // party names per scenario
+	dls     []int              // deadline per scenario
 }
 
 // Prepare checks the configuration, naming the first bad field, and
 // precomputes what every negotiation shares: utility tables
 // (scenario.Prepare) and each scenario's analysis (Pareto frontier, Nash
-// point). It is idempotent and safe for concurrent use.
+// point). A scenario that cannot be analysed (a non-linear space too large
+// to enumerate, such as ANAC 2014's 10¹⁰-outcome ones) is still played, as
+// 'parley run' plays it: its records carry Record.MetricsNote instead of
+// Pareto and Nash distances. It is idempotent and safe for concurrent use.
 func (c *Config) Prepare() error {
 	_, err := c.prepare()
 	return err
@@ -87,10 +94,12 @@ func (c *Config) prepare() (*prepared, error) {
 			return nil, fmt.Errorf("tournament: scenario %s: %w", p.refs[i], err)
 		}
 		rep, err := analysis.Analyze(s.Space, s.Profiles())
+		note := ""
 		if err != nil {
-			return nil, fmt.Errorf("tournament: scenario %s: %w", p.refs[i], err)
+			rep, note = nil, err.Error()
 		}
 		p.reports = append(p.reports, rep)
+		p.notes = append(p.notes, note)
 		r := make([]float64, len(s.Parties))
 		for k, pt := range s.Parties {
 			r[k] = pt.Profile.Reservation
@@ -136,6 +145,8 @@ func (c *Config) layout() (*prepared, error) {
 		return nil, fmt.Errorf("tournament: workers %d is negative", c.Workers)
 	case c.Limit < 0:
 		return nil, fmt.Errorf("tournament: time limit %v is negative", c.Limit)
+	case c.Timing != TimingAuto && c.Timing != TimingSteps && c.Timing != TimingGENIUS:
+		return nil, fmt.Errorf("tournament: timing %q: want %q, %q or empty (auto)", c.Timing, TimingSteps, TimingGENIUS)
 	}
 	p := &prepared{reps: max(c.Reps, 1), offsets: []int64{0}}
 	refs := make(map[string]bool, len(c.Scenarios))
@@ -211,7 +222,7 @@ func (c *Config) Meta() (Meta, error) {
 		return Meta{}, err
 	}
 	m := Meta{Scenarios: append([]string(nil), p.refs...), Reps: p.reps, Deadline: c.Deadline,
-		Seed: c.Seed, SelfPlay: c.SelfPlay, Planned: p.offsets[len(p.offsets)-1]}
+		Seed: c.Seed, SelfPlay: c.SelfPlay, Timing: c.Timing, Planned: p.offsets[len(p.offsets)-1]}
 	for _, cp := range c.Competitors {
 		m.Agents = append(m.Agents, cp.Name)
 	}

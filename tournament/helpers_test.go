@@ -85,20 +85,23 @@ func (m *memStore) Open(_ context.Context, meta tournament.Meta) (func(int64) bo
 	return func(id int64) bool { return done[id] }, nil
 }
 
-func (m *memStore) Write(_ context.Context, rs []tournament.Record) error {
+func (m *memStore) Write(_ context.Context, rs []tournament.Record) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.writes++
 	if m.writes == m.failAt {
-		return errors.New("memstore: disk full")
+		return 0, errors.New("memstore: disk full")
 	}
 	m.batches = append(m.batches, len(rs))
-	for _, r := range rs {
+	n := 0
+	for i, r := range rs {
 		if _, ok := m.recs[r.JobID]; !ok {
 			m.recs[r.JobID] = r
+			rs[n], rs[i] = rs[i], rs[n]
+			n++
 		}
 	}
-	return nil
+	return n, nil
 }
 
 func (m *memStore) Close() error { return nil }

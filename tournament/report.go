@@ -3,8 +3,10 @@ package tournament
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -25,6 +27,21 @@ type Report struct {
 	// in agreement.
 	Errors     int64 `json:"errors"`
 	Agreements int64 `json:"agreements"`
+	// Distinct is the number of runs the statistics count: a pairing (a
+	// scenario and a competitor per party) whose stored repetitions all
+	// gave the same record (the same agreement, utilities, rounds, reason
+	// and metrics: a deterministic pairing, which ignores its seed) is one
+	// sample, not one per repetition; Collapsed = Runs − Distinct such
+	// repetitions were not counted again. The leaderboard's seats,
+	// intervals and agreement rates and the pairwise tests count distinct
+	// runs; Runs, Errors, Agreements and ErrorCauses count every stored
+	// run.
+	Distinct  int64 `json:"distinct_runs"`
+	Collapsed int64 `json:"collapsed_repetitions"`
+	// MetricsNotes lists the scenarios whose Pareto and Nash distances are
+	// not available, with the reason (Record.MetricsNote); their runs are
+	// left out of those two means.
+	MetricsNotes []ScenarioNote `json:"metrics_notes"`
 	// Leaderboard ranks the competitors by mean utility, best first.
 	Leaderboard []Standing `json:"leaderboard"`
 	// Pairwise compares every two competitors that have paired runs;
@@ -37,38 +54,36 @@ type Report struct {
 	ErrorCauses []Cause `json:"error_causes"`
 }
 
-// Estimate is a sample mean with its 95% t interval (valid when N >= 2).
-type Estimate struct {
-	Mean  float64 `json:"mean"`
-	Low   float64 `json:"low"`
-	High  float64 `json:"high"`
-	N     int     `json:"n"`
-	HasCI bool    `json:"has_ci"`
-}
+// Estimate is a sample mean or a rate with its 95% interval; its JSON
+// form is {"mean","low","high","n"}, as everywhere in Parley.
+type Estimate = stats.Estimate
 
 // Standing is one competitor's line of the leaderboard. A competitor's
-// sample has one value per seat it took: a run in which it played both
-// sides (self-play) counts twice.
+// sample has one value per seat it took in a distinct run (Report.Distinct:
+// the repetitions of a deterministic pairing count once): a run in which it
+// played both sides (self-play) counts twice.
 type Standing struct {
 	Rank  int    `json:"rank"`
 	Agent string `json:"agent"`
-	// Seats is the number of seats the competitor took in stored runs.
+	// Seats is the number of seats the competitor took in distinct runs.
 	Seats int `json:"seats"`
 	// Utility is the undiscounted utility it obtained (its reservation
 	// value without agreement, errors included); Advantage the same minus
-	// its reservation value.
+	// its reservation value at the end time, u − r(t).
 	Utility   Estimate `json:"utility"`
 	Advantage Estimate `json:"advantage"`
 	// AgreementRate is the share of its seats that ended in agreement,
 	// with the Wilson 95% interval.
-	AgreementRate float64 `json:"agreement_rate"`
-	AgreementLow  float64 `json:"agreement_low"`
-	AgreementHigh float64 `json:"agreement_high"`
+	AgreementRate Estimate `json:"agreement_rate"`
 	// ParetoDistance, NashDistance and Welfare are means over its runs of
-	// the outcome's distance to the Pareto frontier, to the Nash point
-	// (over runs whose scenario has one) and its social welfare.
+	// the outcome's distance to the Pareto frontier (over the MetricsSeats
+	// seats whose scenario could be analysed), to the Nash point (over the
+	// NashSeats seats whose scenario has one) and its social welfare (over
+	// all its seats). A distance over 0 seats is not available (0).
 	ParetoDistance float64 `json:"pareto_distance"`
+	MetricsSeats   int     `json:"metrics_seats"`
 	NashDistance   float64 `json:"nash_distance"`
+	NashSeats      int     `json:"nash_seats"`
 	Welfare        float64 `json:"welfare"`
 	// Errors counts its seats in runs that ended in error.
 	Errors int `json:"errors"`
@@ -92,6 +107,12 @@ type Comparison struct {
 	Significant bool    `json:"significant"`
 }
 
+// ScenarioNote says why a scenario's analysis metrics are not available.
+type ScenarioNote struct {
+	Scenario string `json:"scenario"`
+	Note     string `json:"note"`
+}
+
 // Cause is an error message and how many runs ended with it.
 type Cause struct {
 	Error string `json:"error"`
@@ -100,8 +121,12 @@ type Cause struct {
 
 // Tally accumulates stored records into a Report. Add the records of one
 // tournament (in any order), then call Report. Its memory grows with the
-// number of competitors and with the pairing table (one float64 per competitor, scenario, role, opponent
-// tuple and repetition), not with the records themselves.
+// number of competitors and with the pairing table (one float64 per
+// competitor, scenario, role, opponent tuple and repetition), not with the
+// records themselves, except that a pairing whose repetitions are not all
+// in yet and agree so far keeps its first record (to see whether all will
+// be identical): in job order, as stores return them, that is one pairing
+// at a time for a whole tournament, and one per pairing for a shard.
 type Tally struct {
 	m      Meta
 	agents map[string]int
@@ -116,13 +141,32 @@ type Tally struct {
 	pairs      []*scenarioPairs
 	pairValues int64
 	pairNote   string
+
+	pending   map[string]*group // pairings not all of whose repetitions are in
+	distinct  int64
+	collapsed int64
+	notes     map[string]string // scenario -> Record.MetricsNote
+}
+
+// group follows the repetitions of one pairing (a scenario and a
+// competitor per party) until all are in. While every record agrees with
+// the first, only the first is kept, with the repetitions it stands for;
+// once one differs, the pairing is not deterministic and every record
+// counts as it comes.
+type group struct {
+	s      int // scenario index
+	seat   []int
+	first  Record // while !varied
+	reps   []int  // repetitions whose record equals first, while !varied
+	n      int    // records added
+	varied bool
 }
 
 type agentTally struct {
 	util, adv             moments
 	agreed, errs          int
 	pareto, nash, welfare float64
-	nashN                 int
+	paretoN, nashN        int
 }
 
 // moments accumulates a sample's size, mean and sum of squared deviations
@@ -146,6 +190,9 @@ type scenarioPairs struct {
 	n      int
 	tuples int64 // C^(n-1) opponent tuples
 	vals   []float64
+	// dup marks values that repeat a collapsed pairing's first
+	// repetition: a pair of two such values is not a new sample.
+	dup []uint64
 }
 
 // maxPairValues bounds the pairing tables (128 MiB); a larger tournament
@@ -155,7 +202,8 @@ const maxPairValues = 1 << 24
 // NewTally starts a report on the tournament m.
 func NewTally(m Meta) *Tally {
 	t := &Tally{m: m, agents: map[string]int{}, scens: map[string]int{}, per: make([]agentTally, len(m.Agents)),
-		causes: map[string]int64{}, pairs: make([]*scenarioPairs, len(m.Scenarios))}
+		causes: map[string]int64{}, pairs: make([]*scenarioPairs, len(m.Scenarios)),
+		pending: map[string]*group{}, notes: map[string]string{}}
 	for i, a := range m.Agents {
 		t.agents[a] = i
 	}
@@ -167,7 +215,6 @@ func NewTally(m Meta) *Tally {
 
 // Add counts one record. It fails on a record of another tournament.
 func (t *Tally) Add(r *Record) error {
-	nc := len(t.m.Agents)
 	s, ok := t.scens[r.Scenario]
 	if !ok {
 		return fmt.Errorf("tournament: report: run %d: scenario %q is not in the tournament", r.JobID, r.Scenario)
@@ -193,31 +240,120 @@ func (t *Tally) Add(r *Record) error {
 		return fmt.Errorf("tournament: report: run %d: %d agents on a scenario of %d parties", r.JobID, n, sp.n)
 	}
 	t.runs++
-	agreed := r.Reason == "agreement"
-	failed := r.Reason == reasonError
-	if agreed {
+	if r.Reason == "agreement" {
 		t.agreed++
 	}
-	if failed {
+	if r.Reason == reasonError {
 		t.errs++
 		t.causes[r.Error]++
 	}
+	if r.MetricsNote != "" {
+		t.notes[r.Scenario] = r.MetricsNote
+	}
+	var key strings.Builder
+	key.WriteString(r.Scenario)
+	for _, a := range r.Agents {
+		key.WriteByte(0)
+		key.WriteString(a)
+	}
+	g := t.pending[key.String()]
+	switch {
+	case g == nil:
+		g = &group{s: s, seat: slices.Clone(seat), first: clone(r), reps: []int{r.Rep}}
+		t.pending[key.String()] = g
+	case g.varied:
+		t.count(s, g.seat, r, false)
+		t.distinct++
+	case sameResult(&g.first, r):
+		g.reps = append(g.reps, r.Rep)
+	default:
+		// Not deterministic: the records held so far count, each with its
+		// own repetition, and so will the rest.
+		for _, rp := range g.reps {
+			x := g.first
+			x.Rep = rp
+			t.count(s, g.seat, &x, false)
+			t.distinct++
+		}
+		t.count(s, g.seat, r, false)
+		t.distinct++
+		g.varied, g.first, g.reps = true, Record{}, nil
+	}
+	g.n++
+	if g.n >= max(t.m.Reps, 1) {
+		t.settle(g)
+		delete(t.pending, key.String())
+	}
+	return nil
+}
+
+// clone copies the parts of a record the tally reads.
+func clone(r *Record) Record {
+	c := *r
+	c.Agents = slices.Clone(r.Agents)
+	c.Utilities, c.Discounted, c.Advantage = slices.Clone(r.Utilities), slices.Clone(r.Discounted), slices.Clone(r.Advantage)
+	c.Agreement = maps.Clone(r.Agreement)
+	return c
+}
+
+// sameResult reports whether two runs of one pairing gave the same record,
+// leaving aside where, when and in which repetition they ran.
+func sameResult(a, b *Record) bool {
+	return a.Rounds == b.Rounds && a.Reason == b.Reason && a.Error == b.Error && maps.Equal(a.Agreement, b.Agreement) &&
+		slices.Equal(a.Utilities, b.Utilities) && slices.Equal(a.Discounted, b.Discounted) && slices.Equal(a.Advantage, b.Advantage) &&
+		a.ParetoDistance == b.ParetoDistance && a.NashDistance == b.NashDistance && a.HasNash == b.HasNash &&
+		a.Welfare == b.Welfare && a.MetricsNote == b.MetricsNote
+}
+
+// settle ends a pairing: unless its records varied (and are counted
+// already), they are all the same record, which counts once, at its lowest
+// repetition; the other repetitions enter only the pairing table, marked
+// as repeats.
+func (t *Tally) settle(g *group) {
+	if g.varied {
+		return
+	}
+	slices.Sort(g.reps)
+	for i, rp := range g.reps {
+		x := g.first
+		x.Rep = rp
+		t.count(g.s, g.seat, &x, i > 0)
+		if i > 0 {
+			t.collapsed++
+		} else {
+			t.distinct++
+		}
+	}
+}
+
+// count adds one record to the competitors' samples (unless dup) and to
+// the pairing table.
+func (t *Tally) count(s int, seat []int, r *Record, dup bool) {
+	nc := len(t.m.Agents)
+	sp := t.table(s, len(seat))
+	agreed := r.Reason == "agreement"
+	failed := r.Reason == reasonError
 	for i, k := range seat {
-		a := &t.per[k]
-		u, adv := finite(r.Utilities[i]), finite(r.Advantage[i])
-		a.util.add(u)
-		a.adv.add(adv)
-		if agreed {
-			a.agreed++
-		}
-		if failed {
-			a.errs++
-		}
-		a.pareto += r.ParetoDistance
-		a.welfare += r.Welfare
-		if r.HasNash {
-			a.nash += r.NashDistance
-			a.nashN++
+		u := finite(r.Utilities[i])
+		if !dup {
+			a := &t.per[k]
+			a.util.add(u)
+			a.adv.add(finite(r.Advantage[i]))
+			if agreed {
+				a.agreed++
+			}
+			if failed {
+				a.errs++
+			}
+			a.welfare += r.Welfare
+			if r.MetricsNote == "" {
+				a.pareto += r.ParetoDistance
+				a.paretoN++
+			}
+			if r.HasNash {
+				a.nash += r.NashDistance
+				a.nashN++
+			}
 		}
 		if sp == nil {
 			continue
@@ -231,9 +367,12 @@ func (t *Tally) Add(r *Record) error {
 			}
 		}
 		key := (int64(i)*sp.tuples+opp)*int64(max(t.m.Reps, 1)) + int64(r.Rep)
-		sp.vals[key*int64(nc)+int64(k)] = u
+		at := key*int64(nc) + int64(k)
+		sp.vals[at] = u
+		if dup {
+			sp.dup[at>>6] |= 1 << (uint(at) & 63)
+		}
 	}
-	return nil
 }
 
 // table returns the pairing table of scenario s (of n parties), allocating
@@ -259,7 +398,7 @@ func (t *Tally) table(s, n int) *scenarioPairs {
 		t.pairs = nil
 		return nil
 	}
-	sp := &scenarioPairs{n: n, tuples: tuples, vals: make([]float64, tuples*size)}
+	sp := &scenarioPairs{n: n, tuples: tuples, vals: make([]float64, tuples*size), dup: make([]uint64, (tuples*size+63)/64)}
 	for i := range sp.vals {
 		sp.vals[i] = math.NaN()
 	}
@@ -268,6 +407,8 @@ func (t *Tally) table(s, n int) *scenarioPairs {
 	return sp
 }
 
+func (sp *scenarioPairs) isDup(i int) bool { return sp.dup[i>>6]&(1<<(uint(i)&63)) != 0 }
+
 func finite(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return 0
@@ -275,23 +416,38 @@ func finite(x float64) float64 {
 	return x
 }
 
-// Report computes the leaderboard and the pairwise tests.
+// Report computes the leaderboard and the pairwise tests. It settles the
+// pairings whose repetitions are not all stored (an unfinished run or a
+// shard) with the repetitions there are; Add must not be called after it.
 func (t *Tally) Report() (*Report, error) {
+	for _, k := range slices.Sorted(maps.Keys(t.pending)) {
+		t.settle(t.pending[k])
+		delete(t.pending, k)
+	}
 	r := &Report{Meta: t.m, Planned: t.m.Planned, Runs: t.runs, Errors: t.errs, Agreements: t.agreed,
+		Distinct: t.distinct, Collapsed: t.collapsed, MetricsNotes: []ScenarioNote{},
 		Leaderboard: []Standing{}, Pairwise: []Comparison{}, ErrorCauses: []Cause{}}
+	for _, sc := range t.m.Scenarios {
+		if n, ok := t.notes[sc]; ok {
+			r.MetricsNotes = append(r.MetricsNotes, ScenarioNote{Scenario: sc, Note: n})
+		}
+	}
 	for k, name := range t.m.Agents {
 		a := &t.per[k]
 		st := Standing{Agent: name, Seats: a.util.n, Errors: a.errs}
 		if a.util.n > 0 {
 			st.Utility, st.Advantage = a.util.estimate(), a.adv.estimate()
 			n := float64(a.util.n)
-			st.AgreementRate = float64(a.agreed) / n
-			ci, err := stats.Wilson(a.agreed, a.util.n, stats.Level95)
+			ar, err := stats.RateEstimate(a.agreed, a.util.n, stats.Level95)
 			if err != nil {
 				return nil, fmt.Errorf("tournament: report: %s: %w", name, err)
 			}
-			st.AgreementLow, st.AgreementHigh = ci.Low, ci.High
-			st.ParetoDistance, st.Welfare = a.pareto/n, a.welfare/n
+			st.AgreementRate = ar
+			st.Welfare = a.welfare / n
+			st.MetricsSeats, st.NashSeats = a.paretoN, a.nashN
+			if a.paretoN > 0 {
+				st.ParetoDistance = a.pareto / float64(a.paretoN)
+			}
 			if a.nashN > 0 {
 				st.NashDistance = a.nash / float64(a.nashN)
 			}
@@ -364,7 +520,7 @@ func (t *Tally) pairwise(r *Report) error {
 				}
 				for slot := 0; slot < len(sp.vals); slot += nc {
 					ua, ub := sp.vals[slot+a], sp.vals[slot+b]
-					if !math.IsNaN(ua) && !math.IsNaN(ub) {
+					if !math.IsNaN(ua) && !math.IsNaN(ub) && !(sp.isDup(slot+a) && sp.isDup(slot+b)) {
 						x, y = append(x, ua), append(y, ub)
 					}
 				}

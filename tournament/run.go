@@ -2,7 +2,6 @@ package tournament
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -74,12 +73,16 @@ type RunOptions struct {
 
 // Summary says what a Run did.
 type Summary struct {
-	Planned    int64         `json:"planned"`    // negotiations of the tournament (Count)
-	Selected   int64         `json:"selected"`   // of those, in this shard
-	Skipped    int64         `json:"skipped"`    // already stored when Run started
-	Ran        int64         `json:"ran"`        // run and stored now
-	Agreements int64         `json:"agreements"` // of Ran, ended in agreement
-	Errors     int64         `json:"errors"`     // of Ran, ended in error
+	Planned    int64 `json:"planned"`    // negotiations of the tournament (Count)
+	Selected   int64 `json:"selected"`   // of those, in this shard
+	Skipped    int64 `json:"skipped"`    // already stored when Run started
+	Ran        int64 `json:"ran"`        // run and stored now, by this process
+	Agreements int64 `json:"agreements"` // of Ran, ended in agreement
+	Errors     int64 `json:"errors"`     // of Ran, ended in error
+	// Duplicates are runs this process finished (or received from the
+	// queue) whose results the store already held: another process
+	// writing the same store stored them first. They are not in Ran.
+	Duplicates int64         `json:"duplicates"`
 	Elapsed    time.Duration `json:"elapsed"`
 }
 
@@ -166,10 +169,15 @@ func (w *writer) flush(ctx context.Context) error {
 	if len(w.batch) == 0 {
 		return nil
 	}
-	if err := w.st.Write(ctx, w.batch); err != nil {
+	n, err := w.st.Write(ctx, w.batch)
+	if err != nil {
 		return err
 	}
-	for i := range w.batch {
+	if n < 0 || n > len(w.batch) {
+		return fmt.Errorf("tournament: the store says it stored %d of %d records", n, len(w.batch))
+	}
+	w.sum.Duplicates += int64(len(w.batch) - n)
+	for i := range w.batch[:n] {
 		w.sum.Ran++
 		switch w.batch[i].Reason {
 		case "agreement":
@@ -181,7 +189,7 @@ func (w *writer) flush(ctx context.Context) error {
 	clear(w.batch)
 	w.batch = w.batch[:0]
 	if w.opt.Progress != nil {
-		w.opt.Progress(w.sum.Ran, w.total)
+		w.opt.Progress(w.sum.Ran+w.sum.Duplicates, w.total)
 	}
 	return nil
 }
@@ -334,7 +342,7 @@ func runQueue(ctx context.Context, cfg *Config, p *prepared, meta Meta, done fun
 				if err := context.Cause(ctx); err != nil {
 					return err
 				}
-				return errors.New("tournament: the queue closed its results before every job was done")
+				return fmt.Errorf("tournament: the queue stopped delivering results after %d of the %d runs to collect (was its server lost for good?)", got, w.total)
 			}
 			id := rec.JobID
 			if id < 0 || id >= total || !opt.Shard.Has(id) || done(id) || seen.has(id) {
@@ -342,6 +350,11 @@ func runQueue(ctx context.Context, cfg *Config, p *prepared, meta Meta, done fun
 			}
 			seen.set(id)
 			got++
+			// MetricsNote is a property of the scenario, not of the run,
+			// and does not travel on the wire: the coordinator sets it.
+			if j, err := p.job(cfg, id); err == nil {
+				rec.MetricsNote = p.notes[j.Scenario]
+			}
 			w.add(rec)
 			if len(w.batch) >= opt.Batch {
 				if err := w.flush(wctx); err != nil {

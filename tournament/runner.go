@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/protocol/sao"
 )
 
@@ -70,8 +71,10 @@ func DefaultWorker() string {
 var ErrLimit = errors.New("exceeded the time limit")
 
 // Run runs job j and returns its record. A failing strategy (an error, a
-// panic, an exceeded Limit) gives a record with Reason "error" and the
-// cause in Error, not an error. Run returns an error only when ctx ends
+// panic on the calling goroutine, an exceeded Limit) gives a record with
+// Reason "error" and the cause in Error, not an error. A panic in a
+// goroutine the strategy started ends the process (see the package
+// documentation). Run returns an error only when ctx ends
 // before the negotiation does: the record is then not a result and must
 // not be stored.
 func (r *Runner) Run(ctx context.Context, j Job) (Record, error) {
@@ -172,7 +175,13 @@ func (r *Runner) base(j Job) Record {
 }
 
 func (r *Runner) metrics(rec *Record, s int) {
-	m, err := r.p.reports[s].Metrics(rec.Utilities)
+	rep := r.p.reports[s]
+	if rep == nil {
+		rec.Welfare = analysis.Welfare(rec.Utilities)
+		rec.MetricsNote = r.p.notes[s]
+		return
+	}
+	m, err := rep.Metrics(rec.Utilities)
 	if err != nil {
 		return
 	}
@@ -204,12 +213,7 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 		}
 	}()
 	s := j.Scenario
-	timing := sao.TimingGENIUS
-	for _, a := range j.Agents {
-		if !r.cfg.Competitors[a].GeniusTiming {
-			timing = sao.TimingSteps
-		}
-	}
+	timing := r.timing(j)
 	m := e.mechs[s][timing]
 	if m == nil {
 		sc := r.cfg.Scenarios[s]
@@ -255,9 +259,11 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	if res.Agreed() {
 		rec.Agreement = r.cfg.Scenarios[s].Space.Named(res.Agreement)
 	}
+	// Advantage: utility minus the reservation value at the end time,
+	// u_i − r_i(t), as every Parley output defines it.
 	rec.Advantage = make([]float64, len(res.Utilities))
 	for i, u := range res.Utilities {
-		rec.Advantage[i] = u - r.p.resv[s][i]
+		rec.Advantage[i] = u - r.cfg.Scenarios[s].Parties[i].Profile.ReservationAt(res.Time)
 	}
 	r.metrics(&rec, s)
 	return rec
@@ -296,4 +302,20 @@ func RunNegotiation(ctx context.Context, cfg *Config, j Job, opts RunnerOptions)
 	}
 	defer r.Close()
 	return r.Run(ctx, j)
+}
+
+// timing returns the sao timing of job j (Config.Timing).
+func (r *Runner) timing(j Job) sao.Timing {
+	switch r.cfg.Timing {
+	case TimingGENIUS:
+		return sao.TimingGENIUS
+	case TimingSteps:
+		return sao.TimingSteps
+	}
+	for _, a := range j.Agents {
+		if !r.cfg.Competitors[a].GeniusTiming {
+			return sao.TimingSteps
+		}
+	}
+	return sao.TimingGENIUS
 }

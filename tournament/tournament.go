@@ -9,6 +9,18 @@
 // Store in batches; jobs already in the store are skipped, so an interrupted
 // tournament resumes where it stopped. The package declares the Store and
 // Queue it needs; store/sqlite and distrib/natsq implement them.
+//
+// # Isolation and its limits
+//
+// A strategy that returns an error, panics in Init, Act or Finish, or
+// exceeds Config.Limit ends its negotiation with Reason "error"; the
+// tournament goes on. That is all the isolation there is: every
+// negotiation runs in this process, so a panic in a goroutine that a
+// strategy starts itself ends the whole process (Go lets no one else
+// recover it), and nothing stops a strategy from exhausting memory,
+// calling os.Exit or reading files. Code that is not trusted belongs in a
+// separate process that plays over the network (remote seats, planned as
+// `parley serve`), not in a Competitor.
 package tournament
 
 import (
@@ -25,10 +37,29 @@ type Competitor struct {
 	Name string
 	New  func() parley.Negotiator
 	// GeniusTiming marks a competitor that expects GENIUS's round timing
-	// (sao.TimingGENIUS, as the genius-* agents do): a negotiation in which
-	// every competitor does runs with it; any other with Parley's steps.
+	// (sao.TimingGENIUS, as the genius-* agents do): with TimingAuto, a
+	// negotiation in which every competitor does runs with it; any other
+	// with Parley's steps.
 	GeniusTiming bool
 }
+
+// Timing says how time runs in a tournament's negotiations (Config.Timing,
+// saved in Meta.Timing).
+type Timing string
+
+// The timings of a tournament.
+const (
+	// TimingAuto (the zero value) runs a negotiation with GENIUS's round
+	// timing when every competitor in it has GeniusTiming, and with
+	// Parley's steps otherwise.
+	TimingAuto Timing = ""
+	// TimingSteps runs every negotiation with Parley's step timing
+	// (sao.TimingSteps).
+	TimingSteps Timing = "steps"
+	// TimingGENIUS runs every negotiation with GENIUS's round timing
+	// (sao.TimingGENIUS), whatever the competitors: ANAC-style results.
+	TimingGENIUS Timing = "genius"
+)
 
 // Job is one negotiation of a tournament, fully determined by the Config
 // and its ID: the ID is its position in the enumeration (see JobAt).
@@ -55,11 +86,12 @@ type Record struct {
 	Utilities []float64 `json:"utilities"`
 	// Discounted are the Utilities discounted at the end time.
 	Discounted []float64 `json:"discounted"`
-	// Advantage is Utilities minus each party's reservation value
-	// (Profile.Reservation).
+	// Advantage is Utilities minus each party's reservation value at the
+	// end time (Profile.ReservationAt), u_i − r_i(t): 0 without agreement.
 	Advantage []float64 `json:"advantage"`
 	Rounds    int       `json:"rounds"`
-	// Reason is why it ended: agreement, deadline, walked_away or error.
+	// Reason is why it ended, a parley.Reason name: agreement, deadline,
+	// walk_away or error.
 	Reason string `json:"reason"`
 	// Error is the cause of a Reason "error" (a strategy's error or panic,
 	// an exceeded time limit), naming the party.
@@ -72,6 +104,11 @@ type Record struct {
 	NashDistance   float64 `json:"nash_distance"`
 	HasNash        bool    `json:"has_nash"`
 	Welfare        float64 `json:"welfare"`
+	// MetricsNote, when not empty, says why the scenario could not be
+	// analysed (e.g. a non-linear space too large to enumerate): then
+	// ParetoDistance and NashDistance are not available (0 and HasNash
+	// false), and only Welfare is.
+	MetricsNote string `json:"metrics_note,omitempty"`
 	// Worker names where the negotiation ran (host:pid or a worker name).
 	Worker string `json:"worker,omitempty"`
 }
@@ -86,6 +123,8 @@ type Meta struct {
 	Deadline  int      `json:"deadline"`
 	Seed      uint64   `json:"seed"`
 	SelfPlay  bool     `json:"self_play"`
+	// Timing is Config.Timing ("" for TimingAuto).
+	Timing Timing `json:"timing,omitempty"`
 	// Planned is the number of negotiations the tournament defines (Count).
 	Planned int64 `json:"planned"`
 }
@@ -99,9 +138,12 @@ type Store interface {
 	// already stored; it must be safe for concurrent use and reflect the
 	// store as it was at Open.
 	Open(ctx context.Context, m Meta) (done func(id int64) bool, err error)
-	// Write stores the records in one transaction. It is idempotent by
-	// JobID: a record whose job is already stored is ignored.
-	Write(ctx context.Context, rs []Record) error
+	// Write stores the records in one transaction and returns how many
+	// it stored. It is idempotent by JobID: a record whose job is already
+	// stored (by this process or by another writing the same store) is
+	// ignored and not counted. Write moves the records it stored to the
+	// front of rs, in their order: rs[:stored] are they.
+	Write(ctx context.Context, rs []Record) (stored int, err error)
 	// Close releases the store.
 	Close() error
 }

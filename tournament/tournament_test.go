@@ -132,6 +132,7 @@ func TestConfigErrors(t *testing.T) {
 		{"no deadline", &tournament.Config{Competitors: two, Scenarios: []*scenario.Scenario{twoIssue("a")}}, "suggests no deadline"},
 		{"negative reps", &tournament.Config{Competitors: two, Scenarios: []*scenario.Scenario{twoIssue("a")}, Deadline: 5, Reps: -1}, "reps -1"},
 		{"refs", &tournament.Config{Competitors: two, Scenarios: []*scenario.Scenario{twoIssue("a")}, ScenarioRefs: []string{"x", "y"}, Deadline: 5}, "2 scenario references for 1 scenarios"},
+		{"timing", &tournament.Config{Competitors: two, Scenarios: []*scenario.Scenario{twoIssue("a")}, Deadline: 5, Timing: "wall"}, `timing "wall"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -513,5 +514,55 @@ func TestQueueRun(t *testing.T) {
 		if id%2 == 0 && !strings.HasPrefix(r.Worker, "remote-") {
 			t.Fatalf("run %d ran on %q", id, r.Worker)
 		}
+	}
+}
+
+// clock offers outcome 3 every turn and notes the first and last times it
+// saw.
+type clock struct{ first, last *float64 }
+
+func (c clock) Init(context.Context, *parley.Session) error { return nil }
+func (c clock) Act(_ context.Context, st *parley.State) (parley.Action, error) {
+	*c.first = min(*c.first, st.Time)
+	*c.last = max(*c.last, st.Time)
+	return parley.OfferOf(3), nil
+}
+
+// TestTiming: Config.Timing decides the clock of every negotiation,
+// whatever the competitors; TimingAuto uses GENIUS's only when every
+// seat's competitor asks for it. With a 10-round deadline Parley's steps
+// give t = s/20 at step s (from 0 to 19/20), GENIUS's t = R/11 in round R
+// (from 1/11 to 10/11).
+func TestTiming(t *testing.T) {
+	steps, genius := [2]float64{0, 19.0 / 20}, [2]float64{1.0 / 11, 10.0 / 11}
+	for _, tc := range []struct {
+		name   string
+		timing tournament.Timing
+		genius bool // the competitors' GeniusTiming
+		want   [2]float64
+	}{
+		{"auto", tournament.TimingAuto, false, steps},
+		{"auto, genius competitors", tournament.TimingAuto, true, genius},
+		{"steps", tournament.TimingSteps, true, steps},
+		{"genius", tournament.TimingGENIUS, false, genius},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			first, last := math.Inf(1), math.Inf(-1)
+			c := func() parley.Negotiator { return clock{&first, &last} }
+			cfg := &tournament.Config{Competitors: []tournament.Competitor{
+				{Name: "a", New: c, GeniusTiming: tc.genius},
+				{Name: "b", New: c, GeniusTiming: tc.genius},
+			}, Scenarios: []*scenario.Scenario{twoIssue("tiny")}, Deadline: 10, Timing: tc.timing, Workers: 1}
+			m, err := cfg.Meta()
+			if err != nil || m.Timing != tc.timing {
+				t.Fatalf("Meta timing %q (%v), want %q", m.Timing, err, tc.timing)
+			}
+			if _, err := tournament.Run(context.Background(), cfg, newMemStore(), tournament.RunOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(first-tc.want[0]) > 1e-12 || math.Abs(last-tc.want[1]) > 1e-12 {
+				t.Errorf("times from %v to %v, want %v to %v", first, last, tc.want[0], tc.want[1])
+			}
+		})
 	}
 }

@@ -72,11 +72,11 @@ func (x *Ladder) Init(s *parley.Session, samples int) error {
 				return fmt.Errorf("ufun: profile %q: %w", p.Name, err)
 			}
 		}
-		if len(t.U) != p.Space.Size() {
-			return fmt.Errorf("ufun: profile %q: utility table has %d entries for %d outcomes", p.Name, len(t.U), p.Space.Size())
+		if t.Len() != p.Space.Size() {
+			return fmt.Errorf("ufun: profile %q: utility table has %d entries for %d outcomes", p.Name, t.Len(), p.Space.Size())
 		}
 		idx := t.Index()
-		util, outs := idx.Util, idx.Outcomes
+		util, outs := idx.util, idx.outs
 		if len(p.Vetoes) > 0 {
 			util, outs = unvetoed(idx, p)
 		}
@@ -102,10 +102,10 @@ func (x *Ladder) Init(s *parley.Session, samples int) error {
 	}
 	idx := NewIndex(u)
 	outs := make([]parley.Outcome, len(samp))
-	for i, k := range idx.Outcomes {
+	for i, k := range idx.outs {
 		outs[i] = samp[k]
 	}
-	util := idx.Util
+	util := idx.util
 	if len(p.Vetoes) > 0 {
 		util, outs = filterVetoed(util, outs, p)
 	}
@@ -142,7 +142,7 @@ func filterVetoed(util []float64, outs []parley.Outcome, p *parley.Profile) ([]f
 func extremes(space *parley.OutcomeSpace, la *LinearAdditive) []parley.Outcome {
 	hi := make([]int, len(space.Issues))
 	lo := make([]int, len(space.Issues))
-	for i, ev := range la.Evals {
+	for i, ev := range la.evals {
 		for k, e := range ev {
 			if e > ev[hi[i]] {
 				hi[i] = k
@@ -242,7 +242,7 @@ func unvetoed(x *Index, p *parley.Profile) ([]float64, []parley.Outcome) {
 		l := v.(*unvetoedList)
 		return l.util, l.outs
 	}
-	util, outs := filterVetoed(x.Util, x.Outcomes, p)
+	util, outs := filterVetoed(x.util, x.outs, p)
 	v, loaded := unvetoedCache.LoadOrStore(k, &unvetoedList{util: util, outs: outs})
 	if !loaded {
 		runtime.AddCleanup(x, func(k unvetoedKey) { unvetoedCache.Delete(k) }, k)

@@ -15,8 +15,11 @@ import (
 // Table holds a utility function's value for every outcome of an enumerable
 // space, so that Utility is one slice lookup. Its sorted Index is built on
 // first use and shared by every user of the table.
+//
+// A Table is immutable: its values are private, so a seat handed one can
+// read but not change them.
 type Table struct {
-	U []float64
+	u []float64
 
 	source parley.UtilityFunction
 	once   sync.Once
@@ -52,27 +55,48 @@ func NewTable(space *parley.OutcomeSpace, f parley.UtilityFunction) (*Table, err
 		}()
 	}
 	wg.Wait()
-	return &Table{U: u, source: f}, nil
+	return &Table{u: u, source: f}, nil
 }
 
+// TableOf returns a table holding a copy of u, indexed by outcome (for
+// utilities that are given as a list rather than computed).
+func TableOf(u []float64) *Table { return &Table{u: slices.Clone(u)} }
+
 // Utility returns the precomputed U(o).
-func (t *Table) Utility(o parley.Outcome) float64 { return t.U[o] }
+func (t *Table) Utility(o parley.Outcome) float64 { return t.u[o] }
+
+// Len returns the number of outcomes.
+func (t *Table) Len() int { return len(t.u) }
 
 // Source returns the utility function the table was computed from.
 func (t *Table) Source() parley.UtilityFunction { return t.source }
 
 // Index returns the table's sorted index, building it on first call.
 func (t *Table) Index() *Index {
-	t.once.Do(func() { t.index = NewIndex(t.U) })
+	t.once.Do(func() { t.index = NewIndex(t.u) })
 	return t.index
 }
 
 // Index lists outcomes in ascending order of utility (ties by outcome), so
 // that the outcomes nearest to a utility are found by binary search.
+//
+// An Index is immutable once built.
 type Index struct {
-	Util     []float64        // ascending
-	Outcomes []parley.Outcome // Outcomes[i] has utility Util[i]
+	util []float64        // ascending
+	outs []parley.Outcome // outs[i] has utility util[i]
 }
+
+// Util returns the utility at position i (ascending in i).
+func (x *Index) Util(i int) float64 { return x.util[i] }
+
+// Outcome returns the outcome at position i.
+func (x *Index) Outcome(i int) parley.Outcome { return x.outs[i] }
+
+// Utils returns a copy of the utilities in ascending order.
+func (x *Index) Utils() []float64 { return slices.Clone(x.util) }
+
+// Outcomes returns a copy of the outcomes in ascending order of utility.
+func (x *Index) Outcomes() []parley.Outcome { return slices.Clone(x.outs) }
 
 // NewIndex sorts the outcomes 0..len(u)-1 by utility (ties by outcome).
 // Large tables are sorted with a stable LSD radix sort on the utilities'
@@ -96,10 +120,10 @@ func NewIndex(u []float64) *Index {
 		}
 		return cmp.Compare(a.o, b.o)
 	})
-	x := &Index{Util: make([]float64, len(u)), Outcomes: make([]parley.Outcome, len(u))}
+	x := &Index{util: make([]float64, len(u)), outs: make([]parley.Outcome, len(u))}
 	for i, p := range ps {
-		x.Util[i] = p.u
-		x.Outcomes[i] = parley.Outcome(p.o)
+		x.util[i] = p.u
+		x.outs[i] = parley.Outcome(p.o)
 	}
 	return x
 }
@@ -151,59 +175,58 @@ func radixIndex(u []float64) *Index {
 		}
 		keys, keys2, idx, idx2 = keys2, keys, idx2, idx
 	}
-	x := &Index{Util: make([]float64, n), Outcomes: make([]parley.Outcome, n)}
+	x := &Index{util: make([]float64, n), outs: make([]parley.Outcome, n)}
 	for i, o := range idx {
-		x.Util[i] = u[o]
-		x.Outcomes[i] = parley.Outcome(o)
+		x.util[i] = u[o]
+		x.outs[i] = parley.Outcome(o)
 	}
 	return x
 }
 
 // Len returns the number of outcomes.
-func (x *Index) Len() int { return len(x.Util) }
+func (x *Index) Len() int { return len(x.util) }
 
 // Best returns an outcome of maximal utility.
-func (x *Index) Best() parley.Outcome { return x.Outcomes[len(x.Outcomes)-1] }
+func (x *Index) Best() parley.Outcome { return x.outs[len(x.outs)-1] }
 
 // Worst returns an outcome of minimal utility.
-func (x *Index) Worst() parley.Outcome { return x.Outcomes[0] }
+func (x *Index) Worst() parley.Outcome { return x.outs[0] }
 
 // Max returns the highest utility.
-func (x *Index) Max() float64 { return x.Util[len(x.Util)-1] }
+func (x *Index) Max() float64 { return x.util[len(x.util)-1] }
 
 // Min returns the lowest utility.
-func (x *Index) Min() float64 { return x.Util[0] }
+func (x *Index) Min() float64 { return x.util[0] }
 
 // Search returns the first position whose utility is at least u-Eps
 // (Len() if none).
 func (x *Index) Search(u float64) int {
 	lo := u - parley.Eps
-	return sort.SearchFloat64s(x.Util, lo)
+	return sort.SearchFloat64s(x.util, lo)
 }
 
 // AtLeast returns the outcome of lowest utility that is still at least u
 // (within Eps), and false when no outcome reaches u.
 func (x *Index) AtLeast(u float64) (parley.Outcome, bool) {
 	i := x.Search(u)
-	if i == len(x.Util) {
+	if i == len(x.util) {
 		return parley.NoOutcome, false
 	}
-	return x.Outcomes[i], true
+	return x.outs[i], true
 }
 
 // Nearest returns the position of the outcome whose utility is closest to
 // u; on a tie it prefers the higher utility.
 func (x *Index) Nearest(u float64) int {
-	i := sort.SearchFloat64s(x.Util, u)
-	if i == len(x.Util) {
+	i := sort.SearchFloat64s(x.util, u)
+	if i == len(x.util) {
 		return i - 1
 	}
-	if i > 0 && u-x.Util[i-1] < x.Util[i]-u {
+	if i > 0 && u-x.util[i-1] < x.util[i]-u {
 		return i - 1
 	}
 	return i
 }
 
-// Values returns the table's utilities, indexed by outcome. The caller must
-// not modify them.
-func (t *Table) Values() []float64 { return t.U }
+// Values returns a copy of the table's utilities, indexed by outcome.
+func (t *Table) Values() []float64 { return slices.Clone(t.u) }

@@ -7,6 +7,7 @@ package ufun
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/parley-dev/parley"
 )
@@ -16,11 +17,15 @@ import (
 // (AdditiveUtilitySpace) and GeniusWeb (LinearAdditiveUtilitySpace) profiles
 // both reduce to this form once numeric evaluators are sampled on the issue's
 // values.
+//
+// A LinearAdditive is immutable: its tables are private (a seat that is
+// handed one cannot change how it, or anyone else, is scored) and the
+// accessors return values or copies.
 type LinearAdditive struct {
-	Space   *parley.OutcomeSpace
-	Weights []float64   // per issue, summing to 1 (within 1e-6)
-	Evals   [][]float64 // per issue, per value index, in [0,1]
-	Bonus   float64     // utility of any agreement (a mediator's "agreement bonus"), in [0,1)
+	space   *parley.OutcomeSpace
+	weights []float64   // per issue; summing to 1 (within 1e-6) unless built by NewLinearAdditiveAsWritten
+	evals   [][]float64 // per issue, per value index, in [0,1]
+	bonus   float64     // utility of any agreement (a mediator's "agreement bonus"), in [0,1)
 
 	strides []int
 	sizes   []int
@@ -32,6 +37,21 @@ var _ parley.UtilityFunction = (*LinearAdditive)(nil)
 // space and returns the utility function. Weights must be non-negative and
 // sum to 1 within 1e-6; evaluations must lie in [0,1].
 func NewLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]float64, bonus float64) (*LinearAdditive, error) {
+	return newLinearAdditive(space, weights, evals, bonus, true)
+}
+
+// NewLinearAdditiveAsWritten is NewLinearAdditive for weights used as
+// written, as GENIUS uses the weights of a profile file (its
+// AdditiveUtilitySpace never normalises them when it reads a file): the
+// weights must be non-negative with a positive, finite sum, but need not
+// sum to 1. Utility clamps the weighted sum at 1, as GENIUS does, so weights
+// summing to more than 1 cap the best outcomes at 1 and weights summing to
+// less than 1 leave every outcome below 1.
+func NewLinearAdditiveAsWritten(space *parley.OutcomeSpace, weights []float64, evals [][]float64, bonus float64) (*LinearAdditive, error) {
+	return newLinearAdditive(space, weights, evals, bonus, false)
+}
+
+func newLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]float64, bonus float64, sumToOne bool) (*LinearAdditive, error) {
 	n := len(space.Issues)
 	if len(weights) != n || len(evals) != n {
 		return nil, fmt.Errorf("ufun: %d weights and %d evaluation tables for %d issues", len(weights), len(evals), n)
@@ -43,13 +63,21 @@ func NewLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]
 		}
 		sum += w
 	}
-	if math.Abs(sum-1) > 1e-6 {
+	if sumToOne && math.Abs(sum-1) > 1e-6 {
 		return nil, fmt.Errorf("ufun: weights sum to %v, not 1", sum)
+	}
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return nil, fmt.Errorf("ufun: weights sum to %v; need a positive, finite sum", sum)
 	}
 	if math.IsNaN(bonus) || bonus < 0 || bonus >= 1 {
 		return nil, fmt.Errorf("ufun: agreement bonus %v outside [0,1)", bonus)
 	}
-	u := &LinearAdditive{Space: space, Weights: weights, Evals: evals, Bonus: bonus,
+	weights = slices.Clone(weights)
+	evals = slices.Clone(evals)
+	for i := range evals {
+		evals[i] = slices.Clone(evals[i])
+	}
+	u := &LinearAdditive{space: space, weights: weights, evals: evals, bonus: bonus,
 		strides: make([]int, n), sizes: make([]int, n)}
 	stride := 1
 	for i := n - 1; i >= 0; i-- {
@@ -78,23 +106,44 @@ func NewLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]
 func (u *LinearAdditive) Utility(o parley.Outcome) float64 {
 	x := int(o)
 	s := 0.0
-	for i, w := range u.Weights {
+	for i, w := range u.weights {
 		// The conversion rounds the product, so the compiler may not fuse
 		// it with the addition (an FMA would change the last bit).
-		s += float64(w * u.Evals[i][(x/u.strides[i])%u.sizes[i]])
+		s += float64(w * u.evals[i][(x/u.strides[i])%u.sizes[i]])
 	}
 	if s > 1 {
 		s = 1
 	}
-	if u.Bonus != 0 {
-		return u.Bonus + float64((1-u.Bonus)*s)
+	if u.bonus != 0 {
+		return u.bonus + float64((1-u.bonus)*s)
 	}
 	return s
 }
 
 // Contribution returns the weighted contribution W[i]·Eval[i][k] of value k
 // of issue i (before the bonus is applied).
-func (u *LinearAdditive) Contribution(i, k int) float64 { return u.Weights[i] * u.Evals[i][k] }
+func (u *LinearAdditive) Contribution(i, k int) float64 { return u.weights[i] * u.evals[i][k] }
+
+// Space returns the outcome space.
+func (u *LinearAdditive) Space() *parley.OutcomeSpace { return u.space }
+
+// Weight returns the weight of issue i.
+func (u *LinearAdditive) Weight(i int) float64 { return u.weights[i] }
+
+// Eval returns the evaluation of value k of issue i.
+func (u *LinearAdditive) Eval(i, k int) float64 { return u.evals[i][k] }
+
+// Weights returns a copy of the issue weights.
+func (u *LinearAdditive) Weights() []float64 { return slices.Clone(u.weights) }
+
+// Evals returns a copy of the evaluation tables, per issue and value.
+func (u *LinearAdditive) Evals() [][]float64 {
+	e := make([][]float64, len(u.evals))
+	for i := range e {
+		e[i] = slices.Clone(u.evals[i])
+	}
+	return e
+}
 
 // Cond restricts one issue to the value indices Lo..Hi (inclusive).
 type Cond struct {
@@ -114,10 +163,11 @@ type Rect struct {
 // Constraint is the ANAC 2014 non-linear model (GENIUS
 // NonlinearUtilitySpace with Inclusive/ExclusiveHyperRectangle): U(o) is the
 // sum of the utilities of the satisfied rectangles divided by Max, capped at 1.
+// Like LinearAdditive it is immutable.
 type Constraint struct {
-	Space *parley.OutcomeSpace
-	Rects []Rect
-	Max   float64
+	space *parley.OutcomeSpace
+	rects []Rect
+	max   float64
 
 	strides []int
 	sizes   []int
@@ -131,7 +181,11 @@ func NewConstraint(space *parley.OutcomeSpace, rects []Rect, max float64) (*Cons
 		return nil, fmt.Errorf("ufun: maximum utility %v must be positive", max)
 	}
 	n := len(space.Issues)
-	c := &Constraint{Space: space, Rects: rects, Max: max, strides: make([]int, n), sizes: make([]int, n)}
+	rects = slices.Clone(rects)
+	for i := range rects {
+		rects[i].Conds = slices.Clone(rects[i].Conds)
+	}
+	c := &Constraint{space: space, rects: rects, max: max, strides: make([]int, n), sizes: make([]int, n)}
 	stride := 1
 	for i := n - 1; i >= 0; i-- {
 		c.strides[i] = stride
@@ -158,8 +212,8 @@ func NewConstraint(space *parley.OutcomeSpace, rects []Rect, max float64) (*Cons
 func (c *Constraint) Utility(o parley.Outcome) float64 {
 	x := int(o)
 	s := 0.0
-	for r := range c.Rects {
-		rect := &c.Rects[r]
+	for r := range c.rects {
+		rect := &c.rects[r]
 		inside := true
 		for _, cd := range rect.Conds {
 			v := (x / c.strides[cd.Issue]) % c.sizes[cd.Issue]
@@ -173,8 +227,23 @@ func (c *Constraint) Utility(o parley.Outcome) float64 {
 		}
 	}
 	// GENIUS NonlinearUtilitySpace.getUtility caps the normalised sum at 1.
-	return min(1, s/c.Max)
+	return min(1, s/c.max)
+}
+
+// Space returns the outcome space.
+func (c *Constraint) Space() *parley.OutcomeSpace { return c.space }
+
+// Max returns the utility sum that normalises to 1.
+func (c *Constraint) Max() float64 { return c.max }
+
+// Rects returns a copy of the hyper-rectangles.
+func (c *Constraint) Rects() []Rect {
+	rs := slices.Clone(c.rects)
+	for i := range rs {
+		rs[i].Conds = slices.Clone(rs[i].Conds)
+	}
+	return rs
 }
 
 // AgreementBonus returns Bonus (analysis uses it to sum contributions).
-func (u *LinearAdditive) AgreementBonus() float64 { return u.Bonus }
+func (u *LinearAdditive) AgreementBonus() float64 { return u.bonus }

@@ -99,8 +99,8 @@ func TestIndex(t *testing.T) {
 	x := ufun.NewIndex(u)
 	wantOrder := []parley.Outcome{1, 4, 0, 3, 2}
 	for i, o := range wantOrder {
-		if x.Outcomes[i] != o {
-			t.Fatalf("order %v, want %v", x.Outcomes, wantOrder)
+		if x.Outcome(i) != o {
+			t.Fatalf("order %v, want %v", x.Outcomes(), wantOrder)
 		}
 	}
 	if x.Best() != 2 || x.Worst() != 1 || x.Max() != 0.9 || x.Min() != 0.1 {
@@ -176,7 +176,7 @@ func BenchmarkLinearAdditive(b *testing.B) {
 func ExampleIndex_Nearest() {
 	x := ufun.NewIndex([]float64{0.2, 0.9, 0.6})
 	i := x.Nearest(0.7)
-	fmt.Println(x.Outcomes[i], x.Util[i])
+	fmt.Println(x.Outcome(i), x.Util(i))
 	// Output: 2 0.6
 }
 
@@ -201,15 +201,15 @@ func TestRadixIndexMatchesSort(t *testing.T) {
 	}
 	u[7], u[8] = math.Copysign(0, -1), 0
 	x := ufun.NewIndex(u)
-	if len(x.Util) != n {
+	if x.Len() != n {
 		t.Fatal("length")
 	}
 	for i := 1; i < n; i++ {
-		a, b := x.Util[i-1], x.Util[i]
-		if a > b || (a == b && x.Outcomes[i-1] >= x.Outcomes[i]) {
-			t.Fatalf("position %d: (%v, %d) before (%v, %d)", i, a, x.Outcomes[i-1], b, x.Outcomes[i])
+		a, b := x.Util(i-1), x.Util(i)
+		if a > b || (a == b && x.Outcome(i-1) >= x.Outcome(i)) {
+			t.Fatalf("position %d: (%v, %d) before (%v, %d)", i, a, x.Outcome(i-1), b, x.Outcome(i))
 		}
-		if x.Util[i] != u[x.Outcomes[i]] {
+		if x.Util(i) != u[x.Outcome(i)] {
 			t.Fatalf("position %d: utility does not belong to its outcome", i)
 		}
 	}
@@ -224,5 +224,42 @@ func BenchmarkNewIndex(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = ufun.NewIndex(u)
+	}
+}
+
+// TestLinearAdditiveAsWritten: weights that do not sum to 1 are used as
+// written and the weighted sum is clamped at 1 (GENIUS
+// AdditiveUtilitySpace.getUtility); the values are hand-computed.
+func TestLinearAdditiveAsWritten(t *testing.T) {
+	s := space(t, 2, 3)
+	evals := [][]float64{{1, 0}, {0, 0.5, 1}}
+	tests := []struct {
+		name string
+		w    []float64
+		want []float64 // by outcome 3*a + b
+	}{
+		// 0.5·e0 + 0.75·e1: the best outcome sums to 1.25, clamped to 1.
+		{"over", []float64{0.5, 0.75}, []float64{0.5, 0.875, 1, 0, 0.375, 0.75}},
+		// 0.25·e0 + 0.5·e1: never reaches 1.
+		{"under", []float64{0.25, 0.5}, []float64{0.25, 0.5, 0.75, 0, 0.25, 0.5}},
+		{"one", []float64{0.25, 0.75}, []float64{0.25, 0.625, 1, 0, 0.375, 0.75}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			u, err := ufun.NewLinearAdditiveAsWritten(s, tc.w, evals, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for o, w := range tc.want {
+				if got := u.Utility(parley.Outcome(o)); got != w {
+					t.Errorf("U(%d) = %v, want %v", o, got, w)
+				}
+			}
+		})
+	}
+	for _, w := range [][]float64{{0, 0}, {-0.5, 1}, {math.Inf(1), 0}} {
+		if _, err := ufun.NewLinearAdditiveAsWritten(s, w, evals, 0); err == nil {
+			t.Errorf("weights %v: no error", w)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,10 +21,43 @@ type agentInfo struct {
 	Params  []paramInfo `json:"params"`
 }
 
+// paramInfo is one parameter of a strategy. In JSON its default is typed
+// (a number, true/false, or a string; null for a required parameter) and
+// Type names its JSON type: "number", "boolean" or "string".
 type paramInfo struct {
-	Name    string `json:"name"`
-	Default string `json:"default"`
-	Meaning string `json:"meaning"`
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Default  any    `json:"default"`
+	Required bool   `json:"required"`
+	Meaning  string `json:"meaning"`
+	text     string // the default as written in specs ("" when required)
+}
+
+// newParam types a parameter's default as written in specs.
+func newParam(name, def, meaning string) paramInfo {
+	p := paramInfo{Name: name, Meaning: meaning, text: def}
+	switch {
+	case def == "":
+		p.Type, p.Required = "string", true
+	case def == "true" || def == "false":
+		p.Type, p.Default = "boolean", def == "true"
+	default:
+		if x, err := strconv.ParseFloat(def, 64); err == nil {
+			p.Type, p.Default = "number", x
+		} else {
+			p.Type, p.Default = "string", def
+		}
+	}
+	return p
+}
+
+// AgentsJSON is the --json output of 'parley agents' (schema
+// parley.agents/2, docs/cli.md).
+type AgentsJSON struct {
+	Schema      string      `json:"schema"`
+	Negotiators []agentInfo `json:"negotiators"`
+	Mediators   []agentInfo `json:"mediators"`
+	Voters      []agentInfo `json:"voters"`
 }
 
 func newAgentsCmd() *cobra.Command {
@@ -41,7 +75,7 @@ e.g. "conceder:e=3", "boulware:e=0.1,ac=combi(t=0.98)" or "biased:bias=0.5".`,
 			for _, in := range strategy.List() {
 				a := agentInfo{Name: in.Name, Aliases: in.Aliases, Summary: in.Summary, Params: []paramInfo{}}
 				for _, p := range in.Params {
-					a.Params = append(a.Params, paramInfo{p.Name, p.Default, p.Meaning})
+					a.Params = append(a.Params, newParam(p.Name, p.Default, p.Meaning))
 				}
 				negs = append(negs, a)
 			}
@@ -50,7 +84,7 @@ e.g. "conceder:e=3", "boulware:e=0.1,ac=combi(t=0.98)" or "biased:bias=0.5".`,
 				for _, in := range list {
 					a := agentInfo{Name: in.Name, Aliases: in.Aliases, Summary: in.Summary, Params: []paramInfo{}}
 					for _, p := range in.Params {
-						a.Params = append(a.Params, paramInfo{p.Name, p.Default, p.Meaning})
+						a.Params = append(a.Params, newParam(p.Name, p.Default, p.Meaning))
 					}
 					out = append(out, a)
 				}
@@ -60,7 +94,8 @@ e.g. "conceder:e=3", "boulware:e=0.1,ac=combi(t=0.98)" or "biased:bias=0.5".`,
 			if asJSON {
 				e := json.NewEncoder(c.OutOrStdout())
 				e.SetIndent("", "  ")
-				return e.Encode(map[string][]agentInfo{"negotiators": negs, "mediators": meds, "voters": vots})
+				e.SetEscapeHTML(false)
+				return e.Encode(AgentsJSON{Schema: schemaAgents, Negotiators: negs, Mediators: meds, Voters: vots})
 			}
 			w := c.OutOrStdout()
 			section(w, "NEGOTIATORS (--agents)", negs)
@@ -69,7 +104,7 @@ e.g. "conceder:e=3", "boulware:e=0.1,ac=combi(t=0.98)" or "biased:bias=0.5".`,
 			return nil
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {negotiators, mediators, voters}")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, negotiators, mediators, voters} (docs/cli.md)")
 	return c
 }
 
@@ -81,12 +116,18 @@ func section(w io.Writer, title string, list []agentInfo) {
 			name += " (" + strings.Join(in.Aliases, ", ") + ")"
 		}
 		fmt.Fprintf(w, "%s\n    %s\n", name, in.Summary)
+		var rows [][]string
 		for _, p := range in.Params {
-			def := p.Default
+			def := p.text
 			if def == "" {
 				def = "required"
 			}
-			fmt.Fprintf(w, "    %-6s %-10s %s\n", p.Name, "["+def+"]", p.Meaning)
+			rows = append(rows, []string{p.Name, "[" + def + "]", p.Meaning})
+		}
+		if len(rows) > 0 {
+			for _, l := range tableLines(rows) {
+				fmt.Fprintf(w, "  %s\n", l)
+			}
 		}
 	}
 	fmt.Fprintln(w)

@@ -13,41 +13,39 @@ import (
 	"github.com/parley-dev/parley/scenario"
 )
 
-// AnalyzeJSON is the --json output of 'parley analyze': exactly these keys,
-// parties in scenario order and utilities in that order (docs/cli.md).
+// AnalyzeJSON is the --json output of 'parley analyze' (schema
+// parley.analyze/2, docs/cli.md): per-party values are objects keyed by
+// party name; every solution point gives its utilities and its outcome.
 type AnalyzeJSON struct {
-	Scenario         string         `json:"scenario"`
-	Parties          []string       `json:"parties"`
-	Outcomes         int            `json:"outcomes"`
-	Reservation      []float64      `json:"reservation"`
-	Pareto           ParetoJSON     `json:"pareto"`
-	Nash             *NashJSON      `json:"nash"`
-	KalaiSmorodinsky *UtilitiesJSON `json:"kalai_smorodinsky"`
-	MaxWelfare       WelfareJSON    `json:"max_welfare"`
-	Opposition       float64        `json:"opposition"`
+	Schema           string             `json:"schema"`
+	Scenario         string             `json:"scenario"`
+	Parties          []string           `json:"parties"`
+	Outcomes         int                `json:"outcomes"`
+	Reservation      map[string]float64 `json:"reservation"`
+	Pareto           ParetoJSON         `json:"pareto"`
+	Nash             *PointJSON         `json:"nash"`
+	KalaiSmorodinsky *PointJSON         `json:"kalai_smorodinsky"`
+	MaxWelfare       WelfareJSON        `json:"max_welfare"`
+	Opposition       float64            `json:"opposition"`
 }
 
 // ParetoJSON is the frontier: its size and every point's utilities.
 type ParetoJSON struct {
-	Size   int         `json:"size"`
-	Points [][]float64 `json:"points"`
+	Size   int                  `json:"size"`
+	Points []map[string]float64 `json:"points"`
 }
 
-// NashJSON is the Nash point: utilities and the outcome (issue to value).
-type NashJSON struct {
-	Utilities []float64         `json:"utilities"`
-	Outcome   map[string]string `json:"outcome"`
+// PointJSON is a solution point: its utilities and its outcome (issue to
+// value, numbers for numeric issues).
+type PointJSON struct {
+	Utilities map[string]float64 `json:"utilities"`
+	Outcome   map[string]any     `json:"outcome"`
 }
 
-// UtilitiesJSON is a point given by its utilities.
-type UtilitiesJSON struct {
-	Utilities []float64 `json:"utilities"`
-}
-
-// WelfareJSON is the maximal social welfare and a point reaching it.
+// WelfareJSON is the maximal social welfare and an outcome reaching it.
 type WelfareJSON struct {
-	Value     float64   `json:"value"`
-	Utilities []float64 `json:"utilities"`
+	Welfare float64 `json:"welfare"`
+	PointJSON
 }
 
 func newAnalyzeCmd() *cobra.Command {
@@ -76,7 +74,7 @@ Linear-additive scenarios are solved without enumerating the outcome space
   parley analyze ../shared/scenarios/genius/Energy_anac2012_A`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			s, err := openScenario(args[0], profiles)
+			s, err := openScenario(c.ErrOrStderr(), args[0], profiles)
 			if err != nil {
 				return err
 			}
@@ -131,18 +129,24 @@ func selectParties(s *scenario.Scenario, only []string) ([]int, error) {
 }
 
 func analyzeJSON(s *scenario.Scenario, names []string, rep *analysis.Report) *AnalyzeJSON {
-	j := &AnalyzeJSON{Scenario: s.Name, Parties: names, Outcomes: rep.Outcomes, Reservation: rep.Reservation,
-		Pareto:     ParetoJSON{Size: len(rep.Frontier), Points: make([][]float64, len(rep.Frontier))},
-		MaxWelfare: WelfareJSON{Value: rep.Welfare, Utilities: rep.MaxWelfare.U},
-		Opposition: rep.Opposition}
+	point := func(p analysis.Point) PointJSON {
+		return PointJSON{Utilities: byParty(names, p.U), Outcome: outcomeJSON(s.Space, p.Outcome)}
+	}
+	j := &AnalyzeJSON{Schema: schemaAnalyze, Scenario: s.Name, Parties: names, Outcomes: rep.Outcomes,
+		Reservation: byParty(names, rep.Reservation),
+		Pareto:      ParetoJSON{Size: len(rep.Frontier), Points: make([]map[string]float64, len(rep.Frontier))},
+		MaxWelfare:  WelfareJSON{Welfare: rep.Welfare, PointJSON: point(rep.MaxWelfare)},
+		Opposition:  rep.Opposition}
 	for k, p := range rep.Frontier {
-		j.Pareto.Points[k] = p.U
+		j.Pareto.Points[k] = byParty(names, p.U)
 	}
 	if rep.Nash != nil {
-		j.Nash = &NashJSON{Utilities: rep.Nash.U, Outcome: s.Space.Named(rep.Nash.Outcome)}
+		p := point(*rep.Nash)
+		j.Nash = &p
 	}
 	if rep.KalaiSmorodinsky != nil {
-		j.KalaiSmorodinsky = &UtilitiesJSON{Utilities: rep.KalaiSmorodinsky.U}
+		p := point(*rep.KalaiSmorodinsky)
+		j.KalaiSmorodinsky = &p
 	}
 	return j
 }
@@ -167,20 +171,30 @@ func printAnalysis(w io.Writer, s *scenario.Scenario, rep *analysis.Report, j *A
 			fmt.Fprintf(w, "  %s   %s\n", vec(j.Parties, p.U), s.Space.Format(p.Outcome))
 		}
 	}
-	if rep.Nash != nil {
-		fmt.Fprintf(w, "Nash point: %s\n", vec(j.Parties, rep.Nash.U))
+	outcome := func(o parley.Outcome) {
+		if !s.Space.Valid(o) {
+			return
+		}
+		rows := make([][]string, len(s.Space.Issues))
 		for i := range s.Space.Issues {
 			is := &s.Space.Issues[i]
-			fmt.Fprintf(w, "  %-20s %s\n", is.Name, is.Value(s.Space.ValueIndex(rep.Nash.Outcome, i)))
+			rows[i] = []string{is.Name, is.Value(s.Space.ValueIndex(o, i))}
 		}
+		table(w, rows)
+	}
+	if rep.Nash != nil {
+		fmt.Fprintf(w, "Nash point: %s\n", vec(j.Parties, rep.Nash.U))
+		outcome(rep.Nash.Outcome)
 	} else {
 		fmt.Fprintln(w, "Nash point: none (no outcome is individually rational for every party)")
 	}
 	if rep.KalaiSmorodinsky != nil {
 		fmt.Fprintf(w, "Kalai-Smorodinsky point: %s\n", vec(j.Parties, rep.KalaiSmorodinsky.U))
+		outcome(rep.KalaiSmorodinsky.Outcome)
 	} else {
 		fmt.Fprintln(w, "Kalai-Smorodinsky point: none")
 	}
 	fmt.Fprintf(w, "Maximal social welfare: %.3f at %s\n", rep.Welfare, vec(j.Parties, rep.MaxWelfare.U))
+	outcome(rep.MaxWelfare.Outcome)
 	fmt.Fprintf(w, "Opposition: %.3f\n", rep.Opposition)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"text/tabwriter"
@@ -35,7 +36,7 @@ func newBenchCmd() *cobra.Command {
 	var agents, profiles []string
 	var deadline int
 	var dur time.Duration
-	var asJSON bool
+	var asJSON, quiet bool
 	c := &cobra.Command{
 		Use:   "bench [SCENARIO...]",
 		Short: "Measure loading, Pareto and alternating-offers speed on scenarios",
@@ -55,17 +56,31 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 				args = []string{"ceasefire"}
 			}
 			var rows []BenchJSON
-			for _, a := range args {
-				r, err := benchOne(c.Context(), a, profiles, splitAgents(agents), deadline, dur)
+			// The bar moves between phases only, redrawn on request: nothing
+			// of it runs while a phase is measured.
+			bar := newProgress(c.Context(), c.ErrOrStderr(), quiet, "bench", " phases")
+			if bar != nil {
+				bar.manual = make(chan any, 1)
+			}
+			for k, a := range args {
+				r, err := benchOne(c.Context(), a, profiles, splitAgents(agents), deadline, dur, func(phase int) {
+					bar.update(int64(k*benchPhases+phase), int64(len(args)*benchPhases))
+					bar.refresh()
+				})
 				if err != nil {
+					bar.finish(false)
 					return err
 				}
 				rows = append(rows, r)
 			}
+			bar.finish(true)
 			if asJSON {
 				e := json.NewEncoder(c.OutOrStdout())
 				e.SetIndent("", "  ")
-				return e.Encode(rows)
+				return e.Encode(struct {
+					Schema    string      `json:"schema"`
+					Scenarios []BenchJSON `json:"scenarios"`
+				}{schemaBench, rows})
 			}
 			w := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintln(w, "scenario\toutcomes\tload ms\tprepare ms\tpareto ms\tpareto pts\tnegotiations\trounds/s\tsteps/s\tallocs/round\t")
@@ -80,26 +95,35 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 	c.Flags().StringSliceVar(&profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO")
 	c.Flags().IntVar(&deadline, "deadline", 1000, "rounds per negotiation")
 	c.Flags().DurationVar(&dur, "duration", 2*time.Second, "how long to run negotiations per scenario")
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, scenarios} (docs/cli.md)")
+	c.Flags().BoolVarP(&quiet, "quiet", "q", false, quietHelp)
 	return c
 }
 
-func benchOne(ctx context.Context, arg string, profiles, agents []string, deadline int, dur time.Duration) (BenchJSON, error) {
+// benchPhases is the number of phases of benchOne: load, pareto,
+// prepare, negotiate.
+const benchPhases = 4
+
+// benchOne measures one scenario, calling phase with the number of phases
+// done before each phase (0 to 3) and at the end (4).
+func benchOne(ctx context.Context, arg string, profiles, agents []string, deadline int, dur time.Duration, phase func(int)) (BenchJSON, error) {
+	phase(0)
 	var loads []time.Duration
 	start := time.Now()
 	for len(loads) < 5 || (time.Since(start) < 500*time.Millisecond && len(loads) < 50) {
 		t0 := time.Now()
-		if _, err := openScenario(arg, profiles); err != nil {
+		if _, err := openScenario(io.Discard, arg, profiles); err != nil {
 			return BenchJSON{}, err
 		}
 		loads = append(loads, time.Since(t0))
 	}
 	slices.Sort(loads)
-	s, err := openScenario(arg, profiles)
+	s, err := openScenario(io.Discard, arg, profiles)
 	if err != nil {
 		return BenchJSON{}, err
 	}
 	r := BenchJSON{Scenario: s.Name, Outcomes: s.Space.Size(), LoadMs: ms(loads[len(loads)/2])}
+	phase(1)
 
 	ufs := make([]parley.UtilityFunction, len(s.Parties))
 	for i, p := range s.Parties {
@@ -121,6 +145,7 @@ func benchOne(ctx context.Context, arg string, profiles, agents []string, deadli
 		r.ParetoMethod = string(rep.Method)
 	}
 
+	phase(2)
 	t0 := time.Now()
 	if err := s.Prepare(); err != nil {
 		return BenchJSON{}, err
@@ -142,6 +167,7 @@ func benchOne(ctx context.Context, arg string, profiles, agents []string, deadli
 		return BenchJSON{}, err
 	}
 	r.PrepareMs = ms(time.Since(t0))
+	phase(3)
 
 	var rounds, steps int
 	var before, after runtime.MemStats
@@ -165,6 +191,7 @@ func benchOne(ctx context.Context, arg string, profiles, agents []string, deadli
 	r.RoundsPerSec = float64(rounds) / el
 	r.StepsPerSec = float64(steps) / el
 	r.AllocsPerRound = float64(after.Mallocs-before.Mallocs) / float64(max(rounds, 1))
+	phase(4)
 	return r, nil
 }
 

@@ -17,6 +17,7 @@ import (
 func newConvertCmd() *cobra.Command {
 	var to string
 	var profiles []string
+	var quiet bool
 	c := &cobra.Command{
 		Use:   "convert IN OUT",
 		Short: "Convert a scenario between formats",
@@ -50,10 +51,17 @@ format cannot express (e.g. an agreement bonus in GENIUS) is an error.`,
 					return usageError{fmt.Errorf("convert: cannot tell the format of %q from its extension: use --to yaml|json|genius|geniusweb", out)}
 				}
 			}
-			s, err := openScenario(in, profiles)
+			// Large spaces take a while to read and write: a bar over the
+			// two phases.
+			bar := newProgress(c.Context(), c.ErrOrStderr(), quiet, "convert", " phases")
+			done := false
+			defer func() { bar.finish(done) }()
+			bar.update(0, 2)
+			s, err := openScenario(c.ErrOrStderr(), in, profiles)
 			if err != nil {
 				return err
 			}
+			bar.update(1, 2)
 			switch format {
 			case "yaml", "json":
 				var b bytes.Buffer
@@ -79,6 +87,8 @@ format cannot express (e.g. an agreement bonus in GENIUS) is an error.`,
 			default:
 				return usageError{fmt.Errorf("convert: unknown format %q (want yaml, json, genius or geniusweb)", to)}
 			}
+			bar.update(2, 2)
+			done = true
 			fmt.Fprintf(c.OutOrStdout(), "wrote %s (%s: %d issues, %d outcomes, parties %s)\n",
 				out, format, len(s.Space.Issues), s.Space.Size(), strings.Join(s.Names(), ", "))
 			return nil
@@ -86,5 +96,6 @@ format cannot express (e.g. an agreement bonus in GENIUS) is an error.`,
 	}
 	c.Flags().StringVar(&to, "to", "", "output format: yaml, json, genius or geniusweb")
 	c.Flags().StringSliceVar(&profiles, "profiles", nil, "GENIUS profile files for a domain-file IN, in party order")
+	c.Flags().BoolVarP(&quiet, "quiet", "q", false, quietHelp)
 	return c
 }

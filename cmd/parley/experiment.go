@@ -33,6 +33,7 @@ type experimentFlags struct {
 	negotiators []string
 	voters      []string
 	set         []string // sweep only
+	quiet       bool
 }
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
@@ -67,11 +68,12 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the report as JSON (schema in docs/mediation.md)")
 	c.Flags().StringVar(&f.csv, "csv", "", "write one CSV row per arm to this file")
 	c.Flags().StringVar(&f.csvRuns, "csv-runs", "", "write one CSV row per run to this file")
-	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars to this PNG file")
+	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars "+plotFlagHelp)
 	c.Flags().StringVar(&f.baseline, "baseline", "", "the arm the others are tested against (default: the first)")
 	c.Flags().StringSliceVar(&f.variants, "variants", nil, "protocol variants to run, in order (sequencing default: every declared variant)")
-	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators, ",")+")")
-	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters, ",")+")")
+	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
+	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
+	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 }
 
 func newSequencingCmd() *cobra.Command {
@@ -93,7 +95,7 @@ forecasts: use 'parley experiment sweep' to vary them.`,
   parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sequencing", args[0], f)
+			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
@@ -125,7 +127,7 @@ anything runs.`,
 			if len(f.set) == 0 {
 				return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
 			}
-			return runExperiment(c.Context(), c.OutOrStdout(), "experiment sweep", args[0], f)
+			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sweep", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
@@ -139,7 +141,7 @@ func experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
 	var pool experiment.Pool
 	negs := splitAgents(negSpecs)
 	if len(negs) == 0 {
-		negs = experiment.DefaultNegotiators
+		negs = experiment.DefaultNegotiators()
 	}
 	for _, spec := range negs {
 		f, err := strategy.Parse(spec)
@@ -150,7 +152,7 @@ func experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
 	}
 	voters := splitAgents(voterSpecs)
 	if len(voters) == 0 {
-		voters = experiment.DefaultVoters
+		voters = experiment.DefaultVoters()
 	}
 	for _, spec := range voters {
 		f, err := mediator.ParseVoter(spec)
@@ -175,17 +177,17 @@ func mediatorFactory(spec string) (func() mediated.Mediator, error) {
 	return func() mediated.Mediator { return f() }, nil
 }
 
-func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experimentFlags) error {
+func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
 	if f.runs < 1 {
 		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
 	}
 	if f.workers < 0 {
 		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
 	}
-	if f.plot != "" && !strings.HasSuffix(strings.ToLower(f.plot), ".png") {
-		return usageError{fmt.Errorf("%s: --plot %q: want a .png file", cmd, f.plot)}
+	if err := checkPlot(cmd, f.plot); err != nil {
+		return err
 	}
-	s, err := openScenario(arg, nil)
+	s, err := openScenario(errOut, arg, nil)
 	if err != nil {
 		return err
 	}
@@ -219,6 +221,10 @@ func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experi
 	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
 		Mediator: mediatorFactory, Baseline: f.baseline}
+	bar := newProgress(ctx, errOut, f.quiet, "runs", "")
+	if bar != nil {
+		cfg.Progress = bar.update
+	}
 	var rep *experiment.Report
 	if cmd == "experiment sweep" {
 		rep, err = experiment.Sweep(ctx, s, params, f.variants, cfg)
@@ -238,6 +244,7 @@ func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experi
 		}
 		rep, err = experiment.Run(ctx, "sequencing", ts, cfg)
 	}
+	bar.finish(err == nil)
 	if err != nil {
 		if errors.Is(err, experiment.ErrUnknownArm) {
 			return usageError{fmt.Errorf("%s: --baseline: %w", cmd, err)}
@@ -255,9 +262,10 @@ func runExperiment(ctx context.Context, out io.Writer, cmd, arg string, f experi
 		}
 	}
 	if f.plot != "" {
-		if err := writeFile(f.plot, func(w io.Writer) error { return experiment.WritePNG(w, rep) }); err != nil {
+		if err := saveArmsPlot(f.plot, rep, cmd == "experiment sweep"); err != nil {
 			return fmt.Errorf("%s: --plot: %w", cmd, err)
 		}
+		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
 	}
 	if f.asJSON {
 		e := json.NewEncoder(out)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -40,6 +41,13 @@ func expCLI(t *testing.T, args ...string) string {
 	return out
 }
 
+// ciJSON is the one shape of a confidence interval in Parley's JSON.
+type ciJSON struct {
+	Mean      float64
+	Low, High *float64
+	N         int
+}
+
 // TestExperimentSequencingJSON checks the documented --json schema
 // (docs/mediation.md) on a small run, and that the same seed gives the
 // same bytes whatever the number of workers.
@@ -54,7 +62,7 @@ func TestExperimentSequencingJSON(t *testing.T) {
 	if len(raw.Arms) != 4 {
 		t.Fatalf("%d arms, want 4", len(raw.Arms))
 	}
-	for _, k := range []string{"name", "runs", "agreement_rate", "agreement_rate_ci", "ratified_rate", "mean_utility", "welfare", "breakdown"} {
+	for _, k := range []string{"name", "runs", "agreement_rate", "ratified_rate", "utility", "discounted_utility", "advantage", "welfare", "breakdown"} {
 		for i, a := range raw.Arms {
 			if _, ok := a[k]; !ok {
 				t.Errorf("arm %d lacks %q", i, k)
@@ -65,15 +73,17 @@ func TestExperimentSequencingJSON(t *testing.T) {
 		Experiment string `json:"experiment"`
 		Runs       int    `json:"runs"`
 		Baseline   string `json:"baseline"`
+		Schema     string `json:"schema"`
 		Arms       []struct {
-			Name            string             `json:"name"`
-			Runs            int                `json:"runs"`
-			AgreementRate   float64            `json:"agreement_rate"`
-			AgreementRateCI []float64          `json:"agreement_rate_ci"`
-			RatifiedRate    float64            `json:"ratified_rate"`
-			MeanUtility     map[string]float64 `json:"mean_utility"`
-			Welfare         float64            `json:"welfare"`
-			Breakdown       map[string]int     `json:"breakdown"`
+			Name          string            `json:"name"`
+			Runs          int               `json:"runs"`
+			AgreementRate ciJSON            `json:"agreement_rate"`
+			RatifiedRate  ciJSON            `json:"ratified_rate"`
+			Utility       map[string]ciJSON `json:"utility"`
+			Welfare       ciJSON            `json:"welfare"`
+			Breakdown     map[string]int    `json:"breakdown"`
+			Advantage     map[string]ciJSON `json:"advantage"`
+			Discounted    map[string]ciJSON `json:"discounted_utility"`
 		} `json:"arms"`
 		Comparisons []struct {
 			Arm, Metric string
@@ -89,16 +99,19 @@ func TestExperimentSequencingJSON(t *testing.T) {
 		if a.Name != want[i] || a.Runs != 20 {
 			t.Errorf("arm %d: %q with %d runs", i, a.Name, a.Runs)
 		}
-		if len(a.AgreementRateCI) != 2 || a.AgreementRateCI[0] > a.AgreementRate || a.AgreementRate > a.AgreementRateCI[1] {
-			t.Errorf("arm %s: agreement %v, CI %v", a.Name, a.AgreementRate, a.AgreementRateCI)
+		ar := a.AgreementRate
+		if ar.Low == nil || ar.High == nil || *ar.Low > ar.Mean || ar.Mean > *ar.High || ar.N != 20 {
+			t.Errorf("arm %s: agreement rate %+v", a.Name, ar)
 		}
-		if a.RatifiedRate > a.AgreementRate {
+		if a.RatifiedRate.Mean > a.AgreementRate.Mean {
 			t.Errorf("arm %s: ratified %v above agreed %v", a.Name, a.RatifiedRate, a.AgreementRate)
 		}
-		if got := sortedKeys(a.MeanUtility); !reflect.DeepEqual(got, []string{"RU", "UA", "US"}) {
-			t.Errorf("arm %s: mean_utility parties %v", a.Name, got)
+		for _, m := range []map[string]ciJSON{a.Utility, a.Discounted, a.Advantage} {
+			if got := sortedKeys(m); !reflect.DeepEqual(got, []string{"RU", "UA", "US"}) {
+				t.Errorf("arm %s: per-party parties %v", a.Name, got)
+			}
 		}
-		if math.Abs(a.Welfare-a.MeanUtility["RU"]-a.MeanUtility["UA"]) > 1e-9 {
+		if math.Abs(a.Welfare.Mean-a.Utility["RU"].Mean-a.Utility["UA"].Mean) > 1e-9 {
 			t.Errorf("arm %s: welfare %v is not the negotiators' utility sum", a.Name, a.Welfare)
 		}
 		n := 0
@@ -108,11 +121,11 @@ func TestExperimentSequencingJSON(t *testing.T) {
 		if n != 20 || len(a.Breakdown) != 6 {
 			t.Errorf("arm %s: breakdown %v", a.Name, a.Breakdown)
 		}
-		if got := float64(a.Breakdown["agreement"]) / 20; got != a.RatifiedRate {
+		if got := float64(a.Breakdown["agreement"]) / 20; got != a.RatifiedRate.Mean {
 			t.Errorf("arm %s: %d ratified agreements, rate %v", a.Name, a.Breakdown["agreement"], a.RatifiedRate)
 		}
 	}
-	if rep.Experiment != "sequencing" || rep.Runs != 20 || rep.Baseline != "bilateral_only" || len(rep.Comparisons) != 3*5 {
+	if rep.Schema != "parley.experiment/2" || rep.Experiment != "sequencing" || rep.Runs != 20 || rep.Baseline != "bilateral_only" || len(rep.Comparisons) != 3*5 {
 		t.Errorf("experiment %q, runs %d, baseline %q, %d comparisons", rep.Experiment, rep.Runs, rep.Baseline, len(rep.Comparisons))
 	}
 	for _, c := range rep.Comparisons {
@@ -225,7 +238,7 @@ func TestExperimentBadInput(t *testing.T) {
 		{[]string{"sequencing", "ceasefire", "--baseline", "nope", "--runs", "1"}, "--baseline"},
 		{[]string{"sequencing", "ceasefire", "--negotiators", "bogus"}, "--negotiators"},
 		{[]string{"sequencing", "ceasefire", "--voters", "bogus"}, "--voters"},
-		{[]string{"sequencing", "ceasefire", "--plot", "x.svg"}, "--plot"},
+		{[]string{"sequencing", "ceasefire", "--plot", "x.jpg"}, "--plot"},
 		{[]string{"sequencing"}, "accepts 1 arg"},
 		{nil, "name an experiment"},
 	} {
@@ -266,4 +279,78 @@ func TestDocsMediationExample(t *testing.T) {
 	if n < 2 {
 		t.Fatalf("found %d experiment outputs in docs/mediation.md, want 2", n)
 	}
+}
+
+// docTableFields returns the field names of the n-th table (from 0) after
+// marker in a doc: the backquoted names in each row's first cell.
+func docTableFields(t *testing.T, doc, marker string, n int) []string {
+	t.Helper()
+	_, rest, ok := strings.Cut(doc, marker)
+	if !ok {
+		t.Fatalf("doc lacks %q", marker)
+	}
+	var fields []string
+	table := -1
+	in := false
+	for _, line := range strings.Split(rest, "\n") {
+		switch {
+		case strings.HasPrefix(line, "| field |"):
+			table++
+			in = true
+		case in && strings.HasPrefix(line, "|---"):
+		case in && strings.HasPrefix(line, "| "):
+			if table == n {
+				cell := strings.Split(line, "|")[1]
+				for _, f := range strings.Split(cell, ",") {
+					fields = append(fields, strings.Trim(strings.TrimSpace(f), "`"))
+				}
+			}
+		default:
+			in = false
+		}
+	}
+	sort.Strings(fields)
+	return fields
+}
+
+// TestDocsExperimentSchema: the --json schema tables of docs/mediation.md
+// list exactly the keys a real sequencing report has (optional keys
+// included: a sweep's parameters and params, first_error).
+func TestDocsExperimentSchema(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "mediation.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	var real struct {
+		Top         map[string]json.RawMessage
+		Arms        []map[string]json.RawMessage `json:"arms"`
+		Comparisons []map[string]json.RawMessage `json:"comparisons"`
+	}
+	out := expCLI(t, "experiment", "sequencing", "ceasefire", "--runs", "4", "--seed", "7", "--json")
+	if err := json.Unmarshal([]byte(out), &real.Top); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(out), &real); err != nil {
+		t.Fatal(err)
+	}
+	optional := map[string]bool{"parameters": true, "params": true, "first_error": true, "party": true}
+	check := func(what string, n int, got map[string]json.RawMessage) {
+		keys := map[string]bool{}
+		for k := range got {
+			keys[k] = true
+		}
+		for _, f := range docTableFields(t, doc, "### `--json` schema", n) {
+			if !keys[f] && !optional[f] {
+				t.Errorf("docs list %s field %q, real output lacks it", what, f)
+			}
+			delete(keys, f)
+		}
+		for k := range keys {
+			t.Errorf("real %s field %q is not documented", what, k)
+		}
+	}
+	check("report", 0, real.Top)
+	check("arm", 1, real.Arms[1])
+	check("comparison", 2, real.Comparisons[len(real.Comparisons)-1])
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // recordedSession is one session of shared/reference/genius-sessions.json.
@@ -31,7 +34,7 @@ func recordedSessions(t *testing.T) []recordedSession {
 	p := filepath.Join("..", "..", "..", "shared", "reference", "genius-sessions.json")
 	data, err := os.ReadFile(p)
 	if err != nil {
-		t.Skipf("SKIPPING: recorded GENIUS sessions absent (%v): GENIUS compatibility of 'parley run' NOT checked", err)
+		sharedtest.Skipf(t, p, "SKIPPING: recorded GENIUS sessions absent (%v): GENIUS compatibility of 'parley run' NOT checked", err)
 	}
 	var f struct {
 		Sessions []recordedSession `json:"sessions"`
@@ -82,7 +85,11 @@ func TestRunReplaysGeniusSession(t *testing.T) {
 			t.Errorf("%v: timing %q, %s in round %d accepted by %v; want genius timing, agreement in round %d accepted by %s",
 				s.Agents, j.Timing, j.Reason, j.Rounds, j.AcceptedBy, s.Round, wantBy)
 		}
-		if !reflect.DeepEqual(j.Agreement, s.Bid) {
+		got := map[string]string{}
+		for k, v := range j.Agreement {
+			got[k] = fmt.Sprint(v)
+		}
+		if !reflect.DeepEqual(got, s.Bid) {
 			t.Errorf("%v: agreement %v, want %v", s.Agents, j.Agreement, s.Bid)
 		}
 		for i, n := range names {
@@ -102,7 +109,7 @@ func TestRunReplaysGeniusSession(t *testing.T) {
 func TestRunTiming(t *testing.T) {
 	timing := func(args ...string) (string, float64) {
 		var j RunJSON
-		if err := json.Unmarshal([]byte(cli(t, append([]string{"run", "ceasefire", "--deadline", "10", "--json"}, args...)...)), &j); err != nil {
+		if err := json.Unmarshal([]byte(cli(t, append([]string{"run", "ceasefire", "--protocol", "sao", "--deadline", "10", "--json"}, args...)...)), &j); err != nil {
 			t.Fatal(err)
 		}
 		return j.Timing, j.Time
@@ -115,16 +122,16 @@ func TestRunTiming(t *testing.T) {
 		time   float64
 	}{
 		{[]string{"--agents", "genius-hardliner"}, "genius", 10.0 / 11},
-		{[]string{"--agents", "genius-hardliner", "--timing", "steps"}, "", 1},
+		{[]string{"--agents", "genius-hardliner", "--timing", "steps"}, "steps", 1},
 		{[]string{"--agents", "hardliner", "--timing", "GENIUS"}, "genius", 10.0 / 11},
-		{[]string{"--agents", "hardliner"}, "", 1},
+		{[]string{"--agents", "hardliner"}, "steps", 1},
 	}
 	for _, tc := range tests {
 		if got, tm := timing(tc.args...); got != tc.timing || tm != tc.time {
 			t.Errorf("%v: timing %q at t = %v, want %q at t = %v", tc.args, got, tm, tc.timing, tc.time)
 		}
 	}
-	if _, stderr, code := exe(t, "run", "ceasefire", "--timing", "wall"); code != 2 || !strings.Contains(stderr, `--timing "wall"`) {
+	if _, stderr, code := exe(t, "run", "ceasefire", "--protocol", "sao", "--timing", "wall"); code != 2 || !strings.Contains(stderr, `--timing "wall"`) {
 		t.Errorf("--timing wall: exit %d, stderr %q; want a usage error", code, stderr)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -53,7 +55,24 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 --profiles, or a GeniusWeb folder of profile .json files.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	// A runnable root, so that an unknown command is a usage error (exit
+	// 2) rather than cobra's plain error; without arguments it prints the
+	// help, as cobra does.
+	root.Args = cobra.ArbitraryArgs
+	root.SuggestionsMinimumDistance = 2
+	root.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		hint := ""
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			hint = "; did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return usageError{fmt.Errorf("unknown command %q%s (see 'parley help')", args[0], hint)}
+	}
+	root.SetVersionTemplate("parley {{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -62,6 +81,39 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 	root.AddCommand(newRunCmd(), newAnalyzeCmd(), newScenariosCmd(), newAgentsCmd(), newConvertCmd(), newBenchCmd(), newExperimentCmd(),
 		newTournamentCmd(), newReplayCmd(), newReportCmd(), newMergeCmd(), newWorkerCmd())
 	return root
+}
+
+// version describes this build: the module version ("(devel)" for a
+// build from a work tree), the VCS revision and whether the tree had
+// uncommitted changes, and the Go version, as the Go toolchain recorded
+// them in the binary.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown build)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		v += " (commit " + rev + modified + ")"
+	}
+	return v + ", " + bi.GoVersion
 }
 
 // exactArgs is cobra.ExactArgs returning a usageError.

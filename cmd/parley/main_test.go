@@ -13,17 +13,20 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // TestMain lets the test binary act as the parley command, so that the
 // end-to-end tests run the real main (exit codes included) without a
-// separate build.
+// separate build; otherwise it runs the tests and says what was skipped for
+// lack of ../shared.
 func TestMain(m *testing.M) {
 	if os.Getenv("PARLEY_TEST_MAIN") == "1" {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(sharedtest.Main(m, "github.com/parley-dev/parley/cmd/parley"))
 }
 
 // parley runs the command in-process and returns stdout.
@@ -59,11 +62,7 @@ func exe(t *testing.T, args ...string) (string, string, int) {
 // the test loudly when the shared data is absent.
 func sharedScenario(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "scenarios", "genius", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("SKIPPING: shared scenario %s is absent (%v): clone next to ../shared to run this test", name, err)
-	}
-	return p
+	return sharedtest.Path(t, "scenarios/genius/"+name)
 }
 
 func keys(m map[string]any) []string {
@@ -81,7 +80,7 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"kalai_smorodinsky", "max_welfare", "nash", "opposition", "outcomes", "pareto", "parties", "reservation", "scenario"}
+	want := []string{"kalai_smorodinsky", "max_welfare", "nash", "opposition", "outcomes", "pareto", "parties", "reservation", "scenario", "schema"}
 	if got := keys(raw); !reflect.DeepEqual(got, want) {
 		t.Fatalf("analyze --json keys %v, want exactly %v", got, want)
 	}
@@ -95,16 +94,22 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	if j.Outcomes != 58320 || j.Pareto.Size != 78 || len(j.Pareto.Points) != 78 {
 		t.Fatalf("outcomes %d, frontier %d/%d; want 58320 and 78", j.Outcomes, j.Pareto.Size, len(j.Pareto.Points))
 	}
-	if j.Nash == nil || math.Abs(j.Nash.Utilities[0]-0.652) > 5e-4 || math.Abs(j.Nash.Utilities[1]-0.646) > 5e-4 {
+	if j.Nash == nil || math.Abs(j.Nash.Utilities["RU"]-0.652) > 5e-4 || math.Abs(j.Nash.Utilities["UA"]-0.646) > 5e-4 {
 		t.Fatalf("nash %+v, want (0.652, 0.646)", j.Nash)
 	}
 	if j.Nash.Outcome["territory"] != "freeze_line_us_recognition" || j.Nash.Outcome["sanctions"] != "full_lifting_g8" {
 		t.Fatalf("nash outcome %v", j.Nash.Outcome)
 	}
+	// Kalai-Smorodinsky and maximal welfare come with their outcomes, as
+	// Nash does.
+	if j.KalaiSmorodinsky == nil || len(j.KalaiSmorodinsky.Outcome) != 9 || len(j.MaxWelfare.Outcome) != 9 ||
+		math.Abs(j.MaxWelfare.Welfare-j.MaxWelfare.Utilities["RU"]-j.MaxWelfare.Utilities["UA"]) > 1e-12 {
+		t.Fatalf("kalai-smorodinsky %+v, max welfare %+v", j.KalaiSmorodinsky, j.MaxWelfare)
+	}
 	if math.Abs(j.Opposition-0.497) > 5e-4 {
 		t.Fatalf("opposition %v, want 0.497", j.Opposition)
 	}
-	if !reflect.DeepEqual(j.Parties, []string{"RU", "UA"}) || !reflect.DeepEqual(j.Reservation, []float64{0.5, 0.5}) {
+	if !reflect.DeepEqual(j.Parties, []string{"RU", "UA"}) || !reflect.DeepEqual(j.Reservation, map[string]float64{"RU": 0.5, "UA": 0.5}) {
 		t.Fatalf("parties %v reservation %v", j.Parties, j.Reservation)
 	}
 }
@@ -119,7 +124,7 @@ func TestAnalyzeCeasefireRedLines(t *testing.T) {
 	if err := json.Unmarshal([]byte(cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json")), &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Outcomes != 58320 || j.Pareto.Size != 55 || j.Nash == nil || math.Abs(j.Nash.Utilities[0]-0.652) > 5e-4 {
+	if j.Outcomes != 58320 || j.Pareto.Size != 55 || j.Nash == nil || math.Abs(j.Nash.Utilities["RU"]-0.652) > 5e-4 {
 		t.Fatalf("outcomes %d frontier %d nash %+v", j.Outcomes, j.Pareto.Size, j.Nash)
 	}
 	out := cli(t, "analyze", "ceasefire", "--parties", "RU,UA")
@@ -132,7 +137,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 	dir := t.TempDir()
 	run := func(seed, trace string) (string, []byte) {
 		tf := filepath.Join(dir, trace)
-		out := cli(t, "run", "ceasefire", "--agents", "boulware,conceder:e=3,random", "--seed", seed, "--json", "--trace", tf)
+		out := cli(t, "run", "ceasefire", "--agents", "boulware,random", "--seed", seed, "--json", "--trace", tf)
 		b, err := os.ReadFile(tf)
 		if err != nil {
 			t.Fatal(err)
@@ -161,13 +166,14 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 	if err := json.Unmarshal([]byte(o1), &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, []string{"boulware", "conceder:e=3", "random"}) {
+	if j.Seed != 42 || j.Deadline != 120 || !reflect.DeepEqual(j.Agents, map[string]string{"RU": "boulware", "UA": "random", "US": "boulware"}) {
 		t.Fatalf("seed %d deadline %d agents %v", j.Seed, j.Deadline, j.Agents)
 	}
-	lines := bytes.Count(t1, []byte("\n"))
-	// A walk-away through the hazard is traced but is no turn.
-	if lines != j.Steps && !(j.Reason == "walked_away" && lines == j.Steps+1) {
-		t.Fatalf("trace has %d lines for %d steps", lines, j.Steps)
+	// A header line, one line per event, a result line. A walk-away
+	// through the hazard is traced but is no turn.
+	lines := bytes.Count(t1, []byte("\n")) - 2
+	if lines != j.Steps && !(j.Reason == "walk_away" && lines == j.Steps+1) {
+		t.Fatalf("trace has %d event lines for %d steps", lines, j.Steps)
 	}
 	if j.Reason == "agreement" {
 		if len(j.Agreement) != 9 || j.Metrics == nil {
@@ -181,7 +187,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 // Hardliners never move: the negotiation must end at the deadline with
 // every party at its reservation value, discounted at t = 1.
 func TestRunDeadline(t *testing.T) {
-	out := cli(t, "run", "ceasefire", "--agents", "hardliner", "--deadline", "10", "--json")
+	out := cli(t, "run", "ceasefire", "--protocol", "sao", "--agents", "hardliner", "--deadline", "10", "--json")
 	var j RunJSON
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
 		t.Fatal(err)
@@ -202,11 +208,12 @@ func TestRunReadable(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Offers:", "Utilities", "round   1  RU"}},
+		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Events:", "PARTY  UTILITY  DISCOUNTED  ADVANTAGE", "  1      RU     offer", "  ... 28 more ..."}},
 		// The README's account of the demo.
-		{[]string{"run", "ceasefire"}, []string{`RU         leaves`, `No agreement (walk_away) in stage "bilateral", round 20.`}},
-		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"protocol default, 120 rounds in all", "stage 1  bilateral(sao RU+UA, 40 rounds)",
-			"stage 2  mediated(mediated RU+UA, 80 rounds)", `Stage "bilateral" (sao)`, `Stage "mediated" (mediated)`, "US         proposes", "Agreement in stage \"mediated\""}},
+		{[]string{"run", "ceasefire"}, []string{"20     bilateral  20           RU     walk_away", `Result: walk_away in round 20 (stage "bilateral", its round 20), t=0.158, by RU`}},
+		{[]string{"run", "ceasefire", "--seed", "4"}, []string{"staged protocol (the declared stages), 120 rounds in all",
+			"  1      bilateral  sao        RU+UA         40      1-40           none", "  2      mediated   mediated   RU+UA         80      41-120         US",
+			"mediated   1            US     offer", `Result: agreement in round`, `(stage "mediated", its round`}},
 	}
 	for _, tc := range tests {
 		out := cli(t, tc.args...)
@@ -233,14 +240,20 @@ func TestRunStaged(t *testing.T) {
 		t.Fatalf("trace lacks the mediated stage or the US's proposals:\n%.400s", ta)
 	}
 	for _, v := range []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"} {
-		var j StagedJSON
-		if err := json.Unmarshal([]byte(cli(t, "run", "ceasefire", "--variant", v, "--voters", "hillclimber,annealer", "--mediator", "nash", "--json")), &j); err != nil {
+		var j RunJSON
+		// bilateral_only has no mediated stage: --voters and --mediator
+		// would do nothing there, which is a usage error.
+		args, med := []string{"run", "ceasefire", "--variant", v, "--json"}, ""
+		if v != "bilateral_only" {
+			args, med = append(args, "--voters", "hillclimber,annealer", "--mediator", "nash"), "nash"
+		}
+		if err := json.Unmarshal([]byte(cli(t, args...)), &j); err != nil {
 			t.Fatal(err)
 		}
-		if j.Variant != v || j.Deadline != 120 || j.Mediator != "nash" || j.Cause == "" || j.Cause == "error" {
+		if j.Variant != v || j.Deadline != 120 || j.Mediator != med || j.Reason == "" || j.Reason == "error" {
 			t.Errorf("variant %s: %+v", v, j)
 		}
-		if j.Cause == "agreement" && (!j.Ratified || j.Agreement == nil) {
+		if j.Reason == "agreement" && (j.Ratified == nil || !*j.Ratified || j.Agreement == nil) {
 			t.Errorf("variant %s: agreement without ratification or outcome", v)
 		}
 	}
@@ -368,11 +381,99 @@ func TestExitCodes(t *testing.T) {
 
 func TestBenchRuns(t *testing.T) {
 	out := cli(t, "bench", "ceasefire", "--duration", "50ms", "--deadline", "50", "--json")
-	var rows []BenchJSON
-	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+	var b struct {
+		Schema    string      `json:"schema"`
+		Scenarios []BenchJSON `json:"scenarios"`
+	}
+	if err := json.Unmarshal([]byte(out), &b); err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].Outcomes != 58320 || rows[0].Negotiations == 0 || rows[0].ParetoPoints == 0 {
+	rows := b.Scenarios
+	if b.Schema != "parley.bench/2" || len(rows) != 1 || rows[0].Outcomes != 58320 || rows[0].Negotiations == 0 || rows[0].ParetoPoints == 0 {
 		t.Fatalf("bench rows %+v", rows)
+	}
+}
+
+// TestFlagsThatWouldDoNothing: a flag that the chosen protocol would
+// ignore, or that would silently mean something else, is a usage error
+// (exit 2) naming the flag, and so is an unknown command (issue 8, item
+// 14). The allowed forms run.
+func TestFlagsThatWouldDoNothing(t *testing.T) {
+	dir, err := os.MkdirTemp("", "parley-flags")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	plain := filepath.Join(dir, "plain.yaml")
+	cli(t, "convert", "ceasefire", plain)
+	// The same scenario without its protocol section.
+	data, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := bytes.Index(data, []byte("\nprotocol:")); i >= 0 {
+		data = data[:i+1]
+	} else {
+		t.Fatalf("converted ceasefire has no protocol section:\n%.300s", data)
+	}
+	if err := os.WriteFile(plain, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"nosuch"}, `unknown command "nosuch"`},
+		{[]string{"tournement"}, "did you mean tournament"},
+		// Annealing needs rule mediator; the ceasefire's stage is unanimous.
+		{[]string{"run", "ceasefire", "--mediator", "anneal"}, `--mediator: mediator "anneal" adopts rejected proposals only under rule "mediator"`},
+		{[]string{"run", "ceasefire", "--deadline", "0"}, "--deadline 0"},
+		{[]string{"run", "ceasefire", "--protocol", "sao", "--deadline", "0"}, "--deadline 0"},
+		{[]string{"run", plain, "--variant", "bilateral_only"}, "--variant: scenario"},
+		{[]string{"run", plain, "--mediator", "nash"}, "--mediator: scenario"},
+		{[]string{"run", "ceasefire", "--protocol", "sao", "--voters", "annealer"}, "--voters goes with"},
+		// The US mediates: a third negotiator or voter would sit idle.
+		{[]string{"run", "ceasefire", "--agents", "boulware,conceder,micro"}, "--agents: spec 3 (micro) would go to US"},
+		{[]string{"run", "ceasefire", "--voters", "reservation,annealer,hillclimber"}, "--voters: spec 3 (hillclimber) would go to US"},
+		{[]string{"run", "ceasefire", "--variant", "bilateral_only", "--mediator", "nash"}, "--mediator: protocol variant bilateral_only has no mediated stage"},
+		{[]string{"run", "ceasefire", "--variant", "mediated_from_start", "--agents", "conceder"}, "--agents: no party negotiates"},
+		// Alternating-offers flags do not switch protocols silently.
+		{[]string{"run", "ceasefire", "--deadline", "50"}, "--deadline applies to plain alternating offers"},
+		{[]string{"run", "ceasefire", "--timing", "steps"}, "--timing applies to plain alternating offers"},
+		{[]string{"run", "ceasefire", "--time-limit", "1m"}, "--time-limit applies to plain alternating offers"},
+		{[]string{"run", "ceasefire", "--protocol", "staged", "--deadline", "50"}, "--deadline applies to plain alternating offers"},
+	}
+	for _, tc := range tests {
+		_, stderr, code := exe(t, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("parley %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(tc.args, " "), code, stderr, tc.stderr)
+		}
+	}
+	for _, args := range [][]string{
+		{"run", "ceasefire", "--agents", "boulware,conceder", "--voters", "reservation,annealer"},
+		{"run", "ceasefire", "--protocol", "sao", "--deadline", "5", "--agents", "boulware,conceder,micro"},
+		{"run", plain, "--deadline", "5"},
+		{"run", "ceasefire", "--variant", "mediated_from_start", "--mediator", "hillclimb"},
+	} {
+		if _, stderr, code := exe(t, args...); code != 0 {
+			t.Errorf("parley %s: exit %d, stderr %q", strings.Join(args, " "), code, stderr)
+		}
+	}
+}
+
+// TestRunHelpExamples: the examples of 'parley run --help' that need no
+// files run (a flag they give must not be refused as doing nothing).
+func TestRunHelpExamples(t *testing.T) {
+	ran := 0
+	for _, line := range strings.Split(newRunCmd().Example, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[0] != "parley" || f[2] != "ceasefire" {
+			continue
+		}
+		cli(t, append(f[1:], "--json")...)
+		ran++
+	}
+	if ran < 4 {
+		t.Fatalf("only %d examples ran", ran)
 	}
 }

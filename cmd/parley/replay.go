@@ -3,9 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,18 +11,22 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
 )
 
 func newReplayCmd() *cobra.Command {
 	var limit string
+	var show int
 	c := &cobra.Command{
 		Use:   "replay DB RUN_ID",
 		Short: "Re-run one negotiation of a tournament and print its trace",
 		Long: `Re-run the negotiation RUN_ID (its job_id in the database) of the tournament
-stored in DB, alone, from its seed, and print every action, the result and
-whether it matches the stored one. A run is fully determined by the
+stored in DB, alone, from its seed, and print its actions and result in the
+format of 'parley run' (--show sets how many actions; -1 lists every one)
+and whether it matches the stored one. A run is fully determined by the
 tournament's settings and its id, so the replay gives the stored result;
 a difference (a strategy or scenario that changed since) is an error.
 
@@ -42,14 +44,15 @@ the tournament ran in.`,
 			if err != nil {
 				return usageError{fmt.Errorf("replay: --limit: %w", err)}
 			}
-			return replay(c, args[0], id, lim)
+			return replay(c, args[0], id, lim, show)
 		},
 	}
+	c.Flags().IntVar(&show, "show", 6, "actions to list at the start and at the end of the negotiation (-1: all)")
 	c.Flags().StringVar(&limit, "limit", defaultTournamentLimit.String(), "wall-time limit of the negotiation (0: none)")
 	return c
 }
 
-func replay(c *cobra.Command, db string, id int64, limit time.Duration) error {
+func replay(c *cobra.Command, db string, id int64, limit time.Duration, show int) error {
 	ctx, out := c.Context(), c.OutOrStdout()
 	st, err := sqlite.OpenReadOnly(db)
 	if err != nil {
@@ -77,19 +80,60 @@ func replay(c *cobra.Command, db string, id int64, limit time.Duration) error {
 		return err
 	}
 	sc := cfg.Scenarios[j.Scenario]
-	names := sc.Names()
-	fmt.Fprintf(out, "Run %d of %d: scenario %s, rep %d, seed %d, deadline %d rounds\n", id, m.Planned, m.Scenarios[j.Scenario], j.Rep, j.Seed, cfg.Deadline)
-	for i, a := range j.Agents {
-		fmt.Fprintf(out, "  %-12s %s\n", names[i], m.Agents[a])
+	deadline := cfg.Deadline
+	if deadline == 0 {
+		deadline = sc.Deadline
 	}
-	fmt.Fprintln(out)
-	trace := func(e parley.Event) { printEvent(out, sc.Space, sc.Profiles(), names, e) }
+	// The run's timing, as the tournament's runner chooses it.
+	specs := make([]string, len(j.Agents))
+	genius := cfg.Timing == tournament.TimingGENIUS
+	auto := cfg.Timing != tournament.TimingGENIUS && cfg.Timing != tournament.TimingSteps
+	if auto {
+		genius = true
+	}
+	for i, a := range j.Agents {
+		specs[i] = m.Agents[a]
+		if auto && !cfg.Competitors[a].GeniusTiming {
+			genius = false
+		}
+	}
+	var events []traceEvent
+	trace := func(e parley.Event) { events = append(events, traceEvent{stage: -1, e: e}) }
 	rec, err := tournament.RunNegotiation(ctx, cfg, j, tournament.RunnerOptions{Trace: trace})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out)
-	printRecord(out, names, &rec)
+	rj := recordJSON(sc, specs, j.Seed, deadline, &rec)
+	if genius {
+		rj.Timing = timingGenius
+	}
+	// The record holds no end time: at the deadline it is the deadline's
+	// (1, or D/(D+1) with GENIUS timing), after an accept or a walk-away
+	// that of the last action.
+	if len(events) > 0 {
+		last := events[len(events)-1].e
+		rj.Steps = last.Step + 1
+		switch rec.Reason {
+		case parley.ReasonDeadline.String():
+			rj.Time = 1
+			if genius {
+				rj.Time = float64(deadline) / float64(deadline+1)
+			}
+		case parley.ReasonAgreement.String(), parley.ReasonWalkAway.String():
+			rj.Time = last.Time
+			who := sc.Parties[last.Party].Name
+			if rec.Reason == parley.ReasonAgreement.String() {
+				rj.AcceptedBy = &who
+			} else {
+				rj.EndedBy = &who
+			}
+		}
+	}
+	rep, aerr := analysis.Analyze(sc.Space, sc.Profiles())
+	rj.Metrics = nil
+	setMetrics(rj, rep, aerr, rec.Utilities)
+	fmt.Fprintf(out, "Run %d of %d (rep %d) of the tournament in %s; scenario %s\n", id, m.Planned, j.Rep, db, m.Scenarios[j.Scenario])
+	printSummary(out, sc, rj, events, show)
 	if !hasStored {
 		fmt.Fprintf(out, "\nRun %d is not stored in %s (the tournament has not run it yet).\n", id, db)
 		return nil
@@ -101,45 +145,31 @@ func replay(c *cobra.Command, db string, id int64, limit time.Duration) error {
 	return nil
 }
 
-func printEvent(w io.Writer, space *parley.OutcomeSpace, profiles []*parley.Profile, names []string, e parley.Event) {
-	var u strings.Builder
-	if e.Outcome != parley.NoOutcome {
-		for i, p := range profiles {
-			if i > 0 {
-				u.WriteByte(' ')
-			}
-			fmt.Fprintf(&u, "%s=%.3f", names[i], p.Utility.Utility(e.Outcome))
-		}
+// recordJSON is a tournament record in the form 'parley run --json'
+// prints, for the summary 'parley replay' shares with 'parley run'. A
+// record holds no end time or steps: Time is -1 (unknown) and Steps 0
+// until the caller sets them.
+func recordJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int, r *tournament.Record) *RunJSON {
+	names := s.Names()
+	j := newRunJSON(s, protocolSAO, specs, seed, deadline)
+	j.Reason, j.Rounds, j.Time, j.Error = r.Reason, r.Rounds, -1, r.Error
+	j.Agreement = namedOutcomeJSON(s.Space, r.Agreement)
+	resv := make([]float64, len(names))
+	for i := range names {
+		resv[i] = s.Parties[i].Profile.Reservation
 	}
-	what := ""
-	if e.Outcome != parley.NoOutcome {
-		what = space.Format(e.Outcome)
+	j.Utilities = byParty(names, r.Utilities)
+	j.DiscountedUtilities = byParty(names, r.Discounted)
+	j.Reservation = byParty(names, resv)
+	j.Advantage = byParty(names, r.Advantage)
+	if r.MetricsNote != "" {
+		// The scenario could not be analysed: no distances to report.
+		j.AnalysisError = r.MetricsNote
+		return j
 	}
-	fmt.Fprintf(w, "  round %3d  t=%.3f  %-12s %-6s %s  %s\n", e.Round+1, e.Time, names[e.Party], e.Action, what, u.String())
-}
-
-func printRecord(w io.Writer, names []string, r *tournament.Record) {
-	switch {
-	case r.Reason == "agreement":
-		var parts []string
-		for k, v := range r.Agreement {
-			parts = append(parts, k+"="+v)
-		}
-		slices.Sort(parts)
-		fmt.Fprintf(w, "Agreement in round %d: %s\n", r.Rounds, strings.Join(parts, ", "))
-	case r.Error != "":
-		fmt.Fprintf(w, "No agreement (%s) in round %d: %s\n", r.Reason, r.Rounds, r.Error)
-	default:
-		fmt.Fprintf(w, "No agreement (%s) after %d rounds\n", r.Reason, r.Rounds)
-	}
-	for i, n := range names {
-		fmt.Fprintf(w, "  %-12s utility %.4f  discounted %.4f  advantage %+.4f\n", n, r.Utilities[i], r.Discounted[i], r.Advantage[i])
-	}
-	fmt.Fprintf(w, "Welfare %.4f; distance to the Pareto frontier %.4f", r.Welfare, r.ParetoDistance)
-	if r.HasNash {
-		fmt.Fprintf(w, ", to the Nash point %.4f", r.NashDistance)
-	}
-	fmt.Fprintln(w)
+	j.Metrics = &analysis.Metrics{Welfare: r.Welfare, ParetoDistance: r.ParetoDistance, NashDistance: r.NashDistance, HasNash: r.HasNash,
+		Rational: analysis.Rational(r.Utilities, resv)}
+	return j
 }
 
 // diffRecords names the fields in which two records of the same run

@@ -5,18 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"image/color"
 	"io"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
@@ -31,9 +24,15 @@ func newReportCmd() *cobra.Command {
 		Long: `Print the leaderboard of the tournament stored in DB: per agent, the mean
 utility it obtained and its advantage over its reservation value with 95%
 t intervals, its agreement rate (Wilson 95% interval), the mean distance of
-its runs' outcomes to the Pareto frontier and to the Nash point, their mean
-welfare and its runs that ended in error. Runs that ended in error count
-at the reservation values.
+its runs' outcomes to the Pareto frontier and to the Nash point ("n/a" on
+scenarios too large to analyse, which are listed with the reason), their
+mean welfare and its runs that ended in error. Runs that ended in error
+count at the reservation values.
+
+The statistics count distinct runs: when every stored repetition of a
+pairing (a scenario and an agent per party) gave the same record, as a
+deterministic pairing does whatever its seed, the pairing counts once, not
+once per repetition; the report says how many repetitions it collapsed.
 
 Then every two agents are compared by a two-sided Wilcoxon signed-rank test
 on utility over paired runs (the same scenario, role, opponents and
@@ -44,7 +43,7 @@ over all the pairs.
 --json prints the report as JSON (planned, runs, errors, agreements,
 leaderboard, pairwise, error_causes, meta: docs/tournaments.md); --csv
 prints the leaderboard as CSV; --plot draws mean utility and advantage per
-agent with their intervals to a PNG file.`,
+agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 		Example: `  parley report results.db
   parley report results.db --json
   parley report results.db --csv > leaderboard.csv
@@ -53,6 +52,9 @@ agent with their intervals to a PNG file.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			if asJSON && asCSV {
 				return usageError{fmt.Errorf("%s: --json and --csv exclude each other", c.CommandPath())}
+			}
+			if err := checkPlot("report", plotFile); err != nil {
+				return err
 			}
 			st, err := sqlite.OpenReadOnly(args[0])
 			if err != nil {
@@ -64,9 +66,10 @@ agent with their intervals to a PNG file.`,
 				return err
 			}
 			if plotFile != "" {
-				if err := writeFile(plotFile, func(w io.Writer) error { return writeLeaderboardPNG(w, rep) }); err != nil {
+				if err := saveLeaderboardPlot(plotFile, rep); err != nil {
 					return err
 				}
+				fmt.Fprintf(c.ErrOrStderr(), "report: wrote the plot to %s\n", plotFile)
 			}
 			out := c.OutOrStdout()
 			switch {
@@ -81,7 +84,7 @@ agent with their intervals to a PNG file.`,
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	c.Flags().BoolVar(&asCSV, "csv", false, "print the leaderboard as CSV")
-	c.Flags().StringVar(&plotFile, "plot", "", "draw mean utility and advantage per agent to this PNG file")
+	c.Flags().StringVar(&plotFile, "plot", "", "draw mean utility and advantage per agent "+plotFlagHelp)
 	return c
 }
 
@@ -106,10 +109,17 @@ func reportOf(ctx context.Context, st *sqlite.Store) (*tournament.Report, error)
 	return t.Report()
 }
 
+// ReportJSON is the --json output of 'parley report' (schema
+// parley.report/2, docs/tournaments.md).
+type ReportJSON struct {
+	Schema string `json:"schema"`
+	*tournament.Report
+}
+
 func writeReportJSON(w io.Writer, rep *tournament.Report) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
-	return e.Encode(rep)
+	return e.Encode(ReportJSON{Schema: schemaReport, Report: rep})
 }
 
 // printReport writes the report as text.
@@ -119,13 +129,27 @@ func printReport(w io.Writer, rep *tournament.Report) {
 	if m.SelfPlay {
 		self = ", self-play"
 	}
+	switch m.Timing {
+	case tournament.TimingGENIUS:
+		self += ", GENIUS timing"
+	case tournament.TimingSteps:
+		self += ", step timing"
+	}
 	fmt.Fprintf(w, "Tournament: %d agents, %d scenarios, %d reps, deadline %d rounds, seed %d%s\n",
 		len(m.Agents), len(m.Scenarios), m.Reps, m.Deadline, m.Seed, self)
 	rate := 0.0
 	if rep.Runs > 0 {
 		rate = float64(rep.Agreements) / float64(rep.Runs)
 	}
-	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+	if rep.Collapsed > 0 {
+		fmt.Fprintf(w, "Statistics count %d distinct runs: %d repetitions gave the same record as another repetition of their pairing\n"+
+			"(a deterministic pairing ignores its seed) and count once, not as independent samples.\n", rep.Distinct, rep.Collapsed)
+	}
+	for _, n := range rep.MetricsNotes {
+		fmt.Fprintf(w, "Pareto and Nash distances not available on %s: %s\n", n.Scenario, n.Note)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "rank\tagent\tseats\tutility [95% CI]\tadvantage [95% CI]\tagreement [95% CI]\tpareto d\tnash d\twelfare\terrors")
 	for _, s := range rep.Leaderboard {
@@ -133,9 +157,9 @@ func printReport(w io.Writer, rep *tournament.Report) {
 			fmt.Fprintf(tw, "%d\t%s\t0\t-\t-\t-\t-\t-\t-\t0\n", s.Rank, s.Agent)
 			continue
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%.3f [%.3f, %.3f]\t%.3f\t%.3f\t%.3f\t%d\n", s.Rank, s.Agent, s.Seats,
-			fmtEstimate(s.Utility), fmtEstimate(s.Advantage), s.AgreementRate, s.AgreementLow, s.AgreementHigh,
-			s.ParetoDistance, s.NashDistance, s.Welfare, s.Errors)
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.3f\t%d\n", s.Rank, s.Agent, s.Seats,
+			fmtEstimate(s.Utility), fmtEstimate(s.Advantage), fmtEstimate(s.AgreementRate),
+			fmtMean(s.ParetoDistance, s.MetricsSeats), fmtMean(s.NashDistance, s.NashSeats), s.Welfare, s.Errors)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -163,6 +187,14 @@ func printReport(w io.Writer, rep *tournament.Report) {
 	}
 }
 
+// fmtMean prints a mean over n seats, "n/a" over none.
+func fmtMean(x float64, n int) string {
+	if n == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f", x)
+}
+
 func fmtEstimate(e tournament.Estimate) string {
 	if !e.HasCI {
 		return fmt.Sprintf("%.3f", e.Mean)
@@ -172,7 +204,7 @@ func fmtEstimate(e tournament.Estimate) string {
 
 func fmtP(p float64) string {
 	if p < 1e-15 {
-		return "<1e-15" // below the precision of the normal approximation
+		return "<1e-15" // JSON has the value; the normal approximation is not accurate that far out
 	}
 	if p < 1e-4 {
 		return fmt.Sprintf("%.1e", p)
@@ -186,85 +218,17 @@ func writeLeaderboardCSV(w io.Writer, rep *tournament.Report) error {
 	cw.Write([]string{"rank", "agent", "seats", "utility", "utility_low", "utility_high", "advantage", "advantage_low", "advantage_high",
 		"agreement_rate", "agreement_low", "agreement_high", "pareto_distance", "nash_distance", "welfare", "errors"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	opt := func(x float64, n int) string { // empty: not available
+		if n == 0 {
+			return ""
+		}
+		return f(x)
+	}
 	for _, s := range rep.Leaderboard {
 		cw.Write([]string{strconv.Itoa(s.Rank), s.Agent, strconv.Itoa(s.Seats), f(s.Utility.Mean), f(s.Utility.Low), f(s.Utility.High),
-			f(s.Advantage.Mean), f(s.Advantage.Low), f(s.Advantage.High), f(s.AgreementRate), f(s.AgreementLow), f(s.AgreementHigh),
-			f(s.ParetoDistance), f(s.NashDistance), f(s.Welfare), strconv.Itoa(s.Errors)})
+			f(s.Advantage.Mean), f(s.Advantage.Low), f(s.Advantage.High), f(s.AgreementRate.Mean), f(s.AgreementRate.Low), f(s.AgreementRate.High),
+			opt(s.ParetoDistance, s.MetricsSeats), opt(s.NashDistance, s.NashSeats), f(s.Welfare), strconv.Itoa(s.Errors)})
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// intervalPoints are points with vertical error bars.
-type intervalPoints struct {
-	plotter.XYs
-	plotter.YErrors
-}
-
-// writeLeaderboardPNG draws mean utility and advantage per agent (in
-// leaderboard order) with their 95% intervals.
-func writeLeaderboardPNG(w io.Writer, rep *tournament.Report) error {
-	var names []string
-	for _, s := range rep.Leaderboard {
-		if s.Seats > 0 {
-			names = append(names, s.Agent)
-		}
-	}
-	if len(names) == 0 {
-		return fmt.Errorf("report: plot: no runs stored")
-	}
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Tournament leaderboard: %d runs, seed %d (95%% CIs)", rep.Runs, rep.Meta.Seed)
-	p.Y.Label.Text = "mean per seat"
-	p.Legend.Top = true
-	colors := []color.Color{color.RGBA{R: 31, G: 119, B: 180, A: 255}, color.RGBA{R: 255, G: 127, B: 14, A: 255}}
-	for k, what := range []string{"utility", "advantage"} {
-		d := intervalPoints{XYs: make(plotter.XYs, len(names)), YErrors: make(plotter.YErrors, len(names))}
-		for i, s := range rep.Leaderboard[:len(names)] {
-			e := s.Utility
-			if k == 1 {
-				e = s.Advantage
-			}
-			d.XYs[i].X, d.XYs[i].Y = float64(i)+0.12*float64(2*k-1), e.Mean
-			d.YErrors[i].Low, d.YErrors[i].High = e.Mean-e.Low, e.High-e.Mean
-		}
-		sc, err := plotter.NewScatter(d)
-		if err != nil {
-			return fmt.Errorf("report: plot: %w", err)
-		}
-		sc.GlyphStyle.Color, sc.GlyphStyle.Radius = colors[k], vg.Points(3.5)
-		sc.GlyphStyle.Shape = draw.CircleGlyph{}
-		if k == 1 {
-			sc.GlyphStyle.Shape = draw.SquareGlyph{}
-		}
-		eb, err := plotter.NewYErrorBars(d)
-		if err != nil {
-			return fmt.Errorf("report: plot: %w", err)
-		}
-		eb.LineStyle.Color, eb.LineStyle.Width = colors[k], vg.Points(1.2)
-		p.Add(eb, sc)
-		p.Legend.Add(what, sc)
-	}
-	p.Add(plotter.NewGrid())
-	p.NominalX(names...)
-	if long := maxLen(names); long > 10 {
-		p.X.Tick.Label.Rotation = 0.6
-		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
-	}
-	width := vg.Length(max(6, 1+len(names))) * vg.Inch
-	img := vgimg.New(width, 4.5*vg.Inch)
-	p.Draw(draw.New(img))
-	png := vgimg.PngCanvas{Canvas: img}
-	if _, err := png.WriteTo(w); err != nil {
-		return fmt.Errorf("report: plot: %w", err)
-	}
-	return nil
-}
-
-func maxLen(ss []string) int {
-	n := 0
-	for _, s := range ss {
-		n = max(n, len(strings.TrimSpace(s)))
-	}
-	return n
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -98,7 +97,16 @@ type runFlags struct {
 	variant   string
 	voters    []string
 	mediator  string
+	plot      string
+
+	// given reports whether a flag was set on the command line (cobra's
+	// Changed), so that a flag given with its default value is still
+	// checked; nil means none was.
+	given func(name string) bool
 }
+
+// set reports whether flag name was given on the command line.
+func (f *runFlags) set(name string) bool { return f.given != nil && f.given(name) }
 
 // Values of --timing.
 const (
@@ -138,15 +146,22 @@ func newRunCmd() *cobra.Command {
 		Use:   "run SCENARIO",
 		Short: "Run one negotiation (alternating offers, or the scenario's declared stages)",
 		Long: `Run one negotiation between automated negotiators, one per party in the
-scenario's order, and print who offered what, the agreement, each party's
-utility and the agreement's distance to the Pareto frontier and the Nash
-point.
+scenario's order, and print who offered, accepted or voted what (rounds
+count from 1), how it ended (agreement, deadline, walk_away, error,
+mediator_exit or ratification_failed: the names every output uses), the
+agreement, each party's utility and advantage, and the agreement's distance
+to the Pareto frontier, the Nash and the Kalai-Smorodinsky points.
 
 A scenario that declares a protocol (stages such as the ceasefire's direct
 talks followed by mediation: see docs/mediation.md) runs it, or one of its
 --variant's; --voters and --mediator then choose the strategies of the
 mediated stages. Otherwise, or with --protocol sao, the parties negotiate by
-stacked alternating offers for --deadline rounds.
+stacked alternating offers for --deadline rounds. A flag the chosen protocol
+would ignore is a usage error (exit 2) naming it: --deadline, --time-limit
+and --timing on a scenario with a declared protocol need --protocol sao;
+--variant, --voters and --mediator need a declared protocol; --agents and
+--voters specs must each fall on a party that negotiates (votes) in some
+stage; the annealing mediator needs a stage with rule mediator.
 
 --agents lists strategy specs (see 'parley agents'), one per party in
 order; a shorter list is repeated. A spec is NAME or NAME:key=value,... :
@@ -164,13 +179,15 @@ The same --seed gives the same negotiation, byte for byte.`,
 		Example: `  parley run ceasefire
   parley run ceasefire --variant mediated_from_start --voters annealer --mediator nash
   parley run ceasefire --protocol sao --deadline 120
-  parley run ceasefire --agents boulware,conceder,linear --seed 7 --json
+  parley run ceasefire --agents boulware,conceder --seed 7 --json
+  parley run ceasefire --protocol sao --agents boulware,conceder,linear --deadline 120
   parley run ../shared/scenarios/genius/EnglandZimbabwe_anac2010 --agents micro,boulware --trace ez.jsonl
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml --agents genius-boulware,genius-conceder --deadline 100 --json`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runOnce(c.Context(), c.OutOrStdout(), args[0], f)
+			f.given = c.Flags().Changed
+			return runOnce(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), args[0], f)
 		},
 	}
 	c.Flags().StringArrayVar(&f.agents, "agents", []string{"boulware"}, "strategy specs, one per party in order (comma-separated)")
@@ -179,48 +196,33 @@ The same --seed gives the same negotiation, byte for byte.`,
 	c.Flags().DurationVar(&f.timeLimit, "time-limit", 0, "also end after this much wall time (makes runs speed-dependent)")
 	c.Flags().Uint64Var(&f.seed, "seed", 1, "random seed: fixes every random choice")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the result as JSON (schema in docs/cli.md)")
-	c.Flags().StringVar(&f.trace, "trace", "", "write every action as JSON lines to this file")
-	c.Flags().IntVar(&f.show, "show", 6, "offers to list at the start and at the end of the negotiation")
-	c.Flags().StringVar(&f.protocol, "protocol", protocolAuto, "auto, sao or staged: auto runs the scenario's declared protocol when it has one (unless --deadline, --time-limit or --timing ask for plain alternating offers), else alternating offers")
+	c.Flags().StringVar(&f.trace, "trace", "", "write the run as JSON lines to this file: a header, every action, the result (docs/cli.md)")
+	c.Flags().IntVar(&f.show, "show", 6, "actions to list at the start and at the end of the negotiation (-1: all)")
+	c.Flags().StringVar(&f.protocol, "protocol", protocolAuto, "auto, sao or staged: auto runs the scenario's declared protocol when it has one, else alternating offers (--deadline, --time-limit and --timing need sao)")
 	c.Flags().StringVar(&f.variant, "variant", "", "a protocol variant the scenario declares (default: its stages in order)")
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "voter specs for mediated stages, one per party in order (default "+defaultVoter+"; see 'parley agents')")
 	c.Flags().StringVar(&f.mediator, "mediator", "", "mediator spec for mediated stages (default: the stage's mediator_policy)")
 	c.Flags().StringVar(&f.timing, "timing", "", "how time runs: steps or genius (default: genius when every agent is genius-*, else steps)")
+	c.Flags().StringVar(&f.plot, "plot", "", "draw the offers in the utility plane of every two parties "+plotFlagHelp)
 	return c
 }
 
-// RunJSON is the --json output of 'parley run' (documented in docs/cli.md).
-type RunJSON struct {
-	Scenario            string             `json:"scenario"`
-	Parties             []string           `json:"parties"`
-	Agents              []string           `json:"agents"`
-	Seed                uint64             `json:"seed"`
-	Deadline            int                `json:"deadline"`
-	Timing              string             `json:"timing,omitempty"` // "genius" for GENIUS timing; omitted for steps
-	Agreement           map[string]string  `json:"agreement"`
-	Utilities           map[string]float64 `json:"utilities"`
-	DiscountedUtilities map[string]float64 `json:"discounted_utilities"`
-	Reservation         map[string]float64 `json:"reservation"`
-	Rounds              int                `json:"rounds"`
-	Steps               int                `json:"steps"`
-	Time                float64            `json:"time"`
-	Reason              string             `json:"reason"`
-	AcceptedBy          *string            `json:"accepted_by"`
-	EndedBy             *string            `json:"ended_by"`
-	Error               string             `json:"error,omitempty"`
-	Metrics             *analysis.Metrics  `json:"metrics"`
-	AnalysisError       string             `json:"analysis_error,omitempty"`
-}
-
-func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
-	s, err := openScenario(arg, f.profiles)
+func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags) error {
+	if f.set("deadline") && f.deadline < 1 {
+		// 0 would silently mean "the scenario's deadline".
+		return usageError{fmt.Errorf("run: --deadline %d: want at least 1 round (leave it out for the scenario's deadline)", f.deadline)}
+	}
+	if err := checkPlot("run", f.plot); err != nil {
+		return err
+	}
+	s, err := openScenario(errOut, arg, f.profiles)
 	if err != nil {
 		return err
 	}
 	if st, err := useStaged(f, s); err != nil {
 		return err
 	} else if st {
-		return runStaged(ctx, out, s, f)
+		return runStaged(ctx, out, errOut, s, f)
 	}
 	factories, specs, err := seats(splitAgents(f.agents), len(s.Parties))
 	if err != nil {
@@ -243,19 +245,23 @@ func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	var events []parley.Event
+	j := newRunJSON(s, protocolSAO, specs, f.seed, deadline)
+	if timing == sao.TimingGENIUS {
+		j.Timing = timingGenius
+	}
+	var events []traceEvent
+	var tf *traceFile
 	var tr *sao.JSONTrace
-	var traceFile *os.File
 	if f.trace != "" {
-		traceFile, err = os.Create(f.trace)
-		if err != nil {
-			return fmt.Errorf("run: %w", err)
+		if tf, err = createTrace(f.trace); err != nil {
+			return err
 		}
-		defer traceFile.Close()
-		tr = sao.NewJSONTrace(traceFile, s.Space, s.Names())
+		defer tf.f.Close()
+		tf.line(traceHeader(s, j))
+		tr = sao.NewJSONTrace(tf.w, s.Space, s.Names())
 	}
 	opts := sao.Options{Deadline: deadline, TimeLimit: f.timeLimit, Timing: timing, Trace: func(e parley.Event) {
-		events = append(events, e)
+		events = append(events, traceEvent{stage: -1, e: e})
 		if tr != nil {
 			tr.Event(e)
 		}
@@ -272,42 +278,69 @@ func runOnce(ctx context.Context, out io.Writer, arg string, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	if tr != nil {
+	rep, aerr := analysis.Analyze(s.Space, s.Profiles())
+	setResult(j, s, res)
+	setMetrics(j, rep, aerr, res.Utilities)
+	if tf != nil {
 		if err := tr.Flush(); err != nil {
 			return fmt.Errorf("run: trace: %w", err)
 		}
-		if err := traceFile.Close(); err != nil {
-			return fmt.Errorf("run: trace: %w", err)
+		tf.line(TraceResult{Type: "result", RunJSON: j})
+		if err := tf.close(); err != nil {
+			return err
 		}
 	}
-	rep, aerr := analysis.Analyze(s.Space, s.Profiles())
-	j := resultJSON(s, specs, f.seed, deadline, res, rep, aerr)
-	if timing == sao.TimingGENIUS {
-		j.Timing = timingGenius
+	if f.plot != "" {
+		if err := saveRunPlot(errOut, f.plot, s, specs, f.seed, nil, runMoves(nil, events), res, saoEnding(s.Names(), res)); err != nil {
+			return err
+		}
 	}
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(j)
+		if err := e.Encode(j); err != nil {
+			return err
+		}
+		return runFailure(res)
 	}
-	printRun(out, s, specs, deadline, f.seed, events, res, j, f.show)
-	return nil
+	printSummary(out, s, j, events, f.show)
+	return runFailure(res)
 }
 
-func resultJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int, res *parley.Result, rep *analysis.Report, aerr error) *RunJSON {
+// runFailure is what a run that ended in error returns after printing its
+// result (every party paid its reservation value), so that the command
+// exits with 1; nil for any other ending.
+func runFailure(r *parley.Result) error {
+	if r.Reason != parley.ReasonError {
+		return nil
+	}
+	return fmt.Errorf("run: the negotiation ended in error: %w", r.Err)
+}
+
+// newRunJSON returns the setup part of a run's JSON.
+func newRunJSON(s *scenario.Scenario, protocol string, specs []string, seed uint64, deadline int) *RunJSON {
 	names := s.Names()
-	j := &RunJSON{Scenario: s.Name, Parties: names, Agents: specs, Seed: seed, Deadline: deadline,
-		Utilities: map[string]float64{}, DiscountedUtilities: map[string]float64{}, Reservation: map[string]float64{},
-		Rounds: res.Rounds, Steps: res.Steps, Time: res.Time, Reason: res.Reason.String()}
+	return &RunJSON{Schema: schemaRun, Scenario: s.Name, Protocol: protocol, Parties: names, Agents: byParty(names, specs),
+		Seed: seed, Deadline: deadline, Timing: timingSteps, MetricsParties: names}
+}
+
+// setResult fills in how the negotiation ended.
+func setResult(j *RunJSON, s *scenario.Scenario, res *parley.Result) {
+	names := s.Names()
+	j.Rounds, j.Steps, j.Time, j.Reason = res.Rounds, res.Steps, res.Time, res.Reason.String()
 	if res.Agreed() {
-		j.Agreement = s.Space.Named(res.Agreement)
+		j.Agreement = outcomeJSON(s.Space, res.Agreement)
 	}
-	for i, n := range names {
-		j.Utilities[n] = res.Utilities[i]
-		j.DiscountedUtilities[n] = res.Discounted[i]
-		j.Reservation[n] = s.Parties[i].Profile.Reservation
+	resv := make([]float64, len(names))
+	for i := range names {
+		resv[i] = s.Parties[i].Profile.Reservation
 	}
-	if res.Party >= 0 {
+	j.Utilities = byParty(names, res.Utilities)
+	j.DiscountedUtilities = byParty(names, res.Discounted)
+	j.Reservation = byParty(names, resv)
+	j.Advantage = byParty(names, advantages(s.Profiles(), res.Utilities, res.Time))
+	j.AcceptedBy, j.EndedBy = nil, nil
+	if res.Party >= 0 && res.Party < len(names) {
 		who := names[res.Party]
 		if res.Reason == parley.ReasonAgreement {
 			j.AcceptedBy = &who
@@ -318,83 +351,19 @@ func resultJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int,
 	if res.Err != nil {
 		j.Error = res.Err.Error()
 	}
-	if aerr != nil {
-		j.AnalysisError = aerr.Error()
-	} else if rep == nil {
-		return j
-	} else if m, err := rep.Metrics(res.Utilities); err == nil {
-		j.Metrics = &m
-	}
-	return j
 }
 
-func printRun(w io.Writer, s *scenario.Scenario, specs []string, deadline int, seed uint64, events []parley.Event, res *parley.Result, j *RunJSON, show int) {
-	names := s.Names()
-	clock := ""
-	if j.Timing == timingGenius {
-		clock = " (GENIUS timing)"
-	}
-	fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; alternating offers, deadline %d rounds%s, seed %d\n",
-		s.Name, len(names), len(s.Space.Issues), s.Space.Size(), deadline, clock, seed)
-	for i, p := range s.Parties {
-		fmt.Fprintf(w, "  %-10s %-22s reservation %.3f  discount %.2f\n", p.Name, specs[i], p.Profile.Reservation, p.Profile.DiscountFactor())
-	}
-	utils := func(o parley.Outcome) string {
-		var b strings.Builder
-		for i, p := range s.Parties {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			fmt.Fprintf(&b, "%s=%.3f", p.Name, p.Profile.Utility.Utility(o))
+// setMetrics fills in the agreement metrics among j.MetricsParties, whose
+// utilities are u.
+func setMetrics(j *RunJSON, rep *analysis.Report, aerr error, u []float64) {
+	switch {
+	case aerr != nil:
+		j.AnalysisError = aerr.Error()
+	case rep != nil:
+		if m, err := rep.Metrics(u); err == nil {
+			j.Metrics = &m
+		} else {
+			j.AnalysisError = err.Error()
 		}
-		return b.String()
-	}
-	var offers []parley.Event
-	for _, e := range events {
-		if e.Action == parley.Offer {
-			offers = append(offers, e)
-		}
-	}
-	fmt.Fprintf(w, "\nOffers: %d in %d rounds (utilities as each party values the offer)\n", len(offers), res.Rounds)
-	for k, e := range offers {
-		if show >= 0 && len(offers) > 2*show && k == show {
-			fmt.Fprintf(w, "  ... %d more offers ...\n", len(offers)-2*show)
-		}
-		if show >= 0 && len(offers) > 2*show && k >= show && k < len(offers)-show {
-			continue
-		}
-		fmt.Fprintf(w, "  round %3d  %-10s offers  %s\n", e.Round+1, names[e.Party], utils(e.Outcome))
-	}
-	fmt.Fprintln(w)
-	switch res.Reason {
-	case parley.ReasonAgreement:
-		fmt.Fprintf(w, "Agreement in round %d (t=%.3f), accepted by %s:\n", res.Rounds, res.Time, names[res.Party])
-		for i := range s.Space.Issues {
-			is := &s.Space.Issues[i]
-			fmt.Fprintf(w, "  %-20s %s\n", is.Name, is.Value(s.Space.ValueIndex(res.Agreement, i)))
-		}
-	case parley.ReasonDeadline:
-		fmt.Fprintf(w, "No agreement: the deadline of %d rounds passed.\n", deadline)
-	case parley.ReasonWalkAway:
-		fmt.Fprintf(w, "No agreement: %s walked away in round %d.\n", names[res.Party], res.Rounds)
-	case parley.ReasonError:
-		fmt.Fprintf(w, "No agreement: error in round %d: %v\n", res.Rounds, res.Err)
-	}
-	fmt.Fprintln(w, "\nUtilities (undiscounted, discounted at the end; reservation value without agreement):")
-	for i, n := range names {
-		fmt.Fprintf(w, "  %-10s %.3f  %.3f\n", n, res.Utilities[i], res.Discounted[i])
-	}
-	if j.Metrics != nil {
-		m := j.Metrics
-		fmt.Fprintf(w, "\nWelfare %.3f; distance to the Pareto frontier %.3f", m.Welfare, m.ParetoDistance)
-		if m.HasNash {
-			fmt.Fprintf(w, ", to the Nash point %.3f", m.NashDistance)
-		}
-		if m.HasKS {
-			fmt.Fprintf(w, ", to Kalai-Smorodinsky %.3f", m.KSDistance)
-		}
-		fmt.Fprintln(w)
-	} else if j.AnalysisError != "" {
-		fmt.Fprintf(w, "\nNo agreement metrics: %s\n", j.AnalysisError)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -12,9 +13,23 @@ import (
 	"github.com/parley-dev/parley/scenario"
 )
 
-// openScenario loads a scenario argument (built-in name or path).
-func openScenario(arg string, profiles []string) (*scenario.Scenario, error) {
-	return catalog.Open(arg, catalog.Options{Profiles: profiles})
+// openScenario loads a scenario argument (built-in name or path) and prints
+// the loader's warnings to stderr.
+func openScenario(stderr io.Writer, arg string, profiles []string) (*scenario.Scenario, error) {
+	s, err := catalog.Open(arg, catalog.Options{Profiles: profiles})
+	if err != nil {
+		return nil, err
+	}
+	printWarnings(stderr, s)
+	return s, nil
+}
+
+// printWarnings prints what the reader of s found odd but accepted, one
+// line each.
+func printWarnings(stderr io.Writer, s *scenario.Scenario) {
+	for _, w := range s.Warnings {
+		fmt.Fprintln(stderr, "parley: warning:", w)
+	}
 }
 
 func newScenariosCmd() *cobra.Command {
@@ -44,7 +59,10 @@ Any other scenario is given by path (see 'parley --help').`,
 			if asJSON {
 				e := json.NewEncoder(c.OutOrStdout())
 				e.SetIndent("", "  ")
-				return e.Encode(rows)
+				return e.Encode(struct {
+					Schema    string `json:"schema"`
+					Scenarios []row  `json:"scenarios"`
+				}{schemaScenarios, rows})
 			}
 			w := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "NAME\tPARTIES\tISSUES\tOUTCOMES\tDESCRIPTION")
@@ -54,7 +72,7 @@ Any other scenario is given by path (see 'parley --help').`,
 			return w.Flush()
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, scenarios} (docs/cli.md)")
 	return c
 }
 

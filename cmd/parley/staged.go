@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/parley-dev/parley"
@@ -27,43 +26,57 @@ const (
 // defaultVoter votes in mediated stages when --voters is not given.
 const defaultVoter = "reservation"
 
+// saoFlags are the flags of plain alternating offers: the declared
+// protocol's stages set their own rounds and clock.
+var saoFlags = []string{"deadline", "time-limit", "timing"}
+
+// stagedFlags are the flags of a declared protocol's stages.
+var stagedFlags = []string{"variant", "voters", "mediator"}
+
 // useStaged decides between plain alternating offers and the scenario's
-// declared (staged) protocol.
+// declared (staged) protocol. A flag of the protocol not chosen is a usage
+// error naming it, never silently ignored; in particular --deadline,
+// --time-limit and --timing do not switch a scenario with a declared
+// protocol to alternating offers unless --protocol sao says so.
 func useStaged(f runFlags, s *scenario.Scenario) (bool, error) {
+	given := func(names []string) string {
+		for _, n := range names {
+			if f.set(n) || n == "variant" && f.variant != "" {
+				return n
+			}
+		}
+		return ""
+	}
 	switch f.protocol {
 	case protocolAuto, "":
-		return s.Protocol != nil && f.variant != "" || s.Protocol != nil && f.deadline == 0 && f.timing == "" && f.timeLimit == 0, nil
+		if s.Protocol == nil {
+			if n := given(stagedFlags); n != "" {
+				return false, usageError{fmt.Errorf("run: --%s: scenario %s declares no protocol (no stages, no variants): it runs by plain alternating offers", n, s.Name)}
+			}
+			return false, nil
+		}
+		if n := given(saoFlags); n != "" {
+			return false, usageError{fmt.Errorf("run: --%s applies to plain alternating offers, but scenario %s declares a protocol whose stages set their own rounds: add --protocol sao to run it by alternating offers, or leave --%s out", n, s.Name, n)}
+		}
+		return true, nil
 	case protocolSAO:
-		if f.variant != "" {
-			return false, usageError{fmt.Errorf("run: --variant goes with the scenario's declared protocol, not --protocol sao")}
+		if n := given(stagedFlags); n != "" {
+			return false, usageError{fmt.Errorf("run: --%s goes with the scenario's declared protocol, not --protocol sao", n)}
 		}
 		return false, nil
 	case protocolStaged:
 		if s.Protocol == nil {
 			return false, usageError{fmt.Errorf("run: --protocol staged: scenario %s declares no protocol", s.Name)}
 		}
+		if n := given(saoFlags); n != "" {
+			return false, usageError{fmt.Errorf("run: --%s applies to plain alternating offers (--protocol sao); the declared protocol's stages set their own rounds", n)}
+		}
 		return true, nil
 	}
 	return false, usageError{fmt.Errorf("run: --protocol %q: want auto, sao or staged", f.protocol)}
 }
 
-// StagedJSON is the --json output of 'parley run' for a scenario's declared
-// protocol: RunJSON's fields plus the stage-level outcome.
-type StagedJSON struct {
-	RunJSON
-	Protocol       string   `json:"protocol"`
-	Variant        string   `json:"variant"`
-	Stages         []string `json:"stages"`
-	Voters         []string `json:"voters"`
-	Mediator       string   `json:"mediator"`
-	Stage          string   `json:"stage"`
-	Cause          string   `json:"cause"`
-	Ratified       bool     `json:"ratified"`
-	Locked         []string `json:"locked_issues"`
-	MetricsParties []string `json:"metrics_parties"`
-}
-
-func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFlags) error {
+func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario, f runFlags) error {
 	if f.deadline != 0 || f.timeLimit != 0 || (f.timing != "" && f.timing != timingSteps) {
 		return usageError{fmt.Errorf("run: --deadline, --time-limit and --timing apply to plain alternating offers (--protocol sao); the declared protocol's stages set their own rounds")}
 	}
@@ -72,7 +85,8 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 		return usageError{fmt.Errorf("run: %w (variants: %s)", err, strings.Join(plan.Variants(s), ", "))}
 	}
 	n := len(s.Parties)
-	negFactories, negSpecs, err := seats(splitAgents(f.agents), n)
+	agentSpecs := splitAgents(f.agents)
+	negFactories, negSpecs, err := seats(agentSpecs, n)
 	if err != nil {
 		return err
 	}
@@ -82,6 +96,9 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 	}
 	if len(voterSpecs) > n {
 		return usageError{fmt.Errorf("run: %d voters for %d parties", len(voterSpecs), n)}
+	}
+	if err := checkSeats(f, s, pl, agentSpecs, voterSpecs); err != nil {
+		return err
 	}
 	st := staged.Seats{Negotiators: make([]parley.Negotiator, n), Voters: make([]mediated.Voter, n)}
 	vspecs := make([]string, n)
@@ -95,65 +112,70 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 		st.Voters[i] = vf()
 	}
 	medSpec := f.mediator
-	var stageNames []string
+	j := newRunJSON(s, protocolStaged, negSpecs, f.seed, pl.Rounds())
+	j.Variant, j.Voters = f.variant, byParty(s.Names(), vspecs)
 	participants := map[int]bool{}
+	first := 1
 	for _, sg := range pl.Stages {
-		stageNames = append(stageNames, fmt.Sprintf("%s(%s %s, %d rounds)", sg.Name, sg.Mechanism, partyList(s, sg.Participants), sg.Rounds))
+		sj := StageJSON{Name: sg.Name, Mechanism: string(sg.Mechanism), Rounds: sg.Rounds, FirstRound: first}
+		first += sg.Rounds
 		for _, p := range sg.Participants {
 			participants[p] = true
+			sj.Participants = append(sj.Participants, s.Parties[p].Name)
 		}
-		if sg.Mechanism == staged.Mediated && medSpec == "" {
-			medSpec = sg.MediatorPolicy
+		if sg.Mechanism == staged.Mediated {
+			if sg.Mediator >= 0 {
+				sj.MediatingParty = s.Parties[sg.Mediator].Name
+			}
+			if medSpec == "" {
+				medSpec = sg.MediatorPolicy
+			}
 		}
+		j.Stages = append(j.Stages, sj)
 	}
+	j.Mediator = medSpec
 	if medSpec != "" {
 		mf, err := mediatorFactory(medSpec)
 		if err != nil {
 			return usageError{fmt.Errorf("run: mediator %q: %w", medSpec, err)}
 		}
 		st.Mediator = mf()
+		if err := checkMediatorRule(f, pl, medSpec, st.Mediator); err != nil {
+			return err
+		}
 	}
 	if err := s.Prepare(); err != nil {
 		return err
 	}
 
-	type ev struct {
-		stage int
-		e     parley.Event
-	}
-	var events []ev
-	var traceFile *os.File
-	var enc *json.Encoder
+	var events []traceEvent
+	var tf *traceFile
 	if f.trace != "" {
-		traceFile, err = os.Create(f.trace)
-		if err != nil {
-			return fmt.Errorf("run: %w", err)
+		if tf, err = createTrace(f.trace); err != nil {
+			return err
 		}
-		defer traceFile.Close()
-		enc = json.NewEncoder(traceFile)
+		defer tf.f.Close()
+		tf.line(traceHeader(s, j))
 	}
-	var traceErr error
+	offsets := make([]int, len(pl.Stages))
+	pl.StageStart = func(k, offset int) { offsets[k] = offset }
 	pl.Trace = func(k int, e parley.Event) {
-		events = append(events, ev{k, e})
-		if enc != nil && traceErr == nil {
-			l := stagedTraceLine{Stage: pl.Stages[k].Name, Step: e.Step, Round: e.Round, Time: e.Time,
-				Party: eventParty(s, pl.Stages[k], e.Party), Action: e.Action.String()}
-			if e.Outcome != parley.NoOutcome {
-				l.Outcome = s.Space.Named(e.Outcome)
-			}
-			traceErr = enc.Encode(&l)
+		ev := traceEvent{stage: k, offset: offsets[k], e: e}
+		events = append(events, ev)
+		if tf != nil {
+			l := stagedTraceLine{Type: "event", Stage: pl.Stages[k].Name, StageRound: e.Round + 1, Round: offsets[k] + e.Round + 1,
+				Time: e.Time, Party: eventParty(s, pl.Stages[k], e.Party), Action: e.Action.String(), Outcome: outcomeJSON(s.Space, e.Outcome)}
+			tf.line(&l)
 		}
 	}
 	res, err := staged.Run(ctx, s.Profiles(), s.Names(), pl, st, f.seed)
 	if err != nil {
 		return err
 	}
-	if traceErr != nil {
-		return fmt.Errorf("run: trace: %w", traceErr)
-	}
-	if traceFile != nil {
-		if err := traceFile.Close(); err != nil {
-			return fmt.Errorf("run: trace: %w", err)
+	if f.plot != "" {
+		ended := stagedEnding(res, res.Rounds-offsets[res.Stage])
+		if err := saveRunPlot(errOut, f.plot, s, negSpecs, f.seed, planStages(pl), runMoves(&pl, events), &res.Result, ended); err != nil {
+			return err
 		}
 	}
 
@@ -172,118 +194,137 @@ func runStaged(ctx context.Context, out io.Writer, s *scenario.Scenario, f runFl
 		profs[k], mnames[k], u[k] = s.Parties[i].Profile, s.Parties[i].Name, res.Utilities[i]
 	}
 	rep, aerr := analysis.Analyze(s.Space, profs)
-	j := &StagedJSON{RunJSON: *resultJSON(s, negSpecs, f.seed, pl.Rounds(), &res.Result, nil, nil),
-		Protocol: protocolStaged, Variant: f.variant, Stages: stageNames, Voters: vspecs, Mediator: medSpec,
-		Stage: res.StageName, Cause: res.Cause, Ratified: res.Ratified, Locked: []string{}, MetricsParties: mnames}
-	if j.Variant == "" {
-		j.Variant = "default"
+	setResult(j, s, &res.Result)
+	// The run's reason: the stage mechanism's, or the ratification's.
+	j.Reason, j.Stage, j.StageRound = res.Cause, res.StageName, res.Rounds-offsets[res.Stage]
+	ratified := res.Ratified
+	j.Ratified = &ratified
+	if res.Cause == staged.CauseRatificationFailure && res.Agreement != parley.NoOutcome {
+		j.Agreement = outcomeJSON(s.Space, res.Agreement)
 	}
+	j.LockedIssues = []string{}
 	for _, is := range res.Locked {
-		j.Locked = append(j.Locked, s.Space.Issues[is].Name)
+		j.LockedIssues = append(j.LockedIssues, s.Space.Issues[is].Name)
 	}
-	if aerr != nil {
-		j.AnalysisError = aerr.Error()
-	} else if m, err := rep.Metrics(u); err == nil {
-		j.Metrics = &m
+	j.MetricsParties = mnames
+	setMetrics(j, rep, aerr, u)
+	if tf != nil {
+		tf.line(TraceResult{Type: "result", RunJSON: j})
+		if err := tf.close(); err != nil {
+			return err
+		}
 	}
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(j)
+		if err := e.Encode(j); err != nil {
+			return err
+		}
+		return runFailure(&res.Result)
 	}
+	printSummary(out, s, j, events, f.show)
+	return runFailure(&res.Result)
+}
 
-	names := s.Names()
-	fmt.Fprintf(out, "Scenario %s: %d parties, %d issues, %d outcomes; protocol %s, %d rounds in all, seed %d\n",
-		s.Name, n, len(s.Space.Issues), s.Space.Size(), j.Variant, pl.Rounds(), f.seed)
-	for k := range pl.Stages {
-		fmt.Fprintf(out, "  stage %d  %s\n", k+1, stageNames[k])
-	}
-	fmt.Fprintf(out, "  negotiators %s; voters %s; mediator %s\n", strings.Join(negSpecs, ","), strings.Join(vspecs, ","), orNone(medSpec))
-	utils := func(o parley.Outcome) string {
-		var b strings.Builder
-		for i, p := range s.Parties {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			fmt.Fprintf(&b, "%s=%.3f", p.Name, p.Profile.Utility.Utility(o))
-		}
-		return b.String()
-	}
-	for k, sg := range pl.Stages {
-		var shown []ev
-		for _, e := range events {
-			if e.stage == k && (e.e.Action == parley.Offer || e.e.Action == parley.End) {
-				shown = append(shown, e)
+// checkSeats rejects strategy specs that no seat would use: --agents
+// specs that fall only on parties that make no offers in any
+// alternating-offers stage of the plan (the ceasefire's US, which
+// mediates), --voters specs that fall only on parties that vote in no
+// mediated stage, and --agents, --voters or --mediator given for a plan
+// without stages of their kind. Party i gets spec i mod len(specs), as
+// seats does.
+func checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, agents, voters []string) error {
+	negotiates, votes := map[int]bool{}, map[int]bool{}
+	mediatedStages := 0
+	for _, sg := range pl.Stages {
+		for _, p := range sg.Participants {
+			if sg.Mechanism == staged.Mediated {
+				votes[p] = true
+			} else {
+				negotiates[p] = true
 			}
 		}
-		if len(shown) == 0 {
-			continue
-		}
-		verb := "offers "
 		if sg.Mechanism == staged.Mediated {
-			verb = "proposes"
+			mediatedStages++
 		}
-		fmt.Fprintf(out, "\nStage %q (%s): %d proposals or offers\n", sg.Name, sg.Mechanism, len(shown))
-		for i, e := range shown {
-			if f.show >= 0 && len(shown) > 2*f.show && i == f.show {
-				fmt.Fprintf(out, "  ... %d more ...\n", len(shown)-2*f.show)
+	}
+	variant := f.variant
+	if variant == "" {
+		variant = "default"
+	}
+	who := func(m map[int]bool) string {
+		var ns []string
+		for i, p := range s.Parties {
+			if m[i] {
+				ns = append(ns, p.Name)
 			}
-			if f.show >= 0 && len(shown) > 2*f.show && i >= f.show && i < len(shown)-f.show {
-				continue
+		}
+		return strings.Join(ns, ", ")
+	}
+	unused := func(flag, role string, specs []string, used map[int]bool) error {
+		if !f.set(flag) {
+			return nil
+		}
+		if len(used) == 0 {
+			return usageError{fmt.Errorf("run: --%s: no party %s in protocol variant %s", flag, role, variant)}
+		}
+		for k, spec := range specs {
+			ok := false
+			for i := k; i < len(s.Parties); i += len(specs) {
+				ok = ok || used[i]
 			}
-			who := eventParty(s, sg, e.e.Party)
-			if e.e.Action == parley.End {
-				fmt.Fprintf(out, "  round %3d  %-10s leaves\n", e.e.Round+1, who)
-				continue
+			if !ok {
+				return usageError{fmt.Errorf("run: --%s: spec %d (%s) would go to %s, who %s in no stage of protocol variant %s (%s do): give specs for the parties in order, up to the last who %s",
+					flag, k+1, spec, s.Parties[k].Name, role, variant, who(used), role)}
 			}
-			fmt.Fprintf(out, "  round %3d  %-10s %s %s\n", e.e.Round+1, who, verb, utils(e.e.Outcome))
 		}
+		return nil
 	}
-	fmt.Fprintln(out)
-	switch {
-	case res.Agreed() && res.Ratified:
-		fmt.Fprintf(out, "Agreement in stage %q, round %d of %d (t=%.3f), ratified:\n", res.StageName, res.Rounds, pl.Rounds(), res.Time)
-	case res.Agreed():
-		fmt.Fprintf(out, "Agreement signed in stage %q, round %d (t=%.3f), but ratification failed:\n", res.StageName, res.Rounds, res.Time)
-	default:
-		fmt.Fprintf(out, "No agreement (%s) in stage %q, round %d.\n", res.Cause, res.StageName, res.Rounds)
-		if res.Err != nil {
-			fmt.Fprintf(out, "  %v\n", res.Err)
-		}
+	if err := unused("agents", "negotiates", agents, negotiates); err != nil {
+		return err
 	}
-	if res.Agreed() {
-		for i := range s.Space.Issues {
-			is := &s.Space.Issues[i]
-			fmt.Fprintf(out, "  %-20s %s\n", is.Name, is.Value(s.Space.ValueIndex(res.Agreement, i)))
-		}
+	if err := unused("voters", "votes", voters, votes); err != nil {
+		return err
 	}
-	if len(j.Locked) > 0 {
-		fmt.Fprintf(out, "Issues locked between stages: %s\n", strings.Join(j.Locked, ", "))
-	}
-	fmt.Fprintln(out, "\nUtilities (undiscounted, discounted at the end; reservation value r(t) without a ratified agreement):")
-	for i, nm := range names {
-		fmt.Fprintf(out, "  %-10s %.3f  %.3f\n", nm, res.Utilities[i], res.Discounted[i])
-	}
-	if j.Metrics != nil {
-		m := j.Metrics
-		fmt.Fprintf(out, "\nAmong %s: welfare %.3f; distance to the Pareto frontier %.3f", strings.Join(mnames, ", "), m.Welfare, m.ParetoDistance)
-		if m.HasNash {
-			fmt.Fprintf(out, ", to the Nash point %.3f", m.NashDistance)
-		}
-		fmt.Fprintln(out)
+	if f.set("mediator") && mediatedStages == 0 {
+		return usageError{fmt.Errorf("run: --mediator: protocol variant %s has no mediated stage", variant)}
 	}
 	return nil
 }
 
-// stagedTraceLine is one line of a staged run's JSON-lines trace.
+// checkMediatorRule rejects the annealing mediator in a plan where it
+// would never be asked to adopt a rejected proposal: only
+// mediated.RuleMediator consults it, and under any other rule it runs as
+// hill-climbing.
+func checkMediatorRule(f runFlags, pl staged.Plan, spec string, m mediated.Mediator) error {
+	if _, ok := m.(*mediator.Anneal); !ok {
+		return nil
+	}
+	for _, sg := range pl.Stages {
+		if sg.Mechanism != staged.Mediated || sg.Mediated.Rule == mediated.RuleMediator {
+			continue
+		}
+		err := fmt.Errorf("mediator %q adopts rejected proposals only under rule %q, but stage %q has rule %q, under which it would run as hill-climbing (use hillclimb, or a stage with rule: mediator)",
+			spec, mediated.RuleMediator, sg.Name, sg.Mediated.Rule)
+		if f.set("mediator") {
+			return usageError{fmt.Errorf("run: --mediator: %w", err)}
+		}
+		return fmt.Errorf("run: the scenario's mediator_policy: %w", err)
+	}
+	return nil
+}
+
+// stagedTraceLine is one event line of a staged run's JSON-lines trace:
+// the stage, the round within it and the global round (both from 1).
 type stagedTraceLine struct {
-	Stage   string            `json:"stage"`
-	Step    int               `json:"step"`
-	Round   int               `json:"round"`
-	Time    float64           `json:"time"`
-	Party   string            `json:"party"`
-	Action  string            `json:"action"`
-	Outcome map[string]string `json:"outcome,omitempty"`
+	Type       string         `json:"type"` // "event"
+	Stage      string         `json:"stage"`
+	StageRound int            `json:"stage_round"`
+	Round      int            `json:"round"`
+	Time       float64        `json:"time"`
+	Party      string         `json:"party"`
+	Action     string         `json:"action"`
+	Outcome    map[string]any `json:"outcome,omitempty"`
 }
 
 // eventParty names the party of a stage event (stage-local index, -1 for
@@ -299,19 +340,4 @@ func eventParty(s *scenario.Scenario, sg staged.Stage, p int) string {
 		return s.Parties[sg.Participants[p]].Name
 	}
 	return fmt.Sprint(p)
-}
-
-func partyList(s *scenario.Scenario, idx []int) string {
-	ns := make([]string, len(idx))
-	for k, i := range idx {
-		ns[k] = s.Parties[i].Name
-	}
-	return strings.Join(ns, "+")
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
 }

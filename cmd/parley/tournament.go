@@ -14,8 +14,6 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/spf13/cobra"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/distrib/natsq"
@@ -34,6 +32,7 @@ type tournamentSpec struct {
 	Deadline  int      `yaml:"deadline"`
 	Seed      uint64   `yaml:"seed"`
 	SelfPlay  bool     `yaml:"self_play"`
+	Timing    string   `yaml:"timing"`
 	Workers   int      `yaml:"workers"`
 	Limit     string   `yaml:"limit"`
 	DB        string   `yaml:"db"`
@@ -45,6 +44,8 @@ type tournamentSpec struct {
 	file     string
 	data     []byte
 	fromFile map[string]bool
+	// queueFlags are the queue's connection flags (flags only).
+	queueFlags *queueFlags
 }
 
 // Defaults of 'parley tournament'.
@@ -56,6 +57,7 @@ const (
 func newTournamentCmd() *cobra.Command {
 	spec := tournamentSpec{Reps: defaultReps, Deadline: defaultDeadline, Seed: 1, Limit: defaultTournamentLimit.String()}
 	var asJSON, quiet bool
+	var qf queueFlags // flags only, not in the file
 	c := &cobra.Command{
 		Use:   "tournament [FILE.yaml]",
 		Short: "Run every agent against every other on many scenarios, resumably, into SQLite",
@@ -71,9 +73,15 @@ where it stopped: runs already stored are skipped, none is run twice. A
 database holds one tournament: reusing it with other settings is an error.
 
 The settings can come from a YAML file instead of flags (fields: agents,
-scenarios, reps, deadline, seed, self_play, workers, limit, db, shard,
-queue; relative paths are relative to the file); flags given as well
-override the file.
+scenarios, reps, deadline, seed, self_play, timing, workers, limit, db,
+shard, queue; relative paths are relative to the file); flags given as
+well override the file.
+
+--timing sets how normalised time t runs in every negotiation: "steps"
+(Parley's: each turn advances the clock), "genius" (GENIUS's round timing,
+t = R/(D+1) in round R, for any agents: use it to reproduce ANAC-style
+results) or "auto" (the default: genius for a negotiation whose agents are
+all genius-*, steps otherwise). It is saved with the results.
 
 --limit bounds the wall time of one negotiation: a strategy that loops or
 stalls gets that run recorded as an error ("exceeded the time limit") and
@@ -104,6 +112,10 @@ docs/tournaments.md).`,
 				}
 				s = mergeSpec(f, spec, c)
 			}
+			if s.Queue == "" && qf.set() {
+				return usageError{errors.New("tournament: --queue-* flags need --queue URL")}
+			}
+			s.queueFlags = &qf
 			return runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), s, asJSON, quiet)
 		},
 	}
@@ -114,19 +126,21 @@ docs/tournaments.md).`,
 	fl.IntVar(&spec.Deadline, "deadline", defaultDeadline, "rounds per negotiation")
 	fl.Uint64Var(&spec.Seed, "seed", 1, "tournament seed: fixes every negotiation")
 	fl.BoolVar(&spec.SelfPlay, "self-play", false, "let an agent negotiate against itself")
+	fl.StringVar(&spec.Timing, "timing", timingAuto, "how time runs: auto, steps or genius (auto: genius when every agent of a negotiation is genius-*, else steps)")
 	fl.IntVar(&spec.Workers, "workers", 0, "negotiations run in parallel (default: all cores); results do not depend on it")
 	fl.StringVar(&spec.Limit, "limit", defaultTournamentLimit.String(), "wall-time limit of one negotiation (0: none)")
 	fl.StringVar(&spec.DB, "db", "", "SQLite results database (created if missing; required)")
 	fl.StringVar(&spec.Shard, "shard", "", "run only the runs with id = i mod n (i/n)")
 	fl.StringVar(&spec.Queue, "queue", "", "NATS JetStream URL (nats://HOST:4222): publish the runs to 'parley worker' processes")
 	fl.BoolVar(&asJSON, "json", false, "print the final report as JSON (as 'parley report --json')")
-	fl.BoolVar(&quiet, "quiet", false, "print only the summary line, not the leaderboard")
+	fl.BoolVarP(&quiet, "quiet", "q", false, "print only the summary line: no progress bar, no leaderboard")
+	qf.add(c)
 	return c
 }
 
 // flagKeys maps the YAML keys to their flags.
 var flagKeys = map[string]string{"agents": "agents", "scenarios": "scenarios", "reps": "reps", "deadline": "deadline",
-	"seed": "seed", "self_play": "self-play", "workers": "workers", "limit": "limit", "db": "db", "shard": "shard", "queue": "queue"}
+	"seed": "seed", "self_play": "self-play", "timing": "timing", "workers": "workers", "limit": "limit", "db": "db", "shard": "shard", "queue": "queue"}
 
 // mergeSpec returns the file's settings overridden by the flags given on
 // the command line, with the flags' defaults for what neither sets.
@@ -156,6 +170,9 @@ func mergeSpec(f *tournamentSpec, flags tournamentSpec, c *cobra.Command) tourna
 	}
 	if set("self_play") {
 		s.SelfPlay = flags.SelfPlay
+	}
+	if set("timing") {
+		s.Timing = flags.Timing
 	}
 	if set("workers") {
 		s.Workers = flags.Workers
@@ -270,7 +287,7 @@ func (s *tournamentSpec) errorAt(key, path string, err error) error {
 
 // buildTournament checks the spec and builds the tournament: every agent
 // parsed and every scenario loaded before anything runs.
-func buildTournament(s *tournamentSpec) (*tournament.Config, tournament.Shard, error) {
+func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, tournament.Shard, error) {
 	var shard tournament.Shard
 	agents := s.Agents
 	if !s.fromFile["agents"] {
@@ -303,7 +320,11 @@ func buildTournament(s *tournamentSpec) (*tournament.Config, tournament.Shard, e
 			return nil, shard, s.errorAt("shard", "$.shard", err)
 		}
 	}
-	cfg := &tournament.Config{Reps: s.Reps, Deadline: s.Deadline, Seed: s.Seed, SelfPlay: s.SelfPlay, Workers: s.Workers, Limit: limit}
+	timing, err := tournamentTiming(s.Timing)
+	if err != nil {
+		return nil, shard, s.errorAt("timing", "$.timing", err)
+	}
+	cfg := &tournament.Config{Reps: s.Reps, Deadline: s.Deadline, Seed: s.Seed, SelfPlay: s.SelfPlay, Timing: timing, Workers: s.Workers, Limit: limit}
 	seen := map[string]bool{}
 	for i, spec := range agents {
 		spec = strings.TrimSpace(spec)
@@ -323,6 +344,7 @@ func buildTournament(s *tournamentSpec) (*tournament.Config, tournament.Shard, e
 		if err != nil {
 			return nil, shard, s.errorAt("scenarios", fmt.Sprintf("$.scenarios[%d]", i), err)
 		}
+		printWarnings(stderr, sc)
 		cfg.Scenarios = append(cfg.Scenarios, sc)
 		cfg.ScenarioRefs = append(cfg.ScenarioRefs, ref)
 	}
@@ -330,6 +352,22 @@ func buildTournament(s *tournamentSpec) (*tournament.Config, tournament.Shard, e
 		return nil, shard, usageError{err}
 	}
 	return cfg, shard, nil
+}
+
+// timingAuto is the default of the tournament's --timing.
+const timingAuto = "auto"
+
+// tournamentTiming parses a tournament's --timing (or timing:).
+func tournamentTiming(s string) (tournament.Timing, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", timingAuto:
+		return tournament.TimingAuto, nil
+	case timingSteps:
+		return tournament.TimingSteps, nil
+	case timingGenius:
+		return tournament.TimingGENIUS, nil
+	}
+	return "", fmt.Errorf("%q: want %s, %s or %s", s, timingAuto, timingSteps, timingGenius)
 }
 
 func parseLimit(s string) (time.Duration, error) {
@@ -349,7 +387,7 @@ func parseLimit(s string) (time.Duration, error) {
 // configFromMeta rebuilds a stored tournament (replays): agents from their
 // specs, scenarios from their references.
 func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config, error) {
-	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Limit: limit}
+	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing, Limit: limit}
 	for _, spec := range m.Agents {
 		f, err := strategy.Parse(spec)
 		if err != nil {
@@ -375,9 +413,18 @@ func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config,
 }
 
 func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSpec, asJSON, quiet bool) error {
-	cfg, shard, err := buildTournament(&s)
+	cfg, shard, err := buildTournament(&s, stderr)
 	if err != nil {
 		return err
+	}
+	// A tournament plays every scenario by plain alternating offers; a
+	// declared protocol (stages, a mediator) is not used: say so rather
+	// than switch silently.
+	for i, sc := range cfg.Scenarios {
+		if sc.Protocol != nil {
+			fmt.Fprintf(stderr, "tournament: scenario %s declares a protocol (stages); a tournament runs it by plain alternating offers among all %d parties for %d rounds (see 'parley experiment' for its protocol)\n",
+				cfg.ScenarioRefs[i], len(sc.Parties), cfg.Deadline)
+		}
 	}
 	st, err := sqlite.New(s.DB)
 	if err != nil {
@@ -395,26 +442,35 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	}
 	opt := tournament.RunOptions{Shard: shard}
 	if s.Queue != "" {
-		q, err := natsq.Dial(ctx, s.Queue, natsq.Options{})
+		var qopt natsq.Options
+		if s.queueFlags != nil {
+			if qopt, err = s.queueFlags.options(func(format string, args ...any) {
+				fmt.Fprintf(stderr, "parley tournament: "+format+"\n", args...)
+			}); err != nil {
+				return err
+			}
+		}
+		q, err := natsq.Dial(ctx, s.Queue, qopt)
 		if err != nil {
 			return err
 		}
 		defer q.Close()
 		opt.Queue = q
 	}
-	var bar *progressBar
-	if isTerminal(stdout) && !asJSON {
-		bar = newProgressBar(ctx, stdout)
+	bar := newProgress(ctx, stderr, quiet, "negotiations", "")
+	if bar != nil {
 		opt.Progress = bar.update
 	}
 	sum, err := tournament.Run(ctx, cfg, st, opt)
-	if bar != nil {
-		bar.finish(err == nil)
-	}
+	bar.finish(err == nil)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("tournament: interrupted after storing %d runs (%d of %d now stored in %s): run the same command to continue",
-				sum.Ran, sum.Skipped+sum.Ran, sum.Selected, s.DB)
+				sum.Ran, sum.Skipped+sum.Ran+sum.Duplicates, sum.Selected, s.DB)
+		}
+		if sum.Selected > 0 { // it stopped after storing what it had
+			return fmt.Errorf("%w\ntournament: %d of %d runs are stored in %s: run the same command to continue", err,
+				sum.Skipped+sum.Ran+sum.Duplicates, sum.Selected, s.DB)
 		}
 		return err
 	}
@@ -422,8 +478,14 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	if shard.Count > 1 {
 		what = fmt.Sprintf("%d runs of shard %s (%d in the tournament)", sum.Selected, shard, sum.Planned)
 	}
-	line := fmt.Sprintf("tournament: %s: ran %d in %.2fs (%.0f/s), %d already stored, %d errors; results in %s",
-		what, sum.Ran, sum.Elapsed.Seconds(), sum.Rate(), sum.Skipped, sum.Errors, s.DB)
+	// Ran counts what this process stored: with another process writing
+	// the same database, its duplicates are counted apart.
+	dups := ""
+	if sum.Duplicates > 0 {
+		dups = fmt.Sprintf(", %d run here but stored first by another process", sum.Duplicates)
+	}
+	line := fmt.Sprintf("tournament: %s: ran %d in %.2fs (%.0f/s), %d already stored%s, %d errors; results in %s",
+		what, sum.Ran, sum.Elapsed.Seconds(), sum.Rate(), sum.Skipped, dups, sum.Errors, s.DB)
 	if asJSON {
 		fmt.Fprintln(stderr, line)
 	} else {
@@ -442,51 +504,4 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	fmt.Fprintln(stdout)
 	printReport(stdout, rep)
 	return nil
-}
-
-// isTerminal reports whether w is a terminal (a character device).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// progressBar shows done/total with the average-rate ETA (mpb).
-type progressBar struct {
-	p   *mpb.Progress
-	bar *mpb.Bar
-	ctx context.Context
-	w   io.Writer
-}
-
-func newProgressBar(ctx context.Context, w io.Writer) *progressBar {
-	return &progressBar{ctx: ctx, w: w}
-}
-
-// update is the tournament's Progress callback: the bar appears with the
-// first call, which gives the total.
-func (b *progressBar) update(done, total int64) {
-	if b.bar == nil {
-		if total == 0 {
-			return
-		}
-		b.p = mpb.NewWithContext(b.ctx, mpb.WithOutput(b.w), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
-		b.bar = b.p.AddBar(total,
-			mpb.PrependDecorators(decor.Name("negotiations "), decor.CountersNoUnit("%d / %d", decor.WCSyncSpace)),
-			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.Name("  ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
-	}
-	b.bar.SetCurrent(done)
-}
-
-func (b *progressBar) finish(ok bool) {
-	if b.bar == nil {
-		return
-	}
-	if !ok {
-		b.bar.Abort(false)
-	}
-	b.p.Wait()
 }

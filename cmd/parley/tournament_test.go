@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,29 @@ const (
 	market = "testdata/tournament/market.yaml"
 	hiring = "testdata/tournament/hiring.yaml"
 )
+
+// jobSeed returns the seed of job id of the tournament stored in db.
+func jobSeed(t *testing.T, db string, id int64) uint64 {
+	t.Helper()
+	st, err := sqlite.OpenReadOnly(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, _, err := st.Meta(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := configFromMeta(m, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := tournament.JobAt(cfg, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j.Seed
+}
 
 // stored returns the records of a database in job order, without the
 // machine-dependent fields.
@@ -128,14 +152,28 @@ func TestTournamentEndToEnd(t *testing.T) {
 		t.Fatalf("leaderboard %v", lb)
 	}
 	row := lb[0].(map[string]any)
-	for _, k := range []string{"rank", "agent", "seats", "utility", "advantage", "agreement_rate", "agreement_low", "agreement_high",
+	for _, k := range []string{"rank", "agent", "seats", "utility", "advantage", "agreement_rate",
 		"pareto_distance", "nash_distance", "welfare", "errors"} {
 		if _, ok := row[k]; !ok {
 			t.Errorf("leaderboard row lacks %q", k)
 		}
 	}
-	if u := row["utility"].(map[string]any); u["n"] != 24.0 || u["low"].(float64) > u["mean"].(float64) {
-		t.Errorf("utility %v", u)
+	// Every interval has the one shape {"mean","low","high","n"}; n is the
+	// seats counted: 24 (12 pairings with it x 2 reps) less the
+	// repetitions of pairings that gave the same record twice, which count
+	// once.
+	for _, k := range []string{"utility", "advantage", "agreement_rate"} {
+		u := row[k].(map[string]any)
+		if len(u) != 4 || u["n"] != row["seats"] || u["n"].(float64) < 12 || u["n"].(float64) > 24 ||
+			u["low"].(float64) > u["mean"].(float64) || u["mean"].(float64) > u["high"].(float64) {
+			t.Errorf("%s %v, seats %v", k, u, row["seats"])
+		}
+	}
+	if d, c := rep["distinct_runs"].(float64), rep["collapsed_repetitions"].(float64); d+c != 36 || d < 18 {
+		t.Errorf("distinct %v + collapsed %v runs, want 36 with at least 18 distinct", d, c)
+	}
+	if rep["schema"] != "parley.report/2" {
+		t.Errorf("report schema %v", rep["schema"])
 	}
 	if pw := rep["pairwise"].([]any); len(pw) != 3 {
 		t.Errorf("pairwise %v", pw)
@@ -146,17 +184,26 @@ func TestTournamentEndToEnd(t *testing.T) {
 		t.Errorf("csv:\n%s", csv)
 	}
 	png := filepath.Join(dir, "lb.png")
-	trnOK(t, "report", db, "--plot", png)
+	if _, errs, err := trn("report", db, "--plot", png); err != nil || !strings.Contains(errs, "report: wrote the plot to "+png) {
+		t.Errorf("report --plot: %v, stderr %q", err, errs)
+	}
 	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Errorf("plot: %v", err)
 	}
 
-	// Replay gives the stored result and prints the trace.
-	out = trnOK(t, "replay", db, "5")
-	for _, want := range []string{"Run 5 of 36: scenario " + market, "round   1", "offer", "Same result as stored in " + db} {
-		if !strings.Contains(out, want) {
-			t.Errorf("replay output lacks %q:\n%s", want, out)
-		}
+	// Replay gives the stored result and prints it as 'parley run' prints
+	// the same negotiation (agents, seed, deadline), line for line.
+	out = trnOK(t, "replay", db, "5", "--show", "-1")
+	head, body, _ := strings.Cut(out, "\n")
+	body, tail, _ := strings.Cut(body, "\n\nSame result as stored in ")
+	if !strings.HasPrefix(head, "Run 5 of 36 (rep ") || !strings.HasSuffix(head, "scenario "+market) || tail != db+".\n" {
+		t.Errorf("replay output:\n%s", out)
+	}
+	j5 := rs[5]
+	runOut := trnOK(t, "run", market, "--agents", strings.Join(j5.Agents, ","), "--seed", strconv.FormatUint(jobSeed(t, db, 5), 10),
+		"--deadline", "40", "--show", "-1")
+	if body+"\n" != runOut {
+		t.Errorf("replay prints\n%s\nrun prints\n%s", body, runOut)
 	}
 	for _, id := range []string{"0", "17", "18", "35"} {
 		trnOK(t, "replay", db, id)
@@ -344,6 +391,7 @@ func TestTournamentExitCodes(t *testing.T) {
 		{"too few agents", []string{"tournament", "--agents", "boulware,conceder", "--scenarios", "ceasefire", "--db", db}, 2, "3 parties but there are only 2 competitors"},
 		{"two files", []string{"tournament", "a.yaml", "b.yaml"}, 2, "one tournament file at most"},
 		{"bad flag", []string{"tournament", "--reps", "x"}, 2, "invalid argument"},
+		{"bad timing", append(base, "--agents", "boulware,conceder", "--db", db, "--timing", "wall"), 2, `timing: "wall": want auto, steps or genius`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -373,7 +421,7 @@ func TestTournamentExitCodes(t *testing.T) {
 	raw.Exec(`UPDATE schema_version SET version = 42`)
 	raw.Close()
 	_, errs, code = trnExe(t, append(base, "--agents", "boulware,conceder", "--db", db, "--seed", "1")...)
-	if code != 1 || !strings.Contains(errs, "has schema version 42, newer than this parley's 1") {
+	if code != 1 || !strings.Contains(errs, fmt.Sprintf("has schema version 42, newer than this parley's %d", sqlite.SchemaVersion)) {
 		t.Errorf("newer schema: exit %d, %s", code, errs)
 	}
 	for _, args := range [][]string{{"report", db}, {"replay", db, "0"}} {
@@ -578,5 +626,163 @@ func TestInterruptThenResume(t *testing.T) {
 	}
 	if _, rs = stored(t, db); len(rs) != 24000 {
 		t.Fatalf("%d runs stored, want 24000", len(rs))
+	}
+}
+
+// TestTournamentCountsDistinctRuns: the hardliner and the conceder meet
+// the same way whatever the seed on these scenarios, so 20 repetitions of
+// their meetings are one sample each: the report must say so and count 4
+// distinct runs (2 scenarios, 2 role assignments), not 80 (issue 8, item
+// 13).
+func TestTournamentCountsDistinctRuns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	out := trnOK(t, "tournament", "--agents", "hardliner,conceder", "--scenarios", market+","+hiring, "--reps", "20", "--deadline", "30", "--db", db)
+	if !strings.Contains(out, "Statistics count 4 distinct runs: 76 repetitions") {
+		t.Errorf("the report does not say that it collapsed the repetitions:\n%s", out)
+	}
+	var rep tournament.Report
+	if err := json.Unmarshal([]byte(trnOK(t, "report", db, "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Runs != 80 || rep.Distinct != 4 || rep.Collapsed != 76 {
+		t.Fatalf("runs %d distinct %d collapsed %d; want 80, 4, 76", rep.Runs, rep.Distinct, rep.Collapsed)
+	}
+	for _, s := range rep.Leaderboard {
+		if s.Seats != 4 || s.Utility.N != 4 {
+			t.Errorf("%s: %d seats, n = %d; want 4", s.Agent, s.Seats, s.Utility.N)
+		}
+	}
+}
+
+// TestTournamentUnanalysableScenario: ANAC 2014's 10¹⁰-outcome non-linear
+// scenario, which 'parley run' plays, is played in a tournament too; the
+// report says its metrics are not available and why (issue 8, item 12).
+func TestTournamentUnanalysableScenario(t *testing.T) {
+	nl := sharedScenario(t, "Nonlinear10issuesDiscRV_anac2014")
+	db := filepath.Join(t.TempDir(), "nl.db")
+	out, stderr, code := trnExe(t, "tournament", "--agents", "boulware,conceder", "--scenarios", nl+","+market, "--deadline", "20", "--db", db)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "Pareto and Nash distances not available on "+nl+": analysis: 10000000000 outcomes") {
+		t.Errorf("the report does not say why the metrics are missing:\n%s", out)
+	}
+	var rep tournament.Report
+	if err := json.Unmarshal([]byte(trnOK(t, "report", db, "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Runs != 4 || len(rep.MetricsNotes) != 1 || rep.MetricsNotes[0].Scenario != nl {
+		t.Fatalf("runs %d, metrics notes %+v", rep.Runs, rep.MetricsNotes)
+	}
+	for _, s := range rep.Leaderboard {
+		if s.Seats != 2+2 || s.MetricsSeats != 2 {
+			t.Errorf("%s: %d seats, %d with metrics; want 4 and 2", s.Agent, s.Seats, s.MetricsSeats)
+		}
+	}
+	// Run 0 is on the non-linear scenario: its replay says so too.
+	if out := trnOK(t, "replay", db, "0"); !strings.Contains(out, "No agreement metrics: analysis: 10000000000 outcomes") ||
+		!strings.Contains(out, "Same result as stored") {
+		t.Errorf("replay of run 0:\n%s", out)
+	}
+}
+
+// TestTournamentSaysItIgnoresDeclaredProtocols: a tournament plays the
+// ceasefire by plain alternating offers, not by its declared stages, and
+// says so instead of switching silently (issue 8, item 14).
+func TestTournamentSaysItIgnoresDeclaredProtocols(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	_, stderr, err := trn("tournament", "--agents", "boulware,conceder,linear", "--scenarios", "ceasefire,"+market, "--deadline", "10", "--db", db, "--quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "scenario ceasefire declares a protocol (stages); a tournament runs it by plain alternating offers among all 3 parties for 10 rounds") {
+		t.Errorf("stderr does not say the declared protocol is not used:\n%s", stderr)
+	}
+	if strings.Contains(stderr, market) {
+		t.Errorf("a note about a scenario without a protocol:\n%s", stderr)
+	}
+}
+
+// TestDocsReportExample: the report --json example in docs/tournaments.md
+// has the real keys at every level and the real counts of the tournament
+// it quotes.
+func TestDocsReportExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "tournaments.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(b), "### `--json`")
+	_, block, _ := strings.Cut(rest, "```json\n")
+	block, _, _ = strings.Cut(block, "```")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(block), &doc); err != nil {
+		t.Fatalf("docs/tournaments.md report example: %v", err)
+	}
+	db := filepath.Join(t.TempDir(), "r.db")
+	trnOK(t, "tournament", "--agents", "boulware,conceder,tft", "--scenarios", market+","+hiring, "--reps", "10",
+		"--deadline", "50", "--seed", "1", "--self-play", "--db", db, "--quiet")
+	var real map[string]any
+	if err := json.Unmarshal([]byte(trnOK(t, "report", db, "--json")), &real); err != nil {
+		t.Fatal(err)
+	}
+	var same func(path string, d, r any)
+	same = func(path string, d, r any) {
+		switch d := d.(type) {
+		case map[string]any:
+			rm, ok := r.(map[string]any)
+			if !ok || !reflect.DeepEqual(sortedKeys(d), sortedKeys(rm)) {
+				t.Errorf("%s: docs keys %v, real %v", path, sortedKeys(d), r)
+				return
+			}
+			for k := range d {
+				same(path+"."+k, d[k], rm[k])
+			}
+		case []any:
+			if ra, ok := r.([]any); ok && len(d) > 0 && len(ra) > 0 {
+				if _, obj := d[0].(map[string]any); obj {
+					same(path+"[0]", d[0], ra[0])
+				}
+			}
+		}
+	}
+	same("report", doc, real)
+	for _, k := range []string{"schema", "planned", "runs", "errors", "agreements"} {
+		if doc[k] != real[k] {
+			t.Errorf("%s: docs %v, real %v", k, doc[k], real[k])
+		}
+	}
+}
+
+// TestTournamentTiming: --timing genius runs every negotiation on GENIUS's
+// round clock whatever the agents, is saved with the results and shown in
+// the report, and a database of one timing refuses another. Parley's own
+// boulware against genius-boulware ends otherwise with GENIUS timing than
+// with steps.
+func TestTournamentTiming(t *testing.T) {
+	dir := t.TempDir()
+	results := map[string]string{}
+	for _, timing := range []string{"steps", "genius"} {
+		db := filepath.Join(dir, timing+".db")
+		out := trnOK(t, "tournament", "--agents", "boulware,genius-boulware", "--scenarios", market,
+			"--deadline", "40", "--timing", timing, "--db", db)
+		if want := map[string]string{"steps": ", step timing", "genius": ", GENIUS timing"}[timing]; !strings.Contains(out, want) {
+			t.Errorf("--timing %s: report lacks %q:\n%s", timing, want, out)
+		}
+		m, rs := stored(t, db)
+		if string(m.Timing) != timing {
+			t.Errorf("stored timing %q, want %q", m.Timing, timing)
+		}
+		for _, r := range rs {
+			results[timing] += fmt.Sprintf("%d %v; ", r.Rounds, r.Utilities)
+		}
+		other := map[string]string{"steps": "genius", "genius": "auto"}[timing]
+		_, errs, code := trnExe(t, "tournament", "--agents", "boulware,genius-boulware", "--scenarios", market,
+			"--deadline", "40", "--timing", other, "--db", db, "--quiet")
+		if want := "timing " + timing + ", not " + other; code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("--timing %s on a %s database: exit %d, %s; want 1 and %q", other, timing, code, errs, want)
+		}
+	}
+	if results["steps"] == results["genius"] {
+		t.Errorf("the same results with either timing: %s", results["steps"])
 	}
 }

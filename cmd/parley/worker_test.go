@@ -229,7 +229,7 @@ func TestWorkerTournament(t *testing.T) {
 	// hands the batch to w1 or w2 after the ack wait.
 	var workers []*workerProcess
 	for i := range 3 {
-		w := startWorkerProcess(t, "--queue", url, "--concurrency", "1", "--name", fmt.Sprintf("w%d", i))
+		w := startWorkerProcess(t, "--queue", url, "--concurrency", "1", "--name", fmt.Sprintf("w%d", i), "--scenarios", "testdata/tournament")
 		w.waitLog(t, "serving")
 		if i == 0 {
 			waitFetching(t, url)
@@ -290,5 +290,148 @@ func TestWorkerTournament(t *testing.T) {
 	}
 	if !strings.Contains(workers[1].log.String()+workers[2].log.String(), "splitting") {
 		t.Errorf("no batch of the killed worker was redelivered; logs:\n%s\n%s", workers[1].log, workers[2].log)
+	}
+}
+
+// TestWorkerAllowList: a worker's resolver loads built-in scenarios and
+// files under its --scenarios, and refuses any other path (also one that
+// leads outside by "..", or by a symbolic link) without quoting it.
+func TestWorkerAllowList(t *testing.T) {
+	dir := t.TempDir()
+	allowed := filepath.Join(dir, "allowed")
+	if err := os.Mkdir(allowed, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("testdata/tournament/market.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "password: hunter2\n"
+	for name, data := range map[string]string{"allowed/market.yaml": string(src), "secret.yaml": secret} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(dir, "secret.yaml"), filepath.Join(allowed, "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	allow, err := newScenarioAllowList([]string{allowed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newResolver(allow)
+	for _, ok := range []string{"ceasefire", "builtin:ceasefire", filepath.Join(allowed, "market.yaml")} {
+		if s, err := r.Scenario(ok); err != nil || s == nil {
+			t.Errorf("Scenario(%q): %v", ok, err)
+		}
+	}
+	for _, tc := range []struct{ ref, want string }{
+		{filepath.Join(dir, "secret.yaml"), "not among the files and folders this worker was given"},
+		{filepath.Join(allowed, "..", "secret.yaml"), "not among"},
+		{"/etc/passwd", "not among"},
+		{filepath.Join(allowed, "link.yaml"), "outside the files and folders"},
+		{filepath.Join(allowed, "missing.yaml"), "no such file"},
+	} {
+		_, err := r.Scenario(tc.ref)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Scenario(%q): %v, want %q", tc.ref, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("Scenario(%q): the error quotes the file: %v", tc.ref, err)
+		}
+	}
+	// Without --scenarios only built-ins load.
+	none, err := newScenarioAllowList(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newResolver(none).Scenario("testdata/tournament/market.yaml"); err == nil {
+		t.Error("a worker without --scenarios loaded a file")
+	}
+	if _, err := newScenarioAllowList([]string{filepath.Join(dir, "nope")}); err == nil {
+		t.Error("a missing --scenarios entry was accepted")
+	}
+}
+
+// TestWorkerQueueAuth: a worker authenticates with a token from the
+// environment; without it the server's refusal is the error, at once.
+func TestWorkerQueueAuth(t *testing.T) {
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true,
+		StoreDir: t.TempDir(), NoLog: true, NoSigs: true, Authorization: "tok-9876"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats-server did not start")
+	}
+	t.Cleanup(func() { s.Shutdown(); s.WaitForShutdown() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	url := s.ClientURL()
+	t.Setenv(envQueueToken, "")
+	if _, _, err := command(ctx, newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err == nil || !strings.Contains(err.Error(), "Authorization Violation") {
+		t.Fatalf("worker without the token: %v", err)
+	}
+	t.Setenv(envQueueToken, "tok-9876")
+	if _, errs, err := command(ctx, newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err != nil || !strings.Contains(errs, "no job for 100ms") {
+		t.Fatalf("worker with the token: %v\n%s", err, errs)
+	}
+}
+
+// TestQueueFlagsUsage: inconsistent queue flags, and queue flags without
+// a queue, are usage errors.
+func TestQueueFlagsUsage(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  func() *cobra.Command
+		args []string
+		want string
+	}{
+		{newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-cert", "c.pem"}, "both its certificate and its key"},
+		{newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-reconnect-for", "-1s"}, "must not be negative"},
+		{newTournamentCmd, []string{"--agents", "boulware,conceder", "--scenarios", "ceasefire", "--db", "x.db", "--queue-ca", "ca.pem"}, "need --queue"},
+	} {
+		_, _, err := command(context.Background(), tc.cmd(), tc.args...)
+		var u usageError
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &u) {
+			t.Errorf("%v: %v, want a usage error saying %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestTournamentQueueLost: a coordinator whose queue stays away longer
+// than --queue-reconnect-for stops and says that running the same command
+// again continues.
+func TestTournamentQueueLost(t *testing.T) {
+	srv := startNATS(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	db := filepath.Join(t.TempDir(), "r.db")
+	res := make(chan error, 1)
+	go func() {
+		_, _, err := command(ctx, newTournamentCmd(), "--agents", "boulware,conceder", "--scenarios", "testdata/tournament/market.yaml",
+			"--db", db, "--queue", srv.ClientURL(), "--queue-reconnect-for", "1ms", "--quiet")
+		res <- err
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		jsz, err := srv.Jsz(&server.JSzOptions{})
+		if err == nil && jsz.Messages > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no jobs published")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	srv.Shutdown()
+	select {
+	case err := <-res:
+		if err == nil || !strings.Contains(err.Error(), "the queue stopped delivering results") ||
+			!strings.Contains(err.Error(), "0 of 2 runs are stored in "+db+": run the same command to continue") {
+			t.Errorf("tournament: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the coordinator did not stop")
 	}
 }

@@ -22,11 +22,16 @@ func (s countStore) Open(context.Context, tournament.Meta) (func(int64) bool, er
 	return func(int64) bool { return false }, nil
 }
 
-func (s countStore) Write(_ context.Context, rs []tournament.Record) error {
-	for _, r := range rs {
-		s[r.JobID] = true
+func (s countStore) Write(_ context.Context, rs []tournament.Record) (int, error) {
+	n := 0
+	for i, r := range rs {
+		if !s[r.JobID] {
+			s[r.JobID] = true
+			rs[n], rs[i] = rs[i], rs[n]
+			n++
+		}
 	}
-	return nil
+	return n, nil
 }
 
 func (s countStore) Close() error { return nil }

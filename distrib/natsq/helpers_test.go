@@ -21,8 +21,15 @@ import (
 // with JetStream storing under a test temporary directory.
 func startServer(tb testing.TB, jetStream bool) *server.Server {
 	tb.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT,
+	return startServerWith(tb, &server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT,
 		JetStream: jetStream, StoreDir: tb.TempDir(), NoLog: true, NoSigs: true})
+}
+
+// startServerWith runs an embedded nats-server with the options given,
+// until the test ends.
+func startServerWith(tb testing.TB, opts *server.Options) *server.Server {
+	tb.Helper()
+	s, err := server.NewServer(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -137,17 +144,20 @@ func (s *memStore) Open(_ context.Context, m tournament.Meta) (func(int64) bool,
 	return func(id int64) bool { return done[id] }, nil
 }
 
-func (s *memStore) Write(_ context.Context, rs []tournament.Record) error {
+func (s *memStore) Write(_ context.Context, rs []tournament.Record) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, r := range rs {
+	n := 0
+	for i, r := range rs {
 		if _, ok := s.recs[r.JobID]; ok {
 			s.repeats++
 			continue
 		}
 		s.recs[r.JobID] = r
+		rs[n], rs[i] = rs[i], rs[n]
+		n++
 	}
-	return nil
+	return n, nil
 }
 
 func (s *memStore) Close() error { return nil }

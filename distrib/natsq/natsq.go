@@ -37,6 +37,22 @@
 // publishes again every job its store lacks; results still on the server
 // from before are read and stored as usual.
 //
+// # Trust, outages
+//
+// Whoever may publish on PREFIX.jobs.> chooses what workers run: the agent
+// specs and scenario references of a job come from the publisher. A
+// worker's Resolver decides what it loads (cmd/parley's loads built-in
+// scenarios and files under an allow-list only), and the records a worker
+// sends back name an agent or scenario it could not load, never the
+// loader's error, which may quote the file: that goes to the worker's log.
+// Servers that others can reach should require credentials (Options.Auth:
+// user and password, token, nkey, creds file, TLS).
+//
+// A client that loses its server reconnects every Options.ReconnectWait
+// until the server is back (or for Options.ReconnectFor): workers and the
+// coordinator wait out an outage and go on, with the streams on the
+// server's disk.
+//
 // Only this package (and its tests, which embed a nats-server) depends on
 // NATS; package tournament sees a tournament.Queue.
 package natsq
@@ -81,12 +97,108 @@ type Options struct {
 	MaxDeliver int
 	// Attempts is the number of connection attempts before giving up
 	// (default 5); RetryWait is the wait after the first failed attempt,
-	// doubling after each (default 250ms, at most 4s).
+	// doubling after each (default 250ms, at most 4s). They bound the
+	// first connection only: see ReconnectFor for a lost one.
 	Attempts  int
 	RetryWait time.Duration
+	// ReconnectWait is the wait between attempts to reach a server that
+	// was lost once connected (default 2s). ReconnectFor is how long they
+	// go on: 0 (the default) means until the server is back, however
+	// long that takes; workers and coordinators then simply wait out an
+	// outage. A worker that gives up returns an error from Run; a
+	// coordinator's result stream ends.
+	ReconnectWait time.Duration
+	ReconnectFor  time.Duration
+	// Auth authenticates the connection and configures TLS.
+	Auth Auth
+	// Logf, when set, receives the connection's events: lost, still
+	// reconnecting (after 1, 2, 4, 8, ... failed attempts), reconnected.
+	// A Worker uses its own Logf when this is nil.
+	Logf func(format string, args ...any)
 	// Name names the connection in the server's monitoring (default
 	// "parley").
 	Name string
+}
+
+// Auth holds the credentials of a NATS connection, for servers that
+// require them (https://docs.nats.io/running-a-nats-service/configuration/securing_nats).
+// User and password, or a token, may also be given in the URL
+// (nats://USER:PASSWORD@HOST:4222, nats://TOKEN@HOST:4222); messages
+// never show them. The zero value authenticates with what the URL holds,
+// without client certificates.
+type Auth struct {
+	// User and Password: the server's user/password authentication.
+	User, Password string
+	// Token: the server's token authentication.
+	Token string
+	// CredsFile is a .creds file (a user JWT and its nkey seed), for
+	// decentralised (operator mode) authentication.
+	CredsFile string
+	// NkeyFile is a file holding an nkey seed ("SU..."), for nkey
+	// authentication.
+	NkeyFile string
+	// CAFile holds the PEM certificates that verify the server's
+	// certificate (for a private CA or a self-signed certificate); the
+	// system's roots otherwise. Giving it, or a tls:// URL, or a client
+	// certificate, requires TLS.
+	CAFile string
+	// CertFile and KeyFile are a PEM client certificate and its key, for
+	// servers that verify clients (mutual TLS).
+	CertFile, KeyFile string
+}
+
+// validate names the first inconsistent field.
+func (a *Auth) validate() error {
+	switch {
+	case (a.CertFile == "") != (a.KeyFile == ""):
+		return errors.New("natsq: a client certificate needs both its certificate and its key file")
+	case a.CredsFile != "" && a.NkeyFile != "":
+		return errors.New("natsq: give a creds file or an nkey seed file, not both")
+	case a.Password != "" && a.User == "":
+		return errors.New("natsq: a password without a user")
+	case a.Token != "" && a.User != "":
+		return errors.New("natsq: give a user or a token, not both")
+	}
+	return nil
+}
+
+// options returns the nats.Options of a.
+func (a *Auth) options() ([]nats.Option, error) {
+	var opts []nats.Option
+	if a.User != "" {
+		opts = append(opts, nats.UserInfo(a.User, a.Password))
+	}
+	if a.Token != "" {
+		opts = append(opts, nats.Token(a.Token))
+	}
+	if a.CredsFile != "" {
+		if _, err := os.Stat(a.CredsFile); err != nil {
+			return nil, fmt.Errorf("natsq: creds file: %w", err)
+		}
+		opts = append(opts, nats.UserCredentials(a.CredsFile))
+	}
+	if a.NkeyFile != "" {
+		o, err := nats.NkeyOptionFromSeed(a.NkeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("natsq: nkey seed file %s: %w", a.NkeyFile, err)
+		}
+		opts = append(opts, o)
+	}
+	if a.CAFile != "" {
+		if _, err := os.Stat(a.CAFile); err != nil {
+			return nil, fmt.Errorf("natsq: CA file: %w", err)
+		}
+		opts = append(opts, nats.RootCAs(a.CAFile))
+	}
+	if a.CertFile != "" {
+		for _, f := range []string{a.CertFile, a.KeyFile} {
+			if _, err := os.Stat(f); err != nil {
+				return nil, fmt.Errorf("natsq: client certificate: %w", err)
+			}
+		}
+		opts = append(opts, nats.ClientCert(a.CertFile, a.KeyFile))
+	}
+	return opts, nil
 }
 
 const (
@@ -96,6 +208,7 @@ const (
 	defaultMaxDeliver = 5
 	defaultAttempts   = 5
 	defaultRetryWait  = 250 * time.Millisecond
+	defaultReconnect  = 2 * time.Second
 	maxRetryWait      = 4 * time.Second
 	workersConsumer   = "workers"
 	resultsMaxAge     = 7 * 24 * time.Hour
@@ -106,8 +219,11 @@ func (o *Options) Validate() error {
 	if o.Prefix != "" && !validToken(o.Prefix) {
 		return fmt.Errorf("natsq: prefix %q: want letters, digits, '-' or '_'", o.Prefix)
 	}
-	if o.Batch < 0 || o.AckWait < 0 || o.MaxDeliver < 0 || o.Attempts < 0 || o.RetryWait < 0 {
-		return errors.New("natsq: negative batch, ack wait, max deliver, attempts or retry wait")
+	if o.Batch < 0 || o.AckWait < 0 || o.MaxDeliver < 0 || o.Attempts < 0 || o.RetryWait < 0 || o.ReconnectWait < 0 || o.ReconnectFor < 0 {
+		return errors.New("natsq: negative batch, ack wait, max deliver, attempts, retry wait, reconnect wait or reconnect time")
+	}
+	if err := o.Auth.validate(); err != nil {
+		return err
 	}
 	if o.AckWait > 0 && o.AckWait < 300*time.Millisecond {
 		return fmt.Errorf("natsq: ack wait %v is below 300ms", o.AckWait)
@@ -135,6 +251,9 @@ func (o Options) withDefaults() Options {
 	if o.RetryWait == 0 {
 		o.RetryWait = defaultRetryWait
 	}
+	if o.ReconnectWait == 0 {
+		o.ReconnectWait = defaultReconnect
+	}
 	if o.Name == "" {
 		o.Name = "parley"
 	}
@@ -159,12 +278,18 @@ func (o *Options) resultsSubject(tid string) string {
 	return o.Prefix + ".results." + tid
 }
 
-// redact returns the queue URL(s) with any password masked, for messages.
+// redact returns the queue URL(s) with any password or token masked, for
+// messages. (NATS reads a user name without a password as a token.)
 func redact(raw string) string {
 	parts := strings.Split(raw, ",")
 	for i, p := range parts {
 		if u, err := url.Parse(strings.TrimSpace(p)); err == nil && u.User != nil {
-			parts[i] = u.Redacted()
+			if _, ok := u.User.Password(); ok {
+				parts[i] = u.Redacted()
+			} else {
+				u.User = url.User("xxxxx")
+				parts[i] = u.String()
+			}
 		}
 	}
 	return strings.Join(parts, ",")
@@ -194,19 +319,56 @@ func checkURL(raw string) error {
 	return nil
 }
 
-// connect dials the server with bounded retries and checks that it runs
-// JetStream. Once connected, the client reconnects on its own for about two
-// minutes after losing the server.
-func connect(ctx context.Context, rawURL string, o *Options) (*nats.Conn, jetstream.JetStream, error) {
+// connect dials the server with bounded retries (Options.Attempts) and
+// checks that it runs JetStream. Once connected, the client reconnects on
+// its own after losing the server, every ReconnectWait for ReconnectFor
+// (forever by default), reporting to logf.
+func connect(ctx context.Context, rawURL string, o *Options, logf func(string, ...any)) (*nats.Conn, jetstream.JetStream, error) {
 	if err := checkURL(rawURL); err != nil {
 		return nil, nil, err
 	}
+	authOpts, err := o.Auth.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	maxReconnects := -1 // for ever
+	if o.ReconnectFor > 0 {
+		maxReconnects = max(1, int((o.ReconnectFor+o.ReconnectWait-1)/o.ReconnectWait))
+	}
+	where := redact(rawURL)
+	var lostAt time.Time // read and written by the client's callback goroutine only
+	var failed int
+	opts := append([]nats.Option{nats.Name(o.Name), nats.Timeout(2 * time.Second),
+		nats.MaxReconnects(maxReconnects), nats.ReconnectWait(o.ReconnectWait),
+		nats.ReconnectJitter(o.ReconnectWait/4, o.ReconnectWait/4),
+		nats.DisconnectErrHandler(func(nc *nats.Conn, err error) {
+			if nc.IsClosed() || logf == nil {
+				return
+			}
+			lostAt, failed = time.Now(), 0
+			until := "until it is back"
+			if o.ReconnectFor > 0 {
+				until = fmt.Sprintf("for %v", o.ReconnectFor)
+			}
+			logf("lost the queue at %s (%v): reconnecting every %v %s", where, err, o.ReconnectWait, until)
+		}),
+		nats.ReconnectErrHandler(func(nc *nats.Conn, err error) {
+			failed++
+			if logf != nil && failed&(failed-1) == 0 { // 1, 2, 4, 8, ...
+				logf("queue at %s still unreachable after %d reconnection attempts over %v: %v", where, failed, time.Since(lostAt).Round(time.Millisecond), err)
+			}
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) {
+			if logf != nil {
+				logf("reconnected to the queue at %s after %v", where, time.Since(lostAt).Round(time.Millisecond))
+			}
+		}),
+	}, authOpts...)
 	start := time.Now()
 	wait := o.RetryWait
 	var lastErr error
 	for attempt := 1; ; attempt++ {
-		nc, err := nats.Connect(rawURL, nats.Name(o.Name), nats.Timeout(2*time.Second),
-			nats.MaxReconnects(60), nats.ReconnectWait(2*time.Second))
+		nc, err := nats.Connect(rawURL, opts...)
 		if err == nil {
 			js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(30*time.Second))
 			if err == nil {
@@ -222,6 +384,11 @@ func connect(ctx context.Context, rawURL string, o *Options) (*nats.Conn, jetstr
 			return nc, js, nil
 		}
 		lastErr = err
+		if errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) || errors.Is(err, nats.ErrAuthRevoked) ||
+			strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:") {
+			// Retrying does not mend credentials or certificates.
+			return nil, nil, fmt.Errorf("natsq: %s: %w (check the credentials or TLS settings: docs/distributed.md)", where, err)
+		}
 		if attempt >= o.Attempts {
 			break
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -13,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats-server/v2/server"
+
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/tournament"
 )
 
@@ -192,7 +196,7 @@ func waitPullRequests(t *testing.T, url string, n int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	opt := Options{}.withDefaults()
-	nc, js, err := connect(ctx, url, &opt)
+	nc, js, err := connect(ctx, url, &opt, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,4 +485,284 @@ func BenchmarkRun(b *testing.B) {
 			b.ReportMetric(sum.Rate(), "negs/s")
 		}
 	})
+}
+
+// TestLoadErrorsStayLocal: a job naming a scenario the worker refuses, with
+// an error quoting the file, is recorded as an error naming the scenario
+// but not quoting the file: the quote goes to the worker's log only.
+func TestLoadErrorsStayLocal(t *testing.T) {
+	srv := startServer(t, true)
+	const secret = "root:x:0:0:root:/root:/bin/bash"
+	coord := testResolver(0)
+	scen := coord.Scenario
+	coord.Scenario = func(ref string) (*scenario.Scenario, error) { return scen("two-issue") }
+	worker := testResolver(0)
+	worker.Scenario = func(ref string) (*scenario.Scenario, error) {
+		return nil, fmt.Errorf("%s:1:5: mapping values are not allowed here\n> 1 | %s", ref, secret)
+	}
+	cfg := testConfig(t, coord, []string{"conceder", "random"}, []string{"/etc/passwd"}, 1, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	q, err := Dial(ctx, srv.ClientURL(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	var logMu sync.Mutex
+	var log strings.Builder
+	wctx, wcancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	w := &Worker{URL: srv.ClientURL(), Resolver: worker, Concurrency: 1, Name: "w0", Options: Options{MaxDeliver: 1}, GiveUp: time.Nanosecond,
+		Logf: func(format string, args ...any) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintf(&log, format+"\n", args...)
+		}}
+	go func() { done <- w.Run(wctx) }()
+	st := newMemStore()
+	_, err = tournament.Run(ctx, cfg, st, tournament.RunOptions{Queue: q})
+	wcancel()
+	if werr := <-done; werr != nil {
+		t.Errorf("worker: %v", werr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(st.len()) != tournament.Count(cfg) {
+		t.Fatalf("stored %d of %d", st.len(), tournament.Count(cfg))
+	}
+	for id, rec := range st.recs {
+		if rec.Reason != "error" || !strings.Contains(rec.Error, `cannot load scenario "/etc/passwd"`) {
+			t.Errorf("job %d: reason %q error %q, want an error naming the scenario", id, rec.Reason, rec.Error)
+		}
+		if strings.Contains(rec.Error, "root:") || strings.Contains(rec.Error, "mapping values") {
+			t.Errorf("job %d: the error sent back quotes the worker's file: %q", id, rec.Error)
+		}
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	if !strings.Contains(log.String(), secret) {
+		t.Errorf("the worker's log does not say why:\n%s", log.String())
+	}
+}
+
+// waitFor waits until cond holds, failing the test after d (a bound on a
+// wait for an event, not an assertion about time).
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not happen within %v", what, d)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestOutage stops the server in the middle of a tournament for longer
+// than the client used to retry (60 reconnection attempts: about two
+// minutes at the old fixed 2s), then restarts it on the same port and
+// store: the worker and the coordinator wait it out and the tournament
+// completes with the results of a local run.
+func TestOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("restarts a NATS server")
+	}
+	opts := &server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}
+	srv := startServerWith(t, opts)
+	url := srv.ClientURL()
+	restart := *opts
+	restart.Port = srv.Addr().(*net.TCPAddr).Port
+
+	r := testResolver(slowDelay)
+	agents, scenarios := []string{"conceder", "slow"}, []string{"two-issue", "two-issue-swapped"}
+	want := localRecords(t, testConfig(t, r, agents, scenarios, 30, 11))
+	planned := int64(len(want))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	const reconnectWait = 10 * time.Millisecond
+	coordLog, workerLog := &syncBuffer{}, &syncBuffer{}
+	logTo := func(b *syncBuffer) func(string, ...any) {
+		return func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
+	}
+	q, err := Dial(ctx, url, Options{Batch: 4, AckWait: time.Second, ReconnectWait: reconnectWait, Logf: logTo(coordLog)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	wctx, stopWorker := context.WithCancel(ctx)
+	defer stopWorker()
+	workerDone := make(chan error, 1)
+	go func() {
+		w := &Worker{URL: url, Resolver: r, Concurrency: 1, Name: "w0", Options: Options{ReconnectWait: reconnectWait}, Logf: logTo(workerLog)}
+		workerDone <- w.Run(wctx)
+	}()
+
+	outage := make(chan struct{})
+	var once sync.Once
+	st := newMemStore()
+	type result struct {
+		sum tournament.Summary
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		sum, err := tournament.Run(ctx, testConfig(t, r, agents, scenarios, 30, 11), st, tournament.RunOptions{Queue: q,
+			Progress: func(done, total int64) {
+				if done >= total/4 {
+					once.Do(func() { close(outage) })
+				}
+			}})
+		res <- result{sum, err}
+	}()
+	select {
+	case <-outage:
+	case <-ctx.Done():
+		t.Fatal("no results before the outage")
+	}
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	// More failed attempts than the 60 after which the client used to
+	// give up, on both sides.
+	const attempts = "after 64 reconnection attempts"
+	alive := func() {
+		select {
+		case err := <-workerDone:
+			t.Fatalf("the worker gave up during the outage: %v\n%s", err, workerLog)
+		case rs := <-res:
+			t.Fatalf("the coordinator gave up during the outage: %v", rs.err)
+		default:
+		}
+	}
+	waitFor(t, 30*time.Second, "64 reconnection attempts of the worker", func() bool {
+		alive()
+		return strings.Contains(workerLog.String(), attempts)
+	})
+	waitFor(t, 30*time.Second, "64 reconnection attempts of the coordinator", func() bool {
+		alive()
+		return strings.Contains(coordLog.String(), attempts)
+	})
+	alive()
+	startServerWith(t, &restart)
+
+	rs := <-res
+	if rs.err != nil {
+		t.Fatalf("run: %v (stored %d of %d)\ncoordinator:\n%s\nworker:\n%s", rs.err, st.len(), planned, coordLog, workerLog)
+	}
+	stopWorker()
+	if err := <-workerDone; err != nil {
+		t.Errorf("worker: %v", err)
+	}
+	sameResults(t, planned, st.recs, want)
+	for _, l := range []*syncBuffer{coordLog, workerLog} {
+		if !strings.Contains(l.String(), "lost the queue at "+url) || !strings.Contains(l.String(), "reconnected to the queue") {
+			t.Errorf("log does not tell of the outage:\n%s", l)
+		}
+	}
+}
+
+// TestGiveUpReconnecting: with ReconnectFor set, a worker whose server
+// stays away returns an error saying so.
+func TestGiveUpReconnecting(t *testing.T) {
+	srv := startServer(t, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	log := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		w := &Worker{URL: srv.ClientURL(), Resolver: testResolver(0), Concurrency: 1,
+			Options: Options{ReconnectWait: 10 * time.Millisecond, ReconnectFor: 50 * time.Millisecond},
+			Logf:    func(format string, args ...any) { fmt.Fprintf(log, format+"\n", args...) }}
+		done <- w.Run(ctx)
+	}()
+	waitFor(t, 20*time.Second, "the worker serving", func() bool { return strings.Contains(log.String(), "serving") })
+	srv.Shutdown()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "gave up reconnecting after 50ms") {
+			t.Errorf("worker: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatalf("the worker did not give up; log:\n%s", log)
+	}
+}
+
+// TestServerWithoutStore: a server restarted without its store has lost
+// the streams; a worker creates them again and serves the next
+// tournament.
+func TestServerWithoutStore(t *testing.T) {
+	opts := &server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}
+	srv := startServerWith(t, opts)
+	url := srv.ClientURL()
+	fresh := *opts
+	fresh.Port = srv.Addr().(*net.TCPAddr).Port
+	fresh.StoreDir = t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	log := &syncBuffer{}
+	r := testResolver(0)
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		w := &Worker{URL: url, Resolver: r, Concurrency: 1, Options: Options{ReconnectWait: 10 * time.Millisecond},
+			Logf: func(format string, args ...any) { fmt.Fprintf(log, format+"\n", args...) }}
+		done <- w.Run(wctx)
+	}()
+	defer func() { stop(); <-done }()
+	waitFor(t, 20*time.Second, "the worker serving", func() bool { return strings.Contains(log.String(), "serving") })
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	srv2 := startServerWith(t, &fresh)
+	// The worker, alone, creates the streams again.
+	waitFor(t, 20*time.Second, "the jobs stream created again", func() bool {
+		jsz, err := srv2.Jsz(&server.JSzOptions{})
+		return err == nil && jsz.Streams >= 2
+	})
+	cfg := testConfig(t, r, []string{"conceder", "random"}, []string{"two-issue"}, 2, 1)
+	q, err := Dial(ctx, url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	st := newMemStore()
+	if _, err := tournament.Run(ctx, cfg, st, tournament.RunOptions{Queue: q}); err != nil {
+		t.Fatalf("run: %v\n%s", err, log)
+	}
+	if int64(st.len()) != tournament.Count(cfg) {
+		t.Errorf("stored %d of %d", st.len(), tournament.Count(cfg))
+	}
+}
+
+// TestCoordinatorGivesUp: with ReconnectFor set, a coordinator whose
+// server stays away stops with an error saying the queue stopped, not
+// that it closed.
+func TestCoordinatorGivesUp(t *testing.T) {
+	srv := startServer(t, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	q, err := Dial(ctx, srv.ClientURL(), Options{ReconnectWait: 10 * time.Millisecond, ReconnectFor: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	cfg := testConfig(t, testResolver(0), []string{"conceder", "random"}, []string{"two-issue"}, 3, 1)
+	res := make(chan error, 1)
+	go func() {
+		_, err := tournament.Run(ctx, cfg, newMemStore(), tournament.RunOptions{Queue: q})
+		res <- err
+	}()
+	waitFor(t, 20*time.Second, "the jobs published", func() bool {
+		jsz, err := srv.Jsz(&server.JSzOptions{})
+		return err == nil && jsz.Messages > 0
+	})
+	srv.Shutdown()
+	select {
+	case err := <-res:
+		if err == nil || !strings.Contains(err.Error(), "the queue stopped delivering results after 0 of the 6 runs") {
+			t.Errorf("run: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the coordinator did not give up")
+	}
 }

@@ -53,7 +53,7 @@ func Dial(ctx context.Context, url string, opt Options) (*Queue, error) {
 	}
 	setAckWait := opt.AckWait > 0
 	opt = opt.withDefaults()
-	nc, js, err := connect(ctx, url, &opt)
+	nc, js, err := connect(ctx, url, &opt, opt.Logf)
 	if err != nil {
 		return nil, err
 	}
@@ -130,9 +130,16 @@ func (q *Queue) Publish(ctx context.Context, m tournament.Meta, jobs []tournamen
 
 // publishAll publishes msgs asynchronously and waits for every
 // acknowledgement; a failed message is published again (its Nats-Msg-Id
-// makes the retry safe) up to three times.
+// makes the retry safe) up to three times, not counting the failures
+// while the server was lost: those wait for it to come back.
 func (q *Queue) publishAll(ctx context.Context, msgs []*nats.Msg) error {
 	for try := 0; len(msgs) > 0; try++ {
+		if !q.nc.IsConnected() {
+			if err := waitConnected(ctx, q.nc, q.url); err != nil {
+				return err
+			}
+			try = 0
+		}
 		futures := make([]jetstream.PubAckFuture, 0, len(msgs))
 		var failed []*nats.Msg
 		var lastErr error
@@ -156,7 +163,7 @@ func (q *Queue) publishAll(ctx context.Context, msgs []*nats.Msg) error {
 		if len(failed) == 0 {
 			return nil
 		}
-		if try == 3 {
+		if try == 3 && q.nc.IsConnected() {
 			return fmt.Errorf("%d messages not stored: %w", len(failed), lastErr)
 		}
 		msgs = failed
@@ -182,8 +189,10 @@ func jobsKey(js []tournament.Job) string {
 
 // Results streams the records workers publish for the tournament of the
 // first Publish (it waits for that call), including those published before
-// a restart of the coordinator. A record may come more than once. The
-// channel closes when ctx ends or the queue is closed.
+// a restart of the coordinator. A record may come more than once. While
+// the server is away the stream waits for it (Options.ReconnectFor). The
+// channel closes when ctx ends, the queue is closed or the client gives up
+// reconnecting.
 func (q *Queue) Results(ctx context.Context) (<-chan tournament.Record, error) {
 	select {
 	case <-q.closed:
@@ -223,7 +232,8 @@ func (q *Queue) readResults(ctx context.Context, ch chan<- tournament.Record) {
 	var cons jetstream.Consumer
 	for {
 		var err error
-		cons, err = q.js.CreateOrUpdateConsumer(ctx, q.opt.resultsStream(), jetstream.ConsumerConfig{
+		cctx, cancel := context.WithTimeout(ctx, apiTimeout) // a request lost in an outage is not answered
+		cons, err = q.js.CreateOrUpdateConsumer(cctx, q.opt.resultsStream(), jetstream.ConsumerConfig{
 			Durable:           "coordinator-" + tid,
 			Description:       "Parley coordinator of tournament " + tid,
 			FilterSubject:     q.opt.resultsSubject(tid),
@@ -232,8 +242,12 @@ func (q *Queue) readResults(ctx context.Context, ch chan<- tournament.Record) {
 			MaxDeliver:        -1,
 			InactiveThreshold: resultsMaxAge,
 		})
+		cancel()
 		if err == nil {
 			break
+		}
+		if q.nc.IsClosed() { // gave up reconnecting
+			return
 		}
 		if !sleepCtx(ctx, time.Second) {
 			return
@@ -249,7 +263,7 @@ func (q *Queue) readResults(ctx context.Context, ch chan<- tournament.Record) {
 	for {
 		msg, err := it.Next()
 		if err != nil {
-			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || ctx.Err() != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || ctx.Err() != nil || q.nc.IsClosed() {
 				return
 			}
 			if !sleepCtx(ctx, 100*time.Millisecond) { // a missed heartbeat while reconnecting
@@ -282,6 +296,20 @@ func (q *Queue) Close() error {
 		q.wg.Wait()
 		q.nc.Close()
 	})
+	return nil
+}
+
+// waitConnected waits until the client has reconnected to the server; it
+// returns an error when ctx ends or the client gives up.
+func waitConnected(ctx context.Context, nc *nats.Conn, url string) error {
+	for !nc.IsConnected() {
+		if nc.IsClosed() {
+			return fmt.Errorf("natsq: lost the queue at %s and gave up reconnecting", redact(url))
+		}
+		if !sleepCtx(ctx, 50*time.Millisecond) {
+			return ctx.Err()
+		}
+	}
 	return nil
 }
 

@@ -13,15 +13,16 @@ import (
 	"github.com/parley-dev/parley/tournament"
 )
 
-// The message format, version 1. A body is a 4-byte tag, "PQJ1" (jobs) or
-// "PQR1" (results), then fields in order: integers as varints (unsigned
+// The message format: jobs version 2, results version 1. A body is a
+// 4-byte tag, "PQJ2" (jobs) or "PQR1" (results), then fields in order: integers as varints (unsigned
 // where they cannot be negative), strings as a length and bytes, float64s
 // as 8 little-endian bytes of their IEEE 754 bits (exact, NaN and
 // infinities included), booleans as one byte, and lists and maps as a
 // count plus one (0 for nil) then their elements (map keys sorted).
 //
 //	jobs:    tag, tid, meta, count, jobs...
-//	meta:    agents, scenarios, reps, deadline, seed, self-play, planned
+//	meta:    agents, scenarios, reps, deadline, seed, self-play, timing,
+//	         planned
 //	job:     id, scenario, agents (list of ints), rep, seed
 //	results: tag, tid, count, records...
 //	record:  job id, scenario, rep, agents, agreement, utilities,
@@ -33,7 +34,7 @@ import (
 // microseconds a record, more than storing it. A reader refuses another
 // tag or version with an error naming both.
 const (
-	tagJobs    = "PQJ1"
+	tagJobs    = "PQJ2"
 	tagResults = "PQR1"
 )
 
@@ -129,6 +130,7 @@ func (e *enc) meta(m tournament.Meta) {
 	e.int(int64(m.Deadline))
 	e.uint(m.Seed)
 	e.bool(m.SelfPlay)
+	e.str(string(m.Timing))
 	e.int(m.Planned)
 }
 
@@ -363,6 +365,7 @@ func decodeJobs(b []byte) (*jobsMsg, error) {
 	m.Meta.Deadline = d.small("deadline", 0)
 	m.Meta.Seed = d.uint("seed")
 	m.Meta.SelfPlay = d.bool("self-play")
+	m.Meta.Timing = tournament.Timing(d.str("timing"))
 	m.Meta.Planned = d.int("planned")
 	n := d.count("jobs", 5)
 	for range max(n, 0) {
@@ -399,6 +402,11 @@ func decodeResults(b []byte) (*resultsMsg, error) {
 	var m resultsMsg
 	m.TID = d.str("tournament id")
 	n := d.count("records", 40)
+	if d.err == nil && n < 0 {
+		// A writer always sends a list, possibly empty: a nil list has
+		// no encoding to round-trip to.
+		d.fail("records: no list (count 0)")
+	}
 	if n > 0 {
 		m.Records = make([]tournament.Record, n)
 	}

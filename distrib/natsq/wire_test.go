@@ -70,6 +70,7 @@ func TestWireRoundTrip(t *testing.T) {
 	fill(t, &m)
 	fill(t, &j)
 	fill(t, &r)
+	r.MetricsNote = "" // not on the wire: the coordinator sets it from the scenario (tournament.Run)
 	j.ID = 1
 	m.Planned = 5
 	empty := tournament.Job{ID: 2, Agents: []int{}}
@@ -193,13 +194,18 @@ func TestGolden(t *testing.T) {
 // and workers of different builds must agree) and differs with any field.
 func TestTournamentID(t *testing.T) {
 	m := tournament.Meta{Agents: []string{"boulware", "conceder"}, Scenarios: []string{"ceasefire"}, Reps: 2, Deadline: 100, Seed: 1, Planned: 4}
-	const want = "fb30fa133ef2ab8e" // first 8 bytes of SHA-256 of the encoded meta
+	const want = "e479bba89f247186" // first 8 bytes of SHA-256 of the encoded meta
 	if got := tournamentID(m); got != want {
 		t.Errorf("tournamentID = %s, want %s", got, want)
 	}
 	m.SelfPlay = true
 	if tournamentID(m) == want {
 		t.Error("self-play does not change the id")
+	}
+	m.SelfPlay = false
+	m.Timing = tournament.TimingGENIUS
+	if tournamentID(m) == want {
+		t.Error("timing does not change the id")
 	}
 }
 
@@ -215,13 +221,13 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"empty", nil, `not a "PQJ" message`},
 		{"results tag", encodeResults(tid, nil, 100)[0].body, `not a "PQJ" message`},
-		{"version", append([]byte("PQJ2"), good[4:]...), `format version '2', this parley reads version '1'`},
+		{"version", append([]byte("PQJ1"), good[4:]...), `format version '1', this parley reads version '2'`},
 		{"truncated", good[:len(good)-1], "bad job seed"},
 		{"trailing", append(slices.Clone(good), 0), "1 bytes after the message"},
 		{"no jobs", encodeJobs(tid, m, nil), "no jobs"},
 		{"wrong id", encodeJobs("0123456789abcdef", m, []tournament.Job{{ID: 1}}), "does not match its meta"},
 		{"job outside", encodeJobs(tid, m, []tournament.Job{{ID: 2}}), "job 2 outside the tournament's 2 jobs"},
-		{"huge count", append(append([]byte("PQJ1"), 0), 0xff, 0xff, 0xff, 0xff, 0x0f), "elements in"},
+		{"huge count", append(append([]byte("PQJ2"), 0), 0xff, 0xff, 0xff, 0xff, 0x0f), "elements in"},
 		{"negative reps", encodeJobs(tid, tournament.Meta{Reps: -1}, []tournament.Job{{}}), "reps -1 out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -238,6 +244,14 @@ func TestDecodeErrors(t *testing.T) {
 	bad := bytes.Replace(slices.Clone(r), []byte("\x01a\x011\x01b"), []byte("\x01b\x011\x01a"), 1)
 	if _, err := decodeResults(bad); !errors.Is(err, errWire) || !strings.Contains(err.Error(), "keys not sorted") {
 		t.Errorf("unsorted agreement: %v", err)
+	}
+	// A nil record list (count 0) is never written: refused, so that what
+	// decodes encodes back to the same bytes (a fuzz finding).
+	if _, err := decodeResults([]byte("PQR1\x00\x00")); !errors.Is(err, errWire) || !strings.Contains(err.Error(), "records: no list") {
+		t.Errorf("nil record list: %v", err)
+	}
+	if rm, err := decodeResults([]byte("PQR1\x00\x01")); err != nil || len(rm.Records) != 0 {
+		t.Errorf("empty record list: %+v, %v", rm, err)
 	}
 }
 

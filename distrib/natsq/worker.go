@@ -21,15 +21,23 @@ import (
 
 // Resolver rebuilds a tournament's entrants on a worker from the Meta its
 // jobs carry. cmd/parley gives one that parses strategy specs and opens
-// scenarios by path or built-in name; both functions are called from
-// several goroutines and should cache (the same spec or reference recurs in
-// every job message).
+// built-in scenarios by name and scenario files from an allow-list; both
+// functions are called from several goroutines and should cache (the same
+// spec or reference recurs in every job message).
+//
+// The specs and references come from whoever can publish on the queue's
+// subjects, not necessarily from the operator of the worker: Scenario must
+// refuse a reference the operator did not allow (a path such as
+// /etc/passwd) without reading it. Their errors go to the worker's log
+// only: the records sent back name the agent or scenario that could not be
+// loaded, never the error's text, which may quote the file.
 type Resolver struct {
 	// Agent returns the constructor of the strategy spec (a
 	// tournament.Competitor's Name).
 	Agent func(spec string) (func() parley.Negotiator, error)
-	// Scenario returns the scenario of a reference (Meta.Scenarios). The
-	// worker may call Prepare on it; it is not modified otherwise.
+	// Scenario returns the scenario of a reference (Meta.Scenarios), or
+	// an error for a reference this worker may not load. The worker may
+	// call Prepare on it; it is not modified otherwise.
 	Scenario func(ref string) (*scenario.Scenario, error)
 	// GeniusTiming, when set, tells which specs expect GENIUS's round
 	// timing (tournament.Competitor.GeniusTiming); the coordinator must
@@ -93,7 +101,9 @@ type tour struct {
 // Run serves the queue. It returns nil when ctx ends (a job in progress is
 // handed back to the queue at once), also while still connecting, or after
 // IdleExit without jobs; and an error when the server cannot be reached
-// (after Options.Attempts attempts) or the connection is lost for good.
+// (after Options.Attempts attempts) or, once connected, stays lost for
+// longer than Options.ReconnectFor (by default it waits for the server
+// however long it takes).
 func (w *Worker) Run(ctx context.Context) error {
 	if w.Resolver.Agent == nil || w.Resolver.Scenario == nil {
 		return errors.New("natsq: worker without a resolver for agents and scenarios")
@@ -105,6 +115,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	opt := w.Options.withDefaults()
+	if opt.Logf == nil {
+		opt.Logf = w.Logf
+	}
 	s, err := w.setup(ctx, &opt)
 	if err != nil {
 		if ctx.Err() != nil { // stopped while connecting
@@ -160,7 +173,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // setup connects to the queue and finds the workers' consumer, creating
 // what is missing.
 func (w *Worker) setup(ctx context.Context, opt *Options) (*workerState, error) {
-	nc, js, err := connect(ctx, w.URL, opt)
+	nc, js, err := connect(ctx, w.URL, opt, opt.Logf)
 	if err != nil {
 		return nil, err
 	}
@@ -195,8 +208,12 @@ func (w *Worker) logf(format string, args ...any) {
 	}
 }
 
-// poll is how long one fetch waits for a job.
-const poll = 5 * time.Second
+// poll is how long one fetch waits for a job; apiTimeout bounds the
+// worker's other requests to the server.
+const (
+	poll       = 5 * time.Second
+	apiTimeout = 5 * time.Second
+)
 
 // heldMsg is a message a worker holds, with the stop of its heartbeat.
 type heldMsg struct {
@@ -240,7 +257,9 @@ func (s *workerState) fetch(ctx context.Context, held chan<- heldMsg) error {
 			return nil
 		}
 		if time.Since(infoAt) > 10*time.Second {
-			_, _ = s.cons.Info(ctx) // refreshes CachedInfo (AckWait)
+			ictx, cancel := context.WithTimeout(ctx, apiTimeout)
+			_, _ = s.cons.Info(ictx) // refreshes CachedInfo (AckWait)
+			cancel()
 			infoAt = time.Now()
 		}
 		if s.w.IdleExit > 0 && time.Since(idleSince) >= s.w.IdleExit {
@@ -258,9 +277,33 @@ func (s *workerState) fetch(ctx context.Context, held chan<- heldMsg) error {
 			switch {
 			case ctx.Err() != nil:
 				return nil
-			case errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, jetstream.ErrNoMessages):
 			case s.nc.IsClosed():
-				return fmt.Errorf("natsq: lost the queue at %s: %w", redact(s.w.URL), err)
+				return fmt.Errorf("natsq: lost the queue at %s and gave up reconnecting after %v: %w", redact(s.w.URL), s.opt.ReconnectFor, err)
+			case !s.nc.IsConnected(): // an outage: the client reconnects (and logs)
+				if werr := waitConnected(ctx, s.nc, s.w.URL); werr != nil {
+					if ctx.Err() != nil {
+						return nil
+					}
+					return fmt.Errorf("%w after %v: %w", werr, s.opt.ReconnectFor, err)
+				}
+			case errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded), errors.Is(err, jetstream.ErrNoMessages):
+			case errors.Is(err, nats.ErrNoResponders), errors.Is(err, jetstream.ErrConsumerNotFound), errors.Is(err, jetstream.ErrStreamNotFound):
+				// A server restarted without its store: create the streams
+				// and the consumer again, and wait for jobs.
+				// (Bounded: a request sent while the server comes back may
+				// never be answered.)
+				ectx, cancel := context.WithTimeout(ctx, apiTimeout)
+				_, eerr := ensureStreams(ectx, s.js, &s.opt)
+				if eerr == nil {
+					eerr = ensureWorkersConsumer(ectx, s.js, &s.opt, false)
+				}
+				cancel()
+				if eerr != nil {
+					s.w.logf("worker %s: fetch: %v; creating the queue's streams: %v", s.name, err, eerr)
+				}
+				if !sleepCtx(ctx, time.Second) {
+					return nil
+				}
 			default:
 				s.w.logf("worker %s: fetch: %v", s.name, err)
 				if !sleepCtx(ctx, time.Second) {
@@ -372,7 +415,7 @@ func (s *workerState) run(ctx context.Context, cfg *tournament.Config, r *tourna
 		return tournament.Record{}, err
 	}
 	if want.Scenario != j.Scenario || !slices.Equal(want.Agents, j.Agents) || want.Rep != j.Rep || want.Seed != j.Seed {
-		return tournament.Record{}, fmt.Errorf("natsq: job %d is %+v on the coordinator but %+v here: do they run the same parley version?", j.ID, j, want)
+		return tournament.Record{}, &publicError{fmt.Sprintf("natsq: job %d is %+v on the coordinator but %+v on worker %s: do they run the same parley version?", j.ID, j, want, s.name), nil}
 	}
 	return r.Run(ctx, j)
 }
@@ -431,15 +474,15 @@ func (s *workerState) tour(jm *jobsMsg) *tour {
 // setup rebuilds the tournament of m through the resolver and checks that
 // it has the same identity here as on the coordinator.
 func (s *workerState) setup(m tournament.Meta) (*tournament.Config, error) {
-	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay,
+	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing,
 		ScenarioRefs: m.Scenarios, Limit: s.w.Limit, Workers: 1}
 	for _, spec := range m.Agents {
 		f, err := s.w.Resolver.Agent(spec)
 		if err != nil {
-			return nil, fmt.Errorf("natsq: agent %q: %w", spec, err)
+			return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot load agent %q (its log says why)", s.name, spec), err}
 		}
 		if f == nil {
-			return nil, fmt.Errorf("natsq: agent %q: no constructor", spec)
+			return nil, &publicError{fmt.Sprintf("natsq: worker %s: agent %q has no constructor", s.name, spec), nil}
 		}
 		c := tournament.Competitor{Name: spec, New: f}
 		if s.w.Resolver.GeniusTiming != nil {
@@ -449,25 +492,52 @@ func (s *workerState) setup(m tournament.Meta) (*tournament.Config, error) {
 	}
 	for _, ref := range m.Scenarios {
 		sc, err := s.w.Resolver.Scenario(ref)
-		if err != nil {
-			return nil, fmt.Errorf("natsq: scenario %q: %w", ref, err)
+		if err == nil && sc == nil {
+			err = errors.New("not found")
 		}
-		if sc == nil {
-			return nil, fmt.Errorf("natsq: scenario %q: not found", ref)
+		if err != nil {
+			return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot load scenario %q (its log says why)", s.name, ref), err}
 		}
 		cfg.Scenarios = append(cfg.Scenarios, sc)
 	}
 	if err := cfg.Prepare(); err != nil {
-		return nil, err
+		return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot set the tournament up (its log says why)", s.name), err}
 	}
 	got, err := cfg.Meta()
 	if err != nil {
-		return nil, err
+		return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot set the tournament up (its log says why)", s.name), err}
 	}
 	if !reflect.DeepEqual(got, m) {
-		return nil, fmt.Errorf("natsq: the tournament rebuilt here (%+v) differs from the coordinator's (%+v): do they run the same parley version?", got, m)
+		return nil, &publicError{fmt.Sprintf("natsq: the tournament rebuilt on worker %s (%+v) differs from the coordinator's (%+v): do they run the same parley version?", s.name, got, m), nil}
 	}
 	return cfg, nil
+}
+
+// publicError is an error whose first part, msg, may be sent back in a
+// record: it says what failed, naming only what the job itself named.
+// The cause, err, goes to the worker's log only (it may quote a file).
+type publicError struct {
+	msg string
+	err error
+}
+
+func (e *publicError) Error() string {
+	if e.err == nil {
+		return e.msg
+	}
+	return e.msg + ": " + e.err.Error()
+}
+
+func (e *publicError) Unwrap() error { return e.err }
+
+// public returns what of err may travel in a record: a publicError's
+// message, or a generic sentence.
+func public(err error, worker string) string {
+	var pe *publicError
+	if errors.As(err, &pe) {
+		return pe.msg
+	}
+	return fmt.Sprintf("natsq: worker %s cannot run the job (its log says why)", worker)
 }
 
 // delivery is what the server and earlier workers say about a message.
@@ -500,8 +570,9 @@ func (s *workerState) refuse(ctx context.Context, msg jetstream.Msg, jm *jobsMsg
 		giveUp = defaultGiveUp
 	}
 	if dv.refusals+1 >= s.opt.MaxDeliver && time.Since(dv.since) >= giveUp {
-		s.fail(ctx, msg, jm, dv.seq, fmt.Sprintf("natsq: no worker could run the job (%d attempts over %v); last error: %v",
-			dv.refusals+1, time.Since(dv.since).Round(time.Second), err))
+		s.w.logf("worker %s: tournament %s: %v", s.name, jm.TID, err)
+		s.fail(ctx, msg, jm, dv.seq, fmt.Sprintf("natsq: no worker could run the job (%d attempts over %v); last error: %s",
+			dv.refusals+1, time.Since(dv.since).Round(time.Second), public(err, s.name)))
 		return
 	}
 	s.w.logf("worker %s: tournament %s: %v (handing its jobs back)", s.name, jm.TID, err)

@@ -125,6 +125,34 @@ func TestWilcoxonTiesZeros(t *testing.T) {
 	}
 }
 
+// TestWilcoxonFarTail: N positive differences without ties give
+// W+ = N(N+1)/2 and z = (N(N+1)/4 − 1/2)/√(N(N+1)(2N+1)/24). For N = 100,
+// z = 8.680051067684394 and p = erfc(z/√2) = 3.9559116088995236e-18
+// (mpmath, 40 digits); for N = 320, z = 15.5037 and p = 3.2742e-54. Both
+// are below the 1e-16 at which 1 − erf rounds to 0, and both sides of the
+// test must give the same p.
+func TestWilcoxonFarTail(t *testing.T) {
+	for _, c := range []struct {
+		n int
+		p float64
+	}{{100, 3.9559116088995236e-18}, {320, 3.274217724410152e-54}} {
+		x, y := make([]float64, c.n), make([]float64, c.n)
+		for i := range x {
+			x[i] = float64(i + 1)
+		}
+		up, err := Wilcoxon(x, y, Approx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		down, _ := Wilcoxon(y, x, Approx)
+		for _, r := range []WilcoxonResult{up, down} {
+			if math.Abs(r.P-c.p) > 1e-9*c.p {
+				t.Errorf("N = %d: p = %v (z = %v), want %v", c.n, r.P, r.Z, c.p)
+			}
+		}
+	}
+}
+
 // TestWilcoxonExactTies enumerates a tiny case by hand: differences 1, −1,
 // 2 have ranks 1.5, 1.5, 3 and W+ = 4.5. The eight sign patterns give W+ =
 // 0, 1.5, 1.5, 3, 3, 4.5, 4.5, 6, so P(W+ ≥ 4.5) = 3/8 and p = 3/4.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/internal/seat"
 )
 
 // additive is a linear-additive utility function, U(o) = B + (1-B)·Σ_i
@@ -93,6 +94,7 @@ func newDeclSource(space *parley.OutcomeSpace, uf parley.UtilityFunction) (d dec
 		for i, k := range vals {
 			s += d.tab[i][k]
 		}
+		s = min(s, 1)
 		if d.bonus != 0 {
 			s = d.bonus + (1-d.bonus)*s
 		}
@@ -109,14 +111,20 @@ func (m *Mechanism) declared(seed uint64) []*parley.Profile {
 		return nil
 	}
 	if m.decl == nil {
-		return m.truth
+		// The mediator's own copies of the true profiles: it may read them,
+		// but what it writes must not reach the profiles the mechanism
+		// scores with.
+		for i, p := range m.truth {
+			m.declOut[i] = m.declCopy.Profile(i, p)
+		}
+		return m.declOut[:len(m.truth):len(m.truth)]
 	}
 	rng.Reseed(&m.noise, seed, streamNoise)
 	r := rand.New(&m.noise)
 	sigma := m.opts.Noise
 	out := make([]*parley.Profile, len(m.profiles))
 	for i, p := range m.profiles {
-		q := *p
+		q := seat.Clone(p)
 		d := &m.decl[i]
 		if d.tab != nil {
 			a := newDeclaredAdditive(m.space, d.bonus)
@@ -134,7 +142,7 @@ func (m *Mechanism) declared(seed uint64) []*parley.Profile {
 		} else {
 			q.Utility = &declaredNoisy{u: p.Utility, sigma: sigma, key: r.Uint64()}
 		}
-		out[i] = &q
+		out[i] = q
 	}
 	return out
 }
@@ -168,6 +176,9 @@ func (a *declaredAdditive) Utility(o parley.Outcome) float64 {
 	for i, row := range a.tab {
 		s += row[(x/a.strides[i])%a.sizes[i]]
 	}
+	// Capped at 1 as ufun.LinearAdditive is (GENIUS
+	// AdditiveUtilitySpace.getUtility), for weights that sum above 1.
+	s = min(s, 1)
 	if a.bonus != 0 {
 		return a.bonus + (1-a.bonus)*s
 	}

@@ -1,7 +1,6 @@
 // Package mediated implements single-text mediation (Klein, Faratin, Sayama
 // and Bar-Yam, "Negotiating Complex Contracts", Group Decision and
-// Negotiation 12(2), 2003; Raiffa's one-text procedure; project notes
-// shared/reference/mediation.md §1, §4): a mediator holds one negotiating
+// Negotiation 12(2), 2003; Raiffa's one-text procedure): a mediator holds one negotiating
 // text and proposes changes to it; the parties vote on every proposal, and a
 // proposal the acceptance rule approves becomes the new text. At the end the
 // parties vote once more, on the text itself, and a unanimous final vote
@@ -23,6 +22,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/internal/seat"
 )
 
 // Voter is a party's seat in a mediated negotiation. The mechanism calls
@@ -259,7 +259,11 @@ type Mechanism struct {
 	total    int
 	endT     float64
 
-	state    parley.State
+	state    parley.State // authoritative: seats see copies (views)
+	views    seat.Views   // voters, then the mediator
+	copies   seat.Copies  // voters, then the mediator
+	declCopy seat.Copies  // the mediator's copies of the true profiles (InfoFull)
+	declOut  []*parley.Profile
 	votes    []parley.Vote
 	sessions []parley.Session // voters, then the mediator
 	pcgs     []rand.PCG
@@ -322,6 +326,12 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 		seen[i] = true
 	}
 	n := len(profiles)
+	own := make([]*parley.Profile, n)
+	for i, p := range profiles {
+		own[i] = seat.Clone(p)
+	}
+	profiles, mediator = own, seat.Clone(mediator)
+	names = append([]string(nil), names...)
 	m := &Mechanism{opts: opts, profiles: profiles, names: names, med: mediator, space: space,
 		total: opts.TotalRounds, votes: make([]parley.Vote, n),
 		sessions: make([]parley.Session, n+1), pcgs: make([]rand.PCG, n+1), rands: make([]*rand.Rand, n+1),
@@ -344,6 +354,10 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 	m.hazard = m.hazard || mediator.Hazard > 0
 	m.state.Votes = make([]parley.Vote, n)
 	m.state.Offers = make([]parley.OfferRecord, 0, opts.Rounds)
+	m.views.Reset(n+1, opts.Rounds)
+	m.copies.Reset(n + 1)
+	m.declCopy.Reset(n)
+	m.declOut = make([]*parley.Profile, n)
 	if opts.Info == InfoDeclared || opts.Info == InfoFull {
 		m.truth = profiles
 	}
@@ -397,6 +411,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 	for j, i := range m.opts.Locked {
 		m.lockVals[j] = m.space.ValueIndex(start, i)
 	}
+	m.views.Reset(n+1, cap(st.Offers))
 	*st = parley.State{Deadline: m.opts.Rounds, Parties: n, Me: -1, Standing: parley.NoOutcome, Proposer: -1,
 		Text: start, Votes: st.Votes, Offers: st.Offers[:0]}
 	clear(st.Votes)
@@ -404,7 +419,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 	// Sessions: the mediator first (Lock, then Init), then the voters.
 	ms := &m.sessions[n]
 	rng.Reseed(&m.pcgs[n], seed, streamMediator)
-	*ms = parley.Session{Party: -1, Names: m.names, Profile: m.med, Deadline: m.opts.Rounds,
+	*ms = parley.Session{Party: -1, Names: m.copies.Names(n, m.names), Profile: m.copies.Profile(n, m.med), Deadline: m.opts.Rounds,
 		Protocol: "mediated", Rand: m.rands[n], Declared: m.declared(seed)}
 	if err := m.initMediator(ctx, med, ms); err != nil {
 		res.Err = fmt.Errorf("mediated: mediator: init: %w", err)
@@ -413,7 +428,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 	}
 	for i, v := range voters {
 		rng.Reseed(&m.pcgs[i], seed, streamVoter+uint64(i))
-		m.sessions[i] = parley.Session{Party: i, Names: m.names, Profile: m.profiles[i], Deadline: m.opts.Rounds,
+		m.sessions[i] = parley.Session{Party: i, Names: m.copies.Names(i, m.names), Profile: m.copies.Profile(i, m.profiles[i]), Deadline: m.opts.Rounds,
 			Protocol: "mediated", Rand: m.rands[i]}
 		if err := protect(func() error { return v.Init(ctx, &m.sessions[i]) }); err != nil {
 			res.Err = fmt.Errorf("mediated: party %q: init: %w", m.names[i], err)
@@ -531,7 +546,9 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 func (m *Mechanism) poll(ctx context.Context, voters []Voter, st *parley.State, res *parley.Result, r int) (accepts int, stop bool) {
 	for i, v := range voters {
 		st.Me = i
-		vote, err := m.vote(ctx, v, st)
+		view := m.views.Of(i, st)
+		view.Accepts = 0 // a count of the others' votes: the mediator's to know
+		vote, err := m.vote(ctx, v, view)
 		if err == nil && vote.Accept && m.profiles[i].Vetoed(st.Standing) {
 			err = errors.New("accepted an outcome that crosses its own red line")
 		}
@@ -689,7 +706,13 @@ func (m *Mechanism) propose(ctx context.Context, med Mediator, st *parley.State)
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return med.Propose(ctx, st)
+	return med.Propose(ctx, m.mediatorView(st))
+}
+
+// mediatorView is the mediator's private copy of st, with the votes it may
+// see (none under InfoNothing: poll has cleared them).
+func (m *Mechanism) mediatorView(st *parley.State) *parley.State {
+	return m.views.OfWithVotes(len(m.profiles), st, st.Votes)
 }
 
 func (m *Mechanism) vote(ctx context.Context, v Voter, st *parley.State) (vote parley.Vote, err error) {
@@ -707,7 +730,7 @@ func (m *Mechanism) adopt(ctx context.Context, a Adopter, st *parley.State) (ok 
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return a.Adopt(ctx, st), nil
+	return a.Adopt(ctx, m.mediatorView(st)), nil
 }
 
 func (m *Mechanism) call(ctx context.Context, c Caller, st *parley.State) (ok bool, err error) {
@@ -716,5 +739,5 @@ func (m *Mechanism) call(ctx context.Context, c Caller, st *parley.State) (ok bo
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return c.CallVote(ctx, st), nil
+	return c.CallVote(ctx, m.mediatorView(st)), nil
 }

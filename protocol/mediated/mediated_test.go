@@ -3,6 +3,7 @@ package mediated_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/ufun"
 )
 
 // voter is a function-field fake Voter.
@@ -629,8 +631,12 @@ func TestDeclared(t *testing.T) {
 		info  mediated.Info
 		noise float64
 	}{{mediated.InfoFull, 0.3}, {mediated.InfoDeclared, 0}} {
-		if d := get(tc.info, tc.noise, 1, ps); len(d) != 2 || d[0] != ps[0] || d[1] != ps[1] {
+		d := get(tc.info, tc.noise, 1, ps)
+		if len(d) != 2 || !sameProfile(d[0], ps[0]) || !sameProfile(d[1], ps[1]) {
 			t.Errorf("info %v noise %v: not the true profiles", tc.info, tc.noise)
+		}
+		if len(d) == 2 && (d[0] == ps[0] || d[1] == ps[1]) {
+			t.Errorf("info %v noise %v: the mediator got the profiles the mechanism scores with, not copies", tc.info, tc.noise)
 		}
 	}
 	d1, d1b, d2 := get(mediated.InfoDeclared, 0.2, 1, ps), get(mediated.InfoDeclared, 0.2, 1, ps), get(mediated.InfoDeclared, 0.2, 2, ps)
@@ -769,6 +775,52 @@ func TestInfoNothingHidesVotes(t *testing.T) {
 		}
 		if saw != tc.seen {
 			t.Errorf("info %v: mediator saw votes %v, want %v (%v)", tc.info, saw, tc.seen, med.accepts)
+		}
+	}
+}
+
+// sameProfile reports whether a is a copy of b: the same name, values and
+// (shared, immutable) utility function.
+func sameProfile(a, b *parley.Profile) bool {
+	return a.Name == b.Name && a.Utility == b.Utility && a.Space == b.Space && a.Reservation == b.Reservation &&
+		a.Discount == b.Discount && a.Drift == b.Drift && a.Hazard == b.Hazard &&
+		fmt.Sprint(a.Vetoes, a.Ratification) == fmt.Sprint(b.Vetoes, b.Ratification)
+}
+
+// TestDeclaredCapsAtOne: a GENIUS profile whose weights sum above 1 has its
+// utility capped at 1; a declared (noisy) copy of it is capped the same way.
+func TestDeclaredCapsAtOne(t *testing.T) {
+	// 30×30 outcomes, of which only the best one sums above 1 (to 1.0001),
+	// so that a check on a few samples cannot notice the cap.
+	vals := make([]string, 30)
+	ev := make([]float64, 30)
+	for k := range vals {
+		vals[k], ev[k] = fmt.Sprint(k), 1-math.Abs(float64(k-15))/15 // best at 15
+	}
+	space, err := parley.NewOutcomeSpace([]parley.Issue{{Name: "x", Values: vals}, {Name: "y", Values: vals}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := ufun.NewLinearAdditiveAsWritten(space, []float64{0.5, 0.5001}, [][]float64{ev, ev}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := []*parley.Profile{{Name: "a", Space: space, Utility: u}, {Name: "b", Space: space, Utility: u}}
+	var got []*parley.Profile
+	m := &script{init: func(s *parley.Session) error { got = s.Declared; return nil }}
+	mech, err := mediated.New(ps, []string{"a", "b"}, nil, mediated.Options{Rounds: 1, Info: mediated.InfoDeclared, Noise: 1e-300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mech.Run(context.Background(), []mediated.Voter{yes(), yes()}, m, 1); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("declared %v", got)
+	}
+	for o := range parley.Outcome(space.Size()) {
+		if d, w := got[0].Utility.Utility(o), u.Utility(o); math.Abs(d-w) > 1e-12 {
+			t.Errorf("outcome %d: declared %v, true %v", o, d, w)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/internal/seat"
 )
 
 // Options configure a Mechanism. The zero value is not valid: a Deadline
@@ -104,7 +105,9 @@ type Mechanism struct {
 	names    []string
 	space    *parley.OutcomeSpace
 
-	state    parley.State
+	state    parley.State // authoritative: seats see copies (views)
+	views    seat.Views
+	copies   seat.Copies
 	sessions []parley.Session
 	pcgs     []rand.PCG
 	rands    []*rand.Rand
@@ -117,7 +120,9 @@ type Mechanism struct {
 	hazardWin int
 }
 
-// New returns a mechanism for the given profiles, in turn order.
+// New returns a mechanism for the given profiles, in turn order. The
+// mechanism scores from its own copies of the profiles, made here; each
+// seat gets a private copy in every run.
 func New(profiles []*parley.Profile, names []string, opts Options) (*Mechanism, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -143,6 +148,12 @@ func New(profiles []*parley.Profile, names []string, opts Options) (*Mechanism, 
 		return nil, fmt.Errorf("sao: start offer: %w", profiles[0].Space.Check(opts.Start))
 	}
 	n := len(profiles)
+	own := make([]*parley.Profile, n)
+	for i, p := range profiles {
+		own[i] = seat.Clone(p)
+	}
+	profiles = own
+	names = append([]string(nil), names...)
 	m := &Mechanism{opts: opts, profiles: profiles, names: names, space: profiles[0].Space,
 		sessions: make([]parley.Session, n), pcgs: make([]rand.PCG, n), rands: make([]*rand.Rand, n),
 		best: make([]float64, n), improved: make([]int, n), hazardWin: opts.HazardWindow}
@@ -157,6 +168,8 @@ func New(profiles []*parley.Profile, names []string, opts Options) (*Mechanism, 
 		m.rands[i] = rand.New(&m.pcgs[i])
 	}
 	m.state.Offers = make([]parley.OfferRecord, 0, opts.Deadline*n)
+	m.views.Reset(n, opts.Deadline*n)
+	m.copies.Reset(n)
 	return m, nil
 }
 
@@ -174,15 +187,20 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 		Utilities: make([]float64, n), Discounted: make([]float64, n)}
 	for i := range negs {
 		rng.Reseed(&m.pcgs[i], seed, uint64(i))
-		m.sessions[i] = parley.Session{Party: i, Names: m.names, Profile: m.profiles[i],
+		m.sessions[i] = parley.Session{Party: i, Names: m.copies.Names(i, m.names), Profile: m.copies.Profile(i, m.profiles[i]),
 			Deadline: m.opts.Deadline, Protocol: "sao", Rand: m.rands[i]}
 		if err := m.init(ctx, negs[i], &m.sessions[i]); err != nil {
-			res.Reason, res.Party, res.Err = parley.ReasonError, i, fmt.Errorf("sao: party %q: init: %w", m.names[i], err)
+			// A failed start pays every party its reservation value at t = 0
+			// (with its offset on a longer clock), as any other ending
+			// without agreement does.
+			m.end(res, parley.ReasonError, i, 0, m.startTime())
+			res.Err = fmt.Errorf("sao: party %q: init: %w", m.names[i], err)
 			m.finish(ctx, negs, res)
 			return res, nil
 		}
 	}
 	st := &m.state
+	m.views.Reset(n, cap(st.Offers))
 	*st = parley.State{Deadline: m.opts.Deadline, Parties: n, Standing: parley.NoOutcome, Proposer: -1,
 		Offers: st.Offers[:0], Text: parley.NoOutcome}
 	need := n - 1 // acceptances that make an agreement
@@ -248,7 +266,7 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 			}
 		}
 		st.Step, st.Round, st.Time, st.Me = step, round, t, p
-		a, err := m.act(ctx, negs[p], st)
+		a, err := m.act(ctx, negs[p], m.views.Of(p, st))
 		if err != nil {
 			m.end(res, parley.ReasonError, p, step+1, t)
 			res.Err = fmt.Errorf("sao: party %q: %w", m.names[p], err)
@@ -305,6 +323,21 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 	}
 	m.finish(ctx, negs, res)
 	return res, nil
+}
+
+// startTime is the normalised time at which the negotiation opens.
+func (m *Mechanism) startTime() float64 {
+	if m.opts.Deadline == 0 {
+		return 0
+	}
+	total := m.opts.TotalRounds
+	if total == 0 {
+		total = m.opts.Deadline
+	}
+	if m.opts.Timing == TimingGENIUS {
+		return float64(m.opts.RoundOffset) / float64(total+1)
+	}
+	return float64(m.opts.RoundOffset) / float64(total)
 }
 
 // end fills in res for a negotiation that ended after steps turns at time t.
@@ -381,12 +414,14 @@ func (m *Mechanism) act(ctx context.Context, n parley.Negotiator, st *parley.Sta
 	return a, err
 }
 
+// finish tells every seat that implements parley.Finisher what it may know
+// of the end: the public facts and its own result.
 func (m *Mechanism) finish(ctx context.Context, negs []parley.Negotiator, res *parley.Result) {
-	for _, n := range negs {
+	for i, n := range negs {
 		if f, ok := n.(parley.Finisher); ok {
 			func() {
 				defer func() { _ = recover() }()
-				f.Finish(ctx, res)
+				f.Finish(ctx, res.EndingFor(i))
 			}()
 		}
 	}

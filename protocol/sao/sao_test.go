@@ -221,7 +221,7 @@ func TestSameSeedSameTrace(t *testing.T) {
 	if a == c {
 		t.Fatal("different seeds gave the same trace")
 	}
-	if !strings.HasPrefix(a, `{"step":0,"round":0,"time":0,"party":"A","action":"`) {
+	if !strings.HasPrefix(a, `{"type":"event","step":1,"round":1,"time":0,"party":"A","action":"`) {
 		t.Fatalf("unexpected trace start: %.80s", a)
 	}
 }
@@ -254,5 +254,46 @@ func TestRoundsAllocateNothing(t *testing.T) {
 	short, long := runAllocs(10), runAllocs(1000)
 	if long != short {
 		t.Fatalf("a 1000-round run allocates %v times, a 10-round run %v: rounds allocate", long, short)
+	}
+}
+
+// failInit is a negotiator whose Init fails.
+type failInit struct{}
+
+func (failInit) Init(context.Context, *parley.Session) error { return errors.New("cannot start") }
+func (failInit) Act(context.Context, *parley.State) (parley.Action, error) {
+	return parley.EndAction(), nil
+}
+
+// TestFailedStartPaysReservation: a negotiation that fails at Init pays
+// every party its reservation value at the opening time (with its offset
+// on a longer clock), discounted there, not 0.
+func TestFailedStartPaysReservation(t *testing.T) {
+	u := []float64{1, 0.5, 0.2, 0}
+	ps := tiny(t, []float64{0.75, 0.4}, []float64{0.5, 0.9}, u, u)
+	for _, tc := range []struct {
+		opts sao.Options
+		t    float64
+	}{
+		{sao.Options{Deadline: 10}, 0},
+		{sao.Options{Deadline: 10, RoundOffset: 10, TotalRounds: 40}, 0.25},
+	} {
+		m, err := sao.New(ps, names(2), tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := m.Run(context.Background(), []parley.Negotiator{failInit{}, failInit{}}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Reason != parley.ReasonError || res.Party != 0 || res.Err == nil {
+			t.Fatalf("result %+v, want an error by party 0", res)
+		}
+		for i, p := range ps {
+			if res.Utilities[i] != p.Reservation || math.Abs(res.Discounted[i]-p.Reservation*math.Pow(p.Discount, tc.t)) > 1e-12 {
+				t.Errorf("offset %d: party %d paid %v (discounted %v), want its reservation value %v discounted at t = %v",
+					tc.opts.RoundOffset, i, res.Utilities[i], res.Discounted[i], p.Reservation, tc.t)
+			}
+		}
 	}
 }

@@ -1,8 +1,8 @@
 // Package staged runs a negotiation whose shape changes mid-run: an ordered
 // list of stages, each an alternating-offers (package sao) or a mediated
 // (package mediated) negotiation among some of the parties, on one global
-// clock. The design follows the Russia–Ukraine ceasefire scenario
-// (project notes shared/reference/ceasefire.md §3): the two sides talk
+// clock. The design follows the Russia–Ukraine ceasefire scenario (the
+// built-in ceasefire, catalog/scenarios/ceasefire.yaml): the two sides talk
 // directly first and, if that fails, a mediator with interests of its own
 // takes over.
 //
@@ -50,7 +50,7 @@
 // Ratification. An agreement is ratified by every party with probability
 // parley.Profile.RatifyProb, each drawn from the seed; if any vote fails,
 // the agreement stands in Result.Agreement but every party gets its
-// reservation value and Cause is "ratification_failure".
+// reservation value, and Reason (and Cause) is ratification_failed.
 package staged
 
 import (
@@ -141,6 +141,11 @@ type Plan struct {
 	// stage's mechanism reports it, Party being the stage's own index of
 	// the participant, -1 for the mediator) and the stage's index.
 	Trace func(stage int, e parley.Event)
+	// StageStart, when set, is called as each stage begins with the
+	// stage's index and the global rounds used before it (the stage's
+	// round r, counted from 0 as events count it, is global round
+	// offset+r), so that traces can show both.
+	StageStart func(stage, offset int)
 }
 
 // Rounds returns the plan's total round budget.
@@ -239,13 +244,14 @@ type Seats struct {
 	Mediator    mediated.Mediator
 }
 
-// Causes of a run's end (Result.Cause).
+// Causes of a run's end (Result.Cause): the names of the parley.Reason
+// values (parley.Reason.String), which every output uses.
 const (
 	CauseAgreement           = "agreement"
 	CauseDeadline            = "deadline"
 	CauseWalkAway            = "walk_away"
 	CauseMediatorExit        = "mediator_exit"
-	CauseRatificationFailure = "ratification_failure"
+	CauseRatificationFailure = "ratification_failed"
 	CauseError               = "error"
 )
 
@@ -372,6 +378,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	for k := range r.plan.Stages {
 		st := &r.plan.Stages[k]
 		tk := newTracker(r, st)
+		if r.plan.StageStart != nil {
+			r.plan.StageStart(k, r.elapsed)
+		}
 		var sr *parley.Result
 		var err error
 		if st.Mechanism == SAO {
@@ -574,7 +583,10 @@ func (r *runner) ratify(res *Result) {
 	if ok {
 		return
 	}
-	res.Cause = CauseRatificationFailure
+	// The signed text stays in Agreement, but nobody is bound by it: the
+	// run ends as ratification_failed, so Agreed reports false and every
+	// seat's Ending says so.
+	res.Reason, res.Cause = parley.ReasonRatificationFailed, CauseRatificationFailure
 	for i, p := range r.profiles {
 		u := p.ReservationAt(res.Time)
 		res.Utilities[i] = u
@@ -583,10 +595,11 @@ func (r *runner) ratify(res *Result) {
 }
 
 // finish tells every seat that implements parley.Finisher how the run
-// ended, once per seat.
+// ended, once per seat, with what that seat may know (parley.Ending): a
+// party's negotiator or voter hears its own result, the mediator none.
 func finish(ctx context.Context, seats Seats, res *parley.Result) {
 	var done []any
-	tell := func(x any) {
+	tell := func(x any, party int) {
 		f, ok := x.(parley.Finisher)
 		if !ok {
 			return
@@ -599,20 +612,20 @@ func finish(ctx context.Context, seats Seats, res *parley.Result) {
 		}
 		func() {
 			defer func() { _ = recover() }()
-			f.Finish(ctx, res)
+			f.Finish(ctx, res.EndingFor(party))
 		}()
 	}
-	for _, n := range seats.Negotiators {
+	for i, n := range seats.Negotiators {
 		if n != nil {
-			tell(n)
+			tell(n, i)
 		}
 	}
-	for _, v := range seats.Voters {
+	for i, v := range seats.Voters {
 		if v != nil {
-			tell(v)
+			tell(v, i)
 		}
 	}
 	if seats.Mediator != nil {
-		tell(seats.Mediator)
+		tell(seats.Mediator, -1)
 	}
 }

@@ -197,7 +197,7 @@ func TestTwoStages(t *testing.T) {
 	if fmt.Sprint(va.times) != fmt.Sprint(wantTimes) {
 		t.Errorf("A's votes at %v, want %v", va.times, wantTimes)
 	}
-	if fmt.Sprint(med.texts) != "[3 3 3 3]" || med.sess.Profile != ps[2] || fmt.Sprint(med.sess.Names) != "[A B]" {
+	if fmt.Sprint(med.texts) != "[3 3 3 3]" || med.sess.Profile.Name != ps[2].Name || med.sess.Profile == ps[2] || fmt.Sprint(med.sess.Names) != "[A B]" {
 		t.Errorf("mediator saw texts %v, profile %v, names %v", med.texts, med.sess.Profile.Name, med.sess.Names)
 	}
 	if a.inits != 1 || len(a.sess) != 1 || a.sess[0].Deadline != 4 || fmt.Sprint(a.sess[0].Names) != "[A B]" {
@@ -239,7 +239,7 @@ func TestStallThenSAO(t *testing.T) {
 			t.Errorf("%s: utility %v discounted %v, want %v %v", names[i], res.Utilities[i], res.Discounted[i], w.u, w.d)
 		}
 	}
-	want := "0:0offer0 0:1offer5 0:0offer0 0:1offer5 0:0offer0 0:1offer5 0:0end-1 1:0offer2 1:1accept2"
+	want := "0:0offer0 0:1offer5 0:0offer0 0:1offer5 0:0offer0 0:1offer5 0:0walk_away-1 1:0offer2 1:1accept2"
 	if got := strings.Join(events, " "); got != want {
 		t.Errorf("trace\n%s\nwant\n%s", got, want)
 	}
@@ -403,7 +403,7 @@ func TestAllRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "0:0offer0 0:1offer5 0:0offer1 0:1offer5 0:0offer1 0:1offer4 0:0offer1 0:1end-1 1:0offer2 1:1accept2"
+	want := "0:0offer0 0:1offer5 0:0offer1 0:1offer5 0:0offer1 0:1offer4 0:0offer1 0:1walk_away-1 1:0offer2 1:1accept2"
 	if got := strings.Join(events, " "); got != want {
 		t.Errorf("trace\n%s\nwant\n%s", got, want)
 	}
@@ -440,13 +440,15 @@ func TestRatification(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !res.Agreed() || res.Agreement != 2 {
+		// A signed agreement stays in Agreement; only a ratified one is
+		// Agreed.
+		if res.Agreement != 2 || res.Agreed() != res.Ratified {
 			t.Fatalf("seed %d: %+v", seed, res)
 		}
 		switch {
 		case res.Ratified && res.Cause == staged.CauseAgreement && res.Utilities[0] == .6:
 			ok++
-		case !res.Ratified && res.Cause == staged.CauseRatificationFailure && res.Utilities[0] == .4 && res.Utilities[2] == .1:
+		case !res.Ratified && res.Cause == staged.CauseRatificationFailure && res.Reason == parley.ReasonRatificationFailed && res.Utilities[0] == .4 && res.Utilities[2] == .1:
 		default:
 			t.Fatalf("seed %d: ratified %v cause %s utilities %v", seed, res.Ratified, res.Cause, res.Utilities)
 		}

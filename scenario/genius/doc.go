@@ -11,13 +11,12 @@
 // genius.core.issue; the same classes live under negotiator.utility in older
 // copies such as Escheck/NegotiatorGUI):
 //
-//   - Issue weights are used as written, as GENIUS 9 does when it loads a
-//     profile file (AdditiveUtilitySpace.loadTreeRecursive; normalizeWeights
-//     is not called), and U = Σ weight·evaluation is summed over the issues
-//     in GENIUS's order and clamped to 1 (AdditiveUtilitySpace.getUtility),
-//     so utilities are bit-identical to GENIUS's. Weights that do not sum to
-//     1 within 1e-6 are normalised instead (GENIUS would use them as they
-//     are).
+//   - Issue weights are used as written, whatever they sum to, as GENIUS 9
+//     does when it loads a profile file (AdditiveUtilitySpace.loadTreeRecursive;
+//     normalizeWeights is not called), and U = Σ weight·evaluation is summed
+//     over the issues in GENIUS's order and clamped to 1
+//     (AdditiveUtilitySpace.getUtility), so utilities are bit-identical to
+//     GENIUS's. Weights that do not sum to 1 give a warning.
 //   - Issues are ordered as GENIUS orders them: preorder of the objective
 //     tree with each objective's sub-objectives before its own issues
 //     (DomainImpl.buildTreeRecursive, Objective.getPreorderIssueEnumeration);
@@ -45,7 +44,12 @@
 //     maxutility (NonlinearUtilitySpace, InclusiveHyperRectangle,
 //     ExclusiveHyperRectangle, UtilityFunction).
 //
-// Where GENIUS prints a stack trace and carries on (a missing evaluation, a
-// weight for no issue, a number that does not parse) this package returns an
-// error naming the file, the line and the issue instead.
+// What GENIUS accepts but looks like a mistake (a value evaluated twice, a
+// weight for no issue, weights that do not sum to 1, ...) is read as GENIUS
+// reads it, and reported in the warnings that ParseProfile returns and that
+// ReadDir and ReadFiles collect in Scenario.Warnings; the package never
+// prints. Where GENIUS would fail (an issue without a weight, a value
+// without an evaluation), or where Parley cannot represent what GENIUS
+// computes (negative weights or evaluations), it returns an error naming the
+// file, the line and the issue.
 package genius

@@ -27,6 +27,9 @@ type Domain struct {
 	Name    string // the name of the root objective
 	Space   *parley.OutcomeSpace
 	Numbers []int // Numbers[i] is the index attribute of Space.Issues[i]
+	// Warnings are what the file holds that GENIUS accepts but that looks
+	// like a mistake (a value listed twice), one line each.
+	Warnings []string
 
 	objectives map[int]bool // index attributes of objectives (not issues)
 }
@@ -85,6 +88,7 @@ func (r Reader) domain(file string, root *node) (*Domain, error) {
 		return nil, errorf(file, us, "no <objective> in <utility_space>")
 	}
 	d := &Domain{objectives: map[int]bool{}}
+	w := &warner{file: file}
 	d.Name, _ = obj.attr("name")
 	var (
 		issues []parley.Issue
@@ -124,7 +128,7 @@ func (r Reader) domain(file string, root *node) (*Domain, error) {
 					return errorf(file, k, "issue index %d already used at line %d", num, prev.line)
 				}
 				seen[num] = k
-				is, err := r.issue(file, k)
+				is, err := r.issue(w, k)
 				if err != nil {
 					return err
 				}
@@ -151,11 +155,13 @@ func (r Reader) domain(file string, root *node) (*Domain, error) {
 		return nil, errorf(file, us, "%w", err)
 	}
 	d.Space = space
+	d.Warnings = w.done()
 	return d, nil
 }
 
 // issue parses one <issue> element of a domain file.
-func (r Reader) issue(file string, n *node) (parley.Issue, error) {
+func (r Reader) issue(w *warner, n *node) (parley.Issue, error) {
+	file := w.file
 	name, _ := n.attr("name")
 	is := parley.Issue{Name: name}
 	typ, ok := n.attr("type")
@@ -170,11 +176,20 @@ func (r Reader) issue(file string, n *node) (parley.Issue, error) {
 	is.Kind = kind
 	switch kind {
 	case parley.Discrete:
+		seen := map[string]*node{}
 		for _, it := range n.children("item") {
 			v, ok := it.attr("value")
 			if !ok {
 				return is, errorf(file, it, "issue %q: <item> without a value attribute", name)
 			}
+			if first, dup := seen[v]; dup {
+				// GENIUS's IssueDiscrete keeps both in its list, and both
+				// are the same value to its evaluators (ValueDiscrete
+				// equality is by name): one value here.
+				w.add(it, "issue %q: value %q listed again (first at line %d): read once", name, v, first.line)
+				continue
+			}
+			seen[v] = it
 			is.Values = append(is.Values, v)
 		}
 	case parley.Integer:

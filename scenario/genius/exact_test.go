@@ -27,7 +27,7 @@ func fiveIssues(t *testing.T, weights []string) (*Domain, *parley.Profile) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ParseProfile("p.xml", []byte(prof.String()), d)
+	p, _, err := ParseProfile("p.xml", []byte(prof.String()), d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestWeightsAsWrittenAndClamped(t *testing.T) {
 	la := p.Utility.(*ufun.LinearAdditive)
 	want := []float64{0.34794520547945207, 0.07442922374429224, 0.19497716894977168, 0.26438356164383564, 0.1182648401826484}
 	sum := 0.0
-	for i, w := range la.Weights {
+	for i, w := range la.Weights() {
 		if w != want[i] {
 			t.Errorf("weight %d = %v, want %v as written", i+1, w, want[i])
 		}
@@ -63,8 +63,9 @@ func TestWeightsAsWrittenAndClamped(t *testing.T) {
 	}
 }
 
-// Weights that sum to 1 within 1e-6 are used as they are (the best outcome
-// scores their sum, not 1); others are normalised.
+// Weights are used as written whatever they sum to: the best outcome
+// scores their sum when it is below 1, and a sum above 1 is capped at 1
+// (GENIUS never normalises the weights of a profile file).
 func TestWeightsNearOne(t *testing.T) {
 	d, p := fiveIssues(t, []string{"0.2", "0.2", "0.2", "0.2", "0.1999999"})
 	best, _ := d.Space.Encode([]int{0, 0, 0, 0, 0})
@@ -73,7 +74,11 @@ func TestWeightsNearOne(t *testing.T) {
 	}
 	_, p = fiveIssues(t, []string{"2", "2", "2", "2", "2"})
 	if u := p.Utility.Utility(best); u != 1 {
-		t.Errorf("weights 2 each: best outcome %v, want 1 (normalised)", u)
+		t.Errorf("weights 2 each: best outcome %v, want 1 (capped)", u)
+	}
+	one, _ := d.Space.Encode([]int{0, 1, 1, 1, 1})
+	if u := p.Utility.Utility(one); u != 1 {
+		t.Errorf("weights 2 each: one good issue scores %v, want 1 (2, capped; not 0.2)", u)
 	}
 }
 

@@ -67,7 +67,7 @@ func FuzzParseProfile(f *testing.F) {
 		if err != nil || d.Space.Size() > 1<<16 {
 			return
 		}
-		p, err := ParseProfile("p.xml", profile, d)
+		p, _, err := ParseProfile("p.xml", profile, d)
 		if err != nil {
 			return
 		}
@@ -82,7 +82,7 @@ func FuzzParseProfile(f *testing.F) {
 		if err != nil {
 			t.Fatalf("written domain does not parse: %v", err)
 		}
-		q, err := ParseProfile("back.xml", pbuf.Bytes(), d2)
+		q, _, err := ParseProfile("back.xml", pbuf.Bytes(), d2)
 		if err != nil {
 			t.Fatalf("written profile does not parse: %v\n%s", err, pbuf.Bytes())
 		}

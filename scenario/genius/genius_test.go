@@ -48,7 +48,7 @@ func TestReadDirFixtures(t *testing.T) {
 		values     []string
 		want       float64
 	}{
-		// a: weights 3:1 -> 0.75, 0.25; Color 5,7,1 / 7; Size 2,4 / 4.
+		// a: weights 0.75, 0.25; Color 5,7,1 / 7; Size 2,4 / 4.
 		{"small", "a", []string{"red", "S"}, 0.75*5.0/7 + 0.25*0.5},
 		{"small", "a", []string{"green", "M"}, 1},
 		{"small", "a", []string{"blue", "S"}, 0.75/7 + 0.25*0.5},
@@ -56,7 +56,7 @@ func TestReadDirFixtures(t *testing.T) {
 		{"small", "b", []string{"red", "S"}, 0.6},
 		{"small", "b", []string{"green", "M"}, 0.2},
 		{"small", "b", []string{"blue", "S"}, 1},
-		// buyer: weights 1:2:1; "044" is 44, so crème = 1 and noir = 11/44;
+		// buyer: weights 0.25, 0.5, 0.25; "044" is 44, so crème = 1 and noir = 11/44;
 		// Hours 1 - 0.25(h-8); Price 0.1x on 21 points of [0,10].
 		{"mixed", "buyer", []string{"crème", "8", "0"}, 0.25 + 0.5},
 		{"mixed", "buyer", []string{"noir", "10", "5"}, 0.25*0.25 + 0.5*0.5 + 0.25*0.5},
@@ -208,14 +208,10 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"syntax error", smallDomain, "<utility_space>\n<objective index=\"0\">\n<issue index=\"1\" name=\"Color\"\n</objective>\n</utility_space>\n",
 			"p.xml", 4, "XML syntax"},
-		{"unknown issue", smallDomain, profileXML("", goodIssues+`<issue index="7" name="Weight" type="discrete"/>
-<weight index="1" value="1"/><weight index="2" value="1"/>
-`), "p.xml", 9, `issue "Weight" (index 7) is not in the domain`},
-		{"issue name mismatch", smallDomain, profileXML("", strings.Replace(goodIssues, `name="Size"`, `name="Sizes"`, 1)),
-			"p.xml", 6, `issue index 2 is called "Sizes" here but "Size" in the domain`},
-		{"unknown value", smallDomain, profileXML("", strings.Replace(goodIssues, `value="blue"`, `value="purple"`, 1)+
+		// blue is evaluated only as purple, which the domain does not have.
+		{"value without evaluation", smallDomain, profileXML("", strings.Replace(goodIssues, `value="blue"`, `value="purple"`, 1)+
 			"<weight index=\"1\" value=\"1\"/>\n<weight index=\"2\" value=\"1\"/>\n"),
-			"p.xml", 4, `issue "Color" has no value "purple"`},
+			"p.xml", 3, `issue "Color": value "blue" has no evaluation`},
 		{"missing evaluation", smallDomain, profileXML("", strings.Replace(goodIssues, `value="blue" evaluation="2"`, `value="blue"`, 1)+
 			`<weight index="1" value="1"/><weight index="2" value="1"/>`+"\n"),
 			"p.xml", 4, `value "blue" has no evaluation`},
@@ -225,8 +221,6 @@ func TestBadInput(t *testing.T) {
 			"p.xml", 2, "issue weights sum to 0"},
 		{"missing weight", smallDomain, profileXML("", goodIssues+"<weight index=\"1\" value=\"1\"/>\n"),
 			"p.xml", 2, `issue "Size" has no weight`},
-		{"weight of no issue", smallDomain, profileXML("", goodIssues+"<weight index=\"1\" value=\"1\"/>\n<weight index=\"2\" value=\"1\"/>\n<weight index=\"5\" value=\"1\"/>\n"),
-			"p.xml", 11, "weight for index 5, which is no issue of the domain"},
 		{"bad weight number", smallDomain, profileXML("", goodIssues+"<weight index=\"1\" value=\"heavy\"/>\n<weight index=\"2\" value=\"1\"/>\n"),
 			"p.xml", 9, `value "heavy" is not a number`},
 		{"reservation above 1", smallDomain, profileXML("<reservation value=\"1.5\"/>\n", goodIssues+"<weight index=\"1\" value=\"1\"/>\n<weight index=\"2\" value=\"1\"/>\n"),
@@ -261,7 +255,7 @@ func TestBadInput(t *testing.T) {
 				if err != nil {
 					t.Fatalf("domain: %v", err)
 				}
-				_, err = ParseProfile("p.xml", []byte(tt.profile), d)
+				_, _, err = ParseProfile("p.xml", []byte(tt.profile), d)
 			}
 			if err == nil {
 				t.Fatalf("no error, want %q", tt.want)
@@ -293,7 +287,7 @@ func TestReadDirErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "only.xml"), []byte(p), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadDir(dir); err == nil || !strings.Contains(err.Error(), "need at least 2") {
+	if _, err := ReadDir(dir); err == nil || !strings.Contains(err.Error(), "needs at least 2") {
 		t.Errorf("one profile: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "other.xml"), []byte(strings.Replace(p, `value="S"`, `value="XL"`, 1)), 0o644); err != nil {
@@ -405,7 +399,7 @@ func TestWriteErrors(t *testing.T) {
 	}{
 		{"bonus", build(t, [][]float64{{1, 0}, lin(5), lin(21)}, 0.1), `party "x": agreement bonus 0.1`},
 		{"discrete best below 1", build(t, [][]float64{{0.8, 0}, lin(5), lin(21)}, 0), `issue "Café": best evaluation is 0.8`},
-		{"integer not linear", build(t, [][]float64{{1, 0}, bumpy(5), lin(21)}, 0), `issue "Hours": evaluations are not a (clamped) linear function`},
+		{"integer not linear", build(t, [][]float64{{1, 0}, bumpy(5), lin(21)}, 0), `issue "Hours": evaluations are not a (clamped) linear function of the value, and GENIUS integer evaluators are linear (slope and offset) only`},
 		{"real not linear", build(t, [][]float64{{1, 0}, lin(5), bumpy(21)}, 0), `issue "Price": evaluations are not a (clamped) linear function`},
 		{"table without source", &parley.Profile{Name: "x", Space: space, Utility: parley.UtilityFunc(func(parley.Outcome) float64 { return 0 })}, "has no GENIUS form"},
 	}
@@ -459,7 +453,7 @@ func TestRealEvaluators(t *testing.T) {
 				"<issue index=\"4\" name=\"Price\"><range lowerbound=\"0\" upperbound=\"10\"/><evaluator " + tt.evaluator + "/></issue>\n" +
 				"<weight index=\"2\" value=\"0\"/><weight index=\"3\" value=\"0\"/><weight index=\"4\" value=\"1\"/>\n" +
 				"</objective></utility_space>"
-			p, err := ParseProfile("p.xml", []byte(prof), d)
+			p, _, err := ParseProfile("p.xml", []byte(prof), d)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -15,10 +15,14 @@ import (
 // utility_space) over domain d. name is the file name: it is used in error
 // messages, and the profile is named after it without directory and
 // extension ("England.xml" gives the party "England").
-func ParseProfile(name string, data []byte, d *Domain) (*parley.Profile, error) {
+//
+// What GENIUS accepts but looks like a mistake (weights that do not sum to
+// 1, a value evaluated twice, a weight for no issue, ...) is read as GENIUS
+// reads it and reported in warnings, one line each naming the file and line.
+func ParseProfile(name string, data []byte, d *Domain) (*parley.Profile, []string, error) {
 	root, err := parseXML(name, data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return profile(name, root, d)
 }
@@ -29,8 +33,46 @@ func partyName(file string) string {
 	return strings.TrimSuffix(base, path.Ext(base))
 }
 
+// maxWarnings bounds the warnings kept for one file, so that a hostile file
+// cannot make them grow with its size.
+const maxWarnings = 20
+
+// warner collects the warnings about one file.
+type warner struct {
+	file    string
+	list    []string
+	dropped int
+}
+
+// add records a warning at the line of n.
+func (w *warner) add(n *node, format string, args ...any) {
+	if len(w.list) >= maxWarnings {
+		w.dropped++
+		return
+	}
+	w.list = append(w.list, errorf(w.file, n, format, args...).Error())
+}
+
+// done returns the warnings, with a last line counting those left out.
+func (w *warner) done() []string {
+	if w.dropped > 0 {
+		w.list = append(w.list, (&Error{File: w.file, Err: fmt.Errorf("%d more warnings", w.dropped)}).Error())
+	}
+	return w.list
+}
+
 // profile builds a profile from the element tree of a profile file.
-func profile(file string, root *node, d *Domain) (*parley.Profile, error) {
+func profile(file string, root *node, d *Domain) (*parley.Profile, []string, error) {
+	w := &warner{file: file}
+	p, err := w.profile(root, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, w.done(), nil
+}
+
+func (w *warner) profile(root *node, d *Domain) (*parley.Profile, error) {
+	file := w.file
 	if d == nil || d.Space == nil {
 		return nil, &Error{File: file, Err: fmt.Errorf("no domain")}
 	}
@@ -39,14 +81,21 @@ func profile(file string, root *node, d *Domain) (*parley.Profile, error) {
 	}
 	p := &parley.Profile{Name: partyName(file), Space: d.Space, Discount: 1}
 	if rv := root.child("reservation"); rv != nil {
-		v, err := numberAttr(file, rv, "value")
-		if err != nil {
-			return nil, err
-		}
-		if v < 0 || v > 1 {
+		// AdditiveUtilitySpace.loadTreeRecursive catches a reservation it
+		// cannot read, prints "Utility space has no reservation value" and
+		// goes on with 0.
+		s, ok := rv.attr("value")
+		v, err := parseNumber(file, rv, "reservation value", s)
+		switch {
+		case !ok:
+			w.add(rv, "<reservation> without a value attribute: reservation value 0, as in GENIUS")
+		case err != nil:
+			w.add(rv, "reservation value %q is not a number: reservation value 0, as in GENIUS", s)
+		case v < 0 || v > 1:
 			return nil, errorf(file, rv, "reservation value %v outside [0,1]", v)
+		default:
+			p.Reservation = v
 		}
-		p.Reservation = v
 	}
 	if df := root.child("discount_factor"); df != nil {
 		s, ok := df.attr("value")
@@ -59,10 +108,12 @@ func profile(file string, root *node, d *Domain) (*parley.Profile, error) {
 		if ok {
 			v, err := parseNumber(file, df, "discount factor", s)
 			if err != nil {
-				return nil, err
-			}
-			// AbstractUtilitySpace.validateDiscount: d <= 0 or d > 1 means 1.
-			if v > 0 && v <= 1 {
+				// GENIUS catches this, prints "Utility space has no
+				// discount factor" and does not discount.
+				w.add(df, "discount factor %q is not a number: no discounting, as in GENIUS", s)
+			} else if v > 0 && v <= 1 {
+				// AbstractUtilitySpace.validateDiscount: d <= 0 or d > 1
+				// means 1.
 				p.Discount = v
 			}
 		}
@@ -71,15 +122,15 @@ func profile(file string, root *node, d *Domain) (*parley.Profile, error) {
 	if obj == nil {
 		return nil, errorf(file, root, "no <objective> in <utility_space>")
 	}
-	issues, err := profileIssues(file, obj, d)
-	if err != nil {
-		return nil, err
-	}
 	typ, _ := root.attr("type")
+	var err error
 	if strings.EqualFold(typ, "nonlinear") || obj.child("utility") != nil {
 		p.Utility, err = nonlinear(file, obj, d)
 	} else {
-		p.Utility, err = additive(file, obj, d, issues)
+		var issues []*node
+		if issues, err = w.profileIssues(obj, d); err == nil {
+			p.Utility, err = w.additive(obj, d, issues)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -88,16 +139,18 @@ func profile(file string, root *node, d *Domain) (*parley.Profile, error) {
 }
 
 // profileIssues finds the <issue> elements of a profile's objective tree and
-// matches each to its domain issue by number, checking name and type. It
+// matches each to its domain issue by number, as GENIUS does
+// (AdditiveUtilitySpace.loadTreeRecursive looks issues up by index only). It
 // returns, per domain issue, its element (nil where the profile has none).
-func profileIssues(file string, obj *node, d *Domain) ([]*node, error) {
+func (w *warner) profileIssues(obj *node, d *Domain) ([]*node, error) {
+	file := w.file
 	out := make([]*node, len(d.Numbers))
-	var walk func(o *node, depth int) error
-	walk = func(o *node, depth int) error {
+	var walk func(o *node) error
+	walk = func(o *node) error {
 		for _, k := range o.kids {
 			switch k.name {
 			case "objective":
-				if err := walk(k, depth+1); err != nil {
+				if err := walk(k); err != nil {
 					return err
 				}
 			case "issue":
@@ -111,39 +164,58 @@ func profileIssues(file string, obj *node, d *Domain) ([]*node, error) {
 				}
 				i := d.issue(num)
 				if i < 0 {
-					return errorf(file, k, "issue %q (index %d) is not in the domain", name, num)
+					w.add(k, "issue %q (index %d) is not in the domain: ignored, as in GENIUS", name, num)
+					continue
 				}
 				is := &d.Space.Issues[i]
 				if _, named := k.attr("name"); named && name != is.Name {
-					return errorf(file, k, "issue index %d is called %q here but %q in the domain", num, name, is.Name)
+					w.add(k, "issue index %d is called %q here but %q in the domain: GENIUS matches issues by index", num, name, is.Name)
 				}
 				if typ, ok := k.attr("type"); ok {
 					kind, err := parley.ParseIssueKind(typ)
 					if err != nil {
 						return errorf(file, k, "issue %q: %w", is.Name, err)
 					}
+					// GENIUS builds the evaluator the profile names and
+					// fails when it meets a value of the domain's kind.
 					if kind != is.Kind {
 						return errorf(file, k, "issue %q is %s here but %s in the domain", is.Name, kind, is.Kind)
 					}
 				}
 				if out[i] != nil {
-					return errorf(file, k, "issue %q already given at line %d", is.Name, out[i].line)
+					// A later evaluator replaces an earlier one (a HashMap put).
+					w.add(k, "issue %q given again (first at line %d): GENIUS uses the last", is.Name, out[i].line)
 				}
 				out[i] = k
 			}
 		}
 		return nil
 	}
-	return out, walk(obj, 0)
+	return out, walk(obj)
 }
 
 // weightSumTolerance is how far from 1 the issue weights of a profile may
-// sum and still be used as written (ufun.NewLinearAdditive's tolerance).
-const weightSumTolerance = 1e-6
+// sum before ParseProfile warns about them: rounding in the sum, not a
+// different intent.
+const weightSumTolerance = 1e-9
+
+// short formats x with the fewest significant digits (at least 8) that
+// tell it from 1, so that 1.0000518041717 prints as 1.0000518.
+func short(x float64) string {
+	for p := 8; p < 17; p++ {
+		if s := strconv.FormatFloat(x, 'g', p, 64); s != "1" {
+			if v, _ := strconv.ParseFloat(s, 64); v != 1 {
+				return s
+			}
+		}
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
 
 // additive builds the linear-additive utility function of a profile
 // (GENIUS AdditiveUtilitySpace).
-func additive(file string, obj *node, d *Domain, issues []*node) (*ufun.LinearAdditive, error) {
+func (w *warner) additive(obj *node, d *Domain, issues []*node) (*ufun.LinearAdditive, error) {
+	file := w.file
 	space := d.Space
 	n := len(space.Issues)
 	weights := make([]float64, n)
@@ -166,22 +238,24 @@ func additive(file string, obj *node, d *Domain, issues []*node) (*ufun.LinearAd
 				}
 				i := d.issue(num)
 				if i < 0 {
-					if d.objectives[num] {
-						continue // weights of objectives do not enter the utility
+					if !d.objectives[num] {
+						// GENIUS keeps weights in a map by index and
+						// never looks this one up.
+						w.add(k, "weight for index %d, which is no issue of the domain: ignored, as in GENIUS", num)
 					}
-					return errorf(file, k, "weight for index %d, which is no issue of the domain", num)
+					continue // weights of objectives do not enter the utility
 				}
-				if wnode[i] != nil {
-					return errorf(file, k, "second weight for issue %q (first at line %d)", space.Issues[i].Name, wnode[i].line)
-				}
-				w, err := numberAttr(file, k, "value")
+				v, err := numberAttr(file, k, "value")
 				if err != nil {
 					return err
 				}
-				if w < 0 {
-					return errorf(file, k, "issue %q: negative weight %v", space.Issues[i].Name, w)
+				if v < 0 {
+					return errorf(file, k, "issue %q: negative weight %v", space.Issues[i].Name, v)
 				}
-				weights[i], wnode[i] = w, k
+				if wnode[i] != nil {
+					w.add(k, "second weight for issue %q (first at line %d): GENIUS uses the last", space.Issues[i].Name, wnode[i].line)
+				}
+				weights[i], wnode[i] = v, k
 			}
 		}
 		return nil
@@ -192,6 +266,8 @@ func additive(file string, obj *node, d *Domain, issues []*node) (*ufun.LinearAd
 	sum := 0.0
 	for i := range weights {
 		if wnode[i] == nil {
+			// GENIUS builds no evaluator for an issue without a weight,
+			// and getUtility then fails on every bid.
 			return nil, errorf(file, obj, "issue %q has no weight", space.Issues[i].Name)
 		}
 		sum += weights[i]
@@ -201,15 +277,11 @@ func additive(file string, obj *node, d *Domain, issues []*node) (*ufun.LinearAd
 	}
 	// GENIUS 9 uses the weights as written: AdditiveUtilitySpace(domain,
 	// file) loads them in loadTreeRecursive and never calls normalizeWeights
-	// (only the constructor taking a map of evaluators does). Keeping them
-	// makes Parley's utilities bit-identical to GENIUS's, which the
-	// GENIUS-compatible agents need (their sort breaks exact ties by hash).
-	// Weights that are not meant to sum to 1 are normalised instead, since a
-	// Parley utility lies in [0,1]; GENIUS would use them as they are.
+	// (only the constructor taking a map of evaluators does), and getUtility
+	// clamps the weighted sum at 1. So does Parley, whatever the weights sum
+	// to, and says so when they do not sum to 1.
 	if math.Abs(sum-1) > weightSumTolerance {
-		for i := range weights {
-			weights[i] /= sum
-		}
+		w.add(obj, "issue weights sum to %s, not 1: used as written, with utilities capped at 1, as in GENIUS", short(sum))
 	}
 	evals := make([][]float64, n)
 	for i := range space.Issues {
@@ -224,7 +296,7 @@ func additive(file string, obj *node, d *Domain, issues []*node) (*ufun.LinearAd
 		var err error
 		switch is.Kind {
 		case parley.Discrete:
-			evals[i], err = discreteEvals(file, el, is)
+			evals[i], err = w.discreteEvals(el, is)
 		case parley.Integer:
 			evals[i], err = integerEvals(file, el, is)
 		case parley.Real:
@@ -234,7 +306,7 @@ func additive(file string, obj *node, d *Domain, issues []*node) (*ufun.LinearAd
 			return nil, err
 		}
 	}
-	u, err := ufun.NewLinearAdditive(space, weights, evals, 0)
+	u, err := ufun.NewLinearAdditiveAsWritten(space, weights, evals, 0)
 	if err != nil {
 		return nil, errorf(file, obj, "%w", err)
 	}
@@ -243,10 +315,19 @@ func additive(file string, obj *node, d *Domain, issues []*node) (*ufun.LinearAd
 
 // discreteEvals reads the <item evaluation=..> of a discrete issue and
 // divides them by their maximum (EvaluatorDiscrete.normalize: a maximum
-// below 1e-5 makes every value 0).
-func discreteEvals(file string, el *node, is *parley.Issue) ([]float64, error) {
+// below 1e-5 makes every value 0). As in EvaluatorDiscrete.loadFromXML, the
+// evaluations are a map from value to number: a value given twice keeps its
+// last evaluation, an item without a readable evaluation is skipped, and a
+// value the domain does not have is kept aside but counts in the maximum
+// (getEvalMax). A value of the domain left without an evaluation is an
+// error: GENIUS fails on every bid that holds it.
+func (w *warner) discreteEvals(el *node, is *parley.Issue) ([]float64, error) {
+	file := w.file
 	ev := make([]float64, len(is.Values))
 	at := make([]*node, len(is.Values))
+	skipped := make([]*node, len(is.Values)) // items skipped for want of a readable evaluation
+	missing := make([]bool, len(is.Values))  // ... the last of them had none at all
+	extra := map[string]float64{}
 	for _, it := range el.children("item") {
 		v, ok := it.attr("value")
 		if !ok {
@@ -259,31 +340,50 @@ func discreteEvals(file string, el *node, is *parley.Issue) ([]float64, error) {
 				break
 			}
 		}
-		if k < 0 {
-			return nil, errorf(file, it, "issue %q has no value %q in the domain", is.Name, v)
-		}
-		if at[k] != nil {
-			return nil, errorf(file, it, "issue %q: value %q already evaluated at line %d", is.Name, v, at[k].line)
-		}
-		s, ok := it.attr("evaluation")
-		if !ok || s == "null" {
-			return nil, errorf(file, it, "issue %q: value %q has no evaluation", is.Name, v)
+		s, hasEval := it.attr("evaluation")
+		if !hasEval || s == "null" {
+			if k >= 0 {
+				skipped[k], missing[k] = it, true
+			}
+			continue
 		}
 		e, err := parseNumber(file, it, "evaluation", s)
 		if err != nil {
-			return nil, err
+			if k >= 0 {
+				skipped[k], missing[k] = it, false
+			}
+			w.add(it, "issue %q: value %q: evaluation %q is not a number: skipped, as in GENIUS", is.Name, v, s)
+			continue
 		}
 		if e < 0 {
 			return nil, errorf(file, it, "issue %q: value %q: negative evaluation %v", is.Name, v, e)
+		}
+		if k < 0 {
+			w.add(it, "issue %q has no value %q in the domain: ignored, but its evaluation %v counts in the issue's maximum, as in GENIUS", is.Name, v, e)
+			extra[v] = e
+			continue
+		}
+		if at[k] != nil {
+			w.add(it, "issue %q: value %q evaluated again (first at line %d): GENIUS keeps the last evaluation", is.Name, v, at[k].line)
 		}
 		ev[k], at[k] = e, it
 	}
 	max := 0.0
 	for k := range ev {
 		if at[k] == nil {
-			return nil, errorf(file, el, "issue %q: value %q has no evaluation", is.Name, is.Values[k])
+			where := el
+			if skipped[k] != nil {
+				where = skipped[k]
+			}
+			return nil, errorf(file, where, "issue %q: value %q has no evaluation", is.Name, is.Values[k])
+		}
+		if missing[k] {
+			w.add(skipped[k], "issue %q: value %q: an <item> without an evaluation is skipped, as in GENIUS", is.Name, is.Values[k])
 		}
 		max = math.Max(max, ev[k])
+	}
+	for _, e := range extra {
+		max = math.Max(max, e)
 	}
 	for k := range ev {
 		if max < 0.00001 {

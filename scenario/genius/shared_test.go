@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // sharedScenarios returns the folder of real GENIUS scenarios, a sibling
@@ -24,13 +26,13 @@ func sharedScenarios(tb testing.TB) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			tb.Skip("SKIPPED: no go.mod above the test folder, so no shared/scenarios/genius to test against")
+			sharedtest.Skipf(tb, "shared/scenarios/genius", "SKIPPED: no go.mod above the test folder, so no shared/scenarios/genius to test against")
 		}
 		dir = parent
 	}
 	shared := filepath.Join(filepath.Dir(dir), "shared", "scenarios", "genius")
 	if _, err := os.Stat(shared); err != nil {
-		tb.Skipf("SKIPPED: real GENIUS scenarios not found at %s (%v); only the testdata fixtures were checked", shared, err)
+		sharedtest.Skipf(tb, shared, "SKIPPED: real GENIUS scenarios not found at %s (%v); only the testdata fixtures were checked", shared, err)
 	}
 	return shared
 }

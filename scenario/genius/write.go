@@ -252,17 +252,17 @@ func writeProfile(w io.Writer, party string, p *parley.Profile, space *parley.Ou
 
 // writeAdditive writes the objective of a linear-additive profile.
 func writeAdditive(x *xmlWriter, u *ufun.LinearAdditive, space *parley.OutcomeSpace) error {
-	if u.Bonus != 0 {
-		return fmt.Errorf("agreement bonus %v has no GENIUS form", u.Bonus)
+	if u.AgreementBonus() != 0 {
+		return fmt.Errorf("agreement bonus %v has no GENIUS form", u.AgreementBonus())
 	}
-	if len(u.Weights) != len(space.Issues) || len(u.Evals) != len(space.Issues) {
+	if len(u.Weights()) != len(space.Issues) || len(u.Evals()) != len(space.Issues) {
 		return errors.New("utility function over another outcome space")
 	}
 	x.printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<utility_space>\n")
 	x.printf("\t<objective index=\"0\" name=\"root\" type=\"objective\" etype=\"objective\">\n")
 	for i := range space.Issues {
 		is := &space.Issues[i]
-		ev := u.Evals[i]
+		ev := u.Evals()[i]
 		if len(ev) != is.Size() {
 			return fmt.Errorf("issue %q: %d evaluations for %d values", is.Name, len(ev), is.Size())
 		}
@@ -273,7 +273,7 @@ func writeAdditive(x *xmlWriter, u *ufun.LinearAdditive, space *parley.OutcomeSp
 			for _, e := range ev {
 				max = math.Max(max, e)
 			}
-			if u.Weights[i] > 0 && math.Abs(max-1) > linearTol {
+			if u.Weight(i) > 0 && math.Abs(max-1) > linearTol {
 				return fmt.Errorf("issue %q: best evaluation is %v, but GENIUS scales every discrete issue's best value to 1", is.Name, max)
 			}
 			for k, v := range is.Values {
@@ -282,7 +282,7 @@ func writeAdditive(x *xmlWriter, u *ufun.LinearAdditive, space *parley.OutcomeSp
 		case parley.Integer:
 			slope, offset, ok := fitClampedLine(func(k int) float64 { return float64(k) }, ev)
 			if !ok {
-				return fmt.Errorf("issue %q: evaluations are not a (clamped) linear function of the value; GENIUS integer evaluators are", is.Name)
+				return fmt.Errorf("issue %q: evaluations are not a (clamped) linear function of the value, and GENIUS integer evaluators are linear (slope and offset) only", is.Name)
 			}
 			x.printf("\t\t\t<evaluator ftype=\"linear\" slope=\"%s\" offset=\"%s\"/>\n", num(slope), num(offset))
 		case parley.Real:
@@ -295,7 +295,7 @@ func writeAdditive(x *xmlWriter, u *ufun.LinearAdditive, space *parley.OutcomeSp
 		}
 		x.printf("\t\t</issue>\n")
 	}
-	for i, w := range u.Weights {
+	for i, w := range u.Weights() {
 		x.printf("\t\t<weight index=\"%d\" value=\"%s\"/>\n", i+1, num(w))
 	}
 	x.printf("\t</objective>\n")
@@ -312,9 +312,9 @@ func writeConstraint(x *xmlWriter, c *ufun.Constraint, space *parley.OutcomeSpac
 		writeIssue(x, "\t\t", i, &space.Issues[i], false)
 		x.printf("\t\t</issue>\n")
 	}
-	x.printf("\t\t<utility maxutility=\"%s\">\n", num(c.Max))
+	x.printf("\t\t<utility maxutility=\"%s\">\n", num(c.Max()))
 	x.printf("\t\t\t<ufun type=\"PlainUfun\" weight=\"1\" aggregation=\"sum\">\n")
-	for _, r := range c.Rects {
+	for _, r := range c.Rects() {
 		if len(r.Conds) == 0 {
 			if r.Exclusive {
 				continue // no bound to violate: never counts

@@ -68,6 +68,19 @@ func toUTF8(data []byte) []byte {
 	return b.Bytes()
 }
 
+// utf16 reports whether data starts with a UTF-16 byte order mark or with
+// an ASCII character stored in two bytes (the form of "<?xml" in UTF-16
+// without a mark).
+func utf16(data []byte) bool {
+	if len(data) < 2 {
+		return false
+	}
+	if data[0] == 0xFE && data[1] == 0xFF || data[0] == 0xFF && data[1] == 0xFE {
+		return true
+	}
+	return data[0] == 0 && data[1] != 0 || data[0] != 0 && data[1] == 0
+}
+
 // errNotXML marks input in which no root element could be found: a file that
 // is not XML at all (such as the CSV-like pareto.xml of ANAC 2014).
 var errNotXML = errors.New("no XML root element")
@@ -75,6 +88,14 @@ var errNotXML = errors.New("no XML root element")
 // parseXML builds the element tree of data. Errors carry the file name and
 // line. An error before the root element starts wraps errNotXML.
 func parseXML(file string, data []byte) (*node, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &Error{File: file, Err: fmt.Errorf("%w: the file is empty", errNotXML)}
+	}
+	if utf16(data) {
+		// GENIUS reads its files in the platform's 8-bit charset and fails
+		// on UTF-16 as well.
+		return nil, &Error{File: file, Err: fmt.Errorf("%w: the file is UTF-16 encoded; save it as UTF-8", errNotXML)}
+	}
 	d := xml.NewDecoder(bytes.NewReader(toUTF8(data)))
 	// The bytes are UTF-8 by now whatever the declaration says.
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }

@@ -291,20 +291,28 @@ func TestWriteErrors(t *testing.T) {
 	odd := a
 	odd.Reservation = 0.123456789
 	u := scenario.Base(a.Utility).(*ufun.LinearAdditive)
-	ev := append([][]float64(nil), u.Evals...)
+	ev := append([][]float64(nil), u.Evals()...)
 	ev[3] = []float64{1, 0.2, 0.9, 0.1, 0}
-	bumpy, err := ufun.NewLinearAdditive(s.Space, u.Weights, ev, 0)
+	bumpy, err := ufun.NewLinearAdditive(s.Space, u.Weights(), ev, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	nonlin := a
 	nonlin.Utility = bumpy
-	bonus, err := ufun.NewLinearAdditive(s.Space, u.Weights, u.Evals, 0.2)
+	bonus, err := ufun.NewLinearAdditive(s.Space, u.Weights(), u.Evals(), 0.2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	withBonus := a
 	withBonus.Utility = bonus
+	heavy := u.Weights()
+	heavy[0] += 0.0000518
+	asWritten, err := ufun.NewLinearAdditiveAsWritten(s.Space, heavy, u.Evals(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overweight := a
+	overweight.Utility = asWritten
 	tests := []struct {
 		name string
 		p    *parley.Profile
@@ -314,6 +322,7 @@ func TestWriteErrors(t *testing.T) {
 		{"reservation of no bid", &odd, "reservation value 0.123456789 is the utility of no bid"},
 		{"non-linear number issue", &nonlin, `issue "hours": utilities are not linear`},
 		{"bonus", &withBonus, "agreement bonus 0.2"},
+		{"weights as written", &overweight, "GeniusWeb needs them to sum to 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

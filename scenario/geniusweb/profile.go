@@ -126,6 +126,9 @@ func profileOf(d *doc) (*rawProfile, error) {
 	tag := profileTag(d)
 	if tag != "LinearAdditiveUtilitySpace" {
 		if tag == "" {
+			if r := d.root; r.kind == jObj && len(r.keys) == 1 {
+				return nil, d.errAt(d.root, "", "not a GeniusWeb profile: top-level key %q is no profile type (want {\"LinearAdditiveUtilitySpace\": {...}})", r.keys[0])
+			}
 			return nil, d.errAt(d.root, "", "not a GeniusWeb profile (want {\"LinearAdditiveUtilitySpace\": {...}})")
 		}
 		return nil, d.errAt(d.root, tag, "unsupported profile type (only LinearAdditiveUtilitySpace is read)")

@@ -1,6 +1,7 @@
 package geniusweb
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -23,7 +24,7 @@ func ReadFiles(profiles []string) (*scenario.Scenario, error) {
 	for _, f := range profiles {
 		data, err := scenario.ReadFile(f) // bounded by scenario.MaxFileSize
 		if err != nil {
-			return nil, fmt.Errorf("geniusweb: %w", err)
+			return nil, fileError(f, err)
 		}
 		d, err := parseJSON(f, data)
 		if err != nil {
@@ -35,12 +36,18 @@ func ReadFiles(profiles []string) (*scenario.Scenario, error) {
 	return build(docs, folderName(dir), dir)
 }
 
-// ReadDir reads the scenario in folder dir: its *.json files whose content
-// is a GeniusWeb profile ({"LinearAdditiveUtilitySpace": ...}), in order of
-// file name, one party each named after the file without extension. Other
-// JSON files, such as a domain file or the specials.json of ANL scenarios,
-// are skipped; a profile of another kind is an error. The scenario is named
-// after the folder.
+// ReadDir reads the scenario in folder dir: its *.json files that hold a
+// profile, in order of file name, one party each named after the file
+// without extension. The scenario is named after the folder.
+//
+// A file holds a profile when its top level is an object with one key whose
+// value is an object holding "domain", "issueUtilities" or "issueWeights"
+// (GeniusWeb's {"LinearAdditiveUtilitySpace": {...}} form), or when its top
+// level holds "issueUtilities" or "issueWeights" itself. Such a file must be
+// a LinearAdditiveUtilitySpace: another type tag, misspelt or not, is an
+// error naming the file. Other JSON files, such as the domain file or the
+// specials.json of ANL scenarios, are skipped. A file that cannot be read or
+// is not JSON (empty, UTF-16, garbage) is an error naming the file.
 func ReadDir(dir string) (*scenario.Scenario, error) {
 	return read(os.DirFS(dir), ".", folderName(dir), dir, func(f string) string { return filepath.Join(dir, f) })
 }
@@ -48,6 +55,33 @@ func ReadDir(dir string) (*scenario.Scenario, error) {
 // ReadFS is ReadDir on folder dir of fsys.
 func ReadFS(fsys fs.FS, dir string) (*scenario.Scenario, error) {
 	return read(fsys, dir, path.Base(dir), dir, func(f string) string { return path.Join(dir, f) })
+}
+
+// meantAsProfile reports whether a JSON document is, or was meant to be, a
+// profile (see ReadDir for the rule).
+func meantAsProfile(d *doc) bool {
+	r := d.root
+	if r.kind != jObj {
+		return false
+	}
+	if r.get("issueUtilities") != nil || r.get("issueWeights") != nil {
+		return true
+	}
+	if len(r.keys) != 1 {
+		return false
+	}
+	in := r.vals[0]
+	return in.get("domain") != nil || in.get("issueUtilities") != nil || in.get("issueWeights") != nil
+}
+
+// fileError is an I/O error on file, named by its display path (the path
+// inside an fs.FS may be relative to the folder).
+func fileError(file string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return &Error{File: file, Err: err}
 }
 
 func folderName(dir string) string {
@@ -63,28 +97,32 @@ func folderName(dir string) string {
 func read(fsys fs.FS, dir, name, source string, display func(string) string) (*scenario.Scenario, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("geniusweb: %w", err)
+		return nil, fileError(source, err)
 	}
 	var docs []*doc
 	for _, e := range entries { // sorted by file name
 		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".json") {
 			continue
 		}
+		file := display(e.Name())
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
-			return nil, fmt.Errorf("geniusweb: %w", err)
+			return nil, fileError(file, err)
 		}
-		d, err := parseJSON(display(e.Name()), data)
+		d, err := parseJSON(file, data)
 		if err != nil {
 			return nil, err
 		}
-		if profileTag(d) == "" {
+		if !meantAsProfile(d) {
 			continue
 		}
 		docs = append(docs, d)
 	}
-	if len(docs) == 0 {
-		return nil, fmt.Errorf("geniusweb: %s: no profile files", source)
+	switch len(docs) {
+	case 0:
+		return nil, &Error{File: source, Err: errors.New("no profile files (JSON files holding {\"LinearAdditiveUtilitySpace\": {...}})")}
+	case 1:
+		return nil, &Error{File: source, Err: fmt.Errorf("one profile file (%s); a negotiation needs at least 2", docs[0].file)}
 	}
 	return build(docs, name, source)
 }

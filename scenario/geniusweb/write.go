@@ -111,14 +111,23 @@ func writeProfile(w io.Writer, domain, party string, p *parley.Profile, space *p
 	if !ok {
 		return fail("utility function %T has no GeniusWeb form (want *ufun.LinearAdditive)", scenario.Base(p.Utility))
 	}
-	if u.Bonus != 0 {
-		return fail("agreement bonus %v has no GeniusWeb form", u.Bonus)
+	if u.AgreementBonus() != 0 {
+		return fail("agreement bonus %v has no GeniusWeb form", u.AgreementBonus())
 	}
 	if d := p.DiscountFactor(); d != 1 {
 		return fail("discount factor %v has no GeniusWeb form", d)
 	}
-	if len(u.Weights) != len(space.Issues) || len(u.Evals) != len(space.Issues) {
+	if len(u.Weights()) != len(space.Issues) || len(u.Evals()) != len(space.Issues) {
 		return fail("utility function over another outcome space")
+	}
+	wsum := 0.0
+	for _, w := range u.Weights() {
+		wsum += w
+	}
+	if math.Abs(wsum-1) > weightTol {
+		// GeniusWeb's LinearAdditiveUtilitySpace refuses such weights, and
+		// normalising them would change every utility.
+		return fail("issue weights sum to %v; GeniusWeb needs them to sum to 1", wsum)
 	}
 	var b strings.Builder
 	b.WriteString(`{"LinearAdditiveUtilitySpace":{"domain":{"name":`)
@@ -151,7 +160,7 @@ func writeProfile(w io.Writer, domain, party string, p *parley.Profile, space *p
 	b.WriteString(`,"issueUtilities":{`)
 	for i := range space.Issues {
 		is := &space.Issues[i]
-		ev := u.Evals[i]
+		ev := u.Evals()[i]
 		if i > 0 {
 			b.WriteByte(',')
 		}
@@ -175,7 +184,7 @@ func writeProfile(w io.Writer, domain, party string, p *parley.Profile, space *p
 			jnum(n.lowV), jnum(n.lowU), jnum(n.highV), jnum(n.highU))
 	}
 	b.WriteString(`},"issueWeights":{`)
-	for i, wt := range u.Weights {
+	for i, wt := range u.Weights() {
 		if i > 0 {
 			b.WriteByte(',')
 		}
@@ -276,8 +285,8 @@ func reservationBid(u *ufun.LinearAdditive, space *parley.OutcomeSpace, r float6
 	rest := make([]float64, n+1)
 	for i := n - 1; i >= 0; i-- {
 		m := 0.0
-		for _, e := range u.Evals[i] {
-			m = math.Max(m, u.Weights[i]*e)
+		for _, e := range u.Evals()[i] {
+			m = math.Max(m, u.Weight(i)*e)
 		}
 		rest[i] = rest[i+1] + m
 	}
@@ -298,9 +307,9 @@ func reservationBid(u *ufun.LinearAdditive, space *parley.OutcomeSpace, r float6
 		if dfs(i+1, sum) {
 			return true
 		}
-		for k, e := range u.Evals[i] {
+		for k, e := range u.Evals()[i] {
 			bid[i] = k
-			if dfs(i+1, sum+u.Weights[i]*e) {
+			if dfs(i+1, sum+u.Weight(i)*e) {
 				return true
 			}
 		}

@@ -30,7 +30,7 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+	driver "modernc.org/sqlite" // the database/sql driver "sqlite"
 
 	"github.com/parley-dev/parley/tournament"
 )
@@ -69,15 +69,46 @@ func New(path string) (*Store, error) {
 }
 
 // OpenReadOnly opens an existing results database without writing to it
-// (reports, replays, merge inputs).
+// (reports, replays, merge inputs). It works on a file nobody may write,
+// in a folder nobody may write: SQLite then cannot create the shared
+// memory file of WAL mode (DB-shm), and the database is read as an
+// immutable file, which is safe as long as no DB-wal file holds changes
+// (when one does, the error says how to fold it in).
 func OpenReadOnly(path string) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	return open(path, true)
+	s, err := open(path, true)
+	if err == nil || !isReadOnlyErr(err) {
+		return s, err
+	}
+	if fi, werr := os.Stat(path + "-wal"); werr == nil && fi.Size() > 0 {
+		return nil, fmt.Errorf("sqlite: %s: read-only, and its write-ahead log %s-wal holds changes that cannot be read without write access: "+
+			"open it once where it is writable (parley report there, or copy the folder): %w", path, path, err)
+	}
+	return openDSN(path, true, true)
+}
+
+// isReadOnlyErr reports an SQLite error of the SQLITE_READONLY family
+// (such as SQLITE_READONLY_DIRECTORY: the folder of a WAL database is not
+// writable) or SQLITE_CANTOPEN.
+func isReadOnlyErr(err error) bool {
+	var e *driver.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	const sqliteReadOnly, sqliteCantOpen = 8, 14
+	return e.Code()&0xff == sqliteReadOnly || e.Code()&0xff == sqliteCantOpen
 }
 
 func open(p string, readOnly bool) (*Store, error) {
+	return openDSN(p, readOnly, false)
+}
+
+// openDSN opens the database at p; immutable (read-only only) tells
+// SQLite that nobody changes the file, so it takes no locks and needs no
+// shared memory file.
+func openDSN(p string, readOnly, immutable bool) (*Store, error) {
 	if p == "" {
 		return nil, errors.New("sqlite: no database path")
 	}
@@ -89,6 +120,9 @@ func open(p string, readOnly bool) (*Store, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	if readOnly {
 		q.Set("mode", "ro")
+		if immutable {
+			q.Set("immutable", "1")
+		}
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
@@ -220,10 +254,10 @@ func (s *Store) Meta(ctx context.Context) (m tournament.Meta, ok bool, err error
 func readMeta(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, schema, name string) (m tournament.Meta, ok bool, err error) {
-	var agents, scenarios, seed string
+	var agents, scenarios, seed, timing string
 	var self int
-	err = q.QueryRowContext(ctx, `SELECT agents, scenarios, reps, deadline, seed, self_play, planned FROM `+schema+`.meta WHERE id = 1`).
-		Scan(&agents, &scenarios, &m.Reps, &m.Deadline, &seed, &self, &m.Planned)
+	err = q.QueryRowContext(ctx, `SELECT agents, scenarios, reps, deadline, seed, self_play, timing, planned FROM `+schema+`.meta WHERE id = 1`).
+		Scan(&agents, &scenarios, &m.Reps, &m.Deadline, &seed, &self, &timing, &m.Planned)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tournament.Meta{}, false, nil
 	}
@@ -240,6 +274,7 @@ func readMeta(ctx context.Context, q interface {
 		return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.seed: %w", name, err)
 	}
 	m.SelfPlay = self != 0
+	m.Timing = tournament.Timing(timing)
 	return m, true, nil
 }
 
@@ -265,8 +300,8 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 		if m.SelfPlay {
 			self = 1
 		}
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, agents, scenarios, reps, deadline, seed, self_play, planned, created) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			string(agents), string(scenarios), m.Reps, m.Deadline, strconv.FormatUint(m.Seed, 10), self, m.Planned,
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, agents, scenarios, reps, deadline, seed, self_play, timing, planned, created) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			string(agents), string(scenarios), m.Reps, m.Deadline, strconv.FormatUint(m.Seed, 10), self, string(m.Timing), m.Planned,
 			time.Now().UTC().Format(time.RFC3339)); err != nil {
 			return nil, fmt.Errorf("sqlite: %s: recording the tournament: %w", s.path, err)
 		}
@@ -310,6 +345,8 @@ func diffMeta(have, want tournament.Meta) string {
 		return fmt.Sprintf("seed %d, not %d", have.Seed, want.Seed)
 	case have.SelfPlay != want.SelfPlay:
 		return fmt.Sprintf("self-play %v, not %v", have.SelfPlay, want.SelfPlay)
+	case have.Timing != want.Timing:
+		return fmt.Sprintf("timing %s, not %s", timingName(have.Timing), timingName(want.Timing))
 	case have.Planned != want.Planned:
 		return fmt.Sprintf("%d planned runs, not %d", have.Planned, want.Planned)
 	case !reflect.DeepEqual(have, want):
@@ -318,37 +355,39 @@ func diffMeta(have, want tournament.Meta) string {
 	return ""
 }
 
-const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker`
+const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker, metrics_note`
 
 // Write stores the records in one transaction, ignoring those whose job
-// is already stored.
-func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
+// is already stored (also by another process writing the same database),
+// and returns how many it stored, moved to the front of rs.
+func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) {
 	if len(rs) == 0 {
-		return nil
+		return 0, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.insert == nil {
-		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
-			return fmt.Errorf("sqlite: %s: %w", s.path, err)
+			return 0, fmt.Errorf("sqlite: %s: %w", s.path, err)
 		}
 		s.insert = st
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: %s: %w", s.path, err)
+		return 0, fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
 	st := tx.StmtContext(ctx, s.insert)
 	var buf []byte
+	var stored []int // indexes of the records inserted
 	for i := range rs {
 		r := &rs[i]
-		var agreement, errText, nash any
+		var agreement, errText, nash, note any
 		if r.Agreement != nil {
 			b, err := json.Marshal(r.Agreement)
 			if err != nil {
 				tx.Rollback()
-				return fmt.Errorf("sqlite: run %d: agreement: %w", r.JobID, err)
+				return 0, fmt.Errorf("sqlite: run %d: agreement: %w", r.JobID, err)
 			}
 			agreement = string(b)
 		}
@@ -358,6 +397,9 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
 		if r.HasNash {
 			nash = r.NashDistance
 		}
+		if r.MetricsNote != "" {
+			note = r.MetricsNote
+		}
 		buf = appendStrings(buf[:0], r.Agents)
 		agents := string(buf)
 		buf = appendFloats(buf[:0], r.Utilities)
@@ -366,16 +408,27 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) error {
 		discounted := string(buf)
 		buf = appendFloats(buf[:0], r.Advantage)
 		advantage := string(buf)
-		if _, err := st.ExecContext(ctx, r.JobID, r.Scenario, r.Rep, agents, agreement, utilities, discounted, advantage,
-			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker); err != nil {
+		res, err := st.ExecContext(ctx, r.JobID, r.Scenario, r.Rep, agents, agreement, utilities, discounted, advantage,
+			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker, note)
+		var n int64
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err != nil {
 			tx.Rollback()
-			return fmt.Errorf("sqlite: %s: run %d: %w", s.path, r.JobID, err)
+			return 0, fmt.Errorf("sqlite: %s: run %d: %w", s.path, r.JobID, err)
+		}
+		if n > 0 { // inserted, not ignored
+			stored = append(stored, i)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: %s: %w", s.path, err)
+		return 0, fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
-	return nil
+	for k, i := range stored { // k <= i: a stable move to the front
+		rs[k], rs[i] = rs[i], rs[k]
+	}
+	return len(stored), nil
 }
 
 // finite maps NaN and infinities (which SQLite cannot store as REAL) to 0.
@@ -463,11 +516,11 @@ func (s *Store) Records(ctx context.Context) iter.Seq2[tournament.Record, error]
 func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 	var r tournament.Record
 	var agents, utilities, discounted, advantage string
-	var agreement, errText sql.NullString
+	var agreement, errText, note sql.NullString
 	var nash sql.NullFloat64
 	var elapsed int64
 	if err := rows.Scan(&r.JobID, &r.Scenario, &r.Rep, &agents, &agreement, &utilities, &discounted, &advantage,
-		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker); err != nil {
+		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker, &note); err != nil {
 		return r, fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
 	fail := func(col string, err error) (tournament.Record, error) {
@@ -492,6 +545,7 @@ func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 		return fail("advantage", err)
 	}
 	r.Error = errText.String
+	r.MetricsNote = note.String
 	r.NashDistance, r.HasNash = nash.Float64, nash.Valid
 	r.Elapsed = time.Duration(elapsed)
 	return r, nil
@@ -552,4 +606,12 @@ func (s *Store) Merge(ctx context.Context, src string) (int64, error) {
 		return 0, fmt.Errorf("sqlite: merging %s into %s: %w", src, s.path, err)
 	}
 	return res.RowsAffected()
+}
+
+// timingName names a tournament timing for messages.
+func timingName(t tournament.Timing) string {
+	if t == tournament.TimingAuto {
+		return "auto"
+	}
+	return string(t)
 }

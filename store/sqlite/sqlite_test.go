@@ -31,7 +31,8 @@ func records() []tournament.Record {
 			Welfare: 0.43, Worker: "host:1"},
 		{JobID: 0, Scenario: "b", Rep: 0, Agents: []string{"conceder", "boulware"},
 			Utilities: []float64{0, 0}, Discounted: []float64{0, 0}, Advantage: []float64{0, 0},
-			Rounds: 100, Reason: "error", Error: "sao: party \"x\": panic: boom", Elapsed: time.Second, Worker: "w"},
+			Rounds: 100, Reason: "error", Error: "sao: party \"x\": panic: boom", Elapsed: time.Second, Worker: "w",
+			MetricsNote: "analysis: 10000000000 outcomes: outcome space too large"},
 	}
 }
 
@@ -48,7 +49,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 1 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 4 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -61,8 +62,8 @@ func TestRoundTrip(t *testing.T) {
 	if done(0) || done(3) {
 		t.Fatal("empty store reports done jobs")
 	}
-	if err := s.Write(ctx, records()); err != nil {
-		t.Fatal(err)
+	if n, err := s.Write(ctx, records()); err != nil || n != 2 {
+		t.Fatalf("Write = %d, %v", n, err)
 	}
 	s.Close()
 
@@ -104,7 +105,11 @@ func TestRoundTrip(t *testing.T) {
 	if agreement != nil || nash != nil || errText == nil {
 		t.Fatalf("job 0: agreement %v error %v nash %v", agreement, errText, nash)
 	}
-	if err := r.Write(ctx, records()); err == nil {
+	var note any
+	if err := r.db.QueryRow(`SELECT metrics_note FROM runs WHERE job_id = 3`).Scan(&note); err != nil || note != nil {
+		t.Fatalf("job 3: metrics_note %v, %v; want NULL", note, err)
+	}
+	if _, err := r.Write(ctx, records()); err == nil {
 		t.Fatal("read-only store accepted a write")
 	}
 }
@@ -118,7 +123,7 @@ func TestIdempotentWrites(t *testing.T) {
 	changed := records()
 	changed[0].Rounds = 99
 	for _, batch := range [][]tournament.Record{rs, changed, append(rs[:1:1], changed[0], rs[0])} {
-		if err := s.Write(ctx, batch); err != nil {
+		if _, err := s.Write(ctx, batch); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -155,6 +160,7 @@ func TestOpenOtherTournament(t *testing.T) {
 		{func(m *tournament.Meta) { m.Deadline = 10 }, "deadline 100, not 10"},
 		{func(m *tournament.Meta) { m.Seed = 2 }, "seed 18446744073709551615, not 2"},
 		{func(m *tournament.Meta) { m.SelfPlay = false }, "self-play true, not false"},
+		{func(m *tournament.Meta) { m.Timing = tournament.TimingGENIUS }, "timing auto, not genius"},
 		{func(m *tournament.Meta) { m.Planned = 17 }, "16 planned runs, not 17"},
 	} {
 		m := meta()
@@ -176,7 +182,7 @@ func TestSchemaVersions(t *testing.T) {
 	s.Close()
 	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
 		_, err := open(newer)
-		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 1") {
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 4") {
 			t.Errorf("open newer = %v", err)
 		}
 	}
@@ -221,6 +227,38 @@ func TestSchemaVersions(t *testing.T) {
 	os.WriteFile(empty, nil, 0o644)
 	if _, err := OpenReadOnly(empty); err == nil || !strings.Contains(err.Error(), "not a Parley results database") {
 		t.Errorf("open empty = %v", err)
+	}
+}
+
+// A database of schema version 2 named a walk-out "walked_away";
+// opening it for writing renames it to "walk_away", parley.Reason's name
+// in every output, and leaves the other reasons alone.
+func TestMigrationReasonNames(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v2.db")
+	s := newStore(t, path)
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	rs := records()
+	rs[1].Reason, rs[1].Error = "walked_away", ""
+	if _, err := s.Write(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	// Back to version 2: without the columns of later migrations.
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 2; ALTER TABLE runs DROP COLUMN metrics_note`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = newStore(t, path)
+	got := map[int64]string{}
+	for rec, err := range s.Records(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[rec.JobID] = rec.Reason
+	}
+	if want := map[int64]string{0: "walk_away", 3: "agreement"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("reasons after migration %v, want %v", got, want)
 	}
 }
 
@@ -343,5 +381,154 @@ func TestResumeWithStore(t *testing.T) {
 	}
 	if !reflect.DeepEqual(allRecords(t, s), allRecords(t, full)) {
 		t.Fatal("resumed results differ from an uninterrupted run")
+	}
+}
+
+// TestWriteCountsStored: Write reports the records it stored, moved to the
+// front, and not those already stored, also by another Store (process) on
+// the same file.
+func TestWriteCountsStored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	a, b := newStore(t, path), newStore(t, path)
+	if _, err := a.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	rs := records() // jobs 3 and 0
+	if n, err := a.Write(ctx, rs[:1]); err != nil || n != 1 {
+		t.Fatalf("first write: %d, %v", n, err)
+	}
+	batch := append(records(), tournament.Record{JobID: 5, Agents: []string{}, Reason: "deadline"})
+	n, err := b.Write(ctx, batch) // job 3 is a's
+	if err != nil || n != 2 {
+		t.Fatalf("second write stored %d, %v; want 2", n, err)
+	}
+	if batch[0].JobID != 0 || batch[1].JobID != 5 || batch[2].JobID != 3 {
+		t.Errorf("stored records not moved to the front in order: jobs %d %d %d", batch[0].JobID, batch[1].JobID, batch[2].JobID)
+	}
+	if n, err := a.Write(ctx, records()); err != nil || n != 0 {
+		t.Errorf("repeated write stored %d, %v; want 0", n, err)
+	}
+}
+
+// TestTwoProcesses: two tournaments writing one database (two Stores, as
+// two processes would) each report the runs they stored, not the runs
+// they ran: here the second finds every run stored by the first after
+// it started, so it stores none.
+func TestTwoProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	first, second := newStore(t, path), newStore(t, path)
+	var sum1 tournament.Summary
+	late := &lateStore{Store: second, before: func() {
+		var err error
+		if sum1, err = tournament.Run(ctx, tinyConfig(t), first, tournament.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}}
+	sum2, err := tournament.Run(ctx, tinyConfig(t), late, tournament.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned := sum1.Planned
+	if sum1.Ran != planned || sum1.Duplicates != 0 {
+		t.Errorf("first: ran %d, %d duplicates; want %d and 0", sum1.Ran, sum1.Duplicates, planned)
+	}
+	if sum2.Ran != 0 || sum2.Agreements != 0 || sum2.Errors != 0 || sum2.Duplicates != planned {
+		t.Errorf("second: ran %d (%d agreements, %d errors), %d duplicates; want 0 and %d duplicates",
+			sum2.Ran, sum2.Agreements, sum2.Errors, sum2.Duplicates, planned)
+	}
+	if n, _ := first.Count(ctx); n != planned {
+		t.Errorf("%d runs stored, want %d", n, planned)
+	}
+}
+
+// lateStore runs before once its Store has been opened: another process
+// writing meanwhile.
+type lateStore struct {
+	*Store
+	before func()
+}
+
+func (s *lateStore) Open(ctx context.Context, m tournament.Meta) (func(int64) bool, error) {
+	done, err := s.Store.Open(ctx, m)
+	if err == nil {
+		s.before()
+	}
+	return done, err
+}
+
+// TestReadOnlyFile: a database in a folder nobody may write, itself not
+// writable, opens read-only (it failed with "attempt to write a readonly
+// database": SQLite could not create the WAL's shared memory file) and is
+// left unchanged.
+func TestReadOnlyFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "r.db")
+	s := newStore(t, path)
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write(ctx, records()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	if f, err := os.Create(filepath.Join(dir, "probe")); err == nil {
+		f.Close()
+		t.Skip("SKIPPED: this user (root?) may write to a read-only folder, so the read-only case cannot be tested here")
+	}
+	r, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("OpenReadOnly: %v", err)
+	}
+	defer r.Close()
+	if m, ok, err := r.Meta(ctx); err != nil || !ok || !reflect.DeepEqual(m, meta()) {
+		t.Fatalf("Meta = %+v %v %v", m, ok, err)
+	}
+	if n, err := r.Count(ctx); n != 2 || err != nil {
+		t.Fatalf("Count = %d, %v", n, err)
+	}
+	after, _ := os.ReadFile(path)
+	if !reflect.DeepEqual(before, after) {
+		t.Error("reading changed the file")
+	}
+}
+
+// TestReadOnlyUnchanged: reading a database read-only changes no byte of
+// it (whoever runs the test).
+func TestReadOnlyUnchanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	s := newStore(t, path)
+	if _, err := tournament.Run(ctx, tinyConfig(t), s, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	before, _ := os.ReadFile(path)
+	r, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(allRecords(t, r)); n != 120 {
+		t.Fatalf("%d records", n)
+	}
+	r.Close()
+	after, _ := os.ReadFile(path)
+	if !reflect.DeepEqual(before, after) {
+		t.Error("reading changed the file")
 	}
 }

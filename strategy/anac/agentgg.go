@@ -43,8 +43,7 @@ const (
 
 // AgentGGLowerBound returns AgentGG's lower bound on the importance ratio
 // of its bids at time t, given the estimated Nash point n and the
-// reservation ratio rv (AgentGG.java getThreshold, lines 167–210 as
-// strategies.md counts them):
+// reservation ratio rv (AgentGG.java, getThreshold):
 //
 //	t < 0.01        0.9999
 //	t < 0.02        0.99
@@ -102,7 +101,9 @@ func AgentGGNash(r float64) float64 { return (1-r)/1.7 + r }
 // reservation ratio). It bids, before t = 0.2, a random outcome in the
 // band; afterwards the outcome in the band the opponent likes most by a
 // frequency model of the opponent's offers before t = 0.3 (ties broken at
-// random); when the band is empty, a random outcome above the lower bound.
+// random), provided the model scores it above 0; when the band is empty,
+// or no outcome in it shares a value with the opponent's offers, a random
+// outcome above the lower bound (which may lie above the band).
 //
 // Checked against agents/anac/y2019/agentgg/AgentGG.java and ImpMap.java
 // (GENIUS 9.1.9 as in Shaobo-Xu/ANAC2019): chooseAction,
@@ -221,7 +222,8 @@ func (a *AgentGG) Act(_ context.Context, st *parley.State) (parley.Action, error
 }
 
 // bid is getNeededRandomBid: an outcome in the band, random before
-// t = 0.2 and the opponent's favourite afterwards.
+// t = 0.2 and the opponent's favourite afterwards if the model scores it
+// above 0; otherwise a random outcome above the lower bound.
 func (a *AgentGG) bid(t float64) parley.Outcome {
 	l := &a.lad
 	lo := max(a.utility(a.low), l.Reservation(t))
@@ -241,7 +243,11 @@ func (a *AgentGG) bid(t float64) parley.Outcome {
 	if limit == 0 {
 		limit = 4096
 	}
-	best, bestScore, ties := i, -1, 0
+	// Java keeps a band bid only when the opponent model scores it
+	// strictly above the best so far, which starts at 0
+	// (getNeededRandomBid): a bid with none of the opponent's values is
+	// never chosen.
+	best, bestScore, ties := -1, 0, 0
 	for k := range min(n, limit) {
 		c := i + k
 		if n > limit {
@@ -251,12 +257,17 @@ func (a *AgentGG) bid(t float64) parley.Outcome {
 		switch {
 		case s > bestScore:
 			best, bestScore, ties = c, s, 1
-		case s == bestScore:
+		case s == bestScore && best >= 0:
 			ties++
 			if a.rand.IntN(ties) == 0 {
 				best = c
 			}
 		}
+	}
+	if best < 0 {
+		// No band bid scores above 0: a random outcome above the lower
+		// bound, as when the band is empty.
+		return l.Outcome(i + a.rand.IntN(l.Len()-i))
 	}
 	return l.Outcome(best)
 }

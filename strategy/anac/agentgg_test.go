@@ -49,12 +49,11 @@ func TestAgentGGLowerBound(t *testing.T) {
 	}
 }
 
-// TestAgentGGActs: AgentGG estimates the Nash point from the opponent's
-// first offers, sets its band from it and bids inside the band the
-// outcome the opponent proposed most.
-func TestAgentGGActs(t *testing.T) {
-	// Two issues: utility (k + m)/20 for values k, m in 0..10, so that
-	// the opponent's favourite values can be told apart within a band.
+// ggSpace is two issues with values 0..10, outcome (k, m) worth
+// (k + m)/20, so that the opponent's favourite values can be told apart
+// within a band.
+func ggSpace(t *testing.T) (*parley.OutcomeSpace, *parley.Profile, func(k, m int) parley.Outcome) {
+	t.Helper()
 	u := make([]float64, 121)
 	for o := range u {
 		u[o] = float64(o/11+o%11) / 20
@@ -67,7 +66,59 @@ func TestAgentGGActs(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &parley.Profile{Name: "me", Space: space, Utility: parley.UtilityFunc(func(o parley.Outcome) float64 { return u[o] })}
-	out := func(k, m int) parley.Outcome { return parley.Outcome(11*k + m) }
+	return space, p, func(k, m int) parley.Outcome { return parley.Outcome(11*k + m) }
+}
+
+// TestAgentGGUnscoredBand: when no outcome in the band shares a value
+// with the opponent's offers, the opponent model scores them all 0 and
+// AgentGG.java (getNeededRandomBid, whose best score starts at 0.0 and
+// must be beaten strictly) keeps none of them: it offers a random outcome
+// above the lower bound, which may lie above the band.
+func TestAgentGGUnscoredBand(t *testing.T) {
+	_, p, out := ggSpace(t)
+	// The opponent offers (0, 0), worth 0 to us, so the Nash estimate is
+	// 1/1.7 = 0.5882353 and at t = 0.5 the lower bound is
+	// n + 0.3(1 − n) = 0.7117647, the band [0.71, 0.81]: outcomes worth
+	// 0.75 and 0.8, none with a value 0.
+	low := 1/1.7 + 0.3*(1-1/1.7)
+	above := 0
+	for seed := uint64(1); seed <= 20; seed++ {
+		a := anac.NewAgentGG(anac.AgentGGOptions{})
+		if err := a.Init(context.Background(), session(p, seed, 100)); err != nil {
+			t.Fatal(err)
+		}
+		offers := []parley.Outcome{out(0, 0)}
+		act(t, a, turn{t: 0}.state(100))
+		for i, tm := range []float64{0.1, 0.11, 0.12} {
+			offers = append(offers, out(0, 0))
+			act(t, a, turn{offers: offers, t: tm, round: 10 + i}.state(100))
+		}
+		got := act(t, a, turn{offers: append(offers, out(0, 0)), t: 0.5, round: 50}.state(100))
+		if !near(a.LowerBound(), low) {
+			t.Fatalf("seed %d: lower bound %v, want %v", seed, a.LowerBound(), low)
+		}
+		if got.Kind != parley.Offer {
+			t.Fatalf("seed %d: %+v, want an offer", seed, got)
+		}
+		u := p.Utility.Utility(got.Outcome)
+		if u < low-1e-12 {
+			t.Fatalf("seed %d: offered an outcome worth %v below the lower bound %v", seed, u, low)
+		}
+		if u > low+0.1+1e-12 {
+			above++
+		}
+	}
+	// The outcomes worth at least 0.75: 21 in the band, 45 above it.
+	if above == 0 {
+		t.Errorf("every offer lay in the band: the unscored band bids were kept")
+	}
+}
+
+// TestAgentGGActs: AgentGG estimates the Nash point from the opponent's
+// first offers, sets its band from it and bids inside the band the
+// outcome the opponent proposed most.
+func TestAgentGGActs(t *testing.T) {
+	space, p, out := ggSpace(t)
 	a := anac.NewAgentGG(anac.AgentGGOptions{})
 	if err := a.Init(context.Background(), session(p, 1, 100)); err != nil {
 		t.Fatal(err)

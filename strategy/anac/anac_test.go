@@ -24,7 +24,7 @@ var winners = []struct {
 	{"agentk", func() parley.Negotiator { return anac.NewAgentK(anac.AgentKOptions{}) }},
 	{"agentk-tremor", func() parley.Negotiator { return anac.NewAgentK(anac.AgentKOptions{Tremor: 0.5}) }},
 	{"cuhkagent", func() parley.Negotiator { return anac.NewCUHK(anac.CUHKOptions{}) }},
-	{"cuhkagent-strict", func() parley.Negotiator { return anac.NewCUHK(anac.CUHKOptions{StrictTime: true}) }},
+	{"cuhkagent-rounds", func() parley.Negotiator { return anac.NewCUHK(anac.CUHKOptions{ConcedeByRounds: true}) }},
 	{"atlas3", func() parley.Negotiator { return anac.NewAtlas3(anac.Atlas3Options{}) }},
 	{"ponpoko", func() parley.Negotiator { return anac.NewPonPoko(anac.PonPokoOptions{}) }},
 	{"ponpoko-4", func() parley.Negotiator { return anac.NewPonPoko(anac.PonPokoOptions{Pattern: 5}) }},

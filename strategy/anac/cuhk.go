@@ -10,16 +10,16 @@ import (
 	"github.com/parley-dev/parley"
 )
 
-// CUHKOptions configure CUHKAgent. The zero value is the ANAC 2012 agent
-// with the end game of GENIUS's AAMAS 2014 experiments (see StrictTime).
+// CUHKOptions configure CUHKAgent. The zero value is the agent as GENIUS
+// 9.1.9 runs it.
 type CUHKOptions struct {
-	// StrictTime keeps the ANAC 2012 condition for the final concession
-	// (t > 0.9985 and fewer than 5 rounds left). By default only the
-	// rounds count, as with GENIUS's Global.AAMAS_2014_EXPERIMENTS: with a
-	// deadline in rounds t never exceeds 0.9985 before the last turn of a
-	// negotiation shorter than about 330 rounds, and the agent would never
-	// make its final concession.
-	StrictTime bool
+	// ConcedeByRounds is a Parley adaptation, off by default: the final
+	// concession waits only for fewer than 5 rounds to be left, not also
+	// for t > 0.9985 as in GENIUS (CUHKAgent.java requires both, always).
+	// With a deadline in rounds, GENIUS timing gives t ≤ D/(D+1), which
+	// passes 0.9985 only when D ≥ 666: in shorter negotiations the
+	// original never makes its final concession, and this option lets it.
+	ConcedeByRounds bool
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default DefaultSamples).
 	Samples int
@@ -94,7 +94,7 @@ func CUHKThreshold(t, umax, d, tau float64) float64 {
 // next bid, or one within 0.01 of the opponent's best when that best,
 // discounted, beats the threshold discounted; it ends the negotiation when
 // its reservation value beats its next bid. In the last rounds (fewer
-// than 5 left) it offers the opponent's best bid, or when that is worth
+// than 5 left, and t > 0.9985) it offers the opponent's best bid, or when that is worth
 // less than 0.85 a bid between umax − 0.15 and umax − 0.02 that the
 // opponent likes.
 //
@@ -105,8 +105,8 @@ func CUHKThreshold(t, umax, d, tau float64) float64 {
 // OpponentBidHistory.java: updateOpponentModel, ChooseBid,
 // getConcessionDegree. Changes: rounds left are counted from the deadline
 // in rounds (Java times its own and the opponent's turns on the wall
-// clock); the final concession waits only for the round count unless
-// StrictTime is set (see CUHKOptions); the candidate bids are every
+// clock; the final concession needs t > 0.9985 as well, unless
+// ConcedeByRounds is set); the candidate bids are every
 // outcome at or above the threshold rounded down to 0.01 (Java's 0.01-wide
 // buckets, without their edge effects); the opponent's best bid is its
 // best within the party's red lines; the concedeToOpponent/toughAgent
@@ -203,7 +203,7 @@ func (a *CUHK) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	}
 	left := cuhkRoundsLeft(st)
 	var bid parley.Outcome
-	if left < 5 && (!a.opts.StrictTime || t > 0.9985) {
+	if left < 5 && (a.opts.ConcedeByRounds || t > 0.9985) {
 		// The last chance: concede to the opponent's best bid, or when
 		// it is worth less than 0.85 (and there is still a round to
 		// come) to a bid between umax − 0.15 and umax − 0.02 it likes.

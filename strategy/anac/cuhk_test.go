@@ -103,35 +103,49 @@ func TestCUHKAdapts(t *testing.T) {
 
 // TestCUHKHoldsOut: without discounting on a small domain the threshold
 // stays at the best utility: CUHK bids at the top and refuses everything
-// below until the last rounds, when it offers the opponent's best bid.
+// below. As in GENIUS (CUHKAgent.java) its final concession needs both
+// fewer than 5 rounds left and t > 0.9985, so with 100 rounds (t ≤ 0.99)
+// it holds out to the end; with ConcedeByRounds it offers the opponent's
+// best bid in the last rounds.
 func TestCUHKHoldsOut(t *testing.T) {
 	_, p := ladderSpace(t, percent()...)
-	a := anac.NewCUHK(anac.CUHKOptions{})
-	if err := a.Init(context.Background(), session(p, 3, 100)); err != nil {
-		t.Fatal(err)
-	}
-	act(t, a, turn{t: 0}.state(100))
-	var offers []parley.Outcome
-	for round := 1; round < 100; round++ {
-		offers = append(offers, parley.Outcome(40+round/5)) // up to 0.59
-		got := act(t, a, turn{offers: offers, t: float64(round) / 100, round: round}.state(100))
-		switch left := 100 - round - 1; {
-		case left >= 5:
-			if got.Kind != parley.Offer || got.Outcome < 99 {
-				t.Fatalf("round %d: %+v, want a bid worth at least 0.99", round, got)
+	for _, tc := range []struct {
+		name    string
+		opts    anac.CUHKOptions
+		concede bool
+	}{
+		{"genius", anac.CUHKOptions{}, false},
+		{"rounds", anac.CUHKOptions{ConcedeByRounds: true}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := anac.NewCUHK(tc.opts)
+			if err := a.Init(context.Background(), session(p, 3, 100)); err != nil {
+				t.Fatal(err)
 			}
-		case left < 2:
-			// The last round: the opponent's best bid (it is on the table
-			// now, so acceptance comes first: worth as much as the bid).
-			if got.Kind != parley.Accept {
-				t.Fatalf("round %d: %+v, want to accept the opponent's best bid", round, got)
+			act(t, a, turn{t: 0}.state(100))
+			var offers []parley.Outcome
+			for round := 1; round < 100; round++ {
+				offers = append(offers, parley.Outcome(40+round/5)) // up to 0.59
+				got := act(t, a, turn{offers: offers, t: float64(round) / 100, round: round}.state(100))
+				switch left := 100 - round - 1; {
+				case left >= 5 || !tc.concede:
+					if got.Kind != parley.Offer || got.Outcome < 99 {
+						t.Fatalf("round %d: %+v, want a bid worth at least 0.99", round, got)
+					}
+				case left < 2:
+					// The last round: the opponent's best bid (it is on the table
+					// now, so acceptance comes first: worth as much as the bid).
+					if got.Kind != parley.Accept {
+						t.Fatalf("round %d: %+v, want to accept the opponent's best bid", round, got)
+					}
+				default:
+					// Best bid worth 0.59 < 0.85: a bid in [0.85, 0.98] the
+					// opponent likes.
+					if got.Kind != parley.Offer || got.Outcome < 85 || got.Outcome > 98 {
+						t.Fatalf("round %d (%d left): %+v, want a bid worth 0.85 to 0.98", round, left, got)
+					}
+				}
 			}
-		default:
-			// Best bid worth 0.59 < 0.85: a bid in [0.85, 0.98] the
-			// opponent likes.
-			if got.Kind != parley.Offer || got.Outcome < 85 || got.Outcome > 98 {
-				t.Fatalf("round %d (%d left): %+v, want a bid worth 0.85 to 0.98", round, left, got)
-			}
-		}
+		})
 	}
 }

@@ -39,7 +39,9 @@ func ExamplePonPokoBand() {
 
 // Every agent of the package, by name, as a tournament sees them; here
 // Atlas3 (the buyer) negotiates with CUHKAgent (the seller) over the
-// two-issue scenario of parleytest.
+// two-issue scenario of parleytest. CUHKAgent holds out at its best
+// outcome and, as in GENIUS, makes its final concession only after
+// t = 0.9985, which 40 rounds never reach: no agreement.
 func ExampleAgents() {
 	byName := map[string]func() parley.Negotiator{}
 	for _, e := range anac.Agents() {
@@ -64,5 +66,5 @@ func ExampleAgents() {
 	// atlas3
 	// ponpoko
 	// agentgg
-	// agreement in round 39: price=high, delivery=fast, utilities [0.4 0.8]
+	// deadline in round 40: none, utilities [0.0 0.0]
 }

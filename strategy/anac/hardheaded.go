@@ -25,6 +25,12 @@ type HardHeadedOptions struct {
 	// Learn is the learning coefficient of the frequency opponent model
 	// (default 0.2, LEARNING_COEF).
 	Learn float64
+	// PlainWeights is a Parley adaptation, off by default: the opponent
+	// model re-weighs issues by the published formula in one step
+	// (boa.FrequencyOptions with GENIUSWeights off) instead of through
+	// GENIUS's AdditiveUtilitySpace.setWeight, which renormalises all
+	// weights after each issue's (KLH.updateLearner).
+	PlainWeights bool
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default boa.DefaultSamples).
 	Samples int
@@ -124,7 +130,11 @@ type hhBid struct {
 // chooseAction 283–401; BidSelector.java (every bid, ties kept apart, in
 // utility order); the frequency model also against the BOA port
 // negotiator/boaframework/opponentmodel/HardHeadedFrequencyModel.java.
-// Changes: random choices come from Session.Rand; the curve is clamped at
+// The opponent model sets its issue weights through GENIUS's
+// AdditiveUtilitySpace.setWeight, which renormalises every weight after
+// each issue's (boa.FrequencyOptions.GENIUSWeights; PlainWeights is the
+// published formula instead). Changes: random choices come from
+// Session.Rand; the curve is clamped at
 // u_min (see HardHeadedTarget) and u_min is max(0.585, r(t)) (the Java
 // sets the reservation value aside after fixing u_min at 0.585); the Java's
 // fallback of a random bid when the queue stays empty cannot happen here
@@ -193,7 +203,7 @@ func (h *HardHeaded) Init(_ context.Context, s *parley.Session) error {
 		return fmt.Errorf("anac: hardheaded: %w", err)
 	}
 	if h.om == nil {
-		h.om = boa.NewFrequency(boa.FrequencyOptions{Learn: h.opts.Learn})
+		h.om = boa.NewFrequency(boa.FrequencyOptions{Learn: h.opts.Learn, GENIUSWeights: !h.opts.PlainWeights})
 	}
 	h.setup = boa.Setup{Session: s, Outcomes: &h.outs}
 	if err := h.om.Init(&h.setup); err != nil {

@@ -199,7 +199,7 @@ func ag1Conformance(t *testing.T, f func() parley.Negotiator) {
 	_, syn := parleytest.Synthetic(t, 11, 3, 3, 2)
 	for _, p := range syn {
 		tab := p.Utility.(*ufun.Table)
-		p.Utility = parley.UtilityFunc(func(o parley.Outcome) float64 { return math.Round(tab.U[o]*10) / 10 })
+		p.Utility = parley.UtilityFunc(func(o parley.Outcome) float64 { return math.Round(tab.Utility(o)*10) / 10 })
 	}
 	three := []*parley.Profile{syn[0], syn[1], {Name: "third", Space: syn[0].Space, Utility: syn[0].Utility, Reservation: 0.2}}
 	_, disc := parleytest.Synthetic(t, 5, 4, 3, 3)

@@ -21,6 +21,11 @@ type NiceTitForTatOptions struct {
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default boa.DefaultSamples).
 	Samples int
+	// LearnFirstBid is a Parley adaptation, off by default: the opponent
+	// model also learns from the opponent's first bid when the agent moves
+	// second. NiceTitForTat.java answers that bid with its opening bid
+	// (chooseFirstCounterBid) and never shows it to the model.
+	LearnFirstBid bool
 }
 
 // Validate names the first bad field.
@@ -82,9 +87,9 @@ const (
 // model against agents/bayesianopponentmodel/BayesianOpponentModelScalable.java.
 // Changes: utilities are relative to its best utility where the Java
 // assumes 1; random choices come from Session.Rand; the model learns from
-// every opponent bid while it may update (t ≤ 0.99, and t ≤ 0.5 in domains
-// of more than 10,000 outcomes), where the Java feeds it only the bid it is
-// answering; the Nash point is the outcome maximising (u − r(t))·model
+// every opponent bid it answers while it may update (t ≤ 0.99, and t ≤ 0.5
+// in domains of more than 10,000 outcomes), except, as in the Java, the
+// first bid when it moves second (see LearnFirstBid); the Nash point is the outcome maximising (u − r(t))·model
 // among its own outcomes worth r(t) (GENIUS BidSpace.getNash over the
 // Pareto frontier, the same point); the opponent's first bids are those up
 // to t = 0.01 inclusive; the first counter-factor guards a zero
@@ -227,7 +232,10 @@ func (n *NiceTitForTat) read(st *parley.State) {
 		n.seen = 0
 	}
 	u := n.outs.Func()
-	update := n.canUpdate(st.Time)
+	// The Java feeds the model in chooseCounterBid only: the bid answered
+	// by the opening bid (chooseFirstCounterBid, when it moves second) is
+	// never learned from.
+	update := n.canUpdate(st.Time) && (n.offered || n.opts.LearnFirstBid)
 	for _, rec := range st.Offers[n.seen:] {
 		if rec.Party == st.Me {
 			continue

@@ -221,3 +221,52 @@ func TestAG1Large(t *testing.T) {
 		t.Logf("seed %d: %s in round %d, utilities %.3f", seed, res.Reason, res.Rounds, res.Utilities)
 	}
 }
+
+// ag1Spy is a model that records the bids it learns from.
+type ag1Spy struct{ seen *[]parley.Outcome }
+
+func (ag1Spy) Init(*boa.Setup) error            { return nil }
+func (s ag1Spy) Update(r parley.OfferRecord)    { *s.seen = append(*s.seen, r.Outcome) }
+func (ag1Spy) Utility(o parley.Outcome) float64 { return 0.5 }
+
+// TestNiceTitForTatFirstBidUnlearned: moving second, Nice Tit-for-Tat
+// answers the opponent's first bid with its opening bid, and as in
+// NiceTitForTat.java (chooseFirstCounterBid; the model learns only in
+// chooseCounterBid) its model never sees that bid; it learns from every
+// later one. With LearnFirstBid it learns from the first as well. Moving
+// first, it learns from every opponent bid.
+func TestNiceTitForTatFirstBidUnlearned(t *testing.T) {
+	u := make([]float64, 101)
+	for k := range u {
+		u[k] = float64(k) / 100
+	}
+	_, me := ag1Ladder(t, u)
+	opp := &parley.Profile{Name: "them", Space: me.Space, Utility: parley.UtilityFunc(func(o parley.Outcome) float64 { return 1 - float64(o)/100 })}
+	script := parleytest.Offers(10, 11, 12, 13)
+	for _, tc := range []struct {
+		name   string
+		first  bool // Nice Tit-for-Tat moves first
+		learn1 bool
+		want   []parley.Outcome
+	}{
+		{"second", false, false, []parley.Outcome{11, 12, 13}},
+		{"second, LearnFirstBid", false, true, []parley.Outcome{10, 11, 12, 13}},
+		{"first", true, false, []parley.Outcome{10, 11, 12, 13}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var seen []parley.Outcome
+			ntft := anac.NewNiceTitForTat(anac.NiceTitForTatOptions{LearnFirstBid: tc.learn1,
+				NewModel: func() boa.OpponentModel { return ag1Spy{&seen} }})
+			// Four opponent bids, then the opponent ends the negotiation.
+			other := &parleytest.Scripted{Actions: append(slices.Clone(script), parley.EndAction())}
+			profiles, negs := []*parley.Profile{opp, me}, []parley.Negotiator{other, ntft}
+			if tc.first {
+				profiles, negs = []*parley.Profile{me, opp}, []parley.Negotiator{ntft, other}
+			}
+			ag1Run(t, profiles, negs, 100, 1)
+			if !slices.Equal(seen, tc.want) {
+				t.Errorf("the model learned from %v, want %v", seen, tc.want)
+			}
+		})
+	}
+}

@@ -17,6 +17,14 @@ type FrequencyOptions struct {
 	// Addition is v > 0, added to the count of each value the opponent
 	// offers. 0 means 1.
 	Addition float64
+	// GENIUSWeights sets each issue weight as GENIUS's KLH.updateLearner
+	// does, through AdditiveUtilitySpace.setWeight: issue by issue, the
+	// new weight is computed from the current ones, and every call
+	// renormalises all weights (normalizeChildren: w_j −= (S − 1)·(w_j +
+	// 0.05)/(S + 0.05·n), S their sum, negatives set to 0; when the sum
+	// then lies outside (0.98, 1.02) the issue's old weight is restored).
+	// Off, the weights follow the published formula in one step.
+	GENIUSWeights bool
 }
 
 // Validate names the first bad field.
@@ -137,15 +145,49 @@ func (f *Frequency) Update(r parley.OfferRecord) {
 	total := 1 + golden*float64(unchanged)
 	wmax := 1 - n*golden/total
 	for i := range cur {
+		w := f.weights[i] / total
 		if cur[i] == old[i] && f.weights[i] < wmax {
-			f.weights[i] = (f.weights[i] + golden) / total
+			w = (f.weights[i] + golden) / total
+		}
+		if f.opts.GENIUSWeights {
+			f.setWeight(i, w)
 		} else {
-			f.weights[i] /= total
+			f.weights[i] = w
 		}
 	}
 	for i, k := range cur {
 		f.counts[i][k] += f.add
 		f.maxes[i] = max(f.maxes[i], f.counts[i][k])
+	}
+}
+
+// setWeight sets weight i to w as GENIUS's AdditiveUtilitySpace.setWeight
+// does with every weight unlocked: normalizeChildren then shifts every
+// weight j by (S − 1)·(w_j + 0.05)/(S + 0.05·n), clamping at 0, and a sum
+// outside (0.98, 1.02) restores weight i (genius.core.utility).
+func (f *Frequency) setWeight(i int, w float64) {
+	const corr = 0.05 // RENORMALCORR
+	old := f.weights[i]
+	f.weights[i] = w
+	n := len(f.weights)
+	if n == 1 {
+		f.weights[0] = 1
+		return
+	}
+	s := 0.0
+	for _, x := range f.weights {
+		s += x
+	}
+	diff, cs := s-1, s+corr*float64(n)
+	for j, x := range f.weights {
+		f.weights[j] = max(x-diff*(x+corr)/cs, 0)
+	}
+	s = 0
+	for _, x := range f.weights {
+		s += x
+	}
+	if !(s > 0.98 && s < 1.02) {
+		f.weights[i] = old
 	}
 }
 

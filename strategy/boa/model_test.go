@@ -89,6 +89,42 @@ func TestFrequencyHandComputed(t *testing.T) {
 	}
 }
 
+// TestFrequencyGENIUSWeights checks GENIUSWeights against KLH.updateLearner
+// and AdditiveUtilitySpace.setWeight/normalizeChildren worked by hand on
+// two binary issues (outcome = 2a + b), g = 0.2/2 = 0.1, S = 1.1 for one
+// unchanged issue. Bids (0,0) then (0,1): issue 0 is unchanged.
+//
+//	issue 0: w0 = (0.5 + 0.1)/1.1 = 6/11; the weights (6/11, 1/2) sum to
+//	  23/22, so each w loses (1/22)·(w + 0.05)/(23/22 + 0.1):
+//	  (0.5218253968, 0.4781746032).
+//	issue 1: w1 = 0.4781746032/1.1 = 0.4347041847; the sum 0.9565295815
+//	  is short by 0.0434704185, shared as (w + 0.05)/(sum + 0.1):
+//	  (0.5453528869, 0.4546471131).
+//
+// The published formula in one step gives (6/11, 5/11) instead.
+func TestFrequencyGENIUSWeights(t *testing.T) {
+	space := binarySpace(t, 2)
+	for _, c := range []struct {
+		genius bool
+		want   [2]float64
+	}{
+		{true, [2]float64{0.5453528869464268, 0.45464711305357325}},
+		{false, [2]float64{6. / 11, 5. / 11}},
+	} {
+		f := boa.NewFrequency(boa.FrequencyOptions{GENIUSWeights: c.genius})
+		if err := f.Init(setup(t, space, 2)); err != nil {
+			t.Fatal(err)
+		}
+		f.Update(parley.OfferRecord{Party: 1, Outcome: 0})
+		f.Update(parley.OfferRecord{Party: 1, Outcome: 1})
+		for i, w := range c.want {
+			if math.Abs(f.Weight(i)-w) > 1e-12 {
+				t.Errorf("GENIUSWeights %v: weight %d = %.12f, want %.12f", c.genius, i, f.Weight(i), w)
+			}
+		}
+	}
+}
+
 // shapedProfile returns a random linear-additive utility whose evaluations
 // lie in the Bayesian model's hypothesis class (uphill, downhill or
 // single-peaked along each issue's value order), with random weights.
@@ -145,7 +181,7 @@ func concedingBids(r *rand.Rand, u *ufun.Table, n int) []parley.OfferRecord {
 		if hi <= lo {
 			hi = lo + 1
 		}
-		bids[k] = parley.OfferRecord{Party: 1, Outcome: x.Outcomes[lo+r.IntN(hi-lo)], Step: 2*k + 1, Round: k, Time: t}
+		bids[k] = parley.OfferRecord{Party: 1, Outcome: x.Outcome(lo + r.IntN(hi-lo)), Step: 2*k + 1, Round: k, Time: t}
 	}
 	return bids
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/scenario/genius"
 	"github.com/parley-dev/parley/strategy/geniuscompat"
+
+	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
 // session is one recorded GENIUS session of
@@ -50,13 +52,13 @@ func sharedDir(tb testing.TB) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			tb.Skip("SKIPPED: no go.mod above the test folder, so no shared/ with recorded GENIUS sessions")
+			sharedtest.Skipf(tb, "shared", "SKIPPED: no go.mod above the test folder, so no shared/ with recorded GENIUS sessions")
 		}
 		dir = parent
 	}
 	shared := filepath.Join(filepath.Dir(dir), "shared")
 	if _, err := os.Stat(filepath.Join(shared, "reference", "genius-sessions.json")); err != nil {
-		tb.Skipf("SKIPPED: recorded GENIUS sessions not found under %s (%v): GENIUS compatibility NOT checked", shared, err)
+		sharedtest.Skipf(tb, filepath.Join(shared, "reference", "genius-sessions.json"), "SKIPPED: recorded GENIUS sessions not found under %s (%v): GENIUS compatibility NOT checked", shared, err)
 	}
 	return shared
 }

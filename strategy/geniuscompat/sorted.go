@@ -57,9 +57,9 @@ func NewSorted(p *parley.Profile) (*Sorted, error) {
 		}
 		stride *= sizes[i]
 	}
-	var table []float64
-	if t, ok := p.Utility.(*ufun.Table); ok && len(t.U) == n {
-		table = t.U
+	var table *ufun.Table
+	if t, ok := p.Utility.(*ufun.Table); ok && t.Len() == n {
+		table = t
 	}
 	type bid struct {
 		u float64
@@ -75,7 +75,7 @@ func NewSorted(p *parley.Profile) (*Sorted, error) {
 	for e := range bids {
 		var u float64
 		if table != nil {
-			u = table[o]
+			u = table.Utility(parley.Outcome(o))
 		} else {
 			u = p.Utility.Utility(parley.Outcome(o))
 		}

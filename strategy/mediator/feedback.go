@@ -18,7 +18,7 @@ const (
 
 // Feedback is the feedback-based mediator of Aydoğan, Festen, Hindriks and
 // Jonker ("Multilateral Mediated Negotiation Protocols with Feedback", SCI
-// 535, Springer 2014; GENIUS FeedbackMediator; mediation.md §2). Each round
+// 535, Springer 2014; GENIUS FeedbackMediator). Each round
 // it changes one issue value of the text and learns, from every party's
 // feedback (Vote.Feedback; a rejection without feedback counts as worse),
 // a partial order of that party's values per issue, closed under

@@ -1,5 +1,5 @@
 // Package mediator provides mediator and voter strategies for single-text
-// mediation (protocol/mediated; project notes shared/reference/mediation.md).
+// mediation (protocol/mediated).
 //
 // Mediators hold the text and propose changes: random single-issue
 // mutation, hill-climbing over the text's neighbourhood, simulated annealing
@@ -124,8 +124,8 @@ func (g *geometry) mutate(o parley.Outcome, r *rand.Rand) parley.Outcome {
 }
 
 // neighbourhood draws the single-issue neighbours of a text in random order
-// without repetition (NegMAS HillClimbingSTMechanism's neighbourhood,
-// mediation.md §1), starting over when the text changes or every neighbour
+// without repetition (NegMAS HillClimbingSTMechanism's neighbourhood),
+// starting over when the text changes or every neighbour
 // has been drawn.
 type neighbourhood struct {
 	perm  []int32 // neighbour codes, partly shuffled

@@ -39,8 +39,7 @@ func (m *mutator) init(name string, s *parley.Session) error {
 
 // Random proposes a random single-issue mutation of the current text every
 // round: a uniformly chosen unlocked issue set to a uniformly chosen other
-// value (GENIUS RandomFlippingMediator, after its first accepted bid;
-// mediation.md §1). It never calls an early vote and adopts only what the
+// value (GENIUS RandomFlippingMediator, after its first accepted bid). It never calls an early vote and adopts only what the
 // rule adopts.
 type Random struct{ mutator }
 
@@ -63,7 +62,7 @@ func (m *Random) Propose(_ context.Context, st *parley.State) (parley.Outcome, e
 
 // HillClimb proposes the single-issue neighbours of the current text in
 // random order without repetition, starting over whenever the text changes
-// (NegMAS HillClimbingSTMechanism, mediation.md §1). With truthful
+// (NegMAS HillClimbingSTMechanism). With truthful
 // hill-climbing voters and unanimity the text climbs to a point that no
 // single-issue change improves for everyone: a local optimum, not
 // necessarily Pareto-optimal. When every neighbour has been rejected it
@@ -121,7 +120,7 @@ const DefaultMediatorT0 = 0.5
 
 // Anneal is the annealing mediator of Klein, Faratin and Bar-Yam ("Using an
 // Annealing Mediator to Solve the Prisoners' Dilemma in the Negotiation of
-// Complex Contracts", AMEC-IV, LNCS 2531, 2002; mediation.md §1): it
+// Complex Contracts", AMEC-IV, LNCS 2531, 2002): it
 // proposes like HillClimb, the parties vote truthfully, and under
 // mediated.RuleMediator it adopts a proposal that some parties rejected with
 // probability exp(-f/T), where f is the fraction of parties rejecting and

@@ -26,7 +26,7 @@ const (
 	// profiles (analysis.KalaiSmorodinsky).
 	SolutionKS
 	// SolutionBiased is argmax (1-α)·N̂(o) + α·û_M(o) over the outcomes
-	// the mediator expects the parties to accept (mediation.md §5): N̂ is
+	// the mediator expects the parties to accept: N̂ is
 	// the parties' Nash product divided by its largest value, û_M the
 	// mediator's own utility rescaled to [0,1] over those outcomes, α the
 	// bias.
@@ -72,7 +72,7 @@ func (o *SeekerOptions) Validate() error {
 
 // Seeker is a mediator that knows the parties' declared preferences
 // (Session.Declared; protocol/mediated InfoDeclared or InfoFull) and
-// moves the text towards a target point (mediation.md §5): the Nash or
+// moves the text towards a target point: the Nash or
 // Kalai–Smorodinsky point of the declared profiles, or a point biased
 // towards its own utility (Session.Profile). Reservation values are the
 // declared ones at t = 0 (as in analysis.Analyze), and an outcome crossing
@@ -910,6 +910,9 @@ func (t *tabled) Utility(o parley.Outcome) float64 {
 	for i, row := range t.tab {
 		s += row[(x/t.strides[i])%t.sizes[i]]
 	}
+	// Capped at 1 as ufun.LinearAdditive is (GENIUS
+	// AdditiveUtilitySpace.getUtility), for weights that sum above 1.
+	s = min(s, 1)
 	if t.bonus != 0 {
 		return t.bonus + (1-t.bonus)*s
 	}

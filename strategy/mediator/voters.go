@@ -90,7 +90,7 @@ const DefaultT0 = 0.05
 // Annealer votes like a HillClimber but also accepts a worse proposal
 // (Δ = u(proposal) - u(text) < 0) with probability exp(Δ/T), where the
 // virtual temperature T = T0·(1 - r/R) falls to 0 over the R rounds of the
-// negotiation (Klein et al. 2003, mediation.md §1). GENIUS's Annealer uses
+// negotiation (Klein et al. 2003). GENIUS's Annealer uses
 // the normalised time itself as the temperature, which rises over the run
 // and makes the agent more permissive near the deadline; that is the
 // reverse of Klein's schedule and is not copied. Its feedback is truthful.
@@ -175,7 +175,7 @@ const DefaultGain = 0.1
 // large gain for it (u(proposal) - u(text) >= Gain) and says so in its
 // feedback (-1 for anything else), hoping that the mediator steers towards
 // what it asks for. It shows why Klein, Faratin and Bar-Yam put the
-// annealing in the mediator and constrain votes (mediation.md §1): an
+// annealing in the mediator and constrain votes: an
 // annealing mediator that reads rejections as costs is pulled towards the
 // exaggerator, and with unanimity the text barely moves. It answers the
 // final vote truthfully (Profile.Acceptable).

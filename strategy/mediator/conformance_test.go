@@ -1,0 +1,40 @@
+package mediator_test
+
+import (
+	"testing"
+
+	"github.com/parley-dev/parley/parleytest"
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/strategy/mediator"
+)
+
+// TestRolesConform runs parleytest's Voter and Mediator conformance checks
+// on every voter and mediator of the registry: clean failure on bad input,
+// the same trace from the same seed, and no State kept between calls.
+func TestRolesConform(t *testing.T) {
+	_, three := parleytest.Synthetic(t, 11, 4, 3, 5)
+	for _, info := range mediator.ListVoters() {
+		f, err := mediator.ParseVoter(info.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run("voter-"+info.Name, func(t *testing.T) {
+			parleytest.TestVoter(t, func() mediated.Voter { return f() })
+			parleytest.TestVoter(t, func() mediated.Voter { return f() }, three...)
+		})
+	}
+	for _, info := range mediator.ListMediators() {
+		f, err := mediator.ParseMediator(info.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := mediated.Options{Info: mediated.InfoFull}
+		if info.Name == "anneal" {
+			opts.Rule = mediated.RuleMediator
+		}
+		t.Run("mediator-"+info.Name, func(t *testing.T) {
+			parleytest.TestMediator(t, func() mediated.Mediator { return f() }, opts)
+			parleytest.TestMediator(t, func() mediated.Mediator { return f() }, opts, three...)
+		})
+	}
+}
