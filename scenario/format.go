@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -55,10 +54,6 @@ func Read(path string) (*Scenario, error) {
 	}
 	data, err := ReadFile(path)
 	if err != nil {
-		var se *Error
-		if errors.As(err, &se) {
-			return nil, err
-		}
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
 	return Parse(path, data, format)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"unicode/utf8"
@@ -45,17 +46,34 @@ const MaxDepth = 100
 // of a file. It is skipped, as XML readers do.
 var bom = []byte("\xef\xbb\xbf")
 
+// ErrFileTooLarge is the error of ReadFile and ReadFileFS, inside an
+// *fs.PathError naming the file, for a file over MaxFileSize.
+var ErrFileTooLarge = fmt.Errorf("file larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)
+
 // ReadFile reads the file at path, refusing a file larger than
-// MaxFileSize with an *Error naming it, before reading more than that.
-// Other errors are the file system's (*fs.PathError), for the caller to
-// wrap.
+// MaxFileSize before reading more than that. Errors are *fs.PathError
+// values naming the file; a file too large gives ErrFileTooLarge inside.
 func ReadFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
+	return readAll(f, path)
+}
+
+// ReadFileFS is ReadFile for the file name of fsys.
+func ReadFileFS(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return readAll(f, name)
+}
+
+// readAll reads f, named name, and closes it: at most MaxFileSize bytes.
+func readAll(f fs.File, name string) ([]byte, error) {
 	defer f.Close()
-	tooBig := &Error{File: path, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)}
+	tooBig := &fs.PathError{Op: "read", Path: name, Err: ErrFileTooLarge}
 	var buf bytes.Buffer
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		if fi.Size() > MaxFileSize {
@@ -63,15 +81,13 @@ func ReadFile(path string) ([]byte, error) {
 		}
 		buf.Grow(int(fi.Size()) + 1)
 	}
-	_, err = buf.ReadFrom(io.LimitReader(f, MaxFileSize+1))
-	data := buf.Bytes()
-	if err != nil {
-		return nil, err
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
-	if len(data) > MaxFileSize {
+	if buf.Len() > MaxFileSize {
 		return nil, tooBig
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 // DecodeYAML decodes the YAML document data, read from the file name,

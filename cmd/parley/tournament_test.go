@@ -364,7 +364,7 @@ func TestTournamentFileLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if _, err := readTournamentFile(big); err == nil || !strings.Contains(err.Error(), "big.yaml: the file is larger than the limit") {
+	if _, err := readTournamentFile(big); err == nil || !strings.Contains(err.Error(), "big.yaml: file larger than the limit") {
 		t.Errorf("got %v, want the size limit naming the file", err)
 	}
 	s, err := parseTournamentFile(filepath.Join(dir, "bom.yaml"), []byte("\xef\xbb\xbfagents: [boulware]\nreps: 3\n"))
