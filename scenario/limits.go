@@ -496,6 +496,18 @@ func window(line []byte, from, width int) ([]byte, bool) {
 	return line[i:j], j < len(line)
 }
 
+// CheckJSON checks a JSON text, read from the file name, against
+// MaxFileSize, MaxNodes and MaxDepth in one pass over its bytes that
+// allocates nothing, so that a reader can refuse a hostile file before
+// decoding it. Errors are *Error values with the line and column of the
+// first value over a limit. Syntax is not checked.
+func CheckJSON(name string, data []byte) error {
+	if len(data) > MaxFileSize {
+		return &Error{File: name, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)}
+	}
+	return newIndex(name, data).checkJSONNodes()
+}
+
 // checkJSONNodes counts the values (scalars, arrays and objects; object
 // keys are not counted) of a JSON text in one pass that allocates
 // nothing, and refuses the file past MaxNodes with the position of the

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -31,5 +32,22 @@ func TestFileTooLarge(t *testing.T) {
 		if !errors.Is(err, scenario.ErrFileTooLarge) || !strings.Contains(err.Error(), "huge.json") {
 			t.Errorf("%s: got %v, want the size limit naming the file", name, err)
 		}
+	}
+}
+
+// TestTooManyValues checks that a profile of more than scenario.MaxNodes
+// values is refused before it is decoded, in bounded memory.
+func TestTooManyValues(t *testing.T) {
+	data := []byte(`{"LinearAdditiveUtilitySpace": {"issueUtilities": [` + strings.Repeat("0,", scenario.MaxNodes) + `0]}}`)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := parseJSON("many.json", data)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+		t.Errorf("allocated %d MB, want at most 16", got>>20)
+	}
+	if err == nil || !strings.Contains(err.Error(), "many.json:1: ") || !strings.Contains(err.Error(), "scenario.MaxNodes") {
+		t.Fatalf("got %v, want the node limit", err)
 	}
 }
