@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -665,4 +666,88 @@ func (x *index) countYAML() error {
 		}
 	}
 	return nil
+}
+
+// PositionYAML returns the line and column of the value at field, a path
+// as in Error.Path ("agents[2]", "limit"), in the YAML document data, and
+// false when there is no such value. Aliases are not followed. data is
+// held to the limits of DecodeYAML.
+func PositionYAML(data []byte, field string) (line, col int, ok bool) {
+	x := newIndex("", bytes.TrimPrefix(data, bom))
+	f, err := x.parseYAML()
+	if err != nil {
+		return 0, 0, false
+	}
+	var n ast.Node
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			n = d.Body
+			break
+		}
+	}
+	for rest := field; n != nil; {
+		for { // look through anchors and tags
+			if a, isA := n.(*ast.AnchorNode); isA {
+				n = a.Value
+			} else if t, isT := n.(*ast.TagNode); isT {
+				n = t.Value
+			} else {
+				break
+			}
+		}
+		if rest == "" {
+			tk := n.GetToken()
+			if tk == nil {
+				return 0, 0, false
+			}
+			return tk.Position.Line, tk.Position.Column, true
+		}
+		var key string
+		index := -1
+		switch {
+		case strings.HasPrefix(rest, `["`):
+			end := strings.Index(rest, `"]`)
+			if end < 0 {
+				return 0, 0, false
+			}
+			k, err := strconv.Unquote(rest[1 : end+1])
+			if err != nil {
+				return 0, 0, false
+			}
+			key, rest = k, rest[end+2:]
+		case strings.HasPrefix(rest, "["):
+			end := strings.IndexByte(rest, ']')
+			i, err := strconv.Atoi(rest[1:max(end, 1)])
+			if end < 0 || err != nil {
+				return 0, 0, false
+			}
+			index, rest = i, rest[end+1:]
+		default:
+			rest = strings.TrimPrefix(rest, ".")
+			end := strings.IndexAny(rest, ".[")
+			if end < 0 {
+				end = len(rest)
+			}
+			key, rest = rest[:end], rest[end:]
+		}
+		next := ast.Node(nil)
+		switch v := n.(type) {
+		case *ast.SequenceNode:
+			if index >= 0 && index < len(v.Values) {
+				next = v.Values[index]
+			}
+		case *ast.MappingNode:
+			for _, mv := range v.Values {
+				if index < 0 && mv != nil && mv.Key != nil && yamlKey(mv.Key) == key {
+					next = mv.Value
+				}
+			}
+		case *ast.MappingValueNode:
+			if index < 0 && v.Key != nil && yamlKey(v.Key) == key {
+				next = v.Value
+			}
+		}
+		n = next
+	}
+	return 0, 0, false
 }

@@ -436,3 +436,28 @@ func TestManyTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestPositionYAML checks the positions of values by path.
+func TestPositionYAML(t *testing.T) {
+	src := []byte("agents:\n  - boulware\n  - conceder\nlimit: 2m\nodd key: {\"a b\": [x, &y z]}\n")
+	tests := []struct {
+		field     string
+		line, col int
+		ok        bool
+	}{
+		{"agents", 2, 3, true},
+		{"agents[1]", 3, 5, true},
+		{"limit", 4, 8, true},
+		{`["odd key"]["a b"][1]`, 5, 25, true}, // the value under its anchor
+		{"agents[2]", 0, 0, false},
+		{"nothing", 0, 0, false},
+		{"limit[0]", 0, 0, false},
+		{"agents[x]", 0, 0, false},
+	}
+	for _, tc := range tests {
+		line, col, ok := PositionYAML(src, tc.field)
+		if line != tc.line || col != tc.col || ok != tc.ok {
+			t.Errorf("PositionYAML(%q) = %d, %d, %v; want %d, %d, %v", tc.field, line, col, ok, tc.line, tc.col, tc.ok)
+		}
+	}
+}

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/catalog"
@@ -271,18 +269,14 @@ func (s *tournamentSpec) errorAt(key, path string, err error) error {
 	if s.file == "" || !s.fromFile[key] {
 		return usageError{fmt.Errorf("tournament: --%s: %w", flagKeys[key], err)}
 	}
+	field := strings.TrimPrefix(path, "$.")
 	pos := ""
 	excerpt := ""
-	if p, perr := yaml.PathString(path); perr == nil {
-		if f, ferr := parser.ParseBytes(s.data, 0); ferr == nil {
-			if n, nerr := p.FilterFile(f); nerr == nil && n != nil && n.GetToken() != nil {
-				tk := n.GetToken()
-				pos = fmt.Sprintf(":%d:%d", tk.Position.Line, tk.Position.Column)
-				excerpt = "\n" + scenario.Excerpt(s.data, tk.Position.Line, tk.Position.Column)
-			}
-		}
+	if line, col, ok := scenario.PositionYAML(s.data, field); ok {
+		pos = fmt.Sprintf(":%d:%d", line, col)
+		excerpt = "\n" + scenario.Excerpt(s.data, line, col)
 	}
-	return usageError{fmt.Errorf("tournament: %s%s: %s: %w%s", s.file, pos, strings.TrimPrefix(path, "$."), err, excerpt)}
+	return usageError{fmt.Errorf("tournament: %s%s: %s: %w%s", s.file, pos, field, err, excerpt)}
 }
 
 // buildTournament checks the spec and builds the tournament: every agent
