@@ -426,12 +426,21 @@ func yamlKey(k ast.MapKeyNode) string {
 func (x *index) indexJSON(data []byte) error {
 	lines := lineStarts(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
+	// The tokenizer moves forward: columns are counted on from the last
+	// position, not from the start of the line (quadratic on long lines).
+	var cur struct{ line, off, col int }
 	pos := func() (int, int) {
 		off := int(dec.InputOffset())
 		for off < len(data) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
 			off++
 		}
-		return lineCol(data, lines, off)
+		l := sort.Search(len(lines), func(i int) bool { return lines[i] > off })
+		if l != cur.line || off < cur.off {
+			cur.line, cur.off, cur.col = l, lines[l-1], 1
+		}
+		cur.col += utf8.RuneCount(data[cur.off:off])
+		cur.off = off
+		return l, cur.col
 	}
 	// walk indexes the value at p; kl, kc are the position of its key
 	// (0 for list elements and the top).

@@ -245,7 +245,27 @@ func decodeJSON(x *index, data []byte, f *fileScenario) error {
 type loader struct {
 	x     *index
 	space *parley.OutcomeSpace
-	names map[*parley.Issue]map[string]int // value name -> index, per large discrete issue
+	names  map[*parley.Issue]map[string]int // value name -> index, per large discrete issue
+	byName map[string]int                   // issue name -> index, for many issues
+}
+
+// issueNamed returns the index of the issue named name in the loader's
+// space, or -1, through a map built once: OutcomeSpace.Issue searches
+// the issues one by one, which made a file of many issues quadratic.
+func (l *loader) issueNamed(name string) int {
+	if len(l.space.Issues) < 32 {
+		return l.space.Issue(name)
+	}
+	if l.byName == nil {
+		l.byName = make(map[string]int, len(l.space.Issues))
+		for i := range l.space.Issues {
+			l.byName[l.space.Issues[i].Name] = i
+		}
+	}
+	if i, ok := l.byName[name]; ok {
+		return i
+	}
+	return -1
 }
 
 // index returns the index of the value named v of the issue is (one of
@@ -549,7 +569,7 @@ func (l *loader) linearAdditive(q path, fp *fileParty) (*ufun.LinearAdditive, er
 	w := make([]float64, n)
 	has := make([]bool, n)
 	for _, k := range keys(l.x, wp, fp.Weights) {
-		i := sp.Issue(k)
+		i := l.issueNamed(k)
 		if i < 0 {
 			return nil, l.x.errorf(wp.key(k), "party %q: weight for unknown issue %q", name, k)
 		}
@@ -591,12 +611,12 @@ func (l *loader) linearAdditive(q path, fp *fileParty) (*ufun.LinearAdditive, er
 
 	vp, lp := q.key("values"), q.key("linear")
 	for _, k := range keys(l.x, vp, fp.Values) {
-		if sp.Issue(k) < 0 {
+		if l.issueNamed(k) < 0 {
 			return nil, l.x.errorf(vp.key(k), "party %q: utilities for unknown issue %q", name, k)
 		}
 	}
 	for _, k := range keys(l.x, lp, fp.Linear) {
-		i := sp.Issue(k)
+		i := l.issueNamed(k)
 		switch {
 		case i < 0:
 			return nil, l.x.errorf(lp.key(k), "party %q: linear utilities for unknown issue %q", name, k)
@@ -735,7 +755,7 @@ func (l *loader) constraint(q path, fp *fileParty) (*ufun.Constraint, error) {
 		rects[r] = ufun.Rect{Utility: *fr.Utility, Exclusive: fr.Exclusive}
 		wp := p.key("where")
 		for _, k := range keys(l.x, wp, fr.Where) {
-			i := l.space.Issue(k)
+			i := l.issueNamed(k)
 			if i < 0 {
 				return nil, l.x.errorf(wp.key(k), "party %q: rect %d: unknown issue %q", name, r+1, k)
 			}
@@ -802,7 +822,7 @@ func (l *loader) references(refs map[string]map[string]any) ([]Reference, error)
 		}
 		m := refs[name]
 		for _, k := range keys(l.x, q, m) {
-			if l.space.Issue(k) < 0 {
+			if l.issueNamed(k) < 0 {
 				return nil, l.x.errorf(q.key(k), "reference %q: unknown issue %q", name, k)
 			}
 		}
@@ -854,7 +874,7 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 	sp := l.space
 	vp := q.key("vetoes")
 	for _, k := range keys(l.x, vp, fp.Vetoes) {
-		i := sp.Issue(k)
+		i := l.issueNamed(k)
 		if i < 0 {
 			return l.x.errorf(vp.key(k), "party %q: veto on unknown issue %q", name, k)
 		}
@@ -882,7 +902,7 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 	slices.SortFunc(prof.Vetoes, compareRefs)
 	rp := q.key("ratification")
 	for _, k := range keys(l.x, rp, fp.Ratification) {
-		i := sp.Issue(k)
+		i := l.issueNamed(k)
 		if i < 0 {
 			return l.x.errorf(rp.key(k), "party %q: ratification on unknown issue %q", name, k)
 		}
