@@ -243,8 +243,8 @@ func decodeJSON(x *index, data []byte, f *fileScenario) error {
 // loader turns the decoded file into a Scenario, checking every rule of
 // the format and pointing errors at the field through the index.
 type loader struct {
-	x     *index
-	space *parley.OutcomeSpace
+	x      *index
+	space  *parley.OutcomeSpace
 	names  map[*parley.Issue]map[string]int // value name -> index, per large discrete issue
 	byName map[string]int                   // issue name -> index, for many issues
 }
