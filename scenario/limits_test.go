@@ -461,3 +461,34 @@ func TestPositionYAML(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteManyIssues checks that WriteYAML writes a scenario of more
+// issues than MaxBlockKeys so that it reads back: its weights mapping
+// once came out as a block mapping the reader refuses.
+func TestWriteManyIssues(t *testing.T) {
+	const n = MaxBlockKeys + 1
+	var is, w strings.Builder
+	for i := range n {
+		fmt.Fprintf(&is, `{"name":"i%d","values":["a"]},`, i)
+		fmt.Fprintf(&w, `"i%d":0,`, i)
+	}
+	party := func(name string) string {
+		return `{"name":"` + name + `","weights":{` + w.String() + `"x":1},"values":{"x":{"a":1,"b":0}}}`
+	}
+	src := `{"issues":[` + is.String() + `{"name":"x","values":["a","b"]}],"parties":[` + party("p") + "," + party("q") + `]}`
+	s, err := Parse("many.json", []byte(src), "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteYAML(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse("many.yaml", b.Bytes(), "yaml")
+	if err != nil {
+		t.Fatalf("written file does not read back: %.300v", err)
+	}
+	if len(back.Space.Issues) != n+1 {
+		t.Fatalf("%d issues, want %d", len(back.Space.Issues), n+1)
+	}
+}
