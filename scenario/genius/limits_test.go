@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -31,5 +32,28 @@ func TestFileTooLarge(t *testing.T) {
 		if !errors.Is(err, scenario.ErrFileTooLarge) || !strings.Contains(err.Error(), "huge.xml") {
 			t.Errorf("%s: got %v, want the size limit naming the file", name, err)
 		}
+	}
+}
+
+// TestTooManyElements: a file of millions of tiny elements, well under the
+// size limit, is refused while its tree is built, with bounded memory.
+func TestTooManyElements(t *testing.T) {
+	n := scenario.MaxNodes + 1
+	data := []byte("<negotiation_template><utility_space><objective>" + strings.Repeat("<x/>", n) + "</objective></utility_space></negotiation_template>")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := parseXML("wide.xml", data)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "wide.xml") || !strings.Contains(err.Error(), "elements") {
+		t.Fatalf("got %v, want the element limit naming the file", err)
+	}
+	// About 160 bytes an element for the decoder and the tree: a bound
+	// of 400 MB, where an unbounded file of the maximum size (32 MiB,
+	// 8 million elements) cost 1.3 GB.
+	got := after.TotalAlloc - before.TotalAlloc
+	t.Logf("allocated %d MB before refusing", got>>20)
+	if got > 400<<20 {
+		t.Errorf("allocated %d MB before refusing", got>>20)
 	}
 }
