@@ -97,7 +97,7 @@ func Open(arg string, opts Options) (*scenario.Scenario, error) {
 		}
 		return scenario.Read(arg)
 	case ".json":
-		data, err := os.ReadFile(arg)
+		data, err := scenario.ReadFile(arg) // bounded by scenario.MaxFileSize
 		if err != nil {
 			return nil, fmt.Errorf("catalog: %w", err)
 		}

@@ -64,6 +64,20 @@ func vandalizeSession(s *parley.Session) {
 	s.Party, s.Deadline = -7, -7
 }
 
+// Vandal wraps n in a seat that behaves as n does but, after every call,
+// overwrites its State (Vandalize) and, after Init, its session: its names,
+// its own profile (reservation value 0.998, no discount, no red lines,
+// sure ratification) and any declared profiles. Run a mechanism with and
+// without it: a mechanism that treats its seats as adversaries gives the
+// same trace and result.
+func Vandal(n parley.Negotiator) parley.Negotiator { return &vandal{inner: n} }
+
+// VandalVoter is Vandal for a mediated.Voter.
+func VandalVoter(v mediated.Voter) mediated.Voter { return &vandalVoter{inner: v} }
+
+// VandalMediator is Vandal for a mediated.Mediator.
+func VandalMediator(m mediated.Mediator) mediated.Mediator { return &vandalMediator{inner: m} }
+
 // vandal wraps a negotiator and vandalises its session after Init and its
 // State after every Act.
 type vandal struct {

@@ -114,3 +114,20 @@ func TestDocProtocolExample(t *testing.T) {
 		t.Errorf("documented protocol\n%+v\nbuilt-in\n%+v", doc.Protocol, builtin.Protocol)
 	}
 }
+
+// TestDocLimitsExample checks the error the documentation shows for a
+// "billion laughs" file (the one TestAliasBomb builds, used as a name).
+func TestDocLimitsExample(t *testing.T) {
+	data, err := os.ReadFile(docFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, perr := Parse("bomb.yaml", []byte(laughs(9, "name: LAST\n")), "yaml")
+	if perr == nil {
+		t.Fatal("the bomb parsed")
+	}
+	first, _, _ := strings.Cut(perr.Error(), "\n")
+	if !strings.Contains(string(data), "\n  "+first+"\n") {
+		t.Errorf("%s does not show the error Parse gives:\n  %s", docFile, first)
+	}
+}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/printer"
 	"github.com/goccy/go-yaml/token"
 )
 
@@ -105,11 +104,38 @@ type entry struct {
 // line; the loader uses it to keep file order (references, error order).
 type index struct {
 	file    string
+	data    []byte // the file's text, for excerpts
 	entries map[string]*entry
 	byPos   map[[2]int]string // YAML: value token position -> path, for decoder errors
 	spans   []span            // JSON: the byte range of every value, for decoder errors
 	root    *entry
-	tag     *token.Token // YAML: the first tag (!x) seen, if any
+
+	// light marks an index of the containers only (mappings with their
+	// keys, and lists): what loading a valid file needs, at a fraction of
+	// the memory of one entry per value. The first error makes it whole
+	// (whole), from body for YAML and from data for JSON.
+	light bool
+	body  ast.Node // YAML: the document's body
+}
+
+// whole makes a light index whole, so that errors can point at any value.
+func (x *index) whole() {
+	if !x.light {
+		return
+	}
+	x.light = false
+	x.entries, x.byPos, x.spans = map[string]*entry{}, map[[2]int]string{}, nil
+	if x.body != nil {
+		x.indexYAML(x.body, nil, 0)
+	} else {
+		_ = x.indexJSON(x.data) // it succeeded once, light
+	}
+	if r := x.entries[""]; r != nil {
+		x.root = r
+	}
+	if x.root != nil && x.root.line == 0 {
+		x.root.line, x.root.col = 1, 1
+	}
 }
 
 // span is the byte range [start, end) of the JSON value at path.
@@ -118,8 +144,8 @@ type span struct {
 	path       string
 }
 
-func newIndex(file string) *index {
-	return &index{file: file, entries: map[string]*entry{}, byPos: map[[2]int]string{}}
+func newIndex(file string, data []byte) *index {
+	return &index{file: file, data: data, entries: map[string]*entry{}, byPos: map[[2]int]string{}}
 }
 
 // find returns the entry of p or of its nearest recorded ancestor.
@@ -134,11 +160,12 @@ func (x *index) find(p path) *entry {
 
 // errorf returns an *Error at p.
 func (x *index) errorf(p path, format string, args ...any) *Error {
+	x.whole()
 	e := &Error{File: x.file, Path: p.String(), Msg: fmt.Sprintf(format, args...)}
 	if n := x.find(p); n != nil {
 		e.Line, e.Column = n.line, n.col
 		if n.tok != nil {
-			e.Excerpt = excerpt(n.tok)
+			e.Excerpt = x.excerpt(n.line, n.col)
 		}
 	}
 	return e
@@ -168,24 +195,18 @@ func keys[V any](x *index, p path, m map[string]V) []string {
 	return ks
 }
 
-// excerpt prints the source lines around tk with a caret, as goccy does
-// for its own errors.
-func excerpt(tk *token.Token) string {
-	var pp printer.Printer
-	return strings.TrimRight(pp.PrintErrorToken(tk, false), "\n")
-}
-
 // yamlError turns an error from the goccy parser or decoder into an
 // *Error, keeping its position and source excerpt and, when the index
 // knows the node, naming the field.
 func (x *index) yamlError(err error) *Error {
+	x.whole()
 	var ye yaml.Error
 	if !errors.As(err, &ye) || ye.GetToken() == nil {
 		return &Error{File: x.file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	tk := ye.GetToken()
 	e := &Error{File: x.file, Line: tk.Position.Line, Column: tk.Position.Column,
-		Msg: ye.GetMessage(), Excerpt: excerpt(tk)}
+		Msg: ye.GetMessage(), Excerpt: x.excerpt(tk.Position.Line, tk.Position.Column)}
 	if p, ok := x.byPos[[2]int{tk.Position.Line, tk.Position.Column}]; ok {
 		e.Path = p
 	}
@@ -268,11 +289,8 @@ func (x *index) indexYAML(n ast.Node, p path, depth int) {
 	case *ast.DocumentNode:
 		x.indexYAML(v.Body, p, depth+1)
 	case *ast.TagNode:
-		// Tags have no use in a scenario file, and goccy/go-yaml v1.19.2
-		// panics decoding some (github.com/goccy/go-yaml/issues/735).
-		if x.tag == nil {
-			x.tag = v.GetToken()
-		}
+		// scanYAML refuses tags: goccy/go-yaml v1.19.2 panics decoding
+		// some (github.com/goccy/go-yaml/issues/735).
 		x.indexYAML(v.Value, p, depth+1)
 	case *ast.AnchorNode:
 		x.indexYAML(v.Value, p, depth+1)
@@ -285,12 +303,14 @@ func (x *index) indexYAML(n ast.Node, p path, depth int) {
 		e.isSeq = true
 		e.seq = len(v.Values)
 		for i, el := range v.Values {
-			q := p.at(i)
-			if el == nil {
+			if el == nil || x.light && !isContainer(el) {
 				continue
 			}
+			q := p.at(i)
 			x.setPos(q, el.GetToken())
-			x.markValue(el, q)
+			if !x.light {
+				x.markValue(el, q)
+			}
 			x.indexYAML(el, q, depth+1)
 		}
 	}
@@ -305,14 +325,39 @@ func (x *index) indexPairs(pairs []*ast.MappingValueNode, p path, depth int, n a
 		}
 		k := yamlKey(mv.Key)
 		e.keys = append(e.keys, k)
+		if x.light && !isContainer(mv.Value) {
+			continue
+		}
 		q := p.key(k)
 		x.setPos(q, mv.Key.GetToken())
-		x.markValue(mv.Key, q)
+		if !x.light {
+			x.markValue(mv.Key, q)
+		}
 		if mv.Value != nil {
-			x.markValue(mv.Value, q)
+			if !x.light {
+				x.markValue(mv.Value, q)
+			}
 			x.indexYAML(mv.Value, q, depth+1)
 		}
 	}
+}
+
+// isContainer reports whether n is a mapping or a list (possibly under
+// an anchor or tag), or an alias, which may name one.
+func isContainer(n ast.Node) bool {
+	for n != nil {
+		switch v := n.(type) {
+		case *ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode, *ast.AliasNode:
+			return true
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // entry returns the entry of p, creating it.
@@ -381,29 +426,50 @@ func yamlKey(k ast.MapKeyNode) string {
 func (x *index) indexJSON(data []byte) error {
 	lines := lineStarts(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
+	// The tokenizer moves forward: columns are counted on from the last
+	// position, not from the start of the line (quadratic on long lines).
+	var cur struct{ line, off, col int }
 	pos := func() (int, int) {
 		off := int(dec.InputOffset())
 		for off < len(data) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
 			off++
 		}
-		return lineCol(data, lines, off)
+		l := sort.Search(len(lines), func(i int) bool { return lines[i] > off })
+		if l != cur.line || off < cur.off {
+			cur.line, cur.off, cur.col = l, lines[l-1], 1
+		}
+		cur.col += utf8.RuneCount(data[cur.off:off])
+		cur.off = off
+		return l, cur.col
 	}
-	var walk func(p path, depth int) error
-	walk = func(p path, depth int) error {
+	// walk indexes the value at p; kl, kc are the position of its key
+	// (0 for list elements and the top).
+	var walk func(p path, depth, kl, kc int) error
+	walk = func(p path, depth, kl, kc int) error {
 		line, col := pos()
 		start := int(dec.InputOffset())
 		tok, err := dec.Token()
 		if err != nil {
 			return x.jsonSyntax(data, lines, dec, err)
 		}
-		e := x.entry(p, nil)
-		if e.line == 0 {
-			e.line, e.col = line, col
-		}
 		d, ok := tok.(json.Delim)
 		if !ok {
-			x.spans = append(x.spans, span{start, int(dec.InputOffset()), p.String()})
+			if !x.light || len(p) == 0 { // a light index still has its root
+				e := x.entry(p, nil)
+				if e.line == 0 {
+					e.line, e.col = line, col
+				}
+				if kl > 0 {
+					e.line, e.col = kl, kc
+				}
+				x.spans = append(x.spans, span{start, int(dec.InputOffset()), p.String()})
+			}
 			return nil
+		}
+		e := x.entry(p, nil)
+		e.line, e.col = line, col
+		if kl > 0 {
+			e.line, e.col = kl, kc
 		}
 		if depth > 10000 {
 			return &Error{File: x.file, Line: line, Column: col, Path: p.String(), Msg: "nested too deeply"}
@@ -425,21 +491,15 @@ func (x *index) indexJSON(data []byte) error {
 				}
 				seen[k] = true
 				e.keys = append(e.keys, k)
-				ke := x.entry(q, nil)
-				ke.line, ke.col = kl, kc
-				if err := walk(q, depth+1); err != nil {
+				if err := walk(q, depth+1, kl, kc); err != nil {
 					return err
 				}
 			}
 		case '[':
 			e.isSeq = true
 			for i := 0; dec.More(); i++ {
-				q := p.at(i)
-				el, ec := pos()
-				qe := x.entry(q, nil)
-				qe.line, qe.col = el, ec
 				e.seq++
-				if err := walk(q, depth+1); err != nil {
+				if err := walk(p.at(i), depth+1, 0, 0); err != nil {
 					return err
 				}
 			}
@@ -447,10 +507,12 @@ func (x *index) indexJSON(data []byte) error {
 		if _, err := dec.Token(); err != nil { // the closing delimiter
 			return x.jsonSyntax(data, lines, dec, err)
 		}
-		x.spans = append(x.spans, span{start, int(dec.InputOffset()), p.String()})
+		if !x.light {
+			x.spans = append(x.spans, span{start, int(dec.InputOffset()), p.String()})
+		}
 		return nil
 	}
-	if err := walk(nil, 0); err != nil {
+	if err := walk(nil, 0, 0, 0); err != nil {
 		return err
 	}
 	x.root = x.entries[""]
@@ -544,6 +606,7 @@ func (x *index) unknownField(t reflect.Type, p path) path {
 
 // jsonError turns an encoding/json decoding error into an *Error.
 func (x *index) jsonError(data []byte, err error) *Error {
+	x.whole()
 	lines := lineStarts(data)
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {

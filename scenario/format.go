@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -14,8 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/ast"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/ufun"
@@ -54,7 +52,7 @@ func Read(path string) (*Scenario, error) {
 	default:
 		return nil, fmt.Errorf("scenario: %s: unknown extension %q (want .yaml, .yml or .json)", path, filepath.Ext(path))
 	}
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
@@ -65,11 +63,15 @@ func Read(path string) (*Scenario, error) {
 // "yml") or "json"; name is the file name used in errors and as the
 // scenario's Source (and its Name when the file gives none).
 func Parse(name string, data []byte, format string) (*Scenario, error) {
-	x := newIndex(name)
+	data = bytes.TrimPrefix(data, bom)
+	if len(data) > MaxFileSize {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("the file is larger than the limit of %d bytes (%d MiB, scenario.MaxFileSize)", MaxFileSize, MaxFileSize>>20)}
+	}
+	x := newIndex(name, data)
 	var f fileScenario
 	switch strings.ToLower(format) {
 	case "yaml", "yml":
-		if err := decodeYAML(x, data, &f); err != nil {
+		if err := decodeYAML(x, &f); err != nil {
 			return nil, err
 		}
 	case "json":
@@ -176,41 +178,29 @@ type fileRect struct {
 	Where     map[string][]any `yaml:"where" json:"where"`
 }
 
-// decodeYAML parses data with goccy/go-yaml, indexes the positions of its
-// fields and decodes it strictly (unknown fields and duplicate keys are
-// errors) into f.
-func decodeYAML(x *index, data []byte, f *fileScenario) (err error) {
-	// goccy/go-yaml still panics on some malformed input (for instance
-	// github.com/goccy/go-yaml/issues/735); a scenario reader must not.
-	defer func() {
-		if r := recover(); r != nil {
-			err = &Error{File: x.file, Msg: fmt.Sprintf("malformed YAML (the YAML library failed: %v)", r)}
-		}
-	}()
-	file, err := parser.ParseBytes(data, 0)
+// decodeYAML parses data with goccy/go-yaml under the limits of
+// parseYAML, indexes the positions of its fields and decodes it strictly
+// (unknown fields and duplicate keys are errors) into f.
+func decodeYAML(x *index, f *fileScenario) error {
+	file, err := x.parseYAML()
 	if err != nil {
-		return x.yamlError(err)
+		return err
 	}
-	docs := 0
+	var body ast.Node
 	for _, d := range file.Docs {
 		if d == nil || d.Body == nil {
 			continue
 		}
-		docs++
-		if docs == 1 {
-			x.indexYAML(d.Body, nil, 0)
-			x.root = x.entries[""]
-			if x.root != nil && !x.root.mapping {
-				return x.errorf(nil, "a scenario file must be a mapping (name:, issues:, parties:, ...)")
-			}
-			continue
+		if body != nil {
+			return x.tokenError(d.Body.GetToken(), "more than one YAML document")
 		}
-		tk := d.Body.GetToken()
-		e := &Error{File: x.file, Msg: "more than one YAML document"}
-		if tk != nil {
-			e.Line, e.Column, e.Excerpt = tk.Position.Line, tk.Position.Column, excerpt(tk)
+		body = d.Body
+		x.light, x.body = true, d.Body
+		x.indexYAML(d.Body, nil, 0)
+		x.root = x.entries[""]
+		if x.root != nil && !x.root.mapping {
+			return x.errorf(nil, "a scenario file must be a mapping (name:, issues:, parties:, ...)")
 		}
-		return e
 	}
 	if x.root == nil {
 		x.root = &entry{}
@@ -218,14 +208,10 @@ func decodeYAML(x *index, data []byte, f *fileScenario) (err error) {
 	if x.root.line == 0 {
 		x.root.line, x.root.col = 1, 1
 	}
-	if tk := x.tag; tk != nil {
-		return &Error{File: x.file, Line: tk.Position.Line, Column: tk.Position.Column,
-			Msg: fmt.Sprintf("YAML tag %s is not supported in scenario files (quote the value instead)", tk.Value), Excerpt: excerpt(tk)}
+	if body == nil {
+		return nil
 	}
-	if err := yaml.UnmarshalWithOptions(data, f, yaml.Strict()); err != nil {
-		return x.yamlError(err)
-	}
-	return nil
+	return x.decodeNode(body, f)
 }
 
 // decodeJSON decodes data strictly into f with encoding/json after
@@ -233,6 +219,10 @@ func decodeYAML(x *index, data []byte, f *fileScenario) (err error) {
 // against the schema exactly (encoding/json alone would match keys
 // case-insensitively and not say where an unknown field is).
 func decodeJSON(x *index, data []byte, f *fileScenario) error {
+	if err := x.checkJSONNodes(); err != nil {
+		return err
+	}
+	x.light = true
 	if err := x.indexJSON(data); err != nil {
 		return err
 	}
@@ -253,8 +243,54 @@ func decodeJSON(x *index, data []byte, f *fileScenario) error {
 // loader turns the decoded file into a Scenario, checking every rule of
 // the format and pointing errors at the field through the index.
 type loader struct {
-	x     *index
-	space *parley.OutcomeSpace
+	x      *index
+	space  *parley.OutcomeSpace
+	names  map[*parley.Issue]map[string]int // value name -> index, per large discrete issue
+	byName map[string]int                   // issue name -> index, for many issues
+}
+
+// issueNamed returns the index of the issue named name in the loader's
+// space, or -1, through a map built once: OutcomeSpace.Issue searches
+// the issues one by one, which made a file of many issues quadratic.
+func (l *loader) issueNamed(name string) int {
+	if len(l.space.Issues) < 32 {
+		return l.space.Issue(name)
+	}
+	if l.byName == nil {
+		l.byName = make(map[string]int, len(l.space.Issues))
+		for i := range l.space.Issues {
+			l.byName[l.space.Issues[i].Name] = i
+		}
+	}
+	if i, ok := l.byName[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// index returns the index of the value named v of the issue is (one of
+// the loader's space), as is.Index does, but through a map for a large
+// discrete issue: looking up each entry of a value table one by one would
+// take time quadratic in the issue's size.
+func (l *loader) index(is *parley.Issue, v string) (int, error) {
+	if is.Kind != parley.Discrete || len(is.Values) < 32 {
+		return is.Index(v)
+	}
+	m, ok := l.names[is]
+	if !ok {
+		m = make(map[string]int, len(is.Values))
+		for k, name := range is.Values {
+			m[name] = k
+		}
+		if l.names == nil {
+			l.names = map[*parley.Issue]map[string]int{}
+		}
+		l.names[is] = m
+	}
+	if k, ok := m[v]; ok {
+		return k, nil
+	}
+	return is.Index(v) // its error
 }
 
 func (l *loader) scenario(f *fileScenario) (*Scenario, error) {
@@ -533,7 +569,7 @@ func (l *loader) linearAdditive(q path, fp *fileParty) (*ufun.LinearAdditive, er
 	w := make([]float64, n)
 	has := make([]bool, n)
 	for _, k := range keys(l.x, wp, fp.Weights) {
-		i := sp.Issue(k)
+		i := l.issueNamed(k)
 		if i < 0 {
 			return nil, l.x.errorf(wp.key(k), "party %q: weight for unknown issue %q", name, k)
 		}
@@ -575,12 +611,12 @@ func (l *loader) linearAdditive(q path, fp *fileParty) (*ufun.LinearAdditive, er
 
 	vp, lp := q.key("values"), q.key("linear")
 	for _, k := range keys(l.x, vp, fp.Values) {
-		if sp.Issue(k) < 0 {
+		if l.issueNamed(k) < 0 {
 			return nil, l.x.errorf(vp.key(k), "party %q: utilities for unknown issue %q", name, k)
 		}
 	}
 	for _, k := range keys(l.x, lp, fp.Linear) {
-		i := sp.Issue(k)
+		i := l.issueNamed(k)
 		switch {
 		case i < 0:
 			return nil, l.x.errorf(lp.key(k), "party %q: linear utilities for unknown issue %q", name, k)
@@ -654,7 +690,7 @@ func lerp(is *parley.Issue, k int, a, b float64) float64 {
 func (l *loader) table(tp path, party string, is *parley.Issue, tab map[string]*float64, evals []float64) error {
 	set := make([]bool, len(evals))
 	for _, k := range keys(l.x, tp, tab) {
-		j, err := is.Index(k)
+		j, err := l.index(is, k)
 		if err != nil {
 			return l.x.errorf(tp.key(k), "party %q: issue %q has no value %q", party, is.Name, k)
 		}
@@ -719,7 +755,7 @@ func (l *loader) constraint(q path, fp *fileParty) (*ufun.Constraint, error) {
 		rects[r] = ufun.Rect{Utility: *fr.Utility, Exclusive: fr.Exclusive}
 		wp := p.key("where")
 		for _, k := range keys(l.x, wp, fr.Where) {
-			i := l.space.Issue(k)
+			i := l.issueNamed(k)
 			if i < 0 {
 				return nil, l.x.errorf(wp.key(k), "party %q: rect %d: unknown issue %q", name, r+1, k)
 			}
@@ -734,7 +770,7 @@ func (l *loader) constraint(q path, fp *fileParty) (*ufun.Constraint, error) {
 				if !ok {
 					return nil, l.x.errorf(wp.key(k).at(j), "party %q: rect %d: issue %q: bound %v is not a value", name, r+1, k, v)
 				}
-				x, err := is.Index(s)
+				x, err := l.index(is, s)
 				if err != nil {
 					return nil, l.x.errorf(wp.key(k).at(j), "party %q: rect %d: %v", name, r+1, err)
 				}
@@ -786,7 +822,7 @@ func (l *loader) references(refs map[string]map[string]any) ([]Reference, error)
 		}
 		m := refs[name]
 		for _, k := range keys(l.x, q, m) {
-			if l.space.Issue(k) < 0 {
+			if l.issueNamed(k) < 0 {
 				return nil, l.x.errorf(q.key(k), "reference %q: unknown issue %q", name, k)
 			}
 		}
@@ -800,7 +836,7 @@ func (l *loader) references(refs map[string]map[string]any) ([]Reference, error)
 			if !ok {
 				return nil, l.x.errorf(q.key(is.Name), "reference %q: issue %q: %v is not a value", name, is.Name, v)
 			}
-			k, err := is.Index(s)
+			k, err := l.index(is, s)
 			if err != nil {
 				return nil, l.x.errorf(q.key(is.Name), "reference %q: %v", name, err)
 			}
@@ -838,7 +874,7 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 	sp := l.space
 	vp := q.key("vetoes")
 	for _, k := range keys(l.x, vp, fp.Vetoes) {
-		i := sp.Issue(k)
+		i := l.issueNamed(k)
 		if i < 0 {
 			return l.x.errorf(vp.key(k), "party %q: veto on unknown issue %q", name, k)
 		}
@@ -849,7 +885,7 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 			if !ok {
 				return l.x.errorf(vp.key(k).at(j), "party %q: veto on issue %q: %v is not a value", name, k, v)
 			}
-			x, err := is.Index(s)
+			x, err := l.index(is, s)
 			if err != nil {
 				return l.x.errorf(vp.key(k).at(j), "party %q: veto: issue %q has no value %q", name, k, s)
 			}
@@ -866,7 +902,7 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 	slices.SortFunc(prof.Vetoes, compareRefs)
 	rp := q.key("ratification")
 	for _, k := range keys(l.x, rp, fp.Ratification) {
-		i := sp.Issue(k)
+		i := l.issueNamed(k)
 		if i < 0 {
 			return l.x.errorf(rp.key(k), "party %q: ratification on unknown issue %q", name, k)
 		}
@@ -874,7 +910,7 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 		tab := fp.Ratification[k]
 		set := map[int]bool{}
 		for _, v := range keys(l.x, rp.key(k), tab) {
-			x, err := is.Index(v)
+			x, err := l.index(is, v)
 			if err != nil {
 				return l.x.errorf(rp.key(k).key(v), "party %q: ratification: issue %q has no value %q", name, k, v)
 			}

@@ -97,3 +97,45 @@ func checkParse(t *testing.T, data []byte, format string) {
 		}
 	}
 }
+
+// FuzzDecodeYAML checks the bounded decoder of other YAML files (the
+// tournament file): no panic, and every failure an *Error naming the file.
+func FuzzDecodeYAML(f *testing.F) {
+	f.Add([]byte("agents: [boulware, conceder]\nscenarios: [ceasefire]\nreps: 3\nlimit: 1m\n"))
+	f.Add([]byte("a: &a [x, x]\nb: &b [*a, *a]\nagents: *b\n"))
+	f.Add([]byte("\xef\xbb\xbfreps: 1\n"))
+	f.Add([]byte("agents: !!seq [a]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v struct {
+			Agents    []string `yaml:"agents"`
+			Scenarios []string `yaml:"scenarios"`
+			Reps      int      `yaml:"reps"`
+			Limit     string   `yaml:"limit"`
+			SelfPlay  bool     `yaml:"self_play"`
+		}
+		err := DecodeYAML("fuzz.yaml", data, &v)
+		var se *Error
+		if err != nil && (!errors.As(err, &se) || se.File != "fuzz.yaml") {
+			t.Fatalf("error %T not naming the file: %v", err, err)
+		}
+		var m map[string]any
+		_ = DecodeYAML("fuzz.yaml", data, &m)
+	})
+}
+
+// FuzzExcerpt checks that excerpts never panic and stay short whatever
+// the position and text.
+func FuzzExcerpt(f *testing.F) {
+	f.Add([]byte("a\nbb\nccc\n"), 2, 2)
+	f.Add([]byte(strings.Repeat("x", 500)), 1, 400)
+	f.Add([]byte("\xff\xfe\n\r\n"), 3, 0)
+	f.Fuzz(func(t *testing.T, data []byte, line, col int) {
+		e := Excerpt(data, line, col)
+		if lines := strings.Count(e, "\n") + 1; lines > 8 {
+			t.Fatalf("%d lines", lines)
+		}
+		if line > 0 && col > 0 && col < 1<<20 && len(e) > 8*(4*excerptWidth+20)+col {
+			t.Fatalf("excerpt of %d bytes", len(e))
+		}
+	})
+}

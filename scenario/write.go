@@ -499,6 +499,11 @@ func encodeConstraint(s *Scenario, party string, c *ufun.Constraint, m *omap) er
 // they cannot be read as anything else, and are otherwise double-quoted
 // with JSON escapes (a subset of YAML's); numbers are shortest-form.
 
+// maxWrittenBlockKeys is the most keys WriteYAML writes as a block
+// mapping, one per line; larger mappings are written in flow style, which
+// the YAML parser reads in linear time (see MaxBlockKeys).
+const maxWrittenBlockKeys = 1000
+
 func writeBlockMap(b *bytes.Buffer, m *omap, indent int, first string) {
 	for i, k := range m.keys {
 		if i == 0 && first != "" {
@@ -510,7 +515,7 @@ func writeBlockMap(b *bytes.Buffer, m *omap, indent int, first string) {
 		b.WriteByte(':')
 		switch v := m.vals[i].(type) {
 		case *omap:
-			if v.flow || len(v.keys) == 0 {
+			if v.flow || len(v.keys) == 0 || len(v.keys) > maxWrittenBlockKeys {
 				b.WriteByte(' ')
 				writeFlow(b, v)
 				b.WriteByte('\n')

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,14 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/lexer"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/tournament"
@@ -196,43 +194,25 @@ func mergeSpec(f *tournamentSpec, flags tournamentSpec, c *cobra.Command) tourna
 // repeated fields are errors with their line and column). Relative
 // scenario and database paths are made relative to the file's folder.
 func readTournamentFile(path string) (*tournamentSpec, error) {
-	data, err := os.ReadFile(path)
+	data, err := scenario.ReadFile(path)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("tournament: %w", err)}
+		return nil, usageError{tournamentFileError(path, err)}
 	}
 	return parseTournamentFile(path, data)
 }
 
-// parseTournamentFile parses the YAML text of the tournament file path.
-func parseTournamentFile(path string, data []byte) (s *tournamentSpec, err error) {
-	// Tags (!!str, !x) are not part of the format, and some crash the
-	// decoder: refuse them first.
-	for _, tk := range lexer.Tokenize(string(data)) {
-		if tk.Type == token.TagType {
-			return nil, usageError{fmt.Errorf("tournament: %s:%d:%d: YAML tag %s is not supported in tournament files (quote the value instead)",
-				path, tk.Position.Line, tk.Position.Column, tk.Value)}
-		}
-	}
-	defer func() {
-		if r := recover(); r != nil { // a decoder bug on odd input
-			s, err = nil, usageError{fmt.Errorf("tournament: %s: invalid YAML (%v)", path, r)}
-		}
-	}()
-	s = &tournamentSpec{}
-	if err := yaml.UnmarshalWithOptions(data, s, yaml.Strict()); err != nil {
-		var ye yaml.Error
-		if errors.As(err, &ye) && ye.GetToken() != nil {
-			// FormatError gives "[line:col] message" and the source lines
-			// with a caret; put the position after the file name instead.
-			pos := ye.GetToken().Position
-			_, excerpt, _ := strings.Cut(ye.FormatError(false, true), "\n")
-			return nil, usageError{fmt.Errorf("tournament: %s:%d:%d: %s\n%s", path, pos.Line, pos.Column, ye.GetMessage(), strings.TrimRight(excerpt, "\n"))}
-		}
-		return nil, usageError{fmt.Errorf("tournament: %s: %w", path, err)}
+// parseTournamentFile parses the YAML text of the tournament file path,
+// under the limits of scenario files (scenario.DecodeYAML: size, nodes
+// with aliases expanded, no tags).
+func parseTournamentFile(path string, data []byte) (*tournamentSpec, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+	s := &tournamentSpec{}
+	if err := scenario.DecodeYAML(path, data, s); err != nil {
+		return nil, usageError{tournamentFileError(path, err)}
 	}
 	s.file, s.data, s.fromFile = path, data, map[string]bool{}
 	var keys map[string]any
-	if err := yaml.Unmarshal(data, &keys); err == nil {
+	if err := scenario.DecodeYAML(path, data, &keys); err == nil {
 		for k := range keys {
 			s.fromFile[k] = true
 		}
@@ -245,6 +225,27 @@ func parseTournamentFile(path string, data []byte) (s *tournamentSpec, err error
 		s.DB = filepath.Join(dir, s.DB)
 	}
 	return s, nil
+}
+
+// tournamentFileError words an error reading the tournament file path as
+// "tournament: FILE:LINE:COL: message", with the source excerpt below.
+func tournamentFileError(path string, err error) error {
+	var se *scenario.Error
+	if !errors.As(err, &se) {
+		return fmt.Errorf("tournament: %w", err) // the file system's, naming the file
+	}
+	pos := ""
+	if se.Line > 0 {
+		pos = fmt.Sprintf(":%d:%d", se.Line, se.Column)
+	}
+	msg := se.Msg
+	if se.Path != "" {
+		msg = se.Path + ": " + msg
+	}
+	if se.Excerpt != "" {
+		msg += "\n" + se.Excerpt
+	}
+	return fmt.Errorf("tournament: %s%s: %s", path, pos, msg)
 }
 
 // relativeTo resolves a scenario reference of a file in dir: a path
@@ -268,20 +269,14 @@ func (s *tournamentSpec) errorAt(key, path string, err error) error {
 	if s.file == "" || !s.fromFile[key] {
 		return usageError{fmt.Errorf("tournament: --%s: %w", flagKeys[key], err)}
 	}
+	field := strings.TrimPrefix(path, "$.")
 	pos := ""
 	excerpt := ""
-	if p, perr := yaml.PathString(path); perr == nil {
-		if f, ferr := parser.ParseBytes(s.data, 0); ferr == nil {
-			if n, nerr := p.FilterFile(f); nerr == nil && n != nil && n.GetToken() != nil {
-				tk := n.GetToken()
-				pos = fmt.Sprintf(":%d:%d", tk.Position.Line, tk.Position.Column)
-			}
-		}
-		if src, aerr := p.AnnotateSource(s.data, false); aerr == nil {
-			excerpt = "\n" + strings.TrimRight(string(src), "\n")
-		}
+	if line, col, ok := scenario.PositionYAML(s.data, field); ok {
+		pos = fmt.Sprintf(":%d:%d", line, col)
+		excerpt = "\n" + scenario.Excerpt(s.data, line, col)
 	}
-	return usageError{fmt.Errorf("tournament: %s%s: %s: %w%s", s.file, pos, strings.TrimPrefix(path, "$."), err, excerpt)}
+	return usageError{fmt.Errorf("tournament: %s%s: %s: %w%s", s.file, pos, field, err, excerpt)}
 }
 
 // buildTournament checks the spec and builds the tournament: every agent

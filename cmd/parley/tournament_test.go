@@ -11,11 +11,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
 )
@@ -268,8 +270,9 @@ func TestTournamentFileErrors(t *testing.T) {
 		name, file string
 		want       []string
 	}{
-		{"unknown field", "agents: [boulware]\nscenarios: [ceasefire]\nrepz: 3\n", []string{"t.yaml:3:1: unknown field \"repz\"", ">  3 | repz: 3\n", "^"}},
-		{"wrong type", "agents: [boulware]\nreps: many\n", []string{"t.yaml:2:7: cannot unmarshal"}},
+		{"unknown field", "agents: [boulware]\nscenarios: [ceasefire]\nrepz: 3\n", []string{"t.yaml:3:1: repz: unknown field \"repz\"", ">  3 | repz: 3\n", "^"}},
+		{"wrong type", "agents: [boulware]\nreps: many\n", []string{"t.yaml:2:7: reps: \"many\" is not an integer"}},
+		{"tag", "agents: !!seq [boulware]\n", []string{"t.yaml:1:9: YAML tag !!seq is not supported"}},
 		{"repeated field", "agents: [boulware]\nagents: [conceder]\n", []string{"t.yaml:2:1: mapping key \"agents\" already defined"}},
 		{"unknown agent", "agents: [boulware, bolware]\nscenarios: [ceasefire]\ndb: x.db\n", []string{"t.yaml:1:20: agents[1]: strategy \"bolware\"", "^"}},
 		{"bad parameter", "agents:\n  - boulware\n  - conceder:x=2\nscenarios: [ceasefire]\ndb: x.db\n", []string{"t.yaml:3:5: agents[1]", "unknown parameter \"x\""}},
@@ -297,6 +300,76 @@ func TestTournamentFileErrors(t *testing.T) {
 				t.Error("a database was created for bad input")
 			}
 		})
+	}
+}
+
+// TestTournamentFileBomb checks that a short tournament file whose
+// aliases stand for billions of strings is refused before they are
+// expanded, in bounded memory, at the line of the alias: a 390-byte file
+// once reached 10.9 GB.
+func TestTournamentFileBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [boulware, boulware, boulware, boulware, boulware, boulware, boulware, boulware, boulware, boulware]\n")
+	for i := 1; i < 9; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	for _, use := range []string{"agents: *a8\n", "limit: *a8\n", "scenarios: [*a8]\n"} {
+		data := []byte(b.String() + use)
+		var err error
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err = parseTournamentFile("bomb.yaml", data)
+		runtime.ReadMemStats(&after)
+		if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+			t.Errorf("%q: allocated %d MB, want at most 16", use, got>>20)
+		}
+		var u usageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), "bomb.yaml:6:45: with its aliases expanded") {
+			t.Errorf("%q: got %v, want a usage error at the alias", use, err)
+		}
+	}
+}
+
+// TestTournamentFileManyValues checks that a tournament file of more
+// than scenario.MaxNodes values fails while it is scanned, in bounded
+// memory.
+func TestTournamentFileManyValues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 3 MB file")
+	}
+	data := []byte("agents: [" + strings.Repeat("a, ", scenario.MaxNodes) + "a]\n")
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := parseTournamentFile("many.yaml", data)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+		t.Errorf("allocated %d MB, want at most 16", got>>20)
+	}
+	if err == nil || !strings.Contains(err.Error(), "many.yaml:1:") || !strings.Contains(err.Error(), "scenario.MaxNodes") {
+		t.Errorf("got %.200v, want the node limit with a position", err)
+	}
+}
+
+// TestTournamentFileLimits checks the size limit and the byte order mark.
+func TestTournamentFileLimits(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(scenario.MaxFileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := readTournamentFile(big); err == nil || !strings.Contains(err.Error(), "big.yaml: file larger than the limit") {
+		t.Errorf("got %v, want the size limit naming the file", err)
+	}
+	s, err := parseTournamentFile(filepath.Join(dir, "bom.yaml"), []byte("\xef\xbb\xbfagents: [boulware]\nreps: 3\n"))
+	if err != nil || s.Reps != 3 || !s.fromFile["agents"] {
+		t.Errorf("with a BOM: %+v, %v", s, err)
 	}
 }
 

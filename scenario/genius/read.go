@@ -81,7 +81,7 @@ func (r Reader) read(fsys fs.FS, dir, name, source string, display func(string) 
 			continue
 		}
 		file := display(e.Name())
-		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		data, err := scenario.ReadFileFS(fsys, path.Join(dir, e.Name())) // at most scenario.MaxFileSize
 		if err != nil {
 			return nil, fileError(file, err)
 		}
@@ -160,7 +160,7 @@ func numberTable(data []byte) bool {
 // extension. The scenario is named after the domain file's folder; its
 // Warnings are those of ParseProfile.
 func (r Reader) ReadFiles(domain string, profiles []string) (*scenario.Scenario, error) {
-	data, err := os.ReadFile(domain)
+	data, err := scenario.ReadFile(domain) // at most scenario.MaxFileSize
 	if err != nil {
 		return nil, fileError(domain, err)
 	}
@@ -176,7 +176,7 @@ func (r Reader) ReadFiles(domain string, profiles []string) (*scenario.Scenario,
 	}
 	s := &scenario.Scenario{Name: name, Source: domain, Space: d.Space, Warnings: d.Warnings}
 	for _, f := range profiles {
-		data, err := os.ReadFile(f)
+		data, err := scenario.ReadFile(f) // at most scenario.MaxFileSize
 		if err != nil {
 			return nil, fileError(f, err)
 		}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/parley-dev/parley/scenario"
 )
 
 // maxDepth bounds the nesting of XML elements, so that hostile input cannot
@@ -104,6 +106,7 @@ func parseXML(file string, data []byte) (*node, error) {
 		root  *node
 		stack []*node
 		text  []*strings.Builder
+		nodes int // elements and attributes so far
 	)
 	for {
 		line, _ := d.InputPos()
@@ -124,6 +127,12 @@ func parseXML(file string, data []byte) (*node, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			// Bound the tree while it is built, as the YAML and JSON readers
+			// do: a file of millions of tiny elements would otherwise cost
+			// gigabytes before any check runs.
+			if nodes += 1 + len(t.Attr); nodes > scenario.MaxNodes {
+				return nil, &Error{File: file, Line: line, Err: fmt.Errorf("more than %d elements and attributes", scenario.MaxNodes)}
+			}
 			n := &node{name: t.Name.Local, attrs: t.Attr, line: line}
 			if len(stack) == 0 {
 				if root != nil {

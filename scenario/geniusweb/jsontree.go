@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/parley-dev/parley/scenario"
 )
 
 // maxDepth bounds the nesting of JSON values.
@@ -92,6 +94,10 @@ func (d *doc) number(v *jvalue, field string) (float64, error) {
 
 // parseJSON parses data into a tree; errors name the file and line.
 func parseJSON(file string, data []byte) (*doc, error) {
+	var se *scenario.Error
+	if err := scenario.CheckJSON(file, data); errors.As(err, &se) {
+		return nil, &Error{File: file, Line: se.Line, Err: errors.New(se.Msg)}
+	}
 	d := &doc{file: file, data: data}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

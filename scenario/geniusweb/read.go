@@ -22,7 +22,7 @@ func ReadFiles(profiles []string) (*scenario.Scenario, error) {
 	}
 	var docs []*doc
 	for _, f := range profiles {
-		data, err := os.ReadFile(f)
+		data, err := scenario.ReadFile(f) // at most scenario.MaxFileSize
 		if err != nil {
 			return nil, fileError(f, err)
 		}
@@ -105,7 +105,7 @@ func read(fsys fs.FS, dir, name, source string, display func(string) string) (*s
 			continue
 		}
 		file := display(e.Name())
-		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		data, err := scenario.ReadFileFS(fsys, path.Join(dir, e.Name())) // at most scenario.MaxFileSize
 		if err != nil {
 			return nil, fileError(file, err)
 		}
