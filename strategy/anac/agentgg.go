@@ -11,10 +11,12 @@ import (
 
 // AgentGGOptions configure AgentGG. The zero value is the ANAC 2019 agent.
 type AgentGGOptions struct {
-	// Candidates bounds how many outcomes in the bidding band are scored
-	// against the opponent model on one turn; beyond it that many are
-	// drawn at random (default 4096; Java scores the band members among
-	// 2·|Ω| random draws).
+	// Candidates, when set, replaces the Java's search for a bid (up to
+	// three rounds of 2·|Ω| random draws, used by default on spaces of at
+	// most 2¹⁵ outcomes) by scoring the band's outcomes against the
+	// opponent model: at most this many on one turn, drawn at random when
+	// the band holds more. Larger spaces always use this search, with 4096
+	// when Candidates is 0.
 	Candidates int
 	// Samples is the number of outcomes sampled when the space is too
 	// large to enumerate (default DefaultSamples).
@@ -47,6 +49,8 @@ const (
 	ggNashWindow  = 0.003  // time over which the opponent's early offers are watched
 	ggLastCall    = 0.9989 // from this time, accept anything 0.2 above the reservation ratio
 	ggBand        = 0.1    // upper bound = lower bound + 0.1
+	ggDrawRounds  = 3      // getNeededRandomBid's rounds of 2·|Ω| random draws
+	ggDrawLimit   = 1 << 15
 )
 
 // AgentGGLowerBound returns AgentGG's lower bound on the importance ratio
@@ -107,9 +111,10 @@ func AgentGGNash(r float64) float64 { return (1-r)/1.7 + r }
 // 0.1 above. It accepts an offer whose ratio reaches the lower bound of
 // its previous turn (and after t = 0.9989 any offer 0.2 above the
 // reservation ratio). It bids, before t = 0.2, a random outcome in the
-// band; afterwards the outcome in the band the opponent likes most by a
-// frequency model of the opponent's offers before t = 0.3 (ties broken at
-// random), provided the model scores it above 0; when the band is empty,
+// band; afterwards, among 2·|Ω| random outcomes, the one in the band the
+// opponent likes most by a frequency model of the opponent's offers
+// before t = 0.3 (the first drawn of equals), provided the model scores
+// it above 0, trying up to three rounds of draws; when the band is empty,
 // or no outcome in it shares a value with the opponent's offers, a random
 // outcome above the lower bound (which may lie above the band).
 //
@@ -117,9 +122,10 @@ func AgentGGNash(r float64) float64 { return (1-r)/1.7 + r }
 // (GENIUS 9.1.9 as in Shaobo-Xu/ANAC2019): chooseAction,
 // getMaxOppoBidImpForMe, getThreshold, getNeededRandomBid,
 // ImpMap.opponent_update and getImportance. Changes besides the
-// importance adaptation: the band is read from the sorted outcomes (Java
-// draws 2·|Ω| random bids, three times) and at most Candidates of it are
-// scored; the Nash estimate starts at the first offer received, as the
+// importance adaptation: on spaces of more than 2¹⁵ outcomes (or with
+// Candidates set) the band is read from the sorted outcomes and at most
+// Candidates of it are scored, ties broken at random, instead of the
+// Java's draws; the Nash estimate starts at the first offer received, as the
 // Java reference comparison of bids does; every random choice comes from
 // Session.Rand. Parley's red lines: it never offers or accepts a vetoed
 // outcome, and ends the negotiation when every outcome is vetoed. r(t)
@@ -250,6 +256,13 @@ func (a *AgentGG) bid(t float64) parley.Outcome {
 	if t < ggRandomUntil {
 		return l.Outcome(i + a.rand.IntN(n))
 	}
+	if a.opts.Candidates == 0 && a.space.Enumerable() && a.space.Size() <= ggDrawLimit {
+		if o, ok := a.drawBand(l.Utility(i), l.Utility(j)); ok {
+			return o
+		}
+		// No band bid scored above 0 in three rounds of draws.
+		return l.Outcome(i + a.rand.IntN(l.Len()-i))
+	}
 	limit := a.opts.Candidates
 	if limit == 0 {
 		limit = 4096
@@ -281,4 +294,34 @@ func (a *AgentGG) bid(t float64) parley.Outcome {
 		return l.Outcome(i + a.rand.IntN(l.Len()-i))
 	}
 	return l.Outcome(best)
+}
+
+// drawBand searches the band [lo, hi] as AgentGG.java's
+// getNeededRandomBid does from t = 0.2: up to three rounds of 2·|Ω|
+// uniformly random outcomes; in a round, of the drawn outcomes in the band
+// (within the red lines) it keeps the first that the opponent model scores
+// strictly above every earlier one, starting from 0, and returns it at the
+// end of the round. A band bid that is never drawn is never chosen, so the
+// opponent's favourite is missed in a round with probability
+// (1 − 1/|Ω|)^(2|Ω|) ≈ e⁻² when it is alone. It reports false when no
+// round kept a bid.
+func (a *AgentGG) drawBand(lo, hi float64) (parley.Outcome, bool) {
+	size := a.space.Size()
+	p := a.lad.Profile()
+	for range ggDrawRounds {
+		best, bestScore := parley.NoOutcome, 0
+		for range 2 * size {
+			o := parley.Outcome(a.rand.IntN(size))
+			if u := a.u.Utility(o); u < lo || u > hi || p.Vetoed(o) {
+				continue
+			}
+			if s := a.opp.score(a.space, o); s > bestScore {
+				best, bestScore = o, s
+			}
+		}
+		if best != parley.NoOutcome {
+			return best, true
+		}
+	}
+	return parley.NoOutcome, false
 }

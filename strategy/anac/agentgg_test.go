@@ -155,3 +155,44 @@ func TestAgentGGActs(t *testing.T) {
 		t.Errorf("%+v, want to accept an offer worth 0.85 ≥ %v", got, n+0.3*(1-n))
 	}
 }
+
+// TestAgentGGBandDraws: from t = 0.2 AgentGG.java (getNeededRandomBid)
+// looks for its bid among 2·|Ω| uniformly random outcomes, not the whole
+// band, so it misses the opponent's favourite band bid whenever that bid
+// is not drawn, and then offers the best-scored band bid it did draw.
+// Setting as in TestAgentGGActs (band [0.8414706, 0.9414706] at t = 0.5)
+// with one more early offer, (0, 8): the model counts a = 9 twice, a = 6
+// and a = 0 once, b = 0 three times and b = 8 once, so in the band (9, 8)
+// scores 3, (9, 9) 2, (10, 8) 1 and the rest 0. A round of 242 draws from
+// the 121 outcomes misses (9, 8) with probability (120/121)^242 = 0.134
+// and then (almost surely) keeps (9, 9) or (10, 8); the next round runs
+// only when no scored band bid was drawn at all ((118/121)^242 ≈ 0.002).
+// Over 300 seeds about 40 offers are not (9, 8) (±2 standard deviations:
+// 21 to 59); scoring the whole band would give none.
+func TestAgentGGBandDraws(t *testing.T) {
+	_, p, out := ggSpace(t)
+	scored := map[parley.Outcome]bool{out(9, 8): true, out(9, 9): true, out(10, 8): true}
+	missed := 0
+	const seeds = 300
+	for seed := uint64(1); seed <= seeds; seed++ {
+		a := anac.NewAgentGG(anac.AgentGGOptions{})
+		if err := a.Init(context.Background(), session(p, seed, 100)); err != nil {
+			t.Fatal(err)
+		}
+		act(t, a, turn{t: 0}.state(100))
+		offers := []parley.Outcome{out(6, 0), out(9, 0), out(9, 0), out(0, 8)}
+		for i, tm := range []float64{0.1, 0.102, 0.11, 0.2} {
+			act(t, a, turn{offers: offers[:i+1], t: tm, round: 10 + i}.state(100))
+		}
+		got := act(t, a, turn{offers: append(offers, out(9, 0)), t: 0.5, round: 50}.state(100))
+		if got.Kind != parley.Offer || !scored[got.Outcome] {
+			t.Fatalf("seed %d: %+v, want (9, 8), (9, 9) or (10, 8)", seed, got)
+		}
+		if got.Outcome != out(9, 8) {
+			missed++
+		}
+	}
+	if missed < 21 || missed > 59 {
+		t.Errorf("the favourite (9, 8) was missed in %d of %d seeds, want about 40 (21 to 59)", missed, seeds)
+	}
+}
