@@ -13,7 +13,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/ufun"
 )
