@@ -13,8 +13,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/goccy/go-yaml/ast"
-
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/ufun"
 )
@@ -182,21 +180,13 @@ type fileRect struct {
 // parseYAML, indexes the positions of its fields and decodes it strictly
 // (unknown fields and duplicate keys are errors) into f.
 func decodeYAML(x *index, f *fileScenario) error {
-	file, err := x.parseYAML()
+	body, err := x.parseOneDoc()
 	if err != nil {
 		return err
 	}
-	var body ast.Node
-	for _, d := range file.Docs {
-		if d == nil || d.Body == nil {
-			continue
-		}
-		if body != nil {
-			return x.tokenError(d.Body.GetToken(), "more than one YAML document")
-		}
-		body = d.Body
-		x.light, x.body = true, d.Body
-		x.indexYAML(d.Body, nil, 0)
+	if body != nil {
+		x.light, x.body = true, body
+		x.indexYAML(body, nil, 0)
 		x.root = x.entries[""]
 		if x.root != nil && !x.root.mapping {
 			return x.errorf(nil, "a scenario file must be a mapping (name:, issues:, parties:, ...)")

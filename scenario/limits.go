@@ -100,22 +100,9 @@ func readAll(f fs.File, name string) ([]byte, error) {
 // the problem.
 func DecodeYAML(name string, data []byte, v any) error {
 	x := newIndex(name, bytes.TrimPrefix(data, bom))
-	file, err := x.parseYAML()
-	if err != nil {
+	body, err := x.parseOneDoc()
+	if err != nil || body == nil {
 		return err
-	}
-	var body ast.Node
-	for _, d := range file.Docs {
-		if d == nil || d.Body == nil {
-			continue
-		}
-		if body != nil {
-			return x.tokenError(d.Body.GetToken(), "more than one YAML document")
-		}
-		body = d.Body
-	}
-	if body == nil {
-		return nil
 	}
 	err = x.decodeNode(body, v)
 	if se, ok := err.(*Error); ok && se.Line > 0 && se.Path == "" {
@@ -750,4 +737,25 @@ func PositionYAML(data []byte, field string) (line, col int, ok bool) {
 		n = next
 	}
 	return 0, 0, false
+}
+
+// parseOneDoc parses the file under the limits of parseYAML and returns
+// the body of its one document (nil for an empty file); a second document
+// is an error.
+func (x *index) parseOneDoc() (ast.Node, error) {
+	file, err := x.parseYAML()
+	if err != nil {
+		return nil, err
+	}
+	var body ast.Node
+	for _, d := range file.Docs {
+		if d == nil || d.Body == nil {
+			continue
+		}
+		if body != nil {
+			return nil, x.tokenError(d.Body.GetToken(), "more than one YAML document")
+		}
+		body = d.Body
+	}
+	return body, nil
 }

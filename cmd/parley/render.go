@@ -33,24 +33,8 @@ const (
 // documented in docs/cli.md), and the result line of its trace. Per-party
 // values are objects keyed by party name; rounds count from 1.
 type RunJSON struct {
-	Schema   string `json:"schema"`
-	Scenario string `json:"scenario"`
-	// Protocol is "sao" (alternating offers) or "staged" (the scenario's
-	// declared stages); Variant the --variant that chose the stages
-	// (omitted: the declared stages in order).
-	Protocol string            `json:"protocol"`
-	Variant  string            `json:"variant,omitempty"`
-	Parties  []string          `json:"parties"`
-	Agents   map[string]string `json:"agents"`
-	// Voters are the voter strategies of mediated stages; Mediator is the
-	// mediator's strategy spec (the mediating party, if any, is
-	// Stages[k].MediatingParty).
-	Voters   map[string]string `json:"voters,omitempty"`
-	Mediator string            `json:"mediator,omitempty"`
-	Stages   []StageJSON       `json:"stages,omitempty"`
-	Seed     uint64            `json:"seed"`
-	Deadline int               `json:"deadline"`
-	Timing   string            `json:"timing"`
+	Schema string `json:"schema"`
+	RunSetup
 
 	// Reason is why the negotiation ended (parley.Reason names).
 	Reason string `json:"reason"`
@@ -83,6 +67,28 @@ type RunJSON struct {
 	AnalysisError  string            `json:"analysis_error,omitempty"`
 }
 
+// RunSetup is what ran: the part of a run's JSON that its trace header
+// repeats, so that a trace file stands alone.
+type RunSetup struct {
+	Scenario string `json:"scenario"`
+	// Protocol is "sao" (alternating offers) or "staged" (the scenario's
+	// declared stages); Variant the --variant that chose the stages
+	// (omitted: the declared stages in order).
+	Protocol string            `json:"protocol"`
+	Variant  string            `json:"variant,omitempty"`
+	Parties  []string          `json:"parties"`
+	Agents   map[string]string `json:"agents"`
+	// Voters are the voter strategies of mediated stages; Mediator is the
+	// mediator's strategy spec (the mediating party, if any, is
+	// Stages[k].MediatingParty).
+	Voters   map[string]string `json:"voters,omitempty"`
+	Mediator string            `json:"mediator,omitempty"`
+	Stages   []StageJSON       `json:"stages,omitempty"`
+	Seed     uint64            `json:"seed"`
+	Deadline int               `json:"deadline"`
+	Timing   string            `json:"timing"`
+}
+
 // StageJSON describes one stage of a staged protocol.
 type StageJSON struct {
 	Name         string   `json:"name"`
@@ -97,27 +103,15 @@ type StageJSON struct {
 // TraceHeader is the first line of a trace file: what ran, so that the
 // file stands alone.
 type TraceHeader struct {
-	Schema   string            `json:"schema"`
-	Type     string            `json:"type"` // "header"
-	Scenario string            `json:"scenario"`
-	Protocol string            `json:"protocol"`
-	Variant  string            `json:"variant,omitempty"`
-	Parties  []string          `json:"parties"`
-	Agents   map[string]string `json:"agents"`
-	Voters   map[string]string `json:"voters,omitempty"`
-	Mediator string            `json:"mediator,omitempty"`
-	Stages   []StageJSON       `json:"stages,omitempty"`
-	Seed     uint64            `json:"seed"`
-	Deadline int               `json:"deadline"`
-	Timing   string            `json:"timing"`
-	Issues   []string          `json:"issues"`
+	Schema string `json:"schema"`
+	Type   string `json:"type"` // "header"
+	RunSetup
+	Issues []string `json:"issues"`
 }
 
 // traceHeader returns the header line for the run j describes.
 func traceHeader(s *scenario.Scenario, j *RunJSON) *TraceHeader {
-	h := &TraceHeader{Schema: schemaTrace, Type: "header", Scenario: j.Scenario, Protocol: j.Protocol, Variant: j.Variant,
-		Parties: j.Parties, Agents: j.Agents, Voters: j.Voters, Mediator: j.Mediator, Stages: j.Stages,
-		Seed: j.Seed, Deadline: j.Deadline, Timing: j.Timing}
+	h := &TraceHeader{Schema: schemaTrace, Type: "header", RunSetup: j.RunSetup}
 	for i := range s.Space.Issues {
 		h.Issues = append(h.Issues, s.Space.Issues[i].Name)
 	}

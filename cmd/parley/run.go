@@ -320,8 +320,8 @@ func runFailure(r *parley.Result) error {
 // newRunJSON returns the setup part of a run's JSON.
 func newRunJSON(s *scenario.Scenario, protocol string, specs []string, seed uint64, deadline int) *RunJSON {
 	names := s.Names()
-	return &RunJSON{Schema: schemaRun, Scenario: s.Name, Protocol: protocol, Parties: names, Agents: byParty(names, specs),
-		Seed: seed, Deadline: deadline, Timing: timingSteps, MetricsParties: names}
+	return &RunJSON{Schema: schemaRun, RunSetup: RunSetup{Scenario: s.Name, Protocol: protocol, Parties: names,
+		Agents: byParty(names, specs), Seed: seed, Deadline: deadline, Timing: timingSteps}, MetricsParties: names}
 }
 
 // setResult fills in how the negotiation ended.

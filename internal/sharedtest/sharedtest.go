@@ -178,7 +178,14 @@ func goCommandStderr() io.WriteCloser {
 	if err != nil || strings.TrimSuffix(filepath.Base(exe), ".exe") != "go" {
 		return nil
 	}
-	f, err := os.OpenFile(filepath.Join("/proc", ppid, "fd", "2"), os.O_WRONLY|os.O_APPEND, 0)
+	fd := filepath.Join("/proc", ppid, "fd", "2")
+	// Only a terminal or a pipe: opening a regular file anew gives a
+	// second file offset, and the go command's own writes would then
+	// overwrite the line (redirect through a pipe, as .ci/run does).
+	if fi, err := os.Stat(fd); err != nil || fi.Mode().IsRegular() {
+		return nil
+	}
+	f, err := os.OpenFile(fd, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return nil
 	}

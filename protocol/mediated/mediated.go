@@ -73,8 +73,9 @@ type Caller interface {
 
 // Locker is implemented by mediators that want to know which issues are
 // locked (Options.Locked), so as to leave them alone. The mechanism calls
-// Lock before Init in every run; the slice is the mechanism's and must not
-// be modified or kept after the run.
+// Lock before Init in every run with the mediator's own copy of the list,
+// reused between runs: changing it changes nothing but that copy, and it
+// must not be kept after the run.
 type Locker interface {
 	Lock(issues []int)
 }
@@ -273,6 +274,7 @@ type Mechanism struct {
 	noise    rand.PCG
 
 	lockVals  []int
+	lockCopy  []int // the Locker's copy of opts.Locked
 	hazard    bool
 	hazardWin int
 	best      []float64 // per voter, then the mediator: best text utility so far
@@ -325,6 +327,7 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 		}
 		seen[i] = true
 	}
+	opts.Locked = append([]int(nil), opts.Locked...) // the caller's slice may change later
 	n := len(profiles)
 	own := make([]*parley.Profile, n)
 	for i, p := range profiles {
@@ -692,7 +695,10 @@ func (m *Mechanism) initMediator(ctx context.Context, med Mediator, s *parley.Se
 		}
 	}()
 	if l, ok := med.(Locker); ok {
-		l.Lock(m.opts.Locked)
+		// The mediator's own copy: unlocking an issue by writing to it
+		// must not reach checkProposal.
+		m.lockCopy = append(m.lockCopy[:0], m.opts.Locked...)
+		l.Lock(m.lockCopy[:len(m.lockCopy):len(m.lockCopy)])
 	}
 	return med.Init(ctx, s)
 }

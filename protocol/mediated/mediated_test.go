@@ -824,3 +824,34 @@ func TestDeclaredCapsAtOne(t *testing.T) {
 		}
 	}
 }
+
+// unlocker rewrites the list of locked issues it is handed, then proposes
+// a change to issue 0, which is locked.
+type unlocker struct{ space *parley.OutcomeSpace }
+
+func (u *unlocker) Lock(issues []int) {
+	for i := range issues {
+		issues[i] = 1
+	}
+}
+
+func (u *unlocker) Init(_ context.Context, s *parley.Session) error {
+	u.space = s.Profile.Space
+	return nil
+}
+
+func (u *unlocker) Propose(_ context.Context, st *parley.State) (parley.Outcome, error) {
+	vals := u.space.Decode(st.Text, nil)
+	vals[0] = (vals[0] + 1) % u.space.Issues[0].Size()
+	return u.space.Encode(vals)
+}
+
+// TestLockedIssuesAreTheMechanisms: a mediator that rewrites the list of
+// locked issues it is given (Locker) cannot unlock one.
+func TestLockedIssuesAreTheMechanisms(t *testing.T) {
+	_, ps := twoIssue(t)
+	res := run(t, ps, nil, mediated.Options{Rounds: 3, Locked: []int{0}}, []mediated.Voter{yes(), yes()}, &unlocker{})
+	if res.Reason != parley.ReasonError || res.Err == nil || !strings.Contains(res.Err.Error(), "locked issue") {
+		t.Fatalf("result %+v (%v), want the mediator's change of a locked issue refused", res, res.Err)
+	}
+}
