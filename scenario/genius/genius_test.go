@@ -485,3 +485,34 @@ func TestWriteRefusesExtras(t *testing.T) {
 		t.Fatalf("writing red lines to GENIUS: %v", err)
 	}
 }
+
+// TestIntegerIssueWithoutBounds: GENIUS 9 fails on a profile whose
+// integer issue lacks lowerbound or upperbound (EvaluatorInteger parses
+// both); Parley says so instead of borrowing the domain's bounds.
+func TestIntegerIssueWithoutBounds(t *testing.T) {
+	domain, err := os.ReadFile(filepath.Join("testdata", "mixed", "mixed_domain.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buyer, err := os.ReadFile(filepath.Join("testdata", "mixed", "buyer.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, drop := range []string{` lowerbound="8"`, ` upperbound="12"`} {
+		b := strings.Replace(string(buyer), `name="Hours" type="integer"`+drop, `name="Hours" type="integer"`, 1)
+		b = strings.Replace(b, drop+`>`, `>`, 1)
+		if b == string(buyer) {
+			t.Fatalf("%s: the fixture changed", drop)
+		}
+		dir := t.TempDir()
+		for name, data := range map[string][]byte{"d.xml": domain, "buyer.xml": []byte(b), "seller.xml": buyer} {
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := ReadFiles(filepath.Join(dir, "d.xml"), []string{filepath.Join(dir, "buyer.xml"), filepath.Join(dir, "seller.xml")})
+		if err == nil || !strings.Contains(err.Error(), "buyer.xml") || !strings.Contains(err.Error(), "bound") {
+			t.Errorf("without%s: got %v, want an error naming buyer.xml and the bounds", drop, err)
+		}
+	}
+}

@@ -401,12 +401,21 @@ func (w *warner) discreteEvals(el *node, is *parley.Issue) ([]float64, error) {
 // parameter1 (slope) and parameter0 on the raw value v; both are read.
 func integerEvals(file string, el *node, is *parley.Issue) ([]float64, error) {
 	lower := is.Min
-	if _, ok := el.attr("lowerbound"); ok {
+	_, hasLower := el.attr("lowerbound")
+	_, hasUpper := el.attr("upperbound")
+	if hasLower {
 		lo, _, err := bounds(file, el, true)
 		if err != nil {
 			return nil, err
 		}
 		lower = lo
+	}
+	if ev := el.child("evaluator"); (ev == nil || hasAttr(ev, "slope")) && (!hasLower || !hasUpper) {
+		// GENIUS 9's EvaluatorInteger.loadFromXML parses both attributes
+		// of the profile's <issue> and fails without them. (Files of
+		// GENIUS before version 5, with parameter0/parameter1, are read
+		// as before: GENIUS 9 reads neither.)
+		return nil, errorf(file, el, "issue %q: an integer issue needs lowerbound and upperbound attributes in the profile (GENIUS fails to load it without them)", is.Name)
 	}
 	slope, offset := 0.0, 0.0 // GENIUS defaults when there is no evaluator
 	if ev := el.child("evaluator"); ev != nil {
@@ -667,4 +676,10 @@ func rect(file string, n *node, d *Domain) (r ufun.Rect, keep bool, err error) {
 		r.Exclusive, r.Conds = false, nil
 	}
 	return r, true, nil
+}
+
+// hasAttr reports whether n has the attribute name.
+func hasAttr(n *node, name string) bool {
+	_, ok := n.attr(name)
+	return ok
 }
