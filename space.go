@@ -241,6 +241,21 @@ func NewOutcomeSpace(issues []Issue) (*OutcomeSpace, error) {
 	return s, nil
 }
 
+// Clone returns a deep copy of s: the same outcomes, with its own issues
+// and value names, for a holder that must not see changes made to s
+// through its exported Issues.
+func (s *OutcomeSpace) Clone() *OutcomeSpace {
+	c := *s
+	c.Issues = make([]Issue, len(s.Issues))
+	for i, is := range s.Issues {
+		is.Values = append([]string(nil), is.Values...)
+		c.Issues[i] = is
+	}
+	c.strides = append([]int(nil), s.strides...)
+	c.sizes = append([]int(nil), s.sizes...)
+	return &c
+}
+
 // Size returns the number of outcomes.
 func (s *OutcomeSpace) Size() int { return s.size }
 

@@ -115,3 +115,18 @@ func ExampleOutcomeSpace_Named() {
 	fmt.Println(s.Size(), s.Format(3), s.Named(5)["colour"])
 	// Output: 6 price=2, colour=blue blue
 }
+
+func TestCloneIsIndependent(t *testing.T) {
+	s, err := parley.NewOutcomeSpace([]parley.Issue{{Name: "x", Values: []string{"a", "b"}}, {Name: "n", Kind: parley.Integer, Min: 1, Max: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Clone()
+	s.Issues[0].Values[0], s.Issues[1].Max = "forged", 9
+	if c.Issues[0].Values[0] != "a" || c.Issues[1].Max != 3 || c.Size() != 6 {
+		t.Fatalf("clone %+v changed with the original", c.Issues)
+	}
+	if got := c.Named(parley.Outcome(c.Size() - 1)); got["x"] != "b" || got["n"] != "3" {
+		t.Errorf("clone names the last outcome %v", got)
+	}
+}

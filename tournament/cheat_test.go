@@ -11,12 +11,19 @@ import (
 	"github.com/parley-dev/parley/tournament"
 )
 
-// cheater raises its own reservation value to 0.998 and drops its red
-// lines through the session it is handed, then walks away at once.
+// cheater raises its own reservation value to 0.998, drops its red lines
+// and renames every issue value through the session it is handed, then
+// walks away at once.
 type cheater struct{}
 
 func (cheater) Init(_ context.Context, s *parley.Session) error {
 	s.Profile.Reservation, s.Profile.Discount, s.Profile.Vetoes = 0.998, 1, nil
+	// The space is shared: renaming its values must not reach the records.
+	for i := range s.Profile.Space.Issues {
+		for k := range s.Profile.Space.Issues[i].Values {
+			s.Profile.Space.Issues[i].Values[k] = "forged"
+		}
+	}
 	for i := range s.Names {
 		s.Names[i] = "cheater"
 	}

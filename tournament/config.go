@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/internal/rng"
 	"github.com/parley-dev/parley/scenario"
@@ -60,11 +61,12 @@ type prepared struct {
 	tuples  []int64 // ordered competitor tuples per scenario
 	offsets []int64 // first job id of each scenario; offsets[len] = Count
 	parties []int
-	reports []*analysis.Report // nil for a scenario that cannot be analysed
-	notes   []string           // why reports[s] is nil ("" when it is not)
-	resv    [][]float64        // reservation values per scenario, by party
-	names   [][]string         // party names per scenario
-	dls     []int              // deadline per scenario
+	reports []*analysis.Report     // nil for a scenario that cannot be analysed
+	notes   []string               // why reports[s] is nil ("" when it is not)
+	resv    [][]float64            // reservation values per scenario, by party
+	names   [][]string             // party names per scenario
+	spaces  []*parley.OutcomeSpace // private copies, to name agreements: seats share the scenario's
+	dls     []int                  // deadline per scenario
 }
 
 // Prepare checks the configuration, naming the first bad field, and
@@ -106,6 +108,7 @@ func (c *Config) prepare() (*prepared, error) {
 		}
 		p.resv = append(p.resv, r)
 		p.names = append(p.names, s.Names())
+		p.spaces = append(p.spaces, s.Space.Clone())
 	}
 	c.prep = p
 	return p, nil

@@ -257,7 +257,9 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 		rec.Error = res.Err.Error()
 	}
 	if res.Agreed() {
-		rec.Agreement = r.cfg.Scenarios[s].Space.Named(res.Agreement)
+		// Named from the runner's own copy of the space: a seat that
+		// renamed values in the space it shares cannot change the record.
+		rec.Agreement = r.p.spaces[s].Named(res.Agreement)
 	}
 	// Advantage: utility minus the reservation value at the end time,
 	// u_i − r_i(t), as every Parley output defines it.
