@@ -76,6 +76,14 @@ func Path(tb testing.TB, rel string) string {
 	return p
 }
 
+// Dir returns the shared folder beside the repository root, after checking
+// as Path does (skipping tb loudly otherwise) that rel is in it.
+func Dir(tb testing.TB, rel string) string {
+	tb.Helper()
+	p := Path(tb, rel)
+	return strings.TrimSuffix(p, string(filepath.Separator)+filepath.FromSlash(rel))
+}
+
 // Skipf skips tb because the shared data at path is absent, with the
 // message format, and counts it for Main's summary.
 func Skipf(tb testing.TB, path, format string, args ...any) {

@@ -2,7 +2,6 @@ package genius
 
 import (
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,29 +11,11 @@ import (
 	"github.com/parley-dev/parley/internal/sharedtest"
 )
 
-// sharedScenarios returns the folder of real GENIUS scenarios, a sibling
-// shared/ of the repository root (the folder holding go.mod), or skips.
+// sharedScenarios returns the folder of real GENIUS scenarios in shared/
+// beside the repository, or skips loudly.
 func sharedScenarios(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			sharedtest.Skipf(tb, "shared/scenarios/genius", "SKIPPED: no go.mod above the test folder, so no shared/scenarios/genius to test against")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared", "scenarios", "genius")
-	if _, err := os.Stat(shared); err != nil {
-		sharedtest.Skipf(tb, shared, "SKIPPED: real GENIUS scenarios not found at %s (%v); only the testdata fixtures were checked", shared, err)
-	}
-	return shared
+	return sharedtest.Path(tb, "scenarios/genius")
 }
 
 // TestSharedScenarios reads every real scenario, checks its outcome count,

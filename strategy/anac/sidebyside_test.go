@@ -32,29 +32,12 @@ type ezRecord struct {
 	U         []float64 `json:"u"`
 }
 
-// sharedDir returns the shared/ folder beside the repository root (the
-// folder holding go.mod), or skips the test loudly when file is not in it.
+// sharedDir returns the shared/ folder beside the repository root, or
+// skips the test loudly when file is not in it: GENIUS fidelity is then
+// not checked.
 func sharedDir(tb testing.TB, file string) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			sharedtest.Skipf(tb, "shared", "SKIPPED: no go.mod above the test folder, so no shared/ with recorded GENIUS sessions: GENIUS fidelity NOT checked")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(filepath.Join(shared, file)); err != nil {
-		sharedtest.Skipf(tb, filepath.Join(shared, file), "SKIPPED: %s not found under %s (%v): GENIUS fidelity NOT checked", file, shared, err)
-	}
-	return shared
+	return sharedtest.Dir(tb, file)
 }
 
 // loadEZ reads the recorded GENIUS sessions on England-Zimbabwe.

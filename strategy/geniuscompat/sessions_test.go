@@ -38,29 +38,11 @@ func (s *session) String() string {
 	return fmt.Sprintf("%s %v %v D=%d", filepath.Base(s.Scenario), s.Profiles, s.Agents, s.Deadline)
 }
 
-// sharedDir returns the shared/ folder beside the repository root (the
-// folder holding go.mod), or skips the test loudly.
+// sharedDir returns the shared/ folder beside the repository root, or
+// skips the test loudly when the recorded GENIUS sessions are absent.
 func sharedDir(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			sharedtest.Skipf(tb, "shared", "SKIPPED: no go.mod above the test folder, so no shared/ with recorded GENIUS sessions")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(filepath.Join(shared, "reference", "genius-sessions.json")); err != nil {
-		sharedtest.Skipf(tb, filepath.Join(shared, "reference", "genius-sessions.json"), "SKIPPED: recorded GENIUS sessions not found under %s (%v): GENIUS compatibility NOT checked", shared, err)
-	}
-	return shared
+	return sharedtest.Dir(tb, "reference/genius-sessions.json")
 }
 
 // loadSessions reads the recorded sessions.
