@@ -150,25 +150,17 @@ func replay(c *cobra.Command, db string, id int64, limit time.Duration, show int
 // record holds no end time or steps: Time is -1 (unknown) and Steps 0
 // until the caller sets them.
 func recordJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int, r *tournament.Record) *RunJSON {
-	names := s.Names()
 	j := newRunJSON(s, protocolSAO, specs, seed, deadline)
 	j.Reason, j.Rounds, j.Time, j.Error = r.Reason, r.Rounds, -1, r.Error
 	j.Agreement = namedOutcomeJSON(s.Space, r.Agreement)
-	resv := make([]float64, len(names))
-	for i := range names {
-		resv[i] = s.Parties[i].Profile.Reservation
-	}
-	j.Utilities = byParty(names, r.Utilities)
-	j.DiscountedUtilities = byParty(names, r.Discounted)
-	j.Reservation = byParty(names, resv)
-	j.Advantage = byParty(names, r.Advantage)
+	setUtilities(j, s, r.Utilities, r.Discounted, r.Advantage)
 	if r.MetricsNote != "" {
 		// The scenario could not be analysed: no distances to report.
 		j.AnalysisError = r.MetricsNote
 		return j
 	}
 	j.Metrics = &analysis.Metrics{Welfare: r.Welfare, ParetoDistance: r.ParetoDistance, NashDistance: r.NashDistance, HasNash: r.HasNash,
-		Rational: analysis.Rational(r.Utilities, resv)}
+		Rational: analysis.Rational(r.Utilities, reservations(s))}
 	return j
 }
 

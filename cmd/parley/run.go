@@ -324,6 +324,25 @@ func newRunJSON(s *scenario.Scenario, protocol string, specs []string, seed uint
 		Agents: byParty(names, specs), Seed: seed, Deadline: deadline, Timing: timingSteps}, MetricsParties: names}
 }
 
+// setUtilities fills in the per-party utilities, discounted utilities,
+// reservation values and advantages, keyed by party name.
+func setUtilities(j *RunJSON, s *scenario.Scenario, u, disc, adv []float64) {
+	names := s.Names()
+	j.Utilities = byParty(names, u)
+	j.DiscountedUtilities = byParty(names, disc)
+	j.Reservation = byParty(names, reservations(s))
+	j.Advantage = byParty(names, adv)
+}
+
+// reservations returns every party's reservation value at t = 0.
+func reservations(s *scenario.Scenario) []float64 {
+	resv := make([]float64, len(s.Parties))
+	for i := range s.Parties {
+		resv[i] = s.Parties[i].Profile.Reservation
+	}
+	return resv
+}
+
 // setResult fills in how the negotiation ended.
 func setResult(j *RunJSON, s *scenario.Scenario, res *parley.Result) {
 	names := s.Names()
@@ -331,14 +350,7 @@ func setResult(j *RunJSON, s *scenario.Scenario, res *parley.Result) {
 	if res.Agreed() {
 		j.Agreement = outcomeJSON(s.Space, res.Agreement)
 	}
-	resv := make([]float64, len(names))
-	for i := range names {
-		resv[i] = s.Parties[i].Profile.Reservation
-	}
-	j.Utilities = byParty(names, res.Utilities)
-	j.DiscountedUtilities = byParty(names, res.Discounted)
-	j.Reservation = byParty(names, resv)
-	j.Advantage = byParty(names, advantages(s.Profiles(), res.Utilities, res.Time))
+	setUtilities(j, s, res.Utilities, res.Discounted, advantages(s.Profiles(), res.Utilities, res.Time))
 	j.AcceptedBy, j.EndedBy = nil, nil
 	if res.Party >= 0 && res.Party < len(names) {
 		who := names[res.Party]
