@@ -89,11 +89,11 @@ type prepared struct {
 	meds    int64   // mediators per scenario (at least 1)
 	// negs lists, per scenario, the parties that take a competitor (nil:
 	// all); metric lists those the analysis is over (nil: all).
-	negs   [][]int
-	metric [][]int
-	plans  []staged.Plan // per scenario, for ProtocolStaged
-	best   [][]float64   // per scenario: each metric party's best feasible utility (nil without analysis)
-	offsets []int64 // first job id of each scenario; offsets[len] = Count
+	negs    [][]int
+	metric  [][]int
+	plans   []staged.Plan // per scenario, for ProtocolStaged
+	best    [][]float64   // per scenario: each metric party's best feasible utility (nil without analysis)
+	offsets []int64       // first job id of each scenario; offsets[len] = Count
 	parties []int
 	reports []*analysis.Report     // nil for a scenario that cannot be analysed
 	notes   []string               // why reports[s] is nil ("" when it is not)

@@ -64,8 +64,8 @@ const (
 // Job is one negotiation of a tournament, fully determined by the Config
 // and its ID: the ID is its position in the enumeration (see JobAt).
 type Job struct {
-	ID       int64  `json:"id"`
-	Scenario int    `json:"scenario"` // index into Config.Scenarios
+	ID       int64 `json:"id"`
+	Scenario int   `json:"scenario"` // index into Config.Scenarios
 	// Agents is the competitor index per party, in party order: nil in a
 	// mediated tournament, -1 for a party that makes no offers in a staged
 	// one.
@@ -82,9 +82,9 @@ type Job struct {
 // Record is the result of one negotiation as stored. Utility vectors list
 // the parties in the scenario's party order.
 type Record struct {
-	JobID    int64    `json:"job_id"`
-	Scenario string   `json:"scenario"` // the scenario's reference (Meta.Scenarios)
-	Rep      int      `json:"rep"`
+	JobID    int64  `json:"job_id"`
+	Scenario string `json:"scenario"` // the scenario's reference (Meta.Scenarios)
+	Rep      int    `json:"rep"`
 	// Agents is the competitor name per party: "" for a party that makes
 	// no offers (all of them in a mediated tournament).
 	Agents []string `json:"agents"`
