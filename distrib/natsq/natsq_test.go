@@ -18,6 +18,8 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
 )
 
@@ -764,5 +766,58 @@ func TestCoordinatorGivesUp(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the coordinator did not give up")
+	}
+}
+
+// TestQueueMediated runs a mediated tournament on two in-process workers:
+// the jobs carry mediator and voter pool, the records come back the same
+// as a local run's.
+func TestQueueMediated(t *testing.T) {
+	srv := startServer(t, true)
+	r := testResolver(0)
+	r.Mediator = func(spec string) (func() mediated.Mediator, error) {
+		f, err := mediator.ParseMediator(spec)
+		if err != nil {
+			return nil, err
+		}
+		return func() mediated.Mediator { return f() }, nil
+	}
+	r.Voter = func(spec string) (func() mediated.Voter, error) {
+		f, err := mediator.ParseVoter(spec)
+		if err != nil {
+			return nil, err
+		}
+		return func() mediated.Voter { return f() }, nil
+	}
+	config := func() *tournament.Config {
+		cfg := testConfig(t, r, nil, []string{"two-issue", "two-issue-swapped"}, 5, 3)
+		cfg.Protocol, cfg.Rule, cfg.Info = tournament.ProtocolMediated, mediated.RuleMediator, mediated.InfoDeclared
+		for _, m := range []string{"hillclimb", "anneal", "nash"} {
+			f, _ := r.Mediator(m)
+			cfg.Mediators = append(cfg.Mediators, tournament.Mediator{Name: m, New: f})
+		}
+		for _, v := range []string{"hillclimber", "annealer"} {
+			f, _ := r.Voter(v)
+			cfg.Voters = append(cfg.Voters, tournament.Voter{Name: v, New: f})
+		}
+		return cfg
+	}
+	want := localRecords(t, config())
+	cfg := config()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	q, err := Dial(ctx, srv.ClientURL(), Options{Batch: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	startWorkers(t, srv.ClientURL(), 2, r, Options{}, 0)
+	st := newMemStore()
+	if _, err := tournament.Run(ctx, cfg, st, tournament.RunOptions{Queue: q}); err != nil {
+		t.Fatal(err)
+	}
+	sameResults(t, tournament.Count(cfg), st.recs, want)
+	if rec := st.recs[0]; rec.Mediator != "hillclimb" || len(rec.Voters) != 2 {
+		t.Errorf("record 0 names mediator %q and voters %v", rec.Mediator, rec.Voters)
 	}
 }
