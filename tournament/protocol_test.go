@@ -168,28 +168,28 @@ func TestProtocolConfigErrors(t *testing.T) {
 	neg := competitors(t, "boulware", "conceder")
 	tests := []struct {
 		name string
-		cfg  tournament.Config
+		cfg  *tournament.Config
 		want string
 	}{
-		{"mediated with negotiators", tournament.Config{Protocol: tournament.ProtocolMediated, Competitors: neg,
+		{"mediated with negotiators", &tournament.Config{Protocol: tournament.ProtocolMediated, Competitors: neg,
 			Mediators: mediators(t, "hillclimb"), Voters: voters(t, "hillclimber")}, "takes no negotiators"},
-		{"mediated without voters", tournament.Config{Protocol: tournament.ProtocolMediated, Mediators: mediators(t, "hillclimb")}, "needs voters"},
-		{"sao with mediators", tournament.Config{Competitors: neg, Mediators: mediators(t, "hillclimb")}, "take no mediators"},
-		{"staged with two mediators", tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg,
+		{"mediated without voters", &tournament.Config{Protocol: tournament.ProtocolMediated, Mediators: mediators(t, "hillclimb")}, "needs voters"},
+		{"sao with mediators", &tournament.Config{Competitors: neg, Mediators: mediators(t, "hillclimb")}, "take no mediators"},
+		{"staged with two mediators", &tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg,
 			Mediators: mediators(t, "hillclimb", "nash")}, "at most one mediator"},
-		{"rule outside mediated", tournament.Config{Competitors: neg, Rule: mediated.RuleMajority}, "apply to mediated"},
-		{"staged deadline", tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg, Deadline: 10,
+		{"rule outside mediated", &tournament.Config{Competitors: neg, Rule: mediated.RuleMajority}, "apply to mediated"},
+		{"staged deadline", &tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg, Deadline: 10,
 			Scenarios: []*scenario.Scenario{cease}}, "set their own rounds"},
-		{"staged without protocol", tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg,
+		{"staged without protocol", &tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg,
 			Scenarios: []*scenario.Scenario{twoIssue("tiny")}}, "declares no protocol"},
-		{"staged without mediator", tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg,
+		{"staged without mediator", &tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg,
 			Voters: voters(t, "reservation"), Scenarios: []*scenario.Scenario{cease}}, "needs a mediator"},
-		{"staged without offers", tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg, Variant: "mediated_from_start",
+		{"staged without offers", &tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg, Variant: "mediated_from_start",
 			Mediators: mediators(t, "hillclimb"), Voters: voters(t, "reservation"), Scenarios: []*scenario.Scenario{cease}}, "no competitor takes a seat"},
-		{"variant outside staged", tournament.Config{Competitors: neg, Variant: "x", Scenarios: []*scenario.Scenario{twoIssue("tiny")}}, "only a staged tournament"},
-		{"duplicate voter", tournament.Config{Protocol: tournament.ProtocolMediated, Mediators: mediators(t, "hillclimb"),
+		{"variant outside staged", &tournament.Config{Competitors: neg, Variant: "x", Scenarios: []*scenario.Scenario{twoIssue("tiny")}}, "only a staged tournament"},
+		{"duplicate voter", &tournament.Config{Protocol: tournament.ProtocolMediated, Mediators: mediators(t, "hillclimb"),
 			Voters: voters(t, "hillclimber", "hillclimber")}, `voter "hillclimber" appears twice`},
-		{"unknown protocol", tournament.Config{Protocol: "auction", Competitors: neg}, `protocol "auction"`},
+		{"unknown protocol", &tournament.Config{Protocol: "auction", Competitors: neg}, `protocol "auction"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,8 +17,8 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
 )
