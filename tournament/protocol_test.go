@@ -204,3 +204,108 @@ func TestProtocolConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestMediatorReport checks the mediators' leaderboard on hand-made
+// records: B's four repetitions are one record (a deterministic mediator),
+// which counts once; A's vary and count four times; the pairs are by
+// scenario, voter pool and repetition.
+func TestMediatorReport(t *testing.T) {
+	m := tournament.Meta{Scenarios: []string{"s", "big"}, Reps: 4, Deadline: 10, Planned: 16, Protocol: tournament.ProtocolMediated,
+		Mediators: []string{"A", "B"}, Voters: []string{"v"}}
+	rec := func(id int64, med string, rep int, agreed bool, welfare, fair float64, rounds int) tournament.Record {
+		r := tournament.Record{JobID: id, Scenario: "s", Rep: rep, Agents: []string{}, Mediator: med, Voters: []string{"v", "v"},
+			Utilities: []float64{welfare / 2, welfare / 2}, Discounted: []float64{welfare / 2, welfare / 2}, Advantage: []float64{0, 0},
+			Rounds: rounds, Reason: "deadline", Welfare: welfare, Fairness: fair, HasFairness: true, NashDistance: 1 - welfare/2, HasNash: true}
+		if agreed {
+			r.Reason = "agreement"
+		}
+		return r
+	}
+	recs := []tournament.Record{
+		rec(0, "A", 0, true, 1.6, 0.6, 10), rec(1, "A", 1, true, 1.6, 0.6, 10), rec(2, "A", 2, false, 0.4, 0, 10), rec(3, "A", 3, true, 1.2, 0.4, 20),
+		rec(4, "B", 0, false, 0.4, 0, 10), rec(5, "B", 1, false, 0.4, 0, 10), rec(6, "B", 2, false, 0.4, 0, 10), rec(7, "B", 3, false, 0.4, 0, 10),
+	}
+	// A scenario that could not be analysed: welfare only.
+	big := rec(8, "A", 0, true, 1, 0, 5)
+	big.Scenario, big.HasNash, big.HasFairness, big.MetricsNote = "big", false, false, "too large to enumerate"
+	recs = append(recs, big)
+	tl := tournament.NewTally(m)
+	for i := range recs {
+		if err := tl.Add(&recs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := tl.Report()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Runs != 9 || r.Collapsed != 3 || r.Distinct != 6 || len(r.Leaderboard) != 0 {
+		t.Fatalf("runs %d collapsed %d distinct %d leaderboard %d", r.Runs, r.Collapsed, r.Distinct, len(r.Leaderboard))
+	}
+	if len(r.Mediators) != 2 || r.Mediators[0].Mediator != "A" || r.Mediators[1].Mediator != "B" {
+		t.Fatalf("mediators %+v", r.Mediators)
+	}
+	a, b := r.Mediators[0], r.Mediators[1]
+	near := func(x, y float64) bool { return x-y < 1e-12 && y-x < 1e-12 }
+	switch {
+	case a.Runs != 5 || b.Runs != 1:
+		t.Errorf("runs A %d, B %d; want 5 and 1", a.Runs, b.Runs)
+	case !near(a.AgreementRate.Mean, 4.0/5) || !near(b.AgreementRate.Mean, 0):
+		t.Errorf("agreement A %v, B %v", a.AgreementRate, b.AgreementRate)
+	case !near(a.Welfare.Mean, (1.6+1.6+0.4+1.2+1)/5) || a.Welfare.N != 5:
+		t.Errorf("welfare A %+v", a.Welfare)
+	case a.NashDistance.N != 4 || a.Fairness.N != 4 || !near(a.Fairness.Mean, (0.6+0.6+0+0.4)/4):
+		t.Errorf("nash %+v fairness %+v: the unanalysed scenario must be left out", a.NashDistance, a.Fairness)
+	case a.Rounds.N != 4 || !near(a.Rounds.Mean, (10+10+20+5)/4.0) || b.Rounds.N != 0:
+		t.Errorf("rounds A %+v B %+v", a.Rounds, b.Rounds)
+	}
+	if len(r.MetricsNotes) != 1 || r.MetricsNotes[0].Scenario != "big" {
+		t.Errorf("metrics notes %+v", r.MetricsNotes)
+	}
+	got := map[string]tournament.MediatorComparison{}
+	for _, c := range r.MediatorPairwise {
+		got[c.Metric] = c
+	}
+	// Pairs: scenario s, repetitions 0..3 (B's collapsed repetitions pair
+	// with A's, which differ); no rounds pairs (B never agreed).
+	if c := got[tournament.MetricWelfare]; c.A != "A" || c.B != "B" || c.Pairs != 4 || !near(c.MeanDiff, (1.2+1.2+0+0.8)/4) || c.Test != "wilcoxon" {
+		t.Errorf("welfare comparison %+v", c)
+	}
+	if c := got[tournament.MetricAgreement]; c.Pairs != 4 || c.Test != "mcnemar" || !near(c.MeanDiff, 0.75) {
+		t.Errorf("agreement comparison %+v", c)
+	}
+	if _, ok := got[tournament.MetricRounds]; ok {
+		t.Errorf("rounds compared without a pair in which both agreed")
+	}
+}
+
+// TestMediatedTournamentReport runs a mediated tournament and reports it:
+// every mediator is ranked and every two are compared on every metric.
+func TestMediatedTournamentReport(t *testing.T) {
+	cfg := mediatedConfig(t, 2)
+	st := newMemStore()
+	if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tl := tournament.NewTally(*st.meta)
+	for _, r := range st.sorted() {
+		if err := tl.Add(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := tl.Report()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Mediators) != 4 || r.Runs != 64 {
+		t.Fatalf("%d mediators, %d runs", len(r.Mediators), r.Runs)
+	}
+	for _, m := range r.Mediators {
+		if m.Runs == 0 || m.Welfare.N != m.Runs {
+			t.Errorf("standing %+v", m)
+		}
+	}
+	if n := len(r.MediatorPairwise); n < 5*6 {
+		t.Errorf("%d comparisons, want at least 30 (5 metrics always paired × 6 pairs)", n)
+	}
+}
