@@ -36,3 +36,26 @@ func benchRunner(b *testing.B, limit time.Duration) {
 
 func BenchmarkRunner(b *testing.B)      { benchRunner(b, 0) }
 func BenchmarkRunnerLimit(b *testing.B) { benchRunner(b, time.Minute) }
+
+// BenchmarkRunnerMediated is BenchmarkRunner for single-text mediation:
+// a hill-climbing mediator with hill-climbing voters, 100 rounds.
+func BenchmarkRunnerMediated(b *testing.B) {
+	cfg := &tournament.Config{Protocol: tournament.ProtocolMediated, Mediators: mediators(b, "hillclimb"), Voters: voters(b, "hillclimber"),
+		Scenarios: []*scenario.Scenario{synthetic(b, "syn", 1, 6, 5, 4, 3)}, Reps: 1000, Deadline: 100}
+	r, err := tournament.NewRunner(cfg, tournament.RunnerOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	n := tournament.Count(cfg)
+	ctx := context.Background()
+	b.ReportAllocs()
+	id := int64(0)
+	for b.Loop() {
+		j, _ := tournament.JobAt(cfg, id%n)
+		if _, err := r.Run(ctx, j); err != nil {
+			b.Fatal(err)
+		}
+		id++
+	}
+}

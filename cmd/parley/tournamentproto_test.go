@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parley-dev/parley/tournament"
+)
+
+// TestMediatorTournamentCLI runs a tournament of mediators from the
+// command line and reports it as text and JSON; the stored runs replay.
+func TestMediatorTournamentCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "m.db")
+	out := trnOK(t, "tournament", "--mediators", "nash,hillclimb,biased:bias=0.5", "--voters", "hillclimber,annealer",
+		"--scenarios", market, "--reps", "2", "--deadline", "40", "--db", db)
+	for _, want := range []string{"tournament: 24 runs: ran 24", "Mediated tournament: 3 mediators, voters hillclimber,annealer, 1 scenarios, 2 reps, 40 rounds, rule mediator, info declared",
+		"rounds to agreement", "fairness [95% CI]", "Pairwise (runs paired by scenario, voter pool, rep and seed", "rounds_to_agreement"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	m, recs := stored(t, db)
+	if m.Protocol != tournament.ProtocolMediated || len(recs) != 24 || recs[0].Mediator != "nash" || len(recs[0].Voters) != 2 {
+		t.Fatalf("stored meta %+v, first run %+v", m, recs[0])
+	}
+	js := trnOK(t, "report", db, "--json")
+	var rep struct {
+		Mediators []struct {
+			Mediator string         `json:"mediator"`
+			Runs     int            `json:"runs"`
+			Welfare  map[string]any `json:"welfare"`
+			Fairness map[string]any `json:"fairness"`
+			Rounds   map[string]any `json:"rounds_to_agreement"`
+			Other    map[string]any `json:"-"`
+		} `json:"mediators"`
+		Pairwise []map[string]any `json:"mediator_pairwise"`
+	}
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Mediators) != 3 || rep.Mediators[0].Welfare["n"] == nil || len(rep.Pairwise) == 0 {
+		t.Fatalf("report --json: %s", js)
+	}
+	if out := trnOK(t, "replay", db, "7"); !strings.Contains(out, "Same result as stored") {
+		t.Errorf("replay: %s", out)
+	}
+	// Resuming with the same settings runs nothing; other mediators are
+	// another tournament.
+	if out := trnOK(t, "tournament", "--mediators", "nash,hillclimb,biased:bias=0.5", "--voters", "hillclimber,annealer",
+		"--scenarios", market, "--reps", "2", "--deadline", "40", "--db", db, "--quiet"); !strings.Contains(out, "ran 0 in") {
+		t.Errorf("resume: %s", out)
+	}
+	if _, errs, code := trnExe(t, "tournament", "--mediators", "nash", "--voters", "hillclimber,annealer",
+		"--scenarios", market, "--reps", "2", "--deadline", "40", "--db", db); code != 1 || !strings.Contains(errs, "mediators nash,hillclimb,biased:bias=0.5, not nash") {
+		t.Errorf("other mediators: exit %d, %s", code, errs)
+	}
+}
+
+// TestStagedTournamentCLI runs negotiators inside the ceasefire's declared
+// stages.
+func TestStagedTournamentCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	out := trnOK(t, "tournament", "--protocol", "staged", "--agents", "boulware,conceder", "--scenarios", "ceasefire", "--reps", "2", "--db", db)
+	if !strings.Contains(out, "Staged tournament: 2 agents, 1 scenarios, 2 reps, protocol the declared stages, mediator biased:bias=0.25, voters reservation") {
+		t.Errorf("output:\n%s", out)
+	}
+	m, recs := stored(t, db)
+	if m.Protocol != tournament.ProtocolStaged || len(recs) != 4 || recs[0].Agents[2] != "" {
+		t.Fatalf("stored %+v, %+v", m, recs)
+	}
+	if out := trnOK(t, "replay", db, "3"); !strings.Contains(out, "Same result as stored") {
+		t.Errorf("replay: %s", out)
+	}
+}
+
+// TestTournamentProtocolFlags: combinations that make no sense exit 2,
+// naming the flag, before anything is created.
+func TestTournamentProtocolFlags(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "r.db")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"mediators with agents", []string{"--agents", "boulware,conceder", "--mediators", "nash", "--scenarios", market}, "--mediators: applies to mediated and staged"},
+		{"voters with sao", []string{"--agents", "boulware,conceder", "--voters", "hillclimber", "--scenarios", market}, "--voters: applies to mediated and staged"},
+		{"agents in mediated", []string{"--protocol", "mediated", "--agents", "boulware", "--mediators", "nash", "--voters", "hillclimber", "--scenarios", market}, "--agents: a mediated tournament's competitors"},
+		{"mediated without voters", []string{"--mediators", "nash", "--scenarios", market}, "needs voters: give --voters"},
+		{"mediated timing", []string{"--mediators", "nash", "--voters", "hillclimber", "--timing", "genius", "--scenarios", market}, "--timing: applies to alternating offers only"},
+		{"anneal without rule mediator", []string{"--mediators", "hillclimb,anneal", "--voters", "hillclimber", "--rule", "unanimous", "--scenarios", market}, `--rule: unanimous: mediator "anneal"`},
+		{"bad rule", []string{"--mediators", "nash", "--voters", "hillclimber", "--rule", "dictator", "--scenarios", market}, `--rule: mediated: unknown rule "dictator"`},
+		{"bad mediator", []string{"--mediators", "nash,oracle", "--voters", "hillclimber", "--scenarios", market}, `--mediators: mediator "oracle"`},
+		{"staged deadline", []string{"--protocol", "staged", "--agents", "boulware,conceder", "--deadline", "50", "--scenarios", "ceasefire"}, "--deadline: a staged protocol's stages set their own rounds"},
+		{"staged two mediators", []string{"--protocol", "staged", "--agents", "boulware,conceder", "--mediators", "nash,ks", "--scenarios", "ceasefire"}, "--mediators: 2 mediators"},
+		{"staged without protocol", []string{"--protocol", "staged", "--agents", "boulware,conceder", "--scenarios", market}, "--scenarios: scenario " + market + " declares no protocol"},
+		{"staged bad variant", []string{"--protocol", "staged", "--agents", "boulware,conceder", "--variant", "nosuch", "--scenarios", "ceasefire"}, "--variant: "},
+		{"variant with sao", []string{"--agents", "boulware,conceder", "--variant", "bilateral_only", "--scenarios", "ceasefire"}, "--variant: applies to staged tournaments"},
+		{"unknown protocol", []string{"--protocol", "auction", "--agents", "boulware,conceder", "--scenarios", market}, `--protocol: "auction": want sao, mediated or staged`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errs, code := trnExe(t, append(append([]string{"tournament", "--db", db, "--quiet"}, tt.args...))...)
+			if code != 2 || !strings.Contains(errs, tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errs, tt.want)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Fatal("bad input created the database")
+			}
+		})
+	}
+}
