@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -109,6 +110,57 @@ func TestTournamentProtocolFlags(t *testing.T) {
 			}
 			if _, err := os.Stat(db); err == nil {
 				t.Fatal("bad input created the database")
+			}
+		})
+	}
+}
+
+// TestDocsProtocolTournaments runs the commands of docs/tournaments.md's
+// "Tournaments of mediators" and "Staged tournaments" sections as written
+// and checks that their documented output is the real one: every line
+// shown (but "..." elisions) comes in order, the summary line's timing
+// aside.
+func TestDocsProtocolTournaments(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "tournaments.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	timing := regexp.MustCompile(`ran (\d+) in [0-9.]+s \([0-9]+/s\)`)
+	for _, section := range []string{"## Tournaments of mediators", "## Staged tournaments"} {
+		t.Run(section[3:], func(t *testing.T) {
+			_, text, ok := strings.Cut(string(doc), section+"\n")
+			if !ok {
+				t.Fatalf("docs/tournaments.md has no section %q", section)
+			}
+			text, _, _ = strings.Cut(text, "\n## ")
+			_, rest, ok := strings.Cut(text, "```sh\n")
+			if !ok {
+				t.Fatal("no command")
+			}
+			cmd, rest, _ := strings.Cut(rest, "```")
+			_, rest, _ = strings.Cut(rest, "```\n")
+			want, _, _ := strings.Cut(rest, "```")
+			args := strings.Fields(strings.ReplaceAll(cmd, "\\\n", " "))
+			if len(args) == 0 || args[0] != "parley" {
+				t.Fatalf("command %q", cmd)
+			}
+			got := trnOK(t, args[1:]...)
+			got = timing.ReplaceAllString(got, "ran $1 in")
+			lines := strings.Split(got, "\n")
+			at := 0
+			for _, w := range strings.Split(strings.TrimRight(want, "\n"), "\n") {
+				if strings.TrimSpace(w) == "..." {
+					continue
+				}
+				w = timing.ReplaceAllString(w, "ran $1 in")
+				for at < len(lines) && lines[at] != w {
+					at++
+				}
+				if at == len(lines) {
+					t.Fatalf("documented line not in the output (in order):\n%s\noutput:\n%s", w, got)
+				}
+				at++
 			}
 		})
 	}
