@@ -239,17 +239,7 @@ func (t *Tally) Add(r *Record) error {
 		if err := t.med.add(r); err != nil {
 			return err
 		}
-		t.runs++
-		if r.Reason == "agreement" {
-			t.agreed++
-		}
-		if r.Reason == reasonError {
-			t.errs++
-			t.causes[r.Error]++
-		}
-		if r.MetricsNote != "" {
-			t.notes[r.Scenario] = r.MetricsNote
-		}
+		t.tallyRun(r)
 		return nil
 	}
 	n := len(r.Agents)
@@ -273,17 +263,7 @@ func (t *Tally) Add(r *Record) error {
 	if sp != nil && sp.n != n {
 		return fmt.Errorf("tournament: report: run %d: %d agents on a scenario of %d parties", r.JobID, n, sp.n)
 	}
-	t.runs++
-	if r.Reason == "agreement" {
-		t.agreed++
-	}
-	if r.Reason == reasonError {
-		t.errs++
-		t.causes[r.Error]++
-	}
-	if r.MetricsNote != "" {
-		t.notes[r.Scenario] = r.MetricsNote
-	}
+	t.tallyRun(r)
 	var key strings.Builder
 	key.WriteString(r.Scenario)
 	for _, a := range r.Agents {
@@ -319,6 +299,21 @@ func (t *Tally) Add(r *Record) error {
 		delete(t.pending, key.String())
 	}
 	return nil
+}
+
+// tallyRun counts a record in the totals of every stored run.
+func (t *Tally) tallyRun(r *Record) {
+	t.runs++
+	if r.Reason == "agreement" {
+		t.agreed++
+	}
+	if r.Reason == reasonError {
+		t.errs++
+		t.causes[r.Error]++
+	}
+	if r.MetricsNote != "" {
+		t.notes[r.Scenario] = r.MetricsNote
+	}
 }
 
 // clone copies the parts of a record the tally reads.

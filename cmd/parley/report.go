@@ -158,11 +158,7 @@ func printReport(w io.Writer, rep *tournament.Report) {
 		fmt.Fprintf(w, "Tournament: %d agents, %d scenarios, %d reps, deadline %d rounds, seed %d%s\n",
 			len(m.Agents), len(m.Scenarios), m.Reps, m.Deadline, m.Seed, self)
 	}
-	rate := 0.0
-	if rep.Runs > 0 {
-		rate = float64(rep.Agreements) / float64(rep.Runs)
-	}
-	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+	printRuns(w, rep)
 	if rep.Collapsed > 0 {
 		fmt.Fprintf(w, "Statistics count %d distinct runs: %d repetitions gave the same record as another repetition of their pairing\n"+
 			"(a deterministic pairing ignores its seed) and count once, not as independent samples.\n", rep.Distinct, rep.Collapsed)
@@ -191,21 +187,12 @@ func printReport(w io.Writer, rep *tournament.Report) {
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  a\tb\tpairs\tmean diff\tp\tp (Holm)")
 		for _, c := range rep.Pairwise {
-			sig := ""
-			if c.Significant {
-				sig = "*"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%+.4f\t%s\t%s%s\n", c.A, c.B, c.Pairs, c.MeanDiff, fmtP(c.P), fmtP(c.PHolm), sig)
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%+.4f\t%s\t%s%s\n", c.A, c.B, c.Pairs, c.MeanDiff, fmtP(c.P), fmtP(c.PHolm), star(c.Significant))
 		}
 		tw.Flush()
 		fmt.Fprintln(w, "  * significant at 0.05 after Holm's correction")
 	}
-	if len(rep.ErrorCauses) > 0 {
-		fmt.Fprintln(w, "\nErrors by cause:")
-		for _, c := range rep.ErrorCauses {
-			fmt.Fprintf(w, "  %6d  %s\n", c.Count, c.Error)
-		}
-	}
+	printErrorCauses(w, rep)
 }
 
 // printMediatorReport writes a mediated tournament's report as text.
@@ -217,11 +204,7 @@ func printMediatorReport(w io.Writer, rep *tournament.Report) {
 	}
 	fmt.Fprintf(w, "Mediated tournament: %d mediators, voters %s, %d scenarios, %d reps, %s, rule %s, info %s, seed %d\n",
 		len(m.Mediators), strings.Join(m.Voters, ","), len(m.Scenarios), m.Reps, deadline, m.Rule, m.Info, m.Seed)
-	rate := 0.0
-	if rep.Runs > 0 {
-		rate = float64(rep.Agreements) / float64(rep.Runs)
-	}
-	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+	printRuns(w, rep)
 	if rep.Collapsed > 0 {
 		fmt.Fprintf(w, "Statistics count %d distinct runs: %d repetitions gave the same record as another repetition of their mediator,\n"+
 			"scenario and voter pool and count once, not as independent samples.\n", rep.Distinct, rep.Collapsed)
@@ -251,21 +234,39 @@ func printMediatorReport(w io.Writer, rep *tournament.Report) {
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  metric\ta\tb\tpairs\tmean diff\tp\tp (Holm)")
 		for _, c := range rep.MediatorPairwise {
-			sig := ""
-			if c.Significant {
-				sig = "*"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%+.4f\t%s\t%s%s\n", c.Metric, c.A, c.B, c.Pairs, c.MeanDiff, fmtP(c.P), fmtP(c.PHolm), sig)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%+.4f\t%s\t%s%s\n", c.Metric, c.A, c.B, c.Pairs, c.MeanDiff, fmtP(c.P), fmtP(c.PHolm), star(c.Significant))
 		}
 		tw.Flush()
 		fmt.Fprintln(w, "  * significant at 0.05 after Holm's correction")
 	}
+	printErrorCauses(w, rep)
+}
+
+// printRuns writes how many runs are stored and how they ended.
+func printRuns(w io.Writer, rep *tournament.Report) {
+	rate := 0.0
+	if rep.Runs > 0 {
+		rate = float64(rep.Agreements) / float64(rep.Runs)
+	}
+	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+}
+
+// printErrorCauses lists the most frequent error causes, if any.
+func printErrorCauses(w io.Writer, rep *tournament.Report) {
 	if len(rep.ErrorCauses) > 0 {
 		fmt.Fprintln(w, "\nErrors by cause:")
 		for _, c := range rep.ErrorCauses {
 			fmt.Fprintf(w, "  %6d  %s\n", c.Count, c.Error)
 		}
 	}
+}
+
+// star marks a significant comparison.
+func star(significant bool) string {
+	if significant {
+		return "*"
+	}
+	return ""
 }
 
 // fmtAvailable prints an estimate, "n/a" over no values.

@@ -104,7 +104,7 @@ func TestTournamentProtocolFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, errs, code := trnExe(t, append(append([]string{"tournament", "--db", db, "--quiet"}, tt.args...))...)
+			_, errs, code := trnExe(t, append([]string{"tournament", "--db", db, "--quiet"}, tt.args...)...)
 			if code != 2 || !strings.Contains(errs, tt.want) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errs, tt.want)
 			}

@@ -233,13 +233,10 @@ func startWorkers(t *testing.T, url string, n int, r Resolver, opt Options, give
 	t.Cleanup(func() { cancel(); wg.Wait() })
 }
 
-// TestQueue runs a tournament on two in-process workers.
-func TestQueue(t *testing.T) {
-	srv := startServer(t, true)
-	r := testResolver(0)
-	agents, scenarios := []string{"conceder", "random"}, []string{"two-issue", "two-issue-swapped"}
-	want := localRecords(t, testConfig(t, r, agents, scenarios, 25, 1))
-	cfg := testConfig(t, r, agents, scenarios, 25, 1)
+// runOnWorkers runs cfg through the queue of srv on two in-process
+// workers and returns the store and the summary.
+func runOnWorkers(t *testing.T, srv *server.Server, r Resolver, cfg *tournament.Config) (*memStore, tournament.Summary) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	q, err := Dial(ctx, srv.ClientURL(), Options{Batch: 16})
@@ -253,6 +250,17 @@ func TestQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, sum
+}
+
+// TestQueue runs a tournament on two in-process workers.
+func TestQueue(t *testing.T) {
+	srv := startServer(t, true)
+	r := testResolver(0)
+	agents, scenarios := []string{"conceder", "random"}, []string{"two-issue", "two-issue-swapped"}
+	want := localRecords(t, testConfig(t, r, agents, scenarios, 25, 1))
+	cfg := testConfig(t, r, agents, scenarios, 25, 1)
+	st, sum := runOnWorkers(t, srv, r, cfg)
 	if sum.Ran != tournament.Count(cfg) {
 		t.Errorf("ran %d, want %d", sum.Ran, tournament.Count(cfg))
 	}
@@ -804,18 +812,7 @@ func TestQueueMediated(t *testing.T) {
 	}
 	want := localRecords(t, config())
 	cfg := config()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	q, err := Dial(ctx, srv.ClientURL(), Options{Batch: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
-	startWorkers(t, srv.ClientURL(), 2, r, Options{}, 0)
-	st := newMemStore()
-	if _, err := tournament.Run(ctx, cfg, st, tournament.RunOptions{Queue: q}); err != nil {
-		t.Fatal(err)
-	}
+	st, _ := runOnWorkers(t, srv, r, cfg)
 	sameResults(t, tournament.Count(cfg), st.recs, want)
 	if rec := st.recs[0]; rec.Mediator != "hillclimb" || len(rec.Voters) != 2 {
 		t.Errorf("record 0 names mediator %q and voters %v", rec.Mediator, rec.Voters)
