@@ -2,10 +2,12 @@ package tournament_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/protocol/mediated"
@@ -307,5 +309,43 @@ func TestMediatedTournamentReport(t *testing.T) {
 	}
 	if n := len(r.MediatorPairwise); n < 5*6 {
 		t.Errorf("%d comparisons, want at least 30 (5 metrics always paired × 6 pairs)", n)
+	}
+}
+
+// TestMediatedResume interrupts a mediated tournament and resumes it: the
+// records are those of an uninterrupted run.
+func TestMediatedResume(t *testing.T) {
+	config := func() *tournament.Config {
+		cfg := mediatedConfig(t, 2)
+		cfg.Reps = 200 // 6,400 runs: more than finish before the cancel
+		return cfg
+	}
+	st := newMemStore()
+	ctx, cancel := context.WithCancel(context.Background())
+	sum, err := tournament.Run(ctx, config(), st, tournament.RunOptions{Progress: func(done, _ int64) {
+		if done > 0 {
+			cancel()
+		}
+	}, Flush: time.Millisecond})
+	cancel()
+	if !errors.Is(err, context.Canceled) || sum.Ran == 0 || sum.Ran >= 6400 {
+		t.Fatalf("interrupted run: %+v, %v", sum, err)
+	}
+	if _, err := tournament.Run(context.Background(), config(), st, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	full := newMemStore()
+	if _, err := tournament.Run(context.Background(), config(), full, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, want := st.sorted(), full.sorted()
+	if len(got) != len(want) {
+		t.Fatalf("%d records after resuming, %d uninterrupted", len(got), len(want))
+	}
+	for i := range got {
+		got[i].Elapsed, want[i].Elapsed = 0, 0
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("run %d differs after resuming:\n got %+v\nwant %+v", i, got[i], want[i])
+		}
 	}
 }

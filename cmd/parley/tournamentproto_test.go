@@ -165,3 +165,23 @@ func TestDocsProtocolTournaments(t *testing.T) {
 		})
 	}
 }
+
+// TestMediatorTournamentFile: a tournament file sets the protocol's
+// fields as the flags do, and a bad one is named with its line.
+func TestMediatorTournamentFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "m.yaml")
+	os.WriteFile(file, []byte("mediators: [nash, hillclimb]\nvoters: [hillclimber]\nscenarios: [ceasefire]\nrule: majority\ninfo: full\ndeadline: 20\ndb: m.db\n"), 0o644)
+	out := trnOK(t, "tournament", file, "--quiet")
+	if !strings.Contains(out, "tournament: 2 runs: ran 2") {
+		t.Fatalf("output %s", out)
+	}
+	m, _ := stored(t, filepath.Join(dir, "m.db"))
+	if m.Protocol != tournament.ProtocolMediated || m.Rule != "majority" || m.Info != "full" || m.Deadline != 20 {
+		t.Errorf("meta %+v", m)
+	}
+	os.WriteFile(file, []byte("agents: [boulware, conceder]\nscenarios: [ceasefire]\nprotocol: staged\ndeadline: 20\ndb: s.db\n"), 0o644)
+	if _, errs, code := trnExe(t, "tournament", file); code != 2 || !strings.Contains(errs, "m.yaml:4:11: deadline: a staged protocol's stages set their own rounds") {
+		t.Errorf("exit %d, %s", code, errs)
+	}
+}
