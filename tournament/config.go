@@ -448,12 +448,15 @@ func (c *Config) layoutOnce() (*prepared, error) {
 
 // Count returns the number of negotiations of the tournament:
 //
-//	Σ over scenarios s of T(s)·Reps
+//	Σ over scenarios s of M·V(s)·T(s)·Reps
 //
 // where T(s) is the number of ordered assignments of competitors to the
-// scenario's n seats: C!/(C−n)! without self-play (every role rotation of
-// every group of distinct competitors), C^n with it. It returns 0 for an
-// invalid configuration (Prepare says why).
+// scenario's n seats (the parties that make offers, in a staged
+// tournament; 1 in a mediated one): C!/(C−n)! without self-play (every
+// role rotation of every group of distinct competitors), C^n with it; M is
+// the number of mediators of a mediated tournament and V(s) its voter
+// pools, Vⁿ for V voters (both 1 otherwise). It returns 0 for an invalid
+// configuration (Prepare says why).
 func Count(c *Config) int64 {
 	p, err := c.layoutOnce()
 	if err != nil {

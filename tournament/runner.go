@@ -27,7 +27,8 @@ type RunnerOptions struct {
 }
 
 // Runner runs the jobs of one tournament one at a time, reusing one
-// sao.Mechanism per scenario. It is the single way negotiations run: in
+// sao.Mechanism (or mediated.Mechanism) per scenario; a staged run builds
+// its stages' mechanisms afresh (staged.Run). It is the single way negotiations run: in
 // local tournaments (one Runner per worker goroutine), in remote workers and
 // in replays. A Runner is not safe for concurrent use; Close releases it.
 type Runner struct {

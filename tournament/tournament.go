@@ -3,6 +3,13 @@
 // several times, each negotiation seeded from the tournament seed and its
 // position, so that any single run can be replayed alone.
 //
+// A negotiation runs by the tournament's Protocol: alternating offers
+// between negotiators (the default), single-text mediation in which
+// mediators compete over every pool of voters, or the staged protocol each
+// scenario declares, with negotiators in its alternating-offers stages.
+// The Report ranks negotiators, or mediators, with intervals and paired
+// tests.
+//
 // A tournament is a Config. Its negotiations are Jobs, enumerated in a fixed
 // order without being materialised (Count, JobAt). Run executes them on all
 // cores, or through a Queue of remote workers, and streams the Records to a

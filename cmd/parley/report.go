@@ -41,9 +41,18 @@ repetition: only agents that met the same opponents in the same role are
 comparable, which for two agents needs --self-play), with Holm's correction
 over all the pairs.
 
+For a tournament of mediators (--mediators) it prints the mediators'
+leaderboard instead: agreement rate, welfare, distances to the Nash point
+and the Pareto frontier, fairness (the smallest normalised advantage of the
+parties) and rounds to agreement, each with its 95% interval ("n/a" where
+no run has it), and every two mediators compared on every metric over runs
+paired by scenario, voter pool, repetition and seed (McNemar on agreement,
+Wilcoxon signed-rank on the rest, Holm-adjusted per metric).
+
 --json prints the report as JSON (planned, runs, errors, agreements,
-leaderboard, pairwise, error_causes, meta: docs/tournaments.md); --csv
-prints the leaderboard as CSV; --plot draws mean utility and advantage per
+leaderboard, pairwise, error_causes, meta, and mediators and
+mediator_pairwise for mediators: docs/tournaments.md); --csv prints the
+leaderboard as CSV (one row per mediator and metric for mediators); --plot draws mean utility and advantage per
 agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 		Example: `  parley report results.db
   parley report results.db --json
