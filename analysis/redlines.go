@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/additive"
 )
 
 // Red lines (parley.Profile.Vetoes) make every outcome holding a vetoed
@@ -87,7 +88,7 @@ func (f *feasible) outcome(o parley.Outcome) parley.Outcome {
 // values' contributions) when uf is, so that the Minkowski method still
 // applies.
 func (f *feasible) utility(uf parley.UtilityFunction) parley.UtilityFunction {
-	if add, ok := additiveOf(uf); ok {
+	if add, ok := additive.Find(uf); ok {
 		return &feasibleAdditive{feasibleFunc{f, uf}, add}
 	}
 	return &feasibleFunc{f, uf}
@@ -102,7 +103,7 @@ func (u *feasibleFunc) Utility(o parley.Outcome) float64 { return u.uf.Utility(u
 
 type feasibleAdditive struct {
 	feasibleFunc
-	add Additive
+	add parley.Additive
 }
 
 func (u *feasibleAdditive) Contribution(i, k int) float64 {
