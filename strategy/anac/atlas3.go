@@ -191,10 +191,9 @@ func (a *Atlas3) Init(_ context.Context, s *parley.Session) error {
 		a.rel = make([][]float64, len(is))
 		a.perm = make([]int, len(is))
 	}
-	stride, most, total := 1, 0, 0
-	for i := len(is) - 1; i >= 0; i-- {
-		a.strides[i] = stride
-		stride *= is[i].Size()
+	most, total := 0, 0
+	for i := range is {
+		a.strides[i] = a.space.Stride(i)
 		most = max(most, is[i].Size())
 		total += is[i].Size()
 	}
