@@ -66,11 +66,8 @@ func restrict(space *parley.OutcomeSpace, profiles []*parley.Profile) (*feasible
 		return nil, fmt.Errorf("analysis: red lines: %w", err)
 	}
 	f.sub = sub
-	ss, fs := 1, 1
-	for i := n - 1; i >= 0; i-- {
-		f.subStride[i], f.fullStride[i] = ss, fs
-		ss *= len(f.keep[i])
-		fs *= space.Issues[i].Size()
+	for i := range n {
+		f.subStride[i], f.fullStride[i] = sub.Stride(i), space.Stride(i)
 	}
 	return f, nil
 }
