@@ -72,9 +72,10 @@ type prepared struct {
 }
 
 // Prepare checks the configuration, naming the first bad field, and
-// precomputes what every negotiation shares: utility tables
-// (scenario.Prepare, which leaves the scenarios unchanged) and each scenario's analysis (Pareto frontier, Nash
-// point). A scenario that cannot be analysed (a non-linear space too large
+// precomputes what every negotiation shares: each scenario ready to run
+// (scenario.Scenario.Prepare: utility tables and sorted indices; the
+// scenarios themselves are left unchanged) and its analysis (Pareto
+// frontier, Nash point). A scenario that cannot be analysed (a non-linear space too large
 // to enumerate, such as ANAC 2014's 10¹⁰-outcome ones) is still played, as
 // 'parley run' plays it: its records carry Record.MetricsNote instead of
 // Pareto and Nash distances. It is idempotent and safe for concurrent use.
