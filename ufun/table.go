@@ -100,7 +100,10 @@ type derivedValue struct {
 // table: there is no global cache.
 func Derive[K comparable, T any](t *Table, build func(*Table) (T, error)) (T, error) {
 	var key K
-	e, _ := t.derived.LoadOrStore(key, new(derivedValue))
+	e, ok := t.derived.Load(key)
+	if !ok {
+		e, _ = t.derived.LoadOrStore(key, new(derivedValue))
+	}
 	d := e.(*derivedValue)
 	d.once.Do(func() { d.v, d.err = build(t) })
 	v, _ := d.v.(T)

@@ -314,3 +314,16 @@ func TestLinearAdditiveAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// Derive allocates nothing once the value is built (negotiators call it in
+// Init, once per run).
+func TestDeriveAllocs(t *testing.T) {
+	tb := ufun.TableOf([]float64{0.5, 1})
+	build := func(tb *ufun.Table) (*ufun.Index, error) { return tb.Index(), nil }
+	if _, err := ufun.Derive[keyA](tb, build); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = ufun.Derive[keyA](tb, build) }); n != 0 {
+		t.Errorf("%v allocations per call", n)
+	}
+}
