@@ -31,7 +31,7 @@ type LinearAdditive struct {
 	sizes   []int
 }
 
-var _ parley.UtilityFunction = (*LinearAdditive)(nil)
+var _ parley.Additive = (*LinearAdditive)(nil)
 
 // NewLinearAdditive checks the weights and evaluation tables against the
 // space and returns the utility function. Weights must be non-negative and
