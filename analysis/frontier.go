@@ -81,11 +81,11 @@ var errCandidates = errors.New("analysis: Minkowski step exceeds the candidate l
 // Points are sorted by U[0] descending, then U[1] descending and so on, then
 // by outcome; for two parties U[1] is then ascending.
 //
-// When every utility function is linear-additive (parley.Additive, possibly behind
-// a table whose Source() is additive), the frontier is built by the
-// Minkowski-sum method without enumerating outcomes. Otherwise the space must
-// be enumerable (parley.OutcomeSpace.Enumerable); if it is not, the error
-// wraps parley.ErrTooLarge.
+// When every utility function is linear-additive (parley.Additive,
+// possibly behind a table whose Source() is additive), the frontier is
+// built by the Minkowski-sum method without enumerating outcomes. Otherwise
+// the space must be enumerable (parley.OutcomeSpace.Enumerable); if it is
+// not, the error wraps parley.ErrTooLarge.
 func Frontier(space *parley.OutcomeSpace, ufs []parley.UtilityFunction) ([]Point, error) {
 	pts, _, err := frontier(space, ufs)
 	return pts, err
