@@ -47,8 +47,15 @@ func TestPlanCache(t *testing.T) {
 	}
 	copied[1].Reservation = ps[1].Reservation
 	copied[1].Vetoes = []parley.ValueRef{{Issue: 0, Value: 1}}
-	if c := planOf(copied); c == a {
+	withLine := planOf(copied)
+	if withLine == a {
 		t.Error("a new red line kept the old plan")
+	}
+	// The cache keeps its own copy of the key: a red line changed in place
+	// afterwards does not find the old plan.
+	copied[1].Vetoes[0].Value = 2
+	if c := planOf(copied); c == withLine || c == a {
+		t.Error("a red line changed in place kept the old plan")
 	}
 	// A utility function that is not one of ufun's immutable types (a func,
 	// a noisy declaration) is never shared.
@@ -61,11 +68,11 @@ func TestPlanCache(t *testing.T) {
 		q := []*parley.Profile{ps[0], new(parley.Profile)}
 		*q[1] = *ps[1]
 		q[1].Reservation = float64(i) / 100
-		k, ok := newPlanKey(SeekerOptions{}, q, nil, nil, nil)
+		k, ok := newPlanKey(nil, SeekerOptions{}, q, nil, nil, nil)
 		if !ok {
 			t.Fatal("prepared profiles not keyed")
 		}
-		c.add(k, &plan{})
+		c.add(k.clone(), &plan{})
 	}
 	if len(c.entries) != planCacheSize {
 		t.Errorf("%d entries, want at most %d", len(c.entries), planCacheSize)

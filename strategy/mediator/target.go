@@ -100,6 +100,7 @@ type Seeker struct {
 	declared []*parley.Profile
 	own      *parley.Profile
 	plan     *plan
+	keyBuf   []partyKey // reused by makePlan
 
 	ut     []float64 // declared utilities of the current text
 	stamp  []int     // per candidate: the epoch it was last proposed in
@@ -179,7 +180,8 @@ func (m *Seeker) makePlan(lockVals []int) error {
 	if m.opts.Solution == SolutionBiased {
 		own = m.own
 	}
-	key, keyed := newPlanKey(m.opts, m.declared, own, m.locked, lockVals)
+	key, keyed := newPlanKey(m.keyBuf[:0], m.opts, m.declared, own, m.locked, lockVals)
+	m.keyBuf = key.parties[:0]
 	var p *plan
 	if keyed {
 		p = m.cache.find(&key)
@@ -190,7 +192,7 @@ func (m *Seeker) makePlan(lockVals []int) error {
 			return fmt.Errorf("mediator: %s: %w", m.opts.Solution, err)
 		}
 		if keyed {
-			m.cache.add(key, p)
+			m.cache.add(key.clone(), p)
 		}
 	}
 	m.plan = p
@@ -312,24 +314,38 @@ type partyKey struct {
 	vetoes []parley.ValueRef
 }
 
-// newPlanKey returns the key of a plan, and false when some utility
-// function is not one of ufun's immutable types (a declared profile with
-// noise, a func): such plans are not shared.
-func newPlanKey(opts SeekerOptions, declared []*parley.Profile, own *parley.Profile, locked, lockVals []int) (planKey, bool) {
-	k := planKey{opts: opts, locked: slices.Clone(locked), lockVals: slices.Clone(lockVals),
-		parties: make([]partyKey, 0, len(declared)+1)}
-	if own != nil {
-		declared = append(slices.Clip(declared), own)
-	}
-	for _, p := range declared {
+// newPlanKey returns the key of a plan, built in buf, and false when some
+// utility function is not one of ufun's immutable types (a declared
+// profile with noise, a func): such plans are not shared. The key refers
+// to its arguments' slices: clone it before keeping it.
+func newPlanKey(buf []partyKey, opts SeekerOptions, declared []*parley.Profile, own *parley.Profile, locked, lockVals []int) (planKey, bool) {
+	k := planKey{opts: opts, locked: locked, lockVals: lockVals, parties: buf[:0]}
+	for j := range len(declared) + 1 {
+		p := own
+		if j < len(declared) {
+			p = declared[j]
+		} else if own == nil {
+			break
+		}
 		switch p.Utility.(type) {
 		case *ufun.Table, *ufun.LinearAdditive, *ufun.Constraint:
 		default:
-			return planKey{}, false
+			return planKey{parties: k.parties}, false
 		}
-		k.parties = append(k.parties, partyKey{u: p.Utility, r: p.Reservation, vetoes: slices.Clone(p.Vetoes)})
+		k.parties = append(k.parties, partyKey{u: p.Utility, r: p.Reservation, vetoes: p.Vetoes})
 	}
 	return k, true
+}
+
+// clone returns a copy of k that shares no slice with the profiles and
+// locks it was built from.
+func (k planKey) clone() planKey {
+	k.locked, k.lockVals = slices.Clone(k.locked), slices.Clone(k.lockVals)
+	k.parties = slices.Clone(k.parties)
+	for i := range k.parties {
+		k.parties[i].vetoes = slices.Clone(k.parties[i].vetoes)
+	}
+	return k
 }
 
 func (k *planKey) equal(o *planKey) bool {
