@@ -328,7 +328,7 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	// u_i − r_i(t), as every Parley output defines it.
 	rec.Advantage = make([]float64, len(res.Utilities))
 	for i, u := range res.Utilities {
-		rec.Advantage[i] = u - r.cfg.Scenarios[s].Parties[i].Profile.ReservationAt(res.Time)
+		rec.Advantage[i] = u - r.p.profiles[s][i].ReservationAt(res.Time)
 	}
 	r.metrics(&rec, s)
 	return rec
@@ -341,9 +341,8 @@ func (e *executor) sao(ctx context.Context, j Job) (outcome, error) {
 	timing := r.timing(j)
 	m := e.mechs[s][timing]
 	if m == nil {
-		sc := r.cfg.Scenarios[s]
 		var err error
-		m, err = sao.New(sc.Profiles(), r.p.names[s], sao.Options{Deadline: r.p.dls[s], Trace: r.trace, Timing: timing})
+		m, err = sao.New(r.p.prepared[s].Profiles(), r.p.names[s], sao.Options{Deadline: r.p.dls[s], Trace: r.trace, Timing: timing})
 		if err != nil {
 			return outcome{}, err
 		}
@@ -405,9 +404,8 @@ func (e *executor) mediated(ctx context.Context, j Job) (outcome, error) {
 	s := j.Scenario
 	m := e.meds[s]
 	if m == nil {
-		sc := r.cfg.Scenarios[s]
 		var err error
-		m, err = mediated.New(sc.Profiles(), r.p.names[s], nil, mediated.Options{Rounds: r.p.dls[s],
+		m, err = mediated.New(r.p.prepared[s].Profiles(), r.p.names[s], nil, mediated.Options{Rounds: r.p.dls[s],
 			Rule: r.cfg.Rule, Info: r.cfg.Info, Noise: r.cfg.Noise, Trace: r.trace})
 		if err != nil {
 			return outcome{}, err
@@ -445,7 +443,7 @@ func (e *executor) staged(ctx context.Context, j Job) (outcome, error) {
 	if r.trace != nil {
 		pl.Trace = func(_ int, ev parley.Event) { r.trace(ev) }
 	}
-	res, err := staged.Run(ctx, r.cfg.Scenarios[s].Profiles(), r.p.names[s], pl, seats, j.Seed)
+	res, err := staged.Run(ctx, r.p.prepared[s].Profiles(), r.p.names[s], pl, seats, j.Seed)
 	if err != nil {
 		return outcome{}, err
 	}
