@@ -46,6 +46,7 @@ type tournamentSpec struct {
 	Variant   string   `yaml:"variant"`
 	Rule      string   `yaml:"rule"`
 	Info      string   `yaml:"info"`
+	Noise     float64  `yaml:"noise"`
 
 	// file and data are the YAML file, for positioned errors; fromFile
 	// marks the fields the file set (by YAML key).
@@ -96,8 +97,9 @@ Three protocols (--protocol):
             with every voter pool (each assignment of a --voters spec to
             every party), --reps times, for --deadline rounds, under --rule
             (default mediator: each mediator adopts as it was designed to)
-            and --info (default declared: the true profiles, which nash, ks
-            and biased need); a mediator meets every voter pool with the
+            and --info (default declared: the profiles, which nash, ks and
+            biased need, with --noise's noise, default none); a mediator
+            meets every voter pool with the
             same seeds as every other mediator, so they compare run by run;
   staged    each scenario's declared protocol (its stages, or --variant's):
             the agents compete in the parties that make offers in an
@@ -109,7 +111,8 @@ A flag that does not apply to the protocol is an error naming it.
 
 The settings can come from a YAML file instead of flags (fields: agents,
 scenarios, reps, deadline, seed, self_play, timing, workers, limit, db,
-shard, queue, protocol, mediators, voters, variant, rule, info; relative
+shard, queue, protocol, mediators, voters, variant, rule, info, noise;
+relative
 paths are relative to the file); flags given as well override the file.
 
 --timing sets how normalised time t runs in every negotiation: "steps"
@@ -179,6 +182,7 @@ docs/tournaments.md).`,
 	fl.StringVar(&spec.Variant, "variant", "", "the declared protocol variant a staged tournament runs (default: the declared stages)")
 	fl.StringVar(&spec.Rule, "rule", "", "a mediated tournament's adoption rule: unanimous, majority or mediator (default mediator)")
 	fl.StringVar(&spec.Info, "info", "", "what a mediated tournament's mediators see: none, declared, full or nothing (default declared)")
+	fl.Float64Var(&spec.Noise, "noise", 0, "a mediated tournament's noise on declared profiles (standard deviation, with --info declared)")
 	fl.BoolVar(&asJSON, "json", false, "print the final report as JSON (as 'parley report --json')")
 	fl.BoolVarP(&quiet, "quiet", "q", false, "print only the summary line: no progress bar, no leaderboard")
 	qf.add(c)
@@ -188,7 +192,7 @@ docs/tournaments.md).`,
 // flagKeys maps the YAML keys to their flags.
 var flagKeys = map[string]string{"agents": "agents", "scenarios": "scenarios", "reps": "reps", "deadline": "deadline",
 	"seed": "seed", "self_play": "self-play", "timing": "timing", "workers": "workers", "limit": "limit", "db": "db", "shard": "shard", "queue": "queue",
-	"protocol": "protocol", "mediators": "mediators", "voters": "voters", "variant": "variant", "rule": "rule", "info": "info"}
+	"protocol": "protocol", "mediators": "mediators", "voters": "voters", "variant": "variant", "rule": "rule", "info": "info", "noise": "noise"}
 
 // mergeSpec returns the file's settings overridden by the flags given on
 // the command line, with the flags' defaults for what neither sets.
@@ -254,6 +258,9 @@ func mergeSpec(f *tournamentSpec, flags tournamentSpec, c *cobra.Command) tourna
 	}
 	if set("info") {
 		s.Info = flags.Info
+	}
+	if set("noise") {
+		s.Noise = flags.Noise
 	}
 	return s
 }

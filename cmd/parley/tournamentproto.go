@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/parley-dev/parley/plan"
@@ -43,7 +44,8 @@ func tournamentProtocol(s *tournamentSpec, agents, meds []string) (tournament.Pr
 			errs = append(errs, refuse("mediators", why+" (give --agents for negotiators, or leave --agents out for a tournament of mediators)"))
 		}
 		errs = append(errs, refuse("voters", why), refuse("variant", "applies to staged tournaments (--protocol staged)"),
-			refuse("rule", "applies to mediated tournaments (--protocol mediated)"), refuse("info", "applies to mediated tournaments (--protocol mediated)"))
+			refuse("rule", "applies to mediated tournaments (--protocol mediated)"), refuse("info", "applies to mediated tournaments (--protocol mediated)"),
+			refuse("noise", "applies to mediated tournaments (--protocol mediated)"))
 	case tournament.ProtocolMediated:
 		if len(agents) > 0 {
 			errs = append(errs, refuse("agents", "a mediated tournament's competitors are its --mediators, voting with --voters: it takes no negotiators"))
@@ -55,7 +57,8 @@ func tournamentProtocol(s *tournamentSpec, agents, meds []string) (tournament.Pr
 			refuse("variant", "applies to staged tournaments (--protocol staged)"))
 	case tournament.ProtocolStaged:
 		errs = append(errs, refuse("deadline", "a staged protocol's stages set their own rounds"), refuse("timing", "applies to alternating offers only"),
-			refuse("rule", "a staged protocol's stages set their own rule"), refuse("info", "a staged protocol's stages set their own information level"))
+			refuse("rule", "a staged protocol's stages set their own rule"), refuse("info", "a staged protocol's stages set their own information level"),
+			refuse("noise", "a staged protocol's stages set their own noise"))
 		if len(meds) > 1 {
 			errs = append(errs, s.errorAt("mediators", "$.mediators", fmt.Errorf("%d mediators: a staged tournament's agents compete under one mediator", len(meds))))
 		}
@@ -88,6 +91,12 @@ func mediationSeats(s *tournamentSpec, cfg *tournament.Config, meds, voters []st
 		}
 		if cfg.Info, err = mediated.ParseInfo(info); err != nil {
 			return s.errorAt("info", "$.info", err)
+		}
+		if cfg.Noise = s.Noise; math.IsNaN(s.Noise) || math.IsInf(s.Noise, 0) || s.Noise < 0 {
+			return s.errorAt("noise", "$.noise", fmt.Errorf("%v: want a non-negative number", s.Noise))
+		}
+		if s.Noise > 0 && cfg.Info != mediated.InfoDeclared {
+			return s.errorAt("noise", "$.noise", fmt.Errorf("%v: noise perturbs declared profiles: it needs --info declared, not %s", s.Noise, cfg.Info))
 		}
 		if len(voters) == 0 {
 			return usageError{errors.New("tournament: a mediated tournament needs voters: give --voters a,b,... (see 'parley agents')")}

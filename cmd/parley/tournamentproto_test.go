@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley/tournament"
 )
@@ -100,6 +104,9 @@ func TestTournamentProtocolFlags(t *testing.T) {
 		{"staged without protocol", []string{"--protocol", "staged", "--agents", "boulware,conceder", "--scenarios", market}, "--scenarios: scenario " + market + " declares no protocol"},
 		{"staged bad variant", []string{"--protocol", "staged", "--agents", "boulware,conceder", "--variant", "nosuch", "--scenarios", "ceasefire"}, "--variant: "},
 		{"variant with sao", []string{"--agents", "boulware,conceder", "--variant", "bilateral_only", "--scenarios", "ceasefire"}, "--variant: applies to staged tournaments"},
+		{"noise with sao", []string{"--agents", "boulware,conceder", "--noise", "0.1", "--scenarios", market}, "--noise: applies to mediated tournaments"},
+		{"noise without declared", []string{"--mediators", "nash", "--voters", "hillclimber", "--info", "full", "--noise", "0.1", "--scenarios", market}, "--noise: 0.1: noise perturbs declared profiles"},
+		{"negative noise", []string{"--mediators", "nash", "--voters", "hillclimber", "--noise", "-1", "--scenarios", market}, "--noise: -1: want a non-negative number"},
 		{"unknown protocol", []string{"--protocol", "auction", "--agents", "boulware,conceder", "--scenarios", market}, `--protocol: "auction": want sao, mediated or staged`},
 	}
 	for _, tt := range tests {
@@ -171,17 +178,65 @@ func TestDocsProtocolTournaments(t *testing.T) {
 func TestMediatorTournamentFile(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "m.yaml")
-	os.WriteFile(file, []byte("mediators: [nash, hillclimb]\nvoters: [hillclimber]\nscenarios: [ceasefire]\nrule: majority\ninfo: full\ndeadline: 20\ndb: m.db\n"), 0o644)
+	os.WriteFile(file, []byte("mediators: [nash, hillclimb]\nvoters: [hillclimber]\nscenarios: [ceasefire]\nrule: majority\ninfo: declared\nnoise: 0.05\ndeadline: 20\ndb: m.db\n"), 0o644)
 	out := trnOK(t, "tournament", file, "--quiet")
 	if !strings.Contains(out, "tournament: 2 runs: ran 2") {
 		t.Fatalf("output %s", out)
 	}
 	m, _ := stored(t, filepath.Join(dir, "m.db"))
-	if m.Protocol != tournament.ProtocolMediated || m.Rule != "majority" || m.Info != "full" || m.Deadline != 20 {
+	if m.Protocol != tournament.ProtocolMediated || m.Rule != "majority" || m.Info != "declared" || m.Noise != 0.05 || m.Deadline != 20 {
 		t.Errorf("meta %+v", m)
 	}
 	os.WriteFile(file, []byte("agents: [boulware, conceder]\nscenarios: [ceasefire]\nprotocol: staged\ndeadline: 20\ndb: s.db\n"), 0o644)
 	if _, errs, code := trnExe(t, "tournament", file); code != 2 || !strings.Contains(errs, "m.yaml:4:11: deadline: a staged protocol's stages set their own rounds") {
 		t.Errorf("exit %d, %s", code, errs)
+	}
+}
+
+// TestWorkerProtocols runs a mediated and a staged tournament on two
+// 'parley worker' processes: the workers rebuild mediators, voters and the
+// ceasefire's stages from the queued tournament, and store what a local
+// run stores.
+func TestWorkerProtocols(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a NATS server and worker processes")
+	}
+	srv := startNATS(t)
+	url := srv.ClientURL()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	for i := range 2 {
+		w := startWorkerProcess(t, "--queue", url, "--concurrency", "1", "--name", fmt.Sprintf("w%d", i), "--scenarios", "testdata/tournament")
+		w.waitLog(t, "serving")
+		t.Cleanup(func() { _ = w.cmd.Process.Kill() })
+	}
+	dir := t.TempDir()
+	for name, args := range map[string][]string{
+		"mediated": {"--mediators", "hillclimb,nash", "--voters", "hillclimber,annealer", "--scenarios", "testdata/tournament/market.yaml", "--reps", "3", "--deadline", "30"},
+		"staged":   {"--protocol", "staged", "--agents", "boulware,conceder", "--scenarios", "ceasefire", "--reps", "3"},
+	} {
+		local, dist := filepath.Join(dir, name+"-local.db"), filepath.Join(dir, name+"-dist.db")
+		args = append(args, "--quiet")
+		if _, errs, err := command(ctx, newTournamentCmd(), append(args, "--db", local)...); err != nil {
+			t.Fatalf("%s: local: %v\n%s", name, err, errs)
+		}
+		if _, errs, err := command(ctx, newTournamentCmd(), append(args, "--db", dist, "--queue", url)...); err != nil {
+			t.Fatalf("%s: --queue: %v\n%s", name, err, errs)
+		}
+		lm, want := readRecords(t, local)
+		dm, got := readRecords(t, dist)
+		if !reflect.DeepEqual(lm, dm) || len(got) != len(want) || len(want) == 0 {
+			t.Fatalf("%s: meta %+v / %+v, %d / %d runs", name, lm, dm, len(want), len(got))
+		}
+		for id, w := range want {
+			g := got[id]
+			if g.Worker != "w0" && g.Worker != "w1" {
+				t.Errorf("%s: run %d ran on %q", name, id, g.Worker)
+			}
+			g.Elapsed, w.Elapsed, g.Worker, w.Worker = 0, 0, "", ""
+			if !reflect.DeepEqual(g, w) {
+				t.Fatalf("%s: run %d:\n got %+v\nwant %+v", name, id, g, w)
+			}
+		}
 	}
 }
