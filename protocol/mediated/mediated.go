@@ -33,6 +33,12 @@ import (
 // must return an error rather than panic (a panic is caught and ends the
 // run with parley.ReasonError). Accepting an outcome that crosses the
 // voter's own red line (parley.Profile.Vetoed) is an error.
+//
+// A Voter is bound by the determinism contract of parley.Negotiator: the
+// same Session (and seed) and the same sequence of States give the same
+// votes; randomness only from Session.Rand; no wall clock, map order,
+// shared mutable state or kept States in its decisions.
+// parleytest.TestVoter checks it.
 type Voter interface {
 	Init(ctx context.Context, s *parley.Session) error
 	Vote(ctx context.Context, st *parley.State) (parley.Vote, error)
@@ -46,6 +52,14 @@ type Voter interface {
 // parley.ReasonMediatorExit). A proposal outside the space, or one that
 // changes a locked issue, is an error. The same rules as for Voter apply to
 // errors, panics and keeping st.
+//
+// A Mediator is bound by the determinism contract of parley.Negotiator:
+// the same Session (with the same seed, and the same Declared profiles
+// under its information level) and the same sequence of States (texts,
+// proposals and the votes it may see) give the same proposals. Search
+// mediators (annealing, hill-climbing) draw only from Session.Rand, and
+// ties between equally good texts are broken by outcome index, never by
+// map order. parleytest.TestMediator checks it.
 type Mediator interface {
 	Init(ctx context.Context, s *parley.Session) error
 	Propose(ctx context.Context, st *parley.State) (parley.Outcome, error)
