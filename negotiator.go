@@ -125,6 +125,7 @@ type Session struct {
 	Names    []string   // every party's name, in turn order (names are public)
 	Profile  *Profile   // the party's own preferences (a private copy)
 	Deadline int        // rounds allowed (0: only a wall-time limit)
+	Clock    Clock      // how the protocol counts time over its turns (zero when it cannot be known ahead)
 	Protocol string     // e.g. "sao"
 	Rand     *rand.Rand // the party's own seeded random stream
 

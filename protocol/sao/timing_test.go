@@ -2,6 +2,7 @@ package sao_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -111,5 +112,53 @@ func TestTurnTimeout(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// clockReader checks, on every turn, that its Session.Clock gives the time
+// the protocol shows it.
+type clockReader struct {
+	s    *parley.Session
+	errs *[]string
+}
+
+func (c *clockReader) Init(_ context.Context, s *parley.Session) error { c.s = s; return nil }
+func (c *clockReader) Act(_ context.Context, st *parley.State) (parley.Action, error) {
+	if got := c.s.Clock.At(st.Step); got != st.Time {
+		*c.errs = append(*c.errs, fmt.Sprintf("turn %d: Clock.At = %v, State.Time = %v", st.Step, got, st.Time))
+	}
+	return offer(st.Step % 4), nil
+}
+
+// TestSessionClock: the Clock a seat gets tells the time of every turn as
+// the protocol counts it, under both timings and on a longer clock.
+func TestSessionClock(t *testing.T) {
+	u := []float64{1, 0.5, 0.2, 0}
+	for _, o := range []sao.Options{
+		{Deadline: 7},
+		{Deadline: 7, Timing: sao.TimingGENIUS},
+		{Deadline: 4, RoundOffset: 3, TotalRounds: 9},
+		{Deadline: 4, RoundOffset: 3, TotalRounds: 9, Timing: sao.TimingGENIUS},
+	} {
+		ps := tiny(t, []float64{0, 0, 0}, []float64{1, 1, 1}, u, u, u)
+		var errs []string
+		m, err := sao.New(ps, names(3), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := m.Run(context.Background(), []parley.Negotiator{&clockReader{errs: &errs}, &clockReader{errs: &errs}, &clockReader{errs: &errs}}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Reason != parley.ReasonDeadline || r.Steps != 3*o.Deadline {
+			t.Fatalf("%+v: %v after %d steps", o, r.Reason, r.Steps)
+		}
+		if len(errs) > 0 {
+			t.Errorf("%+v: %s", o, strings.Join(errs, "; "))
+		}
+		c := parley.Clock{Parties: 3, Rounds: o.Deadline, Offset: o.RoundOffset, Total: o.TotalRounds, GENIUS: o.Timing == sao.TimingGENIUS}
+		if r.Time != c.End() {
+			t.Errorf("%+v: ended at t=%v, Clock.End = %v", o, r.Time, c.End())
+		}
 	}
 }
