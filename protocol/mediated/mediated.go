@@ -33,6 +33,12 @@ import (
 // must return an error rather than panic (a panic is caught and ends the
 // run with parley.ReasonError). Accepting an outcome that crosses the
 // voter's own red line (parley.Profile.Vetoed) is an error.
+//
+// A Voter is bound by the determinism contract of parley.Negotiator: the
+// same Session (and seed) and the same sequence of States give the same
+// votes; randomness only from Session.Rand; no wall clock, map order,
+// shared mutable state or kept States in its decisions.
+// parleytest.TestVoter checks it.
 type Voter interface {
 	Init(ctx context.Context, s *parley.Session) error
 	Vote(ctx context.Context, st *parley.State) (parley.Vote, error)
@@ -46,6 +52,14 @@ type Voter interface {
 // parley.ReasonMediatorExit). A proposal outside the space, or one that
 // changes a locked issue, is an error. The same rules as for Voter apply to
 // errors, panics and keeping st.
+//
+// A Mediator is bound by the determinism contract of parley.Negotiator:
+// the same Session (with the same seed, and the same Declared profiles
+// under its information level) and the same sequence of States (texts,
+// proposals and the votes it may see) give the same proposals. Search
+// mediators (annealing, hill-climbing) draw only from Session.Rand, and
+// ties between equally good texts are broken by outcome index, never by
+// map order. parleytest.TestMediator checks it.
 type Mediator interface {
 	Init(ctx context.Context, s *parley.Session) error
 	Propose(ctx context.Context, st *parley.State) (parley.Outcome, error)
@@ -378,6 +392,12 @@ func (m *Mechanism) time(r int) float64 {
 	return float64(m.opts.RoundOffset+r) / float64(m.total)
 }
 
+// clock is the Clock the seats get: one "turn" per round of mediation, so
+// Clock.At(r) is time(r) and Clock.End the time of the final vote.
+func (m *Mechanism) clock() parley.Clock {
+	return parley.Clock{Parties: 1, Rounds: m.opts.Rounds, Offset: m.opts.RoundOffset, Total: m.total}
+}
+
 // Run mediates once: voters[i] votes for profiles[i], med holds the text.
 // Every random choice (the starting text, hazards, noise, and the seats'
 // Session.Rand streams) comes from seed: the same seed gives the same run.
@@ -423,7 +443,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 	ms := &m.sessions[n]
 	rng.Reseed(&m.pcgs[n], seed, streamMediator)
 	*ms = parley.Session{Party: -1, Names: m.copies.Names(n, m.names), Profile: m.copies.Profile(n, m.med), Deadline: m.opts.Rounds,
-		Protocol: "mediated", Rand: m.rands[n], Declared: m.declared(seed)}
+		Clock: m.clock(), Protocol: "mediated", Rand: m.rands[n], Declared: m.declared(seed)}
 	if err := m.initMediator(ctx, med, ms); err != nil {
 		res.Err = fmt.Errorf("mediated: mediator: init: %w", err)
 		m.end(res, parley.ReasonError, -1, 0, m.time(0))
@@ -432,7 +452,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 	for i, v := range voters {
 		rng.Reseed(&m.pcgs[i], seed, streamVoter+uint64(i))
 		m.sessions[i] = parley.Session{Party: i, Names: m.copies.Names(i, m.names), Profile: m.copies.Profile(i, m.profiles[i]), Deadline: m.opts.Rounds,
-			Protocol: "mediated", Rand: m.rands[i]}
+			Clock: m.clock(), Protocol: "mediated", Rand: m.rands[i]}
 		if err := protect(func() error { return v.Init(ctx, &m.sessions[i]) }); err != nil {
 			res.Err = fmt.Errorf("mediated: party %q: init: %w", m.names[i], err)
 			m.end(res, parley.ReasonError, i, 0, m.time(0))
