@@ -942,18 +942,32 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 		if err := l.text(q.key("name"), "stage name", fs.Name); err != nil {
 			return nil, err
 		}
-		st := Stage{Name: fs.Name, Participants: fs.Participants, Mechanism: fs.Mechanism,
-			Carry: fs.Carry, Start: fs.Start, Mediator: fs.Mediator, Rule: fs.Rule, Info: fs.Info,
+		st := Stage{Name: fs.Name, Participants: fs.Participants, Mediator: fs.Mediator,
 			MediatorPolicy: fs.MediatorPolicy}
 		if fs.Rounds == nil {
 			return nil, l.x.errorf(q, "stage %q: no rounds (the stage's round budget)", fs.Name)
 		}
 		st.Rounds = *fs.Rounds
-		tr, err := ParseTransition(fs.Transition)
-		if err != nil {
-			return nil, l.x.errorf(q.key("transition"), "stage %q: %v", fs.Name, err)
+		// Absent words keep the zero values, which are the defaults; the
+		// mechanism has none (Protocol.check says so).
+		for _, w := range []struct {
+			field, text string
+			parse       func(string) error
+		}{
+			{"mechanism", fs.Mechanism, func(t string) (err error) { st.Mechanism, err = parley.ParseMechanism(t); return err }},
+			{"transition", fs.Transition, func(t string) (err error) { st.Transition, err = parley.ParseTransition(t); return err }},
+			{"carry", fs.Carry, func(t string) (err error) { st.Carry, err = parley.ParseCarry(t); return err }},
+			{"start", fs.Start, func(t string) (err error) { st.Start, err = parley.ParseStart(t); return err }},
+			{"rule", fs.Rule, func(t string) (err error) { st.Rule, err = parley.ParseRule(t); return err }},
+			{"info", fs.Info, func(t string) (err error) { st.Info, err = parley.ParseInfo(t); return err }},
+		} {
+			if w.text == "" {
+				continue
+			}
+			if err := w.parse(w.text); err != nil {
+				return nil, l.x.errorf(q.key(w.field), "stage %q: %v", fs.Name, err)
+			}
 		}
-		st.Transition = tr
 		if fs.OnWalkAwayNext != nil {
 			st.OnWalkAwayNext = *fs.OnWalkAwayNext
 		}
@@ -961,24 +975,18 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 			st.Noise = *fs.Noise
 		}
 		if fs.FinalVote != nil {
-			if fs.Mechanism == MechanismAlternatingOffers {
-				return nil, l.x.errorf(q.key("final_vote"), "stage %q: final_vote is for mediated stages", fs.Name)
-			}
 			st.NoFinalVote = !*fs.FinalVote
 		}
-		// Defaults are made explicit, so that a written file states them.
-		if st.Carry == "" {
-			st.Carry = CarryNone
-		}
-		if st.Start == "" {
-			st.Start = StartCarry
-		}
-		if st.Mechanism == MechanismMediated {
-			if st.Rule == "" {
-				st.Rule = RuleUnanimous
-			}
-			if st.Info == "" {
-				st.Info = InfoNone
+		// A word of mediated stages is an error in an alternating-offers
+		// stage even when it states the default.
+		if st.Mechanism == parley.MechanismAlternatingOffers {
+			for _, f := range []struct {
+				field string
+				set   bool
+			}{{"rule", fs.Rule != ""}, {"info", fs.Info != ""}, {"noise", fs.Noise != nil}, {"final_vote", fs.FinalVote != nil}} {
+				if f.set {
+					return nil, l.x.errorf(q.key(f.field), "stage %q: %s is for mediated stages", fs.Name, f.field)
+				}
 			}
 		}
 		pr.Stages = append(pr.Stages, st)
@@ -994,19 +1002,39 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 			if fs.Stage == "" {
 				return nil, l.x.errorf(q, "variant %q: step %d names no stage", name, j+1)
 			}
-			step := VariantStep{Stage: fs.Stage, Carry: fs.Carry, Start: fs.Start}
+			step := VariantStep{Stage: fs.Stage}
 			if fs.Rounds != nil {
 				if *fs.Rounds <= 0 {
 					return nil, l.x.errorf(q.key("rounds"), "variant %q: stage %q: rounds %d, need at least 1", name, fs.Stage, *fs.Rounds)
 				}
 				step.Rounds = *fs.Rounds
 			}
-			if fs.Transition != "" {
-				tr, err := ParseTransition(fs.Transition)
-				if err != nil {
-					return nil, l.x.errorf(q.key("transition"), "variant %q: stage %q: %v", name, fs.Stage, err)
+			for _, w := range []struct {
+				field, text string
+				parse       func(string) error
+			}{
+				{"transition", fs.Transition, func(t string) error {
+					v, err := parley.ParseTransition(t)
+					step.Transition = &v
+					return err
+				}},
+				{"carry", fs.Carry, func(t string) error {
+					v, err := parley.ParseCarry(t)
+					step.Carry = &v
+					return err
+				}},
+				{"start", fs.Start, func(t string) error {
+					v, err := parley.ParseStart(t)
+					step.Start = &v
+					return err
+				}},
+			} {
+				if w.text == "" {
+					continue
 				}
-				step.Transition = tr
+				if err := w.parse(w.text); err != nil {
+					return nil, l.x.errorf(q.key(w.field), "variant %q: stage %q: %v", name, fs.Stage, err)
+				}
 			}
 			v.Steps = append(v.Steps, step)
 		}

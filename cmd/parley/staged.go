@@ -294,18 +294,18 @@ func checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, agents, voters
 
 // checkMediatorRule rejects the annealing mediator in a plan where it
 // would never be asked to adopt a rejected proposal: only
-// mediated.RuleMediator consults it, and under any other rule it runs as
+// parley.RuleMediator consults it, and under any other rule it runs as
 // hill-climbing.
 func checkMediatorRule(f runFlags, pl staged.Plan, spec string, m mediated.Mediator) error {
 	if _, ok := m.(*mediator.Anneal); !ok {
 		return nil
 	}
 	for _, sg := range pl.Stages {
-		if sg.Mechanism != staged.Mediated || sg.Mediated.Rule == mediated.RuleMediator {
+		if sg.Mechanism != staged.Mediated || sg.Mediated.Rule == parley.RuleMediator {
 			continue
 		}
 		err := fmt.Errorf("mediator %q adopts rejected proposals only under rule %q, but stage %q has rule %q, under which it would run as hill-climbing (use hillclimb, or a stage with rule: mediator)",
-			spec, mediated.RuleMediator, sg.Name, sg.Mediated.Rule)
+			spec, parley.RuleMediator, sg.Name, sg.Mediated.Rule)
 		if f.set("mediator") {
 			return usageError{fmt.Errorf("run: --mediator: %w", err)}
 		}

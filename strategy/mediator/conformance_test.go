@@ -1,6 +1,7 @@
 package mediator_test
 
 import (
+	"github.com/parley-dev/parley"
 	"testing"
 
 	"github.com/parley-dev/parley/parleytest"
@@ -28,9 +29,9 @@ func TestRolesConform(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := mediated.Options{Info: mediated.InfoFull}
+		opts := mediated.Options{Info: parley.InfoFull}
 		if info.Name == "anneal" {
-			opts.Rule = mediated.RuleMediator
+			opts.Rule = parley.RuleMediator
 		}
 		t.Run("mediator-"+info.Name, func(t *testing.T) {
 			parleytest.TestMediator(t, func() mediated.Mediator { return f() }, opts)
