@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/parley-dev/parley"
 	"math"
 	"reflect"
 	"testing"
@@ -97,10 +98,10 @@ func TestCommonRandomNumbers(t *testing.T) {
 	}
 	for _, a := range r.Arms {
 		n := 0
-		for _, c := range Reasons() {
+		for _, c := range parley.Reasons() {
 			n += a.Breakdown[c]
 		}
-		if n != a.Runs || a.Breakdown[CauseAgreement] != a.Ratified {
+		if n != a.Runs || a.Breakdown[parley.ReasonAgreement] != a.Ratified {
 			t.Errorf("arm %s: breakdown %v for %d runs, %d ratified", a.Name, a.Breakdown, a.Runs, a.Ratified)
 		}
 		for _, rec := range a.Records() {
@@ -177,7 +178,7 @@ func TestSweepSmall(t *testing.T) {
 	}
 	a, b := r.Arms[0].Records(), r.Arms[1].Records()
 	for i := range a {
-		if a[i].Stage == "bilateral" && a[i].Reason == CauseAgreement && !reflect.DeepEqual(a[i].Utility, b[i].Utility) {
+		if a[i].Stage == "bilateral" && a[i].Reason == parley.ReasonAgreement && !reflect.DeepEqual(a[i].Utility, b[i].Utility) {
 			t.Errorf("run %d ended in the bilateral stage under both biases but differs: %v vs %v", i, a[i].Utility, b[i].Utility)
 		}
 	}

@@ -169,7 +169,7 @@ func (p *Protocol) Plan(s *Scenario, variant string) ([]parley.Stage, error) {
 	}
 	out := make([]parley.Stage, len(stages))
 	for i := range stages {
-		st, fe := resolve(s, path{}.key("protocol").key("stages").at(i), &stages[i])
+		st, fe := resolveNames(s, path{}.key("protocol").key("stages").at(i), &stages[i])
 		if fe != nil {
 			return nil, fmt.Errorf("scenario %s: %s: %s", s.Name, fe.path, fe.msg)
 		}
@@ -257,6 +257,27 @@ func stageNames(p *Protocol) string {
 // reported at q (a stage or a variant step: a field the variant step does
 // not set is reported at the step).
 func resolve(s *Scenario, q path, st *Stage) (parley.Stage, *fieldError) {
+	out, fe := resolveNames(s, q, st)
+	if fe != nil {
+		return out, fe
+	}
+	if e := out.Check(s.Names(), s.Space); e != nil {
+		fq := q
+		if e.Field != "" {
+			fq = fq.key(e.Field)
+		}
+		if e.Item >= 0 {
+			fq = fq.at(e.Item)
+		}
+		return out, &fieldError{fq, e.Msg}
+	}
+	return out, nil
+}
+
+// resolveNames returns st with its party and reference names resolved to
+// indices and outcomes, and checks what only names can break (and the
+// syntax of the mediator policy).
+func resolveNames(s *Scenario, q path, st *Stage) (parley.Stage, *fieldError) {
 	name := st.Name
 	out := parley.Stage{Name: name, Mechanism: st.Mechanism, Mediator: -1, Rounds: st.Rounds,
 		Transition: st.Transition, Carry: st.Carry, OnWalkAwayNext: st.OnWalkAwayNext, Start: st.Start,
@@ -299,16 +320,6 @@ func resolve(s *Scenario, q path, st *Stage) (parley.Stage, *fieldError) {
 		if !found {
 			return out, ferr(q.key("start"), "stage %q: start names no reference %q", name, st.Start.Reference)
 		}
-	}
-	if e := out.Check(s.Names(), s.Space); e != nil {
-		fq := q
-		if e.Field != "" {
-			fq = fq.key(e.Field)
-		}
-		if e.Item >= 0 {
-			fq = fq.at(e.Item)
-		}
-		return out, &fieldError{fq, e.Msg}
 	}
 	return out, nil
 }

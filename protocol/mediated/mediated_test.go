@@ -714,24 +714,6 @@ func TestOptionsAndNew(t *testing.T) {
 	if _, err := mediated.New(ps, []string{"b", "s"}, &parley.Profile{Space: other, Utility: ps[0].Utility}, mediated.Options{Rounds: 1}); err == nil {
 		t.Error("mediator over another space: no error")
 	}
-	for _, s := range []string{"unanimous", "majority", "Mediator", ""} {
-		r, err := parley.ParseRule(s)
-		if err != nil || (s != "" && r.String() != strings.ToLower(s)) {
-			t.Errorf("ParseRule(%q) = %v, %v", s, r, err)
-		}
-	}
-	for _, s := range []string{"none", "declared", "FULL", ""} {
-		i, err := parley.ParseInfo(s)
-		if err != nil || (s != "" && i.String() != strings.ToLower(s)) {
-			t.Errorf("ParseInfo(%q) = %v, %v", s, i, err)
-		}
-	}
-	if _, err := parley.ParseRule("veto"); err == nil {
-		t.Error("ParseRule(veto): no error")
-	}
-	if _, err := parley.ParseInfo("elicited"); err == nil {
-		t.Error("ParseInfo(elicited): no error")
-	}
 }
 
 // seenVotes records what the mediator is shown of the votes.
