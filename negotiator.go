@@ -205,13 +205,7 @@ func (r Reason) String() string { return reasonNames.name(uint8(r), "Reason") }
 func (r Reason) MarshalText() ([]byte, error) { return reasonNames.marshal(uint8(r), "Reason") }
 
 // UnmarshalText reads a name written by MarshalText.
-func (r *Reason) UnmarshalText(b []byte) error {
-	v, err := ParseReason(string(b))
-	if err == nil {
-		*r = v
-	}
-	return err
-}
+func (r *Reason) UnmarshalText(b []byte) error { return unmarshal(r, ParseReason, b) }
 
 // Reasons returns every Reason, in the order reports list them.
 func Reasons() []Reason {

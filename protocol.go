@@ -66,6 +66,15 @@ func (n names) parse(s string) (uint8, error) {
 	return 0, fmt.Errorf("unknown %s %q (want %s)", n.what, s, n.want)
 }
 
+// unmarshal sets *dst to parse(b), or leaves it alone on an error.
+func unmarshal[T any](dst *T, parse func(string) (T, error), b []byte) error {
+	v, err := parse(string(b))
+	if err == nil {
+		*dst = v
+	}
+	return err
+}
+
 // Mechanism is the negotiation protocol of a stage. The zero value is no
 // mechanism: a stage must name one.
 type Mechanism uint8
@@ -110,13 +119,7 @@ func (m Mechanism) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText reads a name written by MarshalText.
-func (m *Mechanism) UnmarshalText(b []byte) error {
-	v, err := ParseMechanism(string(b))
-	if err == nil {
-		*m = v
-	}
-	return err
-}
+func (m *Mechanism) UnmarshalText(b []byte) error { return unmarshal(m, ParseMechanism, b) }
 
 // ParseMechanism returns the Mechanism named s: "alternating_offers" or
 // "mediated".
@@ -175,13 +178,7 @@ func (t Transition) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText reads a rule written by MarshalText.
-func (t *Transition) UnmarshalText(b []byte) error {
-	v, err := ParseTransition(string(b))
-	if err == nil {
-		*t = v
-	}
-	return err
-}
+func (t *Transition) UnmarshalText(b []byte) error { return unmarshal(t, ParseTransition, b) }
 
 // ParseTransition reads "deadline", "stall:K" (K an integer; Stage.Check
 // says whether it can fire) or "all_request".
@@ -231,13 +228,7 @@ func (c Carry) String() string { return carryNames.name(uint8(c), "Carry") }
 func (c Carry) MarshalText() ([]byte, error) { return carryNames.marshal(uint8(c), "Carry") }
 
 // UnmarshalText reads a name written by MarshalText.
-func (c *Carry) UnmarshalText(b []byte) error {
-	v, err := ParseCarry(string(b))
-	if err == nil {
-		*c = v
-	}
-	return err
-}
+func (c *Carry) UnmarshalText(b []byte) error { return unmarshal(c, ParseCarry, b) }
 
 // ParseCarry returns the Carry named s.
 func ParseCarry(s string) (Carry, error) {
@@ -272,13 +263,7 @@ func (r Rule) String() string { return ruleNames.name(uint8(r), "Rule") }
 func (r Rule) MarshalText() ([]byte, error) { return ruleNames.marshal(uint8(r), "Rule") }
 
 // UnmarshalText reads a name written by MarshalText.
-func (r *Rule) UnmarshalText(b []byte) error {
-	v, err := ParseRule(string(b))
-	if err == nil {
-		*r = v
-	}
-	return err
-}
+func (r *Rule) UnmarshalText(b []byte) error { return unmarshal(r, ParseRule, b) }
 
 // ParseRule returns the Rule named s.
 func ParseRule(s string) (Rule, error) {
@@ -312,13 +297,7 @@ func (i Info) String() string { return infoNames.name(uint8(i), "Info") }
 func (i Info) MarshalText() ([]byte, error) { return infoNames.marshal(uint8(i), "Info") }
 
 // UnmarshalText reads a name written by MarshalText.
-func (i *Info) UnmarshalText(b []byte) error {
-	v, err := ParseInfo(string(b))
-	if err == nil {
-		*i = v
-	}
-	return err
-}
+func (i *Info) UnmarshalText(b []byte) error { return unmarshal(i, ParseInfo, b) }
 
 // ParseInfo returns the Info named s.
 func ParseInfo(s string) (Info, error) {
@@ -373,13 +352,7 @@ func (s Start) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText reads a start written by MarshalText.
-func (s *Start) UnmarshalText(b []byte) error {
-	v, err := ParseStart(string(b))
-	if err == nil {
-		*s = v
-	}
-	return err
-}
+func (s *Start) UnmarshalText(b []byte) error { return unmarshal(s, ParseStart, b) }
 
 // ParseStart reads "carry", "random" or "reference:NAME".
 func ParseStart(s string) (Start, error) {

@@ -1,9 +1,9 @@
 package experiment
 
 import (
-	"github.com/parley-dev/parley"
 	"bytes"
 	"encoding/csv"
+	"github.com/parley-dev/parley"
 	"math"
 	"math/rand/v2"
 	"strings"

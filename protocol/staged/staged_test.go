@@ -297,7 +297,9 @@ func TestStartText(t *testing.T) {
 		check func(o parley.Outcome) bool
 	}{
 		{"carry", func(*parley.Stage) {}, parley.CarryBestAcceptable, func(o parley.Outcome) bool { return o == 3 }},
-		{"reference", func(st *parley.Stage) { st.Start, st.Reference = parley.Start{Kind: parley.StartReference, Reference: "ref"}, 5 }, parley.CarryBestAcceptable,
+		{"reference", func(st *parley.Stage) {
+			st.Start, st.Reference = parley.Start{Kind: parley.StartReference, Reference: "ref"}, 5
+		}, parley.CarryBestAcceptable,
 			func(o parley.Outcome) bool { return o == 5 }},
 		{"nothing carried", func(*parley.Stage) {}, parley.CarryNone, func(o parley.Outcome) bool { return o >= 0 && o < 6 }},
 	} {

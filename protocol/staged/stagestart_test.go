@@ -1,9 +1,9 @@
 package staged_test
 
 import (
-	"github.com/parley-dev/parley"
 	"context"
 	"fmt"
+	"github.com/parley-dev/parley"
 	"testing"
 
 	"github.com/parley-dev/parley/protocol/staged"
