@@ -3,11 +3,12 @@ package experiment
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/parley-dev/parley"
 	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/parley-dev/parley"
 )
 
 // f3 writes x with three decimals.

@@ -3,11 +3,11 @@ package experiment
 import (
 	"errors"
 	"fmt"
-	"github.com/parley-dev/parley"
 	"math"
 	"strconv"
 	"strings"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/scenario"
 )
 

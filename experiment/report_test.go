@@ -3,11 +3,12 @@ package experiment
 import (
 	"bytes"
 	"encoding/csv"
-	"github.com/parley-dev/parley"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley"
 )
 
 // synthRecords makes n runs of a two-negotiator, one-mediator scenario:

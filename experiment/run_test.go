@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/parley-dev/parley"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/strategy/mediator"
@@ -176,6 +177,10 @@ func TestSweepSmall(t *testing.T) {
 	if len(r.Parameters) != 1 || r.Parameters[0].Name != "US.bias" {
 		t.Errorf("parameters %+v", r.Parameters)
 	}
+	// Each cell's mediator seat is built from its own mediator_policy.
+	if r.Arms[0].Mediator != "biased:bias=0" || r.Arms[1].Mediator != "biased:bias=1" {
+		t.Errorf("mediators %q, %q", r.Arms[0].Mediator, r.Arms[1].Mediator)
+	}
 	a, b := r.Arms[0].Records(), r.Arms[1].Records()
 	for i := range a {
 		if a[i].Stage == "bilateral" && a[i].Reason == parley.ReasonAgreement && !reflect.DeepEqual(a[i].Utility, b[i].Utility) {
@@ -226,5 +231,18 @@ func TestProgress(t *testing.T) {
 		if d != int64(i) || totals[i] != want {
 			t.Fatalf("call %d: %d of %d, want %d of %d", i, d, totals[i], i, want)
 		}
+	}
+}
+
+// TestMediatorPolicies: one mediator seat serves every mediated stage of
+// an arm, so stages naming different mediator policies are an error.
+func TestMediatorPolicies(t *testing.T) {
+	s := cloneScenario(ceasefire(t))
+	again := s.Protocol.Stages[s.Protocol.Stage("mediated")]
+	again.Name, again.MediatorPolicy = "again", "hillclimb"
+	s.Protocol.Stages = append(s.Protocol.Stages, again)
+	_, err := Run(context.Background(), "sequencing", []Treatment{{Name: "two", Scenario: s}}, testConfig(t, 1, 1))
+	if err == nil || !strings.Contains(err.Error(), `arm "two": plan: scenario ceasefire: mediated stages "mediated" and "again" name different mediator policies`) {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -6,10 +6,14 @@
 // parties vote once more, on the text itself, and a unanimous final vote
 // makes it the agreement.
 //
-// The package declares the two roles it calls, Voter and Mediator, and three
-// optional mediator capabilities (Adopter, Caller, Locker); strategies
-// satisfy them structurally, without importing this package. For in-process
-// strategies a run allocates only when it starts: rounds allocate nothing.
+// The two roles it calls, Voter and Mediator, are parley.Voter and
+// parley.Mediator (declared at the root, where this package and the
+// strategies meet); the package declares three optional mediator
+// capabilities (Adopter, Caller, Locker), which strategies satisfy
+// structurally, without importing it. The voting rule and information
+// level are parley.Rule and parley.Info, the words of a scenario's
+// mediated stage. For in-process strategies a run allocates only when it
+// starts: rounds allocate nothing.
 package mediated
 
 import (

@@ -3,9 +3,9 @@ package staged_test
 import (
 	"context"
 	"fmt"
-	"github.com/parley-dev/parley"
 	"testing"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/staged"
 )
 

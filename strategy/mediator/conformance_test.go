@@ -1,9 +1,9 @@
 package mediator_test
 
 import (
-	"github.com/parley-dev/parley"
 	"testing"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/strategy/mediator"
