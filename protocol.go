@@ -9,20 +9,8 @@ import (
 	"strings"
 )
 
-// The vocabulary of declared protocols. A scenario may declare a protocol
-// of ordered stages (docs/scenario-format.md, "Protocol"); the words it
-// uses (the mechanism of a stage, its transition rule, what it carries
-// over, how it starts, the voting rule and information level of a mediated
-// stage) and the Reason a run ends with are typed here, once. Every text
-// form (scenario files, traces, JSON, the results database) is the one
-// written by the type's MarshalText and read by its Parse function.
-//
-// They live in package parley, not in a protocol package, for two reasons:
-// Reason is already here (seats see it in Ending), and every package that
-// speaks of stages (scenario, the protocols, plan, experiment, the command)
-// may import parley, while scenario may not import the protocols. The
-// validator of a stage (Stage.Check) lives beside them, so that a scenario
-// file and a plan built in Go are held to the same rules.
+// The vocabulary of declared protocols and its validator (see the package
+// documentation, "Protocol vocabulary").
 
 // names is the text form of a small enumeration: names[v] is value v's.
 type names struct {
