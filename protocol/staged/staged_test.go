@@ -558,3 +558,27 @@ func TestPlanErrors(t *testing.T) {
 		t.Errorf("plan rounds %d", p.Rounds())
 	}
 }
+
+// TestHazardWindow: Plan.HazardWindow reaches the stage's mechanism. A
+// always walks away once it has seen no progress for the window, so with a
+// window of 1 it leaves sooner than with the default (5).
+func TestHazardWindow(t *testing.T) {
+	ps, names := fixture(t)
+	ps[0].Hazard = 1
+	rounds := map[int]int{}
+	for _, w := range []int{0, 1} {
+		a, b := &script{acts: offers(0)}, &script{acts: offers(5)}
+		plan := staged.Plan{Stages: []parley.Stage{saoStage("talks", 20)}, HazardWindow: w}
+		res, err := staged.Run(context.Background(), ps, names, plan, seatsFor(map[int]*script{0: a, 1: b}, nil, nil), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Reason != parley.ReasonWalkAway || res.Party != 0 {
+			t.Fatalf("window %d: %s by %d, want A's walk-away", w, res.Reason, res.Party)
+		}
+		rounds[w] = res.Rounds
+	}
+	if rounds[1] >= rounds[0] {
+		t.Errorf("A walked away in round %d with a window of 1, %d with the default", rounds[1], rounds[0])
+	}
+}
