@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"cmp"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -930,6 +931,32 @@ func compareRefs(a, b parley.ValueRef) int {
 	return cmp.Compare(a.Value, b.Value)
 }
 
+// word reads the protocol word text into dst (its UnmarshalText); an
+// absent (empty) text leaves the zero value, which is the default.
+func word(dst encoding.TextUnmarshaler, text string) error {
+	if text == "" {
+		return nil
+	}
+	return dst.UnmarshalText([]byte(text))
+}
+
+// override reads the protocol word text into a new *dst, a variant step's
+// override; an absent (empty) text leaves it nil (no override).
+func override[T any, P interface {
+	*T
+	encoding.TextUnmarshaler
+}](dst **T, text string) error {
+	if text == "" {
+		return nil
+	}
+	v := new(T)
+	if err := P(v).UnmarshalText([]byte(text)); err != nil {
+		return err
+	}
+	*dst = v
+	return nil
+}
+
 // protocol converts the file's protocol section; the rules that involve
 // the parties and references are checked afterwards by Protocol.check.
 func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
@@ -951,21 +978,18 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 		// Absent words keep the zero values, which are the defaults; the
 		// mechanism has none (Protocol.check says so).
 		for _, w := range []struct {
-			field, text string
-			parse       func(string) error
+			field string
+			err   error
 		}{
-			{"mechanism", fs.Mechanism, func(t string) (err error) { st.Mechanism, err = parley.ParseMechanism(t); return err }},
-			{"transition", fs.Transition, func(t string) (err error) { st.Transition, err = parley.ParseTransition(t); return err }},
-			{"carry", fs.Carry, func(t string) (err error) { st.Carry, err = parley.ParseCarry(t); return err }},
-			{"start", fs.Start, func(t string) (err error) { st.Start, err = parley.ParseStart(t); return err }},
-			{"rule", fs.Rule, func(t string) (err error) { st.Rule, err = parley.ParseRule(t); return err }},
-			{"info", fs.Info, func(t string) (err error) { st.Info, err = parley.ParseInfo(t); return err }},
+			{"mechanism", word(&st.Mechanism, fs.Mechanism)},
+			{"transition", word(&st.Transition, fs.Transition)},
+			{"carry", word(&st.Carry, fs.Carry)},
+			{"start", word(&st.Start, fs.Start)},
+			{"rule", word(&st.Rule, fs.Rule)},
+			{"info", word(&st.Info, fs.Info)},
 		} {
-			if w.text == "" {
-				continue
-			}
-			if err := w.parse(w.text); err != nil {
-				return nil, l.x.errorf(q.key(w.field), "stage %q: %v", fs.Name, err)
+			if w.err != nil {
+				return nil, l.x.errorf(q.key(w.field), "stage %q: %v", fs.Name, w.err)
 			}
 		}
 		if fs.OnWalkAwayNext != nil {
@@ -1010,30 +1034,15 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 				step.Rounds = *fs.Rounds
 			}
 			for _, w := range []struct {
-				field, text string
-				parse       func(string) error
+				field string
+				err   error
 			}{
-				{"transition", fs.Transition, func(t string) error {
-					v, err := parley.ParseTransition(t)
-					step.Transition = &v
-					return err
-				}},
-				{"carry", fs.Carry, func(t string) error {
-					v, err := parley.ParseCarry(t)
-					step.Carry = &v
-					return err
-				}},
-				{"start", fs.Start, func(t string) error {
-					v, err := parley.ParseStart(t)
-					step.Start = &v
-					return err
-				}},
+				{"transition", override(&step.Transition, fs.Transition)},
+				{"carry", override(&step.Carry, fs.Carry)},
+				{"start", override(&step.Start, fs.Start)},
 			} {
-				if w.text == "" {
-					continue
-				}
-				if err := w.parse(w.text); err != nil {
-					return nil, l.x.errorf(q.key(w.field), "variant %q: stage %q: %v", name, fs.Stage, err)
+				if w.err != nil {
+					return nil, l.x.errorf(q.key(w.field), "variant %q: stage %q: %v", name, fs.Stage, w.err)
 				}
 			}
 			v.Steps = append(v.Steps, step)
