@@ -957,6 +957,22 @@ func override[T any, P interface {
 	return nil
 }
 
+// fieldErr is the outcome of reading one field.
+type fieldErr struct {
+	field string
+	err   error
+}
+
+// fields returns the first field's error, at q.field, after what.
+func (l *loader) fields(q path, what string, fs ...fieldErr) error {
+	for _, f := range fs {
+		if f.err != nil {
+			return l.x.errorf(q.key(f.field), "%s: %v", what, f.err)
+		}
+	}
+	return nil
+}
+
 // protocol converts the file's protocol section; the rules that involve
 // the parties and references are checked afterwards by Protocol.check.
 func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
@@ -977,20 +993,15 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 		st.Rounds = *fs.Rounds
 		// Absent words keep the zero values, which are the defaults; the
 		// mechanism has none (Protocol.check says so).
-		for _, w := range []struct {
-			field string
-			err   error
-		}{
-			{"mechanism", word(&st.Mechanism, fs.Mechanism)},
-			{"transition", word(&st.Transition, fs.Transition)},
-			{"carry", word(&st.Carry, fs.Carry)},
-			{"start", word(&st.Start, fs.Start)},
-			{"rule", word(&st.Rule, fs.Rule)},
-			{"info", word(&st.Info, fs.Info)},
-		} {
-			if w.err != nil {
-				return nil, l.x.errorf(q.key(w.field), "stage %q: %v", fs.Name, w.err)
-			}
+		if err := l.fields(q, fmt.Sprintf("stage %q", fs.Name),
+			fieldErr{"mechanism", word(&st.Mechanism, fs.Mechanism)},
+			fieldErr{"transition", word(&st.Transition, fs.Transition)},
+			fieldErr{"carry", word(&st.Carry, fs.Carry)},
+			fieldErr{"start", word(&st.Start, fs.Start)},
+			fieldErr{"rule", word(&st.Rule, fs.Rule)},
+			fieldErr{"info", word(&st.Info, fs.Info)},
+		); err != nil {
+			return nil, err
 		}
 		if fs.OnWalkAwayNext != nil {
 			st.OnWalkAwayNext = *fs.OnWalkAwayNext
@@ -1033,17 +1044,12 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 				}
 				step.Rounds = *fs.Rounds
 			}
-			for _, w := range []struct {
-				field string
-				err   error
-			}{
-				{"transition", override(&step.Transition, fs.Transition)},
-				{"carry", override(&step.Carry, fs.Carry)},
-				{"start", override(&step.Start, fs.Start)},
-			} {
-				if w.err != nil {
-					return nil, l.x.errorf(q.key(w.field), "variant %q: stage %q: %v", name, fs.Stage, w.err)
-				}
+			if err := l.fields(q, fmt.Sprintf("variant %q: stage %q", name, fs.Stage),
+				fieldErr{"transition", override(&step.Transition, fs.Transition)},
+				fieldErr{"carry", override(&step.Carry, fs.Carry)},
+				fieldErr{"start", override(&step.Start, fs.Start)},
+			); err != nil {
+				return nil, err
 			}
 			v.Steps = append(v.Steps, step)
 		}
