@@ -81,10 +81,10 @@ var mechanismNames = newNames("mechanism", "alternating_offers", "mediated")
 
 // String returns "alternating_offers" or "mediated".
 func (m Mechanism) String() string {
-	if m == 0 {
-		return ""
+	if m == 0 || m > MechanismMediated {
+		return fmt.Sprintf("Mechanism(%d)", uint8(m))
 	}
-	return mechanismNames.name(uint8(m-1), "Mechanism")
+	return mechanismNames.list[m-1]
 }
 
 // Protocol returns the short name of the protocol that runs a stage of
@@ -100,10 +100,10 @@ func (m Mechanism) Protocol() string {
 
 // MarshalText writes the mechanism's name; the zero Mechanism is an error.
 func (m Mechanism) MarshalText() ([]byte, error) {
-	if m == 0 {
-		return nil, fmt.Errorf("no mechanism (want %s)", mechanismNames.want)
+	if m == 0 || m > MechanismMediated {
+		return nil, fmt.Errorf("invalid mechanism %s (want %s)", m, mechanismNames.want)
 	}
-	return mechanismNames.marshal(uint8(m-1), "Mechanism")
+	return []byte(m.String()), nil
 }
 
 // UnmarshalText reads a name written by MarshalText.

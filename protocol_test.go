@@ -114,8 +114,8 @@ func TestVocabularyInvalid(t *testing.T) {
 		v    encoding.TextMarshaler
 		want string
 	}{
-		{parley.Mechanism(0), "no mechanism"},
-		{parley.Mechanism(3), "invalid mechanism Mechanism(2)"},
+		{parley.Mechanism(0), "invalid mechanism Mechanism(0) (want alternating_offers or mediated)"},
+		{parley.Mechanism(3), "invalid mechanism Mechanism(3)"},
 		{parley.Transition{Kind: 3}, "invalid transition TransitionKind(3)"},
 		{parley.Carry(3), "invalid carry Carry(3)"},
 		{parley.Start{Kind: 3}, "invalid start StartKind(3)"},
@@ -215,7 +215,7 @@ func TestStageCheck(t *testing.T) {
 		}, "", -1, ""},
 		{"no name", ao, func(st *parley.Stage) { st.Name = " " }, "", -1, "a stage has no name"},
 		{"no mechanism", ao, func(st *parley.Stage) { st.Mechanism = 0 }, "", -1, `stage "talks": no mechanism (want alternating_offers or mediated)`},
-		{"unknown mechanism", ao, func(st *parley.Stage) { st.Mechanism = 5 }, "mechanism", -1, "unknown mechanism Mechanism(4)"},
+		{"unknown mechanism", ao, func(st *parley.Stage) { st.Mechanism = 5 }, "mechanism", -1, "unknown mechanism Mechanism(5)"},
 		{"one participant", ao, func(st *parley.Stage) { st.Participants = []int{1} }, "participants", -1, `stage "talks": 1 participants, need at least 2`},
 		{"party out of range", ao, func(st *parley.Stage) { st.Participants = []int{0, 3} }, "participants", 1, "participant 2 is party 3, outside the 3 parties"},
 		{"party twice", ao, func(st *parley.Stage) { st.Participants = []int{1, 0, 1} }, "participants", 2, `party "UA" listed twice (participants 1 and 3)`},

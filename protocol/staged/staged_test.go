@@ -507,7 +507,7 @@ func TestPlanErrors(t *testing.T) {
 	}{
 		{"no stages", func(p *staged.Plan) { p.Stages = nil }, "staged: no stages"},
 		{"no mechanism", func(p *staged.Plan) { p.Stages[0].Mechanism = 0 }, `staged: stages[0]: stage "a": no mechanism (want alternating_offers or mediated)`},
-		{"unknown mechanism", func(p *staged.Plan) { p.Stages[0].Mechanism = 9 }, `stages[0]: mechanism: stage "a": unknown mechanism Mechanism(8)`},
+		{"unknown mechanism", func(p *staged.Plan) { p.Stages[0].Mechanism = 9 }, `stages[0]: mechanism: stage "a": unknown mechanism Mechanism(9)`},
 		{"one participant", func(p *staged.Plan) { p.Stages[0].Participants = []int{0} }, "1 participants, need at least 2"},
 		{"unknown party", func(p *staged.Plan) { p.Stages[0].Participants = []int{0, 3} }, `participants[1]: stage "a": participant 2 is party 3, outside the 3 parties`},
 		{"party twice", func(p *staged.Plan) { p.Stages[0].Participants = []int{1, 1} }, `party "B" listed twice (participants 1 and 2)`},
