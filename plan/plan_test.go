@@ -80,6 +80,9 @@ func TestFromScenarioErrors(t *testing.T) {
 	if _, err := plan.FromScenario(s, ""); err == nil || !strings.Contains(err.Error(), `protocol.stages[1].mediator: stage "mediated": no party called "EU"`) {
 		t.Errorf("unknown mediator: %v", err)
 	}
+	if _, err := plan.FromScenario(s, "mediated_from_start"); err == nil || !strings.Contains(err.Error(), `protocol.variants.mediated_from_start[0].mediator: stage "mediated": no party called "EU"`) {
+		t.Errorf("unknown mediator in a variant: %v", err)
+	}
 	// A protocol broken in Go after loading is not checked again here:
 	// staged.Run holds the plan to the same rules (parley.Stage.Check).
 	s.Protocol.Stages[1].Mediator = "UA"

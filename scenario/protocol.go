@@ -167,9 +167,13 @@ func (p *Protocol) Plan(s *Scenario, variant string) ([]parley.Stage, error) {
 	if err != nil {
 		return nil, err
 	}
+	at := path{}.key("protocol").key("stages")
+	if variant != "" {
+		at = path{}.key("protocol").key("variants").key(variant)
+	}
 	out := make([]parley.Stage, len(stages))
 	for i := range stages {
-		st, fe := resolveNames(s, path{}.key("protocol").key("stages").at(i), &stages[i])
+		st, fe := resolveNames(s, at.at(i), &stages[i])
 		if fe != nil {
 			return nil, fmt.Errorf("scenario %s: %s: %s", s.Name, fe.path, fe.msg)
 		}
