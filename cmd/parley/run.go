@@ -228,7 +228,8 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 	if err != nil {
 		return err
 	}
-	if err := s.Prepare(); err != nil {
+	ready, err := s.Prepare()
+	if err != nil {
 		return err
 	}
 	deadline := f.deadline
@@ -266,7 +267,7 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 			tr.Event(e)
 		}
 	}}
-	m, err := sao.New(s.Profiles(), s.Names(), opts)
+	m, err := sao.New(ready.Profiles(), ready.Names(), opts)
 	if err != nil {
 		return err
 	}
@@ -278,7 +279,7 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 	if err != nil {
 		return err
 	}
-	rep, aerr := analysis.Analyze(s.Space, s.Profiles())
+	rep, aerr := analysis.Analyze(ready.Space(), ready.Profiles())
 	setResult(j, s, res)
 	setMetrics(j, rep, aerr, res.Utilities)
 	if tf != nil {
