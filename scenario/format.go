@@ -1018,7 +1018,7 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 			for _, f := range []struct {
 				field string
 				set   bool
-			}{{"rule", fs.Rule != ""}, {"info", fs.Info != ""}, {"noise", fs.Noise != nil}, {"final_vote", fs.FinalVote != nil}} {
+			}{{"rule", fs.Rule != ""}, {"info", fs.Info != ""}, {"final_vote", fs.FinalVote != nil}} {
 				if f.set {
 					return nil, l.x.errorf(q.key(f.field), "stage %q: %s is for mediated stages", fs.Name, f.field)
 				}
