@@ -10,6 +10,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/parleytest"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
 )
 
@@ -48,7 +49,7 @@ func TestParse(t *testing.T) {
 			if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
 				t.Errorf("Parse(%q): error %v\nwant %s", tc.spec, err, tc.err)
 			}
-			var se *strategy.SpecError
+			var se *spec.Error
 			if !errors.As(err, &se) || se.Spec != tc.spec {
 				t.Errorf("Parse(%q): %T does not name the spec", tc.spec, err)
 			}
@@ -66,15 +67,15 @@ func TestParse(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	_, err := strategy.Parse("conceder:x=3")
-	if !errors.Is(err, strategy.ErrUnknownParameter) {
-		t.Errorf("%v: want ErrUnknownParameter", err)
+	if !errors.Is(err, spec.ErrUnknownParam) {
+		t.Errorf("%v: want ErrUnknownParam", err)
 	}
-	var se *strategy.SpecError
+	var se *spec.Error
 	if !errors.As(err, &se) || se.Param != "x" {
-		t.Errorf("%v: want a SpecError for parameter x", err)
+		t.Errorf("%v: want a spec.Error for parameter x", err)
 	}
-	if _, err := strategy.Parse("nope"); !errors.Is(err, strategy.ErrUnknownStrategy) {
-		t.Errorf("%v: want ErrUnknownStrategy", err)
+	if _, err := strategy.Parse("nope"); !errors.Is(err, spec.ErrUnknownName) {
+		t.Errorf("%v: want ErrUnknownName", err)
 	}
 }
 
@@ -114,47 +115,47 @@ func TestParseValues(t *testing.T) {
 	}
 }
 
-func TestList(t *testing.T) {
-	infos := strategy.List()
+func TestNegotiators(t *testing.T) {
+	r := strategy.Negotiators()
+	if err := r.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	entries := r.Entries()
 	names := map[string]bool{}
-	for _, in := range infos {
-		if in.Summary == "" {
-			t.Errorf("%s: no summary", in.Name)
-		}
-		for _, n := range append([]string{in.Name}, in.Aliases...) {
-			if names[n] {
-				t.Errorf("%s listed twice", n)
-			}
+	for _, e := range entries {
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
 			names[n] = true
 			if _, err := strategy.Parse(n); err != nil && n != "timedep" {
 				t.Errorf("Parse(%q): %v", n, err)
 			}
 		}
-		for _, p := range in.Params {
-			if p.Meaning == "" {
-				t.Errorf("%s: parameter %s has no meaning", in.Name, p.Name)
-			}
-			if p.Default == "" {
+		for _, p := range e.Params {
+			if p.Required {
 				continue
 			}
-			spec := in.Name + ":" + p.Name + "=" + p.Default
-			if in.Name == "timedep" && p.Name != "e" {
-				spec += ",e=1"
+			s := e.Name + ":" + p.Name + "=" + p.Default
+			if e.Name == "timedep" && p.Name != "e" {
+				s += ",e=1"
 			}
-			if _, err := strategy.Parse(spec); err != nil {
-				t.Errorf("%s: default of %s: %v", in.Name, p.Name, err)
+			if _, err := strategy.Parse(s); err != nil {
+				t.Errorf("%s: default of %s: %v", e.Name, p.Name, err)
 			}
 		}
 	}
 	for _, n := range []string{"boulware", "linear", "conceder", "timedep", "hardliner", "random", "tft", "titfortat", "micro",
-		"genius-boulware", "genius-conceder", "genius-linear", "genius-hardliner"} {
+		"genius-boulware", "genius-conceder", "genius-linear", "genius-hardliner", "boa", "agentk"} {
 		if !names[n] {
-			t.Errorf("%s missing from List", n)
+			t.Errorf("%s missing from Negotiators", n)
 		}
 	}
-	infos[0].Params[0].Name = "changed"
-	if strategy.List()[0].Params[0].Name == "changed" {
-		t.Errorf("List returns the table itself")
+	if err := r.Add(spec.Entry[strategy.Factory]{Name: "boulware", Doc: "again", New: func(spec.Values) (strategy.Factory, error) { return nil, nil }}); err == nil {
+		t.Error("Add accepted a second boulware")
+	}
+	if err := r.Add(spec.Entry[strategy.Factory]{Name: "mine", Doc: "mine", New: func(spec.Values) (strategy.Factory, error) { return nil, nil }}); err != nil {
+		t.Error(err)
+	}
+	if _, ok := strategy.Negotiators().Lookup("mine"); ok {
+		t.Error("Negotiators returns the table itself")
 	}
 }
 
@@ -163,8 +164,8 @@ func FuzzParse(f *testing.F) {
 		f.Add(tc.spec)
 	}
 	_, ps := parleytest.TwoIssue()
-	f.Fuzz(func(t *testing.T, spec string) {
-		fac, err := strategy.Parse(spec)
+	f.Fuzz(func(t *testing.T, text string) {
+		fac, err := strategy.Parse(text)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "strategy ") {
 				t.Fatalf("error %q lacks the strategy prefix", err)
@@ -174,21 +175,8 @@ func FuzzParse(f *testing.F) {
 		// A spec that parses must give a working negotiator.
 		_, res := run(t, ps, 5, 1, fac(), &parleytest.Conceder{})
 		if res.Reason == parley.ReasonError {
-			t.Fatalf("%q: %v", spec, res.Err)
+			t.Fatalf("%q: %v", text, res.Err)
 		}
-	})
-}
-
-func FuzzParseAcceptance(f *testing.F) {
-	for _, s := range []string{"next", "next(a=1,b=0)", "const(0.8)", "time(t=0.99)", "combi(t=0.98)", "combimax(0.98)", "x(", "(", ")", "next(=)"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, spec string) {
-		ac, err := strategy.ParseAcceptance(spec)
-		if err != nil {
-			return
-		}
-		_ = ac.Accept(strategy.Context{State: &parley.State{Time: 0.99}, Offer: 0.5, Next: 0.6})
 	})
 }
 
@@ -202,7 +190,7 @@ func TestParseGuard(t *testing.T) {
 		for _, tc := range []struct {
 			spec string
 			want parley.ActionKind
-		}{{name, parley.Offer}, {name + ":guard=false", parley.Offer}, {name + ":guard=true", parley.End}} {
+		}{{name, parley.Offer}, {name + ":guard=false", parley.Offer}, {name + ":guard=true", parley.End}, {name + ":guard=yes", parley.End}} {
 			f, err := strategy.Parse(tc.spec)
 			if err != nil {
 				t.Fatal(err)
