@@ -161,11 +161,15 @@ func TestSetSpecParam(t *testing.T) {
 		{"biased:bias=0.25", "biased:bias=0.5"},
 		{"biased", "biased:bias=0.5"},
 		{"biased:x=1,bias=0.1", "biased:x=1,bias=0.5"},
+		{" Biased : bias=0.1 , call=false", "biased:bias=0.5,call=false"},
 	} {
 		got, err := setSpecParam(c.in, "bias", "0.5")
 		if err != nil || got != c.want {
 			t.Errorf("setSpecParam(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		}
+	}
+	if _, err := setSpecParam("biased:bias=(", "bias", "0.5"); err == nil {
+		t.Error("unbalanced mediator_policy: no error")
 	}
 }
 
