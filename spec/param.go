@@ -21,19 +21,12 @@ const (
 	KindSpec                   // a nested spec, built by Of
 )
 
+var kindNames = [...]string{KindFloat: "number", KindInt: "integer", KindBool: "boolean", KindString: "string", KindSpec: "spec"}
+
 // String names the kind as `parley agents` shows it.
 func (k Kind) String() string {
-	switch k {
-	case KindFloat:
-		return "number"
-	case KindInt:
-		return "integer"
-	case KindBool:
-		return "boolean"
-	case KindString:
-		return "string"
-	case KindSpec:
-		return "spec"
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }

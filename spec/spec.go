@@ -219,31 +219,11 @@ func Split(s, item string) ([]string, error) {
 	if err := balanced(s); err != nil {
 		return nil, err
 	}
-	var items []string
-	depth, start := 0, 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) {
-			switch s[i] {
-			case '(':
-				depth++
-				continue
-			case ')':
-				depth--
-				continue
-			case ',':
-				if depth > 0 {
-					continue
-				}
-			default:
-				continue
-			}
-		}
-		it := strings.TrimSpace(s[start:i])
+	items := topLevel(s)
+	for _, it := range items {
 		if it == "" {
 			return nil, errors.New("empty " + item)
 		}
-		items = append(items, it)
-		start = i + 1
 	}
 	return items, nil
 }
@@ -258,21 +238,7 @@ func SplitList(list string) ([]string, error) {
 		return nil, fmt.Errorf("spec list %q: %w", list, err)
 	}
 	var specs []string
-	depth, start := 0, 0
-	for i := 0; i <= len(list); i++ {
-		if i < len(list) {
-			switch list[i] {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			}
-			if list[i] != ',' || depth > 0 {
-				continue
-			}
-		}
-		it := strings.TrimSpace(list[start:i])
-		start = i + 1
+	for _, it := range topLevel(list) {
 		if it == "" {
 			continue
 		}
@@ -283,4 +249,24 @@ func SplitList(list string) ([]string, error) {
 		specs = append(specs, it)
 	}
 	return specs, nil
+}
+
+// topLevel splits s at the commas outside parentheses and trims the items.
+func topLevel(s string) []string {
+	var items []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				items = append(items, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(items, strings.TrimSpace(s[start:]))
 }

@@ -1,68 +1,20 @@
 package strategy_test
 
 import (
-	"bufio"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/spectest"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
 )
 
-type specCase struct {
-	spec, err string
-}
-
-// readSpecs reads testdata/specs.txt.
-func readSpecs(tb testing.TB) []specCase {
-	tb.Helper()
-	f, err := os.Open("testdata/specs.txt")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var cases []specCase
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || line == "" {
-			continue
-		}
-		spec, want, _ := strings.Cut(line, " -> ")
-		cases = append(cases, specCase{spec, want})
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return cases
-}
-
 func TestParse(t *testing.T) {
-	for _, tc := range readSpecs(t) {
-		f, err := strategy.Parse(tc.spec)
-		if tc.err != "" {
-			if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
-				t.Errorf("Parse(%q): error %v\nwant %s", tc.spec, err, tc.err)
-			}
-			var se *spec.Error
-			if !errors.As(err, &se) || se.Spec != tc.spec {
-				t.Errorf("Parse(%q): %T does not name the spec", tc.spec, err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("Parse(%q): %v", tc.spec, err)
-			continue
-		}
-		if a, b := f(), f(); a == nil || a == b {
-			t.Errorf("Parse(%q): the factory must return a new negotiator each call", tc.spec)
-		}
-	}
+	spectest.Run(t, "testdata/specs.txt", strategy.Parse)
 }
 
 func TestParseErrors(t *testing.T) {
@@ -83,7 +35,7 @@ func TestParseErrors(t *testing.T) {
 // plays the buyer of TwoIssue against a seller offering 4 for 5 rounds.
 func TestParseValues(t *testing.T) {
 	tests := []struct {
-		spec string
+		Spec string
 		want []parley.Outcome
 	}{
 		{"boulware", []parley.Outcome{1, 1, 1, 1, 3}},
@@ -93,14 +45,14 @@ func TestParseValues(t *testing.T) {
 		{"hardliner", []parley.Outcome{1, 1, 1, 1, 1}},
 	}
 	for _, tc := range tests {
-		f, err := strategy.Parse(tc.spec)
+		f, err := strategy.Parse(tc.Spec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, ps := parleytest.TwoIssue()
 		trace, _ := run(t, ps, 5, 1, f(), &parleytest.Scripted{Actions: parleytest.Offers(4)})
 		if got := offersBy(trace, 0); !slices.Equal(got, tc.want) {
-			t.Errorf("%s: offers %v, want %v", tc.spec, got, tc.want)
+			t.Errorf("%s: offers %v, want %v", tc.Spec, got, tc.want)
 		}
 	}
 	// ac=time(t=0.5): the buyer accepts outcome 2 (0.3, above rv 0) at t = 0.6.
@@ -160,8 +112,8 @@ func TestNegotiators(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, tc := range readSpecs(f) {
-		f.Add(tc.spec)
+	for _, tc := range spectest.Read(f, "testdata/specs.txt") {
+		f.Add(tc.Spec)
 	}
 	_, ps := parleytest.TwoIssue()
 	f.Fuzz(func(t *testing.T, text string) {
@@ -188,10 +140,10 @@ func FuzzParse(f *testing.F) {
 func TestParseGuard(t *testing.T) {
 	for _, name := range []string{"agentk", "hardheaded", "nicetft", "cuhkagent", "atlas3", "ponpoko", "agentgg"} {
 		for _, tc := range []struct {
-			spec string
+			Spec string
 			want parley.ActionKind
 		}{{name, parley.Offer}, {name + ":guard=false", parley.Offer}, {name + ":guard=true", parley.End}, {name + ":guard=yes", parley.End}} {
-			f, err := strategy.Parse(tc.spec)
+			f, err := strategy.Parse(tc.Spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -201,7 +153,7 @@ func TestParseGuard(t *testing.T) {
 			ps[0].Reservation = 0.95
 			trace, _ := run(t, ps, 5, 1, f(), &parleytest.Scripted{Actions: parleytest.Offers(4)})
 			if len(trace) == 0 || trace[0].Party != 0 || trace[0].Action != tc.want {
-				t.Errorf("%s: first event %v, want %v by party 0", tc.spec, trace, tc.want)
+				t.Errorf("%s: first event %v, want %v by party 0", tc.Spec, trace, tc.want)
 			}
 		}
 	}

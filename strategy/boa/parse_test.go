@@ -1,67 +1,19 @@
 package boa_test
 
 import (
-	"bufio"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/spectest"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy/boa"
 )
 
-type specCase struct {
-	spec, err string
-}
-
-// readSpecs reads testdata/specs.txt.
-func readSpecs(tb testing.TB) []specCase {
-	tb.Helper()
-	f, err := os.Open("testdata/specs.txt")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var cases []specCase
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || line == "" {
-			continue
-		}
-		spec, want, _ := strings.Cut(line, " -> ")
-		cases = append(cases, specCase{spec, want})
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return cases
-}
-
 func TestParse(t *testing.T) {
-	for _, tc := range readSpecs(t) {
-		f, err := boa.Parse(tc.spec)
-		if tc.err != "" {
-			if err == nil || err.Error() != tc.err {
-				t.Errorf("Parse(%q): error %v\nwant %s", tc.spec, err, tc.err)
-			}
-			var se *spec.Error
-			if !errors.As(err, &se) || se.Spec != tc.spec {
-				t.Errorf("Parse(%q): %T does not name the spec", tc.spec, err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("Parse(%q): %v", tc.spec, err)
-			continue
-		}
-		if a, b := f(), f(); a == nil || a == b {
-			t.Errorf("Parse(%q): the factory must return a new negotiator each call", tc.spec)
-		}
-	}
+	spectest.Run(t, "testdata/specs.txt", boa.Parse)
 }
 
 func TestParseErrors(t *testing.T) {
@@ -141,8 +93,8 @@ func TestRegistries(t *testing.T) {
 // FuzzParse: Parse never panics, and whatever it accepts makes negotiators
 // that pass a negotiation on the two-issue scenario without error.
 func FuzzParse(f *testing.F) {
-	for _, tc := range readSpecs(f) {
-		f.Add(tc.spec)
+	for _, tc := range spectest.Read(f, "testdata/specs.txt") {
+		f.Add(tc.Spec)
 	}
 	_, ps := parleytest.TwoIssue()
 	f.Fuzz(func(t *testing.T, text string) {
