@@ -10,6 +10,7 @@ import (
 
 	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/boa"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
 
@@ -81,35 +82,52 @@ type AgentsJSON struct {
 	Negotiators []agentInfo `json:"negotiators"`
 	Mediators   []agentInfo `json:"mediators"`
 	Voters      []agentInfo `json:"voters"`
+	Components  components  `json:"components"`
+}
+
+// components are the BOA components (boa:bid=,om=,ac=); the acceptance
+// conditions are also the ac= of the time-dependent and tit-for-tat
+// negotiators.
+type components struct {
+	Bid []agentInfo `json:"bid"`
+	OM  []agentInfo `json:"om"`
+	AC  []agentInfo `json:"ac"`
 }
 
 func newAgentsCmd() *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "agents",
-		Short: "List the negotiator, mediator and voter strategies and their parameters",
+		Short: "List the negotiator, mediator, voter and BOA component strategies and their parameters",
 		Long: `List the strategies with their parameters: negotiators (--agents of
 'parley run', alternating offers), mediators (--mediator, mediated stages) and
-voters (--voters, mediated stages). A spec is NAME or NAME:key=value,key=value,
-e.g. "conceder:e=3", "boulware:e=0.1,ac=combi(t=0.98)" or "biased:bias=0.5".`,
+voters (--voters, mediated stages), and the BOA components a boa: negotiator
+is built from. A spec is NAME or NAME:key=value,key=value, where a value may
+be a spec in call form, NAME(key=value,...): e.g. "conceder:e=3",
+"boulware:e=0.1,ac=combi(t=0.98)", "boa:bid=linear,om=frequency,ac=const(0.8)"
+or "biased:bias=0.5".`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			negs := agentInfos(strategy.Negotiators())
 			meds, vots := agentInfos(mediator.Mediators()), agentInfos(mediator.Voters())
+			comps := components{agentInfos(boa.Biddings()), agentInfos(boa.Models()), agentInfos(boa.Acceptances())}
 			if asJSON {
 				e := json.NewEncoder(c.OutOrStdout())
 				e.SetIndent("", "  ")
 				e.SetEscapeHTML(false)
-				return e.Encode(AgentsJSON{Schema: schemaAgents, Negotiators: negs, Mediators: meds, Voters: vots})
+				return e.Encode(AgentsJSON{Schema: schemaAgents, Negotiators: negs, Mediators: meds, Voters: vots, Components: comps})
 			}
 			w := c.OutOrStdout()
 			section(w, "NEGOTIATORS (--agents)", negs)
 			section(w, "MEDIATORS (--mediator)", meds)
 			section(w, "VOTERS (--voters)", vots)
+			section(w, "BOA BIDDING STRATEGIES (boa:bid=NAME(key=value,...))", comps.Bid)
+			section(w, "BOA OPPONENT MODELS (boa:om=NAME(...))", comps.OM)
+			section(w, "ACCEPTANCE CONDITIONS (boa:ac=NAME(...); also ac= of boulware, linear, conceder, timedep, tft)", comps.AC)
 			return nil
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, negotiators, mediators, voters} (docs/cli.md)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, negotiators, mediators, voters, components} (docs/cli.md)")
 	return c
 }
 
