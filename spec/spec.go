@@ -38,9 +38,10 @@ type Arg struct {
 const reserved = ":=(),"
 
 // Parse reads a spec in colon form, name or name:key=value,..., or in call
-// form, name(key=value,...) or name(value). An empty argument list after a
-// colon, an argument that is not key=value (except a lone positional one in
-// call form), unbalanced parentheses and a bad name or key are errors.
+// form, name(key=value,...) or name(value); "name:" and "name()" are
+// "name". An empty argument, an argument that is not key=value (except a
+// lone positional one in call form), unbalanced parentheses and a bad name
+// or key are errors.
 // Parse does not check names or keys against anything: Registry does.
 func Parse(text string) (Spec, error) {
 	s := strings.TrimSpace(text)
@@ -57,6 +58,9 @@ func Parse(text string) (Spec, error) {
 		return Spec{}, err
 	}
 	if s[i] == ':' {
+		if strings.TrimSpace(s[i+1:]) == "" {
+			return Spec{Name: name}, nil // "boa:" is "boa"
+		}
 		args, err := parseArgs(s[i+1:], false)
 		return Spec{Name: name, Args: args}, err
 	}

@@ -24,7 +24,8 @@ func TestParse(t *testing.T) {
 		{"a:k=", Spec{"a", []Arg{{"k", ""}}}, ""},
 		{"", Spec{}, "empty name"},
 		{":e=1", Spec{}, "empty name"},
-		{"boulware:", Spec{}, "empty parameter"},
+		{"boulware:", Spec{Name: "boulware"}, ""},
+		{"boulware: ,", Spec{}, "empty parameter"},
 		{"boulware:e=0.2,,k=0", Spec{}, "empty parameter"},
 		{"boulware:e", Spec{}, `parameter "e" is not key=value`},
 		{"const(a,b)", Spec{}, `argument "a" is not key=value`},
@@ -187,7 +188,8 @@ func TestRegistry(t *testing.T) {
 		{"tough:ac=next(x=1)", "", `agent "tough:ac=next(x=1)": parameter "ac": next: unknown parameter "x" (want a)`},
 		{"tough:ac=next(a)b", "", `agent "tough:ac=next(a)b": parameter "ac": text "b" after the closing parenthesis`},
 		{"tough:e=7", "", `agent "tough:e=7": seven is unlucky`},
-		{"tough:", "", `agent "tough:": empty parameter`},
+		{"tough:", "0.2 3 open a next", ""},
+		{"tough:,", "", `agent "tough:,": empty parameter`},
 	}
 	for _, tc := range tests {
 		got, err := agents.Parse(tc.in)

@@ -24,6 +24,7 @@ func TestParse(t *testing.T) {
 		{"ks:call=false", "*mediator.Seeker"},
 		{"kalai-smorodinsky", "*mediator.Seeker"},
 		{" biased : bias = 0.5 , call=1", "*mediator.Seeker"},
+		{"nash:", "*mediator.Seeker"},
 	}
 	for _, tc := range good {
 		f, err := mediator.ParseMediator(tc.spec)
@@ -56,7 +57,7 @@ func TestParse(t *testing.T) {
 		{false, "biased:bias=0.1,bias=0.2", `parameter "bias": given twice`, nil},
 		{false, "nash:call", `parameter "call" is not key=value`, nil},
 		{false, "nash:call=maybe", `parameter "call": "maybe" is not true or false`, nil},
-		{false, "nash:", `mediator "nash:": empty parameter`, nil},
+		{false, "nash:,", `mediator "nash:,": empty parameter`, nil},
 		{false, "nash:=1", `mediator "nash:=1": parameter "=1" is not key=value`, nil},
 		{false, "biased:bias=f(1,2)", `mediator "biased:bias=f(1,2)": parameter "bias": "f(1,2)" is not a number`, nil},
 		{true, "annealer:gain=1", `voter "annealer:gain=1": unknown parameter "gain" (want t0)`, spec.ErrUnknownParam},
