@@ -254,7 +254,7 @@ func parseValues(rhs string, k *paramKind) ([]string, error) {
 	}
 	for _, v := range out {
 		if _, err := k.Parse(v); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("value %w", err) // value 1.1 outside [0, 1]
 		}
 	}
 	return out, nil

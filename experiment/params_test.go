@@ -46,6 +46,9 @@ func TestParseValues(t *testing.T) {
 			t.Errorf("parseValues(%q) = %v, want an error", in, got)
 		}
 	}
+	if _, err := parseValues("1.5", res); err == nil || err.Error() != "value 1.5 outside [0, 1]" {
+		t.Errorf("reservation 1.5: %v", err)
+	}
 	rounds := lookupParam("rounds")
 	if _, err := parseValues("10.5", rounds); err == nil {
 		t.Error("rounds 10.5: no error")

@@ -227,7 +227,7 @@ func (r *Registry[T]) build(s Spec, text string) (T, error) {
 			continue
 		}
 		if p.Required {
-			return fail(p.Name, errors.New("required"))
+			return fail(p.Name, fmt.Errorf("required: %s", p.Allowed()))
 		}
 		x, err := p.Parse(p.Default)
 		if err != nil {

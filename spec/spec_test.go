@@ -183,7 +183,7 @@ func TestRegistry(t *testing.T) {
 		{"tough:mode=c", "", `agent "tough:mode=c": parameter "mode": "c": want one of a, b`},
 		{"tough:e=1,e=2", "", `agent "tough:e=1,e=2": parameter "e": given twice`},
 		{"tough:ac=nope", "", `agent "tough:ac=nope": parameter "ac": unknown condition "nope" (want next, const)`},
-		{"tough:ac=const", "", `agent "tough:ac=const": parameter "ac": const: parameter "c": required`},
+		{"tough:ac=const", "", `agent "tough:ac=const": parameter "ac": const: parameter "c": required: a number in [0, 1]`},
 		{"tough:ac=const(c=2)", "", `agent "tough:ac=const(c=2)": parameter "ac": const: parameter "c": 2 outside [0, 1]`},
 		{"tough:ac=next(x=1)", "", `agent "tough:ac=next(x=1)": parameter "ac": next: unknown parameter "x" (want a)`},
 		{"tough:ac=next(a)b", "", `agent "tough:ac=next(a)b": parameter "ac": text "b" after the closing parenthesis`},

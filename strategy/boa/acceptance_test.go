@@ -95,7 +95,7 @@ func TestParseAcceptance(t *testing.T) {
 		{spec: "combimax(t=0.99)", want: false},
 		{spec: "", err: `acceptance condition "": empty name`},
 		{spec: "never", err: `acceptance condition "never": unknown acceptance condition "never" (want next, const, time, combi, combimax)`},
-		{spec: "const", err: `acceptance condition "const": parameter "c": required`},
+		{spec: "const", err: `acceptance condition "const": parameter "c": required: a number in [0, 1]`},
 		{spec: "const(x=1)", err: `acceptance condition "const(x=1)": unknown parameter "x" (want c)`},
 		{spec: "time(t=2)", err: `acceptance condition "time(t=2)": parameter "t": 2 outside [0, 1]`},
 		{spec: "time(t=abc)", err: `acceptance condition "time(t=abc)": parameter "t": "abc" is not a number`},
