@@ -10,8 +10,8 @@
 //	boulware:e=0.1,ac=combi(t=0.98)
 //	boa:bid=timedep(e=0.2),om=frequency,ac=const(0.8)
 //
-// Names and keys are case-insensitive (Parse lower-cases them); values are
-// kept as written, trimmed. In call form a lone argument without a key is
+// Names and keys are case-insensitive (Parse lower-cases them) and hold
+// no space; values are kept as written, trimmed. In call form a lone argument without a key is
 // positional: it sets the entry's first parameter (const(0.8)).
 package spec
 
@@ -100,14 +100,14 @@ func parseArgs(body string, call bool) ([]Arg, error) {
 }
 
 // checkName trims and lower-cases a name or key and checks it is not
-// empty and holds none of the reserved characters.
+// empty and holds no space and none of the reserved characters.
 func checkName(s, what string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", errors.New("empty " + what)
 	}
-	if strings.ContainsAny(s, reserved) {
-		return "", fmt.Errorf("%s %q holds one of %s", what, s, reserved)
+	if strings.ContainsAny(s, reserved+" \t\r\n") {
+		return "", fmt.Errorf("%s %q holds a space or one of %s", what, s, reserved)
 	}
 	return strings.ToLower(s), nil
 }
