@@ -11,8 +11,9 @@
 //	boa:bid=timedep(e=0.2),om=frequency,ac=const(0.8)
 //
 // Names and keys are case-insensitive (Parse lower-cases them) and hold
-// no space; values are kept as written, trimmed. In call form a lone argument without a key is
-// positional: it sets the entry's first parameter (const(0.8)).
+// no space; values are kept as written, trimmed. In call form a lone
+// argument without a key is positional: it sets the entry's first
+// parameter (const(0.8)).
 package spec
 
 import (
@@ -41,8 +42,8 @@ const reserved = ":=(),"
 // form, name(key=value,...) or name(value); "name:" and "name()" are
 // "name". An empty argument, an argument that is not key=value (except a
 // lone positional one in call form), unbalanced parentheses and a bad name
-// or key are errors.
-// Parse does not check names or keys against anything: Registry does.
+// or key are errors. Parse does not check names or keys against anything:
+// Registry does.
 func Parse(text string) (Spec, error) {
 	s := strings.TrimSpace(text)
 	if err := balanced(s); err != nil {
@@ -51,7 +52,10 @@ func Parse(text string) (Spec, error) {
 	i := strings.IndexAny(s, ":(")
 	if i < 0 {
 		name, err := checkName(s, "name")
-		return Spec{Name: name}, err
+		if err != nil {
+			return Spec{}, err
+		}
+		return Spec{Name: name}, nil
 	}
 	name, err := checkName(s[:i], "name")
 	if err != nil {
@@ -61,18 +65,25 @@ func Parse(text string) (Spec, error) {
 		if strings.TrimSpace(s[i+1:]) == "" {
 			return Spec{Name: name}, nil // "boa:" is "boa"
 		}
-		args, err := parseArgs(s[i+1:], false)
-		return Spec{Name: name, Args: args}, err
+		return withArgs(name, s[i+1:], false)
 	}
-	if close := matching(s, i); close != len(s)-1 {
-		return Spec{}, fmt.Errorf("text %q after the closing parenthesis", s[close+1:])
+	if end := matching(s, i); end != len(s)-1 {
+		return Spec{}, fmt.Errorf("text %q after the closing parenthesis", s[end+1:])
 	}
 	body := s[i+1 : len(s)-1]
 	if strings.TrimSpace(body) == "" {
 		return Spec{Name: name}, nil
 	}
-	args, err := parseArgs(body, true)
-	return Spec{Name: name, Args: args}, err
+	return withArgs(name, body, true)
+}
+
+// withArgs returns the spec name with the arguments of body.
+func withArgs(name, body string, call bool) (Spec, error) {
+	args, err := parseArgs(body, call)
+	if err != nil {
+		return Spec{}, err
+	}
+	return Spec{Name: name, Args: args}, nil
 }
 
 // parseArgs reads a comma-separated argument list (call: in parentheses).
