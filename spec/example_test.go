@@ -27,7 +27,7 @@ func ExampleRegistry() {
 		Name: "hello", Doc: "says hello",
 		Params: []spec.Param{
 			spec.Int("times", 1, 1, 3, "how often"),
-			spec.String("to", "world", "whom"),
+			spec.Text("to", "world", "whom"),
 		},
 		New: func(v spec.Values) (string, error) {
 			return fmt.Sprintf("hello %s ×%d", v.Text("to"), v.Int("times")), nil

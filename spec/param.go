@@ -32,7 +32,7 @@ func (k Kind) String() string {
 }
 
 // Param declares one typed parameter of a registry entry (or a sweep
-// parameter of an experiment). Build one with Float, Int, Bool, String or
+// parameter of an experiment). Build one with Float, Int, Bool, Text or
 // Nested; a zero Param is invalid.
 type Param struct {
 	Name    string   // lower case, without any of ":=(),"
@@ -74,9 +74,9 @@ func Bool(name string, def bool, doc string) Param {
 	return Param{Name: name, Kind: KindBool, Default: strconv.FormatBool(def), Doc: doc}
 }
 
-// String declares a text parameter with default def; when words are given
+// Text declares a text parameter with default def; when words are given
 // the value must be one of them.
-func String(name, def, doc string, words ...string) Param {
+func Text(name, def, doc string, words ...string) Param {
 	return Param{Name: name, Kind: KindString, Default: def, Words: words, Doc: doc}
 }
 

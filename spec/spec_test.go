@@ -145,7 +145,7 @@ func testRegistries() (*Registry[string], *Registry[string]) {
 				Float("e", 0.2, 0, 1e6, "exponent"),
 				Int("n", 3, 1, 10, "count"),
 				Bool("guard", false, "guard"),
-				String("mode", "a", "mode", "a", "b"),
+				Text("mode", "a", "mode", "a", "b"),
 				Nested("ac", "next", conds, "acceptance"),
 			},
 			New: func(v Values) (string, error) {
