@@ -11,6 +11,7 @@ import (
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/boa"
 )
 
 func TestParse(t *testing.T) {
@@ -154,6 +155,42 @@ func TestParseGuard(t *testing.T) {
 			trace, _ := run(t, ps, 5, 1, f(), &parleytest.Scripted{Actions: parleytest.Offers(4)})
 			if len(trace) == 0 || trace[0].Party != 0 || trace[0].Action != tc.want {
 				t.Errorf("%s: first event %v, want %v by party 0", tc.Spec, trace, tc.want)
+			}
+		}
+	}
+}
+
+// TestParseDefaults: a spec's defaults build the same negotiator as the
+// zero options (nil acceptance, BOA's default components): the same trace
+// for the same seed, against a conceder on a synthetic scenario.
+func TestParseDefaults(t *testing.T) {
+	_, ps := parleytest.Synthetic(t, 3, 3, 4, 2)
+	for _, tc := range []struct {
+		spec string
+		want strategy.Factory
+	}{
+		{"boulware", func() parley.Negotiator {
+			return strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.BoulwareE})
+		}},
+		{"conceder:k=0.1", func() parley.Negotiator {
+			return strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.ConcederE, K: 0.1})
+		}},
+		{"linear:ac=combi", func() parley.Negotiator {
+			return strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.LinearE, Accept: boa.ACCombi(0.98)})
+		}},
+		{"tft", func() parley.Negotiator { return strategy.NewTitForTat(strategy.TitForTatOptions{}) }},
+		{"boa", func() parley.Negotiator { return boa.New(boa.Options{}) }},
+		{"boa:om=frequency", func() parley.Negotiator { return boa.New(boa.Options{Model: boa.NewFrequency(boa.FrequencyOptions{})}) }},
+	} {
+		f, err := strategy.Parse(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for seed := uint64(1); seed <= 3; seed++ {
+			got, _ := run(t, ps, 40, seed, f(), &parleytest.Conceder{})
+			want, _ := run(t, ps, 40, seed, tc.want(), &parleytest.Conceder{})
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, seed %d: trace\n%v\nwant\n%v", tc.spec, seed, got, want)
 			}
 		}
 	}
