@@ -208,7 +208,8 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 	if err != nil {
 		return err
 	}
-	if err := s.Prepare(); err != nil {
+	ready, err := s.Prepare()
+	if err != nil {
 		return err
 	}
 	deadline := f.deadline
@@ -246,7 +247,7 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 			tr.Event(e)
 		}
 	}}
-	m, err := sao.New(s.Profiles(), s.Names(), opts)
+	m, err := sao.New(ready.Profiles(), ready.Names(), opts)
 	if err != nil {
 		return err
 	}
@@ -258,7 +259,7 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 	if err != nil {
 		return err
 	}
-	rep, aerr := analysis.Analyze(s.Space, s.Profiles())
+	rep, aerr := analysis.Analyze(ready.Space(), ready.Profiles())
 	setResult(j, s, res)
 	setMetrics(j, rep, aerr, res.Utilities)
 	if tf != nil {
