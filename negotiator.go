@@ -222,29 +222,18 @@ const (
 	ReasonRatificationFailed
 )
 
+var reasonNames = newNames("end reason", "agreement", "deadline", "walk_away", "error", "mediator_exit", "ratification_failed")
+
 // String returns the reason's name: "agreement", "deadline", "walk_away",
 // "error", "mediator_exit" or "ratification_failed". Every output (text,
 // traces, JSON, the results database) uses these names.
-func (r Reason) String() string {
-	switch r {
-	case ReasonAgreement:
-		return "agreement"
-	case ReasonDeadline:
-		return "deadline"
-	case ReasonWalkAway:
-		return "walk_away"
-	case ReasonError:
-		return "error"
-	case ReasonMediatorExit:
-		return "mediator_exit"
-	case ReasonRatificationFailed:
-		return "ratification_failed"
-	}
-	return fmt.Sprintf("Reason(%d)", uint8(r))
-}
+func (r Reason) String() string { return reasonNames.name(uint8(r), "Reason") }
 
 // MarshalText writes the reason's name.
-func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+func (r Reason) MarshalText() ([]byte, error) { return reasonNames.marshal(uint8(r), "Reason") }
+
+// UnmarshalText reads a name written by MarshalText.
+func (r *Reason) UnmarshalText(b []byte) error { return unmarshal(r, ParseReason, b) }
 
 // Reasons returns every Reason, in the order reports list them.
 func Reasons() []Reason {
@@ -253,12 +242,8 @@ func Reasons() []Reason {
 
 // ParseReason returns the Reason named s (as written by String).
 func ParseReason(s string) (Reason, error) {
-	for _, r := range Reasons() {
-		if r.String() == s {
-			return r, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown end reason %q", s)
+	v, err := reasonNames.parse(s)
+	return Reason(v), err
 }
 
 // Result is how a negotiation ended.
