@@ -118,7 +118,7 @@ func TestCheatingMediatorCannotRewriteScoring(t *testing.T) {
 		t.Helper()
 		st := newMemStore()
 		cfg := &tournament.Config{Protocol: tournament.ProtocolMediated, Mediators: ms, Voters: voters(t, "hillclimber", "annealer"),
-			Scenarios: []*scenario.Scenario{sc}, Reps: 3, Deadline: 20, Seed: 9, Info: mediated.InfoFull}
+			Scenarios: []*scenario.Scenario{sc}, Reps: 3, Deadline: 20, Seed: 9, Info: parley.InfoFull}
 		if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
 			t.Fatal(err)
 		}

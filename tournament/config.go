@@ -72,8 +72,8 @@ type Config struct {
 	// Rule, Info and Noise are the mediated.Options of a mediated
 	// tournament's negotiations (a staged protocol's stages set their
 	// own); Deadline (or each scenario's) is their number of rounds.
-	Rule  mediated.Rule
-	Info  mediated.Info
+	Rule  parley.Rule
+	Info  parley.Info
 	Noise float64
 
 	mu   sync.Mutex
@@ -352,7 +352,7 @@ func (c *Config) stagedPlan(s *scenario.Scenario, ref string) (staged.Plan, erro
 	}
 	hasMediated := false
 	for _, st := range pl.Stages {
-		hasMediated = hasMediated || st.Mechanism == staged.Mediated
+		hasMediated = hasMediated || st.Mechanism == parley.MechanismMediated
 	}
 	switch {
 	case hasMediated && len(c.Mediators) == 0:
@@ -374,7 +374,7 @@ func stagedSeats(pl staged.Plan, n int) (negs, metric []int) {
 	for _, st := range pl.Stages {
 		for _, q := range st.Participants {
 			in[q] = true
-			if st.Mechanism == staged.SAO {
+			if st.Mechanism == parley.MechanismAlternatingOffers {
 				offers[q] = true
 			}
 		}

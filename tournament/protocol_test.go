@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
@@ -48,7 +49,7 @@ func mediatedConfig(tb testing.TB, workers int) *tournament.Config {
 		Voters:    voters(tb, "hillclimber", "annealer"),
 		Scenarios: []*scenario.Scenario{synthetic(tb, "syn", 1, 4, 3, 3), twoIssue("tiny")},
 		Reps:      2, Deadline: 30, Seed: 11, Workers: workers,
-		Rule: mediated.RuleMediator, Info: mediated.InfoDeclared}
+		Rule: parley.RuleMediator, Info: parley.InfoDeclared}
 }
 
 // TestMediatedTournament checks the enumeration of a mediated tournament
@@ -179,7 +180,7 @@ func TestProtocolConfigErrors(t *testing.T) {
 		{"sao with mediators", &tournament.Config{Competitors: neg, Mediators: mediators(t, "hillclimb")}, "take no mediators"},
 		{"staged with two mediators", &tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg,
 			Mediators: mediators(t, "hillclimb", "nash")}, "at most one mediator"},
-		{"rule outside mediated", &tournament.Config{Competitors: neg, Rule: mediated.RuleMajority}, "apply to mediated"},
+		{"rule outside mediated", &tournament.Config{Competitors: neg, Rule: parley.RuleMajority}, "apply to mediated"},
 		{"staged deadline", &tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg, Deadline: 10,
 			Scenarios: []*scenario.Scenario{cease}}, "set their own rounds"},
 		{"staged without protocol", &tournament.Config{Protocol: tournament.ProtocolStaged, Competitors: neg,

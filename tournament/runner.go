@@ -271,8 +271,7 @@ func (r *Runner) newExecutor() *executor {
 
 // outcome is what a protocol's run returns to the record.
 type outcome struct {
-	res   *parley.Result
-	cause string // the staged run's end (Result.Reason otherwise)
+	res *parley.Result
 }
 
 // run negotiates job j. With a Limit, ctx is the helper's context, which
@@ -313,9 +312,6 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	rec.Elapsed = time.Since(start)
 	rec.Utilities, rec.Discounted = res.Utilities, res.Discounted
 	rec.Rounds, rec.Reason = res.Rounds, res.Reason.String()
-	if out.cause != "" {
-		rec.Reason = out.cause
-	}
 	if res.Err != nil {
 		rec.Error = res.Err.Error()
 	}
@@ -447,7 +443,7 @@ func (e *executor) staged(ctx context.Context, j Job) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	return outcome{res: &res.Result, cause: res.Cause}, nil
+	return outcome{res: &res.Result}, nil
 }
 
 // helper is a goroutine that runs negotiations for a Runner with a Limit,

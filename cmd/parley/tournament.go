@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/protocol/mediated"
@@ -478,12 +479,12 @@ func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config,
 		Protocol: m.Protocol, Variant: m.Variant, Noise: m.Noise}
 	var err error
 	if m.Rule != "" {
-		if cfg.Rule, err = mediated.ParseRule(m.Rule); err != nil {
+		if cfg.Rule, err = parley.ParseRule(m.Rule); err != nil {
 			return nil, fmt.Errorf("the stored tournament: %w", err)
 		}
 	}
 	if m.Info != "" {
-		if cfg.Info, err = mediated.ParseInfo(m.Info); err != nil {
+		if cfg.Info, err = parley.ParseInfo(m.Info); err != nil {
 			return nil, fmt.Errorf("the stored tournament: %w", err)
 		}
 	}

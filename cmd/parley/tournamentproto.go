@@ -6,9 +6,10 @@ import (
 	"math"
 	"strings"
 
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
-	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
 )
@@ -80,22 +81,22 @@ func mediationSeats(s *tournamentSpec, cfg *tournament.Config, meds, voters []st
 	case tournament.ProtocolMediated:
 		rule, info := s.Rule, s.Info
 		if strings.TrimSpace(rule) == "" {
-			rule = mediated.RuleMediator.String()
+			rule = parley.RuleMediator.String()
 		}
 		if strings.TrimSpace(info) == "" {
-			info = mediated.InfoDeclared.String()
+			info = parley.InfoDeclared.String()
 		}
 		var err error
-		if cfg.Rule, err = mediated.ParseRule(rule); err != nil {
+		if cfg.Rule, err = parley.ParseRule(rule); err != nil {
 			return s.errorAt("rule", "$.rule", err)
 		}
-		if cfg.Info, err = mediated.ParseInfo(info); err != nil {
+		if cfg.Info, err = parley.ParseInfo(info); err != nil {
 			return s.errorAt("info", "$.info", err)
 		}
 		if cfg.Noise = s.Noise; math.IsNaN(s.Noise) || math.IsInf(s.Noise, 0) || s.Noise < 0 {
 			return s.errorAt("noise", "$.noise", fmt.Errorf("%v: want a non-negative number", s.Noise))
 		}
-		if s.Noise > 0 && cfg.Info != mediated.InfoDeclared {
+		if s.Noise > 0 && cfg.Info != parley.InfoDeclared {
 			return s.errorAt("noise", "$.noise", fmt.Errorf("%v: noise perturbs declared profiles: it needs --info declared, not %s", s.Noise, cfg.Info))
 		}
 		if len(voters) == 0 {
@@ -113,19 +114,20 @@ func mediationSeats(s *tournamentSpec, cfg *tournament.Config, meds, voters []st
 				return s.errorAt("variant", "$.variant", fmt.Errorf("%w (variants: %s)", err, strings.Join(plan.Variants(sc), ", ")))
 			}
 			for _, st := range pl.Stages {
-				if st.Mechanism != staged.Mediated {
-					continue
-				}
-				mediatedStage = true
-				if len(meds) == 0 || !s.given("mediators") {
-					switch p := st.MediatorPolicy; {
-					case len(meds) == 0 && p == "":
-						meds = []string{"hillclimb"}
-					case len(meds) == 0:
-						meds = []string{p}
-					case p != "" && p != meds[0]:
-						return usageError{fmt.Errorf("tournament: the scenarios' mediated stages declare different mediators (%s, %s): choose one with --mediators", meds[0], p)}
-					}
+				mediatedStage = mediatedStage || st.Mechanism == parley.MechanismMediated
+			}
+			policy, err := plan.MediatorPolicy(sc, cfg.Variant)
+			if err != nil {
+				return s.errorAt("scenarios", fmt.Sprintf("$.scenarios[%d]", i), err)
+			}
+			if !s.given("mediators") && mediatedStage {
+				switch {
+				case len(meds) == 0 && policy == "":
+					meds = []string{experiment.DefaultMediatorPolicy}
+				case len(meds) == 0:
+					meds = []string{policy}
+				case policy != "" && policy != meds[0]:
+					return usageError{fmt.Errorf("tournament: the scenarios' mediated stages declare different mediators (%s, %s): choose one with --mediators", meds[0], policy)}
 				}
 			}
 		}
@@ -148,9 +150,9 @@ func mediationSeats(s *tournamentSpec, cfg *tournament.Config, meds, voters []st
 		if err != nil {
 			return s.errorAt("mediators", fmt.Sprintf("$.mediators[%d]", i), err)
 		}
-		if cfg.Protocol == tournament.ProtocolMediated && cfg.Rule != mediated.RuleMediator {
+		if cfg.Protocol == tournament.ProtocolMediated && cfg.Rule != parley.RuleMediator {
 			if _, ok := f().(*mediator.Anneal); ok {
-				return s.errorAt("rule", "$.rule", fmt.Errorf("%s: mediator %q adopts rejected proposals only under rule %q: under %q it would run as hill-climbing", cfg.Rule, spec, mediated.RuleMediator, cfg.Rule))
+				return s.errorAt("rule", "$.rule", fmt.Errorf("%s: mediator %q adopts rejected proposals only under rule %q: under %q it would run as hill-climbing", cfg.Rule, spec, parley.RuleMediator, cfg.Rule))
 			}
 		}
 		cfg.Mediators = append(cfg.Mediators, tournament.Mediator{Name: spec, New: func() mediated.Mediator { return f() }})

@@ -97,7 +97,7 @@ func TestTournamentProtocolFlags(t *testing.T) {
 		{"mediated without voters", []string{"--mediators", "nash", "--scenarios", market}, "needs voters: give --voters"},
 		{"mediated timing", []string{"--mediators", "nash", "--voters", "hillclimber", "--timing", "genius", "--scenarios", market}, "--timing: applies to alternating offers only"},
 		{"anneal without rule mediator", []string{"--mediators", "hillclimb,anneal", "--voters", "hillclimber", "--rule", "unanimous", "--scenarios", market}, `--rule: unanimous: mediator "anneal"`},
-		{"bad rule", []string{"--mediators", "nash", "--voters", "hillclimber", "--rule", "dictator", "--scenarios", market}, `--rule: mediated: unknown rule "dictator"`},
+		{"bad rule", []string{"--mediators", "nash", "--voters", "hillclimber", "--rule", "dictator", "--scenarios", market}, `--rule: unknown rule "dictator" (want unanimous, majority or mediator)`},
 		{"bad mediator", []string{"--mediators", "nash,oracle", "--voters", "hillclimber", "--scenarios", market}, `--mediators: mediator "oracle"`},
 		{"staged deadline", []string{"--protocol", "staged", "--agents", "boulware,conceder", "--deadline", "50", "--scenarios", "ceasefire"}, "--deadline: a staged protocol's stages set their own rounds"},
 		{"staged two mediators", []string{"--protocol", "staged", "--agents", "boulware,conceder", "--mediators", "nash,ks", "--scenarios", "ceasefire"}, "--mediators: 2 mediators"},

@@ -799,7 +799,7 @@ func TestQueueMediated(t *testing.T) {
 	}
 	config := func() *tournament.Config {
 		cfg := testConfig(t, r, nil, []string{"two-issue", "two-issue-swapped"}, 5, 3)
-		cfg.Protocol, cfg.Rule, cfg.Info = tournament.ProtocolMediated, mediated.RuleMediator, mediated.InfoDeclared
+		cfg.Protocol, cfg.Rule, cfg.Info = tournament.ProtocolMediated, parley.RuleMediator, parley.InfoDeclared
 		for _, m := range []string{"hillclimb", "anneal", "nash"} {
 			f, _ := r.Mediator(m)
 			cfg.Mediators = append(cfg.Mediators, tournament.Mediator{Name: m, New: f})

@@ -487,12 +487,12 @@ func (s *workerState) setup(m tournament.Meta) (*tournament.Config, error) {
 		return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}
 	}
 	if m.Rule != "" {
-		if cfg.Rule, err = mediated.ParseRule(m.Rule); err != nil {
+		if cfg.Rule, err = parley.ParseRule(m.Rule); err != nil {
 			return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}
 		}
 	}
 	if m.Info != "" {
-		if cfg.Info, err = mediated.ParseInfo(m.Info); err != nil {
+		if cfg.Info, err = parley.ParseInfo(m.Info); err != nil {
 			return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}
 		}
 	}
