@@ -285,21 +285,7 @@ func TestMediatorReport(t *testing.T) {
 // TestMediatedTournamentReport runs a mediated tournament and reports it:
 // every mediator is ranked and every two are compared on every metric.
 func TestMediatedTournamentReport(t *testing.T) {
-	cfg := mediatedConfig(t, 2)
-	st := newMemStore()
-	if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	tl := tournament.NewTally(*st.meta)
-	for _, r := range st.sorted() {
-		if err := tl.Add(&r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r, err := tl.Report()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := runReport(t, mediatedConfig(t, 2))
 	if len(r.Mediators) != 4 || r.Runs != 64 {
 		t.Fatalf("%d mediators, %d runs", len(r.Mediators), r.Runs)
 	}
