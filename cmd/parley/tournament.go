@@ -100,8 +100,8 @@ Three protocols (--protocol):
             (default mediator: each mediator adopts as it was designed to)
             and --info (default declared: the profiles, which nash, ks and
             biased need, with --noise's noise, default none); a mediator
-            meets every voter pool with the
-            same seeds as every other mediator, so they compare run by run;
+            meets every voter pool with the same seeds as every other
+            mediator, so they compare run by run;
   staged    each scenario's declared protocol (its stages, or --variant's):
             the agents compete in the parties that make offers in an
             alternating-offers stage; in mediated stages party i votes with
@@ -113,8 +113,8 @@ A flag that does not apply to the protocol is an error naming it.
 The settings can come from a YAML file instead of flags (fields: agents,
 scenarios, reps, deadline, seed, self_play, timing, workers, limit, db,
 shard, queue, protocol, mediators, voters, variant, rule, info, noise;
-relative
-paths are relative to the file); flags given as well override the file.
+relative paths are relative to the file); flags given as well override the
+file.
 
 --timing sets how normalised time t runs in every negotiation: "steps"
 (Parley's: each turn advances the clock), "genius" (GENIUS's round timing,
@@ -129,8 +129,8 @@ the tournament goes on. --shard i/n runs only the runs whose id is i mod n
 merge'). --queue sends the runs to 'parley worker' processes over NATS
 JetStream instead of running them here.
 
-At the end it prints the leaderboard ('parley report' prints it again; see
-docs/tournaments.md).`,
+At the end it prints the leaderboard, of the agents or of the mediators
+('parley report' prints it again; see docs/tournaments.md).`,
 		Example: `  parley tournament --agents boulware,conceder,linear,tft --scenarios ceasefire --reps 10 --db results.db
   parley tournament --agents boulware,conceder --scenarios ../shared/scenarios/genius/EnglandZimbabwe_anac2010,../shared/scenarios/genius/ItexvsCypress_anac2010 --reps 100 --deadline 100 --seed 7 --db ez.db
   parley tournament tournament.yaml
