@@ -374,13 +374,13 @@ type Stage struct {
 	// Mediator is the mediating party's index in a mediated stage, or -1
 	// for a mediator without interests of its own. Alternating-offers
 	// stages ignore it.
-	Mediator   int
-	Rounds     int // the stage's round budget, at least 1
+	Mediator int
+	Rounds   int // the stage's round budget, at least 1
 	// RoundCost is how many units of the plan's one clock a round of this
 	// stage takes (0 means 1; at most MaxRoundCost), so that a round of
 	// mediation can be declared to take longer than a round of offers
 	// (parley.Clock).
-	RoundCost int
+	RoundCost  int
 	Transition Transition
 	Carry      Carry
 	// OnWalkAwayNext is the probability that a walk-away in this stage

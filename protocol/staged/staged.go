@@ -232,7 +232,7 @@ type runner struct {
 	seats    Seats
 	seed     uint64
 	space    *parley.OutcomeSpace
-	total    int // units of the clock (Plan.Units)
+	total    int        // units of the clock (Plan.Units)
 	walk     *rand.Rand // walk-away continuation draws
 	starts   *rand.Rand // random starting texts drawn by Run
 
