@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -57,8 +58,24 @@ func TestIdenticalArmsRigged(t *testing.T) {
 	same := synthRecords(1, 400, 0.4, 0)
 	rigged := synthRecords(1, 400, 0.7, 0.1) // same stream: agreements are a superset
 	r := synthReport(t, base, same, rigged)
-	if r.Baseline != "base" || len(r.Comparisons) != 2*5 {
+	// Every pair of the three arms, five tests each.
+	if r.Baseline != "base" || len(r.Comparisons) != 3*5 {
 		t.Fatalf("baseline %q, %d comparisons", r.Baseline, len(r.Comparisons))
+	}
+	pairs := map[string]int{}
+	for _, c := range r.Comparisons {
+		pairs[c.Baseline+"-"+c.Arm]++
+		if c.Test == "mcnemar" {
+			if d := c.Difference; !d.HasCI || d.Low > d.Mean || d.Mean > d.High || d.N != 400 {
+				t.Errorf("%s vs %s, %s: difference %+v, want a Newcombe interval around the mean", c.Arm, c.Baseline, c.Metric, d)
+			}
+		}
+		if !(math.Abs(c.Log10P-math.Log10(c.P)) < 1e-9 && math.Abs(c.Log10PHolm-math.Log10(c.PHolm)) < 1e-9) {
+			t.Errorf("%s vs %s, %s: log10 p %v, %v for p %v, %v", c.Arm, c.Baseline, c.Metric, c.Log10P, c.Log10PHolm, c.P, c.PHolm)
+		}
+	}
+	if want := map[string]int{"base-same": 5, "base-rigged": 5, "same-rigged": 5}; !reflect.DeepEqual(pairs, want) {
+		t.Errorf("pairs %v, want %v", pairs, want)
 	}
 	for _, c := range r.Comparisons {
 		switch c.Arm {
@@ -139,7 +156,7 @@ func TestWriters(t *testing.T) {
 	if err := WriteTable(&b, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"AGREED", "U(US)", "ratification_failed", "paired tests against base", "welfare"} {
+	for _, s := range []string{"AGREED", "U(US)", "ratification_failed", "paired tests between every pair of arms", "fourth  rigged", "welfare"} {
 		if !strings.Contains(b.String(), s) {
 			t.Errorf("table lacks %q:\n%s", s, b.String())
 		}
