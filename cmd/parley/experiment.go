@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
@@ -34,6 +35,7 @@ type experimentFlags struct {
 	voters      []string
 	set         []string // sweep only
 	quiet       bool
+	allowErrors bool
 }
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
@@ -74,6 +76,7 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
 	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
+	c.Flags().BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
 }
 
 func newSequencingCmd() *cobra.Command {
@@ -267,9 +270,39 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(rep)
+		err = e.Encode(rep)
+	} else {
+		err = experiment.WriteTable(out, rep)
 	}
-	return experiment.WriteTable(out, rep)
+	if err != nil {
+		return err
+	}
+	return runErrors(errOut, cmd, rep, f.allowErrors)
+}
+
+// runErrors warns on errOut when runs of the report ended in error (reason
+// "error": a misconfiguration or a failing strategy, counted as a failure
+// to agree) and, unless allow, returns an error so that the command exits
+// non-zero: a report that hides failed runs behind rates must not pass
+// for a clean one.
+func runErrors(errOut io.Writer, cmd string, rep *experiment.Report, allow bool) error {
+	total := 0
+	var arms []string
+	for i := range rep.Arms {
+		a := &rep.Arms[i]
+		if n := a.Breakdown[parley.ReasonError]; n > 0 {
+			total += n
+			arms = append(arms, fmt.Sprintf("%s: %d, the first %s", a.Name, n, a.FirstError))
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree (%s)\n", cmd, total, strings.Join(arms, "; "))
+	if allow {
+		return nil
+	}
+	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, total)
 }
 
 func variantNames(s *scenario.Scenario) string {
