@@ -48,8 +48,14 @@ func newExperimentCmd() *cobra.Command {
 statistics: agreement and ratified-agreement rates with Wilson 95% CIs, the
 causes of breakdown, rounds to agreement, each party's mean utility and
 advantage, distances to the Pareto frontier and the Nash point, welfare and
-the mediator's utility, and paired tests between arms (McNemar on agreement,
-Wilcoxon signed-rank on utilities, Holm-adjusted).
+the mediator's utility, and paired tests between every pair of arms
+(McNemar with Newcombe's paired CI on agreement, Wilcoxon signed-rank with
+the t CI of the mean difference on utilities and welfare, Holm-adjusted over
+all of them). The header names the pairs that differ only by the order of
+their stages, by a stage to fall back on, or by a carry-over rule.
+
+Runs that end in error count as failures to agree; the command warns and
+exits 1 unless --allow-errors.
 
 Every arm runs on the same seeds with the same strategy assignment (common
 random numbers): run i uses seed i and the i-th combination of the strategy
@@ -88,7 +94,9 @@ func newSequencingCmd() *cobra.Command {
 order; --variants picks and orders them) as one arm on the same seeds and
 strategy assignments, and compare them. For the built-in ceasefire scenario
 the arms are bilateral_only, mediated_from_start, bilateral_then_mediated
-(the article's design) and mediated_then_bilateral, all on 120 rounds.
+(the article's design) and mediated_then_bilateral, all on 120 rounds, and
+three controls: mediated_from_start_fallback, and bilateral_then_mediated
+with carry none and best_acceptable.
 
 The scenario's numbers are modelling judgements to be varied, not
 forecasts: use 'parley experiment sweep' to vary them.`,
