@@ -3,6 +3,7 @@ package experiment
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -204,5 +205,41 @@ func TestFirstError(t *testing.T) {
 	r := &Report{Parties: synthNames, Negotiators: synthNames[:2], Arms: []Arm{a}}
 	if err := WriteTable(&b, r); err != nil || !strings.Contains(b.String(), "note: 2 runs of x failed; the first: run 2: mediator: boom") {
 		t.Errorf("table: %v\n%s", err, b.String())
+	}
+}
+
+// TestFarTailJSON: a welfare difference of one sign over 2000 paired runs
+// has a Wilcoxon p-value far below float64's range; the JSON still carries
+// it exactly as log10_p (and its Holm adjustment as log10_p_holm), and
+// writes p itself as 0 only there.
+func TestFarTailJSON(t *testing.T) {
+	const n = 2000
+	base := synthRecords(1, n, 0, 0)
+	up := synthRecords(1, n, 0, 0)
+	for i := range up {
+		up[i].Welfare += 0.01 * float64(i+1)
+	}
+	r := synthReport(t, base, up)
+	var w *Comparison
+	for i := range r.Comparisons {
+		if r.Comparisons[i].Metric == "welfare" {
+			w = &r.Comparisons[i]
+		}
+	}
+	if w == nil {
+		t.Fatal("no welfare comparison")
+	}
+	// As stats.TestWilcoxonLog10P: N = 2000 differences of one sign,
+	// log10 p = −327.488394245291; Holm over the 5 tests adds log10 5 at
+	// most (the other four have p = 1).
+	if w.P != 0 || math.Abs(w.Log10P+327.48839424529131) > 1e-9 || math.Abs(w.Log10PHolm-(w.Log10P+math.Log10(5))) > 1e-9 {
+		t.Errorf("welfare: p %g, log10 p %v, log10 p (Holm) %v", w.P, w.Log10P, w.Log10PHolm)
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"log10_p":-327.4883942452`) {
+		t.Errorf("JSON %s lacks the exact log10_p", b)
 	}
 }
