@@ -239,7 +239,7 @@ func TestFarTailJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), `"log10_p":-327.4883942452`) {
+	if !strings.Contains(string(b), `"log10_p":-327.488394245`) {
 		t.Errorf("JSON %s lacks the exact log10_p", b)
 	}
 }
