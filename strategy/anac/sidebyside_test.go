@@ -195,14 +195,19 @@ func TestSideBySideEZ(t *testing.T) {
 	}
 	nn := float64(len(names))
 	t.Logf("Spearman rank correlation with GENIUS %.3f; Parley's ranking %v", 1-6*d2/(nn*(nn*nn-1)), pn)
-	// The target is 0.02; HardHeaded (+0.024) is beyond it and AgentGG
-	// (−0.019) just within it (docs/genius-compatibility.md). Before the
-	// CUHKAgent fix the largest difference was 0.36.
+	// The target is 0.02; AgentGG (−0.019) is just within it
+	// (docs/genius-compatibility.md), and GENIUS's own means, of ten
+	// sessions per pairing, are noisy: the test allows 0.03. Before the
+	// CUHKAgent fix the largest difference was 0.36, before HardHeaded's
+	// TreeMap (jtree) HardHeaded was +0.024 and ranked above AgentGG.
 	const tol = 0.03
 	for _, a := range names {
 		if d := p[a] - g[a]; math.Abs(d) > tol {
 			t.Errorf("%s: mean utility %.4f, GENIUS %.4f: differs by %+.4f, more than %v", a, p[a], g[a], d, tol)
 		}
+	}
+	if !slices.Equal(pn, names) {
+		t.Errorf("Parley ranks the agents %v, GENIUS %v", pn, names)
 	}
 	if testing.Verbose() {
 		pn := make([]string, 0, len(pairs))
@@ -222,9 +227,10 @@ func TestSideBySideEZ(t *testing.T) {
 // knownGaps are the pairings (first profile, agents) of TestRecordedModes
 // where Parley is known to differ from GENIUS, with the reason; they are
 // reported, not failed (docs/genius-compatibility.md lists them).
-var knownGaps = map[[3]string]string{
-	{"Zimbabwe.xml", "nicetft", "hardheaded"}: "HardHeaded's model puts bid 377 first in its six-bid window near round 172; GENIUS's HardHeaded never offers it",
-}
+// There are none at present: the last one, Nice Tit-for-Tat first on
+// Zimbabwe against HardHeaded, was HardHeaded offering its model's
+// favourite bid, which GENIUS's HardHeaded loses in its TreeMap (jtree).
+var knownGaps = map[[3]string]string{}
 
 // TestRecordedModes: for the pairings whose ten GENIUS sessions all ended
 // alike (the same agreement or none, in the same round, with the same
