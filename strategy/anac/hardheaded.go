@@ -180,8 +180,10 @@ func hhBidList(space *parley.OutcomeSpace, u parley.UtilityFunction) []hhBid {
 //     last bid; if that is below p(t) it takes instead one of its earlier
 //     bids drawn at random, else it adds the outcomes below that are
 //     within 0.01 of it and still at least p(t); four or fewer are queued
-//     in ascending utility, more are queued as the five the model rates
-//     best (TOP_SELECTED_BIDS = 4, but the Java loop runs while added ≤ 4);
+//     in ascending utility; of more, five are picked one by one as the
+//     best the model rates (TOP_SELECTED_BIDS = 4, but the Java loop runs
+//     while added ≤ 4), and queued as KLH's TreeMap leaves them, which
+//     may repeat a bid and lose the model's favourite (see below);
 //     if the opponent's best bid so far is better for it than the head of
 //     the queue, that bid goes first;
 //   - it accepts the offer on the table if it is worth more than the
@@ -196,7 +198,11 @@ func hhBidList(space *parley.OutcomeSpace, u parley.UtilityFunction) []hhBid {
 // thresholds compare these keys, as the Java does; for spaces of more
 // than 2²¹ outcomes, or sampled ones, the outcomes in utility order);
 // among bids its model rates alike it picks as the Java's loop does (the
-// highest if it is one of them, else the lowest); the frequency model
+// highest if it is one of them, else the lowest); the bids it picks are
+// nodes of a java.util.TreeMap, which overwrites a node it removes with
+// two children by its successor's bid: a picked bid may so turn into
+// another by the time it is offered, as in GENIUS (jtree replicates the
+// TreeMap's red-black tree for this); the frequency model
 // also against the BOA port
 // negotiator/boaframework/opponentmodel/HardHeadedFrequencyModel.java.
 // The opponent model sets its issue weights through GENIUS's
