@@ -48,6 +48,7 @@ type recorded struct {
 var (
 	ezData   = recorded{"England-Zimbabwe", "reference/genius-agents-ez.json.gz", true, "EnglandZimbabwe_anac2010", "EnglandZimbabwe_domain.xml"}
 	moreData = []recorded{
+		{"England-Zimbabwe rerun", "testdata/genius-agents-ez-rerun.json.gz", false, "EnglandZimbabwe_anac2010", "EnglandZimbabwe_domain.xml"},
 		{"Itex-Cypress", "testdata/genius-agents-itexcypress.json.gz", false, "ItexvsCypress_anac2010", "ItexvsCypress_domain.xml"},
 	}
 )
@@ -370,15 +371,19 @@ func TestRecordedModes(t *testing.T) {
 }
 
 // TestSideBySideMore compares the agents with GENIUS sessions recorded
-// on further ANAC scenarios (testdata/genius-agents-*.json.gz; each
-// file's "about" says how they were made), as TestSideBySideEZ does.
+// by running GENIUS's own code (testdata/genius-agents-*.json.gz; each
+// file's "about" says how): England-Zimbabwe again, and further ANAC
+// scenarios. Each agent's mean must be within the target, 0.02; the
+// ranking is not required, as GENIUS's means of some agents lie closer
+// together than its sampling noise (Itex-Cypress: Atlas3 0.5552,
+// genius-boulware 0.5535).
 func TestSideBySideMore(t *testing.T) {
 	if testing.Short() {
 		t.Skip("plays 1,440 negotiations per scenario")
 	}
 	for _, d := range moreData {
 		t.Run(d.name, func(t *testing.T) {
-			checkSideBySide(t, d, 40, 0.03, false)
+			checkSideBySide(t, d, 40, 0.02, false)
 		})
 	}
 }
