@@ -23,9 +23,10 @@ type jtree struct {
 
 // jnode is a node of jtree; jnil stands for no node (a black leaf).
 type jnode struct {
-	pos                 int // the bid's list position: the node's key and value
-	left, right, parent int32
-	black               bool
+	pos    int      // the bid's list position: the node's key and value
+	ch     [2]int32 // left (0) and right (1) children
+	parent int32
+	black  bool
 }
 
 const jnil int32 = -1
@@ -50,92 +51,68 @@ func (t *jtree) parent(x int32) int32 {
 	return t.n[x].parent
 }
 
-func (t *jtree) left(x int32) int32 {
+// child returns x's left (d = 0) or right (d = 1) child.
+func (t *jtree) child(x int32, d int) int32 {
 	if x == jnil {
 		return jnil
 	}
-	return t.n[x].left
+	return t.n[x].ch[d]
 }
 
-func (t *jtree) right(x int32) int32 {
-	if x == jnil {
-		return jnil
+// side returns 0 when x is its parent's left child, else 1.
+func (t *jtree) side(x int32) int {
+	if x == t.child(t.parent(x), 0) {
+		return 0
 	}
-	return t.n[x].right
+	return 1
 }
 
 // put inserts pos (TreeMap.put of a new key; a key already present is
 // left as it is).
 func (t *jtree) put(pos int) {
-	if t.root == jnil {
-		t.n = append(t.n, jnode{pos: pos, left: jnil, right: jnil, parent: jnil, black: true})
-		t.root = int32(len(t.n) - 1)
-		return
-	}
-	x, p := t.root, jnil
+	x, p, d := t.root, jnil, 0
 	for x != jnil {
 		p = x
 		switch {
 		case pos < t.n[x].pos:
-			x = t.n[x].left
+			d = 0
 		case pos > t.n[x].pos:
-			x = t.n[x].right
+			d = 1
 		default:
 			return
 		}
+		x = t.n[x].ch[d]
 	}
-	t.n = append(t.n, jnode{pos: pos, left: jnil, right: jnil, parent: p, black: true})
+	t.n = append(t.n, jnode{pos: pos, ch: [2]int32{jnil, jnil}, parent: p, black: true})
 	x = int32(len(t.n) - 1)
-	if pos < t.n[p].pos {
-		t.n[p].left = x
-	} else {
-		t.n[p].right = x
+	if p == jnil {
+		t.root = x
+		return
 	}
+	t.n[p].ch[d] = x
 	t.fixAfterInsertion(x)
 }
 
-func (t *jtree) rotateLeft(p int32) {
+// rotate turns p down towards d (d = 0: TreeMap.rotateLeft, its right
+// child rises; d = 1: rotateRight).
+func (t *jtree) rotate(p int32, d int) {
 	if p == jnil {
 		return
 	}
-	r := t.n[p].right
-	t.n[p].right = t.n[r].left
-	if l := t.n[r].left; l != jnil {
-		t.n[l].parent = p
+	r := t.n[p].ch[1-d]
+	t.n[p].ch[1-d] = t.n[r].ch[d]
+	if c := t.n[r].ch[d]; c != jnil {
+		t.n[c].parent = p
 	}
-	t.n[r].parent = t.n[p].parent
-	switch pp := t.n[p].parent; {
-	case pp == jnil:
+	pp := t.n[p].parent
+	t.n[r].parent = pp
+	if pp == jnil {
 		t.root = r
-	case t.n[pp].left == p:
-		t.n[pp].left = r
-	default:
-		t.n[pp].right = r
+	} else {
+		t.n[pp].ch[t.side(p)] = r
 	}
-	t.n[r].left = p
+	t.n[r].ch[d] = p
 	t.n[p].parent = r
-}
-
-func (t *jtree) rotateRight(p int32) {
-	if p == jnil {
-		return
-	}
-	l := t.n[p].left
-	t.n[p].left = t.n[l].right
-	if r := t.n[l].right; r != jnil {
-		t.n[r].parent = p
-	}
-	t.n[l].parent = t.n[p].parent
-	switch pp := t.n[p].parent; {
-	case pp == jnil:
-		t.root = l
-	case t.n[pp].right == p:
-		t.n[pp].right = l
-	default:
-		t.n[pp].left = l
-	}
-	t.n[l].right = p
-	t.n[p].parent = l
 }
 
 func (t *jtree) fixAfterInsertion(x int32) {
@@ -143,71 +120,45 @@ func (t *jtree) fixAfterInsertion(x int32) {
 	for x != jnil && x != t.root && !t.isBlack(t.n[x].parent) {
 		px := t.parent(x)
 		gx := t.parent(px)
-		if px == t.left(gx) {
-			y := t.right(gx)
-			if !t.isBlack(y) {
-				t.setBlack(px, true)
-				t.setBlack(y, true)
-				t.setBlack(gx, false)
-				x = gx
-				continue
-			}
-			if x == t.right(px) {
-				x = px
-				t.rotateLeft(x)
-			}
-			t.setBlack(t.parent(x), true)
-			t.setBlack(t.parent(t.parent(x)), false)
-			t.rotateRight(t.parent(t.parent(x)))
-		} else {
-			y := t.left(gx)
-			if !t.isBlack(y) {
-				t.setBlack(px, true)
-				t.setBlack(y, true)
-				t.setBlack(gx, false)
-				x = gx
-				continue
-			}
-			if x == t.left(px) {
-				x = px
-				t.rotateRight(x)
-			}
-			t.setBlack(t.parent(x), true)
-			t.setBlack(t.parent(t.parent(x)), false)
-			t.rotateLeft(t.parent(t.parent(x)))
+		d := t.side(px)
+		if y := t.child(gx, 1-d); !t.isBlack(y) {
+			t.setBlack(px, true)
+			t.setBlack(y, true)
+			t.setBlack(gx, false)
+			x = gx
+			continue
 		}
+		if x == t.child(px, 1-d) {
+			x = px
+			t.rotate(x, d)
+		}
+		t.setBlack(t.parent(x), true)
+		t.setBlack(t.parent(t.parent(x)), false)
+		t.rotate(t.parent(t.parent(x)), 1-d)
 	}
 	t.n[t.root].black = true
 }
 
-// first returns the node of the smallest key, or jnil.
-func (t *jtree) first() int32 {
+// extreme returns the node of the smallest (d = 0) or largest (d = 1)
+// key, or jnil.
+func (t *jtree) extreme(d int) int32 {
 	x := t.root
-	for x != jnil && t.n[x].left != jnil {
-		x = t.n[x].left
-	}
-	return x
-}
-
-// last returns the node of the largest key, or jnil.
-func (t *jtree) last() int32 {
-	x := t.root
-	for x != jnil && t.n[x].right != jnil {
-		x = t.n[x].right
+	for x != jnil && t.n[x].ch[d] != jnil {
+		x = t.n[x].ch[d]
 	}
 	return x
 }
 
 // next returns the in-order successor of x, or jnil.
 func (t *jtree) next(x int32) int32 {
-	if r := t.n[x].right; r != jnil {
-		for t.n[r].left != jnil {
-			r = t.n[r].left
+	if r := t.n[x].ch[1]; r != jnil {
+		for t.n[r].ch[0] != jnil {
+			r = t.n[r].ch[0]
 		}
 		return r
 	}
 	p := t.n[x].parent
-	for p != jnil && x == t.n[p].right {
+	for p != jnil && x == t.n[p].ch[1] {
 		x, p = p, t.n[p].parent
 	}
 	return p
@@ -216,17 +167,14 @@ func (t *jtree) next(x int32) int32 {
 // find returns the node holding pos, or jnil.
 func (t *jtree) find(pos int) int32 {
 	x := t.root
-	for x != jnil {
-		switch {
-		case pos < t.n[x].pos:
-			x = t.n[x].left
-		case pos > t.n[x].pos:
-			x = t.n[x].right
-		default:
-			return x
+	for x != jnil && t.n[x].pos != pos {
+		if pos < t.n[x].pos {
+			x = t.n[x].ch[0]
+		} else {
+			x = t.n[x].ch[1]
 		}
 	}
-	return jnil
+	return x
 }
 
 // remove deletes pos (TreeMap.remove): a node with two children takes
@@ -236,43 +184,35 @@ func (t *jtree) remove(pos int) {
 	if p == jnil {
 		return
 	}
-	if t.n[p].left != jnil && t.n[p].right != jnil {
+	if t.n[p].ch[0] != jnil && t.n[p].ch[1] != jnil {
 		s := t.next(p)
 		t.n[p].pos = t.n[s].pos
 		p = s
 	}
-	repl := t.n[p].left
+	repl := t.n[p].ch[0]
 	if repl == jnil {
-		repl = t.n[p].right
+		repl = t.n[p].ch[1]
 	}
-	switch {
+	switch pp := t.n[p].parent; {
 	case repl != jnil:
-		pp := t.n[p].parent
 		t.n[repl].parent = pp
-		switch {
-		case pp == jnil:
+		if pp == jnil {
 			t.root = repl
-		case p == t.n[pp].left:
-			t.n[pp].left = repl
-		default:
-			t.n[pp].right = repl
+		} else {
+			t.n[pp].ch[t.side(p)] = repl
 		}
-		t.n[p].left, t.n[p].right, t.n[p].parent = jnil, jnil, jnil
+		t.n[p].ch, t.n[p].parent = [2]int32{jnil, jnil}, jnil
 		if t.n[p].black {
 			t.fixAfterDeletion(repl)
 		}
-	case t.n[p].parent == jnil:
+	case pp == jnil:
 		t.root = jnil
 	default:
 		if t.n[p].black {
-			t.fixAfterDeletion(p)
+			t.fixAfterDeletion(p) // p stands in for its missing child
 		}
 		if pp := t.n[p].parent; pp != jnil {
-			if p == t.n[pp].left {
-				t.n[pp].left = jnil
-			} else if p == t.n[pp].right {
-				t.n[pp].right = jnil
-			}
+			t.n[pp].ch[t.side(p)] = jnil
 			t.n[p].parent = jnil
 		}
 	}
@@ -280,55 +220,30 @@ func (t *jtree) remove(pos int) {
 
 func (t *jtree) fixAfterDeletion(x int32) {
 	for x != t.root && t.isBlack(x) {
-		if x == t.left(t.parent(x)) {
-			sib := t.right(t.parent(x))
-			if !t.isBlack(sib) {
-				t.setBlack(sib, true)
-				t.setBlack(t.parent(x), false)
-				t.rotateLeft(t.parent(x))
-				sib = t.right(t.parent(x))
-			}
-			if t.isBlack(t.left(sib)) && t.isBlack(t.right(sib)) {
-				t.setBlack(sib, false)
-				x = t.parent(x)
-				continue
-			}
-			if t.isBlack(t.right(sib)) {
-				t.setBlack(t.left(sib), true)
-				t.setBlack(sib, false)
-				t.rotateRight(sib)
-				sib = t.right(t.parent(x))
-			}
-			t.setBlack(sib, t.isBlack(t.parent(x)))
-			t.setBlack(t.parent(x), true)
-			t.setBlack(t.right(sib), true)
-			t.rotateLeft(t.parent(x))
-			x = t.root
-		} else {
-			sib := t.left(t.parent(x))
-			if !t.isBlack(sib) {
-				t.setBlack(sib, true)
-				t.setBlack(t.parent(x), false)
-				t.rotateRight(t.parent(x))
-				sib = t.left(t.parent(x))
-			}
-			if t.isBlack(t.right(sib)) && t.isBlack(t.left(sib)) {
-				t.setBlack(sib, false)
-				x = t.parent(x)
-				continue
-			}
-			if t.isBlack(t.left(sib)) {
-				t.setBlack(t.right(sib), true)
-				t.setBlack(sib, false)
-				t.rotateLeft(sib)
-				sib = t.left(t.parent(x))
-			}
-			t.setBlack(sib, t.isBlack(t.parent(x)))
-			t.setBlack(t.parent(x), true)
-			t.setBlack(t.left(sib), true)
-			t.rotateRight(t.parent(x))
-			x = t.root
+		d := t.side(x)
+		sib := t.child(t.parent(x), 1-d)
+		if !t.isBlack(sib) {
+			t.setBlack(sib, true)
+			t.setBlack(t.parent(x), false)
+			t.rotate(t.parent(x), d)
+			sib = t.child(t.parent(x), 1-d)
 		}
+		if t.isBlack(t.child(sib, 0)) && t.isBlack(t.child(sib, 1)) {
+			t.setBlack(sib, false)
+			x = t.parent(x)
+			continue
+		}
+		if t.isBlack(t.child(sib, 1-d)) {
+			t.setBlack(t.child(sib, d), true)
+			t.setBlack(sib, false)
+			t.rotate(sib, 1-d)
+			sib = t.child(t.parent(x), 1-d)
+		}
+		t.setBlack(sib, t.isBlack(t.parent(x)))
+		t.setBlack(t.parent(x), true)
+		t.setBlack(t.child(sib, 1-d), true)
+		t.rotate(t.parent(x), d)
+		x = t.root
 	}
 	t.setBlack(x, true)
 }
@@ -348,10 +263,10 @@ func (t *jtree) hhPicks(lo, hi int, score func(int) float64, picks []int) {
 	}
 	var nodes [hhTop + 1]int32 // the queued node, or jnil for a copy
 	for k := range picks {
-		last := t.last()
+		last := t.extreme(1)
 		best, bestNode := t.n[last].pos, jnil // lastEntry() is a copy
 		bu := score(best)
-		for x := t.first(); x != jnil; x = t.next(x) {
+		for x := t.extreme(0); x != jnil; x = t.next(x) {
 			if v := score(t.n[x].pos); v > bu {
 				best, bestNode, bu = t.n[x].pos, x, v
 			}
