@@ -216,9 +216,6 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 	if err != nil {
 		return err
 	}
-	if err := s.Prepare(); err != nil {
-		return err
-	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
 		Mediator: mediatorFactory, Baseline: f.baseline}
 	bar := newProgress(ctx, errOut, f.quiet, "runs", "")

@@ -268,9 +268,22 @@ func TestListings(t *testing.T) {
 		t.Errorf("scenarios:\n%s", out)
 	}
 	out := cli(t, "agents")
-	for _, n := range []string{"boulware", "conceder", "linear", "hardliner", "random", "tft", "micro"} {
+	for _, n := range []string{"boulware", "conceder", "linear", "hardliner", "random", "tft", "micro", "BOA OPPONENT MODELS", "bayesian", "combimax"} {
 		if !strings.Contains(out, n) {
 			t.Errorf("agents lacks %s:\n%s", n, out)
+		}
+	}
+	var j AgentsJSON
+	if err := json.Unmarshal([]byte(cli(t, "agents", "--json")), &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Components.Bid) != 5 || len(j.Components.OM) != 3 || len(j.Components.AC) != 5 || j.Components.AC[1].Name != "const" ||
+		!j.Components.AC[1].Params[0].Required || j.Components.AC[1].Params[0].Default != nil || *j.Components.AC[1].Params[0].Max != 1 {
+		t.Errorf("agents --json components: %+v", j.Components)
+	}
+	for _, m := range j.Mediators {
+		if m.Name == "hillclimb" && (m.Params[0].Type != "boolean" || m.Params[0].Default != false) {
+			t.Errorf("hillclimb's call: %+v", m.Params[0])
 		}
 	}
 }
@@ -284,6 +297,8 @@ func TestSplitAgents(t *testing.T) {
 		{[]string{"boulware:e=0.1,ac=next,conceder:e=3"}, []string{"boulware:e=0.1,ac=next", "conceder:e=3"}},
 		{[]string{"linear:ac=combimax(t=0.98),micro"}, []string{"linear:ac=combimax(t=0.98)", "micro"}},
 		{[]string{"boulware", "tft"}, []string{"boulware", "tft"}},
+		{[]string{"boa:bid=timedep(e=0.2),om=frequency,tft"}, []string{"boa:bid=timedep(e=0.2),om=frequency", "tft"}},
+		{[]string{"linear:ac=combi(t=1,micro"}, []string{"linear:ac=combi(t=1,micro"}},
 	}
 	for _, tc := range tests {
 		if got := splitAgents(tc.in); !reflect.DeepEqual(got, tc.want) {
@@ -476,4 +491,30 @@ func TestRunHelpExamples(t *testing.T) {
 	if ran < 4 {
 		t.Fatalf("only %d examples ran", ran)
 	}
+}
+
+// TestRunTwoMediatorPolicies: one mediator seat serves every mediated
+// stage, so stages naming different mediator_policy specs are an error
+// (not the first one silently) unless --mediator names the seat's.
+func TestRunTwoMediatorPolicies(t *testing.T) {
+	src, err := os.ReadFile("../../catalog/scenarios/ceasefire.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := `    - name: again
+      participants: [RU, UA]
+      mechanism: mediated
+      rounds: 10
+      mediator_policy: hillclimb
+  variants:`
+	two := strings.Replace(string(src), "  variants:", again, 1)
+	file := filepath.Join(t.TempDir(), "two.yaml")
+	if err := os.WriteFile(file, []byte(two), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := exe(t, "run", file)
+	if code != 1 || !strings.Contains(stderr, `mediated stages "mediated" and "again" name different mediator policies ("biased:bias=0.25", "hillclimb")`) {
+		t.Errorf("exit %d, %s", code, stderr)
+	}
+	cli(t, "run", file, "--mediator", "nash")
 }

@@ -69,7 +69,7 @@ func stagedMove(pl staged.Plan, k int, e parley.Event) (chart.Move, bool) {
 func planStages(pl staged.Plan) []chart.Stage {
 	st := make([]chart.Stage, len(pl.Stages))
 	for k, sg := range pl.Stages {
-		st[k] = chart.Stage{Name: sg.Name, Mediated: sg.Mechanism == staged.Mediated}
+		st[k] = chart.Stage{Name: sg.Name, Mediated: sg.Mechanism == parley.MechanismMediated}
 	}
 	return st
 }
@@ -123,10 +123,10 @@ func stagedEnding(res *staged.Result, stageRound int) string {
 	switch {
 	case res.Agreed():
 		return "agreement " + where + ", ratified"
-	case res.Agreement != parley.NoOutcome && res.Cause == staged.CauseRatificationFailure:
+	case res.Agreement != parley.NoOutcome && res.Reason == parley.ReasonRatificationFailed:
 		return "agreement signed " + where + ", not ratified"
 	}
-	return fmt.Sprintf("no agreement (%s) %s", res.Cause, where)
+	return fmt.Sprintf("no agreement (%s) %s", res.Reason, where)
 }
 
 // saveLeaderboardPlot draws a tournament report's mean utility and

@@ -112,24 +112,24 @@ func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario,
 		st.Voters[i] = vf()
 	}
 	medSpec := f.mediator
+	if medSpec == "" {
+		if medSpec, err = plan.MediatorPolicy(s, f.variant); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
 	j := newRunJSON(s, protocolStaged, negSpecs, f.seed, pl.Rounds())
 	j.Variant, j.Voters = f.variant, byParty(s.Names(), vspecs)
 	participants := map[int]bool{}
 	first := 1
 	for _, sg := range pl.Stages {
-		sj := StageJSON{Name: sg.Name, Mechanism: string(sg.Mechanism), Rounds: sg.Rounds, FirstRound: first}
+		sj := StageJSON{Name: sg.Name, Mechanism: sg.Mechanism.Protocol(), Rounds: sg.Rounds, FirstRound: first}
 		first += sg.Rounds
 		for _, p := range sg.Participants {
 			participants[p] = true
 			sj.Participants = append(sj.Participants, s.Parties[p].Name)
 		}
-		if sg.Mechanism == staged.Mediated {
-			if sg.Mediator >= 0 {
-				sj.MediatingParty = s.Parties[sg.Mediator].Name
-			}
-			if medSpec == "" {
-				medSpec = sg.MediatorPolicy
-			}
+		if sg.Mechanism == parley.MechanismMediated && sg.Mediator >= 0 {
+			sj.MediatingParty = s.Parties[sg.Mediator].Name
 		}
 		j.Stages = append(j.Stages, sj)
 	}
@@ -144,7 +144,8 @@ func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario,
 			return err
 		}
 	}
-	if err := s.Prepare(); err != nil {
+	ready, err := s.Prepare()
+	if err != nil {
 		return err
 	}
 
@@ -168,7 +169,7 @@ func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario,
 			tf.line(&l)
 		}
 	}
-	res, err := staged.Run(ctx, s.Profiles(), s.Names(), pl, st, f.seed)
+	res, err := staged.Run(ctx, ready.Profiles(), ready.Names(), pl, st, f.seed)
 	if err != nil {
 		return err
 	}
@@ -191,15 +192,15 @@ func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario,
 	mnames := make([]string, len(idx))
 	u := make([]float64, len(idx))
 	for k, i := range idx {
-		profs[k], mnames[k], u[k] = s.Parties[i].Profile, s.Parties[i].Name, res.Utilities[i]
+		profs[k], mnames[k], u[k] = ready.Profile(i), s.Parties[i].Name, res.Utilities[i]
 	}
-	rep, aerr := analysis.Analyze(s.Space, profs)
+	rep, aerr := analysis.Analyze(ready.Space(), profs)
 	setResult(j, s, &res.Result)
 	// The run's reason: the stage mechanism's, or the ratification's.
-	j.Reason, j.Stage, j.StageRound = res.Cause, res.StageName, res.Rounds-offsets[res.Stage]
+	j.Reason, j.Stage, j.StageRound = res.Reason.String(), res.StageName, res.Rounds-offsets[res.Stage]
 	ratified := res.Ratified
 	j.Ratified = &ratified
-	if res.Cause == staged.CauseRatificationFailure && res.Agreement != parley.NoOutcome {
+	if res.Reason == parley.ReasonRatificationFailed && res.Agreement != parley.NoOutcome {
 		j.Agreement = outcomeJSON(s.Space, res.Agreement)
 	}
 	j.LockedIssues = []string{}
@@ -238,13 +239,13 @@ func checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, agents, voters
 	mediatedStages := 0
 	for _, sg := range pl.Stages {
 		for _, p := range sg.Participants {
-			if sg.Mechanism == staged.Mediated {
+			if sg.Mechanism == parley.MechanismMediated {
 				votes[p] = true
 			} else {
 				negotiates[p] = true
 			}
 		}
-		if sg.Mechanism == staged.Mediated {
+		if sg.Mechanism == parley.MechanismMediated {
 			mediatedStages++
 		}
 	}
@@ -294,18 +295,18 @@ func checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, agents, voters
 
 // checkMediatorRule rejects the annealing mediator in a plan where it
 // would never be asked to adopt a rejected proposal: only
-// mediated.RuleMediator consults it, and under any other rule it runs as
+// parley.RuleMediator consults it, and under any other rule it runs as
 // hill-climbing.
 func checkMediatorRule(f runFlags, pl staged.Plan, spec string, m mediated.Mediator) error {
 	if _, ok := m.(*mediator.Anneal); !ok {
 		return nil
 	}
 	for _, sg := range pl.Stages {
-		if sg.Mechanism != staged.Mediated || sg.Mediated.Rule == mediated.RuleMediator {
+		if sg.Mechanism != parley.MechanismMediated || sg.Rule == parley.RuleMediator {
 			continue
 		}
 		err := fmt.Errorf("mediator %q adopts rejected proposals only under rule %q, but stage %q has rule %q, under which it would run as hill-climbing (use hillclimb, or a stage with rule: mediator)",
-			spec, mediated.RuleMediator, sg.Name, sg.Mediated.Rule)
+			spec, parley.RuleMediator, sg.Name, sg.Rule)
 		if f.set("mediator") {
 			return usageError{fmt.Errorf("run: --mediator: %w", err)}
 		}
@@ -329,7 +330,7 @@ type stagedTraceLine struct {
 
 // eventParty names the party of a stage event (stage-local index, -1 for
 // the mediator).
-func eventParty(s *scenario.Scenario, sg staged.Stage, p int) string {
+func eventParty(s *scenario.Scenario, sg parley.Stage, p int) string {
 	if p < 0 {
 		if sg.Mediator >= 0 {
 			return s.Parties[sg.Mediator].Name

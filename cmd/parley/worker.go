@@ -221,7 +221,7 @@ func newResolver(allow *scenarioAllowList) natsq.Resolver {
 					}
 				}
 				if err == nil {
-					err = s.Prepare()
+					err = s.Validate() // tournament.Config.Prepare prepares it
 				}
 				e.s, e.err = s, err
 			})

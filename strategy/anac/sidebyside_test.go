@@ -98,7 +98,7 @@ func loadEZ(tb testing.TB) (string, []ezRecord) {
 }
 
 // readScenario reads the scenario of d with its profiles in the given order.
-func readScenario(tb testing.TB, shared string, d recorded, profiles []string) *scenario.Scenario {
+func readScenario(tb testing.TB, shared string, d recorded, profiles []string) *scenario.Prepared {
 	tb.Helper()
 	dir := filepath.Join(shared, "scenarios", "genius", d.dir)
 	var ps []string
@@ -109,14 +109,15 @@ func readScenario(tb testing.TB, shared string, d recorded, profiles []string) *
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := sc.Prepare(); err != nil {
+	ready, err := sc.Prepare()
+	if err != nil {
 		tb.Fatal(err)
 	}
-	return sc
+	return ready
 }
 
 // readEZ reads England-Zimbabwe with the given profile first.
-func readEZ(tb testing.TB, shared string, profiles []string) *scenario.Scenario {
+func readEZ(tb testing.TB, shared string, profiles []string) *scenario.Prepared {
 	tb.Helper()
 	return readScenario(tb, shared, ezData, profiles)
 }
@@ -152,7 +153,7 @@ func sideBySide(t *testing.T, d recorded, reps int) (genius, parley_ map[string]
 	slices.SortFunc(keys, func(a, b key) int {
 		return cmp.Or(cmp.Compare(a.p0, b.p0), cmp.Compare(a.a0, b.a0), cmp.Compare(a.a1, b.a1))
 	})
-	scs := map[string]*scenario.Scenario{}
+	scs := map[string]*scenario.Prepared{}
 	gSum, pSum, n := map[string]float64{}, map[string]float64{}, map[string]float64{}
 	pairs = map[string][2]float64{}
 	for _, k := range keys {
@@ -309,7 +310,7 @@ func TestRecordedModes(t *testing.T) {
 		}
 		ends[k][e]++
 	}
-	scs := map[string]*scenario.Scenario{}
+	scs := map[string]*scenario.Prepared{}
 	n := 0
 	for _, k := range keys {
 		if len(ends[k]) != 1 {

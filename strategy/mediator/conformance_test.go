@@ -3,6 +3,7 @@ package mediator_test
 import (
 	"testing"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/strategy/mediator"
@@ -13,7 +14,7 @@ import (
 // the same trace from the same seed, and no State kept between calls.
 func TestRolesConform(t *testing.T) {
 	_, three := parleytest.Synthetic(t, 11, 4, 3, 5)
-	for _, info := range mediator.ListVoters() {
+	for _, info := range mediator.Voters().Entries() {
 		f, err := mediator.ParseVoter(info.Name)
 		if err != nil {
 			t.Fatal(err)
@@ -23,14 +24,14 @@ func TestRolesConform(t *testing.T) {
 			parleytest.TestVoter(t, func() mediated.Voter { return f() }, three...)
 		})
 	}
-	for _, info := range mediator.ListMediators() {
+	for _, info := range mediator.Mediators().Entries() {
 		f, err := mediator.ParseMediator(info.Name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := mediated.Options{Info: mediated.InfoFull}
+		opts := mediated.Options{Info: parley.InfoFull}
 		if info.Name == "anneal" {
-			opts.Rule = mediated.RuleMediator
+			opts.Rule = parley.RuleMediator
 		}
 		t.Run("mediator-"+info.Name, func(t *testing.T) {
 			parleytest.TestMediator(t, func() mediated.Mediator { return f() }, opts)
