@@ -50,6 +50,7 @@ var (
 	moreData = []recorded{
 		{"England-Zimbabwe rerun", "testdata/genius-agents-ez-rerun.json.gz", false, "EnglandZimbabwe_anac2010", "EnglandZimbabwe_domain.xml"},
 		{"Itex-Cypress", "testdata/genius-agents-itexcypress.json.gz", false, "ItexvsCypress_anac2010", "ItexvsCypress_domain.xml"},
+		{"Kitchen", "testdata/genius-agents-kitchen.json.gz", false, "Kitchen_anac2013", "Kitchen-domain.xml"},
 	}
 )
 
