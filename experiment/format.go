@@ -49,6 +49,9 @@ func WriteTable(w io.Writer, r *Report) error {
 	if r.MediatingParty != "" {
 		fmt.Fprintf(w, "mediating party: %s\n", r.MediatingParty)
 	}
+	if r.Information != "" {
+		fmt.Fprintf(w, "information: %s\n", r.Information)
+	}
 	fmt.Fprintln(w)
 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

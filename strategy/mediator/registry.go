@@ -117,3 +117,16 @@ func ParseMediator(text string) (MediatorFactory, error) { return mediators.Pars
 // ParseVoter reads a voter spec, name[:key=value,...], and returns a
 // factory. See Voters.
 func ParseVoter(text string) (VoterFactory, error) { return voters.Parse(text) }
+
+// NeedsDeclared reports whether the mediator spec text names a mediator
+// that needs the parties' declared preferences (Session.Declared: info
+// self_report, declared or full), as nash, ks and biased do; false for any
+// other mediator and for a spec that does not parse.
+func NeedsDeclared(text string) bool {
+	f, err := ParseMediator(text)
+	if err != nil {
+		return false
+	}
+	_, ok := f().(*Seeker)
+	return ok
+}

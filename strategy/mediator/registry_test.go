@@ -115,3 +115,20 @@ func TestRegistries(t *testing.T) {
 }
 
 func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+// TestNeedsDeclared: the target-seeking mediators need declared
+// preferences; the others work on votes.
+func TestNeedsDeclared(t *testing.T) {
+	for _, tc := range []struct {
+		spec string
+		want bool
+	}{
+		{"nash", true}, {"ks", true}, {"biased:bias=0.25", true}, {"kalai-smorodinsky", true},
+		{"hillclimb", false}, {"feedback:call=true", false}, {"random", false}, {"anneal", false},
+		{"no-such-mediator", false},
+	} {
+		if got := mediator.NeedsDeclared(tc.spec); got != tc.want {
+			t.Errorf("NeedsDeclared(%q) = %v, want %v", tc.spec, got, tc.want)
+		}
+	}
+}
