@@ -296,13 +296,14 @@ type Report struct {
 	MediatingParty string        `json:"mediating_party,omitempty"`
 	Pool           PoolNames     `json:"pool"`
 	Parameters     []ParamValues `json:"parameters,omitempty"` // sweep: the grid
+	Baseline       string        `json:"baseline"`
+	Arms           []Arm         `json:"arms"`
+	Comparisons    []Comparison  `json:"comparisons"`
+
 	// Information states what the mediator knows in each arm: matched
 	// information, or the levels of an information factor (sequencing;
 	// SequencingArms). "" for a sweep, which runs the scenario as declared.
 	Information string `json:"information,omitempty"`
-	Baseline       string        `json:"baseline"`
-	Arms           []Arm         `json:"arms"`
-	Comparisons    []Comparison  `json:"comparisons"`
 }
 
 // PoolNames names the strategies a report's runs cycled through.
