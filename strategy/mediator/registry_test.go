@@ -60,7 +60,7 @@ func TestParse(t *testing.T) {
 		{false, "nash:,", `mediator "nash:,": empty parameter`, nil},
 		{false, "nash:=1", `mediator "nash:=1": parameter "=1" is not key=value`, nil},
 		{false, "biased:bias=f(1,2)", `mediator "biased:bias=f(1,2)": parameter "bias": "f(1,2)" is not a number`, nil},
-		{true, "annealer:gain=1", `voter "annealer:gain=1": unknown parameter "gain" (want t0)`, spec.ErrUnknownParam},
+		{true, "annealer:gain=1", `voter "annealer:gain=1": unknown parameter "gain" (want t0, walk)`, spec.ErrUnknownParam},
 		{true, "exaggerator:gain=NaN", `"NaN" is not a number`, nil},
 		{true, "nash", `voter "nash": unknown voter`, spec.ErrUnknownName},
 	}
