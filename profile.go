@@ -51,6 +51,10 @@ type Profile struct {
 	// a vote at home that passes with probability P (a referendum); an
 	// agreement holding several such values passes only if every vote does.
 	Ratification []Ratification
+	// Report is how the party declares this profile to a mediator that
+	// asks for self-reports (InfoSelfReport); the mediator sees the
+	// report, never the profile itself.
+	Report Report
 }
 
 // ValueRef names one value of one issue by index.
@@ -127,6 +131,9 @@ func (p *Profile) Validate() error {
 			return fmt.Errorf("profile %q: value reference %+v outside the outcome space", p.Name, v)
 		}
 	}
+	if p.Report > ReportHideRedLines {
+		return fmt.Errorf("profile %q: unknown report %s (want %s)", p.Name, p.Report, reportNames.want)
+	}
 	for _, r := range p.Ratification {
 		if math.IsNaN(r.P) || r.P < 0 || r.P > 1 {
 			return fmt.Errorf("profile %q: ratification probability %v outside [0,1]", p.Name, r.P)
@@ -167,3 +174,24 @@ func (p *Profile) Discounted(u, t float64) float64 {
 
 // ErrNoProfile is returned when a negotiator is started without a profile.
 var ErrNoProfile = errors.New("parley: no profile")
+
+// CheckParties checks what every protocol needs of its parties: at least
+// two profiles, one name each, and every profile complete (ErrNoProfile)
+// and over the first one's outcome space. Errors name the party.
+func CheckParties(profiles []*Profile, names []string) error {
+	if len(profiles) < 2 {
+		return fmt.Errorf("%d parties, need at least 2", len(profiles))
+	}
+	if len(names) != len(profiles) {
+		return fmt.Errorf("%d names for %d parties", len(names), len(profiles))
+	}
+	for i, p := range profiles {
+		if p == nil || p.Utility == nil || p.Space == nil {
+			return fmt.Errorf("party %q: %w", names[i], ErrNoProfile)
+		}
+		if p.Space != profiles[0].Space {
+			return fmt.Errorf("party %q: profile over another outcome space", names[i])
+		}
+	}
+	return nil
+}

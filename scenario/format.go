@@ -114,6 +114,7 @@ type fileStage struct {
 	Participants   []string `yaml:"participants" json:"participants"`
 	Mechanism      string   `yaml:"mechanism" json:"mechanism"`
 	Rounds         *int     `yaml:"rounds" json:"rounds"`
+	RoundCost      *int     `yaml:"round_cost" json:"round_cost"`
 	Transition     string   `yaml:"transition" json:"transition"`
 	Carry          string   `yaml:"carry" json:"carry"`
 	OnWalkAwayNext *float64 `yaml:"on_walk_away_next" json:"on_walk_away_next"`
@@ -158,6 +159,7 @@ type fileParty struct {
 
 	ReservationDrift *float64                       `yaml:"reservation_drift" json:"reservation_drift"`
 	WalkAwayHazard   *float64                       `yaml:"walk_away_hazard" json:"walk_away_hazard"`
+	Report           string                         `yaml:"report" json:"report"`
 	Vetoes           map[string][]any               `yaml:"vetoes" json:"vetoes"`
 	Ratification     map[string]map[string]*float64 `yaml:"ratification" json:"ratification"`
 
@@ -862,6 +864,13 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 		}
 		prof.Hazard = h
 	}
+	if fp.Report != "" {
+		r, err := parley.ParseReport(fp.Report)
+		if err != nil {
+			return l.x.errorf(q.key("report"), "party %q: %v", name, err)
+		}
+		prof.Report = r
+	}
 	sp := l.space
 	vp := q.key("vetoes")
 	for _, k := range keys(l.x, vp, fp.Vetoes) {
@@ -991,6 +1000,12 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 			return nil, l.x.errorf(q, "stage %q: no rounds (the stage's round budget)", fs.Name)
 		}
 		st.Rounds = *fs.Rounds
+		if fs.RoundCost != nil {
+			if *fs.RoundCost < 1 {
+				return nil, l.x.errorf(q.key("round_cost"), "stage %q: round_cost %d, need at least 1 (units of the clock per round)", fs.Name, *fs.RoundCost)
+			}
+			st.RoundCost = *fs.RoundCost
+		}
 		// Absent words keep the zero values, which are the defaults; the
 		// mechanism has none (Protocol.check says so).
 		if err := l.fields(q, fmt.Sprintf("stage %q", fs.Name),

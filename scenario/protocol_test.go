@@ -16,6 +16,7 @@ import (
 // ratification values are deliberately out of index order.
 const realismA = `    reservation_drift: -0.2
     walk_away_hazard: 0.05
+    report: exaggerate
     vetoes: {size: [3, 1], colour: [green]}
     ratification: {size: {2: 0.9}, colour: {red: 0.4}}
 `
@@ -46,6 +47,7 @@ const protocolBlock = `protocol:
       mechanism: mediated
       mediator: C
       rounds: 20
+      round_cost: 2
       rule: majority
       info: declared
       noise: 0.05
@@ -103,7 +105,7 @@ func TestProtocol(t *testing.T) {
 		Stages: []Stage{
 			{Name: "talks", Participants: []string{"A", "B"}, Mechanism: parley.MechanismAlternatingOffers, Rounds: 10,
 				Transition: stall, Carry: parley.CarryPartialIssues, OnWalkAwayNext: 0.5},
-			{Name: "mediation", Participants: []string{"A", "B"}, Mechanism: parley.MechanismMediated, Rounds: 20,
+			{Name: "mediation", Participants: []string{"A", "B"}, Mechanism: parley.MechanismMediated, Rounds: 20, RoundCost: 2,
 				Start: parley.Start{Kind: parley.StartReference, Reference: "mid"}, Mediator: "C",
 				Rule: parley.RuleMajority, Info: parley.InfoDeclared, Noise: 0.05, MediatorPolicy: "hillclimb", NoFinalVote: true},
 		},
@@ -120,10 +122,11 @@ func TestProtocol(t *testing.T) {
 		variant string
 		want    string // name:rounds:transition:carry:start per stage
 		rounds  int
+		units   int // mediation rounds cost 2
 	}{
-		{"", "talks:10:stall:3:partial_issues:carry mediation:20:deadline:none:reference:mid", 30},
-		{"short", "mediation:5:deadline:none:random", 5},
-		{"both", "talks:10:all_request:partial_issues:carry mediation:20:deadline:best_acceptable:reference:mid", 30},
+		{"", "talks:10:stall:3:partial_issues:carry mediation:20:deadline:none:reference:mid", 30, 50},
+		{"short", "mediation:5:deadline:none:random", 5, 10},
+		{"both", "talks:10:all_request:partial_issues:carry mediation:20:deadline:best_acceptable:reference:mid", 30, 50},
 	} {
 		stages, err := s.Protocol.Resolve(tc.variant)
 		if err != nil {
@@ -138,6 +141,9 @@ func TestProtocol(t *testing.T) {
 		}
 		if r := s.Protocol.Rounds(tc.variant); r != tc.rounds {
 			t.Errorf("variant %q: %d rounds, want %d", tc.variant, r, tc.rounds)
+		}
+		if u := s.Protocol.Units(tc.variant); u != tc.units {
+			t.Errorf("variant %q: %d units, want %d", tc.variant, u, tc.units)
 		}
 	}
 	if _, err := s.Protocol.Resolve("long"); err == nil || !strings.Contains(err.Error(), `unknown variant "long" (have short, both)`) {
@@ -186,6 +192,8 @@ func TestRealismAndProtocolErrors(t *testing.T) {
 			[]string{"parties[0].walk_away_hazard", `walk_away_hazard 1.5 outside [0,1]`}},
 		{"negative hazard", realBase, "walk_away_hazard: 0.05", "walk_away_hazard: -0.01", "walk_away_hazard",
 			[]string{"parties[0].walk_away_hazard", `walk_away_hazard -0.01 outside [0,1]`}},
+		{"unknown report", realBase, "report: exaggerate", "report: lie", "report: lie",
+			[]string{"parties[0].report", `party "A": unknown report "lie" (want truthful, exaggerate or hide_red_lines)`}},
 		{"drift not a number", realBase, "reservation_drift: -0.2", "reservation_drift: .nan", "reservation_drift",
 			[]string{"parties[0].reservation_drift", `reservation_drift NaN is not a finite number`}},
 		{"drift of the wrong type", realBase, "reservation_drift: -0.2", "reservation_drift: fast", "reservation_drift",
@@ -226,12 +234,16 @@ func TestRealismAndProtocolErrors(t *testing.T) {
 			[]string{"protocol.stages[0].transition", `"x" is not an integer`}},
 		{"unknown transition", protoBase, "stall:3", "timeout", "timeout",
 			[]string{"protocol.stages[0].transition", `unknown transition "timeout"`}},
-		{"all_request in a mediated stage", protoBase, "      rounds: 20\n", "      rounds: 20\n      transition: all_request\n", "all_request\n      rule",
+		{"all_request in a mediated stage", protoBase, "      rounds: 20\n", "      rounds: 20\n      transition: all_request\n", "all_request\n      round_cost",
 			[]string{"protocol.stages[1].transition", `all_request is for alternating_offers stages`}},
 		{"unknown mechanism", protoBase, "mechanism: mediated", "mechanism: arbitration", "arbitration",
 			[]string{"protocol.stages[1].mechanism", `unknown mechanism "arbitration"`}},
 		{"no mechanism", protoBase, "      mechanism: mediated\n", "", "- name: mediation",
 			[]string{"protocol.stages[1]", `stage "mediation": no mechanism`}},
+		{"zero round cost", protoBase, "round_cost: 2", "round_cost: 0", "round_cost: 0",
+			[]string{"protocol.stages[1].round_cost", `stage "mediation": round_cost 0, need at least 1`}},
+		{"huge round cost", protoBase, "round_cost: 2", "round_cost: 5000", "round_cost: 5000",
+			[]string{"protocol.stages[1].round_cost", `round cost 5000 outside 1..1000`}},
 		{"zero rounds", protoBase, "rounds: 10", "rounds: 0", "rounds: 0",
 			[]string{"protocol.stages[0].rounds", `stage "talks": rounds 0, need at least 1`}},
 		{"negative rounds", protoBase, "rounds: 20", "rounds: -20", "rounds: -20",
@@ -384,10 +396,11 @@ func TestRealismRoundTrip(t *testing.T) {
 		}
 		if format == "yaml" {
 			for _, line := range []string{
-				"    reservation_drift: -0.2\n    walk_away_hazard: 0.05\n",
+				"    reservation_drift: -0.2\n    walk_away_hazard: 0.05\n    report: exaggerate\n",
 				"    vetoes:\n      colour: [green]\n      size: [1, 3]\n    ratification:\n      colour: {red: 0.4}\n      size: {\"2\": 0.9}\n",
 				"      - {stage: mediation, rounds: 5, start: random}\n",
 				"      transition: \"stall:3\"\n",
+				"      rounds: 20\n      round_cost: 2\n",
 			} {
 				if !strings.Contains(b.String(), line) {
 					t.Errorf("written YAML lacks\n%s\nin\n%s", line, b.String())

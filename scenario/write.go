@@ -220,6 +220,13 @@ func encodeParty(s *Scenario, p Party) (*omap, error) {
 		}
 		m.set("walk_away_hazard", h)
 	}
+	if r := p.Profile.Report; r != parley.ReportTruthful {
+		b, err := r.MarshalText()
+		if err != nil {
+			return nil, fmt.Errorf("scenario: write %s: party %q: %w", s.Name, p.Name, err)
+		}
+		m.set("report", string(b))
+	}
 	switch u := Base(p.Profile.Utility).(type) {
 	case *ufun.LinearAdditive:
 		if err := encodeLinear(s, p.Name, u, m); err != nil {
@@ -325,6 +332,9 @@ func encodeProtocol(s *Scenario, pr *Protocol) (*omap, error) {
 			m.set("mediator", st.Mediator)
 		}
 		m.set("rounds", st.Rounds)
+		if st.RoundCost > 1 {
+			m.set("round_cost", st.RoundCost)
+		}
 		m.set("transition", st.Transition.String())
 		m.set("carry", st.Carry.String())
 		if st.OnWalkAwayNext != 0 {

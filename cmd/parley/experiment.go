@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
@@ -33,7 +34,9 @@ type experimentFlags struct {
 	negotiators []string
 	voters      []string
 	set         []string // sweep only
+	factor      []string // sequencing only
 	quiet       bool
+	allowErrors bool
 }
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
@@ -46,8 +49,14 @@ func newExperimentCmd() *cobra.Command {
 statistics: agreement and ratified-agreement rates with Wilson 95% CIs, the
 causes of breakdown, rounds to agreement, each party's mean utility and
 advantage, distances to the Pareto frontier and the Nash point, welfare and
-the mediator's utility, and paired tests between arms (McNemar on agreement,
-Wilcoxon signed-rank on utilities, Holm-adjusted).
+the mediator's utility, and paired tests between every pair of arms
+(McNemar with Newcombe's paired CI on agreement, Wilcoxon signed-rank with
+the t CI of the mean difference on utilities and welfare, Holm-adjusted over
+all of them). The header names the pairs that differ only by the order of
+their stages, by a stage to fall back on, or by a carry-over rule.
+
+Runs that end in error count as failures to agree; the command warns and
+exits 1 unless --allow-errors.
 
 Every arm runs on the same seeds with the same strategy assignment (common
 random numbers): run i uses seed i and the i-th combination of the strategy
@@ -74,6 +83,7 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
 	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
+	c.Flags().BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
 }
 
 func newSequencingCmd() *cobra.Command {
@@ -85,11 +95,23 @@ func newSequencingCmd() *cobra.Command {
 order; --variants picks and orders them) as one arm on the same seeds and
 strategy assignments, and compare them. For the built-in ceasefire scenario
 the arms are bilateral_only, mediated_from_start, bilateral_then_mediated
-(the article's design) and mediated_then_bilateral, all on 120 rounds.
+(the article's design) and mediated_then_bilateral, all on 120 rounds, and
+three controls: mediated_from_start_fallback, and bilateral_then_mediated
+with carry none and best_acceptable.
+
+Arms are compared at matched information: every mediated stage runs with
+info votes, so the mediator, like the direct negotiators (who see only
+offers), learns the parties' preferences only from their behaviour; a
+mediator policy that needs declared preferences (nash, ks, biased) runs
+` + experiment.VotesMediatorPolicy + ` there instead. The header's "information:"
+line says so. --factor crosses the arms with the levels of a parameter
+(TARGET.NAME=VALUES, as for sweep's --set) and reports every cell, e.g.
+--factor mediated.info=votes,self_report,declared,full.
 
 The scenario's numbers are modelling judgements to be varied, not
 forecasts: use 'parley experiment sweep' to vary them.`,
 		Example: `  parley experiment sequencing ceasefire --runs 1000 --seed 1
+  parley experiment sequencing ceasefire --factor mediated.info=votes,self_report,declared,full
   parley experiment sequencing ceasefire --runs 200 --json
   parley experiment sequencing ceasefire --plot sequencing.png --csv arms.csv
   parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
@@ -98,6 +120,7 @@ forecasts: use 'parley experiment sweep' to vary them.`,
 			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
 		},
 	}
+	c.Flags().StringArrayVar(&f.factor, "factor", nil, "a factor TARGET.NAME=VALUES crossed with every arm (repeatable)")
 	addExperimentFlags(c, &f)
 	return c
 }
@@ -199,17 +222,21 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 			return usageError{fmt.Errorf("%s: --variants: scenario %s has no variant %q (have %s)", cmd, s.Name, v, variantNames(s))}
 		}
 	}
+	flag, specs := "--set", f.set
+	if cmd != "experiment sweep" {
+		flag, specs = "--factor", f.factor
+	}
 	var params []experiment.Param
-	for _, spec := range f.set {
+	for _, spec := range specs {
 		p, err := experiment.ParseParam(s, spec)
 		if err != nil {
-			return usageError{fmt.Errorf("%s: --set: %w", cmd, err)}
+			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
 		}
 		params = append(params, p)
 	}
 	if len(params) > 0 {
 		if _, err := experiment.Grid(params); err != nil {
-			return usageError{fmt.Errorf("%s: --set: %w", cmd, err)}
+			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
 		}
 	}
 	pool, err := experimentPool(f.negotiators, f.voters)
@@ -217,7 +244,7 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 		return err
 	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-		Mediator: mediatorFactory, Baseline: f.baseline}
+		Mediator: mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Baseline: f.baseline}
 	bar := newProgress(ctx, errOut, f.quiet, "runs", "")
 	if bar != nil {
 		cfg.Progress = bar.update
@@ -226,20 +253,15 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 	if cmd == "experiment sweep" {
 		rep, err = experiment.Sweep(ctx, s, params, f.variants, cfg)
 	} else {
-		ts := make([]experiment.Treatment, 0, len(s.Protocol.Variants))
-		vs := f.variants
-		if len(vs) == 0 {
-			for _, v := range s.Protocol.Variants {
-				vs = append(vs, v.Name)
-			}
+		var ts []experiment.Treatment
+		var info string
+		ts, info, err = experiment.SequencingArms(s, f.variants, params, mediator.NeedsDeclared)
+		if err != nil {
+			return fmt.Errorf("%s: %w", cmd, err)
 		}
-		if len(vs) == 0 {
-			return fmt.Errorf("%s: scenario %s declares no protocol variants to compare (protocol.variants)", cmd, s.Name)
+		if rep, err = experiment.Run(ctx, "sequencing", ts, cfg); err == nil {
+			rep.Information = info
 		}
-		for _, v := range vs {
-			ts = append(ts, experiment.Treatment{Name: v, Scenario: s, Variant: v})
-		}
-		rep, err = experiment.Run(ctx, "sequencing", ts, cfg)
 	}
 	bar.finish(err == nil)
 	if err != nil {
@@ -267,9 +289,39 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(rep)
+		err = e.Encode(rep)
+	} else {
+		err = experiment.WriteTable(out, rep)
 	}
-	return experiment.WriteTable(out, rep)
+	if err != nil {
+		return err
+	}
+	return runErrors(errOut, cmd, rep, f.allowErrors)
+}
+
+// runErrors warns on errOut when runs of the report ended in error (reason
+// "error": a misconfiguration or a failing strategy, counted as a failure
+// to agree) and, unless allow, returns an error so that the command exits
+// non-zero: a report that hides failed runs behind rates must not pass
+// for a clean one.
+func runErrors(errOut io.Writer, cmd string, rep *experiment.Report, allow bool) error {
+	total := 0
+	var arms []string
+	for i := range rep.Arms {
+		a := &rep.Arms[i]
+		if n := a.Breakdown[parley.ReasonError]; n > 0 {
+			total += n
+			arms = append(arms, fmt.Sprintf("%s: %d, the first %s", a.Name, n, a.FirstError))
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree (%s)\n", cmd, total, strings.Join(arms, "; "))
+	if allow {
+		return nil
+	}
+	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, total)
 }
 
 func variantNames(s *scenario.Scenario) string {

@@ -71,22 +71,28 @@ type Options struct {
 	// Rounds is the number of proposals in this negotiation (or stage).
 	Rounds int
 	// RoundOffset and TotalRounds place the negotiation on a longer clock
-	// (a stage of a staged protocol): round r, from 0, is at normalised
-	// time t = (RoundOffset + r)/TotalRounds, and the final vote at
-	// (RoundOffset + Rounds)/TotalRounds. TotalRounds 0 means Rounds.
-	RoundOffset, TotalRounds int
+	// (a stage of a staged protocol), in units of which each round takes
+	// RoundCost (0 means 1; parley.Clock): round r, from 0, is at
+	// normalised time t = (RoundOffset + RoundCost·r)/TotalRounds, and the
+	// final vote at (RoundOffset + RoundCost·Rounds)/TotalRounds.
+	// TotalRounds 0 means RoundCost·Rounds.
+	RoundOffset, TotalRounds, RoundCost int
 	// Rule says which proposals become the text (default parley.RuleUnanimous).
 	Rule parley.Rule
 	// Info says what the mediator sees of the parties' preferences
-	// (default parley.InfoNone: votes only).
+	// (default parley.InfoVotes: votes only).
 	Info parley.Info
-	// Noise is the standard deviation of the noise on declared profiles
-	// (parley.InfoDeclared). For a linear-additive profile (parley.Additive,
-	// also behind a prepared table) every value's evaluation, relative to the
-	// best value of its issue, is perturbed by N(0, Noise) and clipped to
-	// [0,1]; the declared profile is still linear-additive. For any other
-	// profile every outcome's utility is perturbed and clipped. The noise
-	// is drawn afresh in every run from the run's seed.
+	// Noise is the standard deviation σ of the noise on declared profiles
+	// (parley.InfoDeclared), drawn afresh in every run from the run's
+	// seed. For a linear-additive profile (parley.Additive, also behind a
+	// prepared table) each issue's share of the weights and every value's
+	// evaluation, relative to the best value of its issue, are perturbed
+	// by N(0, σ) (clipped; the weights keep their sum), and the declared
+	// profile is still linear-additive; any other profile has every
+	// outcome's utility perturbed and clipped to [0,1]. The declared
+	// reservation value is perturbed by N(0, σ) (clipped to [0,1]), each
+	// red line is dropped with probability σ, and with probability σ one
+	// false red line is added on a uniformly drawn value.
 	Noise float64
 	// Start, when HasStart is set, is the starting text (carried over from
 	// an earlier stage, or a reference text); otherwise the text starts as
@@ -120,13 +126,13 @@ func (o *Options) Validate() error {
 	switch {
 	case o.Rounds <= 0:
 		return fmt.Errorf("mediated: rounds = %d, want at least 1", o.Rounds)
-	case o.RoundOffset < 0 || o.TotalRounds < 0:
-		return errors.New("mediated: negative round offset or total rounds")
-	case o.TotalRounds > 0 && o.RoundOffset+o.Rounds > o.TotalRounds:
-		return fmt.Errorf("mediated: rounds %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+o.Rounds, o.TotalRounds)
+	case o.RoundOffset < 0 || o.TotalRounds < 0 || o.RoundCost < 0:
+		return errors.New("mediated: negative round offset, total rounds or round cost")
+	case o.TotalRounds > 0 && o.RoundOffset+max(o.RoundCost, 1)*o.Rounds > o.TotalRounds:
+		return fmt.Errorf("mediated: units %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+max(o.RoundCost, 1)*o.Rounds, o.TotalRounds)
 	case o.Rule > parley.RuleMediator:
 		return fmt.Errorf("mediated: unknown rule %d", o.Rule)
-	case o.Info > parley.InfoNothing:
+	case o.Info > parley.InfoSelfReport:
 		return fmt.Errorf("mediated: unknown information level %d", o.Info)
 	case math.IsNaN(o.Noise) || math.IsInf(o.Noise, 0) || o.Noise < 0:
 		return fmt.Errorf("mediated: noise %v, want a non-negative number", o.Noise)
@@ -176,8 +182,8 @@ type Mechanism struct {
 	best      []float64 // per voter, then the mediator: best text utility so far
 	improved  []int     // the last round in which the text improved for it
 
-	truth []*parley.Profile // Declared for parley.InfoFull and noise-free parley.InfoDeclared
-	decl  []declSource      // per voter: how to perturb its profile
+	base []*parley.Profile // Declared (copied per run): the true profiles, or the self-reports
+	decl []declSource      // per voter with noisy declared profiles: how to perturb its profile
 }
 
 // New returns a mechanism for the given voters' profiles (in voting order)
@@ -189,19 +195,8 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	if len(profiles) < 2 {
-		return nil, fmt.Errorf("mediated: %d parties, need at least 2", len(profiles))
-	}
-	if len(names) != len(profiles) {
-		return nil, fmt.Errorf("mediated: %d names for %d parties", len(names), len(profiles))
-	}
-	for i, p := range profiles {
-		if p == nil || p.Utility == nil || p.Space == nil {
-			return nil, fmt.Errorf("mediated: party %q: %w", names[i], parley.ErrNoProfile)
-		}
-		if p.Space != profiles[0].Space {
-			return nil, fmt.Errorf("mediated: party %q: profile over another outcome space", names[i])
-		}
+	if err := parley.CheckParties(profiles, names); err != nil {
+		return nil, fmt.Errorf("mediated: %w", err)
 	}
 	space := profiles[0].Space
 	if mediator == nil {
@@ -237,9 +232,9 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 		lockVals: make([]int, len(opts.Locked)), hazardWin: opts.HazardWindow,
 		best: make([]float64, n+1), improved: make([]int, n+1)}
 	if m.total == 0 {
-		m.total = opts.Rounds
+		m.total = max(opts.RoundCost, 1) * opts.Rounds
 	}
-	m.endT = float64(opts.RoundOffset+opts.Rounds) / float64(m.total)
+	m.endT = m.clock().End()
 	if m.hazardWin == 0 {
 		m.hazardWin = 5
 	}
@@ -257,27 +252,31 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 	m.copies.Reset(n + 1)
 	m.declCopy.Reset(n)
 	m.declOut = make([]*parley.Profile, n)
-	if opts.Info == parley.InfoDeclared || opts.Info == parley.InfoFull {
-		m.truth = profiles
-	}
-	if opts.Info == parley.InfoDeclared && opts.Noise > 0 {
+	switch {
+	case opts.Info == parley.InfoDeclared && opts.Noise > 0:
 		m.decl = make([]declSource, n)
 		for i, p := range profiles {
 			m.decl[i] = newDeclSource(space, p.Utility)
+		}
+	case opts.Info == parley.InfoDeclared || opts.Info == parley.InfoFull:
+		m.base = profiles
+	case opts.Info == parley.InfoSelfReport:
+		m.base = make([]*parley.Profile, n)
+		for i, p := range profiles {
+			d := newDeclSource(space, p.Utility)
+			m.base[i] = report(space, p, &d)
 		}
 	}
 	return m, nil
 }
 
 // time returns the normalised time of round r (from 0).
-func (m *Mechanism) time(r int) float64 {
-	return float64(m.opts.RoundOffset+r) / float64(m.total)
-}
+func (m *Mechanism) time(r int) float64 { return m.clock().At(r) }
 
 // clock is the Clock the seats get: one "turn" per round of mediation, so
 // Clock.At(r) is time(r) and Clock.End the time of the final vote.
 func (m *Mechanism) clock() parley.Clock {
-	return parley.Clock{Parties: 1, Rounds: m.opts.Rounds, Offset: m.opts.RoundOffset, Total: m.total}
+	return parley.Clock{Parties: 1, Rounds: m.opts.Rounds, Cost: m.opts.RoundCost, Offset: m.opts.RoundOffset, Total: m.total}
 }
 
 // Run mediates once: voters[i] votes for profiles[i], med holds the text.
@@ -326,6 +325,11 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 	rng.Reseed(&m.pcgs[n], seed, streamMediator)
 	*ms = parley.Session{Party: -1, Names: m.copies.Names(n, m.names), Profile: m.copies.Profile(n, m.med), Deadline: m.opts.Rounds,
 		Clock: m.clock(), Protocol: "mediated", Rand: m.rands[n], Declared: m.declared(seed)}
+	for _, d := range ms.Declared {
+		if d != nil {
+			d.Space = ms.Profile.Space // the mediator's own copy of the space
+		}
+	}
 	if err := m.initMediator(ctx, med, ms); err != nil {
 		res.Err = fmt.Errorf("mediated: mediator: init: %w", err)
 		m.end(res, parley.ReasonError, -1, 0, m.time(0))

@@ -97,6 +97,16 @@ func (p *Plan) Rounds() int {
 	return n
 }
 
+// Units returns the length of the plan's clock: the sum of its stages'
+// rounds × round cost (parley.Stage.RoundCost).
+func (p *Plan) Units() int {
+	n := 0
+	for _, st := range p.Stages {
+		n += st.Rounds * max(st.RoundCost, 1)
+	}
+	return n
+}
+
 // Validate names the first broken rule of the plan's stages for a
 // negotiation among the parties called names over space (nil: start
 // references unchecked): parley.CheckStages, the one validator that
@@ -146,8 +156,10 @@ type Result struct {
 	Locked []int
 }
 
-// Seeded streams of a run (rng sub-stream indices); stage k's mechanism
-// runs with seed rng.Derive(seed, k).
+// Seeded streams of a run (rng sub-stream indices). A stage's mechanism
+// runs with a seed keyed by the stage's name (stageSeed), not by its
+// position, so that the same stage draws the same numbers in every plan
+// that contains it.
 const (
 	streamRatify = 1<<40 + iota
 	streamWalk
@@ -183,7 +195,7 @@ func Run(ctx context.Context, profiles []*parley.Profile, names []string, plan P
 		return nil, err
 	}
 	r := &runner{profiles: profiles, names: names, plan: plan, seats: seats, seed: seed, space: space,
-		total: plan.Rounds(), walk: rng.New(seed, streamWalk), starts: rng.New(seed, streamStart)}
+		total: plan.Units(), walk: rng.New(seed, streamWalk), starts: rng.New(seed, streamStart)}
 	res, err := r.run(ctx)
 	if err != nil {
 		return nil, err
@@ -222,11 +234,12 @@ type runner struct {
 	seats    Seats
 	seed     uint64
 	space    *parley.OutcomeSpace
-	total    int
+	total    int        // units of the clock (Plan.Units)
 	walk     *rand.Rand // walk-away continuation draws
 	starts   *rand.Rand // random starting texts drawn by Run
 
 	elapsed int // global rounds used by the stages so far
+	used    int // units of the clock used by the stages so far
 	steps   int
 	locked  []int
 }
@@ -284,6 +297,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		default:
 			res.Reason = parley.ReasonError
 		}
+		r.used += (end - r.elapsed) * max(st.RoundCost, 1)
 		r.elapsed = end
 		if next && !last {
 			c = tk.carry(st.Carry)
@@ -307,8 +321,39 @@ func (r *runner) lock(issues []int) {
 	slices.Sort(r.locked)
 }
 
-// stageSeed is the seed of stage k's mechanism.
-func (r *runner) stageSeed(k int) uint64 { return rng.Derive(r.seed, uint64(k)) }
+// stageSeed is the seed of stage k's mechanism: sub-stream stageStream of
+// the run's seed for the stage's name and its occurrence among the plan's
+// stages of that name (0 for the first). Keying by name rather than by
+// position gives a stage the same random draws (noise on declared
+// profiles, random proposals, annealing draws) in every plan that contains
+// it, so that arms of an experiment that share a stage differ only by
+// what they do not share (common random numbers).
+func (r *runner) stageSeed(k int) uint64 {
+	name := r.plan.Stages[k].Name
+	occ := 0
+	for _, st := range r.plan.Stages[:k] {
+		if st.Name == name {
+			occ++
+		}
+	}
+	return rng.Derive(r.seed, stageStream(name, occ))
+}
+
+// stageStream is the rng sub-stream index of the occ-th stage (from 0)
+// named name in a plan: FNV-1a over the name, mixed with occ, its top bit
+// set so that it never meets the run's other streams.
+func stageStream(name string, occ int) uint64 {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= prime
+	}
+	return (rng.SplitMix64(h^uint64(occ)) | 1<<63)
+}
 
 func (r *runner) trace(k int, own func(parley.Event)) func(parley.Event) {
 	pt := r.plan.Trace
@@ -323,7 +368,7 @@ func (r *runner) trace(k int, own func(parley.Event)) func(parley.Event) {
 
 func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracker, c carried) (*parley.Result, error) {
 	ps, ns := r.stageParties(st)
-	opts := sao.Options{Deadline: st.Rounds, RoundOffset: r.elapsed, TotalRounds: r.total,
+	opts := sao.Options{Deadline: st.Rounds, RoundOffset: r.used, TotalRounds: r.total, RoundCost: st.RoundCost,
 		HazardWindow: r.plan.HazardWindow}
 	switch {
 	case st.Start.Kind == parley.StartReference:
@@ -332,7 +377,7 @@ func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracke
 		opts.Start, opts.HasStart = c.start, true
 	}
 	if opts.HasStart {
-		tk.opened(opts.Start, float64(r.elapsed)/float64(r.total))
+		tk.opened(opts.Start, float64(r.used)/float64(r.total))
 	}
 	opts.Trace = r.trace(k, tk.saoEvent)
 	m, err := sao.New(ps, ns, opts)
@@ -352,7 +397,7 @@ func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracke
 
 func (r *runner) runMediated(ctx context.Context, k int, st *parley.Stage, tk *tracker, c carried) (*parley.Result, error) {
 	ps, ns := r.stageParties(st)
-	opts := mediated.Options{Rounds: st.Rounds, RoundOffset: r.elapsed, TotalRounds: r.total,
+	opts := mediated.Options{Rounds: st.Rounds, RoundOffset: r.used, TotalRounds: r.total, RoundCost: st.RoundCost,
 		Rule: st.Rule, Info: st.Info, Noise: st.Noise, NoFinalVote: st.NoFinalVote, HazardWindow: r.plan.HazardWindow}
 	switch {
 	case st.Start.Kind == parley.StartReference:
