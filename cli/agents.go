@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -60,7 +60,7 @@ type AgentsJSON struct {
 	Voters      []agentInfo `json:"voters"`
 }
 
-func newAgentsCmd() *cobra.Command {
+func (pg *program) newAgentsCmd() *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "agents",
@@ -91,6 +91,9 @@ e.g. "conceder:e=3", "boulware:e=0.1,ac=combi(t=0.98)" or "biased:bias=0.5".`,
 				return out
 			}
 			meds, vots = conv(mediator.ListMediators()), conv(mediator.ListVoters())
+			negs = append(negs, customInfo(pg.negotiators)...)
+			meds = append(meds, customInfo(pg.mediators)...)
+			vots = append(vots, customInfo(pg.voters)...)
 			if asJSON {
 				e := json.NewEncoder(c.OutOrStdout())
 				e.SetIndent("", "  ")
@@ -131,4 +134,14 @@ func section(w io.Writer, title string, list []agentInfo) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// customInfo lists registered agents (no parameters), after the built-in
+// ones.
+func customInfo[F any](list []custom[F]) []agentInfo {
+	var out []agentInfo
+	for _, c := range list {
+		out = append(out, agentInfo{Name: c.name, Summary: c.summary, Params: []paramInfo{}})
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -63,7 +63,7 @@ func splitAgents(values []string) []string {
 
 // seats builds one negotiator factory per party from the agent specs,
 // cycling through the list when it is shorter than the party count.
-func seats(specs []string, parties int) ([]strategy.Factory, []string, error) {
+func (pg *program) seats(specs []string, parties int) ([]strategy.Factory, []string, error) {
 	if len(specs) == 0 {
 		return nil, nil, usageError{errors.New("no agents given")}
 	}
@@ -74,7 +74,7 @@ func seats(specs []string, parties int) ([]strategy.Factory, []string, error) {
 	names := make([]string, parties)
 	for i := range fs {
 		spec := specs[i%len(specs)]
-		f, err := strategy.Parse(spec)
+		f, err := pg.negotiator(spec)
 		if err != nil {
 			return nil, nil, usageError{err}
 		}
@@ -140,7 +140,7 @@ func chooseTiming(flag string, specs []string) (sao.Timing, error) {
 	return 0, usageError{fmt.Errorf("run: --timing %q: want %s or %s", flag, timingSteps, timingGenius)}
 }
 
-func newRunCmd() *cobra.Command {
+func (pg *program) newRunCmd() *cobra.Command {
 	var f runFlags
 	c := &cobra.Command{
 		Use:   "run SCENARIO",
@@ -187,7 +187,7 @@ The same --seed gives the same negotiation, byte for byte.`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			f.given = c.Flags().Changed
-			return runOnce(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), args[0], f)
+			return pg.runOnce(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), args[0], f)
 		},
 	}
 	c.Flags().StringArrayVar(&f.agents, "agents", []string{"boulware"}, "strategy specs, one per party in order (comma-separated)")
@@ -207,7 +207,7 @@ The same --seed gives the same negotiation, byte for byte.`,
 	return c
 }
 
-func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags) error {
+func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags) error {
 	if f.set("deadline") && f.deadline < 1 {
 		// 0 would silently mean "the scenario's deadline".
 		return usageError{fmt.Errorf("run: --deadline %d: want at least 1 round (leave it out for the scenario's deadline)", f.deadline)}
@@ -222,9 +222,9 @@ func runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags)
 	if st, err := useStaged(f, s); err != nil {
 		return err
 	} else if st {
-		return runStaged(ctx, out, errOut, s, f)
+		return pg.runStaged(ctx, out, errOut, s, f)
 	}
-	factories, specs, err := seats(splitAgents(f.agents), len(s.Parties))
+	factories, specs, err := pg.seats(splitAgents(f.agents), len(s.Parties))
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -76,7 +76,7 @@ func useStaged(f runFlags, s *scenario.Scenario) (bool, error) {
 	return false, usageError{fmt.Errorf("run: --protocol %q: want auto, sao or staged", f.protocol)}
 }
 
-func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario, f runFlags) error {
+func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario, f runFlags) error {
 	if f.deadline != 0 || f.timeLimit != 0 || (f.timing != "" && f.timing != timingSteps) {
 		return usageError{fmt.Errorf("run: --deadline, --time-limit and --timing apply to plain alternating offers (--protocol sao); the declared protocol's stages set their own rounds")}
 	}
@@ -86,7 +86,7 @@ func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario,
 	}
 	n := len(s.Parties)
 	agentSpecs := splitAgents(f.agents)
-	negFactories, negSpecs, err := seats(agentSpecs, n)
+	negFactories, negSpecs, err := pg.seats(agentSpecs, n)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario,
 	if len(voterSpecs) > n {
 		return usageError{fmt.Errorf("run: %d voters for %d parties", len(voterSpecs), n)}
 	}
-	if err := checkSeats(f, s, pl, agentSpecs, voterSpecs); err != nil {
+	if err := pg.checkSeats(f, s, pl, agentSpecs, voterSpecs); err != nil {
 		return err
 	}
 	st := staged.Seats{Negotiators: make([]parley.Negotiator, n), Voters: make([]mediated.Voter, n)}
@@ -105,7 +105,7 @@ func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario,
 	for i := 0; i < n; i++ {
 		st.Negotiators[i] = negFactories[i]()
 		vspecs[i] = voterSpecs[i%len(voterSpecs)]
-		vf, err := mediator.ParseVoter(vspecs[i])
+		vf, err := pg.voter(vspecs[i])
 		if err != nil {
 			return usageError{fmt.Errorf("--voters: %w", err)}
 		}
@@ -135,7 +135,7 @@ func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario,
 	}
 	j.Mediator = medSpec
 	if medSpec != "" {
-		mf, err := mediatorFactory(medSpec)
+		mf, err := pg.mediatorFactory(medSpec)
 		if err != nil {
 			return usageError{fmt.Errorf("run: mediator %q: %w", medSpec, err)}
 		}
@@ -233,7 +233,7 @@ func runStaged(ctx context.Context, out, errOut io.Writer, s *scenario.Scenario,
 // mediated stage, and --agents, --voters or --mediator given for a plan
 // without stages of their kind. Party i gets spec i mod len(specs), as
 // seats does.
-func checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, agents, voters []string) error {
+func (pg *program) checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, agents, voters []string) error {
 	negotiates, votes := map[int]bool{}, map[int]bool{}
 	mediatedStages := 0
 	for _, sg := range pl.Stages {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -23,11 +23,13 @@ import (
 // lack of ../shared.
 func TestMain(m *testing.M) {
 	if os.Getenv("PARLEY_TEST_MAIN") == "1" {
-		main()
-		os.Exit(0)
+		os.Exit(Main(context.Background(), os.Args[1:]))
 	}
-	os.Exit(sharedtest.Main(m, "github.com/parley-dev/parley/cmd/parley"))
+	os.Exit(sharedtest.Main(m, "github.com/parley-dev/parley/cli"))
 }
+
+// pg is the command without options, for tests that call its parts.
+var pg = &program{names: map[string]bool{}}
 
 // parley runs the command in-process and returns stdout.
 func cli(t *testing.T, args ...string) string {
@@ -465,7 +467,7 @@ func TestFlagsThatWouldDoNothing(t *testing.T) {
 // files run (a flag they give must not be refused as doing nothing).
 func TestRunHelpExamples(t *testing.T) {
 	ran := 0
-	for _, line := range strings.Split(newRunCmd().Example, "\n") {
+	for _, line := range strings.Split(pg.newRunCmd().Example, "\n") {
 		f := strings.Fields(line)
 		if len(f) < 3 || f[0] != "parley" || f[2] != "ceasefire" {
 			continue

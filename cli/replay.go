@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 	"github.com/parley-dev/parley/tournament"
 )
 
-func newReplayCmd() *cobra.Command {
+func (pg *program) newReplayCmd() *cobra.Command {
 	var limit string
 	var show int
 	c := &cobra.Command{
@@ -44,7 +44,7 @@ the tournament ran in.`,
 			if err != nil {
 				return usageError{fmt.Errorf("replay: --limit: %w", err)}
 			}
-			return replay(c, args[0], id, lim, show)
+			return pg.replay(c, args[0], id, lim, show)
 		},
 	}
 	c.Flags().IntVar(&show, "show", 6, "actions to list at the start and at the end of the negotiation (-1: all)")
@@ -52,7 +52,7 @@ the tournament ran in.`,
 	return c
 }
 
-func replay(c *cobra.Command, db string, id int64, limit time.Duration, show int) error {
+func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Duration, show int) error {
 	ctx, out := c.Context(), c.OutOrStdout()
 	st, err := sqlite.OpenReadOnly(db)
 	if err != nil {
@@ -66,7 +66,7 @@ func replay(c *cobra.Command, db string, id int64, limit time.Duration, show int
 	if !ok {
 		return fmt.Errorf("replay: %s holds no tournament", db)
 	}
-	cfg, err := configFromMeta(m, limit)
+	cfg, err := pg.configFromMeta(m, limit)
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -19,13 +19,13 @@ import (
 // registered (whether or not newRoot registers it).
 func expRun(args ...string) (string, string, error) {
 	var out, errb bytes.Buffer
-	root := newRoot(&out, &errb)
+	root := pg.newRoot(&out, &errb)
 	found := false
 	for _, c := range root.Commands() {
 		found = found || c.Name() == "experiment"
 	}
 	if !found {
-		root.AddCommand(newExperimentCmd())
+		root.AddCommand(pg.newExperimentCmd())
 	}
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
@@ -257,7 +257,7 @@ func TestDocsMediationExample(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the 1000-run docs examples")
 	}
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "mediation.md"))
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "mediation.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func docTableFields(t *testing.T, doc, marker string, n int) []string {
 // list exactly the keys a real sequencing report has (optional keys
 // included: a sweep's parameters and params, first_error).
 func TestDocsExperimentSchema(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "mediation.md"))
+	b, err := os.ReadFile(filepath.Join("..", "docs", "mediation.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -21,7 +21,7 @@ import (
 // ../shared are the ones the commands (and the tests) use, and that every
 // file the tour writes is listed in .gitignore.
 func TestReadmeTour(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,12 +40,12 @@ func TestReadmeTour(t *testing.T) {
 		block, rest, _ = strings.Cut(rest, "```")
 		lines = append(lines, strings.Split(block, "\n")...)
 	}
-	gitignore, err := os.ReadFile(filepath.Join("..", "..", ".gitignore"))
+	gitignore, err := os.ReadFile(filepath.Join("..", ".gitignore"))
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	shared, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared"))
+	shared, _ := filepath.Abs(filepath.Join("..", "..", "shared"))
 	_, serr := os.Stat(shared)
 	// Run from a scratch folder that has ../shared beside it, like the repo.
 	tmp := t.TempDir()
@@ -167,7 +167,7 @@ func jsonBlock(t *testing.T, marker string) string {
 // fenced returns the first ```lang block after marker in docs/cli.md.
 func fenced(t *testing.T, marker, lang string) string {
 	t.Helper()
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "cli.md"))
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "cli.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestDocsAgentsExample(t *testing.T) {
 // TestDocsSchemas: every schema a command prints is in docs/cli.md's table,
 // and every key of the scenarios and bench outputs is documented there.
 func TestDocsSchemas(t *testing.T) {
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "cli.md"))
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "cli.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func TestWorkerUsage(t *testing.T) {
 		{[]string{"--queue", "nats://127.0.0.1:1", "extra"}, "accepts 0 arg"},
 		{[]string{"--queue", "http://127.0.0.1:4222"}, `scheme "http", want nats://HOST:PORT`},
 	} {
-		_, _, err := command(context.Background(), newWorkerCmd(), tc.args...)
+		_, _, err := command(context.Background(), pg.newWorkerCmd(), tc.args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("worker %v: %v, want %q", tc.args, err, tc.want)
 		}
@@ -62,7 +62,7 @@ func TestWorkerUsage(t *testing.T) {
 // retries (about 4s) with a message naming the URL.
 func TestWorkerUnreachable(t *testing.T) {
 	start := time.Now()
-	_, _, err := command(context.Background(), newWorkerCmd(), "--queue", "nats://127.0.0.1:1")
+	_, _, err := command(context.Background(), pg.newWorkerCmd(), "--queue", "nats://127.0.0.1:1")
 	if err == nil || !strings.Contains(err.Error(), "worker: natsq: cannot reach the queue at nats://127.0.0.1:1 after 5 attempts") {
 		t.Fatalf("worker: %v", err)
 	}
@@ -219,7 +219,7 @@ func TestWorkerTournament(t *testing.T) {
 	args := []string{"--agents", "boulware,conceder,linear", "--scenarios", "testdata/tournament/market.yaml,testdata/tournament/hiring.yaml",
 		"--reps", "40", "--deadline", "100", "--seed", "5", "--quiet"}
 	local, dist := filepath.Join(dir, "local.db"), filepath.Join(dir, "dist.db")
-	if _, errs, err := command(ctx, newTournamentCmd(), append(args, "--db", local)...); err != nil {
+	if _, errs, err := command(ctx, pg.newTournamentCmd(), append(args, "--db", local)...); err != nil {
 		t.Fatalf("local tournament: %v\n%s", err, errs)
 	}
 
@@ -243,7 +243,7 @@ func TestWorkerTournament(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 		_ = workers[0].cmd.Process.Signal(syscall.SIGKILL)
 	}()
-	out, errs, err := command(ctx, newTournamentCmd(), append(args, "--db", dist, "--queue", url)...)
+	out, errs, err := command(ctx, pg.newTournamentCmd(), append(args, "--db", dist, "--queue", url)...)
 	if err != nil {
 		t.Fatalf("tournament --queue: %v\n%s\nworker logs:\n%s\n%s\n%s", err, errs, workers[0].log, workers[1].log, workers[2].log)
 	}
@@ -319,7 +319,7 @@ func TestWorkerAllowList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := newResolver(allow)
+	r := pg.newResolver(allow)
 	for _, ok := range []string{"ceasefire", "builtin:ceasefire", filepath.Join(allowed, "market.yaml")} {
 		if s, err := r.Scenario(ok); err != nil || s == nil {
 			t.Errorf("Scenario(%q): %v", ok, err)
@@ -345,7 +345,7 @@ func TestWorkerAllowList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := newResolver(none).Scenario("testdata/tournament/market.yaml"); err == nil {
+	if _, err := pg.newResolver(none).Scenario("testdata/tournament/market.yaml"); err == nil {
 		t.Error("a worker without --scenarios loaded a file")
 	}
 	if _, err := newScenarioAllowList([]string{filepath.Join(dir, "nope")}); err == nil {
@@ -370,11 +370,11 @@ func TestWorkerQueueAuth(t *testing.T) {
 	defer cancel()
 	url := s.ClientURL()
 	t.Setenv(envQueueToken, "")
-	if _, _, err := command(ctx, newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err == nil || !strings.Contains(err.Error(), "Authorization Violation") {
+	if _, _, err := command(ctx, pg.newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err == nil || !strings.Contains(err.Error(), "Authorization Violation") {
 		t.Fatalf("worker without the token: %v", err)
 	}
 	t.Setenv(envQueueToken, "tok-9876")
-	if _, errs, err := command(ctx, newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err != nil || !strings.Contains(errs, "no job for 100ms") {
+	if _, errs, err := command(ctx, pg.newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err != nil || !strings.Contains(errs, "no job for 100ms") {
 		t.Fatalf("worker with the token: %v\n%s", err, errs)
 	}
 }
@@ -387,9 +387,9 @@ func TestQueueFlagsUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-cert", "c.pem"}, "both its certificate and its key"},
-		{newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-reconnect-for", "-1s"}, "must not be negative"},
-		{newTournamentCmd, []string{"--agents", "boulware,conceder", "--scenarios", "ceasefire", "--db", "x.db", "--queue-ca", "ca.pem"}, "need --queue"},
+		{pg.newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-cert", "c.pem"}, "both its certificate and its key"},
+		{pg.newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-reconnect-for", "-1s"}, "must not be negative"},
+		{pg.newTournamentCmd, []string{"--agents", "boulware,conceder", "--scenarios", "ceasefire", "--db", "x.db", "--queue-ca", "ca.pem"}, "need --queue"},
 	} {
 		_, _, err := command(context.Background(), tc.cmd(), tc.args...)
 		var u usageError
@@ -409,7 +409,7 @@ func TestTournamentQueueLost(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "r.db")
 	res := make(chan error, 1)
 	go func() {
-		_, _, err := command(ctx, newTournamentCmd(), "--agents", "boulware,conceder", "--scenarios", "testdata/tournament/market.yaml",
+		_, _, err := command(ctx, pg.newTournamentCmd(), "--agents", "boulware,conceder", "--scenarios", "testdata/tournament/market.yaml",
 			"--db", db, "--queue", srv.ClientURL(), "--queue-reconnect-for", "1ms", "--quiet")
 		res <- err
 	}()

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -17,10 +17,9 @@ import (
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/scenario"
-	"github.com/parley-dev/parley/strategy"
 )
 
-func newWorkerCmd() *cobra.Command {
+func (pg *program) newWorkerCmd() *cobra.Command {
 	var (
 		queue       string
 		concurrency int
@@ -77,7 +76,7 @@ docs/distributed.md.`,
 			}
 			ctx, stop := signal.NotifyContext(c.Context(), syscall.SIGTERM)
 			defer stop()
-			w := &natsq.Worker{URL: queue, Resolver: newResolver(allow), Concurrency: concurrency, Name: name,
+			w := &natsq.Worker{URL: queue, Resolver: pg.newResolver(allow), Concurrency: concurrency, Name: name,
 				Limit: limit, IdleExit: idleExit, Options: opt}
 			if !quiet {
 				errw := c.ErrOrStderr()
@@ -169,7 +168,7 @@ func (a *scenarioAllowList) check(ref string) (string, error) {
 // built-in name or "builtin:NAME", or a path that allow permits, opened
 // with catalog.Open), prepared once. Both are cached, errors included, for
 // the worker's lifetime.
-func newResolver(allow *scenarioAllowList) natsq.Resolver {
+func (pg *program) newResolver(allow *scenarioAllowList) natsq.Resolver {
 	type agentEntry struct {
 		once sync.Once
 		f    func() parley.Negotiator
@@ -196,7 +195,7 @@ func newResolver(allow *scenarioAllowList) natsq.Resolver {
 			}
 			mu.Unlock()
 			e.once.Do(func() {
-				f, err := strategy.Parse(spec)
+				f, err := pg.negotiator(spec)
 				e.f, e.err = f, err
 			})
 			return e.f, e.err

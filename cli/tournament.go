@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -17,7 +17,6 @@ import (
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
-	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/tournament"
 )
 
@@ -52,7 +51,7 @@ const (
 	defaultReps            = 1
 )
 
-func newTournamentCmd() *cobra.Command {
+func (pg *program) newTournamentCmd() *cobra.Command {
 	spec := tournamentSpec{Reps: defaultReps, Deadline: defaultDeadline, Seed: 1, Limit: defaultTournamentLimit.String()}
 	var asJSON, quiet bool
 	var qf queueFlags // flags only, not in the file
@@ -114,7 +113,7 @@ docs/tournaments.md).`,
 				return usageError{errors.New("tournament: --queue-* flags need --queue URL")}
 			}
 			s.queueFlags = &qf
-			return runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), s, asJSON, quiet)
+			return pg.runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), s, asJSON, quiet)
 		},
 	}
 	fl := c.Flags()
@@ -281,7 +280,7 @@ func (s *tournamentSpec) errorAt(key, path string, err error) error {
 
 // buildTournament checks the spec and builds the tournament: every agent
 // parsed and every scenario loaded before anything runs.
-func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, tournament.Shard, error) {
+func (pg *program) buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, tournament.Shard, error) {
 	var shard tournament.Shard
 	agents := s.Agents
 	if !s.fromFile["agents"] {
@@ -322,7 +321,7 @@ func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, t
 	seen := map[string]bool{}
 	for i, spec := range agents {
 		spec = strings.TrimSpace(spec)
-		f, err := strategy.Parse(spec)
+		f, err := pg.negotiator(spec)
 		if err != nil {
 			return nil, shard, s.errorAt("agents", fmt.Sprintf("$.agents[%d]", i), err)
 		}
@@ -380,10 +379,10 @@ func parseLimit(s string) (time.Duration, error) {
 
 // configFromMeta rebuilds a stored tournament (replays): agents from their
 // specs, scenarios from their references.
-func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config, error) {
+func (pg *program) configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config, error) {
 	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing, Limit: limit}
 	for _, spec := range m.Agents {
-		f, err := strategy.Parse(spec)
+		f, err := pg.negotiator(spec)
 		if err != nil {
 			return nil, fmt.Errorf("agent %q of the stored tournament: %w", spec, err)
 		}
@@ -406,8 +405,8 @@ func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config,
 	return cfg, nil
 }
 
-func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSpec, asJSON, quiet bool) error {
-	cfg, shard, err := buildTournament(&s, stderr)
+func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSpec, asJSON, quiet bool) error {
+	cfg, shard, err := pg.buildTournament(&s, stderr)
 	if err != nil {
 		return err
 	}

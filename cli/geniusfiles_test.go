@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -172,7 +172,7 @@ func TestGeniusFolderBadFile(t *testing.T) {
 		}
 	})
 	t.Run("GeniusWeb misspelt type", func(t *testing.T) {
-		good, err := os.ReadFile(filepath.Join("..", "..", "scenario", "geniusweb", "testdata", "jobs", "profileA.json"))
+		good, err := os.ReadFile(filepath.Join("..", "scenario", "geniusweb", "testdata", "jobs", "profileA.json"))
 		if err != nil {
 			t.Fatal(err)
 		}

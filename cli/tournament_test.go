@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -26,7 +26,7 @@ import (
 // the error.
 func trn(args ...string) (string, string, error) {
 	var out, errb bytes.Buffer
-	root := newRoot(&out, &errb)
+	root := pg.newRoot(&out, &errb)
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
 	return out.String(), errb.String(), err
@@ -75,7 +75,7 @@ func jobSeed(t *testing.T, db string, id int64) uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := configFromMeta(m, 0)
+	cfg, err := pg.configFromMeta(m, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -707,7 +707,7 @@ func TestTournamentSaysItIgnoresDeclaredProtocols(t *testing.T) {
 // has the real keys at every level and the real counts of the tournament
 // it quotes.
 func TestDocsReportExample(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "tournaments.md"))
+	b, err := os.ReadFile(filepath.Join("..", "docs", "tournaments.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -15,8 +15,6 @@ import (
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
-	"github.com/parley-dev/parley/strategy"
-	"github.com/parley-dev/parley/strategy/mediator"
 )
 
 // experimentFlags are the flags shared by the experiment subcommands.
@@ -38,7 +36,7 @@ type experimentFlags struct {
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
 // subcommands.
-func newExperimentCmd() *cobra.Command {
+func (pg *program) newExperimentCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "experiment",
 		Short: "Compare protocols and parameters over many seeded runs",
@@ -57,7 +55,7 @@ pool in every arm, so arms differ only by their treatment.`,
 			return usageError{fmt.Errorf("%s: name an experiment: sequencing or sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
 		},
 	}
-	c.AddCommand(newSequencingCmd(), newSweepCmd())
+	c.AddCommand(pg.newSequencingCmd(), pg.newSweepCmd())
 	return c
 }
 
@@ -76,7 +74,7 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 }
 
-func newSequencingCmd() *cobra.Command {
+func (pg *program) newSequencingCmd() *cobra.Command {
 	var f experimentFlags
 	c := &cobra.Command{
 		Use:   "sequencing SCENARIO",
@@ -95,14 +93,14 @@ forecasts: use 'parley experiment sweep' to vary them.`,
   parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
+			return pg.runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
 	return c
 }
 
-func newSweepCmd() *cobra.Command {
+func (pg *program) newSweepCmd() *cobra.Command {
 	var f experimentFlags
 	c := &cobra.Command{
 		Use:   "sweep SCENARIO --set TARGET.NAME=VALUES ...",
@@ -127,7 +125,7 @@ anything runs.`,
 			if len(f.set) == 0 {
 				return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
 			}
-			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sweep", args[0], f)
+			return pg.runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sweep", args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
@@ -137,14 +135,14 @@ anything runs.`,
 
 // experimentPool builds the strategy pool from the flags (or the
 // defaults).
-func experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
+func (pg *program) experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
 	var pool experiment.Pool
 	negs := splitAgents(negSpecs)
 	if len(negs) == 0 {
 		negs = experiment.DefaultNegotiators()
 	}
 	for _, spec := range negs {
-		f, err := strategy.Parse(spec)
+		f, err := pg.negotiator(spec)
 		if err != nil {
 			return pool, usageError{fmt.Errorf("--negotiators: %w", err)}
 		}
@@ -155,29 +153,25 @@ func experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
 		voters = experiment.DefaultVoters()
 	}
 	for _, spec := range voters {
-		f, err := mediator.ParseVoter(spec)
+		f, err := pg.voter(spec)
 		if err != nil {
 			return pool, usageError{fmt.Errorf("--voters: %w", err)}
 		}
-		pool.Voters = append(pool.Voters, experiment.Voter{Name: spec, New: func() mediated.Voter { return f() }})
+		pool.Voters = append(pool.Voters, experiment.Voter{Name: spec, New: f})
 	}
 	return pool, nil
 }
 
 // mediatorFactory turns a stage's mediator_policy into a mediator factory
 // (experiment.DefaultMediatorPolicy when the stage names none).
-func mediatorFactory(spec string) (func() mediated.Mediator, error) {
+func (pg *program) mediatorFactory(spec string) (func() mediated.Mediator, error) {
 	if strings.TrimSpace(spec) == "" {
 		spec = experiment.DefaultMediatorPolicy
 	}
-	f, err := mediator.ParseMediator(spec)
-	if err != nil {
-		return nil, err
-	}
-	return func() mediated.Mediator { return f() }, nil
+	return pg.mediator(spec)
 }
 
-func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
+func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
 	if f.runs < 1 {
 		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
 	}
@@ -212,7 +206,7 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 			return usageError{fmt.Errorf("%s: --set: %w", cmd, err)}
 		}
 	}
-	pool, err := experimentPool(f.negotiators, f.voters)
+	pool, err := pg.experimentPool(f.negotiators, f.voters)
 	if err != nil {
 		return err
 	}
@@ -220,7 +214,7 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 		return err
 	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-		Mediator: mediatorFactory, Baseline: f.baseline}
+		Mediator: pg.mediatorFactory, Baseline: f.baseline}
 	bar := newProgress(ctx, errOut, f.quiet, "runs", "")
 	if bar != nil {
 		cfg.Progress = bar.update

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -31,7 +31,7 @@ type recordedSession struct {
 // the shared data is absent.
 func recordedSessions(t *testing.T) []recordedSession {
 	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "reference", "genius-sessions.json")
+	p := filepath.Join("..", "..", "shared", "reference", "genius-sessions.json")
 	data, err := os.ReadFile(p)
 	if err != nil {
 		sharedtest.Skipf(t, p, "SKIPPING: recorded GENIUS sessions absent (%v): GENIUS compatibility of 'parley run' NOT checked", err)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -32,7 +32,7 @@ type BenchJSON struct {
 	AllocsPerRound float64 `json:"allocs_per_round"`
 }
 
-func newBenchCmd() *cobra.Command {
+func (pg *program) newBenchCmd() *cobra.Command {
 	var agents, profiles []string
 	var deadline int
 	var dur time.Duration
@@ -63,7 +63,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 				bar.manual = make(chan any, 1)
 			}
 			for k, a := range args {
-				r, err := benchOne(c.Context(), a, profiles, splitAgents(agents), deadline, dur, func(phase int) {
+				r, err := pg.benchOne(c.Context(), a, profiles, splitAgents(agents), deadline, dur, func(phase int) {
 					bar.update(int64(k*benchPhases+phase), int64(len(args)*benchPhases))
 					bar.refresh()
 				})
@@ -106,7 +106,7 @@ const benchPhases = 4
 
 // benchOne measures one scenario, calling phase with the number of phases
 // done before each phase (0 to 3) and at the end (4).
-func benchOne(ctx context.Context, arg string, profiles, agents []string, deadline int, dur time.Duration, phase func(int)) (BenchJSON, error) {
+func (pg *program) benchOne(ctx context.Context, arg string, profiles, agents []string, deadline int, dur time.Duration, phase func(int)) (BenchJSON, error) {
 	phase(0)
 	var loads []time.Duration
 	start := time.Now()
@@ -150,7 +150,7 @@ func benchOne(ctx context.Context, arg string, profiles, agents []string, deadli
 	if err := s.Prepare(); err != nil {
 		return BenchJSON{}, err
 	}
-	factories, _, err := seats(agents, len(s.Parties))
+	factories, _, err := pg.seats(agents, len(s.Parties))
 	if err != nil {
 		return BenchJSON{}, err
 	}
