@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/parleytest"
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/strategy/mediator"
+)
+
+func newConceder() parley.Negotiator { return &parleytest.Conceder{} }
+
+// runWith runs the command in-process with options.
+func runWith(t *testing.T, opts []Option, args ...string) (string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), args, &out, &errb, opts...)
+	return out.String() + errb.String(), err
+}
+
+func TestOptionErrors(t *testing.T) {
+	voter := func() mediated.Voter { return nil }
+	for _, tc := range []struct {
+		name string
+		opts []Option
+		want string
+	}{
+		{"empty", []Option{WithNegotiator("", "", newConceder)}, "name is empty"},
+		{"upper case", []Option{WithNegotiator("Mine", "", newConceder)}, `"Mine": want lower case`},
+		{"spec syntax", []Option{WithNegotiator("a:b", "", newConceder)}, `"a:b": want lower case`},
+		{"built-in", []Option{WithNegotiator("boulware", "", newConceder)}, `negotiator "boulware" is built in`},
+		{"alias", []Option{WithNegotiator("tft", "", newConceder)}, `negotiator "tft" is built in`},
+		{"twice", []Option{WithNegotiator("mine", "", newConceder), WithNegotiator("mine", "", newConceder)}, `"mine" is registered twice`},
+		{"nil", []Option{WithNegotiator("mine", "", nil)}, "nil constructor"},
+		{"built-in mediator", []Option{WithMediator("nash", "", func() mediated.Mediator { return nil })}, `mediator "nash" is built in`},
+		{"built-in voter", []Option{WithVoter("annealer", "", voter)}, `voter "annealer" is built in`},
+		{"zero", []Option{{}}, "zero Option"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := runWith(t, tc.opts, "agents")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestWithNegotiator: a registered negotiator is listed by agents, plays
+// in run, tournament and replay, and its spec takes no parameters.
+func TestWithNegotiator(t *testing.T) {
+	var made atomic.Int64
+	opts := []Option{WithNegotiator("mine", "a test conceder", func() parley.Negotiator { made.Add(1); return newConceder() })}
+	out, err := runWith(t, opts, "agents", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list AgentsJSON
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatal(err)
+	}
+	if last := list.Negotiators[len(list.Negotiators)-1]; last.Name != "mine" || last.Summary != "a test conceder" {
+		t.Errorf("agents --json: last negotiator %+v, want mine", last)
+	}
+	market := filepath.Join("testdata", "tournament", "market.yaml")
+	if out, err = runWith(t, opts, "run", market, "--agents", "mine,boulware"); err != nil || !strings.Contains(out, "buyer   mine") {
+		t.Fatalf("run with mine: %v\n%s", err, out)
+	}
+	if made.Load() == 0 {
+		t.Error("run did not construct the registered negotiator")
+	}
+	if _, err = runWith(t, nil, "run", market, "--agents", "mine,boulware"); err == nil || !strings.Contains(err.Error(), `unknown strategy "mine"`) {
+		t.Errorf("run without the option: %v, want unknown strategy", err)
+	}
+	if _, err = runWith(t, opts, "run", market, "--agents", "mine:e=2,boulware"); err == nil || !strings.Contains(err.Error(), `negotiator "mine" takes no parameters`) {
+		t.Errorf("mine:e=2: %v, want takes no parameters", err)
+	}
+	if _, err = runWith(t, opts, "run", market, "--agents", "nobody,boulware"); err == nil || !strings.Contains(err.Error(), "registered: mine") {
+		t.Errorf("unknown name: %v, want the registered names listed", err)
+	}
+	db := filepath.Join(t.TempDir(), "r.db")
+	if out, err = runWith(t, opts, "tournament", "--agents", "mine,boulware", "--scenarios", market, "--db", db, "-q"); err != nil {
+		t.Fatalf("tournament: %v\n%s", err, out)
+	}
+	if out, err = runWith(t, opts, "report", db); err != nil || !strings.Contains(out, "mine") {
+		t.Fatalf("report: %v\n%s", err, out)
+	}
+	if out, err = runWith(t, opts, "replay", db, "1"); err != nil || !strings.Contains(out, "mine") {
+		t.Fatalf("replay: %v\n%s", err, out)
+	}
+	if _, err = runWith(t, nil, "replay", db, "1"); err == nil || !strings.Contains(err.Error(), `"mine"`) {
+		t.Errorf("replay without the option: %v, want an unknown agent", err)
+	}
+}
+
+// TestWithMediatorAndVoter: registered mediators and voters seat in a
+// mediated run.
+func TestWithMediatorAndVoter(t *testing.T) {
+	nash, err := mediator.ParseMediator("nash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	annealer, err := mediator.ParseVoter("annealer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meds, vots atomic.Int64
+	opts := []Option{
+		WithMediator("mymed", "nash, counted", func() mediated.Mediator { meds.Add(1); return nash() }),
+		WithVoter("myvoter", "annealer, counted", func() mediated.Voter { vots.Add(1); return annealer() }),
+	}
+	args := []string{"run", "ceasefire", "--variant", "mediated_from_start"}
+	got, err := runWith(t, opts, append(args, "--voters", "myvoter", "--mediator", "mymed")...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, got)
+	}
+	if meds.Load() == 0 || vots.Load() == 0 {
+		t.Errorf("constructed %d mediators and %d voters, want some of each", meds.Load(), vots.Load())
+	}
+	want, err := runWith(t, nil, append(args, "--voters", "annealer", "--mediator", "nash")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := strings.NewReplacer("mymed", "nash", "myvoter", "annealer")
+	// The names differ in length, so compare words, not columns.
+	if strings.Join(strings.Fields(r.Replace(got)), " ") != strings.Join(strings.Fields(want), " ") {
+		t.Errorf("the registered copies ran differently from nash and annealer:\n%s\nwant\n%s", got, want)
+	}
+}
