@@ -11,6 +11,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // AnalyzeJSON is the --json output of 'parley analyze' (schema
@@ -130,7 +131,7 @@ func selectParties(s *scenario.Scenario, only []string) ([]int, error) {
 
 func analyzeJSON(s *scenario.Scenario, names []string, rep *analysis.Report) *AnalyzeJSON {
 	point := func(p analysis.Point) PointJSON {
-		return PointJSON{Utilities: byParty(names, p.U), Outcome: outcomeJSON(s.Space, p.Outcome)}
+		return PointJSON{Utilities: byParty(names, p.U), Outcome: tracefile.Outcome(s.Space, p.Outcome)}
 	}
 	j := &AnalyzeJSON{Schema: schemaAnalyze, Scenario: s.Name, Parties: names, Outcomes: rep.Outcomes,
 		Reservation: byParty(names, rep.Reservation),

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/internal/sharedtest"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // TestMain lets the test binary act as the parley command, so that the
@@ -164,7 +165,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 			t.Errorf("run --json lacks %q", k)
 		}
 	}
-	var j RunJSON
+	var j tracefile.Run
 	if err := json.Unmarshal([]byte(o1), &j); err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +191,7 @@ func TestRunJSONAndDeterminism(t *testing.T) {
 // every party at its reservation value, discounted at t = 1.
 func TestRunDeadline(t *testing.T) {
 	out := cli(t, "run", "ceasefire", "--protocol", "sao", "--agents", "hardliner", "--deadline", "10", "--json")
-	var j RunJSON
+	var j tracefile.Run
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +243,7 @@ func TestRunStaged(t *testing.T) {
 		t.Fatalf("trace lacks the mediated stage or the US's proposals:\n%.400s", ta)
 	}
 	for _, v := range []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"} {
-		var j RunJSON
+		var j tracefile.Run
 		// bilateral_only has no mediated stage: --voters and --mediator
 		// would do nothing there, which is a usage error.
 		args, med := []string{"run", "ceasefire", "--variant", v, "--json"}, ""
@@ -342,7 +343,7 @@ func TestRunGeniusDomainWithProfiles(t *testing.T) {
 	out := cli(t, "run", filepath.Join(dir, "EnglandZimbabwe_domain.xml"),
 		"--profiles", filepath.Join(dir, "Zimbabwe.xml")+","+filepath.Join(dir, "England.xml"),
 		"--agents", "micro,boulware", "--json")
-	var j RunJSON
+	var j tracefile.Run
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/internal/sharedtest"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // recordedSession is one session of shared/reference/genius-sessions.json.
@@ -69,7 +70,7 @@ func TestRunReplaysGeniusSession(t *testing.T) {
 		out := cli(t, "run", doms[0],
 			"--profiles", filepath.Join(dir, s.Profiles[0])+","+filepath.Join(dir, s.Profiles[1]),
 			"--agents", agents[s.Agents[0]]+","+agents[s.Agents[1]], "--deadline", strconv.Itoa(s.Deadline), "--json")
-		var j RunJSON
+		var j tracefile.Run
 		if err := json.Unmarshal([]byte(out), &j); err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +109,7 @@ func TestRunReplaysGeniusSession(t *testing.T) {
 // agent, --timing overrides it, and a bad value is a usage error.
 func TestRunTiming(t *testing.T) {
 	timing := func(args ...string) (string, float64) {
-		var j RunJSON
+		var j tracefile.Run
 		if err := json.Unmarshal([]byte(cli(t, append([]string{"run", "ceasefire", "--protocol", "sao", "--deadline", "10", "--json"}, args...)...)), &j); err != nil {
 			t.Fatal(err)
 		}

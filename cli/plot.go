@@ -12,6 +12,7 @@ import (
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/tournament"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // plotFlagHelp is the help of every --plot flag after its "draw ... ".
@@ -31,14 +32,14 @@ func checkPlot(cmd, path string) error {
 
 // runMoves returns the offers (and a mediated stage's proposals) of a run's
 // events: of plain alternating offers when pl is nil, else of pl's stages.
-func runMoves(pl *staged.Plan, events []traceEvent) []chart.Move {
+func runMoves(pl *staged.Plan, events []tracefile.Entry) []chart.Move {
 	var ms []chart.Move
 	for _, e := range events {
 		if pl == nil {
-			if e.e.Action == parley.Offer && e.e.Party >= 0 && e.e.Outcome != parley.NoOutcome {
-				ms = append(ms, chart.Move{Party: e.e.Party, Outcome: e.e.Outcome})
+			if e.Event.Action == parley.Offer && e.Event.Party >= 0 && e.Event.Outcome != parley.NoOutcome {
+				ms = append(ms, chart.Move{Party: e.Event.Party, Outcome: e.Event.Outcome})
 			}
-		} else if m, ok := stagedMove(*pl, e.stage, e.e); ok {
+		} else if m, ok := stagedMove(*pl, e.Stage, e.Event); ok {
 			ms = append(ms, m)
 		}
 	}

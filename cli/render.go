@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -12,15 +10,15 @@ import (
 	"text/tabwriter"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // Schema names of the JSON outputs: every JSON object a command prints
 // carries one in its "schema" field, and docs/cli.md documents each.
 const (
-	schemaRun        = "parley.run/2"
-	schemaTrace      = "parley.trace/2"
+	schemaRun        = tracefile.SchemaRun
+	schemaTrace      = tracefile.SchemaTrace
 	schemaAnalyze    = "parley.analyze/2"
 	schemaAgents     = "parley.agents/2"
 	schemaExperiment = "parley.experiment/2"
@@ -29,161 +27,55 @@ const (
 	schemaBench      = "parley.bench/2"
 )
 
-// RunJSON is the --json output of 'parley run' (schema parley.run/2,
-// documented in docs/cli.md), and the result line of its trace. Per-party
-// values are objects keyed by party name; rounds count from 1.
-type RunJSON struct {
-	Schema string `json:"schema"`
-	RunSetup
-
-	// Reason is why the negotiation ended (parley.Reason names).
-	Reason string `json:"reason"`
-	// Stage is the stage in which a staged run ended and StageRound the
-	// round within it; Rounds is the global round in which the run ended,
-	// from 1.
-	Stage      string  `json:"stage,omitempty"`
-	StageRound int     `json:"stage_round,omitempty"`
-	Rounds     int     `json:"rounds"`
-	Steps      int     `json:"steps"`
-	Time       float64 `json:"time"`
-	// Agreement is the agreed outcome (also the signed one when Reason is
-	// ratification_failed), issue -> value (numbers for numeric issues);
-	// null without one.
-	Agreement map[string]any `json:"agreement"`
-	Ratified  *bool          `json:"ratified,omitempty"`
-
-	Utilities           map[string]float64 `json:"utilities"`
-	DiscountedUtilities map[string]float64 `json:"discounted_utilities"`
-	Reservation         map[string]float64 `json:"reservation"`
-	Advantage           map[string]float64 `json:"advantage"`
-
-	AcceptedBy   *string  `json:"accepted_by"`
-	EndedBy      *string  `json:"ended_by"`
-	Error        string   `json:"error,omitempty"`
-	LockedIssues []string `json:"locked_issues,omitempty"`
-
-	Metrics        *analysis.Metrics `json:"metrics"`
-	MetricsParties []string          `json:"metrics_parties"`
-	AnalysisError  string            `json:"analysis_error,omitempty"`
-}
-
-// RunSetup is what ran: the part of a run's JSON that its trace header
-// repeats, so that a trace file stands alone.
-type RunSetup struct {
-	Scenario string `json:"scenario"`
-	// Protocol is "sao" (alternating offers) or "staged" (the scenario's
-	// declared stages); Variant the --variant that chose the stages
-	// (omitted: the declared stages in order).
-	Protocol string            `json:"protocol"`
-	Variant  string            `json:"variant,omitempty"`
-	Parties  []string          `json:"parties"`
-	Agents   map[string]string `json:"agents"`
-	// Voters are the voter strategies of mediated stages; Mediator is the
-	// mediator's strategy spec (the mediating party, if any, is
-	// Stages[k].MediatingParty).
-	Voters   map[string]string `json:"voters,omitempty"`
-	Mediator string            `json:"mediator,omitempty"`
-	Stages   []StageJSON       `json:"stages,omitempty"`
-	Seed     uint64            `json:"seed"`
-	Deadline int               `json:"deadline"`
-	Timing   string            `json:"timing"`
-}
-
-// StageJSON describes one stage of a staged protocol.
-type StageJSON struct {
-	Name         string   `json:"name"`
-	Mechanism    string   `json:"mechanism"`
-	Participants []string `json:"participants"`
-	Rounds       int      `json:"rounds"`
-	// FirstRound is the stage's first round on the global clock, from 1.
-	FirstRound     int    `json:"first_round"`
-	MediatingParty string `json:"mediating_party,omitempty"`
-}
-
-// TraceHeader is the first line of a trace file: what ran, so that the
-// file stands alone.
-type TraceHeader struct {
-	Schema string `json:"schema"`
-	Type   string `json:"type"` // "header"
-	RunSetup
-	Issues []string `json:"issues"`
-}
-
-// traceHeader returns the header line for the run j describes.
-func traceHeader(s *scenario.Scenario, j *RunJSON) *TraceHeader {
-	h := &TraceHeader{Schema: schemaTrace, Type: "header", RunSetup: j.RunSetup}
-	for i := range s.Space.Issues {
-		h.Issues = append(h.Issues, s.Space.Issues[i].Name)
-	}
-	return h
-}
-
-// TraceResult is the last line of a trace file: the run's result, as
-// 'parley run --json' prints it, with "type": "result".
-type TraceResult struct {
-	Type string `json:"type"` // "result"
-	*RunJSON
-}
-
-// traceFile writes a trace: a header line, event lines, a result line.
+// traceFile is a run's --trace file (nil without one): a header line,
+// event lines, a result line, written by tracefile.Writer.
 type traceFile struct {
-	f   *os.File
-	w   *bufio.Writer
-	enc *json.Encoder
-	err error
+	f *os.File
+	w *tracefile.Writer
 }
 
-func createTrace(path string) (*traceFile, error) {
+// createTrace creates path (none when "") and writes the header of j's run
+// of s.
+func createTrace(path string, s *scenario.Scenario, j *tracefile.Run) (*traceFile, error) {
+	if path == "" {
+		return nil, nil
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("run: trace: %w", err)
 	}
-	w := bufio.NewWriter(f)
-	return &traceFile{f: f, w: w, enc: json.NewEncoder(w)}, nil
+	return &traceFile{f: f, w: tracefile.NewWriter(f, s.Space, &j.Setup)}, nil
 }
 
-// line writes v as one JSON line; the first error sticks.
-func (t *traceFile) line(v any) {
-	if t == nil || t.err != nil {
-		return
+func (t *traceFile) event(e tracefile.Entry) {
+	if t != nil {
+		t.w.Event(e)
 	}
-	t.err = t.enc.Encode(v)
 }
 
-// close flushes and closes the file, returning the first error met.
-func (t *traceFile) close() error {
+// close writes the result line and closes the file, returning the first
+// error met.
+func (t *traceFile) close(j *tracefile.Run) error {
 	if t == nil {
 		return nil
 	}
-	if t.err == nil {
-		t.err = t.w.Flush()
+	name := t.f.Name()
+	err := t.w.Result(j)
+	if cerr := t.f.Close(); err == nil {
+		err = cerr
 	}
-	if err := t.f.Close(); err != nil && t.err == nil {
-		t.err = err
-	}
-	if t.err != nil {
-		return fmt.Errorf("run: trace %s: %w", t.f.Name(), t.err)
+	t.f = nil
+	if err != nil {
+		return fmt.Errorf("run: trace %s: %w", name, err)
 	}
 	return nil
 }
 
-// outcomeJSON returns o as issue name -> value: a number for integer and
-// real issues, the value's name for discrete ones; nil for NoOutcome.
-func outcomeJSON(space *parley.OutcomeSpace, o parley.Outcome) map[string]any {
-	if !space.Valid(o) {
-		return nil
+// abort closes the file if close was not reached (an error return).
+func (t *traceFile) abort() {
+	if t != nil && t.f != nil {
+		t.f.Close()
 	}
-	m := make(map[string]any, len(space.Issues))
-	for i := range space.Issues {
-		is := &space.Issues[i]
-		k := space.ValueIndex(o, i)
-		if is.Kind == parley.Discrete {
-			m[is.Name] = is.Value(k)
-		} else {
-			m[is.Name] = is.Number(k)
-		}
-	}
-	return m
 }
 
 // namedOutcomeJSON converts an outcome given as issue -> value text (as
@@ -200,7 +92,7 @@ func namedOutcomeJSON(space *parley.OutcomeSpace, named map[string]string) map[s
 		}
 		return m
 	}
-	return outcomeJSON(space, o)
+	return tracefile.Outcome(space, o)
 }
 
 // byParty returns xs keyed by party name.
@@ -251,19 +143,12 @@ func tableLines(rows [][]string) []string {
 // f3 writes x with three decimals.
 func f3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
 
-// traceEvent is an event of a run with its stage (-1 for plain
-// alternating offers) and the global rounds before that stage.
-type traceEvent struct {
-	stage, offset int
-	e             parley.Event
-}
-
 // printSummary writes the human-readable summary of a run: the setup, the
 // events (the first and last show of them; every one when show < 0), the
 // result and the utilities. 'parley run' and 'parley replay' share it.
-func printSummary(w io.Writer, s *scenario.Scenario, j *RunJSON, events []traceEvent, show int) {
+func printSummary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry, show int) {
 	names := s.Names()
-	if j.Protocol == protocolStaged {
+	if j.Protocol == tracefile.ProtocolStaged {
 		variant := "the declared stages"
 		if j.Variant != "" {
 			variant = "variant " + j.Variant
@@ -344,7 +229,7 @@ func printSummary(w io.Writer, s *scenario.Scenario, j *RunJSON, events []traceE
 
 // resultLine says how the run ended, naming the reason as every output
 // does.
-func resultLine(j *RunJSON) string {
+func resultLine(j *tracefile.Run) string {
 	var b strings.Builder
 	b.WriteString(j.Reason)
 	fmt.Fprintf(&b, " in round %d", j.Rounds)
@@ -377,33 +262,14 @@ func resultLine(j *RunJSON) string {
 // staged run, the stage and its round), the party, the action (as traces
 // name it), the utilities of the outcome for every party, and in mediated
 // stages the votes on each proposal.
-func printEvents(w io.Writer, s *scenario.Scenario, j *RunJSON, events []traceEvent, show int) {
+func printEvents(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry, show int) {
 	names := s.Names()
-	staged := j.Protocol == protocolStaged
+	staged := j.Protocol == tracefile.ProtocolStaged
 	type row struct {
 		cells []string
 	}
 	var rows []row
 	offers := 0
-	partyName := func(ev traceEvent) string {
-		if !staged {
-			if ev.e.Party >= 0 && ev.e.Party < len(names) {
-				return names[ev.e.Party]
-			}
-			return "mediator"
-		}
-		st := j.Stages[ev.stage]
-		if ev.e.Party < 0 {
-			if st.MediatingParty != "" {
-				return st.MediatingParty
-			}
-			return "mediator"
-		}
-		if ev.e.Party < len(st.Participants) {
-			return st.Participants[ev.e.Party]
-		}
-		return strconv.Itoa(ev.e.Party)
-	}
 	utils := func(o parley.Outcome) []string {
 		c := make([]string, len(s.Parties))
 		if o == parley.NoOutcome {
@@ -414,16 +280,16 @@ func printEvents(w io.Writer, s *scenario.Scenario, j *RunJSON, events []traceEv
 		}
 		return c
 	}
-	mediated := func(ev traceEvent) bool { return staged && j.Stages[ev.stage].Mechanism == "mediated" }
+	mediated := func(ev tracefile.Entry) bool { return staged && j.Stages[ev.Stage].Mechanism == "mediated" }
 	voted := map[string]bool{} // who has voted since the last proposal
 	last := -1                 // the row of the last proposal or vote group
 	for _, ev := range events {
-		e := ev.e
-		head := []string{strconv.Itoa(ev.offset + e.Round + 1)}
+		e := ev.Event
+		head := []string{strconv.Itoa(ev.Offset + e.Round + 1)}
 		if staged {
-			head = append(head, j.Stages[ev.stage].Name, strconv.Itoa(e.Round+1))
+			head = append(head, j.Stages[ev.Stage].Name, strconv.Itoa(e.Round+1))
 		}
-		who := partyName(ev)
+		who := j.PartyName(ev)
 		if mediated(ev) && (e.Action == parley.Accept || e.Action == parley.Reject) {
 			if last < 0 || voted[who] {
 				// A vote with no proposal before it: the final vote on the text.

@@ -15,10 +15,11 @@ import (
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 func (pg *program) newReplayCmd() *cobra.Command {
-	var limit string
+	var limit, tracePath string
 	var show int
 	c := &cobra.Command{
 		Use:   "replay DB RUN_ID",
@@ -29,6 +30,8 @@ format of 'parley run' (--show sets how many actions; -1 lists every one)
 and whether it matches the stored one. A run is fully determined by the
 tournament's settings and its id, so the replay gives the stored result;
 a difference (a strategy or scenario that changed since) is an error.
+--trace writes the replayed negotiation's trace file, as 'parley run
+--trace' does (docs/cli.md).
 
 The agents and scenarios are rebuilt from the specs and references stored
 with the tournament: relative scenario paths are relative to the folder
@@ -44,15 +47,16 @@ the tournament ran in.`,
 			if err != nil {
 				return usageError{fmt.Errorf("replay: --limit: %w", err)}
 			}
-			return pg.replay(c, args[0], id, lim, show)
+			return pg.replay(c, args[0], id, lim, show, tracePath)
 		},
 	}
 	c.Flags().IntVar(&show, "show", 6, "actions to list at the start and at the end of the negotiation (-1: all)")
+	c.Flags().StringVar(&tracePath, "trace", "", "write the negotiation's trace as JSON lines to this file (docs/cli.md)")
 	c.Flags().StringVar(&limit, "limit", defaultTournamentLimit.String(), "wall-time limit of the negotiation (0: none)")
 	return c
 }
 
-func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Duration, show int) error {
+func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Duration, show int, tracePath string) error {
 	ctx, out := c.Context(), c.OutOrStdout()
 	st, err := sqlite.OpenReadOnly(db)
 	if err != nil {
@@ -97,8 +101,8 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 			genius = false
 		}
 	}
-	var events []traceEvent
-	trace := func(e parley.Event) { events = append(events, traceEvent{stage: -1, e: e}) }
+	var events []tracefile.Entry
+	trace := func(e parley.Event) { events = append(events, tracefile.Entry{Stage: -1, Event: e}) }
 	rec, err := tournament.RunNegotiation(ctx, cfg, j, tournament.RunnerOptions{Trace: trace})
 	if err != nil {
 		return err
@@ -111,7 +115,7 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 	// (1, or D/(D+1) with GENIUS timing), after an accept or a walk-away
 	// that of the last action.
 	if len(events) > 0 {
-		last := events[len(events)-1].e
+		last := events[len(events)-1].Event
 		rj.Steps = last.Step + 1
 		switch rec.Reason {
 		case parley.ReasonDeadline.String():
@@ -132,6 +136,17 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 	rep, aerr := analysis.Analyze(sc.Space, sc.Profiles())
 	rj.Metrics = nil
 	setMetrics(rj, rep, aerr, rec.Utilities)
+	tf, err := createTrace(tracePath, sc, rj)
+	if err != nil {
+		return err
+	}
+	defer tf.abort()
+	for _, e := range events {
+		tf.event(e)
+	}
+	if err := tf.close(rj); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "Run %d of %d (rep %d) of the tournament in %s; scenario %s\n", id, m.Planned, j.Rep, db, m.Scenarios[j.Scenario])
 	printSummary(out, sc, rj, events, show)
 	if !hasStored {
@@ -149,7 +164,7 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 // prints, for the summary 'parley replay' shares with 'parley run'. A
 // record holds no end time or steps: Time is -1 (unknown) and Steps 0
 // until the caller sets them.
-func recordJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int, r *tournament.Record) *RunJSON {
+func recordJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int, r *tournament.Record) *tracefile.Run {
 	j := newRunJSON(s, protocolSAO, specs, seed, deadline)
 	j.Reason, j.Rounds, j.Time, j.Error = r.Reason, r.Rounds, -1, r.Error
 	j.Agreement = namedOutcomeJSON(s.Space, r.Agreement)

@@ -16,6 +16,7 @@ import (
 	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // defaultDeadline is the round limit when neither --deadline nor the
@@ -245,26 +246,20 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 	if err != nil {
 		return err
 	}
-	j := newRunJSON(s, protocolSAO, specs, f.seed, deadline)
+	j := newRunJSON(s, tracefile.ProtocolSAO, specs, f.seed, deadline)
 	if timing == sao.TimingGENIUS {
 		j.Timing = timingGenius
 	}
-	var events []traceEvent
-	var tf *traceFile
-	var tr *sao.JSONTrace
-	if f.trace != "" {
-		if tf, err = createTrace(f.trace); err != nil {
-			return err
-		}
-		defer tf.f.Close()
-		tf.line(traceHeader(s, j))
-		tr = sao.NewJSONTrace(tf.w, s.Space, s.Names())
+	var events []tracefile.Entry
+	tf, err := createTrace(f.trace, s, j)
+	if err != nil {
+		return err
 	}
+	defer tf.abort()
 	opts := sao.Options{Deadline: deadline, TimeLimit: f.timeLimit, Timing: timing, Trace: func(e parley.Event) {
-		events = append(events, traceEvent{stage: -1, e: e})
-		if tr != nil {
-			tr.Event(e)
-		}
+		ev := tracefile.Entry{Stage: -1, Event: e}
+		events = append(events, ev)
+		tf.event(ev)
 	}}
 	m, err := sao.New(s.Profiles(), s.Names(), opts)
 	if err != nil {
@@ -281,14 +276,8 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 	rep, aerr := analysis.Analyze(s.Space, s.Profiles())
 	setResult(j, s, res)
 	setMetrics(j, rep, aerr, res.Utilities)
-	if tf != nil {
-		if err := tr.Flush(); err != nil {
-			return fmt.Errorf("run: trace: %w", err)
-		}
-		tf.line(TraceResult{Type: "result", RunJSON: j})
-		if err := tf.close(); err != nil {
-			return err
-		}
+	if err := tf.close(j); err != nil {
+		return err
 	}
 	if f.plot != "" {
 		if err := saveRunPlot(errOut, f.plot, s, specs, f.seed, nil, runMoves(nil, events), res, saoEnding(s.Names(), res)); err != nil {
@@ -318,15 +307,15 @@ func runFailure(r *parley.Result) error {
 }
 
 // newRunJSON returns the setup part of a run's JSON.
-func newRunJSON(s *scenario.Scenario, protocol string, specs []string, seed uint64, deadline int) *RunJSON {
+func newRunJSON(s *scenario.Scenario, protocol string, specs []string, seed uint64, deadline int) *tracefile.Run {
 	names := s.Names()
-	return &RunJSON{Schema: schemaRun, RunSetup: RunSetup{Scenario: s.Name, Protocol: protocol, Parties: names,
+	return &tracefile.Run{Schema: schemaRun, Setup: tracefile.Setup{Scenario: s.Name, Protocol: protocol, Parties: names,
 		Agents: byParty(names, specs), Seed: seed, Deadline: deadline, Timing: timingSteps}, MetricsParties: names}
 }
 
 // setUtilities fills in the per-party utilities, discounted utilities,
 // reservation values and advantages, keyed by party name.
-func setUtilities(j *RunJSON, s *scenario.Scenario, u, disc, adv []float64) {
+func setUtilities(j *tracefile.Run, s *scenario.Scenario, u, disc, adv []float64) {
 	names := s.Names()
 	j.Utilities = byParty(names, u)
 	j.DiscountedUtilities = byParty(names, disc)
@@ -344,11 +333,11 @@ func reservations(s *scenario.Scenario) []float64 {
 }
 
 // setResult fills in how the negotiation ended.
-func setResult(j *RunJSON, s *scenario.Scenario, res *parley.Result) {
+func setResult(j *tracefile.Run, s *scenario.Scenario, res *parley.Result) {
 	names := s.Names()
 	j.Rounds, j.Steps, j.Time, j.Reason = res.Rounds, res.Steps, res.Time, res.Reason.String()
 	if res.Agreed() {
-		j.Agreement = outcomeJSON(s.Space, res.Agreement)
+		j.Agreement = tracefile.Outcome(s.Space, res.Agreement)
 	}
 	setUtilities(j, s, res.Utilities, res.Discounted, advantages(s.Profiles(), res.Utilities, res.Time))
 	j.AcceptedBy, j.EndedBy = nil, nil
@@ -367,7 +356,7 @@ func setResult(j *RunJSON, s *scenario.Scenario, res *parley.Result) {
 
 // setMetrics fills in the agreement metrics among j.MetricsParties, whose
 // utilities are u.
-func setMetrics(j *RunJSON, rep *analysis.Report, aerr error, u []float64) {
+func setMetrics(j *tracefile.Run, rep *analysis.Report, aerr error, u []float64) {
 	switch {
 	case aerr != nil:
 		j.AnalysisError = aerr.Error()

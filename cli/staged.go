@@ -14,13 +14,14 @@ import (
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/strategy/mediator"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // Values of --protocol.
 const (
 	protocolAuto   = "auto"
-	protocolSAO    = "sao"
-	protocolStaged = "staged"
+	protocolSAO    = tracefile.ProtocolSAO
+	protocolStaged = tracefile.ProtocolStaged
 )
 
 // defaultVoter votes in mediated stages when --voters is not given.
@@ -117,7 +118,7 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 	participants := map[int]bool{}
 	first := 1
 	for _, sg := range pl.Stages {
-		sj := StageJSON{Name: sg.Name, Mechanism: string(sg.Mechanism), Rounds: sg.Rounds, FirstRound: first}
+		sj := tracefile.Stage{Name: sg.Name, Mechanism: string(sg.Mechanism), Rounds: sg.Rounds, FirstRound: first}
 		first += sg.Rounds
 		for _, p := range sg.Participants {
 			participants[p] = true
@@ -148,25 +149,18 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		return err
 	}
 
-	var events []traceEvent
-	var tf *traceFile
-	if f.trace != "" {
-		if tf, err = createTrace(f.trace); err != nil {
-			return err
-		}
-		defer tf.f.Close()
-		tf.line(traceHeader(s, j))
+	var events []tracefile.Entry
+	tf, err := createTrace(f.trace, s, j)
+	if err != nil {
+		return err
 	}
+	defer tf.abort()
 	offsets := make([]int, len(pl.Stages))
 	pl.StageStart = func(k, offset int) { offsets[k] = offset }
 	pl.Trace = func(k int, e parley.Event) {
-		ev := traceEvent{stage: k, offset: offsets[k], e: e}
+		ev := tracefile.Entry{Stage: k, Offset: offsets[k], Event: e}
 		events = append(events, ev)
-		if tf != nil {
-			l := stagedTraceLine{Type: "event", Stage: pl.Stages[k].Name, StageRound: e.Round + 1, Round: offsets[k] + e.Round + 1,
-				Time: e.Time, Party: eventParty(s, pl.Stages[k], e.Party), Action: e.Action.String(), Outcome: outcomeJSON(s.Space, e.Outcome)}
-			tf.line(&l)
-		}
+		tf.event(ev)
 	}
 	res, err := staged.Run(ctx, s.Profiles(), s.Names(), pl, st, f.seed)
 	if err != nil {
@@ -200,7 +194,7 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 	ratified := res.Ratified
 	j.Ratified = &ratified
 	if res.Cause == staged.CauseRatificationFailure && res.Agreement != parley.NoOutcome {
-		j.Agreement = outcomeJSON(s.Space, res.Agreement)
+		j.Agreement = tracefile.Outcome(s.Space, res.Agreement)
 	}
 	j.LockedIssues = []string{}
 	for _, is := range res.Locked {
@@ -208,11 +202,8 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 	}
 	j.MetricsParties = mnames
 	setMetrics(j, rep, aerr, u)
-	if tf != nil {
-		tf.line(TraceResult{Type: "result", RunJSON: j})
-		if err := tf.close(); err != nil {
-			return err
-		}
+	if err := tf.close(j); err != nil {
+		return err
 	}
 	if f.asJSON {
 		e := json.NewEncoder(out)
@@ -312,32 +303,4 @@ func checkMediatorRule(f runFlags, pl staged.Plan, spec string, m mediated.Media
 		return fmt.Errorf("run: the scenario's mediator_policy: %w", err)
 	}
 	return nil
-}
-
-// stagedTraceLine is one event line of a staged run's JSON-lines trace:
-// the stage, the round within it and the global round (both from 1).
-type stagedTraceLine struct {
-	Type       string         `json:"type"` // "event"
-	Stage      string         `json:"stage"`
-	StageRound int            `json:"stage_round"`
-	Round      int            `json:"round"`
-	Time       float64        `json:"time"`
-	Party      string         `json:"party"`
-	Action     string         `json:"action"`
-	Outcome    map[string]any `json:"outcome,omitempty"`
-}
-
-// eventParty names the party of a stage event (stage-local index, -1 for
-// the mediator).
-func eventParty(s *scenario.Scenario, sg staged.Stage, p int) string {
-	if p < 0 {
-		if sg.Mediator >= 0 {
-			return s.Parties[sg.Mediator].Name
-		}
-		return "mediator"
-	}
-	if p < len(sg.Participants) {
-		return s.Parties[sg.Participants[p]].Name
-	}
-	return fmt.Sprint(p)
 }
