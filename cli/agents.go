@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
@@ -128,7 +129,7 @@ func section(w io.Writer, title string, list []agentInfo) {
 			rows = append(rows, []string{p.Name, "[" + def + "]", p.Meaning})
 		}
 		if len(rows) > 0 {
-			for _, l := range tableLines(rows) {
+			for _, l := range render.TableLines(rows) {
 				fmt.Fprintf(w, "  %s\n", l)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/internal/sharedtest"
 	"github.com/parley-dev/parley/tracefile"
 )
@@ -87,7 +88,7 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 	if got := keys(raw); !reflect.DeepEqual(got, want) {
 		t.Fatalf("analyze --json keys %v, want exactly %v", got, want)
 	}
-	var j AnalyzeJSON
+	var j render.AnalyzeJSON
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestAnalyzeCeasefireJSON(t *testing.T) {
 // outcomes dominated join them, 55 in all. The Nash point crosses no red
 // line, so it stays.
 func TestAnalyzeCeasefireRedLines(t *testing.T) {
-	var j AnalyzeJSON
+	var j render.AnalyzeJSON
 	if err := json.Unmarshal([]byte(cli(t, "analyze", "ceasefire", "--parties", "RU,UA", "--json")), &j); err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +304,7 @@ func TestConvertRoundTrip(t *testing.T) {
 	cli(t, "convert", y, js)
 	a := cli(t, "analyze", "ceasefire", "--json")
 	b := cli(t, "analyze", js, "--json")
-	var ja, jb AnalyzeJSON
+	var ja, jb render.AnalyzeJSON
 	if err := json.Unmarshal([]byte(a), &ja); err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +324,7 @@ func TestConvertGeniusRoundTrip(t *testing.T) {
 	cli(t, "convert", filepath.Join(dir, "ez.yaml"), filepath.Join(dir, "g"), "--to", "genius")
 	a := cli(t, "analyze", src, "--json")
 	b := cli(t, "analyze", filepath.Join(dir, "g"), "--json")
-	var ja, jb AnalyzeJSON
+	var ja, jb render.AnalyzeJSON
 	_ = json.Unmarshal([]byte(a), &ja)
 	_ = json.Unmarshal([]byte(b), &jb)
 	if ja.Pareto.Size != jb.Pareto.Size || ja.Nash == nil || jb.Nash == nil || !reflect.DeepEqual(ja.Nash.Outcome, jb.Nash.Outcome) {

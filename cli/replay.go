@@ -12,6 +12,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
@@ -148,7 +149,7 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 		return err
 	}
 	fmt.Fprintf(out, "Run %d of %d (rep %d) of the tournament in %s; scenario %s\n", id, m.Planned, j.Rep, db, m.Scenarios[j.Scenario])
-	printSummary(out, sc, rj, events, show)
+	render.Summary(out, sc, rj, events, show)
 	if !hasStored {
 		fmt.Fprintf(out, "\nRun %d is not stored in %s (the tournament has not run it yet).\n", id, db)
 		return nil

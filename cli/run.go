@@ -13,6 +13,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/strategy"
@@ -292,7 +293,7 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 		}
 		return runFailure(res)
 	}
-	printSummary(out, s, j, events, f.show)
+	render.Summary(out, s, j, events, f.show)
 	return runFailure(res)
 }
 
@@ -310,17 +311,17 @@ func runFailure(r *parley.Result) error {
 func newRunJSON(s *scenario.Scenario, protocol string, specs []string, seed uint64, deadline int) *tracefile.Run {
 	names := s.Names()
 	return &tracefile.Run{Schema: schemaRun, Setup: tracefile.Setup{Scenario: s.Name, Protocol: protocol, Parties: names,
-		Agents: byParty(names, specs), Seed: seed, Deadline: deadline, Timing: timingSteps}, MetricsParties: names}
+		Agents: render.ByParty(names, specs), Seed: seed, Deadline: deadline, Timing: timingSteps}, MetricsParties: names}
 }
 
 // setUtilities fills in the per-party utilities, discounted utilities,
 // reservation values and advantages, keyed by party name.
 func setUtilities(j *tracefile.Run, s *scenario.Scenario, u, disc, adv []float64) {
 	names := s.Names()
-	j.Utilities = byParty(names, u)
-	j.DiscountedUtilities = byParty(names, disc)
-	j.Reservation = byParty(names, reservations(s))
-	j.Advantage = byParty(names, adv)
+	j.Utilities = render.ByParty(names, u)
+	j.DiscountedUtilities = render.ByParty(names, disc)
+	j.Reservation = render.ByParty(names, reservations(s))
+	j.Advantage = render.ByParty(names, adv)
 }
 
 // reservations returns every party's reservation value at t = 0.

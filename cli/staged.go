@@ -9,6 +9,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/protocol/staged"
@@ -114,7 +115,7 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 	}
 	medSpec := f.mediator
 	j := newRunJSON(s, protocolStaged, negSpecs, f.seed, pl.Rounds())
-	j.Variant, j.Voters = f.variant, byParty(s.Names(), vspecs)
+	j.Variant, j.Voters = f.variant, render.ByParty(s.Names(), vspecs)
 	participants := map[int]bool{}
 	first := 1
 	for _, sg := range pl.Stages {
@@ -213,7 +214,7 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		}
 		return runFailure(&res.Result)
 	}
-	printSummary(out, s, j, events, f.show)
+	render.Summary(out, s, j, events, f.show)
 	return runFailure(&res.Result)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
@@ -492,9 +493,9 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 		return err
 	}
 	if asJSON {
-		return writeReportJSON(stdout, rep)
+		return render.WriteReportJSON(stdout, rep)
 	}
 	fmt.Fprintln(stdout)
-	printReport(stdout, rep)
+	render.Report(stdout, rep)
 	return nil
 }

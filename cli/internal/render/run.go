@@ -1,10 +1,13 @@
-package cli
+// Package render prints the parley command's outputs: the summary of a
+// run, an analysis, a tournament's report, as text and as JSON. Each
+// function writes what one command prints; golden files under testdata/
+// hold the expected bytes (go test -update rewrites them).
+package render
 
 import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -14,89 +17,8 @@ import (
 	"github.com/parley-dev/parley/tracefile"
 )
 
-// Schema names of the JSON outputs: every JSON object a command prints
-// carries one in its "schema" field, and docs/cli.md documents each.
-const (
-	schemaRun        = tracefile.SchemaRun
-	schemaTrace      = tracefile.SchemaTrace
-	schemaAnalyze    = "parley.analyze/2"
-	schemaAgents     = "parley.agents/2"
-	schemaExperiment = "parley.experiment/2"
-	schemaReport     = "parley.report/2"
-	schemaScenarios  = "parley.scenarios/2"
-	schemaBench      = "parley.bench/2"
-)
-
-// traceFile is a run's --trace file (nil without one): a header line,
-// event lines, a result line, written by tracefile.Writer.
-type traceFile struct {
-	f *os.File
-	w *tracefile.Writer
-}
-
-// createTrace creates path (none when "") and writes the header of j's run
-// of s.
-func createTrace(path string, s *scenario.Scenario, j *tracefile.Run) (*traceFile, error) {
-	if path == "" {
-		return nil, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("run: trace: %w", err)
-	}
-	return &traceFile{f: f, w: tracefile.NewWriter(f, s.Space, &j.Setup)}, nil
-}
-
-func (t *traceFile) event(e tracefile.Entry) {
-	if t != nil {
-		t.w.Event(e)
-	}
-}
-
-// close writes the result line and closes the file, returning the first
-// error met.
-func (t *traceFile) close(j *tracefile.Run) error {
-	if t == nil {
-		return nil
-	}
-	name := t.f.Name()
-	err := t.w.Result(j)
-	if cerr := t.f.Close(); err == nil {
-		err = cerr
-	}
-	t.f = nil
-	if err != nil {
-		return fmt.Errorf("run: trace %s: %w", name, err)
-	}
-	return nil
-}
-
-// abort closes the file if close was not reached (an error return).
-func (t *traceFile) abort() {
-	if t != nil && t.f != nil {
-		t.f.Close()
-	}
-}
-
-// namedOutcomeJSON converts an outcome given as issue -> value text (as
-// tournament records store it) to outcomeJSON's form.
-func namedOutcomeJSON(space *parley.OutcomeSpace, named map[string]string) map[string]any {
-	if named == nil {
-		return nil
-	}
-	o, err := space.Parse(named)
-	if err != nil {
-		m := make(map[string]any, len(named))
-		for k, v := range named {
-			m[k] = v
-		}
-		return m
-	}
-	return tracefile.Outcome(space, o)
-}
-
-// byParty returns xs keyed by party name.
-func byParty[T any](names []string, xs []T) map[string]T {
+// ByParty returns xs keyed by party name.
+func ByParty[T any](names []string, xs []T) map[string]T {
 	m := make(map[string]T, len(names))
 	for i, n := range names {
 		if i < len(xs) {
@@ -106,27 +28,16 @@ func byParty[T any](names []string, xs []T) map[string]T {
 	return m
 }
 
-// advantages returns each party's advantage: its utility minus its
-// reservation value at the end time t, u_i − r_i(t), the one definition
-// every output uses (NegMAS's "advantage"); 0 without agreement.
-func advantages(profiles []*parley.Profile, utilities []float64, t float64) []float64 {
-	adv := make([]float64, len(profiles))
-	for i, p := range profiles {
-		adv[i] = utilities[i] - p.ReservationAt(t)
-	}
-	return adv
-}
-
-// table writes rows (cells) as aligned columns, each line indented by two
+// Table writes rows (cells) as aligned columns, each line indented by two
 // spaces, with no trailing blanks.
-func table(w io.Writer, rows [][]string) {
-	for _, l := range tableLines(rows) {
+func Table(w io.Writer, rows [][]string) {
+	for _, l := range TableLines(rows) {
 		io.WriteString(w, l+"\n")
 	}
 }
 
-// tableLines returns the lines table writes, without their newlines.
-func tableLines(rows [][]string) []string {
+// TableLines returns the lines Table writes, without their newlines.
+func TableLines(rows [][]string) []string {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	for _, r := range rows {
@@ -143,10 +54,10 @@ func tableLines(rows [][]string) []string {
 // f3 writes x with three decimals.
 func f3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
 
-// printSummary writes the human-readable summary of a run: the setup, the
+// Summary writes the human-readable summary of a run: the setup, the
 // events (the first and last show of them; every one when show < 0), the
 // result and the utilities. 'parley run' and 'parley replay' share it.
-func printSummary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry, show int) {
+func Summary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry, show int) {
 	names := s.Names()
 	if j.Protocol == tracefile.ProtocolStaged {
 		variant := "the declared stages"
@@ -160,16 +71,16 @@ func printSummary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []
 			rows = append(rows, []string{strconv.Itoa(k + 1), st.Name, st.Mechanism, strings.Join(st.Participants, "+"),
 				strconv.Itoa(st.Rounds), fmt.Sprintf("%d-%d", st.FirstRound, st.FirstRound+st.Rounds-1), orNone(st.MediatingParty)})
 		}
-		table(w, rows)
+		Table(w, rows)
 		rows = [][]string{{"PARTY", "NEGOTIATOR", "VOTER", "RESERVATION", "DISCOUNT"}}
 		for _, p := range s.Parties {
 			rows = append(rows, []string{p.Name, j.Agents[p.Name], j.Voters[p.Name], f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
 		}
-		table(w, rows)
+		Table(w, rows)
 		fmt.Fprintf(w, "  mediator strategy: %s\n", orNone(j.Mediator))
 	} else {
 		clock := ""
-		if j.Timing == timingGenius {
+		if j.Timing == "genius" {
 			clock = " (GENIUS timing)"
 		}
 		fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; alternating offers, deadline %d rounds%s, seed %d\n",
@@ -178,7 +89,7 @@ func printSummary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []
 		for _, p := range s.Parties {
 			rows = append(rows, []string{p.Name, j.Agents[p.Name], f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
 		}
-		table(w, rows)
+		Table(w, rows)
 	}
 
 	printEvents(w, s, j, events, show)
@@ -191,7 +102,7 @@ func printSummary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []
 			is := &s.Space.Issues[i]
 			rows = append(rows, []string{is.Name, fmt.Sprint(j.Agreement[is.Name])})
 		}
-		table(w, rows)
+		Table(w, rows)
 	}
 	if len(j.LockedIssues) > 0 {
 		fmt.Fprintf(w, "Issues locked between stages: %s\n", strings.Join(j.LockedIssues, ", "))
@@ -205,7 +116,7 @@ func printSummary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []
 	for _, n := range names {
 		rows = append(rows, []string{n, f3(j.Utilities[n]), f3(j.DiscountedUtilities[n]), fmt.Sprintf("%+.3f", j.Advantage[n])})
 	}
-	table(w, rows)
+	Table(w, rows)
 	fmt.Fprintln(w, "  (UTILITY: of the agreement, else the reservation value r(t) at the end; DISCOUNTED: at the end time;")
 	fmt.Fprintln(w, "   ADVANTAGE: utility - r(t))")
 	if j.Metrics != nil {
@@ -359,7 +270,7 @@ func printEvents(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []t
 			out = append(out, r.cells)
 		}
 	}
-	for k, l := range tableLines(out) {
+	for k, l := range TableLines(out) {
 		if cut && k == show+1 {
 			fmt.Fprintf(w, "  ... %d more ...\n", len(rows)-2*show)
 		}
