@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
@@ -256,7 +257,7 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 		}
 	}
 	if f.plot != "" {
-		if err := saveArmsPlot(f.plot, rep, cmd == "experiment sweep"); err != nil {
+		if err := chart.Save(f.plot, chart.ArmsOf(rep, cmd == "experiment sweep")); err != nil {
 			return fmt.Errorf("%s: --plot: %w", cmd, err)
 		}
 		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
@@ -62,8 +63,8 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 				return err
 			}
 			if plotFile != "" {
-				if err := saveLeaderboardPlot(plotFile, rep); err != nil {
-					return err
+				if err := chart.Save(plotFile, chart.LeaderboardOf(rep)); err != nil {
+					return fmt.Errorf("report: --plot: %w", err)
 				}
 				fmt.Fprintf(c.ErrOrStderr(), "report: wrote the plot to %s\n", plotFile)
 			}

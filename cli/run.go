@@ -13,6 +13,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/scenario"
@@ -281,7 +282,7 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 		return err
 	}
 	if f.plot != "" {
-		if err := saveRunPlot(errOut, f.plot, s, specs, f.seed, nil, runMoves(nil, events), res, saoEnding(s.Names(), res)); err != nil {
+		if err := saveRunPlot(errOut, f.plot, chart.RunOf(s, specs, f.seed, events, res)); err != nil {
 			return err
 		}
 	}

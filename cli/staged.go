@@ -9,6 +9,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
@@ -168,8 +169,8 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		return err
 	}
 	if f.plot != "" {
-		ended := stagedEnding(res, res.Rounds-offsets[res.Stage])
-		if err := saveRunPlot(errOut, f.plot, s, negSpecs, f.seed, planStages(pl), runMoves(&pl, events), &res.Result, ended); err != nil {
+		n := chart.StagedRunOf(s, negSpecs, f.seed, pl, events, res, res.Rounds-offsets[res.Stage])
+		if err := saveRunPlot(errOut, f.plot, n); err != nil {
 			return err
 		}
 	}
