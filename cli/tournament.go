@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,31 +13,17 @@ import (
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib/natsq"
-	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
 )
 
-// tournamentSpec is a tournament as given by flags or a YAML file (the
-// file's fields are the flags' names, docs/tournaments.md).
+// tournamentSpec is a tournament as given by flags or a tournament file
+// (its fields are the flags' names, docs/tournaments.md).
 type tournamentSpec struct {
-	Agents    []string `yaml:"agents"`
-	Scenarios []string `yaml:"scenarios"`
-	Reps      int      `yaml:"reps"`
-	Deadline  int      `yaml:"deadline"`
-	Seed      uint64   `yaml:"seed"`
-	SelfPlay  bool     `yaml:"self_play"`
-	Timing    string   `yaml:"timing"`
-	Workers   int      `yaml:"workers"`
-	Limit     string   `yaml:"limit"`
-	DB        string   `yaml:"db"`
-	Shard     string   `yaml:"shard"`
-	Queue     string   `yaml:"queue"`
-
-	// file and data are the YAML file, for positioned errors; fromFile
-	// marks the fields the file set (by YAML key).
-	file     string
-	data     []byte
+	tournament.Spec
+	// file is the tournament file (nil: flags only); fromFile marks the
+	// fields (YAML keys) whose value came from it.
+	file     *tournament.File
 	fromFile map[string]bool
 	// queueFlags are the queue's connection flags (flags only).
 	queueFlags *queueFlags
@@ -53,7 +36,7 @@ const (
 )
 
 func (pg *program) newTournamentCmd() *cobra.Command {
-	spec := tournamentSpec{Reps: defaultReps, Deadline: defaultDeadline, Seed: 1, Limit: defaultTournamentLimit.String()}
+	spec := tournamentSpec{Spec: tournament.Spec{Reps: defaultReps, Deadline: defaultDeadline, Seed: 1, Limit: defaultTournamentLimit.String()}}
 	var asJSON, quiet bool
 	var qf queueFlags // flags only, not in the file
 	c := &cobra.Command{
@@ -104,9 +87,9 @@ docs/tournaments.md).`,
 		RunE: func(c *cobra.Command, args []string) error {
 			s := spec
 			if len(args) == 1 {
-				f, err := readTournamentFile(args[0])
+				f, err := tournament.ReadFile(args[0])
 				if err != nil {
-					return err
+					return usageError{err}
 				}
 				s = mergeSpec(f, spec, c)
 			}
@@ -142,14 +125,14 @@ var flagKeys = map[string]string{"agents": "agents", "scenarios": "scenarios", "
 
 // mergeSpec returns the file's settings overridden by the flags given on
 // the command line, with the flags' defaults for what neither sets.
-func mergeSpec(f *tournamentSpec, flags tournamentSpec, c *cobra.Command) tournamentSpec {
-	s := *f
+func mergeSpec(f *tournament.File, flags tournamentSpec, c *cobra.Command) tournamentSpec {
+	s := tournamentSpec{Spec: f.Spec, file: f, fromFile: map[string]bool{}}
 	set := func(key string) bool {
 		if c.Flags().Changed(flagKeys[key]) {
-			delete(s.fromFile, key)
 			return true
 		}
-		return !f.fromFile[key]
+		s.fromFile[key] = f.Sets(key)
+		return !f.Sets(key)
 	}
 	if set("agents") {
 		s.Agents = flags.Agents
@@ -190,93 +173,14 @@ func mergeSpec(f *tournamentSpec, flags tournamentSpec, c *cobra.Command) tourna
 	return s
 }
 
-// readTournamentFile reads a tournament YAML file strictly (unknown or
-// repeated fields are errors with their line and column). Relative
-// scenario and database paths are made relative to the file's folder.
-func readTournamentFile(path string) (*tournamentSpec, error) {
-	data, err := scenario.ReadFile(path)
-	if err != nil {
-		return nil, usageError{tournamentFileError(path, err)}
-	}
-	return parseTournamentFile(path, data)
-}
-
-// parseTournamentFile parses the YAML text of the tournament file path,
-// under the limits of scenario files (scenario.DecodeYAML: size, nodes
-// with aliases expanded, no tags).
-func parseTournamentFile(path string, data []byte) (*tournamentSpec, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
-	s := &tournamentSpec{}
-	if err := scenario.DecodeYAML(path, data, s); err != nil {
-		return nil, usageError{tournamentFileError(path, err)}
-	}
-	s.file, s.data, s.fromFile = path, data, map[string]bool{}
-	var keys map[string]any
-	if err := scenario.DecodeYAML(path, data, &keys); err == nil {
-		for k := range keys {
-			s.fromFile[k] = true
-		}
-	}
-	dir := filepath.Dir(path)
-	for i, ref := range s.Scenarios {
-		s.Scenarios[i] = relativeTo(dir, ref)
-	}
-	if s.DB != "" && !filepath.IsAbs(s.DB) {
-		s.DB = filepath.Join(dir, s.DB)
-	}
-	return s, nil
-}
-
-// tournamentFileError words an error reading the tournament file path as
-// "tournament: FILE:LINE:COL: message", with the source excerpt below.
-func tournamentFileError(path string, err error) error {
-	var se *scenario.Error
-	if !errors.As(err, &se) {
-		return fmt.Errorf("tournament: %w", err) // the file system's, naming the file
-	}
-	pos := ""
-	if se.Line > 0 {
-		pos = fmt.Sprintf(":%d:%d", se.Line, se.Column)
-	}
-	msg := se.Msg
-	if se.Path != "" {
-		msg = se.Path + ": " + msg
-	}
-	if se.Excerpt != "" {
-		msg += "\n" + se.Excerpt
-	}
-	return fmt.Errorf("tournament: %s%s: %s", path, pos, msg)
-}
-
-// relativeTo resolves a scenario reference of a file in dir: a path
-// relative to dir, or a built-in name (no path separator or dot, and no
-// such file in dir) as is.
-func relativeTo(dir, ref string) string {
-	if filepath.IsAbs(ref) || dir == "." {
-		return ref
-	}
-	p := filepath.Join(dir, ref)
-	if _, err := os.Stat(p); err != nil && !strings.ContainsAny(ref, `/\.`) {
-		return ref // a built-in name
-	}
-	return p
-}
-
 // errorAt returns an error about the field at the YAML path (e.g.
 // "$.agents[2]") of the spec's file, with its position and the source
 // line, or a plain error naming the flag when the value came from a flag.
 func (s *tournamentSpec) errorAt(key, path string, err error) error {
-	if s.file == "" || !s.fromFile[key] {
+	if s.file == nil || !s.fromFile[key] {
 		return usageError{fmt.Errorf("tournament: --%s: %w", flagKeys[key], err)}
 	}
-	field := strings.TrimPrefix(path, "$.")
-	pos := ""
-	excerpt := ""
-	if line, col, ok := scenario.PositionYAML(s.data, field); ok {
-		pos = fmt.Sprintf(":%d:%d", line, col)
-		excerpt = "\n" + scenario.Excerpt(s.data, line, col)
-	}
-	return usageError{fmt.Errorf("tournament: %s%s: %s: %w%s", s.file, pos, field, err, excerpt)}
+	return usageError{s.file.ErrorAt(strings.TrimPrefix(path, "$."), err)}
 }
 
 // buildTournament checks the spec and builds the tournament: every agent

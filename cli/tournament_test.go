@@ -11,13 +11,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
 )
@@ -303,76 +301,6 @@ func TestTournamentFileErrors(t *testing.T) {
 	}
 }
 
-// TestTournamentFileBomb checks that a short tournament file whose
-// aliases stand for billions of strings is refused before they are
-// expanded, in bounded memory, at the line of the alias: a 390-byte file
-// once reached 10.9 GB.
-func TestTournamentFileBomb(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("a0: &a0 [boulware, boulware, boulware, boulware, boulware, boulware, boulware, boulware, boulware, boulware]\n")
-	for i := 1; i < 9; i++ {
-		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
-	}
-	for _, use := range []string{"agents: *a8\n", "limit: *a8\n", "scenarios: [*a8]\n"} {
-		data := []byte(b.String() + use)
-		var err error
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		_, err = parseTournamentFile("bomb.yaml", data)
-		runtime.ReadMemStats(&after)
-		if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
-			t.Errorf("%q: allocated %d MB, want at most 16", use, got>>20)
-		}
-		var u usageError
-		if !errors.As(err, &u) || !strings.Contains(err.Error(), "bomb.yaml:6:45: with its aliases expanded") {
-			t.Errorf("%q: got %v, want a usage error at the alias", use, err)
-		}
-	}
-}
-
-// TestTournamentFileManyValues checks that a tournament file of more
-// than scenario.MaxNodes values fails while it is scanned, in bounded
-// memory.
-func TestTournamentFileManyValues(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a 3 MB file")
-	}
-	data := []byte("agents: [" + strings.Repeat("a, ", scenario.MaxNodes) + "a]\n")
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	_, err := parseTournamentFile("many.yaml", data)
-	runtime.ReadMemStats(&after)
-	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
-		t.Errorf("allocated %d MB, want at most 16", got>>20)
-	}
-	if err == nil || !strings.Contains(err.Error(), "many.yaml:1:") || !strings.Contains(err.Error(), "scenario.MaxNodes") {
-		t.Errorf("got %.200v, want the node limit with a position", err)
-	}
-}
-
-// TestTournamentFileLimits checks the size limit and the byte order mark.
-func TestTournamentFileLimits(t *testing.T) {
-	dir := t.TempDir()
-	big := filepath.Join(dir, "big.yaml")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(scenario.MaxFileSize + 1); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	if _, err := readTournamentFile(big); err == nil || !strings.Contains(err.Error(), "big.yaml: file larger than the limit") {
-		t.Errorf("got %v, want the size limit naming the file", err)
-	}
-	s, err := parseTournamentFile(filepath.Join(dir, "bom.yaml"), []byte("\xef\xbb\xbfagents: [boulware]\nreps: 3\n"))
-	if err != nil || s.Reps != 3 || !s.fromFile["agents"] {
-		t.Errorf("with a BOM: %+v, %v", s, err)
-	}
-}
-
 func TestTournamentExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
@@ -561,28 +489,6 @@ func TestResumeAfterKill(t *testing.T) {
 			}
 		}
 	}
-}
-
-// FuzzTournamentFile checks that no tournament file makes the parser or
-// the positioned errors panic.
-func FuzzTournamentFile(f *testing.F) {
-	f.Add(must(os.ReadFile("testdata/tournament/tournament.yaml")))
-	f.Add([]byte("agents: [boulware, bolware]\nscenarios: [ceasefire]\ndb: x.db\n"))
-	f.Add([]byte("agents:\n  - {a: 1}\nlimit: [1]\n"))
-	f.Add([]byte("shard: 1/0\nreps: -1\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := parseTournamentFile("f.yaml", data)
-		if err != nil {
-			return
-		}
-		for _, k := range []string{"agents", "scenarios", "limit", "shard", "reps"} {
-			_ = s.errorAt(k, "$."+k+"[0]", errors.New("x"))
-			_ = s.errorAt(k, "$."+k, errors.New("x"))
-		}
-		if _, err := parseLimit(s.Limit); err == nil {
-			_, _ = tournament.ParseShard(s.Shard)
-		}
-	})
 }
 
 // TestInterruptThenResume stops a tournament with SIGINT (Ctrl-C): it
