@@ -90,14 +90,3 @@ func namedOutcomeJSON(space *parley.OutcomeSpace, named map[string]string) map[s
 	}
 	return tracefile.Outcome(space, o)
 }
-
-// advantages returns each party's advantage: its utility minus its
-// reservation value at the end time t, u_i − r_i(t), the one definition
-// every output uses (NegMAS's "advantage"); 0 without agreement.
-func advantages(profiles []*parley.Profile, utilities []float64, t float64) []float64 {
-	adv := make([]float64, len(profiles))
-	for i, p := range profiles {
-		adv[i] = utilities[i] - p.ReservationAt(t)
-	}
-	return adv
-}

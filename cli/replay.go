@@ -136,7 +136,7 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 	}
 	rep, aerr := analysis.Analyze(sc.Space, sc.Profiles())
 	rj.Metrics = nil
-	setMetrics(rj, rep, aerr, rec.Utilities)
+	rj.SetMetrics(rep, aerr, rec.Utilities)
 	tf, err := createTrace(tracePath, sc, rj)
 	if err != nil {
 		return err
@@ -166,17 +166,17 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 // record holds no end time or steps: Time is -1 (unknown) and Steps 0
 // until the caller sets them.
 func recordJSON(s *scenario.Scenario, specs []string, seed uint64, deadline int, r *tournament.Record) *tracefile.Run {
-	j := newRunJSON(s, protocolSAO, specs, seed, deadline)
+	j := tracefile.NewRun(s, protocolSAO, specs, seed, deadline)
 	j.Reason, j.Rounds, j.Time, j.Error = r.Reason, r.Rounds, -1, r.Error
 	j.Agreement = namedOutcomeJSON(s.Space, r.Agreement)
-	setUtilities(j, s, r.Utilities, r.Discounted, r.Advantage)
+	j.SetUtilities(s, r.Utilities, r.Discounted, r.Advantage)
 	if r.MetricsNote != "" {
 		// The scenario could not be analysed: no distances to report.
 		j.AnalysisError = r.MetricsNote
 		return j
 	}
 	j.Metrics = &analysis.Metrics{Welfare: r.Welfare, ParetoDistance: r.ParetoDistance, NashDistance: r.NashDistance, HasNash: r.HasNash,
-		Rational: analysis.Rational(r.Utilities, reservations(s))}
+		Rational: analysis.Rational(r.Utilities, tracefile.Reservations(s))}
 	return j
 }
 

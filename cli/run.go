@@ -16,7 +16,6 @@ import (
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/protocol/sao"
-	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/tracefile"
 )
@@ -248,7 +247,7 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 	if err != nil {
 		return err
 	}
-	j := newRunJSON(s, tracefile.ProtocolSAO, specs, f.seed, deadline)
+	j := tracefile.NewRun(s, tracefile.ProtocolSAO, specs, f.seed, deadline)
 	if timing == sao.TimingGENIUS {
 		j.Timing = timingGenius
 	}
@@ -276,8 +275,8 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 		return err
 	}
 	rep, aerr := analysis.Analyze(s.Space, s.Profiles())
-	setResult(j, s, res)
-	setMetrics(j, rep, aerr, res.Utilities)
+	j.SetResult(s, res)
+	j.SetMetrics(rep, aerr, res.Utilities)
 	if err := tf.close(j); err != nil {
 		return err
 	}
@@ -306,67 +305,4 @@ func runFailure(r *parley.Result) error {
 		return nil
 	}
 	return fmt.Errorf("run: the negotiation ended in error: %w", r.Err)
-}
-
-// newRunJSON returns the setup part of a run's JSON.
-func newRunJSON(s *scenario.Scenario, protocol string, specs []string, seed uint64, deadline int) *tracefile.Run {
-	names := s.Names()
-	return &tracefile.Run{Schema: schemaRun, Setup: tracefile.Setup{Scenario: s.Name, Protocol: protocol, Parties: names,
-		Agents: render.ByParty(names, specs), Seed: seed, Deadline: deadline, Timing: timingSteps}, MetricsParties: names}
-}
-
-// setUtilities fills in the per-party utilities, discounted utilities,
-// reservation values and advantages, keyed by party name.
-func setUtilities(j *tracefile.Run, s *scenario.Scenario, u, disc, adv []float64) {
-	names := s.Names()
-	j.Utilities = render.ByParty(names, u)
-	j.DiscountedUtilities = render.ByParty(names, disc)
-	j.Reservation = render.ByParty(names, reservations(s))
-	j.Advantage = render.ByParty(names, adv)
-}
-
-// reservations returns every party's reservation value at t = 0.
-func reservations(s *scenario.Scenario) []float64 {
-	resv := make([]float64, len(s.Parties))
-	for i := range s.Parties {
-		resv[i] = s.Parties[i].Profile.Reservation
-	}
-	return resv
-}
-
-// setResult fills in how the negotiation ended.
-func setResult(j *tracefile.Run, s *scenario.Scenario, res *parley.Result) {
-	names := s.Names()
-	j.Rounds, j.Steps, j.Time, j.Reason = res.Rounds, res.Steps, res.Time, res.Reason.String()
-	if res.Agreed() {
-		j.Agreement = tracefile.Outcome(s.Space, res.Agreement)
-	}
-	setUtilities(j, s, res.Utilities, res.Discounted, advantages(s.Profiles(), res.Utilities, res.Time))
-	j.AcceptedBy, j.EndedBy = nil, nil
-	if res.Party >= 0 && res.Party < len(names) {
-		who := names[res.Party]
-		if res.Reason == parley.ReasonAgreement {
-			j.AcceptedBy = &who
-		} else {
-			j.EndedBy = &who
-		}
-	}
-	if res.Err != nil {
-		j.Error = res.Err.Error()
-	}
-}
-
-// setMetrics fills in the agreement metrics among j.MetricsParties, whose
-// utilities are u.
-func setMetrics(j *tracefile.Run, rep *analysis.Report, aerr error, u []float64) {
-	switch {
-	case aerr != nil:
-		j.AnalysisError = aerr.Error()
-	case rep != nil:
-		if m, err := rep.Metrics(u); err == nil {
-			j.Metrics = &m
-		} else {
-			j.AnalysisError = err.Error()
-		}
-	}
 }

@@ -115,8 +115,8 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		st.Voters[i] = vf()
 	}
 	medSpec := f.mediator
-	j := newRunJSON(s, protocolStaged, negSpecs, f.seed, pl.Rounds())
-	j.Variant, j.Voters = f.variant, render.ByParty(s.Names(), vspecs)
+	j := tracefile.NewRun(s, protocolStaged, negSpecs, f.seed, pl.Rounds())
+	j.Variant, j.Voters = f.variant, tracefile.ByParty(s.Names(), vspecs)
 	participants := map[int]bool{}
 	first := 1
 	for _, sg := range pl.Stages {
@@ -190,7 +190,7 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		profs[k], mnames[k], u[k] = s.Parties[i].Profile, s.Parties[i].Name, res.Utilities[i]
 	}
 	rep, aerr := analysis.Analyze(s.Space, profs)
-	setResult(j, s, &res.Result)
+	j.SetResult(s, &res.Result)
 	// The run's reason: the stage mechanism's, or the ratification's.
 	j.Reason, j.Stage, j.StageRound = res.Cause, res.StageName, res.Rounds-offsets[res.Stage]
 	ratified := res.Ratified
@@ -203,7 +203,7 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		j.LockedIssues = append(j.LockedIssues, s.Space.Issues[is].Name)
 	}
 	j.MetricsParties = mnames
-	setMetrics(j, rep, aerr, u)
+	j.SetMetrics(rep, aerr, u)
 	if err := tf.close(j); err != nil {
 		return err
 	}

@@ -53,15 +53,15 @@ type WelfareJSON struct {
 // analysis rep of the named parties of s.
 func NewAnalyzeJSON(s *scenario.Scenario, names []string, rep *analysis.Report) *AnalyzeJSON {
 	point := func(p analysis.Point) PointJSON {
-		return PointJSON{Utilities: ByParty(names, p.U), Outcome: tracefile.Outcome(s.Space, p.Outcome)}
+		return PointJSON{Utilities: tracefile.ByParty(names, p.U), Outcome: tracefile.Outcome(s.Space, p.Outcome)}
 	}
 	j := &AnalyzeJSON{Schema: SchemaAnalyze, Scenario: s.Name, Parties: names, Outcomes: rep.Outcomes,
-		Reservation: ByParty(names, rep.Reservation),
+		Reservation: tracefile.ByParty(names, rep.Reservation),
 		Pareto:      ParetoJSON{Size: len(rep.Frontier), Points: make([]map[string]float64, len(rep.Frontier))},
 		MaxWelfare:  WelfareJSON{Welfare: rep.Welfare, PointJSON: point(rep.MaxWelfare)},
 		Opposition:  rep.Opposition}
 	for k, p := range rep.Frontier {
-		j.Pareto.Points[k] = ByParty(names, p.U)
+		j.Pareto.Points[k] = tracefile.ByParty(names, p.U)
 	}
 	if rep.Nash != nil {
 		p := point(*rep.Nash)

@@ -17,17 +17,6 @@ import (
 	"github.com/parley-dev/parley/tracefile"
 )
 
-// ByParty returns xs keyed by party name.
-func ByParty[T any](names []string, xs []T) map[string]T {
-	m := make(map[string]T, len(names))
-	for i, n := range names {
-		if i < len(xs) {
-			m[n] = xs[i]
-		}
-	}
-	return m
-}
-
 // Table writes rows (cells) as aligned columns, each line indented by two
 // spaces, with no trailing blanks.
 func Table(w io.Writer, rows [][]string) {
