@@ -15,7 +15,10 @@
 //     view holds votes, as its information level allows.
 //   - Session: private copies of the names and of the seat's own profile,
 //     made for each run; a mediator's declared profiles are copies too.
-//     Utility functions (package ufun) are immutable and shared.
+//     Utility functions (package ufun) are immutable and shared: a
+//     scenario is prepared once (scenario.Scenario.Prepare, which returns a
+//     read-only scenario.Prepared and leaves the scenario alone), and every
+//     run hands out the same tables, with their sorted indices.
 //   - Finisher: an Ending with the public facts and the seat's own result.
 //
 // What a seat writes to any of these changes only its own view: not the

@@ -263,6 +263,15 @@ func (s *OutcomeSpace) Size() int { return s.size }
 // utility tables and exhaustive analysis.
 func (s *OutcomeSpace) Enumerable() bool { return s.size <= MaxEnumerable }
 
+// Stride returns the step between outcomes that differ by one in the value
+// of issue i alone: the product of the sizes of the issues after i (outcomes
+// are numbered in mixed radix, the first issue most significant), so that
+// ValueIndex(o, i) = (o / Stride(i)) mod Issues[i].Size().
+func (s *OutcomeSpace) Stride(i int) int { return s.strides[i] }
+
+// Strides returns a copy of every issue's Stride, in issue order.
+func (s *OutcomeSpace) Strides() []int { return append([]int(nil), s.strides...) }
+
 // Issue returns the index of the issue called name, or -1.
 func (s *OutcomeSpace) Issue(name string) int {
 	for i := range s.Issues {
@@ -326,11 +335,8 @@ func (s *OutcomeSpace) Named(o Outcome) map[string]string {
 		return nil
 	}
 	m := make(map[string]string, len(s.Issues))
-	x := int(o)
-	for i := len(s.Issues) - 1; i >= 0; i-- {
-		n := s.Issues[i].Size()
-		m[s.Issues[i].Name] = s.Issues[i].Value(x % n)
-		x /= n
+	for i := range s.Issues {
+		m[s.Issues[i].Name] = s.Issues[i].Value(s.ValueIndex(o, i))
 	}
 	return m
 }

@@ -53,6 +53,28 @@ func TestEncodeDecode(t *testing.T) {
 	}
 }
 
+// TestStrides: Stride(i) is the product of the sizes of the issues after
+// i, Strides is a copy, and a seat that rewrites Issues changes neither.
+func TestStrides(t *testing.T) {
+	s := mixed(t) // sizes 3, 7, 5
+	want := []int{35, 5, 1}
+	got := s.Strides()
+	for i, w := range want {
+		if s.Stride(i) != w || got[i] != w {
+			t.Fatalf("issue %d: Stride %d, Strides %v; want %d", i, s.Stride(i), got, w)
+		}
+	}
+	got[0] = 99
+	s.Issues[2].Steps = 50
+	if s.Stride(0) != 35 || s.Strides()[0] != 35 || s.Stride(1) != 5 {
+		t.Fatalf("strides changed to %v", s.Strides())
+	}
+	s.Issues[2].Steps = 5
+	if o := parley.Outcome(2*35 + 4*5 + 1); s.Named(o)["qty"] != "12" {
+		t.Fatalf("Named(%d) = %v", o, s.Named(o))
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	s := mixed(t)
 	tests := []struct {

@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/rng"
 )
 
 // unit maps x to a pseudo-random number in [0,1) with SplitMix64.
-func unit(x uint64) float64 { return float64(splitmix(x)>>11) * 0x1p-53 }
+func unit(x uint64) float64 { return float64(rng.SplitMix64(x)>>11) * 0x1p-53 }
 
 // space1e7 is 7 issues of 10 values: 10^7 outcomes.
 func space1e7(b *testing.B) *parley.OutcomeSpace {

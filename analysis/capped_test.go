@@ -9,7 +9,7 @@ import (
 
 // capped is an Additive whose weights may sum to more than 1 and whose sum
 // is capped at 1, as ufun.LinearAdditive and GENIUS compute it.
-type capped struct{ additive }
+type capped struct{ linear }
 
 func (u *capped) Utility(o parley.Outcome) float64 {
 	s := 0.0
@@ -33,8 +33,8 @@ func (u *capped) Utility(o parley.Outcome) float64 {
 func TestFrontierCapped(t *testing.T) {
 	s := discrete(t, 2, 2)
 	ufs := []parley.UtilityFunction{
-		&capped{additive{space: s, w: []float64{0.6, 0.5}, e: [][]float64{{1, 0}, {1, 0.9}}}},
-		&additive{space: s, w: []float64{0.5, 0.5}, e: [][]float64{{0, 1}, {0.4, 0.6}}},
+		&capped{linear{space: s, w: []float64{0.6, 0.5}, e: [][]float64{{1, 0}, {1, 0.9}}}},
+		&linear{space: s, w: []float64{0.5, 0.5}, e: [][]float64{{0, 1}, {0.4, 0.6}}},
 	}
 	got, m, err := frontier(s, ufs)
 	if err != nil {
@@ -61,8 +61,8 @@ func TestFrontierCappedLarge(t *testing.T) {
 		up[k], down[k] = 1-math.Abs(float64(k-5))/9, float64(9-k)/9
 	}
 	ufs := []parley.UtilityFunction{
-		&capped{additive{space: s, w: []float64{0.25, 0.25, 0.25, 0.2500518}, e: [][]float64{up, up, up, up}}},
-		&additive{space: s, w: []float64{0.4, 0.3, 0.2, 0.1}, e: [][]float64{down, down, down, down}},
+		&capped{linear{space: s, w: []float64{0.25, 0.25, 0.25, 0.2500518}, e: [][]float64{up, up, up, up}}},
+		&linear{space: s, w: []float64{0.4, 0.3, 0.2, 0.1}, e: [][]float64{down, down, down, down}},
 	}
 	got, m, err := frontier(s, ufs)
 	if err != nil {

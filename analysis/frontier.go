@@ -60,26 +60,6 @@ const (
 	Skyline Method = "skyline"
 )
 
-// Additive is a linear-additive utility function with an agreement bonus:
-//
-//	U(o) = B + (1-B)·min(1, Σ_i Contribution(i, o_i))
-//
-// where o_i is the value index of issue i in o and B = AgreementBonus() lies
-// in [0,1). The sum is capped at 1 as GENIUS caps it
-// (AdditiveUtilitySpace.getUtility), which matters only for weights that sum
-// to more than 1, as GENIUS profile files may have. Frontier calls Contribution for every issue i and value index k
-// of the space and must get the same numbers every time. ufun.LinearAdditive
-// satisfies it (Contribution(i, k) = W[i]·Eval[i][k]).
-type Additive interface {
-	Contribution(i, k int) float64
-	AgreementBonus() float64
-}
-
-// sourcer is a utility function precomputed from another one (ufun.Table).
-type sourcer interface {
-	Source() parley.UtilityFunction
-}
-
 // valuer is a utility function that holds its value for every outcome of an
 // enumerable space, indexed by outcome.
 type valuer interface {
@@ -101,11 +81,11 @@ var errCandidates = errors.New("analysis: Minkowski step exceeds the candidate l
 // Points are sorted by U[0] descending, then U[1] descending and so on, then
 // by outcome; for two parties U[1] is then ascending.
 //
-// When every utility function is linear-additive (Additive, possibly behind
-// a table whose Source() is additive), the frontier is built by the
-// Minkowski-sum method without enumerating outcomes. Otherwise the space must
-// be enumerable (parley.OutcomeSpace.Enumerable); if it is not, the error
-// wraps parley.ErrTooLarge.
+// When every utility function is linear-additive (parley.Additive,
+// possibly behind a table whose Source() is additive), the frontier is
+// built by the Minkowski-sum method without enumerating outcomes. Otherwise
+// the space must be enumerable (parley.OutcomeSpace.Enumerable); if it is
+// not, the error wraps parley.ErrTooLarge.
 func Frontier(space *parley.OutcomeSpace, ufs []parley.UtilityFunction) ([]Point, error) {
 	pts, _, err := frontier(space, ufs)
 	return pts, err

@@ -27,8 +27,8 @@ import (
 // outcome 2 with 1.3; opposition = |(1,1)-(0.6,0.7)| = √(.16+.09) = 0.5.
 func handScenario(tb testing.TB) (*parley.OutcomeSpace, []parley.UtilityFunction) {
 	s := discrete(tb, 2, 3)
-	u1 := &additive{space: s, w: []float64{0.6, 0.4}, e: [][]float64{{1, 0}, {1, 0.5, 0}}}
-	u2 := &additive{space: s, w: []float64{0.3, 0.7}, e: [][]float64{{0, 1}, {0, 0.5, 1}}}
+	u1 := &linear{space: s, w: []float64{0.6, 0.4}, e: [][]float64{{1, 0}, {1, 0.5, 0}}}
+	u2 := &linear{space: s, w: []float64{0.3, 0.7}, e: [][]float64{{0, 1}, {0, 0.5, 1}}}
 	return s, []parley.UtilityFunction{u1, u2}
 }
 
@@ -103,7 +103,7 @@ func TestFrontierThreeHand(t *testing.T) {
 func TestFrontierOneParty(t *testing.T) {
 	s := discrete(t, 2, 2)
 	u := []float64{0.2, 0.9, 0.5, 0.9}
-	add := &additive{space: s, w: []float64{0.2, 0.8}, e: [][]float64{{0.5, 0.5}, {0.25, 1}}}
+	add := &linear{space: s, w: []float64{0.2, 0.8}, e: [][]float64{{0.5, 0.5}, {0.25, 1}}}
 	for _, uf := range []parley.UtilityFunction{
 		parley.UtilityFunc(func(o parley.Outcome) float64 { return u[o] }),
 		add, // contributions .1/.1 and .2/.8: utilities .3, .9, .3, .9
@@ -410,8 +410,8 @@ func TestMinkowskiVsEnumeration(t *testing.T) {
 func TestMinkowskiBonusTolerance(t *testing.T) {
 	s := discrete(t, 2)
 	ufs := []parley.UtilityFunction{
-		&additive{space: s, w: []float64{1}, e: [][]float64{{0.5, 0.5 + 1.5e-12}}, bonus: 0.5},
-		&additive{space: s, w: []float64{1}, e: [][]float64{{0.5, 0.5}}},
+		&linear{space: s, w: []float64{1}, e: [][]float64{{0.5, 0.5 + 1.5e-12}}, bonus: 0.5},
+		&linear{space: s, w: []float64{1}, e: [][]float64{{0.5, 0.5}}},
 	}
 	got, m, err := frontier(s, ufs)
 	if err != nil || m != Minkowski {
@@ -476,9 +476,9 @@ func TestMinkowskiHuge(t *testing.T) {
 
 // scaled embeds an additive function (so it has Contribution and
 // AgreementBonus) but changes its utility, as a discounting wrapper would.
-type scaled struct{ *additive }
+type scaled struct{ *linear }
 
-func (u scaled) Utility(o parley.Outcome) float64 { return 0.9 * u.additive.Utility(o) }
+func (u scaled) Utility(o parley.Outcome) float64 { return 0.9 * u.linear.Utility(o) }
 
 // wrongSpace claims to be additive but panics on the issues of the space.
 type wrongSpace struct{ parley.UtilityFunc }
@@ -497,9 +497,9 @@ func TestNotReallyAdditive(t *testing.T) {
 		name string
 		uf   parley.UtilityFunction
 	}{
-		{"scaled", scaled{ufs[0].(*additive)}},
+		{"scaled", scaled{ufs[0].(*linear)}},
 		{"wrong space", wrongSpace{parley.UtilityFunc(ufs[0].Utility)}},
-		{"bad bonus", &additive{space: s, w: []float64{0.6, 0.4}, e: [][]float64{{1, 0}, {1, 0.5, 0}}, bonus: 1}},
+		{"bad bonus", &linear{space: s, w: []float64{0.6, 0.4}, e: [][]float64{{1, 0}, {1, 0.5, 0}}, bonus: 1}},
 		{"table without source", &table{u: mustUtilities(t, s, ufs)[0]}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -561,8 +561,8 @@ func TestZeroSumOpposition(t *testing.T) {
 		t.Fatal(err)
 	}
 	add := []parley.UtilityFunction{
-		&additive{space: s, w: []float64{1}, e: [][]float64{linspace(101, false)}},
-		&additive{space: s, w: []float64{1}, e: [][]float64{linspace(101, true)}},
+		&linear{space: s, w: []float64{1}, e: [][]float64{linspace(101, false)}},
+		&linear{space: s, w: []float64{1}, e: [][]float64{linspace(101, true)}},
 	}
 	plain := []parley.UtilityFunction{parley.UtilityFunc(add[0].Utility), parley.UtilityFunc(add[1].Utility)}
 	for _, ufs := range [][]parley.UtilityFunction{add, plain} {
@@ -613,7 +613,7 @@ func exponential(t *testing.T, m int) (*parley.OutcomeSpace, []parley.UtilityFun
 		e1[i], e2[i] = []float64{0, 1}, []float64{1, 0}
 	}
 	s := discrete(t, sizes...)
-	return s, []parley.UtilityFunction{&additive{space: s, w: w, e: e1}, &additive{space: s, w: w, e: e2}}
+	return s, []parley.UtilityFunction{&linear{space: s, w: w, e: e1}, &linear{space: s, w: w, e: e2}}
 }
 
 // TestMinkowskiCandidateLimit: past the candidate limit the Minkowski

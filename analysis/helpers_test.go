@@ -9,16 +9,16 @@ import (
 	"github.com/parley-dev/parley"
 )
 
-// additive is a test linear-additive utility function, computed in the same
+// linear is a test linear-additive utility function, computed in the same
 // order as ufun.LinearAdditive: U = B + (1-B)·Σ_i W[i]·E[i][o_i].
-type additive struct {
+type linear struct {
 	space *parley.OutcomeSpace
 	w     []float64
 	e     [][]float64
 	bonus float64
 }
 
-func (u *additive) Utility(o parley.Outcome) float64 {
+func (u *linear) Utility(o parley.Outcome) float64 {
 	s := 0.0
 	for i, w := range u.w {
 		s += w * u.e[i][u.space.ValueIndex(o, i)]
@@ -29,10 +29,10 @@ func (u *additive) Utility(o parley.Outcome) float64 {
 	return s
 }
 
-func (u *additive) Contribution(i, k int) float64 { return u.w[i] * u.e[i][k] }
-func (u *additive) AgreementBonus() float64       { return u.bonus }
+func (u *linear) Contribution(i, k int) float64 { return u.w[i] * u.e[i][k] }
+func (u *linear) AgreementBonus() float64       { return u.bonus }
 
-var _ Additive = (*additive)(nil)
+var _ parley.Additive = (*linear)(nil)
 
 // table is a test stand-in for ufun.Table: precomputed values and the
 // function they came from. calls counts Utility calls.
@@ -75,7 +75,7 @@ func discrete(tb testing.TB, sizes ...int) *parley.OutcomeSpace {
 
 // randomAdditive draws weights (summing to 1) and evaluations; grid
 // evaluations are multiples of 1/4, to create exact and one-ulp ties.
-func randomAdditive(r *rand.Rand, space *parley.OutcomeSpace, grid bool, bonus float64) *additive {
+func randomAdditive(r *rand.Rand, space *parley.OutcomeSpace, grid bool, bonus float64) *linear {
 	m := len(space.Issues)
 	w := make([]float64, m)
 	sum := 0.0
@@ -99,7 +99,7 @@ func randomAdditive(r *rand.Rand, space *parley.OutcomeSpace, grid bool, bonus f
 			}
 		}
 	}
-	return &additive{space: space, w: w, e: e, bonus: bonus}
+	return &linear{space: space, w: w, e: e, bonus: bonus}
 }
 
 // brute is the O(n²) reference frontier straight from the definitions in

@@ -1,119 +1,26 @@
 package analysis
 
 import (
-	"math"
-
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/additive"
 )
 
 // additives reports whether every utility function is linear-additive over
-// space and, if so, returns the contribution tables (tabs[a][i][k] is party
-// a's contribution of value k of issue i) and the agreement bonuses.
-//
-// A function counts as additive when it, or the function behind it through
-// Source() (ufun.Table), implements Additive with a bonus in [0,1), finite
-// contributions, and utilities that match the additive formula (within
-// 1e-9) on a fixed sample of outcomes. The check guards against wrappers
-// that embed an additive function but change its utility (discounting,
-// constraints): those are enumerated instead.
+// space (additive.Of: parley.Additive, possibly behind a table's Source(),
+// checked against its utilities on a sample of outcomes) and, if so,
+// returns the contribution tables (tabs[a][i][k] is party a's contribution
+// of value k of issue i) and the agreement bonuses.
 func additives(space *parley.OutcomeSpace, ufs []parley.UtilityFunction) (tabs [][][]float64, bonus []float64, ok bool) {
 	tabs = make([][][]float64, len(ufs))
 	bonus = make([]float64, len(ufs))
 	for a, uf := range ufs {
-		add, found := additiveOf(uf)
-		if !found {
-			return nil, nil, false
-		}
-		t, b, good := probe(space, uf, add)
+		t, b, good := additive.Of(space, uf)
 		if !good {
 			return nil, nil, false
 		}
 		tabs[a], bonus[a] = t, b
 	}
 	return tabs, bonus, true
-}
-
-// additiveOf finds the Additive behind uf, unwrapping Source() a few times.
-func additiveOf(uf parley.UtilityFunction) (Additive, bool) {
-	for range 8 {
-		if add, ok := uf.(Additive); ok {
-			return add, true
-		}
-		s, ok := uf.(sourcer)
-		if !ok {
-			return nil, false
-		}
-		uf = s.Source()
-		if uf == nil {
-			return nil, false
-		}
-	}
-	return nil, false
-}
-
-// probe reads add's contribution table over space and checks it against
-// uf's utilities on a sample of outcomes. A panic in add (for example a
-// function built for another space, indexed out of range) counts as "not
-// additive here".
-func probe(space *parley.OutcomeSpace, uf parley.UtilityFunction, add Additive) (tab [][]float64, bonus float64, ok bool) {
-	defer func() {
-		if recover() != nil {
-			tab, bonus, ok = nil, 0, false
-		}
-	}()
-	bonus = add.AgreementBonus()
-	if math.IsNaN(bonus) || bonus < 0 || bonus >= 1 {
-		return nil, 0, false
-	}
-	tab = make([][]float64, len(space.Issues))
-	for i := range space.Issues {
-		tab[i] = make([]float64, space.Issues[i].Size())
-		for k := range tab[i] {
-			c := add.Contribution(i, k)
-			if math.IsNaN(c) || math.IsInf(c, 0) {
-				return nil, 0, false
-			}
-			tab[i][k] = c
-		}
-	}
-	n := uint64(space.Size())
-	var vals []int
-	x := uint64(0x9e3779b97f4a7c15)
-	for j := range 34 {
-		var o uint64
-		switch j {
-		case 0:
-			o = 0
-		case 1:
-			o = n - 1
-		default:
-			x = splitmix(x)
-			o = x % n
-		}
-		vals = space.Decode(parley.Outcome(o), vals)
-		s := 0.0
-		for i, k := range vals {
-			s += tab[i][k]
-		}
-		s = min(s, 1)
-		if bonus != 0 {
-			s = bonus + (1-bonus)*s
-		}
-		if math.Abs(uf.Utility(parley.Outcome(o))-s) > 1e-9 {
-			return nil, 0, false
-		}
-	}
-	return tab, bonus, true
-}
-
-// splitmix is one step of the SplitMix64 generator (Steele, Lea, Flood,
-// OOPSLA 2014), used for a fixed, seed-free sample of outcomes.
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	z := x
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
 }
 
 // minkowski builds the frontier of additive utilities without enumerating

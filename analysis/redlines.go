@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/additive"
 )
 
 // Red lines (parley.Profile.Vetoes) make every outcome holding a vetoed
@@ -65,11 +66,8 @@ func restrict(space *parley.OutcomeSpace, profiles []*parley.Profile) (*feasible
 		return nil, fmt.Errorf("analysis: red lines: %w", err)
 	}
 	f.sub = sub
-	ss, fs := 1, 1
-	for i := n - 1; i >= 0; i-- {
-		f.subStride[i], f.fullStride[i] = ss, fs
-		ss *= len(f.keep[i])
-		fs *= space.Issues[i].Size()
+	for i := range n {
+		f.subStride[i], f.fullStride[i] = sub.Stride(i), space.Stride(i)
 	}
 	return f, nil
 }
@@ -87,7 +85,7 @@ func (f *feasible) outcome(o parley.Outcome) parley.Outcome {
 // values' contributions) when uf is, so that the Minkowski method still
 // applies.
 func (f *feasible) utility(uf parley.UtilityFunction) parley.UtilityFunction {
-	if add, ok := additiveOf(uf); ok {
+	if add, ok := additive.Find(uf); ok {
 		return &feasibleAdditive{feasibleFunc{f, uf}, add}
 	}
 	return &feasibleFunc{f, uf}
@@ -102,7 +100,7 @@ func (u *feasibleFunc) Utility(o parley.Outcome) float64 { return u.uf.Utility(u
 
 type feasibleAdditive struct {
 	feasibleFunc
-	add Additive
+	add parley.Additive
 }
 
 func (u *feasibleAdditive) Contribution(i, k int) float64 {

@@ -147,14 +147,15 @@ func (pg *program) benchOne(ctx context.Context, arg string, profiles, agents []
 
 	phase(2)
 	t0 := time.Now()
-	if err := s.Prepare(); err != nil {
+	ready, err := s.Prepare()
+	if err != nil {
 		return BenchJSON{}, err
 	}
 	factories, _, err := pg.seats(agents, len(s.Parties))
 	if err != nil {
 		return BenchJSON{}, err
 	}
-	m, err := sao.New(s.Profiles(), s.Names(), sao.Options{Deadline: deadline})
+	m, err := sao.New(ready.Profiles(), ready.Names(), sao.Options{Deadline: deadline})
 	if err != nil {
 		return BenchJSON{}, err
 	}

@@ -211,9 +211,6 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	if err != nil {
 		return err
 	}
-	if err := s.Prepare(); err != nil {
-		return err
-	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
 		Mediator: pg.mediatorFactory, Baseline: f.baseline}
 	bar := newProgress(ctx, errOut, f.quiet, "runs", "")

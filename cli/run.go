@@ -230,7 +230,8 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 	if err != nil {
 		return err
 	}
-	if err := s.Prepare(); err != nil {
+	ready, err := s.Prepare()
+	if err != nil {
 		return err
 	}
 	deadline := f.deadline
@@ -262,7 +263,7 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 		events = append(events, ev)
 		tf.event(ev)
 	}}
-	m, err := sao.New(s.Profiles(), s.Names(), opts)
+	m, err := sao.New(ready.Profiles(), ready.Names(), opts)
 	if err != nil {
 		return err
 	}
@@ -274,7 +275,7 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 	if err != nil {
 		return err
 	}
-	rep, aerr := analysis.Analyze(s.Space, s.Profiles())
+	rep, aerr := analysis.Analyze(ready.Space(), ready.Profiles())
 	j.SetResult(s, res)
 	j.SetMetrics(rep, aerr, res.Utilities)
 	if err := tf.close(j); err != nil {

@@ -147,7 +147,8 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 			return err
 		}
 	}
-	if err := s.Prepare(); err != nil {
+	ready, err := s.Prepare()
+	if err != nil {
 		return err
 	}
 
@@ -164,7 +165,7 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		events = append(events, ev)
 		tf.event(ev)
 	}
-	res, err := staged.Run(ctx, s.Profiles(), s.Names(), pl, st, f.seed)
+	res, err := staged.Run(ctx, ready.Profiles(), ready.Names(), pl, st, f.seed)
 	if err != nil {
 		return err
 	}
@@ -187,9 +188,9 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 	mnames := make([]string, len(idx))
 	u := make([]float64, len(idx))
 	for k, i := range idx {
-		profs[k], mnames[k], u[k] = s.Parties[i].Profile, s.Parties[i].Name, res.Utilities[i]
+		profs[k], mnames[k], u[k] = ready.Profile(i), s.Parties[i].Name, res.Utilities[i]
 	}
-	rep, aerr := analysis.Analyze(s.Space, profs)
+	rep, aerr := analysis.Analyze(ready.Space(), profs)
 	j.SetResult(s, &res.Result)
 	// The run's reason: the stage mechanism's, or the ratification's.
 	j.Reason, j.Stage, j.StageRound = res.Cause, res.StageName, res.Rounds-offsets[res.Stage]

@@ -220,7 +220,7 @@ func (pg *program) newResolver(allow *scenarioAllowList) natsq.Resolver {
 					}
 				}
 				if err == nil {
-					err = s.Prepare()
+					err = s.Validate() // tournament.Config.Prepare prepares it
 				}
 				e.s, e.err = s, err
 			})

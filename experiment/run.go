@@ -197,6 +197,7 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	s0 := ts[0].Scenario
 	names := s0.Names()
 	arms := make([]*prepared, len(ts))
+	var readied []*scenario.Prepared
 	seated := map[int]bool{}
 	med := -1
 	for i, t := range ts {
@@ -206,14 +207,17 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 		if t.Scenario.Protocol == nil {
 			return nil, fmt.Errorf("experiment: arm %q: scenario %s declares no protocol", t.Name, t.Scenario.Name)
 		}
-		if err := t.Scenario.Prepare(); err != nil {
+		// Arms are copies of one scenario: they share its tables.
+		ready, err := t.Scenario.Prepare(readied...)
+		if err != nil {
 			return nil, fmt.Errorf("experiment: %w", err)
 		}
+		readied = append(readied, ready)
 		pl, err := plan.FromScenario(t.Scenario, t.Variant)
 		if err != nil {
 			return nil, fmt.Errorf("experiment: arm %q: %w", t.Name, err)
 		}
-		a := &prepared{t: t, plan: pl, profiles: t.Scenario.Profiles()}
+		a := &prepared{t: t, plan: pl, profiles: ready.Profiles()}
 		spec := ""
 		for _, st := range pl.Stages {
 			for _, p := range st.Participants {

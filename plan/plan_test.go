@@ -140,7 +140,8 @@ func (m *fixed) CallVote(_ context.Context, st *parley.State) bool { return st.T
 // (p = 0.5, ceasefire.md §2.1): about half of the agreements are ratified.
 func TestCeasefireRatification(t *testing.T) {
 	s := ceasefire(t)
-	if err := s.Prepare(); err != nil {
+	ready, err := s.Prepare()
+	if err != nil {
 		t.Fatal(err)
 	}
 	plan28 := s.References[0].Outcome
@@ -157,7 +158,7 @@ func TestCeasefireRatification(t *testing.T) {
 		const runs = 1000
 		ok, agreed := 0, 0
 		for seed := range uint64(runs) {
-			res, err := staged.Run(context.Background(), s.Profiles(), s.Names(), p, seats, seed)
+			res, err := staged.Run(context.Background(), ready.Profiles(), ready.Names(), p, seats, seed)
 			if err != nil {
 				t.Fatal(err)
 			}

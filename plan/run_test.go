@@ -61,7 +61,8 @@ func ceasefireSeats(s *scenario.Scenario) staged.Seats {
 // the variant allows.
 func TestCeasefireRuns(t *testing.T) {
 	s := ceasefire(t)
-	if err := s.Prepare(); err != nil {
+	ready, err := s.Prepare()
+	if err != nil {
 		t.Fatal(err)
 	}
 	for _, variant := range plan.Variants(s) {
@@ -71,7 +72,7 @@ func TestCeasefireRuns(t *testing.T) {
 		}
 		causes := map[string]int{}
 		for seed := range uint64(50) {
-			res, err := staged.Run(context.Background(), s.Profiles(), s.Names(), p, ceasefireSeats(s), seed)
+			res, err := staged.Run(context.Background(), ready.Profiles(), ready.Names(), p, ceasefireSeats(s), seed)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +80,7 @@ func TestCeasefireRuns(t *testing.T) {
 				t.Fatalf("%s seed %d: %v", variant, seed, res.Err)
 			}
 			if res.Agreed() {
-				for i, pr := range s.Profiles()[:2] {
+				for i, pr := range ready.Profiles()[:2] {
 					if pr.Vetoed(res.Agreement) {
 						t.Fatalf("%s seed %d: agreement crosses %s's red line", variant, seed, s.Parties[i].Name)
 					}
@@ -96,7 +97,8 @@ func TestCeasefireRuns(t *testing.T) {
 
 func BenchmarkCeasefireRun(b *testing.B) {
 	s := ceasefire(b)
-	if err := s.Prepare(); err != nil {
+	ready, err := s.Prepare()
+	if err != nil {
 		b.Fatal(err)
 	}
 	for _, variant := range plan.Variants(s) {
@@ -109,7 +111,7 @@ func BenchmarkCeasefireRun(b *testing.B) {
 			seed := uint64(0)
 			for b.Loop() {
 				seed++
-				if _, err := staged.Run(context.Background(), s.Profiles(), s.Names(), p, ceasefireSeats(s), seed); err != nil {
+				if _, err := staged.Run(context.Background(), ready.Profiles(), ready.Names(), p, ceasefireSeats(s), seed); err != nil {
 					b.Fatal(err)
 				}
 			}

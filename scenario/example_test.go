@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/ufun"
 )
 
 func ExampleParse() {
@@ -137,4 +138,45 @@ func ExampleProtocol_Resolve() {
 	// Output:
 	// "": bilateral (alternating_offers, [RU UA], 40 rounds) mediated (mediated, [RU UA], 80 rounds)
 	// "mediated_then_bilateral": mediated (mediated, [RU UA], 40 rounds) bilateral (alternating_offers, [RU UA], 80 rounds)
+}
+
+// A scenario is prepared once: the Prepared holds utility tables (with
+// their sorted indices) that every run shares, and the scenario is left as
+// it was read.
+func ExampleScenario_Prepare() {
+	src := `
+name: split
+issues:
+  - name: share
+    type: integer
+    min: 0
+    max: 4
+parties:
+  - name: ann
+    weights: {share: 1}
+    linear:
+      share: {at_min: 0, at_max: 1}
+  - name: bob
+    reservation: 0.25
+    weights: {share: 1}
+    linear:
+      share: {at_min: 1, at_max: 0}
+`
+	s, err := scenario.Parse("split.yaml", []byte(src), "yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ready, err := s.Prepare()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	bob := ready.Profile(1)
+	best := bob.Utility.(*ufun.Table).Index().Best()
+	fmt.Println(ready.Names(), bob.Reservation, s.Space.Format(best))
+	fmt.Printf("scenario's own utility: %T\n", s.Parties[1].Profile.Utility)
+	// Output:
+	// [ann bob] 0.25 share=0
+	// scenario's own utility: *ufun.LinearAdditive
 }

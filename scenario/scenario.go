@@ -57,8 +57,22 @@ type Reference struct {
 }
 
 // Validate checks the scenario: at least two parties with distinct names,
-// each with a valid profile over the scenario's space.
+// each with a valid profile over the scenario's space, and the declared
+// protocol, if any.
 func (s *Scenario) Validate() error {
+	if err := s.validateParties(); err != nil {
+		return err
+	}
+	if s.Protocol != nil {
+		if err := s.Protocol.Validate(s); err != nil {
+			return fmt.Errorf("scenario %s: %w", s.Name, err)
+		}
+	}
+	return nil
+}
+
+// validateParties is Validate without the protocol.
+func (s *Scenario) validateParties() error {
 	if s.Space == nil {
 		return fmt.Errorf("scenario %s: no outcome space", s.Name)
 	}
@@ -82,11 +96,6 @@ func (s *Scenario) Validate() error {
 		}
 		if err := p.Profile.Validate(); err != nil {
 			return fmt.Errorf("scenario %s: party %q: %w", s.Name, p.Name, err)
-		}
-	}
-	if s.Protocol != nil {
-		if err := s.Protocol.Validate(s); err != nil {
-			return fmt.Errorf("scenario %s: %w", s.Name, err)
 		}
 	}
 	return nil
@@ -118,26 +127,6 @@ func (s *Scenario) Profiles() []*parley.Profile {
 		ps[i] = p.Profile
 	}
 	return ps
-}
-
-// Prepare replaces every profile's utility function by a precomputed
-// ufun.Table when the space is enumerable, so that utilities cost one
-// lookup and sorted indices are built once and shared. It is idempotent.
-func (s *Scenario) Prepare() error {
-	if !s.Space.Enumerable() {
-		return nil
-	}
-	for _, p := range s.Parties {
-		if _, ok := p.Profile.Utility.(*ufun.Table); ok {
-			continue
-		}
-		t, err := ufun.NewTable(s.Space, p.Profile.Utility)
-		if err != nil {
-			return fmt.Errorf("scenario %s: party %q: %w", s.Name, p.Name, err)
-		}
-		p.Profile.Utility = t
-	}
-	return nil
 }
 
 // Base returns the utility function behind u: the source of a precomputed

@@ -93,18 +93,15 @@ func (r *Random) Init(_ context.Context, s *parley.Session) error {
 func allowedValues(p *parley.Profile) (allowed [][]int, futile bool) {
 	issues := p.Space.Issues
 	allowed = make([][]int, len(issues))
-	stride := 1
-	for i := len(issues) - 1; i >= 0; i-- {
-		n := issues[i].Size()
-		for k := range n {
+	for i := range issues {
+		for k := range issues[i].Size() {
 			if !slices.Contains(p.Vetoes, parley.ValueRef{Issue: i, Value: k}) {
-				allowed[i] = append(allowed[i], k*stride)
+				allowed[i] = append(allowed[i], k*p.Space.Stride(i))
 			}
 		}
 		if len(allowed[i]) == 0 {
 			futile = true
 		}
-		stride *= n
 	}
 	return allowed, futile
 }

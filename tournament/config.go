@@ -56,23 +56,26 @@ type Config struct {
 
 // prepared is what Prepare computes once per Config.
 type prepared struct {
-	refs    []string
-	reps    int
-	tuples  []int64 // ordered competitor tuples per scenario
-	offsets []int64 // first job id of each scenario; offsets[len] = Count
-	parties []int
-	reports []*analysis.Report     // nil for a scenario that cannot be analysed
-	notes   []string               // why reports[s] is nil ("" when it is not)
-	resv    [][]float64            // reservation values per scenario, by party
-	names   [][]string             // party names per scenario
-	spaces  []*parley.OutcomeSpace // private copies, to name agreements: seats share the scenario's
-	dls     []int                  // deadline per scenario
+	refs     []string
+	reps     int
+	tuples   []int64 // ordered competitor tuples per scenario
+	offsets  []int64 // first job id of each scenario; offsets[len] = Count
+	parties  []int
+	reports  []*analysis.Report     // nil for a scenario that cannot be analysed
+	notes    []string               // why reports[s] is nil ("" when it is not)
+	resv     [][]float64            // reservation values per scenario, by party
+	names    [][]string             // party names per scenario
+	spaces   []*parley.OutcomeSpace // private copies, to name agreements: seats share the scenario's
+	prepared []*scenario.Prepared   // the scenarios ready to run (Scenario.Prepare)
+	profiles [][]*parley.Profile    // the runner's own copies of the prepared profiles, read-only
+	dls      []int                  // deadline per scenario
 }
 
 // Prepare checks the configuration, naming the first bad field, and
-// precomputes what every negotiation shares: utility tables
-// (scenario.Prepare) and each scenario's analysis (Pareto frontier, Nash
-// point). A scenario that cannot be analysed (a non-linear space too large
+// precomputes what every negotiation shares: each scenario ready to run
+// (scenario.Scenario.Prepare: utility tables and sorted indices; the
+// scenarios themselves are left unchanged) and its analysis (Pareto
+// frontier, Nash point). A scenario that cannot be analysed (a non-linear space too large
 // to enumerate, such as ANAC 2014's 10¹⁰-outcome ones) is still played, as
 // 'parley run' plays it: its records carry Record.MetricsNote instead of
 // Pareto and Nash distances. It is idempotent and safe for concurrent use.
@@ -92,22 +95,21 @@ func (c *Config) prepare() (*prepared, error) {
 		return nil, err
 	}
 	for i, s := range c.Scenarios {
-		if err := s.Prepare(); err != nil {
+		ready, err := s.Prepare()
+		if err != nil {
 			return nil, fmt.Errorf("tournament: scenario %s: %w", p.refs[i], err)
 		}
-		rep, err := analysis.Analyze(s.Space, s.Profiles())
+		p.prepared = append(p.prepared, ready)
+		p.profiles = append(p.profiles, ready.Profiles())
+		rep, err := analysis.Analyze(ready.Space(), ready.Profiles())
 		note := ""
 		if err != nil {
 			rep, note = nil, err.Error()
 		}
 		p.reports = append(p.reports, rep)
 		p.notes = append(p.notes, note)
-		r := make([]float64, len(s.Parties))
-		for k, pt := range s.Parties {
-			r[k] = pt.Profile.Reservation
-		}
-		p.resv = append(p.resv, r)
-		p.names = append(p.names, s.Names())
+		p.resv = append(p.resv, ready.Reservations())
+		p.names = append(p.names, ready.Names())
 		p.spaces = append(p.spaces, s.Space.Clone())
 	}
 	c.prep = p

@@ -216,9 +216,8 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	timing := r.timing(j)
 	m := e.mechs[s][timing]
 	if m == nil {
-		sc := r.cfg.Scenarios[s]
 		var err error
-		m, err = sao.New(sc.Profiles(), r.p.names[s], sao.Options{Deadline: r.p.dls[s], Trace: r.trace, Timing: timing})
+		m, err = sao.New(r.p.prepared[s].Profiles(), r.p.names[s], sao.Options{Deadline: r.p.dls[s], Trace: r.trace, Timing: timing})
 		if err != nil {
 			rec = r.exec0(j)
 			rec.Error = err.Error()
@@ -265,7 +264,7 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	// u_i − r_i(t), as every Parley output defines it.
 	rec.Advantage = make([]float64, len(res.Utilities))
 	for i, u := range res.Utilities {
-		rec.Advantage[i] = u - r.cfg.Scenarios[s].Parties[i].Profile.ReservationAt(res.Time)
+		rec.Advantage[i] = u - r.p.profiles[s][i].ReservationAt(res.Time)
 	}
 	r.metrics(&rec, s)
 	return rec

@@ -566,3 +566,29 @@ func TestTiming(t *testing.T) {
 		})
 	}
 }
+
+// TestPrepareLeavesScenarios: Config.Prepare runs the scenarios' prepared
+// profiles (utility tables) without replacing the utility functions of the
+// scenarios it was given, which the caller may still write out or reuse.
+func TestPrepareLeavesScenarios(t *testing.T) {
+	s, err := scenario.Read("../scenario/testdata/mixed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := make([]parley.UtilityFunction, len(s.Parties))
+	for i, p := range s.Parties {
+		before[i] = p.Profile.Utility
+	}
+	cfg := &tournament.Config{Competitors: competitors(t, "boulware", "conceder", "linear"),
+		Scenarios: []*scenario.Scenario{s}, Deadline: 20, Seed: 1}
+	st := newMemStore()
+	sum, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{})
+	if err != nil || sum.Ran == 0 || sum.Errors != 0 {
+		t.Fatalf("summary %+v, %v", sum, err)
+	}
+	for i, p := range s.Parties {
+		if p.Profile.Utility != before[i] {
+			t.Errorf("party %q: utility function replaced by %T", p.Name, p.Profile.Utility)
+		}
+	}
+}

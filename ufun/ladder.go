@@ -90,8 +90,8 @@ func (x *Ladder) Init(s *parley.Session, samples int) error {
 	}
 	r := rng.New(seed, 0)
 	samp := make([]parley.Outcome, 0, samples+2)
-	if la, ok := p.Utility.(*LinearAdditive); ok {
-		samp = append(samp, extremes(p.Space, la)...)
+	if add, ok := p.Utility.(parley.Additive); ok {
+		samp = append(samp, extremes(p.Space, add)...)
 	}
 	for len(samp) < cap(samp) {
 		samp = append(samp, parley.Outcome(r.Int64N(int64(p.Space.Size()))))
@@ -138,16 +138,18 @@ func filterVetoed(util []float64, outs []parley.Outcome, p *parley.Profile) ([]f
 }
 
 // extremes returns the best and the worst outcome of a linear-additive
-// utility: the best (worst) value of every issue.
-func extremes(space *parley.OutcomeSpace, la *LinearAdditive) []parley.Outcome {
+// utility: the value of every issue with the largest (smallest)
+// contribution.
+func extremes(space *parley.OutcomeSpace, add parley.Additive) []parley.Outcome {
 	hi := make([]int, len(space.Issues))
 	lo := make([]int, len(space.Issues))
-	for i, ev := range la.evals {
-		for k, e := range ev {
-			if e > ev[hi[i]] {
+	for i := range space.Issues {
+		for k := range space.Issues[i].Size() {
+			c := add.Contribution(i, k)
+			if c > add.Contribution(i, hi[i]) {
 				hi[i] = k
 			}
-			if e < ev[lo[i]] {
+			if c < add.Contribution(i, lo[i]) {
 				lo[i] = k
 			}
 		}

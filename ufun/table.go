@@ -13,17 +13,21 @@ import (
 )
 
 // Table holds a utility function's value for every outcome of an enumerable
-// space, so that Utility is one slice lookup. Its sorted Index is built on
-// first use and shared by every user of the table.
+// space, so that Utility is one slice lookup. Its sorted Index, and any
+// other value derived from it (Derive), is built once and shared by every
+// user of the table.
 //
 // A Table is immutable: its values are private, so a seat handed one can
-// read but not change them.
+// read but not change them. That is what lets prepared scenarios
+// (scenario.Prepared) hand the same tables to every run of a tournament.
 type Table struct {
-	u []float64
+	u     []float64
+	space *parley.OutcomeSpace
 
-	source parley.UtilityFunction
-	once   sync.Once
-	index  *Index
+	source  parley.UtilityFunction
+	once    sync.Once
+	index   *Index
+	derived sync.Map // key type -> *derivedValue
 }
 
 var _ parley.UtilityFunction = (*Table)(nil)
@@ -55,7 +59,7 @@ func NewTable(space *parley.OutcomeSpace, f parley.UtilityFunction) (*Table, err
 		}()
 	}
 	wg.Wait()
-	return &Table{u: u, source: f}, nil
+	return &Table{u: u, space: space, source: f}, nil
 }
 
 // TableOf returns a table holding a copy of u, indexed by outcome (for
@@ -70,6 +74,41 @@ func (t *Table) Len() int { return len(t.u) }
 
 // Source returns the utility function the table was computed from.
 func (t *Table) Source() parley.UtilityFunction { return t.source }
+
+// Space returns the outcome space the table was computed over (NewTable),
+// or nil for a table given as a list (TableOf).
+func (t *Table) Space() *parley.OutcomeSpace { return t.space }
+
+// derivedValue is one value attached to a table by Derive.
+type derivedValue struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+// Derive returns the value that build derives from t, calling build on the
+// first call for t with key type K and sharing its result (value and error)
+// with every later call, from any goroutine, as Index shares the sorted
+// index. Strategies use it for orders and summaries that a whole family
+// needs: package geniuscompat keeps GENIUS's order of outcomes this way, so
+// that every negotiation on a prepared table sorts once.
+//
+// K names the value: declare an unexported type for it, so that no other
+// package can read or replace what you attach. Every call with the same K
+// must pass a build that computes the same value from t alone; the result
+// is shared and must be treated as read-only. Values live as long as the
+// table: there is no global cache.
+func Derive[K comparable, T any](t *Table, build func(*Table) (T, error)) (T, error) {
+	var key K
+	e, ok := t.derived.Load(key)
+	if !ok {
+		e, _ = t.derived.LoadOrStore(key, new(derivedValue))
+	}
+	d := e.(*derivedValue)
+	d.once.Do(func() { d.v, d.err = build(t) })
+	v, _ := d.v.(T)
+	return v, d.err
+}
 
 // Index returns the table's sorted index, building it on first call.
 func (t *Table) Index() *Index {

@@ -31,7 +31,7 @@ type LinearAdditive struct {
 	sizes   []int
 }
 
-var _ parley.UtilityFunction = (*LinearAdditive)(nil)
+var _ parley.Additive = (*LinearAdditive)(nil)
 
 // NewLinearAdditive checks the weights and evaluation tables against the
 // space and returns the utility function. Weights must be non-negative and
@@ -78,9 +78,8 @@ func newLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]
 		evals[i] = slices.Clone(evals[i])
 	}
 	u := &LinearAdditive{space: space, weights: weights, evals: evals, bonus: bonus,
-		strides: make([]int, n), sizes: make([]int, n)}
-	stride := 1
-	for i := n - 1; i >= 0; i-- {
+		strides: space.Strides(), sizes: make([]int, n)}
+	for i := range n {
 		is := &space.Issues[i]
 		if len(evals[i]) != is.Size() {
 			return nil, fmt.Errorf("ufun: issue %q: %d evaluations for %d values", is.Name, len(evals[i]), is.Size())
@@ -90,9 +89,7 @@ func newLinearAdditive(space *parley.OutcomeSpace, weights []float64, evals [][]
 				return nil, fmt.Errorf("ufun: issue %q: value %q: evaluation %v outside [0,1]", is.Name, is.Value(k), e)
 			}
 		}
-		u.strides[i] = stride
 		u.sizes[i] = is.Size()
-		stride *= is.Size()
 	}
 	return u, nil
 }
@@ -185,12 +182,9 @@ func NewConstraint(space *parley.OutcomeSpace, rects []Rect, max float64) (*Cons
 	for i := range rects {
 		rects[i].Conds = slices.Clone(rects[i].Conds)
 	}
-	c := &Constraint{space: space, rects: rects, max: max, strides: make([]int, n), sizes: make([]int, n)}
-	stride := 1
-	for i := n - 1; i >= 0; i-- {
-		c.strides[i] = stride
+	c := &Constraint{space: space, rects: rects, max: max, strides: space.Strides(), sizes: make([]int, n)}
+	for i := range n {
 		c.sizes[i] = space.Issues[i].Size()
-		stride *= c.sizes[i]
 	}
 	for r, rect := range rects {
 		if math.IsNaN(rect.Utility) || math.IsInf(rect.Utility, 0) {

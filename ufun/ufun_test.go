@@ -1,10 +1,13 @@
 package ufun_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/parley-dev/parley"
@@ -156,6 +159,54 @@ func TestTable(t *testing.T) {
 	}
 }
 
+type keyA struct{}
+type keyB struct{}
+
+// Derive builds a value once per table and key type, also when called from
+// many goroutines at once, and shares it (and its error).
+func TestDerive(t *testing.T) {
+	s := space(t, 3, 4)
+	t1 := ufun.TableOf(make([]float64, s.Size()))
+	t2 := ufun.TableOf(make([]float64, s.Size()))
+	var calls atomic.Int32
+	build := func(tb *ufun.Table) (*int, error) {
+		calls.Add(1)
+		n := tb.Len()
+		return &n, nil
+	}
+	var wg sync.WaitGroup
+	got := make([]*int, 8)
+	for i := range got {
+		wg.Go(func() { got[i], _ = ufun.Derive[keyA](t1, build) })
+	}
+	wg.Wait()
+	for i := range got {
+		if got[i] != got[0] || *got[i] != 12 {
+			t.Fatalf("goroutine %d: %p, want %p", i, got[i], got[0])
+		}
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("%d builds, want 1", calls.Load())
+	}
+	if b, _ := ufun.Derive[keyB](t1, build); b == got[0] {
+		t.Error("another key shared the value")
+	}
+	if c, _ := ufun.Derive[keyA](t2, build); c == got[0] {
+		t.Error("another table shared the value")
+	}
+	boom := errors.New("boom")
+	fail := func(*ufun.Table) (int, error) { calls.Add(1); return 0, boom }
+	before := calls.Load()
+	for range 2 {
+		if _, err := ufun.Derive[struct{ k int }](t2, fail); err != boom {
+			t.Fatalf("error %v, want boom", err)
+		}
+	}
+	if calls.Load() != before+1 {
+		t.Error("a failed build ran twice")
+	}
+}
+
 func BenchmarkLinearAdditive(b *testing.B) {
 	s := space(b, 5, 5, 5, 5, 5, 5, 5, 5)
 	e := make([][]float64, 8)
@@ -261,5 +312,18 @@ func TestLinearAdditiveAsWritten(t *testing.T) {
 		if _, err := ufun.NewLinearAdditiveAsWritten(s, w, evals, 0); err == nil {
 			t.Errorf("weights %v: no error", w)
 		}
+	}
+}
+
+// Derive allocates nothing once the value is built (negotiators call it in
+// Init, once per run).
+func TestDeriveAllocs(t *testing.T) {
+	tb := ufun.TableOf([]float64{0.5, 1})
+	build := func(tb *ufun.Table) (*ufun.Index, error) { return tb.Index(), nil }
+	if _, err := ufun.Derive[keyA](tb, build); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = ufun.Derive[keyA](tb, build) }); n != 0 {
+		t.Errorf("%v allocations per call", n)
 	}
 }

@@ -185,8 +185,8 @@ type Options struct {
 	// (default InfoNone: votes only).
 	Info Info
 	// Noise is the standard deviation of the noise on declared profiles
-	// (InfoDeclared). For a linear-additive profile (ufun.LinearAdditive,
-	// also behind a ufun.Table) every value's evaluation, relative to the
+	// (InfoDeclared). For a linear-additive profile (parley.Additive, also
+	// behind a prepared table) every value's evaluation, relative to the
 	// best value of its issue, is perturbed by N(0, Noise) and clipped to
 	// [0,1]; the declared profile is still linear-additive. For any other
 	// profile every outcome's utility is perturbed and clipped. The noise

@@ -148,7 +148,6 @@ type Atlas3 struct {
 	d       float64
 	maxBid  parley.Outcome
 	umax    float64
-	strides []int
 	rel     [][]float64 // rel[i][v]: u(maxBid with issue i set to v) − u(maxBid)
 	freq    valueCounts // values offered by every other party
 	linear  bool        // the walk by relative utilities still works
@@ -186,15 +185,12 @@ func (a *Atlas3) Init(_ context.Context, s *parley.Session) error {
 	a.parties = max(len(s.Names), 2)
 	a.d = s.Profile.DiscountFactor()
 	is := a.space.Issues
-	if len(a.strides) != len(is) {
-		a.strides = make([]int, len(is))
+	if len(a.rel) != len(is) {
 		a.rel = make([][]float64, len(is))
 		a.perm = make([]int, len(is))
 	}
-	stride, most, total := 1, 0, 0
-	for i := len(is) - 1; i >= 0; i-- {
-		a.strides[i] = stride
-		stride *= is[i].Size()
+	most, total := 0, 0
+	for i := range is {
 		most = max(most, is[i].Size())
 		total += is[i].Size()
 	}
@@ -231,7 +227,7 @@ func (a *Atlas3) Init(_ context.Context, s *parley.Session) error {
 
 // with returns o with issue i set to value v.
 func (a *Atlas3) with(o parley.Outcome, i, v int) parley.Outcome {
-	return o + parley.Outcome((v-a.space.ValueIndex(o, i))*a.strides[i])
+	return o + parley.Outcome((v-a.space.ValueIndex(o, i))*a.space.Stride(i))
 }
 
 // Threshold returns the threshold at time t given what the agent has seen

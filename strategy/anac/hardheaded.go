@@ -136,10 +136,8 @@ func hhBidList(space *parley.OutcomeSpace, u parley.UtilityFunction) []hhBid {
 		key float64
 	}
 	cur := []entry{{o: 0, key: u.Utility(0)}} // every issue at its first value
-	stride := space.Size()
 	for i := range space.Issues {
-		n := space.Issues[i].Size()
-		stride /= n
+		n, stride := space.Issues[i].Size(), space.Stride(i)
 		next := make([]entry, 0, len(cur)*n)
 		d := -0.00000001
 		for _, e := range cur {

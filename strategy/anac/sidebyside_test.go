@@ -64,7 +64,7 @@ func loadEZ(tb testing.TB) (string, []ezRecord) {
 }
 
 // readEZ reads England-Zimbabwe with the given profile first.
-func readEZ(tb testing.TB, shared string, profiles []string) *scenario.Scenario {
+func readEZ(tb testing.TB, shared string, profiles []string) *scenario.Prepared {
 	tb.Helper()
 	dir := filepath.Join(shared, "scenarios", "genius", "EnglandZimbabwe_anac2010")
 	var ps []string
@@ -75,10 +75,11 @@ func readEZ(tb testing.TB, shared string, profiles []string) *scenario.Scenario 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := sc.Prepare(); err != nil {
+	ready, err := sc.Prepare()
+	if err != nil {
 		tb.Fatal(err)
 	}
-	return sc
+	return ready
 }
 
 // ezAgents are the agents of the recorded sessions by their names there.
@@ -112,7 +113,7 @@ func sideBySide(t *testing.T, reps int) (genius, parley_ map[string]float64, pai
 	slices.SortFunc(keys, func(a, b key) int {
 		return cmp.Or(cmp.Compare(a.p0, b.p0), cmp.Compare(a.a0, b.a0), cmp.Compare(a.a1, b.a1))
 	})
-	scs := map[string]*scenario.Scenario{}
+	scs := map[string]*scenario.Prepared{}
 	gSum, pSum, n := map[string]float64{}, map[string]float64{}, map[string]float64{}
 	pairs = map[string][2]float64{}
 	for _, k := range keys {
@@ -257,7 +258,7 @@ func TestRecordedModes(t *testing.T) {
 		}
 		ends[k][e]++
 	}
-	scs := map[string]*scenario.Scenario{}
+	scs := map[string]*scenario.Prepared{}
 	n := 0
 	for _, k := range keys {
 		if len(ends[k]) != 1 {

@@ -22,7 +22,8 @@ func BenchmarkGeniusSAO(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := sc.Prepare(); err != nil {
+	ready, err := sc.Prepare()
+	if err != nil {
 		b.Fatal(err)
 	}
 	pairs := []struct {
@@ -36,7 +37,7 @@ func BenchmarkGeniusSAO(b *testing.B) {
 	}
 	for _, pr := range pairs {
 		b.Run(pr.name, func(b *testing.B) {
-			m, err := sao.New(sc.Profiles(), sc.Names(), sao.Options{Deadline: 1000, Timing: sao.TimingGENIUS})
+			m, err := sao.New(ready.Profiles(), ready.Names(), sao.Options{Deadline: 1000, Timing: sao.TimingGENIUS})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -15,8 +15,8 @@
 // with the first issue changing fastest, sorted by utility (descending) with
 // ties broken by GENIUS's BidDetails.hashCode (Java String.hashCode of the
 // values, Double.doubleToLongBits of the utility), searched with GENIUS's
-// quirky binary search. The sort is built once per profile and shared by
-// every negotiation on it (SortedOf); Act allocates nothing.
+// quirky binary search. The sort is built once per prepared utility table
+// and shared by every negotiation on it (SortedOf); Act allocates nothing.
 //
 // To see GENIUS's timing, run them in protocol/sao with
 // Options.Timing = sao.TimingGENIUS: every turn of round R of D sees

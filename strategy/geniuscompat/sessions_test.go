@@ -63,7 +63,7 @@ func loadSessions(tb testing.TB) (string, []session) {
 }
 
 // readScenario reads the session's domain and profiles, in session order.
-func readScenario(tb testing.TB, shared string, s *session) *scenario.Scenario {
+func readScenario(tb testing.TB, shared string, s *session) *scenario.Prepared {
 	tb.Helper()
 	dir := filepath.Join(shared, s.Scenario)
 	doms, err := filepath.Glob(filepath.Join(dir, "*domain*.xml"))
@@ -78,10 +78,11 @@ func readScenario(tb testing.TB, shared string, s *session) *scenario.Scenario {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := sc.Prepare(); err != nil {
+	ready, err := sc.Prepare()
+	if err != nil {
 		tb.Fatal(err)
 	}
-	return sc
+	return ready
 }
 
 // agent returns the GENIUS-compatible negotiator for a recorded agent name.
@@ -129,7 +130,7 @@ func TestRecordedSessions(t *testing.T) {
 					t.Errorf("%v: accepted by %s in round %d turn %d, want %s in round %d turn %d",
 						s, by, res.Rounds, turn, s.AcceptedBy, s.Round, s.Turn)
 				}
-				if got := sc.Space.Named(res.Agreement); !equalBids(got, s.Bid) {
+				if got := sc.Space().Named(res.Agreement); !equalBids(got, s.Bid) {
 					t.Errorf("%v: agreed %v, want %v", s, got, s.Bid)
 				}
 			} else if res.Rounds != s.Deadline {

@@ -4,11 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"reflect"
-	"runtime"
 	"slices"
-	"sync"
-	"weak"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/ufun"
@@ -36,29 +32,31 @@ func NewSorted(p *parley.Profile) (*Sorted, error) {
 	if p == nil || p.Space == nil || p.Utility == nil {
 		return nil, fmt.Errorf("geniuscompat: %w", parley.ErrNoProfile)
 	}
-	space := p.Space
-	if !space.Enumerable() {
-		return nil, fmt.Errorf("geniuscompat: profile %q: %d outcomes are too many to sort (limit %d)", p.Name, space.Size(), parley.MaxEnumerable)
+	if !p.Space.Enumerable() {
+		return nil, fmt.Errorf("geniuscompat: profile %q: %d outcomes are too many to sort (limit %d)", p.Name, p.Space.Size(), parley.MaxEnumerable)
 	}
+	return newSorted(p.Space, p.Utility), nil
+}
+
+// newSorted is NewSorted of u over an enumerable space.
+func newSorted(space *parley.OutcomeSpace, u parley.UtilityFunction) *Sorted {
 	n := space.Size()
 	k := len(space.Issues)
 	// Per issue: its stride in Parley's outcome numbering (first issue most
 	// significant), its size and the GENIUS hash of each value.
-	strides := make([]int, k)
+	strides := space.Strides()
 	sizes := make([]int, k)
 	hashes := make([][]int32, k)
-	stride := 1
-	for i := k - 1; i >= 0; i-- {
+	for i := range k {
 		is := &space.Issues[i]
-		strides[i], sizes[i] = stride, is.Size()
+		sizes[i] = is.Size()
 		hashes[i] = make([]int32, sizes[i])
 		for v := range hashes[i] {
 			hashes[i][v] = ValueHash(is, v)
 		}
-		stride *= sizes[i]
 	}
 	var table *ufun.Table
-	if t, ok := p.Utility.(*ufun.Table); ok && t.Len() == n {
+	if t, ok := u.(*ufun.Table); ok && t.Len() == n {
 		table = t
 	}
 	type bid struct {
@@ -73,13 +71,13 @@ func NewSorted(p *parley.Profile) (*Sorted, error) {
 		bh += hashes[i][0]
 	}
 	for e := range bids {
-		var u float64
+		var ue float64
 		if table != nil {
-			u = table.Utility(parley.Outcome(o))
+			ue = table.Utility(parley.Outcome(o))
 		} else {
-			u = p.Utility.Utility(parley.Outcome(o))
+			ue = u.Utility(parley.Outcome(o))
 		}
-		bids[e] = bid{u: u, h: DetailsHash(bh, u), e: int32(e)}
+		bids[e] = bid{u: ue, h: DetailsHash(bh, ue), e: int32(e)}
 		// Advance the odometer: the first issue changes fastest.
 		for i := range k {
 			bh -= hashes[i][digits[i]]
@@ -119,7 +117,7 @@ func NewSorted(p *parley.Profile) (*Sorted, error) {
 		}
 		s.Outcomes[j], s.Util[j] = parley.Outcome(o), b.u
 	}
-	return s, nil
+	return s
 }
 
 // Search is GENIUS's SortedOutcomeSpace.searchIndexWith(v), quirks
@@ -172,56 +170,25 @@ func abs(x float64) float64 {
 	return x
 }
 
-// The cache of sorted spaces, one per profile. Profiles are held weakly: an
-// entry goes when its profile is garbage collected.
-var cache = struct {
-	sync.Mutex
-	m map[weak.Pointer[parley.Profile]]*cacheEntry
-}{m: map[weak.Pointer[parley.Profile]]*cacheEntry{}}
+// sortedKey names the Sorted attached to a prepared table (ufun.Derive).
+type sortedKey struct{}
 
-type cacheEntry struct {
-	space *parley.OutcomeSpace
-	u     parley.UtilityFunction
-
-	once sync.Once
-	s    *Sorted
-	err  error
-}
-
-// SortedOf returns the sorted space of p (NewSorted), building it on the
-// first call for p and sharing it afterwards: every negotiation on the same
-// profile reuses one sort. The cache is keyed by the profile and checked
-// against its Space and Utility, so replacing either (as
-// scenario.Prepare does with a table of the same values) rebuilds it.
-// Utility functions that are not pointers cannot be compared and are sorted
-// afresh on every call. SortedOf is safe for concurrent use.
+// SortedOf returns the sorted space of p (NewSorted). When p's utility is a
+// table over p's space (as every profile of a scenario.Prepared is), the
+// sort is done once per table and shared by every negotiation on it
+// (ufun.Derive): the table is immutable, so the order never goes stale.
+// Any other utility function is sorted afresh on every call. SortedOf is
+// safe for concurrent use.
 func SortedOf(p *parley.Profile) (*Sorted, error) {
 	if p == nil || p.Space == nil || p.Utility == nil {
 		return nil, fmt.Errorf("geniuscompat: %w", parley.ErrNoProfile)
 	}
-	if reflect.TypeOf(p.Utility).Kind() != reflect.Pointer {
-		return NewSorted(p)
+	if t, ok := p.Utility.(*ufun.Table); ok && t.Space() == p.Space && t.Len() == p.Space.Size() {
+		return ufun.Derive[sortedKey](t, func(t *ufun.Table) (*Sorted, error) {
+			return newSorted(t.Space(), t), nil
+		})
 	}
-	key := weak.Make(p)
-	cache.Lock()
-	e, ok := cache.m[key]
-	if !ok || e.space != p.Space || e.u != p.Utility {
-		e = &cacheEntry{space: p.Space, u: p.Utility}
-		cache.m[key] = e
-		if !ok {
-			runtime.AddCleanup(p, dropEntry, key)
-		}
-	}
-	cache.Unlock()
-	e.once.Do(func() { e.s, e.err = NewSorted(p) })
-	return e.s, e.err
-}
-
-// dropEntry removes the cache entry of a collected profile.
-func dropEntry(key weak.Pointer[parley.Profile]) {
-	cache.Lock()
-	delete(cache.m, key)
-	cache.Unlock()
+	return NewSorted(p)
 }
 
 // errNotReady is returned by Act before a successful Init.

@@ -106,9 +106,10 @@ func TestSearchNear(t *testing.T) {
 	}
 }
 
-// SortedOf shares one sort per profile, also across goroutines, and
-// rebuilds it when the profile's utility function is replaced.
-func TestSortedOfCache(t *testing.T) {
+// SortedOf shares one sort per table, also across goroutines and across
+// copies of the profile (each seat gets its own copy in every run), and
+// sorts another table, or a table over another space, afresh.
+func TestSortedOfShared(t *testing.T) {
 	space := newSpace(t, parley.Issue{Name: "v", Values: []string{"a", "b", "c"}})
 	p := constant(t, space, 0.5)
 	first, err := geniuscompat.SortedOf(p)
@@ -129,6 +130,16 @@ func TestSortedOfCache(t *testing.T) {
 		if s != first {
 			t.Errorf("goroutine %d got another sort", i)
 		}
+	}
+	cp := *p
+	if s, err := geniuscompat.SortedOf(&cp); err != nil || s != first {
+		t.Errorf("a copy of the profile got another sort (%v)", err)
+	}
+	// The same table over another space with as many outcomes: GENIUS's
+	// order depends on the value names, so it is not shared.
+	other := newSpace(t, parley.Issue{Name: "v", Values: []string{"x", "y", "z"}})
+	if s, err := geniuscompat.SortedOf(&parley.Profile{Space: other, Utility: p.Utility}); err != nil || s == first {
+		t.Errorf("a profile over another space shared the sort (%v)", err)
 	}
 	p.Utility = constant(t, space, 0.25).Utility
 	again, err := geniuscompat.SortedOf(p)

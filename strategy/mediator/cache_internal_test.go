@@ -8,19 +8,22 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/internal/additive"
 	"github.com/parley-dev/parley/parleytest"
 )
 
 // TestPlanCache: seekers from one factory share the plan of the same
-// declared profiles, and a profile changed in place (a sweep) or a new
-// set of declared profiles (noise) gets a new plan.
+// declared profiles (by value: the same prepared utilities, reservation
+// values and red lines, whichever copies hold them), and a changed
+// reservation value or red line (a sweep), or a utility that is not one of
+// ufun's immutable types (noise, a func), gets a plan of its own.
 func TestPlanCache(t *testing.T) {
 	_, ps := parleytest.Synthetic(t, 2, 3, 4, 3)
 	f, err := ParseMediator("nash")
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := func(declared []*parley.Profile) *plan {
+	planOf := func(declared []*parley.Profile) *plan {
 		m := f().(*Seeker)
 		s := &parley.Session{Party: -1, Names: []string{"a", "b"}, Declared: declared,
 			Profile: &parley.Profile{Space: ps[0].Space, Utility: ps[0].Utility}}
@@ -29,31 +32,47 @@ func TestPlanCache(t *testing.T) {
 		}
 		return m.plan
 	}
-	a, b := plan(ps), plan(ps)
+	a, b := planOf(ps), planOf(ps)
 	if a != b {
 		t.Error("same declared profiles, two plans")
 	}
-	ps[1].Reservation = 0.4
-	if c := plan(ps); c == a {
-		t.Error("a changed reservation value kept the old plan")
-	}
 	copied := []*parley.Profile{ps[0], new(parley.Profile)}
 	*copied[1] = *ps[1]
-	if d := plan(copied); d == a {
-		t.Error("new declared profiles kept the old plan")
+	if d := planOf(copied); d != a {
+		t.Error("copies of the same declared profiles got a new plan")
 	}
-	// An uncomparable utility function (a func) never matches.
+	copied[1].Reservation = 0.4
+	if c := planOf(copied); c == a {
+		t.Error("a changed reservation value kept the old plan")
+	}
+	copied[1].Reservation = ps[1].Reservation
+	copied[1].Vetoes = []parley.ValueRef{{Issue: 0, Value: 1}}
+	withLine := planOf(copied)
+	if withLine == a {
+		t.Error("a new red line kept the old plan")
+	}
+	// The cache keeps its own copy of the key: a red line changed in place
+	// afterwards does not find the old plan.
+	copied[1].Vetoes[0].Value = 2
+	if c := planOf(copied); c == withLine || c == a {
+		t.Error("a red line changed in place kept the old plan")
+	}
+	// A utility function that is not one of ufun's immutable types (a func,
+	// a noisy declaration) is never shared.
 	fn := []*parley.Profile{ps[0], {Space: ps[0].Space, Utility: parley.UtilityFunc(func(parley.Outcome) float64 { return 0.5 })}}
-	if plan(fn) == plan(fn) {
+	if planOf(fn) == planOf(fn) {
 		t.Error("a func utility matched itself")
 	}
 	var c planCache
-	for range 2 * planCacheSize {
+	for i := range 2 * planCacheSize {
 		q := []*parley.Profile{ps[0], new(parley.Profile)}
 		*q[1] = *ps[1]
-		if _, err := c.get(planKey{declared: q}); err != nil {
-			t.Fatal(err)
+		q[1].Reservation = float64(i) / 100
+		k, ok := newPlanKey(nil, SeekerOptions{}, q, nil, nil, nil)
+		if !ok {
+			t.Fatal("prepared profiles not keyed")
 		}
+		c.add(k.clone(), &plan{})
 	}
 	if len(c.entries) != planCacheSize {
 		t.Errorf("%d entries, want at most %d", len(c.entries), planCacheSize)
@@ -157,9 +176,9 @@ func TestRationalFrontier(t *testing.T) {
 // over another space with the same issues) as a function over space.
 func additiveOver(t *testing.T, space *parley.OutcomeSpace, uf parley.UtilityFunction) parley.UtilityFunction {
 	t.Helper()
-	tab, bonus, ok := additiveTable(space, uf)
+	tab, bonus, ok := additive.Of(space, uf)
 	if !ok {
 		t.Fatal("not additive")
 	}
-	return newTabled(space, tab, bonus)
+	return additive.New(space, tab, bonus)
 }

@@ -21,14 +21,15 @@ func ceasefire(tb testing.TB) (voters []*parley.Profile, us *parley.Profile) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := sc.Prepare(); err != nil {
+	ready, err := sc.Prepare()
+	if err != nil {
 		tb.Fatal(err)
 	}
 	ru, ua, usi := sc.Party("RU"), sc.Party("UA"), sc.Party("US")
 	if ru < 0 || ua < 0 || usi < 0 {
 		tb.Fatalf("ceasefire parties %v", sc.Names())
 	}
-	ps := sc.Profiles()
+	ps := ready.Profiles()
 	return []*parley.Profile{ps[ru], ps[ua]}, ps[usi]
 }
 

@@ -69,11 +69,9 @@ func (g *geometry) init(space *parley.OutcomeSpace, locked []int) error {
 		}
 		g.locked[i] = true
 	}
-	stride := 1
-	for i := n - 1; i >= 0; i-- {
-		g.strides[i] = stride
+	for i := range n {
+		g.strides[i] = space.Stride(i)
 		g.sizes[i] = space.Issues[i].Size()
-		stride *= g.sizes[i]
 	}
 	g.free = g.free[:0]
 	for i := range n {

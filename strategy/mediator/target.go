@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/parley-dev/parley/internal/rng"
 	"math"
 	"slices"
 	"sort"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/internal/additive"
+	"github.com/parley-dev/parley/ufun"
 )
 
 // Solution names the point a Seeker aims at.
@@ -99,6 +100,7 @@ type Seeker struct {
 	declared []*parley.Profile
 	own      *parley.Profile
 	plan     *plan
+	keyBuf   []partyKey // reused by makePlan
 
 	ut     []float64 // declared utilities of the current text
 	stamp  []int     // per candidate: the epoch it was last proposed in
@@ -174,13 +176,24 @@ func (m *Seeker) Init(_ context.Context, s *parley.Session) error {
 // makePlan computes (or fetches from the cache) the plan for the locked
 // values of text (nil when nothing is locked).
 func (m *Seeker) makePlan(lockVals []int) error {
-	key := planKey{opts: m.opts, declared: m.declared, locked: m.locked, lockVals: lockVals}
+	var own *parley.Profile
 	if m.opts.Solution == SolutionBiased {
-		key.own = m.own
+		own = m.own
 	}
-	p, err := m.cache.get(key)
-	if err != nil {
-		return fmt.Errorf("mediator: %s: %w", m.opts.Solution, err)
+	key, keyed := newPlanKey(m.keyBuf[:0], m.opts, m.declared, own, m.locked, lockVals)
+	m.keyBuf = key.parties[:0]
+	var p *plan
+	if keyed {
+		p = m.cache.find(&key)
+	}
+	if p == nil {
+		var err error
+		if p, err = buildPlan(m.opts, m.declared, own, m.locked, lockVals); err != nil {
+			return fmt.Errorf("mediator: %s: %w", m.opts.Solution, err)
+		}
+		if keyed {
+			m.cache.add(key.clone(), p)
+		}
 	}
 	m.plan = p
 	m.stamp = resize(m.stamp, len(p.cands))
@@ -280,63 +293,71 @@ type cand struct {
 	score float64
 }
 
-// planKey is what a plan depends on (own only for SolutionBiased).
-// Profiles are compared by pointer, with a snapshot of the fields that a
-// sweep might change in place.
+// planKey is what a plan depends on, held by value: the options, the
+// locked issues and their values, and per declared profile (then the
+// mediator's own, for SolutionBiased) its utility function, reservation
+// value and red lines.
 type planKey struct {
 	opts     SeekerOptions
-	declared []*parley.Profile
-	res      []float64
-	utils    []parley.UtilityFunction
-	own      *parley.Profile
-	ownU     parley.UtilityFunction
+	parties  []partyKey
 	locked   []int
 	lockVals []int
 }
 
-// snapshot copies the key's slices and records the mutable fields.
-func (k planKey) snapshot() planKey {
-	k.declared = slices.Clone(k.declared)
-	k.res = make([]float64, len(k.declared))
-	k.utils = make([]parley.UtilityFunction, len(k.declared))
-	for i, p := range k.declared {
-		k.res[i], k.utils[i] = p.Reservation, p.Utility
+// partyKey is one profile's share of a planKey. The utility function is
+// compared by identity, which is sound because only the immutable types of
+// package ufun (prepared tables above all: scenario.Prepared hands every
+// run the same ones) are keyed.
+type partyKey struct {
+	u      parley.UtilityFunction
+	r      float64
+	vetoes []parley.ValueRef
+}
+
+// newPlanKey returns the key of a plan, built in buf, and false when some
+// utility function is not one of ufun's immutable types (a declared
+// profile with noise, a func): such plans are not shared. The key refers
+// to its arguments' slices: clone it before keeping it.
+func newPlanKey(buf []partyKey, opts SeekerOptions, declared []*parley.Profile, own *parley.Profile, locked, lockVals []int) (planKey, bool) {
+	k := planKey{opts: opts, locked: locked, lockVals: lockVals, parties: buf[:0]}
+	for j := range len(declared) + 1 {
+		p := own
+		if j < len(declared) {
+			p = declared[j]
+		} else if own == nil {
+			break
+		}
+		switch p.Utility.(type) {
+		case *ufun.Table, *ufun.LinearAdditive, *ufun.Constraint:
+		default:
+			return planKey{parties: k.parties}, false
+		}
+		k.parties = append(k.parties, partyKey{u: p.Utility, r: p.Reservation, vetoes: p.Vetoes})
 	}
-	if k.own != nil {
-		k.ownU = k.own.Utility
-	}
+	return k, true
+}
+
+// clone returns a copy of k that shares no slice with the profiles and
+// locks it was built from.
+func (k planKey) clone() planKey {
 	k.locked, k.lockVals = slices.Clone(k.locked), slices.Clone(k.lockVals)
+	k.parties = slices.Clone(k.parties)
+	for i := range k.parties {
+		k.parties[i].vetoes = slices.Clone(k.parties[i].vetoes)
+	}
 	return k
 }
 
-// matches reports whether a snapshot key s is the same as the live key k.
-func (s *planKey) matches(k *planKey) bool {
-	if s.opts != k.opts || s.own != k.own || k.own != nil && !sameUtility(s.ownU, k.own.Utility) ||
-		!slices.Equal(s.declared, k.declared) || !slices.Equal(s.locked, k.locked) || !slices.Equal(s.lockVals, k.lockVals) {
-		return false
-	}
-	for i, p := range k.declared {
-		if s.res[i] != p.Reservation || !sameUtility(s.utils[i], p.Utility) {
-			return false
-		}
-	}
-	return true
-}
-
-// sameUtility compares two utility functions by identity; functions that
-// are not comparable (parley.UtilityFunc) never match.
-func sameUtility(a, b parley.UtilityFunction) (same bool) {
-	defer func() {
-		if recover() != nil {
-			same = false
-		}
-	}()
-	return a == b
+func (k *planKey) equal(o *planKey) bool {
+	return k.opts == o.opts && slices.Equal(k.locked, o.locked) && slices.Equal(k.lockVals, o.lockVals) &&
+		slices.EqualFunc(k.parties, o.parties, func(a, b partyKey) bool {
+			return a.u == b.u && a.r == b.r && slices.Equal(a.vetoes, b.vetoes)
+		})
 }
 
 // planCache keeps the plans of recent declared profile sets, so that many
 // runs with the same (noise-free) declared profiles share one computation.
-// It is safe for concurrent use; a nil cache computes every time.
+// It is safe for concurrent use; a nil cache holds nothing.
 type planCache struct {
 	mu      sync.Mutex
 	entries []*plan
@@ -344,58 +365,61 @@ type planCache struct {
 
 const planCacheSize = 8
 
-func (c *planCache) get(k planKey) (*plan, error) {
-	if c != nil {
-		c.mu.Lock()
-		for _, p := range c.entries {
-			if p.key.matches(&k) {
-				c.mu.Unlock()
-				return p, nil
-			}
+// find returns the cached plan for k, or nil.
+func (c *planCache) find(k *planKey) *plan {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range c.entries {
+		if p.key.equal(k) {
+			return p
 		}
-		c.mu.Unlock()
 	}
-	p, err := buildPlan(k)
-	if err != nil {
-		return nil, err
-	}
-	if c != nil {
-		p.key = k.snapshot()
-		c.mu.Lock()
-		if len(c.entries) == planCacheSize {
-			c.entries = c.entries[1:]
-		}
-		c.entries = append(c.entries, p)
-		c.mu.Unlock()
-	}
-	return p, nil
+	return nil
 }
 
-// buildPlan computes the target and the ordered candidates.
-func buildPlan(k planKey) (*plan, error) {
-	space := k.declared[0].Space
-	n := len(k.declared)
+// add caches p under k, dropping the oldest plan when full.
+func (c *planCache) add(k planKey, p *plan) {
+	if c == nil {
+		return
+	}
+	p.key = k
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) == planCacheSize {
+		c.entries = c.entries[1:]
+	}
+	c.entries = append(c.entries, p)
+}
+
+// buildPlan computes the target and the ordered candidates from the
+// declared profiles (and own, the mediator's profile, for SolutionBiased).
+func buildPlan(opts SeekerOptions, declared []*parley.Profile, own *parley.Profile, locked, lockVals []int) (*plan, error) {
+	space := declared[0].Space
+	n := len(declared)
 	cols := n
-	if k.opts.Solution == SolutionBiased {
+	if opts.Solution == SolutionBiased {
 		cols++
 	}
 	ufs := make([]parley.UtilityFunction, cols)
 	bans := make([][]parley.ValueRef, cols)
 	r := make([]float64, n)
-	for a, d := range k.declared {
+	for a, d := range declared {
 		bans[a] = d.Vetoes
 		if a == 0 {
-			bans[a] = lockBans(space, bans[a], k.locked, k.lockVals)
+			bans[a] = lockBans(space, bans[a], locked, lockVals)
 		}
 		ufs[a], r[a] = d.Utility, d.Reservation
 	}
 	if cols > n {
-		ufs[n], bans[n] = k.own.Utility, k.own.Vetoes
+		ufs[n], bans[n] = own.Utility, own.Vetoes
 	}
 	var front []analysis.Point
 	var err error
 	ok := false
-	if k.opts.Solution == SolutionBiased {
+	if opts.Solution == SolutionBiased {
 		// The frontier with the mediator's own utility has many more
 		// points than the parties' alone: enumerate only the individually
 		// rational outcomes when everyone is additive.
@@ -422,7 +446,7 @@ func buildPlan(k planKey) (*plan, error) {
 	}
 	scores := make([]float64, len(ir))
 	var target analysis.Point
-	switch k.opts.Solution {
+	switch opts.Solution {
 	case SolutionNash:
 		target, _ = analysis.Nash(ir, r)
 		for j, q := range ir {
@@ -440,7 +464,7 @@ func buildPlan(k planKey) (*plan, error) {
 			best = max(best, nashProduct(q.U[:n], r))
 			lo, hi = min(lo, q.U[n]), max(hi, q.U[n])
 		}
-		a := k.opts.Bias
+		a := opts.Bias
 		bi := -1
 		for j, q := range ir {
 			s := 0.0
@@ -539,7 +563,7 @@ func rationalFrontier(space *parley.OutcomeSpace, ufs []parley.UtilityFunction, 
 	tabs := make([][][]float64, cols)
 	bonus := make([]float64, cols)
 	for a, uf := range ufs {
-		if tabs[a], bonus[a], ok = additiveTable(space, uf); !ok {
+		if tabs[a], bonus[a], ok = additive.Of(space, uf); !ok {
 			return nil, false, nil
 		}
 	}
@@ -576,12 +600,6 @@ func rationalFrontier(space *parley.OutcomeSpace, ufs []parley.UtilityFunction, 
 			rest[a][i] = rest[a][i+1] + best
 		}
 	}
-	strides := make([]int, m)
-	stride := 1
-	for i := m - 1; i >= 0; i-- {
-		strides[i] = stride
-		stride *= space.Issues[i].Size()
-	}
 	// contrib[i] holds, per allowed value of issue i, its contribution to
 	// each column, contiguously; step[i] the outcome offset of each value.
 	contrib := make([][]float64, m)
@@ -591,7 +609,7 @@ func rationalFrontier(space *parley.OutcomeSpace, ufs []parley.UtilityFunction, 
 			for a := range cols {
 				contrib[i] = append(contrib[i], tabs[a][i][v])
 			}
-			step[i] = append(step[i], v*strides[i])
+			step[i] = append(step[i], v*space.Stride(i))
 		}
 	}
 	np := len(r)
@@ -792,7 +810,7 @@ func penalize(space *parley.OutcomeSpace, uf parley.UtilityFunction, banned []pa
 	if len(banned) == 0 {
 		return uf
 	}
-	if tab, bonus, ok := additiveTable(space, uf); ok {
+	if tab, bonus, ok := additive.Of(space, uf); ok {
 		sum := 0.0
 		for _, row := range tab {
 			sum += max(0, slices.Max(row))
@@ -801,7 +819,7 @@ func penalize(space *parley.OutcomeSpace, uf parley.UtilityFunction, banned []pa
 		for _, b := range banned {
 			tab[b.Issue][b.Value] = pen
 		}
-		return newTabled(space, tab, bonus)
+		return additive.New(space, tab, bonus)
 	}
 	return bannedFunc{uf: uf, banned: banned, space: space}
 }
@@ -822,107 +840,4 @@ func (b bannedFunc) Utility(o parley.Outcome) float64 {
 	return b.uf.Utility(o)
 }
 
-// sourcer is a utility function precomputed from another (ufun.Table).
-type sourcer interface {
-	Source() parley.UtilityFunction
-}
-
-// additiveTable returns uf's contribution table when uf, or a function
-// behind it (Source), is analysis.Additive and agrees with uf on a sample
-// of outcomes.
-func additiveTable(space *parley.OutcomeSpace, uf parley.UtilityFunction) (tab [][]float64, bonus float64, ok bool) {
-	defer func() {
-		if recover() != nil {
-			tab, bonus, ok = nil, 0, false
-		}
-	}()
-	f := uf
-	var add analysis.Additive
-	for range 8 {
-		if a, is := f.(analysis.Additive); is {
-			add = a
-			break
-		}
-		s, is := f.(sourcer)
-		if !is || s.Source() == nil {
-			return nil, 0, false
-		}
-		f = s.Source()
-	}
-	if add == nil {
-		return nil, 0, false
-	}
-	bonus = add.AgreementBonus()
-	if math.IsNaN(bonus) || bonus < 0 || bonus >= 1 {
-		return nil, 0, false
-	}
-	tab = make([][]float64, len(space.Issues))
-	for i := range tab {
-		tab[i] = make([]float64, space.Issues[i].Size())
-		for v := range tab[i] {
-			tab[i][v] = add.Contribution(i, v)
-		}
-	}
-	t := newTabled(space, tab, bonus)
-	size := uint64(space.Size())
-	x := uint64(0x13198a2e03707344)
-	for j := range 24 {
-		o := uint64(0)
-		switch j {
-		case 0:
-		case 1:
-			o = size - 1
-		default:
-			x = rng.SplitMix64(x) // a fixed, seed-free sample of outcomes
-			o = x % size
-		}
-		if math.Abs(t.Utility(parley.Outcome(o))-uf.Utility(parley.Outcome(o))) > 1e-9 {
-			return nil, 0, false
-		}
-	}
-	return tab, bonus, true
-}
-
-// tabled is a linear-additive utility function over a contribution table
-// (it satisfies analysis.Additive).
-type tabled struct {
-	tab     [][]float64
-	bonus   float64
-	strides []int
-	sizes   []int
-}
-
-func newTabled(space *parley.OutcomeSpace, tab [][]float64, bonus float64) *tabled {
-	n := len(space.Issues)
-	t := &tabled{tab: tab, bonus: bonus, strides: make([]int, n), sizes: make([]int, n)}
-	stride := 1
-	for i := n - 1; i >= 0; i-- {
-		t.strides[i] = stride
-		t.sizes[i] = space.Issues[i].Size()
-		stride *= t.sizes[i]
-	}
-	return t
-}
-
-func (t *tabled) Utility(o parley.Outcome) float64 {
-	x := int(o)
-	s := 0.0
-	for i, row := range t.tab {
-		s += row[(x/t.strides[i])%t.sizes[i]]
-	}
-	// Capped at 1 as ufun.LinearAdditive is (GENIUS
-	// AdditiveUtilitySpace.getUtility), for weights that sum above 1.
-	s = min(s, 1)
-	if t.bonus != 0 {
-		return t.bonus + (1-t.bonus)*s
-	}
-	return s
-}
-
-func (t *tabled) Contribution(i, k int) float64 { return t.tab[i][k] }
-func (t *tabled) AgreementBonus() float64       { return t.bonus }
-
-var (
-	_ Mediator          = (*Seeker)(nil)
-	_ analysis.Additive = (*tabled)(nil)
-)
+var _ Mediator = (*Seeker)(nil)

@@ -24,9 +24,6 @@ func market(t *testing.T) *scenario.Scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Prepare(); err != nil {
-		t.Fatal(err)
-	}
 	return s
 }
 
@@ -78,9 +75,6 @@ func TestSummary(t *testing.T) {
 func TestStagedSummary(t *testing.T) {
 	s, err := catalog.Builtin("ceasefire")
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Prepare(); err != nil {
 		t.Fatal(err)
 	}
 	setup := tracefile.Setup{Scenario: s.Name, Protocol: tracefile.ProtocolStaged, Variant: "v", Parties: s.Names(),
