@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/parley-dev/parley"
@@ -32,14 +33,8 @@ type Option struct {
 // TestNegotiator checks it): same seed, same moves.
 func WithNegotiator(name, summary string, newNegotiator func() parley.Negotiator) Option {
 	return Option{func(pg *program) error {
-		if newNegotiator == nil {
-			return fmt.Errorf("cli: WithNegotiator(%q): nil constructor", name)
-		}
-		if err := pg.claim("negotiator", name, builtinNegotiator(name)); err != nil {
-			return err
-		}
-		pg.negotiators = append(pg.negotiators, custom[func() parley.Negotiator]{name, summary, newNegotiator})
-		return nil
+		_, err := strategy.Parse(name)
+		return register(pg, &pg.negotiators, "negotiator", name, summary, newNegotiator, !errors.Is(err, strategy.ErrUnknownStrategy))
 	}}
 }
 
@@ -48,15 +43,8 @@ func WithNegotiator(name, summary string, newNegotiator func() parley.Negotiator
 // 'parley agents'. Its rules are WithNegotiator's.
 func WithMediator(name, summary string, newMediator func() mediated.Mediator) Option {
 	return Option{func(pg *program) error {
-		if newMediator == nil {
-			return fmt.Errorf("cli: WithMediator(%q): nil constructor", name)
-		}
 		_, err := mediator.ParseMediator(name)
-		if err := pg.claim("mediator", name, !errors.Is(err, mediator.ErrUnknownStrategy)); err != nil {
-			return err
-		}
-		pg.mediators = append(pg.mediators, custom[func() mediated.Mediator]{name, summary, newMediator})
-		return nil
+		return register(pg, &pg.mediators, "mediator", name, summary, newMediator, !errors.Is(err, mediator.ErrUnknownStrategy))
 	}}
 }
 
@@ -65,16 +53,21 @@ func WithMediator(name, summary string, newMediator func() mediated.Mediator) Op
 // are WithNegotiator's.
 func WithVoter(name, summary string, newVoter func() mediated.Voter) Option {
 	return Option{func(pg *program) error {
-		if newVoter == nil {
-			return fmt.Errorf("cli: WithVoter(%q): nil constructor", name)
-		}
 		_, err := mediator.ParseVoter(name)
-		if err := pg.claim("voter", name, !errors.Is(err, mediator.ErrUnknownStrategy)); err != nil {
-			return err
-		}
-		pg.voters = append(pg.voters, custom[func() mediated.Voter]{name, summary, newVoter})
-		return nil
+		return register(pg, &pg.voters, "voter", name, summary, newVoter, !errors.Is(err, mediator.ErrUnknownStrategy))
 	}}
+}
+
+// register adds an agent of a role to list once its name is checked.
+func register[F any](pg *program, list *[]custom[F], role, name, summary string, f F, builtin bool) error {
+	if any(f) == nil || reflect.ValueOf(f).IsNil() {
+		return fmt.Errorf("cli: %s %q: nil constructor", role, name)
+	}
+	if err := pg.claim(role, name, builtin); err != nil {
+		return err
+	}
+	*list = append(*list, custom[F]{name, summary, f})
+	return nil
 }
 
 // program is one configuration of the command: the agents its options
@@ -123,22 +116,6 @@ func (pg *program) claim(role, name string, builtin bool) error {
 	}
 	pg.names[role+"/"+name] = true
 	return nil
-}
-
-// builtinNegotiator reports whether name is a built-in negotiator's name
-// or alias.
-func builtinNegotiator(name string) bool {
-	for _, in := range strategy.List() {
-		if in.Name == name {
-			return true
-		}
-		for _, al := range in.Aliases {
-			if al == name {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // findCustom returns the registered agent a spec names, if any: a
