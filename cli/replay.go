@@ -13,6 +13,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/cli/internal/render"
+	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
@@ -89,19 +90,11 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 	if deadline == 0 {
 		deadline = sc.Deadline
 	}
-	// The run's timing, as the tournament's runner chooses it.
 	specs := make([]string, len(j.Agents))
-	genius := cfg.Timing == tournament.TimingGENIUS
-	auto := cfg.Timing != tournament.TimingGENIUS && cfg.Timing != tournament.TimingSteps
-	if auto {
-		genius = true
-	}
 	for i, a := range j.Agents {
 		specs[i] = m.Agents[a]
-		if auto && !cfg.Competitors[a].GeniusTiming {
-			genius = false
-		}
 	}
+	genius := cfg.JobTiming(j) == sao.TimingGENIUS
 	var events []tracefile.Entry
 	trace := func(e parley.Event) { events = append(events, tracefile.Entry{Stage: -1, Event: e}) }
 	rec, err := tournament.RunNegotiation(ctx, cfg, j, tournament.RunnerOptions{Trace: trace})

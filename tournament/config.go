@@ -11,6 +11,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/scenario"
 )
 
@@ -336,4 +337,22 @@ func (c *Config) workers() int {
 		return c.Workers
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// JobTiming returns how time runs in job j: Config.Timing, or for
+// TimingAuto GENIUS timing when every agent of the job has GeniusTiming,
+// else step timing.
+func (c *Config) JobTiming(j Job) sao.Timing {
+	switch c.Timing {
+	case TimingGENIUS:
+		return sao.TimingGENIUS
+	case TimingSteps:
+		return sao.TimingSteps
+	}
+	for _, a := range j.Agents {
+		if !c.Competitors[a].GeniusTiming {
+			return sao.TimingSteps
+		}
+	}
+	return sao.TimingGENIUS
 }
