@@ -117,24 +117,15 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 	medSpec := f.mediator
 	j := tracefile.NewRun(s, protocolStaged, negSpecs, f.seed, pl.Rounds())
 	j.Variant, j.Voters = f.variant, tracefile.ByParty(s.Names(), vspecs)
+	j.Stages = tracefile.StagesOf(s, pl)
 	participants := map[int]bool{}
-	first := 1
 	for _, sg := range pl.Stages {
-		sj := tracefile.Stage{Name: sg.Name, Mechanism: string(sg.Mechanism), Rounds: sg.Rounds, FirstRound: first}
-		first += sg.Rounds
 		for _, p := range sg.Participants {
 			participants[p] = true
-			sj.Participants = append(sj.Participants, s.Parties[p].Name)
 		}
-		if sg.Mechanism == staged.Mediated {
-			if sg.Mediator >= 0 {
-				sj.MediatingParty = s.Parties[sg.Mediator].Name
-			}
-			if medSpec == "" {
-				medSpec = sg.MediatorPolicy
-			}
+		if sg.Mechanism == staged.Mediated && medSpec == "" {
+			medSpec = sg.MediatorPolicy
 		}
-		j.Stages = append(j.Stages, sj)
 	}
 	j.Mediator = medSpec
 	if medSpec != "" {
@@ -191,18 +182,7 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		profs[k], mnames[k], u[k] = ready.Profile(i), s.Parties[i].Name, res.Utilities[i]
 	}
 	rep, aerr := analysis.Analyze(ready.Space(), profs)
-	j.SetResult(s, &res.Result)
-	// The run's reason: the stage mechanism's, or the ratification's.
-	j.Reason, j.Stage, j.StageRound = res.Cause, res.StageName, res.Rounds-offsets[res.Stage]
-	ratified := res.Ratified
-	j.Ratified = &ratified
-	if res.Cause == staged.CauseRatificationFailure && res.Agreement != parley.NoOutcome {
-		j.Agreement = tracefile.Outcome(s.Space, res.Agreement)
-	}
-	j.LockedIssues = []string{}
-	for _, is := range res.Locked {
-		j.LockedIssues = append(j.LockedIssues, s.Space.Issues[is].Name)
-	}
+	j.SetStagedResult(s, res, res.Rounds-offsets[res.Stage])
 	j.MetricsParties = mnames
 	j.SetMetrics(rep, aerr, u)
 	if err := tf.close(j); err != nil {

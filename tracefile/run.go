@@ -3,6 +3,7 @@ package tracefile
 import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 )
 
@@ -66,6 +67,44 @@ func (j *Run) SetResult(s *scenario.Scenario, res *parley.Result) {
 	}
 	if res.Err != nil {
 		j.Error = res.Err.Error()
+	}
+}
+
+// StagesOf describes the stages of pl, whose participants are parties of
+// s, with their first rounds on the run's global clock.
+func StagesOf(s *scenario.Scenario, pl staged.Plan) []Stage {
+	var out []Stage
+	first := 1
+	for _, sg := range pl.Stages {
+		st := Stage{Name: sg.Name, Mechanism: string(sg.Mechanism), Rounds: sg.Rounds, FirstRound: first}
+		first += sg.Rounds
+		for _, p := range sg.Participants {
+			st.Participants = append(st.Participants, s.Parties[p].Name)
+		}
+		if sg.Mechanism == staged.Mediated && sg.Mediator >= 0 {
+			st.MediatingParty = s.Parties[sg.Mediator].Name
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// SetStagedResult fills in how a staged run of s ended: SetResult's
+// fields, then the run's reason (the stage mechanism's or the
+// ratification's), the stage it ended in and its round there
+// (stageRound), whether it was ratified, the signed agreement of a failed
+// ratification and the issues locked between stages.
+func (j *Run) SetStagedResult(s *scenario.Scenario, res *staged.Result, stageRound int) {
+	j.SetResult(s, &res.Result)
+	j.Reason, j.Stage, j.StageRound = res.Cause, res.StageName, stageRound
+	ratified := res.Ratified
+	j.Ratified = &ratified
+	if res.Cause == staged.CauseRatificationFailure && res.Agreement != parley.NoOutcome {
+		j.Agreement = Outcome(s.Space, res.Agreement)
+	}
+	j.LockedIssues = []string{}
+	for _, is := range res.Locked {
+		j.LockedIssues = append(j.LockedIssues, s.Space.Issues[is].Name)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/plan"
+	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/tracefile"
 )
 
@@ -45,5 +47,38 @@ func TestSetResult(t *testing.T) {
 				t.Errorf("run %+v", j)
 			}
 		})
+	}
+}
+
+// TestStaged: the ceasefire's declared stages on the global clock, and a
+// failed ratification keeps the signed agreement and the locked issues.
+func TestStaged(t *testing.T) {
+	s, err := catalog.Builtin("ceasefire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := plan.FromScenario(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages := tracefile.StagesOf(s, pl)
+	if len(stages) != len(pl.Stages) || stages[0].FirstRound != 1 {
+		t.Fatalf("stages %+v", stages)
+	}
+	for k := 1; k < len(stages); k++ {
+		if want := stages[k-1].FirstRound + stages[k-1].Rounds; stages[k].FirstRound != want {
+			t.Errorf("stage %d starts in round %d, want %d", k, stages[k].FirstRound, want)
+		}
+		if stages[k].Mechanism == "mediated" && stages[k].MediatingParty != "US" {
+			t.Errorf("stage %+v: want US mediating", stages[k])
+		}
+	}
+	j := tracefile.NewRun(s, tracefile.ProtocolStaged, []string{"boulware"}, 1, pl.Rounds())
+	res := &staged.Result{Result: parley.Result{Agreement: 7, Reason: parley.ReasonAgreement, Party: -1, Rounds: 50,
+		Utilities: make([]float64, 3), Discounted: make([]float64, 3)}, Cause: staged.CauseRatificationFailure, StageName: "mediated", Locked: []int{0}}
+	j.SetStagedResult(s, res, 10)
+	if j.Reason != "ratification_failed" || j.Agreement == nil || j.Ratified == nil || *j.Ratified || j.Stage != "mediated" || j.StageRound != 10 ||
+		len(j.LockedIssues) != 1 || j.LockedIssues[0] != s.Space.Issues[0].Name {
+		t.Errorf("run %+v", j)
 	}
 }
