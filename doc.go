@@ -29,6 +29,25 @@
 // mechanism can stop; run untrusted code as a remote seat in another
 // process.
 //
+// # Protocol vocabulary
+//
+// The words of a declared protocol (docs/scenario-format.md, "Protocol")
+// are typed here once: a stage's Mechanism, Transition, Carry and Start,
+// a mediated stage's Rule and Info, and the Reason a run ends with. Each
+// has one spelling, written by MarshalText and read by its Parse function
+// and UnmarshalText, which scenario files, traces, JSON and the results
+// database all use. Stage is a declared stage with its parties resolved to
+// indices, and Stage.Check its one validator: scenario checks a file's
+// stages with it, protocol/staged a plan built in Go. They live in the
+// root, not in a protocol package, because Reason is here already (seats
+// see it in Ending), because every package that speaks of stages
+// (scenario, the protocols, plan, experiment, the command) may import the
+// root while scenario may not import the protocols, and because a
+// vocabulary package beside the root would split Reason from its kin. The
+// roles of a mediated negotiation, Voter and Mediator, are declared here
+// for the same reason: the mechanism that calls them and the strategies
+// that implement them meet here without importing each other.
+//
 // The package uses the standard library only; protocols (protocol/...),
 // strategies (strategy/...), formats (scenario/...) and analysis build on it.
 package parley

@@ -125,6 +125,7 @@ type Session struct {
 	Names    []string   // every party's name, in turn order (names are public)
 	Profile  *Profile   // the party's own preferences (a private copy)
 	Deadline int        // rounds allowed (0: only a wall-time limit)
+	Clock    Clock      // how the protocol counts time over its turns (zero when it cannot be known ahead)
 	Protocol string     // e.g. "sao"
 	Rand     *rand.Rand // the party's own seeded random stream
 
@@ -139,6 +140,33 @@ type Session struct {
 // deadline for slow (remote, human) negotiators; in-process strategies may
 // ignore it. Act must return quickly, must not keep st, and must return
 // an error rather than panic.
+//
+// # Determinism
+//
+// An in-process Negotiator must be deterministic: given the same Session
+// (including the same seed behind Session.Rand) and the same sequence of
+// States, it must return the same sequence of Actions. Parley's replays,
+// its resumable tournaments and its claim "the same seed gives the same
+// trace" rest on this. Concretely, Init and Act must not
+//
+//   - draw random numbers from anywhere but Session.Rand (not math/rand's
+//     global functions, crypto/rand or a generator seeded from the clock);
+//   - read the wall clock (time.Now, time.Since) to decide anything: use
+//     State.Time and State.Round, which the protocol computes from the
+//     deadline, or from its injected clock under a wall-time limit;
+//   - depend on the iteration order of a Go map, on goroutine scheduling or
+//     on the addresses of values (sort keys before walking a map);
+//   - share mutable state with other instances (package-level variables,
+//     caches keyed by pointers): two seats of one strategy may run at the
+//     same time in other negotiations of a tournament;
+//   - keep st, or anything inside it, after Act returns: the protocol
+//     reuses its buffers on the next turn (copy what must be remembered).
+//
+// A seat that breaks the contract does not corrupt the mechanism (seats
+// get private views and the mechanism scores from its own copies), but its
+// results cannot be replayed. parleytest.TestNegotiator checks the contract
+// on two runs with one seed. Remote agents and people are not
+// deterministic; traces of their negotiations are records, not replays.
 type Negotiator interface {
 	Init(ctx context.Context, s *Session) error
 	Act(ctx context.Context, st *State) (Action, error)
@@ -194,29 +222,18 @@ const (
 	ReasonRatificationFailed
 )
 
+var reasonNames = newNames("end reason", "agreement", "deadline", "walk_away", "error", "mediator_exit", "ratification_failed")
+
 // String returns the reason's name: "agreement", "deadline", "walk_away",
 // "error", "mediator_exit" or "ratification_failed". Every output (text,
 // traces, JSON, the results database) uses these names.
-func (r Reason) String() string {
-	switch r {
-	case ReasonAgreement:
-		return "agreement"
-	case ReasonDeadline:
-		return "deadline"
-	case ReasonWalkAway:
-		return "walk_away"
-	case ReasonError:
-		return "error"
-	case ReasonMediatorExit:
-		return "mediator_exit"
-	case ReasonRatificationFailed:
-		return "ratification_failed"
-	}
-	return fmt.Sprintf("Reason(%d)", uint8(r))
-}
+func (r Reason) String() string { return reasonNames.name(uint8(r), "Reason") }
 
 // MarshalText writes the reason's name.
-func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+func (r Reason) MarshalText() ([]byte, error) { return reasonNames.marshal(uint8(r), "Reason") }
+
+// UnmarshalText reads a name written by MarshalText.
+func (r *Reason) UnmarshalText(b []byte) error { return unmarshal(r, ParseReason, b) }
 
 // Reasons returns every Reason, in the order reports list them.
 func Reasons() []Reason {
@@ -225,12 +242,8 @@ func Reasons() []Reason {
 
 // ParseReason returns the Reason named s (as written by String).
 func ParseReason(s string) (Reason, error) {
-	for _, r := range Reasons() {
-		if r.String() == s {
-			return r, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown end reason %q", s)
+	v, err := reasonNames.parse(s)
+	return Reason(v), err
 }
 
 // Result is how a negotiation ended.

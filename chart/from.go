@@ -39,7 +39,7 @@ func StagedRunOf(s *scenario.Scenario, specs []string, seed uint64, pl staged.Pl
 	}
 	stages := make([]Stage, len(pl.Stages))
 	for k, sg := range pl.Stages {
-		stages[k] = Stage{Name: sg.Name, Mediated: sg.Mechanism == staged.Mediated}
+		stages[k] = Stage{Name: sg.Name, Mediated: sg.Mechanism == parley.MechanismMediated}
 	}
 	return runFigure(s, specs, seed, stages, moves, &res.Result, stagedEnding(res, stageRound))
 }
@@ -107,10 +107,10 @@ func stagedEnding(res *staged.Result, stageRound int) string {
 	switch {
 	case res.Agreed():
 		return "agreement " + where + ", ratified"
-	case res.Agreement != parley.NoOutcome && res.Cause == staged.CauseRatificationFailure:
+	case res.Agreement != parley.NoOutcome && res.Reason == parley.ReasonRatificationFailed:
 		return "agreement signed " + where + ", not ratified"
 	}
-	return fmt.Sprintf("no agreement (%s) %s", res.Cause, where)
+	return fmt.Sprintf("no agreement (%s) %s", res.Reason, where)
 }
 
 // LeaderboardOf returns the figure of a tournament report: mean utility

@@ -10,10 +10,10 @@ import (
 // TestStagedMoves: stage-local seats become scenario parties, and a
 // mediated stage's proposals go to its mediating party.
 func TestStagedMoves(t *testing.T) {
-	pl := staged.Plan{Stages: []staged.Stage{
-		{Name: "talks", Participants: []int{2, 0}, Mediator: -1, Mechanism: staged.SAO},
-		{Name: "mediated", Participants: []int{0, 2}, Mediator: 1, Mechanism: staged.Mediated},
-		{Name: "anon", Participants: []int{0, 2}, Mediator: -1, Mechanism: staged.Mediated},
+	pl := staged.Plan{Stages: []parley.Stage{
+		{Name: "talks", Participants: []int{2, 0}, Mediator: -1, Mechanism: parley.MechanismAlternatingOffers},
+		{Name: "mediated", Participants: []int{0, 2}, Mediator: 1, Mechanism: parley.MechanismMediated},
+		{Name: "anon", Participants: []int{0, 2}, Mediator: -1, Mechanism: parley.MechanismMediated},
 	}}
 	for _, c := range []struct {
 		k     int

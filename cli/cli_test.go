@@ -481,3 +481,29 @@ func TestRunHelpExamples(t *testing.T) {
 		t.Fatalf("only %d examples ran", ran)
 	}
 }
+
+// TestRunTwoMediatorPolicies: one mediator seat serves every mediated
+// stage, so stages naming different mediator_policy specs are an error
+// (not the first one silently) unless --mediator names the seat's.
+func TestRunTwoMediatorPolicies(t *testing.T) {
+	src, err := os.ReadFile("../catalog/scenarios/ceasefire.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := `    - name: again
+      participants: [RU, UA]
+      mechanism: mediated
+      rounds: 10
+      mediator_policy: hillclimb
+  variants:`
+	two := strings.Replace(string(src), "  variants:", again, 1)
+	file := filepath.Join(t.TempDir(), "two.yaml")
+	if err := os.WriteFile(file, []byte(two), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := exe(t, "run", file)
+	if code != 1 || !strings.Contains(stderr, `mediated stages "mediated" and "again" name different mediator policies ("biased:bias=0.25", "hillclimb")`) {
+		t.Errorf("exit %d, %s", code, stderr)
+	}
+	cli(t, "run", file, "--mediator", "nash")
+}

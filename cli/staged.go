@@ -115,6 +115,11 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		st.Voters[i] = vf()
 	}
 	medSpec := f.mediator
+	if medSpec == "" {
+		if medSpec, err = plan.MediatorPolicy(s, f.variant); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
 	j := tracefile.NewRun(s, protocolStaged, negSpecs, f.seed, pl.Rounds())
 	j.Variant, j.Voters = f.variant, tracefile.ByParty(s.Names(), vspecs)
 	j.Stages = tracefile.StagesOf(s, pl)
@@ -122,9 +127,6 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 	for _, sg := range pl.Stages {
 		for _, p := range sg.Participants {
 			participants[p] = true
-		}
-		if sg.Mechanism == staged.Mediated && medSpec == "" {
-			medSpec = sg.MediatorPolicy
 		}
 	}
 	j.Mediator = medSpec
@@ -212,13 +214,13 @@ func (pg *program) checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, 
 	mediatedStages := 0
 	for _, sg := range pl.Stages {
 		for _, p := range sg.Participants {
-			if sg.Mechanism == staged.Mediated {
+			if sg.Mechanism == parley.MechanismMediated {
 				votes[p] = true
 			} else {
 				negotiates[p] = true
 			}
 		}
-		if sg.Mechanism == staged.Mediated {
+		if sg.Mechanism == parley.MechanismMediated {
 			mediatedStages++
 		}
 	}
@@ -268,18 +270,18 @@ func (pg *program) checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, 
 
 // checkMediatorRule rejects the annealing mediator in a plan where it
 // would never be asked to adopt a rejected proposal: only
-// mediated.RuleMediator consults it, and under any other rule it runs as
+// parley.RuleMediator consults it, and under any other rule it runs as
 // hill-climbing.
 func checkMediatorRule(f runFlags, pl staged.Plan, spec string, m mediated.Mediator) error {
 	if _, ok := m.(*mediator.Anneal); !ok {
 		return nil
 	}
 	for _, sg := range pl.Stages {
-		if sg.Mechanism != staged.Mediated || sg.Mediated.Rule == mediated.RuleMediator {
+		if sg.Mechanism != parley.MechanismMediated || sg.Rule == parley.RuleMediator {
 			continue
 		}
 		err := fmt.Errorf("mediator %q adopts rejected proposals only under rule %q, but stage %q has rule %q, under which it would run as hill-climbing (use hillclimb, or a stage with rule: mediator)",
-			spec, mediated.RuleMediator, sg.Name, sg.Mediated.Rule)
+			spec, parley.RuleMediator, sg.Name, sg.Rule)
 		if f.set("mediator") {
 			return usageError{fmt.Errorf("run: --mediator: %w", err)}
 		}

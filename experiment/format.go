@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/parley-dev/parley"
 )
 
 // f3 writes x with three decimals.
@@ -104,12 +106,14 @@ func WriteTable(w io.Writer, r *Report) error {
 	fmt.Fprintln(w)
 
 	head = []string{"ARM"}
-	head = append(head, Reasons()...)
+	for _, c := range parley.Reasons() {
+		head = append(head, c.String())
+	}
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for i := range r.Arms {
 		a := &r.Arms[i]
 		row := []string{a.Name}
-		for _, c := range Reasons() {
+		for _, c := range parley.Reasons() {
 			row = append(row, strconv.Itoa(a.Breakdown[c]))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
@@ -119,7 +123,7 @@ func WriteTable(w io.Writer, r *Report) error {
 	}
 	for i := range r.Arms {
 		if a := &r.Arms[i]; a.FirstError != "" {
-			fmt.Fprintf(w, "note: %d runs of %s failed; the first: %s\n", a.Breakdown[CauseError], a.Name, a.FirstError)
+			fmt.Fprintf(w, "note: %d runs of %s failed; the first: %s\n", a.Breakdown[parley.ReasonError], a.Name, a.FirstError)
 		}
 	}
 	if len(r.Comparisons) == 0 {
@@ -185,8 +189,8 @@ func WriteCSV(w io.Writer, r *Report) error {
 	head = append(head, pnames...)
 	head = append(head, "runs", "agreement_rate", "agreement_rate_low", "agreement_rate_high",
 		"ratified_rate", "ratified_rate_low", "ratified_rate_high")
-	for _, c := range Reasons() {
-		head = append(head, "reason_"+c)
+	for _, c := range parley.Reasons() {
+		head = append(head, "reason_"+c.String())
 	}
 	head = append(head, "rounds_to_agreement", "issues_locked")
 	for _, p := range r.Parties {
@@ -229,7 +233,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		row = append(row, strconv.Itoa(a.Runs))
 		row = append(row, estCSV3(a.AgreementRate)...)
 		row = append(row, estCSV3(a.RatifiedRate)...)
-		for _, c := range Reasons() {
+		for _, c := range parley.Reasons() {
 			row = append(row, strconv.Itoa(a.Breakdown[c]))
 		}
 		row = append(row, estCSV(a.RoundsToAgreement), g(a.IssuesLocked))
@@ -311,7 +315,7 @@ func WriteRunsCSV(w io.Writer, r *Report) error {
 			row := []string{a.Name, strconv.Itoa(rec.Run), strconv.FormatUint(rec.Seed, 10)}
 			row = append(row, pad(rec.Negotiators, len(r.Negotiators))...)
 			row = append(row, pad(rec.Voters, len(r.Negotiators))...)
-			row = append(row, strconv.FormatBool(rec.Agreed), strconv.FormatBool(rec.Ratified), rec.Reason, rec.Stage,
+			row = append(row, strconv.FormatBool(rec.Agreed), strconv.FormatBool(rec.Ratified), rec.Reason.String(), rec.Stage,
 				strconv.Itoa(rec.Rounds), g(rec.Time), strconv.Itoa(rec.Locked))
 			for _, x := range rec.Utility {
 				row = append(row, g(x))

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/scenario"
 )
 
@@ -48,9 +49,18 @@ var paramKinds = []paramKind{
 	{name: "rounds", stage: true, number: true, integer: true, lo: 1, hi: 1_000_000, meaning: "the stage's round budget (in every variant that uses the stage)"},
 	{name: "noise", stage: true, number: true, lo: 0, hi: 1, meaning: "the noise on declared profiles (info: declared)"},
 	{name: "on_walk_away_next", stage: true, number: true, lo: 0, hi: 1, meaning: "the probability that a walk-away moves on to the next stage"},
-	{name: "info", stage: true, words: []string{scenario.InfoNone, scenario.InfoDeclared, scenario.InfoFull, scenario.InfoNothing}, meaning: "what the mediator sees (none and full also set the noise to 0)"},
-	{name: "rule", stage: true, words: []string{scenario.RuleUnanimous, scenario.RuleMajority, scenario.RuleMediator}, meaning: "the voting rule"},
-	{name: "carry", stage: true, words: []string{scenario.CarryNone, scenario.CarryBestAcceptable, scenario.CarryPartialIssues}, meaning: "what the stage hands over"},
+	{name: "info", stage: true, words: words(parley.InfoNone, parley.InfoDeclared, parley.InfoFull, parley.InfoNothing), meaning: "what the mediator sees (none and full also set the noise to 0)"},
+	{name: "rule", stage: true, words: words(parley.RuleUnanimous, parley.RuleMajority, parley.RuleMediator), meaning: "the voting rule"},
+	{name: "carry", stage: true, words: words(parley.CarryNone, parley.CarryBestAcceptable, parley.CarryPartialIssues), meaning: "what the stage hands over"},
+}
+
+// words returns the names of values of the protocol vocabulary.
+func words[T fmt.Stringer](vs ...T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.String()
+	}
+	return out
 }
 
 func lookupParam(name string) *paramKind {
@@ -184,7 +194,7 @@ func checkBiasTarget(s *scenario.Scenario, party string) error {
 	}
 	n := 0
 	for _, st := range s.Protocol.Stages {
-		if st.Mechanism == scenario.MechanismMediated && st.Mediator == party {
+		if st.Mechanism == parley.MechanismMediated && st.Mediator == party {
 			n++
 			if name, _, _ := strings.Cut(st.MediatorPolicy, ":"); strings.TrimSpace(name) != "biased" {
 				return fmt.Errorf("stage %q: %s mediates with policy %q, which has no bias (want biased:bias=...)", st.Name, party, st.MediatorPolicy)
@@ -338,18 +348,30 @@ func apply(c *scenario.Scenario, p Param, v string) error {
 		case "on_walk_away_next":
 			st.OnWalkAwayNext = x
 		case "info":
-			st.Info = v
-			if v != scenario.InfoDeclared {
+			info, err := parley.ParseInfo(v)
+			if err != nil {
+				return err
+			}
+			st.Info = info
+			if info != parley.InfoDeclared {
 				st.Noise = 0 // noise is for declared profiles only
 			}
 		case "rule":
-			st.Rule = v
+			rule, err := parley.ParseRule(v)
+			if err != nil {
+				return err
+			}
+			st.Rule = rule
 		case "carry":
-			st.Carry = v
+			carry, err := parley.ParseCarry(v)
+			if err != nil {
+				return err
+			}
+			st.Carry = carry
 			for vi := range c.Protocol.Variants {
 				for si := range c.Protocol.Variants[vi].Steps {
 					if c.Protocol.Variants[vi].Steps[si].Stage == p.Target {
-						c.Protocol.Variants[vi].Steps[si].Carry = ""
+						c.Protocol.Variants[vi].Steps[si].Carry = nil
 					}
 				}
 			}
@@ -373,7 +395,7 @@ func apply(c *scenario.Scenario, p Param, v string) error {
 	case "bias":
 		for si := range c.Protocol.Stages {
 			st := &c.Protocol.Stages[si]
-			if st.Mechanism == scenario.MechanismMediated && st.Mediator == p.Target {
+			if st.Mechanism == parley.MechanismMediated && st.Mediator == p.Target {
 				spec, err := setSpecParam(st.MediatorPolicy, "bias", v)
 				if err != nil {
 					return fmt.Errorf("stage %q: %w", st.Name, err)

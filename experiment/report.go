@@ -3,44 +3,27 @@ package experiment
 import (
 	"fmt"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/experiment/stats"
-	"github.com/parley-dev/parley/protocol/staged"
-)
-
-// Why a run ended (the Cause of a staged run, named as parley.Reason
-// names it in every output).
-const (
-	CauseAgreement           = staged.CauseAgreement           // signed and ratified
-	CauseDeadline            = staged.CauseDeadline            // the round budget ran out
-	CauseWalkAway            = staged.CauseWalkAway            // a party walked away
-	CauseMediatorExit        = staged.CauseMediatorExit        // the mediator stepped back
-	CauseRatificationFailure = staged.CauseRatificationFailure // signed, then rejected at home
-	CauseError               = staged.CauseError               // a strategy failed
 )
 
 // ReportSchema is the schema name of a Report's JSON (docs/mediation.md).
 const ReportSchema = "parley.experiment/2"
 
-// Reasons returns every reason a run can end with, in report order: the
-// parley.Reason names.
-func Reasons() []string {
-	return []string{CauseAgreement, CauseDeadline, CauseWalkAway, CauseMediatorExit, CauseRatificationFailure, CauseError}
-}
-
 // Record is what one run measured. Utility vectors list
 // every party of the scenario in order, the mediator included.
 type Record struct {
-	Run         int      `json:"run"`         // run index, from 0
-	Seed        uint64   `json:"seed"`        // the run's seed (the same in every arm)
-	Negotiators []string `json:"negotiators"` // strategy of each seated party, in Report.Seated order
-	Voters      []string `json:"voters"`      // voter strategy of each seated party
-	Agreed      bool     `json:"agreed"`      // an agreement was signed (ratified or not)
-	Ratified    bool     `json:"ratified"`    // ... and ratified
-	Reason      string   `json:"reason"`      // why it ended: one of Reasons()
-	Stage       string   `json:"stage"`       // the stage in which the run ended
-	Rounds      int      `json:"rounds"`      // global round in which it ended, from 1
-	Time        float64  `json:"time"`        // normalised time when it ended
-	Locked      int      `json:"locked"`      // issues locked by a partial_issues carry-over
+	Run         int           `json:"run"`         // run index, from 0
+	Seed        uint64        `json:"seed"`        // the run's seed (the same in every arm)
+	Negotiators []string      `json:"negotiators"` // strategy of each seated party, in Report.Seated order
+	Voters      []string      `json:"voters"`      // voter strategy of each seated party
+	Agreed      bool          `json:"agreed"`      // an agreement was signed (ratified or not)
+	Ratified    bool          `json:"ratified"`    // ... and ratified
+	Reason      parley.Reason `json:"reason"`      // why it ended
+	Stage       string        `json:"stage"`       // the stage in which the run ended
+	Rounds      int           `json:"rounds"`      // global round in which it ended, from 1
+	Time        float64       `json:"time"`        // normalised time when it ended
+	Locked      int           `json:"locked"`      // issues locked by a partial_issues carry-over
 	// Utility is each party's undiscounted utility: of the agreement when
 	// it was ratified, else what the protocol gives (its reservation value
 	// r(t) at the end).
@@ -84,11 +67,11 @@ type Arm struct {
 	// ("" without one); Report.MediatingParty is the party it mediates as.
 	Mediator string `json:"mediator,omitempty"`
 
-	Agreements    int            `json:"agreements"`     // signed agreements
-	AgreementRate Estimate       `json:"agreement_rate"` // Wilson 95%
-	Ratified      int            `json:"ratified"`
-	RatifiedRate  Estimate       `json:"ratified_rate"` // Wilson 95%
-	Breakdown     map[string]int `json:"breakdown"`     // reason → runs, every reason listed
+	Agreements    int                   `json:"agreements"`     // signed agreements
+	AgreementRate Estimate              `json:"agreement_rate"` // Wilson 95%
+	Ratified      int                   `json:"ratified"`
+	RatifiedRate  Estimate              `json:"ratified_rate"` // Wilson 95%
+	Breakdown     map[parley.Reason]int `json:"breakdown"`     // reason → runs, every reason listed
 
 	// RoundsToAgreement is over the runs with a signed agreement.
 	RoundsToAgreement Estimate `json:"rounds_to_agreement"`
@@ -148,8 +131,8 @@ type Comparison struct {
 func summarize(a *Arm, recs []Record, names []string, med int) error {
 	n := len(recs)
 	a.Runs, a.records = n, recs
-	a.Breakdown = make(map[string]int, len(Reasons()))
-	for _, c := range Reasons() {
+	a.Breakdown = make(map[parley.Reason]int, len(parley.Reasons()))
+	for _, c := range parley.Reasons() {
 		a.Breakdown[c] = 0
 	}
 	var rounds []float64
@@ -164,7 +147,7 @@ func summarize(a *Arm, recs []Record, names []string, med int) error {
 		if r.Ratified {
 			a.Ratified++
 		}
-		if r.Reason == CauseError && a.FirstError == "" {
+		if r.Reason == parley.ReasonError && a.FirstError == "" {
 			a.FirstError = fmt.Sprintf("run %d: %s", r.Run, r.Err)
 		}
 		a.Breakdown[r.Reason]++

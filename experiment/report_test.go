@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley"
 )
 
 // synthRecords makes n runs of a two-negotiator, one-mediator scenario:
@@ -18,11 +20,11 @@ func synthRecords(seed uint64, n int, pAgree, shift float64) []Record {
 	for i := range recs {
 		agreed := r.Float64() < pAgree
 		u := []float64{0.5, 0.5, 0.2}
-		cause := CauseDeadline
+		cause := parley.ReasonDeadline
 		rounds := 120
 		if agreed {
 			u = []float64{0.55 + 0.1*r.Float64() + shift, 0.55 + 0.1*r.Float64(), 0.8}
-			cause, rounds = CauseAgreement, 40+r.IntN(80)
+			cause, rounds = parley.ReasonAgreement, 40+r.IntN(80)
 		}
 		recs[i] = Record{Run: i, Agreed: agreed, Ratified: agreed, Reason: cause, Rounds: rounds, Time: float64(rounds) / 120,
 			Utility: u, Discounted: u, Advantage: []float64{u[0] - 0.5, u[1] - 0.5, u[2] - 0.2},
@@ -74,7 +76,7 @@ func TestIdenticalArmsRigged(t *testing.T) {
 		}
 	}
 	a := r.Arms[0]
-	if a.Runs != 400 || a.Agreements != a.Breakdown[CauseAgreement] || a.Agreements+a.Breakdown[CauseDeadline] != 400 {
+	if a.Runs != 400 || a.Agreements != a.Breakdown[parley.ReasonAgreement] || a.Agreements+a.Breakdown[parley.ReasonDeadline] != 400 {
 		t.Errorf("counts: %+v", a)
 	}
 	if ar := a.AgreementRate; !(ar.HasCI && ar.Low < ar.Mean && ar.Mean < ar.High && ar.N == 400) {
@@ -98,15 +100,15 @@ func TestIdenticalArmsRigged(t *testing.T) {
 
 // TestSummaryHand checks a four-run arm entirely by hand.
 func TestSummaryHand(t *testing.T) {
-	mk := func(agreed bool, cause string, u0, u1 float64) Record {
-		return Record{Agreed: agreed, Ratified: agreed && cause == CauseAgreement, Reason: cause, Rounds: 10,
+	mk := func(agreed bool, cause parley.Reason, u0, u1 float64) Record {
+		return Record{Agreed: agreed, Ratified: agreed && cause == parley.ReasonAgreement, Reason: cause, Rounds: 10,
 			Utility: []float64{u0, u1, 0}, Discounted: []float64{u0, u1, 0}, Advantage: []float64{0, 0, 0}, Welfare: u0 + u1}
 	}
 	recs := []Record{
-		mk(true, CauseAgreement, 0.6, 0.6),
-		mk(true, CauseRatificationFailure, 0.5, 0.5),
-		mk(false, CauseWalkAway, 0.5, 0.5),
-		mk(false, CauseMediatorExit, 0.5, 0.3),
+		mk(true, parley.ReasonAgreement, 0.6, 0.6),
+		mk(true, parley.ReasonRatificationFailed, 0.5, 0.5),
+		mk(false, parley.ReasonWalkAway, 0.5, 0.5),
+		mk(false, parley.ReasonMediatorExit, 0.5, 0.3),
 	}
 	var a Arm
 	if err := summarize(&a, recs, synthNames, -1); err != nil {
@@ -115,7 +117,7 @@ func TestSummaryHand(t *testing.T) {
 	if a.Agreements != 2 || a.Ratified != 1 || a.AgreementRate.Mean != 0.5 || a.RatifiedRate.Mean != 0.25 {
 		t.Errorf("rates: %+v", a)
 	}
-	want := map[string]int{CauseAgreement: 1, CauseRatificationFailure: 1, CauseWalkAway: 1, CauseMediatorExit: 1, CauseDeadline: 0, CauseError: 0}
+	want := map[parley.Reason]int{parley.ReasonAgreement: 1, parley.ReasonRatificationFailed: 1, parley.ReasonWalkAway: 1, parley.ReasonMediatorExit: 1, parley.ReasonDeadline: 0, parley.ReasonError: 0}
 	for k, v := range want {
 		if a.Breakdown[k] != v {
 			t.Errorf("breakdown[%s] = %d, want %d", k, a.Breakdown[k], v)
@@ -171,13 +173,13 @@ func TestWriters(t *testing.T) {
 // TestFirstError: a failing run is counted as "error" and its message kept.
 func TestFirstError(t *testing.T) {
 	recs := synthRecords(1, 4, 0.5, 0)
-	recs[2].Reason, recs[2].Agreed, recs[2].Ratified, recs[2].Err = CauseError, false, false, "mediator: boom"
-	recs[3].Reason, recs[3].Agreed, recs[3].Ratified, recs[3].Err = CauseError, false, false, "later"
+	recs[2].Reason, recs[2].Agreed, recs[2].Ratified, recs[2].Err = parley.ReasonError, false, false, "mediator: boom"
+	recs[3].Reason, recs[3].Agreed, recs[3].Ratified, recs[3].Err = parley.ReasonError, false, false, "later"
 	var a Arm
 	if err := summarize(&a, recs, synthNames, 2); err != nil {
 		t.Fatal(err)
 	}
-	if a.Breakdown[CauseError] != 2 || a.FirstError != "run 2: mediator: boom" {
+	if a.Breakdown[parley.ReasonError] != 2 || a.FirstError != "run 2: mediator: boom" {
 		t.Errorf("breakdown %v, first error %q", a.Breakdown, a.FirstError)
 	}
 	var b bytes.Buffer

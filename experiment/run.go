@@ -218,21 +218,20 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 			return nil, fmt.Errorf("experiment: arm %q: %w", t.Name, err)
 		}
 		a := &prepared{t: t, plan: pl, profiles: ready.Profiles()}
-		spec := ""
+		spec, err := plan.MediatorPolicy(t.Scenario, t.Variant)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: arm %q: %w", t.Name, err)
+		}
 		for _, st := range pl.Stages {
 			for _, p := range st.Participants {
 				seated[p] = true
 			}
-			if st.Mechanism != staged.Mediated {
+			if st.Mechanism != parley.MechanismMediated {
 				continue
 			}
 			if st.Mediator >= 0 && med < 0 {
 				med = st.Mediator
 			}
-			if spec != "" && st.MediatorPolicy != spec {
-				return nil, fmt.Errorf("experiment: arm %q: mediated stages with different mediator policies (%q, %q) share one mediator seat", t.Name, spec, st.MediatorPolicy)
-			}
-			spec = st.MediatorPolicy
 			if len(cfg.Pool.Voters) == 0 {
 				return nil, fmt.Errorf("experiment: arm %q has a mediated stage (%q) but the pool has no voters", t.Name, st.Name)
 			}
@@ -473,8 +472,8 @@ func (w *worker) run(ctx context.Context, a *prepared, arm, i int, neg []int, cf
 		return fmt.Errorf("experiment: arm %q, run %d: %w", a.t.Name, i, err)
 	}
 	rec.Run, rec.Seed = i, seed
-	rec.Reason, rec.Ratified = res.Cause, res.Ratified
-	rec.Agreed = res.Agreement != parley.NoOutcome && (res.Cause == staged.CauseAgreement || res.Cause == staged.CauseRatificationFailure)
+	rec.Reason, rec.Ratified = res.Reason, res.Ratified
+	rec.Agreed = res.Agreement != parley.NoOutcome && (res.Reason == parley.ReasonAgreement || res.Reason == parley.ReasonRatificationFailed)
 	rec.Stage, rec.Rounds, rec.Time, rec.Locked = res.StageName, res.Rounds, res.Time, len(res.Locked)
 	rec.Utility = slices.Clone(res.Utilities)
 	rec.Discounted = slices.Clone(res.Discounted)

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/strategy/mediator"
@@ -97,10 +99,10 @@ func TestCommonRandomNumbers(t *testing.T) {
 	}
 	for _, a := range r.Arms {
 		n := 0
-		for _, c := range Reasons() {
+		for _, c := range parley.Reasons() {
 			n += a.Breakdown[c]
 		}
-		if n != a.Runs || a.Breakdown[CauseAgreement] != a.Ratified {
+		if n != a.Runs || a.Breakdown[parley.ReasonAgreement] != a.Ratified {
 			t.Errorf("arm %s: breakdown %v for %d runs, %d ratified", a.Name, a.Breakdown, a.Runs, a.Ratified)
 		}
 		for _, rec := range a.Records() {
@@ -175,9 +177,13 @@ func TestSweepSmall(t *testing.T) {
 	if len(r.Parameters) != 1 || r.Parameters[0].Name != "US.bias" {
 		t.Errorf("parameters %+v", r.Parameters)
 	}
+	// Each cell's mediator seat is built from its own mediator_policy.
+	if r.Arms[0].Mediator != "biased:bias=0" || r.Arms[1].Mediator != "biased:bias=1" {
+		t.Errorf("mediators %q, %q", r.Arms[0].Mediator, r.Arms[1].Mediator)
+	}
 	a, b := r.Arms[0].Records(), r.Arms[1].Records()
 	for i := range a {
-		if a[i].Stage == "bilateral" && a[i].Reason == CauseAgreement && !reflect.DeepEqual(a[i].Utility, b[i].Utility) {
+		if a[i].Stage == "bilateral" && a[i].Reason == parley.ReasonAgreement && !reflect.DeepEqual(a[i].Utility, b[i].Utility) {
 			t.Errorf("run %d ended in the bilateral stage under both biases but differs: %v vs %v", i, a[i].Utility, b[i].Utility)
 		}
 	}
@@ -225,5 +231,18 @@ func TestProgress(t *testing.T) {
 		if d != int64(i) || totals[i] != want {
 			t.Fatalf("call %d: %d of %d, want %d of %d", i, d, totals[i], i, want)
 		}
+	}
+}
+
+// TestMediatorPolicies: one mediator seat serves every mediated stage of
+// an arm, so stages naming different mediator policies are an error.
+func TestMediatorPolicies(t *testing.T) {
+	s := cloneScenario(ceasefire(t))
+	again := s.Protocol.Stages[s.Protocol.Stage("mediated")]
+	again.Name, again.MediatorPolicy = "again", "hillclimb"
+	s.Protocol.Stages = append(s.Protocol.Stages, again)
+	_, err := Run(context.Background(), "sequencing", []Treatment{{Name: "two", Scenario: s}}, testConfig(t, 1, 1))
+	if err == nil || !strings.Contains(err.Error(), `arm "two": plan: scenario ceasefire: mediated stages "mediated" and "again" name different mediator policies`) {
+		t.Errorf("err = %v", err)
 	}
 }

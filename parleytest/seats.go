@@ -290,7 +290,7 @@ func TestMediated(t *testing.T, profiles ...*parley.Profile) {
 	for i := range names {
 		names[i] = fmt.Sprintf("party%d", i)
 	}
-	runMed := func(info mediated.Info, voters []mediated.Voter, med mediated.Mediator, seed uint64) ([]parley.Event, *parley.Result) {
+	runMed := func(info parley.Info, voters []mediated.Voter, med mediated.Mediator, seed uint64) ([]parley.Event, *parley.Result) {
 		t.Helper()
 		var trace []parley.Event
 		m, err := mediated.New(profiles, names, nil, mediated.Options{Rounds: conformanceDeadline, Info: info,
@@ -313,7 +313,7 @@ func TestMediated(t *testing.T, profiles ...*parley.Profile) {
 	}
 
 	t.Run("votes-are-the-mediators", func(t *testing.T) {
-		for _, info := range []mediated.Info{mediated.InfoNone, mediated.InfoNothing, mediated.InfoFull} {
+		for _, info := range []parley.Info{parley.InfoNone, parley.InfoNothing, parley.InfoFull} {
 			vs := make([]mediated.Voter, n)
 			spies := make([]*voteSpy, n)
 			for i := range vs {
@@ -327,7 +327,7 @@ func TestMediated(t *testing.T, profiles ...*parley.Profile) {
 					t.Errorf("info %v: voter %d saw other parties' votes", info, i)
 				}
 			}
-			if wantVotes := info != mediated.InfoNothing; med.sawVotes != wantVotes {
+			if wantVotes := info != parley.InfoNothing; med.sawVotes != wantVotes {
 				t.Errorf("info %v: the mediator saw votes: %v, want %v", info, med.sawVotes, wantVotes)
 			}
 		}
@@ -335,7 +335,7 @@ func TestMediated(t *testing.T, profiles ...*parley.Profile) {
 
 	t.Run("vandal-seats", func(t *testing.T) {
 		before := snapshot(profiles)
-		for _, info := range []mediated.Info{mediated.InfoNone, mediated.InfoFull} {
+		for _, info := range []parley.Info{parley.InfoNone, parley.InfoFull} {
 			wantTrace, wantRes := runMed(info, honestVoters(), &RandomMediator{}, 2)
 			want := outcomeOf(wantRes)
 			for seat := -1; seat < n; seat++ {

@@ -28,8 +28,8 @@ func ExampleFromScenario() {
 		fmt.Println()
 	}
 	// Output:
-	// bilateral_only: bilateral sao(120)
+	// bilateral_only: bilateral alternating_offers(120)
 	// mediated_from_start: mediated mediated(120)
-	// bilateral_then_mediated: bilateral sao(40) mediated mediated(80)
-	// mediated_then_bilateral: mediated mediated(40) bilateral sao(80)
+	// bilateral_then_mediated: bilateral alternating_offers(40) mediated mediated(80)
+	// mediated_then_bilateral: mediated mediated(40) bilateral alternating_offers(80)
 }

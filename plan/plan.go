@@ -1,23 +1,23 @@
 // Package plan turns the protocol a scenario declares (scenario.Protocol:
 // stages and variants, docs/scenario-format.md) into a runnable
-// staged.Plan, resolving party and reference names to indices and outcomes.
+// staged.Plan, and says which mediator strategy its mediated stages ask
+// for.
 package plan
 
 import (
 	"fmt"
-	"strings"
 
-	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 )
 
 // FromScenario returns the staged plan of s's protocol: the named variant,
-// or with variant "" the stages in their declared order. Party names become
-// indices into s.Parties; a mediated stage without a mediator gets
-// Mediator -1; start "reference:NAME" becomes the reference's outcome.
-// The plan's MediatorPolicy fields carry the stages' mediator specs for the
-// caller to build seats from. A scenario without a protocol is an error.
+// or with variant "" the stages in their declared order, with party and
+// reference names resolved (scenario.Protocol.Plan). It does not check the
+// protocol again: a loaded scenario has passed scenario.Protocol.Validate,
+// and staged.Run holds a plan built in Go to the same rules
+// (parley.Stage.Check). A scenario without a protocol is an error.
 func FromScenario(s *scenario.Scenario, variant string) (staged.Plan, error) {
 	if s == nil {
 		return staged.Plan{}, fmt.Errorf("plan: no scenario")
@@ -25,22 +25,11 @@ func FromScenario(s *scenario.Scenario, variant string) (staged.Plan, error) {
 	if s.Protocol == nil {
 		return staged.Plan{}, fmt.Errorf("plan: scenario %s declares no protocol", s.Name)
 	}
-	if err := s.Protocol.Validate(s); err != nil {
-		return staged.Plan{}, fmt.Errorf("plan: %w", err)
-	}
-	stages, err := s.Protocol.Resolve(variant)
+	stages, err := s.Protocol.Plan(s, variant)
 	if err != nil {
 		return staged.Plan{}, fmt.Errorf("plan: %w", err)
 	}
-	var p staged.Plan
-	for _, st := range stages {
-		out, err := stage(s, st)
-		if err != nil {
-			return staged.Plan{}, fmt.Errorf("plan: scenario %s: stage %q: %w", s.Name, st.Name, err)
-		}
-		p.Stages = append(p.Stages, out)
-	}
-	return p, nil
+	return staged.Plan{Stages: stages}, nil
 }
 
 // Variants returns the names of s's protocol variants in file order (nil
@@ -56,71 +45,29 @@ func Variants(s *scenario.Scenario) []string {
 	return names
 }
 
-func stage(s *scenario.Scenario, st scenario.Stage) (staged.Stage, error) {
-	out := staged.Stage{Name: st.Name, Mediator: -1, Rounds: st.Rounds, OnWalkAwayNext: st.OnWalkAwayNext,
-		Transition:     staged.Transition{Kind: st.Transition.Kind, K: st.Transition.K},
-		MediatorPolicy: st.MediatorPolicy}
-	if out.Transition.Kind == "" {
-		out.Transition.Kind = staged.Deadline
+// MediatorPolicy returns the mediator strategy spec (mediator_policy) of
+// the mediated stages of s's protocol variant ("" for the default): one
+// seat mediates every mediated stage of a run, so stages that name
+// different specs are an error. It returns "" when no mediated stage names
+// one (the caller's default applies) or there is no mediated stage.
+func MediatorPolicy(s *scenario.Scenario, variant string) (string, error) {
+	if s == nil || s.Protocol == nil {
+		return "", nil
 	}
-	for _, name := range st.Participants {
-		i := s.Party(name)
-		if i < 0 {
-			return out, fmt.Errorf("no party called %q", name)
-		}
-		out.Participants = append(out.Participants, i)
-	}
-	switch st.Carry {
-	case "", scenario.CarryNone:
-		out.Carry = staged.CarryNone
-	case scenario.CarryBestAcceptable:
-		out.Carry = staged.CarryBestAcceptable
-	case scenario.CarryPartialIssues:
-		out.Carry = staged.CarryPartialIssues
-	default:
-		return out, fmt.Errorf("unknown carry %q", st.Carry)
-	}
-	switch {
-	case st.Start == "", st.Start == scenario.StartCarry:
-	case st.Start == scenario.StartRandom:
-		out.StartRandom = true
-	case strings.HasPrefix(st.Start, scenario.StartReference):
-		name := strings.TrimPrefix(st.Start, scenario.StartReference)
-		found := false
-		for _, r := range s.References {
-			if r.Name == name {
-				out.StartReference, out.HasStartReference, found = r.Outcome, true, true
-				break
-			}
-		}
-		if !found {
-			return out, fmt.Errorf("start names no reference %q", name)
-		}
-	default:
-		return out, fmt.Errorf("unknown start %q", st.Start)
-	}
-	switch st.Mechanism {
-	case scenario.MechanismAlternatingOffers:
-		out.Mechanism = staged.SAO
-		return out, nil
-	case scenario.MechanismMediated:
-		out.Mechanism = staged.Mediated
-	default:
-		return out, fmt.Errorf("unknown mechanism %q", st.Mechanism)
-	}
-	if st.Mediator != "" {
-		if out.Mediator = s.Party(st.Mediator); out.Mediator < 0 {
-			return out, fmt.Errorf("no party called %q", st.Mediator)
-		}
-	}
-	rule, err := mediated.ParseRule(st.Rule)
+	stages, err := s.Protocol.Resolve(variant)
 	if err != nil {
-		return out, err
+		return "", fmt.Errorf("plan: %w", err)
 	}
-	info, err := mediated.ParseInfo(st.Info)
-	if err != nil {
-		return out, err
+	spec, from := "", ""
+	for _, st := range stages {
+		if st.Mechanism != parley.MechanismMediated || st.MediatorPolicy == "" {
+			continue
+		}
+		if spec != "" && st.MediatorPolicy != spec {
+			return "", fmt.Errorf("plan: scenario %s: mediated stages %q and %q name different mediator policies (%q, %q), but one mediator seat serves them all",
+				s.Name, from, st.Name, spec, st.MediatorPolicy)
+		}
+		spec, from = st.MediatorPolicy, st.Name
 	}
-	out.Mediated = mediated.Options{Rounds: st.Rounds, Rule: rule, Info: info, Noise: st.Noise, NoFinalVote: st.NoFinalVote}
-	return out, nil
+	return spec, nil
 }

@@ -29,10 +29,9 @@ func ceasefire(t testing.TB) *scenario.Scenario {
 func describe(p staged.Plan) string {
 	var out []string
 	for _, st := range p.Stages {
-		d := fmt.Sprintf("%s %s %v r%d %s %s", st.Name, st.Mechanism, st.Participants, st.Rounds, st.Transition.Kind, st.Carry)
-		if st.Mechanism == staged.Mediated {
-			d += fmt.Sprintf(" med%d %s %s noise%v random%v policy=%s", st.Mediator, st.Mediated.Rule, st.Mediated.Info,
-				st.Mediated.Noise, st.StartRandom, st.MediatorPolicy)
+		d := fmt.Sprintf("%s %s %v r%d %s %s", st.Name, st.Mechanism.Protocol(), st.Participants, st.Rounds, st.Transition.Kind, st.Carry)
+		if st.Mechanism == parley.MechanismMediated {
+			d += fmt.Sprintf(" med%d %s %s noise%v start=%s", st.Mediator, st.Rule, st.Info, st.Noise, st.Start)
 		}
 		if st.OnWalkAwayNext != 0 {
 			d += fmt.Sprintf(" walk%v", st.OnWalkAwayNext)
@@ -45,13 +44,13 @@ func describe(p staged.Plan) string {
 func TestCeasefireVariants(t *testing.T) {
 	s := ceasefire(t)
 	bil := "bilateral sao [0 1] r%d deadline partial_issues walk0.7"
-	med := "mediated mediated [0 1] r%d deadline best_acceptable med2 unanimous declared noise0.1 random%v policy=biased:bias=0.25"
+	med := "mediated mediated [0 1] r%d deadline best_acceptable med2 unanimous declared noise0.1 start=%s"
 	for _, tc := range []struct{ variant, want string }{
-		{"", fmt.Sprintf(bil, 40) + " | " + fmt.Sprintf(med, 80, false)},
-		{"bilateral_then_mediated", fmt.Sprintf(bil, 40) + " | " + fmt.Sprintf(med, 80, false)},
+		{"", fmt.Sprintf(bil, 40) + " | " + fmt.Sprintf(med, 80, "carry")},
+		{"bilateral_then_mediated", fmt.Sprintf(bil, 40) + " | " + fmt.Sprintf(med, 80, "carry")},
 		{"bilateral_only", fmt.Sprintf(bil, 120)},
-		{"mediated_from_start", fmt.Sprintf(med, 120, true)},
-		{"mediated_then_bilateral", fmt.Sprintf(med, 40, false) + " | " + fmt.Sprintf(bil, 80)},
+		{"mediated_from_start", fmt.Sprintf(med, 120, "random")},
+		{"mediated_then_bilateral", fmt.Sprintf(med, 40, "carry") + " | " + fmt.Sprintf(bil, 80)},
 	} {
 		p, err := plan.FromScenario(s, tc.variant)
 		if err != nil {
@@ -63,7 +62,7 @@ func TestCeasefireVariants(t *testing.T) {
 		if p.Rounds() != 120 {
 			t.Errorf("%q: %d rounds, want 120", tc.variant, p.Rounds())
 		}
-		if err := p.Validate(len(s.Parties), s.Space); err != nil {
+		if err := p.Validate(s.Names(), s.Space); err != nil {
 			t.Errorf("%q: %v", tc.variant, err)
 		}
 	}
@@ -77,8 +76,21 @@ func TestFromScenarioErrors(t *testing.T) {
 	if _, err := plan.FromScenario(s, "trilateral"); err == nil || !strings.Contains(err.Error(), `unknown variant "trilateral"`) {
 		t.Errorf("unknown variant: %v", err)
 	}
+	s.Protocol.Stages[1].Mediator = "EU"
+	if _, err := plan.FromScenario(s, ""); err == nil || !strings.Contains(err.Error(), `protocol.stages[1].mediator: stage "mediated": no party called "EU"`) {
+		t.Errorf("unknown mediator: %v", err)
+	}
+	if _, err := plan.FromScenario(s, "mediated_from_start"); err == nil || !strings.Contains(err.Error(), `protocol.variants.mediated_from_start[0].mediator: stage "mediated": no party called "EU"`) {
+		t.Errorf("unknown mediator in a variant: %v", err)
+	}
+	// A protocol broken in Go after loading is not checked again here:
+	// staged.Run holds the plan to the same rules (parley.Stage.Check).
 	s.Protocol.Stages[1].Mediator = "UA"
-	if _, err := plan.FromScenario(s, ""); err == nil || !strings.Contains(err.Error(), `protocol.stages[1].mediator: stage "mediated": mediator "UA" is also participant 2`) {
+	p, err := plan.FromScenario(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Validate(s.Names(), s.Space); err == nil || !strings.Contains(err.Error(), `staged: stages[1]: mediator: stage "mediated": mediator "UA" is also participant 2`) {
 		t.Errorf("mediator participant: %v", err)
 	}
 	s.Protocol = nil
@@ -93,14 +105,40 @@ func TestFromScenarioErrors(t *testing.T) {
 // TestReference: start reference:NAME becomes the reference's outcome.
 func TestReference(t *testing.T) {
 	s := ceasefire(t)
-	s.Protocol.Stages[1].Start = "reference:us_28_point_nov2025"
+	s.Protocol.Stages[1].Start = parley.Start{Kind: parley.StartReference, Reference: "us_28_point_nov2025"}
 	p, err := plan.FromScenario(s, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := p.Stages[1]
-	if !st.HasStartReference || st.StartReference != s.References[0].Outcome || st.StartRandom {
-		t.Errorf("start %v %v %v", st.HasStartReference, st.StartReference, st.StartRandom)
+	if st.Start.String() != "reference:us_28_point_nov2025" || st.Reference != s.References[0].Outcome {
+		t.Errorf("start %v %v", st.Start, st.Reference)
+	}
+	s.Protocol.Stages[1].Start.Reference = "nope"
+	if _, err := plan.FromScenario(s, ""); err == nil || !strings.Contains(err.Error(), `start names no reference "nope"`) {
+		t.Errorf("unknown reference: %v", err)
+	}
+}
+
+// TestMediatorPolicy: the one mediator spec of a variant's mediated
+// stages; stages that disagree are an error.
+func TestMediatorPolicy(t *testing.T) {
+	s := ceasefire(t)
+	for _, tc := range []struct{ variant, want string }{
+		{"", "biased:bias=0.25"}, {"mediated_from_start", "biased:bias=0.25"}, {"bilateral_only", ""},
+	} {
+		if got, err := plan.MediatorPolicy(s, tc.variant); err != nil || got != tc.want {
+			t.Errorf("%q: %q %v, want %q", tc.variant, got, err, tc.want)
+		}
+	}
+	if _, err := plan.MediatorPolicy(s, "trilateral"); err == nil || !strings.Contains(err.Error(), `unknown variant "trilateral"`) {
+		t.Errorf("unknown variant: %v", err)
+	}
+	second := s.Protocol.Stages[1]
+	second.Name, second.MediatorPolicy = "again", "hillclimb"
+	s.Protocol.Stages = append(s.Protocol.Stages, second)
+	if _, err := plan.MediatorPolicy(s, ""); err == nil || !strings.Contains(err.Error(), `mediated stages "mediated" and "again" name different mediator policies ("biased:bias=0.25", "hillclimb")`) {
+		t.Errorf("two policies: %v", err)
 	}
 }
 
@@ -166,7 +204,7 @@ func TestCeasefireRatification(t *testing.T) {
 				// In a mediated stage the text stops improving, so the US
 				// may step back (hazard 0.03) and RU walk away (0.01)
 				// before the final vote.
-				if res.Cause == staged.CauseMediatorExit || res.Cause == staged.CauseWalkAway {
+				if res.Reason == parley.ReasonMediatorExit || res.Reason == parley.ReasonWalkAway {
 					continue
 				}
 				t.Fatalf("%s seed %d: %+v", variant, seed, res)

@@ -70,13 +70,13 @@ func TestCeasefireRuns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		causes := map[string]int{}
+		causes := map[parley.Reason]int{}
 		for seed := range uint64(50) {
 			res, err := staged.Run(context.Background(), ready.Profiles(), ready.Names(), p, ceasefireSeats(s), seed)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Cause == staged.CauseError {
+			if res.Reason == parley.ReasonError {
 				t.Fatalf("%s seed %d: %v", variant, seed, res.Err)
 			}
 			if res.Agreed() {
@@ -89,7 +89,7 @@ func TestCeasefireRuns(t *testing.T) {
 			if res.Time > 1 || res.Rounds > 120 {
 				t.Fatalf("%s seed %d: time %v rounds %d beyond the clock", variant, seed, res.Time, res.Rounds)
 			}
-			causes[res.Cause]++
+			causes[res.Reason]++
 		}
 		t.Logf("%s: %v", variant, causes)
 	}

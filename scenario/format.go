@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"cmp"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -930,6 +931,48 @@ func compareRefs(a, b parley.ValueRef) int {
 	return cmp.Compare(a.Value, b.Value)
 }
 
+// word reads the protocol word text into dst (its UnmarshalText); an
+// absent (empty) text leaves the zero value, which is the default.
+func word(dst encoding.TextUnmarshaler, text string) error {
+	if text == "" {
+		return nil
+	}
+	return dst.UnmarshalText([]byte(text))
+}
+
+// override reads the protocol word text into a new *dst, a variant step's
+// override; an absent (empty) text leaves it nil (no override).
+func override[T any, P interface {
+	*T
+	encoding.TextUnmarshaler
+}](dst **T, text string) error {
+	if text == "" {
+		return nil
+	}
+	v := new(T)
+	if err := P(v).UnmarshalText([]byte(text)); err != nil {
+		return err
+	}
+	*dst = v
+	return nil
+}
+
+// fieldErr is the outcome of reading one field.
+type fieldErr struct {
+	field string
+	err   error
+}
+
+// fields returns the first field's error, at q.field, after what.
+func (l *loader) fields(q path, what string, fs ...fieldErr) error {
+	for _, f := range fs {
+		if f.err != nil {
+			return l.x.errorf(q.key(f.field), "%s: %v", what, f.err)
+		}
+	}
+	return nil
+}
+
 // protocol converts the file's protocol section; the rules that involve
 // the parties and references are checked afterwards by Protocol.check.
 func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
@@ -942,18 +985,24 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 		if err := l.text(q.key("name"), "stage name", fs.Name); err != nil {
 			return nil, err
 		}
-		st := Stage{Name: fs.Name, Participants: fs.Participants, Mechanism: fs.Mechanism,
-			Carry: fs.Carry, Start: fs.Start, Mediator: fs.Mediator, Rule: fs.Rule, Info: fs.Info,
+		st := Stage{Name: fs.Name, Participants: fs.Participants, Mediator: fs.Mediator,
 			MediatorPolicy: fs.MediatorPolicy}
 		if fs.Rounds == nil {
 			return nil, l.x.errorf(q, "stage %q: no rounds (the stage's round budget)", fs.Name)
 		}
 		st.Rounds = *fs.Rounds
-		tr, err := ParseTransition(fs.Transition)
-		if err != nil {
-			return nil, l.x.errorf(q.key("transition"), "stage %q: %v", fs.Name, err)
+		// Absent words keep the zero values, which are the defaults; the
+		// mechanism has none (Protocol.check says so).
+		if err := l.fields(q, fmt.Sprintf("stage %q", fs.Name),
+			fieldErr{"mechanism", word(&st.Mechanism, fs.Mechanism)},
+			fieldErr{"transition", word(&st.Transition, fs.Transition)},
+			fieldErr{"carry", word(&st.Carry, fs.Carry)},
+			fieldErr{"start", word(&st.Start, fs.Start)},
+			fieldErr{"rule", word(&st.Rule, fs.Rule)},
+			fieldErr{"info", word(&st.Info, fs.Info)},
+		); err != nil {
+			return nil, err
 		}
-		st.Transition = tr
 		if fs.OnWalkAwayNext != nil {
 			st.OnWalkAwayNext = *fs.OnWalkAwayNext
 		}
@@ -961,24 +1010,18 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 			st.Noise = *fs.Noise
 		}
 		if fs.FinalVote != nil {
-			if fs.Mechanism == MechanismAlternatingOffers {
-				return nil, l.x.errorf(q.key("final_vote"), "stage %q: final_vote is for mediated stages", fs.Name)
-			}
 			st.NoFinalVote = !*fs.FinalVote
 		}
-		// Defaults are made explicit, so that a written file states them.
-		if st.Carry == "" {
-			st.Carry = CarryNone
-		}
-		if st.Start == "" {
-			st.Start = StartCarry
-		}
-		if st.Mechanism == MechanismMediated {
-			if st.Rule == "" {
-				st.Rule = RuleUnanimous
-			}
-			if st.Info == "" {
-				st.Info = InfoNone
+		// A word of mediated stages is an error in an alternating-offers
+		// stage even when it states the default.
+		if st.Mechanism == parley.MechanismAlternatingOffers {
+			for _, f := range []struct {
+				field string
+				set   bool
+			}{{"rule", fs.Rule != ""}, {"info", fs.Info != ""}, {"final_vote", fs.FinalVote != nil}} {
+				if f.set {
+					return nil, l.x.errorf(q.key(f.field), "stage %q: %s is for mediated stages", fs.Name, f.field)
+				}
 			}
 		}
 		pr.Stages = append(pr.Stages, st)
@@ -994,19 +1037,19 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 			if fs.Stage == "" {
 				return nil, l.x.errorf(q, "variant %q: step %d names no stage", name, j+1)
 			}
-			step := VariantStep{Stage: fs.Stage, Carry: fs.Carry, Start: fs.Start}
+			step := VariantStep{Stage: fs.Stage}
 			if fs.Rounds != nil {
 				if *fs.Rounds <= 0 {
 					return nil, l.x.errorf(q.key("rounds"), "variant %q: stage %q: rounds %d, need at least 1", name, fs.Stage, *fs.Rounds)
 				}
 				step.Rounds = *fs.Rounds
 			}
-			if fs.Transition != "" {
-				tr, err := ParseTransition(fs.Transition)
-				if err != nil {
-					return nil, l.x.errorf(q.key("transition"), "variant %q: stage %q: %v", name, fs.Stage, err)
-				}
-				step.Transition = tr
+			if err := l.fields(q, fmt.Sprintf("variant %q: stage %q", name, fs.Stage),
+				fieldErr{"transition", override(&step.Transition, fs.Transition)},
+				fieldErr{"carry", override(&step.Carry, fs.Carry)},
+				fieldErr{"start", override(&step.Start, fs.Start)},
+			); err != nil {
+				return nil, err
 			}
 			v.Steps = append(v.Steps, step)
 		}

@@ -2,9 +2,9 @@ package scenario
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
+
+	"github.com/parley-dev/parley"
 )
 
 // Protocol is a scenario's declared protocol: ordered stages, each run by
@@ -18,116 +18,35 @@ type Protocol struct {
 	Variants []Variant
 }
 
-// Mechanism names of a stage.
-const (
-	MechanismAlternatingOffers = "alternating_offers"
-	MechanismMediated          = "mediated"
-)
-
-// Transition kinds: when a stage hands over to the next one.
-const (
-	// TransitionDeadline: the stage's rounds run out (the default).
-	TransitionDeadline = "deadline"
-	// TransitionStall: no progress (no new best offer or text for any
-	// participant) for K rounds.
-	TransitionStall = "stall"
-	// TransitionAllRequest: every participant asks to move on in one round
-	// (alternating offers only: each participant's End in one round).
-	TransitionAllRequest = "all_request"
-)
-
-// What a stage hands over to the next.
-const (
-	CarryNone           = "none"
-	CarryBestAcceptable = "best_acceptable"
-	CarryPartialIssues  = "partial_issues"
-)
-
-// Voting rules of a mediated stage.
-const (
-	RuleUnanimous = "unanimous"
-	RuleMajority  = "majority"
-	RuleMediator  = "mediator"
-)
-
-// What the mediator of a mediated stage sees of the parties' preferences.
-const (
-	InfoNone     = "none"
-	InfoDeclared = "declared"
-	InfoFull     = "full"
-	InfoNothing  = "nothing" // not even the votes
-)
-
-// Start texts. StartReference is a prefix: "reference:NAME".
-const (
-	StartCarry     = "carry"
-	StartRandom    = "random"
-	StartReference = "reference:"
-)
-
-// Stage is one stage of a protocol. Empty strings mean the defaults
-// (mechanism excepted, which is required).
+// Stage is one stage of a protocol, with parties and references named.
+// Its words (mechanism, transition, carry, start, rule, info) are the
+// typed vocabulary of package parley; zero values are the defaults, the
+// mechanism excepted, which is required.
 type Stage struct {
 	Name         string
 	Participants []string // party names, at least two
-	Mechanism    string   // MechanismAlternatingOffers or MechanismMediated
-	Rounds       int      // the stage's round budget, > 0
-	Transition   Transition
-	Carry        string // CarryNone (default), CarryBestAcceptable or CarryPartialIssues
+	Mechanism    parley.Mechanism
+	Rounds       int // the stage's round budget, > 0
+	Transition   parley.Transition
+	Carry        parley.Carry
 	// OnWalkAwayNext is the probability that the run moves on to the next
 	// stage when a participant walks away in this one (0: the run ends).
 	OnWalkAwayNext float64
-	// Start is the opening text or standing offer: StartCarry (default:
-	// what the previous stage carried, if anything), StartRandom (mediated
-	// only) or StartReference+NAME.
-	Start string
+	// Start is the opening text or standing offer: carry (the default:
+	// what the previous stage carried, if anything), random (mediated
+	// only) or reference:NAME.
+	Start parley.Start
 
 	// Mediated stages only.
-	Mediator       string  // the mediating party's name; "" for a mediator without interests
-	Rule           string  // RuleUnanimous (default), RuleMajority or RuleMediator
-	Info           string  // InfoNone (default: votes only), InfoDeclared, InfoFull or InfoNothing
-	Noise          float64 // InfoDeclared: standard deviation of the noise on declared utilities
-	MediatorPolicy string  // a mediator strategy spec, e.g. "biased:bias=0.25"
-	NoFinalVote    bool    // skip the final unanimous vote on the text
-}
-
-// Transition is a stage's transition rule.
-type Transition struct {
-	Kind string // TransitionDeadline (default, also ""), TransitionStall or TransitionAllRequest
-	K    int    // TransitionStall: rounds without progress
-}
-
-// String writes the rule as in a scenario file: "deadline", "stall:5",
-// "all_request".
-func (t Transition) String() string {
-	switch t.Kind {
-	case "":
-		return TransitionDeadline
-	case TransitionStall:
-		return TransitionStall + ":" + strconv.Itoa(t.K)
-	}
-	return t.Kind
-}
-
-// ParseTransition reads "deadline", "stall:K" or "all_request".
-func ParseTransition(s string) (Transition, error) {
-	switch s {
-	case "", TransitionDeadline:
-		return Transition{Kind: TransitionDeadline}, nil
-	case TransitionAllRequest:
-		return Transition{Kind: TransitionAllRequest}, nil
-	}
-	if k, ok := strings.CutPrefix(s, TransitionStall+":"); ok {
-		n, err := strconv.Atoi(k)
-		if err != nil {
-			return Transition{}, fmt.Errorf("transition %q: %q is not an integer number of rounds", s, k)
-		}
-		return Transition{Kind: TransitionStall, K: n}, nil
-	}
-	if s == TransitionStall {
-		return Transition{}, fmt.Errorf("transition %q needs a number of rounds (stall:K)", s)
-	}
-	return Transition{}, fmt.Errorf("unknown transition %q (want deadline, stall:K or all_request)", s)
+	Mediator string // the mediating party's name; "" for a mediator without interests
+	Rule     parley.Rule
+	Info     parley.Info
+	Noise    float64 // InfoDeclared: standard deviation of the noise on declared utilities
+	// MediatorPolicy is the mediator strategy spec of the stage, e.g.
+	// "biased:bias=0.25"; package plan reads it for the seat that
+	// mediates (plan.MediatorPolicy).
+	MediatorPolicy string
+	NoFinalVote    bool // skip the final unanimous vote on the text
 }
 
 // Variant is a named sequence of stages with per-stage overrides.
@@ -136,14 +55,14 @@ type Variant struct {
 	Steps []VariantStep
 }
 
-// VariantStep is one stage of a variant; zero fields keep the stage's own
-// setting.
+// VariantStep is one stage of a variant; zero and nil fields keep the
+// stage's own setting.
 type VariantStep struct {
 	Stage      string // the name of a stage of Protocol.Stages
 	Rounds     int
-	Transition Transition
-	Carry      string
-	Start      string
+	Transition *parley.Transition
+	Carry      *parley.Carry
+	Start      *parley.Start
 }
 
 // Variant returns the variant called name, or nil.
@@ -203,14 +122,14 @@ func applyStep(st Stage, step VariantStep) Stage {
 	if step.Rounds != 0 {
 		st.Rounds = step.Rounds
 	}
-	if step.Transition.Kind != "" {
-		st.Transition = step.Transition
+	if step.Transition != nil {
+		st.Transition = *step.Transition
 	}
-	if step.Carry != "" {
-		st.Carry = step.Carry
+	if step.Carry != nil {
+		st.Carry = *step.Carry
 	}
-	if step.Start != "" {
-		st.Start = step.Start
+	if step.Start != nil {
+		st.Start = *step.Start
 	}
 	return st
 }
@@ -239,6 +158,30 @@ func (p *Protocol) Validate(s *Scenario) error {
 	return nil
 }
 
+// Plan returns the stages of the named variant ("" for the default) with
+// party and reference names resolved to indices and outcomes, as package
+// protocol/staged runs them. It checks only what resolving needs (the
+// names); Validate, which a loaded scenario has passed, checks the rest.
+func (p *Protocol) Plan(s *Scenario, variant string) ([]parley.Stage, error) {
+	stages, err := p.Resolve(variant)
+	if err != nil {
+		return nil, err
+	}
+	at := path{}.key("protocol").key("stages")
+	if variant != "" {
+		at = path{}.key("protocol").key("variants").key(variant)
+	}
+	out := make([]parley.Stage, len(stages))
+	for i := range stages {
+		st, fe := resolveNames(s, at.at(i), &stages[i])
+		if fe != nil {
+			return nil, fmt.Errorf("scenario %s: %s: %s", s.Name, fe.path, fe.msg)
+		}
+		out[i] = st
+	}
+	return out, nil
+}
+
 // fieldError is a broken rule and the field it is about.
 type fieldError struct {
 	path path
@@ -254,7 +197,7 @@ func (p *Protocol) check(s *Scenario) *fieldError {
 	pp := path{}.key("protocol")
 	sp := pp.key("stages")
 	if len(p.Stages) == 0 {
-		return ferr(sp, "no stages (a protocol needs at least one)")
+		return ferr(sp, "%v", parley.ErrNoStages)
 	}
 	seen := map[string]int{}
 	for i := range p.Stages {
@@ -267,7 +210,7 @@ func (p *Protocol) check(s *Scenario) *fieldError {
 			return ferr(q.key("name"), "stage %q appears twice (stages %d and %d)", st.Name, j+1, i+1)
 		}
 		seen[st.Name] = i
-		if fe := checkStage(s, q, st); fe != nil {
+		if _, fe := resolve(s, q, st); fe != nil {
 			return fe
 		}
 	}
@@ -294,18 +237,10 @@ func (p *Protocol) check(s *Scenario) *fieldError {
 			if step.Rounds < 0 {
 				return ferr(r.key("rounds"), "variant %q: stage %q: rounds %d is negative", v.Name, step.Stage, step.Rounds)
 			}
-			if step.Transition.Kind != "" {
-				if fe := checkTransitionKind(r.key("transition"), step.Transition); fe != nil {
-					return fe
-				}
-			}
-			if step.Carry != "" && !validCarry(step.Carry) {
-				return ferr(r.key("carry"), "variant %q: unknown carry %q (want none, best_acceptable or partial_issues)", v.Name, step.Carry)
-			}
 			st := applyStep(p.Stages[k], step)
 			// The overrides must leave a valid stage; report against the
 			// variant's fields where they caused the problem.
-			if fe := checkStage(s, r, &st); fe != nil {
+			if _, fe := resolve(s, r, &st); fe != nil {
 				return &fieldError{fe.path, fmt.Sprintf("variant %q: %s", v.Name, fe.msg)}
 			}
 		}
@@ -321,140 +256,76 @@ func stageNames(p *Protocol) string {
 	return strings.Join(names, ", ")
 }
 
-func validCarry(c string) bool {
-	switch c {
-	case "", CarryNone, CarryBestAcceptable, CarryPartialIssues:
-		return true
+// resolve returns st with its names resolved, checked by
+// parley.Stage.Check (the one validator of a stage); a broken rule is
+// reported at q (a stage or a variant step: a field the variant step does
+// not set is reported at the step).
+func resolve(s *Scenario, q path, st *Stage) (parley.Stage, *fieldError) {
+	out, fe := resolveNames(s, q, st)
+	if fe != nil {
+		return out, fe
 	}
-	return false
-}
-
-func checkTransitionKind(q path, t Transition) *fieldError {
-	switch t.Kind {
-	case "", TransitionDeadline, TransitionAllRequest:
-		return nil
-	case TransitionStall:
-		if t.K < 1 {
-			return ferr(q, "stall:%d can never fire: K must be at least 1 round", t.K)
+	if e := out.Check(s.Names(), s.Space); e != nil {
+		fq := q
+		if e.Field != "" {
+			fq = fq.key(e.Field)
 		}
-		return nil
+		if e.Item >= 0 {
+			fq = fq.at(e.Item)
+		}
+		return out, &fieldError{fq, e.Msg}
 	}
-	return ferr(q, "unknown transition %q (want deadline, stall:K or all_request)", t.Kind)
+	return out, nil
 }
 
-// checkStage checks one stage at q (a stage or a variant step: a field
-// the variant step does not set is reported at the step).
-func checkStage(s *Scenario, q path, st *Stage) *fieldError {
+// resolveNames returns st with its party and reference names resolved to
+// indices and outcomes, and checks what only names can break (and the
+// syntax of the mediator policy).
+func resolveNames(s *Scenario, q path, st *Stage) (parley.Stage, *fieldError) {
 	name := st.Name
-	mediated := false
-	switch st.Mechanism {
-	case MechanismAlternatingOffers:
-	case MechanismMediated:
-		mediated = true
-	case "":
-		return ferr(q, "stage %q: no mechanism (want %s or %s)", name, MechanismAlternatingOffers, MechanismMediated)
-	default:
-		return ferr(q.key("mechanism"), "stage %q: unknown mechanism %q (want %s or %s)", name, st.Mechanism, MechanismAlternatingOffers, MechanismMediated)
-	}
+	out := parley.Stage{Name: name, Mechanism: st.Mechanism, Mediator: -1, Rounds: st.Rounds,
+		Transition: st.Transition, Carry: st.Carry, OnWalkAwayNext: st.OnWalkAwayNext, Start: st.Start,
+		Rule: st.Rule, Info: st.Info, Noise: st.Noise, NoFinalVote: st.NoFinalVote}
 	pq := q.key("participants")
-	if len(st.Participants) < 2 {
-		return ferr(pq, "stage %q: %d participants, need at least 2", name, len(st.Participants))
-	}
-	in := map[string]int{}
 	for j, n := range st.Participants {
-		if s.Party(n) < 0 {
-			return ferr(pq.at(j), "stage %q: no party called %q (have %s)", name, n, strings.Join(s.Names(), ", "))
+		i := s.Party(n)
+		if i < 0 {
+			return out, ferr(pq.at(j), "stage %q: no party called %q (have %s)", name, n, strings.Join(s.Names(), ", "))
 		}
-		if k, ok := in[n]; ok {
-			return ferr(pq.at(j), "stage %q: party %q listed twice (participants %d and %d)", name, n, k+1, j+1)
-		}
-		in[n] = j
+		out.Participants = append(out.Participants, i)
 	}
-	if st.Rounds <= 0 {
-		return ferr(q.key("rounds"), "stage %q: rounds %d, need at least 1", name, st.Rounds)
-	}
-	tq := q.key("transition")
-	if fe := checkTransitionKind(tq, st.Transition); fe != nil {
-		return fe
-	}
-	switch st.Transition.Kind {
-	case TransitionStall:
-		if st.Transition.K >= st.Rounds {
-			return ferr(tq, "stage %q: stall:%d can never fire in a stage of %d rounds (K must be below the rounds)", name, st.Transition.K, st.Rounds)
+	ao := st.Mechanism == parley.MechanismAlternatingOffers
+	for _, f := range []struct {
+		field string
+		set   bool
+	}{{"mediator", st.Mediator != ""}, {"mediator_policy", st.MediatorPolicy != ""}} {
+		if ao && f.set {
+			return out, ferr(q.key(f.field), "stage %q: %s is for mediated stages (an alternating_offers stage has no mediator: list every party that talks among the participants)", name, f.field)
 		}
-	case TransitionAllRequest:
-		if mediated {
-			return ferr(tq, "stage %q: all_request is for alternating_offers stages (in a mediated stage a voter that leaves walks away)", name)
-		}
-	}
-	if !validCarry(st.Carry) {
-		return ferr(q.key("carry"), "stage %q: unknown carry %q (want none, best_acceptable or partial_issues)", name, st.Carry)
-	}
-	if p := st.OnWalkAwayNext; math.IsNaN(p) || p < 0 || p > 1 {
-		return ferr(q.key("on_walk_away_next"), "stage %q: probability %v outside [0,1]", name, p)
-	}
-	switch {
-	case st.Start == "", st.Start == StartCarry:
-	case st.Start == StartRandom:
-		if !mediated {
-			return ferr(q.key("start"), "stage %q: start random is for mediated stages (an alternating_offers stage opens with the carried offer or a reference)", name)
-		}
-	case strings.HasPrefix(st.Start, StartReference):
-		ref := strings.TrimPrefix(st.Start, StartReference)
-		found := false
-		for _, r := range s.References {
-			found = found || r.Name == ref
-		}
-		if !found {
-			return ferr(q.key("start"), "stage %q: start names no reference %q", name, ref)
-		}
-	default:
-		return ferr(q.key("start"), "stage %q: unknown start %q (want carry, random or reference:NAME)", name, st.Start)
-	}
-	if !mediated {
-		for _, f := range []struct {
-			field string
-			set   bool
-		}{
-			{"mediator", st.Mediator != ""}, {"rule", st.Rule != ""}, {"info", st.Info != ""},
-			{"noise", st.Noise != 0}, {"mediator_policy", st.MediatorPolicy != ""}, {"final_vote", st.NoFinalVote},
-		} {
-			if f.set {
-				return ferr(q.key(f.field), "stage %q: %s is for mediated stages (an alternating_offers stage has no mediator: list every party that talks among the participants)", name, f.field)
-			}
-		}
-		return nil
 	}
 	if st.Mediator != "" {
-		if s.Party(st.Mediator) < 0 {
-			return ferr(q.key("mediator"), "stage %q: no party called %q (have %s)", name, st.Mediator, strings.Join(s.Names(), ", "))
+		if out.Mediator = s.Party(st.Mediator); out.Mediator < 0 {
+			return out, ferr(q.key("mediator"), "stage %q: no party called %q (have %s)", name, st.Mediator, strings.Join(s.Names(), ", "))
 		}
-		if j, ok := in[st.Mediator]; ok {
-			return ferr(q.key("mediator"), "stage %q: mediator %q is also participant %d: a mediator proposes and does not vote", name, st.Mediator, j+1)
-		}
-	}
-	switch st.Rule {
-	case "", RuleUnanimous, RuleMajority, RuleMediator:
-	default:
-		return ferr(q.key("rule"), "stage %q: unknown rule %q (want unanimous, majority or mediator)", name, st.Rule)
-	}
-	switch st.Info {
-	case "", InfoNone, InfoDeclared, InfoFull, InfoNothing:
-	default:
-		return ferr(q.key("info"), "stage %q: unknown info %q (want none, declared, full or nothing)", name, st.Info)
-	}
-	if math.IsNaN(st.Noise) || st.Noise < 0 || st.Noise > 1 {
-		return ferr(q.key("noise"), "stage %q: noise %v outside [0,1]", name, st.Noise)
-	}
-	if st.Noise != 0 && st.Info != InfoDeclared {
-		return ferr(q.key("noise"), "stage %q: noise is for info: declared (the mediator sees noisy declared profiles)", name)
 	}
 	if st.MediatorPolicy != "" {
 		if fe := checkSpec(q.key("mediator_policy"), name, st.MediatorPolicy); fe != nil {
-			return fe
+			return out, fe
 		}
 	}
-	return nil
+	if st.Start.Kind == parley.StartReference {
+		found := false
+		for _, r := range s.References {
+			if r.Name == st.Start.Reference {
+				out.Reference, found = r.Outcome, true
+				break
+			}
+		}
+		if !found {
+			return out, ferr(q.key("start"), "stage %q: start names no reference %q", name, st.Start.Reference)
+		}
+	}
+	return out, nil
 }
 
 // checkSpec checks the syntax of a mediator strategy spec

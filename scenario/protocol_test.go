@@ -97,18 +97,20 @@ func TestProtocol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stall, allRequest := parley.Transition{Kind: parley.TransitionStall, K: 3}, parley.Transition{Kind: parley.TransitionAllRequest}
+	best, random := parley.CarryBestAcceptable, parley.Start{Kind: parley.StartRandom}
 	want := &Protocol{
 		Stages: []Stage{
-			{Name: "talks", Participants: []string{"A", "B"}, Mechanism: MechanismAlternatingOffers, Rounds: 10,
-				Transition: Transition{Kind: TransitionStall, K: 3}, Carry: CarryPartialIssues, OnWalkAwayNext: 0.5, Start: StartCarry},
-			{Name: "mediation", Participants: []string{"A", "B"}, Mechanism: MechanismMediated, Rounds: 20,
-				Transition: Transition{Kind: TransitionDeadline}, Carry: CarryNone, Start: "reference:mid", Mediator: "C",
-				Rule: RuleMajority, Info: InfoDeclared, Noise: 0.05, MediatorPolicy: "hillclimb", NoFinalVote: true},
+			{Name: "talks", Participants: []string{"A", "B"}, Mechanism: parley.MechanismAlternatingOffers, Rounds: 10,
+				Transition: stall, Carry: parley.CarryPartialIssues, OnWalkAwayNext: 0.5},
+			{Name: "mediation", Participants: []string{"A", "B"}, Mechanism: parley.MechanismMediated, Rounds: 20,
+				Start: parley.Start{Kind: parley.StartReference, Reference: "mid"}, Mediator: "C",
+				Rule: parley.RuleMajority, Info: parley.InfoDeclared, Noise: 0.05, MediatorPolicy: "hillclimb", NoFinalVote: true},
 		},
 		Variants: []Variant{
-			{Name: "short", Steps: []VariantStep{{Stage: "mediation", Rounds: 5, Start: StartRandom}}},
-			{Name: "both", Steps: []VariantStep{{Stage: "talks", Transition: Transition{Kind: TransitionAllRequest}},
-				{Stage: "mediation", Carry: CarryBestAcceptable}}},
+			{Name: "short", Steps: []VariantStep{{Stage: "mediation", Rounds: 5, Start: &random}}},
+			{Name: "both", Steps: []VariantStep{{Stage: "talks", Transition: &allRequest},
+				{Stage: "mediation", Carry: &best}}},
 		},
 	}
 	if !reflect.DeepEqual(s.Protocol, want) {
@@ -146,26 +148,6 @@ func TestProtocol(t *testing.T) {
 	stages[0].Participants[0] = "X"
 	if s.Protocol.Stages[0].Participants[0] != "A" {
 		t.Error("Resolve shares the participants slice")
-	}
-}
-
-func TestTransition(t *testing.T) {
-	for _, tc := range []struct {
-		in, want, err string
-	}{
-		{"", "deadline", ""}, {"deadline", "deadline", ""}, {"all_request", "all_request", ""}, {"stall:7", "stall:7", ""},
-		{"stall", "", "needs a number of rounds"}, {"stall:x", "", `"x" is not an integer`}, {"timeout", "", `unknown transition "timeout"`},
-	} {
-		tr, err := ParseTransition(tc.in)
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("%q: err %v, want %q", tc.in, err, tc.err)
-			}
-			continue
-		}
-		if err != nil || tr.String() != tc.want {
-			t.Errorf("%q: %v %v, want %s", tc.in, tr, err, tc.want)
-		}
 	}
 }
 
@@ -228,6 +210,12 @@ func TestRealismAndProtocolErrors(t *testing.T) {
 			[]string{"protocol.stages[0].mediator", `mediator is for mediated stages`}},
 		{"rule in alternating offers", protoBase, "      rounds: 10\n", "      rounds: 10\n      rule: majority\n", "rule: majority\n      transition",
 			[]string{"protocol.stages[0].rule", `rule is for mediated stages`}},
+		{"default rule in alternating offers", protoBase, "      rounds: 10\n", "      rounds: 10\n      rule: unanimous\n", "rule: unanimous\n      transition",
+			[]string{"protocol.stages[0].rule", `rule is for mediated stages`}},
+		{"default info in alternating offers", protoBase, "      rounds: 10\n", "      rounds: 10\n      info: none\n", "info: none\n      transition",
+			[]string{"protocol.stages[0].info", `info is for mediated stages`}},
+		{"noise in alternating offers", protoBase, "      rounds: 10\n", "      rounds: 10\n      noise: 0.1\n", "noise: 0.1\n      transition",
+			[]string{"protocol.stages[0].noise", `noise is for mediated stages`}},
 		{"final vote in alternating offers", protoBase, "      rounds: 10\n", "      rounds: 10\n      final_vote: true\n", "final_vote: true",
 			[]string{"protocol.stages[0].final_vote", `final_vote is for mediated stages`}},
 		{"stall that can never fire", protoBase, "stall:3", "stall:10", "stall:10",
@@ -346,8 +334,8 @@ func TestProtocolValidate(t *testing.T) {
 	if err := WriteYAML(&bytes.Buffer{}, s); err == nil || !strings.Contains(err.Error(), "mediator \"B\" is also participant 2") {
 		t.Errorf("writing an invalid protocol: %v", err)
 	}
-	// Empty strings mean the defaults.
-	s.Protocol = &Protocol{Stages: []Stage{{Name: "x", Participants: []string{"A", "B"}, Mechanism: MechanismMediated, Rounds: 3}}}
+	// Zero values mean the defaults.
+	s.Protocol = &Protocol{Stages: []Stage{{Name: "x", Participants: []string{"A", "B"}, Mechanism: parley.MechanismMediated, Rounds: 3}}}
 	if err := s.Protocol.Validate(s); err != nil {
 		t.Errorf("defaults: %v", err)
 	}
@@ -359,8 +347,7 @@ func TestProtocolValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Stage{Name: "x", Participants: []string{"A", "B"}, Mechanism: MechanismMediated, Rounds: 3,
-		Transition: Transition{Kind: TransitionDeadline}, Carry: CarryNone, Start: StartCarry, Rule: RuleUnanimous, Info: InfoNone}
+	want := Stage{Name: "x", Participants: []string{"A", "B"}, Mechanism: parley.MechanismMediated, Rounds: 3}
 	if !reflect.DeepEqual(back.Protocol.Stages[0], want) {
 		t.Errorf("defaults written as\n%s\nread back as %+v", b.String(), back.Protocol.Stages[0])
 	}
@@ -468,11 +455,11 @@ func TestCeasefireProtocol(t *testing.T) {
 		}
 	}
 	m := s.Protocol.Stages[1]
-	if m.Mediator != "US" || m.Rule != RuleUnanimous || m.Info != InfoDeclared || m.Noise != 0.1 ||
+	if m.Mediator != "US" || m.Rule != parley.RuleUnanimous || m.Info != parley.InfoDeclared || m.Noise != 0.1 ||
 		m.MediatorPolicy != "biased:bias=0.25" || m.NoFinalVote || fmt.Sprint(m.Participants) != "[RU UA]" {
 		t.Errorf("mediated stage %+v", m)
 	}
-	if b := s.Protocol.Stages[0]; b.OnWalkAwayNext != 0.7 || b.Transition.Kind != TransitionDeadline || b.Mediator != "" {
+	if b := s.Protocol.Stages[0]; b.OnWalkAwayNext != 0.7 || b.Transition.Kind != parley.TransitionDeadline || b.Mediator != "" {
 		t.Errorf("bilateral stage %+v", b)
 	}
 }
@@ -485,22 +472,6 @@ func sameRealism(p, q *parley.Profile) bool {
 
 func realism(p *parley.Profile) string {
 	return fmt.Sprintf("drift %v hazard %v vetoes %v ratification %v", p.Drift, p.Hazard, p.Vetoes, p.Ratification)
-}
-
-func FuzzParseTransition(f *testing.F) {
-	for _, s := range []string{"", "deadline", "stall:3", "all_request", "stall:", "stall:-1", "stall:99999999999999999999", "x"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		tr, err := ParseTransition(s)
-		if err != nil {
-			return
-		}
-		back, err := ParseTransition(tr.String())
-		if err != nil || back != tr {
-			t.Fatalf("%q: %+v written %q read back %+v, %v", s, tr, tr.String(), back, err)
-		}
-	})
 }
 
 // TestProtocolErrorsJSON: JSON errors in the protocol name the line too.

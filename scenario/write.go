@@ -311,12 +311,6 @@ func encodeProtocol(s *Scenario, pr *Protocol) (*omap, error) {
 			return nil, err
 		}
 	}
-	or := func(s, def string) string {
-		if s == "" {
-			return def
-		}
-		return s
-	}
 	stages := make([]any, len(pr.Stages))
 	for i, st := range pr.Stages {
 		m := &omap{}
@@ -326,20 +320,20 @@ func encodeProtocol(s *Scenario, pr *Protocol) (*omap, error) {
 			ps[j] = n
 		}
 		m.set("participants", ps)
-		m.set("mechanism", st.Mechanism)
+		m.set("mechanism", st.Mechanism.String())
 		if st.Mediator != "" {
 			m.set("mediator", st.Mediator)
 		}
 		m.set("rounds", st.Rounds)
 		m.set("transition", st.Transition.String())
-		m.set("carry", or(st.Carry, CarryNone))
+		m.set("carry", st.Carry.String())
 		if st.OnWalkAwayNext != 0 {
 			m.set("on_walk_away_next", st.OnWalkAwayNext)
 		}
-		m.set("start", or(st.Start, StartCarry))
-		if st.Mechanism == MechanismMediated {
-			m.set("rule", or(st.Rule, RuleUnanimous))
-			m.set("info", or(st.Info, InfoNone))
+		m.set("start", st.Start.String())
+		if st.Mechanism == parley.MechanismMediated {
+			m.set("rule", st.Rule.String())
+			m.set("info", st.Info.String())
 			if st.Noise != 0 {
 				m.set("noise", st.Noise)
 			}
@@ -367,14 +361,14 @@ func encodeProtocol(s *Scenario, pr *Protocol) (*omap, error) {
 				if step.Rounds != 0 {
 					sm.set("rounds", step.Rounds)
 				}
-				if step.Transition.Kind != "" {
+				if step.Transition != nil {
 					sm.set("transition", step.Transition.String())
 				}
-				if step.Carry != "" {
-					sm.set("carry", step.Carry)
+				if step.Carry != nil {
+					sm.set("carry", step.Carry.String())
 				}
-				if step.Start != "" {
-					sm.set("start", step.Start)
+				if step.Start != nil {
+					sm.set("start", step.Start.String())
 				}
 				steps[j] = sm
 			}

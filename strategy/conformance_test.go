@@ -14,7 +14,7 @@ import (
 func TestConformance(t *testing.T) {
 	specs := []string{"boulware", "linear", "conceder", "timedep:e=0.5,k=0.1", "hardliner", "random", "random:p=1",
 		"tft", "tft:ac=combimax(t=0.9)", "micro", "linear:ac=combi(t=0.9)", "conceder:ac=const(c=0.5)",
-		"boulware:ac=time(t=0.95)", "boulware:ac=combimax(t=0.9)"}
+		"boulware:ac=time(t=0.95)", "boulware:ac=combimax(t=0.9)", "conceder:discount=true"}
 	_, syn := parleytest.Synthetic(t, 11, 3, 3, 2)
 	// Utilities rounded to tenths (many ties), given as plain functions
 	// (not tables), so Init builds the tables.

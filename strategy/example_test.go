@@ -57,7 +57,7 @@ func ExampleParse() {
 	f, _ := strategy.Parse("linear:k=0.1,ac=combimax(t=0.98)")
 	fmt.Printf("%T\n", f())
 	// Output:
-	// strategy "conceder:x=3": unknown parameter "x" (want e, k, ac)
+	// strategy "conceder:x=3": unknown parameter "x" (want e, k, discount, ac)
 	// *strategy.TimeDependent
 }
 
@@ -70,13 +70,14 @@ func ExampleList() {
 		fmt.Println()
 	}
 	// Output:
-	// boulware e=0.2 k=0 ac=next
-	// linear e=1 k=0 ac=next
-	// conceder e=2 k=0 ac=next
-	// timedep e= k=0 ac=next
+	// boulware e=0.2 k=0 discount=false ac=next
+	// linear e=1 k=0 discount=false ac=next
+	// conceder e=2 k=0 discount=false ac=next
+	// timedep e= k=0 discount=false ac=next
 	// hardliner
 	// random p=0.1
 	// tft ac=next
+	// rubinstein opp_delta=0 opp_rv=0
 	// micro
 	// genius-boulware
 	// genius-conceder

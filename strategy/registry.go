@@ -74,6 +74,7 @@ func timeParams(e string) []Param {
 	return []Param{
 		{Name: "e", Default: e, Meaning: meaning},
 		{Name: "k", Default: "0", Meaning: "initial concession k in [0,1]: f(0) = k"},
+		{Name: "discount", Default: "false", Meaning: "discount-aware: count time as the value discounting has taken, (1 - δ^t)/(1 - δ), so it concedes sooner the lower its δ"},
 		acParam,
 	}
 }
@@ -119,6 +120,22 @@ var classic = []entry{
 			}
 			opts := TitForTatOptions{Accept: ac}
 			return func() parley.Negotiator { return NewTitForTat(opts) }, nil
+		}},
+	{Info{Name: "rubinstein", Summary: "subgame-perfect equilibrium of alternating offers with discounting (Rubinstein 1982), by backward induction to the deadline; bilateral; assumes a pie (the opponent's utility is 1 - its own)",
+		Params: []Param{
+			{Name: "opp_delta", Default: "0", Meaning: "the opponent's discount factor δ in (0,1] (0: its own)"},
+			{Name: "opp_rv", Default: "0", Meaning: "the opponent's reservation value"},
+		}},
+		func(a *args) (Factory, error) {
+			var opts RubinsteinOptions
+			var err error
+			if opts.OpponentDiscount, err = a.number("opp_delta", 0, 0, 1); err != nil {
+				return nil, err
+			}
+			if opts.OpponentReservation, err = a.number("opp_rv", 0, 0, 1); err != nil {
+				return nil, err
+			}
+			return func() parley.Negotiator { return &Rubinstein{opts: opts} }, nil
 		}},
 	{Info{Name: "micro", Summary: "MiCRO (de Jonge 2022): concedes one outcome for each new outcome received"},
 		func(*args) (Factory, error) {
@@ -187,6 +204,9 @@ func timeDependent(e float64) func(a *args) (Factory, error) {
 			return nil, err
 		}
 		if opts.K, err = a.number("k", 0, 0, 1); err != nil {
+			return nil, err
+		}
+		if opts.Discount, err = a.boolean("discount", false); err != nil {
 			return nil, err
 		}
 		if opts.Accept, err = a.acceptance(); err != nil {

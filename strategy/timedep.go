@@ -35,6 +35,26 @@ type TimeDependentOptions struct {
 	// Samples is the number of outcomes to sample when the space is too
 	// large to enumerate (default DefaultSamples).
 	Samples int
+	// Discount makes the tactic discount-aware: it counts time in the share
+	// of value that discounting has taken, DiscountTime(t, δ) = (1 −
+	// δ^t)/(1 − δ), instead of t, so that it concedes sooner the lower its
+	// own discount factor δ (parley.Profile.Discount). With δ = 1 nothing
+	// changes. Off by default: GENIUS's time-dependent parties ignore
+	// discounting.
+	Discount bool
+}
+
+// DiscountTime is the clock of a discount-aware tactic: the share of value
+// that discounting u·δ^t has taken by time t, normalised to reach 1 at
+// t = 1: (1 − δ^t)/(1 − δ), and t itself for δ = 1. It is Parley's rule,
+// not a published one: it equals t without discounting, is concave in t
+// (ahead of t) and, at every t in (0, 1), larger the lower δ is.
+func DiscountTime(t, delta float64) float64 {
+	t = min(max(t, 0), 1)
+	if delta >= 1 || delta <= 0 {
+		return t
+	}
+	return -math.Expm1(t*math.Log(delta)) / -math.Expm1(math.Log(delta))
 }
 
 // Validate names the first bad field.
@@ -94,6 +114,7 @@ type TimeDependent struct {
 	bids  bids
 	worst float64
 	pmax  float64
+	delta float64 // the discount factor its clock counts with (1: plain time)
 	rand  *rand.Rand
 }
 
@@ -126,13 +147,17 @@ func (td *TimeDependent) Init(_ context.Context, s *parley.Session) error {
 		td.worst, td.pmax = td.bids.Worst(), td.bids.Best()
 	}
 	td.rand = s.Rand
+	td.delta = 1
+	if td.opts.Discount {
+		td.delta = s.Profile.DiscountFactor()
+	}
 	return nil
 }
 
 // Target returns the target utility at normalised time t (after Init),
 // with Pmin = max(r(t), worst utility).
 func (td *TimeDependent) Target(t float64) float64 {
-	return Target(t, td.opts.E, td.opts.K, max(td.bids.Reservation(t), td.worst), td.pmax)
+	return Target(DiscountTime(t, td.delta), td.opts.E, td.opts.K, max(td.bids.Reservation(t), td.worst), td.pmax)
 }
 
 // Act accepts the standing offer if the acceptance condition agrees and it
@@ -146,7 +171,7 @@ func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action
 	if td.bids.Empty() || !parley.AtLeast(td.pmax, r) {
 		return parley.EndAction(), nil // nothing within the red lines is worth r(t)
 	}
-	i := td.bids.AtLeast(Target(st.Time, td.opts.E, td.opts.K, max(r, td.worst), td.pmax))
+	i := td.bids.AtLeast(Target(DiscountTime(st.Time, td.delta), td.opts.E, td.opts.K, max(r, td.worst), td.pmax))
 	next := td.bids.Utility(i)
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := td.bids.Func().Utility(st.Standing)

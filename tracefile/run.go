@@ -76,12 +76,12 @@ func StagesOf(s *scenario.Scenario, pl staged.Plan) []Stage {
 	var out []Stage
 	first := 1
 	for _, sg := range pl.Stages {
-		st := Stage{Name: sg.Name, Mechanism: string(sg.Mechanism), Rounds: sg.Rounds, FirstRound: first}
+		st := Stage{Name: sg.Name, Mechanism: sg.Mechanism.Protocol(), Rounds: sg.Rounds, FirstRound: first}
 		first += sg.Rounds
 		for _, p := range sg.Participants {
 			st.Participants = append(st.Participants, s.Parties[p].Name)
 		}
-		if sg.Mechanism == staged.Mediated && sg.Mediator >= 0 {
+		if sg.Mechanism == parley.MechanismMediated && sg.Mediator >= 0 {
 			st.MediatingParty = s.Parties[sg.Mediator].Name
 		}
 		out = append(out, st)
@@ -96,10 +96,10 @@ func StagesOf(s *scenario.Scenario, pl staged.Plan) []Stage {
 // ratification and the issues locked between stages.
 func (j *Run) SetStagedResult(s *scenario.Scenario, res *staged.Result, stageRound int) {
 	j.SetResult(s, &res.Result)
-	j.Reason, j.Stage, j.StageRound = res.Cause, res.StageName, stageRound
+	j.Reason, j.Stage, j.StageRound = res.Reason.String(), res.StageName, stageRound
 	ratified := res.Ratified
 	j.Ratified = &ratified
-	if res.Cause == staged.CauseRatificationFailure && res.Agreement != parley.NoOutcome {
+	if res.Reason == parley.ReasonRatificationFailed && res.Agreement != parley.NoOutcome {
 		j.Agreement = Outcome(s.Space, res.Agreement)
 	}
 	j.LockedIssues = []string{}

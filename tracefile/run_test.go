@@ -74,8 +74,8 @@ func TestStaged(t *testing.T) {
 		}
 	}
 	j := tracefile.NewRun(s, tracefile.ProtocolStaged, []string{"boulware"}, 1, pl.Rounds())
-	res := &staged.Result{Result: parley.Result{Agreement: 7, Reason: parley.ReasonAgreement, Party: -1, Rounds: 50,
-		Utilities: make([]float64, 3), Discounted: make([]float64, 3)}, Cause: staged.CauseRatificationFailure, StageName: "mediated", Locked: []int{0}}
+	res := &staged.Result{Result: parley.Result{Agreement: 7, Reason: parley.ReasonRatificationFailed, Party: -1, Rounds: 50,
+		Utilities: make([]float64, 3), Discounted: make([]float64, 3)}, StageName: "mediated", Locked: []int{0}}
 	j.SetStagedResult(s, res, 10)
 	if j.Reason != "ratification_failed" || j.Agreement == nil || j.Ratified == nil || *j.Ratified || j.Stage != "mediated" || j.StageRound != 10 ||
 		len(j.LockedIssues) != 1 || j.LockedIssues[0] != s.Space.Issues[0].Name {

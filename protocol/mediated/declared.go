@@ -41,7 +41,7 @@ func newDeclSource(space *parley.OutcomeSpace, uf parley.UtilityFunction) declSo
 
 // declared returns the run's Session.Declared for the mediator.
 func (m *Mechanism) declared(seed uint64) []*parley.Profile {
-	if m.opts.Info == InfoNone || m.opts.Info == InfoNothing {
+	if m.opts.Info == parley.InfoNone || m.opts.Info == parley.InfoNothing {
 		return nil
 	}
 	if m.decl == nil {

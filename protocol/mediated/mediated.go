@@ -6,10 +6,14 @@
 // parties vote once more, on the text itself, and a unanimous final vote
 // makes it the agreement.
 //
-// The package declares the two roles it calls, Voter and Mediator, and three
-// optional mediator capabilities (Adopter, Caller, Locker); strategies
-// satisfy them structurally, without importing this package. For in-process
-// strategies a run allocates only when it starts: rounds allocate nothing.
+// The two roles it calls, Voter and Mediator, are parley.Voter and
+// parley.Mediator (declared at the root, where this package and the
+// strategies meet); the package declares three optional mediator
+// capabilities (Adopter, Caller, Locker), which strategies satisfy
+// structurally, without importing it. The voting rule and information
+// level are parley.Rule and parley.Info, the words of a scenario's
+// mediated stage. For in-process strategies a run allocates only when it
+// starts: rounds allocate nothing.
 package mediated
 
 import (
@@ -18,40 +22,21 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/internal/rng"
 	"github.com/parley-dev/parley/internal/seat"
 )
 
-// Voter is a party's seat in a mediated negotiation. The mechanism calls
-// Init once per run, then Vote once per proposal, from one goroutine.
-// During Vote, st.Standing is the proposal and st.Text the current text;
-// when st.Final is set the vote is the binding final vote on the text
-// (Standing == Text). A voter must not keep st, must return quickly and
-// must return an error rather than panic (a panic is caught and ends the
-// run with parley.ReasonError). Accepting an outcome that crosses the
-// voter's own red line (parley.Profile.Vetoed) is an error.
-type Voter interface {
-	Init(ctx context.Context, s *parley.Session) error
-	Vote(ctx context.Context, st *parley.State) (parley.Vote, error)
-}
+// Voter is a party's seat: parley.Voter, declared at the root where this
+// package and the strategies that implement it meet.
+type Voter = parley.Voter
 
-// Mediator holds the pen. The mechanism calls Init once per run and Propose
-// once per round, from one goroutine. During Propose, st.Text is the current
-// text, st.Standing the previous proposal (NoOutcome in the first round) and
-// st.Votes the votes on it, by party; st.Me is -1. Propose returns the next
-// proposal, or parley.NoOutcome to step back (the run ends with
-// parley.ReasonMediatorExit). A proposal outside the space, or one that
-// changes a locked issue, is an error. The same rules as for Voter apply to
-// errors, panics and keeping st.
-type Mediator interface {
-	Init(ctx context.Context, s *parley.Session) error
-	Propose(ctx context.Context, st *parley.State) (parley.Outcome, error)
-}
+// Mediator holds the pen: parley.Mediator, declared at the root where this
+// package and the strategies that implement it meet.
+type Mediator = parley.Mediator
 
-// Adopter is implemented by mediators that decide, under RuleMediator,
+// Adopter is implemented by mediators that decide, under parley.RuleMediator,
 // whether a proposal that not every party accepted becomes the text (an
 // annealing mediator). The mechanism calls Adopt after the votes, with
 // st.Standing the proposal and st.Votes the votes on it; a unanimous
@@ -80,95 +65,6 @@ type Locker interface {
 	Lock(issues []int)
 }
 
-// Rule says which proposals become the text.
-type Rule uint8
-
-const (
-	// RuleUnanimous adopts a proposal every party accepts: any veto blocks
-	// it (Klein et al. 2003; the default).
-	RuleUnanimous Rule = iota
-	// RuleMajority adopts a proposal more than half of the parties accept
-	// (with two parties, that is both).
-	RuleMajority
-	// RuleMediator adopts a unanimous proposal and lets the mediator decide
-	// on the others (Adopter; a mediator without Adopt adopts only unanimous
-	// proposals). Klein, Faratin and Bar-Yam's annealing mediator (AMEC-IV,
-	// LNCS 2531, 2002) needs it.
-	RuleMediator
-)
-
-var ruleNames = [...]string{"unanimous", "majority", "mediator"}
-
-// String returns "unanimous", "majority" or "mediator".
-func (r Rule) String() string {
-	if int(r) < len(ruleNames) {
-		return ruleNames[r]
-	}
-	return fmt.Sprintf("Rule(%d)", uint8(r))
-}
-
-// MarshalText writes the rule's name.
-func (r Rule) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
-
-// ParseRule is the inverse of Rule.String ("" means unanimous).
-func ParseRule(s string) (Rule, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" {
-		return RuleUnanimous, nil
-	}
-	for i, n := range ruleNames {
-		if n == s {
-			return Rule(i), nil
-		}
-	}
-	return 0, fmt.Errorf("mediated: unknown rule %q (want unanimous, majority or mediator)", s)
-}
-
-// Info says what a mediator may see of the parties' preferences
-// (Session.Declared).
-type Info uint8
-
-const (
-	// InfoNone: votes only; Session.Declared is nil (the default).
-	InfoNone Info = iota
-	// InfoDeclared: declared profiles, the true ones perturbed by noise
-	// (Options.Noise; see Options). With zero noise they are the true
-	// profiles.
-	InfoDeclared
-	// InfoFull: the true profiles (a trusted mediator).
-	InfoFull
-	// InfoNothing: not even the votes: the mediator learns only whether
-	// its proposal became the text (State.Votes stay zero, State.Accepts 0).
-	InfoNothing
-)
-
-var infoNames = [...]string{"none", "declared", "full", "nothing"}
-
-// String returns "none", "declared", "full" or "nothing".
-func (i Info) String() string {
-	if int(i) < len(infoNames) {
-		return infoNames[i]
-	}
-	return fmt.Sprintf("Info(%d)", uint8(i))
-}
-
-// MarshalText writes the level's name.
-func (i Info) MarshalText() ([]byte, error) { return []byte(i.String()), nil }
-
-// ParseInfo is the inverse of Info.String ("" means none).
-func ParseInfo(s string) (Info, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" {
-		return InfoNone, nil
-	}
-	for i, n := range infoNames {
-		if n == s {
-			return Info(i), nil
-		}
-	}
-	return 0, fmt.Errorf("mediated: unknown information level %q (want none, declared, full or nothing)", s)
-}
-
 // Options configure a Mechanism. Rounds is required; every other zero value
 // is a default.
 type Options struct {
@@ -179,14 +75,14 @@ type Options struct {
 	// time t = (RoundOffset + r)/TotalRounds, and the final vote at
 	// (RoundOffset + Rounds)/TotalRounds. TotalRounds 0 means Rounds.
 	RoundOffset, TotalRounds int
-	// Rule says which proposals become the text (default RuleUnanimous).
-	Rule Rule
+	// Rule says which proposals become the text (default parley.RuleUnanimous).
+	Rule parley.Rule
 	// Info says what the mediator sees of the parties' preferences
-	// (default InfoNone: votes only).
-	Info Info
+	// (default parley.InfoNone: votes only).
+	Info parley.Info
 	// Noise is the standard deviation of the noise on declared profiles
-	// (InfoDeclared). For a linear-additive profile (parley.Additive, also
-	// behind a prepared table) every value's evaluation, relative to the
+	// (parley.InfoDeclared). For a linear-additive profile (parley.Additive,
+	// also behind a prepared table) every value's evaluation, relative to the
 	// best value of its issue, is perturbed by N(0, Noise) and clipped to
 	// [0,1]; the declared profile is still linear-additive. For any other
 	// profile every outcome's utility is perturbed and clipped. The noise
@@ -228,9 +124,9 @@ func (o *Options) Validate() error {
 		return errors.New("mediated: negative round offset or total rounds")
 	case o.TotalRounds > 0 && o.RoundOffset+o.Rounds > o.TotalRounds:
 		return fmt.Errorf("mediated: rounds %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+o.Rounds, o.TotalRounds)
-	case o.Rule > RuleMediator:
+	case o.Rule > parley.RuleMediator:
 		return fmt.Errorf("mediated: unknown rule %d", o.Rule)
-	case o.Info > InfoNothing:
+	case o.Info > parley.InfoNothing:
 		return fmt.Errorf("mediated: unknown information level %d", o.Info)
 	case math.IsNaN(o.Noise) || math.IsInf(o.Noise, 0) || o.Noise < 0:
 		return fmt.Errorf("mediated: noise %v, want a non-negative number", o.Noise)
@@ -263,7 +159,7 @@ type Mechanism struct {
 	state    parley.State // authoritative: seats see copies (views)
 	views    seat.Views   // voters, then the mediator
 	copies   seat.Copies  // voters, then the mediator
-	declCopy seat.Copies  // the mediator's copies of the true profiles (InfoFull)
+	declCopy seat.Copies  // the mediator's copies of the true profiles (parley.InfoFull)
 	declOut  []*parley.Profile
 	votes    []parley.Vote
 	sessions []parley.Session // voters, then the mediator
@@ -280,7 +176,7 @@ type Mechanism struct {
 	best      []float64 // per voter, then the mediator: best text utility so far
 	improved  []int     // the last round in which the text improved for it
 
-	truth []*parley.Profile // Declared for InfoFull and noise-free InfoDeclared
+	truth []*parley.Profile // Declared for parley.InfoFull and noise-free parley.InfoDeclared
 	decl  []declSource      // per voter: how to perturb its profile
 }
 
@@ -361,10 +257,10 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 	m.copies.Reset(n + 1)
 	m.declCopy.Reset(n)
 	m.declOut = make([]*parley.Profile, n)
-	if opts.Info == InfoDeclared || opts.Info == InfoFull {
+	if opts.Info == parley.InfoDeclared || opts.Info == parley.InfoFull {
 		m.truth = profiles
 	}
-	if opts.Info == InfoDeclared && opts.Noise > 0 {
+	if opts.Info == parley.InfoDeclared && opts.Noise > 0 {
 		m.decl = make([]declSource, n)
 		for i, p := range profiles {
 			m.decl[i] = newDeclSource(space, p.Utility)
@@ -376,6 +272,12 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 // time returns the normalised time of round r (from 0).
 func (m *Mechanism) time(r int) float64 {
 	return float64(m.opts.RoundOffset+r) / float64(m.total)
+}
+
+// clock is the Clock the seats get: one "turn" per round of mediation, so
+// Clock.At(r) is time(r) and Clock.End the time of the final vote.
+func (m *Mechanism) clock() parley.Clock {
+	return parley.Clock{Parties: 1, Rounds: m.opts.Rounds, Offset: m.opts.RoundOffset, Total: m.total}
 }
 
 // Run mediates once: voters[i] votes for profiles[i], med holds the text.
@@ -423,7 +325,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 	ms := &m.sessions[n]
 	rng.Reseed(&m.pcgs[n], seed, streamMediator)
 	*ms = parley.Session{Party: -1, Names: m.copies.Names(n, m.names), Profile: m.copies.Profile(n, m.med), Deadline: m.opts.Rounds,
-		Protocol: "mediated", Rand: m.rands[n], Declared: m.declared(seed)}
+		Clock: m.clock(), Protocol: "mediated", Rand: m.rands[n], Declared: m.declared(seed)}
 	if err := m.initMediator(ctx, med, ms); err != nil {
 		res.Err = fmt.Errorf("mediated: mediator: init: %w", err)
 		m.end(res, parley.ReasonError, -1, 0, m.time(0))
@@ -432,7 +334,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 	for i, v := range voters {
 		rng.Reseed(&m.pcgs[i], seed, streamVoter+uint64(i))
 		m.sessions[i] = parley.Session{Party: i, Names: m.copies.Names(i, m.names), Profile: m.copies.Profile(i, m.profiles[i]), Deadline: m.opts.Rounds,
-			Protocol: "mediated", Rand: m.rands[i]}
+			Clock: m.clock(), Protocol: "mediated", Rand: m.rands[i]}
 		if err := protect(func() error { return v.Init(ctx, &m.sessions[i]) }); err != nil {
 			res.Err = fmt.Errorf("mediated: party %q: init: %w", m.names[i], err)
 			m.end(res, parley.ReasonError, i, 0, m.time(0))
@@ -498,9 +400,9 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 		ok := accepts == n
 		switch {
 		case ok:
-		case m.opts.Rule == RuleMajority:
+		case m.opts.Rule == parley.RuleMajority:
 			ok = 2*accepts > n
-		case m.opts.Rule == RuleMediator && adopter != nil:
+		case m.opts.Rule == parley.RuleMediator && adopter != nil:
 			ok, err = m.adopt(ctx, adopter, st)
 			if err != nil {
 				res.Err = fmt.Errorf("mediated: mediator: adopt: %w", err)
@@ -576,7 +478,7 @@ func (m *Mechanism) poll(ctx context.Context, voters []Voter, st *parley.State, 
 	}
 	copy(st.Votes, m.votes)
 	st.Accepts = accepts
-	if m.opts.Info == InfoNothing {
+	if m.opts.Info == parley.InfoNothing {
 		clear(st.Votes)
 		st.Accepts = 0
 	}
@@ -716,7 +618,7 @@ func (m *Mechanism) propose(ctx context.Context, med Mediator, st *parley.State)
 }
 
 // mediatorView is the mediator's private copy of st, with the votes it may
-// see (none under InfoNothing: poll has cleared them).
+// see (none under parley.InfoNothing: poll has cleared them).
 func (m *Mechanism) mediatorView(st *parley.State) *parley.State {
 	return m.views.OfWithVotes(len(m.profiles), st, st.Votes)
 }

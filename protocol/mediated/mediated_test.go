@@ -141,17 +141,17 @@ func TestRules(t *testing.T) {
 		// 5 by the buyer (.7→.4): the text stays 3.
 		{name: "unanimous", props: []parley.Outcome{3, 1, 5}, reason: parley.ReasonAgreement, agreed: 3, utils: []float64{0.7, 0.4}, rounds: 3},
 		// 1 is good for both buyers and bad for the seller: 2 of 3.
-		{name: "majority adopts 2 of 3", three: true, opts: mediated.Options{Rule: mediated.RuleMajority}, props: []parley.Outcome{1},
+		{name: "majority adopts 2 of 3", three: true, opts: mediated.Options{Rule: parley.RuleMajority}, props: []parley.Outcome{1},
 			reason: parley.ReasonAgreement, agreed: 1, utils: []float64{1, 0, 1}, rounds: 1},
 		{name: "unanimity blocks 2 of 3", three: true, props: []parley.Outcome{1},
 			reason: parley.ReasonAgreement, agreed: 0, utils: []float64{0.6, 0.2, 0.6}, rounds: 1},
-		{name: "mediator adopts", opts: mediated.Options{Rule: mediated.RuleMediator}, props: []parley.Outcome{1},
+		{name: "mediator adopts", opts: mediated.Options{Rule: parley.RuleMediator}, props: []parley.Outcome{1},
 			med:    func(p []parley.Outcome) mediated.Mediator { return &adopter{script: script{props: p}, yes: true} },
 			reason: parley.ReasonAgreement, agreed: 1, utils: []float64{1, 0}, rounds: 1},
-		{name: "mediator declines", opts: mediated.Options{Rule: mediated.RuleMediator}, props: []parley.Outcome{1},
+		{name: "mediator declines", opts: mediated.Options{Rule: parley.RuleMediator}, props: []parley.Outcome{1},
 			med:    func(p []parley.Outcome) mediated.Mediator { return &adopter{script: script{props: p}} },
 			reason: parley.ReasonAgreement, agreed: 0, utils: []float64{0.6, 0.2}, rounds: 1},
-		{name: "mediator rule without Adopt is unanimity", opts: mediated.Options{Rule: mediated.RuleMediator}, props: []parley.Outcome{1},
+		{name: "mediator rule without Adopt is unanimity", opts: mediated.Options{Rule: parley.RuleMediator}, props: []parley.Outcome{1},
 			reason: parley.ReasonAgreement, agreed: 0, utils: []float64{0.6, 0.2}, rounds: 1},
 		{name: "adopter ignored under unanimity", props: []parley.Outcome{1},
 			med:    func(p []parley.Outcome) mediated.Mediator { return &adopter{script: script{props: p}, yes: true} },
@@ -276,7 +276,7 @@ func TestRedLines(t *testing.T) {
 			ps = append(ps, &b)
 			ps[1].Vetoes = []parley.ValueRef{{Issue: 1, Value: 1}} // the seller vetoes fast delivery
 			vs := []mediated.Voter{climber(ps[0]), climber(ps[1]), climber(ps[2])}
-			res := run(t, ps, nil, mediated.Options{Rounds: 1, Rule: mediated.RuleMajority, NoFinalVote: !final, Start: 0, HasStart: true}, vs, &script{props: []parley.Outcome{1}})
+			res := run(t, ps, nil, mediated.Options{Rounds: 1, Rule: parley.RuleMajority, NoFinalVote: !final, Start: 0, HasStart: true}, vs, &script{props: []parley.Outcome{1}})
 			if res.Reason != parley.ReasonDeadline || res.Agreement != parley.NoOutcome {
 				t.Fatalf("%v on %d: %v", res.Reason, res.Agreement, res.Err)
 			}
@@ -437,7 +437,7 @@ func TestFailures(t *testing.T) {
 		name  string
 		vs    func() []mediated.Voter
 		m     func() mediated.Mediator
-		rule  mediated.Rule
+		rule  parley.Rule
 		party int
 		msg   string
 	}{
@@ -460,7 +460,7 @@ func TestFailures(t *testing.T) {
 		{"negative proposal", nil, func() mediated.Mediator { return &script{props: []parley.Outcome{-7}} }, 0, -1,
 			"mediated: mediator: invalid proposal"},
 		{"adopt panic", func() []mediated.Voter { return []mediated.Voter{yes(), no()} },
-			func() mediated.Mediator { return &panicker{script{props: []parley.Outcome{1}}} }, mediated.RuleMediator, -1,
+			func() mediated.Mediator { return &panicker{script{props: []parley.Outcome{1}}} }, parley.RuleMediator, -1,
 			"mediated: mediator: adopt: panic: adopt boom"},
 		{"call vote panic", nil, func() mediated.Mediator { return &callPanicker{script{props: []parley.Outcome{1}}} }, 0, -1,
 			"mediated: mediator: call vote: panic: call boom"},
@@ -589,7 +589,7 @@ func TestRoundsAllocateNothing(t *testing.T) {
 	_, ps := twoIssue(t)
 	ps[0].Hazard = 0.01
 	allocs := func(rounds int) float64 {
-		m, err := mediated.New(ps, []string{"b", "s"}, nil, mediated.Options{Rounds: rounds, Rule: mediated.RuleMajority})
+		m, err := mediated.New(ps, []string{"b", "s"}, nil, mediated.Options{Rounds: rounds, Rule: parley.RuleMajority})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -612,7 +612,7 @@ func TestRoundsAllocateNothing(t *testing.T) {
 // TestDeclared checks what the mediator sees at each information level.
 func TestDeclared(t *testing.T) {
 	space, ps := parleytest.Synthetic(t, 5, 3, 4, 2, 3)
-	get := func(info mediated.Info, noise float64, seed uint64, ps []*parley.Profile) []*parley.Profile {
+	get := func(info parley.Info, noise float64, seed uint64, ps []*parley.Profile) []*parley.Profile {
 		var got []*parley.Profile
 		m := &script{init: func(s *parley.Session) error { got = s.Declared; return nil }}
 		mech, err := mediated.New(ps, []string{"a", "b"}, nil, mediated.Options{Rounds: 1, Info: info, Noise: noise})
@@ -624,13 +624,13 @@ func TestDeclared(t *testing.T) {
 		}
 		return got
 	}
-	if d := get(mediated.InfoNone, 0.3, 1, ps); d != nil {
+	if d := get(parley.InfoNone, 0.3, 1, ps); d != nil {
 		t.Errorf("info none: declared %v", d)
 	}
 	for _, tc := range []struct {
-		info  mediated.Info
+		info  parley.Info
 		noise float64
-	}{{mediated.InfoFull, 0.3}, {mediated.InfoDeclared, 0}} {
+	}{{parley.InfoFull, 0.3}, {parley.InfoDeclared, 0}} {
 		d := get(tc.info, tc.noise, 1, ps)
 		if len(d) != 2 || !sameProfile(d[0], ps[0]) || !sameProfile(d[1], ps[1]) {
 			t.Errorf("info %v noise %v: not the true profiles", tc.info, tc.noise)
@@ -639,7 +639,7 @@ func TestDeclared(t *testing.T) {
 			t.Errorf("info %v noise %v: the mediator got the profiles the mechanism scores with, not copies", tc.info, tc.noise)
 		}
 	}
-	d1, d1b, d2 := get(mediated.InfoDeclared, 0.2, 1, ps), get(mediated.InfoDeclared, 0.2, 1, ps), get(mediated.InfoDeclared, 0.2, 2, ps)
+	d1, d1b, d2 := get(parley.InfoDeclared, 0.2, 1, ps), get(parley.InfoDeclared, 0.2, 1, ps), get(parley.InfoDeclared, 0.2, 2, ps)
 	dev := 0.0
 	for o := range parley.Outcome(space.Size()) {
 		for a := range 2 {
@@ -667,7 +667,7 @@ func TestDeclared(t *testing.T) {
 	}
 	// Non-additive profiles are perturbed outcome by outcome.
 	_, two := parleytest.TwoIssue()
-	d := get(mediated.InfoDeclared, 0.1, 3, two)
+	d := get(parley.InfoDeclared, 0.1, 3, two)
 	same := 0
 	for o := range parley.Outcome(6) {
 		u := d[1].Utility.Utility(o)
@@ -714,24 +714,6 @@ func TestOptionsAndNew(t *testing.T) {
 	if _, err := mediated.New(ps, []string{"b", "s"}, &parley.Profile{Space: other, Utility: ps[0].Utility}, mediated.Options{Rounds: 1}); err == nil {
 		t.Error("mediator over another space: no error")
 	}
-	for _, s := range []string{"unanimous", "majority", "Mediator", ""} {
-		r, err := mediated.ParseRule(s)
-		if err != nil || (s != "" && r.String() != strings.ToLower(s)) {
-			t.Errorf("ParseRule(%q) = %v, %v", s, r, err)
-		}
-	}
-	for _, s := range []string{"none", "declared", "FULL", ""} {
-		i, err := mediated.ParseInfo(s)
-		if err != nil || (s != "" && i.String() != strings.ToLower(s)) {
-			t.Errorf("ParseInfo(%q) = %v, %v", s, i, err)
-		}
-	}
-	if _, err := mediated.ParseRule("veto"); err == nil {
-		t.Error("ParseRule(veto): no error")
-	}
-	if _, err := mediated.ParseInfo("elicited"); err == nil {
-		t.Error("ParseInfo(elicited): no error")
-	}
 }
 
 // seenVotes records what the mediator is shown of the votes.
@@ -751,12 +733,12 @@ func (s *seenVotes) Propose(_ context.Context, st *parley.State) (parley.Outcome
 	return parley.Outcome(len(s.accepts) % 2), nil
 }
 
-// With InfoNothing the mediator sees no votes; with InfoNone it does.
+// With parley.InfoNothing the mediator sees no votes; with parley.InfoNone it does.
 func TestInfoNothingHidesVotes(t *testing.T) {
 	for _, tc := range []struct {
-		info mediated.Info
+		info parley.Info
 		seen bool
-	}{{mediated.InfoNone, true}, {mediated.InfoNothing, false}} {
+	}{{parley.InfoNone, true}, {parley.InfoNothing, false}} {
 		_, ps := parleytest.TwoIssue()
 		m, err := mediated.New(ps, []string{"A", "B"}, nil, mediated.Options{Rounds: 5, Info: tc.info, Start: 0, HasStart: true, NoFinalVote: true})
 		if err != nil {
@@ -808,7 +790,7 @@ func TestDeclaredCapsAtOne(t *testing.T) {
 	ps := []*parley.Profile{{Name: "a", Space: space, Utility: u}, {Name: "b", Space: space, Utility: u}}
 	var got []*parley.Profile
 	m := &script{init: func(s *parley.Session) error { got = s.Declared; return nil }}
-	mech, err := mediated.New(ps, []string{"a", "b"}, nil, mediated.Options{Rounds: 1, Info: mediated.InfoDeclared, Noise: 1e-300})
+	mech, err := mediated.New(ps, []string{"a", "b"}, nil, mediated.Options{Rounds: 1, Info: parley.InfoDeclared, Noise: 1e-300})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -188,7 +188,7 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 	for i := range negs {
 		rng.Reseed(&m.pcgs[i], seed, uint64(i))
 		m.sessions[i] = parley.Session{Party: i, Names: m.copies.Names(i, m.names), Profile: m.copies.Profile(i, m.profiles[i]),
-			Deadline: m.opts.Deadline, Protocol: "sao", Rand: m.rands[i]}
+			Deadline: m.opts.Deadline, Clock: m.clock(), Protocol: "sao", Rand: m.rands[i]}
 		if err := m.init(ctx, negs[i], &m.sessions[i]); err != nil {
 			// A failed start pays every party its reservation value at t = 0
 			// (with its offset on a longer clock), as any other ending
@@ -217,16 +217,8 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 	if m.opts.TimeLimit > 0 {
 		start = m.opts.Now()
 	}
-	total := m.opts.TotalRounds
-	if total == 0 {
-		total = m.opts.Deadline
-	}
-	off := m.opts.RoundOffset
-	stepsTotal := float64(total * n)
-	endT := float64(off+m.opts.Deadline) / float64(total)
-	if m.opts.Timing == TimingGENIUS {
-		endT = float64(off+m.opts.Deadline) / float64(total+1)
-	}
+	clock := m.clock()
+	endT := clock.End()
 	for step := 0; ; step++ {
 		round := step / n
 		p := step % n
@@ -236,11 +228,7 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 				m.end(res, parley.ReasonDeadline, -1, step, endT)
 				break
 			}
-			if m.opts.Timing == TimingGENIUS {
-				t = float64(off+round+1) / float64(total+1)
-			} else {
-				t = float64(off*n+step) / stepsTotal
-			}
+			t = clock.At(step)
 		}
 		if m.opts.TimeLimit > 0 {
 			wt := float64(m.opts.Now().Sub(start)) / float64(m.opts.TimeLimit)
@@ -325,20 +313,18 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 	return res, nil
 }
 
-// startTime is the normalised time at which the negotiation opens.
-func (m *Mechanism) startTime() float64 {
+// clock returns how the negotiation counts time (the zero Rounds without
+// a round deadline).
+func (m *Mechanism) clock() parley.Clock {
 	if m.opts.Deadline == 0 {
-		return 0
+		return parley.Clock{Parties: len(m.profiles)}
 	}
-	total := m.opts.TotalRounds
-	if total == 0 {
-		total = m.opts.Deadline
-	}
-	if m.opts.Timing == TimingGENIUS {
-		return float64(m.opts.RoundOffset) / float64(total+1)
-	}
-	return float64(m.opts.RoundOffset) / float64(total)
+	return parley.Clock{Parties: len(m.profiles), Rounds: m.opts.Deadline, Offset: m.opts.RoundOffset,
+		Total: m.opts.TotalRounds, GENIUS: m.opts.Timing == TimingGENIUS}
 }
+
+// startTime is the normalised time at which the negotiation opens.
+func (m *Mechanism) startTime() float64 { return m.clock().Start() }
 
 // end fills in res for a negotiation that ended after steps turns at time t.
 func (m *Mechanism) end(res *parley.Result, why parley.Reason, party, steps int, t float64) {

@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/sao"
@@ -145,15 +144,6 @@ func (f *failing) Act(context.Context, *parley.State) (parley.Action, error) {
 	return parley.Action{}, errors.New("lost connection")
 }
 
-// slow waits for its turn's context to expire, like a remote agent that
-// never answers.
-type slow struct{ script }
-
-func (s *slow) Act(ctx context.Context, _ *parley.State) (parley.Action, error) {
-	<-ctx.Done()
-	return parley.Action{}, ctx.Err()
-}
-
 func TestFailingNegotiators(t *testing.T) {
 	u := []float64{1, 0.5, 0.2, 0}
 	tests := []struct {
@@ -164,7 +154,6 @@ func TestFailingNegotiators(t *testing.T) {
 	}{
 		{"panic", &panicky{}, sao.Options{Deadline: 5}, `party "B": panic: boom`},
 		{"error", &failing{}, sao.Options{Deadline: 5}, `party "B": lost connection`},
-		{"timeout", &slow{}, sao.Options{Deadline: 5, TurnTimeout: 5 * time.Millisecond}, `party "B": context deadline exceeded`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -22,9 +22,9 @@ func Example() {
 		{Name: "B", Space: sp, Utility: table(0, .3, .5, .7, .8, 1), Reservation: 0.4, Discount: 0.8},
 		{Name: "M", Space: sp, Utility: table(.2, .4, .9, 1, .5, .3), Reservation: 0.1},
 	}
-	plan := staged.Plan{Stages: []staged.Stage{
-		{Name: "bilateral", Participants: []int{0, 1}, Mechanism: staged.SAO, Rounds: 4, Carry: staged.CarryBestAcceptable},
-		{Name: "mediated", Participants: []int{0, 1}, Mediator: 2, Mechanism: staged.Mediated, Rounds: 4},
+	plan := staged.Plan{Stages: []parley.Stage{
+		{Name: "bilateral", Participants: []int{0, 1}, Mechanism: parley.MechanismAlternatingOffers, Rounds: 4, Carry: parley.CarryBestAcceptable},
+		{Name: "mediated", Participants: []int{0, 1}, Mediator: 2, Mechanism: parley.MechanismMediated, Rounds: 4},
 	}}
 	seats := staged.Seats{
 		Negotiators: []parley.Negotiator{&script{acts: offers(0, 2)}, &script{acts: offers(5, 3)}, nil},
@@ -36,7 +36,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("%s in stage %s on %s at t = %v\n", res.Cause, res.StageName, sp.Format(res.Agreement), res.Time)
+	fmt.Printf("%s in stage %s on %s at t = %v\n", res.Reason, res.StageName, sp.Format(res.Agreement), res.Time)
 	fmt.Printf("utilities %.2f, discounted %.2f\n", res.Utilities, res.Discounted)
 	// Output:
 	// agreement in stage mediated on x=b, y=q at t = 1

@@ -18,8 +18,8 @@ import (
 func TestSeatsCannotVandalise(t *testing.T) {
 	ps, names := fixture(t)
 	bil := saoStage("bilateral", 4)
-	bil.Carry = staged.CarryBestAcceptable
-	plan := staged.Plan{Stages: []staged.Stage{bil, mediatedStage("mediated", 6)}}
+	bil.Carry = parley.CarryBestAcceptable
+	plan := staged.Plan{Stages: []parley.Stage{bil, mediatedStage("mediated", 6)}}
 	seats := func(vandal int) staged.Seats {
 		s := staged.Seats{
 			Negotiators: []parley.Negotiator{&parleytest.Conceder{}, &parleytest.Conceder{}, nil},

@@ -13,23 +13,23 @@
 // in the second stage is discounted for the time spent in the first.
 //
 // Transitions. A stage hands over to the next when its rounds run out
-// (TransitionDeadline), when no participant has seen progress for K rounds
-// (TransitionStall; progress is an offer from another participant, or a
+// (parley.TransitionDeadline), when no participant has seen progress for K rounds
+// (parley.TransitionStall; progress is an offer from another participant, or a
 // new text, better for the participant than any before in the stage), or,
 // in alternating offers, when every participant asks to move on in one
-// round (TransitionAllRequest, below). A mediated stage whose final vote
+// round (parley.TransitionAllRequest, below). A mediated stage whose final vote
 // fails, or whose mediator steps back, also hands over. A walk-away ends
 // the run, unless the stage's OnWalkAwayNext probability (drawn from the
 // seed) sends it on to the next stage. An agreement ends the run and is put
 // to ratification.
 //
-// Carry-over. CarryBestAcceptable hands the next stage the offer or text,
+// Carry-over. parley.CarryBestAcceptable hands the next stage the offer or text,
 // made during the stage, that every participant found acceptable
 // (parley.Profile.Acceptable: within its red lines and worth its drifting
 // reservation value) at the time it was made, with the highest Nash
 // product over those reservation values: a standing offer every party must
 // accept in alternating offers (sao.Options.Start), the starting text of a
-// mediated stage. CarryPartialIssues does the same and also locks the
+// mediated stage. parley.CarryPartialIssues does the same and also locks the
 // issues on which the participants' latest offers agree (from an
 // alternating-offers stage; a mediated stage locks nothing): a next
 // mediated stage gets them in mediated.Options.Locked, with a starting text
@@ -38,7 +38,7 @@
 // lock issues, so it gets only the best acceptable offer as its standing
 // offer. Result.Locked lists the locked issues.
 //
-// TransitionAllRequest. In an alternating-offers stage with this rule a
+// parley.TransitionAllRequest. In an alternating-offers stage with this rule a
 // participant's End is a request to move on, not a walk-away. When every
 // participant has requested in turn, one full round of turns with nothing
 // else in between, the stage hands over. A request that does not complete
@@ -50,14 +50,12 @@
 // Ratification. An agreement is ratified by every party with probability
 // parley.Profile.RatifyProb, each drawn from the seed; if any vote fails,
 // the agreement stands in Result.Agreement but every party gets its
-// reservation value, and Reason (and Cause) is ratification_failed.
+// reservation value, and Reason is parley.ReasonRatificationFailed.
 package staged
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -68,75 +66,17 @@ import (
 	"github.com/parley-dev/parley/protocol/sao"
 )
 
-// Mechanism is the negotiation protocol of a stage.
-type Mechanism string
-
-// Mechanisms.
-const (
-	SAO      Mechanism = "sao"      // alternating offers (package sao)
-	Mediated Mechanism = "mediated" // single-text mediation (package mediated)
-)
-
-// Transition kinds.
-const (
-	Deadline   = "deadline"    // the stage's rounds run out (also "")
-	Stall      = "stall"       // K rounds without progress
-	AllRequest = "all_request" // every participant's End in one round (SAO only)
-)
-
-// Transition is a stage's rule for handing over to the next stage.
-type Transition struct {
-	Kind string // Deadline (default ""), Stall or AllRequest
-	K    int    // Stall: rounds without progress, 1 ≤ K < Rounds
-}
-
-// Carry is what a stage hands over to the next.
-type Carry string
-
-// Carry-over policies.
-const (
-	CarryNone           Carry = "none" // also ""
-	CarryBestAcceptable Carry = "best_acceptable"
-	CarryPartialIssues  Carry = "partial_issues"
-)
-
-// Stage is one stage of a plan.
-type Stage struct {
-	Name         string
-	Participants []int // party indices, in turn (voting) order; at least 2
-	// Mediator is the mediating party's index in a Mediated stage, or -1
-	// for a mediator without interests of its own. SAO stages ignore it.
-	Mediator   int
-	Mechanism  Mechanism
-	Rounds     int // the stage's round budget
-	Transition Transition
-	Carry      Carry
-	// OnWalkAwayNext is the probability that a walk-away in this stage
-	// moves the run on to the next stage instead of ending it.
-	OnWalkAwayNext float64
-	// Mediated holds the options of a Mediated stage: Rule, Info, Noise,
-	// NoFinalVote, HazardWindow and Trace are used; Rounds, RoundOffset,
-	// TotalRounds, Start, HasStart and Locked are set by Run. SAO stages use
-	// its HazardWindow only.
-	Mediated mediated.Options
-	// The starting text or standing offer: the reference outcome when
-	// HasStartReference, else a uniformly random outcome when StartRandom
-	// (Mediated only), else what the previous stage carried (a Mediated
-	// stage with nothing carried starts from a random text, an SAO stage
-	// with an empty table).
-	StartReference    parley.Outcome
-	HasStartReference bool
-	StartRandom       bool
-	// MediatorPolicy is the mediator strategy spec the plan was made with
-	// (e.g. "biased:bias=0.25"); Run ignores it: the caller builds
-	// Seats.Mediator from it.
-	MediatorPolicy string
-}
-
 // Plan is an ordered list of stages. The global clock's total is the sum
 // of the stages' rounds.
 type Plan struct {
-	Stages []Stage
+	// Stages run in order. A stage with parley.StartReference opens with
+	// its Reference outcome.
+	Stages []parley.Stage
+	// HazardWindow is the number of rounds without improvement after which
+	// a party with a walk-away hazard (parley.Profile.Hazard) may walk away
+	// (sao.Options.HazardWindow, mediated.Options.HazardWindow; 0: their
+	// default).
+	HazardWindow int
 	// Trace, when set, is called with every event of every stage (as the
 	// stage's mechanism reports it, Party being the stage's own index of
 	// the participant, -1 for the mediator) and the stage's index.
@@ -157,78 +97,16 @@ func (p *Plan) Rounds() int {
 	return n
 }
 
-// Validate names the first bad stage field for a negotiation among the
-// given number of parties over space (nil: references unchecked).
-func (p *Plan) Validate(parties int, space *parley.OutcomeSpace) error {
-	if len(p.Stages) == 0 {
-		return errors.New("staged: no stages")
+// Validate names the first broken rule of the plan's stages for a
+// negotiation among the parties called names over space (nil: start
+// references unchecked): parley.CheckStages, the one validator that
+// scenario files pass too.
+func (p *Plan) Validate(names []string, space *parley.OutcomeSpace) error {
+	if err := parley.CheckStages(p.Stages, names, space); err != nil {
+		return fmt.Errorf("staged: %w", err)
 	}
-	for k := range p.Stages {
-		st := &p.Stages[k]
-		where := fmt.Sprintf("staged: stage %d (%q)", k+1, st.Name)
-		mediatedStage := false
-		switch st.Mechanism {
-		case SAO:
-		case Mediated:
-			mediatedStage = true
-		default:
-			return fmt.Errorf("%s: unknown mechanism %q (want sao or mediated)", where, st.Mechanism)
-		}
-		if len(st.Participants) < 2 {
-			return fmt.Errorf("%s: %d participants, need at least 2", where, len(st.Participants))
-		}
-		for j, i := range st.Participants {
-			if i < 0 || i >= parties {
-				return fmt.Errorf("%s: participant %d is party %d, outside the %d parties", where, j+1, i, parties)
-			}
-			if slices.Contains(st.Participants[:j], i) {
-				return fmt.Errorf("%s: party %d listed twice", where, i)
-			}
-		}
-		if st.Rounds <= 0 {
-			return fmt.Errorf("%s: rounds %d, need at least 1", where, st.Rounds)
-		}
-		switch st.Transition.Kind {
-		case "", Deadline:
-		case Stall:
-			if st.Transition.K < 1 || st.Transition.K >= st.Rounds {
-				return fmt.Errorf("%s: stall:%d can never fire in %d rounds (want 1 ≤ K < rounds)", where, st.Transition.K, st.Rounds)
-			}
-		case AllRequest:
-			if mediatedStage {
-				return fmt.Errorf("%s: all_request is for sao stages", where)
-			}
-		default:
-			return fmt.Errorf("%s: unknown transition %q", where, st.Transition.Kind)
-		}
-		switch st.Carry {
-		case "", CarryNone, CarryBestAcceptable, CarryPartialIssues:
-		default:
-			return fmt.Errorf("%s: unknown carry %q", where, st.Carry)
-		}
-		if q := st.OnWalkAwayNext; math.IsNaN(q) || q < 0 || q > 1 {
-			return fmt.Errorf("%s: walk-away continuation probability %v outside [0,1]", where, q)
-		}
-		if st.HasStartReference && space != nil && !space.Valid(st.StartReference) {
-			return fmt.Errorf("%s: start reference: %w", where, space.Check(st.StartReference))
-		}
-		if !mediatedStage {
-			if st.StartRandom {
-				return fmt.Errorf("%s: a random start is for mediated stages", where)
-			}
-			continue
-		}
-		if st.Mediator < -1 || st.Mediator >= parties {
-			return fmt.Errorf("%s: mediator is party %d, outside the %d parties", where, st.Mediator, parties)
-		}
-		if slices.Contains(st.Participants, st.Mediator) {
-			return fmt.Errorf("%s: mediator %d is also a participant", where, st.Mediator)
-		}
-		o := st.Mediated
-		o.Rounds, o.RoundOffset, o.TotalRounds = st.Rounds, 0, 0
-		if err := o.Validate(); err != nil {
-			return fmt.Errorf("%s: %w", where, err)
-		}
+	if p.HazardWindow < 0 {
+		return fmt.Errorf("staged: hazard window %d is negative", p.HazardWindow)
 	}
 	return nil
 }
@@ -244,34 +122,21 @@ type Seats struct {
 	Mediator    mediated.Mediator
 }
 
-// Causes of a run's end (Result.Cause): the names of the parley.Reason
-// values (parley.Reason.String), which every output uses.
-const (
-	CauseAgreement           = "agreement"
-	CauseDeadline            = "deadline"
-	CauseWalkAway            = "walk_away"
-	CauseMediatorExit        = "mediator_exit"
-	CauseRatificationFailure = "ratification_failed"
-	CauseError               = "error"
-)
-
 // Result is how a staged run ended. The embedded parley.Result is over all
 // parties, by party index: Utilities[i] is party i's utility of a ratified
 // agreement or else its reservation value at the end time r(t) (parties
 // outside the last stage included, such as a mediator), Discounted the
 // same discounted at Time; Rounds and Time are on the global clock, Steps
 // the turns and votes of every stage; Party is the party (by index) that
-// accepted last, walked away, stepped back or failed, or -1.
+// accepted last, walked away, stepped back or failed, or -1. Reason is
+// why the run ended: ReasonAgreement (a ratified agreement),
+// ReasonDeadline (the last stage ended without agreement, also by its
+// transition rule), ReasonWalkAway, ReasonMediatorExit (the last stage's
+// mediator stepped back), ReasonRatificationFailed or ReasonError.
 type Result struct {
 	parley.Result
 	// Ratified reports an agreement that every party ratified.
 	Ratified bool
-	// Cause is why the run ended: CauseAgreement (a ratified agreement),
-	// CauseDeadline (the last stage ended without agreement; also when it
-	// ended by its transition rule), CauseWalkAway, CauseMediatorExit (the
-	// last stage's mediator stepped back), CauseRatificationFailure or
-	// CauseError.
-	Cause string
 	// Stage is the index of the stage in which the run ended, StageName its
 	// name.
 	Stage     int
@@ -292,7 +157,8 @@ const (
 // Run negotiates once through plan's stages: profiles and names are every
 // party's, by index; seats holds their seats. Every random choice comes
 // from seed. Run returns an error for a misuse (an invalid plan, a missing
-// seat, a cancelled ctx); a failing seat ends the run with CauseError.
+// seat, a cancelled ctx); a failing seat ends the run with
+// parley.ReasonError.
 func Run(ctx context.Context, profiles []*parley.Profile, names []string, plan Plan, seats Seats, seed uint64) (*Result, error) {
 	n := len(profiles)
 	if len(names) != n {
@@ -310,7 +176,7 @@ func Run(ctx context.Context, profiles []*parley.Profile, names []string, plan P
 		}
 	}
 	space := profiles[0].Space
-	if err := plan.Validate(n, space); err != nil {
+	if err := plan.Validate(names, space); err != nil {
 		return nil, err
 	}
 	if err := checkSeats(plan, seats, names); err != nil {
@@ -331,17 +197,17 @@ func checkSeats(plan Plan, seats Seats, names []string) error {
 	for _, st := range plan.Stages {
 		for _, i := range st.Participants {
 			switch st.Mechanism {
-			case SAO:
+			case parley.MechanismAlternatingOffers:
 				if i >= len(seats.Negotiators) || seats.Negotiators[i] == nil {
 					return fmt.Errorf("staged: stage %q: party %q has no negotiator", st.Name, names[i])
 				}
-			case Mediated:
+			case parley.MechanismMediated:
 				if i >= len(seats.Voters) || seats.Voters[i] == nil {
 					return fmt.Errorf("staged: stage %q: party %q has no voter", st.Name, names[i])
 				}
 			}
 		}
-		if st.Mechanism == Mediated && seats.Mediator == nil {
+		if st.Mechanism == parley.MechanismMediated && seats.Mediator == nil {
 			return fmt.Errorf("staged: stage %q: no mediator", st.Name)
 		}
 	}
@@ -383,7 +249,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		}
 		var sr *parley.Result
 		var err error
-		if st.Mechanism == SAO {
+		if st.Mechanism == parley.MechanismAlternatingOffers {
 			sr, err = r.runSAO(ctx, k, st, tk, c)
 		} else {
 			sr, err = r.runMediated(ctx, k, st, tk, c)
@@ -399,28 +265,24 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 			Time: sr.Time, Party: -1, Err: sr.Err}
 		if sr.Party >= 0 && sr.Party < len(st.Participants) {
 			res.Party = st.Participants[sr.Party]
-		} else if sr.Party == -1 && st.Mechanism == Mediated && (sr.Reason == parley.ReasonMediatorExit || sr.Reason == parley.ReasonError) {
+		} else if sr.Party == -1 && st.Mechanism == parley.MechanismMediated && (sr.Reason == parley.ReasonMediatorExit || sr.Reason == parley.ReasonError) {
 			res.Party = st.Mediator
 		}
 		next := false
 		switch {
 		case tk.moved: // the stage's transition rule fired
-			res.Reason, res.Party = parley.ReasonDeadline, -1
-			res.Cause, next = CauseDeadline, true
+			res.Reason, res.Party, next = parley.ReasonDeadline, -1, true
 			end = r.elapsed + tk.movedAt
 			res.Rounds = end
 		case sr.Reason == parley.ReasonAgreement:
-			res.Agreement, res.Cause = sr.Agreement, CauseAgreement
-		case sr.Reason == parley.ReasonDeadline:
-			res.Cause, next = CauseDeadline, true
-		case sr.Reason == parley.ReasonMediatorExit:
-			res.Cause, next = CauseMediatorExit, true
+			res.Agreement = sr.Agreement
+		case sr.Reason == parley.ReasonDeadline, sr.Reason == parley.ReasonMediatorExit:
+			next = true
 		case sr.Reason == parley.ReasonWalkAway:
-			res.Cause = CauseWalkAway
 			// One draw per walk-away, so that arms see the same stream.
 			next = !last && st.OnWalkAwayNext > 0 && r.walk.Float64() < st.OnWalkAwayNext
 		default:
-			res.Cause = CauseError
+			res.Reason = parley.ReasonError
 		}
 		r.elapsed = end
 		if next && !last {
@@ -459,13 +321,13 @@ func (r *runner) trace(k int, own func(parley.Event)) func(parley.Event) {
 	return func(e parley.Event) { own(e); pt(k, e) }
 }
 
-func (r *runner) runSAO(ctx context.Context, k int, st *Stage, tk *tracker, c carried) (*parley.Result, error) {
+func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracker, c carried) (*parley.Result, error) {
 	ps, ns := r.stageParties(st)
 	opts := sao.Options{Deadline: st.Rounds, RoundOffset: r.elapsed, TotalRounds: r.total,
-		HazardWindow: st.Mediated.HazardWindow}
+		HazardWindow: r.plan.HazardWindow}
 	switch {
-	case st.HasStartReference:
-		opts.Start, opts.HasStart = st.StartReference, true
+	case st.Start.Kind == parley.StartReference:
+		opts.Start, opts.HasStart = st.Reference, true
 	case c.has:
 		opts.Start, opts.HasStart = c.start, true
 	}
@@ -488,15 +350,14 @@ func (r *runner) runSAO(ctx context.Context, k int, st *Stage, tk *tracker, c ca
 	return res, nil
 }
 
-func (r *runner) runMediated(ctx context.Context, k int, st *Stage, tk *tracker, c carried) (*parley.Result, error) {
+func (r *runner) runMediated(ctx context.Context, k int, st *parley.Stage, tk *tracker, c carried) (*parley.Result, error) {
 	ps, ns := r.stageParties(st)
-	opts := st.Mediated
-	opts.Rounds, opts.RoundOffset, opts.TotalRounds = st.Rounds, r.elapsed, r.total
-	opts.HasStart, opts.Locked = false, nil
+	opts := mediated.Options{Rounds: st.Rounds, RoundOffset: r.elapsed, TotalRounds: r.total,
+		Rule: st.Rule, Info: st.Info, Noise: st.Noise, NoFinalVote: st.NoFinalVote, HazardWindow: r.plan.HazardWindow}
 	switch {
-	case st.HasStartReference:
-		opts.Start, opts.HasStart = st.StartReference, true
-	case st.StartRandom:
+	case st.Start.Kind == parley.StartReference:
+		opts.Start, opts.HasStart = st.Reference, true
+	case st.Start.Kind == parley.StartRandom:
 		if len(c.locked) > 0 { // draw here, to set the locked values
 			opts.Start, opts.HasStart = parley.Outcome(r.starts.IntN(r.space.Size())), true
 		}
@@ -509,7 +370,7 @@ func (r *runner) runMediated(ctx context.Context, k int, st *Stage, tk *tracker,
 		opts.Start = r.setValues(opts.Start, c.lockText, c.locked)
 		opts.Locked = c.locked
 	}
-	opts.Trace = r.trace(k, st.Mediated.Trace)
+	opts.Trace = r.trace(k, nil)
 	var med *parley.Profile
 	if st.Mediator >= 0 {
 		med = r.profiles[st.Mediator]
@@ -542,7 +403,7 @@ func (r *runner) setValues(o, src parley.Outcome, issues []int) parley.Outcome {
 	return out
 }
 
-func (r *runner) stageParties(st *Stage) ([]*parley.Profile, []string) {
+func (r *runner) stageParties(st *parley.Stage) ([]*parley.Profile, []string) {
 	ps := make([]*parley.Profile, len(st.Participants))
 	ns := make([]string, len(st.Participants))
 	for j, i := range st.Participants {
@@ -569,7 +430,7 @@ func (r *runner) utilities(res *Result) {
 // party whose probability is below 1, in party order, all drawn even after
 // a failure so that every run uses the stream alike.
 func (r *runner) ratify(res *Result) {
-	if res.Cause != CauseAgreement {
+	if res.Reason != parley.ReasonAgreement {
 		return
 	}
 	rr := rng.New(r.seed, streamRatify)
@@ -586,7 +447,7 @@ func (r *runner) ratify(res *Result) {
 	// The signed text stays in Agreement, but nobody is bound by it: the
 	// run ends as ratification_failed, so Agreed reports false and every
 	// seat's Ending says so.
-	res.Reason, res.Cause = parley.ReasonRatificationFailed, CauseRatificationFailure
+	res.Reason = parley.ReasonRatificationFailed
 	for i, p := range r.profiles {
 		u := p.ReservationAt(res.Time)
 		res.Utilities[i] = u

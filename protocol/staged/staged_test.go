@@ -142,12 +142,12 @@ func seatsFor(negs map[int]*script, voters map[int]*hill, med mediated.Mediator)
 	return s
 }
 
-func saoStage(name string, rounds int) staged.Stage {
-	return staged.Stage{Name: name, Participants: []int{0, 1}, Mediator: -1, Mechanism: staged.SAO, Rounds: rounds}
+func saoStage(name string, rounds int) parley.Stage {
+	return parley.Stage{Name: name, Participants: []int{0, 1}, Mediator: -1, Mechanism: parley.MechanismAlternatingOffers, Rounds: rounds}
 }
 
-func mediatedStage(name string, rounds int) staged.Stage {
-	return staged.Stage{Name: name, Participants: []int{0, 1}, Mediator: 2, Mechanism: staged.Mediated, Rounds: rounds}
+func mediatedStage(name string, rounds int) parley.Stage {
+	return parley.Stage{Name: name, Participants: []int{0, 1}, Mediator: 2, Mechanism: parley.MechanismMediated, Rounds: rounds}
 }
 
 // TestTwoStages traces a bilateral stage then a mediated one by hand.
@@ -166,13 +166,13 @@ func TestTwoStages(t *testing.T) {
 	va, vb := &hill{leave: -1}, &hill{leave: -1}
 	med := &proposer{props: []int{2, 1, 3, 3}}
 	bil := saoStage("bilateral", 4)
-	bil.Carry = staged.CarryBestAcceptable
-	plan := staged.Plan{Stages: []staged.Stage{bil, mediatedStage("mediated", 4)}}
+	bil.Carry = parley.CarryBestAcceptable
+	plan := staged.Plan{Stages: []parley.Stage{bil, mediatedStage("mediated", 4)}}
 	res, err := staged.Run(context.Background(), ps, names, plan, seatsFor(map[int]*script{0: a, 1: b}, map[int]*hill{0: va, 1: vb}, med), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Agreed() || res.Agreement != 3 || res.Cause != staged.CauseAgreement || !res.Ratified {
+	if !res.Agreed() || res.Agreement != 3 || res.Reason != parley.ReasonAgreement || !res.Ratified {
 		t.Fatalf("result %+v, want a ratified agreement on 3", res)
 	}
 	if res.Stage != 1 || res.StageName != "mediated" || res.Rounds != 8 || res.Time != 1 || res.Party != -1 {
@@ -218,8 +218,8 @@ func TestStallThenSAO(t *testing.T) {
 	a := &script{acts: offers(0, 0, 0, 2)}
 	b := &script{acts: offers(5, 5, 5, -1)}
 	s1 := saoStage("talks", 6)
-	s1.Transition = staged.Transition{Kind: staged.Stall, K: 2}
-	plan := staged.Plan{Stages: []staged.Stage{s1, saoStage("again", 4)}}
+	s1.Transition = parley.Transition{Kind: parley.TransitionStall, K: 2}
+	plan := staged.Plan{Stages: []parley.Stage{s1, saoStage("again", 4)}}
 	var events []string
 	plan.Trace = func(k int, e parley.Event) {
 		events = append(events, fmt.Sprintf("%d:%d%s%d", k, e.Party, e.Action, e.Outcome))
@@ -228,7 +228,7 @@ func TestStallThenSAO(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Agreement != 2 || res.Cause != staged.CauseAgreement || res.Stage != 1 || res.Party != 1 {
+	if res.Agreement != 2 || res.Reason != parley.ReasonAgreement || res.Stage != 1 || res.Party != 1 {
 		t.Fatalf("result %+v", res)
 	}
 	if res.Rounds != 4 || res.Steps != 9 || !near(res.Time, 0.35) {
@@ -257,15 +257,15 @@ func TestPartialIssues(t *testing.T) {
 	a := &script{acts: offers(2)}
 	b := &script{acts: offers(4)}
 	s1 := saoStage("talks", 2)
-	s1.Carry = staged.CarryPartialIssues
+	s1.Carry = parley.CarryPartialIssues
 	for _, tc := range []struct {
 		props []int
-		cause string
-	}{{[]int{2}, staged.CauseAgreement}, {[]int{3}, staged.CauseError}} {
+		cause parley.Reason
+	}{{[]int{2}, parley.ReasonAgreement}, {[]int{3}, parley.ReasonError}} {
 		a.i, b.i = 0, 0
 		med := &proposer{props: tc.props}
 		va, vb := &hill{leave: -1}, &hill{leave: -1}
-		plan := staged.Plan{Stages: []staged.Stage{s1, mediatedStage("mediation", 2)}}
+		plan := staged.Plan{Stages: []parley.Stage{s1, mediatedStage("mediation", 2)}}
 		res, err := staged.Run(context.Background(), ps, names, plan, seatsFor(map[int]*script{0: a, 1: b}, map[int]*hill{0: va, 1: vb}, med), 3)
 		if err != nil {
 			t.Fatal(err)
@@ -273,14 +273,14 @@ func TestPartialIssues(t *testing.T) {
 		if fmt.Sprint(med.locked) != "[1]" || fmt.Sprint(res.Locked) != "[1]" || med.texts[0] != 2 {
 			t.Errorf("locked %v, result locked %v, first text %v; want [1] [1] 2", med.locked, res.Locked, med.texts)
 		}
-		if tc.cause == staged.CauseError {
-			if res.Cause != staged.CauseError || res.Party != 2 || res.Err == nil || !strings.Contains(res.Err.Error(), `locked issue "y"`) {
-				t.Errorf("cause %s party %d err %v, want the mediator's error", res.Cause, res.Party, res.Err)
+		if tc.cause == parley.ReasonError {
+			if res.Reason != parley.ReasonError || res.Party != 2 || res.Err == nil || !strings.Contains(res.Err.Error(), `locked issue "y"`) {
+				t.Errorf("cause %s party %d err %v, want the mediator's error", res.Reason, res.Party, res.Err)
 			}
 			continue
 		}
-		if res.Cause != staged.CauseAgreement || res.Agreement != 2 {
-			t.Errorf("cause %s agreement %v, want agreement on 2", res.Cause, res.Agreement)
+		if res.Reason != parley.ReasonAgreement || res.Agreement != 2 {
+			t.Errorf("cause %s agreement %v, want agreement on 2", res.Reason, res.Agreement)
 		}
 	}
 }
@@ -292,21 +292,23 @@ func TestStartText(t *testing.T) {
 	s1 := saoStage("talks", 1)
 	for _, tc := range []struct {
 		name  string
-		set   func(st *staged.Stage)
-		carry staged.Carry
+		set   func(st *parley.Stage)
+		carry parley.Carry
 		check func(o parley.Outcome) bool
 	}{
-		{"carry", func(*staged.Stage) {}, staged.CarryBestAcceptable, func(o parley.Outcome) bool { return o == 3 }},
-		{"reference", func(st *staged.Stage) { st.StartReference, st.HasStartReference = 5, true }, staged.CarryBestAcceptable,
+		{"carry", func(*parley.Stage) {}, parley.CarryBestAcceptable, func(o parley.Outcome) bool { return o == 3 }},
+		{"reference", func(st *parley.Stage) {
+			st.Start, st.Reference = parley.Start{Kind: parley.StartReference, Reference: "ref"}, 5
+		}, parley.CarryBestAcceptable,
 			func(o parley.Outcome) bool { return o == 5 }},
-		{"nothing carried", func(*staged.Stage) {}, staged.CarryNone, func(o parley.Outcome) bool { return o >= 0 && o < 6 }},
+		{"nothing carried", func(*parley.Stage) {}, parley.CarryNone, func(o parley.Outcome) bool { return o >= 0 && o < 6 }},
 	} {
 		a, b := &script{acts: offers(3)}, &script{acts: offers(3)}
 		med := &proposer{props: []int{-1}}
 		s1.Carry = tc.carry
 		s2 := mediatedStage("m", 1)
 		tc.set(&s2)
-		plan := staged.Plan{Stages: []staged.Stage{s1, s2}}
+		plan := staged.Plan{Stages: []parley.Stage{s1, s2}}
 		res, err := staged.Run(context.Background(), ps, names, plan, seatsFor(map[int]*script{0: a, 1: b}, map[int]*hill{0: {leave: -1}, 1: {leave: -1}}, med), 7)
 		if err != nil {
 			t.Fatal(err)
@@ -315,8 +317,8 @@ func TestStartText(t *testing.T) {
 			t.Errorf("%s: first text %v", tc.name, med.texts)
 		}
 		// The mediator stepped back in the last stage.
-		if res.Cause != staged.CauseMediatorExit || res.Party != 2 || res.Agreed() {
-			t.Errorf("%s: cause %s party %d", tc.name, res.Cause, res.Party)
+		if res.Reason != parley.ReasonMediatorExit || res.Party != 2 || res.Agreed() {
+			t.Errorf("%s: cause %s party %d", tc.name, res.Reason, res.Party)
 		}
 		// No agreement: everyone gets r(t) at t = 1/2.
 		for i, p := range ps {
@@ -332,11 +334,11 @@ func TestStartText(t *testing.T) {
 func TestMediatorExitMovesOn(t *testing.T) {
 	ps, names := fixture(t)
 	m1 := mediatedStage("m", 4)
-	m1.Carry = staged.CarryBestAcceptable
-	m1.StartReference, m1.HasStartReference = 3, true
+	m1.Carry = parley.CarryBestAcceptable
+	m1.Start, m1.Reference = parley.Start{Kind: parley.StartReference, Reference: "ref"}, 3
 	a, b := &script{acts: offers(-1)}, &script{acts: offers(-1)}
 	med := &proposer{props: []int{3, -1}}
-	plan := staged.Plan{Stages: []staged.Stage{m1, saoStage("talks", 4)}}
+	plan := staged.Plan{Stages: []parley.Stage{m1, saoStage("talks", 4)}}
 	res, err := staged.Run(context.Background(), ps, names, plan,
 		seatsFor(map[int]*script{0: a, 1: b}, map[int]*hill{0: {leave: -1}, 1: {leave: -1}}, med), 1)
 	if err != nil {
@@ -358,7 +360,7 @@ func TestWalkAway(t *testing.T) {
 	}{{0, 0}, {1, 1}, {0.7, 0.7}} {
 		s1 := saoStage("talks", 3)
 		s1.OnWalkAwayNext = tc.p
-		plan := staged.Plan{Stages: []staged.Stage{s1, saoStage("again", 3)}}
+		plan := staged.Plan{Stages: []parley.Stage{s1, saoStage("again", 3)}}
 		const runs = 2000
 		moved := 0
 		for seed := range uint64(runs) {
@@ -368,8 +370,8 @@ func TestWalkAway(t *testing.T) {
 				t.Fatal(err)
 			}
 			switch {
-			case res.Cause == staged.CauseWalkAway && res.Stage == 0 && res.Party == 1 && res.Rounds == 1:
-			case res.Cause == staged.CauseAgreement && res.Stage == 1 && res.Agreement == 2:
+			case res.Reason == parley.ReasonWalkAway && res.Stage == 0 && res.Party == 1 && res.Rounds == 1:
+			case res.Reason == parley.ReasonAgreement && res.Stage == 1 && res.Agreement == 2:
 				moved++
 			default:
 				t.Fatalf("p %v seed %d: %+v", tc.p, seed, res)
@@ -388,14 +390,14 @@ func TestWalkAway(t *testing.T) {
 func TestAllRequest(t *testing.T) {
 	ps, names := fixture(t)
 	s1 := saoStage("talks", 6)
-	s1.Transition = staged.Transition{Kind: staged.AllRequest}
+	s1.Transition = parley.Transition{Kind: parley.TransitionAllRequest}
 	// Round 0: A offers 0, B offers 5. Round 1: A offers 1, B requests
 	// (stands in as 5). Round 2: A offers 1, B offers 4. Round 3: A
 	// requests (stands in as 1), B requests: on to stage 2 after 4 rounds.
 	a := &script{acts: offers(0, 1, 1, -2, 2)}
 	b := &script{acts: offers(5, -2, 4, -2, -1)}
 	var events []string
-	plan := staged.Plan{Stages: []staged.Stage{s1, saoStage("again", 2)},
+	plan := staged.Plan{Stages: []parley.Stage{s1, saoStage("again", 2)},
 		Trace: func(k int, e parley.Event) {
 			events = append(events, fmt.Sprintf("%d:%d%s%d", k, e.Party, e.Action, e.Outcome))
 		}}
@@ -431,7 +433,7 @@ func TestRatification(t *testing.T) {
 	pa := *ps[0]
 	pa.Ratification = []parley.Ratification{{Value: parley.ValueRef{Issue: 0, Value: 1}, P: 0.5}}
 	ps[0] = &pa
-	plan := staged.Plan{Stages: []staged.Stage{saoStage("talks", 3)}}
+	plan := staged.Plan{Stages: []parley.Stage{saoStage("talks", 3)}}
 	const runs = 4000
 	ok := 0
 	for seed := range uint64(runs) {
@@ -446,11 +448,11 @@ func TestRatification(t *testing.T) {
 			t.Fatalf("seed %d: %+v", seed, res)
 		}
 		switch {
-		case res.Ratified && res.Cause == staged.CauseAgreement && res.Utilities[0] == .6:
+		case res.Ratified && res.Reason == parley.ReasonAgreement && res.Utilities[0] == .6:
 			ok++
-		case !res.Ratified && res.Cause == staged.CauseRatificationFailure && res.Reason == parley.ReasonRatificationFailed && res.Utilities[0] == .4 && res.Utilities[2] == .1:
+		case !res.Ratified && res.Reason == parley.ReasonRatificationFailed && res.Utilities[0] == .4 && res.Utilities[2] == .1:
 		default:
-			t.Fatalf("seed %d: ratified %v cause %s utilities %v", seed, res.Ratified, res.Cause, res.Utilities)
+			t.Fatalf("seed %d: ratified %v cause %s utilities %v", seed, res.Ratified, res.Reason, res.Utilities)
 		}
 	}
 	// 3 standard errors at 4000 runs: 0.024.
@@ -469,9 +471,9 @@ func TestRatification(t *testing.T) {
 func TestMediatedStall(t *testing.T) {
 	ps, names := fixture(t)
 	m1 := mediatedStage("m", 10)
-	m1.Transition = staged.Transition{Kind: staged.Stall, K: 3}
-	m1.StartReference, m1.HasStartReference = 0, true
-	m1.Carry = staged.CarryBestAcceptable
+	m1.Transition = parley.Transition{Kind: parley.TransitionStall, K: 3}
+	m1.Start, m1.Reference = parley.Start{Kind: parley.StartReference, Reference: "ref"}, 0
+	m1.Carry = parley.CarryBestAcceptable
 	// Round 0: text 0 (A 1, B 0); M proposes 2, which A rejects (.6 < 1).
 	// M keeps proposing 2: no adoption, no progress. At the start of round
 	// 3 (rounds 0..2 without progress) the stage moves on. Text 0 is not
@@ -479,7 +481,7 @@ func TestMediatedStall(t *testing.T) {
 	// round 3 of 12 with an empty table; A offers 2 and B accepts.
 	med := &proposer{props: []int{2}}
 	a, b := &script{acts: offers(2)}, &script{acts: offers(-1)}
-	plan := staged.Plan{Stages: []staged.Stage{m1, saoStage("talks", 2)}}
+	plan := staged.Plan{Stages: []parley.Stage{m1, saoStage("talks", 2)}}
 	res, err := staged.Run(context.Background(), ps, names, plan,
 		seatsFor(map[int]*script{0: a, 1: b}, map[int]*hill{0: {leave: -1}, 1: {leave: -1}}, med), 1)
 	if err != nil {
@@ -496,7 +498,7 @@ func TestMediatedStall(t *testing.T) {
 func TestPlanErrors(t *testing.T) {
 	ps, names := fixture(t)
 	ok := func() staged.Plan {
-		return staged.Plan{Stages: []staged.Stage{saoStage("a", 4), mediatedStage("b", 4)}}
+		return staged.Plan{Stages: []parley.Stage{saoStage("a", 4), mediatedStage("b", 4)}}
 	}
 	for _, tc := range []struct {
 		name string
@@ -504,21 +506,30 @@ func TestPlanErrors(t *testing.T) {
 		want string
 	}{
 		{"no stages", func(p *staged.Plan) { p.Stages = nil }, "staged: no stages"},
-		{"unknown mechanism", func(p *staged.Plan) { p.Stages[0].Mechanism = "auction" }, `stage 1 ("a"): unknown mechanism "auction"`},
+		{"no mechanism", func(p *staged.Plan) { p.Stages[0].Mechanism = 0 }, `staged: stages[0]: stage "a": no mechanism (want alternating_offers or mediated)`},
+		{"unknown mechanism", func(p *staged.Plan) { p.Stages[0].Mechanism = 9 }, `stages[0]: mechanism: stage "a": unknown mechanism Mechanism(9)`},
 		{"one participant", func(p *staged.Plan) { p.Stages[0].Participants = []int{0} }, "1 participants, need at least 2"},
-		{"unknown party", func(p *staged.Plan) { p.Stages[0].Participants = []int{0, 3} }, "participant 2 is party 3, outside the 3 parties"},
-		{"party twice", func(p *staged.Plan) { p.Stages[0].Participants = []int{1, 1} }, "party 1 listed twice"},
-		{"no rounds", func(p *staged.Plan) { p.Stages[1].Rounds = 0 }, `stage 2 ("b"): rounds 0, need at least 1`},
-		{"stall never fires", func(p *staged.Plan) { p.Stages[0].Transition = staged.Transition{Kind: staged.Stall, K: 4} }, "stall:4 can never fire in 4 rounds"},
-		{"all_request in mediation", func(p *staged.Plan) { p.Stages[1].Transition.Kind = staged.AllRequest }, "all_request is for sao stages"},
-		{"unknown transition", func(p *staged.Plan) { p.Stages[1].Transition.Kind = "never" }, `unknown transition "never"`},
-		{"unknown carry", func(p *staged.Plan) { p.Stages[1].Carry = "all" }, `unknown carry "all"`},
+		{"unknown party", func(p *staged.Plan) { p.Stages[0].Participants = []int{0, 3} }, `participants[1]: stage "a": participant 2 is party 3, outside the 3 parties`},
+		{"party twice", func(p *staged.Plan) { p.Stages[0].Participants = []int{1, 1} }, `party "B" listed twice (participants 1 and 2)`},
+		{"no rounds", func(p *staged.Plan) { p.Stages[1].Rounds = 0 }, `stages[1]: rounds: stage "b": rounds 0, need at least 1`},
+		{"stall never fires", func(p *staged.Plan) { p.Stages[0].Transition = parley.Transition{Kind: parley.TransitionStall, K: 4} }, "stall:4 can never fire in a stage of 4 rounds"},
+		{"stall of zero", func(p *staged.Plan) { p.Stages[0].Transition = parley.Transition{Kind: parley.TransitionStall} }, "stall:0 can never fire: K must be at least 1 round"},
+		{"all_request in mediation", func(p *staged.Plan) { p.Stages[1].Transition.Kind = parley.TransitionAllRequest }, "all_request is for alternating_offers stages"},
+		{"unknown transition", func(p *staged.Plan) { p.Stages[1].Transition.Kind = 7 }, `unknown transition TransitionKind(7)`},
+		{"unknown carry", func(p *staged.Plan) { p.Stages[1].Carry = 7 }, `unknown carry Carry(7)`},
 		{"probability", func(p *staged.Plan) { p.Stages[0].OnWalkAwayNext = -0.5 }, "probability -0.5 outside [0,1]"},
-		{"mediator participant", func(p *staged.Plan) { p.Stages[1].Mediator = 1 }, "mediator 1 is also a participant"},
+		{"mediator participant", func(p *staged.Plan) { p.Stages[1].Mediator = 1 }, `mediator "B" is also participant 2`},
 		{"mediator outside", func(p *staged.Plan) { p.Stages[1].Mediator = 9 }, "mediator is party 9"},
-		{"random start in sao", func(p *staged.Plan) { p.Stages[0].StartRandom = true }, "a random start is for mediated stages"},
-		{"bad reference", func(p *staged.Plan) { p.Stages[1].StartReference, p.Stages[1].HasStartReference = 6, true }, "start reference: outcome 6 outside"},
-		{"bad mediated option", func(p *staged.Plan) { p.Stages[1].Mediated.Noise = -1 }, "mediated: noise -1"},
+		{"random start in sao", func(p *staged.Plan) { p.Stages[0].Start.Kind = parley.StartRandom }, "start random is for mediated stages"},
+		{"bad reference", func(p *staged.Plan) {
+			p.Stages[1].Start, p.Stages[1].Reference = parley.Start{Kind: parley.StartReference, Reference: "far"}, 6
+		}, "start reference:far: outcome 6 outside"},
+		{"rule in sao", func(p *staged.Plan) { p.Stages[0].Rule = parley.RuleMajority }, "rule is for mediated stages"},
+		{"unknown rule", func(p *staged.Plan) { p.Stages[1].Rule = 3 }, "unknown rule Rule(3)"},
+		{"unknown info", func(p *staged.Plan) { p.Stages[1].Info = 4 }, "unknown info Info(4)"},
+		{"negative noise", func(p *staged.Plan) { p.Stages[1].Noise = -1 }, "noise -1 outside [0,1]"},
+		{"noise without declared info", func(p *staged.Plan) { p.Stages[1].Noise = 0.1 }, "noise is for info: declared"},
+		{"hazard window", func(p *staged.Plan) { p.HazardWindow = -1 }, "hazard window -1 is negative"},
 	} {
 		p := ok()
 		tc.edit(&p)
@@ -545,5 +556,29 @@ func TestPlanErrors(t *testing.T) {
 	}
 	if p.Rounds() != 8 {
 		t.Errorf("plan rounds %d", p.Rounds())
+	}
+}
+
+// TestHazardWindow: Plan.HazardWindow reaches the stage's mechanism. A
+// always walks away once it has seen no progress for the window, so with a
+// window of 1 it leaves sooner than with the default (5).
+func TestHazardWindow(t *testing.T) {
+	ps, names := fixture(t)
+	ps[0].Hazard = 1
+	rounds := map[int]int{}
+	for _, w := range []int{0, 1} {
+		a, b := &script{acts: offers(0)}, &script{acts: offers(5)}
+		plan := staged.Plan{Stages: []parley.Stage{saoStage("talks", 20)}, HazardWindow: w}
+		res, err := staged.Run(context.Background(), ps, names, plan, seatsFor(map[int]*script{0: a, 1: b}, nil, nil), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Reason != parley.ReasonWalkAway || res.Party != 0 {
+			t.Fatalf("window %d: %s by %d, want A's walk-away", w, res.Reason, res.Party)
+		}
+		rounds[w] = res.Rounds
+	}
+	if rounds[1] >= rounds[0] {
+		t.Errorf("A walked away in round %d with a window of 1, %d with the default", rounds[1], rounds[0])
 	}
 }

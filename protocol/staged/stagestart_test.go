@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/staged"
 )
 
@@ -17,8 +18,8 @@ func TestStageStart(t *testing.T) {
 	a := &script{acts: offers(0, 0, 0, 2)}
 	b := &script{acts: offers(5, 5, 5, -1)}
 	s1 := saoStage("talks", 6)
-	s1.Transition = staged.Transition{Kind: staged.Stall, K: 2}
-	plan := staged.Plan{Stages: []staged.Stage{s1, saoStage("again", 4)}}
+	s1.Transition = parley.Transition{Kind: parley.TransitionStall, K: 2}
+	plan := staged.Plan{Stages: []parley.Stage{s1, saoStage("again", 4)}}
 	var starts []string
 	plan.StageStart = func(k, offset int) { starts = append(starts, fmt.Sprintf("%d@%d", k, offset)) }
 	res, err := staged.Run(context.Background(), ps, names, plan, seatsFor(map[int]*script{0: a, 1: b}, nil, nil), 1)

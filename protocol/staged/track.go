@@ -12,9 +12,9 @@ import (
 // the stage's transition rule fired.
 type tracker struct {
 	r    *runner
-	st   *Stage
+	st   *parley.Stage
 	ps   []*parley.Profile // the participants' profiles, in stage order
-	kind string            // the transition kind
+	kind parley.TransitionKind
 
 	best     []float64 // per participant: best utility offered to it (or of a text) so far
 	progress int       // the last round with progress, -1 for none
@@ -29,11 +29,11 @@ type tracker struct {
 
 	moved   bool // the transition rule fired
 	movedAt int  // rounds of the stage used when it fired
-	streak  int  // consecutive requests (AllRequest)
+	streak  int  // consecutive requests (parley.TransitionAllRequest)
 	own     []parley.Outcome
 }
 
-func newTracker(r *runner, st *Stage) *tracker {
+func newTracker(r *runner, st *parley.Stage) *tracker {
 	n := len(st.Participants)
 	tk := &tracker{r: r, st: st, ps: make([]*parley.Profile, n), kind: st.Transition.Kind,
 		best: make([]float64, n), progress: -1, bestOut: parley.NoOutcome,
@@ -109,21 +109,21 @@ func (tk *tracker) candidate(o parley.Outcome, t float64) {
 // stalled reports, at the start of round r, whether none of the K rounds
 // before it brought progress.
 func (tk *tracker) stalled(r int) bool {
-	return tk.kind == Stall && r > 0 && r-tk.progress > tk.st.Transition.K
+	return tk.kind == parley.TransitionStall && r > 0 && r-tk.progress > tk.st.Transition.K
 }
 
 func (tk *tracker) move(rounds int) { tk.moved, tk.movedAt = true, rounds }
 
 // carry returns what the stage hands over under policy c.
-func (tk *tracker) carry(c Carry) carried {
+func (tk *tracker) carry(c parley.Carry) carried {
 	var out carried
-	if c == "" || c == CarryNone {
+	if c == parley.CarryNone {
 		return out
 	}
 	if tk.hasBest {
 		out.start, out.has = tk.bestOut, true
 	}
-	if c != CarryPartialIssues || tk.st.Mechanism != SAO || tk.lastOffer == parley.NoOutcome {
+	if c != parley.CarryPartialIssues || tk.st.Mechanism != parley.MechanismAlternatingOffers || tk.lastOffer == parley.NoOutcome {
 		return out
 	}
 	sp := tk.r.space
@@ -196,7 +196,7 @@ type seat struct {
 }
 
 // Act moves the stage on when its stall rule fires at the start of a
-// round, and turns End into a request under AllRequest.
+// round, and turns End into a request under parley.TransitionAllRequest.
 func (s *seat) Act(ctx context.Context, st *parley.State) (parley.Action, error) {
 	tk := s.tk
 	if s.me == 0 && tk.stalled(st.Round) {
@@ -204,7 +204,7 @@ func (s *seat) Act(ctx context.Context, st *parley.State) (parley.Action, error)
 		return parley.EndAction(), nil
 	}
 	a, err := s.Negotiator.Act(ctx, st)
-	if err != nil || tk.kind != AllRequest {
+	if err != nil || tk.kind != parley.TransitionAllRequest {
 		return a, err
 	}
 	if a.Kind != parley.End {

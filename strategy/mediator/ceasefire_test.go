@@ -63,8 +63,8 @@ func TestCeasefireRoundsAllocateNothing(t *testing.T) {
 			vf, _ := mediator.ParseVoter(vs)
 			med, voters := mf(), []mediated.Voter{vf(), vf()}
 			allocs := func(rounds int) float64 {
-				m, err := mediated.New(ps, []string{"RU", "UA"}, us, mediated.Options{Rounds: rounds, Rule: mediated.RuleMediator,
-					Info: mediated.InfoFull, NoFinalVote: true})
+				m, err := mediated.New(ps, []string{"RU", "UA"}, us, mediated.Options{Rounds: rounds, Rule: parley.RuleMediator,
+					Info: parley.InfoFull, NoFinalVote: true})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -97,7 +97,7 @@ func TestCeasefireRuns(t *testing.T) {
 			trace := func(seed uint64) ([]parley.Event, *parley.Result) {
 				var evs []parley.Event
 				m, err := mediated.New(ps, []string{"RU", "UA"}, us, mediated.Options{Rounds: 80, RoundOffset: 40, TotalRounds: 120,
-					Rule: mediated.RuleMediator, Info: mediated.InfoDeclared, Noise: 0.1, Trace: func(e parley.Event) { evs = append(evs, e) }})
+					Rule: parley.RuleMediator, Info: parley.InfoDeclared, Noise: 0.1, Trace: func(e parley.Event) { evs = append(evs, e) }})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -174,7 +174,7 @@ func BenchmarkCeasefireRun(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/noise=%v", spec, noise), func(b *testing.B) {
 				ps, us := ceasefire(b)
 				m, err := mediated.New(ps, []string{"RU", "UA"}, us, mediated.Options{Rounds: 80, RoundOffset: 40, TotalRounds: 120,
-					Info: mediated.InfoDeclared, Noise: noise})
+					Info: parley.InfoDeclared, Noise: noise})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -3,6 +3,7 @@ package mediator_test
 import (
 	"testing"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/strategy/mediator"
@@ -28,9 +29,9 @@ func TestRolesConform(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := mediated.Options{Info: mediated.InfoFull}
+		opts := mediated.Options{Info: parley.InfoFull}
 		if info.Name == "anneal" {
-			opts.Rule = mediated.RuleMediator
+			opts.Rule = parley.RuleMediator
 		}
 		t.Run("mediator-"+info.Name, func(t *testing.T) {
 			parleytest.TestMediator(t, func() mediated.Mediator { return f() }, opts)

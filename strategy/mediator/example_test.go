@@ -30,7 +30,7 @@ func Example() {
 	voter, _ := mediator.ParseVoter("hillclimber")
 	start, _ := space.Parse(map[string]string{"border": "north", "monitors": "none"})
 	m, _ := mediated.New(ps, []string{"North", "South"}, nil, mediated.Options{
-		Rounds: 20, Info: mediated.InfoFull, Start: start, HasStart: true})
+		Rounds: 20, Info: parley.InfoFull, Start: start, HasStart: true})
 	res, _ := m.Run(context.Background(), []mediated.Voter{voter(), voter()}, med(), 1)
 	fmt.Printf("%v in round %d on %s: North %.2f, South %.2f\n",
 		res.Reason, res.Rounds, space.Format(res.Agreement), res.Utilities[0], res.Utilities[1])

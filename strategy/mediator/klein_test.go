@@ -81,7 +81,7 @@ type kleinArm struct {
 	name   string
 	med    mediator.MediatorFactory
 	voters [2]mediator.VoterFactory
-	rule   mediated.Rule
+	rule   parley.Rule
 }
 
 // kleinStats are the mean final utilities of an arm over the scenarios.
@@ -143,11 +143,11 @@ func TestKleinAnnealingMediator(t *testing.T) {
 	}
 	hc := must(mediator.ParseVoter("hillclimber"))
 	arms := []kleinArm{
-		{"hill-climbing mediator, HC voters", must(mediator.ParseMediator("hillclimb")), [2]mediator.VoterFactory{hc, hc}, mediated.RuleUnanimous},
-		{"random mediator, HC voters", must(mediator.ParseMediator("random")), [2]mediator.VoterFactory{hc, hc}, mediated.RuleUnanimous},
-		{"annealing mediator, HC voters", must(mediator.ParseMediator("anneal")), [2]mediator.VoterFactory{hc, hc}, mediated.RuleMediator},
-		{"annealing mediator, HC A, exaggerating B", must(mediator.ParseMediator("anneal")), [2]mediator.VoterFactory{hc, must(mediator.ParseVoter("exaggerator:gain=0.05"))}, mediated.RuleMediator},
-		{"hill-climbing mediator, HC A, exaggerating B", must(mediator.ParseMediator("hillclimb")), [2]mediator.VoterFactory{hc, must(mediator.ParseVoter("exaggerator:gain=0.05"))}, mediated.RuleUnanimous},
+		{"hill-climbing mediator, HC voters", must(mediator.ParseMediator("hillclimb")), [2]mediator.VoterFactory{hc, hc}, parley.RuleUnanimous},
+		{"random mediator, HC voters", must(mediator.ParseMediator("random")), [2]mediator.VoterFactory{hc, hc}, parley.RuleUnanimous},
+		{"annealing mediator, HC voters", must(mediator.ParseMediator("anneal")), [2]mediator.VoterFactory{hc, hc}, parley.RuleMediator},
+		{"annealing mediator, HC A, exaggerating B", must(mediator.ParseMediator("anneal")), [2]mediator.VoterFactory{hc, must(mediator.ParseVoter("exaggerator:gain=0.05"))}, parley.RuleMediator},
+		{"hill-climbing mediator, HC A, exaggerating B", must(mediator.ParseMediator("hillclimb")), [2]mediator.VoterFactory{hc, must(mediator.ParseVoter("exaggerator:gain=0.05"))}, parley.RuleUnanimous},
 	}
 	st := kleinRun(t, arms)
 	if d := st[2].welfare - st[0].welfare; d < 0.03 {
@@ -177,10 +177,10 @@ func TestKleinPrisonersDilemma(t *testing.T) {
 	hc, an := must(mediator.ParseVoter("hillclimber")), must(mediator.ParseVoter("annealer"))
 	med := must(mediator.ParseMediator("hillclimb"))
 	arms := []kleinArm{
-		{"annealer A vs annealer B", med, [2]mediator.VoterFactory{an, an}, mediated.RuleUnanimous},
-		{"annealer A vs hill-climber B", med, [2]mediator.VoterFactory{an, hc}, mediated.RuleUnanimous},
-		{"hill-climber A vs annealer B", med, [2]mediator.VoterFactory{hc, an}, mediated.RuleUnanimous},
-		{"hill-climber A vs hill-climber B", med, [2]mediator.VoterFactory{hc, hc}, mediated.RuleUnanimous},
+		{"annealer A vs annealer B", med, [2]mediator.VoterFactory{an, an}, parley.RuleUnanimous},
+		{"annealer A vs hill-climber B", med, [2]mediator.VoterFactory{an, hc}, parley.RuleUnanimous},
+		{"hill-climber A vs annealer B", med, [2]mediator.VoterFactory{hc, an}, parley.RuleUnanimous},
+		{"hill-climber A vs hill-climber B", med, [2]mediator.VoterFactory{hc, hc}, parley.RuleUnanimous},
 	}
 	st := kleinRun(t, arms)
 	aa, ah, ha, hh := st[0], st[1], st[2], st[3]

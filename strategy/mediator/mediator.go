@@ -9,14 +9,14 @@
 // or a point biased towards their own interests. Voters answer proposals:
 // hill-climbing, annealing, reservation-aware and exaggerating voters.
 //
-// The types here satisfy protocol/mediated's Voter and Mediator (and its
-// optional Adopter, Caller and Locker) structurally: this package imports
-// only parley, ufun and analysis. ParseMediator and ParseVoter turn specs
+// The types here are parley.Voter and parley.Mediator, the roles
+// protocol/mediated calls, and satisfy its optional Adopter, Caller and
+// Locker structurally: this package imports only parley, ufun and
+// analysis. ParseMediator and ParseVoter turn specs
 // such as "anneal:t0=0.5" into factories.
 package mediator
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -24,22 +24,16 @@ import (
 	"github.com/parley-dev/parley"
 )
 
-// Mediator is the mediator role of protocol/mediated (identical method
-// set): Init once per run, then Propose once per round with st.Text the
-// current text, st.Standing the previous proposal and st.Votes the votes
-// on it. Returning parley.NoOutcome steps back.
-type Mediator interface {
-	Init(ctx context.Context, s *parley.Session) error
-	Propose(ctx context.Context, st *parley.State) (parley.Outcome, error)
-}
+// Mediator is the mediator role, parley.Mediator: Init once per run, then
+// Propose once per round with st.Text the current text, st.Standing the
+// previous proposal and st.Votes the votes on it. Returning
+// parley.NoOutcome steps back.
+type Mediator = parley.Mediator
 
-// Voter is the voter role of protocol/mediated (identical method set):
-// Init once per run, then Vote on every proposal (st.Standing against
-// st.Text), and on the text itself when st.Final is set.
-type Voter interface {
-	Init(ctx context.Context, s *parley.Session) error
-	Vote(ctx context.Context, st *parley.State) (parley.Vote, error)
-}
+// Voter is the voter role, parley.Voter: Init once per run, then Vote on
+// every proposal (st.Standing against st.Text), and on the text itself
+// when st.Final is set.
+type Voter = parley.Voter
 
 // ErrNoSpace is returned by a mediator whose session has no profile, so
 // that it cannot learn the outcome space (protocol/mediated always gives

@@ -122,7 +122,7 @@ const DefaultMediatorT0 = 0.5
 // Annealing Mediator to Solve the Prisoners' Dilemma in the Negotiation of
 // Complex Contracts", AMEC-IV, LNCS 2531, 2002): it
 // proposes like HillClimb, the parties vote truthfully, and under
-// mediated.RuleMediator it adopts a proposal that some parties rejected with
+// parley.RuleMediator it adopts a proposal that some parties rejected with
 // probability exp(-f/T), where f is the fraction of parties rejecting and
 // the temperature T = T0·(1 - r/R) falls to 0 over the R rounds, so the
 // mediator explores early and hill-climbs at the end. (The mediator sees

@@ -84,7 +84,7 @@ func (o *SeekerOptions) Validate() error {
 // declared profiles (with its own utility for SolutionBiased) by package
 // analysis, and its individually rational points ordered by their score.
 // Each round it proposes, in order: the target itself, once per text (a
-// mediator deciding under mediated.RuleMediator adopts it, see Adopt);
+// mediator deciding under parley.RuleMediator adopts it, see Adopt);
 // then the best-scoring candidate that every party should find at least as
 // good as the text by its declared utilities (what truthful hill-climbing
 // voters accept), each candidate once per text; and otherwise the text
@@ -260,7 +260,7 @@ func (m *Seeker) Propose(_ context.Context, st *parley.State) (parley.Outcome, e
 	return x, nil
 }
 
-// Adopt adopts a proposal that is the target (under mediated.RuleMediator
+// Adopt adopts a proposal that is the target (under parley.RuleMediator
 // the mediator decides on proposals some parties rejected): a trusted
 // mediator imposes the point it computed.
 func (m *Seeker) Adopt(_ context.Context, st *parley.State) bool {

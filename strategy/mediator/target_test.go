@@ -89,25 +89,25 @@ func TestSeekerKnownPoints(t *testing.T) {
 	tests := []struct {
 		name   string
 		spec   string
-		rule   mediated.Rule
+		rule   parley.Rule
 		start  parley.Outcome
 		agreed parley.Outcome
 		rounds int
 	}{
 		// (a1, no) = (.72, .36) is dominated by the Nash point (.92, .56):
 		// proposed first, accepted by both, then the vote is called.
-		{"nash from a dominated start", "nash", mediated.RuleUnanimous, 2, 3, 1},
-		{"ks from a dominated start", "ks", mediated.RuleUnanimous, 4, 5, 1},
+		{"nash from a dominated start", "nash", parley.RuleUnanimous, 2, 3, 1},
+		{"ks from a dominated start", "ks", parley.RuleUnanimous, 4, 5, 1},
 		// From (a0, yes) = (1, .2) the Nash point is worse for P1 and
 		// nothing on the frontier is as good for both: it holds the text.
-		{"nash outside the start's cone", "nash", mediated.RuleUnanimous, 1, 1, 2},
+		{"nash outside the start's cone", "nash", parley.RuleUnanimous, 1, 1, 2},
 		// From (a1, no) = (.72, .36) the KS point (.64, .72) is worse for
 		// P1 (round 0); the best KS score both accept is (.92, .56) =
 		// outcome 3 (round 1), after which the vote is called.
-		{"ks climbs the cone", "ks", mediated.RuleUnanimous, 2, 3, 2},
+		{"ks climbs the cone", "ks", parley.RuleUnanimous, 2, 3, 2},
 		// A mediator that decides imposes its target.
-		{"nash imposed", "nash", mediated.RuleMediator, 1, 3, 1},
-		{"ks imposed", "ks", mediated.RuleMediator, 8, 5, 1},
+		{"nash imposed", "nash", parley.RuleMediator, 1, 3, 1},
+		{"ks imposed", "ks", parley.RuleMediator, 8, 5, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,7 +115,7 @@ func TestSeekerKnownPoints(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := mediate(t, ps, nil, mediated.Options{Rounds: 20, Rule: tc.rule, Info: mediated.InfoFull, Start: tc.start, HasStart: true}, f(), 1)
+			res := mediate(t, ps, nil, mediated.Options{Rounds: 20, Rule: tc.rule, Info: parley.InfoFull, Start: tc.start, HasStart: true}, f(), 1)
 			if res.Reason != parley.ReasonAgreement || res.Agreement != tc.agreed || res.Rounds != tc.rounds {
 				t.Fatalf("%v on %d in %d rounds (%v); want %d in %d", res.Reason, res.Agreement, res.Rounds, res.Err, tc.agreed, tc.rounds)
 			}
@@ -168,17 +168,17 @@ func TestTrustedNash(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := parley.Outcome((seed * 37) % uint64(space.Size()))
-		res := mediate(t, ps, nil, mediated.Options{Rounds: 30, Rule: mediated.RuleMediator, Info: mediated.InfoFull, Start: start, HasStart: true}, nash(), seed)
+		res := mediate(t, ps, nil, mediated.Options{Rounds: 30, Rule: parley.RuleMediator, Info: parley.InfoFull, Start: start, HasStart: true}, nash(), seed)
 		if res.Agreement != rep.Nash.Outcome {
 			t.Errorf("seed %d: imposed Nash mediator agreed on %d, analysis's Nash point is %d", seed, res.Agreement, rep.Nash.Outcome)
 		}
-		res = mediate(t, ps, nil, mediated.Options{Rounds: 30, Rule: mediated.RuleMediator, Info: mediated.InfoFull, Start: start, HasStart: true}, ks(), seed)
+		res = mediate(t, ps, nil, mediated.Options{Rounds: 30, Rule: parley.RuleMediator, Info: parley.InfoFull, Start: start, HasStart: true}, ks(), seed)
 		if res.Agreement != rep.KalaiSmorodinsky.Outcome {
 			t.Errorf("seed %d: imposed KS mediator agreed on %d, analysis's KS point is %d", seed, res.Agreement, rep.KalaiSmorodinsky.Outcome)
 		}
 
 		want := bruteNash(space, ps, start, func(parley.Outcome) bool { return true })
-		res = mediate(t, ps, nil, mediated.Options{Rounds: 30, Info: mediated.InfoFull, Start: start, HasStart: true}, nash(), seed)
+		res = mediate(t, ps, nil, mediated.Options{Rounds: 30, Info: parley.InfoFull, Start: start, HasStart: true}, nash(), seed)
 		if want == nil {
 			if res.Reason == parley.ReasonAgreement {
 				t.Errorf("seed %d: agreement without a rational outcome in the cone", seed)
@@ -196,7 +196,7 @@ func TestTrustedNash(t *testing.T) {
 			return space.ValueIndex(o, 0) != v0 && space.ValueIndex(o, 3) == l3
 		}
 		want = bruteNash(space, ps, parley.NoOutcome, allowed)
-		res = mediate(t, ps, nil, mediated.Options{Rounds: 30, Rule: mediated.RuleMediator, Info: mediated.InfoFull, Start: start, HasStart: true, Locked: []int{3}}, nash(), seed)
+		res = mediate(t, ps, nil, mediated.Options{Rounds: 30, Rule: parley.RuleMediator, Info: parley.InfoFull, Start: start, HasStart: true, Locked: []int{3}}, nash(), seed)
 		if want != nil && (res.Reason != parley.ReasonAgreement || !near(res.Utilities, want) || !allowed(res.Agreement)) {
 			t.Errorf("seed %d: with a red line and a lock: %v on %v with %v (%v), want %v", seed, res.Reason, res.Agreement, res.Utilities, res.Err, want)
 		}
@@ -226,7 +226,7 @@ func TestBiasedMediator(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Imposed from a start no one likes.
-		res := mediate(t, ps, own, mediated.Options{Rounds: 20, Rule: mediated.RuleMediator, Info: mediated.InfoFull, Start: 0, HasStart: true}, f(), 1)
+		res := mediate(t, ps, own, mediated.Options{Rounds: 20, Rule: parley.RuleMediator, Info: parley.InfoFull, Start: 0, HasStart: true}, f(), 1)
 		if res.Reason != parley.ReasonAgreement || res.Agreement != tc.target {
 			t.Errorf("bias %s: %v on %d, want %d", tc.bias, res.Reason, res.Agreement, tc.target)
 		}
@@ -240,12 +240,12 @@ func TestBiasedMediator(t *testing.T) {
 	// and a2 (with b = yes) but not a3 (.36 < .44 for P1): a fully biased
 	// mediator lands on its favourite of those, a2.
 	f, _ := mediator.ParseMediator("biased:bias=1")
-	res := mediate(t, ps, own, mediated.Options{Rounds: 20, Info: mediated.InfoFull, Start: 4, HasStart: true}, f(), 1)
+	res := mediate(t, ps, own, mediated.Options{Rounds: 20, Info: parley.InfoFull, Start: 4, HasStart: true}, f(), 1)
 	if res.Reason != parley.ReasonAgreement || res.Agreement != 5 {
 		t.Errorf("bias 1 under unanimity: %v on %d, want 5", res.Reason, res.Agreement)
 	}
 	f, _ = mediator.ParseMediator("biased:bias=0")
-	res = mediate(t, ps, own, mediated.Options{Rounds: 20, Info: mediated.InfoFull, Start: 4, HasStart: true}, f(), 1)
+	res = mediate(t, ps, own, mediated.Options{Rounds: 20, Info: parley.InfoFull, Start: 4, HasStart: true}, f(), 1)
 	if res.Reason != parley.ReasonAgreement || res.Agreement != 3 {
 		t.Errorf("bias 0 under unanimity: %v on %d, want the Nash point 3", res.Reason, res.Agreement)
 	}
@@ -262,7 +262,7 @@ func TestSeekerInformation(t *testing.T) {
 		// Noisy declared profiles: a target is still computed and the run
 		// ends normally.
 		for seed := range uint64(20) {
-			res := mediate(t, ps, own, mediated.Options{Rounds: 5, Info: mediated.InfoDeclared, Noise: 0.3}, f(), seed)
+			res := mediate(t, ps, own, mediated.Options{Rounds: 5, Info: parley.InfoDeclared, Noise: 0.3}, f(), seed)
 			if res.Reason == parley.ReasonError {
 				t.Fatalf("%s with noisy declarations: %v", spec, res.Err)
 			}

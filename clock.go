@@ -1,0 +1,76 @@
+package parley
+
+// Clock is how a protocol with a round deadline counts normalised time
+// t ∈ [0, 1] over its turns. Deadlines, reservation drift
+// (Profile.ReservationAt) and discounting (Profile.Discounted) are counted
+// in it. The protocol hands each seat its Clock in Session.Clock, so that a
+// negotiator that plans ahead (backward induction, discount-aware
+// concession) can know the time of every future turn.
+//
+// Turns are numbered from 0 within one run; the party that acts on turn s
+// is s mod Parties.
+type Clock struct {
+	Parties int // turns per round
+	// Rounds is the run's round budget (its deadline). 0 means the run has
+	// no round deadline, only a wall-time limit, whose times cannot be
+	// known ahead: At and End then return 0.
+	Rounds int
+	// Offset is the number of rounds played before this run on a longer
+	// clock (earlier stages of a staged protocol).
+	Offset int
+	// Total is the number of rounds of the whole clock, Offset and Rounds
+	// included; 0 means Rounds (a run that is the whole clock).
+	Total int
+	// GENIUS selects GENIUS's round-based timing, in which every turn of
+	// round R (from 1) sees t = (Offset+R)/(Total+1) (GENIUS
+	// DiscreteTimeline.getTime, which counts the round being played).
+	// Otherwise time counts turns: turn s sees t = (Offset·Parties +
+	// s)/(Total·Parties), so the first turn sees t = Offset/Total.
+	GENIUS bool
+}
+
+// total returns the rounds of the whole clock.
+func (c Clock) total() int {
+	if c.Total == 0 {
+		return c.Rounds
+	}
+	return c.Total
+}
+
+// At returns the normalised time of turn s of the run (from 0).
+func (c Clock) At(s int) float64 {
+	if c.Rounds <= 0 || c.Parties <= 0 {
+		return 0
+	}
+	if c.GENIUS {
+		return float64(c.Offset+s/c.Parties+1) / float64(c.total()+1)
+	}
+	return float64(c.Offset*c.Parties+s) / float64(c.total()*c.Parties)
+}
+
+// End returns the normalised time at which the deadline ends the run: 1
+// for a run that ends the whole clock.
+func (c Clock) End() float64 {
+	if c.Rounds <= 0 {
+		return 0
+	}
+	if c.GENIUS {
+		return float64(c.Offset+c.Rounds) / float64(c.total()+1)
+	}
+	return float64(c.Offset+c.Rounds) / float64(c.total())
+}
+
+// Start returns the normalised time at which the run opens (before its
+// first turn): Offset/Total, or Offset/(Total+1) with GENIUS timing.
+func (c Clock) Start() float64 {
+	if c.Rounds <= 0 {
+		return 0
+	}
+	if c.GENIUS {
+		return float64(c.Offset) / float64(c.total()+1)
+	}
+	return float64(c.Offset) / float64(c.total())
+}
+
+// Turns returns the number of turns the run can last: Rounds·Parties.
+func (c Clock) Turns() int { return c.Rounds * c.Parties }
