@@ -20,7 +20,7 @@ import (
 )
 
 // Resolver rebuilds a tournament's entrants on a worker from the Meta its
-// jobs carry. cmd/parley gives one that parses strategy specs and opens
+// jobs carry. Package cli gives one that parses strategy specs and opens
 // built-in scenarios by name and scenario files from an allow-list; both
 // functions are called from several goroutines and should cache (the same
 // spec or reference recurs in every job message).
@@ -41,7 +41,7 @@ type Resolver struct {
 	Scenario func(ref string) (*scenario.Scenario, error)
 	// GeniusTiming, when set, tells which specs expect GENIUS's round
 	// timing (tournament.Competitor.GeniusTiming); the coordinator must
-	// agree, which it does when both come from cmd/parley.
+	// agree, which it does when both come from package cli.
 	GeniusTiming func(spec string) bool
 }
 
