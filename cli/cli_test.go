@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 }
 
 // pg is the command without options, for tests that call its parts.
-var pg = &program{names: map[string]bool{}}
+var pg, _ = newProgram(nil)
 
 // parley runs the command in-process and returns stdout.
 func cli(t *testing.T, args ...string) string {
@@ -272,9 +272,22 @@ func TestListings(t *testing.T) {
 		t.Errorf("scenarios:\n%s", out)
 	}
 	out := cli(t, "agents")
-	for _, n := range []string{"boulware", "conceder", "linear", "hardliner", "random", "tft", "micro"} {
+	for _, n := range []string{"boulware", "conceder", "linear", "hardliner", "random", "tft", "micro", "BOA OPPONENT MODELS", "bayesian", "combimax"} {
 		if !strings.Contains(out, n) {
 			t.Errorf("agents lacks %s:\n%s", n, out)
+		}
+	}
+	var j AgentsJSON
+	if err := json.Unmarshal([]byte(cli(t, "agents", "--json")), &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Components.Bid) != 5 || len(j.Components.OM) != 3 || len(j.Components.AC) != 5 || j.Components.AC[1].Name != "const" ||
+		!j.Components.AC[1].Params[0].Required || j.Components.AC[1].Params[0].Default != nil || *j.Components.AC[1].Params[0].Max != 1 {
+		t.Errorf("agents --json components: %+v", j.Components)
+	}
+	for _, m := range j.Mediators {
+		if m.Name == "hillclimb" && (m.Params[0].Type != "boolean" || m.Params[0].Default != false) {
+			t.Errorf("hillclimb's call: %+v", m.Params[0])
 		}
 	}
 }
@@ -288,6 +301,8 @@ func TestSplitAgents(t *testing.T) {
 		{[]string{"boulware:e=0.1,ac=next,conceder:e=3"}, []string{"boulware:e=0.1,ac=next", "conceder:e=3"}},
 		{[]string{"linear:ac=combimax(t=0.98),micro"}, []string{"linear:ac=combimax(t=0.98)", "micro"}},
 		{[]string{"boulware", "tft"}, []string{"boulware", "tft"}},
+		{[]string{"boa:bid=timedep(e=0.2),om=frequency,tft"}, []string{"boa:bid=timedep(e=0.2),om=frequency", "tft"}},
+		{[]string{"linear:ac=combi(t=1,micro"}, []string{"linear:ac=combi(t=1,micro"}},
 	}
 	for _, tc := range tests {
 		if got := splitAgents(tc.in); !reflect.DeepEqual(got, tc.want) {

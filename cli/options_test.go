@@ -12,6 +12,8 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/spec"
+	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
 
@@ -32,15 +34,18 @@ func TestOptionErrors(t *testing.T) {
 		opts []Option
 		want string
 	}{
-		{"empty", []Option{WithNegotiator("", "", newConceder)}, "name is empty"},
-		{"upper case", []Option{WithNegotiator("Mine", "", newConceder)}, `"Mine": want lower case`},
-		{"spec syntax", []Option{WithNegotiator("a:b", "", newConceder)}, `"a:b": want lower case`},
-		{"built-in", []Option{WithNegotiator("boulware", "", newConceder)}, `negotiator "boulware" is built in`},
-		{"alias", []Option{WithNegotiator("tft", "", newConceder)}, `negotiator "tft" is built in`},
-		{"twice", []Option{WithNegotiator("mine", "", newConceder), WithNegotiator("mine", "", newConceder)}, `"mine" is registered twice`},
-		{"nil", []Option{WithNegotiator("mine", "", nil)}, "nil constructor"},
-		{"built-in mediator", []Option{WithMediator("nash", "", func() mediated.Mediator { return nil })}, `mediator "nash" is built in`},
-		{"built-in voter", []Option{WithVoter("annealer", "", voter)}, `voter "annealer" is built in`},
+		{"empty", []Option{WithNegotiator("", "x", newConceder)}, `strategy "": want a lower-case name`},
+		{"upper case", []Option{WithNegotiator("Mine", "x", newConceder)}, `strategy "Mine": want a lower-case name`},
+		{"spec syntax", []Option{WithNegotiator("a:b", "x", newConceder)}, `strategy "a:b": want a lower-case name`},
+		{"built-in", []Option{WithNegotiator("boulware", "x", newConceder)}, `strategy "boulware": name taken by "boulware"`},
+		{"alias", []Option{WithNegotiator("tft", "x", newConceder)}, `strategy "tft": name taken`},
+		{"twice", []Option{WithNegotiator("mine", "x", newConceder), WithNegotiator("mine", "x", newConceder)}, `strategy "mine": name taken by "mine"`},
+		{"no doc", []Option{WithNegotiator("mine", "", newConceder)}, `strategy "mine": no doc`},
+		{"nil", []Option{WithNegotiator("mine", "x", nil)}, `strategy "mine": no New`},
+		{"built-in mediator", []Option{WithMediator("nash", "x", func() mediated.Mediator { return nil })}, `mediator "nash": name taken`},
+		{"built-in voter", []Option{WithVoter("annealer", "x", voter)}, `voter "annealer": name taken`},
+		{"bad parameter", []Option{WithNegotiatorEntry(spec.Entry[strategy.Factory]{Name: "mine", Doc: "x", Params: []spec.Param{spec.Float("e", 5, 0, 1, "e")},
+			New: func(spec.Values) (strategy.Factory, error) { return newConceder, nil }})}, `strategy "mine"`},
 		{"zero", []Option{{}}, "zero Option"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,10 +83,10 @@ func TestWithNegotiator(t *testing.T) {
 	if _, err = runWith(t, nil, "run", market, "--agents", "mine,boulware"); err == nil || !strings.Contains(err.Error(), `unknown strategy "mine"`) {
 		t.Errorf("run without the option: %v, want unknown strategy", err)
 	}
-	if _, err = runWith(t, opts, "run", market, "--agents", "mine:e=2,boulware"); err == nil || !strings.Contains(err.Error(), `negotiator "mine" takes no parameters`) {
-		t.Errorf("mine:e=2: %v, want takes no parameters", err)
+	if _, err = runWith(t, opts, "run", market, "--agents", "mine:e=2,boulware"); err == nil || !strings.Contains(err.Error(), `strategy "mine:e=2": unknown parameter "e" (want none)`) {
+		t.Errorf("mine:e=2: %v, want an unknown parameter", err)
 	}
-	if _, err = runWith(t, opts, "run", market, "--agents", "nobody,boulware"); err == nil || !strings.Contains(err.Error(), "registered: mine") {
+	if _, err = runWith(t, opts, "run", market, "--agents", "nobody,boulware"); err == nil || !strings.Contains(err.Error(), "agentgg, mine)") {
 		t.Errorf("unknown name: %v, want the registered names listed", err)
 	}
 	db := filepath.Join(t.TempDir(), "r.db")
@@ -131,5 +136,33 @@ func TestWithMediatorAndVoter(t *testing.T) {
 	// The names differ in length, so compare words, not columns.
 	if strings.Join(strings.Fields(r.Replace(got)), " ") != strings.Join(strings.Fields(want), " ") {
 		t.Errorf("the registered copies ran differently from nash and annealer:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestWithNegotiatorEntry: a registered negotiator with a parameter reads
+// it from its spec, with its default, and rejects a bad value.
+func TestWithNegotiatorEntry(t *testing.T) {
+	var got []float64
+	e := spec.Entry[strategy.Factory]{Name: "mine", Doc: "a conceder with an exponent", Params: []spec.Param{spec.Float("e", 1, 0, 10, "exponent")},
+		New: func(v spec.Values) (strategy.Factory, error) {
+			got = append(got, v.Float("e"))
+			return newConceder, nil
+		}}
+	opts := []Option{WithNegotiatorEntry(e)}
+	market := filepath.Join("testdata", "tournament", "market.yaml")
+	for _, agents := range []string{"mine:e=2.5,boulware", "mine,boulware"} {
+		if out, err := runWith(t, opts, "run", market, "--agents", agents); err != nil {
+			t.Fatalf("%s: %v\n%s", agents, err, out)
+		}
+	}
+	if len(got) != 2 || got[0] != 2.5 || got[1] != 1 {
+		t.Errorf("built with e = %v, want [2.5 1]", got)
+	}
+	if _, err := runWith(t, opts, "run", market, "--agents", "mine:e=11,boulware"); err == nil || !strings.Contains(err.Error(), `parameter "e"`) {
+		t.Errorf("e=11: %v, want an out-of-range parameter", err)
+	}
+	out, err := runWith(t, opts, "agents")
+	if err != nil || !strings.Contains(out, "mine\n    a conceder with an exponent") {
+		t.Errorf("agents: %v\n%s", err, out)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/tracefile"
 )
@@ -24,41 +25,20 @@ import (
 // scenario gives one.
 const defaultDeadline = 100
 
-// splitAgents splits agent lists given to --agents: specs are separated by
-// commas, except commas inside parentheses and commas that start another
-// parameter of the same spec ("boulware:e=0.1,ac=next,conceder" is two
-// specs).
+// splitAgents splits agent lists given to --agents with spec.SplitList:
+// specs are separated by commas, except commas inside parentheses and
+// commas that start another parameter of the same spec
+// ("boulware:e=0.1,ac=next,conceder" is two specs). A value with
+// unbalanced parentheses is kept whole, so that parsing it reports the
+// spec at fault.
 func splitAgents(values []string) []string {
 	var specs []string
 	for _, v := range values {
-		depth, start := 0, 0
-		var parts []string
-		for i, r := range v {
-			switch r {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			case ',':
-				if depth == 0 {
-					parts = append(parts, v[start:i])
-					start = i + 1
-				}
-			}
+		list, err := spec.SplitList(v)
+		if err != nil {
+			list = []string{v}
 		}
-		parts = append(parts, v[start:])
-		for _, p := range parts {
-			p = strings.TrimSpace(p)
-			if p == "" {
-				continue
-			}
-			name, _, _ := strings.Cut(p, "=")
-			if len(specs) > 0 && strings.Contains(p, "=") && !strings.Contains(name, ":") {
-				specs[len(specs)-1] += "," + p
-				continue
-			}
-			specs = append(specs, p)
-		}
+		specs = append(specs, list...)
 	}
 	return specs
 }

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/spec"
 )
 
 // ErrBadParam is wrapped by every error about a sweep parameter (an
@@ -27,32 +29,16 @@ type Param struct {
 // Key returns "TARGET.NAME".
 func (p Param) Key() string { return p.Target + "." + p.Name }
 
-// paramKind describes one parameter name.
+// paramKind is one sweep parameter: its typed declaration (name,
+// aliases, kind, range or words, meaning), and whether it is a stage's
+// setting (else a party's).
 type paramKind struct {
-	name    string
-	aliases []string
-	stage   bool // a stage's setting (else a party's)
-	number  bool // numeric values in [lo, hi]
-	integer bool
-	lo, hi  float64
-	words   []string // allowed values of a non-numeric parameter
-	meaning string
+	spec.Param
+	stage bool
 }
 
-// paramKinds is every parameter a sweep can vary.
-var paramKinds = []paramKind{
-	{name: "reservation", number: true, lo: 0, hi: 1, meaning: "the party's reservation value (at t = 0)"},
-	{name: "discount", number: true, lo: 0, hi: 1, meaning: "the party's discount factor δ (0 = none)"},
-	{name: "reservation_drift", aliases: []string{"drift"}, number: true, lo: -1, hi: 1, meaning: "the party's reservation drift per unit time"},
-	{name: "walk_away_hazard", aliases: []string{"hazard"}, number: true, lo: 0, hi: 1, meaning: "the party's walk-away probability per no-progress round"},
-	{name: "bias", number: true, lo: 0, hi: 1, meaning: "the mediating party's bias towards its own utility (mediator_policy bias=, in the stages it mediates)"},
-	{name: "rounds", stage: true, number: true, integer: true, lo: 1, hi: 1_000_000, meaning: "the stage's round budget (in every variant that uses the stage)"},
-	{name: "noise", stage: true, number: true, lo: 0, hi: 1, meaning: "the noise on declared profiles (info: declared)"},
-	{name: "on_walk_away_next", stage: true, number: true, lo: 0, hi: 1, meaning: "the probability that a walk-away moves on to the next stage"},
-	{name: "info", stage: true, words: words(parley.InfoNone, parley.InfoDeclared, parley.InfoFull, parley.InfoNothing), meaning: "what the mediator sees (none and full also set the noise to 0)"},
-	{name: "rule", stage: true, words: words(parley.RuleUnanimous, parley.RuleMajority, parley.RuleMediator), meaning: "the voting rule"},
-	{name: "carry", stage: true, words: words(parley.CarryNone, parley.CarryBestAcceptable, parley.CarryPartialIssues), meaning: "what the stage hands over"},
-}
+// number reports whether the parameter takes numbers.
+func (k *paramKind) number() bool { return k.Kind == spec.KindFloat || k.Kind == spec.KindInt }
 
 // words returns the names of values of the protocol vocabulary.
 func words[T fmt.Stringer](vs ...T) []string {
@@ -63,27 +49,46 @@ func words[T fmt.Stringer](vs ...T) []string {
 	return out
 }
 
+// partyParams and stageParams are every parameter a sweep can vary, of a
+// party and of a stage.
+var (
+	partyParams = []spec.Param{
+		{Name: "reservation", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the party's reservation value (at t = 0)"},
+		{Name: "discount", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the party's discount factor δ (0 = none)"},
+		{Name: "reservation_drift", Aliases: []string{"drift"}, Kind: spec.KindFloat, Min: -1, Max: 1, Doc: "the party's reservation drift per unit time"},
+		{Name: "walk_away_hazard", Aliases: []string{"hazard"}, Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the party's walk-away probability per no-progress round"},
+		{Name: "bias", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the mediating party's bias towards its own utility (mediator_policy bias=, in the stages it mediates)"},
+	}
+	stageParams = []spec.Param{
+		{Name: "rounds", Kind: spec.KindInt, Min: 1, Max: 1_000_000, Doc: "the stage's round budget (in every variant that uses the stage)"},
+		{Name: "noise", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the noise on declared profiles (info: declared)"},
+		{Name: "on_walk_away_next", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the probability that a walk-away moves on to the next stage"},
+		{Name: "info", Kind: spec.KindString, Words: words(parley.InfoNone, parley.InfoDeclared, parley.InfoFull, parley.InfoNothing), Doc: "what the mediator sees (none and full also set the noise to 0)"},
+		{Name: "rule", Kind: spec.KindString, Words: words(parley.RuleUnanimous, parley.RuleMajority, parley.RuleMediator), Doc: "the voting rule"},
+		{Name: "carry", Kind: spec.KindString, Words: words(parley.CarryNone, parley.CarryBestAcceptable, parley.CarryPartialIssues), Doc: "what the stage hands over"},
+	}
+)
+
+// lookupParam returns the sweep parameter called name (or an alias), or
+// nil.
 func lookupParam(name string) *paramKind {
-	for i := range paramKinds {
-		k := &paramKinds[i]
-		if k.name == name {
-			return k
-		}
-		for _, a := range k.aliases {
-			if a == name {
-				return k
-			}
-		}
+	if p, ok := spec.FindParam(partyParams, name); ok {
+		return &paramKind{Param: p}
+	}
+	if p, ok := spec.FindParam(stageParams, name); ok {
+		return &paramKind{Param: p, stage: true}
 	}
 	return nil
 }
 
 func paramNames(stage bool) string {
-	var ns []string
-	for _, k := range paramKinds {
-		if k.stage == stage {
-			ns = append(ns, k.name)
-		}
+	ps := partyParams
+	if stage {
+		ps = stageParams
+	}
+	ns := make([]string, len(ps))
+	for i, p := range ps {
+		ns[i] = p.Name
 	}
 	return strings.Join(ns, ", ")
 }
@@ -91,23 +96,23 @@ func paramNames(stage bool) string {
 // ParamHelp describes the sweep parameters, one per line, for --help.
 func ParamHelp() string {
 	var b strings.Builder
-	for _, k := range paramKinds {
+	for _, k := range append(append([]spec.Param(nil), partyParams...), stageParams...) {
 		who := "PARTY"
 		switch {
-		case k.stage:
+		case slices.ContainsFunc(stageParams, func(p spec.Param) bool { return p.Name == k.Name }):
 			who = "STAGE"
-		case k.name == "bias":
+		case k.Name == "bias":
 			who = "MEDIATOR"
 		}
-		name := k.name
-		if len(k.aliases) > 0 {
-			name += " (" + strings.Join(k.aliases, ", ") + ")"
+		name := k.Name
+		if len(k.Aliases) > 0 {
+			name += " (" + strings.Join(k.Aliases, ", ") + ")"
 		}
 		vals := ""
-		if len(k.words) > 0 {
-			vals = ": " + strings.Join(k.words, "|")
+		if len(k.Words) > 0 {
+			vals = ": " + strings.Join(k.Words, "|")
 		}
-		fmt.Fprintf(&b, "  %s.%s%s\n      %s\n", who, name, vals, k.meaning)
+		fmt.Fprintf(&b, "  %s.%s%s\n      %s\n", who, name, vals, k.Doc)
 	}
 	return b.String()
 }
@@ -143,7 +148,7 @@ func ParseParam(s *scenario.Scenario, spec string) (Param, error) {
 	if k == nil {
 		return bad("unknown parameter %q (party parameters: %s; stage parameters: %s)", name, paramNames(false), paramNames(true))
 	}
-	p := Param{Spec: spec, Target: target, Name: k.name}
+	p := Param{Spec: spec, Target: target, Name: k.Name}
 	if k.stage {
 		if s.Protocol == nil {
 			return bad("scenario %s declares no protocol, so it has no stage %q", s.Name, target)
@@ -154,7 +159,7 @@ func ParseParam(s *scenario.Scenario, spec string) (Param, error) {
 	} else if s.Party(target) < 0 {
 		return bad("no party called %q (have %s)", target, strings.Join(s.Names(), ", "))
 	}
-	if k.name == "bias" {
+	if k.Name == "bias" {
 		if err := checkBiasTarget(s, target); err != nil {
 			return bad("%v", err)
 		}
@@ -196,7 +201,7 @@ func checkBiasTarget(s *scenario.Scenario, party string) error {
 	for _, st := range s.Protocol.Stages {
 		if st.Mechanism == parley.MechanismMediated && st.Mediator == party {
 			n++
-			if name, _, _ := strings.Cut(st.MediatorPolicy, ":"); strings.TrimSpace(name) != "biased" {
+			if sp, err := spec.Parse(st.MediatorPolicy); err != nil || sp.Name != "biased" {
 				return fmt.Errorf("stage %q: %s mediates with policy %q, which has no bias (want biased:bias=...)", st.Name, party, st.MediatorPolicy)
 			}
 		}
@@ -214,7 +219,7 @@ func parseValues(rhs string, k *paramKind) ([]string, error) {
 		return nil, errors.New("no values")
 	}
 	var out []string
-	if k.number && strings.Count(rhs, ":") == 2 {
+	if k.number() && strings.Count(rhs, ":") == 2 {
 		parts := strings.Split(rhs, ":")
 		var x [3]float64
 		for i, s := range parts {
@@ -244,7 +249,7 @@ func parseValues(rhs string, k *paramKind) ([]string, error) {
 			if s == "" {
 				return nil, fmt.Errorf("empty value in %q", rhs)
 			}
-			if k.number {
+			if k.number() {
 				v, err := strconv.ParseFloat(s, 64)
 				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 					return nil, fmt.Errorf("%q is not a number", s)
@@ -258,22 +263,8 @@ func parseValues(rhs string, k *paramKind) ([]string, error) {
 		}
 	}
 	for _, v := range out {
-		if k.number {
-			x, _ := strconv.ParseFloat(v, 64)
-			if x < k.lo || x > k.hi {
-				return nil, fmt.Errorf("value %s outside [%v, %v]", v, k.lo, k.hi)
-			}
-			if k.integer && x != math.Trunc(x) {
-				return nil, fmt.Errorf("value %s is not an integer", v)
-			}
-			continue
-		}
-		ok := false
-		for _, w := range k.words {
-			ok = ok || w == v
-		}
-		if !ok {
-			return nil, fmt.Errorf("value %q: want one of %s", v, strings.Join(k.words, ", "))
+		if _, err := k.Parse(v); err != nil {
+			return nil, fmt.Errorf("value %w", err) // value 1.1 outside [0, 1]
 		}
 	}
 	return out, nil
@@ -320,7 +311,7 @@ func cloneScenario(s *scenario.Scenario) *scenario.Scenario {
 func apply(c *scenario.Scenario, p Param, v string) error {
 	k := lookupParam(p.Name)
 	var x float64
-	if k.number {
+	if k.number() {
 		var err error
 		if x, err = strconv.ParseFloat(v, 64); err != nil {
 			return fmt.Errorf("%q is not a number", v)
@@ -332,7 +323,7 @@ func apply(c *scenario.Scenario, p Param, v string) error {
 			return fmt.Errorf("no stage called %q", p.Target)
 		}
 		st := &c.Protocol.Stages[i]
-		switch k.name {
+		switch k.Name {
 		case "rounds":
 			st.Rounds = int(x)
 			// The stage's rounds win over a variant's override.
@@ -383,7 +374,7 @@ func apply(c *scenario.Scenario, p Param, v string) error {
 		return fmt.Errorf("no party called %q", p.Target)
 	}
 	prof := c.Parties[i].Profile
-	switch k.name {
+	switch k.Name {
 	case "reservation":
 		prof.Reservation = x
 	case "discount":
@@ -396,11 +387,11 @@ func apply(c *scenario.Scenario, p Param, v string) error {
 		for si := range c.Protocol.Stages {
 			st := &c.Protocol.Stages[si]
 			if st.Mechanism == parley.MechanismMediated && st.Mediator == p.Target {
-				spec, err := setSpecParam(st.MediatorPolicy, "bias", v)
+				policy, err := setSpecParam(st.MediatorPolicy, "bias", v)
 				if err != nil {
 					return fmt.Errorf("stage %q: %w", st.Name, err)
 				}
-				st.MediatorPolicy = spec
+				st.MediatorPolicy = policy
 			}
 		}
 		return nil
@@ -411,25 +402,14 @@ func apply(c *scenario.Scenario, p Param, v string) error {
 	return nil
 }
 
-// setSpecParam returns the strategy spec with parameter key set to v
+// setSpecParam returns the mediator spec with parameter key set to v
 // (replaced if present, appended otherwise).
-func setSpecParam(spec, key, v string) (string, error) {
-	name, params, has := strings.Cut(strings.TrimSpace(spec), ":")
-	if strings.TrimSpace(name) == "" {
-		return "", fmt.Errorf("empty mediator_policy %q", spec)
+func setSpecParam(text, key, v string) (string, error) {
+	sp, err := spec.Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("mediator_policy %q: %w", text, err)
 	}
-	var kept []string
-	if has {
-		for kv := range strings.SplitSeq(params, ",") {
-			k, _, _ := strings.Cut(kv, "=")
-			if strings.EqualFold(strings.TrimSpace(k), key) {
-				continue
-			}
-			kept = append(kept, strings.TrimSpace(kv))
-		}
-	}
-	kept = append(kept, key+"="+v)
-	return name + ":" + strings.Join(kept, ","), nil
+	return sp.With(key, v).String(), nil
 }
 
 // Cell is one point of a sweep's grid: a value for every parameter.
@@ -455,7 +435,7 @@ func (c Cell) Name() string {
 func (c Cell) Map() map[string]any {
 	m := make(map[string]any, len(c.Params))
 	for i, p := range c.Params {
-		if x, err := strconv.ParseFloat(c.Values[i], 64); err == nil && lookupParam(p.Name).number {
+		if x, err := strconv.ParseFloat(c.Values[i], 64); err == nil && lookupParam(p.Name).number() {
 			m[p.Key()] = x
 		} else {
 			m[p.Key()] = c.Values[i]

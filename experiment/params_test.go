@@ -46,6 +46,9 @@ func TestParseValues(t *testing.T) {
 			t.Errorf("parseValues(%q) = %v, want an error", in, got)
 		}
 	}
+	if _, err := parseValues("1.5", res); err == nil || err.Error() != "value 1.5 outside [0, 1]" {
+		t.Errorf("reservation 1.5: %v", err)
+	}
 	rounds := lookupParam("rounds")
 	if _, err := parseValues("10.5", rounds); err == nil {
 		t.Error("rounds 10.5: no error")
@@ -161,11 +164,15 @@ func TestSetSpecParam(t *testing.T) {
 		{"biased:bias=0.25", "biased:bias=0.5"},
 		{"biased", "biased:bias=0.5"},
 		{"biased:x=1,bias=0.1", "biased:x=1,bias=0.5"},
+		{" Biased : bias=0.1 , call=false", "biased:bias=0.5,call=false"},
 	} {
 		got, err := setSpecParam(c.in, "bias", "0.5")
 		if err != nil || got != c.want {
 			t.Errorf("setSpecParam(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		}
+	}
+	if _, err := setSpecParam("biased:bias=(", "bias", "0.5"); err == nil {
+		t.Error("unbalanced mediator_policy: no error")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/spec"
 )
 
 // Protocol is a scenario's declared protocol: ordered stages, each run by
@@ -328,21 +329,12 @@ func resolveNames(s *Scenario, q path, st *Stage) (parley.Stage, *fieldError) {
 	return out, nil
 }
 
-// checkSpec checks the syntax of a mediator strategy spec
-// ("name" or "name:key=value,key=value"); the names are checked where the
-// strategies live.
-func checkSpec(q path, stage, spec string) *fieldError {
-	name, params, _ := strings.Cut(spec, ":")
-	if strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t=,") {
-		return ferr(q, "stage %q: mediator_policy %q: want name or name:key=value,...", stage, spec)
-	}
-	if strings.Contains(spec, ":") {
-		for kv := range strings.SplitSeq(params, ",") {
-			k, _, ok := strings.Cut(kv, "=")
-			if !ok || strings.TrimSpace(k) == "" {
-				return ferr(q, "stage %q: mediator_policy %q: parameter %q is not key=value", stage, spec, kv)
-			}
-		}
+// checkSpec checks the syntax of a mediator strategy spec ("name" or
+// "name:key=value,key=value", package spec); the names are checked where
+// the strategies live.
+func checkSpec(q path, stage, text string) *fieldError {
+	if _, err := spec.Parse(text); err != nil {
+		return ferr(q, "stage %q: mediator_policy %q: want name or name:key=value,...: %v", stage, text, err)
 	}
 	return nil
 }

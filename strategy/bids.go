@@ -1,6 +1,12 @@
 package strategy
 
-import "github.com/parley-dev/parley/ufun"
+import (
+	"math/rand/v2"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/strategy/boa"
+	"github.com/parley-dev/parley/ufun"
+)
 
 // DefaultSamples is how many outcomes a strategy samples at Init when the
 // outcome space is too large to enumerate (parley.MaxEnumerable).
@@ -21,3 +27,16 @@ const DefaultSamples = ufun.DefaultSamples
 // plus the exact best and worst outcomes when the utility is
 // linear-additive. Bidding is then limited to the sample.
 type bids = ufun.Ladder
+
+// accepts asks ac whether to accept the standing offer of st, worth u, when
+// the bid the negotiator would send is worth next and r(t) = r. It fills c,
+// the negotiator's own reused Context (so the call allocates nothing), with
+// Next = parley.NoOutcome: the negotiator picks among equally good bids only
+// after deciding. It does not keep st.
+func accepts(ac boa.Acceptance, c *boa.Context, b *bids, st *parley.State, u, next, r float64, rnd *rand.Rand) bool {
+	*c = boa.Context{State: st, Outcomes: b, Rand: rnd, Reservation: r,
+		Offer: st.Standing, OfferUtility: u, Next: parley.NoOutcome, NextUtility: next}
+	ok := ac.Accept(c)
+	c.State = nil
+	return ok
+}

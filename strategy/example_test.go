@@ -7,7 +7,9 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/boa"
 )
 
 // Boulware against Conceder on the two-issue scenario, built from specs.
@@ -61,10 +63,10 @@ func ExampleParse() {
 	// *strategy.TimeDependent
 }
 
-func ExampleList() {
-	for _, in := range strategy.List() {
-		fmt.Print(in.Name)
-		for _, p := range in.Params {
+func ExampleNegotiators() {
+	for _, e := range strategy.Negotiators().Entries() {
+		fmt.Print(e.Name)
+		for _, p := range e.Params {
 			fmt.Printf(" %s=%s", p.Name, p.Default)
 		}
 		fmt.Println()
@@ -93,13 +95,26 @@ func ExampleList() {
 	// agentgg guard=false
 }
 
-// Acceptance conditions compose with any strategy that takes one.
-func ExampleACAny() {
-	ac := strategy.ACAny(strategy.ACNext(1, 0), strategy.ACConst(0.8))
-	st := &parley.State{Time: 0.5}
-	fmt.Println(ac.Accept(strategy.Context{State: st, Offer: 0.85, Next: 0.9}))
-	fmt.Println(ac.Accept(strategy.Context{State: st, Offer: 0.7, Next: 0.9}))
+// A program registers its own agent beside the built-in ones.
+func ExampleNegotiators_add() {
+	r := strategy.Negotiators()
+	err := r.Add(spec.Entry[strategy.Factory]{
+		Name: "stubborn", Doc: "a time-dependent agent that concedes late",
+		Params: []spec.Param{spec.Float("e", 0.05, 0, 1, "concession exponent")},
+		New: func(v spec.Values) (strategy.Factory, error) {
+			opts := strategy.TimeDependentOptions{E: v.Float("e"), Accept: boa.ACCombi(0.99)}
+			return func() parley.Negotiator { return strategy.NewTimeDependent(opts) }, nil
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f, err := r.Parse("stubborn:e=0.1")
+	fmt.Printf("%T %v\n", f(), err)
+	_, err = r.Parse("stubborn:e=2")
+	fmt.Println(err)
 	// Output:
-	// true
-	// false
+	// *strategy.TimeDependent <nil>
+	// strategy "stubborn:e=2": parameter "e": 2 outside [0, 1]
 }

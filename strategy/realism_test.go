@@ -9,6 +9,7 @@ import (
 	"github.com/parley-dev/parley/internal/rng"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/boa"
 )
 
 // TestTimeDependentRealism: red lines and a drifting reservation value on
@@ -20,7 +21,7 @@ func TestTimeDependentRealism(t *testing.T) {
 	buyer := ps[0]
 	buyer.Reservation, buyer.Drift = 0.2, 0.2
 	buyer.Vetoes = []parley.ValueRef{{Issue: 0, Value: 0}}
-	td := strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.LinearE, Accept: strategy.ACConst(0)})
+	td := strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.LinearE, Accept: boa.ACConst(0)})
 	if err := td.Init(context.Background(), &parley.Session{Profile: buyer, Names: []string{"b", "s"}, Rand: rng.New(1, 0)}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,80 +1,34 @@
 package strategy_test
 
 import (
-	"bufio"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/spectest"
 	"github.com/parley-dev/parley/parleytest"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/boa"
 )
 
-type specCase struct {
-	spec, err string
-}
-
-// readSpecs reads testdata/specs.txt.
-func readSpecs(tb testing.TB) []specCase {
-	tb.Helper()
-	f, err := os.Open("testdata/specs.txt")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var cases []specCase
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || line == "" {
-			continue
-		}
-		spec, want, _ := strings.Cut(line, " -> ")
-		cases = append(cases, specCase{spec, want})
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return cases
-}
-
 func TestParse(t *testing.T) {
-	for _, tc := range readSpecs(t) {
-		f, err := strategy.Parse(tc.spec)
-		if tc.err != "" {
-			if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
-				t.Errorf("Parse(%q): error %v\nwant %s", tc.spec, err, tc.err)
-			}
-			var se *strategy.SpecError
-			if !errors.As(err, &se) || se.Spec != tc.spec {
-				t.Errorf("Parse(%q): %T does not name the spec", tc.spec, err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("Parse(%q): %v", tc.spec, err)
-			continue
-		}
-		if a, b := f(), f(); a == nil || a == b {
-			t.Errorf("Parse(%q): the factory must return a new negotiator each call", tc.spec)
-		}
-	}
+	spectest.Run(t, "testdata/specs.txt", strategy.Parse)
 }
 
 func TestParseErrors(t *testing.T) {
 	_, err := strategy.Parse("conceder:x=3")
-	if !errors.Is(err, strategy.ErrUnknownParameter) {
-		t.Errorf("%v: want ErrUnknownParameter", err)
+	if !errors.Is(err, spec.ErrUnknownParam) {
+		t.Errorf("%v: want ErrUnknownParam", err)
 	}
-	var se *strategy.SpecError
+	var se *spec.Error
 	if !errors.As(err, &se) || se.Param != "x" {
-		t.Errorf("%v: want a SpecError for parameter x", err)
+		t.Errorf("%v: want a spec.Error for parameter x", err)
 	}
-	if _, err := strategy.Parse("nope"); !errors.Is(err, strategy.ErrUnknownStrategy) {
-		t.Errorf("%v: want ErrUnknownStrategy", err)
+	if _, err := strategy.Parse("nope"); !errors.Is(err, spec.ErrUnknownName) {
+		t.Errorf("%v: want ErrUnknownName", err)
 	}
 }
 
@@ -82,7 +36,7 @@ func TestParseErrors(t *testing.T) {
 // plays the buyer of TwoIssue against a seller offering 4 for 5 rounds.
 func TestParseValues(t *testing.T) {
 	tests := []struct {
-		spec string
+		Spec string
 		want []parley.Outcome
 	}{
 		{"boulware", []parley.Outcome{1, 1, 1, 1, 3}},
@@ -92,14 +46,14 @@ func TestParseValues(t *testing.T) {
 		{"hardliner", []parley.Outcome{1, 1, 1, 1, 1}},
 	}
 	for _, tc := range tests {
-		f, err := strategy.Parse(tc.spec)
+		f, err := strategy.Parse(tc.Spec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, ps := parleytest.TwoIssue()
 		trace, _ := run(t, ps, 5, 1, f(), &parleytest.Scripted{Actions: parleytest.Offers(4)})
 		if got := offersBy(trace, 0); !slices.Equal(got, tc.want) {
-			t.Errorf("%s: offers %v, want %v", tc.spec, got, tc.want)
+			t.Errorf("%s: offers %v, want %v", tc.Spec, got, tc.want)
 		}
 	}
 	// ac=time(t=0.5): the buyer accepts outcome 2 (0.3, above rv 0) at t = 0.6.
@@ -114,57 +68,57 @@ func TestParseValues(t *testing.T) {
 	}
 }
 
-func TestList(t *testing.T) {
-	infos := strategy.List()
+func TestNegotiators(t *testing.T) {
+	r := strategy.Negotiators()
+	if err := r.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	entries := r.Entries()
 	names := map[string]bool{}
-	for _, in := range infos {
-		if in.Summary == "" {
-			t.Errorf("%s: no summary", in.Name)
-		}
-		for _, n := range append([]string{in.Name}, in.Aliases...) {
-			if names[n] {
-				t.Errorf("%s listed twice", n)
-			}
+	for _, e := range entries {
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
 			names[n] = true
 			if _, err := strategy.Parse(n); err != nil && n != "timedep" {
 				t.Errorf("Parse(%q): %v", n, err)
 			}
 		}
-		for _, p := range in.Params {
-			if p.Meaning == "" {
-				t.Errorf("%s: parameter %s has no meaning", in.Name, p.Name)
-			}
-			if p.Default == "" {
+		for _, p := range e.Params {
+			if p.Required {
 				continue
 			}
-			spec := in.Name + ":" + p.Name + "=" + p.Default
-			if in.Name == "timedep" && p.Name != "e" {
-				spec += ",e=1"
+			s := e.Name + ":" + p.Name + "=" + p.Default
+			if e.Name == "timedep" && p.Name != "e" {
+				s += ",e=1"
 			}
-			if _, err := strategy.Parse(spec); err != nil {
-				t.Errorf("%s: default of %s: %v", in.Name, p.Name, err)
+			if _, err := strategy.Parse(s); err != nil {
+				t.Errorf("%s: default of %s: %v", e.Name, p.Name, err)
 			}
 		}
 	}
 	for _, n := range []string{"boulware", "linear", "conceder", "timedep", "hardliner", "random", "tft", "titfortat", "micro",
-		"genius-boulware", "genius-conceder", "genius-linear", "genius-hardliner"} {
+		"genius-boulware", "genius-conceder", "genius-linear", "genius-hardliner", "boa", "agentk"} {
 		if !names[n] {
-			t.Errorf("%s missing from List", n)
+			t.Errorf("%s missing from Negotiators", n)
 		}
 	}
-	infos[0].Params[0].Name = "changed"
-	if strategy.List()[0].Params[0].Name == "changed" {
-		t.Errorf("List returns the table itself")
+	if err := r.Add(spec.Entry[strategy.Factory]{Name: "boulware", Doc: "again", New: func(spec.Values) (strategy.Factory, error) { return nil, nil }}); err == nil {
+		t.Error("Add accepted a second boulware")
+	}
+	if err := r.Add(spec.Entry[strategy.Factory]{Name: "mine", Doc: "mine", New: func(spec.Values) (strategy.Factory, error) { return nil, nil }}); err != nil {
+		t.Error(err)
+	}
+	if _, ok := strategy.Negotiators().Lookup("mine"); ok {
+		t.Error("Negotiators returns the table itself")
 	}
 }
 
 func FuzzParse(f *testing.F) {
-	for _, tc := range readSpecs(f) {
-		f.Add(tc.spec)
+	for _, tc := range spectest.Read(f, "testdata/specs.txt") {
+		f.Add(tc.Spec)
 	}
 	_, ps := parleytest.TwoIssue()
-	f.Fuzz(func(t *testing.T, spec string) {
-		fac, err := strategy.Parse(spec)
+	f.Fuzz(func(t *testing.T, text string) {
+		fac, err := strategy.Parse(text)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "strategy ") {
 				t.Fatalf("error %q lacks the strategy prefix", err)
@@ -174,21 +128,8 @@ func FuzzParse(f *testing.F) {
 		// A spec that parses must give a working negotiator.
 		_, res := run(t, ps, 5, 1, fac(), &parleytest.Conceder{})
 		if res.Reason == parley.ReasonError {
-			t.Fatalf("%q: %v", spec, res.Err)
+			t.Fatalf("%q: %v", text, res.Err)
 		}
-	})
-}
-
-func FuzzParseAcceptance(f *testing.F) {
-	for _, s := range []string{"next", "next(a=1,b=0)", "const(0.8)", "time(t=0.99)", "combi(t=0.98)", "combimax(0.98)", "x(", "(", ")", "next(=)"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, spec string) {
-		ac, err := strategy.ParseAcceptance(spec)
-		if err != nil {
-			return
-		}
-		_ = ac.Accept(strategy.Context{State: &parley.State{Time: 0.99}, Offer: 0.5, Next: 0.6})
 	})
 }
 
@@ -200,10 +141,10 @@ func FuzzParseAcceptance(f *testing.F) {
 func TestParseGuard(t *testing.T) {
 	for _, name := range []string{"agentk", "hardheaded", "nicetft", "cuhkagent", "atlas3", "ponpoko", "agentgg"} {
 		for _, tc := range []struct {
-			spec string
+			Spec string
 			want parley.ActionKind
-		}{{name, parley.Offer}, {name + ":guard=false", parley.Offer}, {name + ":guard=true", parley.End}} {
-			f, err := strategy.Parse(tc.spec)
+		}{{name, parley.Offer}, {name + ":guard=false", parley.Offer}, {name + ":guard=true", parley.End}, {name + ":guard=yes", parley.End}} {
+			f, err := strategy.Parse(tc.Spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -213,7 +154,43 @@ func TestParseGuard(t *testing.T) {
 			ps[0].Reservation = 0.95
 			trace, _ := run(t, ps, 5, 1, f(), &parleytest.Scripted{Actions: parleytest.Offers(4)})
 			if len(trace) == 0 || trace[0].Party != 0 || trace[0].Action != tc.want {
-				t.Errorf("%s: first event %v, want %v by party 0", tc.spec, trace, tc.want)
+				t.Errorf("%s: first event %v, want %v by party 0", tc.Spec, trace, tc.want)
+			}
+		}
+	}
+}
+
+// TestParseDefaults: a spec's defaults build the same negotiator as the
+// zero options (nil acceptance, BOA's default components): the same trace
+// for the same seed, against a conceder on a synthetic scenario.
+func TestParseDefaults(t *testing.T) {
+	_, ps := parleytest.Synthetic(t, 3, 3, 4, 2)
+	for _, tc := range []struct {
+		spec string
+		want strategy.Factory
+	}{
+		{"boulware", func() parley.Negotiator {
+			return strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.BoulwareE})
+		}},
+		{"conceder:k=0.1", func() parley.Negotiator {
+			return strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.ConcederE, K: 0.1})
+		}},
+		{"linear:ac=combi", func() parley.Negotiator {
+			return strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.LinearE, Accept: boa.ACCombi(0.98)})
+		}},
+		{"tft", func() parley.Negotiator { return strategy.NewTitForTat(strategy.TitForTatOptions{}) }},
+		{"boa", func() parley.Negotiator { return boa.New(boa.Options{}) }},
+		{"boa:om=frequency", func() parley.Negotiator { return boa.New(boa.Options{Model: boa.NewFrequency(boa.FrequencyOptions{})}) }},
+	} {
+		f, err := strategy.Parse(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for seed := uint64(1); seed <= 3; seed++ {
+			got, _ := run(t, ps, 40, seed, f(), &parleytest.Conceder{})
+			want, _ := run(t, ps, 40, seed, tc.want(), &parleytest.Conceder{})
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, seed %d: trace\n%v\nwant\n%v", tc.spec, seed, got, want)
 			}
 		}
 	}

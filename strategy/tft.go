@@ -7,15 +7,16 @@ import (
 	"math/rand/v2"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/strategy/boa"
 )
 
 // TitForTatOptions configure a TitForTat negotiator. The zero value uses
 // AC_next.
 type TitForTatOptions struct {
-	// Accept decides on the offer on the table; nil means ACNext(1, 0).
+	// Accept decides on the offer on the table; nil means boa.ACNext(1, 0).
 	// An offer below the reservation value r(t), or across a red line, is
 	// refused regardless.
-	Accept Acceptance
+	Accept boa.Acceptance
 	// Samples is the number of outcomes to sample when the space is too
 	// large to enumerate (default DefaultSamples).
 	Samples int
@@ -51,7 +52,8 @@ func (o *TitForTatOptions) Validate() error {
 // that party's moves is mirrored once.
 type TitForTat struct {
 	opts TitForTatOptions
-	ac   Acceptance
+	ac   boa.Acceptance
+	acx  boa.Context // reused by accepts
 
 	bids        bids
 	worst, best float64
@@ -72,7 +74,7 @@ var _ parley.Negotiator = (*TitForTat)(nil)
 func NewTitForTat(opts TitForTatOptions) *TitForTat {
 	ac := opts.Accept
 	if ac == nil {
-		ac = ACNext(1, 0)
+		ac = boa.ACNext(1, 0)
 	}
 	return &TitForTat{opts: opts, ac: ac}
 }
@@ -156,7 +158,7 @@ func (tt *TitForTat) Act(_ context.Context, st *parley.State) (parley.Action, er
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := tt.bids.Func().Utility(st.Standing)
 		if tt.bids.Acceptable(st.Standing, u, st.Time) &&
-			tt.ac.Accept(Context{State: st, Utility: tt.bids.Func(), Offer: u, Next: next, Reservation: r}) {
+			accepts(tt.ac, &tt.acx, &tt.bids, st, u, next, r, tt.rand) {
 			return parley.AcceptAction(), nil
 		}
 	}

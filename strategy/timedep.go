@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/strategy/boa"
 )
 
 // Concession exponents of the named time-dependent presets (GENIUS
@@ -28,10 +29,10 @@ type TimeDependentOptions struct {
 	E float64
 	// K is the initial concession k in [0, 1]: f(0) = k. Default 0.
 	K float64
-	// Accept decides on the offer on the table; nil means ACNext(1, 0).
+	// Accept decides on the offer on the table; nil means boa.ACNext(1, 0).
 	// Whatever it says, an offer below the reservation value r(t) or
 	// across a red line is refused.
-	Accept Acceptance
+	Accept boa.Acceptance
 	// Samples is the number of outcomes to sample when the space is too
 	// large to enumerate (default DefaultSamples).
 	Samples int
@@ -109,7 +110,8 @@ func concession(t, e, k float64) float64 {
 // cannot be enumerated). Act allocates nothing.
 type TimeDependent struct {
 	opts TimeDependentOptions
-	ac   Acceptance
+	ac   boa.Acceptance
+	acx  boa.Context // reused by accepts
 
 	bids  bids
 	worst float64
@@ -125,7 +127,7 @@ var _ parley.Negotiator = (*TimeDependent)(nil)
 func NewTimeDependent(opts TimeDependentOptions) *TimeDependent {
 	ac := opts.Accept
 	if ac == nil {
-		ac = ACNext(1, 0)
+		ac = boa.ACNext(1, 0)
 	}
 	return &TimeDependent{opts: opts, ac: ac}
 }
@@ -176,7 +178,7 @@ func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := td.bids.Func().Utility(st.Standing)
 		if td.bids.Acceptable(st.Standing, u, st.Time) &&
-			td.ac.Accept(Context{State: st, Utility: td.bids.Func(), Offer: u, Next: next, Reservation: r}) {
+			accepts(td.ac, &td.acx, &td.bids, st, u, next, r, td.rand) {
 			return parley.AcceptAction(), nil
 		}
 	}

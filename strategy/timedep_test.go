@@ -11,6 +11,7 @@ import (
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/boa"
 	"github.com/parley-dev/parley/ufun"
 )
 
@@ -180,7 +181,7 @@ func TestHardlinerAcceptsOnlyBest(t *testing.T) {
 func TestReservationFloor(t *testing.T) {
 	_, ps := parleytest.TwoIssue()
 	ps[0].Reservation = 0.5
-	td := strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.ConcederE, Accept: strategy.ACTime(0)})
+	td := strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.ConcederE, Accept: boa.ACTime(0)})
 	seller := &parleytest.Scripted{Actions: parleytest.Offers(5, 2, 4, 0)} // 0.4, 0.3, 0, then 0.6
 	_, res := run(t, ps, 10, 1, td, seller)
 	if !res.Agreed() || res.Agreement != 0 || res.Rounds != 5 {

@@ -9,9 +9,11 @@ import (
 // The acceptance conditions of Baarslag, Hindriks and Jonker ("Effective
 // acceptance conditions in multi-issue negotiation", Decision Support
 // Systems 60, 2014; GENIUS negotiator/boaframework/acceptanceconditions/
-// other/AC_Next.java, AC_Const, AC_Time, AC_Combi, AC_CombiMaxInWindow).
-// They mirror package strategy's set, which this package cannot import.
-// Utilities are the party's own, undiscounted.
+// other/AC_Next.java, AC_Const, AC_Time, AC_Combi, AC_CombiMaxInWindow):
+// the one library of them, used by the BOA Negotiator and by package
+// strategy's negotiators (its "ac" parameter reads Acceptances). Utilities
+// are the party's own, undiscounted (with a discount factor both sides of
+// every comparison would be scaled by the same δ^t).
 
 // ACNext is AC_next(α, β): accept iff α·u(x_opp) + β ≥ u(x_next), where
 // x_next is the bid the agent would send. ACNext(1, 0) is the classic one.

@@ -40,6 +40,9 @@ type Context struct {
 	OfferUtility float64
 	// Next is the bid the agent will send if it does not accept, and
 	// NextUtility its own utility (set for the acceptance condition only).
+	// Package strategy's negotiators pick among equally good bids only
+	// after the condition has decided: they set NextUtility and leave Next
+	// parley.NoOutcome.
 	Next        parley.Outcome
 	NextUtility float64
 }

@@ -124,10 +124,10 @@ func TestEqualsTimeDependent(t *testing.T) {
 		opts strategy.TimeDependentOptions
 	}{
 		{"bid=timedep(e=0.2)", strategy.TimeDependentOptions{E: 0.2}},
-		{"bid=linear,ac=combi(t=0.9)", strategy.TimeDependentOptions{E: 1, Accept: strategy.ACCombi(0.9)}},
-		{"bid=conceder(k=0.1),ac=combimax(t=0.8)", strategy.TimeDependentOptions{E: 2, K: 0.1, Accept: strategy.ACCombiMax(0.8)}},
-		{"bid=hardliner,om=none,ac=const(c=0.5)", strategy.TimeDependentOptions{Accept: strategy.ACConst(0.5)}},
-		{"bid=timedep(e=0.5),ac=next(a=1.1,b=-0.05)", strategy.TimeDependentOptions{E: 0.5, Accept: strategy.ACNext(1.1, -0.05)}},
+		{"bid=linear,ac=combi(t=0.9)", strategy.TimeDependentOptions{E: 1, Accept: boa.ACCombi(0.9)}},
+		{"bid=conceder(k=0.1),ac=combimax(t=0.8)", strategy.TimeDependentOptions{E: 2, K: 0.1, Accept: boa.ACCombiMax(0.8)}},
+		{"bid=hardliner,om=none,ac=const(c=0.5)", strategy.TimeDependentOptions{Accept: boa.ACConst(0.5)}},
+		{"bid=timedep(e=0.5),ac=next(a=1.1,b=-0.05)", strategy.TimeDependentOptions{E: 0.5, Accept: boa.ACNext(1.1, -0.05)}},
 	}
 	for _, c := range cases {
 		f, err := boa.Parse(c.spec)

@@ -13,8 +13,10 @@
 //
 // Parse builds a negotiator factory from a spec such as
 // "bid=timedep(e=0.2),om=frequency,ac=combi(t=0.98)" (the part after
-// "boa:" in a strategy spec); Info describes every component for
-// `parley agents`.
+// "boa:" in a strategy spec). Biddings, Models and Acceptances are the
+// registries of components (package spec) behind it, listed by `parley
+// agents`; Acceptances is also the "ac" parameter of package strategy's
+// negotiators, so both use this one library of acceptance conditions.
 //
 // Outcomes, the party's own outcomes sorted by utility within its red
 // lines, is exported for agents built from these pieces (strategy/anac).

@@ -40,8 +40,8 @@ func ExampleParse() {
 	_, err = boa.Parse("om=frequency(x=1)")
 	fmt.Println(err)
 	// Output:
-	// boa: spec "bid=timedep(e=fast)": bid timedep: parameter "e": "fast" is not a number
-	// boa: spec "om=frequency(x=1)": om frequency: unknown parameter "x" (want l, v)
+	// boa "bid=timedep(e=fast)": parameter "bid": timedep: parameter "e": "fast" is not a number
+	// boa "om=frequency(x=1)": parameter "om": frequency: unknown parameter "x" (want l, v)
 }
 
 // Composing a negotiator from components directly.

@@ -1,112 +1,80 @@
 package boa_test
 
 import (
-	"bufio"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/spectest"
 	"github.com/parley-dev/parley/parleytest"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy/boa"
 )
 
-type specCase struct {
-	spec, err string
-}
-
-// readSpecs reads testdata/specs.txt.
-func readSpecs(tb testing.TB) []specCase {
-	tb.Helper()
-	f, err := os.Open("testdata/specs.txt")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var cases []specCase
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || line == "" {
-			continue
-		}
-		spec, want, _ := strings.Cut(line, " -> ")
-		cases = append(cases, specCase{spec, want})
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return cases
-}
-
 func TestParse(t *testing.T) {
-	for _, tc := range readSpecs(t) {
-		f, err := boa.Parse(tc.spec)
-		if tc.err != "" {
-			if err == nil || err.Error() != tc.err {
-				t.Errorf("Parse(%q): error %v\nwant %s", tc.spec, err, tc.err)
-			}
-			var se *boa.SpecError
-			if !errors.As(err, &se) || se.Spec != tc.spec {
-				t.Errorf("Parse(%q): %T does not name the spec", tc.spec, err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("Parse(%q): %v", tc.spec, err)
-			continue
-		}
-		if a, b := f(), f(); a == nil || a == b {
-			t.Errorf("Parse(%q): the factory must return a new negotiator each call", tc.spec)
-		}
-	}
+	spectest.Run(t, "testdata/specs.txt", boa.Parse)
 }
 
 func TestParseErrors(t *testing.T) {
 	_, err := boa.Parse("bid=boulware(x=3)")
-	if !errors.Is(err, boa.ErrUnknownParameter) {
-		t.Errorf("%v: want ErrUnknownParameter", err)
+	if !errors.Is(err, spec.ErrUnknownParam) {
+		t.Errorf("%v: want ErrUnknownParam", err)
 	}
-	var se *boa.SpecError
-	if !errors.As(err, &se) || se.Role != "bid" || se.Name != "boulware" || se.Param != "x" {
-		t.Errorf("%v: want a SpecError for bid boulware, parameter x", err)
+	var se, in *spec.Error
+	if !errors.As(err, &se) || se.Param != "bid" || !errors.As(se.Err, &in) || in.Name != "boulware" || in.Param != "x" {
+		t.Errorf("%v: want an error for bid, then boulware's parameter x", err)
 	}
-	if _, err := boa.Parse("om=nope"); !errors.Is(err, boa.ErrUnknownComponent) {
-		t.Errorf("%v: want ErrUnknownComponent", err)
+	if _, err := boa.Parse("om=nope"); !errors.Is(err, spec.ErrUnknownName) {
+		t.Errorf("%v: want ErrUnknownName", err)
 	}
 }
 
-// TestInfo: every component Info lists parses with its defaults, and every
-// parameter with a default parses when given it explicitly.
-func TestInfo(t *testing.T) {
-	seen := map[string]bool{}
-	for _, c := range boa.Info() {
-		if c.Summary == "" {
-			t.Errorf("%s %s: no summary", c.Role, c.Name)
+// TestRegistries: every component of the three registries parses with its
+// defaults, and with every parameter given explicitly; the roles are the
+// parameters of Entry.
+func TestRegistries(t *testing.T) {
+	roles := map[string]interface {
+		Validate() error
+		Names() []string
+	}{"bid": boa.Biddings(), "om": boa.Models(), "ac": boa.Acceptances()}
+	params := map[string][]spec.Param{}
+	for _, e := range boa.Biddings().Entries() {
+		params["bid="+e.Name] = e.Params
+	}
+	for _, e := range boa.Models().Entries() {
+		params["om="+e.Name] = e.Params
+	}
+	for _, e := range boa.Acceptances().Entries() {
+		params["ac="+e.Name] = e.Params
+	}
+	for role, r := range roles {
+		if err := r.Validate(); err != nil {
+			t.Errorf("%s: %v", role, err)
 		}
-		key := c.Role + "=" + c.Name
-		if seen[key] {
-			t.Errorf("%s listed twice", key)
-		}
-		seen[key] = true
+	}
+	var got []string
+	for _, p := range boa.Entry().Params {
+		got = append(got, p.Name)
+	}
+	if strings.Join(got, ",") != "bid,om,ac" {
+		t.Errorf("boa parameters %v, want bid, om, ac", got)
+	}
+	for key, ps := range params {
 		var req, all []string
-		for _, p := range c.Params {
-			if p.Meaning == "" {
-				t.Errorf("%s: parameter %s has no meaning", key, p.Name)
-			}
+		for _, p := range ps {
 			v := p.Default
-			if v == "" {
+			if p.Required {
 				v = "0.5"
 				req = append(req, p.Name+"="+v)
 			}
 			all = append(all, p.Name+"="+v)
 		}
-		spec := key
+		s := key
 		if len(req) > 0 {
-			spec += "(" + strings.Join(req, ",") + ")"
+			s += "(" + strings.Join(req, ",") + ")"
 		}
-		if _, err := boa.Parse(spec); err != nil {
+		if _, err := boa.Parse(s); err != nil {
 			t.Errorf("defaults: %v", err)
 		}
 		if len(all) > 0 {
@@ -116,8 +84,8 @@ func TestInfo(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"bid=timedep", "om=frequency", "om=bayesian", "ac=next", "ac=const", "ac=time", "ac=combi", "ac=combimax"} {
-		if !seen[want] {
-			t.Errorf("Info does not list %s", want)
+		if _, ok := params[want]; !ok {
+			t.Errorf("the registries lack %s", want)
 		}
 	}
 }
@@ -125,16 +93,16 @@ func TestInfo(t *testing.T) {
 // FuzzParse: Parse never panics, and whatever it accepts makes negotiators
 // that pass a negotiation on the two-issue scenario without error.
 func FuzzParse(f *testing.F) {
-	for _, tc := range readSpecs(f) {
-		f.Add(tc.spec)
+	for _, tc := range spectest.Read(f, "testdata/specs.txt") {
+		f.Add(tc.Spec)
 	}
 	_, ps := parleytest.TwoIssue()
-	f.Fuzz(func(t *testing.T, spec string) {
-		fac, err := boa.Parse(spec)
+	f.Fuzz(func(t *testing.T, text string) {
+		fac, err := boa.Parse(text)
 		if err != nil {
-			var se *boa.SpecError
-			if !errors.As(err, &se) || se.Spec != spec || !strings.HasPrefix(err.Error(), "boa: ") {
-				t.Fatalf("Parse(%q): error %v is not a SpecError naming the spec", spec, err)
+			var se *spec.Error
+			if !errors.As(err, &se) || se.Spec != text || !strings.HasPrefix(err.Error(), "boa ") {
+				t.Fatalf("Parse(%q): error %v is not a spec.Error naming the spec", text, err)
 			}
 			return
 		}

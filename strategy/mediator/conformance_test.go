@@ -14,7 +14,7 @@ import (
 // the same trace from the same seed, and no State kept between calls.
 func TestRolesConform(t *testing.T) {
 	_, three := parleytest.Synthetic(t, 11, 4, 3, 5)
-	for _, info := range mediator.ListVoters() {
+	for _, info := range mediator.Voters().Entries() {
 		f, err := mediator.ParseVoter(info.Name)
 		if err != nil {
 			t.Fatal(err)
@@ -24,7 +24,7 @@ func TestRolesConform(t *testing.T) {
 			parleytest.TestVoter(t, func() mediated.Voter { return f() }, three...)
 		})
 	}
-	for _, info := range mediator.ListMediators() {
+	for _, info := range mediator.Mediators().Entries() {
 		f, err := mediator.ParseMediator(info.Name)
 		if err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
 
@@ -23,6 +24,7 @@ func TestParse(t *testing.T) {
 		{"ks:call=false", "*mediator.Seeker"},
 		{"kalai-smorodinsky", "*mediator.Seeker"},
 		{" biased : bias = 0.5 , call=1", "*mediator.Seeker"},
+		{"nash:", "*mediator.Seeker"},
 	}
 	for _, tc := range good {
 		f, err := mediator.ParseMediator(tc.spec)
@@ -47,18 +49,20 @@ func TestParse(t *testing.T) {
 		msg   string
 		is    error
 	}{
-		{false, "oracle", `mediator "oracle": unknown strategy "oracle" (want random, hillclimb, anneal, feedback, nash, ks, biased)`, mediator.ErrUnknownStrategy},
-		{false, "random:x=1", `mediator "random:x=1": unknown parameter "x" (want none)`, mediator.ErrUnknownParameter},
+		{false, "oracle", `mediator "oracle": unknown mediator "oracle" (want random, hillclimb, anneal, feedback, nash, ks, biased)`, spec.ErrUnknownName},
+		{false, "random:x=1", `mediator "random:x=1": unknown parameter "x" (want none)`, spec.ErrUnknownParam},
 		{false, "anneal:t0=hot", `mediator "anneal:t0=hot": parameter "t0": "hot" is not a number`, nil},
 		{false, "anneal:t0=-1", `parameter "t0": -1 outside`, nil},
 		{false, "biased:bias=1.5", `mediator "biased:bias=1.5": parameter "bias": 1.5 outside [0, 1]`, nil},
 		{false, "biased:bias=0.1,bias=0.2", `parameter "bias": given twice`, nil},
 		{false, "nash:call", `parameter "call" is not key=value`, nil},
 		{false, "nash:call=maybe", `parameter "call": "maybe" is not true or false`, nil},
-		{false, "nash:", `parameter "" is not key=value`, nil},
-		{true, "annealer:gain=1", `voter "annealer:gain=1": unknown parameter "gain" (want t0)`, mediator.ErrUnknownParameter},
+		{false, "nash:,", `mediator "nash:,": empty parameter`, nil},
+		{false, "nash:=1", `mediator "nash:=1": parameter "=1" is not key=value`, nil},
+		{false, "biased:bias=f(1,2)", `mediator "biased:bias=f(1,2)": parameter "bias": "f(1,2)" is not a number`, nil},
+		{true, "annealer:gain=1", `voter "annealer:gain=1": unknown parameter "gain" (want t0)`, spec.ErrUnknownParam},
 		{true, "exaggerator:gain=NaN", `"NaN" is not a number`, nil},
-		{true, "nash", `voter "nash": unknown strategy`, mediator.ErrUnknownStrategy},
+		{true, "nash", `voter "nash": unknown voter`, spec.ErrUnknownName},
 	}
 	for _, tc := range bad {
 		var err error
@@ -67,38 +71,46 @@ func TestParse(t *testing.T) {
 		} else {
 			_, err = mediator.ParseMediator(tc.spec)
 		}
-		var se *mediator.SpecError
+		var se *spec.Error
 		if err == nil || !strings.Contains(err.Error(), tc.msg) || !errors.As(err, &se) || (tc.is != nil && !errors.Is(err, tc.is)) {
 			t.Errorf("%q: %v; want %q", tc.spec, err, tc.msg)
 		}
 	}
 }
 
-func TestList(t *testing.T) {
-	var names []string
-	for _, in := range mediator.ListMediators() {
-		names = append(names, in.Name)
-		if in.Summary == "" {
-			t.Errorf("%s: no summary", in.Name)
-		}
-		if _, err := mediator.ParseMediator(in.Name); err != nil {
-			t.Errorf("%s: %v", in.Name, err)
+// TestRegistries: both tables are valid, in the documented order, and
+// every entry builds fresh, non-nil values from its defaults.
+func TestRegistries(t *testing.T) {
+	meds, vots := mediator.Mediators(), mediator.Voters()
+	for _, err := range []error{meds.Validate(), vots.Validate()} {
+		if err != nil {
+			t.Error(err)
 		}
 	}
-	for _, in := range mediator.ListVoters() {
-		names = append(names, in.Name)
-		if _, err := mediator.ParseVoter(in.Name); err != nil {
-			t.Errorf("%s: %v", in.Name, err)
-		}
-	}
+	names := append(meds.Names(), vots.Names()...)
 	want := "random hillclimb anneal feedback nash ks biased hillclimber annealer reservation exaggerator"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("names %q, want %q", got, want)
 	}
-	l := mediator.ListMediators()
-	l[0].Name = "changed"
-	if mediator.ListMediators()[0].Name != "random" {
-		t.Error("List returns the table itself")
+	for _, e := range meds.Entries() {
+		f, err := mediator.ParseMediator(e.Name)
+		if err != nil || f() == nil {
+			t.Errorf("%s: %v", e.Name, err)
+		}
+	}
+	for _, e := range vots.Entries() {
+		f, err := mediator.ParseVoter(e.Name)
+		if err != nil || f() == nil {
+			t.Errorf("%s: %v", e.Name, err)
+		}
+	}
+	meds.Entries()[0].Params = nil
+	if err := meds.Add(spec.Entry[mediator.MediatorFactory]{Name: "mine", Doc: "mine",
+		New: func(spec.Values) (mediator.MediatorFactory, error) { return nil, nil }}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mediator.ParseMediator("mine"); err == nil {
+		t.Error("Mediators returns the table itself")
 	}
 }
 
