@@ -277,7 +277,7 @@ func TestListings(t *testing.T) {
 			t.Errorf("agents lacks %s:\n%s", n, out)
 		}
 	}
-	var j AgentsJSON
+	var j render.AgentsJSON
 	if err := json.Unmarshal([]byte(cli(t, "agents", "--json")), &j); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/spec"
@@ -66,7 +67,7 @@ func TestWithNegotiator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var list AgentsJSON
+	var list render.AgentsJSON
 	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ const (
 	schemaRun        = tracefile.SchemaRun
 	schemaTrace      = tracefile.SchemaTrace
 	schemaAnalyze    = render.SchemaAnalyze
-	schemaAgents     = "parley.agents/2"
+	schemaAgents     = render.SchemaAgents
 	schemaExperiment = "parley.experiment/2"
 	schemaReport     = render.SchemaReport
 	schemaScenarios  = "parley.scenarios/2"
