@@ -103,6 +103,24 @@ func TestWithNegotiator(t *testing.T) {
 	if _, err = runWith(t, nil, "replay", db, "1"); err == nil || !strings.Contains(err.Error(), `"mine"`) {
 		t.Errorf("replay without the option: %v, want an unknown agent", err)
 	}
+	before := made.Load()
+	if out, err = runWith(t, opts, "bench", market, "--agents", "mine,boulware", "--duration", "10ms", "-q", "--json"); err != nil {
+		t.Fatalf("bench: %v\n%s", err, out)
+	}
+	if out, err = runWith(t, opts, "experiment", "sequencing", "ceasefire", "--negotiators", "mine", "--runs", "2", "--json"); err != nil || !strings.Contains(out, `"mine"`) {
+		t.Fatalf("experiment: %v\n%s", err, out)
+	}
+	if made.Load() == before {
+		t.Error("bench and experiment did not construct the registered negotiator")
+	}
+	// A worker rebuilds the tournament's agents from their specs.
+	p, err := newProgram(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := p.newResolver(&scenarioAllowList{}).Agent("mine"); err != nil || f == nil {
+		t.Errorf("worker resolver: %v", err)
+	}
 }
 
 // TestWithMediatorAndVoter: registered mediators and voters seat in a
