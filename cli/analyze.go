@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -58,9 +57,7 @@ Linear-additive scenarios are solved without enumerating the outcome space
 			}
 			j := render.NewAnalyzeJSON(s, names, rep)
 			if asJSON {
-				e := json.NewEncoder(c.OutOrStdout())
-				e.SetIndent("", "  ")
-				return e.Encode(j)
+				return render.JSON(c.OutOrStdout(), j)
 			}
 			render.Analysis(c.OutOrStdout(), s, rep, j, points)
 			return nil

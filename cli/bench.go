@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/protocol/sao"
 )
 
@@ -75,9 +75,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 			}
 			bar.finish(true)
 			if asJSON {
-				e := json.NewEncoder(c.OutOrStdout())
-				e.SetIndent("", "  ")
-				return e.Encode(struct {
+				return render.JSON(c.OutOrStdout(), struct {
 					Schema    string      `json:"schema"`
 					Scenarios []BenchJSON `json:"scenarios"`
 				}{schemaBench, rows})

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/chart"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
@@ -260,9 +260,7 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
 	}
 	if f.asJSON {
-		e := json.NewEncoder(out)
-		e.SetIndent("", "  ")
-		return e.Encode(rep)
+		return render.JSON(out, rep)
 	}
 	return experiment.WriteTable(out, rep)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/tracefile"
@@ -266,15 +266,20 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 			return err
 		}
 	}
+	return printRun(out, s, j, events, f, res)
+}
+
+// printRun prints a run: its JSON with --json, else its summary. A run
+// that ended in error then returns that error, so that the command exits
+// with 1.
+func printRun(out io.Writer, s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry, f runFlags, res *parley.Result) error {
 	if f.asJSON {
-		e := json.NewEncoder(out)
-		e.SetIndent("", "  ")
-		if err := e.Encode(j); err != nil {
+		if err := render.JSON(out, j); err != nil {
 			return err
 		}
-		return runFailure(res)
+	} else {
+		render.Summary(out, s, j, events, f.show)
 	}
-	render.Summary(out, s, j, events, f.show)
 	return runFailure(res)
 }
 

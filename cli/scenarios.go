@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/scenario"
 )
 
@@ -57,9 +57,7 @@ Any other scenario is given by path (see 'parley --help').`,
 				rows = append(rows, row{n, s.Names(), len(s.Space.Issues), s.Space.Size(), firstLine(s.Description)})
 			}
 			if asJSON {
-				e := json.NewEncoder(c.OutOrStdout())
-				e.SetIndent("", "  ")
-				return e.Encode(struct {
+				return render.JSON(c.OutOrStdout(), struct {
 					Schema    string `json:"schema"`
 					Scenarios []row  `json:"scenarios"`
 				}{schemaScenarios, rows})

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/chart"
-	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/protocol/staged"
@@ -190,16 +188,7 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 	if err := tf.close(j); err != nil {
 		return err
 	}
-	if f.asJSON {
-		e := json.NewEncoder(out)
-		e.SetIndent("", "  ")
-		if err := e.Encode(j); err != nil {
-			return err
-		}
-		return runFailure(&res.Result)
-	}
-	render.Summary(out, s, j, events, f.show)
-	return runFailure(&res.Result)
+	return printRun(out, s, j, events, f, &res.Result)
 }
 
 // checkSeats rejects strategy specs that no seat would use: --agents

@@ -2,7 +2,6 @@ package render
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -23,9 +22,7 @@ type ReportJSON struct {
 
 // WriteReportJSON writes rep as the --json output of 'parley report'.
 func WriteReportJSON(w io.Writer, rep *tournament.Report) error {
-	e := json.NewEncoder(w)
-	e.SetIndent("", "  ")
-	return e.Encode(ReportJSON{Schema: SchemaReport, Report: rep})
+	return JSON(w, ReportJSON{Schema: SchemaReport, Report: rep})
 }
 
 // Report writes rep as text: the leaderboard, the pairwise tests and the

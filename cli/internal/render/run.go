@@ -6,6 +6,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -273,4 +274,12 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// JSON writes v as the commands print JSON: indented by two spaces, one
+// value per call, ending in a newline.
+func JSON(w io.Writer, v any) error {
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(v)
 }
