@@ -167,3 +167,24 @@ func (p *Profile) Discounted(u, t float64) float64 {
 
 // ErrNoProfile is returned when a negotiator is started without a profile.
 var ErrNoProfile = errors.New("parley: no profile")
+
+// CheckParties checks what every protocol needs of its parties: at least
+// two profiles, one name each, and every profile complete (ErrNoProfile)
+// and over the first one's outcome space. Errors name the party.
+func CheckParties(profiles []*Profile, names []string) error {
+	if len(profiles) < 2 {
+		return fmt.Errorf("%d parties, need at least 2", len(profiles))
+	}
+	if len(names) != len(profiles) {
+		return fmt.Errorf("%d names for %d parties", len(names), len(profiles))
+	}
+	for i, p := range profiles {
+		if p == nil || p.Utility == nil || p.Space == nil {
+			return fmt.Errorf("party %q: %w", names[i], ErrNoProfile)
+		}
+		if p.Space != profiles[0].Space {
+			return fmt.Errorf("party %q: profile over another outcome space", names[i])
+		}
+	}
+	return nil
+}

@@ -349,7 +349,7 @@ func TestTournamentExitCodes(t *testing.T) {
 	raw.Exec(`UPDATE schema_version SET version = 42`)
 	raw.Close()
 	_, errs, code = trnExe(t, append(base, "--agents", "boulware,conceder", "--db", db, "--seed", "1")...)
-	if code != 1 || !strings.Contains(errs, fmt.Sprintf("has schema version 42, newer than this parley's %d", sqlite.SchemaVersion)) {
+	if code != 1 || !strings.Contains(errs, fmt.Sprintf("has schema version 42, newer than this parley's %d", sqlite.SchemaVersion())) {
 		t.Errorf("newer schema: exit %d, %s", code, errs)
 	}
 	for _, args := range [][]string{{"report", db}, {"replay", db, "0"}} {

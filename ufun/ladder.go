@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/internal/rng"
@@ -236,19 +233,16 @@ func (x *Ladder) Empty() bool { return len(x.util) == 0 }
 
 // unvetoed returns the sorted index x without the outcomes p vetoes. A
 // table's index is shared by every party with that profile, so the
-// filtered lists are cached too, by index and red lines, for as long as
-// the index lives (a weak key: the cache does not keep tables alive).
+// filtered lists are kept with the index, by red lines, for as long as the
+// index lives (no global cache).
 func unvetoed(x *Index, p *parley.Profile) ([]float64, []parley.Outcome) {
-	k := unvetoedKey{idx: weak.Make(x), vetoes: vetoKey(p.Vetoes)}
-	if v, ok := unvetoedCache.Load(k); ok {
+	k := vetoKey(p.Vetoes)
+	if v, ok := x.unvetoed.Load(k); ok {
 		l := v.(*unvetoedList)
 		return l.util, l.outs
 	}
 	util, outs := filterVetoed(x.util, x.outs, p)
-	v, loaded := unvetoedCache.LoadOrStore(k, &unvetoedList{util: util, outs: outs})
-	if !loaded {
-		runtime.AddCleanup(x, func(k unvetoedKey) { unvetoedCache.Delete(k) }, k)
-	}
+	v, _ := x.unvetoed.LoadOrStore(k, &unvetoedList{util: util, outs: outs})
 	l := v.(*unvetoedList)
 	return l.util, l.outs
 }
@@ -262,15 +256,8 @@ func vetoKey(vs []parley.ValueRef) string {
 	return b.String()
 }
 
-type unvetoedKey struct {
-	idx    weak.Pointer[Index]
-	vetoes string
-}
-
+// unvetoedList is an index without the outcomes some red lines veto.
 type unvetoedList struct {
 	util []float64
 	outs []parley.Outcome
 }
-
-// unvetoedCache maps unvetoedKey to *unvetoedList.
-var unvetoedCache sync.Map

@@ -123,6 +123,10 @@ func (t *Table) Index() *Index {
 type Index struct {
 	util []float64        // ascending
 	outs []parley.Outcome // outs[i] has utility util[i]
+
+	// unvetoed holds, by red lines (vetoKey), the index without the
+	// outcomes they veto: derived data that Ladders share.
+	unvetoed sync.Map
 }
 
 // Util returns the utility at position i (ascending in i).

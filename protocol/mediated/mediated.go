@@ -189,19 +189,8 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	if len(profiles) < 2 {
-		return nil, fmt.Errorf("mediated: %d parties, need at least 2", len(profiles))
-	}
-	if len(names) != len(profiles) {
-		return nil, fmt.Errorf("mediated: %d names for %d parties", len(names), len(profiles))
-	}
-	for i, p := range profiles {
-		if p == nil || p.Utility == nil || p.Space == nil {
-			return nil, fmt.Errorf("mediated: party %q: %w", names[i], parley.ErrNoProfile)
-		}
-		if p.Space != profiles[0].Space {
-			return nil, fmt.Errorf("mediated: party %q: profile over another outcome space", names[i])
-		}
+	if err := parley.CheckParties(profiles, names); err != nil {
+		return nil, fmt.Errorf("mediated: %w", err)
 	}
 	space := profiles[0].Space
 	if mediator == nil {

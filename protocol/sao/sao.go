@@ -127,19 +127,8 @@ func New(profiles []*parley.Profile, names []string, opts Options) (*Mechanism, 
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	if len(profiles) < 2 {
-		return nil, fmt.Errorf("sao: %d parties, need at least 2", len(profiles))
-	}
-	if len(names) != len(profiles) {
-		return nil, fmt.Errorf("sao: %d names for %d parties", len(names), len(profiles))
-	}
-	for i, p := range profiles {
-		if p == nil || p.Utility == nil || p.Space == nil {
-			return nil, fmt.Errorf("sao: party %q: %w", names[i], parley.ErrNoProfile)
-		}
-		if p.Space != profiles[0].Space {
-			return nil, fmt.Errorf("sao: party %q: profile over another outcome space", names[i])
-		}
+	if err := parley.CheckParties(profiles, names); err != nil {
+		return nil, fmt.Errorf("sao: %w", err)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

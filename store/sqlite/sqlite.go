@@ -38,12 +38,15 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// SchemaVersion is the schema version this package writes: the number of
-// its migrations.
-var SchemaVersion = func() int {
+// schemaVersion is the number of embedded migrations.
+var schemaVersion = func() int {
 	n, _ := fs.Glob(migrations, "migrations/*.sql")
 	return len(n)
 }()
+
+// SchemaVersion returns the schema version this package writes: the number
+// of its migrations.
+func SchemaVersion() int { return schemaVersion }
 
 // ErrNotFound is returned by Record for a run that is not stored.
 var ErrNotFound = errors.New("sqlite: run not found")
@@ -199,17 +202,17 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
-	if v > SchemaVersion {
-		return fmt.Errorf("sqlite: %s has schema version %d, newer than this parley's %d: use a newer parley", s.path, v, SchemaVersion)
+	if v > schemaVersion {
+		return fmt.Errorf("sqlite: %s has schema version %d, newer than this parley's %d: use a newer parley", s.path, v, schemaVersion)
 	}
-	if v == SchemaVersion {
+	if v == schemaVersion {
 		return nil
 	}
 	if s.readOnly {
 		if !exists {
 			return fmt.Errorf("sqlite: %s is not a Parley results database (it is empty)", s.path)
 		}
-		return fmt.Errorf("sqlite: %s has schema version %d, older than this parley's %d: open it for writing once (e.g. parley merge) to upgrade it", s.path, v, SchemaVersion)
+		return fmt.Errorf("sqlite: %s has schema version %d, older than this parley's %d: open it for writing once (e.g. parley merge) to upgrade it", s.path, v, schemaVersion)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {

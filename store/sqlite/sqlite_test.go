@@ -49,7 +49,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion || SchemaVersion != 4 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion() || SchemaVersion() != 4 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -198,7 +198,7 @@ func TestSchemaVersions(t *testing.T) {
 		t.Errorf("read-only open of an old schema = %v", err)
 	}
 	s = newStore(t, older)
-	if v, err := s.Version(ctx); v != SchemaVersion || err != nil {
+	if v, err := s.Version(ctx); v != SchemaVersion() || err != nil {
 		t.Fatalf("after migration: version %d, %v", v, err)
 	}
 	if _, err := s.Open(ctx, meta()); err != nil {
