@@ -69,8 +69,14 @@ func TestDocsAgentsGuide(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("go.mod", fmt.Appendf(nil, "module example.com/myparley\n\ngo %s\n\nrequire github.com/parley-dev/parley v0.0.0\n\nreplace github.com/parley-dev/parley => %s\n",
-		strings.TrimPrefix(runtime.Version(), "go"), root))
+	// The module asks for the Go version this repository does.
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goLine := regexp.MustCompile(`(?m)^go \S+$`).Find(gomod)
+	write("go.mod", fmt.Appendf(nil, "module example.com/myparley\n\n%s\n\nrequire github.com/parley-dev/parley v0.0.0\n\nreplace github.com/parley-dev/parley => %s\n",
+		goLine, root))
 	write("go.sum", sum)
 	for _, f := range files {
 		write(string(f[1]), f[2])
