@@ -13,6 +13,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/protocol/sao"
 )
@@ -58,22 +59,22 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 			var rows []BenchJSON
 			// The bar moves between phases only, redrawn on request: nothing
 			// of it runs while a phase is measured.
-			bar := newProgress(c.Context(), c.ErrOrStderr(), quiet, "bench", " phases")
+			bar := progress.New(c.Context(), c.ErrOrStderr(), quiet, "bench", " phases")
 			if bar != nil {
-				bar.manual = make(chan any, 1)
+				bar.Manual = make(chan any, 1)
 			}
 			for k, a := range args {
 				r, err := pg.benchOne(c.Context(), a, profiles, splitAgents(agents), deadline, dur, func(phase int) {
-					bar.update(int64(k*benchPhases+phase), int64(len(args)*benchPhases))
-					bar.refresh()
+					bar.Update(int64(k*benchPhases+phase), int64(len(args)*benchPhases))
+					bar.Refresh()
 				})
 				if err != nil {
-					bar.finish(false)
+					bar.Finish(false)
 					return err
 				}
 				rows = append(rows, r)
 			}
-			bar.finish(true)
+			bar.Finish(true)
 			if asJSON {
 				return render.JSON(c.OutOrStdout(), struct {
 					Schema    string      `json:"schema"`

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/scenario/genius"
 	"github.com/parley-dev/parley/scenario/geniusweb"
@@ -53,15 +54,15 @@ format cannot express (e.g. an agreement bonus in GENIUS) is an error.`,
 			}
 			// Large spaces take a while to read and write: a bar over the
 			// two phases.
-			bar := newProgress(c.Context(), c.ErrOrStderr(), quiet, "convert", " phases")
+			bar := progress.New(c.Context(), c.ErrOrStderr(), quiet, "convert", " phases")
 			done := false
-			defer func() { bar.finish(done) }()
-			bar.update(0, 2)
+			defer func() { bar.Finish(done) }()
+			bar.Update(0, 2)
 			s, err := openScenario(c.ErrOrStderr(), in, profiles)
 			if err != nil {
 				return err
 			}
-			bar.update(1, 2)
+			bar.Update(1, 2)
 			switch format {
 			case "yaml", "json":
 				var b bytes.Buffer
@@ -87,7 +88,7 @@ format cannot express (e.g. an agreement bonus in GENIUS) is an error.`,
 			default:
 				return usageError{fmt.Errorf("convert: unknown format %q (want yaml, json, genius or geniusweb)", to)}
 			}
-			bar.update(2, 2)
+			bar.Update(2, 2)
 			done = true
 			fmt.Fprintf(c.OutOrStdout(), "wrote %s (%s: %d issues, %d outcomes, parties %s)\n",
 				out, format, len(s.Space.Issues), s.Space.Size(), strings.Join(s.Names(), ", "))

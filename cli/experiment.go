@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/chart"
+	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
@@ -213,9 +214,9 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
 		Mediator: pg.mediatorFactory, Baseline: f.baseline}
-	bar := newProgress(ctx, errOut, f.quiet, "runs", "")
+	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
 	if bar != nil {
-		cfg.Progress = bar.update
+		cfg.Progress = bar.Update
 	}
 	var rep *experiment.Report
 	if cmd == "experiment sweep" {
@@ -236,7 +237,7 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 		}
 		rep, err = experiment.Run(ctx, "sequencing", ts, cfg)
 	}
-	bar.finish(err == nil)
+	bar.Finish(err == nil)
 	if err != nil {
 		if errors.Is(err, experiment.ErrUnknownArm) {
 			return usageError{fmt.Errorf("%s: --baseline: %w", cmd, err)}

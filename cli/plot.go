@@ -7,6 +7,10 @@ import (
 	"github.com/parley-dev/parley/chart"
 )
 
+// quietHelp is the help of every --quiet flag that only silences the
+// progress bar.
+const quietHelp = "show no progress bar"
+
 // plotFlagHelp is the help of every --plot flag after its "draw ... ".
 const plotFlagHelp = "to this file (.png, .svg or .pdf)"
 

@@ -142,32 +142,6 @@ func TestQuietEverywhere(t *testing.T) {
 	}
 }
 
-// TestIsTerminal: files, pipes and /dev/null (a character device) are not
-// terminals.
-func TestIsTerminal(t *testing.T) {
-	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer null.Close()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
-	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for name, wr := range map[string]any{"/dev/null": null, "pipe": w, "file": f, "buffer": &bytes.Buffer{}} {
-		if isTerminal(wr.(interface{ Write([]byte) (int, error) })) {
-			t.Errorf("%s is taken for a terminal", name)
-		}
-	}
-}
-
 // TestPlotSaysWhere: every --plot says on stderr where it wrote the file.
 func TestPlotSaysWhere(t *testing.T) {
 	dir := t.TempDir()

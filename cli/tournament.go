@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/store/sqlite"
@@ -355,12 +356,12 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 		defer q.Close()
 		opt.Queue = q
 	}
-	bar := newProgress(ctx, stderr, quiet, "negotiations", "")
+	bar := progress.New(ctx, stderr, quiet, "negotiations", "")
 	if bar != nil {
-		opt.Progress = bar.update
+		opt.Progress = bar.Update
 	}
 	sum, err := tournament.Run(ctx, cfg, st, opt)
-	bar.finish(err == nil)
+	bar.Finish(err == nil)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return fmt.Errorf("tournament: interrupted after storing %d runs (%d of %d now stored in %s): run the same command to continue",

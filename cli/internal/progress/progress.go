@@ -1,4 +1,7 @@
-package cli
+// Package progress is the progress bar of the parley command's long
+// commands (tournament, experiment, bench, convert), drawn with mpb on a
+// terminal only.
+package progress
 
 import (
 	"context"
@@ -12,30 +15,29 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 )
 
-// quietHelp is the help of every --quiet flag that only silences the bar.
-const quietHelp = "show no progress bar"
-
 // progressDelay is how long a command runs before its bar appears: a
 // command that ends sooner shows none.
 const progressDelay = time.Second
 
-// isTerminal reports whether w is a terminal (not merely a character
+// IsTerminal reports whether w is a terminal (not merely a character
 // device: /dev/null is one).
-func isTerminal(w io.Writer) bool {
+func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
-// progressBar shows "label done / total  percent  ETA" (mpb, with the
+// Bar shows "label done / total  percent  ETA" (mpb, with the
 // average-rate ETA: the moving-average one overestimates with parallel
-// workers). A nil *progressBar shows nothing; its methods do nothing.
-type progressBar struct {
-	ctx    context.Context
-	w      io.Writer
-	label  string
-	unit   string
-	tty    bool     // force terminal rendering (tests)
-	manual chan any // refresh only on request (bench: nothing may run while it measures)
+// workers). A nil *Bar shows nothing; its methods do nothing.
+type Bar struct {
+	ctx   context.Context
+	w     io.Writer
+	label string
+	unit  string
+	tty   bool // force terminal rendering (tests)
+	// Manual, set before the first Update, makes the bar redraw only on
+	// Refresh (bench: nothing of it may run while a phase is measured).
+	Manual chan any
 
 	mu    sync.Mutex
 	p     *mpb.Progress
@@ -45,18 +47,18 @@ type progressBar struct {
 	timer *time.Timer
 }
 
-// newProgress returns the bar of a command writing to w (its stderr): nil
+// New returns the bar of a command writing to w (its stderr): nil
 // when quiet is set or w is not a terminal.
-func newProgress(ctx context.Context, w io.Writer, quiet bool, label, unit string) *progressBar {
-	if quiet || !isTerminal(w) {
+func New(ctx context.Context, w io.Writer, quiet bool, label, unit string) *Bar {
+	if quiet || !IsTerminal(w) {
 		return nil
 	}
-	return &progressBar{ctx: ctx, w: w, label: label, unit: unit}
+	return &Bar{ctx: ctx, w: w, label: label, unit: unit}
 }
 
-// update sets the progress to done of total; the bar is made on the first
+// Update sets the progress to done of total; the bar is made on the first
 // call with a positive total. Safe for concurrent use.
-func (b *progressBar) update(done, total int64) {
+func (b *Bar) Update(done, total int64) {
 	if b == nil {
 		return
 	}
@@ -72,8 +74,8 @@ func (b *progressBar) update(done, total int64) {
 		if b.tty {
 			opts = append(opts, mpb.ForceTTY(), mpb.WithAutoRefresh())
 		}
-		if b.manual != nil {
-			opts = append(opts, mpb.WithManualRefresh(b.manual))
+		if b.Manual != nil {
+			opts = append(opts, mpb.WithManualRefresh(b.Manual))
 		}
 		b.p = mpb.NewWithContext(b.ctx, opts...)
 		b.total = total
@@ -94,19 +96,19 @@ func (b *progressBar) update(done, total int64) {
 	b.bar.SetCurrent(done)
 }
 
-// refresh redraws a bar made with manual refreshing.
-func (b *progressBar) refresh() {
-	if b == nil || b.manual == nil {
+// Refresh redraws a bar made with manual refreshing.
+func (b *Bar) Refresh() {
+	if b == nil || b.Manual == nil {
 		return
 	}
 	select {
-	case b.manual <- struct{}{}:
+	case b.Manual <- struct{}{}:
 	default:
 	}
 }
 
-// finish ends the bar: complete when ok, else aborted where it stood.
-func (b *progressBar) finish(ok bool) {
+// Finish ends the bar: complete when ok, else aborted where it stood.
+func (b *Bar) Finish(ok bool) {
 	if b == nil {
 		return
 	}
