@@ -15,24 +15,38 @@ type Clock struct {
 	// no round deadline, only a wall-time limit, whose times cannot be
 	// known ahead: At and End then return 0.
 	Rounds int
-	// Offset is the number of rounds played before this run on a longer
-	// clock (earlier stages of a staged protocol).
+	// Cost is how many units of the clock one round of this run takes (0
+	// means 1). Offset and Total count units. A staged protocol declares a
+	// cost per stage (Stage.RoundCost) so that a round of mediation and a
+	// round of alternating offers can weigh differently on one clock.
+	Cost int
+	// Offset is the number of units used before this run on a longer clock
+	// (earlier stages of a staged protocol).
 	Offset int
-	// Total is the number of rounds of the whole clock, Offset and Rounds
-	// included; 0 means Rounds (a run that is the whole clock).
+	// Total is the number of units of the whole clock, Offset and this
+	// run's Cost·Rounds included; 0 means Cost·Rounds (a run that is the
+	// whole clock).
 	Total int
 	// GENIUS selects GENIUS's round-based timing, in which every turn of
-	// round R (from 1) sees t = (Offset+R)/(Total+1) (GENIUS
+	// round R (from 1) sees t = (Offset+Cost·R)/(Total+1) (GENIUS
 	// DiscreteTimeline.getTime, which counts the round being played).
 	// Otherwise time counts turns: turn s sees t = (Offset·Parties +
-	// s)/(Total·Parties), so the first turn sees t = Offset/Total.
+	// Cost·s)/(Total·Parties), so the first turn sees t = Offset/Total.
 	GENIUS bool
 }
 
-// total returns the rounds of the whole clock.
+// cost returns the units per round.
+func (c Clock) cost() int {
+	if c.Cost <= 0 {
+		return 1
+	}
+	return c.Cost
+}
+
+// total returns the units of the whole clock.
 func (c Clock) total() int {
 	if c.Total == 0 {
-		return c.Rounds
+		return c.cost() * c.Rounds
 	}
 	return c.Total
 }
@@ -43,9 +57,9 @@ func (c Clock) At(s int) float64 {
 		return 0
 	}
 	if c.GENIUS {
-		return float64(c.Offset+s/c.Parties+1) / float64(c.total()+1)
+		return float64(c.Offset+c.cost()*(s/c.Parties+1)) / float64(c.total()+1)
 	}
-	return float64(c.Offset*c.Parties+s) / float64(c.total()*c.Parties)
+	return float64(c.Offset*c.Parties+c.cost()*s) / float64(c.total()*c.Parties)
 }
 
 // End returns the normalised time at which the deadline ends the run: 1
@@ -55,10 +69,13 @@ func (c Clock) End() float64 {
 		return 0
 	}
 	if c.GENIUS {
-		return float64(c.Offset+c.Rounds) / float64(c.total()+1)
+		return float64(c.Offset+c.cost()*c.Rounds) / float64(c.total()+1)
 	}
-	return float64(c.Offset+c.Rounds) / float64(c.total())
+	return float64(c.Offset+c.cost()*c.Rounds) / float64(c.total())
 }
+
+// Units returns the units of the clock this run can use: Cost·Rounds.
+func (c Clock) Units() int { return c.cost() * c.Rounds }
 
 // Start returns the normalised time at which the run opens (before its
 // first turn): Offset/Total, or Offset/(Total+1) with GENIUS timing.

@@ -20,6 +20,12 @@ func TestClock(t *testing.T) {
 		// The second stage of a 10-round clock, rounds 6 to 10.
 		{"stage", parley.Clock{Parties: 2, Rounds: 5, Offset: 5, Total: 10}, map[int]float64{0: 0.5, 1: 0.55, 9: 0.95}, 0.5, 1},
 		{"stage genius", parley.Clock{Parties: 2, Rounds: 5, Offset: 5, Total: 10, GENIUS: true}, map[int]float64{0: 6.0 / 11, 9: 10.0 / 11}, 5.0 / 11, 10.0 / 11},
+		// A stage whose rounds cost 3 units, after 4 units, of 16: round r
+		// (one turn each) at (4+3r)/16, its end at 16/16.
+		{"cost", parley.Clock{Parties: 1, Rounds: 4, Cost: 3, Offset: 4, Total: 16}, map[int]float64{0: 0.25, 1: 7.0 / 16, 3: 13.0 / 16}, 0.25, 1},
+		// Two parties, cost 2, the whole clock: turn s at 2s/(8·2).
+		{"cost turns", parley.Clock{Parties: 2, Rounds: 4, Cost: 2}, map[int]float64{0: 0, 1: 0.125, 7: 0.875}, 0, 1},
+		{"cost genius", parley.Clock{Parties: 2, Rounds: 4, Cost: 2, GENIUS: true}, map[int]float64{0: 2.0 / 9, 7: 8.0 / 9}, 0, 8.0 / 9},
 		// No round deadline: times cannot be known ahead.
 		{"wall time", parley.Clock{Parties: 2}, map[int]float64{0: 0, 5: 0}, 0, 0},
 	}

@@ -361,6 +361,9 @@ func ParseStart(s string) (Start, error) {
 	return Start{}, fmt.Errorf("unknown start %q (want %s)", s, startWant)
 }
 
+// MaxRoundCost bounds Stage.RoundCost.
+const MaxRoundCost = 1000
+
 // Stage is one stage of a declared protocol, with its parties given by
 // index: package scenario resolves the names of a scenario file into
 // Stages, package protocol/staged runs a list of them.
@@ -371,8 +374,13 @@ type Stage struct {
 	// Mediator is the mediating party's index in a mediated stage, or -1
 	// for a mediator without interests of its own. Alternating-offers
 	// stages ignore it.
-	Mediator   int
-	Rounds     int // the stage's round budget, at least 1
+	Mediator int
+	Rounds   int // the stage's round budget, at least 1
+	// RoundCost is how many units of the plan's one clock a round of this
+	// stage takes (0 means 1; at most MaxRoundCost), so that a round of
+	// mediation can be declared to take longer than a round of offers
+	// (parley.Clock).
+	RoundCost  int
 	Transition Transition
 	Carry      Carry
 	// OnWalkAwayNext is the probability that a walk-away in this stage
@@ -472,6 +480,9 @@ func (st *Stage) Check(names []string, space *OutcomeSpace) *StageError {
 	}
 	if st.Rounds <= 0 {
 		return stageErr(st, "rounds", -1, "rounds %d, need at least 1", st.Rounds)
+	}
+	if st.RoundCost < 0 || st.RoundCost > MaxRoundCost {
+		return stageErr(st, "round_cost", -1, "round cost %d outside 1..%d (units of the clock per round)", st.RoundCost, MaxRoundCost)
 	}
 	switch t := st.Transition; t.Kind {
 	case TransitionDeadline:

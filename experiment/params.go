@@ -61,6 +61,7 @@ var (
 	}
 	stageParams = []spec.Param{
 		{Name: "rounds", Kind: spec.KindInt, Min: 1, Max: 1_000_000, Doc: "the stage's round budget (in every variant that uses the stage)"},
+		{Name: "round_cost", Kind: spec.KindInt, Min: 1, Max: parley.MaxRoundCost, Doc: "how many units of the one clock a round of the stage takes"},
 		{Name: "noise", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the noise on declared profiles (info: declared)"},
 		{Name: "on_walk_away_next", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the probability that a walk-away moves on to the next stage"},
 		{Name: "info", Kind: spec.KindString, Words: words(parley.InfoNone, parley.InfoDeclared, parley.InfoFull, parley.InfoNothing), Doc: "what the mediator sees (none and full also set the noise to 0)"},
@@ -334,6 +335,8 @@ func apply(c *scenario.Scenario, p Param, v string) error {
 					}
 				}
 			}
+		case "round_cost":
+			st.RoundCost = int(x)
 		case "noise":
 			st.Noise = x
 		case "on_walk_away_next":

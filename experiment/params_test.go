@@ -75,6 +75,7 @@ func TestParseParam(t *testing.T) {
 		{"mediated.rule=unanimous,majority", "mediated.rule", 2},
 		{"mediated.noise=0,0.2", "mediated.noise", 2},
 		{"UA.discount=0.8,1", "UA.discount", 2},
+		{"mediated.round_cost=1,2,3", "mediated.round_cost", 3},
 	} {
 		p, err := ParseParam(s, c.spec)
 		if err != nil {
@@ -89,6 +90,7 @@ func TestParseParam(t *testing.T) {
 		{"XX.reservation=0.5", `no party called "XX"`},
 		{"UA.patience=0.5", `unknown parameter "patience"`},
 		{"UA.reservation=2", "outside [0, 1]"},
+		{"mediated.round_cost=0", "outside [1, 1000]"},
 		{"RU.bias=0.5", "mediates no stage"},
 		{"nope.rounds=10", `no stage called "nope"`},
 		{"UA.rounds=10", `no stage called "UA"`},
@@ -212,4 +214,22 @@ func fmtInts(xs []int) string {
 		b.WriteByte(byte('0' + x))
 	}
 	return b.String()
+}
+
+// TestRoundCostParam: sweeping a stage's round_cost weighs its rounds on
+// the clock: the ceasefire's default (40 bilateral + 80 mediated rounds)
+// spans 40 + 3·80 = 280 units with round_cost 3.
+func TestRoundCostParam(t *testing.T) {
+	s := ceasefire(t)
+	p, err := ParseParam(s, "mediated.round_cost=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	was := s.Protocol.Units("")
+	if err := apply(s, p, p.Values[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Protocol.Units(""); got != 280 || was != 120 {
+		t.Errorf("units %d (was %d), want 280 (was 120)", got, was)
+	}
 }

@@ -114,6 +114,7 @@ type fileStage struct {
 	Participants   []string `yaml:"participants" json:"participants"`
 	Mechanism      string   `yaml:"mechanism" json:"mechanism"`
 	Rounds         *int     `yaml:"rounds" json:"rounds"`
+	RoundCost      *int     `yaml:"round_cost" json:"round_cost"`
 	Transition     string   `yaml:"transition" json:"transition"`
 	Carry          string   `yaml:"carry" json:"carry"`
 	OnWalkAwayNext *float64 `yaml:"on_walk_away_next" json:"on_walk_away_next"`
@@ -991,6 +992,12 @@ func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 			return nil, l.x.errorf(q, "stage %q: no rounds (the stage's round budget)", fs.Name)
 		}
 		st.Rounds = *fs.Rounds
+		if fs.RoundCost != nil {
+			if *fs.RoundCost < 1 {
+				return nil, l.x.errorf(q.key("round_cost"), "stage %q: round_cost %d, need at least 1 (units of the clock per round)", fs.Name, *fs.RoundCost)
+			}
+			st.RoundCost = *fs.RoundCost
+		}
 		// Absent words keep the zero values, which are the defaults; the
 		// mechanism has none (Protocol.check says so).
 		if err := l.fields(q, fmt.Sprintf("stage %q", fs.Name),

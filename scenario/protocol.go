@@ -28,6 +28,7 @@ type Stage struct {
 	Participants []string // party names, at least two
 	Mechanism    parley.Mechanism
 	Rounds       int // the stage's round budget, > 0
+	RoundCost    int // units of the protocol's clock one round takes (0 means 1; parley.Stage.RoundCost)
 	Transition   parley.Transition
 	Carry        parley.Carry
 	// OnWalkAwayNext is the probability that the run moves on to the next
@@ -133,6 +134,22 @@ func applyStep(st Stage, step VariantStep) Stage {
 		st.Start = *step.Start
 	}
 	return st
+}
+
+// Units returns the length of the named variant's clock ("" for the
+// default): the sum over its stages of rounds × round cost
+// (parley.Stage.RoundCost), or 0 when it does not exist. Variants with
+// equal Units spend the same negotiating time.
+func (p *Protocol) Units(variant string) int {
+	stages, err := p.Resolve(variant)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, st := range stages {
+		n += st.Rounds * max(st.RoundCost, 1)
+	}
+	return n
 }
 
 // Rounds returns the total round budget of the named variant ("" for the
@@ -284,7 +301,7 @@ func resolve(s *Scenario, q path, st *Stage) (parley.Stage, *fieldError) {
 // syntax of the mediator policy).
 func resolveNames(s *Scenario, q path, st *Stage) (parley.Stage, *fieldError) {
 	name := st.Name
-	out := parley.Stage{Name: name, Mechanism: st.Mechanism, Mediator: -1, Rounds: st.Rounds,
+	out := parley.Stage{Name: name, Mechanism: st.Mechanism, Mediator: -1, Rounds: st.Rounds, RoundCost: st.RoundCost,
 		Transition: st.Transition, Carry: st.Carry, OnWalkAwayNext: st.OnWalkAwayNext, Start: st.Start,
 		Rule: st.Rule, Info: st.Info, Noise: st.Noise, NoFinalVote: st.NoFinalVote}
 	pq := q.key("participants")

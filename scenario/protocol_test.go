@@ -46,6 +46,7 @@ const protocolBlock = `protocol:
       mechanism: mediated
       mediator: C
       rounds: 20
+      round_cost: 2
       rule: majority
       info: declared
       noise: 0.05
@@ -103,7 +104,7 @@ func TestProtocol(t *testing.T) {
 		Stages: []Stage{
 			{Name: "talks", Participants: []string{"A", "B"}, Mechanism: parley.MechanismAlternatingOffers, Rounds: 10,
 				Transition: stall, Carry: parley.CarryPartialIssues, OnWalkAwayNext: 0.5},
-			{Name: "mediation", Participants: []string{"A", "B"}, Mechanism: parley.MechanismMediated, Rounds: 20,
+			{Name: "mediation", Participants: []string{"A", "B"}, Mechanism: parley.MechanismMediated, Rounds: 20, RoundCost: 2,
 				Start: parley.Start{Kind: parley.StartReference, Reference: "mid"}, Mediator: "C",
 				Rule: parley.RuleMajority, Info: parley.InfoDeclared, Noise: 0.05, MediatorPolicy: "hillclimb", NoFinalVote: true},
 		},
@@ -120,10 +121,11 @@ func TestProtocol(t *testing.T) {
 		variant string
 		want    string // name:rounds:transition:carry:start per stage
 		rounds  int
+		units   int // mediation rounds cost 2
 	}{
-		{"", "talks:10:stall:3:partial_issues:carry mediation:20:deadline:none:reference:mid", 30},
-		{"short", "mediation:5:deadline:none:random", 5},
-		{"both", "talks:10:all_request:partial_issues:carry mediation:20:deadline:best_acceptable:reference:mid", 30},
+		{"", "talks:10:stall:3:partial_issues:carry mediation:20:deadline:none:reference:mid", 30, 50},
+		{"short", "mediation:5:deadline:none:random", 5, 10},
+		{"both", "talks:10:all_request:partial_issues:carry mediation:20:deadline:best_acceptable:reference:mid", 30, 50},
 	} {
 		stages, err := s.Protocol.Resolve(tc.variant)
 		if err != nil {
@@ -138,6 +140,9 @@ func TestProtocol(t *testing.T) {
 		}
 		if r := s.Protocol.Rounds(tc.variant); r != tc.rounds {
 			t.Errorf("variant %q: %d rounds, want %d", tc.variant, r, tc.rounds)
+		}
+		if u := s.Protocol.Units(tc.variant); u != tc.units {
+			t.Errorf("variant %q: %d units, want %d", tc.variant, u, tc.units)
 		}
 	}
 	if _, err := s.Protocol.Resolve("long"); err == nil || !strings.Contains(err.Error(), `unknown variant "long" (have short, both)`) {
@@ -226,12 +231,16 @@ func TestRealismAndProtocolErrors(t *testing.T) {
 			[]string{"protocol.stages[0].transition", `"x" is not an integer`}},
 		{"unknown transition", protoBase, "stall:3", "timeout", "timeout",
 			[]string{"protocol.stages[0].transition", `unknown transition "timeout"`}},
-		{"all_request in a mediated stage", protoBase, "      rounds: 20\n", "      rounds: 20\n      transition: all_request\n", "all_request\n      rule",
+		{"all_request in a mediated stage", protoBase, "      rounds: 20\n", "      rounds: 20\n      transition: all_request\n", "all_request\n      round_cost",
 			[]string{"protocol.stages[1].transition", `all_request is for alternating_offers stages`}},
 		{"unknown mechanism", protoBase, "mechanism: mediated", "mechanism: arbitration", "arbitration",
 			[]string{"protocol.stages[1].mechanism", `unknown mechanism "arbitration"`}},
 		{"no mechanism", protoBase, "      mechanism: mediated\n", "", "- name: mediation",
 			[]string{"protocol.stages[1]", `stage "mediation": no mechanism`}},
+		{"zero round cost", protoBase, "round_cost: 2", "round_cost: 0", "round_cost: 0",
+			[]string{"protocol.stages[1].round_cost", `stage "mediation": round_cost 0, need at least 1`}},
+		{"huge round cost", protoBase, "round_cost: 2", "round_cost: 5000", "round_cost: 5000",
+			[]string{"protocol.stages[1].round_cost", `round cost 5000 outside 1..1000`}},
 		{"zero rounds", protoBase, "rounds: 10", "rounds: 0", "rounds: 0",
 			[]string{"protocol.stages[0].rounds", `stage "talks": rounds 0, need at least 1`}},
 		{"negative rounds", protoBase, "rounds: 20", "rounds: -20", "rounds: -20",
@@ -388,6 +397,7 @@ func TestRealismRoundTrip(t *testing.T) {
 				"    vetoes:\n      colour: [green]\n      size: [1, 3]\n    ratification:\n      colour: {red: 0.4}\n      size: {\"2\": 0.9}\n",
 				"      - {stage: mediation, rounds: 5, start: random}\n",
 				"      transition: \"stall:3\"\n",
+				"      rounds: 20\n      round_cost: 2\n",
 			} {
 				if !strings.Contains(b.String(), line) {
 					t.Errorf("written YAML lacks\n%s\nin\n%s", line, b.String())

@@ -325,6 +325,9 @@ func encodeProtocol(s *Scenario, pr *Protocol) (*omap, error) {
 			m.set("mediator", st.Mediator)
 		}
 		m.set("rounds", st.Rounds)
+		if st.RoundCost > 1 {
+			m.set("round_cost", st.RoundCost)
+		}
 		m.set("transition", st.Transition.String())
 		m.set("carry", st.Carry.String())
 		if st.OnWalkAwayNext != 0 {

@@ -71,10 +71,12 @@ type Options struct {
 	// Rounds is the number of proposals in this negotiation (or stage).
 	Rounds int
 	// RoundOffset and TotalRounds place the negotiation on a longer clock
-	// (a stage of a staged protocol): round r, from 0, is at normalised
-	// time t = (RoundOffset + r)/TotalRounds, and the final vote at
-	// (RoundOffset + Rounds)/TotalRounds. TotalRounds 0 means Rounds.
-	RoundOffset, TotalRounds int
+	// (a stage of a staged protocol), in units of which each round takes
+	// RoundCost (0 means 1; parley.Clock): round r, from 0, is at
+	// normalised time t = (RoundOffset + RoundCost·r)/TotalRounds, and the
+	// final vote at (RoundOffset + RoundCost·Rounds)/TotalRounds.
+	// TotalRounds 0 means RoundCost·Rounds.
+	RoundOffset, TotalRounds, RoundCost int
 	// Rule says which proposals become the text (default parley.RuleUnanimous).
 	Rule parley.Rule
 	// Info says what the mediator sees of the parties' preferences
@@ -120,10 +122,10 @@ func (o *Options) Validate() error {
 	switch {
 	case o.Rounds <= 0:
 		return fmt.Errorf("mediated: rounds = %d, want at least 1", o.Rounds)
-	case o.RoundOffset < 0 || o.TotalRounds < 0:
-		return errors.New("mediated: negative round offset or total rounds")
-	case o.TotalRounds > 0 && o.RoundOffset+o.Rounds > o.TotalRounds:
-		return fmt.Errorf("mediated: rounds %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+o.Rounds, o.TotalRounds)
+	case o.RoundOffset < 0 || o.TotalRounds < 0 || o.RoundCost < 0:
+		return errors.New("mediated: negative round offset, total rounds or round cost")
+	case o.TotalRounds > 0 && o.RoundOffset+max(o.RoundCost, 1)*o.Rounds > o.TotalRounds:
+		return fmt.Errorf("mediated: units %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+max(o.RoundCost, 1)*o.Rounds, o.TotalRounds)
 	case o.Rule > parley.RuleMediator:
 		return fmt.Errorf("mediated: unknown rule %d", o.Rule)
 	case o.Info > parley.InfoNothing:
@@ -226,9 +228,9 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 		lockVals: make([]int, len(opts.Locked)), hazardWin: opts.HazardWindow,
 		best: make([]float64, n+1), improved: make([]int, n+1)}
 	if m.total == 0 {
-		m.total = opts.Rounds
+		m.total = max(opts.RoundCost, 1) * opts.Rounds
 	}
-	m.endT = float64(opts.RoundOffset+opts.Rounds) / float64(m.total)
+	m.endT = m.clock().End()
 	if m.hazardWin == 0 {
 		m.hazardWin = 5
 	}
@@ -259,14 +261,12 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 }
 
 // time returns the normalised time of round r (from 0).
-func (m *Mechanism) time(r int) float64 {
-	return float64(m.opts.RoundOffset+r) / float64(m.total)
-}
+func (m *Mechanism) time(r int) float64 { return m.clock().At(r) }
 
 // clock is the Clock the seats get: one "turn" per round of mediation, so
 // Clock.At(r) is time(r) and Clock.End the time of the final vote.
 func (m *Mechanism) clock() parley.Clock {
-	return parley.Clock{Parties: 1, Rounds: m.opts.Rounds, Offset: m.opts.RoundOffset, Total: m.total}
+	return parley.Clock{Parties: 1, Rounds: m.opts.Rounds, Cost: m.opts.RoundCost, Offset: m.opts.RoundOffset, Total: m.total}
 }
 
 // Run mediates once: voters[i] votes for profiles[i], med holds the text.

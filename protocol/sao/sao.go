@@ -44,9 +44,11 @@ type Options struct {
 	// Timing chooses how normalised time is counted (default TimingSteps).
 	Timing Timing
 	// RoundOffset and TotalRounds place this negotiation on a longer clock
-	// (a stage of a staged protocol): time counts from RoundOffset rounds
-	// out of TotalRounds. TotalRounds 0 means Deadline.
-	RoundOffset, TotalRounds int
+	// (a stage of a staged protocol): time counts from RoundOffset units
+	// out of TotalRounds, each round of this negotiation taking RoundCost
+	// units (0 means 1; parley.Clock). TotalRounds 0 means
+	// RoundCost·Deadline.
+	RoundOffset, TotalRounds, RoundCost int
 	// Start, when set (not NoOutcome; the zero value 0 is an outcome, so set
 	// NoOutcome or leave HasStart false), is an offer already on the table
 	// when the negotiation opens (carried over from an earlier stage): every
@@ -84,11 +86,11 @@ func (o *Options) Validate() error {
 	if o.TimeLimit < 0 || o.TurnTimeout < 0 {
 		return errors.New("sao: negative time limit")
 	}
-	if o.RoundOffset < 0 || o.TotalRounds < 0 || o.HazardWindow < 0 {
-		return errors.New("sao: negative round offset, total or hazard window")
+	if o.RoundOffset < 0 || o.TotalRounds < 0 || o.RoundCost < 0 || o.HazardWindow < 0 {
+		return errors.New("sao: negative round offset, total, round cost or hazard window")
 	}
-	if o.TotalRounds > 0 && o.RoundOffset+o.Deadline > o.TotalRounds {
-		return fmt.Errorf("sao: rounds %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+o.Deadline, o.TotalRounds)
+	if o.TotalRounds > 0 && o.RoundOffset+max(o.RoundCost, 1)*o.Deadline > o.TotalRounds {
+		return fmt.Errorf("sao: units %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+max(o.RoundCost, 1)*o.Deadline, o.TotalRounds)
 	}
 	if o.Timing > TimingGENIUS {
 		return fmt.Errorf("sao: unknown timing %d", o.Timing)
@@ -308,7 +310,7 @@ func (m *Mechanism) clock() parley.Clock {
 	if m.opts.Deadline == 0 {
 		return parley.Clock{Parties: len(m.profiles)}
 	}
-	return parley.Clock{Parties: len(m.profiles), Rounds: m.opts.Deadline, Offset: m.opts.RoundOffset,
+	return parley.Clock{Parties: len(m.profiles), Rounds: m.opts.Deadline, Cost: m.opts.RoundCost, Offset: m.opts.RoundOffset,
 		Total: m.opts.TotalRounds, GENIUS: m.opts.Timing == TimingGENIUS}
 }
 

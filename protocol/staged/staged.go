@@ -97,6 +97,16 @@ func (p *Plan) Rounds() int {
 	return n
 }
 
+// Units returns the length of the plan's clock: the sum of its stages'
+// rounds × round cost (parley.Stage.RoundCost).
+func (p *Plan) Units() int {
+	n := 0
+	for _, st := range p.Stages {
+		n += st.Rounds * max(st.RoundCost, 1)
+	}
+	return n
+}
+
 // Validate names the first broken rule of the plan's stages for a
 // negotiation among the parties called names over space (nil: start
 // references unchecked): parley.CheckStages, the one validator that
@@ -183,7 +193,7 @@ func Run(ctx context.Context, profiles []*parley.Profile, names []string, plan P
 		return nil, err
 	}
 	r := &runner{profiles: profiles, names: names, plan: plan, seats: seats, seed: seed, space: space,
-		total: plan.Rounds(), walk: rng.New(seed, streamWalk), starts: rng.New(seed, streamStart)}
+		total: plan.Units(), walk: rng.New(seed, streamWalk), starts: rng.New(seed, streamStart)}
 	res, err := r.run(ctx)
 	if err != nil {
 		return nil, err
@@ -222,11 +232,12 @@ type runner struct {
 	seats    Seats
 	seed     uint64
 	space    *parley.OutcomeSpace
-	total    int
+	total    int        // units of the clock (Plan.Units)
 	walk     *rand.Rand // walk-away continuation draws
 	starts   *rand.Rand // random starting texts drawn by Run
 
 	elapsed int // global rounds used by the stages so far
+	used    int // units of the clock used by the stages so far
 	steps   int
 	locked  []int
 }
@@ -284,6 +295,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		default:
 			res.Reason = parley.ReasonError
 		}
+		r.used += (end - r.elapsed) * max(st.RoundCost, 1)
 		r.elapsed = end
 		if next && !last {
 			c = tk.carry(st.Carry)
@@ -323,7 +335,7 @@ func (r *runner) trace(k int, own func(parley.Event)) func(parley.Event) {
 
 func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracker, c carried) (*parley.Result, error) {
 	ps, ns := r.stageParties(st)
-	opts := sao.Options{Deadline: st.Rounds, RoundOffset: r.elapsed, TotalRounds: r.total,
+	opts := sao.Options{Deadline: st.Rounds, RoundOffset: r.used, TotalRounds: r.total, RoundCost: st.RoundCost,
 		HazardWindow: r.plan.HazardWindow}
 	switch {
 	case st.Start.Kind == parley.StartReference:
@@ -332,7 +344,7 @@ func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracke
 		opts.Start, opts.HasStart = c.start, true
 	}
 	if opts.HasStart {
-		tk.opened(opts.Start, float64(r.elapsed)/float64(r.total))
+		tk.opened(opts.Start, float64(r.used)/float64(r.total))
 	}
 	opts.Trace = r.trace(k, tk.saoEvent)
 	m, err := sao.New(ps, ns, opts)
@@ -352,7 +364,7 @@ func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracke
 
 func (r *runner) runMediated(ctx context.Context, k int, st *parley.Stage, tk *tracker, c carried) (*parley.Result, error) {
 	ps, ns := r.stageParties(st)
-	opts := mediated.Options{Rounds: st.Rounds, RoundOffset: r.elapsed, TotalRounds: r.total,
+	opts := mediated.Options{Rounds: st.Rounds, RoundOffset: r.used, TotalRounds: r.total, RoundCost: st.RoundCost,
 		Rule: st.Rule, Info: st.Info, Noise: st.Noise, NoFinalVote: st.NoFinalVote, HazardWindow: r.plan.HazardWindow}
 	switch {
 	case st.Start.Kind == parley.StartReference:
