@@ -105,6 +105,8 @@ type fileScenario struct {
 }
 
 type fileProtocol struct {
+	Question string                       `yaml:"question" json:"question"`
+	Compare  []string                     `yaml:"compare" json:"compare"`
 	Stages   []fileStage                  `yaml:"stages" json:"stages"`
 	Variants map[string][]fileVariantStep `yaml:"variants" json:"variants"`
 }
@@ -159,6 +161,7 @@ type fileParty struct {
 
 	ReservationDrift *float64                       `yaml:"reservation_drift" json:"reservation_drift"`
 	WalkAwayHazard   *float64                       `yaml:"walk_away_hazard" json:"walk_away_hazard"`
+	Report           string                         `yaml:"report" json:"report"`
 	Vetoes           map[string][]any               `yaml:"vetoes" json:"vetoes"`
 	Ratification     map[string]map[string]*float64 `yaml:"ratification" json:"ratification"`
 
@@ -863,6 +866,13 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 		}
 		prof.Hazard = h
 	}
+	if fp.Report != "" {
+		r, err := parley.ParseReport(fp.Report)
+		if err != nil {
+			return l.x.errorf(q.key("report"), "party %q: %v", name, err)
+		}
+		prof.Report = r
+	}
 	sp := l.space
 	vp := q.key("vetoes")
 	for _, k := range keys(l.x, vp, fp.Vetoes) {
@@ -979,7 +989,13 @@ func (l *loader) fields(q path, what string, fs ...fieldErr) error {
 func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 	pp := path{}.key("protocol")
 	sp := pp.key("stages")
-	pr := &Protocol{}
+	pr := &Protocol{Question: fp.Question, Compare: fp.Compare}
+	if err := l.text(pp.key("question"), "question", fp.Question); err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(fp.Question, "\r\n") {
+		return nil, l.x.errorf(pp.key("question"), "question: one line, please (it heads the output of parley run)")
+	}
 	for i := range fp.Stages {
 		fs := &fp.Stages[i]
 		q := sp.at(i)

@@ -16,6 +16,7 @@ import (
 // ratification values are deliberately out of index order.
 const realismA = `    reservation_drift: -0.2
     walk_away_hazard: 0.05
+    report: exaggerate
     vetoes: {size: [3, 1], colour: [green]}
     ratification: {size: {2: 0.9}, colour: {red: 0.4}}
 `
@@ -191,6 +192,8 @@ func TestRealismAndProtocolErrors(t *testing.T) {
 			[]string{"parties[0].walk_away_hazard", `walk_away_hazard 1.5 outside [0,1]`}},
 		{"negative hazard", realBase, "walk_away_hazard: 0.05", "walk_away_hazard: -0.01", "walk_away_hazard",
 			[]string{"parties[0].walk_away_hazard", `walk_away_hazard -0.01 outside [0,1]`}},
+		{"unknown report", realBase, "report: exaggerate", "report: lie", "report: lie",
+			[]string{"parties[0].report", `party "A": unknown report "lie" (want truthful, exaggerate or hide_red_lines)`}},
 		{"drift not a number", realBase, "reservation_drift: -0.2", "reservation_drift: .nan", "reservation_drift",
 			[]string{"parties[0].reservation_drift", `reservation_drift NaN is not a finite number`}},
 		{"drift of the wrong type", realBase, "reservation_drift: -0.2", "reservation_drift: fast", "reservation_drift",
@@ -393,7 +396,7 @@ func TestRealismRoundTrip(t *testing.T) {
 		}
 		if format == "yaml" {
 			for _, line := range []string{
-				"    reservation_drift: -0.2\n    walk_away_hazard: 0.05\n",
+				"    reservation_drift: -0.2\n    walk_away_hazard: 0.05\n    report: exaggerate\n",
 				"    vetoes:\n      colour: [green]\n      size: [1, 3]\n    ratification:\n      colour: {red: 0.4}\n      size: {\"2\": 0.9}\n",
 				"      - {stage: mediation, rounds: 5, start: random}\n",
 				"      transition: \"stall:3\"\n",
@@ -500,5 +503,42 @@ func TestProtocolErrorsJSON(t *testing.T) {
 	if !errors.As(err, &se) || se.Path != "protocol.stages[1].mediator" || se.Line != lineOf(t, src, `"mediator": "B"`) ||
 		!strings.Contains(se.Msg, `mediator "B" is also participant 2`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestProtocolQuestion: a protocol may state the question its variants
+// answer and which variants to compare; both round-trip, and a comparison
+// of unknown variants, or without a question, is an error at its field.
+func TestProtocolQuestion(t *testing.T) {
+	q := "  question: \"Short talks first, or mediation?\"\n  compare: [short, both]\n"
+	src := strings.Replace(protoBase, "protocol:\n", "protocol:\n"+q, 1)
+	s, err := Parse("q.yaml", []byte(src), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Protocol.Question != "Short talks first, or mediation?" || fmt.Sprint(s.Protocol.Compare) != "[short both]" {
+		t.Fatalf("question %q compare %v", s.Protocol.Question, s.Protocol.Compare)
+	}
+	var b bytes.Buffer
+	if err := WriteYAML(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "  question: \"Short talks first, or mediation?\"\n  compare: [short, both]\n") {
+		t.Errorf("written protocol lacks the question:\n%s", b.String())
+	}
+	back, err := Parse("back.yaml", b.Bytes(), "yaml")
+	if err != nil || back.Protocol.Question != s.Protocol.Question || fmt.Sprint(back.Protocol.Compare) != "[short both]" {
+		t.Errorf("round trip: %v %+v", err, back.Protocol)
+	}
+	for _, tc := range []struct{ block, field, want string }{
+		{"  question: \"Q?\"\n  compare: [short, long]\n", "protocol.compare[1]", `compare: unknown variant "long" (have short, both)`},
+		{"  question: \"Q?\"\n  compare: [short, short]\n", "protocol.compare[1]", `variant "short" listed twice`},
+		{"  compare: [short]\n", "protocol.compare", "compare without a question"},
+		{"  question: \"two\\nlines\"\n", "protocol.question", "one line"},
+	} {
+		_, err := Parse("bad.yaml", []byte(strings.Replace(protoBase, "protocol:\n", "protocol:\n"+tc.block, 1)), "yaml")
+		if err == nil || !strings.Contains(err.Error(), tc.field) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %s: %s", tc.block, err, tc.field, tc.want)
+		}
 	}
 }

@@ -220,6 +220,13 @@ func encodeParty(s *Scenario, p Party) (*omap, error) {
 		}
 		m.set("walk_away_hazard", h)
 	}
+	if r := p.Profile.Report; r != parley.ReportTruthful {
+		b, err := r.MarshalText()
+		if err != nil {
+			return nil, fmt.Errorf("scenario: write %s: party %q: %w", s.Name, p.Name, err)
+		}
+		m.set("report", string(b))
+	}
 	switch u := Base(p.Profile.Utility).(type) {
 	case *ufun.LinearAdditive:
 		if err := encodeLinear(s, p.Name, u, m); err != nil {
@@ -350,6 +357,19 @@ func encodeProtocol(s *Scenario, pr *Protocol) (*omap, error) {
 		stages[i] = m
 	}
 	doc := &omap{}
+	if pr.Question != "" {
+		if err := checkText("question", pr.Question); err != nil {
+			return nil, err
+		}
+		doc.set("question", pr.Question)
+	}
+	if len(pr.Compare) > 0 {
+		cs := make(flowList, len(pr.Compare))
+		for i, c := range pr.Compare {
+			cs[i] = c
+		}
+		doc.set("compare", cs)
+	}
 	doc.set("stages", stages)
 	if len(pr.Variants) > 0 {
 		vs := &omap{}
