@@ -89,7 +89,7 @@ func (m Mechanism) String() string {
 
 // Protocol returns the short name of the protocol that runs a stage of
 // this mechanism, "sao" or "mediated": the name Session.Protocol gives a
-// seat and that the run outputs of package cmd/parley show for a stage
+// seat and that the run outputs of package cli show for a stage
 // (parley.run/2), where a scenario file says "alternating_offers".
 func (m Mechanism) Protocol() string {
 	if m == MechanismAlternatingOffers {

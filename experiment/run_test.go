@@ -16,7 +16,7 @@ import (
 )
 
 // testConfig is the default pool built from the strategy registries, as
-// cmd/parley builds it.
+// package cli builds it.
 func testConfig(t testing.TB, runs, workers int) Config {
 	t.Helper()
 	cfg := Config{Runs: runs, Seed: 1, Workers: workers}

@@ -13,6 +13,7 @@ import (
 	"github.com/parley-dev/parley/internal/rng"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 )
@@ -575,4 +576,22 @@ func (c *Config) workers() int {
 		return c.Workers
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// JobTiming returns how time runs in job j: Config.Timing, or for
+// TimingAuto GENIUS timing when every agent of the job has GeniusTiming,
+// else step timing.
+func (c *Config) JobTiming(j Job) sao.Timing {
+	switch c.Timing {
+	case TimingGENIUS:
+		return sao.TimingGENIUS
+	case TimingSteps:
+		return sao.TimingSteps
+	}
+	for _, a := range j.Agents {
+		if !c.Competitors[a].GeniusTiming {
+			return sao.TimingSteps
+		}
+	}
+	return sao.TimingGENIUS
 }

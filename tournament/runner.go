@@ -481,18 +481,5 @@ func RunNegotiation(ctx context.Context, cfg *Config, j Job, opts RunnerOptions)
 	return r.Run(ctx, j)
 }
 
-// timing returns the sao timing of job j (Config.Timing).
-func (r *Runner) timing(j Job) sao.Timing {
-	switch r.cfg.Timing {
-	case TimingGENIUS:
-		return sao.TimingGENIUS
-	case TimingSteps:
-		return sao.TimingSteps
-	}
-	for _, a := range j.Agents {
-		if !r.cfg.Competitors[a].GeniusTiming {
-			return sao.TimingSteps
-		}
-	}
-	return sao.TimingGENIUS
-}
+// timing returns the sao timing of job j (Config.JobTiming).
+func (r *Runner) timing(j Job) sao.Timing { return r.cfg.JobTiming(j) }

@@ -98,7 +98,7 @@ func testResolver(slowDelay time.Duration) Resolver {
 	}
 }
 
-// testConfig builds a tournament through the resolver, as cmd/parley does.
+// testConfig builds a tournament through the resolver, as package cli does.
 func testConfig(tb testing.TB, r Resolver, agents, scenarios []string, reps int, seed uint64) *tournament.Config {
 	tb.Helper()
 	cfg := &tournament.Config{Reps: reps, Seed: seed, ScenarioRefs: scenarios, Workers: 2}

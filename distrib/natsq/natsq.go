@@ -41,7 +41,7 @@
 //
 // Whoever may publish on PREFIX.jobs.> chooses what workers run: the agent
 // specs and scenario references of a job come from the publisher. A
-// worker's Resolver decides what it loads (cmd/parley's loads built-in
+// worker's Resolver decides what it loads (package cli's loads built-in
 // scenarios and files under an allow-list only), and the records a worker
 // sends back name an agent or scenario it could not load, never the
 // loader's error, which may quote the file: that goes to the worker's log.

@@ -21,7 +21,7 @@ import (
 )
 
 // Resolver rebuilds a tournament's entrants on a worker from the Meta its
-// jobs carry. cmd/parley gives one that parses strategy specs and opens
+// jobs carry. Package cli gives one that parses strategy specs and opens
 // built-in scenarios by name and scenario files from an allow-list; both
 // functions are called from several goroutines and should cache (the same
 // spec or reference recurs in every job message).
@@ -47,7 +47,7 @@ type Resolver struct {
 	Voter    func(spec string) (func() mediated.Voter, error)
 	// GeniusTiming, when set, tells which specs expect GENIUS's round
 	// timing (tournament.Competitor.GeniusTiming); the coordinator must
-	// agree, which it does when both come from cmd/parley.
+	// agree, which it does when both come from package cli.
 	GeniusTiming func(spec string) bool
 }
 

@@ -1,9 +1,9 @@
 package sao_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -189,16 +189,12 @@ func TestSameSeedSameTrace(t *testing.T) {
 	u := []float64{1, 0.5, 0.2, 0}
 	ps := tiny(t, []float64{0, 0, 0}, []float64{1, 1, 1}, u, u, u)
 	trace := func(seed uint64) string {
-		var b bytes.Buffer
-		tr := sao.NewJSONTrace(&b, ps[0].Space, names(3))
-		m, err := sao.New(ps, names(3), sao.Options{Deadline: 50, Trace: tr.Event})
+		var b strings.Builder
+		m, err := sao.New(ps, names(3), sao.Options{Deadline: 50, Trace: func(e parley.Event) { fmt.Fprintf(&b, "%+v\n", e) }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := m.Run(context.Background(), []parley.Negotiator{&randomOfferer{}, &randomOfferer{}, &randomOfferer{}}, seed); err != nil {
-			t.Fatal(err)
-		}
-		if err := tr.Flush(); err != nil {
 			t.Fatal(err)
 		}
 		return b.String()
@@ -209,9 +205,6 @@ func TestSameSeedSameTrace(t *testing.T) {
 	}
 	if a == c {
 		t.Fatal("different seeds gave the same trace")
-	}
-	if !strings.HasPrefix(a, `{"type":"event","step":1,"round":1,"time":0,"party":"A","action":"`) {
-		t.Fatalf("unexpected trace start: %.80s", a)
 	}
 }
 

@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/cli/internal/render"
+	"github.com/parley-dev/parley/scenario"
+)
+
+func newAnalyzeCmd() *cobra.Command {
+	var asJSON, points, ignoreRedLines bool
+	var profiles, only []string
+	c := &cobra.Command{
+		Use:   "analyze SCENARIO",
+		Short: "Analyse a scenario: Pareto frontier, Nash, Kalai-Smorodinsky, welfare, opposition",
+		Long: `Analyse a scenario with every party's (undiscounted) preferences:
+the outcome count, the exact Pareto frontier, the Nash point (disagreement
+point = reservation values, among outcomes every party finds at least as good
+as its reservation value), the Kalai-Smorodinsky point, the maximal social
+welfare and the opposition (GENIUS: the distance from (1,...,1) to the nearest
+outcome).
+
+Outcomes that cross a party's red line (its vetoes) can never be agreed, so
+they are left out of the frontier, the solutions, the welfare and the
+opposition (--ignore-red-lines keeps them); "outcomes" still counts the
+whole space.
+
+Linear-additive scenarios are solved without enumerating the outcome space
+(per-issue Minkowski sums); others are enumerated when they have at most
+20 million outcomes.`,
+		Example: `  parley analyze ceasefire
+  parley analyze ceasefire --parties RU,UA --json
+  parley analyze ../shared/scenarios/genius/Energy_anac2012_A`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			s, err := openScenario(c.ErrOrStderr(), args[0], profiles)
+			if err != nil {
+				return err
+			}
+			parties, err := selectParties(s, only)
+			if err != nil {
+				return err
+			}
+			profs := make([]*parley.Profile, len(parties))
+			names := make([]string, len(parties))
+			for k, i := range parties {
+				profs[k], names[k] = s.Parties[i].Profile, s.Parties[i].Name
+			}
+			rep, err := analysis.AnalyzeWith(s.Space, profs, analysis.Options{IgnoreRedLines: ignoreRedLines})
+			if err != nil {
+				return err
+			}
+			j := render.NewAnalyzeJSON(s, names, rep)
+			if asJSON {
+				return render.JSON(c.OutOrStdout(), j)
+			}
+			render.Analysis(c.OutOrStdout(), s, rep, j, points)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON (schema in docs/cli.md)")
+	c.Flags().BoolVar(&points, "points", false, "list every Pareto point")
+	c.Flags().BoolVar(&ignoreRedLines, "ignore-red-lines", false, "analyse every outcome, also those crossing a party's red line (vetoes)")
+	c.Flags().StringSliceVar(&only, "parties", nil, "analyse only these parties (default: all), e.g. RU,UA")
+	c.Flags().StringSliceVar(&profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO, in party order")
+	return c
+}
+
+func selectParties(s *scenario.Scenario, only []string) ([]int, error) {
+	if len(only) == 0 {
+		idx := make([]int, len(s.Parties))
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx, nil
+	}
+	var idx []int
+	for _, n := range only {
+		i := s.Party(strings.TrimSpace(n))
+		if i < 0 {
+			return nil, usageError{fmt.Errorf("--parties: scenario %s has no party %q (have %s)", s.Name, n, strings.Join(s.Names(), ", "))}
+		}
+		idx = append(idx, i)
+	}
+	return idx, nil
+}

@@ -1,0 +1,350 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/chart"
+	"github.com/parley-dev/parley/cli/internal/progress"
+	"github.com/parley-dev/parley/cli/internal/render"
+	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/strategy/mediator"
+)
+
+// experimentFlags are the flags shared by the experiment subcommands.
+type experimentFlags struct {
+	runs        int
+	seed        uint64
+	workers     int
+	asJSON      bool
+	csv         string
+	csvRuns     string
+	plot        string
+	baseline    string
+	variants    []string
+	negotiators []string
+	voters      []string
+	set         []string // sweep only
+	factor      []string // sequencing only
+	quiet       bool
+	allowErrors bool
+}
+
+// newExperimentCmd is `parley experiment`, with the sequencing and sweep
+// subcommands.
+func (pg *program) newExperimentCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "experiment",
+		Short: "Compare protocols and parameters over many seeded runs",
+		Long: `Run a scenario's staged protocol many times and compare arms with honest
+statistics: agreement and ratified-agreement rates with Wilson 95% CIs, the
+causes of breakdown, rounds to agreement, each party's mean utility and
+advantage, distances to the Pareto frontier and the Nash point, welfare and
+the mediator's utility, and paired tests between every pair of arms
+(McNemar with Newcombe's paired CI on agreement, Wilcoxon signed-rank with
+the t CI of the mean difference on utilities and welfare, Holm-adjusted over
+all of them). The header names the pairs that differ only by the order of
+their stages, by a stage to fall back on, or by a carry-over rule.
+
+Runs that end in error count as failures to agree; the command warns and
+exits 1 unless --allow-errors.
+
+Every arm runs on the same seeds with the same strategy assignment (common
+random numbers): run i uses seed i and the i-th combination of the strategy
+pool in every arm, so arms differ only by their treatment.`,
+		Args: exactArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return usageError{fmt.Errorf("%s: name an experiment: sequencing or sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
+		},
+	}
+	c.AddCommand(pg.newSequencingCmd(), pg.newSweepCmd())
+	return c
+}
+
+func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
+	c.Flags().IntVar(&f.runs, "runs", 200, "runs per arm (seeds 0..runs-1 derived from --seed)")
+	c.Flags().Uint64Var(&f.seed, "seed", 1, "random seed: fixes every run")
+	c.Flags().IntVar(&f.workers, "workers", 0, "parallel workers (default: all cores); results do not depend on it")
+	c.Flags().BoolVar(&f.asJSON, "json", false, "print the report as JSON (schema in docs/mediation.md)")
+	c.Flags().StringVar(&f.csv, "csv", "", "write one CSV row per arm to this file")
+	c.Flags().StringVar(&f.csvRuns, "csv-runs", "", "write one CSV row per run to this file")
+	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars "+plotFlagHelp)
+	c.Flags().StringVar(&f.baseline, "baseline", "", "the arm the others are tested against (default: the first)")
+	c.Flags().StringSliceVar(&f.variants, "variants", nil, "protocol variants to run, in order (sequencing default: every declared variant)")
+	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
+	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
+	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
+	c.Flags().BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
+}
+
+func (pg *program) newSequencingCmd() *cobra.Command {
+	var f experimentFlags
+	c := &cobra.Command{
+		Use:   "sequencing SCENARIO",
+		Short: "Compare the protocol variants a scenario declares (e.g. talks first, then mediation)",
+		Long: `Run every protocol variant the scenario declares (protocol.variants, in file
+order; --variants picks and orders them) as one arm on the same seeds and
+strategy assignments, and compare them. For the built-in ceasefire scenario
+the arms are bilateral_only, mediated_from_start, bilateral_then_mediated
+(the article's design) and mediated_then_bilateral, all on 120 rounds, and
+three controls: mediated_from_start_fallback, and bilateral_then_mediated
+with carry none and best_acceptable.
+
+Arms are compared at matched information: every mediated stage runs with
+info votes, so the mediator, like the direct negotiators (who see only
+offers), learns the parties' preferences only from their behaviour; a
+mediator policy that needs declared preferences (nash, ks, biased) runs
+` + experiment.VotesMediatorPolicy + ` there instead. The header's "information:"
+line says so. --factor crosses the arms with the levels of a parameter
+(TARGET.NAME=VALUES, as for sweep's --set) and reports every cell, e.g.
+--factor mediated.info=votes,self_report,declared,full.
+
+The scenario's numbers are modelling judgements to be varied, not
+forecasts: use 'parley experiment sweep' to vary them.`,
+		Example: `  parley experiment sequencing ceasefire --runs 1000 --seed 1
+  parley experiment sequencing ceasefire --factor mediated.info=votes,self_report,declared,full
+  parley experiment sequencing ceasefire --runs 200 --json
+  parley experiment sequencing ceasefire --plot sequencing.png --csv arms.csv
+  parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return pg.runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
+		},
+	}
+	c.Flags().StringArrayVar(&f.factor, "factor", nil, "a factor TARGET.NAME=VALUES crossed with every arm (repeatable)")
+	addExperimentFlags(c, &f)
+	return c
+}
+
+func (pg *program) newSweepCmd() *cobra.Command {
+	var f experimentFlags
+	c := &cobra.Command{
+		Use:   "sweep SCENARIO --set TARGET.NAME=VALUES ...",
+		Short: "Vary scenario and protocol parameters over a grid",
+		Long: `Run every cell of a grid of parameter values (the cross product of the
+--set flags, the last varying fastest) as one arm on the same seeds and
+strategy assignments, and compare the cells with the first (or --baseline).
+Each cell runs the protocol's default stages, or each of --variants.
+
+VALUES is a comma-separated list (0,0.25,0.5) or an inclusive range
+lo:hi:step (0.35:0.65:0.05 gives 7 values; hi is included when it lies on
+the grid). TARGET is a party or a stage of the scenario's protocol:
+
+` + experiment.ParamHelp() + `
+A parameter that names nothing, or a value out of range, is an error before
+anything runs.`,
+		Example: `  parley experiment sweep ceasefire --set US.bias=0,0.25,0.5,1
+  parley experiment sweep ceasefire --set UA.reservation=0.35:0.65:0.05 --set RU.drift=-0.1,0,0.05 --runs 200
+  parley experiment sweep ceasefire --set mediated.info=declared,full --variants bilateral_then_mediated,mediated_from_start`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(f.set) == 0 {
+				return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
+			}
+			return pg.runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sweep", args[0], f)
+		},
+	}
+	addExperimentFlags(c, &f)
+	c.Flags().StringArrayVar(&f.set, "set", nil, "a swept parameter TARGET.NAME=VALUES (repeatable)")
+	return c
+}
+
+// experimentPool builds the strategy pool from the flags (or the
+// defaults).
+func (pg *program) experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
+	var pool experiment.Pool
+	negs := splitAgents(negSpecs)
+	if len(negs) == 0 {
+		negs = experiment.DefaultNegotiators()
+	}
+	for _, spec := range negs {
+		f, err := pg.negotiator(spec)
+		if err != nil {
+			return pool, usageError{fmt.Errorf("--negotiators: %w", err)}
+		}
+		pool.Negotiators = append(pool.Negotiators, experiment.Negotiator{Name: spec, New: f})
+	}
+	voters := splitAgents(voterSpecs)
+	if len(voters) == 0 {
+		voters = experiment.DefaultVoters()
+	}
+	for _, spec := range voters {
+		f, err := pg.voter(spec)
+		if err != nil {
+			return pool, usageError{fmt.Errorf("--voters: %w", err)}
+		}
+		pool.Voters = append(pool.Voters, experiment.Voter{Name: spec, New: f})
+	}
+	return pool, nil
+}
+
+// mediatorFactory turns a stage's mediator_policy into a mediator factory
+// (experiment.DefaultMediatorPolicy when the stage names none).
+func (pg *program) mediatorFactory(spec string) (func() mediated.Mediator, error) {
+	if strings.TrimSpace(spec) == "" {
+		spec = experiment.DefaultMediatorPolicy
+	}
+	return pg.mediator(spec)
+}
+
+func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
+	if f.runs < 1 {
+		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
+	}
+	if f.workers < 0 {
+		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
+	}
+	if err := checkPlot(cmd, f.plot); err != nil {
+		return err
+	}
+	s, err := openScenario(errOut, arg, nil)
+	if err != nil {
+		return err
+	}
+	if s.Protocol == nil {
+		return fmt.Errorf("%s: scenario %s declares no protocol (see docs/scenario-format.md, \"Protocol\")", cmd, s.Name)
+	}
+	for _, v := range f.variants {
+		if s.Protocol.Variant(v) == nil {
+			return usageError{fmt.Errorf("%s: --variants: scenario %s has no variant %q (have %s)", cmd, s.Name, v, variantNames(s))}
+		}
+	}
+	flag, specs := "--set", f.set
+	if cmd != "experiment sweep" {
+		flag, specs = "--factor", f.factor
+	}
+	var params []experiment.Param
+	for _, spec := range specs {
+		p, err := experiment.ParseParam(s, spec)
+		if err != nil {
+			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
+		}
+		params = append(params, p)
+	}
+	if len(params) > 0 {
+		if _, err := experiment.Grid(params); err != nil {
+			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
+		}
+	}
+	pool, err := pg.experimentPool(f.negotiators, f.voters)
+	if err != nil {
+		return err
+	}
+	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
+		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Baseline: f.baseline}
+	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
+	if bar != nil {
+		cfg.Progress = bar.Update
+	}
+	var rep *experiment.Report
+	if cmd == "experiment sweep" {
+		rep, err = experiment.Sweep(ctx, s, params, f.variants, cfg)
+	} else {
+		var ts []experiment.Treatment
+		var info string
+		ts, info, err = experiment.SequencingArms(s, f.variants, params, mediator.NeedsDeclared)
+		if err != nil {
+			return fmt.Errorf("%s: %w", cmd, err)
+		}
+		if rep, err = experiment.Run(ctx, "sequencing", ts, cfg); err == nil {
+			rep.Information = info
+		}
+	}
+	bar.Finish(err == nil)
+	if err != nil {
+		if errors.Is(err, experiment.ErrUnknownArm) {
+			return usageError{fmt.Errorf("%s: --baseline: %w", cmd, err)}
+		}
+		return err
+	}
+	if f.csv != "" {
+		if err := writeFile(f.csv, func(w io.Writer) error { return experiment.WriteCSV(w, rep) }); err != nil {
+			return fmt.Errorf("%s: --csv: %w", cmd, err)
+		}
+	}
+	if f.csvRuns != "" {
+		if err := writeFile(f.csvRuns, func(w io.Writer) error { return experiment.WriteRunsCSV(w, rep) }); err != nil {
+			return fmt.Errorf("%s: --csv-runs: %w", cmd, err)
+		}
+	}
+	if f.plot != "" {
+		if err := chart.Save(f.plot, chart.ArmsOf(rep, cmd == "experiment sweep")); err != nil {
+			return fmt.Errorf("%s: --plot: %w", cmd, err)
+		}
+		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
+	}
+	if f.asJSON {
+		err = render.JSON(out, rep)
+	} else {
+		err = experiment.WriteTable(out, rep)
+	}
+	if err != nil {
+		return err
+	}
+	return runErrors(errOut, cmd, rep, f.allowErrors)
+}
+
+// runErrors warns on errOut when runs of the report ended in error (reason
+// "error": a misconfiguration or a failing strategy, counted as a failure
+// to agree) and, unless allow, returns an error so that the command exits
+// non-zero: a report that hides failed runs behind rates must not pass
+// for a clean one.
+func runErrors(errOut io.Writer, cmd string, rep *experiment.Report, allow bool) error {
+	total := 0
+	var arms []string
+	for i := range rep.Arms {
+		a := &rep.Arms[i]
+		if n := a.Breakdown[parley.ReasonError]; n > 0 {
+			total += n
+			arms = append(arms, fmt.Sprintf("%s: %d, the first %s", a.Name, n, a.FirstError))
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree (%s)\n", cmd, total, strings.Join(arms, "; "))
+	if allow {
+		return nil
+	}
+	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, total)
+}
+
+func variantNames(s *scenario.Scenario) string {
+	var ns []string
+	for _, v := range s.Protocol.Variants {
+		ns = append(ns, v.Name)
+	}
+	if len(ns) == 0 {
+		return "none"
+	}
+	return strings.Join(ns, ", ")
+}
+
+// writeFile creates path and writes it with fill, reporting the first
+// error of writing or closing.
+func writeFile(path string, fill func(io.Writer) error) (err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	w := bufio.NewWriter(f)
+	if err := fill(w); err != nil {
+		return err
+	}
+	return w.Flush()
+}

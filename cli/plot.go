@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/parley-dev/parley/chart"
+)
+
+// quietHelp is the help of every --quiet flag that only silences the
+// progress bar.
+const quietHelp = "show no progress bar"
+
+// plotFlagHelp is the help of every --plot flag after its "draw ... ".
+const plotFlagHelp = "to this file (.png, .svg or .pdf)"
+
+// checkPlot rejects a --plot file whose extension names no format, before
+// anything runs.
+func checkPlot(cmd, path string) error {
+	if path == "" {
+		return nil
+	}
+	if _, err := chart.FormatOf(path); err != nil {
+		return usageError{fmt.Errorf("%s: --plot: %w", cmd, err)}
+	}
+	return nil
+}
+
+// saveRunPlot draws a run's figure to path and says so on errOut.
+func saveRunPlot(errOut io.Writer, path string, n *chart.Negotiation) error {
+	if err := chart.Save(path, n); err != nil {
+		return fmt.Errorf("run: --plot: %w", err)
+	}
+	fmt.Fprintf(errOut, "run: wrote the plot to %s\n", path)
+	return nil
+}
