@@ -9,6 +9,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/chart"
+	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/protocol/staged"
@@ -188,7 +189,39 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 	if err := tf.close(j); err != nil {
 		return err
 	}
-	return printRun(out, s, j, events, f, &res.Result)
+	story := !f.asJSON && s.Protocol != nil && s.Protocol.Question != ""
+	if story {
+		fmt.Fprintf(out, "Question: %s\n\n", s.Protocol.Question)
+	}
+	if err := printRun(out, s, j, events, f, &res.Result); err != nil || !story {
+		return err
+	}
+	return pg.printStory(ctx, out, s, f.seed)
+}
+
+// printStory answers the scenario's protocol question after a text run:
+// each compared variant's agreement rate over experiment.DefaultStoryRuns
+// runs, at matched information and as declared (experiment.TellStory),
+// and a one-line caveat.
+func (pg *program) printStory(ctx context.Context, out io.Writer, s *scenario.Scenario, seed uint64) error {
+	pool, err := pg.experimentPool(nil, nil)
+	if err != nil {
+		return err
+	}
+	st, err := experiment.TellStory(ctx, s, experiment.Config{Seed: seed, Pool: pool,
+		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared})
+	if err != nil {
+		// The run itself succeeded: say why there is no short answer.
+		fmt.Fprintf(out, "\nNo short answer to the question here: %v\n", err)
+		return nil
+	}
+	fmt.Fprintln(out)
+	if err := experiment.WriteStory(out, st); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Caveat: these rates rest on assumed hazards, discounting, carry-over and noise; the ordering can turn with them\n"+
+		"(docs/mediation.md). Vary them: parley experiment sequencing %s --factor ..., parley experiment sweep.\n", s.Name)
+	return nil
 }
 
 // checkSeats rejects strategy specs that no seat would use: --agents
