@@ -62,9 +62,9 @@ func TestCeasefire(t *testing.T) {
 	for _, r := range s.References {
 		ru, ua := s.Parties[0].Profile, s.Parties[1].Profile
 		got := fmt.Sprint(ru.Vetoed(r.Outcome), ua.Vetoed(r.Outcome), ua.RatifyProb(r.Outcome))
-		want := map[string]string{"us_28_point_nov2025": "false false 0.5", "e3_counter_nov2025": "true false 1",
+		want, ok := map[string]string{"us_28_point_nov2025": "false false 0.5", "e3_counter_nov2025": "true false 1",
 			"ru_memorandum_jun2025": "false true 1", "us_framework_apr2025": "true false 1"}[r.Name]
-		if got != want {
+		if ok && got != want {
 			t.Errorf("%s: RU vetoed, UA vetoed, UA ratifies = %s, want %s", r.Name, got, want)
 		}
 	}
@@ -78,8 +78,10 @@ func TestCeasefire(t *testing.T) {
 		{"ru_memorandum_jun2025", 1.000, 0.052, 0.691},
 		{"us_framework_apr2025", 0.440, 0.692, 0.960},
 	}
-	if len(s.References) != len(want) {
-		t.Fatalf("%d references, want %d", len(s.References), len(want))
+	// The calibration texts come first; the out-of-sample ones after them
+	// (TestCeasefireOutOfSample).
+	if len(s.References) < len(want) {
+		t.Fatalf("%d references, want at least %d", len(s.References), len(want))
 	}
 	for i, w := range want {
 		r := s.References[i]
@@ -196,6 +198,9 @@ func TestCeasefireMatchesDraft(t *testing.T) {
 	}
 	for _, r := range s.References {
 		named := s.Space.Named(r.Outcome)
+		if _, ok := draft.References[r.Name]; !ok && outOfSample[r.Name] {
+			continue // published after the draft
+		}
 		if fmt.Sprint(named) != fmt.Sprint(draft.References[r.Name]) {
 			t.Errorf("reference %s = %v, draft %v", r.Name, named, draft.References[r.Name])
 		}

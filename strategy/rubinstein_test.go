@@ -170,3 +170,37 @@ func TestRubinsteinRefuses(t *testing.T) {
 		t.Error("OpponentDiscount 1.5 accepted")
 	}
 }
+
+// TestRubinsteinTwoIssues: the backward induction runs over any
+// enumerable space, so a pie cut along two issues (A's utility (2x + y)/30
+// for x, y in 0..10, B's the rest) has the same equilibrium split as the
+// one-issue pie: 2/3 to the first proposer with per-turn factors ½, on the
+// grid of 1/30.
+func TestRubinsteinTwoIssues(t *testing.T) {
+	vals := make([]string, 11)
+	for k := range vals {
+		vals[k] = strconv.Itoa(k)
+	}
+	space, err := parley.NewOutcomeSpace([]parley.Issue{{Name: "x", Values: vals}, {Name: "y", Values: vals}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ua := func(o parley.Outcome) float64 {
+		x, y := space.ValueIndex(o, 0), space.ValueIndex(o, 1)
+		return float64(2*x+y) / 30
+	}
+	delta := math.Pow(0.5, 200)
+	ps := []*parley.Profile{
+		{Name: "A", Space: space, Discount: delta, Utility: parley.UtilityFunc(ua)},
+		{Name: "B", Space: space, Discount: delta, Utility: parley.UtilityFunc(func(o parley.Outcome) float64 { return 1 - ua(o) })},
+	}
+	a, _ := strategy.NewRubinstein(strategy.RubinsteinOptions{})
+	b, _ := strategy.NewRubinstein(strategy.RubinsteinOptions{})
+	_, res := run(t, ps, 100, 1, a, b)
+	if res.Reason != parley.ReasonAgreement || res.Steps != 2 {
+		t.Fatalf("%v after %d turns; want the first offer accepted", res.Reason, res.Steps)
+	}
+	if math.Abs(res.Utilities[0]-2.0/3) > 1e-9 {
+		t.Errorf("first proposer's share %.12f, want 2/3", res.Utilities[0])
+	}
+}
