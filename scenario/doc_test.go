@@ -131,3 +131,28 @@ func TestDocLimitsExample(t *testing.T) {
 		t.Errorf("%s does not show the error Parse gives:\n  %s", docFile, first)
 	}
 }
+
+// TestDocAssumptionsExample: the documented assumptions are the built-in
+// ceasefire's.
+func TestDocAssumptionsExample(t *testing.T) {
+	src := docBlock(t, "### Example: the ceasefire's assumptions", "yaml")
+	data, err := os.ReadFile(ceasefireFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, ok := strings.Cut(string(data), "\nassumptions:\n")
+	if !ok {
+		t.Fatal("ceasefire.yaml has no assumptions section")
+	}
+	doc, err := Parse("doc.yaml", []byte(head+"\n"+src), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin, err := Read(ceasefireFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(builtin.Assumptions) == 0 || !reflect.DeepEqual(doc.Assumptions, builtin.Assumptions) {
+		t.Errorf("documented assumptions\n%+v\nbuilt-in\n%+v", doc.Assumptions, builtin.Assumptions)
+	}
+}

@@ -61,6 +61,37 @@ func TestRobustnessCommand(t *testing.T) {
 	if len(rep.Arms) != 4 || len(rep.Orderings) != 12 || len(rep.Indices) != 12 {
 		t.Errorf("%d arms, %d orderings, %d index sets", len(rep.Arms), len(rep.Orderings), len(rep.Indices))
 	}
+	// Every key of the output is documented in docs/cli.md.
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "cli.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), "schema `parley.robustness/1`") {
+		t.Error("docs/cli.md does not document schema parley.robustness/1")
+	}
+	var tree any
+	if err := json.Unmarshal([]byte(out), &tree); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if !strings.Contains(string(doc), "`"+k+"`") && !strings.Contains(string(doc), `"`+k+`"`) {
+					t.Errorf("key %q is not documented in docs/cli.md", k)
+				}
+				if k != "pool" {
+					walk(x)
+				}
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(tree)
 	if again := expCLI(t, append(args, "--json", "--workers", "1")...); again != out {
 		t.Error("the same seed gave different bytes")
 	}
