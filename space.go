@@ -241,6 +241,36 @@ func NewOutcomeSpace(issues []Issue) (*OutcomeSpace, error) {
 	return s, nil
 }
 
+// CopyTo makes dst a deep copy of s, as Clone does, reusing dst's buffers
+// (nil dst allocates), and returns it. Protocols use it to hand each seat
+// its own copy of the space in every run without allocating: a seat that
+// renames issues or values changes only its own copy.
+func (s *OutcomeSpace) CopyTo(dst *OutcomeSpace) *OutcomeSpace {
+	if dst == nil || dst == s {
+		return s.Clone()
+	}
+	if len(dst.Issues) != len(s.Issues) {
+		dst.Issues = make([]Issue, len(s.Issues))
+	}
+	for i, is := range s.Issues {
+		d := &dst.Issues[i]
+		vals := d.Values
+		if len(vals) != len(is.Values) {
+			vals = make([]string, len(is.Values))
+		}
+		copy(vals, is.Values)
+		*d = is
+		d.Values = vals
+		if is.Values == nil {
+			d.Values = nil
+		}
+	}
+	dst.strides = append(dst.strides[:0], s.strides...)
+	dst.sizes = append(dst.sizes[:0], s.sizes...)
+	dst.size, dst.count = s.size, s.count
+	return dst
+}
+
 // Clone returns a deep copy of s: the same outcomes, with its own issues
 // and value names, for a holder that must not see changes made to s
 // through its exported Issues.

@@ -152,3 +152,26 @@ func TestCloneIsIndependent(t *testing.T) {
 		t.Errorf("clone names the last outcome %v", got)
 	}
 }
+
+// TestCopyTo: CopyTo gives a deep copy that shares nothing writable with
+// the source, and reusing the copy allocates nothing.
+func TestCopyTo(t *testing.T) {
+	s, err := parley.NewOutcomeSpace([]parley.Issue{{Name: "a", Values: []string{"x", "y"}}, {Name: "b", Values: []string{"p", "q", "r"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.CopyTo(nil)
+	c.Issues[0].Name, c.Issues[1].Values[2] = "forged", "forged"
+	if s.Issues[0].Name != "a" || s.Issues[1].Values[2] != "r" {
+		t.Fatalf("writing the copy changed the source: %v", s.Issues)
+	}
+	if got := s.CopyTo(c); got != c || c.Issues[0].Name != "a" || c.Issues[1].Values[2] != "r" || c.Size() != 6 || c.Stride(1) != s.Stride(1) {
+		t.Fatalf("CopyTo did not restore the copy in place: %v", c.Issues)
+	}
+	if n := testing.AllocsPerRun(100, func() { s.CopyTo(c) }); n != 0 {
+		t.Errorf("CopyTo into a copy allocates %v times", n)
+	}
+	if o, _ := c.Encode([]int{1, 2}); o != 5 || c.Format(5) != s.Format(5) {
+		t.Errorf("the copy numbers outcomes otherwise: %d %q", o, c.Format(5))
+	}
+}

@@ -15,8 +15,11 @@
 // utilities, advantage, welfare, distances to the negotiators' Pareto
 // frontier and Nash point), each arm an Arm summary
 // with Wilson and t intervals, and the Report the paired Comparisons of
-// every arm with the baseline (McNemar on agreement, Wilcoxon signed-rank
-// on utilities and welfare, Holm-adjusted). WriteTable, WriteCSV and
+// every pair of arms (McNemar with Newcombe's paired interval on
+// agreement, Wilcoxon signed-rank with the t interval of the mean
+// difference on utilities and welfare, Holm-adjusted over them all), and
+// the Contrasts whose difference is an order, fallback or carry effect.
+// WriteTable, WriteCSV and
 // WriteRunsCSV render a Report (package chart draws it); it also encodes
 // as JSON (schema in docs/mediation.md).
 package experiment

@@ -49,6 +49,21 @@ func WriteTable(w io.Writer, r *Report) error {
 	if r.MediatingParty != "" {
 		fmt.Fprintf(w, "mediating party: %s\n", r.MediatingParty)
 	}
+	for _, k := range []struct{ kind, what string }{
+		{ContrastOrder, "order effects (the same stages in another order)"},
+		{ContrastFallback, "fallback effects (the same stages, then a stage to fall back on)"},
+		{ContrastCarry, "carry effects (the same stages, another carry-over)"},
+	} {
+		var pairs []string
+		for _, c := range r.Contrasts {
+			if c.Kind == k.kind {
+				pairs = append(pairs, c.Arm+" vs "+c.Baseline)
+			}
+		}
+		if len(pairs) > 0 {
+			fmt.Fprintf(w, "%s: %s\n", k.what, strings.Join(pairs, "; "))
+		}
+	}
 	fmt.Fprintln(w)
 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -130,9 +145,9 @@ func WriteTable(w io.Writer, r *Report) error {
 		return nil
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "paired tests against %s (same seeds; McNemar on agreement, Wilcoxon signed-rank on utility and welfare; Holm over %d tests)\n",
-		r.Baseline, len(r.Comparisons))
-	fmt.Fprintln(tw, "ARM\tMETRIC\tDIFF\t95% CI\tN\tP\tP(HOLM)")
+	fmt.Fprintf(w, "paired tests between every pair of arms (same seeds; McNemar with Newcombe's paired 95%% CI on agreement,\n")
+	fmt.Fprintf(w, " Wilcoxon signed-rank with the t 95%% CI of the mean difference on utility and welfare; Holm over all %d tests)\n", len(r.Comparisons))
+	fmt.Fprintln(tw, "ARM\tVS\tMETRIC\tDIFF\t95% CI\tN\tP\tP(HOLM)")
 	for _, c := range r.Comparisons {
 		metric := c.Metric
 		if c.Party != "" {
@@ -142,12 +157,12 @@ func WriteTable(w io.Writer, r *Report) error {
 		if c.Difference.HasCI {
 			ci = "[" + signed(c.Difference.Low) + ", " + signed(c.Difference.High) + "]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s%s\n", c.Arm, metric, signed(c.Difference.Mean), ci, c.N, pStr(c.P), pStr(c.PHolm), stars(c.PHolm))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s%s\n", c.Arm, c.Baseline, metric, signed(c.Difference.Mean), ci, c.N, pStr(c.P), pStr(c.PHolm), stars(c.PHolm))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "(DIFF: arm minus baseline; N: discordant pairs (McNemar) or non-zero differences (Wilcoxon); * p<0.05, ** p<0.01, *** p<0.001 after Holm)")
+	_, err := fmt.Fprintln(w, "(DIFF: ARM minus VS; N: discordant pairs (McNemar) or non-zero differences (Wilcoxon); * p<0.05, ** p<0.01, *** p<0.001 after Holm)")
 	return err
 }
 
@@ -177,8 +192,9 @@ func stars(p float64) string {
 func g(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // WriteCSV writes one row per arm: its parameters (for a sweep), the rates
-// with their intervals, the causes, the means per party, and the p-values
-// of the paired tests against the baseline.
+// with their intervals, the causes, the means per party, and the
+// differences and p-values of the paired tests against the baseline (the
+// tests between other pairs are in the JSON).
 func WriteCSV(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
 	var pnames []string
@@ -209,7 +225,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 	seen := map[key]bool{}
 	for _, c := range r.Comparisons {
 		k := key{c.Metric, c.Party}
-		if !seen[k] {
+		if c.Baseline == r.Baseline && !seen[k] {
 			seen[k] = true
 			kinds = append(kinds, k)
 		}
@@ -255,7 +271,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		for _, k := range kinds {
 			d, p, ph := "", "", ""
 			for _, c := range r.Comparisons {
-				if c.Arm == a.Name && c.Metric == k.metric && c.Party == k.party {
+				if c.Arm == a.Name && c.Baseline == r.Baseline && c.Metric == k.metric && c.Party == k.party {
 					d, p, ph = g(c.Difference.Mean), g(c.P), g(c.PHolm)
 				}
 			}

@@ -101,8 +101,10 @@ type Arm struct {
 // Records returns the arm's per-run records, by run index.
 func (a *Arm) Records() []Record { return a.records }
 
-// Comparison is one paired test of an arm against the baseline arm on the
-// same seeds and strategy assignments.
+// Comparison is one paired test between two arms, on the same seeds and
+// strategy assignments. A report compares every pair of arms: Baseline is
+// the earlier of the two in the report's order (the report's baseline arm
+// first, then the others in order), Arm the later one.
 type Comparison struct {
 	Arm      string `json:"arm"`
 	Baseline string `json:"baseline"`
@@ -111,9 +113,10 @@ type Comparison struct {
 	Metric string `json:"metric"`
 	Party  string `json:"party,omitempty"`
 	Test   string `json:"test"` // "mcnemar" or "wilcoxon"
-	// Difference is arm minus baseline: the difference of rates, or the
-	// mean paired difference with its t 95% interval (Wilcoxon rows with
-	// at least two runs); its n is the number of pairs.
+	// Difference is arm minus baseline, with its 95% interval for paired
+	// data: for a rate, Newcombe's hybrid score interval (stats.NewcombePaired);
+	// for utility and welfare, the mean paired difference with its t
+	// interval (at least two runs). Its n is the number of pairs.
 	Difference Estimate `json:"difference"`
 	// Statistic is McNemar's continuity-corrected chi-square or
 	// Wilcoxon's W+; N the discordant pairs (McNemar) or non-zero
@@ -122,7 +125,15 @@ type Comparison struct {
 	N         int     `json:"n"`
 	P         float64 `json:"p"`
 	PHolm     float64 `json:"p_holm"` // Holm-adjusted over every comparison of the report
-	Exact     bool    `json:"exact"`
+	// Log10P and Log10PHolm are log10 of P and PHolm, exact where those
+	// underflow to 0 (below about 1e-308).
+	Log10P     float64 `json:"log10_p"`
+	Log10PHolm float64 `json:"log10_p_holm"`
+	Exact      bool    `json:"exact"`
+	// Contrast is the kind of the difference between the two arms'
+	// stages when it is an order, fallback or carry contrast
+	// (ContrastOrder, ...), "" otherwise.
+	Contrast string `json:"contrast,omitempty"`
 }
 
 // summarize builds the Arm summary from its records. names are the
@@ -205,8 +216,9 @@ func summarize(a *Arm, recs []Record, names []string, med int) error {
 	return nil
 }
 
-// compare runs the paired tests of arm a against base: McNemar on
-// agreement and ratification, Wilcoxon on each negotiator's utility and on
+// compare runs the paired tests of arm a against base: McNemar, with
+// Newcombe's interval, on agreement and ratification; Wilcoxon, with the t
+// interval of the mean difference, on each negotiator's utility and on
 // welfare. PHolm is filled in later over the whole report.
 func compare(a, base *Arm, names []string, neg []int) ([]Comparison, error) {
 	ra, rb := a.records, base.records
@@ -228,12 +240,14 @@ func compare(a, base *Arm, names []string, neg []int) ([]Comparison, error) {
 		if err != nil {
 			return nil, fmt.Errorf("experiment: %s vs %s: %w", a.Name, base.Name, err)
 		}
-		diff := a.AgreementRate.Mean - base.AgreementRate.Mean
-		if metric == "ratified" {
-			diff = a.RatifiedRate.Mean - base.RatifiedRate.Mean
+		ci, err := stats.NewcombePairedOf(xa, xb, stats.Level95)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: %s vs %s: %w", a.Name, base.Name, err)
 		}
+		diff := float64(m.B-m.C) / float64(n)
 		out = append(out, Comparison{Arm: a.Name, Baseline: base.Name, Metric: metric, Test: "mcnemar",
-			Difference: Estimate{Mean: diff, N: n}, Statistic: m.Statistic, N: m.B + m.C, P: m.P, Exact: m.Exact})
+			Difference: Estimate{Mean: diff, Low: ci.Low, High: ci.High, N: n, HasCI: true},
+			Statistic:  m.Statistic, N: m.B + m.C, P: m.P, Log10P: m.Log10P, Exact: m.Exact})
 	}
 	ua, ub := make([]float64, n), make([]float64, n)
 	wilcoxon := func(metric, party string) error {
@@ -247,7 +261,7 @@ func compare(a, base *Arm, names []string, neg []int) ([]Comparison, error) {
 		}
 		e := estimate(d)
 		out = append(out, Comparison{Arm: a.Name, Baseline: base.Name, Metric: metric, Party: party, Test: "wilcoxon",
-			Difference: e, Statistic: w.WPlus, N: w.N, P: w.P, Exact: w.Exact})
+			Difference: e, Statistic: w.WPlus, N: w.N, P: w.P, Log10P: w.Log10P, Exact: w.Exact})
 		return nil
 	}
 	for _, p := range neg {
@@ -267,19 +281,24 @@ func compare(a, base *Arm, names []string, neg []int) ([]Comparison, error) {
 	return out, nil
 }
 
-// holm fills in PHolm over all comparisons.
+// holm fills in PHolm and Log10PHolm over all comparisons: the family is
+// every test of the report.
 func holm(cs []Comparison) {
 	p := make([]float64, len(cs))
+	lp := make([]float64, len(cs))
 	for i := range cs {
-		p[i] = cs[i].P
+		p[i], lp[i] = cs[i].P, cs[i].Log10P
 	}
 	for i, q := range stats.Holm(p) {
 		cs[i].PHolm = q
 	}
+	for i, q := range stats.HolmLog10(lp) {
+		cs[i].Log10PHolm = q
+	}
 }
 
 // Report is the result of an experiment: one Arm per arm or sweep cell, in
-// order, and the paired comparisons of every arm with the baseline.
+// order, and the paired comparisons of every pair of arms.
 type Report struct {
 	Schema     string   `json:"schema"`     // ReportSchema
 	Experiment string   `json:"experiment"` // "sequencing" or "sweep"
@@ -296,9 +315,14 @@ type Report struct {
 	MediatingParty string        `json:"mediating_party,omitempty"`
 	Pool           PoolNames     `json:"pool"`
 	Parameters     []ParamValues `json:"parameters,omitempty"` // sweep: the grid
-	Baseline       string        `json:"baseline"`
-	Arms           []Arm         `json:"arms"`
-	Comparisons    []Comparison  `json:"comparisons"`
+	// Baseline is the arm listed first in every comparison it is part of
+	// (--baseline, else the first arm).
+	Baseline    string       `json:"baseline"`
+	Arms        []Arm        `json:"arms"`
+	Comparisons []Comparison `json:"comparisons"`
+	// Contrasts lists the pairs of arms whose stages make their
+	// difference an order, fallback or carry effect, in comparison order.
+	Contrasts []Contrast `json:"contrasts"`
 }
 
 // PoolNames names the strategies a report's runs cycled through.
@@ -314,9 +338,10 @@ type ParamValues struct {
 }
 
 // aggregate summarises each arm's records (arms[i] gets recs[i]) and
-// compares every arm with the baseline arm (index base), filling r.Arms and
-// r.Comparisons. names are the scenario's parties, neg the negotiators'
-// indices, med the mediator's index or -1.
+// compares every pair of arms, filling r.Arms and r.Comparisons: the
+// baseline arm (index base) with each other arm first, then each later
+// pair in arm order. names are the scenario's parties, neg the
+// negotiators' indices, med the mediator's index or -1.
 func aggregate(r *Report, arms []Arm, recs [][]Record, names []string, neg []int, med, base int) error {
 	for i := range arms {
 		if err := summarize(&arms[i], recs[i], names, med); err != nil {
@@ -326,15 +351,20 @@ func aggregate(r *Report, arms []Arm, recs [][]Record, names []string, neg []int
 	r.Arms = arms
 	r.Baseline = arms[base].Name
 	r.Comparisons = []Comparison{}
+	order := []int{base}
 	for i := range arms {
-		if i == base {
-			continue
+		if i != base {
+			order = append(order, i)
 		}
-		cs, err := compare(&arms[i], &arms[base], names, neg)
-		if err != nil {
-			return err
+	}
+	for x, i := range order {
+		for _, j := range order[x+1:] {
+			cs, err := compare(&arms[j], &arms[i], names, neg)
+			if err != nil {
+				return err
+			}
+			r.Comparisons = append(r.Comparisons, cs...)
 		}
-		r.Comparisons = append(r.Comparisons, cs...)
 	}
 	holm(r.Comparisons)
 	return nil

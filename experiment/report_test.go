@@ -3,8 +3,10 @@ package experiment
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -57,8 +59,24 @@ func TestIdenticalArmsRigged(t *testing.T) {
 	same := synthRecords(1, 400, 0.4, 0)
 	rigged := synthRecords(1, 400, 0.7, 0.1) // same stream: agreements are a superset
 	r := synthReport(t, base, same, rigged)
-	if r.Baseline != "base" || len(r.Comparisons) != 2*5 {
+	// Every pair of the three arms, five tests each.
+	if r.Baseline != "base" || len(r.Comparisons) != 3*5 {
 		t.Fatalf("baseline %q, %d comparisons", r.Baseline, len(r.Comparisons))
+	}
+	pairs := map[string]int{}
+	for _, c := range r.Comparisons {
+		pairs[c.Baseline+"-"+c.Arm]++
+		if c.Test == "mcnemar" {
+			if d := c.Difference; !d.HasCI || d.Low > d.Mean || d.Mean > d.High || d.N != 400 {
+				t.Errorf("%s vs %s, %s: difference %+v, want a Newcombe interval around the mean", c.Arm, c.Baseline, c.Metric, d)
+			}
+		}
+		if !(math.Abs(c.Log10P-math.Log10(c.P)) < 1e-9 && math.Abs(c.Log10PHolm-math.Log10(c.PHolm)) < 1e-9) {
+			t.Errorf("%s vs %s, %s: log10 p %v, %v for p %v, %v", c.Arm, c.Baseline, c.Metric, c.Log10P, c.Log10PHolm, c.P, c.PHolm)
+		}
+	}
+	if want := map[string]int{"base-same": 5, "base-rigged": 5, "same-rigged": 5}; !reflect.DeepEqual(pairs, want) {
+		t.Errorf("pairs %v, want %v", pairs, want)
 	}
 	for _, c := range r.Comparisons {
 		switch c.Arm {
@@ -139,7 +157,7 @@ func TestWriters(t *testing.T) {
 	if err := WriteTable(&b, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"AGREED", "U(US)", "ratification_failed", "paired tests against base", "welfare"} {
+	for _, s := range []string{"AGREED", "U(US)", "ratification_failed", "paired tests between every pair of arms", "fourth  rigged", "welfare"} {
 		if !strings.Contains(b.String(), s) {
 			t.Errorf("table lacks %q:\n%s", s, b.String())
 		}
@@ -187,5 +205,41 @@ func TestFirstError(t *testing.T) {
 	r := &Report{Parties: synthNames, Negotiators: synthNames[:2], Arms: []Arm{a}}
 	if err := WriteTable(&b, r); err != nil || !strings.Contains(b.String(), "note: 2 runs of x failed; the first: run 2: mediator: boom") {
 		t.Errorf("table: %v\n%s", err, b.String())
+	}
+}
+
+// TestFarTailJSON: a welfare difference of one sign over 2000 paired runs
+// has a Wilcoxon p-value far below float64's range; the JSON still carries
+// it exactly as log10_p (and its Holm adjustment as log10_p_holm), and
+// writes p itself as 0 only there.
+func TestFarTailJSON(t *testing.T) {
+	const n = 2000
+	base := synthRecords(1, n, 0, 0)
+	up := synthRecords(1, n, 0, 0)
+	for i := range up {
+		up[i].Welfare += 0.01 * float64(i+1)
+	}
+	r := synthReport(t, base, up)
+	var w *Comparison
+	for i := range r.Comparisons {
+		if r.Comparisons[i].Metric == "welfare" {
+			w = &r.Comparisons[i]
+		}
+	}
+	if w == nil {
+		t.Fatal("no welfare comparison")
+	}
+	// As stats.TestWilcoxonLog10P: N = 2000 differences of one sign,
+	// log10 p = −327.488394245291; Holm over the 5 tests adds log10 5 at
+	// most (the other four have p = 1).
+	if w.P != 0 || math.Abs(w.Log10P+327.48839424529131) > 1e-9 || math.Abs(w.Log10PHolm-(w.Log10P+math.Log10(5))) > 1e-9 {
+		t.Errorf("welfare: p %g, log10 p %v, log10 p (Holm) %v", w.P, w.Log10P, w.Log10PHolm)
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"log10_p":-327.488394245`) {
+		t.Errorf("JSON %s lacks the exact log10_p", b)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/experiment/stats"
 	"github.com/parley-dev/parley/internal/rng"
 	"github.com/parley-dev/parley/scenario"
@@ -39,6 +40,9 @@ type RobustnessConfig struct {
 	// Bootstrap is the number of resamples behind the intervals of the
 	// Sobol indices (0 = DefaultBootstrap).
 	Bootstrap int
+	// Variants are the protocol variants to run as arms, in order (nil:
+	// every declared variant, as Sequencing runs them).
+	Variants []string
 	// Config runs each point: Runs per arm, Seed (the same run seeds at
 	// every point; the design is drawn from a stream derived from it),
 	// Workers, Pool, Mediator. Progress counts the runs of every point.
@@ -127,6 +131,11 @@ type RobustnessReport struct {
 	// Indices holds the Sobol indices of each contrast (the difference
 	// of a metric between two arms) per assumption.
 	Indices []ContrastIndices `json:"indices"`
+	// Errors counts the runs, over every point and arm, that ended in
+	// error (reason "error": they count as failures to agree); FirstError
+	// quotes the first, by point and arm.
+	Errors     int    `json:"errors"`
+	FirstError string `json:"first_error,omitempty"`
 	// PointResults are every point's values and per-arm metrics, in
 	// design order (A, B, then AB_i for each assumption i).
 	PointResults []PointResult `json:"point_results"`
@@ -190,6 +199,11 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 	if err != nil {
 		return nil, err
 	}
+	for _, v := range cfg.Variants {
+		if s.Protocol == nil || s.Protocol.Variant(v) == nil {
+			return nil, fmt.Errorf("experiment: robustness: scenario %s has no protocol variant %q", s.Name, v)
+		}
+	}
 	if cfg.Samples < 2 {
 		return nil, fmt.Errorf("experiment: robustness: %d base samples, need at least 2", cfg.Samples)
 	}
@@ -244,7 +258,7 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 				progress(int64(pi)*total+done, total*int64(len(rows)))
 			}
 		}
-		sr, err := Sequencing(ctx, ps, pc)
+		sr, err := sequencingOn(ctx, ps, cfg.Variants, pc)
 		if err != nil {
 			return nil, fmt.Errorf("experiment: robustness: point %d (%s): %w", pi, cell.Name(), err)
 		}
@@ -257,6 +271,12 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 			return nil, fmt.Errorf("experiment: robustness: point %d has %d arms, point 0 had %d", pi, len(sr.Arms), len(rep.Arms))
 		}
 		for _, a := range sr.Arms {
+			if n := a.Breakdown[parley.ReasonError]; n > 0 {
+				if rep.Errors == 0 {
+					rep.FirstError = fmt.Sprintf("point %d, arm %s, %s", pi, a.Name, a.FirstError)
+				}
+				rep.Errors += n
+			}
 			pr.Agreement = append(pr.Agreement, a.AgreementRate.Mean)
 			pr.Welfare = append(pr.Welfare, a.Welfare.Mean)
 		}
@@ -266,6 +286,19 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 		return nil, err
 	}
 	return rep, nil
+}
+
+// sequencingOn runs the sequencing experiment on s with the given
+// variants as arms (nil: every declared variant).
+func sequencingOn(ctx context.Context, s *scenario.Scenario, variants []string, cfg Config) (*Report, error) {
+	if len(variants) == 0 {
+		return Sequencing(ctx, s, cfg)
+	}
+	ts := make([]Treatment, len(variants))
+	for i, v := range variants {
+		ts[i] = Treatment{Name: v, Scenario: s, Variant: v}
+	}
+	return Run(ctx, "sequencing", ts, cfg)
 }
 
 // designStream is the index of the random stream the design is drawn

@@ -19,7 +19,11 @@ func WriteRobustnessTable(w io.Writer, r *RobustnessReport) error {
 	if r.Information != "" {
 		fmt.Fprintf(w, "information: %s\n", r.Information)
 	}
-	fmt.Fprintf(w, "arms: %s\n\n", strings.Join(r.Arms, ", "))
+	fmt.Fprintf(w, "arms: %s\n", strings.Join(r.Arms, ", "))
+	if r.Errors > 0 {
+		fmt.Fprintf(w, "WARNING: %d runs ended in error and count as failures to agree; the first: %s\n", r.Errors, r.FirstError)
+	}
+	fmt.Fprintln(w)
 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ASSUMPTION\tRANGE\tSOURCE")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,7 +18,8 @@ import (
 // declared ranges, and the report's shares and indices are consistent.
 func TestRobustnessCeasefire(t *testing.T) {
 	s := ceasefire(t)
-	cfg := RobustnessConfig{Samples: 3, Bootstrap: 20, Config: testConfig(t, 4, 1)}
+	arms := []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated"}
+	cfg := RobustnessConfig{Samples: 3, Bootstrap: 20, Variants: arms, Config: testConfig(t, 4, 1)}
 	var prev []byte
 	var calls int
 	var last [2]int64
@@ -40,7 +42,10 @@ func TestRobustnessCeasefire(t *testing.T) {
 		if r.Points != 3*(k+2) || len(r.PointResults) != r.Points {
 			t.Fatalf("%d points (%d results), want %d", r.Points, len(r.PointResults), 3*(k+2))
 		}
-		nArms := len(s.Protocol.Variants)
+		nArms := len(arms)
+		if !slices.Equal(r.Arms, arms) || r.Errors != 0 {
+			t.Fatalf("arms %v, %d errors; want %v", r.Arms, r.Errors, arms)
+		}
 		if want := int64(r.Points * nArms * 4); last != [2]int64{want, want} {
 			t.Errorf("last progress %v, want %d of %d", last, want, want)
 		}
@@ -160,5 +165,8 @@ func TestAssumptionsChecked(t *testing.T) {
 	}
 	if _, err := Robustness(context.Background(), base, RobustnessConfig{Samples: 1, Config: testConfig(t, 1, 1)}); err == nil {
 		t.Error("1 base sample did not fail")
+	}
+	if _, err := Robustness(context.Background(), base, RobustnessConfig{Samples: 2, Variants: []string{"nope"}, Config: testConfig(t, 1, 1)}); err == nil || !strings.Contains(err.Error(), `no protocol variant "nope"`) {
+		t.Errorf("unknown variant: %v", err)
 	}
 }

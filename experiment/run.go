@@ -285,6 +285,11 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	if err := aggregate(rep, out, recs, names, neg, med, base); err != nil {
 		return nil, err
 	}
+	stages := make(map[string][]parley.Stage, len(arms))
+	for _, a := range arms {
+		stages[a.t.Name] = a.plan.Stages
+	}
+	contrasts(rep, stages)
 	return rep, nil
 }
 

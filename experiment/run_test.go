@@ -73,9 +73,25 @@ func TestCommonRandomNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"}
+	want := []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral",
+		"mediated_from_start_fallback", "bilateral_then_mediated_carry_none", "bilateral_then_mediated_carry_best"}
 	if len(r.Arms) != len(want) {
 		t.Fatalf("%d arms", len(r.Arms))
+	}
+	// The controls separate the order effect from the fallback and carry
+	// effects; every pair of arms is compared.
+	wantContrasts := []Contrast{
+		{"mediated_from_start_fallback", "mediated_from_start", ContrastFallback},
+		{"mediated_then_bilateral", "bilateral_then_mediated", ContrastOrder},
+		{"bilateral_then_mediated_carry_none", "bilateral_then_mediated", ContrastCarry},
+		{"bilateral_then_mediated_carry_best", "bilateral_then_mediated", ContrastCarry},
+		{"bilateral_then_mediated_carry_best", "bilateral_then_mediated_carry_none", ContrastCarry},
+	}
+	if !reflect.DeepEqual(r.Contrasts, wantContrasts) {
+		t.Errorf("contrasts %v, want %v", r.Contrasts, wantContrasts)
+	}
+	if n := len(want) * (len(want) - 1) / 2 * 5; len(r.Comparisons) != n {
+		t.Errorf("%d comparisons, want %d (every pair of arms, 5 tests each)", len(r.Comparisons), n)
 	}
 	for i, a := range r.Arms {
 		if a.Name != want[i] || a.Runs != 30 {
@@ -197,7 +213,9 @@ func TestSweepSmall(t *testing.T) {
 }
 
 // BenchmarkSequencingCeasefire is the issue's target: 4 arms × 1000 runs ×
-// 120 rounds in at most 5 s on two cores (one op = the whole experiment).
+// 120 rounds in at most 5 s on two cores (one op = the whole experiment);
+// since issue 10 the ceasefire declares three control variants as well,
+// so an op runs 7 arms.
 func BenchmarkSequencingCeasefire(b *testing.B) {
 	s := ceasefire(b)
 	cfg := testConfig(b, 1000, 0)

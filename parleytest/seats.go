@@ -48,6 +48,14 @@ func vandalizeSession(s *parley.Session) {
 			return
 		}
 		p.Name = "forged"
+		if p.Space != nil {
+			for i := range p.Space.Issues {
+				p.Space.Issues[i].Name = "forged"
+				for k := range p.Space.Issues[i].Values {
+					p.Space.Issues[i].Values[k] = "forged"
+				}
+			}
+		}
 		p.Reservation, p.Discount, p.Drift, p.Hazard = 0.998, 1, 0.5, 0
 		for i := range p.Vetoes {
 			p.Vetoes[i] = parley.ValueRef{}
@@ -67,7 +75,8 @@ func vandalizeSession(s *parley.Session) {
 // Vandal wraps n in a seat that behaves as n does but, after every call,
 // overwrites its State (Vandalize) and, after Init, its session: its names,
 // its own profile (reservation value 0.998, no discount, no red lines,
-// sure ratification) and any declared profiles. Run a mechanism with and
+// sure ratification, every issue and value of its space renamed "forged")
+// and any declared profiles. Run a mechanism with and
 // without it: a mechanism that treats its seats as adversaries gives the
 // same trace and result.
 func Vandal(n parley.Negotiator) parley.Negotiator { return &vandal{inner: n} }
@@ -128,7 +137,7 @@ func (f *forger) Act(_ context.Context, st *parley.State) (parley.Action, error)
 func snapshot(ps []*parley.Profile) string {
 	var b []byte
 	for _, p := range ps {
-		b = fmt.Appendf(b, "%s %v %v %v %v %v %v|", p.Name, p.Reservation, p.Discount, p.Drift, p.Hazard, p.Vetoes, p.Ratification)
+		b = fmt.Appendf(b, "%s %v %v %v %v %v %v %v|", p.Name, p.Reservation, p.Discount, p.Drift, p.Hazard, p.Vetoes, p.Ratification, p.Space.Issues)
 	}
 	return string(b)
 }

@@ -32,4 +32,7 @@ func ExampleFromScenario() {
 	// mediated_from_start: mediated mediated(120)
 	// bilateral_then_mediated: bilateral alternating_offers(40) mediated mediated(80)
 	// mediated_then_bilateral: mediated mediated(40) bilateral alternating_offers(80)
+	// mediated_from_start_fallback: mediated mediated(120) bilateral alternating_offers(80)
+	// bilateral_then_mediated_carry_none: bilateral alternating_offers(40) mediated mediated(80)
+	// bilateral_then_mediated_carry_best: bilateral alternating_offers(40) mediated mediated(80)
 }

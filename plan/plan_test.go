@@ -66,7 +66,7 @@ func TestCeasefireVariants(t *testing.T) {
 			t.Errorf("%q: %v", tc.variant, err)
 		}
 	}
-	if got := fmt.Sprint(plan.Variants(s)); got != "[bilateral_only mediated_from_start bilateral_then_mediated mediated_then_bilateral]" {
+	if got := fmt.Sprint(plan.Variants(s)); got != "[bilateral_only mediated_from_start bilateral_then_mediated mediated_then_bilateral mediated_from_start_fallback bilateral_then_mediated_carry_none bilateral_then_mediated_carry_best]" {
 		t.Errorf("variants %s", got)
 	}
 }

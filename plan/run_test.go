@@ -86,7 +86,7 @@ func TestCeasefireRuns(t *testing.T) {
 					}
 				}
 			}
-			if res.Time > 1 || res.Rounds > 120 {
+			if res.Time > 1 || res.Rounds > p.Rounds() {
 				t.Fatalf("%s seed %d: time %v rounds %d beyond the clock", variant, seed, res.Time, res.Rounds)
 			}
 			causes[res.Reason]++

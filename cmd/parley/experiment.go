@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
@@ -34,6 +35,7 @@ type experimentFlags struct {
 	voters      []string
 	set         []string // sweep only
 	quiet       bool
+	allowErrors bool
 }
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
@@ -46,8 +48,14 @@ func newExperimentCmd() *cobra.Command {
 statistics: agreement and ratified-agreement rates with Wilson 95% CIs, the
 causes of breakdown, rounds to agreement, each party's mean utility and
 advantage, distances to the Pareto frontier and the Nash point, welfare and
-the mediator's utility, and paired tests between arms (McNemar on agreement,
-Wilcoxon signed-rank on utilities, Holm-adjusted).
+the mediator's utility, and paired tests between every pair of arms
+(McNemar with Newcombe's paired CI on agreement, Wilcoxon signed-rank with
+the t CI of the mean difference on utilities and welfare, Holm-adjusted over
+all of them). The header names the pairs that differ only by the order of
+their stages, by a stage to fall back on, or by a carry-over rule.
+
+Runs that end in error count as failures to agree; the command warns and
+exits 1 unless --allow-errors.
 
 Every arm runs on the same seeds with the same strategy assignment (common
 random numbers): run i uses seed i and the i-th combination of the strategy
@@ -74,6 +82,7 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
 	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
+	c.Flags().BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
 }
 
 func newSequencingCmd() *cobra.Command {
@@ -85,7 +94,9 @@ func newSequencingCmd() *cobra.Command {
 order; --variants picks and orders them) as one arm on the same seeds and
 strategy assignments, and compare them. For the built-in ceasefire scenario
 the arms are bilateral_only, mediated_from_start, bilateral_then_mediated
-(the article's design) and mediated_then_bilateral, all on 120 rounds.
+(the article's design) and mediated_then_bilateral, all on 120 rounds, and
+three controls: mediated_from_start_fallback, and bilateral_then_mediated
+with carry none and best_acceptable.
 
 The scenario's numbers are modelling judgements to be varied, not
 forecasts: use 'parley experiment sweep' to vary them.`,
@@ -267,9 +278,39 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(rep)
+		err = e.Encode(rep)
+	} else {
+		err = experiment.WriteTable(out, rep)
 	}
-	return experiment.WriteTable(out, rep)
+	if err != nil {
+		return err
+	}
+	return runErrors(errOut, cmd, rep, f.allowErrors)
+}
+
+// runErrors warns on errOut when runs of the report ended in error (reason
+// "error": a misconfiguration or a failing strategy, counted as a failure
+// to agree) and, unless allow, returns an error so that the command exits
+// non-zero: a report that hides failed runs behind rates must not pass
+// for a clean one.
+func runErrors(errOut io.Writer, cmd string, rep *experiment.Report, allow bool) error {
+	total := 0
+	var arms []string
+	for i := range rep.Arms {
+		a := &rep.Arms[i]
+		if n := a.Breakdown[parley.ReasonError]; n > 0 {
+			total += n
+			arms = append(arms, fmt.Sprintf("%s: %d, the first %s", a.Name, n, a.FirstError))
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree (%s)\n", cmd, total, strings.Join(arms, "; "))
+	if allow {
+		return nil
+	}
+	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, total)
 }
 
 func variantNames(s *scenario.Scenario) string {

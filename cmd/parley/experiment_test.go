@@ -59,8 +59,8 @@ func TestExperimentSequencingJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
 	}
-	if len(raw.Arms) != 4 {
-		t.Fatalf("%d arms, want 4", len(raw.Arms))
+	if len(raw.Arms) != 7 {
+		t.Fatalf("%d arms, want 7", len(raw.Arms))
 	}
 	for _, k := range []string{"name", "runs", "agreement_rate", "ratified_rate", "utility", "discounted_utility", "advantage", "welfare", "breakdown"} {
 		for i, a := range raw.Arms {
@@ -89,12 +89,15 @@ func TestExperimentSequencingJSON(t *testing.T) {
 			Arm, Metric string
 			P           float64 `json:"p"`
 			PHolm       float64 `json:"p_holm"`
+			Log10P      float64 `json:"log10_p"`
+			Difference  ciJSON  `json:"difference"`
 		} `json:"comparisons"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral"}
+	want := []string{"bilateral_only", "mediated_from_start", "bilateral_then_mediated", "mediated_then_bilateral",
+		"mediated_from_start_fallback", "bilateral_then_mediated_carry_none", "bilateral_then_mediated_carry_best"}
 	for i, a := range rep.Arms {
 		if a.Name != want[i] || a.Runs != 20 {
 			t.Errorf("arm %d: %q with %d runs", i, a.Name, a.Runs)
@@ -125,12 +128,16 @@ func TestExperimentSequencingJSON(t *testing.T) {
 			t.Errorf("arm %s: %d ratified agreements, rate %v", a.Name, a.Breakdown["agreement"], a.RatifiedRate)
 		}
 	}
-	if rep.Schema != "parley.experiment/2" || rep.Experiment != "sequencing" || rep.Runs != 20 || rep.Baseline != "bilateral_only" || len(rep.Comparisons) != 3*5 {
+	if rep.Schema != "parley.experiment/2" || rep.Experiment != "sequencing" || rep.Runs != 20 || rep.Baseline != "bilateral_only" || len(rep.Comparisons) != 21*5 {
 		t.Errorf("experiment %q, runs %d, baseline %q, %d comparisons", rep.Experiment, rep.Runs, rep.Baseline, len(rep.Comparisons))
 	}
 	for _, c := range rep.Comparisons {
-		if c.P < 0 || c.P > 1 || c.PHolm < c.P-1e-15 || c.PHolm > 1 {
+		if c.P < 0 || c.P > 1 || c.PHolm < c.P-1e-15 || c.PHolm > 1 || math.Abs(c.Log10P-math.Log10(c.P)) > 1e-9 {
 			t.Errorf("comparison %+v", c)
+		}
+		// Every difference, of rates too, has its paired interval.
+		if d := c.Difference; d.Low == nil || d.High == nil || *d.Low > d.Mean+1e-12 || d.Mean > *d.High+1e-12 {
+			t.Errorf("comparison %s %s: difference %+v", c.Arm, c.Metric, d)
 		}
 	}
 	again := expCLI(t, "experiment", "sequencing", "ceasefire", "--runs", "20", "--seed", "7", "--json", "--workers", "1")
@@ -165,16 +172,17 @@ func TestExperimentTableFiles(t *testing.T) {
 	csvFile, runsFile, png := filepath.Join(dir, "arms.csv"), filepath.Join(dir, "runs.csv"), filepath.Join(dir, "seq.png")
 	out := expCLI(t, "experiment", "sequencing", "ceasefire", "--runs", "12", "--csv", csvFile, "--csv-runs", runsFile,
 		"--plot", png, "--baseline", "bilateral_then_mediated")
-	for _, s := range []string{"sequencing ceasefire: 12 runs per arm", "bilateral_then_mediated", "AGREED", "paired tests against bilateral_then_mediated"} {
+	for _, s := range []string{"sequencing ceasefire: 12 runs per arm", "bilateral_then_mediated", "AGREED", "paired tests between every pair of arms",
+		"mediated_then_bilateral             bilateral_then_mediated", "order effects (the same stages in another order): mediated_then_bilateral vs bilateral_then_mediated"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("table lacks %q:\n%s", s, out)
 		}
 	}
 	rows := readCSV(t, csvFile)
-	if len(rows) != 5 || rows[0][0] != "arm" || rows[3][0] != "bilateral_then_mediated" {
+	if len(rows) != 8 || rows[0][0] != "arm" || rows[3][0] != "bilateral_then_mediated" {
 		t.Errorf("arms csv: %v", rows)
 	}
-	if rows := readCSV(t, runsFile); len(rows) != 1+4*12 {
+	if rows := readCSV(t, runsFile); len(rows) != 1+7*12 {
 		t.Errorf("runs csv: %d rows", len(rows))
 	}
 	b, err := os.ReadFile(png)
@@ -353,4 +361,32 @@ func TestDocsExperimentSchema(t *testing.T) {
 	check("report", 0, real.Top)
 	check("arm", 1, real.Arms[1])
 	check("comparison", 2, real.Comparisons[len(real.Comparisons)-1])
+}
+
+// TestExperimentRunErrors: runs that end in error are warned about on
+// stderr and make the command exit 1 (the report is still printed), unless
+// --allow-errors; a clean experiment exits 0 without the warning. The
+// biased mediator cannot work on votes alone (mediated.info=none), so every
+// run of that cell ends in error.
+func TestExperimentRunErrors(t *testing.T) {
+	args := []string{"experiment", "sweep", "ceasefire", "--set", "mediated.info=declared,none", "--variants", "bilateral_then_mediated", "--runs", "6", "-q"}
+	out, errOut, code := exe(t, args...)
+	if code != 1 {
+		t.Fatalf("exit code %d, want 1\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "warning: 6 runs ended in error") || !strings.Contains(errOut, "mediated.info=none: 6, the first run 0:") ||
+		!strings.Contains(errOut, "--allow-errors") {
+		t.Errorf("stderr %q, want the warning naming the arm and the flag", errOut)
+	}
+	if !strings.Contains(out, "paired tests between every pair of arms") {
+		t.Errorf("the report is not printed:\n%s", out)
+	}
+	out, errOut, code = exe(t, append(args, "--allow-errors")...)
+	if code != 0 || !strings.Contains(errOut, "warning: 6 runs ended in error") || !strings.Contains(out, "AGREED") {
+		t.Errorf("--allow-errors: exit code %d, stderr %q", code, errOut)
+	}
+	_, errOut, code = exe(t, "experiment", "sequencing", "ceasefire", "--variants", "bilateral_only,mediated_from_start", "--runs", "6", "-q")
+	if code != 0 || strings.Contains(errOut, "warning") {
+		t.Errorf("clean experiment: exit code %d, stderr %q", code, errOut)
+	}
 }

@@ -25,6 +25,8 @@ type robustnessFlags struct {
 	plot        string
 	negotiators []string
 	voters      []string
+	variants    []string
+	allowErrors bool
 	quiet       bool
 }
 
@@ -41,8 +43,9 @@ supports each ordering of the arms, and which assumptions drive the answer.
 The design is Saltelli's (Saltelli et al. 2010): two matrices A and B of N
 points each (--samples N), the halves of one Latin hypercube drawn from
 --seed, and for each of the k assumptions the matrix AB_i (A with column i
-from B): N·(k+2) points in all. At each point the arms run --runs times on
-the same run seeds as at every other point.
+from B): N·(k+2) points in all. At each point the arms (every declared
+variant, or --variants) run --runs times on the same run seeds as at every
+other point.
 
 Reported, for the agreement rate and the mean welfare of the arms:
   - for each pair of arms, the share of the 2N points of A and B at which
@@ -55,6 +58,7 @@ Reported, for the agreement rate and the mean welfare of the arms:
 
 --plot draws the total-effect indices of the agreement contrasts.`,
 		Example: `  parley experiment robustness ceasefire --samples 64 --runs 200
+  parley experiment robustness ceasefire --samples 64 --variants bilateral_only,mediated_from_start,bilateral_then_mediated,mediated_then_bilateral
   parley experiment robustness ceasefire --samples 8 --runs 20 --json
   parley experiment robustness ceasefire --samples 32 --csv points.csv --plot sobol.png`,
 		Args: exactArgs(1),
@@ -73,6 +77,8 @@ Reported, for the agreement rate and the mean welfare of the arms:
 	fl.StringVar(&f.plot, "plot", "", "draw the total-effect indices of the agreement contrasts "+plotFlagHelp)
 	fl.StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
 	fl.StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
+	fl.StringSliceVar(&f.variants, "variants", nil, "protocol variants to run as arms, in order (default: every declared variant)")
+	fl.BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 	return c
 }
@@ -99,6 +105,11 @@ func runRobustness(ctx context.Context, out, errOut io.Writer, arg string, f rob
 	if s.Protocol == nil || len(s.Protocol.Variants) == 0 {
 		return fmt.Errorf("%s: scenario %s declares no protocol variants to compare (see docs/scenario-format.md, \"Protocol\")", cmd, s.Name)
 	}
+	for _, v := range f.variants {
+		if s.Protocol.Variant(v) == nil {
+			return usageError{fmt.Errorf("%s: --variants: scenario %s has no variant %q (have %s)", cmd, s.Name, v, variantNames(s))}
+		}
+	}
 	if _, err := experiment.Assumptions(s); err != nil {
 		return usageError{fmt.Errorf("%s: %w", cmd, err)}
 	}
@@ -106,7 +117,7 @@ func runRobustness(ctx context.Context, out, errOut io.Writer, arg string, f rob
 	if err != nil {
 		return err
 	}
-	cfg := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap,
+	cfg := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants,
 		Config: experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool, Mediator: mediatorFactory}}
 	bar := newProgress(ctx, errOut, f.quiet, "runs", "")
 	if bar != nil {
@@ -131,9 +142,19 @@ func runRobustness(ctx context.Context, out, errOut io.Writer, arg string, f rob
 	if f.asJSON {
 		e := json.NewEncoder(out)
 		e.SetIndent("", "  ")
-		return e.Encode(rep)
+		if err := e.Encode(rep); err != nil {
+			return err
+		}
+	} else if err := experiment.WriteRobustnessTable(out, rep); err != nil {
+		return err
 	}
-	return experiment.WriteRobustnessTable(out, rep)
+	if rep.Errors > 0 {
+		fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree; the first: %s\n", cmd, rep.Errors, rep.FirstError)
+		if !f.allowErrors {
+			return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, rep.Errors)
+		}
+	}
+	return nil
 }
 
 // saveSensitivityPlot draws the total-effect indices of the agreement

@@ -18,7 +18,8 @@ import (
 func TestRobustnessCommand(t *testing.T) {
 	dir := t.TempDir()
 	csvFile, plotFile := filepath.Join(dir, "points.csv"), filepath.Join(dir, "sobol.svg")
-	args := []string{"experiment", "robustness", "ceasefire", "--samples", "2", "--runs", "2", "--bootstrap", "10", "--seed", "3"}
+	args := []string{"experiment", "robustness", "ceasefire", "--samples", "2", "--runs", "2", "--bootstrap", "10", "--seed", "3",
+		"--variants", "bilateral_only,mediated_from_start,bilateral_then_mediated,mediated_then_bilateral"}
 	out := expCLI(t, append(args, "--json", "--csv", csvFile, "--plot", plotFile)...)
 	var rep struct {
 		Schema      string `json:"schema"`
@@ -145,6 +146,7 @@ func TestRobustnessUsageErrors(t *testing.T) {
 		{[]string{"ceasefire", "--plot", "x.jpg"}, "--plot"},
 		{[]string{"ceasefire", "--negotiators", "bogus", "--samples", "2"}, "--negotiators"},
 		{[]string{plain}, "declares no assumptions"},
+		{[]string{"ceasefire", "--variants", "nope"}, `--variants: scenario ceasefire has no variant "nope"`},
 		{[]string{bad}, `assumptions[7]: bad sweep parameter "US.patience=0,1": unknown parameter "patience"`},
 		{nil, "accepts 1 arg"},
 	} {

@@ -1,7 +1,9 @@
 // Package stats holds the statistics of Parley's experiments: Wilson
 // intervals for proportions, t intervals for means, the Wilcoxon
 // signed-rank test and McNemar's test for paired comparisons of two arms
-// run on the same seeds, and Holm's correction for several comparisons.
+// run on the same seeds, Newcombe's interval for the difference of two
+// paired rates, and Holm's correction for several comparisons. Every test
+// also gives log10 of its p-value, exact where the p-value underflows.
 //
 // Distributions come from gonum's stat/distuv; the rank tests are written
 // here and checked against published examples (see the tests).
@@ -148,8 +150,11 @@ type WilcoxonResult struct {
 	// corrections); 0 when the p-value is exact.
 	Z float64
 	// P is the two-sided p-value; 1 when every difference is zero.
-	P     float64
-	Exact bool
+	P float64
+	// Log10P is log10 of P, exact even where P underflows to 0 (below
+	// about 1e-308, reached with a thousand pairs all of one sign).
+	Log10P float64
+	Exact  bool
 }
 
 // Wilcoxon runs the two-sided Wilcoxon signed-rank test on the paired
@@ -219,6 +224,7 @@ func Wilcoxon(x, y []float64, m Method) (WilcoxonResult, error) {
 	if exact {
 		r.Exact = true
 		r.P = exactSignedRank(r2, w2)
+		r.Log10P = math.Log10(r.P)
 		return r, nil
 	}
 	nf := float64(r.N)
@@ -235,6 +241,7 @@ func Wilcoxon(x, y []float64, m Method) (WilcoxonResult, error) {
 		r.Z = z / math.Sqrt(v)
 	}
 	r.P = min(1, normalTwoSided(r.Z))
+	r.Log10P = min(0, log10NormalTwoSided(r.Z))
 	return r, nil
 }
 
@@ -245,6 +252,21 @@ func Wilcoxon(x, y []float64, m Method) (WilcoxonResult, error) {
 // falls below about 1e-16.
 func normalTwoSided(z float64) float64 {
 	return math.Erfc(math.Abs(z) / math.Sqrt2)
+}
+
+// log10NormalTwoSided returns log10 of normalTwoSided(z), exact where
+// the p-value itself underflows: beyond |z|/√2 = 26 it sums the
+// asymptotic series of ln erfc(x) = −x² − ln(x√π) + ln(1 − 1/(2x²) +
+// 3/(4x⁴) − 15/(8x⁶)) (Abramowitz and Stegun 7.1.23), whose next term is
+// below 1e-9 relative there.
+func log10NormalTwoSided(z float64) float64 {
+	x := math.Abs(z) / math.Sqrt2
+	if x < 26 {
+		return math.Log10(math.Erfc(x))
+	}
+	x2 := x * x
+	s := 1 - 1/(2*x2) + 3/(4*x2*x2) - 15/(8*x2*x2*x2)
+	return (-x2 - math.Log(x*math.Sqrt(math.Pi)) + math.Log(s)) / math.Ln10
 }
 
 // exactSignedRank returns the two-sided p-value of the doubled statistic
@@ -295,7 +317,9 @@ type McNemarResult struct {
 	// the method.
 	Statistic float64
 	P         float64 // two-sided p-value
-	Exact     bool
+	// Log10P is log10 of P, exact even where P underflows to 0.
+	Log10P float64
+	Exact  bool
 }
 
 // McNemar runs McNemar's test (Q. McNemar, "Note on the sampling error of
@@ -340,10 +364,91 @@ func McNemarCounts(b, c int, m Method) (McNemarResult, error) {
 	if m == Exact || (m == Auto && n < maxExactMcNemar) {
 		r.Exact = true
 		r.P = min(1, 2*distuv.Binomial{N: float64(n), P: 0.5}.CDF(float64(min(b, c))))
+		r.Log10P = math.Log10(r.P)
 		return r, nil
 	}
-	r.P = distuv.ChiSquared{K: 1}.Survival(r.Statistic)
+	// χ²(1) is the square of a standard normal: its tail beyond x is
+	// erfc(√(x/2)), which keeps its precision far below 1e-16.
+	r.P = min(1, normalTwoSided(math.Sqrt(r.Statistic)))
+	r.Log10P = min(0, log10NormalTwoSided(math.Sqrt(r.Statistic)))
 	return r, nil
+}
+
+// NewcombePaired returns Newcombe's hybrid score interval for the
+// difference p1 − p2 of two proportions measured on the same n pairs
+// (R. G. Newcombe, "Improved confidence intervals for the difference
+// between binomial proportions based on paired data", Statistics in
+// Medicine 17, 1998, method 10, without continuity correction). Of the n
+// pairs, e succeed in both, f in the first only, g in the second only and
+// h in neither, so p1 = (e+f)/n and p2 = (e+g)/n. With Wilson intervals
+// [l1, u1] and [l2, u2] for p1 and p2 (Wilson) and the correlation
+// estimate φ = C/√((e+f)(g+h)(e+g)(f+h)), where C = eh − fg − n/2 when
+// eh − fg > n/2, C = eh − fg when it is negative and C = 0 otherwise (φ = 0
+// when a margin is empty), the interval is
+//
+//	D − √((p1−l1)² − 2φ(p1−l1)(u2−p2) + (u2−p2)²)
+//	D + √((p2−l2)² − 2φ(p2−l2)(u1−p1) + (u1−p1)²)     with D = p1 − p2.
+//
+// Unlike the Wald interval it does not collapse to a point when no pair
+// is discordant, and it stays inside [−1, 1].
+func NewcombePaired(e, f, g, h int, level float64) (Interval, error) {
+	if e < 0 || f < 0 || g < 0 || h < 0 {
+		return Interval{}, fmt.Errorf("stats: newcombe: negative count (%d, %d, %d, %d)", e, f, g, h)
+	}
+	n := e + f + g + h
+	if n == 0 {
+		return Interval{}, errors.New("stats: newcombe: no pairs")
+	}
+	w1, err := Wilson(e+f, n, level)
+	if err != nil {
+		return Interval{}, err
+	}
+	w2, err := Wilson(e+g, n, level)
+	if err != nil {
+		return Interval{}, err
+	}
+	nf := float64(n)
+	p1, p2 := float64(e+f)/nf, float64(e+g)/nf
+	d := p1 - p2
+	phi := 0.0
+	if a := float64(e+f) * float64(g+h) * float64(e+g) * float64(f+h); a > 0 {
+		b := float64(e)*float64(h) - float64(f)*float64(g)
+		c := 0.0
+		switch {
+		case b > nf/2:
+			c = b - nf/2
+		case b < 0:
+			c = b
+		}
+		phi = c / math.Sqrt(a)
+	}
+	dl1, du1 := p1-w1.Low, w1.High-p1
+	dl2, du2 := p2-w2.Low, w2.High-p2
+	lo := d - math.Sqrt(max(0, dl1*dl1-2*phi*dl1*du2+du2*du2))
+	hi := d + math.Sqrt(max(0, dl2*dl2-2*phi*dl2*du1+du1*du1))
+	return Interval{Low: max(-1, lo), High: min(1, hi)}, nil
+}
+
+// NewcombePairedOf returns NewcombePaired for the paired outcomes a[i],
+// b[i]: the interval for the difference of their rates, a minus b.
+func NewcombePairedOf(a, b []bool, level float64) (Interval, error) {
+	if len(a) != len(b) {
+		return Interval{}, fmt.Errorf("stats: newcombe: %d and %d outcomes are not paired", len(a), len(b))
+	}
+	var e, f, g, h int
+	for i := range a {
+		switch {
+		case a[i] && b[i]:
+			e++
+		case a[i]:
+			f++
+		case b[i]:
+			g++
+		default:
+			h++
+		}
+	}
+	return NewcombePaired(e, f, g, h, level)
 }
 
 // Holm adjusts p-values for multiple comparisons by Holm's step-down
@@ -352,8 +457,32 @@ func McNemarCounts(b, c int, m Method) (McNemarResult, error) {
 // smallest (from 1) of m becomes max over j ≤ i of min(1, (m−j+1)·p(j)).
 // The result is in the input's order.
 func Holm(p []float64) []float64 {
-	m := len(p)
-	idx := make([]int, m)
+	out := make([]float64, len(p))
+	run := 0.0
+	for rank, i := range ascending(p) {
+		run = max(run, min(1, float64(len(p)-rank)*p[i]))
+		out[i] = run
+	}
+	return out
+}
+
+// HolmLog10 is Holm for p-values given as log10 p (Log10P), so that it
+// stays exact where they underflow: the i-th smallest of m becomes the
+// maximum over j ≤ i of min(0, log10(m−j+1) + log10 p(j)).
+func HolmLog10(lp []float64) []float64 {
+	out := make([]float64, len(lp))
+	run := math.Inf(-1)
+	for rank, i := range ascending(lp) {
+		run = max(run, min(0, math.Log10(float64(len(lp)-rank))+lp[i]))
+		out[i] = run
+	}
+	return out
+}
+
+// ascending returns the indices of p in ascending order of p, ties in
+// input order.
+func ascending(p []float64) []int {
+	idx := make([]int, len(p))
 	for i := range idx {
 		idx[i] = i
 	}
@@ -366,12 +495,5 @@ func Holm(p []float64) []float64 {
 		}
 		return 0
 	})
-	out := make([]float64, m)
-	run := 0.0
-	for rank, i := range idx {
-		v := min(1, float64(m-rank)*p[i])
-		run = max(run, v)
-		out[i] = run
-	}
-	return out
+	return idx
 }

@@ -274,3 +274,111 @@ func TestHolm(t *testing.T) {
 		t.Error("Holm(nil)")
 	}
 }
+
+// TestNewcombePaired checks Newcombe's paired interval (method 10) against
+// the worked example of Newcombe (1998, paired data), Table II, example
+// (a): 36 pairs succeed in both, 12 in the first only, 2 in the second
+// only, none in neither; the difference 0.2 has the interval
+// [0.0569, 0.3404] to the four decimals published there.
+func TestNewcombePaired(t *testing.T) {
+	ci, err := NewcombePaired(36, 12, 2, 0, Level95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(ci.Low, 0.0569, 5e-5) || !near(ci.High, 0.3404, 5e-5) {
+		t.Errorf("NewcombePaired(36, 12, 2, 0) = [%.5f, %.5f], want [0.0569, 0.3404]", ci.Low, ci.High)
+	}
+	// Swapping the two proportions mirrors the interval.
+	m, _ := NewcombePaired(36, 2, 12, 0, Level95)
+	if !near(m.Low, -ci.High, 1e-12) || !near(m.High, -ci.Low, 1e-12) {
+		t.Errorf("mirrored: [%v, %v], want [%v, %v]", m.Low, m.High, -ci.High, -ci.Low)
+	}
+	// No discordant pair: the difference is 0, but the interval is not a
+	// point (unlike Wald's).
+	z, _ := NewcombePaired(30, 0, 0, 20, Level95)
+	if !(z.Low < 0 && z.High > 0) {
+		t.Errorf("no discordant pairs: [%v, %v], want an interval around 0", z.Low, z.High)
+	}
+	// Paired booleans count into (e, f, g, h) = (1, 2, 1, 1).
+	a := []bool{true, true, true, false, false}
+	b := []bool{true, false, false, true, false}
+	got, err := NewcombePairedOf(a, b, Level95)
+	want, _ := NewcombePaired(1, 2, 1, 1, Level95)
+	if err != nil || got != want {
+		t.Errorf("NewcombePairedOf = %+v, %v; want %+v", got, err, want)
+	}
+	for _, c := range [][4]int{{-1, 0, 0, 1}, {0, 0, 0, 0}} {
+		if _, err := NewcombePaired(c[0], c[1], c[2], c[3], Level95); err == nil {
+			t.Errorf("NewcombePaired%v: no error", c)
+		}
+	}
+	if _, err := NewcombePairedOf(a, b[:2], Level95); err == nil {
+		t.Error("unpaired: no error")
+	}
+}
+
+// TestMcNemarFarTail: the approximate p-value keeps its precision far
+// below 1e-16. With b = 0 and c = 1000 the statistic is 999²/1000, and the
+// χ²(1) tail erfc(x), x = √(statistic/2), is checked against its
+// asymptotic series exp(−x²)/(x√π)·(1 − 1/(2x²) + 3/(4x⁴)) (Abramowitz
+// and Stegun 7.1.23), whose next term is below 1e-7 relative here.
+func TestMcNemarFarTail(t *testing.T) {
+	r, err := McNemarCounts(0, 1000, Approx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := math.Sqrt(999.0 * 999 / 1000 / 2)
+	x2 := x * x
+	want := math.Exp(-x2) / (x * math.Sqrt(math.Pi)) * (1 - 1/(2*x2) + 3/(4*x2*x2))
+	if r.P <= 0 || math.Abs(r.P-want)/want > 1e-6 {
+		t.Errorf("p = %g, want %g", r.P, want)
+	}
+}
+
+// TestWilcoxonLog10P: far beyond float64's range the p-value underflows to
+// 0, and Log10P still carries it. For N = 2000 positive differences
+// 1..2000, z = 38.734653821206569 and log10 p = −327.48839424529131
+// (mpmath, 40 digits).
+func TestWilcoxonLog10P(t *testing.T) {
+	const n = 2000
+	x, y := make([]float64, n), make([]float64, n)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	r, err := Wilcoxon(x, y, Auto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.P != 0 || !near(r.Log10P, -327.48839424529131, 1e-9) {
+		t.Errorf("p = %g, log10 p = %.12f; want 0 (underflow) and −327.488394245291", r.P, r.Log10P)
+	}
+	// Where P is representable, Log10P is its logarithm.
+	r, _ = Wilcoxon(x[:100], y[:100], Approx)
+	if !near(r.Log10P, math.Log10(3.9559116088995236e-18), 1e-9) {
+		t.Errorf("N = 100: log10 p = %v, want %v", r.Log10P, math.Log10(3.9559116088995236e-18))
+	}
+	m, _ := McNemarCounts(6, 16, Auto)
+	if !near(m.Log10P, math.Log10(m.P), 1e-12) {
+		t.Errorf("McNemar: log10 p = %v for p = %v", m.Log10P, m.P)
+	}
+}
+
+// TestHolmLog10 repeats TestHolm's hand-worked case on log10 p, and
+// adjusts p-values far below float64's range.
+func TestHolmLog10(t *testing.T) {
+	in := []float64{0.01, 0.04, 0.03, 0.005}
+	want := []float64{0.03, 0.06, 0.06, 0.02}
+	lp := make([]float64, len(in))
+	for i, p := range in {
+		lp[i] = math.Log10(p)
+	}
+	for i, v := range HolmLog10(lp) {
+		if !near(v, math.Log10(want[i]), 1e-12) {
+			t.Fatalf("HolmLog10 = %v, want log10 of %v", HolmLog10(lp), want)
+		}
+	}
+	got := HolmLog10([]float64{-400, -500, -1})
+	if !near(got[0], -400+math.Log10(2), 1e-12) || !near(got[1], -500+math.Log10(3), 1e-12) || got[2] != -1 {
+		t.Errorf("HolmLog10 far tail = %v", got)
+	}
+}

@@ -72,6 +72,7 @@ func (v *Views) OfWithVotes(i int, auth *parley.State, votes []parley.Vote) *par
 // Copies holds the per-seat copies of sessions' names and profiles.
 type Copies struct {
 	profiles []parley.Profile
+	spaces   []*parley.OutcomeSpace
 	vetoes   [][]parley.ValueRef
 	rats     [][]parley.Ratification
 	names    [][]string
@@ -81,6 +82,7 @@ type Copies struct {
 func (c *Copies) Reset(n int) {
 	if len(c.profiles) != n {
 		c.profiles = make([]parley.Profile, n)
+		c.spaces = make([]*parley.OutcomeSpace, n)
 		c.vetoes = make([][]parley.ValueRef, n)
 		c.rats = make([][]parley.Ratification, n)
 		c.names = make([][]string, n)
@@ -88,15 +90,21 @@ func (c *Copies) Reset(n int) {
 }
 
 // Profile returns seat i's private copy of src: every field is copied
-// afresh, the red lines and ratification risks into the seat's own
-// buffers. The utility function and the outcome space are shared: they are
-// immutable (package ufun's types have no exported fields).
+// afresh, the red lines, ratification risks and outcome space (whose issue
+// and value names are exported) into the seat's own buffers, so that what
+// a seat writes reaches no other seat and no later run. The utility
+// function is shared: it is immutable (package ufun's types have no
+// exported fields).
 func (c *Copies) Profile(i int, src *parley.Profile) *parley.Profile {
 	if src == nil {
 		return nil
 	}
 	p := &c.profiles[i]
 	*p = *src
+	if src.Space != nil {
+		c.spaces[i] = src.Space.CopyTo(c.spaces[i])
+		p.Space = c.spaces[i]
+	}
 	c.vetoes[i] = append(c.vetoes[i][:0], src.Vetoes...)
 	c.rats[i] = append(c.rats[i][:0], src.Ratification...)
 	p.Vetoes = c.vetoes[i][:len(src.Vetoes):len(src.Vetoes)]

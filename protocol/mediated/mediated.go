@@ -315,6 +315,11 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 	rng.Reseed(&m.pcgs[n], seed, streamMediator)
 	*ms = parley.Session{Party: -1, Names: m.copies.Names(n, m.names), Profile: m.copies.Profile(n, m.med), Deadline: m.opts.Rounds,
 		Clock: m.clock(), Protocol: "mediated", Rand: m.rands[n], Declared: m.declared(seed)}
+	for _, d := range ms.Declared {
+		if d != nil {
+			d.Space = ms.Profile.Space // the mediator's own copy of the space
+		}
+	}
 	if err := m.initMediator(ctx, med, ms); err != nil {
 		res.Err = fmt.Errorf("mediated: mediator: init: %w", err)
 		m.end(res, parley.ReasonError, -1, 0, m.time(0))

@@ -204,7 +204,7 @@ func TestMediatorView(t *testing.T) {
 	m.init = func(s *parley.Session) error { sess = s; return nil }
 	run(t, ps, nil, mediated.Options{Rounds: 3, Start: 0, HasStart: true}, []mediated.Voter{climber(ps[0]), climber(ps[1])}, m)
 	if sess.Party != -1 || sess.Protocol != "mediated" || sess.Deadline != 3 || sess.Declared != nil ||
-		sess.Profile == nil || sess.Profile.Space != ps[0].Space || sess.Profile.Utility.Utility(3) != 0 || !reflect.DeepEqual(sess.Names, []string{"buyer", "seller"}) {
+		sess.Profile == nil || sess.Profile.Space == ps[0].Space || !sameSpace(sess.Profile.Space, ps[0].Space) || sess.Profile.Utility.Utility(3) != 0 || !reflect.DeepEqual(sess.Names, []string{"buyer", "seller"}) {
 		t.Fatalf("mediator session %+v", sess)
 	}
 	want := []struct {
@@ -650,7 +650,7 @@ func TestDeclared(t *testing.T) {
 			dev += math.Abs(u - ps[a].Utility.Utility(o))
 		}
 	}
-	if d1[0] == ps[0] || d1[0].Reservation != ps[0].Reservation || d1[0].Space != space {
+	if d1[0] == ps[0] || d1[0].Reservation != ps[0].Reservation || !sameSpace(d1[0].Space, space) {
 		t.Error("declared profile is not a perturbed copy")
 	}
 	if d1[0].Utility.Utility(5) == d2[0].Utility.Utility(5) {
@@ -661,7 +661,7 @@ func TestDeclared(t *testing.T) {
 	}
 	// Linear-additive profiles stay linear-additive: the frontier of the
 	// declared profiles is built by Minkowski sums.
-	rep, err := analysis.Analyze(space, d1)
+	rep, err := analysis.Analyze(d1[0].Space, d1)
 	if err != nil || rep.Method != analysis.Minkowski {
 		t.Fatalf("analysis of declared profiles: %v, method %v", err, rep.Method)
 	}
@@ -763,8 +763,14 @@ func TestInfoNothingHidesVotes(t *testing.T) {
 
 // sameProfile reports whether a is a copy of b: the same name, values and
 // (shared, immutable) utility function.
+// sameSpace reports whether a and b are the same space, as copies are: the
+// same issues, values and outcomes.
+func sameSpace(a, b *parley.OutcomeSpace) bool {
+	return a.Size() == b.Size() && reflect.DeepEqual(a.Issues, b.Issues)
+}
+
 func sameProfile(a, b *parley.Profile) bool {
-	return a.Name == b.Name && a.Utility == b.Utility && a.Space == b.Space && a.Reservation == b.Reservation &&
+	return a.Name == b.Name && a.Utility == b.Utility && sameSpace(a.Space, b.Space) && a.Reservation == b.Reservation &&
 		a.Discount == b.Discount && a.Drift == b.Drift && a.Hazard == b.Hazard &&
 		fmt.Sprint(a.Vetoes, a.Ratification) == fmt.Sprint(b.Vetoes, b.Ratification)
 }

@@ -156,8 +156,10 @@ type Result struct {
 	Locked []int
 }
 
-// Seeded streams of a run (rng sub-stream indices); stage k's mechanism
-// runs with seed rng.Derive(seed, k).
+// Seeded streams of a run (rng sub-stream indices). A stage's mechanism
+// runs with a seed keyed by the stage's name (stageSeed), not by its
+// position, so that the same stage draws the same numbers in every plan
+// that contains it.
 const (
 	streamRatify = 1<<40 + iota
 	streamWalk
@@ -319,8 +321,39 @@ func (r *runner) lock(issues []int) {
 	slices.Sort(r.locked)
 }
 
-// stageSeed is the seed of stage k's mechanism.
-func (r *runner) stageSeed(k int) uint64 { return rng.Derive(r.seed, uint64(k)) }
+// stageSeed is the seed of stage k's mechanism: sub-stream stageStream of
+// the run's seed for the stage's name and its occurrence among the plan's
+// stages of that name (0 for the first). Keying by name rather than by
+// position gives a stage the same random draws (noise on declared
+// profiles, random proposals, annealing draws) in every plan that contains
+// it, so that arms of an experiment that share a stage differ only by
+// what they do not share (common random numbers).
+func (r *runner) stageSeed(k int) uint64 {
+	name := r.plan.Stages[k].Name
+	occ := 0
+	for _, st := range r.plan.Stages[:k] {
+		if st.Name == name {
+			occ++
+		}
+	}
+	return rng.Derive(r.seed, stageStream(name, occ))
+}
+
+// stageStream is the rng sub-stream index of the occ-th stage (from 0)
+// named name in a plan: FNV-1a over the name, mixed with occ, its top bit
+// set so that it never meets the run's other streams.
+func stageStream(name string, occ int) uint64 {
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= prime
+	}
+	return (rng.SplitMix64(h^uint64(occ)) | 1<<63)
+}
 
 func (r *runner) trace(k int, own func(parley.Event)) func(parley.Event) {
 	pt := r.plan.Trace

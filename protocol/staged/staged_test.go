@@ -582,3 +582,37 @@ func TestHazardWindow(t *testing.T) {
 		t.Errorf("A walked away in round %d with a window of 1, %d with the default", rounds[1], rounds[0])
 	}
 }
+
+// TestStageSeedByName: a stage's random stream is keyed by its name, not
+// its position, so the mediated stage "med" draws the same numbers when it
+// opens the plan and when it follows direct talks, and a stage of another
+// name draws others.
+func TestStageSeedByName(t *testing.T) {
+	ps, names := fixture(t)
+	draws := func(stages ...parley.Stage) []uint64 {
+		t.Helper()
+		m := &proposer{props: []int{3}}
+		negs := map[int]*script{0: {acts: offers(0)}, 1: {acts: offers(5)}}
+		voters := map[int]*hill{0: {leave: -1}, 1: {leave: -1}}
+		if _, err := staged.Run(context.Background(), ps, names, staged.Plan{Stages: stages}, seatsFor(negs, voters, m), 7); err != nil {
+			t.Fatal(err)
+		}
+		if m.sess.Rand == nil {
+			t.Fatal("the mediator's session has no random stream")
+		}
+		out := make([]uint64, 4)
+		for i := range out {
+			out[i] = m.sess.Rand.Uint64()
+		}
+		return out
+	}
+	first := draws(mediatedStage("med", 3))
+	second := draws(saoStage("talks", 2), mediatedStage("med", 3))
+	if fmt.Sprint(first) != fmt.Sprint(second) {
+		t.Errorf("stage \"med\" drew %v first and %v after talks; want the same draws", first, second)
+	}
+	other := draws(saoStage("talks", 2), mediatedStage("other", 3))
+	if fmt.Sprint(other) == fmt.Sprint(first) {
+		t.Errorf("stages \"med\" and \"other\" drew the same numbers %v", first)
+	}
+}

@@ -84,7 +84,9 @@ func (h *HillClimber) Vote(_ context.Context, st *parley.State) (parley.Vote, er
 // utility units: a proposal 0.05 worse than the text is accepted with
 // probability exp(-1) ≈ 0.37 at the start. It is the value that gave the
 // highest welfare between two annealers on the Klein-style scenarios of
-// this package's tests (TestKleinAnnealingMediator).
+// this package's tests (TestKleinPrisonersDilemma, then with a
+// hill-climbing mediator; with Klein's random one, two annealers reach
+// 98.6% of the optimum).
 const DefaultT0 = 0.05
 
 // Annealer votes like a HillClimber but also accepts a worse proposal
