@@ -88,17 +88,12 @@ func WriteRobustnessCSV(w io.Writer, r *RobustnessReport) error {
 	if err := cw.Write(head); err != nil {
 		return err
 	}
-	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, p := range r.PointResults {
 		row := []string{strconv.Itoa(p.Index), p.Block}
-		for _, v := range p.Values {
-			row = append(row, g(v))
-		}
-		for _, x := range p.Agreement {
-			row = append(row, g(x))
-		}
-		for _, x := range p.Welfare {
-			row = append(row, g(x))
+		for _, xs := range [][]float64{p.Values, p.Agreement, p.Welfare} {
+			for _, x := range xs {
+				row = append(row, g(x))
+			}
 		}
 		if err := cw.Write(row); err != nil {
 			return err

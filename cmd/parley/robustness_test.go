@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"os"
@@ -96,15 +95,7 @@ func TestRobustnessCommand(t *testing.T) {
 	if again := expCLI(t, append(args, "--json", "--workers", "1")...); again != out {
 		t.Error("the same seed gave different bytes")
 	}
-	f, err := os.Open(csvFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, csvFile)
 	if len(rows) != rep.Points+1 || len(rows[0]) != 2+k+2*len(rep.Arms) || rows[1][1] != "A" {
 		t.Errorf("CSV: %d rows of %d columns: %v", len(rows), len(rows[0]), rows[0])
 	}
