@@ -51,6 +51,10 @@ type Profile struct {
 	// a vote at home that passes with probability P (a referendum); an
 	// agreement holding several such values passes only if every vote does.
 	Ratification []Ratification
+	// Report is how the party declares this profile to a mediator that
+	// asks for self-reports (InfoSelfReport); the mediator sees the
+	// report, never the profile itself.
+	Report Report
 }
 
 // ValueRef names one value of one issue by index.
@@ -126,6 +130,9 @@ func (p *Profile) Validate() error {
 		if v.Issue < 0 || v.Issue >= len(p.Space.Issues) || v.Value < 0 || v.Value >= p.Space.Issues[v.Issue].Size() {
 			return fmt.Errorf("profile %q: value reference %+v outside the outcome space", p.Name, v)
 		}
+	}
+	if p.Report > ReportHideRedLines {
+		return fmt.Errorf("profile %q: unknown report %s (want %s)", p.Name, p.Report, reportNames.want)
 	}
 	for _, r := range p.Ratification {
 		if math.IsNaN(r.P) || r.P < 0 || r.P > 1 {

@@ -260,38 +260,90 @@ func ParseRule(s string) (Rule, error) {
 }
 
 // Info says what the mediator of a mediated stage sees of the parties'
-// preferences (Session.Declared). The zero value is InfoNone.
+// preferences (Session.Declared). The zero value is InfoVotes.
 type Info uint8
 
 const (
-	// InfoNone: votes only; Session.Declared is nil (the default).
-	InfoNone Info = iota
+	// InfoVotes: votes only; Session.Declared is nil (the default).
+	// Written "votes"; "none", its former name, is still read.
+	InfoVotes Info = iota
 	// InfoDeclared: declared profiles, the true ones perturbed by noise
-	// (Stage.Noise). With zero noise they are the true profiles.
+	// (Stage.Noise) on the weights, the per-option evaluations, the
+	// reservation values and the red lines (see package
+	// protocol/mediated, Options.Noise). With zero noise they are the
+	// true profiles.
 	InfoDeclared
 	// InfoFull: the true profiles (a trusted mediator).
 	InfoFull
 	// InfoNothing: not even the votes: the mediator learns only whether
 	// its proposal became the text (State.Votes stay zero, State.Accepts 0).
 	InfoNothing
+	// InfoSelfReport: strategic self-reports: each party declares its
+	// profile through its own reporting strategy (Profile.Report).
+	InfoSelfReport
 )
 
-var infoNames = newNames("info", "none", "declared", "full", "nothing")
+var infoNames = newNames("info", "votes", "declared", "full", "nothing", "self_report")
 
-// String returns "none", "declared", "full" or "nothing".
+// String returns "votes", "declared", "full", "nothing" or "self_report".
 func (i Info) String() string { return infoNames.name(uint8(i), "Info") }
 
 // MarshalText writes the level's name.
 func (i Info) MarshalText() ([]byte, error) { return infoNames.marshal(uint8(i), "Info") }
 
-// UnmarshalText reads a name written by MarshalText.
+// UnmarshalText reads a name written by MarshalText (or "none", the
+// former name of InfoVotes).
 func (i *Info) UnmarshalText(b []byte) error { return unmarshal(i, ParseInfo, b) }
 
-// ParseInfo returns the Info named s.
+// ParseInfo returns the Info named s; "none" is read as InfoVotes.
 func ParseInfo(s string) (Info, error) {
+	if s == "none" {
+		return InfoVotes, nil
+	}
 	v, err := infoNames.parse(s)
 	return Info(v), err
 }
+
+// Report is a party's reporting strategy: how it declares its profile to
+// a mediator that asks the parties for self-reports (InfoSelfReport). The
+// zero value is ReportTruthful. Reports are deterministic: a party's
+// declared profile depends only on its true one.
+type Report uint8
+
+// Reporting strategies.
+const (
+	// ReportTruthful declares the true profile.
+	ReportTruthful Report = iota
+	// ReportExaggerate inflates: it declares a reservation value a third
+	// of the way from the true one to 1, and, for a linear-additive
+	// profile, doubles the weight of its most important issue (at most to
+	// the sum of all weights), scaling the other weights down so that the
+	// weights keep their sum.
+	ReportExaggerate
+	// ReportHideRedLines declares the true profile without its red lines
+	// (Vetoes): it still rejects what crosses them.
+	ReportHideRedLines
+)
+
+var reportNames = newNames("report", "truthful", "exaggerate", "hide_red_lines")
+
+// String returns "truthful", "exaggerate" or "hide_red_lines".
+func (r Report) String() string { return reportNames.name(uint8(r), "Report") }
+
+// MarshalText writes the strategy's name.
+func (r Report) MarshalText() ([]byte, error) { return reportNames.marshal(uint8(r), "Report") }
+
+// UnmarshalText reads a name written by MarshalText.
+func (r *Report) UnmarshalText(b []byte) error { return unmarshal(r, ParseReport, b) }
+
+// ParseReport returns the Report named s.
+func ParseReport(s string) (Report, error) {
+	v, err := reportNames.parse(s)
+	return Report(v), err
+}
+
+// Reports returns every reporting strategy, in order.
+func Reports() []Report { return []Report{ReportTruthful, ReportExaggerate, ReportHideRedLines} }
 
 // StartKind says how a stage opens.
 type StartKind uint8
@@ -394,7 +446,7 @@ type Stage struct {
 	// Mediated stages only.
 	Rule        Rule
 	Info        Info
-	Noise       float64 // InfoDeclared: standard deviation of the noise on declared utilities, in [0,1]
+	Noise       float64 // InfoDeclared: standard deviation of the noise on declared profiles, in [0,1]
 	NoFinalVote bool    // skip the final unanimous vote on the text
 }
 
@@ -524,7 +576,7 @@ func (st *Stage) Check(names []string, space *OutcomeSpace) *StageError {
 			field string
 			set   bool
 		}{
-			{"rule", st.Rule != RuleUnanimous}, {"info", st.Info != InfoNone},
+			{"rule", st.Rule != RuleUnanimous}, {"info", st.Info != InfoVotes},
 			{"noise", st.Noise != 0}, {"final_vote", st.NoFinalVote},
 		} {
 			if f.set {
@@ -542,7 +594,7 @@ func (st *Stage) Check(names []string, space *OutcomeSpace) *StageError {
 	if st.Rule > RuleMediator {
 		return stageErr(st, "rule", -1, "unknown rule %s (want %s)", st.Rule, ruleNames.want)
 	}
-	if st.Info > InfoNothing {
+	if st.Info > InfoSelfReport {
 		return stageErr(st, "info", -1, "unknown info %s (want %s)", st.Info, infoNames.want)
 	}
 	if math.IsNaN(st.Noise) || st.Noise < 0 || st.Noise > 1 {

@@ -47,9 +47,12 @@ var vocabulary = []struct {
 	{"rule", []word{{parley.RuleUnanimous, "unanimous"}, {parley.RuleMajority, "majority"}, {parley.RuleMediator, "mediator"}},
 		func() encoding.TextUnmarshaler { return new(parley.Rule) },
 		func(s string) (any, error) { return parley.ParseRule(s) }, "unanimous, majority or mediator"},
-	{"info", []word{{parley.InfoNone, "none"}, {parley.InfoDeclared, "declared"}, {parley.InfoFull, "full"}, {parley.InfoNothing, "nothing"}},
+	{"info", []word{{parley.InfoVotes, "votes"}, {parley.InfoDeclared, "declared"}, {parley.InfoFull, "full"}, {parley.InfoNothing, "nothing"}, {parley.InfoSelfReport, "self_report"}},
 		func() encoding.TextUnmarshaler { return new(parley.Info) },
-		func(s string) (any, error) { return parley.ParseInfo(s) }, "none, declared, full or nothing"},
+		func(s string) (any, error) { return parley.ParseInfo(s) }, "votes, declared, full, nothing or self_report"},
+	{"report", []word{{parley.ReportTruthful, "truthful"}, {parley.ReportExaggerate, "exaggerate"}, {parley.ReportHideRedLines, "hide_red_lines"}},
+		func() encoding.TextUnmarshaler { return new(parley.Report) },
+		func(s string) (any, error) { return parley.ParseReport(s) }, "truthful, exaggerate or hide_red_lines"},
 	{"end reason", []word{
 		{parley.ReasonAgreement, "agreement"}, {parley.ReasonDeadline, "deadline"}, {parley.ReasonWalkAway, "walk_away"},
 		{parley.ReasonError, "error"}, {parley.ReasonMediatorExit, "mediator_exit"}, {parley.ReasonRatificationFailed, "ratification_failed"},
@@ -121,7 +124,8 @@ func TestVocabularyInvalid(t *testing.T) {
 		{parley.Start{Kind: 3}, "invalid start StartKind(3)"},
 		{parley.Start{Kind: parley.StartReference}, "invalid start reference:"},
 		{parley.Rule(3), "invalid rule Rule(3)"},
-		{parley.Info(4), "invalid info Info(4)"},
+		{parley.Info(5), "invalid info Info(5)"},
+		{parley.Report(3), "invalid report Report(3)"},
 		{parley.Reason(6), "invalid end reason Reason(6)"},
 	} {
 		if b, err := tc.v.MarshalText(); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -238,7 +242,7 @@ func TestStageCheck(t *testing.T) {
 		{"mediator out of range", med, func(st *parley.Stage) { st.Mediator = 3 }, "mediator", -1, "mediator is party 3, outside the 3 parties"},
 		{"mediator votes", med, func(st *parley.Stage) { st.Mediator = 1 }, "mediator", -1, `mediator "UA" is also participant 2: a mediator proposes and does not vote`},
 		{"unknown rule", med, func(st *parley.Stage) { st.Rule = 3 }, "rule", -1, "unknown rule Rule(3) (want unanimous, majority or mediator)"},
-		{"unknown info", med, func(st *parley.Stage) { st.Info = 4 }, "info", -1, "unknown info Info(4) (want none, declared, full or nothing)"},
+		{"unknown info", med, func(st *parley.Stage) { st.Info = 5 }, "info", -1, "unknown info Info(5) (want votes, declared, full, nothing or self_report)"},
 		{"noise above 1", med, func(st *parley.Stage) { st.Info, st.Noise = parley.InfoDeclared, 2 }, "noise", -1, "noise 2 outside [0,1]"},
 		{"noise without declared", med, func(st *parley.Stage) { st.Noise = 0.1 }, "noise", -1, "noise is for info: declared"},
 	} {
@@ -269,5 +273,17 @@ func TestStageCheck(t *testing.T) {
 	var se *parley.StageError
 	if err == nil || err.Error() != `stages[1]: rounds: stage "med": rounds 0, need at least 1` || !errors.As(err, &se) || se.Field != "rounds" {
 		t.Errorf("CheckStages: %v", err)
+	}
+}
+
+// TestInfoFormerName: "none", the former name of InfoVotes, is still read
+// (scenario files written before it was renamed), and written "votes".
+func TestInfoFormerName(t *testing.T) {
+	var i parley.Info = parley.InfoFull
+	if err := i.UnmarshalText([]byte("none")); err != nil || i != parley.InfoVotes {
+		t.Fatalf("none: %v, %v; want votes", i, err)
+	}
+	if b, err := i.MarshalText(); err != nil || string(b) != "votes" {
+		t.Fatalf("MarshalText: %q, %v; want votes", b, err)
 	}
 }

@@ -49,6 +49,9 @@ func WriteTable(w io.Writer, r *Report) error {
 	if r.MediatingParty != "" {
 		fmt.Fprintf(w, "mediating party: %s\n", r.MediatingParty)
 	}
+	if r.Information != "" {
+		fmt.Fprintf(w, "information: %s\n", r.Information)
+	}
 	for _, k := range []struct{ kind, what string }{
 		{ContrastOrder, "order effects (the same stages in another order)"},
 		{ContrastFallback, "fallback effects (the same stages, then a stage to fall back on)"},

@@ -58,13 +58,14 @@ var (
 		{Name: "reservation_drift", Aliases: []string{"drift"}, Kind: spec.KindFloat, Min: -1, Max: 1, Doc: "the party's reservation drift per unit time"},
 		{Name: "walk_away_hazard", Aliases: []string{"hazard"}, Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the party's walk-away probability per no-progress round"},
 		{Name: "bias", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the mediating party's bias towards its own utility (mediator_policy bias=, in the stages it mediates)"},
+		{Name: "report", Kind: spec.KindString, Words: words(parley.Reports()...), Doc: "how the party declares its profile to a mediator with info self_report"},
 	}
 	stageParams = []spec.Param{
 		{Name: "rounds", Kind: spec.KindInt, Min: 1, Max: 1_000_000, Doc: "the stage's round budget (in every variant that uses the stage)"},
 		{Name: "round_cost", Kind: spec.KindInt, Min: 1, Max: parley.MaxRoundCost, Doc: "how many units of the one clock a round of the stage takes"},
 		{Name: "noise", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the noise on declared profiles (info: declared)"},
 		{Name: "on_walk_away_next", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the probability that a walk-away moves on to the next stage"},
-		{Name: "info", Kind: spec.KindString, Words: words(parley.InfoNone, parley.InfoDeclared, parley.InfoFull, parley.InfoNothing), Doc: "what the mediator sees (none and full also set the noise to 0)"},
+		{Name: "info", Kind: spec.KindString, Words: words(parley.InfoVotes, parley.InfoSelfReport, parley.InfoDeclared, parley.InfoFull, parley.InfoNothing), Doc: "what the mediator sees (every level but declared also sets the noise to 0; none is read as votes)"},
 		{Name: "rule", Kind: spec.KindString, Words: words(parley.RuleUnanimous, parley.RuleMajority, parley.RuleMediator), Doc: "the voting rule"},
 		{Name: "carry", Kind: spec.KindString, Words: words(parley.CarryNone, parley.CarryBestAcceptable, parley.CarryPartialIssues), Doc: "what the stage hands over"},
 	}
@@ -124,8 +125,8 @@ const maxValues = 10_000
 
 // ParseParam reads one --set argument, TARGET.NAME=VALUES, against the
 // scenario s: TARGET is a party (for reservation, discount,
-// reservation_drift/drift, walk_away_hazard/hazard, and bias for a party
-// that mediates) or a stage of s's protocol (rounds, noise, info, rule,
+// reservation_drift/drift, walk_away_hazard/hazard, report, and bias for
+// a party that mediates) or a stage of s's protocol (rounds, noise, info, rule,
 // carry, on_walk_away_next); VALUES is a comma-separated list or an
 // inclusive range lo:hi:step (hi is included when it lies on the grid
 // within 1e-9 of a step). Every value is checked by applying it to a copy
@@ -257,6 +258,11 @@ func parseValues(rhs string, k *paramKind) ([]string, error) {
 				}
 				s = formatValue(v)
 			}
+			if k.Name == "info" {
+				if info, err := parley.ParseInfo(s); err == nil {
+					s = info.String() // "none", the former name of "votes"
+				}
+			}
 			out = append(out, s)
 		}
 		if len(out) > maxValues {
@@ -386,6 +392,12 @@ func apply(c *scenario.Scenario, p Param, v string) error {
 		prof.Drift = x
 	case "walk_away_hazard":
 		prof.Hazard = x
+	case "report":
+		r, err := parley.ParseReport(v)
+		if err != nil {
+			return err
+		}
+		prof.Report = r
 	case "bias":
 		for si := range c.Protocol.Stages {
 			st := &c.Protocol.Stages[si]

@@ -56,6 +56,10 @@ func TestParseValues(t *testing.T) {
 	if got, err := parseValues("majority,unanimous", lookupParam("rule")); err != nil || len(got) != 2 {
 		t.Errorf("rule: %v, %v", got, err)
 	}
+	// "none", the former name of the votes-only level, reads as "votes".
+	if got, err := parseValues("none,self_report,full", lookupParam("info")); err != nil || !reflect.DeepEqual(got, []string{"votes", "self_report", "full"}) {
+		t.Errorf("info: %v, %v", got, err)
+	}
 	if _, err := parseValues("plurality", lookupParam("rule")); err == nil {
 		t.Error("rule plurality: no error")
 	}

@@ -323,6 +323,11 @@ type Report struct {
 	// Contrasts lists the pairs of arms whose stages make their
 	// difference an order, fallback or carry effect, in comparison order.
 	Contrasts []Contrast `json:"contrasts"`
+
+	// Information states what the mediator knows in each arm: matched
+	// information, or the levels of an information factor (sequencing;
+	// SequencingArms). "" for a sweep, which runs the scenario as declared.
+	Information string `json:"information,omitempty"`
 }
 
 // PoolNames names the strategies a report's runs cycled through.

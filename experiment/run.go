@@ -79,6 +79,10 @@ type Config struct {
 	// Mediator returns a factory for a mediated stage's mediator_policy
 	// spec (required when an arm has a mediated stage).
 	Mediator func(spec string) (func() mediated.Mediator, error)
+	// NeedsDeclared reports whether a mediator_policy spec needs the
+	// parties' declared preferences (nil: none does); Sequencing runs
+	// VotesMediatorPolicy in its place where the mediator sees votes only.
+	NeedsDeclared func(spec string) bool
 	// Baseline is the arm the others are compared with ("" = the first).
 	Baseline string
 	// Progress, when set, is called with the runs done so far (of all
@@ -109,16 +113,19 @@ type prepared struct {
 
 // Sequencing runs every variant declared by s's protocol as one arm, in
 // file order (ceasefire: bilateral_only, mediated_from_start,
-// bilateral_then_mediated, mediated_then_bilateral), on the same seeds.
+// bilateral_then_mediated, mediated_then_bilateral), on the same seeds,
+// at matched information (SequencingArms): Report.Information says so.
 func Sequencing(ctx context.Context, s *scenario.Scenario, cfg Config) (*Report, error) {
-	if s.Protocol == nil || len(s.Protocol.Variants) == 0 {
-		return nil, fmt.Errorf("experiment: scenario %s declares no protocol variants to compare (protocol.variants)", s.Name)
+	ts, info, err := SequencingArms(s, nil, nil, cfg.NeedsDeclared)
+	if err != nil {
+		return nil, err
 	}
-	ts := make([]Treatment, len(s.Protocol.Variants))
-	for i, v := range s.Protocol.Variants {
-		ts[i] = Treatment{Name: v.Name, Scenario: s, Variant: v.Name}
+	r, err := Run(ctx, "sequencing", ts, cfg)
+	if err != nil {
+		return nil, err
 	}
-	return Run(ctx, "sequencing", ts, cfg)
+	r.Information = info
+	return r, nil
 }
 
 // Sweep runs every cell of the parameters' grid (Grid) on the given

@@ -41,6 +41,7 @@ func testConfig(t testing.TB, runs, workers int) Config {
 		}
 		return func() mediated.Mediator { return f() }, nil
 	}
+	cfg.NeedsDeclared = mediator.NeedsDeclared
 	return cfg
 }
 

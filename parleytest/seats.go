@@ -322,7 +322,7 @@ func TestMediated(t *testing.T, profiles ...*parley.Profile) {
 	}
 
 	t.Run("votes-are-the-mediators", func(t *testing.T) {
-		for _, info := range []parley.Info{parley.InfoNone, parley.InfoNothing, parley.InfoFull} {
+		for _, info := range []parley.Info{parley.InfoVotes, parley.InfoNothing, parley.InfoFull} {
 			vs := make([]mediated.Voter, n)
 			spies := make([]*voteSpy, n)
 			for i := range vs {
@@ -344,7 +344,7 @@ func TestMediated(t *testing.T, profiles ...*parley.Profile) {
 
 	t.Run("vandal-seats", func(t *testing.T) {
 		before := snapshot(profiles)
-		for _, info := range []parley.Info{parley.InfoNone, parley.InfoFull} {
+		for _, info := range []parley.Info{parley.InfoVotes, parley.InfoFull} {
 			wantTrace, wantRes := runMed(info, honestVoters(), &RandomMediator{}, 2)
 			want := outcomeOf(wantRes)
 			for seat := -1; seat < n; seat++ {

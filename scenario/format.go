@@ -160,6 +160,7 @@ type fileParty struct {
 
 	ReservationDrift *float64                       `yaml:"reservation_drift" json:"reservation_drift"`
 	WalkAwayHazard   *float64                       `yaml:"walk_away_hazard" json:"walk_away_hazard"`
+	Report           string                         `yaml:"report" json:"report"`
 	Vetoes           map[string][]any               `yaml:"vetoes" json:"vetoes"`
 	Ratification     map[string]map[string]*float64 `yaml:"ratification" json:"ratification"`
 
@@ -866,6 +867,13 @@ func (l *loader) realism(q path, fp *fileParty, prof *parley.Profile) error {
 			return l.x.errorf(q.key("walk_away_hazard"), "party %q: walk_away_hazard %v outside [0,1] (a probability per round)", name, h)
 		}
 		prof.Hazard = h
+	}
+	if fp.Report != "" {
+		r, err := parley.ParseReport(fp.Report)
+		if err != nil {
+			return l.x.errorf(q.key("report"), "party %q: %v", name, err)
+		}
+		prof.Report = r
 	}
 	sp := l.space
 	vp := q.key("vetoes")

@@ -16,6 +16,7 @@ import (
 // ratification values are deliberately out of index order.
 const realismA = `    reservation_drift: -0.2
     walk_away_hazard: 0.05
+    report: exaggerate
     vetoes: {size: [3, 1], colour: [green]}
     ratification: {size: {2: 0.9}, colour: {red: 0.4}}
 `
@@ -191,6 +192,8 @@ func TestRealismAndProtocolErrors(t *testing.T) {
 			[]string{"parties[0].walk_away_hazard", `walk_away_hazard 1.5 outside [0,1]`}},
 		{"negative hazard", realBase, "walk_away_hazard: 0.05", "walk_away_hazard: -0.01", "walk_away_hazard",
 			[]string{"parties[0].walk_away_hazard", `walk_away_hazard -0.01 outside [0,1]`}},
+		{"unknown report", realBase, "report: exaggerate", "report: lie", "report: lie",
+			[]string{"parties[0].report", `party "A": unknown report "lie" (want truthful, exaggerate or hide_red_lines)`}},
 		{"drift not a number", realBase, "reservation_drift: -0.2", "reservation_drift: .nan", "reservation_drift",
 			[]string{"parties[0].reservation_drift", `reservation_drift NaN is not a finite number`}},
 		{"drift of the wrong type", realBase, "reservation_drift: -0.2", "reservation_drift: fast", "reservation_drift",
@@ -393,7 +396,7 @@ func TestRealismRoundTrip(t *testing.T) {
 		}
 		if format == "yaml" {
 			for _, line := range []string{
-				"    reservation_drift: -0.2\n    walk_away_hazard: 0.05\n",
+				"    reservation_drift: -0.2\n    walk_away_hazard: 0.05\n    report: exaggerate\n",
 				"    vetoes:\n      colour: [green]\n      size: [1, 3]\n    ratification:\n      colour: {red: 0.4}\n      size: {\"2\": 0.9}\n",
 				"      - {stage: mediation, rounds: 5, start: random}\n",
 				"      transition: \"stall:3\"\n",

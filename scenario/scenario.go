@@ -159,6 +159,9 @@ func (s *Scenario) Extras() []string {
 		if pr.Hazard != 0 {
 			x = append(x, fmt.Sprintf("party %q: walk-away hazard", p.Name))
 		}
+		if pr.Report != parley.ReportTruthful {
+			x = append(x, fmt.Sprintf("party %q: reporting strategy (report)", p.Name))
+		}
 		if len(pr.Ratification) > 0 {
 			x = append(x, fmt.Sprintf("party %q: ratification", p.Name))
 		}

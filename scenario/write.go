@@ -227,6 +227,13 @@ func encodeParty(s *Scenario, p Party) (*omap, error) {
 		}
 		m.set("walk_away_hazard", h)
 	}
+	if r := p.Profile.Report; r != parley.ReportTruthful {
+		b, err := r.MarshalText()
+		if err != nil {
+			return nil, fmt.Errorf("scenario: write %s: party %q: %w", s.Name, p.Name, err)
+		}
+		m.set("report", string(b))
+	}
 	switch u := Base(p.Profile.Utility).(type) {
 	case *ufun.LinearAdditive:
 		if err := encodeLinear(s, p.Name, u, m); err != nil {

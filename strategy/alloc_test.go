@@ -25,7 +25,7 @@ func state(space *parley.OutcomeSpace, n int) *parley.State {
 func TestActAllocatesNothing(t *testing.T) {
 	space, ps := parleytest.Synthetic(t, 2, 4, 4, 4, 3, 3)
 	specs := []string{"boulware", "linear", "conceder", "hardliner", "boulware:ac=combi(t=0.5)",
-		"conceder:ac=combimax(t=0.5)", "linear:ac=const(c=0.9)", "tft", "micro", "random"}
+		"conceder:ac=combimax(t=0.5)", "linear:ac=const(c=0.9)", "tft", "micro", "random", "boulware:walk=true,discount=true"}
 	for _, spec := range specs {
 		f, err := strategy.Parse(spec)
 		if err != nil {

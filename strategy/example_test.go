@@ -59,7 +59,7 @@ func ExampleParse() {
 	f, _ := strategy.Parse("linear:k=0.1,ac=combimax(t=0.98)")
 	fmt.Printf("%T\n", f())
 	// Output:
-	// strategy "conceder:x=3": unknown parameter "x" (want e, k, discount, ac)
+	// strategy "conceder:x=3": unknown parameter "x" (want e, k, discount, walk, ac)
 	// *strategy.TimeDependent
 }
 
@@ -72,10 +72,10 @@ func ExampleNegotiators() {
 		fmt.Println()
 	}
 	// Output:
-	// boulware e=0.2 k=0 discount=false ac=next
-	// linear e=1 k=0 discount=false ac=next
-	// conceder e=2 k=0 discount=false ac=next
-	// timedep e= k=0 discount=false ac=next
+	// boulware e=0.2 k=0 discount=false walk=false ac=next
+	// linear e=1 k=0 discount=false walk=false ac=next
+	// conceder e=2 k=0 discount=false walk=false ac=next
+	// timedep e= k=0 discount=false walk=false ac=next
 	// hardliner
 	// random p=0.1
 	// tft ac=next

@@ -43,12 +43,13 @@ func timeParams(e float64, acs *spec.Registry[boa.Acceptance]) []spec.Param {
 	}
 	return []spec.Param{ep, spec.Float("k", 0, 0, 1, "initial concession k in [0,1]: f(0) = k"),
 		spec.Bool("discount", false, "discount-aware: count time as the value discounting has taken, (1 - δ^t)/(1 - δ), so it concedes sooner the lower its δ"),
+		spec.Bool("walk", false, "walk away as a decision: leave when continuing (the best offer so far, improving at the rate seen up to its target, taken at the best time, or r at the deadline; discounted) is worth less than r(t) (docs/mediation.md, \"Walk-outs as decisions\")"),
 		acParam(acs)}
 }
 
 // timeDependent builds a time-dependent factory from the spec's e, k and ac.
 func timeDependent(v spec.Values) (Factory, error) {
-	opts := TimeDependentOptions{E: v.Float("e"), K: v.Float("k"), Discount: v.Bool("discount"), Accept: spec.Built[boa.Acceptance](v, "ac")}
+	opts := TimeDependentOptions{E: v.Float("e"), K: v.Float("k"), Discount: v.Bool("discount"), Walk: v.Bool("walk"), Accept: spec.Built[boa.Acceptance](v, "ac")}
 	return func() parley.Negotiator { return NewTimeDependent(opts) }, nil
 }
 

@@ -43,6 +43,12 @@ type TimeDependentOptions struct {
 	// changes. Off by default: GENIUS's time-dependent parties ignore
 	// discounting.
 	Discount bool
+	// Walk makes walking away a decision (parley.Profile.Walks): after
+	// weighing the offer on the table it leaves when continuing is worth
+	// less than its reservation value r(t) now. What it expects is a
+	// parley.Prospect estimated by a parley.Outlook of the others' offers,
+	// capped by its own target. Off by default.
+	Walk bool
 }
 
 // DiscountTime is the clock of a discount-aware tactic: the share of value
@@ -118,6 +124,10 @@ type TimeDependent struct {
 	pmax  float64
 	delta float64 // the discount factor its clock counts with (1: plain time)
 	rand  *rand.Rand
+
+	prof    *parley.Profile // Walk: its profile
+	end     float64         // Walk: the deadline's normalised time
+	outlook parley.Outlook  // Walk: what it has been offered
 }
 
 var _ parley.Negotiator = (*TimeDependent)(nil)
@@ -149,6 +159,11 @@ func (td *TimeDependent) Init(_ context.Context, s *parley.Session) error {
 		td.worst, td.pmax = td.bids.Worst(), td.bids.Best()
 	}
 	td.rand = s.Rand
+	td.prof, td.end = s.Profile, 1
+	if e := s.Clock.End(); e > 0 {
+		td.end = e
+	}
+	td.outlook.Reset()
 	td.delta = 1
 	if td.opts.Discount {
 		td.delta = s.Profile.DiscountFactor()
@@ -177,9 +192,20 @@ func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action
 	next := td.bids.Utility(i)
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := td.bids.Func().Utility(st.Standing)
-		if td.bids.Acceptable(st.Standing, u, st.Time) &&
-			accepts(td.ac, &td.acx, &td.bids, st, u, next, r, td.rand) {
+		ok := td.bids.Acceptable(st.Standing, u, st.Time)
+		if ok && accepts(td.ac, &td.acx, &td.bids, st, u, next, r, td.rand) {
 			return parley.AcceptAction(), nil
+		}
+		if td.opts.Walk {
+			if td.prof.Vetoed(st.Standing) {
+				u = 0 // an offer across a red line is worth nothing as an agreement
+			}
+			td.outlook.See(u, st.Time)
+		}
+	}
+	if td.opts.Walk {
+		if pr, ok := td.outlook.Expect(st.Time, next); ok && td.prof.Walks(pr, st.Time, td.end) {
+			return parley.EndAction(), nil
 		}
 	}
 	return parley.OfferOf(td.bids.Pick(i, td.rand)), nil

@@ -34,6 +34,7 @@ type experimentFlags struct {
 	negotiators []string
 	voters      []string
 	set         []string // sweep only
+	factor      []string // sequencing only
 	quiet       bool
 	allowErrors bool
 }
@@ -98,9 +99,19 @@ the arms are bilateral_only, mediated_from_start, bilateral_then_mediated
 three controls: mediated_from_start_fallback, and bilateral_then_mediated
 with carry none and best_acceptable.
 
+Arms are compared at matched information: every mediated stage runs with
+info votes, so the mediator, like the direct negotiators (who see only
+offers), learns the parties' preferences only from their behaviour; a
+mediator policy that needs declared preferences (nash, ks, biased) runs
+` + experiment.VotesMediatorPolicy + ` there instead. The header's "information:"
+line says so. --factor crosses the arms with the levels of a parameter
+(TARGET.NAME=VALUES, as for sweep's --set) and reports every cell, e.g.
+--factor mediated.info=votes,self_report,declared,full.
+
 The scenario's numbers are modelling judgements to be varied, not
 forecasts: use 'parley experiment sweep' to vary them.`,
 		Example: `  parley experiment sequencing ceasefire --runs 1000 --seed 1
+  parley experiment sequencing ceasefire --factor mediated.info=votes,self_report,declared,full
   parley experiment sequencing ceasefire --runs 200 --json
   parley experiment sequencing ceasefire --plot sequencing.png --csv arms.csv
   parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
@@ -109,6 +120,7 @@ forecasts: use 'parley experiment sweep' to vary them.`,
 			return runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
 		},
 	}
+	c.Flags().StringArrayVar(&f.factor, "factor", nil, "a factor TARGET.NAME=VALUES crossed with every arm (repeatable)")
 	addExperimentFlags(c, &f)
 	return c
 }
@@ -210,17 +222,21 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 			return usageError{fmt.Errorf("%s: --variants: scenario %s has no variant %q (have %s)", cmd, s.Name, v, variantNames(s))}
 		}
 	}
+	flag, specs := "--set", f.set
+	if cmd != "experiment sweep" {
+		flag, specs = "--factor", f.factor
+	}
 	var params []experiment.Param
-	for _, spec := range f.set {
+	for _, spec := range specs {
 		p, err := experiment.ParseParam(s, spec)
 		if err != nil {
-			return usageError{fmt.Errorf("%s: --set: %w", cmd, err)}
+			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
 		}
 		params = append(params, p)
 	}
 	if len(params) > 0 {
 		if _, err := experiment.Grid(params); err != nil {
-			return usageError{fmt.Errorf("%s: --set: %w", cmd, err)}
+			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
 		}
 	}
 	pool, err := experimentPool(f.negotiators, f.voters)
@@ -228,7 +244,7 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 		return err
 	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-		Mediator: mediatorFactory, Baseline: f.baseline}
+		Mediator: mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Baseline: f.baseline}
 	bar := newProgress(ctx, errOut, f.quiet, "runs", "")
 	if bar != nil {
 		cfg.Progress = bar.update
@@ -237,20 +253,15 @@ func runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, 
 	if cmd == "experiment sweep" {
 		rep, err = experiment.Sweep(ctx, s, params, f.variants, cfg)
 	} else {
-		ts := make([]experiment.Treatment, 0, len(s.Protocol.Variants))
-		vs := f.variants
-		if len(vs) == 0 {
-			for _, v := range s.Protocol.Variants {
-				vs = append(vs, v.Name)
-			}
+		var ts []experiment.Treatment
+		var info string
+		ts, info, err = experiment.SequencingArms(s, f.variants, params, mediator.NeedsDeclared)
+		if err != nil {
+			return fmt.Errorf("%s: %w", cmd, err)
 		}
-		if len(vs) == 0 {
-			return fmt.Errorf("%s: scenario %s declares no protocol variants to compare (protocol.variants)", cmd, s.Name)
+		if rep, err = experiment.Run(ctx, "sequencing", ts, cfg); err == nil {
+			rep.Information = info
 		}
-		for _, v := range vs {
-			ts = append(ts, experiment.Treatment{Name: v, Scenario: s, Variant: v})
-		}
-		rep, err = experiment.Run(ctx, "sequencing", ts, cfg)
 	}
 	bar.finish(err == nil)
 	if err != nil {

@@ -229,6 +229,33 @@ func TestExperimentSweep(t *testing.T) {
 	}
 }
 
+// TestSequencingFactor: --factor crosses the arms with a parameter's
+// levels, and the header (text and JSON) states the information condition.
+func TestSequencingFactor(t *testing.T) {
+	out := expCLI(t, "experiment", "sequencing", "ceasefire", "--factor", "mediated.info=votes,full", "--variants", "bilateral_only,mediated_from_start", "--runs", "4", "--json")
+	var rep struct {
+		Information string `json:"information"`
+		Arms        []struct {
+			Name     string `json:"name"`
+			Mediator string `json:"mediator"`
+		} `json:"arms"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Arms) != 4 || rep.Arms[1].Name != "mediated_from_start mediated.info=votes" || rep.Arms[1].Mediator != "feedback:call=true" ||
+		rep.Arms[3].Name != "mediated_from_start mediated.info=full" || rep.Arms[3].Mediator != "biased:bias=0.25" {
+		t.Errorf("arms %+v", rep.Arms)
+	}
+	if !strings.HasPrefix(rep.Information, "factor mediated.info=votes,full") {
+		t.Errorf("information %q", rep.Information)
+	}
+	text := expCLI(t, "experiment", "sequencing", "ceasefire", "--runs", "2")
+	if !strings.Contains(text, "\ninformation: matched: the mediator sees votes only") {
+		t.Errorf("no information line in the header:\n%s", text)
+	}
+}
+
 // TestExperimentBadInput: each mistake is a usage error (exit code 2)
 // naming the flag, and nothing runs.
 func TestExperimentBadInput(t *testing.T) {
@@ -241,6 +268,7 @@ func TestExperimentBadInput(t *testing.T) {
 		{[]string{"sweep", "ceasefire", "--set", "UA.reservation=0.3:1.2:0.1"}, "value 1.1 outside [0, 1]"},
 		{[]string{"sweep", "ceasefire", "--set", "US.bias=0", "--set", "US.bias=1"}, "set twice"},
 		{[]string{"sweep", "ceasefire"}, "no --set"},
+		{[]string{"sequencing", "ceasefire", "--factor", "mediated.info=secret"}, `--factor: bad sweep parameter "mediated.info=secret"`},
 		{[]string{"sequencing", "ceasefire", "--runs", "0"}, "--runs 0"},
 		{[]string{"sequencing", "ceasefire", "--variants", "nope"}, `--variants: scenario ceasefire has no variant "nope"`},
 		{[]string{"sequencing", "ceasefire", "--baseline", "nope", "--runs", "1"}, "--baseline"},
@@ -366,15 +394,16 @@ func TestDocsExperimentSchema(t *testing.T) {
 // TestExperimentRunErrors: runs that end in error are warned about on
 // stderr and make the command exit 1 (the report is still printed), unless
 // --allow-errors; a clean experiment exits 0 without the warning. The
-// biased mediator cannot work on votes alone (mediated.info=none), so every
-// run of that cell ends in error.
+// biased mediator cannot work on votes alone (mediated.info=votes), and a
+// sweep runs the scenario as declared, so every run of that cell ends in
+// error.
 func TestExperimentRunErrors(t *testing.T) {
-	args := []string{"experiment", "sweep", "ceasefire", "--set", "mediated.info=declared,none", "--variants", "bilateral_then_mediated", "--runs", "6", "-q"}
+	args := []string{"experiment", "sweep", "ceasefire", "--set", "mediated.info=declared,votes", "--variants", "bilateral_then_mediated", "--runs", "6", "-q"}
 	out, errOut, code := exe(t, args...)
 	if code != 1 {
 		t.Fatalf("exit code %d, want 1\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	if !strings.Contains(errOut, "warning: 6 runs ended in error") || !strings.Contains(errOut, "mediated.info=none: 6, the first run 0:") ||
+	if !strings.Contains(errOut, "warning: 6 runs ended in error") || !strings.Contains(errOut, "mediated.info=votes: 6, the first run 0:") ||
 		!strings.Contains(errOut, "--allow-errors") {
 		t.Errorf("stderr %q, want the warning naming the arm and the flag", errOut)
 	}

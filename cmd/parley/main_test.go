@@ -213,7 +213,7 @@ func TestRunReadable(t *testing.T) {
 		{[]string{"run", "ceasefire", "--seed", "16"}, []string{"17     bilateral  17           RU     walk_away", `Result: walk_away in round 17 (stage "bilateral", its round 17), t=0.133, by RU`}},
 		{[]string{"run", "ceasefire"}, []string{"staged protocol (the declared stages), 120 rounds in all",
 			"  1      bilateral  sao        RU+UA         40      1-40           none", "  2      mediated   mediated   RU+UA         80      41-120         US",
-			"mediated   1            US     offer", `Result: agreement in round`, `(stage "mediated", its round`}},
+			"mediated   16           US     offer", `Result: agreement in round 56 (stage "mediated", its round 16)`}},
 	}
 	for _, tc := range tests {
 		out := cli(t, tc.args...)

@@ -66,8 +66,8 @@ func TestOneVocabulary(t *testing.T) {
 	}{
 		{"walk_away", []string{"run", "ceasefire", "--seed", "16"}},
 		{"agreement", []string{"run", "ceasefire"}},
-		{"mediator_exit", []string{"run", "ceasefire", "--variant", "mediated_from_start", "--seed", "3"}},
-		{"ratification_failed", []string{"run", "ceasefire", "--variant", "mediated_from_start", "--seed", "69"}},
+		{"mediator_exit", []string{"run", "ceasefire", "--variant", "mediated_from_start", "--seed", "4"}},
+		{"ratification_failed", []string{"run", "ceasefire", "--variant", "mediated_from_start", "--seed", "33"}},
 		{"deadline", []string{"run", "ceasefire", "--protocol", "sao", "--agents", "hardliner", "--deadline", "10"}},
 		{"walk_away", []string{"run", "ceasefire", "--protocol", "sao"}},
 		{"agreement", []string{"run", "ceasefire", "--protocol", "sao", "--agents", "conceder", "--deadline", "30"}},

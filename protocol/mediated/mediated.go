@@ -80,15 +80,19 @@ type Options struct {
 	// Rule says which proposals become the text (default parley.RuleUnanimous).
 	Rule parley.Rule
 	// Info says what the mediator sees of the parties' preferences
-	// (default parley.InfoNone: votes only).
+	// (default parley.InfoVotes: votes only).
 	Info parley.Info
-	// Noise is the standard deviation of the noise on declared profiles
-	// (parley.InfoDeclared). For a linear-additive profile (parley.Additive,
-	// also behind a prepared table) every value's evaluation, relative to the
-	// best value of its issue, is perturbed by N(0, Noise) and clipped to
-	// [0,1]; the declared profile is still linear-additive. For any other
-	// profile every outcome's utility is perturbed and clipped. The noise
-	// is drawn afresh in every run from the run's seed.
+	// Noise is the standard deviation σ of the noise on declared profiles
+	// (parley.InfoDeclared), drawn afresh in every run from the run's
+	// seed. For a linear-additive profile (parley.Additive, also behind a
+	// prepared table) each issue's share of the weights and every value's
+	// evaluation, relative to the best value of its issue, are perturbed
+	// by N(0, σ) (clipped; the weights keep their sum), and the declared
+	// profile is still linear-additive; any other profile has every
+	// outcome's utility perturbed and clipped to [0,1]. The declared
+	// reservation value is perturbed by N(0, σ) (clipped to [0,1]), each
+	// red line is dropped with probability σ, and with probability σ one
+	// false red line is added on a uniformly drawn value.
 	Noise float64
 	// Start, when HasStart is set, is the starting text (carried over from
 	// an earlier stage, or a reference text); otherwise the text starts as
@@ -128,7 +132,7 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("mediated: units %d..%d exceed the total of %d", o.RoundOffset, o.RoundOffset+max(o.RoundCost, 1)*o.Rounds, o.TotalRounds)
 	case o.Rule > parley.RuleMediator:
 		return fmt.Errorf("mediated: unknown rule %d", o.Rule)
-	case o.Info > parley.InfoNothing:
+	case o.Info > parley.InfoSelfReport:
 		return fmt.Errorf("mediated: unknown information level %d", o.Info)
 	case math.IsNaN(o.Noise) || math.IsInf(o.Noise, 0) || o.Noise < 0:
 		return fmt.Errorf("mediated: noise %v, want a non-negative number", o.Noise)
@@ -178,8 +182,8 @@ type Mechanism struct {
 	best      []float64 // per voter, then the mediator: best text utility so far
 	improved  []int     // the last round in which the text improved for it
 
-	truth []*parley.Profile // Declared for parley.InfoFull and noise-free parley.InfoDeclared
-	decl  []declSource      // per voter: how to perturb its profile
+	base []*parley.Profile // Declared (copied per run): the true profiles, or the self-reports
+	decl []declSource      // per voter with noisy declared profiles: how to perturb its profile
 }
 
 // New returns a mechanism for the given voters' profiles (in voting order)
@@ -248,13 +252,19 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 	m.copies.Reset(n + 1)
 	m.declCopy.Reset(n)
 	m.declOut = make([]*parley.Profile, n)
-	if opts.Info == parley.InfoDeclared || opts.Info == parley.InfoFull {
-		m.truth = profiles
-	}
-	if opts.Info == parley.InfoDeclared && opts.Noise > 0 {
+	switch {
+	case opts.Info == parley.InfoDeclared && opts.Noise > 0:
 		m.decl = make([]declSource, n)
 		for i, p := range profiles {
 			m.decl[i] = newDeclSource(space, p.Utility)
+		}
+	case opts.Info == parley.InfoDeclared || opts.Info == parley.InfoFull:
+		m.base = profiles
+	case opts.Info == parley.InfoSelfReport:
+		m.base = make([]*parley.Profile, n)
+		for i, p := range profiles {
+			d := newDeclSource(space, p.Utility)
+			m.base[i] = report(space, p, &d)
 		}
 	}
 	return m, nil

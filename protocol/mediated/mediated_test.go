@@ -624,7 +624,7 @@ func TestDeclared(t *testing.T) {
 		}
 		return got
 	}
-	if d := get(parley.InfoNone, 0.3, 1, ps); d != nil {
+	if d := get(parley.InfoVotes, 0.3, 1, ps); d != nil {
 		t.Errorf("info none: declared %v", d)
 	}
 	for _, tc := range []struct {
@@ -650,7 +650,7 @@ func TestDeclared(t *testing.T) {
 			dev += math.Abs(u - ps[a].Utility.Utility(o))
 		}
 	}
-	if d1[0] == ps[0] || d1[0].Reservation != ps[0].Reservation || !sameSpace(d1[0].Space, space) {
+	if d1[0] == ps[0] || !sameSpace(d1[0].Space, space) {
 		t.Error("declared profile is not a perturbed copy")
 	}
 	if d1[0].Utility.Utility(5) == d2[0].Utility.Utility(5) {
@@ -733,12 +733,12 @@ func (s *seenVotes) Propose(_ context.Context, st *parley.State) (parley.Outcome
 	return parley.Outcome(len(s.accepts) % 2), nil
 }
 
-// With parley.InfoNothing the mediator sees no votes; with parley.InfoNone it does.
+// With parley.InfoNothing the mediator sees no votes; with parley.InfoVotes it does.
 func TestInfoNothingHidesVotes(t *testing.T) {
 	for _, tc := range []struct {
 		info parley.Info
 		seen bool
-	}{{parley.InfoNone, true}, {parley.InfoNothing, false}} {
+	}{{parley.InfoVotes, true}, {parley.InfoNothing, false}} {
 		_, ps := parleytest.TwoIssue()
 		m, err := mediated.New(ps, []string{"A", "B"}, nil, mediated.Options{Rounds: 5, Info: tc.info, Start: 0, HasStart: true, NoFinalVote: true})
 		if err != nil {

@@ -526,7 +526,7 @@ func TestPlanErrors(t *testing.T) {
 		}, "start reference:far: outcome 6 outside"},
 		{"rule in sao", func(p *staged.Plan) { p.Stages[0].Rule = parley.RuleMajority }, "rule is for mediated stages"},
 		{"unknown rule", func(p *staged.Plan) { p.Stages[1].Rule = 3 }, "unknown rule Rule(3)"},
-		{"unknown info", func(p *staged.Plan) { p.Stages[1].Info = 4 }, "unknown info Info(4)"},
+		{"unknown info", func(p *staged.Plan) { p.Stages[1].Info = 5 }, "unknown info Info(5)"},
 		{"negative noise", func(p *staged.Plan) { p.Stages[1].Noise = -1 }, "noise -1 outside [0,1]"},
 		{"noise without declared info", func(p *staged.Plan) { p.Stages[1].Noise = 0.1 }, "noise is for info: declared"},
 		{"hazard window", func(p *staged.Plan) { p.HazardWindow = -1 }, "hazard window -1 is negative"},

@@ -14,12 +14,16 @@ import (
 // the same trace from the same seed, and no State kept between calls.
 func TestRolesConform(t *testing.T) {
 	_, three := parleytest.Synthetic(t, 11, 4, 3, 5)
+	var voters []string
 	for _, info := range mediator.Voters().Entries() {
-		f, err := mediator.ParseVoter(info.Name)
+		voters = append(voters, info.Name, info.Name+":walk=true")
+	}
+	for _, name := range voters {
+		f, err := mediator.ParseVoter(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run("voter-"+info.Name, func(t *testing.T) {
+		t.Run("voter-"+name, func(t *testing.T) {
 			parleytest.TestVoter(t, func() mediated.Voter { return f() })
 			parleytest.TestVoter(t, func() mediated.Voter { return f() }, three...)
 		})

@@ -85,7 +85,7 @@ func seeker(sol Solution) func(v spec.Values) (MediatorFactory, error) {
 
 func voterEntries() []spec.Entry[VoterFactory] {
 	type E = spec.Entry[VoterFactory]
-	return []E{
+	es := []E{
 		{Name: "hillclimber", Aliases: []string{"hc", "hill-climber"}, Doc: "accepts a proposal iff it is at least as good as the text (Klein et al. 2003)",
 			New: func(spec.Values) (VoterFactory, error) {
 				return func() Voter { return NewHillClimber() }, nil
@@ -107,6 +107,28 @@ func voterEntries() []spec.Entry[VoterFactory] {
 				return func() Voter { return NewExaggerator(g) }, nil
 			}},
 	}
+	for i := range es {
+		es[i] = walkable(es[i])
+	}
+	return es
+}
+
+// walkParam is the walk parameter every voter takes.
+var walkParam = spec.Bool("walk", false, "walk away as a decision: leave when continuing (the best text so far, improving at the rate seen, taken at the best time, or r at the deadline; discounted) is worth less than r(t) (docs/mediation.md, \"Walk-outs as decisions\")")
+
+// walkable adds the walk parameter to a voter entry: walk=true wraps the
+// voter in a Walker.
+func walkable(e spec.Entry[VoterFactory]) spec.Entry[VoterFactory] {
+	e.Params = append(append([]spec.Param(nil), e.Params...), walkParam)
+	build := e.New
+	e.New = func(v spec.Values) (VoterFactory, error) {
+		f, err := build(v)
+		if err != nil || !v.Bool("walk") {
+			return f, err
+		}
+		return func() Voter { return NewWalker(f()) }, nil
+	}
+	return e
 }
 
 // ParseMediator reads a mediator spec, name[:key=value,...] (names and keys
@@ -117,3 +139,16 @@ func ParseMediator(text string) (MediatorFactory, error) { return mediators.Pars
 // ParseVoter reads a voter spec, name[:key=value,...], and returns a
 // factory. See Voters.
 func ParseVoter(text string) (VoterFactory, error) { return voters.Parse(text) }
+
+// NeedsDeclared reports whether the mediator spec text names a mediator
+// that needs the parties' declared preferences (Session.Declared: info
+// self_report, declared or full), as nash, ks and biased do; false for any
+// other mediator and for a spec that does not parse.
+func NeedsDeclared(text string) bool {
+	f, err := ParseMediator(text)
+	if err != nil {
+		return false
+	}
+	_, ok := f().(*Seeker)
+	return ok
+}

@@ -60,7 +60,7 @@ func TestParse(t *testing.T) {
 		{false, "nash:,", `mediator "nash:,": empty parameter`, nil},
 		{false, "nash:=1", `mediator "nash:=1": parameter "=1" is not key=value`, nil},
 		{false, "biased:bias=f(1,2)", `mediator "biased:bias=f(1,2)": parameter "bias": "f(1,2)" is not a number`, nil},
-		{true, "annealer:gain=1", `voter "annealer:gain=1": unknown parameter "gain" (want t0)`, spec.ErrUnknownParam},
+		{true, "annealer:gain=1", `voter "annealer:gain=1": unknown parameter "gain" (want t0, walk)`, spec.ErrUnknownParam},
 		{true, "exaggerator:gain=NaN", `"NaN" is not a number`, nil},
 		{true, "nash", `voter "nash": unknown voter`, spec.ErrUnknownName},
 	}
@@ -115,3 +115,20 @@ func TestRegistries(t *testing.T) {
 }
 
 func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+// TestNeedsDeclared: the target-seeking mediators need declared
+// preferences; the others work on votes.
+func TestNeedsDeclared(t *testing.T) {
+	for _, tc := range []struct {
+		spec string
+		want bool
+	}{
+		{"nash", true}, {"ks", true}, {"biased:bias=0.25", true}, {"kalai-smorodinsky", true},
+		{"hillclimb", false}, {"feedback:call=true", false}, {"random", false}, {"anneal", false},
+		{"no-such-mediator", false},
+	} {
+		if got := mediator.NeedsDeclared(tc.spec); got != tc.want {
+			t.Errorf("NeedsDeclared(%q) = %v, want %v", tc.spec, got, tc.want)
+		}
+	}
+}

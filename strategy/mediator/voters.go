@@ -224,3 +224,55 @@ var (
 	_ Voter = (*Reservation)(nil)
 	_ Voter = (*Exaggerator)(nil)
 )
+
+// Walker makes walking away a decision for any voter
+// (parley.Profile.Walks): before each vote but the final one it records
+// the current text's utility in a parley.Outlook (an outcome across one of
+// its red lines counts as 0), and it leaves (Vote.Leave) when continuing,
+// with the prospect of the text improving as it has so far, is worth less
+// than its reservation value r(t) now; otherwise the inner voter votes.
+// Its ceiling is 1: a voter has no target of its own.
+type Walker struct {
+	inner   Voter
+	p       *parley.Profile
+	end     float64
+	outlook parley.Outlook
+}
+
+// NewWalker returns inner with the walk rule.
+func NewWalker(inner Voter) *Walker { return &Walker{inner: inner} }
+
+// Init reads the profile and the deadline, then initialises the inner
+// voter.
+func (w *Walker) Init(ctx context.Context, s *parley.Session) error {
+	if s == nil || s.Profile == nil || s.Profile.Utility == nil {
+		return fmt.Errorf("mediator: walker: %w", parley.ErrNoProfile)
+	}
+	w.p, w.end = s.Profile, 1
+	if e := s.Clock.End(); e > 0 {
+		w.end = e
+	}
+	w.outlook.Reset()
+	return w.inner.Init(ctx, s)
+}
+
+// Vote leaves when continuing is worth less than r(t), and otherwise
+// asks the inner voter.
+func (w *Walker) Vote(ctx context.Context, st *parley.State) (parley.Vote, error) {
+	if w.p == nil {
+		return parley.Vote{}, errors.New("mediator: walker: Vote before Init")
+	}
+	if !st.Final {
+		u := 0.0
+		if !w.p.Vetoed(st.Text) {
+			u = w.p.Utility.Utility(st.Text)
+		}
+		w.outlook.See(u, st.Time)
+		if pr, ok := w.outlook.Expect(st.Time, 1); ok && w.p.Walks(pr, st.Time, w.end) {
+			return parley.Vote{Leave: true}, nil
+		}
+	}
+	return w.inner.Vote(ctx, st)
+}
+
+var _ Voter = (*Walker)(nil)
