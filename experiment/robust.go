@@ -190,7 +190,8 @@ type PointResult struct {
 // Robustness runs a global sensitivity analysis of the sequencing
 // experiment on s: it samples the scenario's assumptions (Assumptions)
 // with Saltelli's design on a Latin hypercube (stats.NewSobolDesign),
-// runs the sequencing arms (Sequencing) with cfg.Runs runs at each point
+// runs the sequencing arms (Sequencing: the declared variants, or
+// cfg.Variants, at matched information) with cfg.Runs runs at each point
 // on a copy of s with the point's values set, and reports the share of
 // the points at which each ordering of two arms holds and the Sobol
 // indices of each contrast between two arms, per assumption.
@@ -199,10 +200,12 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range cfg.Variants {
-		if s.Protocol == nil || s.Protocol.Variant(v) == nil {
-			return nil, fmt.Errorf("experiment: robustness: scenario %s has no protocol variant %q", s.Name, v)
-		}
+	// The arms and their information condition, on the scenario as
+	// declared (a point's values, such as a mediator's bias, would show in
+	// the text).
+	_, info, err := SequencingArms(s, cfg.Variants, nil, cfg.NeedsDeclared)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: robustness: %w", err)
 	}
 	if cfg.Samples < 2 {
 		return nil, fmt.Errorf("experiment: robustness: %d base samples, need at least 2", cfg.Samples)
@@ -235,7 +238,7 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 		}
 	}
 	rep := &RobustnessReport{Schema: RobustnessSchema, Scenario: s.Name, Design: "saltelli-lhs",
-		Samples: n, Points: len(rows), Runs: cfg.Runs, Seed: cfg.Seed, Assumptions: as}
+		Samples: n, Points: len(rows), Runs: cfg.Runs, Seed: cfg.Seed, Information: info, Assumptions: as}
 	params := make([]Param, k)
 	for i := range as {
 		params[i] = as[i].param
@@ -289,14 +292,12 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 }
 
 // sequencingOn runs the sequencing experiment on s with the given
-// variants as arms (nil: every declared variant).
+// variants as arms (nil: every declared variant), at matched information
+// (SequencingArms), as Sequencing does.
 func sequencingOn(ctx context.Context, s *scenario.Scenario, variants []string, cfg Config) (*Report, error) {
-	if len(variants) == 0 {
-		return Sequencing(ctx, s, cfg)
-	}
-	ts := make([]Treatment, len(variants))
-	for i, v := range variants {
-		ts[i] = Treatment{Name: v, Scenario: s, Variant: v}
+	ts, _, err := SequencingArms(s, variants, nil, cfg.NeedsDeclared)
+	if err != nil {
+		return nil, err
 	}
 	return Run(ctx, "sequencing", ts, cfg)
 }

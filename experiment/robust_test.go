@@ -46,6 +46,11 @@ func TestRobustnessCeasefire(t *testing.T) {
 		if !slices.Equal(r.Arms, arms) || r.Errors != 0 {
 			t.Fatalf("arms %v, %d errors; want %v", r.Arms, r.Errors, arms)
 		}
+		// The arms run at matched information, stated as for the
+		// scenario as declared (not a point's values).
+		if _, info, err := SequencingArms(s, arms, nil, cfg.NeedsDeclared); err != nil || r.Information != info || !strings.Contains(info, "matched") {
+			t.Errorf("information %q, want %q (%v)", r.Information, info, err)
+		}
 		if want := int64(r.Points * nArms * 4); last != [2]int64{want, want} {
 			t.Errorf("last progress %v, want %d of %d", last, want, want)
 		}
@@ -82,6 +87,14 @@ func TestRobustnessCeasefire(t *testing.T) {
 		for _, c := range r.Indices {
 			if c.Defined && len(c.Effects) != k {
 				t.Errorf("%s %s − %s: %d effects, want %d", c.Metric, c.Arm, c.Other, len(c.Effects), k)
+			}
+			// At matched information the biased policy is replaced, so
+			// the bias changes nothing; with the same run seeds at every
+			// point, its indices are exactly 0.
+			for _, e := range c.Effects {
+				if e.Assumption == "US.bias" && (e.First.Mean != 0 || e.Total.Mean != 0) {
+					t.Errorf("%s %s − %s: US.bias has S = %v, ST = %v, want exactly 0", c.Metric, c.Arm, c.Other, e.First.Mean, e.Total.Mean)
+				}
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/strategy/mediator"
 )
 
 // robustnessFlags are the flags of `parley experiment robustness`.
@@ -37,7 +38,8 @@ func newRobustnessCmd() *cobra.Command {
 		Short: "Global sensitivity analysis: which arm ordering holds over the scenario's assumption ranges",
 		Long: `Sample the ranges the scenario declares for its uncertain numbers (its
 assumptions: list, docs/scenario-format.md) and run the sequencing
-experiment's arms at every point, to show how much of the assumption space
+experiment's arms at every point, at matched information as 'parley
+experiment sequencing' runs them by default, to show how much of the assumption space
 supports each ordering of the arms, and which assumptions drive the answer.
 
 The design is Saltelli's (Saltelli et al. 2010): two matrices A and B of N
@@ -118,7 +120,8 @@ func runRobustness(ctx context.Context, out, errOut io.Writer, arg string, f rob
 		return err
 	}
 	cfg := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants,
-		Config: experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool, Mediator: mediatorFactory}}
+		Config: experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
+			Mediator: mediatorFactory, NeedsDeclared: mediator.NeedsDeclared}}
 	bar := newProgress(ctx, errOut, f.quiet, "runs", "")
 	if bar != nil {
 		cfg.Progress = bar.update
