@@ -239,6 +239,13 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 	}
 	rep := &RobustnessReport{Schema: RobustnessSchema, Scenario: s.Name, Design: "saltelli-lhs",
 		Samples: n, Points: len(rows), Runs: cfg.Runs, Seed: cfg.Seed, Information: info, Assumptions: as}
+	// The points differ from s in numbers, not utility functions: they
+	// share its tables (and their sorted indices).
+	tables, err := s.Prepare()
+	if err != nil {
+		return nil, fmt.Errorf("experiment: robustness: %w", err)
+	}
+	cfg.Tables = append(cfg.Tables, tables)
 	params := make([]Param, k)
 	for i := range as {
 		params[i] = as[i].param
