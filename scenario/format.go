@@ -106,6 +106,8 @@ type fileScenario struct {
 }
 
 type fileProtocol struct {
+	Question string                       `yaml:"question" json:"question"`
+	Compare  []string                     `yaml:"compare" json:"compare"`
 	Stages   []fileStage                  `yaml:"stages" json:"stages"`
 	Variants map[string][]fileVariantStep `yaml:"variants" json:"variants"`
 }
@@ -991,7 +993,13 @@ func (l *loader) fields(q path, what string, fs ...fieldErr) error {
 func (l *loader) protocol(fp *fileProtocol) (*Protocol, error) {
 	pp := path{}.key("protocol")
 	sp := pp.key("stages")
-	pr := &Protocol{}
+	pr := &Protocol{Question: fp.Question, Compare: fp.Compare}
+	if err := l.text(pp.key("question"), "question", fp.Question); err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(fp.Question, "\r\n") {
+		return nil, l.x.errorf(pp.key("question"), "question: one line, please (it heads the output of parley run)")
+	}
 	for i := range fp.Stages {
 		fs := &fp.Stages[i]
 		q := sp.at(i)

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/parley-dev/parley"
@@ -13,6 +14,13 @@ import (
 // stages or override their settings (docs/scenario-format.md, "Protocol").
 // It is plain data: package plan turns it into a runnable staged plan.
 type Protocol struct {
+	// Question is the question the variants are there to answer, in one
+	// line ("Does a mediator help more from the start, or only after direct
+	// talks?"); "" for none. `parley run` prints it with a short answer.
+	Question string
+	// Compare names the variants whose comparison answers Question, in
+	// display order (nil: every variant).
+	Compare []string
 	// Stages in the default order; the default run uses all of them.
 	Stages []Stage
 	// Variants in file order.
@@ -263,7 +271,30 @@ func (p *Protocol) check(s *Scenario) *fieldError {
 			}
 		}
 	}
+	if len(p.Compare) > 0 && p.Question == "" {
+		return ferr(pp.key("compare"), "compare without a question (protocol.question)")
+	}
+	cq := pp.key("compare")
+	for j, name := range p.Compare {
+		if p.Variant(name) == nil {
+			return ferr(cq.at(j), "compare: unknown variant %q (have %s)", name, variantNames(p))
+		}
+		if slices.Contains(p.Compare[:j], name) {
+			return ferr(cq.at(j), "compare: variant %q listed twice", name)
+		}
+	}
 	return nil
+}
+
+func variantNames(p *Protocol) string {
+	names := make([]string, len(p.Variants))
+	for i := range p.Variants {
+		names[i] = p.Variants[i].Name
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 func stageNames(p *Protocol) string {

@@ -505,3 +505,40 @@ func TestProtocolErrorsJSON(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestProtocolQuestion: a protocol may state the question its variants
+// answer and which variants to compare; both round-trip, and a comparison
+// of unknown variants, or without a question, is an error at its field.
+func TestProtocolQuestion(t *testing.T) {
+	q := "  question: \"Short talks first, or mediation?\"\n  compare: [short, both]\n"
+	src := strings.Replace(protoBase, "protocol:\n", "protocol:\n"+q, 1)
+	s, err := Parse("q.yaml", []byte(src), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Protocol.Question != "Short talks first, or mediation?" || fmt.Sprint(s.Protocol.Compare) != "[short both]" {
+		t.Fatalf("question %q compare %v", s.Protocol.Question, s.Protocol.Compare)
+	}
+	var b bytes.Buffer
+	if err := WriteYAML(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "  question: \"Short talks first, or mediation?\"\n  compare: [short, both]\n") {
+		t.Errorf("written protocol lacks the question:\n%s", b.String())
+	}
+	back, err := Parse("back.yaml", b.Bytes(), "yaml")
+	if err != nil || back.Protocol.Question != s.Protocol.Question || fmt.Sprint(back.Protocol.Compare) != "[short both]" {
+		t.Errorf("round trip: %v %+v", err, back.Protocol)
+	}
+	for _, tc := range []struct{ block, field, want string }{
+		{"  question: \"Q?\"\n  compare: [short, long]\n", "protocol.compare[1]", `compare: unknown variant "long" (have short, both)`},
+		{"  question: \"Q?\"\n  compare: [short, short]\n", "protocol.compare[1]", `variant "short" listed twice`},
+		{"  compare: [short]\n", "protocol.compare", "compare without a question"},
+		{"  question: \"two\\nlines\"\n", "protocol.question", "one line"},
+	} {
+		_, err := Parse("bad.yaml", []byte(strings.Replace(protoBase, "protocol:\n", "protocol:\n"+tc.block, 1)), "yaml")
+		if err == nil || !strings.Contains(err.Error(), tc.field) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %s: %s", tc.block, err, tc.field, tc.want)
+		}
+	}
+}

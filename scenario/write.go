@@ -364,6 +364,19 @@ func encodeProtocol(s *Scenario, pr *Protocol) (*omap, error) {
 		stages[i] = m
 	}
 	doc := &omap{}
+	if pr.Question != "" {
+		if err := checkText("question", pr.Question); err != nil {
+			return nil, err
+		}
+		doc.set("question", pr.Question)
+	}
+	if len(pr.Compare) > 0 {
+		cs := make(flowList, len(pr.Compare))
+		for i, c := range pr.Compare {
+			cs[i] = c
+		}
+		doc.set("compare", cs)
+	}
 	doc.set("stages", stages)
 	if len(pr.Variants) > 0 {
 		vs := &omap{}

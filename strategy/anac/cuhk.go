@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sort"
 
 	"github.com/parley-dev/parley"
 )
@@ -95,8 +96,9 @@ func CUHKThreshold(t, umax, d, tau float64) float64 {
 // distinct bids it made only once). On large undiscounted domains (more
 // than 3,000 outcomes) the threshold is simply umax − 0.05 (umax − 0.25
 // after t = 0.98 beyond 10,000 outcomes). It offers the opponent's best
-// bid so far when that reaches the threshold, and otherwise the bid above
-// the threshold whose values the opponent proposed most often (a
+// bid so far when that reaches the threshold, and otherwise, of the bids
+// from the threshold's 0.01-wide bucket up (see band), the one whose
+// values the opponent proposed most often (a
 // frequency model over its first 100 distinct bids; ties and 5% of
 // choices are random). It accepts an offer worth the threshold or its own
 // next bid, or one within 0.01 of the opponent's best when that best,
@@ -114,9 +116,10 @@ func CUHKThreshold(t, umax, d, tau float64) float64 {
 // getConcessionDegree. Changes: rounds left are counted from the deadline
 // in rounds (Java times its own and the opponent's turns on the wall
 // clock; the final concession needs t > 0.9985 as well, unless
-// ConcedeByRounds is set); the candidate bids are every
-// outcome at or above the threshold rounded down to 0.01 (Java's 0.01-wide
-// buckets, without their edge effects); the opponent's best bid is its
+// ConcedeByRounds is set); the candidate bids are those of the Java's
+// 0.01-wide buckets, edge effects included (see band; the Java samples
+// 20,000 bids into them on spaces of 20,000 outcomes or more, Parley
+// files every outcome); the opponent's best bid is its
 // best within the party's red lines; the concedeToOpponent/toughAgent
 // branch is left out because it is dead in Java
 // (TerminateCurrentNegotiation resets the flag AcceptOpponentOffer sets
@@ -219,9 +222,7 @@ func (a *CUHK) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 		// come) to a bid between umax − 0.15 and umax − 0.02 it likes.
 		bid = a.best
 		if bid == parley.NoOutcome || (a.bestU < 0.85 && left >= 2) {
-			lo := math.Floor((a.umax-0.15)*100) / 100
-			hi := math.Floor((a.umax-0.02)*100) / 100
-			bid = a.chooseBid(a.lad.Search(lo), a.lad.upTo(hi))
+			bid = a.chooseBid(a.band(a.umax-0.15, a.umax-0.02))
 		}
 	} else {
 		bid = a.bidToOffer(t)
@@ -315,26 +316,64 @@ func (a *CUHK) bidToOffer(t float64) parley.Outcome {
 	if a.best != parley.NoOutcome && (a.bestU >= a.threshold || a.bestU >= floor) {
 		return a.best
 	}
-	return a.chooseBid(a.lad.Search(math.Floor(floor*100)/100), a.lad.Len()-1)
+	return a.chooseBid(a.band(floor, a.umax))
+}
+
+// band returns the candidates of CUHKAgent.getBidsBetweenUtility(lower,
+// upper): the ladder positions i..j and, when withMax, the best bid once
+// more. The Java files its bids in 0.01-wide buckets
+// (calculateBidsBetweenUtility): with M = ⌊umax/0.01⌋ buckets, bucket b
+// holds the bids worth b·0.01 to (b+1)·0.01 not filed in an earlier one,
+// and bucket M−1 also the best bid, put there first. It returns buckets
+// ⌊lower/0.01⌋ to ⌊upper/0.01⌋ − 1, or the best bid alone when they are
+// empty. So a bid worth exactly a bucket's lower edge belongs to the
+// bucket below, and no bid worth more than M·0.01 but the best is ever a
+// candidate: when umax falls just short of 1 (0.9999999999999999 on ANAC
+// 2013 Kitchen), the whole top bucket is missing, and the agent keeps to
+// its best bid until its threshold falls below 0.99.
+func (a *CUHK) band(lower, upper float64) (i, j int, withMax bool) {
+	m := int(a.umax / 0.01)
+	first := max(int(lower/0.01), 0) // Java's (int) truncates
+	end := min(int(upper/0.01), m)
+	lo, hi := float64(first)*0.01, float64(end)*0.01
+	n := a.lad.Len()
+	i = 0
+	if first > 0 {
+		i = sort.Search(n, func(k int) bool { return a.lad.Utility(k) > lo })
+	}
+	j = sort.Search(n, func(k int) bool { return a.lad.Utility(k) > hi }) - 1
+	withMax = first <= m-1 && m-1 < end
+	return i, j, withMax
 }
 
 // chooseBid is OpponentBidHistory.ChooseBid over the ladder positions
-// i..j: the candidate whose values the opponent proposed most often (ties
-// replace the choice with probability 1/2), or with probability 5% a
-// random candidate; over 200 candidates, 200 drawn at random are scored.
-// With no candidate it returns the best bid.
-func (a *CUHK) chooseBid(i, j int) parley.Outcome {
-	n := j - i + 1
-	if i < 0 || n <= 0 {
+// i..j, and the best bid as well when withMax (see band): the candidate
+// whose values the opponent proposed most often (ties replace the choice
+// with probability 1/2), or with probability 5% a random candidate; over
+// 200 candidates, 200 drawn at random are scored. With no candidate it
+// returns the best bid.
+func (a *CUHK) chooseBid(i, j int, withMax bool) parley.Outcome {
+	r := max(j-i+1, 0) // positions on the ladder
+	n := r
+	if withMax {
+		n++
+	}
+	if n == 0 {
 		return a.maxBid
+	}
+	cand := func(k int) parley.Outcome { // the best bid, if any, last
+		if k == r {
+			return a.maxBid
+		}
+		return a.lad.Outcome(i + k)
 	}
 	best, bestScore := -1, 0
 	for k := range min(n, cuhkSearchLimit) {
-		c := i + k
+		c := k
 		if n >= cuhkSearchLimit {
-			c = i + a.rand.IntN(n)
+			c = a.rand.IntN(n)
 		}
-		s := a.freq.score(a.space, a.lad.Outcome(c))
+		s := a.freq.score(a.space, cand(c))
 		if s > bestScore {
 			best, bestScore = c, s
 		} else if s == bestScore && a.rand.Float64() < 0.5 {
@@ -342,9 +381,9 @@ func (a *CUHK) chooseBid(i, j int) parley.Outcome {
 		}
 	}
 	if best < 0 || a.rand.Float64() >= 0.95 {
-		return a.lad.Outcome(i + a.rand.IntN(n))
+		return cand(a.rand.IntN(n))
 	}
-	return a.lad.Outcome(best)
+	return cand(best)
 }
 
 // acceptOffer is CUHKAgent.AcceptOpponentOffer for an offer worth ux when

@@ -178,8 +178,10 @@ func hhBidList(space *parley.OutcomeSpace, u parley.UtilityFunction) []hhBid {
 //     last bid; if that is below p(t) it takes instead one of its earlier
 //     bids drawn at random, else it adds the outcomes below that are
 //     within 0.01 of it and still at least p(t); four or fewer are queued
-//     in ascending utility, more are queued as the five the model rates
-//     best (TOP_SELECTED_BIDS = 4, but the Java loop runs while added ≤ 4);
+//     in ascending utility; of more, five are picked one by one as the
+//     best the model rates (TOP_SELECTED_BIDS = 4, but the Java loop runs
+//     while added ≤ 4), and queued as KLH's TreeMap leaves them, which
+//     may repeat a bid and lose the model's favourite (see below);
 //     if the opponent's best bid so far is better for it than the head of
 //     the queue, that bid goes first;
 //   - it accepts the offer on the table if it is worth more than the
@@ -194,7 +196,11 @@ func hhBidList(space *parley.OutcomeSpace, u parley.UtilityFunction) []hhBid {
 // thresholds compare these keys, as the Java does; for spaces of more
 // than 2²¹ outcomes, or sampled ones, the outcomes in utility order);
 // among bids its model rates alike it picks as the Java's loop does (the
-// highest if it is one of them, else the lowest); the frequency model
+// highest if it is one of them, else the lowest); the bids it picks are
+// nodes of a java.util.TreeMap, which overwrites a node it removes with
+// two children by its successor's bid: a picked bid may so turn into
+// another by the time it is offered, as in GENIUS (jtree replicates the
+// TreeMap's red-black tree for this); the frequency model
 // also against the BOA port
 // negotiator/boaframework/opponentmodel/HardHeadedFrequencyModel.java.
 // The opponent model sets its issue weights through GENIUS's
@@ -236,6 +242,7 @@ type HardHeaded struct {
 	hasBest bool    // oppBest is set
 	seen    int     // records of State.Offers already read
 	pick    [hhTop + 1]int
+	tree    jtree // KLH's newBids
 	setup   boa.Setup
 	p       float64 // the last p(t)
 }
@@ -285,6 +292,9 @@ func (h *HardHeaded) Init(_ context.Context, s *parley.Session) error {
 		return fmt.Errorf("anac: hardheaded: %w", err)
 	}
 	h.buildList(s.Profile)
+	if w := hhWidestWindow(h.list); cap(h.tree.n) < w {
+		h.tree.n = make([]jnode, 0, w)
+	}
 	h.rand = s.Rand
 	h.d = s.Profile.DiscountFactor()
 	h.g = guard(h.opts.GuardReservation)
@@ -334,6 +344,20 @@ func (h *HardHeaded) buildList(p *parley.Profile) {
 	for i := range h.outs.Len() { // the sorted outcomes (a sample, or a very large space)
 		h.list = append(h.list, hhBid{pos: i, o: h.outs.Outcome(i), u: h.outs.Utility(i), key: h.outs.Utility(i)})
 	}
+}
+
+// hhWidestWindow returns the largest number of bids of list (ascending
+// keys) within hhTolerance below one of them: the most a window of
+// refill can hold.
+func hhWidestWindow(list []hhBid) int {
+	w, lo := 0, 0
+	for i := range list {
+		for list[i].key-list[lo].key >= hhTolerance {
+			lo++
+		}
+		w = max(w, i-lo+1)
+	}
+	return w
 }
 
 // entry returns the bid at list position i.
@@ -461,12 +485,12 @@ func (h *HardHeaded) refill(r float64) {
 				h.push(h.list[i])
 			}
 		} else {
-			// The five the model rates best, best first.
-			taken := h.pick[:0]
-			for range hhTop + 1 {
-				bi := hhBest(lo, newPos, taken, func(i int) float64 { return h.om.Utility(h.list[i].o) })
-				taken = append(taken, bi)
-				h.push(h.list[bi])
+			// The five the model rates best, as KLH's TreeMap leaves them
+			// (see jtree): some may be repeated, the best one missing.
+			picks := h.pick[:]
+			h.tree.hhPicks(lo, newPos, func(i int) float64 { return h.om.Utility(h.list[i].o) }, picks)
+			for _, i := range picks {
+				h.push(h.list[i])
 			}
 		}
 	}
@@ -476,36 +500,4 @@ func (h *HardHeaded) refill(r float64) {
 		h.queue[h.qh] = h.oppBest
 		h.qn++
 	}
-}
-
-// hhBest returns the position in lo..hi, not in taken, that score rates
-// best, as KLH.chooseAction picks it: it starts from the highest entry
-// left and scans the entries in ascending order, replacing its choice
-// only by a strictly better one. On a tie the highest entry wins if it is
-// among the best, else the lowest of them. Some position must be left.
-func hhBest(lo, hi int, taken []int, score func(int) float64) int {
-	bi := hi
-	for hhContains(taken, bi) {
-		bi--
-	}
-	bu := score(bi)
-	for i := lo; i <= hi; i++ {
-		if hhContains(taken, i) {
-			continue
-		}
-		if v := score(i); v > bu {
-			bi, bu = i, v
-		}
-	}
-	return bi
-}
-
-// hhContains reports whether xs holds x.
-func hhContains(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

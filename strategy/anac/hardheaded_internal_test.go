@@ -9,27 +9,47 @@ import (
 	"github.com/parley-dev/parley/internal/rng"
 )
 
-// TestHHBest: KLH picks the bid its model rates best by starting from the
-// highest entry and replacing it only by a strictly better one met in
-// ascending order: among tied best entries the highest wins if it is one
-// of them, else the lowest.
-func TestHHBest(t *testing.T) {
+// TestHHPicks: KLH queues the bids its selection loop picks from a
+// java.util.TreeMap of the window, which hands out its own nodes and, on
+// removing a node with two children, moves the successor's bid into it;
+// so the queue may repeat a bid and miss the best one. The wanted queues
+// were printed by java.util.TreeMap (OpenJDK 17) running KLH.chooseAction's
+// loop on the same scores. The first case is England-Zimbabwe near
+// round 172 in a GENIUS session of HardHeaded (England) against Nice
+// Tit-for-Tat: the window of six bids worth 0.9037 to 0.9130 to England,
+// scored by HardHeaded's model as traced in GENIUS; its favourite,
+// position 2 (0.9109, scored 0.62), is picked first but its node then
+// holds position 3, and GENIUS's HardHeaded offered 3, 5, 4, 3, 1.
+func TestHHPicks(t *testing.T) {
 	tests := []struct {
 		scores []float64 // by position 0..n-1
-		taken  []int
-		want   int
+		want   []int
 	}{
-		{[]float64{0.1, 0.5, 0.5, 0.2}, nil, 1},           // tie not at the top: the lowest of the tie
-		{[]float64{0.1, 0.5, 0.2, 0.5}, nil, 3},           // the top is among the best: the top
-		{[]float64{0.9, 0.5, 0.5, 0.2}, nil, 0},           // a clear best
-		{[]float64{0.1, 0.5, 0.5, 0.5}, []int{3}, 2},      // the top taken: the new top 2 is among the best
-		{[]float64{0.1, 0.5, 0.5, 0.2, 0.9}, []int{4}, 1}, // the top taken: the new top 3 is not, the lowest of 1, 2
-		{[]float64{0.3, 0.3, 0.3, 0.3}, []int{3}, 2},      // all tied: the highest left
+		{[]float64{0.0903, 0.0903, 0.6197, 0.1606, 0.1774, 0.1774}, []int{3, 5, 4, 3, 1}},
+		{[]float64{0.0, 1.0, 0.4, 0.4, 0.8}, []int{2, 4, 3, 2, 0}},
+		{[]float64{1.0, 1.0, 1.0, 0.2, 0.0, 0.6}, []int{0, 1, 2, 5, 3}}, // ties: the lowest of the best
+		{[]float64{0.3, 0.3, 0.3, 0.3, 0.3}, []int{4, 3, 2, 1, 0}},      // all tied: lastEntry() copies, from the top
+		{[]float64{0.4, 0.6, 0.8, 0.8, 0.8, 0.8, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.2, 0.2, 0.8}, []int{6, 14, 2, 5, 5}},
+		{[]float64{0.0, 0.6, 0.6, 0.8, 0.4, 0.6, 0.2, 0.4, 0.4, 0.6, 0.8, 0.0}, []int{3, 11, 2, 2, 5}},
+		{[]float64{0.6, 0.6, 0.2, 0.6, 0.6, 0.4, 0.8, 0.0, 0.0, 0.4}, []int{7, 0, 1, 3, 5}},
+		{[]float64{0.4, 0.6, 0.6, 0.2, 0.2, 0.8, 0.6, 0.8, 0.0, 0.0, 0.6, 0.0, 0.4, 0.8, 0.8, 0.0}, []int{5, 7, 13, 14, 1}},
+		{[]float64{0.0, 0.6, 0.8, 0.6, 0.0, 0.2}, []int{3, 3, 3, 5, 4}},
+		{[]float64{0.6, 0.4, 0.2, 1.0, 1.0}, []int{4, 3, 0, 1, 2}},
+		{[]float64{0.0, 0.6, 0.8, 0.4, 0.0}, []int{2, 1, 4, 4, 0}},
+		{[]float64{0.2, 0.2, 0.4, 0.8, 0.0, 0.6, 0.8, 0.2, 0.4}, []int{4, 6, 7, 8, 2}},
+		{[]float64{0.6, 1.0, 0.4, 0.8, 0.8, 0.2, 0.6}, []int{2, 4, 4, 6, 0}},
+		{[]float64{1.0, 0.0, 0.6, 0.2, 0.2, 0.0, 0.0, 0.6, 0.8}, []int{0, 8, 7, 2, 4}},
+		{[]float64{0.4, 0.6, 0.6, 0.6, 0.6, 0.8, 1.0, 0.6, 1.0, 0.4, 0.0, 0.6, 1.0, 0.8, 0.8, 0.4, 0.2, 0.4, 0.0, 1.0, 0.2, 1.0, 0.8, 1.0, 0.4, 0.2, 0.4, 0.0, 1.0, 0.8, 0.2, 0.4, 0.2}, []int{6, 8, 12, 20, 22}},
+		{[]float64{0.4, 0.8, 0.6, 0.4, 0.0, 0.0, 0.6, 0.8, 0.6, 0.0, 0.4, 0.4, 0.8, 1.0, 0.0, 0.6, 0.8, 0.4, 0.4, 0.6, 0.6, 0.6, 0.0, 0.2}, []int{13, 1, 7, 14, 17}},
+		{[]float64{0.6, 0.6, 0.2, 0.0, 0.6, 0.0, 0.8, 0.2, 0.2, 0.6, 0.6, 0.0, 1.0, 0.0, 0.6, 0.4, 0.4, 0.8, 0.8, 0.6, 0.8, 0.0, 1.0, 1.0, 0.6}, []int{12, 22, 23, 6, 18}},
+		{[]float64{0.6, 0.8, 0.6, 0.0, 0.4, 1.0, 1.0, 0.8, 0.6, 0.2, 0.0, 1.0, 1.0, 0.8, 0.0, 0.2, 0.4, 0.4, 0.0, 0.4, 0.8, 0.8, 0.6}, []int{6, 6, 13, 13, 2}},
 	}
+	var tr jtree
 	for _, tc := range tests {
-		got := hhBest(0, len(tc.scores)-1, tc.taken, func(i int) float64 { return tc.scores[i] })
-		if got != tc.want {
-			t.Errorf("scores %v, taken %v: picked %d, want %d", tc.scores, tc.taken, got, tc.want)
+		got := make([]int, hhTop+1)
+		tr.hhPicks(0, len(tc.scores)-1, func(i int) float64 { return tc.scores[i] }, got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("scores %v: queued %v, want %v (java.util.TreeMap)", tc.scores, got, tc.want)
 		}
 	}
 }
