@@ -41,7 +41,8 @@ type RobustnessConfig struct {
 	// Sobol indices (0 = DefaultBootstrap).
 	Bootstrap int
 	// Variants are the protocol variants to run as arms, in order (nil:
-	// every declared variant, as Sequencing runs them).
+	// the variants the protocol compares to answer its question,
+	// protocol.compare, or else every declared variant).
 	Variants []string
 	// Config runs each point: Runs per arm, Seed (the same run seeds at
 	// every point; the design is drawn from a stream derived from it),
@@ -190,8 +191,8 @@ type PointResult struct {
 // Robustness runs a global sensitivity analysis of the sequencing
 // experiment on s: it samples the scenario's assumptions (Assumptions)
 // with Saltelli's design on a Latin hypercube (stats.NewSobolDesign),
-// runs the sequencing arms (Sequencing: the declared variants, or
-// cfg.Variants, at matched information) with cfg.Runs runs at each point
+// runs the sequencing arms (cfg.Variants, the protocol's compare list or
+// every declared variant, at matched information as Sequencing runs them) with cfg.Runs runs at each point
 // on a copy of s with the point's values set, and reports the share of
 // the points at which each ordering of two arms holds and the Sobol
 // indices of each contrast between two arms, per assumption.
@@ -199,6 +200,9 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 	as, err := Assumptions(s)
 	if err != nil {
 		return nil, err
+	}
+	if len(cfg.Variants) == 0 && s.Protocol != nil {
+		cfg.Variants = s.Protocol.Compare
 	}
 	// The arms and their information condition, on the scenario as
 	// declared (a point's values, such as a mediator's bias, would show in

@@ -45,8 +45,9 @@ supports each ordering of the arms, and which assumptions drive the answer.
 The design is Saltelli's (Saltelli et al. 2010): two matrices A and B of N
 points each (--samples N), the halves of one Latin hypercube drawn from
 --seed, and for each of the k assumptions the matrix AB_i (A with column i
-from B): N·(k+2) points in all. At each point the arms (every declared
-variant, or --variants) run --runs times on the same run seeds as at every
+from B): N·(k+2) points in all. At each point the arms (--variants, or the
+variants the protocol compares to answer its question, protocol.compare, or
+else every declared variant) run --runs times on the same run seeds as at every
 other point.
 
 Reported, for the agreement rate and the mean welfare of the arms:
@@ -60,7 +61,7 @@ Reported, for the agreement rate and the mean welfare of the arms:
 
 --plot draws the total-effect indices of the agreement contrasts.`,
 		Example: `  parley experiment robustness ceasefire --samples 64 --runs 200
-  parley experiment robustness ceasefire --samples 64 --variants bilateral_only,mediated_from_start,bilateral_then_mediated,mediated_then_bilateral
+  parley experiment robustness ceasefire --samples 64 --variants bilateral_then_mediated,bilateral_then_mediated_carry_none
   parley experiment robustness ceasefire --samples 8 --runs 20 --json
   parley experiment robustness ceasefire --samples 32 --csv points.csv --plot sobol.png`,
 		Args: exactArgs(1),
@@ -79,7 +80,7 @@ Reported, for the agreement rate and the mean welfare of the arms:
 	fl.StringVar(&f.plot, "plot", "", "draw the total-effect indices of the agreement contrasts "+plotFlagHelp)
 	fl.StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
 	fl.StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
-	fl.StringSliceVar(&f.variants, "variants", nil, "protocol variants to run as arms, in order (default: every declared variant)")
+	fl.StringSliceVar(&f.variants, "variants", nil, "protocol variants to run as arms, in order (default: the protocol's compare list, else every declared variant)")
 	fl.BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 	return c

@@ -102,8 +102,10 @@ func TestRobustnessCommand(t *testing.T) {
 	if b, err := os.ReadFile(plotFile); err != nil || !strings.Contains(string(b), "<svg") {
 		t.Errorf("plot: %v", err)
 	}
-	table := expCLI(t, args...)
-	for _, want := range []string{"robustness ceasefire", "ORDERINGS", "SOBOL INDICES", "UA.reservation"} {
+	// Without --variants, the arms are those the protocol compares.
+	table := expCLI(t, args[:len(args)-2]...)
+	for _, want := range []string{"robustness ceasefire", "ORDERINGS", "SOBOL INDICES", "UA.reservation",
+		"arms: bilateral_only, mediated_from_start, bilateral_then_mediated, mediated_then_bilateral\n"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}
