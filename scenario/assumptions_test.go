@@ -98,20 +98,7 @@ func TestAssumptionsErrors(t *testing.T) {
 				t.Fatalf("%q not in the source", tc.old)
 			}
 			src := strings.Replace(assumeBase, tc.old, tc.new, 1)
-			_, err := Parse("bad.yaml", []byte(src), "yaml")
-			var se *Error
-			if !errors.As(err, &se) {
-				t.Fatalf("error %T, want *Error: %v", err, err)
-			}
-			msg := err.Error()
-			if line := lineOf(t, src, tc.at); se.Line != line {
-				t.Errorf("error names line %d, want %d:\n%s", se.Line, line, msg)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("error lacks %q:\n%s", w, msg)
-				}
-			}
+			checkFileError(t, src, tc.at, tc.want)
 		})
 	}
 	var many strings.Builder
@@ -158,6 +145,29 @@ func TestCeasefireAssumptions(t *testing.T) {
 		}
 		if v < a.Lo || v > a.Hi {
 			t.Errorf("%s: the scenario's value %v lies outside its range [%v, %v]", a.Name, v, a.Lo, a.Hi)
+		}
+	}
+}
+
+// checkFileError parses the YAML src, which must fail with an *Error on
+// the line where at first appears, whose message holds every want.
+func checkFileError(t *testing.T, src, at string, want []string) {
+	t.Helper()
+	_, err := Parse("bad.yaml", []byte(src), "yaml")
+	if err == nil {
+		t.Fatalf("no error for\n%s", src)
+	}
+	var se *Error
+	if !errors.As(err, &se) {
+		t.Fatalf("error %T, want *Error: %v", err, err)
+	}
+	msg := err.Error()
+	if line := lineOf(t, src, at); se.Line != line {
+		t.Errorf("error names line %d, want %d:\n%s", se.Line, line, msg)
+	}
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("error lacks %q:\n%s", w, msg)
 		}
 	}
 }
