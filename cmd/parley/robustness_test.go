@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/internal/golden"
 )
 
 // TestRobustnessCommand runs `parley experiment robustness` on the
@@ -149,4 +150,12 @@ func TestRobustnessUsageErrors(t *testing.T) {
 			t.Errorf("%v: error %v, want a usage error containing %q", c.args, err, c.want)
 		}
 	}
+}
+
+// TestRobustnessGolden pins the text report on tiny settings (two arms,
+// two base samples, four runs per arm at each point).
+func TestRobustnessGolden(t *testing.T) {
+	out := expCLI(t, "experiment", "robustness", "ceasefire", "--samples", "2", "--runs", "4", "--bootstrap", "20",
+		"--variants", "bilateral_only,mediated_from_start")
+	golden.Check(t, "golden/robustness-tiny", []byte(out))
 }
