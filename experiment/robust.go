@@ -154,6 +154,13 @@ type Ordering struct {
 	Below  Estimate `json:"below"` // share of points with arm < other
 	Ties   int      `json:"ties"`
 	Points int      `json:"points"`
+	// SignificantAbove and SignificantBelow are the shares of the points
+	// at which the point's paired test (as the sequencing experiment
+	// reports it: McNemar on agreement, Wilcoxon on welfare,
+	// Holm-adjusted over the point's comparisons) finds arm above or
+	// below other at p < 0.05.
+	SignificantAbove Estimate `json:"significant_above"`
+	SignificantBelow Estimate `json:"significant_below"`
 }
 
 // ContrastIndices are the Sobol indices of one contrast, metric(arm) −
@@ -186,6 +193,37 @@ type PointResult struct {
 	Values    []float64 `json:"values"`
 	Agreement []float64 `json:"agreement"` // per arm, in Arms order
 	Welfare   []float64 `json:"welfare"`   // mean welfare per arm
+
+	// tests are the point's paired tests by metric, then arm and other
+	// arm: the sign of metric(arm) − metric(other) where the test is
+	// significant, else 0.
+	tests map[string]map[[2]string]int
+}
+
+// significant returns the point's paired tests of agreement (McNemar)
+// and welfare (Wilcoxon) as signs: +1 where the arm is significantly
+// above the baseline at Holm-adjusted p < 0.05, −1 below, 0 otherwise,
+// keyed by (arm, baseline) and by (baseline, arm) with the sign turned.
+func significant(r *Report) map[string]map[[2]string]int {
+	out := map[string]map[[2]string]int{MetricAgreement: {}, MetricWelfare: {}}
+	for _, c := range r.Comparisons {
+		m, ok := out[c.Metric]
+		if !ok || c.Party != "" {
+			continue
+		}
+		sign := 0
+		if c.PHolm < 0.05 {
+			switch {
+			case c.Difference.Mean > 0:
+				sign = 1
+			case c.Difference.Mean < 0:
+				sign = -1
+			}
+		}
+		m[[2]string{c.Arm, c.Baseline}] = sign
+		m[[2]string{c.Baseline, c.Arm}] = -sign
+	}
+	return out
 }
 
 // Robustness runs a global sensitivity analysis of the sequencing
@@ -294,6 +332,9 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 			pr.Agreement = append(pr.Agreement, a.AgreementRate.Mean)
 			pr.Welfare = append(pr.Welfare, a.Welfare.Mean)
 		}
+		if pi < 2*n {
+			pr.tests = significant(sr)
+		}
 		rep.PointResults = append(rep.PointResults, pr)
 	}
 	if err := rep.analyse(n, k, cfg.Bootstrap); err != nil {
@@ -332,7 +373,8 @@ func (r *RobustnessReport) analyse(n, k, reps int) error {
 			for b := a + 1; b < len(r.Arms); b++ {
 				contrast := func(p *PointResult) float64 { x := metric(p, m); return x[a] - x[b] }
 				o := Ordering{Metric: m, Arm: r.Arms[a], Other: r.Arms[b], Points: 2 * n}
-				above, below := 0, 0
+				var above, below, sigAbove, sigBelow int
+				key := [2]string{o.Arm, o.Other}
 				for j := range 2 * n {
 					switch d := contrast(&pts[j]); {
 					case d > 0:
@@ -342,13 +384,21 @@ func (r *RobustnessReport) analyse(n, k, reps int) error {
 					default:
 						o.Ties++
 					}
+					switch pts[j].tests[m][key] {
+					case 1:
+						sigAbove++
+					case -1:
+						sigBelow++
+					}
 				}
-				var err error
-				if o.Above, err = stats.RateEstimate(above, 2*n, stats.Level95); err != nil {
-					return fmt.Errorf("experiment: robustness: %w", err)
-				}
-				if o.Below, err = stats.RateEstimate(below, 2*n, stats.Level95); err != nil {
-					return fmt.Errorf("experiment: robustness: %w", err)
+				for _, e := range []struct {
+					dst *Estimate
+					k   int
+				}{{&o.Above, above}, {&o.Below, below}, {&o.SignificantAbove, sigAbove}, {&o.SignificantBelow, sigBelow}} {
+					var err error
+					if *e.dst, err = stats.RateEstimate(e.k, 2*n, stats.Level95); err != nil {
+						return fmt.Errorf("experiment: robustness: %w", err)
+					}
 				}
 				r.Orderings = append(r.Orderings, o)
 

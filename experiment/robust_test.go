@@ -80,6 +80,10 @@ func TestRobustnessCeasefire(t *testing.T) {
 			t.Fatalf("%d orderings and %d index sets, want %d", len(r.Orderings), len(r.Indices), 2*pairs)
 		}
 		for _, o := range r.Orderings {
+			if o.SignificantAbove.Mean > o.Above.Mean || o.SignificantBelow.Mean > o.Below.Mean || o.SignificantAbove.N != 6 {
+				t.Errorf("%s %s vs %s: significant shares %v, %v exceed the shares %v, %v", o.Metric, o.Arm, o.Other,
+					o.SignificantAbove.Mean, o.SignificantBelow.Mean, o.Above.Mean, o.Below.Mean)
+			}
 			if n := int(o.Above.Mean*6+0.5) + int(o.Below.Mean*6+0.5) + o.Ties; n != 6 || o.Points != 6 {
 				t.Errorf("%s %s vs %s: shares %v + %v and %d ties over %d points", o.Metric, o.Arm, o.Other, o.Above.Mean, o.Below.Mean, o.Ties, o.Points)
 			}
@@ -181,5 +185,35 @@ func TestAssumptionsChecked(t *testing.T) {
 	}
 	if _, err := Robustness(context.Background(), base, RobustnessConfig{Samples: 2, Variants: []string{"nope"}, Config: testConfig(t, 1, 1)}); err == nil || !strings.Contains(err.Error(), `no protocol variant "nope"`) {
 		t.Errorf("unknown variant: %v", err)
+	}
+}
+
+// TestSignificant: a point's paired tests become signs of arm − other,
+// whichever of the two the report took as the baseline.
+func TestSignificant(t *testing.T) {
+	r := &Report{Comparisons: []Comparison{
+		{Arm: "b", Baseline: "a", Metric: "agreement", PHolm: 0.01, Difference: Estimate{Mean: -0.2}},
+		{Arm: "b", Baseline: "a", Metric: "welfare", PHolm: 0.2, Difference: Estimate{Mean: 0.1}},
+		{Arm: "c", Baseline: "a", Metric: "welfare", PHolm: 0.049, Difference: Estimate{Mean: 0.1}},
+		{Arm: "c", Baseline: "a", Metric: "utility", Party: "RU", PHolm: 0.001, Difference: Estimate{Mean: 0.3}},
+		{Arm: "c", Baseline: "a", Metric: "ratified", PHolm: 0.001, Difference: Estimate{Mean: 0.3}},
+	}}
+	got := significant(r)
+	for _, c := range []struct {
+		metric    string
+		arm, base string
+		want      int
+	}{
+		{"agreement", "a", "b", 1}, {"agreement", "b", "a", -1},
+		{"welfare", "a", "b", 0}, {"welfare", "b", "a", 0},
+		{"welfare", "c", "a", 1}, {"welfare", "a", "c", -1},
+		{"agreement", "a", "c", 0},
+	} {
+		if g := got[c.metric][[2]string{c.arm, c.base}]; g != c.want {
+			t.Errorf("%s %s vs %s: %d, want %d", c.metric, c.arm, c.base, g, c.want)
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("metrics %v, want agreement and welfare only", got)
 	}
 }
