@@ -39,21 +39,23 @@ func newRobustnessCmd() *cobra.Command {
 		Long: `Sample the ranges the scenario declares for its uncertain numbers (its
 assumptions: list, docs/scenario-format.md) and run the sequencing
 experiment's arms at every point, at matched information as 'parley
-experiment sequencing' runs them by default, to show how much of the assumption space
-supports each ordering of the arms, and which assumptions drive the answer.
+experiment sequencing' runs them by default, to show how much of the
+assumption space supports each ordering of the arms, and which
+assumptions drive the answer.
 
 The design is Saltelli's (Saltelli et al. 2010): two matrices A and B of N
 points each (--samples N), the halves of one Latin hypercube drawn from
 --seed, and for each of the k assumptions the matrix AB_i (A with column i
 from B): N·(k+2) points in all. At each point the arms (--variants, or the
-variants the protocol compares to answer its question, protocol.compare, or
-else every declared variant) run --runs times on the same run seeds as at every
-other point.
+variants the protocol compares to answer its question, protocol.compare,
+or else every declared variant) run --runs times, on the same run seeds
+as at every other point.
 
 Reported, for the agreement rate and the mean welfare of the arms:
   - for each pair of arms, the share of the 2N points of A and B at which
     one arm's estimate is above the other's, with a Wilson 95% CI that
-    treats the points as the sample;
+    treats the points as the sample, and the share at which the point's
+    own paired test finds it at p < 0.05 (Holm-adjusted);
   - for each contrast (the difference between two arms), each assumption's
     first-order Sobol index S (Saltelli et al. 2010) and total-effect index
     ST (Jansen 1999), with percentile bootstrap 95% CIs over the N base
