@@ -217,3 +217,14 @@ func TestSignificant(t *testing.T) {
 		t.Errorf("metrics %v, want agreement and welfare only", got)
 	}
 }
+
+// TestRobustnessCancelled: a cancelled context stops the analysis with
+// its error.
+func TestRobustnessCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Robustness(ctx, ceasefire(t), RobustnessConfig{Samples: 2, Config: testConfig(t, 2, 1)})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+}
