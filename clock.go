@@ -74,6 +74,37 @@ func (c Clock) End() float64 {
 	return float64(c.Offset+c.cost()*c.Rounds) / float64(c.total())
 }
 
+// Ticker returns the clock's time function for a protocol's hot loop:
+// Ticker.At(s) is At(s), bit for bit, with the per-run arithmetic done
+// once.
+func (c Clock) Ticker() Ticker {
+	k := Ticker{parties: max(c.Parties, 1), step: c.cost(), genius: c.GENIUS, none: c.Rounds <= 0 || c.Parties <= 0}
+	if c.GENIUS {
+		k.num0, k.den = c.Offset+c.cost(), float64(c.total()+1)
+	} else {
+		k.num0, k.den = c.Offset*c.Parties, float64(c.total()*c.Parties)
+	}
+	return k
+}
+
+// Ticker is a Clock prepared for repeated At calls (Clock.Ticker).
+type Ticker struct {
+	num0, step, parties int
+	den                 float64
+	genius, none        bool
+}
+
+// At returns the normalised time of turn s, as Clock.At does.
+func (k *Ticker) At(s int) float64 {
+	switch {
+	case k.none:
+		return 0
+	case k.genius:
+		return float64(k.num0+k.step*(s/k.parties)) / k.den
+	}
+	return float64(k.num0+k.step*s) / k.den
+}
+
 // Units returns the units of the clock this run can use: Cost·Rounds.
 func (c Clock) Units() int { return c.cost() * c.Rounds }
 

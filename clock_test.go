@@ -31,9 +31,15 @@ func TestClock(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			k := tc.c.Ticker()
 			for s, want := range tc.at {
 				if got := tc.c.At(s); got != want {
 					t.Errorf("At(%d) = %v, want %v", s, got, want)
+				}
+			}
+			for s := range 3 * max(tc.c.Turns(), 4) {
+				if got, want := k.At(s), tc.c.At(s); got != want {
+					t.Errorf("Ticker.At(%d) = %v, Clock.At = %v", s, got, want)
 				}
 			}
 			if got := tc.c.Start(); got != tc.start {

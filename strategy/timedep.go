@@ -188,7 +188,11 @@ func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action
 	if td.bids.Empty() || !parley.AtLeast(td.pmax, r) {
 		return parley.EndAction(), nil // nothing within the red lines is worth r(t)
 	}
-	i := td.bids.AtLeast(Target(DiscountTime(st.Time, td.delta), td.opts.E, td.opts.K, max(r, td.worst), td.pmax))
+	t := st.Time
+	if td.delta < 1 {
+		t = DiscountTime(t, td.delta)
+	}
+	i := td.bids.AtLeast(Target(t, td.opts.E, td.opts.K, max(r, td.worst), td.pmax))
 	next := td.bids.Utility(i)
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := td.bids.Func().Utility(st.Standing)

@@ -161,6 +161,7 @@ type Mechanism struct {
 	space    *parley.OutcomeSpace
 	total    int
 	endT     float64
+	tick     parley.Ticker // the clock, prepared (Clock.Ticker)
 
 	state    parley.State // authoritative: seats see copies (views)
 	views    seat.Views   // voters, then the mediator
@@ -235,6 +236,7 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 		m.total = max(opts.RoundCost, 1) * opts.Rounds
 	}
 	m.endT = m.clock().End()
+	m.tick = m.clock().Ticker()
 	if m.hazardWin == 0 {
 		m.hazardWin = 5
 	}
@@ -271,7 +273,7 @@ func New(profiles []*parley.Profile, names []string, mediator *parley.Profile, o
 }
 
 // time returns the normalised time of round r (from 0).
-func (m *Mechanism) time(r int) float64 { return m.clock().At(r) }
+func (m *Mechanism) time(r int) float64 { return m.tick.At(r) }
 
 // clock is the Clock the seats get: one "turn" per round of mediation, so
 // Clock.At(r) is time(r) and Clock.End the time of the final vote.

@@ -210,6 +210,7 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 	}
 	clock := m.clock()
 	endT := clock.End()
+	tick := clock.Ticker()
 	for step := 0; ; step++ {
 		round := step / n
 		p := step % n
@@ -219,7 +220,7 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 				m.end(res, parley.ReasonDeadline, -1, step, endT)
 				break
 			}
-			t = clock.At(step)
+			t = tick.At(step)
 		}
 		if m.opts.TimeLimit > 0 {
 			wt := float64(m.opts.Now().Sub(start)) / float64(m.opts.TimeLimit)
