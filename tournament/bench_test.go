@@ -14,8 +14,13 @@ import (
 // Runner: the cost of a negotiation with its record and metrics, without
 // storage.
 func benchRunner(b *testing.B, limit time.Duration) {
-	cfg := &tournament.Config{Competitors: competitors(b, "boulware", "conceder"),
-		Scenarios: []*scenario.Scenario{synthetic(b, "syn", 1, 6, 5, 4, 3)}, Reps: 1000, Deadline: 100, Limit: limit}
+	benchConfig(b, &tournament.Config{Competitors: competitors(b, "boulware", "conceder"),
+		Scenarios: []*scenario.Scenario{synthetic(b, "syn", 1, 6, 5, 4, 3)}, Reps: 1000, Deadline: 100, Limit: limit})
+}
+
+// benchConfig runs the jobs of cfg, in id order and round again, on one
+// Runner.
+func benchConfig(b *testing.B, cfg *tournament.Config) {
 	r, err := tournament.NewRunner(cfg, tournament.RunnerOptions{})
 	if err != nil {
 		b.Fatal(err)
@@ -36,3 +41,10 @@ func benchRunner(b *testing.B, limit time.Duration) {
 
 func BenchmarkRunner(b *testing.B)      { benchRunner(b, 0) }
 func BenchmarkRunnerLimit(b *testing.B) { benchRunner(b, time.Minute) }
+
+// BenchmarkRunnerMediated is BenchmarkRunner for single-text mediation:
+// a hill-climbing mediator with hill-climbing voters, 100 rounds.
+func BenchmarkRunnerMediated(b *testing.B) {
+	benchConfig(b, &tournament.Config{Protocol: tournament.ProtocolMediated, Mediators: mediators(b, "hillclimb"), Voters: voters(b, "hillclimber"),
+		Scenarios: []*scenario.Scenario{synthetic(b, "syn", 1, 6, 5, 4, 3)}, Reps: 1000, Deadline: 100})
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/tournament"
 )
@@ -79,5 +80,77 @@ func TestCheaterCannotRewriteScoring(t *testing.T) {
 	}
 	if cheats == 0 {
 		t.Fatal("no negotiation with the cheater")
+	}
+}
+
+// cheatMediator edits everything its session hands it (the declared
+// profiles, their space, the names) and then proposes the text until the
+// deadline.
+type cheatMediator struct{}
+
+func (cheatMediator) Init(_ context.Context, s *parley.Session) error {
+	for _, p := range s.Declared {
+		p.Reservation, p.Vetoes = 0, nil
+		for i := range p.Space.Issues {
+			for k := range p.Space.Issues[i].Values {
+				p.Space.Issues[i].Values[k] = "forged"
+			}
+		}
+	}
+	for i := range s.Names {
+		s.Names[i] = "cheater"
+	}
+	return nil
+}
+
+func (cheatMediator) Propose(_ context.Context, st *parley.State) (parley.Outcome, error) {
+	return st.Text, nil
+}
+
+// TestCheatingMediatorCannotRewriteScoring: in a mediated tournament, a
+// mediator that edits what it is handed changes neither the scenario nor
+// the records of the other mediators, which meet the same voter pools with
+// the same seeds whether it takes part or not.
+func TestCheatingMediatorCannotRewriteScoring(t *testing.T) {
+	sc := twoIssue("tiny")
+	sc.Parties[0].Profile.Reservation, sc.Parties[1].Profile.Reservation = 0.2, 0.3
+	run := func(ms []tournament.Mediator) []tournament.Record {
+		t.Helper()
+		st := newMemStore()
+		cfg := &tournament.Config{Protocol: tournament.ProtocolMediated, Mediators: ms, Voters: voters(t, "hillclimber", "annealer"),
+			Scenarios: []*scenario.Scenario{sc}, Reps: 3, Deadline: 20, Seed: 9, Info: parley.InfoFull}
+		if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var out []tournament.Record
+		for _, r := range st.sorted() {
+			r.Elapsed = 0
+			out = append(out, r)
+		}
+		return out
+	}
+	honest := mediators(t, "hillclimb")
+	clean := run(honest)
+	dirty := run(append(slices.Clone(honest), tournament.Mediator{Name: "cheater", New: func() mediated.Mediator { return cheatMediator{} }}))
+	if sc.Parties[0].Profile.Reservation != 0.2 || sc.Parties[1].Profile.Reservation != 0.3 || sc.Space.Issues[0].Values[0] == "forged" {
+		t.Fatalf("the cheating mediator changed the shared scenario: reservation values %v, %v, values %v",
+			sc.Parties[0].Profile.Reservation, sc.Parties[1].Profile.Reservation, sc.Space.Issues[0].Values)
+	}
+	if fmt.Sprint(dirty[:len(clean)]) != fmt.Sprint(clean) {
+		t.Errorf("the honest mediator's records changed when a cheater joined:\n got %+v\nwant %+v", dirty[:len(clean)], clean)
+	}
+	agreed := 0
+	for _, r := range dirty {
+		if r.Agreement != nil {
+			agreed++
+		}
+		for _, v := range r.Agreement {
+			if v == "forged" {
+				t.Fatalf("a record names a forged value: %+v", r)
+			}
+		}
+	}
+	if agreed == 0 {
+		t.Fatal("no agreement to check the names of")
 	}
 }

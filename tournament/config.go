@@ -11,6 +11,9 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/plan"
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 )
 
@@ -50,16 +53,47 @@ type Config struct {
 	// goroutine, which keeps running (Go cannot stop it) until Act returns.
 	Limit time.Duration
 
+	// Protocol is how every negotiation runs: alternating offers (the
+	// zero value), single-text mediation or each scenario's declared
+	// staged protocol; it is part of the tournament's Meta.
+	Protocol Protocol
+	// Mediators are the competitors of a mediated tournament, or the one
+	// mediator of a staged tournament whose scenarios declare mediated
+	// stages. Alternating offers take none.
+	Mediators []Mediator
+	// Voters are the voter strategies of mediated negotiations and
+	// stages: a mediated tournament runs every mediator with every voter
+	// pool (each assignment of a voter to every party, repetition
+	// allowed); a staged one gives party i voter i mod len(Voters).
+	Voters []Voter
+	// Variant is the declared protocol variant a staged tournament runs
+	// ("" each scenario's declared stages).
+	Variant string
+	// Rule, Info and Noise are the mediated.Options of a mediated
+	// tournament's negotiations (a staged protocol's stages set their
+	// own); Deadline (or each scenario's) is their number of rounds.
+	Rule  parley.Rule
+	Info  parley.Info
+	Noise float64
+
 	mu   sync.Mutex
 	prep *prepared
 }
 
 // prepared is what Prepare computes once per Config.
 type prepared struct {
-	refs     []string
-	reps     int
-	tuples   []int64 // ordered competitor tuples per scenario
-	offsets  []int64 // first job id of each scenario; offsets[len] = Count
+	refs    []string
+	reps    int
+	tuples  []int64 // ordered competitor tuples per scenario
+	vtuples []int64 // voter pools per scenario (1 but for mediated)
+	meds    int64   // mediators per scenario (at least 1)
+	// negs lists, per scenario, the parties that take a competitor (nil:
+	// all); metric lists those the analysis is over (nil: all).
+	negs     [][]int
+	metric   [][]int
+	plans    []staged.Plan // per scenario, for ProtocolStaged
+	best     [][]float64   // per scenario: each metric party's best feasible utility (nil without analysis)
+	offsets  []int64       // first job id of each scenario; offsets[len] = Count
 	parties  []int
 	reports  []*analysis.Report     // nil for a scenario that cannot be analysed
 	notes    []string               // why reports[s] is nil ("" when it is not)
@@ -101,12 +135,30 @@ func (c *Config) prepare() (*prepared, error) {
 		}
 		p.prepared = append(p.prepared, ready)
 		p.profiles = append(p.profiles, ready.Profiles())
-		rep, err := analysis.Analyze(ready.Space(), ready.Profiles())
+		profs := ready.Profiles()
+		if mp := p.metric[i]; mp != nil {
+			sub := make([]*parley.Profile, len(mp))
+			for k, q := range mp {
+				sub[k] = profs[q]
+			}
+			profs = sub
+		}
+		rep, err := analysis.Analyze(ready.Space(), profs)
 		note := ""
+		var best []float64
 		if err != nil {
 			rep, note = nil, err.Error()
+		} else {
+			best = make([]float64, len(profs))
+			for k := range best {
+				best[k] = math.Inf(-1)
+				for _, pt := range rep.Frontier {
+					best[k] = max(best[k], pt.U[k])
+				}
+			}
 		}
 		p.reports = append(p.reports, rep)
+		p.best = append(p.best, best)
 		p.notes = append(p.notes, note)
 		p.resv = append(p.resv, ready.Reservations())
 		p.names = append(p.names, ready.Names())
@@ -119,9 +171,32 @@ func (c *Config) prepare() (*prepared, error) {
 // layout validates the configuration and computes the enumeration, without
 // touching the scenarios' utility functions.
 func (c *Config) layout() (*prepared, error) {
+	proto := c.Protocol.or()
+	if _, err := ParseProtocol(string(proto)); err != nil {
+		return nil, err
+	}
 	nc := len(c.Competitors)
-	if nc == 0 {
+	switch {
+	case proto == ProtocolMediated && nc > 0:
+		return nil, errors.New("tournament: a mediated tournament's competitors are its mediators: it takes no negotiators")
+	case proto != ProtocolMediated && nc == 0:
 		return nil, errors.New("tournament: no competitors")
+	case proto == ProtocolSAO && (len(c.Mediators) > 0 || len(c.Voters) > 0):
+		return nil, errors.New("tournament: alternating offers take no mediators or voters")
+	case proto == ProtocolMediated && len(c.Mediators) == 0:
+		return nil, errors.New("tournament: a mediated tournament needs mediators")
+	case proto == ProtocolMediated && len(c.Voters) == 0:
+		return nil, errors.New("tournament: a mediated tournament needs voters")
+	case proto == ProtocolStaged && len(c.Mediators) > 1:
+		return nil, fmt.Errorf("tournament: a staged tournament takes at most one mediator, not %d", len(c.Mediators))
+	case proto != ProtocolStaged && c.Variant != "":
+		return nil, fmt.Errorf("tournament: variant %q: only a staged tournament runs protocol variants", c.Variant)
+	case proto != ProtocolMediated && (c.Rule != 0 || c.Info != 0 || c.Noise != 0):
+		return nil, errors.New("tournament: rule, info and noise apply to mediated tournaments (a staged protocol's stages set their own)")
+	case proto != ProtocolSAO && c.Timing != TimingAuto:
+		return nil, fmt.Errorf("tournament: timing %q applies to alternating offers only", c.Timing)
+	case proto == ProtocolStaged && c.Deadline != 0:
+		return nil, fmt.Errorf("tournament: deadline %d: a staged protocol's stages set their own rounds", c.Deadline)
 	}
 	seen := make(map[string]bool, nc)
 	for i, cp := range c.Competitors {
@@ -134,6 +209,12 @@ func (c *Config) layout() (*prepared, error) {
 			return nil, fmt.Errorf("tournament: competitor %q appears twice", cp.Name)
 		}
 		seen[cp.Name] = true
+	}
+	if err := checkNamed("mediator", len(c.Mediators), func(i int) (string, bool) { return c.Mediators[i].Name, c.Mediators[i].New != nil }); err != nil {
+		return nil, err
+	}
+	if err := checkNamed("voter", len(c.Voters), func(i int) (string, bool) { return c.Voters[i].Name, c.Voters[i].New != nil }); err != nil {
+		return nil, err
 	}
 	if len(c.Scenarios) == 0 {
 		return nil, errors.New("tournament: no scenarios")
@@ -153,7 +234,16 @@ func (c *Config) layout() (*prepared, error) {
 	case c.Timing != TimingAuto && c.Timing != TimingSteps && c.Timing != TimingGENIUS:
 		return nil, fmt.Errorf("tournament: timing %q: want %q, %q or empty (auto)", c.Timing, TimingSteps, TimingGENIUS)
 	}
-	p := &prepared{reps: max(c.Reps, 1), offsets: []int64{0}}
+	if proto == ProtocolMediated {
+		o := mediated.Options{Rounds: 1, Rule: c.Rule, Info: c.Info, Noise: c.Noise}
+		if err := o.Validate(); err != nil {
+			return nil, fmt.Errorf("tournament: %w", err)
+		}
+	}
+	p := &prepared{reps: max(c.Reps, 1), offsets: []int64{0}, meds: 1}
+	if proto == ProtocolMediated {
+		p.meds = int64(len(c.Mediators))
+	}
 	refs := make(map[string]bool, len(c.Scenarios))
 	var total int64
 	for i, s := range c.Scenarios {
@@ -174,29 +264,131 @@ func (c *Config) layout() (*prepared, error) {
 		if err := s.Validate(); err != nil {
 			return nil, fmt.Errorf("tournament: scenario %s: %w", ref, err)
 		}
+		n := len(s.Parties)
 		dl := c.Deadline
 		if dl == 0 {
 			dl = s.Deadline
 		}
+		var negs, metric []int
+		var pl staged.Plan
+		switch proto {
+		case ProtocolStaged:
+			var err error
+			if pl, err = c.stagedPlan(s, ref); err != nil {
+				return nil, err
+			}
+			dl = pl.Rounds()
+			negs, metric = stagedSeats(pl, n)
+			if len(negs) == 0 {
+				return nil, fmt.Errorf("tournament: scenario %s: no party makes offers in an alternating-offers stage, so no competitor takes a seat (a mediated tournament compares mediators)", ref)
+			}
+		case ProtocolMediated:
+			negs = []int{}
+		}
 		if dl <= 0 {
 			return nil, fmt.Errorf("tournament: scenario %s suggests no deadline: set one", ref)
 		}
-		n := len(s.Parties)
-		t := tuples(nc, n, c.SelfPlay)
-		if t == 0 {
-			return nil, fmt.Errorf("tournament: scenario %s has %d parties but there are only %d competitors: add competitors or allow self-play", ref, n, nc)
+		seats := n
+		if negs != nil {
+			seats = len(negs)
 		}
-		if t < 0 || t > (math.MaxInt64/4-total)/int64(p.reps) {
+		t := tuples(nc, seats, c.SelfPlay)
+		if t == 0 {
+			return nil, fmt.Errorf("tournament: scenario %s has %d parties but there are only %d competitors: add competitors or allow self-play", ref, seats, nc)
+		}
+		vt := int64(1)
+		if proto == ProtocolMediated {
+			vt = tuples(len(c.Voters), n, true)
+		}
+		units := int64(-1)
+		if t > 0 && vt > 0 && t <= math.MaxInt64/4/vt && t*vt <= math.MaxInt64/4/p.meds {
+			units = t * vt * p.meds
+		}
+		if units < 0 || units > (math.MaxInt64/4-total)/int64(p.reps) {
 			return nil, fmt.Errorf("tournament: scenario %s: too many negotiations (%d competitors in %d seats)", ref, nc, n)
 		}
-		total += t * int64(p.reps)
+		total += units * int64(p.reps)
 		p.refs = append(p.refs, ref)
 		p.tuples = append(p.tuples, t)
+		p.vtuples = append(p.vtuples, vt)
+		p.negs = append(p.negs, negs)
+		p.metric = append(p.metric, metric)
+		p.plans = append(p.plans, pl)
 		p.offsets = append(p.offsets, total)
 		p.parties = append(p.parties, n)
 		p.dls = append(p.dls, dl)
 	}
 	return p, nil
+}
+
+// checkNamed checks that n named entries (mediators or voters) have names,
+// constructors and no repeats.
+func checkNamed(role string, n int, at func(int) (string, bool)) error {
+	seen := make(map[string]bool, n)
+	for i := range n {
+		name, ok := at(i)
+		switch {
+		case name == "":
+			return fmt.Errorf("tournament: %s %d has no name", role, i+1)
+		case !ok:
+			return fmt.Errorf("tournament: %s %q has no constructor", role, name)
+		case seen[name]:
+			return fmt.Errorf("tournament: %s %q appears twice", role, name)
+		}
+		seen[name] = true
+	}
+	return nil
+}
+
+// stagedPlan returns the plan a staged tournament runs on s and checks
+// that the tournament's mediators and voters fit it.
+func (c *Config) stagedPlan(s *scenario.Scenario, ref string) (staged.Plan, error) {
+	if s.Protocol == nil {
+		return staged.Plan{}, fmt.Errorf("tournament: scenario %s declares no protocol to run staged", ref)
+	}
+	pl, err := plan.FromScenario(s, c.Variant)
+	if err != nil {
+		return staged.Plan{}, fmt.Errorf("tournament: scenario %s: %w", ref, err)
+	}
+	hasMediated := false
+	for _, st := range pl.Stages {
+		hasMediated = hasMediated || st.Mechanism == parley.MechanismMediated
+	}
+	switch {
+	case hasMediated && len(c.Mediators) == 0:
+		return staged.Plan{}, fmt.Errorf("tournament: scenario %s has mediated stages: the tournament needs a mediator", ref)
+	case hasMediated && len(c.Voters) == 0:
+		return staged.Plan{}, fmt.Errorf("tournament: scenario %s has mediated stages: the tournament needs voters", ref)
+	case !hasMediated && (len(c.Mediators) > 0 || len(c.Voters) > 0):
+		return staged.Plan{}, fmt.Errorf("tournament: scenario %s has no mediated stage: the tournament takes no mediator or voters", ref)
+	}
+	return pl, nil
+}
+
+// stagedSeats returns the parties of a plan that make offers in some
+// alternating-offers stage (they take competitors) and those that take
+// part in some stage (the metrics are over them; the others, such as a
+// mediating party, are not optimised for).
+func stagedSeats(pl staged.Plan, n int) (negs, metric []int) {
+	offers, in := make([]bool, n), make([]bool, n)
+	for _, st := range pl.Stages {
+		for _, q := range st.Participants {
+			in[q] = true
+			if st.Mechanism == parley.MechanismAlternatingOffers {
+				offers[q] = true
+			}
+		}
+	}
+	negs, metric = []int{}, []int{}
+	for q := range n {
+		if offers[q] {
+			negs = append(negs, q)
+		}
+		if in[q] {
+			metric = append(metric, q)
+		}
+	}
+	return negs, metric
 }
 
 // tuples returns the number of ordered assignments of c competitors to n
@@ -227,9 +419,19 @@ func (c *Config) Meta() (Meta, error) {
 		return Meta{}, err
 	}
 	m := Meta{Scenarios: append([]string(nil), p.refs...), Reps: p.reps, Deadline: c.Deadline,
-		Seed: c.Seed, SelfPlay: c.SelfPlay, Timing: c.Timing, Planned: p.offsets[len(p.offsets)-1]}
+		Seed: c.Seed, SelfPlay: c.SelfPlay, Timing: c.Timing, Planned: p.offsets[len(p.offsets)-1],
+		Protocol: c.Protocol.or(), Variant: c.Variant}
 	for _, cp := range c.Competitors {
 		m.Agents = append(m.Agents, cp.Name)
+	}
+	for _, md := range c.Mediators {
+		m.Mediators = append(m.Mediators, md.Name)
+	}
+	for _, v := range c.Voters {
+		m.Voters = append(m.Voters, v.Name)
+	}
+	if m.Protocol == ProtocolMediated {
+		m.Rule, m.Info, m.Noise = c.Rule.String(), c.Info.String(), c.Noise
 	}
 	return m, nil
 }
@@ -248,12 +450,15 @@ func (c *Config) layoutOnce() (*prepared, error) {
 
 // Count returns the number of negotiations of the tournament:
 //
-//	Σ over scenarios s of T(s)·Reps
+//	Σ over scenarios s of M·V(s)·T(s)·Reps
 //
 // where T(s) is the number of ordered assignments of competitors to the
-// scenario's n seats: C!/(C−n)! without self-play (every role rotation of
-// every group of distinct competitors), C^n with it. It returns 0 for an
-// invalid configuration (Prepare says why).
+// scenario's n seats (the parties that make offers, in a staged
+// tournament; 1 in a mediated one): C!/(C−n)! without self-play (every
+// role rotation of every group of distinct competitors), C^n with it; M is
+// the number of mediators of a mediated tournament and V(s) its voter
+// pools, Vⁿ for V voters (both 1 otherwise). It returns 0 for an invalid
+// configuration (Prepare says why).
 func Count(c *Config) int64 {
 	p, err := c.layoutOnce()
 	if err != nil {
@@ -263,14 +468,20 @@ func Count(c *Config) int64 {
 }
 
 // JobAt returns job id of the tournament without enumerating the others.
-// Jobs are ordered by scenario, then by competitor tuple (lexicographic in
-// competitor order, the first seat most significant), then by repetition:
+// Jobs are ordered by scenario, then by mediator (a mediated tournament's;
+// others have one unit here), then by voter pool (a mediated tournament's
+// assignments of voters to parties, the first party most significant),
+// then by competitor tuple (lexicographic in competitor order, the first
+// seat most significant), then by repetition:
 //
-//	id = offset(scenario) + tuple·Reps + rep
+//	id = offset(scenario) + ((mediator·V + pool)·T + tuple)·Reps + rep
 //
 // so with competitors a, b, c on a bilateral scenario without self-play the
 // tuples are (a,b), (a,c), (b,a), (b,c), (c,a), (c,b). The job's seed is
-// rng.Derive(Seed, id).
+// rng.Derive(Seed, id₀), with id₀ the id of the same job with mediator 0:
+// every mediator meets the same voter pool, repetition and seed (common
+// random numbers), so that mediators compare run by run; without
+// mediators id₀ = id.
 func JobAt(c *Config, id int64) (Job, error) {
 	p, err := c.layoutOnce()
 	if err != nil {
@@ -289,9 +500,37 @@ func (p *prepared) job(c *Config, id int64) (Job, error) {
 		s++
 	}
 	local := id - p.offsets[s]
-	t, rep := local/int64(p.reps), int(local%int64(p.reps))
-	return Job{ID: id, Scenario: s, Agents: decodeTuple(t, len(c.Competitors), p.parties[s], c.SelfPlay), Rep: rep,
-		Seed: rng.Derive(c.Seed, uint64(id))}, nil
+	u, rep := local/int64(p.reps), int(local%int64(p.reps))
+	A, V := p.tuples[s], p.vtuples[s]
+	t := u % A
+	u /= A
+	v, m := u%V, u/V
+	j := Job{ID: id, Scenario: s, Rep: rep, Seed: rng.Derive(c.Seed, uint64(id-m*V*A*int64(p.reps)))}
+	n := p.parties[s]
+	switch c.Protocol.or() {
+	case ProtocolSAO:
+		j.Agents = decodeTuple(t, len(c.Competitors), n, c.SelfPlay)
+	case ProtocolMediated:
+		j.Mediator = int(m)
+		j.Voters = decodeTuple(v, len(c.Voters), n, true)
+	case ProtocolStaged:
+		negs := p.negs[s]
+		tu := decodeTuple(t, len(c.Competitors), len(negs), c.SelfPlay)
+		j.Agents = make([]int, n)
+		for i := range j.Agents {
+			j.Agents[i] = -1
+		}
+		for k, q := range negs {
+			j.Agents[q] = tu[k]
+		}
+		if len(c.Voters) > 0 {
+			j.Voters = make([]int, n)
+			for i := range j.Voters {
+				j.Voters[i] = i % len(c.Voters)
+			}
+		}
+	}
+	return j, nil
 }
 
 // decodeTuple returns the t-th ordered assignment of c competitors to n

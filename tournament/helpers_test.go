@@ -181,3 +181,23 @@ func (slow) Act(_ context.Context, st *parley.State) (parley.Action, error) {
 	time.Sleep(2 * time.Millisecond)
 	return parley.OfferOf(0), nil
 }
+
+// runReport runs the tournament into a memory store and reports it.
+func runReport(t *testing.T, cfg *tournament.Config) *tournament.Report {
+	t.Helper()
+	st := newMemStore()
+	if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tl := tournament.NewTally(*st.meta)
+	for _, r := range st.sorted() {
+		if err := tl.Add(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := tl.Report()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}

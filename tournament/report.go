@@ -52,6 +52,12 @@ type Report struct {
 	// ErrorCauses counts the distinct error messages, most frequent first
 	// (at most 20).
 	ErrorCauses []Cause `json:"error_causes"`
+	// Mediators ranks the mediators of a mediated tournament (its
+	// Leaderboard and Pairwise are empty) by mean welfare, then agreement
+	// rate, best first; MediatorPairwise compares every two of them on
+	// every metric.
+	Mediators        []MediatorStanding   `json:"mediators,omitempty"`
+	MediatorPairwise []MediatorComparison `json:"mediator_pairwise,omitempty"`
 }
 
 // Estimate is a sample mean or a rate with its 95% interval; its JSON
@@ -146,6 +152,7 @@ type Tally struct {
 	distinct  int64
 	collapsed int64
 	notes     map[string]string // scenario -> Record.MetricsNote
+	med       *medTally         // a mediated tournament's, nil otherwise
 }
 
 // group follows the repetitions of one pairing (a scenario and a
@@ -210,6 +217,9 @@ func NewTally(m Meta) *Tally {
 	for i, s := range m.Scenarios {
 		t.scens[s] = i
 	}
+	if m.Protocol == ProtocolMediated {
+		t.med = newMedTally(m)
+	}
 	return t
 }
 
@@ -219,16 +229,30 @@ func (t *Tally) Add(r *Record) error {
 	if !ok {
 		return fmt.Errorf("tournament: report: run %d: scenario %q is not in the tournament", r.JobID, r.Scenario)
 	}
+	if r.Rep < 0 || r.Rep >= max(t.m.Reps, 1) {
+		return fmt.Errorf("tournament: report: run %d: repetition %d outside the tournament's %d", r.JobID, r.Rep, t.m.Reps)
+	}
+	if t.med != nil {
+		if len(r.Advantage) != len(r.Utilities) {
+			return fmt.Errorf("tournament: report: run %d: %d utilities and %d advantages", r.JobID, len(r.Utilities), len(r.Advantage))
+		}
+		if err := t.med.add(r); err != nil {
+			return err
+		}
+		t.tallyRun(r)
+		return nil
+	}
 	n := len(r.Agents)
 	if len(r.Utilities) != n || len(r.Advantage) != n {
 		return fmt.Errorf("tournament: report: run %d: %d utilities and %d advantages for %d agents", r.JobID, len(r.Utilities), len(r.Advantage), n)
 	}
-	if r.Rep < 0 || r.Rep >= max(t.m.Reps, 1) {
-		return fmt.Errorf("tournament: report: run %d: repetition %d outside the tournament's %d", r.JobID, r.Rep, t.m.Reps)
-	}
 	var idx [8]int
 	seat := idx[:0]
 	for _, a := range r.Agents {
+		if a == "" && t.m.Protocol == ProtocolStaged {
+			seat = append(seat, -1) // a party that makes no offers
+			continue
+		}
 		k, ok := t.agents[a]
 		if !ok {
 			return fmt.Errorf("tournament: report: run %d: agent %q is not in the tournament", r.JobID, a)
@@ -239,17 +263,7 @@ func (t *Tally) Add(r *Record) error {
 	if sp != nil && sp.n != n {
 		return fmt.Errorf("tournament: report: run %d: %d agents on a scenario of %d parties", r.JobID, n, sp.n)
 	}
-	t.runs++
-	if r.Reason == "agreement" {
-		t.agreed++
-	}
-	if r.Reason == reasonError {
-		t.errs++
-		t.causes[r.Error]++
-	}
-	if r.MetricsNote != "" {
-		t.notes[r.Scenario] = r.MetricsNote
-	}
+	t.tallyRun(r)
 	var key strings.Builder
 	key.WriteString(r.Scenario)
 	for _, a := range r.Agents {
@@ -285,6 +299,21 @@ func (t *Tally) Add(r *Record) error {
 		delete(t.pending, key.String())
 	}
 	return nil
+}
+
+// tallyRun counts a record in the totals of every stored run.
+func (t *Tally) tallyRun(r *Record) {
+	t.runs++
+	if r.Reason == "agreement" {
+		t.agreed++
+	}
+	if r.Reason == reasonError {
+		t.errs++
+		t.causes[r.Error]++
+	}
+	if r.MetricsNote != "" {
+		t.notes[r.Scenario] = r.MetricsNote
+	}
 }
 
 // clone copies the parts of a record the tally reads.
@@ -334,6 +363,9 @@ func (t *Tally) count(s int, seat []int, r *Record, dup bool) {
 	agreed := r.Reason == "agreement"
 	failed := r.Reason == reasonError
 	for i, k := range seat {
+		if k < 0 {
+			continue
+		}
 		u := finite(r.Utilities[i])
 		if !dup {
 			a := &t.per[k]
@@ -362,7 +394,7 @@ func (t *Tally) count(s int, seat []int, r *Record, dup bool) {
 		// and the repetition; the slot holds one value per competitor.
 		var opp int64
 		for j, o := range seat {
-			if j != i {
+			if j != i && o >= 0 {
 				opp = opp*int64(nc) + int64(o)
 			}
 		}
@@ -432,6 +464,13 @@ func (t *Tally) Report() (*Report, error) {
 			r.MetricsNotes = append(r.MetricsNotes, ScenarioNote{Scenario: sc, Note: n})
 		}
 	}
+	if t.med != nil {
+		if err := t.med.report(r, t.m.Mediators); err != nil {
+			return nil, err
+		}
+		t.causesTo(r)
+		return r, nil
+	}
 	for k, name := range t.m.Agents {
 		a := &t.per[k]
 		st := Standing{Agent: name, Seats: a.util.n, Errors: a.errs}
@@ -469,6 +508,12 @@ func (t *Tally) Report() (*Report, error) {
 	if err := t.pairwise(r); err != nil {
 		return nil, err
 	}
+	t.causesTo(r)
+	return r, nil
+}
+
+// causesTo lists the most frequent error causes in r.
+func (t *Tally) causesTo(r *Report) {
 	for e, n := range t.causes {
 		r.ErrorCauses = append(r.ErrorCauses, Cause{Error: e, Count: n})
 	}
@@ -479,7 +524,6 @@ func (t *Tally) Report() (*Report, error) {
 		return cmp.Compare(x.Error, y.Error)
 	})
 	r.ErrorCauses = r.ErrorCauses[:min(len(r.ErrorCauses), 20)]
-	return r, nil
 }
 
 // estimate returns the mean with its 95% t interval, Mean ±

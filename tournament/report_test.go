@@ -32,20 +32,7 @@ func TestReportByHand(t *testing.T) {
 	cfg := &tournament.Config{
 		Competitors: append(competitors(t, "hardliner"), tournament.Competitor{Name: "yes", New: func() parley.Negotiator { return yes{} }}),
 		Scenarios:   []*scenario.Scenario{twoIssue("tiny")}, Deadline: 10, SelfPlay: true}
-	st := newMemStore()
-	if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	tl := tournament.NewTally(*st.meta)
-	for _, r := range st.sorted() {
-		if err := tl.Add(&r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rep, err := tl.Report()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := runReport(t, cfg)
 	if rep.Planned != 4 || rep.Runs != 4 || rep.Errors != 0 || rep.Agreements != 3 {
 		t.Fatalf("report totals %+v", rep)
 	}

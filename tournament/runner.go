@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/protocol/staged"
 )
 
 // RunnerOptions configure a Runner.
@@ -23,7 +27,8 @@ type RunnerOptions struct {
 }
 
 // Runner runs the jobs of one tournament one at a time, reusing one
-// sao.Mechanism per scenario. It is the single way negotiations run: in
+// sao.Mechanism (or mediated.Mechanism) per scenario; a staged run builds
+// its stages' mechanisms afresh (staged.Run). It is the single way negotiations run: in
 // local tournaments (one Runner per worker goroutine), in remote workers and
 // in replays. A Runner is not safe for concurrent use; Close releases it.
 type Runner struct {
@@ -140,12 +145,33 @@ func (r *Runner) check(j Job) error {
 	if j.Scenario < 0 || j.Scenario >= len(r.p.refs) {
 		return fmt.Errorf("tournament: run %d: scenario %d out of range", j.ID, j.Scenario)
 	}
-	if len(j.Agents) != r.p.parties[j.Scenario] {
-		return fmt.Errorf("tournament: run %d: %d agents for %d parties", j.ID, len(j.Agents), r.p.parties[j.Scenario])
+	n := r.p.parties[j.Scenario]
+	proto := r.cfg.Protocol.or()
+	switch {
+	case proto == ProtocolMediated && len(j.Agents) != 0:
+		return fmt.Errorf("tournament: run %d: agents in a mediated tournament", j.ID)
+	case proto != ProtocolMediated && len(j.Agents) != n:
+		return fmt.Errorf("tournament: run %d: %d agents for %d parties", j.ID, len(j.Agents), n)
+	case len(r.cfg.Voters) == 0 && j.Voters != nil, len(r.cfg.Voters) > 0 && len(j.Voters) != n:
+		return fmt.Errorf("tournament: run %d: %d voters for %d parties", j.ID, len(j.Voters), n)
+	case j.Mediator < 0 || j.Mediator >= max(len(r.cfg.Mediators), 1):
+		return fmt.Errorf("tournament: run %d: mediator %d out of range", j.ID, j.Mediator)
 	}
-	for _, a := range j.Agents {
+	negs := r.p.negs[j.Scenario]
+	for i, a := range j.Agents {
+		if a == -1 && negs != nil && !slices.Contains(negs, i) {
+			continue
+		}
 		if a < 0 || a >= len(r.cfg.Competitors) {
 			return fmt.Errorf("tournament: run %d: competitor %d out of range", j.ID, a)
+		}
+		if negs != nil && !slices.Contains(negs, i) {
+			return fmt.Errorf("tournament: run %d: party %d makes no offers but has competitor %d", j.ID, i, a)
+		}
+	}
+	for _, v := range j.Voters {
+		if v < 0 || v >= len(r.cfg.Voters) {
+			return fmt.Errorf("tournament: run %d: voter %d out of range", j.ID, v)
 		}
 	}
 	return nil
@@ -155,7 +181,7 @@ func (r *Runner) check(j Job) error {
 // agreement, every party at its reservation value.
 func (r *Runner) exec0(j Job) Record {
 	rec := r.base(j)
-	n := len(j.Agents)
+	n := r.p.parties[j.Scenario]
 	rec.Utilities, rec.Discounted, rec.Advantage = make([]float64, n), make([]float64, n), make([]float64, n)
 	copy(rec.Utilities, r.p.resv[j.Scenario])
 	copy(rec.Discounted, r.p.resv[j.Scenario])
@@ -169,23 +195,62 @@ func (r *Runner) base(j Job) Record {
 	rec := Record{JobID: j.ID, Scenario: r.p.refs[j.Scenario], Rep: j.Rep, Worker: r.worker,
 		Agents: make([]string, len(j.Agents))}
 	for i, a := range j.Agents {
-		rec.Agents[i] = r.cfg.Competitors[a].Name
+		if a >= 0 {
+			rec.Agents[i] = r.cfg.Competitors[a].Name
+		}
+	}
+	if len(r.cfg.Mediators) > 0 {
+		rec.Mediator = r.cfg.Mediators[j.Mediator].Name
+	}
+	if j.Voters != nil {
+		rec.Voters = make([]string, len(j.Voters))
+		for i, v := range j.Voters {
+			rec.Voters[i] = r.cfg.Voters[v].Name
+		}
 	}
 	return rec
 }
 
+// metrics fills the analysis metrics of rec, a record of scenario s, over
+// the parties the metrics are over.
 func (r *Runner) metrics(rec *Record, s int) {
+	u, adv := rec.Utilities, rec.Advantage
+	if mp := r.p.metric[s]; mp != nil {
+		u, adv = make([]float64, len(mp)), make([]float64, len(mp))
+		for k, q := range mp {
+			u[k], adv[k] = rec.Utilities[q], rec.Advantage[q]
+		}
+	}
 	rep := r.p.reports[s]
 	if rep == nil {
-		rec.Welfare = analysis.Welfare(rec.Utilities)
+		rec.Welfare = analysis.Welfare(u)
 		rec.MetricsNote = r.p.notes[s]
 		return
 	}
-	m, err := rep.Metrics(rec.Utilities)
+	m, err := rep.Metrics(u)
 	if err != nil {
 		return
 	}
 	rec.ParetoDistance, rec.NashDistance, rec.HasNash, rec.Welfare = m.ParetoDistance, m.NashDistance, m.HasNash, m.Welfare
+	rec.Fairness, rec.HasFairness = fairness(u, adv, r.p.best[s])
+}
+
+// fairness returns the smallest normalised advantage, (u_i − r_i) /
+// (best_i − r_i) with r_i = u_i − adv_i, over the parties that can gain
+// (best_i > r_i); ok is false when none can.
+func fairness(u, adv, best []float64) (f float64, ok bool) {
+	f = math.Inf(1)
+	for i := range u {
+		room := best[i] - (u[i] - adv[i])
+		if room <= 1e-12 {
+			continue
+		}
+		f, ok = min(f, adv[i]/room), true
+	}
+	if !ok {
+		return 0, false
+	}
+	return f, true
 }
 
 // executor runs negotiations on one goroutine with its own mechanisms.
@@ -193,10 +258,20 @@ type executor struct {
 	r     *Runner
 	mechs [][2]*sao.Mechanism // per scenario: step timing, GENIUS timing
 	negs  [][]parley.Negotiator
+	// Mediated tournaments: a mechanism and voter seats per scenario.
+	meds   []*mediated.Mechanism
+	voters [][]mediated.Voter
 }
 
 func (r *Runner) newExecutor() *executor {
-	return &executor{r: r, mechs: make([][2]*sao.Mechanism, len(r.p.refs)), negs: make([][]parley.Negotiator, len(r.p.refs))}
+	n := len(r.p.refs)
+	return &executor{r: r, mechs: make([][2]*sao.Mechanism, n), negs: make([][]parley.Negotiator, n),
+		meds: make([]*mediated.Mechanism, n), voters: make([][]mediated.Voter, n)}
+}
+
+// outcome is what a protocol's run returns to the record.
+type outcome struct {
+	res *parley.Result
 }
 
 // run negotiates job j. With a Limit, ctx is the helper's context, which
@@ -213,32 +288,16 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 		}
 	}()
 	s := j.Scenario
-	timing := r.timing(j)
-	m := e.mechs[s][timing]
-	if m == nil {
-		var err error
-		m, err = sao.New(r.p.prepared[s].Profiles(), r.p.names[s], sao.Options{Deadline: r.p.dls[s], Trace: r.trace, Timing: timing})
-		if err != nil {
-			rec = r.exec0(j)
-			rec.Error = err.Error()
-			return rec
-		}
-		e.mechs[s][timing] = m
-		if e.negs[s] == nil {
-			e.negs[s] = make([]parley.Negotiator, r.p.parties[s])
-		}
+	var out outcome
+	var err error
+	switch r.cfg.Protocol.or() {
+	case ProtocolMediated:
+		out, err = e.mediated(ctx, j)
+	case ProtocolStaged:
+		out, err = e.staged(ctx, j)
+	default:
+		out, err = e.sao(ctx, j)
 	}
-	negs := e.negs[s]
-	for i, a := range j.Agents {
-		negs[i] = r.cfg.Competitors[a].New()
-		if negs[i] == nil {
-			rec = r.exec0(j)
-			rec.Error = fmt.Sprintf("competitor %q: constructor returned nil", r.cfg.Competitors[a].Name)
-			return rec
-		}
-	}
-	res, err := m.Run(ctx, negs, j.Seed)
-	clear(negs)
 	if err != nil {
 		rec = r.exec0(j)
 		rec.Error = err.Error()
@@ -248,6 +307,7 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 		rec.Elapsed = time.Since(start)
 		return rec
 	}
+	res := out.res
 	rec = r.base(j)
 	rec.Elapsed = time.Since(start)
 	rec.Utilities, rec.Discounted = res.Utilities, res.Discounted
@@ -255,7 +315,7 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	if res.Err != nil {
 		rec.Error = res.Err.Error()
 	}
-	if res.Agreed() {
+	if res.Agreed() && rec.Reason == parley.ReasonAgreement.String() {
 		// Named from the runner's own copy of the space: a seat that
 		// renamed values in the space it shares cannot change the record.
 		rec.Agreement = r.p.spaces[s].Named(res.Agreement)
@@ -268,6 +328,122 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	}
 	r.metrics(&rec, s)
 	return rec
+}
+
+// sao runs job j by alternating offers.
+func (e *executor) sao(ctx context.Context, j Job) (outcome, error) {
+	r := e.r
+	s := j.Scenario
+	timing := r.timing(j)
+	m := e.mechs[s][timing]
+	if m == nil {
+		var err error
+		m, err = sao.New(r.p.prepared[s].Profiles(), r.p.names[s], sao.Options{Deadline: r.p.dls[s], Trace: r.trace, Timing: timing})
+		if err != nil {
+			return outcome{}, err
+		}
+		e.mechs[s][timing] = m
+		if e.negs[s] == nil {
+			e.negs[s] = make([]parley.Negotiator, r.p.parties[s])
+		}
+	}
+	negs := e.negs[s]
+	if err := e.seatNegotiators(j, negs); err != nil {
+		return outcome{}, err
+	}
+	res, err := m.Run(ctx, negs, j.Seed)
+	clear(negs)
+	return outcome{res: res}, err
+}
+
+// seatNegotiators fills negs with fresh negotiators of job j's competitors.
+func (e *executor) seatNegotiators(j Job, negs []parley.Negotiator) error {
+	for i, a := range j.Agents {
+		if a < 0 {
+			negs[i] = nil
+			continue
+		}
+		c := &e.r.cfg.Competitors[a]
+		if negs[i] = c.New(); negs[i] == nil {
+			clear(negs)
+			return fmt.Errorf("competitor %q: constructor returned nil", c.Name)
+		}
+	}
+	return nil
+}
+
+// seatVoters fills vs with fresh voters of job j and returns its mediator
+// (nil without mediators).
+func (e *executor) seatVoters(j Job, vs []mediated.Voter) (mediated.Mediator, error) {
+	cfg := e.r.cfg
+	for i, v := range j.Voters {
+		if vs[i] = cfg.Voters[v].New(); vs[i] == nil {
+			clear(vs)
+			return nil, fmt.Errorf("voter %q: constructor returned nil", cfg.Voters[v].Name)
+		}
+	}
+	if len(cfg.Mediators) == 0 {
+		return nil, nil
+	}
+	md := &cfg.Mediators[j.Mediator]
+	m := md.New()
+	if m == nil {
+		clear(vs)
+		return nil, fmt.Errorf("mediator %q: constructor returned nil", md.Name)
+	}
+	return m, nil
+}
+
+// mediated runs job j by single-text mediation.
+func (e *executor) mediated(ctx context.Context, j Job) (outcome, error) {
+	r := e.r
+	s := j.Scenario
+	m := e.meds[s]
+	if m == nil {
+		var err error
+		m, err = mediated.New(r.p.prepared[s].Profiles(), r.p.names[s], nil, mediated.Options{Rounds: r.p.dls[s],
+			Rule: r.cfg.Rule, Info: r.cfg.Info, Noise: r.cfg.Noise, Trace: r.trace})
+		if err != nil {
+			return outcome{}, err
+		}
+		e.meds[s] = m
+		e.voters[s] = make([]mediated.Voter, r.p.parties[s])
+	}
+	vs := e.voters[s]
+	med, err := e.seatVoters(j, vs)
+	if err != nil {
+		return outcome{}, err
+	}
+	res, err := m.Run(ctx, vs, med, j.Seed)
+	clear(vs)
+	return outcome{res: res}, err
+}
+
+// staged runs job j by its scenario's declared protocol.
+func (e *executor) staged(ctx context.Context, j Job) (outcome, error) {
+	r := e.r
+	s := j.Scenario
+	n := r.p.parties[s]
+	seats := staged.Seats{Negotiators: make([]parley.Negotiator, n)}
+	if err := e.seatNegotiators(j, seats.Negotiators); err != nil {
+		return outcome{}, err
+	}
+	if j.Voters != nil {
+		seats.Voters = make([]mediated.Voter, n)
+		var err error
+		if seats.Mediator, err = e.seatVoters(j, seats.Voters); err != nil {
+			return outcome{}, err
+		}
+	}
+	pl := r.p.plans[s]
+	if r.trace != nil {
+		pl.Trace = func(_ int, ev parley.Event) { r.trace(ev) }
+	}
+	res, err := staged.Run(ctx, r.p.prepared[s].Profiles(), r.p.names[s], pl, seats, j.Seed)
+	if err != nil {
+		return outcome{}, err
+	}
+	return outcome{res: &res.Result}, nil
 }
 
 // helper is a goroutine that runs negotiations for a Runner with a Limit,

@@ -3,6 +3,13 @@
 // several times, each negotiation seeded from the tournament seed and its
 // position, so that any single run can be replayed alone.
 //
+// A negotiation runs by the tournament's Protocol: alternating offers
+// between negotiators (the default), single-text mediation in which
+// mediators compete over every pool of voters, or the staged protocol each
+// scenario declares, with negotiators in its alternating-offers stages.
+// The Report ranks negotiators, or mediators, with intervals and paired
+// tests.
+//
 // A tournament is a Config. Its negotiations are Jobs, enumerated in a fixed
 // order without being materialised (Count, JobAt). Run executes them on all
 // cores, or through a Queue of remote workers, and streams the Records to a
@@ -64,20 +71,35 @@ const (
 // Job is one negotiation of a tournament, fully determined by the Config
 // and its ID: the ID is its position in the enumeration (see JobAt).
 type Job struct {
-	ID       int64  `json:"id"`
-	Scenario int    `json:"scenario"` // index into Config.Scenarios
-	Agents   []int  `json:"agents"`   // competitor index per party, in party order
-	Rep      int    `json:"rep"`      // repetition, from 0
-	Seed     uint64 `json:"seed"`     // rng.Derive(Config.Seed, ID)
+	ID       int64 `json:"id"`
+	Scenario int   `json:"scenario"` // index into Config.Scenarios
+	// Agents is the competitor index per party, in party order: nil in a
+	// mediated tournament, -1 for a party that makes no offers in a staged
+	// one.
+	Agents []int `json:"agents"`
+	// Mediator is the index into Config.Mediators of the mediator (0
+	// without mediators); Voters the voter index per party (nil without
+	// voters).
+	Mediator int    `json:"mediator,omitempty"`
+	Voters   []int  `json:"voters,omitempty"`
+	Rep      int    `json:"rep"`  // repetition, from 0
+	Seed     uint64 `json:"seed"` // see JobAt
 }
 
 // Record is the result of one negotiation as stored. Utility vectors list
 // the parties in the scenario's party order.
 type Record struct {
-	JobID    int64    `json:"job_id"`
-	Scenario string   `json:"scenario"` // the scenario's reference (Meta.Scenarios)
-	Rep      int      `json:"rep"`
-	Agents   []string `json:"agents"` // competitor name per party
+	JobID    int64  `json:"job_id"`
+	Scenario string `json:"scenario"` // the scenario's reference (Meta.Scenarios)
+	Rep      int    `json:"rep"`
+	// Agents is the competitor name per party: "" for a party that makes
+	// no offers (all of them in a mediated tournament).
+	Agents []string `json:"agents"`
+	// Mediator names the mediator of a mediated or staged negotiation
+	// ("" in alternating offers); Voters the voter per party (nil without
+	// voters).
+	Mediator string   `json:"mediator,omitempty"`
+	Voters   []string `json:"voters,omitempty"`
 	// Agreement is the agreed outcome as issue -> value, nil without
 	// agreement.
 	Agreement map[string]string `json:"agreement,omitempty"`
@@ -104,6 +126,14 @@ type Record struct {
 	NashDistance   float64 `json:"nash_distance"`
 	HasNash        bool    `json:"has_nash"`
 	Welfare        float64 `json:"welfare"`
+	// Fairness is the smallest normalised advantage of the parties the
+	// metrics are over: min over i of (u_i − r_i(t)) / (best_i − r_i(t)),
+	// with best_i party i's best feasible utility (parties with
+	// best_i <= r_i(t), who can gain nothing, are left out). It is
+	// meaningful only when HasFairness (not without the analysis, see
+	// MetricsNote).
+	Fairness    float64 `json:"fairness"`
+	HasFairness bool    `json:"has_fairness"`
 	// MetricsNote, when not empty, says why the scenario could not be
 	// analysed (e.g. a non-linear space too large to enumerate): then
 	// ParetoDistance and NashDistance are not available (0 and HasNash
@@ -125,6 +155,17 @@ type Meta struct {
 	SelfPlay  bool     `json:"self_play"`
 	// Timing is Config.Timing ("" for TimingAuto).
 	Timing Timing `json:"timing,omitempty"`
+	// Protocol is Config.Protocol (ProtocolSAO for alternating offers);
+	// Mediators and Voters the names of Config.Mediators and Voters;
+	// Variant Config.Variant; Rule, Info and Noise a mediated
+	// tournament's mediated.Options ("" and 0 otherwise).
+	Protocol  Protocol `json:"protocol"`
+	Mediators []string `json:"mediators,omitempty"`
+	Voters    []string `json:"voters,omitempty"`
+	Variant   string   `json:"variant,omitempty"`
+	Rule      string   `json:"rule,omitempty"`
+	Info      string   `json:"info,omitempty"`
+	Noise     float64  `json:"noise,omitempty"`
 	// Planned is the number of negotiations the tournament defines (Count).
 	Planned int64 `json:"planned"`
 }

@@ -161,6 +161,9 @@ func TestConfigErrors(t *testing.T) {
 //   - run 1, yes buys from the hardliner: yes offers 3, the hardliner
 //     (seller) offers 4, yes accepts in round 2: utilities (0, 1), distance
 //     to Nash √(0.4²+0.2²).
+//
+// Both parties' best utility is 1, so the fairness (the smallest
+// advantage over the room 1 − 0) is 0 in both runs: one party got nothing.
 func TestTinyTournament(t *testing.T) {
 	cfg := &tournament.Config{
 		Competitors: append(competitors(t, "hardliner"), tournament.Competitor{Name: "yes", New: func() parley.Negotiator { return yes{} }}),
@@ -176,10 +179,10 @@ func TestTinyTournament(t *testing.T) {
 	want := []tournament.Record{
 		{JobID: 0, Scenario: "test:tiny", Agents: []string{"hardliner", "yes"}, Agreement: map[string]string{"price": "low", "delivery": "fast"},
 			Utilities: []float64{1, 0}, Discounted: []float64{1, 0}, Advantage: []float64{1, 0}, Rounds: 1, Reason: "agreement",
-			ParetoDistance: 0, NashDistance: 1, HasNash: true, Welfare: 1},
+			ParetoDistance: 0, NashDistance: 1, HasNash: true, Welfare: 1, HasFairness: true},
 		{JobID: 1, Scenario: "test:tiny", Agents: []string{"yes", "hardliner"}, Agreement: map[string]string{"price": "high", "delivery": "slow"},
 			Utilities: []float64{0, 1}, Discounted: []float64{0, 1}, Advantage: []float64{0, 1}, Rounds: 2, Reason: "agreement",
-			ParetoDistance: 0, NashDistance: math.Sqrt(0.4*0.4 + 0.2*0.2), HasNash: true, Welfare: 1},
+			ParetoDistance: 0, NashDistance: math.Sqrt(0.4*0.4 + 0.2*0.2), HasNash: true, Welfare: 1, HasFairness: true},
 	}
 	got := st.sorted()
 	if len(got) != 2 {

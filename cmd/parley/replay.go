@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -79,6 +82,9 @@ func replay(c *cobra.Command, db string, id int64, limit time.Duration, show int
 	if err != nil && !errors.Is(err, sqlite.ErrNotFound) {
 		return err
 	}
+	if cfg.Protocol != tournament.ProtocolSAO {
+		return replayRecord(ctx, out, db, m, cfg, j, stored, hasStored)
+	}
 	sc := cfg.Scenarios[j.Scenario]
 	deadline := cfg.Deadline
 	if deadline == 0 {
@@ -143,6 +149,51 @@ func replay(c *cobra.Command, db string, id int64, limit time.Duration, show int
 	}
 	fmt.Fprintf(out, "\nSame result as stored in %s.\n", db)
 	return nil
+}
+
+// replayRecord replays a run of a mediated or staged tournament and
+// prints its record (the trace table is alternating offers').
+func replayRecord(ctx context.Context, out io.Writer, db string, m tournament.Meta, cfg *tournament.Config, j tournament.Job, stored tournament.Record, hasStored bool) error {
+	rec, err := tournament.RunNegotiation(ctx, cfg, j, tournament.RunnerOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Run %d of %d (rep %d) of the %s tournament in %s; scenario %s\n", j.ID, m.Planned, j.Rep, m.Protocol, db, m.Scenarios[j.Scenario])
+	sc := cfg.Scenarios[j.Scenario]
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  party\tagent\tvoter\tutility\tadvantage")
+	for i, p := range sc.Parties {
+		agent, voter := "-", "-"
+		if i < len(rec.Agents) && rec.Agents[i] != "" {
+			agent = rec.Agents[i]
+		}
+		if i < len(rec.Voters) {
+			voter = rec.Voters[i]
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%.3f\t%+.3f\n", p.Name, agent, voter, rec.Utilities[i], rec.Advantage[i])
+	}
+	tw.Flush()
+	fmt.Fprintf(out, "Mediator %s; %s after %d rounds", orDash(rec.Mediator), rec.Reason, rec.Rounds)
+	if rec.Error != "" {
+		fmt.Fprintf(out, " (%s)", rec.Error)
+	}
+	fmt.Fprintln(out)
+	if !hasStored {
+		fmt.Fprintf(out, "\nRun %d is not stored in %s (the tournament has not run it yet).\n", j.ID, db)
+		return nil
+	}
+	if d := diffRecords(stored, rec); d != "" {
+		return fmt.Errorf("replay: run %d differs from the stored result: %s", j.ID, d)
+	}
+	fmt.Fprintf(out, "\nSame result as stored in %s.\n", db)
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // recordJSON is a tournament record in the form 'parley run --json'

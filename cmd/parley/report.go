@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -40,9 +41,18 @@ repetition: only agents that met the same opponents in the same role are
 comparable, which for two agents needs --self-play), with Holm's correction
 over all the pairs.
 
+For a tournament of mediators (--mediators) it prints the mediators'
+leaderboard instead: agreement rate, welfare, distances to the Nash point
+and the Pareto frontier, fairness (the smallest normalised advantage of the
+parties) and rounds to agreement, each with its 95% interval ("n/a" where
+no run has it), and every two mediators compared on every metric over runs
+paired by scenario, voter pool, repetition and seed (McNemar on agreement,
+Wilcoxon signed-rank on the rest, Holm-adjusted per metric).
+
 --json prints the report as JSON (planned, runs, errors, agreements,
-leaderboard, pairwise, error_causes, meta: docs/tournaments.md); --csv
-prints the leaderboard as CSV; --plot draws mean utility and advantage per
+leaderboard, pairwise, error_causes, meta, and mediators and
+mediator_pairwise for mediators: docs/tournaments.md); --csv prints the
+leaderboard as CSV (one row per mediator and metric for mediators); --plot draws mean utility and advantage per
 agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 		Example: `  parley report results.db
   parley report results.db --json
@@ -64,6 +74,9 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 			rep, err := reportOf(c.Context(), st)
 			if err != nil {
 				return err
+			}
+			if plotFile != "" && rep.Meta.Protocol == tournament.ProtocolMediated {
+				return usageError{fmt.Errorf("report: --plot: %s holds a tournament of mediators; --plot draws negotiators' leaderboards only", args[0])}
 			}
 			if plotFile != "" {
 				if err := saveLeaderboardPlot(plotFile, rep); err != nil {
@@ -124,6 +137,10 @@ func writeReportJSON(w io.Writer, rep *tournament.Report) error {
 
 // printReport writes the report as text.
 func printReport(w io.Writer, rep *tournament.Report) {
+	if rep.Meta.Protocol == tournament.ProtocolMediated {
+		printMediatorReport(w, rep)
+		return
+	}
 	m := rep.Meta
 	self := ""
 	if m.SelfPlay {
@@ -135,13 +152,22 @@ func printReport(w io.Writer, rep *tournament.Report) {
 	case tournament.TimingSteps:
 		self += ", step timing"
 	}
-	fmt.Fprintf(w, "Tournament: %d agents, %d scenarios, %d reps, deadline %d rounds, seed %d%s\n",
-		len(m.Agents), len(m.Scenarios), m.Reps, m.Deadline, m.Seed, self)
-	rate := 0.0
-	if rep.Runs > 0 {
-		rate = float64(rep.Agreements) / float64(rep.Runs)
+	if m.Protocol == tournament.ProtocolStaged {
+		variant := m.Variant
+		if variant == "" {
+			variant = "the declared stages"
+		}
+		med := ""
+		if len(m.Mediators) > 0 {
+			med = fmt.Sprintf(", mediator %s, voters %s", m.Mediators[0], strings.Join(m.Voters, ","))
+		}
+		fmt.Fprintf(w, "Staged tournament: %d agents, %d scenarios, %d reps, protocol %s%s, seed %d%s\n",
+			len(m.Agents), len(m.Scenarios), m.Reps, variant, med, m.Seed, self)
+	} else {
+		fmt.Fprintf(w, "Tournament: %d agents, %d scenarios, %d reps, deadline %d rounds, seed %d%s\n",
+			len(m.Agents), len(m.Scenarios), m.Reps, m.Deadline, m.Seed, self)
 	}
-	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+	printRuns(w, rep)
 	if rep.Collapsed > 0 {
 		fmt.Fprintf(w, "Statistics count %d distinct runs: %d repetitions gave the same record as another repetition of their pairing\n"+
 			"(a deterministic pairing ignores its seed) and count once, not as independent samples.\n", rep.Distinct, rep.Collapsed)
@@ -170,21 +196,94 @@ func printReport(w io.Writer, rep *tournament.Report) {
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  a\tb\tpairs\tmean diff\tp\tp (Holm)")
 		for _, c := range rep.Pairwise {
-			sig := ""
-			if c.Significant {
-				sig = "*"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%+.4f\t%s\t%s%s\n", c.A, c.B, c.Pairs, c.MeanDiff, fmtP(c.P), fmtP(c.PHolm), sig)
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%+.4f\t%s\t%s%s\n", c.A, c.B, c.Pairs, c.MeanDiff, fmtP(c.P), fmtP(c.PHolm), star(c.Significant))
 		}
 		tw.Flush()
 		fmt.Fprintln(w, "  * significant at 0.05 after Holm's correction")
 	}
+	printErrorCauses(w, rep)
+}
+
+// printMediatorReport writes a mediated tournament's report as text.
+func printMediatorReport(w io.Writer, rep *tournament.Report) {
+	m := rep.Meta
+	deadline := "each scenario's deadline"
+	if m.Deadline > 0 {
+		deadline = fmt.Sprintf("%d rounds", m.Deadline)
+	}
+	fmt.Fprintf(w, "Mediated tournament: %d mediators, voters %s, %d scenarios, %d reps, %s, rule %s, info %s, seed %d\n",
+		len(m.Mediators), strings.Join(m.Voters, ","), len(m.Scenarios), m.Reps, deadline, m.Rule, m.Info, m.Seed)
+	printRuns(w, rep)
+	if rep.Collapsed > 0 {
+		fmt.Fprintf(w, "Statistics count %d distinct runs: %d repetitions gave the same record as another repetition of their mediator,\n"+
+			"scenario and voter pool and count once, not as independent samples.\n", rep.Distinct, rep.Collapsed)
+	}
+	for _, n := range rep.MetricsNotes {
+		fmt.Fprintf(w, "Pareto and Nash distances and fairness not available on %s: %s\n", n.Scenario, n.Note)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "rank\tmediator\truns\tagreement [95% CI]\twelfare [95% CI]\tnash d [95% CI]\tpareto d [95% CI]\tfairness [95% CI]\trounds to agreement\terrors")
+	for _, s := range rep.Mediators {
+		if s.Runs == 0 {
+			fmt.Fprintf(tw, "%d\t%s\t0\t-\t-\t-\t-\t-\t-\t0\n", s.Rank, s.Mediator)
+			continue
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.Rank, s.Mediator, s.Runs, fmtEstimate(s.AgreementRate),
+			fmtEstimate(s.Welfare), fmtAvailable(s.NashDistance), fmtAvailable(s.ParetoDistance), fmtAvailable(s.Fairness),
+			fmtAvailable(s.Rounds), s.Errors)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nn/a: not available (no run of the mediator has it: a scenario too large to analyse, no Nash point, or no agreement).")
+	fmt.Fprintln(w)
+	if len(rep.MediatorPairwise) == 0 {
+		fmt.Fprintln(w, "Pairwise: no two mediators have paired runs.")
+	} else {
+		fmt.Fprintln(w, "Pairwise (runs paired by scenario, voter pool, rep and seed; McNemar on agreement, Wilcoxon signed-rank on the rest;\nHolm-adjusted per metric):")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  metric\ta\tb\tpairs\tmean diff\tp\tp (Holm)")
+		for _, c := range rep.MediatorPairwise {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%+.4f\t%s\t%s%s\n", c.Metric, c.A, c.B, c.Pairs, c.MeanDiff, fmtP(c.P), fmtP(c.PHolm), star(c.Significant))
+		}
+		tw.Flush()
+		fmt.Fprintln(w, "  * significant at 0.05 after Holm's correction")
+	}
+	printErrorCauses(w, rep)
+}
+
+// printRuns writes how many runs are stored and how they ended.
+func printRuns(w io.Writer, rep *tournament.Report) {
+	rate := 0.0
+	if rep.Runs > 0 {
+		rate = float64(rep.Agreements) / float64(rep.Runs)
+	}
+	fmt.Fprintf(w, "Runs: %d of %d stored, %d agreements (%.1f%%), %d errors\n", rep.Runs, rep.Planned, rep.Agreements, 100*rate, rep.Errors)
+}
+
+// printErrorCauses lists the most frequent error causes, if any.
+func printErrorCauses(w io.Writer, rep *tournament.Report) {
 	if len(rep.ErrorCauses) > 0 {
 		fmt.Fprintln(w, "\nErrors by cause:")
 		for _, c := range rep.ErrorCauses {
 			fmt.Fprintf(w, "  %6d  %s\n", c.Count, c.Error)
 		}
 	}
+}
+
+// star marks a significant comparison.
+func star(significant bool) string {
+	if significant {
+		return "*"
+	}
+	return ""
+}
+
+// fmtAvailable prints an estimate, "n/a" over no values.
+func fmtAvailable(e tournament.Estimate) string {
+	if e.N == 0 {
+		return "n/a"
+	}
+	return fmtEstimate(e)
 }
 
 // fmtMean prints a mean over n seats, "n/a" over none.
@@ -212,9 +311,31 @@ func fmtP(p float64) string {
 	return fmt.Sprintf("%.4f", p)
 }
 
-// writeLeaderboardCSV writes one row per agent.
+// writeLeaderboardCSV writes one row per agent (per mediator for a
+// mediated tournament).
 func writeLeaderboardCSV(w io.Writer, rep *tournament.Report) error {
 	cw := csv.NewWriter(w)
+	if rep.Meta.Protocol == tournament.ProtocolMediated {
+		cw.Write([]string{"rank", "mediator", "runs", "metric", "mean", "low", "high", "n"})
+		for _, s := range rep.Mediators {
+			for _, e := range []struct {
+				m string
+				e tournament.Estimate
+			}{{tournament.MetricAgreement, s.AgreementRate}, {tournament.MetricWelfare, s.Welfare}, {tournament.MetricNash, s.NashDistance},
+				{tournament.MetricPareto, s.ParetoDistance}, {tournament.MetricFairness, s.Fairness}, {tournament.MetricRounds, s.Rounds}} {
+				row := []string{strconv.Itoa(s.Rank), s.Mediator, strconv.Itoa(s.Runs), e.m, "", "", "", strconv.Itoa(e.e.N)}
+				if e.e.N > 0 { // empty: not available
+					row[4] = strconv.FormatFloat(e.e.Mean, 'g', -1, 64)
+				}
+				if e.e.HasCI {
+					row[5], row[6] = strconv.FormatFloat(e.e.Low, 'g', -1, 64), strconv.FormatFloat(e.e.High, 'g', -1, 64)
+				}
+				cw.Write(row)
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	}
 	cw.Write([]string{"rank", "agent", "seats", "utility", "utility_low", "utility_high", "advantage", "advantage_low", "advantage_high",
 		"agreement_rate", "agreement_low", "agreement_high", "pareto_distance", "nash_distance", "welfare", "errors"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

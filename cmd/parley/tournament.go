@@ -13,11 +13,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
 )
 
@@ -36,6 +39,15 @@ type tournamentSpec struct {
 	DB        string   `yaml:"db"`
 	Shard     string   `yaml:"shard"`
 	Queue     string   `yaml:"queue"`
+	// Protocol, Mediators, Voters, Variant, Rule and Info choose what the
+	// negotiations are (see 'parley tournament --help').
+	Protocol  string   `yaml:"protocol"`
+	Mediators []string `yaml:"mediators"`
+	Voters    []string `yaml:"voters"`
+	Variant   string   `yaml:"variant"`
+	Rule      string   `yaml:"rule"`
+	Info      string   `yaml:"info"`
+	Noise     float64  `yaml:"noise"`
 
 	// file and data are the YAML file, for positioned errors; fromFile
 	// marks the fields the file set (by YAML key).
@@ -44,6 +56,14 @@ type tournamentSpec struct {
 	fromFile map[string]bool
 	// queueFlags are the queue's connection flags (flags only).
 	queueFlags *queueFlags
+	// flagsSet marks the flags given on the command line (by flag name).
+	flagsSet map[string]bool
+}
+
+// given reports whether the setting of the YAML key was given, by the
+// file or by its flag.
+func (s *tournamentSpec) given(key string) bool {
+	return s.fromFile[key] || s.flagsSet[flagKeys[key]]
 }
 
 // Defaults of 'parley tournament'.
@@ -70,10 +90,31 @@ Resumable: killed at any point (Ctrl-C, kill -9), the same command continues
 where it stopped: runs already stored are skipped, none is run twice. A
 database holds one tournament: reusing it with other settings is an error.
 
+Three protocols (--protocol):
+  sao       alternating offers (the default with --agents): the agents
+            compete, as above, for --deadline rounds;
+  mediated  single-text mediation (the default with --mediators and no
+            --agents): every --mediators spec mediates on every scenario
+            with every voter pool (each assignment of a --voters spec to
+            every party), --reps times, for --deadline rounds, under --rule
+            (default mediator: each mediator adopts as it was designed to)
+            and --info (default declared: the profiles, which nash, ks and
+            biased need, with --noise's noise, default none); a mediator
+            meets every voter pool with the same seeds as every other
+            mediator, so they compare run by run;
+  staged    each scenario's declared protocol (its stages, or --variant's):
+            the agents compete in the parties that make offers in an
+            alternating-offers stage; in mediated stages party i votes with
+            --voters spec i mod n (default reservation) and the one
+            --mediators spec (default: the stages' mediator_policy) holds
+            the pen; the stages set their own rounds.
+A flag that does not apply to the protocol is an error naming it.
+
 The settings can come from a YAML file instead of flags (fields: agents,
 scenarios, reps, deadline, seed, self_play, timing, workers, limit, db,
-shard, queue; relative paths are relative to the file); flags given as
-well override the file.
+shard, queue, protocol, mediators, voters, variant, rule, info, noise;
+relative paths are relative to the file); flags given as well override the
+file.
 
 --timing sets how normalised time t runs in every negotiation: "steps"
 (Parley's: each turn advances the clock), "genius" (GENIUS's round timing,
@@ -88,13 +129,15 @@ the tournament goes on. --shard i/n runs only the runs whose id is i mod n
 merge'). --queue sends the runs to 'parley worker' processes over NATS
 JetStream instead of running them here.
 
-At the end it prints the leaderboard ('parley report' prints it again; see
-docs/tournaments.md).`,
+At the end it prints the leaderboard, of the agents or of the mediators
+('parley report' prints it again; see docs/tournaments.md).`,
 		Example: `  parley tournament --agents boulware,conceder,linear,tft --scenarios ceasefire --reps 10 --db results.db
   parley tournament --agents boulware,conceder --scenarios ../shared/scenarios/genius/EnglandZimbabwe_anac2010,../shared/scenarios/genius/ItexvsCypress_anac2010 --reps 100 --deadline 100 --seed 7 --db ez.db
   parley tournament tournament.yaml
   parley tournament tournament.yaml --shard 3/8 --db shard3.db
-  parley tournament tournament.yaml --queue nats://localhost:4222`,
+  parley tournament tournament.yaml --queue nats://localhost:4222
+  parley tournament --mediators nash,ks,hillclimb,anneal,feedback,biased:bias=0.5 --voters hillclimber,annealer --scenarios ceasefire --reps 5 --db mediators.db
+  parley tournament --protocol staged --agents boulware,conceder,linear --scenarios ceasefire --reps 5 --db staged.db`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usageError{fmt.Errorf("%s: one tournament file at most, got %d arguments (see '%s --help')", c.CommandPath(), len(args), c.CommandPath())}
@@ -114,6 +157,10 @@ docs/tournaments.md).`,
 				return usageError{errors.New("tournament: --queue-* flags need --queue URL")}
 			}
 			s.queueFlags = &qf
+			s.flagsSet = map[string]bool{}
+			for _, name := range flagKeys {
+				s.flagsSet[name] = c.Flags().Changed(name)
+			}
 			return runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), s, asJSON, quiet)
 		},
 	}
@@ -130,6 +177,13 @@ docs/tournaments.md).`,
 	fl.StringVar(&spec.DB, "db", "", "SQLite results database (created if missing; required)")
 	fl.StringVar(&spec.Shard, "shard", "", "run only the runs with id = i mod n (i/n)")
 	fl.StringVar(&spec.Queue, "queue", "", "NATS JetStream URL (nats://HOST:4222): publish the runs to 'parley worker' processes")
+	fl.StringVar(&spec.Protocol, "protocol", "", "sao, mediated or staged (default: mediated with --mediators and no --agents, else sao)")
+	fl.StringArrayVar(&spec.Mediators, "mediators", nil, "mediator specs, comma-separated (see 'parley agents'): the competitors of a mediated tournament, or the one mediator of a staged one")
+	fl.StringArrayVar(&spec.Voters, "voters", nil, "voter specs, comma-separated: a mediated tournament's voter pools, a staged one's voters by party (default "+defaultVoter+")")
+	fl.StringVar(&spec.Variant, "variant", "", "the declared protocol variant a staged tournament runs (default: the declared stages)")
+	fl.StringVar(&spec.Rule, "rule", "", "a mediated tournament's adoption rule: unanimous, majority or mediator (default mediator)")
+	fl.StringVar(&spec.Info, "info", "", "what a mediated tournament's mediators see: none, declared, full or nothing (default declared)")
+	fl.Float64Var(&spec.Noise, "noise", 0, "a mediated tournament's noise on declared profiles (standard deviation, with --info declared)")
 	fl.BoolVar(&asJSON, "json", false, "print the final report as JSON (as 'parley report --json')")
 	fl.BoolVarP(&quiet, "quiet", "q", false, "print only the summary line: no progress bar, no leaderboard")
 	qf.add(c)
@@ -138,7 +192,8 @@ docs/tournaments.md).`,
 
 // flagKeys maps the YAML keys to their flags.
 var flagKeys = map[string]string{"agents": "agents", "scenarios": "scenarios", "reps": "reps", "deadline": "deadline",
-	"seed": "seed", "self_play": "self-play", "timing": "timing", "workers": "workers", "limit": "limit", "db": "db", "shard": "shard", "queue": "queue"}
+	"seed": "seed", "self_play": "self-play", "timing": "timing", "workers": "workers", "limit": "limit", "db": "db", "shard": "shard", "queue": "queue",
+	"protocol": "protocol", "mediators": "mediators", "voters": "voters", "variant": "variant", "rule": "rule", "info": "info", "noise": "noise"}
 
 // mergeSpec returns the file's settings overridden by the flags given on
 // the command line, with the flags' defaults for what neither sets.
@@ -186,6 +241,27 @@ func mergeSpec(f *tournamentSpec, flags tournamentSpec, c *cobra.Command) tourna
 	}
 	if set("queue") {
 		s.Queue = flags.Queue
+	}
+	if set("protocol") {
+		s.Protocol = flags.Protocol
+	}
+	if set("mediators") {
+		s.Mediators = flags.Mediators
+	}
+	if set("voters") {
+		s.Voters = flags.Voters
+	}
+	if set("variant") {
+		s.Variant = flags.Variant
+	}
+	if set("rule") {
+		s.Rule = flags.Rule
+	}
+	if set("info") {
+		s.Info = flags.Info
+	}
+	if set("noise") {
+		s.Noise = flags.Noise
 	}
 	return s
 }
@@ -283,11 +359,21 @@ func (s *tournamentSpec) errorAt(key, path string, err error) error {
 // parsed and every scenario loaded before anything runs.
 func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, tournament.Shard, error) {
 	var shard tournament.Shard
-	agents := s.Agents
+	agents, meds, voters := s.Agents, s.Mediators, s.Voters
 	if !s.fromFile["agents"] {
 		agents = splitAgents(agents)
 	}
-	if len(agents) == 0 {
+	if !s.fromFile["mediators"] {
+		meds = splitAgents(meds)
+	}
+	if !s.fromFile["voters"] {
+		voters = splitAgents(voters)
+	}
+	proto, err := tournamentProtocol(s, agents, meds)
+	if err != nil {
+		return nil, shard, err
+	}
+	if len(agents) == 0 && proto != tournament.ProtocolMediated {
 		return nil, shard, usageError{errors.New("tournament: no agents: give --agents a,b,... or agents: in the file")}
 	}
 	if len(s.Scenarios) == 0 {
@@ -309,6 +395,10 @@ func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, t
 	if err != nil {
 		return nil, shard, s.errorAt("limit", "$.limit", err)
 	}
+	deadline := s.Deadline
+	if proto == tournament.ProtocolStaged {
+		deadline = 0 // the stages' own rounds
+	}
 	if s.Shard != "" {
 		if shard, err = tournament.ParseShard(s.Shard); err != nil {
 			return nil, shard, s.errorAt("shard", "$.shard", err)
@@ -318,7 +408,8 @@ func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, t
 	if err != nil {
 		return nil, shard, s.errorAt("timing", "$.timing", err)
 	}
-	cfg := &tournament.Config{Reps: s.Reps, Deadline: s.Deadline, Seed: s.Seed, SelfPlay: s.SelfPlay, Timing: timing, Workers: s.Workers, Limit: limit}
+	cfg := &tournament.Config{Reps: s.Reps, Deadline: deadline, Seed: s.Seed, SelfPlay: s.SelfPlay, Timing: timing, Workers: s.Workers, Limit: limit,
+		Protocol: proto, Variant: strings.TrimSpace(s.Variant)}
 	seen := map[string]bool{}
 	for i, spec := range agents {
 		spec = strings.TrimSpace(spec)
@@ -341,6 +432,9 @@ func buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, t
 		printWarnings(stderr, sc)
 		cfg.Scenarios = append(cfg.Scenarios, sc)
 		cfg.ScenarioRefs = append(cfg.ScenarioRefs, ref)
+	}
+	if err := mediationSeats(s, cfg, meds, voters); err != nil {
+		return nil, shard, err
 	}
 	if err := cfg.Prepare(); err != nil {
 		return nil, shard, usageError{err}
@@ -381,7 +475,33 @@ func parseLimit(s string) (time.Duration, error) {
 // configFromMeta rebuilds a stored tournament (replays): agents from their
 // specs, scenarios from their references.
 func configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config, error) {
-	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing, Limit: limit}
+	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing, Limit: limit,
+		Protocol: m.Protocol, Variant: m.Variant, Noise: m.Noise}
+	var err error
+	if m.Rule != "" {
+		if cfg.Rule, err = parley.ParseRule(m.Rule); err != nil {
+			return nil, fmt.Errorf("the stored tournament: %w", err)
+		}
+	}
+	if m.Info != "" {
+		if cfg.Info, err = parley.ParseInfo(m.Info); err != nil {
+			return nil, fmt.Errorf("the stored tournament: %w", err)
+		}
+	}
+	for _, spec := range m.Mediators {
+		f, err := mediator.ParseMediator(spec)
+		if err != nil {
+			return nil, fmt.Errorf("mediator %q of the stored tournament: %w", spec, err)
+		}
+		cfg.Mediators = append(cfg.Mediators, tournament.Mediator{Name: spec, New: func() mediated.Mediator { return f() }})
+	}
+	for _, spec := range m.Voters {
+		f, err := mediator.ParseVoter(spec)
+		if err != nil {
+			return nil, fmt.Errorf("voter %q of the stored tournament: %w", spec, err)
+		}
+		cfg.Voters = append(cfg.Voters, tournament.Voter{Name: spec, New: func() mediated.Voter { return f() }})
+	}
 	for _, spec := range m.Agents {
 		f, err := strategy.Parse(spec)
 		if err != nil {
@@ -411,12 +531,12 @@ func runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSp
 	if err != nil {
 		return err
 	}
-	// A tournament plays every scenario by plain alternating offers; a
+	// Alternating offers play every scenario among all its parties; a
 	// declared protocol (stages, a mediator) is not used: say so rather
 	// than switch silently.
 	for i, sc := range cfg.Scenarios {
-		if sc.Protocol != nil {
-			fmt.Fprintf(stderr, "tournament: scenario %s declares a protocol (stages); a tournament runs it by plain alternating offers among all %d parties for %d rounds (see 'parley experiment' for its protocol)\n",
+		if sc.Protocol != nil && cfg.Protocol == tournament.ProtocolSAO {
+			fmt.Fprintf(stderr, "tournament: scenario %s declares a protocol (stages); this tournament runs it by plain alternating offers among all %d parties for %d rounds (--protocol staged runs its stages)\n",
 				cfg.ScenarioRefs[i], len(sc.Parties), cfg.Deadline)
 		}
 	}

@@ -237,7 +237,7 @@ func TestTournamentFile(t *testing.T) {
 	}
 	m, _ := stored(t, db)
 	want := tournament.Meta{Agents: []string{"boulware", "conceder", "linear:ac=combi(t=0.9)"},
-		Scenarios: []string{market, hiring}, Reps: 1, Deadline: 40, Seed: 9, Planned: 12}
+		Scenarios: []string{market, hiring}, Reps: 1, Deadline: 40, Seed: 9, Planned: 12, Protocol: tournament.ProtocolSAO}
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("meta %+v, want %+v", m, want)
 	}
@@ -695,7 +695,7 @@ func TestTournamentSaysItIgnoresDeclaredProtocols(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stderr, "scenario ceasefire declares a protocol (stages); a tournament runs it by plain alternating offers among all 3 parties for 10 rounds") {
+	if !strings.Contains(stderr, "scenario ceasefire declares a protocol (stages); this tournament runs it by plain alternating offers among all 3 parties for 10 rounds (--protocol staged runs its stages)") {
 		t.Errorf("stderr does not say the declared protocol is not used:\n%s", stderr)
 	}
 	if strings.Contains(stderr, market) {

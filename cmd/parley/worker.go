@@ -16,8 +16,10 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/mediator"
 )
 
 func newWorkerCmd() *cobra.Command {
@@ -187,6 +189,20 @@ func newResolver(allow *scenarioAllowList) natsq.Resolver {
 	)
 	return natsq.Resolver{
 		GeniusTiming: isGeniusSpec,
+		Mediator: func(spec string) (func() mediated.Mediator, error) {
+			f, err := mediator.ParseMediator(spec)
+			if err != nil {
+				return nil, err
+			}
+			return func() mediated.Mediator { return f() }, nil
+		},
+		Voter: func(spec string) (func() mediated.Voter, error) {
+			f, err := mediator.ParseVoter(spec)
+			if err != nil {
+				return nil, err
+			}
+			return func() mediated.Voter { return f() }, nil
+		},
 		Agent: func(spec string) (func() parley.Negotiator, error) {
 			mu.Lock()
 			e := agents[spec]

@@ -17,7 +17,9 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
 )
 
@@ -231,13 +233,10 @@ func startWorkers(t *testing.T, url string, n int, r Resolver, opt Options, give
 	t.Cleanup(func() { cancel(); wg.Wait() })
 }
 
-// TestQueue runs a tournament on two in-process workers.
-func TestQueue(t *testing.T) {
-	srv := startServer(t, true)
-	r := testResolver(0)
-	agents, scenarios := []string{"conceder", "random"}, []string{"two-issue", "two-issue-swapped"}
-	want := localRecords(t, testConfig(t, r, agents, scenarios, 25, 1))
-	cfg := testConfig(t, r, agents, scenarios, 25, 1)
+// runOnWorkers runs cfg through the queue of srv on two in-process
+// workers and returns the store and the summary.
+func runOnWorkers(t *testing.T, srv *server.Server, r Resolver, cfg *tournament.Config) (*memStore, tournament.Summary) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	q, err := Dial(ctx, srv.ClientURL(), Options{Batch: 16})
@@ -251,6 +250,17 @@ func TestQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, sum
+}
+
+// TestQueue runs a tournament on two in-process workers.
+func TestQueue(t *testing.T) {
+	srv := startServer(t, true)
+	r := testResolver(0)
+	agents, scenarios := []string{"conceder", "random"}, []string{"two-issue", "two-issue-swapped"}
+	want := localRecords(t, testConfig(t, r, agents, scenarios, 25, 1))
+	cfg := testConfig(t, r, agents, scenarios, 25, 1)
+	st, sum := runOnWorkers(t, srv, r, cfg)
 	if sum.Ran != tournament.Count(cfg) {
 		t.Errorf("ran %d, want %d", sum.Ran, tournament.Count(cfg))
 	}
@@ -764,5 +774,47 @@ func TestCoordinatorGivesUp(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("the coordinator did not give up")
+	}
+}
+
+// TestQueueMediated runs a mediated tournament on two in-process workers:
+// the jobs carry mediator and voter pool, the records come back the same
+// as a local run's.
+func TestQueueMediated(t *testing.T) {
+	srv := startServer(t, true)
+	r := testResolver(0)
+	r.Mediator = func(spec string) (func() mediated.Mediator, error) {
+		f, err := mediator.ParseMediator(spec)
+		if err != nil {
+			return nil, err
+		}
+		return func() mediated.Mediator { return f() }, nil
+	}
+	r.Voter = func(spec string) (func() mediated.Voter, error) {
+		f, err := mediator.ParseVoter(spec)
+		if err != nil {
+			return nil, err
+		}
+		return func() mediated.Voter { return f() }, nil
+	}
+	config := func() *tournament.Config {
+		cfg := testConfig(t, r, nil, []string{"two-issue", "two-issue-swapped"}, 5, 3)
+		cfg.Protocol, cfg.Rule, cfg.Info = tournament.ProtocolMediated, parley.RuleMediator, parley.InfoDeclared
+		for _, m := range []string{"hillclimb", "anneal", "nash"} {
+			f, _ := r.Mediator(m)
+			cfg.Mediators = append(cfg.Mediators, tournament.Mediator{Name: m, New: f})
+		}
+		for _, v := range []string{"hillclimber", "annealer"} {
+			f, _ := r.Voter(v)
+			cfg.Voters = append(cfg.Voters, tournament.Voter{Name: v, New: f})
+		}
+		return cfg
+	}
+	want := localRecords(t, config())
+	cfg := config()
+	st, _ := runOnWorkers(t, srv, r, cfg)
+	sameResults(t, tournament.Count(cfg), st.recs, want)
+	if rec := st.recs[0]; rec.Mediator != "hillclimb" || len(rec.Voters) != 2 {
+		t.Errorf("record 0 names mediator %q and voters %v", rec.Mediator, rec.Voters)
 	}
 }

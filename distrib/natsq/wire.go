@@ -13,8 +13,8 @@ import (
 	"github.com/parley-dev/parley/tournament"
 )
 
-// The message format: jobs version 2, results version 1. A body is a
-// 4-byte tag, "PQJ2" (jobs) or "PQR1" (results), then fields in order: integers as varints (unsigned
+// The message format: jobs version 3, results version 2. A body is a
+// 4-byte tag, "PQJ3" (jobs) or "PQR2" (results), then fields in order: integers as varints (unsigned
 // where they cannot be negative), strings as a length and bytes, float64s
 // as 8 little-endian bytes of their IEEE 754 bits (exact, NaN and
 // infinities included), booleans as one byte, and lists and maps as a
@@ -22,20 +22,23 @@ import (
 //
 //	jobs:    tag, tid, meta, count, jobs...
 //	meta:    agents, scenarios, reps, deadline, seed, self-play, timing,
-//	         planned
-//	job:     id, scenario, agents (list of ints), rep, seed
+//	         planned, protocol, mediators, voters, variant, rule, info,
+//	         noise
+//	job:     id, scenario, agents (list of ints), mediator, voters (list
+//	         of ints), rep, seed
 //	results: tag, tid, count, records...
-//	record:  job id, scenario, rep, agents, agreement, utilities,
-//	         discounted, advantage, rounds, reason, error, elapsed (ns),
-//	         pareto distance, nash distance, has nash, welfare, worker
+//	record:  job id, scenario, rep, agents, mediator, voters, agreement,
+//	         utilities, discounted, advantage, rounds, reason, error,
+//	         elapsed (ns), pareto distance, nash distance, has nash,
+//	         welfare, fairness, has fairness, worker
 //
 // It is binary rather than JSON because the coordinator decodes every
 // result of the tournament: JSON (which cannot hold NaN) cost several
 // microseconds a record, more than storing it. A reader refuses another
 // tag or version with an error naming both.
 const (
-	tagJobs    = "PQJ2"
-	tagResults = "PQR1"
+	tagJobs    = "PQJ3"
+	tagResults = "PQR2"
 )
 
 // errWire marks a message that is not a valid Parley queue message.
@@ -132,12 +135,21 @@ func (e *enc) meta(m tournament.Meta) {
 	e.bool(m.SelfPlay)
 	e.str(string(m.Timing))
 	e.int(m.Planned)
+	e.str(string(m.Protocol))
+	e.strs(m.Mediators)
+	e.strs(m.Voters)
+	e.str(m.Variant)
+	e.str(m.Rule)
+	e.str(m.Info)
+	e.f64(m.Noise)
 }
 
 func (e *enc) job(j tournament.Job) {
 	e.int(j.ID)
 	e.int(int64(j.Scenario))
 	e.ints(j.Agents)
+	e.int(int64(j.Mediator))
+	e.ints(j.Voters)
 	e.int(int64(j.Rep))
 	e.uint(j.Seed)
 }
@@ -147,6 +159,8 @@ func (e *enc) record(r *tournament.Record) {
 	e.str(r.Scenario)
 	e.int(int64(r.Rep))
 	e.strs(r.Agents)
+	e.str(r.Mediator)
+	e.strs(r.Voters)
 	e.strMap(r.Agreement)
 	e.f64s(r.Utilities)
 	e.f64s(r.Discounted)
@@ -159,6 +173,8 @@ func (e *enc) record(r *tournament.Record) {
 	e.f64(r.NashDistance)
 	e.bool(r.HasNash)
 	e.f64(r.Welfare)
+	e.f64(r.Fairness)
+	e.bool(r.HasFairness)
 	e.str(r.Worker)
 }
 
@@ -367,12 +383,21 @@ func decodeJobs(b []byte) (*jobsMsg, error) {
 	m.Meta.SelfPlay = d.bool("self-play")
 	m.Meta.Timing = tournament.Timing(d.str("timing"))
 	m.Meta.Planned = d.int("planned")
-	n := d.count("jobs", 5)
+	m.Meta.Protocol = tournament.Protocol(d.str("protocol"))
+	m.Meta.Mediators = d.strs("mediators")
+	m.Meta.Voters = d.strs("voters")
+	m.Meta.Variant = d.str("variant")
+	m.Meta.Rule = d.str("rule")
+	m.Meta.Info = d.str("info")
+	m.Meta.Noise = d.f64("noise")
+	n := d.count("jobs", 7)
 	for range max(n, 0) {
 		var j tournament.Job
 		j.ID = d.int("job id")
 		j.Scenario = d.small("job scenario", 0)
 		j.Agents = d.ints("job agents")
+		j.Mediator = d.small("job mediator", 0)
+		j.Voters = d.ints("job voters")
 		j.Rep = d.small("job rep", 0)
 		j.Seed = d.uint("job seed")
 		m.Jobs = append(m.Jobs, j)
@@ -416,6 +441,8 @@ func decodeResults(b []byte) (*resultsMsg, error) {
 		r.Scenario = d.str("scenario")
 		r.Rep = d.small("rep", 0)
 		r.Agents = d.strs("agents")
+		r.Mediator = d.str("mediator")
+		r.Voters = d.strs("voters")
 		r.Agreement = d.strMap("agreement")
 		r.Utilities = d.f64s("utilities")
 		r.Discounted = d.f64s("discounted")
@@ -428,6 +455,8 @@ func decodeResults(b []byte) (*resultsMsg, error) {
 		r.NashDistance = d.f64("nash distance")
 		r.HasNash = d.bool("has nash")
 		r.Welfare = d.f64("welfare")
+		r.Fairness = d.f64("fairness")
+		r.HasFairness = d.bool("has fairness")
 		r.Worker = d.str("worker")
 	}
 	d.end()

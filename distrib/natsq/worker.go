@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/tournament"
 )
@@ -39,6 +40,11 @@ type Resolver struct {
 	// an error for a reference this worker may not load. The worker may
 	// call Prepare on it; it is not modified otherwise.
 	Scenario func(ref string) (*scenario.Scenario, error)
+	// Mediator and Voter return the constructors of mediator and voter
+	// specs (Meta.Mediators and Voters); a worker without them refuses
+	// mediated and staged tournaments that name any.
+	Mediator func(spec string) (func() mediated.Mediator, error)
+	Voter    func(spec string) (func() mediated.Voter, error)
 	// GeniusTiming, when set, tells which specs expect GENIUS's round
 	// timing (tournament.Competitor.GeniusTiming); the coordinator must
 	// agree, which it does when both come from cmd/parley.
@@ -475,7 +481,47 @@ func (s *workerState) tour(jm *jobsMsg) *tour {
 // it has the same identity here as on the coordinator.
 func (s *workerState) setup(m tournament.Meta) (*tournament.Config, error) {
 	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing,
-		ScenarioRefs: m.Scenarios, Limit: s.w.Limit, Workers: 1}
+		ScenarioRefs: m.Scenarios, Limit: s.w.Limit, Workers: 1, Variant: m.Variant, Noise: m.Noise}
+	var err error
+	if cfg.Protocol, err = tournament.ParseProtocol(string(m.Protocol)); err != nil {
+		return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}
+	}
+	if m.Rule != "" {
+		if cfg.Rule, err = parley.ParseRule(m.Rule); err != nil {
+			return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}
+		}
+	}
+	if m.Info != "" {
+		if cfg.Info, err = parley.ParseInfo(m.Info); err != nil {
+			return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}
+		}
+	}
+	for _, spec := range m.Mediators {
+		if s.w.Resolver.Mediator == nil {
+			return nil, &publicError{fmt.Sprintf("natsq: worker %s runs no mediators", s.name), nil}
+		}
+		f, err := s.w.Resolver.Mediator(spec)
+		if err == nil && f == nil {
+			err = errors.New("no constructor")
+		}
+		if err != nil {
+			return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot load mediator %q (its log says why)", s.name, spec), err}
+		}
+		cfg.Mediators = append(cfg.Mediators, tournament.Mediator{Name: spec, New: f})
+	}
+	for _, spec := range m.Voters {
+		if s.w.Resolver.Voter == nil {
+			return nil, &publicError{fmt.Sprintf("natsq: worker %s runs no voters", s.name), nil}
+		}
+		f, err := s.w.Resolver.Voter(spec)
+		if err == nil && f == nil {
+			err = errors.New("no constructor")
+		}
+		if err != nil {
+			return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot load voter %q (its log says why)", s.name, spec), err}
+		}
+		cfg.Voters = append(cfg.Voters, tournament.Voter{Name: spec, New: f})
+	}
 	for _, spec := range m.Agents {
 		f, err := s.w.Resolver.Agent(spec)
 		if err != nil {
@@ -642,6 +688,17 @@ func failRecord(m tournament.Meta, j tournament.Job, worker, cause string) tourn
 	for i, a := range j.Agents {
 		if a >= 0 && a < len(m.Agents) {
 			rec.Agents[i] = m.Agents[a]
+		}
+	}
+	if j.Mediator >= 0 && j.Mediator < len(m.Mediators) {
+		rec.Mediator = m.Mediators[j.Mediator]
+	}
+	if j.Voters != nil {
+		rec.Voters = make([]string, len(j.Voters))
+		for i, v := range j.Voters {
+			if v >= 0 && v < len(m.Voters) {
+				rec.Voters[i] = m.Voters[v]
+			}
 		}
 	}
 	return rec

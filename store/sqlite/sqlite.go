@@ -257,10 +257,12 @@ func (s *Store) Meta(ctx context.Context) (m tournament.Meta, ok bool, err error
 func readMeta(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, schema, name string) (m tournament.Meta, ok bool, err error) {
-	var agents, scenarios, seed, timing string
+	var agents, scenarios, seed, timing, protocol, mediators, voters string
 	var self int
-	err = q.QueryRowContext(ctx, `SELECT agents, scenarios, reps, deadline, seed, self_play, timing, planned FROM `+schema+`.meta WHERE id = 1`).
-		Scan(&agents, &scenarios, &m.Reps, &m.Deadline, &seed, &self, &timing, &m.Planned)
+	err = q.QueryRowContext(ctx, `SELECT agents, scenarios, reps, deadline, seed, self_play, timing, planned,
+		protocol, mediators, voters, variant, rule, info, noise FROM `+schema+`.meta WHERE id = 1`).
+		Scan(&agents, &scenarios, &m.Reps, &m.Deadline, &seed, &self, &timing, &m.Planned,
+			&protocol, &mediators, &voters, &m.Variant, &m.Rule, &m.Info, &m.Noise)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tournament.Meta{}, false, nil
 	}
@@ -276,6 +278,24 @@ func readMeta(ctx context.Context, q interface {
 	if m.Seed, err = strconv.ParseUint(seed, 10, 64); err != nil {
 		return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.seed: %w", name, err)
 	}
+	if err := json.Unmarshal([]byte(mediators), &m.Mediators); err != nil {
+		return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.mediators: %w", name, err)
+	}
+	if err := json.Unmarshal([]byte(voters), &m.Voters); err != nil {
+		return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.voters: %w", name, err)
+	}
+	if len(m.Agents) == 0 {
+		m.Agents = nil
+	}
+	if len(m.Mediators) == 0 {
+		m.Mediators = nil
+	}
+	if len(m.Voters) == 0 {
+		m.Voters = nil
+	}
+	if m.Protocol, err = tournament.ParseProtocol(protocol); err != nil {
+		return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.protocol: %w", name, err)
+	}
 	m.SelfPlay = self != 0
 	m.Timing = tournament.Timing(timing)
 	return m, true, nil
@@ -285,6 +305,9 @@ func readMeta(ctx context.Context, q interface {
 // the same tournament, and returns which jobs are stored (a bitset read
 // once, safe for concurrent use).
 func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) bool, error) {
+	if m.Protocol == "" {
+		m.Protocol = tournament.ProtocolSAO // as stored
+	}
 	old, ok, err := s.Meta(ctx)
 	if err != nil {
 		return nil, err
@@ -297,15 +320,15 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 		if s.readOnly {
 			return nil, fmt.Errorf("sqlite: %s holds no tournament", s.path)
 		}
-		agents, _ := json.Marshal(m.Agents)
-		scenarios, _ := json.Marshal(m.Scenarios)
 		self := 0
 		if m.SelfPlay {
 			self = 1
 		}
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, agents, scenarios, reps, deadline, seed, self_play, timing, planned, created) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			string(agents), string(scenarios), m.Reps, m.Deadline, strconv.FormatUint(m.Seed, 10), self, string(m.Timing), m.Planned,
-			time.Now().UTC().Format(time.RFC3339)); err != nil {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, agents, scenarios, reps, deadline, seed, self_play, timing, planned, created,
+			protocol, mediators, voters, variant, rule, info, noise) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			string(appendStrings(nil, m.Agents)), string(appendStrings(nil, m.Scenarios)), m.Reps, m.Deadline, strconv.FormatUint(m.Seed, 10), self, string(m.Timing), m.Planned,
+			time.Now().UTC().Format(time.RFC3339),
+			string(m.Protocol), string(appendStrings(nil, m.Mediators)), string(appendStrings(nil, m.Voters)), m.Variant, m.Rule, m.Info, finite(m.Noise)); err != nil {
 			return nil, fmt.Errorf("sqlite: %s: recording the tournament: %w", s.path, err)
 		}
 	}
@@ -348,6 +371,14 @@ func diffMeta(have, want tournament.Meta) string {
 		return fmt.Sprintf("seed %d, not %d", have.Seed, want.Seed)
 	case have.SelfPlay != want.SelfPlay:
 		return fmt.Sprintf("self-play %v, not %v", have.SelfPlay, want.SelfPlay)
+	case have.Protocol != want.Protocol:
+		return fmt.Sprintf("protocol %s, not %s", have.Protocol, want.Protocol)
+	case !slices.Equal(have.Mediators, want.Mediators):
+		return fmt.Sprintf("mediators %s, not %s", strings.Join(have.Mediators, ","), strings.Join(want.Mediators, ","))
+	case !slices.Equal(have.Voters, want.Voters):
+		return fmt.Sprintf("voters %s, not %s", strings.Join(have.Voters, ","), strings.Join(want.Voters, ","))
+	case have.Variant != want.Variant:
+		return fmt.Sprintf("variant %q, not %q", have.Variant, want.Variant)
 	case have.Timing != want.Timing:
 		return fmt.Sprintf("timing %s, not %s", timingName(have.Timing), timingName(want.Timing))
 	case have.Planned != want.Planned:
@@ -358,7 +389,7 @@ func diffMeta(have, want tournament.Meta) string {
 	return ""
 }
 
-const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker, metrics_note`
+const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker, metrics_note, mediator, voters, fairness`
 
 // Write stores the records in one transaction, ignoring those whose job
 // is already stored (also by another process writing the same database),
@@ -370,7 +401,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.insert == nil {
-		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return 0, fmt.Errorf("sqlite: %s: %w", s.path, err)
 		}
@@ -385,7 +416,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 	var stored []int // indexes of the records inserted
 	for i := range rs {
 		r := &rs[i]
-		var agreement, errText, nash, note any
+		var agreement, errText, nash, note, med, voters, fair any
 		if r.Agreement != nil {
 			b, err := json.Marshal(r.Agreement)
 			if err != nil {
@@ -403,6 +434,15 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 		if r.MetricsNote != "" {
 			note = r.MetricsNote
 		}
+		if r.Mediator != "" {
+			med = r.Mediator
+		}
+		if r.Voters != nil {
+			voters = string(appendStrings(nil, r.Voters))
+		}
+		if r.HasFairness {
+			fair = finite(r.Fairness)
+		}
 		buf = appendStrings(buf[:0], r.Agents)
 		agents := string(buf)
 		buf = appendFloats(buf[:0], r.Utilities)
@@ -412,7 +452,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 		buf = appendFloats(buf[:0], r.Advantage)
 		advantage := string(buf)
 		res, err := st.ExecContext(ctx, r.JobID, r.Scenario, r.Rep, agents, agreement, utilities, discounted, advantage,
-			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker, note)
+			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker, note, med, voters, fair)
 		var n int64
 		if err == nil {
 			n, err = res.RowsAffected()
@@ -519,11 +559,11 @@ func (s *Store) Records(ctx context.Context) iter.Seq2[tournament.Record, error]
 func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 	var r tournament.Record
 	var agents, utilities, discounted, advantage string
-	var agreement, errText, note sql.NullString
-	var nash sql.NullFloat64
+	var agreement, errText, note, med, voters sql.NullString
+	var nash, fair sql.NullFloat64
 	var elapsed int64
 	if err := rows.Scan(&r.JobID, &r.Scenario, &r.Rep, &agents, &agreement, &utilities, &discounted, &advantage,
-		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker, &note); err != nil {
+		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker, &note, &med, &voters, &fair); err != nil {
 		return r, fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
 	fail := func(col string, err error) (tournament.Record, error) {
@@ -547,6 +587,13 @@ func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 	if r.Advantage, err = parseFloats(advantage); err != nil {
 		return fail("advantage", err)
 	}
+	if voters.Valid {
+		if err := json.Unmarshal([]byte(voters.String), &r.Voters); err != nil {
+			return fail("voters", err)
+		}
+	}
+	r.Mediator = med.String
+	r.Fairness, r.HasFairness = fair.Float64, fair.Valid
 	r.Error = errText.String
 	r.MetricsNote = note.String
 	r.NashDistance, r.HasNash = nash.Float64, nash.Valid

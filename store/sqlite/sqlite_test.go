@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ var ctx = context.Background()
 
 func meta() tournament.Meta {
 	return tournament.Meta{Agents: []string{"boulware", "conceder"}, Scenarios: []string{"a", "b"}, Reps: 2, Deadline: 100,
-		Seed: 1<<64 - 1, SelfPlay: true, Planned: 16}
+		Seed: 1<<64 - 1, SelfPlay: true, Planned: 16, Protocol: tournament.ProtocolSAO}
 }
 
 func records() []tournament.Record {
@@ -49,7 +50,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion() || SchemaVersion() != 4 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion() || SchemaVersion() != 5 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -182,7 +183,7 @@ func TestSchemaVersions(t *testing.T) {
 	s.Close()
 	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
 		_, err := open(newer)
-		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 4") {
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 5") {
 			t.Errorf("open newer = %v", err)
 		}
 	}
@@ -230,6 +231,80 @@ func TestSchemaVersions(t *testing.T) {
 	}
 }
 
+// dropV5 takes a database back to schema version 4's columns.
+const dropV5 = `ALTER TABLE meta DROP COLUMN protocol; ALTER TABLE meta DROP COLUMN mediators; ALTER TABLE meta DROP COLUMN voters;
+ALTER TABLE meta DROP COLUMN variant; ALTER TABLE meta DROP COLUMN rule; ALTER TABLE meta DROP COLUMN info; ALTER TABLE meta DROP COLUMN noise;
+ALTER TABLE runs DROP COLUMN mediator; ALTER TABLE runs DROP COLUMN voters; ALTER TABLE runs DROP COLUMN fairness;`
+
+// A database of schema version 4 (alternating offers only) migrates to
+// version 5: its tournament is ProtocolSAO, its runs have no mediator,
+// voters or fairness, and it resumes with the same tournament.
+func TestMigrationProtocol(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v4.db")
+	s := newStore(t, path)
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write(ctx, records()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 4;` + dropV5); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = newStore(t, path)
+	m, ok, err := s.Meta(ctx)
+	if err != nil || !ok || m.Protocol != tournament.ProtocolSAO || m.Mediators != nil || m.Voters != nil {
+		t.Fatalf("migrated meta %+v, %v, %v", m, ok, err)
+	}
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatalf("resuming the migrated tournament: %v", err)
+	}
+	for rec, err := range s.Records(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Mediator != "" || rec.Voters != nil || rec.HasFairness {
+			t.Fatalf("migrated run %+v", rec)
+		}
+	}
+}
+
+// A mediated tournament's meta and runs keep the protocol, the mediators
+// and voters, and the fairness.
+func TestMediatedRoundTrip(t *testing.T) {
+	s := newStore(t, ":memory:")
+	m := tournament.Meta{Scenarios: []string{"a"}, Reps: 1, Deadline: 10, Seed: 1, Planned: 2, Protocol: tournament.ProtocolMediated,
+		Mediators: []string{"nash", "hillclimb"}, Voters: []string{"hillclimber"}, Rule: "mediator", Info: "declared", Noise: 0.1}
+	if _, err := s.Open(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := s.Meta(ctx)
+	if err != nil || !reflect.DeepEqual(got, m) {
+		t.Fatalf("meta %+v, %v; want %+v", got, err, m)
+	}
+	other := m
+	other.Mediators = []string{"nash"}
+	if _, err := s.Open(ctx, other); err == nil || !strings.Contains(err.Error(), "mediators nash,hillclimb, not nash") {
+		t.Fatalf("Open with other mediators = %v", err)
+	}
+	rs := []tournament.Record{
+		{JobID: 0, Scenario: "a", Agents: []string{}, Mediator: "nash", Voters: []string{"hillclimber", "hillclimber"}, Utilities: []float64{0.5, 0.6},
+			Discounted: []float64{0.5, 0.6}, Advantage: []float64{0.5, 0.6}, Reason: "agreement", Fairness: 0.25, HasFairness: true, Worker: "w"},
+		{JobID: 1, Scenario: "a", Agents: []string{}, Mediator: "hillclimb", Voters: []string{"hillclimber", "hillclimber"}, Utilities: []float64{0, 0},
+			Discounted: []float64{0, 0}, Advantage: []float64{0, 0}, Reason: "deadline", Worker: "w"},
+	}
+	if _, err := s.Write(ctx, slices.Clone(rs)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range rs {
+		r, err := s.Record(ctx, int64(i))
+		if err != nil || !reflect.DeepEqual(r, rs[i]) {
+			t.Fatalf("run %d: %+v, %v; want %+v", i, r, err, rs[i])
+		}
+	}
+}
+
 // A database of schema version 2 named a walk-out "walked_away";
 // opening it for writing renames it to "walk_away", parley.Reason's name
 // in every output, and leaves the other reasons alone.
@@ -245,7 +320,7 @@ func TestMigrationReasonNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Back to version 2: without the columns of later migrations.
-	if _, err := s.db.Exec(`UPDATE schema_version SET version = 2; ALTER TABLE runs DROP COLUMN metrics_note`); err != nil {
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 2; ALTER TABLE runs DROP COLUMN metrics_note;` + dropV5); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
