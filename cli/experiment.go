@@ -64,10 +64,10 @@ random numbers): run i uses seed i and the i-th combination of the strategy
 pool in every arm, so arms differ only by their treatment.`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return usageError{fmt.Errorf("%s: name an experiment: sequencing or sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
+			return usageError{fmt.Errorf("%s: name an experiment: sequencing, sweep or robustness (see '%s --help')", c.CommandPath(), c.CommandPath())}
 		},
 	}
-	c.AddCommand(pg.newSequencingCmd(), pg.newSweepCmd())
+	c.AddCommand(pg.newSequencingCmd(), pg.newSweepCmd(), pg.newRobustnessCmd())
 	return c
 }
 

@@ -219,6 +219,11 @@ func (pg *program) printStory(ctx context.Context, out io.Writer, s *scenario.Sc
 	if err := experiment.WriteStory(out, st); err != nil {
 		return err
 	}
+	if len(s.Assumptions) > 0 {
+		fmt.Fprintf(out, "Caveat: these rates rest on assumed hazards, reservation values, carry-over and the mediator's information;\n"+
+			"'parley experiment robustness %s' shows in how much of the assumptions' ranges each ordering holds.\n", s.Name)
+		return nil
+	}
 	fmt.Fprintf(out, "Caveat: these rates rest on assumed hazards, discounting, carry-over and noise; the ordering can turn with them\n"+
 		"(docs/mediation.md). Vary them: parley experiment sequencing %s --factor ..., parley experiment sweep.\n", s.Name)
 	return nil

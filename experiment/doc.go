@@ -22,4 +22,12 @@
 // WriteTable, WriteCSV and
 // WriteRunsCSV render a Report (package chart draws it); it also encodes
 // as JSON (schema in docs/mediation.md).
+//
+// Robustness is a global sensitivity analysis of the sequencing
+// experiment: it samples the ranges a scenario declares for its
+// assumptions (Assumptions) with Saltelli's design on a Latin hypercube,
+// runs the arms at every point, and reports the share of the points at
+// which each ordering of two arms holds and the Sobol indices of each
+// contrast per assumption (RobustnessReport; WriteRobustnessTable,
+// WriteRobustnessCSV; JSON schema in docs/cli.md).
 package experiment

@@ -89,6 +89,10 @@ type Config struct {
 	// arms) and their total, once with 0 before the first run and after
 	// each run; calls are serialised, with done increasing.
 	Progress func(done, total int64)
+	// Tables are earlier prepared copies of the arms' scenario whose
+	// utility tables the arms share (Scenario.Prepare), as a robustness
+	// analysis shares them between its points; nil prepares anew.
+	Tables []*scenario.Prepared
 }
 
 // Treatment is one arm to run: a variant of a scenario's protocol, on the
@@ -204,7 +208,7 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	s0 := ts[0].Scenario
 	names := s0.Names()
 	arms := make([]*prepared, len(ts))
-	var readied []*scenario.Prepared
+	readied := slices.Clone(cfg.Tables)
 	seated := map[int]bool{}
 	med := -1
 	for i, t := range ts {

@@ -93,23 +93,7 @@ func TestDocErrorExample(t *testing.T) {
 // TestDocProtocolExample checks that the protocol example of
 // docs/scenario-format.md is the built-in ceasefire scenario's protocol.
 func TestDocProtocolExample(t *testing.T) {
-	src := docBlock(t, "### Example: the ceasefire protocol", "yaml")
-	data, err := os.ReadFile(ceasefireFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, _, ok := strings.Cut(string(data), "\nprotocol:\n")
-	if !ok {
-		t.Fatal("ceasefire.yaml has no protocol section")
-	}
-	doc, err := Parse("doc.yaml", []byte(head+"\n"+src), "yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	builtin, err := Read(ceasefireFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc, builtin := docCeasefire(t, "### Example: the ceasefire protocol", "protocol")
 	if !reflect.DeepEqual(doc.Protocol, builtin.Protocol) {
 		t.Errorf("documented protocol\n%+v\nbuilt-in\n%+v", doc.Protocol, builtin.Protocol)
 	}
@@ -130,4 +114,36 @@ func TestDocLimitsExample(t *testing.T) {
 	if !strings.Contains(string(data), "\n  "+first+"\n") {
 		t.Errorf("%s does not show the error Parse gives:\n  %s", docFile, first)
 	}
+}
+
+// TestDocAssumptionsExample: the documented assumptions are the built-in
+// ceasefire's.
+func TestDocAssumptionsExample(t *testing.T) {
+	doc, builtin := docCeasefire(t, "### Example: the ceasefire's assumptions", "assumptions")
+	if len(builtin.Assumptions) == 0 || !reflect.DeepEqual(doc.Assumptions, builtin.Assumptions) {
+		t.Errorf("documented assumptions\n%+v\nbuilt-in\n%+v", doc.Assumptions, builtin.Assumptions)
+	}
+}
+
+// docCeasefire reads the built-in ceasefire with its top-level section
+// from the documented YAML block after heading in place of its own (the
+// section and everything after it), and the built-in ceasefire itself.
+func docCeasefire(t *testing.T, heading, section string) (doc, builtin *Scenario) {
+	t.Helper()
+	src := docBlock(t, heading, "yaml")
+	data, err := os.ReadFile(ceasefireFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, ok := strings.Cut(string(data), "\n"+section+":\n")
+	if !ok {
+		t.Fatalf("ceasefire.yaml has no %s section", section)
+	}
+	if doc, err = Parse("doc.yaml", []byte(head+"\n"+src), "yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if builtin, err = Read(ceasefireFile); err != nil {
+		t.Fatal(err)
+	}
+	return doc, builtin
 }

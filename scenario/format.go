@@ -102,6 +102,7 @@ type fileScenario struct {
 	Parties     []fileParty               `yaml:"parties" json:"parties"`
 	References  map[string]map[string]any `yaml:"references" json:"references"`
 	Protocol    *fileProtocol             `yaml:"protocol" json:"protocol"`
+	Assumptions []fileAssumption          `yaml:"assumptions" json:"assumptions"`
 }
 
 type fileProtocol struct {
@@ -356,6 +357,9 @@ func (l *loader) scenario(f *fileScenario) (*Scenario, error) {
 			return nil, l.x.errorf(fe.path, "%s", fe.msg)
 		}
 		s.Protocol = pr
+	}
+	if s.Assumptions, err = l.assumptions(s, f.Assumptions); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

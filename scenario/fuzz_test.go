@@ -37,7 +37,7 @@ func addSeeds(f *testing.F, ext string, inline ...string) {
 }
 
 func FuzzParseYAML(f *testing.F) {
-	addSeeds(f, ".yaml", base, strings.Replace(realBase, "references:", partyC+"references:", 1)+protocolBlock, "", "name: x\n", "issues: [{name: a, values: [x, y]}]\nparties: [{name: p, weights: {a: 1}, values: {a: {x: 1, y: 0}}}, {name: q, model: constraint, max: 1, rects: [{utility: 1}]}]\n")
+	addSeeds(f, ".yaml", base, strings.Replace(realBase, "references:", partyC+"references:", 1)+protocolBlock, assumeBase, "", "name: x\n", "issues: [{name: a, values: [x, y]}]\nparties: [{name: p, weights: {a: 1}, values: {a: {x: 1, y: 0}}}, {name: q, model: constraint, max: 1, rects: [{utility: 1}]}]\n")
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, data, "yaml") })
 }
 
@@ -73,6 +73,9 @@ func checkParse(t *testing.T, data []byte, format string) {
 		}
 		if back.Space.Size() != s.Space.Size() || len(back.Parties) != len(s.Parties) || len(back.References) != len(s.References) {
 			t.Fatalf("%s: shape changed\n%s", out, b.String())
+		}
+		if !reflect.DeepEqual(s.Assumptions, back.Assumptions) {
+			t.Fatalf("%s: assumptions %+v became %+v\n%s", out, s.Assumptions, back.Assumptions, b.String())
 		}
 		if !reflect.DeepEqual(s.Protocol, back.Protocol) {
 			t.Fatalf("%s: protocol %+v became %+v\n%s", out, s.Protocol, back.Protocol, b.String())

@@ -308,23 +308,7 @@ func TestRealismAndProtocolErrors(t *testing.T) {
 				}
 				src = strings.Replace(tc.src, tc.old, tc.new, 1)
 			}
-			_, err := Parse("bad.yaml", []byte(src), "yaml")
-			if err == nil {
-				t.Fatalf("no error for\n%s", src)
-			}
-			var se *Error
-			if !errors.As(err, &se) {
-				t.Fatalf("error %T, want *Error: %v", err, err)
-			}
-			msg := err.Error()
-			if line := lineOf(t, src, tc.at); se.Line != line {
-				t.Errorf("error names line %d, want %d:\n%s", se.Line, line, msg)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("error lacks %q:\n%s", w, msg)
-				}
-			}
+			checkFileError(t, src, tc.at, tc.want)
 		})
 	}
 }

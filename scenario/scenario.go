@@ -43,6 +43,9 @@ type Scenario struct {
 	References []Reference
 	// Protocol is the declared protocol (stages and variants), or nil.
 	Protocol *Protocol
+	// Assumptions are the uncertain numbers of the scenario with the
+	// ranges they may take (the file's assumptions: list, in file order).
+	Assumptions []Assumption
 	// Warnings are what the reader found odd but accepted (GENIUS profile
 	// weights that do not sum to 1, a value evaluated twice, ...), one line
 	// each naming the file and, where known, the line. Readers never print
@@ -165,6 +168,9 @@ func (s *Scenario) Extras() []string {
 	}
 	if s.Protocol != nil {
 		x = append(x, "the declared protocol (stages and variants)")
+	}
+	if len(s.Assumptions) > 0 {
+		x = append(x, "assumption ranges (assumptions)")
 	}
 	return x
 }

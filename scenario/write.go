@@ -174,6 +174,13 @@ func encode(s *Scenario) (*omap, error) {
 		}
 		doc.set("protocol", pm)
 	}
+	if len(s.Assumptions) > 0 {
+		as, err := encodeAssumptions(s)
+		if err != nil {
+			return nil, err
+		}
+		doc.set("assumptions", as)
+	}
 	return doc, nil
 }
 

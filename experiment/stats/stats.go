@@ -4,6 +4,9 @@
 // run on the same seeds, Newcombe's interval for the difference of two
 // paired rates, and Holm's correction for several comparisons. Every test
 // also gives log10 of its p-value, exact where the p-value underflows.
+// For global sensitivity analysis: Latin hypercube sampling, Saltelli's
+// design and the first-order and total-effect Sobol indices with
+// bootstrap intervals (LatinHypercube, NewSobolDesign, Sobol, SobolCI).
 //
 // Distributions come from gonum's stat/distuv; the rank tests are written
 // here and checked against published examples (see the tests).
