@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -421,6 +422,11 @@ func (pg *program) configFromMeta(m tournament.Meta, limit time.Duration) (*tour
 }
 
 func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSpec, asJSON, quiet bool) error {
+	// The queue reports reconnections from its own goroutines: every write
+	// to stderr goes through one lock, and none after the command returns.
+	lw := &lockedWriter{w: stderr}
+	defer lw.close()
+	stderr = lw
 	cfg, shard, err := pg.buildTournament(&s, stderr)
 	if err != nil {
 		return err
@@ -465,7 +471,9 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 		defer q.Close()
 		opt.Queue = q
 	}
-	bar := progress.New(ctx, stderr, quiet, "negotiations", "")
+	// The bar writes to the terminal itself (progress.New needs the
+	// *os.File to tell a terminal); on anything else it is off.
+	bar := progress.New(ctx, lw.w, quiet, "negotiations", "")
 	if bar != nil {
 		opt.Progress = bar.Update
 	}
@@ -512,4 +520,29 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	fmt.Fprintln(stdout)
 	render.Report(stdout, rep)
 	return nil
+}
+
+// lockedWriter serialises writes to w, from any goroutine, and drops them
+// once closed.
+type lockedWriter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	closed bool
+}
+
+// Write writes p to w unless the writer is closed.
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return len(p), nil
+	}
+	return l.w.Write(p)
+}
+
+// close makes later writes no-ops.
+func (l *lockedWriter) close() {
+	l.mu.Lock()
+	l.closed = true
+	l.mu.Unlock()
 }
