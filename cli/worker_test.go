@@ -134,25 +134,30 @@ func (l *lockedBuffer) String() string {
 
 // workerProcess is 'parley worker' run from the test binary.
 type workerProcess struct {
-	cmd  *exec.Cmd
-	log  *lockedBuffer
-	done chan error
+	cmd    *exec.Cmd
+	log    *lockedBuffer
+	done   chan error
+	exited chan struct{} // closed once Wait has returned
 }
 
 func startWorkerProcess(t *testing.T, args ...string) *workerProcess {
 	t.Helper()
-	p := &workerProcess{cmd: exec.Command(os.Args[0], append([]string{"worker"}, args...)...), log: &lockedBuffer{}, done: make(chan error, 1)}
+	p := &workerProcess{cmd: exec.Command(os.Args[0], append([]string{"worker"}, args...)...), log: &lockedBuffer{}, done: make(chan error, 1),
+		exited: make(chan struct{})}
 	p.cmd.Env = append(os.Environ(), "PARLEY_TEST_MAIN=1") // the test binary runs as parley (TestMain)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { p.done <- p.cmd.Wait() }()
+	go func() {
+		p.done <- p.cmd.Wait()
+		close(p.exited)
+	}()
 	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
-			_ = p.cmd.Process.Kill()
-			<-p.done
-		}
+		// Kill fails harmlessly on a process that has already exited;
+		// exited, unlike cmd.ProcessState, is safe to read here.
+		_ = p.cmd.Process.Kill()
+		<-p.exited
 	})
 	return p
 }
