@@ -51,15 +51,11 @@ func (c Clock) total() int {
 	return c.Total
 }
 
-// At returns the normalised time of turn s of the run (from 0).
+// At returns the normalised time of turn s of the run (from 0). The
+// arithmetic is Ticker's, so the two never disagree.
 func (c Clock) At(s int) float64 {
-	if c.Rounds <= 0 || c.Parties <= 0 {
-		return 0
-	}
-	if c.GENIUS {
-		return float64(c.Offset+c.cost()*(s/c.Parties+1)) / float64(c.total()+1)
-	}
-	return float64(c.Offset*c.Parties+c.cost()*s) / float64(c.total()*c.Parties)
+	k := c.Ticker()
+	return k.At(s)
 }
 
 // End returns the normalised time at which the deadline ends the run: 1

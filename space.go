@@ -247,7 +247,7 @@ func NewOutcomeSpace(issues []Issue) (*OutcomeSpace, error) {
 // renames issues or values changes only its own copy.
 func (s *OutcomeSpace) CopyTo(dst *OutcomeSpace) *OutcomeSpace {
 	if dst == nil || dst == s {
-		return s.Clone()
+		dst = &OutcomeSpace{}
 	}
 	if len(dst.Issues) != len(s.Issues) {
 		dst.Issues = make([]Issue, len(s.Issues))
@@ -274,17 +274,7 @@ func (s *OutcomeSpace) CopyTo(dst *OutcomeSpace) *OutcomeSpace {
 // Clone returns a deep copy of s: the same outcomes, with its own issues
 // and value names, for a holder that must not see changes made to s
 // through its exported Issues.
-func (s *OutcomeSpace) Clone() *OutcomeSpace {
-	c := *s
-	c.Issues = make([]Issue, len(s.Issues))
-	for i, is := range s.Issues {
-		is.Values = append([]string(nil), is.Values...)
-		c.Issues[i] = is
-	}
-	c.strides = append([]int(nil), s.strides...)
-	c.sizes = append([]int(nil), s.sizes...)
-	return &c
-}
+func (s *OutcomeSpace) Clone() *OutcomeSpace { return s.CopyTo(nil) }
 
 // Size returns the number of outcomes.
 func (s *OutcomeSpace) Size() int { return s.size }
