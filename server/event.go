@@ -1,0 +1,228 @@
+package server
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/parley-dev/parley"
+)
+
+// Event types: the Type of an Event. docs/server.md describes each.
+const (
+	// TypeCreated opens every log: the public facts of the negotiation.
+	TypeCreated = "created"
+	// TypeSetup is the owner's record of the seats and the seed.
+	TypeSetup = "setup"
+	// TypeSession is a seat's own profile, sent to it (and the owner) when
+	// the negotiation starts.
+	TypeSession = "session"
+	// TypeTurn tells a remote seat that it is its turn and what it sees.
+	TypeTurn = "turn"
+	// TypeOffer, TypeAccept and TypeWalkAway are the public actions,
+	// named as parley.ActionKind names them.
+	TypeOffer    = "offer"
+	TypeAccept   = "accept"
+	TypeWalkAway = "walk_away"
+	// TypeEnded says how the negotiation ended: public facts only.
+	TypeEnded = "ended"
+	// TypeResult is one party's own result, sent to it (and the owner).
+	TypeResult = "result"
+
+	// typeDefinition is the server's own record of how to rebuild the
+	// negotiation (the request and the token hashes): no lens shows it.
+	typeDefinition = "definition"
+)
+
+// Audiences of events. A seat's audience is "seat:N" (see SeatAudience).
+const (
+	AudiencePublic = "public" // every lens
+	AudienceOwner  = "owner"  // the owner's lens only
+	audienceServer = "server" // no lens
+)
+
+// SeatAudience returns the audience of events private to party p: that
+// seat's lens and the owner's.
+func SeatAudience(p int) string { return "seat:" + strconv.Itoa(p) }
+
+// Event is one entry of a negotiation's append-only log. Seq numbers the
+// entries of one negotiation from 1 without gaps; each lens shows the
+// entries its audience allows, so a lens may skip numbers. Exactly one of
+// the payload fields is set, as Type says.
+type Event struct {
+	Seq      int64  `json:"seq"`
+	Type     string `json:"type"`
+	Audience string `json:"audience"`
+
+	Created *Created     `json:"created,omitempty"`
+	Setup   *Setup       `json:"setup,omitempty"`
+	Session *Session     `json:"session,omitempty"`
+	Turn    *Turn        `json:"turn,omitempty"`
+	Action  *ActionEvent `json:"action,omitempty"`
+	Ended   *Ended       `json:"ended,omitempty"`
+	Result  *Result      `json:"result,omitempty"`
+
+	Definition *definition `json:"definition,omitempty"`
+}
+
+// Created is the public opening of a negotiation: what every lens may
+// know of it.
+type Created struct {
+	ID       string   `json:"id"`
+	Scenario string   `json:"scenario"`
+	Protocol string   `json:"protocol"`
+	Deadline int      `json:"deadline"`
+	Parties  []string `json:"parties"`
+	Issues   []Issue  `json:"issues"`
+	Outcomes int      `json:"outcomes"`
+}
+
+// Issue is one issue of the outcome space as clients see it: its values
+// by index. An outcome's index is the mixed-radix number of its value
+// indices, the first issue most significant (parley.OutcomeSpace).
+type Issue struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
+}
+
+// Setup is the owner's record of who sits where.
+type Setup struct {
+	Seats []Seat `json:"seats"`
+	Seed  uint64 `json:"seed"`
+}
+
+// Session is what a seat learns when the negotiation starts: its own
+// profile and the shape of the negotiation (parley.Session).
+type Session struct {
+	Party       int       `json:"party"`
+	Name        string    `json:"name"`
+	Utilities   []float64 `json:"utilities"` // by outcome index
+	Reservation float64   `json:"reservation"`
+	Discount    float64   `json:"discount"`
+	Drift       float64   `json:"drift,omitempty"`
+	Hazard      float64   `json:"hazard,omitempty"`
+	RedLines    []Value   `json:"red_lines,omitempty"`
+	Clock       Clock     `json:"clock"`
+	// Rand is the state of the seat's own random stream (a PCG's two
+	// words, as decimal strings): the stream an in-process strategy in
+	// this seat would have drawn from (parley.Session.Rand).
+	Rand [2]string `json:"rand"`
+}
+
+// Value names one value of one issue.
+type Value struct {
+	Issue string `json:"issue"`
+	Value string `json:"value"`
+}
+
+// Clock is parley.Clock on the wire.
+type Clock struct {
+	Parties int  `json:"parties"`
+	Rounds  int  `json:"rounds"`
+	Cost    int  `json:"cost,omitempty"`
+	Offset  int  `json:"offset,omitempty"`
+	Total   int  `json:"total,omitempty"`
+	GENIUS  bool `json:"genius,omitempty"`
+}
+
+// Turn is a remote seat's turn: the parley.State it sees, without the
+// offer history (the public offer events are that history). It must act
+// with this Step.
+type Turn struct {
+	Step     int     `json:"step"`
+	Round    int     `json:"round"`
+	Time     float64 `json:"time"`
+	Standing int     `json:"standing"` // the offer on the table, or -1
+	Proposer int     `json:"proposer"` // who made it, or -1
+	Accepts  int     `json:"accepts"`
+	// TimeoutMS is how long the seat has to act, in milliseconds.
+	TimeoutMS int64 `json:"timeout_ms"`
+}
+
+// ActionEvent is a public action: who did what at which turn.
+type ActionEvent struct {
+	Step    int               `json:"step"`
+	Round   int               `json:"round"`
+	Time    float64           `json:"time"`
+	Party   int               `json:"party"`
+	Outcome int               `json:"outcome"` // the offer, or the accepted outcome; -1 for walk_away
+	Values  map[string]string `json:"values,omitempty"`
+}
+
+// Ended is the public ending of a negotiation.
+type Ended struct {
+	Reason    string            `json:"reason"`
+	Agreement int               `json:"agreement"` // -1 without agreement
+	Values    map[string]string `json:"values,omitempty"`
+	Rounds    int               `json:"rounds"`
+	Steps     int               `json:"steps"`
+	Time      float64           `json:"time"`
+	Party     int               `json:"party"` // who accepted last, walked away or failed; -1 when nobody did
+	Cause     string            `json:"cause,omitempty"`
+}
+
+// Result is one party's own result.
+type Result struct {
+	Party      int     `json:"party"`
+	Utility    float64 `json:"utility"`
+	Discounted float64 `json:"discounted"`
+}
+
+// Lens is a view of a negotiation's log: which events a token may see.
+type Lens struct {
+	Kind  string // LensOwner, LensObserver or LensSeat
+	Party int    // LensSeat: the seat's party
+}
+
+// Lens kinds.
+const (
+	LensOwner    = "owner"
+	LensObserver = "observer"
+	LensSeat     = "seat"
+)
+
+// String returns "owner", "observer" or "seat:N".
+func (l Lens) String() string {
+	if l.Kind == LensSeat {
+		return SeatAudience(l.Party)
+	}
+	return l.Kind
+}
+
+// Sees reports whether the lens shows events of the audience a.
+func (l Lens) Sees(a string) bool {
+	switch {
+	case a == AudiencePublic:
+		return true
+	case a == audienceServer:
+		return false
+	case l.Kind == LensOwner:
+		return true
+	case l.Kind == LensSeat:
+		return a == SeatAudience(l.Party)
+	}
+	return false
+}
+
+// audienceParty returns the party of a "seat:N" audience.
+func audienceParty(a string) (int, bool) {
+	s, ok := strings.CutPrefix(a, "seat:")
+	if !ok {
+		return 0, false
+	}
+	p, err := strconv.Atoi(s)
+	return p, err == nil
+}
+
+// actionType returns the event type of an action kind.
+func actionType(k parley.ActionKind) (string, error) {
+	switch k {
+	case parley.Offer:
+		return TypeOffer, nil
+	case parley.Accept:
+		return TypeAccept, nil
+	case parley.End:
+		return TypeWalkAway, nil
+	}
+	return "", fmt.Errorf("server: no event type for action %v", k)
+}

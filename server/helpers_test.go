@@ -1,0 +1,156 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/strategy"
+)
+
+// lunch is the text of testdata/lunch.yaml.
+func lunch(tb testing.TB) string {
+	tb.Helper()
+	b, err := os.ReadFile("testdata/lunch.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+// resolve is the strategy resolver the parley command passes.
+func resolve(spec string) (func() parley.Negotiator, error) { return strategy.Parse(spec) }
+
+// counter is a deterministic token source for tests.
+type counter struct{ n byte }
+
+func (c *counter) Read(p []byte) (int, error) {
+	for i := range p {
+		c.n++
+		p[i] = c.n
+	}
+	return len(p), nil
+}
+
+// testServer is a server behind an httptest server.
+type testServer struct {
+	s  *server.Server
+	hs *httptest.Server
+}
+
+// start starts a server with cfg (its Negotiator set to the strategy
+// registry when nil) behind an httptest server, stopped at the test's end.
+func start(tb testing.TB, cfg server.Config) testServer {
+	tb.Helper()
+	if cfg.Negotiator == nil {
+		cfg.Negotiator = resolve
+	}
+	s, err := server.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	tb.Cleanup(func() {
+		hs.Close()
+		if err := s.Shutdown(context.Background()); err != nil {
+			tb.Error(err)
+		}
+	})
+	return testServer{s, hs}
+}
+
+// call does one request with a token and decodes the JSON answer into
+// out (when not nil); it returns the status.
+func call(tb testing.TB, hs *httptest.Server, method, path, token string, body, out any) int {
+	tb.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, hs.URL+path, rd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := hs.Client().Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(b, out); err != nil {
+			tb.Fatalf("%s %s: %v in %s", method, path, err, b)
+		}
+	}
+	if out != nil && resp.StatusCode >= 300 {
+		if e, ok := out.(*apiErr); ok {
+			json.Unmarshal(b, e)
+		}
+	}
+	return resp.StatusCode
+}
+
+type apiErr struct {
+	Error string `json:"error"`
+}
+
+// create creates a negotiation, failing the test on an error.
+func create(tb testing.TB, hs *httptest.Server, req server.CreateRequest) server.CreateResponse {
+	tb.Helper()
+	var out server.CreateResponse
+	var e apiErr
+	if st := call(tb, hs, "POST", "/negotiations", "", req, &out); st != http.StatusCreated {
+		call(tb, hs, "POST", "/negotiations", "", req, &e)
+		tb.Fatalf("create: status %d: %s", st, e.Error)
+	}
+	return out
+}
+
+// events long-polls the events of a lens after seq.
+func events(tb testing.TB, hs *httptest.Server, id, token string, after int64, wait int) server.Events {
+	tb.Helper()
+	var out server.Events
+	if st := call(tb, hs, "GET", fmt.Sprintf("/negotiations/%s/events?after=%d&wait=%d", id, after, wait), token, nil, &out); st != http.StatusOK {
+		tb.Fatalf("events: status %d", st)
+	}
+	return out
+}
+
+// decode reads an event.
+func decode(tb testing.TB, raw []byte) server.Event {
+	tb.Helper()
+	var e server.Event
+	if err := json.Unmarshal(raw, &e); err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+// lines joins the raw events one per line.
+func lines(evs []json.RawMessage) string {
+	var b strings.Builder
+	for _, e := range evs {
+		b.Write(e)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

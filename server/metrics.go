@@ -1,0 +1,87 @@
+package server
+
+import (
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
+
+	"github.com/parley-dev/parley"
+)
+
+// metrics are the server's Prometheus metrics, on a registry of its own.
+type metrics struct {
+	reg       *prometheus.Registry
+	active    prometheus.Gauge
+	ended     *prometheus.CounterVec
+	actions   prometheus.Counter
+	latency   prometheus.Histogram
+	connected prometheus.Gauge
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		active: prometheus.NewGauge(prometheus.GaugeOpts{Name: "parley_negotiations_active",
+			Help: "Negotiations running now."}),
+		ended: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "parley_negotiations_finished_total",
+			Help: "Negotiations ended, by reason."}, []string{"reason"}),
+		actions: prometheus.NewCounter(prometheus.CounterOpts{Name: "parley_actions_total",
+			Help: "Actions (offers, acceptances, walk-aways) taken in all negotiations."}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "parley_action_latency_seconds",
+			Help:    "Server-side time to take a remote seat's action, from the request read to the action handed to the protocol.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1}}),
+		connected: prometheus.NewGauge(prometheus.GaugeOpts{Name: "parley_seats_connected",
+			Help: "Streams open with a seat's token."}),
+	}
+	m.reg.MustRegister(m.active, m.ended, m.actions, m.latency, m.connected)
+	for _, r := range parley.Reasons() {
+		m.ended.WithLabelValues(r.String()) // every reason from 0
+	}
+	return m
+}
+
+// finished counts a negotiation that ended for reason r.
+func (m *metrics) finished(r parley.Reason) { m.ended.WithLabelValues(r.String()).Inc() }
+
+// handler serves the metrics in Prometheus's text format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// limiter limits the request rate of each token (or client address).
+type limiter struct {
+	limit rate.Limit
+	burst int
+
+	mu   sync.Mutex
+	keys map[string]*rate.Limiter
+}
+
+func newLimiter(perSecond float64, burst int) *limiter {
+	return &limiter{limit: rate.Limit(perSecond), burst: burst, keys: map[string]*rate.Limiter{}}
+}
+
+// allow reports whether the request with token tok (or, without one, from
+// r's address) may go ahead now.
+func (l *limiter) allow(r *http.Request, tok string) bool {
+	key := "token:" + hashToken(tok)
+	if tok == "" {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		key = "addr:" + host
+	}
+	l.mu.Lock()
+	lim, ok := l.keys[key]
+	if !ok {
+		lim = rate.NewLimiter(l.limit, l.burst)
+		l.keys[key] = lim
+	}
+	l.mu.Unlock()
+	return lim.Allow()
+}

@@ -1,0 +1,353 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/scenario"
+)
+
+// defaultDeadline is the rounds of a negotiation when neither the request
+// nor the scenario gives any (as parley run).
+const defaultDeadline = 100
+
+// definition is the server's record of a negotiation: the request it was
+// made from and the hashes of its tokens, by lens ("owner", "observer",
+// "seat:N"). It is the first event of every log; no lens shows it.
+type definition struct {
+	Request CreateRequest     `json:"request"`
+	Tokens  map[string]string `json:"tokens"` // SHA-256 (hex) of a token → its lens
+}
+
+// hashToken returns the hash under which a token is stored.
+func hashToken(tok string) string {
+	h := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(h[:])
+}
+
+// parseLens reads a lens written by Lens.String.
+func parseLens(s string) (Lens, error) {
+	switch s {
+	case LensOwner, LensObserver:
+		return Lens{Kind: s}, nil
+	}
+	if p, ok := audienceParty(s); ok && p >= 0 {
+		return Lens{Kind: LensSeat, Party: p}, nil
+	}
+	return Lens{}, fmt.Errorf("unknown lens %q", s)
+}
+
+// negotiation is one negotiation: its setting, its log (in memory and
+// persisted) and, while it runs, its remote seats.
+type negotiation struct {
+	id       string
+	srv      *Server
+	def      definition
+	scn      *scenario.Scenario
+	ready    *scenario.Prepared
+	space    *parley.OutcomeSpace
+	names    []string
+	deadline int
+	remotes  []*remoteSeat // by party; nil for a strategy seat
+	done     chan struct{} // closed when the negotiation has ended and its log is persisted
+
+	flushMu sync.Mutex // serialises flush
+
+	mu      sync.Mutex
+	events  []Event  // the whole log: events[i].Seq == i+1
+	records [][]byte // their encodings, for the Log and the lenses
+	flushed int      // events persisted, and shown to lenses
+	wake    chan struct{}
+	ended   bool // the log holds its ended event
+}
+
+// newNegotiation builds a negotiation from its definition, without
+// events: its scenario is loaded and checked against the seats.
+func (s *Server) newNegotiation(id string, def definition) (*negotiation, error) {
+	req := &def.Request
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	scn, err := req.loadScenario()
+	if err != nil {
+		return nil, err
+	}
+	if len(req.Seats) != len(scn.Parties) {
+		return nil, fmt.Errorf("seats: %d seats for the %d parties of %s (%v)", len(req.Seats), len(scn.Parties), scn.Name, scn.Names())
+	}
+	ready, err := scn.Prepare()
+	if err != nil {
+		return nil, err
+	}
+	n := &negotiation{id: id, srv: s, def: def, scn: scn, ready: ready, space: ready.Space(), names: ready.Names(),
+		remotes: make([]*remoteSeat, len(req.Seats)), done: make(chan struct{}), wake: make(chan struct{})}
+	n.deadline = req.Deadline
+	if n.deadline == 0 {
+		n.deadline = scn.Deadline
+	}
+	if n.deadline <= 0 {
+		n.deadline = defaultDeadline
+	}
+	for i, st := range req.Seats {
+		if st.Kind == SeatRemote {
+			if n.space.Size() > MaxTableOutcomes {
+				return nil, fmt.Errorf("seats[%d]: a remote seat gets its utilities as a table: %d outcomes exceed %d", i, n.space.Size(), MaxTableOutcomes)
+			}
+			n.remotes[i] = newRemoteSeat(n, i)
+		}
+	}
+	return n, nil
+}
+
+// append adds an event to the log (not yet persisted or shown).
+func (n *negotiation) append(e Event) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	e.Seq = int64(len(n.events)) + 1
+	rec, err := compactJSON(&e)
+	if err != nil {
+		return fmt.Errorf("server: negotiation %s: encoding event %d (%s): %w", n.id, e.Seq, e.Type, err)
+	}
+	n.events = append(n.events, e)
+	n.records = append(n.records, rec)
+	if e.Type == TypeEnded {
+		n.ended = true
+	}
+	return nil
+}
+
+// flush persists the events appended since the last flush, then shows
+// them to the lenses: a lens never shows an event that a crash could
+// lose.
+func (n *negotiation) flush(ctx context.Context) error {
+	n.flushMu.Lock()
+	defer n.flushMu.Unlock()
+	n.mu.Lock()
+	from, recs := n.flushed, n.records[n.flushed:]
+	n.mu.Unlock()
+	if len(recs) == 0 {
+		return nil
+	}
+	// The write must not be cut short by a cancelled negotiation: the
+	// ending is persisted after a shutdown too.
+	if err := n.srv.log.Append(context.WithoutCancel(ctx), n.id, int64(from)+1, recs); err != nil {
+		return fmt.Errorf("server: negotiation %s: %w", n.id, err)
+	}
+	n.mu.Lock()
+	n.flushed = from + len(recs)
+	close(n.wake)
+	n.wake = make(chan struct{})
+	n.mu.Unlock()
+	return nil
+}
+
+// since returns the persisted events after seq after that lens l shows,
+// with their encodings, a channel closed when more are persisted, and
+// whether the log is complete (ended and persisted).
+func (n *negotiation) since(l Lens, after int64) (evs []Event, recs [][]byte, wake <-chan struct{}, complete bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for i := int(max(after, 0)); i < n.flushed; i++ {
+		if l.Sees(n.events[i].Audience) {
+			evs = append(evs, n.events[i])
+			recs = append(recs, n.records[i])
+		}
+	}
+	return evs, recs, n.wake, n.ended && n.flushed == len(n.events)
+}
+
+// running reports whether the negotiation has not ended.
+func (n *negotiation) running() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return !n.ended
+}
+
+// start appends the opening events: the definition, the public creation
+// and the owner's setup.
+func (n *negotiation) start() error {
+	req := &n.def.Request
+	def := n.def
+	evs := []Event{
+		{Type: typeDefinition, Audience: audienceServer, Definition: &def},
+		{Type: TypeCreated, Audience: AudiencePublic, Created: &Created{ID: n.id, Scenario: n.scn.Name, Protocol: ProtocolSAO,
+			Deadline: n.deadline, Parties: n.names, Issues: issuesOf(n.space), Outcomes: n.space.Size()}},
+		{Type: TypeSetup, Audience: AudienceOwner, Setup: &Setup{Seats: req.Seats, Seed: req.Seed}},
+	}
+	for _, e := range evs {
+		if err := n.append(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errShutdown is the cause of a negotiation cut short by the server's
+// shutdown.
+var errShutdown = errors.New("the server shut down during the negotiation")
+
+// run negotiates to the end, appends the ending and persists the log.
+// ctx is cancelled when the server shuts down.
+func (n *negotiation) run(ctx context.Context) {
+	defer close(n.done)
+	start := n.srv.now()
+	res, err := n.negotiate(ctx)
+	if err == nil && ctx.Err() != nil && res.Reason == parley.ReasonError {
+		err = errShutdown
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			err = errShutdown
+		}
+		res = n.abandon(err)
+	}
+	if err := n.finish(res); err != nil {
+		n.srv.logger.Error("negotiation: recording the ending", "negotiation", n.id, "err", err)
+	}
+	if err := n.flush(ctx); err != nil {
+		n.srv.logger.Error("negotiation: persisting the log", "negotiation", n.id, "err", err)
+	}
+	n.srv.metrics.finished(res.Reason)
+	n.srv.logger.Info("negotiation ended", "negotiation", n.id, "reason", res.Reason.String(), "steps", res.Steps,
+		"duration", n.srv.now().Sub(start))
+}
+
+// negotiate runs the protocol with the seats.
+func (n *negotiation) negotiate(ctx context.Context) (*parley.Result, error) {
+	req := &n.def.Request
+	negs := make([]parley.Negotiator, len(req.Seats))
+	for i, st := range req.Seats {
+		if r := n.remotes[i]; r != nil {
+			negs[i] = r
+			continue
+		}
+		if n.srv.cfg.Negotiator == nil {
+			return nil, fmt.Errorf("seats[%d]: this server has no strategies", i)
+		}
+		f, err := n.srv.cfg.Negotiator(st.Spec)
+		if err != nil {
+			return nil, fmt.Errorf("seats[%d]: %w", i, err)
+		}
+		negs[i] = f()
+	}
+	var traceErr error
+	opts := sao.Options{Deadline: n.deadline, TurnTimeout: n.srv.cfg.TurnTimeout, Now: n.srv.cfg.Now,
+		Trace: func(e parley.Event) {
+			if err := n.action(e); err != nil && traceErr == nil {
+				traceErr = err
+			}
+		}}
+	m, err := sao.New(n.ready.Profiles(), n.names, opts)
+	if err != nil {
+		return nil, err
+	}
+	res, err := m.Run(ctx, negs, req.Seed)
+	if err == nil {
+		err = traceErr
+	}
+	return res, err
+}
+
+// action appends a public action event.
+func (n *negotiation) action(e parley.Event) error {
+	typ, err := actionType(e.Action)
+	if err != nil {
+		return err
+	}
+	ev := &ActionEvent{Step: e.Step, Round: e.Round, Time: e.Time, Party: e.Party, Outcome: -1}
+	if e.Action != parley.End && n.space.Valid(e.Outcome) {
+		ev.Outcome, ev.Values = int(e.Outcome), n.space.Named(e.Outcome)
+	}
+	n.srv.metrics.actions.Inc()
+	return n.append(Event{Type: typ, Audience: AudiencePublic, Action: ev})
+}
+
+// abandon is the result of a negotiation that could not run to its end
+// (a shutdown, a restart, a seat that could not be built): reason error,
+// every party paid its reservation value at the time of the last action.
+func (n *negotiation) abandon(cause error) *parley.Result {
+	n.mu.Lock()
+	var last *ActionEvent
+	for i := len(n.events) - 1; i >= 0 && last == nil; i-- {
+		last = n.events[i].Action
+	}
+	n.mu.Unlock()
+	res := &parley.Result{Agreement: parley.NoOutcome, Reason: parley.ReasonError, Party: -1, Rounds: 1, Err: cause}
+	if last != nil {
+		res.Steps, res.Rounds, res.Time = last.Step+1, last.Round+1, last.Time
+	}
+	for _, p := range n.ready.Profiles() {
+		u := p.ReservationAt(res.Time)
+		res.Utilities = append(res.Utilities, u)
+		res.Discounted = append(res.Discounted, p.Discounted(u, res.Time))
+	}
+	return res
+}
+
+// finish appends the public ending and each party's own result.
+func (n *negotiation) finish(res *parley.Result) error {
+	e := &Ended{Reason: res.Reason.String(), Agreement: -1, Rounds: res.Rounds, Steps: res.Steps, Time: res.Time, Party: res.Party}
+	if res.Agreed() {
+		e.Agreement, e.Values = int(res.Agreement), n.space.Named(res.Agreement)
+	}
+	if res.Err != nil {
+		e.Cause = res.Err.Error()
+	}
+	if err := n.append(Event{Type: TypeEnded, Audience: AudiencePublic, Ended: e}); err != nil {
+		return err
+	}
+	for i := range res.Utilities {
+		r := &Result{Party: i, Utility: res.Utilities[i], Discounted: res.Discounted[i]}
+		if err := n.append(Event{Type: TypeResult, Audience: SeatAudience(i), Result: r}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sessionOf is the session event of a remote seat.
+func (n *negotiation) sessionOf(s *parley.Session) *Session {
+	p := s.Profile
+	u := make([]float64, n.space.Size())
+	for o := range u {
+		u[o] = p.Utility.Utility(parley.Outcome(o))
+	}
+	ses := &Session{Party: s.Party, Name: n.names[s.Party], Utilities: u, Reservation: p.Reservation, Discount: p.Discount,
+		Drift: p.Drift, Hazard: p.Hazard,
+		Clock: Clock{Parties: s.Clock.Parties, Rounds: s.Clock.Rounds, Cost: s.Clock.Cost, Offset: s.Clock.Offset, Total: s.Clock.Total, GENIUS: s.Clock.GENIUS}}
+	if ses.Discount == 0 {
+		ses.Discount = 1
+	}
+	for _, v := range p.Vetoes {
+		is := &n.space.Issues[v.Issue]
+		ses.RedLines = append(ses.RedLines, Value{Issue: is.Name, Value: is.Value(v.Value)})
+	}
+	// The stream protocol/sao gives party i: rng.Reseed(pcg, seed, i).
+	a := rng.Derive(n.def.Request.Seed, uint64(s.Party))
+	ses.Rand = [2]string{strconv.FormatUint(a, 10), strconv.FormatUint(rng.SplitMix64(a), 10)}
+	return ses
+}
+
+// decodeEvent reads a record of the log.
+func decodeEvent(rec []byte) (Event, error) {
+	var e Event
+	if err := json.Unmarshal(rec, &e); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// turnTimeoutMS is the per-turn deadline in milliseconds (0: none).
+func (n *negotiation) turnTimeoutMS() int64 {
+	return int64(n.srv.cfg.TurnTimeout / time.Millisecond)
+}

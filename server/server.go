@@ -1,0 +1,361 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parley-dev/parley"
+)
+
+// Config configures a Server. The zero value is valid: logs in memory, no
+// built-in strategies, no admin token, default limits.
+type Config struct {
+	// Log persists the negotiations' event logs (nil: in memory, lost when
+	// the process ends).
+	Log Log
+	// Negotiator resolves a strategy seat's spec ("boulware") to a
+	// constructor of fresh negotiators (nil: only remote seats). The
+	// parley command passes its registry of strategies.
+	Negotiator func(spec string) (func() parley.Negotiator, error)
+	// AdminToken, when set, is required to create and to list
+	// negotiations (Authorization: Bearer TOKEN).
+	AdminToken string
+	// TurnTimeout is how long a remote seat has for a turn (default 60s).
+	TurnTimeout time.Duration
+	// Grace is how long a remote seat may stay disconnected (no open
+	// stream) before it fails (default 10s).
+	Grace time.Duration
+	// RateLimit is the requests per second allowed to one token (or, for
+	// requests without one, to one client address); Burst the requests
+	// allowed at once (defaults 50 and 100).
+	RateLimit float64
+	Burst     int
+	// OriginPatterns are the origins, besides the server's own host, from
+	// which a browser may open a stream (coder/websocket's
+	// AcceptOptions.OriginPatterns, such as "localhost:5173").
+	OriginPatterns []string
+	// Logger receives the server's structured logs (nil: discarded).
+	Logger *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Rand is the source of tokens (default crypto/rand).
+	Rand io.Reader
+}
+
+// Validate names the first bad field.
+func (c *Config) Validate() error {
+	switch {
+	case c.TurnTimeout < 0:
+		return fmt.Errorf("server: TurnTimeout %v is negative", c.TurnTimeout)
+	case c.Grace < 0:
+		return fmt.Errorf("server: Grace %v is negative", c.Grace)
+	case c.RateLimit < 0:
+		return fmt.Errorf("server: RateLimit %v is negative", c.RateLimit)
+	case c.Burst < 0:
+		return fmt.Errorf("server: Burst %d is negative", c.Burst)
+	}
+	return nil
+}
+
+// Server serves negotiations over HTTP: it creates them, runs them, keeps
+// their event logs and shows each token its lens of them. Create one with
+// New, serve its Handler, and stop it with Shutdown.
+type Server struct {
+	cfg     Config
+	log     Log
+	logger  *slog.Logger
+	metrics *metrics
+	limits  *limiter
+	mux     *http.ServeMux
+
+	ctx    context.Context // cancelled by Shutdown: stops the negotiations
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // running negotiations
+
+	mu      sync.Mutex
+	closed  bool
+	order   []string
+	byID    map[string]*negotiation
+	grants  map[string]grant // token hash → what it grants
+	counter int
+}
+
+// grant is what a token grants: one lens of one negotiation.
+type grant struct {
+	n    *negotiation
+	lens Lens
+}
+
+// New returns a server. It reads every negotiation in cfg.Log: one that
+// was still running when the last server stopped (a crash, a kill) cannot
+// resume, and ends with reason error and the cause "the server restarted
+// during the negotiation", every party paid its reservation value; its
+// tokens still show its log.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.TurnTimeout == 0 {
+		cfg.TurnTimeout = 60 * time.Second
+	}
+	if cfg.Grace == 0 {
+		cfg.Grace = 10 * time.Second
+	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = 50
+	}
+	if cfg.Burst == 0 {
+		cfg.Burst = 100
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, logger: cfg.Logger, byID: map[string]*negotiation{}, grants: map[string]grant{}}
+	if s.log == nil {
+		s.log = newMemLog()
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	s.metrics = newMetrics()
+	s.limits = newLimiter(cfg.RateLimit, cfg.Burst)
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if err := s.recover(context.Background()); err != nil {
+		return nil, err
+	}
+	s.mux = s.routes()
+	return s, nil
+}
+
+// now reads the server's clock.
+func (s *Server) now() time.Time { return s.cfg.Now() }
+
+// Handler returns the server's HTTP handler (its routes: see Routes).
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// errRestarted is the cause of a negotiation that was running when the
+// server stopped without ending it.
+var errRestarted = errors.New("the server restarted during the negotiation, which cannot resume")
+
+// recover reads the logs of earlier runs of the server.
+func (s *Server) recover(ctx context.Context) error {
+	ids, err := s.log.Negotiations(ctx)
+	if err != nil {
+		return fmt.Errorf("server: reading the negotiations: %w", err)
+	}
+	for _, id := range ids {
+		recs, err := s.log.Records(ctx, id)
+		if err != nil {
+			return fmt.Errorf("server: negotiation %s: %w", id, err)
+		}
+		if len(recs) == 0 {
+			continue
+		}
+		first, err := decodeEvent(recs[0])
+		if err != nil || first.Definition == nil {
+			return fmt.Errorf("server: negotiation %s: entry 1 is not its definition (%v)", id, err)
+		}
+		n, err := s.newNegotiation(id, *first.Definition)
+		if err != nil {
+			return fmt.Errorf("server: negotiation %s: rebuilding it: %w", id, err)
+		}
+		for i, rec := range recs {
+			e, err := decodeEvent(rec)
+			if err != nil {
+				return fmt.Errorf("server: negotiation %s: entry %d: %w", id, i+1, err)
+			}
+			if e.Seq != int64(i)+1 {
+				return fmt.Errorf("server: negotiation %s: entry %d has seq %d", id, i+1, e.Seq)
+			}
+			n.events = append(n.events, e)
+			n.records = append(n.records, rec)
+			n.ended = n.ended || e.Type == TypeEnded
+		}
+		n.flushed = len(n.events)
+		if !n.ended {
+			res := n.abandon(errRestarted)
+			if err := n.finish(res); err != nil {
+				return err
+			}
+			if err := n.flush(ctx); err != nil {
+				return err
+			}
+			s.logger.Warn("negotiation ended by the restart", "negotiation", id)
+			s.metrics.finished(res.Reason)
+		}
+		close(n.done)
+		s.mu.Lock()
+		err = s.register(n)
+		if k, perr := strconv.Atoi(strings.TrimPrefix(id, "n")); perr == nil {
+			s.counter = max(s.counter, k)
+		}
+		s.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// register adds a negotiation and its tokens; s.mu is held.
+func (s *Server) register(n *negotiation) error {
+	for h, l := range n.def.Tokens {
+		lens, err := parseLens(l)
+		if err != nil {
+			return fmt.Errorf("server: negotiation %s: token: %w", n.id, err)
+		}
+		s.grants[h] = grant{n: n, lens: lens}
+	}
+	s.byID[n.id] = n
+	s.order = append(s.order, n.id)
+	return nil
+}
+
+// Tokens are the tokens of a new negotiation: one per lens.
+type Tokens struct {
+	Owner    string   `json:"owner"`
+	Observer string   `json:"observer"`
+	Seats    []string `json:"seats"` // by party; "" for a strategy seat
+}
+
+// ErrClosed is returned by Create after Shutdown.
+var ErrClosed = errors.New("server: shut down")
+
+// Create creates a negotiation from req and starts it. It returns the
+// negotiation's ID and its tokens; a bad request is an error naming its
+// field.
+func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens, error) {
+	if req.Seed == 0 {
+		req.Seed = 1
+	}
+	if req.Protocol == "" {
+		req.Protocol = ProtocolSAO
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return "", Tokens{}, ErrClosed
+	}
+	s.counter++
+	id := "n" + strconv.Itoa(s.counter)
+	s.mu.Unlock()
+
+	var toks Tokens
+	def := definition{Request: req, Tokens: map[string]string{}}
+	newToken := func(l Lens) (string, error) {
+		b := make([]byte, 24)
+		if _, err := io.ReadFull(s.cfg.Rand, b); err != nil {
+			return "", fmt.Errorf("server: making a token: %w", err)
+		}
+		t := hex.EncodeToString(b)
+		def.Tokens[hashToken(t)] = l.String()
+		return t, nil
+	}
+	var err error
+	if toks.Owner, err = newToken(Lens{Kind: LensOwner}); err != nil {
+		return "", Tokens{}, err
+	}
+	if toks.Observer, err = newToken(Lens{Kind: LensObserver}); err != nil {
+		return "", Tokens{}, err
+	}
+	toks.Seats = make([]string, len(req.Seats))
+	for i, st := range req.Seats {
+		if st.Kind != SeatRemote {
+			continue
+		}
+		if toks.Seats[i], err = newToken(Lens{Kind: LensSeat, Party: i}); err != nil {
+			return "", Tokens{}, err
+		}
+	}
+	n, err := s.newNegotiation(id, def)
+	if err != nil {
+		return "", Tokens{}, badRequest(err)
+	}
+	for i, st := range req.Seats {
+		if st.Kind != SeatStrategy {
+			continue
+		}
+		if s.cfg.Negotiator == nil {
+			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: this server has no built-in strategies", i))
+		}
+		if _, err := s.cfg.Negotiator(st.Spec); err != nil {
+			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: %w", i, err))
+		}
+	}
+	if err := n.start(); err != nil {
+		return "", Tokens{}, err
+	}
+	if err := n.flush(ctx); err != nil {
+		return "", Tokens{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return "", Tokens{}, ErrClosed
+	}
+	if err := s.register(n); err != nil {
+		return "", Tokens{}, err
+	}
+	s.wg.Add(1)
+	s.metrics.active.Inc()
+	go func() {
+		defer s.wg.Done()
+		defer s.metrics.active.Dec()
+		n.run(s.ctx)
+	}()
+	s.logger.Info("negotiation created", "negotiation", id, "scenario", n.scn.Name, "seats", len(req.Seats))
+	return id, toks, nil
+}
+
+// Shutdown stops the server: it refuses new negotiations, ends the
+// running ones with reason error ("the server shut down during the
+// negotiation", every party paid its reservation value), persists their
+// logs, and waits for them to finish or for ctx to end. It does not stop
+// the HTTP server serving Handler: stop that first (http.Server.Shutdown),
+// then this.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.cancel()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("server: shutdown: %w", ctx.Err())
+	}
+}
+
+// lookup returns the negotiation called id.
+func (s *Server) lookup(id string) (*negotiation, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.byID[id]
+	return n, ok
+}
+
+// grantOf returns what a token grants.
+func (s *Server) grantOf(tok string) (grant, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.grants[hashToken(tok)]
+	return g, ok
+}

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+
+	"github.com/coder/websocket"
+)
+
+// StreamError is the message a stream sends when it refuses a seat's
+// action (it is not an event of the log: it has no seq).
+type StreamError struct {
+	Type  string `json:"type"` // "error"
+	Step  int    `json:"step"`
+	Error string `json:"error"`
+}
+
+// stream serves GET /negotiations/{id}/stream: a WebSocket that sends the
+// events the token's lens shows after seq "after" (query parameter), one
+// JSON text message each, in order, then closes normally once the log is
+// complete. A seat's stream also takes its actions: each message it sends
+// is an ActionRequest; a refused one is answered with a StreamError.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
+	n, l, err := s.admit(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	after, err := queryInt(r, "after", 1<<62)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.OriginPatterns})
+	if err != nil {
+		return // Accept has answered (a bad origin: 403)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(MaxActionBody)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(s.ctx, cancel)
+	defer stop()
+
+	var seat *remoteSeat
+	if l.Kind == LensSeat {
+		seat = n.remotes[l.Party]
+	}
+	if seat != nil {
+		seat.connect()
+		s.metrics.connected.Inc()
+		defer func() {
+			s.metrics.connected.Dec()
+			seat.disconnect()
+		}()
+		go s.readActions(ctx, cancel, c, n, l)
+	} else {
+		ctx = c.CloseRead(ctx)
+	}
+	for {
+		evs, recs, wake, complete := n.since(l, after)
+		for i, rec := range recs {
+			if err := c.Write(ctx, websocket.MessageText, rec); err != nil {
+				return
+			}
+			after = evs[i].Seq
+		}
+		if complete {
+			c.Close(websocket.StatusNormalClosure, "the negotiation has ended")
+			return
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			if s.ctx.Err() != nil {
+				c.Close(websocket.StatusGoingAway, "the server is shutting down")
+			}
+			return
+		}
+	}
+}
+
+// readActions reads a seat's actions from its stream until it closes.
+func (s *Server) readActions(ctx context.Context, cancel context.CancelFunc, c *websocket.Conn, n *negotiation, l Lens) {
+	defer cancel()
+	for {
+		_, msg, err := c.Read(ctx)
+		if err != nil {
+			return
+		}
+		var req ActionRequest
+		text := ""
+		if err := decodeJSON(bytes.NewReader(msg), &req); err != nil {
+			text = err.Error()
+		} else if err := s.take(n, l, &req); err != nil {
+			text = err.Error() // an apiError: its message is meant to be shown
+		}
+		if text != "" {
+			b, _ := compactJSON(StreamError{Type: "error", Step: req.Step, Error: text})
+			if c.Write(ctx, websocket.MessageText, b) != nil {
+				return
+			}
+		}
+	}
+}
