@@ -27,7 +27,7 @@ type remoteSeat struct {
 
 	mu      sync.Mutex
 	waiting int // the step awaited, or -1
-	conns   int       // open streams with the seat's token
+	conns   int // open streams with the seat's token
 	lost    *time.Timer
 }
 
