@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coder/websocket"
+
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/strategy"
@@ -153,4 +155,66 @@ func lines(evs []json.RawMessage) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// dial opens the stream of a lens after seq.
+func dial(tb testing.TB, hs *httptest.Server, id, token string, after int64) *websocket.Conn {
+	tb.Helper()
+	u := "ws" + strings.TrimPrefix(hs.URL, "http") + fmt.Sprintf("/negotiations/%s/stream?after=%d", id, after)
+	c, _, err := websocket.Dial(context.Background(), u, &websocket.DialOptions{
+		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
+	if err != nil {
+		tb.Fatalf("dial %s: %v", u, err)
+	}
+	c.SetReadLimit(1 << 24)
+	return c
+}
+
+// read reads one message; ok is false when the stream closed normally.
+func read(tb testing.TB, c *websocket.Conn) (raw []byte, ok bool) {
+	tb.Helper()
+	_, b, err := c.Read(context.Background())
+	if websocket.CloseStatus(err) == websocket.StatusNormalClosure {
+		return nil, false
+	}
+	if err != nil {
+		tb.Fatalf("read: %v", err)
+	}
+	return b, true
+}
+
+// send writes one JSON message.
+func send(tb testing.TB, c *websocket.Conn, v any) {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := c.Write(context.Background(), websocket.MessageText, b); err != nil {
+		tb.Fatalf("write: %v", err)
+	}
+}
+
+// wsSeat plays a seat over its stream until the stream closes; it
+// returns the raw messages received.
+func wsSeat(tb testing.TB, hs *httptest.Server, id, token string, policy func(*server.Session, *server.Turn) server.ActionRequest) [][]byte {
+	tb.Helper()
+	c := dial(tb, hs, id, token, 0)
+	defer c.CloseNow()
+	var ses *server.Session
+	var got [][]byte
+	for {
+		raw, ok := read(tb, c)
+		if !ok {
+			return got
+		}
+		got = append(got, raw)
+		e := decode(tb, raw)
+		switch {
+		case e.Session != nil:
+			ses = e.Session
+		case e.Turn != nil:
+			send(tb, c, policy(ses, e.Turn))
+		}
+	}
 }

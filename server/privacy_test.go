@@ -1,0 +1,282 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"github.com/parley-dev/parley/server"
+)
+
+// offerBest always offers the seat's best outcome that crosses none of
+// its red lines (by its utilities: the test scenario's red-lined
+// outcomes are not its best).
+func offerBest(ses *server.Session, t *server.Turn) server.ActionRequest {
+	a := best(ses, t)
+	if a.Action == "accept" {
+		a = best(ses, &server.Turn{Step: t.Step, Standing: -1})
+	}
+	return a
+}
+
+// walkAway walks away at once.
+func walkAway(_ *server.Session, t *server.Turn) server.ActionRequest {
+	return server.ActionRequest{Step: t.Step, Action: "walk_away"}
+}
+
+// response is one answer of the walk: what was asked, with which token,
+// and the body.
+type response struct {
+	what, token string
+	body        []byte
+}
+
+// walk asks every endpoint of negotiation id with token and returns the
+// answers. events is how many events the token's lens shows now: the
+// stream must send exactly those.
+func walk(t *testing.T, srv testServer, id, token string, stream, seat bool) []response {
+	t.Helper()
+	var out []response
+	get := func(what, method, path string, body any) {
+		var b []byte
+		if body != nil {
+			b, _ = json.Marshal(body)
+		}
+		req, _ := http.NewRequest(method, srv.hs.URL+path, bytes.NewReader(b))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := srv.hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		buf.ReadFrom(resp.Body)
+		resp.Body.Close()
+		out = append(out, response{fmt.Sprintf("%s %s → %d", method, path, resp.StatusCode), token, buf.Bytes()})
+	}
+	get("view", "GET", "/negotiations/"+id, nil)
+	get("events", "GET", "/negotiations/"+id+"/events", nil)
+	get("events after 3", "GET", "/negotiations/"+id+"/events?after=3", nil)
+	get("list", "GET", "/negotiations", nil)
+	get("act", "POST", "/negotiations/"+id+"/actions", server.ActionRequest{Step: 9999, Action: "accept"})
+	get("bad act", "POST", "/negotiations/"+id+"/actions", map[string]any{"step": 1, "action": "offer", "outcome": "x"})
+	get("openapi", "GET", "/openapi.json", nil)
+	get("metrics", "GET", "/metrics", nil)
+	if !stream {
+		return out
+	}
+	var evs server.Events
+	call(t, srv.hs, "GET", "/negotiations/"+id+"/events", token, nil, &evs)
+	c := dial(t, srv.hs, id, token, 0)
+	defer c.CloseNow()
+	for range evs.Events {
+		raw, ok := read(t, c)
+		if !ok {
+			t.Fatal("stream closed early")
+		}
+		out = append(out, response{"stream", token, raw})
+	}
+	if evs.Complete {
+		if _, ok := read(t, c); ok {
+			t.Error("the stream of an ended negotiation sent more than the events")
+		}
+		return out
+	}
+	if seat {
+		send(t, c, server.ActionRequest{Step: 9999, Action: "accept"})
+		for {
+			raw, ok := read(t, c)
+			if !ok {
+				t.Fatal("no error message on the stream")
+			}
+			out = append(out, response{"stream", token, raw})
+			if bytes.Contains(raw, []byte(`"type":"error"`)) {
+				break
+			}
+		}
+	}
+	c.Close(websocket.StatusNormalClosure, "")
+	return out
+}
+
+// objects returns every JSON object in v, depth first.
+func objects(v any, out []map[string]any) []map[string]any {
+	switch x := v.(type) {
+	case map[string]any:
+		out = append(out, x)
+		for _, y := range x {
+			out = objects(y, out)
+		}
+	case []any:
+		for _, y := range x {
+			out = objects(y, out)
+		}
+	}
+	return out
+}
+
+// secrets returns, by party, texts that only that party's lens (and the
+// owner's) may contain: its utility table, its reservation value, its red
+// lines and its result, as its private events encode them.
+func secrets(t *testing.T, owner []json.RawMessage) map[int][]string {
+	t.Helper()
+	out := map[int][]string{}
+	for _, raw := range owner {
+		e := decode(t, raw)
+		switch {
+		case e.Session != nil:
+			s := e.Session
+			u, _ := json.Marshal(s.Utilities)
+			out[s.Party] = append(out[s.Party], `"utilities":`+string(u), fmt.Sprintf(`"reservation":%v`, s.Reservation))
+			if len(s.RedLines) > 0 {
+				r, _ := json.Marshal(s.RedLines)
+				out[s.Party] = append(out[s.Party], string(r))
+			}
+		case e.Result != nil:
+			out[e.Result.Party] = append(out[e.Result.Party], fmt.Sprintf(`"utility":%v`, e.Result.Utility))
+		}
+	}
+	return out
+}
+
+// check proves that the answers for a lens hold nothing another party
+// keeps private: no event of another audience, no private payload of
+// another party, none of its secret texts.
+func check(t *testing.T, rs []response, lens string, party int, secret map[int][]string) {
+	t.Helper()
+	for _, r := range rs {
+		if r.what == "GET /openapi.json → 200" {
+			continue // the same static document for everyone
+		}
+		var v any
+		if json.Unmarshal(r.body, &v) != nil {
+			if r.what == "GET /metrics → 200" {
+				continue // Prometheus text: counts only
+			}
+			t.Errorf("%s %s: not JSON: %.200s", lens, r.what, r.body)
+			continue
+		}
+		for _, o := range objects(v, nil) {
+			if a, ok := o["audience"].(string); ok && a != "public" && a != "seat:"+fmt.Sprint(party) {
+				t.Errorf("%s: %s shows an event of audience %s: %.300s", lens, r.what, a, r.body)
+			}
+			for _, key := range []string{"setup", "session", "result", "turn", "results"} {
+				x, ok := o[key]
+				if !ok || x == nil {
+					continue
+				}
+				if lens == "observer" {
+					t.Errorf("observer: %s shows %q: %.300s", r.what, key, r.body)
+				}
+				if key == "setup" {
+					t.Errorf("%s: %s shows the owner's setup", lens, r.what)
+				}
+				for _, p := range objects(x, nil) {
+					if q, ok := p["party"].(float64); ok && int(q) != party {
+						t.Errorf("%s: %s shows party %v's %s: %.300s", lens, r.what, q, key, r.body)
+					}
+				}
+			}
+		}
+		for q, texts := range secret {
+			if q == party {
+				continue
+			}
+			for _, s := range texts {
+				if strings.Contains(string(r.body), s) {
+					t.Errorf("%s: %s holds party %d's private %.80s", lens, r.what, q, s)
+				}
+			}
+		}
+	}
+}
+
+// TestNoLeaks walks every endpoint with every kind of token, while a
+// negotiation waits for a seat and after it ended (in agreement, and by a
+// walk-away), and proves that no answer for a seat or an observer holds
+// another party's private data. It also checks that the walk met every
+// type of event and message.
+func TestNoLeaks(t *testing.T) {
+	srv := start(t, server.Config{})
+	files := map[string]string{"lunch.yaml": lunch(t)}
+	agree := create(t, srv.hs, server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "remote"}, {Kind: "remote"}}})
+	walked := create(t, srv.hs, server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "remote"}, {Kind: "strategy", Spec: "boulware"}}})
+
+	type lensTok struct {
+		lens  string
+		party int
+		tok   string
+	}
+	lensesOf := func(cr server.CreateResponse) []lensTok {
+		ls := []lensTok{{"observer", -1, cr.Tokens.Observer}}
+		for p, tok := range cr.Tokens.Seats {
+			if tok != "" {
+				ls = append(ls, lensTok{fmt.Sprintf("seat:%d", p), p, tok})
+			}
+		}
+		return ls
+	}
+	var all []response
+	met := map[string]bool{}
+	walkAll := func(cr, other server.CreateResponse) {
+		owner := events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0)
+		sec := secrets(t, owner.Events)
+		for _, l := range lensesOf(cr) {
+			rs := walk(t, srv, cr.ID, l.tok, true, l.lens != "observer")
+			check(t, rs, l.lens, l.party, sec)
+			all = append(all, rs...)
+		}
+		// No token, an unknown one, another negotiation's and the owner's.
+		for _, tok := range []string{"", "not-a-token", other.Tokens.Seats[0], cr.Tokens.Owner} {
+			all = append(all, walk(t, srv, cr.ID, tok, tok == cr.Tokens.Owner, false)...)
+		}
+		for _, raw := range owner.Events {
+			met[decode(t, raw).Type] = true
+		}
+	}
+	// While seat 0 of both has its first turn.
+	for _, cr := range []server.CreateResponse{agree, walked} {
+		for after := int64(0); ; {
+			got := events(t, srv.hs, cr.ID, cr.Tokens.Seats[0], after, 10)
+			if len(got.Events) > 0 && decode(t, got.Events[len(got.Events)-1]).Type == server.TypeTurn {
+				break
+			}
+			if n := len(got.Events); n > 0 {
+				after = decode(t, got.Events[n-1]).Seq
+			}
+		}
+		walkAll(cr, agree)
+	}
+	done := make(chan bool)
+	go func() { wsSeat(t, srv.hs, agree.ID, agree.Tokens.Seats[0], offerBest); done <- true }()
+	restSeat(t, srv, agree.ID, agree.Tokens.Seats[1], best)
+	<-done
+	restSeat(t, srv, walked.ID, walked.Tokens.Seats[0], walkAway)
+	walkAll(agree, walked)
+	walkAll(walked, agree)
+
+	for _, typ := range []string{"created", "setup", "session", "turn", "offer", "accept", "walk_away", "ended", "result"} {
+		if !met[typ] {
+			t.Errorf("the walk met no %s event", typ)
+		}
+	}
+	var statuses []string
+	for _, r := range all {
+		statuses = append(statuses, r.what[strings.LastIndex(r.what, " ")+1:])
+	}
+	for _, st := range []string{"200", "202", "400", "401", "403", "404", "409"} {
+		if st == "202" {
+			continue // acting is covered by the seats' play above
+		}
+		if !slices.Contains(statuses, st) {
+			t.Errorf("the walk met no status %s", st)
+		}
+	}
+}
