@@ -1,0 +1,198 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"github.com/parley-dev/parley/server"
+)
+
+// TestOpenAPI: /openapi.json is an OpenAPI 3.1 document listing exactly
+// the routes the server serves.
+func TestOpenAPI(t *testing.T) {
+	srv := start(t, server.Config{})
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if st := call(t, srv.hs, "GET", "/openapi.json", "", nil, &doc); st != http.StatusOK {
+		t.Fatalf("status %d", st)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi %q, want 3.1.0", doc.OpenAPI)
+	}
+	var documented, served []string
+	for p, ops := range doc.Paths {
+		for m := range ops {
+			documented = append(documented, strings.ToUpper(m)+" "+p)
+		}
+	}
+	for _, r := range srv.s.Routes() {
+		served = append(served, r.Method+" "+r.Path)
+	}
+	slices.Sort(documented)
+	slices.Sort(served)
+	if !slices.Equal(documented, served) {
+		t.Errorf("documented routes\n%v\nserved routes\n%v", documented, served)
+	}
+}
+
+func TestHealthzAndMetrics(t *testing.T) {
+	srv := start(t, server.Config{})
+	if st := call(t, srv.hs, "GET", "/healthz", "", nil, nil); st != http.StatusOK {
+		t.Errorf("healthz: %d", st)
+	}
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote"}}})
+	restSeat(t, srv, cr.ID, cr.Tokens.Seats[1], best)
+	ending(t, srv, cr)
+	resp, err := srv.hs.Client().Get(srv.hs.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`parley_negotiations_finished_total{reason="agreement"} 1`,
+		`parley_negotiations_active 0`,
+		`parley_actions_total 6`,
+		`parley_action_latency_seconds_count 3`,
+		`parley_seats_connected 0`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	srv := start(t, server.Config{RateLimit: 0.001, Burst: 3, AdminToken: "admin"})
+	files := map[string]string{"lunch.yaml": lunch(t)}
+	seats := []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote"}}
+	var e apiErr
+	if st := call(t, srv.hs, "POST", "/negotiations", "", server.CreateRequest{Files: files, Seats: seats}, &e); st != http.StatusUnauthorized {
+		t.Errorf("create without the admin token: %d", st)
+	}
+	if st := call(t, srv.hs, "GET", "/negotiations", "wrong", nil, &e); st != http.StatusUnauthorized {
+		t.Errorf("list with a wrong admin token: %d", st)
+	}
+	var cr server.CreateResponse
+	if st := call(t, srv.hs, "POST", "/negotiations", "admin", server.CreateRequest{Files: files, Seats: seats}, &cr); st != http.StatusCreated {
+		t.Fatalf("create with the admin token: %d", st)
+	}
+	// A body over the limit.
+	big := `{"step":0,"action":"offer","values":{"x":"` + strings.Repeat("a", server.MaxActionBody) + `"}}`
+	req, _ := http.NewRequest("POST", srv.hs.URL+"/negotiations/"+cr.ID+"/actions", strings.NewReader(big))
+	req.Header.Set("Authorization", "Bearer "+cr.Tokens.Seats[1])
+	resp, err := srv.hs.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("a body over the limit: %d, want 413", resp.StatusCode)
+	}
+	// The burst of 3 is spent by the third request of one token; one per
+	// 1000 s follows.
+	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests} {
+		if st := call(t, srv.hs, "GET", "/negotiations/"+cr.ID, cr.Tokens.Seats[1], nil, nil); st != want {
+			t.Errorf("request %d: %d, want %d", i+2, st, want)
+		}
+	}
+	// Other tokens have their own budgets.
+	if st := call(t, srv.hs, "GET", "/negotiations/"+cr.ID, cr.Tokens.Observer, nil, nil); st != http.StatusOK {
+		t.Errorf("another token: %d", st)
+	}
+}
+
+// TestOriginCheck: a browser on another origin cannot open a stream,
+// unless the server lists its origin.
+func TestOriginCheck(t *testing.T) {
+	for _, tt := range []struct {
+		patterns []string
+		ok       bool
+	}{{nil, false}, {[]string{"ui.example"}, true}} {
+		srv := start(t, server.Config{OriginPatterns: tt.patterns})
+		cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+			Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote"}}})
+		u := "ws" + strings.TrimPrefix(srv.hs.URL, "http") + "/negotiations/" + cr.ID + "/stream?token=" + cr.Tokens.Observer
+		c, resp, err := websocket.Dial(context.Background(), u, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"https://ui.example"}}})
+		if tt.ok != (err == nil) {
+			t.Errorf("origins %v: dial error %v", tt.patterns, err)
+		}
+		if err == nil {
+			c.CloseNow()
+		} else if resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Errorf("origins %v: refused without 403: %v", tt.patterns, resp)
+		}
+	}
+}
+
+func TestCreateErrors(t *testing.T) {
+	srv := start(t, server.Config{})
+	two := []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote"}}
+	files := map[string]string{"lunch.yaml": lunch(t)}
+	tests := []struct {
+		name string
+		body any
+		want string
+	}{
+		{"no scenario", server.CreateRequest{Seats: two}, "scenario: give a built-in scenario's name or files"},
+		{"both", server.CreateRequest{Scenario: "ceasefire", Files: files, Seats: two}, "scenario and files: give one, not both"},
+		{"unknown built-in", server.CreateRequest{Scenario: "nope", Seats: two}, `no built-in scenario "nope"`},
+		{"seat count", server.CreateRequest{Scenario: "ceasefire", Seats: two}, "seats: 2 seats for the 3 parties of ceasefire"},
+		{"unknown strategy", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "nobody"}, {Kind: "remote"}}}, `seats[0]: `},
+		{"seat kind", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "robot"}, {Kind: "remote"}}}, `seats[0]: kind "robot"`},
+		{"protocol", server.CreateRequest{Files: files, Protocol: "mediated", Seats: two}, `protocol: "mediated" is not served yet`},
+		{"bad yaml", server.CreateRequest{Files: map[string]string{"x.yaml": "name: [", "": ""}, Seats: two}, `files: name ""`},
+		{"yaml error", server.CreateRequest{Files: map[string]string{"x.yaml": "name: x\nissues: 3\n"}, Seats: two}, `x.yaml`},
+		{"unknown field", map[string]any{"scenario": "ceasefire", "seat": 1}, `unknown field "seat"`},
+		{"wrong type", map[string]any{"scenario": 3}, `field "scenario": want string`},
+		{"mixed files", server.CreateRequest{Files: map[string]string{"a.xml": "", "b.json": ""}, Seats: two}, "several files must be all .xml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var e apiErr
+			if st := call(t, srv.hs, "POST", "/negotiations", "", tt.body, &e); st != http.StatusBadRequest {
+				t.Fatalf("status %d (%s), want 400", st, e.Error)
+			}
+			if !strings.Contains(e.Error, tt.want) {
+				t.Errorf("error %q, want it to contain %q", e.Error, tt.want)
+			}
+		})
+	}
+}
+
+// TestUploadFormats creates negotiations from uploaded GENIUS XML and
+// GeniusWeb JSON files (the readers' own test data).
+func TestUploadFormats(t *testing.T) {
+	srv := start(t, server.Config{})
+	for _, dir := range []string{"../scenario/genius/testdata/small", "../scenario/geniusweb/testdata/jobs"} {
+		files := map[string]string{}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[e.Name()] = string(b)
+		}
+		cr := create(t, srv.hs, server.CreateRequest{Files: files, Deadline: 10,
+			Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "conceder"}}})
+		if e := ending(t, srv, cr); e.Reason == "error" {
+			t.Errorf("%s: ended %+v", dir, e)
+		}
+	}
+}
