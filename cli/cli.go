@@ -103,6 +103,7 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 	})
 	root.AddCommand(pg.newRunCmd(), newAnalyzeCmd(), newScenariosCmd(), pg.newAgentsCmd(), newConvertCmd(), pg.newBenchCmd(), pg.newExperimentCmd(),
 		pg.newTournamentCmd(), pg.newReplayCmd(), newReportCmd(), newMergeCmd(), pg.newWorkerCmd())
+	root.AddCommand(pg.newServeCmd())
 	return root
 }
 

@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/store/sqlite"
+)
+
+type serveFlags struct {
+	addr        string
+	db          string
+	tokenFile   string
+	turnTimeout time.Duration
+	grace       time.Duration
+	origins     []string
+}
+
+func (pg *program) newServeCmd() *cobra.Command {
+	var f serveFlags
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve negotiations over HTTP and WebSocket to remote agents, people and observers",
+		Long: `Serve negotiations over HTTP (REST and JSON) and WebSocket: a negotiation
+is created from a scenario and a list of seats, each a built-in strategy
+(any spec 'parley agents' lists) or a remote seat that a program or a
+person plays with the seat's token. Every negotiation keeps one event log,
+persisted in the SQLite database --db, and every token sees one lens of
+it: a seat's, the observer's or the owner's. docs/server.md describes the
+API; its OpenAPI 3.1 document is served at /openapi.json, health at
+/healthz and Prometheus metrics at /metrics.
+
+The server binds the loopback interface by default. On any other address
+it needs an admin token to create and list negotiations: the first line of
+--token-file, or else a random token printed to stderr at start-up. On
+loopback, --token-file still sets one; without it anyone on the machine
+may create negotiations.
+
+A remote seat has --turn-timeout for each turn and may stay disconnected
+(no open stream) for --grace; a seat that misses its turn, stays away
+longer or sends an invalid action ends the negotiation with reason error,
+naming it. On SIGTERM or Ctrl-C the server stops taking requests and ends
+the running negotiations with reason error ("the server shut down during
+the negotiation"); a negotiation found running at start-up (after a crash
+or kill -9) ends with reason error ("the server restarted during the
+negotiation"). No event a client saw is lost.
+
+The first line on stdout is "listening on http://ADDRESS" (the real port
+when --addr ends in :0); logs go to stderr.`,
+		Example: `  parley serve
+  parley serve --addr 127.0.0.1:0 --db /tmp/serve.db
+  parley serve --addr 0.0.0.0:8080 --token-file admin.token`,
+		Args: exactArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			return pg.serve(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), f)
+		},
+	}
+	c.Flags().StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; loopback unless an admin token is set)")
+	c.Flags().StringVar(&f.db, "db", "parley.db", "SQLite database of the negotiations' event logs (created if needed)")
+	c.Flags().StringVar(&f.tokenFile, "token-file", "", "file whose first line is the admin token (needed to create and list negotiations)")
+	c.Flags().DurationVar(&f.turnTimeout, "turn-timeout", time.Minute, "how long a remote seat has for each turn")
+	c.Flags().DurationVar(&f.grace, "grace", 10*time.Second, "how long a remote seat may stay disconnected before it fails")
+	c.Flags().StringArrayVar(&f.origins, "origin", nil, "a browser origin (host pattern, such as localhost:5173) allowed to open streams besides the server's own")
+	return c
+}
+
+// loopback reports whether host names only loopback addresses.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// adminToken returns the admin token: the first line of the token file,
+// else for a non-loopback address a new random one (printed).
+func adminToken(stderr io.Writer, f serveFlags) (string, error) {
+	if f.tokenFile != "" {
+		b, err := os.ReadFile(f.tokenFile)
+		if err != nil {
+			return "", usageError{fmt.Errorf("serve: --token-file: %w", err)}
+		}
+		tok, _, _ := strings.Cut(string(b), "\n")
+		if tok = strings.TrimSpace(tok); tok == "" {
+			return "", usageError{fmt.Errorf("serve: --token-file %s: the first line is empty (want the admin token)", f.tokenFile)}
+		}
+		return tok, nil
+	}
+	host, _, err := net.SplitHostPort(f.addr)
+	if err != nil {
+		return "", usageError{fmt.Errorf("serve: --addr %q: %w", f.addr, err)}
+	}
+	if loopback(host) {
+		return "", nil
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	tok := hex.EncodeToString(b)
+	fmt.Fprintf(stderr, "parley serve: %s is not loopback: the admin token (Authorization: Bearer TOKEN) is %s\n", host, tok)
+	return tok, nil
+}
+
+func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlags) error {
+	if f.turnTimeout <= 0 || f.grace <= 0 {
+		return usageError{errors.New("serve: --turn-timeout and --grace must be positive")}
+	}
+	tok, err := adminToken(errOut, f)
+	if err != nil {
+		return err
+	}
+	events, err := sqlite.OpenEvents(f.db)
+	if err != nil {
+		return err
+	}
+	defer events.Close()
+	logger := slog.New(slog.NewTextHandler(errOut, nil))
+	srv, err := server.New(server.Config{Log: events, AdminToken: tok, TurnTimeout: f.turnTimeout, Grace: f.grace,
+		OriginPatterns: f.origins, Logger: logger,
+		Negotiator: func(spec string) (func() parley.Negotiator, error) { return pg.negotiator(spec) }})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx },
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	fmt.Fprintf(out, "listening on http://%s\n", ln.Addr())
+	logger.Info("serving", "addr", ln.Addr().String(), "db", f.db, "admin_token", tok != "")
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		srv.Shutdown(context.Background())
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// Streams are long-lived: stop the negotiations (which closes their
+	// streams) alongside the HTTP server.
+	serr := srv.Shutdown(sctx)
+	if err := hs.Shutdown(sctx); err != nil {
+		hs.Close()
+	}
+	return serr
+}
