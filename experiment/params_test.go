@@ -165,23 +165,6 @@ func TestGridApply(t *testing.T) {
 	}
 }
 
-func TestSetSpecParam(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"biased:bias=0.25", "biased:bias=0.5"},
-		{"biased", "biased:bias=0.5"},
-		{"biased:x=1,bias=0.1", "biased:x=1,bias=0.5"},
-		{" Biased : bias=0.1 , call=false", "biased:bias=0.5,call=false"},
-	} {
-		got, err := setSpecParam(c.in, "bias", "0.5")
-		if err != nil || got != c.want {
-			t.Errorf("setSpecParam(%q) = %q, %v; want %q", c.in, got, err, c.want)
-		}
-	}
-	if _, err := setSpecParam("biased:bias=(", "bias", "0.5"); err == nil {
-		t.Error("unbalanced mediator_policy: no error")
-	}
-}
-
 // TestAssignment: over |N|^k·|V|^k consecutive runs every pair of a
 // negotiator tuple and a voter tuple appears exactly once, for coprime
 // periods (the default pool) and for equal ones.
@@ -230,7 +213,7 @@ func TestRoundCostParam(t *testing.T) {
 		t.Fatal(err)
 	}
 	was := s.Protocol.Units("")
-	if err := apply(s, p, p.Values[0]); err != nil {
+	if s, err = s.With(p.Setting(p.Values[0])); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.Protocol.Units(""); got != 280 || was != 120 {

@@ -90,7 +90,7 @@ func Assumptions(s *scenario.Scenario) ([]AssumptionRange, error) {
 			return nil, fmt.Errorf("experiment: scenario %s: assumptions[%d]: %w", s.Name, i, err)
 		}
 		k := lookupParam(p.Name)
-		if !k.number() {
+		if !k.Number() {
 			return nil, fmt.Errorf("experiment: scenario %s: assumptions[%d]: %w %q: %s takes words, not a range of numbers", s.Name, i, ErrBadParam, a.Name, p.Name)
 		}
 		if k.Kind == spec.KindInt && !a.Integer {

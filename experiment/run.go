@@ -102,6 +102,10 @@ type Treatment struct {
 	Scenario *scenario.Scenario
 	Variant  string         // "" = the protocol's default stages
 	Params   map[string]any // sweep cell values, for the report
+	// Set are the settings (scenario.Scenario.With) that make Scenario
+	// from the experiment's scenario, so that a worker elsewhere can
+	// rebuild the arm.
+	Set []string
 }
 
 // prepared is a treatment ready to run.
@@ -167,7 +171,7 @@ func Sweep(ctx context.Context, s *scenario.Scenario, params []Param, variants [
 				}
 				name += "/" + vn
 			}
-			ts = append(ts, Treatment{Name: name, Scenario: cs, Variant: v, Params: c.Map()})
+			ts = append(ts, Treatment{Name: name, Scenario: cs, Variant: v, Params: c.Map(), Set: c.Settings()})
 		}
 	}
 	r, err := Run(ctx, "sweep", ts, cfg)

@@ -256,11 +256,14 @@ func TestProgress(t *testing.T) {
 // TestMediatorPolicies: one mediator seat serves every mediated stage of
 // an arm, so stages naming different mediator policies are an error.
 func TestMediatorPolicies(t *testing.T) {
-	s := cloneScenario(ceasefire(t))
+	s, err := ceasefire(t).With()
+	if err != nil {
+		t.Fatal(err)
+	}
 	again := s.Protocol.Stages[s.Protocol.Stage("mediated")]
 	again.Name, again.MediatorPolicy = "again", "hillclimb"
 	s.Protocol.Stages = append(s.Protocol.Stages, again)
-	_, err := Run(context.Background(), "sequencing", []Treatment{{Name: "two", Scenario: s}}, testConfig(t, 1, 1))
+	_, err = Run(context.Background(), "sequencing", []Treatment{{Name: "two", Scenario: s}}, testConfig(t, 1, 1))
 	if err == nil || !strings.Contains(err.Error(), `arm "two": plan: scenario ceasefire: mediated stages "mediated" and "again" name different mediator policies`) {
 		t.Errorf("err = %v", err)
 	}
