@@ -91,20 +91,16 @@ func SequencingArms(s *scenario.Scenario, variants []string, factors []Param, ne
 			if err != nil {
 				return nil, "", fmt.Errorf("experiment: %w", err)
 			}
-			if more, policies := votesOnly(cs, needsDeclared); len(more) > 0 {
-				for _, p := range policies {
-					replaced[p] = true
-				}
-				set = append(set, more...)
-				if cs, err = s.With(set...); err != nil {
-					return nil, "", fmt.Errorf("experiment: %w", err)
-				}
+			more, policies := votesOnly(cs, needsDeclared)
+			for _, p := range policies {
+				replaced[p] = true
 			}
+			set = append(set, more...)
 			name := v
 			if len(factors) > 0 {
 				name += " " + c.Name()
 			}
-			ts = append(ts, Treatment{Name: name, Scenario: cs, Variant: v, Params: c.Map(), Set: set})
+			ts = append(ts, Treatment{Name: name, Variant: v, Params: c.Map(), Set: set})
 		}
 	}
 	return ts, informationText(s, factors, matched, replaced), nil
