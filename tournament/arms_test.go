@@ -43,4 +43,3 @@ func fmtInts(xs []int) string {
 	}
 	return b.String()
 }
-
