@@ -326,13 +326,19 @@ type Events struct {
 	Complete bool `json:"complete"`
 }
 
-func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+// admitAfter is admit for the routes that read the log after the seq in
+// the query parameter "after".
+func (s *Server) admitAfter(r *http.Request) (*negotiation, Lens, int64, error) {
 	n, l, err := s.admit(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, Lens{}, 0, err
 	}
 	after, err := queryInt(r, "after", 1<<62)
+	return n, l, after, err
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	n, l, after, err := s.admitAfter(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

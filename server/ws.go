@@ -22,12 +22,7 @@ type StreamError struct {
 // complete. A seat's stream also takes its actions: each message it sends
 // is an ActionRequest; a refused one is answered with a StreamError.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
-	n, l, err := s.admit(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	after, err := queryInt(r, "after", 1<<62)
+	n, l, after, err := s.admitAfter(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"path"
 	"slices"
 )
@@ -35,15 +33,10 @@ type Events struct {
 // bringing its schema up to date. ":memory:" is a private in-memory
 // database.
 func OpenEvents(p string) (*Events, error) {
-	if p == "" {
-		return nil, errors.New("sqlite: no database path")
+	dsn, q, err := location(p)
+	if err != nil {
+		return nil, err
 	}
-	dsn := "file::memory:"
-	if p != ":memory:" {
-		dsn = "file:" + (&url.URL{Path: p}).EscapedPath()
-	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	db, err := sql.Open("sqlite", dsn+"?"+q.Encode())

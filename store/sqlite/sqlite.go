@@ -104,6 +104,21 @@ func isReadOnlyErr(err error) bool {
 	return e.Code()&0xff == sqliteReadOnly || e.Code()&0xff == sqliteCantOpen
 }
 
+// location returns the data source name of the database at p (":memory:"
+// for a private in-memory one) and its first parameter, the busy timeout.
+func location(p string) (string, url.Values, error) {
+	if p == "" {
+		return "", nil, errors.New("sqlite: no database path")
+	}
+	dsn := "file::memory:"
+	if p != ":memory:" {
+		dsn = "file:" + (&url.URL{Path: p}).EscapedPath()
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	return dsn, q, nil
+}
+
 func open(p string, readOnly bool) (*Store, error) {
 	return openDSN(p, readOnly, false)
 }
@@ -112,15 +127,10 @@ func open(p string, readOnly bool) (*Store, error) {
 // SQLite that nobody changes the file, so it takes no locks and needs no
 // shared memory file.
 func openDSN(p string, readOnly, immutable bool) (*Store, error) {
-	if p == "" {
-		return nil, errors.New("sqlite: no database path")
+	dsn, q, err := location(p)
+	if err != nil {
+		return nil, err
 	}
-	dsn := "file::memory:"
-	if p != ":memory:" {
-		dsn = "file:" + (&url.URL{Path: p}).EscapedPath()
-	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
 	if readOnly {
 		q.Set("mode", "ro")
 		if immutable {
