@@ -152,11 +152,15 @@ func TestCreateErrors(t *testing.T) {
 		{"seat count", server.CreateRequest{Scenario: "ceasefire", Seats: two}, "seats: 2 seats for the 3 parties of ceasefire"},
 		{"unknown strategy", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "nobody"}, {Kind: "remote"}}}, `seats[0]: `},
 		{"seat kind", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "robot"}, {Kind: "remote"}}}, `seats[0]: kind "robot"`},
-		{"protocol", server.CreateRequest{Files: files, Protocol: "mediated", Seats: two}, `protocol: "mediated" is not served yet`},
+		{"protocol", server.CreateRequest{Files: files, Protocol: "mediated", Seats: two}, `protocol: "mediated" is not served (want sao or staged)`},
 		{"bad yaml", server.CreateRequest{Files: map[string]string{"x.yaml": "name: [", "": ""}, Seats: two}, `files: name ""`},
 		{"yaml error", server.CreateRequest{Files: map[string]string{"x.yaml": "name: x\nissues: 3\n"}, Seats: two}, `x.yaml`},
 		{"unknown field", map[string]any{"scenario": "ceasefire", "seat": 1}, `unknown field "seat"`},
 		{"wrong type", map[string]any{"scenario": 3}, `field "scenario": want string`},
+		{"staged without stages", server.CreateRequest{Files: files, Protocol: "staged", Seats: two}, "protocol: plan: scenario lunch declares no protocol"},
+		{"variant with sao", server.CreateRequest{Files: files, Variant: "x", Seats: two}, "variant and mediator: only with protocol staged"},
+		{"unknown variant", server.CreateRequest{Scenario: "ceasefire", Protocol: "staged", Variant: "nope", Seats: []server.Seat{{Kind: "remote"}, {Kind: "remote"}, {Kind: "remote"}}}, `nope`},
+		{"voter with sao", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Voter: "reservation"}, {Kind: "remote"}}}, "seats[0]: a voter spec is for protocol staged"},
 		{"mixed files", server.CreateRequest{Files: map[string]string{"a.xml": "", "b.json": ""}, Seats: two}, "several files must be all .xml"},
 	}
 	for _, tt := range tests {

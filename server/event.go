@@ -24,6 +24,16 @@ const (
 	TypeOffer    = "offer"
 	TypeAccept   = "accept"
 	TypeWalkAway = "walk_away"
+	// TypeStage opens a stage of a staged protocol.
+	TypeStage = "stage"
+	// TypeProposal is a mediator's proposal (public).
+	TypeProposal = "proposal"
+	// TypeVote is a party's vote on a proposal, or in the final vote on
+	// the text: seen by the voter, and by the mediator unless the stage's
+	// information level is "nothing".
+	TypeVote = "vote"
+	// TypeMediatorExit is the mediator stepping back (public).
+	TypeMediatorExit = "mediator_exit"
 	// TypeEnded says how the negotiation ended: public facts only.
 	TypeEnded = "ended"
 	// TypeResult is one party's own result, sent to it (and the owner).
@@ -34,11 +44,13 @@ const (
 	typeDefinition = "definition"
 )
 
-// Audiences of events. A seat's audience is "seat:N" (see SeatAudience).
+// Audiences of events. A seat's audience is "seat:N" (see SeatAudience);
+// an event for several lenses lists them with "|" ("seat:0|mediator").
 const (
-	AudiencePublic = "public" // every lens
-	AudienceOwner  = "owner"  // the owner's lens only
-	audienceServer = "server" // no lens
+	AudiencePublic   = "public"   // every lens
+	AudienceOwner    = "owner"    // the owner's lens only
+	AudienceMediator = "mediator" // the mediator's lens (and the owner's)
+	audienceServer   = "server"   // no lens
 )
 
 // SeatAudience returns the audience of events private to party p: that
@@ -55,10 +67,12 @@ type Event struct {
 	Audience string `json:"audience"`
 
 	Created *Created     `json:"created,omitempty"`
+	Stage   *Stage       `json:"stage,omitempty"`
 	Setup   *Setup       `json:"setup,omitempty"`
 	Session *Session     `json:"session,omitempty"`
 	Turn    *Turn        `json:"turn,omitempty"`
 	Action  *ActionEvent `json:"action,omitempty"`
+	Vote    *VoteEvent   `json:"vote,omitempty"`
 	Ended   *Ended       `json:"ended,omitempty"`
 	Result  *Result      `json:"result,omitempty"`
 
@@ -75,6 +89,22 @@ type Created struct {
 	Parties  []string `json:"parties"`
 	Issues   []Issue  `json:"issues"`
 	Outcomes int      `json:"outcomes"`
+	Variant  string   `json:"variant,omitempty"`
+}
+
+// Stage is the opening of a stage of a staged protocol: its place, its
+// mechanism ("alternating_offers" or "mediated") and who takes part, by
+// party index (Mediator -1: a mediator without interests, or none).
+type Stage struct {
+	Index        int    `json:"index"`
+	Name         string `json:"name"`
+	Mechanism    string `json:"mechanism"`
+	Participants []int  `json:"participants"`
+	Mediator     int    `json:"mediator"`
+	Rounds       int    `json:"rounds"`
+	Offset       int    `json:"offset"` // rounds of the plan used before it
+	Rule         string `json:"rule,omitempty"`
+	Info         string `json:"info,omitempty"`
 }
 
 // Issue is one issue of the outcome space as clients see it: its values
@@ -91,9 +121,13 @@ type Setup struct {
 	Seed  uint64 `json:"seed"`
 }
 
-// Session is what a seat learns when the negotiation starts: its own
-// profile and the shape of the negotiation (parley.Session).
+// Session is what a seat learns when the negotiation (or, in a staged
+// protocol, each stage) starts: its own profile and the shape of the
+// negotiation (parley.Session). Party is -1 for a mediator without
+// interests of its own.
 type Session struct {
+	Stage       int       `json:"stage"` // -1 outside a staged protocol
+	Role        string    `json:"role"`  // "negotiator", "voter" or "mediator"
 	Party       int       `json:"party"`
 	Name        string    `json:"name"`
 	Utilities   []float64 `json:"utilities"` // by outcome index
@@ -105,8 +139,21 @@ type Session struct {
 	Clock       Clock     `json:"clock"`
 	// Rand is the state of the seat's own random stream (a PCG's two
 	// words, as decimal strings): the stream an in-process strategy in
-	// this seat would have drawn from (parley.Session.Rand).
-	Rand [2]string `json:"rand"`
+	// this seat would have drawn from (parley.Session.Rand). Protocol sao
+	// only.
+	Rand []string `json:"rand,omitempty"`
+	// Declared is what a mediator may know of the voters' preferences
+	// under the stage's information level, by stage participant (none
+	// under "votes" and "nothing").
+	Declared []Declared `json:"declared,omitempty"`
+}
+
+// Declared is a voter's profile as the mediator sees it.
+type Declared struct {
+	Party       int       `json:"party"`
+	Utilities   []float64 `json:"utilities"`
+	Reservation float64   `json:"reservation"`
+	RedLines    []Value   `json:"red_lines,omitempty"`
 }
 
 // Value names one value of one issue.
@@ -126,21 +173,51 @@ type Clock struct {
 }
 
 // Turn is a remote seat's turn: the parley.State it sees, without the
-// offer history (the public offer events are that history). It must act
-// with this Step.
+// offer history (the public offer and proposal events are that history).
+// It must answer with this Step. Kind is "act" (alternating offers),
+// "vote" (Standing is the proposal, Text the current text; Final marks the
+// final vote on the text) or "propose" (the mediator's: Standing is the
+// previous proposal, Votes the votes on it as its information level
+// allows, by stage participant).
 type Turn struct {
+	Kind     string  `json:"kind"`
+	Stage    int     `json:"stage"` // -1 outside a staged protocol
 	Step     int     `json:"step"`
 	Round    int     `json:"round"`
 	Time     float64 `json:"time"`
-	Standing int     `json:"standing"` // the offer on the table, or -1
-	Proposer int     `json:"proposer"` // who made it, or -1
+	Standing int     `json:"standing"` // the offer (proposal) on the table, or -1
+	Proposer int     `json:"proposer"` // who made it (a party index), or -1
 	Accepts  int     `json:"accepts"`
+	Text     *int    `json:"text,omitempty"` // mediated stages: the current text, or -1
+	Final    bool    `json:"final,omitempty"`
+	Votes    []Ballot `json:"votes,omitempty"`
 	// TimeoutMS is how long the seat has to act, in milliseconds.
 	TimeoutMS int64 `json:"timeout_ms"`
 }
 
-// ActionEvent is a public action: who did what at which turn.
+// Ballot is one vote as a mediator may see it.
+type Ballot struct {
+	Accept   bool `json:"accept"`
+	Feedback int8 `json:"feedback,omitempty"`
+	Leave    bool `json:"leave,omitempty"`
+}
+
+// VoteEvent is a party's vote on a proposal (or, Final, on the text).
+type VoteEvent struct {
+	Stage    int     `json:"stage"`
+	Step     int     `json:"step"`
+	Round    int     `json:"round"`
+	Time     float64 `json:"time"`
+	Party    int     `json:"party"`
+	Outcome  int     `json:"outcome"` // what was voted on
+	Accept   bool    `json:"accept"`
+}
+
+// ActionEvent is a public action: who did what at which turn. Party is
+// -1 for the mediator (proposals, stepping back); Stage is the stage's
+// index in a staged protocol, else -1.
 type ActionEvent struct {
+	Stage   int               `json:"stage"`
 	Step    int               `json:"step"`
 	Round   int               `json:"round"`
 	Time    float64           `json:"time"`
@@ -159,6 +236,7 @@ type Ended struct {
 	Time      float64           `json:"time"`
 	Party     int               `json:"party"` // who accepted last, walked away or failed; -1 when nobody did
 	Cause     string            `json:"cause,omitempty"`
+	Stage     string            `json:"stage,omitempty"` // staged: the stage it ended in
 }
 
 // Result is one party's own result.
@@ -170,7 +248,7 @@ type Result struct {
 
 // Lens is a view of a negotiation's log: which events a token may see.
 type Lens struct {
-	Kind  string // LensOwner, LensObserver or LensSeat
+	Kind  string // LensOwner, LensObserver, LensSeat or LensMediator
 	Party int    // LensSeat: the seat's party
 }
 
@@ -179,9 +257,10 @@ const (
 	LensOwner    = "owner"
 	LensObserver = "observer"
 	LensSeat     = "seat"
+	LensMediator = "mediator"
 )
 
-// String returns "owner", "observer" or "seat:N".
+// String returns "owner", "observer", "mediator" or "seat:N".
 func (l Lens) String() string {
 	if l.Kind == LensSeat {
 		return SeatAudience(l.Party)
@@ -189,7 +268,8 @@ func (l Lens) String() string {
 	return l.Kind
 }
 
-// Sees reports whether the lens shows events of the audience a.
+// Sees reports whether the lens shows events of the audience a (one
+// audience, or several joined by "|").
 func (l Lens) Sees(a string) bool {
 	switch {
 	case a == AudiencePublic:
@@ -198,8 +278,16 @@ func (l Lens) Sees(a string) bool {
 		return false
 	case l.Kind == LensOwner:
 		return true
-	case l.Kind == LensSeat:
-		return a == SeatAudience(l.Party)
+	case l.Kind == LensObserver:
+		return false
+	}
+	me := l.String()
+	for a != "" {
+		var one string
+		one, a, _ = strings.Cut(a, "|")
+		if one == me {
+			return true
+		}
 	}
 	return false
 }
@@ -214,7 +302,7 @@ func audienceParty(a string) (int, bool) {
 	return p, err == nil
 }
 
-// actionType returns the event type of an action kind.
+// actionType returns the event type of an alternating-offers action.
 func actionType(k parley.ActionKind) (string, error) {
 	switch k {
 	case parley.Offer:

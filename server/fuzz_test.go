@@ -38,6 +38,7 @@ func FuzzDecodeAction(f *testing.F) {
 		`{"step":1,"action":"offer","outcome":3}`, `{"step":1,"action":"offer","values":{"place":"park","time":"12"}}`,
 		`{"step":0,"action":"accept"}`, `{"step":2,"action":"walk_away","outcome":1}`, `{"action":"offer","values":{"place":"x"}}`,
 		`{"step":-1}`, `{"step":1e99}`, `{"step":1,"action":"offer","outcome":1,"values":{}}`,
+		`{"step":3,"action":"reject","feedback":-1}`, `{"step":4,"action":"propose","outcome":2}`, `{"step":5,"action":"step_back"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -46,9 +47,11 @@ func FuzzDecodeAction(f *testing.F) {
 		if err := decodeJSON(bytes.NewReader(b), &r); err != nil {
 			return
 		}
-		a, err := r.action(space)
-		if err == nil && a.Kind == parley.Offer && r.Values != nil && !space.Valid(a.Outcome) {
-			t.Errorf("%s: offer by values gave invalid outcome %d", b, a.Outcome)
+		for _, kind := range []string{TurnAct, TurnVote, TurnPropose} {
+			a, err := r.answer(kind, space)
+			if err == nil && r.Values != nil && (kind == TurnAct && !space.Valid(a.act.Outcome) || kind == TurnPropose && !space.Valid(a.prop)) {
+				t.Errorf("%s: %s by values gave an invalid outcome", b, kind)
+			}
 		}
 	})
 }

@@ -391,18 +391,21 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]int{"step": req.Step})
 }
 
-// take hands a seat's action to its remote seat.
+// take hands a seat's action to its remote seat (or the mediator's).
 func (s *Server) take(n *negotiation, l Lens, req *ActionRequest) error {
 	start := s.now()
-	if l.Kind != LensSeat || n.remotes[l.Party] == nil {
+	var seat *remoteSeat
+	switch l.Kind {
+	case LensSeat:
+		seat = n.remotes[l.Party]
+	case LensMediator:
+		seat = n.mediator
+	}
+	if seat == nil {
 		return errForbidden
 	}
-	a, err := req.action(n.space)
-	if err != nil {
-		return badRequest(err)
-	}
-	if err := n.remotes[l.Party].submit(req.Step, a); err != nil {
-		return &apiError{http.StatusConflict, err}
+	if err := seat.submit(req); err != nil {
+		return err
 	}
 	s.metrics.latency.Observe(s.now().Sub(start).Seconds())
 	return nil

@@ -13,7 +13,9 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/internal/rng"
+	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 )
 
@@ -38,7 +40,7 @@ func hashToken(tok string) string {
 // parseLens reads a lens written by Lens.String.
 func parseLens(s string) (Lens, error) {
 	switch s {
-	case LensOwner, LensObserver:
+	case LensOwner, LensObserver, LensMediator:
 		return Lens{Kind: s}, nil
 	}
 	if p, ok := audienceParty(s); ok && p >= 0 {
@@ -60,6 +62,12 @@ type negotiation struct {
 	deadline int
 	remotes  []*remoteSeat // by party; nil for a strategy seat
 	done     chan struct{} // closed when the negotiation has ended and its log is persisted
+
+	// Staged protocols only.
+	plan     *staged.Plan
+	mediator *remoteSeat // a remote mediator, or nil
+	stage    int         // the running stage (-1 outside a staged protocol); the protocol's goroutine only
+	endStage string      // the stage the run ended in
 
 	flushMu sync.Mutex // serialises flush
 
@@ -90,21 +98,44 @@ func (s *Server) newNegotiation(id string, def definition) (*negotiation, error)
 		return nil, err
 	}
 	n := &negotiation{id: id, srv: s, def: def, scn: scn, ready: ready, space: ready.Space(), names: ready.Names(),
-		remotes: make([]*remoteSeat, len(req.Seats)), done: make(chan struct{}), wake: make(chan struct{})}
+		remotes: make([]*remoteSeat, len(req.Seats)), done: make(chan struct{}), wake: make(chan struct{}), stage: -1}
+	remote := func(field string) error {
+		if n.space.Size() > MaxTableOutcomes {
+			return fmt.Errorf("%s: a remote seat gets its utilities as a table: %d outcomes exceed %d", field, n.space.Size(), MaxTableOutcomes)
+		}
+		return nil
+	}
+	for i, st := range req.Seats {
+		if st.Kind == SeatRemote {
+			if err := remote(fmt.Sprintf("seats[%d]", i)); err != nil {
+				return nil, err
+			}
+			n.remotes[i] = newRemoteSeat(n, i)
+		}
+	}
+	if req.Protocol == ProtocolStaged {
+		if req.Deadline != 0 {
+			return nil, errors.New("deadline: the stages of protocol staged set their own rounds")
+		}
+		pl, err := plan.FromScenario(scn, req.Variant)
+		if err != nil {
+			return nil, fmt.Errorf("protocol: %w", err)
+		}
+		n.plan, n.deadline = &pl, pl.Rounds()
+		if req.Mediator != nil && req.Mediator.Kind == SeatRemote {
+			if err := remote("mediator"); err != nil {
+				return nil, err
+			}
+			n.mediator = newRemoteSeat(n, -1)
+		}
+		return n, nil
+	}
 	n.deadline = req.Deadline
 	if n.deadline == 0 {
 		n.deadline = scn.Deadline
 	}
 	if n.deadline <= 0 {
 		n.deadline = defaultDeadline
-	}
-	for i, st := range req.Seats {
-		if st.Kind == SeatRemote {
-			if n.space.Size() > MaxTableOutcomes {
-				return nil, fmt.Errorf("seats[%d]: a remote seat gets its utilities as a table: %d outcomes exceed %d", i, n.space.Size(), MaxTableOutcomes)
-			}
-			n.remotes[i] = newRemoteSeat(n, i)
-		}
 	}
 	return n, nil
 }
@@ -180,8 +211,8 @@ func (n *negotiation) start() error {
 	def := n.def
 	evs := []Event{
 		{Type: typeDefinition, Audience: audienceServer, Definition: &def},
-		{Type: TypeCreated, Audience: AudiencePublic, Created: &Created{ID: n.id, Scenario: n.scn.Name, Protocol: ProtocolSAO,
-			Deadline: n.deadline, Parties: n.names, Issues: issuesOf(n.space), Outcomes: n.space.Size()}},
+		{Type: TypeCreated, Audience: AudiencePublic, Created: &Created{ID: n.id, Scenario: n.scn.Name, Protocol: req.Protocol,
+			Variant: req.Variant, Deadline: n.deadline, Parties: n.names, Issues: issuesOf(n.space), Outcomes: n.space.Size()}},
 		{Type: TypeSetup, Audience: AudienceOwner, Setup: &Setup{Seats: req.Seats, Seed: req.Seed}},
 	}
 	for _, e := range evs {
@@ -224,21 +255,13 @@ func (n *negotiation) run(ctx context.Context) {
 
 // negotiate runs the protocol with the seats.
 func (n *negotiation) negotiate(ctx context.Context) (*parley.Result, error) {
+	if n.plan != nil {
+		return n.negotiateStaged(ctx)
+	}
 	req := &n.def.Request
-	negs := make([]parley.Negotiator, len(req.Seats))
-	for i, st := range req.Seats {
-		if r := n.remotes[i]; r != nil {
-			negs[i] = r
-			continue
-		}
-		if n.srv.cfg.Negotiator == nil {
-			return nil, fmt.Errorf("seats[%d]: this server has no strategies", i)
-		}
-		f, err := n.srv.cfg.Negotiator(st.Spec)
-		if err != nil {
-			return nil, fmt.Errorf("seats[%d]: %w", i, err)
-		}
-		negs[i] = f()
+	negs, err := n.negotiators()
+	if err != nil {
+		return nil, err
 	}
 	var traceErr error
 	opts := sao.Options{Deadline: n.deadline, TurnTimeout: n.srv.cfg.TurnTimeout, Now: n.srv.cfg.Now,
@@ -258,13 +281,34 @@ func (n *negotiation) negotiate(ctx context.Context) (*parley.Result, error) {
 	return res, err
 }
 
+// negotiators returns the parties' seats as negotiators: the remote seats
+// and a fresh negotiator for each strategy seat.
+func (n *negotiation) negotiators() ([]parley.Negotiator, error) {
+	negs := make([]parley.Negotiator, len(n.def.Request.Seats))
+	for i, st := range n.def.Request.Seats {
+		if r := n.remotes[i]; r != nil {
+			negs[i] = r
+			continue
+		}
+		if n.srv.cfg.Negotiator == nil {
+			return nil, fmt.Errorf("seats[%d]: this server has no strategies", i)
+		}
+		f, err := n.srv.cfg.Negotiator(st.Spec)
+		if err != nil {
+			return nil, fmt.Errorf("seats[%d]: %w", i, err)
+		}
+		negs[i] = f()
+	}
+	return negs, nil
+}
+
 // action appends a public action event.
 func (n *negotiation) action(e parley.Event) error {
 	typ, err := actionType(e.Action)
 	if err != nil {
 		return err
 	}
-	ev := &ActionEvent{Step: e.Step, Round: e.Round, Time: e.Time, Party: e.Party, Outcome: -1}
+	ev := &ActionEvent{Stage: -1, Step: e.Step, Round: e.Round, Time: e.Time, Party: e.Party, Outcome: -1}
 	if e.Action != parley.End && n.space.Valid(e.Outcome) {
 		ev.Outcome, ev.Values = int(e.Outcome), n.space.Named(e.Outcome)
 	}
@@ -303,6 +347,7 @@ func (n *negotiation) finish(res *parley.Result) error {
 	if res.Err != nil {
 		e.Cause = res.Err.Error()
 	}
+	e.Stage = n.endStage
 	if err := n.append(Event{Type: TypeEnded, Audience: AudiencePublic, Ended: e}); err != nil {
 		return err
 	}
@@ -315,27 +360,61 @@ func (n *negotiation) finish(res *parley.Result) error {
 	return nil
 }
 
-// sessionOf is the session event of a remote seat.
-func (n *negotiation) sessionOf(s *parley.Session) *Session {
-	p := s.Profile
-	u := make([]float64, n.space.Size())
+// profileOf returns what a seat may know of a profile: its utilities by
+// outcome, reservation value and red lines.
+func (n *negotiation) profileOf(p *parley.Profile) (u []float64, redLines []Value) {
+	u = make([]float64, n.space.Size())
 	for o := range u {
 		u[o] = p.Utility.Utility(parley.Outcome(o))
 	}
-	ses := &Session{Party: s.Party, Name: n.names[s.Party], Utilities: u, Reservation: p.Reservation, Discount: p.Discount,
+	for _, v := range p.Vetoes {
+		is := &n.space.Issues[v.Issue]
+		redLines = append(redLines, Value{Issue: is.Name, Value: is.Value(v.Value)})
+	}
+	return u, redLines
+}
+
+// sessionOf is the session event of remote seat r (party -1: the
+// mediator) for its parley.Session s.
+func (n *negotiation) sessionOf(r *remoteSeat, s *parley.Session) *Session {
+	p := s.Profile
+	ses := &Session{Stage: n.stage, Role: "negotiator", Party: r.party, Reservation: p.Reservation, Discount: p.Discount,
 		Drift: p.Drift, Hazard: p.Hazard,
 		Clock: Clock{Parties: s.Clock.Parties, Rounds: s.Clock.Rounds, Cost: s.Clock.Cost, Offset: s.Clock.Offset, Total: s.Clock.Total, GENIUS: s.Clock.GENIUS}}
+	ses.Utilities, ses.RedLines = n.profileOf(p)
+	switch {
+	case r.party < 0:
+		ses.Role = "mediator"
+		if k := n.plan.Stages[n.stage].Mediator; k >= 0 {
+			ses.Party, ses.Name = k, n.names[k]
+		}
+	case s.Protocol == "mediated":
+		ses.Role, ses.Name = "voter", n.names[r.party]
+	default:
+		ses.Name = n.names[r.party]
+	}
 	if ses.Discount == 0 {
 		ses.Discount = 1
 	}
-	for _, v := range p.Vetoes {
-		is := &n.space.Issues[v.Issue]
-		ses.RedLines = append(ses.RedLines, Value{Issue: is.Name, Value: is.Value(v.Value)})
+	for j, d := range s.Declared {
+		u, red := n.profileOf(d)
+		ses.Declared = append(ses.Declared, Declared{Party: n.global(j), Utilities: u, Reservation: d.Reservation, RedLines: red})
 	}
-	// The stream protocol/sao gives party i: rng.Reseed(pcg, seed, i).
-	a := rng.Derive(n.def.Request.Seed, uint64(s.Party))
-	ses.Rand = [2]string{strconv.FormatUint(a, 10), strconv.FormatUint(rng.SplitMix64(a), 10)}
+	if n.plan == nil {
+		// The stream protocol/sao gives party i: rng.Reseed(pcg, seed, i).
+		a := rng.Derive(n.def.Request.Seed, uint64(s.Party))
+		ses.Rand = []string{strconv.FormatUint(a, 10), strconv.FormatUint(rng.SplitMix64(a), 10)}
+	}
 	return ses
+}
+
+// global returns the party index of the running stage's participant j
+// (-1 stays -1: the mediator, or nobody).
+func (n *negotiation) global(j int) int {
+	if n.plan == nil || n.stage < 0 || j < 0 {
+		return j
+	}
+	return n.plan.Stages[n.stage].Participants[j]
 }
 
 // decodeEvent reads a record of the log.

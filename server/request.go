@@ -25,9 +25,19 @@ const (
 	SeatRemote = "remote"
 )
 
-// ProtocolSAO is the one protocol the server runs so far: stacked
-// alternating offers (package protocol/sao).
-const ProtocolSAO = "sao"
+// Protocols the server runs.
+const (
+	// ProtocolSAO is stacked alternating offers (package protocol/sao).
+	ProtocolSAO = "sao"
+	// ProtocolStaged is the scenario's declared protocol, or one of its
+	// variants: stages of alternating offers and of mediation (packages
+	// plan and protocol/staged).
+	ProtocolStaged = "staged"
+)
+
+// DefaultVoter is the voter spec of a strategy seat in mediated stages
+// when the seat names none (as parley run's --voters).
+const DefaultVoter = "reservation"
 
 // Limits of a create request.
 const (
@@ -52,8 +62,14 @@ type CreateRequest struct {
 	// file, the .xml files of a GENIUS scenario (domain and profiles), or
 	// the .json profiles of a GeniusWeb scenario.
 	Files map[string]string `json:"files,omitempty"`
-	// Protocol is "sao" (the default).
+	// Protocol is "sao" (the default) or "staged".
 	Protocol string `json:"protocol,omitempty"`
+	// Variant is a protocol variant the scenario declares ("staged" only;
+	// default: its stages in order).
+	Variant string `json:"variant,omitempty"`
+	// Mediator is the mediator's seat in the mediated stages of a staged
+	// protocol (default: the strategy the stages' mediator_policy names).
+	Mediator *Seat `json:"mediator,omitempty"`
 	// Deadline is the rounds allowed (default: the scenario's, else 100).
 	Deadline int `json:"deadline,omitempty"`
 	// Seed fixes every random choice (default 1).
@@ -65,7 +81,10 @@ type CreateRequest struct {
 // Seat is one seat of a negotiation.
 type Seat struct {
 	Kind string `json:"kind"`           // SeatStrategy or SeatRemote
-	Spec string `json:"spec,omitempty"` // SeatStrategy: the strategy spec
+	Spec string `json:"spec,omitempty"` // SeatStrategy: the strategy spec (the mediator's, for the mediator seat)
+	// Voter is a strategy seat's voter spec for mediated stages (default
+	// DefaultVoter).
+	Voter string `json:"voter,omitempty"`
 }
 
 // decodeJSON decodes exactly one JSON value from r into v, refusing
@@ -110,26 +129,47 @@ func (r *CreateRequest) validate() error {
 		return errors.New("scenario and files: give one, not both")
 	case len(r.Files) > MaxFiles:
 		return fmt.Errorf("files: %d files, at most %d", len(r.Files), MaxFiles)
-	case r.Protocol != "" && r.Protocol != ProtocolSAO:
-		return fmt.Errorf("protocol: %q is not served yet (want %s)", r.Protocol, ProtocolSAO)
+	case r.Protocol != "" && r.Protocol != ProtocolSAO && r.Protocol != ProtocolStaged:
+		return fmt.Errorf("protocol: %q is not served (want %s or %s)", r.Protocol, ProtocolSAO, ProtocolStaged)
+	case r.Protocol != ProtocolStaged && (r.Variant != "" || r.Mediator != nil):
+		return fmt.Errorf("variant and mediator: only with protocol %s", ProtocolStaged)
 	case r.Deadline < 0 || r.Deadline > MaxDeadline:
 		return fmt.Errorf("deadline: %d rounds outside 1..%d (0: the scenario's)", r.Deadline, MaxDeadline)
 	case len(r.Seats) == 0:
 		return errors.New("seats: none given (one per party, in order)")
 	}
 	for i, s := range r.Seats {
-		switch s.Kind {
-		case SeatStrategy:
-			if strings.TrimSpace(s.Spec) == "" {
-				return fmt.Errorf("seats[%d]: a strategy seat needs a spec", i)
-			}
-		case SeatRemote:
-			if s.Spec != "" {
-				return fmt.Errorf("seats[%d]: a remote seat takes no spec", i)
-			}
-		default:
-			return fmt.Errorf("seats[%d]: kind %q (want %s or %s)", i, s.Kind, SeatStrategy, SeatRemote)
+		if err := s.validate(r.Protocol == ProtocolStaged); err != nil {
+			return fmt.Errorf("seats[%d]: %w", i, err)
 		}
+	}
+	if r.Mediator != nil {
+		if err := r.Mediator.validate(false); err != nil {
+			return fmt.Errorf("mediator: %w", err)
+		}
+		if r.Mediator.Voter != "" {
+			return errors.New("mediator: the mediator seat takes no voter spec")
+		}
+	}
+	return nil
+}
+
+// validate checks a seat; voters says whether it may name a voter spec.
+func (s *Seat) validate(voters bool) error {
+	switch s.Kind {
+	case SeatStrategy:
+		if strings.TrimSpace(s.Spec) == "" {
+			return errors.New("a strategy seat needs a spec")
+		}
+		if s.Voter != "" && !voters {
+			return fmt.Errorf("a voter spec is for protocol %s", ProtocolStaged)
+		}
+	case SeatRemote:
+		if s.Spec != "" || s.Voter != "" {
+			return errors.New("a remote seat takes no spec")
+		}
+	default:
+		return fmt.Errorf("kind %q (want %s or %s)", s.Kind, SeatStrategy, SeatRemote)
 	}
 	return nil
 }
@@ -187,47 +227,98 @@ func issuesOf(space *parley.OutcomeSpace) []Issue {
 }
 
 // ActionRequest is the body of POST /negotiations/{id}/actions, and a
-// message a seat sends on its stream: its action for turn Step. An offer
-// gives the outcome by index (Outcome) or by its values (Values).
+// message a seat sends on its stream: its answer to its turn Step. The
+// actions of a turn of kind "act" are offer (with Outcome, by index, or
+// Values, by issue), accept and walk_away; of a turn of kind "vote"
+// accept, reject and walk_away (leaving), with an optional Feedback (-1
+// worse, 0 the same, +1 better than the text); of a turn of kind
+// "propose" (the mediator's) propose (with Outcome or Values) and
+// step_back.
 type ActionRequest struct {
-	Step    int               `json:"step"`
-	Action  string            `json:"action"` // "offer", "accept" or "walk_away"
-	Outcome *int              `json:"outcome,omitempty"`
-	Values  map[string]string `json:"values,omitempty"`
+	Step     int               `json:"step"`
+	Action   string            `json:"action"`
+	Outcome  *int              `json:"outcome,omitempty"`
+	Values   map[string]string `json:"values,omitempty"`
+	Feedback int8              `json:"feedback,omitempty"`
 }
 
-// action returns the parley.Action the request asks for over space. An
+// Turn kinds.
+const (
+	TurnAct     = "act"     // an alternating-offers turn
+	TurnVote    = "vote"    // a vote on a mediator's proposal
+	TurnPropose = "propose" // the mediator's proposal
+)
+
+// Actions that only votes and proposals take.
+const (
+	ActionReject   = "reject"
+	ActionPropose  = "propose"
+	ActionStepBack = "step_back"
+)
+
+// answer is a seat's answer to one turn: the field its kind uses.
+type answer struct {
+	act  parley.Action
+	vote parley.Vote
+	prop parley.Outcome
+}
+
+// outcome returns the request's outcome, by index or by values. An
 // outcome outside the space is passed on: the protocol ends the
 // negotiation with reason error naming the seat, as for any invalid
 // action.
-func (a *ActionRequest) action(space *parley.OutcomeSpace) (parley.Action, error) {
-	switch a.Action {
-	case TypeAccept, TypeWalkAway:
-		if a.Outcome != nil || a.Values != nil {
-			return parley.Action{}, fmt.Errorf("%s: takes no outcome or values", a.Action)
+func (a *ActionRequest) outcome(space *parley.OutcomeSpace) (parley.Outcome, error) {
+	switch {
+	case a.Outcome != nil && a.Values != nil:
+		return 0, fmt.Errorf("%s: give outcome or values, not both", a.Action)
+	case a.Outcome != nil:
+		return parley.Outcome(*a.Outcome), nil
+	case a.Values != nil:
+		o, err := space.Parse(a.Values)
+		if err != nil {
+			return 0, fmt.Errorf("%s: values: %w", a.Action, err)
 		}
-		if a.Action == TypeAccept {
-			return parley.AcceptAction(), nil
-		}
-		return parley.EndAction(), nil
-	case TypeOffer:
-		switch {
-		case a.Outcome != nil && a.Values != nil:
-			return parley.Action{}, errors.New("offer: give outcome or values, not both")
-		case a.Outcome != nil:
-			return parley.OfferOf(parley.Outcome(*a.Outcome)), nil
-		case a.Values != nil:
-			o, err := space.Parse(a.Values)
-			if err != nil {
-				return parley.Action{}, fmt.Errorf("offer: values: %w", err)
-			}
-			return parley.OfferOf(o), nil
-		}
-		return parley.Action{}, errors.New("offer: give outcome or values")
-	case "":
-		return parley.Action{}, errors.New("action: missing (want offer, accept or walk_away)")
+		return o, nil
 	}
-	return parley.Action{}, fmt.Errorf("action: %q (want offer, accept or walk_away)", a.Action)
+	return 0, fmt.Errorf("%s: give outcome or values", a.Action)
+}
+
+// answer returns the answer the request gives to a turn of kind kind over
+// space.
+func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer, error) {
+	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "propose or step_back"}[kind]
+	bare := func() error {
+		if a.Outcome != nil || a.Values != nil {
+			return fmt.Errorf("%s: takes no outcome or values", a.Action)
+		}
+		if a.Feedback != 0 && kind != TurnVote {
+			return fmt.Errorf("%s: feedback is for votes", a.Action)
+		}
+		return nil
+	}
+	if a.Feedback < -1 || a.Feedback > 1 {
+		return answer{}, fmt.Errorf("feedback %d: want -1, 0 or 1", a.Feedback)
+	}
+	switch {
+	case a.Action == "":
+		return answer{}, fmt.Errorf("action: missing (want %s)", want)
+	case kind == TurnAct && a.Action == TypeOffer:
+		o, err := a.outcome(space)
+		return answer{act: parley.OfferOf(o)}, err
+	case kind == TurnAct && a.Action == TypeAccept:
+		return answer{act: parley.AcceptAction()}, bare()
+	case kind == TurnAct && a.Action == TypeWalkAway:
+		return answer{act: parley.EndAction()}, bare()
+	case kind == TurnVote && (a.Action == TypeAccept || a.Action == ActionReject || a.Action == TypeWalkAway):
+		v := parley.Vote{Accept: a.Action == TypeAccept, Leave: a.Action == TypeWalkAway, Feedback: a.Feedback}
+		return answer{vote: v}, bare()
+	case kind == TurnPropose && a.Action == ActionPropose:
+		o, err := a.outcome(space)
+		return answer{prop: o}, err
+	case kind == TurnPropose && a.Action == ActionStepBack:
+		return answer{prop: parley.NoOutcome}, bare()
+	}
+	return answer{}, fmt.Errorf("action: %q on a %s turn (want %s)", a.Action, kind, want)
 }
 
 // compactJSON is json.Marshal for the log's records.

@@ -15,80 +15,140 @@ import (
 var errNotYourTurn = errors.New("not your turn (or not this step)")
 
 // remoteSeat is a seat played from outside: a remote program or a person
-// acting through the API with the seat's token. It is a parley.Negotiator,
-// driven by the same protocol loop as in-process strategies: each turn it
+// acting through the API with the seat's token. It is a parley.Negotiator
+// and a parley.Voter (party ≥ 0), or a parley.Mediator (party -1), driven
+// by the same protocol loops as in-process strategies: each turn it
 // publishes a turn event, persists the log and waits for the seat's
-// action, its disconnection past the grace period or the turn's deadline.
+// answer, its disconnection past the grace period or the turn's deadline.
 type remoteSeat struct {
 	n       *negotiation
-	party   int
-	actions chan parley.Action // the action of the awaited turn (buffered)
-	fail    chan error         // a disconnection past the grace period (buffered)
+	party   int         // the party, or -1 for the mediator
+	answers chan answer // the answer to the awaited turn (buffered)
+	fail    chan error  // a disconnection past the grace period (buffered)
 
 	mu      sync.Mutex
-	waiting int // the step awaited, or -1
-	conns   int // open streams with the seat's token
+	waiting int    // the step awaited, or -1
+	kind    string // the kind of the awaited turn
+	conns   int    // open streams with the seat's token
 	lost    *time.Timer
 }
 
-var _ parley.Negotiator = (*remoteSeat)(nil)
+var (
+	_ parley.Negotiator = (*remoteSeat)(nil)
+	_ parley.Voter      = (*remoteSeat)(nil)
+	_ parley.Mediator   = (*remoteSeat)(nil)
+)
 
 func newRemoteSeat(n *negotiation, party int) *remoteSeat {
-	return &remoteSeat{n: n, party: party, actions: make(chan parley.Action, 1), fail: make(chan error, 1), waiting: -1}
+	return &remoteSeat{n: n, party: party, answers: make(chan answer, 1), fail: make(chan error, 1), waiting: -1}
 }
 
-// Init publishes the seat's session: its own profile, to it alone.
+// audience is the audience of the seat's private events.
+func (s *remoteSeat) audience() string {
+	if s.party < 0 {
+		return AudienceMediator
+	}
+	return SeatAudience(s.party)
+}
+
+// Init publishes the seat's session: its own profile (and a mediator's
+// declared profiles), to it alone.
 func (s *remoteSeat) Init(_ context.Context, ses *parley.Session) error {
-	return s.n.append(Event{Type: TypeSession, Audience: SeatAudience(s.party), Session: s.n.sessionOf(ses)})
+	return s.n.append(Event{Type: TypeSession, Audience: s.audience(), Session: s.n.sessionOf(s, ses)})
 }
 
-// Act publishes the turn, persists the log, and waits for the seat.
+// Act publishes an alternating-offers turn and waits for the seat's
+// action.
 func (s *remoteSeat) Act(ctx context.Context, st *parley.State) (parley.Action, error) {
-	select { // a late action of an earlier turn
-	case <-s.actions:
+	a, err := s.turn(ctx, TurnAct, st)
+	return a.act, err
+}
+
+// Vote publishes a vote on a proposal and waits for the seat's vote.
+func (s *remoteSeat) Vote(ctx context.Context, st *parley.State) (parley.Vote, error) {
+	a, err := s.turn(ctx, TurnVote, st)
+	return a.vote, err
+}
+
+// Propose publishes the mediator's turn and waits for its proposal.
+func (s *remoteSeat) Propose(ctx context.Context, st *parley.State) (parley.Outcome, error) {
+	a, err := s.turn(ctx, TurnPropose, st)
+	return a.prop, err
+}
+
+// outcomeOrNone is o as clients see it: -1 for NoOutcome.
+func outcomeOrNone(o parley.Outcome) int {
+	if o == parley.NoOutcome {
+		return -1
+	}
+	return int(o)
+}
+
+// turn publishes a turn of the given kind, persists the log, and waits
+// for the seat's answer under the turn's deadline (the protocol's, else
+// the server's TurnTimeout).
+func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (answer, error) {
+	select { // a late answer to an earlier turn
+	case <-s.answers:
 	default:
 	}
-	t := &Turn{Step: st.Step, Round: st.Round, Time: st.Time, Standing: int(st.Standing), Proposer: st.Proposer, Accepts: st.Accepts,
-		TimeoutMS: s.n.turnTimeoutMS()}
-	if st.Standing == parley.NoOutcome {
-		t.Standing = -1
+	n := s.n
+	t := &Turn{Kind: kind, Stage: n.stage, Step: st.Step, Round: st.Round, Time: st.Time, Standing: outcomeOrNone(st.Standing),
+		Proposer: n.global(st.Proposer), Accepts: st.Accepts, TimeoutMS: n.turnTimeoutMS()}
+	if kind != TurnAct {
+		text := outcomeOrNone(st.Text)
+		t.Text, t.Final = &text, st.Final
 	}
-	if err := s.n.append(Event{Type: TypeTurn, Audience: SeatAudience(s.party), Turn: t}); err != nil {
-		return parley.Action{}, err
+	if kind == TurnPropose {
+		for _, v := range st.Votes {
+			t.Votes = append(t.Votes, Ballot{Accept: v.Accept, Feedback: v.Feedback, Leave: v.Leave})
+		}
+	}
+	if err := n.append(Event{Type: TypeTurn, Audience: s.audience(), Turn: t}); err != nil {
+		return answer{}, err
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, n.srv.cfg.TurnTimeout)
+		defer cancel()
 	}
 	s.mu.Lock()
-	s.waiting = st.Step
+	s.waiting, s.kind = st.Step, kind
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		s.waiting = -1
 		s.mu.Unlock()
 	}()
-	if err := s.n.flush(ctx); err != nil {
-		return parley.Action{}, err
+	if err := n.flush(ctx); err != nil {
+		return answer{}, err
 	}
 	select {
-	case a := <-s.actions:
+	case a := <-s.answers:
 		return a, nil
 	case err := <-s.fail:
-		return parley.Action{}, err
+		return answer{}, err
 	case <-ctx.Done():
-		if d, ok := ctx.Deadline(); ok && !d.After(s.n.srv.now()) {
-			return parley.Action{}, fmt.Errorf("missed the turn deadline of %v", s.n.srv.cfg.TurnTimeout)
+		if d, ok := ctx.Deadline(); ok && !d.After(time.Now()) && n.srv.ctx.Err() == nil {
+			return answer{}, fmt.Errorf("missed the turn deadline of %v", n.srv.cfg.TurnTimeout)
 		}
-		return parley.Action{}, ctx.Err()
+		return answer{}, ctx.Err()
 	}
 }
 
-// submit hands the seat's action for turn step to the waiting Act.
-func (s *remoteSeat) submit(step int, a parley.Action) error {
+// submit hands the seat's answer to turn step to the waiting turn.
+func (s *remoteSeat) submit(req *ActionRequest) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.waiting != step {
-		return errNotYourTurn
+	if s.waiting != req.Step || s.waiting < 0 {
+		return &apiError{409, errNotYourTurn}
+	}
+	a, err := req.answer(s.kind, s.n.space)
+	if err != nil {
+		return badRequest(err)
 	}
 	s.waiting = -1
-	s.actions <- a // buffered, and emptied before every turn
+	s.answers <- a // buffered, and emptied before every turn
 	return nil
 }
 

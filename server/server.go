@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/plan"
 )
 
 // Config configures a Server. The zero value is valid: logs in memory, no
@@ -27,6 +28,11 @@ type Config struct {
 	// constructor of fresh negotiators (nil: only remote seats). The
 	// parley command passes its registry of strategies.
 	Negotiator func(spec string) (func() parley.Negotiator, error)
+	// Voter and Mediator resolve the voter and mediator specs of the
+	// mediated stages of staged protocols (Mediator gets "" for its
+	// default strategy); nil: only remote voters and mediators.
+	Voter    func(spec string) (func() parley.Voter, error)
+	Mediator func(spec string) (func() parley.Mediator, error)
 	// AdminToken, when set, is required to create and to list
 	// negotiations (Authorization: Bearer TOKEN).
 	AdminToken string
@@ -228,7 +234,8 @@ func (s *Server) register(n *negotiation) error {
 type Tokens struct {
 	Owner    string   `json:"owner"`
 	Observer string   `json:"observer"`
-	Seats    []string `json:"seats"` // by party; "" for a strategy seat
+	Seats    []string `json:"seats"`              // by party; "" for a strategy seat
+	Mediator string   `json:"mediator,omitempty"` // a remote mediator's
 }
 
 // ErrClosed is returned by Create after Shutdown.
@@ -280,6 +287,11 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 			return "", Tokens{}, err
 		}
 	}
+	if req.Mediator != nil && req.Mediator.Kind == SeatRemote {
+		if toks.Mediator, err = newToken(Lens{Kind: LensMediator}); err != nil {
+			return "", Tokens{}, err
+		}
+	}
 	n, err := s.newNegotiation(id, def)
 	if err != nil {
 		return "", Tokens{}, badRequest(err)
@@ -293,6 +305,33 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 		}
 		if _, err := s.cfg.Negotiator(st.Spec); err != nil {
 			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: %w", i, err))
+		}
+		if req.Protocol != ProtocolStaged || !n.hasMediated() {
+			continue
+		}
+		spec := st.Voter
+		if spec == "" {
+			spec = DefaultVoter
+		}
+		if s.cfg.Voter == nil {
+			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: this server has no built-in voters", i))
+		}
+		if _, err := s.cfg.Voter(spec); err != nil {
+			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: voter: %w", i, err))
+		}
+	}
+	if n.plan != nil && n.hasMediated() && n.mediator == nil {
+		spec := ""
+		if req.Mediator != nil {
+			spec = req.Mediator.Spec
+		} else if spec, err = plan.MediatorPolicy(n.scn, req.Variant); err != nil {
+			return "", Tokens{}, badRequest(fmt.Errorf("mediator: %w", err))
+		}
+		if s.cfg.Mediator == nil {
+			return "", Tokens{}, badRequest(errors.New("mediator: this server has no built-in mediators"))
+		}
+		if _, err := s.cfg.Mediator(spec); err != nil {
+			return "", Tokens{}, badRequest(fmt.Errorf("mediator: %w", err))
 		}
 	}
 	if err := n.start(); err != nil {

@@ -39,8 +39,11 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	defer stop()
 
 	var seat *remoteSeat
-	if l.Kind == LensSeat {
+	switch l.Kind {
+	case LensSeat:
 		seat = n.remotes[l.Party]
+	case LensMediator:
+		seat = n.mediator
 	}
 	if seat != nil {
 		seat.connect()

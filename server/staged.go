@@ -1,0 +1,146 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/plan"
+	"github.com/parley-dev/parley/protocol/staged"
+)
+
+// negotiateStaged runs the scenario's declared protocol (package
+// protocol/staged): remote seats negotiate in its alternating-offers
+// stages and vote in its mediated ones; the mediator is a strategy or a
+// remote seat.
+func (n *negotiation) negotiateStaged(ctx context.Context) (*parley.Result, error) {
+	req := &n.def.Request
+	negs, err := n.negotiators()
+	if err != nil {
+		return nil, err
+	}
+	seats := staged.Seats{Negotiators: negs, Voters: make([]parley.Voter, len(negs))}
+	for i, st := range req.Seats {
+		if r := n.remotes[i]; r != nil {
+			seats.Voters[i] = r
+			continue
+		}
+		spec := st.Voter
+		if spec == "" {
+			spec = DefaultVoter
+		}
+		if n.srv.cfg.Voter == nil {
+			return nil, fmt.Errorf("seats[%d]: this server has no voters", i)
+		}
+		f, err := n.srv.cfg.Voter(spec)
+		if err != nil {
+			return nil, fmt.Errorf("seats[%d]: voter: %w", i, err)
+		}
+		seats.Voters[i] = f()
+	}
+	switch {
+	case n.mediator != nil:
+		seats.Mediator = n.mediator
+	case n.hasMediated():
+		spec := ""
+		if req.Mediator != nil {
+			spec = req.Mediator.Spec
+		} else if spec, err = plan.MediatorPolicy(n.scn, req.Variant); err != nil {
+			return nil, fmt.Errorf("mediator: %w", err)
+		}
+		if n.srv.cfg.Mediator == nil {
+			return nil, fmt.Errorf("mediator: this server has no mediators")
+		}
+		f, err := n.srv.cfg.Mediator(spec)
+		if err != nil {
+			return nil, fmt.Errorf("mediator: %w", err)
+		}
+		seats.Mediator = f()
+	}
+	var traceErr error
+	pl := *n.plan
+	pl.StageStart = func(k, offset int) {
+		if err := n.startStage(k, offset); err != nil && traceErr == nil {
+			traceErr = err
+		}
+	}
+	pl.Trace = func(k int, e parley.Event) {
+		if err := n.stagedAction(k, e); err != nil && traceErr == nil {
+			traceErr = err
+		}
+	}
+	res, err := staged.Run(ctx, n.ready.Profiles(), n.names, pl, seats, req.Seed)
+	if err != nil {
+		return nil, err
+	}
+	if traceErr != nil {
+		return nil, traceErr
+	}
+	r := res.Result
+	n.endStage = res.StageName
+	return &r, nil
+}
+
+// hasMediated reports whether the plan has a mediated stage.
+func (n *negotiation) hasMediated() bool {
+	for _, st := range n.plan.Stages {
+		if st.Mechanism == parley.MechanismMediated {
+			return true
+		}
+	}
+	return false
+}
+
+// startStage appends the public opening of stage k.
+func (n *negotiation) startStage(k, offset int) error {
+	n.stage = k
+	st := &n.plan.Stages[k]
+	e := &Stage{Index: k, Name: st.Name, Mechanism: st.Mechanism.String(), Participants: st.Participants, Mediator: -1,
+		Rounds: st.Rounds, Offset: offset}
+	if st.Mechanism == parley.MechanismMediated {
+		e.Mediator, e.Rule, e.Info = st.Mediator, st.Rule.String(), st.Info.String()
+	}
+	return n.append(Event{Type: TypeStage, Audience: AudiencePublic, Stage: e})
+}
+
+// stagedAction appends an action of stage k, whose party is the stage's
+// own index of the participant (-1: the mediator). In a mediated stage a
+// vote goes to the voter, and to the mediator unless its information
+// level is "nothing"; everything else is public.
+func (n *negotiation) stagedAction(k int, e parley.Event) error {
+	st := &n.plan.Stages[k]
+	party := -1
+	if e.Party >= 0 {
+		party = st.Participants[e.Party]
+	}
+	n.srv.metrics.actions.Inc()
+	valid := n.space.Valid(e.Outcome)
+	if st.Mechanism == parley.MechanismMediated && party >= 0 && (e.Action == parley.Accept || e.Action == parley.Reject) {
+		aud := SeatAudience(party)
+		if st.Info != parley.InfoNothing {
+			aud += "|" + AudienceMediator
+		}
+		v := &VoteEvent{Stage: k, Step: e.Step, Round: e.Round, Time: e.Time, Party: party, Outcome: -1, Accept: e.Action == parley.Accept}
+		if valid {
+			v.Outcome = int(e.Outcome)
+		}
+		return n.append(Event{Type: TypeVote, Audience: aud, Vote: v})
+	}
+	var typ string
+	switch {
+	case party < 0 && e.Action == parley.Offer:
+		typ = TypeProposal
+	case party < 0 && e.Action == parley.End:
+		typ = TypeMediatorExit
+	default:
+		var err error
+		if typ, err = actionType(e.Action); err != nil {
+			return err
+		}
+	}
+	ev := &ActionEvent{Stage: k, Step: e.Step, Round: e.Round, Time: e.Time, Party: party, Outcome: -1}
+	if e.Action != parley.End && valid {
+		ev.Outcome, ev.Values = int(e.Outcome), n.space.Named(e.Outcome)
+	}
+	return n.append(Event{Type: typ, Audience: AudiencePublic, Action: ev})
+}
