@@ -17,12 +17,16 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/mediator"
 )
 
 // lunch is the text of testdata/lunch.yaml.
-func lunch(tb testing.TB) string {
+func lunch(tb testing.TB) string { return testdata(tb, "lunch.yaml") }
+
+// testdata returns the text of a file under testdata/.
+func testdata(tb testing.TB, name string) string {
 	tb.Helper()
-	b, err := os.ReadFile("testdata/lunch.yaml")
+	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -31,6 +35,21 @@ func lunch(tb testing.TB) string {
 
 // resolve is the strategy resolver the parley command passes.
 func resolve(spec string) (func() parley.Negotiator, error) { return strategy.Parse(spec) }
+
+// resolveVoter and resolveMediator are the voter and mediator resolvers
+// the parley command passes ("" is the default mediator, nash here).
+func resolveVoter(spec string) (func() parley.Voter, error) {
+	f, err := mediator.Voters().Parse(spec)
+	return f, err
+}
+
+func resolveMediator(spec string) (func() parley.Mediator, error) {
+	if spec == "" {
+		spec = "nash"
+	}
+	f, err := mediator.Mediators().Parse(spec)
+	return f, err
+}
 
 // counter is a deterministic token source for tests.
 type counter struct{ n byte }
@@ -55,6 +74,12 @@ func start(tb testing.TB, cfg server.Config) testServer {
 	tb.Helper()
 	if cfg.Negotiator == nil {
 		cfg.Negotiator = resolve
+	}
+	if cfg.Voter == nil {
+		cfg.Voter = resolveVoter
+	}
+	if cfg.Mediator == nil {
+		cfg.Mediator = resolveMediator
 	}
 	s, err := server.New(cfg)
 	if err != nil {

@@ -11,7 +11,9 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/strategy"
 )
 
 // offerBest always offers the seat's best outcome that crosses none of
@@ -164,10 +166,13 @@ func check(t *testing.T, rs []response, lens string, party int, secret map[int][
 			continue
 		}
 		for _, o := range objects(v, nil) {
-			if a, ok := o["audience"].(string); ok && a != "public" && a != "seat:"+fmt.Sprint(party) {
+			if a, ok := o["audience"].(string); ok && a != "public" && !slices.Contains(strings.Split(a, "|"), lens) {
 				t.Errorf("%s: %s shows an event of audience %s: %.300s", lens, r.what, a, r.body)
 			}
-			for _, key := range []string{"setup", "session", "result", "turn", "results"} {
+			if lens == "mediator" {
+				continue // its session holds the declared profiles its information level allows
+			}
+			for _, key := range []string{"setup", "session", "result", "turn", "results", "vote", "declared"} {
 				x, ok := o[key]
 				if !ok || x == nil {
 					continue
@@ -186,7 +191,7 @@ func check(t *testing.T, rs []response, lens string, party int, secret map[int][
 			}
 		}
 		for q, texts := range secret {
-			if q == party {
+			if q == party || lens == "mediator" { // info: declared shows it the voters' profiles (noise 0: the true ones)
 				continue
 			}
 			for _, s := range texts {
@@ -277,6 +282,53 @@ func TestNoLeaks(t *testing.T) {
 		}
 		if !slices.Contains(statuses, st) {
 			t.Errorf("the walk met no status %s", st)
+		}
+	}
+}
+
+// TestNoLeaksStaged is TestNoLeaks for a staged protocol with two remote
+// seats and a remote mediator: no seat sees the other's votes, session or
+// result, the observer sees no vote, and the mediator sees only the votes
+// and declared profiles its stage's information level allows.
+func TestNoLeaksStaged(t *testing.T) {
+	srv := start(t, server.Config{})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"talks.yaml": testdata(t, "talks.yaml")}, Protocol: "staged",
+		Seats:    []server.Seat{{Kind: "remote"}, {Kind: "remote"}, {Kind: "strategy", Spec: "boulware"}},
+		Mediator: &server.Seat{Kind: "remote"}})
+	lenses := []struct {
+		lens  string
+		party int
+		tok   string
+	}{{"observer", -1, cr.Tokens.Observer}, {"seat:0", 0, cr.Tokens.Seats[0]}, {"seat:1", 1, cr.Tokens.Seats[1]}, {"mediator", -1, cr.Tokens.Mediator}}
+	met := map[string]bool{}
+	walkAll := func() {
+		owner := events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0)
+		sec := secrets(t, owner.Events)
+		for _, l := range lenses {
+			check(t, walk(t, srv, cr.ID, l.tok, true, l.lens != "observer"), l.lens, l.party, sec)
+		}
+		for _, raw := range owner.Events {
+			met[decode(t, raw).Type] = true
+		}
+	}
+	waitTurn(t, srv, cr.ID, cr.Tokens.Seats[0], 0)
+	walkAll()
+	neg := func() parley.Negotiator { f, _ := strategy.Parse("boulware"); return f() }
+	vot := func() parley.Voter { f, _ := resolveVoter("reservation"); return f() }
+	done := make(chan bool)
+	go func() {
+		m, _ := resolveMediator("nash:call=false")
+		remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: m()})
+		done <- true
+	}()
+	go func() { remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[1], player{neg: neg(), vot: vot()}); done <- true }()
+	remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[0], player{neg: neg(), vot: vot()})
+	<-done
+	<-done
+	walkAll()
+	for _, typ := range []string{"created", "setup", "stage", "session", "turn", "offer", "proposal", "vote", "ended", "result"} {
+		if !met[typ] {
+			t.Errorf("the walk met no %s event", typ)
 		}
 	}
 }

@@ -4,29 +4,62 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/ufun"
 )
 
-// remoteStrategy plays an in-process strategy in a remote seat over its
-// stream, from what the seat's lens shows: the public facts, its session
-// and its turns. It returns when the stream closes.
-func remoteStrategy(t *testing.T, srv testServer, id, token string, neg parley.Negotiator) {
+// player is what a remote client runs in its seat: in-process strategies
+// for the roles the seat may take.
+type player struct {
+	neg parley.Negotiator
+	vot parley.Voter
+	med parley.Mediator
+}
+
+// profileFrom rebuilds a profile from what a lens shows of it.
+func profileFrom(t *testing.T, space *parley.OutcomeSpace, name string, utils []float64, reservation float64, red []server.Value) *parley.Profile {
+	t.Helper()
+	u, err := ufun.NewTable(space, parley.UtilityFunc(func(o parley.Outcome) float64 { return utils[o] }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &parley.Profile{Name: name, Space: space, Utility: u, Reservation: reservation}
+	for _, v := range red {
+		i := space.Issue(v.Issue)
+		k, err := space.Issues[i].Index(v.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Vetoes = append(p.Vetoes, parley.ValueRef{Issue: i, Value: k})
+	}
+	return p
+}
+
+// remoteStrategy plays in-process strategies in a remote seat over its
+// stream, from what the seat's lens shows: the public facts, its
+// sessions and its turns. It returns when the stream closes. (Stage
+// participants are taken to be the parties in order, as in the test
+// scenarios.)
+func remoteStrategy(t *testing.T, srv testServer, id, token string, pl player) {
 	t.Helper()
 	c := dial(t, srv.hs, id, token, 0)
 	defer c.CloseNow()
 	var (
 		created *server.Created
 		space   *parley.OutcomeSpace
-		me      int
+		ses     *server.Session
 		offers  []parley.OfferRecord
+		parties int
 	)
 	for {
 		raw, ok := read(t, c)
@@ -36,7 +69,7 @@ func remoteStrategy(t *testing.T, srv testServer, id, token string, neg parley.N
 		e := decode(t, raw)
 		switch {
 		case e.Created != nil:
-			created = e.Created
+			created, parties = e.Created, len(e.Created.Parties)
 			issues := make([]parley.Issue, len(created.Issues))
 			for i, is := range created.Issues {
 				issues[i] = parley.Issue{Name: is.Name, Values: is.Values}
@@ -45,48 +78,93 @@ func remoteStrategy(t *testing.T, srv testServer, id, token string, neg parley.N
 			if space, err = parley.NewOutcomeSpace(issues); err != nil {
 				t.Fatal(err)
 			}
+		case e.Stage != nil:
+			offers, parties = nil, len(e.Stage.Participants)
 		case e.Session != nil:
 			s := e.Session
-			me = s.Party
-			u, err := ufun.NewTable(space, parley.UtilityFunc(func(o parley.Outcome) float64 { return s.Utilities[o] }))
+			ses = s
+			p := profileFrom(t, space, s.Name, s.Utilities, s.Reservation, s.RedLines)
+			p.Discount, p.Drift, p.Hazard = s.Discount, s.Drift, s.Hazard
+			ps := &parley.Session{Party: s.Party, Names: created.Parties[:parties], Profile: p, Deadline: s.Clock.Rounds, Protocol: created.Protocol,
+				Clock: parley.Clock{Parties: s.Clock.Parties, Rounds: s.Clock.Rounds, Cost: s.Clock.Cost, Offset: s.Clock.Offset, Total: s.Clock.Total, GENIUS: s.Clock.GENIUS}}
+			if len(s.Rand) == 2 {
+				a, _ := strconv.ParseUint(s.Rand[0], 10, 64)
+				b, _ := strconv.ParseUint(s.Rand[1], 10, 64)
+				ps.Rand = rand.New(rand.NewPCG(a, b))
+			} else {
+				ps.Rand = rand.New(rand.NewPCG(0, 0)) // the test's strategies draw nothing in staged runs
+			}
+			var err error
+			switch s.Role {
+			case "negotiator":
+				ps.Protocol = "sao"
+				err = pl.neg.Init(t.Context(), ps)
+			case "voter":
+				ps.Protocol = "mediated"
+				err = pl.vot.Init(t.Context(), ps)
+			case "mediator":
+				ps.Party, ps.Protocol = -1, "mediated"
+				for _, d := range s.Declared {
+					ps.Declared = append(ps.Declared, profileFrom(t, space, created.Parties[d.Party], d.Utilities, d.Reservation, d.RedLines))
+				}
+				err = pl.med.Init(t.Context(), ps)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := &parley.Profile{Name: s.Name, Space: space, Utility: u, Reservation: s.Reservation, Discount: s.Discount, Drift: s.Drift, Hazard: s.Hazard}
-			for _, v := range s.RedLines {
-				i := space.Issue(v.Issue)
-				k, err := space.Issues[i].Index(v.Value)
-				if err != nil {
-					t.Fatal(err)
-				}
-				p.Vetoes = append(p.Vetoes, parley.ValueRef{Issue: i, Value: k})
-			}
-			a, _ := strconv.ParseUint(s.Rand[0], 10, 64)
-			b, _ := strconv.ParseUint(s.Rand[1], 10, 64)
-			ses := &parley.Session{Party: me, Names: created.Parties, Profile: p, Deadline: created.Deadline, Protocol: created.Protocol,
-				Clock: parley.Clock{Parties: s.Clock.Parties, Rounds: s.Clock.Rounds, Cost: s.Clock.Cost, Offset: s.Clock.Offset, Total: s.Clock.Total, GENIUS: s.Clock.GENIUS},
-				Rand:  rand.New(rand.NewPCG(a, b))}
-			if err := neg.Init(t.Context(), ses); err != nil {
-				t.Fatal(err)
-			}
-		case e.Type == server.TypeOffer:
+		case e.Type == server.TypeOffer || e.Type == server.TypeProposal:
 			x := e.Action
 			offers = append(offers, parley.OfferRecord{Party: x.Party, Outcome: parley.Outcome(x.Outcome), Step: x.Step, Round: x.Round, Time: x.Time})
 		case e.Turn != nil:
 			tu := e.Turn
-			st := &parley.State{Step: tu.Step, Round: tu.Round, Time: tu.Time, Deadline: created.Deadline, Parties: len(created.Parties), Me: me,
-				Standing: parley.Outcome(tu.Standing), Proposer: tu.Proposer, Accepts: tu.Accepts, Offers: offers, Text: parley.NoOutcome}
+			st := &parley.State{Step: tu.Step, Round: tu.Round, Time: tu.Time, Deadline: ses.Clock.Rounds, Parties: parties, Me: ses.Party,
+				Standing: parley.Outcome(tu.Standing), Proposer: tu.Proposer, Accepts: tu.Accepts, Offers: offers, Text: parley.NoOutcome, Final: tu.Final}
 			if tu.Standing < 0 {
 				st.Standing = parley.NoOutcome
 			}
-			a, err := neg.Act(t.Context(), st)
-			if err != nil {
-				t.Fatal(err)
+			if tu.Text != nil && *tu.Text >= 0 {
+				st.Text = parley.Outcome(*tu.Text)
 			}
-			req := server.ActionRequest{Step: tu.Step, Action: a.Kind.String()}
-			if a.Kind == parley.Offer {
-				o := int(a.Outcome)
-				req.Outcome = &o
+			req := server.ActionRequest{Step: tu.Step}
+			switch tu.Kind {
+			case server.TurnAct:
+				a, err := pl.neg.Act(t.Context(), st)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Action = a.Kind.String()
+				if a.Kind == parley.Offer {
+					o := int(a.Outcome)
+					req.Outcome = &o
+				}
+			case server.TurnVote:
+				v, err := pl.vot.Vote(t.Context(), st)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Action, req.Feedback = "reject", v.Feedback
+				switch {
+				case v.Leave:
+					req.Action = "walk_away"
+				case v.Accept:
+					req.Action = "accept"
+				}
+			case server.TurnPropose:
+				st.Me = -1
+				for _, b := range tu.Votes {
+					st.Votes = append(st.Votes, parley.Vote{Accept: b.Accept, Feedback: b.Feedback, Leave: b.Leave})
+				}
+				o, err := pl.med.Propose(t.Context(), st)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Action = "propose"
+				if o == parley.NoOutcome {
+					req.Action = "step_back"
+				} else {
+					x := int(o)
+					req.Outcome = &x
+				}
 			}
 			send(t, c, req)
 		}
@@ -154,7 +232,7 @@ func TestRemoteSameTrace(t *testing.T) {
 			srv := start(t, server.Config{})
 			cr := create(t, srv.hs, req)
 			f, _ := strategy.Parse(tt.specs[tt.remote])
-			remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[tt.remote], f())
+			remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[tt.remote], player{neg: f()})
 			var got []string
 			var ended *server.Ended
 			for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
@@ -189,4 +267,83 @@ func at(s []string, i int) string {
 		return s[i]
 	}
 	return "(none)"
+}
+
+// TestRemoteStagedSameTrace: the declared protocol of testdata/talks.yaml
+// (direct talks, then mediation) run through the server with a remote
+// seat (negotiating and voting) and a remote mediator, each running the
+// in-process strategies on what its lens shows, gives the same actions,
+// votes and result as the in-process staged run.
+func TestRemoteStagedSameTrace(t *testing.T) {
+	text := testdata(t, "talks.yaml")
+	scn, err := scenario.Parse("talks.yaml", []byte(text), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, err := scn.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := plan.FromScenario(scn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	neg := func() parley.Negotiator { f, _ := strategy.Parse("boulware"); return f() }
+	vot := func() parley.Voter { f, _ := resolveVoter("reservation"); return f() }
+	// A remote mediator cannot call the final vote early (mediated.Caller)
+	// yet: the in-process one does not either here.
+	med := func() parley.Mediator { f, _ := resolveMediator("nash:call=false"); return f() }
+	var want []string
+	pl.Trace = func(k int, e parley.Event) {
+		party := e.Party
+		if party >= 0 {
+			party = pl.Stages[k].Participants[party]
+		}
+		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, party, e.Action, e.Outcome))
+	}
+	seats := staged.Seats{Negotiators: []parley.Negotiator{neg(), neg(), neg()}, Voters: []parley.Voter{vot(), vot(), vot()}, Mediator: med()}
+	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl, seats, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Agreed() || len(want) < 6 {
+		t.Fatalf("the in-process run: %v after %d actions: the test wants a mediated agreement", res.Reason, len(want))
+	}
+
+	srv := start(t, server.Config{})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"talks.yaml": text}, Protocol: "staged", Seed: 5,
+		Seats:    []server.Seat{{Kind: "remote"}, {Kind: "strategy", Spec: "boulware", Voter: "reservation"}, {Kind: "strategy", Spec: "boulware"}},
+		Mediator: &server.Seat{Kind: "remote"}})
+	done := make(chan bool)
+	go func() {
+		remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: med()})
+		done <- true
+	}()
+	remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[0], player{neg: neg(), vot: vot()})
+	<-done
+	var got []string
+	var ended *server.Ended
+	kind := map[string]string{"offer": "offer", "proposal": "offer", "accept": "accept", "walk_away": "walk_away", "mediator_exit": "walk_away"}
+	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
+		e := decode(t, raw)
+		switch {
+		case e.Action != nil:
+			x := e.Action
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", x.Stage, x.Step, x.Round, x.Time, x.Party, kind[e.Type], x.Outcome))
+		case e.Vote != nil:
+			v, a := e.Vote, "reject"
+			if v.Accept {
+				a = "accept"
+			}
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", v.Stage, v.Step, v.Round, v.Time, v.Party, a, v.Outcome))
+		case e.Ended != nil:
+			ended = e.Ended
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("remote run:\n%s\nin-process run:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if ended == nil || ended.Reason != res.Reason.String() || ended.Agreement != int(res.Agreement) || ended.Stage != res.StageName {
+		t.Errorf("remote ended %+v, in-process %v %v in stage %s", ended, res.Reason, res.Agreement, res.StageName)
+	}
 }
