@@ -135,7 +135,9 @@ func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlag
 	logger := slog.New(slog.NewTextHandler(errOut, nil))
 	srv, err := server.New(server.Config{Log: events, AdminToken: tok, TurnTimeout: f.turnTimeout, Grace: f.grace,
 		OriginPatterns: f.origins, Logger: logger,
-		Negotiator: func(spec string) (func() parley.Negotiator, error) { return pg.negotiator(spec) }})
+		Negotiator: func(spec string) (func() parley.Negotiator, error) { return pg.negotiator(spec) },
+		Voter:      func(spec string) (func() parley.Voter, error) { return pg.voter(spec) },
+		Mediator:   func(spec string) (func() parley.Mediator, error) { return pg.mediatorFactory(spec) }})
 	if err != nil {
 		return err
 	}

@@ -180,16 +180,16 @@ type Clock struct {
 // previous proposal, Votes the votes on it as its information level
 // allows, by stage participant).
 type Turn struct {
-	Kind     string  `json:"kind"`
-	Stage    int     `json:"stage"` // -1 outside a staged protocol
-	Step     int     `json:"step"`
-	Round    int     `json:"round"`
-	Time     float64 `json:"time"`
-	Standing int     `json:"standing"` // the offer (proposal) on the table, or -1
-	Proposer int     `json:"proposer"` // who made it (a party index), or -1
-	Accepts  int     `json:"accepts"`
-	Text     *int    `json:"text,omitempty"` // mediated stages: the current text, or -1
-	Final    bool    `json:"final,omitempty"`
+	Kind     string   `json:"kind"`
+	Stage    int      `json:"stage"` // -1 outside a staged protocol
+	Step     int      `json:"step"`
+	Round    int      `json:"round"`
+	Time     float64  `json:"time"`
+	Standing int      `json:"standing"` // the offer (proposal) on the table, or -1
+	Proposer int      `json:"proposer"` // who made it (a party index), or -1
+	Accepts  int      `json:"accepts"`
+	Text     *int     `json:"text,omitempty"` // mediated stages: the current text, or -1
+	Final    bool     `json:"final,omitempty"`
 	Votes    []Ballot `json:"votes,omitempty"`
 	// TimeoutMS is how long the seat has to act, in milliseconds.
 	TimeoutMS int64 `json:"timeout_ms"`
@@ -204,13 +204,13 @@ type Ballot struct {
 
 // VoteEvent is a party's vote on a proposal (or, Final, on the text).
 type VoteEvent struct {
-	Stage    int     `json:"stage"`
-	Step     int     `json:"step"`
-	Round    int     `json:"round"`
-	Time     float64 `json:"time"`
-	Party    int     `json:"party"`
-	Outcome  int     `json:"outcome"` // what was voted on
-	Accept   bool    `json:"accept"`
+	Stage   int     `json:"stage"`
+	Step    int     `json:"step"`
+	Round   int     `json:"round"`
+	Time    float64 `json:"time"`
+	Party   int     `json:"party"`
+	Outcome int     `json:"outcome"` // what was voted on
+	Accept  bool    `json:"accept"`
 }
 
 // ActionEvent is a public action: who did what at which turn. Party is

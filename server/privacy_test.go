@@ -321,7 +321,10 @@ func TestNoLeaksStaged(t *testing.T) {
 		remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: m()})
 		done <- true
 	}()
-	go func() { remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[1], player{neg: neg(), vot: vot()}); done <- true }()
+	go func() {
+		remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[1], player{neg: neg(), vot: vot()})
+		done <- true
+	}()
 	remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[0], player{neg: neg(), vot: vot()})
 	<-done
 	<-done
