@@ -85,19 +85,7 @@ func TestExperimentResumeAfterKill(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var atKill int64
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) && atKill == 0 {
-		time.Sleep(10 * time.Millisecond)
-		st, err := sqlite.OpenReadOnly(db)
-		if err != nil {
-			continue // not created yet
-		}
-		if n, err := st.Count(context.Background()); err == nil && n >= 500 {
-			atKill = n
-		}
-		st.Close()
-	}
+	waitStored(db, 500)
 	if err := cmd.Process.Kill(); err != nil { // SIGKILL
 		t.Fatal(err)
 	}
@@ -106,7 +94,7 @@ func TestExperimentResumeAfterKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	atKill, _ = st.Count(context.Background())
+	atKill, _ := st.Count(context.Background())
 	st.Close()
 	if atKill == 0 || atKill >= planned {
 		t.Fatalf("killed with %d of %d runs stored (stderr %s)", atKill, planned, errb.String())

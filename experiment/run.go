@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/parley-dev/parley"
@@ -221,7 +219,7 @@ func Run(ctx context.Context, experiment string, s *scenario.Scenario, ts []Trea
 	}
 	st := cfg.Store
 	if st == nil {
-		st = &memStore{}
+		st = &tournament.MemStore{}
 	}
 	if _, err := tournament.Run(ctx, tc, st, tournament.RunOptions{Progress: cfg.Progress, Queue: cfg.Queue, Shard: cfg.Shard}); err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
@@ -400,57 +398,4 @@ func fromTournament(r *tournament.Record, j tournament.Job, neg []int) Record {
 		}
 	}
 	return rec
-}
-
-// memStore is a Store in memory, for an experiment run without a
-// database.
-type memStore struct {
-	mu   sync.Mutex
-	recs map[int64]tournament.Record
-}
-
-func (m *memStore) Open(_ context.Context, _ tournament.Meta) (func(int64) bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.recs == nil {
-		m.recs = map[int64]tournament.Record{}
-	}
-	done := make(map[int64]bool, len(m.recs))
-	for id := range m.recs {
-		done[id] = true
-	}
-	return func(id int64) bool { return done[id] }, nil
-}
-
-func (m *memStore) Write(_ context.Context, rs []tournament.Record) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := 0
-	for _, r := range rs {
-		if _, ok := m.recs[r.JobID]; ok {
-			continue
-		}
-		m.recs[r.JobID] = r
-		rs[n] = r
-		n++
-	}
-	return n, nil
-}
-
-func (m *memStore) Close() error { return nil }
-
-func (m *memStore) Records(context.Context) iter.Seq2[tournament.Record, error] {
-	return func(yield func(tournament.Record, error) bool) {
-		m.mu.Lock()
-		ids := slices.Sorted(maps.Keys(m.recs))
-		m.mu.Unlock()
-		for _, id := range ids {
-			m.mu.Lock()
-			r := m.recs[id]
-			m.mu.Unlock()
-			if !yield(r, nil) {
-				return
-			}
-		}
-	}
 }

@@ -143,24 +143,25 @@ func (p *prepared) armJob(c *Config, id int64) Job {
 	n := p.parties[arm]
 	ni, vi := make([]int, len(negs)), make([]int, len(negs))
 	Assign(int(run), len(c.Competitors), len(c.Voters), ni, vi)
-	j.Agents = make([]int, n)
-	for i := range j.Agents {
-		j.Agents[i] = -1
-	}
-	for k, q := range negs {
-		j.Agents[q] = ni[k]
-	}
+	j.Agents = scatter(n, negs, ni)
 	if len(c.Voters) > 0 {
-		j.Voters = make([]int, n)
-		for i := range j.Voters {
-			j.Voters[i] = -1
-		}
-		for k, q := range negs {
-			j.Voters[q] = vi[k]
-		}
+		j.Voters = scatter(n, negs, vi)
 	}
 	j.Mediator = max(p.armMed[arm], 0)
 	return j
+}
+
+// scatter returns n party slots holding vs[k] at party seats[k] and -1
+// elsewhere.
+func scatter(n int, seats, vs []int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = -1
+	}
+	for k, q := range seats {
+		out[q] = vs[k]
+	}
+	return out
 }
 
 // Assign sets, for run i of a tournament of arms, the competitor and the

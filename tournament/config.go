@@ -574,14 +574,7 @@ func (p *prepared) job(c *Config, id int64) (Job, error) {
 		j.Voters = decodeTuple(v, len(c.Voters), n, true)
 	case ProtocolStaged:
 		negs := p.negs[s]
-		tu := decodeTuple(t, len(c.Competitors), len(negs), c.SelfPlay)
-		j.Agents = make([]int, n)
-		for i := range j.Agents {
-			j.Agents[i] = -1
-		}
-		for k, q := range negs {
-			j.Agents[q] = tu[k]
-		}
+		j.Agents = scatter(n, negs, decodeTuple(t, len(c.Competitors), len(negs), c.SelfPlay))
 		if len(c.Voters) > 0 {
 			j.Voters = make([]int, n)
 			for i := range j.Voters {
