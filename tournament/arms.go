@@ -41,12 +41,11 @@ func (c *Config) armLayout() (*prepared, error) {
 		return nil, fmt.Errorf("tournament: a tournament of arms runs one scenario, not %d", len(c.Scenarios))
 	case c.Variant != "":
 		return nil, errors.New("tournament: a tournament of arms takes each arm's variant, not Variant")
-	case c.Reps < 0:
-		return nil, fmt.Errorf("tournament: reps %d is negative", c.Reps)
-	case c.Workers < 0:
-		return nil, fmt.Errorf("tournament: workers %d is negative", c.Workers)
-	case c.Limit < 0:
-		return nil, fmt.Errorf("tournament: time limit %v is negative", c.Limit)
+	case c.Deadline != 0 || c.Timing != TimingAuto || c.Rule != 0 || c.Info != 0 || c.Noise != 0:
+		return nil, errors.New("tournament: a tournament of arms takes no deadline, timing, rule, info or noise: its arms' stages set their own")
+	}
+	if err := c.checkNumbers(); err != nil {
+		return nil, err
 	}
 	s := c.Scenarios[0]
 	if s == nil {

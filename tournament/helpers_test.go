@@ -79,7 +79,6 @@ func (m *memStore) Write(ctx context.Context, rs []tournament.Record) (int, erro
 	return m.MemStore.Write(ctx, rs)
 }
 
-
 // sorted returns the stored records in job order, without the fields that
 // depend on the machine (Elapsed, Worker).
 func (m *memStore) sorted() []tournament.Record {
