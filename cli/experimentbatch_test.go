@@ -58,8 +58,8 @@ func TestExperimentShards(t *testing.T) {
 	if _, _, err := trn(other...); err == nil || !strings.Contains(err.Error(), "holds another tournament") {
 		t.Errorf("another experiment on the same database: %v", err)
 	}
-	if _, _, err := trn(append(args, "--queue", "nats://127.0.0.1:1")...); err == nil || !strings.Contains(err.Error(), "--queue needs --db") {
-		t.Errorf("--queue without --db: %v", err)
+	if _, _, err := trn(append(args, "--shard", "0/2")...); err == nil || !strings.Contains(err.Error(), "--shard needs --db") {
+		t.Errorf("--shard without --db: %v", err)
 	}
 }
 
@@ -137,7 +137,10 @@ func TestExperimentQueue(t *testing.T) {
 		w.waitLog(t, "serving")
 	}
 	args := experimentArgs(25)
-	want := trnOK(t, args...)
+	want, errs, err := trn(args...)
+	if err != nil {
+		t.Fatalf("local: %v\n%s", err, errs)
+	}
 	db := filepath.Join(t.TempDir(), "dist.db")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -155,5 +158,19 @@ func TestExperimentQueue(t *testing.T) {
 	}
 	if len(recs) != 25*7 || workers["w0"]+workers["w1"] != len(recs) {
 		t.Errorf("%d runs stored, by %v", len(recs), workers)
+	}
+
+	// A robustness analysis runs each parameter point on the workers.
+	rob := []string{"robustness", "ceasefire", "--samples", "2", "--runs", "4", "--bootstrap", "20", "--json", "--quiet"}
+	want, errs, err = command(ctx, pg.newExperimentCmd(), rob...)
+	if err != nil {
+		t.Fatalf("robustness: %v\n%s", err, errs)
+	}
+	got, errs, err = command(ctx, pg.newExperimentCmd(), append(rob, "--queue", url)...)
+	if err != nil {
+		t.Fatalf("robustness --queue: %v\n%s", err, errs)
+	}
+	if got != want {
+		t.Fatalf("robustness on workers differs from the local one:\n%s\n---\n%s", got, want)
 	}
 }

@@ -100,9 +100,11 @@ type Config struct {
 	// Store keeps the runs (nil: memory): with a database, an
 	// interrupted experiment resumes where it stopped.
 	Store Store
-	// Queue, when set, runs the experiment on remote workers
-	// (distrib/natsq), as a tournament runs there.
-	Queue tournament.Queue
+	// Queue, when set, opens a queue to remote workers (distrib/natsq),
+	// on which Run runs the arms as a tournament runs there; Run closes
+	// it. A queue serves one tournament, so a robustness analysis opens
+	// one per parameter point.
+	Queue func(context.Context) (tournament.Queue, error)
 	// Shard restricts this process to a share of the runs (Run then
 	// stores them and returns ErrShard); merge the shards' stores and run
 	// on the merged store for the report.
@@ -221,7 +223,16 @@ func Run(ctx context.Context, experiment string, s *scenario.Scenario, ts []Trea
 	if st == nil {
 		st = &tournament.MemStore{}
 	}
-	if _, err := tournament.Run(ctx, tc, st, tournament.RunOptions{Progress: cfg.Progress, Queue: cfg.Queue, Shard: cfg.Shard}); err != nil {
+	opt := tournament.RunOptions{Progress: cfg.Progress, Shard: cfg.Shard}
+	if cfg.Queue != nil {
+		q, err := cfg.Queue(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: %w", err)
+		}
+		defer q.Close()
+		opt.Queue = q
+	}
+	if _, err := tournament.Run(ctx, tc, st, opt); err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
 	}
 	if cfg.Shard.Count > 1 {
