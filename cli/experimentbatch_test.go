@@ -54,6 +54,9 @@ func TestExperimentShards(t *testing.T) {
 	if got := trnOK(t, append(args, "--db", all)...); got != want {
 		t.Fatalf("merged shards differ from one run:\n%s\n---\n%s", got, want)
 	}
+	if _, _, err := trn("report", all); err == nil || !strings.Contains(err.Error(), "holds an experiment (arms bilateral_only, mediated_from_start,") {
+		t.Errorf("report of an experiment's database: %v", err)
+	}
 	other := append(experimentArgs(30), "--db", all, "--variants", "bilateral_only,mediated_from_start")
 	if _, _, err := trn(other...); err == nil || !strings.Contains(err.Error(), "holds another tournament") {
 		t.Errorf("another experiment on the same database: %v", err)
