@@ -61,6 +61,7 @@ func (s *Server) routes() *http.ServeMux {
 	for _, r := range s.table() {
 		mux.HandleFunc(r.Method+" "+r.Path, r.h)
 	}
+	mountWeb(mux)
 	return mux
 }
 

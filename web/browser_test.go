@@ -1,0 +1,268 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/mediator"
+)
+
+// newServer starts parley serve's handler (with the built-in strategies,
+// as the parley command wires them) on a loopback port.
+func newServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv, err := server.New(server.Config{
+		Negotiator: func(spec string) (func() parley.Negotiator, error) { return strategy.Parse(spec) },
+		Voter: func(spec string) (func() parley.Voter, error) {
+			f, err := mediator.ParseVoter(spec)
+			return f, err
+		},
+		Mediator: func(spec string) (func() parley.Mediator, error) {
+			if spec == "" {
+				spec = "nash"
+			}
+			f, err := mediator.ParseMediator(spec)
+			return f, err
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		ts.Close()
+	})
+	return ts
+}
+
+// browser returns a chromedp context on a fresh headless chromium (a
+// 1280×800 window), or skips t loudly when chromium is not installed.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	var path string
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		fmt.Fprintf(os.Stderr, "SKIPPING %s: no chromium on PATH (apt-get install chromium): the browser tests of the web UI did not run\n", t.Name())
+		t.Skip("SKIPPING: no chromium on PATH (apt-get install chromium)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 800),
+		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("hide-scrollbars", true),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelBrowser := chromedp.NewContext(ctx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// traffic records what one tab receives: every response body and every
+// WebSocket frame, and the URL of every request it makes.
+type traffic struct {
+	mu       sync.Mutex
+	wg       sync.WaitGroup
+	urls     map[network.RequestID]string
+	requests []string
+	bodies   map[string]string // URL (and request id) → body
+	frames   []string
+	errs     []string
+}
+
+// capture starts recording ctx's network traffic (chromedp enables the
+// network domain of every tab).
+func capture(t *testing.T, ctx context.Context) *traffic {
+	tr := &traffic{urls: map[network.RequestID]string{}, bodies: map[string]string{}}
+	err := chromedp.Listen(ctx, func(ev any) {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			tr.urls[e.RequestID] = e.Request.URL
+			tr.requests = append(tr.requests, e.Request.URL)
+		case *network.EventWebSocketCreated:
+			tr.requests = append(tr.requests, e.URL)
+		case *network.EventWebSocketFrameReceived:
+			tr.frames = append(tr.frames, string(e.Response.PayloadData))
+		case *network.EventLoadingFinished:
+			id, url := e.RequestID, tr.urls[e.RequestID]
+			tr.wg.Add(1)
+			go func() { // Listen's func must not run commands itself
+				defer tr.wg.Done()
+				res, err := chromedp.Call(ctx, network.GetResponseBody, network.GetResponseBodyParams{RequestID: id})
+				tr.mu.Lock()
+				defer tr.mu.Unlock()
+				if err != nil {
+					tr.errs = append(tr.errs, fmt.Sprintf("%s: reading the body: %v", url, err))
+					return
+				}
+				tr.bodies[fmt.Sprintf("%s (%s)", url, id)] = string(res.Body)
+			}()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// received returns everything the tab received, each with its origin.
+func (tr *traffic) received() map[string]string {
+	tr.wg.Wait()
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	all := map[string]string{}
+	for k, v := range tr.bodies {
+		all["response "+k] = v
+	}
+	for i, f := range tr.frames {
+		all[fmt.Sprintf("WebSocket frame %d", i)] = f
+	}
+	return all
+}
+
+// ceasefire is the built-in scenario, its party indices and, for choosing
+// offers, the profiles the page of a seat never sees.
+type ceasefire struct {
+	ru, ua   *parley.Profile
+	issues   []string
+	values   [][]string
+	size     int
+	uaParty  int
+	ruParty  int
+}
+
+func loadCeasefire(t *testing.T) *ceasefire {
+	s, err := catalog.Builtin("ceasefire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &ceasefire{size: s.Space.Size()}
+	for i, p := range s.Parties {
+		switch p.Name {
+		case "RU":
+			c.ru, c.ruParty = p.Profile, i
+		case "UA":
+			c.ua, c.uaParty = p.Profile, i
+		}
+	}
+	for _, is := range s.Space.Issues {
+		c.issues = append(c.issues, is.Name)
+		c.values = append(c.values, is.Values)
+	}
+	return c
+}
+
+// choice returns the value indices of outcome o (the first issue most
+// significant, as the server numbers outcomes).
+func (c *ceasefire) choice(o int) []int {
+	ch := make([]int, len(c.issues))
+	for i := len(c.issues) - 1; i >= 0; i-- {
+		n := len(c.values[i])
+		ch[i], o = o%n, o/n
+	}
+	return ch
+}
+
+// describe is the page's text of outcome o.
+func (c *ceasefire) describe(o int) string {
+	var parts []string
+	for i, v := range c.choice(o) {
+		parts = append(parts, c.issues[i]+": "+c.values[i][v])
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ownerEvents reads the owner's lens of negotiation id.
+func ownerEvents(t *testing.T, base, id, owner string) []map[string]json.RawMessage {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/negotiations/"+id+"/events?after=0", nil)
+	req.Header.Set("Authorization", "Bearer "+owner)
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var v struct {
+		Events []map[string]json.RawMessage `json:"events"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v.Events
+}
+
+// screenshot saves the tab's viewport as docs/web/NAME.png under -update.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if !*update {
+		return
+	}
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "docs", "web", name+".png"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// text returns the text of the first element matching sel.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("reading %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// run runs the actions in ctx's tab, failing t with what they do.
+func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval evaluates a JavaScript expression in ctx's tab.
+func eval[T any](t *testing.T, ctx context.Context, what, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}

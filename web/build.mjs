@@ -1,0 +1,17 @@
+// Bundles src/ into dist/ (app.js, app.css, index.html): deterministic
+// output, no source maps, so that .ci/run can compare it with the
+// committed bundle. dist/catalog.json is written by the Go tests.
+import { build } from "esbuild";
+import { copyFileSync } from "node:fs";
+
+await build({
+  entryPoints: { app: "src/main.ts" },
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: ["es2020"],
+  outdir: "dist",
+  legalComments: "none",
+  logLevel: "warning",
+});
+copyFileSync("src/index.html", "dist/index.html");

@@ -1,0 +1,362 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+		"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/parley-dev/parley"
+)
+
+// u3 is the page's text of a utility.
+func u3(u float64) string { return fmt.Sprintf("%.3f", u) }
+
+// startFromHome creates a ceasefire negotiation with the home page's form
+// (direct talks only: RU's seat plays ruSpec, UA's is a person, US sits
+// out) and returns its id, UA's join link and the owner's token.
+func startFromHome(t *testing.T, ctx context.Context, base string, c *ceasefire, ruSpec string) (id, join, owner string) {
+	t.Helper()
+	run(t, ctx, "filling the new-negotiation form",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#new-negotiation")),
+		chromedp.SetValue(chromedp.CSS("#protocol"), "staged:bilateral_only"),
+		chromedp.SetValue(chromedp.CSS("#seed"), "7"),
+		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`input[name="seat-%d-spec"]`, c.ruParty)), ruSpec),
+		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`select[name="seat-%d-kind"]`, c.uaParty)), "person"),
+		chromedp.Click(chromedp.CSS(`#new-negotiation button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#join-links a.join")),
+		chromedp.WaitVisible(chromedp.CSS("#negotiations")),
+	)
+	href := eval[string](t, ctx, "reading the join link", `document.querySelector("#join-links a.join").getAttribute("href")`)
+	parts := strings.Split(strings.TrimPrefix(href, "#/seat/"), "/")
+	if len(parts) != 2 {
+		t.Fatalf("join link %q: want #/seat/ID/TOKEN", href)
+	}
+	id = parts[0]
+	if got := text(t, ctx, "#created h2"); got != "Negotiation "+id+" started" {
+		t.Errorf("created panel says %q", got)
+	}
+	if got := text(t, ctx, "#negotiations tbody tr td:nth-child(3)"); got != "running" && got != "ended" {
+		t.Errorf("the list shows status %q for %s", got, id)
+	}
+	stored := eval[string](t, ctx, "reading the owner's token", `localStorage.getItem("parley.tokens.`+id+`")`)
+	var tokens struct {
+		Owner string   `json:"owner"`
+		Seats []string `json:"seats"`
+	}
+	if err := json.Unmarshal([]byte(stored), &tokens); err != nil {
+		t.Fatalf("stored tokens %q: %v", stored, err)
+	}
+	if tokens.Seats[c.uaParty] != parts[1] || tokens.Seats[c.ruParty] != "" {
+		t.Fatalf("join link token %q, stored seats %q", parts[1], tokens.Seats)
+	}
+	return id, href, tokens.Owner
+}
+
+// openSeat opens the join link in a new tab, recording its traffic, and
+// waits for the seat's first turn.
+func openSeat(t *testing.T, bctx context.Context, base, join string) (context.Context, *traffic) {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(bctx)
+	t.Cleanup(cancel)
+	tr := capture(t, tab)
+	run(t, tab, "opening the seat's page",
+		chromedp.Navigate(base+"/"+join),
+		chromedp.WaitVisible(chromedp.CSS("#offer:not([disabled])")))
+	return tab, tr
+}
+
+// firstTurn checks the seat page at UA's first turn against the owner's
+// lens: RU's opening offer on the table and in the list, with UA's
+// utility of it; it returns RU's offer and the turn's time.
+func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *ceasefire) (ruOffer int, now float64) {
+	t.Helper()
+	ruOffer = -1
+	for _, e := range ownerEvents(t, base, id, owner) {
+		var typ string
+		json.Unmarshal(e["type"], &typ)
+		switch typ {
+		case "offer":
+			var a struct{ Party, Outcome int }
+			json.Unmarshal(e["action"], &a)
+			if a.Party == c.ruParty && ruOffer < 0 {
+				ruOffer = a.Outcome
+			}
+		case "turn":
+			var tu struct{ Time float64 }
+			json.Unmarshal(e["turn"], &tu)
+			now = tu.Time
+		}
+	}
+	if ruOffer < 0 {
+		t.Fatal("the owner's lens shows no offer of RU before UA's turn")
+	}
+	if got := text(t, tab, "h1"); !strings.HasPrefix(got, "You are UA") {
+		t.Errorf("heading %q", got)
+	}
+	if got := text(t, tab, "#clock"); !strings.HasPrefix(got, "Round 1 of 120") {
+		t.Errorf("clock %q", got)
+	}
+	if got := text(t, tab, "#standing"); got != c.describe(ruOffer) {
+		t.Errorf("on the table %q, want RU's offer %q", got, c.describe(ruOffer))
+	}
+	want := u3(c.ua.Utility.Utility(parley.Outcome(ruOffer)))
+	if got := text(t, tab, "#standing-utility"); got != want {
+		t.Errorf("UA's utility of the standing offer shows %s, want %s", got, want)
+	}
+	rows := eval[[][]string](t, tab, "reading the offer list",
+		`[...document.querySelectorAll("#offer-list tbody tr")].map(r => [...r.cells].map(c => c.textContent))`)
+	if len(rows) != 1 || len(rows[0]) < 5 || rows[0][1] != "RU" || rows[0][3] != c.describe(ruOffer) || rows[0][4] != want {
+		t.Errorf("offer list %q, want RU's offer with UA's utility %s", rows, want)
+	}
+	return ruOffer, now
+}
+
+// setOffer sets the offer builder to outcome o, one control per issue, as
+// a person choosing each value does.
+func setOffer(t *testing.T, tab context.Context, c *ceasefire, o int) {
+	t.Helper()
+	for i, v := range c.choice(o) {
+		js := fmt.Sprintf(`(() => { const s = document.getElementById("issue-%s"); s.value = "%d"; s.dispatchEvent(new Event("change")); return s.value; })()`, c.issues[i], v)
+		eval[string](t, tab, "choosing "+c.issues[i], js)
+	}
+}
+
+// builderWarning returns the text of the offer builder's warning, "" for none.
+func builderWarning(t *testing.T, tab context.Context) string {
+	return eval[string](t, tab, "reading the warning", `document.querySelector("#builder .warning")?.textContent ?? ""`)
+}
+
+// checkWarnings: the builder warns about an offer below UA's reservation
+// value or across its red lines, and only then.
+func checkWarnings(t *testing.T, tab context.Context, c *ceasefire, o int, now float64) {
+	t.Helper()
+	setOffer(t, tab, c, o)
+	u := c.ua.Utility.Utility(parley.Outcome(o))
+	if got := text(t, tab, "#offer-utility"); got != u3(u) {
+		t.Errorf("builder shows utility %s for %s, want %s", got, c.describe(o), u3(u))
+	}
+	w := builderWarning(t, tab)
+	below := u < c.ua.ReservationAt(now)
+	if strings.Contains(w, "below your reservation value") != below {
+		t.Errorf("utility %.3f, reservation %.3f: warning %q", u, c.ua.ReservationAt(now), w)
+	}
+	if strings.Contains(w, "red line") != c.ua.Vetoed(parley.Outcome(o)) {
+		t.Errorf("vetoed %v: warning %q", c.ua.Vetoed(parley.Outcome(o)), w)
+	}
+}
+
+// agreeable returns the outcome best for UA that RU takes at once under
+// ac=const(c=0.6): RU's utility at least 0.6, no red line of either
+// crossed, ratified for sure.
+func (c *ceasefire) agreeable() int {
+	best, bu := -1, -1.0
+	for o := range c.size {
+		out := parley.Outcome(o)
+		if c.ru.Utility.Utility(out) < 0.62 || c.ru.Vetoed(out) || c.ua.Vetoed(out) ||
+			c.ru.RatifyProb(out) < 1 || c.ua.RatifyProb(out) < 1 {
+			continue
+		}
+		if u := c.ua.Utility.Utility(out); u > bu {
+			best, bu = o, u
+		}
+	}
+	return best
+}
+
+// uaResult reads UA's result in the owner's lens.
+func uaResult(t *testing.T, base, id, owner string, c *ceasefire) float64 {
+	t.Helper()
+	for _, e := range ownerEvents(t, base, id, owner) {
+		var typ string
+		json.Unmarshal(e["type"], &typ)
+		if typ == "result" {
+			var r struct {
+				Party   int
+				Utility float64
+			}
+			json.Unmarshal(e["result"], &r)
+			if r.Party == c.uaParty {
+				return r.Utility
+			}
+		}
+	}
+	t.Fatal("the owner's lens has no result for UA")
+	return math.NaN()
+}
+
+// TestBrowserPlayAgreement is flow 1 of issue 12 to an agreement: a person
+// plays UA against a built-in RU in the ceasefire's direct talks, with the
+// home page's form, the join link and the seat's page, and the page shows
+// what the owner's lens confirms. It is also flow 5: the seat's page
+// receives no other party's private data.
+func TestBrowserPlayAgreement(t *testing.T) {
+	bctx := browser(t)
+	ts := newServer(t)
+	c := loadCeasefire(t)
+	id, join, owner := startFromHome(t, bctx, ts.URL, c, "boulware:ac=const(c=0.6)")
+	screenshot(t, bctx, "home")
+	tab, tr := openSeat(t, bctx, ts.URL, join)
+	ruOffer, now := firstTurn(t, tab, ts.URL, id, owner, c)
+
+	// The builder warns on RU's own offer (across UA's red lines or below
+	// its reservation value), then on the outcome the test plays.
+	checkWarnings(t, tab, c, ruOffer, now)
+	target := c.agreeable()
+	if target < 0 {
+		t.Fatal("no outcome RU accepts at once that crosses no red line")
+	}
+	checkWarnings(t, tab, c, target, now)
+
+	// The keyboard moves the first issue's control; the utility follows.
+	first := c.choice(target)[0]
+	if first+1 < len(c.values[0]) {
+		run(t, tab, "pressing the down arrow on the first issue", chromedp.Focus(chromedp.CSS("#issue-"+c.issues[0])), chromedp.KeyEvent(kb.ArrowDown))
+		ch := c.choice(target)
+		ch[0]++
+		o := 0
+		for i, v := range ch {
+			o = o*len(c.values[i]) + v
+		}
+		if got, want := text(t, tab, "#offer-utility"), u3(c.ua.Utility.Utility(parley.Outcome(o))); got != want {
+			t.Errorf("after the down arrow: utility %s, want %s", got, want)
+		}
+		setOffer(t, tab, c, target)
+	}
+	screenshot(t, tab, "seat")
+
+	run(t, tab, "making the offer", chromedp.Click(chromedp.CSS("#offer")), chromedp.WaitVisible(chromedp.CSS("#ended")))
+	if got := text(t, tab, "#ended"); got != "Agreement reached" {
+		t.Fatalf("ending %q, want an agreement", got)
+	}
+	if got := text(t, tab, "#agreement"); got != c.describe(target) {
+		t.Errorf("agreement %q, want %q", got, c.describe(target))
+	}
+	res := uaResult(t, ts.URL, id, owner, c)
+	if got := text(t, tab, "#result"); !strings.HasPrefix(got, "Your result: utility "+u3(res)) {
+		t.Errorf("result %q, want UA's %s", got, u3(res))
+	}
+	screenshot(t, tab, "seat-agreement")
+	checkNoLeak(t, tr, ts.URL, c)
+}
+
+// TestBrowserPlayWalkAway is flow 1 to a walk-away, at phone width.
+func TestBrowserPlayWalkAway(t *testing.T) {
+	bctx := browser(t)
+	ts := newServer(t)
+	c := loadCeasefire(t)
+	id, join, owner := startFromHome(t, bctx, ts.URL, c, "boulware")
+	tab, tr := openSeat(t, bctx, ts.URL, join)
+	run(t, tab, "narrowing the window to a phone's", chromedp.EmulateViewport(390, 844))
+	firstTurn(t, tab, ts.URL, id, owner, c)
+	if !eval[bool](t, tab, "measuring the page", `document.documentElement.scrollWidth <= window.innerWidth`) {
+		t.Error("the seat's page is wider than a phone's screen (390 px)")
+	}
+	screenshot(t, tab, "seat-phone")
+	run(t, tab, "walking away",
+		chromedp.Click(chromedp.CSS("#walk")),
+		chromedp.WaitVisible(chromedp.CSS("#walk-confirm")),
+		chromedp.Click(chromedp.CSS("#walk-confirm")),
+		chromedp.WaitVisible(chromedp.CSS("#ended")))
+	if got := text(t, tab, "#ended"); got != "A party walked away" {
+		t.Fatalf("ending %q", got)
+	}
+	if got := text(t, tab, "#outcome"); !strings.Contains(got, "You walked away.") {
+		t.Errorf("ending panel %q", got)
+	}
+	res := uaResult(t, ts.URL, id, owner, c)
+	if got := text(t, tab, "#result"); !strings.HasPrefix(got, "Your result: utility "+u3(res)) {
+		t.Errorf("result %q, want UA's %s", got, u3(res))
+	}
+	checkNoLeak(t, tr, ts.URL, c)
+}
+
+// checkNoLeak is flow 5: nothing the seat's tab received (responses and
+// WebSocket frames) holds another party's private data (its session,
+// utilities, votes, result, or the owner's setup), and the tab requested
+// nothing from another origin. As a control, UA's own utilities must be
+// there.
+func checkNoLeak(t *testing.T, tr *traffic, base string, c *ceasefire) {
+	t.Helper()
+	got := tr.received()
+	for _, e := range tr.errs {
+		t.Errorf("capture: %s", e)
+	}
+	host := strings.TrimPrefix(base, "http://")
+	for _, u := range tr.requests {
+		if !strings.HasPrefix(u, base+"/") && !strings.HasPrefix(u, "ws://"+host+"/") {
+			t.Errorf("the seat's page requested %s, outside %s", u, base)
+		}
+	}
+	prefix := func(p *parley.Profile) string {
+		us := make([]float64, 6)
+		for o := range us {
+			us[o] = p.Utility.Utility(parley.Outcome(o))
+		}
+		b, _ := json.Marshal(us)
+		return strings.TrimSuffix(string(b), "]")
+	}
+	own := prefix(c.ua)
+	others := map[string]string{"RU's utilities": prefix(c.ru)}
+	for p := range 3 {
+		if p != c.uaParty {
+			others[fmt.Sprintf("seat %d's events", p)] = fmt.Sprintf(`"audience":"seat:%d"`, p)
+		}
+	}
+	others["the owner's events"] = `"audience":"owner"`
+	others["the setup"] = `"type":"setup"`
+	sawOwn := false
+	for where, body := range got {
+		if strings.Contains(body, own) {
+			sawOwn = true
+		}
+		for what, needle := range others {
+			if strings.Contains(body, needle) {
+				t.Errorf("%s holds %s (%s)", where, what, needle)
+			}
+		}
+		var v any
+		if json.Unmarshal([]byte(body), &v) == nil {
+			walkJSON(t, where, v, c.uaParty)
+		}
+	}
+	if !sawOwn {
+		t.Errorf("the capture never saw UA's own utilities (%s...) in %d payloads: it cannot see a leak either", own, len(got))
+	}
+}
+
+// walkJSON fails t for any session, result or vote of a party other than
+// ua, and any event whose audience is not public or UA's seat.
+func walkJSON(t *testing.T, where string, v any, ua int) {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			walkJSON(t, where, e, ua)
+		}
+	case map[string]any:
+		if a, ok := x["audience"].(string); ok && a != "public" && a != fmt.Sprintf("seat:%d", ua) {
+			t.Errorf("%s: an event for audience %q", where, a)
+		}
+		for _, k := range []string{"session", "result", "vote"} {
+			if p, ok := x[k].(map[string]any); ok {
+				if party, _ := p["party"].(float64); int(party) != ua {
+					t.Errorf("%s: a %s of party %v", where, k, p["party"])
+				}
+			}
+		}
+		for _, k := range []string{"setup", "declared", "results"} {
+			if _, ok := x[k]; ok {
+				t.Errorf("%s: holds %q", where, k)
+			}
+		}
+		for _, e := range x {
+			walkJSON(t, where, e, ua)
+		}
+	}
+}

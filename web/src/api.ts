@@ -1,0 +1,123 @@
+// The server's API (docs/server.md) as the pages use it: plain fetch and
+// WebSocket calls, each carrying one token.
+
+export interface Issue { name: string; values: string[] }
+
+export interface Created {
+  id: string; scenario: string; protocol: string; deadline: number;
+  parties: string[]; issues: Issue[]; outcomes: number;
+}
+
+export interface RedLine { issue: string; value: string }
+
+export interface Session {
+  stage: number; role: string; party: number; name: string;
+  utilities: number[]; reservation: number; discount: number;
+  drift?: number; hazard?: number; red_lines?: RedLine[];
+  clock?: { parties?: number; rounds?: number };
+}
+
+export interface Turn {
+  kind: string; stage: number; step: number; round: number; time: number;
+  standing: number; proposer: number; accepts: number; timeout_ms: number;
+  text?: number; final?: boolean;
+}
+
+export interface Action {
+  stage: number; step: number; round: number; time: number; party: number;
+  outcome: number; values?: Record<string, string>;
+}
+
+export interface Ended {
+  reason: string; agreement: number; values?: Record<string, string>;
+  rounds: number; steps: number; time: number; party: number; cause?: string; stage?: number;
+}
+
+export interface Result { party: number; utility: number; discounted: number }
+
+export interface Stage {
+  index: number; name: string; mechanism: string; participants: number[];
+  mediator: number; rounds: number; offset: number;
+}
+
+export interface Vote { stage: number; step: number; party: number; outcome: number; accept: boolean }
+
+// Event is one event of a lens; the payload is named after the type (the
+// actions' payload is `action`).
+export interface Event {
+  seq: number; type: string; audience: string;
+  created?: Created; session?: Session; turn?: Turn; action?: Action;
+  ended?: Ended; result?: Result; stage?: Stage; vote?: Vote;
+}
+
+export interface Listed { id: string; scenario: string; status: string }
+
+export interface SeatSpec { kind: "strategy" | "remote"; spec?: string; voter?: string }
+
+export interface CreateRequest {
+  scenario: string; protocol?: string; variant?: string; deadline?: number;
+  seed?: number; seats: SeatSpec[]; mediator?: SeatSpec;
+}
+
+export interface Tokens { owner: string; observer: string; seats: string[]; mediator?: string }
+
+// ApiError is an answer {"error": ...} with its HTTP status.
+export class ApiError extends Error {
+  constructor(public status: number, message: string) { super(message); }
+}
+
+async function call<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token) headers["Authorization"] = "Bearer " + token;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let data: any = null;
+  try { data = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  if (!r.ok) throw new ApiError(r.status, (data && data.error) || `${r.status} ${r.statusText}`);
+  return data as T;
+}
+
+export const listNegotiations = (admin: string) =>
+  call<{ negotiations: Listed[] }>("GET", "/negotiations", admin).then((d) => d.negotiations || []);
+
+export const createNegotiation = (admin: string, req: CreateRequest) =>
+  call<{ id: string; tokens: Tokens }>("POST", "/negotiations", admin, req);
+
+export const viewNegotiation = (id: string, token: string) =>
+  call<any>("GET", `/negotiations/${encodeURIComponent(id)}`, token);
+
+export const act = (id: string, token: string, action: Record<string, unknown>) =>
+  call<{ step: number }>("POST", `/negotiations/${encodeURIComponent(id)}/actions`, token, action);
+
+// follow calls onEvent with every event of the token's lens, in order and
+// once each, over the negotiation's WebSocket stream, reconnecting after
+// the last seq it saw until the log is complete (the server then closes
+// the stream normally). It returns a function that stops following.
+export function follow(id: string, token: string, onEvent: (e: Event) => void,
+  onState: (s: "open" | "closed" | "complete" | "error", detail?: string) => void): () => void {
+  let last = 0, stopped = false, ws: WebSocket | null = null, retry = 500;
+  const open = () => {
+    if (stopped) return;
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    ws = new WebSocket(`${proto}//${location.host}/negotiations/${encodeURIComponent(id)}/stream?after=${last}&token=${encodeURIComponent(token)}`);
+    ws.onopen = () => { retry = 500; onState("open"); };
+    ws.onmessage = (m) => {
+      let e: any;
+      try { e = JSON.parse(String(m.data)); } catch { return; }
+      if (e.type === "error") { onState("error", e.error); return; }
+      if (typeof e.seq !== "number" || e.seq <= last) return;
+      last = e.seq;
+      onEvent(e as Event);
+    };
+    ws.onclose = (c) => {
+      if (stopped) return;
+      if (c.code === 1000) { onState("complete"); return; }
+      onState("closed", c.reason);
+      setTimeout(open, retry);
+      retry = Math.min(retry * 2, 8000);
+    };
+  };
+  open();
+  return () => { stopped = true; ws?.close(); };
+}

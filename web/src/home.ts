@@ -1,0 +1,139 @@
+// The home page: the negotiations this server runs, and a form that
+// creates one, showing the join links of its remote seats.
+import { ApiError, createNegotiation, listNegotiations, type CreateRequest, type SeatSpec, type Tokens } from "./api";
+import { h, replace, uid } from "./dom";
+import { seatLink } from "./links";
+import { adminToken, knownTokens, rememberTokens, setAdminToken } from "./store";
+
+// Catalog is dist/catalog.json: the built-in scenarios and strategies.
+export interface Catalog {
+  scenarios: { name: string; description: string; parties: string[]; deadline: number; outcomes: number; variants: string[] }[];
+  negotiators: string[]; voters: string[]; mediators: string[];
+}
+
+type SeatKind = "strategy" | "person" | "agent";
+
+export async function home(root: HTMLElement) {
+  const list = h("section", { "aria-labelledby": "list-h" });
+  const formBox = h("section", { "aria-labelledby": "new-h" });
+  const created = h("section", { id: "created", "aria-live": "polite" });
+  replace(root, h("h1", null, "Parley"), created, formBox, list);
+  let catalog: Catalog;
+  try {
+    const r = await fetch("/ui/catalog.json");
+    catalog = await r.json();
+  } catch (e) {
+    replace(formBox, h("p", { class: "error", role: "alert" }, `Cannot read the catalog: ${e}`));
+    return;
+  }
+  const refresh = () => showList(list, refresh);
+  newForm(formBox, catalog, (id, tokens, kinds) => { showCreated(created, id, tokens, kinds); refresh(); });
+  refresh();
+}
+
+async function showList(box: HTMLElement, refresh: () => void) {
+  const tokenInput = h("input", { id: "admin-token", type: "password", autocomplete: "off", value: adminToken() });
+  const admin = h("details", null, h("summary", null, "Admin token"),
+    h("p", null, "Needed when the server is not on the loopback interface (parley serve --token-file)."),
+    h("label", { for: "admin-token" }, "Admin token "), tokenInput,
+    h("button", { type: "button", onclick: () => { setAdminToken(tokenInput.value.trim()); refresh(); } }, "Save"));
+  let rows: HTMLElement;
+  try {
+    const ns = await listNegotiations(adminToken());
+    rows = ns.length === 0 ? h("p", null, "No negotiations yet.") :
+      h("table", { id: "negotiations" },
+        h("thead", null, h("tr", null, h("th", { scope: "col" }, "Negotiation"), h("th", { scope: "col" }, "Scenario"),
+          h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Your links"))),
+        h("tbody", null, ns.slice().reverse().map((n) => {
+          const t = knownTokens(n.id);
+          return h("tr", null, h("td", null, n.id), h("td", null, n.scenario), h("td", null, n.status),
+            h("td", null, t ? t.seats.map((s, i) => s ? h("a", { href: seatLink(n.id, s) }, `seat ${i + 1} `) : null)
+              : "created elsewhere"));
+        })));
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) admin.open = true;
+    rows = h("p", { class: "error", role: "alert" }, `Cannot list negotiations: ${(e as Error).message}`);
+  }
+  replace(box, h("h2", { id: "list-h" }, "Negotiations"), rows, admin);
+}
+
+function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[]) => void) {
+  const scen = h("select", { id: "scenario", name: "scenario" },
+    cat.scenarios.map((s) => h("option", { value: s.name }, s.name)));
+  const protocol = h("select", { id: "protocol", name: "protocol" });
+  const deadline = h("input", { id: "deadline", name: "deadline", type: "number", min: 1, step: 1 });
+  const seed = h("input", { id: "seed", name: "seed", type: "number", min: 1, step: 1, value: 1 });
+  const desc = h("p", { class: "hint", id: "scenario-desc" });
+  const seats = h("fieldset", { id: "seats" });
+  const status = h("p", { role: "status", class: "status" });
+  const strategies = h("datalist", { id: "strategies" }, cat.negotiators.map((n) => h("option", { value: n })));
+  let rows: { kind: HTMLSelectElement; spec: HTMLInputElement; row: HTMLElement }[] = [];
+
+  const pick = () => {
+    const s = cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0];
+    desc.textContent = `${s.description} ${s.parties.length} parties, ${s.outcomes.toLocaleString("en")} outcomes.`;
+    replace(protocol, h("option", { value: "sao" }, "alternating offers (all parties at the table)"),
+      s.variants.length ? h("option", { value: "staged:" }, "staged: the scenario's declared stages") : null,
+      s.variants.map((v) => h("option", { value: "staged:" + v }, "staged: " + v.replace(/_/g, " "))));
+    deadline.value = String(s.deadline || 100);
+    rows = s.parties.map((p, i) => {
+      const kid = uid("kind"), sid = uid("spec");
+      const kind = h("select", { id: kid, name: `seat-${i}-kind` },
+        h("option", { value: "strategy" }, "built-in strategy"),
+        h("option", { value: "person" }, "a person (join link)"),
+        h("option", { value: "agent" }, "a remote agent (token)"));
+      const spec = h("input", { id: sid, name: `seat-${i}-spec`, list: "strategies", value: "boulware", autocomplete: "off" });
+      kind.addEventListener("change", () => { spec.disabled = kind.value !== "strategy"; });
+      return { kind, spec, row: h("div", { class: "seat" }, h("span", { class: "party" }, p),
+        h("label", { for: kid }, `${p} seat`), kind, h("label", { for: sid }, `${p} strategy`), spec) };
+    });
+    replace(seats, h("legend", null, "Seats"), rows.map((r) => r.row));
+  };
+  scen.addEventListener("change", pick);
+  protocol.addEventListener("change", () => { deadline.disabled = protocol.value !== "sao"; });
+
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    const [proto, variant] = protocol.value.split(":");
+    const kinds = rows.map((r) => r.kind.value as SeatKind);
+    const req: CreateRequest = {
+      scenario: scen.value, protocol: proto, seed: Number(seed.value) || 1,
+      seats: rows.map((r): SeatSpec => r.kind.value === "strategy" ? { kind: "strategy", spec: r.spec.value.trim() } : { kind: "remote" }),
+    };
+    if (proto === "sao") req.deadline = Number(deadline.value) || undefined;
+    if (variant) req.variant = variant;
+    status.textContent = "Creating…";
+    try {
+      const r = await createNegotiation(adminToken(), req);
+      rememberTokens(r.id, r.tokens);
+      status.textContent = `Created ${r.id}.`;
+      onCreated(r.id, r.tokens, kinds);
+    } catch (e) {
+      status.textContent = `Not created: ${(e as Error).message}`;
+    }
+  };
+  const form = h("form", { id: "new-negotiation", onsubmit: submit as EventListener },
+    h("div", { class: "field" }, h("label", { for: "scenario" }, "Scenario"), scen), desc,
+    h("div", { class: "field" }, h("label", { for: "protocol" }, "Protocol"), protocol),
+    h("div", { class: "field" }, h("label", { for: "deadline" }, "Deadline (rounds)"), deadline),
+    h("div", { class: "field" }, h("label", { for: "seed" }, "Seed"), seed),
+    seats, strategies,
+    h("button", { type: "submit", class: "primary" }, "Start the negotiation"), status);
+  replace(box, h("h2", { id: "new-h" }, "New negotiation"), form);
+  pick();
+}
+
+function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[]) {
+  const items = t.seats.map((tok, i) => {
+    if (!tok) return null;
+    if (kinds[i] === "person") {
+      const url = location.origin + "/" + seatLink(id, tok);
+      return h("li", null, `Seat ${i + 1} (a person): `, h("a", { href: seatLink(id, tok), class: "join" }, url));
+    }
+    return h("li", null, `Seat ${i + 1} (a remote agent): token `, h("code", null, tok),
+      `, API ${location.origin}/negotiations/${id} (docs/server.md)`);
+  });
+  replace(box, h("h2", null, `Negotiation ${id} started`),
+    h("p", null, "Send each seat its link; the link is the seat's key: whoever has it plays the seat."),
+    h("ul", { id: "join-links" }, items));
+}

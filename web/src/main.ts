@@ -1,0 +1,23 @@
+// Parley's web UI: routes on the URL's fragment (#/, #/seat/ID/TOKEN).
+import "./style.css";
+import { home } from "./home";
+import { seat } from "./seat";
+
+let leave: (() => void) | void;
+
+function route() {
+  const root = document.getElementById("app")!;
+  if (leave) leave();
+  leave = undefined;
+  const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+  if (parts[0] === "seat" && parts.length === 3) {
+    document.title = "Your seat · Parley";
+    leave = seat(root, parts[1], parts[2]);
+  } else {
+    document.title = "Parley";
+    home(root);
+  }
+}
+
+window.addEventListener("hashchange", route);
+route();

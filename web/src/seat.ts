@@ -1,0 +1,201 @@
+// The human seat: a person plays one remote seat with the seat's token.
+// The page knows only what the seat's lens shows: its own session (its
+// utilities, reservation value and red lines), its turns, the public
+// actions and the ending.
+import { act, follow, type Created, type Ended, type Event, type Result, type Session, type Turn, type Action } from "./api";
+import { fmt, h, replace } from "./dom";
+import { best, choiceOf, describe, outcomeIndex, redLinesCrossed, reservationAt } from "./outcome";
+
+interface State {
+  created?: Created; session?: Session; turn?: Turn; turnAt: number;
+  actions: { type: string; a: Action }[]; ended?: Ended; result?: Result;
+  stage?: string; link: string; error: string;
+}
+
+export function seat(root: HTMLElement, id: string, token: string): () => void {
+  const st: State = { actions: [], turnAt: 0, link: "connecting", error: "" };
+  let choice: number[] | null = null; // the offer builder's values
+  let confirmWalk = false;
+  let busy = false;
+  const head = h("header", { class: "seat-head" });
+  const builder = h("section", { id: "builder", "aria-labelledby": "builder-h" });
+  const table = h("section", { id: "table", "aria-labelledby": "table-h" });
+  const offers = h("section", { id: "offers", "aria-labelledby": "offers-h" });
+  const end = h("section", { id: "outcome", "aria-live": "polite" });
+  const live = h("p", { id: "announce", class: "sr-only", "aria-live": "assertive" });
+  replace(root, head, end, table, builder, offers, live);
+
+  const me = () => st.session?.party ?? -1;
+  const utility = (o: number) => (st.session && o >= 0 ? st.session.utilities[o] : NaN);
+  const nowTime = () => st.turn?.time ?? st.actions[st.actions.length - 1]?.a.time ?? 0;
+  const deadlineRounds = () => st.session?.clock?.rounds || st.created?.deadline || 0;
+
+  // warnings about an outcome for this seat: below the reservation value
+  // now, or across a red line.
+  const warnings = (o: number): string[] => {
+    const s = st.session, c = st.created;
+    if (!s || !c || o < 0) return [];
+    const w: string[] = [];
+    const r = reservationAt(s, nowTime());
+    if (s.utilities[o] < r) w.push(`Your utility ${fmt(s.utilities[o])} is below your reservation value ${fmt(r)}: walking away pays you more.`);
+    for (const l of redLinesCrossed(c.issues, choiceOf(c.issues, o), s.red_lines)) w.push(`It crosses your red line ${l}.`);
+    return w;
+  };
+  const warnBox = (o: number, what: string) => {
+    const w = warnings(o);
+    return w.length ? h("div", { class: "warning", role: "alert" }, h("strong", null, `Warning (${what}): `), w.join(" ")) : null;
+  };
+
+  const send = async (action: Record<string, unknown>, say: string) => {
+    if (!st.turn || busy) return;
+    busy = true;
+    try {
+      await act(id, token, { step: st.turn.step, ...action });
+      st.turn = undefined;
+      confirmWalk = false;
+      live.textContent = say;
+    } catch (e) {
+      st.error = (e as Error).message;
+    }
+    busy = false;
+    render();
+  };
+
+  const renderHead = () => {
+    const s = st.session, c = st.created;
+    const name = s ? s.name : "your seat";
+    const rounds = deadlineRounds();
+    const t = st.turn;
+    let clock = "";
+    if (t) clock = `Round ${t.round + 1}${rounds ? ` of ${rounds}` : ""} · ${Math.round((1 - t.time) * 100)}% of the time left`;
+    else if (st.actions.length) { const a = st.actions[st.actions.length - 1].a; clock = `Round ${a.round + 1}${rounds ? ` of ${rounds}` : ""}`; }
+    const left = t ? Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000)) : 0;
+    replace(head,
+      h("h1", null, `You are ${name}`, c ? ` · ${c.scenario} (${id})` : ""),
+      h("p", { id: "clock" }, clock, st.stage ? ` · stage ${st.stage}` : ""),
+      t ? h("p", { id: "turn", class: "turn" }, "Your turn. ", h("span", { id: "timer" }, `${left} s left to answer.`))
+        : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : "Waiting for the other side…"),
+      s ? h("p", { id: "reservation" }, `Your reservation value (what walking away pays you): ${fmt(reservationAt(s, nowTime()))}`,
+        s.red_lines?.length ? ` · your red lines: ${s.red_lines.map((l) => `${l.issue} = ${l.value}`).join(", ")}` : "") : null,
+      st.error ? h("p", { class: "error", role: "alert" }, st.error) : null,
+      st.link === "closed" ? h("p", { class: "error", role: "alert" }, "Connection lost: reconnecting…") : null);
+  };
+
+  const renderTable = () => {
+    const t = st.turn;
+    const standing = t ? (t.kind === "act" ? t.standing : (t.text ?? t.standing)) : -1;
+    if (!t || !st.created || standing < 0 && t.kind === "act") {
+      replace(table, t && t.kind === "act" ? h("p", null, "Nothing on the table yet: make the first offer below.") : null);
+      if (!t || t.kind === "act") return;
+    }
+    const c = st.created!;
+    if (t.kind === "vote") {
+      const o = t.standing;
+      replace(table, h("h2", { id: "table-h" }, t.final ? "Final vote on the text" : "Vote on the mediator's proposal"),
+        h("p", null, describe(c.issues, o)), h("p", null, `Your utility: ${fmt(utility(o))}`, t.text !== undefined && t.text >= 0 ? ` (the current text: ${fmt(utility(t.text))})` : ""),
+        warnBox(o, "accepting"),
+        h("div", { class: "buttons" },
+          h("button", { type: "button", class: "primary", id: "vote-accept", onclick: () => send({ action: "accept" }, "You voted to accept.") }, "Accept the proposal"),
+          h("button", { type: "button", id: "vote-reject", onclick: () => send({ action: "reject" }, "You voted to reject.") }, "Reject"),
+          h("button", { type: "button", class: "danger", id: "vote-leave", onclick: () => send({ action: "walk_away" }, "You left.") }, "Leave the talks")));
+      return;
+    }
+    const who = st.created!.parties[t.proposer] ?? "the other side";
+    replace(table, h("h2", { id: "table-h" }, `On the table, from ${who}`),
+      h("p", { id: "standing" }, describe(c.issues, standing)),
+      h("p", null, "Your utility of it: ", h("strong", { id: "standing-utility" }, fmt(utility(standing)))),
+      warnBox(standing, "accepting"),
+      h("button", { type: "button", class: "primary", id: "accept", disabled: busy,
+        onclick: () => send({ action: "accept" }, "You accepted.") }, "Accept this offer"));
+  };
+
+  const renderBuilder = () => {
+    const c = st.created, s = st.session, t = st.turn;
+    if (!c || !s || st.ended) { replace(builder); return; }
+    if (!choice) choice = choiceOf(c.issues, best(s.utilities));
+    const o = outcomeIndex(c.issues, choice);
+    const canAct = !!t && t.kind === "act" && !busy;
+    const controls = c.issues.map((is, i) => {
+      const id = `issue-${is.name}`; // stable across renders, so focus stays
+      const sel = h("select", { id, name: is.name, "data-issue": is.name },
+        is.values.map((v, j) => h("option", { value: j, selected: j === choice![i] }, v.replace(/_/g, " "))));
+      sel.addEventListener("change", () => { choice![i] = Number(sel.value); render(); document.getElementById(id)?.focus(); });
+      return h("div", { class: "field" }, h("label", { for: id }, is.name.replace(/_/g, " ")), sel);
+    });
+    replace(builder, h("h2", { id: "builder-h" }, "Your counter-offer"),
+      h("div", { class: "issues" }, controls),
+      h("p", { class: "utility" }, "Your utility of this offer: ", h("strong", { id: "offer-utility" }, fmt(s.utilities[o])),
+        h("meter", { min: 0, max: 1, value: s.utilities[o], "aria-label": "your utility of this offer" })),
+      warnBox(o, "this offer"),
+      h("div", { class: "buttons" },
+        h("button", { type: "button", class: "primary", id: "offer", disabled: !canAct,
+          onclick: () => send({ action: "offer", outcome: o }, "You made an offer.") }, "Make this offer"),
+        confirmWalk ? [
+          h("span", null, `Walk away and take your reservation value ${fmt(reservationAt(s, nowTime()))}? `),
+          h("button", { type: "button", class: "danger", id: "walk-confirm", onclick: () => send({ action: "walk_away" }, "You walked away.") }, "Yes, walk away"),
+          h("button", { type: "button", id: "walk-cancel", onclick: () => { confirmWalk = false; render(); } }, "Cancel"),
+        ] : h("button", { type: "button", class: "danger", id: "walk", disabled: !t || busy,
+          onclick: () => { confirmWalk = true; render(); document.getElementById("walk-confirm")?.focus(); } }, "Walk away")));
+  };
+
+  const renderOffers = () => {
+    const c = st.created;
+    if (!c) { replace(offers); return; }
+    const rows = st.actions.slice().reverse().map(({ type, a }) => {
+      const mine = a.party === me();
+      return h("tr", { class: mine ? "mine" : "theirs" },
+        h("td", null, a.round + 1), h("td", null, mine ? "you" : c.parties[a.party] ?? a.party),
+        h("td", null, type === "walk_away" ? "walked away" : type === "accept" ? "accepted" : "offered"),
+        h("td", null, a.outcome >= 0 ? describe(c.issues, a.outcome) : "–"),
+        h("td", { class: "num" }, a.outcome >= 0 ? fmt(utility(a.outcome)) : "–"),
+        h("td", null, !mine && a.outcome >= 0 && !st.ended ? h("button", { type: "button", class: "small",
+          onclick: () => { choice = choiceOf(c.issues, a.outcome); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit") : null));
+    });
+    replace(offers, h("h2", { id: "offers-h" }, "Offers so far"),
+      rows.length ? h("div", { class: "scroll" }, h("table", { id: "offer-list" },
+        h("thead", null, h("tr", null, ["Round", "By", "Action", "Outcome", "Your utility", ""].map((x) => h("th", { scope: "col" }, x)))),
+        h("tbody", null, rows))) : h("p", null, "No offers yet."));
+  };
+
+  const renderEnd = () => {
+    const e = st.ended, c = st.created;
+    if (!e || !c) { replace(end); return; }
+    const reason: Record<string, string> = {
+      agreement: "Agreement reached", deadline: "The deadline passed without agreement", walk_away: "A party walked away",
+      mediator_exit: "The mediator left", ratification_failed: "Ratification failed", error: "The negotiation failed",
+    };
+    replace(end, h("h2", { id: "ended" }, reason[e.reason] || e.reason),
+      e.party >= 0 && e.reason === "walk_away" ? h("p", null, `${e.party === me() ? "You" : c.parties[e.party]} walked away.`) : null,
+      e.agreement >= 0 ? h("p", { id: "agreement" }, describe(c.issues, e.agreement)) : null,
+      e.cause ? h("p", null, e.cause) : null,
+      st.result ? h("p", { id: "result" }, `Your result: utility ${fmt(st.result.utility)}`,
+        st.result.discounted !== st.result.utility ? ` (discounted: ${fmt(st.result.discounted)})` : "") : null);
+  };
+
+  const render = () => { renderHead(); renderEnd(); renderTable(); renderBuilder(); renderOffers(); };
+
+  const onEvent = (e: Event) => {
+    switch (e.type) {
+      case "created": st.created = e.created; break;
+      case "session": if (e.session && e.session.role !== "mediator") st.session = e.session; break;
+      case "stage": st.stage = e.stage?.name; break;
+      case "turn": st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
+      case "offer": case "accept": case "walk_away":
+        if (e.action) st.actions.push({ type: e.type, a: e.action });
+        if (st.turn && e.action && e.action.step >= st.turn.step) st.turn = undefined;
+        break;
+      case "ended": st.ended = e.ended; st.turn = undefined; live.textContent = "The negotiation is over."; break;
+      case "result": st.result = e.result; break;
+      default: return;
+    }
+    render();
+  };
+  const stop = follow(id, token, onEvent, (s, detail) => {
+    if (s === "error") st.error = detail || "the server refused the action";
+    else st.link = s;
+    render();
+  });
+  const tick = setInterval(() => { if (st.turn) { const el = document.getElementById("timer"); if (el) el.textContent = `${Math.max(0, Math.ceil((st.turn.timeout_ms - (Date.now() - st.turnAt)) / 1000))} s left to answer.`; } }, 1000);
+  render();
+  return () => { stop(); clearInterval(tick); };
+}
