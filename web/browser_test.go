@@ -156,12 +156,12 @@ func (tr *traffic) received() map[string]string {
 // ceasefire is the built-in scenario, its party indices and, for choosing
 // offers, the profiles the page of a seat never sees.
 type ceasefire struct {
-	ru, ua   *parley.Profile
-	issues   []string
-	values   [][]string
-	size     int
-	uaParty  int
-	ruParty  int
+	ru, ua  *parley.Profile
+	issues  []string
+	values  [][]string
+	size    int
+	uaParty int
+	ruParty int
 }
 
 func loadCeasefire(t *testing.T) *ceasefire {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-		"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/parley-dev/parley"
