@@ -66,6 +66,9 @@ func browser(t *testing.T) context.Context {
 			break
 		}
 	}
+	if path == "" && os.Getenv("PARLEY_BROWSER_TESTS") == "require" {
+		t.Fatal("no chromium on PATH, and PARLEY_BROWSER_TESTS=require (as in .ci/run)")
+	}
 	if path == "" {
 		fmt.Fprintf(os.Stderr, "SKIPPING %s: no chromium on PATH (apt-get install chromium): the browser tests of the web UI did not run\n", t.Name())
 		t.Skip("SKIPPING: no chromium on PATH (apt-get install chromium)")
@@ -205,6 +208,16 @@ func (c *ceasefire) describe(o int) string {
 	return strings.Join(parts, "; ")
 }
 
+// valueText is the offer list's text of outcome o: its values in issue
+// order, with spaces for underscores.
+func (c *ceasefire) valueText(o int) string {
+	var vs []string
+	for i, v := range c.choice(o) {
+		vs = append(vs, strings.ReplaceAll(c.values[i][v], "_", " "))
+	}
+	return strings.Join(vs, " · ")
+}
+
 // ownerEvents reads the owner's lens of negotiation id.
 func ownerEvents(t *testing.T, base, id, owner string) []map[string]json.RawMessage {
 	t.Helper()
@@ -224,13 +237,14 @@ func ownerEvents(t *testing.T, base, id, owner string) []map[string]json.RawMess
 	return v.Events
 }
 
-// screenshot saves the tab's viewport as docs/web/NAME.png under -update.
+// screenshot saves the whole page in the tab as docs/web/NAME.png under
+// -update.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	if !*update {
 		return
 	}
-	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // the whole page, as PNG
 	if err != nil {
 		t.Fatal(err)
 	}

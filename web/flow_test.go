@@ -103,7 +103,7 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 	if got := text(t, tab, "#clock"); !strings.HasPrefix(got, "Round 1 of 120") {
 		t.Errorf("clock %q", got)
 	}
-	if got := text(t, tab, "#standing"); got != c.describe(ruOffer) {
+	if got := outcomeText(t, tab, "standing"); got != c.describe(ruOffer) {
 		t.Errorf("on the table %q, want RU's offer %q", got, c.describe(ruOffer))
 	}
 	want := u3(c.ua.Utility.Utility(parley.Outcome(ruOffer)))
@@ -112,10 +112,16 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 	}
 	rows := eval[[][]string](t, tab, "reading the offer list",
 		`[...document.querySelectorAll("#offer-list tbody tr")].map(r => [...r.cells].map(c => c.textContent))`)
-	if len(rows) != 1 || len(rows[0]) < 5 || rows[0][1] != "RU" || rows[0][3] != c.describe(ruOffer) || rows[0][4] != want {
+	if len(rows) != 1 || len(rows[0]) < 5 || rows[0][1] != "RU" || rows[0][2] != want || rows[0][4] != c.valueText(ruOffer) {
 		t.Errorf("offer list %q, want RU's offer with UA's utility %s", rows, want)
 	}
 	return ruOffer, now
+}
+
+// outcomeText reads the outcome the page lists (dl#id) as "issue: value; ...".
+func outcomeText(t *testing.T, tab context.Context, id string) string {
+	t.Helper()
+	return eval[string](t, tab, "reading #"+id, `[...document.querySelectorAll("#`+id+` dt")].map(dt => dt.textContent + ": " + dt.nextElementSibling.textContent).join("; ")`)
 }
 
 // setOffer sets the offer builder to outcome o, one control per issue, as
@@ -235,7 +241,7 @@ func TestBrowserPlayAgreement(t *testing.T) {
 	if got := text(t, tab, "#ended"); got != "Agreement reached" {
 		t.Fatalf("ending %q, want an agreement", got)
 	}
-	if got := text(t, tab, "#agreement"); got != c.describe(target) {
+	if got := outcomeText(t, tab, "agreement"); got != c.describe(target) {
 		t.Errorf("agreement %q, want %q", got, c.describe(target))
 	}
 	res := uaResult(t, ts.URL, id, owner, c)

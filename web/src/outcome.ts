@@ -52,3 +52,10 @@ export function describe(issues: Issue[], idx: number): string {
   const c = choiceOf(issues, idx);
   return issues.map((is, i) => `${is.name}: ${is.values[c[i]]}`).join("; ");
 }
+
+// valuesOf shows an outcome's values alone, in issue order, with spaces
+// for underscores so that long names wrap.
+export function valuesOf(issues: Issue[], idx: number): string {
+  const c = choiceOf(issues, idx);
+  return issues.map((is, i) => is.values[c[i]].replace(/_/g, " ")).join(" · ");
+}

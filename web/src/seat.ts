@@ -4,7 +4,8 @@
 // actions and the ending.
 import { act, follow, type Created, type Ended, type Event, type Result, type Session, type Turn, type Action } from "./api";
 import { fmt, h, replace } from "./dom";
-import { best, choiceOf, describe, outcomeIndex, redLinesCrossed, reservationAt } from "./outcome";
+import type { Issue } from "./api";
+import { best, choiceOf, describe, outcomeIndex, redLinesCrossed, reservationAt, valuesOf } from "./outcome";
 
 interface State {
   created?: Created; session?: Session; turn?: Turn; turnAt: number;
@@ -23,7 +24,9 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const offers = h("section", { id: "offers", "aria-labelledby": "offers-h" });
   const end = h("section", { id: "outcome", "aria-live": "polite" });
   const live = h("p", { id: "announce", class: "sr-only", "aria-live": "assertive" });
-  replace(root, head, end, table, builder, offers, live);
+  const cols = h("div", { class: "cols" }, h("div", { class: "col" }, table, builder), h("div", { class: "col" }, offers));
+  replace(root, h("div", { class: "seat-page" }, head, end,
+    cols, live));
 
   const me = () => st.session?.party ?? -1;
   const utility = (o: number) => (st.session && o >= 0 ? st.session.utilities[o] : NaN);
@@ -92,7 +95,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     if (t.kind === "vote") {
       const o = t.standing;
       replace(table, h("h2", { id: "table-h" }, t.final ? "Final vote on the text" : "Vote on the mediator's proposal"),
-        h("p", null, describe(c.issues, o)), h("p", null, `Your utility: ${fmt(utility(o))}`, t.text !== undefined && t.text >= 0 ? ` (the current text: ${fmt(utility(t.text))})` : ""),
+        outcomeList("proposal", c.issues, o), h("p", null, `Your utility: ${fmt(utility(o))}`, t.text !== undefined && t.text >= 0 ? ` (the current text: ${fmt(utility(t.text))})` : ""),
         warnBox(o, "accepting"),
         h("div", { class: "buttons" },
           h("button", { type: "button", class: "primary", id: "vote-accept", onclick: () => send({ action: "accept" }, "You voted to accept.") }, "Accept the proposal"),
@@ -102,7 +105,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     }
     const who = st.created!.parties[t.proposer] ?? "the other side";
     replace(table, h("h2", { id: "table-h" }, `On the table, from ${who}`),
-      h("p", { id: "standing" }, describe(c.issues, standing)),
+      outcomeList("standing", c.issues, standing),
       h("p", null, "Your utility of it: ", h("strong", { id: "standing-utility" }, fmt(utility(standing)))),
       warnBox(standing, "accepting"),
       h("button", { type: "button", class: "primary", id: "accept", disabled: busy,
@@ -115,12 +118,16 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     if (!choice) choice = choiceOf(c.issues, best(s.utilities));
     const o = outcomeIndex(c.issues, choice);
     const canAct = !!t && t.kind === "act" && !busy;
+    const onTable = t && t.kind === "act" ? t.standing : -1;
+    const theirs: number[] = onTable >= 0 ? choiceOf(c.issues, onTable) : [];
     const controls = c.issues.map((is, i) => {
       const id = `issue-${is.name}`; // stable across renders, so focus stays
       const sel = h("select", { id, name: is.name, "data-issue": is.name },
         is.values.map((v, j) => h("option", { value: j, selected: j === choice![i] }, v.replace(/_/g, " "))));
       sel.addEventListener("change", () => { choice![i] = Number(sel.value); render(); document.getElementById(id)?.focus(); });
-      return h("div", { class: "field" }, h("label", { for: id }, is.name.replace(/_/g, " ")), sel);
+      const hint = theirs[i] !== undefined && theirs[i] !== choice![i]
+        ? h("span", { class: "hint" }, `on the table: ${is.values[theirs[i]]}`) : null;
+      return h("div", { class: "field" }, h("label", { for: id }, is.name.replace(/_/g, " ")), sel, hint);
     });
     replace(builder, h("h2", { id: "builder-h" }, "Your counter-offer"),
       h("div", { class: "issues" }, controls),
@@ -145,15 +152,15 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
       const mine = a.party === me();
       return h("tr", { class: mine ? "mine" : "theirs" },
         h("td", null, a.round + 1), h("td", null, mine ? "you" : c.parties[a.party] ?? a.party),
-        h("td", null, type === "walk_away" ? "walked away" : type === "accept" ? "accepted" : "offered"),
-        h("td", null, a.outcome >= 0 ? describe(c.issues, a.outcome) : "–"),
         h("td", { class: "num" }, a.outcome >= 0 ? fmt(utility(a.outcome)) : "–"),
-        h("td", null, !mine && a.outcome >= 0 && !st.ended ? h("button", { type: "button", class: "small",
+        h("td", null, type === "walk_away" ? "walked away" : type === "accept" ? "accepted" : "offered"),
+        h("td", { class: "values", title: a.outcome >= 0 ? describe(c.issues, a.outcome) : null }, a.outcome >= 0 ? valuesOf(c.issues, a.outcome) : "–"),
+        h("td", null, !mine && a.outcome >= 0 && !st.ended ? h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${a.round + 1}`,
           onclick: () => { choice = choiceOf(c.issues, a.outcome); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit") : null));
     });
     replace(offers, h("h2", { id: "offers-h" }, "Offers so far"),
       rows.length ? h("div", { class: "scroll" }, h("table", { id: "offer-list" },
-        h("thead", null, h("tr", null, ["Round", "By", "Action", "Outcome", "Your utility", ""].map((x) => h("th", { scope: "col" }, x)))),
+        h("thead", null, h("tr", null, ["Round", "By", "Your utility", "Action", "Outcome (values in issue order)", ""].map((x) => h("th", { scope: "col" }, x)))),
         h("tbody", null, rows))) : h("p", null, "No offers yet."));
   };
 
@@ -166,13 +173,13 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     };
     replace(end, h("h2", { id: "ended" }, reason[e.reason] || e.reason),
       e.party >= 0 && e.reason === "walk_away" ? h("p", null, `${e.party === me() ? "You" : c.parties[e.party]} walked away.`) : null,
-      e.agreement >= 0 ? h("p", { id: "agreement" }, describe(c.issues, e.agreement)) : null,
+      e.agreement >= 0 ? outcomeList("agreement", c.issues, e.agreement) : null,
       e.cause ? h("p", null, e.cause) : null,
       st.result ? h("p", { id: "result" }, `Your result: utility ${fmt(st.result.utility)}`,
         st.result.discounted !== st.result.utility ? ` (discounted: ${fmt(st.result.discounted)})` : "") : null);
   };
 
-  const render = () => { renderHead(); renderEnd(); renderTable(); renderBuilder(); renderOffers(); };
+  const render = () => { cols.classList.toggle("over", !!st.ended); renderHead(); renderEnd(); renderTable(); renderBuilder(); renderOffers(); };
 
   const onEvent = (e: Event) => {
     switch (e.type) {
@@ -198,4 +205,10 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const tick = setInterval(() => { if (st.turn) { const el = document.getElementById("timer"); if (el) el.textContent = `${Math.max(0, Math.ceil((st.turn.timeout_ms - (Date.now() - st.turnAt)) / 1000))} s left to answer.`; } }, 1000);
   render();
   return () => { stop(); clearInterval(tick); };
+}
+
+// outcomeList shows an outcome as a list of issue and value.
+function outcomeList(id: string, issues: Issue[], o: number) {
+  const c = choiceOf(issues, o);
+  return h("dl", { id, class: "outcome" }, issues.map((is, i) => [h("dt", null, is.name), h("dd", null, is.values[c[i]])]));
 }
