@@ -352,7 +352,6 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 	s.metrics.active.Inc()
 	go func() {
 		defer s.wg.Done()
-		defer s.metrics.active.Dec()
 		n.run(s.ctx)
 	}()
 	s.logger.Info("negotiation created", "negotiation", id, "scenario", n.scn.Name, "seats", len(req.Seats))
