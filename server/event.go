@@ -35,6 +35,9 @@ const (
 	TypeVote = "vote"
 	// TypeMediatorExit is the mediator stepping back (public).
 	TypeMediatorExit = "mediator_exit"
+	// TypeReplaced says a remote seat failed and its fallback strategy
+	// took it over.
+	TypeReplaced = "replaced"
 	// TypeEnded says how the negotiation ended: public facts only.
 	TypeEnded = "ended"
 	// TypeResult is one party's own result, sent to it (and the owner).
@@ -76,6 +79,7 @@ type Event struct {
 	Turn     *Turn        `json:"turn,omitempty"`
 	Action   *ActionEvent `json:"action,omitempty"`
 	Vote     *VoteEvent   `json:"vote,omitempty"`
+	Replaced *Replaced    `json:"replaced,omitempty"`
 	Ended    *Ended       `json:"ended,omitempty"`
 	Result   *Result      `json:"result,omitempty"`
 	Analysis *Analysis    `json:"analysis,omitempty"`
@@ -247,6 +251,12 @@ type ActionEvent struct {
 	Party   int               `json:"party"`
 	Outcome int               `json:"outcome"` // the offer, or the accepted outcome; -1 for walk_away
 	Values  map[string]string `json:"values,omitempty"`
+}
+
+// Replaced is a remote seat taken over by its fallback strategy.
+type Replaced struct {
+	Party int    `json:"party"`
+	Cause string `json:"cause"`
 }
 
 // Ended is the public ending of a negotiation.

@@ -112,6 +112,16 @@ func (s *Server) newNegotiation(id string, def definition) (*negotiation, error)
 				return nil, err
 			}
 			n.remotes[i] = newRemoteSeat(n, i)
+			if st.Fallback != "" {
+				if s.cfg.Negotiator == nil {
+					return nil, fmt.Errorf("seats[%d]: fallback: this server has no strategies", i)
+				}
+				f, err := s.cfg.Negotiator(st.Fallback)
+				if err != nil {
+					return nil, fmt.Errorf("seats[%d]: fallback: %w", i, err)
+				}
+				n.remotes[i].fallback = f
+			}
 		}
 	}
 	if req.Protocol == ProtocolStaged {
@@ -268,7 +278,9 @@ func (n *negotiation) negotiate(ctx context.Context) (*parley.Result, error) {
 		return nil, err
 	}
 	var traceErr error
-	opts := sao.Options{Deadline: n.deadline, TurnTimeout: n.srv.cfg.TurnTimeout, Now: n.srv.cfg.Now,
+	// Remote seats keep their own turn deadlines (TurnTimeout), so that a
+	// fallback strategy can take over within the turn.
+	opts := sao.Options{Deadline: n.deadline, Now: n.srv.cfg.Now,
 		Trace: func(e parley.Event) {
 			if err := n.action(e); err != nil && traceErr == nil {
 				traceErr = err
