@@ -81,8 +81,10 @@ type negotiation struct {
 }
 
 // newNegotiation builds a negotiation from its definition, without
-// events: its scenario is loaded and checked against the seats.
-func (s *Server) newNegotiation(id string, def definition) (*negotiation, error) {
+// events: its scenario is loaded and checked against the seats. With run
+// unset (a negotiation read back from the log, which will not run again)
+// no strategy is resolved.
+func (s *Server) newNegotiation(id string, def definition, run bool) (*negotiation, error) {
 	req := &def.Request
 	if err := req.validate(); err != nil {
 		return nil, err
@@ -112,7 +114,7 @@ func (s *Server) newNegotiation(id string, def definition) (*negotiation, error)
 				return nil, err
 			}
 			n.remotes[i] = newRemoteSeat(n, i)
-			if st.Fallback != "" {
+			if st.Fallback != "" && run {
 				if s.cfg.Negotiator == nil {
 					return nil, fmt.Errorf("seats[%d]: fallback: this server has no strategies", i)
 				}
