@@ -260,6 +260,8 @@ type View struct {
 	Turn    *Turn    `json:"turn,omitempty"` // a seat's pending turn
 	Ended   *Ended   `json:"ended,omitempty"`
 	Results []Result `json:"results,omitempty"` // the seat's own; every party's for the owner
+	// Analysis is the owner's.
+	Analysis *Analysis `json:"analysis,omitempty"`
 }
 
 // Action is the last action of a View.
@@ -293,6 +295,8 @@ func viewOf(n *negotiation, l Lens) View {
 			v.Ended, v.Turn = e.Ended, nil
 		case e.Result != nil:
 			v.Results = append(v.Results, *e.Result)
+		case e.Analysis != nil:
+			v.Analysis = e.Analysis
 		}
 	}
 	return v
