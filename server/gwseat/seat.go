@@ -3,6 +3,7 @@ package gwseat
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -62,6 +63,9 @@ func (o *Options) Validate() error {
 	}
 	if o.MaxMessage < 0 {
 		return fmt.Errorf("gwseat: negative message bound %d", o.MaxMessage)
+	}
+	if _, err := json.Marshal(o.Parameters); err != nil {
+		return fmt.Errorf("gwseat: parameters are not JSON: %w", err)
 	}
 	return nil
 }

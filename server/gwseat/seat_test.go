@@ -30,28 +30,36 @@ import (
 // as GeniusWeb profiles are.
 func testScenario(t testing.TB) (*parley.OutcomeSpace, []*parley.Profile) {
 	t.Helper()
+	space, profiles, err := buyerSeller()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return space, profiles
+}
+
+func buyerSeller() (*parley.OutcomeSpace, []*parley.Profile, error) {
 	space, err := parley.NewOutcomeSpace([]parley.Issue{
 		{Name: "color", Values: []string{"red", "green", "blue"}},
 		{Name: "price", Kind: parley.Integer, Min: 10, Max: 14},
 		{Name: "warranty", Kind: parley.Real, Min: 0, Max: 1, Steps: 3},
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	buyer, err := ufun.NewLinearAdditive(space, []float64{0.3, 0.5, 0.2},
 		[][]float64{{1, 0.5, 0}, {1, 0.75, 0.5, 0.25, 0}, {0, 0.5, 1}}, 0)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	seller, err := ufun.NewLinearAdditive(space, []float64{0.2, 0.6, 0.2},
 		[][]float64{{0, 0.4, 1}, {0, 0.25, 0.5, 0.75, 1}, {1, 0.5, 0}}, 0)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	return space, []*parley.Profile{
 		{Name: "buyer", Space: space, Utility: buyer},
 		{Name: "seller", Space: space, Utility: seller},
-	}
+	}, nil
 }
 
 var names = []string{"buyer", "seller"}
@@ -139,7 +147,7 @@ func outcomeOf(t testing.TB, space *parley.OutcomeSpace, bid string) parley.Outc
 // since its last one, then YourTurn and its own action; at the end the
 // closing acceptances of an agreement (other trailing actions are unknown
 // to a seat), then Finished.
-func expectedInforms(evs []parley.Event, res *parley.Result, seat, gen int) []string {
+func expectedInforms(evs []parley.Event, res *parley.Result, names []string, seat, gen int) []string {
 	tag := func(k parley.ActionKind) string {
 		t := map[parley.ActionKind][2]string{parley.Offer: {"Offer", "offer"}, parley.Accept: {"Accept", "accept"},
 			parley.End: {"EndNegotiation", "endnegotiation"}}[k]
@@ -223,7 +231,7 @@ func TestNegotiationLoopback(t *testing.T) {
 			if err != nil {
 				t.Fatalf("double: %v", err)
 			}
-			if w := expectedInforms(got, res, tc.seat, tc.gen); !slices.Equal(informs, w) {
+			if w := expectedInforms(got, res, names, tc.seat, tc.gen); !slices.Equal(informs, w) {
 				t.Errorf("double received\n%s\nwant\n%s", strings.Join(informs, "\n"), strings.Join(w, "\n"))
 			}
 			if res.Agreed() {
@@ -258,6 +266,51 @@ func TestNegotiationLoopback(t *testing.T) {
 				t.Errorf("progress %v, want 20 rounds from round 0", rounds)
 			}
 		})
+	}
+}
+
+// TestMultilateral: with three parties the seat relays the other two
+// parties' offers and acceptances (acceptances inferred from the turn
+// order) in the order they happened, and the trace is still the one the
+// double's strategy gives in process.
+func TestMultilateral(t *testing.T) {
+	_, profiles := testScenario(t)
+	profiles = append(profiles, &parley.Profile{Name: "broker", Space: profiles[0].Space, Utility: profiles[0].Utility, Reservation: 0.3})
+	names := []string{"buyer", "seller", "broker"}
+	for seat := range 3 {
+		double := newParty(2, "", http.DefaultClient)
+		srv := httptest.NewServer(double)
+		s, err := gwseat.New("ws"+strings.TrimPrefix(srv.URL, "http")+"/party", gwseat.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		negs := []parley.Negotiator{boulware(t), boulware(t), boulware(t)}
+		negs[seat] = s
+		opts := sao.Options{Deadline: 30}
+		got, res := run(t, profiles, names, negs, opts)
+		negs = []parley.Negotiator{boulware(t), boulware(t), boulware(t)}
+		negs[seat] = &mirror{}
+		want, _ := run(t, profiles, names, negs, opts)
+		informs, _, err := double.summary()
+		srv.Close()
+		if err != nil || res.Err != nil {
+			t.Fatalf("seat %d: double %v, negotiation %v", seat, err, res.Err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("seat %d: trace through GeniusWeb differs from the in-process one:\n got %v\nwant %v", seat, got, want)
+		}
+		accepts := 0
+		for _, e := range got {
+			if e.Action == parley.Accept && e.Party != seat {
+				accepts++
+			}
+		}
+		if accepts == 0 {
+			t.Errorf("seat %d: no acceptance by another party to relay (%v)", seat, res.Reason)
+		}
+		if w := expectedInforms(got, res, names, seat, 2); !slices.Equal(informs, w) {
+			t.Errorf("seat %d: double received\n%s\nwant\n%s", seat, strings.Join(informs, "\n"), strings.Join(w, "\n"))
+		}
 	}
 }
 
@@ -437,6 +490,7 @@ func TestNew(t *testing.T) {
 		{"ws://x/party", gwseat.Options{Tags: 7}, "unknown tags"},
 		{"ws://x/party", gwseat.Options{TimeLimit: -1}, "negative time limit"},
 		{"ws://x/party", gwseat.Options{MaxMessage: -1}, "negative message bound"},
+		{"ws://x/party", gwseat.Options{Parameters: map[string]any{"f": func() {}}}, "parameters are not JSON"},
 	} {
 		if _, err := gwseat.New(tc.url, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("New(%q, %+v) = %v, want an error with %q", tc.url, tc.opts, err, tc.want)
