@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/coder/websocket"
@@ -317,6 +318,8 @@ func (p *party) misbehave(id string, b *brain, o, standing parley.Outcome) []byt
 	switch p.fault {
 	case "":
 		return nil
+	case "end":
+		return mustJSON(map[string]any{p.tag("EndNegotiation", "endnegotiation"): map[string]any{"actor": id}})
 	case "unknown-issue":
 		bid["issuevalues"].(map[string]any)["colour"] = "red"
 	case "unknown-value":
@@ -360,4 +363,44 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// parties is a GeniusWeb parties server for tests: every connection gets a
+// fresh party, as every GET on a run reference starts a new instance.
+type parties struct {
+	gen    int
+	client *http.Client
+
+	mu       sync.Mutex
+	sessions []*party
+}
+
+func (ps *parties) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := newParty(ps.gen, "", ps.client)
+	if !strings.Contains(r.URL.Path, "/run/") {
+		ps.mu.Lock()
+		ps.sessions = append(ps.sessions, p)
+		ps.mu.Unlock()
+	}
+	p.ServeHTTP(w, r)
+}
+
+// outcomes waits for every session to end, fails t for a session that
+// got Finished and still failed, and counts the sessions that got Finished
+// and those that did not.
+func (ps *parties) outcomes(t *testing.T) (finished, unfinished int) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for _, p := range ps.sessions {
+		informs, _, err := p.summary()
+		if len(informs) == 0 || informs[len(informs)-1] != "Finished" {
+			unfinished++
+			continue
+		}
+		finished++
+		if err != nil {
+			t.Errorf("a party's session failed: %v", err)
+		}
+	}
+	return finished, unfinished
 }

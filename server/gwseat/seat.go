@@ -89,7 +89,10 @@ func (e *Error) Unwrap() error { return e.Err }
 // Seat is a parley.Negotiator played by a GeniusWeb party at a URL. Each
 // Init opens a fresh connection (a parties-server reference starts a fresh
 // party instance); Finish, or Close, ends it. The protocol calls Init, Act
-// and Finish from one goroutine, as parley.Negotiator requires.
+// and Finish from one goroutine, as parley.Negotiator requires. A caller
+// that wraps a Seat in a Negotiator without Finish, or whose run ends
+// without calling Finish (a cancelled context), must call Close, or the
+// connection and its reader stay open until the party hangs up.
 //
 // A Seat relays to its party what the State shows: every offer, and every
 // acceptance inferred from the turn order (a turn without an offer that

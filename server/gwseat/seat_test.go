@@ -18,6 +18,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/scenario/geniusweb"
 	"github.com/parley-dev/parley/server/gwseat"
@@ -319,7 +320,7 @@ func TestMultilateral(t *testing.T) {
 // shared ProfileHost at ws://profiles.test/gw/. The seat is the buyer,
 // seated second, against a deterministic conceder; turns time out after
 // 30 s of the bubble's fake clock.
-func harness(t *testing.T, double *party, n *memnet, opts gwseat.Options, sopts sao.Options) *parley.Result {
+func harness(t *testing.T, double *party, n *memnet, opts gwseat.Options, sopts sao.Options, opp ...parley.Negotiator) *parley.Result {
 	t.Helper()
 	_, profiles := testScenario(t)
 	profiles[0], profiles[1] = profiles[1], profiles[0]
@@ -345,7 +346,10 @@ func harness(t *testing.T, double *party, n *memnet, opts gwseat.Options, sopts 
 		sopts.Deadline = 10
 	}
 	sopts.TurnTimeout = 30 * time.Second
-	_, res := run(t, profiles, names, []parley.Negotiator{boulware(t), seat}, sopts)
+	if len(opp) == 0 {
+		opp = append(opp, boulware(t))
+	}
+	_, res := run(t, profiles, names, []parley.Negotiator{opp[0], seat}, sopts)
 	<-double.done
 	return res
 }
@@ -389,6 +393,45 @@ func TestFaults(t *testing.T) {
 				}
 				if !strings.Contains(res.Err.Error(), `party "buyer"`) || !strings.Contains(res.Err.Error(), tc.text) {
 					t.Errorf("error %q lacks %q", res.Err, tc.text)
+				}
+			})
+		})
+	}
+}
+
+// TestWalkAway: a party's EndNegotiation ends the negotiation as a walk
+// away, and another party's walk-out is relayed to the party before
+// Finished with no agreements.
+func TestWalkAway(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault string
+		opp   parley.Negotiator
+		by    int
+		tail  []string
+	}{
+		{"the party ends", "end", nil, 1, []string{"YourTurn", "ActionDone EndNegotiation buyer", "Finished"}},
+		{"the other party ends", "", &parleytest.Scripted{Actions: []parley.Action{parley.OfferOf(4), parley.EndAction()}}, 0,
+			[]string{"YourTurn", "ActionDone Offer buyer", "ActionDone EndNegotiation seller", "Finished"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				n := newMemnet()
+				double := newParty(2, tc.fault, n.client())
+				var opp []parley.Negotiator
+				if tc.opp != nil {
+					opp = append(opp, tc.opp)
+				}
+				res := harness(t, double, n, gwseat.Options{}, sao.Options{}, opp...)
+				if res.Reason != parley.ReasonWalkAway || res.Party != tc.by || res.Err != nil {
+					t.Fatalf("ended with %v by party %d (%v), want walk_away by %d", res.Reason, res.Party, res.Err, tc.by)
+				}
+				informs, agreed, err := double.summary()
+				if err != nil || len(agreed) != 0 {
+					t.Errorf("double: %v, agreements %v", err, agreed)
+				}
+				if len(informs) < len(tc.tail) || !slices.Equal(informs[len(informs)-len(tc.tail):], tc.tail) {
+					t.Errorf("double received %q, want it to end with %q", informs, tc.tail)
 				}
 			})
 		})
@@ -557,4 +600,37 @@ func fetch(t testing.TB, client *http.Client, uri string) string {
 	}
 	c.Close(websocket.StatusNormalClosure, "")
 	return string(data)
+}
+
+// TestConformance holds the seat to what every parley.Negotiator must do
+// (parleytest.TestNegotiator): clean failures without a profile or before
+// Init, valid actions within the turn deadline, the same trace for the same
+// seed with fresh seats and with a seat initialised again (a new
+// connection to a new party instance), and no use of a State after Act.
+// The conformance check wraps seats in a State poisoner that hides Finish,
+// so those parties never hear Finished: Close ends them.
+func TestConformance(t *testing.T) {
+	_, profiles := testScenario(t)
+	ps := &parties{gen: 1, client: http.DefaultClient}
+	srv := httptest.NewServer(ps)
+	defer srv.Close()
+	url := srv.URL + "/partiesserver/run/double"
+	var seats []*gwseat.Seat
+	parleytest.TestNegotiator(t, func() parley.Negotiator {
+		s, err := gwseat.New(url, gwseat.Options{Tags: gwseat.Tags1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seats = append(seats, s)
+		return s
+	}, profiles...)
+	for _, s := range seats {
+		s.Close()
+	}
+	finished, unfinished := ps.outcomes(t)
+	// 2 seats x 3 opponents x 2 seeds poisoned runs; every other session
+	// (36 runs, plus the opponent seats of the self-play runs) finishes.
+	if unfinished > 12 || finished < 36 {
+		t.Errorf("%d sessions finished, %d did not (want at least 36 and at most the 12 poisoned ones)", finished, unfinished)
+	}
 }
