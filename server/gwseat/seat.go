@@ -28,10 +28,11 @@ type Options struct {
 	// Parameters are the party's Settings.parameters (GeniusWeb's free
 	// JSON map: hyper-parameters, "persistentstate", ...); nil sends {}.
 	Parameters map[string]any
-	// TimeLimit is the wall time the party is told it has. With a round
-	// deadline it sets ProgressRounds.endtime (default one hour from the
-	// start); without one (Session.Deadline 0) it is ProgressTime's
-	// duration and is required.
+	// TimeLimit is the wall time the party is told it has, and holds it
+	// to: an action after it has passed is late (ErrLate), whatever the
+	// turn deadline. With a round deadline it sets ProgressRounds.endtime
+	// (default one hour from the start); without one (Session.Deadline 0)
+	// it is ProgressTime's duration and is required.
 	TimeLimit time.Duration
 	// Profiles serves the party its profile. Nil: the Seat serves it
 	// itself, on ProfileAddr, for the length of the negotiation.
@@ -113,6 +114,7 @@ type Seat struct {
 	drop  func()        // withdraws the profile and stops a local server
 	last  int           // the step of the party's last turn, -1 before it
 	start parley.Outcome
+	end   time.Time // the end of the party's progress
 }
 
 var (
@@ -206,18 +208,21 @@ func (s *Seat) Init(ctx context.Context, sess *parley.Session) error {
 func (s *Seat) init(ctx context.Context, sess *parley.Session) error {
 	var prof progress
 	now := s.opts.Now()
+	limit := s.opts.TimeLimit
 	switch {
 	case sess.Deadline > 0:
-		limit := s.opts.TimeLimit
 		if limit == 0 {
 			limit = time.Hour
 		}
 		prof = progress{Rounds: sess.Deadline, EndMs: now.Add(limit).UnixMilli()}
-	case s.opts.TimeLimit > 0:
-		prof = progress{Duration: s.opts.TimeLimit.Milliseconds(), StartMs: now.UnixMilli()}
+	case limit > 0:
+		prof = progress{Duration: limit.Milliseconds(), StartMs: now.UnixMilli()}
 	default:
 		return errors.New("no round deadline and no Options.TimeLimit: the party cannot be told its progress")
 	}
+	// What the party is told is binding: no action after the end of its
+	// progress, even when the protocol sets no turn deadline.
+	s.end = time.Now().Add(limit)
 	var buf bytes.Buffer
 	if err := geniusweb.WriteProfile(&buf, s.opts.Domain, sess.Profile); err != nil {
 		return fmt.Errorf("profile: %w", err)
@@ -381,6 +386,8 @@ func (s *Seat) act(ctx context.Context, st *parley.State) (parley.Action, error)
 	if len(st.Offers) == 0 && st.Standing != parley.NoOutcome && s.start == parley.NoOutcome {
 		s.start = st.Standing // an offer on the table from the start
 	}
+	ctx, cancel := context.WithDeadline(ctx, s.end)
+	defer cancel()
 	if err := s.relay(ctx, st); err != nil {
 		return parley.Action{}, err
 	}

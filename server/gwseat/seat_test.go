@@ -345,7 +345,12 @@ func harness(t *testing.T, double *party, n *memnet, opts gwseat.Options, sopts 
 	if sopts.Deadline == 0 && sopts.TimeLimit == 0 {
 		sopts.Deadline = 10
 	}
-	sopts.TurnTimeout = 30 * time.Second
+	switch sopts.TurnTimeout {
+	case 0:
+		sopts.TurnTimeout = 30 * time.Second
+	case -1:
+		sopts.TurnTimeout = 0 // none
+	}
 	if len(opp) == 0 {
 		opp = append(opp, boulware(t))
 	}
@@ -436,6 +441,24 @@ func TestWalkAway(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestProgressDeadline: without a turn deadline from the protocol, a
+// silent party is late once the time it was told it has (TimeLimit, here
+// two minutes of the bubble's clock) has passed.
+func TestProgressDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newMemnet()
+		double := newParty(2, "silent", n.client())
+		start := time.Now()
+		res := harness(t, double, n, gwseat.Options{TimeLimit: 2 * time.Minute}, sao.Options{TurnTimeout: -1})
+		if !errors.Is(res.Err, gwseat.ErrLate) || res.Party != 1 {
+			t.Fatalf("ended with %v by %d (%v), want ErrLate by the party", res.Reason, res.Party, res.Err)
+		}
+		if d := time.Since(start); d != 2*time.Minute {
+			t.Errorf("the party was given %v, want 2m", d)
+		}
+	})
 }
 
 // TestProgressTime: without a round deadline the party is told
