@@ -99,8 +99,9 @@ func (e *Error) Unwrap() error { return e.Err }
 // acceptance inferred from the turn order (a turn without an offer that
 // did not end the negotiation is an acceptance of the offer on the table).
 type Seat struct {
-	url  string
-	opts Options
+	url    string
+	opts   Options
+	params json.RawMessage // Settings.parameters
 
 	// One run.
 	name  string
@@ -127,9 +128,8 @@ var (
 // party on a GeniusWeb parties server (such as
 // http://host:8080/partiesserver/run/randomparty-1.5.8), which starts a new
 // instance for every negotiation. The server hands New's result to the
-// protocol as any other seat; a tournament wraps it in
-// func() parley.Negotiator { s, _ := gwseat.New(u, o); return s } after
-// checking the URL once.
+// protocol as any other seat; Factory makes seats for runners that take
+// their competitors as func() parley.Negotiator.
 func New(rawURL string, opts Options) (*Seat, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -161,7 +161,32 @@ func New(rawURL string, opts Options) (*Seat, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Seat{url: rawURL, opts: opts, last: -1, start: parley.NoOutcome}, nil
+	params := opts.Parameters
+	if params == nil {
+		params = map[string]any{}
+	}
+	raw, err := json.Marshal(params)
+	if err != nil {
+		return nil, fmt.Errorf("gwseat: parameters are not JSON: %w", err)
+	}
+	opts.Parameters = nil // kept as raw: later changes to the map change nothing
+	return &Seat{url: rawURL, opts: opts, params: raw, last: -1, start: parley.NoOutcome}, nil
+}
+
+// Factory checks rawURL and opts once, as New does, and returns a function
+// that makes a fresh Seat for them on every call: the form in which
+// tournaments and the server take their competitors. Each seat reaches a
+// party of its own when rawURL is a parties-server run reference; seats
+// of one ws:// URL all dial the same party address.
+func Factory(rawURL string, opts Options) (func() parley.Negotiator, error) {
+	s, err := New(rawURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	return func() parley.Negotiator {
+		c := *s
+		return &c
+	}, nil
 }
 
 // inbound is one message read from the party, or the error that ended
@@ -235,7 +260,7 @@ func (s *Seat) init(ctx context.Context, sess *parley.Session) error {
 	if err != nil {
 		return err
 	}
-	settings, err := s.codec.settings(s.ids[s.me], uri, prof, s.opts.Parameters)
+	settings, err := s.codec.settings(s.ids[s.me], uri, prof, s.params)
 	if err != nil {
 		return err
 	}

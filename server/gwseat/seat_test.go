@@ -200,10 +200,12 @@ func TestNegotiationLoopback(t *testing.T) {
 			if tc.run {
 				url = srv.URL + "/partiesserver/run/double"
 			}
-			seat, err := gwseat.New(url, gwseat.Options{Tags: tc.tags, Parameters: map[string]any{"e": 1.2}})
+			params := map[string]any{"e": 1.2}
+			seat, err := gwseat.New(url, gwseat.Options{Tags: tc.tags, Parameters: params})
 			if err != nil {
 				t.Fatal(err)
 			}
+			params["e"] = 9.0 // the seat keeps its own copy
 			negs := make([]parley.Negotiator, 2)
 			negs[tc.seat], negs[1-tc.seat] = seat, boulware(t)
 			opts := sao.Options{Deadline: 20, TurnTimeout: time.Minute}
@@ -561,6 +563,9 @@ func TestNew(t *testing.T) {
 		if _, err := gwseat.New(tc.url, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("New(%q, %+v) = %v, want an error with %q", tc.url, tc.opts, err, tc.want)
 		}
+		if _, err := gwseat.Factory(tc.url, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Factory(%q, %+v) = %v, want an error with %q", tc.url, tc.opts, err, tc.want)
+		}
 	}
 }
 
@@ -638,13 +643,14 @@ func TestConformance(t *testing.T) {
 	srv := httptest.NewServer(ps)
 	defer srv.Close()
 	url := srv.URL + "/partiesserver/run/double"
+	f, err := gwseat.Factory(url, gwseat.Options{Tags: gwseat.Tags1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var seats []*gwseat.Seat
 	parleytest.TestNegotiator(t, func() parley.Negotiator {
-		s, err := gwseat.New(url, gwseat.Options{Tags: gwseat.Tags1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		seats = append(seats, s)
+		s := f()
+		seats = append(seats, s.(*gwseat.Seat))
 		return s
 	}, profiles...)
 	for _, s := range seats {

@@ -187,7 +187,7 @@ type progress struct {
 }
 
 // settings writes the Settings inform.
-func (c *codec) settings(id, profile string, p progress, params map[string]any) ([]byte, error) {
+func (c *codec) settings(id, profile string, p progress, params json.RawMessage) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(`{"Settings":{"id":`)
 	writeString(&b, id)
@@ -200,14 +200,13 @@ func (c *codec) settings(id, profile string, p progress, params map[string]any) 
 		fmt.Fprintf(&b, `%s":{"duration":%d,"start":%d}}`, timeTag[c.tags], p.Duration, p.StartMs)
 	}
 	b.WriteString(`,"parameters":`)
-	if params == nil {
-		params = map[string]any{}
+	if len(params) == 0 {
+		params = json.RawMessage("{}")
 	}
-	j, err := json.Marshal(params)
-	if err != nil {
-		return nil, fmt.Errorf("parameters: %w", err)
+	if !json.Valid(params) {
+		return nil, errors.New("parameters are not JSON")
 	}
-	b.Write(j)
+	b.Write(params)
 	b.WriteString("}}")
 	return b.Bytes(), nil
 }

@@ -93,7 +93,7 @@ func TestReferenceMessages(t *testing.T) {
 		t.Errorf("Finished without agreement: %s", got)
 	}
 	got, err := c1.settings("party1", "ws://localhost:8080/profilesserver-1.5.8/websocket/get/example/example_profileA",
-		progress{Duration: 10000, StartMs: 1600000000000}, map[string]any{"e": 1.2})
+		progress{Duration: 10000, StartMs: 1600000000000}, json.RawMessage(`{"e":1.2}`))
 	if err != nil || string(got) != refSettings {
 		t.Errorf("Settings %s (%v)\nwant     %s", got, err, refSettings)
 	}
@@ -115,7 +115,7 @@ func TestReferenceMessages(t *testing.T) {
 		t.Errorf("2.x end %s", b.String())
 	}
 	got, _ = c2.settings("party1", "ws://localhost:8080/profilesserver-1.5.8/websocket/get/example/example_profileA",
-		progress{Duration: 10000, StartMs: 1600000000000}, map[string]any{"e": 1.2})
+		progress{Duration: 10000, StartMs: 1600000000000}, json.RawMessage(`{"e":1.2}`))
 	if string(got) != v2.Replace(refSettings) {
 		t.Errorf("2.x Settings %s", got)
 	}
