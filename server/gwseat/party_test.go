@@ -273,6 +273,12 @@ func (p *party) play(ctx context.Context, c *websocket.Conn) error {
 				if p.delay > 0 {
 					time.Sleep(p.delay)
 				}
+				if p.fault == "binary" {
+					if err := c.Write(ctx, websocket.MessageBinary, msg); err != nil {
+						return err
+					}
+					continue
+				}
 				if err := c.Write(ctx, websocket.MessageText, msg); err != nil {
 					return err
 				}

@@ -100,6 +100,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // did not end the negotiation is an acceptance of the offer on the table).
 type Seat struct {
 	url    string
+	direct bool // url is the party's ws:// or wss:// address
 	opts   Options
 	params json.RawMessage // Settings.parameters
 
@@ -170,7 +171,7 @@ func New(rawURL string, opts Options) (*Seat, error) {
 		return nil, fmt.Errorf("gwseat: parameters are not JSON: %w", err)
 	}
 	opts.Parameters = nil // kept as raw: later changes to the map change nothing
-	return &Seat{url: rawURL, opts: opts, params: raw, last: -1, start: parley.NoOutcome}, nil
+	return &Seat{url: rawURL, direct: u.Scheme == "ws" || u.Scheme == "wss", opts: opts, params: raw, last: -1, start: parley.NoOutcome}, nil
 }
 
 // Factory checks rawURL and opts once, as New does, and returns a function
@@ -215,13 +216,11 @@ func (s *Seat) Init(ctx context.Context, sess *parley.Session) error {
 		return s.fail(parley.ErrNoProfile)
 	}
 	s.n, s.me, s.last, s.start = len(sess.Names), sess.Party, -1, parley.NoOutcome
-	s.name = fmt.Sprintf("party %d", sess.Party)
-	if sess.Party >= 0 && sess.Party < len(sess.Names) {
-		s.name = sess.Names[sess.Party]
-	} else {
+	if sess.Party < 0 || sess.Party >= len(sess.Names) {
+		s.name, s.ids = fmt.Sprintf("party %d", sess.Party), nil
 		return s.fail(fmt.Errorf("seat %d of %d parties", sess.Party, len(sess.Names)))
 	}
-	s.ids = partyIDs(sess.Names)
+	s.name, s.ids = sess.Names[sess.Party], partyIDs(sess.Names)
 	s.codec = codec{space: sess.Profile.Space, tags: s.opts.Tags}
 	if err := s.init(ctx, sess); err != nil {
 		s.Close()
@@ -246,7 +245,8 @@ func (s *Seat) init(ctx context.Context, sess *parley.Session) error {
 		return errors.New("no round deadline and no Options.TimeLimit: the party cannot be told its progress")
 	}
 	// What the party is told is binding: no action after the end of its
-	// progress, even when the protocol sets no turn deadline.
+	// progress, even when the protocol sets no turn deadline. (Contexts
+	// run on the runtime clock, whatever Options.Now says.)
 	s.end = time.Now().Add(limit)
 	var buf bytes.Buffer
 	if err := geniusweb.WriteProfile(&buf, s.opts.Domain, sess.Profile); err != nil {
@@ -315,7 +315,7 @@ func (s *Seat) publish(profile []byte) (string, error) {
 // resolve returns the ws:// address of the party: the URL itself, or what
 // a parties server answers to a GET on its run reference.
 func (s *Seat) resolve(ctx context.Context) (string, error) {
-	if strings.HasPrefix(s.url, "ws://") || strings.HasPrefix(s.url, "wss://") {
+	if s.direct {
 		return s.url, nil
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url, nil)

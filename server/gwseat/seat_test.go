@@ -196,7 +196,7 @@ func TestNegotiationLoopback(t *testing.T) {
 			double := newParty(tc.gen, "", http.DefaultClient)
 			srv := httptest.NewServer(double)
 			defer srv.Close()
-			url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/party"
+			url := "WS" + strings.TrimPrefix(srv.URL, "http") + "/party" // schemes are case-blind
 			if tc.run {
 				url = srv.URL + "/partiesserver/run/double"
 			}
@@ -381,6 +381,7 @@ func TestFaults(t *testing.T) {
 		{"silent", 0, gwseat.ErrLate, "no action in time"},
 		{"late", time.Minute, gwseat.ErrLate, "no action in time"},
 		{"twice", 0, gwseat.ErrOutOfTurn, "before its turn"},
+		{"binary", 0, gwseat.ErrMalformed, "binary message"},
 	} {
 		t.Run(tc.fault, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {

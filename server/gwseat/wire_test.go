@@ -114,6 +114,14 @@ func TestReferenceMessages(t *testing.T) {
 	if c2.action(&b, "party1", parley.End, parley.NoOutcome); b.String() != v2.Replace(refEnd) {
 		t.Errorf("2.x end %s", b.String())
 	}
+	// Verbatim 2.x shapes from GeniusWeb's Python port's tests
+	// (ActionDoneTest, ProgressTimeTest).
+	if got, _ := c2.actionDone("party1", parley.End, parley.NoOutcome); string(got) != `{"ActionDone":{"action":{"EndNegotiation":{"actor":"party1"}}}}` {
+		t.Errorf("2.x ActionDone of EndNegotiation %s", got)
+	}
+	if got, _ := c2.settings("p", "ws://p", progress{Duration: 10, StartMs: 100000}, nil); !strings.Contains(string(got), `"progress":{"ProgressTime":{"duration":10,"start":100000}}`) {
+		t.Errorf("2.x ProgressTime in %s", got)
+	}
 	got, _ = c2.settings("party1", "ws://localhost:8080/profilesserver-1.5.8/websocket/get/example/example_profileA",
 		progress{Duration: 10000, StartMs: 1600000000000}, json.RawMessage(`{"e":1.2}`))
 	if string(got) != v2.Replace(refSettings) {
