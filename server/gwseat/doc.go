@@ -41,6 +41,18 @@
 // DiscreteValueSetUtilities, NumberValueSetUtilities). A Seat writes the
 // generation Options.Tags names and reads both.
 //
+// # Limits
+//
+// Only SAOP is spoken (not SHAOP, MOPAC or Learn), and only profiles with
+// a GeniusWeb LinearAdditiveUtilitySpace form are served (no partial
+// orderings, no ?partial= elicitation queries, no file: URIs). A seat
+// knows what its State shows, so at the end it relays the closing
+// acceptances of an agreement and a walk-out that follows the party's
+// turn directly, but not an offer made by another party after the party's
+// last turn before the deadline. Settings.parameters pass through
+// unchanged; Parley keeps no persistent state or negotiation data files
+// for learning parties.
+//
 // # Faults
 //
 // A Seat never panics and never guesses: an unknown issue or value, an
