@@ -280,3 +280,43 @@ func eval[T any](t *testing.T, ctx context.Context, what, js string) T {
 	}
 	return v
 }
+
+// unlabelled lists the page's form controls without an accessible name
+// (a label, aria-label, or a button's text).
+const unlabelled = `[...document.querySelectorAll("input:not([type=hidden]), select, textarea, button, meter")]
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !(e.tagName === "BUTTON" && e.textContent.trim()))
+  .map(e => e.outerHTML.slice(0, 100))`
+
+// lowContrast lists the page's visible text whose contrast with its
+// background is below WCAG's 4.5:1 for normal text (disabled controls are
+// exempt).
+const lowContrast = `(() => {
+  const parse = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
+    const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+  const lum = ({ r, g, b }) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const bg = (el) => { for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a > 0) return c; }
+    return { r: 255, g: 255, b: 255, a: 1 }; };
+  const bad = [];
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = w.nextNode(); n; n = w.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || el.closest("[disabled]") || el.closest("option") || !el.getClientRects().length) continue;
+    const a = lum(parse(getComputedStyle(el).color)), b = lum(bg(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) bad.push(el.tagName + " " + JSON.stringify(n.textContent.trim().slice(0, 40)) + ": " + ratio.toFixed(2));
+  }
+  return bad;
+})()`
+
+// checkReadable fails t for unlabelled controls and low-contrast text on
+// the tab's page.
+func checkReadable(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	if bad := eval[[]string](t, ctx, "finding unlabelled controls", unlabelled); len(bad) > 0 {
+		t.Errorf("%s: controls without a label: %q", page, bad)
+	}
+	if bad := eval[[]string](t, ctx, "measuring contrast", lowContrast); len(bad) > 0 {
+		t.Errorf("%s: text below 4.5:1 contrast: %q", page, bad)
+	}
+}

@@ -208,6 +208,7 @@ func TestBrowserPlayAgreement(t *testing.T) {
 	c := loadCeasefire(t)
 	id, join, owner := startFromHome(t, bctx, ts.URL, c, "boulware:ac=const(c=0.6)")
 	screenshot(t, bctx, "home")
+	checkReadable(t, bctx, "the home page")
 	tab, tr := openSeat(t, bctx, ts.URL, join)
 	ruOffer, now := firstTurn(t, tab, ts.URL, id, owner, c)
 
@@ -236,6 +237,7 @@ func TestBrowserPlayAgreement(t *testing.T) {
 		setOffer(t, tab, c, target)
 	}
 	screenshot(t, tab, "seat")
+	checkReadable(t, tab, "the seat's page")
 
 	run(t, tab, "making the offer", chromedp.Click(chromedp.CSS("#offer")), chromedp.WaitVisible(chromedp.CSS("#ended")))
 	if got := text(t, tab, "#ended"); got != "Agreement reached" {
@@ -249,6 +251,7 @@ func TestBrowserPlayAgreement(t *testing.T) {
 		t.Errorf("result %q, want UA's %s", got, u3(res))
 	}
 	screenshot(t, tab, "seat-agreement")
+	checkReadable(t, tab, "the seat's page after the agreement")
 	checkNoLeak(t, tr, ts.URL, c)
 }
 
@@ -265,6 +268,7 @@ func TestBrowserPlayWalkAway(t *testing.T) {
 		t.Error("the seat's page is wider than a phone's screen (390 px)")
 	}
 	screenshot(t, tab, "seat-phone")
+	checkReadable(t, tab, "the seat's page at phone width")
 	run(t, tab, "walking away",
 		chromedp.Click(chromedp.CSS("#walk")),
 		chromedp.WaitVisible(chromedp.CSS("#walk-confirm")),
