@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,18 +15,23 @@ import (
 	"github.com/parley-dev/parley"
 )
 
+// offerRows reads the list of offers: round, by, the seat's utility,
+// action and the outcome's values, for each action.
+const offerRows = `[...document.querySelectorAll("#offer-list tr.action")].map(r =>
+  [...[...r.cells].slice(0, 4).map(c => c.textContent), r.nextElementSibling.cells[0].textContent])`
+
 // u3 is the page's text of a utility.
 func u3(u float64) string { return fmt.Sprintf("%.3f", u) }
 
 // startFromHome creates a ceasefire negotiation with the home page's form
-// (direct talks only: RU's seat plays ruSpec, UA's is a person, US sits
-// out) and returns its id, UA's join link and the owner's token.
-func startFromHome(t *testing.T, ctx context.Context, base string, c *ceasefire, ruSpec string) (id, join, owner string) {
+// (protocol as the form's select has it; RU's seat plays ruSpec, UA's is
+// a person, US's plays boulware where it negotiates) and returns its id, UA's join link and the owner's token.
+func startFromHome(t *testing.T, ctx context.Context, base string, c *ceasefire, protocol, ruSpec string) (id, join, owner string) {
 	t.Helper()
 	run(t, ctx, "filling the new-negotiation form",
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#new-negotiation")),
-		chromedp.SetValue(chromedp.CSS("#protocol"), "staged:bilateral_only"),
+		chromedp.SetValue(chromedp.CSS("#protocol"), protocol),
 		chromedp.SetValue(chromedp.CSS("#seed"), "7"),
 		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`input[name="seat-%d-spec"]`, c.ruParty)), ruSpec),
 		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`select[name="seat-%d-kind"]`, c.uaParty)), "person"),
@@ -60,15 +66,15 @@ func startFromHome(t *testing.T, ctx context.Context, base string, c *ceasefire,
 }
 
 // openSeat opens the join link in a new tab, recording its traffic, and
-// waits for the seat's first turn.
-func openSeat(t *testing.T, bctx context.Context, base, join string) (context.Context, *traffic) {
+// waits for the seat's first turn (the element ready shows).
+func openSeat(t *testing.T, bctx context.Context, base, join, ready string) (context.Context, *traffic) {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(bctx)
 	t.Cleanup(cancel)
 	tr := capture(t, tab)
 	run(t, tab, "opening the seat's page",
 		chromedp.Navigate(base+"/"+join),
-		chromedp.WaitVisible(chromedp.CSS("#offer:not([disabled])")))
+		chromedp.WaitVisible(chromedp.CSS(ready)))
 	return tab, tr
 }
 
@@ -111,7 +117,7 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 		t.Errorf("UA's utility of the standing offer shows %s, want %s", got, want)
 	}
 	rows := eval[[][]string](t, tab, "reading the offer list",
-		`[...document.querySelectorAll("#offer-list tbody tr")].map(r => [...r.cells].map(c => c.textContent))`)
+		offerRows)
 	if len(rows) != 1 || len(rows[0]) < 5 || rows[0][1] != "RU" || rows[0][2] != want || rows[0][4] != c.valueText(ruOffer) {
 		t.Errorf("offer list %q, want RU's offer with UA's utility %s", rows, want)
 	}
@@ -206,11 +212,33 @@ func TestBrowserPlayAgreement(t *testing.T) {
 	bctx := browser(t)
 	ts := newServer(t)
 	c := loadCeasefire(t)
-	id, join, owner := startFromHome(t, bctx, ts.URL, c, "boulware:ac=const(c=0.6)")
+	id, join, owner := startFromHome(t, bctx, ts.URL, c, "staged:bilateral_only", "boulware:ac=const(c=0.6)")
 	screenshot(t, bctx, "home")
 	checkReadable(t, bctx, "the home page")
-	tab, tr := openSeat(t, bctx, ts.URL, join)
+	tab, tr := openSeat(t, bctx, ts.URL, join, "#offer:not([disabled])")
 	ruOffer, now := firstTurn(t, tab, ts.URL, id, owner, c)
+
+	// UA first offers its best outcome, which RU refuses: the page shows
+	// UA's offer in the list and UA's next turn, with RU's new offer.
+	bestUA := 0
+	for o := range c.size {
+		if c.ua.Utility.Utility(parley.Outcome(o)) > c.ua.Utility.Utility(parley.Outcome(bestUA)) {
+			bestUA = o
+		}
+	}
+	if c.ru.Utility.Utility(parley.Outcome(bestUA)) >= 0.6 {
+		t.Fatal("RU would accept UA's best outcome: the test needs one it refuses")
+	}
+	step := eval[string](t, tab, "reading the turn's step", `document.getElementById("table-h").dataset.step`)
+	run(t, tab, "offering UA's best outcome",
+		chromedp.Click(chromedp.CSS("#offer")),
+		chromedp.WaitVisible(chromedp.CSS(`#table-h:not([data-step="`+step+`"])`)),
+		chromedp.WaitVisible(chromedp.CSS("#offer:not([disabled])")))
+	rows := eval[[][]string](t, tab, "reading the offer list",
+		offerRows)
+	if len(rows) != 3 || rows[1][1] != "you" || rows[1][3] != "offered" || rows[1][4] != c.valueText(bestUA) || rows[1][2] != "1.000" || rows[0][1] != "RU" {
+		t.Errorf("after UA's offer, the list shows %q", rows)
+	}
 
 	// The builder warns on RU's own offer (across UA's red lines or below
 	// its reservation value), then on the outcome the test plays.
@@ -260,8 +288,8 @@ func TestBrowserPlayWalkAway(t *testing.T) {
 	bctx := browser(t)
 	ts := newServer(t)
 	c := loadCeasefire(t)
-	id, join, owner := startFromHome(t, bctx, ts.URL, c, "boulware")
-	tab, tr := openSeat(t, bctx, ts.URL, join)
+	id, join, owner := startFromHome(t, bctx, ts.URL, c, "staged:bilateral_only", "boulware")
+	tab, tr := openSeat(t, bctx, ts.URL, join, "#offer:not([disabled])")
 	run(t, tab, "narrowing the window to a phone's", chromedp.EmulateViewport(390, 844))
 	firstTurn(t, tab, ts.URL, id, owner, c)
 	if !eval[bool](t, tab, "measuring the page", `document.documentElement.scrollWidth <= window.innerWidth`) {
@@ -316,10 +344,11 @@ func checkNoLeak(t *testing.T, tr *traffic, base string, c *ceasefire) {
 	others := map[string]string{"RU's utilities": prefix(c.ru)}
 	for p := range 3 {
 		if p != c.uaParty {
-			others[fmt.Sprintf("seat %d's events", p)] = fmt.Sprintf(`"audience":"seat:%d"`, p)
+			others[fmt.Sprintf("seat %d's events", p)] = fmt.Sprintf(`"audience":"seat:%d`, p)
 		}
 	}
-	others["the owner's events"] = `"audience":"owner"`
+	others["the owner's events"] = `"audience":"owner`
+	others["the mediator's events"] = `"audience":"mediator`
 	others["the setup"] = `"type":"setup"`
 	sawOwn := false
 	for where, body := range got {
@@ -350,7 +379,7 @@ func walkJSON(t *testing.T, where string, v any, ua int) {
 			walkJSON(t, where, e, ua)
 		}
 	case map[string]any:
-		if a, ok := x["audience"].(string); ok && a != "public" && a != fmt.Sprintf("seat:%d", ua) {
+		if a, ok := x["audience"].(string); ok && !slices.Contains(strings.Split(a, "|"), "public") && !slices.Contains(strings.Split(a, "|"), fmt.Sprintf("seat:%d", ua)) {
 			t.Errorf("%s: an event for audience %q", where, a)
 		}
 		for _, k := range []string{"session", "result", "vote"} {
@@ -369,4 +398,85 @@ func walkJSON(t *testing.T, where string, v any, ua int) {
 			walkJSON(t, where, e, ua)
 		}
 	}
+}
+
+// lastVoteTurn returns the step and proposal of UA's last vote turn in the
+// owner's lens.
+func lastVoteTurn(t *testing.T, base, id, owner string, c *ceasefire) (step, proposal int) {
+	t.Helper()
+	step = -1
+	for _, e := range ownerEvents(t, base, id, owner) {
+		var typ, aud string
+		json.Unmarshal(e["type"], &typ)
+		json.Unmarshal(e["audience"], &aud)
+		if typ != "turn" || aud != fmt.Sprintf("seat:%d", c.uaParty) {
+			continue
+		}
+		var tu struct {
+			Kind           string
+			Step, Standing int
+		}
+		json.Unmarshal(e["turn"], &tu)
+		if tu.Kind == "vote" {
+			step, proposal = tu.Step, tu.Standing
+		}
+	}
+	if step < 0 {
+		t.Fatal("the owner's lens shows no vote turn of UA")
+	}
+	return step, proposal
+}
+
+// checkProposal checks the page's vote against the owner's lens: the
+// mediator's proposal and UA's utility of it.
+func checkProposal(t *testing.T, tab context.Context, base, id, owner string, c *ceasefire) int {
+	t.Helper()
+	step, o := lastVoteTurn(t, base, id, owner, c)
+	if got := outcomeText(t, tab, "proposal"); got != c.describe(o) {
+		t.Errorf("step %d: proposal %q, want %q", step, got, c.describe(o))
+	}
+	if got, want := text(t, tab, "#proposal-utility"), u3(c.ua.Utility.Utility(parley.Outcome(o))); got != want {
+		t.Errorf("step %d: UA's utility of the proposal %s, want %s", step, got, want)
+	}
+	return step
+}
+
+// TestBrowserVote: a person in UA's seat votes on the US mediator's
+// proposals in the ceasefire's mediated stage (mediated_from_start),
+// rejects one, then leaves the talks; the page shows each proposal with
+// UA's utility, the votes, and the ending, and receives no other party's
+// data (the mediator sees declared profiles; the seat must not).
+func TestBrowserVote(t *testing.T) {
+	bctx := browser(t)
+	ts := newServer(t)
+	c := loadCeasefire(t)
+	id, join, owner := startFromHome(t, bctx, ts.URL, c, "staged:mediated_from_start", "boulware")
+	tab, tr := openSeat(t, bctx, ts.URL, join, "#vote-accept")
+	if got := text(t, tab, "#clock"); !strings.Contains(got, "stage mediated") {
+		t.Errorf("clock %q, want the mediated stage", got)
+	}
+	step := checkProposal(t, tab, ts.URL, id, owner, c)
+	screenshot(t, tab, "seat-vote")
+	checkReadable(t, tab, "the seat's vote")
+	run(t, tab, "rejecting the proposal",
+		chromedp.Click(chromedp.CSS("#vote-reject")),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#table-h:not([data-step="%d"])`, step))),
+		chromedp.WaitVisible(chromedp.CSS("#vote-leave")))
+	checkProposal(t, tab, ts.URL, id, owner, c)
+	rows := eval[[][]string](t, tab, "reading the list",
+		offerRows)
+	var proposed, rejected bool
+	for _, r := range rows {
+		proposed = proposed || r[1] == "the mediator" && r[3] == "proposed"
+		rejected = rejected || r[1] == "you" && r[3] == "voted to reject"
+	}
+	if !proposed || !rejected {
+		t.Errorf("the list lacks the mediator's proposal or UA's vote: %q", rows)
+	}
+	run(t, tab, "leaving the talks", chromedp.Click(chromedp.CSS("#vote-leave")), chromedp.WaitVisible(chromedp.CSS("#ended")))
+	res := uaResult(t, ts.URL, id, owner, c)
+	if got := text(t, tab, "#result"); !strings.HasPrefix(got, "Your result: utility "+u3(res)) {
+		t.Errorf("result %q, want UA's %s", got, u3(res))
+	}
+	checkNoLeak(t, tr, ts.URL, c)
 }

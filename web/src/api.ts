@@ -40,7 +40,7 @@ export interface Stage {
   mediator: number; rounds: number; offset: number;
 }
 
-export interface Vote { stage: number; step: number; party: number; outcome: number; accept: boolean }
+export interface Vote { stage: number; step: number; round?: number; time?: number; party: number; outcome: number; accept: boolean }
 
 // Event is one event of a lens; the payload is named after the type (the
 // actions' payload is `action`).

@@ -52,9 +52,11 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const send = async (action: Record<string, unknown>, say: string) => {
     if (!st.turn || busy) return;
     busy = true;
+    const step = st.turn.step;
     try {
-      await act(id, token, { step: st.turn.step, ...action });
-      st.turn = undefined;
+      await act(id, token, { step, ...action });
+      // the stream may already have brought the next turn
+      if (st.turn && st.turn.step === step) st.turn = undefined;
       confirmWalk = false;
       live.textContent = say;
     } catch (e) {
@@ -85,29 +87,28 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   };
 
   const renderTable = () => {
-    const t = st.turn;
-    const standing = t ? (t.kind === "act" ? t.standing : (t.text ?? t.standing)) : -1;
-    if (!t || !st.created || standing < 0 && t.kind === "act") {
-      replace(table, t && t.kind === "act" ? h("p", null, "Nothing on the table yet: make the first offer below.") : null);
-      if (!t || t.kind === "act") return;
-    }
-    const c = st.created!;
+    const t = st.turn, c = st.created;
+    if (!t || !c) { replace(table); return; }
     if (t.kind === "vote") {
       const o = t.standing;
-      replace(table, h("h2", { id: "table-h" }, t.final ? "Final vote on the text" : "Vote on the mediator's proposal"),
-        outcomeList("proposal", c.issues, o), h("p", null, `Your utility: ${fmt(utility(o))}`, t.text !== undefined && t.text >= 0 ? ` (the current text: ${fmt(utility(t.text))})` : ""),
+      replace(table, h("h2", { id: "table-h", "data-step": t.step }, t.final ? "Final vote on the text" : "Vote on the mediator's proposal"),
+        outcomeList("proposal", c.issues, o),
+        h("p", null, "Your utility of it: ", h("strong", { id: "proposal-utility" }, fmt(utility(o))),
+          t.text !== undefined && t.text >= 0 && t.text !== o ? ` (of the current text: ${fmt(utility(t.text))})` : ""),
         warnBox(o, "accepting"),
         h("div", { class: "buttons" },
           h("button", { type: "button", class: "primary", id: "vote-accept", onclick: () => send({ action: "accept" }, "You voted to accept.") }, "Accept the proposal"),
-          h("button", { type: "button", id: "vote-reject", onclick: () => send({ action: "reject" }, "You voted to reject.") }, "Reject"),
-          h("button", { type: "button", class: "danger", id: "vote-leave", onclick: () => send({ action: "walk_away" }, "You left.") }, "Leave the talks")));
+          h("button", { type: "button", id: "vote-reject", onclick: () => send({ action: "reject" }, "You voted to reject.") }, "Reject it"),
+          h("button", { type: "button", class: "danger", id: "vote-leave", onclick: () => send({ action: "walk_away" }, "You left the talks.") }, "Leave the talks")));
       return;
     }
-    const who = st.created!.parties[t.proposer] ?? "the other side";
-    replace(table, h("h2", { id: "table-h" }, `On the table, from ${who}`),
-      outcomeList("standing", c.issues, standing),
-      h("p", null, "Your utility of it: ", h("strong", { id: "standing-utility" }, fmt(utility(standing)))),
-      warnBox(standing, "accepting"),
+    if (t.kind !== "act") { replace(table, h("p", { class: "error" }, `This page cannot play a turn of kind ${t.kind} yet.`)); return; }
+    if (t.standing < 0) { replace(table, h("p", { "data-step": t.step }, "Nothing on the table yet: make the first offer below.")); return; }
+    const who = t.proposer < 0 ? "the mediator" : c.parties[t.proposer] ?? "the other side";
+    replace(table, h("h2", { id: "table-h", "data-step": t.step }, `On the table, from ${who}`),
+      outcomeList("standing", c.issues, t.standing),
+      h("p", null, "Your utility of it: ", h("strong", { id: "standing-utility" }, fmt(utility(t.standing)))),
+      warnBox(t.standing, "accepting"),
       h("button", { type: "button", class: "primary", id: "accept", disabled: busy,
         onclick: () => send({ action: "accept" }, "You accepted.") }, "Accept this offer"));
   };
@@ -148,20 +149,23 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const renderOffers = () => {
     const c = st.created;
     if (!c) { replace(offers); return; }
+    // each action is two rows: who did what, with the seat's utility; then
+    // the outcome's values across the table
     const rows = st.actions.slice().reverse().map(({ type, a }) => {
       const mine = a.party === me();
-      return h("tr", { class: mine ? "mine" : "theirs" },
-        h("td", null, a.round + 1), h("td", null, mine ? "you" : c.parties[a.party] ?? a.party),
+      return [h("tr", { class: "action " + (mine ? "mine" : "theirs") },
+        h("td", null, a.round + 1), h("td", null, mine ? "you" : a.party < 0 ? "the mediator" : c.parties[a.party] ?? a.party),
         h("td", { class: "num" }, a.outcome >= 0 ? fmt(utility(a.outcome)) : "–"),
-        h("td", null, type === "walk_away" ? "walked away" : type === "accept" ? "accepted" : "offered"),
-        h("td", { class: "values", title: a.outcome >= 0 ? describe(c.issues, a.outcome) : null }, a.outcome >= 0 ? valuesOf(c.issues, a.outcome) : "–"),
+        h("td", null, actionWords[type] || type),
         h("td", null, !mine && a.outcome >= 0 && !st.ended ? h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${a.round + 1}`,
-          onclick: () => { choice = choiceOf(c.issues, a.outcome); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit") : null));
+          onclick: () => { choice = choiceOf(c.issues, a.outcome); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit") : null)),
+      h("tr", { class: "values " + (mine ? "mine" : "theirs") },
+        h("td", { colspan: 5, title: a.outcome >= 0 ? describe(c.issues, a.outcome) : null }, a.outcome >= 0 ? valuesOf(c.issues, a.outcome) : ""))];
     });
     replace(offers, h("h2", { id: "offers-h" }, "Offers so far"),
-      rows.length ? h("div", { class: "scroll" }, h("table", { id: "offer-list" },
-        h("thead", null, h("tr", null, ["Round", "By", "Your utility", "Action", "Outcome (values in issue order)", ""].map((x) => h("th", { scope: "col" }, x)))),
-        h("tbody", null, rows))) : h("p", null, "No offers yet."));
+      rows.length ? h("table", { id: "offer-list" },
+        h("thead", null, h("tr", null, ["Round", "By", "Your utility", "Action", ""].map((x) => h("th", { scope: "col" }, x)))),
+        h("tbody", null, rows)) : h("p", null, "No offers yet."));
   };
 
   const renderEnd = () => {
@@ -187,12 +191,18 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
       case "session": if (e.session && e.session.role !== "mediator") st.session = e.session; break;
       case "stage": st.stage = e.stage?.name; break;
       case "turn": st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
-      case "offer": case "accept": case "walk_away":
+      case "offer": case "accept": case "walk_away": case "proposal": case "mediator_exit":
         if (e.action) st.actions.push({ type: e.type, a: e.action });
-        if (st.turn && e.action && e.action.step >= st.turn.step) st.turn = undefined;
+        // the seat's own action answers its turn (another's, such as the
+        // mediator's proposal, may be logged after the seat's vote turn)
+        if (st.turn && e.action && e.action.party === me() && e.action.step >= st.turn.step) st.turn = undefined;
         break;
       case "ended": st.ended = e.ended; st.turn = undefined; live.textContent = "The negotiation is over."; break;
       case "result": st.result = e.result; break;
+      case "vote": // the seat's own votes
+        if (e.vote) st.actions.push({ type: e.vote.accept ? "vote_yes" : "vote_no", a: { ...e.vote, round: e.vote.round ?? 0, time: e.vote.time ?? 0 } });
+        if (st.turn && e.vote && e.vote.step >= st.turn.step) st.turn = undefined;
+        break;
       default: return;
     }
     render();
@@ -212,3 +222,9 @@ function outcomeList(id: string, issues: Issue[], o: number) {
   const c = choiceOf(issues, o);
   return h("dl", { id, class: "outcome" }, issues.map((is, i) => [h("dt", null, is.name), h("dd", null, is.values[c[i]])]));
 }
+
+// actionWords names the actions in the list of offers.
+const actionWords: Record<string, string> = {
+  offer: "offered", accept: "accepted", walk_away: "walked away", proposal: "proposed",
+  mediator_exit: "stepped back", vote_yes: "voted to accept", vote_no: "voted to reject",
+};
