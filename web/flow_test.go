@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -280,6 +281,14 @@ func TestBrowserPlayAgreement(t *testing.T) {
 	}
 	screenshot(t, tab, "seat-agreement")
 	checkReadable(t, tab, "the seat's page after the agreement")
+
+	// The home page's list refreshes itself: the negotiation has ended.
+	wctx, cancel := context.WithTimeout(bctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](`document.querySelector("#negotiations tbody tr td:nth-child(3)")?.textContent === "ended"`,
+		chromedp.WithPollingInterval(200*time.Millisecond))); err != nil {
+		t.Errorf("the home page's list never showed the negotiation ended: %v", err)
+	}
 	checkNoLeak(t, tr, ts.URL, c)
 }
 

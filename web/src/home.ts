@@ -13,27 +13,31 @@ export interface Catalog {
 
 type SeatKind = "strategy" | "person" | "agent";
 
-export async function home(root: HTMLElement) {
+// home shows the home page in root; the list refreshes every few seconds
+// until the returned function stops it.
+export function home(root: HTMLElement): () => void {
+  let stopped = false, timer = 0;
   const list = h("section", { "aria-labelledby": "list-h" });
   const formBox = h("section", { "aria-labelledby": "new-h" });
   const created = h("section", { id: "created", "aria-live": "polite" });
   replace(root, h("h1", null, "Parley"), created, formBox, list);
-  let catalog: Catalog;
-  try {
-    const r = await fetch("/ui/catalog.json");
-    catalog = await r.json();
-  } catch (e) {
-    replace(formBox, h("p", { class: "error", role: "alert" }, `Cannot read the catalog: ${e}`));
-    return;
-  }
-  const refresh = () => showList(list, refresh);
-  newForm(formBox, catalog, (id, tokens, kinds) => { showCreated(created, id, tokens, kinds); refresh(); });
+  const refresh = async () => {
+    clearTimeout(timer);
+    await showList(list, refresh);
+    if (!stopped) timer = window.setTimeout(refresh, 5000);
+  };
+  fetch("/ui/catalog.json").then((r) => r.json()).then((catalog: Catalog) => {
+    if (!stopped) newForm(formBox, catalog, (id, tokens, kinds) => { showCreated(created, id, tokens, kinds); refresh(); });
+  }, (e) => replace(formBox, h("p", { class: "error", role: "alert" }, `Cannot read the catalog: ${e}`)));
   refresh();
+  return () => { stopped = true; clearTimeout(timer); };
 }
 
 async function showList(box: HTMLElement, refresh: () => void) {
+  if (box.contains(document.activeElement) && document.activeElement !== document.body) return; // not while someone types
   const tokenInput = h("input", { id: "admin-token", type: "password", autocomplete: "off", value: adminToken() });
-  const admin = h("details", null, h("summary", null, "Admin token"),
+  const wasOpen = !!box.querySelector("details")?.open;
+  const admin = h("details", { open: wasOpen }, h("summary", null, "Admin token"),
     h("p", null, "Needed when the server is not on the loopback interface (parley serve --token-file)."),
     h("label", { for: "admin-token" }, "Admin token "), tokenInput,
     h("button", { type: "button", onclick: () => { setAdminToken(tokenInput.value.trim()); refresh(); } }, "Save"));

@@ -15,7 +15,7 @@ function route() {
     leave = seat(root, parts[1], parts[2]);
   } else {
     document.title = "Parley";
-    home(root);
+    leave = home(root);
   }
 }
 
