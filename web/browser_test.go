@@ -274,6 +274,16 @@ func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Act
 	}
 }
 
+// waitFor waits until the JavaScript predicate holds in ctx's tab.
+func waitFor(t *testing.T, ctx context.Context, what, predicate string) {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](predicate, chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("waiting until %s: %v", what, err)
+	}
+}
+
 // eval evaluates a JavaScript expression in ctx's tab.
 func eval[T any](t *testing.T, ctx context.Context, what, js string) T {
 	t.Helper()

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -283,13 +282,67 @@ func TestBrowserPlayAgreement(t *testing.T) {
 	checkReadable(t, tab, "the seat's page after the agreement")
 
 	// The home page's list refreshes itself: the negotiation has ended.
-	wctx, cancel := context.WithTimeout(bctx, 30*time.Second)
-	defer cancel()
-	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](`document.querySelector("#negotiations tbody tr td:nth-child(3)")?.textContent === "ended"`,
-		chromedp.WithPollingInterval(200*time.Millisecond))); err != nil {
-		t.Errorf("the home page's list never showed the negotiation ended: %v", err)
-	}
+	waitFor(t, bctx, "the home page's list shows the negotiation ended", `document.querySelector("#negotiations tbody tr td:nth-child(3)")?.textContent === "ended"`)
 	checkNoLeak(t, tr, ts.URL, c)
+	checkWatch(t, bctx, ts.URL, id, owner, c, target, res)
+}
+
+// checkWatch: the watch pages of the finished negotiation, through the
+// observer's and the owner's links of the home page, show its stage, its
+// actions and its ending; the observer's page receives no utilities, no
+// session and no result.
+func checkWatch(t *testing.T, bctx context.Context, base, id, owner string, c *ceasefire, agreement int, uaRes float64) {
+	t.Helper()
+	var actions int
+	for _, e := range ownerEvents(t, base, id, owner) {
+		var typ string
+		json.Unmarshal(e["type"], &typ)
+		if typ == "offer" || typ == "accept" || typ == "walk_away" {
+			actions++
+		}
+	}
+	link := func(sel string) string {
+		return eval[string](t, bctx, "reading "+sel, `document.querySelector("`+sel+`").getAttribute("href")`)
+	}
+	observer, ownerLink := link("#watch-observer"), link("#watch-owner")
+	for _, tc := range []struct{ lens, link string }{{"observer", observer}, {"owner", ownerLink}} {
+		tab, cancel := chromedp.NewContext(bctx)
+		defer cancel()
+		tr := capture(t, tab)
+		run(t, tab, "opening the "+tc.lens+"'s watch page", chromedp.Navigate(base+"/"+tc.link), chromedp.WaitVisible(chromedp.CSS("#ended")))
+		waitFor(t, tab, "the page names the "+tc.lens+"'s lens", `document.getElementById("watch-status").textContent.includes("the `+tc.lens+`'s view")`)
+		if got := text(t, tab, "#ended"); got != "Agreement reached" {
+			t.Errorf("%s: ending %q", tc.lens, got)
+		}
+		if got := outcomeText(t, tab, "agreement"); got != c.describe(agreement) {
+			t.Errorf("%s: agreement %q, want %q", tc.lens, got, c.describe(agreement))
+		}
+		if got := text(t, tab, "#stages"); got != "bilateral: alternating offers between RU and UA, 120 rounds" {
+			t.Errorf("%s: stages %q", tc.lens, got)
+		}
+		rows := eval[[][]string](t, tab, "reading the actions", `[...document.querySelectorAll("#offer-list tr.action")].map(r => [...r.cells].map(c => c.textContent))`)
+		if len(rows) != actions || rows[0][1] != "RU" || rows[0][2] != "accepted" {
+			t.Errorf("%s: %d actions listed, want %d, the last RU's acceptance: %q", tc.lens, len(rows), actions, rows)
+		}
+		checkReadable(t, tab, "the "+tc.lens+"'s watch page")
+		if tc.lens == "observer" {
+			for where, body := range tr.received() {
+				for _, needle := range []string{`"utilities"`, `"type":"session"`, `"type":"result"`, `"type":"setup"`, `"audience":"seat:`, `"audience":"owner`} {
+					if strings.Contains(body, needle) {
+						t.Errorf("the observer's page received %s in %s", needle, where)
+					}
+				}
+			}
+			continue
+		}
+		screenshot(t, tab, "watch")
+		if got := text(t, tab, "#results"); !strings.Contains(got, "UA: utility "+u3(uaRes)) {
+			t.Errorf("owner: results %q, want UA's %s", got, u3(uaRes))
+		}
+		if got := text(t, tab, "#seats"); !strings.Contains(got, "RU: boulware:ac=const(c=0.6)") || !strings.Contains(got, "UA: remote") {
+			t.Errorf("owner: seats %q", got)
+		}
+	}
 }
 
 // TestBrowserPlayWalkAway is flow 1 to a walk-away, at phone width.

@@ -2,7 +2,7 @@
 // creates one, showing the join links of its remote seats.
 import { ApiError, createNegotiation, listNegotiations, type CreateRequest, type SeatSpec, type Tokens } from "./api";
 import { h, replace, uid } from "./dom";
-import { seatLink } from "./links";
+import { seatLink, watchLink } from "./links";
 import { adminToken, knownTokens, rememberTokens, setAdminToken } from "./store";
 
 // Catalog is dist/catalog.json: the built-in scenarios and strategies.
@@ -51,7 +51,8 @@ async function showList(box: HTMLElement, refresh: () => void) {
         h("tbody", null, ns.slice().reverse().map((n) => {
           const t = knownTokens(n.id);
           return h("tr", null, h("td", null, n.id), h("td", null, n.scenario), h("td", null, n.status),
-            h("td", null, t ? t.seats.map((s, i) => s ? h("a", { href: seatLink(n.id, s) }, `seat ${i + 1} `) : null)
+            h("td", null, t ? [h("a", { href: watchLink(n.id, t.owner), class: "watch" }, "watch"),
+              t.seats.map((s, i) => s ? [" · ", h("a", { href: seatLink(n.id, s) }, `seat ${i + 1}`)] : null)]
               : "created elsewhere"));
         })));
   } catch (e) {
@@ -139,5 +140,8 @@ function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[])
   });
   replace(box, h("h2", null, `Negotiation ${id} started`),
     h("p", null, "Send each seat its link; the link is the seat's key: whoever has it plays the seat."),
-    h("ul", { id: "join-links" }, items));
+    h("ul", { id: "join-links" }, items),
+    h("p", null, h("a", { href: watchLink(id, t.owner), id: "watch-owner" }, "Watch it as the owner"),
+      " · to let others watch (no one's preferences shown), send them the observer's link: ",
+      h("a", { href: watchLink(id, t.observer), id: "watch-observer", class: "join" }, location.origin + "/" + watchLink(id, t.observer))));
 }

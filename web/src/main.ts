@@ -1,7 +1,9 @@
-// Parley's web UI: routes on the URL's fragment (#/, #/seat/ID/TOKEN).
+// Parley's web UI: routes on the URL's fragment (#/, #/seat/ID/TOKEN,
+// #/watch/ID/TOKEN).
 import "./style.css";
 import { home } from "./home";
 import { seat } from "./seat";
+import { watch } from "./watch";
 
 let leave: (() => void) | void;
 
@@ -13,6 +15,9 @@ function route() {
   if (parts[0] === "seat" && parts.length === 3) {
     document.title = "Your seat · Parley";
     leave = seat(root, parts[1], parts[2]);
+  } else if (parts[0] === "watch" && parts.length === 3) {
+    document.title = `${parts[1]} · Parley`;
+    leave = watch(root, parts[1], parts[2]);
   } else {
     document.title = "Parley";
     leave = home(root);

@@ -2,14 +2,14 @@
 // The page knows only what the seat's lens shows: its own session (its
 // utilities, reservation value and red lines), its turns, the public
 // actions and the ending.
-import { act, follow, type Created, type Ended, type Event, type Result, type Session, type Turn, type Action } from "./api";
+import { act, follow, type Created, type Ended, type Event, type Result, type Session, type Turn } from "./api";
 import { fmt, h, replace } from "./dom";
-import type { Issue } from "./api";
-import { best, choiceOf, describe, outcomeIndex, redLinesCrossed, reservationAt, valuesOf } from "./outcome";
+import { best, choiceOf, outcomeIndex, redLinesCrossed, reservationAt } from "./outcome";
+import { actionTable, ending, outcomeList, type Logged } from "./view";
 
 interface State {
   created?: Created; session?: Session; turn?: Turn; turnAt: number;
-  actions: { type: string; a: Action }[]; ended?: Ended; result?: Result;
+  actions: Logged[]; ended?: Ended; result?: Result;
   stage?: string; link: string; error: string;
 }
 
@@ -149,36 +149,17 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const renderOffers = () => {
     const c = st.created;
     if (!c) { replace(offers); return; }
-    // each action is two rows: who did what, with the seat's utility; then
-    // the outcome's values across the table
-    const rows = st.actions.slice().reverse().map(({ type, a }) => {
-      const mine = a.party === me();
-      return [h("tr", { class: "action " + (mine ? "mine" : "theirs") },
-        h("td", null, a.round + 1), h("td", null, mine ? "you" : a.party < 0 ? "the mediator" : c.parties[a.party] ?? a.party),
-        h("td", { class: "num" }, a.outcome >= 0 ? fmt(utility(a.outcome)) : "–"),
-        h("td", null, actionWords[type] || type),
-        h("td", null, !mine && a.outcome >= 0 && !st.ended ? h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${a.round + 1}`,
-          onclick: () => { choice = choiceOf(c.issues, a.outcome); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit") : null)),
-      h("tr", { class: "values " + (mine ? "mine" : "theirs") },
-        h("td", { colspan: 5, title: a.outcome >= 0 ? describe(c.issues, a.outcome) : null }, a.outcome >= 0 ? valuesOf(c.issues, a.outcome) : ""))];
-    });
-    replace(offers, h("h2", { id: "offers-h" }, "Offers so far"),
-      rows.length ? h("table", { id: "offer-list" },
-        h("thead", null, h("tr", null, ["Round", "By", "Your utility", "Action", ""].map((x) => h("th", { scope: "col" }, x)))),
-        h("tbody", null, rows)) : h("p", null, "No offers yet."));
+    replace(offers, h("h2", { id: "offers-h" }, "Offers so far"), actionTable(c, st.actions, {
+      me: me(), utility,
+      edit: st.ended ? undefined : (o, round) => h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${round + 1}`,
+        onclick: () => { choice = choiceOf(c.issues, o); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit"),
+    }));
   };
 
   const renderEnd = () => {
     const e = st.ended, c = st.created;
     if (!e || !c) { replace(end); return; }
-    const reason: Record<string, string> = {
-      agreement: "Agreement reached", deadline: "The deadline passed without agreement", walk_away: "A party walked away",
-      mediator_exit: "The mediator left", ratification_failed: "Ratification failed", error: "The negotiation failed",
-    };
-    replace(end, h("h2", { id: "ended" }, reason[e.reason] || e.reason),
-      e.party >= 0 && e.reason === "walk_away" ? h("p", null, `${e.party === me() ? "You" : c.parties[e.party]} walked away.`) : null,
-      e.agreement >= 0 ? outcomeList("agreement", c.issues, e.agreement) : null,
-      e.cause ? h("p", null, e.cause) : null,
+    replace(end, ending(c, e, me()),
       st.result ? h("p", { id: "result" }, `Your result: utility ${fmt(st.result.utility)}`,
         st.result.discounted !== st.result.utility ? ` (discounted: ${fmt(st.result.discounted)})` : "") : null);
   };
@@ -217,14 +198,3 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   return () => { stop(); clearInterval(tick); };
 }
 
-// outcomeList shows an outcome as a list of issue and value.
-function outcomeList(id: string, issues: Issue[], o: number) {
-  const c = choiceOf(issues, o);
-  return h("dl", { id, class: "outcome" }, issues.map((is, i) => [h("dt", null, is.name), h("dd", null, is.values[c[i]])]));
-}
-
-// actionWords names the actions in the list of offers.
-const actionWords: Record<string, string> = {
-  offer: "offered", accept: "accepted", walk_away: "walked away", proposal: "proposed",
-  mediator_exit: "stepped back", vote_yes: "voted to accept", vote_no: "voted to reject",
-};
