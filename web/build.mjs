@@ -1,8 +1,8 @@
-// Bundles src/ into dist/ (app.js, app.css, index.html): deterministic
+// Bundles src/ into dist/ (app.js, app.css; package web serves
+// src/index.html, which loads them): deterministic
 // output, no source maps, so that .ci/run can compare it with the
 // committed bundle. dist/catalog.json is written by the Go tests.
 import { build } from "esbuild";
-import { copyFileSync } from "node:fs";
 
 await build({
   entryPoints: { app: "src/main.ts" },
@@ -14,4 +14,3 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
-copyFileSync("src/index.html", "dist/index.html");

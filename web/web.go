@@ -18,8 +18,10 @@ import (
 	"strings"
 )
 
-//go:embed dist
-var dist embed.FS
+// dist is the bundle; the page itself is src/index.html, which loads it.
+//
+//go:embed dist src/index.html
+var files embed.FS
 
 // Prefix is the path under which the UI's assets are served; the page
 // itself is served at "/".
@@ -35,16 +37,17 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // every other path is 404. The pages route on the URL's fragment
 // (#/seat/ID/TOKEN), which browsers never send to the server.
 func Handler() http.Handler {
-	files, _ := fs.Sub(dist, "dist")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := ""
 		switch {
 		case r.URL.Path == "/":
-			name = "index.html"
+			name = "src/index.html"
 		case strings.HasPrefix(r.URL.Path, Prefix):
 			name = strings.TrimPrefix(r.URL.Path, Prefix)
-			if name == "index.html" || name != path.Clean(name) || strings.HasPrefix(name, ".") {
+			if name != path.Clean(name) || strings.Contains(name, "/") || strings.HasPrefix(name, ".") {
 				name = ""
+			} else {
+				name = "dist/" + name
 			}
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -34,6 +34,8 @@ func TestHandler(t *testing.T) {
 		{"GET", "/ui/app.css", 200, "text/css; charset=utf-8", "--accent"},
 		{"GET", "/ui/catalog.json", 200, "application/json", `"ceasefire"`},
 		{"GET", "/ui/index.html", 404, "", ""},
+		{"GET", "/ui/src/index.html", 404, "", ""},
+		{"GET", "/src/index.html", 404, "", ""},
 		{"GET", "/ui/", 404, "", ""},
 		{"GET", "/ui/../web.go", 404, "", ""},
 		{"GET", "/ui/./app.js", 404, "", ""},
