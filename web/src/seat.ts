@@ -5,7 +5,7 @@
 import { act, follow, type Created, type Ended, type Event, type Result, type Session, type Turn } from "./api";
 import { fmt, h, replace } from "./dom";
 import { best, choiceOf, outcomeIndex, redLinesCrossed, reservationAt } from "./outcome";
-import { actionTable, ending, outcomeList, type Logged } from "./view";
+import { actionTable, ending, issueControls, outcomeList, type Logged } from "./view";
 
 interface State {
   created?: Created; session?: Session; turn?: Turn; turnAt: number;
@@ -121,17 +121,8 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     const canAct = !!t && t.kind === "act" && !busy;
     const onTable = t && t.kind === "act" ? t.standing : -1;
     const theirs: number[] = onTable >= 0 ? choiceOf(c.issues, onTable) : [];
-    const controls = c.issues.map((is, i) => {
-      const id = `issue-${is.name}`; // stable across renders, so focus stays
-      const sel = h("select", { id, name: is.name, "data-issue": is.name },
-        is.values.map((v, j) => h("option", { value: j, selected: j === choice![i] }, v.replace(/_/g, " "))));
-      sel.addEventListener("change", () => { choice![i] = Number(sel.value); render(); document.getElementById(id)?.focus(); });
-      const hint = theirs[i] !== undefined && theirs[i] !== choice![i]
-        ? h("span", { class: "hint" }, `on the table: ${is.values[theirs[i]]}`) : null;
-      return h("div", { class: "field" }, h("label", { for: id }, is.name.replace(/_/g, " ")), sel, hint);
-    });
     replace(builder, h("h2", { id: "builder-h" }, "Your counter-offer"),
-      h("div", { class: "issues" }, controls),
+      issueControls(c.issues, choice, theirs, "on the table", (i, v) => { choice![i] = v; render(); }),
       h("p", { class: "utility" }, "Your utility of this offer: ", h("strong", { id: "offer-utility" }, fmt(s.utilities[o])),
         h("meter", { min: 0, max: 1, value: s.utilities[o], "aria-label": "your utility of this offer" })),
       warnBox(o, "this offer"),

@@ -67,3 +67,19 @@ export function ending(c: Created, e: Ended, me: number) {
     e.agreement >= 0 ? outcomeList("agreement", c.issues, e.agreement) : null,
     e.cause ? h("p", null, e.cause) : null];
 }
+
+// issueControls is an outcome builder: one labelled select per issue
+// showing choice, with a hint where other (say, the offer on the table,
+// named by otherName) differs; onChange gets an issue's new value index.
+// The selects' ids (issue-NAME) stay the same across renders, so the focus
+// comes back to the control that changed.
+export function issueControls(issues: Issue[], choice: number[], other: number[], otherName: string, onChange: (issue: number, value: number) => void) {
+  return h("div", { class: "issues" }, issues.map((is, i) => {
+    const id = `issue-${is.name}`;
+    const sel = h("select", { id, name: is.name },
+      is.values.map((v, j) => h("option", { value: j, selected: j === choice[i] }, v.replace(/_/g, " "))));
+    sel.addEventListener("change", () => { onChange(i, Number(sel.value)); document.getElementById(id)?.focus(); });
+    const hint = other[i] !== undefined && other[i] !== choice[i] ? h("span", { class: "hint" }, `${otherName}: ${is.values[other[i]]}`) : null;
+    return h("div", { class: "field" }, h("label", { for: id }, is.name.replace(/_/g, " ")), sel, hint);
+  }));
+}
