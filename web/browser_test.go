@@ -188,6 +188,17 @@ func loadCeasefire(t *testing.T) *ceasefire {
 	return c
 }
 
+// partyName is party p's name.
+func (c *ceasefire) partyName(p int) string {
+	switch p {
+	case c.ruParty:
+		return "RU"
+	case c.uaParty:
+		return "UA"
+	}
+	return fmt.Sprint(p)
+}
+
 // choice returns the value indices of outcome o (the first issue most
 // significant, as the server numbers outcomes).
 func (c *ceasefire) choice(o int) []int {

@@ -37,7 +37,7 @@ export interface Result { party: number; utility: number; discounted: number }
 
 export interface Stage {
   index: number; name: string; mechanism: string; participants: number[];
-  mediator: number; rounds: number; offset: number;
+  mediator: number; rounds: number; offset: number; rule?: string; info?: string;
 }
 
 export interface Vote { stage: number; step: number; round?: number; time?: number; party: number; outcome: number; accept: boolean }

@@ -2,7 +2,7 @@
 // creates one, showing the join links of its remote seats.
 import { ApiError, createNegotiation, listNegotiations, type CreateRequest, type SeatSpec, type Tokens } from "./api";
 import { h, replace, uid } from "./dom";
-import { seatLink, watchLink } from "./links";
+import { mediateLink, seatLink, watchLink } from "./links";
 import { adminToken, knownTokens, rememberTokens, setAdminToken } from "./store";
 
 // Catalog is dist/catalog.json: the built-in scenarios and strategies.
@@ -27,7 +27,7 @@ export function home(root: HTMLElement): () => void {
     if (!stopped) timer = window.setTimeout(refresh, 5000);
   };
   fetch("/ui/catalog.json").then((r) => r.json()).then((catalog: Catalog) => {
-    if (!stopped) newForm(formBox, catalog, (id, tokens, kinds) => { showCreated(created, id, tokens, kinds); refresh(); });
+    if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med) => { showCreated(created, id, tokens, kinds, med); refresh(); });
   }, (e) => replace(formBox, h("p", { class: "error", role: "alert" }, `Cannot read the catalog: ${e}`)));
   refresh();
   return () => { stopped = true; clearTimeout(timer); };
@@ -62,7 +62,7 @@ async function showList(box: HTMLElement, refresh: () => void) {
   replace(box, h("h2", { id: "list-h" }, "Negotiations"), rows, admin);
 }
 
-function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[]) => void) {
+function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "") => void) {
   const scen = h("select", { id: "scenario", name: "scenario" },
     cat.scenarios.map((s) => h("option", { value: s.name }, s.name)));
   const protocol = h("select", { id: "protocol", name: "protocol" });
@@ -72,6 +72,17 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
   const seats = h("fieldset", { id: "seats" });
   const status = h("p", { role: "status", class: "status" });
   const strategies = h("datalist", { id: "strategies" }, cat.negotiators.map((n) => h("option", { value: n })));
+  const mediators = h("datalist", { id: "mediators" }, cat.mediators.map((n) => h("option", { value: n })));
+  const medKind = h("select", { id: "mediator-kind", name: "mediator-kind" },
+    h("option", { value: "" }, "the scenario's mediator strategy"),
+    h("option", { value: "strategy" }, "built-in mediator"),
+    h("option", { value: "person" }, "a person (join link)"),
+    h("option", { value: "agent" }, "a remote agent (token)"));
+  const medSpec = h("input", { id: "mediator-spec", name: "mediator-spec", list: "mediators", value: "nash", autocomplete: "off", disabled: true });
+  medKind.addEventListener("change", () => { medSpec.disabled = medKind.value !== "strategy"; });
+  const medBox = h("fieldset", { id: "mediator" }, h("legend", null, "Mediator (staged protocols with a mediated stage)"),
+    h("div", { class: "field" }, h("label", { for: "mediator-kind" }, "Mediator's chair"), medKind),
+    h("div", { class: "field" }, h("label", { for: "mediator-spec" }, "Mediator strategy"), medSpec));
   let rows: { kind: HTMLSelectElement; spec: HTMLInputElement; row: HTMLElement }[] = [];
 
   const pick = () => {
@@ -95,7 +106,8 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     replace(seats, h("legend", null, "Seats"), rows.map((r) => r.row));
   };
   scen.addEventListener("change", pick);
-  protocol.addEventListener("change", () => { deadline.disabled = protocol.value !== "sao"; });
+  const protocolChanged = () => { deadline.disabled = protocol.value !== "sao"; medBox.hidden = protocol.value === "sao"; };
+  protocol.addEventListener("change", protocolChanged);
 
   const submit = async (ev: Event) => {
     ev.preventDefault();
@@ -107,12 +119,16 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     };
     if (proto === "sao") req.deadline = Number(deadline.value) || undefined;
     if (variant) req.variant = variant;
+    if (proto !== "sao" && medKind.value) {
+      req.mediator = medKind.value === "strategy" ? { kind: "strategy", spec: medSpec.value.trim() } : { kind: "remote" };
+    }
+    const medWho = medKind.value as SeatKind | "";
     status.textContent = "Creating…";
     try {
       const r = await createNegotiation(adminToken(), req);
       rememberTokens(r.id, r.tokens);
       status.textContent = `Created ${r.id}.`;
-      onCreated(r.id, r.tokens, kinds);
+      onCreated(r.id, r.tokens, kinds, medWho);
     } catch (e) {
       status.textContent = `Not created: ${(e as Error).message}`;
     }
@@ -122,13 +138,14 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     h("div", { class: "field" }, h("label", { for: "protocol" }, "Protocol"), protocol),
     h("div", { class: "field" }, h("label", { for: "deadline" }, "Deadline (rounds)"), deadline),
     h("div", { class: "field" }, h("label", { for: "seed" }, "Seed"), seed),
-    seats, strategies,
+    seats, medBox, strategies, mediators,
     h("button", { type: "submit", class: "primary" }, "Start the negotiation"), status);
   replace(box, h("h2", { id: "new-h" }, "New negotiation"), form);
   pick();
+  protocolChanged();
 }
 
-function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[]) {
+function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "") {
   const items = t.seats.map((tok, i) => {
     if (!tok) return null;
     if (kinds[i] === "person") {
@@ -140,7 +157,10 @@ function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[])
   });
   replace(box, h("h2", null, `Negotiation ${id} started`),
     h("p", null, "Send each seat its link; the link is the seat's key: whoever has it plays the seat."),
-    h("ul", { id: "join-links" }, items),
+    h("ul", { id: "join-links" }, items,
+      t.mediator ? h("li", null, mediator === "person" ? ["The mediator's chair (a person): ",
+        h("a", { href: mediateLink(id, t.mediator), class: "join", id: "mediator-link" }, location.origin + "/" + mediateLink(id, t.mediator))]
+        : ["The mediator (a remote agent): token ", h("code", null, t.mediator)]) : null),
     h("p", null, h("a", { href: watchLink(id, t.owner), id: "watch-owner" }, "Watch it as the owner"),
       " · to let others watch (no one's preferences shown), send them the observer's link: ",
       h("a", { href: watchLink(id, t.observer), id: "watch-observer", class: "join" }, location.origin + "/" + watchLink(id, t.observer))));

@@ -2,3 +2,4 @@
 // sends it in a request line or a Referer header.
 export const seatLink = (id: string, token: string) => `#/seat/${encodeURIComponent(id)}/${encodeURIComponent(token)}`;
 export const watchLink = (id: string, token: string) => `#/watch/${encodeURIComponent(id)}/${encodeURIComponent(token)}`;
+export const mediateLink = (id: string, token: string) => `#/mediate/${encodeURIComponent(id)}/${encodeURIComponent(token)}`;

@@ -1,9 +1,10 @@
 // Parley's web UI: routes on the URL's fragment (#/, #/seat/ID/TOKEN,
-// #/watch/ID/TOKEN).
+// #/mediate/ID/TOKEN, #/watch/ID/TOKEN).
 import "./style.css";
 import { home } from "./home";
 import { seat } from "./seat";
 import { watch } from "./watch";
+import { mediate } from "./mediate";
 
 let leave: (() => void) | void;
 
@@ -15,6 +16,9 @@ function route() {
   if (parts[0] === "seat" && parts.length === 3) {
     document.title = "Your seat · Parley";
     leave = seat(root, parts[1], parts[2]);
+  } else if (parts[0] === "mediate" && parts.length === 3) {
+    document.title = "The mediator's chair · Parley";
+    leave = mediate(root, parts[1], parts[2]);
   } else if (parts[0] === "watch" && parts.length === 3) {
     document.title = `${parts[1]} · Parley`;
     leave = watch(root, parts[1], parts[2]);

@@ -30,13 +30,14 @@ export interface ActionOptions {
   me: number;
   utility?: (o: number) => number;
   edit?: (o: number, round: number) => HTMLElement | null;
+  empty?: string; // the text without actions (default "No offers yet.")
 }
 
 // actionTable lists the actions, newest first, each in two rows: who did
 // what (with the page's utility of it, when it has one), then the
 // outcome's values across the table.
 export function actionTable(c: Created, actions: Logged[], opt: ActionOptions) {
-  if (!actions.length) return h("p", null, "No offers yet.");
+  if (!actions.length) return h("p", null, opt.empty ?? "No offers yet.");
   const cols = opt.utility ? ["Round", "By", "Your utility", "Action", ""] : ["Round", "By", "Action", ""];
   const rows = actions.slice().reverse().map(({ type, a }) => {
     const mine = a.party === opt.me ? "mine" : "theirs";

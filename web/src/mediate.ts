@@ -1,0 +1,160 @@
+// The mediator's console: a person in the mediator's chair of a mediated
+// stage composes a single negotiating text issue by issue, sends it to a
+// vote and sees the votes, or steps back. The page knows what the
+// mediator's lens shows: its own session (its utilities if it is a party,
+// and the voters' declared profiles as the stage's information level
+// allows), its turns, the votes it may see, and the public events.
+import { act, follow, type Created, type Ended, type Event, type Session, type Stage, type Turn } from "./api";
+import { fmt, h, replace } from "./dom";
+import { choiceOf, outcomeIndex, redLinesCrossed } from "./outcome";
+import { actionTable, ending, issueControls, outcomeList, partyName, type Logged } from "./view";
+
+interface Declared { party: number; utilities: number[]; reservation: number; red_lines?: { issue: string; value: string }[] }
+
+interface Ballot { accept: boolean; feedback?: number; leave?: boolean }
+
+interface Mediation {
+  created?: Created; session?: Session & { declared?: Declared[] }; stage?: Stage;
+  turn?: Turn & { votes?: Ballot[] }; turnAt: number; actions: Logged[]; ended?: Ended; error: string; link: string;
+}
+
+const infoWords: Record<string, string> = {
+  nothing: "you see no votes and no preferences", votes: "you see the votes", declared: "you see the votes and the parties' declared preferences",
+  full: "you see the votes and the parties' true preferences",
+};
+
+export function mediate(root: HTMLElement, id: string, token: string): () => void {
+  const st: Mediation = { actions: [], turnAt: 0, error: "", link: "connecting" };
+  let choice: number[] | null = null;
+  let confirmLeave = false, busy = false;
+  const head = h("header", { class: "seat-head" });
+  const end = h("section", { id: "outcome", "aria-live": "polite" });
+  const text = h("section", { id: "text", "aria-labelledby": "text-h" });
+  const composer = h("section", { id: "composer", "aria-labelledby": "composer-h" });
+  const history = h("section", { id: "history", "aria-labelledby": "history-h" });
+  const live = h("p", { class: "sr-only", "aria-live": "assertive" });
+  const cols = h("div", { class: "cols" }, h("div", { class: "col" }, text, composer), h("div", { class: "col" }, history));
+  replace(root, h("div", { class: "seat-page" }, head, end, cols, live));
+
+  const name = (p: number) => (st.created ? partyName(st.created, p, -1) : String(p));
+  const participants = () => st.stage?.participants ?? st.session?.declared?.map((d) => d.party) ?? [];
+
+  const send = async (action: Record<string, unknown>, say: string) => {
+    if (!st.turn || busy) return;
+    busy = true;
+    const step = st.turn.step;
+    try {
+      await act(id, token, { step, ...action });
+      if (st.turn && st.turn.step === step) st.turn = undefined;
+      confirmLeave = false;
+      live.textContent = say;
+    } catch (e) {
+      st.error = (e as Error).message;
+    }
+    busy = false;
+    render();
+  };
+
+  // utilities of outcome o: the mediator's own (if a party) and each
+  // voter's declared one, with warnings.
+  const assess = (o: number) => {
+    const s = st.session, c = st.created!;
+    const rows = [];
+    if (s && s.party >= 0 && s.utilities?.length) rows.push(h("li", null, "Yours: ", h("strong", { id: "own-utility" }, fmt(s.utilities[o]))));
+    for (const d of s?.declared ?? []) {
+      const u = d.utilities[o];
+      const w: string[] = [];
+      if (u < d.reservation) w.push(`below ${name(d.party)}'s declared reservation value ${fmt(d.reservation)}`);
+      for (const l of redLinesCrossed(c.issues, choiceOf(c.issues, o), d.red_lines)) w.push(`crosses ${name(d.party)}'s declared red line ${l}`);
+      rows.push(h("li", { "data-party": d.party }, `${name(d.party)} (declared): `, h("strong", { class: "declared-utility" }, fmt(u)),
+        w.length ? h("span", { class: "warning-inline", role: "note" }, ` Warning: ${w.join("; ")}.`) : null));
+    }
+    return rows.length ? h("ul", { class: "assess" }, rows) : h("p", { class: "hint" }, "Your information level shows no one's utilities.");
+  };
+
+  const renderHead = () => {
+    const c = st.created, t = st.turn, sg = st.stage;
+    const left = t ? Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000)) : 0;
+    replace(head,
+      h("h1", null, "You mediate", c ? ` · ${c.scenario} (${id})` : ""),
+      h("p", { id: "clock" }, sg ? `Stage ${sg.name} between ${sg.participants.map(name).join(" and ")}` : "",
+        t ? ` · round ${t.round + 1}${sg ? ` of ${sg.rounds}` : ""} · ${Math.round((1 - t.time) * 100)}% of the time left` : ""),
+      sg?.info ? h("p", { id: "info" }, `Information level ${sg.info}: ${infoWords[sg.info] ?? ""}.`) : null,
+      t ? h("p", { id: "turn", class: "turn" }, "Your turn: propose a text or step back. ", h("span", { id: "timer" }, `${left} s left.`))
+        : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : "Waiting for the votes…"),
+      st.error ? h("p", { class: "error", role: "alert" }, st.error) : null);
+  };
+
+  const renderText = () => {
+    const c = st.created, t = st.turn;
+    if (!c || !t) { replace(text); return; }
+    const votes = t.votes ?? [];
+    const ps = participants();
+    replace(text,
+      h("h2", { id: "text-h", "data-step": t.step }, "The current text"),
+      t.text !== undefined && t.text >= 0 ? [outcomeList("current-text", c.issues, t.text), assess(t.text)] : h("p", null, "No text yet."),
+      t.standing >= 0 && votes.length ? [h("h3", null, "The votes on your last proposal"),
+        h("ul", { id: "votes" }, votes.map((v, i) => h("li", null, `${name(ps[i] ?? i)}: `,
+          v.leave ? "left the talks" : v.accept ? "accepted" : "rejected",
+          v.feedback ? ` (it is ${v.feedback > 0 ? "better" : "worse"} than the text for them)` : "")))] : null);
+  };
+
+  const renderComposer = () => {
+    const c = st.created, t = st.turn;
+    if (!c || st.ended) { replace(composer); return; }
+    if (!choice) choice = choiceOf(c.issues, t && t.text !== undefined && t.text >= 0 ? t.text : 0);
+    const o = outcomeIndex(c.issues, choice);
+    const current = t && t.text !== undefined && t.text >= 0 ? choiceOf(c.issues, t.text) : [];
+    replace(composer, h("h2", { id: "composer-h" }, "Compose a text"),
+      issueControls(c.issues, choice, current, "the current text", (i, v) => { choice![i] = v; render(); }),
+      assess(o),
+      h("div", { class: "buttons" },
+        h("button", { type: "button", class: "primary", id: "propose", disabled: !t || busy,
+          onclick: () => send({ action: "propose", outcome: o }, "You sent the text to a vote.") }, "Send this text to a vote"),
+        confirmLeave ? [h("span", null, "Step back and end your mediation? "),
+          h("button", { type: "button", class: "danger", id: "step-back-confirm", onclick: () => send({ action: "step_back" }, "You stepped back.") }, "Yes, step back"),
+          h("button", { type: "button", onclick: () => { confirmLeave = false; render(); } }, "Cancel")]
+          : h("button", { type: "button", class: "danger", id: "step-back", disabled: !t || busy,
+            onclick: () => { confirmLeave = true; render(); document.getElementById("step-back-confirm")?.focus(); } }, "Step back")));
+  };
+
+  const render = () => {
+    cols.classList.toggle("over", !!st.ended);
+    renderHead();
+    replace(end, st.ended && st.created ? ending(st.created, st.ended, -1) : null);
+    renderText();
+    renderComposer();
+    replace(history, h("h2", { id: "history-h" }, "Proposals and votes"), st.created ? actionTable(st.created, st.actions, {
+      me: -1, empty: "No proposals yet.", edit: st.ended ? undefined : (o) => h("button", { type: "button", class: "small", "aria-label": "Compose from this outcome",
+        onclick: () => { choice = choiceOf(st.created!.issues, o); render(); } }, "Edit") }) : null);
+  };
+
+  const onEvent = (e: Event) => {
+    switch (e.type) {
+      case "created": st.created = e.created; break;
+      case "session": if (e.session?.role === "mediator") st.session = e.session as Mediation["session"]; break;
+      case "stage": st.stage = e.stage; break;
+      case "turn": st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
+      case "offer": case "accept": case "walk_away": case "proposal": case "mediator_exit":
+        if (e.action) st.actions.push({ type: e.type, a: e.action });
+        break;
+      case "vote":
+        if (e.vote) st.actions.push({ type: e.vote.accept ? "vote_yes" : "vote_no", a: { ...e.vote, round: e.vote.round ?? 0, time: e.vote.time ?? 0 } });
+        break;
+      case "ended": st.ended = e.ended; st.turn = undefined; break;
+      default: return;
+    }
+    render();
+  };
+  const stop = follow(id, token, onEvent, (s, detail) => {
+    if (s === "error") st.error = detail || "the server refused the action";
+    else st.link = s;
+    render();
+  });
+  const tick = setInterval(() => {
+    const el = document.getElementById("timer");
+    if (st.turn && el) el.textContent = `${Math.max(0, Math.ceil((st.turn.timeout_ms - (Date.now() - st.turnAt)) / 1000))} s left.`;
+  }, 1000);
+  render();
+  return () => { stop(); clearInterval(tick); };
+}
