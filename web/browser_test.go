@@ -92,6 +92,20 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// newTab opens a tab in the browser of ctx, closed when t ends. It runs
+// the tab's first (empty) action itself, without a timeout: chromedp ties
+// a tab's life to the context of its first action, so a first action under
+// run's timeout would close the tab when that action returns.
+func newTab(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	return tab
+}
+
 // traffic records what one tab receives: every response body and every
 // WebSocket frame, and the URL of every request it makes.
 type traffic struct {
@@ -199,6 +213,32 @@ func (c *ceasefire) partyName(p int) string {
 	return fmt.Sprint(p)
 }
 
+// best returns the outcome best for p (the first of ties).
+func (c *ceasefire) best(p *parley.Profile) int {
+	b := 0
+	for o := range c.size {
+		if p.Utility.Utility(parley.Outcome(o)) > p.Utility.Utility(parley.Outcome(b)) {
+			b = o
+		}
+	}
+	return b
+}
+
+// postAction posts a seat's action.
+func postAction(t *testing.T, base, id, token, body string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/negotiations/"+id+"/actions", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST %s: %s", body, r.Status)
+	}
+}
+
 // choice returns the value indices of outcome o (the first issue most
 // significant, as the server numbers outcomes).
 func (c *ceasefire) choice(o int) []int {
@@ -267,9 +307,14 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // text returns the text of the first element matching sel.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(wctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
-		t.Fatalf("reading %s: %v", sel, err)
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		page, _ := chromedp.Run(pctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("reading %s: %v\nthe page shows:\n%s", sel, err, page)
 	}
 	return strings.TrimSpace(s)
 }
@@ -280,7 +325,9 @@ func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Act
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(wctx, actions...); err != nil {
-		page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		page, _ := chromedp.Run(pctx, chromedp.Evaluate[string](`document.body.innerText`))
 		t.Fatalf("%s: %v\nthe page shows:\n%s", what, err, page)
 	}
 }
@@ -291,7 +338,10 @@ func waitFor(t *testing.T, ctx context.Context, what, predicate string) {
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](predicate, chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
-		t.Fatalf("waiting until %s: %v", what, err)
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		page, _ := chromedp.Run(pctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("waiting until %s: %v\nthe page shows:\n%s", what, err, page)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -69,8 +70,7 @@ func startFromHome(t *testing.T, ctx context.Context, base string, c *ceasefire,
 // waits for the seat's first turn (the element ready shows).
 func openSeat(t *testing.T, bctx context.Context, base, join, ready string) (context.Context, *traffic) {
 	t.Helper()
-	tab, cancel := chromedp.NewContext(bctx)
-	t.Cleanup(cancel)
+	tab := newTab(t, bctx)
 	tr := capture(t, tab)
 	run(t, tab, "opening the seat's page",
 		chromedp.Navigate(base+"/"+join),
@@ -306,8 +306,16 @@ func checkWatch(t *testing.T, bctx context.Context, base, id, owner string, c *c
 	}
 	observer, ownerLink := link("#watch-observer"), link("#watch-owner")
 	for _, tc := range []struct{ lens, link string }{{"observer", observer}, {"owner", ownerLink}} {
-		tab, cancel := chromedp.NewContext(bctx)
-		defer cancel()
+		watchTab(t, bctx, base, id, owner, c, agreement, uaRes, actions, tc.lens, tc.link)
+	}
+}
+
+// watchTab opens link, lens's watch page, in a tab of its own and checks it.
+func watchTab(t *testing.T, bctx context.Context, base, id, owner string, c *ceasefire, agreement int, uaRes float64, actions int, lens, link string) {
+	t.Helper()
+	tc := struct{ lens, link string }{lens, link}
+	{
+		tab := newTab(t, bctx)
 		tr := capture(t, tab)
 		run(t, tab, "opening the "+tc.lens+"'s watch page", chromedp.Navigate(base+"/"+tc.link), chromedp.WaitVisible(chromedp.CSS("#ended")))
 		waitFor(t, tab, "the page names the "+tc.lens+"'s lens", `document.getElementById("watch-status").textContent.includes("the `+tc.lens+`'s view")`)
@@ -333,7 +341,7 @@ func checkWatch(t *testing.T, bctx context.Context, base, id, owner string, c *c
 					}
 				}
 			}
-			continue
+			return
 		}
 		screenshot(t, tab, "watch")
 		if got := text(t, tab, "#results"); !strings.Contains(got, "UA: utility "+u3(uaRes)) {
@@ -541,4 +549,124 @@ func TestBrowserVote(t *testing.T) {
 		t.Errorf("result %q, want UA's %s", got, u3(res))
 	}
 	checkNoLeak(t, tr, ts.URL, c)
+}
+
+// logged is an action of the log, as the owner's lens has it.
+type logged struct {
+	typ                   string
+	party, round, outcome int
+}
+
+// logActions reads the actions in the owner's lens, in order.
+func logActions(t *testing.T, base, id, owner string) []logged {
+	t.Helper()
+	var out []logged
+	for _, e := range ownerEvents(t, base, id, owner) {
+		var typ string
+		json.Unmarshal(e["type"], &typ)
+		if typ != "offer" && typ != "accept" && typ != "walk_away" {
+			continue
+		}
+		var a struct{ Party, Round, Outcome int }
+		json.Unmarshal(e["action"], &a)
+		out = append(out, logged{typ, a.Party, a.Round, a.Outcome})
+	}
+	return out
+}
+
+// checkReplay is flow 4: stepping back through the finished negotiation
+// on the watch page shows, at every step, the log's action; the permalink
+// of a step opens the replay there.
+func checkReplay(t *testing.T, tab context.Context, base, id, owner string, c *ceasefire, link string) {
+	t.Helper()
+	log := logActions(t, base, id, owner)
+	words := map[string]string{"offer": "offered", "accept": "accepted", "walk_away": "walked away"}
+	names := map[int]string{c.ruParty: "RU", c.uaParty: "UA"}
+	check := func(tab context.Context, k int) {
+		t.Helper()
+		if got, want := eval[string](t, tab, "reading the replay's label", `document.querySelector("label[for=replay]").textContent`), fmt.Sprintf("Action %d of %d", k, len(log)); got != want {
+			t.Errorf("replay label %q, want %q", got, want)
+		}
+		a := log[k-1]
+		if got, want := text(t, tab, "#replay-action"), fmt.Sprintf("Round %d: %s %s", a.round+1, names[a.party], words[a.typ]); got != want {
+			t.Errorf("step %d: %q, the log has %q", k, got, want)
+		}
+		if a.outcome >= 0 {
+			if got := outcomeText(t, tab, "replay-outcome"); got != c.describe(a.outcome) {
+				t.Errorf("step %d: outcome %q, the log has %q", k, got, c.describe(a.outcome))
+			}
+		}
+		if n := eval[int](t, tab, "counting the actions", `document.querySelectorAll("#offer-list tr.action").length`); n != k {
+			t.Errorf("step %d: %d actions listed", k, n)
+		}
+	}
+	check(tab, len(log))
+	for k := len(log) - 1; k >= 1; k-- {
+		run(t, tab, "stepping back", chromedp.Click(chromedp.CSS("#replay-prev")),
+			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#replay[value="%d"]`, k))))
+		check(tab, k)
+	}
+	perma := eval[string](t, tab, "reading the permalink", `document.getElementById("permalink").getAttribute("href")`)
+	if want := link + "/1"; perma != want {
+		t.Errorf("permalink %q, want %q", perma, want)
+	}
+	fresh := newTab(t, tab)
+	mid := (len(log) + 1) / 2
+	run(t, fresh, "opening a permalink", chromedp.Navigate(base+"/"+link+"/"+fmt.Sprint(mid)), chromedp.WaitVisible(chromedp.CSS("#replay-action")))
+	check(fresh, mid)
+}
+
+// TestBrowserReplay is flow 4 of issue 12: a finished negotiation (UA
+// played over the API: its best outcome, refused, then one RU accepts)
+// replays on the owner's watch page, step by step as its log has it, and
+// a step's permalink opens the replay there.
+func TestBrowserReplay(t *testing.T) {
+	bctx := browser(t)
+	ts := newServer(t)
+	c := loadCeasefire(t)
+	id, join, owner := startFromHome(t, bctx, ts.URL, c, "staged:bilateral_only", "boulware:ac=const(c=0.6)")
+	seat := join[strings.LastIndex(join, "/")+1:]
+	after := 0
+	for _, o := range []int{c.best(c.ua), c.agreeable()} {
+		var step int
+		step, after = nextTurn(t, ts.URL, id, seat, after)
+		postAction(t, ts.URL, id, seat, fmt.Sprintf(`{"step": %d, "action": "offer", "outcome": %d}`, step, o))
+	}
+	link := "#/watch/" + id + "/" + owner
+	run(t, bctx, "opening the owner's watch page", chromedp.Navigate(ts.URL+"/"+link), chromedp.WaitVisible(chromedp.CSS("#replay")))
+	checkReplay(t, bctx, ts.URL, id, owner, c, link)
+}
+
+// nextTurn long-polls the seat's lens after seq after until its next
+// turn, and returns the turn's step and seq.
+func nextTurn(t *testing.T, base, id, token string, after int) (step, seq int) {
+	t.Helper()
+	for range 10 {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/negotiations/%s/events?after=%d&wait=30", base, id, after), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v struct {
+			Events []struct {
+				Seq  int
+				Type string
+				Turn struct{ Step int }
+			}
+		}
+		err = json.NewDecoder(r.Body).Decode(&v)
+		r.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range v.Events {
+			after = e.Seq
+			if e.Type == "turn" {
+				return e.Turn.Step, e.Seq
+			}
+		}
+	}
+	t.Fatal("no turn for the seat")
+	return 0, 0
 }

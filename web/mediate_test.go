@@ -49,8 +49,7 @@ func TestBrowserMediate(t *testing.T) {
 	}
 	owner := tokens.Owner
 
-	tab, cancel := chromedp.NewContext(bctx)
-	defer cancel()
+	tab := newTab(t, bctx)
 	tr := capture(t, tab)
 	run(t, tab, "opening the mediator's chair", chromedp.Navigate(ts.URL+"/"+join), chromedp.WaitVisible(chromedp.CSS("#propose:not([disabled])")))
 	if got := text(t, tab, "#info"); !strings.HasPrefix(got, "Information level declared") {

@@ -1,5 +1,5 @@
 // Parley's web UI: routes on the URL's fragment (#/, #/seat/ID/TOKEN,
-// #/mediate/ID/TOKEN, #/watch/ID/TOKEN).
+// #/mediate/ID/TOKEN, #/watch/ID/TOKEN[/STEP]).
 import "./style.css";
 import { home } from "./home";
 import { seat } from "./seat";
@@ -19,9 +19,9 @@ function route() {
   } else if (parts[0] === "mediate" && parts.length === 3) {
     document.title = "The mediator's chair · Parley";
     leave = mediate(root, parts[1], parts[2]);
-  } else if (parts[0] === "watch" && parts.length === 3) {
+  } else if (parts[0] === "watch" && (parts.length === 3 || parts.length === 4 && /^\d+$/.test(parts[3]))) {
     document.title = `${parts[1]} · Parley`;
-    leave = watch(root, parts[1], parts[2]);
+    leave = watch(root, parts[1], parts[2], parts.length === 4 ? Number(parts[3]) : undefined);
   } else {
     document.title = "Parley";
     leave = home(root);

@@ -20,6 +20,9 @@ const actionWords: Record<string, string> = {
   mediator_exit: "stepped back", vote_yes: "voted to accept", vote_no: "voted to reject",
 };
 
+// actionWord names an action of type type.
+export const actionWord = (type: string) => actionWords[type] || type;
+
 // partyName names party p; me is the page's own party (-1 for none).
 export const partyName = (c: Created, p: number, me: number) =>
   p === me ? "you" : p < 0 ? "the mediator" : c.parties[p] ?? String(p);

@@ -3,7 +3,8 @@
 // and, for the owner, the seats and every party's result.
 import { follow, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage } from "./api";
 import { fmt, h, replace } from "./dom";
-import { actionTable, ending, type Logged } from "./view";
+import { watchLink } from "./links";
+import { actionTable, actionWord, ending, outcomeList, partyName, type Logged } from "./view";
 
 interface Watched {
   created?: Created; stages: Stage[]; actions: Logged[]; ended?: Ended; results: Result[];
@@ -12,8 +13,12 @@ interface Watched {
 
 const mechanisms: Record<string, string> = { alternating_offers: "alternating offers", mediated: "mediation" };
 
-export function watch(root: HTMLElement, id: string, token: string): () => void {
+// watch shows the negotiation id through token's lens. Once it has
+// ended, a replay control steps through its actions; step (from the
+// permalink #/watch/ID/TOKEN/STEP) opens the replay at that action.
+export function watch(root: HTMLElement, id: string, token: string, step?: number): () => void {
   const st: Watched = { stages: [], actions: [], results: [], lens: "", link: "connecting" };
+  let at = step; // the actions shown in the replay (undefined: all, live)
   const page = h("div", { class: "watch-page" });
   replace(root, page);
   viewNegotiation(id, token).then((v) => { st.lens = v.lens || ""; render(); }, () => { /* the stream reports errors */ });
@@ -39,7 +44,34 @@ export function watch(root: HTMLElement, id: string, token: string): () => void 
       st.ended ? h("section", { id: "outcome" }, ending(c, st.ended, -1),
         st.results.length ? h("ul", { id: "results" }, st.results.slice().sort((a, b) => a.party - b.party).map((r) =>
           h("li", null, `${c.parties[r.party]}: utility ${fmt(r.utility)}`, r.discounted !== r.utility ? ` (discounted ${fmt(r.discounted)})` : ""))) : null) : null,
-      h("h2", null, "Actions"), actionTable(c, st.actions, { me: -1 }));
+      replay(c),
+      h("h2", null, "Actions"), actionTable(c, at === undefined ? st.actions : st.actions.slice(0, at), { me: -1 }));
+  };
+
+  // replay is the control that steps through a finished negotiation's
+  // actions, with a permalink to the step shown.
+  const replay = (c: Created) => {
+    const n = st.actions.length;
+    if (!st.ended || n === 0) return null;
+    const k = Math.min(at ?? n, n);
+    const go = (v: number) => {
+      at = Math.max(0, Math.min(n, v));
+      history.replaceState(null, "", watchLink(id, token) + "/" + at);
+      render();
+      document.getElementById("replay")?.focus();
+    };
+    const slider = h("input", { id: "replay", type: "range", min: 0, max: n, step: 1, value: k });
+    slider.addEventListener("input", () => go(Number(slider.value)));
+    const cur = k > 0 ? st.actions[k - 1] : null;
+    return h("section", { id: "replay-box", "aria-labelledby": "replay-h" },
+      h("h2", { id: "replay-h" }, "Replay"),
+      h("div", { class: "buttons" },
+        h("label", { for: "replay" }, `Action ${k} of ${n}`), slider,
+        h("button", { type: "button", id: "replay-prev", disabled: k === 0, onclick: () => go(k - 1) }, "Previous"),
+        h("button", { type: "button", id: "replay-next", disabled: k === n, onclick: () => go(k + 1) }, "Next"),
+        h("a", { id: "permalink", href: watchLink(id, token) + "/" + k }, "Permalink to this step")),
+      cur ? h("p", { id: "replay-action" }, `Round ${cur.a.round + 1}: ${partyName(c, cur.a.party, -1)} ${actionWord(cur.type)}`) : h("p", { id: "replay-action" }, "Before the first action."),
+      cur && cur.a.outcome >= 0 ? outcomeList("replay-outcome", c.issues, cur.a.outcome) : null);
   };
 
   const onEvent = (e: Event) => {
