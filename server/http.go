@@ -398,13 +398,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 // take hands a seat's action to its remote seat (or the mediator's).
 func (s *Server) take(n *negotiation, l Lens, req *ActionRequest) error {
 	start := s.now()
-	var seat *remoteSeat
-	switch l.Kind {
-	case LensSeat:
-		seat = n.remotes[l.Party]
-	case LensMediator:
-		seat = n.mediator
-	}
+	seat := n.seatOf(l)
 	if seat == nil {
 		return errForbidden
 	}

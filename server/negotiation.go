@@ -153,6 +153,18 @@ func (s *Server) newNegotiation(id string, def definition, run bool) (*negotiati
 	return n, nil
 }
 
+// seatOf returns the remote seat whose token grants lens l (a seat's or
+// the mediator's), or nil.
+func (n *negotiation) seatOf(l Lens) *remoteSeat {
+	switch l.Kind {
+	case LensSeat:
+		return n.remotes[l.Party]
+	case LensMediator:
+		return n.mediator
+	}
+	return nil
+}
+
 // append adds an event to the log (not yet persisted or shown).
 func (n *negotiation) append(e Event) error {
 	n.mu.Lock()
