@@ -161,6 +161,8 @@ func TestCreateErrors(t *testing.T) {
 		{"variant with sao", server.CreateRequest{Files: files, Variant: "x", Seats: two}, "variant and mediator: only with protocol staged"},
 		{"unknown variant", server.CreateRequest{Scenario: "ceasefire", Protocol: "staged", Variant: "nope", Seats: []server.Seat{{Kind: "remote"}, {Kind: "remote"}, {Kind: "remote"}}}, `nope`},
 		{"voter with sao", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Voter: "reservation"}, {Kind: "remote"}}}, "seats[0]: a voter spec is for protocol staged"},
+		{"fallback of a strategy seat", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Fallback: "conceder"}, {Kind: "remote"}}}, "seats[0]: a fallback is for remote seats"},
+		{"unknown fallback", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote", Fallback: "nobody"}}}, "seats[1]: fallback: "},
 		{"mixed files", server.CreateRequest{Files: map[string]string{"a.xml": "", "b.json": ""}, Seats: two}, "several files must be all .xml"},
 	}
 	for _, tt := range tests {

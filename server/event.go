@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/analysis"
 )
 
 // Event types: the Type of an Event. docs/server.md describes each.
@@ -34,10 +35,15 @@ const (
 	TypeVote = "vote"
 	// TypeMediatorExit is the mediator stepping back (public).
 	TypeMediatorExit = "mediator_exit"
+	// TypeReplaced says a remote seat failed and its fallback strategy
+	// took it over.
+	TypeReplaced = "replaced"
 	// TypeEnded says how the negotiation ended: public facts only.
 	TypeEnded = "ended"
 	// TypeResult is one party's own result, sent to it (and the owner).
 	TypeResult = "result"
+	// TypeAnalysis is the owner's analysis of the scenario and the result.
+	TypeAnalysis = "analysis"
 
 	// typeDefinition is the server's own record of how to rebuild the
 	// negotiation (the request and the token hashes): no lens shows it.
@@ -66,15 +72,17 @@ type Event struct {
 	Type     string `json:"type"`
 	Audience string `json:"audience"`
 
-	Created *Created     `json:"created,omitempty"`
-	Stage   *Stage       `json:"stage,omitempty"`
-	Setup   *Setup       `json:"setup,omitempty"`
-	Session *Session     `json:"session,omitempty"`
-	Turn    *Turn        `json:"turn,omitempty"`
-	Action  *ActionEvent `json:"action,omitempty"`
-	Vote    *VoteEvent   `json:"vote,omitempty"`
-	Ended   *Ended       `json:"ended,omitempty"`
-	Result  *Result      `json:"result,omitempty"`
+	Created  *Created     `json:"created,omitempty"`
+	Stage    *Stage       `json:"stage,omitempty"`
+	Setup    *Setup       `json:"setup,omitempty"`
+	Session  *Session     `json:"session,omitempty"`
+	Turn     *Turn        `json:"turn,omitempty"`
+	Action   *ActionEvent `json:"action,omitempty"`
+	Vote     *VoteEvent   `json:"vote,omitempty"`
+	Replaced *Replaced    `json:"replaced,omitempty"`
+	Ended    *Ended       `json:"ended,omitempty"`
+	Result   *Result      `json:"result,omitempty"`
+	Analysis *Analysis    `json:"analysis,omitempty"`
 
 	Definition *definition `json:"definition,omitempty"`
 }
@@ -115,10 +123,29 @@ type Issue struct {
 	Values []string `json:"values"`
 }
 
-// Setup is the owner's record of who sits where.
+// Setup is the owner's record of the negotiation: the scenario as given
+// (a built-in name, or the uploaded files, which hold every profile), who
+// sits where, and the seed.
 type Setup struct {
-	Seats []Seat `json:"seats"`
-	Seed  uint64 `json:"seed"`
+	Scenario string            `json:"scenario,omitempty"`
+	Files    map[string]string `json:"files,omitempty"`
+	Seats    []Seat            `json:"seats"`
+	Mediator *Seat             `json:"mediator,omitempty"`
+	Seed     uint64            `json:"seed"`
+}
+
+// Analysis is the owner's analysis (package analysis) over the parties
+// that negotiate (for a staged protocol, the participants of its stages):
+// the Nash, Kalai-Smorodinsky and maximum-welfare points, the opposition,
+// and the result's metrics. Error says why there is none.
+type Analysis struct {
+	Parties          []int             `json:"parties"`
+	Nash             *analysis.Point   `json:"nash,omitempty"`
+	KalaiSmorodinsky *analysis.Point   `json:"kalai_smorodinsky,omitempty"`
+	MaxWelfare       *analysis.Point   `json:"max_welfare,omitempty"`
+	Opposition       float64           `json:"opposition"`
+	Metrics          *analysis.Metrics `json:"metrics,omitempty"`
+	Error            string            `json:"error,omitempty"`
 }
 
 // Session is what a seat learns when the negotiation (or, in a staged
@@ -224,6 +251,12 @@ type ActionEvent struct {
 	Party   int               `json:"party"`
 	Outcome int               `json:"outcome"` // the offer, or the accepted outcome; -1 for walk_away
 	Values  map[string]string `json:"values,omitempty"`
+}
+
+// Replaced is a remote seat taken over by its fallback strategy.
+type Replaced struct {
+	Party int    `json:"party"`
+	Cause string `json:"cause"`
 }
 
 // Ended is the public ending of a negotiation.

@@ -131,3 +131,43 @@ func wsSeatAfter(t *testing.T, srv testServer, cr server.CreateResponse, after i
 		}
 	}
 }
+
+// TestFallback: a remote seat with a fallback strategy that misses its
+// turn, or stays away past the grace period, is taken over by the
+// strategy, and the negotiation goes on to a normal end.
+func TestFallback(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		cfg   server.Config
+		play  func(t *testing.T, srv testServer, cr server.CreateResponse)
+		cause string
+	}{
+		{"missed turn", server.Config{TurnTimeout: 20 * time.Millisecond}, func(*testing.T, testServer, server.CreateResponse) {},
+			"missed the turn deadline of 20ms"},
+		{"disconnected", server.Config{Grace: 20 * time.Millisecond}, func(t *testing.T, srv testServer, cr server.CreateResponse) {
+			c := dial(t, srv.hs, cr.ID, cr.Tokens.Seats[1], 0)
+			read(t, c)
+			c.CloseNow()
+		}, "disconnected for more than the grace period of 20ms"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := start(t, tt.cfg)
+			cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+				Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote", Fallback: "conceder"}}})
+			tt.play(t, srv, cr)
+			e := ending(t, srv, cr)
+			if e.Reason == "error" {
+				t.Errorf("ended %+v, want the fallback to play on", e)
+			}
+			var replaced []server.Replaced
+			for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Observer, 0, 0).Events {
+				if x := decode(t, raw).Replaced; x != nil {
+					replaced = append(replaced, *x)
+				}
+			}
+			if len(replaced) != 1 || replaced[0].Party != 1 || replaced[0].Cause != tt.cause {
+				t.Errorf("replacements %+v, want one of party 1 with cause %q", replaced, tt.cause)
+			}
+		})
+	}
+}

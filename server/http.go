@@ -259,6 +259,8 @@ type View struct {
 	Turn    *Turn    `json:"turn,omitempty"` // a seat's pending turn
 	Ended   *Ended   `json:"ended,omitempty"`
 	Results []Result `json:"results,omitempty"` // the seat's own; every party's for the owner
+	// Analysis is the owner's.
+	Analysis *Analysis `json:"analysis,omitempty"`
 }
 
 // Action is the last action of a View.
@@ -292,6 +294,8 @@ func viewOf(n *negotiation, l Lens) View {
 			v.Ended, v.Turn = e.Ended, nil
 		case e.Result != nil:
 			v.Results = append(v.Results, *e.Result)
+		case e.Analysis != nil:
+			v.Analysis = e.Analysis
 		}
 	}
 	return v
@@ -394,13 +398,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 // take hands a seat's action to its remote seat (or the mediator's).
 func (s *Server) take(n *negotiation, l Lens, req *ActionRequest) error {
 	start := s.now()
-	var seat *remoteSeat
-	switch l.Kind {
-	case LensSeat:
-		seat = n.remotes[l.Party]
-	case LensMediator:
-		seat = n.mediator
-	}
+	seat := n.seatOf(l)
 	if seat == nil {
 		return errForbidden
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/internal/rng"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/sao"
@@ -80,8 +81,10 @@ type negotiation struct {
 }
 
 // newNegotiation builds a negotiation from its definition, without
-// events: its scenario is loaded and checked against the seats.
-func (s *Server) newNegotiation(id string, def definition) (*negotiation, error) {
+// events: its scenario is loaded and checked against the seats. With run
+// unset (a negotiation read back from the log, which will not run again)
+// no strategy is resolved.
+func (s *Server) newNegotiation(id string, def definition, run bool) (*negotiation, error) {
 	req := &def.Request
 	if err := req.validate(); err != nil {
 		return nil, err
@@ -111,6 +114,16 @@ func (s *Server) newNegotiation(id string, def definition) (*negotiation, error)
 				return nil, err
 			}
 			n.remotes[i] = newRemoteSeat(n, i)
+			if st.Fallback != "" && run {
+				if s.cfg.Negotiator == nil {
+					return nil, fmt.Errorf("seats[%d]: fallback: this server has no strategies", i)
+				}
+				f, err := s.cfg.Negotiator(st.Fallback)
+				if err != nil {
+					return nil, fmt.Errorf("seats[%d]: fallback: %w", i, err)
+				}
+				n.remotes[i].fallback = f
+			}
 		}
 	}
 	if req.Protocol == ProtocolStaged {
@@ -138,6 +151,18 @@ func (s *Server) newNegotiation(id string, def definition) (*negotiation, error)
 		n.deadline = defaultDeadline
 	}
 	return n, nil
+}
+
+// seatOf returns the remote seat whose token grants lens l (a seat's or
+// the mediator's), or nil.
+func (n *negotiation) seatOf(l Lens) *remoteSeat {
+	switch l.Kind {
+	case LensSeat:
+		return n.remotes[l.Party]
+	case LensMediator:
+		return n.mediator
+	}
+	return nil
 }
 
 // append adds an event to the log (not yet persisted or shown).
@@ -213,7 +238,8 @@ func (n *negotiation) start() error {
 		{Type: typeDefinition, Audience: audienceServer, Definition: &def},
 		{Type: TypeCreated, Audience: AudiencePublic, Created: &Created{ID: n.id, Scenario: n.scn.Name, Protocol: req.Protocol,
 			Variant: req.Variant, Deadline: n.deadline, Parties: n.names, Issues: issuesOf(n.space), Outcomes: n.space.Size()}},
-		{Type: TypeSetup, Audience: AudienceOwner, Setup: &Setup{Seats: req.Seats, Seed: req.Seed}},
+		{Type: TypeSetup, Audience: AudienceOwner, Setup: &Setup{Scenario: req.Scenario, Files: req.Files, Seats: req.Seats,
+			Mediator: req.Mediator, Seed: req.Seed}},
 	}
 	for _, e := range evs {
 		if err := n.append(e); err != nil {
@@ -245,10 +271,12 @@ func (n *negotiation) run(ctx context.Context) {
 	if err := n.finish(res); err != nil {
 		n.srv.logger.Error("negotiation: recording the ending", "negotiation", n.id, "err", err)
 	}
+	// The metrics count the ending before any client can see it.
+	n.srv.metrics.finished(res.Reason)
+	n.srv.metrics.active.Dec()
 	if err := n.flush(ctx); err != nil {
 		n.srv.logger.Error("negotiation: persisting the log", "negotiation", n.id, "err", err)
 	}
-	n.srv.metrics.finished(res.Reason)
 	n.srv.logger.Info("negotiation ended", "negotiation", n.id, "reason", res.Reason.String(), "steps", res.Steps,
 		"duration", n.srv.now().Sub(start))
 }
@@ -264,7 +292,9 @@ func (n *negotiation) negotiate(ctx context.Context) (*parley.Result, error) {
 		return nil, err
 	}
 	var traceErr error
-	opts := sao.Options{Deadline: n.deadline, TurnTimeout: n.srv.cfg.TurnTimeout, Now: n.srv.cfg.Now,
+	// Remote seats keep their own turn deadlines (TurnTimeout), so that a
+	// fallback strategy can take over within the turn.
+	opts := sao.Options{Deadline: n.deadline, Now: n.srv.cfg.Now,
 		Trace: func(e parley.Event) {
 			if err := n.action(e); err != nil && traceErr == nil {
 				traceErr = err
@@ -357,7 +387,55 @@ func (n *negotiation) finish(res *parley.Result) error {
 			return err
 		}
 	}
-	return nil
+	return n.append(Event{Type: TypeAnalysis, Audience: AudienceOwner, Analysis: n.analyse(res)})
+}
+
+// analyse is the owner's analysis of res over the parties that negotiate,
+// as parley run reports it.
+func (n *negotiation) analyse(res *parley.Result) *Analysis {
+	var idx []int
+	if n.plan == nil {
+		for i := range n.names {
+			idx = append(idx, i)
+		}
+	} else {
+		in := map[int]bool{}
+		for _, st := range n.plan.Stages {
+			for _, p := range st.Participants {
+				in[p] = true
+			}
+		}
+		for i := range n.names {
+			if in[i] {
+				idx = append(idx, i)
+			}
+		}
+	}
+	a := &Analysis{Parties: idx}
+	profs := make([]*parley.Profile, len(idx))
+	u := make([]float64, len(idx))
+	for k, i := range idx {
+		profs[k] = n.ready.Profile(i)
+		if i < len(res.Utilities) {
+			u[k] = res.Utilities[i]
+		}
+	}
+	rep, err := analysis.Analyze(n.space, profs)
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	a.Nash, a.KalaiSmorodinsky, a.Opposition = rep.Nash, rep.KalaiSmorodinsky, rep.Opposition
+	if len(rep.Frontier) > 0 {
+		mw := rep.MaxWelfare
+		a.MaxWelfare = &mw
+	}
+	if m, err := rep.Metrics(u); err == nil {
+		a.Metrics = &m
+	} else {
+		a.Error = err.Error()
+	}
+	return a
 }
 
 // profileOf returns what a seat may know of a profile: its utilities by

@@ -172,7 +172,7 @@ func check(t *testing.T, rs []response, lens string, party int, secret map[int][
 			if lens == "mediator" {
 				continue // its session holds the declared profiles its information level allows
 			}
-			for _, key := range []string{"setup", "session", "result", "turn", "results", "vote", "declared"} {
+			for _, key := range []string{"setup", "session", "result", "turn", "results", "vote", "declared", "analysis"} {
 				x, ok := o[key]
 				if !ok || x == nil {
 					continue
@@ -267,7 +267,7 @@ func TestNoLeaks(t *testing.T) {
 	walkAll(agree, walked)
 	walkAll(walked, agree)
 
-	for _, typ := range []string{"created", "setup", "session", "turn", "offer", "accept", "walk_away", "ended", "result"} {
+	for _, typ := range []string{"created", "setup", "session", "turn", "offer", "accept", "walk_away", "ended", "result", "analysis"} {
 		if !met[typ] {
 			t.Errorf("the walk met no %s event", typ)
 		}

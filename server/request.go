@@ -85,6 +85,11 @@ type Seat struct {
 	// Voter is a strategy seat's voter spec for mediated stages (default
 	// DefaultVoter).
 	Voter string `json:"voter,omitempty"`
+	// Fallback is a remote seat's replacement (protocol sao): a strategy
+	// spec that takes the seat over when it misses a turn's deadline or
+	// stays disconnected past the grace period, instead of the
+	// negotiation ending with reason error.
+	Fallback string `json:"fallback,omitempty"`
 }
 
 // decodeJSON decodes exactly one JSON value from r into v, refusing
@@ -142,6 +147,9 @@ func (r *CreateRequest) validate() error {
 		if err := s.validate(r.Protocol == ProtocolStaged); err != nil {
 			return fmt.Errorf("seats[%d]: %w", i, err)
 		}
+		if s.Fallback != "" && r.Protocol == ProtocolStaged {
+			return fmt.Errorf("seats[%d]: a fallback is for protocol %s", i, ProtocolSAO)
+		}
 	}
 	if r.Mediator != nil {
 		if err := r.Mediator.validate(false); err != nil {
@@ -163,6 +171,9 @@ func (s *Seat) validate(voters bool) error {
 		}
 		if s.Voter != "" && !voters {
 			return fmt.Errorf("a voter spec is for protocol %s", ProtocolStaged)
+		}
+		if s.Fallback != "" {
+			return errors.New("a fallback is for remote seats")
 		}
 	case SeatRemote:
 		if s.Spec != "" || s.Voter != "" {

@@ -26,6 +26,12 @@ type remoteSeat struct {
 	answers chan answer // the answer to the awaited turn (buffered)
 	fail    chan error  // a disconnection past the grace period (buffered)
 
+	// A seat with a fallback strategy (protocol sao) is taken over by it
+	// when it fails; the protocol's goroutine only.
+	fallback func() parley.Negotiator
+	session  *parley.Session // its session, for the fallback's Init
+	replaced parley.Negotiator
+
 	mu      sync.Mutex
 	waiting int    // the step awaited, or -1
 	kind    string // the kind of the awaited turn
@@ -54,14 +60,42 @@ func (s *remoteSeat) audience() string {
 // Init publishes the seat's session: its own profile (and a mediator's
 // declared profiles), to it alone.
 func (s *remoteSeat) Init(_ context.Context, ses *parley.Session) error {
+	s.session, s.replaced = ses, nil
 	return s.n.append(Event{Type: TypeSession, Audience: s.audience(), Session: s.n.sessionOf(s, ses)})
 }
 
 // Act publishes an alternating-offers turn and waits for the seat's
 // action.
 func (s *remoteSeat) Act(ctx context.Context, st *parley.State) (parley.Action, error) {
+	if s.replaced != nil {
+		return s.replaced.Act(ctx, st)
+	}
 	a, err := s.turn(ctx, TurnAct, st)
+	var f *seatFailure
+	if err != nil && s.fallback != nil && errors.As(err, &f) {
+		if err := s.replace(ctx, f); err != nil {
+			return parley.Action{}, err
+		}
+		return s.replaced.Act(ctx, st)
+	}
 	return a.act, err
+}
+
+// seatFailure is a remote seat's failure that its fallback may take over:
+// a missed deadline or a disconnection.
+type seatFailure struct{ msg string }
+
+func (f *seatFailure) Error() string { return f.msg }
+
+// replace hands the seat to its fallback strategy, which joins with the
+// seat's session, and publishes the replacement.
+func (s *remoteSeat) replace(ctx context.Context, cause *seatFailure) error {
+	neg := s.fallback()
+	if err := neg.Init(ctx, s.session); err != nil {
+		return fmt.Errorf("%s; its fallback failed to join: %w", cause, err)
+	}
+	s.replaced = neg
+	return s.n.append(Event{Type: TypeReplaced, Audience: AudiencePublic, Replaced: &Replaced{Party: s.party, Cause: cause.msg}})
 }
 
 // Vote publishes a vote on a proposal and waits for the seat's vote.
@@ -130,7 +164,7 @@ func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (a
 		return answer{}, err
 	case <-ctx.Done():
 		if d, ok := ctx.Deadline(); ok && !d.After(time.Now()) && n.srv.ctx.Err() == nil {
-			return answer{}, fmt.Errorf("missed the turn deadline of %v", n.srv.cfg.TurnTimeout)
+			return answer{}, &seatFailure{fmt.Sprintf("missed the turn deadline of %v", n.srv.cfg.TurnTimeout)}
 		}
 		return answer{}, ctx.Err()
 	}
@@ -181,7 +215,7 @@ func (s *remoteSeat) disconnect() {
 			return
 		}
 		select {
-		case s.fail <- fmt.Errorf("disconnected for more than the grace period of %v", grace):
+		case s.fail <- &seatFailure{fmt.Sprintf("disconnected for more than the grace period of %v", grace)}:
 		default:
 		}
 	})

@@ -174,7 +174,7 @@ func (s *Server) recover(ctx context.Context) error {
 		if err != nil || first.Definition == nil {
 			return fmt.Errorf("server: negotiation %s: entry 1 is not its definition (%v)", id, err)
 		}
-		n, err := s.newNegotiation(id, *first.Definition)
+		n, err := s.newNegotiation(id, *first.Definition, false)
 		if err != nil {
 			return fmt.Errorf("server: negotiation %s: rebuilding it: %w", id, err)
 		}
@@ -292,7 +292,7 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 			return "", Tokens{}, err
 		}
 	}
-	n, err := s.newNegotiation(id, def)
+	n, err := s.newNegotiation(id, def, true)
 	if err != nil {
 		return "", Tokens{}, badRequest(err)
 	}
@@ -352,7 +352,6 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 	s.metrics.active.Inc()
 	go func() {
 		defer s.wg.Done()
-		defer s.metrics.active.Dec()
 		n.run(s.ctx)
 	}()
 	s.logger.Info("negotiation created", "negotiation", id, "scenario", n.scn.Name, "seats", len(req.Seats))

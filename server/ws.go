@@ -38,13 +38,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	stop := context.AfterFunc(s.ctx, cancel)
 	defer stop()
 
-	var seat *remoteSeat
-	switch l.Kind {
-	case LensSeat:
-		seat = n.remotes[l.Party]
-	case LensMediator:
-		seat = n.mediator
-	}
+	seat := n.seatOf(l)
 	if seat != nil {
 		seat.connect()
 		s.metrics.connected.Inc()
