@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,8 +126,12 @@ func TestExampleClients(t *testing.T) {
 
 // TestExampleClientsCreate runs each example client with the server's
 // address alone: it creates a ceasefire negotiation itself and plays it
-// to the end.
+// to the end, printing what docs/server.md shows.
 func TestExampleClientsCreate(t *testing.T) {
+	doc, err := os.ReadFile("../docs/server.md")
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := start(t, server.Config{})
 	for _, c := range exampleClients {
 		t.Run(c.name, func(t *testing.T) {
@@ -134,6 +139,9 @@ func TestExampleClientsCreate(t *testing.T) {
 			m := summary.FindStringSubmatch(out)
 			if m == nil || m[1] == "error" || m[4] == "0" {
 				t.Fatalf("%s: want a summary of a negotiation ended without error, with turns played:\n%s", c.script, out)
+			}
+			if !strings.Contains(string(doc), "```text\n"+out+"```") {
+				t.Errorf("docs/server.md's \"Example clients\" does not show what %s prints:\n%s", c.script, out)
 			}
 			var list struct{ Negotiations []server.Summary }
 			if st := call(t, srv.hs, "GET", "/negotiations", "", nil, &list); st != http.StatusOK {
