@@ -10,9 +10,11 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime/metrics"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,7 +36,7 @@ var (
 	loadNegotiations = flag.Int("load.negotiations", 1000, "BenchmarkRemoteLoad: negotiations running at once")
 	loadRounds       = flag.Int("load.rounds", 40, "BenchmarkRemoteLoad: the deadline of each negotiation, in rounds")
 	loadMemory       = flag.Bool("load.memory", false, "BenchmarkRemoteLoad: keep the event logs in memory instead of SQLite")
-	loadThink        = flag.Duration("load.think", 0, "BenchmarkRemoteLoad: each agent's thinking time before each action")
+	loadThink        = flag.Duration("load.think", 0, "BenchmarkRemoteLoad: each agent's mean thinking time before an action (drawn uniformly from 0.5 to 1.5 times it)")
 )
 
 // loadScenario is the load benchmark's scenario: two parties, three
@@ -97,6 +99,7 @@ func BenchmarkRemoteLoad(b *testing.B) {
 		seen    []time.Duration // client-side: action sent → read back
 		elapsed time.Duration
 		cpu     time.Duration
+		sched   []uint64 // goroutines' scheduling latencies
 		batches int
 		peak    float64
 	)
@@ -105,6 +108,12 @@ func BenchmarkRemoteLoad(b *testing.B) {
 		seen = append(seen, st.seen...)
 		elapsed += st.elapsed
 		cpu += st.cpu
+		if sched == nil {
+			sched = make([]uint64, len(st.sched))
+		}
+		for i, c := range st.sched {
+			sched[i] += c
+		}
 		peak = max(peak, st.active)
 		batches++
 	}
@@ -127,9 +136,10 @@ func BenchmarkRemoteLoad(b *testing.B) {
 	b.ReportMetric(100*lat.share(0.005), "server-%≤5ms")
 	b.ReportMetric(pct(seen, 0.5).Seconds()*1e6, "client-p50-µs")
 	b.ReportMetric(pct(seen, 0.99).Seconds()*1e6, "client-p99-µs")
-	b.Logf("%d batches of %d negotiations (%.0f at once), %.2fs running; server's action latency: %v actions, p50 ≤ %.0fµs, p99 ≤ %.0fµs (bucket bounds), %.2f%% ≤ 5ms; action sent → read back: p50 %v, p99 %v, max %v",
+	b.ReportMetric(schedQuantile(sched, 0.99).Seconds()*1e6, "sched-p99≤µs")
+	b.Logf("%d batches of %d negotiations (%.0f at once), %.2fs running; server's action latency: %v actions, p50 ≤ %.0fµs, p99 ≤ %.0fµs (bucket bounds), %.2f%% ≤ 5ms; action sent → read back: p50 %v, p99 %v, max %v; goroutines waiting for a thread: p50 ≤ %v, p99 ≤ %v",
 		batches, *loadNegotiations, peak, sec, lat.count, lat.quantile(0.5)*1e6, lat.quantile(0.99)*1e6, 100*lat.share(0.005),
-		pct(seen, 0.5), pct(seen, 0.99), pct(seen, 1))
+		pct(seen, 0.5), pct(seen, 0.99), pct(seen, 1), schedQuantile(sched, 0.5), schedQuantile(sched, 0.99))
 }
 
 // batchStats is what one batch measured.
@@ -138,6 +148,41 @@ type batchStats struct {
 	elapsed time.Duration
 	active  float64       // negotiations the server counted active at the start
 	cpu     time.Duration // the process's CPU time (server and agents) while running
+	sched   []uint64      // goroutines' scheduling latencies while running (schedBuckets)
+}
+
+// schedMetric is the Go runtime's histogram of the time goroutines wait,
+// ready to run, for a thread: high when the process is short of CPU.
+const schedMetric = "/sched/latencies:seconds"
+
+// schedCounts reads schedMetric's counts; schedBuckets are its buckets.
+func schedCounts() []uint64 {
+	s := []metrics.Sample{{Name: schedMetric}}
+	metrics.Read(s)
+	return slices.Clone(s[0].Value.Float64Histogram().Counts)
+}
+
+func schedBuckets() []float64 {
+	s := []metrics.Sample{{Name: schedMetric}}
+	metrics.Read(s)
+	return s[0].Value.Float64Histogram().Buckets
+}
+
+// schedQuantile returns an upper bound of the q-quantile of the
+// scheduling latencies counted in counts.
+func schedQuantile(counts []uint64, q float64) time.Duration {
+	var total, sum uint64
+	for _, c := range counts {
+		total += c
+	}
+	buckets := schedBuckets() // len(counts)+1 boundaries
+	for i, c := range counts {
+		sum += c
+		if float64(sum) >= q*float64(total) {
+			return time.Duration(buckets[i+1] * 1e9)
+		}
+	}
+	return 0
 }
 
 // loadBatch creates n negotiations, connects their seats' agents, starts
@@ -164,13 +209,14 @@ func loadBatch(b *testing.B, hc *http.Client, url string, n, rounds int) batchSt
 	var mu sync.Mutex
 	var seen []time.Duration
 	var failed atomic.Int64
-	for _, m := range made {
-		for _, tok := range m.Tokens.Seats {
+	for i, m := range made {
+		for j, tok := range m.Tokens.Seats {
+			think := thinker(*loadThink, uint64(i), uint64(j))
 			ready.Add(1)
 			done.Add(1)
 			go func() {
 				defer done.Done()
-				d, err := loadAgent(url, m.ID, tok, *loadThink, &ready, release)
+				d, err := loadAgent(url, m.ID, tok, think, &ready, release)
 				if err != nil && failed.Add(1) <= 3 {
 					b.Errorf("negotiation %s: %v", m.ID, err)
 				}
@@ -182,11 +228,15 @@ func loadBatch(b *testing.B, hc *http.Client, url string, n, rounds int) batchSt
 	}
 	ready.Wait()
 	active := scrape(b, hc, url).active
-	start, cpu0 := time.Now(), cpuTime(b)
+	start, cpu0, sched0 := time.Now(), cpuTime(b), schedCounts()
 	close(release)
 	done.Wait()
 	elapsed := time.Since(start)
-	return batchStats{seen: seen, elapsed: elapsed, active: active, cpu: cpuTime(b) - cpu0}
+	sched := schedCounts()
+	for i := range sched {
+		sched[i] -= sched0[i]
+	}
+	return batchStats{seen: seen, elapsed: elapsed, active: active, cpu: cpuTime(b) - cpu0, sched: sched}
 }
 
 // parallel runs f(0..n-1) on w goroutines, failing b on the first error.
@@ -209,6 +259,13 @@ func parallel(n, w int, f func(int) error, b *testing.B) {
 	if b.Failed() {
 		b.FailNow()
 	}
+}
+
+// thinker returns an agent's thinking times: uniform from 0.5 to 1.5
+// times mean, from a stream seeded by the agent's negotiation and seat.
+func thinker(mean time.Duration, neg, seat uint64) func() time.Duration {
+	r := rand.New(rand.NewPCG(neg, seat))
+	return func() time.Duration { return time.Duration((0.5 + r.Float64()) * float64(mean)) }
 }
 
 // loadEvent is the part of an event a load agent reads.
@@ -234,7 +291,7 @@ type loadEvent struct {
 // (examples/python/agent.py), from release on, until the stream closes
 // normally. It returns, for each of its actions, the time from sending it
 // to reading it back in the log.
-func loadAgent(url, id, tok string, think time.Duration, ready *sync.WaitGroup, release <-chan struct{}) ([]time.Duration, error) {
+func loadAgent(url, id, tok string, think func() time.Duration, ready *sync.WaitGroup, release <-chan struct{}) ([]time.Duration, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	u := "ws" + strings.TrimPrefix(url, "http") + "/negotiations/" + id + "/stream"
@@ -288,7 +345,7 @@ func loadAgent(url, id, tok string, think time.Duration, ready *sync.WaitGroup, 
 				act = map[string]any{"step": t.Step, "action": "offer", "outcome": order[min(k, len(order)-1)]}
 			}
 			msg, _ := json.Marshal(act)
-			time.Sleep(think)
+			time.Sleep(think())
 			sent, at = t.Step, time.Now()
 			if err := c.Write(ctx, websocket.MessageText, msg); err != nil {
 				return seen, err
