@@ -73,9 +73,11 @@ var summary = regexp.MustCompile(`(?m)^ended: (\w+)(?: \((\w+)\))? after (\d+) r
 // owner's lens that the negotiation ended without an error and that the
 // client played its turns. Both clients play the same strategy, so they
 // must produce the same negotiation; a deadline of 20 rounds makes their
-// Boulware concede within it, so that a divergence would show.
+// Boulware concede within it, so that a divergence would show. The
+// server's rate limit is low enough that the clients must wait and retry
+// (429) to finish.
 func TestExampleClients(t *testing.T) {
-	srv := start(t, server.Config{})
+	srv := start(t, server.Config{RateLimit: 20, Burst: 4})
 	req := server.CreateRequest{Scenario: "ceasefire", Deadline: 20, Seats: []server.Seat{
 		{Kind: server.SeatStrategy, Spec: "linear"}, {Kind: server.SeatRemote}, {Kind: server.SeatStrategy, Spec: "linear"}}}
 	traces := map[string][]string{}
