@@ -85,6 +85,11 @@ func BenchmarkRemoteLoad(b *testing.B) {
 		defer ev.Close()
 		cfg.Log = ev
 	}
+	var tl *timedLog
+	if cfg.Log != nil {
+		tl = &timedLog{Log: cfg.Log}
+		cfg.Log = tl
+	}
 	s, err := server.New(cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -97,6 +102,7 @@ func BenchmarkRemoteLoad(b *testing.B) {
 	first := scrape(b, hc, hs.URL)
 	var (
 		seen    []time.Duration // client-side: action sent → read back
+		persist []time.Duration // server-side: appends to the SQLite log
 		elapsed time.Duration
 		cpu     time.Duration
 		sched   []uint64 // goroutines' scheduling latencies
@@ -104,7 +110,8 @@ func BenchmarkRemoteLoad(b *testing.B) {
 		peak    float64
 	)
 	for b.Loop() {
-		st := loadBatch(b, hc, hs.URL, *loadNegotiations, *loadRounds)
+		st := loadBatch(b, hc, hs.URL, *loadNegotiations, *loadRounds, tl.reset)
+		persist = append(persist, tl.took()...)
 		seen = append(seen, st.seen...)
 		elapsed += st.elapsed
 		cpu += st.cpu
@@ -137,9 +144,58 @@ func BenchmarkRemoteLoad(b *testing.B) {
 	b.ReportMetric(pct(seen, 0.5).Seconds()*1e6, "client-p50-µs")
 	b.ReportMetric(pct(seen, 0.99).Seconds()*1e6, "client-p99-µs")
 	b.ReportMetric(schedQuantile(sched, 0.99).Seconds()*1e6, "sched-p99≤µs")
+	if len(persist) > 0 {
+		slices.Sort(persist)
+		b.ReportMetric(pct(persist, 0.5).Seconds()*1e6, "append-p50-µs")
+		b.ReportMetric(pct(persist, 0.99).Seconds()*1e6, "append-p99-µs")
+		b.Logf("%d appends to the SQLite log (one a turn, waiting for its one connection included): p50 %v, p99 %v, max %v",
+			len(persist), pct(persist, 0.5), pct(persist, 0.99), pct(persist, 1))
+	}
 	b.Logf("%d batches of %d negotiations (%.0f at once), %.2fs running; server's action latency: %v actions, p50 ≤ %.0fµs, p99 ≤ %.0fµs (bucket bounds), %.2f%% ≤ 5ms; action sent → read back: p50 %v, p99 %v, max %v; goroutines waiting for a thread: p50 ≤ %v, p99 ≤ %v",
 		batches, *loadNegotiations, peak, sec, lat.count, lat.quantile(0.5)*1e6, lat.quantile(0.99)*1e6, 100*lat.share(0.005),
 		pct(seen, 0.5), pct(seen, 0.99), pct(seen, 1), schedQuantile(sched, 0.5), schedQuantile(sched, 0.99))
+}
+
+// timedLog is a server.Log that times the server's appends from reset to
+// took (a nil timedLog records nothing).
+type timedLog struct {
+	server.Log
+	mu   sync.Mutex
+	on   bool
+	durs []time.Duration
+}
+
+func (l *timedLog) Append(ctx context.Context, id string, first int64, recs [][]byte) error {
+	start := time.Now()
+	err := l.Log.Append(ctx, id, first, recs)
+	d := time.Since(start)
+	l.mu.Lock()
+	if l.on {
+		l.durs = append(l.durs, d)
+	}
+	l.mu.Unlock()
+	return err
+}
+
+// reset starts recording anew.
+func (l *timedLog) reset() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	l.on, l.durs = true, nil
+	l.mu.Unlock()
+}
+
+// took returns the appends' durations recorded since reset.
+func (l *timedLog) took() []time.Duration {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.on = false
+	return l.durs
 }
 
 // batchStats is what one batch measured.
@@ -186,8 +242,8 @@ func schedQuantile(counts []uint64, q float64) time.Duration {
 }
 
 // loadBatch creates n negotiations, connects their seats' agents, starts
-// them all at once and waits for their ends.
-func loadBatch(b *testing.B, hc *http.Client, url string, n, rounds int) batchStats {
+// them all at once (calling started first) and waits for their ends.
+func loadBatch(b *testing.B, hc *http.Client, url string, n, rounds int, started func()) batchStats {
 	made := make([]server.CreateResponse, n)
 	parallel(n, 8, func(i int) error {
 		req := server.CreateRequest{Files: map[string]string{"load.yaml": loadScenario}, Deadline: rounds, Seed: uint64(i) + 1,
@@ -228,6 +284,7 @@ func loadBatch(b *testing.B, hc *http.Client, url string, n, rounds int) batchSt
 	}
 	ready.Wait()
 	active := scrape(b, hc, url).active
+	started()
 	start, cpu0, sched0 := time.Now(), cpuTime(b), schedCounts()
 	close(release)
 	done.Wait()
