@@ -202,3 +202,30 @@ func TestUploadFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamRateLimit: a seat's stream messages count against its token's
+// rate limit; one over it is answered with an error message.
+func TestStreamRateLimit(t *testing.T) {
+	srv := start(t, server.Config{RateLimit: 0.001, Burst: 3})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote"}}})
+	c := dial(t, srv.hs, cr.ID, cr.Tokens.Seats[1], 0) // spends 1
+	defer c.CloseNow()
+	var errs []string
+	for range 3 {
+		send(t, c, server.ActionRequest{Step: 9999, Action: "accept"})
+		for {
+			raw, _ := read(t, c)
+			var m server.StreamError
+			json.Unmarshal(raw, &m)
+			if m.Type == "error" {
+				errs = append(errs, m.Error)
+				break
+			}
+		}
+	}
+	want := []string{"not your turn (or not this step)", "not your turn (or not this step)", "too many requests: slow down"}
+	if !slices.Equal(errs, want) {
+		t.Errorf("stream errors %q, want %q", errs, want)
+	}
+}

@@ -41,9 +41,9 @@ type Config struct {
 	// Grace is how long a remote seat may stay disconnected (no open
 	// stream) before it fails (default 10s).
 	Grace time.Duration
-	// RateLimit is the requests per second allowed to one token (or, for
-	// requests without one, to one client address); Burst the requests
-	// allowed at once (defaults 50 and 100).
+	// RateLimit is the requests (and stream messages) per second allowed
+	// to one token (or, for requests without one, to one client address);
+	// Burst the requests allowed at once (defaults 200 and 200).
 	RateLimit float64
 	Burst     int
 	// OriginPatterns are the origins, besides the server's own host, from
@@ -118,10 +118,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.Grace = 10 * time.Second
 	}
 	if cfg.RateLimit == 0 {
-		cfg.RateLimit = 50
+		cfg.RateLimit = 200
 	}
 	if cfg.Burst == 0 {
-		cfg.Burst = 100
+		cfg.Burst = 200
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
