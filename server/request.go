@@ -238,13 +238,13 @@ func issuesOf(space *parley.OutcomeSpace) []Issue {
 }
 
 // ActionRequest is the body of POST /negotiations/{id}/actions, and a
-// message a seat sends on its stream: its answer to its turn Step. The
-// actions of a turn of kind "act" are offer (with Outcome, by index, or
-// Values, by issue), accept and walk_away; of a turn of kind "vote"
-// accept, reject and walk_away (leaving), with an optional Feedback (-1
-// worse, 0 the same, +1 better than the text); of a turn of kind
-// "propose" (the mediator's) propose (with Outcome or Values) and
-// step_back.
+// message a seat sends on its stream: its answer to its turn Step, in
+// the words of parley.ActionKind. The actions of a turn of kind "act" are
+// offer (with Outcome, by index, or Values, by issue), accept and
+// walk_away; of a turn of kind "vote" accept, reject and walk_away
+// (leaving), with an optional Feedback (-1 worse, 0 the same, +1 better
+// than the text); of a turn of kind "propose" (the mediator's) offer (the
+// proposal, with Outcome or Values) and walk_away (stepping back).
 type ActionRequest struct {
 	Step     int               `json:"step"`
 	Action   string            `json:"action"`
@@ -258,13 +258,6 @@ const (
 	TurnAct     = "act"     // an alternating-offers turn
 	TurnVote    = "vote"    // a vote on a mediator's proposal
 	TurnPropose = "propose" // the mediator's proposal
-)
-
-// Actions that only votes and proposals take.
-const (
-	ActionReject   = "reject"
-	ActionPropose  = "propose"
-	ActionStepBack = "step_back"
 )
 
 // answer is a seat's answer to one turn: the field its kind uses.
@@ -297,7 +290,7 @@ func (a *ActionRequest) outcome(space *parley.OutcomeSpace) (parley.Outcome, err
 // answer returns the answer the request gives to a turn of kind kind over
 // space.
 func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer, error) {
-	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "propose or step_back"}[kind]
+	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "offer or walk_away"}[kind]
 	bare := func() error {
 		if a.Outcome != nil || a.Values != nil {
 			return fmt.Errorf("%s: takes no outcome or values", a.Action)
@@ -320,13 +313,13 @@ func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer,
 		return answer{act: parley.AcceptAction()}, bare()
 	case kind == TurnAct && a.Action == TypeWalkAway:
 		return answer{act: parley.EndAction()}, bare()
-	case kind == TurnVote && (a.Action == TypeAccept || a.Action == ActionReject || a.Action == TypeWalkAway):
+	case kind == TurnVote && (a.Action == TypeAccept || a.Action == TypeReject || a.Action == TypeWalkAway):
 		v := parley.Vote{Accept: a.Action == TypeAccept, Leave: a.Action == TypeWalkAway, Feedback: a.Feedback}
 		return answer{vote: v}, bare()
-	case kind == TurnPropose && a.Action == ActionPropose:
+	case kind == TurnPropose && a.Action == TypeOffer:
 		o, err := a.outcome(space)
 		return answer{prop: o}, err
-	case kind == TurnPropose && a.Action == ActionStepBack:
+	case kind == TurnPropose && a.Action == TypeWalkAway:
 		return answer{prop: parley.NoOutcome}, bare()
 	}
 	return answer{}, fmt.Errorf("action: %q on a %s turn (want %s)", a.Action, kind, want)
