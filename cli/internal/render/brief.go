@@ -26,18 +26,7 @@ func Brief(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []tracefi
 	}
 	fmt.Fprintf(w, "One run, seed %d, of %s (%s: %d parties, %d issues, %d outcomes):\n",
 		j.Seed, variant, s.Name, len(s.Parties), len(s.Space.Issues), s.Space.Size())
-	rows := [][]string{{"STAGE", "NAME", "MECHANISM", "PARTICIPANTS", "ROUNDS", "GLOBAL ROUNDS", "MEDIATING PARTY"}}
-	for k, st := range j.Stages {
-		rows = append(rows, []string{fmt.Sprint(k + 1), st.Name, st.Mechanism, strings.Join(st.Participants, "+"),
-			fmt.Sprint(st.Rounds), fmt.Sprintf("%d-%d", st.FirstRound, st.FirstRound+st.Rounds-1), orNone(st.MediatingParty)})
-	}
-	Table(w, rows)
-	rows = [][]string{{"PARTY", "NEGOTIATOR", "VOTER", "RESERVATION", "DISCOUNT"}}
-	for _, p := range s.Parties {
-		rows = append(rows, []string{p.Name, j.Agents[p.Name], j.Voters[p.Name], f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
-	}
-	Table(w, rows)
-	fmt.Fprintf(w, "  mediator strategy: %s\n", orNone(j.Mediator))
+	stagedSetup(w, s, j)
 
 	tb := eventsOf(s, j, events)
 	if len(tb.rows) == 0 {
@@ -53,7 +42,7 @@ func Brief(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []tracefi
 	}
 
 	fmt.Fprintf(w, "Result: %s\n", resultLine(j))
-	rows = [][]string{{"PARTY", "UTILITY", "DISCOUNTED", "ADVANTAGE"}}
+	rows := [][]string{{"PARTY", "UTILITY", "DISCOUNTED", "ADVANTAGE"}}
 	for _, n := range s.Names() {
 		rows = append(rows, []string{n, f3(j.Utilities[n]), f3(j.DiscountedUtilities[n]), fmt.Sprintf("%+.3f", j.Advantage[n])})
 	}

@@ -56,18 +56,7 @@ func Summary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []trace
 		}
 		fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; staged protocol (%s), %d rounds in all, seed %d\n",
 			s.Name, len(names), len(s.Space.Issues), s.Space.Size(), variant, j.Deadline, j.Seed)
-		rows := [][]string{{"STAGE", "NAME", "MECHANISM", "PARTICIPANTS", "ROUNDS", "GLOBAL ROUNDS", "MEDIATING PARTY"}}
-		for k, st := range j.Stages {
-			rows = append(rows, []string{strconv.Itoa(k + 1), st.Name, st.Mechanism, strings.Join(st.Participants, "+"),
-				strconv.Itoa(st.Rounds), fmt.Sprintf("%d-%d", st.FirstRound, st.FirstRound+st.Rounds-1), orNone(st.MediatingParty)})
-		}
-		Table(w, rows)
-		rows = [][]string{{"PARTY", "NEGOTIATOR", "VOTER", "RESERVATION", "DISCOUNT"}}
-		for _, p := range s.Parties {
-			rows = append(rows, []string{p.Name, j.Agents[p.Name], j.Voters[p.Name], f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
-		}
-		Table(w, rows)
-		fmt.Fprintf(w, "  mediator strategy: %s\n", orNone(j.Mediator))
+		stagedSetup(w, s, j)
 	} else {
 		clock := ""
 		if j.Timing == "genius" {
@@ -299,6 +288,23 @@ func (tb eventTable) write(w io.Writer, keep func(k int) bool) {
 	if skipped > 0 {
 		fmt.Fprintf(w, "  ... %d more ...\n", skipped)
 	}
+}
+
+// stagedSetup writes a staged run's stages, its parties' seats and the
+// mediator's strategy.
+func stagedSetup(w io.Writer, s *scenario.Scenario, j *tracefile.Run) {
+	rows := [][]string{{"STAGE", "NAME", "MECHANISM", "PARTICIPANTS", "ROUNDS", "GLOBAL ROUNDS", "MEDIATING PARTY"}}
+	for k, st := range j.Stages {
+		rows = append(rows, []string{strconv.Itoa(k + 1), st.Name, st.Mechanism, strings.Join(st.Participants, "+"),
+			strconv.Itoa(st.Rounds), fmt.Sprintf("%d-%d", st.FirstRound, st.FirstRound+st.Rounds-1), orNone(st.MediatingParty)})
+	}
+	Table(w, rows)
+	rows = [][]string{{"PARTY", "NEGOTIATOR", "VOTER", "RESERVATION", "DISCOUNT"}}
+	for _, p := range s.Parties {
+		rows = append(rows, []string{p.Name, j.Agents[p.Name], j.Voters[p.Name], f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
+	}
+	Table(w, rows)
+	fmt.Fprintf(w, "  mediator strategy: %s\n", orNone(j.Mediator))
 }
 
 // orNone returns s, or "none" when it is empty.
