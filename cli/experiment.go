@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,10 +16,13 @@ import (
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
+	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
+	"github.com/parley-dev/parley/tournament"
 )
 
 // experimentFlags are the flags shared by the experiment subcommands.
@@ -38,6 +42,11 @@ type experimentFlags struct {
 	factor      []string // sequencing only
 	quiet       bool
 	allowErrors bool
+	db          string
+	queue       string
+	shard       string
+	limit       time.Duration
+	qf          queueFlags
 }
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
@@ -61,7 +70,13 @@ exits 1 unless --allow-errors.
 
 Every arm runs on the same seeds with the same strategy assignment (common
 random numbers): run i uses seed i and the i-th combination of the strategy
-pool in every arm, so arms differ only by their treatment.`,
+pool in every arm, so arms differ only by their treatment.
+
+An experiment is a tournament of arms: its runs go through the tournament
+runner, so --db stores them in SQLite and the same command resumes an
+interrupted experiment (even after kill -9), --queue runs them on 'parley
+worker' processes, and --shard splits them between machines. The report
+is the same on 1 worker or 8, local or remote.`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			return usageError{fmt.Errorf("%s: name an experiment: sequencing, sweep or robustness (see '%s --help')", c.CommandPath(), c.CommandPath())}
@@ -85,6 +100,11 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
 	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 	c.Flags().BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
+	c.Flags().StringVar(&f.db, "db", "", "store the runs in this SQLite database (as a tournament's): run the same command again to resume after an interruption")
+	c.Flags().StringVar(&f.queue, "queue", "", "run on 'parley worker' processes through this NATS JetStream server, nats://HOST:4222 (see docs/distributed.md; needs --db)")
+	c.Flags().StringVar(&f.shard, "shard", "", "run only the runs with job id = i mod n (i/n) into --db; merge the shards' databases with 'parley merge' and run again on the merged one for the report")
+	c.Flags().DurationVar(&f.limit, "limit", 0, "wall-time limit of one run: a run over it ends in error (0: none)")
+	f.qf.add(c)
 }
 
 func (pg *program) newSequencingCmd() *cobra.Command {
@@ -241,7 +261,13 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 		return err
 	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Baseline: f.baseline}
+		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Baseline: f.baseline,
+		Ref: arg, Limit: f.limit}
+	closeBatch, err := pg.experimentBatch(ctx, errOut, cmd, &cfg, f)
+	if err != nil {
+		return err
+	}
+	defer closeBatch()
 	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
 	if bar != nil {
 		cfg.Progress = bar.Update
@@ -256,14 +282,20 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 		if err != nil {
 			return fmt.Errorf("%s: %w", cmd, err)
 		}
-		if rep, err = experiment.Run(ctx, "sequencing", ts, cfg); err == nil {
+		if rep, err = experiment.Run(ctx, "sequencing", s, ts, cfg); err == nil {
 			rep.Information = info
 		}
 	}
 	bar.Finish(err == nil)
 	if err != nil {
-		if errors.Is(err, experiment.ErrUnknownArm) {
+		switch {
+		case errors.Is(err, experiment.ErrUnknownArm):
 			return usageError{fmt.Errorf("%s: --baseline: %w", cmd, err)}
+		case errors.Is(err, experiment.ErrShard):
+			fmt.Fprintf(out, "%s: stored shard %s of the runs in %s; merge the shards' databases with 'parley merge' and run the same command with the merged --db for the report\n", cmd, f.shard, f.db)
+			return nil
+		case f.db != "" && ctx.Err() != nil:
+			return fmt.Errorf("%s: interrupted: the runs finished so far are stored in %s: run the same command to continue", cmd, f.db)
 		}
 		return err
 	}
@@ -292,6 +324,59 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 		return err
 	}
 	return runErrors(errOut, cmd, rep, f.allowErrors)
+}
+
+// experimentBatch sets the store, queue and shard of an experiment from
+// the flags, and returns what closes them.
+func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd string, cfg *experiment.Config, f experimentFlags) (func(), error) {
+	var closers []func() error
+	done := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	switch {
+	case f.queue != "" && f.db == "":
+		return nil, usageError{fmt.Errorf("%s: --queue needs --db, where the workers' results are stored", cmd)}
+	case f.shard != "" && f.db == "":
+		return nil, usageError{fmt.Errorf("%s: --shard needs --db, where the shard's runs are stored", cmd)}
+	case f.queue == "" && f.qf.set():
+		return nil, usageError{fmt.Errorf("%s: the --queue-* flags need --queue", cmd)}
+	case f.limit < 0:
+		return nil, usageError{fmt.Errorf("%s: --limit %v is negative", cmd, f.limit)}
+	}
+	if f.shard != "" {
+		sh, err := tournament.ParseShard(f.shard)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("%s: --shard: %w", cmd, err)}
+		}
+		cfg.Shard = sh
+	}
+	if f.db != "" {
+		st, err := sqlite.New(f.db)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", cmd, err)
+		}
+		closers = append(closers, st.Close)
+		cfg.Store = st
+	}
+	if f.queue != "" {
+		qopt, err := f.qf.options(func(format string, args ...any) {
+			fmt.Fprintf(errOut, "parley "+cmd+": "+format+"\n", args...)
+		})
+		if err != nil {
+			done()
+			return nil, err
+		}
+		q, err := natsq.Dial(ctx, f.queue, qopt)
+		if err != nil {
+			done()
+			return nil, fmt.Errorf("%s: %w", cmd, err)
+		}
+		closers = append(closers, q.Close)
+		cfg.Queue = q
+	}
+	return done, nil
 }
 
 // runErrors warns on errOut when runs of the report ended in error (reason

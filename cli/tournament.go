@@ -371,7 +371,7 @@ func parseLimit(s string) (time.Duration, error) {
 // specs, scenarios from their references.
 func (pg *program) configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config, error) {
 	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing, Limit: limit,
-		Protocol: m.Protocol, Variant: m.Variant, Noise: m.Noise}
+		Protocol: m.Protocol, Variant: m.Variant, Noise: m.Noise, Arms: m.Arms}
 	var err error
 	if m.Rule != "" {
 		if cfg.Rule, err = parley.ParseRule(m.Rule); err != nil {

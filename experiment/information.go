@@ -78,52 +78,51 @@ func SequencingArms(s *scenario.Scenario, variants []string, factors []Param, ne
 			matched = append(matched, st.Name)
 		}
 	}
-	base := cloneScenario(s)
+	var baseSet []string
 	for _, name := range matched {
-		if err := apply(base, Param{Target: name, Name: "info"}, MatchedInfo.String()); err != nil {
-			return nil, "", fmt.Errorf("experiment: stage %q: %w", name, err)
-		}
+		baseSet = append(baseSet, name+".info="+MatchedInfo.String())
 	}
 	var ts []Treatment
 	replaced := map[string]bool{}
 	for _, c := range cells {
 		for _, v := range variants {
-			cs, err := c.Apply(base)
+			set := append(slices.Clone(baseSet), c.Settings()...)
+			cs, err := s.With(set...)
 			if err != nil {
-				return nil, "", err
+				return nil, "", fmt.Errorf("experiment: %w", err)
 			}
-			for _, p := range votesOnly(cs, needsDeclared) {
+			more, policies := votesOnly(cs, needsDeclared)
+			for _, p := range policies {
 				replaced[p] = true
 			}
+			set = append(set, more...)
 			name := v
 			if len(factors) > 0 {
 				name += " " + c.Name()
 			}
-			ts = append(ts, Treatment{Name: name, Scenario: cs, Variant: v, Params: c.Map()})
+			ts = append(ts, Treatment{Name: name, Variant: v, Params: c.Map(), Set: set})
 		}
 	}
 	return ts, informationText(s, factors, matched, replaced), nil
 }
 
-// votesOnly replaces, in the mediated stages of s that give the mediator
-// no profiles, a mediator policy that needs them by VotesMediatorPolicy,
-// and returns the policies it replaced.
-func votesOnly(s *scenario.Scenario, needsDeclared func(string) bool) []string {
+// votesOnly returns the settings that replace, in the mediated stages of
+// s that give the mediator no profiles, a mediator policy that needs them
+// by VotesMediatorPolicy, and the policies they replace.
+func votesOnly(s *scenario.Scenario, needsDeclared func(string) bool) (settings, policies []string) {
 	if needsDeclared == nil {
-		return nil
+		return nil, nil
 	}
-	var out []string
-	for i := range s.Protocol.Stages {
-		st := &s.Protocol.Stages[i]
+	for _, st := range s.Protocol.Stages {
 		if st.Mechanism != parley.MechanismMediated || (st.Info != parley.InfoVotes && st.Info != parley.InfoNothing) {
 			continue
 		}
 		if st.MediatorPolicy != "" && needsDeclared(st.MediatorPolicy) {
-			out = append(out, st.MediatorPolicy)
-			st.MediatorPolicy = VotesMediatorPolicy
+			policies = append(policies, st.MediatorPolicy)
+			settings = append(settings, st.Name+".mediator_policy="+VotesMediatorPolicy)
 		}
 	}
-	return out
+	return settings, policies
 }
 
 // informationText states the information condition of a sequencing

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"github.com/parley-dev/parley/scenario"
 	"strings"
 	"testing"
 
@@ -15,8 +16,16 @@ import (
 // with its levels, and the header text states the condition.
 func TestSequencingArms(t *testing.T) {
 	s := ceasefire(t)
+	armScenario := func(tr Treatment) *scenario.Scenario {
+		sc, err := s.With(tr.Set...)
+		if err != nil {
+			t.Fatalf("arm %s: %v", tr.Name, err)
+		}
+		return sc
+	}
 	mediatedStage := func(tr Treatment) (parley.Info, string) {
-		st := tr.Scenario.Protocol.Stages[tr.Scenario.Protocol.Stage("mediated")]
+		sc := armScenario(tr)
+		st := sc.Protocol.Stages[sc.Protocol.Stage("mediated")]
 		return st.Info, st.MediatorPolicy
 	}
 	ts, info, err := SequencingArms(s, nil, nil, mediator.NeedsDeclared)
@@ -81,7 +90,7 @@ func TestSequencingArms(t *testing.T) {
 		}
 	}
 	// The declared noise stays only where the level is declared.
-	if st := ts[4].Scenario.Protocol.Stages[1]; st.Noise != 0.1 {
+	if st := armScenario(ts[4]).Protocol.Stages[1]; st.Noise != 0.1 {
 		t.Errorf("declared level: noise %v, want the scenario's 0.1", st.Noise)
 	}
 	if !strings.HasPrefix(info, "factor mediated.info=votes,self_report,declared,full") || strings.Contains(info, "matched") {

@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/scenario"
-	"github.com/parley-dev/parley/spec"
 )
 
 // ErrBadParam is wrapped by every error about a sweep parameter (an
@@ -29,79 +27,22 @@ type Param struct {
 // Key returns "TARGET.NAME".
 func (p Param) Key() string { return p.Target + "." + p.Name }
 
-// paramKind is one sweep parameter: its typed declaration (name,
-// aliases, kind, range or words, meaning), and whether it is a stage's
-// setting (else a party's).
-type paramKind struct {
-	spec.Param
-	stage bool
-}
-
-// number reports whether the parameter takes numbers.
-func (k *paramKind) number() bool { return k.Kind == spec.KindFloat || k.Kind == spec.KindInt }
-
-// words returns the names of values of the protocol vocabulary.
-func words[T fmt.Stringer](vs ...T) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = v.String()
-	}
-	return out
-}
-
-// partyParams and stageParams are every parameter a sweep can vary, of a
-// party and of a stage.
-var (
-	partyParams = []spec.Param{
-		{Name: "reservation", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the party's reservation value (at t = 0)"},
-		{Name: "discount", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the party's discount factor δ (0 = none)"},
-		{Name: "reservation_drift", Aliases: []string{"drift"}, Kind: spec.KindFloat, Min: -1, Max: 1, Doc: "the party's reservation drift per unit time"},
-		{Name: "walk_away_hazard", Aliases: []string{"hazard"}, Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the party's walk-away probability per no-progress round"},
-		{Name: "bias", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the mediating party's bias towards its own utility (mediator_policy bias=, in the stages it mediates)"},
-		{Name: "report", Kind: spec.KindString, Words: words(parley.Reports()...), Doc: "how the party declares its profile to a mediator with info self_report"},
-	}
-	stageParams = []spec.Param{
-		{Name: "rounds", Kind: spec.KindInt, Min: 1, Max: 1_000_000, Doc: "the stage's round budget (in every variant that uses the stage)"},
-		{Name: "round_cost", Kind: spec.KindInt, Min: 1, Max: parley.MaxRoundCost, Doc: "how many units of the one clock a round of the stage takes"},
-		{Name: "noise", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the noise on declared profiles (info: declared)"},
-		{Name: "on_walk_away_next", Kind: spec.KindFloat, Min: 0, Max: 1, Doc: "the probability that a walk-away moves on to the next stage"},
-		{Name: "info", Kind: spec.KindString, Words: words(parley.InfoVotes, parley.InfoSelfReport, parley.InfoDeclared, parley.InfoFull, parley.InfoNothing), Doc: "what the mediator sees (every level but declared also sets the noise to 0; none is read as votes)"},
-		{Name: "rule", Kind: spec.KindString, Words: words(parley.RuleUnanimous, parley.RuleMajority, parley.RuleMediator), Doc: "the voting rule"},
-		{Name: "carry", Kind: spec.KindString, Words: words(parley.CarryNone, parley.CarryBestAcceptable, parley.CarryPartialIssues), Doc: "what the stage hands over"},
-	}
-)
-
 // lookupParam returns the sweep parameter called name (or an alias), or
-// nil.
-func lookupParam(name string) *paramKind {
-	if p, ok := spec.FindParam(partyParams, name); ok {
-		return &paramKind{Param: p}
-	}
-	if p, ok := spec.FindParam(stageParams, name); ok {
-		return &paramKind{Param: p, stage: true}
+// nil: a scenario setting (scenario.Settings).
+func lookupParam(name string) *scenario.Setting {
+	if k, ok := scenario.LookupSetting(name); ok {
+		return &k
 	}
 	return nil
-}
-
-func paramNames(stage bool) string {
-	ps := partyParams
-	if stage {
-		ps = stageParams
-	}
-	ns := make([]string, len(ps))
-	for i, p := range ps {
-		ns[i] = p.Name
-	}
-	return strings.Join(ns, ", ")
 }
 
 // ParamHelp describes the sweep parameters, one per line, for --help.
 func ParamHelp() string {
 	var b strings.Builder
-	for _, k := range append(append([]spec.Param(nil), partyParams...), stageParams...) {
+	for _, k := range scenario.Settings() {
 		who := "PARTY"
 		switch {
-		case slices.ContainsFunc(stageParams, func(p spec.Param) bool { return p.Name == k.Name }):
+		case k.Stage:
 			who = "STAGE"
 		case k.Name == "bias":
 			who = "MEDIATOR"
@@ -136,92 +77,38 @@ func ParseParam(s *scenario.Scenario, spec string) (Param, error) {
 	bad := func(format string, args ...any) (Param, error) {
 		return Param{}, fmt.Errorf("%w %q: %s", ErrBadParam, spec, fmt.Sprintf(format, args...))
 	}
-	lhs, rhs, ok := strings.Cut(spec, "=")
-	if !ok {
+	if !strings.Contains(spec, "=") {
 		return bad("want TARGET.NAME=VALUES (e.g. UA.reservation=0.4,0.5 or US.bias=0:1:0.25)")
 	}
-	lhs = strings.TrimSpace(lhs)
-	dot := strings.LastIndex(lhs, ".")
-	if dot <= 0 || dot == len(lhs)-1 {
-		return bad("%q is not TARGET.NAME (a party or stage, a dot, a parameter)", lhs)
-	}
-	target, name := lhs[:dot], strings.ToLower(lhs[dot+1:])
-	k := lookupParam(name)
-	if k == nil {
-		return bad("unknown parameter %q (party parameters: %s; stage parameters: %s)", name, paramNames(false), paramNames(true))
+	target, k, rhs, err := s.SplitSetting(spec)
+	if err != nil {
+		return bad("%v", err)
 	}
 	p := Param{Spec: spec, Target: target, Name: k.Name}
-	if k.stage {
-		if s.Protocol == nil {
-			return bad("scenario %s declares no protocol, so it has no stage %q", s.Name, target)
-		}
-		if s.Protocol.Stage(target) < 0 {
-			return bad("no stage called %q (have %s)", target, stageList(s.Protocol))
-		}
-	} else if s.Party(target) < 0 {
-		return bad("no party called %q (have %s)", target, strings.Join(s.Names(), ", "))
-	}
-	if k.Name == "bias" {
-		if err := checkBiasTarget(s, target); err != nil {
-			return bad("%v", err)
-		}
-	}
-	vals, err := parseValues(rhs, k)
+	vals, err := parseValues(rhs, &k)
 	if err != nil {
 		return bad("%v", err)
 	}
 	p.Values = vals
 	for _, v := range vals {
-		c := cloneScenario(s)
-		if err := apply(c, p, v); err != nil {
-			return bad("%v", err)
-		}
-		if c.Protocol != nil {
-			if err := c.Protocol.Validate(c); err != nil {
-				return bad("value %s: %v", v, err)
-			}
+		if _, err := s.With(p.Setting(v)); err != nil {
+			return bad("value %s: %v", v, errors.Unwrap(err))
 		}
 	}
 	return p, nil
 }
 
-func stageList(pr *scenario.Protocol) string {
-	ns := make([]string, len(pr.Stages))
-	for i := range pr.Stages {
-		ns[i] = pr.Stages[i].Name
-	}
-	return strings.Join(ns, ", ")
-}
-
-// checkBiasTarget checks that party mediates a stage whose policy can take
-// a bias.
-func checkBiasTarget(s *scenario.Scenario, party string) error {
-	if s.Protocol == nil {
-		return fmt.Errorf("scenario %s declares no protocol, so %s mediates nothing", s.Name, party)
-	}
-	n := 0
-	for _, st := range s.Protocol.Stages {
-		if st.Mechanism == parley.MechanismMediated && st.Mediator == party {
-			n++
-			if sp, err := spec.Parse(st.MediatorPolicy); err != nil || sp.Name != "biased" {
-				return fmt.Errorf("stage %q: %s mediates with policy %q, which has no bias (want biased:bias=...)", st.Name, party, st.MediatorPolicy)
-			}
-		}
-	}
-	if n == 0 {
-		return fmt.Errorf("party %s mediates no stage of the protocol, so it has no bias", party)
-	}
-	return nil
-}
+// Setting returns the scenario setting TARGET.NAME=v of the parameter.
+func (p Param) Setting(v string) string { return p.Key() + "=" + v }
 
 // parseValues reads a value list or range for parameter k.
-func parseValues(rhs string, k *paramKind) ([]string, error) {
+func parseValues(rhs string, k *scenario.Setting) ([]string, error) {
 	rhs = strings.TrimSpace(rhs)
 	if rhs == "" {
 		return nil, errors.New("no values")
 	}
 	var out []string
-	if k.number() && strings.Count(rhs, ":") == 2 {
+	if k.Number() && strings.Count(rhs, ":") == 2 {
 		parts := strings.Split(rhs, ":")
 		var x [3]float64
 		for i, s := range parts {
@@ -251,7 +138,7 @@ func parseValues(rhs string, k *paramKind) ([]string, error) {
 			if s == "" {
 				return nil, fmt.Errorf("empty value in %q", rhs)
 			}
-			if k.number() {
+			if k.Number() {
 				v, err := strconv.ParseFloat(s, 64)
 				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 					return nil, fmt.Errorf("%q is not a number", s)
@@ -287,146 +174,6 @@ func formatValue(x float64) string {
 	return strconv.FormatFloat(y, 'g', -1, 64)
 }
 
-// cloneScenario copies s deeply enough to change its parties' profiles and
-// its protocol: the space, utility functions and references are shared.
-func cloneScenario(s *scenario.Scenario) *scenario.Scenario {
-	c := *s
-	c.Parties = make([]scenario.Party, len(s.Parties))
-	for i, p := range s.Parties {
-		c.Parties[i] = p
-		if p.Profile != nil {
-			pr := *p.Profile
-			c.Parties[i].Profile = &pr
-		}
-	}
-	if s.Protocol != nil {
-		pr := scenario.Protocol{Stages: make([]scenario.Stage, len(s.Protocol.Stages)), Variants: make([]scenario.Variant, len(s.Protocol.Variants))}
-		for i, st := range s.Protocol.Stages {
-			pr.Stages[i] = st
-			pr.Stages[i].Participants = append([]string(nil), st.Participants...)
-		}
-		for i, v := range s.Protocol.Variants {
-			pr.Variants[i] = v
-			pr.Variants[i].Steps = append([]scenario.VariantStep(nil), v.Steps...)
-		}
-		c.Protocol = &pr
-	}
-	return &c
-}
-
-// apply sets parameter p to value v in c (a clone).
-func apply(c *scenario.Scenario, p Param, v string) error {
-	k := lookupParam(p.Name)
-	var x float64
-	if k.number() {
-		var err error
-		if x, err = strconv.ParseFloat(v, 64); err != nil {
-			return fmt.Errorf("%q is not a number", v)
-		}
-	}
-	if k.stage {
-		i := c.Protocol.Stage(p.Target)
-		if i < 0 {
-			return fmt.Errorf("no stage called %q", p.Target)
-		}
-		st := &c.Protocol.Stages[i]
-		switch k.Name {
-		case "rounds":
-			st.Rounds = int(x)
-			// The stage's rounds win over a variant's override.
-			for vi := range c.Protocol.Variants {
-				for si := range c.Protocol.Variants[vi].Steps {
-					if c.Protocol.Variants[vi].Steps[si].Stage == p.Target {
-						c.Protocol.Variants[vi].Steps[si].Rounds = 0
-					}
-				}
-			}
-		case "round_cost":
-			st.RoundCost = int(x)
-		case "noise":
-			st.Noise = x
-		case "on_walk_away_next":
-			st.OnWalkAwayNext = x
-		case "info":
-			info, err := parley.ParseInfo(v)
-			if err != nil {
-				return err
-			}
-			st.Info = info
-			if info != parley.InfoDeclared {
-				st.Noise = 0 // noise is for declared profiles only
-			}
-		case "rule":
-			rule, err := parley.ParseRule(v)
-			if err != nil {
-				return err
-			}
-			st.Rule = rule
-		case "carry":
-			carry, err := parley.ParseCarry(v)
-			if err != nil {
-				return err
-			}
-			st.Carry = carry
-			for vi := range c.Protocol.Variants {
-				for si := range c.Protocol.Variants[vi].Steps {
-					if c.Protocol.Variants[vi].Steps[si].Stage == p.Target {
-						c.Protocol.Variants[vi].Steps[si].Carry = nil
-					}
-				}
-			}
-		}
-		return nil
-	}
-	i := c.Party(p.Target)
-	if i < 0 {
-		return fmt.Errorf("no party called %q", p.Target)
-	}
-	prof := c.Parties[i].Profile
-	switch k.Name {
-	case "reservation":
-		prof.Reservation = x
-	case "discount":
-		prof.Discount = x
-	case "reservation_drift":
-		prof.Drift = x
-	case "walk_away_hazard":
-		prof.Hazard = x
-	case "report":
-		r, err := parley.ParseReport(v)
-		if err != nil {
-			return err
-		}
-		prof.Report = r
-	case "bias":
-		for si := range c.Protocol.Stages {
-			st := &c.Protocol.Stages[si]
-			if st.Mechanism == parley.MechanismMediated && st.Mediator == p.Target {
-				policy, err := setSpecParam(st.MediatorPolicy, "bias", v)
-				if err != nil {
-					return fmt.Errorf("stage %q: %w", st.Name, err)
-				}
-				st.MediatorPolicy = policy
-			}
-		}
-		return nil
-	}
-	if err := prof.Validate(); err != nil {
-		return err
-	}
-	return nil
-}
-
-// setSpecParam returns the mediator spec with parameter key set to v
-// (replaced if present, appended otherwise).
-func setSpecParam(text, key, v string) (string, error) {
-	sp, err := spec.Parse(text)
-	if err != nil {
-		return "", fmt.Errorf("mediator_policy %q: %w", text, err)
-	}
-	return sp.With(key, v).String(), nil
-}
-
 // Cell is one point of a sweep's grid: a value for every parameter.
 type Cell struct {
 	Params []Param
@@ -450,7 +197,7 @@ func (c Cell) Name() string {
 func (c Cell) Map() map[string]any {
 	m := make(map[string]any, len(c.Params))
 	for i, p := range c.Params {
-		if x, err := strconv.ParseFloat(c.Values[i], 64); err == nil && lookupParam(p.Name).number() {
+		if x, err := strconv.ParseFloat(c.Values[i], 64); err == nil && lookupParam(p.Name).Number() {
 			m[p.Key()] = x
 		} else {
 			m[p.Key()] = c.Values[i]
@@ -459,18 +206,20 @@ func (c Cell) Map() map[string]any {
 	return m
 }
 
+// Settings returns the cell as scenario settings, TARGET.NAME=VALUE.
+func (c Cell) Settings() []string {
+	out := make([]string, len(c.Params))
+	for i, p := range c.Params {
+		out[i] = p.Setting(c.Values[i])
+	}
+	return out
+}
+
 // Apply returns a copy of s with the cell's values set.
 func (c Cell) Apply(s *scenario.Scenario) (*scenario.Scenario, error) {
-	out := cloneScenario(s)
-	for i, p := range c.Params {
-		if err := apply(out, p, c.Values[i]); err != nil {
-			return nil, fmt.Errorf("experiment: %s: %w", p.Spec, err)
-		}
-	}
-	if out.Protocol != nil {
-		if err := out.Protocol.Validate(out); err != nil {
-			return nil, fmt.Errorf("experiment: cell %s: %w", c.Name(), err)
-		}
+	out, err := s.With(c.Settings()...)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: cell %s: %w", c.Name(), err)
 	}
 	return out, nil
 }

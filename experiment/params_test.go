@@ -165,61 +165,6 @@ func TestGridApply(t *testing.T) {
 	}
 }
 
-func TestSetSpecParam(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"biased:bias=0.25", "biased:bias=0.5"},
-		{"biased", "biased:bias=0.5"},
-		{"biased:x=1,bias=0.1", "biased:x=1,bias=0.5"},
-		{" Biased : bias=0.1 , call=false", "biased:bias=0.5,call=false"},
-	} {
-		got, err := setSpecParam(c.in, "bias", "0.5")
-		if err != nil || got != c.want {
-			t.Errorf("setSpecParam(%q) = %q, %v; want %q", c.in, got, err, c.want)
-		}
-	}
-	if _, err := setSpecParam("biased:bias=(", "bias", "0.5"); err == nil {
-		t.Error("unbalanced mediator_policy: no error")
-	}
-}
-
-// TestAssignment: over |N|^k·|V|^k consecutive runs every pair of a
-// negotiator tuple and a voter tuple appears exactly once, for coprime
-// periods (the default pool) and for equal ones.
-func TestAssignment(t *testing.T) {
-	for _, c := range []struct{ seats, nn, nv int }{{2, 4, 3}, {2, 2, 2}, {1, 4, 2}, {3, 2, 3}, {2, 4, 0}} {
-		cn, cv := 1, 1
-		for range c.seats {
-			cn *= c.nn
-			cv *= max(c.nv, 1)
-		}
-		seen := map[string]int{}
-		ni, vi := make([]int, c.seats), make([]int, c.seats)
-		for i := range cn * cv {
-			assignment(i, c.seats, c.nn, c.nv, ni, vi)
-			seen[strings.Trim(strings.Join(strings.Fields(fmtInts(ni)+" | "+fmtInts(vi)), " "), " ")]++
-		}
-		if len(seen) != cn*cv {
-			t.Errorf("%+v: %d distinct assignments in %d runs", c, len(seen), cn*cv)
-		}
-	}
-	// Run 0 is the first strategy everywhere; the first party's negotiator
-	// cycles fastest.
-	ni, vi := make([]int, 2), make([]int, 2)
-	assignment(1, 2, 4, 3, ni, vi)
-	if !reflect.DeepEqual(ni, []int{1, 0}) || !reflect.DeepEqual(vi, []int{1, 0}) {
-		t.Errorf("run 1: %v %v", ni, vi)
-	}
-}
-
-func fmtInts(xs []int) string {
-	var b strings.Builder
-	for _, x := range xs {
-		b.WriteString(" ")
-		b.WriteByte(byte('0' + x))
-	}
-	return b.String()
-}
-
 // TestRoundCostParam: sweeping a stage's round_cost weighs its rounds on
 // the clock: the ceasefire's default (40 bilateral + 80 mediated rounds)
 // spans 40 + 3·80 = 280 units with round_cost 3.
@@ -230,7 +175,7 @@ func TestRoundCostParam(t *testing.T) {
 		t.Fatal(err)
 	}
 	was := s.Protocol.Units("")
-	if err := apply(s, p, p.Values[0]); err != nil {
+	if s, err = s.With(p.Setting(p.Values[0])); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.Protocol.Units(""); got != 280 || was != 120 {

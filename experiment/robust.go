@@ -90,7 +90,7 @@ func Assumptions(s *scenario.Scenario) ([]AssumptionRange, error) {
 			return nil, fmt.Errorf("experiment: scenario %s: assumptions[%d]: %w", s.Name, i, err)
 		}
 		k := lookupParam(p.Name)
-		if !k.number() {
+		if !k.Number() {
 			return nil, fmt.Errorf("experiment: scenario %s: assumptions[%d]: %w %q: %s takes words, not a range of numbers", s.Name, i, ErrBadParam, a.Name, p.Name)
 		}
 		if k.Kind == spec.KindInt && !a.Integer {
@@ -310,7 +310,7 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 				progress(int64(pi)*total+done, total*int64(len(rows)))
 			}
 		}
-		sr, err := sequencingOn(ctx, ps, cfg.Variants, pc)
+		sr, err := sequencingOn(ctx, s, ps, cell, cfg.Variants, pc)
 		if err != nil {
 			return nil, fmt.Errorf("experiment: robustness: point %d (%s): %w", pi, cell.Name(), err)
 		}
@@ -343,15 +343,20 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 	return rep, nil
 }
 
-// sequencingOn runs the sequencing experiment on s with the given
-// variants as arms (nil: every declared variant), at matched information
-// (SequencingArms), as Sequencing does.
-func sequencingOn(ctx context.Context, s *scenario.Scenario, variants []string, cfg Config) (*Report, error) {
-	ts, _, err := SequencingArms(s, variants, nil, cfg.NeedsDeclared)
+// sequencingOn runs the sequencing experiment at one parameter point, ps
+// (s with the cell's settings), with the given variants as arms (nil:
+// every declared variant), at matched information (SequencingArms), as
+// Sequencing does: each arm is s with the point's settings and then its
+// own, so that the point is a tournament of arms on s itself.
+func sequencingOn(ctx context.Context, s, ps *scenario.Scenario, cell Cell, variants []string, cfg Config) (*Report, error) {
+	ts, _, err := SequencingArms(ps, variants, nil, cfg.NeedsDeclared)
 	if err != nil {
 		return nil, err
 	}
-	return Run(ctx, "sequencing", ts, cfg)
+	for i := range ts {
+		ts[i].Set = append(cell.Settings(), ts[i].Set...)
+	}
+	return Run(ctx, "sequencing", s, ts, cfg)
 }
 
 // designStream is the index of the random stream the design is drawn

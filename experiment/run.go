@@ -4,19 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
+	"iter"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"time"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/analysis"
-	"github.com/parley-dev/parley/internal/rng"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/tournament"
 )
 
 // DefaultNegotiators returns the default strategy pool for alternating
@@ -49,8 +49,8 @@ type Voter struct {
 	New  func() mediated.Voter
 }
 
-// Pool is the strategies that the runs cycle through. Run i gives seated
-// party j (in Report.Negotiators order) negotiator
+// Pool is the strategies that the runs cycle through (tournament.Assign).
+// Run i gives seated party j (in Report.Negotiators order) negotiator
 //
 //	Negotiators[(a / |N|^j) mod |N|]   with a = i mod |N|^k
 //
@@ -85,34 +85,63 @@ type Config struct {
 	NeedsDeclared func(spec string) bool
 	// Baseline is the arm the others are compared with ("" = the first).
 	Baseline string
-	// Progress, when set, is called with the runs done so far (of all
-	// arms) and their total, once with 0 before the first run and after
-	// each run; calls are serialised, with done increasing.
+	// Progress, when set, is called from one goroutine as runs are
+	// stored: done of total runs of this invocation (of all arms; runs
+	// already in Store count in neither), first with 0, done never
+	// falling (tournament.RunOptions.Progress).
 	Progress func(done, total int64)
 	// Tables are earlier prepared copies of the arms' scenario whose
 	// utility tables the arms share (Scenario.Prepare), as a robustness
 	// analysis shares them between its points; nil prepares anew.
 	Tables []*scenario.Prepared
+
+	// Ref says how to load the scenario again (a path or a built-in
+	// name), for the store's identity and remote workers ("" = the
+	// scenario's Source, or Name).
+	Ref string
+	// Store keeps the runs (nil: memory): with a database, an
+	// interrupted experiment resumes where it stopped.
+	Store Store
+	// Queue, when set, runs the experiment on remote workers
+	// (distrib/natsq), as a tournament runs there.
+	Queue tournament.Queue
+	// Shard restricts this process to a share of the runs (Run then
+	// stores them and returns ErrShard); merge the shards' stores and run
+	// on the merged store for the report.
+	Shard tournament.Shard
+	// Limit is the wall-time limit of one run (0: none): a run over it
+	// ends with reason error.
+	Limit time.Duration
 }
 
-// Treatment is one arm to run: a variant of a scenario's protocol, on the
-// scenario or on a sweep cell's copy of it.
+// Treatment is one arm to run: a variant of the experiment's scenario's
+// protocol, on the scenario with some settings changed.
 type Treatment struct {
-	Name     string
-	Scenario *scenario.Scenario
-	Variant  string         // "" = the protocol's default stages
-	Params   map[string]any // sweep cell values, for the report
+	Name    string
+	Variant string         // "" = the protocol's default stages
+	Params  map[string]any // sweep cell values, for the report
+	// Set are the settings (scenario.Scenario.With) that make the arm's
+	// scenario from the experiment's, so that a worker elsewhere can
+	// rebuild the arm.
+	Set []string
 }
 
-// prepared is a treatment ready to run.
-type prepared struct {
-	t        Treatment
-	plan     staged.Plan
-	profiles []*parley.Profile
-	newMed   func() mediated.Mediator
-	medSpec  string           // the mediator strategy spec ("" without a mediated stage)
-	front    []analysis.Point // over the negotiators
-	nash     *analysis.Point
+// Store keeps an experiment's runs as a tournament keeps its results
+// (store/sqlite implements it): Run writes there, skipping the runs it
+// already holds, so that an interrupted experiment resumes, and reads them
+// back for the report.
+type Store interface {
+	tournament.Store
+	// Records returns every stored record, in job order.
+	Records(ctx context.Context) iter.Seq2[tournament.Record, error]
+}
+
+// arm is a treatment ready to run.
+type arm struct {
+	t       Treatment
+	s       *scenario.Scenario // the arm's scenario: the experiment's with t.Set
+	plan    staged.Plan
+	medSpec string // the mediator strategy spec ("" without a mediated stage)
 }
 
 // Sequencing runs every variant declared by s's protocol as one arm, in
@@ -124,7 +153,7 @@ func Sequencing(ctx context.Context, s *scenario.Scenario, cfg Config) (*Report,
 	if err != nil {
 		return nil, err
 	}
-	r, err := Run(ctx, "sequencing", ts, cfg)
+	r, err := Run(ctx, "sequencing", s, ts, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -154,8 +183,7 @@ func Sweep(ctx context.Context, s *scenario.Scenario, params []Param, variants [
 	}
 	var ts []Treatment
 	for _, c := range cells {
-		cs, err := c.Apply(s)
-		if err != nil {
+		if _, err := c.Apply(s); err != nil {
 			return nil, err
 		}
 		for _, v := range variants {
@@ -167,10 +195,10 @@ func Sweep(ctx context.Context, s *scenario.Scenario, params []Param, variants [
 				}
 				name += "/" + vn
 			}
-			ts = append(ts, Treatment{Name: name, Scenario: cs, Variant: v, Params: c.Map()})
+			ts = append(ts, Treatment{Name: name, Variant: v, Params: c.Map(), Set: c.Settings()})
 		}
 	}
-	r, err := Run(ctx, "sweep", ts, cfg)
+	r, err := Run(ctx, "sweep", s, ts, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -181,102 +209,47 @@ func Sweep(ctx context.Context, s *scenario.Scenario, params []Param, variants [
 }
 
 // Run runs every treatment cfg.Runs times on the same seeds and strategy
-// assignments and returns the report. The treatments must be copies of one
-// scenario (the same parties). Runs are spread over cfg.Workers
-// goroutines; the report does not depend on their number.
-func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*Report, error) {
-	if len(ts) == 0 {
-		return nil, errors.New("experiment: no arms")
-	}
-	if cfg.Runs < 1 {
-		return nil, fmt.Errorf("experiment: %d runs per arm, need at least 1", cfg.Runs)
-	}
-	if len(cfg.Pool.Negotiators) == 0 {
-		return nil, errors.New("experiment: the pool has no negotiators")
-	}
-	base := 0
-	if cfg.Baseline != "" {
-		base = slices.IndexFunc(ts, func(t Treatment) bool { return t.Name == cfg.Baseline })
-		if base < 0 {
-			names := make([]string, len(ts))
-			for i, t := range ts {
-				names[i] = t.Name
-			}
-			return nil, fmt.Errorf("experiment: baseline %q: %w (have %s)", cfg.Baseline, ErrUnknownArm, strings.Join(names, ", "))
-		}
-	}
-	s0 := ts[0].Scenario
-	names := s0.Names()
-	arms := make([]*prepared, len(ts))
-	readied := slices.Clone(cfg.Tables)
-	seated := map[int]bool{}
-	med := -1
-	for i, t := range ts {
-		if !slices.Equal(t.Scenario.Names(), names) {
-			return nil, fmt.Errorf("experiment: arm %q: parties %v differ from %v", t.Name, t.Scenario.Names(), names)
-		}
-		if t.Scenario.Protocol == nil {
-			return nil, fmt.Errorf("experiment: arm %q: scenario %s declares no protocol", t.Name, t.Scenario.Name)
-		}
-		// Arms are copies of one scenario: they share its tables.
-		ready, err := t.Scenario.Prepare(readied...)
-		if err != nil {
-			return nil, fmt.Errorf("experiment: %w", err)
-		}
-		readied = append(readied, ready)
-		pl, err := plan.FromScenario(t.Scenario, t.Variant)
-		if err != nil {
-			return nil, fmt.Errorf("experiment: arm %q: %w", t.Name, err)
-		}
-		a := &prepared{t: t, plan: pl, profiles: ready.Profiles()}
-		spec, err := plan.MediatorPolicy(t.Scenario, t.Variant)
-		if err != nil {
-			return nil, fmt.Errorf("experiment: arm %q: %w", t.Name, err)
-		}
-		for _, st := range pl.Stages {
-			for _, p := range st.Participants {
-				seated[p] = true
-			}
-			if st.Mechanism != parley.MechanismMediated {
-				continue
-			}
-			if st.Mediator >= 0 && med < 0 {
-				med = st.Mediator
-			}
-			if len(cfg.Pool.Voters) == 0 {
-				return nil, fmt.Errorf("experiment: arm %q has a mediated stage (%q) but the pool has no voters", t.Name, st.Name)
-			}
-			if cfg.Mediator == nil {
-				return nil, fmt.Errorf("experiment: arm %q has a mediated stage (%q) but no mediator factory", t.Name, st.Name)
-			}
-			a.medSpec = spec
-			if a.newMed == nil {
-				if a.newMed, err = cfg.Mediator(spec); err != nil {
-					return nil, fmt.Errorf("experiment: arm %q: stage %q: mediator_policy: %w", t.Name, st.Name, err)
-				}
-			}
-		}
-		arms[i] = a
-	}
-	var neg []int
-	for p := range names {
-		if seated[p] {
-			neg = append(neg, p)
-		}
-	}
-	var cache []*prepared
-	for _, a := range arms {
-		if err := a.analyse(neg, cache); err != nil {
-			return nil, fmt.Errorf("experiment: arm %q: %w", a.t.Name, err)
-		}
-		cache = append(cache, a)
-	}
-
-	recs, err := runAll(ctx, arms, neg, names, cfg)
+// assignments and returns the report: the treatments are the arms of a
+// tournament of arms (tournament.Arm) on s, run by the tournament's
+// runner into cfg.Store (or memory), so that an experiment resumes,
+// shards and runs on remote workers as a tournament does. The report does
+// not depend on the number of workers, local or remote.
+func Run(ctx context.Context, experiment string, s *scenario.Scenario, ts []Treatment, cfg Config) (*Report, error) {
+	tc, arms, neg, med, base, err := tournamentOf(s, ts, cfg)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Schema: ReportSchema, Experiment: experiment, Scenario: s0.Name, Runs: cfg.Runs, Seed: cfg.Seed, Parties: names}
+	st := cfg.Store
+	if st == nil {
+		st = &memStore{}
+	}
+	if _, err := tournament.Run(ctx, tc, st, tournament.RunOptions{Progress: cfg.Progress, Queue: cfg.Queue, Shard: cfg.Shard}); err != nil {
+		return nil, fmt.Errorf("experiment: %w", err)
+	}
+	if cfg.Shard.Count > 1 {
+		return nil, ErrShard
+	}
+	names := s.Names()
+	recs := make([][]Record, len(arms))
+	for i := range recs {
+		recs[i] = make([]Record, cfg.Runs)
+	}
+	got := 0
+	for r, err := range st.Records(ctx) {
+		if err != nil {
+			return nil, fmt.Errorf("experiment: %w", err)
+		}
+		j, err := tournament.JobAt(tc, r.JobID)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: %w", err)
+		}
+		recs[j.Arm][j.Rep] = fromTournament(&r, j, neg)
+		got++
+	}
+	if want := len(arms) * cfg.Runs; got != want {
+		return nil, fmt.Errorf("experiment: the store holds %d of the %d runs", got, want)
+	}
+	rep := &Report{Schema: ReportSchema, Experiment: experiment, Scenario: s.Name, Runs: cfg.Runs, Seed: cfg.Seed, Parties: names}
 	for _, p := range neg {
 		rep.Negotiators = append(rep.Negotiators, names[p])
 	}
@@ -304,210 +277,180 @@ func Run(ctx context.Context, experiment string, ts []Treatment, cfg Config) (*R
 	return rep, nil
 }
 
-// analyse computes the negotiators' frontier and Nash point, reusing an earlier arm's when the profiles agree.
-func (a *prepared) analyse(neg []int, earlier []*prepared) error {
-	for _, e := range earlier {
-		if sameProfiles(a.profiles, e.profiles) {
-			a.front, a.nash = e.front, e.nash
-			return nil
-		}
-	}
-	ps := make([]*parley.Profile, len(neg))
-	for i, p := range neg {
-		ps[i] = a.profiles[p]
-	}
-	rep, err := analysis.Analyze(ps[0].Space, ps)
-	if err != nil {
-		return err
-	}
-	a.front, a.nash = rep.Frontier, rep.Nash
-	return nil
-}
+// ErrShard is returned by Run when it ran one shard of an experiment
+// (Config.Shard): its runs are stored, and the report comes from the
+// merged stores.
+var ErrShard = errors.New("experiment: ran one shard: merge the shards' stores and run again on the merged store for the report")
 
-// sameProfiles reports whether two arms' profiles give the same analysis:
-// the same utility functions and reservation values.
-func sameProfiles(a, b []*parley.Profile) bool {
-	for i := range a {
-		if a[i].Utility != b[i].Utility || a[i].Reservation != b[i].Reservation {
-			return false
-		}
+// tournamentOf returns the tournament of arms that runs the treatments on
+// s, the arms, the seated parties, the mediating party (-1 for none) and
+// the baseline's index.
+func tournamentOf(s *scenario.Scenario, ts []Treatment, cfg Config) (tc *tournament.Config, arms []*arm, neg []int, med, base int, err error) {
+	fail := func(err error) (*tournament.Config, []*arm, []int, int, int, error) {
+		return nil, nil, nil, 0, 0, err
 	}
-	return true
-}
-
-// assignment returns the pool indices of run i's negotiators and voters,
-// one per seated party (see Pool).
-func assignment(i, seats, nn, nv int, negIdx, votIdx []int) {
-	cn, cv := 1, 1
-	for range seats {
-		cn *= nn
-		cv *= max(nv, 1)
+	if len(ts) == 0 {
+		return fail(errors.New("experiment: no arms"))
 	}
-	l := cn / gcd(cn, cv) * cv
-	a := i % cn
-	b := (i + i/l) % cv
-	for j := range seats {
-		negIdx[j] = a % nn
-		a /= nn
-		if nv > 0 {
-			votIdx[j] = b % nv
-			b /= nv
-		}
+	if cfg.Runs < 1 {
+		return fail(fmt.Errorf("experiment: %d runs per arm, need at least 1", cfg.Runs))
 	}
-}
-
-func gcd(a, b int) int {
-	for b != 0 {
-		a, b = b, a%b
+	if len(cfg.Pool.Negotiators) == 0 {
+		return fail(errors.New("experiment: the pool has no negotiators"))
 	}
-	return a
-}
-
-// worker holds one goroutine's strategy instances, reused across runs:
-// every strategy is re-initialised by the protocol at the start of each
-// stage.
-type worker struct {
-	negs   [][]parley.Negotiator // [seat][pool index]
-	voters [][]mediated.Voter
-	meds   []mediated.Mediator // per arm
-	seats  staged.Seats
-	ni, vi []int
-}
-
-func newWorker(arms int, parties int, neg []int, pool Pool) *worker {
-	w := &worker{negs: make([][]parley.Negotiator, len(neg)), voters: make([][]mediated.Voter, len(neg)),
-		meds: make([]mediated.Mediator, arms), ni: make([]int, len(neg)), vi: make([]int, len(neg)),
-		seats: staged.Seats{Negotiators: make([]parley.Negotiator, parties), Voters: make([]mediated.Voter, parties)}}
-	for j := range neg {
-		w.negs[j] = make([]parley.Negotiator, len(pool.Negotiators))
-		w.voters[j] = make([]mediated.Voter, len(pool.Voters))
-	}
-	return w
-}
-
-// runAll runs every (arm, run) pair on the workers and returns the
-// records by arm and run index.
-func runAll(ctx context.Context, arms []*prepared, neg []int, names []string, cfg Config) ([][]Record, error) {
-	A, N := len(arms), cfg.Runs
-	recs := make([][]Record, A)
-	for i := range recs {
-		recs[i] = make([]Record, N)
-	}
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, A*N)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var next atomic.Int64
-	var mu sync.Mutex // serialises cfg.Progress
-	var done int64
-	total := int64(A * N)
-	if cfg.Progress != nil {
-		cfg.Progress(0, total)
-	}
-	errs := make([]error, workers)
-	errJob := make([]int, workers)
-	var wg sync.WaitGroup
-	for k := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := newWorker(A, len(names), neg, cfg.Pool)
-			for {
-				j := int(next.Add(1) - 1)
-				if j >= A*N || ctx.Err() != nil {
-					return
-				}
-				run, arm := j/A, j%A
-				if err := w.run(ctx, arms[arm], arm, run, neg, cfg, &recs[arm][run]); err != nil {
-					errs[k], errJob[k] = err, j
-					cancel()
-					return
-				}
-				if cfg.Progress != nil {
-					mu.Lock()
-					done++
-					cfg.Progress(done, total)
-					mu.Unlock()
-				}
+	if cfg.Baseline != "" {
+		base = slices.IndexFunc(ts, func(t Treatment) bool { return t.Name == cfg.Baseline })
+		if base < 0 {
+			names := make([]string, len(ts))
+			for i, t := range ts {
+				names[i] = t.Name
 			}
-		}()
-	}
-	wg.Wait()
-	// Report the failure of the earliest job, whatever the scheduling.
-	var first error
-	fj := -1
-	for k, err := range errs {
-		if err != nil && (fj < 0 || errJob[k] < fj) {
-			first, fj = err, errJob[k]
+			return fail(fmt.Errorf("experiment: baseline %q: %w (have %s)", cfg.Baseline, ErrUnknownArm, strings.Join(names, ", ")))
 		}
 	}
-	if first != nil {
-		return nil, first
+	if s.Protocol == nil {
+		return fail(fmt.Errorf("experiment: scenario %s declares no protocol", s.Name))
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("experiment: %w", err)
+	tc = &tournament.Config{Scenarios: []*scenario.Scenario{s}, Protocol: tournament.ProtocolStaged,
+		Reps: cfg.Runs, Seed: cfg.Seed, Workers: cfg.Workers, Limit: cfg.Limit, Tables: cfg.Tables}
+	if cfg.Ref != "" {
+		tc.ScenarioRefs = []string{cfg.Ref}
 	}
-	return recs, nil
+	for _, n := range cfg.Pool.Negotiators {
+		tc.Competitors = append(tc.Competitors, tournament.Competitor{Name: n.Name, New: n.New})
+	}
+	for _, v := range cfg.Pool.Voters {
+		tc.Voters = append(tc.Voters, tournament.Voter{Name: v.Name, New: v.New})
+	}
+	seated := map[int]bool{}
+	med = -1
+	for _, t := range ts {
+		sc, err := s.With(t.Set...)
+		if err != nil {
+			return fail(fmt.Errorf("experiment: arm %q: %w", t.Name, err))
+		}
+		pl, err := plan.FromScenario(sc, t.Variant)
+		if err != nil {
+			return fail(fmt.Errorf("experiment: arm %q: %w", t.Name, err))
+		}
+		a := &arm{t: t, s: sc, plan: pl}
+		spec, err := plan.MediatorPolicy(sc, t.Variant)
+		if err != nil {
+			return fail(fmt.Errorf("experiment: arm %q: %w", t.Name, err))
+		}
+		if spec == "" {
+			spec = DefaultMediatorPolicy
+		}
+		for _, st := range pl.Stages {
+			for _, p := range st.Participants {
+				seated[p] = true
+			}
+			if st.Mechanism != parley.MechanismMediated {
+				continue
+			}
+			if st.Mediator >= 0 && med < 0 {
+				med = st.Mediator
+			}
+			if len(cfg.Pool.Voters) == 0 {
+				return fail(fmt.Errorf("experiment: arm %q has a mediated stage (%q) but the pool has no voters", t.Name, st.Name))
+			}
+			if cfg.Mediator == nil {
+				return fail(fmt.Errorf("experiment: arm %q has a mediated stage (%q) but no mediator factory", t.Name, st.Name))
+			}
+			a.medSpec = spec
+		}
+		if a.medSpec != "" && !slices.ContainsFunc(tc.Mediators, func(m tournament.Mediator) bool { return m.Name == a.medSpec }) {
+			f, err := cfg.Mediator(a.medSpec)
+			if err != nil {
+				return fail(fmt.Errorf("experiment: arm %q: mediator_policy: %w", t.Name, err))
+			}
+			tc.Mediators = append(tc.Mediators, tournament.Mediator{Name: a.medSpec, New: f})
+		}
+		tc.Arms = append(tc.Arms, tournament.Arm{Name: t.Name, Variant: t.Variant, Set: t.Set, Mediator: a.medSpec})
+		arms = append(arms, a)
+	}
+	for p := range s.Parties {
+		if seated[p] {
+			neg = append(neg, p)
+		}
+	}
+	if err := tc.Prepare(); err != nil {
+		return fail(fmt.Errorf("experiment: %w", err))
+	}
+	return tc, arms, neg, med, base, nil
 }
 
-// run performs run i of arm a into rec.
-func (w *worker) run(ctx context.Context, a *prepared, arm, i int, neg []int, cfg Config, rec *Record) error {
-	pool := cfg.Pool
-	assignment(i, len(neg), len(pool.Negotiators), len(pool.Voters), w.ni, w.vi)
-	rec.Negotiators = make([]string, len(neg))
-	rec.Voters = make([]string, len(neg))
-	for j, p := range neg {
-		k := w.ni[j]
-		if w.negs[j][k] == nil {
-			w.negs[j][k] = pool.Negotiators[k].New()
-		}
-		w.seats.Negotiators[p] = w.negs[j][k]
-		rec.Negotiators[j] = pool.Negotiators[k].Name
-		if len(pool.Voters) > 0 {
-			v := w.vi[j]
-			if w.voters[j][v] == nil {
-				w.voters[j][v] = pool.Voters[v].New()
-			}
-			w.seats.Voters[p] = w.voters[j][v]
-			rec.Voters[j] = pool.Voters[v].Name
-		}
-	}
-	w.seats.Mediator = nil
-	if a.newMed != nil {
-		if w.meds[arm] == nil {
-			w.meds[arm] = a.newMed()
-		}
-		w.seats.Mediator = w.meds[arm]
-	}
-	seed := rng.Derive(cfg.Seed, uint64(i))
-	res, err := staged.Run(ctx, a.profiles, a.t.Scenario.Names(), a.plan, w.seats, seed)
+// fromTournament returns the experiment's record of a tournament record
+// of job j; neg are the seated parties.
+func fromTournament(r *tournament.Record, j tournament.Job, neg []int) Record {
+	reason, err := parley.ParseReason(r.Reason)
 	if err != nil {
-		return fmt.Errorf("experiment: arm %q, run %d: %w", a.t.Name, i, err)
+		reason = parley.ReasonError
 	}
-	rec.Run, rec.Seed = i, seed
-	rec.Reason, rec.Ratified = res.Reason, res.Ratified
-	rec.Agreed = res.Agreement != parley.NoOutcome && (res.Reason == parley.ReasonAgreement || res.Reason == parley.ReasonRatificationFailed)
-	rec.Stage, rec.Rounds, rec.Time, rec.Locked = res.StageName, res.Rounds, res.Time, len(res.Locked)
-	rec.Utility = slices.Clone(res.Utilities)
-	rec.Discounted = slices.Clone(res.Discounted)
-	rec.Advantage = make([]float64, len(a.profiles))
-	for p, prof := range a.profiles {
-		rec.Advantage[p] = rec.Utility[p] - prof.ReservationAt(res.Time)
+	rec := Record{Run: j.Rep, Seed: j.Seed, Reason: reason, Stage: r.Stage, Rounds: r.Rounds, Time: r.Time, Locked: r.Locked,
+		Ratified: reason == parley.ReasonAgreement,
+		Agreed:   reason == parley.ReasonAgreement || reason == parley.ReasonRatificationFailed,
+		Utility:  r.Utilities, Discounted: r.Discounted, Advantage: r.Advantage,
+		Welfare: r.Welfare, ParetoDistance: r.ParetoDistance, NashDistance: r.NashDistance, HasNash: r.HasNash,
+		Err: r.Error, Negotiators: make([]string, len(neg)), Voters: make([]string, len(neg))}
+	for k, p := range neg {
+		rec.Negotiators[k] = r.Agents[p]
+		if r.Voters != nil {
+			rec.Voters[k] = r.Voters[p]
+		}
 	}
-	u := make([]float64, len(neg))
-	for j, p := range neg {
-		u[j] = rec.Utility[p]
+	return rec
+}
+
+// memStore is a Store in memory, for an experiment run without a
+// database.
+type memStore struct {
+	mu   sync.Mutex
+	recs map[int64]tournament.Record
+}
+
+func (m *memStore) Open(_ context.Context, _ tournament.Meta) (func(int64) bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.recs == nil {
+		m.recs = map[int64]tournament.Record{}
 	}
-	rec.Welfare = analysis.Welfare(u)
-	rec.ParetoDistance, _ = analysis.ParetoDistance(a.front, u)
-	if a.nash != nil {
-		rec.NashDistance, rec.HasNash = analysis.Distance(u, a.nash.U), true
+	done := make(map[int64]bool, len(m.recs))
+	for id := range m.recs {
+		done[id] = true
 	}
-	if res.Err != nil {
-		rec.Err = res.Err.Error()
+	return func(id int64) bool { return done[id] }, nil
+}
+
+func (m *memStore) Write(_ context.Context, rs []tournament.Record) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, r := range rs {
+		if _, ok := m.recs[r.JobID]; ok {
+			continue
+		}
+		m.recs[r.JobID] = r
+		rs[n] = r
+		n++
 	}
-	return nil
+	return n, nil
+}
+
+func (m *memStore) Close() error { return nil }
+
+func (m *memStore) Records(context.Context) iter.Seq2[tournament.Record, error] {
+	return func(yield func(tournament.Record, error) bool) {
+		m.mu.Lock()
+		ids := slices.Sorted(maps.Keys(m.recs))
+		m.mu.Unlock()
+		for _, id := range ids {
+			m.mu.Lock()
+			r := m.recs[id]
+			m.mu.Unlock()
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
 }

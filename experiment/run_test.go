@@ -228,8 +228,8 @@ func BenchmarkSequencingCeasefire(b *testing.B) {
 	}
 }
 
-// TestProgress: Config.Progress counts every run of every arm once, in
-// increasing order, from 0 to the total.
+// TestProgress: Config.Progress counts the runs of every arm as they are
+// stored, never falling, from 0 to the total.
 func TestProgress(t *testing.T) {
 	s := ceasefire(t)
 	cfg := testConfig(t, 6, 3)
@@ -243,12 +243,12 @@ func TestProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := int64(6 * len(s.Protocol.Variants))
-	if len(got) != int(want)+1 {
-		t.Fatalf("%d calls, want %d", len(got), want+1)
+	if len(got) < 2 || got[0] != 0 || got[len(got)-1] != want {
+		t.Fatalf("calls %v, want 0 first and %d last", got, want)
 	}
 	for i, d := range got {
-		if d != int64(i) || totals[i] != want {
-			t.Fatalf("call %d: %d of %d, want %d of %d", i, d, totals[i], i, want)
+		if totals[i] != want || (i > 0 && d < got[i-1]) {
+			t.Fatalf("call %d: %d of %d, want a count that never falls, of %d", i, d, totals[i], want)
 		}
 	}
 }
@@ -256,11 +256,14 @@ func TestProgress(t *testing.T) {
 // TestMediatorPolicies: one mediator seat serves every mediated stage of
 // an arm, so stages naming different mediator policies are an error.
 func TestMediatorPolicies(t *testing.T) {
-	s := cloneScenario(ceasefire(t))
+	s, err := ceasefire(t).With()
+	if err != nil {
+		t.Fatal(err)
+	}
 	again := s.Protocol.Stages[s.Protocol.Stage("mediated")]
 	again.Name, again.MediatorPolicy = "again", "hillclimb"
 	s.Protocol.Stages = append(s.Protocol.Stages, again)
-	_, err := Run(context.Background(), "sequencing", []Treatment{{Name: "two", Scenario: s}}, testConfig(t, 1, 1))
+	_, err = Run(context.Background(), "sequencing", s, []Treatment{{Name: "two"}}, testConfig(t, 1, 1))
 	if err == nil || !strings.Contains(err.Error(), `arm "two": plan: scenario ceasefire: mediated stages "mediated" and "again" name different mediator policies`) {
 		t.Errorf("err = %v", err)
 	}

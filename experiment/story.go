@@ -81,7 +81,7 @@ func TellStory(ctx context.Context, s *scenario.Scenario, cfg Config) (*Story, e
 	if err != nil {
 		return nil, err
 	}
-	r, err := Run(ctx, "story", ts, cfg)
+	r, err := Run(ctx, "story", s, ts, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func TestStory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := Run(context.Background(), "check", ts, cfg)
+		r, err := Run(context.Background(), "check", s, ts, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -77,12 +78,30 @@ type Config struct {
 	Info  parley.Info
 	Noise float64
 
+	// Arms, when set, make this a tournament of arms: the one scenario
+	// run with each arm's settings and variant (Protocol staged, no
+	// Variant), Reps runs per arm. Run r of every arm has the same seed
+	// and gives each seated party the same competitor and voter (Assign),
+	// so that arms compare run by run, as an experiment needs. See
+	// JobAt.
+	Arms []Arm
+	// Tables are prepared copies of the scenario whose utility tables the
+	// arms may share (scenario.Scenario.Prepare), as a robustness
+	// analysis shares them between its parameter points; nil prepares
+	// anew. Only a tournament of arms uses them.
+	Tables []*scenario.Prepared
+
 	mu   sync.Mutex
 	prep *prepared
 }
 
-// prepared is what Prepare computes once per Config.
+// prepared is what Prepare computes once per Config. Its per-scenario
+// tables are per slot: a scenario, or an arm in a tournament of arms
+// (prepared.slot).
 type prepared struct {
+	arms    bool                 // a tournament of arms: slots are arms
+	scens   []*scenario.Scenario // per slot: the scenario it runs
+	armMed  []int                // per arm: index into Config.Mediators, -1 for none
 	refs    []string
 	reps    int
 	tuples  []int64 // ordered competitor tuples per scenario
@@ -129,10 +148,10 @@ func (c *Config) prepare() (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, s := range c.Scenarios {
-		ready, err := s.Prepare()
+	for i, s := range p.scens {
+		ready, err := s.Prepare(c.armTables(p)...)
 		if err != nil {
-			return nil, fmt.Errorf("tournament: scenario %s: %w", p.refs[i], err)
+			return nil, fmt.Errorf("tournament: %s: %w", p.slotName(c, i), err)
 		}
 		p.prepared = append(p.prepared, ready)
 		p.profiles = append(p.profiles, ready.Profiles())
@@ -144,7 +163,12 @@ func (c *Config) prepare() (*prepared, error) {
 			}
 			profs = sub
 		}
-		rep, err := analysis.Analyze(ready.Space(), profs)
+		var rep *analysis.Report
+		if e := p.sameAnalysis(i); e >= 0 {
+			rep, err = p.reports[e], nil
+		} else {
+			rep, err = analysis.Analyze(ready.Space(), profs)
+		}
 		note := ""
 		var best []float64
 		if err != nil {
@@ -172,6 +196,15 @@ func (c *Config) prepare() (*prepared, error) {
 // layout validates the configuration and computes the enumeration, without
 // touching the scenarios' utility functions.
 func (c *Config) layout() (*prepared, error) {
+	if len(c.Arms) > 0 {
+		if len(c.Competitors) == 0 {
+			return nil, errors.New("tournament: no competitors")
+		}
+		if err := c.checkEntrants(); err != nil {
+			return nil, err
+		}
+		return c.armLayout()
+	}
 	proto := c.Protocol.or()
 	if _, err := ParseProtocol(string(proto)); err != nil {
 		return nil, err
@@ -199,22 +232,7 @@ func (c *Config) layout() (*prepared, error) {
 	case proto == ProtocolStaged && c.Deadline != 0:
 		return nil, fmt.Errorf("tournament: deadline %d: a staged protocol's stages set their own rounds", c.Deadline)
 	}
-	seen := make(map[string]bool, nc)
-	for i, cp := range c.Competitors {
-		switch {
-		case cp.Name == "":
-			return nil, fmt.Errorf("tournament: competitor %d has no name", i+1)
-		case cp.New == nil:
-			return nil, fmt.Errorf("tournament: competitor %q has no constructor", cp.Name)
-		case seen[cp.Name]:
-			return nil, fmt.Errorf("tournament: competitor %q appears twice", cp.Name)
-		}
-		seen[cp.Name] = true
-	}
-	if err := checkNamed("mediator", len(c.Mediators), func(i int) (string, bool) { return c.Mediators[i].Name, c.Mediators[i].New != nil }); err != nil {
-		return nil, err
-	}
-	if err := checkNamed("voter", len(c.Voters), func(i int) (string, bool) { return c.Voters[i].Name, c.Voters[i].New != nil }); err != nil {
+	if err := c.checkEntrants(); err != nil {
 		return nil, err
 	}
 	if len(c.Scenarios) == 0 {
@@ -310,6 +328,7 @@ func (c *Config) layout() (*prepared, error) {
 		}
 		total += units * int64(p.reps)
 		p.refs = append(p.refs, ref)
+		p.scens = append(p.scens, s)
 		p.tuples = append(p.tuples, t)
 		p.vtuples = append(p.vtuples, vt)
 		p.negs = append(p.negs, negs)
@@ -320,6 +339,31 @@ func (c *Config) layout() (*prepared, error) {
 		p.dls = append(p.dls, dl)
 	}
 	return p, nil
+}
+
+// checkEntrants checks the names and constructors of the competitors,
+// mediators and voters.
+func (c *Config) checkEntrants() error {
+	nc := len(c.Competitors)
+	seen := make(map[string]bool, nc)
+	for i, cp := range c.Competitors {
+		switch {
+		case cp.Name == "":
+			return fmt.Errorf("tournament: competitor %d has no name", i+1)
+		case cp.New == nil:
+			return fmt.Errorf("tournament: competitor %q has no constructor", cp.Name)
+		case seen[cp.Name]:
+			return fmt.Errorf("tournament: competitor %q appears twice", cp.Name)
+		}
+		seen[cp.Name] = true
+	}
+	if err := checkNamed("mediator", len(c.Mediators), func(i int) (string, bool) { return c.Mediators[i].Name, c.Mediators[i].New != nil }); err != nil {
+		return err
+	}
+	if err := checkNamed("voter", len(c.Voters), func(i int) (string, bool) { return c.Voters[i].Name, c.Voters[i].New != nil }); err != nil {
+		return err
+	}
+	return nil
 }
 
 // checkNamed checks that n named entries (mediators or voters) have names,
@@ -434,6 +478,10 @@ func (c *Config) Meta() (Meta, error) {
 	if m.Protocol == ProtocolMediated {
 		m.Rule, m.Info, m.Noise = c.Rule.String(), c.Info.String(), c.Noise
 	}
+	for _, a := range c.Arms {
+		a.Set = slices.Clone(a.Set)
+		m.Arms = append(m.Arms, a)
+	}
 	return m, nil
 }
 
@@ -459,7 +507,8 @@ func (c *Config) layoutOnce() (*prepared, error) {
 // role rotation of every group of distinct competitors), C^n with it; M is
 // the number of mediators of a mediated tournament and V(s) its voter
 // pools, Vⁿ for V voters (both 1 otherwise). It returns 0 for an invalid
-// configuration (Prepare says why).
+// configuration (Prepare says why). A tournament of arms has A·Reps
+// negotiations for A arms.
 func Count(c *Config) int64 {
 	p, err := c.layoutOnce()
 	if err != nil {
@@ -483,6 +532,12 @@ func Count(c *Config) int64 {
 // every mediator meets the same voter pool, repetition and seed (common
 // random numbers), so that mediators compare run by run; without
 // mediators id₀ = id.
+//
+// A tournament of arms orders its jobs by run r, then arm a: id = r·A + a
+// for A arms. Job.Rep is r, the seed rng.Derive(Seed, r) in every arm, and
+// the seated parties (those that take part in some stage of some arm)
+// get the competitors and voters Assign gives run r, in every arm; the
+// others get -1.
 func JobAt(c *Config, id int64) (Job, error) {
 	p, err := c.layoutOnce()
 	if err != nil {
@@ -495,6 +550,9 @@ func (p *prepared) job(c *Config, id int64) (Job, error) {
 	total := p.offsets[len(p.offsets)-1]
 	if id < 0 || id >= total {
 		return Job{}, fmt.Errorf("tournament: run %d is outside the tournament's %d runs (0..%d)", id, total, total-1)
+	}
+	if p.arms {
+		return p.armJob(c, id), nil
 	}
 	s := 0
 	for id >= p.offsets[s+1] {

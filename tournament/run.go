@@ -353,7 +353,7 @@ func runQueue(ctx context.Context, cfg *Config, p *prepared, meta Meta, done fun
 			// MetricsNote is a property of the scenario, not of the run,
 			// and does not travel on the wire: the coordinator sets it.
 			if j, err := p.job(cfg, id); err == nil {
-				rec.MetricsNote = p.notes[j.Scenario]
+				rec.MetricsNote = p.notes[p.slot(j)]
 			}
 			w.add(rec)
 			if len(w.batch) >= opt.Batch {

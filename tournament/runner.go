@@ -145,7 +145,10 @@ func (r *Runner) check(j Job) error {
 	if j.Scenario < 0 || j.Scenario >= len(r.p.refs) {
 		return fmt.Errorf("tournament: run %d: scenario %d out of range", j.ID, j.Scenario)
 	}
-	n := r.p.parties[j.Scenario]
+	if j.Arm < 0 || j.Arm >= max(len(r.cfg.Arms), 1) {
+		return fmt.Errorf("tournament: run %d: arm %d out of range", j.ID, j.Arm)
+	}
+	n := r.p.parties[r.p.slot(j)]
 	proto := r.cfg.Protocol.or()
 	switch {
 	case proto == ProtocolMediated && len(j.Agents) != 0:
@@ -157,7 +160,7 @@ func (r *Runner) check(j Job) error {
 	case j.Mediator < 0 || j.Mediator >= max(len(r.cfg.Mediators), 1):
 		return fmt.Errorf("tournament: run %d: mediator %d out of range", j.ID, j.Mediator)
 	}
-	negs := r.p.negs[j.Scenario]
+	negs := r.p.negs[r.p.slot(j)]
 	for i, a := range j.Agents {
 		if a == -1 && negs != nil && !slices.Contains(negs, i) {
 			continue
@@ -169,7 +172,10 @@ func (r *Runner) check(j Job) error {
 			return fmt.Errorf("tournament: run %d: party %d makes no offers but has competitor %d", j.ID, i, a)
 		}
 	}
-	for _, v := range j.Voters {
+	for i, v := range j.Voters {
+		if v == -1 && r.p.arms && !slices.Contains(negs, i) {
+			continue
+		}
 		if v < 0 || v >= len(r.cfg.Voters) {
 			return fmt.Errorf("tournament: run %d: voter %d out of range", j.ID, v)
 		}
@@ -181,12 +187,13 @@ func (r *Runner) check(j Job) error {
 // agreement, every party at its reservation value.
 func (r *Runner) exec0(j Job) Record {
 	rec := r.base(j)
-	n := r.p.parties[j.Scenario]
+	s := r.p.slot(j)
+	n := r.p.parties[s]
 	rec.Utilities, rec.Discounted, rec.Advantage = make([]float64, n), make([]float64, n), make([]float64, n)
-	copy(rec.Utilities, r.p.resv[j.Scenario])
-	copy(rec.Discounted, r.p.resv[j.Scenario])
+	copy(rec.Utilities, r.p.resv[s])
+	copy(rec.Discounted, r.p.resv[s])
 	rec.Reason = parley.ReasonError.String()
-	r.metrics(&rec, j.Scenario)
+	r.metrics(&rec, s)
 	return rec
 }
 
@@ -199,14 +206,19 @@ func (r *Runner) base(j Job) Record {
 			rec.Agents[i] = r.cfg.Competitors[a].Name
 		}
 	}
-	if len(r.cfg.Mediators) > 0 {
+	if len(r.cfg.Mediators) > 0 && (!r.p.arms || r.p.armMed[j.Arm] >= 0) {
 		rec.Mediator = r.cfg.Mediators[j.Mediator].Name
 	}
 	if j.Voters != nil {
 		rec.Voters = make([]string, len(j.Voters))
 		for i, v := range j.Voters {
-			rec.Voters[i] = r.cfg.Voters[v].Name
+			if v >= 0 {
+				rec.Voters[i] = r.cfg.Voters[v].Name
+			}
 		}
+	}
+	if r.p.arms {
+		rec.Arm = r.cfg.Arms[j.Arm].Name
 	}
 	return rec
 }
@@ -272,6 +284,9 @@ func (r *Runner) newExecutor() *executor {
 // outcome is what a protocol's run returns to the record.
 type outcome struct {
 	res *parley.Result
+	// A staged run's: the stage it ended in and the issues locked.
+	stage  string
+	locked int
 }
 
 // run negotiates job j. With a Limit, ctx is the helper's context, which
@@ -287,7 +302,7 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 			rec.Elapsed = time.Since(start)
 		}
 	}()
-	s := j.Scenario
+	s := r.p.slot(j)
 	var out outcome
 	var err error
 	switch r.cfg.Protocol.or() {
@@ -326,6 +341,9 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 	for i, u := range res.Utilities {
 		rec.Advantage[i] = u - r.p.profiles[s][i].ReservationAt(res.Time)
 	}
+	if out.stage != "" {
+		rec.Stage, rec.Time, rec.Locked = out.stage, res.Time, out.locked
+	}
 	r.metrics(&rec, s)
 	return rec
 }
@@ -333,7 +351,7 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 // sao runs job j by alternating offers.
 func (e *executor) sao(ctx context.Context, j Job) (outcome, error) {
 	r := e.r
-	s := j.Scenario
+	s := r.p.slot(j)
 	timing := r.timing(j)
 	m := e.mechs[s][timing]
 	if m == nil {
@@ -377,12 +395,16 @@ func (e *executor) seatNegotiators(j Job, negs []parley.Negotiator) error {
 func (e *executor) seatVoters(j Job, vs []mediated.Voter) (mediated.Mediator, error) {
 	cfg := e.r.cfg
 	for i, v := range j.Voters {
+		if v < 0 {
+			vs[i] = nil
+			continue
+		}
 		if vs[i] = cfg.Voters[v].New(); vs[i] == nil {
 			clear(vs)
 			return nil, fmt.Errorf("voter %q: constructor returned nil", cfg.Voters[v].Name)
 		}
 	}
-	if len(cfg.Mediators) == 0 {
+	if len(cfg.Mediators) == 0 || (e.r.p.arms && e.r.p.armMed[j.Arm] < 0) {
 		return nil, nil
 	}
 	md := &cfg.Mediators[j.Mediator]
@@ -397,7 +419,7 @@ func (e *executor) seatVoters(j Job, vs []mediated.Voter) (mediated.Mediator, er
 // mediated runs job j by single-text mediation.
 func (e *executor) mediated(ctx context.Context, j Job) (outcome, error) {
 	r := e.r
-	s := j.Scenario
+	s := r.p.slot(j)
 	m := e.meds[s]
 	if m == nil {
 		var err error
@@ -422,7 +444,7 @@ func (e *executor) mediated(ctx context.Context, j Job) (outcome, error) {
 // staged runs job j by its scenario's declared protocol.
 func (e *executor) staged(ctx context.Context, j Job) (outcome, error) {
 	r := e.r
-	s := j.Scenario
+	s := r.p.slot(j)
 	n := r.p.parties[s]
 	seats := staged.Seats{Negotiators: make([]parley.Negotiator, n)}
 	if err := e.seatNegotiators(j, seats.Negotiators); err != nil {
@@ -443,7 +465,7 @@ func (e *executor) staged(ctx context.Context, j Job) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	return outcome{res: &res.Result}, nil
+	return outcome{res: &res.Result, stage: res.StageName, locked: len(res.Locked)}, nil
 }
 
 // helper is a goroutine that runs negotiations for a Runner with a Limit,

@@ -84,6 +84,8 @@ type Job struct {
 	Voters   []int  `json:"voters,omitempty"`
 	Rep      int    `json:"rep"`  // repetition, from 0
 	Seed     uint64 `json:"seed"` // see JobAt
+	// Arm is the index into Config.Arms of the job's arm (0 without arms).
+	Arm int `json:"arm,omitempty"`
 }
 
 // Record is the result of one negotiation as stored. Utility vectors list
@@ -141,6 +143,14 @@ type Record struct {
 	MetricsNote string `json:"metrics_note,omitempty"`
 	// Worker names where the negotiation ran (host:pid or a worker name).
 	Worker string `json:"worker,omitempty"`
+	// Arm names the run's arm (Config.Arms; "" without); Stage is the
+	// stage in which a staged run ended, Time the normalised time on the
+	// global clock when it ended and Locked the number of issues locked by
+	// a partial_issues carry-over ("" and 0 outside staged runs).
+	Arm    string  `json:"arm,omitempty"`
+	Stage  string  `json:"stage,omitempty"`
+	Time   float64 `json:"time,omitempty"`
+	Locked int     `json:"locked,omitempty"`
 }
 
 // Meta identifies a tournament: a store holds the results of one Meta, and
@@ -168,6 +178,8 @@ type Meta struct {
 	Noise     float64  `json:"noise,omitempty"`
 	// Planned is the number of negotiations the tournament defines (Count).
 	Planned int64 `json:"planned"`
+	// Arms are Config.Arms (nil without).
+	Arms []Arm `json:"arms,omitempty"`
 }
 
 // Store keeps the results of a tournament. Run calls Open once, then Write

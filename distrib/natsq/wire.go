@@ -13,8 +13,8 @@ import (
 	"github.com/parley-dev/parley/tournament"
 )
 
-// The message format: jobs version 3, results version 2. A body is a
-// 4-byte tag, "PQJ3" (jobs) or "PQR2" (results), then fields in order: integers as varints (unsigned
+// The message format: jobs version 4, results version 3. A body is a
+// 4-byte tag, "PQJ4" (jobs) or "PQR3" (results), then fields in order: integers as varints (unsigned
 // where they cannot be negative), strings as a length and bytes, float64s
 // as 8 little-endian bytes of their IEEE 754 bits (exact, NaN and
 // infinities included), booleans as one byte, and lists and maps as a
@@ -23,22 +23,24 @@ import (
 //	jobs:    tag, tid, meta, count, jobs...
 //	meta:    agents, scenarios, reps, deadline, seed, self-play, timing,
 //	         planned, protocol, mediators, voters, variant, rule, info,
-//	         noise
+//	         noise, arms (a count, then per arm: name, variant, settings,
+//	         mediator)
 //	job:     id, scenario, agents (list of ints), mediator, voters (list
-//	         of ints), rep, seed
+//	         of ints), rep, seed, arm
 //	results: tag, tid, count, records...
 //	record:  job id, scenario, rep, agents, mediator, voters, agreement,
 //	         utilities, discounted, advantage, rounds, reason, error,
 //	         elapsed (ns), pareto distance, nash distance, has nash,
-//	         welfare, fairness, has fairness, worker
+//	         welfare, fairness, has fairness, worker, arm, stage, time,
+//	         locked
 //
 // It is binary rather than JSON because the coordinator decodes every
 // result of the tournament: JSON (which cannot hold NaN) cost several
 // microseconds a record, more than storing it. A reader refuses another
 // tag or version with an error naming both.
 const (
-	tagJobs    = "PQJ3"
-	tagResults = "PQR2"
+	tagJobs    = "PQJ4"
+	tagResults = "PQR3"
 )
 
 // errWire marks a message that is not a valid Parley queue message.
@@ -142,6 +144,13 @@ func (e *enc) meta(m tournament.Meta) {
 	e.str(m.Rule)
 	e.str(m.Info)
 	e.f64(m.Noise)
+	e.count(len(m.Arms), m.Arms == nil)
+	for _, a := range m.Arms {
+		e.str(a.Name)
+		e.str(a.Variant)
+		e.strs(a.Set)
+		e.str(a.Mediator)
+	}
 }
 
 func (e *enc) job(j tournament.Job) {
@@ -152,6 +161,7 @@ func (e *enc) job(j tournament.Job) {
 	e.ints(j.Voters)
 	e.int(int64(j.Rep))
 	e.uint(j.Seed)
+	e.int(int64(j.Arm))
 }
 
 func (e *enc) record(r *tournament.Record) {
@@ -176,6 +186,10 @@ func (e *enc) record(r *tournament.Record) {
 	e.f64(r.Fairness)
 	e.bool(r.HasFairness)
 	e.str(r.Worker)
+	e.str(r.Arm)
+	e.str(r.Stage)
+	e.f64(r.Time)
+	e.int(int64(r.Locked))
 }
 
 // encodeJobs returns the body of a jobs message.
@@ -390,7 +404,18 @@ func decodeJobs(b []byte) (*jobsMsg, error) {
 	m.Meta.Rule = d.str("rule")
 	m.Meta.Info = d.str("info")
 	m.Meta.Noise = d.f64("noise")
-	n := d.count("jobs", 7)
+	if na := d.count("arms", 4); na >= 0 {
+		m.Meta.Arms = make([]tournament.Arm, 0, na)
+		for range na {
+			var a tournament.Arm
+			a.Name = d.str("arm name")
+			a.Variant = d.str("arm variant")
+			a.Set = d.strs("arm settings")
+			a.Mediator = d.str("arm mediator")
+			m.Meta.Arms = append(m.Meta.Arms, a)
+		}
+	}
+	n := d.count("jobs", 8)
 	for range max(n, 0) {
 		var j tournament.Job
 		j.ID = d.int("job id")
@@ -400,6 +425,7 @@ func decodeJobs(b []byte) (*jobsMsg, error) {
 		j.Voters = d.ints("job voters")
 		j.Rep = d.small("job rep", 0)
 		j.Seed = d.uint("job seed")
+		j.Arm = d.small("job arm", 0)
 		m.Jobs = append(m.Jobs, j)
 	}
 	d.end()
@@ -426,7 +452,7 @@ func decodeResults(b []byte) (*resultsMsg, error) {
 	d.tag(tagResults)
 	var m resultsMsg
 	m.TID = d.str("tournament id")
-	n := d.count("records", 40)
+	n := d.count("records", 45)
 	if d.err == nil && n < 0 {
 		// A writer always sends a list, possibly empty: a nil list has
 		// no encoding to round-trip to.
@@ -458,6 +484,10 @@ func decodeResults(b []byte) (*resultsMsg, error) {
 		r.Fairness = d.f64("fairness")
 		r.HasFairness = d.bool("has fairness")
 		r.Worker = d.str("worker")
+		r.Arm = d.str("arm")
+		r.Stage = d.str("stage")
+		r.Time = d.f64("time")
+		r.Locked = d.small("locked", 0)
 	}
 	d.end()
 	if d.err != nil {

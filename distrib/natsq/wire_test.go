@@ -153,7 +153,8 @@ var (
 		Scenarios: []string{"ceasefire", "../shared/scenarios/genius/Laptop"}, Reps: 1, Deadline: 50, Seed: 42, Planned: 12}
 	goldenJobs = []tournament.Job{{ID: 0, Agents: []int{0, 1}, Seed: 123456789012345},
 		{ID: 7, Scenario: 1, Agents: []int{1, 0}, Seed: math.MaxUint64},
-		{ID: 11, Scenario: 1, Mediator: 2, Voters: []int{1, 0}, Rep: 1, Seed: 77}}
+		{ID: 11, Scenario: 1, Mediator: 2, Voters: []int{1, 0}, Rep: 1, Seed: 77},
+		{ID: 5, Agents: []int{-1, 1}, Voters: []int{-1, 0}, Rep: 2, Seed: 78, Arm: 1}}
 	goldenRecords = []tournament.Record{
 		{JobID: 7, Scenario: "ceasefire", Agents: []string{"boulware", "conceder"}, Agreement: map[string]string{"price": "low", "delivery": "fast"},
 			Utilities: []float64{0.7, 0.55}, Discounted: []float64{0.7, 0.55}, Advantage: []float64{0.2, 0.05}, Rounds: 12, Reason: "agreement",
@@ -163,6 +164,9 @@ var (
 		{JobID: 11, Rep: 1, Scenario: "ceasefire", Agents: []string{"", ""}, Mediator: "biased:bias=0.5", Voters: []string{"annealer", "hillclimber"},
 			Utilities: []float64{0.6, 0.5}, Discounted: []float64{0.6, 0.5}, Advantage: []float64{0.3, 0.2}, Rounds: 30, Reason: "agreement",
 			Welfare: 1.1, Fairness: 0.4, HasFairness: true, Worker: "host:13"},
+		{JobID: 5, Rep: 2, Scenario: "ceasefire", Agents: []string{"", "conceder"}, Mediator: "hillclimb", Voters: []string{"", "annealer"},
+			Utilities: []float64{0.6, 0.5}, Discounted: []float64{0.6, 0.5}, Advantage: []float64{0.3, 0.2}, Rounds: 30, Reason: "agreement",
+			Welfare: 1.1, Worker: "host:13", Arm: "mediated_from_start", Stage: "mediated", Time: 0.25, Locked: 2},
 	}
 )
 
@@ -198,7 +202,7 @@ func TestGolden(t *testing.T) {
 // and workers of different builds must agree) and differs with any field.
 func TestTournamentID(t *testing.T) {
 	m := tournament.Meta{Agents: []string{"boulware", "conceder"}, Scenarios: []string{"ceasefire"}, Reps: 2, Deadline: 100, Seed: 1, Planned: 4}
-	const want = "b256f457dcd0cbb2" // first 8 bytes of SHA-256 of the encoded meta
+	const want = "dd3764e20120cbd7" // first 8 bytes of SHA-256 of the encoded meta
 	if got := tournamentID(m); got != want {
 		t.Errorf("tournamentID = %s, want %s", got, want)
 	}
@@ -212,6 +216,11 @@ func TestTournamentID(t *testing.T) {
 		t.Error("timing does not change the id")
 	}
 	m.Timing = ""
+	m.Arms = []tournament.Arm{{Name: "a", Set: []string{"UA.reservation=0.4"}}}
+	if tournamentID(m) == want {
+		t.Error("arms do not change the id")
+	}
+	m.Arms = nil
 	m.Protocol, m.Mediators = tournament.ProtocolMediated, []string{"nash"}
 	if tournamentID(m) == want {
 		t.Error("the protocol and mediators do not change the id")
@@ -230,13 +239,13 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"empty", nil, `not a "PQJ" message`},
 		{"results tag", encodeResults(tid, nil, 100)[0].body, `not a "PQJ" message`},
-		{"version", append([]byte("PQJ2"), good[4:]...), `format version '2', this parley reads version '3'`},
-		{"truncated", good[:len(good)-1], "bad job seed"},
+		{"version", append([]byte("PQJ2"), good[4:]...), `format version '2', this parley reads version '4'`},
+		{"truncated", good[:len(good)-1], "bad job arm"},
 		{"trailing", append(slices.Clone(good), 0), "1 bytes after the message"},
 		{"no jobs", encodeJobs(tid, m, nil), "no jobs"},
 		{"wrong id", encodeJobs("0123456789abcdef", m, []tournament.Job{{ID: 1}}), "does not match its meta"},
 		{"job outside", encodeJobs(tid, m, []tournament.Job{{ID: 2}}), "job 2 outside the tournament's 2 jobs"},
-		{"huge count", append(append([]byte("PQJ3"), 0), 0xff, 0xff, 0xff, 0xff, 0x0f), "elements in"},
+		{"huge count", append(append([]byte("PQJ4"), 0), 0xff, 0xff, 0xff, 0xff, 0x0f), "elements in"},
 		{"negative reps", encodeJobs(tid, tournament.Meta{Reps: -1}, []tournament.Job{{}}), "reps -1 out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -256,10 +265,10 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	// A nil record list (count 0) is never written: refused, so that what
 	// decodes encodes back to the same bytes (a fuzz finding).
-	if _, err := decodeResults([]byte("PQR2\x00\x00")); !errors.Is(err, errWire) || !strings.Contains(err.Error(), "records: no list") {
+	if _, err := decodeResults([]byte("PQR3\x00\x00")); !errors.Is(err, errWire) || !strings.Contains(err.Error(), "records: no list") {
 		t.Errorf("nil record list: %v", err)
 	}
-	if rm, err := decodeResults([]byte("PQR2\x00\x01")); err != nil || len(rm.Records) != 0 {
+	if rm, err := decodeResults([]byte("PQR3\x00\x01")); err != nil || len(rm.Records) != 0 {
 		t.Errorf("empty record list: %+v, %v", rm, err)
 	}
 }

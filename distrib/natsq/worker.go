@@ -481,7 +481,7 @@ func (s *workerState) tour(jm *jobsMsg) *tour {
 // it has the same identity here as on the coordinator.
 func (s *workerState) setup(m tournament.Meta) (*tournament.Config, error) {
 	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing,
-		ScenarioRefs: m.Scenarios, Limit: s.w.Limit, Workers: 1, Variant: m.Variant, Noise: m.Noise}
+		ScenarioRefs: m.Scenarios, Limit: s.w.Limit, Workers: 1, Variant: m.Variant, Noise: m.Noise, Arms: m.Arms}
 	var err error
 	if cfg.Protocol, err = tournament.ParseProtocol(string(m.Protocol)); err != nil {
 		return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}

@@ -257,12 +257,12 @@ func (s *Store) Meta(ctx context.Context) (m tournament.Meta, ok bool, err error
 func readMeta(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, schema, name string) (m tournament.Meta, ok bool, err error) {
-	var agents, scenarios, seed, timing, protocol, mediators, voters string
+	var agents, scenarios, seed, timing, protocol, mediators, voters, arms string
 	var self int
 	err = q.QueryRowContext(ctx, `SELECT agents, scenarios, reps, deadline, seed, self_play, timing, planned,
-		protocol, mediators, voters, variant, rule, info, noise FROM `+schema+`.meta WHERE id = 1`).
+		protocol, mediators, voters, variant, rule, info, noise, arms FROM `+schema+`.meta WHERE id = 1`).
 		Scan(&agents, &scenarios, &m.Reps, &m.Deadline, &seed, &self, &timing, &m.Planned,
-			&protocol, &mediators, &voters, &m.Variant, &m.Rule, &m.Info, &m.Noise)
+			&protocol, &mediators, &voters, &m.Variant, &m.Rule, &m.Info, &m.Noise, &arms)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tournament.Meta{}, false, nil
 	}
@@ -283,6 +283,12 @@ func readMeta(ctx context.Context, q interface {
 	}
 	if err := json.Unmarshal([]byte(voters), &m.Voters); err != nil {
 		return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.voters: %w", name, err)
+	}
+	if err := json.Unmarshal([]byte(arms), &m.Arms); err != nil {
+		return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.arms: %w", name, err)
+	}
+	if len(m.Arms) == 0 {
+		m.Arms = nil
 	}
 	if len(m.Agents) == 0 {
 		m.Agents = nil
@@ -324,11 +330,17 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 		if m.SelfPlay {
 			self = 1
 		}
+		arms := []byte("[]")
+		if len(m.Arms) > 0 {
+			if arms, err = json.Marshal(m.Arms); err != nil {
+				return nil, fmt.Errorf("sqlite: %s: arms: %w", s.path, err)
+			}
+		}
 		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, agents, scenarios, reps, deadline, seed, self_play, timing, planned, created,
-			protocol, mediators, voters, variant, rule, info, noise) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			protocol, mediators, voters, variant, rule, info, noise, arms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			string(appendStrings(nil, m.Agents)), string(appendStrings(nil, m.Scenarios)), m.Reps, m.Deadline, strconv.FormatUint(m.Seed, 10), self, string(m.Timing), m.Planned,
 			time.Now().UTC().Format(time.RFC3339),
-			string(m.Protocol), string(appendStrings(nil, m.Mediators)), string(appendStrings(nil, m.Voters)), m.Variant, m.Rule, m.Info, finite(m.Noise)); err != nil {
+			string(m.Protocol), string(appendStrings(nil, m.Mediators)), string(appendStrings(nil, m.Voters)), m.Variant, m.Rule, m.Info, finite(m.Noise), string(arms)); err != nil {
 			return nil, fmt.Errorf("sqlite: %s: recording the tournament: %w", s.path, err)
 		}
 	}
@@ -383,13 +395,27 @@ func diffMeta(have, want tournament.Meta) string {
 		return fmt.Sprintf("timing %s, not %s", timingName(have.Timing), timingName(want.Timing))
 	case have.Planned != want.Planned:
 		return fmt.Sprintf("%d planned runs, not %d", have.Planned, want.Planned)
+	case !reflect.DeepEqual(have.Arms, want.Arms):
+		return fmt.Sprintf("arms %s, not %s", armNames(have.Arms), armNames(want.Arms))
 	case !reflect.DeepEqual(have, want):
 		return "different settings"
 	}
 	return ""
 }
 
-const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker, metrics_note, mediator, voters, fairness`
+// armNames lists the arms' names, or says there are none.
+func armNames(arms []tournament.Arm) string {
+	if len(arms) == 0 {
+		return "none"
+	}
+	ns := make([]string, len(arms))
+	for i, a := range arms {
+		ns[i] = a.Name
+	}
+	return strings.Join(ns, ",")
+}
+
+const columns = `job_id, scenario, rep, agents, agreement, utilities, discounted, advantage, rounds, reason, error, elapsed_ns, pareto_distance, nash_distance, welfare, worker, metrics_note, mediator, voters, fairness, arm, stage, time, locked`
 
 // Write stores the records in one transaction, ignoring those whose job
 // is already stored (also by another process writing the same database),
@@ -401,7 +427,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.insert == nil {
-		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		st, err := s.db.PrepareContext(ctx, `INSERT OR IGNORE INTO runs (`+columns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return 0, fmt.Errorf("sqlite: %s: %w", s.path, err)
 		}
@@ -416,7 +442,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 	var stored []int // indexes of the records inserted
 	for i := range rs {
 		r := &rs[i]
-		var agreement, errText, nash, note, med, voters, fair any
+		var agreement, errText, nash, note, med, voters, fair, arm, stage any
 		if r.Agreement != nil {
 			b, err := json.Marshal(r.Agreement)
 			if err != nil {
@@ -443,6 +469,12 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 		if r.HasFairness {
 			fair = finite(r.Fairness)
 		}
+		if r.Arm != "" {
+			arm = r.Arm
+		}
+		if r.Stage != "" {
+			stage = r.Stage
+		}
 		buf = appendStrings(buf[:0], r.Agents)
 		agents := string(buf)
 		buf = appendFloats(buf[:0], r.Utilities)
@@ -452,7 +484,7 @@ func (s *Store) Write(ctx context.Context, rs []tournament.Record) (int, error) 
 		buf = appendFloats(buf[:0], r.Advantage)
 		advantage := string(buf)
 		res, err := st.ExecContext(ctx, r.JobID, r.Scenario, r.Rep, agents, agreement, utilities, discounted, advantage,
-			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker, note, med, voters, fair)
+			r.Rounds, r.Reason, errText, int64(r.Elapsed), finite(r.ParetoDistance), nash, finite(r.Welfare), r.Worker, note, med, voters, fair, arm, stage, finite(r.Time), r.Locked)
 		var n int64
 		if err == nil {
 			n, err = res.RowsAffected()
@@ -559,11 +591,12 @@ func (s *Store) Records(ctx context.Context) iter.Seq2[tournament.Record, error]
 func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 	var r tournament.Record
 	var agents, utilities, discounted, advantage string
-	var agreement, errText, note, med, voters sql.NullString
+	var agreement, errText, note, med, voters, arm, stage sql.NullString
 	var nash, fair sql.NullFloat64
 	var elapsed int64
 	if err := rows.Scan(&r.JobID, &r.Scenario, &r.Rep, &agents, &agreement, &utilities, &discounted, &advantage,
-		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker, &note, &med, &voters, &fair); err != nil {
+		&r.Rounds, &r.Reason, &errText, &elapsed, &r.ParetoDistance, &nash, &r.Welfare, &r.Worker, &note, &med, &voters, &fair,
+		&arm, &stage, &r.Time, &r.Locked); err != nil {
 		return r, fmt.Errorf("sqlite: %s: %w", s.path, err)
 	}
 	fail := func(col string, err error) (tournament.Record, error) {
@@ -593,6 +626,7 @@ func (s *Store) scan(rows *sql.Rows) (tournament.Record, error) {
 		}
 	}
 	r.Mediator = med.String
+	r.Arm, r.Stage = arm.String, stage.String
 	r.Fairness, r.HasFairness = fair.Float64, fair.Valid
 	r.Error = errText.String
 	r.MetricsNote = note.String

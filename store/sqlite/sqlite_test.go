@@ -50,7 +50,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion() || SchemaVersion() != 5 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion() || SchemaVersion() != 6 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -177,13 +177,13 @@ func TestSchemaVersions(t *testing.T) {
 	dir := t.TempDir()
 	newer := filepath.Join(dir, "newer.db")
 	s := newStore(t, newer)
-	if _, err := s.db.Exec(`UPDATE schema_version SET version = 7`); err != nil {
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 7`); err != nil { // one newer than 6
 		t.Fatal(err)
 	}
 	s.Close()
 	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
 		_, err := open(newer)
-		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 5") {
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 6") {
 			t.Errorf("open newer = %v", err)
 		}
 	}
@@ -231,8 +231,13 @@ func TestSchemaVersions(t *testing.T) {
 	}
 }
 
-// dropV5 takes a database back to schema version 4's columns.
-const dropV5 = `ALTER TABLE meta DROP COLUMN protocol; ALTER TABLE meta DROP COLUMN mediators; ALTER TABLE meta DROP COLUMN voters;
+// dropV6 takes a database back to schema version 5's columns.
+const dropV6 = `ALTER TABLE meta DROP COLUMN arms; ALTER TABLE runs DROP COLUMN arm; ALTER TABLE runs DROP COLUMN stage;
+ALTER TABLE runs DROP COLUMN time; ALTER TABLE runs DROP COLUMN locked;`
+
+// dropV5 takes a database back to schema version 4's columns (after
+// dropV6).
+const dropV5 = dropV6 + `ALTER TABLE meta DROP COLUMN protocol; ALTER TABLE meta DROP COLUMN mediators; ALTER TABLE meta DROP COLUMN voters;
 ALTER TABLE meta DROP COLUMN variant; ALTER TABLE meta DROP COLUMN rule; ALTER TABLE meta DROP COLUMN info; ALTER TABLE meta DROP COLUMN noise;
 ALTER TABLE runs DROP COLUMN mediator; ALTER TABLE runs DROP COLUMN voters; ALTER TABLE runs DROP COLUMN fairness;`
 
@@ -605,5 +610,58 @@ func TestReadOnlyUnchanged(t *testing.T) {
 	after, _ := os.ReadFile(path)
 	if !reflect.DeepEqual(before, after) {
 		t.Error("reading changed the file")
+	}
+}
+
+// A database of schema version 5 migrates to version 6: no arms, and its
+// runs have no arm or stage, time 0 and nothing locked; a tournament of
+// arms round-trips its arms.
+func TestMigrationArms(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v5.db")
+	s := newStore(t, path)
+	if _, err := s.Open(ctx, meta()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write(ctx, records()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 5;` + dropV6); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = newStore(t, path)
+	if m, ok, err := s.Meta(ctx); err != nil || !ok || m.Arms != nil {
+		t.Fatalf("migrated meta %+v, %v, %v", m, ok, err)
+	}
+	r, err := s.Record(ctx, 3)
+	if err != nil || r.Arm != "" || r.Stage != "" || r.Time != 0 || r.Locked != 0 {
+		t.Fatalf("migrated run %+v, %v", r, err)
+	}
+
+	arms := filepath.Join(t.TempDir(), "arms.db")
+	s = newStore(t, arms)
+	m := meta()
+	m.Protocol = tournament.ProtocolStaged
+	m.Arms = []tournament.Arm{{Name: "bilateral_only", Variant: "bilateral_only", Set: []string{"mediated.info=votes"}},
+		{Name: "mediated_from_start", Variant: "mediated_from_start", Set: []string{"mediated.info=votes"}, Mediator: "hillclimb"}}
+	if _, err := s.Open(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := s.Meta(ctx); err != nil || !reflect.DeepEqual(got, m) {
+		t.Fatalf("arms meta:\n got %+v\nwant %+v (%v)", got, m, err)
+	}
+	run := tournament.Record{JobID: 5, Scenario: "a", Rep: 1, Agents: []string{"", "conceder"}, Mediator: "hillclimb", Voters: []string{"", "annealer"},
+		Utilities: []float64{0.2, 0.6}, Discounted: []float64{0.2, 0.5}, Advantage: []float64{0, 0.1}, Rounds: 44, Reason: "walk_away",
+		Welfare: 0.8, Worker: "w", Arm: "mediated_from_start", Stage: "mediated", Time: 0.375, Locked: 2}
+	if n, err := s.Write(ctx, []tournament.Record{run}); n != 1 || err != nil {
+		t.Fatalf("Write = %d, %v", n, err)
+	}
+	if got, err := s.Record(ctx, 5); err != nil || !reflect.DeepEqual(got, run) {
+		t.Errorf("arm run:\n got %+v\nwant %+v (%v)", got, run, err)
+	}
+	other := m
+	other.Arms = m.Arms[:1]
+	if _, err := s.Open(ctx, other); err == nil || !strings.Contains(err.Error(), "arms bilateral_only,mediated_from_start, not bilateral_only") {
+		t.Errorf("Open of other arms = %v", err)
 	}
 }
