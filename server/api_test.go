@@ -13,7 +13,9 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/strategy"
 )
 
 // TestOpenAPI: /openapi.json is an OpenAPI 3.1 document listing exactly
@@ -227,5 +229,35 @@ func TestStreamRateLimit(t *testing.T) {
 	want := []string{"not your turn (or not this step)", "not your turn (or not this step)", "too many requests: slow down"}
 	if !slices.Equal(errs, want) {
 		t.Errorf("stream errors %q, want %q", errs, want)
+	}
+}
+
+// TestGeniusWebSeat: a geniusweb seat is built by the Config's GeniusWeb
+// constructor from its URL (here a stand-in that plays boulware) and
+// driven like any other seat; without the constructor it is refused.
+func TestGeniusWebSeat(t *testing.T) {
+	var urls []string
+	gw := func(url string) (func() parley.Negotiator, error) {
+		urls = append(urls, url)
+		return strategy.Parse("boulware")
+	}
+	req := server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "geniusweb", URL: "ws://127.0.0.1:9/party"}, {Kind: "strategy", Spec: "conceder"}}}
+	srv := start(t, server.Config{GeniusWeb: gw})
+	cr := create(t, srv.hs, req)
+	if e := ending(t, srv, cr); e.Reason == "error" {
+		t.Errorf("ended %+v", e)
+	}
+	if len(urls) != 2 || urls[0] != "ws://127.0.0.1:9/party" || urls[1] != urls[0] {
+		t.Errorf("the constructor got %q, want the seat's URL at creation and at the start", urls)
+	}
+	var e apiErr
+	without := start(t, server.Config{})
+	if st := call(t, without.hs, "POST", "/negotiations", "", req, &e); st != http.StatusBadRequest || e.Error != "seats[0]: this server seats no GeniusWeb parties" {
+		t.Errorf("without a GeniusWeb constructor: %d %q", st, e.Error)
+	}
+	req.Seats[0].URL = ""
+	if st := call(t, srv.hs, "POST", "/negotiations", "", req, &e); st != http.StatusBadRequest || e.Error != "seats[0]: a geniusweb seat needs the party's url" {
+		t.Errorf("without a URL: %d %q", st, e.Error)
 	}
 }

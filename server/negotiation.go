@@ -320,6 +320,17 @@ func (n *negotiation) negotiators() ([]parley.Negotiator, error) {
 			negs[i] = r
 			continue
 		}
+		if st.Kind == SeatGeniusWeb {
+			if n.srv.cfg.GeniusWeb == nil {
+				return nil, fmt.Errorf("seats[%d]: this server seats no GeniusWeb parties", i)
+			}
+			f, err := n.srv.cfg.GeniusWeb(st.URL)
+			if err != nil {
+				return nil, fmt.Errorf("seats[%d]: %w", i, err)
+			}
+			negs[i] = f()
+			continue
+		}
 		if n.srv.cfg.Negotiator == nil {
 			return nil, fmt.Errorf("seats[%d]: this server has no strategies", i)
 		}

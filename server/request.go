@@ -23,6 +23,9 @@ const (
 	SeatStrategy = "strategy"
 	// SeatRemote is a remote agent or a person, acting with the seat's token.
 	SeatRemote = "remote"
+	// SeatGeniusWeb is a GeniusWeb party reached at a URL, with the server
+	// acting as its GeniusWeb run server (protocol sao).
+	SeatGeniusWeb = "geniusweb"
 )
 
 // Protocols the server runs.
@@ -80,7 +83,8 @@ type CreateRequest struct {
 
 // Seat is one seat of a negotiation.
 type Seat struct {
-	Kind string `json:"kind"`           // SeatStrategy or SeatRemote
+	Kind string `json:"kind"`           // SeatStrategy, SeatRemote or SeatGeniusWeb
+	URL  string `json:"url,omitempty"`  // SeatGeniusWeb: the party's URL
 	Spec string `json:"spec,omitempty"` // SeatStrategy: the strategy spec (the mediator's, for the mediator seat)
 	// Voter is a strategy seat's voter spec for mediated stages (default
 	// DefaultVoter).
@@ -150,10 +154,16 @@ func (r *CreateRequest) validate() error {
 		if s.Fallback != "" && r.Protocol == ProtocolStaged {
 			return fmt.Errorf("seats[%d]: a fallback is for protocol %s", i, ProtocolSAO)
 		}
+		if s.Kind == SeatGeniusWeb && r.Protocol == ProtocolStaged {
+			return fmt.Errorf("seats[%d]: a GeniusWeb party speaks alternating offers only (protocol %s)", i, ProtocolSAO)
+		}
 	}
 	if r.Mediator != nil {
 		if err := r.Mediator.validate(false); err != nil {
 			return fmt.Errorf("mediator: %w", err)
+		}
+		if r.Mediator.Kind == SeatGeniusWeb {
+			return errors.New("mediator: a GeniusWeb party cannot mediate")
 		}
 		if r.Mediator.Voter != "" {
 			return errors.New("mediator: the mediator seat takes no voter spec")
@@ -164,6 +174,9 @@ func (r *CreateRequest) validate() error {
 
 // validate checks a seat; voters says whether it may name a voter spec.
 func (s *Seat) validate(voters bool) error {
+	if s.URL != "" && s.Kind != SeatGeniusWeb {
+		return fmt.Errorf("a url is for %s seats", SeatGeniusWeb)
+	}
 	switch s.Kind {
 	case SeatStrategy:
 		if strings.TrimSpace(s.Spec) == "" {
@@ -179,8 +192,15 @@ func (s *Seat) validate(voters bool) error {
 		if s.Spec != "" || s.Voter != "" {
 			return errors.New("a remote seat takes no spec")
 		}
+	case SeatGeniusWeb:
+		if s.URL == "" {
+			return errors.New("a geniusweb seat needs the party's url")
+		}
+		if s.Spec != "" || s.Voter != "" || s.Fallback != "" {
+			return errors.New("a geniusweb seat takes only a url")
+		}
 	default:
-		return fmt.Errorf("kind %q (want %s or %s)", s.Kind, SeatStrategy, SeatRemote)
+		return fmt.Errorf("kind %q (want %s, %s or %s)", s.Kind, SeatStrategy, SeatRemote, SeatGeniusWeb)
 	}
 	return nil
 }

@@ -33,6 +33,10 @@ type Config struct {
 	// default strategy); nil: only remote voters and mediators.
 	Voter    func(spec string) (func() parley.Voter, error)
 	Mediator func(spec string) (func() parley.Mediator, error)
+	// GeniusWeb resolves a geniusweb seat's party URL to a constructor of
+	// negotiators that drive that party (nil: no geniusweb seats). The
+	// parley command passes package server/gwseat's Factory.
+	GeniusWeb func(url string) (func() parley.Negotiator, error)
 	// AdminToken, when set, is required to create and to list
 	// negotiations (Authorization: Bearer TOKEN).
 	AdminToken string
@@ -297,6 +301,14 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 		return "", Tokens{}, badRequest(err)
 	}
 	for i, st := range req.Seats {
+		if st.Kind == SeatGeniusWeb {
+			if s.cfg.GeniusWeb == nil {
+				return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: this server seats no GeniusWeb parties", i))
+			}
+			if _, err := s.cfg.GeniusWeb(st.URL); err != nil {
+				return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: %w", i, err))
+			}
+		}
 		if st.Kind != SeatStrategy {
 			continue
 		}
