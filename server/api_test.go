@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -259,5 +260,28 @@ func TestGeniusWebSeat(t *testing.T) {
 	req.Seats[0].URL = ""
 	if st := call(t, srv.hs, "POST", "/negotiations", "", req, &e); st != http.StatusBadRequest || e.Error != "seats[0]: a geniusweb seat needs the party's url" {
 		t.Errorf("without a URL: %d %q", st, e.Error)
+	}
+}
+
+// stuck never acts.
+type stuck struct{}
+
+func (stuck) Init(context.Context, *parley.Session) error { return nil }
+func (stuck) Act(ctx context.Context, _ *parley.State) (parley.Action, error) {
+	<-ctx.Done()
+	return parley.Action{}, ctx.Err()
+}
+
+// TestGeniusWebSeatDeadline: a geniusweb seat that does not act is held
+// to the server's turn deadline.
+func TestGeniusWebSeatDeadline(t *testing.T) {
+	gw := func(string) (func() parley.Negotiator, error) {
+		return func() parley.Negotiator { return stuck{} }, nil
+	}
+	srv := start(t, server.Config{GeniusWeb: gw, TurnTimeout: 20 * time.Millisecond})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "geniusweb", URL: "ws://127.0.0.1:9/party"}, {Kind: "strategy", Spec: "conceder"}}})
+	if e := ending(t, srv, cr); e.Reason != "error" || e.Party != 0 || !strings.Contains(e.Cause, "deadline exceeded") {
+		t.Errorf("ended %+v, want an error of party 0 past its deadline", e)
 	}
 }
