@@ -10,10 +10,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/strategy"
 )
 
 // TestOpenAPI: /openapi.json is an OpenAPI 3.1 document listing exactly
@@ -200,5 +203,85 @@ func TestUploadFormats(t *testing.T) {
 		if e := ending(t, srv, cr); e.Reason == "error" {
 			t.Errorf("%s: ended %+v", dir, e)
 		}
+	}
+}
+
+// TestStreamRateLimit: a seat's stream messages count against its token's
+// rate limit; one over it is answered with an error message.
+func TestStreamRateLimit(t *testing.T) {
+	srv := start(t, server.Config{RateLimit: 0.001, Burst: 3})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote"}}})
+	c := dial(t, srv.hs, cr.ID, cr.Tokens.Seats[1], 0) // spends 1
+	defer c.CloseNow()
+	var errs []string
+	for range 3 {
+		send(t, c, server.ActionRequest{Step: 9999, Action: "accept"})
+		for {
+			raw, _ := read(t, c)
+			var m server.StreamError
+			json.Unmarshal(raw, &m)
+			if m.Type == "error" {
+				errs = append(errs, m.Error)
+				break
+			}
+		}
+	}
+	want := []string{"not your turn (or not this step)", "not your turn (or not this step)", "too many requests: slow down"}
+	if !slices.Equal(errs, want) {
+		t.Errorf("stream errors %q, want %q", errs, want)
+	}
+}
+
+// TestGeniusWebSeat: a geniusweb seat is built by the Config's GeniusWeb
+// constructor from its URL (here a stand-in that plays boulware) and
+// driven like any other seat; without the constructor it is refused.
+func TestGeniusWebSeat(t *testing.T) {
+	var urls []string
+	gw := func(url string) (func() parley.Negotiator, error) {
+		urls = append(urls, url)
+		return strategy.Parse("boulware")
+	}
+	req := server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "geniusweb", URL: "ws://127.0.0.1:9/party"}, {Kind: "strategy", Spec: "conceder"}}}
+	srv := start(t, server.Config{GeniusWeb: gw})
+	cr := create(t, srv.hs, req)
+	if e := ending(t, srv, cr); e.Reason == "error" {
+		t.Errorf("ended %+v", e)
+	}
+	if len(urls) != 2 || urls[0] != "ws://127.0.0.1:9/party" || urls[1] != urls[0] {
+		t.Errorf("the constructor got %q, want the seat's URL at creation and at the start", urls)
+	}
+	var e apiErr
+	without := start(t, server.Config{})
+	if st := call(t, without.hs, "POST", "/negotiations", "", req, &e); st != http.StatusBadRequest || e.Error != "seats[0]: this server seats no GeniusWeb parties" {
+		t.Errorf("without a GeniusWeb constructor: %d %q", st, e.Error)
+	}
+	req.Seats[0].URL = ""
+	if st := call(t, srv.hs, "POST", "/negotiations", "", req, &e); st != http.StatusBadRequest || e.Error != "seats[0]: a geniusweb seat needs the party's url" {
+		t.Errorf("without a URL: %d %q", st, e.Error)
+	}
+}
+
+// stuck never acts.
+type stuck struct{}
+
+func (stuck) Init(context.Context, *parley.Session) error { return nil }
+func (stuck) Act(ctx context.Context, _ *parley.State) (parley.Action, error) {
+	<-ctx.Done()
+	return parley.Action{}, ctx.Err()
+}
+
+// TestGeniusWebSeatDeadline: a geniusweb seat that does not act is held
+// to the server's turn deadline.
+func TestGeniusWebSeatDeadline(t *testing.T) {
+	gw := func(string) (func() parley.Negotiator, error) {
+		return func() parley.Negotiator { return stuck{} }, nil
+	}
+	srv := start(t, server.Config{GeniusWeb: gw, TurnTimeout: 20 * time.Millisecond})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "geniusweb", URL: "ws://127.0.0.1:9/party"}, {Kind: "strategy", Spec: "conceder"}}})
+	if e := ending(t, srv, cr); e.Reason != "error" || e.Party != 0 || !strings.Contains(e.Cause, "deadline exceeded") {
+		t.Errorf("ended %+v, want an error of party 0 past its deadline", e)
 	}
 }

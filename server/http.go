@@ -181,7 +181,7 @@ func (s *Server) admit(r *http.Request) (*negotiation, Lens, error) {
 	return g.n, g.lens, nil
 }
 
-// Created is the response to POST /negotiations.
+// CreateResponse is the response to POST /negotiations.
 type CreateResponse struct {
 	ID     string `json:"id"`
 	Tokens Tokens `json:"tokens"`

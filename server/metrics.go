@@ -68,14 +68,21 @@ func newLimiter(perSecond float64, burst int) *limiter {
 // allow reports whether the request with token tok (or, without one, from
 // r's address) may go ahead now.
 func (l *limiter) allow(r *http.Request, tok string) bool {
-	key := "token:" + hashToken(tok)
-	if tok == "" {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		key = "addr:" + host
+	if tok != "" {
+		return l.allowKey(tokenKey(tok))
 	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return l.allowKey("addr:" + host)
+}
+
+// tokenKey is the limiter's key of a token.
+func tokenKey(tok string) string { return "token:" + hashToken(tok) }
+
+// allowKey reports whether one more request of key may go ahead now.
+func (l *limiter) allowKey(key string) bool {
 	l.mu.Lock()
 	lim, ok := l.keys[key]
 	if !ok {

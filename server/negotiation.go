@@ -320,6 +320,17 @@ func (n *negotiation) negotiators() ([]parley.Negotiator, error) {
 			negs[i] = r
 			continue
 		}
+		if st.Kind == SeatGeniusWeb {
+			if n.srv.cfg.GeniusWeb == nil {
+				return nil, fmt.Errorf("seats[%d]: this server seats no GeniusWeb parties", i)
+			}
+			f, err := n.srv.cfg.GeniusWeb(st.URL)
+			if err != nil {
+				return nil, fmt.Errorf("seats[%d]: %w", i, err)
+			}
+			negs[i] = &timed{Negotiator: f(), d: n.srv.cfg.TurnTimeout}
+			continue
+		}
 		if n.srv.cfg.Negotiator == nil {
 			return nil, fmt.Errorf("seats[%d]: this server has no strategies", i)
 		}
@@ -330,6 +341,35 @@ func (n *negotiation) negotiators() ([]parley.Negotiator, error) {
 		negs[i] = f()
 	}
 	return negs, nil
+}
+
+// timed holds a seat that is neither a remote seat (which keeps its own
+// deadlines) nor an in-process strategy (which needs none), such as a
+// GeniusWeb party, to the server's turn deadline in Init and Act.
+type timed struct {
+	parley.Negotiator
+	d time.Duration
+}
+
+// Init calls the seat's Init under the deadline.
+func (t *timed) Init(ctx context.Context, s *parley.Session) error {
+	ctx, cancel := context.WithTimeout(ctx, t.d)
+	defer cancel()
+	return t.Negotiator.Init(ctx, s)
+}
+
+// Act calls the seat's Act under the deadline.
+func (t *timed) Act(ctx context.Context, st *parley.State) (parley.Action, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.d)
+	defer cancel()
+	return t.Negotiator.Act(ctx, st)
+}
+
+// Finish passes the ending on to a seat that wants it.
+func (t *timed) Finish(ctx context.Context, e parley.Ending) {
+	if f, ok := t.Negotiator.(parley.Finisher); ok {
+		f.Finish(ctx, e)
+	}
 }
 
 // action appends a public action event.

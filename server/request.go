@@ -23,6 +23,9 @@ const (
 	SeatStrategy = "strategy"
 	// SeatRemote is a remote agent or a person, acting with the seat's token.
 	SeatRemote = "remote"
+	// SeatGeniusWeb is a GeniusWeb party reached at a URL, with the server
+	// acting as its GeniusWeb run server (protocol sao).
+	SeatGeniusWeb = "geniusweb"
 )
 
 // Protocols the server runs.
@@ -80,7 +83,8 @@ type CreateRequest struct {
 
 // Seat is one seat of a negotiation.
 type Seat struct {
-	Kind string `json:"kind"`           // SeatStrategy or SeatRemote
+	Kind string `json:"kind"`           // SeatStrategy, SeatRemote or SeatGeniusWeb
+	URL  string `json:"url,omitempty"`  // SeatGeniusWeb: the party's URL
 	Spec string `json:"spec,omitempty"` // SeatStrategy: the strategy spec (the mediator's, for the mediator seat)
 	// Voter is a strategy seat's voter spec for mediated stages (default
 	// DefaultVoter).
@@ -150,10 +154,16 @@ func (r *CreateRequest) validate() error {
 		if s.Fallback != "" && r.Protocol == ProtocolStaged {
 			return fmt.Errorf("seats[%d]: a fallback is for protocol %s", i, ProtocolSAO)
 		}
+		if s.Kind == SeatGeniusWeb && r.Protocol == ProtocolStaged {
+			return fmt.Errorf("seats[%d]: a GeniusWeb party speaks alternating offers only (protocol %s)", i, ProtocolSAO)
+		}
 	}
 	if r.Mediator != nil {
 		if err := r.Mediator.validate(false); err != nil {
 			return fmt.Errorf("mediator: %w", err)
+		}
+		if r.Mediator.Kind == SeatGeniusWeb {
+			return errors.New("mediator: a GeniusWeb party cannot mediate")
 		}
 		if r.Mediator.Voter != "" {
 			return errors.New("mediator: the mediator seat takes no voter spec")
@@ -164,6 +174,9 @@ func (r *CreateRequest) validate() error {
 
 // validate checks a seat; voters says whether it may name a voter spec.
 func (s *Seat) validate(voters bool) error {
+	if s.URL != "" && s.Kind != SeatGeniusWeb {
+		return fmt.Errorf("a url is for %s seats", SeatGeniusWeb)
+	}
 	switch s.Kind {
 	case SeatStrategy:
 		if strings.TrimSpace(s.Spec) == "" {
@@ -179,8 +192,15 @@ func (s *Seat) validate(voters bool) error {
 		if s.Spec != "" || s.Voter != "" {
 			return errors.New("a remote seat takes no spec")
 		}
+	case SeatGeniusWeb:
+		if s.URL == "" {
+			return errors.New("a geniusweb seat needs the party's url")
+		}
+		if s.Spec != "" || s.Voter != "" || s.Fallback != "" {
+			return errors.New("a geniusweb seat takes only a url")
+		}
 	default:
-		return fmt.Errorf("kind %q (want %s or %s)", s.Kind, SeatStrategy, SeatRemote)
+		return fmt.Errorf("kind %q (want %s, %s or %s)", s.Kind, SeatStrategy, SeatRemote, SeatGeniusWeb)
 	}
 	return nil
 }
@@ -238,13 +258,13 @@ func issuesOf(space *parley.OutcomeSpace) []Issue {
 }
 
 // ActionRequest is the body of POST /negotiations/{id}/actions, and a
-// message a seat sends on its stream: its answer to its turn Step. The
-// actions of a turn of kind "act" are offer (with Outcome, by index, or
-// Values, by issue), accept and walk_away; of a turn of kind "vote"
-// accept, reject and walk_away (leaving), with an optional Feedback (-1
-// worse, 0 the same, +1 better than the text); of a turn of kind
-// "propose" (the mediator's) propose (with Outcome or Values) and
-// step_back.
+// message a seat sends on its stream: its answer to its turn Step, in
+// the words of parley.ActionKind. The actions of a turn of kind "act" are
+// offer (with Outcome, by index, or Values, by issue), accept and
+// walk_away; of a turn of kind "vote" accept, reject and walk_away
+// (leaving), with an optional Feedback (-1 worse, 0 the same, +1 better
+// than the text); of a turn of kind "propose" (the mediator's) offer (the
+// proposal, with Outcome or Values) and walk_away (stepping back).
 type ActionRequest struct {
 	Step     int               `json:"step"`
 	Action   string            `json:"action"`
@@ -258,13 +278,6 @@ const (
 	TurnAct     = "act"     // an alternating-offers turn
 	TurnVote    = "vote"    // a vote on a mediator's proposal
 	TurnPropose = "propose" // the mediator's proposal
-)
-
-// Actions that only votes and proposals take.
-const (
-	ActionReject   = "reject"
-	ActionPropose  = "propose"
-	ActionStepBack = "step_back"
 )
 
 // answer is a seat's answer to one turn: the field its kind uses.
@@ -297,7 +310,7 @@ func (a *ActionRequest) outcome(space *parley.OutcomeSpace) (parley.Outcome, err
 // answer returns the answer the request gives to a turn of kind kind over
 // space.
 func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer, error) {
-	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "propose or step_back"}[kind]
+	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "offer or walk_away"}[kind]
 	bare := func() error {
 		if a.Outcome != nil || a.Values != nil {
 			return fmt.Errorf("%s: takes no outcome or values", a.Action)
@@ -320,13 +333,13 @@ func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer,
 		return answer{act: parley.AcceptAction()}, bare()
 	case kind == TurnAct && a.Action == TypeWalkAway:
 		return answer{act: parley.EndAction()}, bare()
-	case kind == TurnVote && (a.Action == TypeAccept || a.Action == ActionReject || a.Action == TypeWalkAway):
+	case kind == TurnVote && (a.Action == TypeAccept || a.Action == TypeReject || a.Action == TypeWalkAway):
 		v := parley.Vote{Accept: a.Action == TypeAccept, Leave: a.Action == TypeWalkAway, Feedback: a.Feedback}
 		return answer{vote: v}, bare()
-	case kind == TurnPropose && a.Action == ActionPropose:
+	case kind == TurnPropose && a.Action == TypeOffer:
 		o, err := a.outcome(space)
 		return answer{prop: o}, err
-	case kind == TurnPropose && a.Action == ActionStepBack:
+	case kind == TurnPropose && a.Action == TypeWalkAway:
 		return answer{prop: parley.NoOutcome}, bare()
 	}
 	return answer{}, fmt.Errorf("action: %q on a %s turn (want %s)", a.Action, kind, want)

@@ -104,9 +104,10 @@ func (n *negotiation) startStage(k, offset int) error {
 }
 
 // stagedAction appends an action of stage k, whose party is the stage's
-// own index of the participant (-1: the mediator). In a mediated stage a
-// vote goes to the voter, and to the mediator unless its information
-// level is "nothing"; everything else is public.
+// own index of the participant (-1: the mediator, whose proposals are its
+// offers and whose stepping back is its walk-away). In a mediated stage a
+// vote (accept or reject) goes to the voter, and to the mediator unless
+// its information level is "nothing"; everything else is public.
 func (n *negotiation) stagedAction(k int, e parley.Event) error {
 	st := &n.plan.Stages[k]
 	party := -1
@@ -124,19 +125,15 @@ func (n *negotiation) stagedAction(k int, e parley.Event) error {
 		if valid {
 			v.Outcome = int(e.Outcome)
 		}
-		return n.append(Event{Type: TypeVote, Audience: aud, Vote: v})
-	}
-	var typ string
-	switch {
-	case party < 0 && e.Action == parley.Offer:
-		typ = TypeProposal
-	case party < 0 && e.Action == parley.End:
-		typ = TypeMediatorExit
-	default:
-		var err error
-		if typ, err = actionType(e.Action); err != nil {
-			return err
+		typ := TypeReject
+		if v.Accept {
+			typ = TypeAccept
 		}
+		return n.append(Event{Type: typ, Audience: aud, Vote: v})
+	}
+	typ, err := actionType(e.Action)
+	if err != nil {
+		return err
 	}
 	ev := &ActionEvent{Stage: k, Step: e.Step, Round: e.Round, Time: e.Time, Party: party, Outcome: -1}
 	if e.Action != parley.End && valid {

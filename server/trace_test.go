@@ -112,7 +112,7 @@ func remoteStrategy(t *testing.T, srv testServer, id, token string, pl player) {
 			if err != nil {
 				t.Fatal(err)
 			}
-		case e.Type == server.TypeOffer || e.Type == server.TypeProposal:
+		case e.Type == server.TypeOffer:
 			x := e.Action
 			offers = append(offers, parley.OfferRecord{Party: x.Party, Outcome: parley.Outcome(x.Outcome), Step: x.Step, Round: x.Round, Time: x.Time})
 		case e.Turn != nil:
@@ -158,9 +158,9 @@ func remoteStrategy(t *testing.T, srv testServer, id, token string, pl player) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				req.Action = "propose"
+				req.Action = "offer"
 				if o == parley.NoOutcome {
-					req.Action = "step_back"
+					req.Action = "walk_away"
 				} else {
 					x := int(o)
 					req.Outcome = &x
@@ -323,19 +323,15 @@ func TestRemoteStagedSameTrace(t *testing.T) {
 	<-done
 	var got []string
 	var ended *server.Ended
-	kind := map[string]string{"offer": "offer", "proposal": "offer", "accept": "accept", "walk_away": "walk_away", "mediator_exit": "walk_away"}
 	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
 		e := decode(t, raw)
 		switch {
 		case e.Action != nil:
 			x := e.Action
-			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", x.Stage, x.Step, x.Round, x.Time, x.Party, kind[e.Type], x.Outcome))
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", x.Stage, x.Step, x.Round, x.Time, x.Party, e.Type, x.Outcome))
 		case e.Vote != nil:
-			v, a := e.Vote, "reject"
-			if v.Accept {
-				a = "accept"
-			}
-			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", v.Stage, v.Step, v.Round, v.Time, v.Party, a, v.Outcome))
+			v := e.Vote
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", v.Stage, v.Step, v.Round, v.Time, v.Party, e.Type, v.Outcome))
 		case e.Ended != nil:
 			ended = e.Ended
 		}
