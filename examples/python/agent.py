@@ -66,8 +66,9 @@ def main(url, nid=None, token=None):
                 standing = turn["standing"]
                 if standing >= 0 and u[standing] >= aim and not crosses(standing, issues, banned):
                     act = {"step": turn["step"], "action": "accept"}
-                else:
-                    act = {"step": turn["step"], "action": "offer", "outcome": ok[min(bisect.bisect_left(ranks, aim), len(ok) - 1)]}
+                else:  # the least liked outcome at or above the aim
+                    k = min(bisect.bisect_left(ranks, aim), len(ok) - 1)
+                    act = {"step": turn["step"], "action": "offer", "outcome": ok[k]}
                 call(f"{url}/negotiations/{nid}/actions", token, act)
                 turns += 1
             elif e["type"] == "ended":
