@@ -198,6 +198,50 @@ func (l *timedLog) took() []time.Duration {
 	return l.durs
 }
 
+// TestRemoteLoadBatch runs a small batch of the load benchmark, so that
+// the load generator is tested: every negotiation runs at once and ends
+// without an error, every agent sees each of its actions come back, and
+// the server counts every action in its latency histogram.
+func TestRemoteLoadBatch(t *testing.T) {
+	s, err := server.New(server.Config{Negotiator: resolve, RateLimit: 1e9, Burst: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s.Handler())
+	defer s.Shutdown(context.Background())
+	defer hs.Close()
+	const n, rounds = 6, 5
+	st := loadBatch(t, hs.Client(), hs.URL, n, rounds, func() {})
+	page := scrape(t, hs.Client(), hs.URL)
+	if st.active != n {
+		t.Errorf("%v negotiations active at the release, want %d", st.active, n)
+	}
+	if page.finished["error"] != 0 || page.active != 0 {
+		t.Errorf("after the batch: %v ended with an error, %v still active", page.finished["error"], page.active)
+	}
+	if page.latency.count != page.actions || len(st.seen) != int(page.actions) || page.actions < n*rounds {
+		t.Errorf("%v actions, %v in the latency histogram, %d seen back by the agents; want the same, at least %d", page.actions, page.latency.count, len(st.seen), n*rounds)
+	}
+}
+
+// TestLoadHistogram checks the load benchmark's reading of a histogram
+// against hand-computed answers.
+func TestLoadHistogram(t *testing.T) {
+	h := histogram{bounds: []float64{0.0001, 0.00025, 0.005, math.Inf(1)}, counts: []float64{50, 90, 99, 100}, count: 100}
+	for _, tc := range []struct{ q, want float64 }{{0.5, 0.0001}, {0.51, 0.00025}, {0.9, 0.00025}, {0.99, 0.005}, {0.995, math.Inf(1)}} {
+		if got := h.quantile(tc.q); got != tc.want {
+			t.Errorf("quantile(%v) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	if got := h.share(0.005); got != 0.99 {
+		t.Errorf("share(0.005) = %v, want 0.99", got)
+	}
+	d := h.minus(histogram{bounds: h.bounds, counts: []float64{40, 40, 40, 40}, count: 40})
+	if !slices.Equal(d.counts, []float64{10, 50, 59, 60}) || d.count != 60 || d.quantile(0.5) != 0.00025 {
+		t.Errorf("minus: %+v", d)
+	}
+}
+
 // batchStats is what one batch measured.
 type batchStats struct {
 	seen    []time.Duration
@@ -243,7 +287,7 @@ func schedQuantile(counts []uint64, q float64) time.Duration {
 
 // loadBatch creates n negotiations, connects their seats' agents, starts
 // them all at once (calling started first) and waits for their ends.
-func loadBatch(b *testing.B, hc *http.Client, url string, n, rounds int, started func()) batchStats {
+func loadBatch(b testing.TB, hc *http.Client, url string, n, rounds int, started func()) batchStats {
 	made := make([]server.CreateResponse, n)
 	parallel(n, 8, func(i int) error {
 		req := server.CreateRequest{Files: map[string]string{"load.yaml": loadScenario}, Deadline: rounds, Seed: uint64(i) + 1,
@@ -297,7 +341,7 @@ func loadBatch(b *testing.B, hc *http.Client, url string, n, rounds int, started
 }
 
 // parallel runs f(0..n-1) on w goroutines, failing b on the first error.
-func parallel(n, w int, f func(int) error, b *testing.B) {
+func parallel(n, w int, f func(int) error, b testing.TB) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	var once sync.Once
@@ -417,7 +461,7 @@ func loadAgent(url, id, tok string, think func() time.Duration, ready *sync.Wait
 }
 
 // cpuTime returns the CPU time the process has used.
-func cpuTime(b *testing.B) time.Duration {
+func cpuTime(b testing.TB) time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		b.Fatal(err)
@@ -485,7 +529,7 @@ func (h histogram) share(le float64) float64 {
 }
 
 // scrape reads the server's metrics.
-func scrape(b *testing.B, hc *http.Client, url string) metricsPage {
+func scrape(b testing.TB, hc *http.Client, url string) metricsPage {
 	resp, err := hc.Get(url + "/metrics")
 	if err != nil {
 		b.Fatal(err)
