@@ -48,7 +48,7 @@ the tournament ran in.`,
 			if err != nil {
 				return usageError{fmt.Errorf("replay: run id %q is not an integer", args[1])}
 			}
-			lim, err := parseLimit(limit)
+			lim, err := tournament.ParseLimit(limit)
 			if err != nil {
 				return usageError{fmt.Errorf("replay: --limit: %w", err)}
 			}
