@@ -240,3 +240,18 @@ func TestParseTimingLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordDiff: records of one run differ in the fields named, not in
+// where or how fast they ran.
+func TestRecordDiff(t *testing.T) {
+	a := tournament.Record{JobID: 3, Reason: "agreement", Utilities: []float64{0.5, 0.6}, Worker: "a:1", Elapsed: time.Second}
+	b := a
+	b.Worker, b.Elapsed, b.Utilities = "b:2", 2*time.Second, []float64{0.5, 0.6}
+	if d := a.Diff(b); d != "" {
+		t.Errorf("same run: %q", d)
+	}
+	b.Reason, b.Rounds = "deadline", 4
+	if d, want := a.Diff(b), "Rounds: stored 0, replayed 4; Reason: stored agreement, replayed deadline"; d != want {
+		t.Errorf("got %q, want %q", d, want)
+	}
+}
