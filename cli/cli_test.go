@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-dev/parley/bench"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/internal/sharedtest"
 	"github.com/parley-dev/parley/tracefile"
@@ -401,8 +402,8 @@ func TestExitCodes(t *testing.T) {
 func TestBenchRuns(t *testing.T) {
 	out := cli(t, "bench", "ceasefire", "--duration", "50ms", "--deadline", "50", "--json")
 	var b struct {
-		Schema    string      `json:"schema"`
-		Scenarios []BenchJSON `json:"scenarios"`
+		Schema    string         `json:"schema"`
+		Scenarios []bench.Result `json:"scenarios"`
 	}
 	if err := json.Unmarshal([]byte(out), &b); err != nil {
 		t.Fatal(err)
