@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -64,19 +62,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 				rows = append(rows, r)
 			}
 			bar.Finish(true)
-			if asJSON {
-				return render.JSON(c.OutOrStdout(), struct {
-					Schema    string         `json:"schema"`
-					Scenarios []bench.Result `json:"scenarios"`
-				}{schemaBench, rows})
-			}
-			w := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(w, "scenario\toutcomes\tload ms\tprepare ms\tpareto ms\tpareto pts\tnegotiations\trounds/s\tsteps/s\tallocs/round\t")
-			for _, r := range rows {
-				fmt.Fprintf(w, "%s\t%d\t%.2f\t%.1f\t%.3f\t%d\t%d\t%.0f\t%.0f\t%.4f\t\n", r.Scenario, r.Outcomes, r.LoadMs, r.PrepareMs,
-					r.ParetoMs, r.ParetoPoints, r.Negotiations, r.RoundsPerSec, r.StepsPerSec, r.AllocsPerRound)
-			}
-			return w.Flush()
+			return render.Bench(c.OutOrStdout(), rows, asJSON)
 		},
 	}
 	c.Flags().StringArrayVar(&agents, "agents", []string{"boulware,conceder"}, "strategy specs, one per party (repeated when shorter)")

@@ -18,8 +18,8 @@ const (
 	schemaAgents     = render.SchemaAgents
 	schemaExperiment = "parley.experiment/2"
 	schemaReport     = render.SchemaReport
-	schemaScenarios  = "parley.scenarios/2"
-	schemaBench      = "parley.bench/2"
+	schemaScenarios  = render.SchemaScenarios
+	schemaBench      = render.SchemaBench
 )
 
 // traceFile is a run's --trace file (nil without one): a header line,
