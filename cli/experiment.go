@@ -42,11 +42,27 @@ type experimentFlags struct {
 	factor      []string // sequencing only
 	quiet       bool
 	allowErrors bool
-	db          string
-	queue       string
-	shard       string
-	limit       time.Duration
-	qf          queueFlags
+	batch       batchFlags
+}
+
+// batchFlags are an experiment's flags of the tournament runner: its
+// database, queue, shard and time limit.
+type batchFlags struct {
+	db, queue, shard string
+	limit            time.Duration
+	qf               queueFlags
+}
+
+// add defines the flags on c; robustness, whose parameter points are one
+// tournament each, takes no database or shard.
+func (b *batchFlags) add(c *cobra.Command, store bool) {
+	if store {
+		c.Flags().StringVar(&b.db, "db", "", "store the runs in this SQLite database (as a tournament's): run the same command again to resume after an interruption")
+		c.Flags().StringVar(&b.shard, "shard", "", "run only the runs with job id = i mod n (i/n) into --db; merge the shards' databases with 'parley merge' and run again on the merged one for the report")
+	}
+	c.Flags().StringVar(&b.queue, "queue", "", "run on 'parley worker' processes through this NATS JetStream server, nats://HOST:4222 (see docs/distributed.md)")
+	c.Flags().DurationVar(&b.limit, "limit", 0, "wall-time limit of one run: a run over it ends in error (0: none)")
+	b.qf.add(c)
 }
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
@@ -100,11 +116,7 @@ func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
 	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
 	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 	c.Flags().BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
-	c.Flags().StringVar(&f.db, "db", "", "store the runs in this SQLite database (as a tournament's): run the same command again to resume after an interruption")
-	c.Flags().StringVar(&f.queue, "queue", "", "run on 'parley worker' processes through this NATS JetStream server, nats://HOST:4222 (see docs/distributed.md; needs --db)")
-	c.Flags().StringVar(&f.shard, "shard", "", "run only the runs with job id = i mod n (i/n) into --db; merge the shards' databases with 'parley merge' and run again on the merged one for the report")
-	c.Flags().DurationVar(&f.limit, "limit", 0, "wall-time limit of one run: a run over it ends in error (0: none)")
-	f.qf.add(c)
+	f.batch.add(c, true)
 }
 
 func (pg *program) newSequencingCmd() *cobra.Command {
@@ -262,8 +274,8 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	}
 	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
 		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Baseline: f.baseline,
-		Ref: arg, Limit: f.limit}
-	closeBatch, err := pg.experimentBatch(ctx, errOut, cmd, &cfg, f)
+		Ref: arg}
+	closeBatch, err := pg.experimentBatch(ctx, errOut, cmd, &cfg, f.batch)
 	if err != nil {
 		return err
 	}
@@ -292,10 +304,10 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 		case errors.Is(err, experiment.ErrUnknownArm):
 			return usageError{fmt.Errorf("%s: --baseline: %w", cmd, err)}
 		case errors.Is(err, experiment.ErrShard):
-			fmt.Fprintf(out, "%s: stored shard %s of the runs in %s; merge the shards' databases with 'parley merge' and run the same command with the merged --db for the report\n", cmd, f.shard, f.db)
+			fmt.Fprintf(out, "%s: stored shard %s of the runs in %s; merge the shards' databases with 'parley merge' and run the same command with the merged --db for the report\n", cmd, f.batch.shard, f.batch.db)
 			return nil
-		case f.db != "" && ctx.Err() != nil:
-			return fmt.Errorf("%s: interrupted: the runs finished so far are stored in %s: run the same command to continue", cmd, f.db)
+		case f.batch.db != "" && ctx.Err() != nil:
+			return fmt.Errorf("%s: interrupted: the runs finished so far are stored in %s: run the same command to continue", cmd, f.batch.db)
 		}
 		return err
 	}
@@ -328,7 +340,7 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 
 // experimentBatch sets the store, queue and shard of an experiment from
 // the flags, and returns what closes them.
-func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd string, cfg *experiment.Config, f experimentFlags) (func(), error) {
+func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd string, cfg *experiment.Config, f batchFlags) (func(), error) {
 	var closers []func() error
 	done := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
@@ -336,8 +348,6 @@ func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd st
 		}
 	}
 	switch {
-	case f.queue != "" && f.db == "":
-		return nil, usageError{fmt.Errorf("%s: --queue needs --db, where the workers' results are stored", cmd)}
 	case f.shard != "" && f.db == "":
 		return nil, usageError{fmt.Errorf("%s: --shard needs --db, where the shard's runs are stored", cmd)}
 	case f.queue == "" && f.qf.set():
@@ -345,6 +355,7 @@ func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd st
 	case f.limit < 0:
 		return nil, usageError{fmt.Errorf("%s: --limit %v is negative", cmd, f.limit)}
 	}
+	cfg.Limit = f.limit
 	if f.shard != "" {
 		sh, err := tournament.ParseShard(f.shard)
 		if err != nil {
@@ -361,20 +372,20 @@ func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd st
 		cfg.Store = st
 	}
 	if f.queue != "" {
+		// The queue reports reconnections from its own goroutines: through
+		// one lock, and not after the command returns.
+		lw := &lockedWriter{w: errOut}
+		closers = append(closers, func() error { lw.close(); return nil })
 		qopt, err := f.qf.options(func(format string, args ...any) {
-			fmt.Fprintf(errOut, "parley "+cmd+": "+format+"\n", args...)
+			fmt.Fprintf(lw, "parley "+cmd+": "+format+"\n", args...)
 		})
 		if err != nil {
 			done()
 			return nil, err
 		}
-		q, err := natsq.Dial(ctx, f.queue, qopt)
-		if err != nil {
-			done()
-			return nil, fmt.Errorf("%s: %w", cmd, err)
+		cfg.Queue = func(ctx context.Context) (tournament.Queue, error) {
+			return natsq.Dial(ctx, f.queue, qopt)
 		}
-		closers = append(closers, q.Close)
-		cfg.Queue = q
 	}
 	return done, nil
 }

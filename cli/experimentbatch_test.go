@@ -54,12 +54,15 @@ func TestExperimentShards(t *testing.T) {
 	if got := trnOK(t, append(args, "--db", all)...); got != want {
 		t.Fatalf("merged shards differ from one run:\n%s\n---\n%s", got, want)
 	}
+	if _, _, err := trn("report", all); err == nil || !strings.Contains(err.Error(), "holds an experiment (arms bilateral_only, mediated_from_start,") {
+		t.Errorf("report of an experiment's database: %v", err)
+	}
 	other := append(experimentArgs(30), "--db", all, "--variants", "bilateral_only,mediated_from_start")
 	if _, _, err := trn(other...); err == nil || !strings.Contains(err.Error(), "holds another tournament") {
 		t.Errorf("another experiment on the same database: %v", err)
 	}
-	if _, _, err := trn(append(args, "--queue", "nats://127.0.0.1:1")...); err == nil || !strings.Contains(err.Error(), "--queue needs --db") {
-		t.Errorf("--queue without --db: %v", err)
+	if _, _, err := trn(append(args, "--shard", "0/2")...); err == nil || !strings.Contains(err.Error(), "--shard needs --db") {
+		t.Errorf("--shard without --db: %v", err)
 	}
 }
 
@@ -85,19 +88,7 @@ func TestExperimentResumeAfterKill(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var atKill int64
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) && atKill == 0 {
-		time.Sleep(10 * time.Millisecond)
-		st, err := sqlite.OpenReadOnly(db)
-		if err != nil {
-			continue // not created yet
-		}
-		if n, err := st.Count(context.Background()); err == nil && n >= 500 {
-			atKill = n
-		}
-		st.Close()
-	}
+	waitStored(db, 500)
 	if err := cmd.Process.Kill(); err != nil { // SIGKILL
 		t.Fatal(err)
 	}
@@ -106,7 +97,7 @@ func TestExperimentResumeAfterKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	atKill, _ = st.Count(context.Background())
+	atKill, _ := st.Count(context.Background())
 	st.Close()
 	if atKill == 0 || atKill >= planned {
 		t.Fatalf("killed with %d of %d runs stored (stderr %s)", atKill, planned, errb.String())
@@ -149,7 +140,10 @@ func TestExperimentQueue(t *testing.T) {
 		w.waitLog(t, "serving")
 	}
 	args := experimentArgs(25)
-	want := trnOK(t, args...)
+	want, errs, err := trn(args...)
+	if err != nil {
+		t.Fatalf("local: %v\n%s", err, errs)
+	}
 	db := filepath.Join(t.TempDir(), "dist.db")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -167,5 +161,19 @@ func TestExperimentQueue(t *testing.T) {
 	}
 	if len(recs) != 25*7 || workers["w0"]+workers["w1"] != len(recs) {
 		t.Errorf("%d runs stored, by %v", len(recs), workers)
+	}
+
+	// A robustness analysis runs each parameter point on the workers.
+	rob := []string{"robustness", "ceasefire", "--samples", "2", "--runs", "4", "--bootstrap", "20", "--json", "--quiet"}
+	want, errs, err = command(ctx, pg.newExperimentCmd(), rob...)
+	if err != nil {
+		t.Fatalf("robustness: %v\n%s", err, errs)
+	}
+	got, errs, err = command(ctx, pg.newExperimentCmd(), append(rob, "--queue", url)...)
+	if err != nil {
+		t.Fatalf("robustness --queue: %v\n%s", err, errs)
+	}
+	if got != want {
+		t.Fatalf("robustness on workers differs from the local one:\n%s\n---\n%s", got, want)
 	}
 }

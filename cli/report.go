@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -105,6 +106,16 @@ func reportOf(ctx context.Context, st *sqlite.Store) (*tournament.Report, error)
 	}
 	if !ok {
 		return nil, fmt.Errorf("report: %s holds no tournament", st.Path())
+	}
+	if len(m.Arms) > 0 {
+		// A leaderboard would pool the arms, which is not what an
+		// experiment compares; its paired statistics are the experiment's.
+		names := make([]string, len(m.Arms))
+		for i, a := range m.Arms {
+			names[i] = a.Name
+		}
+		return nil, fmt.Errorf("report: %s holds an experiment (arms %s): its report is the experiment's; run the 'parley experiment' command that wrote it again with --db %s (it runs only what is missing)",
+			st.Path(), strings.Join(names, ", "), st.Path())
 	}
 	t := tournament.NewTally(m)
 	for r, err := range st.Records(ctx) {

@@ -30,6 +30,7 @@ type robustnessFlags struct {
 	variants    []string
 	allowErrors bool
 	quiet       bool
+	batch       batchFlags
 }
 
 func (pg *program) newRobustnessCmd() *cobra.Command {
@@ -62,7 +63,11 @@ Reported, for the agreement rate and the mean welfare of the arms:
     ST (Jansen 1999), with percentile bootstrap 95% CIs over the N base
     samples (--bootstrap resamples).
 
---plot draws the total-effect indices of the agreement contrasts.`,
+--plot draws the total-effect indices of the agreement contrasts.
+
+Each parameter point is a tournament of arms run by the tournament runner:
+--queue runs the points' runs on 'parley worker' processes (one point after
+another), with the same report as a local run.`,
 		Example: `  parley experiment robustness ceasefire --samples 64 --runs 200
   parley experiment robustness ceasefire --samples 64 --variants bilateral_then_mediated,bilateral_then_mediated_carry_none
   parley experiment robustness ceasefire --samples 8 --runs 20 --json
@@ -86,6 +91,7 @@ Reported, for the agreement rate and the mean welfare of the arms:
 	fl.StringSliceVar(&f.variants, "variants", nil, "protocol variants to run as arms, in order (default: the protocol's compare list, else every declared variant)")
 	fl.BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
+	f.batch.add(c, false)
 	return c
 }
 
@@ -125,7 +131,12 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 	}
 	cfg := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants,
 		Config: experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-			Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared}}
+			Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Ref: arg}}
+	closeBatch, err := pg.experimentBatch(ctx, errOut, cmd, &cfg.Config, f.batch)
+	if err != nil {
+		return err
+	}
+	defer closeBatch()
 	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
 	if bar != nil {
 		cfg.Progress = bar.Update

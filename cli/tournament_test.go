@@ -428,21 +428,7 @@ func TestResumeAfterKill(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var before int64
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-		st, err := sqlite.OpenReadOnly(db)
-		if err != nil {
-			continue // not created yet
-		}
-		n, err := st.Count(context.Background())
-		st.Close()
-		if err == nil && n >= 3000 {
-			before = n
-			break
-		}
-	}
+	before := waitStored(db, 3000)
 	if err := cmd.Process.Kill(); err != nil { // SIGKILL
 		t.Fatal(err)
 	}
@@ -489,6 +475,26 @@ func TestResumeAfterKill(t *testing.T) {
 			}
 		}
 	}
+}
+
+// waitStored waits (up to a minute) until the results database db holds
+// at least n runs, and returns how many it holds then (0 on timeout). It
+// polls: the database is another process's.
+func waitStored(db string, n int64) int64 {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		st, err := sqlite.OpenReadOnly(db)
+		if err != nil {
+			continue // not created yet
+		}
+		got, err := st.Count(context.Background())
+		st.Close()
+		if err == nil && got >= n {
+			return got
+		}
+	}
+	return 0
 }
 
 // TestInterruptThenResume stops a tournament with SIGINT (Ctrl-C): it

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/parley-dev/parley"
@@ -102,9 +100,11 @@ type Config struct {
 	// Store keeps the runs (nil: memory): with a database, an
 	// interrupted experiment resumes where it stopped.
 	Store Store
-	// Queue, when set, runs the experiment on remote workers
-	// (distrib/natsq), as a tournament runs there.
-	Queue tournament.Queue
+	// Queue, when set, opens a queue to remote workers (distrib/natsq),
+	// on which Run runs the arms as a tournament runs there; Run closes
+	// it. A queue serves one tournament, so a robustness analysis opens
+	// one per parameter point.
+	Queue func(context.Context) (tournament.Queue, error)
 	// Shard restricts this process to a share of the runs (Run then
 	// stores them and returns ErrShard); merge the shards' stores and run
 	// on the merged store for the report.
@@ -221,9 +221,18 @@ func Run(ctx context.Context, experiment string, s *scenario.Scenario, ts []Trea
 	}
 	st := cfg.Store
 	if st == nil {
-		st = &memStore{}
+		st = &tournament.MemStore{}
 	}
-	if _, err := tournament.Run(ctx, tc, st, tournament.RunOptions{Progress: cfg.Progress, Queue: cfg.Queue, Shard: cfg.Shard}); err != nil {
+	opt := tournament.RunOptions{Progress: cfg.Progress, Shard: cfg.Shard}
+	if cfg.Queue != nil {
+		q, err := cfg.Queue(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("experiment: %w", err)
+		}
+		defer q.Close()
+		opt.Queue = q
+	}
+	if _, err := tournament.Run(ctx, tc, st, opt); err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
 	}
 	if cfg.Shard.Count > 1 {
@@ -400,57 +409,4 @@ func fromTournament(r *tournament.Record, j tournament.Job, neg []int) Record {
 		}
 	}
 	return rec
-}
-
-// memStore is a Store in memory, for an experiment run without a
-// database.
-type memStore struct {
-	mu   sync.Mutex
-	recs map[int64]tournament.Record
-}
-
-func (m *memStore) Open(_ context.Context, _ tournament.Meta) (func(int64) bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.recs == nil {
-		m.recs = map[int64]tournament.Record{}
-	}
-	done := make(map[int64]bool, len(m.recs))
-	for id := range m.recs {
-		done[id] = true
-	}
-	return func(id int64) bool { return done[id] }, nil
-}
-
-func (m *memStore) Write(_ context.Context, rs []tournament.Record) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := 0
-	for _, r := range rs {
-		if _, ok := m.recs[r.JobID]; ok {
-			continue
-		}
-		m.recs[r.JobID] = r
-		rs[n] = r
-		n++
-	}
-	return n, nil
-}
-
-func (m *memStore) Close() error { return nil }
-
-func (m *memStore) Records(context.Context) iter.Seq2[tournament.Record, error] {
-	return func(yield func(tournament.Record, error) bool) {
-		m.mu.Lock()
-		ids := slices.Sorted(maps.Keys(m.recs))
-		m.mu.Unlock()
-		for _, id := range ids {
-			m.mu.Lock()
-			r := m.recs[id]
-			m.mu.Unlock()
-			if !yield(r, nil) {
-				return
-			}
-		}
-	}
 }

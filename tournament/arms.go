@@ -41,12 +41,11 @@ func (c *Config) armLayout() (*prepared, error) {
 		return nil, fmt.Errorf("tournament: a tournament of arms runs one scenario, not %d", len(c.Scenarios))
 	case c.Variant != "":
 		return nil, errors.New("tournament: a tournament of arms takes each arm's variant, not Variant")
-	case c.Reps < 0:
-		return nil, fmt.Errorf("tournament: reps %d is negative", c.Reps)
-	case c.Workers < 0:
-		return nil, fmt.Errorf("tournament: workers %d is negative", c.Workers)
-	case c.Limit < 0:
-		return nil, fmt.Errorf("tournament: time limit %v is negative", c.Limit)
+	case c.Deadline != 0 || c.Timing != TimingAuto || c.Rule != 0 || c.Info != 0 || c.Noise != 0:
+		return nil, errors.New("tournament: a tournament of arms takes no deadline, timing, rule, info or noise: its arms' stages set their own")
+	}
+	if err := c.checkNumbers(); err != nil {
+		return nil, err
 	}
 	s := c.Scenarios[0]
 	if s == nil {
@@ -143,24 +142,25 @@ func (p *prepared) armJob(c *Config, id int64) Job {
 	n := p.parties[arm]
 	ni, vi := make([]int, len(negs)), make([]int, len(negs))
 	Assign(int(run), len(c.Competitors), len(c.Voters), ni, vi)
-	j.Agents = make([]int, n)
-	for i := range j.Agents {
-		j.Agents[i] = -1
-	}
-	for k, q := range negs {
-		j.Agents[q] = ni[k]
-	}
+	j.Agents = scatter(n, negs, ni)
 	if len(c.Voters) > 0 {
-		j.Voters = make([]int, n)
-		for i := range j.Voters {
-			j.Voters[i] = -1
-		}
-		for k, q := range negs {
-			j.Voters[q] = vi[k]
-		}
+		j.Voters = scatter(n, negs, vi)
 	}
 	j.Mediator = max(p.armMed[arm], 0)
 	return j
+}
+
+// scatter returns n party slots holding vs[k] at party seats[k] and -1
+// elsewhere.
+func scatter(n int, seats, vs []int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = -1
+	}
+	for k, q := range seats {
+		out[q] = vs[k]
+	}
+	return out
 }
 
 // Assign sets, for run i of a tournament of arms, the competitor and the

@@ -112,6 +112,8 @@ func TestArmsErrors(t *testing.T) {
 		{"variant", func(c *tournament.Config) { c.Variant = "bilateral_only" }, "each arm's variant"},
 		{"two scenarios", func(c *tournament.Config) { c.Scenarios = append(c.Scenarios, c.Scenarios[0]) }, "one scenario, not 2"},
 		{"no voters", func(c *tournament.Config) { c.Voters = nil }, "needs voters"},
+		{"deadline", func(c *tournament.Config) { c.Deadline = 10 }, "stages set their own"},
+		{"negative reps", func(c *tournament.Config) { c.Reps = -1 }, "reps -1 is negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := armsConfig(t, 1)

@@ -241,17 +241,8 @@ func (c *Config) layout() (*prepared, error) {
 	if len(c.ScenarioRefs) != 0 && len(c.ScenarioRefs) != len(c.Scenarios) {
 		return nil, fmt.Errorf("tournament: %d scenario references for %d scenarios", len(c.ScenarioRefs), len(c.Scenarios))
 	}
-	switch {
-	case c.Reps < 0:
-		return nil, fmt.Errorf("tournament: reps %d is negative", c.Reps)
-	case c.Deadline < 0:
-		return nil, fmt.Errorf("tournament: deadline %d rounds is negative", c.Deadline)
-	case c.Workers < 0:
-		return nil, fmt.Errorf("tournament: workers %d is negative", c.Workers)
-	case c.Limit < 0:
-		return nil, fmt.Errorf("tournament: time limit %v is negative", c.Limit)
-	case c.Timing != TimingAuto && c.Timing != TimingSteps && c.Timing != TimingGENIUS:
-		return nil, fmt.Errorf("tournament: timing %q: want %q, %q or empty (auto)", c.Timing, TimingSteps, TimingGENIUS)
+	if err := c.checkNumbers(); err != nil {
+		return nil, err
 	}
 	if proto == ProtocolMediated {
 		o := mediated.Options{Rounds: 1, Rule: c.Rule, Info: c.Info, Noise: c.Noise}
@@ -362,6 +353,23 @@ func (c *Config) checkEntrants() error {
 	}
 	if err := checkNamed("voter", len(c.Voters), func(i int) (string, bool) { return c.Voters[i].Name, c.Voters[i].New != nil }); err != nil {
 		return err
+	}
+	return nil
+}
+
+// checkNumbers checks the counts, durations and timing.
+func (c *Config) checkNumbers() error {
+	switch {
+	case c.Reps < 0:
+		return fmt.Errorf("tournament: reps %d is negative", c.Reps)
+	case c.Deadline < 0:
+		return fmt.Errorf("tournament: deadline %d rounds is negative", c.Deadline)
+	case c.Workers < 0:
+		return fmt.Errorf("tournament: workers %d is negative", c.Workers)
+	case c.Limit < 0:
+		return fmt.Errorf("tournament: time limit %v is negative", c.Limit)
+	case c.Timing != TimingAuto && c.Timing != TimingSteps && c.Timing != TimingGENIUS:
+		return fmt.Errorf("tournament: timing %q: want %q, %q or empty (auto)", c.Timing, TimingSteps, TimingGENIUS)
 	}
 	return nil
 }
@@ -574,14 +582,7 @@ func (p *prepared) job(c *Config, id int64) (Job, error) {
 		j.Voters = decodeTuple(v, len(c.Voters), n, true)
 	case ProtocolStaged:
 		negs := p.negs[s]
-		tu := decodeTuple(t, len(c.Competitors), len(negs), c.SelfPlay)
-		j.Agents = make([]int, n)
-		for i := range j.Agents {
-			j.Agents[i] = -1
-		}
-		for k, q := range negs {
-			j.Agents[q] = tu[k]
-		}
+		j.Agents = scatter(n, negs, decodeTuple(t, len(c.Competitors), len(negs), c.SelfPlay))
 		if len(c.Voters) > 0 {
 			j.Voters = make([]int, n)
 			for i := range j.Voters {

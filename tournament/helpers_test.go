@@ -3,9 +3,6 @@ package tournament_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"reflect"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -59,63 +56,36 @@ func competitors(tb testing.TB, specs ...string) []tournament.Competitor {
 	return cs
 }
 
-// memStore is an in-memory tournament.Store.
+// memStore is tournament.MemStore that counts its writes and can fail one.
 type memStore struct {
+	tournament.MemStore
 	mu      sync.Mutex
-	meta    *tournament.Meta
-	recs    map[int64]tournament.Record
 	writes  int
 	batches []int
 	failAt  int // Write fails on this call (1-based), 0 never
 }
 
-func newMemStore() *memStore { return &memStore{recs: map[int64]tournament.Record{}} }
+func newMemStore() *memStore { return &memStore{} }
 
-func (m *memStore) Open(_ context.Context, meta tournament.Meta) (func(int64) bool, error) {
+func (m *memStore) Write(ctx context.Context, rs []tournament.Record) (int, error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.meta != nil && !reflect.DeepEqual(*m.meta, meta) {
-		return nil, fmt.Errorf("memstore: another tournament: %+v", *m.meta)
-	}
-	m.meta = &meta
-	done := map[int64]bool{}
-	for id := range m.recs {
-		done[id] = true
-	}
-	return func(id int64) bool { return done[id] }, nil
-}
-
-func (m *memStore) Write(_ context.Context, rs []tournament.Record) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.writes++
 	if m.writes == m.failAt {
+		m.mu.Unlock()
 		return 0, errors.New("memstore: disk full")
 	}
 	m.batches = append(m.batches, len(rs))
-	n := 0
-	for i, r := range rs {
-		if _, ok := m.recs[r.JobID]; !ok {
-			m.recs[r.JobID] = r
-			rs[n], rs[i] = rs[i], rs[n]
-			n++
-		}
-	}
-	return n, nil
+	m.mu.Unlock()
+	return m.MemStore.Write(ctx, rs)
 }
-
-func (m *memStore) Close() error { return nil }
 
 // sorted returns the stored records in job order, without the fields that
 // depend on the machine (Elapsed, Worker).
 func (m *memStore) sorted() []tournament.Record {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	var rs []tournament.Record
-	for _, r := range m.recs {
+	for r := range m.Records(context.Background()) {
 		rs = append(rs, strip(r))
 	}
-	slices.SortFunc(rs, func(a, b tournament.Record) int { return int(a.JobID - b.JobID) })
 	return rs
 }
 
@@ -189,7 +159,7 @@ func runReport(t *testing.T, cfg *tournament.Config) *tournament.Report {
 	if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	tl := tournament.NewTally(*st.meta)
+	tl := tournament.NewTally(*st.tmeta())
 	for _, r := range st.sorted() {
 		if err := tl.Add(&r); err != nil {
 			t.Fatal(err)
@@ -200,4 +170,24 @@ func runReport(t *testing.T, cfg *tournament.Config) *tournament.Report {
 		t.Fatal(err)
 	}
 	return rep
+}
+
+// tmeta returns the stored tournament.
+func (m *memStore) tmeta() *tournament.Meta {
+	meta, _, _ := m.Meta(context.Background())
+	return &meta
+}
+
+// trecs returns the stored records by job id.
+func (m *memStore) trecs() map[int64]tournament.Record {
+	out := map[int64]tournament.Record{}
+	for r := range m.Records(context.Background()) {
+		out[r.JobID] = r
+	}
+	return out
+}
+
+// put stores r as if an earlier run had.
+func (m *memStore) put(r tournament.Record) {
+	m.MemStore.Write(context.Background(), []tournament.Record{r})
 }

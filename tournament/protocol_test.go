@@ -83,9 +83,9 @@ func TestMediatedTournament(t *testing.T) {
 		if sum.Ran != 64 || sum.Errors != 0 {
 			t.Fatalf("summary %+v", sum)
 		}
-		if st.meta.Protocol != tournament.ProtocolMediated || !slices.Equal(st.meta.Mediators, []string{"hillclimb", "anneal", "nash", "biased:bias=0.5"}) ||
-			st.meta.Rule != "mediator" || st.meta.Info != "declared" {
-			t.Fatalf("meta %+v", *st.meta)
+		if st.tmeta().Protocol != tournament.ProtocolMediated || !slices.Equal(st.tmeta().Mediators, []string{"hillclimb", "anneal", "nash", "biased:bias=0.5"}) ||
+			st.tmeta().Rule != "mediator" || st.tmeta().Info != "declared" {
+			t.Fatalf("meta %+v", *st.tmeta())
 		}
 		recs := st.sorted()
 		for i := range recs {

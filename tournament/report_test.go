@@ -93,7 +93,7 @@ func TestReportErrorsAndForeignRecords(t *testing.T) {
 	if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	tl := tournament.NewTally(*st.meta)
+	tl := tournament.NewTally(*st.tmeta())
 	for _, r := range st.sorted() {
 		if err := tl.Add(&r); err != nil {
 			t.Fatal(err)
@@ -128,7 +128,7 @@ func TestReportCollapsesDeterministicRepetitions(t *testing.T) {
 		if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		tl := tournament.NewTally(*st.meta)
+		tl := tournament.NewTally(*st.tmeta())
 		for _, r := range st.sorted() {
 			if err := tl.Add(&r); err != nil {
 				t.Fatal(err)
@@ -246,11 +246,11 @@ func TestTournamentPlaysUnanalysableScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range remote.sorted() {
-		if want := st.recs[r.JobID].MetricsNote; r.MetricsNote != want {
+		if want := st.trecs()[r.JobID].MetricsNote; r.MetricsNote != want {
 			t.Errorf("run %d through the queue: metrics note %q, want %q", r.JobID, r.MetricsNote, want)
 		}
 	}
-	tl := tournament.NewTally(*st.meta)
+	tl := tournament.NewTally(*st.tmeta())
 	for _, r := range st.sorted() {
 		if r.Scenario == "test:big" {
 			if !strings.Contains(r.MetricsNote, "too large") || r.HasNash || r.ParetoDistance != 0 {

@@ -196,7 +196,7 @@ func TestTinyTournament(t *testing.T) {
 			t.Errorf("record %d:\n got %+v\nwant %+v", i, got[i], want[i])
 		}
 	}
-	for _, r := range st.recs {
+	for _, r := range st.trecs() {
 		if r.Worker != "w" || r.Elapsed <= 0 {
 			t.Errorf("record %d: worker %q elapsed %v", r.JobID, r.Worker, r.Elapsed)
 		}
@@ -242,14 +242,14 @@ func TestResumeSkipsStored(t *testing.T) {
 	// A store holding every third result, one of them wrong: Run must not
 	// redo (or overwrite) what is stored.
 	part := newMemStore()
-	for id, r := range full.recs {
+	for id, r := range full.trecs() {
+		if id == 0 {
+			r.Rounds = -5 // the marker
+		}
 		if id%3 == 0 {
-			part.recs[id] = r
+			part.put(r)
 		}
 	}
-	marker := part.recs[0]
-	marker.Rounds = -5
-	part.recs[0] = marker
 	var last, total int64
 	sum, err := tournament.Run(context.Background(), cfg, part, tournament.RunOptions{Progress: func(d, n int64) { last, total = d, n }})
 	if err != nil {
@@ -258,11 +258,12 @@ func TestResumeSkipsStored(t *testing.T) {
 	if sum.Skipped != 534 || sum.Ran != 1600-534 || last != sum.Ran || total != sum.Ran {
 		t.Fatalf("summary %+v, progress %d/%d", sum, last, total)
 	}
-	if part.recs[0].Rounds != -5 {
+	if part.trecs()[0].Rounds != -5 {
 		t.Fatal("a stored result was run again")
 	}
-	part.recs[0] = full.recs[0]
-	if !reflect.DeepEqual(part.sorted(), full.sorted()) {
+	got := part.sorted()
+	got[0] = full.sorted()[0]
+	if !reflect.DeepEqual(got, full.sorted()) {
 		t.Fatal("resumed results differ from a full run")
 	}
 }
@@ -280,14 +281,14 @@ func TestShardsPartition(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for id, r := range st.recs {
+		for id, r := range st.trecs() {
 			if id%3 != int64(i) {
 				t.Fatalf("shard %d ran job %d", i, id)
 			}
-			merged.recs[id] = r
+			merged.put(r)
 		}
-		if sum.Selected != int64(len(st.recs)) {
-			t.Fatalf("shard %d: %+v but %d records", i, sum, len(st.recs))
+		if sum.Selected != int64(len(st.trecs())) {
+			t.Fatalf("shard %d: %+v but %d records", i, sum, len(st.trecs()))
 		}
 	}
 	if !reflect.DeepEqual(merged.sorted(), full.sorted()) {
@@ -411,10 +412,10 @@ func TestCancelKeepsFinishedWork(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
 	}
-	if sum.Ran == 0 || sum.Ran != int64(len(st.recs)) || sum.Ran >= tournament.Count(cfg) {
-		t.Fatalf("summary %+v, %d stored", sum, len(st.recs))
+	if sum.Ran == 0 || sum.Ran != int64(len(st.trecs())) || sum.Ran >= tournament.Count(cfg) {
+		t.Fatalf("summary %+v, %d stored", sum, len(st.trecs()))
 	}
-	for _, r := range st.recs {
+	for _, r := range st.trecs() {
 		if r.Reason == "error" {
 			t.Fatalf("a cancelled negotiation was stored: %+v", r)
 		}
@@ -422,8 +423,8 @@ func TestCancelKeepsFinishedWork(t *testing.T) {
 	cancel()
 	// Resuming completes the tournament.
 	sum2, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{})
-	if err != nil || sum2.Skipped != sum.Ran || int64(len(st.recs)) != tournament.Count(cfg) {
-		t.Fatalf("resume: %+v, %v, %d stored", sum2, err, len(st.recs))
+	if err != nil || sum2.Skipped != sum.Ran || int64(len(st.trecs())) != tournament.Count(cfg) {
+		t.Fatalf("resume: %+v, %v, %d stored", sum2, err, len(st.trecs()))
 	}
 }
 
@@ -443,8 +444,8 @@ func TestRunNegotiationReplays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(strip(rec), strip(st.recs[id])) {
-			t.Errorf("replay of %d:\n got %+v\nwant %+v", id, strip(rec), strip(st.recs[id]))
+		if !reflect.DeepEqual(strip(rec), strip(st.trecs()[id])) {
+			t.Errorf("replay of %d:\n got %+v\nwant %+v", id, strip(rec), strip(st.trecs()[id]))
 		}
 		if events == 0 {
 			t.Errorf("replay of %d traced nothing", id)
@@ -507,9 +508,9 @@ func TestQueueRun(t *testing.T) {
 	}
 	// Half the jobs are already stored: only the others are published.
 	st := newMemStore()
-	for id, r := range local.recs {
+	for id, r := range local.trecs() {
 		if id%2 == 1 {
-			st.recs[id] = r
+			st.put(r)
 		}
 	}
 	q := newFakeQueue(t, cfg)
@@ -524,7 +525,7 @@ func TestQueueRun(t *testing.T) {
 	if !reflect.DeepEqual(st.sorted(), local.sorted()) {
 		t.Fatal("queued results differ from a local run")
 	}
-	for id, r := range st.recs {
+	for id, r := range st.trecs() {
 		if id%2 == 0 && !strings.HasPrefix(r.Worker, "remote-") {
 			t.Fatalf("run %d ran on %q", id, r.Worker)
 		}
