@@ -14,7 +14,9 @@ import (
 
 // Input is a Spec to Build, with where each of its settings came from, so
 // that an error about a setting points at the tournament file's field
-// (File.ErrorAt) or names the flag that gave it.
+// (File.ErrorAt) or names the flag that gave it. FromFlags and File.Merge
+// make one; a zero Input (with its Spec set) is a Spec from flags of which
+// none was given.
 type Input struct {
 	Spec
 	file     *File
@@ -27,9 +29,6 @@ type Input struct {
 // key, e.g. "self_play") was given on the command line (nil: none was).
 // Lists of specs are as Build takes them: one spec an element.
 func FromFlags(flags Spec, given func(key string) bool) *Input {
-	if given == nil {
-		given = func(string) bool { return false }
-	}
 	return &Input{Spec: flags, flag: given}
 }
 
@@ -43,7 +42,7 @@ func (f *File) Merge(flags Spec, given func(key string) bool) *Input {
 	dst, src := reflect.ValueOf(&in.Spec).Elem(), reflect.ValueOf(flags)
 	for i := range dst.NumField() {
 		key := dst.Type().Field(i).Tag.Get("yaml")
-		if in.flag(key) || !f.Sets(key) {
+		if in.flagGiven(key) || !f.Sets(key) {
 			dst.Field(i).Set(src.Field(i))
 			continue
 		}
@@ -54,7 +53,10 @@ func (f *File) Merge(flags Spec, given func(key string) bool) *Input {
 
 // given reports whether the setting of the YAML key was given, by the
 // file or by its flag.
-func (in *Input) given(key string) bool { return in.fromFile[key] || in.flag(key) }
+func (in *Input) given(key string) bool { return in.fromFile[key] || in.flagGiven(key) }
+
+// flagGiven reports whether the flag of the YAML key was given.
+func (in *Input) flagGiven(key string) bool { return in.flag != nil && in.flag(key) }
 
 // errorAt returns err about the setting key at the YAML path (e.g.
 // "agents[2]") of the input's file, with its position and the source line,

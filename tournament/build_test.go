@@ -149,7 +149,11 @@ func TestBuildRebuild(t *testing.T) {
 	} {
 		var opened int
 		r := testResolver(&opened)
-		cfg, shard, err := tournament.Build(tournament.FromFlags(s, nil), r)
+		in := tournament.FromFlags(s, nil)
+		if s.Shard == "" {
+			in = &tournament.Input{Spec: s} // the zero Input's origin: flags, none given
+		}
+		cfg, shard, err := tournament.Build(in, r)
 		if err != nil {
 			t.Fatal(err)
 		}
