@@ -183,15 +183,7 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	if err != nil {
 		return usageError{err}
 	}
-	// Alternating offers play every scenario among all its parties; a
-	// declared protocol (stages, a mediator) is not used: say so rather
-	// than switch silently.
-	for i, sc := range cfg.Scenarios {
-		if sc.Protocol != nil && cfg.Protocol == tournament.ProtocolSAO {
-			fmt.Fprintf(stderr, "tournament: scenario %s declares a protocol (stages); this tournament runs it by plain alternating offers among all %d parties for %d rounds (--protocol staged runs its stages)\n",
-				cfg.ScenarioRefs[i], len(sc.Parties), cfg.Deadline)
-		}
-	}
+	render.IgnoredProtocols(stderr, cfg)
 	st, err := sqlite.New(s.DB)
 	if err != nil {
 		return err
@@ -240,18 +232,7 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 		}
 		return err
 	}
-	what := fmt.Sprintf("%d runs", sum.Selected)
-	if shard.Count > 1 {
-		what = fmt.Sprintf("%d runs of shard %s (%d in the tournament)", sum.Selected, shard, sum.Planned)
-	}
-	// Ran counts what this process stored: with another process writing
-	// the same database, its duplicates are counted apart.
-	dups := ""
-	if sum.Duplicates > 0 {
-		dups = fmt.Sprintf(", %d run here but stored first by another process", sum.Duplicates)
-	}
-	line := fmt.Sprintf("tournament: %s: ran %d in %.2fs (%.0f/s), %d already stored%s, %d errors; results in %s",
-		what, sum.Ran, sum.Elapsed.Seconds(), sum.Rate(), sum.Skipped, dups, sum.Errors, s.DB)
+	line := render.TournamentSummary(sum, shard, s.DB)
 	if asJSON {
 		fmt.Fprintln(stderr, line)
 	} else {

@@ -3,6 +3,7 @@ package render_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley/bench"
 	"github.com/parley-dev/parley/cli/internal/render"
@@ -52,4 +53,25 @@ func TestRecord(t *testing.T) {
 	render.Record(&b, s, &tournament.Record{Agents: []string{"boulware", ""}, Reason: "error", Rounds: 3, Error: "seller: boom",
 		Utilities: []float64{0.1, 0.2}, Advantage: []float64{0, 0}})
 	golden.Check(t, "record", b.Bytes())
+}
+
+// TestTournamentSummary words the summary line of a tournament, of a
+// shard and with another process's duplicates.
+func TestTournamentSummary(t *testing.T) {
+	sum := tournament.Summary{Planned: 40, Selected: 20, Ran: 15, Skipped: 4, Duplicates: 1, Errors: 2, Elapsed: 1500 * time.Millisecond}
+	for _, tc := range []struct {
+		shard tournament.Shard
+		dups  int64
+		want  string
+	}{
+		{tournament.Shard{}, 0, "tournament: 20 runs: ran 15 in 1.50s (10/s), 4 already stored, 2 errors; results in r.db"},
+		{tournament.Shard{Index: 1, Count: 2}, 1,
+			"tournament: 20 runs of shard 1/2 (40 in the tournament): ran 15 in 1.50s (10/s), 4 already stored, 1 run here but stored first by another process, 2 errors; results in r.db"},
+	} {
+		s := sum
+		s.Duplicates = tc.dups
+		if got := render.TournamentSummary(s, tc.shard, "r.db"); got != tc.want {
+			t.Errorf("got  %q\nwant %q", got, tc.want)
+		}
+	}
 }
