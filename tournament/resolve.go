@@ -60,7 +60,9 @@ type RebuildError struct {
 	// Name is the entrant's spec or scenario reference ("" for the
 	// tournament).
 	Name string
-	Err  error
+	// Err is the cause (for an entrant with no Resolver function, one
+	// saying so).
+	Err error
 }
 
 // Error reads "ROLE "NAME" of the stored tournament: ERR", or Err's text
@@ -140,7 +142,7 @@ func Rebuild(m Meta, r Resolver, limit time.Duration) (*Config, error) {
 
 // errNoResolver is the cause of an entrant whose role the Resolver has no
 // function for.
-var errNoResolver = errors.New("this resolver loads none")
+var errNoResolver = errors.New("the resolver has no function for it")
 
 // resolve loads one entrant of a stored tournament through f, as a
 // *RebuildError on failure.
