@@ -152,7 +152,7 @@ func (pg *program) resolver(open func(ref string) (*scenario.Scenario, error)) t
 	return tournament.Resolver{Agent: pg.negotiator, Scenario: open, Mediator: pg.mediator, Voter: pg.voter, GeniusTiming: isGeniusSpec,
 		DefaultMediator: experiment.DefaultMediatorPolicy, DefaultVoter: defaultVoter,
 		CheckMediator: func(spec string, m mediated.Mediator, rule parley.Rule) error {
-			if _, ok := m.(*mediator.Anneal); ok {
+			if !mediator.AsDesigned(m, rule) {
 				return fmt.Errorf("%s: mediator %q adopts rejected proposals only under rule %q: under %q it would run as hill-climbing", rule, spec, parley.RuleMediator, rule)
 			}
 			return nil
