@@ -15,6 +15,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/parley-dev/parley/bench"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/internal/sharedtest"
 	"github.com/parley-dev/parley/tracefile"
@@ -434,8 +435,8 @@ func TestExitCodes(t *testing.T) {
 func TestBenchRuns(t *testing.T) {
 	out := cli(t, "bench", "ceasefire", "--duration", "50ms", "--deadline", "50", "--json")
 	var b struct {
-		Schema    string      `json:"schema"`
-		Scenarios []BenchJSON `json:"scenarios"`
+		Schema    string         `json:"schema"`
+		Scenarios []bench.Result `json:"scenarios"`
 	}
 	if err := json.Unmarshal([]byte(out), &b); err != nil {
 		t.Fatal(err)

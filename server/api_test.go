@@ -155,15 +155,19 @@ func TestCreateErrors(t *testing.T) {
 		{"seat count", server.CreateRequest{Scenario: "ceasefire", Seats: two}, "seats: 2 seats for the 3 parties of ceasefire"},
 		{"unknown strategy", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "nobody"}, {Kind: "remote"}}}, `seats[0]: `},
 		{"seat kind", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "robot"}, {Kind: "remote"}}}, `seats[0]: kind "robot"`},
-		{"protocol", server.CreateRequest{Files: files, Protocol: "mediated", Seats: two}, `protocol: "mediated" is not served (want sao or staged)`},
+		{"protocol", server.CreateRequest{Files: files, Protocol: "alternating", Seats: two}, `protocol: "alternating" is not served (want sao, mediated or staged)`},
+		{"spec in mediated", server.CreateRequest{Files: files, Protocol: "mediated", Seats: two}, `seats[0]: protocol mediated has no alternating offers: a strategy seat only votes`},
+		{"rule with sao", server.CreateRequest{Files: files, Rule: "majority", Seats: two}, `rule and info: only with protocol mediated`},
+		{"unknown rule", server.CreateRequest{Files: files, Protocol: "mediated", Rule: "most", Seats: []server.Seat{{Kind: "strategy"}, {Kind: "remote"}}}, `rule: unknown rule "most"`},
+		{"mediator with sao", server.CreateRequest{Files: files, Mediator: &server.Seat{Kind: "remote"}, Seats: two}, `mediator: only with protocol mediated or staged`},
 		{"bad yaml", server.CreateRequest{Files: map[string]string{"x.yaml": "name: [", "": ""}, Seats: two}, `files: name ""`},
 		{"yaml error", server.CreateRequest{Files: map[string]string{"x.yaml": "name: x\nissues: 3\n"}, Seats: two}, `x.yaml`},
 		{"unknown field", map[string]any{"scenario": "ceasefire", "seat": 1}, `unknown field "seat"`},
 		{"wrong type", map[string]any{"scenario": 3}, `field "scenario": want string`},
 		{"staged without stages", server.CreateRequest{Files: files, Protocol: "staged", Seats: two}, "protocol: plan: scenario lunch declares no protocol"},
-		{"variant with sao", server.CreateRequest{Files: files, Variant: "x", Seats: two}, "variant and mediator: only with protocol staged"},
+		{"variant with sao", server.CreateRequest{Files: files, Variant: "x", Seats: two}, "variant: only with protocol staged"},
 		{"unknown variant", server.CreateRequest{Scenario: "ceasefire", Protocol: "staged", Variant: "nope", Seats: []server.Seat{{Kind: "remote"}, {Kind: "remote"}, {Kind: "remote"}}}, `nope`},
-		{"voter with sao", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Voter: "reservation"}, {Kind: "remote"}}}, "seats[0]: a voter spec is for protocol staged"},
+		{"voter with sao", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Voter: "reservation"}, {Kind: "remote"}}}, "seats[0]: a voter spec is for protocols mediated and staged"},
 		{"fallback of a strategy seat", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Fallback: "conceder"}, {Kind: "remote"}}}, "seats[0]: a fallback is for remote seats"},
 		{"unknown fallback", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote", Fallback: "nobody"}}}, "seats[1]: fallback: "},
 		{"mixed files", server.CreateRequest{Files: map[string]string{"a.xml": "", "b.json": ""}, Seats: two}, "several files must be all .xml"},
@@ -249,8 +253,8 @@ func TestGeniusWebSeat(t *testing.T) {
 	if e := ending(t, srv, cr); e.Reason == "error" {
 		t.Errorf("ended %+v", e)
 	}
-	if len(urls) != 2 || urls[0] != "ws://127.0.0.1:9/party" || urls[1] != urls[0] {
-		t.Errorf("the constructor got %q, want the seat's URL at creation and at the start", urls)
+	if len(urls) != 1 || urls[0] != "ws://127.0.0.1:9/party" {
+		t.Errorf("the constructor got %q, want the seat's URL once", urls)
 	}
 	var e apiErr
 	without := start(t, server.Config{})

@@ -151,7 +151,7 @@ type Analysis struct {
 // negotiation (parley.Session). Party is -1 for a mediator without
 // interests of its own.
 type Session struct {
-	Stage       int       `json:"stage"` // -1 outside a staged protocol
+	Stage       int       `json:"stage"` // -1 for protocol sao
 	Role        string    `json:"role"`  // "negotiator", "voter" or "mediator"
 	Party       int       `json:"party"`
 	Name        string    `json:"name"`
@@ -206,7 +206,7 @@ type Clock struct {
 // allows, by stage participant).
 type Turn struct {
 	Kind     string   `json:"kind"`
-	Stage    int      `json:"stage"` // -1 outside a staged protocol
+	Stage    int      `json:"stage"` // -1 for protocol sao
 	Step     int      `json:"step"`
 	Round    int      `json:"round"`
 	Time     float64  `json:"time"`
@@ -240,7 +240,7 @@ type VoteEvent struct {
 
 // ActionEvent is a public action: who did what at which turn. Party is
 // -1 for the mediator (proposals, stepping back); Stage is the stage's
-// index in a staged protocol, else -1.
+// index in a staged or mediated protocol, else -1.
 type ActionEvent struct {
 	Stage   int               `json:"stage"`
 	Step    int               `json:"step"`

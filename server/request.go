@@ -36,6 +36,10 @@ const (
 	// variants: stages of alternating offers and of mediation (packages
 	// plan and protocol/staged).
 	ProtocolStaged = "staged"
+	// ProtocolMediated is single-text mediation (package
+	// protocol/mediated): every party votes on the proposals of a
+	// mediator without interests of its own.
+	ProtocolMediated = "mediated"
 )
 
 // DefaultVoter is the voter spec of a strategy seat in mediated stages
@@ -65,13 +69,20 @@ type CreateRequest struct {
 	// file, the .xml files of a GENIUS scenario (domain and profiles), or
 	// the .json profiles of a GeniusWeb scenario.
 	Files map[string]string `json:"files,omitempty"`
-	// Protocol is "sao" (the default) or "staged".
+	// Protocol is "sao" (the default), "mediated" or "staged".
 	Protocol string `json:"protocol,omitempty"`
+	// Rule and Info are the voting rule ("unanimous", "majority",
+	// "mediator") and the mediator's information level ("votes",
+	// "declared", "full", "nothing", "self_report") of protocol mediated
+	// (defaults unanimous and votes; parley.Rule, parley.Info).
+	Rule string `json:"rule,omitempty"`
+	Info string `json:"info,omitempty"`
 	// Variant is a protocol variant the scenario declares ("staged" only;
 	// default: its stages in order).
 	Variant string `json:"variant,omitempty"`
-	// Mediator is the mediator's seat in the mediated stages of a staged
-	// protocol (default: the strategy the stages' mediator_policy names).
+	// Mediator is the mediator's seat of protocol mediated, or in the
+	// mediated stages of a staged protocol (default: the strategy the
+	// stages' mediator_policy names, else the server's default mediator).
 	Mediator *Seat `json:"mediator,omitempty"`
 	// Deadline is the rounds allowed (default: the scenario's, else 100).
 	Deadline int `json:"deadline,omitempty"`
@@ -138,28 +149,26 @@ func (r *CreateRequest) validate() error {
 		return errors.New("scenario and files: give one, not both")
 	case len(r.Files) > MaxFiles:
 		return fmt.Errorf("files: %d files, at most %d", len(r.Files), MaxFiles)
-	case r.Protocol != "" && r.Protocol != ProtocolSAO && r.Protocol != ProtocolStaged:
-		return fmt.Errorf("protocol: %q is not served (want %s or %s)", r.Protocol, ProtocolSAO, ProtocolStaged)
-	case r.Protocol != ProtocolStaged && (r.Variant != "" || r.Mediator != nil):
-		return fmt.Errorf("variant and mediator: only with protocol %s", ProtocolStaged)
+	case r.Protocol != "" && r.Protocol != ProtocolSAO && r.Protocol != ProtocolStaged && r.Protocol != ProtocolMediated:
+		return fmt.Errorf("protocol: %q is not served (want %s, %s or %s)", r.Protocol, ProtocolSAO, ProtocolMediated, ProtocolStaged)
+	case r.Protocol != ProtocolStaged && r.Variant != "":
+		return fmt.Errorf("variant: only with protocol %s", ProtocolStaged)
+	case r.Protocol != ProtocolStaged && r.Protocol != ProtocolMediated && r.Mediator != nil:
+		return fmt.Errorf("mediator: only with protocol %s or %s", ProtocolMediated, ProtocolStaged)
+	case r.Protocol != ProtocolMediated && (r.Rule != "" || r.Info != ""):
+		return fmt.Errorf("rule and info: only with protocol %s (a staged protocol's stages declare their own)", ProtocolMediated)
 	case r.Deadline < 0 || r.Deadline > MaxDeadline:
 		return fmt.Errorf("deadline: %d rounds outside 1..%d (0: the scenario's)", r.Deadline, MaxDeadline)
 	case len(r.Seats) == 0:
 		return errors.New("seats: none given (one per party, in order)")
 	}
 	for i, s := range r.Seats {
-		if err := s.validate(r.Protocol == ProtocolStaged); err != nil {
+		if err := s.validate(r.Protocol); err != nil {
 			return fmt.Errorf("seats[%d]: %w", i, err)
-		}
-		if s.Fallback != "" && r.Protocol == ProtocolStaged {
-			return fmt.Errorf("seats[%d]: a fallback is for protocol %s", i, ProtocolSAO)
-		}
-		if s.Kind == SeatGeniusWeb && r.Protocol == ProtocolStaged {
-			return fmt.Errorf("seats[%d]: a GeniusWeb party speaks alternating offers only (protocol %s)", i, ProtocolSAO)
 		}
 	}
 	if r.Mediator != nil {
-		if err := r.Mediator.validate(false); err != nil {
+		if err := r.Mediator.validate(""); err != nil {
 			return fmt.Errorf("mediator: %w", err)
 		}
 		if r.Mediator.Kind == SeatGeniusWeb {
@@ -172,21 +181,28 @@ func (r *CreateRequest) validate() error {
 	return nil
 }
 
-// validate checks a seat; voters says whether it may name a voter spec.
-func (s *Seat) validate(voters bool) error {
+// validate checks a seat of a negotiation by protocol ("" for the
+// mediator's seat).
+func (s *Seat) validate(protocol string) error {
+	sao := protocol == "" || protocol == ProtocolSAO
 	if s.URL != "" && s.Kind != SeatGeniusWeb {
 		return fmt.Errorf("a url is for %s seats", SeatGeniusWeb)
 	}
+	if s.Fallback != "" && (!sao || s.Kind != SeatRemote) {
+		return fmt.Errorf("a fallback is for remote seats of protocol %s", ProtocolSAO)
+	}
+	if s.Kind == SeatGeniusWeb && !sao {
+		return fmt.Errorf("a GeniusWeb party speaks alternating offers only (protocol %s)", ProtocolSAO)
+	}
 	switch s.Kind {
 	case SeatStrategy:
-		if strings.TrimSpace(s.Spec) == "" {
+		switch {
+		case protocol == ProtocolMediated && s.Spec != "":
+			return fmt.Errorf("protocol %s has no alternating offers: a strategy seat only votes (give voter, default %s, not spec)", ProtocolMediated, DefaultVoter)
+		case protocol != ProtocolMediated && strings.TrimSpace(s.Spec) == "":
 			return errors.New("a strategy seat needs a spec")
-		}
-		if s.Voter != "" && !voters {
-			return fmt.Errorf("a voter spec is for protocol %s", ProtocolStaged)
-		}
-		if s.Fallback != "" {
-			return errors.New("a fallback is for remote seats")
+		case s.Voter != "" && (protocol == "" || protocol == ProtocolSAO):
+			return fmt.Errorf("a voter spec is for protocols %s and %s", ProtocolMediated, ProtocolStaged)
 		}
 	case SeatRemote:
 		if s.Spec != "" || s.Voter != "" {

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/plan"
 )
 
 // Config configures a Server. The zero value is valid: logs in memory, no
@@ -299,52 +298,6 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 	n, err := s.newNegotiation(id, def, true)
 	if err != nil {
 		return "", Tokens{}, badRequest(err)
-	}
-	for i, st := range req.Seats {
-		if st.Kind == SeatGeniusWeb {
-			if s.cfg.GeniusWeb == nil {
-				return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: this server seats no GeniusWeb parties", i))
-			}
-			if _, err := s.cfg.GeniusWeb(st.URL); err != nil {
-				return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: %w", i, err))
-			}
-		}
-		if st.Kind != SeatStrategy {
-			continue
-		}
-		if s.cfg.Negotiator == nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: this server has no built-in strategies", i))
-		}
-		if _, err := s.cfg.Negotiator(st.Spec); err != nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: %w", i, err))
-		}
-		if req.Protocol != ProtocolStaged || !n.hasMediated() {
-			continue
-		}
-		spec := st.Voter
-		if spec == "" {
-			spec = DefaultVoter
-		}
-		if s.cfg.Voter == nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: this server has no built-in voters", i))
-		}
-		if _, err := s.cfg.Voter(spec); err != nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: voter: %w", i, err))
-		}
-	}
-	if n.plan != nil && n.hasMediated() && n.mediator == nil {
-		spec := ""
-		if req.Mediator != nil {
-			spec = req.Mediator.Spec
-		} else if spec, err = plan.MediatorPolicy(n.scn, req.Variant); err != nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("mediator: %w", err))
-		}
-		if s.cfg.Mediator == nil {
-			return "", Tokens{}, badRequest(errors.New("mediator: this server has no built-in mediators"))
-		}
-		if _, err := s.cfg.Mediator(spec); err != nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("mediator: %w", err))
-		}
 	}
 	if err := n.start(); err != nil {
 		return "", Tokens{}, err

@@ -2,60 +2,31 @@ package server
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/staged"
 )
 
-// negotiateStaged runs the scenario's declared protocol (package
-// protocol/staged): remote seats negotiate in its alternating-offers
-// stages and vote in its mediated ones; the mediator is a strategy or a
-// remote seat.
+// negotiateStaged runs a plan of stages (package protocol/staged): the
+// scenario's declared protocol, or protocol mediated's one stage. Remote
+// seats negotiate in its alternating-offers stages and vote in its
+// mediated ones; the mediator is a strategy or a remote seat.
 func (n *negotiation) negotiateStaged(ctx context.Context) (*parley.Result, error) {
 	req := &n.def.Request
-	negs, err := n.negotiators()
-	if err != nil {
-		return nil, err
-	}
-	seats := staged.Seats{Negotiators: negs, Voters: make([]parley.Voter, len(negs))}
-	for i, st := range req.Seats {
-		if r := n.remotes[i]; r != nil {
-			seats.Voters[i] = r
-			continue
+	seats := staged.Seats{Negotiators: n.negotiators(), Voters: make([]parley.Voter, len(n.voters))}
+	for i, f := range n.voters {
+		switch {
+		case n.remotes[i] != nil:
+			seats.Voters[i] = n.remotes[i]
+		case f != nil:
+			seats.Voters[i] = f()
 		}
-		spec := st.Voter
-		if spec == "" {
-			spec = DefaultVoter
-		}
-		if n.srv.cfg.Voter == nil {
-			return nil, fmt.Errorf("seats[%d]: this server has no voters", i)
-		}
-		f, err := n.srv.cfg.Voter(spec)
-		if err != nil {
-			return nil, fmt.Errorf("seats[%d]: voter: %w", i, err)
-		}
-		seats.Voters[i] = f()
 	}
 	switch {
 	case n.mediator != nil:
 		seats.Mediator = n.mediator
-	case n.hasMediated():
-		spec := ""
-		if req.Mediator != nil {
-			spec = req.Mediator.Spec
-		} else if spec, err = plan.MediatorPolicy(n.scn, req.Variant); err != nil {
-			return nil, fmt.Errorf("mediator: %w", err)
-		}
-		if n.srv.cfg.Mediator == nil {
-			return nil, fmt.Errorf("mediator: this server has no mediators")
-		}
-		f, err := n.srv.cfg.Mediator(spec)
-		if err != nil {
-			return nil, fmt.Errorf("mediator: %w", err)
-		}
-		seats.Mediator = f()
+	case n.med != nil:
+		seats.Mediator = n.med()
 	}
 	var traceErr error
 	pl := *n.plan

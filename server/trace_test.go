@@ -343,3 +343,63 @@ func TestRemoteStagedSameTrace(t *testing.T) {
 		t.Errorf("remote ended %+v, in-process %v %v in stage %s", ended, res.Reason, res.Agreement, res.StageName)
 	}
 }
+
+// TestRemoteMediatedSameTrace: protocol mediated (one mediated stage over
+// every party) with a remote voter and a remote mediator, each running
+// in-process strategies on its lens, gives the same votes, proposals and
+// result as the in-process run of that stage.
+func TestRemoteMediatedSameTrace(t *testing.T) {
+	text := lunch(t)
+	scn, err := scenario.Parse("lunch.yaml", []byte(text), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, err := scn.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := staged.Plan{Stages: []parley.Stage{{Name: "mediated", Mechanism: parley.MechanismMediated, Participants: []int{0, 1},
+		Mediator: -1, Rounds: scn.Deadline, Info: parley.InfoFull}}}
+	vot := func() parley.Voter { f, _ := resolveVoter("hillclimber"); return f() }
+	med := func() parley.Mediator { f, _ := resolveMediator("nash:call=false"); return f() }
+	var want []string
+	pl.Trace = func(k int, e parley.Event) {
+		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, e.Party, e.Action, e.Outcome))
+	}
+	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl,
+		staged.Seats{Voters: []parley.Voter{vot(), vot()}, Mediator: med()}, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv := start(t, server.Config{})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": text}, Protocol: "mediated", Info: "full", Seed: 9,
+		Seats:    []server.Seat{{Kind: "remote"}, {Kind: "strategy", Voter: "hillclimber"}},
+		Mediator: &server.Seat{Kind: "remote"}})
+	done := make(chan bool)
+	go func() { remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: med()}); done <- true }()
+	remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[0], player{vot: vot()})
+	<-done
+	var got []string
+	var ended *server.Ended
+	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
+		e := decode(t, raw)
+		switch {
+		case e.Action != nil:
+			x := e.Action
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", x.Stage, x.Step, x.Round, x.Time, x.Party, e.Type, x.Outcome))
+		case e.Vote != nil:
+			v := e.Vote
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", v.Stage, v.Step, v.Round, v.Time, v.Party, e.Type, v.Outcome))
+		case e.Ended != nil:
+			ended = e.Ended
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("remote run:\n%s\nin-process run:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if ended == nil || ended.Reason != res.Reason.String() || len(want) < 4 {
+		t.Errorf("remote ended %+v, in-process %v after %d events", ended, res.Reason, len(want))
+	}
+	t.Logf("%d events, %s", len(want), res.Reason)
+}
