@@ -310,11 +310,8 @@ func (pg *program) checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, 
 // parley.RuleMediator consults it, and under any other rule it runs as
 // hill-climbing.
 func checkMediatorRule(f runFlags, pl staged.Plan, spec string, m mediated.Mediator) error {
-	if _, ok := m.(*mediator.Anneal); !ok {
-		return nil
-	}
 	for _, sg := range pl.Stages {
-		if sg.Mechanism != parley.MechanismMediated || sg.Rule == parley.RuleMediator {
+		if sg.Mechanism != parley.MechanismMediated || mediator.AsDesigned(m, sg.Rule) {
 			continue
 		}
 		err := fmt.Errorf("mediator %q adopts rejected proposals only under rule %q, but stage %q has rule %q, under which it would run as hill-climbing (use hillclimb, or a stage with rule: mediator)",
