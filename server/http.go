@@ -397,14 +397,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 
 // take hands a seat's action to its remote seat (or the mediator's).
 func (s *Server) take(n *negotiation, l Lens, req *ActionRequest) error {
-	start := s.now()
 	seat := n.seatOf(l)
 	if seat == nil {
 		return errForbidden
 	}
-	if err := seat.submit(req); err != nil {
-		return err
-	}
-	s.metrics.latency.Observe(s.now().Sub(start).Seconds())
-	return nil
+	return seat.submit(req)
 }

@@ -148,7 +148,7 @@ func BenchmarkRemoteLoad(b *testing.B) {
 		slices.Sort(persist)
 		b.ReportMetric(pct(persist, 0.5).Seconds()*1e6, "append-p50-µs")
 		b.ReportMetric(pct(persist, 0.99).Seconds()*1e6, "append-p99-µs")
-		b.Logf("%d appends to the SQLite log (one a turn, waiting for its one connection included): p50 %v, p99 %v, max %v",
+		b.Logf("%d appends to the SQLite log (one a turn, waiting for the writer's group commit included): p50 %v, p99 %v, max %v",
 			len(persist), pct(persist, 0.5), pct(persist, 0.99), pct(persist, 1))
 	}
 	b.Logf("%d batches of %d negotiations (%.0f at once), %.2fs running; server's action latency: %v actions, p50 ≤ %.0fµs, p99 ≤ %.0fµs (bucket bounds), %.2f%% ≤ 5ms; action sent → read back: p50 %v, p99 %v, max %v; goroutines waiting for a thread: p50 ≤ %v, p99 ≤ %v",

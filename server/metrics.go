@@ -32,8 +32,8 @@ func newMetrics() *metrics {
 		actions: prometheus.NewCounter(prometheus.CounterOpts{Name: "parley_actions_total",
 			Help: "Actions (offers, acceptances, walk-aways) taken in all negotiations."}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "parley_action_latency_seconds",
-			Help:    "Server-side time to take a remote seat's action, from the request read to the action handed to the protocol.",
-			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1}}),
+			Help:    "Server-side time from taking a remote seat's action to publishing its next turn (the protocol's step, the other seats' moves and the log's commit), or, for its last action, to the ending.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}}),
 		connected: prometheus.NewGauge(prometheus.GaugeOpts{Name: "parley_seats_connected",
 			Help: "Streams open with a seat's token."}),
 	}

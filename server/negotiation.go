@@ -82,8 +82,11 @@ type negotiation struct {
 	events  []Event  // the whole log: events[i].Seq == i+1
 	records [][]byte // their encodings, for the Log and the lenses
 	flushed int      // events persisted, and shown to lenses
-	wake    chan struct{}
-	ended   bool // the log holds its ended event
+	// answered are when the remote actions taken since the last flush
+	// were received (server action latency, observed by flush).
+	answered []time.Time
+	wake     chan struct{}
+	ended    bool // the log holds its ended event
 }
 
 // newNegotiation builds a negotiation from its definition, without
@@ -302,6 +305,10 @@ func (n *negotiation) flush(ctx context.Context) error {
 	defer n.flushMu.Unlock()
 	n.mu.Lock()
 	from, recs := n.flushed, n.records[n.flushed:]
+	var taken []time.Time
+	if len(recs) > 0 {
+		taken, n.answered = n.answered, nil
+	}
 	n.mu.Unlock()
 	if len(recs) == 0 {
 		return nil
@@ -316,7 +323,21 @@ func (n *negotiation) flush(ctx context.Context) error {
 	close(n.wake)
 	n.wake = make(chan struct{})
 	n.mu.Unlock()
+	// The server's action latency: from an action's request to its event
+	// committed and shown.
+	now := n.srv.now()
+	for _, t := range taken {
+		n.srv.metrics.latency.Observe(now.Sub(t).Seconds())
+	}
 	return nil
+}
+
+// taken notes that the protocol took a remote action received at t: the
+// flush that commits its event observes the server's action latency.
+func (n *negotiation) taken(t time.Time) {
+	n.mu.Lock()
+	n.answered = append(n.answered, t)
+	n.mu.Unlock()
 }
 
 // since returns the persisted events after seq after that lens l shows,

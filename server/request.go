@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 	"testing/fstest"
+	"time"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
@@ -301,6 +302,7 @@ type answer struct {
 	act  parley.Action
 	vote parley.Vote
 	prop parley.Outcome
+	at   time.Time // when the server received it
 }
 
 // outcome returns the request's outcome, by index or by values. An
