@@ -1,37 +1,17 @@
 package cli
 
 import (
-	"context"
-	"fmt"
 	"io"
-	"runtime"
-	"slices"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/bench"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
-	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/scenario"
 )
-
-// BenchJSON is one scenario's line of 'parley bench --json'.
-type BenchJSON struct {
-	Scenario       string  `json:"scenario"`
-	Outcomes       int     `json:"outcomes"`
-	LoadMs         float64 `json:"load_ms"`
-	PrepareMs      float64 `json:"prepare_ms"`
-	ParetoMs       float64 `json:"pareto_ms"`
-	ParetoPoints   int     `json:"pareto_points"`
-	ParetoMethod   string  `json:"pareto_method"`
-	Negotiations   int     `json:"negotiations"`
-	RoundsPerSec   float64 `json:"rounds_per_sec"`
-	StepsPerSec    float64 `json:"steps_per_sec"`
-	AllocsPerRound float64 `json:"allocs_per_round"`
-}
 
 func (pg *program) newBenchCmd() *cobra.Command {
 	var agents, profiles []string
@@ -56,7 +36,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 			if len(args) == 0 {
 				args = []string{"ceasefire"}
 			}
-			var rows []BenchJSON
+			var rows []bench.Result
 			// The bar moves between phases only, redrawn on request: nothing
 			// of it runs while a phase is measured.
 			bar := progress.New(c.Context(), c.ErrOrStderr(), quiet, "bench", " phases")
@@ -64,10 +44,17 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 				bar.Manual = make(chan any, 1)
 			}
 			for k, a := range args {
-				r, err := pg.benchOne(c.Context(), a, profiles, splitAgents(agents), deadline, dur, func(phase int) {
-					bar.Update(int64(k*benchPhases+phase), int64(len(args)*benchPhases))
-					bar.Refresh()
-				})
+				r, err := bench.Measure(c.Context(), bench.Options{
+					Open: func() (*scenario.Scenario, error) { return openScenario(io.Discard, a, profiles) },
+					Seats: func(parties int) ([]func() parley.Negotiator, error) {
+						fs, _, err := pg.seats(splitAgents(agents), parties)
+						return fs, err
+					},
+					Deadline: deadline, Duration: dur,
+					Phase: func(phase int) {
+						bar.Update(int64(k*bench.Phases+phase), int64(len(args)*bench.Phases))
+						bar.Refresh()
+					}})
 				if err != nil {
 					bar.Finish(false)
 					return err
@@ -75,19 +62,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 				rows = append(rows, r)
 			}
 			bar.Finish(true)
-			if asJSON {
-				return render.JSON(c.OutOrStdout(), struct {
-					Schema    string      `json:"schema"`
-					Scenarios []BenchJSON `json:"scenarios"`
-				}{schemaBench, rows})
-			}
-			w := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintln(w, "scenario\toutcomes\tload ms\tprepare ms\tpareto ms\tpareto pts\tnegotiations\trounds/s\tsteps/s\tallocs/round\t")
-			for _, r := range rows {
-				fmt.Fprintf(w, "%s\t%d\t%.2f\t%.1f\t%.3f\t%d\t%d\t%.0f\t%.0f\t%.4f\t\n", r.Scenario, r.Outcomes, r.LoadMs, r.PrepareMs,
-					r.ParetoMs, r.ParetoPoints, r.Negotiations, r.RoundsPerSec, r.StepsPerSec, r.AllocsPerRound)
-			}
-			return w.Flush()
+			return render.Bench(c.OutOrStdout(), rows, asJSON)
 		},
 	}
 	c.Flags().StringArrayVar(&agents, "agents", []string{"boulware,conceder"}, "strategy specs, one per party (repeated when shorter)")
@@ -98,101 +73,3 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, quietHelp)
 	return c
 }
-
-// benchPhases is the number of phases of benchOne: load, pareto,
-// prepare, negotiate.
-const benchPhases = 4
-
-// benchOne measures one scenario, calling phase with the number of phases
-// done before each phase (0 to 3) and at the end (4).
-func (pg *program) benchOne(ctx context.Context, arg string, profiles, agents []string, deadline int, dur time.Duration, phase func(int)) (BenchJSON, error) {
-	phase(0)
-	var loads []time.Duration
-	start := time.Now()
-	for len(loads) < 5 || (time.Since(start) < 500*time.Millisecond && len(loads) < 50) {
-		t0 := time.Now()
-		if _, err := openScenario(io.Discard, arg, profiles); err != nil {
-			return BenchJSON{}, err
-		}
-		loads = append(loads, time.Since(t0))
-	}
-	slices.Sort(loads)
-	s, err := openScenario(io.Discard, arg, profiles)
-	if err != nil {
-		return BenchJSON{}, err
-	}
-	r := BenchJSON{Scenario: s.Name, Outcomes: s.Space.Size(), LoadMs: ms(loads[len(loads)/2])}
-	phase(1)
-
-	ufs := make([]parley.UtilityFunction, len(s.Parties))
-	for i, p := range s.Parties {
-		ufs[i] = p.Profile.Utility
-	}
-	best := time.Duration(1<<63 - 1)
-	start = time.Now()
-	for n := 0; n < 3 || (time.Since(start) < time.Second && n < 1000); n++ {
-		t0 := time.Now()
-		front, err := analysis.Frontier(s.Space, ufs)
-		if err != nil {
-			return BenchJSON{}, fmt.Errorf("bench %s: pareto: %w", s.Name, err)
-		}
-		best = min(best, time.Since(t0))
-		r.ParetoPoints = len(front)
-	}
-	r.ParetoMs = ms(best)
-	if rep, err := analysis.Analyze(s.Space, s.Profiles()); err == nil {
-		r.ParetoMethod = string(rep.Method)
-	}
-
-	phase(2)
-	t0 := time.Now()
-	ready, err := s.Prepare()
-	if err != nil {
-		return BenchJSON{}, err
-	}
-	factories, _, err := pg.seats(agents, len(s.Parties))
-	if err != nil {
-		return BenchJSON{}, err
-	}
-	m, err := sao.New(ready.Profiles(), ready.Names(), sao.Options{Deadline: deadline})
-	if err != nil {
-		return BenchJSON{}, err
-	}
-	negs := make([]parley.Negotiator, len(factories))
-	for i, f := range factories {
-		negs[i] = f()
-	}
-	// The first run builds the shared sorted indices: count it as preparation.
-	if _, err := m.Run(ctx, negs, 0); err != nil {
-		return BenchJSON{}, err
-	}
-	r.PrepareMs = ms(time.Since(t0))
-	phase(3)
-
-	var rounds, steps int
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	start = time.Now()
-	for seed := uint64(1); time.Since(start) < dur; seed++ {
-		res, err := m.Run(ctx, negs, seed)
-		if err != nil {
-			return BenchJSON{}, err
-		}
-		if res.Reason == parley.ReasonError {
-			return BenchJSON{}, fmt.Errorf("bench %s: %w", s.Name, res.Err)
-		}
-		rounds += res.Rounds
-		steps += res.Steps
-		r.Negotiations++
-	}
-	el := time.Since(start).Seconds()
-	runtime.ReadMemStats(&after)
-	r.RoundsPerSec = float64(rounds) / el
-	r.StepsPerSec = float64(steps) / el
-	r.AllocsPerRound = float64(after.Mallocs-before.Mallocs) / float64(max(rounds, 1))
-	phase(4)
-	return r, nil
-}
-
-func ms(d time.Duration) float64 { return float64(d) / 1e6 }

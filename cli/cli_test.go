@@ -13,7 +13,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/parley-dev/parley/bench"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/internal/sharedtest"
 	"github.com/parley-dev/parley/tracefile"
@@ -215,7 +217,7 @@ func TestRunReadable(t *testing.T) {
 		{[]string{"run", "ceasefire", "--protocol", "sao"}, []string{"Scenario ceasefire: 3 parties, 9 issues, 58320 outcomes", "Events:", "PARTY  UTILITY  DISCOUNTED  ADVANTAGE", "  1      RU     offer", "  ... 28 more ..."}},
 		// The README's account of the demo.
 		{[]string{"run", "ceasefire", "--seed", "16"}, []string{"17     bilateral  17           RU     walk_away", `Result: walk_away in round 17 (stage "bilateral", its round 17), t=0.133, by RU`}},
-		{[]string{"run", "ceasefire"}, []string{"staged protocol (the declared stages), 120 rounds in all",
+		{[]string{"run", "ceasefire"}, []string{"One run, seed 1, of the declared stages (ceasefire: 3 parties, 9 issues, 58320 outcomes):",
 			"  1      bilateral  sao        RU+UA         40      1-40           none", "  2      mediated   mediated   RU+UA         80      41-120         US",
 			"mediated   16           US     offer", `Result: agreement in round 56 (stage "mediated", its round 16)`}},
 	}
@@ -225,6 +227,38 @@ func TestRunReadable(t *testing.T) {
 			if !strings.Contains(out, want) {
 				t.Errorf("parley %s: output lacks %q:\n%s", strings.Join(tc.args, " "), want, out)
 			}
+		}
+	}
+}
+
+// TestDemoOneScreen: the README's demo, 'parley run ceasefire', fits on
+// one screen (40 lines of at most 100 columns) and shows the question, a
+// run that reaches the mediated stage, the arms at matched information
+// and a one-line caveat. --show asks for the full account of the run.
+func TestDemoOneScreen(t *testing.T) {
+	out := cli(t, "run", "ceasefire")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) > 40 {
+		t.Errorf("the demo prints %d lines, more than 40:\n%s", len(lines), out)
+	}
+	for i, l := range lines {
+		if n := utf8.RuneCountInString(l); n > 100 {
+			t.Errorf("line %d has %d columns, more than 100: %q", i+1, n, l)
+		}
+	}
+	for _, want := range []string{"Question: Does a mediator help more", "  2      mediated   mediated", "mediated   16           -      final vote",
+		"Result: agreement in round 56", "MEDIATOR SEES VOTES (MATCHED)", "  mediated_then_bilateral", "Caveat: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the demo lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "Caveat"); n != 1 || !strings.HasPrefix(lines[len(lines)-1], "Caveat: ") {
+		t.Errorf("want one caveat line, the last:\n%s", out)
+	}
+	full := cli(t, "run", "ceasefire", "--show", "6")
+	for _, want := range []string{"Events: 96 offers or proposals in 56 rounds", "  ISSUE               VALUE", "distance to the Pareto frontier", "Caveat: "} {
+		if !strings.Contains(full, want) {
+			t.Errorf("run ceasefire --show 6 lacks %q:\n%s", want, full)
 		}
 	}
 }
@@ -401,8 +435,8 @@ func TestExitCodes(t *testing.T) {
 func TestBenchRuns(t *testing.T) {
 	out := cli(t, "bench", "ceasefire", "--duration", "50ms", "--deadline", "50", "--json")
 	var b struct {
-		Schema    string      `json:"schema"`
-		Scenarios []BenchJSON `json:"scenarios"`
+		Schema    string         `json:"schema"`
+		Scenarios []bench.Result `json:"scenarios"`
 	}
 	if err := json.Unmarshal([]byte(out), &b); err != nil {
 		t.Fatal(err)

@@ -1,18 +1,14 @@
 package cli
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/cli/internal/progress"
-	"github.com/parley-dev/parley/scenario"
-	"github.com/parley-dev/parley/scenario/genius"
-	"github.com/parley-dev/parley/scenario/geniusweb"
 )
 
 func newConvertCmd() *cobra.Command {
@@ -43,17 +39,10 @@ format cannot express (e.g. an agreement bonus in GENIUS) is an error.`,
 			in, out := args[0], args[1]
 			format := strings.ToLower(to)
 			if format == "" {
-				switch strings.ToLower(filepath.Ext(out)) {
-				case ".yaml", ".yml":
-					format = "yaml"
-				case ".json":
-					format = "json"
-				default:
+				if format = catalog.FormatOf(out); format == "" {
 					return usageError{fmt.Errorf("convert: cannot tell the format of %q from its extension: use --to yaml|json|genius|geniusweb", out)}
 				}
 			}
-			// Large spaces take a while to read and write: a bar over the
-			// two phases.
 			bar := progress.New(c.Context(), c.ErrOrStderr(), quiet, "convert", " phases")
 			done := false
 			defer func() { bar.Finish(done) }()
@@ -63,30 +52,10 @@ format cannot express (e.g. an agreement bonus in GENIUS) is an error.`,
 				return err
 			}
 			bar.Update(1, 2)
-			switch format {
-			case "yaml", "json":
-				var b bytes.Buffer
-				if format == "yaml" {
-					err = scenario.WriteYAML(&b, s)
-				} else {
-					err = scenario.WriteJSON(&b, s)
-				}
-				if err != nil {
-					return err
-				}
-				if err := os.WriteFile(out, b.Bytes(), 0o644); err != nil {
-					return fmt.Errorf("convert: %w", err)
-				}
-			case "genius":
-				if err := genius.Write(out, s); err != nil {
-					return err
-				}
-			case "geniusweb":
-				if err := geniusweb.Write(out, s); err != nil {
-					return err
-				}
-			default:
+			if err := catalog.Write(out, format, s); errors.Is(err, catalog.ErrUnknownFormat) {
 				return usageError{fmt.Errorf("convert: unknown format %q (want yaml, json, genius or geniusweb)", to)}
+			} else if err != nil {
+				return err
 			}
 			bar.Update(2, 2)
 			done = true

@@ -118,7 +118,7 @@ func TestWithNegotiator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f, err := p.newResolver(&scenarioAllowList{}).Agent("mine"); err != nil || f == nil {
+	if f, err := p.resolver(nil).Agent("mine"); err != nil || f == nil {
 		t.Errorf("worker resolver: %v", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/tracefile"
@@ -19,8 +18,8 @@ const (
 	schemaAgents     = render.SchemaAgents
 	schemaExperiment = "parley.experiment/2"
 	schemaReport     = render.SchemaReport
-	schemaScenarios  = "parley.scenarios/2"
-	schemaBench      = "parley.bench/2"
+	schemaScenarios  = render.SchemaScenarios
+	schemaBench      = render.SchemaBench
 )
 
 // traceFile is a run's --trace file (nil without one): a header line,
@@ -72,21 +71,4 @@ func (t *traceFile) abort() {
 	if t != nil && t.f != nil {
 		t.f.Close()
 	}
-}
-
-// namedOutcomeJSON converts an outcome given as issue -> value text (as
-// tournament records store it) to outcomeJSON's form.
-func namedOutcomeJSON(space *parley.OutcomeSpace, named map[string]string) map[string]any {
-	if named == nil {
-		return nil
-	}
-	o, err := space.Parse(named)
-	if err != nil {
-		m := make(map[string]any, len(named))
-		for k, v := range named {
-			m[k] = v
-		}
-		return m
-	}
-	return tracefile.Outcome(space, o)
 }

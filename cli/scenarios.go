@@ -3,8 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -41,43 +39,13 @@ func newScenariosCmd() *cobra.Command {
 Any other scenario is given by path (see 'parley --help').`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			type row struct {
-				Name        string   `json:"name"`
-				Parties     []string `json:"parties"`
-				Issues      int      `json:"issues"`
-				Outcomes    int      `json:"outcomes"`
-				Description string   `json:"description"`
+			rows, err := render.ScenarioRows()
+			if err != nil {
+				return err
 			}
-			var rows []row
-			for _, n := range catalog.Names() {
-				s, err := catalog.Builtin(n)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, row{n, s.Names(), len(s.Space.Issues), s.Space.Size(), firstLine(s.Description)})
-			}
-			if asJSON {
-				return render.JSON(c.OutOrStdout(), struct {
-					Schema    string `json:"schema"`
-					Scenarios []row  `json:"scenarios"`
-				}{schemaScenarios, rows})
-			}
-			w := tabwriter.NewWriter(c.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tPARTIES\tISSUES\tOUTCOMES\tDESCRIPTION")
-			for _, r := range rows {
-				fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%s\n", r.Name, strings.Join(r.Parties, ","), r.Issues, r.Outcomes, r.Description)
-			}
-			return w.Flush()
+			return render.Scenarios(c.OutOrStdout(), rows, asJSON)
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, scenarios} (docs/cli.md)")
 	return c
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, ".\n"); i >= 0 {
-		return s[:i+1]
-	}
-	return s
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/server/gwseat"
 	"github.com/parley-dev/parley/store/sqlite"
 )
 
@@ -137,7 +138,8 @@ func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlag
 		OriginPatterns: f.origins, Logger: logger,
 		Negotiator: func(spec string) (func() parley.Negotiator, error) { return pg.negotiator(spec) },
 		Voter:      func(spec string) (func() parley.Voter, error) { return pg.voter(spec) },
-		Mediator:   func(spec string) (func() parley.Mediator, error) { return pg.mediatorFactory(spec) }})
+		Mediator:   func(spec string) (func() parley.Mediator, error) { return pg.mediatorFactory(spec) },
+		GeniusWeb:  func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) }})
 	if err != nil {
 		return err
 	}

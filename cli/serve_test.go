@@ -139,6 +139,12 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("create: %d", st)
 	}
 	s.play(t, cr.ID, cr.Tokens.Seats[1], nil)
+	// A GeniusWeb party's URL goes to server/gwseat, which checks it.
+	gw := server.CreateRequest{Scenario: "ceasefire", Seats: []server.Seat{{Kind: "geniusweb", URL: "ftp://example.org/party"}, {Kind: "remote"}, {Kind: "remote"}}}
+	var gwErr struct{ Error string }
+	if st := s.do(t, "POST", "/negotiations", "", gw, &gwErr); st != http.StatusBadRequest || !strings.Contains(gwErr.Error, `gwseat: party URL "ftp://example.org/party"`) {
+		t.Errorf("a geniusweb seat with a bad URL: %d %q", st, gwErr.Error)
+	}
 	var v server.View
 	s.do(t, "GET", "/negotiations/"+cr.ID, cr.Tokens.Seats[1], nil, &v)
 	if v.Status != "ended" || v.Ended == nil || v.Ended.Reason == "error" || len(v.Results) != 1 || v.Results[0].Party != 1 {

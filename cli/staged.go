@@ -9,6 +9,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/chart"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
@@ -190,10 +191,21 @@ func (pg *program) runStaged(ctx context.Context, out, errOut io.Writer, s *scen
 		return err
 	}
 	story := !f.asJSON && s.Protocol != nil && s.Protocol.Question != ""
-	if story {
-		fmt.Fprintf(out, "Question: %s\n\n", s.Protocol.Question)
+	if !story {
+		return printRun(out, s, j, events, f, &res.Result)
 	}
-	if err := printRun(out, s, j, events, f, &res.Result); err != nil || !story {
+	for _, l := range render.Wrap("Question: ", "  ", strings.Fields(s.Protocol.Question), render.BriefWidth) {
+		fmt.Fprintln(out, l)
+	}
+	fmt.Fprintln(out)
+	if f.set("show") {
+		render.Summary(out, s, j, events, f.show)
+	} else {
+		// The short account, so that the question, the run and the answer
+		// fit on one screen; --show asks for the full one.
+		render.Brief(out, s, j, events)
+	}
+	if err := runFailure(&res.Result); err != nil {
 		return err
 	}
 	return pg.printStory(ctx, out, s, f.seed)
@@ -220,12 +232,10 @@ func (pg *program) printStory(ctx context.Context, out io.Writer, s *scenario.Sc
 		return err
 	}
 	if len(s.Assumptions) > 0 {
-		fmt.Fprintf(out, "Caveat: these rates rest on assumed hazards, reservation values, carry-over and the mediator's information;\n"+
-			"'parley experiment robustness %s' shows in how much of the assumptions' ranges each ordering holds.\n", s.Name)
+		fmt.Fprintf(out, "Caveat: these rates rest on assumed values; to test them: parley experiment robustness %s\n", s.Name)
 		return nil
 	}
-	fmt.Fprintf(out, "Caveat: these rates rest on assumed hazards, discounting, carry-over and noise; the ordering can turn with them\n"+
-		"(docs/mediation.md). Vary them: parley experiment sequencing %s --factor ..., parley experiment sweep.\n", s.Name)
+	fmt.Fprintf(out, "Caveat: these rates rest on assumed values; vary them: parley experiment sequencing %s --factor\n", s.Name)
 	return nil
 }
 
@@ -300,11 +310,8 @@ func (pg *program) checkSeats(f runFlags, s *scenario.Scenario, pl staged.Plan, 
 // parley.RuleMediator consults it, and under any other rule it runs as
 // hill-climbing.
 func checkMediatorRule(f runFlags, pl staged.Plan, spec string, m mediated.Mediator) error {
-	if _, ok := m.(*mediator.Anneal); !ok {
-		return nil
-	}
 	for _, sg := range pl.Stages {
-		if sg.Mechanism != parley.MechanismMediated || sg.Rule == parley.RuleMediator {
+		if sg.Mechanism != parley.MechanismMediated || mediator.AsDesigned(m, sg.Rule) {
 			continue
 		}
 		err := fmt.Errorf("mediator %q adopts rejected proposals only under rule %q, but stage %q has rule %q, under which it would run as hill-climbing (use hillclimb, or a stage with rule: mediator)",

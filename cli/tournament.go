@@ -16,29 +16,13 @@ import (
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
+	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
 )
-
-// tournamentSpec is a tournament as given by flags or a tournament file
-// (its fields are the flags' names, docs/tournaments.md).
-type tournamentSpec struct {
-	tournament.Spec
-	// file is the tournament file (nil: flags only); fromFile marks the
-	// fields (YAML keys) whose value came from it.
-	file     *tournament.File
-	fromFile map[string]bool
-	// queueFlags are the queue's connection flags (flags only).
-	queueFlags *queueFlags
-	// flagsSet marks the flags given on the command line (by flag name).
-	flagsSet map[string]bool
-}
-
-// given reports whether the setting of the YAML key was given, by the
-// file or by its flag.
-func (s *tournamentSpec) given(key string) bool {
-	return s.fromFile[key] || s.flagsSet[flagKeys[key]]
-}
 
 // Defaults of 'parley tournament'.
 const (
@@ -47,7 +31,7 @@ const (
 )
 
 func (pg *program) newTournamentCmd() *cobra.Command {
-	spec := tournamentSpec{Spec: tournament.Spec{Reps: defaultReps, Deadline: defaultDeadline, Seed: 1, Limit: defaultTournamentLimit.String()}}
+	spec := tournament.Spec{Reps: defaultReps, Deadline: defaultDeadline, Seed: 1, Limit: defaultTournamentLimit.String()}
 	var asJSON, quiet bool
 	var qf queueFlags // flags only, not in the file
 	c := &cobra.Command{
@@ -120,22 +104,20 @@ At the end it prints the leaderboard, of the agents or of the mediators
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			s := spec
+			s.Agents, s.Mediators, s.Voters = splitAgents(s.Agents), splitAgents(s.Mediators), splitAgents(s.Voters)
+			given := func(key string) bool { return c.Flags().Changed(strings.ReplaceAll(key, "_", "-")) }
+			in := tournament.FromFlags(s, given)
 			if len(args) == 1 {
 				f, err := tournament.ReadFile(args[0])
 				if err != nil {
 					return usageError{err}
 				}
-				s = mergeSpec(f, spec, c)
+				in = f.Merge(s, given)
 			}
-			if s.Queue == "" && qf.set() {
+			if in.Queue == "" && qf.set() {
 				return usageError{errors.New("tournament: --queue-* flags need --queue URL")}
 			}
-			s.queueFlags = &qf
-			s.flagsSet = map[string]bool{}
-			for _, name := range flagKeys {
-				s.flagsSet[name] = c.Flags().Changed(name)
-			}
-			return pg.runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), s, asJSON, quiet)
+			return pg.runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), in, &qf, asJSON, quiet)
 		},
 	}
 	fl := c.Flags()
@@ -145,7 +127,7 @@ At the end it prints the leaderboard, of the agents or of the mediators
 	fl.IntVar(&spec.Deadline, "deadline", defaultDeadline, "rounds per negotiation")
 	fl.Uint64Var(&spec.Seed, "seed", 1, "tournament seed: fixes every negotiation")
 	fl.BoolVar(&spec.SelfPlay, "self-play", false, "let an agent negotiate against itself")
-	fl.StringVar(&spec.Timing, "timing", timingAuto, "how time runs: auto, steps or genius (auto: genius when every agent of a negotiation is genius-*, else steps)")
+	fl.StringVar(&spec.Timing, "timing", "auto", "how time runs: auto, steps or genius (auto: genius when every agent of a negotiation is genius-*, else steps)")
 	fl.IntVar(&spec.Workers, "workers", 0, "negotiations run in parallel (default: all cores); results do not depend on it")
 	fl.StringVar(&spec.Limit, "limit", defaultTournamentLimit.String(), "wall-time limit of one negotiation (0: none)")
 	fl.StringVar(&spec.DB, "db", "", "SQLite results database (created if missing; required)")
@@ -164,282 +146,44 @@ At the end it prints the leaderboard, of the agents or of the mediators
 	return c
 }
 
-// flagKeys maps the YAML keys to their flags.
-var flagKeys = map[string]string{"agents": "agents", "scenarios": "scenarios", "reps": "reps", "deadline": "deadline",
-	"seed": "seed", "self_play": "self-play", "timing": "timing", "workers": "workers", "limit": "limit", "db": "db", "shard": "shard", "queue": "queue",
-	"protocol": "protocol", "mediators": "mediators", "voters": "voters", "variant": "variant", "rule": "rule", "info": "info", "noise": "noise"}
-
-// mergeSpec returns the file's settings overridden by the flags given on
-// the command line, with the flags' defaults for what neither sets.
-func mergeSpec(f *tournament.File, flags tournamentSpec, c *cobra.Command) tournamentSpec {
-	s := tournamentSpec{Spec: f.Spec, file: f, fromFile: map[string]bool{}}
-	set := func(key string) bool {
-		if c.Flags().Changed(flagKeys[key]) {
-			return true
-		}
-		s.fromFile[key] = f.Sets(key)
-		return !f.Sets(key)
-	}
-	if set("agents") {
-		s.Agents = flags.Agents
-	}
-	if set("scenarios") {
-		s.Scenarios = flags.Scenarios
-	}
-	if set("reps") {
-		s.Reps = flags.Reps
-	}
-	if set("deadline") {
-		s.Deadline = flags.Deadline
-	}
-	if set("seed") {
-		s.Seed = flags.Seed
-	}
-	if set("self_play") {
-		s.SelfPlay = flags.SelfPlay
-	}
-	if set("timing") {
-		s.Timing = flags.Timing
-	}
-	if set("workers") {
-		s.Workers = flags.Workers
-	}
-	if set("limit") {
-		s.Limit = flags.Limit
-	}
-	if set("db") {
-		s.DB = flags.DB
-	}
-	if set("shard") {
-		s.Shard = flags.Shard
-	}
-	if set("queue") {
-		s.Queue = flags.Queue
-	}
-	if set("protocol") {
-		s.Protocol = flags.Protocol
-	}
-	if set("mediators") {
-		s.Mediators = flags.Mediators
-	}
-	if set("voters") {
-		s.Voters = flags.Voters
-	}
-	if set("variant") {
-		s.Variant = flags.Variant
-	}
-	if set("rule") {
-		s.Rule = flags.Rule
-	}
-	if set("info") {
-		s.Info = flags.Info
-	}
-	if set("noise") {
-		s.Noise = flags.Noise
-	}
-	return s
+// resolver resolves the names of a tournament through the program's
+// registries and opens its scenarios with open.
+func (pg *program) resolver(open func(ref string) (*scenario.Scenario, error)) tournament.Resolver {
+	return tournament.Resolver{Agent: pg.negotiator, Scenario: open, Mediator: pg.mediator, Voter: pg.voter, GeniusTiming: isGeniusSpec,
+		DefaultMediator: experiment.DefaultMediatorPolicy, DefaultVoter: defaultVoter,
+		CheckMediator: func(spec string, m mediated.Mediator, rule parley.Rule) error {
+			if !mediator.AsDesigned(m, rule) {
+				return fmt.Errorf("%s: mediator %q adopts rejected proposals only under rule %q: under %q it would run as hill-climbing", rule, spec, parley.RuleMediator, rule)
+			}
+			return nil
+		}}
 }
 
-// errorAt returns an error about the field at the YAML path (e.g.
-// "$.agents[2]") of the spec's file, with its position and the source
-// line, or a plain error naming the flag when the value came from a flag.
-func (s *tournamentSpec) errorAt(key, path string, err error) error {
-	if s.file == nil || !s.fromFile[key] {
-		return usageError{fmt.Errorf("tournament: --%s: %w", flagKeys[key], err)}
-	}
-	return usageError{s.file.ErrorAt(strings.TrimPrefix(path, "$."), err)}
-}
+// openRef opens a scenario reference of a stored tournament.
+func openRef(ref string) (*scenario.Scenario, error) { return catalog.Open(ref, catalog.Options{}) }
 
-// buildTournament checks the spec and builds the tournament: every agent
-// parsed and every scenario loaded before anything runs.
-func (pg *program) buildTournament(s *tournamentSpec, stderr io.Writer) (*tournament.Config, tournament.Shard, error) {
-	var shard tournament.Shard
-	agents, meds, voters := s.Agents, s.Mediators, s.Voters
-	if !s.fromFile["agents"] {
-		agents = splitAgents(agents)
-	}
-	if !s.fromFile["mediators"] {
-		meds = splitAgents(meds)
-	}
-	if !s.fromFile["voters"] {
-		voters = splitAgents(voters)
-	}
-	proto, err := tournamentProtocol(s, agents, meds)
-	if err != nil {
-		return nil, shard, err
-	}
-	if len(agents) == 0 && proto != tournament.ProtocolMediated {
-		return nil, shard, usageError{errors.New("tournament: no agents: give --agents a,b,... or agents: in the file")}
-	}
-	if len(s.Scenarios) == 0 {
-		return nil, shard, usageError{errors.New("tournament: no scenarios: give --scenarios NAME,PATH,... or scenarios: in the file")}
-	}
-	if s.DB == "" {
-		return nil, shard, usageError{errors.New("tournament: no results database: give --db FILE.db or db: in the file")}
-	}
-	if s.Reps < 1 {
-		return nil, shard, s.errorAt("reps", "$.reps", fmt.Errorf("%d repetitions: want at least 1", s.Reps))
-	}
-	if s.Deadline < 1 {
-		return nil, shard, s.errorAt("deadline", "$.deadline", fmt.Errorf("%d rounds: want at least 1", s.Deadline))
-	}
-	if s.Workers < 0 {
-		return nil, shard, s.errorAt("workers", "$.workers", fmt.Errorf("%d workers is negative", s.Workers))
-	}
-	limit, err := parseLimit(s.Limit)
-	if err != nil {
-		return nil, shard, s.errorAt("limit", "$.limit", err)
-	}
-	deadline := s.Deadline
-	if proto == tournament.ProtocolStaged {
-		deadline = 0 // the stages' own rounds
-	}
-	if s.Shard != "" {
-		if shard, err = tournament.ParseShard(s.Shard); err != nil {
-			return nil, shard, s.errorAt("shard", "$.shard", err)
-		}
-	}
-	timing, err := tournamentTiming(s.Timing)
-	if err != nil {
-		return nil, shard, s.errorAt("timing", "$.timing", err)
-	}
-	cfg := &tournament.Config{Reps: s.Reps, Deadline: deadline, Seed: s.Seed, SelfPlay: s.SelfPlay, Timing: timing, Workers: s.Workers, Limit: limit,
-		Protocol: proto, Variant: strings.TrimSpace(s.Variant)}
-	seen := map[string]bool{}
-	for i, spec := range agents {
-		spec = strings.TrimSpace(spec)
-		f, err := pg.negotiator(spec)
-		if err != nil {
-			return nil, shard, s.errorAt("agents", fmt.Sprintf("$.agents[%d]", i), err)
-		}
-		if seen[spec] {
-			return nil, shard, s.errorAt("agents", fmt.Sprintf("$.agents[%d]", i), fmt.Errorf("agent %q is listed twice", spec))
-		}
-		seen[spec] = true
-		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f, GeniusTiming: isGeniusSpec(spec)})
-	}
-	for i, ref := range s.Scenarios {
-		ref = strings.TrimSpace(ref)
-		sc, err := catalog.Open(ref, catalog.Options{})
-		if err != nil {
-			return nil, shard, s.errorAt("scenarios", fmt.Sprintf("$.scenarios[%d]", i), err)
-		}
-		printWarnings(stderr, sc)
-		cfg.Scenarios = append(cfg.Scenarios, sc)
-		cfg.ScenarioRefs = append(cfg.ScenarioRefs, ref)
-	}
-	if err := pg.mediationSeats(s, cfg, meds, voters); err != nil {
-		return nil, shard, err
-	}
-	if err := cfg.Prepare(); err != nil {
-		return nil, shard, usageError{err}
-	}
-	return cfg, shard, nil
-}
-
-// timingAuto is the default of the tournament's --timing.
-const timingAuto = "auto"
-
-// tournamentTiming parses a tournament's --timing (or timing:).
-func tournamentTiming(s string) (tournament.Timing, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", timingAuto:
-		return tournament.TimingAuto, nil
-	case timingSteps:
-		return tournament.TimingSteps, nil
-	case timingGenius:
-		return tournament.TimingGENIUS, nil
-	}
-	return "", fmt.Errorf("%q: want %s, %s or %s", s, timingAuto, timingSteps, timingGenius)
-}
-
-func parseLimit(s string) (time.Duration, error) {
-	if s == "" || s == "0" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("limit %q: want a duration such as 30s or 2m", s)
-	}
-	if d < 0 {
-		return 0, fmt.Errorf("limit %v is negative", d)
-	}
-	return d, nil
-}
-
-// configFromMeta rebuilds a stored tournament (replays): agents from their
-// specs, scenarios from their references.
+// configFromMeta rebuilds a stored tournament (replays).
 func (pg *program) configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config, error) {
-	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing, Limit: limit,
-		Protocol: m.Protocol, Variant: m.Variant, Noise: m.Noise, Arms: m.Arms}
-	var err error
-	if m.Rule != "" {
-		if cfg.Rule, err = parley.ParseRule(m.Rule); err != nil {
-			return nil, fmt.Errorf("the stored tournament: %w", err)
-		}
-	}
-	if m.Info != "" {
-		if cfg.Info, err = parley.ParseInfo(m.Info); err != nil {
-			return nil, fmt.Errorf("the stored tournament: %w", err)
-		}
-	}
-	for _, spec := range m.Mediators {
-		f, err := pg.mediator(spec)
-		if err != nil {
-			return nil, fmt.Errorf("mediator %q of the stored tournament: %w", spec, err)
-		}
-		cfg.Mediators = append(cfg.Mediators, tournament.Mediator{Name: spec, New: f})
-	}
-	for _, spec := range m.Voters {
-		f, err := pg.voter(spec)
-		if err != nil {
-			return nil, fmt.Errorf("voter %q of the stored tournament: %w", spec, err)
-		}
-		cfg.Voters = append(cfg.Voters, tournament.Voter{Name: spec, New: f})
-	}
-	for _, spec := range m.Agents {
-		f, err := pg.negotiator(spec)
-		if err != nil {
-			return nil, fmt.Errorf("agent %q of the stored tournament: %w", spec, err)
-		}
-		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f, GeniusTiming: isGeniusSpec(spec)})
-	}
-	for _, ref := range m.Scenarios {
-		sc, err := catalog.Open(ref, catalog.Options{})
-		if err != nil {
-			return nil, fmt.Errorf("scenario %q of the stored tournament: %w", ref, err)
-		}
-		cfg.Scenarios = append(cfg.Scenarios, sc)
-		cfg.ScenarioRefs = append(cfg.ScenarioRefs, ref)
-	}
-	if err := cfg.Prepare(); err != nil {
-		return nil, err
-	}
-	if n := tournament.Count(cfg); n != m.Planned {
-		return nil, fmt.Errorf("the stored tournament plans %d runs but its agents and scenarios now give %d (did a scenario change?)", m.Planned, n)
-	}
-	return cfg, nil
+	return tournament.Rebuild(m, pg.resolver(openRef), limit)
 }
 
-func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, s tournamentSpec, asJSON, quiet bool) error {
+func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, s *tournament.Input, qf *queueFlags, asJSON, quiet bool) error {
 	// The queue reports reconnections from its own goroutines: every write
 	// to stderr goes through one lock, and none after the command returns.
 	lw := &lockedWriter{w: stderr}
 	defer lw.close()
 	stderr = lw
-	cfg, shard, err := pg.buildTournament(&s, stderr)
-	if err != nil {
-		return err
-	}
-	// Alternating offers play every scenario among all its parties; a
-	// declared protocol (stages, a mediator) is not used: say so rather
-	// than switch silently.
-	for i, sc := range cfg.Scenarios {
-		if sc.Protocol != nil && cfg.Protocol == tournament.ProtocolSAO {
-			fmt.Fprintf(stderr, "tournament: scenario %s declares a protocol (stages); this tournament runs it by plain alternating offers among all %d parties for %d rounds (--protocol staged runs its stages)\n",
-				cfg.ScenarioRefs[i], len(sc.Parties), cfg.Deadline)
+	cfg, shard, err := tournament.Build(s, pg.resolver(func(ref string) (*scenario.Scenario, error) {
+		sc, err := openRef(ref)
+		if err == nil {
+			printWarnings(stderr, sc)
 		}
+		return sc, err
+	}))
+	if err != nil {
+		return usageError{err}
 	}
+	render.IgnoredProtocols(stderr, cfg)
 	st, err := sqlite.New(s.DB)
 	if err != nil {
 		return err
@@ -456,13 +200,11 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	}
 	opt := tournament.RunOptions{Shard: shard}
 	if s.Queue != "" {
-		var qopt natsq.Options
-		if s.queueFlags != nil {
-			if qopt, err = s.queueFlags.options(func(format string, args ...any) {
-				fmt.Fprintf(stderr, "parley tournament: "+format+"\n", args...)
-			}); err != nil {
-				return err
-			}
+		qopt, err := qf.options(func(format string, args ...any) {
+			fmt.Fprintf(stderr, "parley tournament: "+format+"\n", args...)
+		})
+		if err != nil {
+			return err
 		}
 		q, err := natsq.Dial(ctx, s.Queue, qopt)
 		if err != nil {
@@ -490,18 +232,7 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 		}
 		return err
 	}
-	what := fmt.Sprintf("%d runs", sum.Selected)
-	if shard.Count > 1 {
-		what = fmt.Sprintf("%d runs of shard %s (%d in the tournament)", sum.Selected, shard, sum.Planned)
-	}
-	// Ran counts what this process stored: with another process writing
-	// the same database, its duplicates are counted apart.
-	dups := ""
-	if sum.Duplicates > 0 {
-		dups = fmt.Sprintf(", %d run here but stored first by another process", sum.Duplicates)
-	}
-	line := fmt.Sprintf("tournament: %s: ran %d in %.2fs (%.0f/s), %d already stored%s, %d errors; results in %s",
-		what, sum.Ran, sum.Elapsed.Seconds(), sum.Rate(), sum.Skipped, dups, sum.Errors, s.DB)
+	line := render.TournamentSummary(sum, shard, s.DB)
 	if asJSON {
 		fmt.Fprintln(stderr, line)
 	} else {

@@ -196,6 +196,7 @@ func TestGoldenOutput(t *testing.T) {
 		name string
 		args []string
 	}{
+		{"run-demo", []string{"run", "ceasefire"}},
 		{"run-staged-walk-away", []string{"run", "ceasefire", "--seed", "16"}},
 		{"run-staged-agreement", []string{"run", "ceasefire", "--show", "4"}},
 		{"run-mediated-votes", []string{"run", "ceasefire", "--variant", "mediated_from_start", "--seed", "7"}},

@@ -4,19 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os/signal"
-	"path/filepath"
-	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/distrib/natsq"
-	"github.com/parley-dev/parley/scenario"
 )
 
 func (pg *program) newWorkerCmd() *cobra.Command {
@@ -66,7 +61,7 @@ docs/distributed.md.`,
 			if concurrency < 0 || limit < 0 || idleExit < 0 {
 				return usageError{errors.New("worker: --concurrency, --limit and --idle-exit must not be negative")}
 			}
-			allow, err := newScenarioAllowList(allowed)
+			allow, err := catalog.NewAllowList(allowed)
 			if err != nil {
 				return usageError{fmt.Errorf("worker: --scenarios: %w", err)}
 			}
@@ -76,7 +71,7 @@ docs/distributed.md.`,
 			}
 			ctx, stop := signal.NotifyContext(c.Context(), syscall.SIGTERM)
 			defer stop()
-			w := &natsq.Worker{URL: queue, Resolver: pg.newResolver(allow), Concurrency: concurrency, Name: name,
+			w := &natsq.Worker{URL: queue, Resolver: pg.resolver(allow.Open), Concurrency: concurrency, Name: name,
 				Limit: limit, IdleExit: idleExit, Options: opt}
 			if !quiet {
 				errw := c.ErrOrStderr()
@@ -103,130 +98,4 @@ docs/distributed.md.`,
 	qf.add(c)
 	f.StringSliceVar(&allowed, "scenarios", nil, "scenario files and folders this worker may load, comma-separated (anything under a folder); built-in scenarios are always allowed")
 	return c
-}
-
-// scenarioAllowList is what a worker may load besides built-in scenarios:
-// files and folders, as absolute paths both as given and with symbolic
-// links resolved.
-type scenarioAllowList struct {
-	given, real []string
-}
-
-// newScenarioAllowList checks that every entry exists.
-func newScenarioAllowList(entries []string) (*scenarioAllowList, error) {
-	a := &scenarioAllowList{}
-	for _, e := range entries {
-		e = strings.TrimSpace(e)
-		if e == "" {
-			continue
-		}
-		abs, err := filepath.Abs(e)
-		if err != nil {
-			return nil, err
-		}
-		real, err := filepath.EvalSymlinks(abs)
-		if err != nil {
-			return nil, err // names the path
-		}
-		a.given = append(a.given, abs)
-		a.real = append(a.real, real)
-	}
-	return a, nil
-}
-
-// within reports whether path is one of roots or lies under one.
-func within(path string, roots []string) bool {
-	for _, r := range roots {
-		if path == r || strings.HasPrefix(path, strings.TrimSuffix(r, string(filepath.Separator))+string(filepath.Separator)) {
-			return true
-		}
-	}
-	return false
-}
-
-// check returns the path a scenario reference names if the list allows it.
-// It looks at the file system only for a reference that lies, as written,
-// under an allowed entry (to resolve symbolic links, which must not lead
-// outside), so a refused reference reveals nothing about the machine.
-func (a *scenarioAllowList) check(ref string) (string, error) {
-	abs, err := filepath.Abs(ref)
-	if err != nil || !within(abs, a.given) {
-		return "", fmt.Errorf("scenario %q is not a built-in scenario and not among the files and folders this worker was given (--scenarios)", ref)
-	}
-	real, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return "", fmt.Errorf("scenario %q: %w", ref, err)
-	}
-	if !within(real, a.real) {
-		return "", fmt.Errorf("scenario %q leads (by a symbolic link) to %s, outside the files and folders this worker was given (--scenarios)", ref, real)
-	}
-	return abs, nil
-}
-
-// newResolver rebuilds tournament entrants on a worker: agents from their
-// strategy specs (strategy.Parse), scenarios from their references (a
-// built-in name or "builtin:NAME", or a path that allow permits, opened
-// with catalog.Open), prepared once. Both are cached, errors included, for
-// the worker's lifetime.
-func (pg *program) newResolver(allow *scenarioAllowList) natsq.Resolver {
-	type agentEntry struct {
-		once sync.Once
-		f    func() parley.Negotiator
-		err  error
-	}
-	type scenarioEntry struct {
-		once sync.Once
-		s    *scenario.Scenario
-		err  error
-	}
-	var (
-		mu        sync.Mutex
-		agents    = map[string]*agentEntry{}
-		scenarios = map[string]*scenarioEntry{}
-	)
-	return natsq.Resolver{
-		GeniusTiming: isGeniusSpec,
-		Mediator:     pg.mediator,
-		Voter:        pg.voter,
-		Agent: func(spec string) (func() parley.Negotiator, error) {
-			mu.Lock()
-			e := agents[spec]
-			if e == nil {
-				e = &agentEntry{}
-				agents[spec] = e
-			}
-			mu.Unlock()
-			e.once.Do(func() {
-				f, err := pg.negotiator(spec)
-				e.f, e.err = f, err
-			})
-			return e.f, e.err
-		},
-		Scenario: func(ref string) (*scenario.Scenario, error) {
-			mu.Lock()
-			e := scenarios[ref]
-			if e == nil {
-				e = &scenarioEntry{}
-				scenarios[ref] = e
-			}
-			mu.Unlock()
-			e.once.Do(func() {
-				var s *scenario.Scenario
-				var err error
-				if name := strings.TrimPrefix(ref, "builtin:"); slices.Contains(catalog.Names(), name) {
-					s, err = catalog.Builtin(name) // never a file, whatever the folder holds
-				} else {
-					var path string
-					if path, err = allow.check(ref); err == nil {
-						s, err = catalog.Open(path, catalog.Options{})
-					}
-				}
-				if err == nil {
-					err = s.Validate() // tournament.Config.Prepare prepares it
-				}
-				e.s, e.err = s, err
-			})
-			return e.s, e.err
-		},
-	}
 }

@@ -10,10 +10,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/strategy"
 )
 
 // TestOpenAPI: /openapi.json is an OpenAPI 3.1 document listing exactly
@@ -152,15 +155,19 @@ func TestCreateErrors(t *testing.T) {
 		{"seat count", server.CreateRequest{Scenario: "ceasefire", Seats: two}, "seats: 2 seats for the 3 parties of ceasefire"},
 		{"unknown strategy", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "nobody"}, {Kind: "remote"}}}, `seats[0]: `},
 		{"seat kind", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "robot"}, {Kind: "remote"}}}, `seats[0]: kind "robot"`},
-		{"protocol", server.CreateRequest{Files: files, Protocol: "mediated", Seats: two}, `protocol: "mediated" is not served (want sao or staged)`},
+		{"protocol", server.CreateRequest{Files: files, Protocol: "alternating", Seats: two}, `protocol: "alternating" is not served (want sao, mediated or staged)`},
+		{"spec in mediated", server.CreateRequest{Files: files, Protocol: "mediated", Seats: two}, `seats[0]: protocol mediated has no alternating offers: a strategy seat only votes`},
+		{"rule with sao", server.CreateRequest{Files: files, Rule: "majority", Seats: two}, `rule and info: only with protocol mediated`},
+		{"unknown rule", server.CreateRequest{Files: files, Protocol: "mediated", Rule: "most", Seats: []server.Seat{{Kind: "strategy"}, {Kind: "remote"}}}, `rule: unknown rule "most"`},
+		{"mediator with sao", server.CreateRequest{Files: files, Mediator: &server.Seat{Kind: "remote"}, Seats: two}, `mediator: only with protocol mediated or staged`},
 		{"bad yaml", server.CreateRequest{Files: map[string]string{"x.yaml": "name: [", "": ""}, Seats: two}, `files: name ""`},
 		{"yaml error", server.CreateRequest{Files: map[string]string{"x.yaml": "name: x\nissues: 3\n"}, Seats: two}, `x.yaml`},
 		{"unknown field", map[string]any{"scenario": "ceasefire", "seat": 1}, `unknown field "seat"`},
 		{"wrong type", map[string]any{"scenario": 3}, `field "scenario": want string`},
 		{"staged without stages", server.CreateRequest{Files: files, Protocol: "staged", Seats: two}, "protocol: plan: scenario lunch declares no protocol"},
-		{"variant with sao", server.CreateRequest{Files: files, Variant: "x", Seats: two}, "variant and mediator: only with protocol staged"},
+		{"variant with sao", server.CreateRequest{Files: files, Variant: "x", Seats: two}, "variant: only with protocol staged"},
 		{"unknown variant", server.CreateRequest{Scenario: "ceasefire", Protocol: "staged", Variant: "nope", Seats: []server.Seat{{Kind: "remote"}, {Kind: "remote"}, {Kind: "remote"}}}, `nope`},
-		{"voter with sao", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Voter: "reservation"}, {Kind: "remote"}}}, "seats[0]: a voter spec is for protocol staged"},
+		{"voter with sao", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Voter: "reservation"}, {Kind: "remote"}}}, "seats[0]: a voter spec is for protocols mediated and staged"},
 		{"fallback of a strategy seat", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Fallback: "conceder"}, {Kind: "remote"}}}, "seats[0]: a fallback is for remote seats"},
 		{"unknown fallback", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote", Fallback: "nobody"}}}, "seats[1]: fallback: "},
 		{"mixed files", server.CreateRequest{Files: map[string]string{"a.xml": "", "b.json": ""}, Seats: two}, "several files must be all .xml"},
@@ -200,5 +207,85 @@ func TestUploadFormats(t *testing.T) {
 		if e := ending(t, srv, cr); e.Reason == "error" {
 			t.Errorf("%s: ended %+v", dir, e)
 		}
+	}
+}
+
+// TestStreamRateLimit: a seat's stream messages count against its token's
+// rate limit; one over it is answered with an error message.
+func TestStreamRateLimit(t *testing.T) {
+	srv := start(t, server.Config{RateLimit: 0.001, Burst: 3})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote"}}})
+	c := dial(t, srv.hs, cr.ID, cr.Tokens.Seats[1], 0) // spends 1
+	defer c.CloseNow()
+	var errs []string
+	for range 3 {
+		send(t, c, server.ActionRequest{Step: 9999, Action: "accept"})
+		for {
+			raw, _ := read(t, c)
+			var m server.StreamError
+			json.Unmarshal(raw, &m)
+			if m.Type == "error" {
+				errs = append(errs, m.Error)
+				break
+			}
+		}
+	}
+	want := []string{"not your turn (or not this step)", "not your turn (or not this step)", "too many requests: slow down"}
+	if !slices.Equal(errs, want) {
+		t.Errorf("stream errors %q, want %q", errs, want)
+	}
+}
+
+// TestGeniusWebSeat: a geniusweb seat is built by the Config's GeniusWeb
+// constructor from its URL (here a stand-in that plays boulware) and
+// driven like any other seat; without the constructor it is refused.
+func TestGeniusWebSeat(t *testing.T) {
+	var urls []string
+	gw := func(url string) (func() parley.Negotiator, error) {
+		urls = append(urls, url)
+		return strategy.Parse("boulware")
+	}
+	req := server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "geniusweb", URL: "ws://127.0.0.1:9/party"}, {Kind: "strategy", Spec: "conceder"}}}
+	srv := start(t, server.Config{GeniusWeb: gw})
+	cr := create(t, srv.hs, req)
+	if e := ending(t, srv, cr); e.Reason == "error" {
+		t.Errorf("ended %+v", e)
+	}
+	if len(urls) != 1 || urls[0] != "ws://127.0.0.1:9/party" {
+		t.Errorf("the constructor got %q, want the seat's URL once", urls)
+	}
+	var e apiErr
+	without := start(t, server.Config{})
+	if st := call(t, without.hs, "POST", "/negotiations", "", req, &e); st != http.StatusBadRequest || e.Error != "seats[0]: this server seats no GeniusWeb parties" {
+		t.Errorf("without a GeniusWeb constructor: %d %q", st, e.Error)
+	}
+	req.Seats[0].URL = ""
+	if st := call(t, srv.hs, "POST", "/negotiations", "", req, &e); st != http.StatusBadRequest || e.Error != "seats[0]: a geniusweb seat needs the party's url" {
+		t.Errorf("without a URL: %d %q", st, e.Error)
+	}
+}
+
+// stuck never acts.
+type stuck struct{}
+
+func (stuck) Init(context.Context, *parley.Session) error { return nil }
+func (stuck) Act(ctx context.Context, _ *parley.State) (parley.Action, error) {
+	<-ctx.Done()
+	return parley.Action{}, ctx.Err()
+}
+
+// TestGeniusWebSeatDeadline: a geniusweb seat that does not act is held
+// to the server's turn deadline.
+func TestGeniusWebSeatDeadline(t *testing.T) {
+	gw := func(string) (func() parley.Negotiator, error) {
+		return func() parley.Negotiator { return stuck{} }, nil
+	}
+	srv := start(t, server.Config{GeniusWeb: gw, TurnTimeout: 20 * time.Millisecond})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "geniusweb", URL: "ws://127.0.0.1:9/party"}, {Kind: "strategy", Spec: "conceder"}}})
+	if e := ending(t, srv, cr); e.Reason != "error" || e.Party != 0 || !strings.Contains(e.Cause, "deadline exceeded") {
+		t.Errorf("ended %+v, want an error of party 0 past its deadline", e)
 	}
 }

@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/protocol/sao"
+	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy"
 )
 
@@ -14,10 +16,23 @@ func resolveBench(spec string) (func() parley.Negotiator, error) { return strate
 
 // BenchmarkInProcess runs an in-process ceasefire negotiation through the
 // server: create (scenario loaded and prepared), run, every event logged
-// in memory. Compare with BenchmarkDirect, the same negotiation as
-// parley run's core runs it.
+// (in memory, or in an SQLite event store), the analysis made. Compare
+// with BenchmarkDirect, the same negotiation as parley run's core runs
+// it, without the analysis.
 func BenchmarkInProcess(b *testing.B) {
-	s, err := New(Config{Negotiator: resolveBench})
+	b.Run("memory", func(b *testing.B) { benchInProcess(b, nil) })
+	b.Run("sqlite", func(b *testing.B) {
+		e, err := sqlite.OpenEvents(filepath.Join(b.TempDir(), "serve.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer e.Close()
+		benchInProcess(b, e)
+	})
+}
+
+func benchInProcess(b *testing.B, log Log) {
+	s, err := New(Config{Negotiator: resolveBench, Log: log})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,21 +20,19 @@ const (
 	TypeSession = "session"
 	// TypeTurn tells a remote seat that it is its turn and what it sees.
 	TypeTurn = "turn"
-	// TypeOffer, TypeAccept and TypeWalkAway are the public actions,
-	// named as parley.ActionKind names them.
+	// TypeOffer, TypeAccept, TypeReject and TypeWalkAway are the actions,
+	// named as parley.ActionKind (and every trace) names them: offers,
+	// acceptances and walk-aways, public, with an Action payload (a
+	// mediator's proposal and its stepping back are its offer and its
+	// walk-away, by party -1); and in mediated stages the votes, accept or
+	// reject with a Vote payload, seen by the voter and, unless the
+	// stage's information level is "nothing", by the mediator.
 	TypeOffer    = "offer"
 	TypeAccept   = "accept"
+	TypeReject   = "reject"
 	TypeWalkAway = "walk_away"
 	// TypeStage opens a stage of a staged protocol.
 	TypeStage = "stage"
-	// TypeProposal is a mediator's proposal (public).
-	TypeProposal = "proposal"
-	// TypeVote is a party's vote on a proposal, or in the final vote on
-	// the text: seen by the voter, and by the mediator unless the stage's
-	// information level is "nothing".
-	TypeVote = "vote"
-	// TypeMediatorExit is the mediator stepping back (public).
-	TypeMediatorExit = "mediator_exit"
 	// TypeReplaced says a remote seat failed and its fallback strategy
 	// took it over.
 	TypeReplaced = "replaced"
@@ -153,7 +151,7 @@ type Analysis struct {
 // negotiation (parley.Session). Party is -1 for a mediator without
 // interests of its own.
 type Session struct {
-	Stage       int       `json:"stage"` // -1 outside a staged protocol
+	Stage       int       `json:"stage"` // -1 for protocol sao
 	Role        string    `json:"role"`  // "negotiator", "voter" or "mediator"
 	Party       int       `json:"party"`
 	Name        string    `json:"name"`
@@ -208,7 +206,7 @@ type Clock struct {
 // allows, by stage participant).
 type Turn struct {
 	Kind     string   `json:"kind"`
-	Stage    int      `json:"stage"` // -1 outside a staged protocol
+	Stage    int      `json:"stage"` // -1 for protocol sao
 	Step     int      `json:"step"`
 	Round    int      `json:"round"`
 	Time     float64  `json:"time"`
@@ -242,7 +240,7 @@ type VoteEvent struct {
 
 // ActionEvent is a public action: who did what at which turn. Party is
 // -1 for the mediator (proposals, stepping back); Stage is the stage's
-// index in a staged protocol, else -1.
+// index in a staged or mediated protocol, else -1.
 type ActionEvent struct {
 	Stage   int               `json:"stage"`
 	Step    int               `json:"step"`

@@ -114,7 +114,7 @@ func wsSeatAfter(t *testing.T, srv testServer, cr server.CreateResponse, after i
 	defer c.CloseNow()
 	var ses *server.Session
 	n := 0
-	// The session came before after: read it from the REST log.
+	// The session, if it came before seq after: read it from the REST log.
 	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Seats[1], 0, 0).Events {
 		if e := decode(t, raw); e.Session != nil {
 			ses = e.Session
@@ -126,7 +126,10 @@ func wsSeatAfter(t *testing.T, srv testServer, cr server.CreateResponse, after i
 			return n
 		}
 		n++
-		if e := decode(t, raw); e.Turn != nil {
+		switch e := decode(t, raw); {
+		case e.Session != nil: // when it came after seq after
+			ses = e.Session
+		case e.Turn != nil:
 			send(t, c, best(ses, e.Turn))
 		}
 	}

@@ -38,7 +38,7 @@ func FuzzDecodeAction(f *testing.F) {
 		`{"step":1,"action":"offer","outcome":3}`, `{"step":1,"action":"offer","values":{"place":"park","time":"12"}}`,
 		`{"step":0,"action":"accept"}`, `{"step":2,"action":"walk_away","outcome":1}`, `{"action":"offer","values":{"place":"x"}}`,
 		`{"step":-1}`, `{"step":1e99}`, `{"step":1,"action":"offer","outcome":1,"values":{}}`,
-		`{"step":3,"action":"reject","feedback":-1}`, `{"step":4,"action":"propose","outcome":2}`, `{"step":5,"action":"step_back"}`,
+		`{"step":3,"action":"reject","feedback":-1}`, `{"step":4,"action":"offer","outcome":2}`, `{"step":5,"action":"walk_away"}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -182,7 +182,7 @@ func (s *Server) admit(r *http.Request) (*negotiation, Lens, error) {
 	return g.n, g.lens, nil
 }
 
-// Created is the response to POST /negotiations.
+// CreateResponse is the response to POST /negotiations.
 type CreateResponse struct {
 	ID     string `json:"id"`
 	Tokens Tokens `json:"tokens"`
@@ -398,20 +398,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 
 // take hands a seat's action to its remote seat (or the mediator's).
 func (s *Server) take(n *negotiation, l Lens, req *ActionRequest) error {
-	start := s.now()
-	var seat *remoteSeat
-	switch l.Kind {
-	case LensSeat:
-		seat = n.remotes[l.Party]
-	case LensMediator:
-		seat = n.mediator
-	}
+	seat := n.seatOf(l)
 	if seat == nil {
 		return errForbidden
 	}
-	if err := seat.submit(req); err != nil {
-		return err
-	}
-	s.metrics.latency.Observe(s.now().Sub(start).Seconds())
-	return nil
+	return seat.submit(req)
 }

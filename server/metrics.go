@@ -32,8 +32,8 @@ func newMetrics() *metrics {
 		actions: prometheus.NewCounter(prometheus.CounterOpts{Name: "parley_actions_total",
 			Help: "Actions (offers, acceptances, walk-aways) taken in all negotiations."}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "parley_action_latency_seconds",
-			Help:    "Server-side time to take a remote seat's action, from the request read to the action handed to the protocol.",
-			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1}}),
+			Help:    "Server-side time from taking a remote seat's action to publishing its next turn (the protocol's step, the other seats' moves and the log's commit), or, for its last action, to the ending.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}}),
 		connected: prometheus.NewGauge(prometheus.GaugeOpts{Name: "parley_seats_connected",
 			Help: "Streams open with a seat's token."}),
 	}
@@ -68,14 +68,21 @@ func newLimiter(perSecond float64, burst int) *limiter {
 // allow reports whether the request with token tok (or, without one, from
 // r's address) may go ahead now.
 func (l *limiter) allow(r *http.Request, tok string) bool {
-	key := "token:" + hashToken(tok)
-	if tok == "" {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		key = "addr:" + host
+	if tok != "" {
+		return l.allowKey(tokenKey(tok))
 	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return l.allowKey("addr:" + host)
+}
+
+// tokenKey is the limiter's key of a token.
+func tokenKey(tok string) string { return "token:" + hashToken(tok) }
+
+// allowKey reports whether one more request of key may go ahead now.
+func (l *limiter) allowKey(key string) bool {
 	l.mu.Lock()
 	lim, ok := l.keys[key]
 	if !ok {

@@ -64,10 +64,16 @@ type negotiation struct {
 	remotes  []*remoteSeat // by party; nil for a strategy seat
 	done     chan struct{} // closed when the negotiation has ended and its log is persisted
 
-	// Staged protocols only.
+	// The constructors of the built-in seats, by party (nil for remote
+	// seats, and for roles a seat does not play), and of the mediator.
+	negs   []func() parley.Negotiator
+	voters []func() parley.Voter
+	med    func() parley.Mediator
+
+	// Staged and mediated protocols only.
 	plan     *staged.Plan
 	mediator *remoteSeat // a remote mediator, or nil
-	stage    int         // the running stage (-1 outside a staged protocol); the protocol's goroutine only
+	stage    int         // the running stage (-1 for protocol sao); the protocol's goroutine only
 	endStage string      // the stage the run ended in
 
 	flushMu sync.Mutex // serialises flush
@@ -76,8 +82,11 @@ type negotiation struct {
 	events  []Event  // the whole log: events[i].Seq == i+1
 	records [][]byte // their encodings, for the Log and the lenses
 	flushed int      // events persisted, and shown to lenses
-	wake    chan struct{}
-	ended   bool // the log holds its ended event
+	// answered are when the remote actions taken since the last flush
+	// were received (server action latency, observed by flush).
+	answered []time.Time
+	wake     chan struct{}
+	ended    bool // the log holds its ended event
 }
 
 // newNegotiation builds a negotiation from its definition, without
@@ -114,34 +123,13 @@ func (s *Server) newNegotiation(id string, def definition, run bool) (*negotiati
 				return nil, err
 			}
 			n.remotes[i] = newRemoteSeat(n, i)
-			if st.Fallback != "" && run {
-				if s.cfg.Negotiator == nil {
-					return nil, fmt.Errorf("seats[%d]: fallback: this server has no strategies", i)
-				}
-				f, err := s.cfg.Negotiator(st.Fallback)
-				if err != nil {
-					return nil, fmt.Errorf("seats[%d]: fallback: %w", i, err)
-				}
-				n.remotes[i].fallback = f
-			}
 		}
 	}
-	if req.Protocol == ProtocolStaged {
-		if req.Deadline != 0 {
-			return nil, errors.New("deadline: the stages of protocol staged set their own rounds")
+	if req.Mediator != nil && req.Mediator.Kind == SeatRemote {
+		if err := remote("mediator"); err != nil {
+			return nil, err
 		}
-		pl, err := plan.FromScenario(scn, req.Variant)
-		if err != nil {
-			return nil, fmt.Errorf("protocol: %w", err)
-		}
-		n.plan, n.deadline = &pl, pl.Rounds()
-		if req.Mediator != nil && req.Mediator.Kind == SeatRemote {
-			if err := remote("mediator"); err != nil {
-				return nil, err
-			}
-			n.mediator = newRemoteSeat(n, -1)
-		}
-		return n, nil
+		n.mediator = newRemoteSeat(n, -1)
 	}
 	n.deadline = req.Deadline
 	if n.deadline == 0 {
@@ -150,7 +138,146 @@ func (s *Server) newNegotiation(id string, def definition, run bool) (*negotiati
 	if n.deadline <= 0 {
 		n.deadline = defaultDeadline
 	}
+	switch req.Protocol {
+	case ProtocolStaged:
+		if req.Deadline != 0 {
+			return nil, errors.New("deadline: the stages of protocol staged set their own rounds")
+		}
+		pl, err := plan.FromScenario(scn, req.Variant)
+		if err != nil {
+			return nil, fmt.Errorf("protocol: %w", err)
+		}
+		n.plan, n.deadline = &pl, pl.Rounds()
+	case ProtocolMediated:
+		if n.plan, err = mediatedPlan(scn, req, n.deadline); err != nil {
+			return nil, err
+		}
+	}
+	if run {
+		if err := n.resolve(); err != nil {
+			return nil, err
+		}
+	}
 	return n, nil
+}
+
+// mediatedPlan is protocol mediated as a plan of one mediated stage:
+// every party votes for rounds rounds, under the request's rule and
+// information level, on the proposals of a mediator without interests.
+func mediatedPlan(scn *scenario.Scenario, req *CreateRequest, rounds int) (*staged.Plan, error) {
+	st := parley.Stage{Name: ProtocolMediated, Mechanism: parley.MechanismMediated, Mediator: -1, Rounds: rounds}
+	for i, p := range scn.Parties {
+		if p.Role == scenario.Mediator {
+			return nil, fmt.Errorf("protocol: party %q of %s has role mediator: declare its stage in the scenario's protocol and use protocol %s", p.Name, scn.Name, ProtocolStaged)
+		}
+		st.Participants = append(st.Participants, i)
+	}
+	var err error
+	if req.Rule != "" {
+		if st.Rule, err = parley.ParseRule(req.Rule); err != nil {
+			return nil, fmt.Errorf("rule: %w", err)
+		}
+	}
+	if req.Info != "" {
+		if st.Info, err = parley.ParseInfo(req.Info); err != nil {
+			return nil, fmt.Errorf("info: %w", err)
+		}
+	}
+	pl := &staged.Plan{Stages: []parley.Stage{st}}
+	if err := pl.Validate(scn.Names(), scn.Space); err != nil {
+		return nil, fmt.Errorf("protocol: %w", err)
+	}
+	return pl, nil
+}
+
+// resolve finds the constructors of the negotiation's built-in seats
+// (strategies, voters, the mediator, remote seats' fallbacks, GeniusWeb
+// parties) through the server's Config, naming the seat at fault.
+func (n *negotiation) resolve() error {
+	cfg := &n.srv.cfg
+	req := &n.def.Request
+	mediation := n.plan != nil && n.hasMediated()
+	n.negs = make([]func() parley.Negotiator, len(req.Seats))
+	n.voters = make([]func() parley.Voter, len(req.Seats))
+	negotiator := func(spec string) (func() parley.Negotiator, error) {
+		if cfg.Negotiator == nil {
+			return nil, errors.New("this server has no built-in strategies")
+		}
+		return cfg.Negotiator(spec)
+	}
+	for i, st := range req.Seats {
+		var err error
+		switch st.Kind {
+		case SeatRemote:
+			if st.Fallback != "" {
+				if n.remotes[i].fallback, err = negotiator(st.Fallback); err != nil {
+					return fmt.Errorf("seats[%d]: fallback: %w", i, err)
+				}
+			}
+		case SeatGeniusWeb:
+			if cfg.GeniusWeb == nil {
+				return fmt.Errorf("seats[%d]: this server seats no GeniusWeb parties", i)
+			}
+			f, err := cfg.GeniusWeb(st.URL)
+			if err != nil {
+				return fmt.Errorf("seats[%d]: %w", i, err)
+			}
+			d := cfg.TurnTimeout
+			n.negs[i] = func() parley.Negotiator { return &timed{Negotiator: f(), d: d} }
+		case SeatStrategy:
+			if st.Spec != "" {
+				if n.negs[i], err = negotiator(st.Spec); err != nil {
+					return fmt.Errorf("seats[%d]: %w", i, err)
+				}
+			}
+			if !mediation {
+				continue
+			}
+			spec := st.Voter
+			if spec == "" {
+				spec = DefaultVoter
+			}
+			if cfg.Voter == nil {
+				return fmt.Errorf("seats[%d]: this server has no built-in voters", i)
+			}
+			if n.voters[i], err = cfg.Voter(spec); err != nil {
+				return fmt.Errorf("seats[%d]: voter: %w", i, err)
+			}
+		}
+	}
+	if !mediation || n.mediator != nil {
+		return nil
+	}
+	spec := ""
+	switch {
+	case req.Mediator != nil:
+		spec = req.Mediator.Spec
+	case req.Protocol == ProtocolStaged:
+		var err error
+		if spec, err = plan.MediatorPolicy(n.scn, req.Variant); err != nil {
+			return fmt.Errorf("mediator: %w", err)
+		}
+	}
+	if cfg.Mediator == nil {
+		return errors.New("mediator: this server has no built-in mediators")
+	}
+	var err error
+	if n.med, err = cfg.Mediator(spec); err != nil {
+		return fmt.Errorf("mediator: %w", err)
+	}
+	return nil
+}
+
+// seatOf returns the remote seat whose token grants lens l (a seat's or
+// the mediator's), or nil.
+func (n *negotiation) seatOf(l Lens) *remoteSeat {
+	switch l.Kind {
+	case LensSeat:
+		return n.remotes[l.Party]
+	case LensMediator:
+		return n.mediator
+	}
+	return nil
 }
 
 // append adds an event to the log (not yet persisted or shown).
@@ -178,6 +305,10 @@ func (n *negotiation) flush(ctx context.Context) error {
 	defer n.flushMu.Unlock()
 	n.mu.Lock()
 	from, recs := n.flushed, n.records[n.flushed:]
+	var taken []time.Time
+	if len(recs) > 0 {
+		taken, n.answered = n.answered, nil
+	}
 	n.mu.Unlock()
 	if len(recs) == 0 {
 		return nil
@@ -192,7 +323,21 @@ func (n *negotiation) flush(ctx context.Context) error {
 	close(n.wake)
 	n.wake = make(chan struct{})
 	n.mu.Unlock()
+	// The server's action latency: from an action's request to its event
+	// committed and shown.
+	now := n.srv.now()
+	for _, t := range taken {
+		n.srv.metrics.latency.Observe(now.Sub(t).Seconds())
+	}
 	return nil
+}
+
+// taken notes that the protocol took a remote action received at t: the
+// flush that commits its event observes the server's action latency.
+func (n *negotiation) taken(t time.Time) {
+	n.mu.Lock()
+	n.answered = append(n.answered, t)
+	n.mu.Unlock()
 }
 
 // since returns the persisted events after seq after that lens l shows,
@@ -275,10 +420,7 @@ func (n *negotiation) negotiate(ctx context.Context) (*parley.Result, error) {
 		return n.negotiateStaged(ctx)
 	}
 	req := &n.def.Request
-	negs, err := n.negotiators()
-	if err != nil {
-		return nil, err
-	}
+	negs := n.negotiators()
 	var traceErr error
 	// Remote seats keep their own turn deadlines (TurnTimeout), so that a
 	// fallback strategy can take over within the turn.
@@ -300,24 +442,48 @@ func (n *negotiation) negotiate(ctx context.Context) (*parley.Result, error) {
 }
 
 // negotiators returns the parties' seats as negotiators: the remote seats
-// and a fresh negotiator for each strategy seat.
-func (n *negotiation) negotiators() ([]parley.Negotiator, error) {
-	negs := make([]parley.Negotiator, len(n.def.Request.Seats))
-	for i, st := range n.def.Request.Seats {
-		if r := n.remotes[i]; r != nil {
-			negs[i] = r
-			continue
+// and a fresh negotiator for each built-in seat (nil for a seat that only
+// votes).
+func (n *negotiation) negotiators() []parley.Negotiator {
+	negs := make([]parley.Negotiator, len(n.negs))
+	for i, f := range n.negs {
+		switch {
+		case n.remotes[i] != nil:
+			negs[i] = n.remotes[i]
+		case f != nil:
+			negs[i] = f()
 		}
-		if n.srv.cfg.Negotiator == nil {
-			return nil, fmt.Errorf("seats[%d]: this server has no strategies", i)
-		}
-		f, err := n.srv.cfg.Negotiator(st.Spec)
-		if err != nil {
-			return nil, fmt.Errorf("seats[%d]: %w", i, err)
-		}
-		negs[i] = f()
 	}
-	return negs, nil
+	return negs
+}
+
+// timed holds a seat that is neither a remote seat (which keeps its own
+// deadlines) nor an in-process strategy (which needs none), such as a
+// GeniusWeb party, to the server's turn deadline in Init and Act.
+type timed struct {
+	parley.Negotiator
+	d time.Duration
+}
+
+// Init calls the seat's Init under the deadline.
+func (t *timed) Init(ctx context.Context, s *parley.Session) error {
+	ctx, cancel := context.WithTimeout(ctx, t.d)
+	defer cancel()
+	return t.Negotiator.Init(ctx, s)
+}
+
+// Act calls the seat's Act under the deadline.
+func (t *timed) Act(ctx context.Context, st *parley.State) (parley.Action, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.d)
+	defer cancel()
+	return t.Negotiator.Act(ctx, st)
+}
+
+// Finish passes the ending on to a seat that wants it.
+func (t *timed) Finish(ctx context.Context, e parley.Ending) {
+	if f, ok := t.Negotiator.(parley.Finisher); ok {
+		f.Finish(ctx, e)
+	}
 }
 
 // action appends a public action event.

@@ -329,7 +329,7 @@ func TestNoLeaksStaged(t *testing.T) {
 	<-done
 	<-done
 	walkAll()
-	for _, typ := range []string{"created", "setup", "stage", "session", "turn", "offer", "proposal", "vote", "ended", "result"} {
+	for _, typ := range []string{"created", "setup", "stage", "session", "turn", "offer", "accept", "reject", "ended", "result"} {
 		if !met[typ] {
 			t.Errorf("the walk met no %s event", typ)
 		}

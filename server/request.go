@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 	"testing/fstest"
+	"time"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
@@ -23,6 +24,9 @@ const (
 	SeatStrategy = "strategy"
 	// SeatRemote is a remote agent or a person, acting with the seat's token.
 	SeatRemote = "remote"
+	// SeatGeniusWeb is a GeniusWeb party reached at a URL, with the server
+	// acting as its GeniusWeb run server (protocol sao).
+	SeatGeniusWeb = "geniusweb"
 )
 
 // Protocols the server runs.
@@ -33,6 +37,10 @@ const (
 	// variants: stages of alternating offers and of mediation (packages
 	// plan and protocol/staged).
 	ProtocolStaged = "staged"
+	// ProtocolMediated is single-text mediation (package
+	// protocol/mediated): every party votes on the proposals of a
+	// mediator without interests of its own.
+	ProtocolMediated = "mediated"
 )
 
 // DefaultVoter is the voter spec of a strategy seat in mediated stages
@@ -62,13 +70,20 @@ type CreateRequest struct {
 	// file, the .xml files of a GENIUS scenario (domain and profiles), or
 	// the .json profiles of a GeniusWeb scenario.
 	Files map[string]string `json:"files,omitempty"`
-	// Protocol is "sao" (the default) or "staged".
+	// Protocol is "sao" (the default), "mediated" or "staged".
 	Protocol string `json:"protocol,omitempty"`
+	// Rule and Info are the voting rule ("unanimous", "majority",
+	// "mediator") and the mediator's information level ("votes",
+	// "declared", "full", "nothing", "self_report") of protocol mediated
+	// (defaults unanimous and votes; parley.Rule, parley.Info).
+	Rule string `json:"rule,omitempty"`
+	Info string `json:"info,omitempty"`
 	// Variant is a protocol variant the scenario declares ("staged" only;
 	// default: its stages in order).
 	Variant string `json:"variant,omitempty"`
-	// Mediator is the mediator's seat in the mediated stages of a staged
-	// protocol (default: the strategy the stages' mediator_policy names).
+	// Mediator is the mediator's seat of protocol mediated, or in the
+	// mediated stages of a staged protocol (default: the strategy the
+	// stages' mediator_policy names, else the server's default mediator).
 	Mediator *Seat `json:"mediator,omitempty"`
 	// Deadline is the rounds allowed (default: the scenario's, else 100).
 	Deadline int `json:"deadline,omitempty"`
@@ -80,7 +95,8 @@ type CreateRequest struct {
 
 // Seat is one seat of a negotiation.
 type Seat struct {
-	Kind string `json:"kind"`           // SeatStrategy or SeatRemote
+	Kind string `json:"kind"`           // SeatStrategy, SeatRemote or SeatGeniusWeb
+	URL  string `json:"url,omitempty"`  // SeatGeniusWeb: the party's URL
 	Spec string `json:"spec,omitempty"` // SeatStrategy: the strategy spec (the mediator's, for the mediator seat)
 	// Voter is a strategy seat's voter spec for mediated stages (default
 	// DefaultVoter).
@@ -134,26 +150,30 @@ func (r *CreateRequest) validate() error {
 		return errors.New("scenario and files: give one, not both")
 	case len(r.Files) > MaxFiles:
 		return fmt.Errorf("files: %d files, at most %d", len(r.Files), MaxFiles)
-	case r.Protocol != "" && r.Protocol != ProtocolSAO && r.Protocol != ProtocolStaged:
-		return fmt.Errorf("protocol: %q is not served (want %s or %s)", r.Protocol, ProtocolSAO, ProtocolStaged)
-	case r.Protocol != ProtocolStaged && (r.Variant != "" || r.Mediator != nil):
-		return fmt.Errorf("variant and mediator: only with protocol %s", ProtocolStaged)
+	case r.Protocol != "" && r.Protocol != ProtocolSAO && r.Protocol != ProtocolStaged && r.Protocol != ProtocolMediated:
+		return fmt.Errorf("protocol: %q is not served (want %s, %s or %s)", r.Protocol, ProtocolSAO, ProtocolMediated, ProtocolStaged)
+	case r.Protocol != ProtocolStaged && r.Variant != "":
+		return fmt.Errorf("variant: only with protocol %s", ProtocolStaged)
+	case r.Protocol != ProtocolStaged && r.Protocol != ProtocolMediated && r.Mediator != nil:
+		return fmt.Errorf("mediator: only with protocol %s or %s", ProtocolMediated, ProtocolStaged)
+	case r.Protocol != ProtocolMediated && (r.Rule != "" || r.Info != ""):
+		return fmt.Errorf("rule and info: only with protocol %s (a staged protocol's stages declare their own)", ProtocolMediated)
 	case r.Deadline < 0 || r.Deadline > MaxDeadline:
 		return fmt.Errorf("deadline: %d rounds outside 1..%d (0: the scenario's)", r.Deadline, MaxDeadline)
 	case len(r.Seats) == 0:
 		return errors.New("seats: none given (one per party, in order)")
 	}
 	for i, s := range r.Seats {
-		if err := s.validate(r.Protocol == ProtocolStaged); err != nil {
+		if err := s.validate(r.Protocol); err != nil {
 			return fmt.Errorf("seats[%d]: %w", i, err)
-		}
-		if s.Fallback != "" && r.Protocol == ProtocolStaged {
-			return fmt.Errorf("seats[%d]: a fallback is for protocol %s", i, ProtocolSAO)
 		}
 	}
 	if r.Mediator != nil {
-		if err := r.Mediator.validate(false); err != nil {
+		if err := r.Mediator.validate(""); err != nil {
 			return fmt.Errorf("mediator: %w", err)
+		}
+		if r.Mediator.Kind == SeatGeniusWeb {
+			return errors.New("mediator: a GeniusWeb party cannot mediate")
 		}
 		if r.Mediator.Voter != "" {
 			return errors.New("mediator: the mediator seat takes no voter spec")
@@ -162,25 +182,42 @@ func (r *CreateRequest) validate() error {
 	return nil
 }
 
-// validate checks a seat; voters says whether it may name a voter spec.
-func (s *Seat) validate(voters bool) error {
+// validate checks a seat of a negotiation by protocol ("" for the
+// mediator's seat).
+func (s *Seat) validate(protocol string) error {
+	sao := protocol == "" || protocol == ProtocolSAO
+	if s.URL != "" && s.Kind != SeatGeniusWeb {
+		return fmt.Errorf("a url is for %s seats", SeatGeniusWeb)
+	}
+	if s.Fallback != "" && (!sao || s.Kind != SeatRemote) {
+		return fmt.Errorf("a fallback is for remote seats of protocol %s", ProtocolSAO)
+	}
+	if s.Kind == SeatGeniusWeb && !sao {
+		return fmt.Errorf("a GeniusWeb party speaks alternating offers only (protocol %s)", ProtocolSAO)
+	}
 	switch s.Kind {
 	case SeatStrategy:
-		if strings.TrimSpace(s.Spec) == "" {
+		switch {
+		case protocol == ProtocolMediated && s.Spec != "":
+			return fmt.Errorf("protocol %s has no alternating offers: a strategy seat only votes (give voter, default %s, not spec)", ProtocolMediated, DefaultVoter)
+		case protocol != ProtocolMediated && strings.TrimSpace(s.Spec) == "":
 			return errors.New("a strategy seat needs a spec")
-		}
-		if s.Voter != "" && !voters {
-			return fmt.Errorf("a voter spec is for protocol %s", ProtocolStaged)
-		}
-		if s.Fallback != "" {
-			return errors.New("a fallback is for remote seats")
+		case s.Voter != "" && (protocol == "" || protocol == ProtocolSAO):
+			return fmt.Errorf("a voter spec is for protocols %s and %s", ProtocolMediated, ProtocolStaged)
 		}
 	case SeatRemote:
 		if s.Spec != "" || s.Voter != "" {
 			return errors.New("a remote seat takes no spec")
 		}
+	case SeatGeniusWeb:
+		if s.URL == "" {
+			return errors.New("a geniusweb seat needs the party's url")
+		}
+		if s.Spec != "" || s.Voter != "" || s.Fallback != "" {
+			return errors.New("a geniusweb seat takes only a url")
+		}
 	default:
-		return fmt.Errorf("kind %q (want %s or %s)", s.Kind, SeatStrategy, SeatRemote)
+		return fmt.Errorf("kind %q (want %s, %s or %s)", s.Kind, SeatStrategy, SeatRemote, SeatGeniusWeb)
 	}
 	return nil
 }
@@ -238,13 +275,13 @@ func issuesOf(space *parley.OutcomeSpace) []Issue {
 }
 
 // ActionRequest is the body of POST /negotiations/{id}/actions, and a
-// message a seat sends on its stream: its answer to its turn Step. The
-// actions of a turn of kind "act" are offer (with Outcome, by index, or
-// Values, by issue), accept and walk_away; of a turn of kind "vote"
-// accept, reject and walk_away (leaving), with an optional Feedback (-1
-// worse, 0 the same, +1 better than the text); of a turn of kind
-// "propose" (the mediator's) propose (with Outcome or Values) and
-// step_back.
+// message a seat sends on its stream: its answer to its turn Step, in
+// the words of parley.ActionKind. The actions of a turn of kind "act" are
+// offer (with Outcome, by index, or Values, by issue), accept and
+// walk_away; of a turn of kind "vote" accept, reject and walk_away
+// (leaving), with an optional Feedback (-1 worse, 0 the same, +1 better
+// than the text); of a turn of kind "propose" (the mediator's) offer (the
+// proposal, with Outcome or Values) and walk_away (stepping back).
 type ActionRequest struct {
 	Step     int               `json:"step"`
 	Action   string            `json:"action"`
@@ -260,18 +297,12 @@ const (
 	TurnPropose = "propose" // the mediator's proposal
 )
 
-// Actions that only votes and proposals take.
-const (
-	ActionReject   = "reject"
-	ActionPropose  = "propose"
-	ActionStepBack = "step_back"
-)
-
 // answer is a seat's answer to one turn: the field its kind uses.
 type answer struct {
 	act  parley.Action
 	vote parley.Vote
 	prop parley.Outcome
+	at   time.Time // when the server received it
 }
 
 // outcome returns the request's outcome, by index or by values. An
@@ -297,7 +328,7 @@ func (a *ActionRequest) outcome(space *parley.OutcomeSpace) (parley.Outcome, err
 // answer returns the answer the request gives to a turn of kind kind over
 // space.
 func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer, error) {
-	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "propose or step_back"}[kind]
+	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "offer or walk_away"}[kind]
 	bare := func() error {
 		if a.Outcome != nil || a.Values != nil {
 			return fmt.Errorf("%s: takes no outcome or values", a.Action)
@@ -320,13 +351,13 @@ func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer,
 		return answer{act: parley.AcceptAction()}, bare()
 	case kind == TurnAct && a.Action == TypeWalkAway:
 		return answer{act: parley.EndAction()}, bare()
-	case kind == TurnVote && (a.Action == TypeAccept || a.Action == ActionReject || a.Action == TypeWalkAway):
+	case kind == TurnVote && (a.Action == TypeAccept || a.Action == TypeReject || a.Action == TypeWalkAway):
 		v := parley.Vote{Accept: a.Action == TypeAccept, Leave: a.Action == TypeWalkAway, Feedback: a.Feedback}
 		return answer{vote: v}, bare()
-	case kind == TurnPropose && a.Action == ActionPropose:
+	case kind == TurnPropose && a.Action == TypeOffer:
 		o, err := a.outcome(space)
 		return answer{prop: o}, err
-	case kind == TurnPropose && a.Action == ActionStepBack:
+	case kind == TurnPropose && a.Action == TypeWalkAway:
 		return answer{prop: parley.NoOutcome}, bare()
 	}
 	return answer{}, fmt.Errorf("action: %q on a %s turn (want %s)", a.Action, kind, want)

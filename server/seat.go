@@ -159,6 +159,7 @@ func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (a
 	}
 	select {
 	case a := <-s.answers:
+		n.taken(a.at)
 		return a, nil
 	case err := <-s.fail:
 		return answer{}, err
@@ -181,6 +182,7 @@ func (s *remoteSeat) submit(req *ActionRequest) error {
 	if err != nil {
 		return badRequest(err)
 	}
+	a.at = s.n.srv.now()
 	s.waiting = -1
 	s.answers <- a // buffered, and emptied before every turn
 	return nil

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/plan"
 )
 
 // Config configures a Server. The zero value is valid: logs in memory, no
@@ -33,6 +32,10 @@ type Config struct {
 	// default strategy); nil: only remote voters and mediators.
 	Voter    func(spec string) (func() parley.Voter, error)
 	Mediator func(spec string) (func() parley.Mediator, error)
+	// GeniusWeb resolves a geniusweb seat's party URL to a constructor of
+	// negotiators that drive that party (nil: no geniusweb seats). The
+	// parley command passes package server/gwseat's Factory.
+	GeniusWeb func(url string) (func() parley.Negotiator, error)
 	// AdminToken, when set, is required to create and to list
 	// negotiations (Authorization: Bearer TOKEN).
 	AdminToken string
@@ -41,9 +44,9 @@ type Config struct {
 	// Grace is how long a remote seat may stay disconnected (no open
 	// stream) before it fails (default 10s).
 	Grace time.Duration
-	// RateLimit is the requests per second allowed to one token (or, for
-	// requests without one, to one client address); Burst the requests
-	// allowed at once (defaults 50 and 100).
+	// RateLimit is the requests (and stream messages) per second allowed
+	// to one token (or, for requests without one, to one client address);
+	// Burst the requests allowed at once (defaults 200 and 200).
 	RateLimit float64
 	Burst     int
 	// OriginPatterns are the origins, besides the server's own host, from
@@ -118,10 +121,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.Grace = 10 * time.Second
 	}
 	if cfg.RateLimit == 0 {
-		cfg.RateLimit = 50
+		cfg.RateLimit = 200
 	}
 	if cfg.Burst == 0 {
-		cfg.Burst = 100
+		cfg.Burst = 200
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -295,44 +298,6 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 	n, err := s.newNegotiation(id, def, true)
 	if err != nil {
 		return "", Tokens{}, badRequest(err)
-	}
-	for i, st := range req.Seats {
-		if st.Kind != SeatStrategy {
-			continue
-		}
-		if s.cfg.Negotiator == nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: this server has no built-in strategies", i))
-		}
-		if _, err := s.cfg.Negotiator(st.Spec); err != nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: %w", i, err))
-		}
-		if req.Protocol != ProtocolStaged || !n.hasMediated() {
-			continue
-		}
-		spec := st.Voter
-		if spec == "" {
-			spec = DefaultVoter
-		}
-		if s.cfg.Voter == nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: this server has no built-in voters", i))
-		}
-		if _, err := s.cfg.Voter(spec); err != nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("seats[%d]: voter: %w", i, err))
-		}
-	}
-	if n.plan != nil && n.hasMediated() && n.mediator == nil {
-		spec := ""
-		if req.Mediator != nil {
-			spec = req.Mediator.Spec
-		} else if spec, err = plan.MediatorPolicy(n.scn, req.Variant); err != nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("mediator: %w", err))
-		}
-		if s.cfg.Mediator == nil {
-			return "", Tokens{}, badRequest(errors.New("mediator: this server has no built-in mediators"))
-		}
-		if _, err := s.cfg.Mediator(spec); err != nil {
-			return "", Tokens{}, badRequest(fmt.Errorf("mediator: %w", err))
-		}
 	}
 	if err := n.start(); err != nil {
 		return "", Tokens{}, err

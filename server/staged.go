@@ -2,60 +2,31 @@ package server
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/staged"
 )
 
-// negotiateStaged runs the scenario's declared protocol (package
-// protocol/staged): remote seats negotiate in its alternating-offers
-// stages and vote in its mediated ones; the mediator is a strategy or a
-// remote seat.
+// negotiateStaged runs a plan of stages (package protocol/staged): the
+// scenario's declared protocol, or protocol mediated's one stage. Remote
+// seats negotiate in its alternating-offers stages and vote in its
+// mediated ones; the mediator is a strategy or a remote seat.
 func (n *negotiation) negotiateStaged(ctx context.Context) (*parley.Result, error) {
 	req := &n.def.Request
-	negs, err := n.negotiators()
-	if err != nil {
-		return nil, err
-	}
-	seats := staged.Seats{Negotiators: negs, Voters: make([]parley.Voter, len(negs))}
-	for i, st := range req.Seats {
-		if r := n.remotes[i]; r != nil {
-			seats.Voters[i] = r
-			continue
+	seats := staged.Seats{Negotiators: n.negotiators(), Voters: make([]parley.Voter, len(n.voters))}
+	for i, f := range n.voters {
+		switch {
+		case n.remotes[i] != nil:
+			seats.Voters[i] = n.remotes[i]
+		case f != nil:
+			seats.Voters[i] = f()
 		}
-		spec := st.Voter
-		if spec == "" {
-			spec = DefaultVoter
-		}
-		if n.srv.cfg.Voter == nil {
-			return nil, fmt.Errorf("seats[%d]: this server has no voters", i)
-		}
-		f, err := n.srv.cfg.Voter(spec)
-		if err != nil {
-			return nil, fmt.Errorf("seats[%d]: voter: %w", i, err)
-		}
-		seats.Voters[i] = f()
 	}
 	switch {
 	case n.mediator != nil:
 		seats.Mediator = n.mediator
-	case n.hasMediated():
-		spec := ""
-		if req.Mediator != nil {
-			spec = req.Mediator.Spec
-		} else if spec, err = plan.MediatorPolicy(n.scn, req.Variant); err != nil {
-			return nil, fmt.Errorf("mediator: %w", err)
-		}
-		if n.srv.cfg.Mediator == nil {
-			return nil, fmt.Errorf("mediator: this server has no mediators")
-		}
-		f, err := n.srv.cfg.Mediator(spec)
-		if err != nil {
-			return nil, fmt.Errorf("mediator: %w", err)
-		}
-		seats.Mediator = f()
+	case n.med != nil:
+		seats.Mediator = n.med()
 	}
 	var traceErr error
 	pl := *n.plan
@@ -104,9 +75,10 @@ func (n *negotiation) startStage(k, offset int) error {
 }
 
 // stagedAction appends an action of stage k, whose party is the stage's
-// own index of the participant (-1: the mediator). In a mediated stage a
-// vote goes to the voter, and to the mediator unless its information
-// level is "nothing"; everything else is public.
+// own index of the participant (-1: the mediator, whose proposals are its
+// offers and whose stepping back is its walk-away). In a mediated stage a
+// vote (accept or reject) goes to the voter, and to the mediator unless
+// its information level is "nothing"; everything else is public.
 func (n *negotiation) stagedAction(k int, e parley.Event) error {
 	st := &n.plan.Stages[k]
 	party := -1
@@ -124,19 +96,15 @@ func (n *negotiation) stagedAction(k int, e parley.Event) error {
 		if valid {
 			v.Outcome = int(e.Outcome)
 		}
-		return n.append(Event{Type: TypeVote, Audience: aud, Vote: v})
-	}
-	var typ string
-	switch {
-	case party < 0 && e.Action == parley.Offer:
-		typ = TypeProposal
-	case party < 0 && e.Action == parley.End:
-		typ = TypeMediatorExit
-	default:
-		var err error
-		if typ, err = actionType(e.Action); err != nil {
-			return err
+		typ := TypeReject
+		if v.Accept {
+			typ = TypeAccept
 		}
+		return n.append(Event{Type: typ, Audience: aud, Vote: v})
+	}
+	typ, err := actionType(e.Action)
+	if err != nil {
+		return err
 	}
 	ev := &ActionEvent{Stage: k, Step: e.Step, Round: e.Round, Time: e.Time, Party: party, Outcome: -1}
 	if e.Action != parley.End && valid {

@@ -112,7 +112,7 @@ func remoteStrategy(t *testing.T, srv testServer, id, token string, pl player) {
 			if err != nil {
 				t.Fatal(err)
 			}
-		case e.Type == server.TypeOffer || e.Type == server.TypeProposal:
+		case e.Type == server.TypeOffer:
 			x := e.Action
 			offers = append(offers, parley.OfferRecord{Party: x.Party, Outcome: parley.Outcome(x.Outcome), Step: x.Step, Round: x.Round, Time: x.Time})
 		case e.Turn != nil:
@@ -158,9 +158,9 @@ func remoteStrategy(t *testing.T, srv testServer, id, token string, pl player) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				req.Action = "propose"
+				req.Action = "offer"
 				if o == parley.NoOutcome {
-					req.Action = "step_back"
+					req.Action = "walk_away"
 				} else {
 					x := int(o)
 					req.Outcome = &x
@@ -323,19 +323,15 @@ func TestRemoteStagedSameTrace(t *testing.T) {
 	<-done
 	var got []string
 	var ended *server.Ended
-	kind := map[string]string{"offer": "offer", "proposal": "offer", "accept": "accept", "walk_away": "walk_away", "mediator_exit": "walk_away"}
 	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
 		e := decode(t, raw)
 		switch {
 		case e.Action != nil:
 			x := e.Action
-			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", x.Stage, x.Step, x.Round, x.Time, x.Party, kind[e.Type], x.Outcome))
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", x.Stage, x.Step, x.Round, x.Time, x.Party, e.Type, x.Outcome))
 		case e.Vote != nil:
-			v, a := e.Vote, "reject"
-			if v.Accept {
-				a = "accept"
-			}
-			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", v.Stage, v.Step, v.Round, v.Time, v.Party, a, v.Outcome))
+			v := e.Vote
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", v.Stage, v.Step, v.Round, v.Time, v.Party, e.Type, v.Outcome))
 		case e.Ended != nil:
 			ended = e.Ended
 		}
@@ -346,4 +342,64 @@ func TestRemoteStagedSameTrace(t *testing.T) {
 	if ended == nil || ended.Reason != res.Reason.String() || ended.Agreement != int(res.Agreement) || ended.Stage != res.StageName {
 		t.Errorf("remote ended %+v, in-process %v %v in stage %s", ended, res.Reason, res.Agreement, res.StageName)
 	}
+}
+
+// TestRemoteMediatedSameTrace: protocol mediated (one mediated stage over
+// every party) with a remote voter and a remote mediator, each running
+// in-process strategies on its lens, gives the same votes, proposals and
+// result as the in-process run of that stage.
+func TestRemoteMediatedSameTrace(t *testing.T) {
+	text := lunch(t)
+	scn, err := scenario.Parse("lunch.yaml", []byte(text), "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, err := scn.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := staged.Plan{Stages: []parley.Stage{{Name: "mediated", Mechanism: parley.MechanismMediated, Participants: []int{0, 1},
+		Mediator: -1, Rounds: scn.Deadline, Info: parley.InfoFull}}}
+	vot := func() parley.Voter { f, _ := resolveVoter("hillclimber"); return f() }
+	med := func() parley.Mediator { f, _ := resolveMediator("nash:call=false"); return f() }
+	var want []string
+	pl.Trace = func(k int, e parley.Event) {
+		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, e.Party, e.Action, e.Outcome))
+	}
+	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl,
+		staged.Seats{Voters: []parley.Voter{vot(), vot()}, Mediator: med()}, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv := start(t, server.Config{})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": text}, Protocol: "mediated", Info: "full", Seed: 9,
+		Seats:    []server.Seat{{Kind: "remote"}, {Kind: "strategy", Voter: "hillclimber"}},
+		Mediator: &server.Seat{Kind: "remote"}})
+	done := make(chan bool)
+	go func() { remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: med()}); done <- true }()
+	remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[0], player{vot: vot()})
+	<-done
+	var got []string
+	var ended *server.Ended
+	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
+		e := decode(t, raw)
+		switch {
+		case e.Action != nil:
+			x := e.Action
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", x.Stage, x.Step, x.Round, x.Time, x.Party, e.Type, x.Outcome))
+		case e.Vote != nil:
+			v := e.Vote
+			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", v.Stage, v.Step, v.Round, v.Time, v.Party, e.Type, v.Outcome))
+		case e.Ended != nil:
+			ended = e.Ended
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("remote run:\n%s\nin-process run:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if ended == nil || ended.Reason != res.Reason.String() || len(want) < 4 {
+		t.Errorf("remote ended %+v, in-process %v after %d events", ended, res.Reason, len(want))
+	}
+	t.Logf("%d events, %s", len(want), res.Reason)
 }

@@ -38,13 +38,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	stop := context.AfterFunc(s.ctx, cancel)
 	defer stop()
 
-	var seat *remoteSeat
-	switch l.Kind {
-	case LensSeat:
-		seat = n.remotes[l.Party]
-	case LensMediator:
-		seat = n.mediator
-	}
+	seat := n.seatOf(l)
 	if seat != nil {
 		seat.connect()
 		s.metrics.connected.Inc()
@@ -52,7 +46,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			s.metrics.connected.Dec()
 			seat.disconnect()
 		}()
-		go s.readActions(ctx, cancel, c, n, l)
+		go s.readActions(ctx, cancel, c, n, l, tokenOf(r))
 	} else {
 		ctx = c.CloseRead(ctx)
 	}
@@ -80,7 +74,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 }
 
 // readActions reads a seat's actions from its stream until it closes.
-func (s *Server) readActions(ctx context.Context, cancel context.CancelFunc, c *websocket.Conn, n *negotiation, l Lens) {
+func (s *Server) readActions(ctx context.Context, cancel context.CancelFunc, c *websocket.Conn, n *negotiation, l Lens, tok string) {
 	defer cancel()
 	for {
 		_, msg, err := c.Read(ctx)
@@ -89,7 +83,9 @@ func (s *Server) readActions(ctx context.Context, cancel context.CancelFunc, c *
 		}
 		var req ActionRequest
 		text := ""
-		if err := decodeJSON(bytes.NewReader(msg), &req); err != nil {
+		if !s.limits.allowKey(tokenKey(tok)) {
+			text = errRateLimited.Error()
+		} else if err := decodeJSON(bytes.NewReader(msg), &req); err != nil {
 			text = err.Error()
 		} else if err := s.take(n, l, &req); err != nil {
 			text = err.Error() // an apiError: its message is meant to be shown

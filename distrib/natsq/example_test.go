@@ -49,7 +49,7 @@ func Example() {
 	srv.ReadyForConnections(10 * time.Second)
 
 	// How a name becomes an agent or a scenario, on every machine.
-	resolver := natsq.Resolver{
+	resolver := tournament.Resolver{
 		Agent: func(spec string) (func() parley.Negotiator, error) {
 			return func() parley.Negotiator { return &parleytest.Conceder{} }, nil
 		},

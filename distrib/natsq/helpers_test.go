@@ -65,8 +65,8 @@ func (a *randomAgent) Act(_ context.Context, st *parley.State) (parley.Action, e
 // testResolver knows the agents "conceder", "random" and "slow" (random,
 // sleeping slowDelay a turn) and the scenarios "two-issue" and
 // "two-issue-swapped" (parleytest.TwoIssue, parties in both orders).
-func testResolver(slowDelay time.Duration) Resolver {
-	return Resolver{
+func testResolver(slowDelay time.Duration) tournament.Resolver {
+	return tournament.Resolver{
 		Agent: func(spec string) (func() parley.Negotiator, error) {
 			switch spec {
 			case "conceder":
@@ -99,7 +99,7 @@ func testResolver(slowDelay time.Duration) Resolver {
 }
 
 // testConfig builds a tournament through the resolver, as package cli does.
-func testConfig(tb testing.TB, r Resolver, agents, scenarios []string, reps int, seed uint64) *tournament.Config {
+func testConfig(tb testing.TB, r tournament.Resolver, agents, scenarios []string, reps int, seed uint64) *tournament.Config {
 	tb.Helper()
 	cfg := &tournament.Config{Reps: reps, Seed: seed, ScenarioRefs: scenarios, Workers: 2}
 	for _, a := range agents {

@@ -9,7 +9,7 @@
 //   - PARLEY_JOBS, subjects parley.jobs.TID, a work-queue stream: a message
 //     holds a batch of jobs of tournament TID together with the tournament's
 //     Meta, from which any worker rebuilds the configuration (agents from
-//     their specs, scenarios from their references, through a Resolver).
+//     their specs, scenarios from their references: tournament.Rebuild).
 //     All workers share one durable pull consumer, "workers": each message
 //     goes to one worker at a time. TID is a hash of the Meta, so several
 //     tournaments can share a server.
@@ -42,7 +42,7 @@
 // Whoever may publish on PREFIX.jobs.> chooses what workers run: the agent
 // specs and scenario references of a job come from the publisher. A
 // worker's Resolver decides what it loads (package cli's loads built-in
-// scenarios and files under an allow-list only), and the records a worker
+// scenarios and files under a catalog.AllowList only), and the records a worker
 // sends back name an agent or scenario it could not load, never the
 // loader's error, which may quote the file: that goes to the worker's log.
 // Servers that others can reach should require credentials (Options.Auth:

@@ -216,7 +216,7 @@ func waitPullRequests(t *testing.T, url string, n int) {
 }
 
 // startWorkers runs n in-process workers until the test ends.
-func startWorkers(t *testing.T, url string, n int, r Resolver, opt Options, giveUp time.Duration) {
+func startWorkers(t *testing.T, url string, n int, r tournament.Resolver, opt Options, giveUp time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -235,7 +235,7 @@ func startWorkers(t *testing.T, url string, n int, r Resolver, opt Options, give
 
 // runOnWorkers runs cfg through the queue of srv on two in-process
 // workers and returns the store and the summary.
-func runOnWorkers(t *testing.T, srv *server.Server, r Resolver, cfg *tournament.Config) (*memStore, tournament.Summary) {
+func runOnWorkers(t *testing.T, srv *server.Server, r tournament.Resolver, cfg *tournament.Config) (*memStore, tournament.Summary) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

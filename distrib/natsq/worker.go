@@ -15,41 +15,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/parley-dev/parley"
-	"github.com/parley-dev/parley/protocol/mediated"
-	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/tournament"
 )
-
-// Resolver rebuilds a tournament's entrants on a worker from the Meta its
-// jobs carry. Package cli gives one that parses strategy specs and opens
-// built-in scenarios by name and scenario files from an allow-list; both
-// functions are called from several goroutines and should cache (the same
-// spec or reference recurs in every job message).
-//
-// The specs and references come from whoever can publish on the queue's
-// subjects, not necessarily from the operator of the worker: Scenario must
-// refuse a reference the operator did not allow (a path such as
-// /etc/passwd) without reading it. Their errors go to the worker's log
-// only: the records sent back name the agent or scenario that could not be
-// loaded, never the error's text, which may quote the file.
-type Resolver struct {
-	// Agent returns the constructor of the strategy spec (a
-	// tournament.Competitor's Name).
-	Agent func(spec string) (func() parley.Negotiator, error)
-	// Scenario returns the scenario of a reference (Meta.Scenarios), or
-	// an error for a reference this worker may not load. The worker may
-	// call Prepare on it; it is not modified otherwise.
-	Scenario func(ref string) (*scenario.Scenario, error)
-	// Mediator and Voter return the constructors of mediator and voter
-	// specs (Meta.Mediators and Voters); a worker without them refuses
-	// mediated and staged tournaments that name any.
-	Mediator func(spec string) (func() mediated.Mediator, error)
-	Voter    func(spec string) (func() mediated.Voter, error)
-	// GeniusTiming, when set, tells which specs expect GENIUS's round
-	// timing (tournament.Competitor.GeniusTiming); the coordinator must
-	// agree, which it does when both come from package cli.
-	GeniusTiming func(spec string) bool
-}
 
 // Worker takes jobs from the queue at URL, runs them and publishes their
 // results, until its context ends (or, with IdleExit, the queue stays
@@ -57,8 +24,16 @@ type Resolver struct {
 type Worker struct {
 	// URL is the NATS server, nats://HOST:4222.
 	URL string
-	// Resolver rebuilds tournaments from their Meta (required).
-	Resolver Resolver
+	// Resolver rebuilds tournaments from their Meta (tournament.Rebuild;
+	// Agent and Scenario are required). The specs and references come
+	// from whoever can publish on the queue's subjects, not necessarily
+	// from the operator of the worker: Scenario must refuse a reference
+	// the operator did not allow (a path such as /etc/passwd) without
+	// reading it. Its errors go to the worker's log only: the records sent
+	// back name the agent or scenario that could not be loaded, never the
+	// error's text, which may quote the file. The worker caches what it
+	// returns, errors included, for its lifetime.
+	Resolver tournament.Resolver
 	// Options configure the queue; Batch is the coordinator's and unused
 	// here.
 	Options Options
@@ -92,6 +67,8 @@ type workerState struct {
 	cons jetstream.Consumer
 	name string
 	max  int // largest message body
+	// resolver is the Worker's, cached.
+	resolver tournament.Resolver
 
 	mu    sync.Mutex
 	tours map[string]*tour
@@ -201,7 +178,7 @@ func (w *Worker) setup(ctx context.Context, opt *Options) (*workerState, error) 
 		return nil, err
 	}
 	s := &workerState{w: w, opt: *opt, js: js, nc: nc, cons: cons, name: w.Name,
-		max: int(nc.MaxPayload()) - 1024, tours: map[string]*tour{}}
+		max: int(nc.MaxPayload()) - 1024, resolver: cached(w.Resolver), tours: map[string]*tour{}}
 	if s.name == "" {
 		s.name = defaultName()
 	}
@@ -480,74 +457,15 @@ func (s *workerState) tour(jm *jobsMsg) *tour {
 // setup rebuilds the tournament of m through the resolver and checks that
 // it has the same identity here as on the coordinator.
 func (s *workerState) setup(m tournament.Meta) (*tournament.Config, error) {
-	cfg := &tournament.Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing,
-		ScenarioRefs: m.Scenarios, Limit: s.w.Limit, Workers: 1, Variant: m.Variant, Noise: m.Noise, Arms: m.Arms}
-	var err error
-	if cfg.Protocol, err = tournament.ParseProtocol(string(m.Protocol)); err != nil {
+	cfg, err := tournament.Rebuild(m, s.resolver, s.w.Limit)
+	var re *tournament.RebuildError
+	switch {
+	case errors.As(err, &re) && re.Role != "":
+		return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot load %s %q (its log says why)", s.name, re.Role, re.Name), re.Err}
+	case re != nil:
+		return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot set the tournament up (its log says why)", s.name), re.Err}
+	case err != nil: // names only the Meta's own values
 		return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}
-	}
-	if m.Rule != "" {
-		if cfg.Rule, err = parley.ParseRule(m.Rule); err != nil {
-			return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}
-		}
-	}
-	if m.Info != "" {
-		if cfg.Info, err = parley.ParseInfo(m.Info); err != nil {
-			return nil, &publicError{fmt.Sprintf("natsq: worker %s: %v", s.name, err), nil}
-		}
-	}
-	for _, spec := range m.Mediators {
-		if s.w.Resolver.Mediator == nil {
-			return nil, &publicError{fmt.Sprintf("natsq: worker %s runs no mediators", s.name), nil}
-		}
-		f, err := s.w.Resolver.Mediator(spec)
-		if err == nil && f == nil {
-			err = errors.New("no constructor")
-		}
-		if err != nil {
-			return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot load mediator %q (its log says why)", s.name, spec), err}
-		}
-		cfg.Mediators = append(cfg.Mediators, tournament.Mediator{Name: spec, New: f})
-	}
-	for _, spec := range m.Voters {
-		if s.w.Resolver.Voter == nil {
-			return nil, &publicError{fmt.Sprintf("natsq: worker %s runs no voters", s.name), nil}
-		}
-		f, err := s.w.Resolver.Voter(spec)
-		if err == nil && f == nil {
-			err = errors.New("no constructor")
-		}
-		if err != nil {
-			return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot load voter %q (its log says why)", s.name, spec), err}
-		}
-		cfg.Voters = append(cfg.Voters, tournament.Voter{Name: spec, New: f})
-	}
-	for _, spec := range m.Agents {
-		f, err := s.w.Resolver.Agent(spec)
-		if err != nil {
-			return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot load agent %q (its log says why)", s.name, spec), err}
-		}
-		if f == nil {
-			return nil, &publicError{fmt.Sprintf("natsq: worker %s: agent %q has no constructor", s.name, spec), nil}
-		}
-		c := tournament.Competitor{Name: spec, New: f}
-		if s.w.Resolver.GeniusTiming != nil {
-			c.GeniusTiming = s.w.Resolver.GeniusTiming(spec)
-		}
-		cfg.Competitors = append(cfg.Competitors, c)
-	}
-	for _, ref := range m.Scenarios {
-		sc, err := s.w.Resolver.Scenario(ref)
-		if err == nil && sc == nil {
-			err = errors.New("not found")
-		}
-		if err != nil {
-			return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot load scenario %q (its log says why)", s.name, ref), err}
-		}
-		cfg.Scenarios = append(cfg.Scenarios, sc)
-	}
-	if err := cfg.Prepare(); err != nil {
-		return nil, &publicError{fmt.Sprintf("natsq: worker %s cannot set the tournament up (its log says why)", s.name), err}
 	}
 	got, err := cfg.Meta()
 	if err != nil {
@@ -557,6 +475,50 @@ func (s *workerState) setup(m tournament.Meta) (*tournament.Config, error) {
 		return nil, &publicError{fmt.Sprintf("natsq: the tournament rebuilt on worker %s (%+v) differs from the coordinator's (%+v): do they run the same parley version?", s.name, got, m), nil}
 	}
 	return cfg, nil
+}
+
+// cached returns r with its Agent, Scenario, Mediator and Voter
+// remembering their answers, errors included (the same spec or reference
+// recurs in every job message).
+func cached(r tournament.Resolver) tournament.Resolver {
+	r.Agent = memo(r.Agent)
+	r.Scenario = memo(r.Scenario)
+	r.Mediator = memo(r.Mediator)
+	r.Voter = memo(r.Voter)
+	return r
+}
+
+// memoLimit bounds a memo: names come from the queue, so a publisher must
+// not grow a worker's memory without bound.
+const memoLimit = 1024
+
+// memo returns f remembering its answers, computing each once even when
+// asked from several goroutines; nil for a nil f.
+func memo[T any](f func(string) (T, error)) func(string) (T, error) {
+	if f == nil {
+		return nil
+	}
+	type entry struct {
+		once sync.Once
+		v    T
+		err  error
+	}
+	var mu sync.Mutex
+	m := map[string]*entry{}
+	return func(k string) (T, error) {
+		mu.Lock()
+		e := m[k]
+		if e == nil {
+			if len(m) >= memoLimit {
+				clear(m)
+			}
+			e = &entry{}
+			m[k] = e
+		}
+		mu.Unlock()
+		e.once.Do(func() { e.v, e.err = f(k) })
+		return e.v, e.err
+	}
 }
 
 // publicError is an error whose first part, msg, may be sent back in a

@@ -16,6 +16,11 @@ import (
 // update is the -update flag of the test binaries that import golden.
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/ from the current output")
 
+// Update reports whether the tests run with -update. A test whose
+// expected output lives elsewhere than under testdata/ (a table in a
+// document) rewrites it then, as Check rewrites a golden file.
+func Update() bool { return *update }
+
 // Check compares got with testdata/name.golden (or rewrites that file under
 // -update) and fails t naming the first line that differs.
 func Check(t testing.TB, name string, got []byte) {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
@@ -99,6 +101,57 @@ func TestStagedSummary(t *testing.T) {
 	var b bytes.Buffer
 	render.Summary(&b, s, run, events, -1)
 	golden.Check(t, "summary-staged", b.Bytes())
+	b.Reset()
+	render.Brief(&b, s, run, events)
+	golden.Check(t, "brief-staged", b.Bytes())
+}
+
+// TestBrief prints a made-up longer staged run of the ceasefire in
+// short: 12 rounds of direct talks, then 6 mediated proposals, the last
+// accepted by both. The brief keeps the first two rows, the last of the
+// direct talks and the first proposal, and the last three rows, says how
+// many it leaves out in each gap, wraps the agreement within BriefWidth
+// columns and lists no metrics.
+func TestBrief(t *testing.T) {
+	s, err := catalog.Builtin("ceasefire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := tracefile.Setup{Scenario: s.Name, Protocol: tracefile.ProtocolStaged, Parties: s.Names(),
+		Agents: map[string]string{"RU": "boulware", "UA": "conceder", "US": "boulware"}, Voters: map[string]string{"RU": "reservation", "UA": "reservation", "US": "reservation"},
+		Mediator: "nash", Seed: 3, Deadline: 20, Timing: "steps", Stages: []tracefile.Stage{
+			{Name: "direct", Mechanism: "sao", Participants: []string{"RU", "UA"}, Rounds: 12, FirstRound: 1},
+			{Name: "mediated", Mechanism: "mediated", Participants: []string{"RU", "UA"}, Rounds: 8, FirstRound: 13, MediatingParty: "US"},
+		}}
+	var events []tracefile.Entry
+	for r := range 12 {
+		for p := range 2 {
+			events = append(events, tracefile.Entry{Stage: 0, Event: parley.Event{Step: 2*r + p, Round: r, Party: p, Action: parley.Offer, Outcome: parley.Outcome(100*r + p)}})
+		}
+	}
+	for r := range 6 {
+		o := parley.Outcome(5000 + 7*r)
+		last := parley.Reject
+		if r == 5 {
+			last = parley.Accept
+		}
+		events = append(events,
+			tracefile.Entry{Stage: 1, Offset: 12, Event: parley.Event{Round: r, Party: -1, Action: parley.Offer, Outcome: o}},
+			tracefile.Entry{Stage: 1, Offset: 12, Event: parley.Event{Round: r, Party: 0, Action: parley.Accept, Outcome: o}},
+			tracefile.Entry{Stage: 1, Offset: 12, Event: parley.Event{Round: r, Party: 1, Action: last, Outcome: o}})
+	}
+	run := &tracefile.Run{Schema: tracefile.SchemaRun, Setup: setup, Reason: "agreement", Stage: "mediated", StageRound: 6, Rounds: 18, Time: 0.85,
+		Agreement: tracefile.Outcome(s.Space, 5035), Utilities: map[string]float64{"RU": 0.6, "UA": 0.55, "US": 0.7},
+		DiscountedUtilities: map[string]float64{"RU": 0.55, "UA": 0.45, "US": 0.5}, Advantage: map[string]float64{"RU": 0.1, "UA": 0.05, "US": 0.5},
+		MetricsParties: []string{"RU", "UA"}, Metrics: &analysis.Metrics{Welfare: 1.15, ParetoDistance: 0.05}}
+	var b bytes.Buffer
+	render.Brief(&b, s, run, events)
+	golden.Check(t, "brief-long", b.Bytes())
+	for i, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if n := utf8.RuneCountInString(l); n > render.BriefWidth {
+			t.Errorf("line %d has %d columns, more than %d: %q", i+1, n, render.BriefWidth, l)
+		}
+	}
 }
 
 func TestAnalysis(t *testing.T) {

@@ -56,18 +56,7 @@ func Summary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []trace
 		}
 		fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; staged protocol (%s), %d rounds in all, seed %d\n",
 			s.Name, len(names), len(s.Space.Issues), s.Space.Size(), variant, j.Deadline, j.Seed)
-		rows := [][]string{{"STAGE", "NAME", "MECHANISM", "PARTICIPANTS", "ROUNDS", "GLOBAL ROUNDS", "MEDIATING PARTY"}}
-		for k, st := range j.Stages {
-			rows = append(rows, []string{strconv.Itoa(k + 1), st.Name, st.Mechanism, strings.Join(st.Participants, "+"),
-				strconv.Itoa(st.Rounds), fmt.Sprintf("%d-%d", st.FirstRound, st.FirstRound+st.Rounds-1), orNone(st.MediatingParty)})
-		}
-		Table(w, rows)
-		rows = [][]string{{"PARTY", "NEGOTIATOR", "VOTER", "RESERVATION", "DISCOUNT"}}
-		for _, p := range s.Parties {
-			rows = append(rows, []string{p.Name, j.Agents[p.Name], j.Voters[p.Name], f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
-		}
-		Table(w, rows)
-		fmt.Fprintf(w, "  mediator strategy: %s\n", orNone(j.Mediator))
+		stagedSetup(w, s, j)
 	} else {
 		clock := ""
 		if j.Timing == "genius" {
@@ -164,13 +153,43 @@ func resultLine(j *tracefile.Run) string {
 // name it), the utilities of the outcome for every party, and in mediated
 // stages the votes on each proposal.
 func printEvents(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry, show int) {
-	names := s.Names()
-	staged := j.Protocol == tracefile.ProtocolStaged
-	type row struct {
-		cells []string
+	tb := eventsOf(s, j, events)
+	fmt.Fprintln(w)
+	if len(tb.rows) == 0 {
+		fmt.Fprintln(w, "Events: none")
+		return
 	}
-	var rows []row
-	offers := 0
+	what := "offers"
+	if tb.staged {
+		what = "offers or proposals"
+	}
+	fmt.Fprintf(w, "Events: %d %s in %d rounds", tb.offers, what, j.Rounds)
+	if tb.staged {
+		fmt.Fprint(w, " (ROUND: global round; STAGE ROUND: the round within the stage; U(party): utility of the outcome to that party)\n")
+	} else {
+		fmt.Fprint(w, " (U(party): utility of the outcome to that party)\n")
+	}
+	// The first and last show rows, aligned as one table, with a line
+	// saying how many are left out between them.
+	n := len(tb.rows)
+	tb.write(w, func(k int) bool { return show < 0 || n <= 2*show || k < show || k >= n-show })
+}
+
+// eventTable is a run's events as the rows of printEvents' table.
+type eventTable struct {
+	staged bool
+	head   []string
+	rows   [][]string
+	stages []int // the stage of each row (staged runs)
+	offers int   // offers and proposals
+}
+
+// eventsOf builds the event table of a run: one row per offer, acceptance
+// or walk-out, and in mediated stages one per proposal (or final vote)
+// with the votes on it in its last cell.
+func eventsOf(s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry) eventTable {
+	tb := eventTable{staged: j.Protocol == tracefile.ProtocolStaged}
+	staged := tb.staged
 	utils := func(o parley.Outcome) []string {
 		c := make([]string, len(s.Parties))
 		if o == parley.NoOutcome {
@@ -180,6 +199,10 @@ func printEvents(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []t
 			c[i] = f3(p.Profile.Utility.Utility(o))
 		}
 		return c
+	}
+	add := func(stage int, cells []string) {
+		tb.rows = append(tb.rows, cells)
+		tb.stages = append(tb.stages, stage)
 	}
 	mediated := func(ev tracefile.Entry) bool { return staged && j.Stages[ev.Stage].Mechanism == "mediated" }
 	voted := map[string]bool{} // who has voted since the last proposal
@@ -196,12 +219,12 @@ func printEvents(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []t
 				// A vote with no proposal before it: the final vote on the text.
 				cells := append(head, "-", "final vote")
 				cells = append(cells, utils(e.Outcome)...)
-				rows = append(rows, row{append(cells, "")})
-				last = len(rows) - 1
+				add(ev.Stage, append(cells, ""))
+				last = len(tb.rows) - 1
 				clear(voted)
 			}
 			voted[who] = true
-			c := rows[last].cells
+			c := tb.rows[last]
 			v := c[len(c)-1]
 			if v != "" {
 				v += " "
@@ -210,62 +233,78 @@ func printEvents(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []t
 			continue
 		}
 		if e.Action == parley.Offer {
-			offers++
+			tb.offers++
 		}
 		cells := append(head, who, e.Action.String())
 		cells = append(cells, utils(e.Outcome)...)
 		if staged {
 			cells = append(cells, "")
 		}
-		rows = append(rows, row{cells})
+		add(ev.Stage, cells)
 		if mediated(ev) && e.Action == parley.Offer {
-			last = len(rows) - 1
+			last = len(tb.rows) - 1
 			clear(voted)
 		} else {
 			last = -1
 		}
 	}
-	fmt.Fprintln(w)
-	if len(rows) == 0 {
-		fmt.Fprintln(w, "Events: none")
-		return
-	}
-	what := "offers"
+	tb.head = []string{"ROUND"}
 	if staged {
-		what = "offers or proposals"
+		tb.head = append(tb.head, "STAGE", "STAGE ROUND")
 	}
-	fmt.Fprintf(w, "Events: %d %s in %d rounds", offers, what, j.Rounds)
-	if staged {
-		fmt.Fprint(w, " (ROUND: global round; STAGE ROUND: the round within the stage; U(party): utility of the outcome to that party)\n")
-	} else {
-		fmt.Fprint(w, " (U(party): utility of the outcome to that party)\n")
-	}
-	head := []string{"ROUND"}
-	if staged {
-		head = append(head, "STAGE", "STAGE ROUND")
-	}
-	head = append(head, "PARTY", "ACTION")
-	for _, n := range names {
-		head = append(head, "U("+n+")")
+	tb.head = append(tb.head, "PARTY", "ACTION")
+	for _, n := range s.Names() {
+		tb.head = append(tb.head, "U("+n+")")
 	}
 	if staged {
-		head = append(head, "VOTES")
+		tb.head = append(tb.head, "VOTES")
 	}
-	// The first and last show rows, aligned as one table, with a line
-	// saying how many are left out between them.
-	out := [][]string{head}
-	cut := show >= 0 && len(rows) > 2*show
-	for k, r := range rows {
-		if !cut || k < show || k >= len(rows)-show {
-			out = append(out, r.cells)
+	return tb
+}
+
+// write writes the head and the rows for which keep holds, aligned as one
+// table, with a line saying how many rows are left out in each gap.
+func (tb eventTable) write(w io.Writer, keep func(k int) bool) {
+	out := [][]string{tb.head}
+	gaps := map[int]int{} // line of out (after the head) before which rows are left out → how many
+	skipped := 0
+	for k, r := range tb.rows {
+		if !keep(k) {
+			skipped++
+			continue
 		}
+		if skipped > 0 {
+			gaps[len(out)] = skipped
+			skipped = 0
+		}
+		out = append(out, r)
 	}
 	for k, l := range TableLines(out) {
-		if cut && k == show+1 {
-			fmt.Fprintf(w, "  ... %d more ...\n", len(rows)-2*show)
+		if n := gaps[k]; n > 0 {
+			fmt.Fprintf(w, "  ... %d more ...\n", n)
 		}
 		fmt.Fprintln(w, l)
 	}
+	if skipped > 0 {
+		fmt.Fprintf(w, "  ... %d more ...\n", skipped)
+	}
+}
+
+// stagedSetup writes a staged run's stages, its parties' seats and the
+// mediator's strategy.
+func stagedSetup(w io.Writer, s *scenario.Scenario, j *tracefile.Run) {
+	rows := [][]string{{"STAGE", "NAME", "MECHANISM", "PARTICIPANTS", "ROUNDS", "GLOBAL ROUNDS", "MEDIATING PARTY"}}
+	for k, st := range j.Stages {
+		rows = append(rows, []string{strconv.Itoa(k + 1), st.Name, st.Mechanism, strings.Join(st.Participants, "+"),
+			strconv.Itoa(st.Rounds), fmt.Sprintf("%d-%d", st.FirstRound, st.FirstRound+st.Rounds-1), orNone(st.MediatingParty)})
+	}
+	Table(w, rows)
+	rows = [][]string{{"PARTY", "NEGOTIATOR", "VOTER", "RESERVATION", "DISCOUNT"}}
+	for _, p := range s.Parties {
+		rows = append(rows, []string{p.Name, j.Agents[p.Name], j.Voters[p.Name], f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
+	}
+	Table(w, rows)
+	fmt.Fprintf(w, "  mediator strategy: %s\n", orNone(j.Mediator))
 }
 
 // orNone returns s, or "none" when it is empty.
