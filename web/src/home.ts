@@ -27,7 +27,7 @@ export function home(root: HTMLElement): () => void {
     if (!stopped) timer = window.setTimeout(refresh, 5000);
   };
   fetch("/ui/catalog.json").then((r) => r.json()).then((catalog: Catalog) => {
-    if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med) => { showCreated(created, id, tokens, kinds, med); refresh(); });
+    if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med, parties) => { showCreated(created, id, tokens, kinds, med, parties); refresh(); });
   }, (e) => replace(formBox, h("p", { class: "error", role: "alert" }, `Cannot read the catalog: ${e}`)));
   refresh();
   return () => { stopped = true; clearTimeout(timer); };
@@ -62,7 +62,7 @@ async function showList(box: HTMLElement, refresh: () => void) {
   replace(box, h("h2", { id: "list-h" }, "Negotiations"), rows, admin);
 }
 
-function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "") => void) {
+function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[]) => void) {
   const scen = h("select", { id: "scenario", name: "scenario" },
     cat.scenarios.map((s) => h("option", { value: s.name }, s.name)));
   const protocol = h("select", { id: "protocol", name: "protocol" });
@@ -113,6 +113,7 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     ev.preventDefault();
     const [proto, variant] = protocol.value.split(":");
     const kinds = rows.map((r) => r.kind.value as SeatKind);
+    const parties = (cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0]).parties;
     const req: CreateRequest = {
       scenario: scen.value, protocol: proto, seed: Number(seed.value) || 1,
       seats: rows.map((r): SeatSpec => r.kind.value === "strategy" ? { kind: "strategy", spec: r.spec.value.trim() } : { kind: "remote" }),
@@ -128,7 +129,7 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
       const r = await createNegotiation(adminToken(), req);
       rememberTokens(r.id, r.tokens);
       status.textContent = `Created ${r.id}.`;
-      onCreated(r.id, r.tokens, kinds, medWho);
+      onCreated(r.id, r.tokens, kinds, medWho, parties);
     } catch (e) {
       status.textContent = `Not created: ${(e as Error).message}`;
     }
@@ -145,14 +146,14 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
   protocolChanged();
 }
 
-function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "") {
+function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[]) {
   const items = t.seats.map((tok, i) => {
     if (!tok) return null;
     if (kinds[i] === "person") {
       const url = location.origin + "/" + seatLink(id, tok);
-      return h("li", null, `Seat ${i + 1} (a person): `, h("a", { href: seatLink(id, tok), class: "join" }, url));
+      return h("li", null, `${parties[i] ?? `Seat ${i + 1}`}'s seat (a person): `, h("a", { href: seatLink(id, tok), class: "join" }, url));
     }
-    return h("li", null, `Seat ${i + 1} (a remote agent): token `, h("code", null, tok),
+    return h("li", null, `${parties[i] ?? `Seat ${i + 1}`}'s seat (a remote agent): token `, h("code", null, tok),
       `, API ${location.origin}/negotiations/${id} (docs/server.md)`);
   });
   replace(box, h("h2", null, `Negotiation ${id} started`),

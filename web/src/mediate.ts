@@ -7,7 +7,7 @@
 import { act, follow, type Created, type Ended, type Event, type Session, type Stage, type Turn } from "./api";
 import { fmt, h, replace } from "./dom";
 import { choiceOf, outcomeIndex, redLinesCrossed } from "./outcome";
-import { actionTable, ending, issueControls, outcomeList, partyName, type Logged } from "./view";
+import { actionTable, ending, issueControls, loggedOf, outcomeList, partyName, type Logged } from "./view";
 
 interface Declared { party: number; utilities: number[]; reservation: number; red_lines?: { issue: string; value: string }[] }
 
@@ -110,9 +110,9 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
       assess(o),
       h("div", { class: "buttons" },
         h("button", { type: "button", class: "primary", id: "propose", disabled: !t || busy,
-          onclick: () => send({ action: "propose", outcome: o }, "You sent the text to a vote.") }, "Send this text to a vote"),
+          onclick: () => send({ action: "offer", outcome: o }, "You sent the text to a vote.") }, "Send this text to a vote"),
         confirmLeave ? [h("span", null, "Step back and end your mediation? "),
-          h("button", { type: "button", class: "danger", id: "step-back-confirm", onclick: () => send({ action: "step_back" }, "You stepped back.") }, "Yes, step back"),
+          h("button", { type: "button", class: "danger", id: "step-back-confirm", onclick: () => send({ action: "walk_away" }, "You stepped back.") }, "Yes, step back"),
           h("button", { type: "button", onclick: () => { confirmLeave = false; render(); } }, "Cancel")]
           : h("button", { type: "button", class: "danger", id: "step-back", disabled: !t || busy,
             onclick: () => { confirmLeave = true; render(); document.getElementById("step-back-confirm")?.focus(); } }, "Step back")));
@@ -135,12 +135,12 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
       case "session": if (e.session?.role === "mediator") st.session = e.session as Mediation["session"]; break;
       case "stage": st.stage = e.stage; break;
       case "turn": st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
-      case "offer": case "accept": case "walk_away": case "proposal": case "mediator_exit":
-        if (e.action) st.actions.push({ type: e.type, a: e.action });
+      case "offer": case "accept": case "walk_away": case "reject": {
+        const l = loggedOf(e);
+        if (!l) return;
+        st.actions.push(l);
         break;
-      case "vote":
-        if (e.vote) st.actions.push({ type: e.vote.accept ? "vote_yes" : "vote_no", a: { ...e.vote, round: e.vote.round ?? 0, time: e.vote.time ?? 0 } });
-        break;
+      }
       case "ended": st.ended = e.ended; st.turn = undefined; break;
       default: return;
     }

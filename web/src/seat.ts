@@ -5,7 +5,7 @@
 import { act, follow, type Created, type Ended, type Event, type Result, type Session, type Turn } from "./api";
 import { fmt, h, replace } from "./dom";
 import { best, choiceOf, outcomeIndex, redLinesCrossed, reservationAt } from "./outcome";
-import { actionTable, ending, issueControls, outcomeList, type Logged } from "./view";
+import { actionTable, ending, issueControls, loggedOf, outcomeList, type Logged } from "./view";
 
 interface State {
   created?: Created; session?: Session; turn?: Turn; turnAt: number;
@@ -163,18 +163,18 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
       case "session": if (e.session && e.session.role !== "mediator") st.session = e.session; break;
       case "stage": st.stage = e.stage?.name; break;
       case "turn": st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
-      case "offer": case "accept": case "walk_away": case "proposal": case "mediator_exit":
-        if (e.action) st.actions.push({ type: e.type, a: e.action });
-        // the seat's own action answers its turn (another's, such as the
-        // mediator's proposal, may be logged after the seat's vote turn)
-        if (st.turn && e.action && e.action.party === me() && e.action.step >= st.turn.step) st.turn = undefined;
+      case "offer": case "accept": case "walk_away": case "reject": {
+        const l = loggedOf(e);
+        if (!l) return;
+        st.actions.push(l);
+        // the seat's own action or vote answers its turn (another's, such
+        // as the mediator's proposal, may be logged after the seat's turn)
+        const own = l.a.party === me() || l.type.startsWith("vote_");
+        if (st.turn && own && l.a.step >= st.turn.step) st.turn = undefined;
         break;
+      }
       case "ended": st.ended = e.ended; st.turn = undefined; live.textContent = "The negotiation is over."; break;
       case "result": st.result = e.result; break;
-      case "vote": // the seat's own votes
-        if (e.vote) st.actions.push({ type: e.vote.accept ? "vote_yes" : "vote_no", a: { ...e.vote, round: e.vote.round ?? 0, time: e.vote.time ?? 0 } });
-        if (st.turn && e.vote && e.vote.step >= st.turn.step) st.turn = undefined;
-        break;
       default: return;
     }
     render();

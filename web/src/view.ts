@@ -1,12 +1,24 @@
 // Pieces that the pages share: outcomes, the list of actions and the
 // ending, shown from whichever lens the page has.
-import type { Action, Created, Ended, Issue } from "./api";
+import type { Action, Created, Ended, Event, Issue } from "./api";
 import { fmt, h } from "./dom";
 import { choiceOf, describe, valuesOf } from "./outcome";
 
 // Logged is an action of the log with its event type (offer, accept,
 // walk_away, proposal, mediator_exit, or a seat's own vote_yes/vote_no).
 export interface Logged { type: string; a: Action }
+
+// loggedOf returns the entry of the list of actions that event e makes:
+// an action (offer, accept, walk_away; the mediator's, with party -1, are
+// its proposals and its stepping back) or a vote (accept or reject with a
+// vote payload); null for other events.
+export function loggedOf(e: Event): Logged | null {
+  if (e.vote && (e.type === "accept" || e.type === "reject")) {
+    return { type: e.vote.accept ? "vote_yes" : "vote_no", a: { ...e.vote, round: e.vote.round ?? 0, time: e.vote.time ?? 0 } };
+  }
+  if (e.action && (e.type === "offer" || e.type === "accept" || e.type === "walk_away")) return { type: e.type, a: e.action };
+  return null;
+}
 
 // outcomeList shows an outcome as a list of issue and value.
 export function outcomeList(id: string, issues: Issue[], o: number) {
@@ -16,12 +28,14 @@ export function outcomeList(id: string, issues: Issue[], o: number) {
 
 // actionWords names the actions in the list.
 const actionWords: Record<string, string> = {
-  offer: "offered", accept: "accepted", walk_away: "walked away", proposal: "proposed",
-  mediator_exit: "stepped back", vote_yes: "voted to accept", vote_no: "voted to reject",
+  offer: "offered", accept: "accepted", walk_away: "walked away", vote_yes: "voted to accept", vote_no: "voted to reject",
 };
 
-// actionWord names an action of type type.
-export const actionWord = (type: string) => actionWords[type] || type;
+// mediatorWords name the mediator's actions.
+const mediatorWords: Record<string, string> = { offer: "proposed", walk_away: "stepped back" };
+
+// actionWord names an action of type type by party (-1: the mediator).
+export const actionWord = (type: string, party: number) => (party < 0 && mediatorWords[type]) || actionWords[type] || type;
 
 // partyName names party p; me is the page's own party (-1 for none).
 export const partyName = (c: Created, p: number, me: number) =>
@@ -47,7 +61,7 @@ export function actionTable(c: Created, actions: Logged[], opt: ActionOptions) {
     return [h("tr", { class: "action " + mine },
       h("td", null, a.round + 1), h("td", null, partyName(c, a.party, opt.me)),
       opt.utility ? h("td", { class: "num" }, a.outcome >= 0 ? fmt(opt.utility(a.outcome)) : "–") : null,
-      h("td", null, actionWords[type] || type),
+      h("td", null, actionWord(type, a.party)),
       h("td", null, opt.edit && a.party !== opt.me && a.outcome >= 0 ? opt.edit(a.outcome, a.round) : null)),
     h("tr", { class: "values " + mine },
       h("td", { colspan: cols.length, title: a.outcome >= 0 ? describe(c.issues, a.outcome) : null }, a.outcome >= 0 ? valuesOf(c.issues, a.outcome) : ""))];

@@ -4,7 +4,7 @@
 import { follow, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage } from "./api";
 import { fmt, h, replace } from "./dom";
 import { watchLink } from "./links";
-import { actionTable, actionWord, ending, outcomeList, partyName, type Logged } from "./view";
+import { actionTable, actionWord, ending, loggedOf, outcomeList, partyName, type Logged } from "./view";
 
 interface Watched {
   created?: Created; stages: Stage[]; actions: Logged[]; ended?: Ended; results: Result[];
@@ -70,7 +70,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
         h("button", { type: "button", id: "replay-prev", disabled: k === 0, onclick: () => go(k - 1) }, "Previous"),
         h("button", { type: "button", id: "replay-next", disabled: k === n, onclick: () => go(k + 1) }, "Next"),
         h("a", { id: "permalink", href: watchLink(id, token) + "/" + k }, "Permalink to this step")),
-      cur ? h("p", { id: "replay-action" }, `Round ${cur.a.round + 1}: ${partyName(c, cur.a.party, -1)} ${actionWord(cur.type)}`) : h("p", { id: "replay-action" }, "Before the first action."),
+      cur ? h("p", { id: "replay-action" }, `Round ${cur.a.round + 1}: ${partyName(c, cur.a.party, -1)} ${actionWord(cur.type, cur.a.party)}`) : h("p", { id: "replay-action" }, "Before the first action."),
       cur && cur.a.outcome >= 0 ? outcomeList("replay-outcome", c.issues, cur.a.outcome) : null);
   };
 
@@ -79,9 +79,12 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       case "created": st.created = e.created; break;
       case "setup": st.setup = (e as any).setup; break;
       case "stage": if (e.stage) st.stages.push(e.stage); break;
-      case "offer": case "accept": case "walk_away": case "proposal": case "mediator_exit":
-        if (e.action) st.actions.push({ type: e.type, a: e.action });
+      case "offer": case "accept": case "walk_away": {
+        const l = loggedOf(e);
+        if (!l || !e.action) return; // actions only: the owner's votes stay out of the replay
+        st.actions.push(l);
         break;
+      }
       case "ended": st.ended = e.ended; break;
       case "result": if (e.result) st.results.push(e.result); break;
       default: return;
