@@ -121,3 +121,31 @@ export function follow(id: string, token: string, onEvent: (e: Event) => void,
   open();
   return () => { stopped = true; ws?.close(); };
 }
+
+// Answering is a page's answer to its turns: send posts the action for
+// the pending turn, once at a time. The stream may bring the next turn
+// before the post returns, so a turn is cleared only if it is still the
+// one answered.
+export class Answering {
+  busy = false;
+  constructor(private id: string, private token: string,
+    private st: { turn?: Turn; error: string }, private done: (ok: boolean) => void) {}
+
+  // send reports whether the server took the action.
+  async send(action: Record<string, unknown>): Promise<boolean> {
+    const t = this.st.turn;
+    if (!t || this.busy) return false;
+    this.busy = true;
+    let ok = false;
+    try {
+      await act(this.id, this.token, { step: t.step, ...action });
+      if (this.st.turn && this.st.turn.step === t.step) this.st.turn = undefined;
+      ok = true;
+    } catch (e) {
+      this.st.error = (e as Error).message;
+    }
+    this.busy = false;
+    this.done(ok);
+    return ok;
+  }
+}

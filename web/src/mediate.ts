@@ -4,7 +4,7 @@
 // mediator's lens shows: its own session (its utilities if it is a party,
 // and the voters' declared profiles as the stage's information level
 // allows), its turns, the votes it may see, and the public events.
-import { act, follow, type Created, type Ended, type Event, type Session, type Stage, type Turn } from "./api";
+import { Answering, follow, type Created, type Ended, type Event, type Session, type Stage, type Turn } from "./api";
 import { fmt, h, replace } from "./dom";
 import { choiceOf, outcomeIndex, redLinesCrossed } from "./outcome";
 import { actionTable, ending, issueControls, loggedOf, outcomeList, partyName, type Logged } from "./view";
@@ -26,7 +26,7 @@ const infoWords: Record<string, string> = {
 export function mediate(root: HTMLElement, id: string, token: string): () => void {
   const st: Mediation = { actions: [], turnAt: 0, error: "", link: "connecting" };
   let choice: number[] | null = null;
-  let confirmLeave = false, busy = false;
+  let confirmLeave = false;
   const head = h("header", { class: "seat-head" });
   const end = h("section", { id: "outcome", "aria-live": "polite" });
   const text = h("section", { id: "text", "aria-labelledby": "text-h" });
@@ -39,21 +39,8 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const name = (p: number) => (st.created ? partyName(st.created, p, -1) : String(p));
   const participants = () => st.stage?.participants ?? st.session?.declared?.map((d) => d.party) ?? [];
 
-  const send = async (action: Record<string, unknown>, say: string) => {
-    if (!st.turn || busy) return;
-    busy = true;
-    const step = st.turn.step;
-    try {
-      await act(id, token, { step, ...action });
-      if (st.turn && st.turn.step === step) st.turn = undefined;
-      confirmLeave = false;
-      live.textContent = say;
-    } catch (e) {
-      st.error = (e as Error).message;
-    }
-    busy = false;
-    render();
-  };
+  const answering = new Answering(id, token, st, (ok) => { if (ok) confirmLeave = false; render(); });
+  const send = (action: Record<string, unknown>, say: string) => { answering.send(action).then((ok) => { if (ok) live.textContent = say; }); };
 
   // utilities of outcome o: the mediator's own (if a party) and each
   // voter's declared one, with warnings.
@@ -109,12 +96,12 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
       issueControls(c.issues, choice, current, "the current text", (i, v) => { choice![i] = v; render(); }),
       assess(o),
       h("div", { class: "buttons" },
-        h("button", { type: "button", class: "primary", id: "propose", disabled: !t || busy,
+        h("button", { type: "button", class: "primary", id: "propose", disabled: !t || answering.busy,
           onclick: () => send({ action: "offer", outcome: o }, "You sent the text to a vote.") }, "Send this text to a vote"),
         confirmLeave ? [h("span", null, "Step back and end your mediation? "),
           h("button", { type: "button", class: "danger", id: "step-back-confirm", onclick: () => send({ action: "walk_away" }, "You stepped back.") }, "Yes, step back"),
           h("button", { type: "button", onclick: () => { confirmLeave = false; render(); } }, "Cancel")]
-          : h("button", { type: "button", class: "danger", id: "step-back", disabled: !t || busy,
+          : h("button", { type: "button", class: "danger", id: "step-back", disabled: !t || answering.busy,
             onclick: () => { confirmLeave = true; render(); document.getElementById("step-back-confirm")?.focus(); } }, "Step back")));
   };
 

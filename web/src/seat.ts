@@ -2,7 +2,7 @@
 // The page knows only what the seat's lens shows: its own session (its
 // utilities, reservation value and red lines), its turns, the public
 // actions and the ending.
-import { act, follow, type Created, type Ended, type Event, type Result, type Session, type Turn } from "./api";
+import { Answering, follow, type Created, type Ended, type Event, type Result, type Session, type Turn } from "./api";
 import { fmt, h, replace } from "./dom";
 import { best, choiceOf, outcomeIndex, redLinesCrossed, reservationAt } from "./outcome";
 import { actionTable, ending, issueControls, loggedOf, outcomeList, type Logged } from "./view";
@@ -17,7 +17,6 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const st: State = { actions: [], turnAt: 0, link: "connecting", error: "" };
   let choice: number[] | null = null; // the offer builder's values
   let confirmWalk = false;
-  let busy = false;
   const head = h("header", { class: "seat-head" });
   const builder = h("section", { id: "builder", "aria-labelledby": "builder-h" });
   const table = h("section", { id: "table", "aria-labelledby": "table-h" });
@@ -49,22 +48,8 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     return w.length ? h("div", { class: "warning", role: "alert" }, h("strong", null, `Warning (${what}): `), w.join(" ")) : null;
   };
 
-  const send = async (action: Record<string, unknown>, say: string) => {
-    if (!st.turn || busy) return;
-    busy = true;
-    const step = st.turn.step;
-    try {
-      await act(id, token, { step, ...action });
-      // the stream may already have brought the next turn
-      if (st.turn && st.turn.step === step) st.turn = undefined;
-      confirmWalk = false;
-      live.textContent = say;
-    } catch (e) {
-      st.error = (e as Error).message;
-    }
-    busy = false;
-    render();
-  };
+  const answering = new Answering(id, token, st, (ok) => { if (ok) confirmWalk = false; render(); });
+  const send = (action: Record<string, unknown>, say: string) => { answering.send(action).then((ok) => { if (ok) live.textContent = say; }); };
 
   const renderHead = () => {
     const s = st.session, c = st.created;
@@ -109,7 +94,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
       outcomeList("standing", c.issues, t.standing),
       h("p", null, "Your utility of it: ", h("strong", { id: "standing-utility" }, fmt(utility(t.standing)))),
       warnBox(t.standing, "accepting"),
-      h("button", { type: "button", class: "primary", id: "accept", disabled: busy,
+      h("button", { type: "button", class: "primary", id: "accept", disabled: answering.busy,
         onclick: () => send({ action: "accept" }, "You accepted.") }, "Accept this offer"));
   };
 
@@ -118,7 +103,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     if (!c || !s || st.ended) { replace(builder); return; }
     if (!choice) choice = choiceOf(c.issues, best(s.utilities));
     const o = outcomeIndex(c.issues, choice);
-    const canAct = !!t && t.kind === "act" && !busy;
+    const canAct = !!t && t.kind === "act" && !answering.busy;
     const onTable = t && t.kind === "act" ? t.standing : -1;
     const theirs: number[] = onTable >= 0 ? choiceOf(c.issues, onTable) : [];
     replace(builder, h("h2", { id: "builder-h" }, "Your counter-offer"),
@@ -133,7 +118,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
           h("span", null, `Walk away and take your reservation value ${fmt(reservationAt(s, nowTime()))}? `),
           h("button", { type: "button", class: "danger", id: "walk-confirm", onclick: () => send({ action: "walk_away" }, "You walked away.") }, "Yes, walk away"),
           h("button", { type: "button", id: "walk-cancel", onclick: () => { confirmWalk = false; render(); } }, "Cancel"),
-        ] : h("button", { type: "button", class: "danger", id: "walk", disabled: !t || busy,
+        ] : h("button", { type: "button", class: "danger", id: "walk", disabled: !t || answering.busy,
           onclick: () => { confirmWalk = true; render(); document.getElementById("walk-confirm")?.focus(); } }, "Walk away")));
   };
 
