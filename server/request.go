@@ -281,7 +281,9 @@ func issuesOf(space *parley.OutcomeSpace) []Issue {
 // walk_away; of a turn of kind "vote" accept, reject and walk_away
 // (leaving), with an optional Feedback (-1 worse, 0 the same, +1 better
 // than the text); of a turn of kind "propose" (the mediator's) offer (the
-// proposal, with Outcome or Values) and walk_away (stepping back).
+// proposal, with Outcome or Values), walk_away (stepping back) and, on a
+// turn whose Turn.CanCall is set, final_vote (calling the final vote on
+// the text now, protocol/mediated's Caller).
 type ActionRequest struct {
 	Step     int               `json:"step"`
 	Action   string            `json:"action"`
@@ -302,8 +304,15 @@ type answer struct {
 	act  parley.Action
 	vote parley.Vote
 	prop parley.Outcome
+	call bool      // a mediator's final_vote
 	at   time.Time // when the server received it
 }
+
+// ActionFinalVote is a mediator's answer to a propose turn that lets it
+// call the final vote (Turn.CanCall): every party votes on the text now,
+// as in the final vote, and a unanimous vote ends the negotiation in
+// agreement; a failed vote does not end it.
+const ActionFinalVote = "final_vote"
 
 // outcome returns the request's outcome, by index or by values. An
 // outcome outside the space is passed on: the protocol ends the
@@ -328,7 +337,7 @@ func (a *ActionRequest) outcome(space *parley.OutcomeSpace) (parley.Outcome, err
 // answer returns the answer the request gives to a turn of kind kind over
 // space.
 func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer, error) {
-	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "offer or walk_away"}[kind]
+	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "offer, walk_away or final_vote"}[kind]
 	bare := func() error {
 		if a.Outcome != nil || a.Values != nil {
 			return fmt.Errorf("%s: takes no outcome or values", a.Action)
@@ -359,6 +368,8 @@ func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer,
 		return answer{prop: o}, err
 	case kind == TurnPropose && a.Action == TypeWalkAway:
 		return answer{prop: parley.NoOutcome}, bare()
+	case kind == TurnPropose && a.Action == ActionFinalVote:
+		return answer{prop: parley.NoOutcome, call: true}, bare()
 	}
 	return answer{}, fmt.Errorf("action: %q on a %s turn (want %s)", a.Action, kind, want)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/protocol/mediated"
 )
 
 // errNotYourTurn is the error of an action sent when the seat has no turn
@@ -31,18 +32,25 @@ type remoteSeat struct {
 	fallback func() parley.Negotiator
 	session  *parley.Session // its session, for the fallback's Init
 	replaced parley.Negotiator
+	// early is a remote mediator's answer to the turn CallVote published
+	// for the next round, with its error; Propose returns it.
+	early    *answer
+	earlyErr error
+	calling  bool // the turn being published may call the final vote
 
-	mu      sync.Mutex
-	waiting int    // the step awaited, or -1
-	kind    string // the kind of the awaited turn
-	conns   int    // open streams with the seat's token
-	lost    *time.Timer
+	mu       sync.Mutex
+	waiting  int    // the step awaited, or -1
+	kind     string // the kind of the awaited turn
+	callable bool   // the awaited turn may call the final vote
+	conns    int    // open streams with the seat's token
+	lost     *time.Timer
 }
 
 var (
 	_ parley.Negotiator = (*remoteSeat)(nil)
 	_ parley.Voter      = (*remoteSeat)(nil)
 	_ parley.Mediator   = (*remoteSeat)(nil)
+	_ mediated.Caller   = (*remoteSeat)(nil)
 )
 
 func newRemoteSeat(n *negotiation, party int) *remoteSeat {
@@ -104,10 +112,37 @@ func (s *remoteSeat) Vote(ctx context.Context, st *parley.State) (parley.Vote, e
 	return a.vote, err
 }
 
-// Propose publishes the mediator's turn and waits for its proposal.
+// Propose publishes the mediator's turn and waits for its proposal, unless
+// the mediator already answered this round's turn when CallVote asked.
 func (s *remoteSeat) Propose(ctx context.Context, st *parley.State) (parley.Outcome, error) {
+	if s.early != nil {
+		a, err := *s.early, s.earlyErr
+		s.early, s.earlyErr = nil, nil
+		return a.prop, err
+	}
 	a, err := s.turn(ctx, TurnPropose, st)
 	return a.prop, err
+}
+
+// CallVote is asked by the mediated protocol after every round but the
+// last: it publishes the mediator's propose turn for the next round early,
+// with can_call set, so that the mediator either calls the final vote on
+// the text (final_vote) or proposes, in one turn a round as before; the
+// proposal (or the seat's failure) is what the next Propose returns.
+func (s *remoteSeat) CallVote(ctx context.Context, st *parley.State) bool {
+	if s.party >= 0 || s.session == nil || st.Round+1 >= s.session.Clock.Rounds {
+		return false
+	}
+	next := *st
+	next.Round, next.Time = st.Round+1, s.session.Clock.At(st.Round+1)
+	s.calling = true
+	a, err := s.turn(ctx, TurnPropose, &next)
+	s.calling = false
+	if err == nil && a.call {
+		return true
+	}
+	s.early, s.earlyErr = &a, err
+	return false
 }
 
 // outcomeOrNone is o as clients see it: -1 for NoOutcome.
@@ -133,6 +168,7 @@ func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (a
 		text := outcomeOrNone(st.Text)
 		t.Text, t.Final = &text, st.Final
 	}
+	t.CanCall = s.calling
 	if kind == TurnPropose {
 		for _, v := range st.Votes {
 			t.Votes = append(t.Votes, Ballot{Accept: v.Accept, Feedback: v.Feedback, Leave: v.Leave})
@@ -147,7 +183,7 @@ func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (a
 		defer cancel()
 	}
 	s.mu.Lock()
-	s.waiting, s.kind = st.Step, kind
+	s.waiting, s.kind, s.callable = st.Step, kind, s.calling
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -181,6 +217,9 @@ func (s *remoteSeat) submit(req *ActionRequest) error {
 	a, err := req.answer(s.kind, s.n.space)
 	if err != nil {
 		return badRequest(err)
+	}
+	if a.call && !s.callable {
+		return badRequest(errors.New("final_vote: this turn does not let the mediator call the vote (can_call is false)"))
 	}
 	a.at = s.n.srv.now()
 	s.waiting = -1

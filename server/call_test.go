@@ -1,0 +1,82 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/parley-dev/parley/server"
+)
+
+// TestRemoteMediatorFinalVote: a remote mediator may call the final vote
+// early, on a turn with can_call (not on its first), and a unanimous
+// vote on the text ends the negotiation in agreement there.
+func TestRemoteMediatorFinalVote(t *testing.T) {
+	srv := start(t, server.Config{})
+	// Both parties want b, and a is worth nothing to either.
+	const pick = `name: pick
+deadline: 6
+issues:
+  - name: x
+    values: [a, b]
+parties:
+  - name: p
+    reservation: 0.5
+    weights: {x: 1}
+    values:
+      x: {a: 0, b: 1}
+  - name: q
+    reservation: 0.5
+    weights: {x: 1}
+    values:
+      x: {a: 0, b: 1}
+`
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"pick.yaml": pick}, Protocol: "mediated", Seed: 3,
+		Seats:    []server.Seat{{Kind: "strategy", Voter: "reservation"}, {Kind: "strategy", Voter: "reservation"}},
+		Mediator: &server.Seat{Kind: "remote"}})
+	tok := cr.Tokens.Mediator
+	b := map[string]string{"x": "b"}
+	var after int64
+	turns, calls := 0, 0
+	var ended *server.Ended
+	for range 200 {
+		got := events(t, srv.hs, cr.ID, tok, after, 10)
+		for _, raw := range got.Events {
+			e := decode(t, raw)
+			after = e.Seq
+			switch {
+			case e.Turn != nil:
+				turns++
+				act := server.ActionRequest{Step: e.Turn.Step, Action: "offer", Values: b}
+				if e.Turn.CanCall {
+					act = server.ActionRequest{Step: e.Turn.Step, Action: server.ActionFinalVote}
+					calls++
+				} else if turns > 1 {
+					t.Errorf("turn %d (round %d) does not let the mediator call the vote", turns, e.Turn.Round)
+				}
+				if turns == 1 { // the first turn cannot call
+					var ae apiErr
+					bad := server.ActionRequest{Step: e.Turn.Step, Action: server.ActionFinalVote}
+					if st := call(t, srv.hs, "POST", "/negotiations/"+cr.ID+"/actions", tok, bad, &ae); st != http.StatusBadRequest || !strings.Contains(ae.Error, "can_call is false") {
+						t.Errorf("final_vote on the first turn: %d %q", st, ae.Error)
+					}
+				}
+				var ae apiErr
+				if st := call(t, srv.hs, "POST", "/negotiations/"+cr.ID+"/actions", tok, act, &ae); st != http.StatusAccepted {
+					t.Fatalf("%+v: %d %s", act, st, ae.Error)
+				}
+			case e.Ended != nil:
+				ended = e.Ended
+			}
+		}
+		if got.Complete {
+			break
+		}
+	}
+	if ended == nil || ended.Reason != "agreement" || calls != 1 || turns != 2 {
+		t.Fatalf("ended %+v after %d turns, %d calls; want agreement on the first call, after the first round", ended, turns, calls)
+	}
+	if ended.Values["x"] != "b" || ended.Rounds != 1 {
+		t.Errorf("agreement %v in %d rounds, want b after the first round", ended.Values, ended.Rounds)
+	}
+}
