@@ -80,3 +80,79 @@ parties:
 		t.Errorf("agreement %v in %d rounds, want b after the first round", ended.Values, ended.Rounds)
 	}
 }
+
+// TestRemoteMediatorAdopts: under rule mediator, a proposal that not every
+// party accepted goes to the remote mediator in an adopt turn, with the
+// votes; adopting it makes it the text.
+func TestRemoteMediatorAdopts(t *testing.T) {
+	srv := start(t, server.Config{})
+	// p prefers a, q prefers b; both can live with b.
+	const pick = `name: pick2
+deadline: 4
+issues:
+  - name: x
+    values: [a, b]
+parties:
+  - name: p
+    reservation: 0.5
+    weights: {x: 1}
+    values:
+      x: {a: 1, b: 0.6}
+  - name: q
+    reservation: 0.5
+    weights: {x: 1}
+    values:
+      x: {a: 0, b: 1}
+`
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"pick2.yaml": pick}, Protocol: "mediated", Rule: "mediator", Info: "full", Seed: 3,
+		Seats:    []server.Seat{{Kind: "strategy", Voter: "hillclimber"}, {Kind: "strategy", Voter: "hillclimber"}},
+		Mediator: &server.Seat{Kind: "remote"}})
+	tok := cr.Tokens.Mediator
+	var after int64
+	var kinds []string
+	adoptedText, proposed := -2, -1
+	for range 200 {
+		got := events(t, srv.hs, cr.ID, tok, after, 10)
+		for _, raw := range got.Events {
+			e := decode(t, raw)
+			after = e.Seq
+			if e.Turn == nil {
+				continue
+			}
+			tu := e.Turn
+			kinds = append(kinds, tu.Kind)
+			var act server.ActionRequest
+			switch {
+			case tu.Kind == server.TurnAdopt:
+				if len(tu.Votes) != 2 || tu.Votes[0].Accept == tu.Votes[1].Accept {
+					t.Errorf("adopt turn with votes %+v, want one accept and one reject", tu.Votes)
+				}
+				act = server.ActionRequest{Step: tu.Step, Action: "accept"}
+			case adoptedText == -2 && len(kinds) > 2:
+				adoptedText = *tu.Text // the turn after the adoption
+				fallthrough
+			default:
+				// The other value than the text: one party gains, the
+				// other loses, so the vote is split.
+				other := 1 - max(*tu.Text, 0)
+				if proposed < 0 {
+					proposed = other
+				}
+				act = server.ActionRequest{Step: tu.Step, Action: "offer", Outcome: &other}
+			}
+			var ae apiErr
+			if st := call(t, srv.hs, "POST", "/negotiations/"+cr.ID+"/actions", tok, act, &ae); st != http.StatusAccepted {
+				t.Fatalf("%+v: %d %s", act, st, ae.Error)
+			}
+		}
+		if got.Complete {
+			break
+		}
+	}
+	if len(kinds) < 2 || kinds[0] != server.TurnPropose || kinds[1] != server.TurnAdopt {
+		t.Fatalf("mediator turns %v, want propose then adopt", kinds)
+	}
+	if adoptedText != proposed || len(kinds) < 3 {
+		t.Fatalf("text %d after adopting proposal %d (turns %v)", adoptedText, proposed, kinds)
+	}
+}

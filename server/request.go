@@ -283,7 +283,9 @@ func issuesOf(space *parley.OutcomeSpace) []Issue {
 // than the text); of a turn of kind "propose" (the mediator's) offer (the
 // proposal, with Outcome or Values), walk_away (stepping back) and, on a
 // turn whose Turn.CanCall is set, final_vote (calling the final vote on
-// the text now, protocol/mediated's Caller).
+// the text now, protocol/mediated's Caller); of a turn of kind "adopt"
+// (the mediator's, under rule mediator, after a proposal that not every
+// party accepted) accept (the proposal becomes the text) or reject.
 type ActionRequest struct {
 	Step     int               `json:"step"`
 	Action   string            `json:"action"`
@@ -297,15 +299,17 @@ const (
 	TurnAct     = "act"     // an alternating-offers turn
 	TurnVote    = "vote"    // a vote on a mediator's proposal
 	TurnPropose = "propose" // the mediator's proposal
+	TurnAdopt   = "adopt"   // the mediator's decision on a proposal not every party accepted (rule mediator)
 )
 
 // answer is a seat's answer to one turn: the field its kind uses.
 type answer struct {
-	act  parley.Action
-	vote parley.Vote
-	prop parley.Outcome
-	call bool      // a mediator's final_vote
-	at   time.Time // when the server received it
+	act   parley.Action
+	vote  parley.Vote
+	prop  parley.Outcome
+	call  bool      // a mediator's final_vote
+	adopt bool      // a mediator's decision to adopt the proposal
+	at    time.Time // when the server received it
 }
 
 // ActionFinalVote is a mediator's answer to a propose turn that lets it
@@ -337,7 +341,7 @@ func (a *ActionRequest) outcome(space *parley.OutcomeSpace) (parley.Outcome, err
 // answer returns the answer the request gives to a turn of kind kind over
 // space.
 func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer, error) {
-	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "offer, walk_away or final_vote"}[kind]
+	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "offer, walk_away or final_vote", TurnAdopt: "accept (adopt the proposal) or reject"}[kind]
 	bare := func() error {
 		if a.Outcome != nil || a.Values != nil {
 			return fmt.Errorf("%s: takes no outcome or values", a.Action)
@@ -370,6 +374,8 @@ func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer,
 		return answer{prop: parley.NoOutcome}, bare()
 	case kind == TurnPropose && a.Action == ActionFinalVote:
 		return answer{prop: parley.NoOutcome, call: true}, bare()
+	case kind == TurnAdopt && (a.Action == TypeAccept || a.Action == TypeReject):
+		return answer{adopt: a.Action == TypeAccept}, bare()
 	}
 	return answer{}, fmt.Errorf("action: %q on a %s turn (want %s)", a.Action, kind, want)
 }

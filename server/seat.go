@@ -51,6 +51,7 @@ var (
 	_ parley.Voter      = (*remoteSeat)(nil)
 	_ parley.Mediator   = (*remoteSeat)(nil)
 	_ mediated.Caller   = (*remoteSeat)(nil)
+	_ mediated.Adopter  = (*remoteSeat)(nil)
 )
 
 func newRemoteSeat(n *negotiation, party int) *remoteSeat {
@@ -124,14 +125,31 @@ func (s *remoteSeat) Propose(ctx context.Context, st *parley.State) (parley.Outc
 	return a.prop, err
 }
 
+// Adopt is asked by the mediated protocol under rule mediator when not
+// every party accepted the proposal: it publishes an adopt turn (the votes
+// as the mediator's information level shows them) and returns whether the
+// mediator adopts it. Adopt cannot fail; a seat that fails here fails its
+// next turn, which the protocol then ends with reason error.
+func (s *remoteSeat) Adopt(ctx context.Context, st *parley.State) bool {
+	if s.party >= 0 {
+		return false
+	}
+	a, err := s.turn(ctx, TurnAdopt, st)
+	if err != nil {
+		s.early, s.earlyErr = &answer{prop: parley.NoOutcome}, err
+		return false
+	}
+	return a.adopt
+}
+
 // CallVote is asked by the mediated protocol after every round but the
 // last: it publishes the mediator's propose turn for the next round early,
 // with can_call set, so that the mediator either calls the final vote on
 // the text (final_vote) or proposes, in one turn a round as before; the
 // proposal (or the seat's failure) is what the next Propose returns.
 func (s *remoteSeat) CallVote(ctx context.Context, st *parley.State) bool {
-	if s.party >= 0 || s.session == nil || st.Round+1 >= s.session.Clock.Rounds {
-		return false
+	if s.party >= 0 || s.session == nil || st.Round+1 >= s.session.Clock.Rounds || s.early != nil {
+		return false // (s.early: an adopt turn already failed)
 	}
 	next := *st
 	next.Round, next.Time = st.Round+1, s.session.Clock.At(st.Round+1)
@@ -169,7 +187,7 @@ func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (a
 		t.Text, t.Final = &text, st.Final
 	}
 	t.CanCall = s.calling
-	if kind == TurnPropose {
+	if kind == TurnPropose || kind == TurnAdopt {
 		for _, v := range st.Votes {
 			t.Votes = append(t.Votes, Ballot{Accept: v.Accept, Feedback: v.Feedback, Leave: v.Leave})
 		}
