@@ -213,6 +213,18 @@ func (n *negotiation) resolve() error {
 				if n.remotes[i].fallback, err = negotiator(st.Fallback); err != nil {
 					return fmt.Errorf("seats[%d]: fallback: %w", i, err)
 				}
+				if mediation {
+					spec := st.Voter
+					if spec == "" {
+						spec = DefaultVoter
+					}
+					if cfg.Voter == nil {
+						return fmt.Errorf("seats[%d]: this server has no built-in voters", i)
+					}
+					if n.remotes[i].voter, err = cfg.Voter(spec); err != nil {
+						return fmt.Errorf("seats[%d]: fallback voter: %w", i, err)
+					}
+				}
 			}
 		case SeatGeniusWeb:
 			if cfg.GeniusWeb == nil {

@@ -99,12 +99,14 @@ type Seat struct {
 	URL  string `json:"url,omitempty"`  // SeatGeniusWeb: the party's URL
 	Spec string `json:"spec,omitempty"` // SeatStrategy: the strategy spec (the mediator's, for the mediator seat)
 	// Voter is a strategy seat's voter spec for mediated stages (default
-	// DefaultVoter).
+	// DefaultVoter), or a remote seat's fallback voter (see Fallback).
 	Voter string `json:"voter,omitempty"`
-	// Fallback is a remote seat's replacement (protocol sao): a strategy
-	// spec that takes the seat over when it misses a turn's deadline or
-	// stays disconnected past the grace period, instead of the
-	// negotiation ending with reason error.
+	// Fallback is a remote seat's replacement (protocols sao and staged):
+	// a strategy spec that takes the seat over, for the rest of the
+	// negotiation, when it misses a turn's deadline or stays disconnected
+	// past the grace period, instead of the negotiation ending with reason
+	// error. In a staged protocol's mediated stages the seat's Voter
+	// (default DefaultVoter) votes for it.
 	Fallback string `json:"fallback,omitempty"`
 }
 
@@ -189,8 +191,8 @@ func (s *Seat) validate(protocol string) error {
 	if s.URL != "" && s.Kind != SeatGeniusWeb {
 		return fmt.Errorf("a url is for %s seats", SeatGeniusWeb)
 	}
-	if s.Fallback != "" && (!sao || s.Kind != SeatRemote) {
-		return fmt.Errorf("a fallback is for remote seats of protocol %s", ProtocolSAO)
+	if s.Fallback != "" && (protocol == ProtocolMediated || s.Kind != SeatRemote) {
+		return fmt.Errorf("a fallback is for remote seats of protocols %s and %s", ProtocolSAO, ProtocolStaged)
 	}
 	if s.Kind == SeatGeniusWeb && !sao {
 		return fmt.Errorf("a GeniusWeb party speaks alternating offers only (protocol %s)", ProtocolSAO)
@@ -206,8 +208,11 @@ func (s *Seat) validate(protocol string) error {
 			return fmt.Errorf("a voter spec is for protocols %s and %s", ProtocolMediated, ProtocolStaged)
 		}
 	case SeatRemote:
-		if s.Spec != "" || s.Voter != "" {
+		switch {
+		case s.Spec != "":
 			return errors.New("a remote seat takes no spec")
+		case s.Voter != "" && (s.Fallback == "" || protocol != ProtocolStaged):
+			return fmt.Errorf("a remote seat's voter is its fallback's in the mediated stages of protocol %s (with a fallback)", ProtocolStaged)
 		}
 	case SeatGeniusWeb:
 		if s.URL == "" {

@@ -27,11 +27,17 @@ type remoteSeat struct {
 	answers chan answer // the answer to the awaited turn (buffered)
 	fail    chan error  // a disconnection past the grace period (buffered)
 
-	// A seat with a fallback strategy (protocol sao) is taken over by it
-	// when it fails; the protocol's goroutine only.
-	fallback func() parley.Negotiator
-	session  *parley.Session // its session, for the fallback's Init
-	replaced parley.Negotiator
+	// A seat with a fallback strategy (fallback, and voter in mediated
+	// stages) is taken over by it when it fails (gone says why), for the
+	// rest of the negotiation; the protocol's goroutine only.
+	fallback      func() parley.Negotiator
+	voter         func() parley.Voter
+	gone          *seatFailure
+	session       *parley.Session // its current session, for the fallbacks' Init
+	replaced      parley.Negotiator
+	negFor        *parley.Session // the session replaced joined with
+	replacedVoter parley.Voter
+	voterFor      *parley.Session
 	// early is a remote mediator's answer to the turn CallVote published
 	// for the next round, with its error; Propose returns it.
 	early    *answer
@@ -68,26 +74,65 @@ func (s *remoteSeat) audience() string {
 
 // Init publishes the seat's session: its own profile (and a mediator's
 // declared profiles), to it alone.
-func (s *remoteSeat) Init(_ context.Context, ses *parley.Session) error {
-	s.session, s.replaced = ses, nil
+// A seat taken over by its fallback stays taken over for the rest of the
+// negotiation: in a staged protocol the replacement joins each later
+// stage with that stage's session.
+func (s *remoteSeat) Init(ctx context.Context, ses *parley.Session) error {
+	s.session = ses
+	if s.gone != nil {
+		return nil // its fallback joins when it first plays in this stage
+	}
 	return s.n.append(Event{Type: TypeSession, Audience: s.audience(), Session: s.n.sessionOf(s, ses)})
 }
 
 // Act publishes an alternating-offers turn and waits for the seat's
 // action.
 func (s *remoteSeat) Act(ctx context.Context, st *parley.State) (parley.Action, error) {
-	if s.replaced != nil {
-		return s.replaced.Act(ctx, st)
+	if s.gone != nil {
+		neg, err := s.fallbackNegotiator(ctx)
+		if err != nil {
+			return parley.Action{}, err
+		}
+		return neg.Act(ctx, st)
 	}
 	a, err := s.turn(ctx, TurnAct, st)
 	var f *seatFailure
 	if err != nil && s.fallback != nil && errors.As(err, &f) {
-		if err := s.replace(ctx, f); err != nil {
+		if err := s.replace(f); err != nil {
 			return parley.Action{}, err
 		}
-		return s.replaced.Act(ctx, st)
+		return s.Act(ctx, st)
 	}
 	return a.act, err
+}
+
+// fallbackNegotiator returns the negotiator that plays a seat taken over,
+// joined to the current session.
+func (s *remoteSeat) fallbackNegotiator(ctx context.Context) (parley.Negotiator, error) {
+	if s.replaced == nil || s.negFor != s.session {
+		s.replaced = s.fallback()
+		if err := s.replaced.Init(ctx, s.session); err != nil {
+			return nil, fmt.Errorf("%s; its fallback failed to join: %w", s.gone, err)
+		}
+		s.negFor = s.session
+	}
+	return s.replaced, nil
+}
+
+// fallbackVoter returns the voter that votes for a seat taken over,
+// joined to the current session.
+func (s *remoteSeat) fallbackVoter(ctx context.Context) (parley.Voter, error) {
+	if s.voter == nil {
+		return nil, fmt.Errorf("%s (no fallback voter)", s.gone)
+	}
+	if s.replacedVoter == nil || s.voterFor != s.session {
+		s.replacedVoter = s.voter()
+		if err := s.replacedVoter.Init(ctx, s.session); err != nil {
+			return nil, fmt.Errorf("%s; its fallback voter failed to join: %w", s.gone, err)
+		}
+		s.voterFor = s.session
+	}
+	return s.replacedVoter, nil
 }
 
 // seatFailure is a remote seat's failure that its fallback may take over:
@@ -96,20 +141,30 @@ type seatFailure struct{ msg string }
 
 func (f *seatFailure) Error() string { return f.msg }
 
-// replace hands the seat to its fallback strategy, which joins with the
-// seat's session, and publishes the replacement.
-func (s *remoteSeat) replace(ctx context.Context, cause *seatFailure) error {
-	neg := s.fallback()
-	if err := neg.Init(ctx, s.session); err != nil {
-		return fmt.Errorf("%s; its fallback failed to join: %w", cause, err)
-	}
-	s.replaced = neg
+// replace hands the seat to its fallback strategies for the rest of the
+// negotiation, and publishes the replacement.
+func (s *remoteSeat) replace(cause *seatFailure) error {
+	s.gone = cause
 	return s.n.append(Event{Type: TypeReplaced, Audience: AudiencePublic, Replaced: &Replaced{Party: s.party, Cause: cause.msg}})
 }
 
 // Vote publishes a vote on a proposal and waits for the seat's vote.
 func (s *remoteSeat) Vote(ctx context.Context, st *parley.State) (parley.Vote, error) {
+	if s.gone != nil {
+		v, err := s.fallbackVoter(ctx)
+		if err != nil {
+			return parley.Vote{}, err
+		}
+		return v.Vote(ctx, st)
+	}
 	a, err := s.turn(ctx, TurnVote, st)
+	var f *seatFailure
+	if err != nil && s.fallback != nil && errors.As(err, &f) {
+		if err := s.replace(f); err != nil {
+			return parley.Vote{}, err
+		}
+		return s.Vote(ctx, st)
+	}
 	return a.vote, err
 }
 
