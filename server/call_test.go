@@ -13,24 +13,7 @@ import (
 // vote on the text ends the negotiation in agreement there.
 func TestRemoteMediatorFinalVote(t *testing.T) {
 	srv := start(t, server.Config{})
-	// Both parties want b, and a is worth nothing to either.
-	const pick = `name: pick
-deadline: 6
-issues:
-  - name: x
-    values: [a, b]
-parties:
-  - name: p
-    reservation: 0.5
-    weights: {x: 1}
-    values:
-      x: {a: 0, b: 1}
-  - name: q
-    reservation: 0.5
-    weights: {x: 1}
-    values:
-      x: {a: 0, b: 1}
-`
+	pick := pickYAML("0", "1") // both want b, and a is worth nothing to either
 	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"pick.yaml": pick}, Protocol: "mediated", Seed: 3,
 		Seats:    []server.Seat{{Kind: "strategy", Voter: "reservation"}, {Kind: "strategy", Voter: "reservation"}},
 		Mediator: &server.Seat{Kind: "remote"}})
@@ -86,25 +69,8 @@ parties:
 // votes; adopting it makes it the text.
 func TestRemoteMediatorAdopts(t *testing.T) {
 	srv := start(t, server.Config{})
-	// p prefers a, q prefers b; both can live with b.
-	const pick = `name: pick2
-deadline: 4
-issues:
-  - name: x
-    values: [a, b]
-parties:
-  - name: p
-    reservation: 0.5
-    weights: {x: 1}
-    values:
-      x: {a: 1, b: 0.6}
-  - name: q
-    reservation: 0.5
-    weights: {x: 1}
-    values:
-      x: {a: 0, b: 1}
-`
-	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"pick2.yaml": pick}, Protocol: "mediated", Rule: "mediator", Info: "full", Seed: 3,
+	pick := pickYAML("1", "0.6") // p prefers a, q prefers b; both can live with b
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"pick.yaml": pick}, Protocol: "mediated", Rule: "mediator", Info: "full", Seed: 3,
 		Seats:    []server.Seat{{Kind: "strategy", Voter: "hillclimber"}, {Kind: "strategy", Voter: "hillclimber"}},
 		Mediator: &server.Seat{Kind: "remote"}})
 	tok := cr.Tokens.Mediator
@@ -155,4 +121,26 @@ parties:
 	if adoptedText != proposed || len(kinds) < 3 {
 		t.Fatalf("text %d after adopting proposal %d (turns %v)", adoptedText, proposed, kinds)
 	}
+}
+
+// pickYAML is a two-party scenario over one issue x in {a, b}: pa and pb
+// are p's utilities of a and b (q's are 0 and 1), both reservations 0.5.
+func pickYAML(pa, pb string) string {
+	return `name: pick
+deadline: 6
+issues:
+  - name: x
+    values: [a, b]
+parties:
+  - name: p
+    reservation: 0.5
+    weights: {x: 1}
+    values:
+      x: {a: ` + pa + `, b: ` + pb + `}
+  - name: q
+    reservation: 0.5
+    weights: {x: 1}
+    values:
+      x: {a: 0, b: 1}
+`
 }
