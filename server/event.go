@@ -216,6 +216,10 @@ type Turn struct {
 	Text     *int     `json:"text,omitempty"` // mediated stages: the current text, or -1
 	Final    bool     `json:"final,omitempty"`
 	Votes    []Ballot `json:"votes,omitempty"`
+	// CanCall is set on a mediator's propose turn after a round (but the
+	// last) of a protocol with a final vote: the mediator may answer
+	// final_vote instead of a proposal.
+	CanCall bool `json:"can_call,omitempty"`
 	// TimeoutMS is how long the seat has to act, in milliseconds.
 	TimeoutMS int64 `json:"timeout_ms"`
 }

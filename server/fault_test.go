@@ -174,3 +174,42 @@ func TestFallback(t *testing.T) {
 		})
 	}
 }
+
+// TestFallbackStaged: in a staged protocol a remote seat that misses its
+// turn is taken over for the rest of the negotiation: its fallback
+// negotiator plays the direct talks and its fallback voter votes in the
+// mediation, each joining its stage; the negotiation does not end in
+// error, and the takeover is published once.
+func TestFallbackStaged(t *testing.T) {
+	srv := start(t, server.Config{TurnTimeout: 20 * time.Millisecond})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"talks.yaml": testdata(t, "talks.yaml")}, Protocol: "staged", Seed: 5,
+		Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote", Fallback: "conceder", Voter: "hillclimber"},
+			{Kind: "strategy", Spec: "boulware"}}})
+	e := ending(t, srv, cr)
+	if e.Reason == "error" {
+		t.Fatalf("ended %+v, want the fallback to play on", e)
+	}
+	var replaced []server.Replaced
+	stages := map[string]bool{}
+	bobActed := false
+	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
+		ev := decode(t, raw)
+		switch {
+		case ev.Replaced != nil:
+			replaced = append(replaced, *ev.Replaced)
+		case ev.Action != nil && ev.Action.Party == 1:
+			bobActed = true
+		case ev.Vote != nil && ev.Vote.Party == 1:
+			stages["voted"] = true
+		}
+	}
+	if len(replaced) != 1 || replaced[0].Party != 1 || replaced[0].Cause != "missed the turn deadline of 20ms" {
+		t.Errorf("replacements %+v, want one of party 1", replaced)
+	}
+	if !bobActed || (e.Stage == "mediation" && !stages["voted"]) {
+		t.Errorf("after the takeover: bob acted %v, voted %v, ended in stage %s", bobActed, stages["voted"], e.Stage)
+	}
+	if e.Stage != "mediation" {
+		t.Logf("ended in stage %s (%s): the mediated stage's fallback voter was not needed", e.Stage, e.Reason)
+	}
+}

@@ -213,6 +213,18 @@ func (n *negotiation) resolve() error {
 				if n.remotes[i].fallback, err = negotiator(st.Fallback); err != nil {
 					return fmt.Errorf("seats[%d]: fallback: %w", i, err)
 				}
+				if mediation {
+					spec := st.Voter
+					if spec == "" {
+						spec = DefaultVoter
+					}
+					if cfg.Voter == nil {
+						return fmt.Errorf("seats[%d]: this server has no built-in voters", i)
+					}
+					if n.remotes[i].voter, err = cfg.Voter(spec); err != nil {
+						return fmt.Errorf("seats[%d]: fallback voter: %w", i, err)
+					}
+				}
 			}
 		case SeatGeniusWeb:
 			if cfg.GeniusWeb == nil {
@@ -318,17 +330,18 @@ func (n *negotiation) flush(ctx context.Context) error {
 	if err := n.srv.log.Append(context.WithoutCancel(ctx), n.id, int64(from)+1, recs); err != nil {
 		return fmt.Errorf("server: negotiation %s: %w", n.id, err)
 	}
+	// The server's action latency: from an action's request to its event
+	// committed, and shown right after (observed first, so that a client
+	// that sees the event finds the action counted).
+	now := n.srv.now()
+	for _, t := range taken {
+		n.srv.metrics.latency.Observe(now.Sub(t).Seconds())
+	}
 	n.mu.Lock()
 	n.flushed = from + len(recs)
 	close(n.wake)
 	n.wake = make(chan struct{})
 	n.mu.Unlock()
-	// The server's action latency: from an action's request to its event
-	// committed and shown.
-	now := n.srv.now()
-	for _, t := range taken {
-		n.srv.metrics.latency.Observe(now.Sub(t).Seconds())
-	}
 	return nil
 }
 

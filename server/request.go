@@ -99,12 +99,14 @@ type Seat struct {
 	URL  string `json:"url,omitempty"`  // SeatGeniusWeb: the party's URL
 	Spec string `json:"spec,omitempty"` // SeatStrategy: the strategy spec (the mediator's, for the mediator seat)
 	// Voter is a strategy seat's voter spec for mediated stages (default
-	// DefaultVoter).
+	// DefaultVoter), or a remote seat's fallback voter (see Fallback).
 	Voter string `json:"voter,omitempty"`
-	// Fallback is a remote seat's replacement (protocol sao): a strategy
-	// spec that takes the seat over when it misses a turn's deadline or
-	// stays disconnected past the grace period, instead of the
-	// negotiation ending with reason error.
+	// Fallback is a remote seat's replacement (protocols sao and staged):
+	// a strategy spec that takes the seat over, for the rest of the
+	// negotiation, when it misses a turn's deadline or stays disconnected
+	// past the grace period, instead of the negotiation ending with reason
+	// error. In a staged protocol's mediated stages the seat's Voter
+	// (default DefaultVoter) votes for it.
 	Fallback string `json:"fallback,omitempty"`
 }
 
@@ -189,8 +191,8 @@ func (s *Seat) validate(protocol string) error {
 	if s.URL != "" && s.Kind != SeatGeniusWeb {
 		return fmt.Errorf("a url is for %s seats", SeatGeniusWeb)
 	}
-	if s.Fallback != "" && (!sao || s.Kind != SeatRemote) {
-		return fmt.Errorf("a fallback is for remote seats of protocol %s", ProtocolSAO)
+	if s.Fallback != "" && (protocol == ProtocolMediated || s.Kind != SeatRemote) {
+		return fmt.Errorf("a fallback is for remote seats of protocols %s and %s", ProtocolSAO, ProtocolStaged)
 	}
 	if s.Kind == SeatGeniusWeb && !sao {
 		return fmt.Errorf("a GeniusWeb party speaks alternating offers only (protocol %s)", ProtocolSAO)
@@ -206,8 +208,11 @@ func (s *Seat) validate(protocol string) error {
 			return fmt.Errorf("a voter spec is for protocols %s and %s", ProtocolMediated, ProtocolStaged)
 		}
 	case SeatRemote:
-		if s.Spec != "" || s.Voter != "" {
+		switch {
+		case s.Spec != "":
 			return errors.New("a remote seat takes no spec")
+		case s.Voter != "" && (s.Fallback == "" || protocol != ProtocolStaged):
+			return fmt.Errorf("a remote seat's voter is its fallback's in the mediated stages of protocol %s (with a fallback)", ProtocolStaged)
 		}
 	case SeatGeniusWeb:
 		if s.URL == "" {
@@ -281,7 +286,11 @@ func issuesOf(space *parley.OutcomeSpace) []Issue {
 // walk_away; of a turn of kind "vote" accept, reject and walk_away
 // (leaving), with an optional Feedback (-1 worse, 0 the same, +1 better
 // than the text); of a turn of kind "propose" (the mediator's) offer (the
-// proposal, with Outcome or Values) and walk_away (stepping back).
+// proposal, with Outcome or Values), walk_away (stepping back) and, on a
+// turn whose Turn.CanCall is set, final_vote (calling the final vote on
+// the text now, protocol/mediated's Caller); of a turn of kind "adopt"
+// (the mediator's, under rule mediator, after a proposal that not every
+// party accepted) accept (the proposal becomes the text) or reject.
 type ActionRequest struct {
 	Step     int               `json:"step"`
 	Action   string            `json:"action"`
@@ -295,15 +304,24 @@ const (
 	TurnAct     = "act"     // an alternating-offers turn
 	TurnVote    = "vote"    // a vote on a mediator's proposal
 	TurnPropose = "propose" // the mediator's proposal
+	TurnAdopt   = "adopt"   // the mediator's decision on a proposal not every party accepted (rule mediator)
 )
 
 // answer is a seat's answer to one turn: the field its kind uses.
 type answer struct {
-	act  parley.Action
-	vote parley.Vote
-	prop parley.Outcome
-	at   time.Time // when the server received it
+	act   parley.Action
+	vote  parley.Vote
+	prop  parley.Outcome
+	call  bool      // a mediator's final_vote
+	adopt bool      // a mediator's decision to adopt the proposal
+	at    time.Time // when the server received it
 }
+
+// ActionFinalVote is a mediator's answer to a propose turn that lets it
+// call the final vote (Turn.CanCall): every party votes on the text now,
+// as in the final vote, and a unanimous vote ends the negotiation in
+// agreement; a failed vote does not end it.
+const ActionFinalVote = "final_vote"
 
 // outcome returns the request's outcome, by index or by values. An
 // outcome outside the space is passed on: the protocol ends the
@@ -328,7 +346,7 @@ func (a *ActionRequest) outcome(space *parley.OutcomeSpace) (parley.Outcome, err
 // answer returns the answer the request gives to a turn of kind kind over
 // space.
 func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer, error) {
-	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "offer or walk_away"}[kind]
+	want := map[string]string{TurnAct: "offer, accept or walk_away", TurnVote: "accept, reject or walk_away", TurnPropose: "offer, walk_away or final_vote", TurnAdopt: "accept (adopt the proposal) or reject"}[kind]
 	bare := func() error {
 		if a.Outcome != nil || a.Values != nil {
 			return fmt.Errorf("%s: takes no outcome or values", a.Action)
@@ -359,6 +377,10 @@ func (a *ActionRequest) answer(kind string, space *parley.OutcomeSpace) (answer,
 		return answer{prop: o}, err
 	case kind == TurnPropose && a.Action == TypeWalkAway:
 		return answer{prop: parley.NoOutcome}, bare()
+	case kind == TurnPropose && a.Action == ActionFinalVote:
+		return answer{prop: parley.NoOutcome, call: true}, bare()
+	case kind == TurnAdopt && (a.Action == TypeAccept || a.Action == TypeReject):
+		return answer{adopt: a.Action == TypeAccept}, bare()
 	}
 	return answer{}, fmt.Errorf("action: %q on a %s turn (want %s)", a.Action, kind, want)
 }

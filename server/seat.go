@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/protocol/mediated"
 )
 
 // errNotYourTurn is the error of an action sent when the seat has no turn
@@ -26,23 +27,37 @@ type remoteSeat struct {
 	answers chan answer // the answer to the awaited turn (buffered)
 	fail    chan error  // a disconnection past the grace period (buffered)
 
-	// A seat with a fallback strategy (protocol sao) is taken over by it
-	// when it fails; the protocol's goroutine only.
-	fallback func() parley.Negotiator
-	session  *parley.Session // its session, for the fallback's Init
-	replaced parley.Negotiator
+	// A seat with a fallback strategy (fallback, and voter in mediated
+	// stages) is taken over by it when it fails (gone says why), for the
+	// rest of the negotiation; the protocol's goroutine only.
+	fallback      func() parley.Negotiator
+	voter         func() parley.Voter
+	gone          *seatFailure
+	session       *parley.Session // its current session, for the fallbacks' Init
+	replaced      parley.Negotiator
+	negFor        *parley.Session // the session replaced joined with
+	replacedVoter parley.Voter
+	voterFor      *parley.Session
+	// early is a remote mediator's answer to the turn CallVote published
+	// for the next round, with its error; Propose returns it.
+	early    *answer
+	earlyErr error
+	calling  bool // the turn being published may call the final vote
 
-	mu      sync.Mutex
-	waiting int    // the step awaited, or -1
-	kind    string // the kind of the awaited turn
-	conns   int    // open streams with the seat's token
-	lost    *time.Timer
+	mu       sync.Mutex
+	waiting  int    // the step awaited, or -1
+	kind     string // the kind of the awaited turn
+	callable bool   // the awaited turn may call the final vote
+	conns    int    // open streams with the seat's token
+	lost     *time.Timer
 }
 
 var (
 	_ parley.Negotiator = (*remoteSeat)(nil)
 	_ parley.Voter      = (*remoteSeat)(nil)
 	_ parley.Mediator   = (*remoteSeat)(nil)
+	_ mediated.Caller   = (*remoteSeat)(nil)
+	_ mediated.Adopter  = (*remoteSeat)(nil)
 )
 
 func newRemoteSeat(n *negotiation, party int) *remoteSeat {
@@ -59,26 +74,65 @@ func (s *remoteSeat) audience() string {
 
 // Init publishes the seat's session: its own profile (and a mediator's
 // declared profiles), to it alone.
-func (s *remoteSeat) Init(_ context.Context, ses *parley.Session) error {
-	s.session, s.replaced = ses, nil
+// A seat taken over by its fallback stays taken over for the rest of the
+// negotiation: in a staged protocol the replacement joins each later
+// stage with that stage's session.
+func (s *remoteSeat) Init(ctx context.Context, ses *parley.Session) error {
+	s.session = ses
+	if s.gone != nil {
+		return nil // its fallback joins when it first plays in this stage
+	}
 	return s.n.append(Event{Type: TypeSession, Audience: s.audience(), Session: s.n.sessionOf(s, ses)})
 }
 
 // Act publishes an alternating-offers turn and waits for the seat's
 // action.
 func (s *remoteSeat) Act(ctx context.Context, st *parley.State) (parley.Action, error) {
-	if s.replaced != nil {
-		return s.replaced.Act(ctx, st)
+	if s.gone != nil {
+		neg, err := s.fallbackNegotiator(ctx)
+		if err != nil {
+			return parley.Action{}, err
+		}
+		return neg.Act(ctx, st)
 	}
 	a, err := s.turn(ctx, TurnAct, st)
 	var f *seatFailure
 	if err != nil && s.fallback != nil && errors.As(err, &f) {
-		if err := s.replace(ctx, f); err != nil {
+		if err := s.replace(f); err != nil {
 			return parley.Action{}, err
 		}
-		return s.replaced.Act(ctx, st)
+		return s.Act(ctx, st)
 	}
 	return a.act, err
+}
+
+// fallbackNegotiator returns the negotiator that plays a seat taken over,
+// joined to the current session.
+func (s *remoteSeat) fallbackNegotiator(ctx context.Context) (parley.Negotiator, error) {
+	if s.replaced == nil || s.negFor != s.session {
+		s.replaced = s.fallback()
+		if err := s.replaced.Init(ctx, s.session); err != nil {
+			return nil, fmt.Errorf("%s; its fallback failed to join: %w", s.gone, err)
+		}
+		s.negFor = s.session
+	}
+	return s.replaced, nil
+}
+
+// fallbackVoter returns the voter that votes for a seat taken over,
+// joined to the current session.
+func (s *remoteSeat) fallbackVoter(ctx context.Context) (parley.Voter, error) {
+	if s.voter == nil {
+		return nil, fmt.Errorf("%s (no fallback voter)", s.gone)
+	}
+	if s.replacedVoter == nil || s.voterFor != s.session {
+		s.replacedVoter = s.voter()
+		if err := s.replacedVoter.Init(ctx, s.session); err != nil {
+			return nil, fmt.Errorf("%s; its fallback voter failed to join: %w", s.gone, err)
+		}
+		s.voterFor = s.session
+	}
+	return s.replacedVoter, nil
 }
 
 // seatFailure is a remote seat's failure that its fallback may take over:
@@ -87,27 +141,81 @@ type seatFailure struct{ msg string }
 
 func (f *seatFailure) Error() string { return f.msg }
 
-// replace hands the seat to its fallback strategy, which joins with the
-// seat's session, and publishes the replacement.
-func (s *remoteSeat) replace(ctx context.Context, cause *seatFailure) error {
-	neg := s.fallback()
-	if err := neg.Init(ctx, s.session); err != nil {
-		return fmt.Errorf("%s; its fallback failed to join: %w", cause, err)
-	}
-	s.replaced = neg
+// replace hands the seat to its fallback strategies for the rest of the
+// negotiation, and publishes the replacement.
+func (s *remoteSeat) replace(cause *seatFailure) error {
+	s.gone = cause
 	return s.n.append(Event{Type: TypeReplaced, Audience: AudiencePublic, Replaced: &Replaced{Party: s.party, Cause: cause.msg}})
 }
 
 // Vote publishes a vote on a proposal and waits for the seat's vote.
 func (s *remoteSeat) Vote(ctx context.Context, st *parley.State) (parley.Vote, error) {
+	if s.gone != nil {
+		v, err := s.fallbackVoter(ctx)
+		if err != nil {
+			return parley.Vote{}, err
+		}
+		return v.Vote(ctx, st)
+	}
 	a, err := s.turn(ctx, TurnVote, st)
+	var f *seatFailure
+	if err != nil && s.fallback != nil && errors.As(err, &f) {
+		if err := s.replace(f); err != nil {
+			return parley.Vote{}, err
+		}
+		return s.Vote(ctx, st)
+	}
 	return a.vote, err
 }
 
-// Propose publishes the mediator's turn and waits for its proposal.
+// Propose publishes the mediator's turn and waits for its proposal, unless
+// the mediator already answered this round's turn when CallVote asked.
 func (s *remoteSeat) Propose(ctx context.Context, st *parley.State) (parley.Outcome, error) {
+	if s.early != nil {
+		a, err := *s.early, s.earlyErr
+		s.early, s.earlyErr = nil, nil
+		return a.prop, err
+	}
 	a, err := s.turn(ctx, TurnPropose, st)
 	return a.prop, err
+}
+
+// Adopt is asked by the mediated protocol under rule mediator when not
+// every party accepted the proposal: it publishes an adopt turn (the votes
+// as the mediator's information level shows them) and returns whether the
+// mediator adopts it. Adopt cannot fail; a seat that fails here fails its
+// next turn, which the protocol then ends with reason error.
+func (s *remoteSeat) Adopt(ctx context.Context, st *parley.State) bool {
+	if s.party >= 0 {
+		return false
+	}
+	a, err := s.turn(ctx, TurnAdopt, st)
+	if err != nil {
+		s.early, s.earlyErr = &answer{prop: parley.NoOutcome}, err
+		return false
+	}
+	return a.adopt
+}
+
+// CallVote is asked by the mediated protocol after every round but the
+// last: it publishes the mediator's propose turn for the next round early,
+// with can_call set, so that the mediator either calls the final vote on
+// the text (final_vote) or proposes, in one turn a round as before; the
+// proposal (or the seat's failure) is what the next Propose returns.
+func (s *remoteSeat) CallVote(ctx context.Context, st *parley.State) bool {
+	if s.party >= 0 || s.session == nil || st.Round+1 >= s.session.Clock.Rounds || s.early != nil {
+		return false // (s.early: an adopt turn already failed)
+	}
+	next := *st
+	next.Round, next.Time = st.Round+1, s.session.Clock.At(st.Round+1)
+	s.calling = true
+	a, err := s.turn(ctx, TurnPropose, &next)
+	s.calling = false
+	if err == nil && a.call {
+		return true
+	}
+	s.early, s.earlyErr = &a, err
+	return false
 }
 
 // outcomeOrNone is o as clients see it: -1 for NoOutcome.
@@ -133,7 +241,8 @@ func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (a
 		text := outcomeOrNone(st.Text)
 		t.Text, t.Final = &text, st.Final
 	}
-	if kind == TurnPropose {
+	t.CanCall = s.calling
+	if kind == TurnPropose || kind == TurnAdopt {
 		for _, v := range st.Votes {
 			t.Votes = append(t.Votes, Ballot{Accept: v.Accept, Feedback: v.Feedback, Leave: v.Leave})
 		}
@@ -147,7 +256,7 @@ func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (a
 		defer cancel()
 	}
 	s.mu.Lock()
-	s.waiting, s.kind = st.Step, kind
+	s.waiting, s.kind, s.callable = st.Step, kind, s.calling
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -181,6 +290,9 @@ func (s *remoteSeat) submit(req *ActionRequest) error {
 	a, err := req.answer(s.kind, s.n.space)
 	if err != nil {
 		return badRequest(err)
+	}
+	if a.call && !s.callable {
+		return badRequest(errors.New("final_vote: this turn does not let the mediator call the vote (can_call is false)"))
 	}
 	a.at = s.n.srv.now()
 	s.waiting = -1
