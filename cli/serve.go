@@ -43,9 +43,11 @@ is created from a scenario and a list of seats, each a built-in strategy
 (any spec 'parley agents' lists) or a remote seat that a program or a
 person plays with the seat's token. Every negotiation keeps one event log,
 persisted in the SQLite database --db, and every token sees one lens of
-it: a seat's, the observer's or the owner's. docs/server.md describes the
-API; its OpenAPI 3.1 document is served at /openapi.json, health at
-/healthz and Prometheus metrics at /metrics.
+it: a seat's, a mediator's, the observer's or the owner's. The web UI is
+served at / (docs/web.md): create negotiations, play a seat, mediate,
+watch and replay in a browser. docs/server.md describes the API; its
+OpenAPI 3.1 document is served at /openapi.json, health at /healthz and
+Prometheus metrics at /metrics.
 
 The server binds the loopback interface by default. On any other address
 it needs an admin token to create and list negotiations: the first line of
