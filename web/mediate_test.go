@@ -188,3 +188,68 @@ func walkAudiences(t *testing.T, where string, v any, lens string) {
 		}
 	}
 }
+
+// TestBrowserMediateFinalVote: after a round, the mediator's console offers
+// to call the final vote on the current text (the server's can_call), and
+// calling it makes every voter vote on that text at once, before any
+// further proposal.
+func TestBrowserMediateFinalVote(t *testing.T) {
+	bctx := browser(t)
+	ts := newServer(t)
+	c := loadCeasefire(t)
+	run(t, bctx, "filling the new-negotiation form",
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#new-negotiation")),
+		chromedp.SetValue(chromedp.CSS("#protocol"), "staged:mediated_from_start"),
+		chromedp.SetValue(chromedp.CSS("#mediator-kind"), "person"),
+		chromedp.Click(chromedp.CSS(`#new-negotiation button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#mediator-link")))
+	join := eval[string](t, bctx, "reading the mediator's link", `document.getElementById("mediator-link").getAttribute("href")`)
+	id := strings.Split(strings.TrimPrefix(join, "#/mediate/"), "/")[0]
+	stored := eval[string](t, bctx, "reading the owner's token", `localStorage.getItem("parley.tokens.`+id+`")`)
+	var tokens struct{ Owner string }
+	if err := json.Unmarshal([]byte(stored), &tokens); err != nil {
+		t.Fatal(err)
+	}
+	tab := newTab(t, bctx)
+	run(t, tab, "opening the mediator's chair", chromedp.Navigate(ts.URL+"/"+join), chromedp.WaitVisible(chromedp.CSS("#propose:not([disabled])")))
+	if n := eval[int](t, tab, "looking for the call button", `document.querySelectorAll("#final-vote").length`); n != 0 {
+		t.Error("the first turn offers to call the final vote")
+	}
+	setOffer(t, tab, c, c.agreeable())
+	step := eval[string](t, tab, "reading the step", `document.getElementById("text-h").dataset.step`)
+	run(t, tab, "sending the text to a vote",
+		chromedp.Click(chromedp.CSS("#propose")),
+		chromedp.WaitVisible(chromedp.CSS(`#text-h:not([data-step="`+step+`"])`)),
+		chromedp.WaitVisible(chromedp.CSS("#final-vote:not([disabled])")))
+	count := func() (votes, proposals int, ended string) {
+		for _, e := range ownerEvents(t, ts.URL, id, tokens.Owner) {
+			var typ string
+			json.Unmarshal(e["type"], &typ)
+			switch {
+			case e["vote"] != nil:
+				votes++
+			case typ == "offer":
+				var a struct{ Party int }
+				json.Unmarshal(e["action"], &a)
+				if a.Party == -1 {
+					proposals++
+				}
+			case typ == "ended":
+				var en struct{ Reason string }
+				json.Unmarshal(e["ended"], &en)
+				ended = en.Reason
+			}
+		}
+		return
+	}
+	votes, proposals, _ := count()
+	step = eval[string](t, tab, "reading the step", `document.getElementById("text-h").dataset.step`)
+	run(t, tab, "calling the final vote", chromedp.Click(chromedp.CSS("#final-vote")))
+	waitFor(t, tab, "the final vote is over", `document.getElementById("ended") !== null || document.getElementById("text-h")?.dataset.step !== "`+step+`"`)
+	votes2, proposals2, ended := count()
+	if votes2 != votes+2 || proposals2 != proposals {
+		t.Errorf("after the call: %d votes (was %d) and %d proposals (was %d); want both voters to vote on the text before any proposal", votes2, votes, proposals2, proposals)
+	}
+	t.Logf("the final vote ended the negotiation: %q", ended)
+}

@@ -21,6 +21,8 @@ export interface Turn {
   kind: string; stage: number; step: number; round: number; time: number;
   standing: number; proposer: number; accepts: number; timeout_ms: number;
   text?: number; final?: boolean;
+  /** A mediator's propose turn that lets it call the final vote instead. */
+  can_call?: boolean;
 }
 
 export interface Action {

@@ -67,7 +67,11 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
       h("p", { id: "clock" }, sg ? `Stage ${sg.name} between ${sg.participants.map(name).join(" and ")}` : "",
         t ? ` · round ${t.round + 1}${sg ? ` of ${sg.rounds}` : ""} · ${Math.round((1 - t.time) * 100)}% of the time left` : ""),
       sg?.info ? h("p", { id: "info" }, `Information level ${sg.info}: ${infoWords[sg.info] ?? ""}.`) : null,
-      t ? h("p", { id: "turn", class: "turn" }, "Your turn: propose a text or step back. ", h("span", { id: "timer" }, `${left} s left.`))
+      t ? h("p", { id: "turn", class: "turn" },
+        t.kind === "adopt" ? "Your turn: not every party accepted your proposal; adopt it as the text anyway, or keep the current text. "
+          : t.can_call ? "Your turn: propose a text, call the final vote on the current text, or step back. "
+          : "Your turn: propose a text or step back. ",
+        h("span", { id: "timer" }, `${left} s left.`))
         : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : "Waiting for the votes…"),
       st.error ? h("p", { class: "error", role: "alert" }, st.error) : null);
   };
@@ -92,12 +96,24 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
     if (!choice) choice = choiceOf(c.issues, t && t.text !== undefined && t.text >= 0 ? t.text : 0);
     const o = outcomeIndex(c.issues, choice);
     const current = t && t.text !== undefined && t.text >= 0 ? choiceOf(c.issues, t.text) : [];
+    if (t && t.kind === "adopt") {
+      replace(composer, h("h2", { id: "composer-h" }, "Adopt your proposal?"),
+        t.standing >= 0 ? [outcomeList("proposal", c.issues, t.standing), assess(t.standing)] : null,
+        h("div", { class: "buttons" },
+          h("button", { type: "button", class: "primary", id: "adopt", disabled: answering.busy,
+            onclick: () => send({ action: "accept" }, "You adopted your proposal as the text.") }, "Adopt it as the text"),
+          h("button", { type: "button", id: "keep-text", disabled: answering.busy,
+            onclick: () => send({ action: "reject" }, "You kept the current text.") }, "Keep the current text")));
+      return;
+    }
     replace(composer, h("h2", { id: "composer-h" }, "Compose a text"),
       issueControls(c.issues, choice, current, "the current text", (i, v) => { choice![i] = v; render(); }),
       assess(o),
       h("div", { class: "buttons" },
         h("button", { type: "button", class: "primary", id: "propose", disabled: !t || answering.busy,
           onclick: () => send({ action: "offer", outcome: o }, "You sent the text to a vote.") }, "Send this text to a vote"),
+        t?.can_call ? h("button", { type: "button", id: "final-vote", disabled: answering.busy,
+          onclick: () => send({ action: "final_vote" }, "You called the final vote on the current text.") }, "Call the final vote on the current text") : null,
         confirmLeave ? [h("span", null, "Step back and end your mediation? "),
           h("button", { type: "button", class: "danger", id: "step-back-confirm", onclick: () => send({ action: "walk_away" }, "You stepped back.") }, "Yes, step back"),
           h("button", { type: "button", onclick: () => { confirmLeave = false; render(); } }, "Cancel")]
