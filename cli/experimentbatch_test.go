@@ -54,6 +54,12 @@ func TestExperimentShards(t *testing.T) {
 	if got := trnOK(t, append(args, "--db", all)...); got != want {
 		t.Fatalf("merged shards differ from one run:\n%s\n---\n%s", got, want)
 	}
+	// A run of an arm replays alone, named by its arm (run 1 of the second
+	// arm is job 1·7 + 1).
+	if out := trnOK(t, "replay", all, "8"); !strings.Contains(out, "Run 8 of 210 (arm mediated_from_start, run 1) of the experiment in") ||
+		!strings.Contains(out, "Same result as stored") {
+		t.Errorf("replay of an arm's run:\n%s", out)
+	}
 	if _, _, err := trn("report", all); err == nil || !strings.Contains(err.Error(), "holds an experiment (arms bilateral_only, mediated_from_start,") {
 		t.Errorf("report of an experiment's database: %v", err)
 	}

@@ -89,7 +89,11 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Run %d of %d (rep %d) of the %s tournament in %s; scenario %s\n", j.ID, m.Planned, j.Rep, m.Protocol, db, m.Scenarios[j.Scenario])
+		if len(m.Arms) > 0 {
+			fmt.Fprintf(out, "Run %d of %d (arm %s, run %d) of the experiment in %s; scenario %s\n", j.ID, m.Planned, m.Arms[j.Arm].Name, j.Rep, db, m.Scenarios[j.Scenario])
+		} else {
+			fmt.Fprintf(out, "Run %d of %d (rep %d) of the %s tournament in %s; scenario %s\n", j.ID, m.Planned, j.Rep, m.Protocol, db, m.Scenarios[j.Scenario])
+		}
 		render.Record(out, sc, &rec)
 		return compareStored(out, db, id, stored, rec, hasStored)
 	}
