@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,10 +68,19 @@ func TestRemoteMediatorFinalVote(t *testing.T) {
 // TestRemoteMediatorAdopts: under rule mediator, a proposal that not every
 // party accepted goes to the remote mediator in an adopt turn, with the
 // votes; adopting it makes it the text.
+//
+// Under info nothing the mediator learns no votes, in its adopt turns
+// either: their ballots are empty.
 func TestRemoteMediatorAdopts(t *testing.T) {
+	for _, info := range []string{"full", "nothing"} {
+		t.Run(info, func(t *testing.T) { remoteMediatorAdopts(t, info) })
+	}
+}
+
+func remoteMediatorAdopts(t *testing.T, info string) {
 	srv := start(t, server.Config{})
 	pick := pickYAML("1", "0.6") // p prefers a, q prefers b; both can live with b
-	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"pick.yaml": pick}, Protocol: "mediated", Rule: "mediator", Info: "full", Seed: 3,
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"pick.yaml": pick}, Protocol: "mediated", Rule: "mediator", Info: info, Seed: 3,
 		Seats:    []server.Seat{{Kind: "strategy", Voter: "hillclimber"}, {Kind: "strategy", Voter: "hillclimber"}},
 		Mediator: &server.Seat{Kind: "remote"}})
 	tok := cr.Tokens.Mediator
@@ -87,10 +97,13 @@ func TestRemoteMediatorAdopts(t *testing.T) {
 			}
 			tu := e.Turn
 			kinds = append(kinds, tu.Kind)
+			if info == "nothing" && slices.ContainsFunc(tu.Votes, func(b server.Ballot) bool { return b != server.Ballot{} }) {
+				t.Errorf("under info nothing, a %s turn shows votes %+v", tu.Kind, tu.Votes)
+			}
 			var act server.ActionRequest
 			switch {
 			case tu.Kind == server.TurnAdopt:
-				if len(tu.Votes) != 2 || tu.Votes[0].Accept == tu.Votes[1].Accept {
+				if info == "full" && (len(tu.Votes) != 2 || tu.Votes[0].Accept == tu.Votes[1].Accept) {
 					t.Errorf("adopt turn with votes %+v, want one accept and one reject", tu.Votes)
 				}
 				act = server.ActionRequest{Step: tu.Step, Action: "accept"}
