@@ -321,21 +321,7 @@ func TestRemoteStagedSameTrace(t *testing.T) {
 	}()
 	remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[0], player{neg: neg(), vot: vot()})
 	<-done
-	var got []string
-	var ended *server.Ended
-	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
-		e := decode(t, raw)
-		switch {
-		case e.Action != nil:
-			x := e.Action
-			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", x.Stage, x.Step, x.Round, x.Time, x.Party, e.Type, x.Outcome))
-		case e.Vote != nil:
-			v := e.Vote
-			got = append(got, fmt.Sprintf("%d %d %d %v %d %s %d", v.Stage, v.Step, v.Round, v.Time, v.Party, e.Type, v.Outcome))
-		case e.Ended != nil:
-			ended = e.Ended
-		}
-	}
+	got, ended := ownerTrace(t, srv, cr)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("remote run:\n%s\nin-process run:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -380,8 +366,20 @@ func TestRemoteMediatedSameTrace(t *testing.T) {
 	go func() { remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: med()}); done <- true }()
 	remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[0], player{vot: vot()})
 	<-done
-	var got []string
-	var ended *server.Ended
+	got, ended := ownerTrace(t, srv, cr)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("remote run:\n%s\nin-process run:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if ended == nil || ended.Reason != res.Reason.String() || len(want) < 4 {
+		t.Errorf("remote ended %+v, in-process %v after %d events", ended, res.Reason, len(want))
+	}
+	t.Logf("%d events, %s", len(want), res.Reason)
+}
+
+// ownerTrace returns the actions and votes of a negotiation in the owner's
+// lens, one line each in the in-process trace's format, and its ending.
+func ownerTrace(t *testing.T, srv testServer, cr server.CreateResponse) (got []string, ended *server.Ended) {
+	t.Helper()
 	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
 		e := decode(t, raw)
 		switch {
@@ -395,11 +393,5 @@ func TestRemoteMediatedSameTrace(t *testing.T) {
 			ended = e.Ended
 		}
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("remote run:\n%s\nin-process run:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	if ended == nil || ended.Reason != res.Reason.String() || len(want) < 4 {
-		t.Errorf("remote ended %+v, in-process %v after %d events", ended, res.Reason, len(want))
-	}
-	t.Logf("%d events, %s", len(want), res.Reason)
+	return got, ended
 }
