@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -33,21 +34,7 @@ func TestBrowserMediate(t *testing.T) {
 	bctx := browser(t)
 	ts := newServer(t)
 	c := loadCeasefire(t)
-	run(t, bctx, "filling the new-negotiation form",
-		chromedp.Navigate(ts.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS("#new-negotiation")),
-		chromedp.SetValue(chromedp.CSS("#protocol"), "staged:mediated_from_start"),
-		chromedp.SetValue(chromedp.CSS("#mediator-kind"), "person"),
-		chromedp.Click(chromedp.CSS(`#new-negotiation button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#mediator-link")))
-	join := eval[string](t, bctx, "reading the mediator's link", `document.getElementById("mediator-link").getAttribute("href")`)
-	id := strings.Split(strings.TrimPrefix(join, "#/mediate/"), "/")[0]
-	stored := eval[string](t, bctx, "reading the owner's token", `localStorage.getItem("parley.tokens.`+id+`")`)
-	var tokens struct{ Owner string }
-	if err := json.Unmarshal([]byte(stored), &tokens); err != nil {
-		t.Fatal(err)
-	}
-	owner := tokens.Owner
+	join, id, owner := startMediation(t, bctx, ts.URL)
 
 	tab := newTab(t, bctx)
 	tr := capture(t, tab)
@@ -197,20 +184,7 @@ func TestBrowserMediateFinalVote(t *testing.T) {
 	bctx := browser(t)
 	ts := newServer(t)
 	c := loadCeasefire(t)
-	run(t, bctx, "filling the new-negotiation form",
-		chromedp.Navigate(ts.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS("#new-negotiation")),
-		chromedp.SetValue(chromedp.CSS("#protocol"), "staged:mediated_from_start"),
-		chromedp.SetValue(chromedp.CSS("#mediator-kind"), "person"),
-		chromedp.Click(chromedp.CSS(`#new-negotiation button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#mediator-link")))
-	join := eval[string](t, bctx, "reading the mediator's link", `document.getElementById("mediator-link").getAttribute("href")`)
-	id := strings.Split(strings.TrimPrefix(join, "#/mediate/"), "/")[0]
-	stored := eval[string](t, bctx, "reading the owner's token", `localStorage.getItem("parley.tokens.`+id+`")`)
-	var tokens struct{ Owner string }
-	if err := json.Unmarshal([]byte(stored), &tokens); err != nil {
-		t.Fatal(err)
-	}
+	join, id, owner := startMediation(t, bctx, ts.URL)
 	tab := newTab(t, bctx)
 	run(t, tab, "opening the mediator's chair", chromedp.Navigate(ts.URL+"/"+join), chromedp.WaitVisible(chromedp.CSS("#propose:not([disabled])")))
 	if n := eval[int](t, tab, "looking for the call button", `document.querySelectorAll("#final-vote").length`); n != 0 {
@@ -223,7 +197,7 @@ func TestBrowserMediateFinalVote(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#text-h:not([data-step="`+step+`"])`)),
 		chromedp.WaitVisible(chromedp.CSS("#final-vote:not([disabled])")))
 	count := func() (votes, proposals int, ended string) {
-		for _, e := range ownerEvents(t, ts.URL, id, tokens.Owner) {
+		for _, e := range ownerEvents(t, ts.URL, id, owner) {
 			var typ string
 			json.Unmarshal(e["type"], &typ)
 			switch {
@@ -252,4 +226,27 @@ func TestBrowserMediateFinalVote(t *testing.T) {
 		t.Errorf("after the call: %d votes (was %d) and %d proposals (was %d); want both voters to vote on the text before any proposal", votes2, votes, proposals2, proposals)
 	}
 	t.Logf("the final vote ended the negotiation: %q", ended)
+}
+
+// startMediation creates, from the home page at base, a ceasefire
+// negotiation (mediated_from_start) with a person in the mediator's chair,
+// and returns the mediator's join link, the negotiation's id and the
+// owner's token.
+func startMediation(t *testing.T, bctx context.Context, base string) (join, id, owner string) {
+	t.Helper()
+	run(t, bctx, "filling the new-negotiation form",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#new-negotiation")),
+		chromedp.SetValue(chromedp.CSS("#protocol"), "staged:mediated_from_start"),
+		chromedp.SetValue(chromedp.CSS("#mediator-kind"), "person"),
+		chromedp.Click(chromedp.CSS(`#new-negotiation button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#mediator-link")))
+	join = eval[string](t, bctx, "reading the mediator's link", `document.getElementById("mediator-link").getAttribute("href")`)
+	id = strings.Split(strings.TrimPrefix(join, "#/mediate/"), "/")[0]
+	stored := eval[string](t, bctx, "reading the owner's token", `localStorage.getItem("parley.tokens.`+id+`")`)
+	var tokens struct{ Owner string }
+	if err := json.Unmarshal([]byte(stored), &tokens); err != nil {
+		t.Fatal(err)
+	}
+	return join, id, tokens.Owner
 }
