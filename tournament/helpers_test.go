@@ -159,6 +159,12 @@ func runReport(t *testing.T, cfg *tournament.Config) *tournament.Report {
 	if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	return tally(t, st)
+}
+
+// tally reports the records of a memory store.
+func tally(t *testing.T, st *memStore) *tournament.Report {
+	t.Helper()
 	tl := tournament.NewTally(*st.tmeta())
 	for _, r := range st.sorted() {
 		if err := tl.Add(&r); err != nil {

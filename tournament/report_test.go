@@ -93,22 +93,13 @@ func TestReportErrorsAndForeignRecords(t *testing.T) {
 	if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	tl := tournament.NewTally(*st.tmeta())
-	for _, r := range st.sorted() {
-		if err := tl.Add(&r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rep, err := tl.Report()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := tally(t, st)
 	if rep.Errors != 2 || len(rep.ErrorCauses) != 2 || rep.Leaderboard[0].Errors != 2 {
 		t.Fatalf("errors %d causes %+v leaderboard %+v", rep.Errors, rep.ErrorCauses, rep.Leaderboard)
 	}
 	bad := st.sorted()[0]
 	bad.Agents = []string{"hardliner", "stranger"}
-	if err := tl.Add(&bad); err == nil {
+	if err := tournament.NewTally(*st.tmeta()).Add(&bad); err == nil {
 		t.Error("a record of another tournament was accepted")
 	}
 }
@@ -124,21 +115,7 @@ func TestReportCollapsesDeterministicRepetitions(t *testing.T) {
 		cfg := &tournament.Config{
 			Competitors: append(competitors(t, "hardliner"), tournament.Competitor{Name: "yes", New: func() parley.Negotiator { return yes{} }}),
 			Scenarios:   []*scenario.Scenario{twoIssue("tiny")}, Deadline: 10, SelfPlay: true, Reps: reps}
-		st := newMemStore()
-		if _, err := tournament.Run(context.Background(), cfg, st, tournament.RunOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		tl := tournament.NewTally(*st.tmeta())
-		for _, r := range st.sorted() {
-			if err := tl.Add(&r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		rep, err := tl.Report()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return rep
+		return runReport(t, cfg)
 	}
 	one, many := report(1), report(20)
 	if many.Runs != 80 || many.Distinct != 4 || many.Collapsed != 76 || many.Agreements != 60 {
