@@ -331,7 +331,6 @@ func tournamentOf(s *scenario.Scenario, ts []Treatment, cfg Config) (tc *tournam
 	for _, v := range cfg.Pool.Voters {
 		tc.Voters = append(tc.Voters, tournament.Voter{Name: v.Name, New: v.New})
 	}
-	seated := map[int]bool{}
 	med = -1
 	for _, t := range ts {
 		sc, err := s.With(t.Set...)
@@ -351,9 +350,6 @@ func tournamentOf(s *scenario.Scenario, ts []Treatment, cfg Config) (tc *tournam
 			spec = DefaultMediatorPolicy
 		}
 		for _, st := range pl.Stages {
-			for _, p := range st.Participants {
-				seated[p] = true
-			}
 			if st.Mechanism != parley.MechanismMediated {
 				continue
 			}
@@ -378,15 +374,10 @@ func tournamentOf(s *scenario.Scenario, ts []Treatment, cfg Config) (tc *tournam
 		tc.Arms = append(tc.Arms, tournament.Arm{Name: t.Name, Variant: t.Variant, Set: t.Set, Mediator: a.medSpec})
 		arms = append(arms, a)
 	}
-	for p := range s.Parties {
-		if seated[p] {
-			neg = append(neg, p)
-		}
-	}
 	if err := tc.Prepare(); err != nil {
 		return fail(fmt.Errorf("experiment: %w", err))
 	}
-	return tc, arms, neg, med, base, nil
+	return tc, arms, tc.Seated(), med, base, nil
 }
 
 // fromTournament returns the experiment's record of a tournament record

@@ -130,6 +130,17 @@ func (c *Config) armLayout() (*prepared, error) {
 	return p, nil
 }
 
+// Seated returns the parties a tournament of arms seats in every arm
+// (those that take part in some stage of some arm), in party order; nil
+// for another tournament or one that does not prepare.
+func (c *Config) Seated() []int {
+	p, err := c.prepare()
+	if err != nil || !p.arms {
+		return nil
+	}
+	return slices.Clone(p.negs[0])
+}
+
 // armJob returns job id of a tournament of arms: runs are ordered by run,
 // then arm (id = run·A + arm), so that an unfinished tournament has run
 // every arm about as often; run r of every arm has seed rng.Derive(Seed,

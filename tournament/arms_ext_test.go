@@ -40,6 +40,9 @@ func TestArms(t *testing.T) {
 	if n := tournament.Count(c); n != 12 {
 		t.Fatalf("Count = %d, want 3 arms x 4 runs", n)
 	}
+	if got := c.Seated(); !slices.Equal(got, []int{0, 1}) {
+		t.Errorf("Seated = %v, want RU and UA (the US only mediates)", got)
+	}
 	for run := range 4 {
 		var first tournament.Job
 		for arm := range 3 {
