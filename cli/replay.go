@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"time"
 
@@ -112,20 +113,32 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 		return err
 	}
 	rj := render.ReplayRun(sc, specs, j.Seed, deadline, cfg.JobTiming(j) == sao.TimingGENIUS, &rec, events)
-	tf, err := createTrace(tracePath, sc, rj)
-	if err != nil {
-		return err
-	}
-	defer tf.abort()
-	for _, e := range events {
-		tf.event(e)
-	}
-	if err := tf.close(rj); err != nil {
+	if err := writeTrace(tracePath, sc.Space, rj, events); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Run %d of %d (rep %d) of the tournament in %s; scenario %s\n", id, m.Planned, j.Rep, db, m.Scenarios[j.Scenario])
 	render.Summary(out, sc, rj, events, show)
 	return compareStored(out, db, id, stored, rec, hasStored)
+}
+
+// writeTrace writes the trace of a finished run to path (nothing when
+// "").
+func writeTrace(path string, space *parley.OutcomeSpace, j *tracefile.Run, events []tracefile.Entry) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("run: trace: %w", err)
+	}
+	err = tracefile.Write(f, space, j, events)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("run: trace %s: %w", path, err)
+	}
+	return nil
 }
 
 // compareStored says whether the replayed record matches the stored one:

@@ -19,6 +19,7 @@ import (
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/session"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
@@ -135,7 +136,7 @@ At the end it prints the leaderboard, of the agents or of the mediators
 	fl.StringVar(&spec.Queue, "queue", "", "NATS JetStream URL (nats://HOST:4222): publish the runs to 'parley worker' processes")
 	fl.StringVar(&spec.Protocol, "protocol", "", "sao, mediated or staged (default: mediated with --mediators and no --agents, else sao)")
 	fl.StringArrayVar(&spec.Mediators, "mediators", nil, "mediator specs, comma-separated (see 'parley agents'): the competitors of a mediated tournament, or the one mediator of a staged one")
-	fl.StringArrayVar(&spec.Voters, "voters", nil, "voter specs, comma-separated: a mediated tournament's voter pools, a staged one's voters by party (default "+defaultVoter+")")
+	fl.StringArrayVar(&spec.Voters, "voters", nil, "voter specs, comma-separated: a mediated tournament's voter pools, a staged one's voters by party (default "+session.DefaultVoter+")")
 	fl.StringVar(&spec.Variant, "variant", "", "the declared protocol variant a staged tournament runs (default: the declared stages)")
 	fl.StringVar(&spec.Rule, "rule", "", "a mediated tournament's adoption rule: unanimous, majority or mediator (default mediator)")
 	fl.StringVar(&spec.Info, "info", "", "what a mediated tournament's mediators see: none, declared, full or nothing (default declared)")
@@ -149,8 +150,8 @@ At the end it prints the leaderboard, of the agents or of the mediators
 // resolver resolves the names of a tournament through the program's
 // registries and opens its scenarios with open.
 func (pg *program) resolver(open func(ref string) (*scenario.Scenario, error)) tournament.Resolver {
-	return tournament.Resolver{Agent: pg.negotiator, Scenario: open, Mediator: pg.mediator, Voter: pg.voter, GeniusTiming: isGeniusSpec,
-		DefaultMediator: experiment.DefaultMediatorPolicy, DefaultVoter: defaultVoter,
+	return tournament.Resolver{Agent: pg.negotiator, Scenario: open, Mediator: pg.mediator, Voter: pg.voter, GeniusTiming: session.IsGeniusSpec,
+		DefaultMediator: experiment.DefaultMediatorPolicy, DefaultVoter: session.DefaultVoter,
 		CheckMediator: func(spec string, m mediated.Mediator, rule parley.Rule) error {
 			if !mediator.AsDesigned(m, rule) {
 				return fmt.Errorf("%s: mediator %q adopts rejected proposals only under rule %q: under %q it would run as hill-climbing", rule, spec, parley.RuleMediator, rule)
