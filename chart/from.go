@@ -159,3 +159,32 @@ func count(n int, thing string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
 }
+
+// SensitivityOf returns the figure of a robustness analysis: the
+// total-effect indices of the agreement contrasts that vary over the
+// points, with their bootstrap intervals; an error when no contrast
+// varies.
+func SensitivityOf(rep *experiment.RobustnessReport) (*Sensitivity, error) {
+	s := &Sensitivity{
+		Title: fmt.Sprintf("robustness %s: %d base samples, %d points, %d runs per arm per point, seed %d",
+			rep.Scenario, rep.Samples, rep.Points, rep.Runs, rep.Seed),
+		Subtitle: "total-effect Sobol index of each assumption on the difference of agreement rates between two arms, bootstrap 95% CIs",
+	}
+	for _, a := range rep.Assumptions {
+		s.Assumptions = append(s.Assumptions, a.Name)
+	}
+	for _, c := range rep.Indices {
+		if c.Metric != experiment.MetricAgreement || !c.Defined {
+			continue
+		}
+		sc := SensitivityContrast{Name: c.Arm + " − " + c.Other}
+		for _, e := range c.Effects {
+			sc.Indices = append(sc.Indices, IntervalOf(e.Total))
+		}
+		s.Contrasts = append(s.Contrasts, sc)
+	}
+	if len(s.Contrasts) == 0 {
+		return nil, fmt.Errorf("no agreement contrast varies over the points: nothing to draw")
+	}
+	return s, nil
+}
