@@ -12,14 +12,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
-	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
@@ -194,30 +192,23 @@ anything runs.`,
 // experimentPool builds the strategy pool from the flags (or the
 // defaults).
 func (pg *program) experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
-	var pool experiment.Pool
-	negs := splitAgents(negSpecs)
-	if len(negs) == 0 {
-		negs = experiment.DefaultNegotiators()
+	pool, err := experiment.NewPool(splitAgents(negSpecs), splitAgents(voterSpecs), pg.negotiator, pg.voter)
+	return pool, experimentUsage("", "", err)
+}
+
+// experimentUsage turns an experiment.FieldError into a usage error
+// naming the flag of its field, after cmd (when not ""); params is the
+// flag of Design.Params. Other errors are returned as they are.
+func experimentUsage(cmd, params string, err error) error {
+	var fe *experiment.FieldError
+	if !errors.As(err, &fe) {
+		return err
 	}
-	for _, spec := range negs {
-		f, err := pg.negotiator(spec)
-		if err != nil {
-			return pool, usageError{fmt.Errorf("--negotiators: %w", err)}
-		}
-		pool.Negotiators = append(pool.Negotiators, experiment.Negotiator{Name: spec, New: f})
+	flag := map[string]string{"Params": params, "Variants": "--variants", "Negotiators": "--negotiators", "Voters": "--voters"}[fe.Field]
+	if cmd == "" {
+		return usageError{fmt.Errorf("%s: %w", flag, fe.Err)}
 	}
-	voters := splitAgents(voterSpecs)
-	if len(voters) == 0 {
-		voters = experiment.DefaultVoters()
-	}
-	for _, spec := range voters {
-		f, err := pg.voter(spec)
-		if err != nil {
-			return pool, usageError{fmt.Errorf("--voters: %w", err)}
-		}
-		pool.Voters = append(pool.Voters, experiment.Voter{Name: spec, New: f})
-	}
-	return pool, nil
+	return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, fe.Err)}
 }
 
 // mediatorFactory turns a stage's mediator_policy into a mediator factory
@@ -243,30 +234,13 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	if err != nil {
 		return err
 	}
-	if s.Protocol == nil {
-		return fmt.Errorf("%s: scenario %s declares no protocol (see docs/scenario-format.md, \"Protocol\")", cmd, s.Name)
+	d := experiment.Design{Kind: experiment.KindSequencing, Variants: f.variants, Params: f.factor, NeedsDeclared: mediator.NeedsDeclared}
+	flag := "--factor"
+	if cmd == "experiment sweep" {
+		d.Kind, d.Params, flag = experiment.KindSweep, f.set, "--set"
 	}
-	for _, v := range f.variants {
-		if s.Protocol.Variant(v) == nil {
-			return usageError{fmt.Errorf("%s: --variants: scenario %s has no variant %q (have %s)", cmd, s.Name, v, variantNames(s))}
-		}
-	}
-	flag, specs := "--set", f.set
-	if cmd != "experiment sweep" {
-		flag, specs = "--factor", f.factor
-	}
-	var params []experiment.Param
-	for _, spec := range specs {
-		p, err := experiment.ParseParam(s, spec)
-		if err != nil {
-			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
-		}
-		params = append(params, p)
-	}
-	if len(params) > 0 {
-		if _, err := experiment.Grid(params); err != nil {
-			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
-		}
+	if err := d.Check(s); err != nil {
+		return experimentUsage(cmd, flag, err)
 	}
 	pool, err := pg.experimentPool(f.negotiators, f.voters)
 	if err != nil {
@@ -284,20 +258,7 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	if bar != nil {
 		cfg.Progress = bar.Update
 	}
-	var rep *experiment.Report
-	if cmd == "experiment sweep" {
-		rep, err = experiment.Sweep(ctx, s, params, f.variants, cfg)
-	} else {
-		var ts []experiment.Treatment
-		var info string
-		ts, info, err = experiment.SequencingArms(s, f.variants, params, mediator.NeedsDeclared)
-		if err != nil {
-			return fmt.Errorf("%s: %w", cmd, err)
-		}
-		if rep, err = experiment.Run(ctx, "sequencing", s, ts, cfg); err == nil {
-			rep.Information = info
-		}
-	}
+	rep, err := d.Run(ctx, s, cfg)
 	bar.Finish(err == nil)
 	if err != nil {
 		switch {
@@ -335,7 +296,8 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	if err != nil {
 		return err
 	}
-	return runErrors(errOut, cmd, rep, f.allowErrors)
+	n, detail := rep.RunErrors()
+	return runErrors(errOut, cmd, n, " ("+detail+")", f.allowErrors)
 }
 
 // experimentBatch sets the store, queue and shard of an experiment from
@@ -390,40 +352,20 @@ func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd st
 	return done, nil
 }
 
-// runErrors warns on errOut when runs of the report ended in error (reason
-// "error": a misconfiguration or a failing strategy, counted as a failure
-// to agree) and, unless allow, returns an error so that the command exits
-// non-zero: a report that hides failed runs behind rates must not pass
-// for a clean one.
-func runErrors(errOut io.Writer, cmd string, rep *experiment.Report, allow bool) error {
-	total := 0
-	var arms []string
-	for i := range rep.Arms {
-		a := &rep.Arms[i]
-		if n := a.Breakdown[parley.ReasonError]; n > 0 {
-			total += n
-			arms = append(arms, fmt.Sprintf("%s: %d, the first %s", a.Name, n, a.FirstError))
-		}
-	}
-	if total == 0 {
+// runErrors warns on errOut when n runs ended in error (reason "error":
+// a misconfiguration or a failing strategy, counted as a failure to agree;
+// detail says where) and, unless allow, returns an error so that the
+// command exits non-zero: a report that hides failed runs behind rates
+// must not pass for a clean one.
+func runErrors(errOut io.Writer, cmd string, n int, detail string, allow bool) error {
+	if n == 0 {
 		return nil
 	}
-	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree (%s)\n", cmd, total, strings.Join(arms, "; "))
+	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree%s\n", cmd, n, detail)
 	if allow {
 		return nil
 	}
-	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, total)
-}
-
-func variantNames(s *scenario.Scenario) string {
-	var ns []string
-	for _, v := range s.Protocol.Variants {
-		ns = append(ns, v.Name)
-	}
-	if len(ns) == 0 {
-		return "none"
-	}
-	return strings.Join(ns, ", ")
+	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, n)
 }
 
 // writeFile creates path and writes it with fill, reporting the first

@@ -117,10 +117,8 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 	if s.Protocol == nil || len(s.Protocol.Variants) == 0 {
 		return fmt.Errorf("%s: scenario %s declares no protocol variants to compare (see docs/scenario-format.md, \"Protocol\")", cmd, s.Name)
 	}
-	for _, v := range f.variants {
-		if s.Protocol.Variant(v) == nil {
-			return usageError{fmt.Errorf("%s: --variants: scenario %s has no variant %q (have %s)", cmd, s.Name, v, variantNames(s))}
-		}
+	if err := experiment.CheckVariants(s, f.variants); err != nil {
+		return experimentUsage(cmd, "", err)
 	}
 	if _, err := experiment.Assumptions(s); err != nil {
 		return usageError{fmt.Errorf("%s: %w", cmd, err)}
@@ -152,7 +150,7 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 		}
 	}
 	if f.plot != "" {
-		if err := saveSensitivityPlot(f.plot, rep); err != nil {
+		if err := saveSensitivity(f.plot, rep); err != nil {
 			return fmt.Errorf("%s: --plot: %w", cmd, err)
 		}
 		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
@@ -166,38 +164,14 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 	} else if err := experiment.WriteRobustnessTable(out, rep); err != nil {
 		return err
 	}
-	if rep.Errors > 0 {
-		fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree; the first: %s\n", cmd, rep.Errors, rep.FirstError)
-		if !f.allowErrors {
-			return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, rep.Errors)
-		}
-	}
-	return nil
+	return runErrors(errOut, cmd, rep.Errors, "; the first: "+rep.FirstError, f.allowErrors)
 }
 
-// saveSensitivityPlot draws the total-effect indices of the agreement
-// contrasts that vary over the points.
-func saveSensitivityPlot(path string, rep *experiment.RobustnessReport) error {
-	s := &chart.Sensitivity{
-		Title: fmt.Sprintf("robustness %s: %d base samples, %d points, %d runs per arm per point, seed %d",
-			rep.Scenario, rep.Samples, rep.Points, rep.Runs, rep.Seed),
-		Subtitle: "total-effect Sobol index of each assumption on the difference of agreement rates between two arms, bootstrap 95% CIs",
-	}
-	for _, a := range rep.Assumptions {
-		s.Assumptions = append(s.Assumptions, a.Name)
-	}
-	for _, c := range rep.Indices {
-		if c.Metric != experiment.MetricAgreement || !c.Defined {
-			continue
-		}
-		sc := chart.SensitivityContrast{Name: c.Arm + " − " + c.Other}
-		for _, e := range c.Effects {
-			sc.Indices = append(sc.Indices, chart.IntervalOf(e.Total))
-		}
-		s.Contrasts = append(s.Contrasts, sc)
-	}
-	if len(s.Contrasts) == 0 {
-		return fmt.Errorf("no agreement contrast varies over the points: nothing to draw")
+// saveSensitivity draws the robustness figure to path.
+func saveSensitivity(path string, rep *experiment.RobustnessReport) error {
+	s, err := chart.SensitivityOf(rep)
+	if err != nil {
+		return err
 	}
 	return chart.Save(path, s)
 }
