@@ -424,6 +424,26 @@ func TestMergeShards(t *testing.T) {
 	if _, err := out.Merge(ctx, other); err == nil || !strings.Contains(err.Error(), "seed 5, not 6") {
 		t.Fatalf("merge of another tournament = %v", err)
 	}
+
+	// MergeShards checks every input before writing, then merges them all.
+	all := filepath.Join(dir, "all.db")
+	if _, _, err := MergeShards(ctx, all, []string{shards[0], other}, func(string, int64) {}); err == nil || !strings.Contains(err.Error(), "hold different tournaments") {
+		t.Fatalf("MergeShards of two tournaments = %v", err)
+	}
+	if _, err := os.Stat(all); !os.IsNotExist(err) {
+		t.Errorf("MergeShards of two tournaments wrote %s (%v)", all, err)
+	}
+	if _, _, err := MergeShards(ctx, all, []string{filepath.Join(dir, "full.db"), all + ".none"}, func(string, int64) {}); err == nil {
+		t.Error("MergeShards of a missing input: no error")
+	}
+	var ns []int64
+	runs, planned, err := MergeShards(ctx, all, append(shards, shards[0]), func(_ string, n int64) { ns = append(ns, n) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs != 120 || planned != 120 || len(ns) != 4 || ns[0]+ns[1]+ns[2] != 120 || ns[3] != 0 {
+		t.Errorf("MergeShards: %d of %d runs, added %v", runs, planned, ns)
+	}
 }
 
 // TestResumeWithStore interrupts a tournament and resumes it on the same
