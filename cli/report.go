@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -100,31 +101,14 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 
 // reportOf tallies every stored run of the database's tournament.
 func reportOf(ctx context.Context, st *sqlite.Store) (*tournament.Report, error) {
-	m, ok, err := st.Meta(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
+	rep, err := tournament.ReportOf(ctx, st)
+	var ee *tournament.ExperimentError
+	switch {
+	case errors.Is(err, tournament.ErrNoTournament):
 		return nil, fmt.Errorf("report: %s holds no tournament", st.Path())
-	}
-	if len(m.Arms) > 0 {
-		// A leaderboard would pool the arms, which is not what an
-		// experiment compares; its paired statistics are the experiment's.
-		names := make([]string, len(m.Arms))
-		for i, a := range m.Arms {
-			names[i] = a.Name
-		}
+	case errors.As(err, &ee):
 		return nil, fmt.Errorf("report: %s holds an experiment (arms %s): its report is the experiment's; run the 'parley experiment' command that wrote it again with --db %s (it runs only what is missing)",
-			st.Path(), strings.Join(names, ", "), st.Path())
+			st.Path(), strings.Join(ee.Arms, ", "), st.Path())
 	}
-	t := tournament.NewTally(m)
-	for r, err := range st.Records(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		if err := t.Add(&r); err != nil {
-			return nil, err
-		}
-	}
-	return t.Report()
+	return rep, err
 }
