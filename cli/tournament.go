@@ -223,15 +223,7 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	sum, err := tournament.Run(ctx, cfg, st, opt)
 	bar.Finish(err == nil)
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("tournament: interrupted after storing %d runs (%d of %d now stored in %s): run the same command to continue",
-				sum.Ran, sum.Skipped+sum.Ran+sum.Duplicates, sum.Selected, s.DB)
-		}
-		if sum.Selected > 0 { // it stopped after storing what it had
-			return fmt.Errorf("%w\ntournament: %d of %d runs are stored in %s: run the same command to continue", err,
-				sum.Skipped+sum.Ran+sum.Duplicates, sum.Selected, s.DB)
-		}
-		return err
+		return sum.Stopped(err, s.DB)
 	}
 	line := render.TournamentSummary(sum, shard, s.DB)
 	if asJSON {

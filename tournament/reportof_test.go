@@ -3,6 +3,7 @@ package tournament_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -41,5 +42,29 @@ func TestReportOf(t *testing.T) {
 	var ee *tournament.ExperimentError
 	if _, err := tournament.ReportOf(ctx, &arms); !errors.As(err, &ee) || !reflect.DeepEqual(ee.Arms, []string{"a", "b"}) {
 		t.Errorf("experiment: got %v, want an ExperimentError naming arms a and b", err)
+	}
+}
+
+// TestSummaryStopped explains an interrupted and a failed run to whoever
+// resumes it.
+func TestSummaryStopped(t *testing.T) {
+	s := tournament.Summary{Selected: 10, Skipped: 2, Ran: 3, Duplicates: 1}
+	boom := errors.New("boom")
+	for _, tt := range []struct {
+		s    tournament.Summary
+		err  error
+		want string
+	}{
+		{s, fmt.Errorf("run: %w", context.Canceled), "tournament: interrupted after storing 3 runs (6 of 10 now stored in r.db): run the same command to continue"},
+		{s, boom, "boom\ntournament: 6 of 10 runs are stored in r.db: run the same command to continue"},
+		{tournament.Summary{}, boom, "boom"},
+	} {
+		got := tt.s.Stopped(tt.err, "r.db")
+		if got.Error() != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+		if !errors.Is(got, tt.err) && tt.err == boom {
+			t.Errorf("%v does not wrap %v", got, tt.err)
+		}
 	}
 }
