@@ -18,29 +18,30 @@ import (
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
 )
 
-// experimentFlags are the flags shared by the experiment subcommands.
+// armFlags are the flags that every experiment subcommand has.
+type armFlags struct {
+	runs                          int
+	seed                          uint64
+	workers                       int
+	asJSON, quiet, allowErrors    bool
+	csv, plot                     string
+	variants, negotiators, voters []string
+	batch                         batchFlags
+}
+
+// experimentFlags are the flags of sequencing and sweep.
 type experimentFlags struct {
-	runs        int
-	seed        uint64
-	workers     int
-	asJSON      bool
-	csv         string
-	csvRuns     string
-	plot        string
-	baseline    string
-	variants    []string
-	negotiators []string
-	voters      []string
-	set         []string // sweep only
-	factor      []string // sequencing only
-	quiet       bool
-	allowErrors bool
-	batch       batchFlags
+	armFlags
+	csvRuns  string
+	baseline string
+	set      []string // sweep only
+	factor   []string // sequencing only
 }
 
 // batchFlags are an experiment's flags of the tournament runner: its
@@ -197,16 +198,20 @@ func (pg *program) experimentPool(negSpecs, voterSpecs []string) (experiment.Poo
 }
 
 // experimentUsage turns an experiment.FieldError into a usage error
-// naming the flag of its field, after cmd (when not ""); params is the
-// flag of Design.Params. Other errors are returned as they are.
+// naming the flag of its field (none for the scenario's assumptions),
+// after cmd (when not ""); params is the flag of Design.Params. Other
+// errors are returned as they are.
 func experimentUsage(cmd, params string, err error) error {
 	var fe *experiment.FieldError
 	if !errors.As(err, &fe) {
 		return err
 	}
 	flag := map[string]string{"Params": params, "Variants": "--variants", "Negotiators": "--negotiators", "Voters": "--voters"}[fe.Field]
-	if cmd == "" {
+	switch {
+	case cmd == "":
 		return usageError{fmt.Errorf("%s: %w", flag, fe.Err)}
+	case flag == "": // the scenario's assumptions
+		return usageError{fmt.Errorf("%s: %w", cmd, fe.Err)}
 	}
 	return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, fe.Err)}
 }
@@ -227,37 +232,19 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	if f.workers < 0 {
 		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
 	}
-	if err := checkPlot(cmd, f.plot); err != nil {
-		return err
-	}
-	s, err := openScenario(errOut, arg, nil)
-	if err != nil {
-		return err
-	}
 	d := experiment.Design{Kind: experiment.KindSequencing, Variants: f.variants, Params: f.factor, NeedsDeclared: mediator.NeedsDeclared}
 	flag := "--factor"
 	if cmd == "experiment sweep" {
 		d.Kind, d.Params, flag = experiment.KindSweep, f.set, "--set"
 	}
-	if err := d.Check(s); err != nil {
-		return experimentUsage(cmd, flag, err)
-	}
-	pool, err := pg.experimentPool(f.negotiators, f.voters)
-	if err != nil {
-		return err
-	}
-	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Baseline: f.baseline,
-		Ref: arg}
-	closeBatch, err := pg.experimentBatch(ctx, errOut, cmd, &cfg, f.batch)
+	s, cfg, bar, closeBatch, err := pg.startArms(ctx, errOut, cmd, arg, &f.armFlags, func(s *scenario.Scenario) error {
+		return experimentUsage(cmd, flag, d.Check(s))
+	})
 	if err != nil {
 		return err
 	}
 	defer closeBatch()
-	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
-	if bar != nil {
-		cfg.Progress = bar.Update
-	}
+	cfg.Baseline = f.baseline
 	rep, err := d.Run(ctx, s, cfg)
 	bar.Finish(err == nil)
 	if err != nil {
@@ -300,9 +287,43 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	return runErrors(errOut, cmd, n, " ("+detail+")", f.allowErrors)
 }
 
+// startArms starts an experiment command on the scenario arg: it checks
+// --plot, opens the scenario and checks it with check, and builds the
+// configuration of the flags: the pool, the store, queue and shard, and
+// the progress bar (nil when off), and returns what closes the store and
+// queue.
+func (pg *program) startArms(ctx context.Context, errOut io.Writer, cmd, arg string, f *armFlags, check func(*scenario.Scenario) error) (*scenario.Scenario, experiment.Config, *progress.Bar, func(), error) {
+	var cfg experiment.Config
+	if err := checkPlot(cmd, f.plot); err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	s, err := openScenario(errOut, arg, nil)
+	if err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	if err := check(s); err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	pool, err := pg.experimentPool(f.negotiators, f.voters)
+	if err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	cfg = experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
+		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Ref: arg}
+	closeBatch, err := pg.experimentBatch(errOut, cmd, &cfg, f.batch)
+	if err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
+	if bar != nil {
+		cfg.Progress = bar.Update
+	}
+	return s, cfg, bar, closeBatch, nil
+}
+
 // experimentBatch sets the store, queue and shard of an experiment from
 // the flags, and returns what closes them.
-func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd string, cfg *experiment.Config, f batchFlags) (func(), error) {
+func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment.Config, f batchFlags) (func(), error) {
 	var closers []func() error
 	done := func() {
 		for i := len(closers) - 1; i >= 0; i-- {

@@ -10,27 +10,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/chart"
-	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/experiment"
-	"github.com/parley-dev/parley/strategy/mediator"
+	"github.com/parley-dev/parley/scenario"
 )
 
 // robustnessFlags are the flags of `parley experiment robustness`.
 type robustnessFlags struct {
-	samples     int
-	bootstrap   int
-	runs        int
-	seed        uint64
-	workers     int
-	asJSON      bool
-	csv         string
-	plot        string
-	negotiators []string
-	voters      []string
-	variants    []string
-	allowErrors bool
-	quiet       bool
-	batch       batchFlags
+	armFlags
+	samples, bootstrap int
 }
 
 func (pg *program) newRobustnessCmd() *cobra.Command {
@@ -107,38 +94,14 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 	case f.bootstrap < 1:
 		return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, f.bootstrap)}
 	}
-	if err := checkPlot(cmd, f.plot); err != nil {
-		return err
-	}
-	s, err := openScenario(errOut, arg, nil)
-	if err != nil {
-		return err
-	}
-	if s.Protocol == nil || len(s.Protocol.Variants) == 0 {
-		return fmt.Errorf("%s: scenario %s declares no protocol variants to compare (see docs/scenario-format.md, \"Protocol\")", cmd, s.Name)
-	}
-	if err := experiment.CheckVariants(s, f.variants); err != nil {
-		return experimentUsage(cmd, "", err)
-	}
-	if _, err := experiment.Assumptions(s); err != nil {
-		return usageError{fmt.Errorf("%s: %w", cmd, err)}
-	}
-	pool, err := pg.experimentPool(f.negotiators, f.voters)
-	if err != nil {
-		return err
-	}
-	cfg := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants,
-		Config: experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-			Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Ref: arg}}
-	closeBatch, err := pg.experimentBatch(ctx, errOut, cmd, &cfg.Config, f.batch)
+	s, base, bar, closeBatch, err := pg.startArms(ctx, errOut, cmd, arg, &f.armFlags, func(s *scenario.Scenario) error {
+		return experimentUsage(cmd, "", experiment.CheckRobustness(s, f.variants))
+	})
 	if err != nil {
 		return err
 	}
 	defer closeBatch()
-	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
-	if bar != nil {
-		cfg.Progress = bar.Update
-	}
+	cfg := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants, Config: base}
 	rep, err := experiment.Robustness(ctx, s, cfg)
 	bar.Finish(err == nil)
 	if err != nil {

@@ -111,6 +111,23 @@ func CheckVariants(s *scenario.Scenario, variants []string) error {
 	return nil
 }
 
+// CheckRobustness reports what keeps a robustness analysis of s over
+// variants from running: a scenario without protocol variants, a
+// variant s does not declare (a *FieldError for "Variants") or
+// assumptions that do not parse (a *FieldError for "Assumptions").
+func CheckRobustness(s *scenario.Scenario, variants []string) error {
+	if s.Protocol == nil || len(s.Protocol.Variants) == 0 {
+		return fmt.Errorf("experiment robustness: scenario %s declares no protocol variants to compare (see docs/scenario-format.md, \"Protocol\")", s.Name)
+	}
+	if err := CheckVariants(s, variants); err != nil {
+		return err
+	}
+	if _, err := Assumptions(s); err != nil {
+		return &FieldError{Field: "Assumptions", Err: err}
+	}
+	return nil
+}
+
 // variantNames lists the variants s declares ("none" without any).
 func variantNames(s *scenario.Scenario) string {
 	var ns []string

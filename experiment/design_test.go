@@ -102,3 +102,21 @@ func TestReportRunErrors(t *testing.T) {
 		t.Errorf("no errors: got %d, %q", n, detail)
 	}
 }
+
+// TestCheckRobustness accepts the ceasefire's variants and refuses an
+// unknown variant and a scenario without variants.
+func TestCheckRobustness(t *testing.T) {
+	s := ceasefire(t)
+	if err := CheckRobustness(s, []string{"bilateral_only", "mediated_from_start"}); err != nil {
+		t.Fatal(err)
+	}
+	var fe *FieldError
+	if err := CheckRobustness(s, []string{"nowhere"}); !errors.As(err, &fe) || fe.Field != "Variants" {
+		t.Errorf("unknown variant: got %v, want a *FieldError for Variants", err)
+	}
+	plain := *s
+	plain.Protocol = nil
+	if err := CheckRobustness(&plain, nil); err == nil || !strings.Contains(err.Error(), "declares no protocol variants to compare") {
+		t.Errorf("no protocol: got %v", err)
+	}
+}
