@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -41,30 +40,19 @@ func splitAgents(values []string) []string {
 	return specs
 }
 
+// runFlags are the flags of 'parley run': the session's options (its
+// Given is cobra's Changed, so that a flag given with its default value is
+// still checked) and what to print.
 type runFlags struct {
-	agents    []string
-	profiles  []string
-	deadline  int
-	timeLimit time.Duration
-	seed      uint64
-	asJSON    bool
-	trace     string
-	show      int
-	timing    string
-	protocol  string
-	variant   string
-	voters    []string
-	mediator  string
-	plot      string
-
-	// given reports whether a flag was set on the command line (cobra's
-	// Changed), so that a flag given with its default value is still
-	// checked; nil means none was.
-	given func(name string) bool
+	session.Options
+	profiles    []string
+	asJSON      bool
+	trace, plot string
+	show        int
 }
 
 // set reports whether flag name was given on the command line.
-func (f *runFlags) set(name string) bool { return f.given != nil && f.given(name) }
+func (f *runFlags) set(name string) bool { return f.Given != nil && f.Given(name) }
 
 func (pg *program) newRunCmd() *cobra.Command {
 	var f runFlags
@@ -112,31 +100,31 @@ The same --seed gives the same negotiation, byte for byte.`,
   parley run EnglandZimbabwe_domain.xml --profiles England.xml,Zimbabwe.xml --agents genius-boulware,genius-conceder --deadline 100 --json`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			f.given = c.Flags().Changed
+			f.Given = c.Flags().Changed
 			return pg.runOnce(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), args[0], f)
 		},
 	}
-	c.Flags().StringArrayVar(&f.agents, "agents", []string{"boulware"}, "strategy specs, one per party in order (comma-separated)")
+	c.Flags().StringArrayVar(&f.Agents, "agents", []string{"boulware"}, "strategy specs, one per party in order (comma-separated)")
 	c.Flags().StringSliceVar(&f.profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO, in party order")
-	c.Flags().IntVar(&f.deadline, "deadline", 0, fmt.Sprintf("rounds allowed (default: the scenario's, else %d)", defaultDeadline))
-	c.Flags().DurationVar(&f.timeLimit, "time-limit", 0, "also end after this much wall time (makes runs speed-dependent)")
-	c.Flags().Uint64Var(&f.seed, "seed", 1, "random seed: fixes every random choice")
+	c.Flags().IntVar(&f.Deadline, "deadline", 0, fmt.Sprintf("rounds allowed (default: the scenario's, else %d)", defaultDeadline))
+	c.Flags().DurationVar(&f.TimeLimit, "time-limit", 0, "also end after this much wall time (makes runs speed-dependent)")
+	c.Flags().Uint64Var(&f.Seed, "seed", 1, "random seed: fixes every random choice")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the result as JSON (schema in docs/cli.md)")
 	c.Flags().StringVar(&f.trace, "trace", "", "write the run as JSON lines to this file: a header, every action, the result (docs/cli.md)")
 	c.Flags().IntVar(&f.show, "show", 6, "actions to list at the start and at the end of the negotiation (-1: all); a scenario with a question prints its run in short unless --show is given")
-	c.Flags().StringVar(&f.protocol, "protocol", session.ProtocolAuto, "auto, sao or staged: auto runs the scenario's declared protocol when it has one, else alternating offers (--deadline, --time-limit and --timing need sao)")
-	c.Flags().StringVar(&f.variant, "variant", "", "a protocol variant the scenario declares (default: its stages in order)")
-	c.Flags().StringArrayVar(&f.voters, "voters", nil, "voter specs for mediated stages, one per party in order (default "+session.DefaultVoter+"; see 'parley agents')")
-	c.Flags().StringVar(&f.mediator, "mediator", "", "mediator spec for mediated stages (default: the stage's mediator_policy)")
-	c.Flags().StringVar(&f.timing, "timing", "", "how time runs: steps or genius (default: genius when every agent is genius-*, else steps)")
+	c.Flags().StringVar(&f.Protocol, "protocol", session.ProtocolAuto, "auto, sao or staged: auto runs the scenario's declared protocol when it has one, else alternating offers (--deadline, --time-limit and --timing need sao)")
+	c.Flags().StringVar(&f.Variant, "variant", "", "a protocol variant the scenario declares (default: its stages in order)")
+	c.Flags().StringArrayVar(&f.Voters, "voters", nil, "voter specs for mediated stages, one per party in order (default "+session.DefaultVoter+"; see 'parley agents')")
+	c.Flags().StringVar(&f.Mediator, "mediator", "", "mediator spec for mediated stages (default: the stage's mediator_policy)")
+	c.Flags().StringVar(&f.Timing, "timing", "", "how time runs: steps or genius (default: genius when every agent is genius-*, else steps)")
 	c.Flags().StringVar(&f.plot, "plot", "", "draw the offers in the utility plane of every two parties "+plotFlagHelp)
 	return c
 }
 
 func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags) error {
-	if f.set("deadline") && f.deadline < 1 {
+	if f.set("deadline") && f.Deadline < 1 {
 		// 0 would silently mean "the scenario's deadline".
-		return usageError{fmt.Errorf("run: --deadline %d: want at least 1 round (leave it out for the scenario's deadline)", f.deadline)}
+		return usageError{fmt.Errorf("run: --deadline %d: want at least 1 round (leave it out for the scenario's deadline)", f.Deadline)}
 	}
 	if err := checkPlot("run", f.plot); err != nil {
 		return err
@@ -145,9 +133,8 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 	if err != nil {
 		return err
 	}
-	o := session.Options{Agents: splitAgents(f.agents), Voters: splitAgents(f.voters), Mediator: f.mediator,
-		Protocol: f.protocol, Variant: f.variant, Deadline: f.deadline, TimeLimit: f.timeLimit, Timing: f.timing,
-		Seed: f.seed, Given: f.given}
+	o := f.Options
+	o.Agents, o.Voters = splitAgents(f.Agents), splitAgents(f.Voters)
 	var tf *os.File
 	if f.trace != "" {
 		o.OpenTrace = func() (io.Writer, error) {
@@ -168,9 +155,9 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 	if f.plot != "" {
 		var n *chart.Negotiation
 		if r.Staged != nil {
-			n = chart.StagedRunOf(s, r.Specs, f.seed, r.Plan, r.Events, r.Staged, r.StageRound)
+			n = chart.StagedRunOf(s, r.Specs, f.Seed, r.Plan, r.Events, r.Staged, r.StageRound)
 		} else {
-			n = chart.RunOf(s, r.Specs, f.seed, r.Events, r.Result)
+			n = chart.RunOf(s, r.Specs, f.Seed, r.Events, r.Result)
 		}
 		if err := saveRunPlot(errOut, f.plot, n); err != nil {
 			return err
@@ -197,7 +184,7 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 	if err := r.Failure(); err != nil {
 		return err
 	}
-	return pg.printStory(ctx, out, s, f.seed)
+	return pg.printStory(ctx, out, s, f.Seed)
 }
 
 // printStory answers the scenario's protocol question after a text run:
