@@ -9,6 +9,7 @@ import (
 	"github.com/parley-dev/parley/experiment/stats"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/session"
 	"github.com/parley-dev/parley/tournament"
 	"github.com/parley-dev/parley/tracefile"
 )
@@ -187,4 +188,14 @@ func SensitivityOf(rep *experiment.RobustnessReport) (*Sensitivity, error) {
 		return nil, fmt.Errorf("no agreement contrast varies over the points: nothing to draw")
 	}
 	return s, nil
+}
+
+// SessionOf returns the figure of a run of s (session.Run with seed):
+// its offers, or in a staged run its offers and the mediator's
+// proposals, in the utility plane of every two parties.
+func SessionOf(s *scenario.Scenario, seed uint64, r *session.Outcome) *Negotiation {
+	if r.Staged != nil {
+		return StagedRunOf(s, r.Specs, seed, r.Plan, r.Events, r.Staged, r.StageRound)
+	}
+	return RunOf(s, r.Specs, seed, r.Events, r.Result)
 }
