@@ -153,35 +153,15 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 		return usage(err)
 	}
 	if f.plot != "" {
-		var n *chart.Negotiation
-		if r.Staged != nil {
-			n = chart.StagedRunOf(s, r.Specs, f.Seed, r.Plan, r.Events, r.Staged, r.StageRound)
-		} else {
-			n = chart.RunOf(s, r.Specs, f.Seed, r.Events, r.Result)
-		}
-		if err := saveRunPlot(errOut, f.plot, n); err != nil {
+		if err := saveRunPlot(errOut, f.plot, chart.SessionOf(s, f.Seed, r)); err != nil {
 			return err
 		}
 	}
-	if f.asJSON || r.Staged == nil || s.Protocol.Question == "" {
-		if f.asJSON {
-			if err := render.JSON(out, r.Run); err != nil {
-				return err
-			}
-		} else {
-			render.Summary(out, s, r.Run, r.Events, f.show)
-		}
-		return r.Failure()
+	question, err := render.Run(out, s, r, f.asJSON, f.show, f.set("show"))
+	if err != nil {
+		return err
 	}
-	render.Question(out, s)
-	if f.set("show") {
-		render.Summary(out, s, r.Run, r.Events, f.show)
-	} else {
-		// The short account, so that the question, the run and the answer
-		// fit on one screen; --show asks for the full one.
-		render.Brief(out, s, r.Run, r.Events)
-	}
-	if err := r.Failure(); err != nil {
+	if err := r.Failure(); err != nil || !question {
 		return err
 	}
 	return pg.printStory(ctx, out, s, f.Seed)

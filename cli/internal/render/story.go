@@ -7,6 +7,7 @@ import (
 
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/session"
 )
 
 // Question writes the scenario's protocol question, wrapped to
@@ -39,4 +40,28 @@ func Story(w io.Writer, s *scenario.Scenario, st *experiment.Story, err error) e
 	}
 	fmt.Fprintf(w, "Caveat: these rates rest on assumed values; vary them: parley experiment sequencing %s --factor\n", s.Name)
 	return nil
+}
+
+// Run prints a run as 'parley run' does: its JSON (asJSON) or its
+// Summary (show actions at each end); a run of a scenario's declared
+// protocol that asks a question gets the question first and, unless
+// full, the short account (Brief) instead of the summary. It reports
+// whether it printed a question, which the story answers.
+func Run(w io.Writer, s *scenario.Scenario, r *session.Outcome, asJSON bool, show int, full bool) (question bool, err error) {
+	switch {
+	case asJSON:
+		return false, JSON(w, r.Run)
+	case r.Staged == nil || s.Protocol.Question == "":
+		Summary(w, s, r.Run, r.Events, show)
+		return false, nil
+	}
+	Question(w, s)
+	if full {
+		Summary(w, s, r.Run, r.Events, show)
+	} else {
+		// The short account, so that the question, the run and the answer
+		// fit on one screen.
+		Brief(w, s, r.Run, r.Events)
+	}
+	return true, nil
 }
