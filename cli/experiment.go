@@ -17,6 +17,7 @@ import (
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
@@ -357,8 +358,8 @@ func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment
 	if f.queue != "" {
 		// The queue reports reconnections from its own goroutines: through
 		// one lock, and not after the command returns.
-		lw := &lockedWriter{w: errOut}
-		closers = append(closers, func() error { lw.close(); return nil })
+		lw := syncio.NewWriter(errOut)
+		closers = append(closers, lw.Close)
 		qopt, err := f.qf.options(func(format string, args ...any) {
 			fmt.Fprintf(lw, "parley "+cmd+": "+format+"\n", args...)
 		})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +16,7 @@ import (
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/session"
@@ -171,8 +171,8 @@ func (pg *program) configFromMeta(m tournament.Meta, limit time.Duration) (*tour
 func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, s *tournament.Input, qf *queueFlags, asJSON, quiet bool) error {
 	// The queue reports reconnections from its own goroutines: every write
 	// to stderr goes through one lock, and none after the command returns.
-	lw := &lockedWriter{w: stderr}
-	defer lw.close()
+	lw := syncio.NewWriter(stderr)
+	defer lw.Close()
 	stderr = lw
 	cfg, shard, err := tournament.Build(s, pg.resolver(func(ref string) (*scenario.Scenario, error) {
 		sc, err := openRef(ref)
@@ -216,7 +216,7 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	}
 	// The bar writes to the terminal itself (progress.New needs the
 	// *os.File to tell a terminal); on anything else it is off.
-	bar := progress.New(ctx, lw.w, quiet, "negotiations", "")
+	bar := progress.New(ctx, lw.Underlying(), quiet, "negotiations", "")
 	if bar != nil {
 		opt.Progress = bar.Update
 	}
@@ -244,29 +244,4 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	fmt.Fprintln(stdout)
 	render.Report(stdout, rep)
 	return nil
-}
-
-// lockedWriter serialises writes to w, from any goroutine, and drops them
-// once closed.
-type lockedWriter struct {
-	mu     sync.Mutex
-	w      io.Writer
-	closed bool
-}
-
-// Write writes p to w unless the writer is closed.
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return len(p), nil
-	}
-	return l.w.Write(p)
-}
-
-// close makes later writes no-ops.
-func (l *lockedWriter) close() {
-	l.mu.Lock()
-	l.closed = true
-	l.mu.Unlock()
 }
