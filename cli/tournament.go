@@ -107,13 +107,9 @@ At the end it prints the leaderboard, of the agents or of the mediators
 			s := spec
 			s.Agents, s.Mediators, s.Voters = splitAgents(s.Agents), splitAgents(s.Mediators), splitAgents(s.Voters)
 			given := func(key string) bool { return c.Flags().Changed(strings.ReplaceAll(key, "_", "-")) }
-			in := tournament.FromFlags(s, given)
-			if len(args) == 1 {
-				f, err := tournament.ReadFile(args[0])
-				if err != nil {
-					return usageError{err}
-				}
-				in = f.Merge(s, given)
+			in, err := tournament.Load(strings.Join(args, ""), s, given)
+			if err != nil {
+				return usageError{err}
 			}
 			if in.Queue == "" && qf.set() {
 				return usageError{errors.New("tournament: --queue-* flags need --queue URL")}
