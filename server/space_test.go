@@ -141,42 +141,32 @@ func TestSpace(t *testing.T) {
 // sample without duplicates, each with its utilities, and the analysis
 // still comes from the additive utilities.
 func TestSpaceSampled(t *testing.T) {
+	const issues, values = 7, 8 // 8^7 = 2,097,152 outcomes
+	// joined is f(0), ..., f(n-1), comma-separated.
+	joined := func(n int, f func(int) string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = f(i)
+		}
+		return strings.Join(parts, ", ")
+	}
 	var y strings.Builder
 	y.WriteString("name: big\ndeadline: 4\nissues:\n")
-	const issues, values = 7, 8 // 8^7 = 2,097,152 outcomes
 	for i := range issues {
-		fmt.Fprintf(&y, "  - name: i%d\n    values: [", i)
-		for k := range values {
-			if k > 0 {
-				y.WriteString(", ")
-			}
-			fmt.Fprintf(&y, "v%d", k)
-		}
-		y.WriteString("]\n")
+		fmt.Fprintf(&y, "  - name: i%d\n    values: [%s]\n", i, joined(values, func(k int) string { return fmt.Sprintf("v%d", k) }))
 	}
 	y.WriteString("parties:\n")
 	for p, name := range []string{"a", "b"} {
-		fmt.Fprintf(&y, "  - name: %s\n    reservation: 0.1\n    weights: {", name)
+		fmt.Fprintf(&y, "  - name: %s\n    reservation: 0.1\n    weights: {%s}\n    values:\n", name,
+			joined(issues, func(i int) string { return fmt.Sprintf("i%d: 1", i) }))
 		for i := range issues {
-			if i > 0 {
-				y.WriteString(", ")
-			}
-			fmt.Fprintf(&y, "i%d: 1", i)
-		}
-		y.WriteString("}\n    values:\n")
-		for i := range issues {
-			fmt.Fprintf(&y, "      i%d: {", i)
-			for k := range values {
-				if k > 0 {
-					y.WriteString(", ")
-				}
+			fmt.Fprintf(&y, "      i%d: {%s}\n", i, joined(values, func(k int) string {
 				v := float64(k) / (values - 1)
 				if p == 1 {
 					v = 1 - v
 				}
-				fmt.Fprintf(&y, "v%d: %g", k, v)
-			}
-			y.WriteString("}\n")
+				return fmt.Sprintf("v%d: %g", k, v)
+			}))
 		}
 	}
 	srv := start(t, server.Config{Negotiator: resolve})
@@ -214,5 +204,24 @@ func TestSpaceSampled(t *testing.T) {
 		if !near(xs[i], want) || !near(ys[i], 1-want) {
 			t.Fatalf("outcome %v: (%v, %v), want (%v, %v)", o, xs[i], ys[i], want, 1-want)
 		}
+	}
+}
+
+// TestSpaceRedLinesOfOthers: in talks (lunch with the mediator med, who
+// does not negotiate), the space of bob against med leaves out the
+// outcomes that cross ann's red line (park): the frontier is outcome 5
+// alone (bob 0.8, med 0.75), where park at 13:00 (bob 1, med 0.5) would
+// join it without ann's red line.
+func TestSpaceRedLinesOfOthers(t *testing.T) {
+	srv := start(t, server.Config{Negotiator: resolve, Voter: resolveVoter, Mediator: resolveMediator})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"talks.yaml": testdata(t, "talks.yaml")}, Protocol: "staged",
+		Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "boulware"}}})
+	var sp server.Space
+	if st := call(t, srv.hs, "GET", "/negotiations/"+cr.ID+"/space?x=1&y=2", cr.Tokens.Owner, nil, &sp); st != http.StatusOK {
+		t.Fatalf("status %d", st)
+	}
+	if !slices.Equal(sp.Negotiating, []int{0, 1}) || sp.Feasible != 4 || len(sp.Frontier) != 1 || sp.Frontier[0].Outcome != 5 ||
+		!near(sp.Frontier[0].U[0], 0.8) || !near(sp.Frontier[0].U[1], 0.75) || sp.Reservation != [2]float64{0.2, 0.1} {
+		t.Errorf("negotiating %v, feasible %d, frontier %v, reservation %v", sp.Negotiating, sp.Feasible, sp.Frontier, sp.Reservation)
 	}
 }
