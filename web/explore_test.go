@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
@@ -135,6 +136,11 @@ func TestBrowserExplore(t *testing.T) {
 	if got := outcomeText(t, tab, "hover-values"); got != c.describe(o) {
 		t.Errorf("hover values %q, want %q", got, c.describe(o))
 	}
+	// From the keyboard: the arrow keys move the cursor (from the Nash
+	// point down into the outcomes, 0.06 of UA's utility).
+	run(t, tab, "pressing the down arrow on the plot", chromedp.Focus(chromedp.CSS("#explore-canvas")),
+		chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
+	waitFor(t, tab, "the hover follows the keyboard", `document.getElementById("hover-outcome")?.textContent !== `+fmt.Sprintf("%q", hover))
 	if got := eval[string](t, tab, "reading RU's first weight", `document.querySelector("#chart-0 tr.weight td.num").textContent`); got == "" {
 		t.Error("no weight chart for RU")
 	}

@@ -51,7 +51,8 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
     const [a, b] = sp.negotiating.length >= 2 ? sp.negotiating : [0, 1];
     if (sp.pair[0] !== a || sp.pair[1] !== b) sp = await spaceOf(id, token, a, b);
     if (stopped) return;
-    const canvas = h("canvas", { id: "explore-canvas", role: "img", "aria-describedby": "explore-summary" });
+    const canvas = h("canvas", { id: "explore-canvas", role: "img", tabindex: 0, "aria-describedby": "explore-summary",
+      "aria-label": "The outcomes in utility space: point at one, or use the arrow keys, to see it beside the plot" });
     const overlay = h("canvas", { id: "explore-overlay", "aria-hidden": "true" });
     const hover = h("div", { id: "explore-hover", "aria-live": "polite" }, "Point at an outcome to see it.");
     const pick = (axis: string, sel: number) => {
@@ -96,15 +97,19 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
       canvas.dataset.drawn = `${x},${y}`;
     };
 
+    let loads = 0; // the latest load wins
     const load = async (x: number, y: number) => {
       if (x === y) { status("Choose two different parties.", true); return; }
+      const seq = ++loads;
       status("Loading the outcomes…");
       delete canvas.dataset.drawn;
+      let next: Space, got: Points;
       try {
-        if (sp.pair[0] !== x || sp.pair[1] !== y) sp = await spaceOf(id, token, x, y);
-        pts = await spacePoints(id, token, x, y, sp.sampled);
-      } catch (e) { status((e as Error).message, true); return; }
-      if (stopped) return;
+        next = sp.pair[0] === x && sp.pair[1] === y ? sp : await spaceOf(id, token, x, y);
+        got = await spacePoints(id, token, x, y, next.sampled);
+      } catch (e) { if (seq === loads) status((e as Error).message, true); return; }
+      if (stopped || seq !== loads) return;
+      sp = next; pts = got;
       crossed = crossedOf(c, sp, pts);
       let nCrossed = 0;
       for (const f of crossed) nCrossed += f;
@@ -148,9 +153,11 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
           h("tbody", null, rows))));
     };
 
-    canvas.addEventListener("mousemove", (ev) => {
+    // point shows the outcome nearest utilities (ux, uy), within 0.03.
+    let cursor: [number, number] = [0.5, 0.5];
+    const point = (ux: number, uy: number) => {
       if (!grid || !pts || !crossed) return;
-      const [ux, uy] = plot.utilityAt(ev);
+      cursor = [ux, uy];
       const k = grid.nearest(ux, uy, 0.03);
       top.ctx.clearRect(0, 0, top.w, top.h);
       if (k < 0) return;
@@ -162,6 +169,17 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
       replace(hover, h("p", { id: "hover-outcome" }, `Outcome ${o}: ${c.parties[x]} ${fmt(ux2)}, ${c.parties[y]} ${fmt(uy2)}`,
         crossed[k] ? " · crosses a red line" : ""),
       h("dl", { class: "outcome", id: "hover-values" }, choiceOf(c.issues, o).map((v, i) => [h("dt", null, c.issues[i].name), h("dd", null, c.issues[i].values[v])])));
+    };
+    canvas.addEventListener("mousemove", (ev) => point(...plot.utilityAt(ev)));
+    // From the keyboard, the arrow keys move a cursor over the plot (with
+    // Shift in finer steps).
+    canvas.addEventListener("keydown", (ev) => {
+      const d = ev.shiftKey ? 0.005 : 0.02;
+      const moves: Record<string, [number, number]> = { ArrowLeft: [-d, 0], ArrowRight: [d, 0], ArrowUp: [0, d], ArrowDown: [0, -d] };
+      const m = moves[ev.key];
+      if (!m) return;
+      ev.preventDefault();
+      point(Math.min(1, Math.max(0, cursor[0] + m[0])), Math.min(1, Math.max(0, cursor[1] + m[1])));
     });
     await load(sp.pair[0], sp.pair[1]);
   })().catch((e) => status((e as Error).message, true));
