@@ -141,36 +141,9 @@ func TestSpace(t *testing.T) {
 // sample without duplicates, each with its utilities, and the analysis
 // still comes from the additive utilities.
 func TestSpaceSampled(t *testing.T) {
-	const issues, values = 7, 8 // 8^7 = 2,097,152 outcomes
-	// joined is f(0), ..., f(n-1), comma-separated.
-	joined := func(n int, f func(int) string) string {
-		parts := make([]string, n)
-		for i := range parts {
-			parts[i] = f(i)
-		}
-		return strings.Join(parts, ", ")
-	}
-	var y strings.Builder
-	y.WriteString("name: big\ndeadline: 4\nissues:\n")
-	for i := range issues {
-		fmt.Fprintf(&y, "  - name: i%d\n    values: [%s]\n", i, joined(values, func(k int) string { return fmt.Sprintf("v%d", k) }))
-	}
-	y.WriteString("parties:\n")
-	for p, name := range []string{"a", "b"} {
-		fmt.Fprintf(&y, "  - name: %s\n    reservation: 0.1\n    weights: {%s}\n    values:\n", name,
-			joined(issues, func(i int) string { return fmt.Sprintf("i%d: 1", i) }))
-		for i := range issues {
-			fmt.Fprintf(&y, "      i%d: {%s}\n", i, joined(values, func(k int) string {
-				v := float64(k) / (values - 1)
-				if p == 1 {
-					v = 1 - v
-				}
-				return fmt.Sprintf("v%d: %g", k, v)
-			}))
-		}
-	}
+	const issues, values = 7, 8 // testdata/big.yaml: 8^7 = 2,097,152 outcomes
 	srv := start(t, server.Config{Negotiator: resolve})
-	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"big.yaml": y.String()},
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"big.yaml": testdata(t, "big.yaml")},
 		Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "boulware"}}})
 	var sp server.Space
 	if st := call(t, srv.hs, "GET", "/negotiations/"+cr.ID+"/space", cr.Tokens.Owner, nil, &sp); st != http.StatusOK {

@@ -154,6 +154,55 @@ func TestBrowserExplore(t *testing.T) {
 	checkTrajectories(t, bctx, ts.URL, id, owner)
 }
 
+// TestBrowserExploreSampled: a space above the server's MaxSpacePoints
+// (server/testdata/big.yaml, 2,097,152 outcomes) is drawn from the
+// server's sample, which the page says, and hovering a sampled point shows
+// that outcome's values and utilities.
+func TestBrowserExploreSampled(t *testing.T) {
+	bctx := browser(t)
+	ts := newServer(t)
+	big, err := os.ReadFile(filepath.Join("..", "server", "testdata", "big.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, owner := createNegotiation(t, ts.URL, server.CreateRequest{Files: map[string]string{"big.yaml": string(big)},
+		Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "boulware"}}})
+	tab := newTab(t, bctx)
+	run(t, tab, "opening the explorer",
+		chromedp.Navigate(ts.URL+"/#/explore/"+id+"/"+owner),
+		chromedp.WaitVisible(chromedp.CSS(`#explore-canvas[data-drawn="0,1"]`)))
+	n := eval[string](t, tab, "reading the points drawn", `document.getElementById("explore-canvas").dataset.points`)
+	var points int
+	fmt.Sscan(n, &points)
+	if points < server.SpaceSample*9/10 || points > server.SpaceSample {
+		t.Errorf("%d points drawn, want the server's sample of about %d", points, server.SpaceSample)
+	}
+	if sum := text(t, tab, "#explore-summary"); !strings.HasPrefix(sum, "2,097,152 outcomes, drawn as a uniform sample of "+commas(points)) {
+		t.Errorf("summary %q", sum)
+	}
+	eval[bool](t, tab, "pointing into the plot", explorePoint(0.5, 0.5))
+	waitFor(t, tab, "the hover shows an outcome", `!!document.getElementById("hover-outcome")`)
+	hover := text(t, tab, "#hover-outcome")
+	var o int
+	if _, err := fmt.Sscanf(hover, "Outcome %d:", &o); err != nil {
+		t.Fatalf("hover %q: %v", hover, err)
+	}
+	// a's utility is the mean of the value indices over 7 (big.yaml).
+	var vals []string
+	sum := 0
+	for i, x := 6, o; i >= 0; i, x = i-1, x/8 {
+		vals = append([]string{fmt.Sprintf("i%d: v%d", i, x%8)}, vals...)
+		sum += x % 8
+	}
+	u := float64(sum) / 49
+	if want := fmt.Sprintf("Outcome %d: a %s, b %s", o, u3(u), u3(1-u)); hover != want {
+		t.Errorf("hover %q, want %q", hover, want)
+	}
+	if got := outcomeText(t, tab, "hover-values"); got != strings.Join(vals, "; ") {
+		t.Errorf("hover values %q, want %q", got, strings.Join(vals, "; "))
+	}
+}
+
 // checkTrajectories: the owner's watch page draws each offer of the log
 // in the utility space and marks the agreement; at replay step k it draws
 // the offers among the first k actions.
