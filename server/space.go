@@ -62,25 +62,24 @@ type Space struct {
 	// Error says why there is no analysis (a huge space without
 	// linear-additive utilities).
 	Error string `json:"error,omitempty"`
-	// RedLines are the negotiating parties' red lines, as value indices:
-	// an outcome holding one crosses it.
+	// RedLines are the negotiating parties' red lines: an outcome holding
+	// one crosses it.
 	RedLines []SpaceRedLine `json:"red_lines"`
 	// Profiles are every party's preferences, by party, for the charts.
 	Profiles []SpaceProfile `json:"profiles"`
 }
 
-// SpaceRedLine is party Party's red line on value Value of issue Issue
-// (indices into the created event's issues).
+// SpaceRedLine is party Party's red line: the issue and value, named as
+// in a session's red lines.
 type SpaceRedLine struct {
 	Party int `json:"party"`
-	Issue int `json:"issue"`
-	Value int `json:"value"`
+	Value
 }
 
 // SpaceProfile is a party's preferences as the analyst view charts them.
 // For a linear-additive utility (Additive), U(o) = Bonus + (1-Bonus)·min(1,
-// Σ_i Weights[i]·Values[i][o_i]), where Weights[i] is the largest
-// contribution of issue i's values and Values[i][k] the contribution of
+// Σ_i Weights[i]·Evaluations[i][o_i]), where Weights[i] is the largest
+// contribution of issue i's values and Evaluations[i][k] the contribution of
 // value k over that weight (the weight and evaluation of a GENIUS profile,
 // whose evaluations peak at 1). Other utilities have no such charts.
 type SpaceProfile struct {
@@ -90,7 +89,7 @@ type SpaceProfile struct {
 	Additive    bool        `json:"additive"`
 	Bonus       float64     `json:"bonus,omitempty"`
 	Weights     []float64   `json:"weights,omitempty"`
-	Values      [][]float64 `json:"values,omitempty"`
+	Evaluations [][]float64 `json:"evaluations,omitempty"`
 }
 
 // admitOwner is admit for the routes only the owner's lens reads, with the
@@ -140,7 +139,8 @@ func (n *negotiation) spaceOf(pair [2]int) *Space {
 	var vetoes []parley.ValueRef
 	for _, p := range sp.Negotiating {
 		for _, v := range n.ready.Profile(p).Vetoes {
-			sp.RedLines = append(sp.RedLines, SpaceRedLine{Party: p, Issue: v.Issue, Value: v.Value})
+			is := &n.space.Issues[v.Issue]
+			sp.RedLines = append(sp.RedLines, SpaceRedLine{Party: p, Value: Value{Issue: is.Name, Value: is.Value(v.Value)}})
 			vetoes = append(vetoes, v)
 		}
 	}
@@ -207,7 +207,7 @@ func (n *negotiation) chartOf(i int) SpaceProfile {
 				vals[k] = v / w
 			}
 		}
-		c.Weights, c.Values = append(c.Weights, w), append(c.Values, vals)
+		c.Weights, c.Evaluations = append(c.Weights, w), append(c.Evaluations, vals)
 	}
 	return c
 }

@@ -76,7 +76,7 @@ func TestSpace(t *testing.T) {
 	if sp.Pair != [2]int{0, 1} || sp.Outcomes != 6 || sp.Points != 6 || sp.Sampled || sp.Feasible != 4 || sp.Reservation != [2]float64{0.3, 0.2} {
 		t.Errorf("pair %v, outcomes %d, points %d, sampled %v, feasible %d, reservation %v", sp.Pair, sp.Outcomes, sp.Points, sp.Sampled, sp.Feasible, sp.Reservation)
 	}
-	if len(sp.RedLines) != 1 || sp.RedLines[0] != (server.SpaceRedLine{Party: 0, Issue: 0, Value: 1}) {
+	if len(sp.RedLines) != 1 || sp.RedLines[0] != (server.SpaceRedLine{Party: 0, Value: server.Value{Issue: "place", Value: "park"}}) {
 		t.Errorf("red lines %v, want ann's park", sp.RedLines)
 	}
 	if !slices.Equal(sp.Negotiating, []int{0, 1}) {
@@ -87,10 +87,10 @@ func TestSpace(t *testing.T) {
 	}
 	a, b := sp.Profiles[0], sp.Profiles[1]
 	if !a.Additive || a.Name != "ann" || !near(a.Weights[0], 2.0/3) || !near(a.Weights[1], 1.0/3) ||
-		!near(a.Values[0][1], 0.4) || !near(a.Values[0][2], 0.7) || !near(a.Values[1][1], 0) {
+		!near(a.Evaluations[0][1], 0.4) || !near(a.Evaluations[0][2], 0.7) || !near(a.Evaluations[1][1], 0) {
 		t.Errorf("ann's charts %+v", a)
 	}
-	if !b.Additive || !near(b.Weights[0], 0.5) || !near(b.Values[1][0], 0.2) || b.Reservation != 0.2 {
+	if !b.Additive || !near(b.Weights[0], 0.5) || !near(b.Evaluations[1][0], 0.2) || b.Reservation != 0.2 {
 		t.Errorf("bob's charts %+v", b)
 	}
 

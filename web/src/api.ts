@@ -157,13 +157,13 @@ export class Answering {
 export interface Point { outcome: number; utilities: number[] }
 export interface SpaceProfile {
   party: number; name: string; reservation: number; additive: boolean;
-  bonus?: number; weights?: number[]; values?: number[][];
+  bonus?: number; weights?: number[]; evaluations?: number[][];
 }
 export interface Space {
   pair: [number, number]; negotiating: number[]; outcomes: number; points: number; sampled: boolean;
   method?: string; frontier: Point[]; nash?: Point; kalai_smorodinsky?: Point; max_welfare?: Point;
   feasible: number; reservation: [number, number]; error?: string;
-  red_lines: { party: number; issue: number; value: number }[]; profiles: SpaceProfile[];
+  red_lines: (RedLine & { party: number })[]; profiles: SpaceProfile[];
 }
 
 // Points are the pair's utilities (xs, ys) of outcomes: all of them in

@@ -26,7 +26,10 @@ function crossedOf(c: Created, sp: Space, pts: Points): Uint8Array {
   const strides: number[] = [];
   let s = 1;
   for (let i = c.issues.length - 1; i >= 0; i--) { strides[i] = s; s *= c.issues[i].values.length; }
-  const lines = sp.red_lines.map((l) => ({ stride: strides[l.issue], size: c.issues[l.issue].values.length, value: l.value }));
+  const lines = sp.red_lines.map((l) => {
+    const i = c.issues.findIndex((is) => is.name === l.issue);
+    return { stride: strides[i], size: c.issues[i].values.length, value: c.issues[i].values.indexOf(l.value) };
+  });
   for (let k = 0; k < n; k++) {
     const o = pts.outcomes ? pts.outcomes[k] : k;
     for (const l of lines) if (Math.floor(o / l.stride) % l.size === l.value) { flags[k] = 1; break; }
@@ -202,12 +205,12 @@ function charts(c: Created, profiles: SpaceProfile[]) {
   };
   return h("div", { class: "charts" }, profiles.map((p) => h("div", { class: "chart", id: `chart-${p.party}` },
     h("h3", null, p.name, ` · reservation ${fmt(p.reservation)}`),
-    !p.additive || !p.weights || !p.values ? h("p", null, "Not linear-additive: its utility has no weights to chart.") :
+    !p.additive || !p.weights || !p.evaluations ? h("p", null, "Not linear-additive: its utility has no weights to chart.") :
       h("table", { class: "bars" }, h("caption", { class: "sr-only" }, `${p.name}'s weights and value utilities`),
         h("tbody", null, c.issues.map((is, i) => [
           h("tr", { class: "weight" }, h("th", { scope: "row" }, is.name.replace(/_/g, " ")), h("td", { class: "num" }, fmt(p.weights![i])),
             h("td", { class: "barcell" }, bar(p.weights![i], "#4a4a4a"))),
-          is.values.map((v, k) => h("tr", { class: "value" }, h("td", null, v.replace(/_/g, " ")), h("td", { class: "num" }, fmt(p.values![i][k])),
-            h("td", { class: "barcell" }, bar(p.values![i][k], okabeIto.sky)))),
+          is.values.map((v, k) => h("tr", { class: "value" }, h("td", null, v.replace(/_/g, " ")), h("td", { class: "num" }, fmt(p.evaluations![i][k])),
+            h("td", { class: "barcell" }, bar(p.evaluations![i][k], okabeIto.sky)))),
         ]))))));
 }
