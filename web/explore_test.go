@@ -136,6 +136,8 @@ func TestBrowserExplore(t *testing.T) {
 	if got := outcomeText(t, tab, "hover-values"); got != c.describe(o) {
 		t.Errorf("hover values %q, want %q", got, c.describe(o))
 	}
+	screenshot(t, tab, "explore")
+
 	// From the keyboard: the arrow keys move the cursor (from the Nash
 	// point down into the outcomes, 0.06 of UA's utility).
 	run(t, tab, "pressing the down arrow on the plot", chromedp.Focus(chromedp.CSS("#explore-canvas")),
@@ -145,7 +147,6 @@ func TestBrowserExplore(t *testing.T) {
 		t.Error("no weight chart for RU")
 	}
 	checkReadable(t, tab, "the explorer")
-	elementShot(t, tab, "main", "explore")
 
 	// Another pair: UA against US.
 	eval[bool](t, tab, "choosing US on the horizontal axis", `(() => { const s = document.getElementById("explore-x"); s.value = "2"; return s.dispatchEvent(new Event("change")); })()`)
