@@ -15,7 +15,6 @@ import (
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
-	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
@@ -360,16 +359,12 @@ func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment
 		// one lock, and not after the command returns.
 		lw := syncio.NewWriter(errOut)
 		closers = append(closers, lw.Close)
-		qopt, err := f.qf.options(func(format string, args ...any) {
-			fmt.Fprintf(lw, "parley "+cmd+": "+format+"\n", args...)
-		})
+		dial, err := f.qf.dialer(f.queue, lw, cmd)
 		if err != nil {
 			done()
 			return nil, err
 		}
-		cfg.Queue = func(ctx context.Context) (tournament.Queue, error) {
-			return natsq.Dial(ctx, f.queue, qopt)
-		}
+		cfg.Queue = func(ctx context.Context) (tournament.Queue, error) { return dial(ctx) }
 	}
 	return done, nil
 }

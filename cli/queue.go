@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,4 +51,16 @@ func (q *queueFlags) options(logf func(string, ...any)) (natsq.Options, error) {
 		return natsq.Options{}, usageError{fmt.Errorf("queue settings: %w", err)}
 	}
 	return o, nil
+}
+
+// dialer returns what dials the queue at url with the flags' options, its
+// connection events written to w as "parley CMD: ..." lines.
+func (q *queueFlags) dialer(url string, w io.Writer, cmd string) (func(context.Context) (*natsq.Queue, error), error) {
+	o, err := q.options(func(format string, args ...any) {
+		fmt.Fprintf(w, "parley "+cmd+": "+format+"\n", args...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (*natsq.Queue, error) { return natsq.Dial(ctx, url, o) }, nil
 }

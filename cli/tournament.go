@@ -14,7 +14,6 @@ import (
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
-	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
@@ -197,13 +196,11 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	}
 	opt := tournament.RunOptions{Shard: shard}
 	if s.Queue != "" {
-		qopt, err := qf.options(func(format string, args ...any) {
-			fmt.Fprintf(stderr, "parley tournament: "+format+"\n", args...)
-		})
+		dial, err := qf.dialer(s.Queue, stderr, "tournament")
 		if err != nil {
 			return err
 		}
-		q, err := natsq.Dial(ctx, s.Queue, qopt)
+		q, err := dial(ctx)
 		if err != nil {
 			return err
 		}
