@@ -270,10 +270,9 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 		}
 	}
 	if f.plot != "" {
-		if err := chart.Save(f.plot, chart.ArmsOf(rep, cmd == "experiment sweep")); err != nil {
-			return fmt.Errorf("%s: --plot: %w", cmd, err)
+		if err := savePlot(errOut, cmd, f.plot, chart.ArmsOf(rep, cmd == "experiment sweep")); err != nil {
+			return err
 		}
-		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
 	}
 	if f.asJSON {
 		err = render.JSON(out, rep)

@@ -77,10 +77,9 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 				return usageError{fmt.Errorf("report: --plot: %s holds a tournament of mediators; --plot draws negotiators' leaderboards only", args[0])}
 			}
 			if plotFile != "" {
-				if err := chart.Save(plotFile, chart.LeaderboardOf(rep)); err != nil {
-					return fmt.Errorf("report: --plot: %w", err)
+				if err := savePlot(c.ErrOrStderr(), "report", plotFile, chart.LeaderboardOf(rep)); err != nil {
+					return err
 				}
-				fmt.Fprintf(c.ErrOrStderr(), "report: wrote the plot to %s\n", plotFile)
 			}
 			out := c.OutOrStdout()
 			switch {

@@ -113,10 +113,13 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 		}
 	}
 	if f.plot != "" {
-		if err := saveSensitivity(f.plot, rep); err != nil {
+		fig, err := chart.SensitivityOf(rep)
+		if err != nil {
 			return fmt.Errorf("%s: --plot: %w", cmd, err)
 		}
-		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
+		if err := savePlot(errOut, cmd, f.plot, fig); err != nil {
+			return err
+		}
 	}
 	if f.asJSON {
 		e := json.NewEncoder(out)
@@ -128,13 +131,4 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 		return err
 	}
 	return runErrors(errOut, cmd, rep.Errors, "; the first: "+rep.FirstError, f.allowErrors)
-}
-
-// saveSensitivity draws the robustness figure to path.
-func saveSensitivity(path string, rep *experiment.RobustnessReport) error {
-	s, err := chart.SensitivityOf(rep)
-	if err != nil {
-		return err
-	}
-	return chart.Save(path, s)
 }

@@ -153,7 +153,7 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 		return usage(err)
 	}
 	if f.plot != "" {
-		if err := saveRunPlot(errOut, f.plot, chart.SessionOf(s, f.Seed, r)); err != nil {
+		if err := savePlot(errOut, "run", f.plot, chart.SessionOf(s, f.Seed, r)); err != nil {
 			return err
 		}
 	}
