@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,14 +50,7 @@ func open(t *testing.T, name string) *scenario.Scenario {
 
 // given reports the flags as given.
 func given(flags ...string) func(string) bool {
-	return func(f string) bool {
-		for _, g := range flags {
-			if g == f {
-				return true
-			}
-		}
-		return false
-	}
+	return func(f string) bool { return slices.Contains(flags, f) }
 }
 
 // TestOptionErrors checks that options that do not fit the scenario are
