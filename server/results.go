@@ -225,25 +225,22 @@ func (s *Server) ReplayRun(ctx context.Context, name string, id int64) (ReplayRe
 	if err != nil {
 		return ReplayResponse{}, err
 	}
-	// One replay per run at a time: replays of different runs may run at
-	// once.
-	s.replayMu.Lock()
-	n, ok := s.replays[rp.Key]
-	s.replayMu.Unlock()
+	s.mu.Lock()
+	rep, ok := s.replays[rp.Key]
+	s.mu.Unlock()
 	if !ok {
-		if n, err = s.replay(ctx, rp); err != nil {
+		// Two requests for the same run may both make it: the first
+		// kept is shown, with the same events.
+		n, err := s.replay(ctx, rp)
+		if err != nil {
 			return ReplayResponse{}, err
 		}
-		s.replayMu.Lock()
-		if old, ok := s.replays[rp.Key]; ok {
-			n = old // another request made it meanwhile: the same events
-		} else {
-			if s.replays == nil {
-				s.replays = map[string]*negotiation{}
-			}
-			s.replays[rp.Key] = n
+		s.mu.Lock()
+		if rep, ok = s.replays[rp.Key]; !ok {
+			rep = &replayed{key: rp.Key, n: n}
+			s.keepReplay(rep)
 		}
-		s.replayMu.Unlock()
+		s.mu.Unlock()
 	}
 	b := make([]byte, 24)
 	if _, err := io.ReadFull(s.cfg.Rand, b); err != nil {
@@ -251,10 +248,59 @@ func (s *Server) ReplayRun(ctx context.Context, name string, id int64) (ReplayRe
 	}
 	tok := hex.EncodeToString(b)
 	s.mu.Lock()
-	s.grants[hashToken(tok)] = grant{n: n, lens: Lens{Kind: LensOwner}}
-	s.byID[n.id] = n
-	s.mu.Unlock()
-	return ReplayResponse{ID: n.id, Token: tok}, nil
+	defer s.mu.Unlock()
+	switch cur, ok := s.replays[rp.Key]; {
+	case !ok:
+		s.keepReplay(rep) // dropped meanwhile: kept again
+	case cur != rep:
+		rep = cur // dropped and made anew meanwhile
+	}
+	h := hashToken(tok)
+	s.grants[h] = grant{n: rep.n, lens: Lens{Kind: LensOwner}}
+	rep.tokens = append(rep.tokens, h)
+	if len(rep.tokens) > MaxReplayTokens {
+		delete(s.grants, rep.tokens[0])
+		rep.tokens = rep.tokens[1:]
+	}
+	return ReplayResponse{ID: rep.n.id, Token: tok}, nil
+}
+
+// MaxReplays bounds the replays a server keeps, and MaxReplayTokens the
+// tokens of one replay: beyond them the oldest replay (or token) is
+// dropped, and its tokens no longer show it (replaying the run again
+// makes it anew, with the same actions).
+const (
+	MaxReplays      = 256
+	MaxReplayTokens = 16
+)
+
+// replayed is a replay the server keeps, with the hashes of its tokens.
+type replayed struct {
+	key    string
+	n      *negotiation
+	tokens []string
+}
+
+// keepReplay registers rep, dropping the oldest replay beyond
+// MaxReplays; s.mu is held.
+func (s *Server) keepReplay(rep *replayed) {
+	if s.replays == nil {
+		s.replays = map[string]*replayed{}
+	}
+	s.replays[rep.key] = rep
+	s.byID[rep.n.id] = rep.n
+	s.replayOrder = append(s.replayOrder, rep)
+	for len(s.replayOrder) > MaxReplays {
+		old := s.replayOrder[0]
+		s.replayOrder = s.replayOrder[1:]
+		for _, h := range old.tokens {
+			delete(s.grants, h)
+		}
+		delete(s.byID, old.n.id)
+		if s.replays[old.key] == old {
+			delete(s.replays, old.key)
+		}
+	}
 }
 
 // replay builds the finished negotiation of rp: its log is the opening
@@ -273,7 +319,7 @@ func (s *Server) replay(ctx context.Context, rp *Replay) (*negotiation, error) {
 		Mediator: rp.Setup.Mediator, Seed: rp.Setup.Seed}
 	n := &negotiation{id: id, srv: s, def: definition{Request: req, Tokens: map[string]string{}}, scn: rp.Scenario, ready: ready,
 		space: ready.Space(), names: ready.Names(), deadline: rp.Deadline, remotes: make([]*remoteSeat, len(rp.Scenario.Parties)),
-		done: make(chan struct{}), wake: make(chan struct{}), stage: -1, plan: rp.Plan}
+		done: make(chan struct{}), wake: make(chan struct{}), stage: -1, plan: rp.Plan, replayed: true}
 	if err := n.start(); err != nil {
 		return nil, err
 	}

@@ -102,10 +102,10 @@ type Server struct {
 	grants  map[string]grant // token hash → what it grants
 	counter int
 
-	// Replays of stored runs (ReplayRun), by Replay.Key; replayCount
-	// numbers them (guarded by mu).
-	replayMu    sync.Mutex
-	replays     map[string]*negotiation
+	// Replays of stored runs (ReplayRun), by Replay.Key and oldest
+	// first; replayCount numbers them.
+	replays     map[string]*replayed
+	replayOrder []*replayed
 	replayCount int
 }
 

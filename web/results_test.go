@@ -32,8 +32,11 @@ func resolver() tournament.Resolver {
 	return tournament.Resolver{
 		Agent:    func(spec string) (func() parley.Negotiator, error) { return strategy.Parse(spec) },
 		Scenario: func(ref string) (*scenario.Scenario, error) { return catalog.Open(ref, catalog.Options{}) },
-		Mediator: func(spec string) (func() parley.Mediator, error) { f, err := mediator.ParseMediator(spec); return f, err },
-		Voter:    func(spec string) (func() parley.Voter, error) { f, err := mediator.ParseVoter(spec); return f, err },
+		Mediator: func(spec string) (func() parley.Mediator, error) {
+			f, err := mediator.ParseMediator(spec)
+			return f, err
+		},
+		Voter: func(spec string) (func() parley.Voter, error) { f, err := mediator.ParseVoter(spec); return f, err },
 	}
 }
 
@@ -69,7 +72,10 @@ func resultsServer(t *testing.T) (base string, tour *tournament.Report, seq *exp
 		t.Fatal(err)
 	}
 	ecfg := experiment.Config{Runs: 6, Seed: 3, Ref: "ceasefire", Store: est, NeedsDeclared: mediator.NeedsDeclared,
-		Mediator: func(spec string) (func() parley.Mediator, error) { f, err := mediator.ParseMediator(spec); return f, err }}
+		Mediator: func(spec string) (func() parley.Mediator, error) {
+			f, err := mediator.ParseMediator(spec)
+			return f, err
+		}}
 	for _, spec := range experiment.DefaultNegotiators() {
 		f, _ := r.Agent(spec)
 		ecfg.Pool.Negotiators = append(ecfg.Pool.Negotiators, experiment.Negotiator{Name: spec, New: f})
