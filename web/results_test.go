@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -98,20 +96,10 @@ func resultsServer(t *testing.T) (base string, tour *tournament.Report, seq *exp
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	if tour, err = results.TournamentReport(ctx, ro); err != nil {
+	if tour, err = ro.Report(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Results: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		ts.Close()
-	})
+	ts := serveWith(t, server.Config{Results: set})
 	return ts.URL, tour, seq
 }
 

@@ -3,7 +3,7 @@
 // each results database read-only (store/sqlite) and makes its reports
 // with the code of the commands that print them, so that the web page
 // shows the numbers the terminal shows: a tournament's leaderboard is
-// `parley report`'s (tournament.Tally), an experiment's arms and paired
+// `parley report`'s (sqlite.Store.Report), an experiment's arms and paired
 // tests are `parley experiment`'s (experiment.Run over the stored runs,
 // which runs nothing when every run is stored). A stored run is run again
 // for its replay as `parley replay` runs it (tournament.RunNegotiation on
@@ -175,7 +175,7 @@ func (s *Set) Report(ctx context.Context, name string) (*server.ResultReport, er
 		if rs.Kind == "experiment" {
 			v, err = s.experimentReport(ctx, d, rs)
 		} else {
-			v, err = TournamentReport(ctx, d.st)
+			v, err = d.st.Report(ctx)
 			v = struct {
 				Schema string `json:"schema"`
 				*tournament.Report
@@ -191,28 +191,6 @@ func (s *Set) Report(ctx context.Context, name string) (*server.ResultReport, er
 		d.report, d.done = b, rs.Done
 	}
 	return &server.ResultReport{ResultSet: rs, Report: d.report}, nil
-}
-
-// TournamentReport tallies every stored run of a tournament's database:
-// the report `parley report` prints.
-func TournamentReport(ctx context.Context, st *sqlite.Store) (*tournament.Report, error) {
-	m, ok, err := st.Meta(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("results: %s holds no tournament", st.Path())
-	}
-	t := tournament.NewTally(m)
-	for r, err := range st.Records(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		if err := t.Add(&r); err != nil {
-			return nil, err
-		}
-	}
-	return t.Report()
 }
 
 // experimentReport makes the report `parley experiment` prints for the
