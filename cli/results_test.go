@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/store/sqlite"
 )
 
 // fileState is a file's bytes and modification time, to show that
@@ -312,6 +314,23 @@ func TestServeResultsBadFiles(t *testing.T) {
 	srv.cmd.Process.Signal(os.Interrupt)
 	srv.cmd.Wait()
 	os.WriteFile(empty, nil, 0o644)
+	// Another program's SQLite database, and a results database that no
+	// tournament has opened yet.
+	foreign := filepath.Join(dir, "foreign.db")
+	fdb, err := sql.Open("sqlite", foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fdb.Exec(`CREATE TABLE songs (title TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	fdb.Close()
+	unopened := filepath.Join(dir, "unopened.db")
+	st, err := sqlite.New(unopened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 	dup := filepath.Join(dir, "sub", "ok.db")
 	os.MkdirAll(filepath.Dir(dup), 0o755)
 	b, _ := os.ReadFile(filepath.Join(dir, "ok.db"))
@@ -323,6 +342,8 @@ func TestServeResultsBadFiles(t *testing.T) {
 		{text, "not a database"},
 		{empty, "not a Parley results database"},
 		{other, "not a Parley results database"},
+		{foreign, "not a Parley results database"},
+		{unopened, "holds no tournament or experiment yet"},
 		{dup, "have the same name"},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
