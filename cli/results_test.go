@@ -354,5 +354,8 @@ func TestServeResultsBadFiles(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.file) || !strings.Contains(err.Error(), c.msg) || out.Len() > 0 {
 			t.Errorf("--results %s: %v (stdout %q), want an error naming it: %s", c.file, err, out.String(), c.msg)
 		}
+		if _, err := os.Stat(filepath.Join(dir, "serve.db")); err == nil {
+			t.Errorf("--results %s: the server's --db was created before the error", c.file)
+		}
 	}
 }

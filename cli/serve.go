@@ -141,16 +141,16 @@ func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlag
 	if err != nil {
 		return err
 	}
-	events, err := sqlite.OpenEvents(f.db)
-	if err != nil {
-		return err
-	}
-	defer events.Close()
 	res, err := results.Open(ctx, f.results, results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared})
 	if err != nil {
 		return fmt.Errorf("serve: --results: %w", err)
 	}
 	defer res.Close()
+	events, err := sqlite.OpenEvents(f.db)
+	if err != nil {
+		return err
+	}
+	defer events.Close()
 	logger := slog.New(slog.NewTextHandler(errOut, nil))
 	srv, err := server.New(server.Config{Log: events, AdminToken: tok, TurnTimeout: f.turnTimeout, Grace: f.grace,
 		OriginPatterns: f.origins, Logger: logger,
