@@ -78,13 +78,17 @@ func resultsDBs(t *testing.T, dir string) (tdb, sdb, edb string, trep, erep []by
 func TestServeResults(t *testing.T) {
 	dir := t.TempDir()
 	tdb, sdb, edb, trep, erep := resultsDBs(t, dir)
+	mdb := filepath.Join(dir, "med.db")
+	cli(t, "tournament", "--protocol", "mediated", "--mediators", "hillclimb,random", "--voters", "hillclimber", "--reps", "2",
+		"--scenarios", filepath.Join("..", "server", "testdata", "lunch.yaml"), "--db", mdb, "-q")
+	mrep := []byte(cli(t, "report", mdb, "--json"))
 	before := map[string]fileState{}
-	for _, p := range []string{tdb, sdb, edb} {
+	for _, p := range []string{tdb, sdb, edb, mdb} {
 		before[p] = stateOf(t, p)
 	}
 	tokFile := filepath.Join(dir, "admin.token")
 	os.WriteFile(tokFile, []byte("sesame\n"), 0o600)
-	s := startServe(t, filepath.Join(dir, "serve.db"), "--token-file", tokFile, "--results", tdb, "--results", sdb, "--results", edb)
+	s := startServe(t, filepath.Join(dir, "serve.db"), "--token-file", tokFile, "--results", tdb, "--results", sdb, "--results", edb, "--results", mdb)
 
 	// Without the admin token nothing of the results shows.
 	for _, p := range []string{"/results", "/results/tour", "/results/tour/runs", "/results/nope"} {
@@ -107,7 +111,7 @@ func TestServeResults(t *testing.T) {
 		{Name: "tour", Kind: "tournament", Protocol: "sao", Done: 12, Total: 12, Scenarios: []string{"ceasefire"}, Entrants: []string{"boulware", "conceder", "linear"}},
 		{Name: "staged", Kind: "tournament", Protocol: "staged", Done: 4, Total: 4, Scenarios: []string{"ceasefire"}, Entrants: []string{"boulware", "conceder"}},
 	}
-	if len(list.Results) != 3 || !reflect.DeepEqual(list.Results[:2], want) || list.Results[2].Kind != "experiment" ||
+	if len(list.Results) != 4 || !reflect.DeepEqual(list.Results[:2], want) || list.Results[2].Kind != "experiment" ||
 		list.Results[2].Done != 42 || list.Results[2].Total != 42 || len(list.Results[2].Arms) != 7 {
 		t.Errorf("GET /results = %+v", list.Results)
 	}
@@ -128,6 +132,10 @@ func TestServeResults(t *testing.T) {
 	if !bytes.Contains(rep.Report, []byte(`"experiment":"sequencing"`)) || !bytes.Contains(rep.Report, []byte(`"information":"`)) {
 		t.Errorf("the experiment's report is not a sequencing one with its information note: %.300s", rep.Report)
 	}
+	if st := s.do(t, "GET", "/results/med", "sesame", nil, &rep); st != http.StatusOK {
+		t.Fatalf("GET /results/med: %d", st)
+	}
+	sameJSON(t, "GET /results/med's report and parley report --json of a tournament of mediators", rep.Report, mrep)
 
 	// Runs, paged, as stored.
 	var page struct {
@@ -186,24 +194,32 @@ func TestServeResults(t *testing.T) {
 			t.Errorf("an action on a replay: %d %q, want 403", st, e.Error)
 		}
 	}
-	// A staged run: its stages and its ending, as parley replay reports it.
-	var r server.ReplayResponse
-	if st := s.do(t, "POST", "/results/staged/runs/3/replay", "sesame", nil, &r); st != http.StatusCreated {
-		t.Fatalf("replay of a staged run: %d", st)
-	}
-	stagedOut := cli(t, "replay", sdb, "3")
-	var stages int
-	var ended *server.Ended
-	for _, e := range replayEvents(t, s, r) {
-		if e.Stage != nil {
-			stages++
+	// A staged run and a mediated one: their stages, votes and ending, as
+	// parley replay reports them.
+	for _, c := range []struct {
+		name, db string
+		run      int
+	}{{"staged", sdb, 3}, {"med", mdb, 1}} {
+		var r server.ReplayResponse
+		if st := s.do(t, "POST", fmt.Sprintf("/results/%s/runs/%d/replay", c.name, c.run), "sesame", nil, &r); st != http.StatusCreated {
+			t.Fatalf("replay of run %d of %s: %d", c.run, c.name, st)
 		}
-		if e.Ended != nil {
-			ended = e.Ended
+		out := cli(t, "replay", c.db, fmt.Sprint(c.run))
+		var stages, votes int
+		var ended *server.Ended
+		for _, e := range replayEvents(t, s, r) {
+			switch {
+			case e.Stage != nil:
+				stages++
+			case e.Vote != nil:
+				votes++
+			case e.Ended != nil:
+				ended = e.Ended
+			}
 		}
-	}
-	if stages == 0 || ended == nil || !strings.Contains(stagedOut, fmt.Sprintf("%s after %d rounds", ended.Reason, ended.Rounds)) {
-		t.Errorf("the staged replay: %d stages, ended %+v; parley replay says\n%s", stages, ended, stagedOut)
+		if stages == 0 || votes == 0 || ended == nil || !strings.Contains(out, fmt.Sprintf("%s after %d rounds", ended.Reason, ended.Rounds)) {
+			t.Errorf("the replay of run %d of %s: %d stages, %d votes, ended %+v; parley replay says\n%s", c.run, c.name, stages, votes, ended, out)
+		}
 	}
 	// Replays are not negotiations of the server's list.
 	var ns struct{ Negotiations []server.Summary }

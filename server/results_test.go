@@ -147,6 +147,9 @@ func TestResultsEndpoints(t *testing.T) {
 	if st := call(t, ts.hs, "POST", "/negotiations/"+r1.ID+"/actions", r1.Token, map[string]any{"step": 0, "action": "accept"}, &e); st != http.StatusForbidden {
 		t.Errorf("an action on a replay: %d %q", st, e.Error)
 	}
+	if st := call(t, ts.hs, "GET", "/results", r1.Token, nil, nil); st != http.StatusUnauthorized {
+		t.Errorf("a replay's token opens the results: %d, want 401", st)
+	}
 	var ns struct{ Negotiations []server.Summary }
 	if call(t, ts.hs, "GET", "/negotiations", "adm", nil, &ns); len(ns.Negotiations) != 0 {
 		t.Errorf("replays listed as negotiations: %+v", ns)

@@ -71,20 +71,23 @@ function svg(tag: string, attrs: Record<string, string | number>, ...children: (
   return el;
 }
 
-// niceRange is the axis of a chart: [0, 1] when every interval lies in it
-// (utilities, rates), else the intervals' span widened to tenths.
-function niceRange(rows: Row[]): [number, number] {
-  const lo = Math.min(...rows.map((r) => r.est.low)), hi = Math.max(...rows.map((r) => r.est.high));
-  if (lo >= 0 && hi <= 1) return [0, 1];
-  const a = Math.floor(Math.min(lo, 0) * 10) / 10, b = Math.ceil(hi * 10) / 10;
-  return b > a ? [a, b] : [a, a + 1];
+// axis is the axis of a chart: [0, 1] in steps of 0.2 when every
+// interval lies in it (utilities, rates), else from 0 (or below) to the
+// highest bound, in steps of 1, 2, 2.5 or 5 times a power of ten.
+function axis(rows: Row[]): { a: number; b: number; step: number } {
+  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+  const lo = Math.min(0, ...rows.map((r) => finite(r.est.low))), hi = Math.max(...rows.map((r) => finite(r.est.high)));
+  if (lo >= 0 && hi <= 1) return { a: 0, b: 1, step: 0.2 };
+  const raw = (hi - lo) / 5 || 1, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag;
+  return { a: Math.floor(lo / step) * step, b: Math.ceil(hi / step) * step, step };
 }
 
 // ciChart draws each row's mean as a dot and its 95% interval as a
 // whisker, on one axis, in one colour (readable to colour-blind eyes: no
 // meaning rests on hue). The figure's table holds the same numbers.
 function ciChart(id: string, caption: string, rows: Row[]) {
-  const [a, b] = niceRange(rows);
+  const { a, b, step } = axis(rows);
   // The labels' column is as wide as the longest label (about 7.5 px a
   // character at 13 px).
   const left = Math.min(360, 16 + 7.5 * Math.max(...rows.map((r) => r.label.length))), right = 24, top = 8, rowH = 30, axisH = 34;
@@ -92,10 +95,12 @@ function ciChart(id: string, caption: string, rows: Row[]) {
   const height = top + rows.length * rowH + axisH;
   const x = (v: number) => left + ((Math.max(a, Math.min(b, v)) - a) / (b - a)) * (width - left - right);
   const chart = svg("svg", { id, class: "ci-chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": caption });
-  for (let k = 0; k <= 5; k++) {
-    const v = a + ((b - a) * k) / 5, px = x(v);
+  // The fewest decimals that write every tick exactly (0.25 needs two).
+  const decimals = [0, 1, 2, 3, 4].find((d) => Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) < 1e-6) ?? 4;
+  for (let k = 0; a + k * step <= b + step / 1e6; k++) {
+    const v = a + k * step, px = x(v);
     chart.append(svg("line", { x1: px, x2: px, y1: top, y2: top + rows.length * rowH, class: "grid" }),
-      svg("text", { x: px, y: top + rows.length * rowH + 18, "text-anchor": "middle", class: "tick" }, v.toFixed(2)));
+      svg("text", { x: px, y: top + rows.length * rowH + 18, "text-anchor": "middle", class: "tick" }, v.toFixed(decimals)));
   }
   rows.forEach((r, i) => {
     const y = top + i * rowH + rowH / 2, e = r.est;
