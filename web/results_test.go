@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -86,7 +87,18 @@ func resultsServer(t *testing.T) (base string, tour *tournament.Report, seq *exp
 		t.Fatal(err)
 	}
 	est.Close()
-	set, err := results.Open(ctx, []string{tdb, edb}, results.Options{Resolver: r, NeedsDeclared: mediator.NeedsDeclared})
+	// Half of the same experiment: a shard, whose report waits for the
+	// other half.
+	pdb := filepath.Join(dir, "half.db")
+	if ecfg.Store, err = sqlite.New(pdb); err != nil {
+		t.Fatal(err)
+	}
+	ecfg.Shard = tournament.Shard{Index: 0, Count: 2}
+	if _, err := experiment.Sequencing(ctx, sc, ecfg); !errors.Is(err, experiment.ErrShard) {
+		t.Fatalf("a shard of the experiment: %v", err)
+	}
+	ecfg.Store.(*sqlite.Store).Close()
+	set, err := results.Open(ctx, []string{tdb, edb, pdb}, results.Options{Resolver: r, NeedsDeclared: mediator.NeedsDeclared})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,6 +176,17 @@ func TestBrowserResults(t *testing.T) {
 	}
 	checkReadable(t, bctx, "the experiment's results")
 	screenshot(t, bctx, "results-experiment")
+
+	// An experiment with half of its runs: no report yet, saying why,
+	// and its runs.
+	run(t, bctx, "opening half an experiment", chromedp.Navigate(base+"/#/results/half"), chromedp.WaitVisible(chromedp.CSS("#runs")))
+	if got := text(t, bctx, ".warning"); !strings.Contains(got, "half holds 21 of the experiment's 42 runs") {
+		t.Errorf("half an experiment's page says %q", got)
+	}
+	if n := eval[int](t, bctx, "counting runs", `document.querySelectorAll("#runs tbody tr a.replay").length`); n != 21 {
+		t.Errorf("half an experiment's page lists %d runs", n)
+	}
+	run(t, bctx, "opening the experiment again", chromedp.Navigate(base+"/#/results/seq"), chromedp.WaitVisible(chromedp.CSS("#runs")))
 
 	// A run that reached an agreement, replayed: the watch page shows
 	// that agreement.

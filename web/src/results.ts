@@ -31,7 +31,14 @@ export function results(root: HTMLElement, name?: string, run?: number): () => v
       (e) => fail(`Cannot replay run ${run} of ${name}`, e));
   } else {
     replace(page, h("h1", null, `Results · ${name}`), h("p", { role: "status" }, "Loading…"));
-    resultReport(adminToken(), name).then((r) => { if (!stopped) showReport(page, r); }, (e) => fail(`Cannot read ${name}`, e));
+    resultReport(adminToken(), name).then((r) => { if (!stopped) showReport(page, r); }, async (e) => {
+      // 409: an experiment with runs missing has no report yet; its runs
+      // are there.
+      const set = e instanceof ApiError && e.status === 409 ? (await listResults(adminToken()).catch(() => [])).find((s) => s.name === name) : undefined;
+      if (stopped) return;
+      if (set) showReport(page, { ...set, report: null }, (e as Error).message);
+      else fail(`Cannot read ${name}`, e);
+    });
   }
   return () => { stopped = true; };
 }
@@ -125,10 +132,12 @@ function table(id: string, head: string[], rows: (string | number | Node)[][]) {
 
 const pStr = (p: number) => (p < 0.001 ? "<0.001" : p.toFixed(3));
 
-function showReport(page: HTMLElement, r: ResultReport) {
+function showReport(page: HTMLElement, r: ResultReport, missing?: string) {
   const rep = r.report;
   const parts: (Node | null)[] = [];
-  if (r.kind === "experiment") {
+  if (missing !== undefined) {
+    parts.push(h("p", { class: "warning", role: "status" }, `No report yet: ${missing}`));
+  } else if (r.kind === "experiment") {
     const arms: any[] = rep.arms || [];
     const rows = (f: (a: any) => Estimate) => arms.map((a) => ({ label: a.name, est: f(a) }));
     parts.push(h("p", null, `Sequencing of ${rep.scenario}: ${rep.runs} runs per arm on the same seeds (seed ${rep.seed}); negotiators ${(rep.negotiators || []).join(", ")}`,
