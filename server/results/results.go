@@ -387,7 +387,8 @@ func (s *Set) Replay(ctx context.Context, name string, id int64) (*server.Replay
 			return nil, "", err
 		}
 		if d := stored.Diff(rec); d != "" {
-			return nil, "", fmt.Errorf("run %d differs from the stored result: %s", id, d)
+			// As parley replay: a strategy or scenario that changed since.
+			return nil, "", fmt.Errorf("%w: run %d differs from the stored result: %s", server.ErrUnavailable, id, d)
 		}
 		if res.Utilities == nil {
 			// It failed before its end (a strategy's error or panic): the
