@@ -41,8 +41,9 @@ func resolver() tournament.Resolver {
 
 // resultsServer runs a small tournament and a small sequencing
 // experiment into databases tour.db and seq.db, and serves them with
-// parley serve's handler.
-func resultsServer(t *testing.T) (base string, tour *tournament.Report, seq *experiment.Report) {
+// parley serve's handler, with a tournament of mediators (med.db) and
+// half of the experiment (half.db).
+func resultsServer(t *testing.T) (base string, tour, med *tournament.Report, seq *experiment.Report) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -98,7 +99,32 @@ func resultsServer(t *testing.T) (base string, tour *tournament.Report, seq *exp
 		t.Fatalf("a shard of the experiment: %v", err)
 	}
 	ecfg.Store.(*sqlite.Store).Close()
-	set, err := results.Open(ctx, []string{tdb, edb, pdb}, results.Options{Resolver: r, NeedsDeclared: mediator.NeedsDeclared})
+	// A tournament of mediators on the server tests' lunch.
+	lunch, err := scenario.Read(filepath.Join("..", "server", "testdata", "lunch.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mcfg := &tournament.Config{Protocol: tournament.ProtocolMediated, Scenarios: []*scenario.Scenario{lunch},
+		ScenarioRefs: []string{filepath.Join("..", "server", "testdata", "lunch.yaml")}, Reps: 3, Seed: 2}
+	for _, spec := range []string{"hillclimb", "random"} {
+		f, _ := r.Mediator(spec)
+		mcfg.Mediators = append(mcfg.Mediators, tournament.Mediator{Name: spec, New: f})
+	}
+	v, _ := r.Voter("hillclimber")
+	mcfg.Voters = []tournament.Voter{{Name: "hillclimber", New: v}}
+	mdb := filepath.Join(dir, "med.db")
+	mst, err := sqlite.New(mdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tournament.Run(ctx, mcfg, mst, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if med, err = mst.Report(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mst.Close()
+	set, err := results.Open(ctx, []string{tdb, edb, pdb, mdb}, results.Options{Resolver: r, NeedsDeclared: mediator.NeedsDeclared})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +138,7 @@ func resultsServer(t *testing.T) (base string, tour *tournament.Report, seq *exp
 		t.Fatal(err)
 	}
 	ts := serveWith(t, server.Config{Results: set})
-	return ts.URL, tour, seq
+	return ts.URL, tour, med, seq
 }
 
 // ci is how the results page writes an estimate.
@@ -125,7 +151,7 @@ func ci(e tournament.Estimate) string { return fmt.Sprintf("%.3f [%.3f, %.3f]", 
 // which shows how the run ended.
 func TestBrowserResults(t *testing.T) {
 	bctx := browser(t)
-	base, tour, seq := resultsServer(t)
+	base, tour, med, seq := resultsServer(t)
 	run(t, bctx, "opening the home page", chromedp.Navigate(base+"/#/"), chromedp.WaitVisible(chromedp.CSS("#results-link")))
 	run(t, bctx, "following the results link", chromedp.Click(chromedp.CSS("#results-link")), chromedp.WaitVisible(chromedp.CSS("#result-sets")))
 	if got := text(t, bctx, "#result-sets tbody"); !strings.Contains(got, "tour") || !strings.Contains(got, "12 of 12") || !strings.Contains(got, "42 of 42") {
@@ -176,6 +202,23 @@ func TestBrowserResults(t *testing.T) {
 	}
 	checkReadable(t, bctx, "the experiment's results")
 	screenshot(t, bctx, "results-experiment")
+
+	// A tournament of mediators: their leaderboard, welfare in the chart.
+	run(t, bctx, "opening the tournament of mediators", chromedp.Navigate(base+"/#/results/med"), chromedp.WaitVisible(chromedp.CSS("#leaderboard-chart")))
+	mrows := eval[[]row](t, bctx, "reading the chart", `[...document.querySelectorAll("#leaderboard-chart g.row")].map(g =>
+	  ({Label: g.dataset.label, Mean: g.getAttribute("data-mean"), Low: g.getAttribute("data-low"), High: g.getAttribute("data-high")}))`)
+	mcells := eval[[][]string](t, bctx, "reading the table", `[...document.querySelectorAll("#leaderboard tbody tr")].map(tr => [...tr.children].map(c => c.textContent))`)
+	if len(med.Mediators) != 2 || len(mrows) != 2 || len(mcells) != 2 {
+		t.Fatalf("%d mediators in the chart, %d in the table, %d in the report", len(mrows), len(mcells), len(med.Mediators))
+	}
+	for i, m := range med.Mediators {
+		if r := mrows[i]; r.Label != m.Mediator || num(r.Mean) != m.Welfare.Mean || num(r.Low) != m.Welfare.Low || num(r.High) != m.Welfare.High {
+			t.Errorf("chart row %d: %+v, want %s %v", i, r, m.Mediator, m.Welfare)
+		}
+		if c := mcells[i]; c[0] != m.Mediator || c[3] != ci(m.AgreementRate) || c[4] != ci(m.Welfare) {
+			t.Errorf("table row %d: %q, want %s, agreement %s, welfare %s", i, c, m.Mediator, ci(m.AgreementRate), ci(m.Welfare))
+		}
+	}
 
 	// An experiment with half of its runs: no report yet, saying why,
 	// and its runs.
