@@ -155,6 +155,22 @@ func TestResultsEndpoints(t *testing.T) {
 		t.Errorf("replays listed as negotiations: %+v", ns)
 	}
 
+	// Requests at once for one run: one negotiation, the same id to all.
+	ids := make(chan string, 8)
+	for range 8 {
+		go func() {
+			var r server.ReplayResponse
+			call(t, ts.hs, "POST", "/results/t/runs/5/replay", "adm", nil, &r)
+			ids <- r.ID
+		}()
+	}
+	first := <-ids
+	for range 7 {
+		if id := <-ids; id != first || id == "" {
+			t.Errorf("concurrent replays of run 5: ids %q and %q", first, id)
+		}
+	}
+
 	// Beyond MaxReplays the oldest is dropped, and its tokens with it;
 	// beyond MaxReplayTokens, a replay's oldest token.
 	toks := []string{r1.Token, r2.Token}
@@ -169,7 +185,7 @@ func TestResultsEndpoints(t *testing.T) {
 	if st := call(t, ts.hs, "GET", "/negotiations/"+r1.ID, toks[len(toks)-1], nil, nil); st != http.StatusOK {
 		t.Errorf("the newest token of a replay: %d", st)
 	}
-	for id := 3; id < 3+server.MaxReplays; id++ {
+	for id := 6; id < 6+server.MaxReplays; id++ {
 		var r server.ReplayResponse
 		if st := call(t, ts.hs, "POST", fmt.Sprintf("/results/t/runs/%d/replay", id), "adm", nil, &r); st != http.StatusCreated {
 			t.Fatalf("replay of run %d: %d", id, st)
