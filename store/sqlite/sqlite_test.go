@@ -685,3 +685,23 @@ func TestMigrationArms(t *testing.T) {
 		t.Errorf("Open of other arms = %v", err)
 	}
 }
+
+// TestReport reports the stored tournament as tournament.ReportOf does,
+// and names a database without one.
+func TestReport(t *testing.T) {
+	st := newStore(t, filepath.Join(t.TempDir(), "r.db"))
+	if _, err := st.Report(ctx); err == nil || !strings.Contains(err.Error(), "r.db holds no tournament") {
+		t.Fatalf("empty database: %v", err)
+	}
+	if _, err := tournament.Run(ctx, tinyConfig(t), st, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Report(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := tournament.ReportOf(ctx, st)
+	if err != nil || !reflect.DeepEqual(got, want) || got.Runs != 120 {
+		t.Errorf("Report = %+v, want %+v (%v)", got, want, err)
+	}
+}
