@@ -42,6 +42,7 @@ type FieldError struct {
 	Err   error
 }
 
+// Error names the field, then what is wrong with it.
 func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
 
 // Unwrap returns the error describing what is wrong.

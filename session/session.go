@@ -101,6 +101,7 @@ func (o *Options) set(flag string) bool { return o.Given != nil && o.Given(flag)
 // other: the caller's mistake, not a failure of the run.
 type OptionError struct{ Err error }
 
+// Error returns the error describing the mistake.
 func (e *OptionError) Error() string { return e.Err.Error() }
 
 // Unwrap returns the error describing the mistake.

@@ -18,6 +18,7 @@ type ExperimentError struct {
 	Arms []string // the arms' names
 }
 
+// Error says that the store holds an experiment.
 func (e *ExperimentError) Error() string {
 	return "tournament: the store holds an experiment, whose report is the experiment's"
 }
