@@ -69,6 +69,7 @@ func walk(t *testing.T, srv testServer, id, token string, stream, seat bool) []r
 	get("list", "GET", "/negotiations", nil)
 	get("act", "POST", "/negotiations/"+id+"/actions", server.ActionRequest{Step: 9999, Action: "accept"})
 	get("bad act", "POST", "/negotiations/"+id+"/actions", map[string]any{"step": 1, "action": "offer", "outcome": "x"})
+	get("assist", "GET", "/negotiations/"+id+"/assist", nil)
 	get("openapi", "GET", "/openapi.json", nil)
 	get("metrics", "GET", "/metrics", nil)
 	if !stream {
@@ -316,16 +317,21 @@ func TestNoLeaksStaged(t *testing.T) {
 	neg := func() parley.Negotiator { f, _ := strategy.Parse("boulware"); return f() }
 	vot := func() parley.Voter { f, _ := resolveVoter("reservation"); return f() }
 	done := make(chan bool)
-	go func() {
-		m, _ := resolveMediator("nash:call=false")
-		remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: m()})
-		done <- true
-	}()
-	go func() {
-		remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[1], player{neg: neg(), vot: vot()})
-		done <- true
-	}()
-	remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[0], player{neg: neg(), vot: vot()})
+	for p := range 2 {
+		go func() {
+			remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[p], player{neg: neg(), vot: vot()})
+			done <- true
+		}()
+	}
+	// On the mediator's first turn its token gets suggestions (assist).
+	waitTurn(t, srv, cr.ID, cr.Tokens.Mediator, 0)
+	rs := walk(t, srv, cr.ID, cr.Tokens.Mediator, false, true)
+	check(t, rs, "mediator", -1, secrets(t, events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events))
+	if !slices.ContainsFunc(rs, func(r response) bool { return strings.HasSuffix(r.what, "/assist → 200") }) {
+		t.Errorf("on its turn the mediator got no suggestions: %v", rs)
+	}
+	m, _ := resolveMediator("nash:call=false")
+	remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: m()})
 	<-done
 	<-done
 	walkAll()

@@ -24,6 +24,8 @@ type player struct {
 	neg parley.Negotiator
 	vot parley.Voter
 	med parley.Mediator
+	// seen, when set, is called with each turn before it is answered.
+	seen func(*server.Turn)
 }
 
 // profileFrom rebuilds a profile from what a lens shows of it.
@@ -117,6 +119,9 @@ func remoteStrategy(t *testing.T, srv testServer, id, token string, pl player) {
 			offers = append(offers, parley.OfferRecord{Party: x.Party, Outcome: parley.Outcome(x.Outcome), Step: x.Step, Round: x.Round, Time: x.Time})
 		case e.Turn != nil:
 			tu := e.Turn
+			if pl.seen != nil {
+				pl.seen(tu)
+			}
 			st := &parley.State{Step: tu.Step, Round: tu.Round, Time: tu.Time, Deadline: ses.Clock.Rounds, Parties: parties, Me: ses.Party,
 				Standing: parley.Outcome(tu.Standing), Proposer: tu.Proposer, Accepts: tu.Accepts, Offers: offers, Text: parley.NoOutcome, Final: tu.Final}
 			if tu.Standing < 0 {
