@@ -44,6 +44,7 @@ func (s *Server) table() []route {
 		{Route{"POST", "/negotiations/{id}/actions"}, s.limited(s.act)},
 		{Route{"GET", "/negotiations/{id}/stream"}, s.limited(s.stream)},
 		{Route{"GET", "/negotiations/{id}/assist"}, s.limited(s.assist)},
+		{Route{"GET", "/negotiations/{id}/utilities"}, s.limited(s.utilities)},
 	}
 }
 

@@ -70,6 +70,7 @@ func walk(t *testing.T, srv testServer, id, token string, stream, seat bool) []r
 	get("act", "POST", "/negotiations/"+id+"/actions", server.ActionRequest{Step: 9999, Action: "accept"})
 	get("bad act", "POST", "/negotiations/"+id+"/actions", map[string]any{"step": 1, "action": "offer", "outcome": "x"})
 	get("assist", "GET", "/negotiations/"+id+"/assist", nil)
+	get("utilities", "GET", "/negotiations/"+id+"/utilities?outcomes=0,1", nil)
 	get("openapi", "GET", "/openapi.json", nil)
 	get("metrics", "GET", "/metrics", nil)
 	if !stream {
