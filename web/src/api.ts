@@ -40,6 +40,7 @@ export interface Result { party: number; utility: number; discounted: number }
 export interface Stage {
   index: number; name: string; mechanism: string; participants: number[];
   mediator: number; rounds: number; offset: number; rule?: string; info?: string;
+  carried?: Carried;
 }
 
 export interface Vote { stage: number; step: number; round?: number; time?: number; party: number; outcome: number; accept: boolean }
@@ -151,3 +152,23 @@ export class Answering {
     return ok;
   }
 }
+
+// --- live: the stages' carry-over, the owner's utilities and the
+// mediator's assist (docs/server.md).
+
+/** What a stage opens with from the stage before it. */
+export interface Carried { carry: string; outcome: number; values?: Record<string, string>; locked?: string[] }
+
+/** Every party's utility of some outcomes (the owner's lens only). */
+export interface Utilities { parties: string[]; reservations: number[]; outcomes: number[]; utilities: number[][] }
+
+export const utilitiesOf = (id: string, token: string, outcomes: number[]) =>
+  call<Utilities>("GET", `/negotiations/${encodeURIComponent(id)}/utilities?outcomes=${outcomes.join(",")}`, token);
+
+/** A built-in mediator's answer to the mediator's pending turn. */
+export interface Suggestion { mediator: string; action?: string; outcome?: number; values?: Record<string, string>; error?: string }
+
+export interface Assist { step: number; kind: string; suggestions: Suggestion[] }
+
+export const assistOf = (id: string, token: string) =>
+  call<Assist>("GET", `/negotiations/${encodeURIComponent(id)}/assist`, token);
