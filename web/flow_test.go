@@ -325,7 +325,7 @@ func watchTab(t *testing.T, bctx context.Context, base, id, owner string, c *cea
 		if got := outcomeText(t, tab, "agreement"); got != c.describe(agreement) {
 			t.Errorf("%s: agreement %q, want %q", tc.lens, got, c.describe(agreement))
 		}
-		if got := text(t, tab, "#stages"); got != "bilateral: alternating offers between RU and UA, 120 rounds" {
+		if got := text(t, tab, "#timeline li.stage"); !strings.HasPrefix(got, "Stage 1, bilateral: alternating offers between RU and UA; rounds 1–120 of the plan's 120 · the negotiation ended here") {
 			t.Errorf("%s: stages %q", tc.lens, got)
 		}
 		rows := eval[[][]string](t, tab, "reading the actions", `[...document.querySelectorAll("#offer-list tr.action")].map(r => [...r.cells].map(c => c.textContent))`)

@@ -142,7 +142,9 @@ export class Answering {
     let ok = false;
     try {
       await act(this.id, this.token, { step: t.step, ...action });
-      if (this.st.turn && this.st.turn.step === t.step) this.st.turn = undefined;
+      // (by identity: a mediator's adopt turn and the turn after it share
+      // their step)
+      if (this.st.turn === t) this.st.turn = undefined;
       ok = true;
     } catch (e) {
       this.st.error = (e as Error).message;

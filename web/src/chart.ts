@@ -61,7 +61,7 @@ function marker(i: number, x: number, y: number, colour: string, title: string):
 /** lineChart draws the series as a figure: the chart (an SVG image
  * labelled by the caption), its legend, and a table of every point. */
 export function lineChart(series: Series[], opt: ChartOptions): HTMLElement {
-  const W = 560, H = 220, L = 40, R = 10, T = 10, B = 30;
+  const W = 560, H = 220, L = 40, R = 18, T = 10, B = 30;
   const X = (x: number) => L + Math.min(1, Math.max(0, x)) * (W - L - R);
   const Y = (y: number) => T + (1 - Math.min(1, Math.max(0, y))) * (H - T - B);
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": `${opt.id}-cap`, class: "chart" });

@@ -120,7 +120,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
     return h("section", { id: "timeline-box", "aria-labelledby": "timeline-h" },
       h("h2", { id: "timeline-h" }, "Stages"),
       timelineBar(opened.map((s) => s.v), total, now, lastA),
-      h("ol", { id: "timeline", class: "timeline" }, items));
+      h("ul", { id: "timeline", class: "timeline" }, items));
   };
 
   const carryItem = (c: Created, sg: Stage) => {
@@ -151,7 +151,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
     el("rect", { x: 1, y: 4, width: W - 2, height: 22, class: "bar-rest" });
     stages.forEach((sg) => {
       el("rect", { x: x(sg.offset), y: 4, width: x(sg.offset + sg.rounds) - x(sg.offset), height: 22, class: `bar-${sg.mechanism}` });
-      el("text", { x: x(sg.offset) + 5, y: 20, class: "bar-label" }, `${sg.name} (${mechanisms[sg.mechanism] || sg.mechanism})`);
+      el("text", { x: x(sg.offset) + 5, y: 20, class: "bar-label" }, sg.name);
     });
     const sg = stages[now];
     if (sg) {
@@ -166,9 +166,15 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
   const utilityChart = (c: Created, n: number) => {
     if (st.lens !== "owner") return null;
     const shown = st.actions.slice(0, n).filter((l) => l.type === "offer" && l.a.outcome >= 0);
+    // Party i's line: its utility of the offers and proposals made to it,
+    // in the stages it takes part in (or mediates), not its own offers.
+    const takesPart = (i: number, stage: number) => {
+      const sg = st.stages.find((s) => s.v.index === stage)?.v;
+      return !sg || sg.participants.includes(i) || sg.mediator === i;
+    };
     const series: Series[] = c.parties.map((p, i) => ({
       name: `${p}'s utility`, colour: i,
-      points: shown.filter((l) => st.utilities.has(l.a.outcome)).map((l) => ({
+      points: shown.filter((l) => l.a.party !== i && takesPart(i, l.a.stage) && st.utilities.has(l.a.outcome)).map((l) => ({
         x: l.a.time, y: st.utilities.get(l.a.outcome)![i], label: `round ${l.a.round + 1}, ${partyName(c, l.a.party, -1)} ${actionWord(l.type, l.a.party)}` })),
     }));
     const marks: Mark[] = st.stages.filter((s) => s.v.offset > 0 && s.at <= n).map((s) => ({ x: s.v.offset / Math.max(c.deadline, 1), label: `${s.v.name} opens` }));
@@ -177,7 +183,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
     return h("section", { id: "utility-box", "aria-labelledby": "utility-h" },
       h("h2", { id: "utility-h" }, "Utility over time"),
       lineChart(series, {
-        id: "utility-chart", title: "Each party's utility of every offer and proposal.",
+        id: "utility-chart", title: "Each party's utility of the offers and proposals made to it.",
         caption: `Time runs left to right over the plan's ${c.deadline} rounds; utility from 0 to 1. The owner's view only.`,
         lines: (st.reservations ?? []).map((r, i) => ({ y: r, colour: i, label: `${c.parties[i]}'s reservation value ${fmt(r)}` })),
         marks,
