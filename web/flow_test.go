@@ -239,6 +239,11 @@ func TestBrowserPlayAgreement(t *testing.T) {
 	if len(rows) != 3 || rows[1][1] != "you" || rows[1][3] != "offered" || rows[1][4] != c.valueText(bestUA) || rows[1][2] != "1.000" || rows[0][1] != "RU" {
 		t.Errorf("after UA's offer, the list shows %q", rows)
 	}
+	// The seat charts its own utility (only) of every offer, by who made it.
+	chart := eval[[]string](t, tab, "reading the own-utility chart", `[...document.querySelectorAll("#own-utility-chart table tbody tr")].map(r => r.cells[0].textContent + " " + r.cells[3].textContent)`)
+	if want := []string{"your offers 1.000", "RU's offers " + rows[2][2], "RU's offers " + rows[0][2]}; !slices.Equal(chart, want) {
+		t.Errorf("the own-utility chart shows %q, want %q", chart, want)
+	}
 
 	// The builder warns on RU's own offer (across UA's red lines or below
 	// its reservation value), then on the outcome the test plays.

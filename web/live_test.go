@@ -239,9 +239,9 @@ func TestBrowserWatchStaged(t *testing.T) {
 		if len(stages) != 1 || !strings.Contains(stages[0], "now: round") {
 			t.Errorf("at step %d: timeline %q, want the talks, now", step, stages)
 		}
-		if n := eval[int](t, tab, "counting points", `document.querySelectorAll("#utility-chart table tbody tr").length`); n != k {
-			t.Errorf("at step %d: %d points, want one for each of the %d offers in the talks (to the other side)", step, n, k)
-		}
+		// (one for each of the offers in the talks, to the other side)
+		waitFor(t, tab, fmt.Sprintf("the chart has the %d points up to step %d", k, step),
+			fmt.Sprintf(`document.querySelectorAll("#utility-chart table tbody tr").length === %d`, k))
 	}
 }
 

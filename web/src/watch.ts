@@ -4,7 +4,7 @@
 // the owner, the votes on them), the ending and, for the owner, the seats,
 // every party's utility over time and every party's result.
 import { follow, utilitiesOf, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage, type Vote } from "./api";
-import { lineChart, type Mark, type Series } from "./chart";
+import { lineChart, svgNS, type Mark, type Series } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { watchLink } from "./links";
 import { valuesOf } from "./outcome";
@@ -136,7 +136,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
   // timelineBar draws the stages on the plan's clock, with the current
   // round; the list below it says the same in words.
   const timelineBar = (stages: Stage[], total: number, now: number, lastA?: { stage: number; round: number }) => {
-    const W = 560, H = 34, svgNS = "http://www.w3.org/2000/svg";
+    const W = 560, H = 34;
     const svg = document.createElementNS(svgNS, "svg");
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     svg.setAttribute("class", "timeline-bar");
