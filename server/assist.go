@@ -219,7 +219,7 @@ func (v *mediatorView) parleySession(seed uint64) (*parley.Session, error) {
 	own.Discount, own.Drift, own.Hazard = s.Discount, s.Drift, s.Hazard
 	ses := &parley.Session{Party: -1, Names: v.names, Profile: own, Deadline: s.Clock.Rounds, Protocol: "mediated",
 		Clock: parley.Clock{Parties: s.Clock.Parties, Rounds: s.Clock.Rounds, Cost: s.Clock.Cost, Offset: s.Clock.Offset, Total: s.Clock.Total, GENIUS: s.Clock.GENIUS},
-		Rand: rng.New(seed, assistStream+uint64(v.stage.Index))}
+		Rand:  rng.New(seed, assistStream+uint64(v.stage.Index))}
 	for _, d := range s.Declared {
 		p, err := v.profile(fmt.Sprintf("declared profile of party %d", d.Party), d.Utilities, d.Reservation, d.RedLines)
 		if err != nil {

@@ -340,31 +340,12 @@ func TestRemoteStagedSameTrace(t *testing.T) {
 // in-process strategies on its lens, gives the same votes, proposals and
 // result as the in-process run of that stage.
 func TestRemoteMediatedSameTrace(t *testing.T) {
-	text := lunch(t)
-	scn, err := scenario.Parse("lunch.yaml", []byte(text), "yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ready, err := scn.Prepare()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl := staged.Plan{Stages: []parley.Stage{{Name: "mediated", Mechanism: parley.MechanismMediated, Participants: []int{0, 1},
-		Mediator: -1, Rounds: scn.Deadline, Info: parley.InfoFull}}}
+	want, res := inProcessLunch(t, "nash:call=false", "hillclimber", 9)
 	vot := func() parley.Voter { f, _ := resolveVoter("hillclimber"); return f() }
 	med := func() parley.Mediator { f, _ := resolveMediator("nash:call=false"); return f() }
-	var want []string
-	pl.Trace = func(k int, e parley.Event) {
-		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, e.Party, e.Action, e.Outcome))
-	}
-	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl,
-		staged.Seats{Voters: []parley.Voter{vot(), vot()}, Mediator: med()}, 9)
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	srv := start(t, server.Config{})
-	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": text}, Protocol: "mediated", Info: "full", Seed: 9,
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)}, Protocol: "mediated", Info: "full", Seed: 9,
 		Seats:    []server.Seat{{Kind: "remote"}, {Kind: "strategy", Voter: "hillclimber"}},
 		Mediator: &server.Seat{Kind: "remote"}})
 	done := make(chan bool)
