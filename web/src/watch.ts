@@ -211,7 +211,8 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       rows.push(h("li", { class: "proposal", "data-step": l.a.step },
         h("span", null, `Round ${l.a.round + 1}: the mediator proposed `), h("span", { class: "proposal-values" }, valuesOf(c.issues, l.a.outcome)),
         st.lens === "owner" ? ballots.filter((b) => b.length).map((b, k) => h("p", { class: "votes" },
-          k > 0 ? "Final vote on the text: " : "Votes: ", b.map((v) => `${c.parties[v.party]} ${v.accept ? "accepted" : "rejected"}`).join(", "), ".")) : null));
+          k > 0 ? "Final vote on the text: " : "Votes: ", b.map((v) => `${c.parties[v.party]} ${v.accept ? "accepted" : "rejected"}`).join(", "), ".",
+          k === 0 ? adoption(l.a.stage, b) : "")) : null));
     });
     const stage = med[med.length - 1].v;
     return h("section", { id: "proposals-box", "aria-labelledby": "proposals-h" },
@@ -219,6 +220,17 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       st.lens === "owner" ? null : h("p", { class: "hint", id: "votes-hidden" }, "The votes are private to each voter and the mediator (as its information level allows): this view does not show them."),
       stage.carried && stage.carried.outcome >= 0 ? h("p", null, "The starting text: ", valuesOf(c.issues, stage.carried.outcome), ".") : null,
       rows.length ? h("ol", { id: "proposals" }, rows) : h("p", null, "No proposals yet."));
+  };
+
+  // adoption says whether a proposal with votes b became the text, by
+  // its stage's rule (under rule mediator the mediator decides when not
+  // every participant accepted it, and the log does not say).
+  const adoption = (stage: number, b: Vote[]) => {
+    const sg = st.stages.find((s) => s.v.index === stage)?.v;
+    if (!sg || b.length < sg.participants.length) return "";
+    const yes = b.filter((v) => v.accept).length, n = sg.participants.length;
+    if (yes === n || sg.rule === "majority" && 2 * yes > n) return " It became the text.";
+    return sg.rule === "mediator" ? " The mediator decided whether it became the text." : " The text stayed as it was.";
   };
 
   // replay is the control that steps through a finished negotiation's
