@@ -44,7 +44,8 @@ func (s *Server) table() []route {
 		{Route{"POST", "/negotiations/{id}/actions"}, s.limited(s.act)},
 		{Route{"GET", "/negotiations/{id}/stream"}, s.limited(s.stream)},
 		{Route{"GET", "/negotiations/{id}/assist"}, s.limited(s.assist)},
-		{Route{"GET", "/negotiations/{id}/utilities"}, s.limited(s.utilities)},
+		{Route{"GET", "/negotiations/{id}/space"}, s.limited(s.space)},
+		{Route{"GET", "/negotiations/{id}/space/points"}, s.limited(s.points)},
 	}
 }
 

@@ -70,7 +70,9 @@ func walk(t *testing.T, srv testServer, id, token string, stream, seat bool) []r
 	get("act", "POST", "/negotiations/"+id+"/actions", server.ActionRequest{Step: 9999, Action: "accept"})
 	get("bad act", "POST", "/negotiations/"+id+"/actions", map[string]any{"step": 1, "action": "offer", "outcome": "x"})
 	get("assist", "GET", "/negotiations/"+id+"/assist", nil)
-	get("utilities", "GET", "/negotiations/"+id+"/utilities?outcomes=0,1", nil)
+	get("space", "GET", "/negotiations/"+id+"/space?x=1&y=0", nil)
+	get("space points", "GET", "/negotiations/"+id+"/space/points", nil)
+	get("space outcomes", "GET", "/negotiations/"+id+"/space/points?outcomes=0,1", nil)
 	get("openapi", "GET", "/openapi.json", nil)
 	get("metrics", "GET", "/metrics", nil)
 	if !stream {
@@ -159,10 +161,12 @@ func check(t *testing.T, rs []response, lens string, party int, secret map[int][
 		if r.what == "GET /openapi.json → 200" {
 			continue // the same static document for everyone
 		}
-		// Suggestions are the mediator's alone, every party's utilities the
-		// owner's (whose answers check does not see).
-		if strings.HasSuffix(r.what, " → 200") && (strings.Contains(r.what, "/assist ") && lens != "mediator" || strings.Contains(r.what, "/utilities?")) {
+		// Suggestions are the mediator's alone.
+		if strings.HasSuffix(r.what, " → 200") && strings.Contains(r.what, "/assist ") && lens != "mediator" {
 			t.Errorf("%s: %s: %.300s", lens, r.what, r.body)
+		}
+		if strings.Contains(r.what, "/space") && !strings.HasSuffix(r.what, "→ 403") {
+			t.Errorf("%s: %s: only the owner may read the utility space", lens, r.what)
 		}
 		var v any
 		if json.Unmarshal(r.body, &v) != nil {

@@ -26,7 +26,7 @@ import (
 
 // newServer starts parley serve's handler (with the built-in strategies,
 // as the parley command wires them) on a loopback port.
-func newServer(t *testing.T) *httptest.Server {
+func newServer(t testing.TB) *httptest.Server {
 	t.Helper()
 	srv, err := server.New(server.Config{
 		Negotiator: func(spec string) (func() parley.Negotiator, error) { return strategy.Parse(spec) },
@@ -57,7 +57,7 @@ func newServer(t *testing.T) *httptest.Server {
 
 // browser returns a chromedp context on a fresh headless chromium (a
 // 1280×800 window), or skips t loudly when chromium is not installed.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	var path string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -96,7 +96,7 @@ func browser(t *testing.T) context.Context {
 // the tab's first (empty) action itself, without a timeout: chromedp ties
 // a tab's life to the context of its first action, so a first action under
 // run's timeout would close the tab when that action returns.
-func newTab(t *testing.T, ctx context.Context) context.Context {
+func newTab(t testing.TB, ctx context.Context) context.Context {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(ctx)
 	t.Cleanup(cancel)

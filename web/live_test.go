@@ -3,8 +3,11 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,7 +24,7 @@ import (
 )
 
 // createAPI creates a negotiation over the API.
-func createAPI(t *testing.T, base string, req server.CreateRequest) server.CreateResponse {
+func createAPI(t testing.TB, base string, req server.CreateRequest) server.CreateResponse {
 	t.Helper()
 	b, _ := json.Marshal(req)
 	r, err := http.Post(base+"/negotiations", "application/json", bytes.NewReader(b))
@@ -37,6 +40,36 @@ func createAPI(t *testing.T, base string, req server.CreateRequest) server.Creat
 		t.Fatal(err)
 	}
 	return cr
+}
+
+// ownerUtilities reads every party's utilities (n parties) of the
+// outcomes named, by outcome then party, from the owner's
+// /space/points, a pair of parties at a time, as the watch page does.
+func ownerUtilities(t *testing.T, base, id, owner string, n int, outcomes []string) [][]float32 {
+	t.Helper()
+	us := make([][]float32, len(outcomes))
+	for k := range us {
+		us[k] = make([]float32, n)
+	}
+	for x := 0; x < n; x += 2 {
+		y := (x + 1) % n
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/negotiations/%s/space/points?x=%d&y=%d&outcomes=%s", base, id, x, y, strings.Join(outcomes, ",")), nil)
+		req.Header.Set("Authorization", "Bearer "+owner)
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil || r.StatusCode != http.StatusOK || len(b) != 8*len(outcomes) {
+			t.Fatalf("space/points: %s, %d bytes (%v)", r.Status, len(b), err)
+		}
+		for k := range outcomes {
+			us[k][x] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*k:]))
+			us[k][y] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*(len(outcomes)+k):]))
+		}
+	}
+	return us
 }
 
 // getJSON GETs path with token into out and returns the status.
@@ -137,10 +170,8 @@ func TestBrowserWatchStaged(t *testing.T) {
 	for i, a := range run.offers {
 		ids[i] = fmt.Sprint(a.Outcome)
 	}
-	var u server.Utilities
-	if st := getJSON(t, ts.URL, "/negotiations/"+cr.ID+"/utilities?outcomes="+strings.Join(ids, ","), cr.Tokens.Owner, &u); st != http.StatusOK {
-		t.Fatalf("utilities: %d", st)
-	}
+	parties := []string{"RU", "UA", "US"} // the ceasefire's, in order
+	u := ownerUtilities(t, ts.URL, cr.ID, cr.Tokens.Owner, len(parties), ids)
 
 	for _, lens := range []string{"observer", "owner"} {
 		tok := cr.Tokens.Observer
@@ -155,10 +186,10 @@ func TestBrowserWatchStaged(t *testing.T) {
 			!strings.HasPrefix(stages[1], "Stage 2, mediated: mediation between RU and UA, mediated by US") || !strings.Contains(stages[1], "the negotiation ended here") {
 			t.Errorf("%s: timeline %q", lens, stages)
 		}
-		if got := text(t, tab, "#carry-1 .carried-outcome"); got != c.valueText(carried.Outcome) {
+		if got := textNow(t, tab, "#carry-1 .carried-outcome"); got != c.valueText(carried.Outcome) {
 			t.Errorf("%s: carried %q, the log has %q", lens, got, c.valueText(carried.Outcome))
 		}
-		if got := text(t, tab, "#carry-1 .locked"); got != strings.Join(carried.Locked, ", ") {
+		if got := textNow(t, tab, "#carry-1 .locked"); got != strings.Join(carried.Locked, ", ") {
 			t.Errorf("%s: locked %q, the log has %v", lens, got, carried.Locked)
 		}
 		listed := eval[[]string](t, tab, "reading the proposals", `[...document.querySelectorAll("#proposals .proposal-values")].map(e => e.textContent)`)
@@ -169,7 +200,7 @@ func TestBrowserWatchStaged(t *testing.T) {
 		charts := eval[int](t, tab, "looking for the chart", `document.querySelectorAll("#utility-chart").length`)
 		checkReadable(t, tab, "the "+lens+"'s watch page of a staged run")
 		if lens == "observer" {
-			if len(votes) != 0 || charts != 0 || text(t, tab, "#votes-hidden") == "" {
+			if len(votes) != 0 || charts != 0 || textNow(t, tab, "#votes-hidden") == "" {
 				t.Errorf("observer: %d votes and %d charts shown, want none and the note", len(votes), charts)
 			}
 			for _, url := range tr.requests {
@@ -212,19 +243,20 @@ func TestBrowserWatchStaged(t *testing.T) {
 		// proposals to all three), with the utilities the owner's
 		// endpoint gives.
 		var want2 []string
-		for p, name := range u.Parties {
+		for p, name := range parties {
 			for k, a := range run.offers {
 				st := run.stages[max(a.Stage, 0)]
 				if a.Party != p && (slices.Contains(st.Participants, p) || st.Mediator == p) {
-					want2 = append(want2, name+"'s utility "+u3(u.Utilities[k][p]))
+					want2 = append(want2, name+"'s utility "+u3(float64(u[k][p])))
 				}
 			}
 		}
+		waitFor(t, tab, "the chart has every point", fmt.Sprintf(`document.querySelectorAll("#utility-chart table tbody tr").length === %d`, len(want2)))
 		rows := eval[[]string](t, tab, "reading the chart's data", `[...document.querySelectorAll("#utility-chart table tbody tr")].map(r => r.cells[0].textContent + " " + r.cells[3].textContent)`)
 		if !slices.Equal(rows, want2) {
 			t.Fatalf("owner: the chart's points\n%q\nwant\n%q", rows, want2)
 		}
-		if n := eval[int](t, tab, "counting lines", `document.querySelectorAll("#utility-chart svg polyline").length`); n != len(u.Parties) {
+		if n := eval[int](t, tab, "counting lines", `document.querySelectorAll("#utility-chart svg polyline").length`); n != len(parties) {
 			t.Errorf("owner: %d lines, want one per party", n)
 		}
 		screenshotTop(t, tab, "watch-staged", "#proposals-box h2")
@@ -247,6 +279,15 @@ func TestBrowserWatchStaged(t *testing.T) {
 		waitFor(t, tab, fmt.Sprintf("the chart has the %d points up to step %d", k, step),
 			fmt.Sprintf(`document.querySelectorAll("#utility-chart table tbody tr").length === %d`, k))
 	}
+}
+
+// textNow reads the text of the first element matching sel in one
+// evaluation ("" when there is none): the owner's watch page draws itself
+// again as utilities arrive, which may replace a node between chromedp's
+// finding it and reading it.
+func textNow(t *testing.T, tab context.Context, sel string) string {
+	t.Helper()
+	return strings.TrimSpace(eval[string](t, tab, "reading "+sel, `document.querySelector("`+sel+`")?.textContent ?? ""`))
 }
 
 // run1 navigates the tab to url and waits for the watch page's stages.
@@ -296,7 +337,7 @@ func TestBrowserMediateAssist(t *testing.T) {
 		"Suggestion from the built-in hill-climbing (hillclimb) mediator — not sent"}) {
 		t.Errorf("suggestions %q", heads)
 	}
-	if got := text(t, tab, "#suggestion-nash .suggested-values"); got != c.valueText(*nash.Outcome) {
+	if got := textNow(t, tab, "#suggestion-nash .suggested-values"); got != c.valueText(*nash.Outcome) {
 		t.Errorf("nash suggestion shown %q, the endpoint has %q", got, c.valueText(*nash.Outcome))
 	}
 	checkReadable(t, tab, "the mediator's console with the assist panel")
@@ -371,7 +412,7 @@ func TestBrowserMediateAdopt(t *testing.T) {
 	if got := text(t, tab, "#turn"); !strings.HasPrefix(got, "Your turn: not every party accepted your proposal") {
 		t.Errorf("turn %q", got)
 	}
-	if got := text(t, tab, "#suggestion-hillclimb .suggested-action"); got != "Keep the current text." {
+	if got := textNow(t, tab, "#suggestion-hillclimb .suggested-action"); got != "Keep the current text." {
 		t.Errorf("hillclimb suggests %q on the adopt turn", got)
 	}
 	checkReadable(t, tab, "the console's adopt turn")

@@ -1,10 +1,11 @@
 // A small SVG line chart of utilities over time, with a legend and the
-// same data as a table (its text alternative). Colours are Okabe and
-// Ito's colour-blind-safe palette, chosen for at least 3:1 contrast on
-// white, and every series also has its own dash pattern and marker, so
-// that no series is told apart by colour alone.
+// same data as a table (its text alternative). Colours are each party's
+// Okabe–Ito colour (scatter.ts's partyColour), and every series also has
+// its own dash pattern and marker, so that no series is told apart by
+// colour alone.
 import type { Created } from "./api";
 import { fmt, h } from "./dom";
+import { partyColour } from "./scatter";
 import type { Logged } from "./view";
 
 /** A point: x is normalised time in [0, 1]; label says what it is. */
@@ -15,12 +16,11 @@ export interface Point { x: number; y: number; label: string }
  * order. */
 export interface Series { name: string; colour: number; points: Point[] }
 
-/** Okabe–Ito blue, vermillion, bluish green, reddish purple, and black. */
-export const palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"];
 const dashes = ["", "6 3", "2 3", "8 3 2 3", "1 2"];
 
-/** The colour of series index i (a party's, or -1 for the mediator). */
-export const colourOf = (i: number) => palette[(i < 0 ? palette.length - 1 : i) % palette.length];
+/** The colour of series index i: party i's (-1, the mediator: black), as
+ * in the utility-space plots (scatter.ts). */
+const colourOf = partyColour;
 const dashOf = (i: number) => dashes[(i < 0 ? dashes.length - 1 : i) % dashes.length];
 
 /** A vertical mark on the time axis (a stage opening, the replay's step). */
@@ -66,7 +66,7 @@ export function lineChart(series: Series[], opt: ChartOptions): HTMLElement {
   const W = 560, H = 220, L = 40, R = 18, T = 10, B = 30;
   const X = (x: number) => L + Math.min(1, Math.max(0, x)) * (W - L - R);
   const Y = (y: number) => T + (1 - Math.min(1, Math.max(0, y))) * (H - T - B);
-  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": `${opt.id}-cap`, class: "chart" });
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-labelledby": `${opt.id}-cap`, class: "line-chart" });
   // Axes and grid: utility 0 to 1, time 0 to 1.
   for (const y of [0, 0.25, 0.5, 0.75, 1]) {
     svg.append(s("line", { x1: L, x2: W - R, y1: Y(y), y2: Y(y), class: "grid" }),
@@ -90,7 +90,7 @@ export function lineChart(series: Series[], opt: ChartOptions): HTMLElement {
       "stroke-width": 2, "stroke-dasharray": dashOf(se.colour) }));
     for (const p of se.points) svg.append(marker(se.colour, X(p.x), Y(p.y), c, `${se.name}: ${fmt(p.y)} (${p.label})`));
   }
-  const legend = h("ul", { class: "legend" }, series.map((se) => {
+  const legend = h("ul", { class: "chart-legend" }, series.map((se) => {
     const sw = s("svg", { width: 34, height: 12, "aria-hidden": "true" },
       s("line", { x1: 1, x2: 33, y1: 6, y2: 6, stroke: colourOf(se.colour), "stroke-width": 2, "stroke-dasharray": dashOf(se.colour) }),
       marker(se.colour, 17, 6, colourOf(se.colour), se.name));

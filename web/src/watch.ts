@@ -3,11 +3,12 @@
 // stage carried over, every action, the mediator's proposals (and, for
 // the owner, the votes on them), the ending and, for the owner, the seats,
 // every party's utility over time and every party's result.
-import { follow, utilitiesOf, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage, type Vote } from "./api";
+import { follow, spacePoints, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage, type Vote } from "./api";
 import { lineChart, svgNS, type Mark, type Series } from "./chart";
 import { fmt, h, replace } from "./dom";
-import { watchLink } from "./links";
+import { exploreLink, watchLink } from "./links";
 import { valuesOf } from "./outcome";
+import { trajectory, type Trajectory } from "./trajectory";
 import { actionTable, actionWord, ending, loggedOf, outcomeList, partyName, type Logged } from "./view";
 
 // At is an event placed among the actions: at is the number of actions
@@ -17,8 +18,8 @@ interface At<T> { v: T; at: number }
 interface Watched {
   created?: Created; stages: At<Stage>[]; actions: Logged[]; votes: At<Vote>[]; ended?: Ended; results: Result[];
   setup?: { seats?: { kind: string; spec?: string }[]; seed?: number }; lens: string; link: string;
-  // The owner's: every party's utility by outcome, and the reservation values.
-  utilities: Map<number, number[]>; reservations?: number[];
+  // The owner's: every party's utility by outcome.
+  utilities: Map<number, number[]>;
 }
 
 const mechanisms: Record<string, string> = { alternating_offers: "alternating offers", mediated: "mediation" };
@@ -37,31 +38,53 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
   replace(root, page);
   viewNegotiation(id, token).then((v) => { st.lens = v.lens || ""; fetchUtilities(); render(); }, () => { /* the stream reports errors */ });
 
-  // fetchUtilities asks for the utilities of the outcomes not known yet:
-  // the owner's lens only (no other lens may see them, and none asks).
-  const fetchUtilities = () => {
-    if (st.lens !== "owner" || fetching || stopped) return;
-    const want = new Set<number>();
-    for (const { a } of st.actions) if (a.outcome >= 0 && !st.utilities.has(a.outcome)) want.add(a.outcome);
-    if (!want.size) return;
+  // fetchUtilities asks for every party's utilities of the outcomes
+  // offered that are not known yet, a pair of parties at a time (GET
+  // /space/points): the owner's lens only (no other lens may read them,
+  // and none asks).
+  const fetchUtilities = async () => {
+    const c = st.created;
+    if (st.lens !== "owner" || !c || fetching || stopped) return;
+    const want = [...new Set(st.actions.filter(({ a }) => a.outcome >= 0 && !st.utilities.has(a.outcome)).map(({ a }) => a.outcome))].slice(0, 1000);
+    if (!want.length) return;
     fetching = true;
-    const batch = [...want].slice(0, 1000);
-    utilitiesOf(id, token, batch).then((u) => {
-      u.outcomes.forEach((o, k) => st.utilities.set(o, u.utilities[k]));
-      st.reservations = u.reservations;
-      fetching = false;
-      render();
-      fetchUtilities();
-    }, () => { fetching = false; });
+    try {
+      const n = c.parties.length, us = want.map(() => new Array<number>(n));
+      for (let x = 0; x < n; x += 2) {
+        const y = x + 1 < n ? x + 1 : 0;
+        const p = await spacePoints(id, token, x, y, false, want);
+        want.forEach((_, k) => { us[k][x] = p.xs[k]; us[k][y] = p.ys[k]; });
+      }
+      want.forEach((o, k) => st.utilities.set(o, us[k]));
+    } catch { /* the chart stays as it is */ }
+    fetching = false;
+    if (stopped) return;
+    renderChart(); // the chart alone: the rest of the page stays as it is
+    fetchUtilities();
   };
 
+  // The utility chart's place on the page, drawn again alone when
+  // utilities arrive.
+  const chartSlot = h("div", { id: "utility-slot" });
+  const shownCount = () => (at === undefined ? st.actions.length : Math.min(at, st.actions.length));
+  const renderChart = () => { if (st.created) replace(chartSlot, utilityChart(st.created, shownCount())); };
+
+  let traj: Trajectory | undefined; // the owner's offer trajectories (trajectory.ts)
+  const trajectories = (c: Created) => {
+    if (st.lens !== "owner") return null;
+    traj ??= trajectory(id, token, c);
+    const all = at === undefined || at >= st.actions.length;
+    traj.show(all ? st.actions : st.actions.slice(0, at), all && st.ended ? st.ended.agreement : -1);
+    return [h("p", null, h("a", { id: "explore-link", href: exploreLink(id, token) }, "Explore the outcome space")), traj.el];
+  };
   const render = () => {
     const c = st.created;
     if (!c) {
       replace(page, h("h1", null, `Negotiation ${id}`), h("p", { role: "status" }, st.link === "closed" ? "Cannot connect: retrying…" : "Loading…"));
       return;
     }
-    const n = at === undefined ? st.actions.length : Math.min(at, st.actions.length);
+    const n = shownCount();
+    renderChart();
     const shown = st.actions.slice(0, n);
     const last = shown[shown.length - 1]?.a;
     replace(page,
@@ -76,7 +99,8 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
         st.results.length ? h("ul", { id: "results" }, st.results.slice().sort((a, b) => a.party - b.party).map((r) =>
           h("li", null, `${c.parties[r.party]}: utility ${fmt(r.utility)}`, r.discounted !== r.utility ? ` (discounted ${fmt(r.discounted)})` : ""))) : null) : null,
       replay(c),
-      utilityChart(c, n),
+      chartSlot,
+      trajectories(c),
       proposals(c, n),
       h("h2", null, "Actions"), actionTable(c, shown, { me: -1 }));
   };
@@ -185,7 +209,6 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       lineChart(series, {
         id: "utility-chart", title: "Each party's utility of the offers and proposals made to it.",
         caption: `Time runs left to right over the plan's ${c.deadline} rounds; utility from 0 to 1. The owner's view only.`,
-        lines: (st.reservations ?? []).map((r, i) => ({ y: r, colour: i, label: `${c.parties[i]}'s reservation value ${fmt(r)}` })),
         marks,
       }));
   };
@@ -280,5 +303,5 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
   };
   const stopFollow = follow(id, token, onEvent, (s) => { if (s !== "error") st.link = s; render(); });
   render();
-  return () => { stopped = true; stopFollow(); };
+  return () => { stopped = true; stopFollow(); traj?.stop(); };
 }
