@@ -28,8 +28,6 @@ export interface Mark { x: number; label: string; now?: boolean }
 
 export interface ChartOptions {
   id: string; title: string; caption: string;
-  /** Horizontal reference lines (reservation values), by series colour. */
-  lines?: { y: number; colour: number; label: string }[];
   marks?: Mark[];
 }
 
@@ -79,10 +77,6 @@ export function lineChart(series: Series[], opt: ChartOptions): HTMLElement {
   for (const m of opt.marks ?? []) {
     svg.append(s("line", { x1: X(m.x), x2: X(m.x), y1: T, y2: H - B, class: m.now ? "mark now" : "mark" }, s("title", {}, m.label)));
   }
-  for (const l of opt.lines ?? []) {
-    svg.append(s("line", { x1: L, x2: W - R, y1: Y(l.y), y2: Y(l.y), stroke: colourOf(l.colour), "stroke-dasharray": "1 4", "stroke-width": 1.5 },
-      s("title", {}, l.label)));
-  }
   for (const se of series) {
     if (!se.points.length) continue;
     const c = colourOf(se.colour);
@@ -95,8 +89,7 @@ export function lineChart(series: Series[], opt: ChartOptions): HTMLElement {
       s("line", { x1: 1, x2: 33, y1: 6, y2: 6, stroke: colourOf(se.colour), "stroke-width": 2, "stroke-dasharray": dashOf(se.colour) }),
       marker(se.colour, 17, 6, colourOf(se.colour), se.name));
     return h("li", null, sw, ` ${se.name}`);
-  }), (opt.lines ?? []).length ? h("li", null, "dotted lines: reservation values") : null,
-  (opt.marks ?? []).length ? h("li", null, "vertical lines: ", (opt.marks ?? []).map((m) => m.label).join("; ")) : null);
+  }), (opt.marks ?? []).length ? h("li", null, "vertical lines: ", (opt.marks ?? []).map((m) => m.label).join("; ")) : null);
   const rows = series.flatMap((se) => se.points.map((p) => h("tr", null, h("td", null, se.name), h("td", null, p.label),
     h("td", { class: "num" }, `${Math.round(p.x * 100)}%`), h("td", { class: "num" }, fmt(p.y)))));
   return h("figure", { id: opt.id, class: "chart-box" },
