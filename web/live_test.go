@@ -368,6 +368,12 @@ func TestBrowserMediateAssist(t *testing.T) {
 	if last.Party != -1 || last.Outcome != *nash.Outcome || votes != 2 {
 		t.Errorf("the mediator proposed %d (party %d) and %d votes followed; want the suggestion %d and both votes", last.Outcome, last.Party, votes, *nash.Outcome)
 	}
+	// The chart: the US's own utility of its proposal, as its session has it.
+	ses := mediatorSessionOf(t, ts.URL, id, owner)
+	chart := eval[[]string](t, tab, "reading the own-utility chart", `[...document.querySelectorAll("#own-utility-chart table tbody tr")].map(r => r.cells[0].textContent + " " + r.cells[3].textContent)`)
+	if want := []string{"your proposals " + u3(ses.Utilities[*nash.Outcome])}; ses.Party < 0 || !slices.Equal(chart, want) {
+		t.Errorf("the own-utility chart shows %q, want %q (the mediator's party %d)", chart, want, ses.Party)
+	}
 }
 
 // adoptYAML is a two-party scenario over one issue: p prefers a, q
