@@ -8,9 +8,12 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/strategy"
 )
 
 // assistOf asks for the mediator's suggestions, failing the test unless
@@ -119,6 +122,85 @@ func TestAssistFollowed(t *testing.T) {
 		t.Errorf("ended %+v, in-process %v; hillclimb offered %d times", ended, res.Reason, hill)
 	}
 	t.Logf("%d events, %s; nash called the final vote %d times", len(want), res.Reason, calls)
+}
+
+// TestAssistFollowedStaged: in the ceasefire's declared protocol (direct
+// talks, then the US mediates with the text the talks carried over and an
+// issue locked), a remote US mediator that sends what the assist suggests
+// for the built-in nash mediator gives the in-process run's trace with
+// nash in the chair: the suggestions keep the locked issues and see the
+// declared (noisy) profiles the mediator's lens shows. (With seed 6 a
+// suggestion that ignored the locks would change one: an error.)
+func TestAssistFollowedStaged(t *testing.T) {
+	scn, err := catalog.Builtin("ceasefire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, err := scn.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := plan.FromScenario(scn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	pl.Trace = func(k int, e parley.Event) {
+		party := e.Party
+		if party >= 0 {
+			party = pl.Stages[k].Participants[party]
+		}
+		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, party, e.Action, e.Outcome))
+	}
+	specs := []string{"linear", "boulware", "boulware"}
+	var seats staged.Seats
+	for _, sp := range specs {
+		f, _ := strategy.Parse(sp)
+		v, _ := resolveVoter(server.DefaultVoter)
+		seats.Negotiators, seats.Voters = append(seats.Negotiators, f()), append(seats.Voters, v())
+	}
+	m, _ := resolveMediator("nash")
+	seats.Mediator = m()
+	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl, seats, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Locked) == 0 {
+		t.Fatal("the in-process run locked no issue: the test wants one")
+	}
+
+	srv := start(t, server.Config{})
+	req := server.CreateRequest{Scenario: "ceasefire", Protocol: "staged", Seed: 6, Mediator: &server.Seat{Kind: "remote"}}
+	for _, sp := range specs {
+		req.Seats = append(req.Seats, server.Seat{Kind: "strategy", Spec: sp})
+	}
+	cr := create(t, srv.hs, req)
+	tok := cr.Tokens.Mediator
+	var after int64
+	for done := false; !done; {
+		got := events(t, srv.hs, cr.ID, tok, after, 10)
+		done = got.Complete
+		for _, raw := range got.Events {
+			e := decode(t, raw)
+			after = e.Seq
+			if e.Turn == nil {
+				continue
+			}
+			sg := suggestionOf(t, assistOf(t, srv, cr.ID, tok), "nash")
+			act := server.ActionRequest{Step: e.Turn.Step, Action: sg.Action, Outcome: sg.Outcome}
+			if st := call(t, srv.hs, "POST", "/negotiations/"+cr.ID+"/actions", tok, act, nil); st != http.StatusAccepted {
+				t.Fatalf("%+v (suggestion %+v): %d", act, sg, st)
+			}
+		}
+	}
+	got, ended := ownerTrace(t, srv, cr)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("following the assist:\n%s\nthe in-process nash mediator:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if ended == nil || ended.Reason != res.Reason.String() {
+		t.Errorf("ended %+v, in-process %v", ended, res.Reason)
+	}
+	t.Logf("%d events, %s in %s; locked %v", len(want), res.Reason, res.StageName, res.Locked)
 }
 
 // TestAssistSameTrace: asking for suggestions on every turn changes
