@@ -103,7 +103,9 @@ func (n *negotiation) stagedAction(k int, e parley.Event) error {
 	if e.Party >= 0 {
 		party = st.Participants[e.Party]
 	}
-	n.srv.metrics.actions.Inc()
+	if !n.replayed {
+		n.srv.metrics.actions.Inc()
+	}
 	valid := n.space.Valid(e.Outcome)
 	if st.Mechanism == parley.MechanismMediated && party >= 0 && (e.Action == parley.Accept || e.Action == parley.Reject) {
 		aud := SeatAudience(party)

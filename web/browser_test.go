@@ -28,7 +28,7 @@ import (
 // as the parley command wires them) on a loopback port.
 func newServer(t testing.TB) *httptest.Server {
 	t.Helper()
-	srv, err := server.New(server.Config{
+	return serveWith(t, server.Config{
 		Negotiator: func(spec string) (func() parley.Negotiator, error) { return strategy.Parse(spec) },
 		Voter: func(spec string) (func() parley.Voter, error) {
 			f, err := mediator.ParseVoter(spec)
@@ -42,6 +42,13 @@ func newServer(t testing.TB) *httptest.Server {
 			return f, err
 		},
 	})
+}
+
+// serveWith starts a server with cfg on a loopback port, stopped when t
+// ends.
+func serveWith(t testing.TB, cfg server.Config) *httptest.Server {
+	t.Helper()
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -210,3 +210,34 @@ export async function spacePoints(id: string, token: string, x: number, y: numbe
     outcomes: withOutcomes ? new Float64Array(buf, 8 * n, n) : null,
   };
 }
+// Results (parley serve --results): stored tournaments and experiments,
+// read-only, behind the admin token.
+
+// Estimate is a mean or rate with its 95% interval.
+export interface Estimate { mean: number; low: number; high: number; n: number }
+
+export interface ResultSet {
+  name: string; kind: "tournament" | "experiment"; protocol: string; done: number; total: number;
+  scenarios: string[]; entrants?: string[]; arms?: string[];
+}
+
+export interface ResultReport extends ResultSet { report: any }
+
+export interface StoredRun {
+  job_id: number; scenario: string; rep: number; agents: string[]; mediator?: string; voters?: string[];
+  agreement?: Record<string, string>; utilities: number[]; advantage: number[]; rounds: number; reason: string;
+  error?: string; welfare: number; arm?: string; stage?: string;
+}
+
+const resultsPath = (name: string) => `/results/${encodeURIComponent(name)}`;
+
+export const listResults = (admin: string) =>
+  call<{ results: ResultSet[] }>("GET", "/results", admin).then((d) => d.results || []);
+
+export const resultReport = (admin: string, name: string) => call<ResultReport>("GET", resultsPath(name), admin);
+
+export const resultRuns = (admin: string, name: string, offset: number, limit: number) =>
+  call<{ offset: number; total: number; runs: StoredRun[] }>("GET", `${resultsPath(name)}/runs?offset=${offset}&limit=${limit}`, admin);
+
+export const replayRun = (admin: string, name: string, run: number) =>
+  call<{ id: string; token: string }>("POST", `${resultsPath(name)}/runs/${run}/replay`, admin);
