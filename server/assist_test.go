@@ -9,7 +9,6 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
-	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/server"
@@ -81,39 +80,18 @@ func TestAssistFollowed(t *testing.T) {
 	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)}, Protocol: "mediated", Info: "full", Seed: 9,
 		Seats:    []server.Seat{{Kind: "strategy", Voter: "hillclimber"}, {Kind: "strategy", Voter: "hillclimber"}},
 		Mediator: &server.Seat{Kind: "remote"}})
-	tok := cr.Tokens.Mediator
-	var after int64
 	calls, hill := 0, 0
-	for done := false; !done; {
-		got := events(t, srv.hs, cr.ID, tok, after, 10)
-		done = got.Complete
-		for _, raw := range got.Events {
-			e := decode(t, raw)
-			after = e.Seq
-			if e.Turn == nil {
-				continue
-			}
-			a := assistOf(t, srv, cr.ID, tok)
-			if a.Step != e.Turn.Step || a.Kind != e.Turn.Kind {
-				t.Fatalf("assist for step %d (%s), the turn is step %d (%s)", a.Step, a.Kind, e.Turn.Step, e.Turn.Kind)
-			}
-			if h := suggestionOf(t, a, "hillclimb"); h.Action == "offer" {
-				hill++
-			}
-			sg := suggestionOf(t, a, "nash")
-			if sg.Error != "" || sg.Action == "" {
-				t.Fatalf("nash has no suggestion: %+v", sg)
-			}
-			if sg.Action == "final_vote" {
-				calls++
-			}
-			act := server.ActionRequest{Step: a.Step, Action: sg.Action, Outcome: sg.Outcome}
-			var ae apiErr
-			if st := call(t, srv.hs, "POST", "/negotiations/"+cr.ID+"/actions", tok, act, &ae); st != http.StatusAccepted {
-				t.Fatalf("%+v: %d %s", act, st, ae.Error)
-			}
+	followAssist(t, srv, cr, "nash", func(tu *server.Turn, a server.Assist) {
+		if a.Step != tu.Step || a.Kind != tu.Kind {
+			t.Fatalf("assist for step %d (%s), the turn is step %d (%s)", a.Step, a.Kind, tu.Step, tu.Kind)
 		}
-	}
+		if h := suggestionOf(t, a, "hillclimb"); h.Action == "offer" {
+			hill++
+		}
+		if suggestionOf(t, a, "nash").Action == "final_vote" {
+			calls++
+		}
+	})
 	got, ended := ownerTrace(t, srv, cr)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("following the assist:\n%s\nthe in-process nash mediator:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -136,22 +114,6 @@ func TestAssistFollowedStaged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ready, err := scn.Prepare()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := plan.FromScenario(scn, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []string
-	pl.Trace = func(k int, e parley.Event) {
-		party := e.Party
-		if party >= 0 {
-			party = pl.Stages[k].Participants[party]
-		}
-		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, party, e.Action, e.Outcome))
-	}
 	specs := []string{"linear", "boulware", "boulware"}
 	var seats staged.Seats
 	for _, sp := range specs {
@@ -161,10 +123,7 @@ func TestAssistFollowedStaged(t *testing.T) {
 	}
 	m, _ := resolveMediator("nash")
 	seats.Mediator = m()
-	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl, seats, 6)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want, res := inProcessStaged(t, scn, seats, 6)
 	if len(res.Locked) == 0 {
 		t.Fatal("the in-process run locked no issue: the test wants one")
 	}
@@ -175,6 +134,22 @@ func TestAssistFollowedStaged(t *testing.T) {
 		req.Seats = append(req.Seats, server.Seat{Kind: "strategy", Spec: sp})
 	}
 	cr := create(t, srv.hs, req)
+	followAssist(t, srv, cr, "nash", nil)
+	got, ended := ownerTrace(t, srv, cr)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("following the assist:\n%s\nthe in-process nash mediator:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if ended == nil || ended.Reason != res.Reason.String() {
+		t.Errorf("ended %+v, in-process %v", ended, res.Reason)
+	}
+	t.Logf("%d events, %s in %s; locked %v", len(want), res.Reason, res.StageName, res.Locked)
+}
+
+// followAssist plays the remote mediator of cr to the end by sending, on
+// each of its turns, the suggestion of the built-in mediator spec; seen,
+// when set, gets each answer of the assist first.
+func followAssist(t *testing.T, srv testServer, cr server.CreateResponse, spec string, seen func(*server.Turn, server.Assist)) {
+	t.Helper()
 	tok := cr.Tokens.Mediator
 	var after int64
 	for done := false; !done; {
@@ -186,21 +161,21 @@ func TestAssistFollowedStaged(t *testing.T) {
 			if e.Turn == nil {
 				continue
 			}
-			sg := suggestionOf(t, assistOf(t, srv, cr.ID, tok), "nash")
+			a := assistOf(t, srv, cr.ID, tok)
+			if seen != nil {
+				seen(e.Turn, a)
+			}
+			sg := suggestionOf(t, a, spec)
+			if sg.Error != "" || sg.Action == "" {
+				t.Fatalf("%s has no suggestion: %+v", spec, sg)
+			}
 			act := server.ActionRequest{Step: e.Turn.Step, Action: sg.Action, Outcome: sg.Outcome}
-			if st := call(t, srv.hs, "POST", "/negotiations/"+cr.ID+"/actions", tok, act, nil); st != http.StatusAccepted {
-				t.Fatalf("%+v (suggestion %+v): %d", act, sg, st)
+			var ae apiErr
+			if st := call(t, srv.hs, "POST", "/negotiations/"+cr.ID+"/actions", tok, act, &ae); st != http.StatusAccepted {
+				t.Fatalf("%+v (suggestion %+v): %d %s", act, sg, st, ae.Error)
 			}
 		}
 	}
-	got, ended := ownerTrace(t, srv, cr)
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("following the assist:\n%s\nthe in-process nash mediator:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	if ended == nil || ended.Reason != res.Reason.String() {
-		t.Errorf("ended %+v, in-process %v", ended, res.Reason)
-	}
-	t.Logf("%d events, %s in %s; locked %v", len(want), res.Reason, res.StageName, res.Locked)
 }
 
 // TestAssistSameTrace: asking for suggestions on every turn changes

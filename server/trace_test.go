@@ -285,32 +285,13 @@ func TestRemoteStagedSameTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ready, err := scn.Prepare()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := plan.FromScenario(scn, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	neg := func() parley.Negotiator { f, _ := strategy.Parse("boulware"); return f() }
 	vot := func() parley.Voter { f, _ := resolveVoter("reservation"); return f() }
 	// A remote mediator cannot call the final vote early (mediated.Caller)
 	// yet: the in-process one does not either here.
 	med := func() parley.Mediator { f, _ := resolveMediator("nash:call=false"); return f() }
-	var want []string
-	pl.Trace = func(k int, e parley.Event) {
-		party := e.Party
-		if party >= 0 {
-			party = pl.Stages[k].Participants[party]
-		}
-		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, party, e.Action, e.Outcome))
-	}
 	seats := staged.Seats{Negotiators: []parley.Negotiator{neg(), neg(), neg()}, Voters: []parley.Voter{vot(), vot(), vot()}, Mediator: med()}
-	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl, seats, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want, res := inProcessStaged(t, scn, seats, 5)
 	if !res.Agreed() || len(want) < 6 {
 		t.Fatalf("the in-process run: %v after %d actions: the test wants a mediated agreement", res.Reason, len(want))
 	}
@@ -360,6 +341,34 @@ func TestRemoteMediatedSameTrace(t *testing.T) {
 		t.Errorf("remote ended %+v, in-process %v after %d events", ended, res.Reason, len(want))
 	}
 	t.Logf("%d events, %s", len(want), res.Reason)
+}
+
+// inProcessStaged runs the scenario's declared protocol in process with
+// seats and seed, and returns its trace in ownerTrace's format (parties
+// by their index in the scenario) and its result.
+func inProcessStaged(t *testing.T, scn *scenario.Scenario, seats staged.Seats, seed uint64) ([]string, *staged.Result) {
+	t.Helper()
+	ready, err := scn.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := plan.FromScenario(scn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	pl.Trace = func(k int, e parley.Event) {
+		party := e.Party
+		if party >= 0 {
+			party = pl.Stages[k].Participants[party]
+		}
+		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, party, e.Action, e.Outcome))
+	}
+	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl, seats, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want, res
 }
 
 // ownerTrace returns the actions and votes of a negotiation in the owner's
