@@ -57,11 +57,12 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const send = (action: Record<string, unknown>, say: string) => { answering.send(action).then((ok) => { if (ok) live.textContent = say; }); };
 
   // utilities of outcome o: the mediator's own (if a party) and each
-  // voter's declared one, with warnings.
-  const assess = (o: number) => {
+  // voter's declared one, with warnings; a suggestion's (ids false) gives
+  // the own utility no id.
+  const assess = (o: number, ids = true) => {
     const s = st.session, c = st.created!;
     const rows = [];
-    if (s && s.party >= 0 && s.utilities?.length) rows.push(h("li", null, "Yours: ", h("strong", { id: "own-utility" }, fmt(s.utilities[o]))));
+    if (s && s.party >= 0 && s.utilities?.length) rows.push(h("li", null, "Yours: ", h("strong", { id: ids ? "own-utility" : null, class: "own-utility" }, fmt(s.utilities[o]))));
     for (const d of s?.declared ?? []) {
       const u = d.utilities[o];
       const w: string[] = [];
@@ -157,7 +158,7 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
           if (!sg.action) return h("div", { class: "suggestion", "data-mediator": sg.mediator }, h("h3", null, label), h("p", null, `None: ${sg.error ?? "no answer"}.`));
           return h("div", { class: "suggestion", "data-mediator": sg.mediator, id: `suggestion-${sg.mediator}` }, h("h3", null, label),
             sg.action === "offer" && sg.outcome !== undefined ? [
-              h("p", null, "Propose: ", h("span", { class: "suggested-values" }, valuesOf(c.issues, sg.outcome))), assess(sg.outcome),
+              h("p", null, "Propose: ", h("span", { class: "suggested-values" }, valuesOf(c.issues, sg.outcome))), assess(sg.outcome, false),
               h("button", { type: "button", id: `load-${sg.mediator}`, onclick: () => {
                 choice = choiceOf(c.issues, sg.outcome!);
                 live.textContent = `Loaded the ${who} mediator's suggestion into the composer: review it, then send it.`;
