@@ -43,6 +43,7 @@ func (s *Server) table() []route {
 		{Route{"GET", "/negotiations/{id}/events"}, s.limited(s.events)},
 		{Route{"POST", "/negotiations/{id}/actions"}, s.limited(s.act)},
 		{Route{"GET", "/negotiations/{id}/stream"}, s.limited(s.stream)},
+		{Route{"GET", "/negotiations/{id}/assist"}, s.limited(s.assist)},
 		{Route{"GET", "/negotiations/{id}/space"}, s.limited(s.space)},
 		{Route{"GET", "/negotiations/{id}/space/points"}, s.limited(s.points)},
 		{Route{"GET", "/results"}, s.limited(s.resultsList)},

@@ -75,6 +75,7 @@ type negotiation struct {
 	mediator *remoteSeat // a remote mediator, or nil
 	stage    int         // the running stage (-1 for protocol sao); the protocol's goroutine only
 	endStage string      // the stage the run ended in
+	carried  *Carried    // what the next stage opens with from the one before; the protocol's goroutine only
 
 	flushMu sync.Mutex // serialises flush
 

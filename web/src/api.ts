@@ -40,6 +40,7 @@ export interface Result { party: number; utility: number; discounted: number }
 export interface Stage {
   index: number; name: string; mechanism: string; participants: number[];
   mediator: number; rounds: number; offset: number; rule?: string; info?: string;
+  carried?: Carried;
 }
 
 export interface Vote { stage: number; step: number; round?: number; time?: number; party: number; outcome: number; accept: boolean }
@@ -141,7 +142,9 @@ export class Answering {
     let ok = false;
     try {
       await act(this.id, this.token, { step: t.step, ...action });
-      if (this.st.turn && this.st.turn.step === t.step) this.st.turn = undefined;
+      // (by identity: a mediator's adopt turn and the turn after it share
+      // their step)
+      if (this.st.turn === t) this.st.turn = undefined;
       ok = true;
     } catch (e) {
       this.st.error = (e as Error).message;
@@ -151,6 +154,20 @@ export class Answering {
     return ok;
   }
 }
+
+// --- live: the stages' carry-over and the mediator's assist
+// (docs/server.md).
+
+/** What a stage opens with from the stage before it. */
+export interface Carried { carry: string; outcome: number; values?: Record<string, string>; locked?: string[] }
+
+/** A built-in mediator's answer to the mediator's pending turn. */
+export interface Suggestion { mediator: string; action?: string; outcome?: number; values?: Record<string, string>; error?: string }
+
+export interface Assist { step: number; kind: string; suggestions: Suggestion[] }
+
+export const assistOf = (id: string, token: string) =>
+  call<Assist>("GET", `/negotiations/${encodeURIComponent(id)}/assist`, token);
 
 // The owner's utility space of a pair of parties (analyst view,
 // GET /negotiations/{id}/space and /space/points; docs/server.md).
