@@ -24,7 +24,7 @@ interface Watched {
 
 const mechanisms: Record<string, string> = { alternating_offers: "alternating offers", mediated: "mediation" };
 const carryWords: Record<string, string> = {
-  best_acceptable: "the best offer every side found acceptable", partial_issues: "the best acceptable offer, with the issues both sides' last offers agreed on locked",
+  best_acceptable: "the best offer every side found acceptable", partial_issues: "the best offer every side found acceptable, or without one the last offer made, with the issues both sides' last offers agreed on locked",
 };
 
 // watch shows the negotiation id through token's lens. Once it has
