@@ -70,6 +70,7 @@ func walk(t *testing.T, srv testServer, id, token string, stream, seat bool) []r
 	get("act", "POST", "/negotiations/"+id+"/actions", server.ActionRequest{Step: 9999, Action: "accept"})
 	get("bad act", "POST", "/negotiations/"+id+"/actions", map[string]any{"step": 1, "action": "offer", "outcome": "x"})
 	get("openapi", "GET", "/openapi.json", nil)
+	get("catalog", "GET", "/catalog", nil)
 	get("metrics", "GET", "/metrics", nil)
 	if !stream {
 		return out

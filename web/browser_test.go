@@ -20,6 +20,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
@@ -41,6 +42,7 @@ func newServer(t *testing.T) *httptest.Server {
 			f, err := mediator.ParseMediator(spec)
 			return f, err
 		},
+		Agents: server.Agents{Negotiators: listed(strategy.Negotiators()), Voters: listed(mediator.Voters()), Mediators: listed(mediator.Mediators())},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -53,6 +55,16 @@ func newServer(t *testing.T) *httptest.Server {
 		ts.Close()
 	})
 	return ts
+}
+
+// listed is a registry's entries as GET /catalog lists them (as the
+// parley command lists its registries).
+func listed[T any](r *spec.Registry[T]) []server.Agent {
+	var out []server.Agent
+	for _, e := range r.Entries() {
+		out = append(out, server.Agent{Name: e.Name, Doc: e.Doc})
+	}
+	return out
 }
 
 // browser returns a chromedp context on a fresh headless chromium (a

@@ -14,6 +14,10 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/plan"
+	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/mediator"
 )
 
 // offerRows reads the list of offers: round, by, the seat's utility,
@@ -40,6 +44,7 @@ func startFromHome(t *testing.T, ctx context.Context, base string, c *ceasefire,
 		chromedp.WaitVisible(chromedp.CSS("#join-links a.join")),
 		chromedp.WaitVisible(chromedp.CSS("#negotiations")),
 	)
+	checkFormCatalog(t, ctx)
 	href := eval[string](t, ctx, "reading the join link", `document.querySelector("#join-links a.join").getAttribute("href")`)
 	parts := strings.Split(strings.TrimPrefix(href, "#/seat/"), "/")
 	if len(parts) != 2 {
@@ -64,6 +69,36 @@ func startFromHome(t *testing.T, ctx context.Context, base string, c *ceasefire,
 		t.Fatalf("join link token %q, stored seats %q", parts[1], tokens.Seats)
 	}
 	return id, href, tokens.Owner
+}
+
+// checkFormCatalog: the new-negotiation form offers the server's catalog
+// (GET /catalog): the built-in scenarios, the ceasefire's declared stages
+// and variants, and the strategies of the server's registries.
+func checkFormCatalog(t *testing.T, ctx context.Context) {
+	t.Helper()
+	options := func(sel string) string {
+		return eval[string](t, ctx, "reading "+sel, `[...document.querySelectorAll("`+sel+`")].map(o => o.value).join(",")`)
+	}
+	if got, want := options("#scenario option"), strings.Join(catalog.Names(), ","); got != want {
+		t.Errorf("the form offers scenarios %s, want %s", got, want)
+	}
+	s, err := catalog.Builtin("ceasefire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"sao", "staged:"}
+	for _, v := range plan.Variants(s) {
+		want = append(want, "staged:"+v)
+	}
+	if got := options("#protocol option"); got != strings.Join(want, ",") {
+		t.Errorf("the form offers protocols %s, want %s", got, strings.Join(want, ","))
+	}
+	if got, want := options("#strategies option"), strings.Join(strategy.Negotiators().Names(), ","); got != want {
+		t.Errorf("the form offers strategies %s, want %s", got, want)
+	}
+	if got, want := options("#mediators option"), strings.Join(mediator.Mediators().Names(), ","); got != want {
+		t.Errorf("the form offers mediators %s, want %s", got, want)
+	}
 }
 
 // openSeat opens the join link in a new tab, recording its traffic, and

@@ -1,15 +1,9 @@
 // The home page: the negotiations this server runs, and a form that
 // creates one, showing the join links of its remote seats.
-import { ApiError, createNegotiation, listNegotiations, type CreateRequest, type SeatSpec, type Tokens } from "./api";
+import { ApiError, createNegotiation, getCatalog, listNegotiations, type Catalog, type CreateRequest, type SeatSpec, type Tokens } from "./api";
 import { h, replace, uid } from "./dom";
 import { mediateLink, seatLink, watchLink } from "./links";
 import { adminToken, knownTokens, rememberTokens, setAdminToken } from "./store";
-
-// Catalog is dist/catalog.json: the built-in scenarios and strategies.
-export interface Catalog {
-  scenarios: { name: string; description: string; parties: string[]; deadline: number; outcomes: number; variants: string[] }[];
-  negotiators: string[]; voters: string[]; mediators: string[];
-}
 
 type SeatKind = "strategy" | "person" | "agent";
 
@@ -21,14 +15,28 @@ export function home(root: HTMLElement): () => void {
   const formBox = h("section", { "aria-labelledby": "new-h" });
   const created = h("section", { id: "created", "aria-live": "polite" });
   replace(root, h("h1", null, "Parley"), created, formBox, list);
+  // The form offers the server's catalog (GET /catalog), read again after
+  // a failure (say, before the admin token is entered) at each refresh.
+  let formLoaded = false, loading = false;
+  const loadForm = async () => {
+    if (formLoaded || loading) return;
+    loading = true;
+    try {
+      const catalog = await getCatalog(adminToken());
+      formLoaded = true;
+      if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med, parties) => { showCreated(created, id, tokens, kinds, med, parties); refresh(); });
+    } catch (e) {
+      replace(formBox, h("h2", { id: "new-h" }, "New negotiation"),
+        h("p", { class: "error", role: "alert" }, `Cannot read the server's catalog: ${(e as Error).message}`));
+    }
+    loading = false;
+  };
   const refresh = async () => {
     clearTimeout(timer);
+    loadForm();
     await showList(list, refresh);
     if (!stopped) timer = window.setTimeout(refresh, 5000);
   };
-  fetch("/ui/catalog.json").then((r) => r.json()).then((catalog: Catalog) => {
-    if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med, parties) => { showCreated(created, id, tokens, kinds, med, parties); refresh(); });
-  }, (e) => replace(formBox, h("p", { class: "error", role: "alert" }, `Cannot read the catalog: ${e}`)));
   refresh();
   return () => { stopped = true; clearTimeout(timer); };
 }
@@ -71,8 +79,8 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
   const desc = h("p", { class: "hint", id: "scenario-desc" });
   const seats = h("fieldset", { id: "seats" });
   const status = h("p", { role: "status", class: "status" });
-  const strategies = h("datalist", { id: "strategies" }, cat.negotiators.map((n) => h("option", { value: n })));
-  const mediators = h("datalist", { id: "mediators" }, cat.mediators.map((n) => h("option", { value: n })));
+  const strategies = h("datalist", { id: "strategies" }, cat.negotiators.map((n) => h("option", { value: n.name, label: n.doc })));
+  const mediators = h("datalist", { id: "mediators" }, cat.mediators.map((n) => h("option", { value: n.name, label: n.doc })));
   const medKind = h("select", { id: "mediator-kind", name: "mediator-kind" },
     h("option", { value: "" }, "the scenario's mediator strategy"),
     h("option", { value: "strategy" }, "built-in mediator"),
@@ -88,10 +96,10 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
   const pick = () => {
     const s = cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0];
     desc.textContent = `${s.description} ${s.parties.length} parties, ${s.outcomes.toLocaleString("en")} outcomes.`;
+    const staged = s.protocols.includes("staged") ? s.variants : [];
     replace(protocol, h("option", { value: "sao" }, "alternating offers (all parties at the table)"),
-      s.variants.length ? h("option", { value: "staged:" }, "staged: the scenario's declared stages") : null,
-      s.variants.map((v) => h("option", { value: "staged:" + v }, "staged: " + v.replace(/_/g, " "))));
-    deadline.value = String(s.deadline || 100);
+      staged.map((v) => h("option", { value: "staged:" + v.name },
+        `staged: ${v.name ? v.name.replace(/_/g, " ") : "the scenario's declared stages"} (${v.rounds} rounds)`)));
     rows = s.parties.map((p, i) => {
       const kid = uid("kind"), sid = uid("spec");
       const kind = h("select", { id: kid, name: `seat-${i}-kind` },
@@ -105,8 +113,14 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     });
     replace(seats, h("legend", null, "Seats"), rows.map((r) => r.row));
   };
-  scen.addEventListener("change", pick);
-  const protocolChanged = () => { deadline.disabled = protocol.value !== "sao"; medBox.hidden = protocol.value === "sao"; };
+  scen.addEventListener("change", () => { pick(); protocolChanged(); });
+  // A staged protocol's stages set their own rounds: the deadline shows them.
+  const protocolChanged = () => {
+    const s = cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0];
+    const v = protocol.value.startsWith("staged:") ? s.variants.find((x) => "staged:" + x.name === protocol.value) : undefined;
+    deadline.value = String(v ? v.rounds : s.deadline);
+    deadline.disabled = protocol.value !== "sao"; medBox.hidden = protocol.value === "sao";
+  };
   protocol.addEventListener("change", protocolChanged);
 
   const submit = async (ev: Event) => {
