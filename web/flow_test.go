@@ -119,6 +119,7 @@ func openSeat(t *testing.T, bctx context.Context, base, join, ready string) (con
 func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *ceasefire) (ruOffer int, now float64) {
 	t.Helper()
 	ruOffer = -1
+	var timeout int64
 	for _, e := range ownerEvents(t, base, id, owner) {
 		var typ string
 		json.Unmarshal(e["type"], &typ)
@@ -130,9 +131,12 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 				ruOffer = a.Outcome
 			}
 		case "turn":
-			var tu struct{ Time float64 }
+			var tu struct {
+				Time      float64
+				TimeoutMS int64 `json:"timeout_ms"`
+			}
 			json.Unmarshal(e["turn"], &tu)
-			now = tu.Time
+			now, timeout = tu.Time, tu.TimeoutMS
 		}
 	}
 	if ruOffer < 0 {
@@ -141,8 +145,36 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 	if got := text(t, tab, "h1"); !strings.HasPrefix(got, "You are UA") {
 		t.Errorf("heading %q", got)
 	}
-	if got := text(t, tab, "#clock"); !strings.HasPrefix(got, "Round 1 of 120") {
-		t.Errorf("clock %q", got)
+	// The deadline and the time left: the rounds, and the turn's countdown.
+	if got, want := text(t, tab, "#clock"), fmt.Sprintf("Round 1 of 120 · 119 rounds left after this one · %.0f%% of the time left · stage bilateral", math.Round((1-now)*100)); got != want {
+		t.Errorf("clock %q, want %q", got, want)
+	}
+	var secs int64
+	if got := text(t, tab, "#timer"); timeout <= 0 || func() bool { _, err := fmt.Sscanf(got, "%d s left to answer.", &secs); return err != nil }() || secs <= 0 || secs > timeout/1000 {
+		t.Errorf("countdown %q, want at most the turn's %d ms in seconds", got, timeout)
+	}
+	// The reservation value and the red lines are the seat's own, as its
+	// session states them.
+	var lines []string
+	for _, v := range c.ua.Vetoes {
+		lines = append(lines, c.issues[v.Issue]+" = "+c.values[v.Issue][v.Value])
+	}
+	wantRes := "Your reservation value (what walking away pays you): " + u3(c.ua.ReservationAt(now))
+	if len(lines) > 0 {
+		wantRes += " · your red lines: " + strings.Join(lines, ", ")
+	}
+	if got := text(t, tab, "#reservation"); got != wantRes {
+		t.Errorf("reservation %q, want %q", got, wantRes)
+	}
+	// Accepting RU's offer warns exactly when it is below UA's reservation
+	// value or crosses its red lines.
+	w := eval[string](t, tab, "reading the warning on the table", `document.querySelector("#table .warning")?.textContent ?? ""`)
+	u := c.ua.Utility.Utility(parley.Outcome(ruOffer))
+	if below := u < c.ua.ReservationAt(now); strings.Contains(w, "below your reservation value") != below {
+		t.Errorf("RU's offer: utility %.3f, reservation %.3f: warning %q", u, c.ua.ReservationAt(now), w)
+	}
+	if vetoed := c.ua.Vetoed(parley.Outcome(ruOffer)); strings.Contains(w, "red line") != vetoed || vetoed && !strings.HasPrefix(w, "Warning (accepting)") {
+		t.Errorf("RU's offer: vetoed %v: warning %q", vetoed, w)
 	}
 	if got := outcomeText(t, tab, "standing"); got != c.describe(ruOffer) {
 		t.Errorf("on the table %q, want RU's offer %q", got, c.describe(ruOffer))

@@ -51,19 +51,30 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const answering = new Answering(id, token, st, (ok) => { if (ok) confirmWalk = false; render(); });
   const send = (action: Record<string, unknown>, say: string) => { answering.send(action).then((ok) => { if (ok) live.textContent = say; }); };
 
+  // timeLeft counts down the turn's timeout, when it has one.
+  const timeLeft = () => {
+    const t = st.turn;
+    if (!t || !(t.timeout_ms > 0)) return "No time limit on this turn.";
+    return `${Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000))} s left to answer.`;
+  };
+
   const renderHead = () => {
     const s = st.session, c = st.created;
     const name = s ? s.name : "your seat";
     const rounds = deadlineRounds();
     const t = st.turn;
     let clock = "";
-    if (t) clock = `Round ${t.round + 1}${rounds ? ` of ${rounds}` : ""} · ${Math.round((1 - t.time) * 100)}% of the time left`;
-    else if (st.actions.length) { const a = st.actions[st.actions.length - 1].a; clock = `Round ${a.round + 1}${rounds ? ` of ${rounds}` : ""}`; }
-    const left = t ? Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000)) : 0;
+    if (t) {
+      // the deadline (the stage's last round) and what is left of it
+      const after = rounds ? rounds - t.round - 1 : -1;
+      clock = `Round ${t.round + 1}${rounds ? ` of ${rounds}` : ""}`
+        + (after >= 0 ? ` · ${after === 0 ? "the last round" : `${after} round${after === 1 ? "" : "s"} left after this one`}` : "")
+        + ` · ${Math.round((1 - t.time) * 100)}% of the time left`;
+    } else if (st.actions.length) { const a = st.actions[st.actions.length - 1].a; clock = `Round ${a.round + 1}${rounds ? ` of ${rounds}` : ""}`; }
     replace(head,
       h("h1", null, `You are ${name}`, c ? ` · ${c.scenario} (${id})` : ""),
       h("p", { id: "clock" }, clock, st.stage ? ` · stage ${st.stage}` : ""),
-      t ? h("p", { id: "turn", class: "turn" }, "Your turn. ", h("span", { id: "timer" }, `${left} s left to answer.`))
+      t ? h("p", { id: "turn", class: "turn" }, "Your turn. ", h("span", { id: "timer" }, timeLeft()))
         : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : "Waiting for the other side…"),
       s ? h("p", { id: "reservation" }, `Your reservation value (what walking away pays you): ${fmt(reservationAt(s, nowTime()))}`,
         s.red_lines?.length ? ` · your red lines: ${s.red_lines.map((l) => `${l.issue} = ${l.value}`).join(", ")}` : "") : null,
@@ -169,7 +180,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     else st.link = s;
     render();
   });
-  const tick = setInterval(() => { if (st.turn) { const el = document.getElementById("timer"); if (el) el.textContent = `${Math.max(0, Math.ceil((st.turn.timeout_ms - (Date.now() - st.turnAt)) / 1000))} s left to answer.`; } }, 1000);
+  const tick = setInterval(() => { const el = document.getElementById("timer"); if (st.turn && el) el.textContent = timeLeft(); }, 1000);
   render();
   return () => { stop(); clearInterval(tick); };
 }
