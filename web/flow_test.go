@@ -176,6 +176,7 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 	if vetoed := c.ua.Vetoed(parley.Outcome(ruOffer)); strings.Contains(w, "red line") != vetoed || vetoed && !strings.HasPrefix(w, "Warning (accepting)") {
 		t.Errorf("RU's offer: vetoed %v: warning %q", vetoed, w)
 	}
+	checkAcceptBlocked(t, tab, "#accept", c.ua.Vetoed(parley.Outcome(ruOffer)))
 	if got := outcomeText(t, tab, "standing"); got != c.describe(ruOffer) {
 		t.Errorf("on the table %q, want RU's offer %q", got, c.describe(ruOffer))
 	}
@@ -189,6 +190,18 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 		t.Errorf("offer list %q, want RU's offer with UA's utility %s", rows, want)
 	}
 	return ruOffer, now
+}
+
+// checkAcceptBlocked: the accept button (sel) is disabled, saying why,
+// exactly when the outcome crosses the seat's own red line (the protocols
+// end the negotiation with an error when a party accepts one).
+func checkAcceptBlocked(t *testing.T, tab context.Context, sel string, vetoed bool) {
+	t.Helper()
+	disabled := eval[bool](t, tab, "reading "+sel, `document.querySelector("`+sel+`").disabled`)
+	note := eval[string](t, tab, "reading the note", `document.getElementById("accept-blocked")?.textContent ?? ""`)
+	if disabled != vetoed || strings.Contains(note, "crosses your red line") != vetoed {
+		t.Errorf("%s: the outcome crosses UA's red line: %v; the button is disabled: %v, the note says %q", sel, vetoed, disabled, note)
+	}
 }
 
 // outcomeText reads the outcome the page lists (dl#id) as "issue: value; ...".
@@ -575,6 +588,7 @@ func checkProposal(t *testing.T, tab context.Context, base, id, owner string, c 
 	if got, want := text(t, tab, "#proposal-utility"), u3(c.ua.Utility.Utility(parley.Outcome(o))); got != want {
 		t.Errorf("step %d: UA's utility of the proposal %s, want %s", step, got, want)
 	}
+	checkAcceptBlocked(t, tab, "#vote-accept", c.ua.Vetoed(parley.Outcome(o)))
 	return step
 }
 

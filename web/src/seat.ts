@@ -43,6 +43,15 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     for (const l of redLinesCrossed(c.issues, choiceOf(c.issues, o), s.red_lines)) w.push(`It crosses your red line ${l}.`);
     return w;
   };
+  // crossesOwn reports whether o crosses one of the seat's red lines: the
+  // protocols end the negotiation with an error when a party accepts such
+  // an outcome, so the page does not let it.
+  const crossesOwn = (o: number) => {
+    const s = st.session, c = st.created;
+    return !!s && !!c && o >= 0 && redLinesCrossed(c.issues, choiceOf(c.issues, o), s.red_lines).length > 0;
+  };
+  const blockedNote = (o: number) => crossesOwn(o) ? h("p", { id: "accept-blocked", class: "hint" },
+    "You cannot accept it: it crosses your red line, and accepting would end the negotiation with an error.") : null;
   const warnBox = (o: number, what: string) => {
     const w = warnings(o);
     return w.length ? h("div", { class: "warning", role: "alert" }, h("strong", null, `Warning (${what}): `), w.join(" ")) : null;
@@ -91,9 +100,10 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
         outcomeList("proposal", c.issues, o),
         h("p", null, "Your utility of it: ", h("strong", { id: "proposal-utility" }, fmt(utility(o))),
           t.text !== undefined && t.text >= 0 && t.text !== o ? ` (of the current text: ${fmt(utility(t.text))})` : ""),
-        warnBox(o, "accepting"),
+        warnBox(o, "accepting"), blockedNote(o),
         h("div", { class: "buttons" },
-          h("button", { type: "button", class: "primary", id: "vote-accept", onclick: () => send({ action: "accept" }, "You voted to accept.") }, "Accept the proposal"),
+          h("button", { type: "button", class: "primary", id: "vote-accept", disabled: crossesOwn(o), "aria-describedby": crossesOwn(o) ? "accept-blocked" : null,
+            onclick: () => send({ action: "accept" }, "You voted to accept.") }, "Accept the proposal"),
           h("button", { type: "button", id: "vote-reject", onclick: () => send({ action: "reject" }, "You voted to reject.") }, "Reject it"),
           h("button", { type: "button", class: "danger", id: "vote-leave", onclick: () => send({ action: "walk_away" }, "You left the talks.") }, "Leave the talks")));
       return;
@@ -104,8 +114,9 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     replace(table, h("h2", { id: "table-h", "data-step": t.step }, `On the table, from ${who}`),
       outcomeList("standing", c.issues, t.standing),
       h("p", null, "Your utility of it: ", h("strong", { id: "standing-utility" }, fmt(utility(t.standing)))),
-      warnBox(t.standing, "accepting"),
-      h("button", { type: "button", class: "primary", id: "accept", disabled: answering.busy,
+      warnBox(t.standing, "accepting"), blockedNote(t.standing),
+      h("button", { type: "button", class: "primary", id: "accept", disabled: answering.busy || crossesOwn(t.standing),
+        "aria-describedby": crossesOwn(t.standing) ? "accept-blocked" : null,
         onclick: () => send({ action: "accept" }, "You accepted.") }, "Accept this offer"));
   };
 
