@@ -465,87 +465,128 @@ func TestBrowserPlayWalkAway(t *testing.T) {
 	checkNoLeak(t, tr, ts.URL, c)
 }
 
-// checkNoLeak is flow 5: nothing the seat's tab received (responses and
-// WebSocket frames) holds another party's private data (its session,
-// utilities, votes, result, or the owner's setup), and the tab requested
-// nothing from another origin. As a control, UA's own utilities must be
-// there.
+// checkNoLeak is flow 5: nothing the seat's tab received, HTTP responses
+// and WebSocket frames alike, holds another party's private data: its
+// utilities, weights, red lines (as JSON or as text), session, votes or
+// result, or the owner's setup; and the tab requested nothing from another
+// origin. As controls, the capture must hold WebSocket frames with UA's own
+// utilities and reservation value, and responses of the API.
 func checkNoLeak(t *testing.T, tr *traffic, base string, c *ceasefire) {
 	t.Helper()
 	got := tr.received()
 	for _, e := range tr.errs {
 		t.Errorf("capture: %s", e)
 	}
-	host := strings.TrimPrefix(base, "http://")
-	for _, u := range tr.requests {
-		if !strings.HasPrefix(u, base+"/") && !strings.HasPrefix(u, "ws://"+host+"/") {
-			t.Errorf("the seat's page requested %s, outside %s", u, base)
+	checkSameOrigin(t, "the seat's page", tr, base)
+	leaks(t, c, got, t.Errorf)
+	own, ownRes := utilitiesPrefix(c.ua), fmt.Sprintf(`"reservation":%v`, c.ua.Reservation)
+	sawOwn, api := 0, 0
+	for where, body := range got {
+		if strings.HasPrefix(where, "WebSocket frame") && strings.Contains(body, own) && strings.Contains(body, ownRes) {
+			sawOwn++
+		}
+		if strings.HasPrefix(where, "response "+base+"/negotiations/") && body != "" {
+			api++
 		}
 	}
-	prefix := func(p *parley.Profile) string {
-		us := make([]float64, 6)
-		for o := range us {
-			us[o] = p.Utility.Utility(parley.Outcome(o))
-		}
-		b, _ := json.Marshal(us)
-		return strings.TrimSuffix(string(b), "]")
+	if sawOwn == 0 || api == 0 {
+		t.Errorf("the capture of %d payloads saw UA's own utilities (%s...) and reservation value in %d WebSocket frames and %d responses of the API: it cannot see a leak there either", len(got), own, sawOwn, api)
 	}
-	own := prefix(c.ua)
-	others := map[string]string{"RU's utilities": prefix(c.ru)}
-	for p := range 3 {
-		if p != c.uaParty {
-			others[fmt.Sprintf("seat %d's events", p)] = fmt.Sprintf(`"audience":"seat:%d`, p)
+}
+
+// jsonPrefix is the JSON array of xs without its closing bracket.
+func jsonPrefix(xs []float64) string {
+	b, _ := json.Marshal(xs)
+	return strings.TrimSuffix(string(b), "]")
+}
+
+// utilitiesPrefix is the start of p's utility table in JSON.
+func utilitiesPrefix(p *parley.Profile) string {
+	us := make([]float64, 6)
+	for o := range us {
+		us[o] = p.Utility.Utility(parley.Outcome(o))
+	}
+	return jsonPrefix(us)
+}
+
+// leaks reports (errorf) each payload of got (by where it came from) that
+// holds a private datum of a ceasefire party other than UA: its
+// utilities, weights, red lines (as JSON or as text), events, session,
+// votes or result, or the owner's setup.
+func leaks(t *testing.T, c *ceasefire, got map[string]string, errorf func(string, ...any)) {
+	t.Helper()
+	s, err := catalog.Builtin("ceasefire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	others := map[string]string{}
+	for i, p := range s.Parties {
+		if i == c.uaParty {
+			continue
+		}
+		others[p.Name+"'s utilities"] = utilitiesPrefix(p.Profile)
+		others[p.Name+"'s events"] = fmt.Sprintf(`"audience":"seat:%d`, i)
+		if w, ok := p.Profile.Utility.(interface{ Weights() []float64 }); ok {
+			others[p.Name+"'s weights"] = jsonPrefix(w.Weights()[:3])
+		} else if p.Name == "RU" {
+			t.Fatalf("RU's utility function %T shows no weights to search for", p.Profile.Utility)
+		}
+		for _, v := range p.Profile.Vetoes {
+			is := s.Space.Issues[v.Issue]
+			others[p.Name+"'s red line on "+is.Name] = fmt.Sprintf(`{"issue":%q,"value":%q}`, is.Name, is.Values[v.Value])
+			others[p.Name+"'s red line on "+is.Name+" as text"] = is.Name + " = " + is.Values[v.Value]
 		}
 	}
 	others["the owner's events"] = `"audience":"owner`
 	others["the mediator's events"] = `"audience":"mediator`
 	others["the setup"] = `"type":"setup"`
-	sawOwn := false
+	others["a profile's weights"] = `"weights"`
 	for where, body := range got {
-		if strings.Contains(body, own) {
-			sawOwn = true
-		}
 		for what, needle := range others {
 			if strings.Contains(body, needle) {
-				t.Errorf("%s holds %s (%s)", where, what, needle)
+				errorf("%s holds %s (%s)", where, what, needle)
 			}
 		}
 		var v any
 		if json.Unmarshal([]byte(body), &v) == nil {
-			walkJSON(t, where, v, c.uaParty)
+			walkJSON(errorf, where, v, c.uaParty)
 		}
-	}
-	if !sawOwn {
-		t.Errorf("the capture never saw UA's own utilities (%s...) in %d payloads: it cannot see a leak either", own, len(got))
 	}
 }
 
-// walkJSON fails t for any session, result or vote of a party other than
+// walkJSON reports (errorf) any session, result or vote of a party other than
 // ua, and any event whose audience is not public or UA's seat.
-func walkJSON(t *testing.T, where string, v any, ua int) {
+func walkJSON(errorf func(string, ...any), where string, v any, ua int) {
 	switch x := v.(type) {
 	case []any:
 		for _, e := range x {
-			walkJSON(t, where, e, ua)
+			walkJSON(errorf, where, e, ua)
 		}
 	case map[string]any:
 		if a, ok := x["audience"].(string); ok && !slices.Contains(strings.Split(a, "|"), "public") && !slices.Contains(strings.Split(a, "|"), fmt.Sprintf("seat:%d", ua)) {
-			t.Errorf("%s: an event for audience %q", where, a)
+			errorf("%s: an event for audience %q", where, a)
 		}
 		for _, k := range []string{"session", "result", "vote"} {
 			if p, ok := x[k].(map[string]any); ok {
 				if party, _ := p["party"].(float64); int(party) != ua {
-					t.Errorf("%s: a %s of party %v", where, k, p["party"])
+					errorf("%s: a %s of party %v", where, k, p["party"])
+				}
+			}
+		}
+		for _, k := range []string{"utilities", "reservation", "red_lines", "weights"} {
+			if _, ok := x[k]; ok {
+				if party, ok := x["party"].(float64); !ok || int(party) != ua {
+					errorf("%s: %q of party %v", where, k, x["party"])
 				}
 			}
 		}
 		for _, k := range []string{"setup", "declared", "results"} {
 			if _, ok := x[k]; ok {
-				t.Errorf("%s: holds %q", where, k)
+				errorf("%s: holds %q", where, k)
 			}
 		}
 		for _, e := range x {
-			walkJSON(t, where, e, ua)
+			walkJSON(errorf, where, e, ua)
 		}
 	}
 }

@@ -294,3 +294,50 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestLeaksFound: flow 5's search (leaks) finds each kind of another
+// party's private data in a payload, and nothing in UA's own session.
+func TestLeaksFound(t *testing.T) {
+	c := loadCeasefire(t)
+	table := func(p *parley.Profile) []float64 {
+		us := make([]float64, c.size)
+		for o := range us {
+			us[o] = p.Utility.Utility(parley.Outcome(o))
+		}
+		return us
+	}
+	session := func(party int, p *parley.Profile) string {
+		var lines []server.Value
+		for _, v := range p.Vetoes {
+			lines = append(lines, server.Value{Issue: c.issues[v.Issue], Value: c.values[v.Issue][v.Value]})
+		}
+		return mustJSON(t, map[string]any{"seq": 3, "type": "session", "audience": fmt.Sprintf("seat:%d", party),
+			"session": server.Session{Party: party, Name: "x", Utilities: table(p), Reservation: p.Reservation, RedLines: lines}})
+	}
+	ruTable := table(c.ru)
+	ruLine := c.ru.Vetoes[0]
+	w := c.ru.Utility.(interface{ Weights() []float64 }).Weights()
+	report := func(payload string) []string {
+		var got []string
+		leaks(t, c, map[string]string{"WebSocket frame 0": payload}, func(f string, a ...any) { got = append(got, fmt.Sprintf(f, a...)) })
+		return got
+	}
+	if got := report(session(c.uaParty, c.ua)); len(got) > 0 {
+		t.Errorf("UA's own session reported: %q", got)
+	}
+	for what, payload := range map[string]string{
+		"RU's session":               session(c.ruParty, c.ru),
+		"RU's utilities, unlabelled": mustJSON(t, map[string]any{"table": ruTable}),
+		"RU's reservation value":     `{"party":` + fmt.Sprint(c.ruParty) + `,"reservation":0.5}`,
+		"RU's red line as text":      `{"note":"` + c.issues[ruLine.Issue] + " = " + c.values[ruLine.Issue][ruLine.Value] + `"}`,
+		"RU's weights":               mustJSON(t, map[string]any{"w": w}),
+		"a weights key":              `{"weights":{}}`,
+		"the mediator's declared":    `{"declared":[]}`,
+		"an owner's event":           `{"seq":1,"type":"analysis","audience":"owner"}`,
+		"RU's vote":                  fmt.Sprintf(`{"type":"accept","vote":{"party":%d,"accept":true}}`, c.ruParty),
+	} {
+		if got := report(payload); len(got) == 0 {
+			t.Errorf("%s went unreported: %.200s", what, payload)
+		}
+	}
+}
