@@ -29,7 +29,14 @@ import (
 // as the parley command wires them) on a loopback port.
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	return newServerAdmin(t, "")
+}
+
+// newServerAdmin is newServer with an admin token ("" for none).
+func newServerAdmin(t *testing.T, admin string) *httptest.Server {
+	t.Helper()
 	srv, err := server.New(server.Config{
+		AdminToken: admin,
 		Negotiator: func(spec string) (func() parley.Negotiator, error) { return strategy.Parse(spec) },
 		Voter: func(spec string) (func() parley.Voter, error) {
 			f, err := mediator.ParseVoter(spec)

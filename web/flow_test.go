@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -433,13 +434,31 @@ func watchTab(t *testing.T, bctx context.Context, base, id, owner string, c *cea
 	}
 }
 
+// game is a ceasefire negotiation in the direct talks, started from the
+// home page with UA's seat a person's, and UA's page open at its first
+// turn in a tab of its own.
+type game struct {
+	ts              *httptest.Server
+	c               *ceasefire
+	id, join, owner string
+	tab             context.Context
+	tr              *traffic
+}
+
+// startGame starts a game with RU's seat playing ruSpec.
+func startGame(t *testing.T, ruSpec string) *game {
+	t.Helper()
+	bctx := browser(t)
+	g := &game{ts: newServer(t), c: loadCeasefire(t)}
+	g.id, g.join, g.owner = startFromHome(t, bctx, g.ts.URL, g.c, "staged:bilateral_only", ruSpec)
+	g.tab, g.tr = openSeat(t, bctx, g.ts.URL, g.join, "#offer:not([disabled])")
+	return g
+}
+
 // TestBrowserPlayWalkAway is flow 1 to a walk-away, at phone width.
 func TestBrowserPlayWalkAway(t *testing.T) {
-	bctx := browser(t)
-	ts := newServer(t)
-	c := loadCeasefire(t)
-	id, join, owner := startFromHome(t, bctx, ts.URL, c, "staged:bilateral_only", "boulware")
-	tab, tr := openSeat(t, bctx, ts.URL, join, "#offer:not([disabled])")
+	g := startGame(t, "boulware")
+	ts, c, id, owner, tab, tr := g.ts, g.c, g.id, g.owner, g.tab, g.tr
 	run(t, tab, "narrowing the window to a phone's", chromedp.EmulateViewport(390, 844))
 	firstTurn(t, tab, ts.URL, id, owner, c)
 	if !eval[bool](t, tab, "measuring the page", `document.documentElement.scrollWidth <= window.innerWidth`) {

@@ -50,11 +50,8 @@ const focusRing = `(() => {
 // accepts; the focused control shows a ring of at least 3:1 contrast
 // (WCAG's non-text contrast).
 func TestBrowserKeyboard(t *testing.T) {
-	bctx := browser(t)
-	ts := newServer(t)
-	c := loadCeasefire(t)
-	id, join, owner := startFromHome(t, bctx, ts.URL, c, "staged:bilateral_only", "boulware:ac=const(c=0.6)")
-	tab, _ := openSeat(t, bctx, ts.URL, join, "#offer:not([disabled])")
+	g := startGame(t, "boulware:ac=const(c=0.6)")
+	ts, c, id, owner, tab := g.ts, g.c, g.id, g.owner, g.tab
 	target := c.agreeable()
 	if target < 0 {
 		t.Fatal("no outcome RU accepts at once that crosses no red line")
@@ -339,5 +336,30 @@ func TestLeaksFound(t *testing.T) {
 		if got := report(payload); len(got) == 0 {
 			t.Errorf("%s went unreported: %.200s", what, payload)
 		}
+	}
+}
+
+// TestBrowserHomeAdminToken: on a server with an admin token, the home
+// page says it cannot read the catalog until the token is entered, and
+// then offers the catalog's form and lists the negotiations, the focus
+// staying on Save.
+func TestBrowserHomeAdminToken(t *testing.T) {
+	bctx := browser(t)
+	ts := newServerAdmin(t, "s3cret")
+	run(t, bctx, "opening the home page", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#admin-token")))
+	waitFor(t, bctx, "the page says it needs the token", `document.body.innerText.includes("Cannot read the server's catalog: this server needs its admin token")`)
+	if eval[bool](t, bctx, "looking for the form", `!!document.getElementById("new-negotiation")`) {
+		t.Error("the form shows without the admin token")
+	}
+	// The page opens the token's panel after a 401.
+	run(t, bctx, "entering the admin token",
+		chromedp.WaitVisible(chromedp.CSS("details[open] #admin-token")),
+		chromedp.SendKeys(chromedp.CSS("#admin-token"), "s3cret"),
+		chromedp.Click(chromedp.CSS("#admin-save")),
+		chromedp.WaitVisible(chromedp.CSS("#new-negotiation")))
+	checkFormCatalog(t, bctx)
+	waitFor(t, bctx, "the list shows", `document.body.innerText.includes("No negotiations yet.")`)
+	if at := eval[string](t, bctx, "reading the focus", `document.activeElement.id`); at != "admin-save" {
+		t.Errorf("after the list's refresh the focus is on %q, want Save", at)
 	}
 }

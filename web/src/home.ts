@@ -42,13 +42,17 @@ export function home(root: HTMLElement): () => void {
 }
 
 async function showList(box: HTMLElement, refresh: () => void) {
-  if (box.contains(document.activeElement) && document.activeElement !== document.body) return; // not while someone types
+  // Not while someone types; a focused button (say, Save) keeps the focus
+  // across the refresh.
+  const active = document.activeElement as HTMLElement | null;
+  if (active && box.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) return;
+  const focusId = active && box.contains(active) ? active.id : "";
   const tokenInput = h("input", { id: "admin-token", type: "password", autocomplete: "off", value: adminToken() });
   const wasOpen = !!box.querySelector("details")?.open;
   const admin = h("details", { open: wasOpen }, h("summary", null, "Admin token"),
     h("p", null, "Needed when the server is not on the loopback interface (parley serve --token-file)."),
     h("label", { for: "admin-token" }, "Admin token "), tokenInput,
-    h("button", { type: "button", onclick: () => { setAdminToken(tokenInput.value.trim()); refresh(); } }, "Save"));
+    h("button", { type: "button", id: "admin-save", onclick: () => { setAdminToken(tokenInput.value.trim()); refresh(); } }, "Save"));
   let rows: HTMLElement;
   try {
     const ns = await listNegotiations(adminToken());
@@ -68,6 +72,7 @@ async function showList(box: HTMLElement, refresh: () => void) {
     rows = h("p", { class: "error", role: "alert" }, `Cannot list negotiations: ${(e as Error).message}`);
   }
   replace(box, h("h2", { id: "list-h" }, "Negotiations"), rows, admin);
+  if (focusId) document.getElementById(focusId)?.focus();
 }
 
 function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[]) => void) {
