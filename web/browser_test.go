@@ -380,9 +380,9 @@ const unlabelled = `[...document.querySelectorAll("input:not([type=hidden]), sel
   .filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !(e.tagName === "BUTTON" && e.textContent.trim()))
   .map(e => e.outerHTML.slice(0, 100))`
 
-// lowContrast lists the page's visible text whose contrast with its
-// background is below WCAG's 4.5:1 for normal text (disabled controls are
-// exempt).
+// lowContrast lists the page's visible text (HTML, and SVG text by its
+// fill) whose contrast with its background is below WCAG's 4.5:1 for
+// normal text (disabled controls are exempt).
 const lowContrast = `(() => {
   const parse = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
     const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
@@ -395,7 +395,10 @@ const lowContrast = `(() => {
   for (let n = w.nextNode(); n; n = w.nextNode()) {
     const el = n.parentElement;
     if (!n.textContent.trim() || !el || el.closest("[disabled]") || el.closest("option") || !el.getClientRects().length) continue;
-    const a = lum(parse(getComputedStyle(el).color)), b = lum(bg(el));
+    // SVG text (a chart's labels) is painted with its fill
+    const fg = parse(el instanceof SVGElement ? getComputedStyle(el).fill : getComputedStyle(el).color);
+    if (!fg) { bad.push(el.tagName + " " + JSON.stringify(n.textContent.trim().slice(0, 40)) + ": no solid colour"); continue; }
+    const a = lum(fg), b = lum(bg(el));
     const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     if (ratio < 4.5) bad.push(el.tagName + " " + JSON.stringify(n.textContent.trim().slice(0, 40)) + ": " + ratio.toFixed(2));
   }
