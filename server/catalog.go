@@ -59,9 +59,9 @@ type CatalogVariant struct {
 	Rounds int    `json:"rounds"`
 }
 
-// BuiltinCatalog returns the catalog of the built-in scenarios (package
+// builtinCatalog returns the catalog of the built-in scenarios (package
 // catalog) and agents.
-func BuiltinCatalog(agents Agents) (Catalog, error) {
+func builtinCatalog(agents Agents) (Catalog, error) {
 	c := Catalog{Scenarios: []CatalogScenario{}, Agents: agents}
 	for _, list := range []*[]Agent{&c.Negotiators, &c.Voters, &c.Mediators} {
 		if *list == nil {

@@ -148,7 +148,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = newMetrics()
 	s.limits = newLimiter(cfg.RateLimit, cfg.Burst)
-	s.builtins = sync.OnceValues(func() (Catalog, error) { return BuiltinCatalog(cfg.Agents) })
+	s.builtins = sync.OnceValues(func() (Catalog, error) { return builtinCatalog(cfg.Agents) })
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.recover(context.Background()); err != nil {
 		return nil, err
