@@ -44,6 +44,8 @@ func (s *Server) table() []route {
 		{Route{"GET", "/negotiations/{id}/events"}, s.limited(s.events)},
 		{Route{"POST", "/negotiations/{id}/actions"}, s.limited(s.act)},
 		{Route{"GET", "/negotiations/{id}/stream"}, s.limited(s.stream)},
+		{Route{"GET", "/negotiations/{id}/space"}, s.limited(s.space)},
+		{Route{"GET", "/negotiations/{id}/space/points"}, s.limited(s.points)},
 	}
 }
 

@@ -78,6 +78,10 @@ type negotiation struct {
 
 	flushMu sync.Mutex // serialises flush
 
+	// The sample of a space above MaxSpacePoints (space.go).
+	sampleOnce sync.Once
+	sampled    []int
+
 	mu      sync.Mutex
 	events  []Event  // the whole log: events[i].Seq == i+1
 	records [][]byte // their encodings, for the Log and the lenses
@@ -560,24 +564,7 @@ func (n *negotiation) finish(res *parley.Result) error {
 // analyse is the owner's analysis of res over the parties that negotiate,
 // as parley run reports it.
 func (n *negotiation) analyse(res *parley.Result) *Analysis {
-	var idx []int
-	if n.plan == nil {
-		for i := range n.names {
-			idx = append(idx, i)
-		}
-	} else {
-		in := map[int]bool{}
-		for _, st := range n.plan.Stages {
-			for _, p := range st.Participants {
-				in[p] = true
-			}
-		}
-		for i := range n.names {
-			if in[i] {
-				idx = append(idx, i)
-			}
-		}
-	}
+	idx := n.negotiating()
 	a := &Analysis{Parties: idx}
 	profs := make([]*parley.Profile, len(idx))
 	u := make([]float64, len(idx))

@@ -69,6 +69,9 @@ func walk(t *testing.T, srv testServer, id, token string, stream, seat bool) []r
 	get("list", "GET", "/negotiations", nil)
 	get("act", "POST", "/negotiations/"+id+"/actions", server.ActionRequest{Step: 9999, Action: "accept"})
 	get("bad act", "POST", "/negotiations/"+id+"/actions", map[string]any{"step": 1, "action": "offer", "outcome": "x"})
+	get("space", "GET", "/negotiations/"+id+"/space?x=1&y=0", nil)
+	get("space points", "GET", "/negotiations/"+id+"/space/points", nil)
+	get("space outcomes", "GET", "/negotiations/"+id+"/space/points?outcomes=0,1", nil)
 	get("openapi", "GET", "/openapi.json", nil)
 	get("catalog", "GET", "/catalog", nil)
 	get("metrics", "GET", "/metrics", nil)
@@ -157,6 +160,9 @@ func check(t *testing.T, rs []response, lens string, party int, secret map[int][
 	for _, r := range rs {
 		if r.what == "GET /openapi.json → 200" {
 			continue // the same static document for everyone
+		}
+		if strings.Contains(r.what, "/space") && !strings.HasSuffix(r.what, "→ 403") {
+			t.Errorf("%s: %s: only the owner may read the utility space", lens, r.what)
 		}
 		var v any
 		if json.Unmarshal(r.body, &v) != nil {

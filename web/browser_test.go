@@ -27,13 +27,13 @@ import (
 
 // newServer starts parley serve's handler (with the built-in strategies,
 // as the parley command wires them) on a loopback port.
-func newServer(t *testing.T) *httptest.Server {
+func newServer(t testing.TB) *httptest.Server {
 	t.Helper()
 	return newServerAdmin(t, "")
 }
 
 // newServerAdmin is newServer with an admin token ("" for none).
-func newServerAdmin(t *testing.T, admin string) *httptest.Server {
+func newServerAdmin(t testing.TB, admin string) *httptest.Server {
 	t.Helper()
 	srv, err := server.New(server.Config{
 		AdminToken: admin,
@@ -76,7 +76,7 @@ func listed[T any](r *spec.Registry[T]) []server.Agent {
 
 // browser returns a chromedp context on a fresh headless chromium (a
 // 1280×800 window), or skips t loudly when chromium is not installed.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	var path string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -115,7 +115,7 @@ func browser(t *testing.T) context.Context {
 // the tab's first (empty) action itself, without a timeout: chromedp ties
 // a tab's life to the context of its first action, so a first action under
 // run's timeout would close the tab when that action returns.
-func newTab(t *testing.T, ctx context.Context) context.Context {
+func newTab(t testing.TB, ctx context.Context) context.Context {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(ctx)
 	t.Cleanup(cancel)

@@ -227,8 +227,9 @@ func checkSameOrigin(t *testing.T, name string, tr *traffic, base string) {
 }
 
 // TestBrowserPages is item 7 over every page: the home page, a person's
-// seat (at its turn and after the ending), the mediator's console and the
-// watch pages of the observer and the owner (with the replay), each at
+// seat (at its turn and after the ending), the watch pages of the observer
+// and the owner (with the replay), the analyst's view and the mediator's
+// console, each at
 // 1280×800 and at phone width, have named controls, readable text, no
 // sideways overflow and no request to another origin; the style sheet
 // defines the Okabe–Ito palette.
@@ -270,8 +271,15 @@ func TestBrowserPages(t *testing.T) {
 		pages = append(pages, p)
 	}
 
-	mjoin, _, _ := startMediation(t, bctx, ts.URL)
 	tab := newTab(t, bctx)
+	explore := page{"the analyst's view", tab, capture(t, tab)}
+	run(t, tab, "opening the analyst's view", chromedp.Navigate(ts.URL+"/#/explore/"+id+"/"+tokens.Owner),
+		chromedp.WaitVisible(chromedp.CSS(`#explore-canvas[data-drawn="0,1"]`)))
+	checkPage(t, explore)
+	pages = append(pages, explore)
+
+	mjoin, _, _ := startMediation(t, bctx, ts.URL)
+	tab = newTab(t, bctx)
 	console := page{"the mediator's console", tab, capture(t, tab)}
 	run(t, tab, "opening the mediator's chair", chromedp.Navigate(ts.URL+"/"+mjoin), chromedp.WaitVisible(chromedp.CSS("#propose:not([disabled])")))
 	checkPage(t, console)

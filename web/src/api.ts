@@ -169,3 +169,45 @@ export class Answering {
     return ok;
   }
 }
+
+// The owner's utility space of a pair of parties (analyst view,
+// GET /negotiations/{id}/space and /space/points; docs/server.md).
+export interface Point { outcome: number; utilities: number[] }
+export interface SpaceProfile {
+  party: number; name: string; reservation: number; additive: boolean;
+  bonus?: number; weights?: number[]; evaluations?: number[][];
+}
+export interface Space {
+  pair: [number, number]; negotiating: number[]; outcomes: number; points: number; sampled: boolean;
+  method?: string; frontier: Point[]; nash?: Point; kalai_smorodinsky?: Point; max_welfare?: Point;
+  feasible: number; reservation: [number, number]; error?: string;
+  red_lines: (RedLine & { party: number })[]; profiles: SpaceProfile[];
+}
+
+// Points are the pair's utilities (xs, ys) of outcomes: all of them in
+// order (outcomes null), a sample, or the outcomes asked for.
+export interface Points { xs: Float32Array; ys: Float32Array; outcomes: Float64Array | null }
+
+const pairQuery = (x?: number, y?: number) => (x === undefined || y === undefined ? "" : `x=${x}&y=${y}`);
+
+export const spaceOf = (id: string, token: string, x?: number, y?: number) =>
+  call<Space>("GET", `/negotiations/${encodeURIComponent(id)}/space?${pairQuery(x, y)}`, token);
+
+// spacePoints reads the binary utilities: every x, every y (float32), then
+// a sample's outcomes (float64). outcomes names the outcomes to read.
+export async function spacePoints(id: string, token: string, x: number, y: number, sampled: boolean, outcomes?: number[]): Promise<Points> {
+  const q = pairQuery(x, y) + (outcomes ? "&outcomes=" + outcomes.join(",") : "");
+  const r = await fetch(`/negotiations/${encodeURIComponent(id)}/space/points?${q}`, { headers: { Authorization: "Bearer " + token } });
+  if (!r.ok) {
+    let msg = `${r.status} ${r.statusText}`;
+    try { msg = (await r.json()).error || msg; } catch { /* not JSON */ }
+    throw new ApiError(r.status, msg);
+  }
+  const buf = await r.arrayBuffer();
+  const withOutcomes = sampled && !outcomes;
+  const n = buf.byteLength / (withOutcomes ? 16 : 8);
+  return {
+    xs: new Float32Array(buf, 0, n), ys: new Float32Array(buf, 4 * n, n),
+    outcomes: withOutcomes ? new Float64Array(buf, 8 * n, n) : null,
+  };
+}

@@ -3,3 +3,4 @@
 export const seatLink = (id: string, token: string) => `#/seat/${encodeURIComponent(id)}/${encodeURIComponent(token)}`;
 export const watchLink = (id: string, token: string) => `#/watch/${encodeURIComponent(id)}/${encodeURIComponent(token)}`;
 export const mediateLink = (id: string, token: string) => `#/mediate/${encodeURIComponent(id)}/${encodeURIComponent(token)}`;
+export const exploreLink = (id: string, token: string) => `#/explore/${encodeURIComponent(id)}/${encodeURIComponent(token)}`;

@@ -1,10 +1,11 @@
 // Parley's web UI: routes on the URL's fragment (#/, #/seat/ID/TOKEN,
-// #/mediate/ID/TOKEN, #/watch/ID/TOKEN[/STEP]).
+// #/mediate/ID/TOKEN, #/watch/ID/TOKEN[/STEP], #/explore/ID/TOKEN).
 import "./style.css";
 import { home } from "./home";
 import { seat } from "./seat";
 import { watch } from "./watch";
 import { mediate } from "./mediate";
+import { explore } from "./explore";
 
 let leave: (() => void) | void;
 
@@ -22,6 +23,9 @@ function route() {
   } else if (parts[0] === "watch" && (parts.length === 3 || parts.length === 4 && /^\d+$/.test(parts[3]))) {
     document.title = `${parts[1]} · Parley`;
     leave = watch(root, parts[1], parts[2], parts.length === 4 ? Number(parts[3]) : undefined);
+  } else if (parts[0] === "explore" && parts.length === 3) {
+    document.title = `Outcome space of ${parts[1]} · Parley`;
+    leave = explore(root, parts[1], parts[2]);
   } else {
     document.title = "Parley";
     leave = home(root);

@@ -3,7 +3,8 @@
 // and, for the owner, the seats and every party's result.
 import { follow, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage } from "./api";
 import { fmt, h, replace } from "./dom";
-import { watchLink } from "./links";
+import { exploreLink, watchLink } from "./links";
+import { trajectory, type Trajectory } from "./trajectory";
 import { actionTable, actionWord, ending, loggedOf, outcomeList, partyName, type Logged } from "./view";
 
 interface Watched {
@@ -23,6 +24,14 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
   replace(root, page);
   viewNegotiation(id, token).then((v) => { st.lens = v.lens || ""; render(); }, () => { /* the stream reports errors */ });
 
+  let traj: Trajectory | undefined; // the owner's offer trajectories (trajectory.ts)
+  const trajectories = (c: Created) => {
+    if (st.lens !== "owner") return null;
+    traj ??= trajectory(id, token, c);
+    const all = at === undefined || at >= st.actions.length;
+    traj.show(all ? st.actions : st.actions.slice(0, at), all && st.ended ? st.ended.agreement : -1);
+    return [h("p", null, h("a", { id: "explore-link", href: exploreLink(id, token) }, "Explore the outcome space")), traj.el];
+  };
   const render = () => {
     const c = st.created;
     if (!c) {
@@ -45,6 +54,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
         st.results.length ? h("ul", { id: "results" }, st.results.slice().sort((a, b) => a.party - b.party).map((r) =>
           h("li", null, `${c.parties[r.party]}: utility ${fmt(r.utility)}`, r.discounted !== r.utility ? ` (discounted ${fmt(r.discounted)})` : ""))) : null) : null,
       replay(c),
+      trajectories(c),
       h("h2", null, "Actions"), actionTable(c, at === undefined ? st.actions : st.actions.slice(0, at), { me: -1 }));
   };
 
@@ -93,5 +103,5 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
   };
   const stop = follow(id, token, onEvent, (s) => { if (s !== "error") st.link = s; render(); });
   render();
-  return stop;
+  return () => { stop(); traj?.stop(); };
 }
