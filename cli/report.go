@@ -117,14 +117,5 @@ func reportOf(ctx context.Context, st *sqlite.Store) (*tournament.Report, error)
 		return nil, fmt.Errorf("report: %s holds an experiment (arms %s): its report is the experiment's; run the 'parley experiment' command that wrote it again with --db %s (it runs only what is missing)",
 			st.Path(), strings.Join(names, ", "), st.Path())
 	}
-	t := tournament.NewTally(m)
-	for r, err := range st.Records(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		if err := t.Add(&r); err != nil {
-			return nil, err
-		}
-	}
-	return t.Report()
+	return st.Report(ctx)
 }

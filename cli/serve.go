@@ -21,8 +21,10 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/server/gwseat"
+	"github.com/parley-dev/parley/server/results"
 	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/store/sqlite"
+	"github.com/parley-dev/parley/strategy/mediator"
 )
 
 type serveFlags struct {
@@ -32,6 +34,7 @@ type serveFlags struct {
 	turnTimeout time.Duration
 	grace       time.Duration
 	origins     []string
+	results     []string
 }
 
 func (pg *program) newServeCmd() *cobra.Command {
@@ -65,11 +68,18 @@ the negotiation"); a negotiation found running at start-up (after a crash
 or kill -9) ends with reason error ("the server restarted during the
 negotiation"). No event a client saw is lost.
 
+--results shows tournament and experiment databases read-only at
+/results (and on the web UI's results page): each one's leaderboard or
+arms with their confidence intervals, as 'parley report' and 'parley
+experiment' print them, its runs, and a replay of any stored run, as
+'parley replay' runs it, on the watch page.
+
 The first line on stdout is "listening on http://ADDRESS" (the real port
 when --addr ends in :0); logs go to stderr.`,
 		Example: `  parley serve
   parley serve --addr 127.0.0.1:0 --db /tmp/serve.db
-  parley serve --addr 0.0.0.0:8080 --token-file admin.token`,
+  parley serve --addr 0.0.0.0:8080 --token-file admin.token
+  parley serve --results results.db --results sequencing.db`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			return pg.serve(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), f)
@@ -80,6 +90,7 @@ when --addr ends in :0); logs go to stderr.`,
 	c.Flags().StringVar(&f.tokenFile, "token-file", "", "file whose first line is the admin token (needed to create and list negotiations)")
 	c.Flags().DurationVar(&f.turnTimeout, "turn-timeout", time.Minute, "how long a remote seat has for each turn")
 	c.Flags().DurationVar(&f.grace, "grace", 10*time.Second, "how long a remote seat may stay disconnected before it fails")
+	c.Flags().StringArrayVar(&f.results, "results", nil, "a tournament or experiment database (parley tournament/experiment --db) to show read-only at /results (repeatable)")
 	c.Flags().StringArrayVar(&f.origins, "origin", nil, "a browser origin (host pattern, such as localhost:5173) allowed to open streams besides the server's own")
 	return c
 }
@@ -131,6 +142,11 @@ func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlag
 	if err != nil {
 		return err
 	}
+	res, err := results.Open(ctx, f.results, results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared})
+	if err != nil {
+		return fmt.Errorf("serve: --results: %w", err)
+	}
+	defer res.Close()
 	events, err := sqlite.OpenEvents(f.db)
 	if err != nil {
 		return err
@@ -143,7 +159,8 @@ func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlag
 		Voter:      func(spec string) (func() parley.Voter, error) { return pg.voter(spec) },
 		Mediator:   func(spec string) (func() parley.Mediator, error) { return pg.mediatorFactory(spec) },
 		GeniusWeb:  func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) },
-		Agents:     server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)}})
+		Agents:     server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)},
+		Results:    res})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,11 @@
 // offers, the ending) or the owner's (everything, with the analysis). A lens shows only events already
 // persisted, so no client sees an event that a crash could lose.
 //
+// Config.Results adds read-only results pages: stored tournaments and
+// experiments (package server/results reads their SQLite databases), their
+// reports and runs, and a replay of any stored run as a finished
+// negotiation that the lenses show like any other.
+//
 // The API is REST (JSON) plus a WebSocket stream per lens that resumes
 // after a sequence number; its OpenAPI 3.1 document is served at
 // /openapi.json and docs/server.md describes the protocol with a session

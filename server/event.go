@@ -111,6 +111,22 @@ type Stage struct {
 	Offset       int    `json:"offset"` // rounds of the plan used before it
 	Rule         string `json:"rule,omitempty"`
 	Info         string `json:"info,omitempty"`
+	// Carried is what the stage opens with from the stage before it, or
+	// nil when it opens with nothing handed over.
+	Carried *Carried `json:"carried,omitempty"`
+}
+
+// Carried is what a stage of a staged protocol opens with from the stage
+// before it, under that stage's carry-over policy (Carry: "best_acceptable"
+// or "partial_issues", parley.Carry): the standing offer or starting text
+// handed over (Outcome -1 when the stage opens with its own text, holding
+// only the locked values), and the issues locked to their values there.
+// It is public, as the offers and texts it is chosen from are.
+type Carried struct {
+	Carry   string            `json:"carry"`
+	Outcome int               `json:"outcome"`
+	Values  map[string]string `json:"values,omitempty"`
+	Locked  []string          `json:"locked,omitempty"` // issue names
 }
 
 // Issue is one issue of the outcome space as clients see it: its values

@@ -44,8 +44,13 @@ func (s *Server) table() []route {
 		{Route{"GET", "/negotiations/{id}/events"}, s.limited(s.events)},
 		{Route{"POST", "/negotiations/{id}/actions"}, s.limited(s.act)},
 		{Route{"GET", "/negotiations/{id}/stream"}, s.limited(s.stream)},
+		{Route{"GET", "/negotiations/{id}/assist"}, s.limited(s.assist)},
 		{Route{"GET", "/negotiations/{id}/space"}, s.limited(s.space)},
 		{Route{"GET", "/negotiations/{id}/space/points"}, s.limited(s.points)},
+		{Route{"GET", "/results"}, s.limited(s.resultsList)},
+		{Route{"GET", "/results/{name}"}, s.limited(s.resultsReport)},
+		{Route{"GET", "/results/{name}/runs"}, s.limited(s.resultsRuns)},
+		{Route{"POST", "/results/{name}/runs/{run}/replay"}, s.limited(s.resultsReplay)},
 	}
 }
 

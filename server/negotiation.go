@@ -75,6 +75,7 @@ type negotiation struct {
 	mediator *remoteSeat // a remote mediator, or nil
 	stage    int         // the running stage (-1 for protocol sao); the protocol's goroutine only
 	endStage string      // the stage the run ended in
+	carried  *Carried    // what the next stage opens with from the one before; the protocol's goroutine only
 
 	flushMu sync.Mutex // serialises flush
 
@@ -91,6 +92,10 @@ type negotiation struct {
 	answered []time.Time
 	wake     chan struct{}
 	ended    bool // the log holds its ended event
+
+	// replayed marks a stored run replayed (Server.ReplayRun): its
+	// actions are not the server's, and the metrics do not count them.
+	replayed bool
 }
 
 // newNegotiation builds a negotiation from its definition, without
@@ -513,7 +518,9 @@ func (n *negotiation) action(e parley.Event) error {
 	if e.Action != parley.End && n.space.Valid(e.Outcome) {
 		ev.Outcome, ev.Values = int(e.Outcome), n.space.Named(e.Outcome)
 	}
-	n.srv.metrics.actions.Inc()
+	if !n.replayed {
+		n.srv.metrics.actions.Inc()
+	}
 	return n.append(Event{Type: typ, Audience: AudiencePublic, Action: ev})
 }
 

@@ -69,6 +69,7 @@ func walk(t *testing.T, srv testServer, id, token string, stream, seat bool) []r
 	get("list", "GET", "/negotiations", nil)
 	get("act", "POST", "/negotiations/"+id+"/actions", server.ActionRequest{Step: 9999, Action: "accept"})
 	get("bad act", "POST", "/negotiations/"+id+"/actions", map[string]any{"step": 1, "action": "offer", "outcome": "x"})
+	get("assist", "GET", "/negotiations/"+id+"/assist", nil)
 	get("space", "GET", "/negotiations/"+id+"/space?x=1&y=0", nil)
 	get("space points", "GET", "/negotiations/"+id+"/space/points", nil)
 	get("space outcomes", "GET", "/negotiations/"+id+"/space/points?outcomes=0,1", nil)
@@ -160,6 +161,10 @@ func check(t *testing.T, rs []response, lens string, party int, secret map[int][
 	for _, r := range rs {
 		if r.what == "GET /openapi.json → 200" {
 			continue // the same static document for everyone
+		}
+		// Suggestions are the mediator's alone.
+		if strings.HasSuffix(r.what, " → 200") && strings.Contains(r.what, "/assist ") && lens != "mediator" {
+			t.Errorf("%s: %s: %.300s", lens, r.what, r.body)
 		}
 		if strings.Contains(r.what, "/space") && !strings.HasSuffix(r.what, "→ 403") {
 			t.Errorf("%s: %s: only the owner may read the utility space", lens, r.what)
@@ -323,16 +328,23 @@ func TestNoLeaksStaged(t *testing.T) {
 	neg := func() parley.Negotiator { f, _ := strategy.Parse("boulware"); return f() }
 	vot := func() parley.Voter { f, _ := resolveVoter("reservation"); return f() }
 	done := make(chan bool)
-	go func() {
-		m, _ := resolveMediator("nash:call=false")
-		remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: m()})
-		done <- true
-	}()
-	go func() {
-		remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[1], player{neg: neg(), vot: vot()})
-		done <- true
-	}()
-	remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[0], player{neg: neg(), vot: vot()})
+	for p := range 2 {
+		go func() {
+			remoteStrategy(t, srv, cr.ID, cr.Tokens.Seats[p], player{neg: neg(), vot: vot()})
+			done <- true
+		}()
+	}
+	// On the mediator's first turn its token gets suggestions (assist),
+	// and no other does.
+	waitTurn(t, srv, cr.ID, cr.Tokens.Mediator, 0)
+	walkAll()
+	rs := walk(t, srv, cr.ID, cr.Tokens.Mediator, false, true)
+	check(t, rs, "mediator", -1, secrets(t, events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events))
+	if !slices.ContainsFunc(rs, func(r response) bool { return strings.HasSuffix(r.what, "/assist → 200") }) {
+		t.Errorf("on its turn the mediator got no suggestions: %v", rs)
+	}
+	m, _ := resolveMediator("nash:call=false")
+	remoteStrategy(t, srv, cr.ID, cr.Tokens.Mediator, player{med: m()})
 	<-done
 	<-done
 	walkAll()

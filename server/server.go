@@ -64,6 +64,10 @@ type Config struct {
 	Now func() time.Time
 	// Rand is the source of tokens (default crypto/rand).
 	Rand io.Reader
+	// Results, when set, are the stored tournaments and experiments
+	// served read-only at GET /results (package server/results), behind
+	// the admin token when there is one.
+	Results Results
 }
 
 // Validate names the first bad field.
@@ -104,6 +108,12 @@ type Server struct {
 	byID    map[string]*negotiation
 	grants  map[string]grant // token hash → what it grants
 	counter int
+
+	// Replays of stored runs (ReplayRun), by Replay.Key and oldest
+	// first; replayCount numbers them.
+	replays     map[string]*replayed
+	replayOrder []*replayed
+	replayCount int
 }
 
 // grant is what a token grants: one lens of one negotiation.

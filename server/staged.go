@@ -35,6 +35,7 @@ func (n *negotiation) negotiateStaged(ctx context.Context) (*parley.Result, erro
 			traceErr = err
 		}
 	}
+	pl.Carried = func(k int, start parley.Outcome, locked []int) { n.carried = n.carriedOf(k, start, locked) }
 	pl.Trace = func(k int, e parley.Event) {
 		if err := n.stagedAction(k, e); err != nil && traceErr == nil {
 			traceErr = err
@@ -71,7 +72,24 @@ func (n *negotiation) startStage(k, offset int) error {
 	if st.Mechanism == parley.MechanismMediated {
 		e.Mediator, e.Rule, e.Info = st.Mediator, st.Rule.String(), st.Info.String()
 	}
+	e.Carried, n.carried = n.carried, nil
 	return n.append(Event{Type: TypeStage, Audience: AudiencePublic, Stage: e})
+}
+
+// carriedOf is what stage k opens with from the stage before it
+// (staged.Plan.Carried).
+func (n *negotiation) carriedOf(k int, start parley.Outcome, locked []int) *Carried {
+	c := &Carried{Outcome: -1}
+	if k > 0 {
+		c.Carry = n.plan.Stages[k-1].Carry.String()
+	}
+	if start != parley.NoOutcome && n.space.Valid(start) {
+		c.Outcome, c.Values = int(start), n.space.Named(start)
+	}
+	for _, i := range locked {
+		c.Locked = append(c.Locked, n.space.Issues[i].Name)
+	}
+	return c
 }
 
 // stagedAction appends an action of stage k, whose party is the stage's
@@ -85,7 +103,9 @@ func (n *negotiation) stagedAction(k int, e parley.Event) error {
 	if e.Party >= 0 {
 		party = st.Participants[e.Party]
 	}
-	n.srv.metrics.actions.Inc()
+	if !n.replayed {
+		n.srv.metrics.actions.Inc()
+	}
 	valid := n.space.Valid(e.Outcome)
 	if st.Mechanism == parley.MechanismMediated && party >= 0 && (e.Action == parley.Accept || e.Action == parley.Reject) {
 		aud := SeatAudience(party)

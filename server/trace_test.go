@@ -24,6 +24,8 @@ type player struct {
 	neg parley.Negotiator
 	vot parley.Voter
 	med parley.Mediator
+	// seen, when set, is called with each turn before it is answered.
+	seen func(*server.Turn)
 }
 
 // profileFrom rebuilds a profile from what a lens shows of it.
@@ -117,6 +119,9 @@ func remoteStrategy(t *testing.T, srv testServer, id, token string, pl player) {
 			offers = append(offers, parley.OfferRecord{Party: x.Party, Outcome: parley.Outcome(x.Outcome), Step: x.Step, Round: x.Round, Time: x.Time})
 		case e.Turn != nil:
 			tu := e.Turn
+			if pl.seen != nil {
+				pl.seen(tu)
+			}
 			st := &parley.State{Step: tu.Step, Round: tu.Round, Time: tu.Time, Deadline: ses.Clock.Rounds, Parties: parties, Me: ses.Party,
 				Standing: parley.Outcome(tu.Standing), Proposer: tu.Proposer, Accepts: tu.Accepts, Offers: offers, Text: parley.NoOutcome, Final: tu.Final}
 			if tu.Standing < 0 {
@@ -280,32 +285,13 @@ func TestRemoteStagedSameTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ready, err := scn.Prepare()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := plan.FromScenario(scn, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	neg := func() parley.Negotiator { f, _ := strategy.Parse("boulware"); return f() }
 	vot := func() parley.Voter { f, _ := resolveVoter("reservation"); return f() }
 	// A remote mediator cannot call the final vote early (mediated.Caller)
 	// yet: the in-process one does not either here.
 	med := func() parley.Mediator { f, _ := resolveMediator("nash:call=false"); return f() }
-	var want []string
-	pl.Trace = func(k int, e parley.Event) {
-		party := e.Party
-		if party >= 0 {
-			party = pl.Stages[k].Participants[party]
-		}
-		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, party, e.Action, e.Outcome))
-	}
 	seats := staged.Seats{Negotiators: []parley.Negotiator{neg(), neg(), neg()}, Voters: []parley.Voter{vot(), vot(), vot()}, Mediator: med()}
-	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl, seats, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want, res := inProcessStaged(t, scn, seats, 5)
 	if !res.Agreed() || len(want) < 6 {
 		t.Fatalf("the in-process run: %v after %d actions: the test wants a mediated agreement", res.Reason, len(want))
 	}
@@ -335,31 +321,12 @@ func TestRemoteStagedSameTrace(t *testing.T) {
 // in-process strategies on its lens, gives the same votes, proposals and
 // result as the in-process run of that stage.
 func TestRemoteMediatedSameTrace(t *testing.T) {
-	text := lunch(t)
-	scn, err := scenario.Parse("lunch.yaml", []byte(text), "yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ready, err := scn.Prepare()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl := staged.Plan{Stages: []parley.Stage{{Name: "mediated", Mechanism: parley.MechanismMediated, Participants: []int{0, 1},
-		Mediator: -1, Rounds: scn.Deadline, Info: parley.InfoFull}}}
+	want, res := inProcessLunch(t, "nash:call=false", "hillclimber", 9)
 	vot := func() parley.Voter { f, _ := resolveVoter("hillclimber"); return f() }
 	med := func() parley.Mediator { f, _ := resolveMediator("nash:call=false"); return f() }
-	var want []string
-	pl.Trace = func(k int, e parley.Event) {
-		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, e.Party, e.Action, e.Outcome))
-	}
-	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl,
-		staged.Seats{Voters: []parley.Voter{vot(), vot()}, Mediator: med()}, 9)
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	srv := start(t, server.Config{})
-	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": text}, Protocol: "mediated", Info: "full", Seed: 9,
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)}, Protocol: "mediated", Info: "full", Seed: 9,
 		Seats:    []server.Seat{{Kind: "remote"}, {Kind: "strategy", Voter: "hillclimber"}},
 		Mediator: &server.Seat{Kind: "remote"}})
 	done := make(chan bool)
@@ -374,6 +341,34 @@ func TestRemoteMediatedSameTrace(t *testing.T) {
 		t.Errorf("remote ended %+v, in-process %v after %d events", ended, res.Reason, len(want))
 	}
 	t.Logf("%d events, %s", len(want), res.Reason)
+}
+
+// inProcessStaged runs the scenario's declared protocol in process with
+// seats and seed, and returns its trace in ownerTrace's format (parties
+// by their index in the scenario) and its result.
+func inProcessStaged(t *testing.T, scn *scenario.Scenario, seats staged.Seats, seed uint64) ([]string, *staged.Result) {
+	t.Helper()
+	ready, err := scn.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := plan.FromScenario(scn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	pl.Trace = func(k int, e parley.Event) {
+		party := e.Party
+		if party >= 0 {
+			party = pl.Stages[k].Participants[party]
+		}
+		want = append(want, fmt.Sprintf("%d %d %d %v %d %s %d", k, e.Step, e.Round, e.Time, party, e.Action, e.Outcome))
+	}
+	res, err := staged.Run(t.Context(), ready.Profiles(), ready.Names(), pl, seats, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want, res
 }
 
 // ownerTrace returns the actions and votes of a negotiation in the owner's

@@ -24,6 +24,17 @@ type RunnerOptions struct {
 	// Trace, when set, is called with every action of every negotiation
 	// (replays use it).
 	Trace func(parley.Event)
+	// StageTrace and StageStart, when set, are a staged negotiation's
+	// staged.Plan Trace and StageStart: each action with its stage (the
+	// party is the stage's own index of the participant), and each stage
+	// as it begins (replays shown stage by stage use them). Trace is
+	// called too.
+	StageTrace func(stage int, e parley.Event)
+	StageStart func(stage, offset int)
+	// Result, when set, is called with the protocol's result of every
+	// negotiation that ran to its end, before its record is made; it must
+	// not keep res.
+	Result func(res *parley.Result)
 }
 
 // Runner runs the jobs of one tournament one at a time, reusing one
@@ -36,6 +47,7 @@ type Runner struct {
 	p      *prepared
 	worker string
 	trace  func(parley.Event)
+	opts   RunnerOptions
 
 	// Without a Limit the negotiation runs on the caller's goroutine with
 	// these mechanisms; with one it runs on h, which is replaced when a
@@ -56,7 +68,7 @@ func NewRunner(cfg *Config, opts RunnerOptions) (*Runner, error) {
 	if w == "" {
 		w = DefaultWorker()
 	}
-	r := &Runner{cfg: cfg, p: p, worker: w, trace: opts.Trace}
+	r := &Runner{cfg: cfg, p: p, worker: w, trace: opts.Trace, opts: opts}
 	if cfg.Limit <= 0 {
 		r.exec = r.newExecutor()
 	}
@@ -323,6 +335,9 @@ func (e *executor) run(ctx context.Context, j Job, limit time.Duration) (rec Rec
 		return rec
 	}
 	res := out.res
+	if r.opts.Result != nil {
+		r.opts.Result(res)
+	}
 	rec = r.base(j)
 	rec.Elapsed = time.Since(start)
 	rec.Utilities, rec.Discounted = res.Utilities, res.Discounted
@@ -458,9 +473,17 @@ func (e *executor) staged(ctx context.Context, j Job) (outcome, error) {
 		}
 	}
 	pl := r.p.plans[s]
-	if r.trace != nil {
-		pl.Trace = func(_ int, ev parley.Event) { r.trace(ev) }
+	if r.trace != nil || r.opts.StageTrace != nil {
+		pl.Trace = func(k int, ev parley.Event) {
+			if r.opts.StageTrace != nil {
+				r.opts.StageTrace(k, ev)
+			}
+			if r.trace != nil {
+				r.trace(ev)
+			}
+		}
 	}
+	pl.StageStart = r.opts.StageStart
 	res, err := staged.Run(ctx, r.p.prepared[s].Profiles(), r.p.names[s], pl, seats, j.Seed)
 	if err != nil {
 		return outcome{}, err

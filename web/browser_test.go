@@ -35,7 +35,7 @@ func newServer(t testing.TB) *httptest.Server {
 // newServerAdmin is newServer with an admin token ("" for none).
 func newServerAdmin(t testing.TB, admin string) *httptest.Server {
 	t.Helper()
-	srv, err := server.New(server.Config{
+	return serveWith(t, server.Config{
 		AdminToken: admin,
 		Negotiator: func(spec string) (func() parley.Negotiator, error) { return strategy.Parse(spec) },
 		Voter: func(spec string) (func() parley.Voter, error) {
@@ -51,6 +51,13 @@ func newServerAdmin(t testing.TB, admin string) *httptest.Server {
 		},
 		Agents: server.Agents{Negotiators: listed(strategy.Negotiators()), Voters: listed(mediator.Voters()), Mediators: listed(mediator.Mediators())},
 	})
+}
+
+// serveWith starts a server with cfg on a loopback port, stopped when t
+// ends.
+func serveWith(t testing.TB, cfg server.Config) *httptest.Server {
+	t.Helper()
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// TestDocs: docs/web.md and the README show only screenshots that exist,
+// TestDocs: docs/web.md shows every screenshot of docs/web, and it and
+// the README show only screenshots that exist,
 // the README links docs/web.md, and docs/web.md's table of browser tests
 // names exactly the package's TestBrowser functions.
 func TestDocs(t *testing.T) {
@@ -16,9 +17,20 @@ func TestDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shown := map[string]bool{}
 	for _, m := range regexp.MustCompile(`\]\((web/[^)]+\.png)\)`).FindAllSubmatch(doc, -1) {
+		shown[string(m[1])] = true
 		if _, err := os.Stat(filepath.Join("..", "docs", string(m[1]))); err != nil {
 			t.Errorf("docs/web.md shows %s: %v", m[1], err)
+		}
+	}
+	pngs, err := filepath.Glob(filepath.Join("..", "docs", "web", "*.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pngs {
+		if name := "web/" + filepath.Base(p); !shown[name] {
+			t.Errorf("docs/web.md does not show %s", name)
 		}
 	}
 	readme, err := os.ReadFile(filepath.Join("..", "README.md"))

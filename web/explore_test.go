@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,16 +22,7 @@ import (
 // id and owner's token.
 func createNegotiation(tb testing.TB, base string, req server.CreateRequest) (id, owner string) {
 	tb.Helper()
-	b, _ := json.Marshal(req)
-	r, err := http.Post(base+"/negotiations", "application/json", strings.NewReader(string(b)))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer r.Body.Close()
-	var cr server.CreateResponse
-	if err := json.NewDecoder(r.Body).Decode(&cr); err != nil || r.StatusCode != http.StatusCreated {
-		tb.Fatalf("create: %s (%v)", r.Status, err)
-	}
+	cr := createAPI(tb, base, req)
 	return cr.ID, cr.Tokens.Owner
 }
 

@@ -320,6 +320,11 @@ func TestBrowserPlayAgreement(t *testing.T) {
 	if len(rows) != 3 || rows[1][1] != "you" || rows[1][3] != "offered" || rows[1][4] != c.valueText(bestUA) || rows[1][2] != "1.000" || rows[0][1] != "RU" {
 		t.Errorf("after UA's offer, the list shows %q", rows)
 	}
+	// The seat charts its own utility (only) of every offer, by who made it.
+	chart := eval[[]string](t, tab, "reading the own-utility chart", `[...document.querySelectorAll("#own-utility-chart table tbody tr")].map(r => r.cells[0].textContent + " " + r.cells[3].textContent)`)
+	if want := []string{"your offers 1.000", "RU's offers " + rows[2][2], "RU's offers " + rows[0][2]}; !slices.Equal(chart, want) {
+		t.Errorf("the own-utility chart shows %q, want %q", chart, want)
+	}
 
 	// The builder warns on RU's own offer (across UA's red lines or below
 	// its reservation value), then on the outcome the test plays.
@@ -406,7 +411,7 @@ func watchTab(t *testing.T, bctx context.Context, base, id, owner string, c *cea
 		if got := outcomeText(t, tab, "agreement"); got != c.describe(agreement) {
 			t.Errorf("%s: agreement %q, want %q", tc.lens, got, c.describe(agreement))
 		}
-		if got := text(t, tab, "#stages"); got != "bilateral: alternating offers between RU and UA, 120 rounds" {
+		if got := text(t, tab, "#timeline li.stage"); !strings.HasPrefix(got, "Stage 1, bilateral: alternating offers between RU and UA; rounds 1–120 of the plan's 120 · the negotiation ended here") {
 			t.Errorf("%s: stages %q", tc.lens, got)
 		}
 		rows := eval[[][]string](t, tab, "reading the actions", `[...document.querySelectorAll("#offer-list tr.action")].map(r => [...r.cells].map(c => c.textContent))`)

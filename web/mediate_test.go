@@ -23,6 +23,21 @@ type mediatorSession struct {
 	}
 }
 
+// mediatorSessionOf is the mediator's (last) session in the owner's lens.
+func mediatorSessionOf(t *testing.T, base, id, owner string) mediatorSession {
+	t.Helper()
+	var ses mediatorSession
+	for _, e := range ownerEvents(t, base, id, owner) {
+		var typ, aud string
+		json.Unmarshal(e["type"], &typ)
+		json.Unmarshal(e["audience"], &aud)
+		if typ == "session" && aud == "mediator" {
+			json.Unmarshal(e["session"], &ses)
+		}
+	}
+	return ses
+}
+
 // TestBrowserMediate is flow 2 of issue 12: a person takes the mediator's
 // chair of the ceasefire's mediated stage (mediated_from_start) between
 // two built-in voters, started from the home page; composes a text issue
@@ -42,15 +57,7 @@ func TestBrowserMediate(t *testing.T) {
 	if got := text(t, tab, "#info"); !strings.HasPrefix(got, "Information level declared") {
 		t.Errorf("information level %q", got)
 	}
-	var ses mediatorSession
-	for _, e := range ownerEvents(t, ts.URL, id, owner) {
-		var typ, aud string
-		json.Unmarshal(e["type"], &typ)
-		json.Unmarshal(e["audience"], &aud)
-		if typ == "session" && aud == "mediator" {
-			json.Unmarshal(e["session"], &ses)
-		}
-	}
+	ses := mediatorSessionOf(t, ts.URL, id, owner)
 	if len(ses.Declared) != 2 {
 		t.Fatalf("the owner's lens shows the mediator %d declared profiles, want RU's and UA's", len(ses.Declared))
 	}

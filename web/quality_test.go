@@ -182,7 +182,7 @@ var okabeIto = map[string]string{
 }
 
 // page is one page of the UI in its own tab, with what it requested.
-type page struct {
+type uiPage struct {
 	name string
 	tab  context.Context
 	tr   *traffic
@@ -192,7 +192,7 @@ type page struct {
 // control has an accessible name, text has at least 4.5:1 contrast,
 // nothing sticks out sideways, and (at the end of the test) every request
 // went to the server's own origin.
-func checkPage(t *testing.T, p page) {
+func checkPage(t *testing.T, p uiPage) {
 	t.Helper()
 	for _, size := range [][2]int64{{1280, 800}, {390, 844}} {
 		where := fmt.Sprintf("%s at %d×%d", p.name, size[0], size[1])
@@ -237,7 +237,7 @@ func TestBrowserPages(t *testing.T) {
 	bctx := browser(t)
 	ts := newServer(t)
 	c := loadCeasefire(t)
-	home := page{"the home page", bctx, capture(t, bctx)}
+	home := uiPage{"the home page", bctx, capture(t, bctx)}
 	id, join, _ := startFromHome(t, bctx, ts.URL, c, "staged:bilateral_only", "boulware")
 	checkPage(t, home)
 	got := eval[map[string]string](t, bctx, "reading the palette", `(() => { const s = getComputedStyle(document.documentElement), o = {};
@@ -254,7 +254,7 @@ func TestBrowserPages(t *testing.T) {
 	}
 
 	seatTab, seatTr := openSeat(t, bctx, ts.URL, join, "#offer:not([disabled])")
-	seat := page{"the seat's page", seatTab, seatTr}
+	seat := uiPage{"the seat's page", seatTab, seatTr}
 	checkPage(t, seat)
 	run(t, seatTab, "walking away",
 		chromedp.Click(chromedp.CSS("#walk")), chromedp.WaitVisible(chromedp.CSS("#walk-confirm")),
@@ -262,17 +262,17 @@ func TestBrowserPages(t *testing.T) {
 	seat.name = "the seat's page after the ending"
 	checkPage(t, seat)
 
-	pages := []page{home, seat}
+	pages := []uiPage{home, seat}
 	for _, w := range []struct{ name, token string }{{"the observer's watch page", tokens.Observer}, {"the owner's watch page", tokens.Owner}} {
 		tab := newTab(t, bctx)
-		p := page{w.name, tab, capture(t, tab)}
+		p := uiPage{w.name, tab, capture(t, tab)}
 		run(t, tab, "opening "+w.name, chromedp.Navigate(ts.URL+"/#/watch/"+id+"/"+w.token), chromedp.WaitVisible(chromedp.CSS("#replay")))
 		checkPage(t, p)
 		pages = append(pages, p)
 	}
 
 	tab := newTab(t, bctx)
-	explore := page{"the analyst's view", tab, capture(t, tab)}
+	explore := uiPage{"the analyst's view", tab, capture(t, tab)}
 	run(t, tab, "opening the analyst's view", chromedp.Navigate(ts.URL+"/#/explore/"+id+"/"+tokens.Owner),
 		chromedp.WaitVisible(chromedp.CSS(`#explore-canvas[data-drawn="0,1"]`)))
 	checkPage(t, explore)
@@ -280,7 +280,7 @@ func TestBrowserPages(t *testing.T) {
 
 	mjoin, _, _ := startMediation(t, bctx, ts.URL)
 	tab = newTab(t, bctx)
-	console := page{"the mediator's console", tab, capture(t, tab)}
+	console := uiPage{"the mediator's console", tab, capture(t, tab)}
 	run(t, tab, "opening the mediator's chair", chromedp.Navigate(ts.URL+"/"+mjoin), chromedp.WaitVisible(chromedp.CSS("#propose:not([disabled])")))
 	checkPage(t, console)
 	pages = append(pages, console)
@@ -369,5 +369,25 @@ func TestBrowserHomeAdminToken(t *testing.T) {
 	waitFor(t, bctx, "the list shows", `document.body.innerText.includes("No negotiations yet.")`)
 	if at := eval[string](t, bctx, "reading the focus", `document.activeElement.id`); at != "admin-save" {
 		t.Errorf("after the list's refresh the focus is on %q, want Save", at)
+	}
+}
+
+// TestBrowserResultsPages is TestBrowserPages over the results pages: the
+// list, a tournament's and an experiment's, each at 1280×800 and at phone
+// width.
+func TestBrowserResultsPages(t *testing.T) {
+	bctx := browser(t)
+	base, _, _, _ := resultsServer(t)
+	for _, p := range []struct{ name, link, ready string }{
+		{"the list of results", "#/results", "#result-sets"},
+		{"a tournament's results", "#/results/tour", "#leaderboard-chart"},
+		{"an experiment's results", "#/results/seq", "#agreement-chart"},
+	} {
+		tab := newTab(t, bctx)
+		pg := uiPage{p.name, tab, capture(t, tab)}
+		run(t, tab, "opening "+p.name, chromedp.Navigate(base+"/"+p.link), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+		checkPage(t, pg)
+		pg.tr.wg.Wait()
+		checkSameOrigin(t, p.name, pg.tr, base)
 	}
 }

@@ -86,6 +86,14 @@ type Plan struct {
 	// round r, counted from 0 as events count it, is global round
 	// offset+r), so that traces can show both.
 	StageStart func(stage, offset int)
+	// Carried, when set, is called as a stage begins (before StageStart)
+	// that opens with what the previous stage handed over (parley.Carry):
+	// start is the standing offer or starting text carried over
+	// (NoOutcome when the stage opens with its own text, random or its
+	// Reference, holding only the locked values), locked the issues
+	// locked to its values, ascending as the stage locks them (nil when
+	// none). A stage that opens with nothing carried over gets no call.
+	Carried func(stage int, start parley.Outcome, locked []int)
 }
 
 // Rounds returns the plan's total round budget.
@@ -257,15 +265,23 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	for k := range r.plan.Stages {
 		st := &r.plan.Stages[k]
 		tk := newTracker(r, st)
+		op := r.open(st, c)
+		if r.plan.Carried != nil && (op.carried || len(op.locked) > 0) {
+			start := parley.NoOutcome
+			if op.carried {
+				start = op.start
+			}
+			r.plan.Carried(k, start, slices.Clone(op.locked))
+		}
 		if r.plan.StageStart != nil {
 			r.plan.StageStart(k, r.elapsed)
 		}
 		var sr *parley.Result
 		var err error
 		if st.Mechanism == parley.MechanismAlternatingOffers {
-			sr, err = r.runSAO(ctx, k, st, tk, c)
+			sr, err = r.runSAO(ctx, k, st, tk, op)
 		} else {
-			sr, err = r.runMediated(ctx, k, st, tk, c)
+			sr, err = r.runMediated(ctx, k, st, tk, op)
 		}
 		if err != nil {
 			return nil, err
@@ -366,16 +382,52 @@ func (r *runner) trace(k int, own func(parley.Event)) func(parley.Event) {
 	return func(e parley.Event) { own(e); pt(k, e) }
 }
 
-func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracker, c carried) (*parley.Result, error) {
-	ps, ns := r.stageParties(st)
-	opts := sao.Options{Deadline: st.Rounds, RoundOffset: r.used, TotalRounds: r.total, RoundCost: st.RoundCost,
-		HazardWindow: r.plan.HazardWindow}
+// opening is what a stage opens with: its standing offer or starting
+// text (has: one is set; carried: it is what the previous stage handed
+// over), and the issues locked to its values.
+type opening struct {
+	start        parley.Outcome
+	has, carried bool
+	locked       []int
+}
+
+// open returns what stage st opens with, given what the previous stage
+// carried (c). A mediated stage with a random start and locked issues
+// draws its text here, to set the locked values.
+func (r *runner) open(st *parley.Stage, c carried) opening {
+	var op opening
+	if st.Mechanism == parley.MechanismAlternatingOffers {
+		switch {
+		case st.Start.Kind == parley.StartReference:
+			op.start, op.has = st.Reference, true
+		case c.has:
+			op.start, op.has, op.carried = c.start, true, true
+		}
+		return op
+	}
 	switch {
 	case st.Start.Kind == parley.StartReference:
-		opts.Start, opts.HasStart = st.Reference, true
+		op.start, op.has = st.Reference, true
+	case st.Start.Kind == parley.StartRandom:
+		if len(c.locked) > 0 {
+			op.start, op.has = parley.Outcome(r.starts.IntN(r.space.Size())), true
+		}
+	case len(c.locked) > 0:
+		op.start, op.has, op.carried = c.lockText, true, true
 	case c.has:
-		opts.Start, opts.HasStart = c.start, true
+		op.start, op.has, op.carried = c.start, true, true
 	}
+	if len(c.locked) > 0 {
+		op.start = r.setValues(op.start, c.lockText, c.locked)
+		op.locked = c.locked
+	}
+	return op
+}
+
+func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracker, op opening) (*parley.Result, error) {
+	ps, ns := r.stageParties(st)
+	opts := sao.Options{Deadline: st.Rounds, RoundOffset: r.used, TotalRounds: r.total, RoundCost: st.RoundCost,
+		HazardWindow: r.plan.HazardWindow, Start: op.start, HasStart: op.has}
 	if opts.HasStart {
 		tk.opened(opts.Start, float64(r.used)/float64(r.total))
 	}
@@ -395,26 +447,11 @@ func (r *runner) runSAO(ctx context.Context, k int, st *parley.Stage, tk *tracke
 	return res, nil
 }
 
-func (r *runner) runMediated(ctx context.Context, k int, st *parley.Stage, tk *tracker, c carried) (*parley.Result, error) {
+func (r *runner) runMediated(ctx context.Context, k int, st *parley.Stage, tk *tracker, op opening) (*parley.Result, error) {
 	ps, ns := r.stageParties(st)
 	opts := mediated.Options{Rounds: st.Rounds, RoundOffset: r.used, TotalRounds: r.total, RoundCost: st.RoundCost,
-		Rule: st.Rule, Info: st.Info, Noise: st.Noise, NoFinalVote: st.NoFinalVote, HazardWindow: r.plan.HazardWindow}
-	switch {
-	case st.Start.Kind == parley.StartReference:
-		opts.Start, opts.HasStart = st.Reference, true
-	case st.Start.Kind == parley.StartRandom:
-		if len(c.locked) > 0 { // draw here, to set the locked values
-			opts.Start, opts.HasStart = parley.Outcome(r.starts.IntN(r.space.Size())), true
-		}
-	case len(c.locked) > 0:
-		opts.Start, opts.HasStart = c.lockText, true
-	case c.has:
-		opts.Start, opts.HasStart = c.start, true
-	}
-	if len(c.locked) > 0 {
-		opts.Start = r.setValues(opts.Start, c.lockText, c.locked)
-		opts.Locked = c.locked
-	}
+		Rule: st.Rule, Info: st.Info, Noise: st.Noise, NoFinalVote: st.NoFinalVote, HazardWindow: r.plan.HazardWindow,
+		Start: op.start, HasStart: op.has, Locked: op.locked}
 	opts.Trace = r.trace(k, nil)
 	var med *parley.Profile
 	if st.Mediator >= 0 {

@@ -30,3 +30,41 @@ func TestStageStart(t *testing.T) {
 		t.Fatalf("stage starts %v, run ended in round %d; want [0@0 1@3] and 4", starts, res.Rounds)
 	}
 }
+
+// Carried reports what each stage opens with from the one before: with
+// carry partial_issues (TestPartialIssues' talks: only 2 is acceptable to
+// both, and the latest offers agree on y) the mediated stage opens with
+// text 2 and issue y locked; with best_acceptable into alternating offers
+// the standing offer 3 (TestTwoStages' talks); with carry none, nothing.
+func TestCarried(t *testing.T) {
+	ps, names := fixture(t)
+	for _, tc := range []struct {
+		name   string
+		acts   [2][]int
+		carry  parley.Carry
+		second parley.Stage
+		want   string
+	}{
+		{"partial into mediation", [2][]int{{2}, {4}}, parley.CarryPartialIssues, mediatedStage("mediation", 2), "[1:2[1]]"},
+		{"best into talks", [2][]int{{0, 2, 2, 2}, {5, 3, 3, 3}}, parley.CarryBestAcceptable, saoStage("again", 2), "[1:3[]]"},
+		{"none", [2][]int{{0, 2, 2, 2}, {5, 3, 3, 3}}, parley.CarryNone, mediatedStage("mediation", 2), "[]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s1 := saoStage("talks", len(tc.acts[0]))
+			s1.Carry = tc.carry
+			plan := staged.Plan{Stages: []parley.Stage{s1, tc.second}}
+			var got []string
+			plan.Carried = func(k int, start parley.Outcome, locked []int) {
+				got = append(got, fmt.Sprintf("%d:%d%v", k, start, locked))
+			}
+			a, b := &script{acts: offers(tc.acts[0]...)}, &script{acts: offers(tc.acts[1]...)}
+			seats := seatsFor(map[int]*script{0: a, 1: b}, map[int]*hill{0: {leave: -1}, 1: {leave: -1}}, &proposer{props: []int{-1}})
+			if _, err := staged.Run(context.Background(), ps, names, plan, seats, 3); err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != tc.want {
+				t.Errorf("carried %v, want %s", got, tc.want)
+			}
+		})
+	}
+}

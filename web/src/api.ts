@@ -40,6 +40,7 @@ export interface Result { party: number; utility: number; discounted: number }
 export interface Stage {
   index: number; name: string; mechanism: string; participants: number[];
   mediator: number; rounds: number; offset: number; rule?: string; info?: string;
+  carried?: Carried;
 }
 
 export interface Vote { stage: number; step: number; round?: number; time?: number; party: number; outcome: number; accept: boolean }
@@ -159,7 +160,9 @@ export class Answering {
     let ok = false;
     try {
       await act(this.id, this.token, { step: t.step, ...action });
-      if (this.st.turn && this.st.turn.step === t.step) this.st.turn = undefined;
+      // (by identity: a mediator's adopt turn and the turn after it share
+      // their step)
+      if (this.st.turn === t) this.st.turn = undefined;
       ok = true;
     } catch (e) {
       this.st.error = (e as Error).message;
@@ -169,6 +172,20 @@ export class Answering {
     return ok;
   }
 }
+
+// --- live: the stages' carry-over and the mediator's assist
+// (docs/server.md).
+
+/** What a stage opens with from the stage before it. */
+export interface Carried { carry: string; outcome: number; values?: Record<string, string>; locked?: string[] }
+
+/** A built-in mediator's answer to the mediator's pending turn. */
+export interface Suggestion { mediator: string; action?: string; outcome?: number; values?: Record<string, string>; error?: string }
+
+export interface Assist { step: number; kind: string; suggestions: Suggestion[] }
+
+export const assistOf = (id: string, token: string) =>
+  call<Assist>("GET", `/negotiations/${encodeURIComponent(id)}/assist`, token);
 
 // The owner's utility space of a pair of parties (analyst view,
 // GET /negotiations/{id}/space and /space/points; docs/server.md).
@@ -211,3 +228,34 @@ export async function spacePoints(id: string, token: string, x: number, y: numbe
     outcomes: withOutcomes ? new Float64Array(buf, 8 * n, n) : null,
   };
 }
+// Results (parley serve --results): stored tournaments and experiments,
+// read-only, behind the admin token.
+
+// Estimate is a mean or rate with its 95% interval.
+export interface Estimate { mean: number; low: number; high: number; n: number }
+
+export interface ResultSet {
+  name: string; kind: "tournament" | "experiment"; protocol: string; done: number; total: number;
+  scenarios: string[]; entrants?: string[]; arms?: string[];
+}
+
+export interface ResultReport extends ResultSet { report: any }
+
+export interface StoredRun {
+  job_id: number; scenario: string; rep: number; agents: string[]; mediator?: string; voters?: string[];
+  agreement?: Record<string, string>; utilities: number[]; advantage: number[]; rounds: number; reason: string;
+  error?: string; welfare: number; arm?: string; stage?: string;
+}
+
+const resultsPath = (name: string) => `/results/${encodeURIComponent(name)}`;
+
+export const listResults = (admin: string) =>
+  call<{ results: ResultSet[] }>("GET", "/results", admin).then((d) => d.results || []);
+
+export const resultReport = (admin: string, name: string) => call<ResultReport>("GET", resultsPath(name), admin);
+
+export const resultRuns = (admin: string, name: string, offset: number, limit: number) =>
+  call<{ offset: number; total: number; runs: StoredRun[] }>("GET", `${resultsPath(name)}/runs?offset=${offset}&limit=${limit}`, admin);
+
+export const replayRun = (admin: string, name: string, run: number) =>
+  call<{ id: string; token: string }>("POST", `${resultsPath(name)}/runs/${run}/replay`, admin);

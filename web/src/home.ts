@@ -14,7 +14,7 @@ export function home(root: HTMLElement): () => void {
   const list = h("section", { "aria-labelledby": "list-h" });
   const formBox = h("section", { "aria-labelledby": "new-h" });
   const created = h("section", { id: "created", "aria-live": "polite" });
-  replace(root, h("h1", null, "Parley"), created, formBox, list);
+  replace(root, h("h1", null, "Parley"), h("p", null, h("a", { href: "#/results", id: "results-link" }, "Results of tournaments and experiments")), created, formBox, list);
   // The form offers the server's catalog (GET /catalog), read again after
   // a failure (say, before the admin token is entered) at each refresh.
   let formLoaded = false, loading = false;

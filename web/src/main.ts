@@ -1,11 +1,13 @@
 // Parley's web UI: routes on the URL's fragment (#/, #/seat/ID/TOKEN,
-// #/mediate/ID/TOKEN, #/watch/ID/TOKEN[/STEP], #/explore/ID/TOKEN).
+// #/mediate/ID/TOKEN, #/watch/ID/TOKEN[/STEP], #/explore/ID/TOKEN,
+// #/results[/NAME[/replay/RUN]]).
 import "./style.css";
 import { home } from "./home";
 import { seat } from "./seat";
 import { watch } from "./watch";
 import { mediate } from "./mediate";
 import { explore } from "./explore";
+import { results } from "./results";
 
 let leave: (() => void) | void;
 
@@ -26,6 +28,9 @@ function route() {
   } else if (parts[0] === "explore" && parts.length === 3) {
     document.title = `Outcome space of ${parts[1]} · Parley`;
     leave = explore(root, parts[1], parts[2]);
+  } else if (parts[0] === "results" && (parts.length <= 2 || parts.length === 4 && parts[2] === "replay" && /^\d+$/.test(parts[3]))) {
+    document.title = "Results · Parley";
+    leave = results(root, parts[1] || undefined, parts.length === 4 ? Number(parts[3]) : undefined);
   } else {
     document.title = "Parley";
     leave = home(root);

@@ -4,10 +4,12 @@
 // mediator's lens shows: its own session (its utilities if it is a party,
 // and the voters' declared profiles as the stage's information level
 // allows), its turns, the votes it may see, and the public events.
-import { Answering, follow, type Created, type Ended, type Event, type Session, type Stage, type Turn } from "./api";
+import { Answering, assistOf, follow, type Assist, type Created, type Ended, type Event, type Session, type Stage, type Turn } from "./api";
+import { ownUtilityChart } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { choiceOf, outcomeIndex, redLinesCrossed } from "./outcome";
 import { actionTable, ending, issueControls, loggedOf, outcomeList, partyName, type Logged } from "./view";
+import { valuesOf } from "./outcome";
 
 interface Declared { party: number; utilities: number[]; reservation: number; red_lines?: { issue: string; value: string }[] }
 
@@ -23,6 +25,15 @@ const infoWords: Record<string, string> = {
   full: "you see the votes and the parties' true preferences",
 };
 
+// mediatorNames name the built-in mediators of the assist panel.
+const mediatorNames: Record<string, string> = { nash: "Nash-seeking (nash)", hillclimb: "hill-climbing (hillclimb)" };
+
+// actionWords say what a suggestion other than a proposal is.
+const actionWords: Record<string, string> = {
+  final_vote: "Call the final vote on the current text.", walk_away: "Step back.",
+  accept: "Adopt your proposal as the text.", reject: "Keep the current text.",
+};
+
 export function mediate(root: HTMLElement, id: string, token: string): () => void {
   const st: Mediation = { actions: [], turnAt: 0, error: "", link: "connecting" };
   let choice: number[] | null = null;
@@ -31,9 +42,12 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const end = h("section", { id: "outcome", "aria-live": "polite" });
   const text = h("section", { id: "text", "aria-labelledby": "text-h" });
   const composer = h("section", { id: "composer", "aria-labelledby": "composer-h" });
+  const assistBox = h("section", { id: "assist", "aria-labelledby": "assist-h" });
+  // The suggestions for the pending turn (by its step), asked once a turn.
+  let assist: { step: number; a?: Assist; error?: string } | null = null;
   const history = h("section", { id: "history", "aria-labelledby": "history-h" });
   const live = h("p", { class: "sr-only", "aria-live": "assertive" });
-  const cols = h("div", { class: "cols" }, h("div", { class: "col" }, text, composer), h("div", { class: "col" }, history));
+  const cols = h("div", { class: "cols" }, h("div", { class: "col" }, text, composer, assistBox), h("div", { class: "col" }, history));
   replace(root, h("div", { class: "seat-page" }, head, end, cols, live));
 
   const name = (p: number) => (st.created ? partyName(st.created, p, -1) : String(p));
@@ -43,11 +57,12 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const send = (action: Record<string, unknown>, say: string) => { answering.send(action).then((ok) => { if (ok) live.textContent = say; }); };
 
   // utilities of outcome o: the mediator's own (if a party) and each
-  // voter's declared one, with warnings.
-  const assess = (o: number) => {
+  // voter's declared one, with warnings; a suggestion's (ids false) gives
+  // the own utility no id.
+  const assess = (o: number, ids = true) => {
     const s = st.session, c = st.created!;
     const rows = [];
-    if (s && s.party >= 0 && s.utilities?.length) rows.push(h("li", null, "Yours: ", h("strong", { id: "own-utility" }, fmt(s.utilities[o]))));
+    if (s && s.party >= 0 && s.utilities?.length) rows.push(h("li", null, "Yours: ", h("strong", { id: ids ? "own-utility" : null, class: "own-utility" }, fmt(s.utilities[o]))));
     for (const d of s?.declared ?? []) {
       const u = d.utilities[o];
       const w: string[] = [];
@@ -121,15 +136,53 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
             onclick: () => { confirmLeave = true; render(); document.getElementById("step-back-confirm")?.focus(); } }, "Step back")));
   };
 
+  // renderAssist shows what the built-in mediators would answer to the
+  // pending turn (GET /negotiations/{id}/assist), labelled as suggestions:
+  // nothing is sent unless the person loads one and sends it.
+  const renderAssist = () => {
+    const c = st.created, t = st.turn;
+    if (!c || !t || st.ended || (t.kind !== "propose" && t.kind !== "adopt")) { replace(assistBox); return; }
+    if (!assist || assist.step !== t.step) {
+      const want = t.step;
+      assist = { step: want };
+      assistOf(id, token).then((a) => { if (assist?.step === want) { assist.a = a; render(); } },
+        (e) => { if (assist?.step === want) { assist.error = (e as Error).message; render(); } });
+    }
+    const a = assist.a;
+    replace(assistBox, h("h2", { id: "assist-h" }, "Assist: what the built-in mediators would do"),
+      h("p", { class: "hint" }, "Suggestions only, computed from what you may see: nothing is sent unless you send it."),
+      assist.error ? h("p", { class: "hint" }, `No suggestions: ${assist.error}`) : !a || a.step !== t.step ? h("p", { role: "status" }, "Asking the built-in mediators…")
+        : a.suggestions.map((sg) => {
+          const who = mediatorNames[sg.mediator] ?? sg.mediator;
+          const label = `Suggestion from the built-in ${who} mediator — not sent`;
+          if (!sg.action) return h("div", { class: "suggestion", "data-mediator": sg.mediator }, h("h3", null, label), h("p", null, `None: ${sg.error ?? "no answer"}.`));
+          return h("div", { class: "suggestion", "data-mediator": sg.mediator, id: `suggestion-${sg.mediator}` }, h("h3", null, label),
+            sg.action === "offer" && sg.outcome !== undefined ? [
+              h("p", null, "Propose: ", h("span", { class: "suggested-values" }, valuesOf(c.issues, sg.outcome))), assess(sg.outcome, false),
+              h("button", { type: "button", id: `load-${sg.mediator}`, onclick: () => {
+                choice = choiceOf(c.issues, sg.outcome!);
+                live.textContent = `Loaded the ${who} mediator's suggestion into the composer: review it, then send it.`;
+                render();
+                document.getElementById("composer-h")?.scrollIntoView();
+                document.getElementById("propose")?.focus();
+              } }, "Load it into the composer")]
+              : h("p", { class: "suggested-action" }, actionWords[sg.action] ?? sg.action));
+        }));
+  };
+
   const render = () => {
     cols.classList.toggle("over", !!st.ended);
     renderHead();
     replace(end, st.ended && st.created ? ending(st.created, st.ended, -1) : null);
     renderText();
     renderComposer();
+    renderAssist();
+    const s = st.session;
     replace(history, h("h2", { id: "history-h" }, "Proposals and votes"), st.created ? actionTable(st.created, st.actions, {
       me: -1, empty: "No proposals yet.", edit: st.ended ? undefined : (o) => h("button", { type: "button", class: "small", "aria-label": "Compose from this outcome",
-        onclick: () => { choice = choiceOf(st.created!.issues, o); render(); } }, "Edit") }) : null);
+        onclick: () => { choice = choiceOf(st.created!.issues, o); render(); } }, "Edit") }) : null,
+    st.created && s && s.party >= 0 && s.utilities?.length ? ownUtilityChart("own-utility-chart", st.created, st.actions, (o) => s.utilities[o], -1,
+      "Your own utility (as a party) of each proposal, as time runs out; utility from 0 to 1.") : null);
   };
 
   const onEvent = (e: Event) => {

@@ -3,6 +3,7 @@
 // utilities, reservation value and red lines), its turns, the public
 // actions and the ending.
 import { Answering, follow, type Created, type Ended, type Event, type Result, type Session, type Turn } from "./api";
+import { ownUtilityChart } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { best, choiceOf, outcomeIndex, redLinesCrossed, reservationAt } from "./outcome";
 import { actionTable, ending, issueControls, loggedOf, outcomeList, type Logged } from "./view";
@@ -151,7 +152,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
       me: me(), utility,
       edit: st.ended ? undefined : (o, round) => h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${round + 1}`,
         onclick: () => { choice = choiceOf(c.issues, o); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit"),
-    }));
+    }), ownUtilityChart("own-utility-chart", c, st.actions, utility, me(), "Your utility of each offer and proposal (no one else's), as time runs out; utility from 0 to 1."));
   };
 
   const renderEnd = () => {
