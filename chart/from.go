@@ -9,6 +9,7 @@ import (
 	"github.com/parley-dev/parley/experiment/stats"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/session"
 	"github.com/parley-dev/parley/tournament"
 	"github.com/parley-dev/parley/tracefile"
 )
@@ -158,4 +159,43 @@ func count(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// SensitivityOf returns the figure of a robustness analysis: the
+// total-effect indices of the agreement contrasts that vary over the
+// points, with their bootstrap intervals; an error when no contrast
+// varies.
+func SensitivityOf(rep *experiment.RobustnessReport) (*Sensitivity, error) {
+	s := &Sensitivity{
+		Title: fmt.Sprintf("robustness %s: %d base samples, %d points, %d runs per arm per point, seed %d",
+			rep.Scenario, rep.Samples, rep.Points, rep.Runs, rep.Seed),
+		Subtitle: "total-effect Sobol index of each assumption on the difference of agreement rates between two arms, bootstrap 95% CIs",
+	}
+	for _, a := range rep.Assumptions {
+		s.Assumptions = append(s.Assumptions, a.Name)
+	}
+	for _, c := range rep.Indices {
+		if c.Metric != experiment.MetricAgreement || !c.Defined {
+			continue
+		}
+		sc := SensitivityContrast{Name: c.Arm + " − " + c.Other}
+		for _, e := range c.Effects {
+			sc.Indices = append(sc.Indices, IntervalOf(e.Total))
+		}
+		s.Contrasts = append(s.Contrasts, sc)
+	}
+	if len(s.Contrasts) == 0 {
+		return nil, fmt.Errorf("no agreement contrast varies over the points: nothing to draw")
+	}
+	return s, nil
+}
+
+// SessionOf returns the figure of a run of s (session.Run with seed):
+// its offers, or in a staged run its offers and the mediator's
+// proposals, in the utility plane of every two parties.
+func SessionOf(s *scenario.Scenario, seed uint64, r *session.Outcome) *Negotiation {
+	if r.Staged != nil {
+		return StagedRunOf(s, r.Specs, seed, r.Plan, r.Events, r.Staged, r.StageRound)
+	}
+	return RunOf(s, r.Specs, seed, r.Events, r.Result)
 }

@@ -2,14 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/cli/internal/render"
-	"github.com/parley-dev/parley/scenario"
 )
 
 func newAnalyzeCmd() *cobra.Command {
@@ -42,9 +40,9 @@ Linear-additive scenarios are solved without enumerating the outcome space
 			if err != nil {
 				return err
 			}
-			parties, err := selectParties(s, only)
+			parties, err := s.PartyIndices(only)
 			if err != nil {
-				return err
+				return usageError{fmt.Errorf("--parties: %w", err)}
 			}
 			profs := make([]*parley.Profile, len(parties))
 			names := make([]string, len(parties))
@@ -69,23 +67,4 @@ Linear-additive scenarios are solved without enumerating the outcome space
 	c.Flags().StringSliceVar(&only, "parties", nil, "analyse only these parties (default: all), e.g. RU,UA")
 	c.Flags().StringSliceVar(&profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO, in party order")
 	return c
-}
-
-func selectParties(s *scenario.Scenario, only []string) ([]int, error) {
-	if len(only) == 0 {
-		idx := make([]int, len(s.Parties))
-		for i := range idx {
-			idx[i] = i
-		}
-		return idx, nil
-	}
-	var idx []int
-	for _, n := range only {
-		i := s.Party(strings.TrimSpace(n))
-		if i < 0 {
-			return nil, usageError{fmt.Errorf("--parties: scenario %s has no party %q (have %s)", s.Name, n, strings.Join(s.Names(), ", "))}
-		}
-		idx = append(idx, i)
-	}
-	return idx, nil
 }

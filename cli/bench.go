@@ -11,6 +11,7 @@ import (
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/session"
 )
 
 func (pg *program) newBenchCmd() *cobra.Command {
@@ -47,8 +48,8 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 				r, err := bench.Measure(c.Context(), bench.Options{
 					Open: func() (*scenario.Scenario, error) { return openScenario(io.Discard, a, profiles) },
 					Seats: func(parties int) ([]func() parley.Negotiator, error) {
-						fs, _, err := pg.seats(splitAgents(agents), parties)
-						return fs, err
+						fs, _, err := session.Seats(splitAgents(agents), parties, pg.negotiator)
+						return fs, usage(err)
 					},
 					Deadline: deadline, Duration: dur,
 					Phase: func(phase int) {

@@ -20,9 +20,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 
+	"github.com/parley-dev/parley/internal/buildinfo"
 	"github.com/spf13/cobra"
 )
 
@@ -78,7 +78,7 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 --profiles, or a GeniusWeb folder of profile .json files.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       version(),
+		Version:       buildinfo.Version(),
 	}
 	// A runnable root, so that an unknown command is a usage error (exit
 	// 2) rather than cobra's plain error; without arguments it prints the
@@ -105,39 +105,6 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 		pg.newTournamentCmd(), pg.newReplayCmd(), newReportCmd(), newMergeCmd(), pg.newWorkerCmd())
 	root.AddCommand(pg.newServeCmd())
 	return root
-}
-
-// version describes this build: the module version ("(devel)" for a
-// build from a work tree), the VCS revision and whether the tree had
-// uncommitted changes, and the Go version, as the Go toolchain recorded
-// them in the binary.
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown build)"
-	}
-	v := bi.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
-	var rev, modified string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				modified = ", modified"
-			}
-		}
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if rev != "" {
-		v += " (commit " + rev + modified + ")"
-	}
-	return v + ", " + bi.GoVersion
 }
 
 // exactArgs is cobra.ExactArgs returning a usageError.

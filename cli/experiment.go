@@ -12,12 +12,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
-	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/store/sqlite"
@@ -25,24 +24,24 @@ import (
 	"github.com/parley-dev/parley/tournament"
 )
 
-// experimentFlags are the flags shared by the experiment subcommands.
+// armFlags are the flags that every experiment subcommand has.
+type armFlags struct {
+	runs                          int
+	seed                          uint64
+	workers                       int
+	asJSON, quiet, allowErrors    bool
+	csv, plot                     string
+	variants, negotiators, voters []string
+	batch                         batchFlags
+}
+
+// experimentFlags are the flags of sequencing and sweep.
 type experimentFlags struct {
-	runs        int
-	seed        uint64
-	workers     int
-	asJSON      bool
-	csv         string
-	csvRuns     string
-	plot        string
-	baseline    string
-	variants    []string
-	negotiators []string
-	voters      []string
-	set         []string // sweep only
-	factor      []string // sequencing only
-	quiet       bool
-	allowErrors bool
-	batch       batchFlags
+	armFlags
+	csvRuns  string
+	baseline string
+	set      []string // sweep only
+	factor   []string // sequencing only
 }
 
 // batchFlags are an experiment's flags of the tournament runner: its
@@ -194,30 +193,27 @@ anything runs.`,
 // experimentPool builds the strategy pool from the flags (or the
 // defaults).
 func (pg *program) experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
-	var pool experiment.Pool
-	negs := splitAgents(negSpecs)
-	if len(negs) == 0 {
-		negs = experiment.DefaultNegotiators()
+	pool, err := experiment.NewPool(splitAgents(negSpecs), splitAgents(voterSpecs), pg.negotiator, pg.voter)
+	return pool, experimentUsage("", "", err)
+}
+
+// experimentUsage turns an experiment.FieldError into a usage error
+// naming the flag of its field (none for the scenario's assumptions),
+// after cmd (when not ""); params is the flag of Design.Params. Other
+// errors are returned as they are.
+func experimentUsage(cmd, params string, err error) error {
+	var fe *experiment.FieldError
+	if !errors.As(err, &fe) {
+		return err
 	}
-	for _, spec := range negs {
-		f, err := pg.negotiator(spec)
-		if err != nil {
-			return pool, usageError{fmt.Errorf("--negotiators: %w", err)}
-		}
-		pool.Negotiators = append(pool.Negotiators, experiment.Negotiator{Name: spec, New: f})
+	flag := map[string]string{"Params": params, "Variants": "--variants", "Negotiators": "--negotiators", "Voters": "--voters"}[fe.Field]
+	switch {
+	case cmd == "":
+		return usageError{fmt.Errorf("%s: %w", flag, fe.Err)}
+	case flag == "": // the scenario's assumptions
+		return usageError{fmt.Errorf("%s: %w", cmd, fe.Err)}
 	}
-	voters := splitAgents(voterSpecs)
-	if len(voters) == 0 {
-		voters = experiment.DefaultVoters()
-	}
-	for _, spec := range voters {
-		f, err := pg.voter(spec)
-		if err != nil {
-			return pool, usageError{fmt.Errorf("--voters: %w", err)}
-		}
-		pool.Voters = append(pool.Voters, experiment.Voter{Name: spec, New: f})
-	}
-	return pool, nil
+	return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, fe.Err)}
 }
 
 // mediatorFactory turns a stage's mediator_policy into a mediator factory
@@ -236,68 +232,20 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	if f.workers < 0 {
 		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
 	}
-	if err := checkPlot(cmd, f.plot); err != nil {
-		return err
+	d := experiment.Design{Kind: experiment.KindSequencing, Variants: f.variants, Params: f.factor, NeedsDeclared: mediator.NeedsDeclared}
+	flag := "--factor"
+	if cmd == "experiment sweep" {
+		d.Kind, d.Params, flag = experiment.KindSweep, f.set, "--set"
 	}
-	s, err := openScenario(errOut, arg, nil)
-	if err != nil {
-		return err
-	}
-	if s.Protocol == nil {
-		return fmt.Errorf("%s: scenario %s declares no protocol (see docs/scenario-format.md, \"Protocol\")", cmd, s.Name)
-	}
-	for _, v := range f.variants {
-		if s.Protocol.Variant(v) == nil {
-			return usageError{fmt.Errorf("%s: --variants: scenario %s has no variant %q (have %s)", cmd, s.Name, v, variantNames(s))}
-		}
-	}
-	flag, specs := "--set", f.set
-	if cmd != "experiment sweep" {
-		flag, specs = "--factor", f.factor
-	}
-	var params []experiment.Param
-	for _, spec := range specs {
-		p, err := experiment.ParseParam(s, spec)
-		if err != nil {
-			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
-		}
-		params = append(params, p)
-	}
-	if len(params) > 0 {
-		if _, err := experiment.Grid(params); err != nil {
-			return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, err)}
-		}
-	}
-	pool, err := pg.experimentPool(f.negotiators, f.voters)
-	if err != nil {
-		return err
-	}
-	cfg := experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Baseline: f.baseline,
-		Ref: arg}
-	closeBatch, err := pg.experimentBatch(ctx, errOut, cmd, &cfg, f.batch)
+	s, cfg, bar, closeBatch, err := pg.startArms(ctx, errOut, cmd, arg, &f.armFlags, func(s *scenario.Scenario) error {
+		return experimentUsage(cmd, flag, d.Check(s))
+	})
 	if err != nil {
 		return err
 	}
 	defer closeBatch()
-	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
-	if bar != nil {
-		cfg.Progress = bar.Update
-	}
-	var rep *experiment.Report
-	if cmd == "experiment sweep" {
-		rep, err = experiment.Sweep(ctx, s, params, f.variants, cfg)
-	} else {
-		var ts []experiment.Treatment
-		var info string
-		ts, info, err = experiment.SequencingArms(s, f.variants, params, mediator.NeedsDeclared)
-		if err != nil {
-			return fmt.Errorf("%s: %w", cmd, err)
-		}
-		if rep, err = experiment.Run(ctx, "sequencing", s, ts, cfg); err == nil {
-			rep.Information = info
-		}
-	}
+	cfg.Baseline = f.baseline
+	rep, err := d.Run(ctx, s, cfg)
 	bar.Finish(err == nil)
 	if err != nil {
 		switch {
@@ -322,10 +270,9 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 		}
 	}
 	if f.plot != "" {
-		if err := chart.Save(f.plot, chart.ArmsOf(rep, cmd == "experiment sweep")); err != nil {
-			return fmt.Errorf("%s: --plot: %w", cmd, err)
+		if err := savePlot(errOut, cmd, f.plot, chart.ArmsOf(rep, cmd == "experiment sweep")); err != nil {
+			return err
 		}
-		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
 	}
 	if f.asJSON {
 		err = render.JSON(out, rep)
@@ -335,12 +282,47 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 	if err != nil {
 		return err
 	}
-	return runErrors(errOut, cmd, rep, f.allowErrors)
+	n, detail := rep.RunErrors()
+	return runErrors(errOut, cmd, n, " ("+detail+")", f.allowErrors)
+}
+
+// startArms starts an experiment command on the scenario arg: it checks
+// --plot, opens the scenario and checks it with check, and builds the
+// configuration of the flags: the pool, the store, queue and shard, and
+// the progress bar (nil when off), and returns what closes the store and
+// queue.
+func (pg *program) startArms(ctx context.Context, errOut io.Writer, cmd, arg string, f *armFlags, check func(*scenario.Scenario) error) (*scenario.Scenario, experiment.Config, *progress.Bar, func(), error) {
+	var cfg experiment.Config
+	if err := checkPlot(cmd, f.plot); err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	s, err := openScenario(errOut, arg, nil)
+	if err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	if err := check(s); err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	pool, err := pg.experimentPool(f.negotiators, f.voters)
+	if err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	cfg = experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
+		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Ref: arg}
+	closeBatch, err := pg.experimentBatch(errOut, cmd, &cfg, f.batch)
+	if err != nil {
+		return nil, cfg, nil, nil, err
+	}
+	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
+	if bar != nil {
+		cfg.Progress = bar.Update
+	}
+	return s, cfg, bar, closeBatch, nil
 }
 
 // experimentBatch sets the store, queue and shard of an experiment from
 // the flags, and returns what closes them.
-func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd string, cfg *experiment.Config, f batchFlags) (func(), error) {
+func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment.Config, f batchFlags) (func(), error) {
 	var closers []func() error
 	done := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
@@ -374,56 +356,32 @@ func (pg *program) experimentBatch(ctx context.Context, errOut io.Writer, cmd st
 	if f.queue != "" {
 		// The queue reports reconnections from its own goroutines: through
 		// one lock, and not after the command returns.
-		lw := &lockedWriter{w: errOut}
-		closers = append(closers, func() error { lw.close(); return nil })
-		qopt, err := f.qf.options(func(format string, args ...any) {
-			fmt.Fprintf(lw, "parley "+cmd+": "+format+"\n", args...)
-		})
+		lw := syncio.NewWriter(errOut)
+		closers = append(closers, lw.Close)
+		dial, err := f.qf.dialer(f.queue, lw, cmd)
 		if err != nil {
 			done()
 			return nil, err
 		}
-		cfg.Queue = func(ctx context.Context) (tournament.Queue, error) {
-			return natsq.Dial(ctx, f.queue, qopt)
-		}
+		cfg.Queue = func(ctx context.Context) (tournament.Queue, error) { return dial(ctx) }
 	}
 	return done, nil
 }
 
-// runErrors warns on errOut when runs of the report ended in error (reason
-// "error": a misconfiguration or a failing strategy, counted as a failure
-// to agree) and, unless allow, returns an error so that the command exits
-// non-zero: a report that hides failed runs behind rates must not pass
-// for a clean one.
-func runErrors(errOut io.Writer, cmd string, rep *experiment.Report, allow bool) error {
-	total := 0
-	var arms []string
-	for i := range rep.Arms {
-		a := &rep.Arms[i]
-		if n := a.Breakdown[parley.ReasonError]; n > 0 {
-			total += n
-			arms = append(arms, fmt.Sprintf("%s: %d, the first %s", a.Name, n, a.FirstError))
-		}
-	}
-	if total == 0 {
+// runErrors warns on errOut when n runs ended in error (reason "error":
+// a misconfiguration or a failing strategy, counted as a failure to agree;
+// detail says where) and, unless allow, returns an error so that the
+// command exits non-zero: a report that hides failed runs behind rates
+// must not pass for a clean one.
+func runErrors(errOut io.Writer, cmd string, n int, detail string, allow bool) error {
+	if n == 0 {
 		return nil
 	}
-	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree (%s)\n", cmd, total, strings.Join(arms, "; "))
+	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree%s\n", cmd, n, detail)
 	if allow {
 		return nil
 	}
-	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, total)
-}
-
-func variantNames(s *scenario.Scenario) string {
-	var ns []string
-	for _, v := range s.Protocol.Variants {
-		ns = append(ns, v.Name)
-	}
-	if len(ns) == 0 {
-		return "none"
-	}
-	return strings.Join(ns, ", ")
+	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, n)
 }
 
 // writeFile creates path and writes it with fill, reporting the first

@@ -33,7 +33,7 @@ type Option struct {
 // registered negotiator must follow parley.Negotiator's contract
 // (parleytest's TestNegotiator checks it): same seed, same moves.
 func WithNegotiator(name, doc string, newNegotiator func() parley.Negotiator) Option {
-	return WithNegotiatorEntry(plainEntry[strategy.Factory](name, doc, newNegotiator))
+	return WithNegotiatorEntry(spec.Plain[strategy.Factory](name, doc, newNegotiator))
 }
 
 // WithNegotiatorEntry registers a negotiator whose specs take parameters
@@ -47,7 +47,7 @@ func WithNegotiatorEntry(e spec.Entry[strategy.Factory]) Option {
 // run --mediator and of experiments (a stage's mediator_policy), listed by
 // 'parley agents'. Its rules are WithNegotiator's.
 func WithMediator(name, doc string, newMediator func() mediated.Mediator) Option {
-	return WithMediatorEntry(plainEntry[mediator.MediatorFactory](name, doc, newMediator))
+	return WithMediatorEntry(spec.Plain[mediator.MediatorFactory](name, doc, newMediator))
 }
 
 // WithMediatorEntry registers a mediator whose specs take parameters.
@@ -59,22 +59,12 @@ func WithMediatorEntry(e spec.Entry[mediator.MediatorFactory]) Option {
 // --voters and experiment --voters, listed by 'parley agents'. Its rules
 // are WithNegotiator's.
 func WithVoter(name, doc string, newVoter func() mediated.Voter) Option {
-	return WithVoterEntry(plainEntry[mediator.VoterFactory](name, doc, newVoter))
+	return WithVoterEntry(spec.Plain[mediator.VoterFactory](name, doc, newVoter))
 }
 
 // WithVoterEntry registers a voter whose specs take parameters.
 func WithVoterEntry(e spec.Entry[mediator.VoterFactory]) Option {
 	return Option{func(pg *program) error { return add(pg.voters, e) }}
-}
-
-// plainEntry is the registry entry of a constructor without parameters;
-// a nil constructor gets a nil New, which the registry refuses.
-func plainEntry[F ~func() T, T any](name, doc string, f func() T) spec.Entry[F] {
-	e := spec.Entry[F]{Name: name, Doc: doc}
-	if f != nil {
-		e.New = func(spec.Values) (F, error) { return F(f), nil }
-	}
-	return e
 }
 
 // add adds e to r, naming the option in an error.

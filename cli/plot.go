@@ -26,11 +26,12 @@ func checkPlot(cmd, path string) error {
 	return nil
 }
 
-// saveRunPlot draws a run's figure to path and says so on errOut.
-func saveRunPlot(errOut io.Writer, path string, n *chart.Negotiation) error {
-	if err := chart.Save(path, n); err != nil {
-		return fmt.Errorf("run: --plot: %w", err)
+// savePlot draws fig to path and says so on errOut; an error names cmd
+// and --plot.
+func savePlot(errOut io.Writer, cmd, path string, fig chart.Figure) error {
+	if err := chart.Save(path, fig); err != nil {
+		return fmt.Errorf("%s: --plot: %w", cmd, err)
 	}
-	fmt.Fprintf(errOut, "run: wrote the plot to %s\n", path)
+	fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, path)
 	return nil
 }

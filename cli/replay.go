@@ -3,7 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
+	"os"
 	"strconv"
 	"time"
 
@@ -11,7 +11,6 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/cli/internal/render"
-	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
 	"github.com/parley-dev/parley/tracefile"
@@ -82,62 +81,45 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 	if err != nil && !errors.Is(err, sqlite.ErrNotFound) {
 		return err
 	}
-	sc := cfg.Scenarios[j.Scenario]
-	if cfg.Protocol != tournament.ProtocolSAO {
-		// The trace table is alternating offers': print the record.
-		rec, err := tournament.RunNegotiation(ctx, cfg, j, tournament.RunnerOptions{})
-		if err != nil {
+	r, err := tournament.ReplayRun(ctx, cfg, j)
+	if err != nil {
+		return err
+	}
+	var rj *tracefile.Run
+	if cfg.Protocol == tournament.ProtocolSAO {
+		rj = render.ReplayedRun(cfg, &m, r)
+		if err := writeTrace(tracePath, cfg.Scenarios[j.Scenario].Space, rj, render.ReplayEvents(r)); err != nil {
 			return err
 		}
-		if len(m.Arms) > 0 {
-			fmt.Fprintf(out, "Run %d of %d (arm %s, run %d) of the experiment in %s; scenario %s\n", j.ID, m.Planned, m.Arms[j.Arm].Name, j.Rep, db, m.Scenarios[j.Scenario])
-		} else {
-			fmt.Fprintf(out, "Run %d of %d (rep %d) of the %s tournament in %s; scenario %s\n", j.ID, m.Planned, j.Rep, m.Protocol, db, m.Scenarios[j.Scenario])
-		}
-		render.Record(out, sc, &rec)
-		return compareStored(out, db, id, stored, rec, hasStored)
 	}
-	deadline := cfg.Deadline
-	if deadline == 0 {
-		deadline = sc.Deadline
+	var sp *tournament.Record
+	diff := ""
+	if hasStored {
+		sp, diff = &stored, stored.Diff(r.Record)
 	}
-	specs := make([]string, len(j.Agents))
-	for i, a := range j.Agents {
-		specs[i] = m.Agents[a]
+	render.Replay(out, db, &m, cfg.Scenarios[j.Scenario], r, rj, show, sp, diff)
+	if diff != "" {
+		return fmt.Errorf("replay: run %d differs from the stored result: %s", id, diff)
 	}
-	var events []tracefile.Entry
-	trace := func(e parley.Event) { events = append(events, tracefile.Entry{Stage: -1, Event: e}) }
-	rec, err := tournament.RunNegotiation(ctx, cfg, j, tournament.RunnerOptions{Trace: trace})
-	if err != nil {
-		return err
-	}
-	rj := render.ReplayRun(sc, specs, j.Seed, deadline, cfg.JobTiming(j) == sao.TimingGENIUS, &rec, events)
-	tf, err := createTrace(tracePath, sc, rj)
-	if err != nil {
-		return err
-	}
-	defer tf.abort()
-	for _, e := range events {
-		tf.event(e)
-	}
-	if err := tf.close(rj); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "Run %d of %d (rep %d) of the tournament in %s; scenario %s\n", id, m.Planned, j.Rep, db, m.Scenarios[j.Scenario])
-	render.Summary(out, sc, rj, events, show)
-	return compareStored(out, db, id, stored, rec, hasStored)
+	return nil
 }
 
-// compareStored says whether the replayed record matches the stored one:
-// a difference is an error.
-func compareStored(out io.Writer, db string, id int64, stored, rec tournament.Record, hasStored bool) error {
-	if !hasStored {
-		fmt.Fprintf(out, "\nRun %d is not stored in %s (the tournament has not run it yet).\n", id, db)
+// writeTrace writes the trace of a finished run to path (nothing when
+// "").
+func writeTrace(path string, space *parley.OutcomeSpace, j *tracefile.Run, events []tracefile.Entry) error {
+	if path == "" {
 		return nil
 	}
-	if d := stored.Diff(rec); d != "" {
-		return fmt.Errorf("replay: run %d differs from the stored result: %s", id, d)
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("run: trace: %w", err)
 	}
-	fmt.Fprintf(out, "\nSame result as stored in %s.\n", db)
+	err = tracefile.Write(f, space, j, events)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("run: trace %s: %w", path, err)
+	}
 	return nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -76,10 +77,9 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 				return usageError{fmt.Errorf("report: --plot: %s holds a tournament of mediators; --plot draws negotiators' leaderboards only", args[0])}
 			}
 			if plotFile != "" {
-				if err := chart.Save(plotFile, chart.LeaderboardOf(rep)); err != nil {
-					return fmt.Errorf("report: --plot: %w", err)
+				if err := savePlot(c.ErrOrStderr(), "report", plotFile, chart.LeaderboardOf(rep)); err != nil {
+					return err
 				}
-				fmt.Fprintf(c.ErrOrStderr(), "report: wrote the plot to %s\n", plotFile)
 			}
 			out := c.OutOrStdout()
 			switch {
@@ -100,22 +100,14 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 
 // reportOf tallies every stored run of the database's tournament.
 func reportOf(ctx context.Context, st *sqlite.Store) (*tournament.Report, error) {
-	m, ok, err := st.Meta(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
+	rep, err := tournament.ReportOf(ctx, st)
+	var ee *tournament.ExperimentError
+	switch {
+	case errors.Is(err, tournament.ErrNoTournament):
 		return nil, fmt.Errorf("report: %s holds no tournament", st.Path())
-	}
-	if len(m.Arms) > 0 {
-		// A leaderboard would pool the arms, which is not what an
-		// experiment compares; its paired statistics are the experiment's.
-		names := make([]string, len(m.Arms))
-		for i, a := range m.Arms {
-			names[i] = a.Name
-		}
+	case errors.As(err, &ee):
 		return nil, fmt.Errorf("report: %s holds an experiment (arms %s): its report is the experiment's; run the 'parley experiment' command that wrote it again with --db %s (it runs only what is missing)",
-			st.Path(), strings.Join(names, ", "), st.Path())
+			st.Path(), strings.Join(ee.Arms, ", "), st.Path())
 	}
-	return st.Report(ctx)
+	return rep, err
 }

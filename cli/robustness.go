@@ -10,27 +10,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/chart"
-	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/experiment"
-	"github.com/parley-dev/parley/strategy/mediator"
+	"github.com/parley-dev/parley/scenario"
 )
 
 // robustnessFlags are the flags of `parley experiment robustness`.
 type robustnessFlags struct {
-	samples     int
-	bootstrap   int
-	runs        int
-	seed        uint64
-	workers     int
-	asJSON      bool
-	csv         string
-	plot        string
-	negotiators []string
-	voters      []string
-	variants    []string
-	allowErrors bool
-	quiet       bool
-	batch       batchFlags
+	armFlags
+	samples, bootstrap int
 }
 
 func (pg *program) newRobustnessCmd() *cobra.Command {
@@ -107,40 +94,14 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 	case f.bootstrap < 1:
 		return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, f.bootstrap)}
 	}
-	if err := checkPlot(cmd, f.plot); err != nil {
-		return err
-	}
-	s, err := openScenario(errOut, arg, nil)
-	if err != nil {
-		return err
-	}
-	if s.Protocol == nil || len(s.Protocol.Variants) == 0 {
-		return fmt.Errorf("%s: scenario %s declares no protocol variants to compare (see docs/scenario-format.md, \"Protocol\")", cmd, s.Name)
-	}
-	for _, v := range f.variants {
-		if s.Protocol.Variant(v) == nil {
-			return usageError{fmt.Errorf("%s: --variants: scenario %s has no variant %q (have %s)", cmd, s.Name, v, variantNames(s))}
-		}
-	}
-	if _, err := experiment.Assumptions(s); err != nil {
-		return usageError{fmt.Errorf("%s: %w", cmd, err)}
-	}
-	pool, err := pg.experimentPool(f.negotiators, f.voters)
-	if err != nil {
-		return err
-	}
-	cfg := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants,
-		Config: experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-			Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Ref: arg}}
-	closeBatch, err := pg.experimentBatch(ctx, errOut, cmd, &cfg.Config, f.batch)
+	s, base, bar, closeBatch, err := pg.startArms(ctx, errOut, cmd, arg, &f.armFlags, func(s *scenario.Scenario) error {
+		return experimentUsage(cmd, "", experiment.CheckRobustness(s, f.variants))
+	})
 	if err != nil {
 		return err
 	}
 	defer closeBatch()
-	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
-	if bar != nil {
-		cfg.Progress = bar.Update
-	}
+	cfg := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants, Config: base}
 	rep, err := experiment.Robustness(ctx, s, cfg)
 	bar.Finish(err == nil)
 	if err != nil {
@@ -152,10 +113,13 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 		}
 	}
 	if f.plot != "" {
-		if err := saveSensitivityPlot(f.plot, rep); err != nil {
+		fig, err := chart.SensitivityOf(rep)
+		if err != nil {
 			return fmt.Errorf("%s: --plot: %w", cmd, err)
 		}
-		fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, f.plot)
+		if err := savePlot(errOut, cmd, f.plot, fig); err != nil {
+			return err
+		}
 	}
 	if f.asJSON {
 		e := json.NewEncoder(out)
@@ -166,38 +130,5 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 	} else if err := experiment.WriteRobustnessTable(out, rep); err != nil {
 		return err
 	}
-	if rep.Errors > 0 {
-		fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree; the first: %s\n", cmd, rep.Errors, rep.FirstError)
-		if !f.allowErrors {
-			return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, rep.Errors)
-		}
-	}
-	return nil
-}
-
-// saveSensitivityPlot draws the total-effect indices of the agreement
-// contrasts that vary over the points.
-func saveSensitivityPlot(path string, rep *experiment.RobustnessReport) error {
-	s := &chart.Sensitivity{
-		Title: fmt.Sprintf("robustness %s: %d base samples, %d points, %d runs per arm per point, seed %d",
-			rep.Scenario, rep.Samples, rep.Points, rep.Runs, rep.Seed),
-		Subtitle: "total-effect Sobol index of each assumption on the difference of agreement rates between two arms, bootstrap 95% CIs",
-	}
-	for _, a := range rep.Assumptions {
-		s.Assumptions = append(s.Assumptions, a.Name)
-	}
-	for _, c := range rep.Indices {
-		if c.Metric != experiment.MetricAgreement || !c.Defined {
-			continue
-		}
-		sc := chart.SensitivityContrast{Name: c.Arm + " − " + c.Other}
-		for _, e := range c.Effects {
-			sc.Indices = append(sc.Indices, chart.IntervalOf(e.Total))
-		}
-		s.Contrasts = append(s.Contrasts, sc)
-	}
-	if len(s.Contrasts) == 0 {
-		return fmt.Errorf("no agreement contrast varies over the points: nothing to draw")
-	}
-	return chart.Save(path, s)
+	return runErrors(errOut, cmd, rep.Errors, "; the first: "+rep.FirstError, f.allowErrors)
 }

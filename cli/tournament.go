@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,10 +14,11 @@ import (
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
-	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/session"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
@@ -106,13 +106,9 @@ At the end it prints the leaderboard, of the agents or of the mediators
 			s := spec
 			s.Agents, s.Mediators, s.Voters = splitAgents(s.Agents), splitAgents(s.Mediators), splitAgents(s.Voters)
 			given := func(key string) bool { return c.Flags().Changed(strings.ReplaceAll(key, "_", "-")) }
-			in := tournament.FromFlags(s, given)
-			if len(args) == 1 {
-				f, err := tournament.ReadFile(args[0])
-				if err != nil {
-					return usageError{err}
-				}
-				in = f.Merge(s, given)
+			in, err := tournament.Load(strings.Join(args, ""), s, given)
+			if err != nil {
+				return usageError{err}
 			}
 			if in.Queue == "" && qf.set() {
 				return usageError{errors.New("tournament: --queue-* flags need --queue URL")}
@@ -135,7 +131,7 @@ At the end it prints the leaderboard, of the agents or of the mediators
 	fl.StringVar(&spec.Queue, "queue", "", "NATS JetStream URL (nats://HOST:4222): publish the runs to 'parley worker' processes")
 	fl.StringVar(&spec.Protocol, "protocol", "", "sao, mediated or staged (default: mediated with --mediators and no --agents, else sao)")
 	fl.StringArrayVar(&spec.Mediators, "mediators", nil, "mediator specs, comma-separated (see 'parley agents'): the competitors of a mediated tournament, or the one mediator of a staged one")
-	fl.StringArrayVar(&spec.Voters, "voters", nil, "voter specs, comma-separated: a mediated tournament's voter pools, a staged one's voters by party (default "+defaultVoter+")")
+	fl.StringArrayVar(&spec.Voters, "voters", nil, "voter specs, comma-separated: a mediated tournament's voter pools, a staged one's voters by party (default "+session.DefaultVoter+")")
 	fl.StringVar(&spec.Variant, "variant", "", "the declared protocol variant a staged tournament runs (default: the declared stages)")
 	fl.StringVar(&spec.Rule, "rule", "", "a mediated tournament's adoption rule: unanimous, majority or mediator (default mediator)")
 	fl.StringVar(&spec.Info, "info", "", "what a mediated tournament's mediators see: none, declared, full or nothing (default declared)")
@@ -149,8 +145,8 @@ At the end it prints the leaderboard, of the agents or of the mediators
 // resolver resolves the names of a tournament through the program's
 // registries and opens its scenarios with open.
 func (pg *program) resolver(open func(ref string) (*scenario.Scenario, error)) tournament.Resolver {
-	return tournament.Resolver{Agent: pg.negotiator, Scenario: open, Mediator: pg.mediator, Voter: pg.voter, GeniusTiming: isGeniusSpec,
-		DefaultMediator: experiment.DefaultMediatorPolicy, DefaultVoter: defaultVoter,
+	return tournament.Resolver{Agent: pg.negotiator, Scenario: open, Mediator: pg.mediator, Voter: pg.voter, GeniusTiming: session.IsGeniusSpec,
+		DefaultMediator: experiment.DefaultMediatorPolicy, DefaultVoter: session.DefaultVoter,
 		CheckMediator: func(spec string, m mediated.Mediator, rule parley.Rule) error {
 			if !mediator.AsDesigned(m, rule) {
 				return fmt.Errorf("%s: mediator %q adopts rejected proposals only under rule %q: under %q it would run as hill-climbing", rule, spec, parley.RuleMediator, rule)
@@ -170,8 +166,8 @@ func (pg *program) configFromMeta(m tournament.Meta, limit time.Duration) (*tour
 func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, s *tournament.Input, qf *queueFlags, asJSON, quiet bool) error {
 	// The queue reports reconnections from its own goroutines: every write
 	// to stderr goes through one lock, and none after the command returns.
-	lw := &lockedWriter{w: stderr}
-	defer lw.close()
+	lw := syncio.NewWriter(stderr)
+	defer lw.Close()
 	stderr = lw
 	cfg, shard, err := tournament.Build(s, pg.resolver(func(ref string) (*scenario.Scenario, error) {
 		sc, err := openRef(ref)
@@ -200,13 +196,11 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	}
 	opt := tournament.RunOptions{Shard: shard}
 	if s.Queue != "" {
-		qopt, err := qf.options(func(format string, args ...any) {
-			fmt.Fprintf(stderr, "parley tournament: "+format+"\n", args...)
-		})
+		dial, err := qf.dialer(s.Queue, stderr, "tournament")
 		if err != nil {
 			return err
 		}
-		q, err := natsq.Dial(ctx, s.Queue, qopt)
+		q, err := dial(ctx)
 		if err != nil {
 			return err
 		}
@@ -215,22 +209,14 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	}
 	// The bar writes to the terminal itself (progress.New needs the
 	// *os.File to tell a terminal); on anything else it is off.
-	bar := progress.New(ctx, lw.w, quiet, "negotiations", "")
+	bar := progress.New(ctx, lw.Underlying(), quiet, "negotiations", "")
 	if bar != nil {
 		opt.Progress = bar.Update
 	}
 	sum, err := tournament.Run(ctx, cfg, st, opt)
 	bar.Finish(err == nil)
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("tournament: interrupted after storing %d runs (%d of %d now stored in %s): run the same command to continue",
-				sum.Ran, sum.Skipped+sum.Ran+sum.Duplicates, sum.Selected, s.DB)
-		}
-		if sum.Selected > 0 { // it stopped after storing what it had
-			return fmt.Errorf("%w\ntournament: %d of %d runs are stored in %s: run the same command to continue", err,
-				sum.Skipped+sum.Ran+sum.Duplicates, sum.Selected, s.DB)
-		}
-		return err
+		return sum.Stopped(err, s.DB)
 	}
 	line := render.TournamentSummary(sum, shard, s.DB)
 	if asJSON {
@@ -251,29 +237,4 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	fmt.Fprintln(stdout)
 	render.Report(stdout, rep)
 	return nil
-}
-
-// lockedWriter serialises writes to w, from any goroutine, and drops them
-// once closed.
-type lockedWriter struct {
-	mu     sync.Mutex
-	w      io.Writer
-	closed bool
-}
-
-// Write writes p to w unless the writer is closed.
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return len(p), nil
-	}
-	return l.w.Write(p)
-}
-
-// close makes later writes no-ops.
-func (l *lockedWriter) close() {
-	l.mu.Lock()
-	l.closed = true
-	l.mu.Unlock()
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/internal/syncio"
 )
 
 func (pg *program) newWorkerCmd() *cobra.Command {
@@ -74,13 +74,8 @@ docs/distributed.md.`,
 			w := &natsq.Worker{URL: queue, Resolver: pg.resolver(allow.Open), Concurrency: concurrency, Name: name,
 				Limit: limit, IdleExit: idleExit, Options: opt}
 			if !quiet {
-				errw := c.ErrOrStderr()
-				var mu sync.Mutex
-				w.Logf = func(format string, args ...any) {
-					mu.Lock()
-					defer mu.Unlock()
-					fmt.Fprintf(errw, "parley worker: "+format+"\n", args...)
-				}
+				errw := syncio.NewWriter(c.ErrOrStderr())
+				w.Logf = func(format string, args ...any) { fmt.Fprintf(errw, "parley worker: "+format+"\n", args...) }
 			}
 			if err := w.Run(ctx); err != nil {
 				return fmt.Errorf("worker: %w", err)

@@ -6,6 +6,7 @@ package scenario
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/ufun"
@@ -121,6 +122,28 @@ func (s *Scenario) Party(name string) int {
 		}
 	}
 	return -1
+}
+
+// PartyIndices returns the indices of the parties named (surrounding
+// spaces ignored), in the order given, or of every party when names is
+// empty; a name that is no party's is an error naming the parties.
+func (s *Scenario) PartyIndices(names []string) ([]int, error) {
+	if len(names) == 0 {
+		idx := make([]int, len(s.Parties))
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx, nil
+	}
+	var idx []int
+	for _, n := range names {
+		i := s.Party(strings.TrimSpace(n))
+		if i < 0 {
+			return nil, fmt.Errorf("scenario %s has no party %q (have %s)", s.Name, n, strings.Join(s.Names(), ", "))
+		}
+		idx = append(idx, i)
+	}
+	return idx, nil
 }
 
 // Profiles returns the parties' profiles in order.

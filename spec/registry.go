@@ -28,6 +28,17 @@ type Entry[T any] struct {
 	New func(v Values) (T, error)
 }
 
+// Plain returns the entry of a constructor f that takes no parameters,
+// so that name is its whole spec: New returns f as an F. A nil f gives an
+// entry without New, which Registry.Add refuses.
+func Plain[F ~func() T, T any](name, doc string, f func() T) Entry[F] {
+	e := Entry[F]{Name: name, Doc: doc}
+	if f != nil {
+		e.New = func(Values) (F, error) { return F(f), nil }
+	}
+	return e
+}
+
 // Values are the parameters of one spec, checked against their Param
 // declarations and typed, defaults filled in. A getter asked for a name
 // the entry does not declare, or of the wrong kind, returns the zero value.

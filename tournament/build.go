@@ -32,6 +32,20 @@ func FromFlags(flags Spec, given func(key string) bool) *Input {
 	return &Input{Spec: flags, flag: given}
 }
 
+// Load returns the Input of 'parley tournament': of the flags alone
+// (FromFlags) when path is "", else of the tournament file at path
+// (ReadFile) overridden by the flags (File.Merge).
+func Load(path string, flags Spec, given func(key string) bool) (*Input, error) {
+	if path == "" {
+		return FromFlags(flags, given), nil
+	}
+	f, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return f.Merge(flags, given), nil
+}
+
 // Merge returns the Input of the file's settings overridden by flags, the
 // settings of the command line (their defaults where no flag was given): a
 // setting comes from flags when given reports its flag given (by YAML key)

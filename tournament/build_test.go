@@ -3,6 +3,8 @@ package tournament_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -84,6 +86,30 @@ func TestMerge(t *testing.T) {
 	want.Agents, want.Scenarios, want.Reps, want.Seed, want.SelfPlay = []string{"boulware", "conceder"}, []string{"two"}, 5, 9, true
 	if !reflect.DeepEqual(in.Spec, want) {
 		t.Errorf("merged %+v, want %+v", in.Spec, want)
+	}
+}
+
+// TestLoad reads a tournament file under the flags, or the flags alone,
+// and names a file it cannot read.
+func TestLoad(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.yaml")
+	if err := os.WriteFile(path, []byte("agents: [boulware, conceder]\nreps: 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fl := flags()
+	fl.Reps, fl.Agents = 5, []string{"linear"}
+	in, err := tournament.Load(path, fl, given("reps"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Reps != 5 || !reflect.DeepEqual(in.Agents, []string{"boulware", "conceder"}) {
+		t.Errorf("file under flags: %+v", in.Spec)
+	}
+	if in, err := tournament.Load("", fl, nil); err != nil || !reflect.DeepEqual(in.Spec, fl) {
+		t.Errorf("flags alone: %+v, %v", in, err)
+	}
+	if _, err := tournament.Load(path+".none", fl, nil); err == nil || !strings.Contains(err.Error(), "t.yaml.none") {
+		t.Errorf("a missing file: %v", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package tournament
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -92,6 +93,23 @@ func (s Summary) Rate() float64 {
 		return 0
 	}
 	return float64(s.Ran) / s.Elapsed.Seconds()
+}
+
+// Stopped explains err, the error of a Run that returned s, to whoever
+// resumes it: a cancelled run says how many runs it stored and how many
+// the store (named where) now holds; a run that failed after selecting
+// its runs adds what is stored; any other error is returned as it is.
+// Running the same tournament again on the same store continues it.
+func (s Summary) Stopped(err error, where string) error {
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("tournament: interrupted after storing %d runs (%d of %d now stored in %s): run the same command to continue",
+			s.Ran, s.Skipped+s.Ran+s.Duplicates, s.Selected, where)
+	}
+	if s.Selected > 0 { // it stopped after storing what it had
+		return fmt.Errorf("%w\ntournament: %d of %d runs are stored in %s: run the same command to continue", err,
+			s.Skipped+s.Ran+s.Duplicates, s.Selected, where)
+	}
+	return err
 }
 
 // chunk is the number of consecutive job ids a worker claims at a time.

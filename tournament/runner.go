@@ -528,3 +528,28 @@ func RunNegotiation(ctx context.Context, cfg *Config, j Job, opts RunnerOptions)
 
 // timing returns the sao timing of job j (Config.JobTiming).
 func (r *Runner) timing(j Job) sao.Timing { return r.cfg.JobTiming(j) }
+
+// A Replay is one run of a tournament run again alone, from its seed
+// ('parley replay').
+type Replay struct {
+	Job    Job
+	Record Record
+	// Events are the run's actions: alternating offers' only, as the
+	// other protocols' runs are recorded without them.
+	Events []parley.Event
+}
+
+// ReplayRun runs job j of the tournament cfg (JobAt) again, alone, with
+// its events.
+func ReplayRun(ctx context.Context, cfg *Config, j Job) (*Replay, error) {
+	r := &Replay{Job: j}
+	var err error
+	var opts RunnerOptions
+	if cfg.Protocol == ProtocolSAO {
+		opts.Trace = func(e parley.Event) { r.Events = append(r.Events, e) }
+	}
+	if r.Record, err = RunNegotiation(ctx, cfg, j, opts); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

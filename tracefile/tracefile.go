@@ -233,6 +233,16 @@ func (t *Writer) Result(r *Run) error {
 	return t.err
 }
 
+// Write writes the whole trace of a finished run j over space to w: its
+// header, its events in order and its result line, as a Writer does.
+func Write(w io.Writer, space *parley.OutcomeSpace, j *Run, events []Entry) error {
+	t := NewWriter(w, space, &j.Setup)
+	for _, e := range events {
+		t.Event(e)
+	}
+	return t.Result(j)
+}
+
 // MaxLine is the longest line Read accepts, in bytes.
 const MaxLine = 1 << 20
 

@@ -147,6 +147,23 @@ type Auth struct {
 	CertFile, KeyFile string
 }
 
+// Environment variables that hold queue credentials (WithEnv), so that
+// they appear neither in the process list nor in the shell's history.
+const (
+	EnvUser     = "PARLEY_QUEUE_USER"
+	EnvPassword = "PARLEY_QUEUE_PASSWORD"
+	EnvToken    = "PARLEY_QUEUE_TOKEN"
+)
+
+// WithEnv returns a with User, Password and Token from the environment
+// ($PARLEY_QUEUE_USER, $PARLEY_QUEUE_PASSWORD, $PARLEY_QUEUE_TOKEN; empty
+// when unset), as 'parley tournament --queue' and 'parley worker' take
+// them.
+func (a Auth) WithEnv() Auth {
+	a.User, a.Password, a.Token = os.Getenv(EnvUser), os.Getenv(EnvPassword), os.Getenv(EnvToken)
+	return a
+}
+
 // validate names the first inconsistent field.
 func (a *Auth) validate() error {
 	switch {

@@ -2,30 +2,20 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/parley-dev/parley/tournament"
 )
 
 // Report tallies every stored run of the database's tournament
-// (tournament.Tally): the report `parley report` prints and `parley serve
-// --results` serves.
+// (tournament.ReportOf): the report `parley report` prints and `parley
+// serve --results` serves. A database of an experiment is an error
+// (*tournament.ExperimentError): its report is the experiment's.
 func (s *Store) Report(ctx context.Context) (*tournament.Report, error) {
-	m, ok, err := s.Meta(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
+	rep, err := tournament.ReportOf(ctx, s)
+	if errors.Is(err, tournament.ErrNoTournament) {
 		return nil, fmt.Errorf("sqlite: %s holds no tournament", s.path)
 	}
-	t := tournament.NewTally(m)
-	for r, err := range s.Records(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		if err := t.Add(&r); err != nil {
-			return nil, err
-		}
-	}
-	return t.Report()
+	return rep, err
 }

@@ -702,6 +702,57 @@ func (s *Store) Merge(ctx context.Context, src string) (int64, error) {
 	return res.RowsAffected()
 }
 
+// MergeShards merges the results databases ins, shards of one tournament,
+// into the database at out, created if needed, as 'parley merge' does: it
+// first checks that every input holds the same tournament (errors start
+// "merge:"), then merges each (Merge), calling added with the number of
+// runs it added, and returns the runs out then holds and the
+// tournament's planned runs.
+func MergeShards(ctx context.Context, out string, ins []string, added func(in string, n int64)) (runs, planned int64, err error) {
+	var first tournament.Meta
+	for i, in := range ins {
+		// Check every input before writing anything.
+		st, err := OpenReadOnly(in)
+		if err != nil {
+			return 0, 0, err
+		}
+		m, ok, err := st.Meta(ctx)
+		st.Close()
+		if err != nil {
+			return 0, 0, err
+		}
+		if !ok {
+			return 0, 0, fmt.Errorf("merge: %s holds no tournament", in)
+		}
+		if i == 0 {
+			first = m
+		} else if !reflect.DeepEqual(m, first) {
+			return 0, 0, fmt.Errorf("merge: %s and %s hold different tournaments (%+v and %+v)", ins[0], in, first, m)
+		}
+	}
+	st, err := New(out)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer st.Close()
+	for _, in := range ins {
+		n, err := st.Merge(ctx, in)
+		if err != nil {
+			return 0, 0, err
+		}
+		added(in, n)
+	}
+	m, _, err := st.Meta(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := st.Count(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	return n, int64(m.Planned), nil
+}
+
 // timingName names a tournament timing for messages.
 func timingName(t tournament.Timing) string {
 	if t == tournament.TimingAuto {

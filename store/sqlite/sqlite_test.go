@@ -424,6 +424,26 @@ func TestMergeShards(t *testing.T) {
 	if _, err := out.Merge(ctx, other); err == nil || !strings.Contains(err.Error(), "seed 5, not 6") {
 		t.Fatalf("merge of another tournament = %v", err)
 	}
+
+	// MergeShards checks every input before writing, then merges them all.
+	all := filepath.Join(dir, "all.db")
+	if _, _, err := MergeShards(ctx, all, []string{shards[0], other}, func(string, int64) {}); err == nil || !strings.Contains(err.Error(), "hold different tournaments") {
+		t.Fatalf("MergeShards of two tournaments = %v", err)
+	}
+	if _, err := os.Stat(all); !os.IsNotExist(err) {
+		t.Errorf("MergeShards of two tournaments wrote %s (%v)", all, err)
+	}
+	if _, _, err := MergeShards(ctx, all, []string{filepath.Join(dir, "full.db"), all + ".none"}, func(string, int64) {}); err == nil {
+		t.Error("MergeShards of a missing input: no error")
+	}
+	var ns []int64
+	runs, planned, err := MergeShards(ctx, all, append(shards, shards[0]), func(_ string, n int64) { ns = append(ns, n) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs != 120 || planned != 120 || len(ns) != 4 || ns[0]+ns[1]+ns[2] != 120 || ns[3] != 0 {
+		t.Errorf("MergeShards: %d of %d runs, added %v", runs, planned, ns)
+	}
 }
 
 // TestResumeWithStore interrupts a tournament and resumes it on the same
@@ -663,5 +683,25 @@ func TestMigrationArms(t *testing.T) {
 	other.Arms = m.Arms[:1]
 	if _, err := s.Open(ctx, other); err == nil || !strings.Contains(err.Error(), "arms bilateral_only,mediated_from_start, not bilateral_only") {
 		t.Errorf("Open of other arms = %v", err)
+	}
+}
+
+// TestReport reports the stored tournament as tournament.ReportOf does,
+// and names a database without one.
+func TestReport(t *testing.T) {
+	st := newStore(t, filepath.Join(t.TempDir(), "r.db"))
+	if _, err := st.Report(ctx); err == nil || !strings.Contains(err.Error(), "r.db holds no tournament") {
+		t.Fatalf("empty database: %v", err)
+	}
+	if _, err := tournament.Run(ctx, tinyConfig(t), st, tournament.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Report(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := tournament.ReportOf(ctx, st)
+	if err != nil || !reflect.DeepEqual(got, want) || got.Runs != 120 {
+		t.Errorf("Report = %+v, want %+v (%v)", got, want, err)
 	}
 }

@@ -75,3 +75,18 @@ func TestTournamentSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestReplay prints replays of a mediated tournament's run and of an
+// experiment's, stored and not yet stored.
+func TestReplay(t *testing.T) {
+	s := market(t)
+	r := &tournament.Replay{Job: tournament.Job{ID: 7, Rep: 2, Arm: 1}, Record: tournament.Record{Mediator: "nash",
+		Voters: []string{"hillclimber", "annealer"}, Reason: "agreement", Rounds: 12, Utilities: []float64{0.625, 0.5}, Advantage: []float64{0.125, -0.25}}}
+	m := &tournament.Meta{Planned: 40, Protocol: tournament.ProtocolMediated, Scenarios: []string{"market.yaml"}}
+	var b bytes.Buffer
+	render.Replay(&b, "m.db", m, s, r, nil, 6, &r.Record, "")
+	m.Arms = []tournament.Arm{{Name: "first"}, {Name: "second"}}
+	render.Replay(&b, "e.db", m, s, r, nil, 6, nil, "")
+	render.Replay(&b, "e.db", m, s, r, nil, 6, &r.Record, "rounds 12, stored 11") // a difference: the caller's error
+	golden.Check(t, "replay", b.Bytes())
+}

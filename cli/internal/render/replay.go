@@ -7,6 +7,7 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
+	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/tournament"
 	"github.com/parley-dev/parley/tracefile"
@@ -98,4 +99,56 @@ func Record(w io.Writer, s *scenario.Scenario, rec *tournament.Record) {
 		fmt.Fprintf(w, " (%s)", rec.Error)
 	}
 	fmt.Fprintln(w)
+}
+
+// Replay prints a run of the tournament m stored in db, replayed (r, of
+// cfg's scenario), in the form of 'parley run' for alternating offers
+// (show actions at each end; j is its run, ReplayedRun's) or as a Record
+// for the other protocols, then whether it matches the stored record
+// (nil when the database does not hold it yet; diff is what differs, ""
+// when nothing does).
+func Replay(w io.Writer, db string, m *tournament.Meta, s *scenario.Scenario, r *tournament.Replay, j *tracefile.Run, show int, stored *tournament.Record, diff string) {
+	id := r.Job.ID
+	switch {
+	case j != nil:
+		fmt.Fprintf(w, "Run %d of %d (rep %d) of the tournament in %s; scenario %s\n", id, m.Planned, r.Job.Rep, db, m.Scenarios[r.Job.Scenario])
+		Summary(w, s, j, ReplayEvents(r), show)
+	case len(m.Arms) > 0:
+		fmt.Fprintf(w, "Run %d of %d (arm %s, run %d) of the experiment in %s; scenario %s\n", id, m.Planned, m.Arms[r.Job.Arm].Name, r.Job.Rep, db, m.Scenarios[r.Job.Scenario])
+		Record(w, s, &r.Record)
+	default:
+		fmt.Fprintf(w, "Run %d of %d (rep %d) of the %s tournament in %s; scenario %s\n", id, m.Planned, r.Job.Rep, m.Protocol, db, m.Scenarios[r.Job.Scenario])
+		Record(w, s, &r.Record)
+	}
+	switch {
+	case stored == nil:
+		fmt.Fprintf(w, "\nRun %d is not stored in %s (the tournament has not run it yet).\n", id, db)
+	case diff == "":
+		fmt.Fprintf(w, "\nSame result as stored in %s.\n", db)
+	}
+}
+
+// ReplayEvents are a replay's events as a trace's entries (alternating
+// offers: no stage).
+func ReplayEvents(r *tournament.Replay) []tracefile.Entry {
+	es := make([]tracefile.Entry, len(r.Events))
+	for i, e := range r.Events {
+		es[i] = tracefile.Entry{Stage: -1, Event: e}
+	}
+	return es
+}
+
+// ReplayedRun is an alternating-offers replay of the tournament cfg as
+// ReplayRun gives it: specs, deadline and timing from the configuration.
+func ReplayedRun(cfg *tournament.Config, m *tournament.Meta, r *tournament.Replay) *tracefile.Run {
+	sc := cfg.Scenarios[r.Job.Scenario]
+	deadline := cfg.Deadline
+	if deadline == 0 {
+		deadline = sc.Deadline
+	}
+	specs := make([]string, len(r.Job.Agents))
+	for i, a := range r.Job.Agents {
+		specs[i] = m.Agents[a]
+	}
+	return ReplayRun(sc, specs, r.Job.Seed, deadline, cfg.JobTiming(r.Job) == sao.TimingGENIUS, &r.Record, ReplayEvents(r))
 }
