@@ -22,6 +22,7 @@ import (
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/server/gwseat"
 	"github.com/parley-dev/parley/server/results"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
@@ -158,6 +159,7 @@ func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlag
 		Voter:      func(spec string) (func() parley.Voter, error) { return pg.voter(spec) },
 		Mediator:   func(spec string) (func() parley.Mediator, error) { return pg.mediatorFactory(spec) },
 		GeniusWeb:  func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) },
+		Agents:     server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)},
 		Results:    res})
 	if err != nil {
 		return err
@@ -190,4 +192,15 @@ func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlag
 		hs.Close()
 	}
 	return serr
+}
+
+// listed is a registry's entries as the server's catalog lists them: the
+// same registry its resolvers parse with, so a program's own agents
+// (WithNegotiator) are offered too.
+func listed[T any](r *spec.Registry[T]) []server.Agent {
+	var out []server.Agent
+	for _, e := range r.Entries() {
+		out = append(out, server.Agent{Name: e.Name, Doc: e.Doc})
+	}
+	return out
 }

@@ -39,6 +39,7 @@ func (s *Server) table() []route {
 		{Route{"GET", "/openapi.json"}, serveOpenAPI},
 		{Route{"POST", "/negotiations"}, s.limited(s.create)},
 		{Route{"GET", "/negotiations"}, s.limited(s.list)},
+		{Route{"GET", "/catalog"}, s.limited(s.catalog)},
 		{Route{"GET", "/negotiations/{id}"}, s.limited(s.view)},
 		{Route{"GET", "/negotiations/{id}/events"}, s.limited(s.events)},
 		{Route{"POST", "/negotiations/{id}/actions"}, s.limited(s.act)},

@@ -74,6 +74,7 @@ func walk(t *testing.T, srv testServer, id, token string, stream, seat bool) []r
 	get("space points", "GET", "/negotiations/"+id+"/space/points", nil)
 	get("space outcomes", "GET", "/negotiations/"+id+"/space/points?outcomes=0,1", nil)
 	get("openapi", "GET", "/openapi.json", nil)
+	get("catalog", "GET", "/catalog", nil)
 	get("metrics", "GET", "/metrics", nil)
 	if !stream {
 		return out

@@ -32,6 +32,11 @@ type Config struct {
 	// default strategy); nil: only remote voters and mediators.
 	Voter    func(spec string) (func() parley.Voter, error)
 	Mediator func(spec string) (func() parley.Mediator, error)
+	// Agents lists the strategies that Negotiator, Voter and Mediator
+	// resolve, for GET /catalog (empty: none listed). The parley command
+	// lists the registries its resolvers parse with, the agents its
+	// options register (cli.WithNegotiator) included.
+	Agents Agents
 	// GeniusWeb resolves a geniusweb seat's party URL to a constructor of
 	// negotiators that drive that party (nil: no geniusweb seats). The
 	// parley command passes package server/gwseat's Factory.
@@ -90,6 +95,8 @@ type Server struct {
 	metrics *metrics
 	limits  *limiter
 	mux     *http.ServeMux
+	// builtins is GET /catalog's answer, made on first use.
+	builtins func() (Catalog, error)
 
 	ctx    context.Context // cancelled by Shutdown: stops the negotiations
 	cancel context.CancelFunc
@@ -151,6 +158,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = newMetrics()
 	s.limits = newLimiter(cfg.RateLimit, cfg.Burst)
+	s.builtins = sync.OnceValues(func() (Catalog, error) { return builtinCatalog(cfg.Agents) })
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.recover(context.Background()); err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
@@ -28,7 +29,14 @@ import (
 // as the parley command wires them) on a loopback port.
 func newServer(t testing.TB) *httptest.Server {
 	t.Helper()
+	return newServerAdmin(t, "")
+}
+
+// newServerAdmin is newServer with an admin token ("" for none).
+func newServerAdmin(t testing.TB, admin string) *httptest.Server {
+	t.Helper()
 	return serveWith(t, server.Config{
+		AdminToken: admin,
 		Negotiator: func(spec string) (func() parley.Negotiator, error) { return strategy.Parse(spec) },
 		Voter: func(spec string) (func() parley.Voter, error) {
 			f, err := mediator.ParseVoter(spec)
@@ -41,6 +49,7 @@ func newServer(t testing.TB) *httptest.Server {
 			f, err := mediator.ParseMediator(spec)
 			return f, err
 		},
+		Agents: server.Agents{Negotiators: listed(strategy.Negotiators()), Voters: listed(mediator.Voters()), Mediators: listed(mediator.Mediators())},
 	})
 }
 
@@ -60,6 +69,16 @@ func serveWith(t testing.TB, cfg server.Config) *httptest.Server {
 		ts.Close()
 	})
 	return ts
+}
+
+// listed is a registry's entries as GET /catalog lists them (as the
+// parley command lists its registries).
+func listed[T any](r *spec.Registry[T]) []server.Agent {
+	var out []server.Agent
+	for _, e := range r.Entries() {
+		out = append(out, server.Agent{Name: e.Name, Doc: e.Doc})
+	}
+	return out
 }
 
 // browser returns a chromedp context on a fresh headless chromium (a
@@ -368,9 +387,9 @@ const unlabelled = `[...document.querySelectorAll("input:not([type=hidden]), sel
   .filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label") && !(e.tagName === "BUTTON" && e.textContent.trim()))
   .map(e => e.outerHTML.slice(0, 100))`
 
-// lowContrast lists the page's visible text whose contrast with its
-// background is below WCAG's 4.5:1 for normal text (disabled controls are
-// exempt).
+// lowContrast lists the page's visible text (HTML, and SVG text by its
+// fill) whose contrast with its background is below WCAG's 4.5:1 for
+// normal text (disabled controls are exempt).
 const lowContrast = `(() => {
   const parse = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
     const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
@@ -383,7 +402,10 @@ const lowContrast = `(() => {
   for (let n = w.nextNode(); n; n = w.nextNode()) {
     const el = n.parentElement;
     if (!n.textContent.trim() || !el || el.closest("[disabled]") || el.closest("option") || !el.getClientRects().length) continue;
-    const a = lum(parse(getComputedStyle(el).color)), b = lum(bg(el));
+    // SVG text (a chart's labels) is painted with its fill
+    const fg = parse(el instanceof SVGElement ? getComputedStyle(el).fill : getComputedStyle(el).color);
+    if (!fg) { bad.push(el.tagName + " " + JSON.stringify(n.textContent.trim().slice(0, 40)) + ": no solid colour"); continue; }
+    const a = lum(fg), b = lum(bg(el));
     const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     if (ratio < 4.5) bad.push(el.tagName + " " + JSON.stringify(n.textContent.trim().slice(0, 40)) + ": " + ratio.toFixed(2));
   }

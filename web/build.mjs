@@ -1,7 +1,7 @@
 // Bundles src/ into dist/ (app.js, app.css; package web serves
 // src/index.html, which loads them): deterministic
 // output, no source maps, so that .ci/run can compare it with the
-// committed bundle. dist/catalog.json is written by the Go tests.
+// committed bundle.
 import { build } from "esbuild";
 
 await build({

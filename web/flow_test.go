@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,10 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/plan"
+	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/mediator"
 )
 
 // offerRows reads the list of offers: round, by, the seat's utility,
@@ -40,6 +45,7 @@ func startFromHome(t *testing.T, ctx context.Context, base string, c *ceasefire,
 		chromedp.WaitVisible(chromedp.CSS("#join-links a.join")),
 		chromedp.WaitVisible(chromedp.CSS("#negotiations")),
 	)
+	checkFormCatalog(t, ctx)
 	href := eval[string](t, ctx, "reading the join link", `document.querySelector("#join-links a.join").getAttribute("href")`)
 	parts := strings.Split(strings.TrimPrefix(href, "#/seat/"), "/")
 	if len(parts) != 2 {
@@ -66,6 +72,36 @@ func startFromHome(t *testing.T, ctx context.Context, base string, c *ceasefire,
 	return id, href, tokens.Owner
 }
 
+// checkFormCatalog: the new-negotiation form offers the server's catalog
+// (GET /catalog): the built-in scenarios, the ceasefire's declared stages
+// and variants, and the strategies of the server's registries.
+func checkFormCatalog(t *testing.T, ctx context.Context) {
+	t.Helper()
+	options := func(sel string) string {
+		return eval[string](t, ctx, "reading "+sel, `[...document.querySelectorAll("`+sel+`")].map(o => o.value).join(",")`)
+	}
+	if got, want := options("#scenario option"), strings.Join(catalog.Names(), ","); got != want {
+		t.Errorf("the form offers scenarios %s, want %s", got, want)
+	}
+	s, err := catalog.Builtin("ceasefire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"sao", "staged:"}
+	for _, v := range plan.Variants(s) {
+		want = append(want, "staged:"+v)
+	}
+	if got := options("#protocol option"); got != strings.Join(want, ",") {
+		t.Errorf("the form offers protocols %s, want %s", got, strings.Join(want, ","))
+	}
+	if got, want := options("#strategies option"), strings.Join(strategy.Negotiators().Names(), ","); got != want {
+		t.Errorf("the form offers strategies %s, want %s", got, want)
+	}
+	if got, want := options("#mediators option"), strings.Join(mediator.Mediators().Names(), ","); got != want {
+		t.Errorf("the form offers mediators %s, want %s", got, want)
+	}
+}
+
 // openSeat opens the join link in a new tab, recording its traffic, and
 // waits for the seat's first turn (the element ready shows).
 func openSeat(t *testing.T, bctx context.Context, base, join, ready string) (context.Context, *traffic) {
@@ -84,6 +120,7 @@ func openSeat(t *testing.T, bctx context.Context, base, join, ready string) (con
 func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *ceasefire) (ruOffer int, now float64) {
 	t.Helper()
 	ruOffer = -1
+	var timeout int64
 	for _, e := range ownerEvents(t, base, id, owner) {
 		var typ string
 		json.Unmarshal(e["type"], &typ)
@@ -95,9 +132,12 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 				ruOffer = a.Outcome
 			}
 		case "turn":
-			var tu struct{ Time float64 }
+			var tu struct {
+				Time      float64
+				TimeoutMS int64 `json:"timeout_ms"`
+			}
 			json.Unmarshal(e["turn"], &tu)
-			now = tu.Time
+			now, timeout = tu.Time, tu.TimeoutMS
 		}
 	}
 	if ruOffer < 0 {
@@ -106,9 +146,38 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 	if got := text(t, tab, "h1"); !strings.HasPrefix(got, "You are UA") {
 		t.Errorf("heading %q", got)
 	}
-	if got := text(t, tab, "#clock"); !strings.HasPrefix(got, "Round 1 of 120") {
-		t.Errorf("clock %q", got)
+	// The deadline and the time left: the rounds, and the turn's countdown.
+	if got, want := text(t, tab, "#clock"), fmt.Sprintf("Round 1 of 120 · 119 rounds left after this one · %.0f%% of the time left · stage bilateral", math.Round((1-now)*100)); got != want {
+		t.Errorf("clock %q, want %q", got, want)
 	}
+	var secs int64
+	if got := text(t, tab, "#timer"); timeout <= 0 || func() bool { _, err := fmt.Sscanf(got, "%d s left to answer.", &secs); return err != nil }() || secs <= 0 || secs > timeout/1000 {
+		t.Errorf("countdown %q, want at most the turn's %d ms in seconds", got, timeout)
+	}
+	// The reservation value and the red lines are the seat's own, as its
+	// session states them.
+	var lines []string
+	for _, v := range c.ua.Vetoes {
+		lines = append(lines, c.issues[v.Issue]+" = "+c.values[v.Issue][v.Value])
+	}
+	wantRes := "Your reservation value (what walking away pays you): " + u3(c.ua.ReservationAt(now))
+	if len(lines) > 0 {
+		wantRes += " · your red lines: " + strings.Join(lines, ", ")
+	}
+	if got := text(t, tab, "#reservation"); got != wantRes {
+		t.Errorf("reservation %q, want %q", got, wantRes)
+	}
+	// Accepting RU's offer warns exactly when it is below UA's reservation
+	// value or crosses its red lines.
+	w := eval[string](t, tab, "reading the warning on the table", `document.querySelector("#table .warning")?.textContent ?? ""`)
+	u := c.ua.Utility.Utility(parley.Outcome(ruOffer))
+	if below := u < c.ua.ReservationAt(now); strings.Contains(w, "below your reservation value") != below {
+		t.Errorf("RU's offer: utility %.3f, reservation %.3f: warning %q", u, c.ua.ReservationAt(now), w)
+	}
+	if vetoed := c.ua.Vetoed(parley.Outcome(ruOffer)); strings.Contains(w, "red line") != vetoed || vetoed && !strings.HasPrefix(w, "Warning (accepting)") {
+		t.Errorf("RU's offer: vetoed %v: warning %q", vetoed, w)
+	}
+	checkAcceptBlocked(t, tab, "#accept", c.ua.Vetoed(parley.Outcome(ruOffer)))
 	if got := outcomeText(t, tab, "standing"); got != c.describe(ruOffer) {
 		t.Errorf("on the table %q, want RU's offer %q", got, c.describe(ruOffer))
 	}
@@ -122,6 +191,18 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 		t.Errorf("offer list %q, want RU's offer with UA's utility %s", rows, want)
 	}
 	return ruOffer, now
+}
+
+// checkAcceptBlocked: the accept button (sel) is disabled, saying why,
+// exactly when the outcome crosses the seat's own red line (the protocols
+// end the negotiation with an error when a party accepts one).
+func checkAcceptBlocked(t *testing.T, tab context.Context, sel string, vetoed bool) {
+	t.Helper()
+	disabled := eval[bool](t, tab, "reading "+sel, `document.querySelector("`+sel+`").disabled`)
+	note := eval[string](t, tab, "reading the note", `document.getElementById("accept-blocked")?.textContent ?? ""`)
+	if disabled != vetoed || strings.Contains(note, "crosses your red line") != vetoed {
+		t.Errorf("%s: the outcome crosses UA's red line: %v; the button is disabled: %v, the note says %q", sel, vetoed, disabled, note)
+	}
 }
 
 // outcomeText reads the outcome the page lists (dl#id) as "issue: value; ...".
@@ -358,13 +439,31 @@ func watchTab(t *testing.T, bctx context.Context, base, id, owner string, c *cea
 	}
 }
 
+// game is a ceasefire negotiation in the direct talks, started from the
+// home page with UA's seat a person's, and UA's page open at its first
+// turn in a tab of its own.
+type game struct {
+	ts              *httptest.Server
+	c               *ceasefire
+	id, join, owner string
+	tab             context.Context
+	tr              *traffic
+}
+
+// startGame starts a game with RU's seat playing ruSpec.
+func startGame(t *testing.T, ruSpec string) *game {
+	t.Helper()
+	bctx := browser(t)
+	g := &game{ts: newServer(t), c: loadCeasefire(t)}
+	g.id, g.join, g.owner = startFromHome(t, bctx, g.ts.URL, g.c, "staged:bilateral_only", ruSpec)
+	g.tab, g.tr = openSeat(t, bctx, g.ts.URL, g.join, "#offer:not([disabled])")
+	return g
+}
+
 // TestBrowserPlayWalkAway is flow 1 to a walk-away, at phone width.
 func TestBrowserPlayWalkAway(t *testing.T) {
-	bctx := browser(t)
-	ts := newServer(t)
-	c := loadCeasefire(t)
-	id, join, owner := startFromHome(t, bctx, ts.URL, c, "staged:bilateral_only", "boulware")
-	tab, tr := openSeat(t, bctx, ts.URL, join, "#offer:not([disabled])")
+	g := startGame(t, "boulware")
+	ts, c, id, owner, tab, tr := g.ts, g.c, g.id, g.owner, g.tab, g.tr
 	run(t, tab, "narrowing the window to a phone's", chromedp.EmulateViewport(390, 844))
 	firstTurn(t, tab, ts.URL, id, owner, c)
 	if !eval[bool](t, tab, "measuring the page", `document.documentElement.scrollWidth <= window.innerWidth`) {
@@ -390,87 +489,128 @@ func TestBrowserPlayWalkAway(t *testing.T) {
 	checkNoLeak(t, tr, ts.URL, c)
 }
 
-// checkNoLeak is flow 5: nothing the seat's tab received (responses and
-// WebSocket frames) holds another party's private data (its session,
-// utilities, votes, result, or the owner's setup), and the tab requested
-// nothing from another origin. As a control, UA's own utilities must be
-// there.
+// checkNoLeak is flow 5: nothing the seat's tab received, HTTP responses
+// and WebSocket frames alike, holds another party's private data: its
+// utilities, weights, red lines (as JSON or as text), session, votes or
+// result, or the owner's setup; and the tab requested nothing from another
+// origin. As controls, the capture must hold WebSocket frames with UA's own
+// utilities and reservation value, and responses of the API.
 func checkNoLeak(t *testing.T, tr *traffic, base string, c *ceasefire) {
 	t.Helper()
 	got := tr.received()
 	for _, e := range tr.errs {
 		t.Errorf("capture: %s", e)
 	}
-	host := strings.TrimPrefix(base, "http://")
-	for _, u := range tr.requests {
-		if !strings.HasPrefix(u, base+"/") && !strings.HasPrefix(u, "ws://"+host+"/") {
-			t.Errorf("the seat's page requested %s, outside %s", u, base)
+	checkSameOrigin(t, "the seat's page", tr, base)
+	leaks(t, c, got, t.Errorf)
+	own, ownRes := utilitiesPrefix(c.ua), fmt.Sprintf(`"reservation":%v`, c.ua.Reservation)
+	sawOwn, api := 0, 0
+	for where, body := range got {
+		if strings.HasPrefix(where, "WebSocket frame") && strings.Contains(body, own) && strings.Contains(body, ownRes) {
+			sawOwn++
+		}
+		if strings.HasPrefix(where, "response "+base+"/negotiations/") && body != "" {
+			api++
 		}
 	}
-	prefix := func(p *parley.Profile) string {
-		us := make([]float64, 6)
-		for o := range us {
-			us[o] = p.Utility.Utility(parley.Outcome(o))
-		}
-		b, _ := json.Marshal(us)
-		return strings.TrimSuffix(string(b), "]")
+	if sawOwn == 0 || api == 0 {
+		t.Errorf("the capture of %d payloads saw UA's own utilities (%s...) and reservation value in %d WebSocket frames and %d responses of the API: it cannot see a leak there either", len(got), own, sawOwn, api)
 	}
-	own := prefix(c.ua)
-	others := map[string]string{"RU's utilities": prefix(c.ru)}
-	for p := range 3 {
-		if p != c.uaParty {
-			others[fmt.Sprintf("seat %d's events", p)] = fmt.Sprintf(`"audience":"seat:%d`, p)
+}
+
+// jsonPrefix is the JSON array of xs without its closing bracket.
+func jsonPrefix(xs []float64) string {
+	b, _ := json.Marshal(xs)
+	return strings.TrimSuffix(string(b), "]")
+}
+
+// utilitiesPrefix is the start of p's utility table in JSON.
+func utilitiesPrefix(p *parley.Profile) string {
+	us := make([]float64, 6)
+	for o := range us {
+		us[o] = p.Utility.Utility(parley.Outcome(o))
+	}
+	return jsonPrefix(us)
+}
+
+// leaks reports (errorf) each payload of got (by where it came from) that
+// holds a private datum of a ceasefire party other than UA: its
+// utilities, weights, red lines (as JSON or as text), events, session,
+// votes or result, or the owner's setup.
+func leaks(t *testing.T, c *ceasefire, got map[string]string, errorf func(string, ...any)) {
+	t.Helper()
+	s, err := catalog.Builtin("ceasefire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	others := map[string]string{}
+	for i, p := range s.Parties {
+		if i == c.uaParty {
+			continue
+		}
+		others[p.Name+"'s utilities"] = utilitiesPrefix(p.Profile)
+		others[p.Name+"'s events"] = fmt.Sprintf(`"audience":"seat:%d`, i)
+		if w, ok := p.Profile.Utility.(interface{ Weights() []float64 }); ok {
+			others[p.Name+"'s weights"] = jsonPrefix(w.Weights()[:3])
+		} else if p.Name == "RU" {
+			t.Fatalf("RU's utility function %T shows no weights to search for", p.Profile.Utility)
+		}
+		for _, v := range p.Profile.Vetoes {
+			is := s.Space.Issues[v.Issue]
+			others[p.Name+"'s red line on "+is.Name] = fmt.Sprintf(`{"issue":%q,"value":%q}`, is.Name, is.Values[v.Value])
+			others[p.Name+"'s red line on "+is.Name+" as text"] = is.Name + " = " + is.Values[v.Value]
 		}
 	}
 	others["the owner's events"] = `"audience":"owner`
 	others["the mediator's events"] = `"audience":"mediator`
 	others["the setup"] = `"type":"setup"`
-	sawOwn := false
+	others["a profile's weights"] = `"weights"`
 	for where, body := range got {
-		if strings.Contains(body, own) {
-			sawOwn = true
-		}
 		for what, needle := range others {
 			if strings.Contains(body, needle) {
-				t.Errorf("%s holds %s (%s)", where, what, needle)
+				errorf("%s holds %s (%s)", where, what, needle)
 			}
 		}
 		var v any
 		if json.Unmarshal([]byte(body), &v) == nil {
-			walkJSON(t, where, v, c.uaParty)
+			walkJSON(errorf, where, v, c.uaParty)
 		}
-	}
-	if !sawOwn {
-		t.Errorf("the capture never saw UA's own utilities (%s...) in %d payloads: it cannot see a leak either", own, len(got))
 	}
 }
 
-// walkJSON fails t for any session, result or vote of a party other than
+// walkJSON reports (errorf) any session, result or vote of a party other than
 // ua, and any event whose audience is not public or UA's seat.
-func walkJSON(t *testing.T, where string, v any, ua int) {
+func walkJSON(errorf func(string, ...any), where string, v any, ua int) {
 	switch x := v.(type) {
 	case []any:
 		for _, e := range x {
-			walkJSON(t, where, e, ua)
+			walkJSON(errorf, where, e, ua)
 		}
 	case map[string]any:
 		if a, ok := x["audience"].(string); ok && !slices.Contains(strings.Split(a, "|"), "public") && !slices.Contains(strings.Split(a, "|"), fmt.Sprintf("seat:%d", ua)) {
-			t.Errorf("%s: an event for audience %q", where, a)
+			errorf("%s: an event for audience %q", where, a)
 		}
 		for _, k := range []string{"session", "result", "vote"} {
 			if p, ok := x[k].(map[string]any); ok {
 				if party, _ := p["party"].(float64); int(party) != ua {
-					t.Errorf("%s: a %s of party %v", where, k, p["party"])
+					errorf("%s: a %s of party %v", where, k, p["party"])
+				}
+			}
+		}
+		for _, k := range []string{"utilities", "reservation", "red_lines", "weights"} {
+			if _, ok := x[k]; ok {
+				if party, ok := x["party"].(float64); !ok || int(party) != ua {
+					errorf("%s: %q of party %v", where, k, x["party"])
 				}
 			}
 		}
 		for _, k := range []string{"setup", "declared", "results"} {
 			if _, ok := x[k]; ok {
-				t.Errorf("%s: holds %q", where, k)
+				errorf("%s: holds %q", where, k)
 			}
 		}
 		for _, e := range x {
-			walkJSON(t, where, e, ua)
+			walkJSON(errorf, where, e, ua)
 		}
 	}
 }
@@ -513,6 +653,7 @@ func checkProposal(t *testing.T, tab context.Context, base, id, owner string, c 
 	if got, want := text(t, tab, "#proposal-utility"), u3(c.ua.Utility.Utility(parley.Outcome(o))); got != want {
 		t.Errorf("step %d: UA's utility of the proposal %s, want %s", step, got, want)
 	}
+	checkAcceptBlocked(t, tab, "#vote-accept", c.ua.Vetoed(parley.Outcome(o)))
 	return step
 }
 

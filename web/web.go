@@ -5,9 +5,8 @@
 //
 // The TypeScript sources under src/ are bundled by esbuild (npm run build,
 // which .ci/run checks) into dist/, which is committed, so that go build
-// and go run need no npm. dist/catalog.json, the built-in scenarios and
-// strategies the "new negotiation" form offers, is written by this
-// package's tests (go test ./web -run TestCatalog -update).
+// and go run need no npm. The "new negotiation" form offers what the
+// server's GET /catalog lists.
 package web
 
 import (

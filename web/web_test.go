@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"io/fs"
 	"net/http"
@@ -13,13 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parley-dev/parley/catalog"
-	"github.com/parley-dev/parley/strategy"
-	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/web"
 )
 
-var update = flag.Bool("update", false, "rewrite dist/catalog.json from the built-in scenarios and strategies")
+var update = flag.Bool("update", false, "rewrite the screenshots in docs/web")
 
 func TestHandler(t *testing.T) {
 	h := web.Handler()
@@ -32,7 +27,7 @@ func TestHandler(t *testing.T) {
 		{"HEAD", "/", 200, "text/html; charset=utf-8", ""},
 		{"GET", "/ui/app.js", 200, "text/javascript; charset=utf-8", "seat"},
 		{"GET", "/ui/app.css", 200, "text/css; charset=utf-8", "--accent"},
-		{"GET", "/ui/catalog.json", 200, "application/json", `"ceasefire"`},
+		{"GET", "/ui/catalog.json", 404, "", ""},
 		{"GET", "/ui/index.html", 404, "", ""},
 		{"GET", "/ui/src/index.html", 404, "", ""},
 		{"GET", "/src/index.html", 404, "", ""},
@@ -89,69 +84,6 @@ func TestNoExternalReferences(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-}
-
-// catalogJSON is dist/catalog.json: what the "new negotiation" form offers.
-type catalogJSON struct {
-	Scenarios   []scenarioJSON `json:"scenarios"`
-	Negotiators []string       `json:"negotiators"`
-	Voters      []string       `json:"voters"`
-	Mediators   []string       `json:"mediators"`
-}
-
-type scenarioJSON struct {
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Parties     []string `json:"parties"`
-	Deadline    int      `json:"deadline"`
-	Outcomes    int      `json:"outcomes"`
-	Variants    []string `json:"variants"`
-}
-
-// TestCatalog: dist/catalog.json lists the built-in scenarios (with their
-// parties and protocol variants) and the strategies, as the catalog and
-// the strategy registries have them; -update rewrites it.
-func TestCatalog(t *testing.T) {
-	c := catalogJSON{
-		Negotiators: strategy.Negotiators().Names(),
-		Voters:      mediator.Voters().Names(),
-		Mediators:   mediator.Mediators().Names(),
-	}
-	for _, name := range catalog.Names() {
-		s, err := catalog.Builtin(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sj := scenarioJSON{Name: name, Description: s.Description, Deadline: s.Deadline, Outcomes: s.Space.Size(), Variants: []string{}}
-		for _, p := range s.Parties {
-			sj.Parties = append(sj.Parties, p.Name)
-		}
-		if s.Protocol != nil {
-			for _, v := range s.Protocol.Variants {
-				sj.Variants = append(sj.Variants, v.Name)
-			}
-		}
-		c.Scenarios = append(c.Scenarios, sj)
-	}
-	got, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	const path = "dist/catalog.json"
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is out of date: run go test ./web -run TestCatalog -update\ngot:\n%s", path, got)
 	}
 }
 

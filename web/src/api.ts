@@ -84,6 +84,24 @@ async function call<T>(method: string, path: string, token: string, body?: unkno
 export const listNegotiations = (admin: string) =>
   call<{ negotiations: Listed[] }>("GET", "/negotiations", admin).then((d) => d.negotiations || []);
 
+// Catalog is GET /catalog: the server's built-in scenarios and the
+// strategies its registries know (a program's own agents included).
+export interface CatalogAgent { name: string; doc: string }
+export interface CatalogScenario {
+  name: string; description: string; parties: string[]; outcomes: number;
+  /** rounds of protocols sao and mediated when the request gives none */
+  deadline: number;
+  protocols: string[];
+  /** protocol staged: the declared stages (name "") and each variant */
+  variants: { name: string; rounds: number }[];
+}
+export interface Catalog {
+  scenarios: CatalogScenario[];
+  negotiators: CatalogAgent[]; voters: CatalogAgent[]; mediators: CatalogAgent[];
+}
+
+export const getCatalog = (admin: string) => call<Catalog>("GET", "/catalog", admin);
+
 export const createNegotiation = (admin: string, req: CreateRequest) =>
   call<{ id: string; tokens: Tokens }>("POST", "/negotiations", admin, req);
 

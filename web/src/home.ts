@@ -1,15 +1,9 @@
 // The home page: the negotiations this server runs, and a form that
 // creates one, showing the join links of its remote seats.
-import { ApiError, createNegotiation, listNegotiations, type CreateRequest, type SeatSpec, type Tokens } from "./api";
+import { ApiError, createNegotiation, getCatalog, listNegotiations, type Catalog, type CreateRequest, type SeatSpec, type Tokens } from "./api";
 import { h, replace, uid } from "./dom";
 import { mediateLink, seatLink, watchLink } from "./links";
 import { adminToken, knownTokens, rememberTokens, setAdminToken } from "./store";
-
-// Catalog is dist/catalog.json: the built-in scenarios and strategies.
-export interface Catalog {
-  scenarios: { name: string; description: string; parties: string[]; deadline: number; outcomes: number; variants: string[] }[];
-  negotiators: string[]; voters: string[]; mediators: string[];
-}
 
 type SeatKind = "strategy" | "person" | "agent";
 
@@ -21,26 +15,44 @@ export function home(root: HTMLElement): () => void {
   const formBox = h("section", { "aria-labelledby": "new-h" });
   const created = h("section", { id: "created", "aria-live": "polite" });
   replace(root, h("h1", null, "Parley"), h("p", null, h("a", { href: "#/results", id: "results-link" }, "Results of tournaments and experiments")), created, formBox, list);
+  // The form offers the server's catalog (GET /catalog), read again after
+  // a failure (say, before the admin token is entered) at each refresh.
+  let formLoaded = false, loading = false;
+  const loadForm = async () => {
+    if (formLoaded || loading) return;
+    loading = true;
+    try {
+      const catalog = await getCatalog(adminToken());
+      formLoaded = true;
+      if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med, parties) => { showCreated(created, id, tokens, kinds, med, parties); refresh(); });
+    } catch (e) {
+      replace(formBox, h("h2", { id: "new-h" }, "New negotiation"),
+        h("p", { class: "error", role: "alert" }, `Cannot read the server's catalog: ${(e as Error).message}`));
+    }
+    loading = false;
+  };
   const refresh = async () => {
     clearTimeout(timer);
+    loadForm();
     await showList(list, refresh);
     if (!stopped) timer = window.setTimeout(refresh, 5000);
   };
-  fetch("/ui/catalog.json").then((r) => r.json()).then((catalog: Catalog) => {
-    if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med, parties) => { showCreated(created, id, tokens, kinds, med, parties); refresh(); });
-  }, (e) => replace(formBox, h("p", { class: "error", role: "alert" }, `Cannot read the catalog: ${e}`)));
   refresh();
   return () => { stopped = true; clearTimeout(timer); };
 }
 
 async function showList(box: HTMLElement, refresh: () => void) {
-  if (box.contains(document.activeElement) && document.activeElement !== document.body) return; // not while someone types
+  // Not while someone types; a focused button (say, Save) keeps the focus
+  // across the refresh.
+  const active = document.activeElement as HTMLElement | null;
+  if (active && box.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) return;
+  const focusId = active && box.contains(active) ? active.id : "";
   const tokenInput = h("input", { id: "admin-token", type: "password", autocomplete: "off", value: adminToken() });
   const wasOpen = !!box.querySelector("details")?.open;
   const admin = h("details", { open: wasOpen }, h("summary", null, "Admin token"),
     h("p", null, "Needed when the server is not on the loopback interface (parley serve --token-file)."),
     h("label", { for: "admin-token" }, "Admin token "), tokenInput,
-    h("button", { type: "button", onclick: () => { setAdminToken(tokenInput.value.trim()); refresh(); } }, "Save"));
+    h("button", { type: "button", id: "admin-save", onclick: () => { setAdminToken(tokenInput.value.trim()); refresh(); } }, "Save"));
   let rows: HTMLElement;
   try {
     const ns = await listNegotiations(adminToken());
@@ -60,6 +72,7 @@ async function showList(box: HTMLElement, refresh: () => void) {
     rows = h("p", { class: "error", role: "alert" }, `Cannot list negotiations: ${(e as Error).message}`);
   }
   replace(box, h("h2", { id: "list-h" }, "Negotiations"), rows, admin);
+  if (focusId) document.getElementById(focusId)?.focus();
 }
 
 function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[]) => void) {
@@ -71,8 +84,8 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
   const desc = h("p", { class: "hint", id: "scenario-desc" });
   const seats = h("fieldset", { id: "seats" });
   const status = h("p", { role: "status", class: "status" });
-  const strategies = h("datalist", { id: "strategies" }, cat.negotiators.map((n) => h("option", { value: n })));
-  const mediators = h("datalist", { id: "mediators" }, cat.mediators.map((n) => h("option", { value: n })));
+  const strategies = h("datalist", { id: "strategies" }, cat.negotiators.map((n) => h("option", { value: n.name, label: n.doc })));
+  const mediators = h("datalist", { id: "mediators" }, cat.mediators.map((n) => h("option", { value: n.name, label: n.doc })));
   const medKind = h("select", { id: "mediator-kind", name: "mediator-kind" },
     h("option", { value: "" }, "the scenario's mediator strategy"),
     h("option", { value: "strategy" }, "built-in mediator"),
@@ -88,10 +101,10 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
   const pick = () => {
     const s = cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0];
     desc.textContent = `${s.description} ${s.parties.length} parties, ${s.outcomes.toLocaleString("en")} outcomes.`;
+    const staged = s.protocols.includes("staged") ? s.variants : [];
     replace(protocol, h("option", { value: "sao" }, "alternating offers (all parties at the table)"),
-      s.variants.length ? h("option", { value: "staged:" }, "staged: the scenario's declared stages") : null,
-      s.variants.map((v) => h("option", { value: "staged:" + v }, "staged: " + v.replace(/_/g, " "))));
-    deadline.value = String(s.deadline || 100);
+      staged.map((v) => h("option", { value: "staged:" + v.name },
+        `staged: ${v.name ? v.name.replace(/_/g, " ") : "the scenario's declared stages"} (${v.rounds} rounds)`)));
     rows = s.parties.map((p, i) => {
       const kid = uid("kind"), sid = uid("spec");
       const kind = h("select", { id: kid, name: `seat-${i}-kind` },
@@ -105,8 +118,14 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     });
     replace(seats, h("legend", null, "Seats"), rows.map((r) => r.row));
   };
-  scen.addEventListener("change", pick);
-  const protocolChanged = () => { deadline.disabled = protocol.value !== "sao"; medBox.hidden = protocol.value === "sao"; };
+  scen.addEventListener("change", () => { pick(); protocolChanged(); });
+  // A staged protocol's stages set their own rounds: the deadline shows them.
+  const protocolChanged = () => {
+    const s = cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0];
+    const v = protocol.value.startsWith("staged:") ? s.variants.find((x) => "staged:" + x.name === protocol.value) : undefined;
+    deadline.value = String(v ? v.rounds : s.deadline);
+    deadline.disabled = protocol.value !== "sao"; medBox.hidden = protocol.value === "sao";
+  };
   protocol.addEventListener("change", protocolChanged);
 
   const submit = async (ev: Event) => {

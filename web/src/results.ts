@@ -56,12 +56,12 @@ const summary = (s: ResultSet) =>
 function showList(page: HTMLElement, sets: ResultSet[]) {
   replace(page, h("h1", null, "Results"),
     sets.length === 0 ? h("p", null, "This server shows no results: start it with parley serve --results FILE.db (a database of parley tournament or parley experiment).") :
-      h("table", { id: "result-sets" },
+      h("div", { class: "scroll" }, h("table", { id: "result-sets" },
         h("thead", null, h("tr", null, ["Database", "Kind", "Protocol", "Runs stored", "Scenarios", "Entrants or arms"].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", null, sets.map((s) => h("tr", null,
           h("td", null, h("a", { href: resultsLink(s.name) }, s.name)), h("td", null, s.kind), h("td", null, s.protocol),
           h("td", { class: "num" }, `${s.done} of ${s.total}`), h("td", null, s.scenarios.join(", ")),
-          h("td", null, (s.arms?.length ? s.arms : s.entrants || []).join(", ")))))),
+          h("td", null, (s.arms?.length ? s.arms : s.entrants || []).join(", "))))))),
     h("p", null, h("a", { href: "#/" }, "Home")));
 }
 

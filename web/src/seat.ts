@@ -44,6 +44,15 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     for (const l of redLinesCrossed(c.issues, choiceOf(c.issues, o), s.red_lines)) w.push(`It crosses your red line ${l}.`);
     return w;
   };
+  // crossesOwn reports whether o crosses one of the seat's red lines: the
+  // protocols end the negotiation with an error when a party accepts such
+  // an outcome, so the page does not let it.
+  const crossesOwn = (o: number) => {
+    const s = st.session, c = st.created;
+    return !!s && !!c && o >= 0 && redLinesCrossed(c.issues, choiceOf(c.issues, o), s.red_lines).length > 0;
+  };
+  const blockedNote = (o: number) => crossesOwn(o) ? h("p", { id: "accept-blocked", class: "hint" },
+    "You cannot accept it: it crosses your red line, and accepting would end the negotiation with an error.") : null;
   const warnBox = (o: number, what: string) => {
     const w = warnings(o);
     return w.length ? h("div", { class: "warning", role: "alert" }, h("strong", null, `Warning (${what}): `), w.join(" ")) : null;
@@ -52,19 +61,30 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const answering = new Answering(id, token, st, (ok) => { if (ok) confirmWalk = false; render(); });
   const send = (action: Record<string, unknown>, say: string) => { answering.send(action).then((ok) => { if (ok) live.textContent = say; }); };
 
+  // timeLeft counts down the turn's timeout, when it has one.
+  const timeLeft = () => {
+    const t = st.turn;
+    if (!t || !(t.timeout_ms > 0)) return "No time limit on this turn.";
+    return `${Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000))} s left to answer.`;
+  };
+
   const renderHead = () => {
     const s = st.session, c = st.created;
     const name = s ? s.name : "your seat";
     const rounds = deadlineRounds();
     const t = st.turn;
     let clock = "";
-    if (t) clock = `Round ${t.round + 1}${rounds ? ` of ${rounds}` : ""} · ${Math.round((1 - t.time) * 100)}% of the time left`;
-    else if (st.actions.length) { const a = st.actions[st.actions.length - 1].a; clock = `Round ${a.round + 1}${rounds ? ` of ${rounds}` : ""}`; }
-    const left = t ? Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000)) : 0;
+    if (t) {
+      // the deadline (the stage's last round) and what is left of it
+      const after = rounds ? rounds - t.round - 1 : -1;
+      clock = `Round ${t.round + 1}${rounds ? ` of ${rounds}` : ""}`
+        + (after >= 0 ? ` · ${after === 0 ? "the last round" : `${after} round${after === 1 ? "" : "s"} left after this one`}` : "")
+        + ` · ${Math.round((1 - t.time) * 100)}% of the time left`;
+    } else if (st.actions.length) { const a = st.actions[st.actions.length - 1].a; clock = `Round ${a.round + 1}${rounds ? ` of ${rounds}` : ""}`; }
     replace(head,
       h("h1", null, `You are ${name}`, c ? ` · ${c.scenario} (${id})` : ""),
       h("p", { id: "clock" }, clock, st.stage ? ` · stage ${st.stage}` : ""),
-      t ? h("p", { id: "turn", class: "turn" }, "Your turn. ", h("span", { id: "timer" }, `${left} s left to answer.`))
+      t ? h("p", { id: "turn", class: "turn" }, "Your turn. ", h("span", { id: "timer" }, timeLeft()))
         : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : "Waiting for the other side…"),
       s ? h("p", { id: "reservation" }, `Your reservation value (what walking away pays you): ${fmt(reservationAt(s, nowTime()))}`,
         s.red_lines?.length ? ` · your red lines: ${s.red_lines.map((l) => `${l.issue} = ${l.value}`).join(", ")}` : "") : null,
@@ -81,9 +101,10 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
         outcomeList("proposal", c.issues, o),
         h("p", null, "Your utility of it: ", h("strong", { id: "proposal-utility" }, fmt(utility(o))),
           t.text !== undefined && t.text >= 0 && t.text !== o ? ` (of the current text: ${fmt(utility(t.text))})` : ""),
-        warnBox(o, "accepting"),
+        warnBox(o, "accepting"), blockedNote(o),
         h("div", { class: "buttons" },
-          h("button", { type: "button", class: "primary", id: "vote-accept", onclick: () => send({ action: "accept" }, "You voted to accept.") }, "Accept the proposal"),
+          h("button", { type: "button", class: "primary", id: "vote-accept", disabled: crossesOwn(o), "aria-describedby": crossesOwn(o) ? "accept-blocked" : null,
+            onclick: () => send({ action: "accept" }, "You voted to accept.") }, "Accept the proposal"),
           h("button", { type: "button", id: "vote-reject", onclick: () => send({ action: "reject" }, "You voted to reject.") }, "Reject it"),
           h("button", { type: "button", class: "danger", id: "vote-leave", onclick: () => send({ action: "walk_away" }, "You left the talks.") }, "Leave the talks")));
       return;
@@ -94,8 +115,9 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     replace(table, h("h2", { id: "table-h", "data-step": t.step }, `On the table, from ${who}`),
       outcomeList("standing", c.issues, t.standing),
       h("p", null, "Your utility of it: ", h("strong", { id: "standing-utility" }, fmt(utility(t.standing)))),
-      warnBox(t.standing, "accepting"),
-      h("button", { type: "button", class: "primary", id: "accept", disabled: answering.busy,
+      warnBox(t.standing, "accepting"), blockedNote(t.standing),
+      h("button", { type: "button", class: "primary", id: "accept", disabled: answering.busy || crossesOwn(t.standing),
+        "aria-describedby": crossesOwn(t.standing) ? "accept-blocked" : null,
         onclick: () => send({ action: "accept" }, "You accepted.") }, "Accept this offer"));
   };
 
@@ -170,7 +192,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     else st.link = s;
     render();
   });
-  const tick = setInterval(() => { if (st.turn) { const el = document.getElementById("timer"); if (el) el.textContent = `${Math.max(0, Math.ceil((st.turn.timeout_ms - (Date.now() - st.turnAt)) / 1000))} s left to answer.`; } }, 1000);
+  const tick = setInterval(() => { const el = document.getElementById("timer"); if (st.turn && el) el.textContent = timeLeft(); }, 1000);
   render();
   return () => { stop(); clearInterval(tick); };
 }
