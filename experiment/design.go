@@ -3,11 +3,13 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/tournament"
 )
 
 // Kinds of Design.
@@ -32,6 +34,12 @@ type Design struct {
 	// NeedsDeclared reports whether a mediator_policy spec needs the
 	// parties' declared preferences (SequencingArms; nil: none does).
 	NeedsDeclared func(spec string) bool
+}
+
+// Stored returns the Design stored as sd with an experiment's runs
+// (tournament.Meta.Design) and needsDeclared, to make its report again.
+func Stored(sd tournament.Design, needsDeclared func(spec string) bool) Design {
+	return Design{Kind: sd.Kind, Variants: slices.Clone(sd.Variants), Params: slices.Clone(sd.Params), NeedsDeclared: needsDeclared}
 }
 
 // A FieldError reports the field of a Design, or a list given to
@@ -80,12 +88,15 @@ func (d Design) Check(s *scenario.Scenario) error {
 }
 
 // Run checks d and runs it on s with cfg: a sequencing experiment's report
-// says at which information its arms ran (Report.Information).
+// says at which information its arms ran (Report.Information). cfg.Store
+// keeps d with the runs (tournament.Meta.Design, Stored), so that the
+// report can be made again from the store alone.
 func (d Design) Run(ctx context.Context, s *scenario.Scenario, cfg Config) (*Report, error) {
 	params, err := d.params(s)
 	if err != nil {
 		return nil, err
 	}
+	cfg.design = &tournament.Design{Kind: d.Kind, Variants: slices.Clone(d.Variants), Params: slices.Clone(d.Params)}
 	if d.Kind == KindSweep {
 		return Sweep(ctx, s, params, d.Variants, cfg)
 	}

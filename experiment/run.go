@@ -112,6 +112,10 @@ type Config struct {
 	// Limit is the wall-time limit of one run (0: none): a run over it
 	// ends with reason error.
 	Limit time.Duration
+
+	// design is the Design that asked for the arms, stored with them
+	// (tournament.Config.Design); nil when Run is called directly.
+	design *tournament.Design
 }
 
 // Treatment is one arm to run: a variant of the experiment's scenario's
@@ -321,7 +325,7 @@ func tournamentOf(s *scenario.Scenario, ts []Treatment, cfg Config) (tc *tournam
 		return fail(fmt.Errorf("experiment: scenario %s declares no protocol", s.Name))
 	}
 	tc = &tournament.Config{Scenarios: []*scenario.Scenario{s}, Protocol: tournament.ProtocolStaged,
-		Reps: cfg.Runs, Seed: cfg.Seed, Workers: cfg.Workers, Limit: cfg.Limit, Tables: cfg.Tables}
+		Reps: cfg.Runs, Seed: cfg.Seed, Workers: cfg.Workers, Limit: cfg.Limit, Tables: cfg.Tables, Design: cfg.design}
 	if cfg.Ref != "" {
 		tc.ScenarioRefs = []string{cfg.Ref}
 	}

@@ -57,6 +57,9 @@ type ResultSet struct {
 	Scenarios []string `json:"scenarios"`
 	Entrants  []string `json:"entrants,omitempty"`
 	Arms      []string `json:"arms,omitempty"`
+	// Missing says what the report lacks because an older Parley wrote
+	// the database ("" when nothing is missing).
+	Missing string `json:"missing,omitempty"`
 }
 
 // ResultReport is GET /results/{name}: the database and its report.

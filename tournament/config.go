@@ -85,6 +85,10 @@ type Config struct {
 	// so that arms compare run by run, as an experiment needs. See
 	// JobAt.
 	Arms []Arm
+	// Design is how the experiment that made Arms asked for them (nil
+	// outside experiments): stored with the tournament (Meta.Design) so
+	// that the experiment's report can be made again from its store.
+	Design *Design
 	// Tables are prepared copies of the scenario whose utility tables the
 	// arms may share (scenario.Scenario.Prepare), as a robustness
 	// analysis shares them between its parameter points; nil prepares
@@ -490,7 +494,17 @@ func (c *Config) Meta() (Meta, error) {
 		a.Set = slices.Clone(a.Set)
 		m.Arms = append(m.Arms, a)
 	}
+	if c.Design != nil {
+		d := c.Design.clone()
+		m.Design = &d
+	}
 	return m, nil
+}
+
+// clone returns a deep copy of d.
+func (d Design) clone() Design {
+	d.Variants, d.Params = slices.Clone(d.Variants), slices.Clone(d.Params)
+	return d
 }
 
 // layoutOnce returns the prepared layout if Prepare ran, or computes a

@@ -87,7 +87,7 @@ func (e *RebuildError) Unwrap() error { return e.Err }
 // information level, or another count of negotiations).
 func Rebuild(m Meta, r Resolver, limit time.Duration) (*Config, error) {
 	cfg := &Config{Reps: m.Reps, Deadline: m.Deadline, Seed: m.Seed, SelfPlay: m.SelfPlay, Timing: m.Timing, Limit: limit,
-		Variant: m.Variant, Noise: m.Noise, Arms: m.Arms}
+		Variant: m.Variant, Noise: m.Noise, Arms: m.Arms, Design: m.Design}
 	var err error
 	if cfg.Protocol, err = ParseProtocol(string(m.Protocol)); err != nil {
 		return nil, fmt.Errorf("the stored tournament: %w", err)

@@ -180,6 +180,23 @@ type Meta struct {
 	Planned int64 `json:"planned"`
 	// Arms are Config.Arms (nil without).
 	Arms []Arm `json:"arms,omitempty"`
+	// Design is Config.Design (nil without).
+	Design *Design `json:"design,omitempty"`
+}
+
+// Design is how an experiment asked for the arms of a tournament of arms,
+// as 'parley experiment sequencing|sweep' asks (package experiment's
+// Design): with the scenario, it makes the arms again, with the values of
+// each cell's parameters and the report's information note.
+type Design struct {
+	// Kind is "sequencing" or "sweep".
+	Kind string `json:"kind"`
+	// Variants are the protocol variants asked for, in order (nil: the
+	// experiment's default).
+	Variants []string `json:"variants,omitempty"`
+	// Params are the parameter specs TARGET.NAME=VALUES: a sweep's grid
+	// (--set), or the factors crossed with a sequencing's arms (--factor).
+	Params []string `json:"params,omitempty"`
 }
 
 // Store keeps the results of a tournament. Run calls Open once, then Write

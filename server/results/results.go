@@ -140,6 +140,9 @@ func (d *db) set(ctx context.Context) (server.ResultSet, error) {
 		for _, a := range m.Arms {
 			rs.Arms = append(rs.Arms, a.Name)
 		}
+		if m.Design == nil {
+			rs.Missing = d.st.Missing()
+		}
 	}
 	return rs, nil
 }
@@ -229,17 +232,31 @@ func (s *Set) experimentReport(ctx context.Context, d *db, rs server.ResultSet) 
 		}
 		cfg.Pool.Voters = append(cfg.Pool.Voters, experiment.Voter{Name: spec, New: f})
 	}
+	if m.Design != nil {
+		// The design the command ran: its arms, with each cell's
+		// parameter values and the information note, as it printed them.
+		// The store checks that the design gives the stored arms.
+		if m.Design.Kind != experiment.KindSequencing && m.Design.Kind != experiment.KindSweep {
+			return nil, fmt.Errorf("%w: %s: an experiment of unknown kind %q (a newer parley wrote it?)", server.ErrUnavailable, d.name, m.Design.Kind)
+		}
+		rep, err := experiment.Stored(*m.Design, s.opt.NeedsDeclared).Run(ctx, sc, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", server.ErrUnavailable, d.name, err)
+		}
+		return rep, nil
+	}
+	// Written before designs were stored (rs.Missing says so): the arms
+	// by name only, unless they are a sequencing experiment's without
+	// factors, the ones SequencingArms gives for their variants.
 	ts := make([]experiment.Treatment, len(m.Arms))
 	var variants []string
 	for i, a := range m.Arms {
 		ts[i] = experiment.Treatment{Name: a.Name, Variant: a.Variant, Set: a.Set}
 		variants = append(variants, a.Variant)
 	}
-	// A sequencing experiment without factors: its arms are the ones
-	// SequencingArms gives for their variants.
 	kind, info := "experiment", ""
 	if seq, text, err := experiment.SequencingArms(sc, variants, nil, s.opt.NeedsDeclared); err == nil && sameArms(seq, ts) {
-		kind, info = "sequencing", text
+		kind, info = experiment.KindSequencing, text
 	}
 	rep, err := experiment.Run(ctx, kind, sc, ts, cfg)
 	if err != nil {

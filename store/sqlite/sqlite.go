@@ -48,6 +48,10 @@ var schemaVersion = func() int {
 // of its migrations.
 func SchemaVersion() int { return schemaVersion }
 
+// minReadOnly is the oldest schema version OpenReadOnly reads without
+// upgrading it: version 6's database lacks only meta.design (Missing).
+const minReadOnly = 6
+
 // ErrNotFound is returned by Record for a run that is not stored.
 var ErrNotFound = errors.New("sqlite: run not found")
 
@@ -57,6 +61,9 @@ type Store struct {
 	db       *sql.DB
 	path     string
 	readOnly bool
+	// version is the database's schema version: schemaVersion, or an
+	// older one down to minReadOnly for a database opened read-only.
+	version int
 
 	mu     sync.Mutex // guards insert
 	insert *sql.Stmt
@@ -215,12 +222,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	if v > schemaVersion {
 		return fmt.Errorf("sqlite: %s has schema version %d, newer than this parley's %d: use a newer parley", s.path, v, schemaVersion)
 	}
+	s.version = v
 	if v == schemaVersion {
 		return nil
 	}
 	if s.readOnly {
 		if !exists {
 			return fmt.Errorf("sqlite: %s is not a Parley results database (it is empty)", s.path)
+		}
+		if v >= minReadOnly {
+			return nil // read as it is: Missing says what it lacks
 		}
 		return fmt.Errorf("sqlite: %s has schema version %d, older than this parley's %d: open it for writing once (e.g. parley merge) to upgrade it", s.path, v, schemaVersion)
 	}
@@ -255,24 +266,43 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("sqlite: %s: migration %s: %w", s.path, path.Base(names[i]), err)
 		}
 	}
+	s.version = len(names)
 	return nil
+}
+
+// Missing says what the database lacks because an older Parley wrote it
+// (a database opened read-only keeps its older schema), or "" when it
+// lacks nothing.
+func (s *Store) Missing() string {
+	if s.version < 7 {
+		return fmt.Sprintf("%s has schema version %d, older than this parley's %d: it does not store how an experiment asked for its arms "+
+			"(the kind, each cell's parameter values and the information note); open it for writing once (e.g. parley merge) to upgrade it, "+
+			"then run its 'parley experiment' command again with --db to store them", s.path, s.version, schemaVersion)
+	}
+	return ""
 }
 
 // Meta returns the tournament the database holds; ok is false for a
 // database no tournament has opened yet.
 func (s *Store) Meta(ctx context.Context) (m tournament.Meta, ok bool, err error) {
-	return readMeta(ctx, s.db, "main", s.path)
+	design := "design"
+	if s.version < 7 {
+		design = "''" // not stored: Missing says so
+	}
+	return readMeta(ctx, s.db, "main", s.path, design)
 }
 
+// readMeta reads the tournament in schema's meta table; design is the
+// expression of its design column.
 func readMeta(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, schema, name string) (m tournament.Meta, ok bool, err error) {
-	var agents, scenarios, seed, timing, protocol, mediators, voters, arms string
+}, schema, name, design string) (m tournament.Meta, ok bool, err error) {
+	var agents, scenarios, seed, timing, protocol, mediators, voters, arms, des string
 	var self int
 	err = q.QueryRowContext(ctx, `SELECT agents, scenarios, reps, deadline, seed, self_play, timing, planned,
-		protocol, mediators, voters, variant, rule, info, noise, arms FROM `+schema+`.meta WHERE id = 1`).
+		protocol, mediators, voters, variant, rule, info, noise, arms, `+design+` FROM `+schema+`.meta WHERE id = 1`).
 		Scan(&agents, &scenarios, &m.Reps, &m.Deadline, &seed, &self, &timing, &m.Planned,
-			&protocol, &mediators, &voters, &m.Variant, &m.Rule, &m.Info, &m.Noise, &arms)
+			&protocol, &mediators, &voters, &m.Variant, &m.Rule, &m.Info, &m.Noise, &arms, &des)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tournament.Meta{}, false, nil
 	}
@@ -299,6 +329,12 @@ func readMeta(ctx context.Context, q interface {
 	}
 	if len(m.Arms) == 0 {
 		m.Arms = nil
+	}
+	if des != "" {
+		m.Design = new(tournament.Design)
+		if err := json.Unmarshal([]byte(des), m.Design); err != nil {
+			return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.design: %w", name, err)
+		}
 	}
 	if len(m.Agents) == 0 {
 		m.Agents = nil
@@ -329,6 +365,15 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 		return nil, err
 	}
 	if ok {
+		if old.Design == nil && m.Design != nil && !s.readOnly {
+			// Written before the design was stored (schema version 6), or
+			// by experiment.Run without a Design: the same arms, now with
+			// how they were asked for.
+			if err := s.setDesign(ctx, m.Design); err != nil {
+				return nil, err
+			}
+			old.Design = m.Design
+		}
 		if d := diffMeta(old, m); d != "" {
 			return nil, fmt.Errorf("sqlite: %s holds another tournament (%s): use another database or the same settings", s.path, d)
 		}
@@ -346,11 +391,15 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 				return nil, fmt.Errorf("sqlite: %s: arms: %w", s.path, err)
 			}
 		}
+		design, err := designText(m.Design)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", s.path, err)
+		}
 		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, agents, scenarios, reps, deadline, seed, self_play, timing, planned, created,
-			protocol, mediators, voters, variant, rule, info, noise, arms) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			protocol, mediators, voters, variant, rule, info, noise, arms, design) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			string(appendStrings(nil, m.Agents)), string(appendStrings(nil, m.Scenarios)), m.Reps, m.Deadline, strconv.FormatUint(m.Seed, 10), self, string(m.Timing), m.Planned,
 			time.Now().UTC().Format(time.RFC3339),
-			string(m.Protocol), string(appendStrings(nil, m.Mediators)), string(appendStrings(nil, m.Voters)), m.Variant, m.Rule, m.Info, finite(m.Noise), string(arms)); err != nil {
+			string(m.Protocol), string(appendStrings(nil, m.Mediators)), string(appendStrings(nil, m.Voters)), m.Variant, m.Rule, m.Info, finite(m.Noise), string(arms), design); err != nil {
 			return nil, fmt.Errorf("sqlite: %s: recording the tournament: %w", s.path, err)
 		}
 	}
@@ -376,6 +425,30 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 	return func(id int64) bool {
 		return id >= 0 && id < m.Planned && done[id>>6]&(1<<(uint(id)&63)) != 0
 	}, nil
+}
+
+// designText is d as stored in meta.design (” for nil).
+func designText(d *tournament.Design) (string, error) {
+	if d == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("design: %w", err)
+	}
+	return string(b), nil
+}
+
+// setDesign stores d as the design of the database's tournament.
+func (s *Store) setDesign(ctx context.Context, d *tournament.Design) error {
+	text, err := designText(d)
+	if err == nil {
+		_, err = s.db.ExecContext(ctx, `UPDATE meta SET design = ? WHERE id = 1`, text)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: recording the experiment's design: %w", s.path, err)
+	}
+	return nil
 }
 
 // diffMeta names the first field in which two tournaments differ, or "".
@@ -407,10 +480,20 @@ func diffMeta(have, want tournament.Meta) string {
 		return fmt.Sprintf("%d planned runs, not %d", have.Planned, want.Planned)
 	case !reflect.DeepEqual(have.Arms, want.Arms):
 		return fmt.Sprintf("arms %s, not %s", armNames(have.Arms), armNames(want.Arms))
+	case !reflect.DeepEqual(have.Design, want.Design):
+		return fmt.Sprintf("design %s, not %s", designName(have.Design), designName(want.Design))
 	case !reflect.DeepEqual(have, want):
 		return "different settings"
 	}
 	return ""
+}
+
+// designName describes an experiment's design for messages.
+func designName(d *tournament.Design) string {
+	if d == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%s variants [%s] params [%s]", d.Kind, strings.Join(d.Variants, ","), strings.Join(d.Params, " "))
 }
 
 // armNames lists the arms' names, or says there are none.

@@ -50,7 +50,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion() || SchemaVersion() != 6 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion() || SchemaVersion() != 7 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -177,13 +177,13 @@ func TestSchemaVersions(t *testing.T) {
 	dir := t.TempDir()
 	newer := filepath.Join(dir, "newer.db")
 	s := newStore(t, newer)
-	if _, err := s.db.Exec(`UPDATE schema_version SET version = 7`); err != nil { // one newer than 6
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 8`); err != nil { // one newer than 7
 		t.Fatal(err)
 	}
 	s.Close()
 	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
 		_, err := open(newer)
-		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 7, newer than this parley's 6") {
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 8, newer than this parley's 7") {
 			t.Errorf("open newer = %v", err)
 		}
 	}
@@ -231,8 +231,12 @@ func TestSchemaVersions(t *testing.T) {
 	}
 }
 
-// dropV6 takes a database back to schema version 5's columns.
-const dropV6 = `ALTER TABLE meta DROP COLUMN arms; ALTER TABLE runs DROP COLUMN arm; ALTER TABLE runs DROP COLUMN stage;
+// dropV7 takes a database back to schema version 6's columns.
+const dropV7 = `ALTER TABLE meta DROP COLUMN design;`
+
+// dropV6 takes a database back to schema version 5's columns (after
+// dropV7).
+const dropV6 = dropV7 + `ALTER TABLE meta DROP COLUMN arms; ALTER TABLE runs DROP COLUMN arm; ALTER TABLE runs DROP COLUMN stage;
 ALTER TABLE runs DROP COLUMN time; ALTER TABLE runs DROP COLUMN locked;`
 
 // dropV5 takes a database back to schema version 4's columns (after
@@ -703,5 +707,77 @@ func TestReport(t *testing.T) {
 	want, err := tournament.ReportOf(ctx, st)
 	if err != nil || !reflect.DeepEqual(got, want) || got.Runs != 120 {
 		t.Errorf("Report = %+v, want %+v (%v)", got, want, err)
+	}
+}
+
+// armsMeta is an experiment's tournament of arms with its design.
+func armsMeta() tournament.Meta {
+	m := meta()
+	m.Protocol = tournament.ProtocolStaged
+	m.Arms = []tournament.Arm{{Name: "US.bias=0", Variant: "", Set: []string{"US.bias=0"}},
+		{Name: "US.bias=0.5", Set: []string{"US.bias=0.5"}}}
+	m.Design = &tournament.Design{Kind: "sweep", Params: []string{"US.bias=0,0.5"}}
+	return m
+}
+
+// An experiment's design round-trips; a database of schema version 6
+// (without it) opens read-only as it is, its design missing and Missing
+// saying so, and unchanged; opened for writing it migrates to version 7,
+// and the same experiment resuming stores its design.
+func TestMigrationDesign(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v6.db")
+	s := newStore(t, path)
+	if _, err := s.Open(ctx, armsMeta()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := s.Meta(ctx); err != nil || !reflect.DeepEqual(got, armsMeta()) {
+		t.Fatalf("design meta:\n got %+v\nwant %+v (%v)", got, armsMeta(), err)
+	}
+	if s.Missing() != "" {
+		t.Errorf("a current database misses %q", s.Missing())
+	}
+	other := armsMeta()
+	other.Design.Params = []string{"US.bias=0,0.5,1"}
+	if _, err := s.Open(ctx, other); err == nil || !strings.Contains(err.Error(), "design sweep variants [] params [US.bias=0,0.5], not sweep variants [] params [US.bias=0,0.5,1]") {
+		t.Errorf("Open of another design = %v", err)
+	}
+	if _, err := s.Write(ctx, records()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 6;` + dropV7); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	before, _ := os.ReadFile(path)
+
+	r, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("read-only open of a version 6 database: %v", err)
+	}
+	want := armsMeta()
+	want.Design = nil
+	if got, ok, err := r.Meta(ctx); err != nil || !ok || !reflect.DeepEqual(got, want) {
+		t.Fatalf("version 6 meta:\n got %+v\nwant %+v (%v)", got, want, err)
+	}
+	if got := r.Missing(); !strings.Contains(got, "v6.db has schema version 6, older than this parley's 7") || !strings.Contains(got, "parameter values and the information note") {
+		t.Errorf("Missing = %q", got)
+	}
+	if n := len(allRecords(t, r)); n != 1 {
+		t.Errorf("%d records, want 1", n)
+	}
+	r.Close()
+	if after, _ := os.ReadFile(path); !reflect.DeepEqual(before, after) {
+		t.Error("reading the version 6 database changed it")
+	}
+
+	s = newStore(t, path)
+	if got, _, err := s.Meta(ctx); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("migrated meta %+v, %v", got, err)
+	}
+	if _, err := s.Open(ctx, armsMeta()); err != nil {
+		t.Fatalf("resuming the experiment on the migrated database: %v", err)
+	}
+	if got, _, err := s.Meta(ctx); err != nil || !reflect.DeepEqual(got, armsMeta()) {
+		t.Fatalf("after resuming: %+v, %v", got, err)
 	}
 }

@@ -237,6 +237,8 @@ export interface Estimate { mean: number; low: number; high: number; n: number }
 export interface ResultSet {
   name: string; kind: "tournament" | "experiment"; protocol: string; done: number; total: number;
   scenarios: string[]; entrants?: string[]; arms?: string[];
+  // missing: what the report lacks because an older parley wrote the database.
+  missing?: string;
 }
 
 export interface ResultReport extends ResultSet { report: any }

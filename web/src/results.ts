@@ -148,15 +148,27 @@ function showReport(page: HTMLElement, r: ResultReport, missing?: string) {
   } else if (r.kind === "experiment") {
     const arms: any[] = rep.arms || [];
     const rows = (f: (a: any) => Estimate) => arms.map((a) => ({ label: a.name, est: f(a) }));
-    parts.push(h("p", null, `Sequencing of ${rep.scenario}: ${rep.runs} runs per arm on the same seeds (seed ${rep.seed}); negotiators ${(rep.negotiators || []).join(", ")}`,
+    // Each cell's parameters (a sweep's --set, a sequencing's --factor),
+    // in the order the report names them.
+    const params: string[] = (rep.parameters || []).map((p: any) => p.name);
+    for (const a of arms) for (const k of Object.keys(a.params || {})) if (!params.includes(k)) params.push(k);
+    // The variant, when the cells' names do not say it (a sweep over
+    // several variants names them; a sequencing's arm starts with it).
+    const variantCol = params.length > 0 && rep.experiment === "sweep" && arms.some((a) => a.variant);
+    const swept = (rep.parameters || []).map((p: any) => `${p.name} (${p.values.join(", ")})`).join(", ");
+    const what = rep.experiment === "sequencing" ? `Sequencing of ${rep.scenario}` :
+      rep.experiment === "sweep" ? `Sweep of ${rep.scenario}${swept ? ` over ${swept}` : ""}` : `Experiment on ${rep.scenario}`;
+    parts.push(h("p", null, `${what}: ${rep.runs} runs per arm on the same seeds (seed ${rep.seed}); negotiators ${(rep.negotiators || []).join(", ")}`,
       rep.mediating_party ? `; ${rep.mediating_party} mediates` : "", `; baseline ${rep.baseline}.`),
-      rep.information ? h("p", { class: "hint" }, rep.information) : null,
+      rep.information ? h("p", { class: "hint", id: "information" }, rep.information) : null,
+      r.missing ? h("p", { class: "warning", id: "missing", role: "note" }, `Not shown: ${r.missing}`) : null,
       h("h2", null, "Arms"),
       ciChart("agreement-chart", "Agreement rate per arm, Wilson 95% interval", rows((a) => a.agreement_rate)),
       ciChart("welfare-chart", "Welfare (sum of the negotiators' utilities) per arm, t 95% interval", rows((a) => a.welfare)),
-      table("arms", ["Arm", "Runs", "Agreement rate", "Ratified rate", "Welfare", "Rounds to agreement",
+      table("arms", ["Arm", ...(variantCol ? ["Variant"] : []), ...params, "Runs", "Agreement rate", "Ratified rate", "Welfare", "Rounds to agreement",
         ...(rep.negotiators || []).map((p: string) => `Utility ${p}`)],
-        arms.map((a) => [a.name, a.runs, ci(a.agreement_rate), ci(a.ratified_rate), ci(a.welfare),
+        arms.map((a) => [a.name, ...(variantCol ? [a.variant || "default"] : []), ...params.map((k) => (a.params && k in a.params ? String(a.params[k]) : "")), a.runs,
+          ci(a.agreement_rate), ci(a.ratified_rate), ci(a.welfare),
           a.rounds_to_agreement.n ? ci(a.rounds_to_agreement) : "n/a",
           ...(rep.negotiators || []).map((p: string) => (a.utility[p] ? ci(a.utility[p]) : "n/a"))])));
     const cs: any[] = rep.comparisons || [];
