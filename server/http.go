@@ -64,12 +64,15 @@ func (s *Server) Routes() []Route {
 	return rs
 }
 
+// routes returns the server's handler: the API's routes, and for every
+// other request unrouted (the UI's files, or a JSON 404 or 405).
 func (s *Server) routes() *http.ServeMux {
-	mux := http.NewServeMux()
+	mux, api := http.NewServeMux(), http.NewServeMux()
 	for _, r := range s.table() {
 		mux.HandleFunc(r.Method+" "+r.Path, r.h)
+		api.HandleFunc(r.Method+" "+r.Path, r.h)
 	}
-	mountWeb(mux)
+	mux.Handle("/", s.unrouted(api))
 	return mux
 }
 
@@ -129,7 +132,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := compactJSON(v)
 	if err != nil {
-		http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte(`{"error":"internal error"}` + "\n"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -154,7 +159,10 @@ func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 		if _, ok := s.grantOf(tok); !ok && !s.isAdmin(tok) {
 			tok = ""
 		}
-		if !s.limits.allow(r, tok) {
+		if wait := s.limits.wait(r, tok); wait > 0 {
+			// Retry-After in whole seconds, rounded up: the time until
+			// the budget allows one more request.
+			w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 			s.writeError(w, r, errRateLimited)
 			return
 		}

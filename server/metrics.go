@@ -1,9 +1,11 @@
 package server
 
 import (
+	"math"
 	"net"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -65,24 +67,30 @@ func newLimiter(perSecond float64, burst int) *limiter {
 	return &limiter{limit: rate.Limit(perSecond), burst: burst, keys: map[string]*rate.Limiter{}}
 }
 
-// allow reports whether the request with token tok (or, without one, from
-// r's address) may go ahead now.
-func (l *limiter) allow(r *http.Request, tok string) bool {
+// wait returns 0 when the request with token tok (or, without one, from
+// r's address) may go ahead now, and takes it from the budget; otherwise
+// the time until the budget allows it.
+func (l *limiter) wait(r *http.Request, tok string) time.Duration {
 	if tok != "" {
-		return l.allowKey(tokenKey(tok))
+		return l.waitKey(tokenKey(tok))
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	return l.allowKey("addr:" + host)
+	return l.waitKey("addr:" + host)
 }
 
 // tokenKey is the limiter's key of a token.
 func tokenKey(tok string) string { return "token:" + hashToken(tok) }
 
 // allowKey reports whether one more request of key may go ahead now.
-func (l *limiter) allowKey(key string) bool {
+func (l *limiter) allowKey(key string) bool { return l.waitKey(key) == 0 }
+
+// waitKey returns 0 when one more request of key may go ahead now, and
+// takes it from key's budget; otherwise the time until the budget holds
+// one request (at least a nanosecond).
+func (l *limiter) waitKey(key string) time.Duration {
 	l.mu.Lock()
 	lim, ok := l.keys[key]
 	if !ok {
@@ -90,5 +98,13 @@ func (l *limiter) allowKey(key string) bool {
 		l.keys[key] = lim
 	}
 	l.mu.Unlock()
-	return lim.Allow()
+	now := time.Now()
+	if lim.AllowN(now, 1) {
+		return 0
+	}
+	if l.limit <= 0 || math.IsInf(float64(l.limit), 1) {
+		return time.Second // no refill: ask again later
+	}
+	need := 1 - lim.TokensAt(now)
+	return max(time.Duration(need/float64(l.limit)*float64(time.Second)), 1)
 }

@@ -27,9 +27,15 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.OriginPatterns})
+	uw := &upgradeWriter{ResponseWriter: w}
+	c, err := websocket.Accept(uw, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.OriginPatterns})
 	if err != nil {
-		return // Accept has answered (a bad origin: 403)
+		// Not a WebSocket handshake (426), another origin (403), ...:
+		// answered as JSON, as every error of the API.
+		if jerr := uw.jsonError(); jerr != nil {
+			s.writeError(w, r, jerr)
+		}
+		return
 	}
 	defer c.CloseNow()
 	c.SetReadLimit(MaxActionBody)
