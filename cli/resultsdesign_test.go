@@ -2,14 +2,13 @@ package cli
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/json"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/parley-dev/parley/internal/sqlitetest"
 	"github.com/parley-dev/parley/server"
 )
 
@@ -30,19 +29,7 @@ func TestServeResultsDesigns(t *testing.T) {
 		t.Fatalf("the sweep's report from its stored runs differs from the first")
 	}
 	// An older parley's database: the sweep's, without its design.
-	b, err := os.ReadFile(sweep)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(old, b, 0o644)
-	odb, err := sql.Open("sqlite", old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := odb.Exec(`ALTER TABLE meta DROP COLUMN design; UPDATE schema_version SET version = 6`); err != nil {
-		t.Fatal(err)
-	}
-	odb.Close()
+	sqlitetest.CopyAsVersion6(t, sweep, old)
 
 	s := startServe(t, filepath.Join(dir, "serve.db"), "--results", sweep, "--results", seq, "--results", old)
 	var rep struct {

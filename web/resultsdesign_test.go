@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/internal/sqlitetest"
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/server/results"
 	"github.com/parley-dev/parley/store/sqlite"
@@ -52,16 +51,7 @@ func TestBrowserResultsSweep(t *testing.T) {
 	}
 	st.Close()
 	old := filepath.Join(dir, "old.db")
-	b, _ := os.ReadFile(db)
-	os.WriteFile(old, b, 0o644)
-	odb, err := sql.Open("sqlite", old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := odb.Exec(`ALTER TABLE meta DROP COLUMN design; UPDATE schema_version SET version = 6`); err != nil {
-		t.Fatal(err)
-	}
-	odb.Close()
+	sqlitetest.CopyAsVersion6(t, db, old)
 	set, err := results.Open(ctx, []string{db, old}, results.Options{Resolver: r, NeedsDeclared: mediator.NeedsDeclared})
 	if err != nil {
 		t.Fatal(err)
