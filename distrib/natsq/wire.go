@@ -14,7 +14,7 @@ import (
 )
 
 // The message format: jobs version 4, results version 3. A body is a
-// 4-byte tag, "PQJ4" (jobs) or "PQR3" (results), then fields in order: integers as varints (unsigned
+// 4-byte tag, "PQJ5" (jobs) or "PQR3" (results), then fields in order: integers as varints (unsigned
 // where they cannot be negative), strings as a length and bytes, float64s
 // as 8 little-endian bytes of their IEEE 754 bits (exact, NaN and
 // infinities included), booleans as one byte, and lists and maps as a
@@ -24,7 +24,8 @@ import (
 //	meta:    agents, scenarios, reps, deadline, seed, self-play, timing,
 //	         planned, protocol, mediators, voters, variant, rule, info,
 //	         noise, arms (a count, then per arm: name, variant, settings,
-//	         mediator)
+//	         mediator), design (a boolean, then when true: kind, variants,
+//	         params)
 //	job:     id, scenario, agents (list of ints), mediator, voters (list
 //	         of ints), rep, seed, arm
 //	results: tag, tid, count, records...
@@ -39,7 +40,7 @@ import (
 // microseconds a record, more than storing it. A reader refuses another
 // tag or version with an error naming both.
 const (
-	tagJobs    = "PQJ4"
+	tagJobs    = "PQJ5"
 	tagResults = "PQR3"
 )
 
@@ -150,6 +151,12 @@ func (e *enc) meta(m tournament.Meta) {
 		e.str(a.Variant)
 		e.strs(a.Set)
 		e.str(a.Mediator)
+	}
+	e.bool(m.Design != nil)
+	if d := m.Design; d != nil {
+		e.str(d.Kind)
+		e.strs(d.Variants)
+		e.strs(d.Params)
 	}
 }
 
@@ -414,6 +421,9 @@ func decodeJobs(b []byte) (*jobsMsg, error) {
 			a.Mediator = d.str("arm mediator")
 			m.Meta.Arms = append(m.Meta.Arms, a)
 		}
+	}
+	if d.bool("has design") {
+		m.Meta.Design = &tournament.Design{Kind: d.str("design kind"), Variants: d.strs("design variants"), Params: d.strs("design params")}
 	}
 	n := d.count("jobs", 8)
 	for range max(n, 0) {

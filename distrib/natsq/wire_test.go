@@ -48,6 +48,9 @@ func fill(t *testing.T, v any) {
 			set(e)
 			m.SetMapIndex(k, e)
 			f.Set(m)
+		case reflect.Pointer:
+			f.Set(reflect.New(f.Type().Elem()))
+			set(f.Elem())
 		case reflect.Struct:
 			for i := range f.NumField() {
 				if f.Type().Field(i).IsExported() {
@@ -202,7 +205,7 @@ func TestGolden(t *testing.T) {
 // and workers of different builds must agree) and differs with any field.
 func TestTournamentID(t *testing.T) {
 	m := tournament.Meta{Agents: []string{"boulware", "conceder"}, Scenarios: []string{"ceasefire"}, Reps: 2, Deadline: 100, Seed: 1, Planned: 4}
-	const want = "dd3764e20120cbd7" // first 8 bytes of SHA-256 of the encoded meta
+	const want = "bf1ee75698f33524" // first 8 bytes of SHA-256 of the encoded meta
 	if got := tournamentID(m); got != want {
 		t.Errorf("tournamentID = %s, want %s", got, want)
 	}
@@ -239,13 +242,13 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"empty", nil, `not a "PQJ" message`},
 		{"results tag", encodeResults(tid, nil, 100)[0].body, `not a "PQJ" message`},
-		{"version", append([]byte("PQJ2"), good[4:]...), `format version '2', this parley reads version '4'`},
+		{"version", append([]byte("PQJ2"), good[4:]...), `format version '2', this parley reads version '5'`},
 		{"truncated", good[:len(good)-1], "bad job arm"},
 		{"trailing", append(slices.Clone(good), 0), "1 bytes after the message"},
 		{"no jobs", encodeJobs(tid, m, nil), "no jobs"},
 		{"wrong id", encodeJobs("0123456789abcdef", m, []tournament.Job{{ID: 1}}), "does not match its meta"},
 		{"job outside", encodeJobs(tid, m, []tournament.Job{{ID: 2}}), "job 2 outside the tournament's 2 jobs"},
-		{"huge count", append(append([]byte("PQJ4"), 0), 0xff, 0xff, 0xff, 0xff, 0x0f), "elements in"},
+		{"huge count", append(append([]byte("PQJ5"), 0), 0xff, 0xff, 0xff, 0xff, 0x0f), "elements in"},
 		{"negative reps", encodeJobs(tid, tournament.Meta{Reps: -1}, []tournament.Job{{}}), "reps -1 out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
