@@ -185,7 +185,7 @@ type Ending struct {
 	Agreement  Outcome // the agreed outcome, or NoOutcome
 	Reason     Reason  // why it ended
 	Rounds     int     // rounds begun, from 1
-	Steps      int     // turns taken
+	Steps      int     // turns taken (Result.Steps)
 	Time       float64 // normalised time at the end
 	Party      int     // who accepted last, walked away or failed; -1 when nobody did
 	Utility    float64 // the seat's own utility: of the agreement, or its reservation value (0 for a mediator)
@@ -248,10 +248,15 @@ func ParseReason(s string) (Reason, error) {
 
 // Result is how a negotiation ended.
 type Result struct {
-	Agreement  Outcome   // the agreed outcome, or NoOutcome
-	Reason     Reason    // why it ended
-	Rounds     int       // rounds begun, from 1 (the round in which it ended)
-	Steps      int       // turns taken
+	Agreement Outcome // the agreed outcome, or NoOutcome
+	Reason    Reason  // why it ended
+	Rounds    int     // rounds begun, from 1 (the round in which it ended)
+	// Steps are the turns taken: every action of the trace (offer,
+	// acceptance, vote, walk-away, a mediator's text or exit; a walk-away
+	// the hazard forces takes the turn it interrupts), and the turn that
+	// failed when Reason is ReasonError. It is the step of the last action,
+	// counted from 1, everywhere Parley reports it.
+	Steps      int
 	Time       float64   // normalised time at the end
 	Utilities  []float64 // per party: utility of the agreement, or the reservation value
 	Discounted []float64 // the same, discounted at Time

@@ -306,11 +306,9 @@ func checkTrace(t *testing.T, run int, path string, evs []server.Event) {
 			}
 		}
 	}
-	// (The trace's steps count its actions, which the comparison above
-	// covers; ended.steps is the protocol's parley.Result.Steps, as for a
-	// live negotiation.)
+	// Steps are the trace's actions everywhere (parley.Result.Steps).
 	if ended == nil || ended.Reason != result.Reason || ended.Rounds != result.Rounds || ended.Time != result.Time ||
-		!maps.Equal(ended.Values, result.Agreement) {
+		ended.Steps != result.Steps || result.Steps != len(trace) || !maps.Equal(ended.Values, result.Agreement) {
 		t.Errorf("run %d: the replay ended %+v, parley replay %+v", run, ended, result)
 	}
 }

@@ -283,7 +283,7 @@ type Ended struct {
 	Agreement int               `json:"agreement"` // -1 without agreement
 	Values    map[string]string `json:"values,omitempty"`
 	Rounds    int               `json:"rounds"`
-	Steps     int               `json:"steps"`
+	Steps     int               `json:"steps"` // the turns taken (parley.Result.Steps): the log's actions and votes
 	Time      float64           `json:"time"`
 	Party     int               `json:"party"` // who accepted last, walked away or failed; -1 when nobody did
 	Cause     string            `json:"cause,omitempty"`

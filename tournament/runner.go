@@ -537,6 +537,8 @@ type Replay struct {
 	// Events are the run's actions: alternating offers' only, as the
 	// other protocols' runs are recorded without them.
 	Events []parley.Event
+	// Steps are the turns the run took (parley.Result.Steps).
+	Steps int
 }
 
 // ReplayRun runs job j of the tournament cfg (JobAt) again, alone, with
@@ -544,7 +546,7 @@ type Replay struct {
 func ReplayRun(ctx context.Context, cfg *Config, j Job) (*Replay, error) {
 	r := &Replay{Job: j}
 	var err error
-	var opts RunnerOptions
+	opts := RunnerOptions{Result: func(res *parley.Result) { r.Steps = res.Steps }}
 	if cfg.Protocol == ProtocolSAO {
 		opts.Trace = func(e parley.Event) { r.Events = append(r.Events, e) }
 	}

@@ -374,7 +374,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 				if w == n {
 					w, why = -1, parley.ReasonMediatorExit
 				}
-				m.trace(st, w, parley.End, parley.NoOutcome)
+				m.traceEnd(st, w)
 				m.end(res, why, w, r+1, t)
 				return res, nil
 			}
@@ -386,11 +386,12 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 		}
 		if err != nil {
 			res.Err = fmt.Errorf("mediated: mediator: %w", err)
+			st.Step++ // the turn that failed counts, as in protocol sao
 			m.end(res, parley.ReasonError, -1, r+1, t)
 			return res, nil
 		}
 		if prop == parley.NoOutcome {
-			m.trace(st, -1, parley.End, parley.NoOutcome)
+			m.traceEnd(st, -1)
 			m.end(res, parley.ReasonMediatorExit, -1, r+1, t)
 			return res, nil
 		}
@@ -465,11 +466,12 @@ func (m *Mechanism) poll(ctx context.Context, voters []Voter, st *parley.State, 
 		}
 		if err != nil {
 			res.Err = fmt.Errorf("mediated: party %q: %w", m.names[i], err)
+			st.Step++ // the turn that failed counts, as in protocol sao
 			m.end(res, parley.ReasonError, i, r+1, st.Time)
 			return 0, true
 		}
 		if vote.Leave {
-			m.trace(st, i, parley.End, parley.NoOutcome)
+			m.traceEnd(st, i)
 			m.end(res, parley.ReasonWalkAway, i, r+1, st.Time)
 			return 0, true
 		}
@@ -578,6 +580,13 @@ func (m *Mechanism) hazardDraw(r int) int {
 		}
 	}
 	return -1
+}
+
+// traceEnd traces party's walk-away (-1: the mediator's exit) and counts
+// it as a step, as every traced action is (parley.Result.Steps).
+func (m *Mechanism) traceEnd(st *parley.State, party int) {
+	m.trace(st, party, parley.End, parley.NoOutcome)
+	st.Step++
 }
 
 func (m *Mechanism) trace(st *parley.State, party int, kind parley.ActionKind, o parley.Outcome) {

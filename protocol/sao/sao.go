@@ -235,8 +235,9 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 				if m.opts.Trace != nil {
 					m.opts.Trace(parley.Event{Step: step, Round: round, Time: t, Party: w, Action: parley.End, Outcome: parley.NoOutcome})
 				}
-				m.end(res, parley.ReasonWalkAway, w, step, t)
-				res.Rounds = round + 1
+				// The walk-away takes the turn it interrupts: a step, as
+				// every traced action is (parley.Result.Steps).
+				m.end(res, parley.ReasonWalkAway, w, step+1, t)
 				break
 			}
 		}

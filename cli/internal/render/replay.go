@@ -150,5 +150,9 @@ func ReplayedRun(cfg *tournament.Config, m *tournament.Meta, r *tournament.Repla
 	for i, a := range r.Job.Agents {
 		specs[i] = m.Agents[a]
 	}
-	return ReplayRun(sc, specs, r.Job.Seed, deadline, cfg.JobTiming(r.Job) == sao.TimingGENIUS, &r.Record, ReplayEvents(r))
+	j := ReplayRun(sc, specs, r.Job.Seed, deadline, cfg.JobTiming(r.Job) == sao.TimingGENIUS, &r.Record, ReplayEvents(r))
+	if r.Steps > 0 {
+		j.Steps = r.Steps // the protocol's own count, as parley run reports it
+	}
+	return j
 }
