@@ -843,3 +843,44 @@ func TestLockedIssuesAreTheMechanisms(t *testing.T) {
 		t.Fatalf("result %+v (%v), want the mediator's change of a locked issue refused", res, res.Err)
 	}
 }
+
+// TestStepsCountTheTrace: Result.Steps are the turns taken, the traced
+// actions (texts, votes, a walk-away, the mediator's exit), and the turn
+// that failed when the run ends in error, as in protocol sao.
+func TestStepsCountTheTrace(t *testing.T) {
+	boom := errors.New("boom")
+	leave := func() *voter {
+		return &voter{vote: func(st *parley.State) (parley.Vote, error) { return parley.Vote{Leave: st.Round == 2}, nil }}
+	}
+	fail := func() *voter {
+		return &voter{vote: func(st *parley.State) (parley.Vote, error) {
+			if st.Round == 1 {
+				return parley.Vote{}, boom
+			}
+			return parley.Vote{}, nil
+		}}
+	}
+	never := func() *voter {
+		return &voter{vote: func(*parley.State) (parley.Vote, error) { return parley.Vote{}, nil }}
+	}
+	for _, tc := range []struct {
+		name   string
+		vs     []mediated.Voter
+		m      mediated.Mediator
+		reason parley.Reason
+		failed int // turns that failed, untraced
+	}{
+		{"agreement", []mediated.Voter{yes(), yes()}, &script{props: []parley.Outcome{3}}, parley.ReasonAgreement, 0},
+		{"deadline", []mediated.Voter{never(), never()}, &script{props: []parley.Outcome{3, 3, 3, 3, 3}}, parley.ReasonDeadline, 0},
+		{"walk-away", []mediated.Voter{yes(), leave()}, &script{}, parley.ReasonWalkAway, 0},
+		{"mediator exit", []mediated.Voter{no(), no()}, &script{props: []parley.Outcome{3, 3, parley.NoOutcome}}, parley.ReasonMediatorExit, 0},
+		{"error", []mediated.Voter{yes(), fail()}, &script{}, parley.ReasonError, 1},
+	} {
+		_, ps := twoIssue(t)
+		traced := 0
+		res := run(t, ps, nil, mediated.Options{Rounds: 5, Start: 0, HasStart: true, Trace: func(parley.Event) { traced++ }}, tc.vs, tc.m)
+		if res.Reason != tc.reason || res.Steps != traced+tc.failed {
+			t.Errorf("%s: %v after %d steps, %d traced actions", tc.name, res.Reason, res.Steps, traced)
+		}
+	}
+}
