@@ -15,13 +15,12 @@ import (
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
+	"github.com/parley-dev/parley/distrib"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
-	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
-	"github.com/parley-dev/parley/tournament"
 )
 
 // armFlags are the flags that every experiment subcommand has.
@@ -321,14 +320,8 @@ func (pg *program) startArms(ctx context.Context, errOut io.Writer, cmd, arg str
 }
 
 // experimentBatch sets the store, queue and shard of an experiment from
-// the flags, and returns what closes them.
+// the flags (distrib.Open), and returns what closes them.
 func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment.Config, f batchFlags) (func(), error) {
-	var closers []func() error
-	done := func() {
-		for i := len(closers) - 1; i >= 0; i-- {
-			closers[i]()
-		}
-	}
 	switch {
 	case f.shard != "" && f.db == "":
 		return nil, usageError{fmt.Errorf("%s: --shard needs --db, where the shard's runs are stored", cmd)}
@@ -338,34 +331,23 @@ func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment
 		return nil, usageError{fmt.Errorf("%s: --limit %v is negative", cmd, f.limit)}
 	}
 	cfg.Limit = f.limit
-	if f.shard != "" {
-		sh, err := tournament.ParseShard(f.shard)
-		if err != nil {
-			return nil, usageError{fmt.Errorf("%s: --shard: %w", cmd, err)}
-		}
-		cfg.Shard = sh
+	// The queue reports reconnections from its own goroutines: through
+	// one lock, and not after the command returns.
+	lw := syncio.NewWriter(errOut)
+	b, err := f.qf.open(distrib.Options{DB: f.db, Shard: f.shard, Queue: f.queue}, lw, cmd)
+	var u usageError
+	if err != nil && !errors.As(err, &u) {
+		err = fmt.Errorf("%s: %w", cmd, err)
 	}
-	if f.db != "" {
-		st, err := sqlite.New(f.db)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", cmd, err)
-		}
-		closers = append(closers, st.Close)
-		cfg.Store = st
+	if err != nil {
+		lw.Close()
+		return nil, err
 	}
-	if f.queue != "" {
-		// The queue reports reconnections from its own goroutines: through
-		// one lock, and not after the command returns.
-		lw := syncio.NewWriter(errOut)
-		closers = append(closers, lw.Close)
-		dial, err := f.qf.dialer(f.queue, lw, cmd)
-		if err != nil {
-			done()
-			return nil, err
-		}
-		cfg.Queue = func(ctx context.Context) (tournament.Queue, error) { return dial(ctx) }
+	if b.DB != nil {
+		cfg.Store = b.DB
 	}
-	return done, nil
+	cfg.Shard, cfg.Queue = b.Shard, b.Dialer()
+	return func() { b.Close(); lw.Close() }, nil
 }
 
 // runErrors warns on errOut when n runs ended in error (reason "error":
