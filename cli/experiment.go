@@ -225,12 +225,6 @@ func (pg *program) mediatorFactory(spec string) (func() mediated.Mediator, error
 }
 
 func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
-	if f.runs < 1 {
-		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
-	}
-	if f.workers < 0 {
-		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
-	}
 	d := experiment.Design{Kind: experiment.KindSequencing, Variants: f.variants, Params: f.factor, NeedsDeclared: mediator.NeedsDeclared}
 	flag := "--factor"
 	if cmd == "experiment sweep" {
@@ -286,12 +280,18 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 }
 
 // startArms starts an experiment command on the scenario arg: it checks
-// --plot, opens the scenario and checks it with check, and builds the
+// --runs, --workers and --plot, opens the scenario and checks it with check, and builds the
 // configuration of the flags: the pool, the store, queue and shard, and
 // the progress bar (nil when off), and returns what closes the store and
 // queue.
 func (pg *program) startArms(ctx context.Context, errOut io.Writer, cmd, arg string, f *armFlags, check func(*scenario.Scenario) error) (*scenario.Scenario, experiment.Config, *progress.Bar, func(), error) {
 	var cfg experiment.Config
+	switch {
+	case f.runs < 1:
+		return nil, cfg, nil, nil, usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
+	case f.workers < 0:
+		return nil, cfg, nil, nil, usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
+	}
 	if err := checkPlot(cmd, f.plot); err != nil {
 		return nil, cfg, nil, nil, err
 	}

@@ -87,10 +87,6 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 	switch {
 	case f.samples < 2:
 		return usageError{fmt.Errorf("%s: --samples %d: need at least 2 base samples", cmd, f.samples)}
-	case f.runs < 1:
-		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
-	case f.workers < 0:
-		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
 	case f.bootstrap < 1:
 		return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, f.bootstrap)}
 	}
