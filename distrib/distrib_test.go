@@ -60,10 +60,9 @@ func TestOpen(t *testing.T) {
 	}
 }
 
-// config is a tournament of a Boulware and a Conceder on the two-issue
+// twoIssue is a tournament of a Boulware and a Conceder on the two-issue
 // scenario: 4 negotiations at reps 2.
-func config(t *testing.T, seed uint64) *tournament.Config {
-	t.Helper()
+func twoIssue(seed uint64) (*tournament.Config, error) {
 	space, profiles := parleytest.TwoIssue()
 	sc := &scenario.Scenario{Name: "two-issue", Space: space, Parties: []scenario.Party{
 		{Name: "buyer", Profile: profiles[0]}, {Name: "seller", Profile: profiles[1]}}}
@@ -71,9 +70,19 @@ func config(t *testing.T, seed uint64) *tournament.Config {
 	for _, spec := range []string{"boulware", "conceder"} {
 		f, err := strategy.Parse(spec)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f})
+	}
+	return cfg, nil
+}
+
+// config is twoIssue(seed) or the test's end.
+func config(t *testing.T, seed uint64) *tournament.Config {
+	t.Helper()
+	cfg, err := twoIssue(seed)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return cfg
 }

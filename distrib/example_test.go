@@ -7,10 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/parley-dev/parley/distrib"
-	"github.com/parley-dev/parley/parleytest"
-	"github.com/parley-dev/parley/scenario"
-	"github.com/parley-dev/parley/strategy"
-	"github.com/parley-dev/parley/tournament"
 )
 
 // A tournament of a Boulware and a Conceder runs in two shards into one
@@ -22,17 +18,10 @@ func Example() {
 		return
 	}
 	defer os.RemoveAll(dir)
-	space, profiles := parleytest.TwoIssue()
-	sc := &scenario.Scenario{Name: "two-issue", Space: space, Parties: []scenario.Party{
-		{Name: "buyer", Profile: profiles[0]}, {Name: "seller", Profile: profiles[1]}}}
-	cfg := &tournament.Config{Scenarios: []*scenario.Scenario{sc}, Reps: 2, Deadline: 10, Seed: 1}
-	for _, spec := range []string{"boulware", "conceder"} {
-		f, err := strategy.Parse(spec)
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		cfg.Competitors = append(cfg.Competitors, tournament.Competitor{Name: spec, New: f})
+	cfg, err := twoIssue(1) // a Boulware and a Conceder, 4 negotiations
+	if err != nil {
+		fmt.Println(err)
+		return
 	}
 	for _, shard := range []string{"0/2", "1/2", ""} {
 		b, err := distrib.Open(distrib.Options{DB: filepath.Join(dir, "runs.db"), Shard: shard})
