@@ -280,10 +280,10 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 }
 
 // startArms starts an experiment command on the scenario arg: it checks
-// --runs, --workers and --plot, opens the scenario and checks it with check, and builds the
-// configuration of the flags: the pool, the store, queue and shard, and
-// the progress bar (nil when off), and returns what closes the store and
-// queue.
+// --runs, --workers and --plot, opens the scenario and checks it with
+// check, and builds the configuration of the flags: the pool, the store,
+// queue and shard, and the progress bar (nil when off), and returns what
+// closes the store and queue.
 func (pg *program) startArms(ctx context.Context, errOut io.Writer, cmd, arg string, f *armFlags, check func(*scenario.Scenario) error) (*scenario.Scenario, experiment.Config, *progress.Bar, func(), error) {
 	var cfg experiment.Config
 	switch {
@@ -335,12 +335,11 @@ func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment
 	// one lock, and not after the command returns.
 	lw := syncio.NewWriter(errOut)
 	b, err := f.qf.open(distrib.Options{DB: f.db, Shard: f.shard, Queue: f.queue}, lw, cmd)
-	var u usageError
-	if err != nil && !errors.As(err, &u) {
-		err = fmt.Errorf("%s: %w", cmd, err)
-	}
 	if err != nil {
 		lw.Close()
+		if !errors.As(err, new(usageError)) { // the database's
+			err = fmt.Errorf("%s: %w", cmd, err)
+		}
 		return nil, err
 	}
 	if b.DB != nil {
