@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -23,27 +22,19 @@ func servedRun(t *testing.T, s *served, req server.CreateRequest) (*server.Ended
 	if st := s.do(t, "POST", "/negotiations", "", req, &cr); st != http.StatusCreated {
 		t.Fatalf("create %+v: %d", req, st)
 	}
-	var after int64
 	actions := 0
-	for {
-		var got server.Events
-		if st := s.do(t, "GET", fmt.Sprintf("/negotiations/%s/events?after=%d&wait=30", cr.ID, after), cr.Tokens.Owner, nil, &got); st != http.StatusOK {
-			t.Fatalf("events: %d", st)
+	var ended *server.Ended
+	s.play(t, cr.ID, cr.Tokens.Owner, func(e server.Event) bool {
+		if e.Action != nil || e.Vote != nil {
+			actions++
 		}
-		for _, raw := range got.Events {
-			var e server.Event
-			if err := json.Unmarshal(raw, &e); err != nil {
-				t.Fatal(err)
-			}
-			after = e.Seq
-			if e.Action != nil || e.Vote != nil {
-				actions++
-			}
-			if e.Ended != nil {
-				return e.Ended, actions
-			}
-		}
+		ended = e.Ended
+		return ended != nil
+	})
+	if ended == nil {
+		t.Fatalf("%+v: the log is complete without an ended event", req)
 	}
+	return ended, actions
 }
 
 // TestStepsAgree: for the same negotiation (scenario, agents, seed),
