@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/internal/sqlitetest"
@@ -37,11 +36,7 @@ func TestBrowserResultsSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := experiment.Config{Runs: 3, Seed: 4, Ref: "ceasefire", Store: st, NeedsDeclared: mediator.NeedsDeclared,
-		Mediator: func(spec string) (func() parley.Mediator, error) {
-			f, err := mediator.ParseMediator(spec)
-			return f, err
-		}}
+	cfg := experiment.Config{Runs: 3, Seed: 4, Ref: "ceasefire", Store: st, NeedsDeclared: mediator.NeedsDeclared, Mediator: r.Mediator}
 	if cfg.Pool, err = experiment.NewPool(nil, nil, r.Agent, r.Voter); err != nil {
 		t.Fatal(err)
 	}
