@@ -526,17 +526,23 @@ func (n *negotiation) action(e parley.Event) error {
 
 // abandon is the result of a negotiation that could not run to its end
 // (a shutdown, a restart, a seat that could not be built): reason error,
-// every party paid its reservation value at the time of the last action.
+// every party paid its reservation value at the time of the last action,
+// after the turns its log shows (every action and vote: Result.Steps).
 func (n *negotiation) abandon(cause error) *parley.Result {
 	n.mu.Lock()
 	var last *ActionEvent
-	for i := len(n.events) - 1; i >= 0 && last == nil; i-- {
-		last = n.events[i].Action
+	steps := 0
+	for i := range n.events {
+		if a := n.events[i].Action; a != nil {
+			last, steps = a, steps+1
+		} else if n.events[i].Vote != nil {
+			steps++
+		}
 	}
 	n.mu.Unlock()
-	res := &parley.Result{Agreement: parley.NoOutcome, Reason: parley.ReasonError, Party: -1, Rounds: 1, Err: cause}
+	res := &parley.Result{Agreement: parley.NoOutcome, Reason: parley.ReasonError, Party: -1, Rounds: 1, Steps: steps, Err: cause}
 	if last != nil {
-		res.Steps, res.Rounds, res.Time = last.Step+1, last.Round+1, last.Time
+		res.Rounds, res.Time = last.Round+1, last.Time
 	}
 	for _, p := range n.ready.Profiles() {
 		u := p.ReservationAt(res.Time)

@@ -127,3 +127,26 @@ func TestShutdownEndsNegotiations(t *testing.T) {
 		t.Errorf("the restart changed the log of a negotiation ended by the shutdown:\n%s\nthen\n%s", before, after)
 	}
 }
+
+// TestShutdownSteps: a negotiation the shutdown ends reports as its steps
+// the turns taken, every action and vote of its log (parley.Result.Steps),
+// in a mediated negotiation too, where the votes are not actions.
+func TestShutdownSteps(t *testing.T) {
+	srv := start(t, server.Config{})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)}, Protocol: "mediated",
+		Seats:    []server.Seat{{Kind: "strategy", Voter: "hillclimber"}, {Kind: "remote"}},
+		Mediator: &server.Seat{Kind: "strategy", Spec: "hillclimb"}})
+	waitTurn(t, srv, cr.ID, cr.Tokens.Seats[1], 0)
+	if err := srv.s.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	turns := 0
+	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Owner, 0, 0).Events {
+		if e := decode(t, raw); e.Action != nil || e.Vote != nil {
+			turns++
+		}
+	}
+	if e := ending(t, srv, cr); e.Reason != "error" || turns < 2 || e.Steps != turns {
+		t.Errorf("ended %+v after %d actions and votes", e, turns)
+	}
+}
