@@ -147,7 +147,7 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 		t.Errorf("heading %q", got)
 	}
 	// The deadline and the time left: the rounds, and the turn's countdown.
-	if got, want := text(t, tab, "#clock"), fmt.Sprintf("Round 1 of 120 · 119 rounds left after this one · %.0f%% of the time left · stage bilateral", math.Round((1-now)*100)); got != want {
+	if got, want := text(t, tab, "#clock"), fmt.Sprintf("Round 1 of 120 · 119 rounds left after this one · %.0f%% of the time left · stage bilateral (direct talks with RU)", math.Round((1-now)*100)); got != want {
 		t.Errorf("clock %q, want %q", got, want)
 	}
 	var secs int64
@@ -158,7 +158,7 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 	// session states them.
 	var lines []string
 	for _, v := range c.ua.Vetoes {
-		lines = append(lines, c.issues[v.Issue]+" = "+c.values[v.Issue][v.Value])
+		lines = append(lines, words(c.issues[v.Issue])+" = "+words(c.values[v.Issue][v.Value]))
 	}
 	wantRes := "Your reservation value (what walking away pays you): " + u3(c.ua.ReservationAt(now))
 	if len(lines) > 0 {
@@ -411,7 +411,7 @@ func watchTab(t *testing.T, bctx context.Context, base, id, owner string, c *cea
 		if got := outcomeText(t, tab, "agreement"); got != c.describe(agreement) {
 			t.Errorf("%s: agreement %q, want %q", tc.lens, got, c.describe(agreement))
 		}
-		if got := text(t, tab, "#timeline li.stage"); !strings.HasPrefix(got, "Stage 1, bilateral: alternating offers between RU and UA; rounds 1–120 of the plan's 120 · the negotiation ended here") {
+		if got := text(t, tab, "#timeline li.stage"); !strings.HasPrefix(got, "Stage 1, bilateral: direct talks (alternating offers) between RU and UA; rounds 1–120 of the plan's 120 · the negotiation ended here") {
 			t.Errorf("%s: stages %q", tc.lens, got)
 		}
 		rows := eval[[][]string](t, tab, "reading the actions", `[...document.querySelectorAll("#offer-list tr.action")].map(r => [...r.cells].map(c => c.textContent))`)

@@ -262,7 +262,10 @@ func TestBrowserResults(t *testing.T) {
 	if err != nil || len(page.Runs) != 1 {
 		t.Fatalf("reading run %d: %v", id, err)
 	}
-	stored := page.Runs[0].Agreement
+	stored := map[string]string{} // in words, as the page shows them
+	for k, v := range page.Runs[0].Agreement {
+		stored[words(k)] = words(v)
+	}
 	shown := eval[map[string]string](t, bctx, "reading the agreement shown",
 		`Object.fromEntries([...document.querySelectorAll("#agreement dt")].map(dt => [dt.textContent, dt.nextElementSibling.textContent]))`)
 	if len(stored) == 0 || fmt.Sprint(stored) != fmt.Sprint(shown) {

@@ -8,7 +8,7 @@ import { Answering, assistOf, follow, type Assist, type Created, type Ended, typ
 import { ownUtilityChart } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { choiceOf, outcomeIndex, redLinesCrossed } from "./outcome";
-import { actionTable, ending, issueControls, loggedOf, outcomeList, partyName, type Logged } from "./view";
+import { actionTable, ending, explainUtility, homeLink, issueControls, loggedOf, outcomeList, partyName, ruleWords, type Logged } from "./view";
 import { valuesOf } from "./outcome";
 
 interface Declared { party: number; utilities: number[]; reservation: number; red_lines?: { issue: string; value: string }[] }
@@ -21,7 +21,8 @@ interface Mediation {
 }
 
 const infoWords: Record<string, string> = {
-  nothing: "you see no votes and no preferences", votes: "you see the votes", declared: "you see the votes and the parties' declared preferences",
+  nothing: "you see no votes and no preferences", votes: "you see the votes",
+  declared: "you see the votes and the preferences the parties declared to you, with noise added (their “declared” utilities below: not necessarily their true ones)",
   full: "you see the votes and the parties' true preferences",
 };
 
@@ -36,7 +37,7 @@ const actionWords: Record<string, string> = {
 
 export function mediate(root: HTMLElement, id: string, token: string): () => void {
   const st: Mediation = { actions: [], turnAt: 0, error: "", link: "connecting" };
-  let choice: number[] | null = null;
+  let choice: number[] | null = null, seeded = false;
   let confirmLeave = false;
   const head = h("header", { class: "seat-head" });
   const end = h("section", { id: "outcome", "aria-live": "polite" });
@@ -48,7 +49,8 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const history = h("section", { id: "history", "aria-labelledby": "history-h" });
   const live = h("p", { class: "sr-only", "aria-live": "assertive" });
   const cols = h("div", { class: "cols" }, h("div", { class: "col" }, text, composer, assistBox), h("div", { class: "col" }, history));
-  replace(root, h("div", { class: "seat-page" }, head, end, cols, live));
+  const explain = explainUtility("each party"); // kept across renders, so that it stays open
+  replace(root, h("div", { class: "seat-page" }, homeLink(), head, end, cols, live));
 
   const name = (p: number) => (st.created ? partyName(st.created, p, -1) : String(p));
   const participants = () => st.stage?.participants ?? st.session?.declared?.map((d) => d.party) ?? [];
@@ -79,15 +81,19 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
     const left = t ? Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000)) : 0;
     replace(head,
       h("h1", null, "You mediate", c ? ` · ${c.scenario} (${id})` : ""),
-      h("p", { id: "clock" }, sg ? `Stage ${sg.name} between ${sg.participants.map(name).join(" and ")}` : "",
+      h("p", { id: "clock" }, sg ? `Stage ${sg.name}: you mediate between ${sg.participants.map(name).join(" and ")}` : "",
         t ? ` · round ${t.round + 1}${sg ? ` of ${sg.rounds}` : ""} · ${Math.round((1 - t.time) * 100)}% of the time left` : ""),
-      sg?.info ? h("p", { id: "info" }, `Information level ${sg.info}: ${infoWords[sg.info] ?? ""}.`) : null,
+      sg?.info ? h("p", { id: "info" }, `Information level ${sg.info}: ${infoWords[sg.info] ?? ""}.`,
+        sg.rule ? ` Rule ${sg.rule}: ${ruleWords[sg.rule] ?? ""}${sg.rule === "mediator" ? "" : " for it to become the text"}.` : "") : null,
+      h("p", { id: "how", class: "hint" }, "How it works: you compose one text (one value per issue) and send it to a vote; if it passes, it becomes the current text. ",
+        "When the rounds run out, the voters vote once more, on the current text: if every one accepts it, it is the agreement. After a round you may call that final vote early."),
+      explain,
       t ? h("p", { id: "turn", class: "turn" },
         t.kind === "adopt" ? "Your turn: not every party accepted your proposal; adopt it as the text anyway, or keep the current text. "
           : t.can_call ? "Your turn: propose a text, call the final vote on the current text, or step back. "
           : "Your turn: propose a text or step back. ",
         h("span", { id: "timer" }, `${left} s left.`))
-        : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : "Waiting for the votes…"),
+        : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : st.created && sg ? `Waiting for the votes of ${sg.participants.map(name).join(" and ")}…` : "Waiting for the votes…"),
       st.error ? h("p", { class: "error", role: "alert" }, st.error) : null);
   };
 
@@ -108,7 +114,9 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const renderComposer = () => {
     const c = st.created, t = st.turn;
     if (!c || st.ended) { replace(composer); return; }
-    if (!choice) choice = choiceOf(c.issues, t && t.text !== undefined && t.text >= 0 ? t.text : 0);
+    // The composer starts from the current text once the first turn
+    // brings it (before that, from the first outcome).
+    if (!choice || (!seeded && t)) { choice = choiceOf(c.issues, t && t.text !== undefined && t.text >= 0 ? t.text : 0); seeded = !!t; }
     const o = outcomeIndex(c.issues, choice);
     const current = t && t.text !== undefined && t.text >= 0 ? choiceOf(c.issues, t.text) : [];
     if (t && t.kind === "adopt") {
