@@ -87,6 +87,9 @@ func TestBrowserFirstVisit(t *testing.T) {
 		t.Errorf("the one-click start stored seats %s: want RU built-in and UA a person's", stored)
 	}
 
+	// The list names the seat by its party.
+	waitFor(t, bctx, "the list links UA's seat", `[...document.querySelectorAll("#negotiations a.seat-link")].some(a => a.textContent === "UA's seat" && a.getAttribute("href") === "`+join+`")`)
+
 	tab, _ := openSeat(t, bctx, ts.URL, join, "#offer:not([disabled])")
 	if got := text(t, tab, "#turn"); !strings.HasPrefix(got, "Your turn: accept the offer on the table, make a counter-offer below, or walk away.") ||
 		!strings.HasSuffix(got, "If the time runs out, the negotiation ends.") {
@@ -128,6 +131,9 @@ func TestBrowserFirstVisit(t *testing.T) {
 	run(t, bctx, "mediating in one click", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#quick-mediate")),
 		chromedp.Click(chromedp.CSS("#quick-mediate")), chromedp.WaitVisible(chromedp.CSS("#mediator-link")))
 	mjoin := eval[string](t, bctx, "reading the mediator's link", `document.getElementById("mediator-link").getAttribute("href")`)
+	// The list links back to the mediator's chair (and to the ended game's replay).
+	waitFor(t, bctx, "the list links the mediator's chair", `[...document.querySelectorAll("#negotiations a.mediator-link")].some(a => a.getAttribute("href") === "`+mjoin+`")`)
+	waitFor(t, bctx, "the list links the ended game's replay", `[...document.querySelectorAll("#negotiations a.watch")].some(a => a.textContent === "watch the replay")`)
 	med := newTab(t, bctx)
 	run(t, med, "opening the mediator's chair", chromedp.Navigate(ts.URL+"/"+mjoin), chromedp.WaitVisible(chromedp.CSS("#propose:not([disabled])")))
 	if got := text(t, med, "#clock"); !strings.HasPrefix(got, "Stage mediated: you mediate between RU and UA") {
@@ -146,6 +152,20 @@ func TestBrowserFirstVisit(t *testing.T) {
 		t.Errorf("the composer starts at %q, the current text is %q", composed, cur)
 	}
 	checkReadable(t, med, "the mediator's console of a first visit")
+	// Sending the current text to a vote, then calling the final vote on
+	// it: RU rejects (seed 1), and the console says that the final vote
+	// did not pass.
+	step = eval[string](t, med, "reading the step", `document.getElementById("text-h").dataset.step`)
+	run(t, med, "sending the text to a vote", chromedp.Click(chromedp.CSS("#propose")),
+		chromedp.WaitVisible(chromedp.CSS(`#text-h:not([data-step="`+step+`"])`)), chromedp.WaitVisible(chromedp.CSS("#final-vote:not([disabled])")))
+	if n := eval[int](t, med, "looking for the note", `document.querySelectorAll("#final-failed").length`); n != 0 {
+		t.Error("the console says a final vote failed before any was called")
+	}
+	run(t, med, "calling the final vote", chromedp.Click(chromedp.CSS("#final-vote")))
+	waitFor(t, med, "the console says how the final vote went", `!!document.getElementById("final-failed") || !!document.getElementById("ended")`)
+	if got := textNow(t, med, "#final-failed"); !strings.HasPrefix(got, "The final vote did not pass") {
+		t.Errorf("after the final vote on a text RU rejects: %q (the ending: %q)", got, textNow(t, med, "#ended"))
+	}
 }
 
 // reservationsOf is each ceasefire party's reservation value, as the

@@ -72,9 +72,10 @@ async function showList(box: HTMLElement, refresh: () => void) {
         h("tbody", null, ns.slice().reverse().map((n) => {
           const t = knownTokens(n.id);
           return h("tr", null, h("td", null, n.id), h("td", null, n.scenario), h("td", null, n.status),
-            h("td", null, t ? [h("a", { href: watchLink(n.id, t.owner), class: "watch" }, "watch"),
-              t.seats.map((s, i) => s ? [" · ", h("a", { href: seatLink(n.id, s) }, `seat ${i + 1}`)] : null)]
-              : "created elsewhere"));
+            h("td", null, t ? [h("a", { href: watchLink(n.id, t.owner), class: "watch" }, n.status === "ended" ? "watch the replay" : "watch"),
+              t.seats.map((s, i) => s ? [" · ", h("a", { href: seatLink(n.id, s), class: "seat-link" }, `${t.parties?.[i] ?? `seat ${i + 1}`}'s seat`)] : null),
+              t.mediator ? [" · ", h("a", { href: mediateLink(n.id, t.mediator), class: "mediator-link" }, "the mediator's chair")] : null]
+              : "created in another browser"));
         })));
   } catch (e) {
     if (e instanceof ApiError && (e.status === 401 || e.status === 403)) admin.open = true;
@@ -154,7 +155,7 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     status.textContent = "Creating…";
     try {
       const r = await createNegotiation(adminToken(), req);
-      rememberTokens(r.id, r.tokens);
+      rememberTokens(r.id, { ...r.tokens, parties });
       status.textContent = `Created ${r.id}.`;
       onCreated(r.id, r.tokens, kinds, medWho, parties);
     } catch (e) {

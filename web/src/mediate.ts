@@ -38,6 +38,9 @@ const actionWords: Record<string, string> = {
 export function mediate(root: HTMLElement, id: string, token: string): () => void {
   const st: Mediation = { actions: [], turnAt: 0, error: "", link: "connecting" };
   let choice: number[] | null = null, seeded = false;
+  // The step of the turn on which the person called the final vote: on the
+  // next turn, the console says that it did not pass.
+  let called = -1, failedAt = -1;
   let confirmLeave = false;
   const head = h("header", { class: "seat-head" });
   const end = h("section", { id: "outcome", "aria-live": "polite" });
@@ -94,6 +97,8 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
           : "Your turn: propose a text or step back. ",
         h("span", { id: "timer" }, `${left} s left.`))
         : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : st.created && sg ? `Waiting for the votes of ${sg.participants.map(name).join(" and ")}…` : "Waiting for the votes…"),
+      t && t.step === failedAt ? h("p", { id: "final-failed", role: "status" },
+        "The final vote did not pass: not every voter accepted the current text (their votes are in the list). The mediation goes on.") : null,
       st.error ? h("p", { class: "error", role: "alert" }, st.error) : null);
   };
 
@@ -136,7 +141,7 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
         h("button", { type: "button", class: "primary", id: "propose", disabled: !t || answering.busy,
           onclick: () => send({ action: "offer", outcome: o }, "You sent the text to a vote.") }, "Send this text to a vote"),
         t?.can_call ? h("button", { type: "button", id: "final-vote", disabled: answering.busy,
-          onclick: () => send({ action: "final_vote" }, "You called the final vote on the current text.") }, "Call the final vote on the current text") : null,
+          onclick: () => { const at = t.step; send({ action: "final_vote" }, "You called the final vote on the current text."); called = at; } }, "Call the final vote on the current text") : null,
         confirmLeave ? [h("span", null, "Step back and end your mediation? "),
           h("button", { type: "button", class: "danger", id: "step-back-confirm", onclick: () => send({ action: "walk_away" }, "You stepped back.") }, "Yes, step back"),
           h("button", { type: "button", onclick: () => { confirmLeave = false; render(); } }, "Cancel")]
@@ -187,7 +192,8 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
     renderAssist();
     const s = st.session;
     replace(history, h("h2", { id: "history-h" }, "Proposals and votes"), st.created ? actionTable(st.created, st.actions, {
-      me: -1, empty: "No proposals yet.", edit: st.ended ? undefined : (o) => h("button", { type: "button", class: "small", "aria-label": "Compose from this outcome",
+      // (a button on each proposal, none on the votes on it)
+      me: -1, empty: "No proposals yet.", edit: st.ended ? undefined : (o, round, type) => type !== "offer" ? null : h("button", { type: "button", class: "small", "aria-label": `Compose from your proposal of round ${round + 1}`,
         onclick: () => { choice = choiceOf(st.created!.issues, o); render(); } }, "Edit") }) : null,
     st.created && s && s.party >= 0 && s.utilities?.length ? ownUtilityChart("own-utility-chart", st.created, st.actions, (o) => s.utilities[o], -1,
       "Your own utility (as a party) of each proposal, as time runs out; utility from 0 to 1.") : null);
@@ -198,7 +204,9 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
       case "created": st.created = e.created; break;
       case "session": if (e.session?.role === "mediator") st.session = e.session as Mediation["session"]; break;
       case "stage": st.stage = e.stage; break;
-      case "turn": st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
+      case "turn":
+        if (called >= 0 && e.turn && e.turn.step > called) { failedAt = e.turn.step; called = -1; }
+        st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
       case "offer": case "accept": case "walk_away": case "reject": {
         const l = loggedOf(e);
         if (!l) return;

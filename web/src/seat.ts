@@ -177,7 +177,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     if (!c) { replace(offers); return; }
     replace(offers, h("h2", { id: "offers-h" }, "Offers so far"), actionTable(c, st.actions, {
       me: me(), utility,
-      edit: st.ended ? undefined : (o, round) => h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${round + 1}`,
+      edit: st.ended ? undefined : (o, round, _type, party) => party === me() ? null : h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${round + 1}`,
         onclick: () => { choice = choiceOf(c.issues, o); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit"),
     }), ownUtilityChart("own-utility-chart", c, st.actions, utility, me(), "Your utility of each offer and proposal (no one else's), as time runs out; utility from 0 to 1."));
   };

@@ -46,7 +46,9 @@ export const partyName = (c: Created, p: number, me: number) =>
 export interface ActionOptions {
   me: number;
   utility?: (o: number) => number;
-  edit?: (o: number, round: number) => HTMLElement | null;
+  // edit makes the button of an action (its outcome, round, type and
+  // party), or null for none.
+  edit?: (o: number, round: number, type: string, party: number) => HTMLElement | null;
   empty?: string; // the text without actions (default "No offers yet.")
 }
 
@@ -62,7 +64,7 @@ export function actionTable(c: Created, actions: Logged[], opt: ActionOptions) {
       h("td", null, a.round + 1), h("td", null, partyName(c, a.party, opt.me)),
       opt.utility ? h("td", { class: "num" }, a.outcome >= 0 ? fmt(opt.utility(a.outcome)) : "–") : null,
       h("td", null, actionWord(type, a.party)),
-      h("td", null, opt.edit && a.party !== opt.me && a.outcome >= 0 ? opt.edit(a.outcome, a.round) : null)),
+      h("td", null, opt.edit && a.outcome >= 0 ? opt.edit(a.outcome, a.round, type, a.party) : null)),
     h("tr", { class: "values " + mine },
       h("td", { colspan: cols.length, title: a.outcome >= 0 ? describe(c.issues, a.outcome) : null }, a.outcome >= 0 ? valuesOf(c.issues, a.outcome) : ""))];
   });
