@@ -408,6 +408,13 @@ func watchTab(t *testing.T, bctx context.Context, base, id, owner string, c *cea
 		if got := text(t, tab, "#ended"); got != "Agreement reached" {
 			t.Errorf("%s: ending %q", tc.lens, got)
 		}
+		// The page says what its lens shows, and links home.
+		if got, want := text(t, tab, "#lens-hint"), map[string]string{"owner": "As the negotiation's owner you see everything", "observer": "As an observer you see what anyone may see"}[tc.lens]; !strings.HasPrefix(got, want) {
+			t.Errorf("%s: the lens is explained as %q, want %q...", tc.lens, got, want)
+		}
+		if got := eval[string](t, tab, "reading the home link", `document.querySelector(".home-link")?.getAttribute("href") ?? ""`); got != "#/" {
+			t.Errorf("%s: home link %q", tc.lens, got)
+		}
 		if got := outcomeText(t, tab, "agreement"); got != c.describe(agreement) {
 			t.Errorf("%s: agreement %q, want %q", tc.lens, got, c.describe(agreement))
 		}

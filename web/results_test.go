@@ -154,6 +154,9 @@ func TestBrowserResults(t *testing.T) {
 	base, tour, med, seq := resultsServer(t)
 	run(t, bctx, "opening the home page", chromedp.Navigate(base+"/#/"), chromedp.WaitVisible(chromedp.CSS("#results-link")))
 	run(t, bctx, "following the results link", chromedp.Click(chromedp.CSS("#results-link")), chromedp.WaitVisible(chromedp.CSS("#result-sets")))
+	if got := eval[string](t, bctx, "reading the home link", `document.querySelector(".home-link")?.getAttribute("href") ?? ""`); got != "#/" {
+		t.Errorf("the results page links home as %q", got)
+	}
 	if got := text(t, bctx, "#result-sets tbody"); !strings.Contains(got, "tour") || !strings.Contains(got, "12 of 12") || !strings.Contains(got, "42 of 42") {
 		t.Errorf("the list of results shows %q", got)
 	}

@@ -6,6 +6,7 @@
 import { spaceOf, spacePoints, viewNegotiation, type Created, type Points, type Space, type SpaceProfile } from "./api";
 import { fmt, h, label, replace } from "./dom";
 import { watchLink } from "./links";
+import { homeLink } from "./view";
 import { choiceOf, describe } from "./outcome";
 import { greys, Grid, legendItem, okabeIto, Plot, type Shape } from "./scatter";
 
@@ -66,6 +67,7 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
       return h("div", { class: "field" }, h("label", { for: "explore-" + axis }, axis === "x" ? "Horizontal axis: utility of" : "Vertical axis: utility of"), el);
     };
     replace(page,
+      homeLink(),
       h("h1", null, `Outcome space · ${c.scenario}`),
       h("p", null, h("a", { href: watchLink(id, token) }, `Back to negotiation ${id}`)),
       h("div", { class: "buttons explore-pickers" }, pick("x", sp.pair[0]), pick("y", sp.pair[1])),

@@ -7,6 +7,7 @@ import { svgEl } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { watchLink } from "./links";
 import { adminToken, setAdminToken } from "./store";
+import { homeLink } from "./view";
 
 export const resultsLink = (name?: string) => "#/results" + (name === undefined ? "" : "/" + encodeURIComponent(name));
 const replayLink = (name: string, run: number) => `${resultsLink(name)}/replay/${run}`;
@@ -16,7 +17,7 @@ const replayLink = (name: string, run: number) => `${resultsLink(name)}/replay/$
 export function results(root: HTMLElement, name?: string, run?: number): () => void {
   let stopped = false;
   const page = h("div", { class: "results-page" });
-  replace(root, page);
+  replace(root, homeLink(), page);
   const fail = (what: string, e: unknown) => {
     if (stopped) return;
     replace(page, h("h1", null, "Results"), h("p", { class: "error", role: "alert" }, `${what}: ${(e as Error).message}`),

@@ -28,6 +28,12 @@ const carryWords: Record<string, string> = {
   best_acceptable: "the best offer every side found acceptable", partial_issues: "the best offer every side found acceptable, or without one the last offer made, with the issues both sides' last offers agreed on locked",
 };
 
+// lensWords say what each lens of the watch page shows.
+const lensWords: Record<string, string> = {
+  owner: "As the negotiation's owner you see everything: the seats, every party's utilities and result, and the votes.",
+  observer: "As an observer you see what anyone may see: the stages, the actions and the ending, without anyone's utilities or votes.",
+};
+
 // watch shows the negotiation id through token's lens. Once it has
 // ended, a replay control steps through its actions; step (from the
 // permalink #/watch/ID/TOKEN/STEP) opens the replay at that action.
@@ -104,6 +110,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       h("h1", null, `Negotiation ${id} · ${c.scenario}`),
       h("p", { id: "watch-status" }, st.ended ? "Ended" : "Running", last ? ` · round ${last.round + 1}` : "",
         ` · ${c.parties.join(", ")} · ${c.outcomes.toLocaleString("en")} outcomes`, st.lens ? ` · the ${st.lens}'s view` : ""),
+      st.lens ? h("p", { id: "lens-hint", class: "hint" }, lensWords[st.lens] ?? "") : null,
       st.setup?.seats ? h("p", { id: "seats" }, "Seats: ", st.setup.seats.map((s, i) =>
         `${c.parties[i]}: ${s.kind === "remote" ? "remote (a person or an agent)" : s.spec}`).join("; "),
         st.setup.seed !== undefined ? ` · seed ${st.setup.seed}` : "") : null,
