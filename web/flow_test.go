@@ -675,8 +675,13 @@ func TestBrowserVote(t *testing.T) {
 	c := loadCeasefire(t)
 	id, join, owner := startFromHome(t, bctx, ts.URL, c, "staged:mediated_from_start", "boulware")
 	tab, tr := openSeat(t, bctx, ts.URL, join, "#vote-accept")
-	if got := text(t, tab, "#clock"); !strings.Contains(got, "stage mediated") {
+	if got := text(t, tab, "#clock"); !strings.Contains(got, "stage mediated (mediation: you vote on the proposals of the mediator, US)") {
 		t.Errorf("clock %q, want the mediated stage", got)
+	}
+	// A voter makes no offers: the page shows no offer builder, and no
+	// button to start one from a proposal.
+	if n := eval[int](t, tab, "looking for the builder", `document.querySelectorAll("#builder select, #builder button, #offer-list button").length`); n != 0 {
+		t.Errorf("the voter's page shows %d controls of an offer builder", n)
 	}
 	step := checkProposal(t, tab, ts.URL, id, owner, c)
 	screenshot(t, tab, "seat-vote")

@@ -104,18 +104,19 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   };
   const mediatorName = () => {
     const sg = st.stage, c = st.created;
-    return sg && sg.mediator >= 0 && c ? ` (${c.parties[sg.mediator]})` : "";
+    return sg && sg.mediator >= 0 && c ? `, ${c.parties[sg.mediator]}` : "";
   };
+  const mediated = () => st.stage?.mechanism === "mediated";
   // stageWords says what the stage is, from the seat's side.
-  const stageWords = () => st.stage?.mechanism === "mediated"
-    ? `mediation: you vote on the mediator${mediatorName()}'s proposals`
+  const stageWords = () => mediated()
+    ? `mediation: you vote on the proposals of the mediator${mediatorName()}`
     : `direct talks with ${others().join(" and ") || "the other side"}`;
   // turnWords says what the seat may do now; waitingWords whom it waits for.
   const turnWords = (t: Turn) => t.kind === "vote" ? "Your turn: vote on the mediator's proposal below."
     : t.standing < 0 ? "Your turn: make the first offer below, or walk away."
     : "Your turn: accept the offer on the table, make a counter-offer below, or walk away.";
-  const waitingWords = () => st.stage?.mechanism === "mediated"
-    ? `Waiting for the mediator${mediatorName()} or the other votes…`
+  const waitingWords = () => mediated()
+    ? `Waiting for the mediator${mediatorName()}, or for the other votes…`
     : `Waiting for ${others().join(" and ") || "the other side"} to answer…`;
 
   const renderTable = () => {
@@ -149,7 +150,8 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
 
   const renderBuilder = () => {
     const c = st.created, s = st.session, t = st.turn;
-    if (!c || !s || st.ended) { replace(builder); return; }
+    // (none in a mediated stage: the seat votes, it makes no offers)
+    if (!c || !s || st.ended || mediated()) { replace(builder); return; }
     if (!choice) choice = choiceOf(c.issues, best(s.utilities));
     const o = outcomeIndex(c.issues, choice);
     const canAct = !!t && t.kind === "act" && !answering.busy;
@@ -175,9 +177,9 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const renderOffers = () => {
     const c = st.created;
     if (!c) { replace(offers); return; }
-    replace(offers, h("h2", { id: "offers-h" }, "Offers so far"), actionTable(c, st.actions, {
+    replace(offers, h("h2", { id: "offers-h" }, mediated() ? "Offers, proposals and votes so far" : "Offers so far"), actionTable(c, st.actions, {
       me: me(), utility,
-      edit: st.ended ? undefined : (o, round, _type, party) => party === me() ? null : h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${round + 1}`,
+      edit: st.ended || mediated() ? undefined : (o, round, _type, party) => party === me() ? null : h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${round + 1}`,
         onclick: () => { choice = choiceOf(c.issues, o); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit"),
     }), ownUtilityChart("own-utility-chart", c, st.actions, utility, me(), "Your utility of each offer and proposal (no one else's), as time runs out; utility from 0 to 1."));
   };
