@@ -363,6 +363,8 @@ func TestBrowserPlayAgreement(t *testing.T) {
 	res := uaResult(t, ts.URL, id, owner, c)
 	if got := text(t, tab, "#result"); !strings.HasPrefix(got, "Your result: utility "+u3(res)) {
 		t.Errorf("result %q, want UA's %s", got, u3(res))
+	} else if strings.Contains(got, "discount") && !strings.Contains(got, " (after discounting for the time taken: ") {
+		t.Errorf("result %q: the discount is not said in words", got)
 	}
 	screenshot(t, tab, "seat-agreement")
 	checkReadable(t, tab, "the seat's page after the agreement")

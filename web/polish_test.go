@@ -145,6 +145,9 @@ func TestBrowserFirstVisit(t *testing.T) {
 	if got := text(t, med, "#how"); !strings.HasPrefix(got, "How it works: you compose one text") {
 		t.Errorf("how %q", got)
 	}
+	if got := text(t, med, "#text li.own"); !strings.HasPrefix(got, "Yours (US's own interests): ") {
+		t.Errorf("the mediator's own utility reads %q", got)
+	}
 	// The composer starts from the current text.
 	cur := outcomeText(t, med, "current-text")
 	composed := eval[string](t, med, "reading the composer", `[...document.querySelectorAll("#composer select")].map(s => s.labels[0].textContent + ": " + s.selectedOptions[0].textContent).join("; ")`)

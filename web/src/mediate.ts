@@ -67,7 +67,7 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const assess = (o: number, ids = true) => {
     const s = st.session, c = st.created!;
     const rows = [];
-    if (s && s.party >= 0 && s.utilities?.length) rows.push(h("li", null, "Yours: ", h("strong", { id: ids ? "own-utility" : null, class: "own-utility" }, fmt(s.utilities[o]))));
+    if (s && s.party >= 0 && s.utilities?.length) rows.push(h("li", { class: "own" }, `Yours (${s.name}'s own interests): `, h("strong", { id: ids ? "own-utility" : null, class: "own-utility" }, fmt(s.utilities[o]))));
     for (const d of s?.declared ?? []) {
       const u = d.utilities[o];
       const w: string[] = [];

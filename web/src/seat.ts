@@ -189,7 +189,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     if (!e || !c) { replace(end); return; }
     replace(end, ending(c, e, me()),
       st.result ? h("p", { id: "result" }, `Your result: utility ${fmt(st.result.utility)}`,
-        st.result.discounted !== st.result.utility ? ` (discounted: ${fmt(st.result.discounted)})` : "") : null,
+        st.result.discounted !== st.result.utility ? ` (after discounting for the time taken: ${fmt(st.result.discounted)})` : "") : null,
       h("p", { id: "next" }, "What next: ", h("a", { href: "#/" }, "the home page"),
         " lists this negotiation (with a link to watch its replay, when this browser started it) and starts another."));
   };

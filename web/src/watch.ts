@@ -117,7 +117,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       timeline(c, n),
       st.ended ? h("section", { id: "outcome" }, ending(c, st.ended, -1),
         st.results.length ? h("ul", { id: "results" }, st.results.slice().sort((a, b) => a.party - b.party).map((r) =>
-          h("li", null, `${c.parties[r.party]}: utility ${fmt(r.utility)}`, r.discounted !== r.utility ? ` (discounted ${fmt(r.discounted)})` : ""))) : null) : null,
+          h("li", null, `${c.parties[r.party]}: utility ${fmt(r.utility)}`, r.discounted !== r.utility ? ` (after discounting for the time taken: ${fmt(r.discounted)})` : ""))) : null) : null,
       replay(c),
       chartSlot,
       trajectories(c),
