@@ -73,7 +73,13 @@ func TestBrowserFirstVisit(t *testing.T) {
 			t.Errorf("the protocols %q lack %q", labels, want)
 		}
 	}
+	if got := text(t, bctx, "#deadline-hint"); got != "" {
+		t.Errorf("with alternating offers, the deadline says %q", got)
+	}
 	run(t, bctx, "playing UA in one click", chromedp.Click(chromedp.CSS("#quick-play")), chromedp.WaitVisible(chromedp.CSS("#join-links a.join")))
+	if got := text(t, bctx, "#deadline-hint"); got != "The protocol's stages set their own rounds." {
+		t.Errorf("with a staged protocol, the deadline says %q", got)
+	}
 	if got := text(t, bctx, "#next-step"); !strings.HasPrefix(got, "Next: open a link below now to take that seat") {
 		t.Errorf("next step %q", got)
 	}

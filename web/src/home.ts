@@ -90,6 +90,7 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     cat.scenarios.map((s) => h("option", { value: s.name }, s.name)));
   const protocol = h("select", { id: "protocol", name: "protocol" });
   const deadline = h("input", { id: "deadline", name: "deadline", type: "number", min: 1, step: 1 });
+  const deadlineHint = h("span", { class: "hint", id: "deadline-hint" });
   const seed = h("input", { id: "seed", name: "seed", type: "number", min: 1, step: 1, value: 1 });
   const desc = h("p", { class: "hint", id: "scenario-desc" });
   const seats = h("fieldset", { id: "seats" });
@@ -134,6 +135,7 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     const v = protocol.value.startsWith("staged:") ? s.variants.find((x) => "staged:" + x.name === protocol.value) : undefined;
     deadline.value = String(v ? v.rounds : s.deadline);
     deadline.disabled = protocol.value !== "sao"; medBox.hidden = protocol.value === "sao";
+    deadlineHint.textContent = deadline.disabled ? "The protocol's stages set their own rounds." : "";
   };
   protocol.addEventListener("change", protocolChanged);
 
@@ -175,7 +177,7 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
   const form = h("form", { id: "new-negotiation", onsubmit: submit as EventListener },
     h("div", { class: "field" }, h("label", { for: "scenario" }, "Scenario"), scen), desc,
     h("div", { class: "field" }, h("label", { for: "protocol" }, "Protocol"), protocol),
-    h("div", { class: "field" }, h("label", { for: "deadline" }, "Deadline (rounds)"), deadline),
+    h("div", { class: "field" }, h("label", { for: "deadline" }, "Deadline (rounds)"), deadline, deadlineHint),
     h("div", { class: "field" }, h("label", { for: "seed" }, "Seed"), seed,
       h("span", { class: "hint" }, "The same seed replays the same random choices.")),
     seats, medBox, strategies, mediators,
