@@ -15,13 +15,12 @@ import (
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
+	"github.com/parley-dev/parley/distrib"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
-	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
-	"github.com/parley-dev/parley/tournament"
 )
 
 // armFlags are the flags that every experiment subcommand has.
@@ -226,12 +225,6 @@ func (pg *program) mediatorFactory(spec string) (func() mediated.Mediator, error
 }
 
 func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
-	if f.runs < 1 {
-		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
-	}
-	if f.workers < 0 {
-		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
-	}
 	d := experiment.Design{Kind: experiment.KindSequencing, Variants: f.variants, Params: f.factor, NeedsDeclared: mediator.NeedsDeclared}
 	flag := "--factor"
 	if cmd == "experiment sweep" {
@@ -287,12 +280,18 @@ func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd
 }
 
 // startArms starts an experiment command on the scenario arg: it checks
-// --plot, opens the scenario and checks it with check, and builds the
-// configuration of the flags: the pool, the store, queue and shard, and
-// the progress bar (nil when off), and returns what closes the store and
-// queue.
+// --runs, --workers and --plot, opens the scenario and checks it with
+// check, and builds the configuration of the flags: the pool, the store,
+// queue and shard, and the progress bar (nil when off), and returns what
+// closes the store and queue.
 func (pg *program) startArms(ctx context.Context, errOut io.Writer, cmd, arg string, f *armFlags, check func(*scenario.Scenario) error) (*scenario.Scenario, experiment.Config, *progress.Bar, func(), error) {
 	var cfg experiment.Config
+	switch {
+	case f.runs < 1:
+		return nil, cfg, nil, nil, usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
+	case f.workers < 0:
+		return nil, cfg, nil, nil, usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
+	}
 	if err := checkPlot(cmd, f.plot); err != nil {
 		return nil, cfg, nil, nil, err
 	}
@@ -321,14 +320,8 @@ func (pg *program) startArms(ctx context.Context, errOut io.Writer, cmd, arg str
 }
 
 // experimentBatch sets the store, queue and shard of an experiment from
-// the flags, and returns what closes them.
+// the flags (distrib.Open), and returns what closes them.
 func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment.Config, f batchFlags) (func(), error) {
-	var closers []func() error
-	done := func() {
-		for i := len(closers) - 1; i >= 0; i-- {
-			closers[i]()
-		}
-	}
 	switch {
 	case f.shard != "" && f.db == "":
 		return nil, usageError{fmt.Errorf("%s: --shard needs --db, where the shard's runs are stored", cmd)}
@@ -338,34 +331,22 @@ func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment
 		return nil, usageError{fmt.Errorf("%s: --limit %v is negative", cmd, f.limit)}
 	}
 	cfg.Limit = f.limit
-	if f.shard != "" {
-		sh, err := tournament.ParseShard(f.shard)
-		if err != nil {
-			return nil, usageError{fmt.Errorf("%s: --shard: %w", cmd, err)}
+	// The queue reports reconnections from its own goroutines: through
+	// one lock, and not after the command returns.
+	lw := syncio.NewWriter(errOut)
+	b, err := f.qf.open(distrib.Options{DB: f.db, Shard: f.shard, Queue: f.queue}, lw, cmd)
+	if err != nil {
+		lw.Close()
+		if !errors.As(err, new(usageError)) { // the database's
+			err = fmt.Errorf("%s: %w", cmd, err)
 		}
-		cfg.Shard = sh
+		return nil, err
 	}
-	if f.db != "" {
-		st, err := sqlite.New(f.db)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", cmd, err)
-		}
-		closers = append(closers, st.Close)
-		cfg.Store = st
+	if b.DB != nil {
+		cfg.Store = b.DB
 	}
-	if f.queue != "" {
-		// The queue reports reconnections from its own goroutines: through
-		// one lock, and not after the command returns.
-		lw := syncio.NewWriter(errOut)
-		closers = append(closers, lw.Close)
-		dial, err := f.qf.dialer(f.queue, lw, cmd)
-		if err != nil {
-			done()
-			return nil, err
-		}
-		cfg.Queue = func(ctx context.Context) (tournament.Queue, error) { return dial(ctx) }
-	}
-	return done, nil
+	cfg.Shard, cfg.Queue = b.Shard, b.Dialer()
+	return func() { b.Close(); lw.Close() }, nil
 }
 
 // runErrors warns on errOut when n runs ended in error (reason "error":

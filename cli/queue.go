@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-dev/parley/distrib"
 	"github.com/parley-dev/parley/distrib/natsq"
 )
 
@@ -53,14 +53,24 @@ func (q *queueFlags) options(logf func(string, ...any)) (natsq.Options, error) {
 	return o, nil
 }
 
-// dialer returns what dials the queue at url with the flags' options, its
-// connection events written to w as "parley CMD: ..." lines.
-func (q *queueFlags) dialer(url string, w io.Writer, cmd string) (func(context.Context) (*natsq.Queue, error), error) {
-	o, err := q.options(func(format string, args ...any) {
-		fmt.Fprintf(w, "parley "+cmd+": "+format+"\n", args...)
-	})
-	if err != nil {
-		return nil, err
+// open opens the batch o (distrib.Open) with the flags' queue options,
+// the queue's connection events written to w as "parley CMD: ..." lines;
+// errors in the options or the shard are usage errors naming the flag.
+// Other errors (the database's) are returned as they are.
+func (q *queueFlags) open(o distrib.Options, w io.Writer, cmd string) (*distrib.Batch, error) {
+	var err error
+	if o.Queue != "" {
+		o.QueueOptions, err = q.options(func(format string, args ...any) {
+			fmt.Fprintf(w, "parley "+cmd+": "+format+"\n", args...)
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
-	return func(ctx context.Context) (*natsq.Queue, error) { return natsq.Dial(ctx, url, o) }, nil
+	b, err := distrib.Open(o)
+	var oe *distrib.OptionError
+	if errors.As(err, &oe) && oe.Field == "Shard" {
+		return nil, usageError{fmt.Errorf("%s: --shard: %w", cmd, oe.Err)}
+	}
+	return b, err
 }

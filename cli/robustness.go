@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/chart"
+	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/scenario"
 )
@@ -87,10 +87,6 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 	switch {
 	case f.samples < 2:
 		return usageError{fmt.Errorf("%s: --samples %d: need at least 2 base samples", cmd, f.samples)}
-	case f.runs < 1:
-		return usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
-	case f.workers < 0:
-		return usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
 	case f.bootstrap < 1:
 		return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, f.bootstrap)}
 	}
@@ -122,12 +118,11 @@ func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg
 		}
 	}
 	if f.asJSON {
-		e := json.NewEncoder(out)
-		e.SetIndent("", "  ")
-		if err := e.Encode(rep); err != nil {
-			return err
-		}
-	} else if err := experiment.WriteRobustnessTable(out, rep); err != nil {
+		err = render.JSON(out, rep)
+	} else {
+		err = experiment.WriteRobustnessTable(out, rep)
+	}
+	if err != nil {
 		return err
 	}
 	return runErrors(errOut, cmd, rep.Errors, "; the first: "+rep.FirstError, f.allowErrors)

@@ -22,23 +22,9 @@ import (
 // scenario gives one.
 const defaultDeadline = session.DefaultDeadline
 
-// splitAgents splits agent lists given to --agents with spec.SplitList:
-// specs are separated by commas, except commas inside parentheses and
-// commas that start another parameter of the same spec
-// ("boulware:e=0.1,ac=next,conceder" is two specs). A value with
-// unbalanced parentheses is kept whole, so that parsing it reports the
-// spec at fault.
-func splitAgents(values []string) []string {
-	var specs []string
-	for _, v := range values {
-		list, err := spec.SplitList(v)
-		if err != nil {
-			list = []string{v}
-		}
-		specs = append(specs, list...)
-	}
-	return specs
-}
+// splitAgents splits the values of an agents flag (spec.SplitLists:
+// "boulware:e=0.1,ac=next,conceder" is two specs).
+func splitAgents(values []string) []string { return spec.SplitLists(values) }
 
 // runFlags are the flags of 'parley run': the session's options (its
 // Given is cobra's Changed, so that a flag given with its default value is

@@ -2,17 +2,12 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -22,8 +17,8 @@ import (
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/server/gwseat"
 	"github.com/parley-dev/parley/server/results"
+	"github.com/parley-dev/parley/server/serve"
 	"github.com/parley-dev/parley/spec"
-	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
 
@@ -95,103 +90,56 @@ when --addr ends in :0); logs go to stderr.`,
 	return c
 }
 
-// loopback reports whether host names only loopback addresses.
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+// adminToken returns the admin token of the flags (serve.AdminToken),
+// printing one it makes up on stderr.
+func adminToken(stderr io.Writer, f serveFlags) (string, error) {
+	tok, err := serve.AdminToken(f.addr, f.tokenFile, announceToken(stderr))
+	return tok, serveUsage(err)
 }
 
-// adminToken returns the admin token: the first line of the token file,
-// else for a non-loopback address a new random one (printed).
-func adminToken(stderr io.Writer, f serveFlags) (string, error) {
-	if f.tokenFile != "" {
-		b, err := os.ReadFile(f.tokenFile)
-		if err != nil {
-			return "", usageError{fmt.Errorf("serve: --token-file: %w", err)}
-		}
-		tok, _, _ := strings.Cut(string(b), "\n")
-		if tok = strings.TrimSpace(tok); tok == "" {
-			return "", usageError{fmt.Errorf("serve: --token-file %s: the first line is empty (want the admin token)", f.tokenFile)}
-		}
-		return tok, nil
+// announceToken prints the admin token made up for a host that is not
+// loopback.
+func announceToken(stderr io.Writer) func(host, tok string) {
+	return func(host, tok string) {
+		fmt.Fprintf(stderr, "parley serve: %s is not loopback: the admin token (Authorization: Bearer TOKEN) is %s\n", host, tok)
 	}
-	host, _, err := net.SplitHostPort(f.addr)
-	if err != nil {
-		return "", usageError{fmt.Errorf("serve: --addr %q: %w", f.addr, err)}
+}
+
+// serveUsage names the flag of a serve.OptionError: one in --token-file
+// or --addr is a usage error; others are returned as they are.
+func serveUsage(err error) error {
+	var oe *serve.OptionError
+	if !errors.As(err, &oe) {
+		return err
 	}
-	if loopback(host) {
-		return "", nil
+	flag := map[string]string{"Addr": "--addr", "TokenFile": "--token-file", "Results": "--results"}[oe.Field]
+	if oe.Value != "" {
+		flag += " " + oe.Value
 	}
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
+	err = fmt.Errorf("serve: %s: %w", flag, oe.Err)
+	if oe.Field == "Results" {
+		return err
 	}
-	tok := hex.EncodeToString(b)
-	fmt.Fprintf(stderr, "parley serve: %s is not loopback: the admin token (Authorization: Bearer TOKEN) is %s\n", host, tok)
-	return tok, nil
+	return usageError{err}
 }
 
 func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlags) error {
 	if f.turnTimeout <= 0 || f.grace <= 0 {
 		return usageError{errors.New("serve: --turn-timeout and --grace must be positive")}
 	}
-	tok, err := adminToken(errOut, f)
-	if err != nil {
-		return err
-	}
-	res, err := results.Open(ctx, f.results, results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared})
-	if err != nil {
-		return fmt.Errorf("serve: --results: %w", err)
-	}
-	defer res.Close()
-	events, err := sqlite.OpenEvents(f.db)
-	if err != nil {
-		return err
-	}
-	defer events.Close()
-	logger := slog.New(slog.NewTextHandler(errOut, nil))
-	srv, err := server.New(server.Config{Log: events, AdminToken: tok, TurnTimeout: f.turnTimeout, Grace: f.grace,
-		OriginPatterns: f.origins, Logger: logger,
-		Negotiator: func(spec string) (func() parley.Negotiator, error) { return pg.negotiator(spec) },
-		Voter:      func(spec string) (func() parley.Voter, error) { return pg.voter(spec) },
-		Mediator:   func(spec string) (func() parley.Mediator, error) { return pg.mediatorFactory(spec) },
-		GeniusWeb:  func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) },
-		Agents:     server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)},
-		Results:    res})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", f.addr)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx },
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	fmt.Fprintf(out, "listening on http://%s\n", ln.Addr())
-	logger.Info("serving", "addr", ln.Addr().String(), "db", f.db, "admin_token", tok != "")
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		srv.Shutdown(context.Background())
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	// Streams are long-lived: stop the negotiations (which closes their
-	// streams) alongside the HTTP server.
-	serr := srv.Shutdown(sctx)
-	if err := hs.Shutdown(sctx); err != nil {
-		hs.Close()
-	}
-	return serr
+	return serveUsage(serve.Run(ctx, serve.Options{Addr: f.addr, DB: f.db, TokenFile: f.tokenFile, Results: f.results,
+		ResultsOptions: results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared},
+		Server: server.Config{TurnTimeout: f.turnTimeout, Grace: f.grace, OriginPatterns: f.origins,
+			Negotiator: func(spec string) (func() parley.Negotiator, error) { return pg.negotiator(spec) },
+			Voter:      func(spec string) (func() parley.Voter, error) { return pg.voter(spec) },
+			Mediator:   func(spec string) (func() parley.Mediator, error) { return pg.mediatorFactory(spec) },
+			GeniusWeb:  func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) },
+			Agents:     server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)}},
+		Announce:  announceToken(errOut),
+		Listening: func(a net.Addr) { fmt.Fprintf(out, "listening on http://%s\n", a) },
+		Logs:      errOut}))
 }
 
 // listed is a registry's entries as the server's catalog lists them: the

@@ -14,12 +14,12 @@ import (
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
+	"github.com/parley-dev/parley/distrib"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/session"
-	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
 )
@@ -180,40 +180,19 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 		return usageError{err}
 	}
 	render.IgnoredProtocols(stderr, cfg)
-	st, err := sqlite.New(s.DB)
+	b, err := qf.open(distrib.Options{DB: s.DB, Shard: s.Shard, Queue: s.Queue}, stderr, "tournament")
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	// A database of another tournament is an error before anything runs
-	// (Run checks again; Open is idempotent).
-	meta, err := cfg.Meta()
-	if err != nil {
-		return err
-	}
-	if _, err := st.Open(ctx, meta); err != nil {
-		return err
-	}
-	opt := tournament.RunOptions{Shard: shard}
-	if s.Queue != "" {
-		dial, err := qf.dialer(s.Queue, stderr, "tournament")
-		if err != nil {
-			return err
-		}
-		q, err := dial(ctx)
-		if err != nil {
-			return err
-		}
-		defer q.Close()
-		opt.Queue = q
-	}
+	defer b.Close()
 	// The bar writes to the terminal itself (progress.New needs the
 	// *os.File to tell a terminal); on anything else it is off.
 	bar := progress.New(ctx, lw.Underlying(), quiet, "negotiations", "")
+	var prog func(done, total int64)
 	if bar != nil {
-		opt.Progress = bar.Update
+		prog = bar.Update
 	}
-	sum, err := tournament.Run(ctx, cfg, st, opt)
+	sum, err := b.Run(ctx, cfg, prog)
 	bar.Finish(err == nil)
 	if err != nil {
 		return sum.Stopped(err, s.DB)
@@ -227,7 +206,7 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	if quiet {
 		return nil
 	}
-	rep, err := reportOf(ctx, st)
+	rep, err := reportOf(ctx, b.DB)
 	if err != nil {
 		return err
 	}

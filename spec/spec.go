@@ -266,6 +266,22 @@ func SplitList(list string) ([]string, error) {
 	return specs, nil
 }
 
+// SplitLists splits each of values with SplitList and joins the specs,
+// as a repeatable flag's values are read: a value that does not split
+// (unbalanced parentheses) is kept whole, so that parsing it as a spec
+// reports the spec at fault.
+func SplitLists(values []string) []string {
+	var specs []string
+	for _, v := range values {
+		list, err := SplitList(v)
+		if err != nil {
+			list = []string{v}
+		}
+		specs = append(specs, list...)
+	}
+	return specs
+}
+
 // topLevel splits s at the commas outside parentheses and trims the items.
 func topLevel(s string) []string {
 	var items []string

@@ -102,6 +102,28 @@ func TestSplit(t *testing.T) {
 	}
 }
 
+func TestSplitLists(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want []string
+	}{
+		{nil, nil},
+		{[]string{"boulware,conceder"}, []string{"boulware", "conceder"}},
+		{[]string{"boulware:e=0.1,ac=next,conceder:e=3"}, []string{"boulware:e=0.1,ac=next", "conceder:e=3"}},
+		{[]string{"linear:ac=combimax(t=0.98),micro"}, []string{"linear:ac=combimax(t=0.98)", "micro"}},
+		{[]string{"boulware", "tft"}, []string{"boulware", "tft"}},
+		{[]string{"boulware,", "", ",tft"}, []string{"boulware", "tft"}},
+		{[]string{"boa:bid=timedep(e=0.2),om=frequency,tft"}, []string{"boa:bid=timedep(e=0.2),om=frequency", "tft"}},
+		// Unbalanced: kept whole, beside the values that split.
+		{[]string{"linear:ac=combi(t=1,micro", "a,b"}, []string{"linear:ac=combi(t=1,micro", "a", "b"}},
+	}
+	for _, tc := range tests {
+		if got := SplitLists(tc.in); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("SplitLists(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 func TestSplitList(t *testing.T) {
 	tests := []struct {
 		in   string

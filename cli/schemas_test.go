@@ -5,8 +5,9 @@ import (
 	"github.com/parley-dev/parley/tracefile"
 )
 
-// Schema names of the JSON outputs: every JSON object a command prints
-// carries one in its "schema" field, and docs/cli.md documents each.
+// Schema names of the JSON outputs, as the tests expect them: every JSON
+// object a command prints carries one in its "schema" field, and
+// docs/cli.md documents each. The packages that print them own the names.
 const (
 	schemaRun        = tracefile.SchemaRun
 	schemaTrace      = tracefile.SchemaTrace
