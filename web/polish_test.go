@@ -80,7 +80,7 @@ func TestBrowserFirstVisit(t *testing.T) {
 	if got := text(t, bctx, "#deadline-hint"); got != "The protocol's stages set their own rounds." {
 		t.Errorf("with a staged protocol, the deadline says %q", got)
 	}
-	if got := text(t, bctx, "#next-step"); !strings.HasPrefix(got, "Next: open a link below now to take that seat") {
+	if got := text(t, bctx, "#next-step"); !strings.HasPrefix(got, "Next: open a link below now to take that seat: each turn has a time limit of 10 minutes") {
 		t.Errorf("next step %q", got)
 	}
 	if got := text(t, bctx, "#join-links li"); !strings.HasPrefix(got, "Play UA: ") {
@@ -100,6 +100,12 @@ func TestBrowserFirstVisit(t *testing.T) {
 	if got := text(t, tab, "#turn"); !strings.HasPrefix(got, "Your turn: accept the offer on the table, make a counter-offer below, or walk away.") ||
 		!strings.HasSuffix(got, "If the time runs out, the negotiation ends.") {
 		t.Errorf("turn %q", got)
+	}
+	// The form's time per turn (10 minutes), not the server's default
+	// minute, is the turn's deadline.
+	var left int
+	if got := text(t, tab, "#timer"); func() bool { _, err := fmt.Sscanf(got, "%d s left to answer.", &left); return err != nil }() || left <= 540 || left > 600 {
+		t.Errorf("timer %q on the first turn, want about 600 s (the form's 10 minutes)", got)
 	}
 	if got := text(t, tab, "#explain-utility summary"); got != "What do “utility”, “reservation value” and “red line” mean?" {
 		t.Errorf("explanation %q", got)

@@ -28,8 +28,8 @@ export function home(root: HTMLElement): () => void {
     try {
       const catalog = await getCatalog(adminToken());
       formLoaded = true;
-      if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med, parties) => {
-        showCreated(created, id, tokens, kinds, med, parties);
+      if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med, parties, minutes) => {
+        showCreated(created, id, tokens, kinds, med, parties, minutes);
         refresh();
         created.scrollIntoView();
         created.querySelector<HTMLElement>("a.join")?.focus();
@@ -85,13 +85,16 @@ async function showList(box: HTMLElement, refresh: () => void) {
   if (focusId) document.getElementById(focusId)?.focus();
 }
 
-function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[]) => void) {
+function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[], minutes: number) => void) {
   const scen = h("select", { id: "scenario", name: "scenario" },
     cat.scenarios.map((s) => h("option", { value: s.name }, s.name)));
   const protocol = h("select", { id: "protocol", name: "protocol" });
   const deadline = h("input", { id: "deadline", name: "deadline", type: "number", min: 1, step: 1 });
   const deadlineHint = h("span", { class: "hint", id: "deadline-hint" });
   const seed = h("input", { id: "seed", name: "seed", type: "number", min: 1, step: 1, value: 1 });
+  // A person reading the issues needs minutes for a turn, not the
+  // server's default minute: the negotiation's turn_timeout.
+  const turnMinutes = h("input", { id: "turn-minutes", name: "turn-minutes", type: "number", min: 1, max: 1440, step: 1, value: 10 });
   const desc = h("p", { class: "hint", id: "scenario-desc" });
   const seats = h("fieldset", { id: "seats" });
   const status = h("p", { role: "status", class: "status" });
@@ -144,8 +147,9 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     const [proto, variant] = protocol.value.split(":");
     const kinds = rows.map((r) => r.kind.value as SeatKind);
     const parties = (cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0]).parties;
+    const minutes = Math.min(1440, Math.max(1, Math.round(Number(turnMinutes.value) || 10)));
     const req: CreateRequest = {
-      scenario: scen.value, protocol: proto, seed: Number(seed.value) || 1,
+      scenario: scen.value, protocol: proto, seed: Number(seed.value) || 1, turn_timeout: minutes * 60,
       seats: rows.map((r): SeatSpec => r.kind.value === "strategy" ? { kind: "strategy", spec: r.spec.value.trim() } : { kind: "remote" }),
     };
     if (proto === "sao") req.deadline = Number(deadline.value) || undefined;
@@ -159,7 +163,7 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
       const r = await createNegotiation(adminToken(), req);
       rememberTokens(r.id, { ...r.tokens, parties });
       status.textContent = `Created ${r.id}.`;
-      onCreated(r.id, r.tokens, kinds, medWho, parties);
+      onCreated(r.id, r.tokens, kinds, medWho, parties, minutes);
     } catch (e) {
       status.textContent = `Not created: ${(e as Error).message}`;
     }
@@ -180,6 +184,8 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     h("div", { class: "field" }, h("label", { for: "deadline" }, "Deadline (rounds)"), deadline, deadlineHint),
     h("div", { class: "field" }, h("label", { for: "seed" }, "Seed"), seed,
       h("span", { class: "hint" }, "The same seed replays the same random choices.")),
+    h("div", { class: "field" }, h("label", { for: "turn-minutes" }, "Time per turn (minutes)"), turnMinutes,
+      h("span", { class: "hint" }, "How long a person or a remote agent has for each turn; a seat that misses it ends the negotiation.")),
     seats, medBox, strategies, mediators,
     h("button", { type: "submit", class: "primary" }, "Start the negotiation"), status);
   replace(box, quick, h("h2", { id: "new-h" }, "New negotiation"),
@@ -188,7 +194,7 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
   protocolChanged();
 }
 
-function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[]) {
+function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[], minutes: number) {
   const items = t.seats.map((tok, i) => {
     if (!tok) return null;
     if (kinds[i] === "person") {
@@ -201,7 +207,7 @@ function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[],
   });
   const people = kinds.filter((k) => k === "person").length + (mediator === "person" ? 1 : 0);
   replace(box, h("h2", null, `Negotiation ${id} started`),
-    h("p", { id: "next-step" }, people ? "Next: open a link below now to take that seat: each turn has a time limit (a minute, unless the server sets another), and a seat that misses it ends the negotiation. "
+    h("p", { id: "next-step" }, people ? `Next: open a link below now to take that seat: each turn has a time limit of ${minutes === 1 ? "a minute" : minutes + " minutes"}, and a seat that misses it ends the negotiation. `
       : "Next: watch it with the owner's link below. ",
       "A link is the seat's key: whoever has it plays the seat."),
     h("ul", { id: "join-links" }, items,
