@@ -170,6 +170,8 @@ func TestCreateErrors(t *testing.T) {
 		{"voter with sao", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Voter: "reservation"}, {Kind: "remote"}}}, "seats[0]: a voter spec is for protocols mediated and staged"},
 		{"fallback of a strategy seat", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware", Fallback: "conceder"}, {Kind: "remote"}}}, "seats[0]: a fallback is for remote seats"},
 		{"unknown fallback", server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "remote", Fallback: "nobody"}}}, "seats[1]: fallback: "},
+		{"negative turn_timeout", server.CreateRequest{Files: files, TurnTimeout: -1, Seats: two}, "turn_timeout: -1 seconds outside 1..86400"},
+		{"long turn_timeout", server.CreateRequest{Files: files, TurnTimeout: server.MaxTurnTimeout + 1, Seats: two}, "turn_timeout: 86401 seconds outside 1..86400"},
 		{"mixed files", server.CreateRequest{Files: map[string]string{"a.xml": "", "b.json": ""}, Seats: two}, "several files must be all .xml"},
 	}
 	for _, tt := range tests {
@@ -287,5 +289,37 @@ func TestGeniusWebSeatDeadline(t *testing.T) {
 		Seats: []server.Seat{{Kind: "geniusweb", URL: "ws://127.0.0.1:9/party"}, {Kind: "strategy", Spec: "conceder"}}})
 	if e := ending(t, srv, cr); e.Reason != "error" || e.Party != 0 || !strings.Contains(e.Cause, "deadline exceeded") {
 		t.Errorf("ended %+v, want an error of party 0 past its deadline", e)
+	}
+}
+
+// TestTurnTimeout: a negotiation's turn_timeout, not the server's, is
+// the deadline its remote seats' turns carry; without one the server's
+// applies.
+func TestTurnTimeout(t *testing.T) {
+	srv := start(t, server.Config{TurnTimeout: 90 * time.Second})
+	for _, tt := range []struct {
+		seconds int
+		wantMS  int64
+	}{{0, 90_000}, {300, 300_000}, {server.MaxTurnTimeout, server.MaxTurnTimeout * 1000}} {
+		cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)}, TurnTimeout: tt.seconds,
+			Seats: []server.Seat{{Kind: "remote"}, {Kind: "strategy", Spec: "boulware"}}})
+		var turn *server.Turn
+		for after := int64(0); turn == nil; {
+			evs := events(t, srv.hs, cr.ID, cr.Tokens.Seats[0], after, 10)
+			if len(evs.Events) == 0 {
+				t.Fatalf("turn_timeout %d: no turn for the remote seat", tt.seconds)
+			}
+			for _, raw := range evs.Events {
+				e := decode(t, raw)
+				after = e.Seq
+				if e.Turn != nil {
+					turn = e.Turn
+					break
+				}
+			}
+		}
+		if turn.TimeoutMS != tt.wantMS {
+			t.Errorf("turn_timeout %d: the turn's timeout_ms is %d, want %d", tt.seconds, turn.TimeoutMS, tt.wantMS)
+		}
 	}
 }

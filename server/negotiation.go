@@ -61,6 +61,7 @@ type negotiation struct {
 	space    *parley.OutcomeSpace
 	names    []string
 	deadline int
+	turn     time.Duration // how long a remote seat has for a turn
 	remotes  []*remoteSeat // by party; nil for a strategy seat
 	done     chan struct{} // closed when the negotiation has ended and its log is persisted
 
@@ -139,6 +140,10 @@ func (s *Server) newNegotiation(id string, def definition, run bool) (*negotiati
 			return nil, err
 		}
 		n.mediator = newRemoteSeat(n, -1)
+	}
+	n.turn = s.cfg.TurnTimeout
+	if req.TurnTimeout > 0 {
+		n.turn = time.Duration(req.TurnTimeout) * time.Second
 	}
 	n.deadline = req.Deadline
 	if n.deadline == 0 {
@@ -243,7 +248,7 @@ func (n *negotiation) resolve() error {
 			if err != nil {
 				return fmt.Errorf("seats[%d]: %w", i, err)
 			}
-			d := cfg.TurnTimeout
+			d := n.turn
 			n.negs[i] = func() parley.Negotiator { return &timed{Negotiator: f(), d: d} }
 		case SeatStrategy:
 			if st.Spec != "" {
@@ -673,5 +678,5 @@ func decodeEvent(rec []byte) (Event, error) {
 
 // turnTimeoutMS is the per-turn deadline in milliseconds (0: none).
 func (n *negotiation) turnTimeoutMS() int64 {
-	return int64(n.srv.cfg.TurnTimeout / time.Millisecond)
+	return int64(n.turn / time.Millisecond)
 }

@@ -59,6 +59,8 @@ const (
 	MaxTableOutcomes = 1 << 17
 	// MaxDeadline bounds the rounds of a negotiation.
 	MaxDeadline = 1 << 20
+	// MaxTurnTimeout bounds a negotiation's turn_timeout, in seconds (a day).
+	MaxTurnTimeout = 24 * 60 * 60
 )
 
 // CreateRequest is the body of POST /negotiations.
@@ -89,6 +91,12 @@ type CreateRequest struct {
 	Deadline int `json:"deadline,omitempty"`
 	// Seed fixes every random choice (default 1).
 	Seed uint64 `json:"seed,omitempty"`
+	// TurnTimeout is how many seconds each remote seat (a person, a
+	// program, a GeniusWeb party or a remote mediator) has for a turn
+	// (default: the server's Config.TurnTimeout; at most MaxTurnTimeout).
+	// A person reading nine issues needs minutes where a program needs
+	// milliseconds, so the negotiation, not only the server, chooses.
+	TurnTimeout int `json:"turn_timeout,omitempty"`
 	// Seats are the parties' seats, in the scenario's party order.
 	Seats []Seat `json:"seats"`
 }
@@ -162,6 +170,8 @@ func (r *CreateRequest) validate() error {
 		return fmt.Errorf("rule and info: only with protocol %s (a staged protocol's stages declare their own)", ProtocolMediated)
 	case r.Deadline < 0 || r.Deadline > MaxDeadline:
 		return fmt.Errorf("deadline: %d rounds outside 1..%d (0: the scenario's)", r.Deadline, MaxDeadline)
+	case r.TurnTimeout < 0 || r.TurnTimeout > MaxTurnTimeout:
+		return fmt.Errorf("turn_timeout: %d seconds outside 1..%d (0: the server's)", r.TurnTimeout, MaxTurnTimeout)
 	case len(r.Seats) == 0:
 		return errors.New("seats: none given (one per party, in order)")
 	}

@@ -228,7 +228,7 @@ func outcomeOrNone(o parley.Outcome) int {
 
 // turn publishes a turn of the given kind, persists the log, and waits
 // for the seat's answer under the turn's deadline (the protocol's, else
-// the server's TurnTimeout).
+// the negotiation's turn_timeout, else the server's TurnTimeout).
 func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (answer, error) {
 	select { // a late answer to an earlier turn
 	case <-s.answers:
@@ -252,7 +252,7 @@ func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (a
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, n.srv.cfg.TurnTimeout)
+		ctx, cancel = context.WithTimeout(ctx, n.turn)
 		defer cancel()
 	}
 	s.mu.Lock()
@@ -274,7 +274,7 @@ func (s *remoteSeat) turn(ctx context.Context, kind string, st *parley.State) (a
 		return answer{}, err
 	case <-ctx.Done():
 		if d, ok := ctx.Deadline(); ok && !d.After(time.Now()) && n.srv.ctx.Err() == nil {
-			return answer{}, &seatFailure{fmt.Sprintf("missed the turn deadline of %v", n.srv.cfg.TurnTimeout)}
+			return answer{}, &seatFailure{fmt.Sprintf("missed the turn deadline of %v", n.turn)}
 		}
 		return answer{}, ctx.Err()
 	}

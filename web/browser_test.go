@@ -276,14 +276,18 @@ func (c *ceasefire) choice(o int) []int {
 	return ch
 }
 
-// describe is the page's text of outcome o.
+// describe is the page's text of outcome o: each issue and its value in
+// words (spaces for underscores, as the pages label them).
 func (c *ceasefire) describe(o int) string {
 	var parts []string
 	for i, v := range c.choice(o) {
-		parts = append(parts, c.issues[i]+": "+c.values[i][v])
+		parts = append(parts, words(c.issues[i])+": "+words(c.values[i][v]))
 	}
 	return strings.Join(parts, "; ")
 }
+
+// words is a scenario's name (an issue, a value) as the pages show it.
+func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
 // valueText is the offer list's text of outcome o: its values in issue
 // order, with spaces for underscores.

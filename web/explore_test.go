@@ -80,6 +80,9 @@ func TestBrowserExplore(t *testing.T) {
 	run(t, tab, "opening the explorer",
 		chromedp.Navigate(ts.URL+"/#/explore/"+id+"/"+owner),
 		chromedp.WaitVisible(chromedp.CSS(`#explore-canvas[data-drawn="0,1"]`)))
+	if got := eval[string](t, tab, "reading the home link", `document.querySelector(".home-link")?.getAttribute("href") ?? ""`); got != "#/" {
+		t.Errorf("the analyst's view links home as %q", got)
+	}
 	if got := eval[string](t, tab, "reading the frontier drawn", `document.getElementById("explore-canvas").dataset.frontier`); got != fmt.Sprint(len(rep.Frontier)) {
 		t.Errorf("the explorer draws %s frontier points, analysis finds %d", got, len(rep.Frontier))
 	}

@@ -147,7 +147,7 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 		t.Errorf("heading %q", got)
 	}
 	// The deadline and the time left: the rounds, and the turn's countdown.
-	if got, want := text(t, tab, "#clock"), fmt.Sprintf("Round 1 of 120 · 119 rounds left after this one · %.0f%% of the time left · stage bilateral", math.Round((1-now)*100)); got != want {
+	if got, want := text(t, tab, "#clock"), fmt.Sprintf("Round 1 of 120 · 119 rounds left after this one · %.0f%% of the time left · stage bilateral (direct talks with RU)", math.Round((1-now)*100)); got != want {
 		t.Errorf("clock %q, want %q", got, want)
 	}
 	var secs int64
@@ -158,7 +158,7 @@ func firstTurn(t *testing.T, tab context.Context, base, id, owner string, c *cea
 	// session states them.
 	var lines []string
 	for _, v := range c.ua.Vetoes {
-		lines = append(lines, c.issues[v.Issue]+" = "+c.values[v.Issue][v.Value])
+		lines = append(lines, words(c.issues[v.Issue])+" = "+words(c.values[v.Issue][v.Value]))
 	}
 	wantRes := "Your reservation value (what walking away pays you): " + u3(c.ua.ReservationAt(now))
 	if len(lines) > 0 {
@@ -363,6 +363,8 @@ func TestBrowserPlayAgreement(t *testing.T) {
 	res := uaResult(t, ts.URL, id, owner, c)
 	if got := text(t, tab, "#result"); !strings.HasPrefix(got, "Your result: utility "+u3(res)) {
 		t.Errorf("result %q, want UA's %s", got, u3(res))
+	} else if strings.Contains(got, "discount") && !strings.Contains(got, " (after discounting for the time taken: ") {
+		t.Errorf("result %q: the discount is not said in words", got)
 	}
 	screenshot(t, tab, "seat-agreement")
 	checkReadable(t, tab, "the seat's page after the agreement")
@@ -408,10 +410,17 @@ func watchTab(t *testing.T, bctx context.Context, base, id, owner string, c *cea
 		if got := text(t, tab, "#ended"); got != "Agreement reached" {
 			t.Errorf("%s: ending %q", tc.lens, got)
 		}
+		// The page says what its lens shows, and links home.
+		if got, want := text(t, tab, "#lens-hint"), map[string]string{"owner": "As the negotiation's owner you see everything", "observer": "As an observer you see what anyone may see"}[tc.lens]; !strings.HasPrefix(got, want) {
+			t.Errorf("%s: the lens is explained as %q, want %q...", tc.lens, got, want)
+		}
+		if got := eval[string](t, tab, "reading the home link", `document.querySelector(".home-link")?.getAttribute("href") ?? ""`); got != "#/" {
+			t.Errorf("%s: home link %q", tc.lens, got)
+		}
 		if got := outcomeText(t, tab, "agreement"); got != c.describe(agreement) {
 			t.Errorf("%s: agreement %q, want %q", tc.lens, got, c.describe(agreement))
 		}
-		if got := text(t, tab, "#timeline li.stage"); !strings.HasPrefix(got, "Stage 1, bilateral: alternating offers between RU and UA; rounds 1–120 of the plan's 120 · the negotiation ended here") {
+		if got := text(t, tab, "#timeline li.stage"); !strings.HasPrefix(got, "Stage 1, bilateral: direct talks (alternating offers) between RU and UA; rounds 1–120 of the plan's 120 · the negotiation ended here") {
 			t.Errorf("%s: stages %q", tc.lens, got)
 		}
 		rows := eval[[][]string](t, tab, "reading the actions", `[...document.querySelectorAll("#offer-list tr.action")].map(r => [...r.cells].map(c => c.textContent))`)
@@ -668,8 +677,13 @@ func TestBrowserVote(t *testing.T) {
 	c := loadCeasefire(t)
 	id, join, owner := startFromHome(t, bctx, ts.URL, c, "staged:mediated_from_start", "boulware")
 	tab, tr := openSeat(t, bctx, ts.URL, join, "#vote-accept")
-	if got := text(t, tab, "#clock"); !strings.Contains(got, "stage mediated") {
+	if got := text(t, tab, "#clock"); !strings.Contains(got, "stage mediated (mediation: you vote on the proposals of the mediator, US)") {
 		t.Errorf("clock %q, want the mediated stage", got)
+	}
+	// A voter makes no offers: the page shows no offer builder, and no
+	// button to start one from a proposal.
+	if n := eval[int](t, tab, "looking for the builder", `document.querySelectorAll("#builder select, #builder button, #offer-list button").length`); n != 0 {
+		t.Errorf("the voter's page shows %d controls of an offer builder", n)
 	}
 	step := checkProposal(t, tab, ts.URL, id, owner, c)
 	screenshot(t, tab, "seat-vote")

@@ -182,14 +182,14 @@ func TestBrowserWatchStaged(t *testing.T) {
 		tr := capture(t, tab)
 		run1(t, tab, "opening the "+lens+"'s watch page", ts.URL+"/#/watch/"+cr.ID+"/"+tok)
 		stages := eval[[]string](t, tab, "reading the timeline", `[...document.querySelectorAll("#timeline li.stage")].map(li => li.textContent)`)
-		if len(stages) != 2 || !strings.HasPrefix(stages[0], "Stage 1, bilateral: alternating offers between RU and UA; rounds 1–40") ||
-			!strings.HasPrefix(stages[1], "Stage 2, mediated: mediation between RU and UA, mediated by US") || !strings.Contains(stages[1], "the negotiation ended here") {
+		if len(stages) != 2 || !strings.HasPrefix(stages[0], "Stage 1, bilateral: direct talks (alternating offers) between RU and UA; rounds 1–40") ||
+			!strings.HasPrefix(stages[1], "Stage 2, mediated: mediation (a single text put to votes) between RU and UA, mediated by US (rule unanimous: every voter must accept a text; information declared: the mediator sees the votes and the preferences the parties declared (with noise))") || !strings.Contains(stages[1], "the negotiation ended here") {
 			t.Errorf("%s: timeline %q", lens, stages)
 		}
 		if got := textNow(t, tab, "#carry-1 .carried-outcome"); got != c.valueText(carried.Outcome) {
 			t.Errorf("%s: carried %q, the log has %q", lens, got, c.valueText(carried.Outcome))
 		}
-		if got := textNow(t, tab, "#carry-1 .locked"); got != strings.Join(carried.Locked, ", ") {
+		if got := textNow(t, tab, "#carry-1 .locked"); got != words(strings.Join(carried.Locked, ", ")) {
 			t.Errorf("%s: locked %q, the log has %v", lens, got, carried.Locked)
 		}
 		listed := eval[[]string](t, tab, "reading the proposals", `[...document.querySelectorAll("#proposals .proposal-values")].map(e => e.textContent)`)
@@ -258,6 +258,20 @@ func TestBrowserWatchStaged(t *testing.T) {
 		}
 		if n := eval[int](t, tab, "counting lines", `document.querySelectorAll("#utility-chart svg polyline").length`); n != len(parties) {
 			t.Errorf("owner: %d lines, want one per party", n)
+		}
+		// Each party's reservation value, a dashed line in its colour.
+		res := reservationsOf(t)
+		waitFor(t, tab, "the chart has the reservation lines", fmt.Sprintf(`document.querySelectorAll("#utility-chart line.reservation").length === %d`, len(res)))
+		lines := eval[[]string](t, tab, "reading the reservation lines", `[...document.querySelectorAll("#utility-chart line.reservation")].map(l => l.dataset.party + " " + l.dataset.y)`)
+		if !slices.Equal(lines, res) {
+			t.Errorf("owner: reservation lines %q, want %q", lines, res)
+		}
+		colours := eval[[]string](t, tab, "reading the colours", `[...document.querySelectorAll("#utility-chart line.reservation")].map(l => l.getAttribute("stroke") + " " + l.getAttribute("stroke-dasharray"))`)
+		if want := []string{"#0072b2 5 4", "#d55e00 5 4", "#009e73 5 4"}; !slices.Equal(colours, want) {
+			t.Errorf("owner: reservation lines drawn %q, want each party's colour, dashed: %q", colours, want)
+		}
+		if got := textNow(t, tab, "#utility-chart li.levels"); !strings.Contains(got, "RU's reservation value ") {
+			t.Errorf("owner: the legend says %q of the reservation lines", got)
 		}
 		screenshotTop(t, tab, "watch-staged", "#proposals-box h2")
 

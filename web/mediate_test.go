@@ -233,6 +233,17 @@ func TestBrowserMediateFinalVote(t *testing.T) {
 		t.Errorf("after the call: %d votes (was %d) and %d proposals (was %d); want both voters to vote on the text before any proposal", votes2, votes, proposals2, proposals)
 	}
 	t.Logf("the final vote ended the negotiation: %q", ended)
+	// The console says how the final vote went: the ending, or that it
+	// did not pass and the mediation goes on.
+	if ended == "" {
+		waitFor(t, tab, "the console says the final vote failed", `!!document.getElementById("final-failed")`)
+	} else if got := text(t, tab, "#ended"); got == "" {
+		t.Errorf("the final vote ended the negotiation (%s), and the console shows no ending", ended)
+	}
+	// The history offers to compose from the proposal, not from the votes.
+	if got := eval[[]string](t, tab, "reading the history's buttons", `[...document.querySelectorAll("#offer-list tr.action")].filter(r => r.querySelector("button")).map(r => r.cells[2].textContent)`); len(ended) == 0 && !slices.Equal(got, []string{"proposed"}) {
+		t.Errorf("the history's Edit buttons are on %q, want the one proposal", got)
+	}
 }
 
 // startMediation creates, from the home page at base, a ceasefire

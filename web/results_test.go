@@ -154,6 +154,9 @@ func TestBrowserResults(t *testing.T) {
 	base, tour, med, seq := resultsServer(t)
 	run(t, bctx, "opening the home page", chromedp.Navigate(base+"/#/"), chromedp.WaitVisible(chromedp.CSS("#results-link")))
 	run(t, bctx, "following the results link", chromedp.Click(chromedp.CSS("#results-link")), chromedp.WaitVisible(chromedp.CSS("#result-sets")))
+	if got := eval[string](t, bctx, "reading the home link", `document.querySelector(".home-link")?.getAttribute("href") ?? ""`); got != "#/" {
+		t.Errorf("the results page links home as %q", got)
+	}
 	if got := text(t, bctx, "#result-sets tbody"); !strings.Contains(got, "tour") || !strings.Contains(got, "12 of 12") || !strings.Contains(got, "42 of 42") {
 		t.Errorf("the list of results shows %q", got)
 	}
@@ -262,7 +265,10 @@ func TestBrowserResults(t *testing.T) {
 	if err != nil || len(page.Runs) != 1 {
 		t.Fatalf("reading run %d: %v", id, err)
 	}
-	stored := page.Runs[0].Agreement
+	stored := map[string]string{} // in words, as the page shows them
+	for k, v := range page.Runs[0].Agreement {
+		stored[words(k)] = words(v)
+	}
 	shown := eval[map[string]string](t, bctx, "reading the agreement shown",
 		`Object.fromEntries([...document.querySelectorAll("#agreement dt")].map(dt => [dt.textContent, dt.nextElementSibling.textContent]))`)
 	if len(stored) == 0 || fmt.Sprint(stored) != fmt.Sprint(shown) {

@@ -59,7 +59,7 @@ export interface SeatSpec { kind: "strategy" | "remote"; spec?: string; voter?: 
 
 export interface CreateRequest {
   scenario: string; protocol?: string; variant?: string; deadline?: number;
-  seed?: number; seats: SeatSpec[]; mediator?: SeatSpec;
+  seed?: number; turn_timeout?: number; seats: SeatSpec[]; mediator?: SeatSpec;
 }
 
 export interface Tokens { owner: string; observer: string; seats: string[]; mediator?: string }

@@ -32,6 +32,10 @@ export function replace(el: Element, ...children: Child[]) {
 // fmt shows a utility with 3 decimals.
 export const fmt = (u: number) => (Number.isFinite(u) ? u.toFixed(3) : "–");
 
+// label shows a name of the scenario (an issue, a value, a stage) as
+// words: "us_article5_like" reads "us article5 like".
+export const label = (s: string) => s.replace(/_/g, " ");
+
 let ids = 0;
 // uid returns a fresh element id for labels.
 export const uid = (p: string) => `${p}-${++ids}`;

@@ -4,17 +4,19 @@
 // reservation lines, the outcomes that cross a red line greyed, each
 // party's weights and value utilities, and the outcome under the pointer.
 import { spaceOf, spacePoints, viewNegotiation, type Created, type Points, type Space, type SpaceProfile } from "./api";
-import { fmt, h, replace } from "./dom";
+import { fmt, h, label, replace } from "./dom";
 import { watchLink } from "./links";
-import { choiceOf } from "./outcome";
-import { Grid, legendItem, okabeIto, Plot, type Shape } from "./scatter";
+import { homeLink } from "./view";
+import { choiceOf, describe } from "./outcome";
+import { greys, Grid, legendItem, okabeIto, Plot, type Shape } from "./scatter";
 
 // The plot's colours (Okabe–Ito) and shapes, named in its legend.
-const colours = { outcome: okabeIto.blue, crossed: "#bdbdbd", frontier: okabeIto.vermillion };
-export const solutions: { key: "nash" | "kalai_smorodinsky" | "max_welfare"; name: string; shape: Shape; colour: string }[] = [
-  { key: "nash", name: "Nash", shape: "diamond", colour: okabeIto.green },
-  { key: "kalai_smorodinsky", name: "Kalai–Smorodinsky", shape: "triangle", colour: okabeIto.orange },
-  { key: "max_welfare", name: "max welfare", shape: "square", colour: okabeIto.purple },
+// (read from style.css when drawn: getters)
+const colours = { get outcome() { return okabeIto.blue; }, get crossed() { return greys.light; }, get frontier() { return okabeIto.vermillion; } };
+export const solutions: { key: "nash" | "kalai_smorodinsky" | "max_welfare"; name: string; shape: Shape; readonly colour: string }[] = [
+  { key: "nash", name: "Nash", shape: "diamond", get colour() { return okabeIto.green; } },
+  { key: "kalai_smorodinsky", name: "Kalai–Smorodinsky", shape: "triangle", get colour() { return okabeIto.orange; } },
+  { key: "max_welfare", name: "max welfare", shape: "square", get colour() { return okabeIto.purple; } },
 ];
 
 // crossedOf flags (1) the outcomes that hold a red-lined value: outcome o's
@@ -65,6 +67,7 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
       return h("div", { class: "field" }, h("label", { for: "explore-" + axis }, axis === "x" ? "Horizontal axis: utility of" : "Vertical axis: utility of"), el);
     };
     replace(page,
+      homeLink(),
       h("h1", null, `Outcome space · ${c.scenario}`),
       h("p", null, h("a", { href: watchLink(id, token) }, `Back to negotiation ${id}`)),
       h("div", { class: "buttons explore-pickers" }, pick("x", sp.pair[0]), pick("y", sp.pair[1])),
@@ -131,7 +134,7 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
         sp.red_lines.length ? legendItem(colours.crossed, "point", "crosses a red line (grey)") : null,
         legendItem(colours.frontier, "line", `Pareto frontier (${sp.frontier.length} points)`),
         solutions.filter((s) => sp[s.key]).map((s) => legendItem(s.colour, s.shape, s.name)),
-        legendItem("#1a1a1a", "dash", "reservation values"));
+        legendItem(greys.ink, "dash", "reservation values"));
     };
 
     const summary = (c: Created, sp: Space, pts: Points, nCrossed: number) => {
@@ -171,7 +174,7 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
       const [ux2, uy2] = sp.frontier.find((p) => p.outcome === o)?.utilities ?? [pts.xs[k], pts.ys[k]];
       replace(hover, h("p", { id: "hover-outcome" }, `Outcome ${o}: ${c.parties[x]} ${fmt(ux2)}, ${c.parties[y]} ${fmt(uy2)}`,
         crossed[k] ? " · crosses a red line" : ""),
-      h("dl", { class: "outcome", id: "hover-values" }, choiceOf(c.issues, o).map((v, i) => [h("dt", null, c.issues[i].name), h("dd", null, c.issues[i].values[v])])));
+      h("dl", { class: "outcome", id: "hover-values" }, choiceOf(c.issues, o).map((v, i) => [h("dt", null, label(c.issues[i].name)), h("dd", null, label(c.issues[i].values[v]))])));
     };
     canvas.addEventListener("mousemove", (ev) => point(...plot.utilityAt(ev)));
     // From the keyboard, the arrow keys move a cursor over the plot (with
@@ -189,10 +192,8 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
   return () => { stopped = true; };
 }
 
-// describeOutcome is "issue: value; ..." for outcome o.
-function describeOutcome(c: Created, o: number): string {
-  return choiceOf(c.issues, o).map((v, i) => `${c.issues[i].name}: ${c.issues[i].values[v]}`).join("; ");
-}
+// describeOutcome is "issue: value; ..." for outcome o, in words.
+const describeOutcome = (c: Created, o: number) => describe(c.issues, o);
 
 // charts shows each party's issue weights and its value utilities as
 // bars (text beside each, so that no value depends on the bar alone).
@@ -209,7 +210,7 @@ function charts(c: Created, profiles: SpaceProfile[]) {
       h("table", { class: "bars" }, h("caption", { class: "sr-only" }, `${p.name}'s weights and value utilities`),
         h("tbody", null, c.issues.map((is, i) => [
           h("tr", { class: "weight" }, h("th", { scope: "row" }, is.name.replace(/_/g, " ")), h("td", { class: "num" }, fmt(p.weights![i])),
-            h("td", { class: "barcell" }, bar(p.weights![i], "#4a4a4a"))),
+            h("td", { class: "barcell" }, bar(p.weights![i], greys.muted))),
           is.values.map((v, k) => h("tr", { class: "value" }, h("td", null, v.replace(/_/g, " ")), h("td", { class: "num" }, fmt(p.evaluations![i][k])),
             h("td", { class: "barcell" }, bar(p.evaluations![i][k], okabeIto.sky)))),
         ]))))));

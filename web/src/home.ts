@@ -1,6 +1,6 @@
 // The home page: the negotiations this server runs, and a form that
 // creates one, showing the join links of its remote seats.
-import { ApiError, createNegotiation, getCatalog, listNegotiations, type Catalog, type CreateRequest, type SeatSpec, type Tokens } from "./api";
+import { ApiError, createNegotiation, getCatalog, listNegotiations, type Catalog, type CatalogScenario, type CreateRequest, type SeatSpec, type Tokens } from "./api";
 import { h, replace, uid } from "./dom";
 import { mediateLink, seatLink, watchLink } from "./links";
 import { adminToken, knownTokens, rememberTokens, setAdminToken } from "./store";
@@ -14,7 +14,11 @@ export function home(root: HTMLElement): () => void {
   const list = h("section", { "aria-labelledby": "list-h" });
   const formBox = h("section", { "aria-labelledby": "new-h" });
   const created = h("section", { id: "created", "aria-live": "polite" });
-  replace(root, h("h1", null, "Parley"), h("p", null, h("a", { href: "#/results", id: "results-link" }, "Results of tournaments and experiments")), created, formBox, list);
+  replace(root, h("h1", null, "Parley"),
+    h("p", { id: "intro" }, "Parley runs negotiations between people and built-in negotiating strategies. ",
+      "Start one below: play a side yourself, take the mediator's chair, or watch built-in strategies negotiate; ",
+      "every negotiation can be watched and replayed afterwards."),
+    h("p", null, h("a", { href: "#/results", id: "results-link" }, "Results of tournaments and experiments")), created, formBox, list);
   // The form offers the server's catalog (GET /catalog), read again after
   // a failure (say, before the admin token is entered) at each refresh.
   let formLoaded = false, loading = false;
@@ -24,7 +28,12 @@ export function home(root: HTMLElement): () => void {
     try {
       const catalog = await getCatalog(adminToken());
       formLoaded = true;
-      if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med, parties) => { showCreated(created, id, tokens, kinds, med, parties); refresh(); });
+      if (!stopped) newForm(formBox, catalog, (id, tokens, kinds, med, parties, minutes) => {
+        showCreated(created, id, tokens, kinds, med, parties, minutes);
+        refresh();
+        created.scrollIntoView();
+        created.querySelector<HTMLElement>("a.join")?.focus();
+      });
     } catch (e) {
       replace(formBox, h("h2", { id: "new-h" }, "New negotiation"),
         h("p", { class: "error", role: "alert" }, `Cannot read the server's catalog: ${(e as Error).message}`));
@@ -63,9 +72,10 @@ async function showList(box: HTMLElement, refresh: () => void) {
         h("tbody", null, ns.slice().reverse().map((n) => {
           const t = knownTokens(n.id);
           return h("tr", null, h("td", null, n.id), h("td", null, n.scenario), h("td", null, n.status),
-            h("td", null, t ? [h("a", { href: watchLink(n.id, t.owner), class: "watch" }, "watch"),
-              t.seats.map((s, i) => s ? [" · ", h("a", { href: seatLink(n.id, s) }, `seat ${i + 1}`)] : null)]
-              : "created elsewhere"));
+            h("td", null, t ? [h("a", { href: watchLink(n.id, t.owner), class: "watch" }, n.status === "ended" ? "watch the replay" : "watch"),
+              t.seats.map((s, i) => s ? [" · ", h("a", { href: seatLink(n.id, s), class: "seat-link" }, `${t.parties?.[i] ?? `seat ${i + 1}`}'s seat`)] : null),
+              t.mediator ? [" · ", h("a", { href: mediateLink(n.id, t.mediator), class: "mediator-link" }, "the mediator's chair")] : null]
+              : "created in another browser"));
         })));
   } catch (e) {
     if (e instanceof ApiError && (e.status === 401 || e.status === 403)) admin.open = true;
@@ -75,12 +85,16 @@ async function showList(box: HTMLElement, refresh: () => void) {
   if (focusId) document.getElementById(focusId)?.focus();
 }
 
-function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[]) => void) {
+function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[], minutes: number) => void) {
   const scen = h("select", { id: "scenario", name: "scenario" },
     cat.scenarios.map((s) => h("option", { value: s.name }, s.name)));
   const protocol = h("select", { id: "protocol", name: "protocol" });
   const deadline = h("input", { id: "deadline", name: "deadline", type: "number", min: 1, step: 1 });
+  const deadlineHint = h("span", { class: "hint", id: "deadline-hint" });
   const seed = h("input", { id: "seed", name: "seed", type: "number", min: 1, step: 1, value: 1 });
+  // A person reading the issues needs minutes for a turn, not the
+  // server's default minute: the negotiation's turn_timeout.
+  const turnMinutes = h("input", { id: "turn-minutes", name: "turn-minutes", type: "number", min: 1, max: 1440, step: 1, value: 10 });
   const desc = h("p", { class: "hint", id: "scenario-desc" });
   const seats = h("fieldset", { id: "seats" });
   const status = h("p", { role: "status", class: "status" });
@@ -102,15 +116,14 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     const s = cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0];
     desc.textContent = `${s.description} ${s.parties.length} parties, ${s.outcomes.toLocaleString("en")} outcomes.`;
     const staged = s.protocols.includes("staged") ? s.variants : [];
-    replace(protocol, h("option", { value: "sao" }, "alternating offers (all parties at the table)"),
-      staged.map((v) => h("option", { value: "staged:" + v.name },
-        `staged: ${v.name ? v.name.replace(/_/g, " ") : "the scenario's declared stages"} (${v.rounds} rounds)`)));
+    replace(protocol, h("option", { value: "sao" }, "All parties at one table, taking turns to offer (alternating offers)"),
+      staged.map((v) => h("option", { value: "staged:" + v.name }, protocolWords(v.name, v.rounds))));
     rows = s.parties.map((p, i) => {
       const kid = uid("kind"), sid = uid("spec");
       const kind = h("select", { id: kid, name: `seat-${i}-kind` },
-        h("option", { value: "strategy" }, "built-in strategy"),
-        h("option", { value: "person" }, "a person (join link)"),
-        h("option", { value: "agent" }, "a remote agent (token)"));
+        h("option", { value: "strategy" }, "a built-in strategy (the computer plays)"),
+        h("option", { value: "person" }, "a person (you, or whoever gets the join link)"),
+        h("option", { value: "agent" }, "a remote agent (a program, with a token)"));
       const spec = h("input", { id: sid, name: `seat-${i}-spec`, list: "strategies", value: "boulware", autocomplete: "off" });
       kind.addEventListener("change", () => { spec.disabled = kind.value !== "strategy"; });
       return { kind, spec, row: h("div", { class: "seat" }, h("span", { class: "party" }, p),
@@ -125,6 +138,7 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     const v = protocol.value.startsWith("staged:") ? s.variants.find((x) => "staged:" + x.name === protocol.value) : undefined;
     deadline.value = String(v ? v.rounds : s.deadline);
     deadline.disabled = protocol.value !== "sao"; medBox.hidden = protocol.value === "sao";
+    deadlineHint.textContent = deadline.disabled ? "The protocol's stages set their own rounds." : "";
   };
   protocol.addEventListener("change", protocolChanged);
 
@@ -133,8 +147,9 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     const [proto, variant] = protocol.value.split(":");
     const kinds = rows.map((r) => r.kind.value as SeatKind);
     const parties = (cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0]).parties;
+    const minutes = Math.min(1440, Math.max(1, Math.round(Number(turnMinutes.value) || 10)));
     const req: CreateRequest = {
-      scenario: scen.value, protocol: proto, seed: Number(seed.value) || 1,
+      scenario: scen.value, protocol: proto, seed: Number(seed.value) || 1, turn_timeout: minutes * 60,
       seats: rows.map((r): SeatSpec => r.kind.value === "strategy" ? { kind: "strategy", spec: r.spec.value.trim() } : { kind: "remote" }),
     };
     if (proto === "sao") req.deadline = Number(deadline.value) || undefined;
@@ -146,42 +161,102 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     status.textContent = "Creating…";
     try {
       const r = await createNegotiation(adminToken(), req);
-      rememberTokens(r.id, r.tokens);
+      rememberTokens(r.id, { ...r.tokens, parties });
       status.textContent = `Created ${r.id}.`;
-      onCreated(r.id, r.tokens, kinds, medWho, parties);
+      onCreated(r.id, r.tokens, kinds, medWho, parties, minutes);
     } catch (e) {
       status.textContent = `Not created: ${(e as Error).message}`;
     }
   };
+  // Quick starts: the ceasefire, played or mediated by the person at the
+  // browser, in one click (the form below, filled in and sent).
+  const quick = quickStarts(cat, (protocolValue, person, mediatorPerson) => {
+    scen.value = "ceasefire"; pick();
+    protocol.value = protocolValue; protocolChanged();
+    const ps = (cat.scenarios.find((x) => x.name === "ceasefire") as CatalogScenario).parties;
+    rows.forEach((r, i) => { r.kind.value = ps[i] === person ? "person" : "strategy"; r.spec.disabled = r.kind.value !== "strategy"; });
+    medKind.value = mediatorPerson ? "person" : ""; medSpec.disabled = true;
+    form.requestSubmit();
+  });
   const form = h("form", { id: "new-negotiation", onsubmit: submit as EventListener },
     h("div", { class: "field" }, h("label", { for: "scenario" }, "Scenario"), scen), desc,
     h("div", { class: "field" }, h("label", { for: "protocol" }, "Protocol"), protocol),
-    h("div", { class: "field" }, h("label", { for: "deadline" }, "Deadline (rounds)"), deadline),
-    h("div", { class: "field" }, h("label", { for: "seed" }, "Seed"), seed),
+    h("div", { class: "field" }, h("label", { for: "deadline" }, "Deadline (rounds)"), deadline, deadlineHint),
+    h("div", { class: "field" }, h("label", { for: "seed" }, "Seed"), seed,
+      h("span", { class: "hint" }, "The same seed replays the same random choices.")),
+    h("div", { class: "field" }, h("label", { for: "turn-minutes" }, "Time per turn (minutes)"), turnMinutes,
+      h("span", { class: "hint" }, "How long a person or a remote agent has for each turn; a seat that misses it ends the negotiation.")),
     seats, medBox, strategies, mediators,
     h("button", { type: "submit", class: "primary" }, "Start the negotiation"), status);
-  replace(box, h("h2", { id: "new-h" }, "New negotiation"), form);
+  replace(box, quick, h("h2", { id: "new-h" }, "New negotiation"),
+    h("p", { class: "hint" }, "Choose a scenario and a protocol, then who fills each party's seat: a built-in strategy, a person, or a remote program."), form);
   pick();
   protocolChanged();
 }
 
-function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[]) {
+function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[], minutes: number) {
   const items = t.seats.map((tok, i) => {
     if (!tok) return null;
     if (kinds[i] === "person") {
       const url = location.origin + "/" + seatLink(id, tok);
-      return h("li", null, `${parties[i] ?? `Seat ${i + 1}`}'s seat (a person): `, h("a", { href: seatLink(id, tok), class: "join" }, url));
+      return h("li", null, h("strong", null, `Play ${parties[i] ?? `seat ${i + 1}`}: `), h("a", { href: seatLink(id, tok), class: "join" }, url),
+        " (open it here, or send it to whoever plays this seat)");
     }
     return h("li", null, `${parties[i] ?? `Seat ${i + 1}`}'s seat (a remote agent): token `, h("code", null, tok),
       `, API ${location.origin}/negotiations/${id} (docs/server.md)`);
   });
+  const people = kinds.filter((k) => k === "person").length + (mediator === "person" ? 1 : 0);
   replace(box, h("h2", null, `Negotiation ${id} started`),
-    h("p", null, "Send each seat its link; the link is the seat's key: whoever has it plays the seat."),
+    h("p", { id: "next-step" }, people ? `Next: open a link below now to take that seat: each turn has a time limit of ${minutes === 1 ? "a minute" : minutes + " minutes"}, and a seat that misses it ends the negotiation. `
+      : "Next: watch it with the owner's link below. ",
+      "A link is the seat's key: whoever has it plays the seat."),
     h("ul", { id: "join-links" }, items,
-      t.mediator ? h("li", null, mediator === "person" ? ["The mediator's chair (a person): ",
+      t.mediator ? h("li", null, mediator === "person" ? [h("strong", null, "Mediate: "), "the mediator's chair, ",
         h("a", { href: mediateLink(id, t.mediator), class: "join", id: "mediator-link" }, location.origin + "/" + mediateLink(id, t.mediator))]
         : ["The mediator (a remote agent): token ", h("code", null, t.mediator)]) : null),
     h("p", null, h("a", { href: watchLink(id, t.owner), id: "watch-owner" }, "Watch it as the owner"),
       " · to let others watch (no one's preferences shown), send them the observer's link: ",
       h("a", { href: watchLink(id, t.observer), id: "watch-observer", class: "join" }, location.origin + "/" + watchLink(id, t.observer))));
+}
+
+// --- polish (issue 12, usability): quick starts and the protocols in
+// words.
+
+// quickStarts offers the ceasefire in one click, when the server has it:
+// the person at the browser plays UA against the built-in RU in direct
+// talks, or takes the US mediator's chair between the built-in RU and UA.
+// start fills in the form and sends it.
+function quickStarts(cat: Catalog, start: (protocol: string, person: string, mediatorPerson: boolean) => void) {
+  const cf = cat.scenarios.find((s) => s.name === "ceasefire");
+  const has = (v: string) => !!cf?.variants.some((x) => x.name === v);
+  if (!cf || !cf.parties.includes("UA") || !has("bilateral_only") || !has("mediated_from_start")) return null;
+  return h("section", { id: "quick", "aria-labelledby": "quick-h" },
+    h("h2", { id: "quick-h" }, "Try the ceasefire in one click"),
+    h("p", { class: "hint" }, "Russia (RU) and Ukraine (UA) negotiate a ceasefire over nine issues; the United States (US) can mediate. ",
+      "The built-in sides are computer strategies."),
+    h("div", { class: "buttons" },
+      h("button", { type: "button", class: "primary", id: "quick-play", onclick: () => start("staged:bilateral_only", "UA", false) },
+        "Play Ukraine (UA) against the built-in Russia (RU)"),
+      h("button", { type: "button", class: "primary", id: "quick-mediate", onclick: () => start("staged:mediated_from_start", "", true) },
+        "Mediate as the United States (US) between the built-in RU and UA")));
+}
+
+// stageWords name a declared protocol's stages by their usual names.
+const stageNames: Record<string, string> = { bilateral: "direct talks", mediated: "mediation" };
+
+// protocolWords says what a staged protocol (variant name, "" for the
+// declared stages) is: "direct talks only (bilateral_only, 120 rounds)".
+function protocolWords(name: string, rounds: number): string {
+  if (!name) return `In stages, as the scenario declares them (${rounds} rounds)`;
+  const carry = /_carry_(\w+)$/.exec(name);
+  const carried = !carry ? "" : carry[1] === "none" ? "; nothing carried over between them"
+    : carry[1] === "best" ? "; the best acceptable offer carried over, no issue locked" : `; carry ${carry[1]}`;
+  const words = name.replace(/_carry_\w+$/, "").split("_then_").map((part) => part.split("_").map((w, i, ws) => {
+    if (i === 0) return stageNames[w] ?? w;
+    if (w === "from" && ws[i + 1] === "start") return "from the start";
+    if (w === "start" && ws[i - 1] === "from") return "";
+    if (w === "fallback") return ", with a fallback stage";
+    return w;
+  }).filter(Boolean).join(" ").replace(/ ,/g, ",")).join(", then ") + carried;
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)} (${name}, ${rounds} rounds)`;
 }

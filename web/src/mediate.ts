@@ -8,7 +8,7 @@ import { Answering, assistOf, follow, type Assist, type Created, type Ended, typ
 import { ownUtilityChart } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { choiceOf, outcomeIndex, redLinesCrossed } from "./outcome";
-import { actionTable, ending, issueControls, loggedOf, outcomeList, partyName, type Logged } from "./view";
+import { actionTable, ending, explainUtility, homeLink, issueControls, loggedOf, outcomeList, partyName, ruleWords, type Logged } from "./view";
 import { valuesOf } from "./outcome";
 
 interface Declared { party: number; utilities: number[]; reservation: number; red_lines?: { issue: string; value: string }[] }
@@ -21,7 +21,8 @@ interface Mediation {
 }
 
 const infoWords: Record<string, string> = {
-  nothing: "you see no votes and no preferences", votes: "you see the votes", declared: "you see the votes and the parties' declared preferences",
+  nothing: "you see no votes and no preferences", votes: "you see the votes",
+  declared: "you see the votes and the preferences the parties declared to you, with noise added (their “declared” utilities below: not necessarily their true ones)",
   full: "you see the votes and the parties' true preferences",
 };
 
@@ -36,7 +37,10 @@ const actionWords: Record<string, string> = {
 
 export function mediate(root: HTMLElement, id: string, token: string): () => void {
   const st: Mediation = { actions: [], turnAt: 0, error: "", link: "connecting" };
-  let choice: number[] | null = null;
+  let choice: number[] | null = null, seeded = false;
+  // The step of the turn on which the person called the final vote: on the
+  // next turn, the console says that it did not pass.
+  let called = -1, failedAt = -1;
   let confirmLeave = false;
   const head = h("header", { class: "seat-head" });
   const end = h("section", { id: "outcome", "aria-live": "polite" });
@@ -48,7 +52,8 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const history = h("section", { id: "history", "aria-labelledby": "history-h" });
   const live = h("p", { class: "sr-only", "aria-live": "assertive" });
   const cols = h("div", { class: "cols" }, h("div", { class: "col" }, text, composer, assistBox), h("div", { class: "col" }, history));
-  replace(root, h("div", { class: "seat-page" }, head, end, cols, live));
+  const explain = explainUtility("each party"); // kept across renders, so that it stays open
+  replace(root, h("div", { class: "seat-page" }, homeLink(), head, end, cols, live));
 
   const name = (p: number) => (st.created ? partyName(st.created, p, -1) : String(p));
   const participants = () => st.stage?.participants ?? st.session?.declared?.map((d) => d.party) ?? [];
@@ -62,7 +67,7 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const assess = (o: number, ids = true) => {
     const s = st.session, c = st.created!;
     const rows = [];
-    if (s && s.party >= 0 && s.utilities?.length) rows.push(h("li", null, "Yours: ", h("strong", { id: ids ? "own-utility" : null, class: "own-utility" }, fmt(s.utilities[o]))));
+    if (s && s.party >= 0 && s.utilities?.length) rows.push(h("li", { class: "own" }, `Yours (${s.name}'s own interests): `, h("strong", { id: ids ? "own-utility" : null, class: "own-utility" }, fmt(s.utilities[o]))));
     for (const d of s?.declared ?? []) {
       const u = d.utilities[o];
       const w: string[] = [];
@@ -79,15 +84,21 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
     const left = t ? Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000)) : 0;
     replace(head,
       h("h1", null, "You mediate", c ? ` · ${c.scenario} (${id})` : ""),
-      h("p", { id: "clock" }, sg ? `Stage ${sg.name} between ${sg.participants.map(name).join(" and ")}` : "",
+      h("p", { id: "clock" }, sg ? `Stage ${sg.name}: you mediate between ${sg.participants.map(name).join(" and ")}` : "",
         t ? ` · round ${t.round + 1}${sg ? ` of ${sg.rounds}` : ""} · ${Math.round((1 - t.time) * 100)}% of the time left` : ""),
-      sg?.info ? h("p", { id: "info" }, `Information level ${sg.info}: ${infoWords[sg.info] ?? ""}.`) : null,
+      sg?.info ? h("p", { id: "info" }, `Information level ${sg.info}: ${infoWords[sg.info] ?? ""}.`,
+        sg.rule ? ` Rule ${sg.rule}: ${ruleWords[sg.rule] ?? ""}${sg.rule === "mediator" ? "" : " for it to become the text"}.` : "") : null,
+      h("p", { id: "how", class: "hint" }, "How it works: you compose one text (one value per issue) and send it to a vote; if it passes, it becomes the current text. ",
+        "When the rounds run out, the voters vote once more, on the current text: if every one accepts it, it is the agreement. After a round you may call that final vote early."),
+      explain,
       t ? h("p", { id: "turn", class: "turn" },
         t.kind === "adopt" ? "Your turn: not every party accepted your proposal; adopt it as the text anyway, or keep the current text. "
           : t.can_call ? "Your turn: propose a text, call the final vote on the current text, or step back. "
           : "Your turn: propose a text or step back. ",
         h("span", { id: "timer" }, `${left} s left.`))
-        : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : "Waiting for the votes…"),
+        : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : st.created && sg ? `Waiting for the votes of ${sg.participants.map(name).join(" and ")}…` : "Waiting for the votes…"),
+      t && t.step === failedAt ? h("p", { id: "final-failed", role: "status" },
+        "The final vote did not pass: not every voter accepted the current text (their votes are in the list). The mediation goes on.") : null,
       st.error ? h("p", { class: "error", role: "alert" }, st.error) : null);
   };
 
@@ -108,7 +119,9 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   const renderComposer = () => {
     const c = st.created, t = st.turn;
     if (!c || st.ended) { replace(composer); return; }
-    if (!choice) choice = choiceOf(c.issues, t && t.text !== undefined && t.text >= 0 ? t.text : 0);
+    // The composer starts from the current text once the first turn
+    // brings it (before that, from the first outcome).
+    if (!choice || (!seeded && t)) { choice = choiceOf(c.issues, t && t.text !== undefined && t.text >= 0 ? t.text : 0); seeded = !!t; }
     const o = outcomeIndex(c.issues, choice);
     const current = t && t.text !== undefined && t.text >= 0 ? choiceOf(c.issues, t.text) : [];
     if (t && t.kind === "adopt") {
@@ -128,7 +141,7 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
         h("button", { type: "button", class: "primary", id: "propose", disabled: !t || answering.busy,
           onclick: () => send({ action: "offer", outcome: o }, "You sent the text to a vote.") }, "Send this text to a vote"),
         t?.can_call ? h("button", { type: "button", id: "final-vote", disabled: answering.busy,
-          onclick: () => send({ action: "final_vote" }, "You called the final vote on the current text.") }, "Call the final vote on the current text") : null,
+          onclick: () => { const at = t.step; send({ action: "final_vote" }, "You called the final vote on the current text."); called = at; } }, "Call the final vote on the current text") : null,
         confirmLeave ? [h("span", null, "Step back and end your mediation? "),
           h("button", { type: "button", class: "danger", id: "step-back-confirm", onclick: () => send({ action: "walk_away" }, "You stepped back.") }, "Yes, step back"),
           h("button", { type: "button", onclick: () => { confirmLeave = false; render(); } }, "Cancel")]
@@ -179,7 +192,8 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
     renderAssist();
     const s = st.session;
     replace(history, h("h2", { id: "history-h" }, "Proposals and votes"), st.created ? actionTable(st.created, st.actions, {
-      me: -1, empty: "No proposals yet.", edit: st.ended ? undefined : (o) => h("button", { type: "button", class: "small", "aria-label": "Compose from this outcome",
+      // (a button on each proposal, none on the votes on it)
+      me: -1, empty: "No proposals yet.", edit: st.ended ? undefined : (o, round, type) => type !== "offer" ? null : h("button", { type: "button", class: "small", "aria-label": `Compose from your proposal of round ${round + 1}`,
         onclick: () => { choice = choiceOf(st.created!.issues, o); render(); } }, "Edit") }) : null,
     st.created && s && s.party >= 0 && s.utilities?.length ? ownUtilityChart("own-utility-chart", st.created, st.actions, (o) => s.utilities[o], -1,
       "Your own utility (as a party) of each proposal, as time runs out; utility from 0 to 1.") : null);
@@ -190,7 +204,9 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
       case "created": st.created = e.created; break;
       case "session": if (e.session?.role === "mediator") st.session = e.session as Mediation["session"]; break;
       case "stage": st.stage = e.stage; break;
-      case "turn": st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
+      case "turn":
+        if (called >= 0 && e.turn && e.turn.step > called) { failedAt = e.turn.step; called = -1; }
+        st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
       case "offer": case "accept": case "walk_away": case "reject": {
         const l = loggedOf(e);
         if (!l) return;

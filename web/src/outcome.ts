@@ -2,6 +2,7 @@
 // an outcome's index is the mixed-radix number of its value indices, the
 // first issue most significant.
 import type { Issue, RedLine, Session } from "./api";
+import { label } from "./dom";
 
 // outcomeIndex returns the index of the outcome choosing value choice[i]
 // of issue i.
@@ -30,15 +31,18 @@ export function reservationAt(s: Session, t: number): number {
 }
 
 // redLinesCrossed returns the seat's red lines that the outcome choice
-// crosses, as "issue = value".
+// crosses, as "issue = value" in words (redLineText).
 export function redLinesCrossed(issues: Issue[], choice: number[], lines: RedLine[] | undefined): string[] {
   const out: string[] = [];
   for (const l of lines || []) {
     const i = issues.findIndex((is) => is.name === l.issue);
-    if (i >= 0 && issues[i].values[choice[i]] === l.value) out.push(`${l.issue} = ${l.value}`);
+    if (i >= 0 && issues[i].values[choice[i]] === l.value) out.push(redLineText(l));
   }
   return out;
 }
+
+// redLineText is a red line in words: "territory = four oblasts withdrawal".
+export const redLineText = (l: RedLine) => `${label(l.issue)} = ${label(l.value)}`;
 
 // best returns the outcome of highest utility (the first of ties).
 export function best(utilities: number[]): number {
@@ -50,12 +54,12 @@ export function best(utilities: number[]): number {
 // describe shows an outcome as "issue: value; ...".
 export function describe(issues: Issue[], idx: number): string {
   const c = choiceOf(issues, idx);
-  return issues.map((is, i) => `${is.name}: ${is.values[c[i]]}`).join("; ");
+  return issues.map((is, i) => `${label(is.name)}: ${label(is.values[c[i]])}`).join("; ");
 }
 
 // valuesOf shows an outcome's values alone, in issue order, with spaces
 // for underscores so that long names wrap.
 export function valuesOf(issues: Issue[], idx: number): string {
   const c = choiceOf(issues, idx);
-  return issues.map((is, i) => is.values[c[i]].replace(/_/g, " ")).join(" · ");
+  return issues.map((is, i) => label(is.values[c[i]])).join(" · ");
 }

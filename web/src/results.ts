@@ -3,9 +3,11 @@
 // their 95% intervals (and the same numbers in a table), its paired
 // tests, and its runs, each with a link to its replay on the watch page.
 import { ApiError, listResults, replayRun, resultReport, resultRuns, type Estimate, type ResultReport, type ResultSet, type StoredRun } from "./api";
+import { svgEl } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { watchLink } from "./links";
 import { adminToken, setAdminToken } from "./store";
+import { homeLink } from "./view";
 
 export const resultsLink = (name?: string) => "#/results" + (name === undefined ? "" : "/" + encodeURIComponent(name));
 const replayLink = (name: string, run: number) => `${resultsLink(name)}/replay/${run}`;
@@ -15,7 +17,7 @@ const replayLink = (name: string, run: number) => `${resultsLink(name)}/replay/$
 export function results(root: HTMLElement, name?: string, run?: number): () => void {
   let stopped = false;
   const page = h("div", { class: "results-page" });
-  replace(root, page);
+  replace(root, homeLink(), page);
   const fail = (what: string, e: unknown) => {
     if (stopped) return;
     replace(page, h("h1", null, "Results"), h("p", { class: "error", role: "alert" }, `${what}: ${(e as Error).message}`),
@@ -70,21 +72,8 @@ interface Row { label: string; est: Estimate }
 
 const ci = (e: Estimate) => `${fmt(e.mean)} [${fmt(e.low)}, ${fmt(e.high)}]`;
 
-// svgNS is the SVG namespace, read from an <svg> the HTML parser made,
-// so that the bundle names no URL at all (TestNoExternalReferences): a
-// namespace is a name, never a request.
-let svgNS = "";
-function svg(tag: string, attrs: Record<string, string | number>, ...children: (Node | string)[]): SVGElement {
-  if (!svgNS) {
-    const t = document.createElement("template");
-    t.innerHTML = "<svg></svg>";
-    svgNS = (t.content.firstChild as Element).namespaceURI || "";
-  }
-  const el = document.createElementNS(svgNS, tag) as SVGElement;
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  for (const c of children) el.append(c);
-  return el;
-}
+// svg is chart.ts's SVG builder.
+const svg = svgEl;
 
 // axis is the axis of a chart: [0, 1] in steps of 0.2 when every
 // interval lies in it (utilities, rates), else from 0 (or below) to the

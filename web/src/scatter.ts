@@ -4,18 +4,43 @@
 // a grid index that finds the point nearest the pointer. Both axes run
 // from 0 to 1, the range of Parley's utilities.
 
+// The charts' colours live once, in style.css, as custom properties on
+// :root (--oi-*, --chart-1..8, --ink, --chart-grey...); cssColour reads
+// one as "#rrggbb", once (the style sheet loads before the script).
+const colourCache = new Map<string, string>();
+export function cssColour(name: string): string {
+  let v = colourCache.get(name);
+  if (v === undefined) {
+    v = getComputedStyle(document.documentElement).getPropertyValue(name).trim().toLowerCase();
+    // Without the style sheet (a page that failed to load it), black.
+    if (!/^#[0-9a-f]{6}$/.test(v)) return "#000000";
+    colourCache.set(name, v);
+  }
+  return v;
+}
+
 // okabeIto is the Okabe–Ito palette, which stays distinct under the common
 // colour-vision deficiencies (Okabe and Ito, "Color Universal Design",
-// 2002).
+// 2002), as style.css defines it.
 export const okabeIto = {
-  black: "#000000", orange: "#E69F00", sky: "#56B4E9", green: "#009E73",
-  yellow: "#F0E442", blue: "#0072B2", vermillion: "#D55E00", purple: "#CC79A7",
+  get black() { return cssColour("--oi-black"); }, get orange() { return cssColour("--oi-orange"); },
+  get sky() { return cssColour("--oi-sky-blue"); }, get green() { return cssColour("--oi-bluish-green"); },
+  get yellow() { return cssColour("--oi-yellow"); }, get blue() { return cssColour("--oi-blue"); },
+  get vermillion() { return cssColour("--oi-vermillion"); }, get purple() { return cssColour("--oi-reddish-purple"); },
 };
 
-// partyColour is party p's colour (-1, the mediator: black).
+// greys are the charts' neutral colours (style.css): ink for axes and
+// reservation lines, grey for a frontier in the background, light grey
+// for outcomes across a red line, muted for bars of weights.
+export const greys = {
+  get ink() { return cssColour("--ink"); }, get grey() { return cssColour("--chart-grey"); },
+  get light() { return cssColour("--chart-crossed"); }, get muted() { return cssColour("--muted"); },
+};
+
+// partyColour is party p's colour, --chart-(p+1) for the first six
+// parties (-1, the mediator: black).
 export function partyColour(p: number): string {
-  const cs = [okabeIto.blue, okabeIto.vermillion, okabeIto.green, okabeIto.purple, okabeIto.orange, okabeIto.sky];
-  return p < 0 ? okabeIto.black : cs[p % cs.length];
+  return p < 0 ? okabeIto.black : cssColour(`--chart-${(p % 6) + 1}`);
 }
 
 export type Shape = "diamond" | "triangle" | "square" | "circle" | "star";
@@ -83,7 +108,7 @@ export class Plot {
   axes(xLabel: string, yLabel: string) {
     const c = this.ctx;
     c.save();
-    c.strokeStyle = "#1a1a1a"; c.fillStyle = "#1a1a1a"; c.lineWidth = 1;
+    c.strokeStyle = greys.ink; c.fillStyle = greys.ink; c.lineWidth = 1;
     c.font = "12px system-ui, sans-serif";
     c.beginPath();
     c.moveTo(this.px(0), this.py(1)); c.lineTo(this.px(0), this.py(0)); c.lineTo(this.px(1), this.py(0));
@@ -128,7 +153,7 @@ export class Plot {
   reservation(rx: number, ry: number) {
     const c = this.ctx;
     c.save();
-    c.strokeStyle = "#1a1a1a"; c.lineWidth = 1.2; c.setLineDash([5, 4]);
+    c.strokeStyle = greys.ink; c.lineWidth = 1.2; c.setLineDash([5, 4]);
     c.beginPath(); c.moveTo(this.px(rx), this.py(0)); c.lineTo(this.px(rx), this.py(1)); c.stroke();
     c.beginPath(); c.moveTo(this.px(0), this.py(ry)); c.lineTo(this.px(1), this.py(ry)); c.stroke();
     c.restore();
@@ -139,7 +164,7 @@ export class Plot {
   marker(x: number, y: number, shape: Shape, colour: string, size = 7, label?: string, line = 0) {
     const c = this.ctx, X = this.px(x), Y = this.py(y), r = size;
     c.save();
-    c.fillStyle = colour; c.strokeStyle = "#000"; c.lineWidth = 1.5;
+    c.fillStyle = colour; c.strokeStyle = okabeIto.black; c.lineWidth = 1.5;
     c.beginPath();
     switch (shape) {
       case "diamond": c.moveTo(X, Y - r); c.lineTo(X + r, Y); c.lineTo(X, Y + r); c.lineTo(X - r, Y); c.closePath(); break;
@@ -162,7 +187,7 @@ export class Plot {
       c.textAlign = left ? "right" : "left";
       const tx = left ? X - r - 5 : X + r + 5, ty = Y - 10 - line * 16;
       c.lineWidth = 4; c.strokeStyle = "#fff"; c.strokeText(label, tx, ty);
-      c.fillStyle = "#000"; c.fillText(label, tx, ty);
+      c.fillStyle = okabeIto.black; c.fillText(label, tx, ty);
     }
     c.restore();
   }

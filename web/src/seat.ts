@@ -2,16 +2,16 @@
 // The page knows only what the seat's lens shows: its own session (its
 // utilities, reservation value and red lines), its turns, the public
 // actions and the ending.
-import { Answering, follow, type Created, type Ended, type Event, type Result, type Session, type Turn } from "./api";
+import { Answering, follow, type Created, type Ended, type Event, type Result, type Session, type Stage, type Turn } from "./api";
 import { ownUtilityChart } from "./chart";
 import { fmt, h, replace } from "./dom";
-import { best, choiceOf, outcomeIndex, redLinesCrossed, reservationAt } from "./outcome";
-import { actionTable, ending, issueControls, loggedOf, outcomeList, type Logged } from "./view";
+import { best, choiceOf, outcomeIndex, redLinesCrossed, redLineText, reservationAt } from "./outcome";
+import { actionTable, ending, explainUtility, homeLink, issueControls, loggedOf, outcomeList, type Logged } from "./view";
 
 interface State {
   created?: Created; session?: Session; turn?: Turn; turnAt: number;
   actions: Logged[]; ended?: Ended; result?: Result;
-  stage?: string; link: string; error: string;
+  stage?: Stage; link: string; error: string;
 }
 
 export function seat(root: HTMLElement, id: string, token: string): () => void {
@@ -25,7 +25,8 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const end = h("section", { id: "outcome", "aria-live": "polite" });
   const live = h("p", { id: "announce", class: "sr-only", "aria-live": "assertive" });
   const cols = h("div", { class: "cols" }, h("div", { class: "col" }, table, builder), h("div", { class: "col" }, offers));
-  replace(root, h("div", { class: "seat-page" }, head, end,
+  const explain = explainUtility("you"); // kept across renders, so that it stays open
+  replace(root, h("div", { class: "seat-page" }, homeLink(), head, end,
     cols, live));
 
   const me = () => st.session?.party ?? -1;
@@ -83,14 +84,40 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     } else if (st.actions.length) { const a = st.actions[st.actions.length - 1].a; clock = `Round ${a.round + 1}${rounds ? ` of ${rounds}` : ""}`; }
     replace(head,
       h("h1", null, `You are ${name}`, c ? ` · ${c.scenario} (${id})` : ""),
-      h("p", { id: "clock" }, clock, st.stage ? ` · stage ${st.stage}` : ""),
-      t ? h("p", { id: "turn", class: "turn" }, "Your turn. ", h("span", { id: "timer" }, timeLeft()))
-        : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : "Waiting for the other side…"),
+      h("p", { id: "clock" }, clock, st.stage ? ` · stage ${st.stage.name} (${stageWords()})` : ""),
+      t ? h("p", { id: "turn", class: "turn" }, turnWords(t), " ", h("span", { id: "timer" }, timeLeft()),
+        t.timeout_ms > 0 ? h("span", { class: "hint" }, " If the time runs out, the negotiation ends.") : null)
+        : h("p", { id: "turn" }, st.ended ? "The negotiation is over." : waitingWords()),
       s ? h("p", { id: "reservation" }, `Your reservation value (what walking away pays you): ${fmt(reservationAt(s, nowTime()))}`,
-        s.red_lines?.length ? ` · your red lines: ${s.red_lines.map((l) => `${l.issue} = ${l.value}`).join(", ")}` : "") : null,
+        s.red_lines?.length ? ` · your red lines: ${s.red_lines.map(redLineText).join(", ")}` : "") : null,
+      s ? explain : null,
       st.error ? h("p", { class: "error", role: "alert" }, st.error) : null,
       st.link === "closed" ? h("p", { class: "error", role: "alert" }, "Connection lost: reconnecting…") : null);
   };
+
+  // The others in the seat's stage, by name.
+  const others = () => {
+    const c = st.created, sg = st.stage;
+    if (!c) return [];
+    const ps = sg ? sg.participants : c.parties.map((_, i) => i);
+    return ps.filter((p) => p !== me()).map((p) => c.parties[p] ?? String(p));
+  };
+  const mediatorName = () => {
+    const sg = st.stage, c = st.created;
+    return sg && sg.mediator >= 0 && c ? `, ${c.parties[sg.mediator]}` : "";
+  };
+  const mediated = () => st.stage?.mechanism === "mediated";
+  // stageWords says what the stage is, from the seat's side.
+  const stageWords = () => mediated()
+    ? `mediation: you vote on the proposals of the mediator${mediatorName()}`
+    : `direct talks with ${others().join(" and ") || "the other side"}`;
+  // turnWords says what the seat may do now; waitingWords whom it waits for.
+  const turnWords = (t: Turn) => t.kind === "vote" ? "Your turn: vote on the mediator's proposal below."
+    : t.standing < 0 ? "Your turn: make the first offer below, or walk away."
+    : "Your turn: accept the offer on the table, make a counter-offer below, or walk away.";
+  const waitingWords = () => mediated()
+    ? `Waiting for the mediator${mediatorName()}, or for the other votes…`
+    : `Waiting for ${others().join(" and ") || "the other side"} to answer…`;
 
   const renderTable = () => {
     const t = st.turn, c = st.created;
@@ -123,13 +150,15 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
 
   const renderBuilder = () => {
     const c = st.created, s = st.session, t = st.turn;
-    if (!c || !s || st.ended) { replace(builder); return; }
+    // (none in a mediated stage: the seat votes, it makes no offers)
+    if (!c || !s || st.ended || mediated()) { replace(builder); return; }
     if (!choice) choice = choiceOf(c.issues, best(s.utilities));
     const o = outcomeIndex(c.issues, choice);
     const canAct = !!t && t.kind === "act" && !answering.busy;
     const onTable = t && t.kind === "act" ? t.standing : -1;
     const theirs: number[] = onTable >= 0 ? choiceOf(c.issues, onTable) : [];
     replace(builder, h("h2", { id: "builder-h" }, "Your counter-offer"),
+      h("p", { class: "hint", id: "builder-hint" }, "It starts from the outcome best for you: change the issues you are willing to concede, watching your utility below, then make the offer."),
       issueControls(c.issues, choice, theirs, "on the table", (i, v) => { choice![i] = v; render(); }),
       h("p", { class: "utility" }, "Your utility of this offer: ", h("strong", { id: "offer-utility" }, fmt(s.utilities[o])),
         h("meter", { min: 0, max: 1, value: s.utilities[o], "aria-label": "your utility of this offer" })),
@@ -148,9 +177,9 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const renderOffers = () => {
     const c = st.created;
     if (!c) { replace(offers); return; }
-    replace(offers, h("h2", { id: "offers-h" }, "Offers so far"), actionTable(c, st.actions, {
+    replace(offers, h("h2", { id: "offers-h" }, mediated() ? "Offers, proposals and votes so far" : "Offers so far"), actionTable(c, st.actions, {
       me: me(), utility,
-      edit: st.ended ? undefined : (o, round) => h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${round + 1}`,
+      edit: st.ended || mediated() ? undefined : (o, round, _type, party) => party === me() ? null : h("button", { type: "button", class: "small", "aria-label": `Start your counter-offer from this offer of round ${round + 1}`,
         onclick: () => { choice = choiceOf(c.issues, o); render(); document.getElementById("offer-utility")?.scrollIntoView(); } }, "Edit"),
     }), ownUtilityChart("own-utility-chart", c, st.actions, utility, me(), "Your utility of each offer and proposal (no one else's), as time runs out; utility from 0 to 1."));
   };
@@ -160,7 +189,9 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     if (!e || !c) { replace(end); return; }
     replace(end, ending(c, e, me()),
       st.result ? h("p", { id: "result" }, `Your result: utility ${fmt(st.result.utility)}`,
-        st.result.discounted !== st.result.utility ? ` (discounted: ${fmt(st.result.discounted)})` : "") : null);
+        st.result.discounted !== st.result.utility ? ` (after discounting for the time taken: ${fmt(st.result.discounted)})` : "") : null,
+      h("p", { id: "next" }, "What next: ", h("a", { href: "#/" }, "the home page"),
+        " lists this negotiation (with a link to watch its replay, when this browser started it) and starts another."));
   };
 
   const render = () => { cols.classList.toggle("over", !!st.ended); renderHead(); renderEnd(); renderTable(); renderBuilder(); renderOffers(); };
@@ -169,7 +200,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     switch (e.type) {
       case "created": st.created = e.created; break;
       case "session": if (e.session && e.session.role !== "mediator") st.session = e.session; break;
-      case "stage": st.stage = e.stage?.name; break;
+      case "stage": st.stage = e.stage; break;
       case "turn": st.turn = e.turn; st.turnAt = Date.now(); st.error = ""; live.textContent = "Your turn."; break;
       case "offer": case "accept": case "walk_away": case "reject": {
         const l = loggedOf(e);

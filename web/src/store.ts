@@ -8,10 +8,14 @@ const set = (k: string, v: string) => { try { localStorage.setItem(k, v); } catc
 export const adminToken = () => get("parley.admin") || "";
 export const setAdminToken = (t: string) => set("parley.admin", t);
 
-export function rememberTokens(id: string, t: Tokens) { set("parley.tokens." + id, JSON.stringify(t)); }
+// Remembered is a negotiation's tokens with its parties' names, for the
+// home page's links.
+export type Remembered = Tokens & { parties?: string[] };
 
-export function knownTokens(id: string): Tokens | null {
+export function rememberTokens(id: string, t: Remembered) { set("parley.tokens." + id, JSON.stringify(t)); }
+
+export function knownTokens(id: string): Remembered | null {
   const v = get("parley.tokens." + id);
   if (!v) return null;
-  try { return JSON.parse(v) as Tokens; } catch { return null; }
+  try { return JSON.parse(v) as Remembered; } catch { return null; }
 }

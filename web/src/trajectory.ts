@@ -7,7 +7,7 @@
 import { spaceOf, spacePoints, type Created, type Space } from "./api";
 import { h, replace } from "./dom";
 import { solutions } from "./explore";
-import { legendItem, okabeIto, partyColour, Plot } from "./scatter";
+import { greys, legendItem, okabeIto, partyColour, Plot } from "./scatter";
 import type { Logged } from "./view";
 
 export interface Trajectory {
@@ -61,7 +61,7 @@ export function trajectory(id: string, token: string, c: Created): Trajectory {
     plot.clear();
     plot.axes(`utility of ${c.parties[x]} →`, `utility of ${c.parties[y]} →`);
     plot.reservation(sp.reservation[0], sp.reservation[1]);
-    plot.path(sp.frontier.map((p) => [p.utilities[0], p.utilities[1]]), "#6b6b6b", 1.5, [2, 3]);
+    plot.path(sp.frontier.map((p) => [p.utilities[0], p.utilities[1]]), greys.grey, 1.5, [2, 3]);
     if (sp.nash) plot.marker(sp.nash.utilities[0], sp.nash.utilities[1], "diamond", solutions[0].colour, 6, "Nash");
     const paths = new Map<number, [number, number][]>();
     let drawn = 0, newest = -2;
@@ -86,9 +86,9 @@ export function trajectory(id: string, token: string, c: Created): Trajectory {
     if (agreed && frac >= 1) plot.marker(agreed[0], agreed[1], "star", okabeIto.yellow, 10, "agreement");
     replace(legend,
       parties.map((p) => legendItem(partyColour(p), "line", p < 0 ? "the mediator's proposals" : `${c.parties[p]}'s offers`)),
-      legendItem("#6b6b6b", "dash", "Pareto frontier"),
+      legendItem(greys.grey, "dash", "Pareto frontier"),
       sp.nash ? legendItem(solutions[0].colour, "diamond", "Nash") : null,
-      legendItem("#1a1a1a", "dash", "reservation values"),
+      legendItem(greys.ink, "dash", "reservation values"),
       agreement >= 0 ? legendItem(okabeIto.yellow, "star", "agreement") : null);
     if (frac >= 1) {
       canvas.dataset.offers = String(drawn);

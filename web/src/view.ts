@@ -1,7 +1,7 @@
 // Pieces that the pages share: outcomes, the list of actions and the
 // ending, shown from whichever lens the page has.
 import type { Action, Created, Ended, Event, Issue } from "./api";
-import { fmt, h } from "./dom";
+import { fmt, h, label } from "./dom";
 import { choiceOf, describe, valuesOf } from "./outcome";
 
 // Logged is an action of the log with its event type (offer, accept,
@@ -23,7 +23,7 @@ export function loggedOf(e: Event): Logged | null {
 // outcomeList shows an outcome as a list of issue and value.
 export function outcomeList(id: string, issues: Issue[], o: number) {
   const c = choiceOf(issues, o);
-  return h("dl", { id, class: "outcome" }, issues.map((is, i) => [h("dt", null, is.name), h("dd", null, is.values[c[i]])]));
+  return h("dl", { id, class: "outcome" }, issues.map((is, i) => [h("dt", null, label(is.name)), h("dd", null, label(is.values[c[i]]))]));
 }
 
 // actionWords names the actions in the list.
@@ -46,7 +46,9 @@ export const partyName = (c: Created, p: number, me: number) =>
 export interface ActionOptions {
   me: number;
   utility?: (o: number) => number;
-  edit?: (o: number, round: number) => HTMLElement | null;
+  // edit makes the button of an action (its outcome, round, type and
+  // party), or null for none.
+  edit?: (o: number, round: number, type: string, party: number) => HTMLElement | null;
   empty?: string; // the text without actions (default "No offers yet.")
 }
 
@@ -62,7 +64,7 @@ export function actionTable(c: Created, actions: Logged[], opt: ActionOptions) {
       h("td", null, a.round + 1), h("td", null, partyName(c, a.party, opt.me)),
       opt.utility ? h("td", { class: "num" }, a.outcome >= 0 ? fmt(opt.utility(a.outcome)) : "–") : null,
       h("td", null, actionWord(type, a.party)),
-      h("td", null, opt.edit && a.party !== opt.me && a.outcome >= 0 ? opt.edit(a.outcome, a.round) : null)),
+      h("td", null, opt.edit && a.outcome >= 0 ? opt.edit(a.outcome, a.round, type, a.party) : null)),
     h("tr", { class: "values " + mine },
       h("td", { colspan: cols.length, title: a.outcome >= 0 ? describe(c.issues, a.outcome) : null }, a.outcome >= 0 ? valuesOf(c.issues, a.outcome) : ""))];
   });
@@ -95,9 +97,43 @@ export function issueControls(issues: Issue[], choice: number[], other: number[]
   return h("div", { class: "issues" }, issues.map((is, i) => {
     const id = `issue-${is.name}`;
     const sel = h("select", { id, name: is.name },
-      is.values.map((v, j) => h("option", { value: j, selected: j === choice[i] }, v.replace(/_/g, " "))));
+      is.values.map((v, j) => h("option", { value: j, selected: j === choice[i] }, label(v))));
     sel.addEventListener("change", () => { onChange(i, Number(sel.value)); document.getElementById(id)?.focus(); });
-    const hint = other[i] !== undefined && other[i] !== choice[i] ? h("span", { class: "hint" }, `${otherName}: ${is.values[other[i]]}`) : null;
-    return h("div", { class: "field" }, h("label", { for: id }, is.name.replace(/_/g, " ")), sel, hint);
+    const hint = other[i] !== undefined && other[i] !== choice[i] ? h("span", { class: "hint" }, `${otherName}: ${label(is.values[other[i]])}`) : null;
+    return h("div", { class: "field" }, h("label", { for: id }, label(is.name)), sel, hint);
   }));
 }
+
+// --- polish (issue 12, usability): what every page shares to orient a
+// first-time user.
+
+// homeLink is the way back to the home page, at the top of every page.
+export const homeLink = () => h("nav", { class: "home-nav", "aria-label": "Site" }, h("a", { href: "#/", class: "home-link" }, "← Parley home"));
+
+// explainUtility says in two sentences what a utility and a reservation
+// value are, where a page first shows them (who: "you" on a seat's page,
+// "each party" on the others).
+export function explainUtility(who: "you" | "each party") {
+  const you = who === "you";
+  return h("details", { class: "explain", id: "explain-utility" },
+    h("summary", null, "What do “utility”, “reservation value” and “red line” mean?"),
+    h("p", null, `A utility says how much ${you ? "you value" : "a party values"} an outcome, from 0 (the worst outcome for ${you ? "you" : "it"}) to 1 (the best). `,
+      `The reservation value is the utility ${you ? "you get" : "it gets"} with no agreement (by walking away, or when the deadline passes): `,
+      `an agreement below it is worse for ${you ? "you" : "that party"} than no agreement at all. `,
+      `A red line is an issue's value that ${you ? "you" : "a party"} cannot accept in any agreement. Only ${you ? "you see your" : "the owner sees the parties'"} utilities.`));
+}
+
+// mechanismWords name a stage's mechanism for a first-time reader.
+export const mechanismWords: Record<string, string> = { alternating_offers: "direct talks (alternating offers)", mediated: "mediation (a single text put to votes)" };
+
+// ruleWords and infoWords say what a mediated stage's rule and
+// information level mean.
+export const ruleWords: Record<string, string> = {
+  unanimous: "every voter must accept a text", majority: "a majority of the voters must accept a text",
+  mediator: "the mediator decides when not every voter accepts a text",
+};
+export const infoWords: Record<string, string> = {
+  nothing: "the mediator sees no votes and no preferences", votes: "the mediator sees the votes",
+  declared: "the mediator sees the votes and the preferences the parties declared (with noise)",
+  full: "the mediator sees the votes and the parties' true preferences",
+};

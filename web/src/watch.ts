@@ -3,13 +3,13 @@
 // stage carried over, every action, the mediator's proposals (and, for
 // the owner, the votes on them), the ending and, for the owner, the seats,
 // every party's utility over time and every party's result.
-import { follow, spacePoints, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage, type Vote } from "./api";
-import { lineChart, svgNS, type Mark, type Series } from "./chart";
-import { fmt, h, replace } from "./dom";
+import { follow, spaceOf, spacePoints, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage, type Vote } from "./api";
+import { lineChart, svgNS, type Level, type Mark, type Series } from "./chart";
+import { fmt, h, label, replace } from "./dom";
 import { exploreLink, watchLink } from "./links";
 import { valuesOf } from "./outcome";
 import { trajectory, type Trajectory } from "./trajectory";
-import { actionTable, actionWord, ending, loggedOf, outcomeList, partyName, type Logged } from "./view";
+import { actionTable, actionWord, ending, explainUtility, homeLink, infoWords, loggedOf, mechanismWords, outcomeList, partyName, ruleWords, type Logged } from "./view";
 
 // At is an event placed among the actions: at is the number of actions
 // logged before it, so that the replay at step k shows it when at <= k.
@@ -18,13 +18,20 @@ interface At<T> { v: T; at: number }
 interface Watched {
   created?: Created; stages: At<Stage>[]; actions: Logged[]; votes: At<Vote>[]; ended?: Ended; results: Result[];
   setup?: { seats?: { kind: string; spec?: string }[]; seed?: number }; lens: string; link: string;
-  // The owner's: every party's utility by outcome.
+  // The owner's: every party's utility by outcome, and reservation value
+  // (GET /space's profiles).
   utilities: Map<number, number[]>;
+  reservations?: number[];
 }
 
-const mechanisms: Record<string, string> = { alternating_offers: "alternating offers", mediated: "mediation" };
 const carryWords: Record<string, string> = {
   best_acceptable: "the best offer every side found acceptable", partial_issues: "the best offer every side found acceptable, or without one the last offer made, with the issues both sides' last offers agreed on locked",
+};
+
+// lensWords say what each lens of the watch page shows.
+const lensWords: Record<string, string> = {
+  owner: "As the negotiation's owner you see everything: the seats, every party's utilities and result, and the votes.",
+  observer: "As an observer you see what anyone may see: the stages, the actions and the ending, without anyone's utilities or votes.",
 };
 
 // watch shows the negotiation id through token's lens. Once it has
@@ -36,7 +43,17 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
   let fetching = false, stopped = false;
   const page = h("div", { class: "watch-page" });
   replace(root, page);
-  viewNegotiation(id, token).then((v) => { st.lens = v.lens || ""; fetchUtilities(); render(); }, () => { /* the stream reports errors */ });
+  viewNegotiation(id, token).then((v) => { st.lens = v.lens || ""; fetchUtilities(); fetchReservations(); render(); }, () => { /* the stream reports errors */ });
+
+  // fetchReservations reads every party's reservation value, for the
+  // utility chart's dashed lines (the owner's lens only).
+  const fetchReservations = () => {
+    if (st.lens !== "owner") return;
+    spaceOf(id, token).then((sp) => {
+      st.reservations = sp.profiles.slice().sort((a, b) => a.party - b.party).map((p) => p.reservation);
+      if (!stopped) renderChart();
+    }, () => { /* the chart goes without them */ });
+  };
 
   // fetchUtilities asks for every party's utilities of the outcomes
   // offered that are not known yet, a pair of parties at a time (GET
@@ -66,6 +83,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
   // The utility chart's place on the page, drawn again alone when
   // utilities arrive.
   const chartSlot = h("div", { id: "utility-slot" });
+  const explain = explainUtility("each party"); // kept across renders, so that it stays open
   const shownCount = () => (at === undefined ? st.actions.length : Math.min(at, st.actions.length));
   const renderChart = () => { if (st.created) replace(chartSlot, utilityChart(st.created, shownCount())); };
 
@@ -88,16 +106,18 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
     const shown = st.actions.slice(0, n);
     const last = shown[shown.length - 1]?.a;
     replace(page,
+      homeLink(),
       h("h1", null, `Negotiation ${id} · ${c.scenario}`),
       h("p", { id: "watch-status" }, st.ended ? "Ended" : "Running", last ? ` · round ${last.round + 1}` : "",
         ` · ${c.parties.join(", ")} · ${c.outcomes.toLocaleString("en")} outcomes`, st.lens ? ` · the ${st.lens}'s view` : ""),
+      st.lens ? h("p", { id: "lens-hint", class: "hint" }, lensWords[st.lens] ?? "") : null,
       st.setup?.seats ? h("p", { id: "seats" }, "Seats: ", st.setup.seats.map((s, i) =>
         `${c.parties[i]}: ${s.kind === "remote" ? "remote (a person or an agent)" : s.spec}`).join("; "),
         st.setup.seed !== undefined ? ` · seed ${st.setup.seed}` : "") : null,
       timeline(c, n),
       st.ended ? h("section", { id: "outcome" }, ending(c, st.ended, -1),
         st.results.length ? h("ul", { id: "results" }, st.results.slice().sort((a, b) => a.party - b.party).map((r) =>
-          h("li", null, `${c.parties[r.party]}: utility ${fmt(r.utility)}`, r.discounted !== r.utility ? ` (discounted ${fmt(r.discounted)})` : ""))) : null) : null,
+          h("li", null, `${c.parties[r.party]}: utility ${fmt(r.utility)}`, r.discounted !== r.utility ? ` (after discounting for the time taken: ${fmt(r.discounted)})` : ""))) : null) : null,
       replay(c),
       chartSlot,
       trajectories(c),
@@ -136,8 +156,8 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       const status = isNow && !over ? (lastA && lastA.stage === sg.index ? `now: round ${lastA.round + 1} of ${sg.rounds}` : "now: opening")
         : isNow ? `the negotiation ended here, in round ${used} of ${sg.rounds}` : `${used} of its ${sg.rounds} rounds used`;
       items.push(h("li", { class: "stage" + (isNow ? " now" : ""), "data-stage": sg.index, "aria-current": isNow ? "step" : null },
-        h("strong", null, `Stage ${sg.index + 1}, ${sg.name}: `), `${mechanisms[sg.mechanism] || sg.mechanism} between ${sg.participants.map((p) => name(c, p)).join(" and ")}`,
-        sg.mechanism === "mediated" ? `, mediated by ${name(c, sg.mediator)}${sg.rule ? ` (rule ${sg.rule}, information ${sg.info})` : ""}` : "",
+        h("strong", null, `Stage ${sg.index + 1}, ${sg.name}: `), `${mechanismWords[sg.mechanism] || sg.mechanism} between ${sg.participants.map((p) => name(c, p)).join(" and ")}`,
+        sg.mechanism === "mediated" ? `, mediated by ${name(c, sg.mediator)}${sg.rule ? ` (rule ${sg.rule}: ${ruleWords[sg.rule] ?? sg.rule}; information ${sg.info}: ${infoWords[sg.info ?? ""] ?? sg.info})` : ""}` : "",
         `; rounds ${sg.offset + 1}–${sg.offset + sg.rounds} of the plan's ${total}`,
         h("span", { class: "stage-status" }, ` · ${status}`)));
     });
@@ -154,7 +174,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       h("strong", null, `Carried over into ${sg.name}`), ` (${carryWords[k.carry] ?? k.carry}): `,
       k.outcome >= 0 ? [sg.mechanism === "mediated" ? "the starting text " : "the standing offer ", h("span", { class: "carried-outcome" }, valuesOf(c.issues, k.outcome))]
         : "a text of its own",
-      k.locked?.length ? [", with ", h("span", { class: "locked" }, k.locked.join(", ")), ` locked`] : "", ".");
+      k.locked?.length ? [", with ", h("span", { class: "locked" }, k.locked.map(label).join(", ")), ` locked`] : "", ".");
   };
 
   // timelineBar draws the stages on the plan's clock, with the current
@@ -204,13 +224,15 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
     const marks: Mark[] = st.stages.filter((s) => s.v.offset > 0 && s.at <= n).map((s) => ({ x: s.v.offset / Math.max(c.deadline, 1), label: `${s.v.name} opens` }));
     const cur = n > 0 ? st.actions[n - 1].a : undefined;
     if (at !== undefined && cur) marks.push({ x: cur.time, label: `the replay's step ${n}`, now: true });
+    const levels: Level[] = (st.reservations ?? []).map((r, i) => ({ y: r, colour: i, party: i, label: `${c.parties[i]}'s reservation value ${fmt(r)}` }));
     return h("section", { id: "utility-box", "aria-labelledby": "utility-h" },
       h("h2", { id: "utility-h" }, "Utility over time"),
       lineChart(series, {
         id: "utility-chart", title: "Each party's utility of the offers and proposals made to it.",
-        caption: `Time runs left to right over the plan's ${c.deadline} rounds; utility from 0 to 1. The owner's view only.`,
-        marks,
-      }));
+        caption: `Time runs left to right over the plan's ${c.deadline} rounds; utility from 0 to 1${levels.length ? "; a thin dashed line in a party's colour is its reservation value (what no agreement pays it)" : ""}. The owner's view only.`,
+        marks, levels,
+      }),
+      explain);
   };
 
   // proposals lists the mediator's proposals in the mediated stages, with
@@ -273,6 +295,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
     const cur = k > 0 ? st.actions[k - 1] : null;
     return h("section", { id: "replay-box", "aria-labelledby": "replay-h" },
       h("h2", { id: "replay-h" }, "Replay"),
+      h("p", { class: "hint" }, "The negotiation is over: step through its actions with the slider, Previous and Next; the stages, the chart and the lists below follow the step. The permalink opens this step."),
       h("div", { class: "buttons" },
         h("label", { for: "replay" }, `Action ${k} of ${n}`), slider,
         h("button", { type: "button", id: "replay-prev", disabled: k === 0, onclick: () => go(k - 1) }, "Previous"),
