@@ -107,22 +107,11 @@ func call(tb testing.TB, hs *httptest.Server, method, path, token string, body, 
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, hs.URL+path, rd)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	hdr := http.Header{}
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		hdr.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := hs.Client().Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	resp, b := do(tb, method, hs.URL+path, hdr, rd)
 	if out != nil && resp.StatusCode < 300 {
 		if err := json.Unmarshal(b, out); err != nil {
 			tb.Fatalf("%s %s: %v in %s", method, path, err, b)
@@ -134,6 +123,29 @@ func call(tb testing.TB, hs *httptest.Server, method, path, token string, body, 
 		}
 	}
 	return resp.StatusCode
+}
+
+// do does one request with the headers hdr and returns the response
+// and its whole body.
+func do(tb testing.TB, method, url string, hdr http.Header, body io.Reader) (*http.Response, []byte) {
+	tb.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp, b
 }
 
 type apiErr struct {

@@ -3,7 +3,6 @@ package server_test
 import (
 	"encoding/binary"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -16,17 +15,7 @@ import (
 // getBytes does a GET with a token and returns the status and body.
 func getBytes(t *testing.T, srv testServer, path, token string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", srv.hs.URL+path, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := srv.hs.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := do(t, "GET", srv.hs.URL+path, http.Header{"Authorization": {"Bearer " + token}}, nil)
 	return resp.StatusCode, b
 }
 
