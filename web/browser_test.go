@@ -362,6 +362,16 @@ func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Act
 	}
 }
 
+// clickWhenReady clicks the element selector matches, once, as soon as
+// there is one: in the page's own JavaScript, so that a re-render between
+// finding the node and clicking it (as events arrive) cannot lose the
+// click, as chromedp.Click's node id can be.
+func clickWhenReady(t *testing.T, ctx context.Context, what, selector string) {
+	t.Helper()
+	sel, _ := json.Marshal(selector)
+	waitFor(t, ctx, what, `(() => { const b = document.querySelector(`+string(sel)+`); if (!b) return false; b.click(); return true; })()`)
+}
+
 // waitFor waits until the JavaScript predicate holds in ctx's tab.
 func waitFor(t *testing.T, ctx context.Context, what, predicate string) {
 	t.Helper()

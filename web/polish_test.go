@@ -176,7 +176,7 @@ func TestBrowserFirstVisit(t *testing.T) {
 	if n := eval[int](t, med, "looking for the note", `document.querySelectorAll("#final-failed").length`); n != 0 {
 		t.Error("the console says a final vote failed before any was called")
 	}
-	run(t, med, "calling the final vote", chromedp.Click(chromedp.CSS("#final-vote")))
+	clickWhenReady(t, med, "calling the final vote", "#final-vote:not([disabled])")
 	waitFor(t, med, "the console says how the final vote went", `!!document.getElementById("final-failed") || !!document.getElementById("ended")`)
 	if got := textNow(t, med, "#final-failed"); !strings.HasPrefix(got, "The final vote did not pass") {
 		t.Errorf("after the final vote on a text RU rejects: %q (the ending: %q)", got, textNow(t, med, "#ended"))
