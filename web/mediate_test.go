@@ -226,7 +226,7 @@ func TestBrowserMediateFinalVote(t *testing.T) {
 	}
 	votes, proposals, _ := count()
 	step = eval[string](t, tab, "reading the step", `document.getElementById("text-h").dataset.step`)
-	run(t, tab, "calling the final vote", chromedp.Click(chromedp.CSS("#final-vote")))
+	clickWhenReady(t, tab, "calling the final vote", "#final-vote:not([disabled])")
 	waitFor(t, tab, "the final vote is over", `document.getElementById("ended") !== null || document.getElementById("text-h")?.dataset.step !== "`+step+`"`)
 	votes2, proposals2, ended := count()
 	if votes2 != votes+2 || proposals2 != proposals {
