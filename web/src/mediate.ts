@@ -8,7 +8,7 @@ import { Answering, assistOf, follow, type Assist, type Created, type Ended, typ
 import { ownUtilityChart } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { choiceOf, outcomeIndex, redLinesCrossed } from "./outcome";
-import { actionTable, ending, explainUtility, homeLink, issueControls, loggedOf, outcomeList, partyName, ruleWords, type Logged } from "./view";
+import { actionTable, ending, explainUtility, homeLink, issueControls, loggedOf, outcomeList, partyName, ruleWords, secondsLeft, type Logged } from "./view";
 import { valuesOf } from "./outcome";
 
 interface Declared { party: number; utilities: number[]; reservation: number; red_lines?: { issue: string; value: string }[] }
@@ -81,7 +81,7 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
 
   const renderHead = () => {
     const c = st.created, t = st.turn, sg = st.stage;
-    const left = t ? Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000)) : 0;
+    const left = t ? secondsLeft(t, st.turnAt) : 0;
     replace(head,
       h("h1", null, "You mediate", c ? ` · ${c.scenario} (${id})` : ""),
       h("p", { id: "clock" }, sg ? `Stage ${sg.name}: you mediate between ${sg.participants.map(name).join(" and ")}` : "",
@@ -225,7 +225,7 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
   });
   const tick = setInterval(() => {
     const el = document.getElementById("timer");
-    if (st.turn && el) el.textContent = `${Math.max(0, Math.ceil((st.turn.timeout_ms - (Date.now() - st.turnAt)) / 1000))} s left.`;
+    if (st.turn && el) el.textContent = `${secondsLeft(st.turn, st.turnAt)} s left.`;
   }, 1000);
   render();
   return () => { stop(); clearInterval(tick); };

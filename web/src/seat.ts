@@ -6,7 +6,7 @@ import { Answering, follow, type Created, type Ended, type Event, type Result, t
 import { ownUtilityChart } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { best, choiceOf, outcomeIndex, redLinesCrossed, redLineText, reservationAt } from "./outcome";
-import { actionTable, ending, explainUtility, homeLink, issueControls, loggedOf, outcomeList, type Logged } from "./view";
+import { actionTable, ending, explainUtility, homeLink, issueControls, loggedOf, outcomeList, secondsLeft, type Logged } from "./view";
 
 interface State {
   created?: Created; session?: Session; turn?: Turn; turnAt: number;
@@ -66,7 +66,7 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
   const timeLeft = () => {
     const t = st.turn;
     if (!t || !(t.timeout_ms > 0)) return "No time limit on this turn.";
-    return `${Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - st.turnAt)) / 1000))} s left to answer.`;
+    return `${secondsLeft(t, st.turnAt)} s left to answer.`;
   };
 
   const renderHead = () => {

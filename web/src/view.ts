@@ -108,6 +108,10 @@ export function issueControls(issues: Issue[], choice: number[], other: number[]
 // first-time user.
 
 // homeLink is the way back to the home page, at the top of every page.
+// secondsLeft is what is left, in whole seconds, of a turn's timeout
+// that began at the time at (ms since the epoch).
+export const secondsLeft = (t: { timeout_ms: number }, at: number) => Math.max(0, Math.ceil((t.timeout_ms - (Date.now() - at)) / 1000));
+
 export const homeLink = () => h("nav", { class: "home-nav", "aria-label": "Site" }, h("a", { href: "#/", class: "home-link" }, "← Parley home"));
 
 // explainUtility says in two sentences what a utility and a reservation
