@@ -49,7 +49,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 					Open: func() (*scenario.Scenario, error) { return openScenario(io.Discard, a, profiles) },
 					Seats: func(parties int) ([]func() parley.Negotiator, error) {
 						fs, _, err := session.Seats(splitAgents(agents), parties, pg.negotiator)
-						return fs, usage(err)
+						return fs, usage("bench", err)
 					},
 					Deadline: deadline, Duration: dur,
 					Phase: func(phase int) {

@@ -21,8 +21,11 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/parley-dev/parley/internal/buildinfo"
+	"github.com/parley-dev/parley/session"
+	"github.com/parley-dev/parley/spec"
 	"github.com/spf13/cobra"
 )
 
@@ -30,10 +33,11 @@ import (
 // os.Stdout and os.Stderr, and returns the process's exit status: 0 on
 // success, 2 for a usage error (an unknown command or flag, a wrong number
 // of arguments), 1 for any other error, which it prints to stderr. An
-// interrupt (Ctrl-C) cancels ctx for the running command, which stops
-// cleanly (a tournament keeps what it stored).
+// interrupt (Ctrl-C) or SIGTERM cancels ctx for the running command, which
+// stops cleanly (a tournament keeps what it stored, a worker hands its
+// batch back to the queue, a server ends its running negotiations).
 func Main(ctx context.Context, args []string, opts ...Option) int {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := Run(ctx, args, os.Stdout, os.Stderr, opts...)
 	if err == nil {
@@ -51,6 +55,45 @@ func Main(ctx context.Context, args []string, opts ...Option) int {
 type usageError struct{ error }
 
 func (u usageError) Unwrap() error { return u.error }
+
+// flagOf names the flag of each options field that the packages report in
+// a *spec.FieldError.
+var flagOf = map[string]string{"Runs": "--runs", "Workers": "--workers", "Limit": "--limit", "Samples": "--samples",
+	"Bootstrap": "--bootstrap", "Baseline": "--baseline", "Variants": "--variants", "Negotiators": "--negotiators",
+	"Voters": "--voters", "DB": "--db", "Shard": "--shard", "Addr": "--addr", "TokenFile": "--token-file", "Results": "--results"}
+
+// usage turns an error in the options cmd gave a package into a usage
+// error (exit code 2): a *spec.FieldError reads "cmd: --flag VALUE: what
+// is wrong", its field's flag from flagOf, or params for an experiment's
+// Params (a field without a flag, a scenario's Assumptions, names none);
+// a *session.OptionError names its flag itself. A --results database
+// that cannot be shown stays an error of exit code 1, as do all other
+// errors, which are returned as they are.
+func usage(cmd string, err error, params ...string) error {
+	var fe *spec.FieldError
+	if !errors.As(err, &fe) {
+		if errors.As(err, new(*session.OptionError)) {
+			return usageError{err}
+		}
+		return err
+	}
+	flag := flagOf[fe.Field]
+	if fe.Field == "Params" {
+		flag = strings.Join(params, "")
+	}
+	if flag != "" && fe.Value != "" {
+		flag += " " + fe.Value
+	}
+	if flag != "" {
+		err = fmt.Errorf("%s: %s: %w", cmd, flag, fe.Err)
+	} else {
+		err = fmt.Errorf("%s: %w", cmd, fe.Err)
+	}
+	if fe.Field == "Results" {
+		return err
+	}
+	return usageError{err}
+}
 
 // Run executes the parley command line args with the options, writing to
 // stdout and stderr, and returns its error (nil on success).

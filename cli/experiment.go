@@ -25,13 +25,42 @@ import (
 
 // armFlags are the flags that every experiment subcommand has.
 type armFlags struct {
-	runs                          int
+	runs, workers                 int
 	seed                          uint64
-	workers                       int
 	asJSON, quiet, allowErrors    bool
 	csv, plot                     string
 	variants, negotiators, voters []string
-	batch                         batchFlags
+	db, queue, shard              string
+	limit                         time.Duration
+	qf                            queueFlags
+}
+
+// armHelp is the help of the arm flags whose meaning differs between the
+// subcommands.
+type armHelp struct{ runs, seed, json, csv, plot, variants string }
+
+// add defines the flags on c; robustness, whose parameter points are one
+// tournament each, takes no database or shard (store false).
+func (f *armFlags) add(c *cobra.Command, h armHelp, store bool) {
+	fl := c.Flags()
+	fl.IntVar(&f.runs, "runs", 200, h.runs)
+	fl.Uint64Var(&f.seed, "seed", 1, h.seed)
+	fl.IntVar(&f.workers, "workers", 0, "parallel workers (default: all cores); results do not depend on it")
+	fl.BoolVar(&f.asJSON, "json", false, h.json)
+	fl.StringVar(&f.csv, "csv", "", h.csv)
+	fl.StringVar(&f.plot, "plot", "", h.plot+" "+plotFlagHelp)
+	fl.StringSliceVar(&f.variants, "variants", nil, h.variants)
+	fl.StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
+	fl.StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
+	fl.BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
+	if store {
+		fl.StringVar(&f.db, "db", "", "store the runs in this SQLite database (as a tournament's): run the same command again to resume after an interruption")
+		fl.StringVar(&f.shard, "shard", "", "run only the runs with job id = i mod n (i/n) into --db; merge the shards' databases with 'parley merge' and run again on the merged one for the report")
+	}
+	fl.StringVar(&f.queue, "queue", "", "run on 'parley worker' processes through this NATS JetStream server, nats://HOST:4222 (see docs/distributed.md)")
+	fl.DurationVar(&f.limit, "limit", 0, "wall-time limit of one run: a run over it ends in error (0: none)")
+	f.qf.add(c)
 }
 
 // experimentFlags are the flags of sequencing and sweep.
@@ -41,26 +70,6 @@ type experimentFlags struct {
 	baseline string
 	set      []string // sweep only
 	factor   []string // sequencing only
-}
-
-// batchFlags are an experiment's flags of the tournament runner: its
-// database, queue, shard and time limit.
-type batchFlags struct {
-	db, queue, shard string
-	limit            time.Duration
-	qf               queueFlags
-}
-
-// add defines the flags on c; robustness, whose parameter points are one
-// tournament each, takes no database or shard.
-func (b *batchFlags) add(c *cobra.Command, store bool) {
-	if store {
-		c.Flags().StringVar(&b.db, "db", "", "store the runs in this SQLite database (as a tournament's): run the same command again to resume after an interruption")
-		c.Flags().StringVar(&b.shard, "shard", "", "run only the runs with job id = i mod n (i/n) into --db; merge the shards' databases with 'parley merge' and run again on the merged one for the report")
-	}
-	c.Flags().StringVar(&b.queue, "queue", "", "run on 'parley worker' processes through this NATS JetStream server, nats://HOST:4222 (see docs/distributed.md)")
-	c.Flags().DurationVar(&b.limit, "limit", 0, "wall-time limit of one run: a run over it ends in error (0: none)")
-	b.qf.add(c)
 }
 
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
@@ -101,20 +110,12 @@ is the same on 1 worker or 8, local or remote.`,
 }
 
 func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
-	c.Flags().IntVar(&f.runs, "runs", 200, "runs per arm (seeds 0..runs-1 derived from --seed)")
-	c.Flags().Uint64Var(&f.seed, "seed", 1, "random seed: fixes every run")
-	c.Flags().IntVar(&f.workers, "workers", 0, "parallel workers (default: all cores); results do not depend on it")
-	c.Flags().BoolVar(&f.asJSON, "json", false, "print the report as JSON (schema in docs/mediation.md)")
-	c.Flags().StringVar(&f.csv, "csv", "", "write one CSV row per arm to this file")
+	f.add(c, armHelp{runs: "runs per arm (seeds 0..runs-1 derived from --seed)", seed: "random seed: fixes every run",
+		json: "print the report as JSON (schema in docs/mediation.md)", csv: "write one CSV row per arm to this file",
+		plot:     "draw agreement rate and welfare per arm with CI bars",
+		variants: "protocol variants to run, in order (sequencing default: every declared variant)"}, true)
 	c.Flags().StringVar(&f.csvRuns, "csv-runs", "", "write one CSV row per run to this file")
-	c.Flags().StringVar(&f.plot, "plot", "", "draw agreement rate and welfare per arm with CI bars "+plotFlagHelp)
 	c.Flags().StringVar(&f.baseline, "baseline", "", "the arm the others are tested against (default: the first)")
-	c.Flags().StringSliceVar(&f.variants, "variants", nil, "protocol variants to run, in order (sequencing default: every declared variant)")
-	c.Flags().StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
-	c.Flags().StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
-	c.Flags().BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
-	c.Flags().BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
-	f.batch.add(c, true)
 }
 
 func (pg *program) newSequencingCmd() *cobra.Command {
@@ -148,7 +149,7 @@ forecasts: use 'parley experiment sweep' to vary them.`,
   parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return pg.runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sequencing", args[0], f)
+			return pg.runExperiment(c, args[0], f)
 		},
 	}
 	c.Flags().StringArrayVar(&f.factor, "factor", nil, "a factor TARGET.NAME=VALUES crossed with every arm (repeatable)")
@@ -181,38 +182,12 @@ anything runs.`,
 			if len(f.set) == 0 {
 				return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
 			}
-			return pg.runExperiment(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), "experiment sweep", args[0], f)
+			return pg.runExperiment(c, args[0], f)
 		},
 	}
 	addExperimentFlags(c, &f)
 	c.Flags().StringArrayVar(&f.set, "set", nil, "a swept parameter TARGET.NAME=VALUES (repeatable)")
 	return c
-}
-
-// experimentPool builds the strategy pool from the flags (or the
-// defaults).
-func (pg *program) experimentPool(negSpecs, voterSpecs []string) (experiment.Pool, error) {
-	pool, err := experiment.NewPool(splitAgents(negSpecs), splitAgents(voterSpecs), pg.negotiator, pg.voter)
-	return pool, experimentUsage("", "", err)
-}
-
-// experimentUsage turns an experiment.FieldError into a usage error
-// naming the flag of its field (none for the scenario's assumptions),
-// after cmd (when not ""); params is the flag of Design.Params. Other
-// errors are returned as they are.
-func experimentUsage(cmd, params string, err error) error {
-	var fe *experiment.FieldError
-	if !errors.As(err, &fe) {
-		return err
-	}
-	flag := map[string]string{"Params": params, "Variants": "--variants", "Negotiators": "--negotiators", "Voters": "--voters"}[fe.Field]
-	switch {
-	case cmd == "":
-		return usageError{fmt.Errorf("%s: %w", flag, fe.Err)}
-	case flag == "": // the scenario's assumptions
-		return usageError{fmt.Errorf("%s: %w", cmd, fe.Err)}
-	}
-	return usageError{fmt.Errorf("%s: %s: %w", cmd, flag, fe.Err)}
 }
 
 // mediatorFactory turns a stage's mediator_policy into a mediator factory
@@ -224,146 +199,139 @@ func (pg *program) mediatorFactory(spec string) (func() mediated.Mediator, error
 	return pg.mediator(spec)
 }
 
-func (pg *program) runExperiment(ctx context.Context, out, errOut io.Writer, cmd, arg string, f experimentFlags) error {
-	d := experiment.Design{Kind: experiment.KindSequencing, Variants: f.variants, Params: f.factor, NeedsDeclared: mediator.NeedsDeclared}
-	flag := "--factor"
-	if cmd == "experiment sweep" {
-		d.Kind, d.Params, flag = experiment.KindSweep, f.set, "--set"
-	}
-	s, cfg, bar, closeBatch, err := pg.startArms(ctx, errOut, cmd, arg, &f.armFlags, func(s *scenario.Scenario) error {
-		return experimentUsage(cmd, flag, d.Check(s))
-	})
-	if err != nil {
-		return err
-	}
-	defer closeBatch()
-	cfg.Baseline = f.baseline
-	rep, err := d.Run(ctx, s, cfg)
-	bar.Finish(err == nil)
-	if err != nil {
-		switch {
-		case errors.Is(err, experiment.ErrUnknownArm):
-			return usageError{fmt.Errorf("%s: --baseline: %w", cmd, err)}
-		case errors.Is(err, experiment.ErrShard):
-			fmt.Fprintf(out, "%s: stored shard %s of the runs in %s; merge the shards' databases with 'parley merge' and run the same command with the merged --db for the report\n", cmd, f.batch.shard, f.batch.db)
-			return nil
-		case f.batch.db != "" && ctx.Err() != nil:
-			return fmt.Errorf("%s: interrupted: the runs finished so far are stored in %s: run the same command to continue", cmd, f.batch.db)
-		}
-		return err
-	}
-	if f.csv != "" {
-		if err := writeFile(f.csv, func(w io.Writer) error { return experiment.WriteCSV(w, rep) }); err != nil {
-			return fmt.Errorf("%s: --csv: %w", cmd, err)
-		}
-	}
-	if f.csvRuns != "" {
-		if err := writeFile(f.csvRuns, func(w io.Writer) error { return experiment.WriteRunsCSV(w, rep) }); err != nil {
-			return fmt.Errorf("%s: --csv-runs: %w", cmd, err)
-		}
-	}
-	if f.plot != "" {
-		if err := savePlot(errOut, cmd, f.plot, chart.ArmsOf(rep, cmd == "experiment sweep")); err != nil {
-			return err
-		}
-	}
-	if f.asJSON {
-		err = render.JSON(out, rep)
-	} else {
-		err = experiment.WriteTable(out, rep)
-	}
-	if err != nil {
-		return err
-	}
-	n, detail := rep.RunErrors()
-	return runErrors(errOut, cmd, n, " ("+detail+")", f.allowErrors)
+// experimentConfig is the configuration of an experiment with the pool of
+// negotiators and voters (the defaults when nil).
+func (pg *program) experimentConfig(runs int, seed uint64, negotiators, voters []string) (experiment.Config, error) {
+	pool, err := experiment.NewPool(splitAgents(negotiators), splitAgents(voters), pg.negotiator, pg.voter)
+	return experiment.Config{Runs: runs, Seed: seed, Pool: pool, Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared}, err
 }
 
-// startArms starts an experiment command on the scenario arg: it checks
-// --runs, --workers and --plot, opens the scenario and checks it with
-// check, and builds the configuration of the flags: the pool, the store,
-// queue and shard, and the progress bar (nil when off), and returns what
-// closes the store and queue.
-func (pg *program) startArms(ctx context.Context, errOut io.Writer, cmd, arg string, f *armFlags, check func(*scenario.Scenario) error) (*scenario.Scenario, experiment.Config, *progress.Bar, func(), error) {
-	var cfg experiment.Config
-	switch {
-	case f.runs < 1:
-		return nil, cfg, nil, nil, usageError{fmt.Errorf("%s: --runs %d: need at least 1 run", cmd, f.runs)}
-	case f.workers < 0:
-		return nil, cfg, nil, nil, usageError{fmt.Errorf("%s: --workers %d is negative", cmd, f.workers)}
+func (pg *program) runExperiment(c *cobra.Command, arg string, f experimentFlags) error {
+	d := experiment.Design{Kind: experiment.KindSequencing, Variants: f.variants, Params: f.factor, NeedsDeclared: mediator.NeedsDeclared}
+	flag := "--factor"
+	if c.Name() == "sweep" {
+		d.Kind, d.Params, flag = experiment.KindSweep, f.set, "--set"
+	}
+	return pg.runArms(c, arg, &f.armFlags, func(s *scenario.Scenario) error { return usage(cmdName(c), d.Check(s), flag) },
+		func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
+			cfg.Baseline = f.baseline
+			rep, err := d.Run(ctx, s, cfg)
+			if err != nil {
+				return nil, err
+			}
+			n, detail := rep.RunErrors()
+			return &armReport{rep, bind(experiment.WriteTable, rep), func() (chart.Figure, error) { return chart.ArmsOf(rep, d.Kind == experiment.KindSweep), nil },
+				[]reportFile{{"--csv", f.csv, bind(experiment.WriteCSV, rep)}, {"--csv-runs", f.csvRuns, bind(experiment.WriteRunsCSV, rep)}}, n, " (" + detail + ")"}, nil
+		})
+}
+
+// An armReport is an experiment command's report and how to write it.
+type armReport struct {
+	json   any                          // the report, for --json
+	table  func(io.Writer) error        // the text report
+	plot   func() (chart.Figure, error) // the figure of --plot
+	files  []reportFile                 // the files of the CSV flags
+	errors int                          // runs that ended in error
+	detail string                       // where they are, after the warning
+}
+
+// A reportFile is a file flag of a report: path "" when not given.
+type reportFile struct {
+	flag, path string
+	write      func(io.Writer) error
+}
+
+// bind binds the report r to a writer of reports.
+func bind[R any](write func(io.Writer, R) error, r R) func(io.Writer) error {
+	return func(w io.Writer) error { return write(w, r) }
+}
+
+// runArms runs an experiment command on the scenario arg: it checks the
+// flags and the scenario (with check), builds the configuration (the
+// pool, the store, queue and shard, the progress bar), runs it with run
+// and writes its report as the flags ask.
+func (pg *program) runArms(c *cobra.Command, arg string, f *armFlags, check func(*scenario.Scenario) error,
+	run func(context.Context, *scenario.Scenario, experiment.Config) (*armReport, error)) error {
+	ctx, out, errOut, cmd := c.Context(), c.OutOrStdout(), c.ErrOrStderr(), cmdName(c)
+	cfg := experiment.Config{Runs: f.runs, Workers: f.workers, Limit: f.limit}
+	if err := cfg.Validate(); err != nil {
+		return usage(cmd, err)
 	}
 	if err := checkPlot(cmd, f.plot); err != nil {
-		return nil, cfg, nil, nil, err
+		return err
 	}
 	s, err := openScenario(errOut, arg, nil)
 	if err != nil {
-		return nil, cfg, nil, nil, err
+		return err
 	}
 	if err := check(s); err != nil {
-		return nil, cfg, nil, nil, err
+		return err
 	}
-	pool, err := pg.experimentPool(f.negotiators, f.voters)
+	cfg, err = pg.experimentConfig(f.runs, f.seed, f.negotiators, f.voters)
 	if err != nil {
-		return nil, cfg, nil, nil, err
+		return usage(cmd, err)
 	}
-	cfg = experiment.Config{Runs: f.runs, Seed: f.seed, Workers: f.workers, Pool: pool,
-		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared, Ref: arg}
-	closeBatch, err := pg.experimentBatch(errOut, cmd, &cfg, f.batch)
-	if err != nil {
-		return nil, cfg, nil, nil, err
-	}
-	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
-	if bar != nil {
-		cfg.Progress = bar.Update
-	}
-	return s, cfg, bar, closeBatch, nil
-}
-
-// experimentBatch sets the store, queue and shard of an experiment from
-// the flags (distrib.Open), and returns what closes them.
-func (pg *program) experimentBatch(errOut io.Writer, cmd string, cfg *experiment.Config, f batchFlags) (func(), error) {
-	switch {
-	case f.shard != "" && f.db == "":
-		return nil, usageError{fmt.Errorf("%s: --shard needs --db, where the shard's runs are stored", cmd)}
-	case f.queue == "" && f.qf.set():
-		return nil, usageError{fmt.Errorf("%s: the --queue-* flags need --queue", cmd)}
-	case f.limit < 0:
-		return nil, usageError{fmt.Errorf("%s: --limit %v is negative", cmd, f.limit)}
-	}
-	cfg.Limit = f.limit
+	cfg.Workers, cfg.Limit, cfg.Ref = f.workers, f.limit, arg
 	// The queue reports reconnections from its own goroutines: through
 	// one lock, and not after the command returns.
 	lw := syncio.NewWriter(errOut)
+	defer lw.Close()
 	b, err := f.qf.open(distrib.Options{DB: f.db, Shard: f.shard, Queue: f.queue}, lw, cmd)
 	if err != nil {
-		lw.Close()
-		if !errors.As(err, new(usageError)) { // the database's
-			err = fmt.Errorf("%s: %w", cmd, err)
-		}
-		return nil, err
+		return err
 	}
+	defer b.Close()
 	if b.DB != nil {
 		cfg.Store = b.DB
 	}
 	cfg.Shard, cfg.Queue = b.Shard, b.Dialer()
-	return func() { b.Close(); lw.Close() }, nil
+	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
+	cfg.Progress = bar.Func()
+	rep, err := run(ctx, s, cfg)
+	bar.Finish(err == nil)
+	switch {
+	case errors.Is(err, experiment.ErrShard):
+		fmt.Fprintf(out, "%s: stored shard %s of the runs in %s; merge the shards' databases with 'parley merge' and run the same command with the merged --db for the report\n", cmd, f.shard, f.db)
+		return nil
+	case err != nil && f.db != "" && ctx.Err() != nil:
+		return fmt.Errorf("%s: interrupted: the runs finished so far are stored in %s: run the same command to continue", cmd, f.db)
+	case err != nil:
+		return usage(cmd, err)
+	}
+	for _, rf := range rep.files {
+		if rf.path == "" {
+			continue
+		}
+		if err := writeFile(rf.path, rf.write); err != nil {
+			return fmt.Errorf("%s: %s: %w", cmd, rf.flag, err)
+		}
+	}
+	if f.plot != "" {
+		fig, err := rep.plot()
+		if err != nil {
+			return fmt.Errorf("%s: --plot: %w", cmd, err)
+		}
+		if err := savePlot(errOut, cmd, f.plot, fig); err != nil {
+			return err
+		}
+	}
+	if f.asJSON {
+		err = render.JSON(out, rep.json)
+	} else {
+		err = rep.table(out)
+	}
+	if err != nil || rep.errors == 0 {
+		return err
+	}
+	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree%s\n", cmd, rep.errors, rep.detail)
+	if f.allowErrors {
+		return nil
+	}
+	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, rep.errors)
 }
 
-// runErrors warns on errOut when n runs ended in error (reason "error":
-// a misconfiguration or a failing strategy, counted as a failure to agree;
-// detail says where) and, unless allow, returns an error so that the
-// command exits non-zero: a report that hides failed runs behind rates
-// must not pass for a clean one.
-func runErrors(errOut io.Writer, cmd string, n int, detail string, allow bool) error {
-	if n == 0 {
-		return nil
-	}
-	fmt.Fprintf(errOut, "%s: warning: %d runs ended in error and count as failures to agree%s\n", cmd, n, detail)
-	if allow {
-		return nil
-	}
-	return fmt.Errorf("%s: %d runs ended in error (pass --allow-errors to accept the report anyway)", cmd, n)
-}
+// cmdName is c's path without "parley ", as errors name commands.
+func cmdName(c *cobra.Command) string { return strings.TrimPrefix(c.CommandPath(), "parley ") }
 
 // writeFile creates path and writes it with fill, reporting the first
 // error of writing or closing.

@@ -67,7 +67,7 @@ func TestExperimentShards(t *testing.T) {
 	if _, _, err := trn(other...); err == nil || !strings.Contains(err.Error(), "holds another tournament") {
 		t.Errorf("another experiment on the same database: %v", err)
 	}
-	if _, _, err := trn(append(args, "--shard", "0/2")...); err == nil || !strings.Contains(err.Error(), "--shard needs --db") {
+	if _, _, err := trn(append(args, "--shard", "0/2")...); err == nil || !strings.Contains(err.Error(), "--db: a shard needs a database") {
 		t.Errorf("--shard without --db: %v", err)
 	}
 }

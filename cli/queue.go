@@ -53,11 +53,14 @@ func (q *queueFlags) options(logf func(string, ...any)) (natsq.Options, error) {
 	return o, nil
 }
 
-// open opens the batch o (distrib.Open) with the flags' queue options,
-// the queue's connection events written to w as "parley CMD: ..." lines;
-// errors in the options or the shard are usage errors naming the flag.
-// Other errors (the database's) are returned as they are.
+// open opens the batch o of cmd (distrib.Open) with the flags' queue
+// options, the queue's connection events written to w as "parley CMD:
+// ..." lines. Errors in the options are usage errors naming the flag;
+// others (the database's) name cmd.
 func (q *queueFlags) open(o distrib.Options, w io.Writer, cmd string) (*distrib.Batch, error) {
+	if o.Queue == "" && q.set() {
+		return nil, usageError{fmt.Errorf("%s: the --queue-* flags need --queue", cmd)}
+	}
 	var err error
 	if o.Queue != "" {
 		o.QueueOptions, err = q.options(func(format string, args ...any) {
@@ -68,9 +71,10 @@ func (q *queueFlags) open(o distrib.Options, w io.Writer, cmd string) (*distrib.
 		}
 	}
 	b, err := distrib.Open(o)
-	var oe *distrib.OptionError
-	if errors.As(err, &oe) && oe.Field == "Shard" {
-		return nil, usageError{fmt.Errorf("%s: --shard: %w", cmd, oe.Err)}
+	if err != nil {
+		if err = usage(cmd, err); !errors.As(err, new(usageError)) {
+			err = fmt.Errorf("%s: %w", cmd, err)
+		}
 	}
 	return b, err
 }

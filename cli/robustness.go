@@ -3,13 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/chart"
-	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/scenario"
 )
@@ -61,69 +58,36 @@ another), with the same report as a local run.`,
   parley experiment robustness ceasefire --samples 32 --csv points.csv --plot sobol.png`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return pg.runRobustness(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), args[0], f)
+			return pg.runRobustness(c, args[0], f)
 		},
 	}
-	fl := c.Flags()
-	fl.IntVar(&f.samples, "samples", 64, "base sample size N: the analysis runs N·(k+2) parameter points for k assumptions")
-	fl.IntVar(&f.bootstrap, "bootstrap", experiment.DefaultBootstrap, "bootstrap resamples behind the CIs of the Sobol indices")
-	fl.IntVar(&f.runs, "runs", 200, "runs per arm at each point (seeds 0..runs-1 derived from --seed)")
-	fl.Uint64Var(&f.seed, "seed", 1, "random seed: fixes the design and every run")
-	fl.IntVar(&f.workers, "workers", 0, "parallel workers (default: all cores); results do not depend on it")
-	fl.BoolVar(&f.asJSON, "json", false, "print the report as JSON (schema parley.robustness/1 in docs/cli.md)")
-	fl.StringVar(&f.csv, "csv", "", "write one CSV row per parameter point to this file")
-	fl.StringVar(&f.plot, "plot", "", "draw the total-effect indices of the agreement contrasts "+plotFlagHelp)
-	fl.StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
-	fl.StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
-	fl.StringSliceVar(&f.variants, "variants", nil, "protocol variants to run as arms, in order (default: the protocol's compare list, else every declared variant)")
-	fl.BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
-	f.batch.add(c, false)
+	c.Flags().IntVar(&f.samples, "samples", 64, "base sample size N: the analysis runs N·(k+2) parameter points for k assumptions")
+	c.Flags().IntVar(&f.bootstrap, "bootstrap", experiment.DefaultBootstrap, "bootstrap resamples behind the CIs of the Sobol indices")
+	f.add(c, armHelp{runs: "runs per arm at each point (seeds 0..runs-1 derived from --seed)", seed: "random seed: fixes the design and every run",
+		json: "print the report as JSON (schema parley.robustness/1 in docs/cli.md)", csv: "write one CSV row per parameter point to this file",
+		plot:     "draw the total-effect indices of the agreement contrasts",
+		variants: "protocol variants to run as arms, in order (default: the protocol's compare list, else every declared variant)"}, false)
 	return c
 }
 
-func (pg *program) runRobustness(ctx context.Context, out, errOut io.Writer, arg string, f robustnessFlags) error {
-	const cmd = "experiment robustness"
-	switch {
-	case f.samples < 2:
-		return usageError{fmt.Errorf("%s: --samples %d: need at least 2 base samples", cmd, f.samples)}
-	case f.bootstrap < 1:
+func (pg *program) runRobustness(c *cobra.Command, arg string, f robustnessFlags) error {
+	cmd := cmdName(c)
+	if f.bootstrap < 1 { // 0 would silently mean experiment.DefaultBootstrap
 		return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, f.bootstrap)}
 	}
-	s, base, bar, closeBatch, err := pg.startArms(ctx, errOut, cmd, arg, &f.armFlags, func(s *scenario.Scenario) error {
-		return experimentUsage(cmd, "", experiment.CheckRobustness(s, f.variants))
-	})
-	if err != nil {
-		return err
+	rc := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants,
+		Config: experiment.Config{Runs: f.runs, Workers: f.workers, Limit: f.limit}}
+	if err := rc.Validate(); err != nil {
+		return usage(cmd, err)
 	}
-	defer closeBatch()
-	cfg := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants, Config: base}
-	rep, err := experiment.Robustness(ctx, s, cfg)
-	bar.Finish(err == nil)
-	if err != nil {
-		return err
-	}
-	if f.csv != "" {
-		if err := writeFile(f.csv, func(w io.Writer) error { return experiment.WriteRobustnessCSV(w, rep) }); err != nil {
-			return fmt.Errorf("%s: --csv: %w", cmd, err)
-		}
-	}
-	if f.plot != "" {
-		fig, err := chart.SensitivityOf(rep)
+	check := func(s *scenario.Scenario) error { return usage(cmd, experiment.CheckRobustness(s, f.variants)) }
+	return pg.runArms(c, arg, &f.armFlags, check, func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
+		rc.Config = cfg
+		rep, err := experiment.Robustness(ctx, s, rc)
 		if err != nil {
-			return fmt.Errorf("%s: --plot: %w", cmd, err)
+			return nil, err
 		}
-		if err := savePlot(errOut, cmd, f.plot, fig); err != nil {
-			return err
-		}
-	}
-	if f.asJSON {
-		err = render.JSON(out, rep)
-	} else {
-		err = experiment.WriteRobustnessTable(out, rep)
-	}
-	if err != nil {
-		return err
-	}
-	return runErrors(errOut, cmd, rep.Errors, "; the first: "+rep.FirstError, f.allowErrors)
+		return &armReport{rep, bind(experiment.WriteRobustnessTable, rep), func() (chart.Figure, error) { return chart.SensitivityOf(rep) },
+			[]reportFile{{"--csv", f.csv, bind(experiment.WriteRobustnessCSV, rep)}}, rep.Errors, "; the first: " + rep.FirstError}, nil
+	})
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -136,7 +135,7 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 		}
 	}
 	if err != nil {
-		return usage(err)
+		return usage("run", err)
 	}
 	if f.plot != "" {
 		if err := savePlot(errOut, "run", f.plot, chart.SessionOf(s, f.Seed, r)); err != nil {
@@ -158,12 +157,11 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 // runs, at matched information and as declared (experiment.TellStory),
 // and a one-line caveat.
 func (pg *program) printStory(ctx context.Context, out io.Writer, s *scenario.Scenario, seed uint64) error {
-	pool, err := pg.experimentPool(nil, nil)
+	cfg, err := pg.experimentConfig(0, seed, nil, nil)
 	if err != nil {
 		return err
 	}
-	st, err := experiment.TellStory(ctx, s, experiment.Config{Seed: seed, Pool: pool,
-		Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared})
+	st, err := experiment.TellStory(ctx, s, cfg)
 	return render.Story(out, s, st, err)
 }
 
@@ -171,13 +169,4 @@ func (pg *program) printStory(ctx context.Context, out io.Writer, s *scenario.Sc
 // registries.
 func (pg *program) sessionResolver() session.Resolver {
 	return session.Resolver{Negotiator: pg.negotiator, Voter: pg.voter, Mediator: pg.mediatorFactory, AsDesigned: mediator.AsDesigned}
-}
-
-// usage marks the session's option errors as usage errors (exit 2).
-func usage(err error) error {
-	var oe *session.OptionError
-	if errors.As(err, &oe) {
-		return usageError{err}
-	}
-	return err
 }

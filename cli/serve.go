@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -90,13 +87,6 @@ when --addr ends in :0); logs go to stderr.`,
 	return c
 }
 
-// adminToken returns the admin token of the flags (serve.AdminToken),
-// printing one it makes up on stderr.
-func adminToken(stderr io.Writer, f serveFlags) (string, error) {
-	tok, err := serve.AdminToken(f.addr, f.tokenFile, announceToken(stderr))
-	return tok, serveUsage(err)
-}
-
 // announceToken prints the admin token made up for a host that is not
 // loopback.
 func announceToken(stderr io.Writer) func(host, tok string) {
@@ -105,38 +95,16 @@ func announceToken(stderr io.Writer) func(host, tok string) {
 	}
 }
 
-// serveUsage names the flag of a serve.OptionError: one in --token-file
-// or --addr is a usage error; others are returned as they are.
-func serveUsage(err error) error {
-	var oe *serve.OptionError
-	if !errors.As(err, &oe) {
-		return err
-	}
-	flag := map[string]string{"Addr": "--addr", "TokenFile": "--token-file", "Results": "--results"}[oe.Field]
-	if oe.Value != "" {
-		flag += " " + oe.Value
-	}
-	err = fmt.Errorf("serve: %s: %w", flag, oe.Err)
-	if oe.Field == "Results" {
-		return err
-	}
-	return usageError{err}
-}
-
 func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlags) error {
 	if f.turnTimeout <= 0 || f.grace <= 0 {
 		return usageError{errors.New("serve: --turn-timeout and --grace must be positive")}
 	}
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
-	defer stop()
-	return serveUsage(serve.Run(ctx, serve.Options{Addr: f.addr, DB: f.db, TokenFile: f.tokenFile, Results: f.results,
+	return usage("serve", serve.Run(ctx, serve.Options{Addr: f.addr, DB: f.db, TokenFile: f.tokenFile, Results: f.results,
 		ResultsOptions: results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared},
 		Server: server.Config{TurnTimeout: f.turnTimeout, Grace: f.grace, OriginPatterns: f.origins,
-			Negotiator: func(spec string) (func() parley.Negotiator, error) { return pg.negotiator(spec) },
-			Voter:      func(spec string) (func() parley.Voter, error) { return pg.voter(spec) },
-			Mediator:   func(spec string) (func() parley.Mediator, error) { return pg.mediatorFactory(spec) },
-			GeniusWeb:  func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) },
-			Agents:     server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)}},
+			Negotiator: pg.negotiator, Voter: pg.voter, Mediator: pg.mediatorFactory,
+			GeniusWeb: func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) },
+			Agents:    server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)}},
 		Announce:  announceToken(errOut),
 		Listening: func(a net.Addr) { fmt.Fprintf(out, "listening on http://%s\n", a) },
 		Logs:      errOut}))

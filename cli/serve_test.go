@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/server/serve"
 )
 
 // served is a running `parley serve` process.
@@ -203,7 +205,14 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 }
 
+// TestServeAdminToken: serve's admin token as the command picks it,
+// announcing a made-up one on stderr; a bad --token-file is a usage error
+// naming the flag.
 func TestServeAdminToken(t *testing.T) {
+	adminToken := func(w io.Writer, f serveFlags) (string, error) {
+		tok, err := serve.AdminToken(f.addr, f.tokenFile, announceToken(w))
+		return tok, usage("serve", err)
+	}
 	var errb bytes.Buffer
 	if tok, err := adminToken(&errb, serveFlags{addr: "127.0.0.1:8080"}); err != nil || tok != "" || errb.Len() > 0 {
 		t.Errorf("loopback: token %q, err %v, printed %q", tok, err, errb.String())
@@ -218,7 +227,8 @@ func TestServeAdminToken(t *testing.T) {
 		t.Errorf("token file: %q, %v", tok, err)
 	}
 	os.WriteFile(file, []byte("\n"), 0o600)
-	if _, err := adminToken(io.Discard, serveFlags{tokenFile: file}); err == nil || !strings.Contains(err.Error(), "the first line is empty") {
+	if _, err := adminToken(io.Discard, serveFlags{tokenFile: file}); !errors.As(err, new(usageError)) ||
+		!strings.Contains(err.Error(), "serve: --token-file "+file+": the first line is empty") {
 		t.Errorf("empty token file: %v", err)
 	}
 }

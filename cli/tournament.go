@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -110,9 +109,6 @@ At the end it prints the leaderboard, of the agents or of the mediators
 			if err != nil {
 				return usageError{err}
 			}
-			if in.Queue == "" && qf.set() {
-				return usageError{errors.New("tournament: --queue-* flags need --queue URL")}
-			}
 			return pg.runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), in, &qf, asJSON, quiet)
 		},
 	}
@@ -188,11 +184,7 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	// The bar writes to the terminal itself (progress.New needs the
 	// *os.File to tell a terminal); on anything else it is off.
 	bar := progress.New(ctx, lw.Underlying(), quiet, "negotiations", "")
-	var prog func(done, total int64)
-	if bar != nil {
-		prog = bar.Update
-	}
-	sum, err := b.Run(ctx, cfg, prog)
+	sum, err := b.Run(ctx, cfg, bar.Func())
 	bar.Finish(err == nil)
 	if err != nil {
 		return sum.Stopped(err, s.DB)

@@ -3,8 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -69,15 +67,13 @@ docs/distributed.md.`,
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(c.Context(), syscall.SIGTERM)
-			defer stop()
 			w := &natsq.Worker{URL: queue, Resolver: pg.resolver(allow.Open), Concurrency: concurrency, Name: name,
 				Limit: limit, IdleExit: idleExit, Options: opt}
 			if !quiet {
 				errw := syncio.NewWriter(c.ErrOrStderr())
 				w.Logf = func(format string, args ...any) { fmt.Fprintf(errw, "parley worker: "+format+"\n", args...) }
 			}
-			if err := w.Run(ctx); err != nil {
+			if err := w.Run(c.Context()); err != nil {
 				return fmt.Errorf("worker: %w", err)
 			}
 			return nil

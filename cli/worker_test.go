@@ -334,7 +334,7 @@ func TestQueueFlagsUsage(t *testing.T) {
 	}{
 		{pg.newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-cert", "c.pem"}, "both its certificate and its key"},
 		{pg.newWorkerCmd, []string{"--queue", "nats://127.0.0.1:1", "--queue-reconnect-for", "-1s"}, "must not be negative"},
-		{pg.newTournamentCmd, []string{"--agents", "boulware,conceder", "--scenarios", "ceasefire", "--db", "x.db", "--queue-ca", "ca.pem"}, "need --queue"},
+		{pg.newTournamentCmd, []string{"--agents", "boulware,conceder,linear", "--scenarios", "ceasefire", "--db", filepath.Join(t.TempDir(), "x.db"), "--queue-ca", "ca.pem"}, "need --queue"},
 	} {
 		_, _, err := command(context.Background(), tc.cmd(), tc.args...)
 		var u usageError

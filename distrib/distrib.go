@@ -8,8 +8,10 @@ package distrib
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
 )
@@ -31,20 +33,9 @@ type Options struct {
 	QueueOptions natsq.Options
 }
 
-// ErrShardWithoutDB is Open's error for a Shard without a DB.
+// ErrShardWithoutDB is Open's error for a Shard without a DB (a
+// *spec.FieldError for DB).
 var ErrShardWithoutDB = errors.New("a shard needs a database, where the shard's runs are stored")
-
-// An OptionError names the field of Options at fault.
-type OptionError struct {
-	Field string
-	Err   error
-}
-
-// Error returns "distrib: Field: Err".
-func (e *OptionError) Error() string { return "distrib: " + e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns Err.
-func (e *OptionError) Unwrap() error { return e.Err }
 
 // A Batch is an open batch: its store, shard and queue. Close releases
 // it.
@@ -57,22 +48,23 @@ type Batch struct {
 	qopt  natsq.Options
 }
 
-// Open checks o and opens its database.
+// Open checks o and opens its database. An error in a field of o is a
+// *spec.FieldError naming it.
 func Open(o Options) (*Batch, error) {
 	b := &Batch{queue: o.Queue, qopt: o.QueueOptions}
 	if o.Shard != "" {
 		if o.DB == "" {
-			return nil, &OptionError{"Shard", ErrShardWithoutDB}
+			return nil, fieldErr("DB", "", ErrShardWithoutDB)
 		}
 		sh, err := tournament.ParseShard(o.Shard)
 		if err != nil {
-			return nil, &OptionError{"Shard", err}
+			return nil, fieldErr("Shard", o.Shard, err)
 		}
 		b.Shard = sh
 	}
 	if o.Queue != "" {
 		if err := o.QueueOptions.Validate(); err != nil {
-			return nil, &OptionError{"QueueOptions", err}
+			return nil, fieldErr("QueueOptions", "", err)
 		}
 	}
 	if o.DB != "" {
@@ -83,6 +75,11 @@ func Open(o Options) (*Batch, error) {
 		b.DB = st
 	}
 	return b, nil
+}
+
+// fieldErr is Open's error in field, of value v (possibly "").
+func fieldErr(field, v string, err error) error {
+	return fmt.Errorf("distrib: %w", &spec.FieldError{Field: field, Value: v, Err: err})
 }
 
 // Dialer returns what dials the batch's queue, nil when the batch runs

@@ -13,6 +13,7 @@ import (
 	"github.com/parley-dev/parley/distrib/natsq"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/tournament"
 )
@@ -23,7 +24,7 @@ func TestOpen(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		o     distrib.Options
-		field string // of the OptionError, "" for none
+		field string // of the spec.FieldError, "" for none
 		is    error
 		shard tournament.Shard
 		store bool
@@ -32,7 +33,7 @@ func TestOpen(t *testing.T) {
 		{name: "zero"},
 		{name: "db", o: distrib.Options{DB: db}, store: true},
 		{name: "shard", o: distrib.Options{DB: db, Shard: "1/4"}, store: true, shard: tournament.Shard{Index: 1, Count: 4}},
-		{name: "shard without db", o: distrib.Options{Shard: "0/2"}, field: "Shard", is: distrib.ErrShardWithoutDB},
+		{name: "shard without db", o: distrib.Options{Shard: "0/2"}, field: "DB", is: distrib.ErrShardWithoutDB},
 		{name: "bad shard", o: distrib.Options{DB: db, Shard: "2/2"}, field: "Shard"},
 		{name: "queue", o: distrib.Options{Queue: "nats://127.0.0.1:1"}, queue: true},
 		{name: "bad queue options", o: distrib.Options{Queue: "nats://127.0.0.1:1", QueueOptions: natsq.Options{ReconnectFor: -time.Second}}, field: "QueueOptions"},
@@ -40,9 +41,9 @@ func TestOpen(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			b, err := distrib.Open(tc.o)
 			if tc.field != "" {
-				var oe *distrib.OptionError
-				if !errors.As(err, &oe) || oe.Field != tc.field {
-					t.Fatalf("err %v, want an OptionError in %s", err, tc.field)
+				var fe *spec.FieldError
+				if !errors.As(err, &fe) || fe.Field != tc.field {
+					t.Fatalf("err %v, want a FieldError in %s", err, tc.field)
 				}
 				if tc.is != nil && !errors.Is(err, tc.is) {
 					t.Errorf("err %v is not %v", err, tc.is)

@@ -9,6 +9,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/tournament"
 )
 
@@ -42,20 +43,6 @@ func Stored(sd tournament.Design, needsDeclared func(spec string) bool) Design {
 	return Design{Kind: sd.Kind, Variants: slices.Clone(sd.Variants), Params: slices.Clone(sd.Params), NeedsDeclared: needsDeclared}
 }
 
-// A FieldError reports the field of a Design, or a list given to
-// NewPool, that is wrong: Field is the field's name ("Variants",
-// "Params", "Negotiators", "Voters").
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-// Error names the field, then what is wrong with it.
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns the error describing what is wrong.
-func (e *FieldError) Unwrap() error { return e.Err }
-
 // params parses and checks d's parameters on s.
 func (d Design) params(s *scenario.Scenario) ([]Param, error) {
 	if s.Protocol == nil {
@@ -65,22 +52,22 @@ func (d Design) params(s *scenario.Scenario) ([]Param, error) {
 		return nil, err
 	}
 	var params []Param
-	for _, spec := range d.Params {
-		p, err := ParseParam(s, spec)
+	for _, text := range d.Params {
+		p, err := ParseParam(s, text)
 		if err != nil {
-			return nil, &FieldError{Field: "Params", Err: err}
+			return nil, &spec.FieldError{Field: "Params", Err: err}
 		}
 		params = append(params, p)
 	}
 	if len(params) > 0 {
 		if _, err := Grid(params); err != nil {
-			return nil, &FieldError{Field: "Params", Err: err}
+			return nil, &spec.FieldError{Field: "Params", Err: err}
 		}
 	}
 	return params, nil
 }
 
-// Check reports what is wrong with d on s (a *FieldError for a bad
+// Check reports what is wrong with d on s (a *spec.FieldError for a bad
 // variant or parameter), before anything runs.
 func (d Design) Check(s *scenario.Scenario) error {
 	_, err := d.params(s)
@@ -113,11 +100,11 @@ func (d Design) Run(ctx context.Context, s *scenario.Scenario, cfg Config) (*Rep
 }
 
 // CheckVariants reports a variant that s's protocol does not declare, as
-// a *FieldError for "Variants" naming the declared ones.
+// a *spec.FieldError for "Variants" naming the declared ones.
 func CheckVariants(s *scenario.Scenario, variants []string) error {
 	for _, v := range variants {
 		if s.Protocol.Variant(v) == nil {
-			return &FieldError{Field: "Variants", Err: fmt.Errorf("scenario %s has no variant %q (have %s)", s.Name, v, variantNames(s))}
+			return &spec.FieldError{Field: "Variants", Err: fmt.Errorf("scenario %s has no variant %q (have %s)", s.Name, v, variantNames(s))}
 		}
 	}
 	return nil
@@ -125,8 +112,8 @@ func CheckVariants(s *scenario.Scenario, variants []string) error {
 
 // CheckRobustness reports what keeps a robustness analysis of s over
 // variants from running: a scenario without protocol variants, a
-// variant s does not declare (a *FieldError for "Variants") or
-// assumptions that do not parse (a *FieldError for "Assumptions").
+// variant s does not declare (a *spec.FieldError for "Variants") or
+// assumptions that do not parse (a *spec.FieldError for "Assumptions").
 func CheckRobustness(s *scenario.Scenario, variants []string) error {
 	if s.Protocol == nil || len(s.Protocol.Variants) == 0 {
 		return fmt.Errorf("experiment robustness: scenario %s declares no protocol variants to compare (see docs/scenario-format.md, \"Protocol\")", s.Name)
@@ -135,7 +122,7 @@ func CheckRobustness(s *scenario.Scenario, variants []string) error {
 		return err
 	}
 	if _, err := Assumptions(s); err != nil {
-		return &FieldError{Field: "Assumptions", Err: err}
+		return &spec.FieldError{Field: "Assumptions", Err: err}
 	}
 	return nil
 }
@@ -154,29 +141,29 @@ func variantNames(s *scenario.Scenario) string {
 
 // NewPool builds the strategy pool of the negotiator and voter specs
 // (DefaultNegotiators and DefaultVoters when empty), resolved by
-// negotiator and voter; a spec they refuse is a *FieldError for
+// negotiator and voter; a spec they refuse is a *spec.FieldError for
 // "Negotiators" or "Voters".
 func NewPool(negotiators, voters []string, negotiator func(string) (func() parley.Negotiator, error), voter func(string) (func() mediated.Voter, error)) (Pool, error) {
 	var pool Pool
 	if len(negotiators) == 0 {
 		negotiators = DefaultNegotiators()
 	}
-	for _, spec := range negotiators {
-		f, err := negotiator(spec)
+	for _, text := range negotiators {
+		f, err := negotiator(text)
 		if err != nil {
-			return pool, &FieldError{Field: "Negotiators", Err: err}
+			return pool, &spec.FieldError{Field: "Negotiators", Err: err}
 		}
-		pool.Negotiators = append(pool.Negotiators, Negotiator{Name: spec, New: f})
+		pool.Negotiators = append(pool.Negotiators, Negotiator{Name: text, New: f})
 	}
 	if len(voters) == 0 {
 		voters = DefaultVoters()
 	}
-	for _, spec := range voters {
-		f, err := voter(spec)
+	for _, text := range voters {
+		f, err := voter(text)
 		if err != nil {
-			return pool, &FieldError{Field: "Voters", Err: err}
+			return pool, &spec.FieldError{Field: "Voters", Err: err}
 		}
-		pool.Voters = append(pool.Voters, Voter{Name: spec, New: f})
+		pool.Voters = append(pool.Voters, Voter{Name: text, New: f})
 	}
 	return pool, nil
 }

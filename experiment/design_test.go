@@ -7,9 +7,10 @@ import (
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/spec"
 )
 
-// TestDesignCheck rejects bad variants and parameters as a *FieldError
+// TestDesignCheck rejects bad variants and parameters as a *spec.FieldError
 // naming the field, and a scenario without a protocol.
 func TestDesignCheck(t *testing.T) {
 	s := ceasefire(t)
@@ -36,9 +37,9 @@ func TestDesignCheck(t *testing.T) {
 				}
 				return
 			}
-			var fe *FieldError
+			var fe *spec.FieldError
 			if !errors.As(err, &fe) || fe.Field != tt.field {
-				t.Fatalf("got %v, want a *FieldError for %s", err, tt.field)
+				t.Fatalf("got %v, want a *spec.FieldError for %s", err, tt.field)
 			}
 			if !strings.Contains(fe.Err.Error(), tt.want) {
 				t.Errorf("got %q, want it to contain %q", fe.Err, tt.want)
@@ -80,9 +81,9 @@ func TestNewPool(t *testing.T) {
 		field        string
 	}{{[]string{"a", "bad"}, nil, "Negotiators"}, {nil, []string{"bad"}, "Voters"}} {
 		_, err := NewPool(tt.negs, tt.voters, neg, vot)
-		var fe *FieldError
+		var fe *spec.FieldError
 		if !errors.As(err, &fe) || fe.Field != tt.field || fe.Error() != tt.field+": unknown" {
-			t.Errorf("%v %v: got %v, want a *FieldError for %s", tt.negs, tt.voters, err, tt.field)
+			t.Errorf("%v %v: got %v, want a *spec.FieldError for %s", tt.negs, tt.voters, err, tt.field)
 		}
 	}
 }
@@ -110,9 +111,9 @@ func TestCheckRobustness(t *testing.T) {
 	if err := CheckRobustness(s, []string{"bilateral_only", "mediated_from_start"}); err != nil {
 		t.Fatal(err)
 	}
-	var fe *FieldError
+	var fe *spec.FieldError
 	if err := CheckRobustness(s, []string{"nowhere"}); !errors.As(err, &fe) || fe.Field != "Variants" {
-		t.Errorf("unknown variant: got %v, want a *FieldError for Variants", err)
+		t.Errorf("unknown variant: got %v, want a *spec.FieldError for Variants", err)
 	}
 	plain := *s
 	plain.Protocol = nil

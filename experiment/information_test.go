@@ -2,9 +2,10 @@ package experiment
 
 import (
 	"context"
-	"github.com/parley-dev/parley/scenario"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/scenario"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/strategy/mediator"

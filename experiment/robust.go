@@ -50,6 +50,18 @@ type RobustnessConfig struct {
 	Config
 }
 
+// Validate reports the first of Samples, Bootstrap and the Config's
+// fields (Config.Validate) that is out of range as a *spec.FieldError.
+func (cfg *RobustnessConfig) Validate() error {
+	switch {
+	case cfg.Samples < 2:
+		return &spec.FieldError{Field: "Samples", Value: strconv.Itoa(cfg.Samples), Err: errors.New("need at least 2 base samples")}
+	case cfg.Bootstrap < 0:
+		return &spec.FieldError{Field: "Bootstrap", Value: strconv.Itoa(cfg.Bootstrap), Err: errNegative}
+	}
+	return cfg.Config.Validate()
+}
+
 // AssumptionRange is one sampled assumption: the scenario's declared
 // range of a sweep parameter.
 type AssumptionRange struct {
@@ -249,11 +261,8 @@ func Robustness(ctx context.Context, s *scenario.Scenario, cfg RobustnessConfig)
 	if err != nil {
 		return nil, fmt.Errorf("experiment: robustness: %w", err)
 	}
-	if cfg.Samples < 2 {
-		return nil, fmt.Errorf("experiment: robustness: %d base samples, need at least 2", cfg.Samples)
-	}
-	if cfg.Bootstrap < 0 {
-		return nil, fmt.Errorf("experiment: robustness: %d bootstrap resamples", cfg.Bootstrap)
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("experiment: robustness: %w", err)
 	}
 	if cfg.Bootstrap == 0 {
 		cfg.Bootstrap = DefaultBootstrap

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/tournament"
 )
 
@@ -32,7 +34,8 @@ func DefaultVoters() []string { return []string{"hillclimber", "annealer", "rese
 // mediator_policy: a hill-climbing mediator, which needs nothing but votes.
 const DefaultMediatorPolicy = "hillclimb"
 
-// ErrUnknownArm is wrapped by the error for a baseline that names no arm.
+// ErrUnknownArm is wrapped by the error for a baseline that names no arm
+// (a *spec.FieldError for Baseline).
 var ErrUnknownArm = errors.New("no such arm")
 
 // Negotiator is a named alternating-offers strategy of the pool.
@@ -117,6 +120,24 @@ type Config struct {
 	// (tournament.Config.Design); nil when Run is called directly.
 	design *tournament.Design
 }
+
+// Validate reports the first of Runs, Workers and Limit that is out of
+// range as a *spec.FieldError, before anything runs; Run and Robustness
+// check it too.
+func (cfg *Config) Validate() error {
+	switch {
+	case cfg.Runs < 1:
+		return &spec.FieldError{Field: "Runs", Value: strconv.Itoa(cfg.Runs), Err: errors.New("need at least 1 run")}
+	case cfg.Workers < 0:
+		return &spec.FieldError{Field: "Workers", Value: strconv.Itoa(cfg.Workers), Err: errNegative}
+	case cfg.Limit < 0:
+		return &spec.FieldError{Field: "Limit", Value: cfg.Limit.String(), Err: errNegative}
+	}
+	return nil
+}
+
+// errNegative is the error of a count or duration that is negative.
+var errNegative = errors.New("must not be negative")
 
 // Treatment is one arm to run: a variant of the experiment's scenario's
 // protocol, on the scenario with some settings changed.
@@ -305,8 +326,8 @@ func tournamentOf(s *scenario.Scenario, ts []Treatment, cfg Config) (tc *tournam
 	if len(ts) == 0 {
 		return fail(errors.New("experiment: no arms"))
 	}
-	if cfg.Runs < 1 {
-		return fail(fmt.Errorf("experiment: %d runs per arm, need at least 1", cfg.Runs))
+	if err := cfg.Validate(); err != nil {
+		return fail(fmt.Errorf("experiment: %w", err))
 	}
 	if len(cfg.Pool.Negotiators) == 0 {
 		return fail(errors.New("experiment: the pool has no negotiators"))
@@ -318,7 +339,8 @@ func tournamentOf(s *scenario.Scenario, ts []Treatment, cfg Config) (tc *tournam
 			for i, t := range ts {
 				names[i] = t.Name
 			}
-			return fail(fmt.Errorf("experiment: baseline %q: %w (have %s)", cfg.Baseline, ErrUnknownArm, strings.Join(names, ", ")))
+			return fail(fmt.Errorf("experiment: %w", &spec.FieldError{Field: "Baseline", Value: strconv.Quote(cfg.Baseline),
+				Err: fmt.Errorf("%w (have %s)", ErrUnknownArm, strings.Join(names, ", "))}))
 		}
 	}
 	if s.Protocol == nil {

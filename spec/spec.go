@@ -2,7 +2,8 @@
 // "name:key=value,key=value", and holds Registry, the one table of named,
 // parameterised constructors behind every spec in Parley: negotiators,
 // BOA components, mediators and voters. Sweep parameters of experiments
-// use its typed Param.
+// use its typed Param, and the packages that check options report a bad
+// one as a FieldError.
 //
 // A value may itself be a spec in call form, name(key=value,...), and so
 // hold commas inside parentheses:

@@ -321,3 +321,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestFieldError: the text names the field and, when given, the value;
+// errors.Is reaches the cause.
+func TestFieldError(t *testing.T) {
+	cause := errors.New("need at least 1")
+	for _, tc := range []struct {
+		e    *FieldError
+		want string
+	}{
+		{&FieldError{Field: "Runs", Value: "0", Err: cause}, "Runs 0: need at least 1"},
+		{&FieldError{Field: "Runs", Err: cause}, "Runs: need at least 1"},
+	} {
+		if got := tc.e.Error(); got != tc.want {
+			t.Errorf("Error() = %q, want %q", got, tc.want)
+		}
+		if !errors.Is(tc.e, cause) {
+			t.Errorf("%v does not unwrap to its cause", tc.e)
+		}
+	}
+}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/server/results"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/store/sqlite"
 )
 
@@ -51,24 +52,6 @@ type Options struct {
 	Logs io.Writer
 }
 
-// An OptionError is an error in one of Options' fields: Field names it,
-// Value (possibly "") quotes the value at fault.
-type OptionError struct {
-	Field, Value string
-	Err          error
-}
-
-// Error returns "Field Value: Err".
-func (e *OptionError) Error() string {
-	if e.Value == "" {
-		return e.Field + ": " + e.Err.Error()
-	}
-	return e.Field + " " + e.Value + ": " + e.Err.Error()
-}
-
-// Unwrap returns Err.
-func (e *OptionError) Unwrap() error { return e.Err }
-
 // loopback reports whether host names only loopback addresses.
 func loopback(host string) bool {
 	if host == "localhost" {
@@ -82,22 +65,22 @@ func loopback(host string) bool {
 // of tokenFile (trimmed) when tokenFile is not "", else "" (none) on a
 // loopback address, else a new random token, which announce (when not
 // nil) receives with the address's host. Errors in tokenFile or addr are
-// *OptionError.
+// *spec.FieldError.
 func AdminToken(addr, tokenFile string, announce func(host, token string)) (string, error) {
 	if tokenFile != "" {
 		b, err := os.ReadFile(tokenFile)
 		if err != nil {
-			return "", &OptionError{Field: "TokenFile", Err: err}
+			return "", &spec.FieldError{Field: "TokenFile", Err: err}
 		}
 		tok, _, _ := strings.Cut(string(b), "\n")
 		if tok = strings.TrimSpace(tok); tok == "" {
-			return "", &OptionError{Field: "TokenFile", Value: tokenFile, Err: errors.New("the first line is empty (want the admin token)")}
+			return "", &spec.FieldError{Field: "TokenFile", Value: tokenFile, Err: errors.New("the first line is empty (want the admin token)")}
 		}
 		return tok, nil
 	}
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", &OptionError{Field: "Addr", Value: fmt.Sprintf("%q", addr), Err: err}
+		return "", &spec.FieldError{Field: "Addr", Value: fmt.Sprintf("%q", addr), Err: err}
 	}
 	if loopback(host) {
 		return "", nil
@@ -123,7 +106,7 @@ func Run(ctx context.Context, o Options) error {
 	}
 	res, err := results.Open(ctx, o.Results, o.ResultsOptions)
 	if err != nil {
-		return &OptionError{Field: "Results", Err: err}
+		return &spec.FieldError{Field: "Results", Err: err}
 	}
 	defer res.Close()
 	events, err := sqlite.OpenEvents(o.DB)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley/spec"
 )
 
 func TestAdminToken(t *testing.T) {
@@ -25,7 +27,7 @@ func TestAdminToken(t *testing.T) {
 	for _, tc := range []struct {
 		name, addr, file string
 		want             string // "" none, "random": 48 hex digits, announced
-		field            string // of the OptionError, "" none
+		field            string // of the spec.FieldError, "" none
 		errText          string
 	}{
 		{name: "loopback", addr: "127.0.0.1:8080"},
@@ -41,11 +43,11 @@ func TestAdminToken(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var host, announced string
 			tok, err := AdminToken(tc.addr, tc.file, func(h, tok string) { host, announced = h, tok })
-			var oe *OptionError
+			var oe *spec.FieldError
 			switch {
 			case tc.field != "":
 				if !errors.As(err, &oe) || oe.Field != tc.field {
-					t.Fatalf("err %v, want an OptionError in %s", err, tc.field)
+					t.Fatalf("err %v, want a FieldError in %s", err, tc.field)
 				}
 				if tc.errText != "" && err.Error() != tc.errText {
 					t.Errorf("err %q, want %q", err, tc.errText)
@@ -109,9 +111,9 @@ func TestRunOptionErrors(t *testing.T) {
 		{"missing results", Options{Addr: "127.0.0.1:0", DB: filepath.Join(dir, "a.db"), Results: []string{filepath.Join(dir, "none.db")}}, "Results"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var oe *OptionError
+			var oe *spec.FieldError
 			if err := Run(t.Context(), tc.o); !errors.As(err, &oe) || oe.Field != tc.field {
-				t.Errorf("err %v, want an OptionError in %s", err, tc.field)
+				t.Errorf("err %v, want a FieldError in %s", err, tc.field)
 			}
 		})
 	}

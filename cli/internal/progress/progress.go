@@ -56,6 +56,15 @@ func New(ctx context.Context, w io.Writer, quiet bool, label, unit string) *Bar 
 	return &Bar{ctx: ctx, w: w, label: label, unit: unit}
 }
 
+// Func returns Update as a progress callback, nil for a nil bar (no
+// callback: the runner then reports nothing).
+func (b *Bar) Func() func(done, total int64) {
+	if b == nil {
+		return nil
+	}
+	return b.Update
+}
+
 // Update sets the progress to done of total; the bar is made on the first
 // call with a positive total. Safe for concurrent use.
 func (b *Bar) Update(done, total int64) {

@@ -14,9 +14,10 @@ import (
 func TestProgressBarRenders(t *testing.T) {
 	var buf bytes.Buffer
 	b := &Bar{ctx: context.Background(), w: &buf, label: "runs", tty: true}
-	b.Update(0, 8)
+	update := b.Func()
+	update(0, 8)
 	for i := int64(1); i <= 8; i++ {
-		b.Update(i, 8)
+		update(i, 8)
 	}
 	b.Finish(true)
 	out := buf.String()
@@ -24,6 +25,14 @@ func TestProgressBarRenders(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("bar lacks %q:\n%q", want, out)
 		}
+	}
+}
+
+// TestNilBarFunc: a nil bar (quiet, or no terminal) gives no callback.
+func TestNilBarFunc(t *testing.T) {
+	var b *Bar
+	if b.Func() != nil {
+		t.Error("a nil bar's Func is not nil")
 	}
 }
 
