@@ -8,9 +8,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
@@ -152,11 +154,53 @@ func TestCommonRandomNumbers(t *testing.T) {
 	}
 }
 
+// TestConfigValidate: each field out of range is a *spec.FieldError
+// naming it and its value, from Validate and from Robustness.
+func TestConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		cfg          RobustnessConfig
+		field, value string // "" for none
+	}{
+		{RobustnessConfig{Samples: 2, Config: Config{Runs: 1}}, "", ""},
+		{RobustnessConfig{Samples: 2, Config: Config{Runs: 0}}, "Runs", "0"},
+		{RobustnessConfig{Samples: 2, Config: Config{Runs: 1, Workers: -1}}, "Workers", "-1"},
+		{RobustnessConfig{Samples: 2, Config: Config{Runs: 1, Limit: -time.Second}}, "Limit", "-1s"},
+		{RobustnessConfig{Samples: 1, Config: Config{Runs: 1}}, "Samples", "1"},
+		{RobustnessConfig{Samples: 2, Bootstrap: -1, Config: Config{Runs: 1}}, "Bootstrap", "-1"},
+	} {
+		err := tc.cfg.Validate()
+		var fe *spec.FieldError
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%+v: %v", tc.cfg, err)
+		case tc.field != "" && (!errors.As(err, &fe) || fe.Field != tc.field || fe.Value != tc.value):
+			t.Errorf("%+v: %v, want a FieldError for %s %s", tc.cfg, err, tc.field, tc.value)
+		}
+		if tc.field == "Samples" || tc.field == "Bootstrap" {
+			continue
+		}
+		if err, cerr := tc.cfg.Config.Validate(), err; (err == nil) != (cerr == nil) {
+			t.Errorf("%+v: Config.Validate %v, RobustnessConfig.Validate %v", tc.cfg.Config, err, cerr)
+		}
+	}
+	s := ceasefire(t)
+	cfg := testConfig(t, 2, 1)
+	cfg.Workers = -1
+	var fe *spec.FieldError
+	if _, err := Sequencing(context.Background(), s, cfg); !errors.As(err, &fe) || fe.Field != "Workers" {
+		t.Errorf("Sequencing with -1 workers: %v", err)
+	}
+	if _, err := Robustness(context.Background(), s, RobustnessConfig{Samples: 1, Config: testConfig(t, 2, 1)}); !errors.As(err, &fe) || fe.Field != "Samples" {
+		t.Errorf("Robustness with 1 sample: %v", err)
+	}
+}
+
 func TestRunErrors(t *testing.T) {
 	s := ceasefire(t)
 	cfg := testConfig(t, 2, 1)
 	cfg.Baseline = "nope"
-	if _, err := Sequencing(context.Background(), s, cfg); !errors.Is(err, ErrUnknownArm) {
+	var fe *spec.FieldError
+	if _, err := Sequencing(context.Background(), s, cfg); !errors.Is(err, ErrUnknownArm) || !errors.As(err, &fe) || fe.Field != "Baseline" || fe.Value != `"nope"` {
 		t.Errorf("unknown baseline: %v", err)
 	}
 	cfg = testConfig(t, 0, 1)
