@@ -48,7 +48,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 				r, err := bench.Measure(c.Context(), bench.Options{
 					Open: func() (*scenario.Scenario, error) { return openScenario(io.Discard, a, profiles) },
 					Seats: func(parties int) ([]func() parley.Negotiator, error) {
-						fs, _, err := session.Seats(splitAgents(agents), parties, pg.negotiator)
+						fs, _, err := session.Seats(splitAgents(agents), parties, pg.negotiators.Parse)
 						return fs, usage("bench", err)
 					},
 					Deadline: deadline, Duration: dur,

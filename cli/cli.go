@@ -60,7 +60,8 @@ func (u usageError) Unwrap() error { return u.error }
 // a *spec.FieldError.
 var flagOf = map[string]string{"Runs": "--runs", "Workers": "--workers", "Limit": "--limit", "Samples": "--samples",
 	"Bootstrap": "--bootstrap", "Baseline": "--baseline", "Variants": "--variants", "Negotiators": "--negotiators",
-	"Voters": "--voters", "DB": "--db", "Shard": "--shard", "Addr": "--addr", "TokenFile": "--token-file", "Results": "--results"}
+	"Voters": "--voters", "DB": "--db", "Shard": "--shard", "Addr": "--addr", "TokenFile": "--token-file", "Results": "--results",
+	"Concurrency": "--concurrency", "IdleExit": "--idle-exit", "ReconnectFor": "--queue-reconnect-for"}
 
 // usage turns an error in the options cmd gave a package into a usage
 // error (exit code 2): a *spec.FieldError reads "cmd: --flag VALUE: what
@@ -148,6 +149,16 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 		pg.newTournamentCmd(), pg.newReplayCmd(), newReportCmd(), newMergeCmd(), pg.newWorkerCmd())
 	root.AddCommand(pg.newServeCmd())
 	return root
+}
+
+// cmdError is usage(cmd, err), with any other error (not nil) prefixed by
+// cmd.
+func cmdError(cmd string, err error) error {
+	u := usage(cmd, err)
+	if u == nil || errors.As(u, new(usageError)) {
+		return u
+	}
+	return fmt.Errorf("%s: %w", cmd, err)
 }
 
 // exactArgs is cobra.ExactArgs returning a usageError.

@@ -196,13 +196,13 @@ func (pg *program) mediatorFactory(spec string) (func() mediated.Mediator, error
 	if strings.TrimSpace(spec) == "" {
 		spec = experiment.DefaultMediatorPolicy
 	}
-	return pg.mediator(spec)
+	return pg.mediators.Parse(spec)
 }
 
 // experimentConfig is the configuration of an experiment with the pool of
 // negotiators and voters (the defaults when nil).
 func (pg *program) experimentConfig(runs int, seed uint64, negotiators, voters []string) (experiment.Config, error) {
-	pool, err := experiment.NewPool(splitAgents(negotiators), splitAgents(voters), pg.negotiator, pg.voter)
+	pool, err := experiment.NewPool(splitAgents(negotiators), splitAgents(voters), pg.negotiators.Parse, pg.voters.Parse)
 	return experiment.Config{Runs: runs, Seed: seed, Pool: pool, Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared}, err
 }
 

@@ -96,20 +96,3 @@ func newProgram(opts []Option) (*program, error) {
 	}
 	return pg, nil
 }
-
-// negotiator returns a factory for a negotiator spec.
-func (pg *program) negotiator(text string) (strategy.Factory, error) {
-	return pg.negotiators.Parse(text)
-}
-
-// mediator returns a factory for a mediator spec.
-func (pg *program) mediator(text string) (func() mediated.Mediator, error) {
-	f, err := pg.mediators.Parse(text)
-	return f, err
-}
-
-// voter returns a factory for a voter spec.
-func (pg *program) voter(text string) (func() mediated.Voter, error) {
-	f, err := pg.voters.Parse(text)
-	return f, err
-}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parley-dev/parley/distrib"
 	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/spec"
 )
 
 // envQueueToken holds a queue token (natsq.Auth.WithEnv).
@@ -41,16 +42,15 @@ func (q *queueFlags) set() bool {
 
 // options returns the queue options of the flags and of the credentials
 // in the environment (natsq.Auth.WithEnv; the URL may hold them too);
-// logf receives the connection's events.
-func (q *queueFlags) options(logf func(string, ...any)) (natsq.Options, error) {
-	if q.reconnectFor < 0 {
-		return natsq.Options{}, usageError{errors.New("--queue-reconnect-for must not be negative")}
-	}
+// logf receives the connection's events. Their errors are usage errors
+// of cmd.
+func (q *queueFlags) options(cmd string, logf func(string, ...any)) (natsq.Options, error) {
 	o := natsq.Options{ReconnectFor: q.reconnectFor, Logf: logf, Auth: q.auth.WithEnv()}
-	if err := o.Validate(); err != nil {
-		return natsq.Options{}, usageError{fmt.Errorf("queue settings: %w", err)}
+	err := o.Validate()
+	if err != nil && !errors.As(err, new(*spec.FieldError)) { // the credentials'
+		return o, usageError{fmt.Errorf("%s: queue settings: %w", cmd, err)}
 	}
-	return o, nil
+	return o, usage(cmd, err)
 }
 
 // open opens the batch o of cmd (distrib.Open) with the flags' queue
@@ -63,7 +63,7 @@ func (q *queueFlags) open(o distrib.Options, w io.Writer, cmd string) (*distrib.
 	}
 	var err error
 	if o.Queue != "" {
-		o.QueueOptions, err = q.options(func(format string, args ...any) {
+		o.QueueOptions, err = q.options(cmd, func(format string, args ...any) {
 			fmt.Fprintf(w, "parley "+cmd+": "+format+"\n", args...)
 		})
 		if err != nil {
@@ -71,10 +71,5 @@ func (q *queueFlags) open(o distrib.Options, w io.Writer, cmd string) (*distrib.
 		}
 	}
 	b, err := distrib.Open(o)
-	if err != nil {
-		if err = usage(cmd, err); !errors.As(err, new(usageError)) {
-			err = fmt.Errorf("%s: %w", cmd, err)
-		}
-	}
-	return b, err
+	return b, cmdError(cmd, err)
 }

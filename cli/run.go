@@ -168,5 +168,5 @@ func (pg *program) printStory(ctx context.Context, out io.Writer, s *scenario.Sc
 // sessionResolver resolves the specs of a run through the program's
 // registries.
 func (pg *program) sessionResolver() session.Resolver {
-	return session.Resolver{Negotiator: pg.negotiator, Voter: pg.voter, Mediator: pg.mediatorFactory, AsDesigned: mediator.AsDesigned}
+	return session.Resolver{Negotiator: pg.negotiators.Parse, Voter: pg.voters.Parse, Mediator: pg.mediatorFactory, AsDesigned: mediator.AsDesigned}
 }

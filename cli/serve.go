@@ -19,18 +19,8 @@ import (
 	"github.com/parley-dev/parley/strategy/mediator"
 )
 
-type serveFlags struct {
-	addr        string
-	db          string
-	tokenFile   string
-	turnTimeout time.Duration
-	grace       time.Duration
-	origins     []string
-	results     []string
-}
-
 func (pg *program) newServeCmd() *cobra.Command {
-	var f serveFlags
+	var o serve.Options // the flags'
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve negotiations over HTTP and WebSocket to remote agents, people and observers",
@@ -74,16 +64,16 @@ when --addr ends in :0); logs go to stderr.`,
   parley serve --results results.db --results sequencing.db`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return pg.serve(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), f)
+			return pg.serve(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), o)
 		},
 	}
-	c.Flags().StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; loopback unless an admin token is set)")
-	c.Flags().StringVar(&f.db, "db", "parley.db", "SQLite database of the negotiations' event logs (created if needed)")
-	c.Flags().StringVar(&f.tokenFile, "token-file", "", "file whose first line is the admin token (needed to create and list negotiations)")
-	c.Flags().DurationVar(&f.turnTimeout, "turn-timeout", time.Minute, "how long a remote seat has for each turn")
-	c.Flags().DurationVar(&f.grace, "grace", 10*time.Second, "how long a remote seat may stay disconnected before it fails")
-	c.Flags().StringArrayVar(&f.results, "results", nil, "a tournament or experiment database (parley tournament/experiment --db) to show read-only at /results (repeatable)")
-	c.Flags().StringArrayVar(&f.origins, "origin", nil, "a browser origin (host pattern, such as localhost:5173) allowed to open streams besides the server's own")
+	c.Flags().StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; loopback unless an admin token is set)")
+	c.Flags().StringVar(&o.DB, "db", "parley.db", "SQLite database of the negotiations' event logs (created if needed)")
+	c.Flags().StringVar(&o.TokenFile, "token-file", "", "file whose first line is the admin token (needed to create and list negotiations)")
+	c.Flags().DurationVar(&o.Server.TurnTimeout, "turn-timeout", time.Minute, "how long a remote seat has for each turn")
+	c.Flags().DurationVar(&o.Server.Grace, "grace", 10*time.Second, "how long a remote seat may stay disconnected before it fails")
+	c.Flags().StringArrayVar(&o.Results, "results", nil, "a tournament or experiment database (parley tournament/experiment --db) to show read-only at /results (repeatable)")
+	c.Flags().StringArrayVar(&o.Server.OriginPatterns, "origin", nil, "a browser origin (host pattern, such as localhost:5173) allowed to open streams besides the server's own")
 	return c
 }
 
@@ -95,19 +85,19 @@ func announceToken(stderr io.Writer) func(host, tok string) {
 	}
 }
 
-func (pg *program) serve(ctx context.Context, out, errOut io.Writer, f serveFlags) error {
-	if f.turnTimeout <= 0 || f.grace <= 0 {
+// serve runs the server of the flags' options o (serve.Run) with the
+// program's agents.
+func (pg *program) serve(ctx context.Context, out, errOut io.Writer, o serve.Options) error {
+	if o.Server.TurnTimeout <= 0 || o.Server.Grace <= 0 { // 0 would silently mean the default
 		return usageError{errors.New("serve: --turn-timeout and --grace must be positive")}
 	}
-	return usage("serve", serve.Run(ctx, serve.Options{Addr: f.addr, DB: f.db, TokenFile: f.tokenFile, Results: f.results,
-		ResultsOptions: results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared},
-		Server: server.Config{TurnTimeout: f.turnTimeout, Grace: f.grace, OriginPatterns: f.origins,
-			Negotiator: pg.negotiator, Voter: pg.voter, Mediator: pg.mediatorFactory,
-			GeniusWeb: func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) },
-			Agents:    server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)}},
-		Announce:  announceToken(errOut),
-		Listening: func(a net.Addr) { fmt.Fprintf(out, "listening on http://%s\n", a) },
-		Logs:      errOut}))
+	o.ResultsOptions = results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared}
+	o.Server.Negotiator, o.Server.Voter, o.Server.Mediator = pg.negotiators.Parse, pg.voters.Parse, pg.mediatorFactory
+	o.Server.GeniusWeb = func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) }
+	o.Server.Agents = server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)}
+	o.Announce, o.Logs = announceToken(errOut), errOut
+	o.Listening = func(a net.Addr) { fmt.Fprintf(out, "listening on http://%s\n", a) }
+	return usage("serve", serve.Run(ctx, o))
 }
 
 // listed is a registry's entries as the server's catalog lists them: the

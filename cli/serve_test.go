@@ -209,25 +209,25 @@ func TestServeEndToEnd(t *testing.T) {
 // announcing a made-up one on stderr; a bad --token-file is a usage error
 // naming the flag.
 func TestServeAdminToken(t *testing.T) {
-	adminToken := func(w io.Writer, f serveFlags) (string, error) {
-		tok, err := serve.AdminToken(f.addr, f.tokenFile, announceToken(w))
+	adminToken := func(w io.Writer, o serve.Options) (string, error) {
+		tok, err := serve.AdminToken(o.Addr, o.TokenFile, announceToken(w))
 		return tok, usage("serve", err)
 	}
 	var errb bytes.Buffer
-	if tok, err := adminToken(&errb, serveFlags{addr: "127.0.0.1:8080"}); err != nil || tok != "" || errb.Len() > 0 {
+	if tok, err := adminToken(&errb, serve.Options{Addr: "127.0.0.1:8080"}); err != nil || tok != "" || errb.Len() > 0 {
 		t.Errorf("loopback: token %q, err %v, printed %q", tok, err, errb.String())
 	}
-	tok, err := adminToken(&errb, serveFlags{addr: "0.0.0.0:8080"})
+	tok, err := adminToken(&errb, serve.Options{Addr: "0.0.0.0:8080"})
 	if err != nil || len(tok) != 48 || !strings.Contains(errb.String(), "the admin token (Authorization: Bearer TOKEN) is "+tok) {
 		t.Errorf("any address: token %q, err %v, printed %q", tok, err, errb.String())
 	}
 	file := filepath.Join(t.TempDir(), "admin.token")
 	os.WriteFile(file, []byte(" secret \nignored\n"), 0o600)
-	if tok, err := adminToken(io.Discard, serveFlags{addr: "0.0.0.0:8080", tokenFile: file}); err != nil || tok != "secret" {
+	if tok, err := adminToken(io.Discard, serve.Options{Addr: "0.0.0.0:8080", TokenFile: file}); err != nil || tok != "secret" {
 		t.Errorf("token file: %q, %v", tok, err)
 	}
 	os.WriteFile(file, []byte("\n"), 0o600)
-	if _, err := adminToken(io.Discard, serveFlags{tokenFile: file}); !errors.As(err, new(usageError)) ||
+	if _, err := adminToken(io.Discard, serve.Options{TokenFile: file}); !errors.As(err, new(usageError)) ||
 		!strings.Contains(err.Error(), "serve: --token-file "+file+": the first line is empty") {
 		t.Errorf("empty token file: %v", err)
 	}

@@ -9,14 +9,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib"
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/internal/syncio"
-	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/session"
 	"github.com/parley-dev/parley/strategy/mediator"
@@ -141,14 +139,9 @@ At the end it prints the leaderboard, of the agents or of the mediators
 // resolver resolves the names of a tournament through the program's
 // registries and opens its scenarios with open.
 func (pg *program) resolver(open func(ref string) (*scenario.Scenario, error)) tournament.Resolver {
-	return tournament.Resolver{Agent: pg.negotiator, Scenario: open, Mediator: pg.mediator, Voter: pg.voter, GeniusTiming: session.IsGeniusSpec,
+	return tournament.Resolver{Agent: pg.negotiators.Parse, Scenario: open, Mediator: pg.mediators.Parse, Voter: pg.voters.Parse, GeniusTiming: session.IsGeniusSpec,
 		DefaultMediator: experiment.DefaultMediatorPolicy, DefaultVoter: session.DefaultVoter,
-		CheckMediator: func(spec string, m mediated.Mediator, rule parley.Rule) error {
-			if !mediator.AsDesigned(m, rule) {
-				return fmt.Errorf("%s: mediator %q adopts rejected proposals only under rule %q: under %q it would run as hill-climbing", rule, spec, parley.RuleMediator, rule)
-			}
-			return nil
-		}}
+		AsDesigned: mediator.AsDesigned}
 }
 
 // openRef opens a scenario reference of a stored tournament.

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,14 +13,10 @@ import (
 
 func (pg *program) newWorkerCmd() *cobra.Command {
 	var (
-		queue       string
-		concurrency int
-		name        string
-		limit       time.Duration
-		idleExit    time.Duration
-		quiet       bool
-		allowed     []string
-		qf          queueFlags
+		w       natsq.Worker // the flags'
+		quiet   bool
+		allowed []string
+		qf      queueFlags
 	)
 	c := &cobra.Command{
 		Use:   "worker --queue nats://HOST:4222",
@@ -53,38 +48,30 @@ docs/distributed.md.`,
       --db results.db --queue nats://127.0.0.1:4222`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			if queue == "" {
+			if w.URL == "" {
 				return usageError{errors.New("worker: --queue nats://HOST:4222 is required")}
-			}
-			if concurrency < 0 || limit < 0 || idleExit < 0 {
-				return usageError{errors.New("worker: --concurrency, --limit and --idle-exit must not be negative")}
 			}
 			allow, err := catalog.NewAllowList(allowed)
 			if err != nil {
 				return usageError{fmt.Errorf("worker: --scenarios: %w", err)}
 			}
-			opt, err := qf.options(nil) // connection events go to the worker's log
-			if err != nil {
+			if w.Options, err = qf.options("worker", nil); err != nil { // connection events go to the worker's log
 				return err
 			}
-			w := &natsq.Worker{URL: queue, Resolver: pg.resolver(allow.Open), Concurrency: concurrency, Name: name,
-				Limit: limit, IdleExit: idleExit, Options: opt}
+			w.Resolver = pg.resolver(allow.Open)
 			if !quiet {
 				errw := syncio.NewWriter(c.ErrOrStderr())
 				w.Logf = func(format string, args ...any) { fmt.Fprintf(errw, "parley worker: "+format+"\n", args...) }
 			}
-			if err := w.Run(c.Context()); err != nil {
-				return fmt.Errorf("worker: %w", err)
-			}
-			return nil
+			return cmdError("worker", w.Run(c.Context()))
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&queue, "queue", "", "NATS server URL, nats://HOST:4222 (several comma-separated URLs of one cluster are allowed; tls:// for TLS; credentials as nats://USER:PASSWORD@HOST or in $PARLEY_QUEUE_USER, $PARLEY_QUEUE_PASSWORD, $PARLEY_QUEUE_TOKEN)")
-	f.IntVarP(&concurrency, "concurrency", "j", 0, "negotiations run in parallel (0: one per core)")
-	f.StringVar(&name, "name", "", "worker name recorded with each result (default host:pid)")
-	f.DurationVar(&limit, "limit", defaultTournamentLimit, "wall-time limit of one negotiation: a negotiation over it is recorded as an error (0: none)")
-	f.DurationVar(&idleExit, "idle-exit", 0, "exit after the queue has had no job for this long, e.g. 1m (0: run until interrupted)")
+	f.StringVar(&w.URL, "queue", "", "NATS server URL, nats://HOST:4222 (several comma-separated URLs of one cluster are allowed; tls:// for TLS; credentials as nats://USER:PASSWORD@HOST or in $PARLEY_QUEUE_USER, $PARLEY_QUEUE_PASSWORD, $PARLEY_QUEUE_TOKEN)")
+	f.IntVarP(&w.Concurrency, "concurrency", "j", 0, "negotiations run in parallel (0: one per core)")
+	f.StringVar(&w.Name, "name", "", "worker name recorded with each result (default host:pid)")
+	f.DurationVar(&w.Limit, "limit", defaultTournamentLimit, "wall-time limit of one negotiation: a negotiation over it is recorded as an error (0: none)")
+	f.DurationVar(&w.IdleExit, "idle-exit", 0, "exit after the queue has had no job for this long, e.g. 1m (0: run until interrupted)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "log nothing but errors")
 	qf.add(c)
 	f.StringSliceVar(&allowed, "scenarios", nil, "scenario files and folders this worker may load, comma-separated (anything under a folder); built-in scenarios are always allowed")

@@ -301,10 +301,9 @@ func (in *Input) mediation(cfg *Config, r Resolver) error {
 		if err != nil {
 			return in.errorAt("mediators", fmt.Sprintf("mediators[%d]", i), err)
 		}
-		if cfg.Protocol == ProtocolMediated && cfg.Rule != parley.RuleMediator && r.CheckMediator != nil {
-			if err := r.CheckMediator(spec, f(), cfg.Rule); err != nil {
-				return in.errorAt("rule", "rule", err)
-			}
+		if cfg.Protocol == ProtocolMediated && cfg.Rule != parley.RuleMediator && r.AsDesigned != nil && !r.AsDesigned(f(), cfg.Rule) {
+			return in.errorAt("rule", "rule", fmt.Errorf("%s: mediator %q adopts rejected proposals only under rule %q: under %q it would run as hill-climbing",
+				cfg.Rule, spec, parley.RuleMediator, cfg.Rule))
 		}
 		cfg.Mediators = append(cfg.Mediators, Mediator{Name: spec, New: f})
 	}

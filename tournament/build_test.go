@@ -149,14 +149,12 @@ func TestBuildErrors(t *testing.T) {
 		{"staged without protocol", flagged(func(s *tournament.Spec) { s.Protocol = "staged" }), "tournament: --scenarios: scenario two declares no protocol"},
 		{"mediator under rule", flagged(func(s *tournament.Spec) {
 			s.Agents, s.Mediators, s.Voters, s.Rule = nil, []string{"anneal"}, []string{"hillclimber"}, "unanimous"
-		}, "rule"), "tournament: --rule: refused anneal"},
+		}, "rule"), `tournament: --rule: unanimous: mediator "anneal" adopts rejected proposals only under rule "mediator": under "unanimous" it would run as hill-climbing`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var opened int
 			r := testResolver(&opened)
-			r.CheckMediator = func(spec string, m mediated.Mediator, rule parley.Rule) error {
-				return fmt.Errorf("refused %s", spec)
-			}
+			r.AsDesigned = func(m mediated.Mediator, rule parley.Rule) bool { return false }
 			_, _, err := tournament.Build(tc.in, r)
 			if err == nil || !strings.HasPrefix(err.Error(), tc.want) && !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want %q", err, tc.want)

@@ -42,10 +42,12 @@ type Resolver struct {
 	// mediated stages of a staged tournament when neither the Spec nor
 	// the scenarios name a mediator, and when the Spec names no voter.
 	DefaultMediator, DefaultVoter string
-	// CheckMediator, when set, lets Build refuse a mediator of a mediated
-	// tournament under its adoption rule (one that would run as another
-	// strategy under it); its error is placed at the Spec's rule.
-	CheckMediator func(spec string, m mediated.Mediator, rule parley.Rule) error
+	// AsDesigned, when set, reports whether a mediator runs as designed
+	// under an adoption rule (as session.Resolver's): Build refuses a
+	// mediator of a mediated tournament that would run as another
+	// strategy under the tournament's rule, with an error placed at the
+	// Spec's rule.
+	AsDesigned func(m mediated.Mediator, rule parley.Rule) bool
 }
 
 // A RebuildError is Rebuild's error about one entrant of a stored

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"net"
 	"os"
@@ -20,6 +21,9 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nkeys"
 
+	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/spec"
+	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/tournament"
 )
 
@@ -199,6 +203,40 @@ func TestAuthValidate(t *testing.T) {
 	}
 	if _, err := Dial(context.Background(), "nats://127.0.0.1:1", Options{Auth: Auth{CredsFile: filepath.Join(t.TempDir(), "none.creds")}}); err == nil || !strings.Contains(err.Error(), "creds file") {
 		t.Errorf("missing creds file: %v", err)
+	}
+}
+
+// TestNegativeOptions: a negative count or duration of Options or of a
+// Worker is a *spec.FieldError naming the field and its value.
+func TestNegativeOptions(t *testing.T) {
+	resolver := tournament.Resolver{Agent: strategy.Parse, Scenario: func(string) (*scenario.Scenario, error) { return nil, errors.New("none") }}
+	for _, tc := range []struct {
+		o            Options
+		w            Worker
+		field, value string
+	}{
+		{o: Options{Batch: -1}, field: "Batch", value: "-1"},
+		{o: Options{AckWait: -time.Second}, field: "AckWait", value: "-1s"},
+		{o: Options{MaxDeliver: -2}, field: "MaxDeliver", value: "-2"},
+		{o: Options{Attempts: -1}, field: "Attempts", value: "-1"},
+		{o: Options{RetryWait: -time.Millisecond}, field: "RetryWait", value: "-1ms"},
+		{o: Options{ReconnectWait: -time.Second}, field: "ReconnectWait", value: "-1s"},
+		{o: Options{ReconnectFor: -time.Minute}, field: "ReconnectFor", value: "-1m0s"},
+		{w: Worker{Concurrency: -1}, field: "Concurrency", value: "-1"},
+		{w: Worker{Limit: -time.Second}, field: "Limit", value: "-1s"},
+		{w: Worker{IdleExit: -time.Second}, field: "IdleExit", value: "-1s"},
+		{w: Worker{GiveUp: -time.Second}, field: "GiveUp", value: "-1s"},
+	} {
+		err := tc.o.Validate()
+		if err == nil { // a Worker's field
+			w := tc.w
+			w.URL, w.Resolver = "nats://127.0.0.1:1", resolver
+			err = w.Run(context.Background())
+		}
+		var fe *spec.FieldError
+		if !errors.As(err, &fe) || fe.Field != tc.field || fe.Value != tc.value || !strings.Contains(err.Error(), "must not be negative") {
+			t.Errorf("%s: %v, want a FieldError for %s %s", tc.field, err, tc.field, tc.value)
+		}
 	}
 }
 

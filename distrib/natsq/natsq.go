@@ -61,13 +61,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/parley-dev/parley/spec"
 )
 
 // Options configure the queue for coordinators and workers. The zero value
@@ -231,19 +234,44 @@ const (
 	resultsMaxAge     = 7 * 24 * time.Hour
 )
 
-// Validate names the first bad option.
+// Validate names the first bad option; a negative count or duration is a
+// *spec.FieldError naming its field.
 func (o *Options) Validate() error {
 	if o.Prefix != "" && !validToken(o.Prefix) {
 		return fmt.Errorf("natsq: prefix %q: want letters, digits, '-' or '_'", o.Prefix)
 	}
-	if o.Batch < 0 || o.AckWait < 0 || o.MaxDeliver < 0 || o.Attempts < 0 || o.RetryWait < 0 || o.ReconnectWait < 0 || o.ReconnectFor < 0 {
-		return errors.New("natsq: negative batch, ack wait, max deliver, attempts, retry wait, reconnect wait or reconnect time")
+	if err := negative(map[string]any{"Batch": o.Batch, "AckWait": o.AckWait, "MaxDeliver": o.MaxDeliver, "Attempts": o.Attempts,
+		"RetryWait": o.RetryWait, "ReconnectWait": o.ReconnectWait, "ReconnectFor": o.ReconnectFor}); err != nil {
+		return err
 	}
 	if err := o.Auth.validate(); err != nil {
 		return err
 	}
 	if o.AckWait > 0 && o.AckWait < 300*time.Millisecond {
 		return fmt.Errorf("natsq: ack wait %v is below 300ms", o.AckWait)
+	}
+	return nil
+}
+
+// errNegative is the cause of a *spec.FieldError for a negative count or
+// duration.
+var errNegative = errors.New("must not be negative")
+
+// negative returns a *spec.FieldError ("natsq: " before it) for the first
+// field, in the order of the names, whose value (an int or a
+// time.Duration) is negative.
+func negative(fields map[string]any) error {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		var neg bool
+		switch v := fields[name].(type) {
+		case int:
+			neg = v < 0
+		case time.Duration:
+			neg = v < 0
+		}
+		if neg {
+			return fmt.Errorf("natsq: %w", &spec.FieldError{Field: name, Value: fmt.Sprint(fields[name]), Err: errNegative})
+		}
 	}
 	return nil
 }

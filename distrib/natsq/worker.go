@@ -91,8 +91,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	if w.Resolver.Agent == nil || w.Resolver.Scenario == nil {
 		return errors.New("natsq: worker without a resolver for agents and scenarios")
 	}
-	if w.Concurrency < 0 || w.Limit < 0 || w.IdleExit < 0 || w.GiveUp < 0 {
-		return errors.New("natsq: negative worker concurrency, limit, idle exit or give-up time")
+	if err := negative(map[string]any{"Concurrency": w.Concurrency, "Limit": w.Limit, "IdleExit": w.IdleExit, "GiveUp": w.GiveUp}); err != nil {
+		return err
 	}
 	if err := w.Options.Validate(); err != nil {
 		return err

@@ -7,11 +7,14 @@ import (
 )
 
 // MediatorFactory makes a fresh mediator for one run. Each call returns a
-// new value, so one factory can serve many concurrent runs.
-type MediatorFactory func() Mediator
+// new value, so one factory can serve many concurrent runs. It is the
+// constructor type every resolver of mediator specs returns
+// (tournament.Resolver, session.Resolver, server.Config), as
+// strategy.Factory is for negotiators.
+type MediatorFactory = func() Mediator
 
 // VoterFactory makes a fresh voter for one seat.
-type VoterFactory func() Voter
+type VoterFactory = func() Voter
 
 // callParam is the call parameter of the hill-climbing mediators, with
 // default def.
