@@ -15,13 +15,14 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/parley-dev/parley/internal/outfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -109,21 +110,16 @@ func Write(w io.Writer, format Format, f Figure) error {
 var pdfDate = regexp.MustCompile(`/(CreationDate|ModDate) \(D:[0-9]{14}\)`)
 
 // Save draws f to the file path, in the format its extension names.
-func Save(path string, f Figure) (err error) {
+func Save(path string, f Figure) error {
 	format, err := FormatOf(path)
 	if err != nil {
 		return err
 	}
-	file, err := os.Create(path)
-	if err != nil {
+	err = outfile.Write(path, func(w io.Writer) error { return Write(w, format, f) })
+	if errors.As(err, new(*fs.PathError)) { // creating or closing the file
 		return fmt.Errorf("chart: %w", err)
 	}
-	defer func() {
-		if cerr := file.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("chart: %w", cerr)
-		}
-	}()
-	return Write(file, format, f)
+	return err
 }
 
 // palette is the Tableau-10 palette, colour-blind safer than plain RGB.

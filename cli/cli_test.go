@@ -420,6 +420,17 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"run", "nosuchbuiltin"}, 1, `no built-in scenario "nosuchbuiltin"`},
 		{[]string{"analyze", bad}, 1, "bad.yaml:9"},
 		{[]string{"convert", "ceasefire", "out.txt"}, 2, "use --to"},
+		// Options a package refuses name their flag and value (usage).
+		{[]string{"run", "ceasefire", "--protocol", "sao", "--deadline", "0"}, 2, "parley: run: --deadline 0: want at least 1 round"},
+		{[]string{"experiment", "sequencing", "ceasefire", "--runs", "0"}, 2, "parley: experiment sequencing: --runs 0: need at least 1 run"},
+		{[]string{"experiment", "sweep", "ceasefire", "--set", "US.bias=0", "--workers", "-1"}, 2, "parley: experiment sweep: --workers -1: must not be negative"},
+		{[]string{"experiment", "robustness", "ceasefire", "--limit", "-1s"}, 2, "parley: experiment robustness: --limit -1s: must not be negative"},
+		{[]string{"experiment", "sequencing", "ceasefire", "--runs", "1", "--shard", "0/2"}, 2, "parley: experiment sequencing: --db: a shard needs a database"},
+		{[]string{"experiment", "sequencing", "ceasefire", "--runs", "1", "--baseline", "nope"}, 2, `parley: experiment sequencing: --baseline "nope": no such arm (have bilateral_only,`},
+		{[]string{"experiment", "sequencing", "ceasefire", "--negotiators", "nobody"}, 2, `parley: experiment sequencing: --negotiators: strategy "nobody"`},
+		{[]string{"worker", "--queue", "nats://127.0.0.1:1", "--concurrency", "-1"}, 2, "parley: worker: --concurrency -1: must not be negative"},
+		{[]string{"worker", "--queue", "nats://127.0.0.1:1", "--queue-reconnect-for", "-1s"}, 2, "parley: worker: --queue-reconnect-for -1s: must not be negative"},
+		{[]string{"serve", "--addr", "8080"}, 2, `parley: serve: --addr "8080": address 8080: missing port in address`},
 	}
 	for _, tc := range tests {
 		_, stderr, code := exe(t, tc.args...)

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib"
 	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/internal/outfile"
 	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
@@ -302,7 +301,7 @@ func (pg *program) runArms(c *cobra.Command, arg string, f *armFlags, check func
 		if rf.path == "" {
 			continue
 		}
-		if err := writeFile(rf.path, rf.write); err != nil {
+		if err := outfile.Write(rf.path, rf.write); err != nil {
 			return fmt.Errorf("%s: %s: %w", cmd, rf.flag, err)
 		}
 	}
@@ -332,22 +331,3 @@ func (pg *program) runArms(c *cobra.Command, arg string, f *armFlags, check func
 
 // cmdName is c's path without "parley ", as errors name commands.
 func cmdName(c *cobra.Command) string { return strings.TrimPrefix(c.CommandPath(), "parley ") }
-
-// writeFile creates path and writes it with fill, reporting the first
-// error of writing or closing.
-func writeFile(path string, fill func(io.Writer) error) (err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	w := bufio.NewWriter(f)
-	if err := fill(w); err != nil {
-		return err
-	}
-	return w.Flush()
-}

@@ -3,14 +3,14 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/cli/internal/render"
+	"github.com/parley-dev/parley/internal/outfile"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
 	"github.com/parley-dev/parley/tracefile"
@@ -88,8 +88,13 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 	var rj *tracefile.Run
 	if cfg.Protocol == tournament.ProtocolSAO {
 		rj = render.ReplayedRun(cfg, &m, r)
-		if err := writeTrace(tracePath, cfg.Scenarios[j.Scenario].Space, rj, render.ReplayEvents(r)); err != nil {
-			return err
+		if tracePath != "" {
+			write := func(w io.Writer) error {
+				return tracefile.Write(w, cfg.Scenarios[j.Scenario].Space, rj, render.ReplayEvents(r))
+			}
+			if err := outfile.Write(tracePath, write); err != nil {
+				return fmt.Errorf("replay: --trace: %w", err)
+			}
 		}
 	}
 	var sp *tournament.Record
@@ -100,26 +105,6 @@ func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Dura
 	render.Replay(out, db, &m, cfg.Scenarios[j.Scenario], r, rj, show, sp, diff)
 	if diff != "" {
 		return fmt.Errorf("replay: run %d differs from the stored result: %s", id, diff)
-	}
-	return nil
-}
-
-// writeTrace writes the trace of a finished run to path (nothing when
-// "").
-func writeTrace(path string, space *parley.OutcomeSpace, j *tracefile.Run, events []tracefile.Entry) error {
-	if path == "" {
-		return nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("run: trace: %w", err)
-	}
-	err = tracefile.Write(f, space, j, events)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("run: trace %s: %w", path, err)
 	}
 	return nil
 }

@@ -107,10 +107,6 @@ The same --seed gives the same negotiation, byte for byte.`,
 }
 
 func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags) error {
-	if f.set("deadline") && f.Deadline < 1 {
-		// 0 would silently mean "the scenario's deadline".
-		return usageError{fmt.Errorf("run: --deadline %d: want at least 1 round (leave it out for the scenario's deadline)", f.Deadline)}
-	}
 	if err := checkPlot("run", f.plot); err != nil {
 		return err
 	}

@@ -12,22 +12,17 @@ import (
 )
 
 // openScenario loads a scenario argument (built-in name or path) and prints
-// the loader's warnings to stderr.
+// the loader's warnings (what it found odd but accepted) to stderr, one
+// line each.
 func openScenario(stderr io.Writer, arg string, profiles []string) (*scenario.Scenario, error) {
 	s, err := catalog.Open(arg, catalog.Options{Profiles: profiles})
 	if err != nil {
 		return nil, err
 	}
-	printWarnings(stderr, s)
-	return s, nil
-}
-
-// printWarnings prints what the reader of s found odd but accepted, one
-// line each.
-func printWarnings(stderr io.Writer, s *scenario.Scenario) {
 	for _, w := range s.Warnings {
 		fmt.Fprintln(stderr, "parley: warning:", w)
 	}
+	return s, nil
 }
 
 func newScenariosCmd() *cobra.Command {

@@ -158,13 +158,7 @@ func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, 
 	lw := syncio.NewWriter(stderr)
 	defer lw.Close()
 	stderr = lw
-	cfg, shard, err := tournament.Build(s, pg.resolver(func(ref string) (*scenario.Scenario, error) {
-		sc, err := openRef(ref)
-		if err == nil {
-			printWarnings(stderr, sc)
-		}
-		return sc, err
-	}))
+	cfg, shard, err := tournament.Build(s, pg.resolver(func(ref string) (*scenario.Scenario, error) { return openScenario(stderr, ref, nil) }))
 	if err != nil {
 		return usageError{err}
 	}

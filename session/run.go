@@ -28,6 +28,9 @@ var stagedFlags = []string{"variant", "voters", "mediator"}
 // that do not fit (*OptionError), a trace that could not be written, or
 // a mechanism that could not run.
 func Run(ctx context.Context, s *scenario.Scenario, o Options, r Resolver) (*Outcome, error) {
+	if o.set("deadline") && o.Deadline < 1 { // 0 would silently mean the scenario's deadline
+		return nil, optionErr(fmt.Errorf("run: --deadline %d: want at least 1 round (leave it out for the scenario's deadline)", o.Deadline))
+	}
 	st, err := useStaged(&o, s)
 	if err != nil {
 		return nil, err

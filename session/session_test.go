@@ -68,6 +68,8 @@ func TestOptionErrors(t *testing.T) {
 			"run: --deadline applies to plain alternating offers"},
 		{"voters on sao", session.Options{Agents: []string{"boulware"}, Protocol: session.ProtocolSAO, Voters: []string{"reservation"}, Given: given("voters")},
 			"run: --voters goes with the scenario's declared protocol, not --protocol sao"},
+		{"zero deadline given", session.Options{Agents: []string{"boulware"}, Protocol: session.ProtocolSAO, Given: given("deadline")},
+			"run: --deadline 0: want at least 1 round (leave it out for the scenario's deadline)"},
 		{"bad protocol", session.Options{Agents: []string{"boulware"}, Protocol: "chess"}, `run: --protocol "chess": want auto, sao or staged`},
 		{"bad timing", session.Options{Agents: []string{"boulware"}, Protocol: session.ProtocolSAO, Timing: "slow"}, `run: --timing "slow": want steps or genius`},
 		{"unknown variant", session.Options{Agents: []string{"boulware"}, Variant: "nowhere"}, "variants:"},

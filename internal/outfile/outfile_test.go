@@ -1,0 +1,32 @@
+package outfile
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestWrite: the file holds what fill wrote; the error of fill, or of
+// creating the file, is returned.
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.txt")
+	big := strings.Repeat("x", 10000) // more than the buffer
+	if err := Write(path, func(w io.Writer) error { _, err := io.WriteString(w, big); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != big {
+		t.Errorf("read %d bytes, %v; want %d", len(b), err, len(big))
+	}
+	boom := errors.New("boom")
+	if err := Write(path, func(io.Writer) error { return boom }); !errors.Is(err, boom) {
+		t.Errorf("fill's error: got %v", err)
+	}
+	if err := Write(filepath.Join(dir, "none", "out.txt"), func(io.Writer) error { return nil }); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing folder: got %v", err)
+	}
+}
