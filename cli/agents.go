@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"encoding/json"
-
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/cli/internal/render"
-	"github.com/parley-dev/parley/strategy/boa"
 )
 
 func (pg *program) newAgentsCmd() *cobra.Command {
@@ -23,18 +20,7 @@ be a spec in call form, NAME(key=value,...): e.g. "conceder:e=3",
 or "biased:bias=0.5".`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			negs := render.AgentInfos(pg.negotiators)
-			meds, vots := render.AgentInfos(pg.mediators), render.AgentInfos(pg.voters)
-			comps := render.Components{Bid: render.AgentInfos(boa.Biddings()), OM: render.AgentInfos(boa.Models()), AC: render.AgentInfos(boa.Acceptances())}
-			j := &render.AgentsJSON{Schema: render.SchemaAgents, Negotiators: negs, Mediators: meds, Voters: vots, Components: comps}
-			if asJSON {
-				e := json.NewEncoder(c.OutOrStdout())
-				e.SetIndent("", "  ")
-				e.SetEscapeHTML(false)
-				return e.Encode(j)
-			}
-			render.Agents(c.OutOrStdout(), j)
-			return nil
+			return render.Agents(c.OutOrStdout(), render.NewAgentsJSON(pg.negotiators, pg.mediators, pg.voters), asJSON)
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, negotiators, mediators, voters, components} (docs/cli.md)")

@@ -62,15 +62,6 @@ func (f *armFlags) add(c *cobra.Command, h armHelp, store bool) {
 	f.qf.add(c)
 }
 
-// experimentFlags are the flags of sequencing and sweep.
-type experimentFlags struct {
-	armFlags
-	csvRuns  string
-	baseline string
-	set      []string // sweep only
-	factor   []string // sequencing only
-}
-
 // newExperimentCmd is `parley experiment`, with the sequencing and sweep
 // subcommands.
 func (pg *program) newExperimentCmd() *cobra.Command {
@@ -108,18 +99,8 @@ is the same on 1 worker or 8, local or remote.`,
 	return c
 }
 
-func addExperimentFlags(c *cobra.Command, f *experimentFlags) {
-	f.add(c, armHelp{runs: "runs per arm (seeds 0..runs-1 derived from --seed)", seed: "random seed: fixes every run",
-		json: "print the report as JSON (schema in docs/mediation.md)", csv: "write one CSV row per arm to this file",
-		plot:     "draw agreement rate and welfare per arm with CI bars",
-		variants: "protocol variants to run, in order (sequencing default: every declared variant)"}, true)
-	c.Flags().StringVar(&f.csvRuns, "csv-runs", "", "write one CSV row per run to this file")
-	c.Flags().StringVar(&f.baseline, "baseline", "", "the arm the others are tested against (default: the first)")
-}
-
 func (pg *program) newSequencingCmd() *cobra.Command {
-	var f experimentFlags
-	c := &cobra.Command{
+	return pg.designCmd(experiment.KindSequencing, &cobra.Command{
 		Use:   "sequencing SCENARIO",
 		Short: "Compare the protocol variants a scenario declares (e.g. talks first, then mediation)",
 		Long: `Run every protocol variant the scenario declares (protocol.variants, in file
@@ -145,20 +126,11 @@ forecasts: use 'parley experiment sweep' to vary them.`,
   parley experiment sequencing ceasefire --factor mediated.info=votes,self_report,declared,full
   parley experiment sequencing ceasefire --runs 200 --json
   parley experiment sequencing ceasefire --plot sequencing.png --csv arms.csv
-  parley experiment sequencing ceasefire --baseline bilateral_then_mediated`,
-		Args: exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			return pg.runExperiment(c, args[0], f)
-		},
-	}
-	c.Flags().StringArrayVar(&f.factor, "factor", nil, "a factor TARGET.NAME=VALUES crossed with every arm (repeatable)")
-	addExperimentFlags(c, &f)
-	return c
+  parley experiment sequencing ceasefire --baseline bilateral_then_mediated`})
 }
 
 func (pg *program) newSweepCmd() *cobra.Command {
-	var f experimentFlags
-	c := &cobra.Command{
+	return pg.designCmd(experiment.KindSweep, &cobra.Command{
 		Use:   "sweep SCENARIO --set TARGET.NAME=VALUES ...",
 		Short: "Vary scenario and protocol parameters over a grid",
 		Long: `Run every cell of a grid of parameter values (the cross product of the
@@ -175,18 +147,7 @@ A parameter that names nothing, or a value out of range, is an error before
 anything runs.`,
 		Example: `  parley experiment sweep ceasefire --set US.bias=0,0.25,0.5,1
   parley experiment sweep ceasefire --set UA.reservation=0.35:0.65:0.05 --set RU.drift=-0.1,0,0.05 --runs 200
-  parley experiment sweep ceasefire --set mediated.info=declared,full --variants bilateral_then_mediated,mediated_from_start`,
-		Args: exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			if len(f.set) == 0 {
-				return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
-			}
-			return pg.runExperiment(c, args[0], f)
-		},
-	}
-	addExperimentFlags(c, &f)
-	c.Flags().StringArrayVar(&f.set, "set", nil, "a swept parameter TARGET.NAME=VALUES (repeatable)")
-	return c
+  parley experiment sweep ceasefire --set mediated.info=declared,full --variants bilateral_then_mediated,mediated_from_start`})
 }
 
 // mediatorFactory turns a stage's mediator_policy into a mediator factory
@@ -205,23 +166,42 @@ func (pg *program) experimentConfig(runs int, seed uint64, negotiators, voters [
 	return experiment.Config{Runs: runs, Seed: seed, Pool: pool, Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared}, err
 }
 
-func (pg *program) runExperiment(c *cobra.Command, arg string, f experimentFlags) error {
-	d := experiment.Design{Kind: experiment.KindSequencing, Variants: f.variants, Params: f.factor, NeedsDeclared: mediator.NeedsDeclared}
-	flag := "--factor"
-	if c.Name() == "sweep" {
-		d.Kind, d.Params, flag = experiment.KindSweep, f.set, "--set"
+// designCmd completes c, the command of an experiment design of kind
+// sequencing or sweep, with its arguments, flags and run.
+func (pg *program) designCmd(kind string, c *cobra.Command) *cobra.Command {
+	var f armFlags
+	var csvRuns, baseline string
+	d := experiment.Design{Kind: kind, NeedsDeclared: mediator.NeedsDeclared}
+	params, paramsHelp := "--factor", "a factor TARGET.NAME=VALUES crossed with every arm (repeatable)"
+	if kind == experiment.KindSweep {
+		params, paramsHelp = "--set", "a swept parameter TARGET.NAME=VALUES (repeatable)"
 	}
-	return pg.runArms(c, arg, &f.armFlags, func(s *scenario.Scenario) error { return usage(cmdName(c), d.Check(s), flag) },
-		func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
-			cfg.Baseline = f.baseline
-			rep, err := d.Run(ctx, s, cfg)
-			if err != nil {
-				return nil, err
-			}
-			n, detail := rep.RunErrors()
-			return &armReport{rep, bind(experiment.WriteTable, rep), func() (chart.Figure, error) { return chart.ArmsOf(rep, d.Kind == experiment.KindSweep), nil },
-				[]reportFile{{"--csv", f.csv, bind(experiment.WriteCSV, rep)}, {"--csv-runs", f.csvRuns, bind(experiment.WriteRunsCSV, rep)}}, n, " (" + detail + ")"}, nil
-		})
+	c.Args = exactArgs(1)
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if kind == experiment.KindSweep && len(d.Params) == 0 {
+			return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
+		}
+		d.Variants = f.variants
+		return pg.runArms(c, args[0], &f, func(s *scenario.Scenario) error { return usage(cmdName(c), d.Check(s), params) },
+			func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
+				cfg.Baseline = baseline
+				rep, err := d.Run(ctx, s, cfg)
+				if err != nil {
+					return nil, err
+				}
+				n, detail := rep.RunErrors()
+				return &armReport{rep, bind(experiment.WriteTable, rep), func() (chart.Figure, error) { return chart.ArmsOf(rep, kind == experiment.KindSweep), nil },
+					[]reportFile{{"--csv", f.csv, bind(experiment.WriteCSV, rep)}, {"--csv-runs", csvRuns, bind(experiment.WriteRunsCSV, rep)}}, n, " (" + detail + ")"}, nil
+			})
+	}
+	c.Flags().StringArrayVar(&d.Params, params[2:], nil, paramsHelp)
+	f.add(c, armHelp{runs: "runs per arm (seeds 0..runs-1 derived from --seed)", seed: "random seed: fixes every run",
+		json: "print the report as JSON (schema in docs/mediation.md)", csv: "write one CSV row per arm to this file",
+		plot:     "draw agreement rate and welfare per arm with CI bars",
+		variants: "protocol variants to run, in order (sequencing default: every declared variant)"}, true)
+	c.Flags().StringVar(&csvRuns, "csv-runs", "", "write one CSV row per run to this file")
+	c.Flags().StringVar(&baseline, "baseline", "", "the arm the others are tested against (default: the first)")
+	return c
 }
 
 // An armReport is an experiment command's report and how to write it.

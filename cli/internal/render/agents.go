@@ -1,11 +1,13 @@
 package render
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/parley-dev/parley/spec"
+	"github.com/parley-dev/parley/strategy/boa"
 )
 
 // AgentInfo is one row of 'parley agents' (negotiator, mediator or voter).
@@ -91,15 +93,30 @@ type Components struct {
 // SchemaAgents is the schema of AgentsJSON.
 const SchemaAgents = "parley.agents/2"
 
-// Agents writes the listing of 'parley agents': every section's entries
-// with their aliases, summary and parameters ([default] and meaning).
-func Agents(w io.Writer, j *AgentsJSON) {
+// NewAgentsJSON lists the negotiators, mediators and voters of the
+// registries and the BOA components.
+func NewAgentsJSON[N, M, V any](negotiators *spec.Registry[N], mediators *spec.Registry[M], voters *spec.Registry[V]) *AgentsJSON {
+	return &AgentsJSON{Schema: SchemaAgents, Negotiators: AgentInfos(negotiators), Mediators: AgentInfos(mediators), Voters: AgentInfos(voters),
+		Components: Components{Bid: AgentInfos(boa.Biddings()), OM: AgentInfos(boa.Models()), AC: AgentInfos(boa.Acceptances())}}
+}
+
+// Agents writes the listing of 'parley agents' as JSON (asJSON) or as
+// text: every section's entries with their aliases, summary and
+// parameters ([default] and meaning).
+func Agents(w io.Writer, j *AgentsJSON, asJSON bool) error {
+	if asJSON {
+		e := json.NewEncoder(w)
+		e.SetIndent("", "  ")
+		e.SetEscapeHTML(false)
+		return e.Encode(j)
+	}
 	section(w, "NEGOTIATORS (--agents)", j.Negotiators)
 	section(w, "MEDIATORS (--mediator)", j.Mediators)
 	section(w, "VOTERS (--voters)", j.Voters)
 	section(w, "BOA BIDDING STRATEGIES (boa:bid=NAME(key=value,...))", j.Components.Bid)
 	section(w, "BOA OPPONENT MODELS (boa:om=NAME(...))", j.Components.OM)
 	section(w, "ACCEPTANCE CONDITIONS (boa:ac=NAME(...); also ac= of boulware, linear, conceder, timedep, tft)", j.Components.AC)
+	return nil
 }
 
 func section(w io.Writer, title string, list []AgentInfo) {
