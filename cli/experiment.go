@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,13 +23,11 @@ import (
 
 // armFlags are the flags that every experiment subcommand has.
 type armFlags struct {
-	runs, workers                 int
-	seed                          uint64
+	cfg                           experiment.Config // Runs, Seed, Workers, Limit
+	batch                         distrib.Options   // DB, Shard, Queue
 	asJSON, quiet, allowErrors    bool
 	csv, plot                     string
 	variants, negotiators, voters []string
-	db, queue, shard              string
-	limit                         time.Duration
 	qf                            queueFlags
 }
 
@@ -42,9 +39,9 @@ type armHelp struct{ runs, seed, json, csv, plot, variants string }
 // tournament each, takes no database or shard (store false).
 func (f *armFlags) add(c *cobra.Command, h armHelp, store bool) {
 	fl := c.Flags()
-	fl.IntVar(&f.runs, "runs", 200, h.runs)
-	fl.Uint64Var(&f.seed, "seed", 1, h.seed)
-	fl.IntVar(&f.workers, "workers", 0, "parallel workers (default: all cores); results do not depend on it")
+	fl.IntVar(&f.cfg.Runs, "runs", 200, h.runs)
+	fl.Uint64Var(&f.cfg.Seed, "seed", 1, h.seed)
+	fl.IntVar(&f.cfg.Workers, "workers", 0, "parallel workers (default: all cores); results do not depend on it")
 	fl.BoolVar(&f.asJSON, "json", false, h.json)
 	fl.StringVar(&f.csv, "csv", "", h.csv)
 	fl.StringVar(&f.plot, "plot", "", h.plot+" "+plotFlagHelp)
@@ -54,11 +51,11 @@ func (f *armFlags) add(c *cobra.Command, h armHelp, store bool) {
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
 	fl.BoolVar(&f.allowErrors, "allow-errors", false, "exit 0 even when runs end in error (they count as failures to agree)")
 	if store {
-		fl.StringVar(&f.db, "db", "", "store the runs in this SQLite database (as a tournament's): run the same command again to resume after an interruption")
-		fl.StringVar(&f.shard, "shard", "", "run only the runs with job id = i mod n (i/n) into --db; merge the shards' databases with 'parley merge' and run again on the merged one for the report")
+		fl.StringVar(&f.batch.DB, "db", "", "store the runs in this SQLite database (as a tournament's): run the same command again to resume after an interruption")
+		fl.StringVar(&f.batch.Shard, "shard", "", "run only the runs with job id = i mod n (i/n) into --db; merge the shards' databases with 'parley merge' and run again on the merged one for the report")
 	}
-	fl.StringVar(&f.queue, "queue", "", "run on 'parley worker' processes through this NATS JetStream server, nats://HOST:4222 (see docs/distributed.md)")
-	fl.DurationVar(&f.limit, "limit", 0, "wall-time limit of one run: a run over it ends in error (0: none)")
+	fl.StringVar(&f.batch.Queue, "queue", "", "run on 'parley worker' processes through this NATS JetStream server, nats://HOST:4222 (see docs/distributed.md)")
+	fl.DurationVar(&f.cfg.Limit, "limit", 0, "wall-time limit of one run: a run over it ends in error (0: none)")
 	f.qf.add(c)
 }
 
@@ -159,11 +156,12 @@ func (pg *program) mediatorFactory(spec string) (func() mediated.Mediator, error
 	return pg.mediators.Parse(spec)
 }
 
-// experimentConfig is the configuration of an experiment with the pool of
-// negotiators and voters (the defaults when nil).
-func (pg *program) experimentConfig(runs int, seed uint64, negotiators, voters []string) (experiment.Config, error) {
-	pool, err := experiment.NewPool(splitAgents(negotiators), splitAgents(voters), pg.negotiators.Parse, pg.voters.Parse)
-	return experiment.Config{Runs: runs, Seed: seed, Pool: pool, Mediator: pg.mediatorFactory, NeedsDeclared: mediator.NeedsDeclared}, err
+// setPool sets the strategy pool of an experiment (the defaults for nil
+// specs) and its mediators.
+func (pg *program) setPool(cfg *experiment.Config, negotiators, voters []string) (err error) {
+	cfg.Pool, err = experiment.NewPool(splitAgents(negotiators), splitAgents(voters), pg.negotiators.Parse, pg.voters.Parse)
+	cfg.Mediator, cfg.NeedsDeclared = pg.mediatorFactory, mediator.NeedsDeclared
+	return err
 }
 
 // designCmd completes c, the command of an experiment design of kind
@@ -232,7 +230,7 @@ func bind[R any](write func(io.Writer, R) error, r R) func(io.Writer) error {
 func (pg *program) runArms(c *cobra.Command, arg string, f *armFlags, check func(*scenario.Scenario) error,
 	run func(context.Context, *scenario.Scenario, experiment.Config) (*armReport, error)) error {
 	ctx, out, errOut, cmd := c.Context(), c.OutOrStdout(), c.ErrOrStderr(), cmdName(c)
-	cfg := experiment.Config{Runs: f.runs, Workers: f.workers, Limit: f.limit}
+	cfg := f.cfg
 	if err := cfg.Validate(); err != nil {
 		return usage(cmd, err)
 	}
@@ -246,16 +244,15 @@ func (pg *program) runArms(c *cobra.Command, arg string, f *armFlags, check func
 	if err := check(s); err != nil {
 		return err
 	}
-	cfg, err = pg.experimentConfig(f.runs, f.seed, f.negotiators, f.voters)
-	if err != nil {
+	if err := pg.setPool(&cfg, f.negotiators, f.voters); err != nil {
 		return usage(cmd, err)
 	}
-	cfg.Workers, cfg.Limit, cfg.Ref = f.workers, f.limit, arg
+	cfg.Ref = arg
 	// The queue reports reconnections from its own goroutines: through
 	// one lock, and not after the command returns.
 	lw := syncio.NewWriter(errOut)
 	defer lw.Close()
-	b, err := f.qf.open(distrib.Options{DB: f.db, Shard: f.shard, Queue: f.queue}, lw, cmd)
+	b, err := f.qf.open(f.batch, lw, cmd)
 	if err != nil {
 		return err
 	}
@@ -270,10 +267,10 @@ func (pg *program) runArms(c *cobra.Command, arg string, f *armFlags, check func
 	bar.Finish(err == nil)
 	switch {
 	case errors.Is(err, experiment.ErrShard):
-		fmt.Fprintf(out, "%s: stored shard %s of the runs in %s; merge the shards' databases with 'parley merge' and run the same command with the merged --db for the report\n", cmd, f.shard, f.db)
+		fmt.Fprintf(out, "%s: stored shard %s of the runs in %s; merge the shards' databases with 'parley merge' and run the same command with the merged --db for the report\n", cmd, f.batch.Shard, f.batch.DB)
 		return nil
-	case err != nil && f.db != "" && ctx.Err() != nil:
-		return fmt.Errorf("%s: interrupted: the runs finished so far are stored in %s: run the same command to continue", cmd, f.db)
+	case err != nil && f.batch.DB != "" && ctx.Err() != nil:
+		return fmt.Errorf("%s: interrupted: the runs finished so far are stored in %s: run the same command to continue", cmd, f.batch.DB)
 	case err != nil:
 		return usage(cmd, err)
 	}

@@ -76,7 +76,7 @@ func (pg *program) runRobustness(c *cobra.Command, arg string, f robustnessFlags
 		return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, f.bootstrap)}
 	}
 	rc := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants,
-		Config: experiment.Config{Runs: f.runs, Workers: f.workers, Limit: f.limit}}
+		Config: f.cfg}
 	if err := rc.Validate(); err != nil {
 		return usage(cmd, err)
 	}

@@ -153,8 +153,8 @@ func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg strin
 // runs, at matched information and as declared (experiment.TellStory),
 // and a one-line caveat.
 func (pg *program) printStory(ctx context.Context, out io.Writer, s *scenario.Scenario, seed uint64) error {
-	cfg, err := pg.experimentConfig(0, seed, nil, nil)
-	if err != nil {
+	cfg := experiment.Config{Seed: seed}
+	if err := pg.setPool(&cfg, nil, nil); err != nil {
 		return err
 	}
 	st, err := experiment.TellStory(ctx, s, cfg)
