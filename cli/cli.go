@@ -82,14 +82,10 @@ func usage(cmd string, err error, params ...string) error {
 	if fe.Field == "Params" {
 		flag = strings.Join(params, "")
 	}
-	if flag != "" && fe.Value != "" {
-		flag += " " + fe.Value
-	}
 	if flag != "" {
-		err = fmt.Errorf("%s: %s: %w", cmd, flag, fe.Err)
-	} else {
-		err = fmt.Errorf("%s: %w", cmd, fe.Err)
+		cmd = strings.TrimSpace(cmd + ": " + flag + " " + fe.Value)
 	}
+	err = fmt.Errorf("%s: %w", cmd, fe.Err)
 	if fe.Field == "Results" {
 		return err
 	}
@@ -146,8 +142,7 @@ a Parley .yaml/.json file, a GENIUS folder, a GENIUS domain .xml file with
 		return usageError{fmt.Errorf("%s: %w (see '%s --help')", c.CommandPath(), err, c.CommandPath())}
 	})
 	root.AddCommand(pg.newRunCmd(), newAnalyzeCmd(), newScenariosCmd(), pg.newAgentsCmd(), newConvertCmd(), pg.newBenchCmd(), pg.newExperimentCmd(),
-		pg.newTournamentCmd(), pg.newReplayCmd(), newReportCmd(), newMergeCmd(), pg.newWorkerCmd())
-	root.AddCommand(pg.newServeCmd())
+		pg.newTournamentCmd(), pg.newReplayCmd(), newReportCmd(), newMergeCmd(), pg.newWorkerCmd(), pg.newServeCmd())
 	return root
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -45,66 +44,62 @@ the tournament ran in.`,
 			if err != nil {
 				return usageError{fmt.Errorf("replay: --limit: %w", err)}
 			}
-			return pg.replay(c, args[0], id, lim, show, tracePath)
+			db, ctx, out := args[0], c.Context(), c.OutOrStdout()
+			st, err := sqlite.OpenReadOnly(db)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			m, ok, err := st.Meta(ctx)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("replay: %s holds no tournament", db)
+			}
+			cfg, err := tournament.Rebuild(m, pg.resolver(openRef), lim)
+			if err != nil {
+				return fmt.Errorf("replay: %w", err)
+			}
+			j, err := tournament.JobAt(cfg, id)
+			if err != nil {
+				return usageError{fmt.Errorf("replay: %w", err)}
+			}
+			stored, err := st.Record(ctx, id)
+			hasStored := err == nil
+			if err != nil && !errors.Is(err, sqlite.ErrNotFound) {
+				return err
+			}
+			r, err := tournament.ReplayRun(ctx, cfg, j)
+			if err != nil {
+				return err
+			}
+			var rj *tracefile.Run
+			if cfg.Protocol == tournament.ProtocolSAO {
+				rj = render.ReplayedRun(cfg, &m, r)
+				if tracePath != "" {
+					write := func(w io.Writer) error {
+						return tracefile.Write(w, cfg.Scenarios[j.Scenario].Space, rj, render.ReplayEvents(r))
+					}
+					if err := outfile.Write(tracePath, write); err != nil {
+						return fmt.Errorf("replay: --trace: %w", err)
+					}
+				}
+			}
+			var sp *tournament.Record
+			diff := ""
+			if hasStored {
+				sp, diff = &stored, stored.Diff(r.Record)
+			}
+			render.Replay(out, db, &m, cfg.Scenarios[j.Scenario], r, rj, show, sp, diff)
+			if diff != "" {
+				return fmt.Errorf("replay: run %d differs from the stored result: %s", id, diff)
+			}
+			return nil
 		},
 	}
 	c.Flags().IntVar(&show, "show", 6, "actions to list at the start and at the end of the negotiation (-1: all)")
 	c.Flags().StringVar(&tracePath, "trace", "", "write the negotiation's trace as JSON lines to this file (docs/cli.md)")
 	c.Flags().StringVar(&limit, "limit", defaultTournamentLimit.String(), "wall-time limit of the negotiation (0: none)")
 	return c
-}
-
-func (pg *program) replay(c *cobra.Command, db string, id int64, limit time.Duration, show int, tracePath string) error {
-	ctx, out := c.Context(), c.OutOrStdout()
-	st, err := sqlite.OpenReadOnly(db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	m, ok, err := st.Meta(ctx)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("replay: %s holds no tournament", db)
-	}
-	cfg, err := pg.configFromMeta(m, limit)
-	if err != nil {
-		return fmt.Errorf("replay: %w", err)
-	}
-	j, err := tournament.JobAt(cfg, id)
-	if err != nil {
-		return usageError{fmt.Errorf("replay: %w", err)}
-	}
-	stored, err := st.Record(ctx, id)
-	hasStored := err == nil
-	if err != nil && !errors.Is(err, sqlite.ErrNotFound) {
-		return err
-	}
-	r, err := tournament.ReplayRun(ctx, cfg, j)
-	if err != nil {
-		return err
-	}
-	var rj *tracefile.Run
-	if cfg.Protocol == tournament.ProtocolSAO {
-		rj = render.ReplayedRun(cfg, &m, r)
-		if tracePath != "" {
-			write := func(w io.Writer) error {
-				return tracefile.Write(w, cfg.Scenarios[j.Scenario].Space, rj, render.ReplayEvents(r))
-			}
-			if err := outfile.Write(tracePath, write); err != nil {
-				return fmt.Errorf("replay: --trace: %w", err)
-			}
-		}
-	}
-	var sp *tournament.Record
-	diff := ""
-	if hasStored {
-		sp, diff = &stored, stored.Diff(r.Record)
-	}
-	render.Replay(out, db, &m, cfg.Scenarios[j.Scenario], r, rj, show, sp, diff)
-	if diff != "" {
-		return fmt.Errorf("replay: run %d differs from the stored result: %s", id, diff)
-	}
-	return nil
 }

@@ -98,14 +98,12 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 	return c
 }
 
-// reportOf tallies every stored run of the database's tournament.
+// reportOf is the report of the database's tournament (sqlite's Report),
+// or for an experiment's database an error that says how to get its
+// report.
 func reportOf(ctx context.Context, st *sqlite.Store) (*tournament.Report, error) {
-	rep, err := tournament.ReportOf(ctx, st)
-	var ee *tournament.ExperimentError
-	switch {
-	case errors.Is(err, tournament.ErrNoTournament):
-		return nil, fmt.Errorf("report: %s holds no tournament", st.Path())
-	case errors.As(err, &ee):
+	rep, err := st.Report(ctx)
+	if ee := new(tournament.ExperimentError); errors.As(err, &ee) {
 		return nil, fmt.Errorf("report: %s holds an experiment (arms %s): its report is the experiment's; run the 'parley experiment' command that wrote it again with --db %s (it runs only what is missing)",
 			st.Path(), strings.Join(ee.Arms, ", "), st.Path())
 	}

@@ -58,7 +58,24 @@ another), with the same report as a local run.`,
   parley experiment robustness ceasefire --samples 32 --csv points.csv --plot sobol.png`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return pg.runRobustness(c, args[0], f)
+			cmd := cmdName(c)
+			if f.bootstrap < 1 { // 0 would silently mean experiment.DefaultBootstrap
+				return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, f.bootstrap)}
+			}
+			rc := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants, Config: f.cfg}
+			if err := rc.Validate(); err != nil {
+				return usage(cmd, err)
+			}
+			check := func(s *scenario.Scenario) error { return usage(cmd, experiment.CheckRobustness(s, f.variants)) }
+			return pg.runArms(c, args[0], &f.armFlags, check, func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
+				rc.Config = cfg
+				rep, err := experiment.Robustness(ctx, s, rc)
+				if err != nil {
+					return nil, err
+				}
+				return &armReport{rep, bind(experiment.WriteRobustnessTable, rep), func() (chart.Figure, error) { return chart.SensitivityOf(rep) },
+					[]reportFile{{"--csv", f.csv, bind(experiment.WriteRobustnessCSV, rep)}}, rep.Errors, "; the first: " + rep.FirstError}, nil
+			})
 		},
 	}
 	c.Flags().IntVar(&f.samples, "samples", 64, "base sample size N: the analysis runs N·(k+2) parameter points for k assumptions")
@@ -68,26 +85,4 @@ another), with the same report as a local run.`,
 		plot:     "draw the total-effect indices of the agreement contrasts",
 		variants: "protocol variants to run as arms, in order (default: the protocol's compare list, else every declared variant)"}, false)
 	return c
-}
-
-func (pg *program) runRobustness(c *cobra.Command, arg string, f robustnessFlags) error {
-	cmd := cmdName(c)
-	if f.bootstrap < 1 { // 0 would silently mean experiment.DefaultBootstrap
-		return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, f.bootstrap)}
-	}
-	rc := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants,
-		Config: f.cfg}
-	if err := rc.Validate(); err != nil {
-		return usage(cmd, err)
-	}
-	check := func(s *scenario.Scenario) error { return usage(cmd, experiment.CheckRobustness(s, f.variants)) }
-	return pg.runArms(c, arg, &f.armFlags, check, func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
-		rc.Config = cfg
-		rep, err := experiment.Robustness(ctx, s, rc)
-		if err != nil {
-			return nil, err
-		}
-		return &armReport{rep, bind(experiment.WriteRobustnessTable, rep), func() (chart.Figure, error) { return chart.SensitivityOf(rep) },
-			[]reportFile{{"--csv", f.csv, bind(experiment.WriteRobustnessCSV, rep)}}, rep.Errors, "; the first: " + rep.FirstError}, nil
-	})
 }

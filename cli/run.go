@@ -36,9 +36,6 @@ type runFlags struct {
 	show        int
 }
 
-// set reports whether flag name was given on the command line.
-func (f *runFlags) set(name string) bool { return f.Given != nil && f.Given(name) }
-
 func (pg *program) newRunCmd() *cobra.Command {
 	var f runFlags
 	c := &cobra.Command{
@@ -86,7 +83,46 @@ The same --seed gives the same negotiation, byte for byte.`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			f.Given = c.Flags().Changed
-			return pg.runOnce(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), args[0], f)
+			ctx, out, errOut := c.Context(), c.OutOrStdout(), c.ErrOrStderr()
+			if err := checkPlot("run", f.plot); err != nil {
+				return err
+			}
+			s, err := openScenario(errOut, args[0], f.profiles)
+			if err != nil {
+				return err
+			}
+			o := f.Options
+			o.Agents, o.Voters = splitAgents(f.Agents), splitAgents(f.Voters)
+			var tf *os.File
+			if f.trace != "" {
+				o.OpenTrace = func() (io.Writer, error) {
+					var err error
+					tf, err = os.Create(f.trace)
+					return tf, err
+				}
+			}
+			r, err := session.Run(ctx, s, o, session.Resolver{Negotiator: pg.negotiators.Parse, Voter: pg.voters.Parse, Mediator: pg.mediatorFactory, AsDesigned: mediator.AsDesigned})
+			if tf != nil {
+				if cerr := tf.Close(); err == nil && cerr != nil {
+					err = fmt.Errorf("run: trace %s: %w", f.trace, cerr)
+				}
+			}
+			if err != nil {
+				return usage("run", err)
+			}
+			if f.plot != "" {
+				if err := savePlot(errOut, "run", f.plot, chart.SessionOf(s, f.Seed, r)); err != nil {
+					return err
+				}
+			}
+			question, err := render.Run(out, s, r, f.asJSON, f.show, c.Flags().Changed("show"))
+			if err != nil {
+				return err
+			}
+			if err := r.Failure(); err != nil || !question {
+				return err
+			}
+			return pg.printStory(ctx, out, s, f.Seed)
 		},
 	}
 	c.Flags().StringArrayVar(&f.Agents, "agents", []string{"boulware"}, "strategy specs, one per party in order (comma-separated)")
@@ -106,48 +142,6 @@ The same --seed gives the same negotiation, byte for byte.`,
 	return c
 }
 
-func (pg *program) runOnce(ctx context.Context, out, errOut io.Writer, arg string, f runFlags) error {
-	if err := checkPlot("run", f.plot); err != nil {
-		return err
-	}
-	s, err := openScenario(errOut, arg, f.profiles)
-	if err != nil {
-		return err
-	}
-	o := f.Options
-	o.Agents, o.Voters = splitAgents(f.Agents), splitAgents(f.Voters)
-	var tf *os.File
-	if f.trace != "" {
-		o.OpenTrace = func() (io.Writer, error) {
-			var err error
-			tf, err = os.Create(f.trace)
-			return tf, err
-		}
-	}
-	r, err := session.Run(ctx, s, o, pg.sessionResolver())
-	if tf != nil {
-		if cerr := tf.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("run: trace %s: %w", f.trace, cerr)
-		}
-	}
-	if err != nil {
-		return usage("run", err)
-	}
-	if f.plot != "" {
-		if err := savePlot(errOut, "run", f.plot, chart.SessionOf(s, f.Seed, r)); err != nil {
-			return err
-		}
-	}
-	question, err := render.Run(out, s, r, f.asJSON, f.show, f.set("show"))
-	if err != nil {
-		return err
-	}
-	if err := r.Failure(); err != nil || !question {
-		return err
-	}
-	return pg.printStory(ctx, out, s, f.Seed)
-}
-
 // printStory answers the scenario's protocol question after a text run:
 // each compared variant's agreement rate over experiment.DefaultStoryRuns
 // runs, at matched information and as declared (experiment.TellStory),
@@ -159,10 +153,4 @@ func (pg *program) printStory(ctx context.Context, out io.Writer, s *scenario.Sc
 	}
 	st, err := experiment.TellStory(ctx, s, cfg)
 	return render.Story(out, s, st, err)
-}
-
-// sessionResolver resolves the specs of a run through the program's
-// registries.
-func (pg *program) sessionResolver() session.Resolver {
-	return session.Resolver{Negotiator: pg.negotiators.Parse, Voter: pg.voters.Parse, Mediator: pg.mediatorFactory, AsDesigned: mediator.AsDesigned}
 }

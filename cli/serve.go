@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -64,7 +63,17 @@ when --addr ends in :0); logs go to stderr.`,
   parley serve --results results.db --results sequencing.db`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return pg.serve(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), o)
+			out, errOut := c.OutOrStdout(), c.ErrOrStderr()
+			if o.Server.TurnTimeout <= 0 || o.Server.Grace <= 0 { // 0 would silently mean the default
+				return usageError{errors.New("serve: --turn-timeout and --grace must be positive")}
+			}
+			o.ResultsOptions = results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared}
+			o.Server.Negotiator, o.Server.Voter, o.Server.Mediator = pg.negotiators.Parse, pg.voters.Parse, pg.mediatorFactory
+			o.Server.GeniusWeb = func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) }
+			o.Server.Agents = server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)}
+			o.Announce, o.Logs = announceToken(errOut), errOut
+			o.Listening = func(a net.Addr) { fmt.Fprintf(out, "listening on http://%s\n", a) }
+			return usage("serve", serve.Run(c.Context(), o))
 		},
 	}
 	c.Flags().StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; loopback unless an admin token is set)")
@@ -83,21 +92,6 @@ func announceToken(stderr io.Writer) func(host, tok string) {
 	return func(host, tok string) {
 		fmt.Fprintf(stderr, "parley serve: %s is not loopback: the admin token (Authorization: Bearer TOKEN) is %s\n", host, tok)
 	}
-}
-
-// serve runs the server of the flags' options o (serve.Run) with the
-// program's agents.
-func (pg *program) serve(ctx context.Context, out, errOut io.Writer, o serve.Options) error {
-	if o.Server.TurnTimeout <= 0 || o.Server.Grace <= 0 { // 0 would silently mean the default
-		return usageError{errors.New("serve: --turn-timeout and --grace must be positive")}
-	}
-	o.ResultsOptions = results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared}
-	o.Server.Negotiator, o.Server.Voter, o.Server.Mediator = pg.negotiators.Parse, pg.voters.Parse, pg.mediatorFactory
-	o.Server.GeniusWeb = func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) }
-	o.Server.Agents = server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)}
-	o.Announce, o.Logs = announceToken(errOut), errOut
-	o.Listening = func(a net.Addr) { fmt.Fprintf(out, "listening on http://%s\n", a) }
-	return usage("serve", serve.Run(ctx, o))
 }
 
 // listed is a registry's entries as the server's catalog lists them: the

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -107,7 +105,47 @@ At the end it prints the leaderboard, of the agents or of the mediators
 			if err != nil {
 				return usageError{err}
 			}
-			return pg.runTournament(c.Context(), c.OutOrStdout(), c.ErrOrStderr(), in, &qf, asJSON, quiet)
+			// The queue reports reconnections from its own goroutines: every
+			// write to stderr goes through one lock, and none after the
+			// command returns.
+			ctx, stdout, stderr := c.Context(), c.OutOrStdout(), syncio.NewWriter(c.ErrOrStderr())
+			defer stderr.Close()
+			cfg, shard, err := tournament.Build(in, pg.resolver(func(ref string) (*scenario.Scenario, error) { return openScenario(stderr, ref, nil) }))
+			if err != nil {
+				return usageError{err}
+			}
+			render.IgnoredProtocols(stderr, cfg)
+			b, err := qf.open(distrib.Options{DB: in.DB, Shard: in.Shard, Queue: in.Queue}, stderr, "tournament")
+			if err != nil {
+				return err
+			}
+			defer b.Close()
+			// The bar writes to the terminal itself (progress.New needs the
+			// *os.File to tell a terminal); on anything else it is off.
+			bar := progress.New(ctx, stderr.Underlying(), quiet, "negotiations", "")
+			sum, err := b.Run(ctx, cfg, bar.Func())
+			bar.Finish(err == nil)
+			if err != nil {
+				return sum.Stopped(err, in.DB)
+			}
+			summary := stdout
+			if asJSON { // beside the JSON report
+				summary = stderr
+			}
+			fmt.Fprintln(summary, render.TournamentSummary(sum, shard, in.DB))
+			if quiet {
+				return nil
+			}
+			rep, err := reportOf(ctx, b.DB)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return render.WriteReportJSON(stdout, rep)
+			}
+			fmt.Fprintln(stdout)
+			render.Report(stdout, rep)
+			return nil
 		},
 	}
 	fl := c.Flags()
@@ -146,53 +184,3 @@ func (pg *program) resolver(open func(ref string) (*scenario.Scenario, error)) t
 
 // openRef opens a scenario reference of a stored tournament.
 func openRef(ref string) (*scenario.Scenario, error) { return catalog.Open(ref, catalog.Options{}) }
-
-// configFromMeta rebuilds a stored tournament (replays).
-func (pg *program) configFromMeta(m tournament.Meta, limit time.Duration) (*tournament.Config, error) {
-	return tournament.Rebuild(m, pg.resolver(openRef), limit)
-}
-
-func (pg *program) runTournament(ctx context.Context, stdout, stderr io.Writer, s *tournament.Input, qf *queueFlags, asJSON, quiet bool) error {
-	// The queue reports reconnections from its own goroutines: every write
-	// to stderr goes through one lock, and none after the command returns.
-	lw := syncio.NewWriter(stderr)
-	defer lw.Close()
-	stderr = lw
-	cfg, shard, err := tournament.Build(s, pg.resolver(func(ref string) (*scenario.Scenario, error) { return openScenario(stderr, ref, nil) }))
-	if err != nil {
-		return usageError{err}
-	}
-	render.IgnoredProtocols(stderr, cfg)
-	b, err := qf.open(distrib.Options{DB: s.DB, Shard: s.Shard, Queue: s.Queue}, stderr, "tournament")
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	// The bar writes to the terminal itself (progress.New needs the
-	// *os.File to tell a terminal); on anything else it is off.
-	bar := progress.New(ctx, lw.Underlying(), quiet, "negotiations", "")
-	sum, err := b.Run(ctx, cfg, bar.Func())
-	bar.Finish(err == nil)
-	if err != nil {
-		return sum.Stopped(err, s.DB)
-	}
-	line := render.TournamentSummary(sum, shard, s.DB)
-	if asJSON {
-		fmt.Fprintln(stderr, line)
-	} else {
-		fmt.Fprintln(stdout, line)
-	}
-	if quiet {
-		return nil
-	}
-	rep, err := reportOf(ctx, b.DB)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return render.WriteReportJSON(stdout, rep)
-	}
-	fmt.Fprintln(stdout)
-	render.Report(stdout, rep)
-	return nil
-}

@@ -73,7 +73,7 @@ func jobSeed(t *testing.T, db string, id int64) uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := pg.configFromMeta(m, 0)
+	cfg, err := tournament.Rebuild(m, pg.resolver(openRef), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
