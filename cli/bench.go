@@ -15,9 +15,8 @@ import (
 )
 
 func (pg *program) newBenchCmd() *cobra.Command {
+	var o bench.Options // Deadline and Duration from the flags
 	var agents, profiles []string
-	var deadline int
-	var dur time.Duration
 	var asJSON, quiet bool
 	c := &cobra.Command{
 		Use:   "bench [SCENARIO...]",
@@ -45,17 +44,16 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 				bar.Manual = make(chan any, 1)
 			}
 			for k, a := range args {
-				r, err := bench.Measure(c.Context(), bench.Options{
-					Open: func() (*scenario.Scenario, error) { return openScenario(io.Discard, a, profiles) },
-					Seats: func(parties int) ([]func() parley.Negotiator, error) {
-						fs, _, err := session.Seats(splitAgents(agents), parties, pg.negotiators.Parse)
-						return fs, usage("bench", err)
-					},
-					Deadline: deadline, Duration: dur,
-					Phase: func(phase int) {
-						bar.Update(int64(k*bench.Phases+phase), int64(len(args)*bench.Phases))
-						bar.Refresh()
-					}})
+				o.Open = func() (*scenario.Scenario, error) { return openScenario(io.Discard, a, profiles) }
+				o.Seats = func(parties int) ([]func() parley.Negotiator, error) {
+					fs, _, err := session.Seats(splitAgents(agents), parties, pg.negotiators.Parse)
+					return fs, usage("bench", err)
+				}
+				o.Phase = func(phase int) {
+					bar.Update(int64(k*bench.Phases+phase), int64(len(args)*bench.Phases))
+					bar.Refresh()
+				}
+				r, err := bench.Measure(c.Context(), o)
 				if err != nil {
 					bar.Finish(false)
 					return err
@@ -68,8 +66,8 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 	}
 	c.Flags().StringArrayVar(&agents, "agents", []string{"boulware,conceder"}, "strategy specs, one per party (repeated when shorter)")
 	c.Flags().StringSliceVar(&profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO")
-	c.Flags().IntVar(&deadline, "deadline", 1000, "rounds per negotiation")
-	c.Flags().DurationVar(&dur, "duration", 2*time.Second, "how long to run negotiations per scenario")
+	c.Flags().IntVar(&o.Deadline, "deadline", 1000, "rounds per negotiation")
+	c.Flags().DurationVar(&o.Duration, "duration", 2*time.Second, "how long to run negotiations per scenario")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {schema, scenarios} (docs/cli.md)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, quietHelp)
 	return c

@@ -257,10 +257,7 @@ func (pg *program) runArms(c *cobra.Command, arg string, f *armFlags, check func
 		return err
 	}
 	defer b.Close()
-	if b.DB != nil {
-		cfg.Store = b.DB
-	}
-	cfg.Shard, cfg.Queue = b.Shard, b.Dialer()
+	b.Experiment(&cfg)
 	bar := progress.New(ctx, errOut, f.quiet, "runs", "")
 	cfg.Progress = bar.Func()
 	rep, err := run(ctx, s, cfg)

@@ -13,9 +13,6 @@ import (
 	"github.com/parley-dev/parley/spec"
 )
 
-// envQueueToken holds a queue token (natsq.Auth.WithEnv).
-const envQueueToken = natsq.EnvToken
-
 // queueFlags are the connection flags that 'parley tournament --queue' and
 // 'parley worker' share: authentication, TLS and how long to wait out an
 // outage (docs/distributed.md).

@@ -81,15 +81,7 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 					return err
 				}
 			}
-			out := c.OutOrStdout()
-			switch {
-			case asJSON:
-				return render.WriteReportJSON(out, rep)
-			case asCSV:
-				return render.LeaderboardCSV(out, rep)
-			}
-			render.Report(out, rep)
-			return nil
+			return render.WriteReport(c.OutOrStdout(), rep, asJSON, asCSV)
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")

@@ -140,12 +140,10 @@ At the end it prints the leaderboard, of the agents or of the mediators
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return render.WriteReportJSON(stdout, rep)
+			if !asJSON {
+				fmt.Fprintln(stdout)
 			}
-			fmt.Fprintln(stdout)
-			render.Report(stdout, rep)
-			return nil
+			return render.WriteReport(stdout, rep, asJSON, false)
 		},
 	}
 	fl := c.Flags()

@@ -314,11 +314,11 @@ func TestWorkerQueueAuth(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	url := s.ClientURL()
-	t.Setenv(envQueueToken, "")
+	t.Setenv(natsq.EnvToken, "")
 	if _, _, err := command(ctx, pg.newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err == nil || !strings.Contains(err.Error(), "Authorization Violation") {
 		t.Fatalf("worker without the token: %v", err)
 	}
-	t.Setenv(envQueueToken, "tok-9876")
+	t.Setenv(natsq.EnvToken, "tok-9876")
 	if _, errs, err := command(ctx, pg.newWorkerCmd(), "--queue", url, "--idle-exit", "100ms"); err != nil || !strings.Contains(errs, "no job for 100ms") {
 		t.Fatalf("worker with the token: %v\n%s", err, errs)
 	}

@@ -2,7 +2,9 @@
 // run: its SQLite database (store/sqlite), the share of the runs this
 // process takes (a shard) and the NATS JetStream queue of the 'parley
 // worker' processes that run them (distrib/natsq). The commands that run
-// batches, 'parley tournament' and 'parley experiment', open theirs here.
+// batches, 'parley tournament' and 'parley experiment', open theirs here:
+// Batch.Run runs a tournament, Batch.Experiment points an experiment at
+// the batch.
 package distrib
 
 import (
@@ -11,6 +13,7 @@ import (
 	"fmt"
 
 	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
@@ -89,6 +92,17 @@ func (b *Batch) Dialer() func(context.Context) (tournament.Queue, error) {
 		return nil
 	}
 	return func(ctx context.Context) (tournament.Queue, error) { return natsq.Dial(ctx, b.queue, b.qopt) }
+}
+
+// Experiment sets the store, shard and queue of the experiment cfg to
+// the batch's (a nil Store without a database), so that its arms run
+// where a tournament's runs would (Run).
+func (b *Batch) Experiment(cfg *experiment.Config) {
+	cfg.Store = nil
+	if b.DB != nil {
+		cfg.Store = b.DB
+	}
+	cfg.Shard, cfg.Queue = b.Shard, b.Dialer()
 }
 
 // Run runs the tournament cfg into the batch's database, which it needs:

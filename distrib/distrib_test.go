@@ -11,6 +11,7 @@ import (
 
 	"github.com/parley-dev/parley/distrib"
 	"github.com/parley-dev/parley/distrib/natsq"
+	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/spec"
@@ -56,6 +57,13 @@ func TestOpen(t *testing.T) {
 			defer b.Close()
 			if (b.DB != nil) != tc.store || b.Shard != tc.shard || (b.Dialer() != nil) != tc.queue {
 				t.Errorf("store %v, shard %v, dialer %v; want store %v, shard %v, queue %v", b.DB != nil, b.Shard, b.Dialer() != nil, tc.store, tc.shard, tc.queue)
+			}
+			// An experiment run on the batch gets the same store, shard
+			// and queue; no store is a nil interface, not a typed nil.
+			var cfg experiment.Config
+			b.Experiment(&cfg)
+			if (cfg.Store != nil) != tc.store || cfg.Shard != tc.shard || (cfg.Queue != nil) != tc.queue {
+				t.Errorf("experiment: store %v, shard %v, queue %v; want %v, %v, %v", cfg.Store != nil, cfg.Shard, cfg.Queue != nil, tc.store, tc.shard, tc.queue)
 			}
 		})
 	}

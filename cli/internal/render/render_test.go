@@ -205,11 +205,20 @@ func TestReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var text, csv bytes.Buffer
-	render.Report(&text, rep)
-	if err := render.LeaderboardCSV(&csv, rep); err != nil {
+	var text, csv, js, want bytes.Buffer
+	if err := render.WriteReport(&text, rep, false, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := render.WriteReport(&csv, rep, false, true); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "report", text.Bytes())
 	golden.Check(t, "report-csv", csv.Bytes())
+	// --json wins over --csv, as 'parley report' never gets both.
+	if err := render.WriteReport(&js, rep, true, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := render.WriteReportJSON(&want, rep); err != nil || !bytes.Equal(js.Bytes(), want.Bytes()) {
+		t.Errorf("WriteReport as JSON differs from WriteReportJSON (%v)", err)
+	}
 }

@@ -21,6 +21,20 @@ type ReportJSON struct {
 	*tournament.Report
 }
 
+// WriteReport writes rep as 'parley report' prints it: as JSON (asJSON,
+// WriteReportJSON), its leaderboard as CSV (asCSV, LeaderboardCSV) or as
+// text (Report).
+func WriteReport(w io.Writer, rep *tournament.Report, asJSON, asCSV bool) error {
+	switch {
+	case asJSON:
+		return WriteReportJSON(w, rep)
+	case asCSV:
+		return LeaderboardCSV(w, rep)
+	}
+	Report(w, rep)
+	return nil
+}
+
 // WriteReportJSON writes rep as the --json output of 'parley report'.
 func WriteReportJSON(w io.Writer, rep *tournament.Report) error {
 	return JSON(w, ReportJSON{Schema: SchemaReport, Report: rep})
