@@ -74,16 +74,13 @@ the tournament ran in.`,
 			if err != nil {
 				return err
 			}
-			var rj *tracefile.Run
-			if cfg.Protocol == tournament.ProtocolSAO {
-				rj = render.ReplayedRun(cfg, &m, r)
-				if tracePath != "" {
-					write := func(w io.Writer) error {
-						return tracefile.Write(w, cfg.Scenarios[j.Scenario].Space, rj, render.ReplayEvents(r))
-					}
-					if err := outfile.Write(tracePath, write); err != nil {
-						return fmt.Errorf("replay: --trace: %w", err)
-					}
+			rj := render.ReplayedRun(cfg, &m, r) // nil for a run of another protocol
+			if rj != nil && tracePath != "" {
+				write := func(w io.Writer) error {
+					return tracefile.Write(w, cfg.Scenarios[j.Scenario].Space, rj, render.ReplayEvents(r))
+				}
+				if err := outfile.Write(tracePath, write); err != nil {
+					return fmt.Errorf("replay: --trace: %w", err)
 				}
 			}
 			var sp *tournament.Record

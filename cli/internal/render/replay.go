@@ -139,8 +139,12 @@ func ReplayEvents(r *tournament.Replay) []tracefile.Entry {
 }
 
 // ReplayedRun is an alternating-offers replay of the tournament cfg as
-// ReplayRun gives it: specs, deadline and timing from the configuration.
+// ReplayRun gives it: specs, deadline and timing from the configuration;
+// nil for a run of another protocol, which has no trace file.
 func ReplayedRun(cfg *tournament.Config, m *tournament.Meta, r *tournament.Replay) *tracefile.Run {
+	if cfg.Protocol != tournament.ProtocolSAO {
+		return nil
+	}
 	sc := cfg.Scenarios[r.Job.Scenario]
 	deadline := cfg.Deadline
 	if deadline == 0 {
