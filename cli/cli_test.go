@@ -18,6 +18,7 @@ import (
 	"github.com/parley-dev/parley/bench"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/internal/sharedtest"
+	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tracefile"
 )
 
@@ -407,11 +408,19 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("name: x\nissues:\n  - name: a\n    values: [p, q]\nparties:\n  - name: A\n    weights: {a: 1}\n    values: {a: {p: 1, q: 0}}\n    reservation: 1.5\n  - name: B\n    weights: {a: 1}\n    values: {a: {p: 0, q: 1}}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if st, err := sqlite.New(empty); err != nil {
+		t.Fatal(err)
+	} else {
+		st.Close()
+	}
 	tests := []struct {
 		args   []string
 		code   int
 		stderr string
 	}{
+		{[]string{"report", empty}, 1, "parley: sqlite: " + empty + " holds no tournament"},
+		{[]string{"replay", empty, "0"}, 1, "parley: sqlite: " + empty + " holds no tournament"},
 		{[]string{"run", "ceasefire", "--agents", "nosuch"}, 2, `unknown strategy`},
 		{[]string{"run", "ceasefire", "--agents", "conceder:x=3"}, 2, `unknown parameter "x"`},
 		{[]string{"run"}, 2, "accepts 1 arg"},

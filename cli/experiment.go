@@ -279,14 +279,8 @@ func (pg *program) runArms(c *cobra.Command, arg string, f *armFlags, check func
 			return fmt.Errorf("%s: %s: %w", cmd, rf.flag, err)
 		}
 	}
-	if f.plot != "" {
-		fig, err := rep.plot()
-		if err != nil {
-			return fmt.Errorf("%s: --plot: %w", cmd, err)
-		}
-		if err := savePlot(errOut, cmd, f.plot, fig); err != nil {
-			return err
-		}
+	if err := savePlot(errOut, cmd, f.plot, rep.plot); err != nil {
+		return err
 	}
 	if f.asJSON {
 		err = render.JSON(out, rep.json)

@@ -26,10 +26,17 @@ func checkPlot(cmd, path string) error {
 	return nil
 }
 
-// savePlot draws fig to path and says so on errOut; an error names cmd
-// and --plot.
-func savePlot(errOut io.Writer, cmd, path string, fig chart.Figure) error {
-	if err := chart.Save(path, fig); err != nil {
+// savePlot draws the figure that fig makes to path ("": none) and says so
+// on errOut; an error names cmd and --plot.
+func savePlot(errOut io.Writer, cmd, path string, fig func() (chart.Figure, error)) error {
+	if path == "" {
+		return nil
+	}
+	f, err := fig()
+	if err == nil {
+		err = chart.Save(path, f)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: --plot: %w", cmd, err)
 	}
 	fmt.Fprintf(errOut, "%s: wrote the plot to %s\n", cmd, path)

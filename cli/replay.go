@@ -50,12 +50,9 @@ the tournament ran in.`,
 				return err
 			}
 			defer st.Close()
-			m, ok, err := st.Meta(ctx)
+			m, err := st.Tournament(ctx)
 			if err != nil {
 				return err
-			}
-			if !ok {
-				return fmt.Errorf("replay: %s holds no tournament", db)
 			}
 			cfg, err := tournament.Rebuild(m, pg.resolver(openRef), lim)
 			if err != nil {

@@ -76,10 +76,8 @@ agent with their intervals to a PNG, SVG or PDF file (by its extension).`,
 			if plotFile != "" && rep.Meta.Protocol == tournament.ProtocolMediated {
 				return usageError{fmt.Errorf("report: --plot: %s holds a tournament of mediators; --plot draws negotiators' leaderboards only", args[0])}
 			}
-			if plotFile != "" {
-				if err := savePlot(c.ErrOrStderr(), "report", plotFile, chart.LeaderboardOf(rep)); err != nil {
-					return err
-				}
+			if err := savePlot(c.ErrOrStderr(), "report", plotFile, func() (chart.Figure, error) { return chart.LeaderboardOf(rep), nil }); err != nil {
+				return err
 			}
 			return render.WriteReport(c.OutOrStdout(), rep, asJSON, asCSV)
 		},

@@ -110,10 +110,8 @@ The same --seed gives the same negotiation, byte for byte.`,
 			if err != nil {
 				return usage("run", err)
 			}
-			if f.plot != "" {
-				if err := savePlot(errOut, "run", f.plot, chart.SessionOf(s, f.Seed, r)); err != nil {
-					return err
-				}
+			if err := savePlot(errOut, "run", f.plot, func() (chart.Figure, error) { return chart.SessionOf(s, f.Seed, r), nil }); err != nil {
+				return err
 			}
 			question, err := render.Run(out, s, r, f.asJSON, f.show, c.Flags().Changed("show"))
 			if err != nil {

@@ -292,6 +292,16 @@ func (s *Store) Meta(ctx context.Context) (m tournament.Meta, ok bool, err error
 	return readMeta(ctx, s.db, "main", s.path, design)
 }
 
+// Tournament returns the stored tournament, or for a database that holds
+// none an error naming the database.
+func (s *Store) Tournament(ctx context.Context) (tournament.Meta, error) {
+	m, ok, err := s.Meta(ctx)
+	if err == nil && !ok {
+		err = fmt.Errorf("sqlite: %s holds no tournament", s.path)
+	}
+	return m, err
+}
+
 // readMeta reads the tournament in schema's meta table; design is the
 // expression of its design column.
 func readMeta(ctx context.Context, q interface {
@@ -757,13 +767,10 @@ func (s *Store) Merge(ctx context.Context, src string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	m, ok, err := in.Meta(ctx)
+	m, err := in.Tournament(ctx)
 	in.Close()
 	if err != nil {
 		return 0, err
-	}
-	if !ok {
-		return 0, fmt.Errorf("sqlite: %s holds no tournament", src)
 	}
 	if _, err := s.Open(ctx, m); err != nil {
 		return 0, err

@@ -697,8 +697,14 @@ func TestReport(t *testing.T) {
 	if _, err := st.Report(ctx); err == nil || !strings.Contains(err.Error(), "r.db holds no tournament") {
 		t.Fatalf("empty database: %v", err)
 	}
+	if _, err := st.Tournament(ctx); err == nil || !strings.Contains(err.Error(), "sqlite: "+st.Path()+" holds no tournament") {
+		t.Fatalf("Tournament of an empty database: %v", err)
+	}
 	if _, err := tournament.Run(ctx, tinyConfig(t), st, tournament.RunOptions{}); err != nil {
 		t.Fatal(err)
+	}
+	if m, err := st.Tournament(ctx); err != nil || m.Planned == 0 {
+		t.Errorf("Tournament: %+v, %v", m, err)
 	}
 	got, err := st.Report(ctx)
 	if err != nil {
