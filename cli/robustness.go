@@ -11,14 +11,9 @@ import (
 	"github.com/parley-dev/parley/scenario"
 )
 
-// robustnessFlags are the flags of `parley experiment robustness`.
-type robustnessFlags struct {
-	armFlags
-	samples, bootstrap int
-}
-
 func (pg *program) newRobustnessCmd() *cobra.Command {
-	var f robustnessFlags
+	var f armFlags
+	var rc experiment.RobustnessConfig // Samples and Bootstrap from the flags
 	c := &cobra.Command{
 		Use:   "robustness SCENARIO --samples N",
 		Short: "Global sensitivity analysis: which arm ordering holds over the scenario's assumption ranges",
@@ -59,15 +54,15 @@ another), with the same report as a local run.`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			cmd := cmdName(c)
-			if f.bootstrap < 1 { // 0 would silently mean experiment.DefaultBootstrap
-				return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, f.bootstrap)}
+			if rc.Bootstrap < 1 { // 0 would silently mean experiment.DefaultBootstrap
+				return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, rc.Bootstrap)}
 			}
-			rc := experiment.RobustnessConfig{Samples: f.samples, Bootstrap: f.bootstrap, Variants: f.variants, Config: f.cfg}
+			rc.Variants, rc.Config = f.variants, f.cfg
 			if err := rc.Validate(); err != nil {
 				return usage(cmd, err)
 			}
 			check := func(s *scenario.Scenario) error { return usage(cmd, experiment.CheckRobustness(s, f.variants)) }
-			return pg.runArms(c, args[0], &f.armFlags, check, func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
+			return pg.runArms(c, args[0], &f, check, func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
 				rc.Config = cfg
 				rep, err := experiment.Robustness(ctx, s, rc)
 				if err != nil {
@@ -78,8 +73,8 @@ another), with the same report as a local run.`,
 			})
 		},
 	}
-	c.Flags().IntVar(&f.samples, "samples", 64, "base sample size N: the analysis runs N·(k+2) parameter points for k assumptions")
-	c.Flags().IntVar(&f.bootstrap, "bootstrap", experiment.DefaultBootstrap, "bootstrap resamples behind the CIs of the Sobol indices")
+	c.Flags().IntVar(&rc.Samples, "samples", 64, "base sample size N: the analysis runs N·(k+2) parameter points for k assumptions")
+	c.Flags().IntVar(&rc.Bootstrap, "bootstrap", experiment.DefaultBootstrap, "bootstrap resamples behind the CIs of the Sobol indices")
 	f.add(c, armHelp{runs: "runs per arm at each point (seeds 0..runs-1 derived from --seed)", seed: "random seed: fixes the design and every run",
 		json: "print the report as JSON (schema parley.robustness/1 in docs/cli.md)", csv: "write one CSV row per parameter point to this file",
 		plot:     "draw the total-effect indices of the agreement contrasts",

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/parley-dev/parley/chart"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/experiment"
+	"github.com/parley-dev/parley/internal/outfile"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/session"
 	"github.com/parley-dev/parley/spec"
@@ -93,19 +93,13 @@ The same --seed gives the same negotiation, byte for byte.`,
 			}
 			o := f.Options
 			o.Agents, o.Voters = splitAgents(f.Agents), splitAgents(f.Voters)
-			var tf *os.File
+			trace := &outfile.Later{Path: f.trace}
 			if f.trace != "" {
-				o.OpenTrace = func() (io.Writer, error) {
-					var err error
-					tf, err = os.Create(f.trace)
-					return tf, err
-				}
+				o.OpenTrace = trace.Open
 			}
 			r, err := session.Run(ctx, s, o, session.Resolver{Negotiator: pg.negotiators.Parse, Voter: pg.voters.Parse, Mediator: pg.mediatorFactory, AsDesigned: mediator.AsDesigned})
-			if tf != nil {
-				if cerr := tf.Close(); err == nil && cerr != nil {
-					err = fmt.Errorf("run: trace %s: %w", f.trace, cerr)
-				}
+			if cerr := trace.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("run: trace %s: %w", f.trace, cerr)
 			}
 			if err != nil {
 				return usage("run", err)

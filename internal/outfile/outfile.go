@@ -28,3 +28,30 @@ func Write(path string, fill func(io.Writer) error) (err error) {
 	}
 	return w.Flush()
 }
+
+// A Later is the file at Path, created only when Open is called: a
+// writer that writes as it goes (a run's trace) opens it once it knows
+// that it will write, so that a command that fails before leaves no file
+// behind.
+type Later struct {
+	Path string
+	f    *os.File
+}
+
+// Open creates (or truncates) the file.
+func (l *Later) Open() (io.Writer, error) {
+	f, err := os.Create(l.Path)
+	if err != nil {
+		return nil, err
+	}
+	l.f = f
+	return f, nil
+}
+
+// Close closes the file if Open created it.
+func (l *Later) Close() error {
+	if l.f == nil {
+		return nil
+	}
+	return l.f.Close()
+}

@@ -30,3 +30,32 @@ func TestWrite(t *testing.T) {
 		t.Errorf("missing folder: got %v", err)
 	}
 }
+
+// TestLater: no file until Open; Close without Open does nothing; what
+// was written is in the file after Close.
+func TestLater(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trace.jsonl")
+	l := &Later{Path: path}
+	if err := l.Close(); err != nil {
+		t.Fatalf("Close before Open: %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the file exists before Open: %v", err)
+	}
+	w, err := l.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(w, "line\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "line\n" {
+		t.Errorf("file %q, %v", b, err)
+	}
+	if _, err := (&Later{Path: filepath.Join(path, "x")}).Open(); err == nil {
+		t.Error("Open under a file: no error")
+	}
+}
