@@ -44,8 +44,7 @@ func Main(ctx context.Context, args []string, opts ...Option) int {
 		return 0
 	}
 	fmt.Fprintln(os.Stderr, "parley:", err)
-	var u usageError
-	if errors.As(err, &u) {
+	if errors.As(err, new(usageError)) {
 		return 2
 	}
 	return 1

@@ -421,6 +421,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{[]string{"report", empty}, 1, "parley: sqlite: " + empty + " holds no tournament"},
 		{[]string{"replay", empty, "0"}, 1, "parley: sqlite: " + empty + " holds no tournament"},
+		{[]string{"merge", empty, "a.db", empty}, 2, "parley: merge: " + empty + " is both the output and an input"},
 		{[]string{"run", "ceasefire", "--agents", "nosuch"}, 2, `unknown strategy`},
 		{[]string{"run", "ceasefire", "--agents", "conceder:x=3"}, 2, `unknown parameter "x"`},
 		{[]string{"run"}, 2, "accepts 1 arg"},

@@ -23,7 +23,7 @@ import (
 
 // armFlags are the flags that every experiment subcommand has.
 type armFlags struct {
-	cfg                           experiment.Config // Runs, Seed, Workers, Limit
+	cfg                           experiment.Config // Runs, Seed, Workers, Limit, Baseline
 	batch                         distrib.Options   // DB, Shard, Queue
 	asJSON, quiet, allowErrors    bool
 	csv, plot                     string
@@ -168,7 +168,7 @@ func (pg *program) setPool(cfg *experiment.Config, negotiators, voters []string)
 // sequencing or sweep, with its arguments, flags and run.
 func (pg *program) designCmd(kind string, c *cobra.Command) *cobra.Command {
 	var f armFlags
-	var csvRuns, baseline string
+	var csvRuns string
 	d := experiment.Design{Kind: kind, NeedsDeclared: mediator.NeedsDeclared}
 	params, paramsHelp := "--factor", "a factor TARGET.NAME=VALUES crossed with every arm (repeatable)"
 	if kind == experiment.KindSweep {
@@ -182,7 +182,6 @@ func (pg *program) designCmd(kind string, c *cobra.Command) *cobra.Command {
 		d.Variants = f.variants
 		return pg.runArms(c, args[0], &f, func(s *scenario.Scenario) error { return usage(cmdName(c), d.Check(s), params) },
 			func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
-				cfg.Baseline = baseline
 				rep, err := d.Run(ctx, s, cfg)
 				if err != nil {
 					return nil, err
@@ -198,7 +197,7 @@ func (pg *program) designCmd(kind string, c *cobra.Command) *cobra.Command {
 		plot:     "draw agreement rate and welfare per arm with CI bars",
 		variants: "protocol variants to run, in order (sequencing default: every declared variant)"}, true)
 	c.Flags().StringVar(&csvRuns, "csv-runs", "", "write one CSV row per run to this file")
-	c.Flags().StringVar(&baseline, "baseline", "", "the arm the others are tested against (default: the first)")
+	c.Flags().StringVar(&f.cfg.Baseline, "baseline", "", "the arm the others are tested against (default: the first)")
 	return c
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -26,10 +27,8 @@ idempotent: merging a database again adds nothing.`,
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			out := c.OutOrStdout()
-			for _, in := range args[1:] {
-				if in == args[0] {
-					return usageError{fmt.Errorf("merge: %s is both the output and an input", in)}
-				}
+			if slices.Contains(args[1:], args[0]) {
+				return usageError{fmt.Errorf("merge: %s is both the output and an input", args[0])}
 			}
 			n, planned, err := sqlite.MergeShards(c.Context(), args[0], args[1:], func(in string, n int64) {
 				fmt.Fprintf(out, "%s: %d runs added\n", in, n)
