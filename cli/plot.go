@@ -17,10 +17,7 @@ const plotFlagHelp = "to this file (.png, .svg or .pdf)"
 // checkPlot rejects a --plot file whose extension names no format, before
 // anything runs.
 func checkPlot(cmd, path string) error {
-	if path == "" {
-		return nil
-	}
-	if _, err := chart.FormatOf(path); err != nil {
+	if _, err := chart.FormatOf(path); path != "" && err != nil {
 		return usageError{fmt.Errorf("%s: --plot: %w", cmd, err)}
 	}
 	return nil
