@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -497,9 +498,9 @@ func waitStored(db string, n int64) int64 {
 	return 0
 }
 
-// TestInterruptThenResume stops a tournament with SIGINT (Ctrl-C): it
-// stores what it finished, says how to continue and exits 1; the same
-// command then completes it.
+// TestInterruptThenResume stops a tournament with SIGINT (Ctrl-C), then
+// again with SIGTERM: each time it stores what it finished, says how to
+// continue and exits 1; the same command then completes it.
 func TestInterruptThenResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short: skipping the interrupt test")
@@ -508,28 +509,35 @@ func TestInterruptThenResume(t *testing.T) {
 	db := filepath.Join(dir, "int.db")
 	args := []string{"tournament", "--agents", "boulware,conceder,linear,tft", "--scenarios", market + "," + hiring,
 		"--reps", "1000", "--deadline", "100", "--workers", "1", "--quiet", "--db", db}
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "PARLEY_TEST_MAIN=1")
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for end := time.Now().Add(60 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if st, err := sqlite.OpenReadOnly(db); err == nil {
-			n, _ := st.Count(context.Background())
-			st.Close()
-			if n > 0 {
-				break
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		before := 0
+		if _, err := os.Stat(db); err == nil {
+			_, rs := stored(t, db)
+			before = len(rs)
+		}
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Env = append(os.Environ(), "PARLEY_TEST_MAIN=1")
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for end := time.Now().Add(60 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+			if st, err := sqlite.OpenReadOnly(db); err == nil {
+				n, _ := st.Count(context.Background())
+				st.Close()
+				if n > int64(before) {
+					break
+				}
 			}
 		}
-	}
-	cmd.Process.Signal(os.Interrupt)
-	err := cmd.Wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(errb.String(), "interrupted after storing") ||
-		!strings.Contains(errb.String(), "run the same command to continue") {
-		t.Fatalf("interrupted run: %v, stderr %q", err, errb.String())
+		cmd.Process.Signal(sig)
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(errb.String(), "interrupted after storing") ||
+			!strings.Contains(errb.String(), "run the same command to continue") {
+			t.Fatalf("run interrupted by %v: %v, stderr %q", sig, err, errb.String())
+		}
 	}
 	_, rs := stored(t, db)
 	out, errs, code := trnExe(t, args...)
