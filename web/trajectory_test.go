@@ -16,7 +16,8 @@ import (
 // under plain alternating offers, where RU, UA and the US all offer, the
 // trajectories start with RU against UA and a labelled pair chooser (the
 // analyst view's) puts the US on the vertical axis from the keyboard;
-// every offer of the log is then drawn in the new pair's space.
+// every offer of the log is then drawn in the new pair's space. On a live
+// page the chooser keeps the focus as offers arrive.
 func TestBrowserTrajectoryPair(t *testing.T) {
 	bctx := browser(t)
 	ts := newServer(t)
@@ -64,4 +65,20 @@ func TestBrowserTrajectoryPair(t *testing.T) {
 		t.Errorf("after the choice the focus is on %q, want the chooser", at)
 	}
 	checkReadable(t, tab, "the watch page with a pair chooser")
+
+	// Live, the chooser keeps the keyboard focus as events arrive: RU
+	// (a remote seat) offers while the owner's focus is on it.
+	cr := createAPI(t, ts.URL, server.CreateRequest{Scenario: "ceasefire", Protocol: "sao", Seed: 3, Deadline: 30,
+		Seats: []server.Seat{{Kind: "remote"}, {Kind: "strategy", Spec: "linear"}, {Kind: "strategy", Spec: "boulware"}}})
+	step, _ := nextTurn(t, ts.URL, cr.ID, cr.Tokens.Seats[0], 0)
+	live := newTab(t, bctx)
+	run(t, live, "opening the live watch page",
+		chromedp.Navigate(ts.URL+"/#/watch/"+cr.ID+"/"+cr.Tokens.Owner),
+		chromedp.WaitVisible(chromedp.CSS(`#trajectory-canvas[data-pair="0,1"]`)),
+		chromedp.Focus(chromedp.CSS("#trajectory-y")))
+	postAction(t, ts.URL, cr.ID, cr.Tokens.Seats[0], fmt.Sprintf(`{"step": %d, "action": "offer", "outcome": 0}`, step))
+	waitFor(t, live, "the offers arrive", `Number(document.getElementById("trajectory-canvas")?.dataset.offers) >= 1`)
+	if at := eval[string](t, live, "reading the focus", `document.activeElement.id`); at != "trajectory-y" {
+		t.Errorf("after the live page drew the new offers, the focus is on %q, want the chooser", at)
+	}
 }

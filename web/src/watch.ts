@@ -105,6 +105,9 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
     renderChart();
     const shown = st.actions.slice(0, n);
     const last = shown[shown.length - 1]?.a;
+    // A control kept across renders (the trajectories' pair chooser, the
+    // explanation) keeps the keyboard focus as events arrive.
+    const focused = document.activeElement instanceof HTMLElement && page.contains(document.activeElement) ? document.activeElement : null;
     replace(page,
       homeLink(),
       h("h1", null, `Negotiation ${id} · ${c.scenario}`),
@@ -123,6 +126,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       trajectories(c),
       proposals(c, n),
       h("h2", null, "Actions"), actionTable(c, shown, { me: -1 }));
+    if (focused?.isConnected && document.activeElement !== focused) focused.focus();
   };
 
   const name = (c: Created, p: number) => (p < 0 ? "a mediator without interests" : c.parties[p] ?? String(p));
