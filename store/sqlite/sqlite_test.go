@@ -725,7 +725,7 @@ func armsMeta() tournament.Meta {
 
 // An experiment's design round-trips; a database of schema version 6
 // (without it) opens read-only as it is, its design missing and Missing
-// saying so, and unchanged; opened for writing it migrates to version 7,
+// saying so, and unchanged; opened for writing it migrates (to version 8),
 // and the same experiment resuming stores its design.
 func TestMigrationDesign(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v6.db")
