@@ -157,9 +157,9 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
   const submit = async (ev: Event) => {
     ev.preventDefault();
     const [proto, variant] = protocol.value.split(":");
-    const r = roles(scenario(), protocol.value);
+    const who = roles(scenario(), protocol.value);
     // A party that takes no turn keeps a built-in seat: no join link.
-    const kinds = rows.map((row, i) => (r.acting.has(i) ? row.kind.value : "strategy") as SeatKind);
+    const kinds = rows.map((row, i) => (who.acting.has(i) ? row.kind.value : "strategy") as SeatKind);
     const parties = scenario().parties;
     const minutes = Math.min(1440, Math.max(1, Math.round(Number(turnMinutes.value) || 10)));
     const req: CreateRequest = {
@@ -168,10 +168,10 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     };
     if (proto === "sao") req.deadline = Number(deadline.value) || undefined;
     if (variant) req.variant = variant;
-    if (r.mediated && medKind.value) {
+    if (who.mediated && medKind.value) {
       req.mediator = medKind.value === "strategy" ? { kind: "strategy", spec: medSpec.value.trim() } : { kind: "remote" };
     }
-    const medWho = (r.mediated ? medKind.value : "") as SeatKind | "";
+    const medWho = (who.mediated ? medKind.value : "") as SeatKind | "";
     status.textContent = "Creating…";
     try {
       const r = await createNegotiation(adminToken(), req);
