@@ -12,6 +12,7 @@ import (
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/session"
+	"github.com/parley-dev/parley/spec"
 )
 
 func (pg *program) newBenchCmd() *cobra.Command {
@@ -46,7 +47,7 @@ Results go in docs/benchmarks.md; nothing here asserts a speed.`,
 			for k, a := range args {
 				o.Open = func() (*scenario.Scenario, error) { return openScenario(io.Discard, a, profiles) }
 				o.Seats = func(parties int) ([]func() parley.Negotiator, error) {
-					fs, _, err := session.Seats(splitAgents(agents), parties, pg.negotiators.Parse)
+					fs, _, err := session.Seats(spec.SplitLists(agents), parties, pg.negotiators.Parse)
 					return fs, usage("bench", err)
 				}
 				o.Phase = func(phase int) {

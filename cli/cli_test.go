@@ -327,25 +327,6 @@ func TestListings(t *testing.T) {
 	}
 }
 
-func TestSplitAgents(t *testing.T) {
-	tests := []struct {
-		in   []string
-		want []string
-	}{
-		{[]string{"boulware,conceder"}, []string{"boulware", "conceder"}},
-		{[]string{"boulware:e=0.1,ac=next,conceder:e=3"}, []string{"boulware:e=0.1,ac=next", "conceder:e=3"}},
-		{[]string{"linear:ac=combimax(t=0.98),micro"}, []string{"linear:ac=combimax(t=0.98)", "micro"}},
-		{[]string{"boulware", "tft"}, []string{"boulware", "tft"}},
-		{[]string{"boa:bid=timedep(e=0.2),om=frequency,tft"}, []string{"boa:bid=timedep(e=0.2),om=frequency", "tft"}},
-		{[]string{"linear:ac=combi(t=1,micro"}, []string{"linear:ac=combi(t=1,micro"}},
-	}
-	for _, tc := range tests {
-		if got := splitAgents(tc.in); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("splitAgents(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestConvertRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	y := filepath.Join(dir, "cf.yaml")

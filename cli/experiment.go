@@ -18,26 +18,28 @@ import (
 	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy/mediator"
 )
 
 // armFlags are the flags that every experiment subcommand has.
 type armFlags struct {
-	cfg                           experiment.Config // Runs, Seed, Workers, Limit, Baseline
-	batch                         distrib.Options   // DB, Shard, Queue
-	asJSON, quiet, allowErrors    bool
-	csv, plot                     string
-	variants, negotiators, voters []string
-	qf                            queueFlags
+	cfg                        experiment.Config // Runs, Seed, Workers, Limit, Baseline
+	batch                      distrib.Options   // DB, Shard, Queue
+	asJSON, quiet, allowErrors bool
+	csv, plot                  string
+	negotiators, voters        []string
+	qf                         queueFlags
 }
 
 // armHelp is the help of the arm flags whose meaning differs between the
 // subcommands.
 type armHelp struct{ runs, seed, json, csv, plot, variants string }
 
-// add defines the flags on c; robustness, whose parameter points are one
-// tournament each, takes no database or shard (store false).
-func (f *armFlags) add(c *cobra.Command, h armHelp, store bool) {
+// add defines the flags on c, --variants into variants; robustness, whose
+// parameter points are one tournament each, takes no database or shard
+// (store false).
+func (f *armFlags) add(c *cobra.Command, h armHelp, store bool, variants *[]string) {
 	fl := c.Flags()
 	fl.IntVar(&f.cfg.Runs, "runs", 200, h.runs)
 	fl.Uint64Var(&f.cfg.Seed, "seed", 1, h.seed)
@@ -45,7 +47,7 @@ func (f *armFlags) add(c *cobra.Command, h armHelp, store bool) {
 	fl.BoolVar(&f.asJSON, "json", false, h.json)
 	fl.StringVar(&f.csv, "csv", "", h.csv)
 	fl.StringVar(&f.plot, "plot", "", h.plot+" "+plotFlagHelp)
-	fl.StringSliceVar(&f.variants, "variants", nil, h.variants)
+	fl.StringSliceVar(variants, "variants", nil, h.variants)
 	fl.StringArrayVar(&f.negotiators, "negotiators", nil, "alternating-offers strategy pool (default: "+strings.Join(experiment.DefaultNegotiators(), ",")+")")
 	fl.StringArrayVar(&f.voters, "voters", nil, "mediated-stage voter pool (default: "+strings.Join(experiment.DefaultVoters(), ",")+")")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, quietHelp)
@@ -97,7 +99,7 @@ is the same on 1 worker or 8, local or remote.`,
 }
 
 func (pg *program) newSequencingCmd() *cobra.Command {
-	return pg.designCmd(experiment.KindSequencing, &cobra.Command{
+	return pg.designCmd(experiment.KindSequencing, "factor", "a factor TARGET.NAME=VALUES crossed with every arm (repeatable)", &cobra.Command{
 		Use:   "sequencing SCENARIO",
 		Short: "Compare the protocol variants a scenario declares (e.g. talks first, then mediation)",
 		Long: `Run every protocol variant the scenario declares (protocol.variants, in file
@@ -127,7 +129,7 @@ forecasts: use 'parley experiment sweep' to vary them.`,
 }
 
 func (pg *program) newSweepCmd() *cobra.Command {
-	return pg.designCmd(experiment.KindSweep, &cobra.Command{
+	return pg.designCmd(experiment.KindSweep, "set", "a swept parameter TARGET.NAME=VALUES (repeatable)", &cobra.Command{
 		Use:   "sweep SCENARIO --set TARGET.NAME=VALUES ...",
 		Short: "Vary scenario and protocol parameters over a grid",
 		Long: `Run every cell of a grid of parameter values (the cross product of the
@@ -159,28 +161,21 @@ func (pg *program) mediatorFactory(spec string) (func() mediated.Mediator, error
 // setPool sets the strategy pool of an experiment (the defaults for nil
 // specs) and its mediators.
 func (pg *program) setPool(cfg *experiment.Config, negotiators, voters []string) (err error) {
-	cfg.Pool, err = experiment.NewPool(splitAgents(negotiators), splitAgents(voters), pg.negotiators.Parse, pg.voters.Parse)
+	cfg.Pool, err = experiment.NewPool(spec.SplitLists(negotiators), spec.SplitLists(voters), pg.negotiators.Parse, pg.voters.Parse)
 	cfg.Mediator, cfg.NeedsDeclared = pg.mediatorFactory, mediator.NeedsDeclared
 	return err
 }
 
 // designCmd completes c, the command of an experiment design of kind
-// sequencing or sweep, with its arguments, flags and run.
-func (pg *program) designCmd(kind string, c *cobra.Command) *cobra.Command {
+// sequencing or sweep, with its arguments, flags and run; the flag params
+// (with help paramsHelp) gives the Design's Params.
+func (pg *program) designCmd(kind, params, paramsHelp string, c *cobra.Command) *cobra.Command {
 	var f armFlags
 	var csvRuns string
 	d := experiment.Design{Kind: kind, NeedsDeclared: mediator.NeedsDeclared}
-	params, paramsHelp := "--factor", "a factor TARGET.NAME=VALUES crossed with every arm (repeatable)"
-	if kind == experiment.KindSweep {
-		params, paramsHelp = "--set", "a swept parameter TARGET.NAME=VALUES (repeatable)"
-	}
 	c.Args = exactArgs(1)
 	c.RunE = func(c *cobra.Command, args []string) error {
-		if kind == experiment.KindSweep && len(d.Params) == 0 {
-			return usageError{fmt.Errorf("%s: no --set parameters to sweep (see '%s --help')", c.CommandPath(), c.CommandPath())}
-		}
-		d.Variants = f.variants
-		return pg.runArms(c, args[0], &f, func(s *scenario.Scenario) error { return usage(cmdName(c), d.Check(s), params) },
+		return pg.runArms(c, args[0], &f, func(s *scenario.Scenario) error { return usage(cmdName(c), d.Check(s), "--"+params) },
 			func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
 				rep, err := d.Run(ctx, s, cfg)
 				if err != nil {
@@ -191,11 +186,11 @@ func (pg *program) designCmd(kind string, c *cobra.Command) *cobra.Command {
 					[]reportFile{{"--csv", f.csv, bind(experiment.WriteCSV, rep)}, {"--csv-runs", csvRuns, bind(experiment.WriteRunsCSV, rep)}}, n, " (" + detail + ")"}, nil
 			})
 	}
-	c.Flags().StringArrayVar(&d.Params, params[2:], nil, paramsHelp)
+	c.Flags().StringArrayVar(&d.Params, params, nil, paramsHelp)
 	f.add(c, armHelp{runs: "runs per arm (seeds 0..runs-1 derived from --seed)", seed: "random seed: fixes every run",
 		json: "print the report as JSON (schema in docs/mediation.md)", csv: "write one CSV row per arm to this file",
 		plot:     "draw agreement rate and welfare per arm with CI bars",
-		variants: "protocol variants to run, in order (sequencing default: every declared variant)"}, true)
+		variants: "protocol variants to run, in order (sequencing default: every declared variant)"}, true, &d.Variants)
 	c.Flags().StringVar(&csvRuns, "csv-runs", "", "write one CSV row per run to this file")
 	c.Flags().StringVar(&f.cfg.Baseline, "baseline", "", "the arm the others are tested against (default: the first)")
 	return c

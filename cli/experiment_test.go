@@ -267,7 +267,7 @@ func TestExperimentBadInput(t *testing.T) {
 		{[]string{"sweep", "ceasefire", "--set", "UA.patience=0.5"}, `--set: bad sweep parameter "UA.patience=0.5": unknown parameter "patience"`},
 		{[]string{"sweep", "ceasefire", "--set", "UA.reservation=0.3:1.2:0.1"}, "value 1.1 outside [0, 1]"},
 		{[]string{"sweep", "ceasefire", "--set", "US.bias=0", "--set", "US.bias=1"}, "set twice"},
-		{[]string{"sweep", "ceasefire"}, "no --set"},
+		{[]string{"sweep", "ceasefire"}, "experiment sweep: --set: no parameters to sweep"},
 		{[]string{"sequencing", "ceasefire", "--factor", "mediated.info=secret"}, `--factor: bad sweep parameter "mediated.info=secret"`},
 		{[]string{"sequencing", "ceasefire", "--runs", "0"}, "--runs 0"},
 		{[]string{"sequencing", "ceasefire", "--variants", "nope"}, `--variants: scenario ceasefire has no variant "nope"`},

@@ -40,7 +40,7 @@ func WithNegotiator(name, doc string, newNegotiator func() parley.Negotiator) Op
 // (name:key=value,...), declared and built as e says (spec.Entry). Its
 // rules are WithNegotiator's.
 func WithNegotiatorEntry(e spec.Entry[strategy.Factory]) Option {
-	return Option{func(pg *program) error { return add(pg.negotiators, e) }}
+	return Option{func(pg *program) error { return pg.negotiators.Add(e) }}
 }
 
 // WithMediator registers a mediator under name for the mediated stages of
@@ -52,7 +52,7 @@ func WithMediator(name, doc string, newMediator func() mediated.Mediator) Option
 
 // WithMediatorEntry registers a mediator whose specs take parameters.
 func WithMediatorEntry(e spec.Entry[mediator.MediatorFactory]) Option {
-	return Option{func(pg *program) error { return add(pg.mediators, e) }}
+	return Option{func(pg *program) error { return pg.mediators.Add(e) }}
 }
 
 // WithVoter registers a voter under name for the mediated stages of run
@@ -64,15 +64,7 @@ func WithVoter(name, doc string, newVoter func() mediated.Voter) Option {
 
 // WithVoterEntry registers a voter whose specs take parameters.
 func WithVoterEntry(e spec.Entry[mediator.VoterFactory]) Option {
-	return Option{func(pg *program) error { return add(pg.voters, e) }}
-}
-
-// add adds e to r, naming the option in an error.
-func add[T any](r *spec.Registry[T], e spec.Entry[T]) error {
-	if err := r.Add(e); err != nil {
-		return fmt.Errorf("cli: %w", err)
-	}
-	return nil
+	return Option{func(pg *program) error { return pg.voters.Add(e) }}
 }
 
 // program is one configuration of the command: the registries of
@@ -91,7 +83,7 @@ func newProgram(opts []Option) (*program, error) {
 			return nil, errors.New("cli: zero Option")
 		}
 		if err := o.apply(pg); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("cli: %w", err)
 		}
 	}
 	return pg, nil

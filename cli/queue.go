@@ -32,11 +32,6 @@ func (q *queueFlags) add(c *cobra.Command) {
 	fs.DurationVar(&q.reconnectFor, "queue-reconnect-for", 0, "give up once a lost queue server has been unreachable this long (0: wait for it however long it takes)")
 }
 
-// set reports whether any of the flags was given.
-func (q *queueFlags) set() bool {
-	return *q != queueFlags{}
-}
-
 // options returns the queue options of the flags and of the credentials
 // in the environment (natsq.Auth.WithEnv; the URL may hold them too);
 // logf receives the connection's events. Their errors are usage errors
@@ -55,7 +50,7 @@ func (q *queueFlags) options(cmd string, logf func(string, ...any)) (natsq.Optio
 // ..." lines. Errors in the options are usage errors naming the flag;
 // others (the database's) name cmd.
 func (q *queueFlags) open(o distrib.Options, w io.Writer, cmd string) (*distrib.Batch, error) {
-	if o.Queue == "" && q.set() {
+	if o.Queue == "" && *q != (queueFlags{}) { // a --queue-* flag without --queue
 		return nil, usageError{fmt.Errorf("%s: the --queue-* flags need --queue", cmd)}
 	}
 	var err error

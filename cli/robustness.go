@@ -57,11 +57,11 @@ another), with the same report as a local run.`,
 			if rc.Bootstrap < 1 { // 0 would silently mean experiment.DefaultBootstrap
 				return usageError{fmt.Errorf("%s: --bootstrap %d: need at least 1 resample", cmd, rc.Bootstrap)}
 			}
-			rc.Variants, rc.Config = f.variants, f.cfg
+			rc.Config = f.cfg
 			if err := rc.Validate(); err != nil {
 				return usage(cmd, err)
 			}
-			check := func(s *scenario.Scenario) error { return usage(cmd, experiment.CheckRobustness(s, f.variants)) }
+			check := func(s *scenario.Scenario) error { return usage(cmd, experiment.CheckRobustness(s, rc.Variants)) }
 			return pg.runArms(c, args[0], &f, check, func(ctx context.Context, s *scenario.Scenario, cfg experiment.Config) (*armReport, error) {
 				rc.Config = cfg
 				rep, err := experiment.Robustness(ctx, s, rc)
@@ -78,6 +78,6 @@ another), with the same report as a local run.`,
 	f.add(c, armHelp{runs: "runs per arm at each point (seeds 0..runs-1 derived from --seed)", seed: "random seed: fixes the design and every run",
 		json: "print the report as JSON (schema parley.robustness/1 in docs/cli.md)", csv: "write one CSV row per parameter point to this file",
 		plot:     "draw the total-effect indices of the agreement contrasts",
-		variants: "protocol variants to run as arms, in order (default: the protocol's compare list, else every declared variant)"}, false)
+		variants: "protocol variants to run as arms, in order (default: the protocol's compare list, else every declared variant)"}, false, &rc.Variants)
 	return c
 }

@@ -17,14 +17,6 @@ import (
 	"github.com/parley-dev/parley/strategy/mediator"
 )
 
-// defaultDeadline is the round limit when neither --deadline nor the
-// scenario gives one.
-const defaultDeadline = session.DefaultDeadline
-
-// splitAgents splits the values of an agents flag (spec.SplitLists:
-// "boulware:e=0.1,ac=next,conceder" is two specs).
-func splitAgents(values []string) []string { return spec.SplitLists(values) }
-
 // runFlags are the flags of 'parley run': the session's options (its
 // Given is cobra's Changed, so that a flag given with its default value is
 // still checked) and what to print.
@@ -91,13 +83,12 @@ The same --seed gives the same negotiation, byte for byte.`,
 			if err != nil {
 				return err
 			}
-			o := f.Options
-			o.Agents, o.Voters = splitAgents(f.Agents), splitAgents(f.Voters)
+			f.Agents, f.Voters = spec.SplitLists(f.Agents), spec.SplitLists(f.Voters)
 			trace := &outfile.Later{Path: f.trace}
 			if f.trace != "" {
-				o.OpenTrace = trace.Open
+				f.OpenTrace = trace.Open
 			}
-			r, err := session.Run(ctx, s, o, session.Resolver{Negotiator: pg.negotiators.Parse, Voter: pg.voters.Parse, Mediator: pg.mediatorFactory, AsDesigned: mediator.AsDesigned})
+			r, err := session.Run(ctx, s, f.Options, session.Resolver{Negotiator: pg.negotiators.Parse, Voter: pg.voters.Parse, Mediator: pg.mediatorFactory, AsDesigned: mediator.AsDesigned})
 			if cerr := trace.Close(); err == nil && cerr != nil {
 				err = fmt.Errorf("run: trace %s: %w", f.trace, cerr)
 			}
@@ -119,7 +110,7 @@ The same --seed gives the same negotiation, byte for byte.`,
 	}
 	c.Flags().StringArrayVar(&f.Agents, "agents", []string{"boulware"}, "strategy specs, one per party in order (comma-separated)")
 	c.Flags().StringSliceVar(&f.profiles, "profiles", nil, "GENIUS profile files for a domain-file SCENARIO, in party order")
-	c.Flags().IntVar(&f.Deadline, "deadline", 0, fmt.Sprintf("rounds allowed (default: the scenario's, else %d)", defaultDeadline))
+	c.Flags().IntVar(&f.Deadline, "deadline", 0, fmt.Sprintf("rounds allowed (default: the scenario's, else %d)", session.DefaultDeadline))
 	c.Flags().DurationVar(&f.TimeLimit, "time-limit", 0, "also end after this much wall time (makes runs speed-dependent)")
 	c.Flags().Uint64Var(&f.Seed, "seed", 1, "random seed: fixes every random choice")
 	c.Flags().BoolVar(&f.asJSON, "json", false, "print the result as JSON (schema in docs/cli.md)")

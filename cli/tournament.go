@@ -15,18 +15,17 @@ import (
 	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/session"
+	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
 )
 
-// Defaults of 'parley tournament'.
-const (
-	defaultTournamentLimit = time.Minute
-	defaultReps            = 1
-)
+// defaultTournamentLimit is the wall-time limit of one negotiation of a
+// tournament (and of a worker's and a replay's).
+const defaultTournamentLimit = time.Minute
 
 func (pg *program) newTournamentCmd() *cobra.Command {
-	spec := tournament.Spec{Reps: defaultReps, Deadline: defaultDeadline, Seed: 1, Limit: defaultTournamentLimit.String()}
+	var ts tournament.Spec // the flags'
 	var asJSON, quiet bool
 	var qf queueFlags // flags only, not in the file
 	c := &cobra.Command{
@@ -98,8 +97,8 @@ At the end it prints the leaderboard, of the agents or of the mediators
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			s := spec
-			s.Agents, s.Mediators, s.Voters = splitAgents(s.Agents), splitAgents(s.Mediators), splitAgents(s.Voters)
+			s := ts
+			s.Agents, s.Mediators, s.Voters = spec.SplitLists(s.Agents), spec.SplitLists(s.Mediators), spec.SplitLists(s.Voters)
 			given := func(key string) bool { return c.Flags().Changed(strings.ReplaceAll(key, "_", "-")) }
 			in, err := tournament.Load(strings.Join(args, ""), s, given)
 			if err != nil {
@@ -147,25 +146,25 @@ At the end it prints the leaderboard, of the agents or of the mediators
 		},
 	}
 	fl := c.Flags()
-	fl.StringArrayVar(&spec.Agents, "agents", nil, "competing strategy specs, comma-separated (see 'parley agents')")
-	fl.StringSliceVar(&spec.Scenarios, "scenarios", nil, "scenarios: built-in names or paths, comma-separated")
-	fl.IntVar(&spec.Reps, "reps", defaultReps, "repetitions of every pairing and role")
-	fl.IntVar(&spec.Deadline, "deadline", defaultDeadline, "rounds per negotiation")
-	fl.Uint64Var(&spec.Seed, "seed", 1, "tournament seed: fixes every negotiation")
-	fl.BoolVar(&spec.SelfPlay, "self-play", false, "let an agent negotiate against itself")
-	fl.StringVar(&spec.Timing, "timing", "auto", "how time runs: auto, steps or genius (auto: genius when every agent of a negotiation is genius-*, else steps)")
-	fl.IntVar(&spec.Workers, "workers", 0, "negotiations run in parallel (default: all cores); results do not depend on it")
-	fl.StringVar(&spec.Limit, "limit", defaultTournamentLimit.String(), "wall-time limit of one negotiation (0: none)")
-	fl.StringVar(&spec.DB, "db", "", "SQLite results database (created if missing; required)")
-	fl.StringVar(&spec.Shard, "shard", "", "run only the runs with id = i mod n (i/n)")
-	fl.StringVar(&spec.Queue, "queue", "", "NATS JetStream URL (nats://HOST:4222): publish the runs to 'parley worker' processes")
-	fl.StringVar(&spec.Protocol, "protocol", "", "sao, mediated or staged (default: mediated with --mediators and no --agents, else sao)")
-	fl.StringArrayVar(&spec.Mediators, "mediators", nil, "mediator specs, comma-separated (see 'parley agents'): the competitors of a mediated tournament, or the one mediator of a staged one")
-	fl.StringArrayVar(&spec.Voters, "voters", nil, "voter specs, comma-separated: a mediated tournament's voter pools, a staged one's voters by party (default "+session.DefaultVoter+")")
-	fl.StringVar(&spec.Variant, "variant", "", "the declared protocol variant a staged tournament runs (default: the declared stages)")
-	fl.StringVar(&spec.Rule, "rule", "", "a mediated tournament's adoption rule: unanimous, majority or mediator (default mediator)")
-	fl.StringVar(&spec.Info, "info", "", "what a mediated tournament's mediators see: none, declared, full or nothing (default declared)")
-	fl.Float64Var(&spec.Noise, "noise", 0, "a mediated tournament's noise on declared profiles (standard deviation, with --info declared)")
+	fl.StringArrayVar(&ts.Agents, "agents", nil, "competing strategy specs, comma-separated (see 'parley agents')")
+	fl.StringSliceVar(&ts.Scenarios, "scenarios", nil, "scenarios: built-in names or paths, comma-separated")
+	fl.IntVar(&ts.Reps, "reps", 1, "repetitions of every pairing and role")
+	fl.IntVar(&ts.Deadline, "deadline", session.DefaultDeadline, "rounds per negotiation")
+	fl.Uint64Var(&ts.Seed, "seed", 1, "tournament seed: fixes every negotiation")
+	fl.BoolVar(&ts.SelfPlay, "self-play", false, "let an agent negotiate against itself")
+	fl.StringVar(&ts.Timing, "timing", "auto", "how time runs: auto, steps or genius (auto: genius when every agent of a negotiation is genius-*, else steps)")
+	fl.IntVar(&ts.Workers, "workers", 0, "negotiations run in parallel (default: all cores); results do not depend on it")
+	fl.StringVar(&ts.Limit, "limit", defaultTournamentLimit.String(), "wall-time limit of one negotiation (0: none)")
+	fl.StringVar(&ts.DB, "db", "", "SQLite results database (created if missing; required)")
+	fl.StringVar(&ts.Shard, "shard", "", "run only the runs with id = i mod n (i/n)")
+	fl.StringVar(&ts.Queue, "queue", "", "NATS JetStream URL (nats://HOST:4222): publish the runs to 'parley worker' processes")
+	fl.StringVar(&ts.Protocol, "protocol", "", "sao, mediated or staged (default: mediated with --mediators and no --agents, else sao)")
+	fl.StringArrayVar(&ts.Mediators, "mediators", nil, "mediator specs, comma-separated (see 'parley agents'): the competitors of a mediated tournament, or the one mediator of a staged one")
+	fl.StringArrayVar(&ts.Voters, "voters", nil, "voter specs, comma-separated: a mediated tournament's voter pools, a staged one's voters by party (default "+session.DefaultVoter+")")
+	fl.StringVar(&ts.Variant, "variant", "", "the declared protocol variant a staged tournament runs (default: the declared stages)")
+	fl.StringVar(&ts.Rule, "rule", "", "a mediated tournament's adoption rule: unanimous, majority or mediator (default mediator)")
+	fl.StringVar(&ts.Info, "info", "", "what a mediated tournament's mediators see: none, declared, full or nothing (default declared)")
+	fl.Float64Var(&ts.Noise, "noise", 0, "a mediated tournament's noise on declared profiles (standard deviation, with --info declared)")
 	fl.BoolVar(&asJSON, "json", false, "print the final report as JSON (as 'parley report --json')")
 	fl.BoolVarP(&quiet, "quiet", "q", false, "print only the summary line: no progress bar, no leaderboard")
 	qf.add(c)

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,6 +52,9 @@ func (d Design) params(s *scenario.Scenario) ([]Param, error) {
 	if err := CheckVariants(s, d.Variants); err != nil {
 		return nil, err
 	}
+	if d.Kind == KindSweep && len(d.Params) == 0 {
+		return nil, &spec.FieldError{Field: "Params", Err: errors.New("no parameters to sweep")}
+	}
 	var params []Param
 	for _, text := range d.Params {
 		p, err := ParseParam(s, text)
@@ -68,7 +72,8 @@ func (d Design) params(s *scenario.Scenario) ([]Param, error) {
 }
 
 // Check reports what is wrong with d on s (a *spec.FieldError for a bad
-// variant or parameter), before anything runs.
+// variant or parameter, or a sweep without parameters), before anything
+// runs.
 func (d Design) Check(s *scenario.Scenario) error {
 	_, err := d.params(s)
 	return err

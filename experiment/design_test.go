@@ -27,6 +27,7 @@ func TestDesignCheck(t *testing.T) {
 		{"bad variant", Design{Kind: KindSequencing, Variants: []string{"nowhere"}}, "Variants", `scenario ceasefire has no variant "nowhere" (have bilateral_only,`},
 		{"bad param", Design{Kind: KindSweep, Params: []string{"XX.bias=1"}}, "Params", "XX"},
 		{"bad values", Design{Kind: KindSweep, Params: []string{"US.bias=1:0:0.5"}}, "Params", ""},
+		{"sweep without parameters", Design{Kind: KindSweep}, "Params", "no parameters to sweep"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
