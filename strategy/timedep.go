@@ -148,7 +148,8 @@ type TimeDependent struct {
 	acx  boa.Context // reused by accepts
 
 	bids  bids
-	at    int // the position Act bid from last: where its next search starts
+	at    int // the position Act bid from last
+	moved int // how far that was from the one before: its next search starts at at+moved
 	worst float64
 	pmax  float64
 	delta float64 // the discount factor its clock counts with (1: plain time)
@@ -188,7 +189,7 @@ func (td *TimeDependent) Init(_ context.Context, s *parley.Session) error {
 		td.worst, td.pmax = td.bids.Worst(), td.bids.Best()
 	}
 	td.rand = s.Rand
-	td.at = td.bids.Len() - 1
+	td.at, td.moved = td.bids.Len()-1, 0
 	td.prof, td.end = s.Profile, 1
 	if e := s.Clock.End(); e > 0 {
 		td.end = e
@@ -222,8 +223,8 @@ func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action
 	if td.delta < 1 {
 		t = DiscountTime(t, td.delta)
 	}
-	i := td.bids.AtLeastFrom(Target(t, td.opts.E, td.opts.K, max(r, td.worst), td.pmax), td.at)
-	td.at = i
+	i := td.bids.AtLeastFrom(Target(t, td.opts.E, td.opts.K, max(r, td.worst), td.pmax), td.at+td.moved)
+	td.at, td.moved = i, i-td.at
 	next := td.bids.Utility(i)
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := td.bids.Func().Utility(st.Standing)
