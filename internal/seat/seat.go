@@ -52,7 +52,10 @@ func (v *Views) Of(i int, auth *parley.State) *parley.State {
 	if k > len(auth.Offers) {
 		k = 0
 	}
-	buf := append(v.offers[i][:k], auth.Offers[k:]...)
+	buf := v.offers[i][:k]
+	for _, r := range auth.Offers[k:] { // one or two records a turn: no memmove call
+		buf = append(buf, r)
+	}
 	v.offers[i], v.seen[i] = buf, len(buf)
 	// Field by field rather than *s = *auth: the mechanism has just
 	// written auth's turn fields one word at a time, and a whole-struct
