@@ -52,19 +52,11 @@ func (v *Views) Of(i int, auth *parley.State) *parley.State {
 	if k > len(auth.Offers) {
 		k = 0
 	}
-	buf := v.offers[i][:k]
-	for _, r := range auth.Offers[k:] { // one or two records a turn: no memmove call
-		buf = append(buf, r)
-	}
+	buf := append(v.offers[i][:k], auth.Offers[k:]...)
 	v.offers[i], v.seen[i] = buf, len(buf)
-	// Field by field rather than *s = *auth: the mechanism has just
-	// written auth's turn fields one word at a time, and a whole-struct
-	// copy reads them back in wider loads that stall on those stores
-	// (TestOfCopiesEveryField keeps this list complete).
-	s.Step, s.Round, s.Time, s.Deadline, s.Parties, s.Me = auth.Step, auth.Round, auth.Time, auth.Deadline, auth.Parties, auth.Me
-	s.Standing, s.Proposer, s.Accepts = auth.Standing, auth.Proposer, auth.Accepts
+	*s = *auth
 	s.Offers = buf[:len(buf):len(buf)]
-	s.Text, s.Votes, s.Final = auth.Text, nil, auth.Final
+	s.Votes = nil
 	return s
 }
 

@@ -73,8 +73,8 @@ func TestCopies(t *testing.T) {
 }
 
 // TestOfCopiesEveryField: a view carries every field of the authoritative
-// State (but its votes), whatever was in the view before, so a field added
-// to parley.State cannot be left out of Views.Of's field-by-field copy.
+// State (but its votes), whatever was in the view before: a field added to
+// parley.State reaches the seats, however Views.Of copies.
 func TestOfCopiesEveryField(t *testing.T) {
 	auth := &parley.State{Offers: []parley.OfferRecord{{Party: 1, Outcome: 2, Step: 3, Round: 4, Time: 0.5}},
 		Votes: []parley.Vote{{Accept: true}}}

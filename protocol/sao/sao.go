@@ -299,7 +299,7 @@ func (m *Mechanism) turns(ctx context.Context, negs []parley.Negotiator, res *pa
 				return nil
 			}
 			st.Standing, st.Proposer, st.Accepts, need = a.Outcome, p, 0, n-1
-			st.Offers = appendOffer(st.Offers, p, a.Outcome, step, round, t)
+			st.Offers = append(st.Offers, parley.OfferRecord{Party: p, Outcome: a.Outcome, Step: step, Round: round, Time: t})
 			if m.hazard {
 				m.progress(p, a.Outcome, round)
 			}
@@ -338,20 +338,6 @@ func (m *Mechanism) turns(ctx context.Context, negs []parley.Negotiator, res *pa
 			return nil
 		}
 	}
-}
-
-// appendOffer appends an offer record to offers, writing it in place one
-// field at a time (a record built first and copied in is read back in
-// wider loads that stall on its just-written fields).
-func appendOffer(offers []parley.OfferRecord, p int, o parley.Outcome, step, round int, t float64) []parley.OfferRecord {
-	k := len(offers)
-	if k == cap(offers) {
-		return append(offers, parley.OfferRecord{Party: p, Outcome: o, Step: step, Round: round, Time: t})
-	}
-	offers = offers[:k+1]
-	r := &offers[k]
-	r.Party, r.Outcome, r.Step, r.Round, r.Time = p, o, step, round, t
-	return offers
 }
 
 // clock returns how the negotiation counts time (the zero Rounds without
