@@ -10,10 +10,11 @@ import (
 // TestUnitPow: unitPow gives math.Pow's bits for every exponent of the
 // preset tactics and every whole exponent it computes itself, at the
 // times of a 1,000-round two-party clock, at random times, at times near
-// the underflow guard, at 0, 1 and subnormals.
+// the underflow guard, at 0, 1, subnormals and (for Target, which takes
+// any t) values outside [0, 1].
 func TestUnitPow(t *testing.T) {
 	ts := []float64{0, math.Copysign(0, -1), 1, math.SmallestNonzeroFloat64, 0x1p-1022, 0x1p-1000, 0x1p-500, 0x1p-100, 0x1p-16,
-		0x1p-15, 0x1p-14, 0x1p-13, 0.5, math.Nextafter(1, 0), 1.5}
+		0x1p-15, 0x1p-14, 0x1p-13, 0.5, math.Nextafter(1, 0), 1.5, -0.5, -1, math.NaN(), math.Inf(1), math.Inf(-1)}
 	for s := range 2000 {
 		ts = append(ts, float64(s)/2000, float64(s)/2001)
 	}

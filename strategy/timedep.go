@@ -105,12 +105,12 @@ func concession(t, e, k float64) float64 {
 // the result is the same. TestUnitPow compares the two.
 func unitPow(t, y float64) float64 {
 	n := int(y)
-	if float64(n) != y || n < 2 || n > 64 || t > 1 {
+	if float64(n) != y || n < 2 || n > 64 || !(t > 0 && t <= 1) {
 		return math.Pow(t, y)
 	}
 	// t ≥ 2^(x-1023) for its biased exponent x, so t^n ≥ 2^(n(x-1023)):
 	// normal, and so is every product below (each at least t^n), when
-	// n(1023-x) ≤ 1000. A subnormal or zero t (x = 0) fails the test.
+	// n(1023-x) ≤ 1000. A subnormal t (x = 0) fails the test.
 	if x := int(math.Float64bits(t)>>52) & 0x7ff; n*(1023-x) > 1000 {
 		return math.Pow(t, y)
 	}
