@@ -325,7 +325,14 @@ func tournamentOf(s *scenario.Scenario, ts []Treatment, cfg Config) (tc *tournam
 		return fail(fmt.Errorf("experiment: scenario %s declares no protocol", s.Name))
 	}
 	tc = &tournament.Config{Scenarios: []*scenario.Scenario{s}, Protocol: tournament.ProtocolStaged,
-		Reps: cfg.Runs, Seed: cfg.Seed, Workers: cfg.Workers, Limit: cfg.Limit, Tables: cfg.Tables, Design: cfg.design}
+		Reps: cfg.Runs, Seed: cfg.Seed, Workers: cfg.Workers, Limit: cfg.Limit, Tables: cfg.Tables}
+	if cfg.design != nil {
+		// The design is stored with its baseline by name, so that the
+		// report is made again with the same paired tests.
+		d := *cfg.design
+		d.Baseline = ts[base].Name
+		tc.Design = &d
+	}
 	if cfg.Ref != "" {
 		tc.ScenarioRefs = []string{cfg.Ref}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/scenario"
@@ -57,6 +58,26 @@ type CatalogScenario struct {
 type CatalogVariant struct {
 	Name   string `json:"name"`
 	Rounds int    `json:"rounds"`
+	// Stages are the variant's stages in order: who offers or votes in
+	// each, and who mediates, so that a client asks only for the seats
+	// that act.
+	Stages []CatalogStage `json:"stages"`
+}
+
+// CatalogStage is one stage of a declared protocol's variant, in the
+// words of the stage event (Stage): public protocol structure, no
+// party's preferences.
+type CatalogStage struct {
+	Name      string           `json:"name"`
+	Mechanism parley.Mechanism `json:"mechanism"`
+	// Participants are the parties (indices into the scenario's parties)
+	// that offer (alternating_offers) or vote (mediated) in the stage.
+	Participants []int `json:"participants"`
+	// Mediator is a mediated stage's mediating party, or -1: a mediator
+	// without interests (the request's mediator seat in either case), or
+	// no mediator (alternating offers).
+	Mediator int `json:"mediator"`
+	Rounds   int `json:"rounds"`
 }
 
 // builtinCatalog returns the catalog of the built-in scenarios (package
@@ -106,7 +127,14 @@ func catalogScenario(s *scenario.Scenario) (CatalogScenario, error) {
 		if err != nil {
 			return CatalogScenario{}, err
 		}
-		cs.Variants = append(cs.Variants, CatalogVariant{Name: v, Rounds: pl.Rounds()})
+		cv := CatalogVariant{Name: v, Rounds: pl.Rounds(), Stages: make([]CatalogStage, len(pl.Stages))}
+		for k, st := range pl.Stages {
+			cv.Stages[k] = CatalogStage{Name: st.Name, Mechanism: st.Mechanism, Participants: st.Participants, Mediator: -1, Rounds: st.Rounds}
+			if st.Mechanism == parley.MechanismMediated {
+				cv.Stages[k].Mediator = st.Mediator
+			}
+		}
+		cs.Variants = append(cs.Variants, cv)
 	}
 	return cs, nil
 }

@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/scenario"
@@ -72,10 +74,18 @@ func TestCatalog(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				variants = append(variants, server.CatalogVariant{Name: v, Rounds: pl.Rounds()})
+				cv := server.CatalogVariant{Name: v, Rounds: pl.Rounds()}
+				for _, st := range pl.Stages {
+					med := -1
+					if st.Mechanism == parley.MechanismMediated {
+						med = st.Mediator
+					}
+					cv.Stages = append(cv.Stages, server.CatalogStage{Name: st.Name, Mechanism: st.Mechanism, Participants: st.Participants, Mediator: med, Rounds: st.Rounds})
+				}
+				variants = append(variants, cv)
 			}
 		}
-		if !slices.Equal(cs.Variants, variants) && len(cs.Variants)+len(variants) > 0 {
+		if !reflect.DeepEqual(cs.Variants, variants) && len(cs.Variants)+len(variants) > 0 {
 			t.Errorf("%s: variants %+v, want %+v", name, cs.Variants, variants)
 		}
 	}
@@ -90,6 +100,40 @@ func TestCatalog(t *testing.T) {
 	if !slices.Equal(cf.Parties, []string{"RU", "UA", "US"}) || cf.Outcomes != 58320 || cf.Deadline != 120 ||
 		!slices.Equal(cf.Protocols, []string{"sao", "staged"}) || len(cf.Variants) < 2 || cf.Variants[1].Name != "bilateral_only" {
 		t.Errorf("ceasefire: %+v", cf)
+	}
+	// Its variants' stages, by hand: who offers, votes and mediates (the
+	// home page asks only for those seats).
+	talks := server.CatalogStage{Name: "bilateral", Mechanism: parley.MechanismAlternatingOffers, Participants: []int{0, 1}, Mediator: -1}
+	mediation := server.CatalogStage{Name: "mediated", Mechanism: parley.MechanismMediated, Participants: []int{0, 1}, Mediator: 2}
+	stages := func(v string) []server.CatalogStage {
+		for _, cv := range cf.Variants {
+			if cv.Name == v {
+				out := slices.Clone(cv.Stages)
+				for k := range out {
+					out[k].Rounds = 0
+				}
+				return out
+			}
+		}
+		t.Fatalf("ceasefire: no variant %q", v)
+		return nil
+	}
+	for v, want := range map[string][]server.CatalogStage{
+		"bilateral_only":          {talks},
+		"mediated_from_start":     {mediation},
+		"mediated_then_bilateral": {mediation, talks},
+	} {
+		if got := stages(v); !reflect.DeepEqual(got, want) {
+			t.Errorf("ceasefire %s: stages %+v, want %+v", v, got, want)
+		}
+	}
+	// The stages' mechanisms are named as the stage event names them.
+	b, err := json.Marshal(cf.Variants[1].Stages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `[{"name":"bilateral","mechanism":"alternating_offers","participants":[0,1],"mediator":-1,"rounds":120}]`; string(b) != want {
+		t.Errorf("bilateral_only's stages in JSON: %s, want %s", b, want)
 	}
 }
 
@@ -108,7 +152,7 @@ func TestCatalogDoc(t *testing.T) {
 		Deadline  int                     `json:"deadline"`
 		Protocols []string                `json:"protocols"`
 		Variants  []server.CatalogVariant `json:"variants"`
-	}{s.Name, s.Parties, s.Deadline, s.Protocols, s.Variants[:2]})
+	}{s.Name, s.Parties, s.Deadline, s.Protocols, s.Variants[1:3]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +160,7 @@ func TestCatalogDoc(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const cmd = "$ curl -s 127.0.0.1:8080/catalog | jq -c '.scenarios[0] | {name, parties, deadline, protocols, variants: .variants[:2]}'\n"
+	const cmd = "$ curl -s 127.0.0.1:8080/catalog | jq -c '.scenarios[0] | {name, parties, deadline, protocols, variants: .variants[1:3]}'\n"
 	_, after, ok := strings.Cut(string(doc), cmd)
 	if !ok {
 		t.Fatalf("docs/server.md lacks the line %q", cmd)

@@ -22,6 +22,7 @@ type metrics struct {
 	actions   prometheus.Counter
 	latency   prometheus.Histogram
 	connected prometheus.Gauge
+	spaces    prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -38,8 +39,10 @@ func newMetrics() *metrics {
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}}),
 		connected: prometheus.NewGauge(prometheus.GaugeOpts{Name: "parley_seats_connected",
 			Help: "Streams open with a seat's token."}),
+		spaces: prometheus.NewCounter(prometheus.CounterOpts{Name: "parley_space_analyses_total",
+			Help: "Analyses of a negotiation's utility space for a pair of parties (GET /negotiations/{id}/space): one per negotiation and pair, kept until the negotiation is dropped."}),
 	}
-	m.reg.MustRegister(m.active, m.ended, m.actions, m.latency, m.connected)
+	m.reg.MustRegister(m.active, m.ended, m.actions, m.latency, m.connected, m.spaces)
 	for _, r := range parley.Reasons() {
 		m.ended.WithLabelValues(r.String()) // every reason from 0
 	}

@@ -83,6 +83,10 @@ type negotiation struct {
 	// The sample of a space above MaxSpacePoints (space.go).
 	sampleOnce sync.Once
 	sampled    []int
+	// The analyses of the utility space by pair (space.go): each computed
+	// once, at most maxSpaces of them, dropped with the negotiation.
+	spacesMu sync.Mutex
+	spaces   map[[2]int]*spaceOnce
 
 	mu      sync.Mutex
 	events  []Event  // the whole log: events[i].Seq == i+1

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
@@ -128,8 +129,41 @@ func (s *Server) space(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, n.spaceOf(pair))
 }
 
-// spaceOf is the Space of a pair of parties.
+// maxSpaces bounds the analyses a negotiation keeps: every ordered pair
+// of five parties. A pair beyond them is analysed at each request.
+const maxSpaces = 20
+
+// spaceOnce is the analysis of one pair, computed by the first request
+// that asks for it while any others wait.
+type spaceOnce struct {
+	once sync.Once
+	sp   *Space
+}
+
+// spaceOf is the Space of a pair of parties, analysed once per
+// negotiation and pair (a large space takes seconds): the profiles and
+// the plan it depends on do not change. Callers must not modify it.
 func (n *negotiation) spaceOf(pair [2]int) *Space {
+	n.spacesMu.Lock()
+	e := n.spaces[pair]
+	if e == nil && len(n.spaces) < maxSpaces {
+		if n.spaces == nil {
+			n.spaces = map[[2]int]*spaceOnce{}
+		}
+		e = &spaceOnce{}
+		n.spaces[pair] = e
+	}
+	n.spacesMu.Unlock()
+	if e == nil {
+		return n.analyzeSpace(pair)
+	}
+	e.once.Do(func() { e.sp = n.analyzeSpace(pair) })
+	return e.sp
+}
+
+// analyzeSpace computes the Space of a pair of parties.
+func (n *negotiation) analyzeSpace(pair [2]int) *Space {
+	n.srv.metrics.spaces.Inc()
 	size := n.space.Size()
 	sp := &Space{Pair: pair, Negotiating: n.negotiating(), Outcomes: size, Points: size,
 		Frontier: []analysis.Point{}, RedLines: []SpaceRedLine{}}

@@ -3,10 +3,12 @@ package server_test
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/parley-dev/parley/server"
@@ -185,5 +187,76 @@ func TestSpaceRedLinesOfOthers(t *testing.T) {
 	if !slices.Equal(sp.Negotiating, []int{0, 1}) || sp.Feasible != 4 || len(sp.Frontier) != 1 || sp.Frontier[0].Outcome != 5 ||
 		!near(sp.Frontier[0].U[0], 0.8) || !near(sp.Frontier[0].U[1], 0.75) || sp.Reservation != [2]float64{0.2, 0.1} {
 		t.Errorf("negotiating %v, feasible %d, frontier %v, reservation %v", sp.Negotiating, sp.Feasible, sp.Frontier, sp.Reservation)
+	}
+}
+
+// TestSpaceOnce: a negotiation's space is analysed once per pair, however
+// many requests ask for it and however they interleave (the server's
+// parley_space_analyses_total counts the analyses); the answers are the
+// same, a new pair is analysed once more, and the points need no
+// analysis.
+func TestSpaceOnce(t *testing.T) {
+	srv := start(t, server.Config{Negotiator: resolve})
+	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)},
+		Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "boulware"}}})
+	analyses := func() string {
+		t.Helper()
+		st, b := getBytes(t, srv, "/metrics", "")
+		if st != http.StatusOK {
+			t.Fatalf("metrics: status %d", st)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if n, ok := strings.CutPrefix(line, "parley_space_analyses_total "); ok {
+				return n
+			}
+		}
+		t.Fatalf("metrics lack parley_space_analyses_total:\n%s", b)
+		return ""
+	}
+	if got := analyses(); got != "0" {
+		t.Errorf("%s analyses before any request, want 0", got)
+	}
+	path := "/negotiations/" + cr.ID + "/space"
+	bodies := make([][]byte, 8)
+	var wg sync.WaitGroup
+	for i := range bodies {
+		wg.Go(func() {
+			req, err := http.NewRequest("GET", srv.hs.URL+path, nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			req.Header.Set("Authorization", "Bearer "+cr.Tokens.Owner)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Errorf("request %d: %v", i, err)
+				return
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("request %d: status %d", i, resp.StatusCode)
+			}
+			bodies[i], _ = io.ReadAll(resp.Body)
+		})
+	}
+	wg.Wait()
+	for i, b := range bodies[1:] {
+		if string(b) != string(bodies[0]) {
+			t.Errorf("answer %d differs from the first:\n%s\n%s", i+1, b, bodies[0])
+		}
+	}
+	if got := analyses(); got != "1" {
+		t.Errorf("%s analyses after %d requests for one pair, want 1", got, len(bodies))
+	}
+	for range 2 {
+		if st, _ := getBytes(t, srv, path+"?x=1&y=0", cr.Tokens.Owner); st != http.StatusOK {
+			t.Fatalf("pair (1, 0): status %d", st)
+		}
+		if st, _ := getBytes(t, srv, path+"/points", cr.Tokens.Owner); st != http.StatusOK {
+			t.Fatalf("points: status %d", st)
+		}
+	}
+	if got := analyses(); got != "2" {
+		t.Errorf("%s analyses after asking for a second pair twice, want 2", got)
 	}
 }

@@ -197,6 +197,11 @@ type Design struct {
 	// Params are the parameter specs TARGET.NAME=VALUES: a sweep's grid
 	// (--set), or the factors crossed with a sequencing's arms (--factor).
 	Params []string `json:"params,omitempty"`
+	// Baseline is the arm the report's paired tests compare the others
+	// with (--baseline, resolved to its name); "" is the first arm, as in
+	// a database written before the baseline was stored. It does not
+	// change the runs.
+	Baseline string `json:"baseline,omitempty"`
 }
 
 // Store keeps the results of a tournament. Run calls Open once, then Write

@@ -154,6 +154,7 @@ func (e *enc) meta(m tournament.Meta) {
 	}
 	e.bool(m.Design != nil)
 	if d := m.Design; d != nil {
+		// Not its Baseline: it changes the report, not the runs.
 		e.str(d.Kind)
 		e.strs(d.Variants)
 		e.strs(d.Params)

@@ -73,7 +73,8 @@ func TestWireRoundTrip(t *testing.T) {
 	fill(t, &m)
 	fill(t, &j)
 	fill(t, &r)
-	r.MetricsNote = "" // not on the wire: the coordinator sets it from the scenario (tournament.Run)
+	r.MetricsNote = ""     // not on the wire: the coordinator sets it from the scenario (tournament.Run)
+	m.Design.Baseline = "" // not on the wire: it changes the report, not the runs, and the coordinator keeps it
 	j.ID = 1
 	m.Planned = 5
 	empty := tournament.Job{ID: 2, Agents: []int{}}

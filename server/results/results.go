@@ -140,8 +140,15 @@ func (d *db) set(ctx context.Context) (server.ResultSet, error) {
 		for _, a := range m.Arms {
 			rs.Arms = append(rs.Arms, a.Name)
 		}
-		if m.Design == nil {
+		switch {
+		case m.Design == nil:
 			rs.Missing = d.st.Missing()
+		case m.Design.Baseline == "":
+			// Written before the baseline was stored (and perhaps
+			// upgraded since): the report compares with the first arm.
+			rs.Missing = cmp.Or(d.st.Missing(), fmt.Sprintf("%s does not store the experiment's baseline (an older parley wrote it), "+
+				"so its paired tests compare the others with the first arm, %s; run its 'parley experiment' command again with --db (and --baseline) to store it",
+				d.name, m.Arms[0].Name))
 		}
 	}
 	return rs, nil
@@ -239,6 +246,9 @@ func (s *Set) experimentReport(ctx context.Context, d *db, rs server.ResultSet) 
 		if m.Design.Kind != experiment.KindSequencing && m.Design.Kind != experiment.KindSweep {
 			return nil, fmt.Errorf("%w: %s: an experiment of unknown kind %q (a newer parley wrote it?)", server.ErrUnavailable, d.name, m.Design.Kind)
 		}
+		// Its paired tests compare with the stored baseline ("" in a
+		// database written before it was stored: the first arm).
+		cfg.Baseline = m.Design.Baseline
 		rep, err := experiment.Stored(*m.Design, s.opt.NeedsDeclared).Run(ctx, sc, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", server.ErrUnavailable, d.name, err)

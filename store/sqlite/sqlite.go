@@ -49,7 +49,8 @@ var schemaVersion = func() int {
 func SchemaVersion() int { return schemaVersion }
 
 // minReadOnly is the oldest schema version OpenReadOnly reads without
-// upgrading it: version 6's database lacks only meta.design (Missing).
+// upgrading it: version 6's database lacks only meta.design (Missing),
+// version 7's only meta.baseline (the first arm).
 const minReadOnly = 6
 
 // ErrNotFound is returned by Record for a run that is not stored.
@@ -279,30 +280,38 @@ func (s *Store) Missing() string {
 			"(the kind, each cell's parameter values and the information note); open it for writing once (e.g. parley merge) to upgrade it, "+
 			"then run its 'parley experiment' command again with --db to store them", s.path, s.version, schemaVersion)
 	}
+	if s.version < 8 {
+		return fmt.Sprintf("%s has schema version %d, older than this parley's %d: it does not store an experiment's baseline (--baseline), "+
+			"so its paired tests compare the others with the first arm; open it for writing once (e.g. parley merge) to upgrade it, "+
+			"then run its 'parley experiment' command again with --db (and --baseline) to store it", s.path, s.version, schemaVersion)
+	}
 	return ""
 }
 
 // Meta returns the tournament the database holds; ok is false for a
 // database no tournament has opened yet.
 func (s *Store) Meta(ctx context.Context) (m tournament.Meta, ok bool, err error) {
-	design := "design"
+	design, baseline := "design", "baseline"
 	if s.version < 7 {
 		design = "''" // not stored: Missing says so
 	}
-	return readMeta(ctx, s.db, "main", s.path, design)
+	if s.version < 8 {
+		baseline = "''" // not stored: the first arm
+	}
+	return readMeta(ctx, s.db, "main", s.path, design, baseline)
 }
 
-// readMeta reads the tournament in schema's meta table; design is the
-// expression of its design column.
+// readMeta reads the tournament in schema's meta table; design and
+// baseline are the expressions of its design and baseline columns.
 func readMeta(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, schema, name, design string) (m tournament.Meta, ok bool, err error) {
-	var agents, scenarios, seed, timing, protocol, mediators, voters, arms, des string
+}, schema, name, design, baseline string) (m tournament.Meta, ok bool, err error) {
+	var agents, scenarios, seed, timing, protocol, mediators, voters, arms, des, base string
 	var self int
 	err = q.QueryRowContext(ctx, `SELECT agents, scenarios, reps, deadline, seed, self_play, timing, planned,
-		protocol, mediators, voters, variant, rule, info, noise, arms, `+design+` FROM `+schema+`.meta WHERE id = 1`).
+		protocol, mediators, voters, variant, rule, info, noise, arms, `+design+`, `+baseline+` FROM `+schema+`.meta WHERE id = 1`).
 		Scan(&agents, &scenarios, &m.Reps, &m.Deadline, &seed, &self, &timing, &m.Planned,
-			&protocol, &mediators, &voters, &m.Variant, &m.Rule, &m.Info, &m.Noise, &arms, &des)
+			&protocol, &mediators, &voters, &m.Variant, &m.Rule, &m.Info, &m.Noise, &arms, &des, &base)
 	if errors.Is(err, sql.ErrNoRows) {
 		return tournament.Meta{}, false, nil
 	}
@@ -335,6 +344,7 @@ func readMeta(ctx context.Context, q interface {
 		if err := json.Unmarshal([]byte(des), m.Design); err != nil {
 			return tournament.Meta{}, false, fmt.Errorf("sqlite: %s: meta.design: %w", name, err)
 		}
+		m.Design.Baseline = base
 	}
 	if len(m.Agents) == 0 {
 		m.Agents = nil
@@ -372,7 +382,19 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 			if err := s.setDesign(ctx, m.Design); err != nil {
 				return nil, err
 			}
-			old.Design = m.Design
+			d := *m.Design
+			d.Baseline = "" // stored below
+			old.Design = &d
+		}
+		if old.Design != nil && m.Design != nil && old.Design.Baseline != m.Design.Baseline {
+			// The baseline changes the report, not the runs: the database
+			// keeps the latest command's (a read-only one keeps its own).
+			if !s.readOnly {
+				if err := s.setBaseline(ctx, m.Design.Baseline); err != nil {
+					return nil, err
+				}
+			}
+			old.Design.Baseline = m.Design.Baseline
 		}
 		if d := diffMeta(old, m); d != "" {
 			return nil, fmt.Errorf("sqlite: %s holds another tournament (%s): use another database or the same settings", s.path, d)
@@ -395,11 +417,15 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: %s: %w", s.path, err)
 		}
+		baseline := ""
+		if m.Design != nil {
+			baseline = m.Design.Baseline
+		}
 		if _, err := s.db.ExecContext(ctx, `INSERT INTO meta (id, agents, scenarios, reps, deadline, seed, self_play, timing, planned, created,
-			protocol, mediators, voters, variant, rule, info, noise, arms, design) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			protocol, mediators, voters, variant, rule, info, noise, arms, design, baseline) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			string(appendStrings(nil, m.Agents)), string(appendStrings(nil, m.Scenarios)), m.Reps, m.Deadline, strconv.FormatUint(m.Seed, 10), self, string(m.Timing), m.Planned,
 			time.Now().UTC().Format(time.RFC3339),
-			string(m.Protocol), string(appendStrings(nil, m.Mediators)), string(appendStrings(nil, m.Voters)), m.Variant, m.Rule, m.Info, finite(m.Noise), string(arms), design); err != nil {
+			string(m.Protocol), string(appendStrings(nil, m.Mediators)), string(appendStrings(nil, m.Voters)), m.Variant, m.Rule, m.Info, finite(m.Noise), string(arms), design, baseline); err != nil {
 			return nil, fmt.Errorf("sqlite: %s: recording the tournament: %w", s.path, err)
 		}
 	}
@@ -427,12 +453,15 @@ func (s *Store) Open(ctx context.Context, m tournament.Meta) (func(id int64) boo
 	}, nil
 }
 
-// designText is d as stored in meta.design (” for nil).
+// designText is d as stored in meta.design (” for nil), without its
+// baseline, which meta.baseline holds.
 func designText(d *tournament.Design) (string, error) {
 	if d == nil {
 		return "", nil
 	}
-	b, err := json.Marshal(d)
+	dd := *d
+	dd.Baseline = ""
+	b, err := json.Marshal(dd)
 	if err != nil {
 		return "", fmt.Errorf("design: %w", err)
 	}
@@ -447,6 +476,14 @@ func (s *Store) setDesign(ctx context.Context, d *tournament.Design) error {
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: %s: recording the experiment's design: %w", s.path, err)
+	}
+	return nil
+}
+
+// setBaseline stores the baseline of the database's experiment.
+func (s *Store) setBaseline(ctx context.Context, baseline string) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE meta SET baseline = ? WHERE id = 1`, baseline); err != nil {
+		return fmt.Errorf("sqlite: %s: recording the experiment's baseline: %w", s.path, err)
 	}
 	return nil
 }

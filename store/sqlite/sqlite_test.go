@@ -50,7 +50,7 @@ func newStore(t *testing.T, path string) *Store {
 func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.db")
 	s := newStore(t, path)
-	if v, err := s.Version(ctx); err != nil || v != SchemaVersion() || SchemaVersion() != 7 {
+	if v, err := s.Version(ctx); err != nil || v != SchemaVersion() || SchemaVersion() != 8 {
 		t.Fatalf("version %d, %v", v, err)
 	}
 	if _, ok, err := s.Meta(ctx); ok || err != nil {
@@ -177,13 +177,13 @@ func TestSchemaVersions(t *testing.T) {
 	dir := t.TempDir()
 	newer := filepath.Join(dir, "newer.db")
 	s := newStore(t, newer)
-	if _, err := s.db.Exec(`UPDATE schema_version SET version = 8`); err != nil { // one newer than 7
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 9`); err != nil { // one newer than 8
 		t.Fatal(err)
 	}
 	s.Close()
 	for _, open := range []func(string) (*Store, error){New, OpenReadOnly} {
 		_, err := open(newer)
-		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 8, newer than this parley's 7") {
+		if err == nil || !strings.Contains(err.Error(), "newer.db has schema version 9, newer than this parley's 8") {
 			t.Errorf("open newer = %v", err)
 		}
 	}
@@ -231,8 +231,11 @@ func TestSchemaVersions(t *testing.T) {
 	}
 }
 
+// dropV8 takes a database back to schema version 7's columns.
+const dropV8 = `ALTER TABLE meta DROP COLUMN baseline;`
+
 // dropV7 takes a database back to schema version 6's columns.
-const dropV7 = `ALTER TABLE meta DROP COLUMN design;`
+const dropV7 = dropV8 + `ALTER TABLE meta DROP COLUMN design;`
 
 // dropV6 takes a database back to schema version 5's columns (after
 // dropV7).
@@ -722,7 +725,7 @@ func armsMeta() tournament.Meta {
 
 // An experiment's design round-trips; a database of schema version 6
 // (without it) opens read-only as it is, its design missing and Missing
-// saying so, and unchanged; opened for writing it migrates to version 7,
+// saying so, and unchanged; opened for writing it migrates (to version 8),
 // and the same experiment resuming stores its design.
 func TestMigrationDesign(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v6.db")
@@ -759,7 +762,7 @@ func TestMigrationDesign(t *testing.T) {
 	if got, ok, err := r.Meta(ctx); err != nil || !ok || !reflect.DeepEqual(got, want) {
 		t.Fatalf("version 6 meta:\n got %+v\nwant %+v (%v)", got, want, err)
 	}
-	if got := r.Missing(); !strings.Contains(got, "v6.db has schema version 6, older than this parley's 7") || !strings.Contains(got, "parameter values and the information note") {
+	if got := r.Missing(); !strings.Contains(got, "v6.db has schema version 6, older than this parley's 8") || !strings.Contains(got, "parameter values and the information note") {
 		t.Errorf("Missing = %q", got)
 	}
 	if n := len(allRecords(t, r)); n != 1 {
@@ -778,6 +781,75 @@ func TestMigrationDesign(t *testing.T) {
 		t.Fatalf("resuming the experiment on the migrated database: %v", err)
 	}
 	if got, _, err := s.Meta(ctx); err != nil || !reflect.DeepEqual(got, armsMeta()) {
+		t.Fatalf("after resuming: %+v, %v", got, err)
+	}
+}
+
+// An experiment's baseline round-trips in its own column (meta.design
+// keeps the design without it), and a later command's baseline replaces
+// it, since it changes the report and not the runs; a database of schema
+// version 7 (without it) opens read-only with the baseline "" (the first
+// arm), unchanged, and opened for writing migrates to version 8, where
+// the experiment resuming stores its baseline.
+func TestMigrationBaseline(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v7.db")
+	s := newStore(t, path)
+	withBase := func(b string) tournament.Meta {
+		m := armsMeta()
+		m.Design.Baseline = b
+		return m
+	}
+	if _, err := s.Open(ctx, withBase("US.bias=0.5")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := s.Meta(ctx); err != nil || !reflect.DeepEqual(got, withBase("US.bias=0.5")) {
+		t.Fatalf("baseline meta:\n got %+v\nwant %+v (%v)", got, withBase("US.bias=0.5"), err)
+	}
+	var design, baseline string
+	if err := s.db.QueryRow(`SELECT design, baseline FROM meta`).Scan(&design, &baseline); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(design, "baseline") || baseline != "US.bias=0.5" {
+		t.Errorf("meta.design %s, meta.baseline %q: want the baseline in its own column only", design, baseline)
+	}
+	if _, err := s.Open(ctx, withBase("US.bias=0")); err != nil {
+		t.Fatalf("Open with another baseline: %v", err)
+	}
+	if got, _, err := s.Meta(ctx); err != nil || got.Design.Baseline != "US.bias=0" {
+		t.Fatalf("after another baseline: %+v, %v", got.Design, err)
+	}
+	if _, err := s.Write(ctx, records()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = 7;` + dropV8); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	before, _ := os.ReadFile(path)
+
+	r, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("read-only open of a version 7 database: %v", err)
+	}
+	if got, ok, err := r.Meta(ctx); err != nil || !ok || !reflect.DeepEqual(got, withBase("")) {
+		t.Fatalf("version 7 meta:\n got %+v\nwant %+v (%v)", got, withBase(""), err)
+	}
+	if _, err := r.Open(ctx, withBase("US.bias=0.5")); err != nil {
+		t.Errorf("read-only Open of the version 7 database with a baseline: %v", err)
+	}
+	r.Close()
+	if after, _ := os.ReadFile(path); !reflect.DeepEqual(before, after) {
+		t.Error("reading the version 7 database changed it")
+	}
+
+	s = newStore(t, path)
+	if got, _, err := s.Meta(ctx); err != nil || !reflect.DeepEqual(got, withBase("")) {
+		t.Fatalf("migrated meta %+v, %v", got, err)
+	}
+	if _, err := s.Open(ctx, withBase("US.bias=0.5")); err != nil {
+		t.Fatalf("resuming the experiment on the migrated database: %v", err)
+	}
+	if got, _, err := s.Meta(ctx); err != nil || !reflect.DeepEqual(got, withBase("US.bias=0.5")) {
 		t.Fatalf("after resuming: %+v, %v", got, err)
 	}
 }

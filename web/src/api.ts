@@ -93,8 +93,11 @@ export interface CatalogScenario {
   deadline: number;
   protocols: string[];
   /** protocol staged: the declared stages (name "") and each variant */
-  variants: { name: string; rounds: number }[];
+  variants: { name: string; rounds: number; stages: CatalogStage[] }[];
 }
+/** a variant's stage as the stage event names it: who offers or votes
+ * (participants) and who mediates (-1: a mediator without interests) */
+export type CatalogStage = Pick<Stage, "name" | "mechanism" | "participants" | "mediator" | "rounds">;
 export interface Catalog {
   scenarios: CatalogScenario[];
   negotiators: CatalogAgent[]; voters: CatalogAgent[]; mediators: CatalogAgent[];

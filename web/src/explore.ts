@@ -39,6 +39,20 @@ function crossedOf(c: Created, sp: Space, pts: Points): Uint8Array {
   return flags;
 }
 
+// pairPicker is the choice of the plotted pair: two labelled selects of
+// the parties (ids PREFIX-x and PREFIX-y), the horizontal and the
+// vertical axis, that call onPick with both on a change.
+export function pairPicker(prefix: string, parties: string[], pair: [number, number], onPick: (x: number, y: number) => void): HTMLElement {
+  const pick = (axis: "x" | "y", at: number) => h("select", { id: `${prefix}-${axis}` }, parties.map((p, i) => h("option", { value: i, selected: i === at }, p)));
+  const x = pick("x", pair[0]), y = pick("y", pair[1]);
+  const changed = () => onPick(Number(x.value), Number(y.value));
+  x.addEventListener("change", changed);
+  y.addEventListener("change", changed);
+  return h("div", { class: "buttons explore-pickers" },
+    h("div", { class: "field" }, h("label", { for: x.id }, "Horizontal axis: utility of"), x),
+    h("div", { class: "field" }, h("label", { for: y.id }, "Vertical axis: utility of"), y));
+}
+
 // explore shows negotiation id's outcome space through the owner's token.
 export function explore(root: HTMLElement, id: string, token: string): () => void {
   let stopped = false;
@@ -60,17 +74,11 @@ export function explore(root: HTMLElement, id: string, token: string): () => voi
       "aria-label": "The outcomes in utility space: point at one, or use the arrow keys, to see it beside the plot" });
     const overlay = h("canvas", { id: "explore-overlay", "aria-hidden": "true" });
     const hover = h("div", { id: "explore-hover", "aria-live": "polite" }, "Point at an outcome to see it.");
-    const pick = (axis: string, sel: number) => {
-      const el = h("select", { id: "explore-" + axis }, c.parties.map((p, i) => h("option", { value: i, selected: i === sel }, p)));
-      el.addEventListener("change", () => load(Number((document.getElementById("explore-x") as HTMLSelectElement).value),
-        Number((document.getElementById("explore-y") as HTMLSelectElement).value)));
-      return h("div", { class: "field" }, h("label", { for: "explore-" + axis }, axis === "x" ? "Horizontal axis: utility of" : "Vertical axis: utility of"), el);
-    };
     replace(page,
       homeLink(),
       h("h1", null, `Outcome space · ${c.scenario}`),
       h("p", null, h("a", { href: watchLink(id, token) }, `Back to negotiation ${id}`)),
-      h("div", { class: "buttons explore-pickers" }, pick("x", sp.pair[0]), pick("y", sp.pair[1])),
+      pairPicker("explore", c.parties, sp.pair, (x, y) => load(x, y)),
       h("p", { id: "explore-status", role: "status" }, "Loading the outcomes…"),
       h("div", { class: "explore-main" },
         h("div", { class: "explore-plot" }, canvas, overlay),

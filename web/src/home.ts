@@ -107,13 +107,16 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     h("option", { value: "agent" }, "a remote agent (token)"));
   const medSpec = h("input", { id: "mediator-spec", name: "mediator-spec", list: "mediators", value: "nash", autocomplete: "off", disabled: true });
   medKind.addEventListener("change", () => { medSpec.disabled = medKind.value !== "strategy"; });
-  const medBox = h("fieldset", { id: "mediator" }, h("legend", null, "Mediator (staged protocols with a mediated stage)"),
+  const medLegend = h("legend", null, "Mediator");
+  const medBox = h("fieldset", { id: "mediator" }, medLegend,
     h("div", { class: "field" }, h("label", { for: "mediator-kind" }, "Mediator's chair"), medKind),
     h("div", { class: "field" }, h("label", { for: "mediator-spec" }, "Mediator strategy"), medSpec));
+  const idle = h("p", { class: "hint", id: "seats-idle" });
   let rows: { kind: HTMLSelectElement; spec: HTMLInputElement; row: HTMLElement }[] = [];
+  const scenario = () => cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0];
 
   const pick = () => {
-    const s = cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0];
+    const s = scenario();
     desc.textContent = `${s.description} ${s.parties.length} parties, ${s.outcomes.toLocaleString("en")} outcomes.`;
     const staged = s.protocols.includes("staged") ? s.variants : [];
     replace(protocol, h("option", { value: "sao" }, "All parties at one table, taking turns to offer (alternating offers)"),
@@ -129,35 +132,46 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
       return { kind, spec, row: h("div", { class: "seat" }, h("span", { class: "party" }, p),
         h("label", { for: kid }, `${p} seat`), kind, h("label", { for: sid }, `${p} strategy`), spec) };
     });
-    replace(seats, h("legend", null, "Seats"), rows.map((r) => r.row));
+    replace(seats, h("legend", null, "Seats"), rows.map((r) => r.row), idle);
   };
   scen.addEventListener("change", () => { pick(); protocolChanged(); });
   // A staged protocol's stages set their own rounds: the deadline shows them.
   const protocolChanged = () => {
-    const s = cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0];
+    const s = scenario();
     const v = protocol.value.startsWith("staged:") ? s.variants.find((x) => "staged:" + x.name === protocol.value) : undefined;
     deadline.value = String(v ? v.rounds : s.deadline);
-    deadline.disabled = protocol.value !== "sao"; medBox.hidden = protocol.value === "sao";
+    deadline.disabled = protocol.value !== "sao";
     deadlineHint.textContent = deadline.disabled ? "The protocol's stages set their own rounds." : "";
+    // Only the seats that act in the chosen protocol, and the mediator's
+    // box only when a stage is mediated (the catalog's stages).
+    const r = roles(s, protocol.value);
+    rows.forEach((row, i) => { row.row.hidden = !r.acting.has(i); });
+    const idleNames = s.parties.filter((_, i) => !r.acting.has(i) && i !== r.mediator);
+    idle.textContent = [idleNames.length ? `${idleNames.join(" and ")} ${idleNames.length === 1 ? "takes" : "take"} no part in this protocol.` : "",
+      r.mediator >= 0 && !r.acting.has(r.mediator) ? `${s.parties[r.mediator]} mediates: choose who takes its chair below.` : ""].filter(Boolean).join(" ");
+    medBox.hidden = !r.mediated;
+    medLegend.textContent = r.mediator >= 0 ? `Mediator (${s.parties[r.mediator]}, who mediates with interests of its own)` : "Mediator";
   };
   protocol.addEventListener("change", protocolChanged);
 
   const submit = async (ev: Event) => {
     ev.preventDefault();
     const [proto, variant] = protocol.value.split(":");
-    const kinds = rows.map((r) => r.kind.value as SeatKind);
-    const parties = (cat.scenarios.find((x) => x.name === scen.value) || cat.scenarios[0]).parties;
+    const who = roles(scenario(), protocol.value);
+    // A party that takes no turn keeps a built-in seat: no join link.
+    const kinds = rows.map((row, i) => (who.acting.has(i) ? row.kind.value : "strategy") as SeatKind);
+    const parties = scenario().parties;
     const minutes = Math.min(1440, Math.max(1, Math.round(Number(turnMinutes.value) || 10)));
     const req: CreateRequest = {
       scenario: scen.value, protocol: proto, seed: Number(seed.value) || 1, turn_timeout: minutes * 60,
-      seats: rows.map((r): SeatSpec => r.kind.value === "strategy" ? { kind: "strategy", spec: r.spec.value.trim() } : { kind: "remote" }),
+      seats: rows.map((row, i): SeatSpec => kinds[i] === "strategy" ? { kind: "strategy", spec: row.spec.value.trim() } : { kind: "remote" }),
     };
     if (proto === "sao") req.deadline = Number(deadline.value) || undefined;
     if (variant) req.variant = variant;
-    if (proto !== "sao" && medKind.value) {
+    if (who.mediated && medKind.value) {
       req.mediator = medKind.value === "strategy" ? { kind: "strategy", spec: medSpec.value.trim() } : { kind: "remote" };
     }
-    const medWho = medKind.value as SeatKind | "";
+    const medWho = (who.mediated ? medKind.value : "") as SeatKind | "";
     status.textContent = "Creating…";
     try {
       const r = await createNegotiation(adminToken(), req);
@@ -192,6 +206,22 @@ function newForm(box: HTMLElement, cat: Catalog, onCreated: (id: string, t: Toke
     h("p", { class: "hint" }, "Choose a scenario and a protocol, then who fills each party's seat: a built-in strategy, a person, or a remote program."), form);
   pick();
   protocolChanged();
+}
+
+// roles says, from the catalog's stages, who acts under a protocol value
+// of the form ("sao", or "staged:" and a variant): the parties that offer
+// or vote, whether a stage is mediated, and the mediating party (-1: a
+// mediator without interests, or none). Under sao every party offers.
+function roles(s: CatalogScenario, protocolValue: string): { acting: Set<number>; mediated: boolean; mediator: number } {
+  if (!protocolValue.startsWith("staged:")) return { acting: new Set(s.parties.map((_, i) => i)), mediated: false, mediator: -1 };
+  const v = s.variants.find((x) => "staged:" + x.name === protocolValue);
+  const acting = new Set<number>();
+  let mediated = false, mediator = -1;
+  for (const st of v?.stages ?? []) {
+    st.participants.forEach((p) => acting.add(p));
+    if (st.mechanism === "mediated") { mediated = true; if (st.mediator >= 0) mediator = st.mediator; }
+  }
+  return { acting, mediated, mediator };
 }
 
 function showCreated(box: HTMLElement, id: string, t: Tokens, kinds: SeatKind[], mediator: SeatKind | "", parties: string[], minutes: number) {

@@ -4,11 +4,11 @@
 // mediator's lens shows: its own session (its utilities if it is a party,
 // and the voters' declared profiles as the stage's information level
 // allows), its turns, the votes it may see, and the public events.
-import { Answering, assistOf, follow, type Assist, type Created, type Ended, type Event, type Session, type Stage, type Turn } from "./api";
+import { Answering, assistOf, type Assist, type Created, type Ended, type Event, type Session, type Stage, type Turn } from "./api";
 import { ownUtilityChart } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { choiceOf, outcomeIndex, redLinesCrossed } from "./outcome";
-import { actionTable, ending, explainUtility, homeLink, issueControls, loggedOf, outcomeList, partyName, ruleWords, secondsLeft, type Logged } from "./view";
+import { actionTable, ending, explainUtility, homeLink, followPage, issueControls, loggedOf, outcomeList, partyName, ruleWords, secondsLeft, type Logged } from "./view";
 import { valuesOf } from "./outcome";
 
 interface Declared { party: number; utilities: number[]; reservation: number; red_lines?: { issue: string; value: string }[] }
@@ -218,15 +218,5 @@ export function mediate(root: HTMLElement, id: string, token: string): () => voi
     }
     render();
   };
-  const stop = follow(id, token, onEvent, (s, detail) => {
-    if (s === "error") st.error = detail || "the server refused the action";
-    else st.link = s;
-    render();
-  });
-  const tick = setInterval(() => {
-    const el = document.getElementById("timer");
-    if (st.turn && el) el.textContent = `${secondsLeft(st.turn, st.turnAt)} s left.`;
-  }, 1000);
-  render();
-  return () => { stop(); clearInterval(tick); };
+  return followPage(id, token, st, onEvent, render, () => `${st.turn ? secondsLeft(st.turn, st.turnAt) : 0} s left.`);
 }

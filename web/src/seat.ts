@@ -2,11 +2,11 @@
 // The page knows only what the seat's lens shows: its own session (its
 // utilities, reservation value and red lines), its turns, the public
 // actions and the ending.
-import { Answering, follow, type Created, type Ended, type Event, type Result, type Session, type Stage, type Turn } from "./api";
+import { Answering, type Created, type Ended, type Event, type Result, type Session, type Stage, type Turn } from "./api";
 import { ownUtilityChart } from "./chart";
 import { fmt, h, replace } from "./dom";
 import { best, choiceOf, outcomeIndex, redLinesCrossed, redLineText, reservationAt } from "./outcome";
-import { actionTable, ending, explainUtility, homeLink, issueControls, loggedOf, outcomeList, secondsLeft, type Logged } from "./view";
+import { actionTable, ending, explainUtility, homeLink, issueControls, followPage, loggedOf, outcomeList, secondsLeft, type Logged } from "./view";
 
 interface State {
   created?: Created; session?: Session; turn?: Turn; turnAt: number;
@@ -218,13 +218,6 @@ export function seat(root: HTMLElement, id: string, token: string): () => void {
     }
     render();
   };
-  const stop = follow(id, token, onEvent, (s, detail) => {
-    if (s === "error") st.error = detail || "the server refused the action";
-    else st.link = s;
-    render();
-  });
-  const tick = setInterval(() => { const el = document.getElementById("timer"); if (st.turn && el) el.textContent = timeLeft(); }, 1000);
-  render();
-  return () => { stop(); clearInterval(tick); };
+  return followPage(id, token, st, onEvent, render, timeLeft);
 }
 

@@ -1,12 +1,13 @@
 // The offer trajectories on the owner's watch page: each party's offers
-// as a connected path in its own colour in the utility space of the
-// negotiating pair, over the Pareto frontier and the Nash point, the
-// newest step animated as it arrives, and the agreement marked. The watch
+// as a connected path in its own colour in the utility space of a pair of
+// parties (the negotiating pair at first, any pair on request), over the
+// Pareto frontier and the Nash point, the newest step animated as it
+// arrives, and the agreement marked. The watch
 // page hands it the actions it shows (all of them live, the first k at
 // replay step k).
 import { spaceOf, spacePoints, type Created, type Space } from "./api";
 import { h, replace } from "./dom";
-import { solutions } from "./explore";
+import { pairPicker, solutions } from "./explore";
 import { greys, legendItem, okabeIto, partyColour, Plot } from "./scatter";
 import type { Logged } from "./view";
 
@@ -23,20 +24,34 @@ export function trajectory(id: string, token: string, c: Created): Trajectory {
   const canvas = h("canvas", { id: "trajectory-canvas", role: "img", "aria-label": "Offers in the utility space" });
   const legend = h("ul", { class: "legend", id: "trajectory-legend" });
   const note = h("p", { id: "trajectory-note", class: "hint" }, "Loading the utility space…");
+  const picker = h("div", { id: "trajectory-pair" }); // the pair's choice, once the space is known
   const el = h("section", { id: "trajectory", "aria-labelledby": "trajectory-h" },
-    h("h2", { id: "trajectory-h" }, "Offers in the utility space"), note,
+    h("h2", { id: "trajectory-h" }, "Offers in the utility space"), picker, note,
     h("div", { class: "explore-main" }, h("div", { class: "explore-plot" }, canvas), h("div", { class: "explore-side" }, legend)));
   const plot = new Plot(canvas, 420);
   const known = new Map<number, [number, number]>(); // outcome → utilities of the pair
   let sp: Space | null = null, actions: Logged[] = [], agreement = -1, shown = 0, fetching = false, stopped = false, frame = 0, animate = false;
+  let pairs = 0; // the latest pair chosen wins
 
-  spaceOf(id, token).then(async (s) => {
-    const [a, b] = s.negotiating.length >= 2 ? s.negotiating : [0, 1];
-    sp = s.pair[0] === a && s.pair[1] === b ? s : await spaceOf(id, token, a, b);
-    const [x, y] = sp.pair;
+  // usePair plots the offers in the utility space of parties x and y.
+  const usePair = async (x: number, y: number) => {
+    if (x === y) { replace(note, "Choose two different parties."); return; }
+    const seq = ++pairs;
+    let next: Space;
+    try {
+      next = sp && sp.pair[0] === x && sp.pair[1] === y ? sp : await spaceOf(id, token, x, y);
+    } catch (e) { if (seq === pairs) replace(note, `No utility space: ${(e as Error).message}`); return; }
+    if (stopped || seq !== pairs) return;
+    sp = next; known.clear(); fetching = false;
     replace(note, `${c.parties[x]}'s utility (horizontal) against ${c.parties[y]}'s (vertical).`);
     fetchMissing();
     render();
+  };
+  spaceOf(id, token).then((s) => {
+    const [a, b] = s.negotiating.length >= 2 ? s.negotiating : [0, 1];
+    if (s.pair[0] === a && s.pair[1] === b) sp = s;
+    replace(picker, pairPicker("trajectory", c.parties, [a, b], usePair));
+    return usePair(a, b);
   }, (e) => { replace(note, `No utility space: ${(e as Error).message}`); });
 
   // fetchMissing reads the utilities of the offers not yet known, then
@@ -47,11 +62,13 @@ export function trajectory(id: string, token: string, c: Created): Trajectory {
       .concat(agreement >= 0 && !known.has(agreement) ? [agreement] : []).slice(0, 1000);
     if (!missing.length) return;
     fetching = true;
+    const seq = pairs; // an answer for a pair no longer shown is dropped
     spacePoints(id, token, sp.pair[0], sp.pair[1], false, missing).then((p) => {
+      if (seq !== pairs) return;
       missing.forEach((o, i) => known.set(o, [p.xs[i], p.ys[i]]));
       fetching = false;
       if (!stopped) { fetchMissing(); render(); }
-    }, (e) => { fetching = false; replace(note, `No utilities: ${(e as Error).message}`); });
+    }, (e) => { if (seq === pairs) { fetching = false; replace(note, `No utilities: ${(e as Error).message}`); } });
   };
 
   // draw paints the panel; frac animates the newest offer's last step.
@@ -92,6 +109,7 @@ export function trajectory(id: string, token: string, c: Created): Trajectory {
       agreement >= 0 ? legendItem(okabeIto.yellow, "star", "agreement") : null);
     if (frac >= 1) {
       canvas.dataset.offers = String(drawn);
+      canvas.dataset.pair = `${x},${y}`;
       canvas.dataset.agreement = agreed ? String(agreement) : "";
     }
   };

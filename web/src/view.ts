@@ -1,6 +1,6 @@
 // Pieces that the pages share: outcomes, the list of actions and the
 // ending, shown from whichever lens the page has.
-import type { Action, Created, Ended, Event, Issue } from "./api";
+import { follow, type Action, type Created, type Ended, type Event, type Issue } from "./api";
 import { fmt, h, label } from "./dom";
 import { choiceOf, describe, valuesOf } from "./outcome";
 
@@ -141,3 +141,24 @@ export const infoWords: Record<string, string> = {
   declared: "the mediator sees the votes and the preferences the parties declared (with noise)",
   full: "the mediator sees the votes and the parties' true preferences",
 };
+
+// --- webfix (issue 12 leftovers): one event-stream glue for the pages
+// that follow a negotiation.
+
+// followPage follows negotiation id's events for a page (the watch page,
+// the seat's, the mediator's console): onEvent with each event, the
+// stream's state in st.link and the reason for a refused action in
+// st.error, render after each change and once now, and, given timer, the
+// element #timer set to timer's text every second while st has a turn.
+// It returns the function that stops it all.
+export function followPage(id: string, token: string, st: { link: string; error?: string; turn?: unknown },
+  onEvent: (e: Event) => void, render: () => void, timer?: () => string): () => void {
+  const stop = follow(id, token, onEvent, (s, detail) => {
+    if (s === "error") st.error = detail || "the server refused the action";
+    else st.link = s;
+    render();
+  });
+  const tick = timer ? setInterval(() => { const el = document.getElementById("timer"); if (st.turn && el) el.textContent = timer(); }, 1000) : 0;
+  render();
+  return () => { stop(); clearInterval(tick); };
+}

@@ -3,13 +3,13 @@
 // stage carried over, every action, the mediator's proposals (and, for
 // the owner, the votes on them), the ending and, for the owner, the seats,
 // every party's utility over time and every party's result.
-import { follow, spaceOf, spacePoints, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage, type Vote } from "./api";
+import { spaceOf, spacePoints, viewNegotiation, type Created, type Ended, type Event, type Result, type Stage, type Vote } from "./api";
 import { lineChart, svgNS, type Level, type Mark, type Series } from "./chart";
 import { fmt, h, label, replace } from "./dom";
 import { exploreLink, watchLink } from "./links";
 import { valuesOf } from "./outcome";
 import { trajectory, type Trajectory } from "./trajectory";
-import { actionTable, actionWord, ending, explainUtility, homeLink, infoWords, loggedOf, mechanismWords, outcomeList, partyName, ruleWords, type Logged } from "./view";
+import { actionTable, actionWord, ending, explainUtility, followPage, homeLink, infoWords, loggedOf, mechanismWords, outcomeList, partyName, ruleWords, type Logged } from "./view";
 
 // At is an event placed among the actions: at is the number of actions
 // logged before it, so that the replay at step k shows it when at <= k.
@@ -105,6 +105,9 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
     renderChart();
     const shown = st.actions.slice(0, n);
     const last = shown[shown.length - 1]?.a;
+    // A control kept across renders (the trajectories' pair chooser, the
+    // explanation) keeps the keyboard focus as events arrive.
+    const focused = document.activeElement instanceof HTMLElement && page.contains(document.activeElement) ? document.activeElement : null;
     replace(page,
       homeLink(),
       h("h1", null, `Negotiation ${id} · ${c.scenario}`),
@@ -123,6 +126,7 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
       trajectories(c),
       proposals(c, n),
       h("h2", null, "Actions"), actionTable(c, shown, { me: -1 }));
+    if (focused?.isConnected && document.activeElement !== focused) focused.focus();
   };
 
   const name = (c: Created, p: number) => (p < 0 ? "a mediator without interests" : c.parties[p] ?? String(p));
@@ -324,7 +328,6 @@ export function watch(root: HTMLElement, id: string, token: string, step?: numbe
     }
     render();
   };
-  const stopFollow = follow(id, token, onEvent, (s) => { if (s !== "error") st.link = s; render(); });
-  render();
+  const stopFollow = followPage(id, token, st, onEvent, render);
   return () => { stopped = true; stopFollow(); traj?.stop(); };
 }
