@@ -2,6 +2,7 @@ package strategy_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/parley-dev/parley"
@@ -77,4 +78,124 @@ func BenchmarkSAORounds(b *testing.B) {
 			b.ReportMetric(float64(rounds)/float64(b.N), "rounds/run")
 		})
 	}
+}
+
+// BenchmarkBareLoop is the floor that BenchmarkSAORounds is measured
+// against: the same two strategies (Boulware against Conceder, the same
+// prepared scenarios, seeds and 1,000-round deadline) doing the same work
+// in a plain loop, without the mechanism. Each run re-seeds the two
+// streams and calls Init (as the mechanism does), then every turn sets the
+// step, round, time and turn of one shared State and calls the strategy's
+// Act directly (no interface dispatch, no recover), and applies its
+// action: an offer becomes the standing offer, an accept ends the run. It
+// keeps no offer history, makes no seat views or profile copies, validates
+// nothing, traces nothing and computes no result. Before timing it checks
+// that it reaches the mechanism's rounds and agreement for a few seeds, so
+// the two benchmarks do the same work.
+func BenchmarkBareLoop(b *testing.B) {
+	const deadline = 1000
+	for _, sc := range benchScenarios {
+		b.Run(sc.name, func(b *testing.B) {
+			_, ps := parleytest.Synthetic(b, 1, sc.sizes...)
+			for _, p := range ps {
+				p.Utility.(*ufun.Table).Index() // sort before timing
+			}
+			m, err := sao.New(ps, []string{"boulware", "conceder"}, sao.Options{Deadline: deadline})
+			if err != nil {
+				b.Fatal(err)
+			}
+			bare := newBareLoop(ps, deadline)
+			ctx := context.Background()
+			for seed := uint64(1); seed <= 5; seed++ {
+				res, err := m.Run(ctx, []parley.Negotiator{
+					strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.BoulwareE}),
+					strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.ConcederE}),
+				}, seed)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rounds, agreement := bare.run(b, seed)
+				if rounds != res.Rounds || agreement != res.Agreement {
+					b.Fatalf("seed %d: bare loop ends after %d rounds at %d, the mechanism after %d at %d",
+						seed, rounds, agreement, res.Rounds, res.Agreement)
+				}
+			}
+			rounds := 0
+			seed := uint64(0)
+			b.ReportAllocs()
+			for b.Loop() {
+				seed++
+				r, _ := bare.run(b, seed)
+				rounds += r
+			}
+			b.ReportMetric(float64(rounds)/b.Elapsed().Seconds(), "rounds/s")
+			b.ReportMetric(float64(rounds)/float64(b.N), "rounds/run")
+		})
+	}
+}
+
+// bareLoop holds BenchmarkBareLoop's two strategies and their sessions.
+type bareLoop struct {
+	boulware, conceder *strategy.TimeDependent
+	sessions           [2]parley.Session
+	pcgs               [2]rand.PCG
+	state              parley.State // the one State, kept here: the strategies' acceptance contexts point to it
+	deadline           int
+}
+
+func newBareLoop(ps []*parley.Profile, deadline int) *bareLoop {
+	l := &bareLoop{
+		boulware: strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.BoulwareE}),
+		conceder: strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.ConcederE}),
+		deadline: deadline,
+	}
+	for i := range l.sessions {
+		l.sessions[i] = parley.Session{Party: i, Profile: ps[i], Deadline: deadline, Protocol: "sao",
+			Clock: parley.Clock{Parties: 2, Rounds: deadline}, Rand: rand.New(&l.pcgs[i])}
+	}
+	return l
+}
+
+// run negotiates once and returns the rounds and the agreement (or
+// parley.NoOutcome).
+func (l *bareLoop) run(b *testing.B, seed uint64) (int, parley.Outcome) {
+	ctx := context.Background()
+	for i := range l.pcgs {
+		rng.Reseed(&l.pcgs[i], seed, uint64(i))
+	}
+	if err := l.boulware.Init(ctx, &l.sessions[0]); err != nil {
+		b.Fatal(err)
+	}
+	if err := l.conceder.Init(ctx, &l.sessions[1]); err != nil {
+		b.Fatal(err)
+	}
+	st := &l.state
+	*st = parley.State{Deadline: l.deadline, Parties: 2, Standing: parley.NoOutcome, Proposer: -1, Text: parley.NoOutcome}
+	turns := float64(2 * l.deadline)
+	round, p := 0, 0
+	for step := 0; round < l.deadline; step++ {
+		st.Step, st.Round, st.Time, st.Me = step, round, float64(step)/turns, p
+		var a parley.Action
+		var err error
+		if p == 0 {
+			a, err = l.boulware.Act(ctx, st)
+		} else {
+			a, err = l.conceder.Act(ctx, st)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		switch a.Kind {
+		case parley.Offer:
+			st.Standing, st.Proposer = a.Outcome, p
+		case parley.Accept:
+			return round + 1, st.Standing
+		default:
+			return round + 1, parley.NoOutcome
+		}
+		if p++; p == 2 {
+			p, round = 0, round+1
+		}
+	}
+	return l.deadline, parley.NoOutcome
 }

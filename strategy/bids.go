@@ -34,8 +34,11 @@ type bids = ufun.Ladder
 // Next = parley.NoOutcome: the negotiator picks among equally good bids only
 // after deciding. It does not keep st.
 func accepts(ac boa.Acceptance, c *boa.Context, b *bids, st *parley.State, u, next, r float64, rnd *rand.Rand) bool {
-	*c = boa.Context{State: st, Outcomes: b, Rand: rnd, Reservation: r,
-		Offer: st.Standing, OfferUtility: u, Next: parley.NoOutcome, NextUtility: next}
+	// Field by field rather than *c = boa.Context{...}: the literal is
+	// built on the stack one word at a time and copied in with wider loads,
+	// which stall on those stores.
+	c.State, c.Outcomes, c.Model, c.Rand = st, b, nil, rnd
+	c.Reservation, c.Offer, c.OfferUtility, c.Next, c.NextUtility = r, st.Standing, u, parley.NoOutcome, next
 	ok := ac.Accept(c)
 	c.State = nil
 	return ok

@@ -93,7 +93,35 @@ func concession(t, e, k float64) float64 {
 		return k
 	}
 	t = min(max(t, 0), 1)
-	return k + (1-k)*math.Pow(t, 1/e)
+	return k + (1-k)*unitPow(t, 1/e)
+}
+
+// unitPow is math.Pow(t, y) for t in [0, 1], bit for bit. When y is a
+// whole number from 2 to 64 (1/e for e = 0.2, 0.25, 0.5, ...) and t^y is a
+// normal float it multiplies by repeated squaring, as math.Pow does for
+// the whole part of y, but on t itself rather than on its mantissa (math.Pow
+// keeps the exponent aside and puts it back with Ldexp): scaling by a power
+// of two changes no rounding while no product leaves the normal range, so
+// the result is the same. TestUnitPow compares the two.
+func unitPow(t, y float64) float64 {
+	n := int(y)
+	if float64(n) != y || n < 2 || n > 64 || !(t > 0 && t <= 1) {
+		return math.Pow(t, y)
+	}
+	// t ≥ 2^(x-1023) for its biased exponent x, so t^n ≥ 2^(n(x-1023)):
+	// normal, and so is every product below (each at least t^n), when
+	// n(1023-x) ≤ 1000. A subnormal t (x = 0) fails the test.
+	if x := int(math.Float64bits(t)>>52) & 0x7ff; n*(1023-x) > 1000 {
+		return math.Pow(t, y)
+	}
+	a, sq := 1.0, t
+	for i := n; i != 0; i >>= 1 {
+		if i&1 == 1 {
+			a *= sq
+		}
+		sq *= sq
+	}
+	return a
 }
 
 // TimeDependent bids the outcome whose utility is the cheapest at or above
@@ -120,6 +148,8 @@ type TimeDependent struct {
 	acx  boa.Context // reused by accepts
 
 	bids  bids
+	at    int // the position Act bid from last
+	moved int // how far that was from the one before: its next search starts at at+moved
 	worst float64
 	pmax  float64
 	delta float64 // the discount factor its clock counts with (1: plain time)
@@ -159,6 +189,7 @@ func (td *TimeDependent) Init(_ context.Context, s *parley.Session) error {
 		td.worst, td.pmax = td.bids.Worst(), td.bids.Best()
 	}
 	td.rand = s.Rand
+	td.at, td.moved = td.bids.Len()-1, 0
 	td.prof, td.end = s.Profile, 1
 	if e := s.Clock.End(); e > 0 {
 		td.end = e
@@ -192,7 +223,8 @@ func (td *TimeDependent) Act(_ context.Context, st *parley.State) (parley.Action
 	if td.delta < 1 {
 		t = DiscountTime(t, td.delta)
 	}
-	i := td.bids.AtLeast(Target(t, td.opts.E, td.opts.K, max(r, td.worst), td.pmax))
+	i := td.bids.AtLeastFrom(Target(t, td.opts.E, td.opts.K, max(r, td.worst), td.pmax), td.at+td.moved)
+	td.at, td.moved = i, i-td.at
 	next := td.bids.Utility(i)
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := td.bids.Func().Utility(st.Standing)

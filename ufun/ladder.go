@@ -197,6 +197,49 @@ func (x *Ladder) Search(u float64) int { return sort.SearchFloat64s(x.util, u-pa
 // must not be empty.
 func (x *Ladder) AtLeast(u float64) int { return min(x.Search(u), len(x.util)-1) }
 
+// SearchFrom is Search(u), found by galloping from position hint (any int;
+// out of range means Search) and then bisecting the bracket found. A
+// strategy whose target moves little from turn to turn, passing the
+// position it found last, finds the new one in a few steps that touch the
+// memory near the old one, however long the list.
+func (x *Ladder) SearchFrom(u float64, hint int) int {
+	util := x.util
+	n := len(util)
+	if hint < 0 || hint > n {
+		return x.Search(u)
+	}
+	v := u - parley.Eps
+	// The answer is the first i with util[i] >= v (sort.SearchFloat64s's
+	// predicate): find lo < answer ≤ hi, then bisect.
+	lo, hi := hint-1, hint
+	if hint == n || util[hint] >= v {
+		for step := 1; lo >= 0 && util[lo] >= v; step *= 2 {
+			hi, lo = lo, lo-step
+		}
+		lo = max(lo, -1)
+	} else {
+		lo, hi = hint, hint+1
+		for step := 2; hi < n && util[hi] < v; step *= 2 {
+			lo, hi = hi, hi+step
+		}
+		hi = min(hi, n)
+	}
+	for lo+1 < hi { // util[lo] < v (or lo = -1), util[hi] >= v (or hi = n)
+		m := int(uint(lo+hi) >> 1)
+		if util[m] >= v {
+			hi = m
+		} else {
+			lo = m
+		}
+	}
+	return hi
+}
+
+// AtLeastFrom is AtLeast(u), searched from position hint (SearchFrom).
+func (x *Ladder) AtLeastFrom(u float64, hint int) int {
+	return min(x.SearchFrom(u, hint), len(x.util)-1)
+}
+
 // Above returns the position just past the last outcome worth at most u
 // (within parley.Eps): the outcomes in [Search(lo), Above(hi)) are those
 // worth lo..hi.
@@ -211,6 +254,9 @@ func (x *Ladder) Above(u float64) int {
 func (x *Ladder) Pick(i int, r *rand.Rand) parley.Outcome {
 	hi := x.util[i] + parley.Eps
 	n := len(x.util) - i
+	if n == 1 || x.util[i+1] > hi {
+		return x.outs[i] // no tie: what the search below would find
+	}
 	j := sort.Search(n, func(k int) bool { return x.util[i+k] > hi })
 	if j > 1 {
 		i += r.IntN(j)

@@ -2,9 +2,11 @@ package ufun
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/internal/rng"
 )
 
 // TestUnvetoedShared: Ladders over one table with the same red lines share
@@ -45,5 +47,47 @@ func TestUnvetoedShared(t *testing.T) {
 	tab.Index().unvetoed.Range(func(any, any) bool { n++; return true })
 	if n != 2 {
 		t.Errorf("%d filtered lists kept with the index, want 2", n)
+	}
+}
+
+// TestSearchFrom: from every hint, in range or not, SearchFrom and
+// AtLeastFrom find what Search and AtLeast find, on lists with ties,
+// utilities within parley.Eps of each other, and targets below, between,
+// on and above the entries.
+func TestSearchFrom(t *testing.T) {
+	lists := [][]float64{
+		{},
+		{0.5},
+		{0, 0, 0, 1},
+		{0.1, 0.2, 0.2, 0.2 + parley.Eps/2, 0.3, 0.7, 0.7, 0.9, 1},
+	}
+	r := rng.New(7, 0)
+	for range 20 {
+		u := make([]float64, 1+r.IntN(300))
+		for i := range u {
+			u[i] = float64(r.IntN(40)) / 39 // many ties
+		}
+		slices.Sort(u)
+		lists = append(lists, u)
+	}
+	for _, util := range lists {
+		x := &Ladder{util: util}
+		targets := []float64{-1, 2}
+		for _, v := range util {
+			targets = append(targets, v, v-parley.Eps, v+parley.Eps, v-2*parley.Eps, v+2*parley.Eps, v+0.01, v-0.01)
+		}
+		for _, u := range targets {
+			want := x.Search(u)
+			for hint := -2; hint <= len(util)+2; hint++ {
+				if got := x.SearchFrom(u, hint); got != want {
+					t.Fatalf("list %v: SearchFrom(%v, %d) = %d, Search = %d", util, u, hint, got, want)
+				}
+				if len(util) > 0 {
+					if got, want := x.AtLeastFrom(u, hint), x.AtLeast(u); got != want {
+						t.Fatalf("list %v: AtLeastFrom(%v, %d) = %d, AtLeast = %d", util, u, hint, got, want)
+					}
+				}
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package seat
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/parley-dev/parley"
@@ -68,5 +69,37 @@ func TestCopies(t *testing.T) {
 	cl.Vetoes[0].Value = 9
 	if src.Vetoes[0].Value != 2 {
 		t.Fatal("Clone shares red lines")
+	}
+}
+
+// TestOfCopiesEveryField: a view carries every field of the authoritative
+// State (but its votes), whatever was in the view before: a field added to
+// parley.State reaches the seats, however Views.Of copies.
+func TestOfCopiesEveryField(t *testing.T) {
+	auth := &parley.State{Offers: []parley.OfferRecord{{Party: 1, Outcome: 2, Step: 3, Round: 4, Time: 0.5}},
+		Votes: []parley.Vote{{Accept: true}}}
+	a := reflect.ValueOf(auth).Elem()
+	for i := range a.NumField() {
+		switch f := a.Field(i); f.Kind() {
+		case reflect.Int, reflect.Int64:
+			f.SetInt(int64(i + 1))
+		case reflect.Float64:
+			f.SetFloat(float64(i) + 0.25)
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Slice:
+		default:
+			t.Fatalf("State.%s: kind %v: teach this test to fill it", a.Type().Field(i).Name, f.Kind())
+		}
+	}
+	var v Views
+	v.Reset(1, 0)
+	s := v.Of(0, &parley.State{}) // an earlier view with every field zero
+	*s = parley.State{Step: -7, Time: 9, Votes: []parley.Vote{{}}}
+	s = v.Of(0, auth)
+	want := *auth
+	want.Votes = nil
+	if !reflect.DeepEqual(*s, want) {
+		t.Errorf("view %+v, want %+v", *s, want)
 	}
 }

@@ -120,6 +120,8 @@ type Mechanism struct {
 	best      []float64 // per party: best utility offered to it so far
 	improved  []int     // per party: the last round with progress
 	hazardWin int
+
+	acting bool // a seat's Act is running (turns' recover)
 }
 
 // New returns a mechanism for the given profiles, in turn order. The
@@ -204,29 +206,57 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 			m.best[i], m.improved[i] = -1, -1
 		}
 	}
+	if err := m.turns(ctx, negs, res, need); err != nil {
+		return nil, err
+	}
+	m.finish(ctx, negs, res)
+	return res, nil
+}
+
+// turns plays the negotiation's turns into res until it ends; it returns
+// an error only when ctx is cancelled. A seat that panics in Act ends the
+// negotiation with parley.ReasonError at its turn: the one deferred
+// recover here stands for one per turn (m.acting says whether the panic
+// came from a seat's Act; any other panic goes on up).
+func (m *Mechanism) turns(ctx context.Context, negs []parley.Negotiator, res *parley.Result, need int) (err error) {
+	st := &m.state
+	m.acting = false
+	defer func() {
+		if !m.acting {
+			return
+		}
+		m.acting = false
+		r := recover()
+		m.end(res, parley.ReasonError, st.Me, st.Step+1, st.Time)
+		res.Err = fmt.Errorf("sao: party %q: panic: %v", m.names[st.Me], r)
+	}()
+	n := len(m.profiles)
+	deadline, timeLimit, timed := m.opts.Deadline, m.opts.TimeLimit, m.opts.TurnTimeout > 0
 	var start time.Time
-	if m.opts.TimeLimit > 0 {
+	if timeLimit > 0 {
 		start = m.opts.Now()
 	}
 	clock := m.clock()
 	endT := clock.End()
 	tick := clock.Ticker()
-	for step := 0; ; step++ {
-		round := step / n
-		p := step % n
+	// round and p are step/n and step%n, counted.
+	for step, round, p := 0, 0, 0; ; step, p = step+1, p+1 {
+		if p == n {
+			p, round = 0, round+1
+		}
 		t := 0.0
-		if m.opts.Deadline > 0 {
-			if round >= m.opts.Deadline {
+		if deadline > 0 {
+			if round >= deadline {
 				m.end(res, parley.ReasonDeadline, -1, step, endT)
-				break
+				return nil
 			}
 			t = tick.At(step)
 		}
-		if m.opts.TimeLimit > 0 {
-			wt := float64(m.opts.Now().Sub(start)) / float64(m.opts.TimeLimit)
+		if timeLimit > 0 {
+			wt := float64(m.opts.Now().Sub(start)) / float64(timeLimit)
 			if wt >= 1 {
 				m.end(res, parley.ReasonDeadline, -1, step, 1)
-				break
+				return nil
 			}
 			t = max(t, wt)
 		}
@@ -238,27 +268,35 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 				// The walk-away takes the turn it interrupts: a step, as
 				// every traced action is (parley.Result.Steps).
 				m.end(res, parley.ReasonWalkAway, w, step+1, t)
-				break
+				return nil
 			}
 		}
 		if step&255 == 255 {
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("sao: %w", err)
+				return fmt.Errorf("sao: %w", err)
 			}
 		}
 		st.Step, st.Round, st.Time, st.Me = step, round, t, p
-		a, err := m.act(ctx, negs[p], m.views.Of(p, st))
+		var a parley.Action
+		var err error
+		m.acting = true
+		if timed {
+			a, err = m.timedAct(ctx, negs[p], m.views.Of(p, st))
+		} else {
+			a, err = negs[p].Act(ctx, m.views.Of(p, st))
+		}
+		m.acting = false
 		if err != nil {
 			m.end(res, parley.ReasonError, p, step+1, t)
 			res.Err = fmt.Errorf("sao: party %q: %w", m.names[p], err)
-			break
+			return nil
 		}
 		switch a.Kind {
 		case parley.Offer:
 			if !m.space.Valid(a.Outcome) {
 				m.end(res, parley.ReasonError, p, step+1, t)
 				res.Err = fmt.Errorf("sao: party %q: invalid offer: %w", m.names[p], m.space.Check(a.Outcome))
-				break
+				return nil
 			}
 			st.Standing, st.Proposer, st.Accepts, need = a.Outcome, p, 0, n-1
 			st.Offers = append(st.Offers, parley.OfferRecord{Party: p, Outcome: a.Outcome, Step: step, Round: round, Time: t})
@@ -269,21 +307,19 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 			if st.Standing == parley.NoOutcome {
 				m.end(res, parley.ReasonError, p, step+1, t)
 				res.Err = fmt.Errorf("sao: party %q: accepted with no offer on the table", m.names[p])
-				break
+				return nil
 			}
-			if len(m.profiles[p].Vetoes) > 0 && m.profiles[p].Vetoed(st.Standing) {
+			if pr := m.profiles[p]; len(pr.Vetoes) > 0 && pr.Vetoed(st.Standing) {
 				m.end(res, parley.ReasonError, p, step+1, t)
 				res.Err = fmt.Errorf("sao: party %q: accepted an outcome that crosses its own red line", m.names[p])
-				break
+				return nil
 			}
 			st.Accepts++
 		case parley.End:
 		default:
 			m.end(res, parley.ReasonError, p, step+1, t)
 			res.Err = fmt.Errorf("sao: party %q: unknown action %v", m.names[p], a.Kind)
-		}
-		if res.Err != nil {
-			break
+			return nil
 		}
 		if m.opts.Trace != nil {
 			o := a.Outcome
@@ -294,16 +330,14 @@ func (m *Mechanism) Run(ctx context.Context, negs []parley.Negotiator, seed uint
 		}
 		if a.Kind == parley.End {
 			m.end(res, parley.ReasonWalkAway, p, step+1, t)
-			break
+			return nil
 		}
 		if a.Kind == parley.Accept && st.Accepts == need {
 			res.Agreement = st.Standing
 			m.end(res, parley.ReasonAgreement, p, step+1, t)
-			break
+			return nil
 		}
 	}
-	m.finish(ctx, negs, res)
-	return res, nil
 }
 
 // clock returns how the negotiation counts time (the zero Rounds without
@@ -373,20 +407,12 @@ func (m *Mechanism) init(ctx context.Context, n parley.Negotiator, s *parley.Ses
 	return n.Init(ctx, s)
 }
 
-// act asks n for its action, turning a panic or an overrun turn into an
-// error.
-func (m *Mechanism) act(ctx context.Context, n parley.Negotiator, st *parley.State) (a parley.Action, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	if m.opts.TurnTimeout <= 0 {
-		return n.Act(ctx, st)
-	}
+// timedAct asks n for its action within TurnTimeout, turning an overrun
+// turn into an error (a panic is turns' to recover).
+func (m *Mechanism) timedAct(ctx context.Context, n parley.Negotiator, st *parley.State) (parley.Action, error) {
 	tctx, cancel := context.WithDeadline(ctx, m.opts.Now().Add(m.opts.TurnTimeout))
 	defer cancel()
-	a, err = n.Act(tctx, st)
+	a, err := n.Act(tctx, st)
 	if err == nil && tctx.Err() != nil {
 		err = fmt.Errorf("turn timed out after %v", m.opts.TurnTimeout)
 	}

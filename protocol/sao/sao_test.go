@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/protocol/sao"
@@ -154,6 +155,7 @@ func TestFailingNegotiators(t *testing.T) {
 	}{
 		{"panic", &panicky{}, sao.Options{Deadline: 5}, `party "B": panic: boom`},
 		{"error", &failing{}, sao.Options{Deadline: 5}, `party "B": lost connection`},
+		{"panic with a turn timeout", &panicky{}, sao.Options{Deadline: 5, TurnTimeout: time.Hour}, `party "B": panic: boom`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,8 +171,44 @@ func TestFailingNegotiators(t *testing.T) {
 			if r.Reason != parley.ReasonError || r.Party != 1 || r.Err == nil || !strings.Contains(r.Err.Error(), tc.errHas) {
 				t.Fatalf("got %v party %d err %v; want error from party 1 containing %q", r.Reason, r.Party, r.Err, tc.errHas)
 			}
+			if r.Steps != 2 || r.Rounds != 1 || r.Time != 0.1 {
+				t.Errorf("ended after %d steps, %d rounds at t = %v; want the failing turn's: 2, 1, 0.1", r.Steps, r.Rounds, r.Time)
+			}
 		})
 	}
+}
+
+// TestPanicsAfterwards: after a seat's panic the reused mechanism runs the
+// next negotiation in full, and a panic that is not a seat's (here the
+// Trace callback's) is not taken for one: it goes up to the caller.
+func TestPanicsAfterwards(t *testing.T) {
+	u := []float64{1, 0.5, 0.2, 0}
+	ps := tiny(t, []float64{0, 0}, []float64{1, 1}, u, u)
+	tracePanics := false
+	m, err := sao.New(ps, names(2), sao.Options{Deadline: 3, Trace: func(parley.Event) {
+		if tracePanics {
+			panic("trace")
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if r, err := m.Run(ctx, []parley.Negotiator{&script{acts: []parley.Action{offer(0)}}, &panicky{}}, 1); err != nil || r.Reason != parley.ReasonError {
+		t.Fatalf("panicking seat: %v %v", r, err)
+	}
+	r, err := m.Run(ctx, []parley.Negotiator{&script{acts: []parley.Action{offer(0)}}, &script{acts: []parley.Action{offer(1)}}}, 2)
+	if err != nil || r.Reason != parley.ReasonDeadline || r.Steps != 6 || r.Err != nil {
+		t.Fatalf("the next run: %+v %v; want the deadline after 6 steps", r, err)
+	}
+	tracePanics = true
+	defer func() {
+		if p := recover(); p != "trace" {
+			t.Errorf("recovered %v, want the Trace callback's panic", p)
+		}
+	}()
+	r, err = m.Run(ctx, []parley.Negotiator{&script{acts: []parley.Action{offer(0)}}, &script{acts: []parley.Action{offer(1)}}}, 3)
+	t.Errorf("Run returned %+v %v after its Trace callback panicked", r, err)
 }
 
 // randomOfferer offers random outcomes from its seeded stream and accepts
