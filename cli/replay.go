@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -12,7 +11,6 @@ import (
 	"github.com/parley-dev/parley/internal/outfile"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
-	"github.com/parley-dev/parley/tracefile"
 )
 
 func (pg *program) newReplayCmd() *cobra.Command {
@@ -71,12 +69,8 @@ the tournament ran in.`,
 			if err != nil {
 				return err
 			}
-			rj := render.ReplayedRun(cfg, &m, r) // nil for a run of another protocol
-			if rj != nil && tracePath != "" {
-				write := func(w io.Writer) error {
-					return tracefile.Write(w, cfg.Scenarios[j.Scenario].Space, rj, render.ReplayEvents(r))
-				}
-				if err := outfile.Write(tracePath, write); err != nil {
+			if tracePath != "" {
+				if err := outfile.Write(tracePath, r.WriteTrace); err != nil {
 					return fmt.Errorf("replay: --trace: %w", err)
 				}
 			}
@@ -85,7 +79,7 @@ the tournament ran in.`,
 			if hasStored {
 				sp, diff = &stored, stored.Diff(r.Record)
 			}
-			render.Replay(out, db, &m, cfg.Scenarios[j.Scenario], r, rj, show, sp, diff)
+			render.Replay(out, db, &m, r, show, sp, diff)
 			if diff != "" {
 				return fmt.Errorf("replay: run %d differs from the stored result: %s", id, diff)
 			}

@@ -137,11 +137,8 @@ func runSAO(ctx context.Context, s *scenario.Scenario, o *Options, r Resolver) (
 	if err != nil {
 		return nil, err
 	}
-	opts := sao.Options{Deadline: deadline, TimeLimit: o.TimeLimit, Timing: timing, Trace: func(e parley.Event) {
-		ev := tracefile.Entry{Stage: -1, Event: e}
-		out.Events = append(out.Events, ev)
-		tf.event(ev)
-	}}
+	rc := tracefile.NewRecorder(tf.w)
+	opts := sao.Options{Deadline: deadline, TimeLimit: o.TimeLimit, Timing: timing, Trace: rc.Event}
 	m, err := sao.New(ready.Profiles(), ready.Names(), opts)
 	if err != nil {
 		return nil, err
@@ -157,7 +154,7 @@ func runSAO(ctx context.Context, s *scenario.Scenario, o *Options, r Resolver) (
 	rep, aerr := analysis.Analyze(ready.Space(), ready.Profiles())
 	j.SetResult(s, res)
 	j.SetMetrics(rep, aerr, res.Utilities)
-	out.Result = res
+	out.Result, out.Events = res, rc.Events
 	return out, tf.result(j)
 }
 
@@ -202,16 +199,6 @@ func runStaged(ctx context.Context, s *scenario.Scenario, o *Options, r Resolver
 			return nil, fmt.Errorf("run: %w", err)
 		}
 	}
-	j := tracefile.NewRun(s, ProtocolStaged, negSpecs, o.Seed, pl.Rounds())
-	j.Variant, j.Voters = o.Variant, tracefile.ByParty(s.Names(), vspecs)
-	j.Stages = tracefile.StagesOf(s, pl)
-	participants := map[int]bool{}
-	for _, sg := range pl.Stages {
-		for _, p := range sg.Participants {
-			participants[p] = true
-		}
-	}
-	j.Mediator = medSpec
 	if medSpec != "" {
 		mf, err := r.Mediator(medSpec)
 		if err != nil {
@@ -227,42 +214,20 @@ func runStaged(ctx context.Context, s *scenario.Scenario, o *Options, r Resolver
 		return nil, err
 	}
 
+	j := tracefile.NewStagedRun(s, pl, o.Variant, negSpecs, vspecs, medSpec, o.Seed)
 	out := &Outcome{Run: j, Specs: negSpecs}
 	tf, err := newTrace(o.OpenTrace, s.Space, j)
 	if err != nil {
 		return nil, err
 	}
-	offsets := make([]int, len(pl.Stages))
-	pl.StageStart = func(k, offset int) { offsets[k] = offset }
-	pl.Trace = func(k int, e parley.Event) {
-		ev := tracefile.Entry{Stage: k, Offset: offsets[k], Event: e}
-		out.Events = append(out.Events, ev)
-		tf.event(ev)
-	}
+	rc := tracefile.NewRecorder(tf.w)
+	pl.StageStart, pl.Trace = rc.Start, rc.Stage
 	res, err := staged.Run(ctx, ready.Profiles(), ready.Names(), pl, st, o.Seed)
 	if err != nil {
 		return nil, err
 	}
-	out.Plan, out.StageRound, out.Staged, out.Result = pl, res.Rounds-offsets[res.Stage], res, &res.Result
-
-	// Metrics over the parties that negotiate (for ceasefire: RU and UA;
-	// the mediator's own utility is reported, not optimised for).
-	var idx []int
-	for i := range s.Parties {
-		if participants[i] {
-			idx = append(idx, i)
-		}
-	}
-	profs := make([]*parley.Profile, len(idx))
-	mnames := make([]string, len(idx))
-	u := make([]float64, len(idx))
-	for k, i := range idx {
-		profs[k], mnames[k], u[k] = ready.Profile(i), s.Parties[i].Name, res.Utilities[i]
-	}
-	rep, aerr := analysis.Analyze(ready.Space(), profs)
-	j.SetStagedResult(s, res, out.StageRound)
-	j.MetricsParties = mnames
-	j.SetMetrics(rep, aerr, u)
+	out.Plan, out.StageRound, out.Staged, out.Result, out.Events = pl, res.Rounds-rc.Offsets[res.Stage], res, &res.Result, rc.Events
+	j.SetStagedOutcome(s, ready.Space(), ready.Profiles(), pl, res, out.StageRound)
 	return out, tf.result(j)
 }
 

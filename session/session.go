@@ -180,12 +180,6 @@ func newTrace(open func() (io.Writer, error), space *parley.OutcomeSpace, j *tra
 	return trace{tracefile.NewWriter(w, space, &j.Setup)}, nil
 }
 
-func (t trace) event(e tracefile.Entry) {
-	if t.w != nil {
-		t.w.Event(e)
-	}
-}
-
 // result writes the result line.
 func (t trace) result(j *tracefile.Run) error {
 	if t.w == nil {

@@ -35,6 +35,10 @@ type RunnerOptions struct {
 	// negotiation that ran to its end, before its record is made; it must
 	// not keep res.
 	Result func(res *parley.Result)
+	// Staged, when set, is called with the result of every staged
+	// negotiation that ran to its end, before Result; it must not keep
+	// res.
+	Staged func(res *staged.Result)
 }
 
 // Runner runs the jobs of one tournament one at a time, reusing one
@@ -488,6 +492,9 @@ func (e *executor) staged(ctx context.Context, j Job) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
+	if r.opts.Staged != nil {
+		r.opts.Staged(res)
+	}
 	return outcome{res: &res.Result, stage: res.StageName, locked: len(res.Locked)}, nil
 }
 
@@ -528,30 +535,3 @@ func RunNegotiation(ctx context.Context, cfg *Config, j Job, opts RunnerOptions)
 
 // timing returns the sao timing of job j (Config.JobTiming).
 func (r *Runner) timing(j Job) sao.Timing { return r.cfg.JobTiming(j) }
-
-// A Replay is one run of a tournament run again alone, from its seed
-// ('parley replay').
-type Replay struct {
-	Job    Job
-	Record Record
-	// Events are the run's actions: alternating offers' only, as the
-	// other protocols' runs are recorded without them.
-	Events []parley.Event
-	// Steps are the turns the run took (parley.Result.Steps).
-	Steps int
-}
-
-// ReplayRun runs job j of the tournament cfg (JobAt) again, alone, with
-// its events.
-func ReplayRun(ctx context.Context, cfg *Config, j Job) (*Replay, error) {
-	r := &Replay{Job: j}
-	var err error
-	opts := RunnerOptions{Result: func(res *parley.Result) { r.Steps = res.Steps }}
-	if cfg.Protocol == ProtocolSAO {
-		opts.Trace = func(e parley.Event) { r.Events = append(r.Events, e) }
-	}
-	if r.Record, err = RunNegotiation(ctx, cfg, j, opts); err != nil {
-		return nil, err
-	}
-	return r, nil
-}

@@ -26,16 +26,19 @@ const (
 
 // Protocol names of Setup.Protocol.
 const (
-	ProtocolSAO    = "sao"    // alternating offers
-	ProtocolStaged = "staged" // a scenario's declared stages
+	ProtocolSAO      = "sao"      // alternating offers
+	ProtocolStaged   = "staged"   // a scenario's declared stages
+	ProtocolMediated = "mediated" // single-text mediation alone (a tournament's)
 )
 
 // Setup is what ran: the part of a Run that a trace's Header repeats, so
 // that a trace file stands alone.
 type Setup struct {
 	Scenario string `json:"scenario"`
-	// Protocol is "sao" (alternating offers) or "staged" (the scenario's
-	// declared stages); Variant the --variant that chose the stages
+	// Protocol is "sao" (alternating offers), "staged" (the scenario's
+	// declared stages) or "mediated" (single-text mediation among all the
+	// parties, as a mediated tournament runs it: one mediated stage named
+	// MediatedStage); Variant the --variant that chose the stages
 	// (omitted: the declared stages in order).
 	Protocol string            `json:"protocol"`
 	Variant  string            `json:"variant,omitempty"`

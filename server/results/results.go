@@ -29,6 +29,7 @@ import (
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // SchemaReport is the schema of a tournament's report: `parley report
@@ -387,7 +388,7 @@ func (s *Set) Replay(ctx context.Context, name string, id int64) (*server.Replay
 		// A mediated tournament's run is one mediated stage in which
 		// every party votes.
 		rp.Protocol = server.ProtocolMediated
-		st := parley.Stage{Name: server.ProtocolMediated, Mechanism: parley.MechanismMediated, Mediator: -1,
+		st := parley.Stage{Name: tracefile.MediatedStage, Mechanism: parley.MechanismMediated, Mediator: -1,
 			Rounds: set.Deadline, Rule: cfg.Rule, Info: cfg.Info}
 		for i := range set.Scenario.Parties {
 			st.Participants = append(st.Participants, i)
@@ -395,35 +396,37 @@ func (s *Set) Replay(ctx context.Context, name string, id int64) (*server.Replay
 		rp.Plan = &staged.Plan{Stages: []parley.Stage{st}}
 	}
 	rp.Run = func(ctx context.Context, stage func(k, offset int), trace func(k int, e parley.Event)) (*parley.Result, string, error) {
-		var res parley.Result
-		opts := tournament.RunnerOptions{Result: func(r *parley.Result) {
-			res = *r
-			res.Utilities, res.Discounted = slices.Clone(r.Utilities), slices.Clone(r.Discounted)
-		}}
-		switch {
-		case cfg.Protocol == tournament.ProtocolStaged:
-			opts.StageStart, opts.StageTrace = stage, trace
-		case cfg.Protocol == tournament.ProtocolMediated:
-			stage(0, 0)
-			opts.Trace = func(e parley.Event) { trace(0, e) }
-		default:
-			opts.Trace = func(e parley.Event) { trace(-1, e) }
-		}
-		rec, err := tournament.RunNegotiation(ctx, cfg, j, opts)
+		// The events parley replay shows and writes with --trace.
+		r, err := tournament.ReplayRun(ctx, cfg, j)
 		if err != nil {
 			return nil, "", err
 		}
+		rec := r.Record
 		if d := stored.Diff(rec); d != "" {
 			// As parley replay: a strategy or scenario that changed since.
 			return nil, "", fmt.Errorf("%w: run %d differs from the stored result: %s", server.ErrUnavailable, id, d)
 		}
-		if res.Utilities == nil {
+		begun := 0 // the stages announced
+		begin := func(upto int) {
+			for ; begun <= upto && begun < len(r.Offsets); begun++ {
+				if r.Offsets[begun] >= 0 {
+					stage(begun, r.Offsets[begun])
+				}
+			}
+		}
+		for _, e := range r.Events {
+			begin(e.Stage)
+			trace(e.Stage, e.Event)
+		}
+		begin(len(r.Offsets))
+		res := r.Result
+		if res == nil {
 			// It failed before its end (a strategy's error or panic): the
 			// record pays the reservation values, as it is stored.
-			res = parley.Result{Agreement: parley.NoOutcome, Reason: parley.ReasonError, Party: -1, Rounds: rec.Rounds,
+			res = &parley.Result{Agreement: parley.NoOutcome, Reason: parley.ReasonError, Party: -1, Rounds: rec.Rounds,
 				Utilities: rec.Utilities, Discounted: rec.Discounted, Err: errors.New(rec.Error)}
 		}
-		return &res, rec.Stage, nil
+		return res, rec.Stage, nil
 	}
 	return rp, nil
 }

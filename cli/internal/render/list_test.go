@@ -43,18 +43,6 @@ func TestBench(t *testing.T) {
 	}
 }
 
-// TestRecord prints hand-made records of mediated and staged runs, as
-// 'parley replay' does.
-func TestRecord(t *testing.T) {
-	s := market(t)
-	var b bytes.Buffer
-	render.Record(&b, s, &tournament.Record{Mediator: "nash", Voters: []string{"hillclimber", "annealer"}, Reason: "agreement", Rounds: 12,
-		Utilities: []float64{0.625, 0.5}, Advantage: []float64{0.125, -0.25}})
-	render.Record(&b, s, &tournament.Record{Agents: []string{"boulware", ""}, Reason: "error", Rounds: 3, Error: "seller: boom",
-		Utilities: []float64{0.1, 0.2}, Advantage: []float64{0, 0}})
-	golden.Check(t, "record", b.Bytes())
-}
-
 // TestTournamentSummary words the summary line of a tournament, of a
 // shard and with another process's duplicates.
 func TestTournamentSummary(t *testing.T) {
@@ -74,19 +62,4 @@ func TestTournamentSummary(t *testing.T) {
 			t.Errorf("got  %q\nwant %q", got, tc.want)
 		}
 	}
-}
-
-// TestReplay prints replays of a mediated tournament's run and of an
-// experiment's, stored and not yet stored.
-func TestReplay(t *testing.T) {
-	s := market(t)
-	r := &tournament.Replay{Job: tournament.Job{ID: 7, Rep: 2, Arm: 1}, Record: tournament.Record{Mediator: "nash",
-		Voters: []string{"hillclimber", "annealer"}, Reason: "agreement", Rounds: 12, Utilities: []float64{0.625, 0.5}, Advantage: []float64{0.125, -0.25}}}
-	m := &tournament.Meta{Planned: 40, Protocol: tournament.ProtocolMediated, Scenarios: []string{"market.yaml"}}
-	var b bytes.Buffer
-	render.Replay(&b, "m.db", m, s, r, nil, 6, &r.Record, "")
-	m.Arms = []tournament.Arm{{Name: "first"}, {Name: "second"}}
-	render.Replay(&b, "e.db", m, s, r, nil, 6, nil, "")
-	render.Replay(&b, "e.db", m, s, r, nil, 6, &r.Record, "rounds 12, stored 11") // a difference: the caller's error
-	golden.Check(t, "replay", b.Bytes())
 }

@@ -49,7 +49,8 @@ func f3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
 // result and the utilities. 'parley run' and 'parley replay' share it.
 func Summary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry, show int) {
 	names := s.Names()
-	if j.Protocol == tracefile.ProtocolStaged {
+	switch j.Protocol {
+	case tracefile.ProtocolStaged:
 		variant := "the declared stages"
 		if j.Variant != "" {
 			variant = "variant " + j.Variant
@@ -57,7 +58,11 @@ func Summary(w io.Writer, s *scenario.Scenario, j *tracefile.Run, events []trace
 		fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; staged protocol (%s), %d rounds in all, seed %d\n",
 			s.Name, len(names), len(s.Space.Issues), s.Space.Size(), variant, j.Deadline, j.Seed)
 		stagedSetup(w, s, j)
-	} else {
+	case tracefile.ProtocolMediated:
+		fmt.Fprintf(w, "Scenario %s: %d parties, %d issues, %d outcomes; single-text mediation, %d rounds, seed %d\n",
+			s.Name, len(names), len(s.Space.Issues), s.Space.Size(), j.Deadline, j.Seed)
+		stagedSetup(w, s, j)
+	default:
 		clock := ""
 		if j.Timing == "genius" {
 			clock = " (GENIUS timing)"
@@ -188,7 +193,7 @@ type eventTable struct {
 // or walk-out, and in mediated stages one per proposal (or final vote)
 // with the votes on it in its last cell.
 func eventsOf(s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry) eventTable {
-	tb := eventTable{staged: j.Protocol == tracefile.ProtocolStaged}
+	tb := eventTable{staged: len(j.Stages) > 0}
 	staged := tb.staged
 	utils := func(o parley.Outcome) []string {
 		c := make([]string, len(s.Parties))
@@ -301,7 +306,7 @@ func stagedSetup(w io.Writer, s *scenario.Scenario, j *tracefile.Run) {
 	Table(w, rows)
 	rows = [][]string{{"PARTY", "NEGOTIATOR", "VOTER", "RESERVATION", "DISCOUNT"}}
 	for _, p := range s.Parties {
-		rows = append(rows, []string{p.Name, j.Agents[p.Name], j.Voters[p.Name], f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
+		rows = append(rows, []string{p.Name, orDash(j.Agents[p.Name]), orDash(j.Voters[p.Name]), f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
 	}
 	Table(w, rows)
 	fmt.Fprintf(w, "  mediator strategy: %s\n", orNone(j.Mediator))
@@ -311,6 +316,14 @@ func stagedSetup(w io.Writer, s *scenario.Scenario, j *tracefile.Run) {
 func orNone(s string) string {
 	if s == "" {
 		return "none"
+	}
+	return s
+}
+
+// orDash returns s, or "-" when it is empty (a party without that seat).
+func orDash(s string) string {
+	if s == "" {
+		return "-"
 	}
 	return s
 }
