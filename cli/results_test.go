@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/tracefile"
 	"github.com/parley-dev/parley/store/sqlite"
 )
 
@@ -194,32 +195,19 @@ func TestServeResults(t *testing.T) {
 			t.Errorf("an action on a replay: %d %q, want 403", st, e.Error)
 		}
 	}
-	// A staged run and a mediated one: their stages, votes and ending, as
-	// parley replay reports them.
+	// A staged run and a mediated one: their stages, proposals, votes
+	// and ending, as parley replay --trace writes them.
 	for _, c := range []struct {
 		name, db string
 		run      int
 	}{{"staged", sdb, 3}, {"med", mdb, 1}} {
+		trace := filepath.Join(dir, fmt.Sprintf("%s%d.jsonl", c.name, c.run))
+		cli(t, "replay", c.db, fmt.Sprint(c.run), "--trace", trace)
 		var r server.ReplayResponse
 		if st := s.do(t, "POST", fmt.Sprintf("/results/%s/runs/%d/replay", c.name, c.run), "sesame", nil, &r); st != http.StatusCreated {
 			t.Fatalf("replay of run %d of %s: %d", c.run, c.name, st)
 		}
-		out := cli(t, "replay", c.db, fmt.Sprint(c.run))
-		var stages, votes int
-		var ended *server.Ended
-		for _, e := range replayEvents(t, s, r) {
-			switch {
-			case e.Stage != nil:
-				stages++
-			case e.Vote != nil:
-				votes++
-			case e.Ended != nil:
-				ended = e.Ended
-			}
-		}
-		if stages == 0 || votes == 0 || ended == nil || !strings.Contains(out, fmt.Sprintf("%s after %d rounds", ended.Reason, ended.Rounds)) {
-			t.Errorf("the replay of run %d of %s: %d stages, %d votes, ended %+v; parley replay says\n%s", c.run, c.name, stages, votes, ended, out)
-		}
+		checkStagedTrace(t, c.name, trace, replayEvents(t, s, r))
 	}
 	// Replays are not negotiations of the server's list.
 	var ns struct{ Negotiations []server.Summary }
@@ -310,6 +298,84 @@ func checkTrace(t *testing.T, run int, path string, evs []server.Event) {
 	if ended == nil || ended.Reason != result.Reason || ended.Rounds != result.Rounds || ended.Time != result.Time ||
 		ended.Steps != result.Steps || result.Steps != len(trace) || !maps.Equal(ended.Values, result.Agreement) {
 		t.Errorf("run %d: the replay ended %+v, parley replay %+v", run, ended, result)
+	}
+}
+
+// checkStagedTrace fails t unless the log of a replayed staged or
+// mediated run holds the stages, actions, votes and ending of the trace
+// file parley replay --trace wrote, in its order.
+func checkStagedTrace(t *testing.T, name, path string, evs []server.Event) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h, trace, result, err := tracefile.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		got    []tracefile.Event
+		stages []server.Stage
+		issues []server.Issue
+		ended  *server.Ended
+	)
+	// outcome names outcome o's values, as the trace does.
+	outcome := func(o int) map[string]any {
+		if o < 0 {
+			return nil
+		}
+		m := map[string]any{}
+		for i := len(issues) - 1; i >= 0; i-- {
+			n := len(issues[i].Values)
+			m[issues[i].Name] = issues[i].Values[o%n]
+			o /= n
+		}
+		return m
+	}
+	who := func(k, p int) string {
+		switch {
+		case p >= 0:
+			return h.Parties[p]
+		case h.Stages[k].MediatingParty != "":
+			return h.Stages[k].MediatingParty
+		}
+		return "mediator"
+	}
+	for _, e := range evs {
+		switch {
+		case e.Created != nil:
+			issues = e.Created.Issues
+		case e.Stage != nil:
+			stages = append(stages, *e.Stage)
+		case e.Action != nil:
+			a := e.Action
+			got = append(got, tracefile.Event{Type: "event", Stage: h.Stages[a.Stage].Name, StageRound: a.Round + 1, Round: stages[a.Stage].Offset + a.Round + 1,
+				Time: a.Time, Party: who(a.Stage, a.Party), Action: e.Type, Outcome: outcome(a.Outcome)})
+		case e.Vote != nil:
+			v := e.Vote
+			got = append(got, tracefile.Event{Type: "event", Stage: h.Stages[v.Stage].Name, StageRound: v.Round + 1, Round: stages[v.Stage].Offset + v.Round + 1,
+				Time: v.Time, Party: who(v.Stage, v.Party), Action: e.Type, Outcome: outcome(v.Outcome)})
+		case e.Ended != nil:
+			ended = e.Ended
+		}
+	}
+	if len(trace) == 0 || !reflect.DeepEqual(got, trace) {
+		t.Errorf("%s: the replay's %d actions and votes differ from parley replay's %d", name, len(got), len(trace))
+		for i := range min(len(got), len(trace)) {
+			if !reflect.DeepEqual(got[i], trace[i]) {
+				t.Errorf("event %d: %+v, want %+v", i+1, got[i], trace[i])
+				break
+			}
+		}
+	}
+	if len(stages) == 0 || stages[len(stages)-1].Name != result.Stage && result.Stage != "" {
+		t.Errorf("%s: the replay's stages %+v; parley replay ended in stage %q", name, stages, result.Stage)
+	}
+	if ended == nil || ended.Reason != result.Reason || ended.Rounds != result.Rounds || ended.Time != result.Time || ended.Steps != result.Steps ||
+		ended.Stage != result.Stage {
+		t.Errorf("%s: the replay ended %+v, parley replay %+v", name, ended, result)
 	}
 }
 
