@@ -16,7 +16,6 @@ import (
 	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/internal/outfile"
 	"github.com/parley-dev/parley/internal/syncio"
-	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/spec"
 	"github.com/parley-dev/parley/strategy/mediator"
@@ -149,20 +148,11 @@ anything runs.`,
   parley experiment sweep ceasefire --set mediated.info=declared,full --variants bilateral_then_mediated,mediated_from_start`})
 }
 
-// mediatorFactory turns a stage's mediator_policy into a mediator factory
-// (experiment.DefaultMediatorPolicy when the stage names none).
-func (pg *program) mediatorFactory(spec string) (func() mediated.Mediator, error) {
-	if strings.TrimSpace(spec) == "" {
-		spec = experiment.DefaultMediatorPolicy
-	}
-	return pg.mediators.Parse(spec)
-}
-
 // setPool sets the strategy pool of an experiment (the defaults for nil
 // specs) and its mediators.
 func (pg *program) setPool(cfg *experiment.Config, negotiators, voters []string) (err error) {
 	cfg.Pool, err = experiment.NewPool(spec.SplitLists(negotiators), spec.SplitLists(voters), pg.negotiators.Parse, pg.voters.Parse)
-	cfg.Mediator, cfg.NeedsDeclared = pg.mediatorFactory, mediator.NeedsDeclared
+	cfg.Mediator, cfg.NeedsDeclared = pg.mediators.Parse, mediator.NeedsDeclared
 	return err
 }
 

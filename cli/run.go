@@ -88,7 +88,7 @@ The same --seed gives the same negotiation, byte for byte.`,
 			if f.trace != "" {
 				f.OpenTrace = trace.Open
 			}
-			r, err := session.Run(ctx, s, f.Options, session.Resolver{Negotiator: pg.negotiators.Parse, Voter: pg.voters.Parse, Mediator: pg.mediatorFactory, AsDesigned: mediator.AsDesigned})
+			r, err := session.Run(ctx, s, f.Options, session.Resolver{Negotiator: pg.negotiators.Parse, Voter: pg.voters.Parse, Mediator: pg.mediators.Parse, AsDesigned: mediator.AsDesigned})
 			if cerr := trace.Close(); err == nil && cerr != nil {
 				err = fmt.Errorf("run: trace %s: %w", f.trace, cerr)
 			}

@@ -68,7 +68,7 @@ when --addr ends in :0); logs go to stderr.`,
 				return usageError{errors.New("serve: --turn-timeout and --grace must be positive")}
 			}
 			o.ResultsOptions = results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared}
-			o.Server.Negotiator, o.Server.Voter, o.Server.Mediator = pg.negotiators.Parse, pg.voters.Parse, pg.mediatorFactory
+			o.Server.Negotiator, o.Server.Voter, o.Server.Mediator = pg.negotiators.Parse, pg.voters.Parse, pg.mediators.Parse
 			o.Server.GeniusWeb = func(url string) (func() parley.Negotiator, error) { return gwseat.Factory(url, gwseat.Options{}) }
 			o.Server.Agents = server.Agents{Negotiators: listed(pg.negotiators), Voters: listed(pg.voters), Mediators: listed(pg.mediators)}
 			o.Announce, o.Logs = announceToken(errOut), errOut

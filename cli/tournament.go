@@ -11,7 +11,6 @@ import (
 	"github.com/parley-dev/parley/cli/internal/progress"
 	"github.com/parley-dev/parley/cli/internal/render"
 	"github.com/parley-dev/parley/distrib"
-	"github.com/parley-dev/parley/experiment"
 	"github.com/parley-dev/parley/internal/syncio"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/session"
@@ -175,7 +174,7 @@ At the end it prints the leaderboard, of the agents or of the mediators
 // registries and opens its scenarios with open.
 func (pg *program) resolver(open func(ref string) (*scenario.Scenario, error)) tournament.Resolver {
 	return tournament.Resolver{Agent: pg.negotiators.Parse, Scenario: open, Mediator: pg.mediators.Parse, Voter: pg.voters.Parse, GeniusTiming: session.IsGeniusSpec,
-		DefaultMediator: experiment.DefaultMediatorPolicy, DefaultVoter: session.DefaultVoter,
+		DefaultVoter: session.DefaultVoter,
 		AsDesigned: mediator.AsDesigned}
 }
 

@@ -30,10 +30,6 @@ func DefaultNegotiators() []string { return []string{"boulware", "linear", "conc
 // hill-climbing, annealing and reservation-aware voters.
 func DefaultVoters() []string { return []string{"hillclimber", "annealer", "reservation"} }
 
-// DefaultMediatorPolicy is the mediator of a mediated stage that names no
-// mediator_policy: a hill-climbing mediator, which needs nothing but votes.
-const DefaultMediatorPolicy = "hillclimb"
-
 // ErrUnknownArm is wrapped by the error for a baseline that names no arm
 // (a *spec.FieldError for Baseline).
 var ErrUnknownArm = errors.New("no such arm")
@@ -378,9 +374,6 @@ func tournamentOf(s *scenario.Scenario, ts []Treatment, cfg Config) (tc *tournam
 		spec, err := plan.MediatorPolicy(sc, t.Variant)
 		if err != nil {
 			return fail(fmt.Errorf("experiment: arm %q: %w", t.Name, err))
-		}
-		if spec == "" {
-			spec = DefaultMediatorPolicy
 		}
 		for _, st := range pl.Stages {
 			if st.Mechanism != parley.MechanismMediated {

@@ -45,11 +45,16 @@ func Variants(s *scenario.Scenario) []string {
 	return names
 }
 
+// DefaultMediatorPolicy is the mediator of mediated stages that name no
+// mediator_policy: a hill-climbing mediator, which needs nothing but
+// votes. MediatorPolicy is the one place it applies.
+const DefaultMediatorPolicy = "hillclimb"
+
 // MediatorPolicy returns the mediator strategy spec (mediator_policy) of
 // the mediated stages of s's protocol variant ("" for the default): one
 // seat mediates every mediated stage of a run, so stages that name
-// different specs are an error. It returns "" when no mediated stage names
-// one (the caller's default applies) or there is no mediated stage.
+// different specs are an error. When no mediated stage names one it
+// returns DefaultMediatorPolicy, and "" when there is no mediated stage.
 func MediatorPolicy(s *scenario.Scenario, variant string) (string, error) {
 	if s == nil || s.Protocol == nil {
 		return "", nil
@@ -58,8 +63,9 @@ func MediatorPolicy(s *scenario.Scenario, variant string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("plan: %w", err)
 	}
-	spec, from := "", ""
+	spec, from, mediated := "", "", false
 	for _, st := range stages {
+		mediated = mediated || st.Mechanism == parley.MechanismMediated
 		if st.Mechanism != parley.MechanismMediated || st.MediatorPolicy == "" {
 			continue
 		}
@@ -68,6 +74,9 @@ func MediatorPolicy(s *scenario.Scenario, variant string) (string, error) {
 				s.Name, from, st.Name, spec, st.MediatorPolicy)
 		}
 		spec, from = st.MediatorPolicy, st.Name
+	}
+	if spec == "" && mediated {
+		spec = DefaultMediatorPolicy
 	}
 	return spec, nil
 }

@@ -121,7 +121,8 @@ func TestReference(t *testing.T) {
 }
 
 // TestMediatorPolicy: the one mediator spec of a variant's mediated
-// stages; stages that disagree are an error.
+// stages (DefaultMediatorPolicy when none names one, "" without mediated
+// stages); stages that disagree are an error.
 func TestMediatorPolicy(t *testing.T) {
 	s := ceasefire(t)
 	for _, tc := range []struct{ variant, want string }{
@@ -130,6 +131,13 @@ func TestMediatorPolicy(t *testing.T) {
 		if got, err := plan.MediatorPolicy(s, tc.variant); err != nil || got != tc.want {
 			t.Errorf("%q: %q %v, want %q", tc.variant, got, err, tc.want)
 		}
+	}
+	unnamed := ceasefire(t)
+	for i := range unnamed.Protocol.Stages {
+		unnamed.Protocol.Stages[i].MediatorPolicy = ""
+	}
+	if got, err := plan.MediatorPolicy(unnamed, ""); err != nil || got != plan.DefaultMediatorPolicy {
+		t.Errorf("no stage names a policy: %q %v, want %q", got, err, plan.DefaultMediatorPolicy)
 	}
 	if _, err := plan.MediatorPolicy(s, "trilateral"); err == nil || !strings.Contains(err.Error(), `unknown variant "trilateral"`) {
 		t.Errorf("unknown variant: %v", err)

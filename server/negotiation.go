@@ -278,9 +278,10 @@ func (n *negotiation) resolve() error {
 	if !mediation || n.mediator != nil {
 		return nil
 	}
-	spec := ""
+	// A mediated protocol is one mediated stage that names no policy.
+	spec := plan.DefaultMediatorPolicy
 	switch {
-	case req.Mediator != nil:
+	case req.Mediator != nil && req.Mediator.Spec != "":
 		spec = req.Mediator.Spec
 	case req.Protocol == ProtocolStaged:
 		var err error

@@ -28,8 +28,9 @@ type Config struct {
 	// parley command passes its registry of strategies.
 	Negotiator func(spec string) (func() parley.Negotiator, error)
 	// Voter and Mediator resolve the voter and mediator specs of the
-	// mediated stages of staged protocols (Mediator gets "" for its
-	// default strategy); nil: only remote voters and mediators.
+	// mediated stages of staged protocols (a stage that names no mediator
+	// gets plan.MediatorPolicy's default, plan.DefaultMediatorPolicy);
+	// nil: only remote voters and mediators.
 	Voter    func(spec string) (func() parley.Voter, error)
 	Mediator func(spec string) (func() parley.Mediator, error)
 	// Agents lists the strategies that Negotiator, Voter and Mediator

@@ -271,9 +271,7 @@ func (in *Input) mediation(cfg *Config, r Resolver) error {
 			}
 			if !in.given("mediators") && mediatedStage {
 				switch {
-				case len(meds) == 0 && policy == "":
-					meds = []string{r.DefaultMediator}
-				case len(meds) == 0:
+				case len(meds) == 0 && policy != "":
 					meds = []string{policy}
 				case policy != "" && policy != meds[0]:
 					return fmt.Errorf("tournament: the scenarios' mediated stages declare different mediators (%s, %s): choose one with --mediators", meds[0], policy)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley"
+	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/strategy"
@@ -48,9 +50,8 @@ func testResolver(opened *int) tournament.Resolver {
 			}
 			return func() mediated.Voter { return f() }, nil
 		},
-		GeniusTiming:    func(spec string) bool { return strings.HasPrefix(spec, "genius-") },
-		DefaultMediator: "hillclimb",
-		DefaultVoter:    "reservation",
+		GeniusTiming: func(spec string) bool { return strings.HasPrefix(spec, "genius-") },
+		DefaultVoter: "reservation",
 	}
 }
 
@@ -281,5 +282,41 @@ func TestRecordDiff(t *testing.T) {
 	b.Reason, b.Rounds = "deadline", 4
 	if d, want := a.Diff(b), "Rounds: stored 0, replayed 4; Reason: stored agreement, replayed deadline"; d != want {
 		t.Errorf("got %q, want %q", d, want)
+	}
+}
+
+// TestBuildDefaultMediator: a staged tournament that names no mediator
+// seats the one its scenarios' mediated stages name, and
+// plan.DefaultMediatorPolicy where they name none.
+func TestBuildDefaultMediator(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		strip bool
+		want  string
+	}{
+		{"named", false, "biased:bias=0.25"},
+		{"unnamed", true, plan.DefaultMediatorPolicy},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var opened int
+			r := testResolver(&opened)
+			r.Scenario = func(ref string) (*scenario.Scenario, error) {
+				s, err := catalog.Builtin(ref)
+				if err == nil && tc.strip {
+					for i := range s.Protocol.Stages {
+						s.Protocol.Stages[i].MediatorPolicy = ""
+					}
+				}
+				return s, err
+			}
+			cfg, _, err := tournament.Build(&tournament.Input{Spec: tournament.Spec{Protocol: "staged", Agents: []string{"boulware", "conceder"},
+				Scenarios: []string{"ceasefire"}, Reps: 1, Deadline: 100, Seed: 1, DB: "x.db"}}, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cfg.Mediators) != 1 || cfg.Mediators[0].Name != tc.want {
+				t.Errorf("mediators %+v, want %s", cfg.Mediators, tc.want)
+			}
+		})
 	}
 }

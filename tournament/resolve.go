@@ -38,10 +38,10 @@ type Resolver struct {
 	// tournament must agree with what built it.
 	GeniusTiming func(spec string) bool
 
-	// DefaultMediator and DefaultVoter are the specs Build gives the
-	// mediated stages of a staged tournament when neither the Spec nor
-	// the scenarios name a mediator, and when the Spec names no voter.
-	DefaultMediator, DefaultVoter string
+	// DefaultVoter is the spec Build gives the voters of the mediated
+	// stages of a staged tournament when the Spec names no voter (the
+	// mediator of stages that name none is plan.MediatorPolicy's).
+	DefaultVoter string
 	// AsDesigned, when set, reports whether a mediator runs as designed
 	// under an adoption rule (as session.Resolver's): Build refuses a
 	// mediator of a mediated tournament that would run as another
