@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/parley-dev/parley/server"
-	"github.com/parley-dev/parley/tracefile"
 	"github.com/parley-dev/parley/store/sqlite"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // fileState is a file's bytes and modification time, to show that

@@ -175,7 +175,7 @@ At the end it prints the leaderboard, of the agents or of the mediators
 func (pg *program) resolver(open func(ref string) (*scenario.Scenario, error)) tournament.Resolver {
 	return tournament.Resolver{Agent: pg.negotiators.Parse, Scenario: open, Mediator: pg.mediators.Parse, Voter: pg.voters.Parse, GeniusTiming: session.IsGeniusSpec,
 		DefaultVoter: session.DefaultVoter,
-		AsDesigned: mediator.AsDesigned}
+		AsDesigned:   mediator.AsDesigned}
 }
 
 // openRef opens a scenario reference of a stored tournament.

@@ -31,7 +31,10 @@ type atLeast struct {
 	u   parley.UtilityFunction
 }
 
-func (v *atLeast) Init(_ context.Context, s *parley.Session) error { v.u = s.Profile.Utility; return nil }
+func (v *atLeast) Init(_ context.Context, s *parley.Session) error {
+	v.u = s.Profile.Utility
+	return nil
+}
 func (v *atLeast) Vote(_ context.Context, st *parley.State) (parley.Vote, error) {
 	return parley.Vote{Accept: v.u.Utility(st.Standing) >= v.min}, nil
 }
