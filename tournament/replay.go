@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"sync"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
@@ -53,31 +54,55 @@ func ReplayRun(ctx context.Context, cfg *Config, j Job) (*Replay, error) {
 	}
 	p, s := rn.p, rn.p.slot(j)
 	r := &Replay{Job: j, Scenario: p.scens[s]}
-	rc := tracefile.NewRecorder(nil)
-	var st *staged.Result
+	// With a Limit the run is on the Runner's helper goroutine, which
+	// outlives an exceeded limit: what it reports after Run returns is
+	// dropped.
+	var (
+		mu     sync.Mutex
+		done   bool
+		rc     = tracefile.NewRecorder(nil)
+		st     *staged.Result
+		result *parley.Result
+	)
+	guard := func(f func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			f()
+		}
+	}
 	rn.opts.Result = func(res *parley.Result) {
 		c := *res
 		c.Utilities, c.Discounted = slices.Clone(res.Utilities), slices.Clone(res.Discounted)
-		r.Result = &c
+		guard(func() { result = &c })
 	}
 	switch cfg.Protocol.or() {
 	case ProtocolMediated:
 		rc.Start(0, 0)
-		rn.trace = func(e parley.Event) { rc.Stage(0, e) }
+		rn.trace = func(e parley.Event) { guard(func() { rc.Stage(0, e) }) }
 	case ProtocolStaged:
-		rn.opts.StageStart, rn.opts.StageTrace = rc.Start, rc.Stage
+		rn.opts.StageStart = func(k, offset int) { guard(func() { rc.Start(k, offset) }) }
+		rn.opts.StageTrace = func(k int, e parley.Event) { guard(func() { rc.Stage(k, e) }) }
 		rn.opts.Staged = func(res *staged.Result) {
 			c := *res
 			c.Locked = slices.Clone(res.Locked)
-			st = &c
+			guard(func() { st = &c })
 		}
 	default:
-		rn.trace = rc.Event
+		rn.trace = func(e parley.Event) { guard(func() { rc.Event(e) }) }
 	}
-	if r.Record, err = rn.Run(ctx, j); err != nil {
+	rec, err := rn.Run(ctx, j)
+	mu.Lock()
+	done = true
+	mu.Unlock()
+	if err != nil {
 		return nil, err
 	}
-	r.Events, r.Offsets = rc.Events, rc.Offsets
+	if result != nil && result.Reason.String() != rec.Reason {
+		// The run ended just as its limit passed: the record says so.
+		result, st = nil, nil
+	}
+	r.Record, r.Events, r.Offsets, r.Result = rec, rc.Events, rc.Offsets, result
 	r.Run = rn.replayedRun(j, r, st)
 	return r, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
@@ -116,6 +117,11 @@ func TestReplayMediated(t *testing.T) {
 	// Again: the same bytes.
 	if _, again := replayTrace(t, cfg, 0); again != trace {
 		t.Errorf("a second replay wrote another trace:\n%s\nthen\n%s", trace, again)
+	}
+	// With a limit, on the Runner's helper goroutine: the same bytes.
+	cfg.Limit = time.Minute
+	if _, limited := replayTrace(t, cfg, 0); limited != trace {
+		t.Errorf("a replay with a limit wrote another trace:\n%s\nthen\n%s", trace, limited)
 	}
 }
 
