@@ -44,8 +44,9 @@ const DefaultDeadline = 100
 const DefaultVoter = "reservation"
 
 // A Resolver turns specs into agents. Negotiator and Voter are required;
-// Mediator is required for a declared protocol with a mediated stage, and
-// it receives "" for a stage that names no mediator_policy. AsDesigned,
+// Mediator is required for a declared protocol with a mediated stage (it
+// receives plan.MediatorPolicy's spec: plan.DefaultMediatorPolicy for
+// stages that name no mediator_policy). AsDesigned,
 // if set, reports whether mediator m works as designed under rule (an
 // annealing mediator needs parley.RuleMediator); Run rejects a mediator
 // that would not.
