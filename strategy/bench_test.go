@@ -10,6 +10,7 @@ import (
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/boa"
 	"github.com/parley-dev/parley/ufun"
 )
 
@@ -51,33 +52,68 @@ func BenchmarkTimeDependentAct(b *testing.B) {
 func BenchmarkSAORounds(b *testing.B) {
 	for _, sc := range benchScenarios {
 		b.Run(sc.name, func(b *testing.B) {
-			_, ps := parleytest.Synthetic(b, 1, sc.sizes...)
-			for _, p := range ps {
-				p.Utility.(*ufun.Table).Index() // sort before timing
-			}
-			m, err := sao.New(ps, []string{"boulware", "conceder"}, sao.Options{Deadline: 1000})
-			if err != nil {
-				b.Fatal(err)
-			}
-			negs := []parley.Negotiator{
+			benchSAO(b, sc.sizes, []string{"boulware", "conceder"}, []parley.Negotiator{
 				strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.BoulwareE}),
 				strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.ConcederE}),
-			}
-			rounds := 0
-			seed := uint64(0)
-			b.ReportAllocs()
-			for b.Loop() {
-				seed++
-				res, err := m.Run(context.Background(), negs, seed)
-				if err != nil || res.Reason == parley.ReasonError {
-					b.Fatalf("%v %v", err, res.Err)
-				}
-				rounds += res.Rounds
-			}
-			b.ReportMetric(float64(rounds)/b.Elapsed().Seconds(), "rounds/s")
-			b.ReportMetric(float64(rounds)/float64(b.N), "rounds/run")
+			})
 		})
 	}
+}
+
+// BenchmarkSAOPairs is BenchmarkSAORounds for other strategies that search
+// their sorted outcomes every turn: tit-for-tat against Boulware, and BOA
+// negotiators (time-dependent bidding without a model, AC_next) Boulware
+// against Conceder.
+func BenchmarkSAOPairs(b *testing.B) {
+	pairs := []struct {
+		name string
+		negs func() []parley.Negotiator
+	}{
+		{"tft", func() []parley.Negotiator {
+			return []parley.Negotiator{strategy.NewTitForTat(strategy.TitForTatOptions{}),
+				strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.BoulwareE})}
+		}},
+		{"boa", func() []parley.Negotiator {
+			return []parley.Negotiator{
+				boa.New(boa.Options{Bidding: boa.NewTimeDependent(boa.TimeDependentOptions{E: strategy.BoulwareE})}),
+				boa.New(boa.Options{Bidding: boa.NewTimeDependent(boa.TimeDependentOptions{E: strategy.ConcederE})}),
+			}
+		}},
+	}
+	for _, pair := range pairs {
+		for _, sc := range benchScenarios {
+			b.Run(pair.name+"/"+sc.name, func(b *testing.B) {
+				benchSAO(b, sc.sizes, []string{"a", "b"}, pair.negs())
+			})
+		}
+	}
+}
+
+// benchSAO runs negs on a synthetic scenario of the given issue sizes
+// through one reused mechanism with a deadline of 1000 rounds, a new seed
+// each run, and reports rounds per second.
+func benchSAO(b *testing.B, sizes []int, names []string, negs []parley.Negotiator) {
+	_, ps := parleytest.Synthetic(b, 1, sizes...)
+	for _, p := range ps {
+		p.Utility.(*ufun.Table).Index() // sort before timing
+	}
+	m, err := sao.New(ps, names, sao.Options{Deadline: 1000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rounds := 0
+	seed := uint64(0)
+	b.ReportAllocs()
+	for b.Loop() {
+		seed++
+		res, err := m.Run(context.Background(), negs, seed)
+		if err != nil || res.Reason == parley.ReasonError {
+			b.Fatalf("%v %v", err, res.Err)
+		}
+		rounds += res.Rounds
+	}
+	b.ReportMetric(float64(rounds)/b.Elapsed().Seconds(), "rounds/s")
+	b.ReportMetric(float64(rounds)/float64(b.N), "rounds/run")
 }
 
 // BenchmarkBareLoop is the floor that BenchmarkSAORounds is measured
