@@ -437,7 +437,7 @@ func (m *Mechanism) rounds(ctx context.Context, voters []Voter, med Mediator, re
 		case m.opts.Rule == parley.RuleMajority:
 			ok = 2*accepts > n
 		case m.opts.Rule == parley.RuleMediator && adopter != nil:
-			ok = m.adopt(ctx, adopter, st)
+			ok = m.ask(ctx, adopter.Adopt, callAdopt, st)
 		}
 		if ok {
 			st.Text, adopted = prop, true
@@ -447,7 +447,7 @@ func (m *Mechanism) rounds(ctx context.Context, voters []Voter, med Mediator, re
 		}
 		st.Me = -1
 		if caller != nil {
-			if m.call(ctx, caller, st) && m.finalVote(ctx, voters, st, res, r, m.time(r+1)) {
+			if m.ask(ctx, caller.CallVote, callCallVote, st) && m.finalVote(ctx, voters, st, res, r, m.time(r+1)) {
 				return nil
 			}
 		}
@@ -693,18 +693,12 @@ func (m *Mechanism) vote(ctx context.Context, v Voter, st *parley.State) (parley
 	return vote, err
 }
 
-func (m *Mechanism) adopt(ctx context.Context, a Adopter, st *parley.State) bool {
+// ask puts the mediator's yes-or-no call c (Adopt, CallVote) to q on its
+// view of st.
+func (m *Mechanism) ask(ctx context.Context, q func(context.Context, *parley.State) bool, c uint8, st *parley.State) bool {
 	view := m.mediatorView(st)
-	m.calling = callAdopt
-	ok := a.Adopt(ctx, view)
-	m.calling = callNone
-	return ok
-}
-
-func (m *Mechanism) call(ctx context.Context, c Caller, st *parley.State) bool {
-	view := m.mediatorView(st)
-	m.calling = callCallVote
-	ok := c.CallVote(ctx, view)
+	m.calling = c
+	ok := q(ctx, view)
 	m.calling = callNone
 	return ok
 }

@@ -585,28 +585,40 @@ func (still) Vote(_ context.Context, st *parley.State) (parley.Vote, error) {
 	return parley.Vote{Accept: st.Round%3 != 0}, nil
 }
 
+// asker is a still mediator that also decides on adoption and is asked
+// whether to call the vote, without allocating.
+type asker struct{ still }
+
+func (asker) Adopt(_ context.Context, st *parley.State) bool    { return st.Round%2 == 0 }
+func (asker) CallVote(_ context.Context, st *parley.State) bool { return false }
+
 func TestRoundsAllocateNothing(t *testing.T) {
 	_, ps := twoIssue(t)
 	ps[0].Hazard = 0.01
-	allocs := func(rounds int) float64 {
-		m, err := mediated.New(ps, []string{"b", "s"}, nil, mediated.Options{Rounds: rounds, Rule: parley.RuleMajority})
-		if err != nil {
-			t.Fatal(err)
-		}
-		vs := []mediated.Voter{still{}, still{}}
-		seed := uint64(0)
-		return testing.AllocsPerRun(20, func() {
-			seed++
-			if _, err := m.Run(context.Background(), vs, still{}, seed); err != nil {
+	for _, tc := range []struct {
+		med  mediated.Mediator
+		rule parley.Rule
+	}{{still{}, parley.RuleMajority}, {asker{}, parley.RuleMediator}} {
+		allocs := func(rounds int) float64 {
+			m, err := mediated.New(ps, []string{"b", "s"}, nil, mediated.Options{Rounds: rounds, Rule: tc.rule})
+			if err != nil {
 				t.Fatal(err)
 			}
-		})
+			vs := []mediated.Voter{still{}, still{}}
+			seed := uint64(0)
+			return testing.AllocsPerRun(20, func() {
+				seed++
+				if _, err := m.Run(context.Background(), vs, tc.med, seed); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+		short, long := allocs(100), allocs(1000)
+		if short != long || long > 5 {
+			t.Errorf("%T: allocations per run: %v for 100 rounds, %v for 1000; want the same small number", tc.med, short, long)
+		}
+		t.Logf("%T: allocations per run: %v", tc.med, long)
 	}
-	short, long := allocs(100), allocs(1000)
-	if short != long || long > 5 {
-		t.Errorf("allocations per run: %v for 100 rounds, %v for 1000; want the same small number", short, long)
-	}
-	t.Logf("allocations per run: %v", long)
 }
 
 // TestDeclared checks what the mediator sees at each information level.
