@@ -2,6 +2,7 @@ package strategy_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/parley-dev/parley/parleytest"
 	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/strategy"
+	"github.com/parley-dev/parley/strategy/boa"
 	"github.com/parley-dev/parley/ufun"
 )
 
@@ -51,33 +53,99 @@ func BenchmarkTimeDependentAct(b *testing.B) {
 func BenchmarkSAORounds(b *testing.B) {
 	for _, sc := range benchScenarios {
 		b.Run(sc.name, func(b *testing.B) {
-			_, ps := parleytest.Synthetic(b, 1, sc.sizes...)
-			for _, p := range ps {
-				p.Utility.(*ufun.Table).Index() // sort before timing
-			}
-			m, err := sao.New(ps, []string{"boulware", "conceder"}, sao.Options{Deadline: 1000})
-			if err != nil {
-				b.Fatal(err)
-			}
-			negs := []parley.Negotiator{
+			benchSAO(b, sc.sizes, []string{"boulware", "conceder"}, []parley.Negotiator{
 				strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.BoulwareE}),
 				strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.ConcederE}),
-			}
-			rounds := 0
-			seed := uint64(0)
-			b.ReportAllocs()
-			for b.Loop() {
-				seed++
-				res, err := m.Run(context.Background(), negs, seed)
-				if err != nil || res.Reason == parley.ReasonError {
-					b.Fatalf("%v %v", err, res.Err)
-				}
-				rounds += res.Rounds
-			}
-			b.ReportMetric(float64(rounds)/b.Elapsed().Seconds(), "rounds/s")
-			b.ReportMetric(float64(rounds)/float64(b.N), "rounds/run")
+			})
 		})
 	}
+}
+
+// BenchmarkSAOPairs is BenchmarkSAORounds for other strategies that search
+// their sorted outcomes every turn: tit-for-tat against Boulware, and BOA
+// negotiators (time-dependent bidding without a model, AC_next) Boulware
+// against Conceder.
+func BenchmarkSAOPairs(b *testing.B) {
+	pairs := []struct {
+		name string
+		negs func() []parley.Negotiator
+	}{
+		{"tft", func() []parley.Negotiator {
+			return []parley.Negotiator{strategy.NewTitForTat(strategy.TitForTatOptions{}),
+				strategy.NewTimeDependent(strategy.TimeDependentOptions{E: strategy.BoulwareE})}
+		}},
+		{"boa", func() []parley.Negotiator {
+			return []parley.Negotiator{
+				boa.New(boa.Options{Bidding: boa.NewTimeDependent(boa.TimeDependentOptions{E: strategy.BoulwareE})}),
+				boa.New(boa.Options{Bidding: boa.NewTimeDependent(boa.TimeDependentOptions{E: strategy.ConcederE})}),
+			}
+		}},
+	}
+	for _, pair := range pairs {
+		for _, sc := range benchScenarios {
+			b.Run(pair.name+"/"+sc.name, func(b *testing.B) {
+				benchSAO(b, sc.sizes, []string{"a", "b"}, pair.negs())
+			})
+		}
+	}
+}
+
+// BenchmarkSAOParties is BenchmarkSAORounds with 2, 3 and 4 parties: the
+// third is another Boulware with the first party's profile, the fourth
+// another Conceder with the second's. It reports the cost of a step (one
+// party's turn), to show what grows with the number of parties.
+func BenchmarkSAOParties(b *testing.B) {
+	for _, sc := range benchScenarios {
+		for n := 2; n <= 4; n++ {
+			b.Run(fmt.Sprintf("%s/%d", sc.name, n), func(b *testing.B) {
+				names := []string{"boulware", "conceder", "boulware2", "conceder2"}[:n]
+				negs := make([]parley.Negotiator, n)
+				for i := range negs {
+					e := strategy.BoulwareE
+					if i%2 == 1 {
+						e = strategy.ConcederE
+					}
+					negs[i] = strategy.NewTimeDependent(strategy.TimeDependentOptions{E: e})
+				}
+				benchSAO(b, sc.sizes, names, negs)
+			})
+		}
+	}
+}
+
+// benchSAO runs negs on a synthetic scenario of the given issue sizes
+// through one reused mechanism with a deadline of 1000 rounds, a new seed
+// each run, and reports rounds per second and the time of a step. Parties
+// beyond the two of the scenario take the first two profiles in turn.
+func benchSAO(b *testing.B, sizes []int, names []string, negs []parley.Negotiator) {
+	_, ps := parleytest.Synthetic(b, 1, sizes...)
+	for _, p := range ps {
+		p.Utility.(*ufun.Table).Index() // sort before timing
+	}
+	for len(ps) < len(negs) {
+		c := *ps[len(ps)%2]
+		c.Name = names[len(ps)]
+		ps = append(ps, &c)
+	}
+	m, err := sao.New(ps, names, sao.Options{Deadline: 1000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rounds, steps := 0, 0
+	seed := uint64(0)
+	b.ReportAllocs()
+	for b.Loop() {
+		seed++
+		res, err := m.Run(context.Background(), negs, seed)
+		if err != nil || res.Reason == parley.ReasonError {
+			b.Fatalf("%v %v", err, res.Err)
+		}
+		rounds += res.Rounds
+		steps += res.Steps
+	}
+	b.ReportMetric(float64(rounds)/b.Elapsed().Seconds(), "rounds/s")
+	b.ReportMetric(float64(rounds)/float64(b.N), "rounds/run")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(steps), "ns/step")
 }
 
 // BenchmarkBareLoop is the floor that BenchmarkSAORounds is measured

@@ -58,6 +58,7 @@ type TitForTat struct {
 	bids        bids
 	worst, best float64
 	target      float64
+	at          int // the position it bid from last: its next search starts there
 	rand        *rand.Rand
 
 	seen     int       // records of State.Offers already read
@@ -92,6 +93,7 @@ func (tt *TitForTat) Init(_ context.Context, s *parley.Session) error {
 		tt.worst, tt.best = tt.bids.Worst(), tt.bids.Best()
 	}
 	tt.target = tt.best
+	tt.at = tt.bids.Len() - 1
 	tt.rand = s.Rand
 	tt.seen = 0
 	n := max(len(s.Names), 2)
@@ -153,7 +155,11 @@ func (tt *TitForTat) Act(_ context.Context, st *parley.State) (parley.Action, er
 		}
 		tt.mirrored[ref] = c
 	}
-	i := tt.bids.AtLeast(max(tt.target, floor)) // r(t) may have risen
+	// r(t) may have risen. The target moves only when the opponent
+	// concedes: the search starts where the last one ended (the same
+	// position as a search of the whole list, ufun.Ladder.SearchFrom).
+	i := tt.bids.AtLeastFrom(max(tt.target, floor), tt.at)
+	tt.at = i
 	next := tt.bids.Utility(i)
 	if st.Standing != parley.NoOutcome && st.Proposer != st.Me {
 		u := tt.bids.Func().Utility(st.Standing)

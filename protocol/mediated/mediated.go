@@ -185,6 +185,8 @@ type Mechanism struct {
 
 	base []*parley.Profile // Declared (copied per run): the true profiles, or the self-reports
 	decl []declSource      // per voter with noisy declared profiles: how to perturb its profile
+
+	calling uint8 // the seat's call that is running (rounds' recover)
 }
 
 // New returns a mechanism for the given voters' profiles (in voting order)
@@ -353,6 +355,31 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 		}
 		m.best[n], m.improved[n] = m.med.Utility.Utility(start), 0
 	}
+	if err := m.rounds(ctx, voters, med, res, start); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// rounds plays the run's rounds and its final vote into res; it returns an
+// error only when ctx is cancelled. A seat that panics (the mediator in
+// Propose, Adopt or CallVote, a voter in Vote) ends the run with
+// parley.ReasonError at its own call, as an error it returned would: the
+// one deferred recover here stands for one per call (m.calling says which
+// seat's call was running; any other panic, say in a Trace callback, goes
+// on up).
+func (m *Mechanism) rounds(ctx context.Context, voters []Voter, med Mediator, res *parley.Result, start parley.Outcome) error {
+	st := &m.state
+	n := len(m.profiles)
+	m.calling = callNone
+	defer func() {
+		c := m.calling
+		if c == callNone {
+			return
+		}
+		m.calling = callNone
+		m.seatPanic(res, c, recover())
+	}()
 	adopter, _ := med.(Adopter)
 	caller, _ := med.(Caller)
 	if m.opts.NoFinalVote {
@@ -364,7 +391,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 		t := m.time(r)
 		if r&255 == 255 {
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("mediated: %w", err)
+				return fmt.Errorf("mediated: %w", err)
 			}
 		}
 		st.Round, st.Time, st.Me, st.Final = r, t, -1, false
@@ -376,7 +403,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 				}
 				m.traceEnd(st, w)
 				m.end(res, why, w, r+1, t)
-				return res, nil
+				return nil
 			}
 		}
 
@@ -388,12 +415,12 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 			res.Err = fmt.Errorf("mediated: mediator: %w", err)
 			st.Step++ // the turn that failed counts, as in protocol sao
 			m.end(res, parley.ReasonError, -1, r+1, t)
-			return res, nil
+			return nil
 		}
 		if prop == parley.NoOutcome {
 			m.traceEnd(st, -1)
 			m.end(res, parley.ReasonMediatorExit, -1, r+1, t)
-			return res, nil
+			return nil
 		}
 		m.trace(st, -1, parley.Offer, prop)
 		st.Offers = append(st.Offers, parley.OfferRecord{Party: -1, Outcome: prop, Step: st.Step, Round: r, Time: t})
@@ -402,7 +429,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 
 		accepts, stop := m.poll(ctx, voters, st, res, r)
 		if stop {
-			return res, nil
+			return nil
 		}
 		ok := accepts == n
 		switch {
@@ -410,12 +437,7 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 		case m.opts.Rule == parley.RuleMajority:
 			ok = 2*accepts > n
 		case m.opts.Rule == parley.RuleMediator && adopter != nil:
-			ok, err = m.adopt(ctx, adopter, st)
-			if err != nil {
-				res.Err = fmt.Errorf("mediated: mediator: adopt: %w", err)
-				m.end(res, parley.ReasonError, -1, r+1, t)
-				return res, nil
-			}
+			ok = m.ask(ctx, adopter.Adopt, callAdopt, st)
 		}
 		if ok {
 			st.Text, adopted = prop, true
@@ -425,14 +447,8 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 		}
 		st.Me = -1
 		if caller != nil {
-			call, err := m.call(ctx, caller, st)
-			if err != nil {
-				res.Err = fmt.Errorf("mediated: mediator: call vote: %w", err)
-				m.end(res, parley.ReasonError, -1, r+1, t)
-				return res, nil
-			}
-			if call && m.finalVote(ctx, voters, st, res, r, m.time(r+1)) {
-				return res, nil
+			if m.ask(ctx, caller.CallVote, callCallVote, st) && m.finalVote(ctx, voters, st, res, r, m.time(r+1)) {
+				return nil
 			}
 		}
 	}
@@ -445,12 +461,12 @@ func (m *Mechanism) Run(ctx context.Context, voters []Voter, med Mediator, seed 
 		} else {
 			m.end(res, parley.ReasonDeadline, -1, R, m.endT)
 		}
-		return res, nil
+		return nil
 	}
 	if !m.finalVote(ctx, voters, st, res, R, m.endT) {
 		m.end(res, parley.ReasonDeadline, -1, R, m.endT)
 	}
-	return res, nil
+	return nil
 }
 
 // poll collects every voter's vote on st.Standing. It returns the number
@@ -620,16 +636,48 @@ func (m *Mechanism) initMediator(ctx context.Context, med Mediator, s *parley.Se
 	return med.Init(ctx, s)
 }
 
-// The per-round calls are written out (not through protect) so that no
-// closure escapes and rounds stay allocation-free.
+// Seats' calls during the rounds, for rounds' one recover: which one is
+// running (Mechanism.calling).
+const (
+	callNone uint8 = iota
+	callPropose
+	callVote
+	callAdopt
+	callCallVote
+)
 
-func (m *Mechanism) propose(ctx context.Context, med Mediator, st *parley.State) (o parley.Outcome, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	return med.Propose(ctx, m.mediatorView(st))
+// seatPanic ends the run for the seat whose call c panicked with r, as
+// the error it would have returned does: at st.Round and st.Time, the
+// round and time the call was shown, with a failed turn (a proposal or a
+// vote) counted as a step.
+func (m *Mechanism) seatPanic(res *parley.Result, c uint8, r any) {
+	st := &m.state
+	party := -1
+	switch c {
+	case callPropose:
+		res.Err = fmt.Errorf("mediated: mediator: panic: %v", r)
+		st.Step++ // the turn that failed counts, as in protocol sao
+	case callVote:
+		party = st.Me
+		res.Err = fmt.Errorf("mediated: party %q: panic: %v", m.names[party], r)
+		st.Step++
+	case callAdopt:
+		res.Err = fmt.Errorf("mediated: mediator: adopt: panic: %v", r)
+	case callCallVote:
+		res.Err = fmt.Errorf("mediated: mediator: call vote: panic: %v", r)
+	}
+	st.Final = false
+	m.end(res, parley.ReasonError, party, st.Round+1, st.Time)
+}
+
+// The per-round calls mark which seat is running for rounds' recover.
+
+func (m *Mechanism) propose(ctx context.Context, med Mediator, st *parley.State) (parley.Outcome, error) {
+	view := m.mediatorView(st)
+	m.calling = callPropose
+	o, err := med.Propose(ctx, view)
+	m.calling = callNone
+	return o, err
 }
 
 // mediatorView is the mediator's private copy of st, with the votes it may
@@ -638,29 +686,19 @@ func (m *Mechanism) mediatorView(st *parley.State) *parley.State {
 	return m.views.OfWithVotes(len(m.profiles), st, st.Votes)
 }
 
-func (m *Mechanism) vote(ctx context.Context, v Voter, st *parley.State) (vote parley.Vote, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	return v.Vote(ctx, st)
+func (m *Mechanism) vote(ctx context.Context, v Voter, st *parley.State) (parley.Vote, error) {
+	m.calling = callVote
+	vote, err := v.Vote(ctx, st)
+	m.calling = callNone
+	return vote, err
 }
 
-func (m *Mechanism) adopt(ctx context.Context, a Adopter, st *parley.State) (ok bool, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	return a.Adopt(ctx, m.mediatorView(st)), nil
-}
-
-func (m *Mechanism) call(ctx context.Context, c Caller, st *parley.State) (ok bool, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	return c.CallVote(ctx, m.mediatorView(st)), nil
+// ask puts the mediator's yes-or-no call c (Adopt, CallVote) to q on its
+// view of st.
+func (m *Mechanism) ask(ctx context.Context, q func(context.Context, *parley.State) bool, c uint8, st *parley.State) bool {
+	view := m.mediatorView(st)
+	m.calling = c
+	ok := q(ctx, view)
+	m.calling = callNone
+	return ok
 }

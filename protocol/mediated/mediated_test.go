@@ -585,28 +585,40 @@ func (still) Vote(_ context.Context, st *parley.State) (parley.Vote, error) {
 	return parley.Vote{Accept: st.Round%3 != 0}, nil
 }
 
+// asker is a still mediator that also decides on adoption and is asked
+// whether to call the vote, without allocating.
+type asker struct{ still }
+
+func (asker) Adopt(_ context.Context, st *parley.State) bool    { return st.Round%2 == 0 }
+func (asker) CallVote(_ context.Context, st *parley.State) bool { return false }
+
 func TestRoundsAllocateNothing(t *testing.T) {
 	_, ps := twoIssue(t)
 	ps[0].Hazard = 0.01
-	allocs := func(rounds int) float64 {
-		m, err := mediated.New(ps, []string{"b", "s"}, nil, mediated.Options{Rounds: rounds, Rule: parley.RuleMajority})
-		if err != nil {
-			t.Fatal(err)
-		}
-		vs := []mediated.Voter{still{}, still{}}
-		seed := uint64(0)
-		return testing.AllocsPerRun(20, func() {
-			seed++
-			if _, err := m.Run(context.Background(), vs, still{}, seed); err != nil {
+	for _, tc := range []struct {
+		med  mediated.Mediator
+		rule parley.Rule
+	}{{still{}, parley.RuleMajority}, {asker{}, parley.RuleMediator}} {
+		allocs := func(rounds int) float64 {
+			m, err := mediated.New(ps, []string{"b", "s"}, nil, mediated.Options{Rounds: rounds, Rule: tc.rule})
+			if err != nil {
 				t.Fatal(err)
 			}
-		})
+			vs := []mediated.Voter{still{}, still{}}
+			seed := uint64(0)
+			return testing.AllocsPerRun(20, func() {
+				seed++
+				if _, err := m.Run(context.Background(), vs, tc.med, seed); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+		short, long := allocs(100), allocs(1000)
+		if short != long || long > 5 {
+			t.Errorf("%T: allocations per run: %v for 100 rounds, %v for 1000; want the same small number", tc.med, short, long)
+		}
+		t.Logf("%T: allocations per run: %v", tc.med, long)
 	}
-	short, long := allocs(100), allocs(1000)
-	if short != long || long > 5 {
-		t.Errorf("allocations per run: %v for 100 rounds, %v for 1000; want the same small number", short, long)
-	}
-	t.Logf("allocations per run: %v", long)
 }
 
 // TestDeclared checks what the mediator sees at each information level.
@@ -883,4 +895,165 @@ func TestStepsCountTheTrace(t *testing.T) {
 			t.Errorf("%s: %v after %d steps, %d traced actions", tc.name, res.Reason, res.Steps, traced)
 		}
 	}
+}
+
+// failAt is a mediator that proposes outcome 3 every round and, at round
+// at (of the final vote when final is set; after round at for CallVote
+// when call is set), fails in the call named by where: by panicking, or by
+// returning an error where the call can return one. Voters fail through
+// failVoter.
+type failAt struct {
+	where     string // "propose", "adopt", "call" or "" (never)
+	at        int
+	panics    bool
+	callAfter int // calls the final vote after this round (-1: never)
+}
+
+func (f *failAt) Init(context.Context, *parley.Session) error { return nil }
+func (f *failAt) Propose(_ context.Context, st *parley.State) (parley.Outcome, error) {
+	if f.where == "propose" && st.Round == f.at {
+		if f.panics {
+			panic("boom")
+		}
+		return 0, errors.New("boom")
+	}
+	return 3, nil
+}
+func (f *failAt) Adopt(_ context.Context, st *parley.State) bool {
+	if f.where == "adopt" && st.Round == f.at {
+		panic("boom")
+	}
+	return false
+}
+func (f *failAt) CallVote(_ context.Context, st *parley.State) bool {
+	if f.where == "call" && st.Round == f.at {
+		panic("boom")
+	}
+	return st.Round == f.callAfter
+}
+
+// failVoter rejects every proposal and the final text, failing (by a panic
+// or an error) when it votes in round at, in a final vote or not as final
+// says.
+func failVoter(at int, final, panics bool) *voter {
+	return &voter{vote: func(st *parley.State) (parley.Vote, error) {
+		if st.Round == at && st.Final == final {
+			if panics {
+				panic("boom")
+			}
+			return parley.Vote{}, errors.New("boom")
+		}
+		return parley.Vote{}, nil
+	}}
+}
+
+// TestSeatPanics: a seat that panics in one of its calls during the rounds
+// (the mediator's Propose, Adopt or CallVote, a voter's Vote, in a round,
+// a called vote or the final vote) ends the run with parley.ReasonError
+// naming it, at that call: the step, round and time of the call, as the
+// error it could have returned does (compared whole where the call can
+// return one).
+func TestSeatPanics(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		med    func(panics bool) *failAt
+		voter  func(panics bool) *voter // the second voter
+		rule   parley.Rule
+		hasErr bool // the call can return an error instead
+		party  int
+		msg    string
+		steps  int
+		rounds int
+		time   float64
+	}{
+		{"propose", func(p bool) *failAt { return &failAt{where: "propose", at: 1, panics: p, callAfter: -1} }, nil, 0, true,
+			-1, `mediated: mediator: panic: boom`, 4, 2, 1.0 / 3},
+		{"vote", nil, func(p bool) *voter { return failVoter(1, false, p) }, 0, true,
+			1, `mediated: party "seller": panic: boom`, 6, 2, 1.0 / 3},
+		{"vote in a called vote", func(bool) *failAt { return &failAt{callAfter: 0} }, func(p bool) *voter { return failVoter(0, true, p) }, 0, true,
+			1, `mediated: party "seller": panic: boom`, 5, 1, 1.0 / 3},
+		{"vote in the final vote", nil, func(p bool) *voter { return failVoter(3, true, p) }, 0, true,
+			1, `mediated: party "seller": panic: boom`, 11, 4, 1},
+		{"adopt", func(bool) *failAt { return &failAt{where: "adopt", at: 1, callAfter: -1} }, nil, parley.RuleMediator, false,
+			-1, `mediated: mediator: adopt: panic: boom`, 6, 2, 1.0 / 3},
+		{"call vote", func(bool) *failAt { return &failAt{where: "call", at: 1, callAfter: -1} }, nil, 0, false,
+			-1, `mediated: mediator: call vote: panic: boom`, 6, 2, 1.0 / 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mk := func(panics bool) *parley.Result {
+				_, ps := twoIssue(t)
+				med := &failAt{callAfter: -1}
+				if tc.med != nil {
+					med = tc.med(panics)
+				}
+				v := failVoter(-1, false, panics)
+				if tc.voter != nil {
+					v = tc.voter(panics)
+				}
+				return run(t, ps, nil, mediated.Options{Rounds: 3, Rule: tc.rule, Start: 0, HasStart: true}, []mediated.Voter{no(), v}, med)
+			}
+			r := mk(true)
+			if r.Reason != parley.ReasonError || r.Party != tc.party || r.Err == nil || r.Err.Error() != tc.msg {
+				t.Fatalf("%v party %d: %v; want party %d and %q", r.Reason, r.Party, r.Err, tc.party, tc.msg)
+			}
+			if r.Steps != tc.steps || r.Rounds != tc.rounds || math.Abs(r.Time-tc.time) > 1e-12 {
+				t.Errorf("ended after %d steps, %d rounds at t = %v; want %d, %d, %v", r.Steps, r.Rounds, r.Time, tc.steps, tc.rounds, tc.time)
+			}
+			if !tc.hasErr {
+				return
+			}
+			e := mk(false)
+			if want := strings.Replace(tc.msg, "panic: ", "", 1); e.Err == nil || e.Err.Error() != want {
+				t.Fatalf("the failing call's error %v, want %q", e.Err, want)
+			}
+			r.Err, e.Err = nil, nil
+			if !reflect.DeepEqual(r, e) {
+				t.Errorf("panic ended the run with\n%+v\nan error with\n%+v", r, e)
+			}
+		})
+	}
+}
+
+// TestPanicsAfterwards: after a seat's panic the reused mechanism runs the
+// next run in full, and a panic that is not a seat's (here the Trace
+// callback's) is not taken for one: it goes up to the caller.
+func TestPanicsAfterwards(t *testing.T) {
+	_, ps := twoIssue(t)
+	tracePanics := false
+	m, err := mediated.New(ps, []string{"buyer", "seller"}, nil, mediated.Options{Rounds: 3, Rule: parley.RuleMediator, Start: 0, HasStart: true,
+		Trace: func(parley.Event) {
+			if tracePanics {
+				panic("trace")
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, panicky := range []struct {
+		name string
+		v    mediated.Voter
+		med  mediated.Mediator
+	}{
+		{"propose", no(), &failAt{where: "propose", at: 1, panics: true, callAfter: -1}},
+		{"vote", failVoter(1, false, true), &failAt{callAfter: -1}},
+		{"adopt", no(), &failAt{where: "adopt", at: 0, callAfter: -1}},
+		{"call vote", no(), &failAt{where: "call", at: 2, callAfter: -1}},
+	} {
+		if r, err := m.Run(ctx, []mediated.Voter{no(), panicky.v}, panicky.med, 1); err != nil || r.Reason != parley.ReasonError {
+			t.Fatalf("%s panics: %+v %v", panicky.name, r, err)
+		}
+		r, err := m.Run(ctx, []mediated.Voter{no(), no()}, &failAt{callAfter: -1}, 2)
+		if err != nil || r.Reason != parley.ReasonAgreement || r.Steps != 11 || r.Rounds != 3 || r.Err != nil {
+			t.Fatalf("the run after the %s panic: %+v %v; want an agreement in the final vote after 11 steps", panicky.name, r, err)
+		}
+	}
+	tracePanics = true
+	defer func() {
+		if p := recover(); p != "trace" {
+			t.Errorf("recovered %v, want the Trace callback's panic", p)
+		}
+	}()
+	r, err := m.Run(ctx, []mediated.Voter{no(), no()}, &failAt{callAfter: -1}, 3)
+	t.Errorf("Run returned %+v %v after its Trace callback panicked", r, err)
 }

@@ -77,6 +77,8 @@ type TimeDependent struct {
 	opts        TimeDependentOptions
 	window      float64
 	worst, best float64
+	at          int // the position Bid bid from last
+	moved       int // how far that was from the one before: the next search starts at at+moved
 }
 
 var _ Bidding = (*TimeDependent)(nil)
@@ -100,6 +102,7 @@ func (td *TimeDependent) Init(s *Setup) error {
 	if s.Outcomes.Len() > 0 {
 		td.worst, td.best = s.Outcomes.Worst(), s.Outcomes.Best()
 	}
+	td.at, td.moved = s.Outcomes.Len()-1, 0
 	return nil
 }
 
@@ -114,7 +117,11 @@ func (td *TimeDependent) Bid(c *Context) parley.Outcome {
 	if x.Len() == 0 {
 		return parley.NoOutcome
 	}
-	i := x.AtLeast(td.Target(c.State.Time, c.Reservation))
+	// The search starts where the last move would take it, as
+	// strategy.TimeDependent's does: the same position as a search of the
+	// whole list (ufun.Ladder.SearchFrom), found in a few steps.
+	i := x.AtLeastFrom(td.Target(c.State.Time, c.Reservation), td.at+td.moved)
+	td.at, td.moved = i, i-td.at
 	if c.Model == nil {
 		return x.Pick(i, c.Rand)
 	}
