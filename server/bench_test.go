@@ -44,7 +44,7 @@ func benchInProcess(b *testing.B, log Log) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n, _ := s.lookup(id)
+		n, _ := s.negotiation(context.Background(), id)
 		<-n.done
 	}
 }

@@ -123,6 +123,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status, msg = ae.status, ae.Error()
 	case errors.Is(err, ErrClosed):
 		status, msg = http.StatusServiceUnavailable, err.Error()
+	case errors.Is(err, ErrBusy):
+		// The whole seconds until a negotiation may have ended: a hint.
+		w.Header().Set("Retry-After", "1")
+		status, msg = http.StatusServiceUnavailable, err.Error()
 	default:
 		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
@@ -190,12 +194,16 @@ func (s *Server) admit(r *http.Request) (*negotiation, Lens, error) {
 	if !ok {
 		return nil, Lens{}, errUnauthorized
 	}
-	if g.n.id != r.PathValue("id") {
+	if g.id != r.PathValue("id") {
 		// A token of another negotiation learns nothing of this one,
 		// not even whether it exists.
 		return nil, Lens{}, errNotFound
 	}
-	return g.n, g.lens, nil
+	n, err := s.negotiation(r.Context(), g.id)
+	if err != nil {
+		return nil, Lens{}, err
+	}
+	return n, g.lens, nil
 }
 
 // CreateResponse is the response to POST /negotiations.
@@ -243,21 +251,21 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.mu.Lock()
-	ns := make([]*negotiation, 0, len(s.order))
-	for _, id := range s.order {
-		ns = append(ns, s.byID[id])
-	}
-	s.mu.Unlock()
 	out := struct {
 		Negotiations []Summary `json:"negotiations"`
 	}{Negotiations: []Summary{}}
-	for _, n := range ns {
-		st := "running"
-		if !n.running() {
-			st = "ended"
+	s.mu.Lock()
+	ns := make([]*negotiation, 0, len(s.order))
+	for _, id := range s.order {
+		// A negotiation not in memory has ended.
+		out.Negotiations = append(out.Negotiations, Summary{ID: id, Scenario: s.scenarios[id], Status: "ended"})
+		ns = append(ns, s.byID[id])
+	}
+	s.mu.Unlock()
+	for i, n := range ns {
+		if n != nil && n.running() {
+			out.Negotiations[i].Status = "running"
 		}
-		out.Negotiations = append(out.Negotiations, Summary{ID: n.id, Scenario: n.scn.Name, Status: st})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

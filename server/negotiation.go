@@ -1,12 +1,14 @@
 package server
 
 import (
+	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -56,7 +58,13 @@ type negotiation struct {
 	id       string
 	srv      *Server
 	def      definition
-	scn      *scenario.Scenario
+	scn      *scenario.Scenario // until it ends (nil for one read back from the Log)
+	scnName  string
+	// ready is the prepared scenario while the negotiation runs (and a
+	// replay's); a finished negotiation releases it, and prepared
+	// rebuilds it from the request when asked. readyMu guards it for
+	// every goroutine but the protocol's.
+	readyMu  sync.Mutex
 	ready    *scenario.Prepared
 	space    *parley.OutcomeSpace
 	names    []string
@@ -79,6 +87,9 @@ type negotiation struct {
 	carried  *Carried    // what the next stage opens with from the one before; the protocol's goroutine only
 
 	flushMu sync.Mutex // serialises flush
+	// elem is the negotiation's place among the finished ones kept in
+	// memory (Server.finished; nil when not there); Server.mu guards it.
+	elem *list.Element
 
 	// The sample of a space above MaxSpacePoints (space.go).
 	sampleOnce sync.Once
@@ -119,12 +130,16 @@ func (s *Server) newNegotiation(id string, def definition, run bool) (*negotiati
 	if len(req.Seats) != len(scn.Parties) {
 		return nil, fmt.Errorf("seats: %d seats for the %d parties of %s (%v)", len(req.Seats), len(scn.Parties), scn.Name, scn.Names())
 	}
-	ready, err := scn.Prepare()
-	if err != nil {
-		return nil, err
-	}
-	n := &negotiation{id: id, srv: s, def: def, scn: scn, ready: ready, space: ready.Space(), names: ready.Names(),
+	n := &negotiation{id: id, srv: s, def: def, scnName: scn.Name, space: scn.Space, names: scn.Names(),
 		remotes: make([]*remoteSeat, len(req.Seats)), done: make(chan struct{}), wake: make(chan struct{}), stage: -1}
+	if run {
+		// Only a negotiation that will run prepares its scenario now:
+		// one read back from the log is finished.
+		if n.ready, err = scn.Prepare(); err != nil {
+			return nil, err
+		}
+		n.scn = scn
+	}
 	remote := func(field string) error {
 		if n.space.Size() > MaxTableOutcomes {
 			return fmt.Errorf("%s: a remote seat gets its utilities as a table: %d outcomes exceed %d", field, n.space.Size(), MaxTableOutcomes)
@@ -177,6 +192,88 @@ func (s *Server) newNegotiation(id string, def definition, run bool) (*negotiati
 		}
 	}
 	return n, nil
+}
+
+// release drops what only a running negotiation needs: its prepared
+// scenario (utility tables and their indices), its scenario, the
+// constructors of its strategies and what its remote seats kept for
+// their fallbacks. The lenses need its log alone; /space rebuilds the
+// prepared scenario (prepared). Called by the protocol's goroutine once
+// the ending is persisted.
+func (n *negotiation) release() {
+	n.negs, n.voters, n.med, n.carried, n.scn = nil, nil, nil, nil, nil
+	for _, r := range append(n.remotes, n.mediator) {
+		if r != nil {
+			r.fallback, r.voter, r.session, r.replaced, r.negFor, r.replacedVoter, r.voterFor, r.early = nil, nil, nil, nil, nil, nil, nil, nil
+		}
+	}
+	n.readyMu.Lock()
+	n.ready = nil
+	n.readyMu.Unlock()
+}
+
+// heavy reports whether the negotiation holds any state release drops
+// (tests).
+func (n *negotiation) heavy() bool {
+	n.readyMu.Lock()
+	defer n.readyMu.Unlock()
+	if n.ready != nil || n.scn != nil || n.negs != nil || n.voters != nil || n.med != nil {
+		return true
+	}
+	for _, r := range append(n.remotes, n.mediator) {
+		if r != nil && (r.fallback != nil || r.voter != nil || r.session != nil || r.replaced != nil || r.replacedVoter != nil) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxPrepared bounds the prepared scenarios the server keeps rebuilt for
+// finished negotiations (GET /negotiations/{id}/space and /space/points
+// of the analyst view, which asks several in a row).
+const maxPrepared = 4
+
+// prepEntry is a prepared scenario rebuilt for a finished negotiation.
+type prepEntry struct {
+	id    string
+	ready *scenario.Prepared
+}
+
+// prepared returns the negotiation's prepared scenario: its own while it
+// runs (and a replay's), else the one rebuilt from its request
+// (deterministic: the same request gives the same tables), kept among
+// the server's last maxPrepared.
+func (n *negotiation) prepared() (*scenario.Prepared, error) {
+	n.readyMu.Lock()
+	defer n.readyMu.Unlock() // held while preparing: one request prepares, the others wait
+	if n.ready != nil {
+		return n.ready, nil
+	}
+	s := n.srv
+	s.prepMu.Lock()
+	for i, e := range s.preps {
+		if e.id == n.id {
+			s.preps = append(append(s.preps[:i:i], s.preps[i+1:]...), e)
+			s.prepMu.Unlock()
+			return e.ready, nil
+		}
+	}
+	s.prepMu.Unlock()
+	scn, err := n.def.Request.loadScenario()
+	if err != nil {
+		return nil, fmt.Errorf("server: negotiation %s: loading its scenario again: %w", n.id, err)
+	}
+	ready, err := scn.Prepare()
+	if err != nil {
+		return nil, fmt.Errorf("server: negotiation %s: preparing its scenario again: %w", n.id, err)
+	}
+	s.prepMu.Lock()
+	s.preps = append(s.preps, prepEntry{n.id, ready})
+	if len(s.preps) > maxPrepared {
+		s.preps = slices.Delete(s.preps, 0, 1)
+	}
+	s.prepMu.Unlock()
+	return ready, nil
 }
 
 // mediatedPlan is protocol mediated as a plan of one mediated stage:
@@ -401,7 +498,7 @@ func (n *negotiation) start() error {
 	def := n.def
 	evs := []Event{
 		{Type: typeDefinition, Audience: audienceServer, Definition: &def},
-		{Type: TypeCreated, Audience: AudiencePublic, Created: &Created{ID: n.id, Scenario: n.scn.Name, Protocol: req.Protocol,
+		{Type: TypeCreated, Audience: AudiencePublic, Created: &Created{ID: n.id, Scenario: n.scnName, Protocol: req.Protocol,
 			Variant: req.Variant, Deadline: n.deadline, Parties: n.names, Issues: issuesOf(n.space), Outcomes: n.space.Size()}},
 		{Type: TypeSetup, Audience: AudienceOwner, Setup: &Setup{Scenario: req.Scenario, Files: req.Files, Seats: req.Seats,
 			Mediator: req.Mediator, Seed: req.Seed}},
@@ -439,9 +536,12 @@ func (n *negotiation) run(ctx context.Context) {
 	// The metrics count the ending before any client can see it.
 	n.srv.metrics.finished(res.Reason)
 	n.srv.metrics.active.Dec()
+	n.srv.stopped() // before any client can see the ending: a client that saw it may create another
 	if err := n.flush(ctx); err != nil {
 		n.srv.logger.Error("negotiation: persisting the log", "negotiation", n.id, "err", err)
 	}
+	n.release()
+	n.srv.keep(n)
 	n.srv.logger.Info("negotiation ended", "negotiation", n.id, "reason", res.Reason.String(), "steps", res.Steps,
 		"duration", n.srv.now().Sub(start))
 }
@@ -554,7 +654,12 @@ func (n *negotiation) abandon(cause error) *parley.Result {
 	if last != nil {
 		res.Rounds, res.Time = last.Round+1, last.Time
 	}
-	for _, p := range n.ready.Profiles() {
+	ready, err := n.prepared()
+	if err != nil {
+		res.Err = fmt.Errorf("%w (and preparing the scenario for the reservation values: %v)", cause, err)
+		return res
+	}
+	for _, p := range ready.Profiles() {
 		u := p.ReservationAt(res.Time)
 		res.Utilities = append(res.Utilities, u)
 		res.Discounted = append(res.Discounted, p.Discounted(u, res.Time))
@@ -589,15 +694,20 @@ func (n *negotiation) finish(res *parley.Result) error {
 func (n *negotiation) analyse(res *parley.Result) *Analysis {
 	idx := n.negotiating()
 	a := &Analysis{Parties: idx}
+	ready, err := n.prepared()
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
 	profs := make([]*parley.Profile, len(idx))
 	u := make([]float64, len(idx))
 	for k, i := range idx {
-		profs[k] = n.ready.Profile(i)
+		profs[k] = ready.Profile(i)
 		if i < len(res.Utilities) {
 			u[k] = res.Utilities[i]
 		}
 	}
-	rep, err := analysis.Analyze(n.space, profs)
+	rep, err := analysis.Analyze(ready.Space(), profs)
 	if err != nil {
 		a.Error = err.Error()
 		return a

@@ -259,7 +259,7 @@ func (s *Server) ReplayRun(ctx context.Context, name string, id int64) (ReplayRe
 		rep = cur // dropped and made anew meanwhile
 	}
 	h := hashToken(tok)
-	s.grants[h] = grant{n: rep.n, lens: Lens{Kind: LensOwner}}
+	s.grants[h] = grant{id: rep.n.id, lens: Lens{Kind: LensOwner}}
 	rep.tokens = append(rep.tokens, h)
 	if len(rep.tokens) > MaxReplayTokens {
 		delete(s.grants, rep.tokens[0])
@@ -320,7 +320,7 @@ func (s *Server) replay(ctx context.Context, rp *Replay) (*negotiation, error) {
 	s.mu.Unlock()
 	req := CreateRequest{Scenario: rp.Setup.Scenario, Protocol: rp.Protocol, Variant: rp.Variant, Seats: rp.Setup.Seats,
 		Mediator: rp.Setup.Mediator, Seed: rp.Setup.Seed}
-	n := &negotiation{id: id, srv: s, def: definition{Request: req, Tokens: map[string]string{}}, scn: rp.Scenario, ready: ready,
+	n := &negotiation{id: id, srv: s, def: definition{Request: req, Tokens: map[string]string{}}, scn: rp.Scenario, scnName: rp.Scenario.Name, ready: ready,
 		space: ready.Space(), names: ready.Names(), deadline: rp.Deadline, remotes: make([]*remoteSeat, len(rp.Scenario.Parties)),
 		done: make(chan struct{}), wake: make(chan struct{}), stage: -1, plan: rp.Plan, replayed: true}
 	if err := n.start(); err != nil {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"container/list"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -65,6 +66,15 @@ type Config struct {
 	Now func() time.Time
 	// Rand is the source of tokens (default crypto/rand).
 	Rand io.Reader
+	// MaxActive bounds the negotiations running at once (default
+	// DefaultMaxActive): creating one more answers 503 with Retry-After
+	// (ErrBusy) until one ends.
+	MaxActive int
+	// MaxFinished bounds the finished negotiations kept in memory
+	// (default DefaultMaxFinished): beyond it the least recently used is
+	// dropped, and read back from the Log when one of its tokens is next
+	// used.
+	MaxFinished int
 	// Results, when set, are the stored tournaments and experiments
 	// served read-only at GET /results (package server/results), behind
 	// the admin token when there is one.
@@ -82,6 +92,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("server: RateLimit %v is negative", c.RateLimit)
 	case c.Burst < 0:
 		return fmt.Errorf("server: Burst %d is negative", c.Burst)
+	case c.MaxActive < 0:
+		return fmt.Errorf("server: MaxActive %d is negative", c.MaxActive)
+	case c.MaxFinished < 0:
+		return fmt.Errorf("server: MaxFinished %d is negative", c.MaxFinished)
 	}
 	return nil
 }
@@ -103,12 +117,26 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // running negotiations
 
-	mu      sync.Mutex
-	closed  bool
-	order   []string
-	byID    map[string]*negotiation
-	grants  map[string]grant // token hash → what it grants
-	counter int
+	mu     sync.Mutex
+	closed bool
+	// order and scenarios are every negotiation of the Log, oldest first,
+	// and their scenarios' names (GET /negotiations).
+	order     []string
+	scenarios map[string]string
+	// byID holds the negotiations in memory: the running ones, the
+	// finished ones of finished (most recently used first, at most
+	// MaxFinished) and the replays. A finished negotiation that is not
+	// in memory is read back from the Log (Server.negotiation).
+	byID     map[string]*negotiation
+	finished *list.List       // of *negotiation
+	grants   map[string]grant // token hash → what it grants
+	counter  int
+	active   int // negotiations created and not yet ended
+
+	// preps are the prepared scenarios rebuilt for finished negotiations
+	// (negotiation.prepared), most recently used last.
+	prepMu sync.Mutex
+	preps  []prepEntry
 
 	// Replays of stored runs (ReplayRun), by Replay.Key and oldest
 	// first; replayCount numbers them.
@@ -117,11 +145,26 @@ type Server struct {
 	replayCount int
 }
 
-// grant is what a token grants: one lens of one negotiation.
+// grant is what a token grants: one lens of one negotiation (by ID: it
+// may have left memory).
 type grant struct {
-	n    *negotiation
+	id   string
 	lens Lens
 }
+
+// The defaults of Config.MaxActive and Config.MaxFinished.
+const (
+	// DefaultMaxActive is ten times the 1,000 negotiations with remote
+	// agents that the load benchmark runs at once on two cores
+	// (docs/benchmarks.md): a running negotiation holds its prepared
+	// scenario (a few MiB for a space of 10^5 outcomes), so the bound
+	// keeps a server within a few tens of GiB at worst.
+	DefaultMaxActive = 10_000
+	// DefaultMaxFinished keeps the last thousand finished negotiations in
+	// memory: a finished one holds its log alone (tens of KiB for a
+	// negotiation of a thousand actions).
+	DefaultMaxFinished = 1000
+)
 
 // New returns a server. It reads every negotiation in cfg.Log: one that
 // was still running when the last server stopped (a crash, a kill) cannot
@@ -147,10 +190,17 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxActive == 0 {
+		cfg.MaxActive = DefaultMaxActive
+	}
+	if cfg.MaxFinished == 0 {
+		cfg.MaxFinished = DefaultMaxFinished
+	}
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, logger: cfg.Logger, byID: map[string]*negotiation{}, grants: map[string]grant{}}
+	s := &Server{cfg: cfg, log: cfg.Log, logger: cfg.Logger, byID: map[string]*negotiation{},
+		scenarios: map[string]string{}, finished: list.New(), grants: map[string]grant{}}
 	if s.log == nil {
 		s.log = newMemLog()
 	}
@@ -158,7 +208,7 @@ func New(cfg Config) (*Server, error) {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
 	s.metrics = newMetrics()
-	s.limits = newLimiter(cfg.RateLimit, cfg.Burst)
+	s.limits = newLimiter(cfg.RateLimit, cfg.Burst, cfg.Now)
 	s.builtins = sync.OnceValues(func() (Catalog, error) { return builtinCatalog(cfg.Agents) })
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.recover(context.Background()); err != nil {
@@ -178,41 +228,22 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // server stopped without ending it.
 var errRestarted = errors.New("the server restarted during the negotiation, which cannot resume")
 
-// recover reads the logs of earlier runs of the server.
+// recover reads the logs of earlier runs of the server, one at a time:
+// it keeps each negotiation's tokens and scenario name, and none of the
+// negotiations themselves, which are read back when a token is used.
 func (s *Server) recover(ctx context.Context) error {
 	ids, err := s.log.Negotiations(ctx)
 	if err != nil {
 		return fmt.Errorf("server: reading the negotiations: %w", err)
 	}
 	for _, id := range ids {
-		recs, err := s.log.Records(ctx, id)
+		n, err := s.readBack(ctx, id)
 		if err != nil {
-			return fmt.Errorf("server: negotiation %s: %w", id, err)
+			return err
 		}
-		if len(recs) == 0 {
+		if n == nil {
 			continue
 		}
-		first, err := decodeEvent(recs[0])
-		if err != nil || first.Definition == nil {
-			return fmt.Errorf("server: negotiation %s: entry 1 is not its definition (%v)", id, err)
-		}
-		n, err := s.newNegotiation(id, *first.Definition, false)
-		if err != nil {
-			return fmt.Errorf("server: negotiation %s: rebuilding it: %w", id, err)
-		}
-		for i, rec := range recs {
-			e, err := decodeEvent(rec)
-			if err != nil {
-				return fmt.Errorf("server: negotiation %s: entry %d: %w", id, i+1, err)
-			}
-			if e.Seq != int64(i)+1 {
-				return fmt.Errorf("server: negotiation %s: entry %d has seq %d", id, i+1, e.Seq)
-			}
-			n.events = append(n.events, e)
-			n.records = append(n.records, rec)
-			n.ended = n.ended || e.Type == TypeEnded
-		}
-		n.flushed = len(n.events)
 		if !n.ended {
 			res := n.abandon(errRestarted)
 			if err := n.finish(res); err != nil {
@@ -224,7 +255,6 @@ func (s *Server) recover(ctx context.Context) error {
 			s.logger.Warn("negotiation ended by the restart", "negotiation", id)
 			s.metrics.finished(res.Reason)
 		}
-		close(n.done)
 		s.mu.Lock()
 		err = s.register(n)
 		if k, perr := strconv.Atoi(strings.TrimPrefix(id, "n")); perr == nil {
@@ -238,19 +268,92 @@ func (s *Server) recover(ctx context.Context) error {
 	return nil
 }
 
-// register adds a negotiation and its tokens; s.mu is held.
+// readBack rebuilds negotiation id from its log, without its prepared
+// scenario or strategies (nil for a log without records).
+func (s *Server) readBack(ctx context.Context, id string) (*negotiation, error) {
+	recs, err := s.log.Records(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("server: negotiation %s: %w", id, err)
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	first, err := decodeEvent(recs[0])
+	if err != nil || first.Definition == nil {
+		return nil, fmt.Errorf("server: negotiation %s: entry 1 is not its definition (%v)", id, err)
+	}
+	n, err := s.newNegotiation(id, *first.Definition, false)
+	if err != nil {
+		return nil, fmt.Errorf("server: negotiation %s: rebuilding it: %w", id, err)
+	}
+	for i, rec := range recs {
+		e, err := decodeEvent(rec)
+		if err != nil {
+			return nil, fmt.Errorf("server: negotiation %s: entry %d: %w", id, i+1, err)
+		}
+		if e.Seq != int64(i)+1 {
+			return nil, fmt.Errorf("server: negotiation %s: entry %d has seq %d", id, i+1, e.Seq)
+		}
+		n.events = append(n.events, e)
+		n.records = append(n.records, rec)
+		n.ended = n.ended || e.Type == TypeEnded
+	}
+	n.flushed = len(n.events)
+	close(n.done)
+	return n, nil
+}
+
+// register adds a negotiation's tokens and its entry in the list; s.mu
+// is held.
 func (s *Server) register(n *negotiation) error {
 	for h, l := range n.def.Tokens {
 		lens, err := parseLens(l)
 		if err != nil {
 			return fmt.Errorf("server: negotiation %s: token: %w", n.id, err)
 		}
-		s.grants[h] = grant{n: n, lens: lens}
+		s.grants[h] = grant{id: n.id, lens: lens}
 	}
-	s.byID[n.id] = n
+	s.scenarios[n.id] = n.scnName
 	s.order = append(s.order, n.id)
 	return nil
 }
+
+// keepFinished puts a finished negotiation first among those kept in
+// memory, dropping the least recently used beyond MaxFinished; s.mu is
+// held.
+func (s *Server) keepFinished(n *negotiation) {
+	s.byID[n.id] = n
+	if n.elem != nil {
+		s.finished.MoveToFront(n.elem)
+		return
+	}
+	n.elem = s.finished.PushFront(n)
+	for s.finished.Len() > s.cfg.MaxFinished {
+		old := s.finished.Remove(s.finished.Back()).(*negotiation)
+		old.elem = nil
+		delete(s.byID, old.id)
+	}
+}
+
+// stopped notes that a running negotiation has ended: it no longer
+// counts against MaxActive.
+func (s *Server) stopped() {
+	s.mu.Lock()
+	s.active--
+	s.mu.Unlock()
+}
+
+// keep puts a negotiation that has ended (and released its heavy state)
+// among the finished ones in memory.
+func (s *Server) keep(n *negotiation) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keepFinished(n)
+}
+
+// ErrBusy is returned by Create when Config.MaxActive negotiations are
+// running.
+var ErrBusy = errors.New("server: too many negotiations running: try again when one has ended")
 
 // Tokens are the tokens of a new negotiation: one per lens.
 type Tokens struct {
@@ -278,6 +381,20 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 		s.mu.Unlock()
 		return "", Tokens{}, ErrClosed
 	}
+	if s.active >= s.cfg.MaxActive {
+		s.mu.Unlock()
+		s.metrics.refused.Inc()
+		return "", Tokens{}, ErrBusy
+	}
+	s.active++ // reserved: given back unless the negotiation starts
+	started := false
+	defer func() {
+		if !started {
+			s.mu.Lock()
+			s.active--
+			s.mu.Unlock()
+		}
+	}()
 	s.counter++
 	id := "n" + strconv.Itoa(s.counter)
 	s.mu.Unlock()
@@ -332,13 +449,15 @@ func (s *Server) Create(ctx context.Context, req CreateRequest) (string, Tokens,
 	if err := s.register(n); err != nil {
 		return "", Tokens{}, err
 	}
+	s.byID[n.id] = n
 	s.wg.Add(1)
 	s.metrics.active.Inc()
 	go func() {
 		defer s.wg.Done()
 		n.run(s.ctx)
 	}()
-	s.logger.Info("negotiation created", "negotiation", id, "scenario", n.scn.Name, "seats", len(req.Seats))
+	started = true
+	s.logger.Info("negotiation created", "negotiation", id, "scenario", n.scnName, "seats", len(req.Seats))
 	return id, toks, nil
 }
 
@@ -366,12 +485,36 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 }
 
-// lookup returns the negotiation called id.
-func (s *Server) lookup(id string) (*negotiation, bool) {
+// negotiation returns the negotiation called id: the one in memory, or
+// else a finished one read back from the Log (and kept among the
+// finished ones in memory).
+func (s *Server) negotiation(ctx context.Context, id string) (*negotiation, error) {
+	s.mu.Lock()
+	if n, ok := s.byID[id]; ok {
+		if n.elem != nil {
+			s.finished.MoveToFront(n.elem)
+		}
+		s.mu.Unlock()
+		return n, nil
+	}
+	s.mu.Unlock()
+	n, err := s.readBack(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, errNotFound // a replay dropped meanwhile
+	}
+	if !n.ended {
+		return nil, fmt.Errorf("server: negotiation %s: not in memory, and its log has no ending", id)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n, ok := s.byID[id]
-	return n, ok
+	if m, ok := s.byID[id]; ok {
+		n = m // read back meanwhile by another request
+	}
+	s.keepFinished(n)
+	return n, nil
 }
 
 // grantOf returns what a token grants.

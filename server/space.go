@@ -14,6 +14,7 @@ import (
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/internal/additive"
+	"github.com/parley-dev/parley/scenario"
 )
 
 // The utility space of a pair of parties, for the owner's analyst view
@@ -126,7 +127,12 @@ func (s *Server) space(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, n.spaceOf(pair))
+	sp, err := n.spaceOf(pair)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sp)
 }
 
 // maxSpaces bounds the analyses a negotiation keeps: every ordered pair
@@ -138,12 +144,13 @@ const maxSpaces = 20
 type spaceOnce struct {
 	once sync.Once
 	sp   *Space
+	err  error
 }
 
 // spaceOf is the Space of a pair of parties, analysed once per
 // negotiation and pair (a large space takes seconds): the profiles and
 // the plan it depends on do not change. Callers must not modify it.
-func (n *negotiation) spaceOf(pair [2]int) *Space {
+func (n *negotiation) spaceOf(pair [2]int) (*Space, error) {
 	n.spacesMu.Lock()
 	e := n.spaces[pair]
 	if e == nil && len(n.spaces) < maxSpaces {
@@ -157,14 +164,19 @@ func (n *negotiation) spaceOf(pair [2]int) *Space {
 	if e == nil {
 		return n.analyzeSpace(pair)
 	}
-	e.once.Do(func() { e.sp = n.analyzeSpace(pair) })
-	return e.sp
+	e.once.Do(func() { e.sp, e.err = n.analyzeSpace(pair) })
+	return e.sp, e.err
 }
 
 // analyzeSpace computes the Space of a pair of parties.
-func (n *negotiation) analyzeSpace(pair [2]int) *Space {
+func (n *negotiation) analyzeSpace(pair [2]int) (*Space, error) {
+	ready, err := n.prepared()
+	if err != nil {
+		return nil, err
+	}
+	space := ready.Space() // a rebuilt scenario has a space of its own
 	n.srv.metrics.spaces.Inc()
-	size := n.space.Size()
+	size := space.Size()
 	sp := &Space{Pair: pair, Negotiating: n.negotiating(), Outcomes: size, Points: size,
 		Frontier: []analysis.Point{}, RedLines: []SpaceRedLine{}}
 	if size > MaxSpacePoints {
@@ -172,25 +184,25 @@ func (n *negotiation) analyzeSpace(pair [2]int) *Space {
 	}
 	var vetoes []parley.ValueRef
 	for _, p := range sp.Negotiating {
-		for _, v := range n.ready.Profile(p).Vetoes {
-			is := &n.space.Issues[v.Issue]
+		for _, v := range ready.Profile(p).Vetoes {
+			is := &space.Issues[v.Issue]
 			sp.RedLines = append(sp.RedLines, SpaceRedLine{Party: p, Value: Value{Issue: is.Name, Value: is.Value(v.Value)}})
 			vetoes = append(vetoes, v)
 		}
 	}
 	for i := range n.names {
-		sp.Profiles = append(sp.Profiles, n.chartOf(i))
+		sp.Profiles = append(sp.Profiles, n.chartOf(ready, i))
 	}
 	profs := make([]*parley.Profile, 2)
 	for k, p := range pair {
-		profs[k] = n.ready.Profile(p)
+		profs[k] = ready.Profile(p)
 		profs[k].Vetoes = vetoes // every negotiating party's red lines bound the agreements
 		sp.Reservation[k] = profs[k].Reservation
 	}
-	rep, err := analysis.Analyze(n.space, profs)
+	rep, err := analysis.Analyze(space, profs)
 	if err != nil {
 		sp.Error = err.Error()
-		return sp
+		return sp, nil
 	}
 	sp.Method, sp.Frontier, sp.Feasible = rep.Method, rep.Frontier, rep.Feasible
 	sp.Nash, sp.KalaiSmorodinsky = rep.Nash, rep.KalaiSmorodinsky
@@ -198,7 +210,7 @@ func (n *negotiation) analyzeSpace(pair [2]int) *Space {
 		mw := rep.MaxWelfare
 		sp.MaxWelfare = &mw
 	}
-	return sp
+	return sp, nil
 }
 
 // negotiating returns the parties that negotiate: every party under
@@ -222,10 +234,10 @@ func (n *negotiation) negotiating() []int {
 }
 
 // chartOf is party i's SpaceProfile.
-func (n *negotiation) chartOf(i int) SpaceProfile {
-	p := n.ready.Profile(i)
+func (n *negotiation) chartOf(ready *scenario.Prepared, i int) SpaceProfile {
+	p := ready.Profile(i)
 	c := SpaceProfile{Party: i, Name: n.names[i], Reservation: p.Reservation}
-	tab, bonus, ok := additive.Of(n.space, p.Utility)
+	tab, bonus, ok := additive.Of(ready.Space(), p.Utility)
 	if !ok {
 		return c
 	}
@@ -286,7 +298,12 @@ func (s *Server) points(w http.ResponseWriter, r *http.Request) {
 	if outs == nil {
 		size = n.space.Size()
 	}
-	ux, uy := n.ready.Utility(pair[0]), n.ready.Utility(pair[1])
+	ready, err := n.prepared()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ux, uy := ready.Utility(pair[0]), ready.Utility(pair[1])
 	width := 8
 	if sampled {
 		width = 16
