@@ -49,6 +49,11 @@ the negotiation"); a negotiation found running at start-up (after a crash
 or kill -9) ends with reason error ("the server restarted during the
 negotiation"). No event a client saw is lost.
 
+At most --max-active negotiations run at once: creating one more answers
+503 with Retry-After until one ends. A finished negotiation keeps only its
+log; the last --max-finished of them stay in memory, and the others are
+read back from --db when one of their tokens is used.
+
 --results shows tournament and experiment databases read-only at
 /results (and on the web UI's results page): each one's leaderboard or
 arms with their confidence intervals, as 'parley report' and 'parley
@@ -64,8 +69,8 @@ when --addr ends in :0); logs go to stderr.`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			out, errOut := c.OutOrStdout(), c.ErrOrStderr()
-			if o.Server.TurnTimeout <= 0 || o.Server.Grace <= 0 { // 0 would silently mean the default
-				return usageError{errors.New("serve: --turn-timeout and --grace must be positive")}
+			if o.Server.TurnTimeout <= 0 || o.Server.Grace <= 0 || o.Server.MaxActive <= 0 || o.Server.MaxFinished <= 0 { // 0 would silently mean the default
+				return usageError{errors.New("serve: --turn-timeout, --grace, --max-active and --max-finished must be positive")}
 			}
 			o.ResultsOptions = results.Options{Resolver: pg.resolver(openRef), NeedsDeclared: mediator.NeedsDeclared}
 			o.Server.Negotiator, o.Server.Voter, o.Server.Mediator = pg.negotiators.Parse, pg.voters.Parse, pg.mediators.Parse
@@ -81,6 +86,8 @@ when --addr ends in :0); logs go to stderr.`,
 	c.Flags().StringVar(&o.TokenFile, "token-file", "", "file whose first line is the admin token (needed to create and list negotiations)")
 	c.Flags().DurationVar(&o.Server.TurnTimeout, "turn-timeout", time.Minute, "how long a remote seat has for each turn")
 	c.Flags().DurationVar(&o.Server.Grace, "grace", 10*time.Second, "how long a remote seat may stay disconnected before it fails")
+	c.Flags().IntVar(&o.Server.MaxActive, "max-active", server.DefaultMaxActive, "the negotiations that may run at once (more are refused with 503)")
+	c.Flags().IntVar(&o.Server.MaxFinished, "max-finished", server.DefaultMaxFinished, "the finished negotiations kept in memory (others are read back from --db)")
 	c.Flags().StringArrayVar(&o.Results, "results", nil, "a tournament or experiment database (parley tournament/experiment --db) to show read-only at /results (repeatable)")
 	c.Flags().StringArrayVar(&o.Server.OriginPatterns, "origin", nil, "a browser origin (host pattern, such as localhost:5173) allowed to open streams besides the server's own")
 	return c

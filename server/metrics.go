@@ -116,6 +116,7 @@ func (l *limiter) drop(now time.Time) {
 	}
 	l.sweep = max(1024, 2*len(l.keys))
 }
+
 // wait returns 0 when the request with token tok (or, without one, from
 // r's address) may go ahead now, and takes it from the budget; otherwise
 // the time until the budget allows it.

@@ -55,11 +55,11 @@ func parseLens(s string) (Lens, error) {
 // negotiation is one negotiation: its setting, its log (in memory and
 // persisted) and, while it runs, its remote seats.
 type negotiation struct {
-	id       string
-	srv      *Server
-	def      definition
-	scn      *scenario.Scenario // until it ends (nil for one read back from the Log)
-	scnName  string
+	id      string
+	srv     *Server
+	def     definition
+	scn     *scenario.Scenario // until it ends (nil for one read back from the Log)
+	scnName string
 	// ready is the prepared scenario while the negotiation runs (and a
 	// replay's); a finished negotiation releases it, and prepared
 	// rebuilds it from the request when asked. readyMu guards it for
