@@ -1,7 +1,8 @@
 package server_test
 
 import (
-	"io"
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -20,12 +21,16 @@ func TestMaxActive(t *testing.T) {
 	cr := create(t, srv.hs, waits)
 	waitTurn(t, srv, cr.ID, cr.Tokens.Seats[1], 0) // running, waiting for its seat
 
-	resp, body := do(t, "POST", srv.hs.URL+"/negotiations", nil, strings.NewReader(`{"files":{"lunch.yaml":`+quote(lunch(t))+`},"seats":[{"kind":"strategy","spec":"boulware"},{"kind":"remote"}]}`))
+	body, err := json.Marshal(waits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := do(t, "POST", srv.hs.URL+"/negotiations", nil, bytes.NewReader(body))
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "1" ||
 		resp.Header.Get("Content-Type") != "application/json" || !strings.Contains(string(body), `"error":"server: too many negotiations running`) {
 		t.Fatalf("create over MaxActive: %d, Retry-After %q, %q: %s", resp.StatusCode, resp.Header.Get("Retry-After"), resp.Header.Get("Content-Type"), body)
 	}
-	if m := metricsText(t, srv); !strings.Contains(m, "parley_negotiations_refused_total 1\n") {
+	if _, m := do(t, "GET", srv.hs.URL+"/metrics", nil, nil); !strings.Contains(string(m), "parley_negotiations_refused_total 1\n") {
 		t.Errorf("metrics lack the refusal:\n%s", m)
 	}
 	restSeat(t, srv, cr.ID, cr.Tokens.Seats[1], func(_ *server.Session, tu *server.Turn) server.ActionRequest {
@@ -35,42 +40,6 @@ func TestMaxActive(t *testing.T) {
 	if next.ID != "n2" {
 		t.Fatalf("created %s, want n2", next.ID)
 	}
-}
-
-// quote is s as a JSON string.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// metricsText returns GET /metrics.
-func metricsText(t *testing.T, srv testServer) string {
-	t.Helper()
-	resp, err := http.Get(srv.hs.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // TestEvictedReloaded: with MaxFinished 1 and the SQLite log, a finished
