@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/server"
 )
 
@@ -80,8 +81,8 @@ func TestEvictedReloaded(t *testing.T) {
 			t.Errorf("owner %s after the end (rebuilt):\n%s\nwhile running:\n%s", p, got, b)
 		}
 	}
-	if !srv.s.InMemory(cr.ID) {
-		t.Fatal("the finished negotiation left memory before another finished")
+	if !srv.s.InMemory(cr.ID) || srv.s.Holds(cr.ID) {
+		t.Fatal("the finished negotiation left memory before another finished, or kept its prepared scenario")
 	}
 	other := create(t, srv.hs, server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "conceder"}}})
 	ending(t, srv, other)
@@ -111,4 +112,34 @@ func TestEvictedReloaded(t *testing.T) {
 		t.Fatal("start-up kept negotiations in memory")
 	}
 	compare("after a restart", answers(reopened))
+}
+
+// TestReplayReleased: a replay keeps its scenario, not its prepared
+// scenario, and its owner's /space and /space/points, prepared again,
+// are those of a negotiation created from the same scenario.
+func TestReplayReleased(t *testing.T) {
+	sc, err := scenario.Read("testdata/lunch.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := start(t, server.Config{Results: &fakeResults{sc: sc}, AdminToken: "adm"})
+	var rp server.ReplayResponse
+	if st := call(t, srv.hs, "POST", "/results/t/runs/2/replay", "adm", nil, &rp); st != http.StatusCreated {
+		t.Fatalf("replay: %d", st)
+	}
+	if srv.s.Holds(rp.ID) {
+		t.Fatal("a replay keeps its prepared scenario")
+	}
+	var cr server.CreateResponse
+	req := server.CreateRequest{Files: map[string]string{"lunch.yaml": lunch(t)}, Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "conceder"}}}
+	if st := call(t, srv.hs, "POST", "/negotiations", "adm", req, &cr); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	for _, p := range []string{"/space", "/space/points"} {
+		_, want := do(t, "GET", srv.hs.URL+"/negotiations/"+cr.ID+p, http.Header{"Authorization": {"Bearer " + cr.Tokens.Owner}}, nil)
+		resp, got := do(t, "GET", srv.hs.URL+"/negotiations/"+rp.ID+p, http.Header{"Authorization": {"Bearer " + rp.Token}}, nil)
+		if resp.StatusCode != http.StatusOK || !bytes.Equal(got, want) {
+			t.Errorf("the replay's %s: %s\n%s\nwant\n%s", p, resp.Status, got, want)
+		}
+	}
 }

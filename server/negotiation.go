@@ -58,7 +58,7 @@ type negotiation struct {
 	id      string
 	srv     *Server
 	def     definition
-	scn     *scenario.Scenario // until it ends (nil for one read back from the Log)
+	scn     *scenario.Scenario // until it ends (nil for one read back from the Log; a replay\'s is kept)
 	scnName string
 	// ready is the prepared scenario while the negotiation runs (and a
 	// replay's); a finished negotiation releases it, and prepared
@@ -201,14 +201,14 @@ func (s *Server) newNegotiation(id string, def definition, run bool) (*negotiati
 // prepared scenario (prepared). Called by the protocol's goroutine once
 // the ending is persisted.
 func (n *negotiation) release() {
-	n.negs, n.voters, n.med, n.carried, n.scn = nil, nil, nil, nil, nil
+	n.negs, n.voters, n.med, n.carried = nil, nil, nil, nil
 	for _, r := range append(n.remotes, n.mediator) {
 		if r != nil {
 			r.fallback, r.voter, r.session, r.replaced, r.negFor, r.replacedVoter, r.voterFor, r.early = nil, nil, nil, nil, nil, nil, nil, nil
 		}
 	}
 	n.readyMu.Lock()
-	n.ready = nil
+	n.ready, n.scn = nil, nil
 	n.readyMu.Unlock()
 }
 
@@ -240,9 +240,10 @@ type prepEntry struct {
 }
 
 // prepared returns the negotiation's prepared scenario: its own while it
-// runs (and a replay's), else the one rebuilt from its request
-// (deterministic: the same request gives the same tables), kept among
-// the server's last maxPrepared.
+// runs, else the one rebuilt from its scenario (a replay's, which its
+// request names only by reference) or its request (deterministic: the
+// same request gives the same tables), kept among the server's last
+// maxPrepared.
 func (n *negotiation) prepared() (*scenario.Prepared, error) {
 	n.readyMu.Lock()
 	defer n.readyMu.Unlock() // held while preparing: one request prepares, the others wait
@@ -259,9 +260,12 @@ func (n *negotiation) prepared() (*scenario.Prepared, error) {
 		}
 	}
 	s.prepMu.Unlock()
-	scn, err := n.def.Request.loadScenario()
-	if err != nil {
-		return nil, fmt.Errorf("server: negotiation %s: loading its scenario again: %w", n.id, err)
+	scn := n.scn
+	if scn == nil {
+		var err error
+		if scn, err = n.def.Request.loadScenario(); err != nil {
+			return nil, fmt.Errorf("server: negotiation %s: loading its scenario again: %w", n.id, err)
+		}
 	}
 	ready, err := scn.Prepare()
 	if err != nil {

@@ -354,6 +354,9 @@ func (s *Server) replay(ctx context.Context, rp *Replay) (*negotiation, error) {
 	n.mu.Lock()
 	n.flushed = len(n.events)
 	n.mu.Unlock()
+	n.readyMu.Lock()
+	n.ready = nil // its scenario stays, to prepare again (prepared)
+	n.readyMu.Unlock()
 	close(n.done)
 	return n, nil
 }
