@@ -37,7 +37,7 @@ func StageOf(names []string, space *parley.OutcomeSpace, sg *parley.Stage, first
 // party, value or setting it cannot read back.
 func (st *Stage) Parley(names []string, space *parley.OutcomeSpace) (parley.Stage, error) {
 	sg := parley.Stage{Name: st.Name, Mechanism: st.Mechanism, Mediator: -1, Rounds: st.Rounds, RoundCost: st.RoundCost,
-		Transition: st.Transition, Carry: st.Carry, OnWalkAwayNext: st.OnWalkAwayNext, Start: st.Start, Reference: parley.NoOutcome}
+		Transition: st.Transition, Carry: st.Carry, OnWalkAwayNext: st.OnWalkAwayNext, Start: st.Start}
 	party := func(field, name string) (int, error) {
 		if i := slices.Index(names, name); i >= 0 {
 			return i, nil

@@ -29,7 +29,7 @@ func TestStageFields(t *testing.T) {
 	change := map[string]func(*parley.Stage){
 		"Name": func(s *parley.Stage) { s.Name = "other" },
 		"Mechanism": func(s *parley.Stage) {
-			*s = parley.Stage{Name: s.Name, Mechanism: parley.MechanismAlternatingOffers, Participants: s.Participants, Mediator: -1, Rounds: s.Rounds, RoundCost: 1, Reference: parley.NoOutcome}
+			*s = parley.Stage{Name: s.Name, Mechanism: parley.MechanismAlternatingOffers, Participants: s.Participants, Mediator: -1, Rounds: s.Rounds, RoundCost: 1}
 		},
 		"Participants":   func(s *parley.Stage) { s.Participants = []int{1, 0} },
 		"Mediator":       func(s *parley.Stage) { s.Mediator = -1 },
