@@ -45,8 +45,10 @@ type Setup struct {
 	Parties  []string          `json:"parties"`
 	Agents   map[string]string `json:"agents"`
 	// Voters are the voter strategies of mediated stages; Mediator is the
-	// mediator's strategy spec (the mediating party, if any, is
-	// Stages[k].MediatingParty).
+	// strategy spec of the mediator that ran (a --mediator given, else the
+	// scenario's mediator_policy or its default, plan.MediatorPolicy; the
+	// mediating party, if any, is Stages[k].MediatingParty); Stages are
+	// the stages as they ran, every setting of each (Stage).
 	Voters   map[string]string `json:"voters,omitempty"`
 	Mediator string            `json:"mediator,omitempty"`
 	Stages   []Stage           `json:"stages,omitempty"`
