@@ -89,8 +89,8 @@ func (m Mechanism) String() string {
 
 // Protocol returns the short name of the protocol that runs a stage of
 // this mechanism, "sao" or "mediated": the name Session.Protocol gives a
-// seat and that the run outputs of package cli show for a stage
-// (parley.run/2), where a scenario file says "alternating_offers".
+// seat. A stage's mechanism is written by its name (MarshalText), as a
+// scenario file and a trace (parley.trace/3) write it.
 func (m Mechanism) Protocol() string {
 	if m == MechanismAlternatingOffers {
 		return "sao"

@@ -219,7 +219,8 @@ func TestRunReadable(t *testing.T) {
 		// The README's account of the demo.
 		{[]string{"run", "ceasefire", "--seed", "16"}, []string{"17     bilateral  17           RU     walk_away", `Result: walk_away in round 17 (stage "bilateral", its round 17), t=0.133, by RU`}},
 		{[]string{"run", "ceasefire"}, []string{"One run, seed 1, of the declared stages (ceasefire: 3 parties, 9 issues, 58320 outcomes):",
-			"  1      bilateral  sao        RU+UA         40      1-40           none", "  2      mediated   mediated   RU+UA         80      41-120         US",
+			"  1      bilateral  alternating_offers  RU+UA         40      1-40           none",
+			"  2      mediated   mediated            RU+UA         80      41-120         US",
 			"mediated   16           US     offer", `Result: agreement in round 56 (stage "mediated", its round 16)`}},
 	}
 	for _, tc := range tests {

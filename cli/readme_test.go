@@ -246,6 +246,15 @@ func TestDocsTraceExample(t *testing.T) {
 	if want := fenced(t, "### Trace files", "jsonl"); string(got) != want {
 		t.Fatalf("docs/cli.md trace example is stale; got:\n%s", got)
 	}
+	// The header of a staged run's trace, with its stages.
+	cli(t, "run", "ceasefire", "--trace", tf)
+	if got, err = os.ReadFile(tf); err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(got), "\n")
+	if want := fenced(t, "### Stages", "jsonl"); header+"\n" != want {
+		t.Fatalf("docs/cli.md's staged trace header is stale; got:\n%s", header)
+	}
 }
 
 // TestDocsAgentsExample: the agents --json example in docs/cli.md is

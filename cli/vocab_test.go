@@ -106,7 +106,7 @@ func TestOneVocabulary(t *testing.T) {
 			}
 
 			// The header names what ran.
-			if head["schema"] != "parley.trace/2" || head["scenario"] != "ceasefire" || head["seed"] != j["seed"] ||
+			if head["schema"] != "parley.trace/3" || head["scenario"] != "ceasefire" || head["seed"] != j["seed"] ||
 				head["protocol"] != j["protocol"] || !jsonEqual(t, head["agents"], j["agents"]) {
 				t.Errorf("trace header %v", head)
 			}
@@ -147,7 +147,7 @@ func TestOneVocabulary(t *testing.T) {
 					}
 				}
 			}
-			if j["schema"] != "parley.run/2" {
+			if j["schema"] != "parley.run/3" {
 				t.Errorf("schema %v", j["schema"])
 			}
 		})

@@ -109,8 +109,19 @@ type Stage struct {
 	Mediator     int    `json:"mediator"`
 	Rounds       int    `json:"rounds"`
 	Offset       int    `json:"offset"` // rounds of the plan used before it
-	Rule         string `json:"rule,omitempty"`
-	Info         string `json:"info,omitempty"`
+	// The stage's settings, as a trace names them (tracefile.Stage):
+	// RoundCost (at least 1), Transition, Carry (what this stage hands
+	// over to the next), OnWalkAwayNext and Start; for a mediated stage
+	// also Rule, Info, Noise and FinalVote.
+	RoundCost      int               `json:"round_cost"`
+	Transition     parley.Transition `json:"transition"`
+	Carry          parley.Carry      `json:"carry"`
+	OnWalkAwayNext float64           `json:"on_walk_away_next"`
+	Start          parley.Start      `json:"start"`
+	Rule           string            `json:"rule,omitempty"`
+	Info           string            `json:"info,omitempty"`
+	Noise          *float64          `json:"noise,omitempty"`
+	FinalVote      *bool             `json:"final_vote,omitempty"`
 	// Carried is what the stage opens with from the stage before it, or
 	// nil when it opens with nothing handed over.
 	Carried *Carried `json:"carried,omitempty"`

@@ -1,10 +1,15 @@
 package server_test
 
 import (
+	"encoding/json"
+	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/server"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // TestStageCarried: in the ceasefire's declared protocol (direct talks
@@ -56,4 +61,40 @@ func TestStageCarried(t *testing.T) {
 		t.Errorf("locked %v; the last offers agree on %v", c.Locked, agree)
 	}
 	t.Logf("carried %+v", c)
+	stageSettings(t, stages)
+}
+
+// stageSettings checks that the server's stage events give each stage's
+// settings under the names and values a trace gives them
+// (tracefile.StageOf): one name per concept.
+func stageSettings(t *testing.T, stages []*server.Stage) {
+	t.Helper()
+	s, err := catalog.Open("ceasefire", catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := plan.FromScenario(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asMap := func(v any) map[string]any {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	for k, st := range stages {
+		ev, tr := asMap(st), asMap(tracefile.StageOf(s.Names(), s.Space, &pl.Stages[k], 1))
+		for _, key := range []string{"name", "mechanism", "rounds", "round_cost", "transition", "carry", "on_walk_away_next", "start",
+			"rule", "info", "noise", "final_vote"} {
+			if !reflect.DeepEqual(ev[key], tr[key]) {
+				t.Errorf("stage %d: the stage event has %s %v, the trace %v", k, key, ev[key], tr[key])
+			}
+		}
+	}
 }

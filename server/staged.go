@@ -68,9 +68,11 @@ func (n *negotiation) startStage(k, offset int) error {
 	n.stage = k
 	st := &n.plan.Stages[k]
 	e := &Stage{Index: k, Name: st.Name, Mechanism: st.Mechanism.String(), Participants: st.Participants, Mediator: -1,
-		Rounds: st.Rounds, Offset: offset}
+		Rounds: st.Rounds, Offset: offset, RoundCost: max(st.RoundCost, 1), Transition: st.Transition, Carry: st.Carry,
+		OnWalkAwayNext: st.OnWalkAwayNext, Start: st.Start}
 	if st.Mechanism == parley.MechanismMediated {
-		e.Mediator, e.Rule, e.Info = st.Mediator, st.Rule.String(), st.Info.String()
+		noise, final := st.Noise, !st.NoFinalVote
+		e.Mediator, e.Rule, e.Info, e.Noise, e.FinalVote = st.Mediator, st.Rule.String(), st.Info.String(), &noise, &final
 	}
 	e.Carried, n.carried = n.carried, nil
 	return n.append(Event{Type: TypeStage, Audience: AudiencePublic, Stage: e})

@@ -5,13 +5,16 @@ import (
 	"context"
 	"errors"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
+	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/protocol/mediated"
+	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
 	"github.com/parley-dev/parley/session"
 	"github.com/parley-dev/parley/strategy"
@@ -132,6 +135,85 @@ func TestRun(t *testing.T) {
 			}
 			if err := out.Failure(); err != nil {
 				t.Errorf("Failure: %v", err)
+			}
+		})
+	}
+}
+
+// TestStagedTraceRoundTrip: the header of a staged run's trace says
+// exactly what ran. For each of the ceasefire's variants, its stages read
+// back (tracefile.Stage.Parley) as the plan that ran, and running that
+// plan again, with the seats and seed the header names, writes the same
+// trace bytes.
+func TestStagedTraceRoundTrip(t *testing.T) {
+	s := open(t, "ceasefire")
+	r := resolver()
+	for _, variant := range append([]string{""}, plan.Variants(s)...) {
+		t.Run(variant, func(t *testing.T) {
+			var first bytes.Buffer
+			o := session.Options{Agents: []string{"boulware", "conceder"}, Variant: variant, Seed: 5,
+				OpenTrace: func() (io.Writer, error) { return &first, nil }}
+			out, err := session.Run(context.Background(), s, o, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, _, _, err := tracefile.Read(bytes.NewReader(first.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pl staged.Plan
+			for k := range h.Stages {
+				st, err := h.Stages[k].Parley(h.Parties, s.Space)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ran := out.Plan.Stages[k]
+				ran.RoundCost = max(ran.RoundCost, 1) // 0 means 1
+				if !reflect.DeepEqual(st, ran) {
+					t.Errorf("stage %d reads back as\n%+v, want\n%+v", k, st, ran)
+				}
+				pl.Stages = append(pl.Stages, st)
+			}
+			// Run the plan read back, with the header's seats.
+			n := len(h.Parties)
+			seats := staged.Seats{Negotiators: make([]parley.Negotiator, n), Voters: make([]mediated.Voter, n)}
+			agents, voters := make([]string, n), make([]string, n)
+			for i, p := range h.Parties {
+				agents[i], voters[i] = h.Agents[p], h.Voters[p]
+				nf, err := r.Negotiator(agents[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				vf, err := r.Voter(voters[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				seats.Negotiators[i], seats.Voters[i] = nf(), vf()
+			}
+			mf, err := r.Mediator(h.Mediator)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seats.Mediator = mf()
+			ready, err := s.Prepare()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var again bytes.Buffer
+			j := tracefile.NewStagedRun(s, pl, h.Variant, agents, voters, h.Mediator, h.Seed)
+			w := tracefile.NewWriter(&again, s.Space, &j.Setup)
+			rc := tracefile.NewRecorder(w)
+			pl.StageStart, pl.Trace = rc.Start, rc.Stage
+			res, err := staged.Run(context.Background(), ready.Profiles(), ready.Names(), pl, seats, h.Seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j.SetStagedOutcome(s, ready.Space(), ready.Profiles(), pl, res, res.Rounds-rc.Offsets[res.Stage])
+			if err := w.Result(j); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(first.Bytes(), again.Bytes()) {
+				t.Errorf("the plan read back from the trace wrote another trace:\n%s\nthen\n%s", first.String(), again.String())
 			}
 		})
 	}

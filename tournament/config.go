@@ -17,6 +17,7 @@ import (
 	"github.com/parley-dev/parley/protocol/sao"
 	"github.com/parley-dev/parley/protocol/staged"
 	"github.com/parley-dev/parley/scenario"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // Config is a tournament. Its zero values mean defaults (Reps 1, Workers
@@ -97,6 +98,20 @@ type Config struct {
 
 	mu   sync.Mutex
 	prep *prepared
+}
+
+// MediatedStage is the one stage of a mediated tournament's run among
+// parties parties for rounds rounds, as its trace and the results pages
+// describe it: single-text mediation named tracefile.MediatedStage, in
+// which every party votes, under c's Rule, Info and Noise, opening with
+// a random text and ending with the final vote, its mediator no party.
+func (c *Config) MediatedStage(parties, rounds int) parley.Stage {
+	st := parley.Stage{Name: tracefile.MediatedStage, Mechanism: parley.MechanismMediated, Mediator: -1, Rounds: rounds, RoundCost: 1,
+		Start: parley.Start{Kind: parley.StartRandom}, Rule: c.Rule, Info: c.Info, Noise: c.Noise}
+	for i := range parties {
+		st.Participants = append(st.Participants, i)
+	}
+	return st
 }
 
 // prepared is what Prepare computes once per Config. Its per-scenario
@@ -249,7 +264,7 @@ func (c *Config) layout() (*prepared, error) {
 		return nil, err
 	}
 	if proto == ProtocolMediated {
-		o := mediated.Options{Rounds: 1, Rule: c.Rule, Info: c.Info, Noise: c.Noise}
+		o := mediated.Options{Rounds: 1, Info: c.Info, Noise: c.Noise}
 		if err := o.Validate(); err != nil {
 			return nil, fmt.Errorf("tournament: %w", err)
 		}

@@ -116,7 +116,8 @@ func (rn *Runner) replayedRun(j Job, r *Replay, st *staged.Result) *tracefile.Ru
 	var run *tracefile.Run
 	switch cfg.Protocol.or() {
 	case ProtocolMediated:
-		run = tracefile.NewMediatedRun(sc, rec.Voters, rec.Mediator, j.Seed, p.dls[s])
+		st := cfg.MediatedStage(len(sc.Parties), p.dls[s])
+		run = tracefile.NewMediatedRun(sc, rec.Voters, rec.Mediator, j.Seed, &st)
 	case ProtocolStaged:
 		variant := cfg.Variant
 		if p.arms {

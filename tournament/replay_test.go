@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/parley-dev/parley/strategy"
 	"github.com/parley-dev/parley/strategy/mediator"
 	"github.com/parley-dev/parley/tournament"
+	"github.com/parley-dev/parley/tracefile"
 )
 
 // scriptMediator proposes script[round] (the last one after the script).
@@ -101,7 +103,8 @@ func TestReplayMediated(t *testing.T) {
 		}
 	}
 	for _, w := range []string{`"protocol":"mediated"`, `"voters":{"buyer":"atleast","seller":"atleast"}`, `"mediator":"script"`,
-		`"stages":[{"name":"mediated","mechanism":"mediated","participants":["buyer","seller"],"rounds":3,"first_round":1}]`} {
+		`"stages":[{"name":"mediated","mechanism":"mediated","participants":["buyer","seller"],"rounds":3,"first_round":1,"round_cost":1,` +
+			`"transition":"deadline","carry":"none","on_walk_away_next":0,"start":"random","rule":"unanimous","info":"votes","noise":0,"final_vote":true}]`} {
 		if !strings.Contains(lines[0], w) {
 			t.Errorf("the header lacks %s:\n%s", w, lines[0])
 		}
@@ -166,5 +169,57 @@ func TestReplayStagedAsRun(t *testing.T) {
 		if trace != want {
 			t.Errorf("run %d: the replay's trace differs from parley run's:\n%s\nwant\n%s", id, trace, want)
 		}
+	}
+}
+
+// TestReplayMediatedStageRoundTrip: the trace of a mediated tournament's
+// run says under which rule, information level and noise it ran: its one
+// stage reads back (tracefile.Stage.Parley) as the tournament's
+// MediatedStage, and a tournament configured from that stage alone
+// replays the run to the same trace bytes.
+func TestReplayMediatedStageRoundTrip(t *testing.T) {
+	med, vot := mediator.Mediators(), mediator.Voters()
+	vf, err := vot.Parse("reservation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := func(spec string, rule parley.Rule, info parley.Info, noise float64, rounds int) *tournament.Config {
+		mf, err := med.Parse(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &tournament.Config{Protocol: tournament.ProtocolMediated,
+			Mediators: []tournament.Mediator{{Name: spec, New: mf}}, Voters: []tournament.Voter{{Name: "reservation", New: vf}},
+			Scenarios: []*scenario.Scenario{twoIssue("tiny")}, Reps: 1, Deadline: rounds, Seed: 7, Rule: rule, Info: info, Noise: noise}
+	}
+	// The mediators that read declared profiles (nash) run differently
+	// under another information level or noise.
+	for _, tc := range []struct {
+		mediator string
+		rule     parley.Rule
+		info     parley.Info
+		noise    float64
+	}{{"hillclimb", parley.RuleUnanimous, parley.InfoVotes, 0}, {"nash", parley.RuleMajority, parley.InfoDeclared, 0.2}, {"nash", parley.RuleUnanimous, parley.InfoFull, 0}} {
+		t.Run(tc.mediator+"/"+tc.rule.String()+"/"+tc.info.String(), func(t *testing.T) {
+			cfg := config(tc.mediator, tc.rule, tc.info, tc.noise, 6)
+			r, trace := replayTrace(t, cfg, 0)
+			h, _, _, err := tracefile.Read(strings.NewReader(trace))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h.Stages) != 1 {
+				t.Fatalf("stages %+v, want one", h.Stages)
+			}
+			st, err := h.Stages[0].Parley(h.Parties, r.Scenario.Space)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := cfg.MediatedStage(len(h.Parties), cfg.Deadline); !reflect.DeepEqual(st, want) {
+				t.Errorf("the trace's stage reads back as\n%+v, want\n%+v", st, want)
+			}
+			if _, again := replayTrace(t, config(h.Mediator, st.Rule, st.Info, st.Noise, st.Rounds), 0); again != trace {
+				t.Errorf("the run of the trace's stage wrote another trace:\n%s\nthen\n%s", trace, again)
+			}
+		})
 	}
 }

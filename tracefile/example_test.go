@@ -31,6 +31,6 @@ func ExampleWriter() {
 	}
 	fmt.Println(h.Issues, len(events), events[1].Party, events[1].Action, events[1].Outcome, run.Reason)
 	// Output:
-	// {"schema":"parley.trace/2","type":"header","scenario":"two-issue","protocol":"sao","parties":["buyer","seller"],"agents":{"buyer":"mine","seller":"boulware"},"seed":1,"deadline":10,"timing":"steps","issues":["price","delivery"]}
+	// {"schema":"parley.trace/3","type":"header","scenario":"two-issue","protocol":"sao","parties":["buyer","seller"],"agents":{"buyer":"mine","seller":"boulware"},"seed":1,"deadline":10,"timing":"steps","issues":["price","delivery"]}
 	// [price delivery] 2 seller accept map[delivery:fast price:low] agreement
 }

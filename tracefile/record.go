@@ -70,13 +70,13 @@ func NewStagedRun(s *scenario.Scenario, pl staged.Plan, variant string, agents, 
 const MediatedStage = "mediated"
 
 // NewMediatedRun returns the setup part of a run of s by single-text
-// mediation among all its parties for rounds rounds, with the voter specs
-// by party and the mediator spec, from seed: one mediated stage,
-// MediatedStage, in which every party votes.
-func NewMediatedRun(s *scenario.Scenario, voters []string, mediator string, seed uint64, rounds int) *Run {
-	j := NewRun(s, ProtocolMediated, nil, seed, rounds)
+// mediation alone, as stage st (named MediatedStage, in which every party
+// votes: its rounds are the run's), with the voter specs by party and the
+// mediator spec, from seed.
+func NewMediatedRun(s *scenario.Scenario, voters []string, mediator string, seed uint64, st *parley.Stage) *Run {
+	j := NewRun(s, ProtocolMediated, nil, seed, st.Rounds)
 	j.Voters, j.Mediator = ByParty(s.Names(), voters), mediator
-	j.Stages = []Stage{{Name: MediatedStage, Mechanism: parley.MechanismMediated.Protocol(), Participants: s.Names(), Rounds: rounds, FirstRound: 1}}
+	j.Stages = []Stage{StageOf(s.Names(), s.Space, st, 1)}
 	return j
 }
 

@@ -71,20 +71,13 @@ func (j *Run) SetResult(s *scenario.Scenario, res *parley.Result) {
 }
 
 // StagesOf describes the stages of pl, whose participants are parties of
-// s, with their first rounds on the run's global clock.
+// s, with their first rounds on the run's global clock (StageOf).
 func StagesOf(s *scenario.Scenario, pl staged.Plan) []Stage {
 	var out []Stage
-	first := 1
-	for _, sg := range pl.Stages {
-		st := Stage{Name: sg.Name, Mechanism: sg.Mechanism.Protocol(), Rounds: sg.Rounds, FirstRound: first}
-		first += sg.Rounds
-		for _, p := range sg.Participants {
-			st.Participants = append(st.Participants, s.Parties[p].Name)
-		}
-		if sg.Mechanism == parley.MechanismMediated && sg.Mediator >= 0 {
-			st.MediatingParty = s.Parties[sg.Mediator].Name
-		}
-		out = append(out, st)
+	names, first := s.Names(), 1
+	for k := range pl.Stages {
+		out = append(out, StageOf(names, s.Space, &pl.Stages[k], first))
+		first += pl.Stages[k].Rounds
 	}
 	return out
 }

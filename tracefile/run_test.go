@@ -69,7 +69,7 @@ func TestStaged(t *testing.T) {
 		if want := stages[k-1].FirstRound + stages[k-1].Rounds; stages[k].FirstRound != want {
 			t.Errorf("stage %d starts in round %d, want %d", k, stages[k].FirstRound, want)
 		}
-		if stages[k].Mechanism == "mediated" && stages[k].MediatingParty != "US" {
+		if stages[k].Mechanism == parley.MechanismMediated && stages[k].MediatingParty != "US" {
 			t.Errorf("stage %+v: want US mediating", stages[k])
 		}
 	}

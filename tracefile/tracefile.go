@@ -3,7 +3,7 @@
 // trace file, JSON lines of a Header, one Event per action and a Result.
 // One Writer writes the traces of every protocol: alternating offers,
 // mediated and staged runs, whose events carry their stage. docs/cli.md
-// documents the schemas (parley.run/2, parley.trace/2).
+// documents the schemas (parley.run/3, parley.trace/3).
 package tracefile
 
 import (
@@ -20,8 +20,8 @@ import (
 
 // Schema names of the documents.
 const (
-	SchemaRun   = "parley.run/2"
-	SchemaTrace = "parley.trace/2"
+	SchemaRun   = "parley.run/3"
+	SchemaTrace = "parley.trace/3"
 )
 
 // Protocol names of Setup.Protocol.
@@ -45,8 +45,10 @@ type Setup struct {
 	Parties  []string          `json:"parties"`
 	Agents   map[string]string `json:"agents"`
 	// Voters are the voter strategies of mediated stages; Mediator is the
-	// mediator's strategy spec (the mediating party, if any, is
-	// Stages[k].MediatingParty).
+	// strategy spec of the mediator that ran (a --mediator given, else the
+	// scenario's mediator_policy or its default, plan.MediatorPolicy; the
+	// mediating party, if any, is Stages[k].MediatingParty); Stages are
+	// the stages as they ran, every setting of each (Stage).
 	Voters   map[string]string `json:"voters,omitempty"`
 	Mediator string            `json:"mediator,omitempty"`
 	Stages   []Stage           `json:"stages,omitempty"`
@@ -55,18 +57,41 @@ type Setup struct {
 	Timing   string            `json:"timing"`
 }
 
-// Stage describes one stage of a staged protocol.
+// Stage describes one stage of a staged protocol as it ran: every
+// setting of the parley.Stage that ran it (StageOf builds one from it,
+// Parley reads one back), in the words of a scenario file's stages, with
+// its parties by name and its place on the run's global clock. Settings
+// that only a mediated stage has (Rule, Info, Noise, FinalVote) are set
+// for mediated stages, and written even where they hold the default,
+// and omitted for alternating-offers stages.
 type Stage struct {
-	Name         string   `json:"name"`
-	Mechanism    string   `json:"mechanism"`
-	Participants []string `json:"participants"`
-	Rounds       int      `json:"rounds"`
+	Name         string           `json:"name"`
+	Mechanism    parley.Mechanism `json:"mechanism"`
+	Participants []string         `json:"participants"`
+	Rounds       int              `json:"rounds"`
 	// FirstRound is the stage's first round on the global clock, from 1.
-	FirstRound     int    `json:"first_round"`
-	MediatingParty string `json:"mediating_party,omitempty"`
+	FirstRound int `json:"first_round"`
+	// RoundCost is how many units of the plan's clock a round takes (at
+	// least 1).
+	RoundCost      int               `json:"round_cost"`
+	Transition     parley.Transition `json:"transition"`
+	Carry          parley.Carry      `json:"carry"`
+	OnWalkAwayNext float64           `json:"on_walk_away_next"`
+	// Start is how the stage opened; for a reference start, Reference is
+	// the reference's outcome, issue -> value as Outcome writes it.
+	Start     parley.Start   `json:"start"`
+	Reference map[string]any `json:"reference,omitempty"`
+	// MediatingParty is the party that mediates a mediated stage (omitted
+	// for a mediator without interests of its own, whose strategy is
+	// Setup.Mediator).
+	MediatingParty string       `json:"mediating_party,omitempty"`
+	Rule           *parley.Rule `json:"rule,omitempty"`
+	Info           *parley.Info `json:"info,omitempty"`
+	Noise          *float64     `json:"noise,omitempty"`
+	FinalVote      *bool        `json:"final_vote,omitempty"`
 }
 
-// Run is how a negotiation went (schema parley.run/2): the --json output
+// Run is how a negotiation went (schema parley.run/3): the --json output
 // of 'parley run' and the result line of its trace. Per-party values are
 // objects keyed by party name; rounds count from 1.
 type Run struct {

@@ -47,8 +47,11 @@ func stagedTrace(t testing.TB) []byte {
 	setup := &tracefile.Setup{Scenario: "made-up", Protocol: tracefile.ProtocolStaged, Parties: []string{"A", "B", "C"},
 		Agents: map[string]string{"A": "boulware", "B": "conceder", "C": "boulware"}, Voters: map[string]string{"A": "reservation", "B": "reservation", "C": "reservation"},
 		Mediator: "nash", Seed: 1, Deadline: 4, Timing: "steps", Stages: []tracefile.Stage{
-			{Name: "direct", Mechanism: "sao", Participants: []string{"A", "B"}, Rounds: 2, FirstRound: 1},
-			{Name: "mediated", Mechanism: "mediated", Participants: []string{"A", "B"}, Rounds: 2, FirstRound: 3, MediatingParty: "C"},
+			tracefile.StageOf([]string{"A", "B", "C"}, space, &parley.Stage{Name: "direct", Mechanism: parley.MechanismAlternatingOffers, Participants: []int{0, 1},
+				Mediator: -1, Rounds: 2, Transition: parley.Transition{Kind: parley.TransitionStall, K: 1}, Carry: parley.CarryBestAcceptable, OnWalkAwayNext: 0.5}, 1),
+			tracefile.StageOf([]string{"A", "B", "C"}, space, &parley.Stage{Name: "mediated", Mechanism: parley.MechanismMediated, Participants: []int{0, 1},
+				Mediator: 2, Rounds: 2, RoundCost: 2, Start: parley.Start{Kind: parley.StartReference, Reference: "deal"}, Reference: 3,
+				Rule: parley.RuleMajority, Info: parley.InfoDeclared, Noise: 0.1, NoFinalVote: true}, 3),
 		}}
 	var b bytes.Buffer
 	w := tracefile.NewWriter(&b, space, setup)
@@ -99,7 +102,7 @@ func TestReadErrors(t *testing.T) {
 		{"empty", "", "no header"},
 		{"not JSON", "{x\n", "line 1"},
 		{"event first", event, `line 1: a "event" line before the header`},
-		{"bad schema", strings.Replace(header, "parley.trace/2", "parley.trace/9", 1), `line 1: schema "parley.trace/9"`},
+		{"bad schema", strings.Replace(header, "parley.trace/3", "parley.trace/9", 1), `line 1: schema "parley.trace/9"`},
 		{"cut short", header + event, "no result line"},
 		{"after result", header + result + event, "line 3: a line after the result"},
 		{"unknown type", header + `{"type":"note"}` + "\n", `line 2: type "note"`},

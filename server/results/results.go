@@ -29,7 +29,6 @@ import (
 	"github.com/parley-dev/parley/server"
 	"github.com/parley-dev/parley/store/sqlite"
 	"github.com/parley-dev/parley/tournament"
-	"github.com/parley-dev/parley/tracefile"
 )
 
 // SchemaReport is the schema of a tournament's report: `parley report
@@ -388,11 +387,7 @@ func (s *Set) Replay(ctx context.Context, name string, id int64) (*server.Replay
 		// A mediated tournament's run is one mediated stage in which
 		// every party votes.
 		rp.Protocol = server.ProtocolMediated
-		st := parley.Stage{Name: tracefile.MediatedStage, Mechanism: parley.MechanismMediated, Mediator: -1,
-			Rounds: set.Deadline, Rule: cfg.Rule, Info: cfg.Info}
-		for i := range set.Scenario.Parties {
-			st.Participants = append(st.Participants, i)
-		}
+		st := cfg.MediatedStage(len(set.Scenario.Parties), set.Deadline)
 		rp.Plan = &staged.Plan{Stages: []parley.Stage{st}}
 	}
 	rp.Run = func(ctx context.Context, stage func(k, offset int), trace func(k int, e parley.Event)) (*parley.Result, string, error) {

@@ -41,6 +41,9 @@ export interface Stage {
   index: number; name: string; mechanism: string; participants: number[];
   mediator: number; rounds: number; offset: number; rule?: string; info?: string;
   carried?: Carried;
+  // The stage's settings, as a trace names them (docs/cli.md, "Stages").
+  round_cost?: number; transition?: string; carry?: string; on_walk_away_next?: number; start?: string;
+  noise?: number; final_vote?: boolean;
 }
 
 export interface Vote { stage: number; step: number; round?: number; time?: number; party: number; outcome: number; accept: boolean }

@@ -82,8 +82,8 @@ func TestStagedSummary(t *testing.T) {
 	setup := tracefile.Setup{Scenario: s.Name, Protocol: tracefile.ProtocolStaged, Variant: "v", Parties: s.Names(),
 		Agents: map[string]string{"RU": "boulware", "UA": "conceder", "US": "boulware"}, Voters: map[string]string{"RU": "reservation", "UA": "reservation", "US": "reservation"},
 		Mediator: "nash", Seed: 1, Deadline: 4, Timing: "steps", Stages: []tracefile.Stage{
-			{Name: "direct", Mechanism: "sao", Participants: []string{"RU", "UA"}, Rounds: 2, FirstRound: 1},
-			{Name: "mediated", Mechanism: "mediated", Participants: []string{"RU", "UA"}, Rounds: 2, FirstRound: 3, MediatingParty: "US"},
+			{Name: "direct", Mechanism: parley.MechanismAlternatingOffers, Participants: []string{"RU", "UA"}, Rounds: 2, FirstRound: 1},
+			tracefile.StageOf(s.Names(), s.Space, &parley.Stage{Name: "mediated", Mechanism: parley.MechanismMediated, Participants: []int{0, 1}, Mediator: 2, Rounds: 2, Info: parley.InfoDeclared, Noise: 0.1}, 3),
 		}}
 	events := []tracefile.Entry{
 		{Stage: 0, Event: parley.Event{Round: 0, Party: 0, Action: parley.Offer, Outcome: 1}},
@@ -120,8 +120,8 @@ func TestBrief(t *testing.T) {
 	setup := tracefile.Setup{Scenario: s.Name, Protocol: tracefile.ProtocolStaged, Parties: s.Names(),
 		Agents: map[string]string{"RU": "boulware", "UA": "conceder", "US": "boulware"}, Voters: map[string]string{"RU": "reservation", "UA": "reservation", "US": "reservation"},
 		Mediator: "nash", Seed: 3, Deadline: 20, Timing: "steps", Stages: []tracefile.Stage{
-			{Name: "direct", Mechanism: "sao", Participants: []string{"RU", "UA"}, Rounds: 12, FirstRound: 1},
-			{Name: "mediated", Mechanism: "mediated", Participants: []string{"RU", "UA"}, Rounds: 8, FirstRound: 13, MediatingParty: "US"},
+			{Name: "direct", Mechanism: parley.MechanismAlternatingOffers, Participants: []string{"RU", "UA"}, Rounds: 12, FirstRound: 1},
+			tracefile.StageOf(s.Names(), s.Space, &parley.Stage{Name: "mediated", Mechanism: parley.MechanismMediated, Participants: []int{0, 1}, Mediator: 2, Rounds: 8, Info: parley.InfoDeclared, Noise: 0.1}, 13),
 		}}
 	var events []tracefile.Entry
 	for r := range 12 {

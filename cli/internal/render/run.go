@@ -209,7 +209,9 @@ func eventsOf(s *scenario.Scenario, j *tracefile.Run, events []tracefile.Entry) 
 		tb.rows = append(tb.rows, cells)
 		tb.stages = append(tb.stages, stage)
 	}
-	mediated := func(ev tracefile.Entry) bool { return staged && j.Stages[ev.Stage].Mechanism == "mediated" }
+	mediated := func(ev tracefile.Entry) bool {
+		return staged && j.Stages[ev.Stage].Mechanism == parley.MechanismMediated
+	}
 	voted := map[string]bool{} // who has voted since the last proposal
 	last := -1                 // the row of the last proposal or vote group
 	for _, ev := range events {
@@ -300,7 +302,7 @@ func (tb eventTable) write(w io.Writer, keep func(k int) bool) {
 func stagedSetup(w io.Writer, s *scenario.Scenario, j *tracefile.Run) {
 	rows := [][]string{{"STAGE", "NAME", "MECHANISM", "PARTICIPANTS", "ROUNDS", "GLOBAL ROUNDS", "MEDIATING PARTY"}}
 	for k, st := range j.Stages {
-		rows = append(rows, []string{strconv.Itoa(k + 1), st.Name, st.Mechanism, strings.Join(st.Participants, "+"),
+		rows = append(rows, []string{strconv.Itoa(k + 1), st.Name, st.Mechanism.String(), strings.Join(st.Participants, "+"),
 			strconv.Itoa(st.Rounds), fmt.Sprintf("%d-%d", st.FirstRound, st.FirstRound+st.Rounds-1), orNone(st.MediatingParty)})
 	}
 	Table(w, rows)
@@ -309,7 +311,31 @@ func stagedSetup(w io.Writer, s *scenario.Scenario, j *tracefile.Run) {
 		rows = append(rows, []string{p.Name, orDash(j.Agents[p.Name]), orDash(j.Voters[p.Name]), f3(p.Profile.Reservation), fmt.Sprintf("%.2f", p.Profile.DiscountFactor())})
 	}
 	Table(w, rows)
-	fmt.Fprintf(w, "  mediator strategy: %s\n", orNone(j.Mediator))
+	fmt.Fprintf(w, "  mediator strategy: %s%s\n", orNone(j.Mediator), mediation(j.Stages))
+}
+
+// mediation writes how the mediated stages ran, after the mediator's
+// strategy: " (in mediated: rule unanimous, info declared, noise 0.1)";
+// the trace and --json give every setting of every stage.
+func mediation(stages []tracefile.Stage) string {
+	var parts []string
+	for _, st := range stages {
+		if st.Rule == nil || st.Info == nil || st.Noise == nil || st.FinalVote == nil {
+			continue
+		}
+		p := fmt.Sprintf("in %s: rule %s, info %s", st.Name, *st.Rule, *st.Info)
+		if *st.Info == parley.InfoDeclared {
+			p += fmt.Sprintf(", noise %g", *st.Noise)
+		}
+		if !*st.FinalVote {
+			p += ", no final vote"
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 // orNone returns s, or "none" when it is empty.
