@@ -102,13 +102,13 @@ type Created struct {
 // mechanism ("alternating_offers" or "mediated") and who takes part, by
 // party index (Mediator -1: a mediator without interests, or none).
 type Stage struct {
-	Index        int    `json:"index"`
-	Name         string `json:"name"`
-	Mechanism    string `json:"mechanism"`
-	Participants []int  `json:"participants"`
-	Mediator     int    `json:"mediator"`
-	Rounds       int    `json:"rounds"`
-	Offset       int    `json:"offset"` // rounds of the plan used before it
+	Index        int              `json:"index"`
+	Name         string           `json:"name"`
+	Mechanism    parley.Mechanism `json:"mechanism"`
+	Participants []int            `json:"participants"`
+	Mediator     int              `json:"mediator"`
+	Rounds       int              `json:"rounds"`
+	Offset       int              `json:"offset"` // rounds of the plan used before it
 	// The stage's settings, as a trace names them (tracefile.Stage):
 	// RoundCost (at least 1), Transition, Carry (what this stage hands
 	// over to the next), OnWalkAwayNext and Start; for a mediated stage
@@ -118,8 +118,8 @@ type Stage struct {
 	Carry          parley.Carry      `json:"carry"`
 	OnWalkAwayNext float64           `json:"on_walk_away_next"`
 	Start          parley.Start      `json:"start"`
-	Rule           string            `json:"rule,omitempty"`
-	Info           string            `json:"info,omitempty"`
+	Rule           *parley.Rule      `json:"rule,omitempty"`
+	Info           *parley.Info      `json:"info,omitempty"`
 	Noise          *float64          `json:"noise,omitempty"`
 	FinalVote      *bool             `json:"final_vote,omitempty"`
 	// Carried is what the stage opens with from the stage before it, or
@@ -134,7 +134,7 @@ type Stage struct {
 // only the locked values), and the issues locked to their values there.
 // It is public, as the offers and texts it is chosen from are.
 type Carried struct {
-	Carry   string            `json:"carry"`
+	Carry   parley.Carry      `json:"carry"`
 	Outcome int               `json:"outcome"`
 	Values  map[string]string `json:"values,omitempty"`
 	Locked  []string          `json:"locked,omitempty"` // issue names

@@ -1,11 +1,13 @@
 package server_test
 
 import (
+	"bytes"
 	"encoding/json"
-	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/catalog"
 	"github.com/parley-dev/parley/plan"
 	"github.com/parley-dev/parley/server"
@@ -24,12 +26,18 @@ func TestStageCarried(t *testing.T) {
 		Seats: []server.Seat{{Kind: "strategy", Spec: "linear"}, {Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "boulware"}}})
 	ending(t, srv, cr)
 	var stages []*server.Stage
+	var wire []json.RawMessage          // the stage events' stage payloads, as sent
 	last := map[int]map[string]string{} // each side's last offer in the talks
 	for _, raw := range events(t, srv.hs, cr.ID, cr.Tokens.Observer, 0, 0).Events {
 		e := decode(t, raw)
 		switch {
 		case e.Stage != nil:
 			stages = append(stages, e.Stage)
+			var payload struct{ Stage json.RawMessage }
+			if err := json.Unmarshal(raw, &payload); err != nil {
+				t.Fatal(err)
+			}
+			wire = append(wire, payload.Stage)
 		case e.Type == server.TypeOffer && e.Action.Stage == 0:
 			last[e.Action.Party] = e.Action.Values
 		}
@@ -41,7 +49,7 @@ func TestStageCarried(t *testing.T) {
 		t.Errorf("the talks open with %+v carried over", stages[0].Carried)
 	}
 	c := stages[1].Carried
-	if c == nil || c.Carry != "partial_issues" || c.Outcome < 0 || len(c.Values) == 0 || len(c.Locked) == 0 {
+	if c == nil || c.Carry != parley.CarryPartialIssues || c.Outcome < 0 || len(c.Values) == 0 || len(c.Locked) == 0 {
 		t.Fatalf("the mediation opens with %+v; want the partial_issues carry of a text and locked issues", c)
 	}
 	for _, is := range c.Locked {
@@ -61,13 +69,15 @@ func TestStageCarried(t *testing.T) {
 		t.Errorf("locked %v; the last offers agree on %v", c.Locked, agree)
 	}
 	t.Logf("carried %+v", c)
-	stageSettings(t, stages)
+	stageSettings(t, wire)
 }
 
-// stageSettings checks that the server's stage events give each stage's
-// settings under the names and values a trace gives them
-// (tracefile.StageOf): one name per concept.
-func stageSettings(t *testing.T, stages []*server.Stage) {
+// stageSettings checks that the server's stage events (wire: the stage
+// payloads as sent) give each stage's settings under the names and
+// values a trace gives them (tracefile.StageOf), byte for byte: one name
+// per concept. It pins the events' bytes before what was carried over,
+// which clients read.
+func stageSettings(t *testing.T, wire []json.RawMessage) {
 	t.Helper()
 	s, err := catalog.Open("ceasefire", catalog.Options{})
 	if err != nil {
@@ -77,23 +87,33 @@ func stageSettings(t *testing.T, stages []*server.Stage) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	asMap := func(v any) map[string]any {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
+	fields := func(b []byte) map[string]json.RawMessage {
+		var m map[string]json.RawMessage
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Fatal(err)
 		}
 		return m
 	}
-	for k, st := range stages {
-		ev, tr := asMap(st), asMap(tracefile.StageOf(s.Names(), s.Space, &pl.Stages[k], 1))
+	want := []string{
+		`{"index":0,"name":"bilateral","mechanism":"alternating_offers","participants":[0,1],"mediator":-1,"rounds":40,"offset":0,` +
+			`"round_cost":1,"transition":"deadline","carry":"partial_issues","on_walk_away_next":0.7,"start":"carry"}`,
+		`{"index":1,"name":"mediated","mechanism":"mediated","participants":[0,1],"mediator":2,"rounds":80,"offset":40,` +
+			`"round_cost":1,"transition":"deadline","carry":"best_acceptable","on_walk_away_next":0,"start":"carry",` +
+			`"rule":"unanimous","info":"declared","noise":0.1,"final_vote":true,"carried":{"carry":"partial_issues","outcome":`,
+	}
+	for k, raw := range wire {
+		if k < len(want) && !strings.HasPrefix(string(raw), want[k]) {
+			t.Errorf("stage %d: the stage event is\n%s\nwant it to begin\n%s", k, raw, want[k])
+		}
+		tr, err := json.Marshal(tracefile.StageOf(s.Names(), s.Space, &pl.Stages[k], 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, tm := fields(raw), fields(tr)
 		for _, key := range []string{"name", "mechanism", "rounds", "round_cost", "transition", "carry", "on_walk_away_next", "start",
 			"rule", "info", "noise", "final_vote"} {
-			if !reflect.DeepEqual(ev[key], tr[key]) {
-				t.Errorf("stage %d: the stage event has %s %v, the trace %v", k, key, ev[key], tr[key])
+			if !bytes.Equal(ev[key], tm[key]) {
+				t.Errorf("stage %d: the stage event has %s %s, the trace %s", k, key, ev[key], tm[key])
 			}
 		}
 	}

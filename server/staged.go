@@ -67,12 +67,12 @@ func (n *negotiation) hasMediated() bool {
 func (n *negotiation) startStage(k, offset int) error {
 	n.stage = k
 	st := &n.plan.Stages[k]
-	e := &Stage{Index: k, Name: st.Name, Mechanism: st.Mechanism.String(), Participants: st.Participants, Mediator: -1,
+	e := &Stage{Index: k, Name: st.Name, Mechanism: st.Mechanism, Participants: st.Participants, Mediator: -1,
 		Rounds: st.Rounds, Offset: offset, RoundCost: max(st.RoundCost, 1), Transition: st.Transition, Carry: st.Carry,
 		OnWalkAwayNext: st.OnWalkAwayNext, Start: st.Start}
 	if st.Mechanism == parley.MechanismMediated {
-		noise, final := st.Noise, !st.NoFinalVote
-		e.Mediator, e.Rule, e.Info, e.Noise, e.FinalVote = st.Mediator, st.Rule.String(), st.Info.String(), &noise, &final
+		rule, info, noise, final := st.Rule, st.Info, st.Noise, !st.NoFinalVote
+		e.Mediator, e.Rule, e.Info, e.Noise, e.FinalVote = st.Mediator, &rule, &info, &noise, &final
 	}
 	e.Carried, n.carried = n.carried, nil
 	return n.append(Event{Type: TypeStage, Audience: AudiencePublic, Stage: e})
@@ -83,7 +83,7 @@ func (n *negotiation) startStage(k, offset int) error {
 func (n *negotiation) carriedOf(k int, start parley.Outcome, locked []int) *Carried {
 	c := &Carried{Outcome: -1}
 	if k > 0 {
-		c.Carry = n.plan.Stages[k-1].Carry.String()
+		c.Carry = n.plan.Stages[k-1].Carry
 	}
 	if start != parley.NoOutcome && n.space.Valid(start) {
 		c.Outcome, c.Values = int(start), n.space.Named(start)
