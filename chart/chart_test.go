@@ -59,7 +59,8 @@ func threeParty(t *testing.T) *Negotiation {
 		Subtitle: "agreement in stage mediated, round 3",
 		Parties:  []string{"buyer", "seller", "med"},
 		Profiles: ps,
-		Stages:   []Stage{{Name: "talks"}, {Name: "mediated", Mediated: true}},
+		Stages: []parley.Stage{{Name: "talks", Mechanism: parley.MechanismAlternatingOffers},
+			{Name: "mediated", Mechanism: parley.MechanismMediated}},
 		Moves: []Move{
 			{Stage: 0, Party: 0, Outcome: 1}, {Stage: 0, Party: 1, Outcome: 4},
 			{Stage: 0, Party: 0, Outcome: 3}, {Stage: 0, Party: 1, Outcome: 5},

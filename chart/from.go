@@ -38,11 +38,7 @@ func StagedRunOf(s *scenario.Scenario, specs []string, seed uint64, pl staged.Pl
 			moves = append(moves, m)
 		}
 	}
-	stages := make([]Stage, len(pl.Stages))
-	for k, sg := range pl.Stages {
-		stages[k] = Stage{Name: sg.Name, Mediated: sg.Mechanism == parley.MechanismMediated}
-	}
-	return runFigure(s, specs, seed, stages, moves, &res.Result, stagedEnding(res, stageRound))
+	return runFigure(s, specs, seed, pl.Stages, moves, &res.Result, stagedEnding(res, stageRound))
 }
 
 // stagedMove returns stage k's event e as a move (an offer in an
@@ -65,7 +61,7 @@ func stagedMove(pl staged.Plan, k int, e parley.Event) (Move, bool) {
 	return Move{Stage: k, Party: who, Outcome: e.Outcome}, true
 }
 
-func runFigure(s *scenario.Scenario, specs []string, seed uint64, stages []Stage, moves []Move, res *parley.Result, ended string) *Negotiation {
+func runFigure(s *scenario.Scenario, specs []string, seed uint64, stages []parley.Stage, moves []Move, res *parley.Result, ended string) *Negotiation {
 	label := ""
 	if res.Reason == parley.ReasonRatificationFailed {
 		label = "agreement, not ratified"

@@ -61,6 +61,9 @@ func TestSessionOf(t *testing.T) {
 		var want *Negotiation
 		if r.Staged != nil {
 			want = StagedRunOf(s, r.Specs, 3, r.Plan, r.Events, r.Staged, r.StageRound)
+			if !reflect.DeepEqual(want.Stages, r.Plan.Stages) {
+				t.Errorf("the figure's stages %+v are not the plan's %+v", want.Stages, r.Plan.Stages)
+			}
 		} else {
 			want = RunOf(s, r.Specs, 3, r.Events, r.Result)
 		}

@@ -28,8 +28,9 @@ type Negotiation struct {
 	// order, all over one outcome space.
 	Parties  []string
 	Profiles []*parley.Profile
-	// Stages names the stages the moves refer to; empty means one stage.
-	Stages []Stage
+	// Stages are the stages the moves refer to (a staged plan's stages);
+	// only their names and mechanisms are drawn. Empty means one stage.
+	Stages []parley.Stage
 	// Moves are the offers and proposals in the order they were made.
 	Moves []Move
 	// Agreement is the agreed outcome, parley.NoOutcome when none, and
@@ -40,12 +41,6 @@ type Negotiation struct {
 	// Pairs lists the pairs of party indices to draw, one panel each; nil
 	// means every pair.
 	Pairs [][2]int
-}
-
-// Stage is a stage of a negotiation.
-type Stage struct {
-	Name     string
-	Mediated bool // moves of a mediated stage are a mediator's proposals
 }
 
 // Move is an offer by a party or a mediator's proposal.
@@ -170,7 +165,7 @@ func (n *Negotiation) build() ([]panel, plot.Legend, []string, error) {
 	sp := n.Profiles[0].Space
 	stages := n.Stages
 	if len(stages) == 0 {
-		stages = []Stage{{}}
+		stages = []parley.Stage{{}}
 	}
 	leg := newLegend()
 	var names []string
@@ -392,7 +387,7 @@ func (n *Negotiation) build() ([]panel, plot.Legend, []string, error) {
 			s, _ := plotter.NewScatter(plotter.XYs{{}})
 			s.GlyphStyle = draw.GlyphStyle{Color: black, Radius: vg.Points(3.5), Shape: stageShape(k)}
 			kind := "offers"
-			if st.Mediated {
+			if st.Mechanism == parley.MechanismMediated { // a mediator's proposals
 				kind = "proposals"
 			}
 			add(fmt.Sprintf("stage %d %s: %s", k+1, st.Name, kind), s)
@@ -409,7 +404,7 @@ func (n *Negotiation) verb(who int) string {
 		if m.Party != who {
 			continue
 		}
-		if m.Stage < len(n.Stages) && n.Stages[m.Stage].Mediated {
+		if m.Stage < len(n.Stages) && n.Stages[m.Stage].Mechanism == parley.MechanismMediated {
 			proposals = true
 		} else {
 			offers = true
