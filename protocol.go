@@ -87,17 +87,6 @@ func (m Mechanism) String() string {
 	return mechanismNames.list[m-1]
 }
 
-// Protocol returns the short name of the protocol that runs a stage of
-// this mechanism, "sao" or "mediated": the name Session.Protocol gives a
-// seat. A stage's mechanism is written by its name (MarshalText), as a
-// scenario file and a trace (parley.trace/3) write it.
-func (m Mechanism) Protocol() string {
-	if m == MechanismAlternatingOffers {
-		return "sao"
-	}
-	return m.String()
-}
-
 // MarshalText writes the mechanism's name; the zero Mechanism is an error.
 func (m Mechanism) MarshalText() ([]byte, error) {
 	if m == 0 || m > MechanismMediated {

@@ -29,7 +29,7 @@ func ceasefire(t testing.TB) *scenario.Scenario {
 func describe(p staged.Plan) string {
 	var out []string
 	for _, st := range p.Stages {
-		d := fmt.Sprintf("%s %s %v r%d %s %s", st.Name, st.Mechanism.Protocol(), st.Participants, st.Rounds, st.Transition.Kind, st.Carry)
+		d := fmt.Sprintf("%s %s %v r%d %s %s", st.Name, st.Mechanism, st.Participants, st.Rounds, st.Transition.Kind, st.Carry)
 		if st.Mechanism == parley.MechanismMediated {
 			d += fmt.Sprintf(" med%d %s %s noise%v start=%s", st.Mediator, st.Rule, st.Info, st.Noise, st.Start)
 		}
@@ -43,7 +43,7 @@ func describe(p staged.Plan) string {
 
 func TestCeasefireVariants(t *testing.T) {
 	s := ceasefire(t)
-	bil := "bilateral sao [0 1] r%d deadline partial_issues walk0.7"
+	bil := "bilateral alternating_offers [0 1] r%d deadline partial_issues walk0.7"
 	med := "mediated mediated [0 1] r%d deadline best_acceptable med2 unanimous declared noise0.1 start=%s"
 	for _, tc := range []struct{ variant, want string }{
 		{"", fmt.Sprintf(bil, 40) + " | " + fmt.Sprintf(med, 80, "carry")},
