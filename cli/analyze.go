@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/parley-dev/parley"
 	"github.com/parley-dev/parley/analysis"
 	"github.com/parley-dev/parley/cli/internal/render"
 )
@@ -44,10 +43,9 @@ Linear-additive scenarios are solved without enumerating the outcome space
 			if err != nil {
 				return usageError{fmt.Errorf("--parties: %w", err)}
 			}
-			profs := make([]*parley.Profile, len(parties))
-			names := make([]string, len(parties))
-			for k, i := range parties {
-				profs[k], names[k] = s.Parties[i].Profile, s.Parties[i].Name
+			profs, names, err := s.PartiesAt(parties)
+			if err != nil {
+				return err
 			}
 			rep, err := analysis.AnalyzeWith(s.Space, profs, analysis.Options{IgnoreRedLines: ignoreRedLines})
 			if err != nil {

@@ -2,8 +2,11 @@ package scenario
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/parley-dev/parley"
 )
 
 // TestPartyIndices selects parties by name, in the order given.
@@ -27,6 +30,36 @@ func TestPartyIndices(t *testing.T) {
 		}
 		if err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%q: got %v, %v, want %v", tt.names, got, err, tt.want)
+		}
+	}
+}
+
+// TestPartiesAt picks the parties' profiles and names by index, in the
+// order given.
+func TestPartiesAt(t *testing.T) {
+	a, b, c := &parley.Profile{Name: "a"}, &parley.Profile{Name: "b"}, &parley.Profile{Name: "c"}
+	s := &Scenario{Name: "three", Parties: []Party{{Name: "A", Profile: a}, {Name: "B", Profile: b}, {Name: "C", Profile: c}}}
+	for _, tt := range []struct {
+		idx   []int
+		profs []*parley.Profile
+		names []string
+		err   string
+	}{
+		{[]int{2, 0}, []*parley.Profile{c, a}, []string{"C", "A"}, ""},
+		{[]int{0, 1, 2}, []*parley.Profile{a, b, c}, []string{"A", "B", "C"}, ""},
+		{[]int{}, []*parley.Profile{}, []string{}, ""},
+		{[]int{1, 3}, nil, nil, "scenario three has no party 3 (have 3 parties)"},
+		{[]int{-1}, nil, nil, "scenario three has no party -1 (have 3 parties)"},
+	} {
+		profs, names, err := s.PartiesAt(tt.idx)
+		if tt.err != "" {
+			if err == nil || err.Error() != tt.err {
+				t.Errorf("%v: got %v, want error %q", tt.idx, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(profs, tt.profs) || !slices.Equal(names, tt.names) {
+			t.Errorf("%v: got %v %v, %v; want %v %v", tt.idx, profs, names, err, tt.profs, tt.names)
 		}
 	}
 }

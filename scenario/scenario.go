@@ -146,6 +146,20 @@ func (s *Scenario) PartyIndices(names []string) ([]int, error) {
 	return idx, nil
 }
 
+// PartiesAt returns the profiles and names of the parties at indices (as
+// PartyIndices returns them), in that order; an index that is no party's
+// is an error.
+func (s *Scenario) PartiesAt(indices []int) ([]*parley.Profile, []string, error) {
+	profs, names := make([]*parley.Profile, len(indices)), make([]string, len(indices))
+	for k, i := range indices {
+		if i < 0 || i >= len(s.Parties) {
+			return nil, nil, fmt.Errorf("scenario %s has no party %d (have %d parties)", s.Name, i, len(s.Parties))
+		}
+		profs[k], names[k] = s.Parties[i].Profile, s.Parties[i].Name
+	}
+	return profs, names, nil
+}
+
 // Profiles returns the parties' profiles in order.
 func (s *Scenario) Profiles() []*parley.Profile {
 	ps := make([]*parley.Profile, len(s.Parties))
