@@ -219,9 +219,10 @@ func check(t *testing.T, rs []response, lens string, party int, secret map[int][
 // negotiation waits for a seat and after it ended (in agreement, and by a
 // walk-away), and proves that no answer for a seat or an observer holds
 // another party's private data. It also checks that the walk met every
-// type of event and message.
+// type of event and message. Both walk again once they have left memory
+// (MaxFinished 2, two more ended) and been read back from the log.
 func TestNoLeaks(t *testing.T) {
-	srv := start(t, server.Config{})
+	srv := start(t, server.Config{MaxFinished: 2})
 	files := map[string]string{"lunch.yaml": lunch(t)}
 	agree := create(t, srv.hs, server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "remote"}, {Kind: "remote"}}})
 	walked := create(t, srv.hs, server.CreateRequest{Files: files, Seats: []server.Seat{{Kind: "remote"}, {Kind: "strategy", Spec: "boulware"}}})
@@ -278,6 +279,9 @@ func TestNoLeaks(t *testing.T) {
 	restSeat(t, srv, walked.ID, walked.Tokens.Seats[0], walkAway)
 	walkAll(agree, walked)
 	walkAll(walked, agree)
+	evict(t, srv, files, agree.ID, walked.ID)
+	walkAll(agree, walked)
+	walkAll(walked, agree)
 
 	for _, typ := range []string{"created", "setup", "session", "turn", "offer", "accept", "walk_away", "ended", "result", "analysis"} {
 		if !met[typ] {
@@ -301,9 +305,11 @@ func TestNoLeaks(t *testing.T) {
 // TestNoLeaksStaged is TestNoLeaks for a staged protocol with two remote
 // seats and a remote mediator: no seat sees the other's votes, session or
 // result, the observer sees no vote, and the mediator sees only the votes
-// and declared profiles its stage's information level allows.
+// and declared profiles its stage's information level allows; and none
+// does once the negotiation has left memory and been read back from the
+// log (MaxFinished 1).
 func TestNoLeaksStaged(t *testing.T) {
-	srv := start(t, server.Config{})
+	srv := start(t, server.Config{MaxFinished: 1})
 	cr := create(t, srv.hs, server.CreateRequest{Files: map[string]string{"talks.yaml": testdata(t, "talks.yaml")}, Protocol: "staged",
 		Seats:    []server.Seat{{Kind: "remote"}, {Kind: "remote"}, {Kind: "strategy", Spec: "boulware"}},
 		Mediator: &server.Seat{Kind: "remote"}})
@@ -348,9 +354,27 @@ func TestNoLeaksStaged(t *testing.T) {
 	<-done
 	<-done
 	walkAll()
+	evict(t, srv, map[string]string{"lunch.yaml": lunch(t)}, cr.ID)
+	walkAll()
 	for _, typ := range []string{"created", "setup", "stage", "session", "turn", "offer", "accept", "reject", "ended", "result"} {
 		if !met[typ] {
 			t.Errorf("the walk met no %s event", typ)
+		}
+	}
+}
+
+// evict runs two negotiations of strategies to their end, so that the
+// finished negotiations named by ids leave memory (MaxFinished at most 2), and
+// fails unless they have.
+func evict(t *testing.T, srv testServer, files map[string]string, ids ...string) {
+	t.Helper()
+	for range 2 {
+		ending(t, srv, create(t, srv.hs, server.CreateRequest{Files: files,
+			Seats: []server.Seat{{Kind: "strategy", Spec: "boulware"}, {Kind: "strategy", Spec: "conceder"}}}))
+	}
+	for _, id := range ids {
+		if srv.s.InMemory(id) {
+			t.Fatalf("negotiation %s stayed in memory after two more ended", id)
 		}
 	}
 }
