@@ -80,6 +80,16 @@ type CatalogStage struct {
 	Rounds   int `json:"rounds"`
 }
 
+// catalogStage is a plan's stage st as the catalog and the stage event
+// declare it.
+func catalogStage(st *parley.Stage) CatalogStage {
+	cs := CatalogStage{Name: st.Name, Mechanism: st.Mechanism, Participants: st.Participants, Mediator: -1, Rounds: st.Rounds}
+	if st.Mechanism == parley.MechanismMediated {
+		cs.Mediator = st.Mediator
+	}
+	return cs
+}
+
 // builtinCatalog returns the catalog of the built-in scenarios (package
 // catalog) and agents.
 func builtinCatalog(agents Agents) (Catalog, error) {
@@ -128,11 +138,8 @@ func catalogScenario(s *scenario.Scenario) (CatalogScenario, error) {
 			return CatalogScenario{}, err
 		}
 		cv := CatalogVariant{Name: v, Rounds: pl.Rounds(), Stages: make([]CatalogStage, len(pl.Stages))}
-		for k, st := range pl.Stages {
-			cv.Stages[k] = CatalogStage{Name: st.Name, Mechanism: st.Mechanism, Participants: st.Participants, Mediator: -1, Rounds: st.Rounds}
-			if st.Mechanism == parley.MechanismMediated {
-				cv.Stages[k].Mediator = st.Mediator
-			}
+		for k := range pl.Stages {
+			cv.Stages[k] = catalogStage(&pl.Stages[k])
 		}
 		cs.Variants = append(cs.Variants, cv)
 	}

@@ -102,13 +102,11 @@ type Created struct {
 // mechanism ("alternating_offers" or "mediated") and who takes part, by
 // party index (Mediator -1: a mediator without interests, or none).
 type Stage struct {
-	Index        int              `json:"index"`
-	Name         string           `json:"name"`
-	Mechanism    parley.Mechanism `json:"mechanism"`
-	Participants []int            `json:"participants"`
-	Mediator     int              `json:"mediator"`
-	Rounds       int              `json:"rounds"`
-	Offset       int              `json:"offset"` // rounds of the plan used before it
+	Index int `json:"index"`
+	// CatalogStage is the stage as the catalog declares it: its name,
+	// mechanism, participants, mediator and rounds.
+	CatalogStage
+	Offset int `json:"offset"` // rounds of the plan used before it
 	// The stage's settings, as a trace names them (tracefile.Stage):
 	// RoundCost (at least 1), Transition, Carry (what this stage hands
 	// over to the next), OnWalkAwayNext and Start; for a mediated stage

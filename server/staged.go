@@ -67,12 +67,11 @@ func (n *negotiation) hasMediated() bool {
 func (n *negotiation) startStage(k, offset int) error {
 	n.stage = k
 	st := &n.plan.Stages[k]
-	e := &Stage{Index: k, Name: st.Name, Mechanism: st.Mechanism, Participants: st.Participants, Mediator: -1,
-		Rounds: st.Rounds, Offset: offset, RoundCost: max(st.RoundCost, 1), Transition: st.Transition, Carry: st.Carry,
-		OnWalkAwayNext: st.OnWalkAwayNext, Start: st.Start}
+	e := &Stage{Index: k, CatalogStage: catalogStage(st), Offset: offset, RoundCost: max(st.RoundCost, 1),
+		Transition: st.Transition, Carry: st.Carry, OnWalkAwayNext: st.OnWalkAwayNext, Start: st.Start}
 	if st.Mechanism == parley.MechanismMediated {
 		rule, info, noise, final := st.Rule, st.Info, st.Noise, !st.NoFinalVote
-		e.Mediator, e.Rule, e.Info, e.Noise, e.FinalVote = st.Mediator, &rule, &info, &noise, &final
+		e.Rule, e.Info, e.Noise, e.FinalVote = &rule, &info, &noise, &final
 	}
 	e.Carried, n.carried = n.carried, nil
 	return n.append(Event{Type: TypeStage, Audience: AudiencePublic, Stage: e})
