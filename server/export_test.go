@@ -22,3 +22,25 @@ func (s *Server) Holds(id string) bool {
 	defer n.readyMu.Unlock()
 	return n.ready != nil
 }
+
+// heavy reports whether the negotiation holds any state release drops.
+func (n *negotiation) heavy() bool {
+	n.readyMu.Lock()
+	defer n.readyMu.Unlock()
+	if n.ready != nil || n.scn != nil || n.negs != nil || n.voters != nil || n.med != nil {
+		return true
+	}
+	for _, r := range append(n.remotes, n.mediator) {
+		if r != nil && (r.fallback != nil || r.voter != nil || r.session != nil || r.replaced != nil || r.replacedVoter != nil) {
+			return true
+		}
+	}
+	return false
+}
+
+// size returns the number of keys whose budgets the limiter keeps.
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.keys)
+}

@@ -100,13 +100,6 @@ func newLimiter(perSecond float64, burst int, now func() time.Time) *limiter {
 	return l
 }
 
-// size returns the number of keys whose budgets the limiter keeps.
-func (l *limiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.keys)
-}
-
 // drop removes the budgets that are full again at now; l.mu is held.
 func (l *limiter) drop(now time.Time) {
 	for k, b := range l.keys {

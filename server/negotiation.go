@@ -212,22 +212,6 @@ func (n *negotiation) release() {
 	n.readyMu.Unlock()
 }
 
-// heavy reports whether the negotiation holds any state release drops
-// (tests).
-func (n *negotiation) heavy() bool {
-	n.readyMu.Lock()
-	defer n.readyMu.Unlock()
-	if n.ready != nil || n.scn != nil || n.negs != nil || n.voters != nil || n.med != nil {
-		return true
-	}
-	for _, r := range append(n.remotes, n.mediator) {
-		if r != nil && (r.fallback != nil || r.voter != nil || r.session != nil || r.replaced != nil || r.replacedVoter != nil) {
-			return true
-		}
-	}
-	return false
-}
-
 // maxPrepared bounds the prepared scenarios the server keeps rebuilt for
 // finished negotiations (GET /negotiations/{id}/space and /space/points
 // of the analyst view, which asks several in a row).
