@@ -161,8 +161,9 @@ const (
 	// keeps a server within a few tens of GiB at worst.
 	DefaultMaxActive = 10_000
 	// DefaultMaxFinished keeps the last thousand finished negotiations in
-	// memory: a finished one holds its log alone (tens of KiB for a
-	// negotiation of a thousand actions).
+	// memory: a finished one holds its log (tens of KiB for a negotiation
+	// of a thousand actions) and the analyses of its utility space that
+	// its owner asked for (GET /space: at most maxSpaces pairs).
 	DefaultMaxFinished = 1000
 )
 
