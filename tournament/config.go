@@ -264,7 +264,7 @@ func (c *Config) layout() (*prepared, error) {
 		return nil, err
 	}
 	if proto == ProtocolMediated {
-		o := mediated.Options{Rounds: 1, Info: c.Info, Noise: c.Noise}
+		o := mediated.Options{Rounds: 1, Rule: c.Rule, Info: c.Info, Noise: c.Noise}
 		if err := o.Validate(); err != nil {
 			return nil, fmt.Errorf("tournament: %w", err)
 		}

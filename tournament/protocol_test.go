@@ -336,3 +336,26 @@ func TestMediatedResume(t *testing.T) {
 		}
 	}
 }
+
+// TestMediatedSettingsChecked: a mediated tournament's rule, information
+// level and noise are checked before anything runs.
+func TestMediatedSettingsChecked(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		set  func(*tournament.Config)
+		want string
+	}{
+		{"rule", func(c *tournament.Config) { c.Rule = parley.Rule(9) }, "rule"},
+		{"info", func(c *tournament.Config) { c.Info = parley.Info(9) }, "info"},
+		{"noise", func(c *tournament.Config) { c.Noise = -1 }, "noise"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := mediatedConfig(t, 1)
+			tc.set(cfg)
+			err := cfg.Prepare()
+			if err == nil || !strings.Contains(strings.ToLower(err.Error()), tc.want) {
+				t.Fatalf("Prepare = %v, want an error naming the %s", err, tc.want)
+			}
+		})
+	}
+}

@@ -198,17 +198,17 @@ func (x *Ladder) Search(u float64) int { return sort.SearchFloat64s(x.util, u-pa
 func (x *Ladder) AtLeast(u float64) int { return min(x.Search(u), len(x.util)-1) }
 
 // SearchFrom is Search(u), found by galloping from position hint (any int;
-// out of range means Search) and then bisecting the bracket found. A
+// out of range, or a NaN u, means Search) and then bisecting the bracket found. A
 // strategy whose target moves little from turn to turn, passing the
 // position it found last, finds the new one in a few steps that touch the
 // memory near the old one, however long the list.
 func (x *Ladder) SearchFrom(u float64, hint int) int {
 	util := x.util
 	n := len(util)
-	if hint < 0 || hint > n {
+	v := u - parley.Eps
+	if hint < 0 || hint > n || v != v { // a NaN target: Search's answer (none)
 		return x.Search(u)
 	}
-	v := u - parley.Eps
 	// The answer is the first i with util[i] >= v (sort.SearchFloat64s's
 	// predicate): find lo < answer ≤ hi, then bisect.
 	lo, hi := hint-1, hint

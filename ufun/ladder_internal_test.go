@@ -1,6 +1,7 @@
 package ufun
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -72,7 +73,7 @@ func TestSearchFrom(t *testing.T) {
 	}
 	for _, util := range lists {
 		x := &Ladder{util: util}
-		targets := []float64{-1, 2}
+		targets := []float64{-1, 2, math.NaN(), math.Inf(1), math.Inf(-1)}
 		for _, v := range util {
 			targets = append(targets, v, v-parley.Eps, v+parley.Eps, v-2*parley.Eps, v+2*parley.Eps, v+0.01, v-0.01)
 		}
