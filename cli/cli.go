@@ -55,12 +55,21 @@ type usageError struct{ error }
 
 func (u usageError) Unwrap() error { return u.error }
 
-// flagOf names the flag of each options field that the packages report in
-// a *spec.FieldError.
-var flagOf = map[string]string{"Runs": "--runs", "Workers": "--workers", "Limit": "--limit", "Samples": "--samples",
-	"Bootstrap": "--bootstrap", "Baseline": "--baseline", "Variants": "--variants", "Negotiators": "--negotiators",
-	"Voters": "--voters", "DB": "--db", "Shard": "--shard", "Addr": "--addr", "TokenFile": "--token-file", "Results": "--results",
-	"Concurrency": "--concurrency", "IdleExit": "--idle-exit", "ReconnectFor": "--queue-reconnect-for"}
+// flagOf is the flag of each options field that the packages report in
+// a *spec.FieldError ("" for a field without one).
+func flagOf(field string) string {
+	switch field {
+	case "Runs", "Workers", "Limit", "Samples", "Bootstrap", "Baseline", "Variants", "Negotiators", "Voters", "DB", "Shard", "Addr", "Results", "Concurrency":
+		return "--" + strings.ToLower(field)
+	case "TokenFile":
+		return "--token-file"
+	case "IdleExit":
+		return "--idle-exit"
+	case "ReconnectFor":
+		return "--queue-reconnect-for"
+	}
+	return ""
+}
 
 // usage turns an error in the options cmd gave a package into a usage
 // error (exit code 2): a *spec.FieldError reads "cmd: --flag VALUE: what
@@ -77,7 +86,7 @@ func usage(cmd string, err error, params ...string) error {
 		}
 		return err
 	}
-	flag := flagOf[fe.Field]
+	flag := flagOf(fe.Field)
 	if fe.Field == "Params" {
 		flag = strings.Join(params, "")
 	}

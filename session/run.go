@@ -226,7 +226,7 @@ func runStaged(ctx context.Context, s *scenario.Scenario, o *Options, r Resolver
 	if err != nil {
 		return nil, err
 	}
-	out.Plan, out.StageRound, out.Staged, out.Result, out.Events = pl, res.Rounds-rc.Offsets[res.Stage], res, &res.Result, rc.Events
+	out.Plan, out.StageRound, out.Staged, out.Result, out.Events = pl, res.Rounds-rc.Offset(res.Stage), res, &res.Result, rc.Events
 	j.SetStagedOutcome(s, ready.Space(), ready.Profiles(), pl, res, out.StageRound)
 	return out, tf.result(j)
 }

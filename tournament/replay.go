@@ -103,14 +103,14 @@ func ReplayRun(ctx context.Context, cfg *Config, j Job) (*Replay, error) {
 		result, st = nil, nil
 	}
 	r.Record, r.Events, r.Offsets, r.Result = rec, rc.Events, rc.Offsets, result
-	r.Run = rn.replayedRun(j, r, st)
+	r.Run = rn.replayedRun(j, r, st, rc)
 	return r, nil
 }
 
 // replayedRun is the run of replay r as 'parley run' shows one of its
 // protocol: the specs of its record, the result (or, for a run that
 // failed before its end, the record's utilities) and the metrics.
-func (rn *Runner) replayedRun(j Job, r *Replay, st *staged.Result) *tracefile.Run {
+func (rn *Runner) replayedRun(j Job, r *Replay, st *staged.Result, rc *tracefile.Recorder) *tracefile.Run {
 	cfg, p, s := rn.cfg, rn.p, rn.p.slot(j)
 	sc, rec := p.scens[s], &r.Record
 	var run *tracefile.Run
@@ -133,11 +133,7 @@ func (rn *Runner) replayedRun(j Job, r *Replay, st *staged.Result) *tracefile.Ru
 	ready := p.prepared[s]
 	switch {
 	case st != nil && r.Result != nil:
-		off := 0
-		if st.Stage < len(r.Offsets) && r.Offsets[st.Stage] > 0 {
-			off = r.Offsets[st.Stage]
-		}
-		run.SetStagedOutcome(sc, ready.Space(), ready.Profiles(), p.plans[s], st, st.Rounds-off)
+		run.SetStagedOutcome(sc, ready.Space(), ready.Profiles(), p.plans[s], st, st.Rounds-rc.Offset(st.Stage))
 	case r.Result != nil:
 		rep, aerr := analysis.Analyze(ready.Space(), ready.Profiles())
 		run.SetResult(sc, r.Result)

@@ -41,11 +41,16 @@ func (r *Recorder) Start(k, offset int) {
 // Stage records an action of stage k (its party is the stage's own index
 // of the participant).
 func (r *Recorder) Stage(k int, e parley.Event) {
-	off := 0
+	r.add(Entry{Stage: k, Offset: r.Offset(k), Event: e})
+}
+
+// Offset returns the global rounds before stage k began (0 for a stage
+// that did not).
+func (r *Recorder) Offset(k int) int {
 	if k < len(r.Offsets) && r.Offsets[k] > 0 {
-		off = r.Offsets[k]
+		return r.Offsets[k]
 	}
-	r.add(Entry{Stage: k, Offset: off, Event: e})
+	return 0
 }
 
 func (r *Recorder) add(e Entry) {
